@@ -1,0 +1,5 @@
+// The registry of CLI commands. Add one import and one entry per command file.
+import type { Command } from '../command';
+import version from './version';
+
+export const commands: Command[] = [version];

@@ -1,0 +1,67 @@
+// The `espalier` command: dispatches to commands/, prints one JSON document with --json, one error line on failure.
+import { UserError } from '../engine/util/errors';
+import { parseArgs } from './args';
+import type { Command } from './command';
+import { commands } from './commands/index';
+import { commandHelp, globalHelp } from './help';
+import { createContext, renderHuman } from './output';
+
+/** Finds the longest command path that prefixes argv. */
+function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
+  let best: Command | undefined;
+  for (const c of commands) {
+    if (c.path.every((w, i) => argv[i] === w) && (!best || c.path.length > best.path.length)) best = c;
+  }
+  return best ? { cmd: best, rest: argv.slice(best.path.length) } : undefined;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(`${globalHelp(commands)}\n`);
+    return argv.length === 0 ? 1 : 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    process.stderr.write(`espalier: error: unknown command "${argv.filter((a) => !a.startsWith('-')).join(' ')}" (run espalier --help)\n`);
+    return 2;
+  }
+  const { cmd, rest } = found;
+  const wantsJson = rest.includes('--json');
+  try {
+    const args = parseArgs(rest, cmd.options);
+    if (args.help) {
+      process.stdout.write(`${commandHelp(cmd)}\n`);
+      return 0;
+    }
+    const ctx = createContext(args.json);
+    const result = await cmd.run(args.options, args.positionals, ctx);
+    ctx.progressDone();
+    if (args.json) process.stdout.write(`${JSON.stringify(result ?? null)}\n`);
+    else {
+      const text = cmd.human ? cmd.human(result) : renderHuman(result);
+      if (text) process.stdout.write(`${text}\n`);
+    }
+    return 0;
+  } catch (err) {
+    const raw = err instanceof UserError ? err.message : `internal error: ${(err as Error)?.message ?? String(err)}`;
+    const oneLine = raw.replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`espalier: error: ${oneLine}\n`);
+    // Stack traces only on request: users get one actionable line.
+    if (!(err instanceof UserError) && process.env['ESPALIER_DEBUG']) process.stderr.write(`${(err as Error)?.stack}\n`);
+    if (wantsJson) process.stdout.write(`${JSON.stringify({ error: oneLine })}\n`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /cli[\\/]main\.(ts|js|mjs)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`espalier: error: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
