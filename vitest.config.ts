@@ -10,5 +10,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Engine tests are CPU-heavy; two cores on CI machines.
     maxWorkers: 2,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
