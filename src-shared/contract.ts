@@ -1,10 +1,273 @@
-// The IPC contract between main and renderer: channel names and their zod schemas.
+// The one IPC contract between main and renderer (Electron IPC or the browser-mode WebSocket):
+// invoke channels (request → response) and event channels (main → renderer streams), each with a zod schema.
 import { z } from 'zod';
+import {
+  Dataset,
+  DatasetFormat,
+  DatasetSplit,
+  EvalProtocol,
+  EvalResult,
+  EvalTask,
+  Id,
+  MergeMode,
+  MetricPoint,
+  MetricSeries,
+  ModelEntry,
+  Project,
+  Run,
+  Substrate,
+  SubstrateKind,
+} from './domain';
 
-export const APP_INFO_CHANNEL = 'app:info';
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+const ProjectRef = z.object({ projectId: Id }).strict();
+const ById = z.object({ id: Id }).strict();
+const Name = z.string().trim().min(1).max(200);
 
 export const AppInfo = z.object({
   name: z.string(),
   version: z.string(),
+  mode: z.enum(['electron', 'browser']),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+export const SystemInfo = z.object({
+  backend: z.string(),
+  tried: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string() })),
+  gpus: z.array(z.string()),
+  wasm: z.object({ simd: z.boolean(), threads: z.boolean() }),
+  memory: z.object({ rssBytes: z.number(), totalBytes: z.number(), freeBytes: z.number() }),
+  versions: z.record(z.string(), z.string()),
+  workspace: z.string(),
+});
+
+/** Model shape for training and growth runs, with defaults a newcomer can start from. */
+export const ModelShape = z
+  .object({
+    dModel: z.number().int().min(8).max(4096).default(128),
+    heads: z.number().int().min(1).max(64).default(4),
+    context: z.number().int().min(8).max(4096).default(64),
+    mlpRatio: z.number().min(1).max(8).default(4),
+    dropout: z.number().min(0).max(0.9).default(0),
+    norm: z.enum(['rms', 'layer']).default('rms'),
+  })
+  .strict();
+
+export const TrainParams = z
+  .object({
+    projectId: Id,
+    name: Name,
+    datasetIds: z.array(Id).min(1),
+    valDatasetIds: z.array(Id).default([]),
+    substrateId: z.string().min(1),
+    /** `trainable` starts from the substrate and trains it: the paper's control. */
+    embeddings: z.enum(['frozen', 'trainable']).default('frozen'),
+    layers: z.number().int().min(1).max(64).default(2),
+    shape: ModelShape.default(ModelShape.parse({})),
+    steps: z.number().int().min(1).max(10_000_000).default(300),
+    batch: z.number().int().min(1).max(4096).default(16),
+    lr: z.number().positive().max(1).default(3e-3),
+    seed: z.number().int().default(1),
+  })
+  .strict();
+
+export const GrowParams = TrainParams.omit({ layers: true, steps: true })
+  .extend({
+    stages: z.number().int().min(1).max(64).default(3),
+    stepsPerStage: z.number().int().min(1).max(10_000_000).default(150),
+    blocksPerStage: z.number().int().min(1).max(8).default(1),
+    init: z.enum(['random', 'zero', 'copy']).default('random'),
+    loraRank: z.number().int().min(0).max(256).default(0),
+    loraFromStage: z.number().int().min(2).max(64).default(2),
+    baseline: z.enum(['none', 'monolithic', 'trainable-embeddings']).default('none'),
+  })
+  .strict();
+
+export const SamplingParams = z
+  .object({
+    maxTokens: z.number().int().min(1).max(4096).default(64),
+    temperature: z.number().min(0).max(5).default(0.8),
+    topK: z.number().int().min(0).max(100_000).default(40),
+    topP: z.number().gt(0).max(1).default(0.95),
+    seed: z.number().int().default(1),
+  })
+  .strict();
+
+/** Every invoke channel: request schema and response schema. */
+export const invokeChannels = {
+  'app.info': { req: Empty, res: AppInfo },
+  'system.info': { req: Empty, res: SystemInfo },
+
+  'projects.list': { req: Empty, res: z.array(Project) },
+  'projects.create': { req: z.object({ name: Name, description: z.string().max(2000).default('') }).strict(), res: Project },
+  'projects.createDemo': {
+    req: z.object({ name: Name, scale: z.enum(['quick', 'default']).default('quick'), seed: z.number().int().default(1) }).strict(),
+    res: z.object({ project: Project, runId: Id }),
+  },
+  'projects.rename': { req: z.object({ id: Id, name: Name }).strict(), res: Project },
+  'projects.delete': { req: ById, res: Ok },
+
+  'datasets.list': { req: ProjectRef, res: z.array(Dataset) },
+  'datasets.import': {
+    req: z
+      .object({
+        projectId: Id,
+        /** A local path (Electron, CLI) … */
+        path: z.string().min(1).optional(),
+        /** … or the file's bytes, base64 (browser mode, ≤ 64 MiB). */
+        upload: z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(90_000_000) }).optional(),
+        name: Name.optional(),
+        format: DatasetFormat.optional(),
+        field: z.string().max(200).optional(),
+        split: DatasetSplit.default('train'),
+      })
+      .strict()
+      .refine((r) => Boolean(r.path) !== Boolean(r.upload), { message: 'give exactly one of path or upload' }),
+    res: z.object({ runId: Id }),
+  },
+  'datasets.preview': { req: z.object({ id: Id, lines: z.number().int().min(1).max(200).default(20) }).strict(), res: z.object({ lines: z.array(z.string()) }) },
+  'datasets.setSplit': { req: z.object({ id: Id, split: DatasetSplit }).strict(), res: Dataset },
+  'datasets.delete': { req: ById, res: Ok },
+
+  'substrates.list': { req: ProjectRef, res: z.array(Substrate) },
+  'substrates.build': {
+    req: z
+      .object({
+        projectId: Id,
+        kind: SubstrateKind,
+        dim: z.number().int().min(8).max(4096).default(128),
+        grid: z.union([z.literal(16), z.literal(32)]).default(16),
+        ngrams: z.number().int().min(0).max(200_000).default(2000),
+        seed: z.number().int().default(1),
+        fontPath: z.string().optional(),
+        matrixPath: z.string().optional(),
+      })
+      .strict(),
+    res: z.object({ runId: Id }),
+  },
+  'substrates.lookup': {
+    req: z.object({ substrateId: z.string().min(1), token: z.string().min(1).max(64) }).strict(),
+    res: z.object({
+      tokenIds: z.array(z.number().int()),
+      bitmap: z.array(z.array(z.number().int().min(0).max(1))),
+      nearest: z.array(z.object({ token: z.string(), cosine: z.number() })),
+    }),
+  },
+
+  'runs.list': { req: ProjectRef, res: z.array(Run) },
+  'runs.get': { req: ById, res: Run },
+  'runs.metrics': {
+    req: z.object({ runId: Id, names: z.array(z.string()).optional(), sinceStep: z.number().optional() }).strict(),
+    res: z.array(MetricSeries),
+  },
+  'runs.startTrain': { req: TrainParams, res: z.object({ runId: Id }) },
+  'runs.startGrow': { req: GrowParams, res: z.object({ runId: Id }) },
+  'runs.cancel': { req: ById, res: Run },
+  'runs.pause': { req: ById, res: Run },
+  'runs.resume': { req: ById, res: Run },
+
+  'models.list': { req: ProjectRef, res: z.array(ModelEntry) },
+  'models.rename': { req: z.object({ id: Id, name: Name }).strict(), res: ModelEntry },
+  'models.delete': { req: ById, res: Ok },
+  'models.export': { req: z.object({ id: Id, dest: z.string().min(1) }).strict(), res: z.object({ folder: z.string() }) },
+
+  'merge.check': {
+    req: z.object({ expertIds: z.array(Id).min(1) }).strict(),
+    res: z.object({ compatible: z.boolean(), reason: z.string().nullable(), incompatible: z.record(z.string(), z.string()) }),
+  },
+  'merge.preview': {
+    req: z
+      .object({
+        expertIds: z.array(Id).min(2).max(8),
+        mode: MergeMode.default('logits'),
+        weights: z.array(z.number().nonnegative()).optional(),
+        datasetIds: z.array(Id).min(1),
+        sampleText: z.string().max(2000).default(''),
+      })
+      .strict(),
+    res: z.object({ runId: Id }),
+  },
+  'merge.save': {
+    req: z
+      .object({ name: Name, expertIds: z.array(Id).min(2).max(8), mode: MergeMode.default('logits'), weights: z.array(z.number().nonnegative()).optional() })
+      .strict(),
+    res: ModelEntry,
+  },
+
+  'evals.start': {
+    req: z
+      .object({
+        projectId: Id,
+        modelIds: z.array(Id).min(1).max(16),
+        datasetId: Id,
+        task: EvalTask,
+        protocol: EvalProtocol,
+        runs: z.number().int().min(1).max(100).default(10),
+        limit: z.number().int().min(1).max(100_000).optional(),
+        seed: z.number().int().default(1),
+        pair: z.string().regex(/^[a-z]{2,3}-[a-z]{2,3}$/).optional(),
+      })
+      .strict(),
+    res: z.object({ runId: Id }),
+  },
+  'evals.list': { req: ProjectRef, res: z.array(EvalResult) },
+  'evals.items': {
+    req: z.object({ evalId: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    res: z.object({
+      total: z.number().int(),
+      items: z.array(z.object({ prompt: z.string(), choices: z.array(z.string()), output: z.string(), expected: z.string(), correct: z.boolean() })),
+    }),
+  },
+
+  'playground.generate': {
+    req: z.object({ modelIds: z.array(Id).min(1).max(3), prompt: z.string().max(10_000), sampling: SamplingParams.default(SamplingParams.parse({})) }).strict(),
+    res: z.object({ outputs: z.array(z.object({ modelId: Id, text: z.string(), tokensPerSec: z.number() })) }),
+  },
+} as const;
+
+/** Every event channel (main → renderer). Metric events are batched and throttled in main (≤ ~10/s per run). */
+export const eventChannels = {
+  'run.updated': Run,
+  'run.metrics': z.object({ runId: Id, points: z.array(MetricPoint) }),
+  'run.log': z.object({ runId: Id, line: z.string() }),
+  'models.changed': z.object({ projectId: Id }),
+  'datasets.changed': z.object({ projectId: Id }),
+} as const;
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = keyof typeof eventChannels;
+export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['req']>;
+export type InvokeResponse<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['res']>;
+export type EventPayload<E extends EventChannel> = z.infer<(typeof eventChannels)[E]>;
+
+/** The structured error every boundary returns instead of throwing across it. */
+export const ContractError = z.object({
+  code: z.enum(['invalid-request', 'not-found', 'conflict', 'user-error', 'internal']),
+  message: z.string(),
+  /** Dotted path of the offending field, when a payload failed validation. */
+  field: z.string().nullable(),
+});
+export type ContractError = z.infer<typeof ContractError>;
+
+export type InvokeResult<C extends InvokeChannel> = { ok: true; value: InvokeResponse<C> } | { ok: false; error: ContractError };
+
+/** Electron channel names carrying the contract. */
+export const IPC_INVOKE = 'espalier:invoke';
+export const IPC_EVENT = 'espalier:event';
+
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(invokeChannels, name);
+}
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(eventChannels, name);
+}
+
+/** Validates a request; returns the parsed value (defaults applied) or a ContractError naming the field. */
+export function parseRequest<C extends InvokeChannel>(channel: C, payload: unknown): { ok: true; value: z.infer<(typeof invokeChannels)[C]['req']> } | { ok: false; error: ContractError } {
+  const res = invokeChannels[channel].req.safeParse(payload ?? {});
+  if (res.success) return { ok: true, value: res.data as z.infer<(typeof invokeChannels)[C]['req']> };
+  const issue = res.error.issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.join('.') : null;
+  return { ok: false, error: { code: 'invalid-request', message: `${channel}: ${field ? `${field}: ` : ''}${issue.message}`, field } };
+}

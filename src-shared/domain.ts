@@ -1,0 +1,135 @@
+// Domain records shared by main and renderer (projects, datasets, substrates, models, runs, evals), as zod schemas.
+import { z } from 'zod';
+
+export const Id = z.string().min(1).max(128);
+export const Timestamp = z.string(); // ISO-8601
+
+export const Project = z.object({
+  id: Id,
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).default(''),
+  tokenizerId: z.string().nullable(),
+  substrateId: z.string().nullable(),
+  createdAt: Timestamp,
+});
+export type Project = z.infer<typeof Project>;
+
+export const DatasetFormat = z.enum(['txt', 'jsonl', 'csv', 'parquet']);
+export const DatasetSplit = z.enum(['train', 'val', 'test']);
+export const Dataset = z.object({
+  id: Id,
+  projectId: Id,
+  name: z.string(),
+  path: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int().nonnegative(),
+  characters: z.number().int().nonnegative(),
+  tokens: z.number().int().nonnegative().nullable(),
+  /** Characters per script seen (Latin, Cyrillic, Han, …). */
+  scripts: z.record(z.string(), z.number()),
+  language: z.string(),
+  split: DatasetSplit,
+  format: DatasetFormat,
+  field: z.string().nullable(),
+  createdAt: Timestamp,
+});
+export type Dataset = z.infer<typeof Dataset>;
+
+export const SubstrateKind = z.enum(['glyph', 'binary-id', 'random', 'imported']);
+export const Substrate = z.object({
+  id: Id,
+  projectId: Id,
+  kind: SubstrateKind,
+  dim: z.number().int().positive(),
+  vocabSize: z.number().int().positive(),
+  tokenizerId: z.string(),
+  collisions: z.number().int().nonnegative(),
+  path: z.string(),
+  fontSha256: z.string().nullable(),
+  createdAt: Timestamp,
+});
+export type Substrate = z.infer<typeof Substrate>;
+
+export const ParamCounts = z.object({
+  total: z.number().int().nonnegative(),
+  trainable: z.number().int().nonnegative(),
+  frozen: z.number().int().nonnegative(),
+});
+
+export const ModelKind = z.enum(['trained', 'stage', 'merge']);
+export const MergeMode = z.enum(['logits', 'weighted', 'probs', 'confidence']);
+export const ModelEntry = z.object({
+  id: Id,
+  projectId: Id,
+  kind: ModelKind,
+  name: z.string(),
+  depth: z.number().int().nonnegative(),
+  parentId: Id.nullable(),
+  runId: Id.nullable(),
+  experts: z.array(Id),
+  mergeMode: MergeMode.nullable(),
+  mergeWeights: z.array(z.number()).nullable(),
+  params: ParamCounts,
+  substrateId: z.string(),
+  tokenizerId: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  provenance: z.record(z.string(), z.unknown()),
+  folder: z.string(),
+  createdAt: Timestamp,
+});
+export type ModelEntry = z.infer<typeof ModelEntry>;
+
+export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world']);
+export const RunStatus = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
+export const Run = z.object({
+  id: Id,
+  projectId: Id,
+  kind: RunKind,
+  status: RunStatus,
+  params: z.record(z.string(), z.unknown()),
+  progress: z.object({ fraction: z.number().min(0).max(1), message: z.string() }),
+  error: z.string().nullable(),
+  result: z.unknown().nullable(),
+  checkpoint: z.string().nullable(),
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  finishedAt: Timestamp.nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const MetricPoint = z.object({
+  step: z.number(),
+  name: z.string(),
+  value: z.number(),
+  /** Seconds since the run started. */
+  t: z.number(),
+});
+export type MetricPoint = z.infer<typeof MetricPoint>;
+
+/** One named series of a run, columnar so large curves stay cheap to ship and draw. */
+export const MetricSeries = z.object({
+  name: z.string(),
+  steps: z.array(z.number()),
+  values: z.array(z.number()),
+  t: z.array(z.number()),
+});
+export type MetricSeries = z.infer<typeof MetricSeries>;
+
+export const EvalTask = z.enum(['ppl', 'mc', 'qa', 'bleu']);
+export const EvalProtocol = z.enum(['paper', 'loglik']);
+export const EvalResult = z.object({
+  id: Id,
+  modelId: Id,
+  runId: Id.nullable(),
+  task: EvalTask,
+  protocol: EvalProtocol,
+  datasetName: z.string(),
+  datasetSha256: z.string(),
+  n: z.number().int().nonnegative(),
+  metrics: z.record(z.string(), z.number()),
+  ci95: z.number().nullable(),
+  runs: z.number().int().positive(),
+  seed: z.number().int(),
+  createdAt: Timestamp,
+});
+export type EvalResult = z.infer<typeof EvalResult>;
