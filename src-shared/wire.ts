@@ -13,7 +13,7 @@ export const ClientMessage = z.object({
 });
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
-export const ServerMessage = z.discriminatedUnion('type', [
+export const ServerMessage = z.union([
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: ContractError }),
   z.object({ type: z.literal('event'), channel: z.string(), payload: z.unknown() }),
