@@ -1,0 +1,153 @@
+// Browser-mode host: serves the built renderer and the IPC contract over a WebSocket on 127.0.0.1, behind a token.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ClientMessage, WS_PATH, type ServerMessage } from '../../src-shared/wire';
+import type { Dispatcher } from '../services/dispatch';
+import { resolveStatic, sendFile } from './static';
+
+export interface HostOptions {
+  /** Folder of the built renderer (index.html + assets). */
+  staticDir: string;
+  dispatcher: Dispatcher;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Fixed token (tests); a random 192-bit token otherwise. */
+  token?: string;
+  /** Largest accepted WebSocket message (uploads travel as base64). */
+  maxMessageBytes?: number;
+}
+
+export interface Host {
+  url: string;
+  port: number;
+  token: string;
+  /** Pushes an event to every connected client. */
+  broadcast(channel: string, payload: unknown): void;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'espalier_token';
+const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function sameToken(given: string | null | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieToken(req: IncomingMessage): string | null {
+  const header = req.headers.cookie ?? '';
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return null;
+}
+
+/** Only our own origin may talk to us: blocks DNS-rebinding and cross-site pages. */
+function hostAllowed(req: IncomingMessage, port: number): boolean {
+  const host = req.headers.host ?? '';
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
+export async function startHost(opts: HostOptions): Promise<Host> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  let port = opts.port ?? 0;
+  const clients = new Set<WebSocket>();
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const baseHeaders = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
+    if (!hostAllowed(req, port)) {
+      res.writeHead(403, baseHeaders).end('forbidden host');
+      return;
+    }
+    const queryToken = url.searchParams.get('token');
+    if (!sameToken(queryToken, token) && !sameToken(cookieToken(req), token)) {
+      res.writeHead(401, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' }).end('Espalier: open the URL printed by `espalier serve`, including its ?token=…\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, baseHeaders).end();
+      return;
+    }
+    const file = resolveStatic(opts.staticDir, url.pathname);
+    if (!file) {
+      res.writeHead(404, baseHeaders).end('not found');
+      return;
+    }
+    const headers: Record<string, string> = { ...baseHeaders, 'Content-Security-Policy': PAGE_CSP };
+    // The page's own asset requests carry the token as a strict same-site cookie.
+    if (sameToken(queryToken, token)) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    sendFile(res, file, headers);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes ?? 96 * 1024 * 1024 });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const origin = req.headers.origin;
+    const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+    if (url.pathname !== WS_PATH || !hostAllowed(req, port) || !originOk || !sameToken(url.searchParams.get('token'), token)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+      ws.on('message', (data) => void onMessage(ws, data.toString()));
+    });
+  });
+
+  async function onMessage(ws: WebSocket, text: string): Promise<void> {
+    let msg: ClientMessage;
+    try {
+      const parsed = ClientMessage.safeParse(JSON.parse(text));
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'malformed message');
+      msg = parsed.data;
+    } catch (err) {
+      send(ws, { type: 'result', id: -1, ok: false, error: { code: 'invalid-request', message: `malformed message: ${(err as Error).message}`, field: null } });
+      return;
+    }
+    const result = await opts.dispatcher.dispatch(msg.channel, msg.payload);
+    send(ws, result.ok ? { type: 'result', id: msg.id, ok: true, value: result.value } : { type: 'result', id: msg.id, ok: false, error: result.error });
+  }
+
+  function send(ws: WebSocket, msg: ServerMessage): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    broadcast(channel, payload) {
+      const text = JSON.stringify({ type: 'event', channel, payload } satisfies ServerMessage);
+      for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    },
+    async close() {
+      for (const ws of clients) ws.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

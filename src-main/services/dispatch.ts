@@ -1,0 +1,58 @@
+// Binds contract channels to handler functions: validates every request and response, maps errors to ContractError.
+import {
+  invokeChannels,
+  isInvokeChannel,
+  parseRequest,
+  type ContractError,
+  type InvokeChannel,
+  type InvokeResponse,
+} from '../../src-shared/contract';
+import { UserError } from '../engine/util/errors';
+import { ConflictError, NotFoundError } from './errors';
+import type { z } from 'zod';
+
+export type ParsedRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['req']>;
+export type Handler<C extends InvokeChannel> = (req: ParsedRequest<C>) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
+export type Handlers = { [C in InvokeChannel]?: Handler<C> };
+
+export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: ContractError };
+
+export interface Dispatcher {
+  dispatch(channel: unknown, payload: unknown): Promise<DispatchResult>;
+}
+
+function toContractError(err: unknown): ContractError {
+  if (err instanceof UserError) return { code: 'user-error', message: err.message, field: null };
+  if (err instanceof NotFoundError) return { code: 'not-found', message: err.message, field: null };
+  if (err instanceof ConflictError) return { code: 'conflict', message: err.message, field: null };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message: `internal error: ${message}`, field: null };
+}
+
+export function createDispatcher(handlers: Handlers, onInternalError?: (channel: string, err: unknown) => void): Dispatcher {
+  return {
+    async dispatch(channel, payload) {
+      if (!isInvokeChannel(channel)) {
+        return { ok: false, error: { code: 'invalid-request', message: `unknown channel "${String(channel).slice(0, 100)}"`, field: null } };
+      }
+      const parsed = parseRequest(channel, payload);
+      if (!parsed.ok) return parsed;
+      const handler = handlers[channel] as Handler<typeof channel> | undefined;
+      if (!handler) return { ok: false, error: { code: 'internal', message: `channel "${channel}" is not available in this build`, field: null } };
+      try {
+        const value = await handler(parsed.value as never);
+        // Responses are validated too: the renderer can rely on every shape it receives.
+        const checked = invokeChannels[channel].res.safeParse(value);
+        if (!checked.success) {
+          const issue = checked.error.issues[0]!;
+          throw new Error(`response of ${channel} failed validation at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+        }
+        return { ok: true, value: checked.data };
+      } catch (err) {
+        const error = toContractError(err);
+        if (error.code === 'internal') onInternalError?.(channel, err);
+        return { ok: false, error };
+      }
+    },
+  };
+}
