@@ -1,0 +1,24 @@
+// Reads a corpus file as text, refusing what would silently skew a vocabulary: missing, empty or non-UTF-8 files.
+import { readFileSync } from 'node:fs';
+import { UserError } from '../util/errors';
+import { describeReadError } from './hf-json';
+import { firstInvalidUtf8 } from './utf8';
+
+export function readCorpusFile(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new UserError(`${path}: ${describeReadError(err)} (corpus file)`);
+  }
+  if (bytes.length === 0) throw new UserError(`${path}: the corpus file is empty`);
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    const hex = bytes[bad]!.toString(16).toUpperCase().padStart(2, '0');
+    throw new UserError(`${path}: not valid UTF-8 at byte offset ${bad} (byte 0x${hex}); convert the corpus to UTF-8`);
+  }
+  // A byte-order mark is an encoding signature, not text.
+  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (start === bytes.length) throw new UserError(`${path}: the corpus file is empty (only a byte-order mark)`);
+  return bytes.toString('utf8', start);
+}

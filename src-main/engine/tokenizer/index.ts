@@ -1,0 +1,8 @@
+// The tokenizer's public API: build from corpora, encode/decode, save/load as tokenizer.json, compression.
+export type { TokenPiece, TokenizerLike } from './types';
+export { Tokenizer, VocabularyError, compression } from './tokenizer';
+export { buildTokenizer, type BuildOptions } from './build';
+export { loadTokenizer, saveTokenizer, parseTokenizerJson, tokenizerToJson } from './hf-json';
+export { readCorpusFile } from './corpus-file';
+export { vocabularyId } from './identity';
+export { BYTE_BASE, FIRST_TEXT_ID, MAX_NGRAM, SPECIAL_TEXTS, byteTokenName } from './layout';
