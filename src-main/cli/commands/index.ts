@@ -1,6 +1,8 @@
 // The registry of CLI commands. Add one import and one entry per command file.
 import type { Command } from '../command';
+import substrateBuild from './substrate-build';
+import substrateShow from './substrate-show';
 import version from './version';
 import vocabBuild from './vocab-build';
 
-export const commands: Command[] = [version, vocabBuild];
+export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow];

@@ -87,8 +87,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     if (e - b !== n * BYTES[dtype] || base + e > bytes.length) {
       throw new UserError(`${source}: tensor "${name}" has offsets [${b}, ${e}] inconsistent with shape [${info.shape}]`);
     }
-    // Copy so the result is aligned and independent of the file buffer.
-    const slice = bytes.slice(base + b, base + e);
+    // Copy so the result is aligned and independent of the file buffer. Buffer#slice returns a view over
+    // Node's shared pool, so copy through Uint8Array.prototype.slice explicitly.
+    const slice = Uint8Array.prototype.slice.call(bytes, base + b, base + e);
     const buf = slice.buffer;
     const data =
       dtype === 'F32' ? new Float32Array(buf) :

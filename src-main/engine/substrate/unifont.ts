@@ -1,0 +1,85 @@
+// Reads GNU Unifont `.hex` files (plain or gzip): one glyph per line, "XXXX:" then 32 (8×16) or 64 (16×16) hex digits.
+// The font is the paper's: every substrate bitmap starts from these rows.
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { UserError, atLine } from '../util/errors';
+import { sha256Hex } from '../util/hash';
+
+/** One Unifont glyph: 16 rows, each row's pixels in the low `width` bits (most significant bit = leftmost pixel). */
+export interface Glyph {
+  width: 8 | 16;
+  rows: Uint16Array;
+}
+
+export interface UnifontFont {
+  /** Where the font was read from (for messages and metadata). */
+  readonly source: string;
+  /** SHA-256 of the file's bytes as stored (compressed or not): identifies exactly the font a substrate used. */
+  readonly sha256: string;
+  readonly glyphs: ReadonlyMap<number, Glyph>;
+}
+
+const LINE = /^([0-9A-Fa-f]{4,6}):([0-9A-Fa-f]{32}|[0-9A-Fa-f]{64})$/;
+
+/**
+ * Parses the text of a `.hex` file. Blank lines are skipped; a code point that appears twice keeps its
+ * last glyph, so a user may append override glyphs to a stock file. Anything else that is not a glyph
+ * line is an error naming the line, because a half-read font would silently change every substrate.
+ */
+export function parseUnifontHex(text: string, source: string): Map<number, Glyph> {
+  const glyphs = new Map<number, Glyph>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    const m = LINE.exec(line);
+    if (!m) {
+      const shown = line.length > 40 ? `${line.slice(0, 40)}…` : line;
+      throw atLine(
+        source,
+        i + 1,
+        `not a GNU Unifont .hex file (expected "XXXX:" and 32 or 64 hex digits, got ${JSON.stringify(shown)})`,
+      );
+    }
+    const cp = parseInt(m[1]!, 16);
+    if (cp > 0x10ffff) throw atLine(source, i + 1, `code point ${m[1]} is beyond U+10FFFF`);
+    const digits = m[2]!;
+    const width = digits.length === 32 ? 8 : 16;
+    const perRow = width / 4;
+    const rows = new Uint16Array(16);
+    for (let r = 0; r < 16; r++) rows[r] = parseInt(digits.slice(r * perRow, (r + 1) * perRow), 16);
+    glyphs.set(cp, { width, rows });
+  }
+  return glyphs;
+}
+
+/** True when the bytes start with the gzip magic number; we trust content over the file extension. */
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Loads a `.hex` or `.hex.gz` Unifont file; every failure is a UserError naming the file. */
+export function loadUnifont(path: string): UnifontFont {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${path}: font file not found (pass a GNU Unifont .hex or .hex.gz file with --font)`);
+    if (code === 'EISDIR') throw new UserError(`${path}: is a folder, not a GNU Unifont .hex file`);
+    throw new UserError(`${path}: cannot read the font file (${code ?? String(err)})`);
+  }
+  const sha256 = sha256Hex(bytes);
+  let raw = bytes;
+  if (isGzip(bytes)) {
+    try {
+      raw = gunzipSync(bytes);
+    } catch (err) {
+      throw new UserError(`${path}: damaged gzip data (${(err as Error).message})`);
+    }
+  }
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  const glyphs = parseUnifontHex(text, path);
+  if (glyphs.size === 0) throw new UserError(`${path}: not a GNU Unifont .hex file (it holds no glyph lines)`);
+  return { source: path, sha256, glyphs };
+}
