@@ -4,5 +4,6 @@ import substrateBuild from './substrate-build';
 import substrateShow from './substrate-show';
 import version from './version';
 import vocabBuild from './vocab-build';
+import workspace from './workspace';
 
-export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow];
+export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow, ...workspace];
