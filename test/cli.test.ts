@@ -43,4 +43,10 @@ describe('espalier CLI', () => {
     expect(runCli(['--help']).stdout).toMatch(/usage: espalier <command>/);
     expect(runCli(['version', '--help']).stdout).toMatch(/usage: espalier version/);
   });
+  it('lists the subcommands of a command group', () => {
+    const r = runCli(['workspace', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/workspace init/);
+    expect(r.stdout).toMatch(/workspace info/);
+  });
 });

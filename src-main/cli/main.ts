@@ -21,6 +21,12 @@ export async function main(argv: string[]): Promise<number> {
     return argv.length === 0 ? 1 : 0;
   }
   const found = findCommand(argv);
+  const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
+  if (!found && group.length > 0) {
+    // A command group (e.g. `espalier workspace`): list its subcommands.
+    process.stdout.write(`${globalHelp(group)}\n`);
+    return argv.includes('--help') || argv.includes('-h') ? 0 : 1;
+  }
   if (!found) {
     process.stderr.write(`espalier: error: unknown command "${argv.filter((a) => !a.startsWith('-')).join(' ')}" (run espalier --help)\n`);
     return 2;
