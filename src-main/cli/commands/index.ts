@@ -5,5 +5,6 @@ import substrateShow from './substrate-show';
 import version from './version';
 import vocabBuild from './vocab-build';
 import workspace from './workspace';
+import world from './world';
 
-export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow, ...workspace];
+export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow, ...workspace, world];
