@@ -107,6 +107,8 @@ export const invokeChannels = {
   },
   'projects.rename': { req: z.object({ id: Id, name: Name }).strict(), res: Project },
   'projects.delete': { req: ById, res: Ok },
+  /** Added for the renderer: the project's substrate choice (its tokenizer follows the substrate); null clears it. */
+  'projects.setSubstrate': { req: z.object({ id: Id, substrateId: z.string().min(1).nullable() }).strict(), res: Project },
 
   'datasets.list': { req: ProjectRef, res: z.array(Dataset) },
   'datasets.import': {
@@ -172,6 +174,10 @@ export const invokeChannels = {
   'models.delete': { req: ById, res: Ok },
   'models.export': { req: z.object({ id: Id, dest: z.string().min(1) }).strict(), res: z.object({ folder: z.string() }) },
 
+  /**
+   * Compatibility against the first id: `incompatible` maps every other id that cannot join expertIds[0]
+   * to the reason (which of substrate / tokenizer ids differ); `reason` summarises the whole set.
+   */
   'merge.check': {
     req: z.object({ expertIds: z.array(Id).min(1) }).strict(),
     res: z.object({ compatible: z.boolean(), reason: z.string().nullable(), incompatible: z.record(z.string(), z.string()) }),
@@ -225,6 +231,35 @@ export const invokeChannels = {
     res: z.object({ outputs: z.array(z.object({ modelId: Id, text: z.string(), tokensPerSec: z.number() })) }),
   },
 } as const;
+
+/**
+ * Metric names a training or growth run streams on 'run.metrics' (and returns from 'runs.metrics').
+ * `step` is global across the stages of a growth run; `t` is seconds since the run started.
+ */
+export const RUN_METRICS = {
+  trainLoss: 'train/loss',
+  valLoss: 'val/loss',
+  lr: 'lr',
+  tokensPerSec: 'tokens_per_s',
+  /** Cumulative training tokens seen at `step`. */
+  tokens: 'tokens',
+  /** 1-based stage of a growth run at `step`; a change marks a block insertion. */
+  stage: 'stage',
+} as const;
+
+/**
+ * What a finished 'merge-preview' run carries in `Run.result`. rows: mean next-token loss of every expert
+ * and of the merge (model = the model's name, or "merge") on each preview dataset (data = dataset name).
+ * tokens: the sample text token by token; probs[i] is the probability expert i (in expertIds order) gave
+ * that token, followed is the index of the expert whose distribution the merge followed most.
+ */
+export const MergePreviewResult = z
+  .object({
+    rows: z.array(z.object({ model: z.string(), data: z.string(), loss: z.number() }).strict()),
+    tokens: z.array(z.object({ text: z.string(), probs: z.array(z.number().min(0).max(1)), followed: z.number().int().min(0) }).strict()),
+  })
+  .strict();
+export type MergePreviewResult = z.infer<typeof MergePreviewResult>;
 
 /** Every event channel (main → renderer). Metric events are batched and throttled in main (≤ ~10/s per run). */
 export const eventChannels = {

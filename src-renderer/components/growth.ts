@@ -1,0 +1,153 @@
+// Pure derivations for the Growth view: the run's stage plan from its params, the current stage (from the
+// streamed 'stage' metric, else from steps), each tier's state, stage boundaries, insertion spikes and ETA.
+import { RUN_METRICS } from '../../src-shared/contract';
+import type { Run } from '../../src-shared/domain';
+import type { Series } from '../charts/downsample';
+import type { RunSeries } from '../stores/runs';
+
+export type TierState = 'frozen' | 'lora' | 'training' | 'paused' | 'stopped' | 'pending';
+
+export interface Tier {
+  /** 1-based stage number; tier 1 sits on the substrate. */
+  stage: number;
+  blocks: number;
+  state: TierState;
+}
+
+export interface GrowPlan {
+  kind: 'grow' | 'train';
+  stages: number;
+  blocksPerStage: number;
+  stepsPerStage: number;
+  totalSteps: number;
+  loraRank: number;
+  loraFromStage: number;
+  tokensPerStep: number;
+}
+
+function num(params: Record<string, unknown>, key: string, fallback: number): number {
+  const v = params[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+/** Reads the plan leniently: main may add resolved fields to params, and old runs may lack new ones. */
+export function planOf(run: Run): GrowPlan {
+  const p = run.params;
+  const shape = (typeof p['shape'] === 'object' && p['shape'] !== null ? p['shape'] : {}) as Record<string, unknown>;
+  const tokensPerStep = num(p, 'batch', 16) * num(shape, 'context', 64);
+  if (run.kind === 'grow') {
+    const stages = Math.max(1, num(p, 'stages', 3));
+    const stepsPerStage = Math.max(1, num(p, 'stepsPerStage', 150));
+    return {
+      kind: 'grow',
+      stages,
+      blocksPerStage: Math.max(1, num(p, 'blocksPerStage', 1)),
+      stepsPerStage,
+      totalSteps: stages * stepsPerStage,
+      loraRank: num(p, 'loraRank', 0),
+      loraFromStage: num(p, 'loraFromStage', 2),
+      tokensPerStep,
+    };
+  }
+  const steps = Math.max(1, num(p, 'steps', 300));
+  return { kind: 'train', stages: 1, blocksPerStage: Math.max(1, num(p, 'layers', 2)), stepsPerStage: steps, totalSteps: steps, loraRank: 0, loraFromStage: 2, tokensPerStep };
+}
+
+function lastOf(s: Series | undefined): number | null {
+  return s && s.values.length > 0 ? s.values[s.values.length - 1]! : null;
+}
+function lastStepOf(s: Series | undefined): number | null {
+  return s && s.steps.length > 0 ? s.steps[s.steps.length - 1]! : null;
+}
+
+/** 1-based stage the run is in (or ended in). */
+export function currentStage(run: Run, plan: GrowPlan, series: RunSeries): number {
+  const clamp = (s: number) => Math.min(plan.stages, Math.max(1, Math.round(s)));
+  if (run.status === 'done') return plan.stages;
+  const streamed = lastOf(series[RUN_METRICS.stage]);
+  if (streamed !== null) return clamp(streamed);
+  const step = lastStepOf(series[RUN_METRICS.trainLoss]);
+  if (step !== null) return clamp(Math.floor(step / plan.stepsPerStage) + 1);
+  return clamp(Math.floor(run.progress.fraction * plan.stages) + 1);
+}
+
+export function tiersOf(run: Run, plan: GrowPlan, stage: number): Tier[] {
+  const tiers: Tier[] = [];
+  const adapted = plan.loraRank > 0 && stage >= plan.loraFromStage;
+  for (let s = 1; s <= plan.stages; s++) {
+    let state: TierState;
+    if (s < stage) state = adapted ? 'lora' : 'frozen';
+    else if (s > stage) state = 'pending';
+    else if (run.status === 'running') state = 'training';
+    else if (run.status === 'paused') state = 'paused';
+    else if (run.status === 'queued') state = 'pending';
+    else if (run.status === 'done') state = 'frozen';
+    else state = 'stopped';
+    tiers.push({ stage: s, blocks: plan.blocksPerStage, state });
+  }
+  return tiers;
+}
+
+/** Steps at which a new stage began (a block was inserted). */
+export function stageBoundaries(plan: GrowPlan, series: RunSeries): number[] {
+  if (plan.kind !== 'grow' || plan.stages < 2) return [];
+  const st = series[RUN_METRICS.stage];
+  if (st && st.values.length > 0) {
+    const out: number[] = [];
+    for (let i = 1; i < st.values.length; i++) if (st.values[i]! > st.values[i - 1]!) out.push(st.steps[i]!);
+    return out;
+  }
+  const last = lastStepOf(series[RUN_METRICS.trainLoss]) ?? 0;
+  const out: number[] = [];
+  for (let k = 1; k < plan.stages; k++) if (k * plan.stepsPerStage <= last) out.push(k * plan.stepsPerStage);
+  return out;
+}
+
+/** The highest training loss shortly after each boundary: the insertion spike the paper describes. */
+export function insertionSpikes(boundaries: number[], loss: Series | undefined, stepsPerStage: number): { step: number; value: number }[] {
+  if (!loss || loss.steps.length === 0) return [];
+  const window = Math.max(5, Math.round(stepsPerStage * 0.1));
+  const out: { step: number; value: number }[] = [];
+  for (const b of boundaries) {
+    let i = lowerBound(loss.steps, b);
+    let best = -1;
+    for (; i < loss.steps.length && loss.steps[i]! <= b + window; i++) {
+      if (Number.isFinite(loss.values[i]!) && (best < 0 || loss.values[i]! > loss.values[best]!)) best = i;
+    }
+    if (best >= 0) out.push({ step: loss.steps[best]!, value: loss.values[best]! });
+  }
+  return out;
+}
+
+export function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Seconds left, from the step rate so far; null when unknown or finished. */
+export function etaSeconds(run: Run, plan: GrowPlan, loss: Series | undefined): number | null {
+  if (run.status !== 'running' && run.status !== 'paused') return null;
+  const step = lastStepOf(loss);
+  const t = loss && loss.t.length > 0 ? loss.t[loss.t.length - 1]! : null;
+  if (step !== null && t !== null && step > 0 && t > 0) return Math.max(0, ((plan.totalSteps - step) * t) / step);
+  const f = run.progress.fraction;
+  if (run.startedAt && f > 0.01) {
+    const elapsed = (Date.now() - Date.parse(run.startedAt)) / 1000;
+    return Math.max(0, (elapsed * (1 - f)) / f);
+  }
+  return null;
+}
+
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}

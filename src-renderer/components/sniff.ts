@@ -1,0 +1,61 @@
+// Guesses a dataset file's format and its text fields from the name and first bytes, so the import form
+// can offer a field/column choice before anything is uploaded. The main side still validates everything.
+import type { Dataset } from '../../src-shared/domain';
+
+export type Format = Dataset['format'];
+
+export function formatFromName(name: string): Format | null {
+  const ext = name.toLowerCase().split('.').pop() ?? '';
+  if (ext === 'txt' || ext === 'text' || ext === 'md') return 'txt';
+  if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl';
+  if (ext === 'csv' || ext === 'tsv') return 'csv';
+  if (ext === 'parquet') return 'parquet';
+  return null;
+}
+
+/** Splits one CSV header line, honouring double quotes. */
+export function csvHeader(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur.trim());
+  return out.filter((s) => s.length > 0);
+}
+
+/** Field names found in the head of a file; jsonl prefers string-valued keys (the text). */
+export function sniffFields(format: Format, head: string): string[] {
+  const lines = head.split(/\r?\n/).filter((l) => l.trim().length > 0);
+  if (format === 'csv') return lines[0] ? csvHeader(lines[0]) : [];
+  if (format !== 'jsonl') return [];
+  for (const line of lines.slice(0, 5)) {
+    try {
+      const obj = JSON.parse(line) as unknown;
+      if (obj && typeof obj === 'object' && !Array.isArray(obj)) {
+        const entries = Object.entries(obj as Record<string, unknown>);
+        const text = entries.filter(([, v]) => typeof v === 'string').map(([k]) => k);
+        return text.length > 0 ? text : entries.map(([k]) => k);
+      }
+    } catch {
+      // a truncated last line in the head, or not JSON at all: the main side will say where
+    }
+  }
+  return [];
+}
+
+export async function readHead(file: Blob, bytes = 65536): Promise<string> {
+  return new TextDecoder('utf-8', { fatal: false }).decode(await file.slice(0, bytes).arrayBuffer());
+}

@@ -1,0 +1,54 @@
+// Datasets of the open project: list, import (file bytes as base64 in browser mode), preview, split, delete.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { InvokeRequest } from '../../src-shared/contract';
+import type { Dataset } from '../../src-shared/domain';
+import { api } from '../api';
+import { useRunsStore } from './runs';
+
+/** The contract's upload limit (64 MiB of bytes); larger files must be imported by path from Electron or the CLI. */
+export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
+export async function fileToBase64(file: Blob): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bin = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) bin += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  return btoa(bin);
+}
+
+export type ImportOptions = Omit<InvokeRequest<'datasets.import'>, 'projectId' | 'path' | 'upload'>;
+
+export const useDatasetsStore = defineStore('datasets', () => {
+  const list = ref<Dataset[]>([]);
+  const previews = ref<Record<string, string[]>>({});
+
+  async function load(projectId: string | null): Promise<void> {
+    list.value = projectId ? await api().invoke('datasets.list', { projectId }) : [];
+  }
+
+  async function importFile(projectId: string, file: File, opts: ImportOptions): Promise<string> {
+    if (file.size > MAX_UPLOAD_BYTES) throw new Error(`${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MiB; browser uploads are limited to 64 MiB — import it with \`espalier\` on the host instead.`);
+    const base64 = await fileToBase64(file);
+    const { runId } = await api().invoke('datasets.import', { projectId, upload: { fileName: file.name, base64 }, ...opts });
+    await useRunsStore().refresh(runId);
+    return runId;
+  }
+
+  async function preview(id: string): Promise<void> {
+    const r = await api().invoke('datasets.preview', { id, lines: 12 });
+    previews.value = { ...previews.value, [id]: r.lines };
+  }
+
+  async function setSplit(id: string, split: Dataset['split']): Promise<void> {
+    const d = await api().invoke('datasets.setSplit', { id, split });
+    list.value = list.value.map((x) => (x.id === id ? d : x));
+  }
+
+  async function remove(id: string): Promise<void> {
+    await api().invoke('datasets.delete', { id });
+    list.value = list.value.filter((x) => x.id !== id);
+  }
+
+  return { list, previews, load, importFile, preview, setSplit, remove };
+});

@@ -1,0 +1,132 @@
+// Test doubles for renderer tests: an in-memory Transport whose channels are answered by handlers, and
+// minimal valid domain records. Not imported by the app.
+import type { ContractError } from '../../src-shared/contract';
+import type { Dataset, ModelEntry, Project, Run, Substrate } from '../../src-shared/domain';
+import type { ConnectionState, EventListener, RawResult, Transport } from '../api/transport';
+
+export class FakeContractError extends Error {
+  constructor(readonly error: ContractError) {
+    super(error.message);
+  }
+}
+
+type Handler = (payload: unknown) => unknown;
+
+export class FakeTransport implements Transport {
+  readonly calls: { channel: string; payload: unknown }[] = [];
+  readonly handlers: Record<string, Handler> = {};
+  private readonly listeners = new Set<EventListener>();
+  private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private st: ConnectionState = { status: 'open', mode: 'browser', attempt: 0, retryAt: null, detail: '', opens: 1 };
+
+  on(channel: string, handler: Handler): this {
+    this.handlers[channel] = handler;
+    return this;
+  }
+
+  async invoke(channel: string, payload: unknown): Promise<RawResult> {
+    this.calls.push({ channel, payload });
+    const h = this.handlers[channel];
+    if (!h) return { ok: false, error: { code: 'internal', message: `no fake handler for ${channel}`, field: null } };
+    try {
+      return { ok: true, value: await h(payload) };
+    } catch (err) {
+      if (err instanceof FakeContractError) return { ok: false, error: err.error };
+      throw err;
+    }
+  }
+
+  emit(channel: string, payload: unknown): void {
+    for (const l of this.listeners) l(channel, payload);
+  }
+
+  setState(patch: Partial<ConnectionState>): void {
+    this.st = { ...this.st, ...patch };
+    for (const l of this.stateListeners) l(this.st);
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  onState(listener: (s: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+  state(): ConnectionState {
+    return this.st;
+  }
+  retryNow(): void {}
+  close(): void {}
+}
+
+const T0 = '2026-11-27T12:00:00.000Z';
+
+export function makeProject(p: Partial<Project> = {}): Project {
+  return { id: 'p1', name: 'Demo', description: '', tokenizerId: 'tok1', substrateId: 's1', createdAt: T0, ...p };
+}
+
+export function makeRun(p: Partial<Run> = {}): Run {
+  return {
+    id: 'r1',
+    projectId: 'p1',
+    kind: 'grow',
+    status: 'running',
+    params: { name: 'en-ru', stages: 3, stepsPerStage: 100, blocksPerStage: 1, batch: 8, shape: { context: 32 } },
+    progress: { fraction: 0, message: '' },
+    error: null,
+    result: null,
+    checkpoint: null,
+    createdAt: T0,
+    startedAt: T0,
+    finishedAt: null,
+    ...p,
+  };
+}
+
+export function makeDataset(p: Partial<Dataset> = {}): Dataset {
+  return {
+    id: 'd1',
+    projectId: 'p1',
+    name: 'en-ru.train',
+    path: '/w/d1.txt',
+    sha256: 'a'.repeat(64),
+    bytes: 1000,
+    characters: 900,
+    tokens: 500,
+    scripts: { Latin: 500, Cyrillic: 400 },
+    language: 'en+ru',
+    split: 'train',
+    format: 'txt',
+    field: null,
+    createdAt: T0,
+    ...p,
+  };
+}
+
+export function makeSubstrate(p: Partial<Substrate> = {}): Substrate {
+  return { id: 's1', projectId: 'p1', kind: 'glyph', dim: 64, vocabSize: 3000, tokenizerId: 'tok1', collisions: 2, path: '/w/s1', fontSha256: null, createdAt: T0, ...p };
+}
+
+export function makeModel(p: Partial<ModelEntry> = {}): ModelEntry {
+  return {
+    id: 'm1',
+    projectId: 'p1',
+    kind: 'stage',
+    name: 'en-ru · stage 1',
+    depth: 1,
+    parentId: null,
+    runId: 'r1',
+    experts: [],
+    mergeMode: null,
+    mergeWeights: null,
+    params: { total: 1000, trainable: 500, frozen: 500 },
+    substrateId: 's1',
+    tokenizerId: 'tok1',
+    config: {},
+    provenance: {},
+    folder: '/w/m1',
+    createdAt: T0,
+    ...p,
+  };
+}
