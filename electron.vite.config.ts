@@ -11,7 +11,8 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { rollupOptions: { input: { index: resolve(root, 'src-main/app/index.ts') } } },
+    // worker.js: the job worker the app starts as an Electron utilityProcess (src-main/app/index.ts).
+    build: { rollupOptions: { input: { index: resolve(root, 'src-main/app/index.ts'), worker: resolve(root, 'src-main/worker/main.ts') } } },
   },
   preload: {
     plugins: [externalizeDepsPlugin()],

@@ -1,10 +1,52 @@
-// Electron main process: one hardened window on the bundled renderer.
+// Electron main process: one hardened window on the bundled renderer, the contract bound to IPC, and jobs in an
+// Electron utilityProcess worker (out/main/worker.js). Quitting pauses the running job at a checkpoint first.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, ipcMain, session, utilityProcess } from 'electron';
+import { bindIpc, trustedRenderer } from '../ipc/bind';
+import { createApp, type App } from '../services/app';
+import type { WorkerHandle } from '../services/jobs/worker-process';
+import type { FromWorker } from '../worker/protocol';
 import { hardenedWebPreferences, installCsp, lockNavigation } from './security';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const devUrl = process.env['ELECTRON_RENDERER_URL'];
+const indexHtml = join(here, '../renderer/index.html');
+
+/** The job worker as an Electron utility process (a Node child process in the CLI and `serve`). */
+function spawnUtilityWorker(): WorkerHandle {
+  const child = utilityProcess.fork(join(here, 'worker.js'), [], { stdio: 'pipe', serviceName: 'Espalier worker' });
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-4000);
+    process.stderr.write(d);
+  });
+  child.stdout?.on('data', (d: Buffer) => process.stdout.write(d));
+  let alive = true;
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send: (msg) => {
+      if (alive) child.postMessage(msg);
+    },
+    onMessage: (cb) => child.on('message', (m: unknown) => cb(m as FromWorker)),
+    onExit: (cb) =>
+      child.once('exit', (code: number) => {
+        alive = false;
+        cb(code, null, tail);
+      }),
+    // A utility process has no signals to choose from: kill() ends it.
+    kill: () => {
+      child.kill();
+    },
+  };
+}
+
+function workspaceDir(): string {
+  const i = process.argv.indexOf('--workspace');
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : join(app.getPath('userData'), 'workspace');
+}
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -17,20 +59,30 @@ function createWindow(): BrowserWindow {
     webPreferences: hardenedWebPreferences(join(here, '../preload/index.cjs')),
   });
   win.once('ready-to-show', () => win.show());
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
   if (devUrl) {
     lockNavigation(win.webContents, devUrl);
     void win.loadURL(devUrl);
   } else {
     lockNavigation(win.webContents, 'file://');
-    void win.loadFile(join(here, '../renderer/index.html'));
+    void win.loadFile(indexHtml);
   }
   return win;
 }
 
+let core: App | null = null;
+let closed = false;
+
 app.enableSandbox();
 void app.whenReady().then(() => {
   installCsp(session.defaultSession);
+  core = createApp(workspaceDir(), { spawn: spawnUtilityWorker, mode: 'electron' });
+  bindIpc({
+    ipcMain,
+    dispatcher: core.dispatcher,
+    events: core.events,
+    targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+    isTrusted: trustedRenderer(devUrl, indexHtml),
+  });
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -39,4 +91,14 @@ void app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
+});
+
+// The first quit waits for the job to checkpoint and the database to close, then quits for real.
+app.on('before-quit', (event) => {
+  if (closed || !core) return;
+  event.preventDefault();
+  void core.close().finally(() => {
+    closed = true;
+    app.quit();
+  });
 });

@@ -42,11 +42,12 @@ describe('migrations', () => {
     again.close();
   });
 
-  it('upgrade a previous-version database with its data intact (and back it up first)', () => {
+  // v1 → latest: covers the v2 language backfill and every later step (migrate-v3.test.ts covers v2 → v3).
+  it('upgrade a v1 database with its data intact (and back it up first)', () => {
     const paths = new WorkspacePaths(tmp.dir);
     const db = openDatabase(paths.dbFile);
-    migrate(db, { migrations: MIGRATIONS.slice(0, -1) });
-    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION - 1);
+    migrate(db, { migrations: MIGRATIONS.slice(0, 1) });
+    expect(schemaVersion(db)).toBe(1);
     // Raw SQL in the old schema, as an older Espalier would have written it.
     db.prepare(`INSERT INTO projects VALUES ('prj_1', 'old', '', 1, 1)`).run();
     db.prepare(`INSERT INTO tokenizers VALUES (?, 'tok', 'unicode-ngram', 500, 'tokenizers/t.json', '{}', 1)`).run(TOK_ID);
@@ -64,7 +65,7 @@ describe('migrations', () => {
     db.close();
 
     const ws = Workspace.open(tmp.dir, { now: fakeClock() });
-    expect(ws.migration).toMatchObject({ from: LATEST_SCHEMA_VERSION - 1, to: LATEST_SCHEMA_VERSION });
+    expect(ws.migration).toMatchObject({ from: 1, to: LATEST_SCHEMA_VERSION });
     expect(ws.migration.backup).toBeDefined();
     expect(existsSync(ws.migration.backup!)).toBe(true);
     expect(ws.projects.require('prj_1').name).toBe('old');
@@ -78,7 +79,7 @@ describe('migrations', () => {
 
     // The backup is the old database, still at the old version.
     const backup = openDatabase(readdirSync(tmp.dir).filter((f) => f.endsWith('.bak')).map((f) => `${tmp.dir}/${f}`)[0]!);
-    expect(schemaVersion(backup)).toBe(LATEST_SCHEMA_VERSION - 1);
+    expect(schemaVersion(backup)).toBe(1);
     backup.close();
   });
 

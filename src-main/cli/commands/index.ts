@@ -1,10 +1,19 @@
 // The registry of CLI commands. Add one import and one entry per command file.
 import type { Command } from '../command';
+import doctor from './doctor';
+import evalCmd from './eval';
+import evalCompare from './eval-compare';
+import generate from './generate';
+import grow from './grow';
+import merge from './merge';
+import mergePreview from './merge-preview';
+import serve from './serve';
 import substrateBuild from './substrate-build';
 import substrateShow from './substrate-show';
+import train from './train';
 import version from './version';
 import vocabBuild from './vocab-build';
-import workspace from './workspace';
 import world from './world';
+import workspace from './workspace';
 
-export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow, ...workspace, world];
+export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow, doctor, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow];

@@ -1,10 +1,11 @@
 // The ordered list of schema migrations. Append new ones; never edit or reorder released ones.
 import { migration001 } from './001-core';
 import { migration002 } from './002-dataset-languages';
+import { migration003 } from './003-runs-results';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -80,6 +80,7 @@ export class MetricsRepo {
          WHERE m.run_id = @run ORDER BY m.name`,
       ),
       countRun: db.prepare('SELECT COUNT(*) AS n FROM metrics WHERE run_id = ?'),
+      firstTime: db.prepare('SELECT MIN(t) AS t FROM metrics WHERE run_id = ?'),
       deleteAfter: db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?'),
     };
     this.insertMany = db.transaction((points: readonly MetricPoint[]) => {
@@ -146,6 +147,11 @@ export class MetricsRepo {
       return (this.q.count.get({ run: runId, name, lo, hi }) as { n: number }).n;
     }
     return (this.q.countRun.get(runId) as { n: number }).n;
+  }
+
+  /** Wall-clock ms of the run's earliest point (null without points): the origin of "seconds since the run started". */
+  firstTime(runId: string): number | null {
+    return (this.q.firstTime.get(runId) as { t: number | null }).t;
   }
 
   /** Drops points logged after `step`: call when resuming from a checkpoint at that step. */

@@ -5,8 +5,16 @@ import { isConstraint, newId, parseInput, parseRow } from '../rows';
 import type { RepoContext } from './context';
 
 const rowSchema = z
-  .object({ id: z.string(), name: z.string(), description: z.string(), created_at: z.number(), updated_at: z.number() })
-  .transform((r) => ({ id: r.id, name: r.name, description: r.description, createdAt: r.created_at, updatedAt: r.updated_at }));
+  .object({ id: z.string(), name: z.string(), description: z.string(), substrate_id: z.string().nullable(), created_at: z.number(), updated_at: z.number() })
+  .transform((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    /** The substrate the project trains on (its tokenizer follows it); null until one is built or chosen. */
+    substrateId: r.substrate_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
 export type Project = z.output<typeof rowSchema>;
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
@@ -26,6 +34,7 @@ export class ProjectsRepo {
       byName: db.prepare('SELECT * FROM projects WHERE name = ?'),
       list: db.prepare('SELECT * FROM projects ORDER BY created_at, id'),
       update: db.prepare('UPDATE projects SET name = ?, description = ?, updated_at = ? WHERE id = ?'),
+      setSubstrate: db.prepare('UPDATE projects SET substrate_id = ?, updated_at = ? WHERE id = ?'),
       delete: db.prepare('DELETE FROM projects WHERE id = ?'),
     };
   }
@@ -70,6 +79,18 @@ export class ProjectsRepo {
       this.q.update.run(p.name ?? cur.name, p.description ?? cur.description, this.ctx.now(), id);
     } catch (err) {
       if (isConstraint(err, 'UNIQUE')) throw new UserError(`a project named "${p.name}" already exists; choose another name`);
+      throw err;
+    }
+    return this.require(id);
+  }
+
+  /** Chooses (or with null clears) the project's substrate. */
+  setSubstrate(id: string, substrateId: string | null): Project {
+    this.require(id);
+    try {
+      this.q.setSubstrate.run(substrateId, this.ctx.now(), id);
+    } catch (err) {
+      if (isConstraint(err, 'FOREIGNKEY')) throw new UserError(`no substrate with id ${substrateId}`);
       throw err;
     }
     return this.require(id);

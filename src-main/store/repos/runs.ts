@@ -4,7 +4,7 @@ import { UserError } from '../../engine/util/errors';
 import { idSchema, isConstraint, jsonColumn, jsonObject, newId, parseInput, parseRow, toJson } from '../rows';
 import type { RepoContext } from './context';
 
-export const RUN_KINDS = ['train', 'grow', 'merge-preview', 'eval', 'import'] as const;
+export const RUN_KINDS = ['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world'] as const;
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -43,6 +43,8 @@ const rowSchema = z
     updated_at: z.number(),
     started_at: z.number().nullable(),
     finished_at: z.number().nullable(),
+    message: z.string(),
+    result: z.string().nullable(),
   })
   .transform((r) => ({
     id: r.id,
@@ -70,6 +72,10 @@ const rowSchema = z
     updatedAt: r.updated_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    /** The latest progress message ("step 120/300"). */
+    message: r.message,
+    /** What the finished job produced (JSON), or null. */
+    result: r.result === null ? null : (JSON.parse(r.result) as unknown),
   }));
 export type Run = z.output<typeof rowSchema>;
 
@@ -86,6 +92,7 @@ export type NewRun = z.input<typeof newRunSchema>;
 
 export interface RunProgress {
   progress?: number;
+  message?: string;
   step?: number;
   totalSteps?: number | null;
 }
@@ -123,12 +130,14 @@ export class RunsRepo {
       nextQueued: db.prepare(`SELECT id FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1`),
       running: db.prepare(`SELECT id FROM runs WHERE status = 'running' ORDER BY created_at, id`),
       progress: db.prepare(
-        `UPDATE runs SET progress = COALESCE(@progress, progress), step = COALESCE(@step, step),
+        `UPDATE runs SET progress = COALESCE(@progress, progress), step = COALESCE(@step, step), message = COALESCE(@message, message),
            total_steps = CASE WHEN @setTotal THEN @total ELSE total_steps END, updated_at = @t
          WHERE id = @id AND status = 'running'`,
       ),
       checkpoint: db.prepare('UPDATE runs SET checkpoint = ?, checkpoint_step = ?, updated_at = ? WHERE id = ?'),
       setModel: db.prepare('UPDATE runs SET model_id = ?, updated_at = ? WHERE id = ?'),
+      setResult: db.prepare('UPDATE runs SET result = ?, updated_at = ? WHERE id = ?'),
+      setMessage: db.prepare('UPDATE runs SET message = ?, updated_at = ? WHERE id = ?'),
       delete: db.prepare('DELETE FROM runs WHERE id = ?'),
     };
   }
@@ -244,7 +253,7 @@ export class RunsRepo {
   setProgress(id: string, p: RunProgress): boolean {
     const progress = p.progress === undefined ? null : Math.min(1, Math.max(0, p.progress));
     const setTotal = p.totalSteps !== undefined ? 1 : 0;
-    const args = { id, progress, step: p.step ?? null, setTotal, total: p.totalSteps ?? null, t: this.ctx.now() };
+    const args = { id, progress, step: p.step ?? null, message: p.message ?? null, setTotal, total: p.totalSteps ?? null, t: this.ctx.now() };
     return this.q.progress.run(args).changes > 0;
   }
 
@@ -255,6 +264,16 @@ export class RunsRepo {
 
   setModel(id: string, modelId: string | null): void {
     this.q.setModel.run(modelId, this.ctx.now(), id);
+  }
+
+  /** Stores what the job produced (any JSON value; null clears it). */
+  setResult(id: string, result: unknown): void {
+    this.q.setResult.run(result === null || result === undefined ? null : JSON.stringify(result), this.ctx.now(), id);
+  }
+
+  /** Sets the progress message whatever the status (e.g. "queued behind run_x", "resumed from step 50"). */
+  setMessage(id: string, message: string): void {
+    this.q.setMessage.run(message, this.ctx.now(), id);
   }
 
   /** Deletes the run and its metrics; its eval results keep a null run link. The run folder is the caller's. */

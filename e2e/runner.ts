@@ -1,0 +1,159 @@
+// The end-to-end runner (issue 10). Browser mode: starts `espalier serve` on a temporary workspace and a free
+// port, drives Debian's Chromium through the flow and the bad-input suite, screenshots every view into
+// e2e/artifacts/, fails on console errors and failed or off-host requests, tears everything down, and ends
+// with "N passed, N failed". `--electron`: the same suites in the built Electron app, or a printed skip.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveFontPath } from '../src-main/engine/substrate/discover';
+import { launchChromium, Watcher } from './lib/browser';
+import { APP_SOURCES, buildIfStale, RENDERER_SOURCES } from './lib/build';
+import { abortAll, fmtMs, type StepResult, type Suite } from './lib/harness';
+import { startServer, type Server } from './lib/server';
+import { Ui } from './lib/ui';
+import { badInputSuite } from './specs/bad-input';
+import { electronRuntime, launchElectron } from './specs/electron';
+import { flowSuite, SIZES, type FlowState } from './specs/flow';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SHARED_FONT = resolve(ROOT, '..', 'shared', 'fonts', 'unifont-15.0.01.hex');
+/** The whole run, teardown excluded: a hang fails the run instead of eating the CI budget. */
+const RUN_TIMEOUT_MS = Number(process.env['E2E_TIMEOUT_MS'] ?? 25 * 60_000);
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Teardown of what this run started, newest first; also run when the runner is interrupted (Ctrl+C). */
+const cleanups: (() => Promise<unknown>)[] = [];
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) await cleanups.pop()!().catch((err: unknown) => log(`teardown: ${String(err)}`));
+}
+function onSignal(sig: NodeJS.Signals): void {
+  log(`\n${sig}: stopping what the e2e run started…`);
+  abortAll(sig);
+  void cleanUp().finally(() => process.exit(130));
+}
+
+/** The font the substrate form needs: none when the host finds a system Unifont, else the shared copy. */
+function fontForForm(): string | null {
+  try {
+    const found = resolveFontPath();
+    log(`font: the host finds a system Unifont (${found}); the substrate form leaves the font empty`);
+    return null;
+  } catch {
+    if (existsSync(SHARED_FONT)) {
+      log(`font: no system Unifont; the substrate form gets ${SHARED_FONT}`);
+      return SHARED_FONT;
+    }
+    log(`font: no system Unifont and no ${SHARED_FONT}; the glyph substrate step will fail`);
+    return null;
+  }
+}
+
+/** Every step's result, appended as it finishes: a run cut short by the timeout still counts what passed. */
+const results: StepResult[] = [];
+
+async function runSuites(suites: Suite[]): Promise<void> {
+  for (const s of suites) await s.run(log, results);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} exceeded ${fmtMs(ms)} (E2E_TIMEOUT_MS)`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
+  const fontPath = fontForForm();
+  try {
+    buildIfStale(ROOT, 'out/renderer/index.html', RENDERER_SOURCES, join(artifacts, 'build.log'), log);
+    log('server: starting espalier serve…');
+    const t0 = Date.now();
+    const server: Server = await startServer({ root: ROOT, workspace: join(tmp, 'workspace'), logFile: join(artifacts, 'server.log') });
+    cleanups.push(async () => log(`server: pid ${server.pid} ${await server.stop()}`));
+    log(`server: pid ${server.pid} serving ${server.url.replace(/token=.*/, 'token=…')} after ${fmtMs(Date.now() - t0)}`);
+
+    const watcher = new Watcher();
+    const browser = await launchChromium(watcher);
+    cleanups.push(() => browser.close());
+    const ui = new Ui(browser.page, artifacts);
+    await browser.page.goto(server.url);
+
+    const state: FlowState = { stageNames: [], growRunId: null };
+    const reload = async () => {
+      await browser.page.reload();
+    };
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    for (const w of watcher.warnings) log(`note: ${w}`);
+    log(`screenshots: ${ui.shots.length} in ${artifacts}`);
+  } finally {
+    await cleanUp();
+  }
+  return true;
+}
+
+/** False when Electron is not installed here (skipped, with the reason printed). */
+async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
+  const rt = electronRuntime(ROOT);
+  if ('missing' in rt) {
+    log(`electron: skipped — the Electron runtime is not installed here (${rt.missing}); run \`node node_modules/electron/install.js\` where the internet is reachable, then npm run test:e2e:electron`);
+    return false;
+  }
+  buildIfStale(ROOT, 'out/main/index.js', APP_SOURCES, join(artifacts, 'build.log'), log);
+  const fontPath = fontForForm();
+  const watcher = new Watcher();
+  const app = await launchElectron(ROOT, rt.path, join(tmp, 'workspace'), watcher);
+  cleanups.push(() => app.close());
+  try {
+    const page = await app.firstWindow();
+    await page.setViewportSize({ width: 1280, height: 800 }).catch(() => undefined);
+    const ui = new Ui(page, artifacts);
+    const state: FlowState = { stageNames: [], growRunId: null };
+    const reload = async () => {
+      await page.reload();
+    };
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    log(`screenshots: ${ui.shots.length} in ${artifacts}`);
+    return true;
+  } finally {
+    await cleanUp();
+  }
+}
+
+export async function main(args: string[]): Promise<number> {
+  const electron = args.includes('--electron');
+  const keep = args.includes('--keep');
+  const started = Date.now();
+  const artifacts = join(ROOT, 'e2e', 'artifacts', electron ? 'electron' : 'browser');
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  const tmp = mkdtempSync(join(tmpdir(), 'espalier-e2e-'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  log(`e2e (${electron ? 'Electron' : 'browser'} mode): workspace ${tmp}, sizes ${JSON.stringify(SIZES)}`);
+
+  let fatal: string | null = null;
+  let skipped = false;
+  try {
+    const ran = await withTimeout(electron ? electronMode(tmp, artifacts) : browserMode(tmp, artifacts), RUN_TIMEOUT_MS, 'the end-to-end run');
+    skipped = !ran;
+  } catch (err) {
+    abortAll('the run timed out');
+    fatal = (err as Error)?.stack ?? String(err);
+    log(`\nfatal: ${fatal}`);
+  } finally {
+    // Normally done already; after a timeout the suites may still hang, so stop what they started here.
+    await cleanUp();
+    if (keep) log(`kept ${tmp}`);
+    else rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const passed = results.filter((r) => r.status === 'passed').length;
+  const failed = results.filter((r) => r.status === 'failed').length + (fatal ? 1 : 0);
+  const notRun = results.filter((r) => r.status === 'skipped').length;
+  log(`\ne2e finished in ${fmtMs(Date.now() - started)}${notRun ? `; ${notRun} step(s) not run after a failure` : ''}${skipped ? '; skipped' : ''}`);
+  log(`${passed} passed, ${failed} failed`);
+  return failed > 0 || notRun > 0 ? 1 : 0;
+}

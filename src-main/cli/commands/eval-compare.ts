@@ -1,0 +1,43 @@
+// `espalier eval compare`: several models on the same benchmark, one table (growth stages, experts and merges).
+import { initBackend, parseBackendName } from '../../engine/backend';
+import { comparisonTable, formatTable, runEval, prepareData, saveResult, summary, type EvalResult, type Table } from '../../engine/eval';
+import { UserError } from '../../engine/util/errors';
+import { bool, defineCommand, list, num, optStr } from '../command';
+import { disposeModel, openEvalModel } from '../eval-model';
+import { EVAL_OPTIONS, progressFor, specFromOptions } from './eval';
+
+export default defineCommand({
+  path: ['eval', 'compare'],
+  summary: 'evaluate several models on the same data and print a comparison table',
+  options: [
+    { name: 'model', kind: 'list', metavar: 'DIR', required: true, description: 'model folder; give --model once per model' },
+    ...EVAL_OPTIONS,
+    { name: 'save', kind: 'boolean', default: true, description: "save each result beside its model (--no-save: do not)" },
+  ],
+  async run(opts, _pos, ctx) {
+    const dirs = list(opts, 'model');
+    if (dirs.length < 1) throw new UserError('give at least one --model DIR');
+    const spec = specFromOptions(opts);
+    const prepared = await prepareData(spec);
+    await initBackend({ backend: parseBackendName(optStr(opts, 'backend')) });
+    const results: (Omit<EvalResult, 'items'> & { saved?: string })[] = [];
+    for (const dir of dirs) {
+      const m = await openEvalModel(dir);
+      try {
+        ctx.log(`evaluating ${m.modelId}…`);
+        const r = await runEval({ model: m.model, tokenizer: m.tokenizer, batchSize: num(opts, 'batch'), onProgress: progressFor(ctx) }, spec, { modelId: m.modelId }, prepared);
+        ctx.progressDone();
+        const saved = bool(opts, 'save') ? saveResult(m.dir, r) : undefined;
+        results.push({ ...summary(r), ...(saved ? { saved } : {}) });
+      } finally {
+        disposeModel(m.model);
+      }
+    }
+    const table = comparisonTable(results as EvalResult[]);
+    return { results, table };
+  },
+  human(result) {
+    const { table } = result as { table: Table };
+    return formatTable(table);
+  },
+});

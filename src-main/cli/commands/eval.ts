@@ -1,0 +1,97 @@
+// `espalier eval`: scores one model on a local benchmark file (perplexity, multiple choice, QA, BLEU) with the
+// paper's protocol or the standard log-likelihood one, prints the metrics and saves them beside the model.
+import { initBackend, parseBackendName } from '../../engine/backend';
+import { prepareData, resolveProtocol, runEval, saveResult, summary, type EvalResult, type EvalSpec, type EvalTask } from '../../engine/eval';
+import { UserError } from '../../engine/util/errors';
+import { bool, defineCommand, num, optNum, optStr, str, type CommandContext, type OptionSpec, type ParsedOptions } from '../command';
+import { disposeModel, openEvalModel } from '../eval-model';
+
+export const TASKS: readonly EvalTask[] = ['ppl', 'mc', 'qa', 'bleu'];
+
+/** Options shared by `eval` and `eval compare` (everything but --model). */
+export const EVAL_OPTIONS: OptionSpec[] = [
+  { name: 'task', kind: 'string', metavar: 'TASK', required: true, description: 'ppl | mc | qa | bleu' },
+  { name: 'data', kind: 'string', metavar: 'FILE', required: true, description: 'benchmark file: text (ppl), MMLU .csv or folder / .jsonl (mc), SQuAD v2 .json (qa), .tsv or .jsonl pairs (bleu)' },
+  { name: 'protocol', kind: 'string', metavar: 'NAME', description: 'mc: loglik (default) | paper; qa: paper (default) | squad (EM/F1); ppl: loglik; bleu: paper' },
+  { name: 'runs', kind: 'number', metavar: 'N', default: 10, description: 'repetitions with sampling for the paper multiple-choice protocol' },
+  { name: 'limit', kind: 'number', metavar: 'N', description: 'evaluate only the first N items (ppl: tokens)' },
+  { name: 'seed', kind: 'number', metavar: 'S', default: 0, description: 'seed of the sampled runs' },
+  { name: 'pair', kind: 'string', metavar: 'SRC-TGT', description: 'bleu: language pair, e.g. en-ru (else read from the file name)' },
+  { name: 'stride', kind: 'number', metavar: 'N', description: 'ppl: sliding-window stride in tokens (default: half the context)' },
+  { name: 'new-tokens', kind: 'number', metavar: 'N', description: "paper multiple choice: tokens to generate instead of the paper's 1 (MMLU) / 2 (others)" },
+  { name: 'temperature', kind: 'number', metavar: 'T', default: 1, description: 'paper multiple choice: sampling temperature' },
+  { name: 'max-new-tokens', kind: 'number', metavar: 'N', description: 'qa squad / bleu: longest generated answer' },
+  { name: 'batch', kind: 'number', metavar: 'N', default: 16, description: 'sequences per forward pass' },
+  { name: 'backend', kind: 'string', metavar: 'NAME', description: 'node-gpu | node | wasm | cpu (default: auto)' },
+];
+
+export function specFromOptions(opts: ParsedOptions): EvalSpec {
+  const task = str(opts, 'task');
+  if (!(TASKS as readonly string[]).includes(task)) throw new UserError(`--task must be one of ${TASKS.join(', ')}; got "${task}"`);
+  const limit = optNum(opts, 'limit');
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UserError(`--limit must be a positive integer, got ${limit}`);
+  const runs = num(opts, 'runs');
+  if (!(Number.isInteger(runs) && runs >= 1)) throw new UserError(`--runs must be a positive integer, got ${runs}`);
+  const newTokens = optNum(opts, 'new-tokens');
+  if (newTokens !== undefined && !(Number.isInteger(newTokens) && newTokens >= 1)) throw new UserError(`--new-tokens must be a positive integer, got ${newTokens}`);
+  const temperature = num(opts, 'temperature');
+  if (!(temperature >= 0)) throw new UserError(`--temperature must be ≥ 0, got ${temperature}`);
+  return {
+    task: task as EvalTask,
+    protocol: resolveProtocol(task as EvalTask, optStr(opts, 'protocol')),
+    data: str(opts, 'data'),
+    limit,
+    runs,
+    seed: num(opts, 'seed'),
+    pair: optStr(opts, 'pair'),
+    stride: optNum(opts, 'stride'),
+    maxNewTokens: optNum(opts, 'max-new-tokens'),
+    sampling: { temperature, topK: 0, topP: 1 },
+    newTokens,
+  };
+}
+
+export function progressFor(ctx: CommandContext): (label: string, done: number, total: number) => void {
+  return (label, done, total) => ctx.progress(label, done, total);
+}
+
+/** "acc 0.2500 ± 0.0310 (95%, 10 runs)" and the other metrics, one line each. */
+export function humanResult(r: Omit<EvalResult, 'items'> & { saved?: string }): string {
+  const lines = [`${r.modelId}: ${r.task}/${r.protocol} on ${r.dataset} — n=${r.n}${r.runs > 1 ? `, ${r.runs} runs` : ''}, ${r.seconds.toFixed(1)} s`];
+  for (const [k, v] of Object.entries(r.metrics)) {
+    const ci = k === 'acc' && r.ci95 !== null ? ` ± ${r.ci95.toFixed(4)} (95%)` : '';
+    lines.push(`  ${k.padEnd(20)} ${Number.isInteger(v) ? v : v.toFixed(4)}${ci}`);
+  }
+  if (r.saved) lines.push(`saved: ${r.saved}`);
+  return lines.join('\n');
+}
+
+export default defineCommand({
+  path: ['eval'],
+  summary: 'evaluate a model: perplexity, multiple choice (paper or log-likelihood), QA or BLEU',
+  options: [
+    { name: 'model', kind: 'string', metavar: 'DIR', required: true, description: 'model folder (trained, growth stage or merge)' },
+    ...EVAL_OPTIONS,
+    { name: 'save', kind: 'boolean', default: true, description: 'save the result as <model>/evals/<task>-<protocol>-<hash>.json (--no-save: do not)' },
+    { name: 'items', kind: 'boolean', description: 'include per-item records (predictions, scores) in the output' },
+  ],
+  async run(opts, _pos, ctx) {
+    const spec = specFromOptions(opts);
+    // The data is read and checked before the model is loaded: a malformed file fails fast.
+    const prepared = await prepareData(spec);
+    await initBackend({ backend: parseBackendName(optStr(opts, 'backend')) });
+    const m = await openEvalModel(str(opts, 'model'));
+    try {
+      const env = { model: m.model, tokenizer: m.tokenizer, batchSize: num(opts, 'batch'), onProgress: progressFor(ctx) };
+      const result = await runEval(env, spec, { modelId: m.modelId }, prepared);
+      ctx.progressDone();
+      const saved = bool(opts, 'save') ? saveResult(m.dir, result) : undefined;
+      return { ...(bool(opts, 'items') ? result : summary(result)), ...(saved ? { saved } : {}) };
+    } finally {
+      disposeModel(m.model);
+    }
+  },
+  human(result) {
+    return humanResult(result as EvalResult & { saved?: string });
+  },
+});

@@ -1,0 +1,213 @@
+// `espalier grow`: layer-wise growth on the frozen substrate — stage k freezes the blocks below and trains one
+// new tier (+ final norm and head) — with optional baselines; rerunning the same command on --out resumes it.
+import { resolve } from 'node:path';
+import { initBackend, parseBackendName } from '../../engine/backend';
+import { BASELINE_KINDS, BLOCK_INITS, formatComparison, runGrowth, type BaselineKind, type ComparisonRow, type GrowthPlanInput } from '../../engine/grow/index';
+import type { BlockInit, NormKind } from '../../engine/model/index';
+import { loadSubstrate } from '../../engine/substrate/index';
+import { readCorpusFile } from '../../engine/tokenizer/index';
+import { makeWindows, splitWindows, type Windows } from '../../engine/train/index';
+import { UserError } from '../../engine/util/errors';
+import { defineCommand, list, optNum, optStr, str, type ParsedOptions } from '../command';
+import { loadVocab } from './substrate-build';
+
+interface StageOut {
+  depth: number;
+  steps: number;
+  trainableParams: number;
+  frozenParams: number;
+  lossBeforeInsert: number | null;
+  lossAfterInsert: number;
+  valLoss: number | null;
+  seconds: number;
+  /** The stage's folder: a loadable model ("depth k") plus its resumable checkpoint.safetensors. */
+  checkpoint: string;
+}
+
+interface GrowOut {
+  stages: StageOut[];
+  baseline: { valLoss: number | null; trainableParams: number; seconds: number } | null;
+  comparison: ComparisonRow[];
+  out: string;
+}
+
+function positiveInt(opts: ParsedOptions, name: string): number | undefined {
+  const v = optNum(opts, name);
+  if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`option --${name} expects a positive integer, got ${v}`);
+  return v;
+}
+
+/** "150" or "150,200,300": one value for every stage or one per stage. */
+function numbers(opts: ParsedOptions, name: string): number | number[] | undefined {
+  const v = optStr(opts, name);
+  if (v === undefined) return undefined;
+  const xs = v.split(',').map((s) => Number(s.trim()));
+  if (xs.some((x) => !Number.isFinite(x))) throw new UserError(`option --${name} expects a number or a comma-separated list of numbers, got "${v}"`);
+  return xs.length === 1 ? xs[0]! : xs;
+}
+
+function oneOf<T extends string>(opts: ParsedOptions, name: string, allowed: readonly T[]): T | undefined {
+  const v = optStr(opts, name);
+  if (v !== undefined && !(allowed as readonly string[]).includes(v)) throw new UserError(`option --${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T | undefined;
+}
+
+const round = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e4) / 1e4);
+
+function fmtTime(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+}
+
+export default defineCommand({
+  path: ['grow'],
+  summary: 'grow a model one frozen tier at a time (stage k trains only block k, the final norm and the head); rerun to resume',
+  options: [
+    { name: 'data', kind: 'string', metavar: 'FILE', required: true, description: 'UTF-8 training text' },
+    { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: a seeded 10% of the --data windows)' },
+    { name: 'vocab', kind: 'string', metavar: 'FILE', required: true, description: 'tokenizer.json (from `vocab build`)' },
+    { name: 'substrate', kind: 'string', metavar: 'FILE', required: true, description: 'substrate .safetensors (from `substrate build`)' },
+    { name: 'out', kind: 'string', metavar: 'DIR', required: true, description: 'run folder: growth.json, stage-k/ model folders, baselines; an existing run resumes' },
+    { name: 'stages', kind: 'number', metavar: 'N', required: true, description: 'growth stages (final depth = N × blocks per stage)' },
+    { name: 'steps-per-stage', kind: 'string', metavar: 'K', required: true, description: 'optimizer steps per stage: one number or one per stage (150,200,200)' },
+    { name: 'blocks-per-stage', kind: 'number', metavar: 'B', description: 'new blocks per stage', default: 1 },
+    { name: 'init', kind: 'string', metavar: 'MODE', description: 'new blocks: random (the paper) | zero (output projections zero: starts as the identity) | copy (of the block below)', default: 'random' },
+    { name: 'lora-rank', kind: 'number', metavar: 'R', description: 'LoRA adapters of rank R on the frozen blocks (merged into each exported stage)' },
+    { name: 'lora-from-stage', kind: 'number', metavar: 'S', description: 'first stage with adapters (default 2)' },
+    { name: 'lora-alpha', kind: 'number', metavar: 'A', description: 'adapter scale = A / R (default A = R)' },
+    { name: 'baseline', kind: 'list', metavar: 'KIND', description: `also train ${BASELINE_KINDS.join(' | ')} on the same token budget (repeat or comma-separate)` },
+    { name: 'd-model', kind: 'number', metavar: 'D', description: 'width (default: the substrate dim; otherwise a frozen random projection maps it)' },
+    { name: 'heads', kind: 'number', metavar: 'H', description: 'attention heads', default: 4 },
+    { name: 'context', kind: 'number', metavar: 'T', description: 'tokens per training window', default: 64 },
+    { name: 'mlp-ratio', kind: 'number', metavar: 'R', description: 'MLP width / d-model', default: 4 },
+    { name: 'norm', kind: 'string', metavar: 'KIND', description: 'rmsnorm | layernorm', default: 'rmsnorm' },
+    { name: 'batch', kind: 'number', metavar: 'B', description: 'windows per step', default: 16 },
+    { name: 'lr', kind: 'string', metavar: 'LR', description: 'peak learning rate per stage: one number or one per stage', default: '3e-3' },
+    { name: 'warmup', kind: 'string', metavar: 'N', description: 'warmup steps per stage (default: a tenth of the stage, at most 100)' },
+    { name: 'weight-decay', kind: 'number', metavar: 'W', description: 'decoupled weight decay on weight matrices', default: 0.1 },
+    { name: 'eval-every', kind: 'number', metavar: 'N', description: 'validate every N steps (default: a tenth of each stage)' },
+    { name: 'eval-windows', kind: 'number', metavar: 'N', description: 'validation windows per evaluation', default: 128 },
+    { name: 'spike-windows', kind: 'number', metavar: 'N', description: 'windows of the fixed batch the insertion spike is measured on (default: the --eval-windows subset)' },
+    { name: 'checkpoint-every', kind: 'number', metavar: 'N', description: 'write the stage checkpoint every N steps', default: 50 },
+    { name: 'prefix-cache', kind: 'boolean', description: 'cache the frozen prefix per training window (default: when it fits 512 MB; --no-prefix-cache turns it off)' },
+    { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and new blocks', default: 0 },
+    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | node | wasm | cpu (default: auto)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'WebAssembly threads (default: the CPUs available)' },
+  ],
+  async run(opts, _positionals, ctx): Promise<GrowOut> {
+    // Option mistakes first: they should not wait for the backend and the tokenizer.
+    const init = oneOf<BlockInit>(opts, 'init', BLOCK_INITS);
+    const norm = oneOf<NormKind>(opts, 'norm', ['rmsnorm', 'layernorm']);
+    const loraRank = positiveInt(opts, 'lora-rank');
+    if (!loraRank && (opts['lora-from-stage'] !== undefined || opts['lora-alpha'] !== undefined)) throw new UserError('--lora-from-stage and --lora-alpha need --lora-rank R');
+    const baselines = list(opts, 'baseline').flatMap((b) => b.split(',').map((s) => s.trim()).filter(Boolean));
+    for (const b of baselines) if (!(BASELINE_KINDS as readonly string[]).includes(b)) throw new UserError(`option --baseline must be among ${BASELINE_KINDS.join(', ')}, got "${b}"`);
+    const steps = numbers(opts, 'steps-per-stage')!;
+    const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
+    const vocabPath = str(opts, 'vocab');
+    const substratePath = str(opts, 'substrate');
+    const tok = loadVocab(vocabPath);
+    const substrate = loadSubstrate(substratePath);
+    if (substrate.meta.tokenizerId !== tok.id) {
+      throw new UserError(`${substratePath}: the substrate was built for tokenizer ${substrate.meta.tokenizerId.slice(0, 12)}…, but ${vocabPath} is ${tok.id.slice(0, 12)}…; rebuild it with --vocab ${vocabPath}`);
+    }
+    const T = positiveInt(opts, 'context')!;
+    const seed = optNum(opts, 'seed') ?? 0;
+    const dataPath = str(opts, 'data');
+    const all = makeWindows(tok.encode(readCorpusFile(dataPath)), T, dataPath);
+    const valPath = optStr(opts, 'val');
+    const windows: { train: Windows; val: Windows } = valPath ? { train: all, val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) } : splitWindows(all, 0.1, seed, dataPath);
+
+    const dModel = positiveInt(opts, 'd-model') ?? substrate.dim;
+    if (dModel !== substrate.dim) ctx.log(`substrate dim ${substrate.dim} ≠ d-model ${dModel}: a frozen random projection maps the rows`);
+    const cache = opts['prefix-cache'];
+    const plan: GrowthPlanInput = {
+      stages: positiveInt(opts, 'stages')!,
+      steps,
+      lr: numbers(opts, 'lr'),
+      warmup: numbers(opts, 'warmup'),
+      blocksPerStage: positiveInt(opts, 'blocks-per-stage'),
+      init,
+      batchSize: positiveInt(opts, 'batch'),
+      seed,
+      model: {
+        dModel,
+        heads: positiveInt(opts, 'heads'),
+        contextLength: T,
+        mlpRatio: optNum(opts, 'mlp-ratio'),
+        norm,
+        substrateDim: substrate.dim,
+      },
+      lora: loraRank ? { rank: loraRank, fromStage: positiveInt(opts, 'lora-from-stage') ?? 2, alpha: optNum(opts, 'lora-alpha') } : null,
+      evalEvery: positiveInt(opts, 'eval-every'),
+      evalWindows: positiveInt(opts, 'eval-windows'),
+      spikeWindows: positiveInt(opts, 'spike-windows'),
+      checkpointEvery: positiveInt(opts, 'checkpoint-every'),
+      weightDecay: optNum(opts, 'weight-decay'),
+      cachePrefix: cache === undefined ? 'auto' : cache === true,
+      baselines: baselines as BaselineKind[],
+    };
+    const out = resolve(str(opts, 'out'));
+    ctx.log(`${report.backend}${report.wasm ? ` (${report.wasm.threads} thread${report.wasm.threads > 1 ? 's' : ''})` : ''}: ${windows.train.starts.length} training windows of ${T} tokens, ${windows.val.starts.length} validation`);
+
+    // Ctrl-C stops at the next step with a checkpoint; the same command resumes.
+    let interrupted = false;
+    const onSigint = () => {
+      interrupted = true;
+      ctx.log('stopping after this step (a checkpoint is written; run the same command again to resume)…');
+    };
+    process.once('SIGINT', onSigint);
+    const label = (e: { phase: string; stage: number; stages: number; depth: number }) =>
+      e.phase === 'growth' ? `stage ${e.stage}/${e.stages} (depth ${e.depth})` : e.phase === 'monolithic' ? `baseline monolithic (depth ${e.depth})` : `baseline trainable-embedding ${e.stage}/${e.stages}`;
+    let result;
+    try {
+      result = await runGrowth(plan, { ...windows, substrate, tokenizer: tok }, {
+        out,
+        shouldStop: () => interrupted,
+        onStageStart: (e) => {
+          const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion ${e.lossBeforeInsert.toFixed(3)} → ${e.lossAfterInsert.toFixed(3)}`;
+          const resumed = e.resumedAtStep > 0 ? `, resuming at step ${e.resumedAtStep}` : '';
+          ctx.log(`${label(e)}: ${e.trainableParams.toLocaleString('en')} trainable, ${e.frozenParams.toLocaleString('en')} frozen parameters; ${spike}${e.prefixCache ? '; frozen prefix cached' : ''}${resumed}`);
+        },
+        onProgress: (e) =>
+          ctx.progress(label(e), e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s ETA ${fmtTime(e.eta)}`),
+        onStageEnd: (r) => {
+          ctx.progressDone();
+          ctx.log(`${label(r)} done: val loss ${r.valLoss?.toFixed(4) ?? '–'} in ${r.seconds.toFixed(1)} s → ${r.model}`);
+        },
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+      ctx.progressDone();
+    }
+    if (result.status === 'stopped') throw new UserError(`stopped; the checkpoint is ${result.resumeFrom}; run the same command again to resume`);
+    const mono = result.baselines.monolithic;
+    return {
+      stages: result.stages.map((s) => ({
+        depth: s.depth,
+        steps: s.steps,
+        trainableParams: s.trainableParams,
+        frozenParams: s.frozenParams,
+        lossBeforeInsert: round(s.lossBeforeInsert),
+        lossAfterInsert: round(s.lossAfterInsert)!,
+        valLoss: round(s.valLoss),
+        seconds: s.seconds,
+        checkpoint: s.model,
+      })),
+      baseline: mono ? { valLoss: round(mono.valLoss), trainableParams: mono.trainableParams, seconds: mono.seconds } : null,
+      comparison: result.comparison.map((r) => ({ ...r, valLoss: round(r.valLoss) })),
+      out,
+    };
+  },
+  human(result) {
+    const r = result as GrowOut;
+    const lines = ['depth  steps  trainable  frozen  insertion (before → after)  val loss  seconds'];
+    for (const s of r.stages) {
+      const ins = s.lossBeforeInsert === null ? `— → ${s.lossAfterInsert.toFixed(3)}` : `${s.lossBeforeInsert.toFixed(3)} → ${s.lossAfterInsert.toFixed(3)}`;
+      lines.push(`${String(s.depth).padStart(5)}  ${String(s.steps).padStart(5)}  ${String(s.trainableParams).padStart(9)}  ${String(s.frozenParams).padStart(6)}  ${ins.padStart(26)}  ${String(s.valLoss ?? '–').padStart(8)}  ${s.seconds.toFixed(1).padStart(7)}`);
+    }
+    lines.push('', formatComparison(r.comparison), '', `run folder: ${r.out} (stage-k/ are model folders)`);
+    return lines.join('\n');
+  },
+});

@@ -1,0 +1,220 @@
+// Chooses and starts the TensorFlow.js backend: CUDA (tfjs-node-gpu), native CPU (tfjs-node), WebAssembly, pure JS.
+// The only file that imports a backend package; every other engine file uses @tensorflow/tfjs-core alone.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { UserError } from './util/errors';
+import { prepareWasmThreads } from './backend-wasm-threads';
+
+export type BackendName = 'node-gpu' | 'node' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  /** Why it was chosen, or a sentence a user can act on saying why it could not be used. */
+  reason: string;
+}
+
+export interface BackendReport {
+  backend: BackendName;
+  tried: BackendAttempt[];
+  /** GPU names nvidia-smi lists (empty where there is none or no driver). */
+  gpus: string[];
+  /** The WebAssembly build in use; null when another backend runs. */
+  wasm: { simd: boolean; threads: number; threadsReason?: string } | null;
+}
+
+export interface BackendOptions {
+  /** 'auto' (default, or ESPALIER_BACKEND) tries node-gpu, node, wasm, cpu in that order. */
+  backend?: BackendName | 'auto';
+  /** XNNPACK threads for wasm; default ESPALIER_WASM_THREADS or the CPUs available less one (at most 8). */
+  threads?: number;
+}
+
+const NATIVE_PACKAGE: Record<'node-gpu' | 'node', string> = {
+  'node-gpu': '@tensorflow/tfjs-node-gpu',
+  node: '@tensorflow/tfjs-node',
+};
+
+let current: BackendReport | undefined;
+
+/** The report of the backend started by `initBackend`, if any. */
+export function backendReport(): BackendReport | undefined {
+  return current;
+}
+
+export function parseBackendName(value: string | undefined, field = '--backend'): BackendName | 'auto' {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
+  throw new UserError(`${field} must be one of auto, ${BACKEND_NAMES.join(', ')}; got "${value}"`);
+}
+
+function listGpus(): string[] {
+  try {
+    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return out.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  } catch {
+    return [];
+  }
+}
+
+function isInstalled(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 300);
+}
+
+async function tryNative(name: 'node-gpu' | 'node', gpus: string[]): Promise<BackendAttempt> {
+  const pkg = NATIVE_PACKAGE[name];
+  const need = name === 'node-gpu' ? 'libtensorflow with CUDA (needs an NVIDIA driver, CUDA 11.8 and cuDNN 8)' : 'the libtensorflow CPU library';
+  if (!isInstalled(pkg)) {
+    const noGpu = name === 'node-gpu' && gpus.length === 0 ? ' (and no NVIDIA GPU is visible here: nvidia-smi lists none)' : '';
+    return {
+      name,
+      ok: false,
+      reason: `${pkg} is not installed${noGpu}: it is optional because its installer downloads ${need} from the internet; run \`npm install ${pkg}\` where that is possible`,
+    };
+  }
+  if (name === 'node-gpu' && gpus.length === 0) {
+    return { name, ok: false, reason: `${pkg} is installed but no NVIDIA GPU is visible (nvidia-smi lists none); check the driver with \`nvidia-smi\`` };
+  }
+  try {
+    // A variable specifier keeps bundlers and the type checker from requiring the optional package.
+    const specifier: string = pkg;
+    await import(specifier);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      return {
+        name,
+        ok: false,
+        reason: `${pkg} is not installed: it is optional because its installer downloads ${need} from the internet; run \`npm install ${pkg}\` where that is possible`,
+      };
+    }
+    return {
+      name,
+      ok: false,
+      reason: `${pkg} is installed but its native library failed to load (${firstLine(err)}); run \`npm rebuild ${pkg}\` with internet access, or put ${need} on the library path`,
+    };
+  }
+  if (!tf.findBackendFactory('tensorflow')) {
+    return {
+      name,
+      ok: false,
+      reason: `${pkg} loaded but registered with another copy of @tensorflow/tfjs-core; install ${pkg}@${tf.version_core} to match`,
+    };
+  }
+  try {
+    if (!(await tf.setBackend('tensorflow'))) throw new Error('setBackend returned false');
+  } catch (err) {
+    return { name, ok: false, reason: `${pkg} failed to start (${firstLine(err)})` };
+  }
+  return { name, ok: true, reason: name === 'node-gpu' ? `CUDA on ${gpus.join(', ')}` : 'native TensorFlow on the CPU' };
+}
+
+/**
+ * XNNPACK threads for wasm: ESPALIER_WASM_THREADS, else one less than the CPUs (at most 8). The spare CPU
+ * keeps the app responsive, and on a busy 2-CPU machine a second thread makes every matMul wait for the
+ * slower one, which measured slower than one thread here.
+ */
+function defaultThreads(): number {
+  const env = Number(process.env['ESPALIER_WASM_THREADS']);
+  if (Number.isInteger(env) && env >= 1) return Math.min(env, 8);
+  return Math.max(1, Math.min(availableParallelism() - 1, 8));
+}
+
+async function tryWasm(threads: number): Promise<{ attempt: BackendAttempt; wasm: BackendReport['wasm'] }> {
+  let wasmPkg: typeof import('@tensorflow/tfjs-backend-wasm');
+  try {
+    wasmPkg = await import('@tensorflow/tfjs-backend-wasm');
+  } catch (err) {
+    return { attempt: { name: 'wasm', ok: false, reason: `@tensorflow/tfjs-backend-wasm could not be loaded (${firstLine(err)}); run \`npm ci\`` }, wasm: null };
+  }
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  let threadsReason = threads > 1 ? '' : `one thread (${availableParallelism()} CPUs available; --threads N or ESPALIER_WASM_THREADS=N starts the threaded build)`;
+  if (threads > 1 && simd) {
+    const prep = prepareWasmThreads(threads, (on) => tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', on));
+    if (prep.ok) {
+      wasmPkg.setThreadsCount(threads);
+      try {
+        const started = await tf.setBackend('wasm');
+        prep.restore();
+        if (started) {
+          const actual = wasmPkg.getThreadsCount();
+          return {
+            attempt: { name: 'wasm', ok: true, reason: `WebAssembly SIMD with ${actual} threads` },
+            wasm: { simd, threads: actual, ...(actual < threads ? { threadsReason: `asked for ${threads}, XNNPACK started ${actual}` } : {}) },
+          };
+        }
+        threadsReason = 'the threaded build did not start';
+      } catch (err) {
+        prep.restore();
+        threadsReason = `the threaded build failed (${firstLine(err)})`;
+      }
+      // Fall back to the single-threaded SIMD build: tfjs calls the factory again on the next setBackend,
+      // and with the flag off the package builds a fresh single-threaded module.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    } else {
+      threadsReason = `threads unavailable: ${prep.reason}`;
+    }
+  } else if (threads > 1) {
+    threadsReason = 'threads need WebAssembly SIMD, which this runtime lacks';
+  }
+  try {
+    if (!(await tf.setBackend('wasm'))) throw new Error('setBackend returned false');
+  } catch (err) {
+    return { attempt: { name: 'wasm', ok: false, reason: `WebAssembly backend failed to start (${firstLine(err)})` }, wasm: null };
+  }
+  return {
+    attempt: { name: 'wasm', ok: true, reason: `WebAssembly${simd ? ' SIMD' : ''}, 1 thread` },
+    wasm: { simd, threads: 1, threadsReason },
+  };
+}
+
+async function tryCpu(): Promise<BackendAttempt> {
+  try {
+    await import('@tensorflow/tfjs-backend-cpu');
+    if (!(await tf.setBackend('cpu'))) throw new Error('setBackend returned false');
+    return { name: 'cpu', ok: true, reason: 'pure JavaScript (about 30× slower than wasm; training is impractical)' };
+  } catch (err) {
+    return { name: 'cpu', ok: false, reason: `the pure-JS backend failed to start (${firstLine(err)})` };
+  }
+}
+
+/**
+ * Starts a backend once per process and reports what was tried. A second call returns the same report,
+ * unless it names a different backend explicitly, which then switches.
+ */
+export async function initBackend(opts: BackendOptions = {}): Promise<BackendReport> {
+  const want = opts.backend ?? parseBackendName(process.env['ESPALIER_BACKEND'], 'ESPALIER_BACKEND');
+  if (current && (want === 'auto' || want === current.backend)) return current;
+  const order: BackendName[] = want === 'auto' ? [...BACKEND_NAMES] : [want];
+  const gpus = listGpus();
+  const tried: BackendAttempt[] = [];
+  let wasmInfo: BackendReport['wasm'] = null;
+  for (const name of order) {
+    let attempt: BackendAttempt;
+    if (name === 'node-gpu' || name === 'node') attempt = await tryNative(name, gpus);
+    else if (name === 'wasm') {
+      const r = await tryWasm(opts.threads ?? defaultThreads());
+      attempt = r.attempt;
+      wasmInfo = r.wasm;
+    } else attempt = await tryCpu();
+    tried.push(attempt);
+    if (attempt.ok) {
+      current = { backend: name, tried, gpus, wasm: name === 'wasm' ? wasmInfo : null };
+      return current;
+    }
+  }
+  const why = tried.map((t) => `${t.name}: ${t.reason}`).join('; ');
+  throw new UserError(`no TensorFlow.js backend could start (${why})`);
+}

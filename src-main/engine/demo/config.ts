@@ -1,0 +1,64 @@
+// The demo's two presets (--quick and the default): world size, tokenizer, model shape, growth schedule and how
+// many items each evaluation reads — sized for a 2-core machine running TensorFlow.js on WebAssembly.
+import type { WorldScale } from '../data/world/index';
+
+export type DemoMode = 'quick' | 'default';
+
+export interface DemoPreset {
+  world: WorldScale;
+  /** N-grams added to the tokenizer (its vocabulary: specials, bytes, every code point, then these). */
+  ngrams: number;
+  /** Substrate columns (= d_model: no projection). */
+  dim: number;
+  heads: number;
+  contextLength: number;
+  /** Growth: stages (final depth, one block each), optimizer steps per stage, windows per step, peak lr. */
+  stages: number;
+  steps: number[];
+  batchSize: number;
+  lr: number;
+  /** Validation windows per in-training evaluation. */
+  evalWindows: number;
+  eval: {
+    /** Held-out tokens scored per corpus. */
+    pplTokens: number;
+    /** QA items per language: paper protocol (answerable, ≤ 8 characters) and SQuAD EM/F1. */
+    qaPaper: number;
+    qaSquad: number;
+    /** Longest generated QA answer (EM/F1), tokens. */
+    qaMaxTokens: number;
+    mcItems: number;
+    /** Sampled repetitions of the paper's multiple-choice protocol (the paper: 10). */
+    mcRuns: number;
+    bleuItems: number;
+  };
+}
+
+export const DEMO_PRESETS: Record<DemoMode, DemoPreset> = {
+  quick: {
+    world: 'quick',
+    ngrams: 300,
+    dim: 64,
+    heads: 4,
+    contextLength: 128,
+    stages: 3,
+    steps: [60, 60, 60],
+    batchSize: 8,
+    lr: 4e-3,
+    evalWindows: 16,
+    eval: { pplTokens: 1500, qaPaper: 16, qaSquad: 12, qaMaxTokens: 8, mcItems: 40, mcRuns: 3, bleuItems: 12 },
+  },
+  default: {
+    world: 'default',
+    ngrams: 500,
+    dim: 128,
+    heads: 4,
+    contextLength: 128,
+    stages: 3,
+    steps: [250, 250, 250],
+    batchSize: 8,
+    lr: 3e-3,
+    evalWindows: 32,
+    eval: { pplTokens: 6000, qaPaper: 60, qaSquad: 40, qaMaxTokens: 10, mcItems: 200, mcRuns: 10, bleuItems: 40 },
+  },
+};

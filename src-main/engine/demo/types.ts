@@ -1,0 +1,136 @@
+// The demo's result: every number it measured, the tables it prints and the claims it checks (report.json).
+import type { DemoMode } from './config';
+import type { DemoCorpus, WorldFiles } from './inputs';
+
+export interface DemoOptions {
+  /** The run folder (created): world or corpora, tokenizer, substrate, growth runs, merges, report. */
+  out: string;
+  mode: DemoMode;
+  seed: number;
+  /** The user's two corpora instead of the world (world-only tasks are skipped). */
+  corpora?: { a: string; b: string };
+  /** A GNU Unifont .hex(.gz); absent: a system Unifont, else the binary-id substrate. */
+  font?: string;
+  /** How the backend was chosen, for the report (the caller starts it). */
+  backend?: string;
+}
+
+export interface DemoHooks {
+  log?(message: string): void;
+  progress?(label: string, done: number, total: number, extra?: string): void;
+  progressDone?(): void;
+  /** Polled between steps; true stops the demo with a UserError (growth checkpoints are kept). */
+  shouldStop?(): boolean;
+}
+
+export interface StageSummary {
+  depth: number;
+  steps: number;
+  trainableParams: number;
+  frozenParams: number;
+  lossBeforeInsert: number | null;
+  lossAfterInsert: number;
+  trainLoss: number;
+  valLoss: number | null;
+  seconds: number;
+  tokens: number;
+  /** The exported model folder of this depth. */
+  model: string;
+  /** Training loss after every step (for charts). */
+  curve: number[];
+  valCurve: { step: number; valLoss: number }[];
+}
+
+export interface ExpertGrowth {
+  expert: string;
+  corpus: string;
+  dir: string;
+  seed: number;
+  seconds: number;
+  stages: StageSummary[];
+}
+
+export interface MergeSummary {
+  name: string;
+  mode: 'logits' | 'probs';
+  dir: string;
+  /** The expert folders (final depth) it combines. */
+  experts: string[];
+}
+
+/** One evaluation of one model: a task on one dataset under one protocol. */
+export interface DemoEval {
+  /** The model's name in the tables, e.g. "RU d2", "merge (logits)". */
+  model: string;
+  /** e.g. "ppl:en-ru", "qa-paper:ru", "mc-loglik", "bleu:en-zh". */
+  key: string;
+  task: string;
+  protocol: string;
+  dataset: string;
+  datasetSha256: string;
+  n: number;
+  metrics: Record<string, number | null>;
+  ci95: number | null;
+  runs: number;
+  seed: number;
+  settings: Record<string, unknown>;
+  seconds: number;
+  /** Multiple choice: accuracy split by which corpus teaches the fact. */
+  byCoverage?: Record<string, { acc: number; n: number }>;
+  /** The full result with per-item records, saved in the model's folder. */
+  file?: string;
+}
+
+export interface DemoModelRef {
+  name: string;
+  kind: 'stage' | 'merge';
+  expert: string | null;
+  depth: number;
+  dir: string;
+}
+
+export interface DemoTable {
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+export interface Claim {
+  holds: boolean | null;
+  /** One sentence: what was compared and what came out. */
+  statement: string;
+  numbers: Record<string, unknown>;
+}
+
+export interface DemoClaims {
+  deeperIsBetter: Claim;
+  qaRisesWithDepth: Claim;
+  expertsBestOnOwnLanguage: Claim;
+  mergeBeatsExpertsOnUnion: Claim;
+}
+
+export interface DemoResult {
+  format: 'espalier-demo';
+  version: 1;
+  mode: DemoMode;
+  source: 'world' | 'corpora';
+  seed: number;
+  out: string;
+  createdAt: string;
+  backend: string | null;
+  preset: Record<string, unknown>;
+  world: (Omit<WorldFiles, 'mcCoverage'> & { mcItems: number }) | null;
+  corpora: (DemoCorpus & { trainTokens: number; valTokens: number })[];
+  skipped: string[];
+  tokenizer: { id: string; vocabSize: number; ngrams: number; file: string };
+  substrate: { id: string; kind: string; dim: number; file: string; font: string | null; note: string };
+  growth: ExpertGrowth[];
+  merges: MergeSummary[];
+  models: DemoModelRef[];
+  evals: DemoEval[];
+  depthVsCapability: DemoTable[];
+  expertsVsMerge: DemoTable;
+  claims: DemoClaims;
+  report: { markdown: string; json: string };
+  seconds: { total: number; inputs: number; tokenizer: number; substrate: number; growth: number; merge: number; eval: number };
+}

@@ -1,0 +1,49 @@
+// What a growth run reports and how a caller (CLI, the app's job handler) steers it: progress per step,
+// stage start/end, and a stop request honoured at safe points (after a step, with a checkpoint written).
+import type { StageRecord } from './records';
+
+/** Which training run inside a growth run: a growth stage or a baseline's (stage of) training. */
+export interface UnitRef {
+  /** 'growth' stages; 'monolithic' and 'trainable-embedding' are the baselines. */
+  phase: 'growth' | 'monolithic' | 'trainable-embedding';
+  /** Folder of the unit relative to the run folder, e.g. "stage-2" or "baseline-monolithic". */
+  unit: string;
+  /** 1-based stage within its phase (the monolithic baseline is one stage). */
+  stage: number;
+  stages: number;
+  depth: number;
+}
+
+export interface GrowthProgress extends UnitRef {
+  step: number;
+  steps: number;
+  loss: number;
+  /** Latest validation loss of this stage (null before its first evaluation). */
+  valLoss: number | null;
+  lr: number;
+  gradNorm: number;
+  tokensPerSec: number;
+  /** Seconds of this unit so far (across resumes). */
+  elapsed: number;
+  eta: number;
+}
+
+export interface StageStart extends UnitRef {
+  steps: number;
+  /** > 0 when the unit resumes from a checkpoint. */
+  resumedAtStep: number;
+  trainableParams: number;
+  frozenParams: number;
+  lossBeforeInsert: number | null;
+  lossAfterInsert: number;
+  prefixCache: boolean;
+}
+
+export interface GrowthHooks {
+  onProgress?(e: GrowthProgress): void;
+  onStageStart?(e: StageStart): void;
+  onStageEnd?(record: StageRecord): void;
+  /** Polled before every step; true stops the run after writing a checkpoint (pause and cancel alike). */
+  shouldStop?(): boolean;
+  signal?: AbortSignal;
+}

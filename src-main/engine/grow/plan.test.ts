@@ -1,0 +1,28 @@
+// The growth plan: per-stage values, depths, LoRA stages, and errors that name the field.
+import { describe, expect, it } from 'vitest';
+import { finalDepth, resolvePlan, totalSteps } from './plan';
+
+describe('resolvePlan', () => {
+  it('spreads scalars over the stages and takes per-stage lists', () => {
+    const p = resolvePlan({ stages: 3, steps: [100, 200, 300], lr: 1e-3, blocksPerStage: 2, lora: { rank: 4, fromStage: 3 } });
+    expect(p.stages.map((s) => [s.depth, s.steps, s.lr, s.warmup, s.lora])).toEqual([
+      [2, 100, 1e-3, 10, false],
+      [4, 200, 1e-3, 20, false],
+      [6, 300, 1e-3, 30, true],
+    ]);
+    expect(totalSteps(p)).toBe(600);
+    expect(finalDepth(p)).toBe(6);
+    expect(p.lora).toEqual({ rank: 4, fromStage: 3, alpha: 4 });
+    expect(Object.isFrozen(p.stages[0])).toBe(true);
+  });
+
+  it('names the field of a bad value', () => {
+    expect(() => resolvePlan({ stages: 0, steps: 10 })).toThrow(/stages must be a positive integer/);
+    expect(() => resolvePlan({ stages: 2, steps: [10, 20, 30] })).toThrow(/steps lists 3 values for 2 stages/);
+    expect(() => resolvePlan({ stages: 2, steps: 10, lora: { rank: 2, fromStage: 1 } })).toThrow(/lora.fromStage must be a stage from 2 to 2/);
+    expect(() => resolvePlan({ stages: 2, steps: 10, init: 'ones' as never })).toThrow(/init must be one of random, zero, copy/);
+    expect(() => resolvePlan({ stages: 2, steps: 10, warmup: 11 })).toThrow(/warmup \(stage 1\)/);
+    expect(() => resolvePlan({ stages: 2, steps: 10, baselines: ['bigger' as never] })).toThrow(/baselines/);
+    expect(() => resolvePlan({ stages: 2, steps: 10, model: { embedding: 'trainable' } })).toThrow(/trainable-embedding/);
+  });
+});

@@ -1,0 +1,98 @@
+// The run folder's state file (growth.json, written atomically): the plan, a fingerprint of the data, and the
+// records of finished stages and baselines — what a resume needs besides the running stage's checkpoint.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic';
+import type { Windows } from '../train/data';
+import { UserError } from '../util/errors';
+import { sha256Hex } from '../util/hash';
+import type { GrowthPlan } from './plan';
+import type { BaselineRecord, StageRecord } from './records';
+import type { GrowthData } from './stage';
+
+export const STATE_FILE = 'growth.json';
+const FORMAT = 'espalier-growth';
+
+export interface DataFingerprint {
+  train: string;
+  val: string | null;
+  substrateId: string;
+  tokenizerId: string;
+}
+
+export interface RunState {
+  format: typeof FORMAT;
+  version: 1;
+  status: 'running' | 'stopped' | 'done';
+  plan: GrowthPlan;
+  data: DataFingerprint;
+  stages: StageRecord[];
+  /** Finished stages of the trainable-embedding baseline's growth. */
+  embeddingStages: StageRecord[];
+  baselines: { monolithic: BaselineRecord | null; 'trainable-embedding': BaselineRecord | null };
+}
+
+function windowsHash(w: Windows): string {
+  const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  return sha256Hex(String(w.T), bytes(w.starts), bytes(w.tokens));
+}
+
+export function fingerprint(data: GrowthData): DataFingerprint {
+  return { train: windowsHash(data.train), val: data.val ? windowsHash(data.val) : null, substrateId: data.substrate.id, tokenizerId: data.tokenizer.id };
+}
+
+/** JSON with sorted keys, so equal plans compare equal whatever order their fields were written in. */
+function stable(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Plan fields that change only speed or bookkeeping, never the trained weights: a resume may change them. */
+const FREE_FIELDS = ['checkpointEvery', 'baselines', 'cachePrefix', 'cacheBudgetMB'] as const;
+
+function comparable(plan: GrowthPlan): Record<string, unknown> {
+  const o: Record<string, unknown> = { ...plan };
+  for (const k of FREE_FIELDS) delete o[k];
+  return o;
+}
+
+function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>): string {
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (stable(a[k]) !== stable(b[k])) return `${k}: ${stable(a[k])} then, ${stable(b[k])} now`;
+  return '';
+}
+
+export function writeState(dir: string, s: RunState): void {
+  writeFileAtomic(join(dir, STATE_FILE), `${JSON.stringify(s, null, 1)}\n`);
+}
+
+/** Opens the run folder: a new state, or the saved one after checking that plan and data are the same. */
+export function openState(dir: string, plan: GrowthPlan, data: GrowthData): RunState {
+  const path = join(dir, STATE_FILE);
+  const fp = fingerprint(data);
+  if (!existsSync(path)) {
+    if (existsSync(join(dir, 'stage-1'))) throw new UserError(`${dir}: holds stage folders but no ${STATE_FILE}, so it cannot be resumed safely; choose a new --out`);
+    const s: RunState = { format: FORMAT, version: 1, status: 'running', plan, data: fp, stages: [], embeddingStages: [], baselines: { monolithic: null, 'trainable-embedding': null } };
+    writeState(dir, s);
+    return s;
+  }
+  let s: RunState;
+  try {
+    s = JSON.parse(readFileSync(path, 'utf8')) as RunState;
+  } catch (err) {
+    throw new UserError(`${path}: unreadable growth state (${(err as Error).message}); use a new --out folder`);
+  }
+  if (s.format !== FORMAT || s.version !== 1) throw new UserError(`${path}: not a growth run state (format "${String(s.format)}", version ${String(s.version)})`);
+  const diff = firstDifference(comparable(s.plan), comparable(plan));
+  if (diff) throw new UserError(`${dir}: holds a growth run with another plan (${diff}); resume with the same options or choose a new --out`);
+  for (const k of ['train', 'val', 'substrateId', 'tokenizerId'] as const) {
+    if (s.data[k] !== fp[k]) throw new UserError(`${dir}: holds a growth run on other data (${k} differs); resume with the same --data/--val/--vocab/--substrate/--context or choose a new --out`);
+  }
+  return { ...s, plan, status: 'running' };
+}

@@ -1,0 +1,104 @@
+// Exported model folders: model.safetensors (stable names), config.json, tokenizer.json and the substrate
+// (a copy in substrate.safetensors, named by id) — self-contained, so other tools can load them (README).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configFromJson, type ModelConfig } from '../model/config';
+import { GPT, type SubstrateRef } from '../model/gpt';
+import { loadSubstrate, saveSubstrate, type Substrate } from '../substrate/index';
+import { UserError } from '../util/errors';
+import { writeFileAtomic } from './atomic';
+import { readSafetensors, writeSafetensors } from './safetensors';
+
+export const MODEL_FORMAT = 'espalier-model';
+export const MODEL_VERSION = 1;
+export const SUBSTRATE_FILE = 'substrate.safetensors';
+
+export interface ModelFolderMeta {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  config: ModelConfig;
+  substrate: { id: string; kind?: string; dim: number; vocabSize: number; file: string };
+  tokenizerId: string;
+  /** Parameter names that were frozen when exported (growth stages record their frozen tiers). */
+  frozen: string[];
+  /** Free-form provenance: data files, steps, losses. */
+  training?: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface ExportOptions {
+  /** The tokenizer.json text the model was trained with (its id must be the model's tokenizerId). */
+  tokenizerJson: string;
+  training?: Record<string, unknown>;
+}
+
+/** Writes the folder; each file atomically, config.json last (a folder without it is incomplete). */
+export function exportModel(dir: string, model: GPT, opts: ExportOptions): ModelFolderMeta {
+  const sub = model.substrate;
+  if (!sub.meta) throw new UserError(`export ${dir}: the model's substrate ${sub.id.slice(0, 12)}… has no metadata to save; load it with loadSubstrate`);
+  mkdirSync(dir, { recursive: true });
+  writeSafetensors(join(dir, 'model.safetensors'), model.params.toHost(), { format: MODEL_FORMAT });
+  saveSubstrate(join(dir, SUBSTRATE_FILE), sub as Substrate);
+  writeFileAtomic(join(dir, 'tokenizer.json'), opts.tokenizerJson);
+  const meta: ModelFolderMeta = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    config: model.config,
+    substrate: { id: sub.id, kind: sub.meta.kind, dim: sub.dim, vocabSize: sub.vocabSize, file: SUBSTRATE_FILE },
+    tokenizerId: model.tokenizerId,
+    frozen: model.params.list().filter((e) => e.frozen).map((e) => e.name),
+    ...(opts.training ? { training: opts.training } : {}),
+    createdAt: new Date().toISOString(),
+  };
+  writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  return meta;
+}
+
+export function readModelMeta(dir: string): ModelFolderMeta {
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) throw new UserError(`${dir}: not a model folder (no config.json); export one with \`espalier train --out DIR\``);
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (raw['format'] !== MODEL_FORMAT) throw new UserError(`${path}: "format" is ${JSON.stringify(raw['format'])}, expected "${MODEL_FORMAT}"`);
+  if (typeof raw['version'] !== 'number' || raw['version'] > MODEL_VERSION) throw new UserError(`${path}: model folder version ${String(raw['version'])} is not one this Espalier reads (${MODEL_VERSION})`);
+  const meta = raw as unknown as ModelFolderMeta;
+  meta.config = configFromJson(raw['config'], `${path} "config"`);
+  if (typeof meta.tokenizerId !== 'string') throw new UserError(`${path}: missing "tokenizerId"`);
+  if (!meta.substrate || typeof meta.substrate.id !== 'string') throw new UserError(`${path}: missing "substrate" reference`);
+  meta.frozen ??= [];
+  return meta;
+}
+
+export interface LoadedModel {
+  model: GPT;
+  meta: ModelFolderMeta;
+  /** Path of the folder's tokenizer.json. */
+  tokenizerPath: string;
+}
+
+/** Loads a model folder; `substrate` overrides the folder's copy (it must have the recorded id). */
+export function loadModel(dir: string, opts: { substrate?: SubstrateRef } = {}): LoadedModel {
+  const meta = readModelMeta(dir);
+  const substrate = opts.substrate ?? loadSubstrate(join(dir, meta.substrate.file || SUBSTRATE_FILE));
+  if (substrate.id !== meta.substrate.id) {
+    throw new UserError(`${dir}: the model needs substrate ${meta.substrate.id.slice(0, 12)}…, but ${substrate.id.slice(0, 12)}… was given`);
+  }
+  const file = readSafetensors(join(dir, 'model.safetensors'));
+  const model = GPT.fromWeights(
+    meta.config,
+    substrate,
+    meta.tokenizerId,
+    (name) => {
+      const t = file.tensors.get(name);
+      return t && t.data instanceof Float32Array ? { shape: t.shape, data: t.data } : undefined;
+    },
+    join(dir, 'model.safetensors'),
+  );
+  const frozen = new Set(meta.frozen);
+  model.setFrozen((n) => frozen.has(n));
+  return { model, meta, tokenizerPath: join(dir, 'tokenizer.json') };
+}

@@ -1,0 +1,317 @@
+// The GPT decoder on a frozen substrate: structure (freeze, grow), forward passes for training and
+// inference, and the CausalLM interface. Activations are [B·T, D] matrices throughout.
+import * as tf from '@tensorflow/tfjs-core';
+import type { SubstrateMeta } from '../substrate/index';
+import { UserError } from '../util/errors';
+import { Rng } from '../util/rng';
+import { causalAttention } from './attention';
+import { headDim, resolveConfig, type ModelConfig, type ModelConfigInput } from './config';
+import { openGptDecoder } from './decoder';
+import { headCrossEntropy } from './head';
+import { blockParamNames, initBlock, initOuter, type BlockInit, type HostTensor } from './init';
+import type { CausalLM, Decoder } from './lm';
+import { add, concatColumns, dropout, embedRows, gelu, layerNorm, linear, scale, rmsNorm, rope } from './ops';
+import { ParamStore, type ParamCounts } from './params';
+import { gatherRows } from './wasm/layout';
+
+/** What the model needs of a substrate; substrate/index.ts's Substrate satisfies it (and its meta lets exports copy it). */
+export interface SubstrateRef {
+  id: string;
+  vocabSize: number;
+  dim: number;
+  matrix: Float32Array;
+  meta?: SubstrateMeta;
+}
+
+/** How a forward pass runs: `grads` inside a gradient tape; `rng` switches dropout on (training). */
+export interface ForwardContext {
+  grads: boolean;
+  rng?: Rng;
+}
+
+export interface CreateOptions {
+  config: ModelConfigInput;
+  substrate: SubstrateRef;
+  tokenizerId: string;
+  /** Seeds the initial weights (and the fixed input projection). */
+  seed?: number;
+}
+
+/** Incremental decoding: positions start at `offset`; `attend` appends to the layer's cache and attends. */
+export interface KvHook {
+  offset: number;
+  attend(layer: number, qkv: tf.Tensor2D, B: number, T: number): tf.Tensor2D;
+}
+
+const INFERENCE: ForwardContext = { grads: false };
+
+export class GPT implements CausalLM {
+  readonly params = new ParamStore();
+  private cfg: ModelConfig;
+  private readonly table: tf.Tensor2D | null;
+
+  private constructor(
+    cfg: ModelConfig,
+    readonly substrate: SubstrateRef,
+    readonly tokenizerId: string,
+  ) {
+    if (substrate.vocabSize !== cfg.vocabSize) {
+      throw new UserError(`substrate ${substrate.id.slice(0, 12)}… has ${substrate.vocabSize} rows but the model's vocabSize is ${cfg.vocabSize}; build the substrate from the same tokenizer`);
+    }
+    if (substrate.dim !== cfg.substrateDim) {
+      throw new UserError(`substrate ${substrate.id.slice(0, 12)}… has ${substrate.dim} columns but the model config says substrateDim ${cfg.substrateDim}`);
+    }
+    this.cfg = cfg;
+    this.table = cfg.embedding === 'frozen' ? tf.keep(tf.tensor2d(substrate.matrix, [substrate.vocabSize, substrate.dim])) : null;
+  }
+
+  /** A new model with seeded random weights. */
+  static create(opts: CreateOptions): GPT {
+    const cfg = resolveConfig({ substrateDim: opts.substrate.dim, ...opts.config });
+    const rng = new Rng(opts.seed ?? 0);
+    const values = initOuter(cfg, rng, opts.substrate.matrix);
+    for (let i = 0; i < cfg.layers; i++) for (const [k, v] of initBlock(i, cfg, rng, 'random')) values.set(k, v);
+    return GPT.fromWeights(cfg, opts.substrate, opts.tokenizerId, (name) => values.get(name));
+  }
+
+  /** A model from saved weights; `get` returns each stable name's values (an error names what is missing). */
+  static fromWeights(config: ModelConfig, substrate: SubstrateRef, tokenizerId: string, get: (name: string) => HostTensor | undefined, source = 'weights'): GPT {
+    const m = new GPT(config, substrate, tokenizerId);
+    try {
+      for (const name of m.expectedNames()) {
+        const t = get(name);
+        if (!t) throw new UserError(`${source}: missing tensor "${name}"`);
+        const want = m.expectedShape(name);
+        if (t.shape.length !== want.length || t.shape.some((s, i) => s !== want[i])) {
+          throw new UserError(`${source}: tensor "${name}" has shape [${t.shape}] but the config needs [${want}]`);
+        }
+        const value = tf.tensor(t.data, t.shape, 'float32');
+        m.params.add(name, value, { frozen: name === 'embed.proj', decay: isMatrix(name) });
+        value.dispose();
+      }
+    } catch (err) {
+      m.dispose();
+      throw err;
+    }
+    return m;
+  }
+
+  get config(): ModelConfig {
+    return this.cfg;
+  }
+  get vocabSize(): number {
+    return this.cfg.vocabSize;
+  }
+  get contextLength(): number {
+    return this.cfg.contextLength;
+  }
+  get substrateId(): string {
+    return this.substrate.id;
+  }
+  get layers(): number {
+    return this.cfg.layers;
+  }
+
+  private expectedNames(): string[] {
+    const names = [...initOuterNames(this.cfg)];
+    for (let i = 0; i < this.cfg.layers; i++) names.push(...blockParamNames(i, this.cfg));
+    return names;
+  }
+
+  private expectedShape(name: string): number[] {
+    const c = this.cfg;
+    const f = Math.round(c.mlpRatio * c.dModel);
+    if (name === 'embed.weight') return [c.vocabSize, c.substrateDim];
+    if (name === 'embed.proj') return [c.substrateDim, c.dModel];
+    if (name === 'head.weight') return [c.dModel, c.vocabSize];
+    if (name.endsWith('.w1')) return [c.dModel, f];
+    if (name.endsWith('.w2')) return [f, c.dModel];
+    if (/\.attn\.w[qkvo]$/.test(name)) return [c.dModel, c.dModel];
+    return [c.dModel];
+  }
+
+  // ---- structure ----------------------------------------------------------------------------------
+
+  blockParamNames(i: number): string[] {
+    if (!Number.isInteger(i) || i < 0 || i >= this.cfg.layers) throw new UserError(`block ${i} does not exist (the model has ${this.cfg.layers})`);
+    return blockParamNames(i, this.cfg);
+  }
+
+  /** Freezes (or unfreezes) every parameter of block i. */
+  freezeBlock(i: number, frozen = true): void {
+    for (const n of this.blockParamNames(i)) this.params.setFrozen(n, frozen);
+  }
+
+  /** Freezes exactly the parameters for which `pred` is true and unfreezes the rest (embed.proj stays frozen). */
+  setFrozen(pred: (name: string) => boolean): void {
+    for (const n of this.params.names()) this.params.setFrozen(n, n === 'embed.proj' || pred(n));
+  }
+
+  isBlockFrozen(i: number): boolean {
+    return this.blockParamNames(i).every((n) => this.params.isFrozen(n));
+  }
+
+  paramCounts(): ParamCounts {
+    return this.params.counts();
+  }
+
+  /**
+   * Adds a block on top (index = old layer count), trainable. 'random' draws fresh weights (the paper),
+   * 'zero' zeroes its output projections (it starts as the identity), 'copy' duplicates the block below.
+   */
+  addBlock(init: BlockInit = 'random', rng: Rng = new Rng(this.cfg.layers)): number {
+    const i = this.cfg.layers;
+    this.cfg = resolveConfig({ ...this.cfg, layers: i + 1 });
+    const values =
+      init === 'copy' && i > 0
+        ? new Map(blockParamNames(i - 1, this.cfg).map((n) => [n.replace(`blocks.${i - 1}.`, `blocks.${i}.`), hostOf(this.params.get(n))]))
+        : initBlock(i, this.cfg, rng, init === 'zero' ? 'zero' : 'random');
+    for (const [name, t] of values) {
+      const v = tf.tensor(t.data, t.shape, 'float32');
+      this.params.add(name, v, { decay: isMatrix(name) });
+      v.dispose();
+    }
+    return i;
+  }
+
+  /**
+   * The lowest block with a trainable parameter: everything below it is a frozen prefix that training
+   * runs forward-only (and may cache). -1 when the embedding itself trains; `layers` when only the head does.
+   */
+  firstTrainableBlock(): number {
+    if (this.params.has('embed.weight') && !this.params.isFrozen('embed.weight')) return -1;
+    for (let i = 0; i < this.cfg.layers; i++) if (!this.isBlockFrozen(i) && this.blockParamNames(i).some((n) => !this.params.isFrozen(n))) return i;
+    return this.cfg.layers;
+  }
+
+  // ---- forward ------------------------------------------------------------------------------------
+
+  private needs(name: string, ctx: ForwardContext): boolean {
+    return ctx.grads && !this.params.isFrozen(name);
+  }
+
+  /** Substrate rows of int32 tokens [B, T] as [B·T, dModel] (projected and scaled). */
+  embed(tokens: tf.Tensor2D, ctx: ForwardContext = INFERENCE): tf.Tensor2D {
+    const flat = tf.reshape(tokens, [-1]) as tf.Tensor1D;
+    const gEmb = this.params.has('embed.weight') && this.needs('embed.weight', ctx);
+    let x = this.table ? gatherRows(this.table, flat) : embedRows(this.params.get('embed.weight') as tf.Tensor2D, flat, gEmb);
+    if (this.cfg.inputProjection === 'frozen-random') x = linear(x, this.params.get('embed.proj') as tf.Tensor2D, gEmb, false);
+    return scale(x, this.cfg.inputScale, gEmb);
+  }
+
+  private norm(prefix: string, x: tf.Tensor2D, gx: boolean, ctx: ForwardContext): tf.Tensor2D {
+    const g = this.params.get(`${prefix}.weight`) as tf.Tensor1D;
+    const gg = this.needs(`${prefix}.weight`, ctx);
+    if (this.cfg.norm === 'rmsnorm') return rmsNorm(x, g, this.cfg.normEps, gx, gg);
+    return layerNorm(x, g, this.params.get(`${prefix}.bias`) as tf.Tensor1D, this.cfg.normEps, gx, gg);
+  }
+
+  /** [wq | wk | wv] as one [D, 3D] matrix, so one matMul computes q, k and v. */
+  fusedQkv(i: number, ctx: ForwardContext = INFERENCE): tf.Tensor2D {
+    const names = ['wq', 'wk', 'wv'].map((w) => `blocks.${i}.attn.${w}`);
+    return concatColumns(
+      names.map((n) => this.params.get(n) as tf.Tensor2D),
+      names.map((n) => this.needs(n, ctx)),
+    );
+  }
+
+  private dropout(x: tf.Tensor2D, gx: boolean, ctx: ForwardContext): tf.Tensor2D {
+    if (!ctx.rng || this.cfg.dropout === 0) return x;
+    return dropout(x, this.cfg.dropout, ctx.rng.seed(), gx);
+  }
+
+  /**
+   * Block i on x [B·T, D]; `gx` says whether x itself needs a gradient. With `kv` (incremental decoding)
+   * the T rows are positions kv.offset… and attention goes through the hook, which owns the cache.
+   */
+  block(i: number, x: tf.Tensor2D, B: number, T: number, gx: boolean, ctx: ForwardContext = INFERENCE, kv?: KvHook): tf.Tensor2D {
+    const p = `blocks.${i}`;
+    const c = this.cfg;
+    const dh = headDim(c);
+    const gNorm1 = gx || this.needs(`${p}.norm1.weight`, ctx);
+    const a = this.norm(`${p}.norm1`, x, gx, ctx);
+    const gQkvW = ['wq', 'wk', 'wv'].some((w) => this.needs(`${p}.attn.${w}`, ctx));
+    const qkv = rope(linear(a, this.fusedQkv(i, ctx), gNorm1, gQkvW), B, T, c.heads, dh, kv?.offset ?? 0, c.ropeBase, gNorm1 || gQkvW);
+    const gAttn = gNorm1 || gQkvW;
+    const o = kv ? kv.attend(i, qkv, B, T) : causalAttention(qkv, { B, T, heads: c.heads, headDim: dh }, gAttn);
+    const gWo = this.needs(`${p}.attn.wo`, ctx);
+    const g2 = gx || gAttn || gWo;
+    const x2 = add(x, this.dropout(linear(o, this.params.get(`${p}.attn.wo`) as tf.Tensor2D, gAttn, gWo), gAttn || gWo, ctx), gx, gAttn || gWo);
+    const m = this.norm(`${p}.norm2`, x2, g2, ctx);
+    const gM = g2 || this.needs(`${p}.norm2.weight`, ctx);
+    const gW1 = this.needs(`${p}.mlp.w1`, ctx);
+    const h = gelu(linear(m, this.params.get(`${p}.mlp.w1`) as tf.Tensor2D, gM, gW1), gM || gW1);
+    const gY = gM || gW1 || this.needs(`${p}.mlp.w2`, ctx);
+    const y = linear(h, this.params.get(`${p}.mlp.w2`) as tf.Tensor2D, gM || gW1, this.needs(`${p}.mlp.w2`, ctx));
+    return add(x2, this.dropout(y, gY, ctx), g2, gY);
+  }
+
+  /** Whether the activation entering block `from` carries gradient (something trainable lies below it). */
+  gradBelow(from: number, ctx: ForwardContext): boolean {
+    return ctx.grads && this.firstTrainableBlock() < from;
+  }
+
+  /** Runs blocks [from, to) on x; pass tokens' embeddings for from = 0. */
+  blocks(x: tf.Tensor2D, from: number, to: number, B: number, T: number, ctx: ForwardContext = INFERENCE): tf.Tensor2D {
+    let h = x;
+    for (let i = from; i < to; i++) h = this.block(i, h, B, T, this.gradBelow(i, ctx), ctx);
+    return h;
+  }
+
+  /** Final norm of the last hidden state [N, D]. */
+  finalNorm(x: tf.Tensor2D, ctx: ForwardContext = INFERENCE): tf.Tensor2D {
+    return this.norm('final_norm', x, this.gradBelow(this.cfg.layers, ctx), ctx);
+  }
+
+  /** Mean cross-entropy of the head on the last hidden state x [N, D] against int32 targets [N]. */
+  headLoss(x: tf.Tensor2D, targets: tf.Tensor1D, ctx: ForwardContext = INFERENCE): tf.Scalar {
+    const gx = this.gradBelow(this.cfg.layers, ctx) || this.needs('final_norm.weight', ctx);
+    return headCrossEntropy(this.finalNorm(x, ctx), this.params.get('head.weight') as tf.Tensor2D, targets, gx, this.needs('head.weight', ctx));
+  }
+
+  /** Logits [N, V] from the last hidden state [N, D] (inference). */
+  headLogits(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.matMul(this.finalNorm(x), this.params.get('head.weight') as tf.Tensor2D);
+  }
+
+  /** Mean next-token loss of tokens [B, T] against targets [B, T] (inference, no dropout). */
+  loss(tokens: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+    return tf.tidy(() => {
+      const [B, T] = tokens.shape;
+      return this.headLoss(this.blocks(this.embed(tokens), 0, this.cfg.layers, B, T), tf.reshape(targets, [-1]) as tf.Tensor1D);
+    });
+  }
+
+  logits(tokens: tf.Tensor2D): tf.Tensor3D {
+    const [B, T] = tokens.shape;
+    if (T > this.cfg.contextLength) throw new UserError(`logits: ${T} tokens exceed the model's context length ${this.cfg.contextLength}`);
+    return tf.tidy(() => tf.reshape(this.headLogits(this.blocks(this.embed(tokens), 0, this.cfg.layers, B, T)), [B, T, this.cfg.vocabSize]) as tf.Tensor3D);
+  }
+
+  openDecoder(batch: number): Decoder {
+    return openGptDecoder(this, batch);
+  }
+
+  dispose(): void {
+    this.params.dispose();
+    this.table?.dispose();
+  }
+}
+
+function isMatrix(name: string): boolean {
+  return /\.(w[qkvo]|w1|w2)$/.test(name) || name === 'head.weight';
+}
+
+function initOuterNames(cfg: ModelConfig): string[] {
+  const names: string[] = [];
+  if (cfg.embedding === 'trainable') names.push('embed.weight');
+  if (cfg.inputProjection === 'frozen-random') names.push('embed.proj');
+  names.push('final_norm.weight');
+  if (cfg.norm === 'layernorm') names.push('final_norm.bias');
+  names.push('head.weight');
+  return names;
+}
+
+function hostOf(v: tf.Tensor): HostTensor {
+  return { shape: [...v.shape], data: Float32Array.from(v.dataSync() as Float32Array) };
+}

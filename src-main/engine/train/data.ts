@@ -1,0 +1,116 @@
+// Training and validation batches from token streams: fixed windows of T+1 tokens, a seeded train/val
+// split, and an epoch-shuffled sampler whose position is two integers (so a checkpoint restores it exactly).
+import { UserError } from '../util/errors';
+import { Rng } from '../util/rng';
+
+/** Non-overlapping windows of one stream: window w covers tokens[starts[w] … starts[w] + T]. */
+export interface Windows {
+  readonly tokens: Int32Array;
+  readonly starts: Int32Array;
+  readonly T: number;
+}
+
+export function makeWindows(tokens: Int32Array, T: number, source = 'data'): Windows {
+  if (tokens.length < T + 1) {
+    throw new UserError(`${source}: ${tokens.length} tokens is too short for context ${T} (needs at least ${T + 1}); use more text or a smaller --context`);
+  }
+  const n = Math.floor((tokens.length - 1) / T);
+  return { tokens, T, starts: Int32Array.from({ length: n }, (_, i) => i * T) };
+}
+
+export function subset(w: Windows, idx: ArrayLike<number>): Windows {
+  return { tokens: w.tokens, T: w.T, starts: Int32Array.from(idx, (i) => w.starts[i]!) };
+}
+
+/**
+ * Seeded split of one stream's windows into train and validation (at least one window each).
+ * Whole windows go to one side, so no target token is both trained on and validated.
+ */
+export function splitWindows(w: Windows, valFraction: number, seed: number, source = 'data'): { train: Windows; val: Windows } {
+  const n = w.starts.length;
+  if (n < 2) throw new UserError(`${source}: only ${n} window(s) of ${w.T + 1} tokens; a train/validation split needs 2 (use more text, a smaller --context or --val FILE)`);
+  const order = new Rng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
+  const nVal = Math.min(n - 1, Math.max(1, Math.round(n * valFraction)));
+  const val = order.slice(0, nVal).sort((a, b) => a - b);
+  const train = order.slice(nVal).sort((a, b) => a - b);
+  return { train: subset(w, train), val: subset(w, val) };
+}
+
+export interface Batch {
+  /** int32 [B·T] inputs and next-token targets. */
+  inputs: Int32Array;
+  targets: Int32Array;
+  /** Which windows the rows are (lets a frozen-prefix cache reuse work). */
+  windows: Int32Array;
+}
+
+export function batchOf(w: Windows, windowIds: ArrayLike<number>): Batch {
+  const B = windowIds.length;
+  const T = w.T;
+  const inputs = new Int32Array(B * T);
+  const targets = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    const s = w.starts[windowIds[b]!]!;
+    inputs.set(w.tokens.subarray(s, s + T), b * T);
+    targets.set(w.tokens.subarray(s + 1, s + T + 1), b * T);
+  }
+  return { inputs, targets, windows: Int32Array.from(windowIds) };
+}
+
+export interface SamplerState {
+  epoch: number;
+  pos: number;
+}
+
+/** Visits every training window once per epoch, in an order fixed by (seed, epoch). */
+export class Sampler {
+  private order: Int32Array;
+
+  constructor(
+    private readonly w: Windows,
+    private readonly seed: number,
+    private st: SamplerState = { epoch: 0, pos: 0 },
+  ) {
+    this.order = this.shuffled(st.epoch);
+  }
+
+  private shuffled(epoch: number): Int32Array {
+    const rng = new Rng((this.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+    return Int32Array.from(rng.shuffle(Array.from({ length: this.w.starts.length }, (_, i) => i)));
+  }
+
+  next(B: number): Batch {
+    const ids = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      if (this.st.pos >= this.order.length) {
+        this.st = { epoch: this.st.epoch + 1, pos: 0 };
+        this.order = this.shuffled(this.st.epoch);
+      }
+      ids[b] = this.order[this.st.pos++]!;
+    }
+    return batchOf(this.w, ids);
+  }
+
+  state(): SamplerState {
+    return { ...this.st };
+  }
+}
+
+/** Entropy (nats per token) of the unigram distribution of the given windows' target tokens. */
+export function unigramEntropy(w: Windows): number {
+  const counts = new Map<number, number>();
+  let total = 0;
+  for (const s of w.starts) {
+    for (let i = s + 1; i <= s + w.T; i++) {
+      const t = w.tokens[i]!;
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+      total++;
+    }
+  }
+  let h = 0;
+  for (const c of counts.values()) {
+    const p = c / total;
+    h -= p * Math.log(p);
+  }
+  return h;
+}

@@ -1,0 +1,297 @@
+// The training loop: gradient accumulation, global-norm clipping, AdamW with warmup + cosine, validation
+// every N steps, NaN/Inf detection, progress events, and exact save/restore of everything that moves.
+import * as tf from '@tensorflow/tfjs-core';
+import { releaseSavedTensors } from '../model/grad-op';
+import type { GPT } from '../model/gpt';
+import { UserError } from '../util/errors';
+import { Rng, type RngState } from '../util/rng';
+import { AdamW, learningRate, sumOfSquares, type AdamWState } from './adamw';
+import { batchOf, Sampler, type Batch, type SamplerState, type Windows } from './data';
+import { PrefixCache } from './prefix-cache';
+
+export interface TrainOptions {
+  /** Total optimizer steps of the run (the schedule spans them, also across resumes). */
+  steps: number;
+  batchSize: number;
+  lr: number;
+  /** Default: a tenth of the steps, at most 100. */
+  warmupSteps?: number;
+  minLrRatio?: number;
+  weightDecay?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** Global gradient-norm limit; 0 turns clipping off. */
+  clipNorm?: number;
+  /** Micro-batches per optimizer step. */
+  accumulation?: number;
+  /** Validate every N steps (and after the last). Default: a tenth of the steps. */
+  evalEvery?: number;
+  /** At most this many validation windows per evaluation (a fixed, evenly spread subset). */
+  evalWindows?: number;
+  seed?: number;
+  /** Keep the frozen prefix's outputs per training window, so later epochs skip those blocks entirely. */
+  cachePrefix?: boolean;
+}
+
+export type ResolvedTrainOptions = Required<TrainOptions>;
+
+export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
+  const steps = o.steps;
+  if (!Number.isInteger(steps) || steps < 1) throw new UserError(`training: steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new UserError(`training: batch size must be a positive integer, got ${o.batchSize}`);
+  if (!(o.lr > 0)) throw new UserError(`training: learning rate must be positive, got ${o.lr}`);
+  const r: ResolvedTrainOptions = {
+    steps,
+    batchSize: o.batchSize,
+    lr: o.lr,
+    warmupSteps: o.warmupSteps ?? Math.min(100, Math.round(steps / 10)),
+    minLrRatio: o.minLrRatio ?? 0.1,
+    weightDecay: o.weightDecay ?? 0.1,
+    beta1: o.beta1 ?? 0.9,
+    beta2: o.beta2 ?? 0.95,
+    eps: o.eps ?? 1e-8,
+    clipNorm: o.clipNorm ?? 1,
+    accumulation: o.accumulation ?? 1,
+    evalEvery: o.evalEvery ?? Math.max(1, Math.round(steps / 10)),
+    evalWindows: o.evalWindows ?? 256,
+    seed: o.seed ?? 0,
+    cachePrefix: o.cachePrefix ?? false,
+  };
+  if (!Number.isInteger(r.accumulation) || r.accumulation < 1) throw new UserError(`training: accumulation must be a positive integer, got ${r.accumulation}`);
+  return r;
+}
+
+export interface TrainerState {
+  step: number;
+  sampler: SamplerState;
+  /** The dropout stream. */
+  rng: RngState;
+  optimizer: AdamWState;
+  lastLoss: number | null;
+  lastValLoss: number | null;
+}
+
+export interface ProgressEvent {
+  step: number;
+  steps: number;
+  loss: number;
+  /** The latest validation loss (null before the first evaluation). */
+  valLoss: number | null;
+  lr: number;
+  gradNorm: number;
+  tokensPerSec: number;
+  /** Seconds since this run (not the whole training) started. */
+  elapsed: number;
+  eta: number;
+}
+
+/** Training stopped because the loss or a gradient was NaN/Inf; the weights are those before that step. */
+export class TrainingDivergedError extends UserError {
+  constructor(
+    readonly step: number,
+    what: string,
+  ) {
+    super(`training diverged at step ${step}: the ${what} became NaN or infinite; lower --lr, raise warmup or keep clipping on`);
+    this.name = 'TrainingDivergedError';
+  }
+}
+
+export interface RunOptions {
+  /** Stop after this step (default: opts.steps). */
+  until?: number;
+  onProgress?: (e: ProgressEvent) => void;
+  /** Called after each step, e.g. to write a checkpoint every N steps; may be async. */
+  afterStep?: (step: number) => void | Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  step: number;
+  trainLoss: number;
+  valLoss: number | null;
+  tokensPerSec: number;
+  seconds: number;
+}
+
+export class Trainer {
+  readonly opts: ResolvedTrainOptions;
+  private readonly optimizer: AdamW;
+  private readonly sampler: Sampler;
+  private readonly rng: Rng;
+  private readonly prefix = new PrefixCache();
+  private stepNo: number;
+  private lastLoss: number | null;
+  private lastValLoss: number | null;
+
+  constructor(
+    readonly model: GPT,
+    readonly data: { train: Windows; val: Windows | null },
+    options: TrainOptions,
+    resume?: TrainerState,
+  ) {
+    this.opts = resolveTrainOptions(options);
+    const o = this.opts;
+    this.optimizer = new AdamW({ beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
+    this.sampler = new Sampler(data.train, o.seed, resume?.sampler);
+    this.rng = resume ? new Rng(resume.rng) : new Rng((o.seed ^ 0x5eed) >>> 0);
+    this.stepNo = resume?.step ?? 0;
+    this.lastLoss = resume?.lastLoss ?? null;
+    this.lastValLoss = resume?.lastValLoss ?? null;
+    if (resume) this.optimizer.load(resume.optimizer);
+  }
+
+  get step(): number {
+    return this.stepNo;
+  }
+
+  get tokensPerStep(): number {
+    return this.opts.batchSize * this.opts.accumulation * this.data.train.T;
+  }
+
+  /** Forward (frozen prefix forward-only) and backward of one micro-batch; returns its loss tensor and grads. */
+  private microStep(batch: Batch): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
+    const m = this.model;
+    const B = batch.windows.length;
+    const T = this.data.train.T;
+    const from = m.firstTrainableBlock();
+    const entries = m.params.trainable();
+    if (entries.length === 0) throw new UserError('training: every parameter is frozen; unfreeze a block or the head');
+    const tokens = tf.tensor2d(batch.inputs, [B, T], 'int32');
+    const targets = tf.tensor1d(batch.targets, 'int32');
+    // The frozen prefix runs outside the gradient tape: no backward pass, nothing saved for one.
+    const x0 = from >= 0 ? this.prefix.get(m, from, tokens, batch.windows, this.opts.cachePrefix) : null;
+    const ctx = { grads: true, rng: m.config.dropout > 0 ? this.rng : undefined };
+    const { value, grads } = tf.variableGrads(() => {
+      const x = x0 ?? m.embed(tokens, ctx);
+      return m.headLoss(m.blocks(x, Math.max(0, from), m.layers, B, T, ctx), targets, ctx);
+    }, entries.map((e) => e.variable));
+    releaseSavedTensors();
+    tf.dispose([tokens, targets, ...(x0 ? [x0] : [])]);
+    const byName = new Map<string, tf.Tensor>();
+    for (const e of entries) {
+      const g = grads[e.variable.name];
+      if (g) byName.set(e.name, g);
+    }
+    return { loss: value, grads: byName };
+  }
+
+  /** One optimizer step over `accumulation` micro-batches. */
+  trainStep(): { loss: number; gradNorm: number; lr: number } {
+    const o = this.opts;
+    const step = this.stepNo + 1;
+    let sum: Map<string, tf.Tensor> | null = null;
+    let lossSum: tf.Scalar | null = null;
+    for (let k = 0; k < o.accumulation; k++) {
+      const { loss, grads } = this.microStep(this.sampler.next(o.batchSize));
+      if (!sum || !lossSum) {
+        sum = grads;
+        lossSum = loss;
+        continue;
+      }
+      for (const [n, g] of grads) {
+        const prev = sum.get(n);
+        sum.set(n, prev ? tf.add(prev, g) : g);
+        if (prev) tf.dispose([prev, g]);
+      }
+      const l = tf.add(lossSum, loss) as tf.Scalar;
+      tf.dispose([lossSum, loss]);
+      lossSum = l;
+    }
+    const grads = sum!;
+    if (o.accumulation > 1) {
+      for (const [n, g] of grads) {
+        grads.set(n, tf.div(g, o.accumulation));
+        g.dispose();
+      }
+    }
+    const loss = lossSum!.dataSync()[0]! / o.accumulation;
+    lossSum!.dispose();
+    const gradNorm = Math.sqrt(sumOfSquares([...grads.values()]));
+    const lr = learningRate(step, o.steps, o.lr, o.warmupSteps, o.minLrRatio);
+    try {
+      if (!Number.isFinite(loss)) throw new TrainingDivergedError(step, 'loss');
+      if (!Number.isFinite(gradNorm)) throw new TrainingDivergedError(step, 'gradient norm');
+      const scale = o.clipNorm > 0 && gradNorm > o.clipNorm ? o.clipNorm / gradNorm : 1;
+      this.optimizer.apply(this.model.params.trainable(), grads, lr, scale);
+    } finally {
+      tf.dispose([...grads.values()]);
+    }
+    this.stepNo = step;
+    this.lastLoss = loss;
+    return { loss, gradNorm, lr };
+  }
+
+  /** Mean next-token loss over (a fixed subset of) the validation windows, or null without validation data. */
+  evaluate(): number | null {
+    const val = this.data.val;
+    if (!val || val.starts.length === 0) return null;
+    const n = val.starts.length;
+    const k = Math.min(n, this.opts.evalWindows);
+    const ids = Array.from({ length: k }, (_, i) => Math.floor((i * n) / k));
+    let total = 0;
+    for (let s = 0; s < k; s += this.opts.batchSize) {
+      const b = batchOf(val, ids.slice(s, s + this.opts.batchSize));
+      const rows = b.windows.length;
+      const l = tf.tidy(() => this.model.loss(tf.tensor2d(b.inputs, [rows, val.T], 'int32'), tf.tensor2d(b.targets, [rows, val.T], 'int32')));
+      total += l.dataSync()[0]! * rows;
+      l.dispose();
+    }
+    this.lastValLoss = total / k;
+    return this.lastValLoss;
+  }
+
+  async run(ro: RunOptions = {}): Promise<RunResult> {
+    const o = this.opts;
+    const until = Math.min(ro.until ?? o.steps, o.steps);
+    const t0 = performance.now();
+    let trainMs = 0;
+    let stepsRun = 0;
+    while (this.stepNo < until) {
+      if (ro.signal?.aborted) break;
+      const s0 = performance.now();
+      const r = this.trainStep();
+      trainMs += performance.now() - s0;
+      stepsRun++;
+      if (this.stepNo % o.evalEvery === 0 || this.stepNo === o.steps) this.evaluate();
+      const perStep = trainMs / stepsRun;
+      ro.onProgress?.({
+        step: this.stepNo,
+        steps: o.steps,
+        loss: r.loss,
+        valLoss: this.lastValLoss,
+        lr: r.lr,
+        gradNorm: r.gradNorm,
+        tokensPerSec: (this.tokensPerStep * stepsRun * 1000) / trainMs,
+        elapsed: (performance.now() - t0) / 1000,
+        eta: ((until - this.stepNo) * perStep) / 1000,
+      });
+      await ro.afterStep?.(this.stepNo);
+      // Let the event loop breathe (progress output, cancellation) without slowing the loop measurably.
+      if (stepsRun % 8 === 0) await new Promise((r) => setImmediate(r));
+    }
+    return {
+      step: this.stepNo,
+      trainLoss: this.lastLoss ?? NaN,
+      valLoss: this.lastValLoss,
+      tokensPerSec: trainMs > 0 ? (this.tokensPerStep * stepsRun * 1000) / trainMs : 0,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+
+  state(): TrainerState {
+    return {
+      step: this.stepNo,
+      sampler: this.sampler.state(),
+      rng: this.rng.getState(),
+      optimizer: this.optimizer.state(),
+      lastLoss: this.lastLoss,
+      lastValLoss: this.lastValLoss,
+    };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.prefix.clear();
+  }
+}

@@ -1,0 +1,92 @@
+// The composition root of the main side: opens the workspace, wires services, the runs sink and the job
+// supervisor, and returns the validated dispatcher plus the event bus. Used by Electron, `serve` and tests.
+import { Workspace } from '../store/index';
+import { DatasetsService } from './datasets';
+import { createDispatcher, type Dispatcher } from './dispatch';
+import { EvalsService } from './evals';
+import { EventBus } from './events';
+import { contractHandlers } from './handlers';
+import { Supervisor } from './jobs/supervisor';
+import { spawnNodeWorker, type WorkerSpawner } from './jobs/worker-process';
+import { MergeService } from './merge';
+import { ModelsService } from './models';
+import { PlaygroundService } from './playground';
+import { ProjectsService } from './projects';
+import { RunsService } from './runs';
+import { SubstratesService } from './substrates';
+import { SystemService } from './system';
+import { TrainingService } from './training';
+
+export interface AppOptions {
+  /** How worker processes start: a Node child process by default; Electron passes a utilityProcess spawner. */
+  spawn?: WorkerSpawner;
+  mode?: 'electron' | 'browser';
+  /** How long a job may take to honour cancel/pause before its worker is killed (default 30 s). */
+  graceMs?: number;
+  /** Per-run metric event interval (default 100 ms, i.e. ≤ 10 events/s). */
+  metricIntervalMs?: number;
+  checkpointEverySteps?: number;
+  checkpointEverySeconds?: number;
+  /** Diagnostics (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface App {
+  dispatcher: Dispatcher;
+  events: EventBus;
+  supervisor: Supervisor;
+  workspace: Workspace;
+  runs: RunsService;
+  /** What startup recovery did: runs interrupted by a crash (now failed, resumable) and runs queued again. */
+  recovered: { failed: string[]; requeued: string[] };
+  /** Pauses the running job (it checkpoints), flushes metrics and closes the database; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`espalier: ${line}\n`));
+  const workspace = Workspace.open(workspaceDir);
+  const events = new EventBus((channel, message) => log(`dropped invalid ${channel} event: ${message}`));
+  const runs = new RunsService(workspace, events, { metricIntervalMs: opts.metricIntervalMs, log });
+  const supervisor = new Supervisor({ workspace: workspace.root, spawn: opts.spawn ?? spawnNodeWorker, sink: runs, graceMs: opts.graceMs });
+  runs.attach(supervisor);
+
+  const ctx = { ws: workspace, bus: events, runs, checkpointEverySteps: opts.checkpointEverySteps, checkpointEverySeconds: opts.checkpointEverySeconds };
+  const models = new ModelsService(ctx);
+  const playground = new PlaygroundService(ctx);
+  models.onChanged = (id) => playground.forget(id);
+  const services = {
+    system: new SystemService(ctx, opts.mode ?? 'browser'),
+    projects: new ProjectsService(ctx),
+    datasets: new DatasetsService(ctx),
+    substrates: new SubstratesService(ctx),
+    runs,
+    training: new TrainingService(ctx),
+    models,
+    merge: new MergeService(ctx, models),
+    evals: new EvalsService(ctx),
+    playground,
+  };
+  const dispatcher = createDispatcher(contractHandlers(services), (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`));
+  const recovered = runs.recover();
+  if (recovered.failed.length > 0) log(`marked ${recovered.failed.length} interrupted run(s) failed; they can be resumed`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    dispatcher,
+    events,
+    supervisor,
+    workspace,
+    runs,
+    recovered,
+    close() {
+      closing ??= (async () => {
+        await supervisor.shutdown();
+        runs.flush();
+        playground.clear();
+        workspace.close();
+      })();
+      return closing;
+    },
+  };
+}

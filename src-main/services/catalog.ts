@@ -1,0 +1,100 @@
+// Workspace lookups every service shares: rows by id (NotFoundError naming what is missing), the files behind
+// them as absolute paths, and a catalog model as a ModelSpec the worker can load without the database.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { UserError } from '../engine/util/errors';
+import type { Workspace } from '../store/index';
+import type * as store from '../store/index';
+import { NotFoundError } from './errors';
+import type { ModelSpec } from './model-spec';
+
+export function requireProject(ws: Workspace, id: string): store.Project {
+  const p = ws.projects.get(id);
+  if (!p) throw new NotFoundError('project', id);
+  return p;
+}
+
+export function requireDataset(ws: Workspace, id: string): store.Dataset {
+  const d = ws.datasets.get(id);
+  if (!d) throw new NotFoundError('dataset', id);
+  return d;
+}
+
+export function requireModel(ws: Workspace, id: string): store.Model {
+  const m = ws.models.get(id);
+  if (!m) throw new NotFoundError('model', id);
+  return m;
+}
+
+export function requireSubstrate(ws: Workspace, id: string): store.SubstrateRecord {
+  const s = ws.substrates.get(id);
+  if (!s) throw new NotFoundError('substrate', id);
+  return s;
+}
+
+/** Files the app wrote into the workspace are stored relative (the folder can move); users' files absolute. */
+export function storedToAbs(ws: Workspace, stored: string): string {
+  return isAbsolute(stored) ? stored : ws.paths.fromStored(stored);
+}
+
+/** The extracted UTF-8 text of a dataset (what training and perplexity read). */
+export function datasetTextFile(ws: Workspace, d: store.Dataset): string {
+  if (!d.textPath) throw new UserError(`dataset "${d.name}" has no extracted text in the workspace; import it again`);
+  const file = ws.paths.fromStored(d.textPath);
+  if (!existsSync(file)) throw new UserError(`dataset "${d.name}": its extracted text ${file} is missing; import it again`);
+  return file;
+}
+
+/** The dataset's original file (what the MMLU/SQuAD/parallel loaders read). */
+export function datasetSourceFile(ws: Workspace, d: store.Dataset): string {
+  const file = storedToAbs(ws, d.sourcePath);
+  if (!existsSync(file)) throw new UserError(`dataset "${d.name}": its source file ${file} is gone (moved or deleted); import it again from its new place`);
+  return file;
+}
+
+export function substrateFile(ws: Workspace, s: store.SubstrateRecord): string {
+  return storedToAbs(ws, s.file);
+}
+
+export function tokenizerFile(ws: Workspace, tokenizerId: string): string {
+  const t = ws.tokenizers.get(tokenizerId);
+  if (!t) throw new NotFoundError('tokenizer', tokenizerId);
+  return storedToAbs(ws, t.file);
+}
+
+/** Picks "name", else "name (2)", "name (3)", … among the project's datasets. */
+export function uniqueDatasetName(ws: Workspace, projectId: string, base: string): string {
+  const taken = new Set(ws.datasets.list(projectId).map((d) => d.name));
+  const clean = base.trim().slice(0, 280) || 'dataset';
+  if (!taken.has(clean)) return clean;
+  for (let i = 2; ; i++) if (!taken.has(`${clean} (${i})`)) return `${clean} (${i})`;
+}
+
+/** A catalog model as a loadable recipe; merges expand to their experts (recursively, cycles refused). */
+export function specFor(ws: Workspace, modelId: string, seen: ReadonlySet<string> = new Set()): ModelSpec {
+  if (seen.has(modelId)) throw new UserError(`merged model ${modelId} contains itself`);
+  const m = requireModel(ws, modelId);
+  if (m.kind === 'merge') {
+    const experts = m.experts.map((e) => specFor(ws, e.modelId, new Set([...seen, modelId])));
+    const mode = m.config['mode'];
+    return {
+      kind: 'merge',
+      id: m.id,
+      name: m.name,
+      mode: mode === 'weighted' || mode === 'probs' || mode === 'confidence' ? mode : 'logits',
+      weights: m.experts.map((e) => e.weight),
+      experts,
+      tokenizerFile: experts[0]!.tokenizerFile,
+    };
+  }
+  if (!m.folder) throw new UserError(`model "${m.name}" has no folder`);
+  const dir = ws.paths.fromStored(m.folder);
+  if (!existsSync(join(dir, 'model.safetensors'))) throw new UserError(`model "${m.name}": its weights ${join(dir, 'model.safetensors')} are missing`);
+  if (!m.substrateId) throw new UserError(`model "${m.name}" records no substrate; it cannot be loaded`);
+  return { kind: 'gpt', id: m.id, name: m.name, dir, substrateFile: substrateFile(ws, requireSubstrate(ws, m.substrateId)), tokenizerFile: join(dir, 'tokenizer.json') };
+}
+
+/** Uploaded files live in datasets/uploads/<datasetId>/; removed with the dataset. */
+export function uploadDir(ws: Workspace, datasetId: string): string {
+  return join(ws.paths.datasetsDir, 'uploads', datasetId);
+}

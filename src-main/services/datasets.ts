@@ -1,0 +1,135 @@
+// Datasets: list, import (a local path, or uploaded bytes in browser mode) through the 'import' job, preview,
+// split role, delete. The worker parses and measures; main records the row when the job is done.
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import type { InvokeRequest } from '../../src-shared/contract';
+import type { Dataset } from '../../src-shared/domain';
+import { UserError } from '../engine/util/errors';
+import { newId } from '../store/index';
+import type * as store from '../store/index';
+import { ImportResult } from '../worker/job-types';
+import { datasetTextFile, requireDataset, requireProject, storedToAbs, uniqueDatasetName, uploadDir } from './catalog';
+import type { ServiceContext } from './context';
+import { formatFromPath, type ImportStats } from './datasets/import';
+import { datasetRecord } from './datasets/record';
+import { datasetDto } from './dto';
+
+type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split'> & { split: 'train' | 'val' | 'test' };
+
+const MAX_UPLOAD = 64 * 1024 * 1024;
+
+/** Keeps an uploaded file's name recognisable (the eval loaders read language pairs from it) but harmless. */
+function safeFileName(name: string): string {
+  const base = basename(name.replace(/\\/g, '/')).replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '');
+  return base.slice(-200) || 'upload.txt';
+}
+
+export class DatasetsService {
+  constructor(private readonly c: ServiceContext) {
+    c.runs.register('import', {
+      prepare: (run) => {
+        const p = run.params;
+        return {
+          file: storedToAbs(c.ws, String(p['source'])),
+          ...(typeof p['format'] === 'string' ? { format: p['format'] } : {}),
+          ...(typeof p['field'] === 'string' ? { field: p['field'] } : {}),
+          destination: c.ws.paths.datasetText(String(p['datasetId'])),
+        };
+      },
+      complete: (run, raw) => this.recordImport(run, raw),
+    });
+  }
+
+  list(req: { projectId: string }): Dataset[] {
+    requireProject(this.c.ws, req.projectId);
+    return this.c.ws.datasets.list(req.projectId).map(datasetDto);
+  }
+
+  /** Checks what can be checked at once (file exists, format known), then queues the 'import' job. */
+  import(req: ImportReq): { runId: string } {
+    const { ws, runs } = this.c;
+    requireProject(ws, req.projectId);
+    const datasetId = newId('ds');
+    let source: string;
+    let fileName: string;
+    if (req.upload) {
+      fileName = safeFileName(req.upload.fileName);
+      const bytes = Buffer.from(req.upload.base64, 'base64');
+      if (bytes.length > MAX_UPLOAD) throw new UserError(`${fileName} is ${(bytes.length / 2 ** 20).toFixed(0)} MiB; uploads are limited to 64 MiB (give a local path instead)`);
+      const dir = uploadDir(ws, datasetId);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, fileName), bytes);
+      source = ws.paths.toStored(join(dir, fileName));
+    } else {
+      const file = resolve(req.path!);
+      if (!existsSync(file)) throw new UserError(`${file}: no such file`);
+      if (!statSync(file).isFile()) throw new UserError(`${file} is not a file; choose a .txt, .jsonl, .csv or .parquet file`);
+      fileName = basename(file);
+      source = file;
+    }
+    try {
+      if (!req.format) formatFromPath(fileName);
+    } catch (err) {
+      if (req.upload) rmSync(uploadDir(ws, datasetId), { recursive: true, force: true });
+      throw err;
+    }
+    const name = req.name ?? (basename(fileName, extname(fileName)) || fileName);
+    const params = { datasetId, name, split: req.split, source, fileName, ...(req.format ? { format: req.format } : {}), ...(req.field ? { field: req.field } : {}) };
+    const run = runs.enqueue({ projectId: req.projectId, kind: 'import', name: `import ${fileName}`, params, message: `queued: import ${fileName}` });
+    return { runId: run.id };
+  }
+
+  private recordImport(run: store.Run, raw: unknown): unknown {
+    const { ws, bus } = this.c;
+    const stats = ImportResult.parse(raw).stats as unknown as ImportStats;
+    const p = run.params;
+    const id = String(p['datasetId']);
+    const source = String(p['source']);
+    const rec = datasetRecord(stats, {
+      id,
+      projectId: run.projectId,
+      name: uniqueDatasetName(ws, run.projectId, String(p['name'])),
+      split: (p['split'] as store.DatasetSplit | undefined) ?? 'train',
+      textPath: ws.paths.toStored(ws.paths.datasetText(id)),
+    });
+    // `source` is already in stored form: the user's absolute path, or an upload relative to the workspace.
+    const d = ws.datasets.create({ ...rec, sourcePath: source });
+    bus.emit('datasets.changed', { projectId: run.projectId });
+    ws.runs.setMessage(run.id, `imported "${d.name}": ${d.characters.toLocaleString('en')} characters`);
+    return { datasetId: d.id, characters: d.characters, records: d.records, language: d.language };
+  }
+
+  /** The first lines of the extracted text (reads only the head of the file). */
+  preview(req: { id: string; lines: number }): { lines: string[] } {
+    const d = requireDataset(this.c.ws, req.id);
+    const file = datasetTextFile(this.c.ws, d);
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(statSync(file).size, 256 * 1024));
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      // Cut at the last newline so no multi-byte character or line is split.
+      let text = buf.subarray(0, n).toString('utf8');
+      if (n === buf.length && n < statSync(file).size) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
+      const lines = text.split('\n').slice(0, req.lines).map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}…` : l));
+      return { lines };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  setSplit(req: { id: string; split: store.DatasetSplit }): Dataset {
+    const d = requireDataset(this.c.ws, req.id);
+    const out = datasetDto(this.c.ws.datasets.update(req.id, { split: req.split }));
+    this.c.bus.emit('datasets.changed', { projectId: d.projectId });
+    return out;
+  }
+
+  delete(req: { id: string }): { ok: true } {
+    const { ws, bus } = this.c;
+    const d = requireDataset(ws, req.id);
+    ws.deleteDataset(req.id);
+    rmSync(uploadDir(ws, req.id), { recursive: true, force: true });
+    bus.emit('datasets.changed', { projectId: d.projectId });
+    return { ok: true };
+  }
+}

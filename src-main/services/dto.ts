@@ -1,0 +1,113 @@
+// Store rows → the domain DTOs the renderer receives (src-shared/domain.ts): timestamps as ISO strings,
+// nullable store fields given the contract's shapes.
+import type { Dataset, EvalResult, ModelEntry, Project, Run, Substrate } from '../../src-shared/domain';
+import type * as store from '../store/index';
+import type { SubstrateRecord } from '../store/index';
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export function projectDto(p: store.Project, tokenizerId: string | null): Project {
+  return { id: p.id, name: p.name, description: p.description, tokenizerId, substrateId: p.substrateId, createdAt: iso(p.createdAt) };
+}
+
+export function datasetDto(d: store.Dataset): Dataset {
+  return {
+    id: d.id,
+    projectId: d.projectId,
+    name: d.name,
+    path: d.sourcePath,
+    sha256: d.sha256,
+    bytes: d.bytes,
+    characters: d.characters,
+    tokens: d.tokens,
+    scripts: d.scripts,
+    language: d.language ?? '',
+    split: d.split,
+    format: d.format,
+    field: d.field,
+    createdAt: iso(d.createdAt),
+  };
+}
+
+const SUBSTRATE_KINDS = ['glyph', 'binary-id', 'random', 'imported'] as const;
+
+export function substrateDto(s: SubstrateRecord, projectId: string): Substrate {
+  const m = s.metadata;
+  const kind = (SUBSTRATE_KINDS as readonly string[]).includes(s.kind) ? (s.kind as Substrate['kind']) : 'imported';
+  return {
+    id: s.id,
+    projectId,
+    kind,
+    dim: s.dim,
+    vocabSize: typeof m['vocabSize'] === 'number' ? m['vocabSize'] : 1,
+    tokenizerId: s.tokenizerId,
+    collisions: typeof m['collisions'] === 'number' ? m['collisions'] : 0,
+    path: s.file,
+    fontSha256: typeof m['fontSha256'] === 'string' ? m['fontSha256'] : null,
+    createdAt: iso(s.createdAt),
+  };
+}
+
+const MERGE_MODES = ['logits', 'weighted', 'probs', 'confidence'] as const;
+
+export function modelDto(m: store.Model, runId: string | null): ModelEntry {
+  const mode = m.config['mode'];
+  const isMerge = m.kind === 'merge';
+  return {
+    id: m.id,
+    projectId: m.projectId,
+    kind: m.kind,
+    name: m.name,
+    depth: m.depth,
+    parentId: m.parentId,
+    runId,
+    experts: m.experts.map((e) => e.modelId),
+    mergeMode: isMerge ? ((MERGE_MODES as readonly unknown[]).includes(mode) ? (mode as ModelEntry['mergeMode']) : 'logits') : null,
+    mergeWeights: isMerge ? m.experts.map((e) => e.weight) : null,
+    params: { total: m.paramsTotal, trainable: m.paramsTrainable, frozen: Math.max(0, m.paramsTotal - m.paramsTrainable) },
+    substrateId: m.substrateId ?? '',
+    tokenizerId: m.tokenizerId,
+    config: m.config,
+    provenance: m.provenance,
+    folder: m.folder ?? '',
+    createdAt: iso(m.createdAt),
+  };
+}
+
+export function runDto(r: store.Run): Run {
+  return {
+    id: r.id,
+    projectId: r.projectId,
+    kind: r.kind,
+    status: r.status,
+    params: r.params,
+    progress: { fraction: Math.min(1, Math.max(0, r.progress)), message: r.message },
+    error: r.error,
+    result: r.result ?? null,
+    checkpoint: r.checkpoint,
+    createdAt: iso(r.createdAt),
+    startedAt: isoOrNull(r.startedAt),
+    finishedAt: isoOrNull(r.finishedAt),
+  };
+}
+
+export function evalDto(e: store.EvalResult, datasetName: string): EvalResult {
+  const metrics: Record<string, number> = {};
+  for (const [k, v] of Object.entries(e.metrics)) if (v !== null && Number.isFinite(v)) metrics[k] = v;
+  return {
+    id: e.id,
+    modelId: e.modelId,
+    runId: e.runId,
+    task: (['ppl', 'mc', 'qa', 'bleu'] as const).find((t) => t === e.task) ?? 'ppl',
+    protocol: e.protocol.startsWith('paper') ? 'paper' : 'loglik',
+    datasetName,
+    datasetSha256: e.datasetSha256,
+    n: e.n,
+    metrics,
+    ci95: e.ci95,
+    runs: Math.max(1, e.runs),
+    seed: e.seed ?? 0,
+    createdAt: iso(e.createdAt),
+  };
+}

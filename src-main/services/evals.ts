@@ -1,0 +1,122 @@
+// Evaluation: an 'eval' job scores models on a dataset with a labelled protocol ('paper': generate and compare,
+// the paper's way; 'loglik': the field's standard), records one result per model and keeps per-item records.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InvokeRequest, InvokeResponse } from '../../src-shared/contract';
+import type { EvalResult } from '../../src-shared/domain';
+import { UserError } from '../engine/util/errors';
+import type * as store from '../store/index';
+import { EvalJobResult, type EvalItem } from '../worker/job-types';
+import { datasetSourceFile, datasetTextFile, requireDataset, requireModel, requireProject, specFor } from './catalog';
+import type { ServiceContext } from './context';
+import { evalDto } from './dto';
+import { NotFoundError } from './errors';
+
+type StartReq = Omit<InvokeRequest<'evals.start'>, 'runs' | 'seed'> & { runs: number; seed: number };
+type Task = StartReq['task'];
+type Protocol = StartReq['protocol'];
+
+/**
+ * The engine's protocol for a task and a contract protocol. Perplexity is log-likelihood only and translation
+ * (BLEU) generation only, whatever was asked; QA's "loglik" is the field's standard SQuAD v2 EM/F1 scoring.
+ */
+function protocols(task: Task, asked: Protocol): { engine: 'loglik' | 'paper' | 'squad'; recorded: Protocol } {
+  if (task === 'ppl') return { engine: 'loglik', recorded: 'loglik' };
+  if (task === 'bleu') return { engine: 'paper', recorded: 'paper' };
+  if (task === 'qa') return asked === 'paper' ? { engine: 'paper', recorded: 'paper' } : { engine: 'squad', recorded: 'loglik' };
+  return { engine: asked, recorded: asked };
+}
+
+export class EvalsService {
+  constructor(private readonly c: ServiceContext) {
+    c.runs.register('eval', {
+      prepare: (run) => {
+        const p = run.params;
+        const d = requireDataset(c.ws, String(p['datasetId']));
+        const task = p['task'] as Task;
+        return {
+          task,
+          protocol: p['engineProtocol'],
+          // Perplexity reads the extracted text; the other tasks their structured source file (MMLU CSV, SQuAD JSON, TSV).
+          dataPath: task === 'ppl' ? datasetTextFile(c.ws, d) : datasetSourceFile(c.ws, d),
+          ...(typeof p['pair'] === 'string' ? { pair: p['pair'] } : {}),
+          ...(typeof p['limit'] === 'number' ? { limit: p['limit'] } : {}),
+          runs: p['runs'],
+          seed: p['seed'],
+          models: (p['modelIds'] as string[]).map((id) => specFor(c.ws, id)),
+          itemsDir: this.itemsDir(run.id),
+        };
+      },
+      complete: (run, raw) => this.record(run, raw),
+    });
+  }
+
+  private itemsDir(runId: string): string {
+    return join(this.c.ws.paths.runDir(runId), 'eval-items');
+  }
+
+  start(req: StartReq): { runId: string } {
+    const { ws, runs } = this.c;
+    requireProject(ws, req.projectId);
+    const models = req.modelIds.map((id) => requireModel(ws, id));
+    const d = requireDataset(ws, req.datasetId);
+    if (req.task === 'ppl') datasetTextFile(ws, d);
+    else datasetSourceFile(ws, d);
+    if (req.task === 'bleu' && !req.pair && !/(?:^|[^A-Za-z])[a-z]{2}-[a-z]{2}(?:[^A-Za-z]|$)/.test(d.sourcePath.split(/[\\/]/).pop() ?? '')) {
+      throw new UserError(`dataset "${d.name}": give the language pair (e.g. en-ru); it is not in the file name`);
+    }
+    const p = protocols(req.task, req.protocol);
+    const params = { ...req, engineProtocol: p.engine, protocol: p.recorded, datasetName: d.name, datasetSha256: d.sha256 };
+    const name = `${req.task} (${p.recorded}) on ${d.name}: ${models.map((m) => m.name).join(', ')}`.slice(0, 300);
+    const run = runs.enqueue({ projectId: req.projectId, kind: 'eval', name, params, message: `queued: ${req.task} evaluation` });
+    return { runId: run.id };
+  }
+
+  private record(run: store.Run, raw: unknown): unknown {
+    const { ws } = this.c;
+    const r = EvalJobResult.parse(raw);
+    const p = run.params;
+    const ids = ws.transaction(() =>
+      r.results.map(
+        (x) =>
+          ws.evals.record({
+            modelId: x.modelId,
+            runId: run.id,
+            task: String(p['task']),
+            protocol: String(p['protocol']),
+            datasetSha256: x.datasetSha256,
+            n: x.n,
+            metrics: x.metrics,
+            ci95: x.ci95,
+            runs: Math.max(1, x.runs),
+            seed: x.seed,
+          }).id,
+      ),
+    );
+    ws.runs.setMessage(run.id, `${ids.length} result(s) recorded`);
+    return { evalIds: ids };
+  }
+
+  private datasetName(e: store.EvalResult, projectId: string): string {
+    const run = e.runId ? this.c.ws.runs.get(e.runId) : undefined;
+    if (typeof run?.params['datasetName'] === 'string') return run.params['datasetName'];
+    const d = this.c.ws.datasets.findBySha256(projectId, e.datasetSha256)[0];
+    return d?.name ?? `dataset ${e.datasetSha256.slice(0, 8)}`;
+  }
+
+  list(req: { projectId: string }): EvalResult[] {
+    requireProject(this.c.ws, req.projectId);
+    const all = (['ppl', 'mc', 'qa', 'bleu'] as const).flatMap((t) => this.c.ws.evals.listByTask(req.projectId, t));
+    all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    return all.map((e) => evalDto(e, this.datasetName(e, req.projectId)));
+  }
+
+  items(req: { evalId: string; offset: number; limit: number }): InvokeResponse<'evals.items'> {
+    const e = this.c.ws.evals.get(req.evalId);
+    if (!e) throw new NotFoundError('eval result', req.evalId);
+    const file = e.runId ? join(this.itemsDir(e.runId), `${e.modelId}.json`) : null;
+    if (!file || !existsSync(file)) return { total: 0, items: [] };
+    const items = JSON.parse(readFileSync(file, 'utf8')) as EvalItem[];
+    return { total: items.length, items: items.slice(req.offset, req.offset + req.limit) };
+  }
+}

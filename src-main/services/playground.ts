@@ -1,0 +1,69 @@
+// Playground generation, run here in main rather than as a queued job: it must answer within seconds even
+// while a training job holds the worker queue, it is small (≤ 3 models, bounded tokens), and generate()
+// awaits the logits of every token, so the event loop (IPC, WebSocket) keeps breathing in between.
+import type { InvokeResponse } from '../../src-shared/contract';
+import { initBackend } from '../engine/backend';
+import { generate } from '../engine/generate';
+import type { CausalLM } from '../engine/model/lm';
+import type { TokenizerLike } from '../engine/tokenizer/types';
+import { specFor } from './catalog';
+import type { ServiceContext } from './context';
+import { disposeLM, loadModelSpec, loadSpecTokenizer } from './model-spec';
+
+interface Loaded {
+  model: CausalLM;
+  tokenizer: TokenizerLike;
+}
+
+const CACHE_SIZE = 3;
+
+export class PlaygroundService {
+  private readonly cache = new Map<string, Promise<Loaded>>();
+
+  constructor(private readonly c: ServiceContext) {}
+
+  private async load(id: string): Promise<Loaded> {
+    const hit = this.cache.get(id);
+    if (hit) {
+      // Refresh its place: the cache evicts the least recently used model.
+      this.cache.delete(id);
+      this.cache.set(id, hit);
+      return hit;
+    }
+    const spec = specFor(this.c.ws, id);
+    const loading = (async () => {
+      await initBackend();
+      return { model: await loadModelSpec(spec), tokenizer: loadSpecTokenizer(spec) };
+    })();
+    this.cache.set(id, loading);
+    loading.catch(() => this.cache.delete(id));
+    while (this.cache.size > CACHE_SIZE) this.forget(this.cache.keys().next().value!);
+    return loading;
+  }
+
+  /** Drops a model from the cache (it was deleted, or a merge it belongs to changed). */
+  forget(id: string): void {
+    const p = this.cache.get(id);
+    this.cache.delete(id);
+    void p?.then((l) => disposeLM(l.model)).catch(() => undefined);
+  }
+
+  clear(): void {
+    for (const id of [...this.cache.keys()]) this.forget(id);
+  }
+
+  async generate(req: {
+    modelIds: string[];
+    prompt: string;
+    sampling: { maxTokens: number; temperature: number; topK: number; topP: number; seed: number };
+  }): Promise<InvokeResponse<'playground.generate'>> {
+    const outputs = [];
+    for (const id of req.modelIds) {
+      const { model, tokenizer } = await this.load(id);
+      const s = req.sampling;
+      const r = await generate(model, tokenizer, [req.prompt], { maxTokens: s.maxTokens, temperature: s.temperature, topK: s.topK, topP: s.topP, seed: s.seed });
+      outputs.push({ modelId: id, text: r.texts[0] ?? '', tokensPerSec: Number.isFinite(r.tokensPerSec) ? r.tokensPerSec : 0 });
+    }
+    return { outputs };
+  }
+}

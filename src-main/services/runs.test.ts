@@ -1,0 +1,91 @@
+// The runs service as the supervisor's sink, without worker processes: metric events are batched to at most
+// ~10 per second per run while every point reaches the database; statuses persist and emit 'run.updated'.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Workspace } from '../store/index';
+import { EventBus } from './events';
+import { RunsService } from './runs';
+
+let dir: string;
+let ws: Workspace;
+let bus: EventBus;
+let runs: RunsService;
+let events: { channel: string; payload: unknown; at: number }[];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'espalier-runs-'));
+  ws = Workspace.open(dir);
+  bus = new EventBus();
+  events = [];
+  bus.on((channel, payload) => events.push({ channel, payload, at: Date.now() }));
+  runs = new RunsService(ws, bus, { log: () => undefined });
+});
+afterEach(() => {
+  runs.flush();
+  ws.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function runningRun(): string {
+  const p = ws.projects.create({ name: `p${Math.random()}` });
+  const r = ws.runs.create({ projectId: p.id, kind: 'train' });
+  runs.status(r.id, 'running', {});
+  return r.id;
+}
+
+describe('metric throttling', () => {
+  it('delivers a burst of 3,000 points in at most ~10 events per second, and stores all of them', async () => {
+    const id = runningRun();
+    const t0 = Date.now();
+    let step = 0;
+    // 100 messages of 30 points over ~1 s: what a fast training loop sends.
+    for (let m = 0; m < 100; m++) {
+      runs.metrics(id, Array.from({ length: 30 }, () => ({ step: ++step, name: 'train/loss', value: 1 / step, t: (Date.now() - t0) / 1000 })));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    runs.status(id, 'done', { result: null });
+    const metricEvents = events.filter((e) => e.channel === 'run.metrics');
+    // Throttled events are at least one interval (100 ms) apart; only the last one, forced by the status
+    // change so the curve is complete, may follow sooner. Gaps, not a rate, so machine load cannot flip it.
+    const timed = metricEvents.slice(0, -1);
+    const gaps = timed.slice(1).map((e, i) => e.at - timed[i]!.at);
+    expect(gaps.length).toBeGreaterThan(3);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95);
+    expect(metricEvents.length).toBeLessThan(100);
+    const delivered = metricEvents.flatMap((e) => (e.payload as { points: { step: number }[] }).points.map((p) => p.step));
+    expect(delivered).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(ws.metrics.count(id, 'train/loss')).toBe(3000);
+    // Once the run has ended nothing more is accepted for it.
+    runs.metrics(id, [{ step: 3001, name: 'train/loss', value: 0, t: 0 }]);
+    runs.flush();
+    expect(ws.metrics.count(id, 'train/loss')).toBe(3000);
+  });
+
+  it('throttles each run separately', async () => {
+    const a = runningRun();
+    const b = runningRun();
+    for (let i = 1; i <= 20; i++) {
+      runs.metrics(a, [{ step: i, name: 'lr', value: i, t: 0 }]);
+      runs.metrics(b, [{ step: i, name: 'lr', value: i, t: 0 }]);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    const per = (id: string) => events.filter((e) => e.channel === 'run.metrics' && (e.payload as { runId: string }).runId === id).length;
+    // Leading edge at once, the rest in one trailing batch.
+    expect(per(a)).toBe(2);
+    expect(per(b)).toBe(2);
+  });
+
+  it('coalesces progress and persists statuses with run.updated events', async () => {
+    const id = runningRun();
+    for (let i = 0; i <= 100; i++) runs.progress(id, i / 100, `step ${i}`);
+    await new Promise((r) => setTimeout(r, 300));
+    const updates = events.filter((e) => e.channel === 'run.updated');
+    expect(updates.length).toBeLessThan(6);
+    expect(ws.runs.require(id)).toMatchObject({ progress: 1, message: 'step 100' });
+    runs.status(id, 'failed', { error: 'boom' });
+    expect(ws.runs.require(id)).toMatchObject({ status: 'failed', error: 'boom' });
+    expect(events[events.length - 1]).toMatchObject({ channel: 'run.updated', payload: { id, status: 'failed', error: 'boom' } });
+  });
+});

@@ -1,0 +1,315 @@
+// Runs: queues jobs on the supervisor and is its JobSink — persists status, progress, checkpoints, results and
+// metrics as they stream, and forwards them (throttled) as contract events. Each job kind plugs in hooks.
+import type { MetricPoint as MetricPointDto, MetricSeries, Run } from '../../src-shared/domain';
+import { UserError } from '../engine/util/errors';
+import { MetricBuffer, type NewRun, type Workspace } from '../store/index';
+import type * as store from '../store/index';
+import type { WorkerMetric } from '../worker/protocol';
+import { runDto } from './dto';
+import type { EventBus } from './events';
+import type { JobSink, JobStatus, Supervisor } from './jobs/supervisor';
+import { NotFoundError } from './errors';
+import { checkpointStep } from './model-files';
+import { Batcher } from './throttle';
+
+export interface KindHooks {
+  /** The worker's params for a (re)start, resolved from the stored run: absolute paths live only here. */
+  prepare(run: store.Run): Record<string, unknown>;
+  /** Records what a finished job produced (rows, files); returns what the run keeps as its result. */
+  complete?(run: store.Run, result: unknown): unknown;
+}
+
+export interface RunsOptions {
+  /** Per run, at most one 'run.metrics' event per interval (default 100 ms: ≤ 10 events/s). */
+  metricIntervalMs?: number;
+  /** Per run, at most one progress write + 'run.updated' per interval (default 250 ms). */
+  progressIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+interface Live {
+  /** Wall-clock ms the current attempt started (worker metric times are relative to it). */
+  attemptStart: number;
+  /** Wall-clock ms the run's first point was logged: the origin of the contract's `t`. */
+  origin: number;
+  maxStep: number;
+}
+
+export class RunsService implements JobSink {
+  private supervisor: Supervisor | null = null;
+  private readonly hooks = new Map<string, KindHooks>();
+  private readonly live = new Map<string, Live>();
+  private readonly buffer: MetricBuffer;
+  private readonly metricEvents: Batcher<MetricPointDto>;
+  private readonly progressUpdates: Batcher<{ fraction: number; message: string }>;
+  private readonly warn: (line: string) => void;
+
+  constructor(
+    private readonly ws: Workspace,
+    private readonly bus: EventBus,
+    opts: RunsOptions = {},
+  ) {
+    this.warn = opts.log ?? ((line) => process.stderr.write(`espalier: ${line}\n`));
+    this.buffer = new MetricBuffer(ws.metrics, { maxDelayMs: 500, onError: (err) => this.warn(`could not save metrics: ${String(err)}`) });
+    this.metricEvents = new Batcher(opts.metricIntervalMs ?? 100, (runId, points) => this.bus.emit('run.metrics', { runId, points }));
+    this.progressUpdates = new Batcher(opts.progressIntervalMs ?? 250, (runId, items) => this.writeProgress(runId, items[items.length - 1]!));
+  }
+
+  attach(supervisor: Supervisor): void {
+    this.supervisor = supervisor;
+  }
+
+  register(kind: store.RunKind, hooks: KindHooks): void {
+    this.hooks.set(kind, hooks);
+  }
+
+  // ---- commands ---------------------------------------------------------------------------------
+
+  /** Creates the run row and queues its job. */
+  enqueue(input: NewRun & { message?: string }): store.Run {
+    const run = this.ws.runs.create(input);
+    if (input.message) this.ws.runs.setMessage(run.id, input.message);
+    try {
+      this.submit(run.id, null);
+    } catch (err) {
+      // It never started: leave no queued row behind that nothing will ever run.
+      this.ws.deleteRun(run.id);
+      throw err;
+    }
+    return this.ws.runs.require(run.id);
+  }
+
+  private submit(runId: string, resumeFrom: string | null): void {
+    const run = this.ws.runs.require(runId);
+    const hooks = this.hooks.get(run.kind);
+    if (!hooks) throw new UserError(`this build cannot run ${run.kind} jobs`);
+    if (!this.supervisor) throw new Error('runs service has no supervisor attached');
+    const params = hooks.prepare(run);
+    this.emitRun(runId);
+    this.supervisor.submit({ runId, kind: run.kind, params, resumeFrom });
+  }
+
+  list(projectId: string): Run[] {
+    return this.ws.runs.list({ projectId }).map(runDto);
+  }
+
+  get(id: string): Run {
+    return runDto(this.require(id));
+  }
+
+  require(id: string): store.Run {
+    const r = this.ws.runs.get(id);
+    if (!r) throw new NotFoundError('run', id);
+    return r;
+  }
+
+  cancel(id: string): Run {
+    const run = this.require(id);
+    if (this.supervisor?.cancel(id)) {
+      if (this.ws.runs.require(id).status === 'running') this.ws.runs.setMessage(id, 'cancelling…');
+    } else if (run.status === 'queued' || run.status === 'paused') {
+      this.ws.runs.cancel(id);
+    } else {
+      throw new UserError(`the run is ${run.status}; only queued, running or paused runs can be cancelled`);
+    }
+    this.emitRun(id);
+    return this.get(id);
+  }
+
+  pause(id: string): Run {
+    const run = this.require(id);
+    if (run.status !== 'running' || !this.supervisor?.pause(id)) {
+      throw new UserError(`the run is ${run.status}; only a running job can be paused${run.status === 'queued' ? ' (cancel it instead)' : ''}`);
+    }
+    this.ws.runs.setMessage(id, 'pausing: saving a checkpoint…');
+    this.emitRun(id);
+    return this.get(id);
+  }
+
+  /** Requeues a paused, failed or cancelled run; it continues from its last checkpoint when it has one. */
+  resume(id: string): Run {
+    const run = this.require(id);
+    if (!['paused', 'failed', 'cancelled'].includes(run.status)) {
+      throw new UserError(`the run is ${run.status}; only paused, failed or cancelled runs can be resumed`);
+    }
+    // Points logged after the checkpoint will be logged again; without one the job starts over.
+    this.buffer.flush();
+    this.ws.metrics.deleteAfter(id, run.checkpoint ? (run.checkpointStep ?? 0) : -1);
+    this.ws.runs.resume(id);
+    this.ws.runs.setMessage(id, run.checkpoint ? `queued to resume from step ${run.checkpointStep ?? '?'}` : 'queued to start again');
+    try {
+      this.submit(id, run.checkpoint ? this.ws.paths.fromStored(run.checkpoint) : null);
+    } catch (err) {
+      // E.g. a dataset it trains on was deleted meanwhile: the run stays resumable once that is fixed.
+      this.ws.runs.cancel(id);
+      this.ws.runs.setMessage(id, `could not resume: ${(err as Error).message}`);
+      this.emitRun(id);
+      throw err;
+    }
+    return this.get(id);
+  }
+
+  metricSeries(runId: string, names?: readonly string[], sinceStep?: number): MetricSeries[] {
+    this.require(runId);
+    this.buffer.flush();
+    const origin = this.ws.metrics.firstTime(runId) ?? 0;
+    const series = this.ws.metrics.series(runId, names, sinceStep === undefined ? {} : { afterStep: sinceStep });
+    return Object.entries(series).map(([name, pts]) => ({
+      name,
+      steps: pts.map((p) => p.step),
+      // NaN (a diverged loss) cannot cross JSON; the chart shows a gap.
+      values: pts.map((p) => (Number.isFinite(p.value) ? p.value : 0)),
+      t: pts.map((p) => (p.t - origin) / 1000),
+    }));
+  }
+
+  /**
+   * At startup nothing can be running: such runs were interrupted by a crash or a kill of the app. They become
+   * failed (resumable from their checkpoint); runs still queued from the last session are queued again.
+   */
+  recover(): { failed: string[]; requeued: string[] } {
+    const failed: string[] = [];
+    for (const r of this.ws.runs.list({ status: 'running' })) {
+      const how = r.checkpoint ? `resume it to continue from its last checkpoint (step ${r.checkpointStep ?? '?'})` : 'resume it to start it again';
+      this.ws.runs.fail(r.id, `Espalier stopped while this job was running (the app quit or crashed); ${how}.`);
+      failed.push(r.id);
+    }
+    const requeued: string[] = [];
+    for (const r of this.ws.runs.list({ status: 'queued' })) {
+      try {
+        this.submit(r.id, r.checkpoint ? this.ws.paths.fromStored(r.checkpoint) : null);
+        requeued.push(r.id);
+      } catch (err) {
+        this.ws.runs.cancel(r.id);
+        this.warn(`could not requeue run ${r.id}: ${(err as Error).message}`);
+      }
+    }
+    return { failed, requeued };
+  }
+
+  /** Writes everything still buffered (metrics, progress, events). */
+  flush(): void {
+    this.progressUpdates.flushAll();
+    this.metricEvents.flushAll();
+    try {
+      this.buffer.flush();
+    } catch (err) {
+      this.warn(`could not save metrics: ${String(err)}`);
+    }
+  }
+
+  // ---- JobSink (called by the supervisor) -----------------------------------------------------
+
+  status(runId: string, status: JobStatus, patch: { error?: string; result?: unknown; checkpoint?: string | null }): void {
+    if (status === 'queued') return; // rows are created (or requeued) as queued before the supervisor sees them
+    try {
+      this.progressUpdates.drop(runId);
+      if (status === 'running') {
+        const now = Date.now();
+        this.live.set(runId, { attemptStart: now, origin: this.ws.metrics.firstTime(runId) ?? now, maxStep: 0 });
+        this.ws.runs.start(runId, this.supervisor?.activePid);
+        this.ws.runs.setMessage(runId, 'starting');
+        this.emitRun(runId);
+        return;
+      }
+      this.metricEvents.drop(runId);
+      this.buffer.flush();
+      this.live.delete(runId);
+      if (patch.checkpoint) this.setCheckpoint(runId, patch.checkpoint);
+      if (status === 'done') this.finish(runId, patch.result);
+      else if (status === 'failed') this.ws.runs.fail(runId, patch.error ?? 'the job failed');
+      else if (status === 'cancelled') {
+        this.ws.runs.cancel(runId);
+        this.ws.runs.setMessage(runId, 'cancelled');
+      } else if (status === 'paused') {
+        this.ws.runs.pause(runId);
+        const r = this.ws.runs.require(runId);
+        this.ws.runs.setMessage(runId, r.checkpoint ? `paused at step ${r.checkpointStep ?? '?'}` : 'paused (it will start again when resumed)');
+      }
+      this.emitRun(runId);
+    } catch (err) {
+      // The run may have been deleted with its project meanwhile; nothing else to update.
+      this.warn(`run ${runId}: could not record status ${status}: ${(err as Error).message}`);
+      if (status === 'running') this.supervisor?.cancel(runId);
+    }
+  }
+
+  private finish(runId: string, raw: unknown): void {
+    const run = this.ws.runs.require(runId);
+    let result: unknown = raw ?? null;
+    try {
+      const complete = this.hooks.get(run.kind)?.complete;
+      if (complete) result = complete(run, raw);
+    } catch (err) {
+      this.ws.runs.fail(runId, `the job finished but its results could not be recorded: ${(err as Error).message}`);
+      return;
+    }
+    this.ws.runs.setResult(runId, result ?? null);
+    this.ws.runs.finish(runId);
+    this.ws.runs.setMessage(runId, this.ws.runs.require(runId).message || 'done');
+  }
+
+  progress(runId: string, fraction: number, message: string): void {
+    this.progressUpdates.push(runId, [{ fraction, message }]);
+  }
+
+  private writeProgress(runId: string, p: { fraction: number; message: string }): void {
+    const step = this.live.get(runId)?.maxStep;
+    try {
+      if (this.ws.runs.setProgress(runId, { progress: p.fraction, message: p.message, ...(step ? { step } : {}) })) this.emitRun(runId);
+    } catch (err) {
+      // Runs from a timer: nobody to throw to (a closed database at shutdown, a deleted run).
+      this.warn(`run ${runId}: could not save progress: ${(err as Error).message}`);
+    }
+  }
+
+  metrics(runId: string, points: WorkerMetric[]): void {
+    const live = this.live.get(runId);
+    if (!live || points.length === 0) return;
+    const rows: store.MetricPoint[] = [];
+    const dto: MetricPointDto[] = [];
+    for (const p of points) {
+      const t = Math.round(live.attemptStart + p.t * 1000);
+      rows.push({ runId, name: p.name, step: Math.round(p.step), value: p.value, t });
+      dto.push({ step: p.step, name: p.name, value: p.value, t: (t - live.origin) / 1000 });
+      if (p.step > live.maxStep) live.maxStep = p.step;
+    }
+    try {
+      this.buffer.push(rows);
+    } catch (err) {
+      this.warn(`run ${runId}: could not save metrics: ${(err as Error).message}`);
+    }
+    this.metricEvents.push(runId, dto);
+  }
+
+  log(runId: string, line: string): void {
+    this.bus.emit('run.log', { runId, line });
+  }
+
+  state(runId: string, state: Record<string, unknown>): void {
+    const r = this.ws.runs.get(runId);
+    if (!r) return;
+    const prev = typeof r.result === 'object' && r.result !== null ? (r.result as Record<string, unknown>) : {};
+    this.ws.runs.setResult(runId, { ...prev, ...state });
+    this.emitRun(runId);
+  }
+
+  checkpoint(runId: string, path: string): void {
+    try {
+      this.setCheckpoint(runId, path);
+    } catch (err) {
+      this.warn(`run ${runId}: could not record checkpoint ${path}: ${(err as Error).message}`);
+    }
+  }
+
+  private setCheckpoint(runId: string, path: string): void {
+    // The points before a checkpoint are saved before the checkpoint is: a resume never leaves a gap.
+    this.buffer.flush();
+    this.ws.runs.setCheckpoint(runId, this.ws.paths.toStored(path), checkpointStep(path));
+  }
+
+  private emitRun(runId: string): void {
+    const r = this.ws.runs.get(runId);
+    if (r) this.bus.emit('run.updated', runDto(r));
+  }
+}

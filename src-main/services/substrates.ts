@@ -1,0 +1,164 @@
+// Substrates: the project's frozen embedding tables — list, build (tokenizer + substrate in a 'substrate' job,
+// both registered when it is done) and look up a token (its ids, glyph bitmap and nearest neighbours).
+import { existsSync } from 'node:fs';
+import type { InvokeRequest, InvokeResponse } from '../../src-shared/contract';
+import type { Substrate as SubstrateDto } from '../../src-shared/domain';
+import { loadSubstrate, loadUnifont, nearestTokens, pieceLabel, renderToken, resolveFontPath, type Substrate, type UnifontFont } from '../engine/substrate';
+import { loadTokenizer, type Tokenizer } from '../engine/tokenizer';
+import { sha256Hex } from '../engine/util/hash';
+import { UserError } from '../engine/util/errors';
+import type * as store from '../store/index';
+import { SubstrateResult } from '../worker/job-types';
+import { datasetTextFile, requireDataset, requireProject, requireSubstrate, storedToAbs, substrateFile, tokenizerFile } from './catalog';
+import type { ServiceContext } from './context';
+import { substrateDto } from './dto';
+
+type BuildReq = Required<Pick<InvokeRequest<'substrates.build'>, 'projectId' | 'kind' | 'dim' | 'grid' | 'ngrams' | 'seed'>> &
+  Pick<InvokeRequest<'substrates.build'>, 'fontPath' | 'matrixPath'>;
+
+interface Loaded {
+  sub: Substrate;
+  tok: Tokenizer;
+}
+
+export class SubstratesService {
+  private readonly cache = new Map<string, Loaded>();
+  private font: { path: string; font: UnifontFont } | null = null;
+
+  constructor(private readonly c: ServiceContext) {
+    c.runs.register('substrate', {
+      prepare: (run) => {
+        const p = run.params;
+        const reuse = typeof p['reuseTokenizerId'] === 'string' ? c.ws.tokenizers.get(p['reuseTokenizerId']) : undefined;
+        return {
+          kind: p['kind'],
+          dim: p['dim'],
+          grid: p['grid'],
+          ngrams: p['ngrams'],
+          seed: p['seed'],
+          ...(typeof p['fontPath'] === 'string' ? { fontPath: p['fontPath'] } : {}),
+          ...(typeof p['matrixPath'] === 'string' ? { matrixPath: p['matrixPath'] } : {}),
+          corpora: (p['datasetIds'] as string[]).map((id) => ({ datasetId: id, file: datasetTextFile(c.ws, requireDataset(c.ws, id)) })),
+          reuseTokenizerFile: reuse ? storedToAbs(c.ws, reuse.file) : null,
+          tokenizersDir: c.ws.paths.tokenizersDir,
+          substratesDir: c.ws.paths.substratesDir,
+        };
+      },
+      complete: (run, raw) => this.record(run, raw),
+    });
+  }
+
+  /** Substrates the project built, chose, or trained models on (substrates are shared, content-addressed). */
+  list(req: { projectId: string }): SubstrateDto[] {
+    const { ws } = this.c;
+    const p = requireProject(ws, req.projectId);
+    const ids = new Set<string>();
+    for (const r of ws.runs.list({ projectId: p.id, kind: 'substrate', status: 'done' })) {
+      const id = (r.result as { substrateId?: unknown } | null)?.substrateId;
+      if (typeof id === 'string') ids.add(id);
+    }
+    if (p.substrateId) ids.add(p.substrateId);
+    for (const m of ws.models.list(p.id)) if (m.substrateId) ids.add(m.substrateId);
+    return [...ids]
+      .flatMap((id) => {
+        const s = ws.substrates.get(id);
+        return s ? [s] : [];
+      })
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((s) => substrateDto(s, p.id));
+  }
+
+  build(req: BuildReq): { runId: string } {
+    const { ws, runs } = this.c;
+    requireProject(ws, req.projectId);
+    const train = ws.datasets.list(req.projectId, { split: 'train' }).filter((d) => d.textPath);
+    if (train.length === 0) throw new UserError('the project has no training dataset yet; import one (split "train") before building a substrate');
+    // Checked now so the message reaches the form at once; the job checks again where it runs.
+    if (req.kind === 'glyph') resolveFontPath(req.fontPath);
+    if (req.kind === 'glyph' && req.dim > req.grid * req.grid) throw new UserError(`dim ${req.dim} exceeds the ${req.grid * req.grid} pixels of a ${req.grid}×${req.grid} glyph; lower dim or use grid 32`);
+    if (req.kind === 'imported' && (!req.matrixPath || !existsSync(req.matrixPath))) {
+      throw new UserError(req.matrixPath ? `${req.matrixPath}: no such file` : 'an imported substrate needs matrixPath: a [vocabSize, dim] .npy or .safetensors file');
+    }
+    // A tokenizer is a function of (training texts, ngrams): the same inputs reuse the registered one.
+    const sourceKey = sha256Hex(`ngrams=${req.ngrams}\n`, ...train.map((d) => `${d.textSha256 ?? d.sha256}\n`));
+    const reuse = ws.tokenizers.list().find((t) => t.metadata['sourceKey'] === sourceKey);
+    const params = { ...req, datasetIds: train.map((d) => d.id), sourceKey, reuseTokenizerId: reuse?.id ?? null };
+    const run = runs.enqueue({ projectId: req.projectId, kind: 'substrate', name: `${req.kind} substrate`, params, message: `queued: ${req.kind} substrate` });
+    return { runId: run.id };
+  }
+
+  private record(run: store.Run, raw: unknown): unknown {
+    const { ws, bus } = this.c;
+    const r = SubstrateResult.parse(raw);
+    const p = run.params;
+    ws.transaction(() => {
+      ws.tokenizers.register({
+        id: r.tokenizer.id,
+        name: `unicode + ${r.tokenizer.ngrams} n-grams`,
+        kind: 'unicode-ngram',
+        vocabSize: r.tokenizer.vocabSize,
+        file: ws.paths.toStored(r.tokenizer.file),
+        metadata: { ngrams: p['ngrams'], sourceKey: p['sourceKey'], datasetIds: p['datasetIds'], projectId: run.projectId },
+      });
+      const s = r.substrate;
+      ws.substrates.register({
+        id: s.id,
+        tokenizerId: r.tokenizer.id,
+        name: `${s.kind} ${s.dim}d · ${s.vocabSize} tokens`,
+        kind: s.kind,
+        dim: s.dim,
+        file: ws.paths.toStored(s.file),
+        metadata: { ...s.meta, vocabSize: s.vocabSize, collisions: s.collisions, collisionGroups: s.collisionGroups, fontPath: s.fontPath, projectId: run.projectId },
+      });
+      if (!ws.projects.require(run.projectId).substrateId) ws.projects.setSubstrate(run.projectId, s.id);
+      for (const [id, tokens] of Object.entries(r.datasetTokens)) {
+        if (ws.datasets.get(id)) ws.datasets.update(id, { tokens, tokenizerId: r.tokenizer.id });
+      }
+    });
+    bus.emit('datasets.changed', { projectId: run.projectId });
+    ws.runs.setMessage(run.id, `${r.substrate.kind} substrate ${r.substrate.id.slice(0, 12)}…: ${r.substrate.vocabSize} tokens × ${r.substrate.dim}`);
+    return { substrateId: r.substrate.id, tokenizerId: r.tokenizer.id, tokenizerReused: r.tokenizer.reused, collisions: r.substrate.collisions };
+  }
+
+  private load(id: string): Loaded {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
+    const rec = requireSubstrate(this.c.ws, id);
+    const loaded = { sub: loadSubstrate(substrateFile(this.c.ws, rec)), tok: loadTokenizer(tokenizerFile(this.c.ws, rec.tokenizerId)) };
+    // A couple of tables is plenty for the inspector; each can be tens of MB.
+    if (this.cache.size >= 2) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(id, loaded);
+    return loaded;
+  }
+
+  private loadFont(preferred: unknown): UnifontFont | null {
+    let path: string;
+    try {
+      path = typeof preferred === 'string' && existsSync(preferred) ? preferred : resolveFontPath();
+    } catch {
+      return null;
+    }
+    if (this.font?.path !== path) this.font = { path, font: loadUnifont(path) };
+    return this.font.font;
+  }
+
+  lookup(req: { substrateId: string; token: string }): InvokeResponse<'substrates.lookup'> {
+    const { sub, tok } = this.load(req.substrateId);
+    const ids = Array.from(tok.encode(req.token));
+    if (ids.length === 0) throw new UserError('the token is empty');
+    const first = ids[0]!;
+    const bitmap: number[][] = [];
+    if (sub.kind === 'glyph') {
+      const font = this.loadFont(requireSubstrate(this.c.ws, req.substrateId).metadata['fontPath']);
+      if (font) {
+        const grid = sub.meta.grid === 32 ? 32 : 16;
+        const squeeze = sub.meta.squeeze === 'or' ? 'or' : 'subsample';
+        // One token: exactly the bitmap its row came from; several: the whole string squeezed into one cell.
+        const b = renderToken(ids.length === 1 ? tok.pieces[first]! : req.token, font, { grid, squeeze });
+        for (let r = 0; r < b.size; r++) bitmap.push(Array.from(b.bits.subarray(r * b.size, (r + 1) * b.size)));
+      }
+    }
+    const nearest = nearestTokens(sub.matrix, sub.dim, first, 8).map((n) => ({ token: pieceLabel(tok.pieces[n.id]!), cosine: Number.isFinite(n.cosine) ? n.cosine : 0 }));
+    return { tokenIds: ids, bitmap, nearest };
+  }
+}

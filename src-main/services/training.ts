@@ -1,0 +1,149 @@
+// Training and growth runs: validate the request against the catalog at once (datasets, substrate, shape), queue
+// the 'train' / 'grow' job with ids reserved for the models it will write, register them when it is done.
+import type { z } from 'zod';
+import type { GrowParams, TrainParams } from '../../src-shared/contract';
+import { resolveConfig } from '../engine/model/config';
+import { UserError } from '../engine/util/errors';
+import { newId } from '../store/index';
+import type * as store from '../store/index';
+import { GrowResult, TrainResult } from '../worker/job-types';
+import { datasetTextFile, requireDataset, requireProject, requireSubstrate, substrateFile, tokenizerFile } from './catalog';
+import type { ServiceContext } from './context';
+
+type TrainReq = z.infer<typeof TrainParams>;
+type GrowReq = z.infer<typeof GrowParams>;
+
+/** Whether the worker build includes growth (engine/grow adds the 'grow' job); looked up once, lazily. */
+let growAvailable: Promise<boolean> | null = null;
+async function hasGrowJob(): Promise<boolean> {
+  growAvailable ??= import('../worker/jobs/index').then((m) => typeof m.jobHandlers['grow'] === 'function');
+  return growAvailable;
+}
+
+export class TrainingService {
+  constructor(private readonly c: ServiceContext) {
+    c.runs.register('train', {
+      prepare: (run) => ({ ...this.common(run), modelId: run.params['modelId'], modelDir: c.ws.paths.modelDir(String(run.params['modelId'])), layers: run.params['layers'], steps: run.params['steps'] }),
+      complete: (run, raw) => this.recordTrained(run, raw),
+    });
+    c.runs.register('grow', {
+      prepare: (run) => {
+        const p = run.params;
+        const ids = p['stageModelIds'] as string[];
+        return {
+          ...this.common(run),
+          ...Object.fromEntries(['stages', 'stepsPerStage', 'blocksPerStage', 'init', 'loraRank', 'loraFromStage', 'baseline'].map((k) => [k, p[k]])),
+          stageModels: ids.map((id) => ({ modelId: id, modelDir: c.ws.paths.modelDir(id) })),
+        };
+      },
+      complete: (run, raw) => this.recordGrown(run, raw),
+    });
+  }
+
+  /** Checks datasets, substrate and shape now, so a bad request fails in the form rather than in the worker. */
+  private validate(req: TrainReq | GrowReq, layers: number): { substrate: store.SubstrateRecord } {
+    const { ws } = this.c;
+    requireProject(ws, req.projectId);
+    for (const id of [...req.datasetIds, ...req.valDatasetIds]) {
+      const d = requireDataset(ws, id);
+      if (d.projectId !== req.projectId) throw new UserError(`dataset "${d.name}" belongs to another project`);
+      datasetTextFile(ws, d);
+    }
+    const substrate = requireSubstrate(ws, req.substrateId);
+    const vocabSize = ws.tokenizers.get(substrate.tokenizerId)?.vocabSize ?? 1;
+    const s = req.shape;
+    resolveConfig({ vocabSize, layers, dModel: s.dModel, heads: s.heads, contextLength: s.context, mlpRatio: s.mlpRatio, dropout: s.dropout, substrateDim: substrate.dim });
+    return { substrate };
+  }
+
+  /** Worker params shared by train and grow: files resolved from the stored run, never stored themselves. */
+  private common(run: store.Run): Record<string, unknown> {
+    const { ws } = this.c;
+    const p = run.params;
+    const sub = requireSubstrate(ws, String(p['substrateId']));
+    const files = (ids: unknown) => ((ids as string[] | undefined) ?? []).map((id) => datasetTextFile(ws, requireDataset(ws, id)));
+    const steps = run.kind === 'grow' ? Number(p['stages']) * Number(p['stepsPerStage']) : Number(p['steps']);
+    return {
+      checkpointDir: ws.paths.checkpointDir(run.id),
+      substrateFile: substrateFile(ws, sub),
+      tokenizerFile: tokenizerFile(ws, sub.tokenizerId),
+      train: files(p['datasetIds']),
+      val: files(p['valDatasetIds']),
+      shape: p['shape'],
+      embeddings: p['embeddings'],
+      batch: p['batch'],
+      lr: p['lr'],
+      seed: p['seed'],
+      checkpointEverySteps: this.c.checkpointEverySteps ?? Math.max(10, Math.round(steps / 10)),
+      checkpointEverySeconds: this.c.checkpointEverySeconds ?? 120,
+      provenance: {
+        runId: run.id,
+        seed: p['seed'],
+        datasets: ((p['datasetIds'] as string[]) ?? []).map((id) => {
+          const d = ws.datasets.get(id);
+          return { id, name: d?.name ?? null, sha256: d?.sha256 ?? null };
+        }),
+      },
+    };
+  }
+
+  startTrain(req: TrainReq): { runId: string } {
+    this.validate(req, req.layers);
+    const params = { ...req, modelId: newId('mdl') };
+    const run = this.c.runs.enqueue({ projectId: req.projectId, kind: 'train', name: req.name, params, totalSteps: req.steps, message: `queued: ${req.steps} steps` });
+    return { runId: run.id };
+  }
+
+  async startGrow(req: GrowReq): Promise<{ runId: string }> {
+    this.validate(req, req.blocksPerStage);
+    if (!(await hasGrowJob())) throw new UserError('layer-wise growth is not available in this build yet (the growth engine is still being written); train a fixed-depth model instead');
+    const params = { ...req, stageModelIds: Array.from({ length: req.stages }, () => newId('mdl')) };
+    const total = req.stages * req.stepsPerStage;
+    const run = this.c.runs.enqueue({ projectId: req.projectId, kind: 'grow', name: req.name, params, totalSteps: total, message: `queued: ${req.stages} stages` });
+    return { runId: run.id };
+  }
+
+  private register(run: store.Run, m: z.infer<typeof TrainResult> | z.infer<typeof GrowResult>['stages'][number], kind: 'trained' | 'stage', name: string, parentId: string | null): store.Model {
+    const { ws } = this.c;
+    const sub = requireSubstrate(ws, String(run.params['substrateId']));
+    return ws.models.create({
+      id: m.modelId,
+      projectId: run.projectId,
+      kind,
+      name,
+      parentId,
+      depth: m.depth,
+      tokenizerId: sub.tokenizerId,
+      substrateId: sub.id,
+      config: m.config,
+      provenance: { runId: run.id, kind: run.kind, datasetIds: run.params['datasetIds'], seed: run.params['seed'] },
+      paramsTotal: m.params.total,
+      paramsTrainable: m.params.trainable,
+    });
+  }
+
+  private recordTrained(run: store.Run, raw: unknown): unknown {
+    const r = TrainResult.parse(raw);
+    const model = this.register(run, r, 'trained', run.name || 'model', null);
+    this.c.ws.runs.setModel(run.id, model.id);
+    this.c.bus.emit('models.changed', { projectId: run.projectId });
+    const val = r.valLoss !== null ? `, val loss ${r.valLoss.toFixed(3)}` : '';
+    this.c.ws.runs.setMessage(run.id, `done: ${r.steps} steps, loss ${r.trainLoss?.toFixed(3) ?? '–'}${val}`);
+    return { modelId: model.id, steps: r.steps, trainLoss: r.trainLoss, valLoss: r.valLoss, tokensPerSec: r.tokensPerSec };
+  }
+
+  private recordGrown(run: store.Run, raw: unknown): unknown {
+    const r = GrowResult.parse(raw);
+    const base = run.name || 'grown';
+    const ids = this.c.ws.transaction(() => {
+      let parent: string | null = null;
+      return r.stages.map((s) => {
+        parent = this.register(run, s, 'stage', s.name ?? `${base} · stage ${s.stage}`, parent).id;
+        return parent;
+      });
+    });
+    this.c.ws.runs.setModel(run.id, ids[ids.length - 1]!);
+    this.c.bus.emit('models.changed', { projectId: run.projectId });
+    return { modelIds: ids, modelId: ids[ids.length - 1], trainLoss: r.trainLoss ?? null, valLoss: r.valLoss ?? null };
+  }
+}

@@ -1,0 +1,171 @@
+// What each job kind receives from main and hands back, as zod schemas: both sides validate, because params
+// and results cross a process boundary. Paths here are absolute (main resolves them from the workspace).
+import { z } from 'zod';
+import { MergePreviewResult } from '../../src-shared/contract';
+import { ModelSpecSchema } from '../services/model-spec';
+
+const Files = z.array(z.string().min(1));
+const Counts = z.object({ total: z.number().int(), trainable: z.number().int(), frozen: z.number().int() });
+
+export const ImportParams = z.object({
+  file: z.string().min(1),
+  format: z.enum(['txt', 'jsonl', 'csv', 'parquet']).optional(),
+  field: z.string().optional(),
+  header: z.boolean().optional(),
+  /** Where the extracted UTF-8 text goes (inside the workspace). */
+  destination: z.string().min(1),
+});
+/** The importer's ImportStats, kept loose here: services/datasets owns its shape. */
+export const ImportResult = z.object({ stats: z.record(z.string(), z.unknown()) });
+
+export const SubstrateParams = z.object({
+  kind: z.enum(['glyph', 'binary-id', 'random', 'imported']),
+  dim: z.number().int().positive(),
+  grid: z.union([z.literal(16), z.literal(32)]),
+  ngrams: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  fontPath: z.string().optional(),
+  matrixPath: z.string().optional(),
+  /** Extracted texts of the project's training datasets, in a fixed order (the tokenizer id depends on it). */
+  corpora: z.array(z.object({ datasetId: z.string(), file: z.string() })).min(1),
+  /** An already registered tokenizer built from the same corpora and ngrams: reused, not rebuilt. */
+  reuseTokenizerFile: z.string().nullable(),
+  tokenizersDir: z.string(),
+  substratesDir: z.string(),
+});
+export const SubstrateResult = z.object({
+  tokenizer: z.object({ id: z.string(), vocabSize: z.number().int(), ngrams: z.number().int(), file: z.string(), reused: z.boolean() }),
+  substrate: z.object({
+    id: z.string(),
+    kind: z.string(),
+    dim: z.number().int(),
+    vocabSize: z.number().int(),
+    file: z.string(),
+    meta: z.record(z.string(), z.unknown()),
+    collisions: z.number().int(),
+    collisionGroups: z.number().int(),
+    /** Absolute path of the font the glyphs came from (lookups render with it). */
+    fontPath: z.string().nullable(),
+  }),
+  /** Tokens of each training dataset under the tokenizer. */
+  datasetTokens: z.record(z.string(), z.number().int()),
+});
+
+export const WorldParams = z.object({
+  dir: z.string(),
+  seed: z.number().int(),
+  scale: z.enum(['quick', 'default']),
+  datasetsDir: z.string(),
+});
+export const WorldDataset = z.object({
+  id: z.string(),
+  name: z.string(),
+  split: z.enum(['train', 'val', 'test']),
+  destination: z.string(),
+  stats: z.record(z.string(), z.unknown()),
+});
+export const WorldResult = z.object({
+  manifest: z.object({ id: z.string(), seed: z.number(), scale: z.string(), files: z.array(z.object({ name: z.string(), bytes: z.number() })) }),
+  datasets: z.array(WorldDataset),
+});
+
+export const TrainParams = z.object({
+  modelId: z.string(),
+  modelDir: z.string(),
+  checkpointDir: z.string(),
+  substrateFile: z.string(),
+  tokenizerFile: z.string(),
+  train: Files.min(1),
+  val: Files,
+  layers: z.number().int().min(1),
+  shape: z.object({
+    dModel: z.number().int(),
+    heads: z.number().int(),
+    context: z.number().int(),
+    mlpRatio: z.number(),
+    dropout: z.number(),
+    norm: z.enum(['rms', 'layer']),
+  }),
+  embeddings: z.enum(['frozen', 'trainable']),
+  steps: z.number().int().min(1),
+  batch: z.number().int().min(1),
+  lr: z.number().positive(),
+  seed: z.number().int(),
+  /** Checkpoint every N steps or every S seconds, whichever comes first. */
+  checkpointEverySteps: z.number().int().positive(),
+  checkpointEverySeconds: z.number().positive(),
+  provenance: z.record(z.string(), z.unknown()),
+});
+export const TrainedModel = z.object({
+  modelId: z.string(),
+  depth: z.number().int(),
+  config: z.record(z.string(), z.unknown()),
+  params: Counts,
+});
+export const TrainResult = TrainedModel.extend({
+  steps: z.number().int(),
+  trainLoss: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  tokensPerSec: z.number(),
+});
+
+/** What main sends a 'grow' job (services/training.ts): the training params plus the stage plan and, per stage,
+ *  the model id and folder reserved for it (save stage k's model to stageModels[k-1].modelDir). */
+export const GrowParams = TrainParams.omit({ modelId: true, modelDir: true, layers: true, steps: true }).extend({
+  stages: z.number().int().min(1),
+  stepsPerStage: z.number().int().min(1),
+  blocksPerStage: z.number().int().min(1),
+  init: z.enum(['random', 'zero', 'copy']),
+  loraRank: z.number().int().min(0),
+  loraFromStage: z.number().int().min(2),
+  baseline: z.enum(['none', 'monolithic', 'trainable-embeddings']),
+  stageModels: z.array(z.object({ modelId: z.string(), modelDir: z.string() })).min(1),
+});
+
+/**
+ * What a 'grow' job (engine/grow, another engineer's; registered in jobs/index.ts) must return: one entry per
+ * stage it saved (to params.stageModels[k-1]), oldest first.
+ * Main registers them as 'stage' models linked by parentId (services/training.ts).
+ */
+export const GrowResult = z.object({
+  stages: z.array(TrainedModel.extend({ stage: z.number().int().min(1), name: z.string().optional() })).min(1),
+  trainLoss: z.number().nullable().optional(),
+  valLoss: z.number().nullable().optional(),
+});
+
+export const MergePreviewParams = z.object({
+  merge: ModelSpecSchema,
+  datasets: z.array(z.object({ name: z.string(), file: z.string() })).min(1),
+  sampleText: z.string(),
+  /** Tokens scored per dataset at most (keeps the preview interactive). */
+  maxTokens: z.number().int().positive(),
+});
+export { MergePreviewResult };
+
+export const EvalItem = z.object({ prompt: z.string(), choices: z.array(z.string()), output: z.string(), expected: z.string(), correct: z.boolean() });
+export type EvalItem = z.infer<typeof EvalItem>;
+
+export const EvalParams = z.object({
+  task: z.enum(['ppl', 'mc', 'qa', 'bleu']),
+  /** The engine's protocol name (loglik | paper | squad). */
+  protocol: z.enum(['loglik', 'paper', 'squad']),
+  dataPath: z.string(),
+  pair: z.string().optional(),
+  limit: z.number().int().positive().optional(),
+  runs: z.number().int().positive(),
+  seed: z.number().int(),
+  models: z.array(ModelSpecSchema).min(1),
+  /** Per-item records are written here as <modelId>.json (the 'evals.items' channel reads them). */
+  itemsDir: z.string(),
+});
+export const EvalModelResult = z.object({
+  modelId: z.string(),
+  n: z.number().int(),
+  metrics: z.record(z.string(), z.number().nullable()),
+  ci95: z.number().nullable(),
+  runs: z.number().int(),
+  seed: z.number().int(),
+  datasetSha256: z.string(),
+  itemsFile: z.string(),
+});
+export const EvalJobResult = z.object({ results: z.array(EvalModelResult) });

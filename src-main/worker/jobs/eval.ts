@@ -1,0 +1,51 @@
+// 'eval' job: one benchmark pass per model with the engine's protocols (paper: generate and compare;
+// loglik/squad: the field's standard), data loaded and hashed once; per-item records saved for inspection.
+import { join } from 'node:path';
+import { initBackend } from '../../engine/backend';
+import { prepareData, runEval, type EvalSpec } from '../../engine/eval';
+import { writeFileAtomic } from '../../engine/io/atomic';
+import { disposeLM, loadModelSpec, loadSpecTokenizer } from '../../services/model-spec';
+import { EvalParams } from '../job-types';
+import type { JobHandler } from '../runtime';
+import { contractItems } from './eval-items';
+
+export const evalJob: JobHandler = async (raw, ctx) => {
+  const p = EvalParams.parse(raw);
+  await initBackend();
+  const spec: EvalSpec = { task: p.task, protocol: p.protocol, data: p.dataPath, limit: p.limit, runs: p.runs, seed: p.seed, pair: p.pair };
+  ctx.progress(0.01, `loading ${p.dataPath}`);
+  const prep = await prepareData(spec);
+  const results = [];
+  const n = p.models.length;
+  for (const [i, m] of p.models.entries()) {
+    ctx.stopIfAsked();
+    ctx.progress(i / n, `evaluating ${m.name}`);
+    const model = await loadModelSpec(m);
+    try {
+      const tokenizer = loadSpecTokenizer(m);
+      const r = await runEval(
+        {
+          model,
+          tokenizer,
+          onProgress: (label, done, total) => {
+            ctx.progress((i + (total > 0 ? done / total : 0)) / n, `${m.name}: ${label} ${done}/${total}`);
+            ctx.stopIfAsked();
+          },
+        },
+        spec,
+        { modelId: m.id },
+        prep,
+      );
+      const itemsFile = join(p.itemsDir, `${m.id}.json`);
+      writeFileAtomic(itemsFile, JSON.stringify(contractItems(prep, r.protocol, r.items ?? [], r.runs, p.limit)));
+      const metrics: Record<string, number | null> = {};
+      for (const [k, v] of Object.entries(r.metrics)) metrics[k] = Number.isFinite(v) ? v : null;
+      ctx.log(`${m.name}: ${Object.entries(metrics).slice(0, 3).map(([k, v]) => `${k} ${v === null ? '–' : v.toFixed(4)}`).join(', ')} (n=${r.n})`);
+      results.push({ modelId: m.id, n: r.n, metrics, ci95: r.ci95 !== null && Number.isFinite(r.ci95) ? r.ci95 : null, runs: r.runs, seed: r.seed, datasetSha256: r.datasetSha256, itemsFile });
+    } finally {
+      disposeLM(model);
+    }
+  }
+  ctx.progress(1, `${n} model(s) evaluated`);
+  return { results };
+};

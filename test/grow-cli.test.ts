@@ -1,0 +1,63 @@
+// `espalier grow` end to end on real text: the JSON the issue specifies, stage folders that are models, a
+// monolithic baseline, an instant resume of a finished run, and a one-line error for a bad option.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomSubstrate } from '../src-main/engine/model/test-support';
+import { saveSubstrate } from '../src-main/engine/substrate/index';
+import { buildTokenizer, saveTokenizer } from '../src-main/engine/tokenizer/index';
+import { CORPORA, runCli } from './helpers/cli';
+
+let dir: string;
+let args: string[];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'espalier-grow-cli-'));
+  const text = readFileSync(`${CORPORA}/debian-faq.en.txt`, 'utf8').slice(0, 40_000);
+  writeFileSync(join(dir, 'data.txt'), text);
+  const tok = buildTokenizer([text], { ngrams: 100 });
+  saveTokenizer(tok, join(dir, 'vocab.json'));
+  saveSubstrate(join(dir, 'sub.safetensors'), randomSubstrate(tok.size, 32, 3, tok.id));
+  args = ['grow', '--data', join(dir, 'data.txt'), '--vocab', join(dir, 'vocab.json'), '--substrate', join(dir, 'sub.safetensors')];
+  args.push('--stages', '2', '--steps-per-stage', '6', '--heads', '4', '--context', '16', '--batch', '8', '--eval-windows', '16', '--threads', '1');
+  args.push('--baseline', 'monolithic', '--out', join(dir, 'run'), '--json');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface GrowJson {
+  stages: { depth: number; steps: number; trainableParams: number; frozenParams: number; lossBeforeInsert: number | null; lossAfterInsert: number; valLoss: number; seconds: number; checkpoint: string }[];
+  baseline: { valLoss: number; trainableParams: number; seconds: number } | null;
+}
+
+describe('espalier grow', () => {
+  it('grows two stages with a monolithic baseline and prints the specified JSON; rerunning resumes (nothing left to do)', () => {
+    const r = runCli(args);
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json<GrowJson>();
+    expect(j.stages.map((s) => Object.keys(s).sort())).toEqual(
+      Array(2).fill(['checkpoint', 'depth', 'frozenParams', 'lossAfterInsert', 'lossBeforeInsert', 'seconds', 'steps', 'trainableParams', 'valLoss']),
+    );
+    expect(j.stages.map((s) => s.depth)).toEqual([1, 2]);
+    expect(j.stages[0]!.frozenParams).toBe(0);
+    expect(j.stages[1]!.frozenParams).toBeGreaterThan(0);
+    expect(j.stages[0]!.lossBeforeInsert).toBeNull();
+    expect(j.baseline!.trainableParams).toBe(j.stages[1]!.trainableParams + j.stages[1]!.frozenParams);
+    expect(Object.keys(j.baseline!).sort()).toEqual(['seconds', 'trainableParams', 'valLoss']);
+    expect(readFileSync(join(j.stages[1]!.checkpoint, 'config.json'), 'utf8')).toContain('"layers": 2');
+    expect(r.stderr).toMatch(/stage 2\/2 \(depth 2\).*frozen/);
+
+    const again = runCli(args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json<GrowJson>().stages.map((s) => s.valLoss)).toEqual(j.stages.map((s) => s.valLoss));
+    expect(again.stderr).not.toMatch(/stage 1\/2/);
+  });
+
+  it('rejects an unknown init in one line', () => {
+    const r = runCli([...args.slice(0, -3), '--init', 'ones', '--out', join(dir, 'bad')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--init must be one of random, zero, copy/);
+  });
+});
