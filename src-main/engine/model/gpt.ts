@@ -180,7 +180,7 @@ export class GPT implements CausalLM {
    */
   firstTrainableBlock(): number {
     if (this.params.has('embed.weight') && !this.params.isFrozen('embed.weight')) return -1;
-    for (let i = 0; i < this.cfg.layers; i++) if (!this.isBlockFrozen(i) && this.blockParamNames(i).some((n) => !this.params.isFrozen(n))) return i;
+    for (let i = 0; i < this.cfg.layers; i++) if (!this.isBlockFrozen(i)) return i;
     return this.cfg.layers;
   }
 
