@@ -1,9 +1,11 @@
 // `espalier generate`: continues a prompt with a trained model folder (KV-cache decoding, seeded sampling).
 import { initBackend, parseBackendName } from '../../engine/backend';
 import { generate } from '../../engine/generate/index';
-import { loadModel } from '../../engine/io/model-folder';
+import { join } from 'node:path';
+import { loadAnyModel } from '../../engine/compose/spec';
 import { UserError } from '../../engine/util/errors';
 import { defineCommand, list, optNum, optStr, str } from '../command';
+import { folderLoader } from '../merge-experts';
 import { loadVocab } from './substrate-build';
 
 interface GenerateCliResult {
@@ -38,9 +40,10 @@ export default defineCommand({
     const topP = optNum(opts, 'top-p')!;
     if (!(topP > 0 && topP <= 1)) throw new UserError(`option --top-p must be in (0, 1], got ${topP}`);
     const dir = str(opts, 'model');
-    const { model, tokenizerPath } = loadModel(dir);
+    // A model folder or a merge folder (merge.json referencing its experts); both carry tokenizer.json.
+    const model = await loadAnyModel(dir, folderLoader());
     try {
-      const tok = loadVocab(tokenizerPath);
+      const tok = loadVocab(join(dir, 'tokenizer.json'));
       const prompt = optStr(opts, 'prompt') ?? '';
       const r = await generate(model, tok, [prompt], {
         maxTokens,
@@ -52,7 +55,7 @@ export default defineCommand({
       });
       return { prompt, text: r.texts[0]!, tokens: r.ids[0]!.length, finish: r.finish[0]!, tokensPerSec: Math.round(r.tokensPerSec), model: dir };
     } finally {
-      model.dispose();
+      (model as Partial<{ dispose(): void }>).dispose?.();
     }
   },
   human(result) {

@@ -47,6 +47,17 @@ describe('espalier merge', () => {
     expect(readFileSync(p('m/tokenizer.json'), 'utf8')).toBe(readFileSync(p('ru/tokenizer.json'), 'utf8'));
   });
 
+  it('generates from a merge folder as from any model (deterministic with a seed)', () => {
+    const args = ['generate', '--model', p('m'), '--prompt', 'a', '--max-tokens', '5', '--temperature', '0', '--json', '--backend', 'wasm'];
+    const a = runCli(args);
+    expect(a.stderr).not.toMatch(/error/);
+    expect(a.code).toBe(0);
+    const out = a.json<{ text: string; tokens: number; model: string }>();
+    expect(out.model).toBe(p('m'));
+    expect(out.tokens).toBeGreaterThan(0);
+    expect(runCli(args).json<{ text: string }>().text).toBe(out.text);
+  });
+
   it('previews the loss table: experts in the given order, then the merge; datasets in the given order', () => {
     const r = runCli(['merge', 'preview', '--expert', p('zh'), '--expert', p('ru'), '--data', p('zh.txt'), '--data', p('ru.txt'), '--json', '--backend', 'wasm']);
     expect(r.code).toBe(0);
