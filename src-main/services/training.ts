@@ -13,13 +13,6 @@ import type { ServiceContext } from './context';
 type TrainReq = z.infer<typeof TrainParams>;
 type GrowReq = z.infer<typeof GrowParams>;
 
-/** Whether the worker build includes growth (engine/grow adds the 'grow' job); looked up once, lazily. */
-let growAvailable: Promise<boolean> | null = null;
-async function hasGrowJob(): Promise<boolean> {
-  growAvailable ??= import('../worker/jobs/index').then((m) => typeof m.jobHandlers['grow'] === 'function');
-  return growAvailable;
-}
-
 export class TrainingService {
   constructor(private readonly c: ServiceContext) {
     c.runs.register('train', {
@@ -96,7 +89,6 @@ export class TrainingService {
 
   async startGrow(req: GrowReq): Promise<{ runId: string }> {
     this.validate(req, req.blocksPerStage);
-    if (!(await hasGrowJob())) throw new UserError('layer-wise growth is not available in this build yet (the growth engine is still being written); train a fixed-depth model instead');
     const params = { ...req, stageModelIds: Array.from({ length: req.stages }, () => newId('mdl')) };
     const total = req.stages * req.stepsPerStage;
     const run = this.c.runs.enqueue({ projectId: req.projectId, kind: 'grow', name: req.name, params, totalSteps: total, message: `queued: ${req.stages} stages` });

@@ -1,7 +1,6 @@
 // Job kinds the worker can run, each handler in its own file here, loaded only when a job of its kind starts
 // (an import job should not pay for TensorFlow.js).
-// Growth (engine/grow) adds `grow: async () => (await import('./grow')).growJob`; its result contract is
-// GrowResult in ../job-types.ts, and main already queues 'grow' runs (runs.startGrow) and registers the stages.
+// 'grow' returns GrowResult (../job-types.ts); main registers its stages as chained 'stage' models.
 import type { JobHandler } from '../runtime';
 
 export type JobLoader = () => Promise<JobHandler>;
@@ -11,6 +10,7 @@ export const jobHandlers: Record<string, JobLoader> = {
   substrate: async () => (await import('./substrate')).substrateJob,
   world: async () => (await import('./world')).worldJob,
   train: async () => (await import('./train')).trainJob,
+  grow: async () => (await import('./grow')).growJob,
   'merge-preview': async () => (await import('./merge-preview')).mergePreviewJob,
   eval: async () => (await import('./eval')).evalJob,
 };
