@@ -2,14 +2,14 @@
 // port, drives Debian's Chromium through the flow and the bad-input suite, screenshots every view into
 // e2e/artifacts/, fails on console errors and failed or off-host requests, tears everything down, and ends
 // with "N passed, N failed". `--electron`: the same suites in the built Electron app, or a printed skip.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveFontPath } from '../src-main/engine/substrate/discover';
 import { launchChromium, Watcher } from './lib/browser';
 import { APP_SOURCES, buildIfStale, RENDERER_SOURCES } from './lib/build';
-import { abortAll, fmtMs, type StepResult, type Suite } from './lib/harness';
+import { abortAll, fmtMs, sleep, type StepResult, type Suite } from './lib/harness';
 import { startServer, type Server } from './lib/server';
 import { Ui } from './lib/ui';
 import { badInputSuite } from './specs/bad-input';
@@ -47,6 +47,38 @@ function fontForForm(): string | null {
     }
     log(`font: no system Unifont and no ${SHARED_FONT}; the glyph substrate step will fail`);
     return null;
+  }
+}
+
+/**
+ * One run at a time per artifacts folder: a second run would wipe the first one's screenshots. Waits for a
+ * live holder (other people's runs on a shared machine), takes over a lock whose process is gone.
+ */
+async function lockArtifacts(dir: string): Promise<() => void> {
+  const lock = `${dir}.lock`;
+  mkdirSync(join(dir, '..'), { recursive: true });
+  const deadline = Date.now() + 20 * 60_000;
+  for (let said = false; ; said = true) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8').trim());
+      let alive = false;
+      try {
+        process.kill(holder, 0);
+        alive = holder > 0 && holder !== process.pid;
+      } catch {
+        alive = false;
+      }
+      if (!alive) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another e2e run (pid ${holder}) has held ${lock} for 20 minutes`);
+      if (!said) log(`waiting: another e2e run (pid ${holder}) is writing ${dir}…`);
+      await sleep(2000);
+    }
   }
 }
 
@@ -127,6 +159,8 @@ export async function main(args: string[]): Promise<number> {
   const keep = args.includes('--keep');
   const started = Date.now();
   const artifacts = join(ROOT, 'e2e', 'artifacts', electron ? 'electron' : 'browser');
+  const unlock = await lockArtifacts(artifacts);
+  cleanups.unshift(async () => unlock());
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), 'espalier-e2e-'));
