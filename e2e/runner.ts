@@ -2,6 +2,8 @@
 // port, drives Debian's Chromium through the flow and the bad-input suite, screenshots every view into
 // e2e/artifacts/, fails on console errors and failed or off-host requests, tears everything down, and ends
 // with "N passed, N failed". `--electron`: the same suites in the built Electron app, or a printed skip.
+// `--keep` keeps the temporary workspace; E2E_TIMEOUT_MS bounds the run (default 25 min); E2E_CHROMIUM names
+// another Chromium; E2E_DIM / E2E_NGRAMS / E2E_STEPS_PER_STAGE / E2E_TRAIN_STEPS / E2E_EVAL_LIMIT resize the flow.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -6,6 +6,7 @@ import type { Locator } from 'playwright-core';
 import { assert, Suite, until } from '../lib/harness';
 import { attr, parseCount, tid, type Ui } from '../lib/ui';
 import type { Watcher } from '../lib/browser';
+import { describeTimeline, startTimeline, stopTimeline } from '../lib/timeline';
 
 /** The tiniest settings that still show everything; overridable for a slower or faster machine. */
 export const SIZES = {
@@ -46,37 +47,6 @@ export interface FlowState {
 }
 
 const SAMPLE = 'Anna lives in Moscow. Анна живёт в Москве.';
-
-interface Snap {
-  run: string | null;
-  status: string | null;
-  t1: string | null;
-  t2: string | null;
-  points: number;
-  at: number;
-}
-
-/** Records the growth panel's state every 40 ms inside the page, so short-lived states are not missed. */
-const RECORDER = `(() => {
-  const w = window;
-  w.__e2eTimeline = [];
-  let last = '';
-  clearInterval(w.__e2eTimer);
-  w.__e2eTimer = setInterval(() => {
-    const panel = document.querySelector('[data-testid="growth-run"]');
-    const get = (sel, a) => (panel && panel.querySelector(sel) ? panel.querySelector(sel).getAttribute(a) : null);
-    const snap = {
-      run: panel ? panel.getAttribute('data-run-id') : null,
-      status: get('[data-testid="run-progress"]', 'data-status'),
-      t1: get('[data-testid="layer-tier-1"]', 'data-state'),
-      t2: get('[data-testid="layer-tier-2"]', 'data-state'),
-      points: Number(get('[data-testid="loss-chart"]', 'data-points') ?? 'NaN'),
-    };
-    const key = JSON.stringify(snap);
-    if (key !== last) { last = key; w.__e2eTimeline.push({ ...snap, at: Math.round(performance.now()) }); }
-  }, 40);
-  return true;
-})()`;
 
 async function numbersIn(loc: Locator): Promise<number[]> {
   return (await loc.allTextContents()).map((t) => Number(t.trim())).filter((x) => Number.isFinite(x));
@@ -170,7 +140,7 @@ export function flowSuite(env: FlowEnv, state: FlowState): Suite {
     await ui.t(`grow-dataset-${NAMES.corpusA}`).check();
     await ui.t('grow-stages').fill('2');
     await ui.t('grow-steps-per-stage').fill(String(SIZES.stepsPerStage));
-    await page.evaluate(RECORDER);
+    await startTimeline(page);
     await ui.t('grow-start').click();
     const startErr = ui.t('grow-start-error');
     const panel = ui.t('growth-run');
@@ -194,9 +164,8 @@ export function flowSuite(env: FlowEnv, state: FlowState): Suite {
         await ui.shot('growth-running');
       }
     });
-    const log = (await page.evaluate('(() => { clearInterval(window.__e2eTimer); return window.__e2eTimeline; })()')) as Snap[];
-    const mine = log.filter((x) => x.run === state.growRunId);
-    const summary = mine.map((x) => `${x.status}:${x.t1}/${x.t2}:${x.points}`).join(' → ').slice(0, 600);
+    const mine = (await stopTimeline(page)).filter((x) => x.run === state.growRunId);
+    const summary = describeTimeline(mine);
     const first = mine.findIndex((x) => x.status === 'running' && x.t1 === 'training' && x.t2 === 'pending');
     assert(first >= 0, `tier 1 was never seen training with tier 2 pending; the timeline went: ${summary}`);
     const second = mine.findIndex((x, i) => i > first && x.status === 'running' && x.t1 === 'frozen' && x.t2 === 'training');
@@ -211,6 +180,8 @@ export function flowSuite(env: FlowEnv, state: FlowState): Suite {
       assert(st === 'frozen', `after the run, tier ${n} should be frozen, it is ${st}`);
     }
     await ui.t('growth-stage-models').waitFor();
+    const msg = await ui.text(ui.t('growth-run').locator(tid('run-message')));
+    assert(/^done: 2 stages/.test(msg), `the finished run should say it is done with 2 stages, it says "${msg}"`);
     assert((await ui.t('stat-stage').textContent())?.includes('2 / 2'), 'the stage counter should read 2 / 2');
     await ui.shot('growth');
   });

@@ -136,6 +136,10 @@ export class TrainingService {
     });
     this.c.ws.runs.setModel(run.id, ids[ids.length - 1]!);
     this.c.bus.emit('models.changed', { projectId: run.projectId });
+    // Replaces the worker's last progress line ("registering the stages"), as a finished training run does.
+    const loss = r.trainLoss != null ? `, loss ${r.trainLoss.toFixed(3)}` : '';
+    const val = r.valLoss != null ? `, val loss ${r.valLoss.toFixed(3)}` : '';
+    this.c.ws.runs.setMessage(run.id, `done: ${ids.length} stage${ids.length === 1 ? '' : 's'}${loss}${val}`);
     return { modelIds: ids, modelId: ids[ids.length - 1], trainLoss: r.trainLoss ?? null, valLoss: r.valLoss ?? null };
   }
 }
