@@ -1,5 +1,6 @@
 // The registry of CLI commands. Add one import and one entry per command file.
 import type { Command } from '../command';
+import demo from './demo';
 import doctor from './doctor';
 import evalCmd from './eval';
 import evalCompare from './eval-compare';
@@ -16,4 +17,4 @@ import vocabBuild from './vocab-build';
 import world from './world';
 import workspace from './workspace';
 
-export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow, doctor, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow];
+export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow, doctor, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo];

@@ -13,7 +13,7 @@ import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '.
 import { makeWindows } from '../train/index';
 import { UserError } from '../util/errors';
 import { computeClaims, depthTables, EvalIndex, mergeTable } from './claims';
-import { DEMO_PRESETS, type DemoPreset } from './config';
+import { resolvePreset, type DemoPreset } from './config';
 import { evaluateModel, prepareSuite, unionLoss } from './evaluate';
 import { prepareCorpora, prepareWorld, type DemoInputs } from './inputs';
 import { markdownReport } from './report';
@@ -103,8 +103,7 @@ function dispose(m: CausalLM): void {
 }
 
 export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise<DemoResult> {
-  const preset = DEMO_PRESETS[opts.mode];
-  if (!preset) throw new UserError(`demo mode must be quick or default, got "${String(opts.mode)}"`);
+  const preset = resolvePreset(opts.mode, opts.preset);
   const tAll = performance.now();
   const out = opts.out;
   const sec = { total: 0, inputs: 0, tokenizer: 0, substrate: 0, growth: 0, merge: 0, eval: 0 };

@@ -21,7 +21,7 @@ export function markdownTable(t: DemoTable): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   return [
     `| ${t.columns.map(esc).join(' | ')} |`,
-    `| ${t.columns.map((c, j) => (t.rows.every((r) => typeof r[j] !== 'string') && j >= 0 ? '---:' : '---')).join(' | ')} |`,
+    `| ${t.columns.map((_, j) => (t.rows.every((r) => typeof r[j] !== 'string') ? '---:' : '---')).join(' | ')} |`,
     ...t.rows.map((r) => `| ${r.map((v, j) => esc(cell(v, t.columns[j]!))).join(' | ')} |`),
   ].join('\n');
 }
@@ -41,12 +41,24 @@ export function claimLines(r: Pick<DemoResult, 'claims'>): string[] {
   });
 }
 
+/** One sentence: how many claims held and which did not. */
+export function claimVerdict(r: Pick<DemoResult, 'claims'>): string {
+  const keys = Object.keys(CLAIM_TITLES) as (keyof DemoResult['claims'])[];
+  const held = keys.filter((k) => r.claims[k].holds === true);
+  const failed = keys.filter((k) => r.claims[k].holds === false);
+  const unmeasured = keys.filter((k) => r.claims[k].holds === null);
+  const parts = [`${held.length} of ${keys.length} claims held`];
+  if (failed.length) parts.push(`Did not hold: ${failed.map((k) => CLAIM_TITLES[k]).join('; ')}`);
+  if (unmeasured.length) parts.push(`Not measured: ${unmeasured.map((k) => CLAIM_TITLES[k]).join('; ')}`);
+  return `${parts.join('. ')}.`;
+}
+
 /** What the terminal shows at the end: both tables and the claims. */
 export function summaryText(r: DemoResult): string {
   return [
     ...r.depthVsCapability.map(formatTable),
     formatTable(r.expertsVsMerge),
-    'Claims (issue 7, §3):',
+    `Claims (issue 7, §3): ${claimVerdict(r)}`,
     ...claimLines(r).map((l) => `  ${l}`),
     ...(r.skipped.length ? ['Skipped:', ...r.skipped.map((s) => `  ${s}`)] : []),
     `report: ${r.report.markdown} (every number: ${r.report.json}); ${Math.round(r.seconds.total)} s in all`,
@@ -74,6 +86,8 @@ export function markdownReport(r: DemoResult): string {
     '',
     '## Claims',
     '',
+    `${claimVerdict(r)}`,
+    '',
     ...claimLines(r).map((l) => `- ${l}`),
     '',
     '## Depth vs capability',
@@ -81,10 +95,11 @@ export function markdownReport(r: DemoResult): string {
   ];
   for (const t of r.depthVsCapability) lines.push(`### ${t.title}`, '', markdownTable(t), '');
   lines.push('## Experts vs merges', '', markdownTable(r.expertsVsMerge), '');
+  const e = (r.preset as { eval?: Record<string, number> }).eval ?? {};
   lines.push(
     '## How the numbers were made',
     '',
-    '- Loss: mean negative log-likelihood in nats per token on held-out text (sliding windows, half-context stride); the union is the token-weighted mean of both corpora.',
+    `- Loss: mean negative log-likelihood in nats per token on the first ${e['pplTokens']} held-out tokens of each corpus (sliding windows, half-context stride); the union is the token-weighted mean of both.`,
   );
   if (r.world) {
     lines.push(
@@ -94,6 +109,8 @@ export function markdownReport(r: DemoResult): string {
       '- Multiple choice: the world\'s MMLU-style items in the corpora\'s drill layout ("A. …" lines, "Answer:"). loglik: the likeliest of " A" … " D"; ' +
         'paper: sample 1 token at temperature 1, repeated, first character vs the answer letter — leading whitespace-only tokens are not counted (Espalier\'s tokens never merge a space into an n-gram, so the literal protocol would always produce " ").',
       '- BLEU: sacreBLEU defaults on the held-out people\'s translation pairs, prompt "EN: <source>\\nRU: " (the corpora\'s parallel layout), greedy to the line break.',
+      `- Items per model: QA ${e['qaPaper']} (paper) and ${e['qaSquad']} (EM/F1) per language, multiple choice ${e['mcItems']} (paper: ${e['mcRuns']} sampled runs), translation ${e['bleuItems']} pairs per direction. ` +
+        'At these sizes an accuracy differs from another by noise alone by several points (one QA item in a pooled 100 is 0.01).',
     );
   }
   if (r.skipped.length) lines.push('', '## Skipped', '', ...r.skipped.map((s) => `- ${s}`));

@@ -1,5 +1,5 @@
 // The demo's result: every number it measured, the tables it prints and the claims it checks (report.json).
-import type { DemoMode } from './config';
+import type { DemoMode, DemoPresetOverrides } from './config';
 import type { DemoCorpus, WorldFiles } from './inputs';
 
 export interface DemoOptions {
@@ -13,6 +13,8 @@ export interface DemoOptions {
   font?: string;
   /** How the backend was chosen, for the report (the caller starts it). */
   backend?: string;
+  /** Changes to the mode's preset (tests shrink it; the report records the preset used). */
+  preset?: DemoPresetOverrides;
 }
 
 export interface DemoHooks {
@@ -67,7 +69,13 @@ export interface DemoEval {
   task: string;
   protocol: string;
   dataset: string;
+  /** The data file's full path ('' for the derived union loss). */
+  data: string;
   datasetSha256: string;
+  /** Items (tokens for ppl) the evaluation was limited to. */
+  limit?: number;
+  /** Translation language pair ("en-ru"). */
+  pair?: string;
   n: number;
   metrics: Record<string, number | null>;
   ci95: number | null;

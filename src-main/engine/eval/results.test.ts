@@ -43,8 +43,9 @@ describe('runEval and saved results', () => {
     const r = await runEval({ model: answers('A'), tokenizer: tok }, { task: 'mc', protocol: 'paper', data: csv, runs: 3, seed: 5 }, { modelId: 'model-a' });
     expect(r).toMatchObject({ task: 'mc', protocol: 'paper', n: 4, runs: 3, seed: 5, modelId: 'model-a', dataset: 'toy_test.csv' });
     expect(r.datasetSha256).toMatch(/^[0-9a-f]{64}$/);
-    // MMLU template, 1 token: after ":" the model says " " — never a letter: the paper's 1-token protocol scores 0 here.
-    expect(r.metrics['acc']).toBe(0);
+    // MMLU template, 1 token: after ":" the model says " " then "A"; the leading space does not count, so "A"
+    // is the generated token (the literal 1-token protocol would score 0 here), right on 2 of the 4 items.
+    expect(r.metrics['acc']).toBe(0.5);
     expect(r.ci95).toBe(0);
     expect(r.seconds).toBeGreaterThanOrEqual(0);
     const loglik = await runEval({ model: answers('A'), tokenizer: tok }, { task: 'mc', data: csv, limit: 2 }, { modelId: 'model-a' });

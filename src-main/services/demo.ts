@@ -1,0 +1,272 @@
+// Registers what `espalier demo` made in the workspace, so the app shows it: a project with its datasets, the
+// tokenizer and substrate, one finished 'grow' run per expert (loss curves), the stages as chained models, the
+// merges, and every evaluation (labelled with the protocol as the app labels it).
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { RUN_METRICS } from '../../src-shared/contract';
+import type { DemoEval, DemoResult } from '../engine/demo/index';
+import { prepareData, type EvalTask } from '../engine/eval/index';
+import { writeFileAtomic } from '../engine/io/atomic';
+import { loadTokenizer } from '../engine/tokenizer/index';
+import { newId, type Workspace } from '../store/index';
+import type * as store from '../store/index';
+import { importDataset, type ImportStats } from './datasets/import';
+import { datasetRecord } from './datasets/record';
+import { contractItems } from '../worker/jobs/eval-items';
+
+export interface DemoRegistration {
+  projectId: string;
+  projectName: string;
+  datasetIds: Record<string, string>;
+  tokenizerId: string;
+  substrateId: string;
+  runIds: Record<string, string>;
+  /** Catalog id per model name ("RU d1", "merge (logits)", …). */
+  modelIds: Record<string, string>;
+  evalIds: string[];
+}
+
+type Split = store.DatasetSplit;
+
+/** The demo's files that become datasets, with their role (as the app's 'world' job imports them). */
+function datasetFiles(r: DemoResult): { file: string; name: string; split: Split }[] {
+  const out = r.corpora.flatMap((c) => [
+    { file: c.train, name: `${c.name} train`, split: 'train' as Split },
+    { file: c.val, name: `${c.name} held-out`, split: 'val' as Split },
+  ]);
+  const w = r.world;
+  if (w) {
+    for (const [lang, file] of Object.entries(w.qa)) out.push({ file, name: `qa ${lang}`, split: 'test' });
+    out.push({ file: w.mc, name: 'multiple choice', split: 'test' });
+    for (const [pair, file] of Object.entries(w.translate)) out.push({ file, name: `translate ${pair}`, split: 'test' });
+  }
+  return out;
+}
+
+function uniqueProjectName(ws: Workspace, base: string): string {
+  if (!ws.projects.byName(base)) return base;
+  for (let i = 2; ; i++) if (!ws.projects.byName(`${base} (${i})`)) return `${base} (${i})`;
+}
+
+/** The app records SQuAD EM/F1 as QA's "loglik" (the field's standard) and everything else as it is (services/evals.ts). */
+function recordedProtocol(task: string, protocol: string): string {
+  return task === 'qa' && protocol === 'squad' ? 'loglik' : protocol;
+}
+
+/** Copies a stage's model folder (weights, config, tokenizer, substrate, saved evals) into models/<id>/; not its checkpoint. */
+function copyModelFolder(src: string, dest: string): void {
+  mkdirSync(dest, { recursive: true });
+  for (const f of readdirSync(src)) {
+    if (f === 'checkpoint.safetensors' || f.startsWith('.')) continue;
+    cpSync(join(src, f), join(dest, f), { recursive: true });
+  }
+}
+
+interface EvalGroup {
+  key: string;
+  task: string;
+  /** As the app records it. */
+  protocol: string;
+  runId: string;
+  evals: DemoEval[];
+}
+
+/**
+ * Groups the evaluations of registered datasets by task and dataset (one app 'eval' run each) and writes each
+ * model's per-item records where the app's 'evals.items' channel reads them: runs/<runId>/eval-items/<modelId>.json.
+ */
+async function evalGroups(ws: Workspace, r: DemoResult, modelIds: Record<string, string>, registered: ReadonlySet<string>): Promise<EvalGroup[]> {
+  const groups = new Map<string, EvalGroup>();
+  for (const e of r.evals) {
+    if (!modelIds[e.model] || !registered.has(e.datasetSha256)) continue;
+    let g = groups.get(e.key);
+    if (!g) groups.set(e.key, (g = { key: e.key, task: e.task, protocol: recordedProtocol(e.task, e.protocol), runId: newId('run'), evals: [] }));
+    g.evals.push(e);
+  }
+  for (const g of groups.values()) {
+    const first = g.evals[0]!;
+    if (first.task === 'ppl' || !first.file) continue;
+    const prepared = await prepareData({ task: first.task as EvalTask, data: first.data, ...(first.pair ? { pair: first.pair } : {}) });
+    const dir = join(ws.paths.runDir(g.runId), 'eval-items');
+    for (const e of g.evals) {
+      if (!e.file || !existsSync(e.file)) continue;
+      const saved = JSON.parse(readFileSync(e.file, 'utf8')) as { items?: unknown[]; runs: number };
+      const items = contractItems(prepared, e.protocol, saved.items ?? [], saved.runs, e.limit);
+      writeFileAtomic(join(dir, `${modelIds[e.model]}.json`), JSON.stringify(items));
+    }
+  }
+  return [...groups.values()];
+}
+
+export async function registerDemo(ws: Workspace, r: DemoResult): Promise<DemoRegistration> {
+  const base = r.source === 'world' ? `Demo world (seed ${r.seed})` : `Demo: ${r.corpora.map((c) => c.name).join(' + ')}`;
+  const description =
+    r.source === 'world'
+      ? `espalier demo${r.mode === 'quick' ? ' --quick' : ''} --seed ${r.seed}: two experts grown on the demo world's en-ru and en-zh corpora, merged and evaluated. Report: ${r.report.markdown}`
+      : `espalier demo on ${r.corpora.map((c) => c.source).join(' and ')}. Report: ${r.report.markdown}`;
+
+  // Files first (slow, outside the transaction), then every row in one transaction.
+  const imported: { file: string; name: string; split: Split; id: string; destination: string; stats: ImportStats }[] = [];
+  const tokenizer = loadTokenizer(r.tokenizer.file);
+  for (const d of datasetFiles(r)) {
+    const id = newId('ds');
+    const destination = ws.paths.datasetText(id);
+    // Token counts for the corpora (what the app shows beside a training set); eval sets are read as files.
+    const counting = d.split === 'test' ? {} : { tokenizer };
+    const { stats } = await importDataset({ file: d.file, format: 'txt', destination, ...counting });
+    imported.push({ ...d, id, destination, stats });
+  }
+  const tokFile = ws.paths.tokenizerFile(r.tokenizer.id);
+  if (!existsSync(tokFile)) {
+    mkdirSync(ws.paths.tokenizersDir, { recursive: true });
+    copyFileSync(r.tokenizer.file, tokFile);
+  }
+  const subFile = ws.paths.substrateFile(r.substrate.id);
+  if (!existsSync(subFile)) {
+    mkdirSync(ws.paths.substratesDir, { recursive: true });
+    copyFileSync(r.substrate.file, subFile);
+  }
+  const stageIds = new Map<string, string>();
+  for (const g of r.growth) {
+    for (const s of g.stages) {
+      const id = newId('mdl');
+      copyModelFolder(s.model, ws.paths.modelDir(id));
+      stageIds.set(s.model, id);
+    }
+  }
+
+  // Every model's catalog id, reserved now: the per-item files below are named after them.
+  const modelIds: Record<string, string> = {};
+  for (const g of r.growth) for (const s of g.stages) modelIds[`${g.expert} d${s.depth}`] = stageIds.get(s.model)!;
+  for (const m of r.merges) modelIds[m.name] = newId('mdl');
+  const groups = await evalGroups(ws, r, modelIds, new Set(imported.map((d) => d.stats.sha256)));
+
+  return ws.transaction(() => {
+    const project = ws.projects.create({ name: uniqueProjectName(ws, base), description });
+    ws.tokenizers.register({
+      id: r.tokenizer.id,
+      name: `unicode + ${r.tokenizer.ngrams} n-grams`,
+      kind: 'unicode-ngram',
+      vocabSize: r.tokenizer.vocabSize,
+      file: ws.paths.toStored(tokFile),
+      metadata: { ngrams: r.tokenizer.ngrams, projectId: project.id, datasetIds: r.corpora.map((c) => imported.find((d) => d.file === c.train)?.id), demo: r.out },
+    });
+    ws.substrates.register({
+      id: r.substrate.id,
+      tokenizerId: r.tokenizer.id,
+      name: `${r.substrate.kind} ${r.substrate.dim}d · ${r.tokenizer.vocabSize} tokens`,
+      kind: r.substrate.kind,
+      dim: r.substrate.dim,
+      file: ws.paths.toStored(subFile),
+      metadata: { vocabSize: r.tokenizer.vocabSize, fontPath: r.substrate.font, note: r.substrate.note, projectId: project.id },
+    });
+    ws.projects.setSubstrate(project.id, r.substrate.id);
+    const datasetIds: Record<string, string> = {};
+    const bySha = new Map<string, string>();
+    for (const d of imported) {
+      const rec = datasetRecord(d.stats, { id: d.id, projectId: project.id, name: d.name, split: d.split, textPath: ws.paths.toStored(d.destination), tokenizerId: r.tokenizer.id });
+      ws.datasets.create({ ...rec, sourcePath: ws.paths.toStored(d.file) });
+      datasetIds[basename(d.file)] = d.id;
+      bySha.set(d.stats.sha256, d.id);
+    }
+
+    const runIds: Record<string, string> = {};
+    for (const g of r.growth) {
+      const corpus = r.corpora.find((c) => c.expert === g.expert)!;
+      const total = g.stages.reduce((a, s) => a + s.steps, 0);
+      const run = ws.runs.create({
+        projectId: project.id,
+        kind: 'grow',
+        name: `expert ${g.expert} (demo)`,
+        params: { demo: r.out, expert: g.expert, datasetIds: [datasetIds[basename(corpus.train)]], valDatasetIds: [datasetIds[basename(corpus.val)]], stages: g.stages.length, preset: r.preset, seed: g.seed },
+        totalSteps: total,
+      });
+      ws.runs.start(run.id);
+      const points: store.MetricPoint[] = [];
+      let offset = 0;
+      for (const [k, s] of g.stages.entries()) {
+        s.curve.forEach((loss, i) => {
+          points.push({ runId: run.id, name: RUN_METRICS.trainLoss, step: offset + i + 1, value: loss });
+          points.push({ runId: run.id, name: RUN_METRICS.stage, step: offset + i + 1, value: k + 1 });
+        });
+        for (const v of s.valCurve) points.push({ runId: run.id, name: RUN_METRICS.valLoss, step: offset + v.step, value: v.valLoss });
+        offset += s.steps;
+      }
+      ws.metrics.append(points);
+      let parent: string | null = null;
+      for (const s of g.stages) {
+        const id = stageIds.get(s.model)!;
+        const cfg = JSON.parse(readFileSync(join(ws.paths.modelDir(id), 'config.json'), 'utf8')) as { config?: Record<string, unknown> };
+        ws.models.create({
+          id,
+          projectId: project.id,
+          kind: 'stage',
+          name: `expert ${g.expert} · depth ${s.depth}`,
+          parentId: parent,
+          depth: s.depth,
+          tokenizerId: r.tokenizer.id,
+          substrateId: r.substrate.id,
+          config: cfg.config ?? {},
+          provenance: { runId: run.id, kind: 'grow', demo: r.out, datasetIds: [datasetIds[basename(corpus.train)]], seed: g.seed, valLoss: s.valLoss },
+          paramsTotal: s.trainableParams + s.frozenParams,
+          paramsTrainable: s.trainableParams,
+        });
+        parent = id;
+      }
+      ws.runs.setProgress(run.id, { progress: 1, step: total, totalSteps: total });
+      ws.runs.finish(run.id);
+      ws.runs.setModel(run.id, parent);
+      ws.runs.setResult(run.id, { modelIds: g.stages.map((s) => stageIds.get(s.model)), demo: r.out });
+      ws.runs.setMessage(run.id, `demo: ${g.stages.length} stages, val loss ${g.stages[g.stages.length - 1]!.valLoss?.toFixed(3) ?? '–'}`);
+      runIds[g.expert] = run.id;
+    }
+    const finals = r.growth.map((g) => modelIds[`${g.expert} d${g.stages[g.stages.length - 1]!.depth}`]!);
+    for (const m of r.merges) {
+      ws.models.createMerge({
+        id: modelIds[m.name]!,
+        projectId: project.id,
+        name: m.name,
+        experts: finals.map((modelId) => ({ modelId, weight: 1 / finals.length })),
+        config: { mode: m.mode, weights: finals.map(() => 1 / finals.length) },
+        provenance: { demo: r.out, folder: m.dir, experts: r.growth.map((g) => `expert ${g.expert}`) },
+      });
+    }
+
+    // One finished 'eval' run per dataset and protocol (as the app makes them), its per-item records beside it.
+    const evalIds: string[] = [];
+    for (const g of groups) {
+      const datasetId = bySha.get(g.evals[0]!.datasetSha256)!;
+      const d = ws.datasets.require(datasetId);
+      const models = g.evals.map((e) => modelIds[e.model]!);
+      const run = ws.runs.create({
+        id: g.runId,
+        projectId: project.id,
+        kind: 'eval',
+        name: `${g.task} (${g.protocol}) on ${d.name}: ${g.evals.map((e) => e.model).join(', ')}`.slice(0, 300),
+        params: { task: g.task, protocol: g.protocol, engineProtocol: g.evals[0]!.protocol, datasetId, datasetName: d.name, datasetSha256: d.sha256, modelIds: models, demo: r.out },
+      });
+      ws.runs.start(run.id);
+      for (const e of g.evals) {
+        const metrics = Object.fromEntries(Object.entries(e.metrics).filter(([, v]) => v === null || Number.isFinite(v)));
+        evalIds.push(
+          ws.evals.record({
+            modelId: modelIds[e.model]!,
+            runId: run.id,
+            task: e.task,
+            protocol: g.protocol,
+            datasetSha256: e.datasetSha256,
+            n: e.n,
+            metrics,
+            ci95: e.ci95 !== null && Number.isFinite(e.ci95) ? e.ci95 : null,
+            runs: Math.max(1, e.runs),
+            seed: e.seed,
+          }).id,
+        );
+      }
+      ws.runs.finish(run.id);
+      ws.runs.setMessage(run.id, `${g.evals.length} result(s) recorded`);
+      runIds[`eval ${g.key}`] = run.id;
+    }
+    return { projectId: project.id, projectName: project.name, datasetIds, tokenizerId: r.tokenizer.id, substrateId: r.substrate.id, runIds, modelIds, evalIds };
+  });
+}

@@ -1,0 +1,122 @@
+// `espalier demo` end to end. On two user corpora (small slices, few steps): the JSON's sections, the world-only
+// tasks skipped and said so, everything registered in the workspace. The full `demo --quick` on the world runs
+// when ESPALIER_SLOW_TESTS=1 (.ci/run sets it): about 2 minutes on 2 cores, too slow for every `npm test`.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Workspace } from '../src-main/store/index';
+import { CORPORA, runCli, UNIFONT } from './helpers/cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'espalier-demo-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SECTIONS = ['world', 'substrate', 'growth', 'merges', 'evals', 'depthVsCapability', 'expertsVsMerge', 'claims', 'report', 'seconds'];
+const CLAIMS = ['deeperIsBetter', 'qaRisesWithDepth', 'expertsBestOnOwnLanguage', 'mergeBeatsExpertsOnUnion'];
+
+interface DemoJson {
+  source: string;
+  world: null | { id: string };
+  skipped: string[];
+  substrate: { kind: string; note: string };
+  growth: { expert: string; stages: { depth: number; valLoss: number; model: string }[] }[];
+  merges: { name: string; mode: string; dir: string }[];
+  evals: { model: string; key: string; task: string; protocol: string; metrics: Record<string, number | null> }[];
+  depthVsCapability: { title: string; columns: string[]; rows: unknown[][] }[];
+  expertsVsMerge: { columns: string[]; rows: unknown[][] };
+  claims: Record<string, { holds: boolean | null; statement: string; numbers: Record<string, unknown> }>;
+  report: { markdown: string; json: string };
+  seconds: Record<string, number>;
+  workspace: { root: string; projectId: string; projectName: string; modelIds: Record<string, string>; evalIds: string[]; datasetIds: Record<string, string> };
+}
+
+function slice(file: string, chars: number): string {
+  const text = readFileSync(join(CORPORA, file), 'utf8');
+  // From the middle of the FAQ (past the front matter), cut at line starts.
+  const from = text.indexOf('\n', Math.floor(text.length / 3)) + 1;
+  return text.slice(from, text.indexOf('\n', from + chars) + 1);
+}
+
+describe('espalier demo on two user corpora', () => {
+  it('runs the pipeline, skips the world-only tasks and says so, and registers everything', () => {
+    const a = join(dir, 'faq.ru.txt');
+    const b = join(dir, 'faq.zh.txt');
+    writeFileSync(a, slice('debian-faq.ru.txt', 12_000));
+    writeFileSync(b, slice('debian-faq.zh-cn.txt', 8_000));
+    const ws = join(dir, 'ws');
+    const r = runCli(['demo', '--quick', '--steps-per-stage', '4', '--corpus-a', a, '--corpus-b', b, '--workspace', ws, '--json'], { timeoutMs: 280_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json<DemoJson>();
+    for (const s of SECTIONS) expect(j, s).toHaveProperty(s);
+    expect(Object.keys(j.claims).sort()).toEqual([...CLAIMS].sort());
+    expect(j.source).toBe('corpora');
+    expect(j.world).toBeNull();
+    expect(j.skipped.join('\n')).toMatch(/QA.*multiple choice.*BLEU.*user corpora/);
+    expect(r.stderr).toMatch(/skipped: QA/);
+    // Only held-out losses: on each corpus (and their union) for 3 depths × 2 experts and 2 merges.
+    expect(new Set(j.evals.map((e) => e.key))).toEqual(new Set(['ppl:faq.ru', 'ppl:faq.zh', 'ppl:union']));
+    expect(j.evals).toHaveLength(8 * 3);
+    expect(j.growth.map((g) => [g.expert, g.stages.map((s) => s.depth)])).toEqual([['A', [1, 2, 3]], ['B', [1, 2, 3]]]);
+    expect(j.merges.map((m) => m.mode)).toEqual(['logits', 'probs']);
+    expect(j.depthVsCapability.map((t) => t.rows.length)).toEqual([3, 3]);
+    expect(j.depthVsCapability[0]!.columns).toEqual(['depth', 'loss faq.ru', 'loss faq.zh', 'loss union']);
+    expect(j.expertsVsMerge.rows.map((row) => row[0])).toEqual(['A d3', 'B d3', 'merge (logits)', 'merge (probs)']);
+    expect(j.claims['qaRisesWithDepth']!.holds).toBeNull();
+    for (const k of ['deeperIsBetter', 'expertsBestOnOwnLanguage', 'mergeBeatsExpertsOnUnion']) expect(typeof j.claims[k]!.holds).toBe('boolean');
+    // Glyph where a system Unifont exists; otherwise binary-id, with the reason in one line.
+    if (j.substrate.kind === 'binary-id') expect(j.substrate.note).toMatch(/no GNU Unifont found/);
+    expect(r.stderr).toMatch(/substrate: (glyph|binary-id)/);
+    expect(readFileSync(j.report.markdown, 'utf8')).toContain('## Claims');
+    expect(JSON.parse(readFileSync(j.report.json, 'utf8')).claims).toEqual(j.claims);
+
+    const w = Workspace.open(ws, { create: false });
+    try {
+      const p = w.projects.require(j.workspace.projectId);
+      expect(p.name).toBe('Demo: faq.ru + faq.zh');
+      expect(p.substrateId).not.toBeNull();
+      const models = w.models.list(p.id);
+      expect(models.filter((m) => m.kind === 'stage')).toHaveLength(6);
+      const merges = models.filter((m) => m.kind === 'merge');
+      expect(merges.map((m) => m.config['mode']).sort()).toEqual(['logits', 'probs']);
+      // Stages chain: depth 3's lineage is depth 1, 2, 3 of the same expert.
+      const lineage = w.models.lineage(j.workspace.modelIds['A d3']!).map((m) => m.depth);
+      expect(lineage).toEqual([1, 2, 3]);
+      expect(w.datasets.list(p.id).map((d) => d.split).sort()).toEqual(['train', 'train', 'val', 'val']);
+      expect(w.runs.list({ projectId: p.id, kind: 'grow', status: 'done' })).toHaveLength(2);
+      // Per-corpus losses are registered (the derived union has no dataset of its own).
+      expect(j.workspace.evalIds).toHaveLength(8 * 2);
+    } finally {
+      w.close();
+    }
+  });
+
+  it('names a missing or malformed option in one line', () => {
+    const one = runCli(['demo', '--corpus-a', join(dir, 'faq.ru.txt'), '--workspace', join(dir, 'ws2')]);
+    expect(one.code).not.toBe(0);
+    expect(one.stderr.trim()).toBe('espalier: error: give both --corpus-a FILE and --corpus-b FILE (one corpus per expert), or neither for the demo world');
+    const steps = runCli(['demo', '--steps-per-stage', '3,4', '--workspace', join(dir, 'ws2')]);
+    expect(steps.stderr.trim()).toBe('espalier: error: option --steps-per-stage lists 2 numbers for 3 stages; give one or 3');
+  });
+});
+
+describe.runIf(process.env['ESPALIER_SLOW_TESTS'] === '1')('espalier demo --quick on the demo world', () => {
+  it('completes and its JSON has every section, every model evaluated on every task', () => {
+    const ws = join(dir, 'ws-quick');
+    const r = runCli(['demo', '--quick', '--font', UNIFONT, '--workspace', ws, '--json'], { timeoutMs: 600_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json<DemoJson>();
+    for (const s of SECTIONS) expect(j, s).toHaveProperty(s);
+    expect(j.source).toBe('world');
+    expect(j.world).not.toBeNull();
+    expect(j.substrate.kind).toBe('glyph');
+    const keys = ['ppl:en-ru', 'ppl:en-zh', 'ppl:union', 'mc-loglik', 'mc-paper', 'bleu:en-ru', 'bleu:en-zh', ...['en', 'ru', 'zh'].flatMap((l) => [`qa-paper:${l}`, `qa-squad:${l}`])];
+    const models = [...['RU', 'ZH'].flatMap((e) => [1, 2, 3].map((d) => `${e} d${d}`)), 'merge (logits)', 'merge (probs)'];
+    for (const m of models) expect(j.evals.filter((e) => e.model === m).map((e) => e.key).sort(), m).toEqual([...keys].sort());
+    expect(j.depthVsCapability.map((t) => t.rows.length)).toEqual([3, 3]);
+    expect(j.expertsVsMerge.columns).toContain('MC loglik: RU-only facts');
+    for (const k of CLAIMS) expect(typeof j.claims[k]!.holds, k).toBe('boolean');
+    expect(j.workspace.projectName).toMatch(/^Demo world \(seed 1\)/);
+    expect(Object.keys(j.workspace.datasetIds)).toHaveLength(10);
+    expect(j.seconds['total']).toBeGreaterThan(0);
+  });
+});
