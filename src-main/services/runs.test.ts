@@ -47,12 +47,13 @@ describe('metric throttling', () => {
     }
     runs.status(id, 'done', { result: null });
     const metricEvents = events.filter((e) => e.channel === 'run.metrics');
-    // Throttled events are at least one interval (100 ms) apart; only the last one, forced by the status
-    // change so the curve is complete, may follow sooner. Gaps, not a rate, so machine load cannot flip it.
+    // Messages arrive every ~10 ms; throttled events are one interval (100 ms) apart, and only the last one,
+    // forced by the status change so the curve is complete, may follow sooner. The bound is loose (50 ms)
+    // because the timestamps are taken by the listener, not by the throttle, and a loaded machine skews them.
     const timed = metricEvents.slice(0, -1);
     const gaps = timed.slice(1).map((e, i) => e.at - timed[i]!.at);
     expect(gaps.length).toBeGreaterThan(3);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
     expect(metricEvents.length).toBeLessThan(100);
     const delivered = metricEvents.flatMap((e) => (e.payload as { points: { step: number }[] }).points.map((p) => p.step));
     expect(delivered).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
