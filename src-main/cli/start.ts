@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultWorkspace } from './default-workspace';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -20,18 +20,6 @@ function electronBinary(): { path: string } | { missing: string } {
   }
 }
 
-/** Where Electron keeps app data (app.getPath('userData') for the package name "espalier"), so both modes share a workspace. */
-export function defaultWorkspace(): string {
-  if (process.env['ESPALIER_WORKSPACE']) return process.env['ESPALIER_WORKSPACE'];
-  const home = homedir();
-  const base =
-    process.platform === 'win32'
-      ? (process.env['APPDATA'] ?? join(home, 'AppData', 'Roaming'))
-      : process.platform === 'darwin'
-        ? join(home, 'Library', 'Application Support')
-        : (process.env['XDG_CONFIG_HOME'] ?? join(home, '.config'));
-  return join(base, 'espalier', 'workspace');
-}
 
 async function run(args: string[]): Promise<number> {
   const bin = electronBinary();

@@ -1,5 +1,5 @@
-// The runs service as the supervisor's sink, without worker processes: metric events are batched to at most
-// ~10 per second per run while every point reaches the database; statuses persist and emit 'run.updated'.
+// The runs service as the supervisor's sink, without worker processes: metric events are coalesced (the spacing
+// is tested in throttle.test.ts) while every point reaches the database; statuses persist and emit 'run.updated'.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,13 +47,8 @@ describe('metric throttling', () => {
     }
     runs.status(id, 'done', { result: null });
     const metricEvents = events.filter((e) => e.channel === 'run.metrics');
-    // Messages arrive every ~10 ms; throttled events are one interval (100 ms) apart, and only the last one,
-    // forced by the status change so the curve is complete, may follow sooner. The bound is loose (50 ms)
-    // because the timestamps are taken by the listener, not by the throttle, and a loaded machine skews them.
-    const timed = metricEvents.slice(0, -1);
-    const gaps = timed.slice(1).map((e, i) => e.at - timed[i]!.at);
-    expect(gaps.length).toBeGreaterThan(3);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
+    // The ≥ 100 ms spacing itself is asserted exactly, on a fake clock, in throttle.test.ts; here, with real
+    // timers, the 100 messages must arrive coalesced into far fewer events.
     expect(metricEvents.length).toBeLessThan(100);
     const delivered = metricEvents.flatMap((e) => (e.payload as { points: { step: number }[] }).points.map((p) => p.step));
     expect(delivered).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));

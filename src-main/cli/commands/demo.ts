@@ -1,7 +1,6 @@
 // `espalier demo`: the paper's whole pipeline on the built-in demo world (or two corpora of the user's) in one
 // command — substrate, two grown experts, their merges, every evaluation — with a report, registered in the workspace.
 import { existsSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend, parseBackendName } from '../../engine/backend';
 import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../engine/demo/index';
@@ -9,21 +8,10 @@ import { UserError } from '../../engine/util/errors';
 import { registerDemo, type DemoRegistration } from '../../services/demo';
 import { Workspace } from '../../store/index';
 import { bool, defineCommand, num, optNum, optStr } from '../command';
+import { defaultWorkspace } from '../default-workspace';
 
 type DemoOut = DemoResult & { workspace: { root: string } & DemoRegistration };
 
-/** The app's own workspace (as `npm start` picks it: ESPALIER_WORKSPACE, else Electron's userData), so the app shows the demo. */
-function appWorkspace(): string {
-  if (process.env['ESPALIER_WORKSPACE']) return process.env['ESPALIER_WORKSPACE'];
-  const home = homedir();
-  const base =
-    process.platform === 'win32'
-      ? (process.env['APPDATA'] ?? join(home, 'AppData', 'Roaming'))
-      : process.platform === 'darwin'
-        ? join(home, 'Library', 'Application Support')
-        : (process.env['XDG_CONFIG_HOME'] ?? join(home, '.config'));
-  return join(base, 'espalier', 'workspace');
-}
 
 function stamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
@@ -66,7 +54,7 @@ export default defineCommand({
     const font = optStr(opts, 'font');
     if (font !== undefined) file(font, 'font');
 
-    const ws = Workspace.open(optStr(opts, 'workspace') ?? appWorkspace());
+    const ws = Workspace.open(optStr(opts, 'workspace') ?? defaultWorkspace());
     try {
       const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads });
       const backend = `${report.backend}${report.wasm ? ` (${report.wasm.threads} thread${report.wasm.threads > 1 ? 's' : ''}${report.wasm.simd ? ', SIMD' : ''})` : ''}`;
