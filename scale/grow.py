@@ -44,7 +44,7 @@ def parse_args():
     ap.add_argument("--eval-windows", type=int, default=256, help="at most this many validation windows per evaluation")
     ap.add_argument("--init", choices=["random", "zero"], default="random", help="new layer: random, or zero output projections (starts as the identity)")
     ap.add_argument("--seed", type=int, default=0, help="seeds the data split, batches and the new layer")
-    ap.add_argument("--fsdp", action="store_true", help="shard with FullyShardedDataParallel instead of DDP (GPUs; each layer is one unit)")
+    ap.add_argument("--fsdp", action="store_true", help="shard with FSDP2 (fully_shard, one unit per layer) instead of DDP; GPUs (NCCL) or CPUs (gloo)")
     return ap.parse_args()
 
 
@@ -115,12 +115,13 @@ def evaluate(model, val, args, rank, world, device, sharded=None):
 
 def wrap(model, args, device):
     if args.fsdp:
-        from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
-        from torch.distributed.fsdp.wrap import ModuleWrapPolicy
-        from transformers.models.arcee.modeling_arcee import ArceeDecoderLayer
+        # FSDP2 (per-parameter sharding): each decoder layer is one unit, the root holds the embedding, final norm and
+        # head; frozen and trainable tensors may share a unit. It runs on GPUs (NCCL) and on CPUs (gloo).
+        from torch.distributed.fsdp import fully_shard
 
-        # use_orig_params lets one unit hold frozen and trainable tensors (the root: embedding, final norm, head).
-        return FSDP(model, auto_wrap_policy=ModuleWrapPolicy({ArceeDecoderLayer}), use_orig_params=True, device_id=device if device.type == "cuda" else None)
+        for layer in model.model.layers:
+            fully_shard(layer)
+        return fully_shard(model)
     from torch.nn.parallel import DistributedDataParallel as DDP
 
     return DDP(model, device_ids=[device.index] if device.type == "cuda" else None)
@@ -129,11 +130,9 @@ def wrap(model, args, device):
 def full_state(wrapped, model, args):
     if not args.fsdp:
         return {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    from torch.distributed.fsdp import FullStateDictConfig, StateDictType
-    from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
+    from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
 
-    with FSDP.state_dict_type(wrapped, StateDictType.FULL_STATE_DICT, FullStateDictConfig(offload_to_cpu=True, rank0_only=True)):
-        return wrapped.state_dict()
+    return get_model_state_dict(wrapped, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
 
 
 def save(model, state, args, meta):
@@ -176,8 +175,6 @@ def main():
     device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0))) if cuda else torch.device("cpu")
     if cuda:
         torch.cuda.set_device(device)
-    if args.fsdp and not cuda:
-        log(rank, note="--fsdp without GPUs: FullyShardedDataParallel runs on CPU only where this torch supports it")
 
     from transformers import AutoModelForCausalLM
 
@@ -246,10 +243,7 @@ def main():
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if args.clip > 0:
-            if args.fsdp:
-                wrapped.clip_grad_norm_(args.clip)
-            else:
-                torch.nn.utils.clip_grad_norm_([p for _, p in named], args.clip)
+            torch.nn.utils.clip_grad_norm_([p for _, p in named], args.clip)
         opt.step()
         mean = loss.detach().clone()
         dist.all_reduce(mean)

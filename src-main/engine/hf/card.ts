@@ -9,7 +9,7 @@ import type { GrowthEntry } from './sidecar';
 export interface CardEval {
   task: string;
   protocol: string;
-  metrics: Record<string, number>;
+  metrics: Record<string, number | null>;
   ci95: number | null;
   n: number;
   dataset: string;

@@ -19,6 +19,8 @@ export interface HfImportResult {
   tokenizerId: string;
   /** True when the table is byte-identical to the substrate the sidecar names (kind and metadata restored). */
   substrateRestored: boolean;
+  /** Parameters of the model folder (the frozen substrate table is not one), and those not frozen. */
+  params: { total: number; trainable: number };
   meta: ModelFolderMeta;
 }
 
@@ -105,5 +107,8 @@ export function importHf(fromDir: string, outDir: string): HfImportResult {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  return { out, layers: cfg.layers, substrateId: id, tokenizerId: tokenizer.id, substrateRestored: restored, meta: written };
+  const size = (n: string): number => tensors[n]!.data.length;
+  const total = Object.keys(tensors).reduce((a, n) => a + size(n), 0);
+  const trainable = total - frozen.reduce((a, n) => a + size(n), 0);
+  return { out, layers: cfg.layers, substrateId: id, tokenizerId: tokenizer.id, substrateRestored: restored, params: { total, trainable }, meta: written };
 }
