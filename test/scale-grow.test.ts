@@ -1,7 +1,7 @@
 // scale/grow.py under `torchrun --nproc_per_node 2` on CPU (gloo): a few DDP steps on a tiny exported model over real
 // text leave the embedding and the existing layer bit-identical, and the result imports back with one more layer.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -37,10 +37,12 @@ beforeAll(async () => {
   exportModel(p('m'), m, { tokenizerJson: tokenizerToJson(tok), training: { growth: { stage: 1, steps: 10, valLoss: 6.5 } } });
   m.dispose();
   exportHf(p('m'), p('hf'));
+  // The interpreter's own torchrun (the .venv's), else the same entry point through the interpreter.
   const torchrun = join(dirname(python), 'torchrun');
+  const [cmd, pre] = existsSync(torchrun) ? [torchrun, []] : [python, ['-m', 'torch.distributed.run']];
   const r = spawnSync(
-    torchrun,
-    ['--standalone', '--nproc_per_node', '2', join(ROOT, 'scale/grow.py'), '--model', p('hf'), '--data', p('data.txt'), '--steps', '3', '--batch', '4', '--out', p('grown')],
+    cmd,
+    [...pre, '--standalone', '--nproc_per_node', '2', join(ROOT, 'scale/grow.py'), '--model', p('hf'), '--data', p('data.txt'), '--steps', '3', '--batch', '4', '--out', p('grown')],
     { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 },
   );
   run = { status: r.status, stderr: r.stderr };
