@@ -36,7 +36,7 @@ describe('CatalogView', () => {
     await row(w, 'en-ru').get('[data-testid="model-export"]').trigger('click');
     await w.get('[data-testid="model-export-format"]').setValue('hf');
     await w.get('[data-testid="model-export-dest"]').setValue('/exports');
-    await w.get('[data-testid="model-export-dest"]').element.form!.dispatchEvent(new Event('submit'));
+    await w.get('form.export').trigger('submit');
     await flushPromises();
     const call = transport.calls.find((c) => c.channel === 'models.export')!;
     expect(call.payload).toEqual({ id: 'a', dest: '/exports', format: 'hf' });
