@@ -108,4 +108,15 @@ describe('LoRA adapters on frozen blocks', () => {
     tf.dispose([viaAdapters, merged, withoutAdapters]);
     loaded.dispose();
   });
+
+  it('train without leaking tensors: the count stays flat across steps and validations', () => {
+    const t = new Trainer({ model, adapter: lora }, data, { steps: 20, batchSize: 4, lr: 1e-3, seed: 2 });
+    t.trainStep();
+    t.evaluate();
+    const n = tf.memory().numTensors;
+    for (let i = 0; i < 4; i++) t.trainStep();
+    t.evaluate();
+    expect(tf.memory().numTensors).toBe(n);
+    t.dispose();
+  });
 });

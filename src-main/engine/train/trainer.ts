@@ -196,8 +196,11 @@ export class Trainer {
     return from;
   }
 
-  /** Forward (frozen prefix forward-only) and backward of one micro-batch; returns its loss tensor and grads. */
-  private microStep(batch: Batch, entries: ParamEntry[]): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
+  /**
+   * Forward (frozen prefix forward-only) and backward of one micro-batch: its loss and the gradient of
+   * every trainable tensor by name (what trainStep accumulates). The caller disposes them.
+   */
+  gradients(batch: Batch, entries: ParamEntry[] = this.entries()): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
     const m = this.model;
     const B = batch.windows.length;
     const T = this.data.train.T;
@@ -230,7 +233,7 @@ export class Trainer {
     let sum: Map<string, tf.Tensor> | null = null;
     let lossSum: tf.Scalar | null = null;
     for (let k = 0; k < o.accumulation; k++) {
-      const { loss, grads } = this.microStep(this.sampler.next(o.batchSize), entries);
+      const { loss, grads } = this.gradients(this.sampler.next(o.batchSize), entries);
       if (!sum || !lossSum) {
         sum = grads;
         lossSum = loss;
