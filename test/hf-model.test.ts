@@ -159,16 +159,13 @@ describe('export --format hf', () => {
     expect(card).toContain('eval.txt');
   });
 
-  it('refuses what has no exact transformers twin, with the reason', () => {
+  it('refuses a LayerNorm model (no exact transformers twin) with the reason, and never overwrites a folder', () => {
     const sub = randomSubstrate(tok.size, 32, 1, tok.id);
     const ln = GPT.create({ config: { vocabSize: tok.size, layers: 1, dModel: 32, heads: 4, norm: 'layernorm' }, substrate: sub, tokenizerId: tok.id });
     exportModel(p('ln'), ln, { tokenizerJson: tokenizerToJson(tok) });
     ln.dispose();
     expect(() => exportHf(p('ln'), p('ln-hf'))).toThrow(/norm is "layernorm".*RMSNorm only/);
     expect(existsSync(p('ln-hf'))).toBe(false);
-    const merged = cli(['merge', '--expert', p('plain'), '--expert', p('expert'), '--out', p('merge-a')]);
-    expect(merged['kind']).toBe('merge');
-    expect(() => exportHf(p('merge-a'), p('merge-hf'))).toThrow(/cannot export a merge.*averages its experts.*export each expert/);
     expect(() => exportHf(p('plain'), p('plain-hf'))).toThrow(/is not empty/);
   });
 });
@@ -192,9 +189,12 @@ describe('import --format hf', () => {
     });
   });
 
-  it('merges with an expert on the same substrate and evaluates like the original', async () => {
+  it('merges with an expert on the same substrate and evaluates like the original; the merge itself does not export', async () => {
     const merged = cli(['merge', '--expert', p('plain-back'), '--expert', p('expert'), '--out', p('merge-b')]);
     expect(merged).toMatchObject({ kind: 'merge', substrateId: readModelMeta(p('expert')).substrate.id });
+    // A merge has no single-model twin in transformers: refused with the reason.
+    expect(() => exportHf(p('merge-b'), p('merge-hf'))).toThrow(/cannot export a merge.*averages its experts.*export each expert/);
+    expect(existsSync(p('merge-hf'))).toBe(false);
     const [a, b, m] = [await ppl(p('plain')), await ppl(p('plain-back')), await ppl(p('merge-b'))];
     expect(Number.isFinite(m)).toBe(true);
     expect(b).toBe(a);
