@@ -5,9 +5,10 @@ import { writeUtf8 } from './utf8';
 
 const EMPTY = -1;
 /** Segments at least this long (in symbols) are cached by their text; shorter ones are cheaper to redo. */
-const CACHE_MIN = 3;
+const CACHE_MIN = 4;
 const CACHE_MAX_LENGTH = 256;
-const CACHE_CAPACITY = 1 << 16;
+/** Ids held by the cache before it starts over (4 MB). */
+const CACHE_POOL = 1 << 20;
 
 /**
  * The rule (HF `Word::merge_all`): split the text into code points (one without a piece becomes its UTF-8 byte
@@ -28,7 +29,10 @@ export class BpeEncoder {
   private readonly keyRank: Int32Array;
   private readonly mask: number;
   private readonly result: Int32Array;
-  private readonly cache = new Map<string, Int32Array>();
+  /** Segment text → offset in `pool`, where the segment's token count is followed by its ids. */
+  private readonly cache = new Map<string, number>();
+  private pool = new Int32Array(1024);
+  private poolUsed = 0;
   // Scratch for one segment: symbols as a linked list over original positions, and a (rank, position) heap.
   private sym = new Int32Array(64);
   private prev = new Int32Array(64);
@@ -148,17 +152,35 @@ export class BpeEncoder {
     const key = cacheable ? text.slice(start, end) : '';
     if (cacheable) {
       const hit = this.cache.get(key);
-      if (hit) {
-        out.set(hit, at);
-        return at + hit.length;
+      if (hit !== undefined) {
+        const pool = this.pool;
+        const n = pool[hit]!;
+        for (let k = 0; k < n; k++) out[at + k] = pool[hit + 1 + k]!;
+        return at + n;
       }
     }
     const produced = this.mergeAll(count, out, at);
-    if (cacheable) {
-      if (this.cache.size >= CACHE_CAPACITY) this.cache.clear();
-      this.cache.set(key, out.slice(at, at + produced));
-    }
+    if (cacheable) this.remember(key, out, at, produced);
     return at + produced;
+  }
+
+  private remember(key: string, out: Int32Array, at: number, n: number): void {
+    if (this.poolUsed + n + 1 > this.pool.length) {
+      if (this.pool.length < CACHE_POOL) {
+        const bigger = new Int32Array(this.pool.length * 4);
+        bigger.set(this.pool);
+        this.pool = bigger;
+      } else {
+        this.cache.clear();
+        this.poolUsed = 0;
+      }
+    }
+    const pool = this.pool;
+    const off = this.poolUsed;
+    pool[off] = n;
+    for (let k = 0; k < n; k++) pool[off + 1 + k] = out[at + k]!;
+    this.poolUsed = off + n + 1;
+    this.cache.set(key, off);
   }
 
   /** HF's merge loop over `sym[0..count)`; writes the surviving symbols to `out` at `at`, returns how many. */

@@ -26,18 +26,24 @@ export function ngramMerges(texts: readonly (string | undefined)[]): Merge[] {
   texts.forEach((t, id) => {
     if (t !== undefined) idOf.set(t, id);
   });
-  const rows: { cps: number[]; split: number; merge: Merge }[] = [];
+  // Pieces in rank order first (longest, then code points); splits are then found in split-point order.
+  const ngrams: { id: number; text: string; cps: number[] }[] = [];
   texts.forEach((t, id) => {
-    if (t === undefined) return;
-    const chars = Array.from(t);
-    if (chars.length < 2) return;
-    const cps = chars.map((c) => c.codePointAt(0)!);
-    for (let k = 1; k < chars.length; k++) {
-      const left = idOf.get(chars.slice(0, k).join(''));
-      const right = idOf.get(chars.slice(k).join(''));
-      if (left !== undefined && right !== undefined) rows.push({ cps, split: k, merge: { left, right, result: id } });
-    }
+    if (t === undefined || t.length < 2) return;
+    const cps: number[] = [];
+    for (const ch of t) cps.push(ch.codePointAt(0)!);
+    if (cps.length >= 2) ngrams.push({ id, text: t, cps });
   });
-  rows.sort((a, b) => b.cps.length - a.cps.length || compareCodePoints(a.cps, b.cps) || a.split - b.split);
-  return rows.map((r) => r.merge);
+  ngrams.sort((a, b) => b.cps.length - a.cps.length || compareCodePoints(a.cps, b.cps));
+  const merges: Merge[] = [];
+  for (const { id, text, cps } of ngrams) {
+    let at = 0;
+    for (let k = 1; k < cps.length; k++) {
+      at += cps[k - 1]! > 0xffff ? 2 : 1;
+      const left = idOf.get(text.slice(0, at));
+      const right = left === undefined ? undefined : idOf.get(text.slice(at));
+      if (left !== undefined && right !== undefined) merges.push({ left, right, result: id });
+    }
+  }
+  return merges;
 }
