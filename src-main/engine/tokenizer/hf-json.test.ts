@@ -103,8 +103,8 @@ describe('tokenizer.json', () => {
     expectUserError(() => loadTokenizer(arr), arr, /expected a JSON object/);
     const unigram = variant('unigram.json', (d) => (d.model.type = 'Unigram'));
     expectUserError(() => loadTokenizer(unigram), unigram, /not an Espalier tokenizer \(model\.type "Unigram"/);
-    const swapped = variant('swapped.json', (d) => ([d.model.vocab['<0x00>'], d.model.vocab['<0x01>']] = [5, 4]));
-    expectUserError(() => loadTokenizer(swapped), swapped, /model\.vocab\[4\] must be the byte token <0x00>/);
+    const swapped = variant('swapped.json', (d) => ([d.model.vocab['<0x01>'], d.model.vocab['<0x02>']] = [6, 5]));
+    expectUserError(() => loadTokenizer(swapped), swapped, /model\.vocab\[5\] must be the byte token <0x01>/);
     const gap = variant('gap.json', (d) => delete d.model.vocab['<0x01>']);
     expectUserError(() => loadTokenizer(gap), gap, /id 5 is missing/);
     const dup = variant('dup.json', (d) => (d.model.vocab['zz'] = FIRST_TEXT_ID));

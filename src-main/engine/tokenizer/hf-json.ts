@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic';
 import { UserError } from '../util/errors';
 import { isObject, parseV1, tokenizerFromStrings, v1ToJson } from './hf-json-v1';
-import { byteTokenName } from './layout';
+import { SPECIAL_TEXTS, byteTokenName } from './layout';
 import type { Tokenizer } from './tokenizer';
 
 /** The token's string in tokenizer.json: specials and `<0xNN>` byte names, else the text. */
@@ -68,8 +68,11 @@ export function parseTokenizerJson(text: string, source: string): Tokenizer {
   if ('espalier' in doc) return parseV1(doc, fail);
   const model = doc['model'];
   if (!isObject(model)) throw fail('the "model" field is missing');
-  if (model['type'] !== 'BPE') {
-    throw fail(`not an Espalier tokenizer (model.type ${JSON.stringify(model['type'])}, expected "BPE"); build one with espalier vocab build`);
+  if (!looksLikeEspalier(doc)) {
+    throw fail(
+      `not an Espalier tokenizer (model.type ${JSON.stringify(model['type'])}; Espalier's is a BPE starting with ${SPECIAL_TEXTS.join(' ')} <0x00>…<0xFF>). ` +
+        'A Hugging Face tokenizer from elsewhere can build substrates (substrate build --vocab) and encode (vocab encode); training needs one from espalier vocab build',
+    );
   }
   if (model['byte_fallback'] !== true) throw fail('model.byte_fallback must be true');
   for (const key of ['continuing_subword_prefix', 'end_of_word_suffix', 'dropout'] as const) {
@@ -107,6 +110,15 @@ function checkMerges(tok: Tokenizer, merges: unknown, fail: (problem: string) =>
       );
     }
   }
+}
+
+/** True when the document follows Espalier's layout (then it must parse as Espalier's, strictly). */
+export function looksLikeEspalier(doc: Record<string, unknown>): boolean {
+  if ('espalier' in doc) return true;
+  const model = doc['model'];
+  if (!isObject(model) || model['type'] !== 'BPE' || !isObject(model['vocab'])) return false;
+  const vocab = model['vocab'];
+  return SPECIAL_TEXTS.every((s, id) => vocab[s] === id) && vocab[byteTokenName(0)] === SPECIAL_TEXTS.length;
 }
 
 export function parseJsonDocument(text: string, source: string): Record<string, unknown> {
