@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describeReadError } from '../../engine/tokenizer/hf-json';
 import type { TokenizerLike } from '../../engine/tokenizer/types';
 import { UserError } from '../../engine/util/errors';
-import { bool, defineCommand, optStr, str } from '../command';
+import { type ParsedOptions, bool, defineCommand, optStr, str } from '../command';
 import { loadAnyVocab } from './substrate-build';
 
 type VocabEncodeResult = { ids: number[] } | { lines: number[][] };
@@ -16,9 +16,9 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-function readInput(opts: Record<string, unknown>): string {
-  const text = optStr(opts as never, 'text');
-  const file = optStr(opts as never, 'file');
+function readInput(opts: ParsedOptions): string {
+  const text = optStr(opts, 'text');
+  const file = optStr(opts, 'file');
   if ((text === undefined) === (file === undefined)) throw new UserError('give exactly one of --text STR and --file F');
   if (text !== undefined) return text;
   let bytes: Buffer;
