@@ -85,6 +85,7 @@ describe('Espalier tokenizer.json in Hugging Face tokenizers, transformers and @
     // Byte fallback really happens (the unseen characters above), and the last line is the empty one.
     expect(espalierIds.some((ids) => ids.some((id) => id >= 4 && id < 260))).toBe(true);
     expect(espalierIds.at(-1)).toEqual([]);
+    expect(lines.findIndex((l, i) => tok.decode(espalierIds[i]!) !== l)).toBe(-1);
   });
 
   it('HF tokenizers and AutoTokenizer give exactly the same ids on every line, and decode back', () => {
