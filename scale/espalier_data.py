@@ -3,7 +3,6 @@ windows of T+1 tokens (stride T), and the same seeded train/validation split as 
 (xoshiro128** seeded by splitmix32, Fisher–Yates shuffle), so a validation loss here means what it means in the app.
 """
 import gzip
-import json
 import sys
 
 import torch
@@ -72,22 +71,17 @@ def read_text(path):
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def load_tokenizer(path, warn=print):
+def load_tokenizer(path):
     from tokenizers import Tokenizer
 
     try:
         return Tokenizer.from_file(path)
-    except Exception as err:  # an older Espalier tokenizer.json carries an extra top-level key that tokenizers rejects
-        doc = json.load(open(path, encoding="utf-8"))
-        if "espalier" not in doc:
-            raise
-        warn(f"{path}: {err}; loaded it without its 'espalier' field, so ids may differ from Espalier's on some text (export the model again with a current Espalier)")
-        doc.pop("espalier")
-        return Tokenizer.from_str(json.dumps(doc))
+    except Exception as err:
+        sys.exit(f"{path}: the tokenizers library cannot read it ({err}); export the model again with espalier export --format hf")
 
 
-def load_token_stream(tokenizer_path, text_path, warn=print):
-    tok = load_tokenizer(tokenizer_path, warn)
+def load_token_stream(tokenizer_path, text_path):
+    tok = load_tokenizer(tokenizer_path)
     ids = tok.encode(read_text(text_path), add_special_tokens=False).ids
     return torch.tensor(ids, dtype=torch.long)
 

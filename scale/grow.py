@@ -184,7 +184,7 @@ def main():
     T = args.context or model.config.max_position_embeddings
     if T > model.config.max_position_embeddings:
         sys.exit(f"--context {T} is longer than the model's max_position_embeddings ({model.config.max_position_embeddings})")
-    stream = load_token_stream(os.path.join(args.model, "tokenizer.json"), args.data, warn=lambda m: log(rank, warning=m))
+    stream = load_token_stream(os.path.join(args.model, "tokenizer.json"), args.data)
     all_w = windows(stream, T, args.data)
     if args.val:
         train_w, val_w = all_w, windows(load_token_stream(os.path.join(args.model, "tokenizer.json"), args.val), T, args.val)

@@ -36,6 +36,7 @@ interface HfOut {
   config: Record<string, unknown>;
   rope: Record<string, unknown>;
   prompts: HfPrompt[];
+  tokenizer_ids?: number[][];
 }
 interface Mine {
   logits: Float32Array;
@@ -44,6 +45,7 @@ interface Mine {
 
 let tok: Tokenizer;
 let prompts: number[][];
+let lines: string[];
 const mine: Record<string, Mine[]> = {};
 let hf: { proj: HfOut; plain: HfOut };
 let exported: Record<string, unknown>;
@@ -105,6 +107,8 @@ beforeAll(async () => {
   const text = { en: en.slice(2000, 14000), ru: ru.slice(2000, 14000), zh: zh.slice(2000, 8000) };
   tok = buildTokenizer([text.en, text.ru, text.zh], { ngrams: 400 });
   prompts = [text.en.slice(300, 400), text.ru.slice(500, 600), text.zh.slice(100, 140)].map((s) => [...tok.encode(s)].slice(0, 24));
+  // Real lines of all three texts plus the whole excerpts, for AutoTokenizer against Espalier's encoder.
+  lines = [text.en, text.ru, text.zh].flatMap((t) => t.split('\n').filter((l) => l.trim()).slice(0, 40));
   writeFileSync(p('eval.txt'), `${text.en.slice(0, 1500)}\n${text.ru.slice(0, 1500)}\n${text.zh.slice(0, 800)}\n`);
 
   save('proj', { substrateDim: 24, inputProjection: 'frozen-random', inputScale: 1.7 }, 24, 11);
@@ -116,7 +120,7 @@ beforeAll(async () => {
   imported = cli(['import', '--format', 'hf', '--from', p('plain-hf'), '--out', p('plain-back')]);
   for (const name of ['proj', 'plain', 'plain-back']) mine[name] = await espalier(p(name));
 
-  const jobs = ['proj-hf', 'plain-hf'].map((f) => ({ folder: p(f), prompts, new: NEW }));
+  const jobs = ['proj-hf', 'plain-hf'].map((f) => ({ folder: p(f), prompts, new: NEW, texts: f === 'plain-hf' ? lines : [] }));
   writeFileSync(p('jobs.json'), JSON.stringify(jobs));
   const r = spawnSync(python, [join(ROOT, 'test/python/hf_model.py'), p('jobs.json')], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`hf_model.py failed:\n${r.stderr}`);
@@ -145,6 +149,12 @@ describe('export --format hf', () => {
     }
     // A projection and input scale have no transformers field: they are folded into the exported table.
     expect(JSON.parse(readFileSync(p('proj-hf/espalier.json'), 'utf8'))).toMatchObject({ embedding: 'folded' });
+  });
+
+  it('gives AutoTokenizer exactly Espalier\'s ids on real English, Russian and Chinese lines', () => {
+    const ids = hf.plain.tokenizer_ids!;
+    expect(ids.length).toBe(lines.length);
+    lines.forEach((l, i) => expect(ids[i], l).toEqual([...tok.encode(l)]));
   });
 
   it('writes a model card naming the substrate, the tokenizer, the growth and the evaluation with its protocol', () => {
