@@ -124,7 +124,8 @@ export async function evalQaSquad(env: EvalEnv, items: readonly QaItem[], opts: 
   const { pad, bos, eos } = tokenizer.specials;
   const nl = new Set(newlineIds(tokenizer));
   const layout = opts.layout;
-  const prompts = items.map((it) => tokenizer.encode(layout ? layout.prompt(it) : qaPrompt(it)));
+  const promptTexts = items.map((it) => (layout ? layout.prompt(it) : qaPrompt(it)));
+  const prompts = promptTexts.map((p) => tokenizer.encode(p));
   const abstains = (pred: string): boolean => layout?.noAnswer !== undefined && normalizeAnswer(pred) === normalizeAnswer(layout.noAnswer);
   const gen = await generateIds(model, prompts, {
     maxTokens: maxNew,
@@ -144,7 +145,7 @@ export async function evalQaSquad(env: EvalEnv, items: readonly QaItem[], opts: 
       sums[k][1]! += f1;
       sums[k][2]!++;
     }
-    return { id: it.id, pred, ...(pred !== said ? { said } : {}), em, f1, impossible: it.impossible };
+    return { id: it.id, prompt: promptTexts[i], output: tokenizer.decode(gen.ids[i]!), pred, ...(pred !== said ? { said } : {}), em, f1, impossible: it.impossible };
   });
   const pct = (s: number[], j: number): number => (s[2]! > 0 ? (100 * s[j]!) / s[2]! : NaN);
   const metrics: Record<string, number> = { exact: pct(sums.all, 0), f1: pct(sums.all, 1), total: items.length };
