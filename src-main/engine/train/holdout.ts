@@ -2,6 +2,7 @@
 // when the text has documents. It depends on the text alone — never on a seed — so every stage, baseline and
 // seed trained on the same data is validated on the same tokens, and the split is recorded with the model.
 import { sha256Hex } from '../util/hash';
+import { makeWindows, type Windows } from './data';
 
 export const HOLDOUT_FRACTION = 0.1;
 
@@ -35,4 +36,12 @@ export function holdoutSplit(text: string, fraction = HOLDOUT_FRACTION): Holdout
   if (start > 0 && start < text.length && /[\uDC00-\uDFFF]/.test(text[start]!)) start++;
   const val = text.slice(start);
   return { train: text.slice(0, start), val, record: { rule: 'tail', fraction, startChar: start, documentBoundary: useDoc, sha256: sha256Hex(val) } };
+}
+
+/** Training and validation windows of one text by the fixed hold-out (no seed), with the record to save. */
+export function holdoutWindows(text: string, encode: (t: string) => Int32Array, T: number, source: string): { train: Windows; val: Windows; holdout: HoldoutRecord } {
+  const split = holdoutSplit(text);
+  const train = makeWindows(encode(split.train), T, source);
+  const val = makeWindows(encode(split.val), T, `${source} (held-out last ${Math.round(split.record.fraction * 100)}%)`);
+  return { train, val, holdout: split.record };
 }
