@@ -5,7 +5,7 @@ import { saveMerge } from '../../engine/compose/spec';
 import { tuneHeadsFromFiles } from '../../engine/compose/tune-files';
 import { UserError } from '../../engine/util/errors';
 import { defineCommand, list, num, optNum, optStr, str } from '../command';
-import { disposeAll, expertTokenizer, MERGE_OPTIONS, openMerge } from '../merge-experts';
+import { expertTokenizer, MERGE_OPTIONS, openMerge } from '../merge-experts';
 
 export default defineCommand({
   path: ['merge'],
@@ -45,7 +45,7 @@ export default defineCommand({
       const { losses: _l, ...summary } = tuned;
       return { out, ...spec, contextLength: merged.contextLength, vocabSize: merged.vocabSize, tuning: summary };
     } finally {
-      disposeAll(experts);
+      for (const e of experts) e.dispose();
     }
   },
 });

@@ -128,7 +128,7 @@ export async function loadMergedModel(dir: string, loadExpert: ExpertLoader, see
     if (hasTunedHeads(dir)) applyTunedHeads(dir, merged);
     return merged;
   } catch (err) {
-    for (const e of experts) (e as Partial<{ dispose(): void }>).dispose?.();
+    for (const e of experts) e.dispose();
     throw err;
   }
 }

@@ -31,10 +31,7 @@ function headOf(m: CausalLM): TunableHead {
   if (m instanceof GPT) {
     return {
       variable: m.params.get('head.weight'),
-      features: (tokens) => {
-        const [B, T] = tokens.shape;
-        return tf.tidy(() => m.finalNorm(m.blocks(m.embed(tokens), 0, m.layers, B, T)));
-      },
+      features: (tokens) => tf.tidy(() => m.headInput(m.hidden(tokens).value as tf.Tensor2D)),
     };
   }
   if (m instanceof BigramLM) {
