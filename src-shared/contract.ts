@@ -143,7 +143,7 @@ export const invokeChannels = {
         projectId: Id,
         kind: SubstrateKind,
         dim: z.number().int().min(8).max(4096).default(128),
-        grid: z.union([z.literal(16), z.literal(32)]).default(16),
+        grid: z.union([z.literal(16), z.literal(32)]).default(32),
         ngrams: z.number().int().min(0).max(200_000).default(2000),
         seed: z.number().int().default(1),
         fontPath: z.string().optional(),

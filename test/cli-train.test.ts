@@ -49,6 +49,10 @@ describe('espalier train / generate', () => {
     expect(res.unigramEntropy).toBeGreaterThan(1);
     expect(res.tokensPerSec).toBeGreaterThan(0);
     expect(res.params.total).toBe(res.params.trainable + res.params.frozen);
+    // The frozen substrate (vocab × 32) counts in the total, as in the paper; one trainable block, none frozen.
+    expect(res.params.frozenSubstrate).toBeGreaterThanOrEqual(32 * 100);
+    expect(res.params.frozenBlocks).toBe(0);
+    expect(res.params.frozen).toBe(res.params.frozenBlocks + res.params.frozenSubstrate + res.params.frozenOther);
     expect(r.stderr).toMatch(/train 40\/40 loss/);
 
     const more = runCli(['train', '--data', text, '--resume', out, '--steps', '50', '--threads', '1', '--json']);

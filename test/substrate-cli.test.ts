@@ -36,7 +36,7 @@ describe('espalier substrate build', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout.trim().split('\n')).toHaveLength(1);
     const r = first.json<{ id: string; kind: string; vocabSize: number; dim: number; collisions: number; seconds: number }>();
-    expect(r).toMatchObject({ kind: 'glyph', vocabSize, dim: 256 });
+    expect(r).toMatchObject({ kind: 'glyph', vocabSize, dim: 256, grid: 32 });
     expect(r.id).toMatch(/^[0-9a-f]{64}$/);
     expect(r.collisions).toBeGreaterThan(0); // e.g. Latin "A" and Cyrillic "А" share a glyph
     expect(r.seconds).toBeGreaterThan(0);
@@ -53,11 +53,12 @@ describe('espalier substrate show', () => {
     expect(r.code, r.stderr).toBe(0);
     const res = r.json<{ token: string; bitmap: string[]; nearest: { token: string; cosine: number }[] }>();
     expect(res.token).toBe('Ж');
-    // U+0416 in unifont-15.0.01.hex: 0000000049492A2A1C1C2A2A49490000, centred in a 16-pixel cell.
+    // U+0416 in unifont-15.0.01.hex: 0000000049492A2A1C1C2A2A49490000, centred in a 16-pixel cell; the substrate's
+    // default 32-pixel grid doubles every pixel in both directions.
     const hex = '0000000049492A2A1C1C2A2A49490000';
     const expected = Array.from({ length: 16 }, (_, i) =>
-      `····${parseInt(hex.slice(2 * i, 2 * i + 2), 16).toString(2).padStart(8, '0').replace(/0/g, '·').replace(/1/g, '█')}····`,
-    );
+      `····${parseInt(hex.slice(2 * i, 2 * i + 2), 16).toString(2).padStart(8, '0').replace(/0/g, '·').replace(/1/g, '█')}····`.replace(/(.)/gu, '$1$1'),
+    ).flatMap((row) => [row, row]);
     expect(res.bitmap).toEqual(expected);
     expect(res.nearest).toHaveLength(5);
     for (let i = 1; i < 5; i++) expect(res.nearest[i]!.cosine).toBeLessThanOrEqual(res.nearest[i - 1]!.cosine);

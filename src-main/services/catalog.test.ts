@@ -46,7 +46,7 @@ describe('demo world → substrate → experts → merge → evaluation', () => 
     expect((await app.call('datasets.list', { projectId })).find((d) => d.name === 'en-ru train')!.tokens).toBeGreaterThan(0);
     const look = await app.call('substrates.lookup', { substrateId: sub.id, token: 'Ж' });
     expect(look.tokenIds).toHaveLength(1);
-    expect(look.bitmap).toHaveLength(16);
+    expect(look.bitmap).toHaveLength(32); // the default 32-pixel grid
     expect(look.bitmap.flat().some((b) => b === 1)).toBe(true);
     expect(look.nearest.length).toBeGreaterThan(0);
 

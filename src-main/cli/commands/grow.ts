@@ -6,7 +6,8 @@ import { BASELINE_KINDS, BLOCK_INITS, formatComparison, runGrowth, type Baseline
 import type { BlockInit, NormKind } from '../../engine/model/index';
 import { loadSubstrate } from '../../engine/substrate/index';
 import { readCorpusFile } from '../../engine/tokenizer/index';
-import { makeWindows, splitWindows, type Windows } from '../../engine/train/index';
+import { holdoutWindows } from '../../engine/train/holdout';
+import { makeWindows, type Windows } from '../../engine/train/index';
 import { UserError } from '../../engine/util/errors';
 import { defineCommand, list, optNum, optStr, str, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';
@@ -65,7 +66,7 @@ export default defineCommand({
   summary: 'grow a model one frozen tier at a time (stage k trains only block k, the final norm and the head); rerun to resume',
   options: [
     { name: 'data', kind: 'string', metavar: 'FILE', required: true, description: 'UTF-8 training text' },
-    { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: a seeded 10% of the --data windows)' },
+    { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: the last 10% of --data, from a blank line where it has one; the same for every seed)' },
     { name: 'vocab', kind: 'string', metavar: 'FILE', required: true, description: 'tokenizer.json (from `vocab build`)' },
     { name: 'substrate', kind: 'string', metavar: 'FILE', required: true, description: 'substrate .safetensors (from `substrate build`)' },
     { name: 'out', kind: 'string', metavar: 'DIR', required: true, description: 'run folder: growth.json, stage-k/ model folders, baselines; an existing run resumes' },
@@ -115,9 +116,11 @@ export default defineCommand({
     const T = positiveInt(opts, 'context')!;
     const seed = optNum(opts, 'seed') ?? 0;
     const dataPath = str(opts, 'data');
-    const all = makeWindows(tok.encode(readCorpusFile(dataPath)), T, dataPath);
     const valPath = optStr(opts, 'val');
-    const windows: { train: Windows; val: Windows } = valPath ? { train: all, val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) } : splitWindows(all, 0.1, seed, dataPath);
+    // The fixed tail hold-out (no seed): every stage and baseline is validated on the same tokens.
+    const windows: { train: Windows; val: Windows } = valPath
+      ? { train: makeWindows(tok.encode(readCorpusFile(dataPath)), T, dataPath), val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) }
+      : holdoutWindows(readCorpusFile(dataPath), (t) => tok.encode(t), T, dataPath);
 
     const dModel = positiveInt(opts, 'd-model') ?? substrate.dim;
     if (dModel !== substrate.dim) ctx.log(`substrate dim ${substrate.dim} ≠ d-model ${dModel}: a frozen random projection maps the rows`);

@@ -8,7 +8,9 @@ import { exportModel } from '../../engine/io/model-folder';
 import { GPT, type ModelConfigInput, type NormKind } from '../../engine/model/index';
 import { loadSubstrate } from '../../engine/substrate/index';
 import { readCorpusFile, tokenizerToJson } from '../../engine/tokenizer/index';
-import { makeWindows, splitWindows, Trainer, TrainingDivergedError, unigramEntropy, type TrainOptions, type Windows } from '../../engine/train/index';
+import { holdoutWindows } from '../../engine/train/holdout';
+import { paramReport, type ParamReport } from '../../engine/model/param-report';
+import { makeWindows, Trainer, TrainingDivergedError, unigramEntropy, type TrainOptions, type Windows } from '../../engine/train/index';
 import { UserError } from '../../engine/util/errors';
 import { sha256Hex } from '../../engine/util/hash';
 import { defineCommand, optNum, optStr, str, type ParsedOptions } from '../command';
@@ -20,7 +22,7 @@ interface TrainResult {
   valLoss: number | null;
   unigramEntropy: number;
   tokensPerSec: number;
-  params: { total: number; trainable: number; frozen: number };
+  params: ParamReport;
   out: string;
   backend: string;
   seconds: number;
@@ -46,9 +48,9 @@ function positiveInt(opts: ParsedOptions, name: string): number | undefined {
   return v;
 }
 
-function streamOf(path: string, encode: (text: string) => Int32Array): { ids: Int32Array; sha256: string } {
+function streamOf(path: string, encode: (text: string) => Int32Array): { ids: Int32Array; sha256: string; text: string } {
   const text = readCorpusFile(path);
-  return { ids: encode(text), sha256: sha256Hex(text) };
+  return { ids: encode(text), sha256: sha256Hex(text), text };
 }
 
 export default defineCommand({
@@ -56,7 +58,7 @@ export default defineCommand({
   summary: 'train a GPT on a frozen substrate from a text file; writes checkpoints and a model folder to --out',
   options: [
     { name: 'data', kind: 'string', metavar: 'FILE', required: true, description: 'UTF-8 training text' },
-    { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: a seeded 10% of the --data windows)' },
+    { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: the last 10% of --data, from a blank line where it has one; the same for every seed)' },
     { name: 'vocab', kind: 'string', metavar: 'FILE', description: 'tokenizer.json (from `vocab build`); not needed with --resume' },
     { name: 'substrate', kind: 'string', metavar: 'FILE', description: 'substrate .safetensors (from `substrate build`); not needed with --resume' },
     { name: 'out', kind: 'string', metavar: 'DIR', description: 'run folder: checkpoint + exported model (default: the --resume folder)' },
@@ -146,19 +148,19 @@ export default defineCommand({
     }
 
     const T = model.contextLength;
-    const all = makeWindows(train.ids, T, dataPath);
-    const windows: { train: Windows; val: Windows } = valPath
-      ? { train: all, val: makeWindows(streamOf(valPath, (t) => tok.encode(t)).ids, T, valPath) }
-      : splitWindows(all, 0.1, trainOpts.seed ?? 0, dataPath);
+    // Without --val the hold-out is the text's fixed tail (never the seed's choice): every seed, stage and
+    // baseline on the same data is validated on the same tokens.
+    const split = valPath ? null : holdoutWindows(train.text, (t) => tok.encode(t), T, dataPath);
+    const windows: { train: Windows; val: Windows } = split ?? { train: makeWindows(train.ids, T, dataPath), val: makeWindows(streamOf(valPath!, (t) => tok.encode(t)).ids, T, valPath!) };
     const entropy = unigramEntropy(windows.train);
     const trainer = new Trainer(model, windows, trainOpts, ckpt?.trainerState);
-    const counts = model.paramCounts();
+    const counts = paramReport(model);
     ctx.log(
       `${report.backend}${report.wasm ? ` (${report.wasm.threads} thread${report.wasm.threads > 1 ? 's' : ''})` : ''}: ` +
         `${counts.total.toLocaleString('en')} parameters (${counts.trainable.toLocaleString('en')} trainable), ` +
         `${windows.train.starts.length} training windows of ${T}, unigram entropy ${entropy.toFixed(3)} nats`,
     );
-    const extra = { data: { file: resolve(dataPath), sha256: train.sha256 }, ...(valPath ? { val: { file: resolve(valPath) } } : {}) };
+    const extra = { data: { file: resolve(dataPath), sha256: train.sha256 }, ...(valPath ? { val: { file: resolve(valPath) } } : { holdout: split!.holdout }) };
     const ckptPath = join(outDir, CHECKPOINT);
     const every = positiveInt(opts, 'checkpoint-every') ?? trainer.opts.evalEvery;
     let saved = ckpt ? ckpt.meta.step : 0;
@@ -209,7 +211,7 @@ export default defineCommand({
       `steps: ${r.steps}`,
       `train loss: ${r.trainLoss}  val loss: ${r.valLoss ?? '–'}  unigram entropy: ${r.unigramEntropy} (nats/token)`,
       `throughput: ${r.tokensPerSec} tokens/s on ${r.backend}; ${r.seconds} s in all`,
-      `parameters: ${r.params.total} (${r.params.trainable} trainable, ${r.params.frozen} frozen)`,
+      `parameters: ${r.params.total} with the substrate (${r.params.trainable} trainable; frozen: ${r.params.frozenBlocks} in blocks, ${r.params.frozenSubstrate} substrate${r.params.frozenOther ? `, ${r.params.frozenOther} other` : ''})`,
       `model folder: ${r.out}`,
     ].join('\n');
   },

@@ -42,7 +42,7 @@ describe('world prompt layouts', () => {
     const m = world.meta.mc[0]!;
     const item: McItem = { id: 'x:1', file: 'mem', line: 1, question: m.question, choices: [...m.options], labels: ['A', 'B', 'C', 'D'], answer: 0, template: 'mmlu' };
     expect(WORLD_MC_LAYOUT.prompt(item) + mcTarget(m.answer)).toBe(`${mcPrompt(m.question, m.options)} ${m.answer}`);
-    expect([0, 1, 2, 3].map((k) => WORLD_MC_LAYOUT.continuation!(item, k))).toEqual([' A', ' B', ' C', ' D']);
+    expect([0, 1, 2, 3].map((k) => WORLD_MC_LAYOUT.choice!(item, k))).toEqual(['A', 'B', 'C', 'D']);
   });
 
   it('translation: "EN: <source>\\nRU: " then the reference, as the parallel passages', () => {

@@ -264,6 +264,11 @@ export class GPT implements CausalLM {
     return F.crossEntropy(this.norm('final_norm', x, ctx), this.p('head.weight', ctx), targets);
   }
 
+  /** The head's input [N, D]: the final norm of the last hidden state x (inference; head tuning reads it). */
+  headInput(x: tf.Tensor2D): tf.Tensor2D {
+    return this.norm('final_norm', flow(x), INFERENCE).value;
+  }
+
   /** Logits [N, V] from the last hidden state [N, D] (inference). */
   headLogits(x: tf.Tensor2D): tf.Tensor2D {
     return tf.matMul(this.norm('final_norm', flow(x), INFERENCE).value, this.params.get('head.weight') as tf.Tensor2D);
