@@ -13,6 +13,7 @@ import type { CausalLM, Decoder } from './lm';
 import { add, concatColumns, dropout, embedRows, gelu, layerNorm, linear, scale, rmsNorm, rope } from './ops';
 import { ParamStore, type ParamCounts } from './params';
 import { gatherRows } from './wasm/layout';
+import { matmul } from './native/matmul';
 
 /** What the model needs of a substrate; substrate/index.ts's Substrate satisfies it (and its meta lets exports copy it). */
 export interface SubstrateRef {
@@ -271,7 +272,7 @@ export class GPT implements CausalLM {
 
   /** Logits [N, V] from the last hidden state [N, D] (inference). */
   headLogits(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.matMul(this.finalNorm(x), this.params.get('head.weight') as tf.Tensor2D);
+    return matmul(this.finalNorm(x), this.params.get('head.weight') as tf.Tensor2D);
   }
 
   /** Mean next-token loss of tokens [B, T] against targets [B, T] (inference, no dropout). */
