@@ -203,7 +203,10 @@ void gemmBlock(const Problem& P, int i0, int i1, int j0, int j1) {
   }
 }
 
-// A fixed pool: the caller runs part 0, workers parts 1… n−1; the caller waits for all.
+// A fixed pool that shares out the parts of one job: the caller and the workers take parts from one
+// counter until none is left, so a worker the OS has not scheduled (a busy machine) delays nothing: the
+// caller takes its parts. The counter carries the job's generation, so a late worker never takes a part
+// of a later job.
 class Pool {
  public:
   explicit Pool(int n) { resize(n); }
@@ -214,7 +217,8 @@ class Pool {
   void resize(int n) {
     stop();
     quit_ = false;
-    for (int i = 1; i < n; i++) workers_.emplace_back([this, i] { loop(i); });
+    uint64_t now = generation_;
+    for (int i = 1; i < n; i++) workers_.emplace_back([this, now] { loop(now); });
   }
 
   void run(int parts, const std::function<void(int)>& fn) {
@@ -222,23 +226,46 @@ class Pool {
       for (int i = 0; i < parts; i++) fn(i);
       return;
     }
+    uint64_t gen;
     {
       std::lock_guard<std::mutex> lk(mu_);
+      gen = ++generation_;
       job_ = &fn;
       parts_ = parts;
-      pending_ = std::min(parts, size()) - 1;
-      generation_++;
+      done_.store(0);
+      next_.store(gen << 32);
     }
     cv_.notify_all();
-    for (int i = 0; i < parts; i += size()) fn(i);
-    std::unique_lock<std::mutex> lk(mu_);
-    done_.wait(lk, [this] { return pending_ == 0; });
-    job_ = nullptr;
+    work(gen, fn, parts);
+    // Only parts a worker has already taken remain: they are running, so waiting is short.
+    for (int spin = 0; done_.load(std::memory_order_acquire) < parts; spin++) {
+      if (spin < 2000) cpuRelax();
+      else std::this_thread::yield();
+    }
   }
 
  private:
-  void loop(int id) {
-    uint64_t seen = 0;
+  static void cpuRelax() {
+#ifdef ESPALIER_X86
+    _mm_pause();
+#endif
+  }
+
+  void work(uint64_t gen, const std::function<void(int)>& fn, int parts) {
+    for (;;) {
+      uint64_t v = next_.load();
+      int i;
+      do {
+        if ((v >> 32) != gen) return;
+        i = (int)(v & 0xffffffffu);
+        if (i >= parts) return;
+      } while (!next_.compare_exchange_weak(v, v + 1));
+      fn(i);
+      done_.fetch_add(1, std::memory_order_release);
+    }
+  }
+
+  void loop(uint64_t seen) {
     for (;;) {
       const std::function<void(int)>* job;
       int parts;
@@ -250,10 +277,7 @@ class Pool {
         job = job_;
         parts = parts_;
       }
-      if (id >= parts) continue;
-      for (int i = id; i < parts; i += size()) (*job)(i);
-      std::lock_guard<std::mutex> lk(mu_);
-      if (--pending_ == 0) done_.notify_one();
+      work(seen, *job, parts);
     }
   }
 
@@ -269,11 +293,12 @@ class Pool {
 
   std::vector<std::thread> workers_;
   std::mutex mu_;
-  std::condition_variable cv_, done_;
+  std::condition_variable cv_;
   const std::function<void(int)>* job_ = nullptr;
   int parts_ = 0;
-  int pending_ = 0;
   uint64_t generation_ = 0;
+  std::atomic<uint64_t> next_{0};
+  std::atomic<int> done_{0};
   bool quit_ = false;
 };
 
@@ -294,7 +319,8 @@ void gemm(const Problem& P) {
   int extent = splitRows ? P.m : P.n;
   int unit = splitRows ? MR : NR;
   int tiles = (extent + unit - 1) / unit;
-  int parts = std::min(threads, tiles);
+  // A few parts per thread (each at least ~128 rows or columns) let a descheduled thread's share go elsewhere.
+  int parts = std::min(tiles, std::max(threads, std::min(4 * threads, extent / 128)));
   pool->run(parts, [&](int t) {
     int a = (int)((int64_t)tiles * t / parts) * unit, b = std::min(extent, (int)((int64_t)tiles * (t + 1) / parts) * unit);
     if (a >= b) return;
@@ -465,7 +491,7 @@ napi_value SoftmaxXent(napi_env env, napi_callback_info info) {
   float* x = (float*)(base + off);
   float* out = (float*)pp;
   std::lock_guard<std::mutex> lk(gemmMutex);
-  int parts = rows * cols < (1 << 16) ? 1 : std::min<int>(pool->size(), (int)rows);
+  int parts = rows * cols < (1 << 16) ? 1 : std::min<int>(4 * pool->size(), (int)rows);
   pool->run(parts, [&](int t) {
     int64_t a = rows * t / parts, b = rows * (t + 1) / parts;
     for (int64_t i = a; i < b; i++) out[i] = softmaxRow(x + i * cols, (int)cols, targets[i], grad);

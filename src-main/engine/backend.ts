@@ -209,6 +209,19 @@ async function tryCpu(): Promise<BackendAttempt> {
 }
 
 /**
+ * Changes the native matrix products' thread count after start-up (benchmarks compare 1 thread with all);
+ * returns the count now in use, or null when the native addon is not running.
+ */
+export function setComputeThreads(threads: number): number | null {
+  if (!current?.native?.ok) return null;
+  const addon = loadGemmAddon();
+  if (!addon) return null;
+  addon.setThreads(threads);
+  current = { ...current, native: { ...current.native, threads: addon.threads() } };
+  return addon.threads();
+}
+
+/**
  * Starts a backend once per process and reports what was tried. A second call returns the same report,
  * unless it names a different backend explicitly, which then switches.
  */
