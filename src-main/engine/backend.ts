@@ -208,6 +208,13 @@ async function tryCpu(): Promise<BackendAttempt> {
   }
 }
 
+/** One line for logs: the backend and the threads that compute, e.g. "wasm (native AVX2+FMA, 2 threads)". */
+export function describeBackend(r: BackendReport): string {
+  const n = (k: number) => `${k} thread${k > 1 ? 's' : ''}`;
+  if (r.native?.ok) return `${r.backend} (native ${r.native.isa}, ${n(r.native.threads)})`;
+  return r.wasm ? `${r.backend} (${n(r.wasm.threads)}${r.wasm.simd ? ', SIMD' : ''})` : r.backend;
+}
+
 /**
  * Changes the native matrix products' thread count after start-up (benchmarks compare 1 thread with all);
  * returns the count now in use, or null when the native addon is not running.
