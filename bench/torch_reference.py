@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""PyTorch reference of Espalier's GPT (same architecture and weight layout), for two jobs:
+"""PyTorch reference of Espalier's GPT (same architecture and weight layout), for three jobs:
 
   logits DIR --ids 5,17,42     load an exported Espalier model folder, print next-token logits as JSON
+  grads DIR --ids 5,17,42,9    the folder's mean next-token loss on one sequence and its gradients as JSON
   bench --vocab 4096 ...       train the same architecture for N steps on random tokens, print tokens/s
 
 The folder format is documented in README.md ("Model folders"). Weight matrices are stored [in, out]
@@ -146,6 +147,18 @@ def cmd_logits(args):
     print(json.dumps({"logits": rows.tolist()}))
 
 
+def cmd_grads(args):
+    """Mean next-token cross-entropy of --ids (inputs ids[:-1], targets ids[1:]) and its gradient per trainable tensor."""
+    torch.set_num_threads(1)
+    model = load_folder(args.folder)
+    ids = torch.tensor([[int(s) for s in args.ids.split(",")]])
+    logits = model(ids[:, :-1])[0]
+    loss = F.cross_entropy(logits, ids[0, 1:])
+    loss.backward()
+    grads = {n: p.grad.flatten().tolist() for n, p in model.p.items() if p.requires_grad and p.grad is not None}
+    print(json.dumps({"loss": loss.item(), "grads": grads}))
+
+
 def cmd_bench(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -190,6 +203,10 @@ def main():
     lg.add_argument("--ids", required=True, help="comma-separated token ids")
     lg.add_argument("--all", action="store_true", help="logits at every position, not just the last")
     lg.set_defaults(fn=cmd_logits)
+    gr = sub.add_parser("grads", help="loss and gradients of an exported model folder on one sequence")
+    gr.add_argument("folder")
+    gr.add_argument("--ids", required=True, help="comma-separated token ids; the last T-1 are the targets")
+    gr.set_defaults(fn=cmd_grads)
     bn = sub.add_parser("bench", help="training throughput of the reference architecture")
     for k, v in dict(vocab=4096, layers=2, d_model=128, heads=4, mlp=512, context=64, batch=16, steps=20, warmup=3, threads=1).items():
         bn.add_argument("--" + k.replace("_", "-"), type=int, default=v)
