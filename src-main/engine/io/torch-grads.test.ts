@@ -42,7 +42,8 @@ describe('PyTorch gradients', () => {
     for (const e of model.params.list()) if (/\.(w[qkvo]|w1|w2)$/.test(e.name)) e.variable.assign(tf.mul(e.variable, 6));
     const out = join(dir, 'model');
     exportModel(out, model, { tokenizerJson: '{}' });
-    const r = spawnSync(py, [SCRIPT, 'grads', out, '--ids', ids.join(',')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const args = ['grads', out, '--ids', ids.slice(0, -1).join(','), '--targets', ids.slice(1).join(',')];
+    const r = spawnSync(py, [SCRIPT, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
     if (r.status !== 0) throw new Error(`torch_reference.py grads failed: ${r.stderr}`);
     torch = JSON.parse(r.stdout) as typeof torch;
   });
