@@ -21,7 +21,7 @@ beforeAll(async () => {
   py = requirePython(['torch']);
   await testBackend();
   dir = mkdtempSync(join(tmpdir(), 'espalier-torch-grads-'));
-});
+}, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => setNativeMatmulEnabled(true));
 
@@ -46,7 +46,8 @@ describe('PyTorch gradients', () => {
     const r = spawnSync(py, [SCRIPT, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
     if (r.status !== 0) throw new Error(`torch_reference.py grads failed: ${r.stderr}`);
     torch = JSON.parse(r.stdout) as typeof torch;
-  });
+    // Importing torch takes a minute or more on a busy 2-core machine.
+  }, 300_000);
   afterAll(() => model.dispose());
 
   for (const path of ['native', 'wasm'] as const) {
