@@ -1,7 +1,8 @@
-// The model catalog: trained models, growth stages and merges — list, rename, delete, and export to a folder
-// the CLI can load (a merge exports as merge.json plus its experts' folders; it copies no weights otherwise).
+// The model catalog: trained models, growth stages and merges — list, rename, delete, export to a folder the CLI
+// can load (a merge exports as merge.json plus its experts' folders) or to a Hugging Face folder, and import one.
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ModelFolderFormat } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
 import { writeFileAtomic } from '../engine/io/atomic';
 import { UserError } from '../engine/util/errors';
@@ -9,6 +10,7 @@ import type * as store from '../store/index';
 import { requireModel, requireProject } from './catalog';
 import type { ServiceContext } from './context';
 import { modelDto } from './dto';
+import { exportModelHf, importModelHf } from './model-hf';
 
 function slug(name: string): string {
   return name.trim().replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'model';
@@ -46,8 +48,8 @@ export class ModelsService {
     return { ok: true };
   }
 
-  /** Copies the model into a new folder under `dest` (created when missing); returns that folder. */
-  export(req: { id: string; dest: string }): { folder: string } {
+  /** Writes the model into a new folder under `dest` (created when missing), copied or as a Hugging Face folder; returns that folder. */
+  export(req: { id: string; dest: string; format?: ModelFolderFormat }): { folder: string } {
     const m = requireModel(this.c.ws, req.id);
     const dest = resolve(req.dest);
     if (existsSync(dest) && !statSync(dest).isDirectory()) throw new UserError(`${dest} is a file; choose a folder to export into`);
@@ -56,8 +58,16 @@ export class ModelsService {
     let name = slug(m.name);
     for (let i = 2; taken.has(name); i++) name = `${slug(m.name)}-${i}`;
     const folder = join(dest, name);
-    this.exportInto(m, folder, new Set());
+    if (req.format === 'hf') exportModelHf(this.c, m, folder);
+    else this.exportInto(m, folder, new Set());
     return { folder };
+  }
+
+  /** Registers a Hugging Face folder as a new model of the project (its substrate and tokenizer too, when new). */
+  import(req: { projectId: string; from: string; format: 'hf'; name?: string | undefined }): ModelEntry {
+    const m = importModelHf(this.c, req);
+    this.c.bus.emit('models.changed', { projectId: req.projectId });
+    return this.dto(m);
   }
 
   private exportInto(m: store.Model, folder: string, seen: Set<string>): void {
