@@ -2,7 +2,7 @@
 // batched scoring vs a one-item-at-a-time reference in the same run; prints items/s for both and the ratio.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src-main/engine/backend';
+import { describeBackend, initBackend } from '../src-main/engine/backend';
 import type { McItem } from '../src-main/engine/eval/data-types';
 import { evalMcLoglik } from '../src-main/engine/eval/mc-loglik';
 import { BigramLM } from '../src-main/engine/model/bigram';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const tok = buildTokenizer([text], { ngrams: 1000 });
   const { model, name } = await makeModel(tok, text);
   const items = makeItems(text, N_ITEMS, new Rng(7));
-  console.log(`backend ${report.backend}; model ${name}; vocab ${tok.size}; ${items.length} items × 4 choices`);
+  console.log(`backend ${describeBackend(report)}; model ${name}; vocab ${tok.size}; ${items.length} items × 4 choices`);
 
   // Warm-up (kernel compilation, first allocations) outside the timings.
   await evalMcLoglik({ model, tokenizer: tok, batchSize: 16 }, items.slice(0, 4));

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, parseBackendName } from '../src-main/engine/backend';
+import { describeBackend, initBackend, parseBackendName } from '../src-main/engine/backend';
 import { LoraSet } from '../src-main/engine/grow/lora';
 import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from '../src-main/engine/model/test-support';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < DEPTH - 1; i++) m.freezeBlock(i);
     return m;
   };
-  console.log(`${report.backend}${report.wasm ? ` (${report.wasm.threads} thread${report.wasm.threads === 1 ? '' : 's'})` : ''}: vocab ${tok.size}, d ${D}, depth ${DEPTH}, context ${T}, batch ${B}; ${STEPS} timed steps after ${WARMUP}`);
+  console.log(`${describeBackend(report)}: vocab ${tok.size}, d ${D}, depth ${DEPTH}, context ${T}, batch ${B}; ${STEPS} timed steps after ${WARMUP}`);
 
   const results: Timed[] = [];
   const run = (name: string, model: GPT, make: (m: GPT) => { trainStep(): unknown; dispose(): void }, extra = 0) => {

@@ -24,10 +24,17 @@ describe('espalier doctor', () => {
     if (d.backend === 'wasm') expect(d.wasm?.threads).toBeGreaterThanOrEqual(1);
   });
 
-  it('starts the multi-threaded WebAssembly build in Node and still exits', () => {
-    const r = runCli(['doctor', '--backend', 'wasm', '--threads', '2', '--json'], { timeoutMs: 60_000 });
+  it('starts the multi-threaded WebAssembly build in Node (native addon off) and still exits', () => {
+    const r = runCli(['doctor', '--backend', 'wasm', '--threads', '2', '--json'], { timeoutMs: 60_000, env: { ESPALIER_NATIVE: '0' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json()).toMatchObject({ backend: 'wasm', wasm: { simd: true, threads: 2 } });
+    expect(r.json()).toMatchObject({ backend: 'wasm', wasm: { simd: true, threads: 2 }, native: { ok: false, reason: 'switched off by ESPALIER_NATIVE=0' } });
+  });
+
+  it('runs the matrix products natively on the threads asked for, and says so', () => {
+    const r = runCli(['doctor', '--backend', 'wasm', '--threads', '2'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/native matrix products: (AVX2\+FMA|portable C\+\+), 2 thread\(s\)/);
+    expect(r.stdout).toContain('compute threads: 2');
   });
 });
 

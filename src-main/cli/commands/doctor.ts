@@ -7,7 +7,7 @@ export default defineCommand({
   summary: 'report the compute backend Espalier uses here (CUDA, native CPU, WebAssembly, JS) and why',
   options: [
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'try only this backend: node-gpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'WebAssembly threads (default: the CPUs available less one, at most 8)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
   ],
   async run(opts): Promise<BackendReport> {
     return initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: optNum(opts, 'threads') });
@@ -18,6 +18,9 @@ export default defineCommand({
     for (const t of r.tried) lines.push(`  ${t.ok ? 'ok  ' : 'no  '} ${t.name.padEnd(8)} ${t.reason}`);
     lines.push(`gpus: ${r.gpus.length > 0 ? r.gpus.join(', ') : 'none'}`);
     if (r.wasm) lines.push(`wasm: simd ${r.wasm.simd ? 'yes' : 'no'}, ${r.wasm.threads} thread(s)${r.wasm.threadsReason ? ` (${r.wasm.threadsReason})` : ''}`);
+    if (r.native) lines.push(r.native.ok ? `native matrix products: ${r.native.isa}, ${r.native.threads} thread(s)` : `native matrix products: not in use (${r.native.reason})`);
+    const threads = r.native?.ok ? r.native.threads : (r.wasm?.threads ?? 1);
+    lines.push(`compute threads: ${threads}`);
     return lines.join('\n');
   },
 });

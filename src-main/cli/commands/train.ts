@@ -2,7 +2,7 @@
 // exports a model folder (model.safetensors, config.json, tokenizer.json, substrate) into --out.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { initBackend, parseBackendName } from '../../engine/backend';
+import { initBackend, parseBackendName, describeBackend } from '../../engine/backend';
 import { modelFromCheckpoint, readCheckpoint, saveCheckpoint, type Checkpoint } from '../../engine/io/checkpoint';
 import { exportModel } from '../../engine/io/model-folder';
 import { GPT, type ModelConfigInput, type NormKind } from '../../engine/model/index';
@@ -83,7 +83,7 @@ export default defineCommand({
     { name: 'checkpoint-every', kind: 'number', metavar: 'N', description: 'write the checkpoint every N steps (default: like --eval-every)' },
     { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and dropout', default: 0 },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'WebAssembly threads (default: the CPUs available less one, at most 8)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
   ],
   async run(opts, _positionals, ctx): Promise<TrainResult> {
     const t0 = performance.now();
@@ -156,7 +156,7 @@ export default defineCommand({
     const trainer = new Trainer(model, windows, trainOpts, ckpt?.trainerState);
     const counts = paramReport(model);
     ctx.log(
-      `${report.backend}${report.wasm ? ` (${report.wasm.threads} thread${report.wasm.threads > 1 ? 's' : ''})` : ''}: ` +
+      `${describeBackend(report)}: ` +
         `${counts.total.toLocaleString('en')} parameters (${counts.trainable.toLocaleString('en')} trainable), ` +
         `${windows.train.starts.length} training windows of ${T}, unigram entropy ${entropy.toFixed(3)} nats`,
     );
