@@ -1,8 +1,8 @@
 // Saves and loads a tokenizer as a Hugging Face tokenizer.json: a Unigram model with byte fallback carries the
 // portable vocabulary; the exact Espalier rules (greedy longest match) sit in an extra top-level "espalier" field.
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic';
 import { UserError } from '../util/errors';
+import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { BYTE_BASE, FIRST_TEXT_ID, MAX_NGRAM, SPECIAL_TEXTS, byteTokenName } from './layout';
 import { Tokenizer, VocabularyError } from './tokenizer';
 import type { TokenPiece } from './types';
@@ -154,8 +154,9 @@ export function saveTokenizer(tok: Tokenizer, path: string): void {
 export function loadTokenizer(path: string): Tokenizer {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileCapped(path, READ_LIMITS.vocabulary, 'vocabulary file').toString('utf8');
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`${path}: ${describeReadError(err)}`);
   }
   return parseTokenizerJson(text, path);
