@@ -52,9 +52,9 @@ export class ModelsService {
    * event loop that serves other clients.
    */
   async export(req: { id: string; dest: string }): Promise<{ folder: string }> {
-    const m = requireModel(this.c.ws, req.id);
-    // Validated and created level by level before anything else touches the file system (see host-paths.ts).
+    // Validated (and created level by level) before anything else touches the file system: see host-paths.ts.
     const dest = this.c.hostPaths.exportFolder('dest', req.dest);
+    const m = requireModel(this.c.ws, req.id);
     const taken = new Set(await readdir(dest));
     let name = slug(m.name);
     for (let i = 2; taken.has(name); i++) name = `${slug(m.name)}-${i}`;
