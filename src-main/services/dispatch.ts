@@ -7,7 +7,7 @@ import {
   type InvokeChannel,
   type InvokeResponse,
 } from '../../src-shared/contract';
-import { userErrorIfDiskFull } from '../engine/util/disk-full';
+import { dbErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../engine/util/errors';
 import { ConflictError, NotFoundError } from './errors';
 import type { z } from 'zod';
@@ -23,7 +23,7 @@ export interface Dispatcher {
 }
 
 function toContractError(caught: unknown, dbFile?: string): ContractError {
-  const err = userErrorIfDiskFull(caught, dbFile);
+  const err = dbErrorIfDiskFull(caught, dbFile);
   if (err instanceof UserError) return { code: 'user-error', message: err.message, field: null };
   if (err instanceof NotFoundError) return { code: 'not-found', message: err.message, field: null };
   if (err instanceof ConflictError) return { code: 'conflict', message: err.message, field: null };

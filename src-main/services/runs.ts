@@ -1,7 +1,7 @@
 // Runs: queues jobs on the supervisor and is its JobSink — persists status, progress, checkpoints, results and
 // metrics as they stream, and forwards them (throttled) as contract events. Each job kind plugs in hooks.
 import type { MetricPoint as MetricPointDto, MetricSeries, Run } from '../../src-shared/domain';
-import { userErrorIfDiskFull } from '../engine/util/disk-full';
+import { dbErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../engine/util/errors';
 import { MetricBuffer, type NewRun, type Workspace } from '../store/index';
 import type * as store from '../store/index';
@@ -285,7 +285,7 @@ export class RunsService implements JobSink {
       const complete = this.hooks.get(run.kind)?.complete;
       if (complete) result = complete(run, raw);
     } catch (err) {
-      this.ws.runs.fail(runId, `the job finished but its results could not be recorded: ${(userErrorIfDiskFull(err, this.ws.paths.dbFile) as Error).message}`);
+      this.ws.runs.fail(runId, `the job finished but its results could not be recorded: ${(dbErrorIfDiskFull(err, this.ws.paths.dbFile) as Error).message}`);
       this.cleanUp(runId);
       return;
     }

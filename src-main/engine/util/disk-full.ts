@@ -9,11 +9,16 @@ export function isDiskFull(err: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
 }
 
-/** The UserError for a disk-full failure (`file`: what was being written, when the error does not say). */
+/** The UserError for a disk-full failure (`file`: what was being written; else the error's own path). */
 export function diskFullError(err: unknown, file?: string): UserError {
   const path = (err as { path?: unknown }).path;
-  const where = typeof path === 'string' ? path : (file ?? 'a file');
+  const where = file ?? (typeof path === 'string' ? path : 'a file');
   return new UserError(`${where}: the disk is full (no space left to write it); free some space, then try again`);
+}
+
+/** For errors out of the database: SQLITE_FULL names no file, so it gets the database's; others keep their own. */
+export function dbErrorIfDiskFull(err: unknown, dbFile: string | undefined): unknown {
+  return userErrorIfDiskFull(err, (err as { code?: unknown } | null)?.code === 'SQLITE_FULL' ? dbFile : undefined);
 }
 
 /** Rethrows disk-full errors as that UserError; any other error unchanged. */
