@@ -7,7 +7,7 @@ import { bindIpc, trustedRenderer } from '../ipc/bind';
 import { createApp, type App } from '../services/app';
 import type { WorkerHandle } from '../services/jobs/worker-process';
 import type { FromWorker } from '../worker/protocol';
-import { hardenedWebPreferences, installCsp, lockNavigation } from './security';
+import { appEntryUrl, guardContents, hardenedWebPreferences, installCsp, type GuardableContents } from './security';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devUrl = process.env['ELECTRON_RENDERER_URL'];
@@ -59,13 +59,9 @@ function createWindow(): BrowserWindow {
     webPreferences: hardenedWebPreferences(join(here, '../preload/index.cjs')),
   });
   win.once('ready-to-show', () => win.show());
-  if (devUrl) {
-    lockNavigation(win.webContents, devUrl);
-    void win.loadURL(devUrl);
-  } else {
-    lockNavigation(win.webContents, 'file://');
-    void win.loadFile(indexHtml);
-  }
+  // Its WebContents is guarded by the web-contents-created handler below, like every other one.
+  if (devUrl) void win.loadURL(devUrl);
+  else void win.loadFile(indexHtml);
   return win;
 }
 
@@ -73,6 +69,9 @@ let core: App | null = null;
 let closed = false;
 
 app.enableSandbox();
+// Every WebContents, whoever creates it (windows, devtools, a future feature), may only show the app entry.
+const entry = appEntryUrl(devUrl, indexHtml);
+app.on('web-contents-created', (_event, contents) => guardContents(contents as unknown as GuardableContents, entry));
 void app.whenReady().then(() => {
   installCsp(session.defaultSession);
   core = createApp(workspaceDir(), { spawn: spawnUtilityWorker, mode: 'electron' });
