@@ -69,10 +69,7 @@ describe('permissions', () => {
 
 describe('fuses', () => {
   it('scripts/electron-fuses.mjs flips every fuse of a (synthetic) Electron binary as configured', async () => {
-    const { applyFuses, FUSES } = (await import('../../scripts/electron-fuses.mjs')) as {
-      applyFuses: (b: string) => Promise<number>;
-      FUSES: Record<string, unknown>;
-    };
+    const { applyFuses, FUSES } = await import('../../scripts/electron-fuses.mjs');
     // An Electron binary holds: sentinel, wire version 1, wire length, then one byte per fuse ('0' off, '1' on).
     const sentinel = Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX');
     const wire = Buffer.from('11110100', 'latin1');
