@@ -5,6 +5,7 @@ import { processAlive, Workspace, WorkspaceLock } from '../store/index';
 import { DatasetsService } from './datasets';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { EvalsService } from './evals';
+import { FilesService, type FileChooser } from './files';
 import { EventBus } from './events';
 import { HostPaths, type HostPathMode } from './host-paths';
 import { contractHandlers } from './handlers';
@@ -36,6 +37,8 @@ export interface AppOptions {
   checkpointEverySeconds?: number;
   /** Whether a process still exists (tests inject one); recovery leaves runs whose worker is alive alone. */
   isAlive?: (pid: number) => boolean;
+  /** Electron: the native file dialog (main side); its answers are the only host paths accepted afterwards. */
+  chooseFile?: FileChooser;
   /** Diagnostics (default: stderr). */
   log?: (line: string) => void;
 }
@@ -83,6 +86,7 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
   models.onChanged = (id) => playground.forget(id);
   const services = {
     system: new SystemService(ctx, mode),
+    files: new FilesService(ctx, opts.chooseFile),
     projects: new ProjectsService(ctx),
     datasets: new DatasetsService(ctx),
     substrates: new SubstratesService(ctx),
