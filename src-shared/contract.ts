@@ -94,6 +94,10 @@ export const SamplingParams = z
   })
   .strict();
 
+/** Folder formats a model exports to: Espalier's own, or a Hugging Face transformers folder. */
+export const ModelFolderFormat = z.enum(['espalier', 'hf']);
+export type ModelFolderFormat = z.infer<typeof ModelFolderFormat>;
+
 /** Every invoke channel: request schema and response schema. */
 export const invokeChannels = {
   'app.info': { req: Empty, res: AppInfo },
@@ -180,7 +184,10 @@ export const invokeChannels = {
   'models.list': { req: ProjectRef, res: z.array(ModelEntry) },
   'models.rename': { req: z.object({ id: Id, name: Name }).strict(), res: ModelEntry },
   'models.delete': { req: ById, res: Ok },
-  'models.export': { req: z.object({ id: Id, dest: z.string().min(1) }).strict(), res: z.object({ folder: z.string() }) },
+  /** `format`: 'espalier' copies the model folder (a merge: merge.json and its experts); 'hf' writes a transformers folder. */
+  'models.export': { req: z.object({ id: Id, dest: z.string().min(1), format: ModelFolderFormat.default('espalier') }).strict(), res: z.object({ folder: z.string() }) },
+  /** A Hugging Face folder (ArceeForCausalLM, e.g. grown further with scale/grow.py) on the host, as a new model. */
+  'models.import': { req: z.object({ projectId: Id, from: z.string().min(1).max(4096), format: z.literal('hf'), name: Name.optional() }).strict(), res: ModelEntry },
 
   /**
    * Compatibility against the first id: `incompatible` maps every other id that cannot join expertIds[0]

@@ -63,6 +63,7 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'models.rename': (r) => s.models.rename(r),
     'models.delete': (r) => s.models.delete(r),
     'models.export': (r) => s.models.export(r),
+    'models.import': (r) => s.models.import(r),
 
     'merge.check': (r) => s.merge.check(r),
     'merge.preview': (r) => s.merge.preview(r),

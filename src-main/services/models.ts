@@ -1,14 +1,16 @@
-// The model catalog: trained models, growth stages and merges — list, rename, delete, and export to a folder
-// the CLI can load (a merge exports as merge.json plus its experts' folders; it copies no weights otherwise).
+// The model catalog: trained models, growth stages and merges — list, rename, delete, export to a folder the CLI
+// can load (a merge exports as merge.json plus its experts' folders) or to a Hugging Face folder, and import one.
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ModelFolderFormat } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
 import { UserError } from '../engine/util/errors';
 import type * as store from '../store/index';
 import { requireModel, requireProject } from './catalog';
 import type { ServiceContext } from './context';
 import { modelDto } from './dto';
+import { exportModelHf, importModelHf } from './model-hf';
 
 function slug(name: string): string {
   return name.trim().replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'model';
@@ -47,11 +49,11 @@ export class ModelsService {
   }
 
   /**
-   * Copies the model into a new folder under `dest` (created when missing; confined to the workspace's export
-   * folder for browser clients); returns that folder. The copy runs on the thread pool, never blocking the
-   * event loop that serves other clients.
+   * Writes the model into a new folder under `dest` (created when missing; confined to the workspace's export
+   * folder for browser clients), copied or as a Hugging Face folder; returns that folder. Copies run on the
+   * thread pool, never blocking the event loop that serves other clients.
    */
-  async export(req: { id: string; dest: string }): Promise<{ folder: string }> {
+  async export(req: { id: string; dest: string; format?: ModelFolderFormat }): Promise<{ folder: string }> {
     // Validated (and created level by level) before anything else touches the file system: see host-paths.ts.
     const dest = this.c.hostPaths.exportFolder('dest', req.dest);
     const m = requireModel(this.c.ws, req.id);
@@ -60,13 +62,23 @@ export class ModelsService {
     for (let i = 2; taken.has(name); i++) name = `${slug(m.name)}-${i}`;
     const folder = join(dest, name);
     try {
-      await this.exportInto(m, folder, new Set());
+      if (req.format === 'hf') exportModelHf(this.c, m, folder);
+      else await this.exportInto(m, folder, new Set());
     } catch (err) {
       // A half-written export (a full disk) is removed rather than left looking like a model.
       await rm(folder, { recursive: true, force: true });
       throw err;
     }
     return { folder };
+  }
+
+  /** Registers a Hugging Face folder as a new model of the project (its substrate and tokenizer too, when new). */
+  import(req: { projectId: string; from: string; format: 'hf'; name?: string | undefined }): ModelEntry {
+    // A host folder: refused from the browser, dialog-chosen only in Electron (host-paths.ts).
+    const from = this.c.hostPaths.file('from', req.from);
+    const m = importModelHf(this.c, { ...req, from });
+    this.c.bus.emit('models.changed', { projectId: req.projectId });
+    return this.dto(m);
   }
 
   private async exportInto(m: store.Model, folder: string, seen: Set<string>): Promise<void> {
