@@ -102,6 +102,14 @@ export type ModelFolderFormat = z.infer<typeof ModelFolderFormat>;
 export const invokeChannels = {
   'app.info': { req: Empty, res: AppInfo },
   'system.info': { req: Empty, res: SystemInfo },
+  /**
+   * Electron only: the native file dialog, opened by main. The path it returns is the only kind of host path the
+   * app accepts afterwards (in fontPath, matrixPath, datasets.import path, models.export dest); null: cancelled.
+   */
+  'files.choose': {
+    req: z.object({ purpose: z.enum(['font', 'matrix', 'dataset', 'export-folder']) }).strict(),
+    res: z.object({ path: z.string().nullable() }),
+  },
 
   'projects.list': { req: Empty, res: z.array(Project) },
   'projects.create': { req: z.object({ name: Name, description: z.string().max(2000).default('') }).strict(), res: Project },

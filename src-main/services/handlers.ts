@@ -3,6 +3,7 @@
 import type { Handlers } from './dispatch';
 import type { DatasetsService } from './datasets';
 import type { EvalsService } from './evals';
+import type { FilesService } from './files';
 import type { MergeService } from './merge';
 import type { ModelsService } from './models';
 import type { PlaygroundService } from './playground';
@@ -14,6 +15,7 @@ import type { TrainingService } from './training';
 
 export interface Services {
   system: SystemService;
+  files: FilesService;
   projects: ProjectsService;
   datasets: DatasetsService;
   substrates: SubstratesService;
@@ -29,6 +31,7 @@ export function contractHandlers(s: Services): Required<Handlers> {
   return {
     'app.info': () => s.system.appInfo(),
     'system.info': () => s.system.systemInfo(),
+    'files.choose': (r) => s.files.choose(r),
 
     'projects.list': () => s.projects.list(),
     'projects.create': (r) => s.projects.create(r),

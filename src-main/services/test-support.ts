@@ -30,7 +30,7 @@ export interface TestApp extends App {
 }
 
 export function startTestApp(opts: AppOptions = {}, dir = mkdtempSync(join(tmpdir(), 'espalier-app-'))): TestApp {
-  const app = createApp(dir, { log: () => undefined, graceMs: 10_000, ...opts });
+  const app = createApp(dir, { log: () => undefined, graceMs: 10_000, hostPaths: 'any', ...opts });
   const seen: TestApp['seen'] = [];
   app.events.on((channel, payload) => seen.push({ channel, payload }));
   const raw = (channel: string, payload: unknown) => app.dispatcher.dispatch(channel, payload) as ReturnType<TestApp['raw']>;
