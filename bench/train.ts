@@ -2,7 +2,6 @@
 // 2 blocks, MLP 512, context 64, batch 16) in Espalier and, when python3 has torch, in PyTorch (1 thread) in
 // the same run; prints tokens/s of both, the ratio, and where Espalier's step time goes.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, parseBackendName } from '../src-main/engine/backend';
@@ -10,8 +9,8 @@ import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from '../src-main/engine/model/test-support';
 import { buildTokenizer } from '../src-main/engine/tokenizer/index';
 import { makeWindows, splitWindows, Trainer } from '../src-main/engine/train/index';
+import { corpusText } from '../test/helpers/fixtures';
 
-const CORPUS = fileURLToPath(new URL('../../shared/corpora/debian-faq.en.txt', import.meta.url));
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_reference.py', import.meta.url));
 
 function arg(name: string, fallback: string): string {
@@ -51,7 +50,7 @@ function torchRound(py: string, vocab: number): Side {
 
 async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName(arg('backend', 'auto')), threads: Number(arg('threads', '0')) || undefined });
-  const text = readFileSync(CORPUS, 'utf8');
+  const text = corpusText('debian-faq.en.txt');
   const tok = buildTokenizer([text], { ngrams: NGRAMS });
   const windows = splitWindows(makeWindows(tok.encode(text), CFG.contextLength), 0.1, 0);
   const model = GPT.create({ config: { vocabSize: tok.size, ...CFG }, substrate: randomSubstrate(tok.size, CFG.dModel, 1, tok.id), tokenizerId: tok.id, seed: 1 });
