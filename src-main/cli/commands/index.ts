@@ -4,6 +4,7 @@ import demo from './demo';
 import doctor from './doctor';
 import evalCmd from './eval';
 import evalCompare from './eval-compare';
+import font from './font';
 import generate from './generate';
 import grow from './grow';
 import merge from './merge';
@@ -17,4 +18,4 @@ import vocabBuild from './vocab-build';
 import world from './world';
 import workspace from './workspace';
 
-export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow, doctor, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo];
+export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow, doctor, ...font, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo];
