@@ -14,6 +14,7 @@ import { PlaygroundService } from './playground';
 import { ProjectsService } from './projects';
 import { RunsService } from './runs';
 import { SubstratesService } from './substrates';
+import { InstallsService } from './installs/service';
 import { SystemService } from './system';
 import { TrainingService } from './training';
 
@@ -66,6 +67,7 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
     merge: new MergeService(ctx, models),
     evals: new EvalsService(ctx),
     playground,
+    installs: new InstallsService(events),
   };
   const dispatcher = createDispatcher(contractHandlers(services), (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`));
   const recovered = runs.recover();

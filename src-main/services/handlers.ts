@@ -2,6 +2,7 @@
 // responses around these; `satisfies Required<Handlers>` makes a channel added to the contract a type error here.
 import type { Handlers } from './dispatch';
 import type { DatasetsService } from './datasets';
+import type { InstallsService } from './installs/service';
 import type { EvalsService } from './evals';
 import type { MergeService } from './merge';
 import type { ModelsService } from './models';
@@ -23,12 +24,15 @@ export interface Services {
   merge: MergeService;
   evals: EvalsService;
   playground: PlaygroundService;
+  installs: InstallsService;
 }
 
 export function contractHandlers(s: Services): Required<Handlers> {
   return {
     'app.info': () => s.system.appInfo(),
     'system.info': () => s.system.systemInfo(),
+    'system.installables': () => s.installs.installables(),
+    'system.install': (r) => s.installs.install(r),
 
     'projects.list': () => s.projects.list(),
     'projects.create': (r) => s.projects.create(r),
