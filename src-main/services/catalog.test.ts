@@ -113,5 +113,6 @@ describe('demo world → substrate → experts → merge → evaluation', () => 
 
     const grow = await app.raw('runs.startGrow', { projectId, name: 'grown', datasetIds: [byName('en-ru train').id], substrateId: sub.id, shape: { dModel: 16, heads: 2, context: 16 } });
     if (!grow.ok) expect(grow.error?.message).toMatch(/growth is not available/);
-  });
+    // Six jobs, each given up to 120 s by done(): the whole loop needs more than the default per-test limit on a busy machine.
+  }, 600_000);
 });
