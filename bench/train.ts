@@ -12,8 +12,8 @@ import { randomSubstrate } from '../src-main/engine/model/test-support';
 import { buildTokenizer } from '../src-main/engine/tokenizer/index';
 import { makeWindows, splitWindows, Trainer } from '../src-main/engine/train/index';
 import { projectPython } from '../test/helpers/python';
+import { corpusText } from '../test/helpers/fixtures';
 
-const CORPUS = fileURLToPath(new URL('../../shared/corpora/debian-faq.en.txt', import.meta.url));
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_reference.py', import.meta.url));
 
 function arg(name: string, fallback: string): string {
@@ -90,7 +90,7 @@ function describe(report: BackendReport): string {
 
 async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName(arg('backend', 'auto')), threads: Number(arg('threads', '0')) || undefined });
-  const text = readFileSync(CORPUS, 'utf8');
+  const text = corpusText('debian-faq.en.txt');
   const tok = buildTokenizer([text], { ngrams: NGRAMS });
   const windows = splitWindows(makeWindows(tok.encode(text), T), 0.1, 0);
   const torch = NO_TORCH ? null : findTorch();

@@ -97,6 +97,16 @@ export const SamplingParams = z
 /** Folder formats a model exports to: Espalier's own, or a Hugging Face transformers folder. */
 export const ModelFolderFormat = z.enum(['espalier', 'hf']);
 export type ModelFolderFormat = z.infer<typeof ModelFolderFormat>;
+/** What can be fetched or installed on request: GNU Unifont (when none is found) and the optional compute backends. */
+export const InstallTarget = z.enum(['unifont', 'node-gpu', 'node', 'webgpu']);
+export type InstallTarget = z.infer<typeof InstallTarget>;
+export const Installables = z.object({
+  font: z.object({ found: z.string().nullable(), version: z.string(), folder: z.string() }),
+  backends: z.array(z.object({ target: InstallTarget, packages: z.array(z.string()), installed: z.boolean(), installable: z.boolean(), reason: z.string() })),
+  /** The install running now, if any (one at a time). */
+  running: InstallTarget.nullable(),
+});
+export type Installables = z.infer<typeof Installables>;
 
 /** Every invoke channel: request schema and response schema. */
 export const invokeChannels = {
@@ -110,6 +120,9 @@ export const invokeChannels = {
     req: z.object({ purpose: z.enum(['font', 'matrix', 'dataset', 'export-folder']) }).strict(),
     res: z.object({ path: z.string().nullable() }),
   },
+  'system.installables': { req: Empty, res: Installables },
+  /** Resolves when the install ends; `line` says what happened in one line. Progress streams on 'system.installProgress'. */
+  'system.install': { req: z.object({ target: InstallTarget }).strict(), res: z.object({ ok: z.boolean(), line: z.string() }) },
 
   'projects.list': { req: Empty, res: z.array(Project) },
   'projects.create': { req: z.object({ name: Name, description: z.string().max(2000).default('') }).strict(), res: Project },
@@ -283,6 +296,8 @@ export const eventChannels = {
   'run.log': z.object({ runId: Id, line: z.string() }),
   'models.changed': z.object({ projectId: Id }),
   'datasets.changed': z.object({ projectId: Id }),
+  /** An install's output line; `fraction` when a download size is known. */
+  'system.installProgress': z.object({ target: InstallTarget, line: z.string().max(2000), fraction: z.number().min(0).max(1).nullable() }),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -3,13 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPORA, runCli } from './helpers/cli';
+import { runCli } from './helpers/cli';
+import { corpusText } from './helpers/fixtures';
 
 let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'espalier-cli-train-'));
-  writeFileSync(join(dir, 'text.txt'), readFileSync(join(CORPORA, 'debian-faq.en.txt'), 'utf8').slice(0, 30_000));
+  writeFileSync(join(dir, 'text.txt'), corpusText('debian-faq.en.txt').slice(0, 30_000));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

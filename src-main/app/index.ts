@@ -9,6 +9,8 @@ import type { FilePurpose } from '../services/files';
 import type { WorkerHandle } from '../services/jobs/worker-process';
 import type { FromWorker } from '../worker/protocol';
 import { appEntryUrl, guardContents, hardenedWebPreferences, installCsp, type GuardableContents } from './security';
+// electron-vite copies the asset into the build and gives its path (resources/ holds the app's own icon).
+import icon from '../../resources/icon.png?asset';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devUrl = process.env['ELECTRON_RENDERER_URL'];
@@ -74,6 +76,7 @@ function createWindow(): BrowserWindow {
     minHeight: 700,
     show: false,
     title: 'Espalier',
+    icon,
     webPreferences: hardenedWebPreferences(join(here, '../preload/index.cjs')),
   });
   win.once('ready-to-show', () => win.show());

@@ -17,6 +17,7 @@ import { PlaygroundService } from './playground';
 import { ProjectsService } from './projects';
 import { RunsService } from './runs';
 import { SubstratesService } from './substrates';
+import { InstallsService } from './installs/service';
 import { SystemService } from './system';
 import { TrainingService } from './training';
 
@@ -96,6 +97,7 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
     merge: new MergeService(ctx, models),
     evals: new EvalsService(ctx),
     playground,
+    installs: new InstallsService(events),
   };
   const dispatcher = createDispatcher(contractHandlers(services), (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`), workspace.paths.dbFile);
   const recovered = runs.recover(opts.isAlive ?? processAlive);

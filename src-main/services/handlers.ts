@@ -2,6 +2,7 @@
 // responses around these; `satisfies Required<Handlers>` makes a channel added to the contract a type error here.
 import type { Handlers } from './dispatch';
 import type { DatasetsService } from './datasets';
+import type { InstallsService } from './installs/service';
 import type { EvalsService } from './evals';
 import type { FilesService } from './files';
 import type { MergeService } from './merge';
@@ -25,6 +26,7 @@ export interface Services {
   merge: MergeService;
   evals: EvalsService;
   playground: PlaygroundService;
+  installs: InstallsService;
 }
 
 export function contractHandlers(s: Services): Required<Handlers> {
@@ -32,6 +34,8 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'app.info': () => s.system.appInfo(),
     'system.info': () => s.system.systemInfo(),
     'files.choose': (r) => s.files.choose(r),
+    'system.installables': () => s.installs.installables(),
+    'system.install': (r) => s.installs.install(r),
 
     'projects.list': () => s.projects.list(),
     'projects.create': (r) => s.projects.create(r),

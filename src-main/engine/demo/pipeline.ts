@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { loadModel } from '../io/index';
 import type { GPT } from '../model/index';
 import type { CausalLM } from '../model/lm';
-import { buildSubstrate, findSystemUnifont, resolveFontPath, saveSubstrate, type BuiltSubstrate } from '../substrate/index';
+import { buildSubstrate, defaultFontSearch, findSystemUnifont, resolveFontPath, saveSubstrate, type BuiltSubstrate, type FontSearch } from '../substrate/index';
 import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../tokenizer/index';
 import { makeWindows } from '../train/index';
 import { UserError } from '../util/errors';
@@ -25,14 +25,14 @@ import type { DemoEval, DemoHooks, DemoModelRef, DemoOptions, DemoResult, Expert
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 
 /** Glyph substrate when GNU Unifont is found (or given), else binary-id; `note` says which and why in one line. */
-export function chooseSubstrate(font: string | undefined): { kind: 'glyph' | 'binary-id'; font: string | null; note: string } {
+export function chooseSubstrate(font: string | undefined, search: FontSearch = defaultFontSearch()): { kind: 'glyph' | 'binary-id'; font: string | null; note: string } {
   if (font !== undefined) return { kind: 'glyph', font: resolveFontPath(font), note: `GNU Unifont glyphs from ${font}` };
-  const found = findSystemUnifont();
+  const found = findSystemUnifont(search);
   if (found) return { kind: 'glyph', font: found, note: `GNU Unifont glyphs from ${found} (found on this system)` };
   return {
     kind: 'binary-id',
     font: null,
-    note: 'binary-id instead of glyph: no GNU Unifont found on this system (install it, e.g. `apt install unifont`, or pass --font FILE.hex)',
+    note: 'used the binary-id substrate because no GNU Unifont was found; for the paper\'s glyph substrate run `espalier font install` (or `sudo apt install unifont`, or pass --font FILE.hex) and rerun',
   };
 }
 
