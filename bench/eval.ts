@@ -1,9 +1,6 @@
 // Eval benchmark (`npx tsx bench/eval.ts [--items N] [--model gpt|bigram]`): log-likelihood multiple choice,
 // batched scoring vs a one-item-at-a-time reference in the same run; prints items/s for both and the ratio.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describeBackend, initBackend } from '../src-main/engine/backend';
-import { initBackend } from '../src-main/engine/backend';
 import type { McItem } from '../src-main/engine/eval/data-types';
 import { evalMcLoglik } from '../src-main/engine/eval/mc-loglik';
 import { BigramLM } from '../src-main/engine/model/bigram';

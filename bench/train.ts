@@ -3,7 +3,6 @@
 // every core) in alternating rounds of the same run; prints tokens/s of each, the ratio against PyTorch's best
 // thread count, then how tokens/s scale with the width (d 128, 256, 512) and the vocabulary (4k vs 32k).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { initBackend, parseBackendName, setComputeThreads, type BackendReport } from '../src-main/engine/backend';
