@@ -4,7 +4,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RUN_METRICS } from '../../src-shared/contract';
-import type { DemoEval, DemoResult } from '../engine/demo/index';
+import type { DemoEval, DemoResult } from '../demo/index';
 import { prepareData, type EvalTask } from '../engine/eval/index';
 import { writeFileAtomic } from '../engine/io/atomic';
 import { loadTokenizer } from '../engine/tokenizer/index';

@@ -1,8 +1,8 @@
 // The demo's evaluation suite: held-out loss on each corpus (and their union), and on the world QA in three
 // languages (paper protocol and EM/F1), multiple choice (loglik and paper) and BLEU en→ru / en→zh.
 import { basename } from 'node:path';
-import type { Lang } from '../data/world/index';
-import { prepareData, runEval, saveResult, type EvalEnv, type EvalResult, type EvalSpec, type PreparedData } from '../eval/index';
+import type { Lang } from './world/index';
+import { prepareData, runEval, saveResult, type EvalEnv, type EvalResult, type EvalSpec, type PreparedData } from '../engine/eval/index';
 import type { DemoPreset } from './config';
 import type { DemoInputs } from './inputs';
 import { WORLD_MC_LAYOUT, worldQaLayout, worldTranslationLayout } from './layouts';

@@ -1,17 +1,17 @@
 // runDemo: the paper's whole pipeline in one call — world (or two corpora) → tokenizer → frozen substrate → two
 // experts grown to depth 3 → merges → every depth and merge evaluated → tables, claims and the report files.
 import { join } from 'node:path';
-import { MergedLM } from '../compose/merged';
-import { saveMerge } from '../compose/spec';
-import { runGrowth, type GrowthProgress } from '../grow/index';
-import { writeFileAtomic } from '../io/atomic';
-import { loadModel } from '../io/index';
-import type { GPT } from '../model/index';
-import type { CausalLM } from '../model/lm';
-import { buildSubstrate, findSystemUnifont, resolveFontPath, saveSubstrate, type BuiltSubstrate } from '../substrate/index';
-import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../tokenizer/index';
-import { makeWindows } from '../train/index';
-import { UserError } from '../util/errors';
+import { MergedLM } from '../engine/compose/merged';
+import { saveMerge } from '../engine/compose/spec';
+import { runGrowth, type GrowthProgress } from '../engine/grow/index';
+import { writeFileAtomic } from '../engine/io/atomic';
+import { loadModel } from '../engine/io/index';
+import type { GPT } from '../engine/model/index';
+import type { CausalLM } from '../engine/model/lm';
+import { buildSubstrate, findSystemUnifont, resolveFontPath, saveSubstrate, type BuiltSubstrate } from '../engine/substrate/index';
+import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../engine/tokenizer/index';
+import { makeWindows } from '../engine/train/index';
+import { UserError } from '../engine/util/errors';
 import { computeClaims, depthTables, EvalIndex, mergeTable } from './claims';
 import { resolvePreset, type DemoPreset } from './config';
 import { evaluateModel, prepareSuite, unionLoss } from './evaluate';

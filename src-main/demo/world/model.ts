@@ -1,8 +1,8 @@
 // The world itself: invented people with homes, jobs, possessions, birthdays and relations, drawn
 // from a seed. Each part of the generator draws from its own named stream so that changing one
 // part (say, the QA set) does not reshuffle the others.
-import { Rng } from '../../util/rng';
-import { sha256Hex } from '../../util/hash';
+import { Rng } from '../../engine/util/rng';
+import { sha256Hex } from '../../engine/util/hash';
 import { nameKeys, uniqueName } from './lexicon/names';
 import { CITIES } from './lexicon/places';
 import { PROFESSIONS } from './lexicon/professions';

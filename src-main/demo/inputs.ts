@@ -1,10 +1,10 @@
 // What the demo trains and tests on: the generated world (two corpora plus QA, multiple choice and translation
 // sets), or the user's two corpora split into training and held-out text (no world-only tasks then).
 import { basename, extname, join } from 'node:path';
-import { CORPUS_NAMES, generateWorld, writeWorld, type Lang, type WorldManifest, type WorldScale, type WorldStats } from '../data/world/index';
-import { writeFileAtomic } from '../io/atomic';
-import { readCorpusFile } from '../tokenizer/index';
-import { UserError } from '../util/errors';
+import { CORPUS_NAMES, generateWorld, writeWorld, type Lang, type WorldManifest, type WorldScale, type WorldStats } from './world/index';
+import { writeFileAtomic } from '../engine/io/atomic';
+import { readCorpusFile } from '../engine/tokenizer/index';
+import { UserError } from '../engine/util/errors';
 
 export interface DemoCorpus {
   /** "en-ru" / "en-zh" for the world; the file's name for user corpora. */

@@ -1,7 +1,7 @@
 // The eval prompt layouts that match how the demo world's corpora teach QA, multiple choice and translation
 // (data/world/prompts.ts), so the models are asked in the only layout they have seen.
-import { mcPrompt, MC_LETTERS, NO_ANSWER, qaPrompt, qaTarget, translationPrompt, translationTarget, type Lang } from '../data/world/index';
-import type { McLayout, QaLayout, TranslationLayout } from '../eval/index';
+import { mcPrompt, MC_LETTERS, NO_ANSWER, qaPrompt, qaTarget, translationPrompt, translationTarget, type Lang } from './world/index';
+import type { McLayout, QaLayout, TranslationLayout } from '../engine/eval/index';
 
 /**
  * QA in language `lang`. The answer separator (a space in EN/RU) ends the prompt: whitespace is always a token

@@ -1,7 +1,7 @@
 // Reading-comprehension paragraphs in SQuAD v2 layout. Each paragraph describes a handful of
 // freshly invented people (names never used in the world corpora), so its answers can only come
 // from the paragraph itself; some questions have no answer there at all.
-import type { Rng } from '../../util/rng';
+import type { Rng } from '../../engine/util/rng';
 import { uniqueName } from './lexicon/names';
 import { CITIES } from './lexicon/places';
 import { PROFESSIONS } from './lexicon/professions';

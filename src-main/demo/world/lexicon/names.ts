@@ -1,6 +1,6 @@
 // Invented given names built from syllables that have fixed Russian and Chinese transliterations,
 // so that an unlimited supply of fresh names stays readable in all three scripts.
-import type { Rng } from '../../../util/rng';
+import type { Rng } from '../../../engine/util/rng';
 import { declineName } from '../grammar/ru';
 import type { PersonName, Sex } from '../types';
 import { ALL_COUNTRIES, CITIES } from './places';

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256File } from '../../util/hash';
+import { sha256File } from '../../engine/util/hash';
 import { parseCsv } from './csv';
 import { generateWorld, type World } from './generate';
 import { MC_LETTERS, qaPrompt, translationPrompt } from './prompts';

@@ -1,6 +1,6 @@
 // Renders any fact as a sentence in one language: picks a variant, mentions the subject by name or
 // pronoun, and records the answer spans.
-import type { Rng } from '../../../util/rng';
+import type { Rng } from '../../../engine/util/rng';
 import { assemble } from '../sentence';
 import type { Fact, FactKind, Lang, Role, Sentence } from '../types';
 import type { Ctx, Variant } from './common';

@@ -1,7 +1,7 @@
 // Multiple-choice items in the MMLU layout about the world's facts (English), with distractors of
 // the same type and the answer letter balanced across A–D. Facts used for evaluation are kept
 // apart from the facts used for the format drills in the corpora.
-import type { Rng } from '../../util/rng';
+import type { Rng } from '../../engine/util/rng';
 import { csvRow } from './csv';
 import { CITIES, ALL_COUNTRIES } from './lexicon/places';
 import { PROFESSIONS } from './lexicon/professions';

@@ -1,6 +1,6 @@
 // Translation test pairs (English source, Russian or Chinese reference) about held-out people only,
 // so no pair can have been memorised from a training corpus.
-import type { Rng } from '../../util/rng';
+import type { Rng } from '../../engine/util/rng';
 import type { WorldModel } from './model';
 import { renderFact, variantsFor } from './templates/index';
 import type { Fact, Lang } from './types';

@@ -1,7 +1,7 @@
 // The two training corpora. Each mixes monolingual biographies, bilingual and tagged parallel
 // passages, place facts, reading drills and multiple-choice drills until it reaches its size.
 // An expert sees only the people its corpus covers, so the two experts know different things.
-import type { Rng } from '../../util/rng';
+import type { Rng } from '../../engine/util/rng';
 import { capitalise } from './grammar/en';
 import { mcItem, type McItem } from './mc';
 import type { WorldModel } from './model';
