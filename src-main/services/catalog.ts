@@ -5,8 +5,8 @@ import { isAbsolute, join } from 'node:path';
 import { UserError } from '../engine/util/errors';
 import type { Workspace } from '../store/index';
 import type * as store from '../store/index';
-import { NotFoundError } from './errors';
-import type { ModelSpec } from './model-spec';
+import { NotFoundError } from '../lib/errors';
+import type { ModelSpec } from '../lib/model-spec';
 
 export function requireProject(ws: Workspace, id: string): store.Project {
   const p = ws.projects.get(id);

@@ -10,8 +10,8 @@ import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireProject, storedToAbs, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
-import { formatFromPath, type ImportStats } from './datasets/import';
-import { datasetRecord } from './datasets/record';
+import { formatFromPath, type ImportStats } from '../lib/datasets/import';
+import { datasetRecord } from '../lib/datasets/record';
 import { datasetDto } from './dto';
 
 type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split'> & { split: 'train' | 'val' | 'test' };

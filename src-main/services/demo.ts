@@ -10,8 +10,8 @@ import { writeFileAtomic } from '../engine/io/atomic';
 import { loadTokenizer } from '../engine/tokenizer/index';
 import { newId, type Workspace } from '../store/index';
 import type * as store from '../store/index';
-import { importDataset, type ImportStats } from './datasets/import';
-import { datasetRecord } from './datasets/record';
+import { importDataset, type ImportStats } from '../lib/datasets/import';
+import { datasetRecord } from '../lib/datasets/record';
 import { contractItems } from '../worker/jobs/eval-items';
 
 export interface DemoRegistration {

@@ -8,7 +8,7 @@ import {
   type InvokeResponse,
 } from '../../src-shared/contract';
 import { UserError } from '../engine/util/errors';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, NotFoundError } from '../lib/errors';
 import type { z } from 'zod';
 
 export type ParsedRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['req']>;

@@ -10,7 +10,7 @@ import { EvalJobResult, type EvalItem } from '../worker/job-types';
 import { datasetSourceFile, datasetTextFile, requireDataset, requireModel, requireProject, specFor } from './catalog';
 import type { ServiceContext } from './context';
 import { evalDto } from './dto';
-import { NotFoundError } from './errors';
+import { NotFoundError } from '../lib/errors';
 
 type StartReq = Omit<InvokeRequest<'evals.start'>, 'runs' | 'seed'> & { runs: number; seed: number };
 type Task = StartReq['task'];

@@ -8,8 +8,8 @@ import type { WorkerMetric } from '../worker/protocol';
 import { runDto } from './dto';
 import type { EventBus } from './events';
 import type { JobSink, JobStatus, Supervisor } from './jobs/supervisor';
-import { NotFoundError } from './errors';
-import { checkpointStep } from './model-files';
+import { NotFoundError } from '../lib/errors';
+import { checkpointStep } from '../lib/model-files';
 import { Batcher } from './throttle';
 
 export interface KindHooks {

@@ -2,7 +2,7 @@
 // and results cross a process boundary. Paths here are absolute (main resolves them from the workspace).
 import { z } from 'zod';
 import { MergePreviewResult } from '../../src-shared/contract';
-import { ModelSpecSchema } from '../services/model-spec';
+import { ModelSpecSchema } from '../lib/model-spec';
 
 const Files = z.array(z.string().min(1));
 const Counts = z.object({ total: z.number().int(), trainable: z.number().int(), frozen: z.number().int() });
@@ -15,7 +15,7 @@ export const ImportParams = z.object({
   /** Where the extracted UTF-8 text goes (inside the workspace). */
   destination: z.string().min(1),
 });
-/** The importer's ImportStats, kept loose here: services/datasets owns its shape. */
+/** The importer's ImportStats, kept loose here: lib/datasets owns its shape. */
 export const ImportResult = z.object({ stats: z.record(z.string(), z.unknown()) });
 
 export const SubstrateParams = z.object({

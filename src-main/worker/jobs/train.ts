@@ -8,7 +8,7 @@ import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { Trainer, type TrainerState } from '../../engine/train';
 import { UserError } from '../../engine/util/errors';
-import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../../services/model-files';
+import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../../lib/model-files';
 import { TrainParams } from '../job-types';
 import type { JobHandler } from '../runtime';
 import { trainingWindows } from './train-data';

@@ -2,7 +2,7 @@
 // files into the workspace and imports each as a dataset; main records the rows in the new demo project.
 import { join } from 'node:path';
 import { generateWorld, writeWorld } from '../../demo/world/index';
-import { importDataset } from '../../services/datasets/import';
+import { importDataset } from '../../lib/datasets/import';
 import { newId } from '../../store/rows';
 import { WorldParams } from '../job-types';
 import type { JobHandler } from '../runtime';
