@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, parseBackendName } from '../src-main/engine/backend';
 import { GPT } from '../src-main/engine/model/gpt';
-import { randomSubstrate } from '../src-main/engine/model/test-support';
+import { randomSubstrate } from '../test/support/model';
 import { buildTokenizer } from '../src-main/engine/tokenizer/index';
 import { makeWindows, splitWindows, Trainer } from '../src-main/engine/train/index';
 

@@ -2,7 +2,7 @@
 // receives run events; without it (or with a wrong one) the connection is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestApp, CORPORA, type TestApp } from '../services/test-support';
+import { startTestApp, CORPORA, type TestApp } from '../../test/support/app';
 import { startHost, type Host } from './server';
 import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPORA, startTestApp, waitForRun, type TestApp } from './test-support';
+import { CORPORA, startTestApp, waitForRun, type TestApp } from '../../test/support/app';
 
 let app: TestApp;
 beforeAll(() => {

@@ -2,7 +2,7 @@
 // 'stage' model per stage, chained by parentId, and a malformed result fails the run with a clear message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../store/index';
-import { seedProject, startTestApp, type Seeded, type TestApp } from './test-support';
+import { seedProject, startTestApp, type Seeded, type TestApp } from '../../test/support/app';
 
 let app: TestApp;
 let s: Seeded;

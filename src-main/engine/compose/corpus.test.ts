@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CORPORA } from '../../../test/helpers/cli';
-import { BigramLM } from '../model/bigram';
+import { BigramLM } from '../../../test/oracles/bigram';
 import { GPT } from '../model/gpt';
-import { randomSubstrate } from '../model/test-support';
+import { randomSubstrate } from '../../../test/support/model';
 import { makeWindows } from '../train/data';
 import { Trainer } from '../train/trainer';
 import { buildTokenizer } from '../tokenizer';

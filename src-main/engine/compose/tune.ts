@@ -3,7 +3,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone knows no gradients; registering them is idempotent, so tuning does not rely on the trainer's import.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { BigramLM } from '../model/bigram';
 import { GPT } from '../model/gpt';
 import type { CausalLM } from '../model/lm';
 import { UserError } from '../util/errors';
@@ -19,13 +18,20 @@ export interface HeadTunable {
 }
 
 /**
- * The head variables of the models Espalier knows: a GPT's `head.weight`, a bigram's table, and for a
+ * The head variables of the models Espalier knows: a GPT's `head.weight`, a model offering `headVariables()`, and for a
  * merge (of merges) the heads of all its experts. Other CausalLMs must be wrapped by hand.
  */
+/** A model that hands out its own head variables (the test bigram does). */
+interface ExposesHead {
+  headVariables(): tf.Variable[];
+}
+
+const exposesHead = (m: CausalLM): m is CausalLM & ExposesHead => typeof (m as Partial<ExposesHead>).headVariables === 'function';
+
 export function asHeadTunable(model: CausalLM): HeadTunable {
   const heads = (m: CausalLM): tf.Variable[] => {
     if (m instanceof GPT) return [m.params.get('head.weight')];
-    if (m instanceof BigramLM) return m.headVariables();
+    if (exposesHead(m)) return m.headVariables();
     if (m instanceof MergedLM) return m.experts.flatMap(heads);
     throw new UserError('head tuning: this kind of model does not expose its output head');
   };

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
-import { BigramLM } from '../model/bigram';
+import { BigramLM } from '../../../test/oracles/bigram';
 import { depthTable, depthVsScore, evaluateModels } from './compare';
 import { comparisonTable, formatTable, loadResults, resultFileName, saveResult, summary } from './results';
 import { runEval } from './run';
-import { CharTokenizer } from './test-support';
+import { CharTokenizer } from '../../../test/support/eval';
 
 const tok = new CharTokenizer("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:?!)\n'-");
 const V = tok.size;

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../io/model-folder';
 import type { GPT } from '../model/gpt';
-import { testBackend } from '../model/test-support';
+import { testBackend } from '../../../test/support/model';
 import { batchOf } from '../train/data';
 import { AdapterTrainer } from './adapter-trainer';
 import { loadStageCheckpoint, saveStageCheckpoint } from './checkpoint';
@@ -15,7 +15,7 @@ import type { LoraSet } from './lora';
 import { adaptedBlock, adaptedLogits, adaptedLoss } from './lora-forward';
 import { resolvePlan } from './plan';
 import type { GrowthData } from './stage';
-import { bitIdentical, realTextData, tempDir, tinyPlan } from './test-support';
+import { bitIdentical, realTextData, tempDir, tinyPlan } from '../../../test/support/grow';
 
 let data: GrowthData;
 let tmp: ReturnType<typeof tempDir>;

@@ -2,7 +2,7 @@
 // worker fails the run (the app stays up) and it resumes from the last checkpoint; cancel; pause and resume.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_METRICS } from '../../../src-shared/contract';
-import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from '../test-support';
+import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from '../../../test/support/app';
 
 let app: TestApp;
 let s: Seeded;

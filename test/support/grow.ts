@@ -4,14 +4,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomSubstrate } from '../model/test-support';
-import type { HostTensor } from '../model/init';
-import { buildTokenizer } from '../tokenizer/index';
-import { makeWindows, splitWindows } from '../train/data';
-import type { GrowthPlanInput } from './plan';
-import type { GrowthData } from './stage';
+import { randomSubstrate } from './model';
+import type { HostTensor } from '../../src-main/engine/model/init';
+import { buildTokenizer } from '../../src-main/engine/tokenizer/index';
+import { makeWindows, splitWindows } from '../../src-main/engine/train/data';
+import type { GrowthPlanInput } from '../../src-main/engine/grow/plan';
+import type { GrowthData } from '../../src-main/engine/grow/stage';
 
-export const CORPUS = fileURLToPath(new URL('../../../../shared/corpora/debian-faq.en.txt', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('../../../shared/corpora/debian-faq.en.txt', import.meta.url));
 
 /** 60 k characters of real text, 150 n-grams, windows of 32 tokens, a 10 % validation split. */
 export function realTextData(chars = 60_000, T = 32, dim = 32): GrowthData {

@@ -2,7 +2,7 @@
 // Used as a constructed model with known preferences in generation, composition and evaluation tests,
 // and as a fast count-based expert fitted from token streams (add-α smoothing).
 import * as tf from '@tensorflow/tfjs-core';
-import type { CausalLM, Decoder } from './lm';
+import type { CausalLM, Decoder } from '../../src-main/engine/model/lm';
 
 export interface BigramOptions {
   /** Longest sequence accepted; the model itself has no limit, but generation's context handling needs one. */

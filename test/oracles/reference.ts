@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Stock gradients: this ESM entry loads under Vitest (a bundler resolver), not under plain Node, which is
 // why the engine itself never relies on it.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import type { GPT } from './gpt';
+import type { GPT } from '../../src-main/engine/model/gpt';
 
 /**
  * The same network written with stock tfjs ops and default gradients (transposed matMuls, tanh, logSoftmax):

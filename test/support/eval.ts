@@ -1,7 +1,7 @@
 // Test-only helpers for the eval suite: a character tokenizer with known ids and a window-sensitive toy model.
 import * as tf from '@tensorflow/tfjs-core';
-import type { CausalLM, Decoder } from '../model/lm';
-import type { TokenPiece, TokenizerLike } from '../tokenizer/types';
+import type { CausalLM, Decoder } from '../../src-main/engine/model/lm';
+import type { TokenPiece, TokenizerLike } from '../../src-main/engine/tokenizer/types';
 
 /** Ids 0–3 are <pad> <bos> <eos> <unk>; then one id per character of `alphabet`, in order. */
 export class CharTokenizer implements TokenizerLike {

@@ -1,10 +1,10 @@
 // Test helpers for the model, trainer and io suites: a tiny synthetic substrate and a tiny GPT.
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../backend';
-import { Rng } from '../util/rng';
-import type { ModelConfigInput } from './config';
-import { substrateId, SUBSTRATE_BUILDER_VERSION, type Substrate } from '../substrate/index';
-import { GPT } from './gpt';
+import { initBackend } from '../../src-main/engine/backend';
+import { Rng } from '../../src-main/engine/util/rng';
+import type { ModelConfigInput } from '../../src-main/engine/model/config';
+import { substrateId, SUBSTRATE_BUILDER_VERSION, type Substrate } from '../../src-main/engine/substrate/index';
+import { GPT } from '../../src-main/engine/model/gpt';
 
 /** wasm with one thread: the test runner already runs two files in parallel on two cores. */
 export async function testBackend(): Promise<void> {

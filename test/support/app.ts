@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventChannel, InvokeChannel, InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { Run } from '../../src-shared/domain';
-import { writeFileAtomic } from '../engine/io/atomic';
-import { buildSubstrate, saveSubstrate } from '../engine/substrate';
-import { buildTokenizer, saveTokenizer } from '../engine/tokenizer';
-import { sha256Hex } from '../engine/util/hash';
-import { newId } from '../store/index';
-import { createApp, type App, type AppOptions } from './app';
+import { writeFileAtomic } from '../../src-main/engine/io/atomic';
+import { buildSubstrate, saveSubstrate } from '../../src-main/engine/substrate';
+import { buildTokenizer, saveTokenizer } from '../../src-main/engine/tokenizer';
+import { sha256Hex } from '../../src-main/engine/util/hash';
+import { newId } from '../../src-main/store/index';
+import { createApp, type App, type AppOptions } from '../../src-main/services/app';
 
 // Worker processes inherit these: one wasm thread each (the test runner already uses both cores).
 process.env['ESPALIER_WASM_THREADS'] = '1';
