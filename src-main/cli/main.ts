@@ -1,5 +1,5 @@
 // The `espalier` command: dispatches to commands/, prints one JSON document with --json, one error line on failure.
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { parseArgs } from './args';
 import type { Command } from './command';
 import { commands } from './commands/index';

@@ -1,7 +1,7 @@
 // The demo's two presets (--quick and the default): world size, tokenizer, model shape, growth schedule and how
 // many items each evaluation reads — sized for a 2-core machine running TensorFlow.js on WebAssembly.
 import type { WorldScale } from './world/index';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 
 export type DemoMode = 'quick' | 'default';
 

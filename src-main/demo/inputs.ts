@@ -4,7 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { CORPUS_NAMES, generateWorld, writeWorld, type Lang, type WorldManifest, type WorldScale, type WorldStats } from './world/index';
 import { writeFileAtomic } from '../engine/io/atomic';
 import { readCorpusFile } from '../engine/tokenizer/index';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 
 export interface DemoCorpus {
   /** "en-ru" / "en-zh" for the world; the file's name for user corpora. */

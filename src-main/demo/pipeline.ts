@@ -11,7 +11,7 @@ import type { CausalLM } from '../engine/model/lm';
 import { buildSubstrate, findSystemUnifont, resolveFontPath, saveSubstrate, type BuiltSubstrate } from '../engine/substrate/index';
 import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../engine/tokenizer/index';
 import { makeWindows } from '../engine/train/index';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { computeClaims, depthTables, EvalIndex, mergeTable } from './claims';
 import { resolvePreset, type DemoPreset } from './config';
 import { evaluateModel, prepareSuite, unionLoss } from './evaluate';

@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync,
 import { basename, extname, join, resolve } from 'node:path';
 import type { InvokeRequest } from '../../src-shared/contract';
 import type { Dataset } from '../../src-shared/domain';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';

@@ -7,8 +7,8 @@ import {
   type InvokeChannel,
   type InvokeResponse,
 } from '../../src-shared/contract';
-import { UserError } from '../engine/util/errors';
-import { ConflictError, NotFoundError } from '../lib/errors';
+import { UserError } from '../common/errors';
+import { ConflictError, NotFoundError } from '../common/errors';
 import type { z } from 'zod';
 
 export type ParsedRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['req']>;

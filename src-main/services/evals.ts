@@ -4,13 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { EvalResult } from '../../src-shared/domain';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { EvalJobResult, type EvalItem } from '../worker/job-types';
 import { datasetSourceFile, datasetTextFile, requireDataset, requireModel, requireProject, specFor } from './catalog';
 import type { ServiceContext } from './context';
 import { evalDto } from './dto';
-import { NotFoundError } from '../lib/errors';
+import { NotFoundError } from '../common/errors';
 
 type StartReq = Omit<InvokeRequest<'evals.start'>, 'runs' | 'seed'> & { runs: number; seed: number };
 type Task = StartReq['task'];

@@ -3,7 +3,7 @@
 import type { InvokeResponse } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
 import { resolveWeights, type MergeMode } from '../engine/compose/combine';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { MergePreviewResult } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireModel, specFor } from './catalog';

@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ModelEntry } from '../../src-shared/domain';
 import { writeFileAtomic } from '../engine/io/atomic';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { requireModel, requireProject } from './catalog';
 import type { ServiceContext } from './context';

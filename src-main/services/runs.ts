@@ -1,14 +1,14 @@
 // Runs: queues jobs on the supervisor and is its JobSink — persists status, progress, checkpoints, results and
 // metrics as they stream, and forwards them (throttled) as contract events. Each job kind plugs in hooks.
 import type { MetricPoint as MetricPointDto, MetricSeries, Run } from '../../src-shared/domain';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { MetricBuffer, type NewRun, type Workspace } from '../store/index';
 import type * as store from '../store/index';
 import type { WorkerMetric } from '../worker/protocol';
 import { runDto } from './dto';
 import type { EventBus } from './events';
 import type { JobSink, JobStatus, Supervisor } from './jobs/supervisor';
-import { NotFoundError } from '../lib/errors';
+import { NotFoundError } from '../common/errors';
 import { checkpointStep } from '../lib/model-files';
 import { Batcher } from './throttle';
 

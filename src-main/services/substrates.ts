@@ -6,7 +6,7 @@ import type { Substrate as SubstrateDto } from '../../src-shared/domain';
 import { loadSubstrate, loadUnifont, nearestTokens, pieceLabel, renderToken, resolveFontPath, type Substrate, type UnifontFont } from '../engine/substrate';
 import { loadTokenizer, type Tokenizer } from '../engine/tokenizer';
 import { sha256Hex } from '../engine/util/hash';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { SubstrateResult } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireProject, requireSubstrate, storedToAbs, substrateFile, tokenizerFile } from './catalog';

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { GrowParams, TrainParams } from '../../src-shared/contract';
 import { resolveConfig } from '../engine/model/config';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { GrowResult, TrainResult } from '../worker/job-types';

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend, parseBackendName } from '../../engine/backend';
 import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../demo/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { registerDemo, type DemoRegistration } from '../../services/demo';
 import { Workspace } from '../../store/index';
 import { bool, defineCommand, num, optNum, optStr } from '../command';

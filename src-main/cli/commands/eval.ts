@@ -2,7 +2,7 @@
 // paper's protocol or the standard log-likelihood one, prints the metrics and saves them beside the model.
 import { initBackend, parseBackendName } from '../../engine/backend';
 import { prepareData, resolveProtocol, runEval, saveResult, summary, type EvalResult, type EvalSpec, type EvalTask } from '../../engine/eval';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { bool, defineCommand, num, optNum, optStr, str, type CommandContext, type OptionSpec, type ParsedOptions } from '../command';
 import { disposeModel, openEvalModel } from '../eval-model';
 

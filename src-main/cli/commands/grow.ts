@@ -7,7 +7,7 @@ import type { BlockInit, NormKind } from '../../engine/model/index';
 import { loadSubstrate } from '../../engine/substrate/index';
 import { readCorpusFile } from '../../engine/tokenizer/index';
 import { makeWindows, splitWindows, type Windows } from '../../engine/train/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';
 

@@ -1,7 +1,7 @@
 // `espalier substrate build`: builds a frozen embedding table (glyph, binary-id, random, imported) for a vocabulary.
 import { loadTokenizer, type Tokenizer } from '../../engine/tokenizer/index';
 import { buildSubstrate, saveSubstrate, SUBSTRATE_KINDS, type SubstrateKind } from '../../engine/substrate/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { defineCommand, optNum, optStr, str } from '../command';
 
 interface SubstrateBuildResult {

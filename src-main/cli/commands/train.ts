@@ -9,7 +9,7 @@ import { GPT, type ModelConfigInput, type NormKind } from '../../engine/model/in
 import { loadSubstrate } from '../../engine/substrate/index';
 import { readCorpusFile, tokenizerToJson } from '../../engine/tokenizer/index';
 import { makeWindows, splitWindows, Trainer, TrainingDivergedError, unigramEntropy, type TrainOptions, type Windows } from '../../engine/train/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { sha256Hex } from '../../engine/util/hash';
 import { defineCommand, optNum, optStr, str, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';

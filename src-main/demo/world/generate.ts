@@ -1,6 +1,6 @@
 // generateWorld: the whole demo world from one seed — corpora, QA, multiple choice, translation —
 // with size presets for the default and the --quick demo.
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { buildCorpus, CORPUS_LANG, type CorpusName, type CorpusResult } from './corpus';
 import { buildMc, mcCsv, type McItem } from './mc';
 import { buildModel, streamRng, type WorldModel } from './model';

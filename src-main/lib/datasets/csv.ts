@@ -1,5 +1,5 @@
 // RFC 4180 CSV, streamed: quoted fields may hold delimiters, doubled quotes and newlines. Errors name the line.
-import { atLine, UserError } from '../../engine/util/errors';
+import { atLine, UserError } from '../../common/errors';
 
 const QUOTE = 0x22;
 const CR = 0x0d;

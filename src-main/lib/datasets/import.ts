@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { extname } from 'node:path';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { sha256File } from '../../engine/util/hash';
 import { CsvParser } from './csv';
 import { JsonlParser } from './jsonl';

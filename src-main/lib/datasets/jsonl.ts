@@ -1,5 +1,5 @@
 // JSON Lines: one object per line, text taken from a chosen field. Errors name the line and the field.
-import { atLine, UserError } from '../../engine/util/errors';
+import { atLine, UserError } from '../../common/errors';
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';

@@ -1,6 +1,6 @@
 // Parquet: the text of one flat string column, read a row group at a time through hyparquet.
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 
 export interface ParquetColumnOptions {
   /** Column name or 0-based index among the top-level columns; default "text", or the only string column. */

@@ -1,5 +1,5 @@
 // Refuses files that are not UTF-8 text before decoding them, with a message that says what the file looks like.
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 
 const WHAT = 'Espalier imports UTF-8 text (.txt, .jsonl, .csv) or .parquet files';
 

@@ -1,5 +1,5 @@
 // Strict streaming UTF-8 decoding that reports the absolute byte offset and line of the first bad sequence.
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { firstInvalidUtf8 } from '../../engine/tokenizer/utf8';
 
 /** Length of the prefix of bytes[0, n) that ends on a sequence boundary (the rest waits for the next chunk). */

@@ -9,7 +9,7 @@ import { runGrowth, type BaselineKind, type StageRecord } from '../../engine/gro
 import { readModelMeta } from '../../engine/io';
 import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { GrowParams } from '../job-types';
 import { JobCancelled, JobPaused, type JobHandler } from '../runtime';
 import { GRAD_NORM } from './train';

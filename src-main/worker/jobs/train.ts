@@ -7,7 +7,7 @@ import { GPT } from '../../engine/model';
 import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { Trainer, type TrainerState } from '../../engine/train';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../../lib/model-files';
 import { TrainParams } from '../job-types';
 import type { JobHandler } from '../runtime';
