@@ -1,4 +1,4 @@
-// The summary tables (depth vs capability per expert, experts vs merges) and the four claims of issue 7, §3,
+// The summary tables (depth vs capability per expert, experts vs merges) and the four claims of the paper the demo checks,
 // computed from the evaluations; a claim that did not hold says so with its numbers.
 import type { DemoInputs } from './inputs';
 import type { Claim, DemoClaims, DemoEval, DemoModelRef, DemoTable } from './types';

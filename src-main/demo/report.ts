@@ -58,7 +58,7 @@ export function summaryText(r: DemoResult): string {
   return [
     ...r.depthVsCapability.map(formatTable),
     formatTable(r.expertsVsMerge),
-    `Claims (issue 7, §3): ${claimVerdict(r)}`,
+    `Claims of the paper: ${claimVerdict(r)}`,
     ...claimLines(r).map((l) => `  ${l}`),
     ...(r.skipped.length ? ['Skipped:', ...r.skipped.map((s) => `  ${s}`)] : []),
     `report: ${r.report.markdown} (every number: ${r.report.json}); ${Math.round(r.seconds.total)} s in all`,
