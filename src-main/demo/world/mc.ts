@@ -2,7 +2,6 @@
 // the same type and the answer letter balanced across A–D. Facts used for evaluation are kept
 // apart from the facts used for the format drills in the corpora.
 import type { Rng } from '../../engine/util/rng';
-import { csvRow } from './csv';
 import { CITIES, ALL_COUNTRIES } from './lexicon/places';
 import { PROFESSIONS } from './lexicon/professions';
 import { coloursFor } from './lexicon/things';
@@ -100,6 +99,11 @@ export function buildMc(model: WorldModel, rng: Rng, nEval: number, prefix: stri
   const evalItems = candidates.slice(0, n).map((f, i) => mcItem(f, model, rng, letters[i]!, `${prefix}-mc${i}`));
   const drills = candidates.slice(n).map((f, i) => mcItem(f, model, rng, MC_LETTERS[rng.int(4)]!, `${prefix}-drill${i}`));
   return { evalItems, drills };
+}
+
+/** One RFC 4180 row: a field is quoted when it holds a comma, quote or line break; inner quotes are doubled. */
+function csvRow(fields: readonly string[]): string {
+  return fields.map((s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)).join(',');
 }
 
 /** MMLU CSV: question,A,B,C,D,answer — no header, RFC 4180 quoting, "\n" line ends. */

@@ -1,5 +1,4 @@
 // Eval results with their provenance: saved as JSON beside the model, compared across models and growth depths.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import { sha256Hex } from '../util/hash';
@@ -42,34 +41,10 @@ export function saveResult(modelDir: string, r: EvalResult): string {
   return path;
 }
 
-/** Every saved result of a model (unreadable files are skipped: a half-copied folder should not break a listing). */
-export function loadResults(modelDir: string): EvalResult[] {
-  const dir = join(modelDir, 'evals');
-  if (!existsSync(dir)) return [];
-  const out: EvalResult[] = [];
-  for (const f of readdirSync(dir).sort()) {
-    if (!f.endsWith('.json') || f.startsWith('.')) continue;
-    try {
-      out.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as EvalResult);
-    } catch {
-      // skipped on purpose
-    }
-  }
-  return out;
-}
-
 /** The result without per-item records (for printing and for the CLI's JSON). */
 export function summary(r: EvalResult): Omit<EvalResult, 'items'> {
   const { items: _items, ...rest } = r;
   return rest;
-}
-
-/** The metric a table leads with, per task and protocol. */
-export function headlineMetric(task: string, protocol: string): string {
-  if (task === 'ppl') return 'ppl';
-  if (task === 'bleu') return 'bleu';
-  if (task === 'qa' && protocol === 'squad') return 'f1';
-  return 'acc';
 }
 
 /** Metrics shown in tables (the rest stay in the JSON). */
