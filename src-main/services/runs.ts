@@ -1,6 +1,7 @@
 // Runs: queues jobs on the supervisor and is its JobSink — persists status, progress, checkpoints, results and
 // metrics as they stream, and forwards them (throttled) as contract events. Each job kind plugs in hooks.
-import type { MetricPoint as MetricPointDto, MetricSeries, Run } from '../../src-shared/domain';
+import type { MetricPoint as MetricPointDto, MetricSeries } from '../../src-shared/domain';
+import type { Run } from '../../src-shared/runs';
 import { UserError } from '../common/errors';
 import { MetricBuffer, type NewRun, type Workspace } from '../store/index';
 import type * as store from '../store/index';
