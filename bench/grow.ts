@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, parseBackendName } from '../src-main/engine/backend';
-import { AdapterTrainer } from '../src-main/engine/grow/adapter-trainer';
 import { LoraSet } from '../src-main/engine/grow/lora';
 import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from '../test/support/model';
@@ -72,7 +71,7 @@ async function main(): Promise<void> {
   const loraModel = stageK();
   const lora = new LoraSet(8, 8);
   for (let i = 0; i < DEPTH - 1; i++) lora.addBlock(loraModel, i, new Rng(i));
-  run(`stage ${DEPTH} + LoRA r=8 on frozen blocks`, loraModel, (m) => new AdapterTrainer(m, lora, data, opts), lora.paramCount);
+  run(`stage ${DEPTH} + LoRA r=8 on frozen blocks`, loraModel, (m) => new Trainer({ model: m, adapter: lora }, data, opts), lora.paramCount);
   lora.dispose();
 
   const full = results[0]!.msPerStep;

@@ -2,6 +2,8 @@
 """PyTorch reference of Espalier's GPT (same architecture and weight layout), for two jobs:
 
   logits DIR --ids 5,17,42     load an exported Espalier model folder, print next-token logits as JSON
+  grads DIR --ids .. --targets ..  the mean next-token loss and the gradient of every trainable tensor, as JSON
+                               (--frozen names stay fixed; --lora FILE adds LoRA adapters to the weights)
   bench --vocab 4096 ...       train the same architecture for N steps on random tokens, print tokens/s
 
 The folder format is documented in README.md ("Model folders"). Weight matrices are stored [in, out]
@@ -57,6 +59,8 @@ class GPT(torch.nn.Module):
         f = round(cfg["mlpRatio"] * d)
         self.register_buffer("substrate", substrate)
         self.p = _Params(self)
+        self.lora = {}  # weight name -> (A [in, r], B [r, out]): y = x @ W + scale * (x @ A) @ B
+        self.lora_scale = 1.0
         P = torch.nn.Parameter
         if cfg["embedding"] == "trainable":
             self.p["embed.weight"] = P(substrate.clone())
@@ -75,6 +79,13 @@ class GPT(torch.nn.Module):
         if cfg["norm"] == "layernorm":
             self.p["final_norm.bias"] = P(torch.zeros(d))
         self.p["head.weight"] = P(torch.randn(d, v) * 0.02)
+
+    def lin(self, x, name):
+        y = x @ self.p[name]
+        if name in self.lora:
+            a, b = self.lora[name]
+            y = y + (x @ a) @ b * self.lora_scale
+        return y
 
     def norm(self, x, prefix):
         c = self.cfg
@@ -110,14 +121,14 @@ class GPT(torch.nn.Module):
             b = f"blocks.{i}"
             a = self.norm(x, b + ".norm1")
             heads = lambda t: t.view(B, T, H, dh).transpose(1, 2)
-            q = rot(heads(a @ self.p[b + ".attn.wq"]))
-            k = rot(heads(a @ self.p[b + ".attn.wk"]))
-            v = heads(a @ self.p[b + ".attn.wv"])
+            q = rot(heads(self.lin(a, b + ".attn.wq")))
+            k = rot(heads(self.lin(a, b + ".attn.wk")))
+            v = heads(self.lin(a, b + ".attn.wv"))
             att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(dh) + mask, -1)
             o = (att @ v).transpose(1, 2).reshape(B, T, d)
-            x = x + o @ self.p[b + ".attn.wo"]
-            h = F.gelu(self.norm(x, b + ".norm2") @ self.p[b + ".mlp.w1"], approximate="tanh")
-            x = x + h @ self.p[b + ".mlp.w2"]
+            x = x + self.lin(o, b + ".attn.wo")
+            h = F.gelu(self.lin(self.norm(x, b + ".norm2"), b + ".mlp.w1"), approximate="tanh")
+            x = x + self.lin(h, b + ".mlp.w2")
         return self.norm(x, "final_norm") @ self.p["head.weight"]
 
 
@@ -144,6 +155,29 @@ def cmd_logits(args):
         logits = model(ids)[0]
     rows = logits if args.all else logits[-1:]
     print(json.dumps({"logits": rows.tolist()}))
+
+
+def cmd_grads(args):
+    torch.set_num_threads(1)
+    model = load_folder(args.folder)
+    frozen = set(filter(None, args.frozen.split(",")))
+    for name, p in model.p.items():
+        p.requires_grad_(name not in frozen and name != "embed.proj")
+    named = {n: p for n, p in model.p.items() if p.requires_grad}
+    if args.lora:
+        model.lora_scale = args.lora_scale
+        tensors = read_safetensors(args.lora)
+        for name, a in tensors.items():
+            if name.endswith(".lora_a"):
+                w = name[: -len(".lora_a")]
+                pa, pb = a.clone().requires_grad_(True), tensors[w + ".lora_b"].clone().requires_grad_(True)
+                model.lora[w] = (pa, pb)
+                named[w + ".lora_a"], named[w + ".lora_b"] = pa, pb
+    ids = torch.tensor([int(s) for s in args.ids.split(",")]).reshape(args.batch, -1)
+    targets = torch.tensor([int(s) for s in args.targets.split(",")])
+    loss = F.cross_entropy(model(ids).reshape(-1, model.cfg["vocabSize"]), targets)
+    loss.backward()
+    print(json.dumps({"loss": loss.item(), "grads": {n: p.grad.reshape(-1).tolist() for n, p in named.items()}}))
 
 
 def cmd_bench(args):
@@ -190,6 +224,15 @@ def main():
     lg.add_argument("--ids", required=True, help="comma-separated token ids")
     lg.add_argument("--all", action="store_true", help="logits at every position, not just the last")
     lg.set_defaults(fn=cmd_logits)
+    gr = sub.add_parser("grads", help="loss and gradients of an exported model folder on one batch")
+    gr.add_argument("folder")
+    gr.add_argument("--ids", required=True, help="comma-separated token ids, batch-major")
+    gr.add_argument("--targets", required=True, help="comma-separated next-token ids, one per input id")
+    gr.add_argument("--batch", type=int, default=1)
+    gr.add_argument("--frozen", default="", help="comma-separated names of tensors that get no gradient")
+    gr.add_argument("--lora", help="safetensors file of NAME.lora_a [in, r] / NAME.lora_b [r, out] adapters")
+    gr.add_argument("--lora-scale", type=float, default=1.0, help="alpha / rank")
+    gr.set_defaults(fn=cmd_grads)
     bn = sub.add_parser("bench", help="training throughput of the reference architecture")
     for k, v in dict(vocab=4096, layers=2, d_model=128, heads=4, mlp=512, context=64, batch=16, steps=20, warmup=3, threads=1).items():
         bn.add_argument("--" + k.replace("_", "-"), type=int, default=v)

@@ -61,7 +61,7 @@ export async function openMerge(dirs: readonly string[], modeText: string, weigh
     }
     return { experts, merged: new MergedLM(experts, { mode, weights, names: dirs }), mode };
   } catch (err) {
-    disposeAll(experts);
+    for (const e of experts) e.dispose();
     throw err;
   }
 }
@@ -73,8 +73,4 @@ export function expertTokenizer(dirs: readonly string[], merged: CausalLM): Toke
   const tok = loadTokenizer(path);
   if (tok.id !== merged.tokenizerId) throw new UserError(`${path}: tokenizer ${tok.id.slice(0, 16)}… is not the experts' tokenizer ${merged.tokenizerId.slice(0, 16)}…`);
   return tok;
-}
-
-export function disposeAll(models: readonly CausalLM[]): void {
-  for (const m of models) (m as Partial<{ dispose(): void }>).dispose?.();
 }

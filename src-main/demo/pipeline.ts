@@ -98,10 +98,6 @@ async function growExpert(
   };
 }
 
-function dispose(m: CausalLM): void {
-  (m as Partial<{ dispose(): void }>).dispose?.();
-}
-
 export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise<DemoResult> {
   const preset = resolvePreset(opts.mode, opts.preset);
   const tAll = performance.now();
@@ -182,7 +178,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
         const union = unionLoss(rows, m.name, inputs.corpora.map((c) => c.name));
         if (union) evals.push(union);
       } finally {
-        if (m.kind === 'stage' && finalAt < 0) dispose(model);
+        if (m.kind === 'stage' && finalAt < 0) model.dispose();
       }
       hooks.progressDone?.();
       hooks.log?.(`evaluated ${m.name} in ${seconds(t1)} s`);

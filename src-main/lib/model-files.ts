@@ -1,9 +1,9 @@
 // Model folders and training checkpoints in the workspace, on top of engine/io (the same formats the CLI reads):
 // a model folder is written beside its final place and renamed in, so a crash never leaves half a model;
-// checkpoints are one file per step, the newest few kept.
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+// checkpoints follow the engine's convention (engine/io/checkpoint.ts): one file per step, the newest few kept.
+import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { exportModel, loadModel, modelFromCheckpoint, readCheckpoint, saveCheckpoint as writeCheckpoint } from '../engine/io';
+import { exportModel, loadModel, modelFromCheckpoint, readCheckpoint, saveStepCheckpoint } from '../engine/io';
 import type { GPT, SubstrateRef } from '../engine/model';
 import { tokenizerToJson, type Tokenizer } from '../engine/tokenizer';
 import type { ResolvedTrainOptions, TrainerState } from '../engine/train';
@@ -34,25 +34,11 @@ export interface Checkpoint {
   job: Record<string, unknown>;
 }
 
-const CHECKPOINT = /^step-(\d+)\.safetensors$/;
-
-/** The step a checkpoint path holds, from its name (null when it does not follow the naming). */
-export function checkpointStep(path: string): number | null {
-  const m = CHECKPOINT.exec(basename(path));
-  return m ? Number(m[1]) : null;
-}
+export { checkpointStep } from '../engine/io';
 
 /** Writes `<root>/step-NNNNNNNNN.safetensors` and keeps only the newest `keep`; returns the path a resume starts from. */
 export function saveCheckpoint(root: string, model: GPT, train: ResolvedTrainOptions, state: TrainerState, job: Record<string, unknown> = {}, keep = 2): string {
-  mkdirSync(root, { recursive: true });
-  const path = join(root, `step-${String(state.step).padStart(9, '0')}.safetensors`);
-  writeCheckpoint(path, model, train, state, job);
-  const old = readdirSync(root)
-    .filter((n) => CHECKPOINT.test(n))
-    .sort()
-    .slice(0, -keep);
-  for (const n of old) rmSync(join(root, n), { force: true });
-  return path;
+  return saveStepCheckpoint(root, model, train, state, job, keep);
 }
 
 export function loadCheckpoint(path: string, substrate: SubstrateRef): Checkpoint {

@@ -41,16 +41,11 @@ export async function loadModelSpec(spec: ModelSpec, substrates = new Map<string
     for (const e of spec.experts) experts.push(await loadModelSpec(e, substrates));
     return new MergedLM(experts, { mode: spec.mode, weights: spec.weights, names: spec.experts.map((e) => e.name) });
   } catch (err) {
-    for (const e of experts) disposeLM(e);
+    for (const e of experts) e.dispose();
     throw err;
   }
 }
 
 export function loadSpecTokenizer(spec: ModelSpec): Tokenizer {
   return loadTokenizer(spec.tokenizerFile);
-}
-
-/** Frees a model's weights (GPT and merges of GPTs offer dispose). */
-export function disposeLM(m: CausalLM): void {
-  (m as Partial<{ dispose(): void }>).dispose?.();
 }

@@ -8,7 +8,7 @@ import type { CausalLM } from '../engine/model/lm';
 import type { TokenizerLike } from '../engine/tokenizer/types';
 import { specFor } from './catalog';
 import type { ServiceContext } from './context';
-import { disposeLM, loadModelSpec, loadSpecTokenizer } from '../lib/model-spec';
+import { loadModelSpec, loadSpecTokenizer } from '../lib/model-spec';
 
 interface Loaded {
   model: CausalLM;
@@ -45,7 +45,7 @@ export class PlaygroundService {
   forget(id: string): void {
     const p = this.cache.get(id);
     this.cache.delete(id);
-    void p?.then((l) => disposeLM(l.model)).catch(() => undefined);
+    void p?.then((l) => l.model.dispose()).catch(() => undefined);
   }
 
   clear(): void {

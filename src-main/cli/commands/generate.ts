@@ -55,7 +55,7 @@ export default defineCommand({
       });
       return { prompt, text: r.texts[0]!, tokens: r.ids[0]!.length, finish: r.finish[0]!, tokensPerSec: Math.round(r.tokensPerSec), model: dir };
     } finally {
-      (model as Partial<{ dispose(): void }>).dispose?.();
+      model.dispose();
     }
   },
   human(result) {

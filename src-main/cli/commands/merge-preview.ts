@@ -3,7 +3,7 @@ import { initBackend, parseBackendName } from '../../engine/backend';
 import { previewMerge, type PreviewRow } from '../../engine/compose/preview';
 import { readCorpusFile } from '../../engine/tokenizer';
 import { defineCommand, list, optNum, optStr, str } from '../command';
-import { disposeAll, expertTokenizer, MERGE_OPTIONS, openMerge } from '../merge-experts';
+import { expertTokenizer, MERGE_OPTIONS, openMerge } from '../merge-experts';
 
 export default defineCommand({
   path: ['merge', 'preview'],
@@ -31,7 +31,7 @@ export default defineCommand({
       });
       return { mode, weights: [...merged.weights], rows };
     } finally {
-      disposeAll(experts);
+      for (const e of experts) e.dispose();
     }
   },
   human(result) {

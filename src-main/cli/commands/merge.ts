@@ -3,7 +3,7 @@
 import { initBackend, parseBackendName } from '../../engine/backend';
 import { saveMerge } from '../../engine/compose/spec';
 import { defineCommand, list, optStr, str } from '../command';
-import { disposeAll, MERGE_OPTIONS, openMerge } from '../merge-experts';
+import { MERGE_OPTIONS, openMerge } from '../merge-experts';
 
 export default defineCommand({
   path: ['merge'],
@@ -19,7 +19,7 @@ export default defineCommand({
       ctx.log(`merged ${dirs.length} experts (${spec.mode}) into ${out}`);
       return { out, ...spec, contextLength: merged.contextLength, vocabSize: merged.vocabSize };
     } finally {
-      disposeAll(experts);
+      for (const e of experts) e.dispose();
     }
   },
 });

@@ -83,7 +83,7 @@ export class MergedLM implements CausalLM {
 
   /** Frees experts that can be freed. Call only when this merge owns them (e.g. it was loaded from disk). */
   dispose(): void {
-    for (const e of this.experts) (e as Partial<{ dispose(): void }>).dispose?.();
+    for (const e of this.experts) e.dispose();
   }
 }
 

@@ -124,7 +124,7 @@ export async function loadMergedModel(dir: string, loadExpert: ExpertLoader, see
     });
     return new MergedLM(experts, { mode: spec.mode, weights: spec.weights, names });
   } catch (err) {
-    for (const e of experts) (e as Partial<{ dispose(): void }>).dispose?.();
+    for (const e of experts) e.dispose();
     throw err;
   }
 }

@@ -8,7 +8,6 @@ export type { GrowthData } from './stage';
 export { comparisonTable, formatComparison, type BaselineRecord, type ComparisonRow, type StageRecord } from './records';
 export { STATE_FILE, type RunState } from './state';
 export { LoraSet, LORA_TARGETS } from './lora';
-export { adaptedBlock, adaptedLogits, adaptedLoss } from './lora-forward';
 export { exportStageModel, mergedModel } from './export';
 export { insertTier } from './insert';
 export { blockFlops, headFlops, stageFlops } from './flops';

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../io/model-folder';
+import { flow } from '../model/flow';
 import type { GPT } from '../model/gpt';
 import { testBackend } from '../../../test/support/model';
 import { batchOf } from '../train/data';
-import { AdapterTrainer } from './adapter-trainer';
+import { Trainer } from '../train/trainer';
 import { loadStageCheckpoint, saveStageCheckpoint } from './checkpoint';
 import { exportStageModel } from './export';
 import { firstStageModel, insertTier } from './insert';
 import type { LoraSet } from './lora';
-import { adaptedBlock, adaptedLogits, adaptedLoss } from './lora-forward';
 import { resolvePlan } from './plan';
 import type { GrowthData } from './stage';
 import { bitIdentical, realTextData, tempDir, tinyPlan } from '../../../test/support/grow';
@@ -22,7 +22,7 @@ let tmp: ReturnType<typeof tempDir>;
 let model: GPT;
 let lora: LoraSet;
 let tokens: tf.Tensor2D;
-let trainer: AdapterTrainer;
+let trainer: Trainer;
 
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
@@ -37,7 +37,7 @@ beforeAll(async () => {
   lora = insertTier(model, null, plan, plan.stages[1]!).lora!;
   const b = batchOf(data.val!, [0, 1, 2]);
   tokens = tf.tensor2d(b.inputs, [3, 32], 'int32');
-  trainer = new AdapterTrainer(model, lora, data, { steps: 6, batchSize: 8, lr: 1e-2, seed: 1 });
+  trainer = new Trainer({ model, adapter: lora }, data, { steps: 6, batchSize: 8, lr: 1e-2, seed: 1 });
 });
 
 afterAll(() => {
@@ -50,9 +50,9 @@ afterAll(() => {
 
 describe('LoRA adapters on frozen blocks', () => {
   it('start as a no-op: the adapted block equals the plain block bit for bit', () => {
-    const x = tf.tidy(() => model.embed(tokens));
-    const plain = model.block(0, x, 3, 32, false);
-    const adapted = adaptedBlock(model, lora, 0, x, 3, 32, false);
+    const x = tf.tidy(() => model.embed(tokens).value);
+    const plain = model.block(0, flow(x), 3, 32).value;
+    const adapted = model.block(0, flow(x), 3, 32, { grads: false, adapter: lora }).value;
     expect(bitIdentical({ shape: [], data: plain.dataSync() as Float32Array }, { shape: [], data: adapted.dataSync() as Float32Array })).toBe(true);
     tf.dispose([x, plain, adapted]);
   });
@@ -66,7 +66,7 @@ describe('LoRA adapters on frozen blocks', () => {
     const b = batchOf(data.train, [0, 1]);
     const targets = tf.tensor1d(b.targets, 'int32');
     const input = tf.tensor2d(b.inputs, [2, 32], 'int32');
-    const { value, grads } = tf.variableGrads(() => adaptedLoss(model, lora, input, targets, { grads: true }), all.map((e) => e.variable));
+    const { value, grads } = tf.variableGrads(() => { const ctx = { grads: true, adapter: lora }; return model.headLoss(model.hidden(input, ctx), targets, ctx); }, all.map((e) => e.variable));
     const named = all.filter((e) => grads[e.variable.name]).map((e) => e.name);
     expect(named.filter((n) => n.startsWith('blocks.0.')).every((n) => n.includes('.lora_'))).toBe(true);
     expect(named.filter((n) => n.includes('.lora_'))).toHaveLength(12);
@@ -87,8 +87,8 @@ describe('LoRA adapters on frozen blocks', () => {
     const back = loadStageCheckpoint<{ hello: number }>(path, data.substrate);
     expect(back.notes.hello).toBe(1);
     expect(back.trainer.step).toBe(6);
-    const a = adaptedLogits(model, lora, tokens);
-    const b = adaptedLogits(back.model, back.lora!, tokens);
+    const a = model.logits(tokens, lora);
+    const b = back.model.logits(tokens, back.lora!);
     expect(maxDiff(a, b)).toBe(0);
     tf.dispose([a, b]);
     back.model.dispose();
@@ -99,7 +99,7 @@ describe('LoRA adapters on frozen blocks', () => {
     const dir = join(tmp.dir, 'merged');
     exportStageModel(dir, model, lora, data, {});
     const loaded = loadModel(dir).model;
-    const viaAdapters = adaptedLogits(model, lora, tokens);
+    const viaAdapters = model.logits(tokens, lora);
     const merged = loaded.logits(tokens);
     const withoutAdapters = model.logits(tokens);
     expect(maxDiff(viaAdapters, merged)).toBeLessThan(1e-4);
@@ -107,5 +107,16 @@ describe('LoRA adapters on frozen blocks', () => {
     expect(maxDiff(viaAdapters, withoutAdapters)).toBeGreaterThan(1e-3);
     tf.dispose([viaAdapters, merged, withoutAdapters]);
     loaded.dispose();
+  });
+
+  it('train without leaking tensors: the count stays flat across steps and validations', () => {
+    const t = new Trainer({ model, adapter: lora }, data, { steps: 20, batchSize: 4, lr: 1e-3, seed: 2 });
+    t.trainStep();
+    t.evaluate();
+    const n = tf.memory().numTensors;
+    for (let i = 0; i < 4; i++) t.trainStep();
+    t.evaluate();
+    expect(tf.memory().numTensors).toBe(n);
+    t.dispose();
   });
 });

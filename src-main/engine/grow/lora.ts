@@ -1,6 +1,9 @@
 // LoRA adapters on frozen blocks: W stays bit-identical, W·x gains (alpha/r)·B(A(x)); merged into plain
 // weights (W + (alpha/r)·A·B) when a stage is exported, so the exported model is an ordinary GPT.
 import * as tf from '@tensorflow/tfjs-core';
+import type { BlockAdapter } from '../model/adapter';
+import * as F from '../model/flow';
+import { flow, type Flow } from '../model/flow';
 import type { GPT } from '../model/gpt';
 import type { HostTensor } from '../model/init';
 import type { ParamEntry } from '../model/params';
@@ -17,7 +20,8 @@ export interface Adapter {
   b: ParamEntry;
 }
 
-export class LoraSet {
+/** Adapters for a model's blocks; the block forward adds each one's term through its adapter hook. */
+export class LoraSet implements BlockAdapter {
   private readonly map = new Map<string, Adapter>();
 
   constructor(
@@ -40,6 +44,14 @@ export class LoraSet {
 
   hasBlock(i: number): boolean {
     return this.map.has(`blocks.${i}.${LORA_TARGETS[0]}`);
+  }
+
+  /** (alpha/r)·(x·A)·B for an adapted weight: zero while B is (a fresh adapter changes nothing). */
+  delta(weight: string, x: Flow, train: boolean): Flow | null {
+    const ad = this.map.get(weight);
+    if (!ad) return null;
+    const low = F.linear(F.linear(x, flow(ad.a.variable as tf.Tensor as tf.Tensor2D, train)), flow(ad.b.variable as tf.Tensor as tf.Tensor2D, train));
+    return F.scale(low, this.scale);
   }
 
   /** Adds adapters to every matrix of block i (no-op when present). */

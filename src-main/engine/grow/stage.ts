@@ -1,18 +1,16 @@
 // Runs one training unit of a growth run (a stage, or a baseline's training) from its start or its checkpoint:
-// insertion-spike measurement, the step loop with hooks, periodic and on-stop checkpoints, export, the record.
+// insertion-spike measurement, the engine's Trainer with growth hooks, periodic and on-stop checkpoints, export, the record.
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import type { GPT } from '../model/gpt';
 import type { Substrate } from '../substrate/index';
 import type { Tokenizer } from '../tokenizer/tokenizer';
-import { batchOf, type Windows } from '../train/data';
-import { Trainer, type ResolvedTrainOptions, type TrainerState, type TrainOptions } from '../train/trainer';
-import { AdapterTrainer } from './adapter-trainer';
+import type { Windows } from '../train/data';
+import { Trainer, type TrainerState, type TrainOptions } from '../train/trainer';
+import { meanLoss } from '../train/validate';
 import { hasCheckpoint, loadStageCheckpoint, saveStageCheckpoint } from './checkpoint';
 import { exportStageModel } from './export';
 import { stageFlops, type StageCost } from './flops';
 import type { GrowthHooks, UnitRef } from './hooks';
-import { adaptedLoss } from './lora-forward';
 import type { LoraSet } from './lora';
 import type { GrowthPlan } from './plan';
 import type { StageRecord } from './records';
@@ -50,37 +48,12 @@ interface Notes {
   complete: boolean;
 }
 
-interface StageTrainer {
-  readonly opts: ResolvedTrainOptions;
-  readonly step: number;
-  readonly tokensPerStep: number;
-  trainStep(): { loss: number; gradNorm: number; lr: number };
-  evaluate(): number | null;
-  state(): TrainerState;
-  dispose(): void;
-}
-
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 
 /** Mean loss on the fixed, evenly spread windows that measure the insertion spike (same ones every stage). */
 export function spikeLoss(model: GPT, lora: LoraSet | null, data: GrowthData, plan: GrowthPlan): number {
   const w = data.val && data.val.starts.length > 0 ? data.val : data.train;
-  const n = w.starts.length;
-  const k = Math.min(n, plan.spikeWindows);
-  const ids = Array.from({ length: k }, (_, i) => Math.floor((i * n) / k));
-  let total = 0;
-  for (let s = 0; s < k; s += plan.batchSize) {
-    const b = batchOf(w, ids.slice(s, s + plan.batchSize));
-    const rows = b.windows.length;
-    const l = tf.tidy(() => {
-      const tokens = tf.tensor2d(b.inputs, [rows, w.T], 'int32');
-      if (lora) return adaptedLoss(model, lora, tokens, tf.tensor1d(b.targets, 'int32'));
-      return model.loss(tokens, tf.tensor2d(b.targets, [rows, w.T], 'int32'));
-    });
-    total += l.dataSync()[0]! * rows;
-    l.dispose();
-  }
-  return total / k;
+  return meanLoss(model, w, plan.spikeWindows, plan.batchSize, lora) ?? NaN;
 }
 
 /** Whether the frozen prefix's outputs for every training window fit the plan's cache budget. */
@@ -129,33 +102,93 @@ function trainableCount(model: GPT, lora: LoraSet | null): number {
   return model.paramCounts().trainable + (lora?.paramCount ?? 0);
 }
 
+/** A unit's model, adapters and notes: from its checkpoint when there is one, else freshly started. */
+interface OpenedUnit {
+  model: GPT;
+  lora: LoraSet | null;
+  resume: TrainerState | undefined;
+  notes: Notes;
+}
+
+function openUnit(spec: UnitSpec, ckpt: string, plan: GrowthPlan, data: GrowthData): OpenedUnit {
+  if (hasCheckpoint(ckpt)) {
+    const c = loadStageCheckpoint<Notes>(ckpt, data.substrate);
+    return { model: c.model, lora: c.lora, resume: c.trainer, notes: c.notes };
+  }
+  const s = spec.start();
+  const notes = { lossBefore: s.lossBefore, lossAfter: spikeLoss(s.model, s.lora, data, plan), newBlocks: s.newBlocks, curve: [], valCurve: [], seconds: 0, complete: false };
+  return { model: s.model, lora: s.lora, resume: undefined, notes };
+}
+
+/** Runs the step loop from wherever the trainer stands; returns whether a stop request ended it early. */
+async function trainSteps(spec: UnitSpec, u: OpenedUnit, trainer: Trainer, plan: GrowthPlan, hooks: GrowthHooks, save: (complete: boolean) => void): Promise<boolean> {
+  const { notes } = u;
+  if (notes.complete) return false;
+  const t0 = performance.now();
+  const priorSeconds = notes.seconds;
+  const seconds = () => priorSeconds + (performance.now() - t0) / 1000;
+  await trainer.run({
+    until: spec.steps,
+    shouldStop: () => Boolean(hooks.shouldStop?.()),
+    signal: hooks.signal,
+    onEvaluate: (step, valLoss) => notes.valCurve.push({ step, valLoss }),
+    onProgress: (e) => {
+      notes.curve.push(e.loss);
+      hooks.onProgress?.({ ...spec.ref, ...e, elapsed: seconds() });
+    },
+    afterStep: (step) => {
+      if (step % plan.checkpointEvery !== 0 || step >= spec.steps) return;
+      notes.seconds = seconds();
+      save(false);
+    },
+  });
+  notes.seconds = seconds();
+  return trainer.step < spec.steps;
+}
+
+function unitRecord(spec: UnitSpec, u: OpenedUnit, plan: GrowthPlan, data: GrowthData, cache: boolean, ckpt: string, dir: string): StageRecord {
+  const { model, lora, notes } = u;
+  const tokens = spec.steps * plan.batchSize * data.train.T;
+  const prefixTokens = cache ? Math.min(tokens, data.train.starts.length * data.train.T) : tokens;
+  return {
+    ...spec.ref,
+    steps: spec.steps,
+    newBlocks: notes.newBlocks,
+    trainableParams: trainableCount(model, lora),
+    frozenParams: model.paramCounts().frozen,
+    loraParams: lora?.paramCount ?? 0,
+    tokens,
+    seconds: Math.round(notes.seconds * 100) / 100,
+    flops: stageFlops(model.config, stageCost(model, lora), tokens, prefixTokens),
+    lossBeforeInsert: notes.lossBefore,
+    lossAfterInsert: notes.lossAfter,
+    trainLoss: notes.curve[notes.curve.length - 1] ?? NaN,
+    valLoss: lastValLoss(notes),
+    curve: notes.curve,
+    valCurve: notes.valCurve,
+    prefixCache: cache,
+    checkpoint: ckpt,
+    model: dir,
+  };
+}
+
+function lastValLoss(notes: Notes): number | null {
+  return notes.valCurve.length > 0 ? notes.valCurve[notes.valCurve.length - 1]!.valLoss : null;
+}
+
 /** Trains one unit in `dir` (its checkpoint and exported model live there), resuming when a checkpoint exists. */
 export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, data: GrowthData, hooks: GrowthHooks): Promise<UnitOutcome> {
   const ckpt = join(dir, CHECKPOINT_FILE);
-  let model: GPT;
-  let lora: LoraSet | null;
-  let resume: TrainerState | undefined;
-  let notes: Notes;
-  if (hasCheckpoint(ckpt)) {
-    const c = loadStageCheckpoint<Notes>(ckpt, data.substrate);
-    ({ model, lora, notes } = c);
-    resume = c.trainer;
-  } else {
-    const s = spec.start();
-    ({ model, lora } = s);
-    notes = { lossBefore: s.lossBefore, lossAfter: spikeLoss(model, lora, data, plan), newBlocks: s.newBlocks, curve: [], valCurve: [], seconds: 0, complete: false };
-  }
+  const u = openUnit(spec, ckpt, plan, data);
+  const { model, lora, notes } = u;
   const cache = usePrefixCache(plan, data, model, lora);
-  const opts = trainOptions(spec, plan, cache);
-  const trainer: StageTrainer = lora ? new AdapterTrainer(model, lora, data, opts, resume) : new Trainer(model, data, opts, resume);
-  const counts = model.paramCounts();
-  const start = notes.complete ? spec.steps : trainer.step;
+  const trainer = new Trainer({ model, adapter: lora }, data, trainOptions(spec, plan, cache), u.resume);
   hooks.onStageStart?.({
     ...spec.ref,
     steps: spec.steps,
-    resumedAtStep: start,
+    resumedAtStep: notes.complete ? spec.steps : trainer.step,
     trainableParams: trainableCount(model, lora),
-    frozenParams: counts.frozen,
+    frozenParams: model.paramCounts().frozen,
     lossBeforeInsert: notes.lossBefore,
     lossAfterInsert: notes.lossAfter,
     prefixCache: cache,
@@ -164,57 +197,14 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
     notes.complete = complete;
     saveStageCheckpoint(ckpt, { model, lora, trainer: trainer.state(), notes }, trainer.opts);
   };
-  const t0 = performance.now();
-  const priorSeconds = notes.seconds;
-  const seconds = () => priorSeconds + (performance.now() - t0) / 1000;
-  let trainMs = 0;
-  let stepsRun = 0;
-  let valLoss = notes.valCurve.length > 0 ? notes.valCurve[notes.valCurve.length - 1]!.valLoss : null;
-  const evalEvery = opts.evalEvery!;
-  let stopped = false;
+  let stopped: boolean;
   try {
-    while (!notes.complete && trainer.step < spec.steps) {
-      if (hooks.shouldStop?.() || hooks.signal?.aborted) {
-        stopped = true;
-        break;
-      }
-      const s0 = performance.now();
-      const r = trainer.trainStep();
-      trainMs += performance.now() - s0;
-      stepsRun++;
-      notes.curve.push(r.loss);
-      const step = trainer.step;
-      if (step % evalEvery === 0 || step === spec.steps) {
-        const v = trainer.evaluate();
-        if (v !== null) notes.valCurve.push({ step, valLoss: (valLoss = v) });
-      }
-      hooks.onProgress?.({
-        ...spec.ref,
-        step,
-        steps: spec.steps,
-        loss: r.loss,
-        valLoss,
-        lr: r.lr,
-        gradNorm: r.gradNorm,
-        tokensPerSec: (trainer.tokensPerStep * stepsRun * 1000) / trainMs,
-        elapsed: seconds(),
-        eta: ((spec.steps - step) * trainMs) / stepsRun / 1000,
-      });
-      if (step % plan.checkpointEvery === 0 && step < spec.steps) {
-        notes.seconds = seconds();
-        save(false);
-      }
-      // Let the event loop run (progress output, pause/cancel messages) without slowing the loop measurably.
-      if (stepsRun % 4 === 0) await new Promise((r) => setImmediate(r));
-    }
-    notes.seconds = seconds();
-    if (stopped) {
-      save(false);
-    } else {
-      const training = { growth: { ...spec.ref, steps: spec.steps, newBlocks: notes.newBlocks, valLoss, lora: lora ? { rank: lora.rank, alpha: lora.alpha, merged: true } : null } };
+    stopped = await trainSteps(spec, u, trainer, plan, hooks, save);
+    if (!stopped) {
+      const training = { growth: { ...spec.ref, steps: spec.steps, newBlocks: notes.newBlocks, valLoss: lastValLoss(notes), lora: lora ? { rank: lora.rank, alpha: lora.alpha, merged: true } : null } };
       exportStageModel(dir, model, lora, data, training);
-      save(true);
     }
+    save(!stopped);
   } catch (err) {
     model.dispose();
     lora?.dispose();
@@ -227,27 +217,5 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
     lora?.dispose();
     return { status: 'stopped', checkpoint: ckpt };
   }
-  const tokens = spec.steps * plan.batchSize * data.train.T;
-  const prefixTokens = cache ? Math.min(tokens, data.train.starts.length * data.train.T) : tokens;
-  const record: StageRecord = {
-    ...spec.ref,
-    steps: spec.steps,
-    newBlocks: notes.newBlocks,
-    trainableParams: trainableCount(model, lora),
-    frozenParams: counts.frozen,
-    loraParams: lora?.paramCount ?? 0,
-    tokens,
-    seconds: Math.round(notes.seconds * 100) / 100,
-    flops: stageFlops(model.config, stageCost(model, lora), tokens, prefixTokens),
-    lossBeforeInsert: notes.lossBefore,
-    lossAfterInsert: notes.lossAfter,
-    trainLoss: notes.curve[notes.curve.length - 1] ?? NaN,
-    valLoss,
-    curve: notes.curve,
-    valCurve: notes.valCurve,
-    prefixCache: cache,
-    checkpoint: ckpt,
-    model: dir,
-  };
-  return { status: 'done', record, model, lora };
+  return { status: 'done', record: unitRecord(spec, u, plan, data, cache, ckpt, dir), model, lora };
 }

@@ -1,6 +1,8 @@
-// Training checkpoints: one safetensors file (written atomically) holding the weights under their stable
-// names, the AdamW moments, and as metadata everything else a resume needs to continue bit-for-bit.
-import { existsSync } from 'node:fs';
+// The one checkpoint convention: one safetensors file (written atomically) holding every tensor (weights
+// under their stable names, AdamW moments, adapters) and, as JSON metadata, all other state a resume needs
+// to continue bit-for-bit. One reader for every version written so far (see upgradeV1).
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { configFromJson, type ModelConfig } from '../model/config';
 import { GPT, type SubstrateRef } from '../model/gpt';
 import type { HostTensor } from '../model/init';
@@ -9,9 +11,19 @@ import { UserError } from '../util/errors';
 import { readSafetensors, writeSafetensors, type NamedTensor } from './safetensors';
 
 export const CHECKPOINT_FORMAT = 'espalier-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+/** 2: adapters as tensors (version 1 kept a growth stage's LoRA weights as base64 inside the JSON). */
+export const CHECKPOINT_VERSION = 2;
 const M_PREFIX = 'optimizer.m.';
 const V_PREFIX = 'optimizer.v.';
+const ADAPTER_PREFIX = 'adapter.';
+
+/** Trainable adapters saved beside the model (LoRA: `blocks.0.attn.wq.lora_a` / `.lora_b` tensors). */
+export interface AdapterSnapshot {
+  kind: 'lora';
+  rank: number;
+  alpha: number;
+  tensors: Map<string, HostTensor>;
+}
 
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
@@ -24,6 +36,8 @@ export interface CheckpointMeta {
   tokenizerId: string;
   train: ResolvedTrainOptions;
   trainer: Omit<TrainerState, 'optimizer'> & { optimizerSteps: number };
+  /** The adapters' kind and shape parameters (their tensors are in the file); null without adapters. */
+  adapter?: { kind: 'lora'; rank: number; alpha: number } | null;
   /** Anything the caller wants restored with the run (data files and their hashes, for example). */
   extra: Record<string, unknown>;
   savedAt: string;
@@ -32,14 +46,23 @@ export interface CheckpointMeta {
 export interface Checkpoint {
   meta: CheckpointMeta;
   weights: Map<string, HostTensor>;
+  adapter: AdapterSnapshot | null;
   trainerState: TrainerState;
 }
 
-/** Writes model + trainer state to `path` (temp file, fsync, rename). */
-export function saveCheckpoint(path: string, model: GPT, train: ResolvedTrainOptions, state: TrainerState, extra: Record<string, unknown> = {}): void {
+/** Writes model + trainer state (+ adapters) to `path` (temp file, fsync, rename). */
+export function saveCheckpoint(
+  path: string,
+  model: GPT,
+  train: ResolvedTrainOptions,
+  state: TrainerState,
+  extra: Record<string, unknown> = {},
+  adapter: AdapterSnapshot | null = null,
+): void {
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = { ...model.params.toHost() };
   for (const [k, t] of Object.entries(state.optimizer.m)) tensors[M_PREFIX + k] = t;
   for (const [k, t] of Object.entries(state.optimizer.v)) tensors[V_PREFIX + k] = t;
+  for (const [k, t] of adapter?.tensors ?? []) tensors[ADAPTER_PREFIX + k] = t;
   const { optimizer, ...rest } = state;
   const meta: CheckpointMeta = {
     format: CHECKPOINT_FORMAT,
@@ -51,6 +74,7 @@ export function saveCheckpoint(path: string, model: GPT, train: ResolvedTrainOpt
     tokenizerId: model.tokenizerId,
     train,
     trainer: { ...rest, optimizerSteps: optimizer.t },
+    adapter: adapter ? { kind: adapter.kind, rank: adapter.rank, alpha: adapter.alpha } : null,
     extra,
     savedAt: new Date().toISOString(),
   };
@@ -75,15 +99,41 @@ export function readCheckpoint(path: string): Checkpoint {
   if (meta.version > CHECKPOINT_VERSION) throw new UserError(`${path}: checkpoint version ${meta.version} is newer than this Espalier reads (${CHECKPOINT_VERSION}); upgrade Espalier`);
   meta.config = configFromJson(meta.config, `${path} (config)`);
   const weights = new Map<string, HostTensor>();
+  const adapterTensors = new Map<string, HostTensor>();
   const m: Record<string, HostTensor> = {};
   const v: Record<string, HostTensor> = {};
   for (const [name, t] of file.tensors) {
     if (name.startsWith(M_PREFIX)) m[name.slice(M_PREFIX.length)] = host(t, name, path);
     else if (name.startsWith(V_PREFIX)) v[name.slice(V_PREFIX.length)] = host(t, name, path);
+    else if (name.startsWith(ADAPTER_PREFIX)) adapterTensors.set(name.slice(ADAPTER_PREFIX.length), host(t, name, path));
     else weights.set(name, host(t, name, path));
   }
+  const adapter = meta.version < 2 ? upgradeV1(meta) : meta.adapter ? { ...meta.adapter, tensors: adapterTensors } : null;
   const { optimizerSteps, ...rest } = meta.trainer;
-  return { meta, weights, trainerState: { ...rest, optimizer: { t: optimizerSteps, m, v } } };
+  return { meta, weights, adapter, trainerState: { ...rest, optimizer: { t: optimizerSteps, m, v } } };
+}
+
+interface V1Lora {
+  rank: number;
+  alpha: number;
+  tensors: Record<string, { shape: number[]; base64: string }>;
+}
+
+/** Version 1 kept a growth stage's LoRA weights as base64 float32 in extra.growth.lora; move them out. */
+function upgradeV1(meta: CheckpointMeta): AdapterSnapshot | null {
+  const growth = meta.extra['growth'] as { lora?: V1Lora | null } | undefined;
+  const lora = growth?.lora;
+  if (growth) delete growth.lora;
+  if (!lora) return null;
+  const tensors = new Map<string, HostTensor>();
+  for (const [name, e] of Object.entries(lora.tensors)) {
+    const bytes = Buffer.from(e.base64, 'base64');
+    // Copy into a fresh buffer: Buffer memory may be pooled and unaligned for a Float32Array view.
+    const data = new Float32Array(bytes.byteLength / 4);
+    new Uint8Array(data.buffer).set(bytes);
+    tensors.set(name, { shape: e.shape, data });
+  }
+  return { kind: 'lora', rank: lora.rank, alpha: lora.alpha, tensors };
 }
 
 /** Rebuilds the model a checkpoint holds, with its frozen flags, on the given substrate. */
@@ -95,4 +145,25 @@ export function modelFromCheckpoint(ckpt: Checkpoint, substrate: SubstrateRef, s
   const frozen = new Set(ckpt.meta.frozen);
   model.setFrozen((n) => frozen.has(n));
   return model;
+}
+
+const STEP_FILE = /^step-(\d+)\.safetensors$/;
+
+/** The step a `step-N.safetensors` checkpoint holds, from its name (null when it does not follow the naming). */
+export function checkpointStep(path: string): number | null {
+  const m = STEP_FILE.exec(basename(path));
+  return m ? Number(m[1]) : null;
+}
+
+/** Writes `<root>/step-NNNNNNNNN.safetensors`, keeps only the newest `keep`, and returns its path. */
+export function saveStepCheckpoint(root: string, model: GPT, train: ResolvedTrainOptions, state: TrainerState, extra: Record<string, unknown> = {}, keep = 2): string {
+  mkdirSync(root, { recursive: true });
+  const path = join(root, `step-${String(state.step).padStart(9, '0')}.safetensors`);
+  saveCheckpoint(path, model, train, state, extra);
+  const old = readdirSync(root)
+    .filter((n) => STEP_FILE.test(n))
+    .sort()
+    .slice(0, -keep);
+  for (const n of old) rmSync(join(root, n), { force: true });
+  return path;
 }

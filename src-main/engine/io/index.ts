@@ -2,5 +2,5 @@
 export { writeFileAtomic } from './atomic';
 export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from './safetensors';
 export type { Dtype, NamedTensor, SafetensorsFile } from './safetensors';
-export { CHECKPOINT_FORMAT, modelFromCheckpoint, readCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointMeta } from './checkpoint';
+export { CHECKPOINT_FORMAT, checkpointStep, modelFromCheckpoint, readCheckpoint, saveCheckpoint, saveStepCheckpoint, type AdapterSnapshot, type Checkpoint, type CheckpointMeta } from './checkpoint';
 export { exportModel, loadModel, MODEL_FORMAT, readModelMeta, SUBSTRATE_FILE, type ExportOptions, type LoadedModel, type ModelFolderMeta } from './model-folder';

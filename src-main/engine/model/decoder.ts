@@ -58,8 +58,8 @@ class GptDecoder implements Decoder {
         },
       };
       let x = this.model.embed(tokens);
-      for (let i = 0; i < this.model.layers; i++) x = this.model.block(i, x, B, n, false, { grads: false }, hook);
-      const last = tf.reshape(tf.slice(tf.reshape(x, [B, n, c.dModel]), [0, n - 1, 0], [B, 1, c.dModel]), [B, c.dModel]) as tf.Tensor2D;
+      for (let i = 0; i < this.model.layers; i++) x = this.model.block(i, x, B, n, { grads: false }, hook);
+      const last = tf.reshape(tf.slice(tf.reshape(x.value, [B, n, c.dModel]), [0, n - 1, 0], [B, 1, c.dModel]), [B, c.dModel]) as tf.Tensor2D;
       return this.model.headLogits(last);
     });
     for (let layer = 0; layer < next.length; layer++) {

@@ -4,13 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SubstrateMeta } from '../substrate/index';
 import { UserError } from '../util/errors';
 import { Rng } from '../util/rng';
-import { causalAttention } from './attention';
+import type { BlockAdapter } from './adapter';
 import { headDim, resolveConfig, type ModelConfig, type ModelConfigInput } from './config';
 import { openGptDecoder } from './decoder';
-import { headCrossEntropy } from './head';
+import * as F from './flow';
+import { flow, type Flow } from './flow';
 import { blockParamNames, initBlock, initOuter, type BlockInit, type HostTensor } from './init';
 import type { CausalLM, Decoder } from './lm';
-import { add, concatColumns, dropout, embedRows, gelu, layerNorm, linear, scale, rmsNorm, rope } from './ops';
 import { ParamStore, type ParamCounts } from './params';
 import { gatherRows } from './wasm/layout';
 
@@ -23,10 +23,14 @@ export interface SubstrateRef {
   meta?: SubstrateMeta;
 }
 
-/** How a forward pass runs: `grads` inside a gradient tape; `rng` switches dropout on (training). */
+/**
+ * How a forward pass runs: `grads` inside a gradient tape; `rng` switches dropout on (training);
+ * `adapter` adds its terms to the blocks' linear maps (LoRA).
+ */
 export interface ForwardContext {
   grads: boolean;
   rng?: Rng;
+  adapter?: BlockAdapter;
 }
 
 export interface CreateOptions {
@@ -186,106 +190,97 @@ export class GPT implements CausalLM {
 
   // ---- forward ------------------------------------------------------------------------------------
 
-  private needs(name: string, ctx: ForwardContext): boolean {
-    return ctx.grads && !this.params.isFrozen(name);
+  /** Parameter `name` as a flow: it needs a gradient when the pass records one and it is not frozen. */
+  private p<T extends tf.Tensor = tf.Tensor2D>(name: string, ctx: ForwardContext): Flow<T> {
+    return flow(this.params.get(name) as tf.Tensor as T, ctx.grads && !this.params.isFrozen(name));
   }
 
   /** Substrate rows of int32 tokens [B, T] as [B·T, dModel] (projected and scaled). */
-  embed(tokens: tf.Tensor2D, ctx: ForwardContext = INFERENCE): tf.Tensor2D {
+  embed(tokens: tf.Tensor2D, ctx: ForwardContext = INFERENCE): Flow {
     const flat = tf.reshape(tokens, [-1]) as tf.Tensor1D;
-    const gEmb = this.params.has('embed.weight') && this.needs('embed.weight', ctx);
-    let x = this.table ? gatherRows(this.table, flat) : embedRows(this.params.get('embed.weight') as tf.Tensor2D, flat, gEmb);
-    if (this.cfg.inputProjection === 'frozen-random') x = linear(x, this.params.get('embed.proj') as tf.Tensor2D, gEmb, false);
-    return scale(x, this.cfg.inputScale, gEmb);
+    let x = this.table ? flow(gatherRows(this.table, flat)) : F.embedRows(this.p('embed.weight', ctx), flat);
+    if (this.cfg.inputProjection === 'frozen-random') x = F.linear(x, this.p('embed.proj', ctx));
+    return F.scale(x, this.cfg.inputScale);
   }
 
-  private norm(prefix: string, x: tf.Tensor2D, gx: boolean, ctx: ForwardContext): tf.Tensor2D {
-    const g = this.params.get(`${prefix}.weight`) as tf.Tensor1D;
-    const gg = this.needs(`${prefix}.weight`, ctx);
-    if (this.cfg.norm === 'rmsnorm') return rmsNorm(x, g, this.cfg.normEps, gx, gg);
-    return layerNorm(x, g, this.params.get(`${prefix}.bias`) as tf.Tensor1D, this.cfg.normEps, gx, gg);
+  private norm(prefix: string, x: Flow, ctx: ForwardContext): Flow {
+    const gain = this.p<tf.Tensor1D>(`${prefix}.weight`, ctx);
+    if (this.cfg.norm === 'rmsnorm') return F.rmsNorm(x, gain, this.cfg.normEps);
+    return F.layerNorm(x, gain, this.p<tf.Tensor1D>(`${prefix}.bias`, ctx), this.cfg.normEps);
   }
 
-  /** [wq | wk | wv] as one [D, 3D] matrix, so one matMul computes q, k and v. */
-  fusedQkv(i: number, ctx: ForwardContext = INFERENCE): tf.Tensor2D {
+  /** x·W plus the adapter's term for W, if it has one. */
+  private project(weight: string, x: Flow, ctx: ForwardContext): Flow {
+    const y = F.linear(x, this.p(weight, ctx));
+    const delta = ctx.adapter?.delta(weight, x, ctx.grads);
+    return delta ? F.add(y, delta) : y;
+  }
+
+  /** q, k and v in one matMul with [wq | wk | wv]; adapters on them join as one [Δq | Δk | Δv] term. */
+  private qkv(i: number, a: Flow, ctx: ForwardContext): Flow {
     const names = ['wq', 'wk', 'wv'].map((w) => `blocks.${i}.attn.${w}`);
-    return concatColumns(
-      names.map((n) => this.params.get(n) as tf.Tensor2D),
-      names.map((n) => this.needs(n, ctx)),
-    );
+    const base = F.linear(a, F.concatColumns(names.map((n) => this.p(n, ctx))));
+    const deltas = ctx.adapter ? names.map((n) => ctx.adapter!.delta(n, a, ctx.grads)) : [];
+    if (!deltas.some(Boolean)) return base;
+    if (!deltas.every(Boolean)) throw new Error(`block ${i}: an adapter must cover wq, wk and wv together (they share one fused projection)`);
+    return F.add(base, F.concatColumns(deltas as Flow[]));
   }
 
-  private dropout(x: tf.Tensor2D, gx: boolean, ctx: ForwardContext): tf.Tensor2D {
+  private dropout(x: Flow, ctx: ForwardContext): Flow {
     if (!ctx.rng || this.cfg.dropout === 0) return x;
-    return dropout(x, this.cfg.dropout, ctx.rng.seed(), gx);
+    return F.dropout(x, this.cfg.dropout, ctx.rng.seed());
   }
 
   /**
-   * Block i on x [B·T, D]; `gx` says whether x itself needs a gradient. With `kv` (incremental decoding)
-   * the T rows are positions kv.offset… and attention goes through the hook, which owns the cache.
+   * Pre-norm block i on x [B·T, D]: attention and MLP, each added to the residual stream. With `kv`
+   * (incremental decoding) the T rows are positions kv.offset… and attention goes through the hook.
    */
-  block(i: number, x: tf.Tensor2D, B: number, T: number, gx: boolean, ctx: ForwardContext = INFERENCE, kv?: KvHook): tf.Tensor2D {
-    const p = `blocks.${i}`;
+  block(i: number, x: Flow, B: number, T: number, ctx: ForwardContext = INFERENCE, kv?: KvHook): Flow {
     const c = this.cfg;
-    const dh = headDim(c);
-    const gNorm1 = gx || this.needs(`${p}.norm1.weight`, ctx);
-    const a = this.norm(`${p}.norm1`, x, gx, ctx);
-    const gQkvW = ['wq', 'wk', 'wv'].some((w) => this.needs(`${p}.attn.${w}`, ctx));
-    const qkv = rope(linear(a, this.fusedQkv(i, ctx), gNorm1, gQkvW), B, T, c.heads, dh, kv?.offset ?? 0, c.ropeBase, gNorm1 || gQkvW);
-    const gAttn = gNorm1 || gQkvW;
-    const o = kv ? kv.attend(i, qkv, B, T) : causalAttention(qkv, { B, T, heads: c.heads, headDim: dh }, gAttn);
-    const gWo = this.needs(`${p}.attn.wo`, ctx);
-    const g2 = gx || gAttn || gWo;
-    const x2 = add(x, this.dropout(linear(o, this.params.get(`${p}.attn.wo`) as tf.Tensor2D, gAttn, gWo), gAttn || gWo, ctx), gx, gAttn || gWo);
-    const m = this.norm(`${p}.norm2`, x2, g2, ctx);
-    const gM = g2 || this.needs(`${p}.norm2.weight`, ctx);
-    const gW1 = this.needs(`${p}.mlp.w1`, ctx);
-    const h = gelu(linear(m, this.params.get(`${p}.mlp.w1`) as tf.Tensor2D, gM, gW1), gM || gW1);
-    const gY = gM || gW1 || this.needs(`${p}.mlp.w2`, ctx);
-    const y = linear(h, this.params.get(`${p}.mlp.w2`) as tf.Tensor2D, gM || gW1, this.needs(`${p}.mlp.w2`, ctx));
-    return add(x2, this.dropout(y, gY, ctx), g2, gY);
-  }
-
-  /** Whether the activation entering block `from` carries gradient (something trainable lies below it). */
-  gradBelow(from: number, ctx: ForwardContext): boolean {
-    return ctx.grads && this.firstTrainableBlock() < from;
+    const p = `blocks.${i}`;
+    const shape = { B, T, heads: c.heads, headDim: headDim(c) };
+    const qkv = F.rope(this.qkv(i, this.norm(`${p}.norm1`, x, ctx), ctx), B, T, c.heads, shape.headDim, kv?.offset ?? 0, c.ropeBase);
+    const o = kv ? flow(kv.attend(i, qkv.value, B, T), qkv.grad) : F.attention(qkv, shape);
+    const x2 = F.add(x, this.dropout(this.project(`${p}.attn.wo`, o, ctx), ctx));
+    const h = F.gelu(this.project(`${p}.mlp.w1`, this.norm(`${p}.norm2`, x2, ctx), ctx));
+    return F.add(x2, this.dropout(this.project(`${p}.mlp.w2`, h, ctx), ctx));
   }
 
   /** Runs blocks [from, to) on x; pass tokens' embeddings for from = 0. */
-  blocks(x: tf.Tensor2D, from: number, to: number, B: number, T: number, ctx: ForwardContext = INFERENCE): tf.Tensor2D {
+  blocks(x: Flow, from: number, to: number, B: number, T: number, ctx: ForwardContext = INFERENCE): Flow {
     let h = x;
-    for (let i = from; i < to; i++) h = this.block(i, h, B, T, this.gradBelow(i, ctx), ctx);
+    for (let i = from; i < to; i++) h = this.block(i, h, B, T, ctx);
     return h;
   }
 
-  /** Final norm of the last hidden state [N, D]. */
-  finalNorm(x: tf.Tensor2D, ctx: ForwardContext = INFERENCE): tf.Tensor2D {
-    return this.norm('final_norm', x, this.gradBelow(this.cfg.layers, ctx), ctx);
+  /** Last hidden state [B·T, D] of tokens [B, T]. */
+  hidden(tokens: tf.Tensor2D, ctx: ForwardContext = INFERENCE): Flow {
+    const [B, T] = tokens.shape;
+    return this.blocks(this.embed(tokens, ctx), 0, this.cfg.layers, B, T, ctx);
   }
 
   /** Mean cross-entropy of the head on the last hidden state x [N, D] against int32 targets [N]. */
-  headLoss(x: tf.Tensor2D, targets: tf.Tensor1D, ctx: ForwardContext = INFERENCE): tf.Scalar {
-    const gx = this.gradBelow(this.cfg.layers, ctx) || this.needs('final_norm.weight', ctx);
-    return headCrossEntropy(this.finalNorm(x, ctx), this.params.get('head.weight') as tf.Tensor2D, targets, gx, this.needs('head.weight', ctx));
+  headLoss(x: Flow, targets: tf.Tensor1D, ctx: ForwardContext = INFERENCE): tf.Scalar {
+    return F.crossEntropy(this.norm('final_norm', x, ctx), this.p('head.weight', ctx), targets);
   }
 
   /** Logits [N, V] from the last hidden state [N, D] (inference). */
   headLogits(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.matMul(this.finalNorm(x), this.params.get('head.weight') as tf.Tensor2D);
+    return tf.matMul(this.norm('final_norm', flow(x), INFERENCE).value, this.params.get('head.weight') as tf.Tensor2D);
   }
 
-  /** Mean next-token loss of tokens [B, T] against targets [B, T] (inference, no dropout). */
-  loss(tokens: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-    return tf.tidy(() => {
-      const [B, T] = tokens.shape;
-      return this.headLoss(this.blocks(this.embed(tokens), 0, this.cfg.layers, B, T), tf.reshape(targets, [-1]) as tf.Tensor1D);
-    });
+  /** Mean next-token loss of tokens [B, T] against targets [B, T] (no dropout; `adapter`: through it). */
+  loss(tokens: tf.Tensor2D, targets: tf.Tensor2D, adapter?: BlockAdapter): tf.Scalar {
+    const ctx: ForwardContext = adapter ? { grads: false, adapter } : INFERENCE;
+    return tf.tidy(() => this.headLoss(this.hidden(tokens, ctx), tf.reshape(targets, [-1]) as tf.Tensor1D));
   }
 
-  logits(tokens: tf.Tensor2D): tf.Tensor3D {
+  /** Logits [B, T, V] (no dropout); `adapter`: through it (what a merged export must reproduce). */
+  logits(tokens: tf.Tensor2D, adapter?: BlockAdapter): tf.Tensor3D {
     const [B, T] = tokens.shape;
     if (T > this.cfg.contextLength) throw new UserError(`logits: ${T} tokens exceed the model's context length ${this.cfg.contextLength}`);
-    return tf.tidy(() => tf.reshape(this.headLogits(this.blocks(this.embed(tokens), 0, this.cfg.layers, B, T)), [B, T, this.cfg.vocabSize]) as tf.Tensor3D);
+    const ctx: ForwardContext = adapter ? { grads: false, adapter } : INFERENCE;
+    return tf.tidy(() => tf.reshape(this.headLogits(this.hidden(tokens, ctx).value), [B, T, this.cfg.vocabSize]) as tf.Tensor3D);
   }
 
   openDecoder(batch: number): Decoder {

@@ -17,6 +17,8 @@ export interface CausalLM {
   logits(tokens: tf.Tensor2D): tf.Tensor3D;
   /** Opens an incremental decoder with a KV cache, for `batch` sequences decoded in lockstep. */
   openDecoder(batch: number): Decoder;
+  /** Frees the model's weights (a merge frees its experts'); the model is unusable afterwards. */
+  dispose(): void;
 }
 
 export interface Decoder {

@@ -23,7 +23,7 @@ export class PrefixCache {
   /** The activation entering block `from` for tokens [B, T] (a tensor the caller disposes). */
   get(model: GPT, from: number, tokens: tf.Tensor2D, windows: Int32Array, useCache: boolean): tf.Tensor2D {
     const [B, T] = tokens.shape;
-    const run = (t: tf.Tensor2D) => tf.tidy(() => model.blocks(model.embed(t), 0, from, t.shape[0], T));
+    const run = (t: tf.Tensor2D) => tf.tidy(() => model.blocks(model.embed(t), 0, from, t.shape[0], T).value);
     if (!useCache || from === 0) return run(tokens);
     const key = `${from}:${model.layers}:${model.substrateId}`;
     if (key !== this.key) this.clear();

@@ -85,9 +85,9 @@ describe('Trainer', () => {
     const substrate = Float32Array.from(m.substrate.matrix);
     const calls: [number, boolean][] = [];
     const block = m.block.bind(m);
-    const spy = vi.spyOn(m, 'block').mockImplementation((i, x, B, T, gx, ctx, kv) => {
+    const spy = vi.spyOn(m, 'block').mockImplementation((i, x, B, T, ctx, kv) => {
       calls.push([i, ctx?.grads ?? false]);
-      return block(i, x, B, T, gx, ctx, kv);
+      return block(i, x, B, T, ctx, kv);
     });
     const t = new Trainer(m, data, { ...OPTS, steps: 3, evalEvery: 100 });
     for (let i = 0; i < 3; i++) t.trainStep();

@@ -1,13 +1,18 @@
-// The training loop: gradient accumulation, global-norm clipping, AdamW with warmup + cosine, validation
-// every N steps, NaN/Inf detection, progress events, and exact save/restore of everything that moves.
+// The one training loop (plain training, growth stages, LoRA stages): gradient accumulation, global-norm
+// clipping, AdamW with warmup + cosine, validation every N steps, NaN/Inf detection, progress hooks, and
+// exact save/restore of everything that moves.
 import * as tf from '@tensorflow/tfjs-core';
+import type { BlockAdapter } from '../model/adapter';
+import { flow } from '../model/flow';
 import { releaseSavedTensors } from '../model/grad-op';
-import type { GPT } from '../model/gpt';
+import { GPT } from '../model/gpt';
+import type { ParamEntry } from '../model/params';
 import { UserError } from '../util/errors';
 import { Rng, type RngState } from '../util/rng';
 import { AdamW, learningRate, sumOfSquares, type AdamWState } from './adamw';
-import { batchOf, Sampler, type Batch, type SamplerState, type Windows } from './data';
+import { Sampler, type Batch, type SamplerState, type Windows } from './data';
 import { PrefixCache } from './prefix-cache';
+import { meanLoss } from './validate';
 
 export interface TrainOptions {
   /** Total optimizer steps of the run (the schedule spans them, also across resumes). */
@@ -97,13 +102,28 @@ export class TrainingDivergedError extends UserError {
   }
 }
 
+/** Hooks of `Trainer.run`; all optional. */
 export interface RunOptions {
   /** Stop after this step (default: opts.steps). */
   until?: number;
   onProgress?: (e: ProgressEvent) => void;
+  /** Called after each validation (steps that are multiples of evalEvery, and the last). */
+  onEvaluate?: (step: number, valLoss: number) => void;
   /** Called after each step, e.g. to write a checkpoint every N steps; may be async. */
   afterStep?: (step: number) => void | Promise<void>;
+  /** Polled before every step; true ends the run there (like an aborted signal). */
+  shouldStop?: () => boolean;
   signal?: AbortSignal;
+}
+
+/**
+ * What a Trainer updates. The model's unfrozen parameters train (pick them with freezeBlock/setFrozen:
+ * blocks, the final norm and head, and the embedding when the config makes it trainable); an `adapter`
+ * (LoRA) adds its own parameters, which the blocks use through their adapter hook.
+ */
+export interface TrainableSet {
+  model: GPT;
+  adapter?: BlockAdapter | null;
 }
 
 export interface RunResult {
@@ -114,8 +134,18 @@ export interface RunResult {
   seconds: number;
 }
 
+/**
+ * Trains a TrainableSet on token windows:
+ *   const t = new Trainer({ model, adapter: lora }, { train, val }, { steps: 100, batchSize: 16, lr: 1e-3 });
+ *   await t.run({ onProgress });  // or t.trainStep() / t.evaluate() one at a time
+ *   t.state();                    // resume: new Trainer(set, data, options, state)
+ *   t.dispose();
+ * Blocks below the lowest trainable (or adapted) one run outside the gradient tape.
+ */
 export class Trainer {
   readonly opts: ResolvedTrainOptions;
+  readonly model: GPT;
+  readonly adapter: BlockAdapter | null;
   private readonly optimizer: AdamW;
   private readonly sampler: Sampler;
   private readonly rng: Rng;
@@ -124,12 +154,16 @@ export class Trainer {
   private lastLoss: number | null;
   private lastValLoss: number | null;
 
+  /** `trainable`: a set, or just a model (its unfrozen parameters). */
   constructor(
-    readonly model: GPT,
+    trainable: TrainableSet | GPT,
     readonly data: { train: Windows; val: Windows | null },
     options: TrainOptions,
     resume?: TrainerState,
   ) {
+    const set = trainable instanceof GPT ? { model: trainable } : trainable;
+    this.model = set.model;
+    this.adapter = set.adapter ?? null;
     this.opts = resolveTrainOptions(options);
     const o = this.opts;
     this.optimizer = new AdamW({ beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
@@ -149,21 +183,35 @@ export class Trainer {
     return this.opts.batchSize * this.opts.accumulation * this.data.train.T;
   }
 
-  /** Forward (frozen prefix forward-only) and backward of one micro-batch; returns its loss tensor and grads. */
-  private microStep(batch: Batch): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
+  /** Everything the optimizer updates: the model's unfrozen parameters and the adapter's. */
+  private entries(): ParamEntry[] {
+    const own = this.model.params.trainable();
+    return this.adapter ? [...own, ...this.adapter.entries()] : own;
+  }
+
+  /** The lowest block that trains or carries an adapter (-1: the embedding trains). */
+  private firstTrainingBlock(): number {
+    const from = this.model.firstTrainableBlock();
+    for (let i = 0; i < from; i++) if (this.adapter?.hasBlock(i)) return i;
+    return from;
+  }
+
+  /**
+   * Forward (frozen prefix forward-only) and backward of one micro-batch: its loss and the gradient of
+   * every trainable tensor by name (what trainStep accumulates). The caller disposes them.
+   */
+  gradients(batch: Batch, entries: ParamEntry[] = this.entries()): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
     const m = this.model;
     const B = batch.windows.length;
     const T = this.data.train.T;
-    const from = m.firstTrainableBlock();
-    const entries = m.params.trainable();
-    if (entries.length === 0) throw new UserError('training: every parameter is frozen; unfreeze a block or the head');
+    const from = this.firstTrainingBlock();
     const tokens = tf.tensor2d(batch.inputs, [B, T], 'int32');
     const targets = tf.tensor1d(batch.targets, 'int32');
     // The frozen prefix runs outside the gradient tape: no backward pass, nothing saved for one.
     const x0 = from >= 0 ? this.prefix.get(m, from, tokens, batch.windows, this.opts.cachePrefix) : null;
-    const ctx = { grads: true, rng: m.config.dropout > 0 ? this.rng : undefined };
+    const ctx = { grads: true, rng: m.config.dropout > 0 ? this.rng : undefined, adapter: this.adapter ?? undefined };
     const { value, grads } = tf.variableGrads(() => {
-      const x = x0 ?? m.embed(tokens, ctx);
+      const x = x0 ? flow(x0) : m.embed(tokens, ctx);
       return m.headLoss(m.blocks(x, Math.max(0, from), m.layers, B, T, ctx), targets, ctx);
     }, entries.map((e) => e.variable));
     releaseSavedTensors();
@@ -180,10 +228,12 @@ export class Trainer {
   trainStep(): { loss: number; gradNorm: number; lr: number } {
     const o = this.opts;
     const step = this.stepNo + 1;
+    const entries = this.entries();
+    if (entries.length === 0) throw new UserError('training: every parameter is frozen; unfreeze a block or the head');
     let sum: Map<string, tf.Tensor> | null = null;
     let lossSum: tf.Scalar | null = null;
     for (let k = 0; k < o.accumulation; k++) {
-      const { loss, grads } = this.microStep(this.sampler.next(o.batchSize));
+      const { loss, grads } = this.gradients(this.sampler.next(o.batchSize), entries);
       if (!sum || !lossSum) {
         sum = grads;
         lossSum = loss;
@@ -213,7 +263,7 @@ export class Trainer {
       if (!Number.isFinite(loss)) throw new TrainingDivergedError(step, 'loss');
       if (!Number.isFinite(gradNorm)) throw new TrainingDivergedError(step, 'gradient norm');
       const scale = o.clipNorm > 0 && gradNorm > o.clipNorm ? o.clipNorm / gradNorm : 1;
-      this.optimizer.apply(this.model.params.trainable(), grads, lr, scale);
+      this.optimizer.apply(entries, grads, lr, scale);
     } finally {
       tf.dispose([...grads.values()]);
     }
@@ -224,21 +274,9 @@ export class Trainer {
 
   /** Mean next-token loss over (a fixed subset of) the validation windows, or null without validation data. */
   evaluate(): number | null {
-    const val = this.data.val;
-    if (!val || val.starts.length === 0) return null;
-    const n = val.starts.length;
-    const k = Math.min(n, this.opts.evalWindows);
-    const ids = Array.from({ length: k }, (_, i) => Math.floor((i * n) / k));
-    let total = 0;
-    for (let s = 0; s < k; s += this.opts.batchSize) {
-      const b = batchOf(val, ids.slice(s, s + this.opts.batchSize));
-      const rows = b.windows.length;
-      const l = tf.tidy(() => this.model.loss(tf.tensor2d(b.inputs, [rows, val.T], 'int32'), tf.tensor2d(b.targets, [rows, val.T], 'int32')));
-      total += l.dataSync()[0]! * rows;
-      l.dispose();
-    }
-    this.lastValLoss = total / k;
-    return this.lastValLoss;
+    const v = meanLoss(this.model, this.data.val, this.opts.evalWindows, this.opts.batchSize, this.adapter);
+    if (v !== null) this.lastValLoss = v;
+    return v;
   }
 
   async run(ro: RunOptions = {}): Promise<RunResult> {
@@ -248,12 +286,15 @@ export class Trainer {
     let trainMs = 0;
     let stepsRun = 0;
     while (this.stepNo < until) {
-      if (ro.signal?.aborted) break;
+      if (ro.signal?.aborted || ro.shouldStop?.()) break;
       const s0 = performance.now();
       const r = this.trainStep();
       trainMs += performance.now() - s0;
       stepsRun++;
-      if (this.stepNo % o.evalEvery === 0 || this.stepNo === o.steps) this.evaluate();
+      if (this.stepNo % o.evalEvery === 0 || this.stepNo === o.steps) {
+        const v = this.evaluate();
+        if (v !== null) ro.onEvaluate?.(this.stepNo, v);
+      }
       const perStep = trainMs / stepsRun;
       ro.onProgress?.({
         step: this.stepNo,
@@ -267,8 +308,8 @@ export class Trainer {
         eta: ((until - this.stepNo) * perStep) / 1000,
       });
       await ro.afterStep?.(this.stepNo);
-      // Let the event loop breathe (progress output, cancellation) without slowing the loop measurably.
-      if (stepsRun % 8 === 0) await new Promise((r) => setImmediate(r));
+      // Let the event loop breathe (progress output, pause/cancel messages) without slowing the loop measurably.
+      if (stepsRun % 4 === 0) await new Promise((r) => setImmediate(r));
     }
     return {
       step: this.stepNo,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { prepareData, runEval, type EvalSpec } from '../../engine/eval';
 import { writeFileAtomic } from '../../engine/io/atomic';
-import { disposeLM, loadModelSpec, loadSpecTokenizer } from '../../lib/model-spec';
+import { loadModelSpec, loadSpecTokenizer } from '../../lib/model-spec';
 import { EvalParams } from '../job-types';
 import type { JobHandler } from '../runtime';
 import { contractItems } from './eval-items';
@@ -43,7 +43,7 @@ export const evalJob: JobHandler = async (raw, ctx) => {
       ctx.log(`${m.name}: ${Object.entries(metrics).slice(0, 3).map(([k, v]) => `${k} ${v === null ? '–' : v.toFixed(4)}`).join(', ')} (n=${r.n})`);
       results.push({ modelId: m.id, n: r.n, metrics, ci95: r.ci95 !== null && Number.isFinite(r.ci95) ? r.ci95 : null, runs: r.runs, seed: r.seed, datasetSha256: r.datasetSha256, itemsFile });
     } finally {
-      disposeLM(model);
+      model.dispose();
     }
   }
   ctx.progress(1, `${n} model(s) evaluated`);

@@ -1,0 +1,31 @@
+// The one validation routine: mean next-token loss over a fixed, evenly spread subset of windows (the same
+// windows every time, so successive evaluations and the growth spike measurements compare like with like).
+import * as tf from '@tensorflow/tfjs-core';
+import type { BlockAdapter } from '../model/adapter';
+import type { GPT } from '../model/gpt';
+import { batchOf, type Windows } from './data';
+
+/** `k` of `n` indices, evenly spread from 0. */
+export function spreadIds(n: number, k: number): number[] {
+  return Array.from({ length: k }, (_, i) => Math.floor((i * n) / k));
+}
+
+/**
+ * Mean loss (no dropout) of `model`, through `adapter` when given, over at most `limit` windows of `w`,
+ * `batchSize` windows per forward pass; null when `w` has no windows.
+ */
+export function meanLoss(model: GPT, w: Windows | null, limit: number, batchSize: number, adapter?: BlockAdapter | null): number | null {
+  if (!w || w.starts.length === 0) return null;
+  const n = w.starts.length;
+  const k = Math.min(n, limit);
+  const ids = spreadIds(n, k);
+  let total = 0;
+  for (let s = 0; s < k; s += batchSize) {
+    const b = batchOf(w, ids.slice(s, s + batchSize));
+    const rows = b.windows.length;
+    const l = tf.tidy(() => model.loss(tf.tensor2d(b.inputs, [rows, w.T], 'int32'), tf.tensor2d(b.targets, [rows, w.T], 'int32'), adapter ?? undefined));
+    total += l.dataSync()[0]! * rows;
+    l.dispose();
+  }
+  return total / k;
+}
