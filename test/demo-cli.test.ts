@@ -36,14 +36,15 @@ describe('espalier demo on two user corpora', () => {
     expect(j.world).toBeNull();
     expect(j.skipped.join('\n')).toMatch(/QA.*multiple choice.*BLEU.*user corpora/);
     expect(r.stderr).toMatch(/skipped: QA/);
-    // Only held-out losses: on each corpus (and their union) for 3 depths × 2 experts and 2 merges.
+    // Only held-out losses: on each corpus (and their union) for 3 depths × 2 experts and 3 merges (logits, probs,
+    // logits with tuned heads).
     expect(new Set(j.evals.map((e) => e.key))).toEqual(new Set(['ppl:faq.ru', 'ppl:faq.zh', 'ppl:union']));
-    expect(j.evals).toHaveLength(8 * 3);
+    expect(j.evals).toHaveLength(9 * 3);
     expect(j.growth.map((g) => [g.expert, g.stages.map((s) => s.depth)])).toEqual([['A', [1, 2, 3]], ['B', [1, 2, 3]]]);
-    expect(j.merges.map((m) => m.mode)).toEqual(['logits', 'probs']);
+    expect(j.merges.map((m) => m.mode)).toEqual(['logits', 'probs', 'logits']);
     expect(j.depthVsCapability.map((t) => t.rows.length)).toEqual([3, 3]);
     expect(j.depthVsCapability[0]!.columns).toEqual(['depth', 'loss faq.ru', 'loss faq.zh', 'loss union']);
-    expect(j.expertsVsMerge.rows.map((row) => row[0])).toEqual(['A d3', 'B d3', 'merge (logits)', 'merge (probs)']);
+    expect(j.expertsVsMerge.rows.map((row) => row[0])).toEqual(['A d3', 'B d3', 'merge (logits)', 'merge (probs)', 'merge (logits, tuned heads)']);
     expect(j.claims['qaRisesWithDepth']!.holds).toBeNull();
     for (const k of ['deeperIsBetter', 'expertsBestOnOwnLanguage', 'mergeBeatsExpertsOnUnion']) expect(typeof j.claims[k]!.holds).toBe('boolean');
     // Glyph where a system Unifont exists; otherwise binary-id, with the reason in one line.
@@ -60,7 +61,7 @@ describe('espalier demo on two user corpora', () => {
       const models = w.models.list(p.id);
       expect(models.filter((m) => m.kind === 'stage')).toHaveLength(6);
       const merges = models.filter((m) => m.kind === 'merge');
-      expect(merges.map((m) => m.config['mode']).sort()).toEqual(['logits', 'probs']);
+      expect(merges.map((m) => m.config['mode']).sort()).toEqual(['logits', 'logits', 'probs']);
       // Stages chain: depth 3's lineage is depth 1, 2, 3 of the same expert.
       const lineage = w.models.lineage(j.workspace.modelIds['A d3']!).map((m) => m.depth);
       expect(lineage).toEqual([1, 2, 3]);

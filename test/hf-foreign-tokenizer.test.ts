@@ -73,6 +73,6 @@ describe('foreign Hugging Face tokenizer.json files as vocabularies', () => {
     // loadTokenizer is what train, grow and generate load vocabularies with.
     expect(() => loadTokenizer(file)).toThrow(new RegExp(`^${file}: not an Espalier tokenizer .*substrate build --vocab`));
     const missing = runCli(['vocab', 'encode', '--vocab', join(dir, 'nope.json'), '--text', 'x']);
-    expect(missing.stderr.trim()).toBe(`espalier: error: ${join(dir, 'nope.json')}: file not found`);
+    expect(missing.stderr.trim()).toBe(`espalier: error: ${join(dir, 'nope.json')}: vocabulary file not found`);
   });
 });

@@ -96,7 +96,7 @@ describe('tokenizer.json', () => {
     };
     const missing = join(dir, 'nope.json');
     expectUserError(() => loadTokenizer(missing), missing, /file not found/);
-    expectUserError(() => loadTokenizer(dir), dir, /directory/);
+    expectUserError(() => loadTokenizer(dir), dir, /is a folder, not a vocabulary file/);
     const notJson = write('not-json.json', 'vocab: [a, b]\n');
     expectUserError(() => loadTokenizer(notJson), notJson, /not valid JSON/);
     const arr = write('array.json', '[1, 2]');
@@ -138,7 +138,7 @@ describe('corpus files', () => {
     expectUserError(() => readCorpusFile(empty), empty, /empty/);
     const sub = join(dir, 'a-dir');
     mkdirSync(sub);
-    expectUserError(() => readCorpusFile(sub), sub, /directory/);
+    expectUserError(() => readCorpusFile(sub), sub, /is a folder, not a corpus file/);
     const latin1 = join(dir, 'latin1.txt');
     writeFileSync(latin1, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
     expectUserError(() => readCorpusFile(latin1), latin1, /not valid UTF-8 at byte offset 3 \(byte 0xE9\)/);
