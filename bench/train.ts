@@ -9,7 +9,7 @@ import { initBackend, parseBackendName } from '../src-main/engine/backend';
 import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from '../src-main/engine/model/test-support';
 import { buildTokenizer } from '../src-main/engine/tokenizer/index';
-import { makeWindows, splitWindows, Trainer } from '../src-main/engine/train/index';
+import { holdoutWindows, Trainer } from '../src-main/engine/train/index';
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpora/debian-faq.en.txt', import.meta.url));
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_reference.py', import.meta.url));
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName(arg('backend', 'auto')), threads: Number(arg('threads', '0')) || undefined });
   const text = readFileSync(CORPUS, 'utf8');
   const tok = buildTokenizer([text], { ngrams: NGRAMS });
-  const windows = splitWindows(makeWindows(tok.encode(text), CFG.contextLength), 0.1, 0);
+  const windows = holdoutWindows(text, (t) => tok.encode(t), CFG.contextLength, CORPUS);
   const model = GPT.create({ config: { vocabSize: tok.size, ...CFG }, substrate: randomSubstrate(tok.size, CFG.dModel, 1, tok.id), tokenizerId: tok.id, seed: 1 });
   const trainer = new Trainer(model, windows, { steps: 100_000, batchSize: BATCH, lr: 1e-3, evalEvery: 1_000_000 });
   const tokensPerStep = BATCH * CFG.contextLength;

@@ -7,17 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { randomSubstrate } from '../model/test-support';
 import type { HostTensor } from '../model/init';
 import { buildTokenizer } from '../tokenizer/index';
-import { makeWindows, splitWindows } from '../train/data';
+import { holdoutWindows } from '../train/holdout';
 import type { GrowthPlanInput } from './plan';
 import type { GrowthData } from './stage';
 
 export const CORPUS = fileURLToPath(new URL('../../../../shared/corpora/debian-faq.en.txt', import.meta.url));
 
-/** 60 k characters of real text, 150 n-grams, windows of 32 tokens, a 10 % validation split. */
+/** 60 k characters of real text, 150 n-grams, windows of 32 tokens, Espalier's fixed 10 % hold-out. */
 export function realTextData(chars = 60_000, T = 32, dim = 32): GrowthData {
   const text = readFileSync(CORPUS, 'utf8').slice(0, chars);
   const tokenizer = buildTokenizer([text], { ngrams: 150 });
-  const { train, val } = splitWindows(makeWindows(tokenizer.encode(text), T), 0.1, 0);
+  const { train, val } = holdoutWindows(text, (t) => tokenizer.encode(t), T, CORPUS);
   return { train, val, substrate: randomSubstrate(tokenizer.size, dim, 2, tokenizer.id), tokenizer };
 }
 

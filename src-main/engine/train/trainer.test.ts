@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GPT } from '../model/gpt';
 import { randomSubstrate, testBackend } from '../model/test-support';
 import { buildTokenizer } from '../tokenizer/index';
-import { makeWindows, splitWindows, unigramEntropy, type Windows } from './data';
+import { unigramEntropy, type Windows } from './data';
+import { holdoutWindows } from './holdout';
 import { Trainer, TrainingDivergedError, type TrainOptions } from './trainer';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpora/debian-faq.en.txt', import.meta.url));
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const tok = buildTokenizer([text], { ngrams: 150 });
   vocab = tok.size;
   tokenizerId = tok.id;
-  data = splitWindows(makeWindows(tok.encode(text), 32), 0.1, 0);
+  data = holdoutWindows(text, (t) => tok.encode(t), 32, CORPUS);
 });
 
 function model(seed = 1, layers = 2): GPT {
