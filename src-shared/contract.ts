@@ -201,6 +201,15 @@ export const invokeChannels = {
       .strict(),
     res: z.object({ runId: Id }),
   },
+  /**
+   * Tunes a saved merge's output heads (the paper's brief head training after averaging) on the datasets: each
+   * dataset's fixed hold-out (its last 10%) measures the zero-shot and the tuned merge, the rest trains. The run's
+   * result is MergeTuneResult; the tuned heads are kept with the merge and used whenever it is loaded.
+   */
+  'merge.tune': {
+    req: z.object({ mergeId: Id, datasetIds: z.array(Id).min(1).max(16), steps: z.number().int().min(1).max(10_000).default(100) }).strict(),
+    res: z.object({ runId: Id }),
+  },
   'merge.save': {
     req: z
       .object({ name: Name, expertIds: z.array(Id).min(2).max(8), mode: MergeMode.default('logits'), weights: z.array(z.number().nonnegative()).optional() })
@@ -267,6 +276,20 @@ export const MergePreviewResult = z
   })
   .strict();
 export type MergePreviewResult = z.infer<typeof MergePreviewResult>;
+
+/** What a finished 'merge-tune' run carries in `Run.result`: held-out loss (nats/token) before and after tuning. */
+export const MergeTuneResult = z
+  .object({
+    zeroShotLoss: z.number(),
+    tunedLoss: z.number(),
+    steps: z.number().int().min(1),
+    /** Dataset names the heads were tuned on. */
+    data: z.string(),
+    /** Training loss at each step. */
+    losses: z.array(z.number()),
+  })
+  .strict();
+export type MergeTuneResult = z.infer<typeof MergeTuneResult>;
 
 /** Every event channel (main → renderer). Metric events are batched and throttled in main (≤ ~10/s per run). */
 export const eventChannels = {

@@ -79,7 +79,7 @@ export const ModelEntry = z.object({
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
-export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world']);
+export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune']);
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
 export const Run = z.object({
   id: Id,

@@ -1,7 +1,7 @@
 // What each job kind receives from main and hands back, as zod schemas: both sides validate, because params
 // and results cross a process boundary. Paths here are absolute (main resolves them from the workspace).
 import { z } from 'zod';
-import { MergePreviewResult } from '../../src-shared/contract';
+import { MergePreviewResult, MergeTuneResult } from '../../src-shared/contract';
 import { ModelSpecSchema } from '../services/model-spec';
 
 const Files = z.array(z.string().min(1));
@@ -141,6 +141,16 @@ export const MergePreviewParams = z.object({
   maxTokens: z.number().int().positive(),
 });
 export { MergePreviewResult };
+
+export const MergeTuneParams = z.object({
+  /** The merge as saved, without tuned heads: tuning starts from the zero-shot merge. */
+  merge: ModelSpecSchema,
+  datasets: z.array(z.object({ name: z.string(), file: z.string() })).min(1),
+  steps: z.number().int().min(1),
+  /** Where to write heads.safetensors (inside the workspace). */
+  headsFile: z.string().min(1),
+});
+export { MergeTuneResult };
 
 export const EvalItem = z.object({ prompt: z.string(), choices: z.array(z.string()), output: z.string(), expected: z.string(), correct: z.boolean() });
 export type EvalItem = z.infer<typeof EvalItem>;

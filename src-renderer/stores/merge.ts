@@ -1,8 +1,9 @@
 // Merge workbench: chosen experts, compatibility from 'merge.check', the preview run (its result parsed with
-// the contract's MergePreviewResult) and saving the merge to the catalog.
+// the contract's MergePreviewResult), saving the merge to the catalog, and tuning a saved merge's heads
+// (a 'merge-tune' run whose result is the contract's MergeTuneResult).
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { MergePreviewResult, type InvokeResponse } from '../../src-shared/contract';
+import { MergePreviewResult, MergeTuneResult, type InvokeResponse } from '../../src-shared/contract';
 import type { MergeMode } from '../../src-shared/domain';
 import type { z } from 'zod';
 import { api } from '../api';
@@ -34,6 +35,22 @@ export const useMergeStore = defineStore('merge', () => {
     const ids = previewRun.value?.params['expertIds'];
     return Array.isArray(ids) ? ids.map(String) : [];
   });
+
+  const tuneRunId = ref<string | null>(null);
+  const tuneRun = computed(() => (tuneRunId.value ? runs.byId[tuneRunId.value] ?? null : runs.latest(['merge-tune'])));
+  const tuneResult = computed(() => {
+    const r = tuneRun.value;
+    if (!r || r.status !== 'done' || r.result == null) return null;
+    const parsed = MergeTuneResult.safeParse(r.result);
+    return parsed.success ? parsed.data : null;
+  });
+
+  async function startTune(req: { mergeId: string; datasetIds: string[]; steps: number }): Promise<string> {
+    const { runId } = await api().invoke('merge.tune', { mergeId: req.mergeId, datasetIds: [...req.datasetIds], steps: req.steps });
+    tuneRunId.value = runId;
+    await runs.refresh(runId);
+    return runId;
+  }
 
   /** Why the current selection cannot be merged (the check covers every candidate, so look at the chosen). */
   const selectionProblem = computed<string | null>(() => {
@@ -102,5 +119,5 @@ export const useMergeStore = defineStore('merge', () => {
     datasetIds.value = [];
   }
 
-  return { selected, mode, weights, datasetIds, sampleText, check, checkError, previewRunId, previewRun, preview, previewExperts, selectionProblem, reasonFor, recheck, toggle, startPreview, save, reset };
+  return { selected, mode, weights, datasetIds, sampleText, check, checkError, previewRunId, previewRun, preview, previewExperts, selectionProblem, reasonFor, recheck, toggle, startPreview, save, reset, tuneRunId, tuneRun, tuneResult, startTune };
 });
