@@ -1,5 +1,5 @@
 // Head tuning of a saved merge through the contract with a real worker: two tiny experts, a logit-averaging
-// merge, a 'merge-tune' run; the tuned held-out loss is below the zero-shot one, and loading the merge applies the heads.
+// merge (the experts' parameter counts include the substrate), a 'merge-tune' run; the tuned held-out loss is below the zero-shot one, and loading the merge applies the heads.
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MergeTuneResult } from '../../src-shared/contract';
@@ -31,7 +31,12 @@ describe('merge head tuning in the app', () => {
     const b = await app.call('runs.startTrain', { ...tinyTrain(s, 20, 'expert b'), seed: 7 });
     await done(a.runId);
     await done(b.runId);
-    const ids = (await app.call('models.list', { projectId: s.projectId })).map((m) => m.id);
+    const trained = await app.call('models.list', { projectId: s.projectId });
+    // The paper's counts: the frozen substrate (vocab × 16) is part of the total.
+    const vocab = app.workspace.tokenizers.require(s.tokenizerId).vocabSize;
+    expect(trained[0]!.params).toMatchObject({ frozenSubstrate: vocab * 16, frozenBlocks: 0 });
+    expect(trained[0]!.params.total).toBe(trained[0]!.params.trainable + trained[0]!.params.frozen);
+    const ids = trained.map((m) => m.id);
     const merge = await app.call('merge.save', { name: 'a+b', expertIds: ids });
 
     expect((await app.raw('merge.tune', { mergeId: ids[0]!, datasetIds: [s.datasetId], steps: 5 })).error?.message).toMatch(/not a merge/);

@@ -5,7 +5,15 @@ import { MergePreviewResult, MergeTuneResult } from '../../src-shared/contract';
 import { ModelSpecSchema } from '../services/model-spec';
 
 const Files = z.array(z.string().min(1));
-const Counts = z.object({ total: z.number().int(), trainable: z.number().int(), frozen: z.number().int() });
+/** engine/model/param-report.ts: the paper's counts; total includes the frozen substrate. */
+const Counts = z.object({
+  total: z.number().int(),
+  trainable: z.number().int(),
+  frozen: z.number().int(),
+  frozenBlocks: z.number().int(),
+  frozenSubstrate: z.number().int(),
+  frozenOther: z.number().int(),
+});
 
 export const ImportParams = z.object({
   file: z.string().min(1),

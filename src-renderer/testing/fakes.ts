@@ -120,7 +120,7 @@ export function makeModel(p: Partial<ModelEntry> = {}): ModelEntry {
     experts: [],
     mergeMode: null,
     mergeWeights: null,
-    params: { total: 1000, trainable: 500, frozen: 500 },
+    params: { total: 1000, trainable: 500, frozen: 500, frozenBlocks: 300, frozenSubstrate: 200 },
     substrateId: 's1',
     tokenizerId: 'tok1',
     config: {},
