@@ -1,12 +1,13 @@
 // `espalier substrate build|show` end to end on real data: ids, the printed bitmap, and one-line errors for bad inputs.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import showCommand from '../src-main/cli/commands/substrate-show';
 import { encodeNpy, loadSubstrate } from '../src-main/engine/substrate/index';
 import { buildTokenizer, saveTokenizer } from '../src-main/engine/tokenizer/index';
-import { CORPORA, UNIFONT, runCli } from './helpers/cli';
+import { runCli } from './helpers/cli';
+import { corpusText, notAFontPath, unifontPath, type CorpusName } from './helpers/fixtures';
 
 let dir: string;
 let vocab: string;
@@ -14,7 +15,7 @@ let vocabSize: number;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'espalier-substrate-cli-'));
   vocab = join(dir, 'vocab.json');
-  const corpora = ['debian-faq.ru.txt', 'debian-faq.zh-cn.txt'].map((f) => readFileSync(`${CORPORA}/${f}`, 'utf8'));
+  const corpora = ['debian-faq.ru.txt', 'debian-faq.zh-cn.txt'].map((f) => corpusText(f as CorpusName));
   const tok = buildTokenizer(corpora, { ngrams: 500 });
   saveTokenizer(tok, vocab);
   vocabSize = tok.size;
@@ -31,7 +32,7 @@ function expectOneLineError(r: ReturnType<typeof runCli>, ...patterns: (string |
 describe('espalier substrate build', () => {
   it('builds a 256-d glyph substrate, twice with the same id', () => {
     const out = join(dir, 'glyph.safetensors');
-    const args = ['substrate', 'build', '--kind', 'glyph', '--vocab', vocab, '--font', UNIFONT, '--dim', '256', '--out', out, '--json'];
+    const args = ['substrate', 'build', '--kind', 'glyph', '--vocab', vocab, '--font', unifontPath(), '--dim', '256', '--out', out, '--json'];
     const first = runCli(args);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout.trim().split('\n')).toHaveLength(1);
@@ -49,7 +50,7 @@ describe('espalier substrate build', () => {
 describe('espalier substrate show', () => {
   it('prints the bitmap of Ж and its 5 nearest tokens', () => {
     const sub = join(dir, 'glyph.safetensors');
-    const r = runCli(['substrate', 'show', '--substrate', sub, '--vocab', vocab, '--token', 'Ж', '--font', UNIFONT, '--json']);
+    const r = runCli(['substrate', 'show', '--substrate', sub, '--vocab', vocab, '--token', 'Ж', '--font', unifontPath(), '--json']);
     expect(r.code, r.stderr).toBe(0);
     const res = r.json<{ token: string; bitmap: string[]; nearest: { token: string; cosine: number }[] }>();
     expect(res.token).toBe('Ж');
@@ -79,7 +80,7 @@ describe('bad inputs: non-zero exit and one line naming the file and the problem
   });
 
   it('a font file that is not .hex', () => {
-    const font = `${CORPORA}/debian-faq.copyright`;
+    const font = notAFontPath();
     const r = runCli(['substrate', 'build', '--kind', 'glyph', '--vocab', vocab, '--font', font, '--out', join(dir, 'x.safetensors')]);
     expectOneLineError(r, `${font}:1: not a GNU Unifont .hex file`);
   });

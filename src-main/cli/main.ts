@@ -1,5 +1,6 @@
 // The `espalier` command: dispatches to commands/, prints one JSON document with --json, one error line on failure.
-import { UserError } from '../engine/util/errors';
+import { userErrorIfDiskFull } from '../engine/util/disk-full';
+import { UserError } from '../common/errors';
 import { parseArgs } from './args';
 import type { Command } from './command';
 import { commands } from './commands/index';
@@ -48,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
       if (text) process.stdout.write(`${text}\n`);
     }
     return 0;
-  } catch (err) {
+  } catch (caught) {
+    const err = userErrorIfDiskFull(caught);
     const raw = err instanceof UserError ? err.message : `internal error: ${(err as Error)?.message ?? String(err)}`;
     const oneLine = raw.replace(/\s*\n\s*/g, ' ');
     process.stderr.write(`espalier: error: ${oneLine}\n`);

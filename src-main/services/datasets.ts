@@ -1,22 +1,25 @@
 // Datasets: list, import (a local path, or uploaded bytes in browser mode) through the 'import' job, preview,
 // split role, delete. The worker parses and measures; main records the row when the job is done.
+import { parseRunParams, type RunResult } from '../../src-shared/runs';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import type { InvokeRequest } from '../../src-shared/contract';
 import type { Dataset } from '../../src-shared/domain';
-import { UserError } from '../engine/util/errors';
+import { userErrorIfDiskFull } from '../engine/util/disk-full';
+import { UserError } from '../common/errors';
+import { READ_LIMITS } from '../engine/util/read-capped';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireProject, storedToAbs, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
-import { formatFromPath, type ImportStats } from './datasets/import';
-import { datasetRecord } from './datasets/record';
+import { formatFromPath, type ImportStats } from '../lib/datasets/import';
+import { datasetRecord } from '../lib/datasets/record';
 import { datasetDto } from './dto';
 
 type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split'> & { split: 'train' | 'val' | 'test' };
 
-const MAX_UPLOAD = 64 * 1024 * 1024;
+const MAX_UPLOAD = READ_LIMITS.upload;
 
 /** Keeps an uploaded file's name recognisable (the eval loaders read language pairs from it) but harmless. */
 function safeFileName(name: string): string {
@@ -28,15 +31,17 @@ export class DatasetsService {
   constructor(private readonly c: ServiceContext) {
     c.runs.register('import', {
       prepare: (run) => {
-        const p = run.params;
+        const p = parseRunParams('import', run.id, run.params);
         return {
-          file: storedToAbs(c.ws, String(p['source'])),
-          ...(typeof p['format'] === 'string' ? { format: p['format'] } : {}),
-          ...(typeof p['field'] === 'string' ? { field: p['field'] } : {}),
-          destination: c.ws.paths.datasetText(String(p['datasetId'])),
+          file: storedToAbs(c.ws, p.source),
+          ...(p.format ? { format: p.format } : {}),
+          ...(p.field !== undefined ? { field: p.field } : {}),
+          destination: c.ws.paths.datasetText(p.datasetId),
         };
       },
       complete: (run, raw) => this.recordImport(run, raw),
+      // A failed or cancelled import keeps nothing: its upload and any partial extracted text go.
+      ended: (run) => this.removeImportFiles(String(run.params['datasetId'])),
     });
   }
 
@@ -55,13 +60,19 @@ export class DatasetsService {
     if (req.upload) {
       fileName = safeFileName(req.upload.fileName);
       const bytes = Buffer.from(req.upload.base64, 'base64');
-      if (bytes.length > MAX_UPLOAD) throw new UserError(`${fileName} is ${(bytes.length / 2 ** 20).toFixed(0)} MiB; uploads are limited to 64 MiB (give a local path instead)`);
+      if (bytes.length > MAX_UPLOAD) throw new UserError(`${fileName} is ${(bytes.length / 2 ** 20).toFixed(0)} MiB; uploads are limited to 64 MiB`);
       const dir = uploadDir(ws, datasetId);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, fileName), bytes);
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, fileName), bytes);
+      } catch (err) {
+        // A partial upload on a full disk would keep the disk full for every later request: remove it.
+        rmSync(dir, { recursive: true, force: true });
+        throw userErrorIfDiskFull(err, join(dir, fileName));
+      }
       source = ws.paths.toStored(join(dir, fileName));
     } else {
-      const file = resolve(req.path!);
+      const file = this.c.hostPaths.file('path', req.path!);
       if (!existsSync(file)) throw new UserError(`${file}: no such file`);
       if (!statSync(file).isFile()) throw new UserError(`${file} is not a file; choose a .txt, .jsonl, .csv or .parquet file`);
       fileName = basename(file);
@@ -79,17 +90,24 @@ export class DatasetsService {
     return { runId: run.id };
   }
 
-  private recordImport(run: store.Run, raw: unknown): unknown {
+  private removeImportFiles(datasetId: string): void {
+    const { ws } = this.c;
+    if (ws.datasets.get(datasetId)) return;
+    rmSync(uploadDir(ws, datasetId), { recursive: true, force: true });
+    rmSync(ws.paths.datasetText(datasetId), { force: true });
+  }
+
+  private recordImport(run: store.Run, raw: unknown): RunResult<'import'> {
     const { ws, bus } = this.c;
     const stats = ImportResult.parse(raw).stats as unknown as ImportStats;
-    const p = run.params;
-    const id = String(p['datasetId']);
-    const source = String(p['source']);
+    const p = parseRunParams('import', run.id, run.params);
+    const id = p.datasetId;
+    const source = p.source;
     const rec = datasetRecord(stats, {
       id,
       projectId: run.projectId,
-      name: uniqueDatasetName(ws, run.projectId, String(p['name'])),
-      split: (p['split'] as store.DatasetSplit | undefined) ?? 'train',
+      name: uniqueDatasetName(ws, run.projectId, p.name),
+      split: p.split,
       textPath: ws.paths.toStored(ws.paths.datasetText(id)),
     });
     // `source` is already in stored form: the user's absolute path, or an upload relative to the workspace.

@@ -8,8 +8,8 @@ import type { MergedLM } from '../engine/compose/merged';
 import { meanCrossEntropy } from '../engine/compose/preview';
 import { holdoutSplit } from '../engine/train/holdout';
 import { datasetTextFile, requireDataset, specFor } from './catalog';
-import { loadModelSpec, loadSpecTokenizer } from './model-spec';
-import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from './test-support';
+import { loadModelSpec, loadSpecTokenizer } from '../lib/model-spec';
+import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from '../../test/support/app';
 
 let app: TestApp;
 let s: Seeded;

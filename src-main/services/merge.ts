@@ -2,10 +2,11 @@
 // check, a 'merge-preview' job (held-out losses, per-token contributions), saving a merge as a catalog entry, and
 // a 'merge-tune' job that tunes a saved merge's output heads (kept in a workspace file the entry names).
 import { rmSync } from 'node:fs';
+import { parseRunParams } from '../../src-shared/runs';
 import type { InvokeResponse } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
 import { resolveWeights, type MergeMode } from '../engine/compose/combine';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { MergePreviewResult, MergeTuneResult } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireModel, specFor } from './catalog';
@@ -32,16 +33,15 @@ export class MergeService {
   ) {
     c.runs.register('merge-preview', {
       prepare: (run) => {
-        const p = run.params;
-        const ids = p['expertIds'] as string[];
-        const experts = ids.map((id) => specFor(c.ws, id));
+        const p = parseRunParams('merge-preview', run.id, run.params);
+        const experts = p.expertIds.map((id) => specFor(c.ws, id));
         return {
-          merge: { kind: 'merge', id: 'preview', name: 'merge', mode: p['mode'], weights: p['weights'], experts, tokenizerFile: experts[0]!.tokenizerFile },
-          datasets: (p['datasetIds'] as string[]).map((id) => {
+          merge: { kind: 'merge', id: 'preview', name: 'merge', mode: p.mode, weights: p.weights, experts, tokenizerFile: experts[0]!.tokenizerFile },
+          datasets: p.datasetIds.map((id) => {
             const d = requireDataset(c.ws, id);
             return { name: d.name, file: datasetTextFile(c.ws, d) };
           }),
-          sampleText: p['sampleText'] ?? '',
+          sampleText: p.sampleText,
           maxTokens: 20_000,
         };
       },
@@ -49,26 +49,27 @@ export class MergeService {
     });
     c.runs.register('merge-tune', {
       prepare: (run) => {
-        const p = run.params;
-        const spec = specFor(c.ws, p['mergeId'] as string);
+        const p = parseRunParams('merge-tune', run.id, run.params);
+        const spec = specFor(c.ws, p.mergeId);
         return {
           merge: { ...spec, headsFile: undefined },
-          datasets: (p['datasetIds'] as string[]).map((id) => {
+          datasets: p.datasetIds.map((id) => {
             const d = requireDataset(c.ws, id);
             return { name: d.name, file: datasetTextFile(c.ws, d) };
           }),
-          steps: p['steps'],
-          headsFile: c.ws.paths.fromStored(p['headsFile'] as string),
+          steps: p.steps,
+          headsFile: c.ws.paths.fromStored(p.headsFile),
         };
       },
       complete: (run, raw) => {
         const result = MergeTuneResult.parse(raw);
         // The merge now loads with these heads everywhere (evaluation, playground, preview).
-        const m = requireModel(c.ws, run.params['mergeId'] as string);
+        const p = parseRunParams('merge-tune', run.id, run.params);
+        const m = requireModel(c.ws, p.mergeId);
         const { losses: _losses, ...report } = result;
         const old = (m.config['heads'] as { file?: unknown } | undefined)?.file;
-        c.ws.models.update(m.id, { config: { ...m.config, heads: { file: run.params['headsFile'], ...report, tunedAt: Date.now() } } });
-        if (typeof old === 'string' && old !== run.params['headsFile']) rmSync(c.ws.paths.fromStored(old), { force: true });
+        c.ws.models.update(m.id, { config: { ...m.config, heads: { file: p.headsFile, ...report, tunedAt: Date.now() } } });
+        if (typeof old === 'string' && old !== p.headsFile) rmSync(c.ws.paths.fromStored(old), { force: true });
         c.bus.emit('models.changed', { projectId: m.projectId });
         return result;
       },

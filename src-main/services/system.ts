@@ -38,7 +38,7 @@ export class SystemService {
       backend: r.backend,
       tried: r.tried.map((t) => ({ name: t.name, ok: t.ok, reason: t.reason })),
       gpus: r.gpus,
-      wasm: { simd: r.wasm?.simd ?? false, threads: (r.wasm?.threads ?? 1) > 1 },
+      wasm: { simd: r.wasm?.simd ?? false, threads: (r.native?.ok ? r.native.threads : (r.wasm?.threads ?? 1)) > 1 },
       memory: { rssBytes: process.memoryUsage.rss(), totalBytes: totalmem(), freeBytes: freemem() },
       versions,
       workspace: this.c.ws.root,

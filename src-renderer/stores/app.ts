@@ -2,9 +2,10 @@
 // events into the domain stores. Everything shown is reloaded from the main side; events only update.
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import type { Run } from '../../src-shared/domain';
+import type { Run } from '../../src-shared/runs';
 import { api, errorMessage } from '../api';
 import { useDatasetsStore } from './datasets';
+import { useInstallsStore } from './installs';
 import { useEvalsStore } from './evals';
 import { useModelsStore } from './models';
 import { usePlaygroundStore } from './playground';
@@ -92,6 +93,7 @@ export const useAppStore = defineStore('app', () => {
       }),
       client.on('run.metrics', (e) => runs.appendMetrics(e.runId, e.points)),
       client.on('run.log', (e) => runs.appendLog(e.runId, e.line)),
+      client.on('system.installProgress', (e) => useInstallsStore().onProgress(e)),
       client.on('models.changed', (e) => {
         if (e.projectId === useProjectsStore().currentId) void useModelsStore().load(e.projectId).catch(() => undefined);
       }),

@@ -3,7 +3,8 @@
 // (a 'merge-tune' run whose result is the contract's MergeTuneResult).
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { MergePreviewResult, MergeTuneResult, type InvokeResponse } from '../../src-shared/contract';
+import type { InvokeResponse } from '../../src-shared/contract';
+import type { RunOf } from '../../src-shared/runs';
 import type { MergeMode } from '../../src-shared/domain';
 import type { z } from 'zod';
 import { api } from '../api';
@@ -24,25 +25,24 @@ export const useMergeStore = defineStore('merge', () => {
   const previewRunId = ref<string | null>(null);
 
   const runs = useRunsStore();
-  const previewRun = computed(() => (previewRunId.value ? runs.byId[previewRunId.value] ?? null : runs.latest(['merge-preview'])));
+  const previewRun = computed<RunOf<'merge-preview'> | null>(() => {
+    const r = previewRunId.value ? runs.byId[previewRunId.value] : runs.latest(['merge-preview']);
+    return r?.kind === 'merge-preview' ? r : null;
+  });
   const preview = computed(() => {
     const r = previewRun.value;
-    if (!r || r.status !== 'done' || r.result == null) return null;
-    const parsed = MergePreviewResult.safeParse(r.result);
-    return parsed.success ? parsed.data : null;
+    return r && r.status === 'done' ? r.result : null;
   });
-  const previewExperts = computed<string[]>(() => {
-    const ids = previewRun.value?.params['expertIds'];
-    return Array.isArray(ids) ? ids.map(String) : [];
-  });
+  const previewExperts = computed<string[]>(() => previewRun.value?.params.expertIds ?? []);
 
   const tuneRunId = ref<string | null>(null);
-  const tuneRun = computed(() => (tuneRunId.value ? runs.byId[tuneRunId.value] ?? null : runs.latest(['merge-tune'])));
+  const tuneRun = computed<RunOf<'merge-tune'> | null>(() => {
+    const r = tuneRunId.value ? runs.byId[tuneRunId.value] : runs.latest(['merge-tune']);
+    return r?.kind === 'merge-tune' ? r : null;
+  });
   const tuneResult = computed(() => {
     const r = tuneRun.value;
-    if (!r || r.status !== 'done' || r.result == null) return null;
-    const parsed = MergeTuneResult.safeParse(r.result);
-    return parsed.success ? parsed.data : null;
+    return r && r.status === 'done' ? r.result : null;
   });
 
   async function startTune(req: { mergeId: string; datasetIds: string[]; steps: number }): Promise<string> {

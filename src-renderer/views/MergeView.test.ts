@@ -10,7 +10,7 @@ import { useDatasetsStore } from '../stores/datasets';
 import { useModelsStore } from '../stores/models';
 import { useProjectsStore } from '../stores/projects';
 import { useRunsStore } from '../stores/runs';
-import { FakeTransport, makeDataset, makeModel, makeProject, makeRun } from '../testing/fakes';
+import { FakeTransport, makeDataset, makeMergePreviewRun, makeMergeTuneRun, makeModel, makeProject } from '../testing/fakes';
 import MergeView from './MergeView.vue';
 
 let pinia: Pinia;
@@ -46,9 +46,8 @@ describe('MergeView', () => {
 
   it('renders a finished preview and saves the merge', async () => {
     const runs = useRunsStore();
-    const preview = makeRun({
+    const preview = makeMergePreviewRun({
         id: 'mp',
-        kind: 'merge-preview',
         status: 'done',
         params: { expertIds: ['a', 'b'] },
         result: {
@@ -92,7 +91,7 @@ describe('MergeView', () => {
   it('tunes a saved merge: validates the steps, sends merge.tune and shows zero-shot vs tuned loss', async () => {
     useDatasetsStore().list = [makeDataset({ id: 't1', name: 'ru.train', split: 'train' }), makeDataset({ id: 'v1', name: 'ru.val', split: 'val' })];
     useModelsStore().list.push(makeModel({ id: 'm', name: 'ru+zh', kind: 'merge', experts: ['a', 'b'] }));
-    const done = makeRun({ id: 'mt', kind: 'merge-tune', status: 'done', params: { mergeId: 'm' }, result: { zeroShotLoss: 3.94, tunedLoss: 3.09, steps: 40, data: 'ru.train, ru.val', losses: [4, 3.5] } });
+    const done = makeMergeTuneRun({ id: 'mt', status: 'done', result: { zeroShotLoss: 3.94, tunedLoss: 3.09, steps: 40, data: 'ru.train, ru.val', losses: [4, 3.5] } });
     transport.on('merge.tune', () => ({ runId: 'mt' }));
     transport.on('runs.get', () => done);
     const w = mount(MergeView, { global: { plugins: [pinia] } });

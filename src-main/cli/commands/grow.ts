@@ -1,14 +1,14 @@
 // `espalier grow`: layer-wise growth on the frozen substrate — stage k freezes the blocks below and trains one
 // new tier (+ final norm and head) — with optional baselines; rerunning the same command on --out resumes it.
 import { resolve } from 'node:path';
-import { initBackend, parseBackendName } from '../../engine/backend';
+import { initBackend, parseBackendName, describeBackend } from '../../engine/backend';
 import { BASELINE_KINDS, BLOCK_INITS, formatComparison, runGrowth, type BaselineKind, type ComparisonRow, type GrowthPlanInput } from '../../engine/grow/index';
 import type { BlockInit, NormKind } from '../../engine/model/index';
 import { loadSubstrate } from '../../engine/substrate/index';
 import { readCorpusFile } from '../../engine/tokenizer/index';
 import { holdoutWindows } from '../../engine/train/holdout';
 import { makeWindows, type Windows } from '../../engine/train/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';
 
@@ -94,7 +94,7 @@ export default defineCommand({
     { name: 'prefix-cache', kind: 'boolean', description: 'cache the frozen prefix per training window (default: when it fits 512 MB; --no-prefix-cache turns it off)' },
     { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and new blocks', default: 0 },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'WebAssembly threads (default: the CPUs available)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
   ],
   async run(opts, _positionals, ctx): Promise<GrowOut> {
     // Option mistakes first: they should not wait for the backend and the tokenizer.
@@ -152,7 +152,7 @@ export default defineCommand({
       baselines: baselines as BaselineKind[],
     };
     const out = resolve(str(opts, 'out'));
-    ctx.log(`${report.backend}${report.wasm ? ` (${report.wasm.threads} thread${report.wasm.threads > 1 ? 's' : ''})` : ''}: ${windows.train.starts.length} training windows of ${T} tokens, ${windows.val.starts.length} validation`);
+    ctx.log(`${describeBackend(report)}: ${windows.train.starts.length} training windows of ${T} tokens, ${windows.val.starts.length} validation`);
 
     // Ctrl-C stops at the next step with a checkpoint; the same command resumes.
     let interrupted = false;

@@ -5,6 +5,7 @@ import doctor from './doctor';
 import evalCmd from './eval';
 import evalCompare from './eval-compare';
 import exportModel from './export-model';
+import font from './font';
 import generate from './generate';
 import grow from './grow';
 import importModel from './import-model';
@@ -20,4 +21,4 @@ import vocabEncode from './vocab-encode';
 import world from './world';
 import workspace from './workspace';
 
-export const commands: Command[] = [version, vocabBuild, vocabEncode, substrateBuild, substrateShow, doctor, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo, exportModel, importModel];
+export const commands: Command[] = [version, vocabBuild, vocabEncode, substrateBuild, substrateShow, doctor, ...font, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo, exportModel, importModel];

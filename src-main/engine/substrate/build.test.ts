@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORPORA, UNIFONT } from '../../../test/helpers/cli';
+import { corpusText, unifontPath } from '../../../test/helpers/fixtures';
 import { encodeSafetensors } from '../io/safetensors';
 import { buildTokenizer, type Tokenizer } from '../tokenizer/index';
 import { UserError } from '../util/errors';
@@ -18,8 +18,8 @@ let tok: Tokenizer;
 let font: UnifontFont;
 let dir: string;
 beforeAll(() => {
-  tok = buildTokenizer([readFileSync(`${CORPORA}/debian-faq.ru.txt`, 'utf8')], { ngrams: 300 });
-  font = loadUnifont(UNIFONT);
+  tok = buildTokenizer([corpusText('debian-faq.ru.txt')], { ngrams: 300 });
+  font = loadUnifont(unifontPath());
   dir = mkdtempSync(join(tmpdir(), 'espalier-substrate-'));
 });
 
@@ -88,7 +88,7 @@ describe('PCA', () => {
 describe('glyph substrate', () => {
   it('is deterministic: two builds give the same id and bytes', () => {
     const a = buildSubstrate(tok, { kind: 'glyph', font, dim: 64, grid: 16 });
-    const b = buildSubstrate(tok, { kind: 'glyph', font: UNIFONT, dim: 64, grid: 16 });
+    const b = buildSubstrate(tok, { kind: 'glyph', font: unifontPath(), dim: 64, grid: 16 });
     expect(a.id).toMatch(/^[0-9a-f]{64}$/);
     expect(b.id).toBe(a.id);
     expect(Buffer.from(b.matrix.buffer).equals(Buffer.from(a.matrix.buffer))).toBe(true);
@@ -198,7 +198,7 @@ describe('substrate file', () => {
     expect(typeof back.meta.grid).toBe('number');
     // Saving is reproducible byte for byte (no timestamps, no absolute paths).
     const again = join(dir, 'again.safetensors');
-    saveSubstrate(again, buildSubstrate(tok, { kind: 'glyph', font: UNIFONT, dim: 32 }));
+    saveSubstrate(again, buildSubstrate(tok, { kind: 'glyph', font: unifontPath(), dim: 32 }));
     expect(readFileSync(again).equals(readFileSync(path))).toBe(true);
     const bytes = readFileSync(path);
     bytes[bytes.length - 1] ^= 0x01;

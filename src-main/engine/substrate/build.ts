@@ -1,7 +1,7 @@
 // Builds a frozen substrate for a vocabulary: glyph (Unifont bitmaps → PCA), binary-id, random or imported,
 // plus the quality report. Pure and deterministic: the same vocabulary and options give the same bytes and id.
 import { basename } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileCapped, READ_LIMITS } from '../util/read-capped';
 import type { TokenizerLike } from '../tokenizer/types';
 import { UserError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
@@ -94,7 +94,7 @@ function imported(vocab: Vocab, opts: BuildOptions, meta: Partial<SubstrateMeta>
   const m = loadImportedMatrix(opts.matrix, { vocabSize: vocab.pieces.length, dim: opts.dim, tensor: opts.tensor });
   Object.assign(meta, {
     sourceFile: basename(opts.matrix),
-    sourceSha256: sha256Hex(readFileSync(opts.matrix)),
+    sourceSha256: sha256Hex(readFileCapped(opts.matrix, READ_LIMITS.matrix, 'matrix file')),
     ...(m.tensor ? { sourceTensor: m.tensor } : {}),
   });
   return { matrix: m.matrix, dim: m.dim };

@@ -2,7 +2,7 @@
 // worker fails the run (the app stays up) and it resumes from the last checkpoint; cancel; pause and resume.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_METRICS } from '../../../src-shared/contract';
-import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from '../test-support';
+import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from '../../../test/support/app';
 
 let app: TestApp;
 let s: Seeded;
@@ -24,7 +24,7 @@ describe('supervisor + worker processes', () => {
     const run = await waitForRun(app, runId);
     expect(run.status, run.error ?? '').toBe('done');
     expect(steps(runId)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
-    for (const name of [RUN_METRICS.lr, RUN_METRICS.tokensPerSec, RUN_METRICS.tokens, 'grad_norm']) expect(steps(runId, name)).toHaveLength(60);
+    for (const name of [RUN_METRICS.lr, RUN_METRICS.tokensPerSec, RUN_METRICS.tokens, RUN_METRICS.gradNorm]) expect(steps(runId, name)).toHaveLength(60);
     expect(steps(runId, RUN_METRICS.valLoss).length).toBeGreaterThan(0);
     const streamed = app.seen.filter((e) => e.channel === 'run.metrics' && (e.payload as { runId: string }).runId === runId);
     expect(streamed.length).toBeGreaterThan(0);
@@ -97,6 +97,8 @@ describe('startup after a crash', () => {
     // The app dies: its database connection goes away with the row still 'running', then its worker.
     const pid = first.supervisor.activePid!;
     first.workspace.close();
+    // A dead process's lock is stale; here the "dead" app shares the test's pid, so let it go by hand.
+    first.lock.release();
     process.kill(pid, 'SIGKILL');
     await first.supervisor.whenIdle();
 
@@ -115,4 +117,30 @@ describe('startup after a crash', () => {
       await second.dispose();
     }
   });
+});
+
+describe('startup while the dead app\'s worker still runs', () => {
+  it('leaves the run alone while its recorded worker is alive, and fails it (resumable) once that worker is gone', async () => {
+    const first = startTestApp({ checkpointEverySteps: 10 });
+    const seeded = seedProject(first);
+    const { runId } = await first.call('runs.startTrain', tinyTrain(seeded, 100_000, 'orphaned'));
+    await waitForRun(first, runId, (r) => r.checkpoint !== null);
+    const pid = first.supervisor.activePid!;
+    // The app dies (its lock would be stale: same pid here, so let go by hand) while its worker keeps running.
+    first.workspace.close();
+    first.lock.release();
+
+    const second = startTestApp({}, first.dir);
+    try {
+      expect(second.recovered).toMatchObject({ failed: [], waiting: [runId] });
+      expect((await second.call('runs.get', { id: runId })).status).toBe('running');
+      process.kill(pid, 'SIGKILL');
+      const failed = await waitForRun(second, runId, (r) => r.status !== 'running', 30_000);
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatch(/Espalier stopped while this job was running .*resume it to continue from its last checkpoint/);
+    } finally {
+      await first.supervisor.whenIdle();
+      await second.dispose();
+    }
+  }, 120_000);
 });

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { initBackend } from '../../engine/backend';
 import type { MergedLM } from '../../engine/compose/merged';
 import { tuneHeadsToFile } from '../../engine/compose/tune-files';
-import { loadModelSpec, loadSpecTokenizer } from '../../services/model-spec';
+import { loadModelSpec, loadSpecTokenizer } from '../../lib/model-spec';
 import { MergeTuneParams, MergeTuneResult } from '../job-types';
 import type { JobHandler } from '../runtime';
 
