@@ -9,7 +9,7 @@ import { initBackend, parseBackendName, setComputeThreads, type BackendReport } 
 import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from '../test/support/model';
 import { buildTokenizer } from '../src-main/engine/tokenizer/index';
-import { makeWindows, splitWindows, Trainer } from '../src-main/engine/train/index';
+import { holdoutWindows, Trainer } from '../src-main/engine/train/index';
 import { projectPython } from '../test/helpers/python';
 import { corpusText } from '../test/helpers/fixtures';
 
@@ -59,7 +59,7 @@ function torchRound(py: string, s: Shape, threads: number, steps: number): Side 
 }
 
 /** A trainer on the corpus windows; for a vocabulary above the tokenizer's, the same ids index a larger head. */
-function espalierSetup(s: Shape, windows: ReturnType<typeof splitWindows>, tokenizerId: string): { trainer: Trainer; dispose(): void } {
+function espalierSetup(s: Shape, windows: ReturnType<typeof holdoutWindows>, tokenizerId: string): { trainer: Trainer; dispose(): void } {
   const config = { vocabSize: s.vocab, layers: 2, dModel: s.d, heads: 4, mlpRatio: 4, contextLength: T };
   const model = GPT.create({ config, substrate: randomSubstrate(s.vocab, s.d, 1, tokenizerId), tokenizerId, seed: 1 });
   const trainer = new Trainer(model, windows, { steps: 1_000_000, batchSize: BATCH, lr: 1e-3, evalEvery: 1_000_000 });
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName(arg('backend', 'auto')), threads: Number(arg('threads', '0')) || undefined });
   const text = corpusText('debian-faq.en.txt');
   const tok = buildTokenizer([text], { ngrams: NGRAMS });
-  const windows = splitWindows(makeWindows(tok.encode(text), T), 0.1, 0);
+  const windows = holdoutWindows(text, (t) => tok.encode(t), T, 'debian-faq.en.txt');
   const torch = NO_TORCH ? null : findTorch();
   console.log(`Espalier: ${describe(report)}`);
   console.log(torch ? `PyTorch ${torch.version} from ${torch.py}` : NO_TORCH ? 'PyTorch: skipped (--no-torch)' : 'PyTorch: not found (run `bash scripts/python-env.sh`, or install Debian\'s python3-torch)');

@@ -1,63 +1,15 @@
-"""Espalier's training data, reproduced exactly for scale/grow.py: one token stream per text file, non-overlapping
-windows of T+1 tokens (stride T), and the same seeded train/validation split as Espalier's splitWindows
-(xoshiro128** seeded by splitmix32, Fisher–Yates shuffle), so a validation loss here means what it means in the app.
+"""Espalier's training data, reproduced exactly for scale/grow.py: the fixed hold-out of src-main/engine/train/holdout.ts
+(the text's last 10%, cut in UTF-16 code units, moved to a blank line when the text has documents), each side tokenized
+on its own, and non-overlapping windows of T+1 tokens (stride T), so a validation loss here means what it means in the app.
 """
 import gzip
+import hashlib
+import math
+import re
 import sys
+from array import array
 
 import torch
-
-M32 = 0xFFFFFFFF
-
-
-def _splitmix32(seed):
-    s = seed & M32
-
-    def nxt():
-        nonlocal s
-        s = (s + 0x9E3779B9) & M32
-        z = s
-        z = ((z ^ (z >> 16)) * 0x85EBCA6B) & M32
-        z = ((z ^ (z >> 13)) * 0xC2B2AE35) & M32
-        return (z ^ (z >> 16)) & M32
-
-    return nxt
-
-
-def _rotl(x, k):
-    return ((x << k) | (x >> (32 - k))) & M32
-
-
-class Rng:
-    """src-main/engine/util/rng.ts: xoshiro128**, the same stream for the same seed."""
-
-    def __init__(self, seed):
-        sm = _splitmix32(seed)
-        self.s = [sm(), sm(), sm(), sm()]
-        if all(x == 0 for x in self.s):
-            self.s[0] = 1
-
-    def next_u32(self):
-        s = self.s
-        result = (_rotl((s[1] * 5) & M32, 7) * 9) & M32
-        t = (s[1] << 9) & M32
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = _rotl(s[3], 11)
-        return result
-
-    def int(self, n):
-        return int((self.next_u32() / 4294967296) * n)
-
-    def shuffle(self, arr):
-        for i in range(len(arr) - 1, 0, -1):
-            j = self.int(i + 1)
-            arr[i], arr[j] = arr[j], arr[i]
-        return arr
-
 
 def read_text(path):
     """UTF-8 text (a .gz is decompressed); a byte-order mark is dropped, invalid UTF-8 is refused with its offset."""
@@ -80,10 +32,8 @@ def load_tokenizer(path):
         sys.exit(f"{path}: the tokenizers library cannot read it ({err}); export the model again with espalier export --format hf")
 
 
-def load_token_stream(tokenizer_path, text_path):
-    tok = load_tokenizer(tokenizer_path)
-    ids = tok.encode(read_text(text_path), add_special_tokens=False).ids
-    return torch.tensor(ids, dtype=torch.long)
+def encode(tok, text):
+    return torch.tensor(tok.encode(text, add_special_tokens=False).ids, dtype=torch.long)
 
 
 def windows(tokens, T, source):
@@ -93,12 +43,35 @@ def windows(tokens, T, source):
     return {"tokens": tokens, "T": T, "starts": torch.arange(n, dtype=torch.long) * T}
 
 
-def split_windows(w, val_fraction, seed, source):
-    """Espalier's splitWindows: whole windows to one side, at least one each, the same order for the same seed."""
-    n = len(w["starts"])
-    if n < 2:
-        sys.exit(f"{source}: only {n} window(s) of {w['T'] + 1} tokens; a train/validation split needs 2 (use more text, a smaller --context or --val FILE)")
-    order = Rng(seed).shuffle(list(range(n)))
-    n_val = min(n - 1, max(1, int(n * val_fraction + 0.5)))
-    pick = lambda idx: {"tokens": w["tokens"], "T": w["T"], "starts": w["starts"][sorted(idx)]}
-    return pick(order[n_val:]), pick(order[:n_val])
+HOLDOUT_FRACTION = 0.1
+_PARA = re.compile(r"\n[ \t]*\n")
+
+
+def holdout_split(text, fraction=HOLDOUT_FRACTION):
+    """holdoutSplit: (train text, held-out text, record). Offsets are UTF-16 code units, as in JavaScript strings."""
+    units = text.encode("utf-16-le")
+    n = len(units) // 2
+    target = max(1, min(n - 1, math.floor(n * (1 - fraction))))
+    # Code point index -> UTF-16 offset, to search from the first code point at or after the target offset.
+    offsets = [0]
+    for ch in text:
+        offsets.append(offsets[-1] + (2 if ord(ch) > 0xFFFF else 1))
+    first = next(i for i, o in enumerate(offsets) if o >= target)
+    m = _PARA.search(text, first)
+    doc_start = offsets[m.end()] if m else -1
+    use_doc = doc_start > 0 and n - doc_start >= (n - target) / 2
+    start = doc_start if use_doc else target
+    if 0 < start < n and 0xDC00 <= int.from_bytes(units[2 * start : 2 * start + 2], "little") <= 0xDFFF:
+        start += 1  # never split a surrogate pair
+    train, val = units[: 2 * start].decode("utf-16-le"), units[2 * start :].decode("utf-16-le")
+    record = {"rule": "tail", "fraction": fraction, "startChar": start, "documentBoundary": use_doc,
+              "sha256": hashlib.sha256(val.encode("utf-8")).hexdigest()}
+    return train, val, record
+
+
+def tokens_sha256(tokens):
+    """SHA-256 of token ids as little-endian int32, to compare a token stream with Espalier's exactly."""
+    a = array("i", tokens.tolist())
+    if sys.byteorder == "big":
+        a.byteswap()
+    return hashlib.sha256(a.tobytes()).hexdigest()

@@ -6,9 +6,9 @@
 Loads a Hugging Face folder written by `espalier export --format hf` (transformers' ArceeForCausalLM), freezes the
 embedding (the substrate) and every existing layer, appends a new decoder layer initialised as Espalier initialises
 new blocks, and trains the new layer, the final norm and the head with DDP (or FSDP with --fsdp) on a UTF-8 text
-file tokenized with the folder's tokenizer.json. Validation is Espalier's: non-overlapping windows of T+1 tokens, the
-same seeded held-out split, mean next-token cross-entropy in nats over an evenly spread subset of the held-out
-windows. The result is a Hugging Face folder that `espalier import --format hf` reads back.
+file tokenized with the folder's tokenizer.json. Validation is Espalier's: the text's fixed hold-out (its last 10%,
+starting at a blank line when the text has documents; no seed), each side cut into non-overlapping windows of T+1
+tokens, mean next-token cross-entropy in nats over an evenly spread subset of the held-out windows. The result is a Hugging Face folder that `espalier import --format hf` reads back.
 """
 import argparse
 import datetime
@@ -22,15 +22,14 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
-from espalier_data import load_token_stream, split_windows, windows
+from espalier_data import encode, holdout_split, load_tokenizer, read_text, tokens_sha256, windows
 
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True, help="Hugging Face folder (espalier export --format hf)")
     ap.add_argument("--data", required=True, help="UTF-8 training text")
-    ap.add_argument("--val", help="UTF-8 validation text (default: a seeded --val-fraction of the --data windows)")
-    ap.add_argument("--val-fraction", type=float, default=0.1, help="held-out share of the --data windows (espalier grow: 0.1)")
+    ap.add_argument("--val", help="UTF-8 validation text (default: the last 10%% of --data, as Espalier holds out)")
     ap.add_argument("--steps", type=int, required=True, help="optimizer steps")
     ap.add_argument("--out", required=True, help="the Hugging Face folder to write")
     ap.add_argument("--context", type=int, help="window length T (default: the model's max_position_embeddings)")
@@ -41,9 +40,9 @@ def parse_args():
     ap.add_argument("--weight-decay", type=float, default=0.1)
     ap.add_argument("--clip", type=float, default=1.0, help="global gradient-norm limit (0: off)")
     ap.add_argument("--eval-every", type=int, help="validate every N steps (default: steps/10) and after the last")
-    ap.add_argument("--eval-windows", type=int, default=256, help="at most this many validation windows per evaluation")
+    ap.add_argument("--eval-windows", type=int, default=128, help="at most this many validation windows per evaluation (espalier grow: 128)")
     ap.add_argument("--init", choices=["random", "zero"], default="random", help="new layer: random, or zero output projections (starts as the identity)")
-    ap.add_argument("--seed", type=int, default=0, help="seeds the data split, batches and the new layer")
+    ap.add_argument("--seed", type=int, default=0, help="seeds the batch order and the new layer (the hold-out has no seed)")
     ap.add_argument("--fsdp", action="store_true", help="shard with FSDP2 (fully_shard, one unit per layer) instead of DDP; GPUs (NCCL) or CPUs (gloo)")
     return ap.parse_args()
 
@@ -184,12 +183,15 @@ def main():
     T = args.context or model.config.max_position_embeddings
     if T > model.config.max_position_embeddings:
         sys.exit(f"--context {T} is longer than the model's max_position_embeddings ({model.config.max_position_embeddings})")
-    stream = load_token_stream(os.path.join(args.model, "tokenizer.json"), args.data)
-    all_w = windows(stream, T, args.data)
+    tok = load_tokenizer(os.path.join(args.model, "tokenizer.json"))
+    holdout = None
     if args.val:
-        train_w, val_w = all_w, windows(load_token_stream(os.path.join(args.model, "tokenizer.json"), args.val), T, args.val)
+        train_w, val_w = windows(encode(tok, read_text(args.data)), T, args.data), windows(encode(tok, read_text(args.val)), T, args.val)
     else:
-        train_w, val_w = split_windows(all_w, args.val_fraction, args.seed, args.data)
+        # Espalier's fixed hold-out (holdout.ts): cut the text, then tokenize each side on its own.
+        train_text, val_text, holdout = holdout_split(read_text(args.data))
+        train_w = windows(encode(tok, train_text), T, args.data)
+        val_w = windows(encode(tok, val_text), T, f"{args.data} (held-out last {round(holdout['fraction'] * 100)}%)")
 
     old_layers = model.config.num_hidden_layers
     for p in model.parameters():
@@ -208,7 +210,7 @@ def main():
     n_total = sum(p.numel() for p in model.parameters())
     log(rank, event="start", processes=world, parallel="FSDP" if args.fsdp else "DDP", layers=model.config.num_hidden_layers, trainableParams=n_train,
         frozenParams=n_total - n_train, trainWindows=len(train_w["starts"]), valWindows=len(val_w["starts"]),
-        valStarts=val_w["starts"][:8].tolist(), context=T, valLossBeforeInsert=before)
+        valTokens=len(val_w["tokens"]), valTokensSha256=tokens_sha256(val_w["tokens"]), holdout=holdout, context=T, valLossBeforeInsert=before)
 
     wrapped = wrap(model, args, device)
     named = [(n, p) for n, p in wrapped.named_parameters() if p.requires_grad]
@@ -259,7 +261,7 @@ def main():
         growth = {"depth": model.config.num_hidden_layers, "steps": args.steps, "valLoss": val_loss, "valLossBeforeInsert": before, "valLossAfterInsert": after,
                   "trainLoss": loss_v, "trainer": f"scale/grow.py ({world} processes, {'FSDP' if args.fsdp else 'DDP'})", "processes": world,
                   "parallel": "FSDP" if args.fsdp else "DDP", "context": T, "globalBatch": args.batch * world, "lr": args.lr, "seed": args.seed,
-                  "data": os.path.basename(args.data)}
+                  "data": os.path.basename(args.data), "holdout": holdout}
         save(model, state, args, {"frozen_layers": old_layers, "growth": growth})
         log(rank, event="saved", out=args.out, layers=model.config.num_hidden_layers, valLoss=val_loss)
     dist.barrier()

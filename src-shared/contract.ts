@@ -15,9 +15,9 @@ import {
   Substrate,
 } from './domain';
 import { EvalStartParams, GrowParams, ModelShape, SubstrateBuildParams, TrainParams } from './params';
-import { MergePreviewResult, Run } from './runs';
+import { MergePreviewResult, MergeTuneResult, Run } from './runs';
 
-export { GrowParams, MergePreviewResult, ModelShape, TrainParams };
+export { GrowParams, MergePreviewResult, MergeTuneResult, ModelShape, TrainParams };
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -167,6 +167,15 @@ export const invokeChannels = {
         sampleText: z.string().max(2000).default(''),
       })
       .strict(),
+    res: z.object({ runId: Id }),
+  },
+  /**
+   * Tunes a saved merge's output heads (the paper's brief head training after averaging) on the datasets: each
+   * dataset's fixed hold-out (its last 10%) measures the zero-shot and the tuned merge, the rest trains. The run's
+   * result is MergeTuneResult; the tuned heads are kept with the merge and used whenever it is loaded.
+   */
+  'merge.tune': {
+    req: z.object({ mergeId: Id, datasetIds: z.array(Id).min(1).max(16), steps: z.number().int().min(1).max(10_000).default(100) }).strict(),
     res: z.object({ runId: Id }),
   },
   'merge.save': {

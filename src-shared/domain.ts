@@ -50,10 +50,13 @@ export const Substrate = z.object({
 });
 export type Substrate = z.infer<typeof Substrate>;
 
+/** The paper's counts: total includes the frozen substrate; the breakdown is null for models that predate it. */
 export const ParamCounts = z.object({
   total: z.number().int().nonnegative(),
   trainable: z.number().int().nonnegative(),
   frozen: z.number().int().nonnegative(),
+  frozenBlocks: z.number().int().nonnegative().nullable(),
+  frozenSubstrate: z.number().int().nonnegative().nullable(),
 });
 
 export const ModelKind = z.enum(['trained', 'stage', 'merge']);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DatasetFormat, DatasetSplit, Id, MergeMode, Timestamp } from './domain';
 import { EvalStartParams, GrowParams, SubstrateBuildParams, TrainParams } from './params';
 
-export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world']);
+export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune']);
 export type RunKind = z.infer<typeof RunKind>;
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -90,6 +90,27 @@ export const MergePreviewResult = z
   .strict();
 export type MergePreviewResult = z.infer<typeof MergePreviewResult>;
 
+/** A 'merge-tune' run: the request plus the workspace path main chose for the tuned heads. */
+export const MergeTuneRunParams = z.object({
+  mergeId: Id,
+  datasetIds: z.array(Id).min(1),
+  steps: z.number().int().min(1),
+  headsFile: z.string().min(1),
+});
+/** What a finished 'merge-tune' run carries in `Run.result`: held-out loss (nats/token) before and after tuning. */
+export const MergeTuneResult = z
+  .object({
+    zeroShotLoss: z.number(),
+    tunedLoss: z.number(),
+    steps: z.number().int().min(1),
+    /** Dataset names the heads were tuned on. */
+    data: z.string(),
+    /** Training loss at each step. */
+    losses: z.array(z.number()),
+  })
+  .strict();
+export type MergeTuneResult = z.infer<typeof MergeTuneResult>;
+
 /** The request (protocol as results record it) plus what main resolved; demo-registered runs have no project field. */
 export const EvalRunParams = z
   .object(EvalStartParams.shape)
@@ -112,6 +133,7 @@ export const RUN_SCHEMAS = {
   substrate: { params: SubstrateRunParams, result: SubstrateRunResult },
   world: { params: WorldRunParams, result: WorldRunResult },
   'merge-preview': { params: MergePreviewRunParams, result: MergePreviewResult },
+  'merge-tune': { params: MergeTuneRunParams, result: MergeTuneResult },
   eval: { params: EvalRunParams, result: EvalRunResult },
 } as const satisfies Record<RunKind, { params: z.ZodType; result: z.ZodType }>;
 
@@ -137,6 +159,7 @@ export const Run = z.discriminatedUnion('kind', [
   RunBase.extend({ kind: z.literal('substrate'), params: SubstrateRunParams, result: SubstrateRunResult.nullable() }),
   RunBase.extend({ kind: z.literal('world'), params: WorldRunParams, result: WorldRunResult.nullable() }),
   RunBase.extend({ kind: z.literal('merge-preview'), params: MergePreviewRunParams, result: MergePreviewResult.nullable() }),
+  RunBase.extend({ kind: z.literal('merge-tune'), params: MergeTuneRunParams, result: MergeTuneResult.nullable() }),
   RunBase.extend({ kind: z.literal('eval'), params: EvalRunParams, result: EvalRunResult.nullable() }),
 ]);
 export type Run = z.output<typeof Run>;

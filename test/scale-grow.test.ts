@@ -13,7 +13,9 @@ import { readSafetensors } from '../src-main/engine/io/safetensors';
 import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from './support/model';
 import { buildTokenizer, tokenizerToJson } from '../src-main/engine/tokenizer';
-import { makeWindows, splitWindows } from '../src-main/engine/train';
+import { makeWindows } from '../src-main/engine/train';
+import { holdoutSplit } from '../src-main/engine/train/holdout';
+import { sha256Hex } from '../src-main/engine/util/hash';
 import { ROOT } from './helpers/cli';
 import { requirePython } from './helpers/python';
 
@@ -25,13 +27,17 @@ const T = 32;
 let records: Record<string, unknown>[] = [];
 let run: { status: number | null; stderr: string };
 let back: HfImportResult;
+let text: string;
+let encode: (t: string) => Int32Array;
 
 beforeAll(async () => {
   const python = requirePython(['torch', 'transformers', 'tokenizers', 'safetensors']);
   await initBackend({ backend: 'wasm', threads: 1 });
-  const text = `${FAQ('en').slice(3000, 15000)}\n${FAQ('ru').slice(3000, 9000)}\n`;
+  // Characters outside the BMP make UTF-16 offsets (JavaScript's) differ from code-point offsets (Python's).
+  text = `${FAQ('en').slice(3000, 15000)}\n𝔈𝔰𝔭𝔞𝔩𝔦𝔢𝔯 🌳 𝔤𝔯𝔬𝔴𝔰\n\n${FAQ('ru').slice(30000, 36000)}\n`;
   writeFileSync(p('data.txt'), text);
   const tok = buildTokenizer([text], { ngrams: 200 });
+  encode = (t) => tok.encode(t);
   const sub = randomSubstrate(tok.size, 32, 1, tok.id);
   const m = GPT.create({ config: { vocabSize: tok.size, layers: 1, dModel: 32, heads: 4, contextLength: T, mlpRatio: 2 }, substrate: sub, tokenizerId: tok.id, seed: 4 });
   exportModel(p('m'), m, { tokenizerJson: tokenizerToJson(tok), training: { growth: { stage: 1, steps: 10, valLoss: 6.5 } } });
@@ -59,11 +65,15 @@ describe('scale/grow.py with torchrun', () => {
     expect(run.status, run.stderr).toBe(0);
     const start = records.find((r) => r['event'] === 'start')!;
     expect(start).toMatchObject({ processes: 2, parallel: 'DDP', layers: 2, context: T });
-    // The held-out windows are the ones Espalier's splitWindows picks for the same window count and seed.
-    const n = (start['trainWindows'] as number) + (start['valWindows'] as number);
-    const esp = splitWindows(makeWindows(new Int32Array(n * T + 1), T), 0.1, 0);
-    expect(start['valWindows']).toBe(esp.val.starts.length);
-    expect(start['valStarts']).toEqual(Array.from(esp.val.starts.slice(0, 8)));
+    // Espalier's fixed hold-out: the same cut and held-out text, the same held-out token ids and window counts.
+    const split = holdoutSplit(text);
+    expect(split.record.documentBoundary).toBe(true);
+    expect(start['holdout']).toEqual(split.record);
+    const val = encode(split.val);
+    expect(start['valTokens']).toBe(val.length);
+    expect(start['valTokensSha256']).toBe(sha256Hex(new Uint8Array(val.buffer, val.byteOffset, val.byteLength)));
+    expect(start['valWindows']).toBe(makeWindows(val, T).starts.length);
+    expect(start['trainWindows']).toBe(makeWindows(encode(split.train), T).starts.length);
     const steps = records.filter((r) => typeof r['step'] === 'number');
     expect(steps.map((r) => r['step'])).toEqual([1, 2, 3]);
     for (const r of steps) expect(Number.isFinite(r['loss'])).toBe(true);

@@ -2,6 +2,7 @@
 // a trained folder + its substrate file, or a merge of such recipes (merges of merges nest).
 import { z } from 'zod';
 import { MergedLM } from '../engine/compose/merged';
+import { applyTunedHeadsFile } from '../engine/compose/tuned-heads';
 import type { CausalLM } from '../engine/model/lm';
 import { loadSubstrate, type Substrate } from '../engine/substrate';
 import { loadTokenizer, type Tokenizer } from '../engine/tokenizer';
@@ -9,7 +10,7 @@ import { loadModelFolder } from './model-files';
 
 export type ModelSpec =
   | { kind: 'gpt'; id: string; name: string; dir: string; substrateFile: string; tokenizerFile: string }
-  | { kind: 'merge'; id: string; name: string; mode: 'logits' | 'weighted' | 'probs' | 'confidence'; weights: number[]; experts: ModelSpec[]; tokenizerFile: string };
+  | { kind: 'merge'; id: string; name: string; mode: 'logits' | 'weighted' | 'probs' | 'confidence'; weights: number[]; experts: ModelSpec[]; tokenizerFile: string; headsFile?: string };
 
 export const ModelSpecSchema: z.ZodType<ModelSpec> = z.lazy(() =>
   z.union([
@@ -22,6 +23,8 @@ export const ModelSpecSchema: z.ZodType<ModelSpec> = z.lazy(() =>
       weights: z.array(z.number()),
       experts: z.array(ModelSpecSchema).min(2),
       tokenizerFile: z.string(),
+      /** The merge's tuned output heads (heads.safetensors), applied whenever it is loaded; absent: zero-shot. */
+      headsFile: z.string().optional(),
     }),
   ]),
 );
@@ -39,7 +42,9 @@ export async function loadModelSpec(spec: ModelSpec, substrates = new Map<string
   const experts: CausalLM[] = [];
   try {
     for (const e of spec.experts) experts.push(await loadModelSpec(e, substrates));
-    return new MergedLM(experts, { mode: spec.mode, weights: spec.weights, names: spec.experts.map((e) => e.name) });
+    const merged = new MergedLM(experts, { mode: spec.mode, weights: spec.weights, names: spec.experts.map((e) => e.name) });
+    if (spec.headsFile) applyTunedHeadsFile(spec.headsFile, merged);
+    return merged;
   } catch (err) {
     for (const e of experts) e.dispose();
     throw err;

@@ -85,6 +85,7 @@ export function specFor(ws: Workspace, modelId: string, seen: ReadonlySet<string
       weights: m.experts.map((e) => e.weight),
       experts,
       tokenizerFile: experts[0]!.tokenizerFile,
+      ...tunedHeadsFile(ws, m),
     };
   }
   if (!m.folder) throw new UserError(`model "${m.name}" has no folder`);
@@ -92,6 +93,13 @@ export function specFor(ws: Workspace, modelId: string, seen: ReadonlySet<string
   if (!existsSync(join(dir, 'model.safetensors'))) throw new UserError(`model "${m.name}": its weights ${join(dir, 'model.safetensors')} are missing`);
   if (!m.substrateId) throw new UserError(`model "${m.name}" records no substrate; it cannot be loaded`);
   return { kind: 'gpt', id: m.id, name: m.name, dir, substrateFile: substrateFile(ws, requireSubstrate(ws, m.substrateId)), tokenizerFile: join(dir, 'tokenizer.json') };
+}
+
+/** A merge's tuned heads: config.heads.file, a workspace path the 'merge-tune' job wrote (MergeService). */
+function tunedHeadsFile(ws: Workspace, m: store.Model): { headsFile?: string } {
+  const heads = m.config['heads'];
+  const file = heads && typeof heads === 'object' ? (heads as { file?: unknown }).file : undefined;
+  return typeof file === 'string' ? { headsFile: ws.paths.fromStored(file) } : {};
 }
 
 /** Uploaded files live in datasets/uploads/<datasetId>/; removed with the dataset. */

@@ -52,6 +52,13 @@ export function substrateDto(s: SubstrateRecord, projectId: string): Substrate {
 
 const MERGE_MODES = ['logits', 'weighted', 'probs', 'confidence'] as const;
 
+/** The paramReport breakdown a trained model's provenance carries (services/training.ts), else nulls. */
+function breakdown(p: unknown): { frozenBlocks: number | null; frozenSubstrate: number | null } {
+  const r = p && typeof p === 'object' ? (p as Record<string, unknown>) : {};
+  const n = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
+  return { frozenBlocks: n(r['frozenBlocks']), frozenSubstrate: n(r['frozenSubstrate']) };
+}
+
 export function modelDto(m: store.Model, runId: string | null): ModelEntry {
   const mode = m.config['mode'];
   const isMerge = m.kind === 'merge';
@@ -66,7 +73,7 @@ export function modelDto(m: store.Model, runId: string | null): ModelEntry {
     experts: m.experts.map((e) => e.modelId),
     mergeMode: isMerge ? ((MERGE_MODES as readonly unknown[]).includes(mode) ? (mode as ModelEntry['mergeMode']) : 'logits') : null,
     mergeWeights: isMerge ? m.experts.map((e) => e.weight) : null,
-    params: { total: m.paramsTotal, trainable: m.paramsTrainable, frozen: Math.max(0, m.paramsTotal - m.paramsTrainable) },
+    params: { total: m.paramsTotal, trainable: m.paramsTrainable, frozen: Math.max(0, m.paramsTotal - m.paramsTrainable), ...breakdown(m.provenance['params']) },
     substrateId: m.substrateId ?? '',
     tokenizerId: m.tokenizerId,
     config: m.config,

@@ -41,8 +41,10 @@ describe('grow job', () => {
       ['stage', 1],
       ['stage', 2],
     ]);
-    expect(stages[0]!.params.frozen).toBe(0);
-    expect(stages[1]!.params.frozen).toBeGreaterThan(0);
+    // The paper's counts: the substrate is frozen in both; stage 2 also freezes stage 1's block.
+    expect(stages[0]!.params).toMatchObject({ frozenBlocks: 0, frozen: stages[0]!.params.frozenSubstrate });
+    expect(stages[0]!.params.frozenSubstrate).toBeGreaterThan(0);
+    expect(stages[1]!.params.frozenBlocks).toBeGreaterThan(0);
     expect(stages[1]!.parentId).toBe(stages[0]!.id);
 
     // Each stage is a usable model: the playground generates from both.

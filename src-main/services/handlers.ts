@@ -71,6 +71,7 @@ export function contractHandlers(s: Services): Required<Handlers> {
 
     'merge.check': (r) => s.merge.check(r),
     'merge.preview': (r) => s.merge.preview(r),
+    'merge.tune': (r) => s.merge.tune(r),
     'merge.save': (r) => s.merge.save(r),
 
     'evals.start': (r) => s.evals.start(r),

@@ -1,12 +1,14 @@
 // Merging experts (the paper's logit averaging, plus weighted/probability/confidence variants): compatibility
-// check, a 'merge-preview' job (held-out losses, per-token contributions), and saving a merge as a catalog entry.
+// check, a 'merge-preview' job (held-out losses, per-token contributions), saving a merge as a catalog entry, and
+// a 'merge-tune' job that tunes a saved merge's output heads (kept in a workspace file the entry names).
+import { rmSync } from 'node:fs';
 import { parseRunParams } from '../../src-shared/runs';
 import type { InvokeResponse } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
 import { resolveWeights, type MergeMode } from '../engine/compose/combine';
 import { UserError } from '../common/errors';
 import type * as store from '../store/index';
-import { MergePreviewResult } from '../worker/job-types';
+import { MergePreviewResult, MergeTuneResult } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireModel, specFor } from './catalog';
 import type { ServiceContext } from './context';
 import type { ModelsService } from './models';
@@ -45,6 +47,33 @@ export class MergeService {
       },
       complete: (_run, raw) => MergePreviewResult.parse(raw),
     });
+    c.runs.register('merge-tune', {
+      prepare: (run) => {
+        const p = parseRunParams('merge-tune', run.id, run.params);
+        const spec = specFor(c.ws, p.mergeId);
+        return {
+          merge: { ...spec, headsFile: undefined },
+          datasets: p.datasetIds.map((id) => {
+            const d = requireDataset(c.ws, id);
+            return { name: d.name, file: datasetTextFile(c.ws, d) };
+          }),
+          steps: p.steps,
+          headsFile: c.ws.paths.fromStored(p.headsFile),
+        };
+      },
+      complete: (run, raw) => {
+        const result = MergeTuneResult.parse(raw);
+        // The merge now loads with these heads everywhere (evaluation, playground, preview).
+        const p = parseRunParams('merge-tune', run.id, run.params);
+        const m = requireModel(c.ws, p.mergeId);
+        const { losses: _losses, ...report } = result;
+        const old = (m.config['heads'] as { file?: unknown } | undefined)?.file;
+        c.ws.models.update(m.id, { config: { ...m.config, heads: { file: p.headsFile, ...report, tunedAt: Date.now() } } });
+        if (typeof old === 'string' && old !== p.headsFile) rmSync(c.ws.paths.fromStored(old), { force: true });
+        c.bus.emit('models.changed', { projectId: m.projectId });
+        return result;
+      },
+    });
   }
 
   check(req: { expertIds: string[] }): InvokeResponse<'merge.check'> {
@@ -81,6 +110,19 @@ export class MergeService {
     const projectId = experts[0]!.projectId;
     const params = { ...req, weights, expertNames: experts.map((e) => e.name) };
     const run = this.c.runs.enqueue({ projectId, kind: 'merge-preview', name: `preview ${req.mode} merge`, params, message: 'queued: merge preview' });
+    return { runId: run.id };
+  }
+
+  tune(req: { mergeId: string; datasetIds: string[]; steps: number }): { runId: string } {
+    const m = requireModel(this.c.ws, req.mergeId);
+    if (m.kind !== 'merge') throw new UserError(`"${m.name}" is not a merge; only a merge's heads are tuned`);
+    const mode = m.config['mode'];
+    if (mode === 'confidence') throw new UserError('head tuning supports the logits, weighted and probs modes, not "confidence"');
+    for (const id of req.datasetIds) datasetTextFile(this.c.ws, requireDataset(this.c.ws, id));
+    // A new file per run: a merge being evaluated keeps reading its current heads until this run completes.
+    const headsFile = `models/${m.id}/heads-${Date.now().toString(36)}.safetensors`;
+    const params = { ...req, headsFile };
+    const run = this.c.runs.enqueue({ projectId: m.projectId, kind: 'merge-tune', name: `tune heads of ${m.name}`, params, modelId: m.id, totalSteps: req.steps, message: 'queued: head tuning' });
     return { runId: run.id };
   }
 

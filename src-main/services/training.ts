@@ -109,7 +109,8 @@ export class TrainingService {
       tokenizerId: sub.tokenizerId,
       substrateId: sub.id,
       config: m.config,
-      provenance: { runId: run.id, kind: run.kind, datasetIds: p.datasetIds, seed: p.seed },
+      // The paper's breakdown (frozen blocks, substrate) has no column of its own; the catalog reads it from here.
+      provenance: { runId: run.id, kind: run.kind, datasetIds: p.datasetIds, seed: p.seed, params: m.params },
       paramsTotal: m.params.total,
       paramsTrainable: m.params.trainable,
     });

@@ -167,6 +167,8 @@ export class Workspace {
     if (!m) return false;
     this.models.delete(id);
     if (m.folder) rmSync(this.paths.fromStored(m.folder), { recursive: true, force: true });
+    // A merge has no folder, but its tuned heads live in models/<id>/.
+    if (m.kind === 'merge') rmSync(this.paths.modelDir(id), { recursive: true, force: true });
     return true;
   }
 

@@ -1,11 +1,19 @@
 // What each job kind receives from main and hands back, as zod schemas: both sides validate, because params
 // and results cross a process boundary. Paths here are absolute (main resolves them from the workspace).
 import { z } from 'zod';
-import { AppGrowRunParams, MergePreviewResult, TrainRunParams } from '../../src-shared/runs';
+import { AppGrowRunParams, MergePreviewResult, MergeTuneResult, TrainRunParams } from '../../src-shared/runs';
 import { ModelSpecSchema } from '../lib/model-spec';
 
 const Files = z.array(z.string().min(1));
-const Counts = z.object({ total: z.number().int(), trainable: z.number().int(), frozen: z.number().int() });
+/** engine/model/param-report.ts: the paper's counts; total includes the frozen substrate. */
+const Counts = z.object({
+  total: z.number().int(),
+  trainable: z.number().int(),
+  frozen: z.number().int(),
+  frozenBlocks: z.number().int(),
+  frozenSubstrate: z.number().int(),
+  frozenOther: z.number().int(),
+});
 
 export const ImportParams = z.object({
   file: z.string().min(1),
@@ -129,6 +137,16 @@ export const MergePreviewParams = z.object({
   maxTokens: z.number().int().positive(),
 });
 export { MergePreviewResult };
+
+export const MergeTuneParams = z.object({
+  /** The merge as saved, without tuned heads: tuning starts from the zero-shot merge. */
+  merge: ModelSpecSchema,
+  datasets: z.array(z.object({ name: z.string(), file: z.string() })).min(1),
+  steps: z.number().int().min(1),
+  /** Where to write heads.safetensors (inside the workspace). */
+  headsFile: z.string().min(1),
+});
+export { MergeTuneResult };
 
 export const EvalItem = z.object({ prompt: z.string(), choices: z.array(z.string()), output: z.string(), expected: z.string(), correct: z.boolean() });
 export type EvalItem = z.infer<typeof EvalItem>;

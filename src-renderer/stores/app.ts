@@ -19,6 +19,7 @@ const RUN_LABEL: Record<Run['kind'], string> = {
   train: 'Training',
   grow: 'Growth',
   'merge-preview': 'Merge preview',
+  'merge-tune': 'Merge head tuning',
   eval: 'Evaluation',
   import: 'Dataset import',
   substrate: 'Substrate build',

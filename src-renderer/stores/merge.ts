@@ -1,5 +1,6 @@
 // Merge workbench: chosen experts, compatibility from 'merge.check', the preview run (its result parsed with
-// the contract's MergePreviewResult) and saving the merge to the catalog.
+// the contract's MergePreviewResult), saving the merge to the catalog, and tuning a saved merge's heads
+// (a 'merge-tune' run whose result is the contract's MergeTuneResult).
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { InvokeResponse } from '../../src-shared/contract';
@@ -33,6 +34,23 @@ export const useMergeStore = defineStore('merge', () => {
     return r && r.status === 'done' ? r.result : null;
   });
   const previewExperts = computed<string[]>(() => previewRun.value?.params.expertIds ?? []);
+
+  const tuneRunId = ref<string | null>(null);
+  const tuneRun = computed<RunOf<'merge-tune'> | null>(() => {
+    const r = tuneRunId.value ? runs.byId[tuneRunId.value] : runs.latest(['merge-tune']);
+    return r?.kind === 'merge-tune' ? r : null;
+  });
+  const tuneResult = computed(() => {
+    const r = tuneRun.value;
+    return r && r.status === 'done' ? r.result : null;
+  });
+
+  async function startTune(req: { mergeId: string; datasetIds: string[]; steps: number }): Promise<string> {
+    const { runId } = await api().invoke('merge.tune', { mergeId: req.mergeId, datasetIds: [...req.datasetIds], steps: req.steps });
+    tuneRunId.value = runId;
+    await runs.refresh(runId);
+    return runId;
+  }
 
   /** Why the current selection cannot be merged (the check covers every candidate, so look at the chosen). */
   const selectionProblem = computed<string | null>(() => {
@@ -101,5 +119,5 @@ export const useMergeStore = defineStore('merge', () => {
     datasetIds.value = [];
   }
 
-  return { selected, mode, weights, datasetIds, sampleText, check, checkError, previewRunId, previewRun, preview, previewExperts, selectionProblem, reasonFor, recheck, toggle, startPreview, save, reset };
+  return { selected, mode, weights, datasetIds, sampleText, check, checkError, previewRunId, previewRun, preview, previewExperts, selectionProblem, reasonFor, recheck, toggle, startPreview, save, reset, tuneRunId, tuneRun, tuneResult, startTune };
 });

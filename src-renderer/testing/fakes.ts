@@ -3,7 +3,7 @@
 import type { ContractError } from '../../src-shared/contract';
 import type { Dataset, ModelEntry, Project, Substrate } from '../../src-shared/domain';
 import type { z } from 'zod';
-import type { AppGrowRunParams, MergePreviewResult, Run, RunOf, RunParams, RunResult } from '../../src-shared/runs';
+import type { AppGrowRunParams, MergePreviewResult, MergeTuneResult, Run, RunOf, RunParams, RunResult } from '../../src-shared/runs';
 import type { ConnectionState, EventListener, RawResult, Transport } from '../api/transport';
 
 export class FakeContractError extends Error {
@@ -110,6 +110,13 @@ export function makeMergePreviewRun(p: Partial<RunBase> & { params?: Partial<Run
   return { ...runBase(rest), kind: 'merge-preview', params: { ...defaults, ...params }, result };
 }
 
+/** A merge-tune run of merge m on dataset d1. */
+export function makeMergeTuneRun(p: Partial<RunBase> & { params?: Partial<RunParams<'merge-tune'>>; result?: MergeTuneResult | null } = {}): RunOf<'merge-tune'> {
+  const { params = {}, result = null, ...rest } = p;
+  const defaults: RunParams<'merge-tune'> = { mergeId: 'm', datasetIds: ['d1'], steps: 100, headsFile: 'models/m/heads.safetensors' };
+  return { ...runBase(rest), kind: 'merge-tune', params: { ...defaults, ...params }, result };
+}
+
 export function makeDataset(p: Partial<Dataset> = {}): Dataset {
   return {
     id: 'd1',
@@ -146,7 +153,7 @@ export function makeModel(p: Partial<ModelEntry> = {}): ModelEntry {
     experts: [],
     mergeMode: null,
     mergeWeights: null,
-    params: { total: 1000, trainable: 500, frozen: 500 },
+    params: { total: 1000, trainable: 500, frozen: 500, frozenBlocks: 300, frozenSubstrate: 200 },
     substrateId: 's1',
     tokenizerId: 'tok1',
     config: {},

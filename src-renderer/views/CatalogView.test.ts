@@ -56,4 +56,11 @@ describe('CatalogView', () => {
     expect(parseRequest('models.import', call.payload).ok).toBe(true);
     expect(w.findAll('[data-testid="model-row"]').map((r) => r.attributes('data-model-name'))).toContain('afm d4');
   });
+
+  it('shows the paper\'s parameter breakdown (frozen blocks, substrate) where the model records it', () => {
+    useModelsStore().list = [makeModel({ id: 'a', name: 'en-ru', kind: 'trained', params: { total: 9000, trainable: 2000, frozen: 7000, frozenBlocks: 3000, frozenSubstrate: 4000 } }), makeModel({ id: 'o', name: 'old', kind: 'trained', params: { total: 10, trainable: 5, frozen: 5, frozenBlocks: null, frozenSubstrate: null } })];
+    const w = mount(CatalogView, { global: { plugins: [pinia] } });
+    expect(row(w, 'en-ru').get('[data-testid="catalog-params-split"]').text()).toBe('frozen: blocks 3.0 k · substrate 4.0 k');
+    expect(row(w, 'old').find('[data-testid="catalog-params-split"]').exists()).toBe(false);
+  });
 });

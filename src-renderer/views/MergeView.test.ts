@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // Merge: experts 'merge.check' calls incompatible are disabled with the reason; the preview's result shows
-// as a loss table and coloured tokens; saving sends a request the contract accepts.
+// as a loss table and coloured tokens; saving sends a request the contract accepts; the head-tuning form sends
+// 'merge.tune' and shows the zero-shot and tuned held-out loss of the finished run.
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { useDatasetsStore } from '../stores/datasets';
 import { useModelsStore } from '../stores/models';
 import { useProjectsStore } from '../stores/projects';
 import { useRunsStore } from '../stores/runs';
-import { FakeTransport, makeDataset, makeMergePreviewRun, makeModel, makeProject } from '../testing/fakes';
+import { FakeTransport, makeDataset, makeMergePreviewRun, makeMergeTuneRun, makeModel, makeProject } from '../testing/fakes';
 import MergeView from './MergeView.vue';
 
 let pinia: Pinia;
@@ -85,5 +86,33 @@ describe('MergeView', () => {
     const save = transport.calls.find((c) => c.channel === 'merge.save')!;
     expect(save.payload).toEqual({ name: 'en-ru+en-zh', expertIds: ['a', 'b'], mode: 'logits' });
     expect(useModelsStore().list.some((m) => m.name === 'en-ru+en-zh')).toBe(true);
+  });
+
+  it('tunes a saved merge: validates the steps, sends merge.tune and shows zero-shot vs tuned loss', async () => {
+    useDatasetsStore().list = [makeDataset({ id: 't1', name: 'ru.train', split: 'train' }), makeDataset({ id: 'v1', name: 'ru.val', split: 'val' })];
+    useModelsStore().list.push(makeModel({ id: 'm', name: 'ru+zh', kind: 'merge', experts: ['a', 'b'] }));
+    const done = makeMergeTuneRun({ id: 'mt', status: 'done', result: { zeroShotLoss: 3.94, tunedLoss: 3.09, steps: 40, data: 'ru.train, ru.val', losses: [4, 3.5] } });
+    transport.on('merge.tune', () => ({ runId: 'mt' }));
+    transport.on('runs.get', () => done);
+    const w = mount(MergeView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    const form = w.get('[data-testid="merge-tune"]');
+    expect((form.get('[data-testid="merge-tune-merge"]').element as HTMLSelectElement).value).toBe('m');
+    expect((form.get('[data-testid="merge-tune-dataset-ru.train"]').element as HTMLInputElement).checked).toBe(true);
+    expect(form.find('[data-testid="merge-tune-result"]').exists()).toBe(false);
+
+    await form.get('[data-testid="merge-tune-steps"]').setValue('0');
+    await form.trigger('submit');
+    await flushPromises();
+    expect(transport.calls.some((c) => c.channel === 'merge.tune')).toBe(false);
+    expect(form.find('.field-error').exists()).toBe(true);
+
+    await form.get('[data-testid="merge-tune-steps"]').setValue('40');
+    await form.get('[data-testid="merge-tune-dataset-ru.val"]').setValue(true);
+    await form.trigger('submit');
+    await flushPromises();
+    expect(transport.calls.find((c) => c.channel === 'merge.tune')!.payload).toEqual({ mergeId: 'm', datasetIds: ['t1', 'v1'], steps: 40 });
+    const cells = w.get('[data-testid="merge-tune-result"]').findAll('td').map((t) => t.text());
+    expect(cells).toEqual(['ru.train, ru.val · 40 steps', '3.9400', '3.0900']);
   });
 });

@@ -6,16 +6,16 @@ import { join } from 'node:path';
 import { randomSubstrate } from './model';
 import type { HostTensor } from '../../src-main/engine/model/init';
 import { buildTokenizer } from '../../src-main/engine/tokenizer/index';
-import { makeWindows, splitWindows } from '../../src-main/engine/train/data';
+import { holdoutWindows } from '../../src-main/engine/train/holdout';
 import type { GrowthPlanInput } from '../../src-main/engine/grow/plan';
 import type { GrowthData } from '../../src-main/engine/grow/stage';
 import { corpusText } from '../helpers/fixtures';
 
-/** 60 k characters of real text, 150 n-grams, windows of 32 tokens, a 10 % validation split. */
+/** 60 k characters of real text, 150 n-grams, windows of 32 tokens, Espalier's fixed 10 % hold-out. */
 export function realTextData(chars = 60_000, T = 32, dim = 32): GrowthData {
   const text = corpusText('debian-faq.en.txt').slice(0, chars);
   const tokenizer = buildTokenizer([text], { ngrams: 150 });
-  const { train, val } = splitWindows(makeWindows(tokenizer.encode(text), T), 0.1, 0);
+  const { train, val } = holdoutWindows(text, (t) => tokenizer.encode(t), T, 'debian-faq.en.txt');
   return { train, val, substrate: randomSubstrate(tokenizer.size, dim, 2, tokenizer.id), tokenizer };
 }
 

@@ -2,13 +2,13 @@
 // each file's held-out tail (train/holdout.ts) measures the zero-shot and the tuned merge, the rest trains,
 // and the tuned heads are saved in the merge folder.
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { TokenizerLike } from '../tokenizer/types';
 import { holdoutSplit } from '../train/holdout';
 import { UserError } from '../util/errors';
 import type { MergedLM } from './merged';
 import { asHeadTunables, tuneMergedHeads, type TuneReport } from './tune';
-import { saveTunedHeads, type TunedHeadsInfo } from './tuned-heads';
+import { HEADS_FILE, saveTunedHeadsFile, type TunedHeadsInfo } from './tuned-heads';
 
 export interface TuneFilesOptions {
   steps: number;
@@ -16,6 +16,8 @@ export interface TuneFilesOptions {
   batch?: number;
   context?: number;
   seed?: number;
+  /** How the report names the files (default: their base names). */
+  dataNames?: readonly string[];
   onStep?: (step: number, loss: number) => void;
 }
 
@@ -29,8 +31,13 @@ function concat(parts: readonly Int32Array[]): Int32Array {
   return out;
 }
 
-/** Tunes `merged`'s heads on the files (in place) and saves them in `outDir`; returns what was saved. */
-export async function tuneHeadsFromFiles(merged: MergedLM, tokenizer: TokenizerLike, files: readonly string[], outDir: string, opts: TuneFilesOptions): Promise<TunedHeadsInfo & { file: string; losses: number[] }> {
+/** Tunes `merged`'s heads on the files (in place) and saves them in `outDir`/heads.safetensors; returns what was saved. */
+export async function tuneHeadsFromFiles(merged: MergedLM, tokenizer: TokenizerLike, files: readonly string[], outDir: string, opts: TuneFilesOptions) {
+  return tuneHeadsToFile(merged, tokenizer, files, join(outDir, HEADS_FILE), opts);
+}
+
+/** As tuneHeadsFromFiles, saving the heads to `headsPath`. */
+export async function tuneHeadsToFile(merged: MergedLM, tokenizer: TokenizerLike, files: readonly string[], headsPath: string, opts: TuneFilesOptions): Promise<TunedHeadsInfo & { file: string; losses: number[] }> {
   if (!(Number.isInteger(opts.steps) && opts.steps >= 1)) throw new UserError(`--tune-heads must be a positive number of steps, got ${opts.steps}`);
   if (files.length === 0) throw new UserError('head tuning needs --data FILE (text to tune on; give the experts\' corpora)');
   const train: Int32Array[] = [];
@@ -53,9 +60,9 @@ export async function tuneHeadsFromFiles(merged: MergedLM, tokenizer: TokenizerL
     zeroShotLoss: report.zeroShotLoss,
     tunedLoss: report.tunedLoss,
     steps: report.steps,
-    data: files.map((f) => basename(f)).join(', '),
+    data: (opts.dataNames ?? files.map((f) => basename(f))).join(', '),
     val: 'the last 10% of each file (contiguous, from a blank line where the text has one)',
     ...o,
   };
-  return { ...info, file: saveTunedHeads(outDir, merged, info), losses: report.losses };
+  return { ...info, file: saveTunedHeadsFile(headsPath, merged, info), losses: report.losses };
 }

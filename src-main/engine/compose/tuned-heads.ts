@@ -1,5 +1,6 @@
-// Tuned output heads of a merge, saved in its folder as heads.safetensors (head.0, head.1, … in the merge's
-// expert order) with the tuning report as metadata; loading a merge puts them back into its experts.
+// Tuned output heads of a merge, saved as heads.safetensors (head.0, head.1, … in the merge's expert order) with
+// the tuning report as metadata — in a merge folder, or for an app merge in the workspace file its entry names;
+// loading a merge puts them back into its experts.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -25,13 +26,16 @@ export function hasTunedHeads(dir: string): boolean {
   return existsSync(join(dir, HEADS_FILE));
 }
 
-/** Writes every expert head of `merged` (atomically) with the report; returns the file path. */
+/** Writes every expert head of `merged` (atomically) to `dir`/heads.safetensors with the report; returns the path. */
 export function saveTunedHeads(dir: string, merged: CausalLM, info: TunedHeadsInfo): string {
+  return saveTunedHeadsFile(join(dir, HEADS_FILE), merged, info);
+}
+
+export function saveTunedHeadsFile(path: string, merged: CausalLM, info: TunedHeadsInfo): string {
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
   mergeHeads(merged).forEach((h, i) => {
     tensors[`head.${i}`] = { shape: [...h.variable.shape], data: Float32Array.from(h.variable.dataSync() as Float32Array) };
   });
-  const path = join(dir, HEADS_FILE);
   writeSafetensors(path, tensors, { kind: 'espalier-tuned-heads', tuning: JSON.stringify(info) });
   return path;
 }
@@ -49,7 +53,11 @@ export function readTunedHeadsInfo(dir: string): TunedHeadsInfo | null {
 
 /** Replaces the experts' heads with the saved ones; the shapes must match the experts loaded now. */
 export function applyTunedHeads(dir: string, merged: CausalLM): void {
-  const path = join(dir, HEADS_FILE);
+  applyTunedHeadsFile(join(dir, HEADS_FILE), merged);
+}
+
+export function applyTunedHeadsFile(path: string, merged: CausalLM): void {
+  if (!existsSync(path)) throw new UserError(`${path}: the merge's tuned heads are missing; tune the merge again`);
   const f = readSafetensors(path);
   const heads = mergeHeads(merged);
   if (f.tensors.size !== heads.length) throw new UserError(`${path}: holds ${f.tensors.size} heads but the merge has ${heads.length} experts; tune the merge again`);

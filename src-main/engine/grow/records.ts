@@ -1,4 +1,5 @@
 // What a growth run records per stage and per baseline, and the one comparison table over them.
+import type { ParamReport } from '../model/param-report';
 import type { UnitRef } from './hooks';
 
 export interface StageRecord extends UnitRef {
@@ -9,6 +10,8 @@ export interface StageRecord extends UnitRef {
   trainableParams: number;
   frozenParams: number;
   loraParams: number;
+  /** The paper's counts of the stage's model (paramReport): LoRA adapters count as trainable. */
+  params: ParamReport;
   tokens: number;
   seconds: number;
   /** Estimated training FLOPs (formula in flops.ts). */

@@ -2,6 +2,7 @@
 // insertion-spike measurement, the engine's Trainer with growth hooks, periodic and on-stop checkpoints, export, the record.
 import { join } from 'node:path';
 import type { GPT } from '../model/gpt';
+import { paramReport, type ParamReport } from '../model/param-report';
 import type { Substrate } from '../substrate/index';
 import type { Tokenizer } from '../tokenizer/tokenizer';
 import type { Windows } from '../train/data';
@@ -102,6 +103,12 @@ function trainableCount(model: GPT, lora: LoraSet | null): number {
   return model.paramCounts().trainable + (lora?.paramCount ?? 0);
 }
 
+function stageParams(model: GPT, lora: LoraSet | null): ParamReport {
+  const r = paramReport(model);
+  const extra = lora?.paramCount ?? 0;
+  return { ...r, trainable: r.trainable + extra, total: r.total + extra };
+}
+
 /** A unit's model, adapters and notes: from its checkpoint when there is one, else freshly started. */
 interface OpenedUnit {
   model: GPT;
@@ -157,6 +164,7 @@ function unitRecord(spec: UnitSpec, u: OpenedUnit, plan: GrowthPlan, data: Growt
     trainableParams: trainableCount(model, lora),
     frozenParams: model.paramCounts().frozen,
     loraParams: lora?.paramCount ?? 0,
+    params: stageParams(model, lora),
     tokens,
     seconds: Math.round(notes.seconds * 100) / 100,
     flops: stageFlops(model.config, stageCost(model, lora), tokens, prefixTokens),

@@ -1,7 +1,7 @@
 // Windows, the seeded train/validation split, the epoch sampler (and its saved position), unigram entropy, the schedule.
 import { describe, expect, it } from 'vitest';
 import { learningRate } from './adamw';
-import { batchOf, makeWindows, Sampler, splitWindows, unigramEntropy } from './data';
+import { batchOf, makeWindows, Sampler, unigramEntropy } from './data';
 
 const stream = Int32Array.from({ length: 101 }, (_, i) => i);
 
@@ -13,17 +13,6 @@ describe('data', () => {
     expect(Array.from(b.inputs)).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
     expect(Array.from(b.targets)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
     expect(() => makeWindows(stream.subarray(0, 5), 10, 'tiny.txt')).toThrow(/tiny\.txt: 5 tokens is too short for context 10/);
-  });
-
-  it('splits windows by seed, disjointly, the same way every time', () => {
-    const w = makeWindows(stream, 5);
-    const a = splitWindows(w, 0.25, 7);
-    const b = splitWindows(w, 0.25, 7);
-    expect(a.val.starts).toEqual(b.val.starts);
-    expect(a.val.starts.length).toBe(5);
-    const all = new Set([...a.train.starts, ...a.val.starts]);
-    expect(all.size).toBe(w.starts.length);
-    expect(splitWindows(w, 0.25, 8).val.starts).not.toEqual(a.val.starts);
   });
 
   it('visits every window once per epoch and resumes from a saved position', () => {

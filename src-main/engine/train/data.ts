@@ -1,5 +1,5 @@
-// Training and validation batches from token streams: fixed windows of T+1 tokens, a seeded train/val
-// split, and an epoch-shuffled sampler whose position is two integers (so a checkpoint restores it exactly).
+// Training and validation batches from token streams: fixed windows of T+1 tokens (the hold-out is holdout.ts)
+// and an epoch-shuffled sampler whose position is two integers (so a checkpoint restores it exactly).
 import { UserError } from '../util/errors';
 import { Rng } from '../util/rng';
 
@@ -20,20 +20,6 @@ export function makeWindows(tokens: Int32Array, T: number, source = 'data'): Win
 
 export function subset(w: Windows, idx: ArrayLike<number>): Windows {
   return { tokens: w.tokens, T: w.T, starts: Int32Array.from(idx, (i) => w.starts[i]!) };
-}
-
-/**
- * Seeded split of one stream's windows into train and validation (at least one window each).
- * Whole windows go to one side, so no target token is both trained on and validated.
- */
-export function splitWindows(w: Windows, valFraction: number, seed: number, source = 'data'): { train: Windows; val: Windows } {
-  const n = w.starts.length;
-  if (n < 2) throw new UserError(`${source}: only ${n} window(s) of ${w.T + 1} tokens; a train/validation split needs 2 (use more text, a smaller --context or --val FILE)`);
-  const order = new Rng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
-  const nVal = Math.min(n - 1, Math.max(1, Math.round(n * valFraction)));
-  const val = order.slice(0, nVal).sort((a, b) => a - b);
-  const train = order.slice(nVal).sort((a, b) => a - b);
-  return { train: subset(w, train), val: subset(w, val) };
 }
 
 export interface Batch {

@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GPT } from '../model/gpt';
 import { randomSubstrate, testBackend } from '../../../test/support/model';
 import { buildTokenizer } from '../tokenizer/index';
-import { makeWindows, splitWindows, unigramEntropy, type Windows } from './data';
+import { unigramEntropy, type Windows } from './data';
+import { holdoutWindows } from './holdout';
 import { Trainer, TrainingDivergedError, type TrainOptions } from './trainer';
 import { corpusText } from '../../../test/helpers/fixtures';
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
   const tok = buildTokenizer([text], { ngrams: 150 });
   vocab = tok.size;
   tokenizerId = tok.id;
-  data = splitWindows(makeWindows(tok.encode(text), 32), 0.1, 0);
+  data = holdoutWindows(text, (t) => tok.encode(t), 32, 'debian-faq.en.txt');
 });
 
 function model(seed = 1, layers = 2): GPT {

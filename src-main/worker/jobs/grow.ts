@@ -103,7 +103,7 @@ export const growJob: JobHandler = async (raw, ctx) => {
         stage: r.stage,
         depth: r.depth,
         config: { ...meta.config },
-        params: { total: r.trainableParams + r.frozenParams, trainable: r.trainableParams, frozen: r.frozenParams },
+        params: r.params,
       };
     }),
     trainLoss: stages.at(-1)?.trainLoss ?? null,

@@ -12,5 +12,6 @@ export const jobHandlers: Record<string, JobLoader> = {
   train: async () => (await import('./train')).trainJob,
   grow: async () => (await import('./grow')).growJob,
   'merge-preview': async () => (await import('./merge-preview')).mergePreviewJob,
+  'merge-tune': async () => (await import('./merge-tune')).mergeTuneJob,
   eval: async () => (await import('./eval')).evalJob,
 };

@@ -4,6 +4,7 @@
 import { RUN_METRICS } from '../../../src-shared/contract';
 import { initBackend } from '../../engine/backend';
 import { GPT } from '../../engine/model';
+import { paramReport } from '../../engine/model/param-report';
 import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { Trainer, type TrainerState } from '../../engine/train';
@@ -82,7 +83,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
     });
     ctx.progress(1, 'saving the model');
     saveModelFolder(p.modelDir, model, tok, { ...p.provenance, steps: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss });
-    const counts = model.paramCounts();
+    const counts = paramReport(model);
     return {
       modelId: p.modelId,
       depth: model.layers,
