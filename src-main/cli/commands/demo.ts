@@ -33,7 +33,7 @@ export default defineCommand({
     { name: 'corpus-b', kind: 'string', metavar: 'FILE', description: "the second expert's corpus instead of the world's en-zh" },
     { name: 'steps-per-stage', kind: 'string', metavar: 'K', description: 'optimizer steps per growth stage instead of the preset\'s: one number or one per stage (trades time for quality)' },
     { name: 'font', kind: 'string', metavar: 'FILE', description: 'GNU Unifont .hex(.gz) for the glyph substrate (default: a system Unifont; none: binary-id)' },
-    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | node | wasm | cpu (default: auto)' },
+    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'WebAssembly threads (default: one on a 2-core machine)' },
   ],
   async run(opts, _positionals, ctx): Promise<DemoOut> {

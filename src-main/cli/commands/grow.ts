@@ -92,7 +92,7 @@ export default defineCommand({
     { name: 'checkpoint-every', kind: 'number', metavar: 'N', description: 'write the stage checkpoint every N steps', default: 50 },
     { name: 'prefix-cache', kind: 'boolean', description: 'cache the frozen prefix per training window (default: when it fits 512 MB; --no-prefix-cache turns it off)' },
     { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and new blocks', default: 0 },
-    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | node | wasm | cpu (default: auto)' },
+    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'WebAssembly threads (default: the CPUs available)' },
   ],
   async run(opts, _positionals, ctx): Promise<GrowOut> {
