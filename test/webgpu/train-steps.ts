@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   }
   trainer.dispose();
   model.dispose();
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  // Exit only once the pipe has taken the whole line (Dawn's device would otherwise keep the process alive).
+  await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(out)}\n`, () => resolve()));
 }
 
 main().then(

@@ -162,7 +162,8 @@ export default defineCommand({
     const ckptPath = join(outDir, CHECKPOINT);
     const every = positiveInt(opts, 'checkpoint-every') ?? trainer.opts.evalEvery;
     let saved = ckpt ? ckpt.meta.step : 0;
-    const save = () => {
+    const save = async () => {
+      await trainer.hostReady();
       saveCheckpoint(ckptPath, model, trainer.opts, trainer.state(), extra);
       saved = trainer.step;
     };
@@ -171,8 +172,8 @@ export default defineCommand({
       result = await trainer.run({
         onProgress: (e) =>
           ctx.progress('train', e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s ETA ${fmtTime(e.eta)}`),
-        afterStep: (step) => {
-          if (step % every === 0 && step !== trainer.opts.steps) save();
+        afterStep: async (step) => {
+          if (step % every === 0 && step !== trainer.opts.steps) await save();
         },
       });
     } catch (err) {
@@ -184,7 +185,7 @@ export default defineCommand({
     } finally {
       ctx.progressDone();
     }
-    save();
+    await save();
     exportModel(outDir, model, {
       tokenizerJson: tokenizerToJson(tok),
       training: { ...extra, steps: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss, unigramEntropy: entropy, train: trainer.opts },
