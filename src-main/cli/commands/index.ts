@@ -14,7 +14,8 @@ import substrateShow from './substrate-show';
 import train from './train';
 import version from './version';
 import vocabBuild from './vocab-build';
+import vocabEncode from './vocab-encode';
 import world from './world';
 import workspace from './workspace';
 
-export const commands: Command[] = [version, vocabBuild, substrateBuild, substrateShow, doctor, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo];
+export const commands: Command[] = [version, vocabBuild, vocabEncode, substrateBuild, substrateShow, doctor, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo];

@@ -1,5 +1,6 @@
 // `espalier substrate build`: builds a frozen embedding table (glyph, binary-id, random, imported) for a vocabulary.
-import { loadTokenizer, type Tokenizer } from '../../engine/tokenizer/index';
+import { loadTokenizer, loadVocabulary, type Tokenizer } from '../../engine/tokenizer/index';
+import type { TokenizerLike } from '../../engine/tokenizer/types';
 import { buildSubstrate, saveSubstrate, SUBSTRATE_KINDS, type SubstrateKind } from '../../engine/substrate/index';
 import { UserError } from '../../engine/util/errors';
 import { defineCommand, optNum, optStr, str } from '../command';
@@ -19,10 +20,19 @@ interface SubstrateBuildResult {
   };
 }
 
-/** Loads a tokenizer.json; anything the loader did not phrase for users still comes out as one line naming the file. */
+/** Loads an Espalier tokenizer.json; anything the loader did not phrase for users still comes out as one line naming the file. */
 export function loadVocab(path: string): Tokenizer {
+  return oneLine(path, () => loadTokenizer(path));
+}
+
+/** Loads Espalier's tokenizer.json or a foreign Hugging Face (BPE, Unigram, WordPiece) one. */
+export function loadAnyVocab(path: string): TokenizerLike {
+  return oneLine(path, () => loadVocabulary(path));
+}
+
+function oneLine<T>(path: string, load: () => T): T {
   try {
-    return loadTokenizer(path);
+    return load();
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw new UserError(`${path}: not a usable vocabulary (${(err as Error)?.message ?? String(err)})`);
@@ -40,7 +50,7 @@ export default defineCommand({
   summary: 'build a frozen substrate (token embedding table) for a vocabulary and save it as .safetensors',
   options: [
     { name: 'kind', kind: 'string', metavar: 'KIND', required: true, description: 'glyph | binary-id | random | imported' },
-    { name: 'vocab', kind: 'string', metavar: 'FILE', required: true, description: 'the tokenizer.json the rows follow' },
+    { name: 'vocab', kind: 'string', metavar: 'FILE', required: true, description: "the tokenizer.json the rows follow (Espalier's, or any Hugging Face BPE, Unigram or WordPiece one)" },
     { name: 'out', kind: 'string', metavar: 'FILE', required: true, description: 'where to write the .safetensors substrate' },
     { name: 'dim', kind: 'number', metavar: 'N', description: 'columns (default 256; imported: the matrix width)' },
     { name: 'font', kind: 'string', metavar: 'FILE', description: 'glyph: GNU Unifont .hex or .hex.gz (default: a system Unifont)' },
@@ -59,7 +69,7 @@ export default defineCommand({
     if (grid !== undefined && grid !== 16 && grid !== 32) throw new UserError(`option --grid must be 16 or 32, got ${grid}`);
     const squeeze = oneOf('squeeze', optStr(opts, 'squeeze'), ['subsample', 'or'] as const);
     const values = oneOf('values', optStr(opts, 'values'), ['pm1', '01'] as const);
-    const vocab = loadVocab(str(opts, 'vocab'));
+    const vocab = loadAnyVocab(str(opts, 'vocab'));
     const out = str(opts, 'out');
     const sub = buildSubstrate(vocab, {
       kind,

@@ -1,11 +1,12 @@
-// tokenizer.json round trips (ids, pieces, encodings survive) and bad tokenizer/corpus files as UserErrors.
+// tokenizer.json round trips (ids, pieces, encodings survive), first-format files, and bad tokenizer/corpus files as UserErrors.
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CORPORA } from '../../../test/helpers/cli';
 import { UserError } from '../util/errors';
-import { BYTE_BASE, FIRST_TEXT_ID, buildTokenizer, loadTokenizer, readCorpusFile, saveTokenizer, tokenizerToJson } from './index';
+import { BYTE_BASE, FIRST_TEXT_ID, Tokenizer, buildTokenizer, loadTokenizer, readCorpusFile, saveTokenizer, tokenizerToJson } from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-tok-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,41 +45,51 @@ describe('tokenizer.json', () => {
     expect(readdirSync(join(dir, 'nested')).sort()).toEqual(['again.json', 'tokenizer.json']);
   });
 
-  it('is a Hugging Face Unigram tokenizer.json with <0xNN> byte tokens and the Espalier rules alongside', () => {
-    const doc = JSON.parse(tokenizerToJson(tok)) as {
+  it('is a Hugging Face BPE tokenizer.json: byte fallback, <0xNN> byte tokens, the n-gram merges, nothing else', () => {
+    const doc = JSON.parse(tokenizerToJson(tok)) as Record<string, unknown> & {
       version: string;
-      added_tokens: { id: number; content: string; special: boolean }[];
-      model: { type: string; unk_id: number; byte_fallback: boolean; vocab: [string, number][] };
+      added_tokens: unknown[];
+      model: { type: string; unk_token: string; byte_fallback: boolean; ignore_merges: boolean; vocab: Record<string, number>; merges: [string, string][] };
       decoder: { type: string; decoders: { type: string }[] };
-      espalier: { id: string; encoding: { rule: string; maxNgram: number }; monograms: number; ngrams: number };
     };
     expect(doc.version).toBe('1.0');
-    expect(doc.model.type).toBe('Unigram');
-    expect(doc.model.byte_fallback).toBe(true);
-    expect(doc.model.vocab[doc.model.unk_id]![0]).toBe('<unk>');
-    expect(doc.model.vocab.length).toBe(tok.size);
-    expect(doc.model.vocab[BYTE_BASE + 0x0a]![0]).toBe('<0x0A>');
-    expect(doc.model.vocab[BYTE_BASE + 0xff]![0]).toBe('<0xFF>');
-    expect(doc.model.vocab[FIRST_TEXT_ID]![0]).toBe('\u0000');
-    expect(new Set(doc.model.vocab.map((v) => v[0])).size).toBe(tok.size);
-    expect(doc.added_tokens.map((t) => [t.id, t.content, t.special])).toEqual([
-      [0, '<pad>', true],
-      [1, '<bos>', true],
-      [2, '<eos>', true],
-      [3, '<unk>', true],
-    ]);
+    expect(Object.keys(doc).sort()).toEqual(['added_tokens', 'decoder', 'model', 'normalizer', 'padding', 'post_processor', 'pre_tokenizer', 'truncation', 'version']);
+    expect([doc.normalizer, doc.pre_tokenizer, doc.post_processor]).toEqual([null, null, null]);
+    expect(doc.added_tokens).toEqual([]);
+    expect([doc.model.type, doc.model.unk_token, doc.model.byte_fallback, doc.model.ignore_merges]).toEqual(['BPE', '<unk>', true, false]);
+    expect(Object.keys(doc.model.vocab).length).toBe(tok.size);
+    expect([doc.model.vocab['<pad>'], doc.model.vocab['<unk>'], doc.model.vocab['<0x0A>'], doc.model.vocab['<0xFF>']]).toEqual([0, 3, BYTE_BASE + 0x0a, BYTE_BASE + 0xff]);
+    expect(doc.model.vocab['\u0000']).toBe(FIRST_TEXT_ID);
+    expect(doc.model.merges.length).toBe(tok.merges().length);
+    expect(doc.model.merges.every(([l, r]) => doc.model.vocab[l + r] !== undefined)).toBe(true);
     expect(doc.decoder.decoders.map((d) => d.type)).toEqual(['ByteFallback', 'Fuse']);
-    expect(doc.espalier).toMatchObject({ id: tok.id, encoding: { rule: 'greedy-longest-match', maxNgram: 5 }, monograms: tok.monograms, ngrams: tok.ngrams });
+  });
+
+  it('reads first-format files (greedy longest match): same id, same ids as before, saved back byte for byte', () => {
+    const path = fileURLToPath(new URL('../../../test/fixtures/tokenizer-format1.json', import.meta.url));
+    const text = readFileSync(path, 'utf8');
+    const old = loadTokenizer(path);
+    expect(old.rule).toBe('greedy-longest-match');
+    expect(old.id).toBe((JSON.parse(text) as { espalier: { id: string } }).espalier.id);
+    expect(tokenizerToJson(old)).toBe(text);
+    // Loaded first-format tokenizers encode by greedy longest match, as they did when they were written.
+    const line = 'the frame is fixed; рамы 框架 😀';
+    const greedy = new Tokenizer(old.pieces, 'greedy-longest-match');
+    expect(Array.from(old.encode(line))).toEqual(Array.from(greedy.encode(line)));
+    expect(old.decode(old.encode(line))).toBe(line);
+    // The same vocabulary under the n-gram BPE is another tokenizer.
+    expect(new Tokenizer(old.pieces).id).not.toBe(old.id);
   });
 
   it('rejects files that are missing, not JSON or not an Espalier layout, naming the file', () => {
-    const good = JSON.parse(tokenizerToJson(tok)) as Record<string, unknown> & { model: { vocab: [string, number][] } };
+    type Doc = Record<string, unknown> & { model: { type: string; vocab: Record<string, number>; merges: [string, string][] } };
+    const good = JSON.parse(tokenizerToJson(tok)) as Doc;
     const write = (name: string, content: string) => {
       const p = join(dir, name);
       writeFileSync(p, content);
       return p;
     };
-    const variant = (name: string, edit: (doc: typeof good) => void) => {
+    const variant = (name: string, edit: (doc: Doc) => void) => {
       const doc = structuredClone(good);
       edit(doc);
       return write(name, JSON.stringify(doc));
@@ -90,18 +101,25 @@ describe('tokenizer.json', () => {
     expectUserError(() => loadTokenizer(notJson), notJson, /not valid JSON/);
     const arr = write('array.json', '[1, 2]');
     expectUserError(() => loadTokenizer(arr), arr, /expected a JSON object/);
-    const plainHf = variant('plain-hf.json', (d) => delete d['espalier']);
-    expectUserError(() => loadTokenizer(plainHf), plainHf, /not an Espalier tokenizer/);
-    const bpe = variant('bpe.json', (d) => ((d.model as unknown as { type: string }).type = 'BPE'));
-    expectUserError(() => loadTokenizer(bpe), bpe, /model\.type must be "Unigram"/);
-    const badEntry = variant('bad-entry.json', (d) => (d.model.vocab[300] = ['x'] as unknown as [string, number]));
-    expectUserError(() => loadTokenizer(badEntry), badEntry, /model\.vocab\[300\] must be a \[piece, score\] pair/);
-    const swapped = variant('swapped.json', (d) => ([d.model.vocab[4], d.model.vocab[5]] = [d.model.vocab[5]!, d.model.vocab[4]!]));
-    expectUserError(() => loadTokenizer(swapped), swapped, /model\.vocab\[4\] must be the byte token <0x00>/);
-    const dup = variant('dup.json', (d) => (d.model.vocab[FIRST_TEXT_ID + 1] = [d.model.vocab[FIRST_TEXT_ID]![0], -1]));
-    expectUserError(() => loadTokenizer(dup), dup, /appears twice/);
-    const edited = variant('edited.json', (d) => d.model.vocab.push(['zzzz', -1]));
+    const unigram = variant('unigram.json', (d) => (d.model.type = 'Unigram'));
+    expectUserError(() => loadTokenizer(unigram), unigram, /not an Espalier tokenizer \(model\.type "Unigram"/);
+    const swapped = variant('swapped.json', (d) => ([d.model.vocab['<0x01>'], d.model.vocab['<0x02>']] = [6, 5]));
+    expectUserError(() => loadTokenizer(swapped), swapped, /model\.vocab\[5\] must be the byte token <0x01>/);
+    const gap = variant('gap.json', (d) => delete d.model.vocab['<0x01>']);
+    expectUserError(() => loadTokenizer(gap), gap, /id 5 is missing/);
+    const dup = variant('dup.json', (d) => (d.model.vocab['zz'] = FIRST_TEXT_ID));
+    expectUserError(() => loadTokenizer(dup), dup, new RegExp(`id ${FIRST_TEXT_ID} appears twice`));
+    const reordered = variant('reordered.json', (d) => d.model.merges.reverse());
+    expectUserError(() => loadTokenizer(reordered), reordered, /model\.merges\[0\] is .* but the n-gram rule gives/);
+    const preTok = variant('pre.json', (d) => (d['pre_tokenizer'] = { type: 'Whitespace' }));
+    expectUserError(() => loadTokenizer(preTok), preTok, /no normalizer and no pre_tokenizer/);
+    const v1 = JSON.parse(readFileSync(fileURLToPath(new URL('../../../test/fixtures/tokenizer-format1.json', import.meta.url)), 'utf8')) as Record<string, unknown> & {
+      model: { vocab: [string, number][] };
+    };
+    const edited = write('edited.json', JSON.stringify({ ...v1, model: { ...v1.model, vocab: [...v1.model.vocab, ['zzzz', -1]] } }));
     expectUserError(() => loadTokenizer(edited), edited, /does not match the vocabulary/);
+    const v9 = write('v9.json', JSON.stringify({ ...v1, espalier: { ...(v1['espalier'] as object), version: 9 } }));
+    expectUserError(() => loadTokenizer(v9), v9, /unsupported espalier\.version 9/);
   });
 });
 

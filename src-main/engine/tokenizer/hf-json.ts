@@ -1,148 +1,137 @@
-// Saves and loads a tokenizer as a Hugging Face tokenizer.json: a Unigram model with byte fallback carries the
-// portable vocabulary; the exact Espalier rules (greedy longest match) sit in an extra top-level "espalier" field.
+// Saves and loads an Espalier tokenizer as a Hugging Face tokenizer.json that HF `tokenizers` (Rust/Python) and
+// `@huggingface/tokenizers` (JS) read as it is and encode to exactly Espalier's ids: a byte-fallback BPE model
+// whose merges are the n-gram merges (merges.ts). The file needs no Espalier-only field: the layout and the
+// merge list identify it, and metadata for people goes to tokenizer_config.json (hf-config.ts).
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic';
 import { UserError } from '../util/errors';
-import { BYTE_BASE, FIRST_TEXT_ID, MAX_NGRAM, SPECIAL_TEXTS, byteTokenName } from './layout';
-import { Tokenizer, VocabularyError } from './tokenizer';
-import type { TokenPiece } from './types';
+import { isObject, parseV1, tokenizerFromStrings, v1ToJson } from './hf-json-v1';
+import { SPECIAL_TEXTS, byteTokenName } from './layout';
+import type { Tokenizer } from './tokenizer';
 
-export const ESPALIER_FORMAT = 'espalier-tokenizer';
-export const ESPALIER_FORMAT_VERSION = 1;
-
-/*
- * Why Unigram: it is the HF model that has both byte fallback (`<0xNN>` tokens) and multi-character pieces
- * without merge rules. HF would segment with Viterbi over the scores; every text piece scores -1 so HF finds a
- * fewest-pieces segmentation, which is usually but not always the greedy one. Byte tokens score far lower so
- * HF never matches their names as text. Readers that want Espalier's exact ids follow "espalier".encoding.
- */
-const TEXT_SCORE = -1;
-const BYTE_SCORE = -1e4;
-
-/** The extra field; tokenizers (Rust) ignores unknown top-level keys, so the file stays loadable by HF. */
-export interface EspalierField {
-  format: typeof ESPALIER_FORMAT;
-  version: number;
-  /** Tokenizer id: SHA-256 of the ordered vocabulary (see identity.ts). Checked on load. */
-  id: string;
-  encoding: {
-    rule: 'greedy-longest-match';
-    description: string;
-    maxNgram: number;
-  };
-  decoding: { description: string };
-  monograms: number;
-  ngrams: number;
+/** The token's string in tokenizer.json: specials and `<0xNN>` byte names, else the text. */
+function tokenString(tok: Tokenizer, id: number): string {
+  const p = tok.pieces[id]!;
+  return p.kind === 'byte' ? byteTokenName(p.byte) : p.text;
 }
 
-export function tokenizerJsonObject(tok: Tokenizer): Record<string, unknown> {
-  const vocab: [string, number][] = tok.pieces.map((p) => {
-    if (p.kind === 'special') return [p.text, 0];
-    if (p.kind === 'byte') return [byteTokenName(p.byte), BYTE_SCORE];
-    return [p.text, TEXT_SCORE];
-  });
-  const espalier: EspalierField = {
-    format: ESPALIER_FORMAT,
-    version: ESPALIER_FORMAT_VERSION,
-    id: tok.id,
-    encoding: {
-      rule: 'greedy-longest-match',
-      description:
-        'Scan left to right by Unicode code point; at each position emit the longest text piece that matches there ' +
-        '(pieces are at most maxNgram code points). A code point that starts no piece becomes the byte tokens of its ' +
-        'UTF-8 encoding (a lone surrogate: its 3-byte WTF-8 form). No normalization; special-token text is plain text; <unk> is never produced.',
-      maxNgram: MAX_NGRAM,
-    },
-    decoding: {
-      description:
-        'Concatenate text pieces; decode each run of byte tokens as UTF-8 (accepting WTF-8 surrogates), one U+FFFD per ill-formed subsequence; ' +
-        'skip <pad>, <bos>, <eos>; <unk> and unknown ids become U+FFFD.',
-    },
-    monograms: tok.monograms,
-    ngrams: tok.ngrams,
-  };
+function headerObject(): Record<string, unknown> {
   return {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: SPECIAL_TEXTS.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    // No added tokens: HF would cut text that spells "<eos>" out as the special token, and Espalier (every format)
+    // encodes such text as text. The specials are ordinary vocabulary entries that no merge produces;
+    // tokenizer_config.json names them for transformers (with split_special_tokens, keeping the same ids).
+    added_tokens: [],
     normalizer: null,
     pre_tokenizer: null,
     post_processor: null,
     decoder: { type: 'Sequence', decoders: [{ type: 'ByteFallback' }, { type: 'Fuse' }] },
-    model: { type: 'Unigram', unk_id: tok.specials.unk, vocab, byte_fallback: true },
-    espalier,
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: '<unk>',
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: true,
+      ignore_merges: false,
+      vocab: '__VOCAB__',
+      merges: '__MERGES__',
+    },
   };
 }
 
-/** The tokenizer.json text: pretty-printed, one vocabulary entry per line so diffs stay readable. */
+/**
+ * The tokenizer.json text: one vocabulary entry and one merge per line so diffs stay readable. A tokenizer read
+ * from a first-format file (greedy longest match) is written in that format again, keeping its meaning.
+ */
 export function tokenizerToJson(tok: Tokenizer): string {
-  const obj = tokenizerJsonObject(tok);
-  const model = obj['model'] as { vocab: [string, number][] };
-  const vocab = model.vocab;
-  const marker = '"__ESPALIER_VOCAB__"';
-  const text = JSON.stringify({ ...obj, model: { ...model, vocab: '__ESPALIER_VOCAB__' } }, null, 2);
-  const lines = vocab.map((v) => `      ${JSON.stringify(v)}`).join(',\n');
-  // A replacer function: a string replacement would expand `$&`-style patterns found in pieces.
-  return `${text.replace(marker, () => `[\n${lines}\n    ]`)}\n`;
+  if (tok.rule === 'greedy-longest-match') return v1ToJson(tok);
+  const text = JSON.stringify(headerObject(), null, 2);
+  const vocab = tok.pieces.map((_, id) => `      ${JSON.stringify(tokenString(tok, id))}: ${id}`).join(',\n');
+  const merges = tok
+    .merges()
+    .map((m) => `      ${JSON.stringify([tokenString(tok, m.left), tokenString(tok, m.right)])}`)
+    .join(',\n');
+  // Replacer functions: a string replacement would expand `$&`-style patterns found in pieces.
+  return `${text
+    .replace('"__VOCAB__"', () => (vocab ? `{\n${vocab}\n    }` : '{}'))
+    .replace('"__MERGES__"', () => (merges ? `[\n${merges}\n    ]` : '[]'))}\n`;
 }
 
-/** Parses tokenizer.json text; `source` (usually the path) names the file in every error. */
+/** Parses tokenizer.json text written by any Espalier version; `source` (usually the path) names the file. */
 export function parseTokenizerJson(text: string, source: string): Tokenizer {
   const fail = (problem: string) => new UserError(`${source}: ${problem}`);
+  const doc = parseJsonDocument(text, source);
+  if ('espalier' in doc) return parseV1(doc, fail);
+  const model = doc['model'];
+  if (!isObject(model)) throw fail('the "model" field is missing');
+  if (!looksLikeEspalier(doc)) {
+    throw fail(
+      `not an Espalier tokenizer (model.type ${JSON.stringify(model['type'])}; Espalier's is a BPE starting with ${SPECIAL_TEXTS.join(' ')} <0x00>…<0xFF>). ` +
+        'A Hugging Face tokenizer from elsewhere can build substrates (substrate build --vocab) and encode (vocab encode); training needs one from espalier vocab build',
+    );
+  }
+  if (model['byte_fallback'] !== true) throw fail('model.byte_fallback must be true');
+  for (const key of ['continuing_subword_prefix', 'end_of_word_suffix', 'dropout'] as const) {
+    if (model[key] !== null && model[key] !== undefined) throw fail(`model.${key} must be null`);
+  }
+  if (model['ignore_merges'] === true) throw fail('model.ignore_merges must be false');
+  if (doc['normalizer'] != null || doc['pre_tokenizer'] != null) throw fail('an Espalier tokenizer has no normalizer and no pre_tokenizer');
+  const vocab = model['vocab'];
+  if (!isObject(vocab)) throw fail('model.vocab must be an object of piece: id');
+  const strings: string[] = [];
+  for (const [piece, id] of Object.entries(vocab)) {
+    if (!Number.isInteger(id) || (id as number) < 0) throw fail(`model.vocab[${JSON.stringify(piece)}] must be a non-negative integer id`);
+    if (strings[id as number] !== undefined) throw fail(`model.vocab: id ${String(id)} appears twice`);
+    strings[id as number] = piece;
+  }
+  for (let i = 0; i < strings.length; i++) if (strings[i] === undefined) throw fail(`model.vocab: id ${i} is missing`);
+  const tok = tokenizerFromStrings(strings, 'ngram-bpe', 'model.vocab', fail);
+  checkMerges(tok, model['merges'], fail);
+  return tok;
+}
+
+/** The stored merges must be exactly the derived ones: anything else would make HF's ids differ from ours. */
+function checkMerges(tok: Tokenizer, merges: unknown, fail: (problem: string) => UserError): void {
+  if (!Array.isArray(merges)) throw fail('model.merges must be an array');
+  const expected = tok.merges();
+  for (let r = 0; r < Math.max(merges.length, expected.length); r++) {
+    const m: unknown = merges[r];
+    const e = expected[r];
+    const pair = Array.isArray(m) ? m : typeof m === 'string' ? m.split(' ') : undefined;
+    const want = e && [tokenString(tok, e.left), tokenString(tok, e.right)];
+    if (!want || !pair || pair.length !== 2 || pair[0] !== want[0] || pair[1] !== want[1]) {
+      throw fail(
+        `model.merges[${r}] is ${JSON.stringify(m ?? null)}, but the n-gram rule gives ${JSON.stringify(want ?? null)}; ` +
+          'the merges were edited or come from another tokenizer (load it as a foreign vocabulary instead)',
+      );
+    }
+  }
+}
+
+/** True when the document follows Espalier's layout (then it must parse as Espalier's, strictly). */
+export function looksLikeEspalier(doc: Record<string, unknown>): boolean {
+  if ('espalier' in doc) return true;
+  const model = doc['model'];
+  if (!isObject(model) || model['type'] !== 'BPE' || !isObject(model['vocab'])) return false;
+  const vocab = model['vocab'];
+  return SPECIAL_TEXTS.every((s, id) => vocab[s] === id) && vocab[byteTokenName(0)] === SPECIAL_TEXTS.length;
+}
+
+export function parseJsonDocument(text: string, source: string): Record<string, unknown> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
     // V8 quotes the offending text, newlines included; the message must stay one line.
     const detail = (err as Error).message.replace(/\s+/g, ' ').slice(0, 160);
-    throw fail(`not valid JSON (${detail}); expected a tokenizer.json written by espalier vocab build`);
+    throw new UserError(`${source}: not valid JSON (${detail}); expected a tokenizer.json`);
   }
-  if (!isObject(doc)) throw fail('expected a JSON object (a Hugging Face tokenizer.json)');
-  const esp = doc['espalier'];
-  if (!isObject(esp) || esp['format'] !== ESPALIER_FORMAT) {
-    throw fail('not an Espalier tokenizer: the "espalier" field is missing; build one with espalier vocab build');
-  }
-  if (esp['version'] !== ESPALIER_FORMAT_VERSION) throw fail(`unsupported espalier.version ${JSON.stringify(esp['version'])} (this build reads ${ESPALIER_FORMAT_VERSION})`);
-  const enc = esp['encoding'];
-  if (!isObject(enc) || enc['rule'] !== 'greedy-longest-match') throw fail('espalier.encoding.rule must be "greedy-longest-match"');
-  const model = doc['model'];
-  if (!isObject(model)) throw fail('the "model" field is missing');
-  if (model['type'] !== 'Unigram') throw fail(`model.type must be "Unigram", got ${JSON.stringify(model['type'])}`);
-  if (model['unk_id'] !== SPECIAL_TEXTS.indexOf('<unk>')) throw fail(`model.unk_id must be ${SPECIAL_TEXTS.indexOf('<unk>')}`);
-  if (model['byte_fallback'] !== true) throw fail('model.byte_fallback must be true');
-  const vocab = model['vocab'];
-  if (!Array.isArray(vocab)) throw fail('model.vocab must be an array of [piece, score] pairs');
-
-  const pieces: TokenPiece[] = [];
-  for (let i = 0; i < vocab.length; i++) {
-    const entry: unknown = vocab[i];
-    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') {
-      throw fail(`model.vocab[${i}] must be a [piece, score] pair`);
-    }
-    const piece = entry[0];
-    if (i < BYTE_BASE) {
-      if (piece !== SPECIAL_TEXTS[i]) throw fail(`model.vocab[${i}] must be the special token ${SPECIAL_TEXTS[i]}, got ${JSON.stringify(piece)}`);
-      pieces.push({ kind: 'special', text: SPECIAL_TEXTS[i]! });
-    } else if (i < FIRST_TEXT_ID) {
-      const b = i - BYTE_BASE;
-      if (piece !== byteTokenName(b)) throw fail(`model.vocab[${i}] must be the byte token ${byteTokenName(b)}, got ${JSON.stringify(piece)}`);
-      pieces.push({ kind: 'byte', byte: b });
-    } else {
-      pieces.push({ kind: 'text', text: piece });
-    }
-  }
-  let tok: Tokenizer;
-  try {
-    tok = new Tokenizer(pieces);
-  } catch (err) {
-    if (err instanceof VocabularyError) throw fail(`model.vocab: ${err.message}`);
-    throw err;
-  }
-  if (esp['id'] !== tok.id) {
-    throw fail(`espalier.id ${JSON.stringify(esp['id'])} does not match the vocabulary (id ${tok.id}); the file was edited or damaged`);
-  }
-  return tok;
+  if (!isObject(doc)) throw new UserError(`${source}: expected a JSON object (a Hugging Face tokenizer.json)`);
+  return doc;
 }
 
 /** Writes tokenizer.json atomically (temp file, fsync, rename). */
@@ -150,15 +139,17 @@ export function saveTokenizer(tok: Tokenizer, path: string): void {
   writeFileAtomic(path, tokenizerToJson(tok));
 }
 
-/** Reads a tokenizer.json written by saveTokenizer; problems are UserErrors naming the file. */
+/** Reads a tokenizer.json written by saveTokenizer (either format); problems are UserErrors naming the file. */
 export function loadTokenizer(path: string): Tokenizer {
-  let text: string;
+  return parseTokenizerJson(readTextFile(path), path);
+}
+
+export function readTextFile(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     throw new UserError(`${path}: ${describeReadError(err)}`);
   }
-  return parseTokenizerJson(text, path);
 }
 
 export function describeReadError(err: unknown): string {
@@ -167,8 +158,4 @@ export function describeReadError(err: unknown): string {
   if (code === 'EISDIR') return 'is a directory, expected a file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   return `cannot read (${(err as Error)?.message ?? String(err)})`;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

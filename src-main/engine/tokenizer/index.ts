@@ -6,3 +6,7 @@ export { loadTokenizer, saveTokenizer, parseTokenizerJson, tokenizerToJson } fro
 export { readCorpusFile } from './corpus-file';
 export { vocabularyId } from './identity';
 export { BYTE_BASE, FIRST_TEXT_ID, MAX_NGRAM, SPECIAL_TEXTS, byteTokenName } from './layout';
+export { ForeignTokenizer } from './foreign';
+export { loadVocabulary } from './vocabulary';
+export { writeHfTokenizerFiles, tokenizerConfig, tokenizerMetadata } from './hf-config';
+export type { EncodingRule } from './identity';

@@ -5,14 +5,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CORPORA } from '../../../test/helpers/cli';
 import { Rng } from '../util/rng';
 import { BYTE_BASE, FIRST_TEXT_ID, Tokenizer, VocabularyError, buildTokenizer, compression, vocabularyId } from './index';
+import type { EncodingRule } from './identity';
 import { fixedPieces } from './layout';
 import type { TokenPiece } from './types';
 
 const LANGS = ['en', 'ru', 'zh-cn'] as const;
 const corpus = Object.fromEntries(LANGS.map((l) => [l, readFileSync(`${CORPORA}/debian-faq.${l}.txt`, 'utf8')])) as Record<(typeof LANGS)[number], string>;
 
-function fromTexts(texts: string[]): Tokenizer {
-  return new Tokenizer([...fixedPieces(), ...texts.map((text): TokenPiece => ({ kind: 'text', text }))]);
+function fromTexts(texts: string[], rule?: EncodingRule): Tokenizer {
+  return new Tokenizer([...fixedPieces(), ...texts.map((text): TokenPiece => ({ kind: 'text', text }))], rule);
 }
 
 const ADVERSARIAL = [
@@ -92,27 +93,29 @@ describe('round trip', () => {
   });
 });
 
-describe('longest match', () => {
+describe('longest match (the first format)', () => {
+  const greedy = (texts: string[]) => fromTexts(texts, 'greedy-longest-match');
   it('prefers the longest piece at each position, up to 5 code points', () => {
-    const tok = fromTexts(['a', 'b', 'c', 'd', 'e', 'ab', 'abc', 'abcd', 'abcde', 'bcde']);
+    const tok = greedy(['a', 'b', 'c', 'd', 'e', 'ab', 'abc', 'abcd', 'abcde', 'bcde']);
     const id = (t: string) => tok.pieceId(t)!;
     expect(Array.from(tok.encode('abcdeabcdabcab'))).toEqual([id('abcde'), id('abcd'), id('abc'), id('ab')]);
     expect(Array.from(tok.encode('xabcde'))).toEqual([BYTE_BASE + 0x78, id('abcde')]);
   });
 
   it('is greedy from the left, not a fewest-tokens segmentation', () => {
-    const tok = fromTexts(['a', 'b', 'c', 'd', 'ab', 'bcd']);
+    const tok = greedy(['a', 'b', 'c', 'd', 'ab', 'bcd']);
     // Fewest tokens would be a|bcd; greedy takes ab first.
     expect(Array.from(tok.encode('abcd'))).toEqual(['ab', 'c', 'd'].map((t) => tok.pieceId(t)!));
   });
 
   it('treats astral code points as one unit when matching', () => {
-    const tok = fromTexts(['😀', 'x', '😀x', 'x😀x']);
+    const tok = greedy(['😀', 'x', '😀x', 'x😀x']);
     expect(Array.from(tok.encode('x😀x😀x'))).toEqual([tok.pieceId('x😀x')!, tok.pieceId('😀x')!]);
   });
 
   it('a built tokenizer encodes its frequent words as single n-grams', () => {
-    const tok = buildTokenizer(['Debian Debian Debian Debian apt apt'], { ngrams: 100 });
+    const built = buildTokenizer(['Debian Debian Debian Debian apt apt'], { ngrams: 100 });
+    const tok = new Tokenizer(built.pieces, 'greedy-longest-match');
     expect(Array.from(tok.encode('Debian'))).toEqual([tok.pieceId('Debia')!, tok.pieceId('n')!]);
     expect(Array.from(tok.encode('apt'))).toEqual([tok.pieceId('apt')!]);
   });
@@ -176,7 +179,10 @@ describe('vocabulary layout and identity', () => {
     // Order matters, and piece boundaries cannot be confused.
     expect(fromTexts(['a', 'b']).id).not.toBe(fromTexts(['b', 'a']).id);
     expect(fromTexts(['ab', 'c']).id).not.toBe(fromTexts(['a', 'bc']).id);
-    expect(fromTexts(['x']).id).toBe(vocabularyId([...fixedPieces(), { kind: 'text', text: 'x' }]));
+    expect(fromTexts(['x']).id).toBe(vocabularyId([...fixedPieces(), { kind: 'text', text: 'x' }], 'ngram-bpe'));
+    // The rule is part of the identity: one vocabulary under two rules encodes differently.
+    expect(fromTexts(['x'], 'greedy-longest-match').id).not.toBe(fromTexts(['x']).id);
+    expect(fromTexts(['x'], 'greedy-longest-match').id).toBe(vocabularyId([...fixedPieces(), { kind: 'text', text: 'x' }], 'greedy-longest-match'));
   });
 
   it('validates the n-gram count', () => {

@@ -1,7 +1,9 @@
-// The tokenizer: greedy longest-match encoding over code points with UTF-8 byte fallback, and a decoder
-// that is lossless on encode's output and never throws on arbitrary (model-generated) ids.
-import { vocabularyId } from './identity';
+// The tokenizer: n-gram BPE (the default, exact in Hugging Face) or the first format's greedy longest match,
+// both with UTF-8 byte fallback, and a decoder that is lossless on encode's output and never throws on any ids.
+import { BpeEncoder } from './bpe';
+import { type EncodingRule, vocabularyId } from './identity';
 import { BYTE_BASE, FIRST_TEXT_ID, codePointLength, layoutProblem } from './layout';
+import { type Merge, ngramMerges } from './merges';
 import { CodePointTrie } from './trie';
 import type { TokenizerLike, TokenPiece } from './types';
 import { decodeWtf8, writeUtf8 } from './utf8';
@@ -17,9 +19,13 @@ export class VocabularyError extends Error {
 }
 
 /**
- * Encoding rule: at each position take the longest text piece (in code points) that matches there; when no
- * piece starts with the code point at hand, emit the byte tokens of its UTF-8 encoding (WTF-8, i.e. 3 bytes,
- * for a lone surrogate). `<unk>` is never produced and special-token text in the input is plain text.
+ * Encoding rules (`rule`):
+ * - 'ngram-bpe' (vocabularies built now): Hugging Face BPE over code points with the merge list that
+ *   merges.ts derives from the vocabulary (see bpe.ts); Hugging Face `tokenizers` gives the same ids.
+ * - 'greedy-longest-match' (the first tokenizer.json format): at each position take the longest text piece
+ *   (in code points) that matches there.
+ * Under both, a code point without a piece becomes the byte tokens of its UTF-8 encoding (WTF-8, i.e. 3 bytes,
+ * for a lone surrogate), `<unk>` is never produced and special-token text in the input is plain text.
  *
  * Decoding rule: text pieces give their text; consecutive byte tokens are decoded together as UTF-8/WTF-8,
  * each ill-formed run becoming U+FFFD; `<pad>`, `<bos>` and `<eos>` are skipped; `<unk>` and ids outside the
@@ -30,6 +36,7 @@ export class Tokenizer implements TokenizerLike {
   readonly size: number;
   readonly pieces: readonly TokenPiece[];
   readonly specials = { pad: 0, bos: 1, eos: 2, unk: 3 } as const;
+  readonly rule: EncodingRule;
   /** Text pieces of one code point. */
   readonly monograms: number;
   /** Text pieces of two or more code points. */
@@ -38,9 +45,12 @@ export class Tokenizer implements TokenizerLike {
   /** Text of each text piece by id; undefined for specials and bytes. */
   private readonly texts: (string | undefined)[];
   private readonly textIds: Map<string, number>;
+  private mergeList: Merge[] | undefined;
+  private bpe: BpeEncoder | undefined;
 
   /** Throws VocabularyError when `pieces` does not follow the layout (specials, bytes, distinct texts). */
-  constructor(pieces: readonly TokenPiece[]) {
+  constructor(pieces: readonly TokenPiece[], rule: EncodingRule = 'ngram-bpe') {
+    this.rule = rule;
     const problem = layoutProblem(pieces);
     if (problem) throw new VocabularyError(problem);
     this.pieces = Object.freeze(pieces.map((p) => Object.freeze({ ...p })));
@@ -59,7 +69,13 @@ export class Tokenizer implements TokenizerLike {
     this.monograms = mono;
     this.ngrams = pieces.length - FIRST_TEXT_ID - mono;
     this.trie = new CodePointTrie(entries);
-    this.id = vocabularyId(this.pieces);
+    this.id = vocabularyId(this.pieces, rule);
+  }
+
+  /** The BPE merge list (ranks = indices) that 'ngram-bpe' applies and tokenizer.json stores. */
+  merges(): readonly Merge[] {
+    this.mergeList ??= ngramMerges(this.texts);
+    return this.mergeList;
   }
 
   /** The id of a text piece, or undefined when the text is not one piece. */
@@ -68,6 +84,19 @@ export class Tokenizer implements TokenizerLike {
   }
 
   encode(text: string): Int32Array {
+    if (this.rule === 'greedy-longest-match') return this.encodeGreedy(text);
+    if (!this.bpe) {
+      const chars = new Map<number, number>();
+      for (let id = FIRST_TEXT_ID; id < this.size; id++) {
+        const t = this.texts[id]!;
+        if (codePointLength(t) === 1) chars.set(t.codePointAt(0)!, id);
+      }
+      this.bpe = new BpeEncoder(chars, this.merges(), this.size, BYTE_BASE);
+    }
+    return this.bpe.encode(text);
+  }
+
+  private encodeGreedy(text: string): Int32Array {
     const n = text.length;
     const trie = this.trie;
     const tokenAt = trie.tokenAt;

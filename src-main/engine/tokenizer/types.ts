@@ -2,7 +2,7 @@
 
 /** What one vocabulary entry stands for. Byte tokens cover any string the characters do not. */
 export type TokenPiece =
-  | { kind: 'special'; text: '<pad>' | '<bos>' | '<eos>' | '<unk>' }
+  | { kind: 'special'; text: string }
   | { kind: 'byte'; byte: number }
   | { kind: 'text'; text: string };
 
