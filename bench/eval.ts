@@ -1,16 +1,14 @@
 // Eval benchmark (`npx tsx bench/eval.ts [--items N] [--model gpt|bigram]`): log-likelihood multiple choice,
 // batched scoring vs a one-item-at-a-time reference in the same run; prints items/s for both and the ratio.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src-main/engine/backend';
+import { describeBackend, initBackend } from '../src-main/engine/backend';
 import type { McItem } from '../src-main/engine/eval/data-types';
 import { evalMcLoglik } from '../src-main/engine/eval/mc-loglik';
 import { BigramLM } from '../src-main/engine/model/bigram';
 import type { CausalLM } from '../src-main/engine/model/lm';
 import { buildTokenizer, type Tokenizer } from '../src-main/engine/tokenizer/index';
 import { Rng } from '../src-main/engine/util/rng';
+import { corpusText } from '../test/helpers/fixtures';
 
-const CORPUS = fileURLToPath(new URL('../../shared/corpora/debian-faq.en.txt', import.meta.url));
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
@@ -56,11 +54,11 @@ async function makeModel(tok: Tokenizer, text: string): Promise<{ model: CausalL
 
 async function main(): Promise<void> {
   const report = await initBackend();
-  const text = readFileSync(CORPUS, 'utf8');
+  const text = corpusText('debian-faq.en.txt');
   const tok = buildTokenizer([text], { ngrams: 1000 });
   const { model, name } = await makeModel(tok, text);
   const items = makeItems(text, N_ITEMS, new Rng(7));
-  console.log(`backend ${report.backend}; model ${name}; vocab ${tok.size}; ${items.length} items × 4 choices`);
+  console.log(`backend ${describeBackend(report)}; model ${name}; vocab ${tok.size}; ${items.length} items × 4 choices`);
 
   // Warm-up (kernel compilation, first allocations) outside the timings.
   await evalMcLoglik({ model, tokenizer: tok, batchSize: 16 }, items.slice(0, 4));

@@ -1,17 +1,15 @@
 // Growth benchmark (`npm run bench:grow`): time per optimizer step of a late growth stage (K−1 frozen blocks + 1
 // new) against full backpropagation through the same depth, with and without the frozen-prefix cache, and with LoRA.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, parseBackendName } from '../src-main/engine/backend';
+import { describeBackend, initBackend, parseBackendName } from '../src-main/engine/backend';
 import { LoraSet } from '../src-main/engine/grow/lora';
 import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from '../src-main/engine/model/test-support';
 import { buildTokenizer } from '../src-main/engine/tokenizer/index';
 import { makeWindows, subset, Trainer, type Windows } from '../src-main/engine/train/index';
 import { Rng } from '../src-main/engine/util/rng';
+import { corpusText } from '../test/helpers/fixtures';
 
-const CORPUS = fileURLToPath(new URL('../../shared/corpora/debian-faq.en.txt', import.meta.url));
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,7 +39,7 @@ function time(name: string, step: () => void, trainable: number): Timed {
 
 async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName(process.env['ESPALIER_BACKEND']), threads: arg('threads', 0) || undefined });
-  const text = readFileSync(CORPUS, 'utf8');
+  const text = corpusText('debian-faq.en.txt');
   const tok = buildTokenizer([text], { ngrams: 1000 });
   const all = makeWindows(tok.encode(text), T);
   // B·WARMUP windows: the warmup steps visit each once (one epoch), so a prefix cache is full when timing starts.
@@ -56,7 +54,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < DEPTH - 1; i++) m.freezeBlock(i);
     return m;
   };
-  console.log(`${report.backend}${report.wasm ? ` (${report.wasm.threads} thread${report.wasm.threads === 1 ? '' : 's'})` : ''}: vocab ${tok.size}, d ${D}, depth ${DEPTH}, context ${T}, batch ${B}; ${STEPS} timed steps after ${WARMUP}`);
+  console.log(`${describeBackend(report)}: vocab ${tok.size}, d ${D}, depth ${DEPTH}, context ${T}, batch ${B}; ${STEPS} timed steps after ${WARMUP}`);
 
   const results: Timed[] = [];
   const run = (name: string, model: GPT, make: (m: GPT) => { trainStep(): unknown; dispose(): void }, extra = 0) => {

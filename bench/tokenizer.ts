@@ -1,12 +1,11 @@
-// Tokenizer benchmark (`npm run bench:tokenizer`): encodes ≈5 MB built from ../shared/corpora with the n-gram
-// BPE (the current rule; cold and warm segment cache) against greedy longest match (the first format's trie
-// encoder, checked against a naive reference: substring + Map lookups per position), and prints the ratio.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Tokenizer benchmark (`npm run bench:tokenizer`): encodes ≈5 MB built from the Debian FAQ and fortunes-zh texts
+// (test/helpers/fixtures.ts) with the n-gram BPE (the current rule; cold and warm segment cache) against greedy
+// longest match (the first format's trie encoder, checked against a naive reference: substring + Map lookups per
+// position), and prints the ratio.
 import { FIRST_TEXT_ID, Tokenizer, buildTokenizer, compression } from '../src-main/engine/tokenizer/index';
+import { CORPUS_NAMES, corpusText } from '../test/helpers/fixtures';
 
-const CORPORA = fileURLToPath(new URL('../../shared/corpora', import.meta.url));
-const FILES = ['debian-faq.en.txt', 'debian-faq.ru.txt', 'debian-faq.zh-cn.txt', 'fortunes-zh.song100.txt'];
+const FILES = CORPUS_NAMES;
 const TARGET_BYTES = 5_000_000;
 const NGRAMS = 4000;
 
@@ -60,7 +59,7 @@ function timed<T>(fn: () => T): { value: T; seconds: number } {
 const fmt = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-const corpora = FILES.map((f) => readFileSync(`${CORPORA}/${f}`, 'utf8'));
+const corpora = FILES.map((f) => corpusText(f));
 const unit = corpora.join('\n');
 const unitBytes = Buffer.byteLength(unit, 'utf8');
 const text = Array.from({ length: Math.ceil(TARGET_BYTES / unitBytes) }, () => unit).join('\n');

@@ -15,18 +15,22 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** Largest |Espalier − PyTorch| over all positions' logits, or null when no python3 has torch. */
-export function torchLogitsDiff(dir: string, ids: number[], espalier: Float32Array): number | null {
-  for (const py of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) continue;
-    const r = spawnSync(py, [TORCH_SCRIPT, 'logits', dir, '--ids', ids.join(','), '--all'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    if (r.status !== 0) throw new Error(`torch_reference.py failed: ${r.stderr}`);
-    const rows = (JSON.parse(r.stdout) as { logits: number[][] }).logits.flat();
-    let max = 0;
-    rows.forEach((v, i) => (max = Math.max(max, Math.abs(v - espalier[i]!))));
-    return max;
-  }
-  return null;
+/** Largest |Espalier − PyTorch| over all positions' logits, computed by `python` (an interpreter with torch). */
+export function torchLogitsDiff(python: string, dir: string, ids: number[], espalier: Float32Array): number {
+  const r = spawnSync(python, [TORCH_SCRIPT, 'logits', dir, '--ids', ids.join(','), '--all'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`torch_reference.py failed: ${r.stderr}`);
+  const rows = (JSON.parse(r.stdout) as { logits: number[][] }).logits.flat();
+  if (rows.length !== espalier.length) throw new Error(`torch_reference.py gave ${rows.length} logits, Espalier ${espalier.length}`);
+  let max = 0;
+  rows.forEach((v, i) => (max = Math.max(max, Math.abs(v - espalier[i]!))));
+  return max;
+}
+
+/** The project's .venv (scripts/python-env.sh), $ESPALIER_PYTHON, or a system python3, whichever imports torch. */
+function findTorchPython(): string | null {
+  const venv = fileURLToPath(new URL('../.venv/bin/python', import.meta.url));
+  const candidates = [process.env['ESPALIER_PYTHON'], venv, 'python3'].filter((p): p is string => !!p);
+  return candidates.find((py) => spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
 }
 
 async function main(): Promise<void> {
@@ -38,8 +42,10 @@ async function main(): Promise<void> {
   const ids = Array.from(tok.encode(arg('prompt') ?? 'What is Debian?')).slice(0, model.contextLength);
   const input = tf.tensor2d(ids, [1, ids.length], 'int32');
   const logits = model.logits(input);
-  const diff = torchLogitsDiff(dir, ids, logits.dataSync() as Float32Array);
-  console.log(diff === null ? 'PyTorch not found: install python3-torch to run this check' : `${ids.length} positions × ${model.vocabSize} logits: max |Espalier − PyTorch| = ${diff.toExponential(3)}`);
+  const py = findTorchPython();
+  if (!py) throw new Error('no Python with torch: run `bash scripts/python-env.sh` (or set ESPALIER_PYTHON)');
+  const diff = torchLogitsDiff(py, dir, ids, logits.dataSync() as Float32Array);
+  console.log(`${ids.length} positions × ${model.vocabSize} logits: max |Espalier − PyTorch| = ${diff.toExponential(3)}`);
   tf.dispose([input, logits]);
 }
 

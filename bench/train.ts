@@ -1,17 +1,18 @@
-// Training-throughput benchmark (`npm run bench:train`): the reference config (vocab ≈ 4096, d 128, 4 heads,
-// 2 blocks, MLP 512, context 64, batch 16) in Espalier and, when python3 has torch, in PyTorch (1 thread) in
-// the same run; prints tokens/s of both, the ratio, and where Espalier's step time goes.
+// Training-throughput benchmark (`npm run bench:train`): the reference config (vocab 4096, d 128, 4 heads,
+// 2 blocks, MLP 512, context 64, batch 16) in Espalier (every core, and 1 thread) and PyTorch (1 thread and
+// every core) in alternating rounds of the same run; prints tokens/s of each, the ratio against PyTorch's best
+// thread count, then how tokens/s scale with the width (d 128, 256, 512) and the vocabulary (4k vs 32k).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, parseBackendName } from '../src-main/engine/backend';
+import { initBackend, parseBackendName, setComputeThreads, type BackendReport } from '../src-main/engine/backend';
 import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from '../src-main/engine/model/test-support';
 import { buildTokenizer } from '../src-main/engine/tokenizer/index';
 import { makeWindows, splitWindows, Trainer } from '../src-main/engine/train/index';
+import { projectPython } from '../test/helpers/python';
+import { corpusText } from '../test/helpers/fixtures';
 
-const CORPUS = fileURLToPath(new URL('../../shared/corpora/debian-faq.en.txt', import.meta.url));
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_reference.py', import.meta.url));
 
 function arg(name: string, fallback: string): string {
@@ -20,87 +21,137 @@ function arg(name: string, fallback: string): string {
 }
 const STEPS = Number(arg('steps', '20'));
 const WARMUP = 3;
-const ROUNDS = Number(arg('rounds', '2'));
+const ROUNDS = Number(arg('rounds', '3'));
+const SCALE_STEPS = Number(arg('scale-steps', '4'));
 const NO_TORCH = process.argv.includes('--no-torch');
-const CFG = { layers: 2, dModel: 128, heads: 4, mlpRatio: 4, contextLength: 64 };
+const NO_SCALING = process.argv.includes('--no-scaling');
+const ALL = Math.max(1, Math.min(availableParallelism(), 8));
 const BATCH = 16;
+const T = 64;
 // 260 byte/special tokens + 99 characters of the corpus + 3737 n-grams = 4096.
 const NGRAMS = 3737;
 
-function findTorch(): string | null {
-  for (const py of ['python3', '/usr/bin/python3']) {
-    const r = spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' });
-    if (r.status === 0) return py;
-  }
-  return null;
+interface Shape {
+  d: number;
+  vocab: number;
 }
-
 interface Side {
   tokensPerSec: number;
   cpuTokensPerSec: number;
 }
 
-function torchRound(py: string, vocab: number): Side {
-  const r = spawnSync(py, [TORCH_SCRIPT, 'bench', '--vocab', String(vocab), '--steps', String(STEPS), '--warmup', String(WARMUP), '--threads', '1'], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-  });
+/** The project's .venv (pip torch) first, then any python3 with torch (Debian's python3-torch). */
+function findTorch(): { py: string; version: string } | null {
+  const candidates = [projectPython(), 'python3', '/usr/bin/python3'].filter((p): p is string => p !== null);
+  for (const py of candidates) {
+    const r = spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { py, version: r.stdout.trim() };
+  }
+  return null;
+}
+
+function torchRound(py: string, s: Shape, threads: number, steps: number): Side {
+  const args = ['bench', '--vocab', String(s.vocab), '--d-model', String(s.d), '--mlp', String(4 * s.d), '--steps', String(steps), '--warmup', String(WARMUP), '--threads', String(threads)];
+  const n = String(threads);
+  const r = spawnSync(py, [TORCH_SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n } });
   if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Side;
 }
 
+/** A trainer on the corpus windows; for a vocabulary above the tokenizer's, the same ids index a larger head. */
+function espalierSetup(s: Shape, windows: ReturnType<typeof splitWindows>, tokenizerId: string): { trainer: Trainer; dispose(): void } {
+  const config = { vocabSize: s.vocab, layers: 2, dModel: s.d, heads: 4, mlpRatio: 4, contextLength: T };
+  const model = GPT.create({ config, substrate: randomSubstrate(s.vocab, s.d, 1, tokenizerId), tokenizerId, seed: 1 });
+  const trainer = new Trainer(model, windows, { steps: 1_000_000, batchSize: BATCH, lr: 1e-3, evalEvery: 1_000_000 });
+  return { trainer, dispose: () => (trainer.dispose(), model.dispose()) };
+}
+
+function espalierRound(trainer: Trainer, steps: number): Side {
+  for (let i = 0; i < WARMUP; i++) trainer.trainStep();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) trainer.trainStep();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const tokens = steps * BATCH * T;
+  return { tokensPerSec: tokens / wall, cpuTokensPerSec: tokens / ((c.user + c.system) / 1e6) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const fmt = (x: number) => Math.round(x).toLocaleString('en');
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+
+function describe(report: BackendReport): string {
+  if (report.native?.ok) return `native ${report.native.isa} matrix products on ${report.native.threads} thread(s) + WebAssembly SIMD`;
+  const why = report.native && !report.native.ok ? ` (native addon not in use: ${report.native.reason})` : '';
+  return `${report.backend}${report.wasm ? `, ${report.wasm.threads} thread(s)` : ''}${why}`;
+}
+
 async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName(arg('backend', 'auto')), threads: Number(arg('threads', '0')) || undefined });
-  const text = readFileSync(CORPUS, 'utf8');
+  const text = corpusText('debian-faq.en.txt');
   const tok = buildTokenizer([text], { ngrams: NGRAMS });
-  const windows = splitWindows(makeWindows(tok.encode(text), CFG.contextLength), 0.1, 0);
-  const model = GPT.create({ config: { vocabSize: tok.size, ...CFG }, substrate: randomSubstrate(tok.size, CFG.dModel, 1, tok.id), tokenizerId: tok.id, seed: 1 });
-  const trainer = new Trainer(model, windows, { steps: 100_000, batchSize: BATCH, lr: 1e-3, evalEvery: 1_000_000 });
-  const tokensPerStep = BATCH * CFG.contextLength;
-  const threads = report.wasm ? `${report.wasm.threads} thread(s)` : '';
-  console.log(`Espalier on ${report.backend} ${threads}; vocab ${tok.size}, ${model.paramCounts().total.toLocaleString('en')} parameters, ${tokensPerStep} tokens/step, ${STEPS} timed steps × ${ROUNDS} rounds`);
+  const windows = splitWindows(makeWindows(tok.encode(text), T), 0.1, 0);
+  const torch = NO_TORCH ? null : findTorch();
+  console.log(`Espalier: ${describe(report)}`);
+  console.log(torch ? `PyTorch ${torch.version} from ${torch.py}` : NO_TORCH ? 'PyTorch: skipped (--no-torch)' : 'PyTorch: not found (run `bash scripts/python-env.sh`, or install Debian\'s python3-torch)');
+  console.log(`reference config: vocab ${tok.size}, d 128, 4 heads, 2 blocks, MLP 512, context ${T}, batch ${BATCH} (${BATCH * T} tokens/step); ${STEPS} timed steps × ${ROUNDS} alternating rounds; load average before: ${load()}`);
 
-  const espalierRound = (): Side => {
-    for (let i = 0; i < WARMUP; i++) trainer.trainStep();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let i = 0; i < STEPS; i++) trainer.trainStep();
-    const wall = (performance.now() - t0) / 1000;
-    const c = process.cpuUsage(c0);
-    return { tokensPerSec: (STEPS * tokensPerStep) / wall, cpuTokensPerSec: (STEPS * tokensPerStep) / ((c.user + c.system) / 1e6) };
-  };
-
-  const py = NO_TORCH ? null : findTorch();
-  if (!py && !NO_TORCH) console.log('PyTorch: not found (python3 -c "import torch" failed); install python3-torch + libopenblas0-pthread to compare');
-  // Alternating rounds, best of each: this machine is shared, so the quietest round is the fairest.
-  const es: Side[] = [];
-  const pt: Side[] = [];
+  const ref = espalierSetup({ d: 128, vocab: tok.size }, windows, tok.id);
+  const natives = report.native?.ok ? [ALL, 1].filter((n, i, a) => a.indexOf(n) === i) : [report.wasm?.threads ?? 1];
+  const torchThreads = [1, ALL].filter((n, i, a) => a.indexOf(n) === i);
+  const es = new Map<number, Side[]>(natives.map((n) => [n, []]));
+  const pt = new Map<number, Side[]>(torch ? torchThreads.map((n) => [n, []]) : []);
   for (let r = 0; r < ROUNDS; r++) {
-    es.push(espalierRound());
-    if (py) pt.push(torchRound(py, tok.size));
-    const last = (s: Side[]) => (s.length ? `${Math.round(s[s.length - 1]!.tokensPerSec)}` : '–');
-    console.log(`  round ${r + 1}: Espalier ${last(es)} tokens/s, PyTorch ${last(pt)} tokens/s`);
+    const line: string[] = [];
+    for (const n of natives) {
+      if (report.native?.ok) setComputeThreads(n);
+      const s = espalierRound(ref.trainer, STEPS);
+      es.get(n)!.push(s);
+      line.push(`Espalier ${n}t ${fmt(s.tokensPerSec)}`);
+    }
+    if (torch) {
+      for (const n of torchThreads) {
+        const s = torchRound(torch.py, { d: 128, vocab: tok.size }, n, STEPS);
+        pt.get(n)!.push(s);
+        line.push(`PyTorch ${n}t ${fmt(s.tokensPerSec)}`);
+      }
+    }
+    console.log(`  round ${r + 1}: ${line.join(', ')} tokens/s (load ${load()})`);
   }
-  const best = (s: Side[], k: keyof Side) => Math.max(...s.map((x) => x[k]));
-  const e = best(es, 'tokensPerSec');
-  console.log(`Espalier: ${Math.round(e)} tokens/s (best round; per CPU-second ${Math.round(best(es, 'cpuTokensPerSec'))})`);
-  if (pt.length) {
-    const p = best(pt, 'tokensPerSec');
-    console.log(`PyTorch (1 thread): ${Math.round(p)} tokens/s (best round; per CPU-second ${Math.round(best(pt, 'cpuTokensPerSec'))})`);
-    console.log(`ratio Espalier/PyTorch: ${(e / p).toFixed(2)} (wall), ${(best(es, 'cpuTokensPerSec') / best(pt, 'cpuTokensPerSec')).toFixed(2)} (per CPU-second)`);
+  ref.dispose();
+  if (report.native?.ok) setComputeThreads(ALL);
+
+  const summary = (label: string, runs: Side[]) =>
+    console.log(`${label.padEnd(22)} best ${fmt(Math.max(...runs.map((s) => s.tokensPerSec))).padStart(7)}  median ${fmt(median(runs.map((s) => s.tokensPerSec))).padStart(7)} tokens/s  (${fmt(median(runs.map((s) => s.cpuTokensPerSec)))} per CPU-second)`);
+  for (const [n, runs] of es) summary(`Espalier, ${n} thread${n > 1 ? 's' : ''}`, runs);
+  for (const [n, runs] of pt) summary(`PyTorch, ${n} thread${n > 1 ? 's' : ''}`, runs);
+  if (torch) {
+    const best = (m: Map<number, Side[]>, pick: (xs: number[]) => number) => Math.max(...[...m.values()].map((runs) => pick(runs.map((s) => s.tokensPerSec))));
+    const max = (xs: number[]) => Math.max(...xs);
+    console.log(`ratio Espalier/PyTorch at each side's best thread count: ${(best(es, max) / best(pt, max)).toFixed(2)} (best rounds), ${(best(es, median) / best(pt, median)).toFixed(2)} (medians)`);
+    const one = es.get(1);
+    if (one) console.log(`ratio at 1 thread each: ${(max(one.map((s) => s.tokensPerSec)) / max(pt.get(1)!.map((s) => s.tokensPerSec))).toFixed(2)} (best rounds)`);
   }
 
-  // Where one step's time goes, by kernel (nested custom-gradient wrappers excluded).
-  const prof = await tf.profile(() => {
-    trainer.trainStep();
-  });
-  const byKernel = new Map<string, number>();
-  for (const k of prof.kernels) if (k.name !== 'forward') byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
-  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
-  console.log(`one profiled step: ${prof.kernels.length} tfjs kernels, ${total.toFixed(0)} ms inside them:`);
-  for (const [k, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${k.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms  ${((100 * ms) / total).toFixed(0).padStart(3)}%`);
-  trainer.dispose();
-  model.dispose();
+  if (NO_SCALING) return;
+  // PyTorch runs the scaling at the thread count that was its best above (one run per shape, not two).
+  const torchBest = torch ? [...pt].sort((a, b) => Math.max(...b[1].map((s) => s.tokensPerSec)) - Math.max(...a[1].map((s) => s.tokensPerSec)))[0]![0] : 1;
+  console.log(`scaling (${SCALE_STEPS} steps each; Espalier on ${ALL} thread(s), PyTorch on ${torchBest}, its best above; the 32k vocabulary reuses the same text, ids < ${tok.size}):`);
+  const shapes: Shape[] = [
+    { d: 128, vocab: tok.size },
+    { d: 256, vocab: tok.size },
+    { d: 512, vocab: tok.size },
+    { d: 128, vocab: 32768 },
+  ];
+  for (const s of shapes) {
+    const setup = espalierSetup(s, windows, tok.id);
+    const e = espalierRound(setup.trainer, SCALE_STEPS).tokensPerSec;
+    setup.dispose();
+    const p = torch ? torchRound(torch.py, s, torchBest, SCALE_STEPS).tokensPerSec : null;
+    const params = `d ${String(s.d).padStart(3)}, vocab ${String(s.vocab).padStart(5)}`;
+    console.log(`  ${params}: Espalier ${fmt(e).padStart(7)} tokens/s${p ? `, PyTorch ${fmt(p).padStart(7)}, ratio ${(e / p).toFixed(2)}` : ''}`);
+  }
 }
 
 await main();

@@ -4,7 +4,7 @@
 // with "N passed, N failed". `--electron`: the same suites in the built Electron app, or a printed skip.
 // `--keep` keeps the temporary workspace; E2E_TIMEOUT_MS bounds the run (default 25 min); E2E_CHROMIUM names
 // another Chromium; E2E_DIM / E2E_NGRAMS / E2E_STEPS_PER_STAGE / E2E_TRAIN_STEPS / E2E_EVAL_LIMIT resize the flow.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,6 @@ import { electronRuntime, launchElectron } from './specs/electron';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const SHARED_FONT = resolve(ROOT, '..', 'shared', 'fonts', 'unifont-15.0.01.hex');
 /** The whole run, teardown excluded: a hang fails the run instead of eating the CI budget. */
 const RUN_TIMEOUT_MS = Number(process.env['E2E_TIMEOUT_MS'] ?? 25 * 60_000);
 
@@ -36,19 +35,16 @@ function onSignal(sig: NodeJS.Signals): void {
   void cleanUp().finally(() => process.exit(130));
 }
 
-/** The font the substrate form needs: none when the host finds a system Unifont, else the shared copy. */
-function fontForForm(): string | null {
+/**
+ * The glyph substrate step needs a Unifont the server finds by itself (the form leaves the font empty): the
+ * Debian `unifont` package's file or one `espalier font install` fetched. Missing, the run fails at once.
+ */
+function requireSystemFont(): null {
   try {
-    const found = resolveFontPath();
-    log(`font: the host finds a system Unifont (${found}); the substrate form leaves the font empty`);
+    log(`font: the host finds a system Unifont (${resolveFontPath()})`);
     return null;
   } catch {
-    if (existsSync(SHARED_FONT)) {
-      log(`font: no system Unifont; the substrate form gets ${SHARED_FONT}`);
-      return SHARED_FONT;
-    }
-    log(`font: no system Unifont and no ${SHARED_FONT}; the glyph substrate step will fail`);
-    return null;
+    throw new Error('no GNU Unifont for the glyph substrate step: install it with `sudo apt-get install -y unifont` (or `npm run -s espalier -- font install`)');
   }
 }
 
@@ -100,7 +96,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
-  const fontPath = fontForForm();
+  const fontPath = requireSystemFont();
   try {
     buildIfStale(ROOT, 'out/renderer/index.html', RENDERER_SOURCES, join(artifacts, 'build.log'), log);
     log('server: starting espalier serve…');
@@ -136,7 +132,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     return false;
   }
   buildIfStale(ROOT, 'out/main/index.js', APP_SOURCES, join(artifacts, 'build.log'), log);
-  const fontPath = fontForForm();
+  const fontPath = requireSystemFont();
   const watcher = new Watcher();
   const app = await launchElectron(ROOT, rt.path, join(tmp, 'workspace'), watcher);
   cleanups.push(() => app.close());

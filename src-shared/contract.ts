@@ -105,10 +105,35 @@ export const SamplingParams = z
   })
   .strict();
 
+/** Folder formats a model exports to: Espalier's own, or a Hugging Face transformers folder. */
+export const ModelFolderFormat = z.enum(['espalier', 'hf']);
+export type ModelFolderFormat = z.infer<typeof ModelFolderFormat>;
+/** What can be fetched or installed on request: GNU Unifont (when none is found) and the optional compute backends. */
+export const InstallTarget = z.enum(['unifont', 'node-gpu', 'node', 'webgpu']);
+export type InstallTarget = z.infer<typeof InstallTarget>;
+export const Installables = z.object({
+  font: z.object({ found: z.string().nullable(), version: z.string(), folder: z.string() }),
+  backends: z.array(z.object({ target: InstallTarget, packages: z.array(z.string()), installed: z.boolean(), installable: z.boolean(), reason: z.string() })),
+  /** The install running now, if any (one at a time). */
+  running: InstallTarget.nullable(),
+});
+export type Installables = z.infer<typeof Installables>;
+
 /** Every invoke channel: request schema and response schema. */
 export const invokeChannels = {
   'app.info': { req: Empty, res: AppInfo },
   'system.info': { req: Empty, res: SystemInfo },
+  /**
+   * Electron only: the native file dialog, opened by main. The path it returns is the only kind of host path the
+   * app accepts afterwards (in fontPath, matrixPath, datasets.import path, models.export dest); null: cancelled.
+   */
+  'files.choose': {
+    req: z.object({ purpose: z.enum(['font', 'matrix', 'dataset', 'export-folder']) }).strict(),
+    res: z.object({ path: z.string().nullable() }),
+  },
+  'system.installables': { req: Empty, res: Installables },
+  /** Resolves when the install ends; `line` says what happened in one line. Progress streams on 'system.installProgress'. */
+  'system.install': { req: z.object({ target: InstallTarget }).strict(), res: z.object({ ok: z.boolean(), line: z.string() }) },
 
   'projects.list': { req: Empty, res: z.array(Project) },
   'projects.create': { req: z.object({ name: Name, description: z.string().max(2000).default('') }).strict(), res: Project },
@@ -150,7 +175,7 @@ export const invokeChannels = {
         projectId: Id,
         kind: SubstrateKind,
         dim: z.number().int().min(8).max(4096).default(128),
-        grid: z.union([z.literal(16), z.literal(32)]).default(16),
+        grid: z.union([z.literal(16), z.literal(32)]).default(32),
         ngrams: z.number().int().min(0).max(200_000).default(2000),
         seed: z.number().int().default(1),
         fontPath: z.string().optional(),
@@ -183,7 +208,10 @@ export const invokeChannels = {
   'models.list': { req: ProjectRef, res: z.array(ModelEntry) },
   'models.rename': { req: z.object({ id: Id, name: Name }).strict(), res: ModelEntry },
   'models.delete': { req: ById, res: Ok },
-  'models.export': { req: z.object({ id: Id, dest: z.string().min(1) }).strict(), res: z.object({ folder: z.string() }) },
+  /** `format`: 'espalier' copies the model folder (a merge: merge.json and its experts); 'hf' writes a transformers folder. */
+  'models.export': { req: z.object({ id: Id, dest: z.string().min(1), format: ModelFolderFormat.default('espalier') }).strict(), res: z.object({ folder: z.string() }) },
+  /** A Hugging Face folder (ArceeForCausalLM, e.g. grown further with scale/grow.py) on the host, as a new model. */
+  'models.import': { req: z.object({ projectId: Id, from: z.string().min(1).max(4096), format: z.literal('hf'), name: Name.optional() }).strict(), res: ModelEntry },
 
   /**
    * Compatibility against the first id: `incompatible` maps every other id that cannot join expertIds[0]
@@ -279,6 +307,8 @@ export const eventChannels = {
   'run.log': z.object({ runId: Id, line: z.string() }),
   'models.changed': z.object({ projectId: Id }),
   'datasets.changed': z.object({ projectId: Id }),
+  /** An install's output line; `fraction` when a download size is known. */
+  'system.installProgress': z.object({ target: InstallTarget, line: z.string().max(2000), fraction: z.number().min(0).max(1).nullable() }),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -3,13 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPORA, runCli } from './helpers/cli';
+import { runCli } from './helpers/cli';
+import { corpusText } from './helpers/fixtures';
 
 let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'espalier-cli-train-'));
-  writeFileSync(join(dir, 'text.txt'), readFileSync(join(CORPORA, 'debian-faq.en.txt'), 'utf8').slice(0, 30_000));
+  writeFileSync(join(dir, 'text.txt'), corpusText('debian-faq.en.txt').slice(0, 30_000));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,10 +25,17 @@ describe('espalier doctor', () => {
     if (d.backend === 'wasm') expect(d.wasm?.threads).toBeGreaterThanOrEqual(1);
   });
 
-  it('starts the multi-threaded WebAssembly build in Node and still exits', () => {
-    const r = runCli(['doctor', '--backend', 'wasm', '--threads', '2', '--json'], { timeoutMs: 60_000 });
+  it('starts the multi-threaded WebAssembly build in Node (native addon off) and still exits', () => {
+    const r = runCli(['doctor', '--backend', 'wasm', '--threads', '2', '--json'], { timeoutMs: 60_000, env: { ESPALIER_NATIVE: '0' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json()).toMatchObject({ backend: 'wasm', wasm: { simd: true, threads: 2 } });
+    expect(r.json()).toMatchObject({ backend: 'wasm', wasm: { simd: true, threads: 2 }, native: { ok: false, reason: 'switched off by ESPALIER_NATIVE=0' } });
+  });
+
+  it('runs the matrix products natively on the threads asked for, and says so', () => {
+    const r = runCli(['doctor', '--backend', 'wasm', '--threads', '2'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/native matrix products: (AVX2\+FMA|portable C\+\+), 2 thread\(s\)/);
+    expect(r.stdout).toContain('compute threads: 2');
   });
 });
 
@@ -49,6 +57,10 @@ describe('espalier train / generate', () => {
     expect(res.unigramEntropy).toBeGreaterThan(1);
     expect(res.tokensPerSec).toBeGreaterThan(0);
     expect(res.params.total).toBe(res.params.trainable + res.params.frozen);
+    // The frozen substrate (vocab × 32) counts in the total, as in the paper; one trainable block, none frozen.
+    expect(res.params.frozenSubstrate).toBeGreaterThanOrEqual(32 * 100);
+    expect(res.params.frozenBlocks).toBe(0);
+    expect(res.params.frozen).toBe(res.params.frozenBlocks + res.params.frozenSubstrate + res.params.frozenOther);
     expect(r.stderr).toMatch(/train 40\/40 loss/);
 
     const more = runCli(['train', '--data', text, '--resume', out, '--steps', '50', '--threads', '1', '--json']);

@@ -1,37 +1,20 @@
 // `espalier demo` end to end. On two user corpora (small slices, few steps): the JSON's sections, the world-only
-// tasks skipped and said so, everything registered in the workspace. The full `demo --quick` on the world runs
-// when ESPALIER_SLOW_TESTS=1 (.ci/run sets it): about 2 minutes on 2 cores, too slow for every `npm test`.
+// tasks skipped and said so, everything registered in the workspace. The full `demo --quick` on the world is
+// test/slow/demo-quick.slow.ts (`npm run test:slow`, run by .ci/run): about 2 minutes, too slow for every `npm test`.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../src-main/store/index';
-import { CORPORA, runCli, UNIFONT } from './helpers/cli';
+import { runCli } from './helpers/cli';
+import { CLAIMS, SECTIONS, type DemoJson } from './helpers/demo-json';
+import { corpusText, type CorpusName } from './helpers/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-demo-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const SECTIONS = ['world', 'substrate', 'growth', 'merges', 'evals', 'depthVsCapability', 'expertsVsMerge', 'claims', 'report', 'seconds'];
-const CLAIMS = ['deeperIsBetter', 'qaRisesWithDepth', 'expertsBestOnOwnLanguage', 'mergeBeatsExpertsOnUnion'];
-
-interface DemoJson {
-  source: string;
-  world: null | { id: string };
-  skipped: string[];
-  substrate: { kind: string; note: string };
-  growth: { expert: string; stages: { depth: number; valLoss: number; model: string }[] }[];
-  merges: { name: string; mode: string; dir: string }[];
-  evals: { model: string; key: string; task: string; protocol: string; metrics: Record<string, number | null> }[];
-  depthVsCapability: { title: string; columns: string[]; rows: unknown[][] }[];
-  expertsVsMerge: { columns: string[]; rows: unknown[][] };
-  claims: Record<string, { holds: boolean | null; statement: string; numbers: Record<string, unknown> }>;
-  report: { markdown: string; json: string };
-  seconds: Record<string, number>;
-  workspace: { root: string; projectId: string; projectName: string; modelIds: Record<string, string>; evalIds: string[]; datasetIds: Record<string, string> };
-}
-
-function slice(file: string, chars: number): string {
-  const text = readFileSync(join(CORPORA, file), 'utf8');
+function slice(file: CorpusName, chars: number): string {
+  const text = corpusText(file);
   // From the middle of the FAQ (past the front matter), cut at line starts.
   const from = text.indexOf('\n', Math.floor(text.length / 3)) + 1;
   return text.slice(from, text.indexOf('\n', from + chars) + 1);
@@ -96,27 +79,5 @@ describe('espalier demo on two user corpora', () => {
     expect(one.stderr.trim()).toBe('espalier: error: give both --corpus-a FILE and --corpus-b FILE (one corpus per expert), or neither for the demo world');
     const steps = runCli(['demo', '--steps-per-stage', '3,4', '--workspace', join(dir, 'ws2')]);
     expect(steps.stderr.trim()).toBe('espalier: error: option --steps-per-stage lists 2 numbers for 3 stages; give one or 3');
-  });
-});
-
-describe.runIf(process.env['ESPALIER_SLOW_TESTS'] === '1')('espalier demo --quick on the demo world', () => {
-  it('completes and its JSON has every section, every model evaluated on every task', () => {
-    const ws = join(dir, 'ws-quick');
-    const r = runCli(['demo', '--quick', '--font', UNIFONT, '--workspace', ws, '--json'], { timeoutMs: 600_000 });
-    expect(r.code, r.stderr).toBe(0);
-    const j = r.json<DemoJson>();
-    for (const s of SECTIONS) expect(j, s).toHaveProperty(s);
-    expect(j.source).toBe('world');
-    expect(j.world).not.toBeNull();
-    expect(j.substrate.kind).toBe('glyph');
-    const keys = ['ppl:en-ru', 'ppl:en-zh', 'ppl:union', 'mc-loglik', 'mc-paper', 'bleu:en-ru', 'bleu:en-zh', ...['en', 'ru', 'zh'].flatMap((l) => [`qa-paper:${l}`, `qa-squad:${l}`])];
-    const models = [...['RU', 'ZH'].flatMap((e) => [1, 2, 3].map((d) => `${e} d${d}`)), 'merge (logits)', 'merge (probs)'];
-    for (const m of models) expect(j.evals.filter((e) => e.model === m).map((e) => e.key).sort(), m).toEqual([...keys].sort());
-    expect(j.depthVsCapability.map((t) => t.rows.length)).toEqual([3, 3]);
-    expect(j.expertsVsMerge.columns).toContain('MC loglik: RU-only facts');
-    for (const k of CLAIMS) expect(typeof j.claims[k]!.holds, k).toBe('boolean');
-    expect(j.workspace.projectName).toMatch(/^Demo world \(seed 1\)/);
-    expect(Object.keys(j.workspace.datasetIds)).toHaveLength(10);
-    expect(j.seconds['total']).toBeGreaterThan(0);
   });
 });

@@ -77,7 +77,7 @@ describe('espalier eval on a model folder', () => {
     writeFileSync(tsv, 'Debian is free.\tDebian свободна.\n');
     const b = await evalInProcess(['--model', modelDir, '--task', 'bleu', '--pair', 'en-ru', '--data', tsv, '--max-new-tokens', '4', '--no-save']);
     expect(b).toMatchObject({ task: 'bleu', protocol: 'paper', n: 1 });
-    expect(Object.keys(b['metrics'] as object)).toEqual(expect.arrayContaining(['bleu', 'sentence_bleu_mean', 'chrf']));
+    expect(Object.keys(b['metrics'] as object)).toEqual(expect.arrayContaining(['bleu', 'ci95', 'corpus_bleu', 'sentence_bleu_mean', 'chrf']));
     expect(humanResult(b as never)).toMatch(/^ {2}chrf +\d/m);
     const squad = join(dir, 'squad.json');
     const qas = [

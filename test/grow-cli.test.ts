@@ -7,14 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomSubstrate } from '../src-main/engine/model/test-support';
 import { saveSubstrate } from '../src-main/engine/substrate/index';
 import { buildTokenizer, saveTokenizer } from '../src-main/engine/tokenizer/index';
-import { CORPORA, runCli } from './helpers/cli';
+import { runCli } from './helpers/cli';
+import { corpusText } from './helpers/fixtures';
 
 let dir: string;
 let args: string[];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'espalier-grow-cli-'));
-  const text = readFileSync(`${CORPORA}/debian-faq.en.txt`, 'utf8').slice(0, 40_000);
+  const text = corpusText('debian-faq.en.txt').slice(0, 40_000);
   writeFileSync(join(dir, 'data.txt'), text);
   const tok = buildTokenizer([text], { ngrams: 100 });
   saveTokenizer(tok, join(dir, 'vocab.json'));

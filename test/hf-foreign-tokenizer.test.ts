@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForeignTokenizer, loadTokenizer, loadVocabulary } from '../src-main/engine/tokenizer/index';
 import { ROOT, runCli } from './helpers/cli';
-import { debianText } from './helpers/debian-text';
+import { corpusText } from './helpers/fixtures';
 import { requirePython } from './helpers/python';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-hf-foreign-'));
@@ -27,9 +27,9 @@ describe('foreign Hugging Face tokenizer.json files as vocabularies', () => {
 
   beforeAll(() => {
     py = requirePython(['tokenizers']);
-    const en = debianText('en');
-    const ru = debianText('ru');
-    const zh = debianText('zh');
+    const en = corpusText('debian-faq.en.txt');
+    const ru = corpusText('debian-faq.ru.txt');
+    const zh = corpusText('debian-faq.zh-cn.txt');
     const train = join(dir, 'train.txt');
     writeFileSync(train, [en.slice(0, 60_000), ru.slice(0, 60_000), zh.slice(0, 20_000)].join('\n'));
     runPython(py, ['test/python/train_foreign_tokenizers.py', train, dir]);

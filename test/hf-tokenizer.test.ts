@@ -9,7 +9,7 @@ import { Tokenizer as HfJsTokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTokenizer, writeHfTokenizerFiles } from '../src-main/engine/tokenizer/index';
 import { ROOT, runCli } from './helpers/cli';
-import { debianText } from './helpers/debian-text';
+import { corpusText } from './helpers/fixtures';
 import { requirePython } from './helpers/python';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-hf-tok-'));
@@ -59,7 +59,7 @@ describe('Espalier tokenizer.json in Hugging Face tokenizers, transformers and @
 
   beforeAll(() => {
     py = requirePython(['tokenizers', 'transformers']);
-    const texts = { en: debianText('en'), ru: debianText('ru'), zh: debianText('zh'), song: debianText('song100') };
+    const texts = { en: corpusText('debian-faq.en.txt'), ru: corpusText('debian-faq.ru.txt'), zh: corpusText('debian-faq.zh-cn.txt'), song: corpusText('fortunes-zh.song100.txt') };
     // Learn from the first part of each text and test on all of it, so later lines meet unseen characters too.
     for (const [name, t] of Object.entries(texts)) writeFileSync(join(dir, `${name}.txt`), t.slice(0, Math.floor(t.length * 0.6)));
     folder = join(dir, 'hf');

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTokenizer } from '../src-main/engine/tokenizer/index';
-import { CORPORA, runCli } from './helpers/cli';
+import { runCli } from './helpers/cli';
+import { corpusFile } from './helpers/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-vocab-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ function expectOneErrorLine(args: string[], file: string, problem: RegExp): void
 describe('espalier vocab build', () => {
   it('builds from several corpora and prints {id, size, monograms, ngrams, compression}', () => {
     const out = join(dir, 'out', 'vocab.json');
-    const r = runCli(['vocab', 'build', '--corpus', `${CORPORA}/debian-faq.en.txt`, '--corpus', `${CORPORA}/debian-faq.zh-cn.txt`, '--ngrams', '1000', '--out', out, '--json']);
+    const r = runCli(['vocab', 'build', '--corpus', corpusFile('debian-faq.en.txt'), '--corpus', corpusFile('debian-faq.zh-cn.txt'), '--ngrams', '1000', '--out', out, '--json']);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
     const res = r.json<{ id: string; size: number; monograms: number; ngrams: number; compression: number }>();
@@ -41,7 +42,7 @@ describe('espalier vocab build', () => {
     expectOneErrorLine(['vocab', 'build', '--corpus', missing, '--ngrams', '10', '--out', out], missing, /file not found/);
     const empty = join(dir, 'empty.txt');
     writeFileSync(empty, '');
-    expectOneErrorLine(['vocab', 'build', '--corpus', `${CORPORA}/debian-faq.en.txt`, '--corpus', empty, '--ngrams', '10', '--out', out], empty, /empty/);
+    expectOneErrorLine(['vocab', 'build', '--corpus', corpusFile('debian-faq.en.txt'), '--corpus', empty, '--ngrams', '10', '--out', out], empty, /empty/);
     const latin1 = join(dir, 'latin1.txt');
     writeFileSync(latin1, Buffer.from('naïve', 'latin1'));
     expectOneErrorLine(['vocab', 'build', '--corpus', latin1, '--ngrams', '10', '--out', out, '--json'], latin1, /not valid UTF-8 at byte offset 2/);
@@ -54,7 +55,7 @@ describe('espalier vocab build', () => {
   });
 
   it('rejects a negative --ngrams with one line', () => {
-    const r = runCli(['vocab', 'build', '--corpus', `${CORPORA}/debian-faq.en.txt`, '--ngrams', '-3', '--out', join(dir, 'x.json')]);
+    const r = runCli(['vocab', 'build', '--corpus', corpusFile('debian-faq.en.txt'), '--ngrams', '-3', '--out', join(dir, 'x.json')]);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toEqual(['espalier: error: option --ngrams expects a non-negative integer, got -3']);
   });

@@ -2,12 +2,15 @@
 // Electron utilityProcess worker (out/main/worker.js). Quitting pauses the running job at a checkpoint first.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, utilityProcess } from 'electron';
 import { bindIpc, trustedRenderer } from '../ipc/bind';
 import { createApp, type App } from '../services/app';
+import type { FilePurpose } from '../services/files';
 import type { WorkerHandle } from '../services/jobs/worker-process';
 import type { FromWorker } from '../worker/protocol';
-import { hardenedWebPreferences, installCsp, lockNavigation } from './security';
+import { appEntryUrl, guardContents, hardenedWebPreferences, installCsp, type GuardableContents } from './security';
+// electron-vite copies the asset into the build and gives its path (resources/ holds the app's own icon).
+import icon from '../../resources/icon.png?asset';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devUrl = process.env['ELECTRON_RENDERER_URL'];
@@ -43,6 +46,23 @@ function spawnUtilityWorker(): WorkerHandle {
   };
 }
 
+/** The native open dialog, shown by main: what it returns is the only host path the services accept. */
+async function chooseFile(purpose: FilePurpose): Promise<string | null> {
+  const filters: Record<FilePurpose, Electron.FileFilter[]> = {
+    font: [{ name: 'GNU Unifont', extensions: ['hex', 'gz'] }],
+    matrix: [{ name: 'Embedding matrix', extensions: ['npy', 'safetensors'] }],
+    dataset: [{ name: 'Text data', extensions: ['txt', 'jsonl', 'csv', 'parquet'] }],
+    'export-folder': [],
+  };
+  const win = BrowserWindow.getFocusedWindow();
+  const options: Electron.OpenDialogOptions = {
+    properties: purpose === 'export-folder' ? ['openDirectory', 'createDirectory'] : ['openFile'],
+    filters: filters[purpose],
+  };
+  const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
 function workspaceDir(): string {
   const i = process.argv.indexOf('--workspace');
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : join(app.getPath('userData'), 'workspace');
@@ -56,16 +76,13 @@ function createWindow(): BrowserWindow {
     minHeight: 700,
     show: false,
     title: 'Espalier',
+    icon,
     webPreferences: hardenedWebPreferences(join(here, '../preload/index.cjs')),
   });
   win.once('ready-to-show', () => win.show());
-  if (devUrl) {
-    lockNavigation(win.webContents, devUrl);
-    void win.loadURL(devUrl);
-  } else {
-    lockNavigation(win.webContents, 'file://');
-    void win.loadFile(indexHtml);
-  }
+  // Its WebContents is guarded by the web-contents-created handler below, like every other one.
+  if (devUrl) void win.loadURL(devUrl);
+  else void win.loadFile(indexHtml);
   return win;
 }
 
@@ -73,9 +90,12 @@ let core: App | null = null;
 let closed = false;
 
 app.enableSandbox();
+// Every WebContents, whoever creates it (windows, devtools, a future feature), may only show the app entry.
+const entry = appEntryUrl(devUrl, indexHtml);
+app.on('web-contents-created', (_event, contents) => guardContents(contents as unknown as GuardableContents, entry));
 void app.whenReady().then(() => {
   installCsp(session.defaultSession);
-  core = createApp(workspaceDir(), { spawn: spawnUtilityWorker, mode: 'electron' });
+  core = createApp(workspaceDir(), { spawn: spawnUtilityWorker, mode: 'electron', chooseFile });
   bindIpc({
     ipcMain,
     dispatcher: core.dispatcher,

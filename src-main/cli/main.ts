@@ -1,4 +1,5 @@
 // The `espalier` command: dispatches to commands/, prints one JSON document with --json, one error line on failure.
+import { userErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../engine/util/errors';
 import { parseArgs } from './args';
 import type { Command } from './command';
@@ -48,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
       if (text) process.stdout.write(`${text}\n`);
     }
     return 0;
-  } catch (err) {
+  } catch (caught) {
+    const err = userErrorIfDiskFull(caught);
     const raw = err instanceof UserError ? err.message : `internal error: ${(err as Error)?.message ?? String(err)}`;
     const oneLine = raw.replace(/\s*\n\s*/g, ' ');
     process.stderr.write(`espalier: error: ${oneLine}\n`);

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from './util/errors';
 import { prepareWasmThreads } from './backend-wasm-threads';
 import { adapterName, chooseAdapter, missingVulkanDriver, requestDevice, type DawnModule, type GpuAdapterReport } from './backend-webgpu';
+import { loadGemmAddon, nativeReason } from './model/native/addon';
 
 export type { GpuAdapterReport } from './backend-webgpu';
 export type BackendName = 'node-gpu' | 'webgpu' | 'node' | 'wasm' | 'cpu';
@@ -29,12 +30,17 @@ export interface BackendReport {
   wasm: { simd: boolean; threads: number; threadsReason?: string } | null;
   /** The WebGPU adapter Dawn offered (in use when backend is 'webgpu'); null when none was found or tried. */
   adapter: GpuAdapterReport | null;
+  /**
+   * The native matrix-product addon that runs the wasm backend's large products in place on its heap:
+   * its instruction set and threads, or why it is not in use. Null when another backend runs.
+   */
+  native: { ok: true; isa: string; threads: number } | { ok: false; reason: string } | null;
 }
 
 export interface BackendOptions {
   /** 'auto' (default, or ESPALIER_BACKEND) tries node-gpu, webgpu (hardware adapters only), node, wasm, cpu in that order. */
   backend?: BackendName | 'auto';
-  /** XNNPACK threads for wasm; default ESPALIER_WASM_THREADS or the CPUs available less one (at most 8). */
+  /** Compute threads (native matrix products, else XNNPACK); default ESPALIER_THREADS or every CPU (at most 8). */
   threads?: number;
 }
 
@@ -127,14 +133,26 @@ async function tryNative(name: 'node-gpu' | 'node', gpus: string[]): Promise<Bac
 }
 
 /**
- * XNNPACK threads for wasm: ESPALIER_WASM_THREADS, else one less than the CPUs (at most 8). The spare CPU
- * keeps the app responsive, and on a busy 2-CPU machine a second thread makes every matMul wait for the
- * slower one, which measured slower than one thread here.
+ * Compute threads: ESPALIER_THREADS (or the older ESPALIER_WASM_THREADS), else every CPU, at most 8.
+ * Training waits for the compute, so a spare core buys nothing; the UI lives in another process.
  */
-function defaultThreads(): number {
-  const env = Number(process.env['ESPALIER_WASM_THREADS']);
-  if (Number.isInteger(env) && env >= 1) return Math.min(env, 8);
-  return Math.max(1, Math.min(availableParallelism() - 1, 8));
+export function defaultThreads(): number {
+  for (const name of ['ESPALIER_THREADS', 'ESPALIER_WASM_THREADS']) {
+    const env = Number(process.env[name]);
+    if (Number.isInteger(env) && env >= 1) return Math.min(env, 8);
+  }
+  return Math.max(1, Math.min(availableParallelism(), 8));
+}
+
+/**
+ * The native addon, when it loads, takes the threads and the large products; the wasm backend then runs
+ * single-threaded (its remaining kernels are elementwise and mostly single-threaded anyway).
+ */
+function startNative(threads: number): NonNullable<BackendReport['native']> {
+  const addon = loadGemmAddon();
+  if (!addon) return { ok: false, reason: nativeReason() ?? 'the native matrix addon did not load' };
+  addon.setThreads(threads);
+  return { ok: true, isa: addon.isa(), threads: addon.threads() };
 }
 
 async function tryWasm(threads: number): Promise<{ attempt: BackendAttempt; wasm: BackendReport['wasm'] }> {
@@ -145,7 +163,7 @@ async function tryWasm(threads: number): Promise<{ attempt: BackendAttempt; wasm
     return { attempt: { name: 'wasm', ok: false, reason: `@tensorflow/tfjs-backend-wasm could not be loaded (${firstLine(err)}); run \`npm ci\`` }, wasm: null };
   }
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  let threadsReason = threads > 1 ? '' : `one thread (${availableParallelism()} CPUs available; --threads N or ESPALIER_WASM_THREADS=N starts the threaded build)`;
+  let threadsReason = threads > 1 ? '' : `one thread (${availableParallelism()} CPUs available; --threads N or ESPALIER_THREADS=N starts the threaded build)`;
   if (threads > 1 && simd) {
     const prep = prepareWasmThreads(threads, (on) => tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', on));
     if (prep.ok) {
@@ -238,6 +256,26 @@ async function tryCpu(): Promise<BackendAttempt> {
   }
 }
 
+/** One line for logs: the backend and the threads that compute, e.g. "wasm (native AVX2+FMA, 2 threads)". */
+export function describeBackend(r: BackendReport): string {
+  const n = (k: number) => `${k} thread${k > 1 ? 's' : ''}`;
+  if (r.native?.ok) return `${r.backend} (native ${r.native.isa}, ${n(r.native.threads)})`;
+  return r.wasm ? `${r.backend} (${n(r.wasm.threads)}${r.wasm.simd ? ', SIMD' : ''})` : r.backend;
+}
+
+/**
+ * Changes the native matrix products' thread count after start-up (benchmarks compare 1 thread with all);
+ * returns the count now in use, or null when the native addon is not running.
+ */
+export function setComputeThreads(threads: number): number | null {
+  if (!current?.native?.ok) return null;
+  const addon = loadGemmAddon();
+  if (!addon) return null;
+  addon.setThreads(threads);
+  current = { ...current, native: { ...current.native, threads: addon.threads() } };
+  return addon.threads();
+}
+
 /**
  * Starts a backend once per process and reports what was tried. A second call returns the same report,
  * unless it names a different backend explicitly, which then switches.
@@ -250,6 +288,7 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
   const tried: BackendAttempt[] = [];
   let wasmInfo: BackendReport['wasm'] = null;
   let adapter: GpuAdapterReport | null = null;
+  let nativeInfo: BackendReport['native'] = null;
   for (const name of order) {
     let attempt: BackendAttempt;
     if (name === 'node-gpu' || name === 'node') attempt = await tryNative(name, gpus);
@@ -258,13 +297,16 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
       attempt = r.attempt;
       adapter = r.adapter;
     } else if (name === 'wasm') {
-      const r = await tryWasm(opts.threads ?? defaultThreads());
+      const threads = opts.threads ?? defaultThreads();
+      nativeInfo = startNative(threads);
+      const r = await tryWasm(nativeInfo.ok ? 1 : threads);
       attempt = r.attempt;
       wasmInfo = r.wasm;
+      if (nativeInfo.ok && wasmInfo) wasmInfo.threadsReason = `matrix products run natively (${nativeInfo.isa}) on ${nativeInfo.threads} thread${nativeInfo.threads > 1 ? 's' : ''}`;
     } else attempt = await tryCpu();
     tried.push(attempt);
     if (attempt.ok) {
-      current = { backend: name, tried, gpus, wasm: name === 'wasm' ? wasmInfo : null, adapter };
+      current = { backend: name, tried, gpus, wasm: name === 'wasm' ? wasmInfo : null, native: name === 'wasm' ? nativeInfo : null, adapter };
       return current;
     }
   }

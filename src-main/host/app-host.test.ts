@@ -2,7 +2,8 @@
 // receives run events; without it (or with a wrong one) the connection is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestApp, CORPORA, type TestApp } from '../services/test-support';
+import { startTestApp, type TestApp } from '../services/test-support';
+import { corpusFile } from '../../test/helpers/fixtures';
 import { startHost, type Host } from './server';
 import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -53,7 +54,7 @@ describe('browser-mode host over the app', () => {
     const project = (list.value as { id: string; name: string }[]).find((p) => p.name === 'over the wire')!;
     expect(project).toBeDefined();
 
-    ws.send(JSON.stringify({ type: 'invoke', id: 2, channel: 'datasets.import', payload: { projectId: project.id, path: join(CORPORA, 'fortunes-zh.song100.txt') } }));
+    ws.send(JSON.stringify({ type: 'invoke', id: 2, channel: 'datasets.import', payload: { projectId: project.id, path: corpusFile('fortunes-zh.song100.txt') } }));
     expect(await reply(2)).toMatchObject({ ok: true, value: { runId: expect.any(String) } });
     await app.supervisor.whenIdle();
     await new Promise((r) => setTimeout(r, 100));

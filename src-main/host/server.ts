@@ -3,8 +3,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientMessage, WS_PATH, type ServerMessage } from '../../src-shared/wire';
+import { WS_PATH, type ServerMessage } from '../../src-shared/wire';
 import type { Dispatcher } from '../services/dispatch';
+import { closeReason, parseClientMessage } from './messages';
 import { resolveStatic, sendFile } from './static';
 
 export interface HostOptions {
@@ -15,8 +16,10 @@ export interface HostOptions {
   port?: number;
   /** Fixed token (tests); a random 192-bit token otherwise. */
   token?: string;
-  /** Largest accepted WebSocket message (uploads travel as base64). */
+  /** Largest accepted WebSocket message (uploads travel as base64); a bigger one closes that socket with 1009. */
   maxMessageBytes?: number;
+  /** Where socket-level errors (bad frames, resets) are reported; they never reach the process. */
+  log?: (line: string) => void;
 }
 
 export interface Host {
@@ -94,9 +97,18 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     sendFile(res, file, headers);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes ?? 96 * 1024 * 1024 });
+  const maxPayload = opts.maxMessageBytes ?? 96 * 1024 * 1024;
+  const log = opts.log ?? ((line: string) => process.stderr.write(`espalier: ${line}\n`));
+  const wss = new WebSocketServer({ noServer: true, maxPayload });
+  // Without listeners, an 'error' on any of these would be thrown and end the process (and its running job).
+  server.on('clientError', (err, socket) => {
+    log(`HTTP client error: ${err.message}`);
+    socket.destroy();
+  });
+  wss.on('error', (err) => log(`WebSocket server error: ${err.message}`));
 
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', (err) => log(`upgrade socket error: ${err.message}`));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = req.headers.origin;
     const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
@@ -107,21 +119,28 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
+      // The ws library closes a socket that sent a bad frame with a bare code; say why in the close frame.
+      const close = ws.close.bind(ws);
+      ws.close = (code?: number, reason?: string | Buffer) => close(code, reason ?? closeReason(code, maxPayload));
+      ws.on('error', (err: Error & { code?: string }) => log(`client socket error (${err.code ?? 'no code'}): ${err.message}; that connection is closed`));
       ws.on('close', () => clients.delete(ws));
-      ws.on('message', (data) => void onMessage(ws, data.toString()));
+      ws.on('message', (data, isBinary) => {
+        onMessage(ws, isBinary ? null : data.toString()).catch((err: unknown) => log(`could not answer a client: ${String(err)}`));
+      });
     });
   });
 
-  async function onMessage(ws: WebSocket, text: string): Promise<void> {
-    let msg: ClientMessage;
-    try {
-      const parsed = ClientMessage.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'malformed message');
-      msg = parsed.data;
-    } catch (err) {
-      send(ws, { type: 'result', id: -1, ok: false, error: { code: 'invalid-request', message: `malformed message: ${(err as Error).message}`, field: null } });
+  async function onMessage(ws: WebSocket, text: string | null): Promise<void> {
+    if (text === null) {
+      send(ws, { type: 'result', id: -1, ok: false, error: { code: 'invalid-request', message: 'malformed message: binary frames are not accepted; send JSON text', field: null } });
       return;
     }
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) {
+      send(ws, { type: 'result', id: parsed.id, ok: false, error: parsed.error });
+      return;
+    }
+    const { msg } = parsed;
     const result = await opts.dispatcher.dispatch(msg.channel, msg.payload);
     send(ws, result.ok ? { type: 'result', id: msg.id, ok: true, value: result.value } : { type: 'result', id: msg.id, ok: false, error: result.error });
   }

@@ -1,10 +1,13 @@
 // The composition root of the main side: opens the workspace, wires services, the runs sink and the job
 // supervisor, and returns the validated dispatcher plus the event bus. Used by Electron, `serve` and tests.
-import { Workspace } from '../store/index';
+import { resolve } from 'node:path';
+import { processAlive, Workspace, WorkspaceLock } from '../store/index';
 import { DatasetsService } from './datasets';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { EvalsService } from './evals';
+import { FilesService, type FileChooser } from './files';
 import { EventBus } from './events';
+import { HostPaths, type HostPathMode } from './host-paths';
 import { contractHandlers } from './handlers';
 import { Supervisor } from './jobs/supervisor';
 import { spawnNodeWorker, type WorkerSpawner } from './jobs/worker-process';
@@ -14,6 +17,7 @@ import { PlaygroundService } from './playground';
 import { ProjectsService } from './projects';
 import { RunsService } from './runs';
 import { SubstratesService } from './substrates';
+import { InstallsService } from './installs/service';
 import { SystemService } from './system';
 import { TrainingService } from './training';
 
@@ -21,42 +25,69 @@ export interface AppOptions {
   /** How worker processes start: a Node child process by default; Electron passes a utilityProcess spawner. */
   spawn?: WorkerSpawner;
   mode?: 'electron' | 'browser';
+  /**
+   * Host paths clients may name: 'refuse' (browser default: clients upload), 'granted' (Electron default: only
+   * paths the native dialog returned), 'any' (trusted in-process callers: tests, the demo).
+   */
+  hostPaths?: HostPathMode;
   /** How long a job may take to honour cancel/pause before its worker is killed (default 30 s). */
   graceMs?: number;
   /** Per-run metric event interval (default 100 ms, i.e. ≤ 10 events/s). */
   metricIntervalMs?: number;
   checkpointEverySteps?: number;
   checkpointEverySeconds?: number;
+  /** Whether a process still exists (tests inject one); recovery leaves runs whose worker is alive alone. */
+  isAlive?: (pid: number) => boolean;
+  /** Electron: the native file dialog (main side); its answers are the only host paths accepted afterwards. */
+  chooseFile?: FileChooser;
   /** Diagnostics (default: stderr). */
   log?: (line: string) => void;
 }
 
 export interface App {
   dispatcher: Dispatcher;
+  /** Electron main grants the paths its native file dialog returned. */
+  hostPaths: HostPaths;
   events: EventBus;
   supervisor: Supervisor;
   workspace: Workspace;
+  /** This instance's exclusive hold on the workspace, released by close(). */
+  lock: WorkspaceLock;
   runs: RunsService;
   /** What startup recovery did: runs interrupted by a crash (now failed, resumable) and runs queued again. */
-  recovered: { failed: string[]; requeued: string[] };
+  recovered: { failed: string[]; requeued: string[]; waiting: string[] };
   /** Pauses the running job (it checkpoints), flushes metrics and closes the database; safe to call twice. */
   close(): Promise<void>;
 }
 
 export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
   const log = opts.log ?? ((line: string) => process.stderr.write(`espalier: ${line}\n`));
-  const workspace = Workspace.open(workspaceDir);
+  const mode = opts.mode ?? 'browser';
+  // Before the database opens: a second instance must not migrate, recover or requeue anything.
+  const lock = WorkspaceLock.acquire(resolve(workspaceDir), mode === 'browser' ? 'espalier serve' : 'the Espalier app');
+  const releaseOnExit = () => lock.release();
+  process.once('exit', releaseOnExit);
+  let workspace: Workspace;
+  try {
+    workspace = Workspace.open(workspaceDir);
+  } catch (err) {
+    lock.release();
+    process.off('exit', releaseOnExit);
+    throw err;
+  }
   const events = new EventBus((channel, message) => log(`dropped invalid ${channel} event: ${message}`));
   const runs = new RunsService(workspace, events, { metricIntervalMs: opts.metricIntervalMs, log });
   const supervisor = new Supervisor({ workspace: workspace.root, spawn: opts.spawn ?? spawnNodeWorker, sink: runs, graceMs: opts.graceMs });
   runs.attach(supervisor);
 
-  const ctx = { ws: workspace, bus: events, runs, checkpointEverySteps: opts.checkpointEverySteps, checkpointEverySeconds: opts.checkpointEverySeconds };
+  const hostPaths = new HostPaths(opts.hostPaths ?? (mode === 'browser' ? 'refuse' : 'granted'), workspace.paths.exportsDir);
+  const ctx = { ws: workspace, bus: events, runs, hostPaths, checkpointEverySteps: opts.checkpointEverySteps, checkpointEverySeconds: opts.checkpointEverySeconds };
   const models = new ModelsService(ctx);
   const playground = new PlaygroundService(ctx);
   models.onChanged = (id) => playground.forget(id);
   const services = {
-    system: new SystemService(ctx, opts.mode ?? 'browser'),
+    system: new SystemService(ctx, mode),
+    files: new FilesService(ctx, opts.chooseFile),
     projects: new ProjectsService(ctx),
     datasets: new DatasetsService(ctx),
     substrates: new SubstratesService(ctx),
@@ -66,25 +97,31 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
     merge: new MergeService(ctx, models),
     evals: new EvalsService(ctx),
     playground,
+    installs: new InstallsService(events),
   };
-  const dispatcher = createDispatcher(contractHandlers(services), (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`));
-  const recovered = runs.recover();
+  const dispatcher = createDispatcher(contractHandlers(services), (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`), workspace.paths.dbFile);
+  const recovered = runs.recover(opts.isAlive ?? processAlive);
   if (recovered.failed.length > 0) log(`marked ${recovered.failed.length} interrupted run(s) failed; they can be resumed`);
 
   let closing: Promise<void> | null = null;
   return {
     dispatcher,
+    hostPaths,
     events,
     supervisor,
     workspace,
+    lock,
     runs,
     recovered,
     close() {
       closing ??= (async () => {
         await supervisor.shutdown();
         runs.flush();
+        runs.dispose();
         playground.clear();
         workspace.close();
+        lock.release();
+        process.off('exit', releaseOnExit);
       })();
       return closing;
     },

@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPORA, startTestApp, waitForRun, type TestApp } from './test-support';
+import { startTestApp, waitForRun, type TestApp } from './test-support';
+import { corpusFile, type CorpusName } from '../../test/helpers/fixtures';
 
 let app: TestApp;
 beforeAll(() => {
@@ -35,7 +36,7 @@ describe('datasets', () => {
   it('imports the real EN/RU/ZH corpora through the import job, with statistics and datasets.changed events', async () => {
     const files = ['debian-faq.en.txt', 'debian-faq.ru.txt', 'debian-faq.zh-cn.txt'];
     const runIds = [];
-    for (const f of files) runIds.push((await app.call('datasets.import', { projectId, path: join(CORPORA, f) })).runId);
+    for (const f of files) runIds.push((await app.call('datasets.import', { projectId, path: corpusFile(f as CorpusName) })).runId);
     for (const id of runIds) {
       const r = await waitForRun(app, id);
       expect(r.status, r.error ?? '').toBe('done');

@@ -1,10 +1,12 @@
 // Datasets: list, import (a local path, or uploaded bytes in browser mode) through the 'import' job, preview,
 // split role, delete. The worker parses and measures; main records the row when the job is done.
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import type { InvokeRequest } from '../../src-shared/contract';
 import type { Dataset } from '../../src-shared/domain';
+import { userErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../engine/util/errors';
+import { READ_LIMITS } from '../engine/util/read-capped';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
@@ -16,7 +18,7 @@ import { datasetDto } from './dto';
 
 type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split'> & { split: 'train' | 'val' | 'test' };
 
-const MAX_UPLOAD = 64 * 1024 * 1024;
+const MAX_UPLOAD = READ_LIMITS.upload;
 
 /** Keeps an uploaded file's name recognisable (the eval loaders read language pairs from it) but harmless. */
 function safeFileName(name: string): string {
@@ -37,6 +39,8 @@ export class DatasetsService {
         };
       },
       complete: (run, raw) => this.recordImport(run, raw),
+      // A failed or cancelled import keeps nothing: its upload and any partial extracted text go.
+      ended: (run) => this.removeImportFiles(String(run.params['datasetId'])),
     });
   }
 
@@ -55,13 +59,19 @@ export class DatasetsService {
     if (req.upload) {
       fileName = safeFileName(req.upload.fileName);
       const bytes = Buffer.from(req.upload.base64, 'base64');
-      if (bytes.length > MAX_UPLOAD) throw new UserError(`${fileName} is ${(bytes.length / 2 ** 20).toFixed(0)} MiB; uploads are limited to 64 MiB (give a local path instead)`);
+      if (bytes.length > MAX_UPLOAD) throw new UserError(`${fileName} is ${(bytes.length / 2 ** 20).toFixed(0)} MiB; uploads are limited to 64 MiB`);
       const dir = uploadDir(ws, datasetId);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, fileName), bytes);
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, fileName), bytes);
+      } catch (err) {
+        // A partial upload on a full disk would keep the disk full for every later request: remove it.
+        rmSync(dir, { recursive: true, force: true });
+        throw userErrorIfDiskFull(err, join(dir, fileName));
+      }
       source = ws.paths.toStored(join(dir, fileName));
     } else {
-      const file = resolve(req.path!);
+      const file = this.c.hostPaths.file('path', req.path!);
       if (!existsSync(file)) throw new UserError(`${file}: no such file`);
       if (!statSync(file).isFile()) throw new UserError(`${file} is not a file; choose a .txt, .jsonl, .csv or .parquet file`);
       fileName = basename(file);
@@ -77,6 +87,13 @@ export class DatasetsService {
     const params = { datasetId, name, split: req.split, source, fileName, ...(req.format ? { format: req.format } : {}), ...(req.field ? { field: req.field } : {}) };
     const run = runs.enqueue({ projectId: req.projectId, kind: 'import', name: `import ${fileName}`, params, message: `queued: import ${fileName}` });
     return { runId: run.id };
+  }
+
+  private removeImportFiles(datasetId: string): void {
+    const { ws } = this.c;
+    if (ws.datasets.get(datasetId)) return;
+    rmSync(uploadDir(ws, datasetId), { recursive: true, force: true });
+    rmSync(ws.paths.datasetText(datasetId), { force: true });
   }
 
   private recordImport(run: store.Run, raw: unknown): unknown {

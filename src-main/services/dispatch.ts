@@ -7,6 +7,7 @@ import {
   type InvokeChannel,
   type InvokeResponse,
 } from '../../src-shared/contract';
+import { dbErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../engine/util/errors';
 import { ConflictError, NotFoundError } from './errors';
 import type { z } from 'zod';
@@ -21,7 +22,8 @@ export interface Dispatcher {
   dispatch(channel: unknown, payload: unknown): Promise<DispatchResult>;
 }
 
-function toContractError(err: unknown): ContractError {
+function toContractError(caught: unknown, dbFile?: string): ContractError {
+  const err = dbErrorIfDiskFull(caught, dbFile);
   if (err instanceof UserError) return { code: 'user-error', message: err.message, field: null };
   if (err instanceof NotFoundError) return { code: 'not-found', message: err.message, field: null };
   if (err instanceof ConflictError) return { code: 'conflict', message: err.message, field: null };
@@ -29,7 +31,8 @@ function toContractError(err: unknown): ContractError {
   return { code: 'internal', message: `internal error: ${message}`, field: null };
 }
 
-export function createDispatcher(handlers: Handlers, onInternalError?: (channel: string, err: unknown) => void): Dispatcher {
+/** `dbFile` names the database in disk-full messages from SQLite (its errors carry no path). */
+export function createDispatcher(handlers: Handlers, onInternalError?: (channel: string, err: unknown) => void, dbFile?: string): Dispatcher {
   return {
     async dispatch(channel, payload) {
       if (!isInvokeChannel(channel)) {
@@ -49,7 +52,7 @@ export function createDispatcher(handlers: Handlers, onInternalError?: (channel:
         }
         return { ok: true, value: checked.data };
       } catch (err) {
-        const error = toContractError(err);
+        const error = toContractError(err, dbFile);
         if (error.code === 'internal') onInternalError?.(channel, err);
         return { ok: false, error };
       }

@@ -2,7 +2,9 @@
 // responses around these; `satisfies Required<Handlers>` makes a channel added to the contract a type error here.
 import type { Handlers } from './dispatch';
 import type { DatasetsService } from './datasets';
+import type { InstallsService } from './installs/service';
 import type { EvalsService } from './evals';
+import type { FilesService } from './files';
 import type { MergeService } from './merge';
 import type { ModelsService } from './models';
 import type { PlaygroundService } from './playground';
@@ -14,6 +16,7 @@ import type { TrainingService } from './training';
 
 export interface Services {
   system: SystemService;
+  files: FilesService;
   projects: ProjectsService;
   datasets: DatasetsService;
   substrates: SubstratesService;
@@ -23,12 +26,16 @@ export interface Services {
   merge: MergeService;
   evals: EvalsService;
   playground: PlaygroundService;
+  installs: InstallsService;
 }
 
 export function contractHandlers(s: Services): Required<Handlers> {
   return {
     'app.info': () => s.system.appInfo(),
     'system.info': () => s.system.systemInfo(),
+    'files.choose': (r) => s.files.choose(r),
+    'system.installables': () => s.installs.installables(),
+    'system.install': (r) => s.installs.install(r),
 
     'projects.list': () => s.projects.list(),
     'projects.create': (r) => s.projects.create(r),
@@ -60,6 +67,7 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'models.rename': (r) => s.models.rename(r),
     'models.delete': (r) => s.models.delete(r),
     'models.export': (r) => s.models.export(r),
+    'models.import': (r) => s.models.import(r),
 
     'merge.check': (r) => s.merge.check(r),
     'merge.preview': (r) => s.merge.preview(r),

@@ -1,14 +1,16 @@
-// The model catalog: trained models, growth stages and merges — list, rename, delete, and export to a folder
-// the CLI can load (a merge exports as merge.json plus its experts' folders; it copies no weights otherwise).
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// The model catalog: trained models, growth stages and merges — list, rename, delete, export to a folder the CLI
+// can load (a merge exports as merge.json plus its experts' folders) or to a Hugging Face folder, and import one.
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ModelFolderFormat } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
-import { writeFileAtomic } from '../engine/io/atomic';
 import { UserError } from '../engine/util/errors';
 import type * as store from '../store/index';
 import { requireModel, requireProject } from './catalog';
 import type { ServiceContext } from './context';
 import { modelDto } from './dto';
+import { exportModelHf, importModelHf } from './model-hf';
 
 function slug(name: string): string {
   return name.trim().replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'model';
@@ -46,38 +48,57 @@ export class ModelsService {
     return { ok: true };
   }
 
-  /** Copies the model into a new folder under `dest` (created when missing); returns that folder. */
-  export(req: { id: string; dest: string }): { folder: string } {
+  /**
+   * Writes the model into a new folder under `dest` (created when missing; confined to the workspace's export
+   * folder for browser clients), copied or as a Hugging Face folder; returns that folder. Copies run on the
+   * thread pool, never blocking the event loop that serves other clients.
+   */
+  async export(req: { id: string; dest: string; format?: ModelFolderFormat }): Promise<{ folder: string }> {
+    // Validated (and created level by level) before anything else touches the file system: see host-paths.ts.
+    const dest = this.c.hostPaths.exportFolder('dest', req.dest);
     const m = requireModel(this.c.ws, req.id);
-    const dest = resolve(req.dest);
-    if (existsSync(dest) && !statSync(dest).isDirectory()) throw new UserError(`${dest} is a file; choose a folder to export into`);
-    mkdirSync(dest, { recursive: true });
-    const taken = new Set(readdirSync(dest));
+    const taken = new Set(await readdir(dest));
     let name = slug(m.name);
     for (let i = 2; taken.has(name); i++) name = `${slug(m.name)}-${i}`;
     const folder = join(dest, name);
-    this.exportInto(m, folder, new Set());
+    try {
+      if (req.format === 'hf') exportModelHf(this.c, m, folder);
+      else await this.exportInto(m, folder, new Set());
+    } catch (err) {
+      // A half-written export (a full disk) is removed rather than left looking like a model.
+      await rm(folder, { recursive: true, force: true });
+      throw err;
+    }
     return { folder };
   }
 
-  private exportInto(m: store.Model, folder: string, seen: Set<string>): void {
+  /** Registers a Hugging Face folder as a new model of the project (its substrate and tokenizer too, when new). */
+  import(req: { projectId: string; from: string; format: 'hf'; name?: string | undefined }): ModelEntry {
+    // A host folder: refused from the browser, dialog-chosen only in Electron (host-paths.ts).
+    const from = this.c.hostPaths.file('from', req.from);
+    const m = importModelHf(this.c, { ...req, from });
+    this.c.bus.emit('models.changed', { projectId: req.projectId });
+    return this.dto(m);
+  }
+
+  private async exportInto(m: store.Model, folder: string, seen: Set<string>): Promise<void> {
     if (seen.has(m.id)) throw new UserError(`merged model "${m.name}" contains itself`);
     if (m.kind !== 'merge') {
       if (!m.folder) throw new UserError(`model "${m.name}" has no folder`);
       const src = this.c.ws.paths.fromStored(m.folder);
       if (!existsSync(src)) throw new UserError(`model "${m.name}": its folder ${src} is missing`);
-      cpSync(src, folder, { recursive: true, errorOnExist: true, force: false });
+      await cp(src, folder, { recursive: true, errorOnExist: true, force: false });
       return;
     }
     // A merge on disk references its experts by relative path (engine/compose/spec.ts reads it back).
-    mkdirSync(folder, { recursive: true });
+    await mkdir(folder, { recursive: true });
     const refs: string[] = [];
-    m.experts.forEach((e, i) => {
+    for (const [i, e] of m.experts.entries()) {
       const expert = requireModel(this.c.ws, e.modelId);
       const ref = `experts/${i + 1}-${slug(expert.name)}`;
-      this.exportInto(expert, join(folder, ref), new Set([...seen, m.id]));
+      await this.exportInto(expert, join(folder, ref), new Set([...seen, m.id]));
       refs.push(ref);
-    });
+    }
     const total = m.experts.reduce((s, e) => s + e.weight, 0) || 1;
     const spec = {
       kind: 'merge',
@@ -89,8 +110,8 @@ export class ModelsService {
       tokenizerId: m.tokenizerId,
       created: new Date(m.createdAt).toISOString(),
     };
-    writeFileAtomic(join(folder, 'merge.json'), `${JSON.stringify(spec, null, 2)}\n`);
+    await writeFile(join(folder, 'merge.json'), `${JSON.stringify(spec, null, 2)}\n`);
     const tok = join(folder, refs[0]!, 'tokenizer.json');
-    if (existsSync(tok)) cpSync(tok, join(folder, 'tokenizer.json'));
+    if (existsSync(tok)) await cp(tok, join(folder, 'tokenizer.json'));
   }
 }

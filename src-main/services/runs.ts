@@ -1,6 +1,7 @@
 // Runs: queues jobs on the supervisor and is its JobSink — persists status, progress, checkpoints, results and
 // metrics as they stream, and forwards them (throttled) as contract events. Each job kind plugs in hooks.
 import type { MetricPoint as MetricPointDto, MetricSeries, Run } from '../../src-shared/domain';
+import { dbErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../engine/util/errors';
 import { MetricBuffer, type NewRun, type Workspace } from '../store/index';
 import type * as store from '../store/index';
@@ -17,6 +18,8 @@ export interface KindHooks {
   prepare(run: store.Run): Record<string, unknown>;
   /** Records what a finished job produced (rows, files); returns what the run keeps as its result. */
   complete?(run: store.Run, result: unknown): unknown;
+  /** Cleans up after a job that failed or was cancelled (its partial files); errors are only logged. */
+  ended?(run: store.Run): void;
 }
 
 export interface RunsOptions {
@@ -164,14 +167,22 @@ export class RunsService implements JobSink {
   }
 
   /**
-   * At startup nothing can be running: such runs were interrupted by a crash or a kill of the app. They become
-   * failed (resumable from their checkpoint); runs still queued from the last session are queued again.
+   * At startup (this instance holds the workspace lock) a `running` run was interrupted by a crash or a kill of
+   * the app. It becomes failed (resumable from its checkpoint) — once its recorded worker process is gone: an
+   * orphaned worker still alive is left to stop (it checkpoints when its parent disappears) and watched until it
+   * exits. Runs still queued from the last session are queued again.
    */
-  recover(): { failed: string[]; requeued: string[] } {
+  recover(isAlive: (pid: number) => boolean): { failed: string[]; requeued: string[]; waiting: string[] } {
     const failed: string[] = [];
+    const waiting: string[] = [];
     for (const r of this.ws.runs.list({ status: 'running' })) {
-      const how = r.checkpoint ? `resume it to continue from its last checkpoint (step ${r.checkpointStep ?? '?'})` : 'resume it to start it again';
-      this.ws.runs.fail(r.id, `Espalier stopped while this job was running (the app quit or crashed); ${how}.`);
+      if (r.workerPid !== null && isAlive(r.workerPid)) {
+        this.warn(`run ${r.id}: its worker process ${r.workerPid} is still alive; it is marked failed (resumable) once that process exits`);
+        waiting.push(r.id);
+        this.watchOrphan(r.id, r.workerPid, isAlive);
+        continue;
+      }
+      this.failInterrupted(r);
       failed.push(r.id);
     }
     const requeued: string[] = [];
@@ -184,7 +195,37 @@ export class RunsService implements JobSink {
         this.warn(`could not requeue run ${r.id}: ${(err as Error).message}`);
       }
     }
-    return { failed, requeued };
+    return { failed, requeued, waiting };
+  }
+
+  private failInterrupted(r: store.Run): void {
+    const how = r.checkpoint ? `resume it to continue from its last checkpoint (step ${r.checkpointStep ?? '?'})` : 'resume it to start it again';
+    this.ws.runs.fail(r.id, `Espalier stopped while this job was running (the app quit or crashed); ${how}.`);
+  }
+
+  private readonly orphanTimers = new Set<NodeJS.Timeout>();
+
+  private watchOrphan(runId: string, pid: number, isAlive: (pid: number) => boolean): void {
+    const timer = setInterval(() => {
+      if (isAlive(pid)) return;
+      clearInterval(timer);
+      this.orphanTimers.delete(timer);
+      try {
+        const r = this.ws.runs.get(runId);
+        if (r?.status === 'running' && r.workerPid === pid) this.failInterrupted(r);
+        this.emitRun(runId);
+      } catch (err) {
+        this.warn(`run ${runId}: could not mark it failed: ${(err as Error).message}`);
+      }
+    }, 500);
+    timer.unref();
+    this.orphanTimers.add(timer);
+  }
+
+  /** Stops watching orphaned workers (app close). */
+  dispose(): void {
+    for (const t of this.orphanTimers) clearInterval(t);
+    this.orphanTimers.clear();
   }
 
   /** Writes everything still buffered (metrics, progress, events). */
@@ -217,10 +258,13 @@ export class RunsService implements JobSink {
       this.live.delete(runId);
       if (patch.checkpoint) this.setCheckpoint(runId, patch.checkpoint);
       if (status === 'done') this.finish(runId, patch.result);
-      else if (status === 'failed') this.ws.runs.fail(runId, patch.error ?? 'the job failed');
-      else if (status === 'cancelled') {
+      else if (status === 'failed') {
+        this.ws.runs.fail(runId, patch.error ?? 'the job failed');
+        this.cleanUp(runId);
+      } else if (status === 'cancelled') {
         this.ws.runs.cancel(runId);
         this.ws.runs.setMessage(runId, 'cancelled');
+        this.cleanUp(runId);
       } else if (status === 'paused') {
         this.ws.runs.pause(runId);
         const r = this.ws.runs.require(runId);
@@ -241,12 +285,22 @@ export class RunsService implements JobSink {
       const complete = this.hooks.get(run.kind)?.complete;
       if (complete) result = complete(run, raw);
     } catch (err) {
-      this.ws.runs.fail(runId, `the job finished but its results could not be recorded: ${(err as Error).message}`);
+      this.ws.runs.fail(runId, `the job finished but its results could not be recorded: ${(dbErrorIfDiskFull(err, this.ws.paths.dbFile) as Error).message}`);
+      this.cleanUp(runId);
       return;
     }
     this.ws.runs.setResult(runId, result ?? null);
     this.ws.runs.finish(runId);
     this.ws.runs.setMessage(runId, this.ws.runs.require(runId).message || 'done');
+  }
+
+  private cleanUp(runId: string): void {
+    const run = this.ws.runs.require(runId);
+    try {
+      this.hooks.get(run.kind)?.ended?.(run);
+    } catch (err) {
+      this.warn(`run ${runId}: could not clean up after it: ${(err as Error).message}`);
+    }
   }
 
   progress(runId: string, fraction: number, message: string): void {

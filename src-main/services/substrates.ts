@@ -74,6 +74,8 @@ export class SubstratesService {
     const train = ws.datasets.list(req.projectId, { split: 'train' }).filter((d) => d.textPath);
     if (train.length === 0) throw new UserError('the project has no training dataset yet; import one (split "train") before building a substrate');
     // Checked now so the message reaches the form at once; the job checks again where it runs.
+    if (req.fontPath !== undefined) req = { ...req, fontPath: this.c.hostPaths.file('fontPath', req.fontPath) };
+    if (req.matrixPath !== undefined) req = { ...req, matrixPath: this.c.hostPaths.file('matrixPath', req.matrixPath) };
     if (req.kind === 'glyph') resolveFontPath(req.fontPath);
     if (req.kind === 'glyph' && req.dim > req.grid * req.grid) throw new UserError(`dim ${req.dim} exceeds the ${req.grid * req.grid} pixels of a ${req.grid}×${req.grid} glyph; lower dim or use grid 32`);
     if (req.kind === 'imported' && (!req.matrixPath || !existsSync(req.matrixPath))) {

@@ -39,7 +39,7 @@ export class SystemService {
       backend: r.backend,
       tried: r.tried.map((t) => ({ name: t.name, ok: t.ok, reason: t.reason })),
       gpus: r.gpus,
-      wasm: { simd: r.wasm?.simd ?? false, threads: (r.wasm?.threads ?? 1) > 1 },
+      wasm: { simd: r.wasm?.simd ?? false, threads: (r.native?.ok ? r.native.threads : (r.wasm?.threads ?? 1)) > 1 },
       adapter: r.adapter
         ? { name: adapterName(r.adapter), vendor: r.adapter.vendor, architecture: r.adapter.architecture, description: r.adapter.description || r.adapter.device, software: r.adapter.software, limits: { ...r.adapter.limits } }
         : null,

@@ -1,9 +1,8 @@
 // Helpers for the main-side tests: a temporary workspace with a real app (real SQLite, real worker processes),
 // a project seeded in-process (dataset, tokenizer, substrate) so job tests skip the slow setup jobs, and waits.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EventChannel, InvokeChannel, InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { Run } from '../../src-shared/domain';
 import { writeFileAtomic } from '../engine/io/atomic';
@@ -12,12 +11,11 @@ import { buildTokenizer, saveTokenizer } from '../engine/tokenizer';
 import { sha256Hex } from '../engine/util/hash';
 import { newId } from '../store/index';
 import { createApp, type App, type AppOptions } from './app';
+import { corpusText } from '../../test/helpers/fixtures';
 
 // Worker processes inherit these: one wasm thread each (the test runner already uses both cores).
 process.env['ESPALIER_WASM_THREADS'] = '1';
 process.env['ESPALIER_BACKEND'] = 'wasm';
-
-export const CORPORA = fileURLToPath(new URL('../../../shared/corpora/', import.meta.url));
 
 export interface TestApp extends App {
   dir: string;
@@ -30,7 +28,7 @@ export interface TestApp extends App {
 }
 
 export function startTestApp(opts: AppOptions = {}, dir = mkdtempSync(join(tmpdir(), 'espalier-app-'))): TestApp {
-  const app = createApp(dir, { log: () => undefined, graceMs: 10_000, ...opts });
+  const app = createApp(dir, { log: () => undefined, graceMs: 10_000, hostPaths: 'any', ...opts });
   const seen: TestApp['seen'] = [];
   app.events.on((channel, payload) => seen.push({ channel, payload }));
   const raw = (channel: string, payload: unknown) => app.dispatcher.dispatch(channel, payload) as ReturnType<TestApp['raw']>;
@@ -72,7 +70,7 @@ export interface Seeded {
 /** A project with a train and a val dataset (Debian FAQ excerpts) and a random-code substrate, registered in-process. */
 export function seedProject(app: TestApp, name = 'seeded', chars = 20_000): Seeded {
   const ws = app.workspace;
-  const text = readFileSync(join(CORPORA, 'debian-faq.en.txt'), 'utf8');
+  const text = corpusText('debian-faq.en.txt');
   const project = ws.projects.create({ name });
   const addDataset = (label: string, body: string, split: 'train' | 'val') => {
     const id = newId('ds');

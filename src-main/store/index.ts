@@ -5,6 +5,7 @@ export { MetricBuffer, type MetricBufferOptions } from './metric-buffer';
 export { migrate, schemaVersion, type MigrateResult } from './migrate';
 export { LATEST_SCHEMA_VERSION } from './migrations/index';
 export { newId } from './rows';
+export { WorkspaceLock, WorkspaceLockedError, processAlive, LOCK_FILE, type LockOwner } from './lock';
 export type { Project, NewProject, ProjectPatch } from './repos/projects';
 export { DATASET_FORMATS, DATASET_SPLITS, type Dataset, type DatasetFormat, type DatasetSplit, type NewDataset, type DatasetPatch } from './repos/datasets';
 export type { TokenizerRecord, NewTokenizer } from './repos/tokenizers';

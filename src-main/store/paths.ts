@@ -35,6 +35,10 @@ export class WorkspacePaths {
   get substratesDir(): string {
     return join(this.root, 'substrates');
   }
+  /** Where models exported from a browser client go (it cannot name host folders). */
+  get exportsDir(): string {
+    return join(this.root, 'exports');
+  }
   /** Scratch space on the same filesystem as the targets, so atomic renames work. */
   get tmpDir(): string {
     return join(this.root, 'tmp');

@@ -1,5 +1,6 @@
 // The worker process: receives one job from the supervisor, runs its handler, streams progress, then exits.
 // Runs as a Node child process (CLI, serve) or an Electron utilityProcess (the app).
+import { userErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../engine/util/errors';
 import { jobHandlers } from './jobs/index';
 import { ToWorker, type FromWorker, type WorkerMetric } from './protocol';
@@ -14,7 +15,7 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 
 function post(msg: FromWorker): void {
   if (parentPort) parentPort.postMessage(msg);
-  else process.send?.(msg);
+  else if (process.connected) process.send?.(msg);
 }
 
 function onMessage(cb: (msg: unknown) => void): void {
@@ -76,7 +77,10 @@ async function runJob(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> 
     flush();
     if (err instanceof JobCancelled) post({ type: 'cancelled' });
     else if (err instanceof JobPaused) post({ type: 'paused', checkpoint: err.checkpoint });
-    else post({ type: 'error', message: err instanceof Error ? err.message : String(err), user: err instanceof UserError });
+    else {
+      const e = userErrorIfDiskFull(err);
+      post({ type: 'error', message: e instanceof Error ? e.message : String(e), user: e instanceof UserError });
+    }
   } finally {
     clearInterval(timer);
   }
@@ -95,6 +99,12 @@ onMessage((raw) => {
       setTimeout(() => process.exit(0), 50);
     });
   }
+});
+
+// The parent died (SIGKILL, a crash): nobody records this job any more. Checkpoint at the next safe point and
+// exit, so the next instance can resume it instead of an orphan training on unobserved.
+process.on('disconnect', () => {
+  signal.pauseRequested = true;
 });
 
 process.on('uncaughtException', (err) => {

@@ -5,6 +5,7 @@ import { ref, watch } from 'vue';
 import type { Run } from '../../src-shared/domain';
 import { api, errorMessage } from '../api';
 import { useDatasetsStore } from './datasets';
+import { useInstallsStore } from './installs';
 import { useEvalsStore } from './evals';
 import { useModelsStore } from './models';
 import { usePlaygroundStore } from './playground';
@@ -91,6 +92,7 @@ export const useAppStore = defineStore('app', () => {
       }),
       client.on('run.metrics', (e) => runs.appendMetrics(e.runId, e.points)),
       client.on('run.log', (e) => runs.appendLog(e.runId, e.line)),
+      client.on('system.installProgress', (e) => useInstallsStore().onProgress(e)),
       client.on('models.changed', (e) => {
         if (e.projectId === useProjectsStore().currentId) void useModelsStore().load(e.projectId).catch(() => undefined);
       }),

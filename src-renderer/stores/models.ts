@@ -1,6 +1,7 @@
-// The model catalog of the open project: experts, growth stages and merges, with rename/delete/export.
+// The model catalog of the open project: experts, growth stages and merges, with rename/delete/export/import.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import type { ModelFolderFormat } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
 import { api } from '../api';
 
@@ -28,13 +29,20 @@ export const useModelsStore = defineStore('models', () => {
     list.value = list.value.filter((x) => x.id !== id);
   }
 
-  async function exportTo(id: string, dest: string): Promise<string> {
-    return (await api().invoke('models.export', { id, dest })).folder;
+  async function exportTo(id: string, dest: string, format: ModelFolderFormat = 'espalier'): Promise<string> {
+    return (await api().invoke('models.export', { id, dest, format })).folder;
+  }
+
+  /** Registers a Hugging Face folder on the host as a new model of the project. */
+  async function importFrom(projectId: string, from: string, name?: string): Promise<ModelEntry> {
+    const m = await api().invoke('models.import', { projectId, from, format: 'hf', ...(name ? { name } : {}) });
+    add(m);
+    return m;
   }
 
   function add(m: ModelEntry): void {
     list.value = [...list.value.filter((x) => x.id !== m.id), m];
   }
 
-  return { list, byId, experts, load, nameOf, rename, remove, exportTo, add };
+  return { list, byId, experts, load, nameOf, rename, remove, exportTo, importFrom, add };
 });

@@ -3,9 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const SHARED = fileURLToPath(new URL('../../../shared', import.meta.url));
-export const UNIFONT = `${SHARED}/fonts/unifont-15.0.01.hex`;
-export const CORPORA = `${SHARED}/corpora`;
 
 export interface CliResult {
   code: number;

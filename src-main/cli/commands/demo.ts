@@ -2,7 +2,7 @@
 // command — substrate, two grown experts, their merges, every evaluation — with a report, registered in the workspace.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { initBackend, parseBackendName } from '../../engine/backend';
+import { initBackend, parseBackendName, describeBackend } from '../../engine/backend';
 import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../engine/demo/index';
 import { UserError } from '../../engine/util/errors';
 import { registerDemo, type DemoRegistration } from '../../services/demo';
@@ -34,7 +34,7 @@ export default defineCommand({
     { name: 'steps-per-stage', kind: 'string', metavar: 'K', description: 'optimizer steps per growth stage instead of the preset\'s: one number or one per stage (trades time for quality)' },
     { name: 'font', kind: 'string', metavar: 'FILE', description: 'GNU Unifont .hex(.gz) for the glyph substrate (default: a system Unifont; none: binary-id)' },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'WebAssembly threads (default: one on a 2-core machine)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
   ],
   async run(opts, _positionals, ctx): Promise<DemoOut> {
     const seed = num(opts, 'seed');
@@ -57,7 +57,7 @@ export default defineCommand({
     const ws = Workspace.open(optStr(opts, 'workspace') ?? defaultWorkspace());
     try {
       const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads });
-      const backend = `${report.backend}${report.wasm ? ` (${report.wasm.threads} thread${report.wasm.threads > 1 ? 's' : ''}${report.wasm.simd ? ', SIMD' : ''})` : ''}`;
+      const backend = describeBackend(report);
       const out = join(ws.paths.root, 'demo', `${stamp(new Date())}-${corpora ? 'corpora' : `seed${seed}`}${mode === 'quick' ? '-quick' : ''}`);
       ctx.log(`espalier demo (${mode}) on ${backend}; writing ${out}`);
 

@@ -1,7 +1,7 @@
 // `espalier eval`: scores one model on a local benchmark file (perplexity, multiple choice, QA, BLEU) with the
 // paper's protocol or the standard log-likelihood one, prints the metrics and saves them beside the model.
 import { initBackend, parseBackendName } from '../../engine/backend';
-import { prepareData, resolveProtocol, runEval, saveResult, summary, type EvalResult, type EvalSpec, type EvalTask } from '../../engine/eval';
+import { HARNESS_MC_LAYOUTS, headlineMetric, prepareData, resolveProtocol, runEval, saveResult, summary, type EvalResult, type EvalSpec, type EvalTask, type HarnessMcLayoutName } from '../../engine/eval';
 import { UserError } from '../../engine/util/errors';
 import { bool, defineCommand, num, optNum, optStr, str, type CommandContext, type OptionSpec, type ParsedOptions } from '../command';
 import { disposeModel, openEvalModel } from '../eval-model';
@@ -13,13 +13,14 @@ export const EVAL_OPTIONS: OptionSpec[] = [
   { name: 'task', kind: 'string', metavar: 'TASK', required: true, description: 'ppl | mc | qa | bleu' },
   { name: 'data', kind: 'string', metavar: 'FILE', required: true, description: 'benchmark file: text (ppl), MMLU .csv or folder / .jsonl (mc), SQuAD v2 .json (qa), .tsv or .jsonl pairs (bleu)' },
   { name: 'protocol', kind: 'string', metavar: 'NAME', description: 'mc: loglik (default) | paper; qa: paper (default) | squad (EM/F1); ppl: loglik; bleu: paper' },
-  { name: 'runs', kind: 'number', metavar: 'N', default: 10, description: 'repetitions with sampling for the paper multiple-choice protocol' },
+  { name: 'layout', kind: 'string', metavar: 'NAME', description: "mc loglik: the harness's layout, mmlu (lettered options, scores \" A\"…) | cloze (scores the option text); default mmlu for MMLU CSVs, cloze otherwise" },
+  { name: 'runs', kind: 'number', metavar: 'N', default: 10, description: 'sampled repetitions of the paper protocols (mc, qa, bleu)' },
   { name: 'limit', kind: 'number', metavar: 'N', description: 'evaluate only the first N items (ppl: tokens)' },
   { name: 'seed', kind: 'number', metavar: 'S', default: 0, description: 'seed of the sampled runs' },
   { name: 'pair', kind: 'string', metavar: 'SRC-TGT', description: 'bleu: language pair, e.g. en-ru (else read from the file name)' },
   { name: 'stride', kind: 'number', metavar: 'N', description: 'ppl: sliding-window stride in tokens (default: half the context)' },
   { name: 'new-tokens', kind: 'number', metavar: 'N', description: "paper multiple choice: tokens to generate instead of the paper's 1 (MMLU) / 2 (others)" },
-  { name: 'temperature', kind: 'number', metavar: 'T', default: 1, description: 'paper multiple choice: sampling temperature' },
+  { name: 'temperature', kind: 'number', metavar: 'T', default: 1, description: 'paper protocols: sampling temperature' },
   { name: 'max-new-tokens', kind: 'number', metavar: 'N', description: 'qa squad / bleu: longest generated answer' },
   { name: 'batch', kind: 'number', metavar: 'N', default: 16, description: 'sequences per forward pass' },
   { name: 'backend', kind: 'string', metavar: 'NAME', description: 'node-gpu | webgpu | node | wasm | cpu (default: auto)' },
@@ -34,6 +35,8 @@ export function specFromOptions(opts: ParsedOptions): EvalSpec {
   if (!(Number.isInteger(runs) && runs >= 1)) throw new UserError(`--runs must be a positive integer, got ${runs}`);
   const newTokens = optNum(opts, 'new-tokens');
   if (newTokens !== undefined && !(Number.isInteger(newTokens) && newTokens >= 1)) throw new UserError(`--new-tokens must be a positive integer, got ${newTokens}`);
+  const layout = optStr(opts, 'layout');
+  if (layout !== undefined && !(HARNESS_MC_LAYOUTS as readonly string[]).includes(layout)) throw new UserError(`--layout must be one of ${HARNESS_MC_LAYOUTS.join(', ')}; got "${layout}"`);
   const temperature = num(opts, 'temperature');
   if (!(temperature >= 0)) throw new UserError(`--temperature must be ≥ 0, got ${temperature}`);
   return {
@@ -48,6 +51,7 @@ export function specFromOptions(opts: ParsedOptions): EvalSpec {
     maxNewTokens: optNum(opts, 'max-new-tokens'),
     sampling: { temperature, topK: 0, topP: 1 },
     newTokens,
+    ...(layout !== undefined ? { mcLayout: layout as HarnessMcLayoutName } : {}),
   };
 }
 
@@ -57,9 +61,11 @@ export function progressFor(ctx: CommandContext): (label: string, done: number, 
 
 /** "acc 0.2500 ± 0.0310 (95%, 10 runs)" and the other metrics, one line each. */
 export function humanResult(r: Omit<EvalResult, 'items'> & { saved?: string }): string {
-  const lines = [`${r.modelId}: ${r.task}/${r.protocol} on ${r.dataset} — n=${r.n}${r.runs > 1 ? `, ${r.runs} runs` : ''}, ${r.seconds.toFixed(1)} s`];
+  const layout = typeof r.settings['layout'] === 'string' ? `, layout ${r.settings['layout']}` : '';
+  const lines = [`${r.modelId}: ${r.task}/${r.protocol}${layout} on ${r.dataset} — n=${r.n}${r.runs > 1 ? `, ${r.runs} runs` : ''}, ${r.seconds.toFixed(1)} s`];
+  const head = headlineMetric(r.task, r.protocol);
   for (const [k, v] of Object.entries(r.metrics)) {
-    const ci = k === 'acc' && r.ci95 !== null ? ` ± ${r.ci95.toFixed(4)} (95%)` : '';
+    const ci = k === head && r.ci95 !== null ? ` ± ${r.ci95.toFixed(4)} (95%)` : '';
     lines.push(`  ${k.padEnd(20)} ${Number.isInteger(v) ? v : v.toFixed(4)}${ci}`);
   }
   if (r.saved) lines.push(`saved: ${r.saved}`);
@@ -73,7 +79,7 @@ export default defineCommand({
     { name: 'model', kind: 'string', metavar: 'DIR', required: true, description: 'model folder (trained, growth stage or merge)' },
     ...EVAL_OPTIONS,
     { name: 'save', kind: 'boolean', default: true, description: 'save the result as <model>/evals/<task>-<protocol>-<hash>.json (--no-save: do not)' },
-    { name: 'items', kind: 'boolean', description: 'include per-item records (predictions, scores) in the output' },
+    { name: 'items', kind: 'boolean', description: 'include per-item records: the exact prompt, each run\'s raw continuation, the parsed answer, correctness; loglik: each choice\'s log-likelihood and length in characters and tokens' },
   ],
   async run(opts, _pos, ctx) {
     const spec = specFromOptions(opts);

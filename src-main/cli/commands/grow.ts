@@ -1,12 +1,13 @@
 // `espalier grow`: layer-wise growth on the frozen substrate — stage k freezes the blocks below and trains one
 // new tier (+ final norm and head) — with optional baselines; rerunning the same command on --out resumes it.
 import { resolve } from 'node:path';
-import { initBackend, parseBackendName } from '../../engine/backend';
+import { initBackend, parseBackendName, describeBackend } from '../../engine/backend';
 import { BASELINE_KINDS, BLOCK_INITS, formatComparison, runGrowth, type BaselineKind, type ComparisonRow, type GrowthPlanInput } from '../../engine/grow/index';
 import type { BlockInit, NormKind } from '../../engine/model/index';
 import { loadSubstrate } from '../../engine/substrate/index';
 import { readCorpusFile } from '../../engine/tokenizer/index';
-import { makeWindows, splitWindows, type Windows } from '../../engine/train/index';
+import { holdoutWindows } from '../../engine/train/holdout';
+import { makeWindows, type Windows } from '../../engine/train/index';
 import { UserError } from '../../engine/util/errors';
 import { defineCommand, list, optNum, optStr, str, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';
@@ -65,7 +66,7 @@ export default defineCommand({
   summary: 'grow a model one frozen tier at a time (stage k trains only block k, the final norm and the head); rerun to resume',
   options: [
     { name: 'data', kind: 'string', metavar: 'FILE', required: true, description: 'UTF-8 training text' },
-    { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: a seeded 10% of the --data windows)' },
+    { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: the last 10% of --data, from a blank line where it has one; the same for every seed)' },
     { name: 'vocab', kind: 'string', metavar: 'FILE', required: true, description: 'tokenizer.json (from `vocab build`)' },
     { name: 'substrate', kind: 'string', metavar: 'FILE', required: true, description: 'substrate .safetensors (from `substrate build`)' },
     { name: 'out', kind: 'string', metavar: 'DIR', required: true, description: 'run folder: growth.json, stage-k/ model folders, baselines; an existing run resumes' },
@@ -93,7 +94,7 @@ export default defineCommand({
     { name: 'prefix-cache', kind: 'boolean', description: 'cache the frozen prefix per training window (default: when it fits 512 MB; --no-prefix-cache turns it off)' },
     { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and new blocks', default: 0 },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'WebAssembly threads (default: the CPUs available)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
   ],
   async run(opts, _positionals, ctx): Promise<GrowOut> {
     // Option mistakes first: they should not wait for the backend and the tokenizer.
@@ -115,9 +116,11 @@ export default defineCommand({
     const T = positiveInt(opts, 'context')!;
     const seed = optNum(opts, 'seed') ?? 0;
     const dataPath = str(opts, 'data');
-    const all = makeWindows(tok.encode(readCorpusFile(dataPath)), T, dataPath);
     const valPath = optStr(opts, 'val');
-    const windows: { train: Windows; val: Windows } = valPath ? { train: all, val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) } : splitWindows(all, 0.1, seed, dataPath);
+    // The fixed tail hold-out (no seed): every stage and baseline is validated on the same tokens.
+    const windows: { train: Windows; val: Windows } = valPath
+      ? { train: makeWindows(tok.encode(readCorpusFile(dataPath)), T, dataPath), val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) }
+      : holdoutWindows(readCorpusFile(dataPath), (t) => tok.encode(t), T, dataPath);
 
     const dModel = positiveInt(opts, 'd-model') ?? substrate.dim;
     if (dModel !== substrate.dim) ctx.log(`substrate dim ${substrate.dim} ≠ d-model ${dModel}: a frozen random projection maps the rows`);
@@ -149,7 +152,7 @@ export default defineCommand({
       baselines: baselines as BaselineKind[],
     };
     const out = resolve(str(opts, 'out'));
-    ctx.log(`${report.backend}${report.wasm ? ` (${report.wasm.threads} thread${report.wasm.threads > 1 ? 's' : ''})` : ''}: ${windows.train.starts.length} training windows of ${T} tokens, ${windows.val.starts.length} validation`);
+    ctx.log(`${describeBackend(report)}: ${windows.train.starts.length} training windows of ${T} tokens, ${windows.val.starts.length} validation`);
 
     // Ctrl-C stops at the next step with a checkpoint; the same command resumes.
     let interrupted = false;

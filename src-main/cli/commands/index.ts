@@ -4,8 +4,11 @@ import demo from './demo';
 import doctor from './doctor';
 import evalCmd from './eval';
 import evalCompare from './eval-compare';
+import exportModel from './export-model';
+import font from './font';
 import generate from './generate';
 import grow from './grow';
+import importModel from './import-model';
 import merge from './merge';
 import mergePreview from './merge-preview';
 import serve from './serve';
@@ -18,4 +21,4 @@ import vocabEncode from './vocab-encode';
 import world from './world';
 import workspace from './workspace';
 
-export const commands: Command[] = [version, vocabBuild, vocabEncode, substrateBuild, substrateShow, doctor, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo];
+export const commands: Command[] = [version, vocabBuild, vocabEncode, substrateBuild, substrateShow, doctor, ...font, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo, exportModel, importModel];

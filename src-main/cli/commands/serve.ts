@@ -60,11 +60,14 @@ export default defineCommand({
     // Loaded here, not at the top: every other CLI command would otherwise pay for the whole app at startup.
     const { createApp } = await import('../../services/app');
     const { startHost } = await import('../../host/server');
+    const { guardProcess } = await import('../../host/process-guard');
     const app = createApp(str(opts, 'workspace'), { mode: 'browser', log });
+    const unguard = guardProcess(log);
     let host;
     try {
-      host = await startHost({ staticDir, dispatcher: app.dispatcher, port });
+      host = await startHost({ staticDir, dispatcher: app.dispatcher, port, log });
     } catch (err) {
+      unguard();
       await app.close();
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UserError(`port ${port} is in use on 127.0.0.1; choose another with --port, or --port 0 for any free one`);
@@ -79,6 +82,7 @@ export default defineCommand({
     log(`${sig}: stopping (a running job is paused at its next checkpoint)…`);
     await h.close();
     await app.close();
+    unguard();
     log('stopped');
     // Nothing should keep the process alive now; if a library does, do not hang the terminal.
     setTimeout(() => process.exit(0), 3000).unref();

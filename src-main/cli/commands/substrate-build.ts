@@ -10,6 +10,8 @@ interface SubstrateBuildResult {
   kind: SubstrateKind;
   vocabSize: number;
   dim: number;
+  /** Glyph substrates: the bitmap side in pixels. */
+  grid?: number;
   collisions: number;
   collisionGroups: number;
   seconds: number;
@@ -54,7 +56,7 @@ export default defineCommand({
     { name: 'out', kind: 'string', metavar: 'FILE', required: true, description: 'where to write the .safetensors substrate' },
     { name: 'dim', kind: 'number', metavar: 'N', description: 'columns (default 256; imported: the matrix width)' },
     { name: 'font', kind: 'string', metavar: 'FILE', description: 'glyph: GNU Unifont .hex or .hex.gz (default: a system Unifont)' },
-    { name: 'grid', kind: 'number', metavar: '16|32', description: 'glyph: bitmap side; 32 doubles each Unifont pixel (default 16)' },
+    { name: 'grid', kind: 'number', metavar: '16|32', description: "glyph: bitmap side; 32 (default, the paper's) doubles each Unifont pixel" },
     { name: 'squeeze', kind: 'string', metavar: 'MODE', description: 'glyph: subsample (the paper) | or — how multi-character tokens fit one cell' },
     { name: 'bits', kind: 'number', metavar: 'N', description: 'binary-id: bits of the token id code (default 16)' },
     { name: 'values', kind: 'string', metavar: 'pm1|01', description: 'binary-id: a set/clear bit is +1/−1 (pm1, default) or 1/0' },
@@ -98,6 +100,7 @@ export default defineCommand({
       kind: sub.kind,
       vocabSize: sub.vocabSize,
       dim: sub.dim,
+      ...(typeof sub.meta.grid === 'number' ? { grid: sub.meta.grid } : {}),
       collisions: collisions.tokens,
       collisionGroups: collisions.groups,
       seconds,
@@ -112,10 +115,11 @@ export default defineCommand({
     const r = result as SubstrateBuildResult;
     const lines = [
       `id: ${r.id}`,
-      `kind: ${r.kind}  [${r.vocabSize} tokens × ${r.dim}]  ${r.seconds} s  → ${r.out}`,
+      `kind: ${r.kind}  [${r.vocabSize} tokens × ${r.dim}]${r.grid ? `  grid ${r.grid}×${r.grid}` : ''}  ${r.seconds} s  → ${r.out}`,
       `collisions: ${r.collisions} tokens share a ${r.kind === 'glyph' ? 'bitmap' : 'row'} with another (${r.collisionGroups} groups)`,
     ];
-    for (const g of r.examples.collisions) lines.push(`  ${g.slice(0, 8).map((t) => JSON.stringify(t)).join(' ')}${g.length > 8 ? ` … (${g.length})` : ''}`);
+    for (const g of r.examples.collisions.slice(0, 12)) lines.push(`  ${g.slice(0, 8).map((t) => JSON.stringify(t)).join(' ')}${g.length > 8 ? ` … (${g.length})` : ''}`);
+    if (r.examples.collisions.length > 12) lines.push(`  … ${r.collisionGroups - 12} more groups (all named in --json up to ${r.examples.collisions.length})`);
     lines.push('nearest neighbours (cosine):');
     for (const n of r.examples.neighbours) {
       lines.push(`  ${JSON.stringify(n.token)} → ${n.nearest.map((x) => `${JSON.stringify(x.token)} ${x.cosine.toFixed(3)}`).join(', ')}`);

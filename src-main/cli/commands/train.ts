@@ -1,18 +1,16 @@
 // `espalier train`: trains a GPT on the frozen substrate from a text file, checkpoints as it goes, and
 // exports a model folder (model.safetensors, config.json, tokenizer.json, substrate) into --out.
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { initBackend, parseBackendName } from '../../engine/backend';
-import { modelFromCheckpoint, readCheckpoint, saveCheckpoint, type Checkpoint } from '../../engine/io/checkpoint';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describeBackend, initBackend, parseBackendName } from '../../engine/backend';
+import { paramReport, type ParamReport } from '../../engine/model/param-report';
 import { exportModel } from '../../engine/io/model-folder';
-import { GPT, type ModelConfigInput, type NormKind } from '../../engine/model/index';
-import { loadSubstrate } from '../../engine/substrate/index';
-import { readCorpusFile, tokenizerToJson } from '../../engine/tokenizer/index';
-import { makeWindows, splitWindows, Trainer, TrainingDivergedError, unigramEntropy, type TrainOptions, type Windows } from '../../engine/train/index';
+import { tokenizerToJson } from '../../engine/tokenizer/index';
+import { Trainer, unigramEntropy } from '../../engine/train/index';
 import { UserError } from '../../engine/util/errors';
-import { sha256Hex } from '../../engine/util/hash';
-import { defineCommand, optNum, optStr, str, type ParsedOptions } from '../command';
-import { loadVocab } from './substrate-build';
+import { defineCommand, optStr } from '../command';
+import { checkOutFolder } from '../train/run-folder';
+import { createModel, positiveInt, resolveInputs, trainWindows, trainWithCheckpoints } from '../train/steps';
 
 interface TrainResult {
   steps: number;
@@ -20,47 +18,23 @@ interface TrainResult {
   valLoss: number | null;
   unigramEntropy: number;
   tokensPerSec: number;
-  params: { total: number; trainable: number; frozen: number };
+  params: ParamReport;
   out: string;
   backend: string;
   seconds: number;
-}
-
-const CHECKPOINT = 'checkpoint.safetensors';
-
-function fmtTime(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const m = Math.floor(s / 60);
-  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
-}
-
-function oneOf<T extends string>(opts: ParsedOptions, name: string, allowed: readonly T[]): T | undefined {
-  const v = optStr(opts, name);
-  if (v !== undefined && !(allowed as readonly string[]).includes(v)) throw new UserError(`option --${name} must be one of ${allowed.join(', ')}, got "${v}"`);
-  return v as T | undefined;
-}
-
-function positiveInt(opts: ParsedOptions, name: string): number | undefined {
-  const v = optNum(opts, name);
-  if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`option --${name} expects a positive integer, got ${v}`);
-  return v;
-}
-
-function streamOf(path: string, encode: (text: string) => Int32Array): { ids: Int32Array; sha256: string } {
-  const text = readCorpusFile(path);
-  return { ids: encode(text), sha256: sha256Hex(text) };
 }
 
 export default defineCommand({
   path: ['train'],
   summary: 'train a GPT on a frozen substrate from a text file; writes checkpoints and a model folder to --out',
   options: [
-    { name: 'data', kind: 'string', metavar: 'FILE', required: true, description: 'UTF-8 training text' },
-    { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: a seeded 10% of the --data windows)' },
+    { name: 'data', kind: 'string', metavar: 'FILE', description: 'UTF-8 training text (with --resume: the run\'s file, checked against its hash; giving it trains on it even if it changed)' },
+    { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: the last 10% of --data, from a blank line where it has one; the same for every seed)' },
     { name: 'vocab', kind: 'string', metavar: 'FILE', description: 'tokenizer.json (from `vocab build`); not needed with --resume' },
     { name: 'substrate', kind: 'string', metavar: 'FILE', description: 'substrate .safetensors (from `substrate build`); not needed with --resume' },
     { name: 'out', kind: 'string', metavar: 'DIR', description: 'run folder: checkpoint + exported model (default: the --resume folder)' },
-    { name: 'resume', kind: 'string', metavar: 'DIR', description: 'continue the run whose checkpoint is in DIR (architecture and optimizer settings come from it)' },
+    { name: 'resume', kind: 'string', metavar: 'DIR', description: 'continue the run whose checkpoint is in DIR (architecture, optimizer settings, data, tokenizer and substrate come from it)' },
+    { name: 'force', kind: 'boolean', description: 'replace whatever --out already holds (without it, a non-empty --out is refused)' },
     { name: 'layers', kind: 'number', metavar: 'L', description: 'transformer blocks', default: 2 },
     { name: 'd-model', kind: 'number', metavar: 'D', description: 'width (default: the substrate dim; otherwise a frozen random projection maps it)' },
     { name: 'heads', kind: 'number', metavar: 'H', description: 'attention heads', default: 4 },
@@ -85,109 +59,32 @@ export default defineCommand({
   ],
   async run(opts, _positionals, ctx): Promise<TrainResult> {
     const t0 = performance.now();
-    const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
     const resumeDir = optStr(opts, 'resume');
-    const outDir = resolve(optStr(opts, 'out') ?? resumeDir ?? '');
     if (!optStr(opts, 'out') && !resumeDir) throw new UserError('missing required option --out DIR');
-    const ckpt: Checkpoint | null = resumeDir ? readCheckpoint(statSync(resumeDir, { throwIfNoEntry: false })?.isFile() ? resumeDir : join(resumeDir, CHECKPOINT)) : null;
+    const outDir = resolve(optStr(opts, 'out') ?? resumeDir!);
+    checkOutFolder(outDir, { resuming: resumeDir !== undefined, force: opts['force'] === true });
+    const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
 
-    const vocabPath = optStr(opts, 'vocab') ?? (resumeDir ? join(resumeDir, 'tokenizer.json') : undefined);
-    const substratePath = optStr(opts, 'substrate') ?? (resumeDir ? join(resumeDir, 'substrate.safetensors') : undefined);
-    if (!vocabPath) throw new UserError('missing required option --vocab FILE (a tokenizer.json from `espalier vocab build`)');
-    if (!substratePath) throw new UserError('missing required option --substrate FILE (from `espalier substrate build`)');
-    const tok = loadVocab(vocabPath);
-    const substrate = loadSubstrate(substratePath);
-    if (substrate.meta.tokenizerId !== tok.id) {
-      throw new UserError(`${substratePath}: the substrate was built for tokenizer ${substrate.meta.tokenizerId.slice(0, 12)}…, but ${vocabPath} is ${tok.id.slice(0, 12)}…; rebuild it with --vocab ${vocabPath}`);
-    }
-
-    const dataPath = str(opts, 'data');
-    const train = streamOf(dataPath, (t) => tok.encode(t));
-    const valPath = optStr(opts, 'val');
-    if (ckpt) {
-      const was = ckpt.meta.extra as { data?: { sha256?: string } };
-      if (was.data?.sha256 && was.data.sha256 !== train.sha256) throw new UserError(`${dataPath}: differs from the data of the run being resumed (${resumeDir}); resume with the same --data`);
-    }
-
-    let model: GPT;
-    let trainOpts: TrainOptions;
-    if (ckpt) {
-      model = modelFromCheckpoint(ckpt, substrate, resumeDir!);
-      trainOpts = { ...ckpt.meta.train, steps: positiveInt(opts, 'steps') ?? ckpt.meta.train.steps };
-    } else {
-      const dModel = positiveInt(opts, 'd-model') ?? substrate.dim;
-      const config: ModelConfigInput = {
-        vocabSize: tok.size,
-        layers: optNum(opts, 'layers'),
-        dModel,
-        heads: positiveInt(opts, 'heads'),
-        contextLength: positiveInt(opts, 'context'),
-        mlpRatio: optNum(opts, 'mlp-ratio'),
-        norm: oneOf<NormKind>(opts, 'norm', ['rmsnorm', 'layernorm']),
-        dropout: optNum(opts, 'dropout'),
-        embedding: oneOf(opts, 'embedding', ['frozen', 'trainable'] as const),
-        inputScale: optNum(opts, 'input-scale'),
-        substrateDim: substrate.dim,
-      };
-      if (dModel !== substrate.dim) ctx.log(`substrate dim ${substrate.dim} ≠ d-model ${dModel}: a frozen random projection maps the rows`);
-      model = GPT.create({ config, substrate, tokenizerId: tok.id, seed: num0(opts, 'seed') });
-      const steps = positiveInt(opts, 'steps') ?? 1000;
-      trainOpts = {
-        steps,
-        batchSize: positiveInt(opts, 'batch')!,
-        accumulation: positiveInt(opts, 'accumulate'),
-        lr: optNum(opts, 'lr')!,
-        warmupSteps: optNum(opts, 'warmup'),
-        weightDecay: optNum(opts, 'weight-decay'),
-        clipNorm: optNum(opts, 'clip'),
-        evalEvery: positiveInt(opts, 'eval-every'),
-        seed: num0(opts, 'seed'),
-      };
-    }
-
-    const T = model.contextLength;
-    const all = makeWindows(train.ids, T, dataPath);
-    const windows: { train: Windows; val: Windows } = valPath
-      ? { train: all, val: makeWindows(streamOf(valPath, (t) => tok.encode(t)).ids, T, valPath) }
-      : splitWindows(all, 0.1, trainOpts.seed ?? 0, dataPath);
+    const inputs = resolveInputs(opts, ctx);
+    const { model, trainOpts } = createModel(opts, inputs, ctx);
+    // Without --val the hold-out is the text's fixed tail (never the seed's choice): every seed, stage and
+    // baseline on the same data is validated on the same tokens.
+    const windows = trainWindows(inputs, model.contextLength);
     const entropy = unigramEntropy(windows.train);
-    const trainer = new Trainer(model, windows, trainOpts, ckpt?.trainerState);
-    const counts = model.paramCounts();
+    const trainer = new Trainer(model, windows, trainOpts, inputs.ckpt?.trainerState);
+    const counts = paramReport(model);
     ctx.log(
-      `${report.backend}${report.wasm ? ` (${report.wasm.threads} thread${report.wasm.threads > 1 ? 's' : ''})` : ''}: ` +
+      `${describeBackend(report)}: ` +
         `${counts.total.toLocaleString('en')} parameters (${counts.trainable.toLocaleString('en')} trainable), ` +
-        `${windows.train.starts.length} training windows of ${T}, unigram entropy ${entropy.toFixed(3)} nats`,
+        `${windows.train.starts.length} training windows of ${model.contextLength}, unigram entropy ${entropy.toFixed(3)} nats`,
     );
-    const extra = { data: { file: resolve(dataPath), sha256: train.sha256 }, ...(valPath ? { val: { file: resolve(valPath) } } : {}) };
-    const ckptPath = join(outDir, CHECKPOINT);
+    // Recorded in every checkpoint: a resume reads the data file (and checks its hash) from here.
+    const extra = { data: { file: resolve(inputs.dataPath), sha256: inputs.train.sha256 }, ...(inputs.valPath ? { val: { file: resolve(inputs.valPath) } } : { holdout: windows.holdout }) };
+    mkdirSync(outDir, { recursive: true });
     const every = positiveInt(opts, 'checkpoint-every') ?? trainer.opts.evalEvery;
-    let saved = ckpt ? ckpt.meta.step : 0;
-    const save = async () => {
-      await trainer.hostReady();
-      saveCheckpoint(ckptPath, model, trainer.opts, trainer.state(), extra);
-      saved = trainer.step;
-    };
-    let result;
-    try {
-      result = await trainer.run({
-        onProgress: (e) =>
-          ctx.progress('train', e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s ETA ${fmtTime(e.eta)}`),
-        afterStep: async (step) => {
-          if (step % every === 0 && step !== trainer.opts.steps) await save();
-        },
-      });
-    } catch (err) {
-      if (err instanceof TrainingDivergedError) {
-        const where = saved > 0 && existsSync(ckptPath) ? `the last good checkpoint (step ${saved}) is ${ckptPath}` : 'no checkpoint was written yet';
-        throw new UserError(`${err.message}; ${where}`);
-      }
-      throw err;
-    } finally {
-      ctx.progressDone();
-    }
-    await save();
+    const result = await trainWithCheckpoints(trainer, model, inputs, outDir, every, extra, ctx);
     exportModel(outDir, model, {
-      tokenizerJson: tokenizerToJson(tok),
+      tokenizerJson: tokenizerToJson(inputs.tok),
       training: { ...extra, steps: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss, unigramEntropy: entropy, train: trainer.opts },
     });
     trainer.dispose();
@@ -210,17 +107,11 @@ export default defineCommand({
       `steps: ${r.steps}`,
       `train loss: ${r.trainLoss}  val loss: ${r.valLoss ?? '–'}  unigram entropy: ${r.unigramEntropy} (nats/token)`,
       `throughput: ${r.tokensPerSec} tokens/s on ${r.backend}; ${r.seconds} s in all`,
-      `parameters: ${r.params.total} (${r.params.trainable} trainable, ${r.params.frozen} frozen)`,
+      `parameters: ${r.params.total} with the substrate (${r.params.trainable} trainable; frozen: ${r.params.frozenBlocks} in blocks, ${r.params.frozenSubstrate} substrate${r.params.frozenOther ? `, ${r.params.frozenOther} other` : ''})`,
       `model folder: ${r.out}`,
     ].join('\n');
   },
 });
-
-function num0(opts: ParsedOptions, name: string): number {
-  const v = optNum(opts, name) ?? 0;
-  if (!Number.isInteger(v) || v < 0) throw new UserError(`option --${name} expects a non-negative integer, got ${v}`);
-  return v;
-}
 
 function round(x: number): number {
   return Math.round(x * 1e4) / 1e4;

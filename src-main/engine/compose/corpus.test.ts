@@ -1,8 +1,7 @@
 // Issue 5 §7 on real text: a Russian expert and a Chinese expert (bigram models fitted on the Debian FAQ through
 // the real tokenizer, then small GPTs trained briefly) — the merge beats each expert on the union of both held-out sets.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORPORA } from '../../../test/helpers/cli';
+import { corpusText } from '../../../test/helpers/fixtures';
 import { BigramLM } from '../model/bigram';
 import { GPT } from '../model/gpt';
 import { randomSubstrate } from '../model/test-support';
@@ -31,8 +30,8 @@ function union(rows: PreviewRow[], model: string): number {
 const loss = (rows: PreviewRow[], model: string, data: string) => rows.find((r) => r.model === model && r.data === data)!.loss;
 
 describe('merging a RU expert and a ZH expert', () => {
-  const [ruTrain, ruVal] = split(readFileSync(`${CORPORA}/debian-faq.ru.txt`, 'utf8'));
-  const [zhTrain, zhVal] = split(readFileSync(`${CORPORA}/debian-faq.zh-cn.txt`, 'utf8'));
+  const [ruTrain, ruVal] = split(corpusText('debian-faq.ru.txt'));
+  const [zhTrain, zhVal] = split(corpusText('debian-faq.zh-cn.txt'));
 
   it('bigram experts: each is best on its own language; the merge is better than each on the two together', async () => {
     const tok = buildTokenizer([ruTrain, zhTrain], { ngrams: 200 });

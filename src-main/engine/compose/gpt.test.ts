@@ -7,7 +7,7 @@ import { generateIds } from '../generate/generate';
 import { randomTokens, tinyModel } from '../model/test-support';
 import { MERGE_MODES } from './combine';
 import { MergedLM } from './merged';
-import { asHeadTunable, tuneMergedHeads } from './tune';
+import { asHeadTunables, tuneMergedHeads } from './tune';
 
 // Models are built while the suite is collected, so the backend must be up before that.
 await initBackend({ backend: 'wasm', threads: 1 });
@@ -57,7 +57,7 @@ describe('merging GPT experts', () => {
     const data = Int32Array.from({ length: 200 }, (_, i) => (i * 3) % 11);
     const snapshot = (m: typeof a) => new Map(m.params.names().map((n) => [n, Array.from(m.params.get(n).dataSync())]));
     const [sa, sb] = [snapshot(a), snapshot(b)];
-    const report = await tuneMergedHeads([asHeadTunable(a), asHeadTunable(b)], data, { steps: 12, lr: 0.02, batch: 4, context: 8, seed: 3 });
+    const report = await tuneMergedHeads(asHeadTunables(new MergedLM([a, b])), data, { steps: 12, lr: 0.02, batch: 4, context: 8, seed: 3 });
     expect(report.tunedLoss).toBeLessThan(report.zeroShotLoss);
     for (const [m, s] of [[a, sa], [b, sb]] as const) {
       for (const [name, before] of s) {

@@ -3,4 +3,5 @@ export { combineLogits, MERGE_MODES, parseMergeMode, resolveWeights, type MergeM
 export { checkCompatible, MergedLM, type MergeOptions } from './merged';
 export { contributions, meanCrossEntropy, previewMerge, windows, type Contribution, type LossOptions, type PreviewRow } from './preview';
 export { isIdRef, isMergeDir, loadAnyModel, loadMergedModel, MERGE_FILE, readMergeSpec, saveMerge, type ExpertLoader, type MergeSpec } from './spec';
-export { asHeadTunable, tuneMergedHeads, type HeadTunable, type TuneOptions, type TuneReport } from './tune';
+export { asHeadTunables, mergeHeads, tuneMergedHeads, type HeadTunable, type TunableHead, type TuneOptions, type TuneReport } from './tune';
+export { applyTunedHeads, HEADS_FILE, hasTunedHeads, readTunedHeadsInfo, saveTunedHeads, type TunedHeadsInfo } from './tuned-heads';

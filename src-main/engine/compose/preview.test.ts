@@ -6,7 +6,7 @@ import { BigramLM } from '../model/bigram';
 import type { CausalLM } from '../model/lm';
 import { MergedLM } from './merged';
 import { contributions, meanCrossEntropy, previewMerge, windows } from './preview';
-import { tuneMergedHeads } from './tune';
+import { mergeHeads, tuneMergedHeads } from './tune';
 import { initBackend } from '../backend';
 
 // Models are built while the suite is collected, so the backend must be up before that.
@@ -108,7 +108,7 @@ describe('tuneMergedHeads', () => {
     const before = tf.memory().numTensors;
     const aBefore = a.tableData();
     const bBefore = b.tableData();
-    const report = await tuneMergedHeads([{ model: a, headVariables: [] }, { model: b, headVariables: b.headVariables() }], up, {
+    const report = await tuneMergedHeads([{ model: a, head: null }, { model: b, head: mergeHeads(b)[0]! }], up, {
       steps: 30,
       lr: 0.1,
       batch: 4,

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { UserError } from '../util/errors';
 import { MERGE_MODES, parseMergeMode, type MergeMode } from './combine';
 import { MergedLM, shortId } from './merged';
+import { applyTunedHeads, hasTunedHeads } from './tuned-heads';
 
 export const MERGE_FILE = 'merge.json';
 
@@ -122,7 +123,10 @@ export async function loadMergedModel(dir: string, loadExpert: ExpertLoader, see
         );
       }
     });
-    return new MergedLM(experts, { mode: spec.mode, weights: spec.weights, names });
+    const merged = new MergedLM(experts, { mode: spec.mode, weights: spec.weights, names });
+    // A tuned merge owns freshly loaded experts, so their heads can take the tuned weights.
+    if (hasTunedHeads(dir)) applyTunedHeads(dir, merged);
+    return merged;
   } catch (err) {
     for (const e of experts) e.dispose();
     throw err;

@@ -20,6 +20,8 @@ export interface DemoPreset {
   lr: number;
   /** Validation windows per in-training evaluation. */
   evalWindows: number;
+  /** Post-merge head tuning: optimizer steps on both training corpora (0: no tuned merge). */
+  tuneSteps: number;
   eval: {
     /** Held-out tokens scored per corpus. */
     pplTokens: number;
@@ -29,7 +31,7 @@ export interface DemoPreset {
     /** Longest generated QA answer (EM/F1), tokens. */
     qaMaxTokens: number;
     mcItems: number;
-    /** Sampled repetitions of the paper's multiple-choice protocol (the paper: 10). */
+    /** Sampled repetitions of the paper's protocols: multiple choice, QA and BLEU (the paper: 10). */
     mcRuns: number;
     bleuItems: number;
   };
@@ -47,6 +49,7 @@ export const DEMO_PRESETS: Record<DemoMode, DemoPreset> = {
     batchSize: 8,
     lr: 4e-3,
     evalWindows: 16,
+    tuneSteps: 40,
     eval: { pplTokens: 1500, qaPaper: 16, qaSquad: 12, qaMaxTokens: 8, mcItems: 40, mcRuns: 3, bleuItems: 12 },
   },
   // Measured here (2 cores, one wasm thread, machine shared): width 64 trained for more steps beat width 128 for
@@ -62,6 +65,7 @@ export const DEMO_PRESETS: Record<DemoMode, DemoPreset> = {
     batchSize: 4,
     lr: 4e-3,
     evalWindows: 32,
+    tuneSteps: 200,
     eval: { pplTokens: 6000, qaPaper: 50, qaSquad: 30, qaMaxTokens: 10, mcItems: 200, mcRuns: 10, bleuItems: 40 },
   },
 };

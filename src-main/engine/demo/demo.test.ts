@@ -1,6 +1,6 @@
 // The demo's pieces without training: eval layouts that reproduce the corpora's tokens, held-out splits, the
 // substrate choice, and the claims computed from constructed numbers (held and not held).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { computeClaims, EvalIndex, mergeTable } from './claims';
 import { resolvePreset } from './config';
 import { unionLoss } from './evaluate';
 import { prepareCorpora, splitHeldOut, type DemoInputs } from './inputs';
+import { chooseSubstrate } from './pipeline';
 import { WORLD_MC_LAYOUT, worldQaLayout, worldTranslationLayout } from './layouts';
 import { claimVerdict } from './report';
 import type { DemoEval, DemoModelRef } from './types';
@@ -42,7 +43,7 @@ describe('world prompt layouts', () => {
     const m = world.meta.mc[0]!;
     const item: McItem = { id: 'x:1', file: 'mem', line: 1, question: m.question, choices: [...m.options], labels: ['A', 'B', 'C', 'D'], answer: 0, template: 'mmlu' };
     expect(WORLD_MC_LAYOUT.prompt(item) + mcTarget(m.answer)).toBe(`${mcPrompt(m.question, m.options)} ${m.answer}`);
-    expect([0, 1, 2, 3].map((k) => WORLD_MC_LAYOUT.continuation!(item, k))).toEqual([' A', ' B', ' C', ' D']);
+    expect([0, 1, 2, 3].map((k) => WORLD_MC_LAYOUT.choice!(item, k))).toEqual(['A', 'B', 'C', 'D']);
   });
 
   it('translation: "EN: <source>\\nRU: " then the reference, as the parallel passages', () => {
@@ -143,5 +144,22 @@ describe('claims', () => {
     const claim = (holds: boolean | null) => ({ holds, statement: '', numbers: {} });
     const verdict = claimVerdict({ claims: { deeperIsBetter: claim(true), qaRisesWithDepth: claim(null), expertsBestOnOwnLanguage: claim(true), mergeBeatsExpertsOnUnion: claim(false) } });
     expect(verdict).toBe('2 of 4 claims held. Did not hold: The merge beats each expert on the union of both held-out sets. Not measured: QA accuracy rises with depth.');
+  });
+});
+
+describe('the substrate choice', () => {
+  it('falls back to binary-id without a font, saying in one line what it did and how to get the glyph substrate', () => {
+    const c = chooseSubstrate(undefined, { dirs: [join(dir, 'no-fonts-here')], trees: [] });
+    expect(c.kind).toBe('binary-id');
+    expect(c.font).toBeNull();
+    expect(c.note).not.toContain('\n');
+    expect(c.note).toMatch(/^used the binary-id substrate because no GNU Unifont was found; .*`espalier font install`/);
+  });
+
+  it('takes the glyph substrate from a Unifont found in the search folders', () => {
+    const fonts = join(dir, 'fonts');
+    mkdirSync(fonts, { recursive: true });
+    writeFileSync(join(fonts, 'unifont.hex'), '0041:0000000018242442427E424242420000\n');
+    expect(chooseSubstrate(undefined, { dirs: [fonts], trees: [] })).toMatchObject({ kind: 'glyph', font: join(fonts, 'unifont.hex') });
   });
 });

@@ -24,14 +24,14 @@ export async function prepareSuite(inputs: DemoInputs, preset: DemoPreset, seed:
   if (w) {
     for (const lang of QA_LANGS) {
       const layouts = { qa: worldQaLayout(lang) };
-      specs.push([`qa-paper:${lang}`, { task: 'qa', protocol: 'paper', data: w.qa[lang], limit: e.qaPaper, layouts }]);
+      specs.push([`qa-paper:${lang}`, { task: 'qa', protocol: 'paper', data: w.qa[lang], limit: e.qaPaper, runs: e.mcRuns, seed, layouts }]);
       specs.push([`qa-squad:${lang}`, { task: 'qa', protocol: 'squad', data: w.qa[lang], limit: e.qaSquad, maxNewTokens: e.qaMaxTokens, layouts }]);
     }
     const mc = { mc: WORLD_MC_LAYOUT };
     specs.push(['mc-loglik', { task: 'mc', protocol: 'loglik', data: w.mc, limit: e.mcItems, layouts: mc }]);
     specs.push(['mc-paper', { task: 'mc', protocol: 'paper', data: w.mc, limit: e.mcItems, runs: e.mcRuns, seed, layouts: mc }]);
     for (const pair of ['en-ru', 'en-zh'] as const) {
-      specs.push([`bleu:${pair}`, { task: 'bleu', protocol: 'paper', data: w.translate[pair], pair, limit: e.bleuItems, layouts: { translation: worldTranslationLayout() } }]);
+      specs.push([`bleu:${pair}`, { task: 'bleu', protocol: 'paper', data: w.translate[pair], pair, limit: e.bleuItems, runs: e.mcRuns, seed, layouts: { translation: worldTranslationLayout() } }]);
     }
   }
   const out: SuiteTask[] = [];

@@ -28,7 +28,7 @@ export const WORLD_MC_LAYOUT: McLayout = {
   name: 'world-mc',
   template: JSON.stringify(mcPrompt('{question}', ['{A}', '{B}', '{C}', '{D}'])).slice(1, -1),
   prompt: (item) => mcPrompt(item.question, item.choices),
-  continuation: (item, k) => ` ${item.labels[k] ?? MC_LETTERS[k]}`,
+  choice: (item, k) => item.labels[k] ?? MC_LETTERS[k]!,
 };
 
 /** "EN: <source>\nRU: " — the parallel pairs' layout, the separating space in the prompt (as for QA). */

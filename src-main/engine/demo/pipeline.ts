@@ -3,12 +3,14 @@
 import { join } from 'node:path';
 import { MergedLM } from '../compose/merged';
 import { saveMerge } from '../compose/spec';
+import { asHeadTunables, tuneMergedHeads } from '../compose/tune';
+import { saveTunedHeads } from '../compose/tuned-heads';
 import { runGrowth, type GrowthProgress } from '../grow/index';
 import { writeFileAtomic } from '../io/atomic';
 import { loadModel } from '../io/index';
 import type { GPT } from '../model/index';
 import type { CausalLM } from '../model/lm';
-import { buildSubstrate, findSystemUnifont, resolveFontPath, saveSubstrate, type BuiltSubstrate } from '../substrate/index';
+import { buildSubstrate, defaultFontSearch, findSystemUnifont, resolveFontPath, saveSubstrate, type BuiltSubstrate, type FontSearch } from '../substrate/index';
 import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../tokenizer/index';
 import { makeWindows } from '../train/index';
 import { UserError } from '../util/errors';
@@ -16,20 +18,21 @@ import { computeClaims, depthTables, EvalIndex, mergeTable } from './claims';
 import { resolvePreset, type DemoPreset } from './config';
 import { evaluateModel, prepareSuite, unionLoss } from './evaluate';
 import { prepareCorpora, prepareWorld, type DemoInputs } from './inputs';
+import { protocolTable } from './protocol-table';
 import { markdownReport } from './report';
 import type { DemoEval, DemoHooks, DemoModelRef, DemoOptions, DemoResult, ExpertGrowth, MergeSummary } from './types';
 
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 
 /** Glyph substrate when GNU Unifont is found (or given), else binary-id; `note` says which and why in one line. */
-export function chooseSubstrate(font: string | undefined): { kind: 'glyph' | 'binary-id'; font: string | null; note: string } {
+export function chooseSubstrate(font: string | undefined, search: FontSearch = defaultFontSearch()): { kind: 'glyph' | 'binary-id'; font: string | null; note: string } {
   if (font !== undefined) return { kind: 'glyph', font: resolveFontPath(font), note: `GNU Unifont glyphs from ${font}` };
-  const found = findSystemUnifont();
+  const found = findSystemUnifont(search);
   if (found) return { kind: 'glyph', font: found, note: `GNU Unifont glyphs from ${found} (found on this system)` };
   return {
     kind: 'binary-id',
     font: null,
-    note: 'binary-id instead of glyph: no GNU Unifont found on this system (install it, e.g. `apt install unifont`, or pass --font FILE.hex)',
+    note: 'used the binary-id substrate because no GNU Unifont was found; for the paper\'s glyph substrate run `espalier font install` (or `sudo apt install unifont`, or pass --font FILE.hex) and rerun',
   };
 }
 
@@ -98,6 +101,16 @@ async function growExpert(
   };
 }
 
+function concatTokens(parts: readonly Int32Array[]): Int32Array {
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise<DemoResult> {
   const preset = resolvePreset(opts.mode, opts.preset);
   const tAll = performance.now();
@@ -156,6 +169,30 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
     merges.push({ name, mode, dir, experts: finalDirs });
     models.push({ name, kind: 'merge', expert: null, depth: Math.max(...growth.map((g) => g.stages.length)), dir });
   }
+  // The paper's second merge: logit averaging, then brief training of the output heads only (own expert copies).
+  const tunedExperts: GPT[] = [];
+  if (preset.tuneSteps > 0) {
+    const name = 'merge (logits, tuned heads)';
+    tunedExperts.push(...finalDirs.map((d) => loadModel(d, { substrate }).model));
+    const lm = new MergedLM(tunedExperts, { mode: 'logits', names: growth.map((g) => `expert ${g.expert}`) });
+    const dir = join(out, 'merge-logits-tuned');
+    saveMerge(dir, lm, finalDirs);
+    const val = concatTokens(windows.map((w) => w.val.tokens.subarray(0, preset.eval.pplTokens)));
+    const o = { lr: 3e-3, batch: preset.batchSize, context: Math.min(64, T), seed: opts.seed };
+    const rep = await tuneMergedHeads(asHeadTunables(lm), concatTokens(windows.map((w) => w.train.tokens)), {
+      mode: 'logits',
+      steps: preset.tuneSteps,
+      val,
+      ...o,
+      onStep: (s, loss) => hooks.progress?.('tuning the merged heads', s, preset.tuneSteps, `loss ${loss.toFixed(3)}`),
+    });
+    hooks.progressDone?.();
+    saveTunedHeads(dir, lm, { zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss, steps: rep.steps, data: 'both training corpora', val: 'both held-out corpora', ...o });
+    hooks.log?.(`tuned the merged heads for ${rep.steps} steps: held-out loss ${rep.zeroShotLoss.toFixed(4)} → ${rep.tunedLoss.toFixed(4)}`);
+    merged.set(name, lm);
+    merges.push({ name, mode: 'logits', dir, experts: finalDirs, tuned: { steps: rep.steps, zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss } });
+    models.push({ name, kind: 'merge', expert: null, depth: Math.max(...growth.map((g) => g.stages.length)), dir });
+  }
   sec.merge = seconds(t);
   hooks.log?.(`merged the depth-${preset.stages} experts: ${merges.map((m) => m.name).join(', ')}`);
 
@@ -184,7 +221,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
       hooks.log?.(`evaluated ${m.name} in ${seconds(t1)} s`);
     }
   } finally {
-    for (const f of finals) f.dispose();
+    for (const f of [...finals, ...tunedExperts]) f.dispose();
   }
   sec.eval = seconds(t);
 
@@ -213,6 +250,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
     evals,
     depthVsCapability: depthTables(models, idx, inputs),
     expertsVsMerge: mergeTable(compared, idx, inputs),
+    protocols: protocolTable(compared, idx),
     claims: computeClaims(models, idx, inputs),
     report,
     seconds: sec,

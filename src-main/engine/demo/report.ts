@@ -58,6 +58,7 @@ export function summaryText(r: DemoResult): string {
   return [
     ...r.depthVsCapability.map(formatTable),
     formatTable(r.expertsVsMerge),
+    formatTable(r.protocols),
     `Claims (issue 7, §3): ${claimVerdict(r)}`,
     ...claimLines(r).map((l) => `  ${l}`),
     ...(r.skipped.length ? ['Skipped:', ...r.skipped.map((s) => `  ${s}`)] : []),
@@ -95,6 +96,14 @@ export function markdownReport(r: DemoResult): string {
   ];
   for (const t of r.depthVsCapability) lines.push(`### ${t.title}`, '', markdownTable(t), '');
   lines.push('## Experts vs merges', '', markdownTable(r.expertsVsMerge), '');
+  lines.push(
+    '## Paper protocol vs standard protocol',
+    '',
+    "Paper columns follow the author's benchmarking script: multiple choice by the first generated letter, QA by substring, BLEU per item on upper-cased text (sacreBLEU 13a), each over sampled runs, mean ± 1.96σ/√runs. Standard columns: lm-evaluation-harness log-likelihood (acc, acc_norm by characters), SQuAD v2 EM/F1 and corpus BLEU/chrF with greedy decoding.",
+    '',
+    markdownTable(r.protocols),
+    '',
+  );
   const e = (r.preset as { eval?: Record<string, number> }).eval ?? {};
   lines.push(
     '## How the numbers were made',

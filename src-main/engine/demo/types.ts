@@ -58,6 +58,8 @@ export interface MergeSummary {
   dir: string;
   /** The expert folders (final depth) it combines. */
   experts: string[];
+  /** Present for the merge whose output heads were tuned after averaging (held-out loss before and after). */
+  tuned?: { steps: number; zeroShotLoss: number; tunedLoss: number };
 }
 
 /** One evaluation of one model: a task on one dataset under one protocol. */
@@ -138,6 +140,8 @@ export interface DemoResult {
   evals: DemoEval[];
   depthVsCapability: DemoTable[];
   expertsVsMerge: DemoTable;
+  /** Paper-protocol and standard-protocol numbers side by side, each column labelled. */
+  protocols: DemoTable;
   claims: DemoClaims;
   report: { markdown: string; json: string };
   seconds: { total: number; inputs: number; tokenizer: number; substrate: number; growth: number; merge: number; eval: number };

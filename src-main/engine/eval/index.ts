@@ -15,10 +15,10 @@ export { fitRequest, scoreSequences, type ScoreRequest, type ScoreResult } from 
 export { runRng, sampleRuns, type SampleRunsOptions } from './sample-runs';
 export { checkCompatible, type EvalEnv, type ProtocolOutput } from './protocol';
 export { evalPerplexity, rollingWindows, type PplOptions, type Window } from './ppl';
-export { evalMcLoglik, loglikContinuation, loglikPrompt, type McLoglikOptions } from './mc-loglik';
-export { evalMcPaper, MAX_SKIPPED_WHITESPACE, PAPER_SAMPLING, paperMcCorrect, paperMcPrompt, paperMcTokens, whitespaceIds, type McPaperOptions } from './mc-paper';
-export { evalQaPaper, evalQaSquad, extractAnswer, paperQaCorrect, paperQaEligible, qaPrompt, type QaPaperOptions, type QaSquadOptions } from './qa';
-export { evalTranslation, translationPrompt, type BleuEvalOptions } from './translate';
+export { accNormPrediction, evalMcLoglik, HARNESS_MC_LAYOUTS, harnessMcLayout, loglikContinuation, loglikPrompt, TARGET_DELIMITER, type HarnessMcLayoutName, type McLoglikOptions } from './mc-loglik';
+export { evalMcPaper, MAX_SKIPPED_WHITESPACE, PAPER_SAMPLING, paperMcAnswer, paperMcCorrect, paperMcPrompt, paperMcTokens, whitespaceIds, type McPaperOptions } from './mc-paper';
+export { evalQaPaper, evalQaSquad, extractAnswer, PAPER_MAX_NEW_TOKENS, paperQaBudget, paperQaCorrect, paperQaEligible, qaPrompt, type QaPaperOptions, type QaSquadOptions } from './qa';
+export { evalTranslation, paperBleuBudget, paperItemBleu, translationPrompt, type BleuEvalOptions } from './translate';
 export { layoutSettings, type McLayout, type PromptLayouts, type QaLayout, type TranslationLayout } from './layout';
 export { datasetSha256, prepareData, resolveProtocol, runEval, TASK_PROTOCOLS, type EvalData, type EvalProtocol, type EvalSpec, type EvalTask, type PreparedData } from './run';
 export { comparisonTable, formatTable, headlineMetric, loadResults, resultFileName, resultHash8, saveResult, summary, type EvalResult, type Table } from './results';

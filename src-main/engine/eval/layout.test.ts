@@ -50,9 +50,9 @@ describe('QA layouts', () => {
 
   it('paper protocol asks in the layout', async () => {
     const model = answering();
-    const r = await evalQaPaper({ model, tokenizer: tok }, [qa('a', ['no']), qa('b', ['x'])], { layout });
+    const r = await evalQaPaper({ model, tokenizer: tok }, [qa('a', ['no']), qa('b', ['x'])], { layout, runs: 2 });
     // As many tokens as the answer has characters: "no" (2) and "n" (1).
-    expect((r.items as { output: string }[]).map((x) => x.output)).toEqual(['no', 'n']);
+    expect((r.items as { outputs: string[] }[]).map((x) => x.outputs)).toEqual([['no', 'no'], ['n', 'n']]);
     expect(r.metrics['acc']).toBe(0.5);
     expect(r.settings['layout']).toBe('arrow');
   });
@@ -62,12 +62,12 @@ describe('multiple-choice and translation layouts', () => {
   const mc = (answer: number): McItem => ({ id: 'm', file: 'mem', line: 1, question: 'q', choices: ['a', 'b', 'c', 'd'], labels: ['A', 'B', 'C', 'D'], answer, template: 'mmlu' });
 
   it('loglik scores the layout\'s continuations after the layout\'s prompt', async () => {
-    const layout: McLayout = { name: 'letters', template: '{question} #', prompt: (it) => `${it.question} #`, continuation: (it, k) => ` ${it.labels[k]}` };
+    const layout: McLayout = { name: 'letters', template: '{question} #', prompt: (it) => `${it.question} #`, choice: (it, k) => it.labels[k]! };
     const model = bigram([['#', ' ', 30], [' ', 'C', 5]]);
     const r = await evalMcLoglik({ model, tokenizer: tok }, [mc(2), mc(0)], { layout });
     expect((r.items as { pred: number }[]).map((x) => x.pred)).toEqual([2, 2]);
     expect(r.metrics['acc']).toBe(0.5);
-    expect(r.settings).toMatchObject({ layout: 'letters', prompt: '{question} #', continuation: 'per layout' });
+    expect(r.settings).toMatchObject({ layout: 'letters', prompt: '{question} #', continuation: '" " + choice per layout' });
   });
 
   it('translation asks in the layout and records it', async () => {

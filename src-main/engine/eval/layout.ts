@@ -9,8 +9,8 @@ export interface McLayout {
   template: string;
   /** The prompt of both multiple-choice protocols. */
   prompt(item: McItem): string;
-  /** loglik: the scored continuation of choice k (default " {choice}"). */
-  continuation?(item: McItem, k: number): string;
+  /** loglik: choice k as the harness's doc_to_choice, scored after the target delimiter " " (default: its text). */
+  choice?(item: McItem, k: number): string;
 }
 
 export interface QaLayout {

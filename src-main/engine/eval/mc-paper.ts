@@ -1,7 +1,6 @@
-// Multiple choice the paper's way: generate 1 (MMLU) or 2 tokens after its template, compare the first
-// non-space character with the answer letter; repeat `runs` times with sampling, report mean ± 1.96σ/√runs.
-// Deviation: leading whitespace-only tokens (at most MAX_SKIPPED_WHITESPACE) do not count toward the 1 or 2.
-// Espalier's n-grams never contain whitespace, so " A" is two tokens and a literal 1 token would always be " ".
+// Multiple choice the paper's way: generate 1 (MMLU) or 2 tokens after its template; the continuation, stripped
+// and upper-cased, is correct when its first character equals the answer letter; `runs` sampled repetitions,
+// mean ± 1.96σ/√runs. One deviation, recorded in every result's settings: see MAX_SKIPPED_WHITESPACE.
 import type { SamplingOptions } from '../generate/sample';
 import type { TokenizerLike } from '../tokenizer/types';
 import type { McItem } from './data-types';
@@ -9,6 +8,7 @@ import { layoutSettings, type McLayout } from './layout';
 import type { EvalEnv, ProtocolOutput } from './protocol';
 import { sampleRuns } from './sample-runs';
 import { summarizeRuns } from './stats';
+import { codePoints, pyStrip } from './text';
 
 export function paperMcPrompt(item: McItem): string {
   if (item.template === 'mmlu') {
@@ -16,7 +16,7 @@ export function paperMcPrompt(item: McItem): string {
     return `Question: ${item.question}\nOptions: ${opts}\nAnswer:`;
   }
   const lines = item.choices.map((c, k) => `${item.labels[k]}) ${c}`).join('\n');
-  return `Question: ${item.question}\n${lines}\nAnswer:`;
+  return `Question: ${item.question}\nOptions:\n${lines}\nAnswer:`;
 }
 
 /** Tokens the paper generates: one for MMLU, two for ARC/CommonsenseQA-style items. */
@@ -24,13 +24,23 @@ export function paperMcTokens(item: McItem): number {
   return item.template === 'mmlu' ? 1 : 2;
 }
 
-/** Whether a generated continuation answers `label`: its first non-space characters are the label. */
-export function paperMcCorrect(continuation: string, label: string): boolean {
-  const t = continuation.trimStart();
-  return t.length > 0 && t.startsWith(label);
+/** The paper's parsed answer: the continuation stripped (Python's whitespace), upper-cased, its first character. */
+export function paperMcAnswer(continuation: string): string {
+  return codePoints(pyStrip(continuation).toUpperCase())[0] ?? '';
 }
 
-/** Leading whitespace-only tokens a run may generate before the counted ones. */
+/** Whether a generated continuation answers `label` (a lower-case "b" answers "B", as in the paper). */
+export function paperMcCorrect(continuation: string, label: string): boolean {
+  return paperMcAnswer(continuation) === label.toUpperCase();
+}
+
+/**
+ * Leading whitespace-only tokens a run may generate before the counted ones. What this changes: the paper's
+ * tokenizer has tokens such as " A", so its 1 (or 2) new tokens can hold the letter. Espalier's n-grams never
+ * contain whitespace, so " A" is two tokens and a literal single token would be " " — every MMLU item scored
+ * wrong. Skipping up to this many whitespace tokens lets a run reach its letter; it never turns a continuation
+ * the paper would score correct into a wrong one, and the stripped text is scored exactly as the paper does.
+ */
 export const MAX_SKIPPED_WHITESPACE = 4;
 
 /** Vocabulary entries that decode to whitespace only (text pieces, and byte tokens of ASCII whitespace). */
@@ -61,7 +71,8 @@ export async function evalMcPaper(env: EvalEnv, items: readonly McItem[], opts: 
   const runs = Math.max(1, Math.floor(opts.runs ?? 10));
   const seed = opts.seed ?? 0;
   const sampling = opts.sampling ?? PAPER_SAMPLING;
-  const prompts = items.map((it) => tokenizer.encode(opts.layout ? opts.layout.prompt(it) : paperMcPrompt(it)));
+  const promptTexts = items.map((it) => (opts.layout ? opts.layout.prompt(it) : paperMcPrompt(it)));
+  const prompts = promptTexts.map((p) => tokenizer.encode(p));
   const steps = items.map((it) => opts.newTokens ?? paperMcTokens(it));
   const { pad, bos, eos } = tokenizer.specials;
   const gen = await sampleRuns(model, prompts, {
@@ -81,11 +92,12 @@ export async function evalMcPaper(env: EvalEnv, items: readonly McItem[], opts: 
   const records = items.map((item, i) => {
     const label = item.labels[item.answer]!;
     const outputs = gen[i]!.map((ids) => tokenizer.decode(ids));
-    const correct = outputs.map((o) => paperMcCorrect(o, label));
+    const parsed = outputs.map(paperMcAnswer);
+    const correct = parsed.map((a) => a === label.toUpperCase());
     correct.forEach((ok, r) => {
       if (ok) perRun[r]!++;
     });
-    return { id: item.id, gold: label, outputs, correct: correct.filter(Boolean).length };
+    return { id: item.id, prompt: promptTexts[i], gold: label, outputs, parsed, correctRuns: correct, correct: correct.filter(Boolean).length };
   });
   const n = items.length;
   const accs = perRun.map((c) => (n > 0 ? c / n : NaN));
@@ -100,6 +112,7 @@ export async function evalMcPaper(env: EvalEnv, items: readonly McItem[], opts: 
       sampling,
       template: items[0]?.template ?? 'lines',
       newTokens: opts.newTokens ?? 'paper (1 for MMLU, 2 otherwise)',
+      scoring: 'continuation stripped, upper-cased; first character equals the answer letter',
       leadingWhitespace: `not counted (up to ${MAX_SKIPPED_WHITESPACE} whitespace-only tokens before the counted ones; the paper counts every token)`,
       ...layoutSettings(opts.layout),
     },

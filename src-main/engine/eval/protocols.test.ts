@@ -146,8 +146,8 @@ describe('multiple choice by log-likelihood', () => {
     const single = await evalMcLoglik({ model, tokenizer: tok, batchSize: 1 }, items);
     expect(single.metrics).toEqual(r.metrics);
   });
-  it('sums the continuation log-probs after the prompt, and acc_norm divides by bytes', async () => {
-    // " z" is likely per sequence; " yyyy" is likelier per byte: after "y" the model strongly expects "y".
+  it('sums the continuation log-probs after the prompt, and acc_norm divides by characters', async () => {
+    // " z" is likely per sequence; " yyyy" is likelier per character: after "y" the model strongly expects "y".
     const t = table([[' ', 'z', 2], ['y', 'y', 5]]);
     const model = bigram(t);
     const item = mc('q', ['z', 'yyyy'], 1);
@@ -170,7 +170,7 @@ describe("multiple choice, the paper's protocol", () => {
 
   it('builds the templates', () => {
     expect(paperMcPrompt(mc('Why?', ['a', 'b', 'c', 'd'], 0, 'mmlu'))).toBe('Question: Why?\nOptions: A) a B) b C) c D) d\nAnswer:');
-    expect(paperMcPrompt(mc('Why?', ['a', 'b'], 0))).toBe('Question: Why?\nA) a\nB) b\nAnswer:');
+    expect(paperMcPrompt(mc('Why?', ['a', 'b'], 0))).toBe('Question: Why?\nOptions:\nA) a\nB) b\nAnswer:');
   });
   it('generates 2 tokens for line-per-option items and compares the first non-space character', async () => {
     // After ":" always a space; after the space always "B", then ")". The leading space does not count.
@@ -242,10 +242,10 @@ describe('question answering', () => {
     // After ":" the model says "xy" then a line break.
     const model = bigram(table([[':', 'x', 30], ['x', 'y', 30], ['y', '\n', 30]]));
     const items = [qa('a', ['XY']), qa('b', ['x']), qa('c', ['zz']), qa('d', ['far too long']), qa('e', [], true)];
-    const r = await evalQaPaper({ model, tokenizer: tok }, items);
+    const r = await evalQaPaper({ model, tokenizer: tok }, items, { runs: 1 });
     expect(r.n).toBe(3);
     expect(r.metrics['skipped']).toBe(2);
-    expect((r.items as { output: string }[]).map((x) => x.output)).toEqual(['xy', 'x', 'xy']);
+    expect((r.items as { outputs: string[] }[]).map((x) => x.outputs[0])).toEqual(['xy', 'x', 'xy']);
     expect(r.metrics['acc']).toBeCloseTo(2 / 3, 12);
     expect(qaPrompt(items[0]!)).toBe('Context: Some context here.\nQuestion: What is a?\nAnswer:');
   });
@@ -268,7 +268,7 @@ describe('question answering', () => {
 });
 
 describe('translation', () => {
-  it("uses the paper's prompt, greedy decoding to the line break, and sacreBLEU metrics", async () => {
+  it("uses the paper's prompt; the standard metrics decode greedily to the line break (sacreBLEU corpus BLEU, chrF)", async () => {
     const model = bigram(table([[':', ' ', 30], [' ', 'x', 30], ['x', 'y', 30], ['y', '\n', 30]]));
     const items = [
       { file: 'mem', line: 1, src: 'hello', ref: 'xy' },
@@ -278,7 +278,7 @@ describe('translation', () => {
     expect(r.settings['prompt']).toBe('Translate from English to Russian:\n{src}\nAnswer:');
     expect((r.items as { hyp: string }[]).map((x) => x.hyp)).toEqual(['xy', 'xy']);
     // One-word sentences: corpus BLEU has no 2-grams (0); sentence BLEU uses the effective order: 100 and 0.
-    expect(r.metrics['bleu']).toBe(0);
+    expect(r.metrics['corpus_bleu']).toBe(0);
     expect(r.metrics['sentence_bleu_mean']).toBeCloseTo(50, 10);
     // chrF over the corpus: order 1 (4,4,2), order 2 (2,2,1) → P = R = 0.5 → 50.
     expect(r.metrics['chrf']).toBeCloseTo(50, 10);

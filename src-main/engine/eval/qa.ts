@@ -1,4 +1,5 @@
-// Extractive QA (SQuAD v2): the paper's short-answer substring protocol, and official EM/F1 with greedy decoding.
+// Extractive QA (SQuAD v2): the paper's short-answer substring protocol (10 sampled runs), and official EM/F1
+// with greedy decoding.
 import { generateIds } from '../generate/generate';
 import type { QaItem } from './data-types';
 import { layoutSettings, type QaLayout } from './layout';
@@ -7,7 +8,9 @@ import { newlineIds } from './protocol';
 import { sampleRuns } from './sample-runs';
 import { normalizeAnswer, scoreQa } from './squad-metrics';
 import { codePoints, pyStrip } from './text';
-import { GREEDY } from '../generate/sample';
+import { GREEDY, type SamplingOptions } from '../generate/sample';
+import { PAPER_SAMPLING } from './mc-paper';
+import { summarizeRuns } from './stats';
 
 export function qaPrompt(item: QaItem): string {
   return `Context: ${item.context}\nQuestion: ${item.question}\nAnswer:`;
@@ -16,35 +19,53 @@ export function qaPrompt(item: QaItem): string {
 /** The paper keeps answerable questions whose (first) answer has at most 8 characters. */
 export const PAPER_QA_MAX_CHARS = 8;
 
+/** The author's cap on generated tokens for QA and translation. */
+export const PAPER_MAX_NEW_TOKENS = 100;
+
 export function paperQaEligible(item: QaItem): boolean {
   const a = item.answers[0];
   return !item.impossible && a !== undefined && a.length > 0 && codePoints(a).length <= PAPER_QA_MAX_CHARS;
 }
 
+/** The paper's rule: the stripped, upper-cased continuation equals the answer or contains it (case-insensitive). */
 export function paperQaCorrect(continuation: string, answer: string): boolean {
-  return continuation.toUpperCase().includes(answer.toUpperCase());
+  return pyStrip(continuation).toUpperCase().includes(answer.toUpperCase());
+}
+
+/** The paper's generation budget: as many new tokens as the answer has characters, at most 100. */
+export function paperQaBudget(answer: string): number {
+  return Math.min(codePoints(answer).length, PAPER_MAX_NEW_TOKENS);
 }
 
 export interface QaPaperOptions {
   /** The prompt layout (default: the paper's "Context: … Question: … Answer:"). */
   layout?: QaLayout;
+  /** Sampled repetitions (default 10, as the paper). */
+  runs?: number;
+  seed?: number;
+  /** Default: temperature 1 (the model's own distribution). */
+  sampling?: SamplingOptions;
 }
 
-/** Paper protocol: greedy, as many new tokens as the answer has characters; correct when the answer occurs in them. */
+/** Paper protocol: `runs` sampled generations of answer-length tokens; accuracy per run, mean ± 1.96σ/√runs. */
 export async function evalQaPaper(env: EvalEnv, items: readonly QaItem[], opts: QaPaperOptions = {}): Promise<ProtocolOutput> {
   const { model, tokenizer } = env;
   const prompt = opts.layout ? opts.layout.prompt : qaPrompt;
+  const runs = Math.max(1, Math.floor(opts.runs ?? 10));
+  const seed = opts.seed ?? 0;
+  const sampling = opts.sampling ?? PAPER_SAMPLING;
   const eligible = items.filter(paperQaEligible);
   const answers = eligible.map((it) => it.answers[0]!);
+  const promptTexts = eligible.map((it) => prompt(it));
   const { pad, bos, eos } = tokenizer.specials;
   const gen = await sampleRuns(
     model,
-    eligible.map((it) => tokenizer.encode(prompt(it))),
+    promptTexts.map((p) => tokenizer.encode(p)),
     {
-      steps: answers.map((a) => codePoints(a).length),
-      runs: 1,
-      sampling: GREEDY,
-      seed: 0,
+      steps: answers.map(paperQaBudget),
+      runs,
+      sampling,
+      seed,
       padId: pad,
       banned: [pad, bos],
       stopIds: [eos],
@@ -53,27 +74,34 @@ export async function evalQaPaper(env: EvalEnv, items: readonly QaItem[], opts: 
       onProgress: (d, t) => env.onProgress?.('qa paper', d, t),
     },
   );
-  let correct = 0;
+  const perRun = new Array<number>(runs).fill(0);
   const records = eligible.map((it, i) => {
-    const output = tokenizer.decode(gen[i]![0]!);
-    const ok = paperQaCorrect(output, answers[i]!);
-    if (ok) correct++;
-    return { id: it.id, answer: answers[i], output, correct: ok };
+    const outputs = gen[i]!.map((ids) => tokenizer.decode(ids));
+    const correct = outputs.map((o) => paperQaCorrect(o, answers[i]!));
+    correct.forEach((ok, r) => {
+      if (ok) perRun[r]!++;
+    });
+    return { id: it.id, prompt: promptTexts[i], answer: answers[i], outputs, parsed: outputs.map((o) => pyStrip(o).toUpperCase()), correctRuns: correct, correct: correct.filter(Boolean).length };
   });
   const n = eligible.length;
+  const accs = perRun.map((c) => (n > 0 ? c / n : NaN));
+  const s = summarizeRuns(accs);
   return {
     n,
-    metrics: { acc: n > 0 ? correct / n : NaN, eligible: n, skipped: items.length - n },
-    ci95: null,
-    runs: 1,
+    metrics: { acc: s.mean, std: s.std, ci95: s.ci95, eligible: n, skipped: items.length - n },
+    ci95: s.ci95,
+    runs,
     settings: {
       prompt: 'Context: {context}\\nQuestion: {question}\\nAnswer:',
       maxAnswerChars: PAPER_QA_MAX_CHARS,
-      decoding: 'greedy',
-      newTokens: 'answer length in characters',
+      seed,
+      sampling,
+      newTokens: `answer length in characters, at most ${PAPER_MAX_NEW_TOKENS}`,
+      scoring: 'continuation stripped, upper-cased; equals or contains the upper-cased answer',
       ...layoutSettings(opts.layout),
     },
     items: records,
+    details: { runAccuracies: accs },
   };
 }
 
@@ -96,7 +124,8 @@ export async function evalQaSquad(env: EvalEnv, items: readonly QaItem[], opts: 
   const { pad, bos, eos } = tokenizer.specials;
   const nl = new Set(newlineIds(tokenizer));
   const layout = opts.layout;
-  const prompts = items.map((it) => tokenizer.encode(layout ? layout.prompt(it) : qaPrompt(it)));
+  const promptTexts = items.map((it) => (layout ? layout.prompt(it) : qaPrompt(it)));
+  const prompts = promptTexts.map((p) => tokenizer.encode(p));
   const abstains = (pred: string): boolean => layout?.noAnswer !== undefined && normalizeAnswer(pred) === normalizeAnswer(layout.noAnswer);
   const gen = await generateIds(model, prompts, {
     maxTokens: maxNew,
@@ -116,7 +145,7 @@ export async function evalQaSquad(env: EvalEnv, items: readonly QaItem[], opts: 
       sums[k][1]! += f1;
       sums[k][2]!++;
     }
-    return { id: it.id, pred, ...(pred !== said ? { said } : {}), em, f1, impossible: it.impossible };
+    return { id: it.id, prompt: promptTexts[i], output: tokenizer.decode(gen.ids[i]!), pred, ...(pred !== said ? { said } : {}), em, f1, impossible: it.impossible };
   });
   const pct = (s: number[], j: number): number => (s[2]! > 0 ? (100 * s[j]!) / s[2]! : NaN);
   const metrics: Record<string, number> = { exact: pct(sums.all, 0), f1: pct(sums.all, 1), total: items.length };

@@ -77,9 +77,9 @@ const TABLE_METRICS: Record<string, string[]> = {
   'ppl-loglik': ['ppl', 'bits_per_char', 'bits_per_byte'],
   'mc-loglik': ['acc', 'acc_norm'],
   'mc-paper': ['acc', 'std'],
-  'qa-paper': ['acc'],
+  'qa-paper': ['acc', 'std'],
   'qa-squad': ['exact', 'f1', 'HasAns_f1', 'NoAns_exact'],
-  'bleu-paper': ['bleu', 'sentence_bleu_mean', 'chrf'],
+  'bleu-paper': ['bleu', 'corpus_bleu', 'chrf'],
 };
 
 export interface Table {

@@ -11,7 +11,7 @@ import { loadMmlu } from './load-mmlu';
 import { loadParallel, pairFromFileName, parsePair } from './load-parallel';
 import { loadSquad } from './load-squad';
 import { loadText } from './load-text';
-import { evalMcLoglik } from './mc-loglik';
+import { evalMcLoglik, harnessMcLayout, type HarnessMcLayoutName } from './mc-loglik';
 import { evalMcPaper } from './mc-paper';
 import { evalPerplexity } from './ppl';
 import { checkCompatible, type EvalEnv, type ProtocolOutput } from './protocol';
@@ -37,7 +37,7 @@ export interface EvalSpec {
   data: string;
   /** Evaluate only the first N items (qa/paper: the first N eligible ones; ppl: the first N tokens). */
   limit?: number;
-  /** Paper multiple-choice repetitions (default 10). */
+  /** Paper-protocol sampled repetitions of multiple choice, QA and BLEU (default 10). */
   runs?: number;
   seed?: number;
   /** Translation language pair, "en-ru"; found in the file name when omitted. */
@@ -47,10 +47,12 @@ export interface EvalSpec {
   prefixBos?: boolean;
   /** Cap on generated tokens (qa/squad, bleu). */
   maxNewTokens?: number;
-  /** Paper multiple-choice sampling (default temperature 1). */
+  /** Paper-protocol sampling (default temperature 1). */
   sampling?: SamplingOptions;
   /** Paper multiple choice: generate this many tokens instead of the paper's 1 (MMLU) / 2 (others). */
   newTokens?: number;
+  /** Log-likelihood multiple choice: the harness's layout (default: mmlu for MMLU CSVs, cloze otherwise). */
+  mcLayout?: HarnessMcLayoutName;
   /** Prompt layouts other than the paper's (for data that taught the model its own layout); recorded in settings. */
   layouts?: PromptLayouts;
 }
@@ -129,15 +131,15 @@ async function runProtocol(env: EvalEnv, spec: EvalSpec, protocol: EvalProtocol,
     case 'mc':
       return protocol === 'paper'
         ? evalMcPaper(env, take(d.items, spec.limit), { runs: spec.runs, seed: spec.seed, sampling: spec.sampling, newTokens: spec.newTokens, layout: spec.layouts?.mc })
-        : evalMcLoglik(env, take(d.items, spec.limit), { layout: spec.layouts?.mc });
+        : evalMcLoglik(env, take(d.items, spec.limit), { layout: spec.layouts?.mc ?? harnessMcLayout(spec.mcLayout ?? (d.items[0]?.template === 'mmlu' ? 'mmlu' : 'cloze')) });
     case 'qa':
       if (protocol === 'paper') {
         // The limit counts evaluated items, so it applies after the paper's eligibility filter.
-        return evalQaPaper(env, take(d.items.filter(paperQaEligible), spec.limit), { layout: spec.layouts?.qa });
+        return evalQaPaper(env, take(d.items.filter(paperQaEligible), spec.limit), { layout: spec.layouts?.qa, runs: spec.runs, seed: spec.seed, sampling: spec.sampling });
       }
       return evalQaSquad(env, take(d.items, spec.limit), { maxNewTokens: spec.maxNewTokens, layout: spec.layouts?.qa });
     case 'bleu':
-      return evalTranslation(env, take(d.items, spec.limit), d.pair, { maxNewTokens: spec.maxNewTokens, layout: spec.layouts?.translation });
+      return evalTranslation(env, take(d.items, spec.limit), d.pair, { maxNewTokens: spec.maxNewTokens, layout: spec.layouts?.translation, runs: spec.runs, seed: spec.seed, sampling: spec.sampling });
   }
 }
 

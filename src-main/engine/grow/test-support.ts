@@ -1,21 +1,19 @@
 // Test helpers for the growth suites: real text (the Debian FAQ) tokenized into small windows, a seeded
 // substrate, tiny plans, and weight comparisons.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomSubstrate } from '../model/test-support';
 import type { HostTensor } from '../model/init';
 import { buildTokenizer } from '../tokenizer/index';
 import { makeWindows, splitWindows } from '../train/data';
 import type { GrowthPlanInput } from './plan';
 import type { GrowthData } from './stage';
-
-export const CORPUS = fileURLToPath(new URL('../../../../shared/corpora/debian-faq.en.txt', import.meta.url));
+import { corpusText } from '../../../test/helpers/fixtures';
 
 /** 60 k characters of real text, 150 n-grams, windows of 32 tokens, a 10 % validation split. */
 export function realTextData(chars = 60_000, T = 32, dim = 32): GrowthData {
-  const text = readFileSync(CORPUS, 'utf8').slice(0, chars);
+  const text = corpusText('debian-faq.en.txt').slice(0, chars);
   const tokenizer = buildTokenizer([text], { ngrams: 150 });
   const { train, val } = splitWindows(makeWindows(tokenizer.encode(text), T), 0.1, 0);
   return { train, val, substrate: randomSubstrate(tokenizer.size, dim, 2, tokenizer.id), tokenizer };

@@ -1,6 +1,7 @@
 // Atomic file writes: temp file in the same folder, fsync, rename — a crash never leaves half a file.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { userErrorIfDiskFull } from '../util/disk-full';
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -18,6 +19,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw err;
+    // Name the file the user asked for, not the temp file (write errors carry no path at all).
+    throw userErrorIfDiskFull(err, path);
   }
 }

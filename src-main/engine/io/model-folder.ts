@@ -36,18 +36,40 @@ export interface ExportOptions {
 export function exportModel(dir: string, model: GPT, opts: ExportOptions): ModelFolderMeta {
   const sub = model.substrate;
   if (!sub.meta) throw new UserError(`export ${dir}: the model's substrate ${sub.id.slice(0, 12)}… has no metadata to save; load it with loadSubstrate`);
+  return writeModelFolder(dir, {
+    config: model.config,
+    tensors: model.params.toHost(),
+    substrate: sub as Substrate,
+    tokenizerId: model.tokenizerId,
+    frozen: model.params.list().filter((e) => e.frozen).map((e) => e.name),
+    ...opts,
+  });
+}
+
+export interface HostModelFolder extends ExportOptions {
+  config: ModelConfig;
+  /** Every parameter by stable name. */
+  tensors: Record<string, { shape: number[]; data: Float32Array }>;
+  substrate: Substrate;
+  tokenizerId: string;
+  frozen: string[];
+}
+
+/** The same folder from host arrays (no tfjs): for converters such as the Hugging Face import. */
+export function writeModelFolder(dir: string, m: HostModelFolder): ModelFolderMeta {
+  const sub = m.substrate;
   mkdirSync(dir, { recursive: true });
-  writeSafetensors(join(dir, 'model.safetensors'), model.params.toHost(), { format: MODEL_FORMAT });
-  saveSubstrate(join(dir, SUBSTRATE_FILE), sub as Substrate);
-  writeFileAtomic(join(dir, 'tokenizer.json'), opts.tokenizerJson);
+  writeSafetensors(join(dir, 'model.safetensors'), m.tensors, { format: MODEL_FORMAT });
+  saveSubstrate(join(dir, SUBSTRATE_FILE), sub);
+  writeFileAtomic(join(dir, 'tokenizer.json'), m.tokenizerJson);
   const meta: ModelFolderMeta = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    config: model.config,
+    config: m.config,
     substrate: { id: sub.id, kind: sub.meta.kind, dim: sub.dim, vocabSize: sub.vocabSize, file: SUBSTRATE_FILE },
-    tokenizerId: model.tokenizerId,
-    frozen: model.params.list().filter((e) => e.frozen).map((e) => e.name),
-    ...(opts.training ? { training: opts.training } : {}),
+    tokenizerId: m.tokenizerId,
+    frozen: m.frozen,
+    ...(m.training ? { training: m.training } : {}),
     createdAt: new Date().toISOString(),
   };
   writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(meta, null, 2)}\n`);

@@ -1,6 +1,5 @@
 // An exported folder loads in the independent PyTorch implementation (bench/torch_reference.py) and gives
-// the same logits. Skipped, with the reason printed, where no python3 has torch (it is never required).
-import { spawnSync } from 'node:child_process';
+// the same logits. Needs the project's Python with torch (`bash scripts/python-env.sh`); fails naming it otherwise.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +9,12 @@ import { torchLogitsDiff } from '../../../bench/torch_check';
 import { GPT } from '../model/gpt';
 import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../model/test-support';
 import { exportModel } from './model-folder';
-
-const hasTorch = ['python3', '/usr/bin/python3'].some((py) => spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
-if (!hasTorch) console.log('torch-reference.test: skipped — no python3 with torch (apt-get install python3-torch libopenblas0-pthread to run it)');
+import { requirePython } from '../../../test/helpers/python';
 
 let dir: string;
+let python: string;
 beforeAll(async () => {
+  python = requirePython(['torch']);
   await testBackend();
   dir = mkdtempSync(join(tmpdir(), 'espalier-torch-'));
 });
@@ -26,7 +25,7 @@ describe('PyTorch reference', () => {
     ['rmsnorm, frozen substrate', {}],
     ['layernorm, projected substrate, trainable embedding, input scale', { norm: 'layernorm', embedding: 'trainable', substrateDim: 24, inputScale: 1.7 }],
   ] as const) {
-    it.skipIf(!hasTorch)(`gives Espalier's logits (${name})`, () => {
+    it(`gives Espalier's logits (${name})`, () => {
       const V = 61;
       const m = GPT.create({
         config: { vocabSize: V, layers: 2, dModel: 32, heads: 4, contextLength: 16, mlpRatio: 3, ...cfg },
@@ -41,7 +40,7 @@ describe('PyTorch reference', () => {
       const ids = [3, 17, 42, 5, 60, 0, 9, 9, 31, 12, 7, 58];
       const input = tf.tensor2d(ids, [1, ids.length], 'int32');
       const logits = m.logits(input);
-      const diff = torchLogitsDiff(out, ids, logits.dataSync() as Float32Array)!;
+      const diff = torchLogitsDiff(python, out, ids, logits.dataSync() as Float32Array);
       console.log(`torch-reference.test (${name}): max |Espalier − PyTorch| = ${diff.toExponential(3)}`);
       expect(diff).toBeLessThan(1e-4);
       tf.dispose([input, logits]);

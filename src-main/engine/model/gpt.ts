@@ -13,6 +13,7 @@ import { blockParamNames, initBlock, initOuter, type BlockInit, type HostTensor 
 import type { CausalLM, Decoder } from './lm';
 import { ParamStore, type ParamCounts } from './params';
 import { gatherRows } from './wasm/layout';
+import { matmul } from './native/matmul';
 
 /** What the model needs of a substrate; substrate/index.ts's Substrate satisfies it (and its meta lets exports copy it). */
 export interface SubstrateRef {
@@ -264,9 +265,14 @@ export class GPT implements CausalLM {
     return F.crossEntropy(this.norm('final_norm', x, ctx), this.p('head.weight', ctx), targets);
   }
 
+  /** The head's input [N, D]: the final norm of the last hidden state x (inference; head tuning reads it). */
+  headInput(x: tf.Tensor2D): tf.Tensor2D {
+    return this.norm('final_norm', flow(x), INFERENCE).value;
+  }
+
   /** Logits [N, V] from the last hidden state [N, D] (inference). */
   headLogits(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.matMul(this.norm('final_norm', flow(x), INFERENCE).value, this.params.get('head.weight') as tf.Tensor2D);
+    return matmul(this.norm('final_norm', flow(x), INFERENCE).value, this.params.get('head.weight') as tf.Tensor2D);
   }
 
   /** Mean next-token loss of tokens [B, T] against targets [B, T] (no dropout; `adapter`: through it). */

@@ -1,8 +1,9 @@
-// The transformer's differentiable building blocks with hand-written gradients. Every matrix product is a
-// plain (untransposed) matMul, because tfjs-backend-wasm runs transposeA/transposeB 10–20× slower.
+// The transformer's differentiable building blocks with hand-written gradients. Matrix products go through
+// native/matmul (native code on the wasm heap, else untransposed tfjs matMuls: transposed ones are slow there).
 import * as tf from '@tensorflow/tfjs-core';
 import { ropeKernel } from './attention-kernel';
 import { gradOp } from './grad-op';
+import { matmul } from './native/matmul';
 import { fusedKernels } from './wasm/fused';
 import { gatherRows, heapZeros, splitColumns } from './wasm/layout';
 
@@ -64,10 +65,10 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, gx: boolean, gw: boolean)
   return gradOp<tf.Tensor2D>(
     [x, w],
     [gx, gw],
-    ([a, b]) => ({ value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), save: [a!, b!] }),
+    ([a, b]) => ({ value: matmul(a as tf.Tensor2D, b as tf.Tensor2D), save: [a!, b!] }),
     (dy, [a, b], needs) => [
-      needs[0] ? tf.matMul(dy as tf.Tensor2D, tf.transpose(b as tf.Tensor2D)) : null,
-      needs[1] ? tf.matMul(tf.transpose(a as tf.Tensor2D), dy as tf.Tensor2D) : null,
+      needs[0] ? matmul(dy as tf.Tensor2D, b as tf.Tensor2D, false, true) : null,
+      needs[1] ? matmul(a as tf.Tensor2D, dy as tf.Tensor2D, true, false) : null,
     ],
   );
 }

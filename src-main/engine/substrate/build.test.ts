@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORPORA, UNIFONT } from '../../../test/helpers/cli';
+import { corpusText, unifontPath } from '../../../test/helpers/fixtures';
 import { encodeSafetensors } from '../io/safetensors';
 import { buildTokenizer, type Tokenizer } from '../tokenizer/index';
 import { UserError } from '../util/errors';
@@ -18,8 +18,8 @@ let tok: Tokenizer;
 let font: UnifontFont;
 let dir: string;
 beforeAll(() => {
-  tok = buildTokenizer([readFileSync(`${CORPORA}/debian-faq.ru.txt`, 'utf8')], { ngrams: 300 });
-  font = loadUnifont(UNIFONT);
+  tok = buildTokenizer([corpusText('debian-faq.ru.txt')], { ngrams: 300 });
+  font = loadUnifont(unifontPath());
   dir = mkdtempSync(join(tmpdir(), 'espalier-substrate-'));
 });
 
@@ -87,8 +87,8 @@ describe('PCA', () => {
 
 describe('glyph substrate', () => {
   it('is deterministic: two builds give the same id and bytes', () => {
-    const a = buildSubstrate(tok, { kind: 'glyph', font, dim: 64 });
-    const b = buildSubstrate(tok, { kind: 'glyph', font: UNIFONT, dim: 64 });
+    const a = buildSubstrate(tok, { kind: 'glyph', font, dim: 64, grid: 16 });
+    const b = buildSubstrate(tok, { kind: 'glyph', font: unifontPath(), dim: 64, grid: 16 });
     expect(a.id).toMatch(/^[0-9a-f]{64}$/);
     expect(b.id).toBe(a.id);
     expect(Buffer.from(b.matrix.buffer).equals(Buffer.from(a.matrix.buffer))).toBe(true);
@@ -97,8 +97,8 @@ describe('glyph substrate', () => {
   });
 
   it('changes id with the squeeze mode and reports collisions and neighbours', () => {
-    const sub = buildSubstrate(tok, { kind: 'glyph', font, dim: 64 });
-    const or = buildSubstrate(tok, { kind: 'glyph', font, dim: 64, squeeze: 'or' });
+    const sub = buildSubstrate(tok, { kind: 'glyph', font, dim: 64, grid: 16 });
+    const or = buildSubstrate(tok, { kind: 'glyph', font, dim: 64, grid: 16, squeeze: 'or' });
     expect(or.id).not.toBe(sub.id);
     // Latin A and Cyrillic А are the same Unifont glyph: one collision group the report must show.
     const latin = idOf('A');
@@ -114,8 +114,17 @@ describe('glyph substrate', () => {
   });
 
   it('refuses more components than pixels, naming the limit', () => {
-    expect(() => buildSubstrate(tok, { kind: 'glyph', font, dim: 300 })).toThrow(UserError);
-    expect(() => buildSubstrate(tok, { kind: 'glyph', font, dim: 300 })).toThrow(/--dim 300 exceeds the 256 pixels of a 16×16 bitmap \(use --grid 32/);
+    expect(() => buildSubstrate(tok, { kind: 'glyph', font, dim: 300, grid: 16 })).toThrow(UserError);
+    expect(() => buildSubstrate(tok, { kind: 'glyph', font, dim: 300, grid: 16 })).toThrow(/--dim 300 exceeds the 256 pixels of a 16×16 bitmap \(use --grid 32/);
+  });
+
+  it("defaults to the paper's 32-pixel grid, where two-character tokens collide less than at 16", () => {
+    const d = buildSubstrate(tok, { kind: 'glyph', font, dim: 64 });
+    const small = buildSubstrate(tok, { kind: 'glyph', font, dim: 64, grid: 16 });
+    expect(d.meta.grid).toBe(32);
+    expect(d.report.collisions.tokens).toBeLessThanOrEqual(small.report.collisions.tokens);
+    // Every colliding group is named (up to the report's cap), with its tokens' text.
+    expect(d.report.collisions.exampleTokens.length).toBe(Math.min(d.report.collisions.groups, 50));
   });
 });
 
@@ -189,7 +198,7 @@ describe('substrate file', () => {
     expect(typeof back.meta.grid).toBe('number');
     // Saving is reproducible byte for byte (no timestamps, no absolute paths).
     const again = join(dir, 'again.safetensors');
-    saveSubstrate(again, buildSubstrate(tok, { kind: 'glyph', font: UNIFONT, dim: 32 }));
+    saveSubstrate(again, buildSubstrate(tok, { kind: 'glyph', font: unifontPath(), dim: 32 }));
     expect(readFileSync(again).equals(readFileSync(path))).toBe(true);
     const bytes = readFileSync(path);
     bytes[bytes.length - 1] ^= 0x01;

@@ -1,7 +1,7 @@
 // Builds a frozen substrate for a vocabulary: glyph (Unifont bitmaps → PCA), binary-id, random or imported,
 // plus the quality report. Pure and deterministic: the same vocabulary and options give the same bytes and id.
 import { basename } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileCapped, READ_LIMITS } from '../util/read-capped';
 import type { TokenizerLike } from '../tokenizer/types';
 import { UserError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
@@ -53,8 +53,14 @@ function checkDim(dim: number, max?: number, limit = ''): void {
   if (max !== undefined && dim > max) throw new UserError(`--dim ${dim} exceeds ${limit}`);
 }
 
+/** The paper's 32-pixel cell: at 16 px a two-character token keeps every other column, and bigrams collide. */
+export const DEFAULT_GRID: Grid = 32;
+
+/** Colliding groups named in a build's report (the count covers all of them). */
+export const REPORTED_COLLISION_GROUPS = 50;
+
 function glyph(vocab: Vocab, opts: BuildOptions, meta: Partial<SubstrateMeta>) {
-  const grid = opts.grid ?? 16;
+  const grid = opts.grid ?? DEFAULT_GRID;
   const squeeze = opts.squeeze ?? 'subsample';
   if (grid !== 16 && grid !== 32) throw new UserError(`--grid must be 16 or 32, got ${String(grid)}`);
   if (squeeze !== 'subsample' && squeeze !== 'or') throw new UserError(`--squeeze must be subsample or or, got ${String(squeeze)}`);
@@ -69,7 +75,7 @@ function glyph(vocab: Vocab, opts: BuildOptions, meta: Partial<SubstrateMeta>) {
     if (i % 1024 === 0) opts.onProgress?.('render', i, n);
   });
   opts.onProgress?.('render', n, n);
-  const collisions = findCollisions(bitmaps, n, pixels);
+  const collisions = findCollisions(bitmaps, n, pixels, REPORTED_COLLISION_GROUPS);
   const result = pca(bitmaps, n, pixels, { dim, onProgress: opts.onProgress });
   Object.assign(meta, {
     grid,
@@ -88,7 +94,7 @@ function imported(vocab: Vocab, opts: BuildOptions, meta: Partial<SubstrateMeta>
   const m = loadImportedMatrix(opts.matrix, { vocabSize: vocab.pieces.length, dim: opts.dim, tensor: opts.tensor });
   Object.assign(meta, {
     sourceFile: basename(opts.matrix),
-    sourceSha256: sha256Hex(readFileSync(opts.matrix)),
+    sourceSha256: sha256Hex(readFileCapped(opts.matrix, READ_LIMITS.matrix, 'matrix file')),
     ...(m.tensor ? { sourceTensor: m.tensor } : {}),
   });
   return { matrix: m.matrix, dim: m.dim };

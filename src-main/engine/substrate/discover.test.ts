@@ -34,7 +34,7 @@ describe('font discovery', () => {
   it('tells the user how to get Unifont when none is found', () => {
     const empty = mkdtempSync(join(tmpdir(), 'espalier-nofonts-'));
     const search = { dirs: [join(empty, 'a')], trees: [join(empty, 'b')] };
-    expect(() => resolveFontPath(undefined, search)).toThrow(/no GNU Unifont \.hex file found \(looked in .*a, .*b\); get GNU Unifont \(Debian\/Ubuntu: sudo apt install unifont.*--font PATH/);
+    expect(() => resolveFontPath(undefined, search)).toThrow(/no GNU Unifont \.hex file found \(looked in .*a, .*b\); get GNU Unifont: `espalier font install` downloads.*Debian\/Ubuntu: sudo apt install unifont.*--font PATH/);
     expect(() => resolveFontPath(join(empty, 'x.hex'), search)).toThrow(/x\.hex: font file not found; get GNU Unifont/);
   });
 
@@ -42,9 +42,14 @@ describe('font discovery', () => {
     expect(defaultFontSearch('linux', { HOME: '/home/u' }).dirs).toContain('/usr/share/unifont');
     expect(defaultFontSearch('linux', { HOME: '/home/u' }).trees).toContain('/usr/share/fonts');
     expect(defaultFontSearch('darwin', {}).dirs).toContain('/opt/homebrew/share/unifont');
-    const win = defaultFontSearch('win32', { LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local', WINDIR: 'C:\\Windows' });
+    const win = defaultFontSearch('win32', { LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local', APPDATA: 'C:\\Users\\u\\AppData\\Roaming', WINDIR: 'C:\\Windows' });
     expect(win.dirs.some((d) => d.includes('Windows') && d.endsWith('Fonts'))).toBe(true);
-    expect(win.dirs.length).toBe(3);
+    expect(win.dirs.length).toBe(4);
+    // Last everywhere: the app's own font folder, where `espalier font install` puts what it fetched.
+    expect(win.dirs.at(-1)).toBe(join('C:\\Users\\u\\AppData\\Roaming', 'espalier', 'fonts'));
+    expect(defaultFontSearch('linux', { HOME: '/home/u' }).dirs.at(-1)).toBe('/home/u/.config/espalier/fonts');
+    expect(defaultFontSearch('darwin', { HOME: '/Users/u' }).dirs.at(-1)).toBe('/Users/u/Library/Application Support/espalier/fonts');
+    expect(defaultFontSearch('linux', { HOME: '/home/u', ESPALIER_DATA_DIR: '/data' }).dirs.at(-1)).toBe('/data/fonts');
   });
 });
 

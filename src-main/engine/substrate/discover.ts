@@ -2,6 +2,7 @@
 // Search roots are injectable so tests can point discovery at temporary folders instead of the real system.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { appFontDir } from '../util/app-data';
 import { UserError } from '../util/errors';
 
 export interface FontSearch {
@@ -15,7 +16,10 @@ export interface FontSearch {
 const NAME = /^unifont(-\d+(\.\d+)*)?\.hex(\.gz)?$/i;
 const MAX_DEPTH = 4;
 
-/** The usual install locations for this platform (Debian's `unifont` package, Homebrew, user/system font folders). */
+/**
+ * The usual install locations for this platform (Debian's `unifont` package, Homebrew, user/system font folders),
+ * then the app's own font folder, where `espalier font install` puts the copy it fetched.
+ */
 export function defaultFontSearch(
   platform: NodeJS.Platform = process.platform,
   env: Record<string, string | undefined> = process.env,
@@ -25,6 +29,7 @@ export function defaultFontSearch(
     const dirs: string[] = [];
     if (env['LOCALAPPDATA']) dirs.push(join(env['LOCALAPPDATA'], 'Microsoft', 'Windows', 'Fonts'), join(env['LOCALAPPDATA'], 'unifont'));
     if (env['WINDIR']) dirs.push(join(env['WINDIR'], 'Fonts'));
+    dirs.push(appFontDir(platform, env));
     return { dirs, trees: [] };
   }
   if (platform === 'darwin') {
@@ -32,6 +37,7 @@ export function defaultFontSearch(
     const dirs = prefixes.map((p) => `${p}/share/unifont`);
     const trees = [...prefixes.map((p) => `${p}/share/fonts`), '/Library/Fonts'];
     if (home) trees.push(join(home, 'Library', 'Fonts'));
+    dirs.push(appFontDir(platform, env));
     return { dirs, trees };
   }
   const dataHome = env['XDG_DATA_HOME'] ?? (home ? join(home, '.local', 'share') : undefined);
@@ -42,6 +48,7 @@ export function defaultFontSearch(
     trees.push(join(dataHome, 'fonts'));
   }
   if (home) trees.push(join(home, '.fonts'));
+  dirs.push(appFontDir(platform, env));
   return { dirs, trees };
 }
 
@@ -120,9 +127,10 @@ export function findSystemUnifont(search: FontSearch = defaultFontSearch()): str
 }
 
 export const HOW_TO_GET_UNIFONT =
-  'get GNU Unifont (Debian/Ubuntu: sudo apt install unifont, which installs /usr/share/unifont/unifont.hex; ' +
-  'macOS: Homebrew, or the download below; anywhere: unifont-<version>.hex.gz from https://unifoundry.com/unifont/ ' +
-  'or https://ftp.gnu.org/gnu/unifont/) and pass the .hex or .hex.gz file with --font PATH';
+  'get GNU Unifont: `espalier font install` downloads and verifies it into the app\'s data folder ' +
+  '(or Debian/Ubuntu: sudo apt install unifont, which installs /usr/share/unifont/unifont.hex; ' +
+  'anywhere: unifont-<version>.hex.gz from https://unifoundry.com/unifont/ or https://ftp.gnu.org/gnu/unifont/, ' +
+  'passed as the .hex or .hex.gz file with --font PATH)';
 
 /** Resolves the font path: `explicit` must exist; otherwise the system is searched; otherwise a UserError says what to do. */
 export function resolveFontPath(explicit?: string, search: FontSearch = defaultFontSearch()): string {

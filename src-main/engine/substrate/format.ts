@@ -1,6 +1,6 @@
 // The substrate file: one .safetensors with tensor `embeddings` [vocabSize, dim] F32 and string metadata.
 // The id is recomputed on load, so a damaged or edited file is caught before a model trains on it.
-import { readFileSync } from 'node:fs';
+import { readFileCapped, READ_LIMITS } from '../util/read-capped';
 import { decodeSafetensors, writeSafetensors } from '../io/safetensors';
 import { UserError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
@@ -69,15 +69,9 @@ export function saveSubstrate(path: string, sub: Substrate): void {
 }
 
 export function loadSubstrate(path: string): Substrate {
-  let bytes: Uint8Array;
-  try {
-    const buf = readFileSync(path);
-    // A plain Uint8Array view: the decoder slices tensors out, and Buffer.slice() would alias the pooled file memory.
-    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${path}: ${code === 'ENOENT' ? 'substrate file not found' : `cannot read the substrate (${code ?? String(err)})`}`);
-  }
+  const buf = readFileCapped(path, READ_LIMITS.matrix, 'substrate file');
+  // A plain Uint8Array view: the decoder slices tensors out, and Buffer.slice() would alias the pooled file memory.
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   const file = decodeSafetensors(bytes, path);
   const raw = file.metadata;
   if (raw['format'] !== FORMAT) {

@@ -1,7 +1,7 @@
 // The `imported` substrate kind: a ready-made [vocabSize, dim] table from .npy or .safetensors (e.g. a bvv241 table).
 // Rows must line up with the given vocabulary; every mismatch is reported with the numbers that disagree.
-import { readFileSync } from 'node:fs';
 import { decodeSafetensors } from '../io/safetensors';
+import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { UserError } from '../util/errors';
 import { decodeNpy } from './npy';
 
@@ -24,14 +24,9 @@ export interface ImportedMatrix {
 const TABLE_NAMES = ['embeddings', 'embedding', 'weight', 'wte.weight', 'embed_tokens.weight', 'model.embed_tokens.weight', 'transformer.wte.weight'];
 
 function readBytes(path: string): Uint8Array {
-  try {
-    const buf = readFileSync(path);
-    // A plain Uint8Array view: decoders slice() it and must get copies, which Buffer.slice() does not make.
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${path}: ${code === 'ENOENT' ? 'matrix file not found' : `cannot read the matrix file (${code ?? String(err)})`}`);
-  }
+  const buf = readFileCapped(path, READ_LIMITS.matrix, 'matrix file');
+  // A plain Uint8Array view: decoders slice() it and must get copies, which Buffer.slice() does not make.
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 function pickTensor(path: string, names: string[], wanted?: string): string {

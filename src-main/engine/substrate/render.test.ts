@@ -1,6 +1,6 @@
 // Rendering rules: how a 2-character token is squeezed into one cell, and the fallback boxes for what has no glyph.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UNIFONT } from '../../../test/helpers/cli';
+import { unifontPath } from '../../../test/helpers/fixtures';
 import { byteCell, missingGlyphCell, specialCell } from './fallback';
 import { bitmapToText, charCell, renderPiece } from './render';
 import { loadUnifont, type UnifontFont } from './unifont';
@@ -8,7 +8,7 @@ import { loadUnifont, type UnifontFont } from './unifont';
 describe('squeezing a two-character token into one cell', () => {
   let font: UnifontFont;
   beforeAll(() => {
-    font = loadUnifont(UNIFONT);
+    font = loadUnifont(unifontPath());
   });
   // Strip of "Ж中": cell 0 (Ж, 8 wide, centred) then cell 1 (中, 16 wide): 32 columns → 16.
   const strip = (f: UnifontFont) => [charCell(f, 0x416), charCell(f, 0x4e2d)];
@@ -50,7 +50,7 @@ describe('squeezing a two-character token into one cell', () => {
 describe('fallback boxes', () => {
   let font: UnifontFont;
   beforeAll(() => {
-    font = loadUnifont(UNIFONT);
+    font = loadUnifont(unifontPath());
   });
 
   it('draws a missing code point as a framed box of its hex digits', () => {

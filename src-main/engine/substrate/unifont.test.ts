@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UNIFONT } from '../../../test/helpers/cli';
+import { unifontPath } from '../../../test/helpers/fixtures';
 import { UserError } from '../util/errors';
 import { renderToken } from './index';
 import { loadUnifont, parseUnifontHex, type UnifontFont } from './unifont';
@@ -28,8 +28,8 @@ describe('GNU Unifont .hex', () => {
   let font: UnifontFont;
   let text: string;
   beforeAll(() => {
-    font = loadUnifont(UNIFONT);
-    text = readFileSync(UNIFONT, 'utf8');
+    font = loadUnifont(unifontPath());
+    text = readFileSync(unifontPath(), 'utf8');
   });
 
   it('reads every glyph of the file and hashes the file', () => {
@@ -62,7 +62,7 @@ describe('GNU Unifont .hex', () => {
   it('reads .hex.gz by content and gives the same glyphs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'espalier-unifont-'));
     const gz = join(dir, 'unifont.hex.gz');
-    writeFileSync(gz, gzipSync(readFileSync(UNIFONT)));
+    writeFileSync(gz, gzipSync(readFileSync(unifontPath())));
     const zipped = loadUnifont(gz);
     expect(zipped.glyphs.size).toBe(font.glyphs.size);
     expect(cellRows(renderToken('中', zipped).bits, 16)).toEqual(cellRows(renderToken('中', font).bits, 16));

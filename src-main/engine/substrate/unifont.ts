@@ -1,8 +1,7 @@
 // Reads GNU Unifont `.hex` files (plain or gzip): one glyph per line, "XXXX:" then 32 (8×16) or 64 (16×16) hex digits.
 // The font is the paper's: every substrate bitmap starts from these rows.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { UserError, atLine } from '../util/errors';
+import { gunzipCapped, READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { sha256Hex } from '../util/hash';
 
 /** One Unifont glyph: 16 rows, each row's pixels in the low `width` bits (most significant bit = leftmost pixel). */
@@ -34,12 +33,8 @@ export function parseUnifontHex(text: string, source: string): Map<number, Glyph
     if (line === '') continue;
     const m = LINE.exec(line);
     if (!m) {
-      const shown = line.length > 40 ? `${line.slice(0, 40)}…` : line;
-      throw atLine(
-        source,
-        i + 1,
-        `not a GNU Unifont .hex file (expected "XXXX:" and 32 or 64 hex digits, got ${JSON.stringify(shown)})`,
-      );
+      // The line itself is not shown: the path may name any file on the host (a secret, in browser mode).
+      throw atLine(source, i + 1, `not a GNU Unifont .hex file (expected "XXXX:" and 32 or 64 hex digits on every line)`);
     }
     const cp = parseInt(m[1]!, 16);
     if (cp > 0x10ffff) throw atLine(source, i + 1, `code point ${m[1]} is beyond U+10FFFF`);
@@ -60,24 +55,9 @@ function isGzip(bytes: Uint8Array): boolean {
 
 /** Loads a `.hex` or `.hex.gz` Unifont file; every failure is a UserError naming the file. */
 export function loadUnifont(path: string): UnifontFont {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${path}: font file not found (pass a GNU Unifont .hex or .hex.gz file with --font)`);
-    if (code === 'EISDIR') throw new UserError(`${path}: is a folder, not a GNU Unifont .hex file`);
-    throw new UserError(`${path}: cannot read the font file (${code ?? String(err)})`);
-  }
+  const bytes = readFileCapped(path, READ_LIMITS.font, 'font file');
   const sha256 = sha256Hex(bytes);
-  let raw = bytes;
-  if (isGzip(bytes)) {
-    try {
-      raw = gunzipSync(bytes);
-    } catch (err) {
-      throw new UserError(`${path}: damaged gzip data (${(err as Error).message})`);
-    }
-  }
+  const raw = isGzip(bytes) ? gunzipCapped(bytes, READ_LIMITS.font, path, 'font file') : bytes;
   const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   const glyphs = parseUnifontHex(text, path);
   if (glyphs.size === 0) throw new UserError(`${path}: not a GNU Unifont .hex file (it holds no glyph lines)`);

@@ -1,8 +1,7 @@
 // The n-gram BPE: the merge list's order, and the fast encoder against a plain re-statement of Hugging Face's
 // rule (lowest rank first, leftmost among equals) on real text, random small-alphabet text and hand cases.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORPORA } from '../../../test/helpers/cli';
+import { corpusText } from '../../../test/helpers/fixtures';
 import { Rng } from '../util/rng';
 import { BYTE_BASE, Tokenizer, buildTokenizer } from './index';
 import { fixedPieces } from './layout';
@@ -73,7 +72,7 @@ describe('n-gram BPE encoding', () => {
   });
 
   it('equals the plain statement of the rule on real text in three languages', () => {
-    const texts = ['en', 'ru', 'zh-cn'].map((l) => readFileSync(`${CORPORA}/debian-faq.${l}.txt`, 'utf8'));
+    const texts = (['en', 'ru', 'zh-cn'] as const).map((l) => corpusText(`debian-faq.${l}.txt`));
     const tok = buildTokenizer(texts.map((t) => t.slice(0, 50_000)), { ngrams: 1500 });
     for (const t of texts) {
       for (const line of t.slice(60_000, 90_000).split('\n')) expect(Array.from(tok.encode(line))).toEqual(referenceBpe(tok, line));

@@ -1,14 +1,15 @@
 // Reads a corpus file as text, refusing what would silently skew a vocabulary: missing, empty or non-UTF-8 files.
-import { readFileSync } from 'node:fs';
 import { UserError } from '../util/errors';
+import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { describeReadError } from './hf-json';
 import { firstInvalidUtf8 } from './utf8';
 
 export function readCorpusFile(path: string): string {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readFileCapped(path, READ_LIMITS.corpus, 'corpus file');
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`${path}: ${describeReadError(err)} (corpus file)`);
   }
   if (bytes.length === 0) throw new UserError(`${path}: the corpus file is empty`);

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CORPORA } from '../../../test/helpers/cli';
+import { corpusText } from '../../../test/helpers/fixtures';
 import { UserError } from '../util/errors';
 import { BYTE_BASE, FIRST_TEXT_ID, Tokenizer, buildTokenizer, loadTokenizer, readCorpusFile, saveTokenizer, tokenizerToJson } from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-tok-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ru = readFileSync(`${CORPORA}/debian-faq.ru.txt`, 'utf8').slice(0, 40_000);
+const ru = corpusText('debian-faq.ru.txt').slice(0, 40_000);
 const tok = buildTokenizer([ru, 'tricky $& $1 "q" \\ \u0000\u0001 😀😀 e\u0301e\u0301'], { ngrams: 500 });
 
 /** Expects `fn` to throw one UserError whose single-line message names `file` and matches `problem`. */

@@ -2,9 +2,9 @@
 // `@huggingface/tokenizers` (JS) read as it is and encode to exactly Espalier's ids: a byte-fallback BPE model
 // whose merges are the n-gram merges (merges.ts). The file needs no Espalier-only field: the layout and the
 // merge list identify it, and metadata for people goes to tokenizer_config.json (hf-config.ts).
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic';
 import { UserError } from '../util/errors';
+import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { isObject, parseV1, tokenizerFromStrings, v1ToJson } from './hf-json-v1';
 import { SPECIAL_TEXTS, byteTokenName } from './layout';
 import type { Tokenizer } from './tokenizer';
@@ -146,8 +146,10 @@ export function loadTokenizer(path: string): Tokenizer {
 
 export function readTextFile(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    // Capped: a device file or a huge file named as a vocabulary fails at once (read-capped.ts).
+    return readFileCapped(path, READ_LIMITS.vocabulary, 'vocabulary file').toString('utf8');
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`${path}: ${describeReadError(err)}`);
   }
 }

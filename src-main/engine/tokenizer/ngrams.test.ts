@@ -1,7 +1,6 @@
 // The pruned n-gram counter must give exactly what brute-force counting gives, ties and cut included.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORPORA } from '../../../test/helpers/cli';
+import { corpusText } from '../../../test/helpers/fixtures';
 import { Rng } from '../util/rng';
 import { buildTokenizer } from './build';
 import { FIRST_TEXT_ID } from './layout';
@@ -47,7 +46,7 @@ function builtNgrams(corpora: string[], k: number, minCount: number): string[] {
 
 describe('top-K n-grams', () => {
   it('equals brute force on slices of the real corpora, for several K', () => {
-    const corpora = ['en', 'ru', 'zh-cn'].map((l) => readFileSync(`${CORPORA}/debian-faq.${l}.txt`, 'utf8').slice(20_000, 35_000));
+    const corpora = (['en', 'ru', 'zh-cn'] as const).map((l) => corpusText(`debian-faq.${l}.txt`).slice(20_000, 35_000));
     const ranking = bruteForceRanking(corpora);
     for (const k of [1, 50, 700, 5000]) {
       for (const minCount of [1, 2]) expect(builtNgrams(corpora, k, minCount)).toEqual(cut(ranking, k, minCount));

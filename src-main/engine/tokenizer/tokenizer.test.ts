@@ -1,8 +1,7 @@
 // Tokenizer behaviour: lossless round trips (real corpora, adversarial strings, fuzz), longest-match priority,
 // robust decoding of arbitrary ids, vocabulary layout and the identity of the vocabulary.
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORPORA } from '../../../test/helpers/cli';
+import { corpusText } from '../../../test/helpers/fixtures';
 import { Rng } from '../util/rng';
 import { BYTE_BASE, FIRST_TEXT_ID, Tokenizer, VocabularyError, buildTokenizer, compression, vocabularyId } from './index';
 import type { EncodingRule } from './identity';
@@ -10,7 +9,7 @@ import { fixedPieces } from './layout';
 import type { TokenPiece } from './types';
 
 const LANGS = ['en', 'ru', 'zh-cn'] as const;
-const corpus = Object.fromEntries(LANGS.map((l) => [l, readFileSync(`${CORPORA}/debian-faq.${l}.txt`, 'utf8')])) as Record<(typeof LANGS)[number], string>;
+const corpus = Object.fromEntries(LANGS.map((l) => [l, corpusText(`debian-faq.${l}.txt`)])) as Record<(typeof LANGS)[number], string>;
 
 function fromTexts(texts: string[], rule?: EncodingRule): Tokenizer {
   return new Tokenizer([...fixedPieces(), ...texts.map((text): TokenPiece => ({ kind: 'text', text }))], rule);

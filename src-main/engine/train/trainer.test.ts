@@ -1,7 +1,5 @@
 // The trainer on real text: loss falls, runs are reproducible, only trainable parameters move, frozen
 // blocks get no backward pass, memory stays flat, divergence stops cleanly, accumulation is exact.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GPT } from '../model/gpt';
@@ -9,8 +7,7 @@ import { randomSubstrate, testBackend } from '../model/test-support';
 import { buildTokenizer } from '../tokenizer/index';
 import { makeWindows, splitWindows, unigramEntropy, type Windows } from './data';
 import { Trainer, TrainingDivergedError, type TrainOptions } from './trainer';
-
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpora/debian-faq.en.txt', import.meta.url));
+import { corpusText } from '../../../test/helpers/fixtures';
 
 let data: { train: Windows; val: Windows };
 let vocab = 0;
@@ -18,7 +15,7 @@ let tokenizerId = '';
 
 beforeAll(async () => {
   await testBackend();
-  const text = readFileSync(CORPUS, 'utf8').slice(0, 60_000);
+  const text = corpusText('debian-faq.en.txt').slice(0, 60_000);
   const tok = buildTokenizer([text], { ngrams: 150 });
   vocab = tok.size;
   tokenizerId = tok.id;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTokenizer } from '../../engine/tokenizer/index';
-import { CORPORA } from '../../../test/helpers/cli';
+import { corpusFile, corpusText } from '../../../test/helpers/fixtures';
 import { writeParquet } from '../../../test/helpers/parquet-writer';
 import { importDataset } from './import';
 
@@ -31,7 +31,7 @@ describe('plain text from the shared corpora', () => {
   ] as const;
   for (const [name, lang] of cases) {
     it(`${name}: language ${lang}, exact counts and hashes, same result for small chunks`, async () => {
-      const path = `${CORPORA}/${name}`;
+      const path = corpusFile(name);
       const raw = readFileSync(path);
       const text = raw.toString('utf8');
       const progress: number[] = [];
@@ -48,25 +48,25 @@ describe('plain text from the shared corpora', () => {
   }
 
   it('reports the language mix: the Russian FAQ is mostly Cyrillic with Latin commands', async () => {
-    const r = await importDataset({ file: `${CORPORA}/debian-faq.ru.txt` });
+    const r = await importDataset({ file: corpusFile('debian-faq.ru.txt') });
     expect(r.stats.languages['ru']).toBeGreaterThan(0.5);
     expect(r.stats.languages['en']).toBeGreaterThan(0.2);
     expect(r.stats.languages['zh']).toBeUndefined();
   });
 
   it('counts tokens with a tokenizer, equal to encoding the whole text at once', async () => {
-    const en = readFileSync(`${CORPORA}/debian-faq.en.txt`, 'utf8');
-    const zh = readFileSync(`${CORPORA}/debian-faq.zh-cn.txt`, 'utf8');
+    const en = corpusText('debian-faq.en.txt');
+    const zh = corpusText('debian-faq.zh-cn.txt');
     const tok = buildTokenizer([en.slice(0, 40_000), zh.slice(0, 20_000)], { ngrams: 300 });
     for (const [name, text] of [['debian-faq.en.txt', en], ['debian-faq.zh-cn.txt', zh]] as const) {
-      const r = await importDataset({ file: `${CORPORA}/${name}`, tokenizer: tok, chunkBytes: 8192 });
+      const r = await importDataset({ file: corpusFile(name), tokenizer: tok, chunkBytes: 8192 });
       expect(r.stats.tokens).toBe(tok.encode(text).length);
     }
   });
 
   it('writes the text to a destination atomically instead of returning it', async () => {
     const dest = join(dir, 'out', 'ru.txt');
-    const r = await importDataset({ file: `${CORPORA}/debian-faq.ru.txt`, destination: dest, chunkBytes: 4096 });
+    const r = await importDataset({ file: corpusFile('debian-faq.ru.txt'), destination: dest, chunkBytes: 4096 });
     expect(r.text).toBeUndefined();
     expect(r.destination).toBe(dest);
     const written = readFileSync(dest);
@@ -87,7 +87,7 @@ describe('plain text from the shared corpora', () => {
   it('stops when aborted and leaves no partial destination', async () => {
     const ctrl = new AbortController();
     const dest = join(dir, 'aborted', 'x.txt');
-    const run = importDataset({ file: `${CORPORA}/debian-faq.en.txt`, destination: dest, chunkBytes: 4096, signal: ctrl.signal, onProgress: () => ctrl.abort() });
+    const run = importDataset({ file: corpusFile('debian-faq.en.txt'), destination: dest, chunkBytes: 4096, signal: ctrl.signal, onProgress: () => ctrl.abort() });
     await expect(run).rejects.toThrow();
     expect(readdirSync(join(dir, 'aborted'))).toEqual([]);
   });
@@ -227,10 +227,10 @@ describe('into a workspace', () => {
       const project = ws.projects.create({ name: 'p' });
       const id = newId('ds');
       const dest = ws.paths.datasetText(id);
-      const { stats } = await importDataset({ file: `${CORPORA}/debian-faq.zh-cn.txt`, destination: dest });
+      const { stats } = await importDataset({ file: corpusFile('debian-faq.zh-cn.txt'), destination: dest });
       const d = ws.datasets.create(datasetRecord(stats, { id, projectId: project.id, name: 'faq-zh', split: 'val', textPath: ws.paths.toStored(dest) }));
       expect(d).toMatchObject({ id, format: 'txt', split: 'val', language: 'zh', textPath: `datasets/${id}.txt`, sha256: stats.sha256, characters: stats.characters });
-      expect(readFileSync(ws.paths.fromStored(d.textPath!), 'utf8')).toBe(readFileSync(`${CORPORA}/debian-faq.zh-cn.txt`, 'utf8'));
+      expect(readFileSync(ws.paths.fromStored(d.textPath!), 'utf8')).toBe(corpusText('debian-faq.zh-cn.txt'));
     } finally {
       ws.close();
     }

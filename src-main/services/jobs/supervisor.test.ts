@@ -97,6 +97,8 @@ describe('startup after a crash', () => {
     // The app dies: its database connection goes away with the row still 'running', then its worker.
     const pid = first.supervisor.activePid!;
     first.workspace.close();
+    // A dead process's lock is stale; here the "dead" app shares the test's pid, so let it go by hand.
+    first.lock.release();
     process.kill(pid, 'SIGKILL');
     await first.supervisor.whenIdle();
 
@@ -115,4 +117,30 @@ describe('startup after a crash', () => {
       await second.dispose();
     }
   });
+});
+
+describe('startup while the dead app\'s worker still runs', () => {
+  it('leaves the run alone while its recorded worker is alive, and fails it (resumable) once that worker is gone', async () => {
+    const first = startTestApp({ checkpointEverySteps: 10 });
+    const seeded = seedProject(first);
+    const { runId } = await first.call('runs.startTrain', tinyTrain(seeded, 100_000, 'orphaned'));
+    await waitForRun(first, runId, (r) => r.checkpoint !== null);
+    const pid = first.supervisor.activePid!;
+    // The app dies (its lock would be stale: same pid here, so let go by hand) while its worker keeps running.
+    first.workspace.close();
+    first.lock.release();
+
+    const second = startTestApp({}, first.dir);
+    try {
+      expect(second.recovered).toMatchObject({ failed: [], waiting: [runId] });
+      expect((await second.call('runs.get', { id: runId })).status).toBe('running');
+      process.kill(pid, 'SIGKILL');
+      const failed = await waitForRun(second, runId, (r) => r.status !== 'running', 30_000);
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatch(/Espalier stopped while this job was running .*resume it to continue from its last checkpoint/);
+    } finally {
+      await first.supervisor.whenIdle();
+      await second.dispose();
+    }
+  }, 120_000);
 });

@@ -30,7 +30,7 @@ export const growJob: JobHandler = async (raw, ctx) => {
   if (substrate.meta.tokenizerId !== tok.id) throw new UserError(`substrate ${substrate.id.slice(0, 12)}… was built for another tokenizer; rebuild the substrate`);
   if (p.stageModels.length < p.stages) throw new Error(`main reserved ${p.stageModels.length} stage folders for ${p.stages} stages`);
   ctx.progress(0, 'tokenizing the datasets');
-  const data = trainingWindows(tok, p.train, p.val, p.shape.context, p.seed);
+  const data = trainingWindows(tok, p.train, p.val, p.shape.context);
   const s = p.shape;
   const totalGrowthSteps = p.stages * p.stepsPerStage;
   const tokensPerStep = p.batch * s.context;

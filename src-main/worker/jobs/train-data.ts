@@ -1,12 +1,20 @@
 // Training data for 'train' (and 'grow') jobs: extracted dataset texts → one token stream → fixed windows,
-// with validation from the chosen held-out texts or, without any, a seeded 5% of the training windows.
+// with validation from the chosen held-out texts or, without any, the fixed tail of each text (no seed).
 import { readFileSync } from 'node:fs';
-import { makeWindows, splitWindows, type Windows } from '../../engine/train';
+import { makeWindows, type Windows } from '../../engine/train';
+import { holdoutSplit } from '../../engine/train/holdout';
 import type { Tokenizer } from '../../engine/tokenizer';
 
 /** Documents are joined with <eos>, so no window pretends one file continues into the next. */
 export function encodeFiles(tok: Tokenizer, files: readonly string[]): Int32Array {
-  const parts = files.map((f) => tok.encode(readFileSync(f, 'utf8')));
+  return encodeTexts(
+    tok,
+    files.map((f) => readFileSync(f, 'utf8')),
+  );
+}
+
+function encodeTexts(tok: Tokenizer, texts: readonly string[]): Int32Array {
+  const parts = texts.map((t) => tok.encode(t));
   const out = new Int32Array(parts.reduce((n, p) => n + p.length + 1, 0));
   let at = 0;
   for (const p of parts) {
@@ -17,8 +25,13 @@ export function encodeFiles(tok: Tokenizer, files: readonly string[]): Int32Arra
   return out;
 }
 
-export function trainingWindows(tok: Tokenizer, train: readonly string[], val: readonly string[], context: number, seed: number): { train: Windows; val: Windows } {
-  const all = makeWindows(encodeFiles(tok, train), context, 'the training datasets');
-  if (val.length > 0) return { train: all, val: makeWindows(encodeFiles(tok, val), context, 'the validation datasets') };
-  return splitWindows(all, 0.05, seed, 'the training datasets');
+export function trainingWindows(tok: Tokenizer, train: readonly string[], val: readonly string[], context: number): { train: Windows; val: Windows } {
+  if (val.length > 0) return { train: makeWindows(encodeFiles(tok, train), context, 'the training datasets'), val: makeWindows(encodeFiles(tok, val), context, 'the validation datasets') };
+  // Each text's last 10% (from a blank line where it has documents): the same tokens whatever the seed.
+  const splits = train.map((f) => holdoutSplit(readFileSync(f, 'utf8')));
+  const join = (texts: string[]): Int32Array => encodeTexts(tok, texts);
+  return {
+    train: makeWindows(join(splits.map((s) => s.train)), context, 'the training datasets'),
+    val: makeWindows(join(splits.map((s) => s.val)), context, 'the held-out tails of the training datasets'),
+  };
 }

@@ -23,7 +23,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
   const tok = loadTokenizer(p.tokenizerFile);
   if (substrate.meta.tokenizerId !== tok.id) throw new UserError(`substrate ${substrate.id.slice(0, 12)}… was built for another tokenizer; rebuild the substrate`);
   ctx.progress(0, 'tokenizing the datasets');
-  const data = trainingWindows(tok, p.train, p.val, p.shape.context, p.seed);
+  const data = trainingWindows(tok, p.train, p.val, p.shape.context);
   ctx.log(`${data.train.starts.length} training windows, ${data.val.starts.length} validation windows of ${p.shape.context} tokens`);
 
   let model: GPT;

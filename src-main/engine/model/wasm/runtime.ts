@@ -97,6 +97,23 @@ export function wasmModule<T>(key: string, build: (shared: boolean) => Uint8Arra
   };
 }
 
+/** The active wasm heap with tensor offsets, for code outside WebAssembly (the native addon); null off wasm. */
+export function wasmHeap(): { memory: WasmMemory; ptr(t: tf.Tensor): number; empty(shape: number[]): tf.Tensor } | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const heap = heapOf(tf.backend());
+  if (!heap) return null;
+  const b = heap.b;
+  return {
+    memory: heap.memory,
+    ptr: (t) => {
+      const i = b.dataIdMap.get(t.dataId);
+      if (!i) throw new Error('tensor is not on the wasm backend');
+      return i.memoryOffset;
+    },
+    empty: (shape) => tf.engine().makeTensorFromTensorInfo(b.makeOutput(shape, 'float32')),
+  };
+}
+
 /** The attention/RoPE kernels for this shape, or null (see wasmModule). */
 export function kernelRuntime(heads: number, headDim: number): (WasmRuntime<KernelExports> & { kernels: KernelExports }) | null {
   if (headDim % 8 !== 0) return null;

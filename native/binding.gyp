@@ -1,0 +1,13 @@
+{
+  "targets": [
+    {
+      "target_name": "espalier_gemm",
+      "sources": ["gemm.cc"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions", "-pthread"],
+      "cflags_cc!": ["-fno-rtti"],
+      "ldflags": ["-pthread"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17"] },
+      "msvs_settings": { "VCCLCompilerTool": { "Optimization": 2 } }
+    }
+  ]
+}

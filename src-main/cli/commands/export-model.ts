@@ -1,0 +1,27 @@
+// `espalier export --format hf`: writes a model folder as a Hugging Face folder that transformers loads with no
+// custom code (ArceeForCausalLM); merges and LayerNorm models are refused with the reason.
+import { exportHf } from '../../engine/hf/index';
+import { UserError } from '../../engine/util/errors';
+import { defineCommand, str } from '../command';
+
+export const FORMATS = ['hf'] as const;
+
+export function checkFormat(format: string): void {
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UserError(`option --format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+}
+
+export default defineCommand({
+  path: ['export'],
+  summary: 'export a model folder in another format (hf: a transformers ArceeForCausalLM folder)',
+  options: [
+    { name: 'format', kind: 'string', metavar: 'FORMAT', required: true, description: 'hf (Hugging Face transformers)' },
+    { name: 'model', kind: 'string', metavar: 'DIR', required: true, description: 'the Espalier model folder' },
+    { name: 'out', kind: 'string', metavar: 'DIR', required: true, description: 'the folder to write (new or empty)' },
+  ],
+  async run(opts, _pos, ctx) {
+    checkFormat(str(opts, 'format'));
+    const r = exportHf(str(opts, 'model'), str(opts, 'out'));
+    ctx.log(`exported ${r.layers} blocks as ArceeForCausalLM to ${r.out} (embedding: ${r.embedding === 'substrate' ? 'the substrate rows' : 'projection and scale folded in'})`);
+    return r;
+  },
+});

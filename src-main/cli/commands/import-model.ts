@@ -1,0 +1,22 @@
+// `espalier import --format hf`: brings a Hugging Face ArceeForCausalLM folder (an export, perhaps grown further on a
+// cluster with scale/grow.py) back as an Espalier model folder; the embedding table becomes its substrate.
+import { importHf } from '../../engine/hf/index';
+import { defineCommand, str } from '../command';
+import { checkFormat } from './export-model';
+
+export default defineCommand({
+  path: ['import'],
+  summary: 'import a model folder from another format (hf: a transformers ArceeForCausalLM folder)',
+  options: [
+    { name: 'format', kind: 'string', metavar: 'FORMAT', required: true, description: 'hf (Hugging Face transformers)' },
+    { name: 'from', kind: 'string', metavar: 'DIR', required: true, description: 'the Hugging Face folder' },
+    { name: 'out', kind: 'string', metavar: 'DIR', required: true, description: 'the Espalier model folder to write (new or empty)' },
+  ],
+  async run(opts, _pos, ctx) {
+    checkFormat(str(opts, 'format'));
+    const r = importHf(str(opts, 'from'), str(opts, 'out'));
+    ctx.log(`imported ${r.layers} blocks into ${r.out}; substrate ${r.substrateId.slice(0, 12)}…${r.substrateRestored ? ' (the exported substrate, restored)' : ' (a new imported table)'}, tokenizer ${r.tokenizerId.slice(0, 12)}…`);
+    const { meta: _meta, ...rest } = r;
+    return rest;
+  },
+});

@@ -1,0 +1,85 @@
+// Loads Espalier's optional native matrix-product addon (native/gemm.cc, built by `npm ci` through node-gyp).
+// Its absence is a reason reported by `doctor`, never an error: the WebAssembly kernels then do the work.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What native/gemm.cc exports (offsets in bytes into `memory`). */
+export interface GemmAddon {
+  gemm(
+    memory: ArrayBuffer | Uint8Array,
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    lda: number,
+    ldb: number,
+    ldc: number,
+    transA: boolean,
+    transB: boolean,
+    accumulate: boolean,
+  ): void;
+  /**
+   * Rows of logits at byte offset `offset` become softmax probabilities in place, minus one at each row's
+   * target when `grad` (the cross-entropy gradient); pt[i] receives row i's target probability.
+   */
+  softmaxXent(memory: ArrayBuffer | Uint8Array, offset: number, rows: number, cols: number, targets: Int32Array, pt: Float32Array, grad: boolean): void;
+  setThreads(n: number): void;
+  threads(): number;
+  /** The instruction set of the micro-kernel in use: 'AVX2+FMA' or 'portable C++'. */
+  isa(): string;
+}
+
+export const ADDON_FILE = join('native', 'build', 'Release', 'espalier_gemm.node');
+const BUILD_HINT = 'run `npm run build:native` (needs a C++ compiler, make and python3, as for better-sqlite3)';
+
+let addon: GemmAddon | null = null;
+let reason: string | null = null;
+let tried = false;
+
+/** The project root: the nearest folder above this file holding native/binding.gyp (source and bundled layouts differ). */
+function findAddonPath(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    if (existsSync(join(dir, 'native', 'binding.gyp'))) return join(dir, ADDON_FILE);
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return null;
+}
+
+/** Loads the addon once; null (with `nativeReason()`) when it is switched off, not built or fails to load. */
+export function loadGemmAddon(): GemmAddon | null {
+  if (tried) return addon;
+  tried = true;
+  const off = process.env['ESPALIER_NATIVE'];
+  if (off === '0' || off === 'off') {
+    reason = 'switched off by ESPALIER_NATIVE=0';
+    return null;
+  }
+  const file = findAddonPath();
+  if (!file) {
+    reason = `native/binding.gyp was not found above ${dirname(fileURLToPath(import.meta.url))}`;
+    return null;
+  }
+  if (!existsSync(file)) {
+    reason = `the native matrix addon is not built (${ADDON_FILE} is missing); ${BUILD_HINT}`;
+    return null;
+  }
+  try {
+    addon = createRequire(import.meta.url)(file) as GemmAddon;
+  } catch (err) {
+    reason = `the native matrix addon failed to load (${String((err as Error).message).split('\n')[0]}); ${BUILD_HINT}`;
+    addon = null;
+  }
+  return addon;
+}
+
+/** Why the addon is not in use (null when it is, or before the first load). */
+export function nativeReason(): string | null {
+  return reason;
+}

@@ -1,0 +1,33 @@
+// Parameter counts as the paper reports them: trainable, frozen blocks and the frozen substrate apart, and a
+// total that includes the substrate (the frozen table is a constant, not a parameter tensor, in the model).
+import type { GPT } from './gpt';
+
+export interface ParamReport {
+  trainable: number;
+  /** Frozen transformer blocks (earlier growth stages). */
+  frozenBlocks: number;
+  /** The frozen embedding table (vocab × substrate dim) and a frozen projection to d-model, if any. */
+  frozenSubstrate: number;
+  /** Anything else frozen (e.g. a frozen head or final norm). */
+  frozenOther: number;
+  /** Every frozen number: blocks + substrate + other. */
+  frozen: number;
+  /** Trainable + frozen, substrate included. */
+  total: number;
+}
+
+export function paramReport(m: GPT): ParamReport {
+  let trainable = 0;
+  let frozenBlocks = 0;
+  let frozenSubstrate = m.config.embedding === 'frozen' ? m.substrate.vocabSize * m.substrate.dim : 0;
+  let frozenOther = 0;
+  for (const e of m.params.list()) {
+    const n = e.variable.size;
+    if (!e.frozen) trainable += n;
+    else if (e.name.startsWith('blocks.')) frozenBlocks += n;
+    else if (e.name.startsWith('embed.')) frozenSubstrate += n;
+    else frozenOther += n;
+  }
+  const frozen = frozenBlocks + frozenSubstrate + frozenOther;
+  return { trainable, frozenBlocks, frozenSubstrate, frozenOther, frozen, total: trainable + frozen };
+}

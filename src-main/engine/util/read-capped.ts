@@ -1,0 +1,67 @@
+// Reading a whole file into memory, bounded: a device (/dev/zero), a pipe or a huge file named where a font,
+// vocabulary or matrix was expected fails at once with a message naming the file, instead of eating memory.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { UserError } from './errors';
+
+export const MiB = 2 ** 20;
+
+/** Largest files read whole, by what they are (bytes). Generous for real inputs; far below what breaks a machine. */
+export const READ_LIMITS = {
+  font: 128 * MiB,
+  vocabulary: 256 * MiB,
+  matrix: 2048 * MiB,
+  corpus: 1024 * MiB,
+  upload: 64 * MiB,
+} as const;
+
+function mib(n: number): string {
+  return `${(n / MiB).toFixed(n < 10 * MiB ? 1 : 0)} MiB`;
+}
+
+/** Like readFileSync, but only for regular files of at most `limit` bytes; `what` names the file's role in errors. */
+export function readFileCapped(path: string, limit: number, what: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${path}: ${what} not found`);
+    if (code === 'EISDIR') throw new UserError(`${path}: is a folder, not a ${what}`);
+    throw new UserError(`${path}: cannot read the ${what} (${code ?? String(err)})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UserError(`${path}: is a folder, not a ${what}`);
+    if (!st.isFile()) throw new UserError(`${path}: is not a regular file (a device, pipe or socket); give a ${what} on disk`);
+    if (st.size > limit) throw new UserError(`${path}: the ${what} is ${mib(st.size)}, more than the ${mib(limit)} Espalier reads`);
+    // Read at most limit + 1 bytes: a file that grows while we read still cannot exceed the cap.
+    const buf = Buffer.allocUnsafe(Math.min(st.size, limit) + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, n);
+      if (got === 0) break;
+      n += got;
+      if (n > limit) throw new UserError(`${path}: the ${what} is more than the ${mib(limit)} Espalier reads`);
+      if (n === buf.length) break;
+    }
+    return buf.subarray(0, n);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${path}: cannot read the ${what} (${code ?? (err as Error).message})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** gunzip with a bound on the output (a small .gz can expand to gigabytes). */
+export function gunzipCapped(bytes: Uint8Array, limit: number, path: string, what: string): Buffer {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw new UserError(`${path}: the ${what} expands to more than ${mib(limit)} when decompressed`);
+    throw new UserError(`${path}: damaged gzip data (${e.message})`);
+  }
+}

@@ -1,0 +1,98 @@
+// The catalog's "Hugging Face folder" export and import: a model leaves as a transformers ArceeForCausalLM folder
+// (its card lists the workspace's growth lineage and eval results) and comes back registered with its substrate.
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { exportHf, folderGrowth, importHf, MERGE_REFUSAL, type CardEval, type GrowthEntry } from '../engine/hf/index';
+import { readModelMeta, SUBSTRATE_FILE } from '../engine/io';
+import { UserError } from '../engine/util/errors';
+import { newId } from '../store/index';
+import type * as store from '../store/index';
+import { requireProject } from './catalog';
+import type { ServiceContext } from './context';
+
+function folderOf(c: ServiceContext, m: store.Model): string {
+  if (!m.folder) throw new UserError(`model "${m.name}" has no folder`);
+  const dir = c.ws.paths.fromStored(m.folder);
+  if (!existsSync(dir)) throw new UserError(`model "${m.name}": its folder ${dir} is missing`);
+  return dir;
+}
+
+/** Depth by depth, from the first stage of the model's lineage to the model itself (later records win). */
+function lineageGrowth(c: ServiceContext, m: store.Model): GrowthEntry[] {
+  const chain: store.Model[] = [];
+  for (let cur: store.Model | undefined = m; cur && chain.length < 1000; cur = cur.parentId ? c.ws.models.get(cur.parentId) : undefined) chain.unshift(cur);
+  const byDepth = new Map<number, GrowthEntry>();
+  for (const a of chain) {
+    if (!a.folder || !existsSync(c.ws.paths.fromStored(a.folder))) continue;
+    for (const g of folderGrowth(readModelMeta(c.ws.paths.fromStored(a.folder)))) byDepth.set(g.depth, g);
+  }
+  return [...byDepth.values()].sort((a, b) => a.depth - b.depth);
+}
+
+function workspaceEvals(c: ServiceContext, m: store.Model): CardEval[] {
+  const names = new Map(c.ws.datasets.list(m.projectId).map((d) => [d.sha256, d.name]));
+  return c.ws.evals.listByModel(m.id).map((e) => ({
+    task: e.task,
+    protocol: e.protocol,
+    metrics: e.metrics,
+    ci95: e.ci95,
+    n: e.n,
+    dataset: names.get(e.datasetSha256) ?? `sha256 ${e.datasetSha256.slice(0, 12)}…`,
+    runs: e.runs,
+  }));
+}
+
+/** Writes `m` into `folder` (which must not exist yet) as a Hugging Face folder. */
+export function exportModelHf(c: ServiceContext, m: store.Model, folder: string): void {
+  if (m.kind === 'merge') throw new UserError(`cannot export the merge "${m.name}" as one Hugging Face model: ${MERGE_REFUSAL}`);
+  exportHf(folderOf(c, m), folder, { name: m.name, growth: lineageGrowth(c, m), evals: workspaceEvals(c, m) });
+}
+
+/** Imports a Hugging Face folder as a new catalog model of the project, registering its tokenizer and substrate. */
+export function importModelHf(c: ServiceContext, req: { projectId: string; from: string; name?: string | undefined }): store.Model {
+  const { ws } = c;
+  requireProject(ws, req.projectId);
+  const from = resolve(req.from);
+  const id = newId('mdl');
+  const dir = ws.paths.modelDir(id);
+  const r = importHf(from, dir);
+  try {
+    const tokFile = ws.paths.tokenizerFile(r.tokenizerId);
+    if (!existsSync(tokFile)) {
+      mkdirSync(ws.paths.tokenizersDir, { recursive: true });
+      copyFileSync(join(dir, 'tokenizer.json'), tokFile);
+    }
+    const subFile = ws.paths.substrateFile(r.substrateId);
+    if (!existsSync(subFile)) {
+      mkdirSync(ws.paths.substratesDir, { recursive: true });
+      copyFileSync(join(dir, SUBSTRATE_FILE), subFile);
+    }
+    const meta = r.meta;
+    return ws.transaction(() => {
+      if (!ws.tokenizers.get(r.tokenizerId)) {
+        ws.tokenizers.register({ id: r.tokenizerId, name: `imported · ${meta.config.vocabSize} tokens`, kind: 'unicode-ngram', vocabSize: meta.config.vocabSize, file: ws.paths.toStored(tokFile), metadata: { importedFrom: from } });
+      }
+      if (!ws.substrates.get(r.substrateId)) {
+        const kind = meta.substrate.kind ?? 'imported';
+        ws.substrates.register({ id: r.substrateId, tokenizerId: r.tokenizerId, name: `${kind} ${meta.substrate.dim}d · ${meta.config.vocabSize} tokens`, kind, dim: meta.substrate.dim, file: ws.paths.toStored(subFile), metadata: { vocabSize: meta.config.vocabSize, importedFrom: from } });
+      }
+      return ws.models.create({
+        id,
+        projectId: req.projectId,
+        kind: 'trained',
+        name: req.name?.trim() || basename(from),
+        parentId: null,
+        depth: r.layers,
+        tokenizerId: r.tokenizerId,
+        substrateId: r.substrateId,
+        config: { ...meta.config },
+        provenance: { importedFrom: from, format: 'hf', history: meta.training?.['history'] ?? [] },
+        paramsTotal: r.params.total,
+        paramsTrainable: r.params.trainable,
+      });
+    });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,35 @@
+// The full `espalier demo --quick` on the demo world (about 2 minutes on 2 cores): run by `npm run test:slow`
+// and .ci/run, not by every `npm test`. No --font: the glyph substrate must come from the font the demo finds.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
+import { CLAIMS, SECTIONS, type DemoJson } from '../helpers/demo-json';
+import { unifontPath } from '../helpers/fixtures';
+
+const dir = mkdtempSync(join(tmpdir(), 'espalier-demo-quick-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('espalier demo --quick on the demo world', () => {
+  it('finds the system Unifont by itself, completes, and its JSON has every section, every model evaluated on every task', () => {
+    unifontPath(); // fails naming `apt-get install unifont` where the Debian font is missing
+    const ws = join(dir, 'ws-quick');
+    const r = runCli(['demo', '--quick', '--workspace', ws, '--json'], { timeoutMs: 600_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json<DemoJson>();
+    for (const s of SECTIONS) expect(j, s).toHaveProperty(s);
+    expect(j.source).toBe('world');
+    expect(j.world).not.toBeNull();
+    expect(j.substrate.kind, `${j.substrate.note} (install the font: \`sudo apt-get install -y unifont\`)`).toBe('glyph');
+    const keys = ['ppl:en-ru', 'ppl:en-zh', 'ppl:union', 'mc-loglik', 'mc-paper', 'bleu:en-ru', 'bleu:en-zh', ...['en', 'ru', 'zh'].flatMap((l) => [`qa-paper:${l}`, `qa-squad:${l}`])];
+    const models = [...['RU', 'ZH'].flatMap((e) => [1, 2, 3].map((d) => `${e} d${d}`)), 'merge (logits)', 'merge (probs)'];
+    for (const m of models) expect(j.evals.filter((e) => e.model === m).map((e) => e.key).sort(), m).toEqual([...keys].sort());
+    expect(j.depthVsCapability.map((t) => t.rows.length)).toEqual([3, 3]);
+    expect(j.expertsVsMerge.columns).toContain('MC loglik: RU-only facts');
+    for (const k of CLAIMS) expect(typeof j.claims[k]!.holds, k).toBe('boolean');
+    expect(j.workspace.projectName).toMatch(/^Demo world \(seed 1\)/);
+    expect(Object.keys(j.workspace.datasetIds)).toHaveLength(10);
+    expect(j.seconds['total']).toBeGreaterThan(0);
+  });
+});
