@@ -313,3 +313,13 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
   const why = tried.map((t) => `${t.name}: ${t.reason}`).join('; ');
   throw new UserError(`no TensorFlow.js backend could start (${why})`);
 }
+
+/**
+ * Refuses work that still reads tensors synchronously (growth stages: the frozen-prefix cache and stage
+ * checkpoints) on WebGPU, where Node has no synchronous GPU read, with a sentence saying what to use instead.
+ */
+export function requireSyncReads(report: BackendReport, what: string): void {
+  if (report.backend === 'webgpu') {
+    throw new UserError(`${what} does not run on the webgpu backend yet (it reads tensors synchronously, which WebGPU cannot do in Node); use --backend wasm, node or node-gpu`);
+  }
+}

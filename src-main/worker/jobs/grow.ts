@@ -4,7 +4,7 @@
 // stage's exported model folder to the folder main reserved for it.
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { RUN_METRICS } from '../../../src-shared/contract';
-import { initBackend } from '../../engine/backend';
+import { initBackend, requireSyncReads } from '../../engine/backend';
 import { runGrowth, type BaselineKind, type StageRecord } from '../../engine/grow';
 import { readModelMeta } from '../../engine/io';
 import { loadSubstrate } from '../../engine/substrate';
@@ -24,6 +24,7 @@ const BASELINES: Record<string, BaselineKind[]> = {
 export const growJob: JobHandler = async (raw, ctx) => {
   const p = GrowParams.parse(raw);
   const backend = await initBackend();
+  requireSyncReads(backend, 'growth');
   ctx.log(`backend: ${backend.backend}`);
   const substrate = loadSubstrate(p.substrateFile);
   const tok = loadTokenizer(p.tokenizerFile);
