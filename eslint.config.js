@@ -1,4 +1,5 @@
-// Lint rules, including the import boundaries of DESIGN.md (the engine stays pure).
+// Lint rules, including the import boundaries of DESIGN.md (docs/architecture.md draws them): the engine stays
+// pure, the worker never reaches into services, the store never into the engine, the renderer never into main.
 import js from '@eslint/js';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
@@ -18,6 +19,38 @@ export const ENGINE_FORBIDDEN_IMPORTS = {
     { group: ['**/ipc/**', '**/host/**', '**/app/**'], message: 'The engine must not import the app layers.' },
   ],
 };
+
+/** Product code never imports test support or test oracles (they live under test/). */
+const NO_TEST_SUPPORT = { group: ['**/test/**'], message: 'Product code must not import test support (test/).' };
+
+/** What `src-main/worker/**` must never import: services run in main and start the worker, not the other way. */
+export const WORKER_FORBIDDEN_IMPORTS = {
+  paths: [{ name: 'electron', message: 'The worker is a plain Node process: no Electron.' }],
+  patterns: [
+    { group: ['**/services', '**/services/*', '**/services/**'], message: 'The worker must not import services (they import the worker); shared code goes to src-main/lib.' },
+    { group: ['**/ipc/**', '**/host/**', '**/app/**', '**/src-renderer/**'], message: 'The worker must not import the app layers.' },
+    NO_TEST_SUPPORT,
+  ],
+};
+
+/** What `src-main/store/**` must never import: it keeps rows and files, knowing nothing of models or jobs. */
+export const STORE_FORBIDDEN_IMPORTS = {
+  paths: [{ name: 'electron', message: 'The store must not import Electron.' }],
+  patterns: [
+    { group: ['**/engine', '**/engine/*', '**/engine/**'], message: 'The store must not import the engine; shared helpers live in src-main/common.' },
+    { group: ['**/services', '**/services/**', '**/worker/**', '**/lib/**'], message: 'The store must not import services, the worker or lib (they import the store).' },
+    { group: ['**/src-renderer/**', '**/ipc/**', '**/host/**', '**/app/**'], message: 'The store must not import the app layers.' },
+    NO_TEST_SUPPORT,
+  ],
+};
+
+/** What `src-renderer/**` must never import: it talks to main only through src-renderer/api and the contract. */
+export const RENDERER_FORBIDDEN_IMPORTS = {
+  paths: [{ name: 'electron', message: 'The renderer talks to main only through src-renderer/api.' }],
+  patterns: [{ group: ['**/src-main/**', '**/src-main'], message: 'The renderer may import only src-shared and its own folders.' }],
+};
+
+const withTestBan = (rules) => ({ ...rules, patterns: [...rules.patterns, NO_TEST_SUPPORT] });
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'e2e/artifacts/**', 'bench/results/**', 'test/fixtures/**'] },
@@ -39,19 +72,30 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_TEST_SUPPORT] }] },
+  },
+  {
     files: ['src-main/engine/**/*.ts'],
+    ignores: ['src-main/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', withTestBan(ENGINE_FORBIDDEN_IMPORTS)] },
+  },
+  {
+    files: ['src-main/engine/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', ENGINE_FORBIDDEN_IMPORTS] },
   },
   {
+    files: ['src-main/worker/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', WORKER_FORBIDDEN_IMPORTS] },
+  },
+  {
+    files: ['src-main/store/**/*.ts'],
+    ignores: ['src-main/store/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', STORE_FORBIDDEN_IMPORTS] },
+  },
+  {
     files: ['src-renderer/**/*.ts', 'src-renderer/**/*.vue'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'The renderer talks to main only through src-renderer/api.' }],
-          patterns: [{ group: ['**/src-main/**'], message: 'The renderer may import only src-shared and its own folders.' }],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', RENDERER_FORBIDDEN_IMPORTS] },
   },
 );

@@ -3,7 +3,7 @@
 import { describeBackend, initBackend } from '../src-main/engine/backend';
 import type { McItem } from '../src-main/engine/eval/data-types';
 import { evalMcLoglik } from '../src-main/engine/eval/mc-loglik';
-import { BigramLM } from '../src-main/engine/model/bigram';
+import { BigramLM } from '../test/oracles/bigram';
 import type { CausalLM } from '../src-main/engine/model/lm';
 import { buildTokenizer, type Tokenizer } from '../src-main/engine/tokenizer/index';
 import { Rng } from '../src-main/engine/util/rng';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, parseBackendName, type BackendName } from '../src-main/engine/backend';
 import { adapterName } from '../src-main/engine/backend-webgpu';
 import { GPT } from '../src-main/engine/model/gpt';
-import { randomSubstrate, TEST_TOKENIZER_ID } from '../src-main/engine/model/test-support';
+import { randomSubstrate, TEST_TOKENIZER_ID } from '../test/support/model';
 import { makeWindows, splitWindows, Trainer } from '../src-main/engine/train/index';
 import { Rng } from '../src-main/engine/util/rng';
 

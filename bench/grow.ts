@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, initBackend, parseBackendName } from '../src-main/engine/backend';
 import { LoraSet } from '../src-main/engine/grow/lora';
 import { GPT } from '../src-main/engine/model/gpt';
-import { randomSubstrate } from '../src-main/engine/model/test-support';
+import { randomSubstrate } from '../test/support/model';
 import { buildTokenizer } from '../src-main/engine/tokenizer/index';
 import { makeWindows, subset, Trainer, type Windows } from '../src-main/engine/train/index';
 import { Rng } from '../src-main/engine/util/rng';

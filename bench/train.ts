@@ -7,7 +7,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { initBackend, parseBackendName, setComputeThreads, type BackendReport } from '../src-main/engine/backend';
 import { GPT } from '../src-main/engine/model/gpt';
-import { randomSubstrate } from '../src-main/engine/model/test-support';
+import { randomSubstrate } from '../test/support/model';
 import { buildTokenizer } from '../src-main/engine/tokenizer/index';
 import { makeWindows, splitWindows, Trainer } from '../src-main/engine/train/index';
 import { projectPython } from '../test/helpers/python';

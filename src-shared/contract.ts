@@ -5,19 +5,19 @@ import {
   Dataset,
   DatasetFormat,
   DatasetSplit,
-  EvalProtocol,
   EvalResult,
-  EvalTask,
   Id,
   MergeMode,
   MetricPoint,
   MetricSeries,
   ModelEntry,
   Project,
-  Run,
   Substrate,
-  SubstrateKind,
 } from './domain';
+import { EvalStartParams, GrowParams, ModelShape, SubstrateBuildParams, TrainParams } from './params';
+import { MergePreviewResult, Run } from './runs';
+
+export { GrowParams, MergePreviewResult, ModelShape, TrainParams };
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -52,48 +52,6 @@ export const SystemInfo = z.object({
   versions: z.record(z.string(), z.string()),
   workspace: z.string(),
 });
-
-/** Model shape for training and growth runs, with defaults a newcomer can start from. */
-export const ModelShape = z
-  .object({
-    dModel: z.number().int().min(8).max(4096).default(128),
-    heads: z.number().int().min(1).max(64).default(4),
-    context: z.number().int().min(8).max(4096).default(64),
-    mlpRatio: z.number().min(1).max(8).default(4),
-    dropout: z.number().min(0).max(0.9).default(0),
-    norm: z.enum(['rms', 'layer']).default('rms'),
-  })
-  .strict();
-
-export const TrainParams = z
-  .object({
-    projectId: Id,
-    name: Name,
-    datasetIds: z.array(Id).min(1),
-    valDatasetIds: z.array(Id).default([]),
-    substrateId: z.string().min(1),
-    /** `trainable` starts from the substrate and trains it: the paper's control. */
-    embeddings: z.enum(['frozen', 'trainable']).default('frozen'),
-    layers: z.number().int().min(1).max(64).default(2),
-    shape: ModelShape.default(ModelShape.parse({})),
-    steps: z.number().int().min(1).max(10_000_000).default(300),
-    batch: z.number().int().min(1).max(4096).default(16),
-    lr: z.number().positive().max(1).default(3e-3),
-    seed: z.number().int().default(1),
-  })
-  .strict();
-
-export const GrowParams = TrainParams.omit({ layers: true, steps: true })
-  .extend({
-    stages: z.number().int().min(1).max(64).default(3),
-    stepsPerStage: z.number().int().min(1).max(10_000_000).default(150),
-    blocksPerStage: z.number().int().min(1).max(8).default(1),
-    init: z.enum(['random', 'zero', 'copy']).default('random'),
-    loraRank: z.number().int().min(0).max(256).default(0),
-    loraFromStage: z.number().int().min(2).max(64).default(2),
-    baseline: z.enum(['none', 'monolithic', 'trainable-embeddings']).default('none'),
-  })
-  .strict();
 
 export const SamplingParams = z
   .object({
@@ -170,18 +128,7 @@ export const invokeChannels = {
 
   'substrates.list': { req: ProjectRef, res: z.array(Substrate) },
   'substrates.build': {
-    req: z
-      .object({
-        projectId: Id,
-        kind: SubstrateKind,
-        dim: z.number().int().min(8).max(4096).default(128),
-        grid: z.union([z.literal(16), z.literal(32)]).default(32),
-        ngrams: z.number().int().min(0).max(200_000).default(2000),
-        seed: z.number().int().default(1),
-        fontPath: z.string().optional(),
-        matrixPath: z.string().optional(),
-      })
-      .strict(),
+    req: SubstrateBuildParams,
     res: z.object({ runId: Id }),
   },
   'substrates.lookup': {
@@ -241,19 +188,7 @@ export const invokeChannels = {
   },
 
   'evals.start': {
-    req: z
-      .object({
-        projectId: Id,
-        modelIds: z.array(Id).min(1).max(16),
-        datasetId: Id,
-        task: EvalTask,
-        protocol: EvalProtocol,
-        runs: z.number().int().min(1).max(100).default(10),
-        limit: z.number().int().min(1).max(100_000).optional(),
-        seed: z.number().int().default(1),
-        pair: z.string().regex(/^[a-z]{2,3}-[a-z]{2,3}$/).optional(),
-      })
-      .strict(),
+    req: EvalStartParams,
     res: z.object({ runId: Id }),
   },
   'evals.list': { req: ProjectRef, res: z.array(EvalResult) },
@@ -284,21 +219,9 @@ export const RUN_METRICS = {
   tokens: 'tokens',
   /** 1-based stage of a growth run at `step`; a change marks a block insertion. */
   stage: 'stage',
+  /** Global gradient norm before clipping. */
+  gradNorm: 'grad_norm',
 } as const;
-
-/**
- * What a finished 'merge-preview' run carries in `Run.result`. rows: mean next-token loss of every expert
- * and of the merge (model = the model's name, or "merge") on each preview dataset (data = dataset name).
- * tokens: the sample text token by token; probs[i] is the probability expert i (in expertIds order) gave
- * that token, followed is the index of the expert whose distribution the merge followed most.
- */
-export const MergePreviewResult = z
-  .object({
-    rows: z.array(z.object({ model: z.string(), data: z.string(), loss: z.number() }).strict()),
-    tokens: z.array(z.object({ text: z.string(), probs: z.array(z.number().min(0).max(1)), followed: z.number().int().min(0) }).strict()),
-  })
-  .strict();
-export type MergePreviewResult = z.infer<typeof MergePreviewResult>;
 
 /** Every event channel (main → renderer). Metric events are batched and throttled in main (≤ ~10/s per run). */
 export const eventChannels = {

@@ -79,23 +79,7 @@ export const ModelEntry = z.object({
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
-export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world']);
-export const RunStatus = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
-export const Run = z.object({
-  id: Id,
-  projectId: Id,
-  kind: RunKind,
-  status: RunStatus,
-  params: z.record(z.string(), z.unknown()),
-  progress: z.object({ fraction: z.number().min(0).max(1), message: z.string() }),
-  error: z.string().nullable(),
-  result: z.unknown().nullable(),
-  checkpoint: z.string().nullable(),
-  createdAt: Timestamp,
-  startedAt: Timestamp.nullable(),
-  finishedAt: Timestamp.nullable(),
-});
-export type Run = z.infer<typeof Run>;
+// Runs (a union by kind with typed params and results) live in runs.ts.
 
 export const MetricPoint = z.object({
   step: z.number(),

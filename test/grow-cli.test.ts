@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomSubstrate } from '../src-main/engine/model/test-support';
+import { randomSubstrate } from './support/model';
 import { saveSubstrate } from '../src-main/engine/substrate/index';
 import { buildTokenizer, saveTokenizer } from '../src-main/engine/tokenizer/index';
 import { runCli } from './helpers/cli';

@@ -17,7 +17,7 @@ import { exportHf, importHf } from '../src-main/engine/hf/index';
 import { exportModel, loadModel, readModelMeta } from '../src-main/engine/io';
 import type { ModelConfigInput } from '../src-main/engine/model/config';
 import { GPT } from '../src-main/engine/model/gpt';
-import { randomSubstrate } from '../src-main/engine/model/test-support';
+import { randomSubstrate } from './support/model';
 import { buildTokenizer, tokenizerToJson, type Tokenizer } from '../src-main/engine/tokenizer';
 import { ROOT, runCli } from './helpers/cli';
 import { requirePython } from './helpers/python';

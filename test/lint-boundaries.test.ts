@@ -1,25 +1,77 @@
-// Proves the import-boundary lint rule fails on a violation: the engine may not import electron, store or services.
+// Proves each import-boundary lint rule fails on a violation and lets the allowed arrows through:
+// engine ↛ electron/store/services, worker ↛ services, store ↛ engine, renderer ↛ main, product code ↛ test/.
 import { readFileSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli';
 
-const bad = readFileSync(`${ROOT}/test/fixtures/lint/engine-imports-electron.ts.txt`, 'utf8');
+const fixture = (name: string) => readFileSync(`${ROOT}/test/fixtures/lint/${name}.ts.txt`, 'utf8');
+const eslint = new ESLint({ cwd: ROOT });
+
+/** The messages of no-restricted-imports when `text` is linted as if it lived at `path` (relative to the root). */
+async function boundaryMessages(text: string, path: string): Promise<string[]> {
+  const [result] = await eslint.lintText(text, { filePath: `${ROOT}/${path}` });
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
 
 describe('engine import boundary', () => {
-  const eslint = new ESLint({ cwd: ROOT });
+  const bad = fixture('engine-imports-electron');
 
   it('rejects electron, store and services imports inside src-main/engine', async () => {
-    const [result] = await eslint.lintText(bad, { filePath: `${ROOT}/src-main/engine/model/fixture.ts` });
-    const messages = result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+    const messages = await boundaryMessages(bad, 'src-main/engine/model/fixture.ts');
     expect(messages).toHaveLength(3);
     expect(messages[0]).toMatch(/no Electron/);
     expect(messages[1]).toMatch(/store/);
     expect(messages[2]).toMatch(/services/);
   });
 
-  it('allows the same imports outside the engine', async () => {
-    const [result] = await eslint.lintText(bad, { filePath: `${ROOT}/src-main/services/fixture.ts` });
-    expect(result!.messages.filter((m) => m.ruleId === 'no-restricted-imports')).toHaveLength(0);
+  it('allows the same imports in services', async () => {
+    expect(await boundaryMessages(bad, 'src-main/services/fixture.ts')).toHaveLength(0);
+  });
+});
+
+describe('worker import boundary', () => {
+  const bad = fixture('worker-imports-services');
+
+  it('rejects services inside src-main/worker, and only services', async () => {
+    const messages = await boundaryMessages(bad, 'src-main/worker/jobs/fixture.ts');
+    expect(messages).toEqual([expect.stringMatching(/worker must not import services/)]);
+  });
+
+  it('allows services to import services', async () => {
+    expect(await boundaryMessages(bad, 'src-main/services/jobs/fixture.ts')).toHaveLength(0);
+  });
+});
+
+describe('store import boundary', () => {
+  const bad = fixture('store-imports-engine');
+
+  it('rejects the engine and lib inside src-main/store but allows src-main/common', async () => {
+    const messages = await boundaryMessages(bad, 'src-main/store/fixture.ts');
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatch(/store must not import the engine/);
+    expect(messages[1]).toMatch(/store must not import services, the worker or lib/);
+  });
+});
+
+describe('renderer import boundary', () => {
+  const bad = fixture('renderer-imports-main');
+
+  it('rejects src-main inside src-renderer but allows src-shared and its own folders', async () => {
+    const messages = await boundaryMessages(bad, 'src-renderer/stores/fixture.ts');
+    expect(messages).toEqual([expect.stringMatching(/renderer may import only src-shared/)]);
+  });
+});
+
+describe('test support stays out of product code', () => {
+  const bad = fixture('product-imports-test');
+
+  it('rejects test/ imports in a product file', async () => {
+    expect(await boundaryMessages(bad, 'src-main/engine/model/fixture.ts')).toEqual([expect.stringMatching(/must not import test support/)]);
+    expect(await boundaryMessages(bad.replace('../../../', '../../'), 'src-main/demo/fixture.ts')).toEqual([expect.stringMatching(/must not import test support/)]);
+  });
+
+  it('allows it in a test file beside the code', async () => {
+    expect(await boundaryMessages(bad, 'src-main/engine/model/fixture.test.ts')).toHaveLength(0);
   });
 });

@@ -11,7 +11,7 @@ import { exportHf, importHf, type HfImportResult } from '../src-main/engine/hf/i
 import { exportModel, loadModel, readModelMeta } from '../src-main/engine/io';
 import { readSafetensors } from '../src-main/engine/io/safetensors';
 import { GPT } from '../src-main/engine/model/gpt';
-import { randomSubstrate } from '../src-main/engine/model/test-support';
+import { randomSubstrate } from './support/model';
 import { buildTokenizer, tokenizerToJson } from '../src-main/engine/tokenizer';
 import { makeWindows, splitWindows } from '../src-main/engine/train';
 import { ROOT } from './helpers/cli';

@@ -1,5 +1,5 @@
 // Parses argv for one command against its option specs; errors are UserErrors naming the option.
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type { OptionSpec, ParsedOptions } from './command';
 
 export interface ParsedArgs {

@@ -8,7 +8,7 @@ import { loadModel } from '../engine/io';
 import type { CausalLM } from '../engine/model/lm';
 import { loadTokenizer } from '../engine/tokenizer';
 import type { TokenizerLike } from '../engine/tokenizer/types';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 
 export interface EvalModel {
   model: CausalLM;

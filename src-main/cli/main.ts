@@ -1,6 +1,6 @@
 // The `espalier` command: dispatches to commands/, prints one JSON document with --json, one error line on failure.
 import { userErrorIfDiskFull } from '../engine/util/disk-full';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { parseArgs } from './args';
 import type { Command } from './command';
 import { commands } from './commands/index';

@@ -9,7 +9,7 @@ import type { SubstrateRef } from '../engine/model/gpt';
 import type { CausalLM } from '../engine/model/lm';
 import { loadTokenizer } from '../engine/tokenizer';
 import type { TokenizerLike } from '../engine/tokenizer/types';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type { OptionSpec } from './command';
 
 export const MERGE_OPTIONS: OptionSpec[] = [

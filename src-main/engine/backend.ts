@@ -51,11 +51,6 @@ const NATIVE_PACKAGE: Record<'node-gpu' | 'node', string> = {
 
 let current: BackendReport | undefined;
 
-/** The report of the backend started by `initBackend`, if any. */
-export function backendReport(): BackendReport | undefined {
-  return current;
-}
-
 export function parseBackendName(value: string | undefined, field = '--backend'): BackendName | 'auto' {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;

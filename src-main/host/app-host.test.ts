@@ -2,7 +2,7 @@
 // receives run events; without it (or with a wrong one) the connection is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestApp, type TestApp } from '../services/test-support';
+import { startTestApp, type TestApp } from '../../test/support/app';
 import { corpusFile } from '../../test/helpers/fixtures';
 import { startHost, type Host } from './server';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MergePreviewResult } from '../../src-shared/contract';
-import { startTestApp, waitForRun, type TestApp } from './test-support';
+import { startTestApp, waitForRun, type TestApp } from '../../test/support/app';
 import { unifontPath } from '../../test/helpers/fixtures';
 
 let app: TestApp;

@@ -2,11 +2,11 @@
 // them as absolute paths, and a catalog model as a ModelSpec the worker can load without the database.
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type { Workspace } from '../store/index';
 import type * as store from '../store/index';
-import { NotFoundError } from './errors';
-import type { ModelSpec } from './model-spec';
+import { NotFoundError } from '../common/errors';
+import type { ModelSpec } from '../lib/model-spec';
 
 export function requireProject(ws: Workspace, id: string): store.Project {
   const p = ws.projects.get(id);

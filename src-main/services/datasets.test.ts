@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, waitForRun, type TestApp } from './test-support';
+import { startTestApp, waitForRun, type TestApp } from '../../test/support/app';
 import { corpusFile, type CorpusName } from '../../test/helpers/fixtures';
 
 let app: TestApp;

@@ -1,19 +1,20 @@
 // Datasets: list, import (a local path, or uploaded bytes in browser mode) through the 'import' job, preview,
 // split role, delete. The worker parses and measures; main records the row when the job is done.
+import { parseRunParams, type RunResult } from '../../src-shared/runs';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { InvokeRequest } from '../../src-shared/contract';
 import type { Dataset } from '../../src-shared/domain';
 import { userErrorIfDiskFull } from '../engine/util/disk-full';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { READ_LIMITS } from '../engine/util/read-capped';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireProject, storedToAbs, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
-import { formatFromPath, type ImportStats } from './datasets/import';
-import { datasetRecord } from './datasets/record';
+import { formatFromPath, type ImportStats } from '../lib/datasets/import';
+import { datasetRecord } from '../lib/datasets/record';
 import { datasetDto } from './dto';
 
 type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split'> & { split: 'train' | 'val' | 'test' };
@@ -30,12 +31,12 @@ export class DatasetsService {
   constructor(private readonly c: ServiceContext) {
     c.runs.register('import', {
       prepare: (run) => {
-        const p = run.params;
+        const p = parseRunParams('import', run.id, run.params);
         return {
-          file: storedToAbs(c.ws, String(p['source'])),
-          ...(typeof p['format'] === 'string' ? { format: p['format'] } : {}),
-          ...(typeof p['field'] === 'string' ? { field: p['field'] } : {}),
-          destination: c.ws.paths.datasetText(String(p['datasetId'])),
+          file: storedToAbs(c.ws, p.source),
+          ...(p.format ? { format: p.format } : {}),
+          ...(p.field !== undefined ? { field: p.field } : {}),
+          destination: c.ws.paths.datasetText(p.datasetId),
         };
       },
       complete: (run, raw) => this.recordImport(run, raw),
@@ -96,17 +97,17 @@ export class DatasetsService {
     rmSync(ws.paths.datasetText(datasetId), { force: true });
   }
 
-  private recordImport(run: store.Run, raw: unknown): unknown {
+  private recordImport(run: store.Run, raw: unknown): RunResult<'import'> {
     const { ws, bus } = this.c;
     const stats = ImportResult.parse(raw).stats as unknown as ImportStats;
-    const p = run.params;
-    const id = String(p['datasetId']);
-    const source = String(p['source']);
+    const p = parseRunParams('import', run.id, run.params);
+    const id = p.datasetId;
+    const source = p.source;
     const rec = datasetRecord(stats, {
       id,
       projectId: run.projectId,
-      name: uniqueDatasetName(ws, run.projectId, String(p['name'])),
-      split: (p['split'] as store.DatasetSplit | undefined) ?? 'train',
+      name: uniqueDatasetName(ws, run.projectId, p.name),
+      split: p.split,
       textPath: ws.paths.toStored(ws.paths.datasetText(id)),
     });
     // `source` is already in stored form: the user's absolute path, or an upload relative to the workspace.

@@ -3,15 +3,18 @@
 // merges, and every evaluation (labelled with the protocol as the app labels it).
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { z } from 'zod';
 import { RUN_METRICS } from '../../src-shared/contract';
-import type { DemoEval, DemoResult } from '../engine/demo/index';
-import { prepareData, type EvalTask } from '../engine/eval/index';
+import { EvalProtocol, EvalTask } from '../../src-shared/domain';
+import type { GrowOutcome, RunParams } from '../../src-shared/runs';
+import type { DemoEval, DemoResult, ExpertGrowth } from '../demo/index';
+import { prepareData, type EvalTask as EngineEvalTask } from '../engine/eval/index';
 import { writeFileAtomic } from '../engine/io/atomic';
 import { loadTokenizer } from '../engine/tokenizer/index';
 import { newId, type Workspace } from '../store/index';
 import type * as store from '../store/index';
-import { importDataset, type ImportStats } from './datasets/import';
-import { datasetRecord } from './datasets/record';
+import { importDataset, type ImportStats } from '../lib/datasets/import';
+import { datasetRecord } from '../lib/datasets/record';
 import { contractItems } from '../worker/jobs/eval-items';
 
 export interface DemoRegistration {
@@ -27,6 +30,8 @@ export interface DemoRegistration {
 }
 
 type Split = store.DatasetSplit;
+
+const EngineProtocol = z.enum(['loglik', 'paper', 'squad']);
 
 /** The demo's files that become datasets, with their role (as the app's 'world' job imports them). */
 function datasetFiles(r: DemoResult): { file: string; name: string; split: Split }[] {
@@ -86,7 +91,7 @@ async function evalGroups(ws: Workspace, r: DemoResult, modelIds: Record<string,
   for (const g of groups.values()) {
     const first = g.evals[0]!;
     if (first.task === 'ppl' || !first.file) continue;
-    const prepared = await prepareData({ task: first.task as EvalTask, data: first.data, ...(first.pair ? { pair: first.pair } : {}) });
+    const prepared = await prepareData({ task: first.task as EngineEvalTask, data: first.data, ...(first.pair ? { pair: first.pair } : {}) });
     const dir = join(ws.paths.runDir(g.runId), 'eval-items');
     for (const e of g.evals) {
       if (!e.file || !existsSync(e.file)) continue;
@@ -98,15 +103,39 @@ async function evalGroups(ws: Workspace, r: DemoResult, modelIds: Record<string,
   return [...groups.values()];
 }
 
-export async function registerDemo(ws: Workspace, r: DemoResult): Promise<DemoRegistration> {
-  const base = r.source === 'world' ? `Demo world (seed ${r.seed})` : `Demo: ${r.corpora.map((c) => c.name).join(' + ')}`;
-  const description =
-    r.source === 'world'
-      ? `espalier demo${r.mode === 'quick' ? ' --quick' : ''} --seed ${r.seed}: two experts grown on the demo world's en-ru and en-zh corpora, merged and evaluated. Report: ${r.report.markdown}`
-      : `espalier demo on ${r.corpora.map((c) => c.source).join(' and ')}. Report: ${r.report.markdown}`;
+interface ImportedDataset {
+  file: string;
+  name: string;
+  split: Split;
+  id: string;
+  destination: string;
+  stats: ImportStats;
+}
 
-  // Files first (slow, outside the transaction), then every row in one transaction.
-  const imported: { file: string; name: string; split: Split; id: string; destination: string; stats: ImportStats }[] = [];
+/** What the demo made, copied into the workspace: dataset texts, tokenizer, substrate, stage folders. */
+interface CopiedFiles {
+  imported: ImportedDataset[];
+  tokenizerFile: string;
+  substrateFile: string;
+  /** Catalog id per stage model folder of the demo run. */
+  stageIds: Map<string, string>;
+}
+
+/** The registered datasets: ids by file name (for the registration) and by content hash (for evaluations). */
+interface RegisteredDatasets {
+  byFile: Record<string, string>;
+  bySha: Map<string, string>;
+}
+
+function copyOnce(src: string, dest: string, dir: string): void {
+  if (existsSync(dest)) return;
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(src, dest);
+}
+
+/** The slow part, outside the transaction: imports the datasets and copies tokenizer, substrate and stage folders. */
+async function copyDemoFiles(ws: Workspace, r: DemoResult): Promise<CopiedFiles> {
+  const imported: ImportedDataset[] = [];
   const tokenizer = loadTokenizer(r.tokenizer.file);
   for (const d of datasetFiles(r)) {
     const id = newId('ds');
@@ -116,16 +145,10 @@ export async function registerDemo(ws: Workspace, r: DemoResult): Promise<DemoRe
     const { stats } = await importDataset({ file: d.file, format: 'txt', destination, ...counting });
     imported.push({ ...d, id, destination, stats });
   }
-  const tokFile = ws.paths.tokenizerFile(r.tokenizer.id);
-  if (!existsSync(tokFile)) {
-    mkdirSync(ws.paths.tokenizersDir, { recursive: true });
-    copyFileSync(r.tokenizer.file, tokFile);
-  }
-  const subFile = ws.paths.substrateFile(r.substrate.id);
-  if (!existsSync(subFile)) {
-    mkdirSync(ws.paths.substratesDir, { recursive: true });
-    copyFileSync(r.substrate.file, subFile);
-  }
+  const tokenizerFile = ws.paths.tokenizerFile(r.tokenizer.id);
+  copyOnce(r.tokenizer.file, tokenizerFile, ws.paths.tokenizersDir);
+  const substrateFile = ws.paths.substrateFile(r.substrate.id);
+  copyOnce(r.substrate.file, substrateFile, ws.paths.substratesDir);
   const stageIds = new Map<string, string>();
   for (const g of r.growth) {
     for (const s of g.stages) {
@@ -134,139 +157,182 @@ export async function registerDemo(ws: Workspace, r: DemoResult): Promise<DemoRe
       stageIds.set(s.model, id);
     }
   }
+  return { imported, tokenizerFile, substrateFile, stageIds };
+}
 
-  // Every model's catalog id, reserved now: the per-item files below are named after them.
+/** Every model's catalog id, reserved before the transaction: the per-item files are named after them. */
+function reserveModelIds(r: DemoResult, stageIds: ReadonlyMap<string, string>): Record<string, string> {
   const modelIds: Record<string, string> = {};
   for (const g of r.growth) for (const s of g.stages) modelIds[`${g.expert} d${s.depth}`] = stageIds.get(s.model)!;
   for (const m of r.merges) modelIds[m.name] = newId('mdl');
-  const groups = await evalGroups(ws, r, modelIds, new Set(imported.map((d) => d.stats.sha256)));
+  return modelIds;
+}
 
-  return ws.transaction(() => {
-    const project = ws.projects.create({ name: uniqueProjectName(ws, base), description });
-    ws.tokenizers.register({
-      id: r.tokenizer.id,
-      name: `unicode + ${r.tokenizer.ngrams} n-grams`,
-      kind: 'unicode-ngram',
-      vocabSize: r.tokenizer.vocabSize,
-      file: ws.paths.toStored(tokFile),
-      metadata: { ngrams: r.tokenizer.ngrams, projectId: project.id, datasetIds: r.corpora.map((c) => imported.find((d) => d.file === c.train)?.id), demo: r.out },
+function createProject(ws: Workspace, r: DemoResult): store.Project {
+  const base = r.source === 'world' ? `Demo world (seed ${r.seed})` : `Demo: ${r.corpora.map((c) => c.name).join(' + ')}`;
+  const description =
+    r.source === 'world'
+      ? `espalier demo${r.mode === 'quick' ? ' --quick' : ''} --seed ${r.seed}: two experts grown on the demo world's en-ru and en-zh corpora, merged and evaluated. Report: ${r.report.markdown}`
+      : `espalier demo on ${r.corpora.map((c) => c.source).join(' and ')}. Report: ${r.report.markdown}`;
+  return ws.projects.create({ name: uniqueProjectName(ws, base), description });
+}
+
+function registerTokenizerAndSubstrate(ws: Workspace, r: DemoResult, projectId: string, files: CopiedFiles): void {
+  ws.tokenizers.register({
+    id: r.tokenizer.id,
+    name: `unicode + ${r.tokenizer.ngrams} n-grams`,
+    kind: 'unicode-ngram',
+    vocabSize: r.tokenizer.vocabSize,
+    file: ws.paths.toStored(files.tokenizerFile),
+    metadata: { ngrams: r.tokenizer.ngrams, projectId, datasetIds: r.corpora.map((c) => files.imported.find((d) => d.file === c.train)?.id), demo: r.out },
+  });
+  ws.substrates.register({
+    id: r.substrate.id,
+    tokenizerId: r.tokenizer.id,
+    name: `${r.substrate.kind} ${r.substrate.dim}d · ${r.tokenizer.vocabSize} tokens`,
+    kind: r.substrate.kind,
+    dim: r.substrate.dim,
+    file: ws.paths.toStored(files.substrateFile),
+    metadata: { vocabSize: r.tokenizer.vocabSize, fontPath: r.substrate.font, note: r.substrate.note, projectId },
+  });
+  ws.projects.setSubstrate(projectId, r.substrate.id);
+}
+
+function registerDatasets(ws: Workspace, r: DemoResult, projectId: string, imported: readonly ImportedDataset[]): RegisteredDatasets {
+  const byFile: Record<string, string> = {};
+  const bySha = new Map<string, string>();
+  for (const d of imported) {
+    const rec = datasetRecord(d.stats, { id: d.id, projectId, name: d.name, split: d.split, textPath: ws.paths.toStored(d.destination), tokenizerId: r.tokenizer.id });
+    ws.datasets.create({ ...rec, sourcePath: ws.paths.toStored(d.file) });
+    byFile[basename(d.file)] = d.id;
+    bySha.set(d.stats.sha256, d.id);
+  }
+  return { byFile, bySha };
+}
+
+/** The loss curves of every stage on one global step axis, as a growth run streams them. */
+function growthCurves(runId: string, g: ExpertGrowth): store.MetricPoint[] {
+  const points: store.MetricPoint[] = [];
+  let offset = 0;
+  for (const [k, s] of g.stages.entries()) {
+    s.curve.forEach((loss, i) => {
+      points.push({ runId, name: RUN_METRICS.trainLoss, step: offset + i + 1, value: loss });
+      points.push({ runId, name: RUN_METRICS.stage, step: offset + i + 1, value: k + 1 });
     });
-    ws.substrates.register({
-      id: r.substrate.id,
+    for (const v of s.valCurve) points.push({ runId, name: RUN_METRICS.valLoss, step: offset + v.step, value: v.valLoss });
+    offset += s.steps;
+  }
+  return points;
+}
+
+/** One finished 'grow' run per expert with its curves, its stages as chained 'stage' models; returns the run id. */
+function registerGrowth(ws: Workspace, r: DemoResult, g: ExpertGrowth, projectId: string, datasets: RegisteredDatasets, stageIds: ReadonlyMap<string, string>): string {
+  const corpus = r.corpora.find((c) => c.expert === g.expert)!;
+  const total = g.stages.reduce((a, s) => a + s.steps, 0);
+  const datasetIds = [datasets.byFile[basename(corpus.train)]!];
+  const params: RunParams<'grow'> = {
+    demo: r.out,
+    expert: g.expert,
+    datasetIds,
+    valDatasetIds: [datasets.byFile[basename(corpus.val)]!],
+    stages: g.stages.length,
+    stepsPerStage: g.stages[0]!.steps,
+    preset: r.preset,
+    seed: g.seed,
+  };
+  const run = ws.runs.create({ projectId, kind: 'grow', name: `expert ${g.expert} (demo)`, params, totalSteps: total });
+  ws.runs.start(run.id);
+  ws.metrics.append(growthCurves(run.id, g));
+  let parent: string | null = null;
+  for (const s of g.stages) {
+    const id = stageIds.get(s.model)!;
+    const cfg = JSON.parse(readFileSync(join(ws.paths.modelDir(id), 'config.json'), 'utf8')) as { config?: Record<string, unknown> };
+    ws.models.create({
+      id,
+      projectId,
+      kind: 'stage',
+      name: `expert ${g.expert} · depth ${s.depth}`,
+      parentId: parent,
+      depth: s.depth,
       tokenizerId: r.tokenizer.id,
-      name: `${r.substrate.kind} ${r.substrate.dim}d · ${r.tokenizer.vocabSize} tokens`,
-      kind: r.substrate.kind,
-      dim: r.substrate.dim,
-      file: ws.paths.toStored(subFile),
-      metadata: { vocabSize: r.tokenizer.vocabSize, fontPath: r.substrate.font, note: r.substrate.note, projectId: project.id },
+      substrateId: r.substrate.id,
+      config: cfg.config ?? {},
+      provenance: { runId: run.id, kind: 'grow', demo: r.out, datasetIds, seed: g.seed, valLoss: s.valLoss },
+      paramsTotal: s.trainableParams + s.frozenParams,
+      paramsTrainable: s.trainableParams,
     });
-    ws.projects.setSubstrate(project.id, r.substrate.id);
-    const datasetIds: Record<string, string> = {};
-    const bySha = new Map<string, string>();
-    for (const d of imported) {
-      const rec = datasetRecord(d.stats, { id: d.id, projectId: project.id, name: d.name, split: d.split, textPath: ws.paths.toStored(d.destination), tokenizerId: r.tokenizer.id });
-      ws.datasets.create({ ...rec, sourcePath: ws.paths.toStored(d.file) });
-      datasetIds[basename(d.file)] = d.id;
-      bySha.set(d.stats.sha256, d.id);
-    }
+    parent = id;
+  }
+  ws.runs.setProgress(run.id, { progress: 1, step: total, totalSteps: total });
+  ws.runs.finish(run.id);
+  ws.runs.setModel(run.id, parent);
+  const result: z.output<typeof GrowOutcome> = { modelIds: g.stages.map((s) => stageIds.get(s.model)!), demo: r.out };
+  ws.runs.setResult(run.id, result);
+  ws.runs.setMessage(run.id, `demo: ${g.stages.length} stages, val loss ${g.stages[g.stages.length - 1]!.valLoss?.toFixed(3) ?? '–'}`);
+  return run.id;
+}
 
+/** The merges as catalog entries over the experts' final stages (equal weights, as the demo ran them). */
+function registerMerges(ws: Workspace, r: DemoResult, projectId: string, modelIds: Record<string, string>): void {
+  const finals = r.growth.map((g) => modelIds[`${g.expert} d${g.stages[g.stages.length - 1]!.depth}`]!);
+  for (const m of r.merges) {
+    ws.models.createMerge({
+      id: modelIds[m.name]!,
+      projectId,
+      name: m.name,
+      experts: finals.map((modelId) => ({ modelId, weight: 1 / finals.length })),
+      config: { mode: m.mode, weights: finals.map(() => 1 / finals.length) },
+      provenance: { demo: r.out, folder: m.dir, experts: r.growth.map((g) => `expert ${g.expert}`) },
+    });
+  }
+}
+
+/** One finished 'eval' run per dataset and protocol (as the app makes them) with its results; returns the result ids. */
+function registerEvalGroup(ws: Workspace, r: DemoResult, g: EvalGroup, projectId: string, datasets: RegisteredDatasets, modelIds: Record<string, string>): string[] {
+  const first = g.evals[0]!;
+  const datasetId = datasets.bySha.get(first.datasetSha256)!;
+  const d = ws.datasets.require(datasetId);
+  const params: RunParams<'eval'> = {
+    task: EvalTask.parse(g.task),
+    protocol: EvalProtocol.parse(g.protocol),
+    engineProtocol: EngineProtocol.parse(first.protocol),
+    datasetId,
+    datasetName: d.name,
+    datasetSha256: d.sha256,
+    modelIds: g.evals.map((e) => modelIds[e.model]!),
+    runs: Math.max(1, first.runs),
+    seed: first.seed,
+    demo: r.out,
+  };
+  const run = ws.runs.create({ id: g.runId, projectId, kind: 'eval', name: `${g.task} (${g.protocol}) on ${d.name}: ${g.evals.map((e) => e.model).join(', ')}`.slice(0, 300), params });
+  ws.runs.start(run.id);
+  const ids = g.evals.map((e) => {
+    const metrics = Object.fromEntries(Object.entries(e.metrics).filter(([, v]) => v === null || Number.isFinite(v)));
+    const ci95 = e.ci95 !== null && Number.isFinite(e.ci95) ? e.ci95 : null;
+    return ws.evals.record({ modelId: modelIds[e.model]!, runId: run.id, task: e.task, protocol: g.protocol, datasetSha256: e.datasetSha256, n: e.n, metrics, ci95, runs: Math.max(1, e.runs), seed: e.seed }).id;
+  });
+  ws.runs.finish(run.id);
+  ws.runs.setMessage(run.id, `${g.evals.length} result(s) recorded`);
+  return ids;
+}
+
+/** Registers a finished demo run in the workspace: files first (slow), then every row in one transaction. */
+export async function registerDemo(ws: Workspace, r: DemoResult): Promise<DemoRegistration> {
+  const files = await copyDemoFiles(ws, r);
+  const modelIds = reserveModelIds(r, files.stageIds);
+  const groups = await evalGroups(ws, r, modelIds, new Set(files.imported.map((d) => d.stats.sha256)));
+  return ws.transaction(() => {
+    const project = createProject(ws, r);
+    registerTokenizerAndSubstrate(ws, r, project.id, files);
+    const datasets = registerDatasets(ws, r, project.id, files.imported);
     const runIds: Record<string, string> = {};
-    for (const g of r.growth) {
-      const corpus = r.corpora.find((c) => c.expert === g.expert)!;
-      const total = g.stages.reduce((a, s) => a + s.steps, 0);
-      const run = ws.runs.create({
-        projectId: project.id,
-        kind: 'grow',
-        name: `expert ${g.expert} (demo)`,
-        params: { demo: r.out, expert: g.expert, datasetIds: [datasetIds[basename(corpus.train)]], valDatasetIds: [datasetIds[basename(corpus.val)]], stages: g.stages.length, preset: r.preset, seed: g.seed },
-        totalSteps: total,
-      });
-      ws.runs.start(run.id);
-      const points: store.MetricPoint[] = [];
-      let offset = 0;
-      for (const [k, s] of g.stages.entries()) {
-        s.curve.forEach((loss, i) => {
-          points.push({ runId: run.id, name: RUN_METRICS.trainLoss, step: offset + i + 1, value: loss });
-          points.push({ runId: run.id, name: RUN_METRICS.stage, step: offset + i + 1, value: k + 1 });
-        });
-        for (const v of s.valCurve) points.push({ runId: run.id, name: RUN_METRICS.valLoss, step: offset + v.step, value: v.valLoss });
-        offset += s.steps;
-      }
-      ws.metrics.append(points);
-      let parent: string | null = null;
-      for (const s of g.stages) {
-        const id = stageIds.get(s.model)!;
-        const cfg = JSON.parse(readFileSync(join(ws.paths.modelDir(id), 'config.json'), 'utf8')) as { config?: Record<string, unknown> };
-        ws.models.create({
-          id,
-          projectId: project.id,
-          kind: 'stage',
-          name: `expert ${g.expert} · depth ${s.depth}`,
-          parentId: parent,
-          depth: s.depth,
-          tokenizerId: r.tokenizer.id,
-          substrateId: r.substrate.id,
-          config: cfg.config ?? {},
-          provenance: { runId: run.id, kind: 'grow', demo: r.out, datasetIds: [datasetIds[basename(corpus.train)]], seed: g.seed, valLoss: s.valLoss },
-          paramsTotal: s.trainableParams + s.frozenParams,
-          paramsTrainable: s.trainableParams,
-        });
-        parent = id;
-      }
-      ws.runs.setProgress(run.id, { progress: 1, step: total, totalSteps: total });
-      ws.runs.finish(run.id);
-      ws.runs.setModel(run.id, parent);
-      ws.runs.setResult(run.id, { modelIds: g.stages.map((s) => stageIds.get(s.model)), demo: r.out });
-      ws.runs.setMessage(run.id, `demo: ${g.stages.length} stages, val loss ${g.stages[g.stages.length - 1]!.valLoss?.toFixed(3) ?? '–'}`);
-      runIds[g.expert] = run.id;
-    }
-    const finals = r.growth.map((g) => modelIds[`${g.expert} d${g.stages[g.stages.length - 1]!.depth}`]!);
-    for (const m of r.merges) {
-      ws.models.createMerge({
-        id: modelIds[m.name]!,
-        projectId: project.id,
-        name: m.name,
-        experts: finals.map((modelId) => ({ modelId, weight: 1 / finals.length })),
-        config: { mode: m.mode, weights: finals.map(() => 1 / finals.length) },
-        provenance: { demo: r.out, folder: m.dir, experts: r.growth.map((g) => `expert ${g.expert}`) },
-      });
-    }
-
-    // One finished 'eval' run per dataset and protocol (as the app makes them), its per-item records beside it.
+    for (const g of r.growth) runIds[g.expert] = registerGrowth(ws, r, g, project.id, datasets, files.stageIds);
+    registerMerges(ws, r, project.id, modelIds);
     const evalIds: string[] = [];
     for (const g of groups) {
-      const datasetId = bySha.get(g.evals[0]!.datasetSha256)!;
-      const d = ws.datasets.require(datasetId);
-      const models = g.evals.map((e) => modelIds[e.model]!);
-      const run = ws.runs.create({
-        id: g.runId,
-        projectId: project.id,
-        kind: 'eval',
-        name: `${g.task} (${g.protocol}) on ${d.name}: ${g.evals.map((e) => e.model).join(', ')}`.slice(0, 300),
-        params: { task: g.task, protocol: g.protocol, engineProtocol: g.evals[0]!.protocol, datasetId, datasetName: d.name, datasetSha256: d.sha256, modelIds: models, demo: r.out },
-      });
-      ws.runs.start(run.id);
-      for (const e of g.evals) {
-        const metrics = Object.fromEntries(Object.entries(e.metrics).filter(([, v]) => v === null || Number.isFinite(v)));
-        evalIds.push(
-          ws.evals.record({
-            modelId: modelIds[e.model]!,
-            runId: run.id,
-            task: e.task,
-            protocol: g.protocol,
-            datasetSha256: e.datasetSha256,
-            n: e.n,
-            metrics,
-            ci95: e.ci95 !== null && Number.isFinite(e.ci95) ? e.ci95 : null,
-            runs: Math.max(1, e.runs),
-            seed: e.seed,
-          }).id,
-        );
-      }
-      ws.runs.finish(run.id);
-      ws.runs.setMessage(run.id, `${g.evals.length} result(s) recorded`);
-      runIds[`eval ${g.key}`] = run.id;
+      evalIds.push(...registerEvalGroup(ws, r, g, project.id, datasets, modelIds));
+      runIds[`eval ${g.key}`] = g.runId;
     }
-    return { projectId: project.id, projectName: project.name, datasetIds, tokenizerId: r.tokenizer.id, substrateId: r.substrate.id, runIds, modelIds, evalIds };
+    return { projectId: project.id, projectName: project.name, datasetIds: datasets.byFile, tokenizerId: r.tokenizer.id, substrateId: r.substrate.id, runIds, modelIds, evalIds };
   });
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test/helpers/cli';
-import { startTestApp, waitForRun, type TestApp } from './test-support';
+import { startTestApp, waitForRun, type TestApp } from '../../test/support/app';
 
 let mnt: string;
 let app: TestApp;

@@ -8,8 +8,7 @@ import {
   type InvokeResponse,
 } from '../../src-shared/contract';
 import { dbErrorIfDiskFull } from '../engine/util/disk-full';
-import { UserError } from '../engine/util/errors';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, NotFoundError, UserError } from '../common/errors';
 import type { z } from 'zod';
 
 export type ParsedRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['req']>;

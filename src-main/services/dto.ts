@@ -1,6 +1,7 @@
 // Store rows → the domain DTOs the renderer receives (src-shared/domain.ts): timestamps as ISO strings,
 // nullable store fields given the contract's shapes.
-import type { Dataset, EvalResult, ModelEntry, Project, Run, Substrate } from '../../src-shared/domain';
+import type { Dataset, EvalResult, ModelEntry, Project, Substrate } from '../../src-shared/domain';
+import { Run } from '../../src-shared/runs';
 import type * as store from '../store/index';
 import type { SubstrateRecord } from '../store/index';
 
@@ -75,8 +76,9 @@ export function modelDto(m: store.Model, runId: string | null): ModelEntry {
   };
 }
 
+/** The stored run read through its kind's schema (older spellings mapped, unknown keys dropped). */
 export function runDto(r: store.Run): Run {
-  return {
+  const parsed = Run.safeParse({
     id: r.id,
     projectId: r.projectId,
     kind: r.kind,
@@ -89,7 +91,10 @@ export function runDto(r: store.Run): Run {
     createdAt: iso(r.createdAt),
     startedAt: isoOrNull(r.startedAt),
     finishedAt: isoOrNull(r.finishedAt),
-  };
+  });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new Error(`run ${r.id} (${r.kind}) in the workspace database: ${issue.path.join('.')}: ${issue.message}`);
 }
 
 export function evalDto(e: store.EvalResult, datasetName: string): EvalResult {

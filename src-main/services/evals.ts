@@ -1,16 +1,17 @@
 // Evaluation: an 'eval' job scores models on a dataset with a labelled protocol ('paper': generate and compare,
 // the paper's way; 'loglik': the field's standard), records one result per model and keeps per-item records.
+import { parseRunParams, type RunResult } from '../../src-shared/runs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { EvalResult } from '../../src-shared/domain';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { EvalJobResult, type EvalItem } from '../worker/job-types';
 import { datasetSourceFile, datasetTextFile, requireDataset, requireModel, requireProject, specFor } from './catalog';
 import type { ServiceContext } from './context';
 import { evalDto } from './dto';
-import { NotFoundError } from './errors';
+import { NotFoundError } from '../common/errors';
 
 type StartReq = Omit<InvokeRequest<'evals.start'>, 'runs' | 'seed'> & { runs: number; seed: number };
 type Task = StartReq['task'];
@@ -31,19 +32,19 @@ export class EvalsService {
   constructor(private readonly c: ServiceContext) {
     c.runs.register('eval', {
       prepare: (run) => {
-        const p = run.params;
-        const d = requireDataset(c.ws, String(p['datasetId']));
-        const task = p['task'] as Task;
+        const p = parseRunParams('eval', run.id, run.params);
+        const d = requireDataset(c.ws, p.datasetId);
+        const task = p.task;
         return {
           task,
-          protocol: p['engineProtocol'],
+          protocol: p.engineProtocol,
           // Perplexity reads the extracted text; the other tasks their structured source file (MMLU CSV, SQuAD JSON, TSV).
           dataPath: task === 'ppl' ? datasetTextFile(c.ws, d) : datasetSourceFile(c.ws, d),
-          ...(typeof p['pair'] === 'string' ? { pair: p['pair'] } : {}),
-          ...(typeof p['limit'] === 'number' ? { limit: p['limit'] } : {}),
-          runs: p['runs'],
-          seed: p['seed'],
-          models: (p['modelIds'] as string[]).map((id) => specFor(c.ws, id)),
+          ...(p.pair !== undefined ? { pair: p.pair } : {}),
+          ...(p.limit !== undefined ? { limit: p.limit } : {}),
+          runs: p.runs,
+          seed: p.seed,
+          models: p.modelIds.map((id) => specFor(c.ws, id)),
           itemsDir: this.itemsDir(run.id),
         };
       },
@@ -72,18 +73,18 @@ export class EvalsService {
     return { runId: run.id };
   }
 
-  private record(run: store.Run, raw: unknown): unknown {
+  private record(run: store.Run, raw: unknown): RunResult<'eval'> {
     const { ws } = this.c;
     const r = EvalJobResult.parse(raw);
-    const p = run.params;
+    const p = parseRunParams('eval', run.id, run.params);
     const ids = ws.transaction(() =>
       r.results.map(
         (x) =>
           ws.evals.record({
             modelId: x.modelId,
             runId: run.id,
-            task: String(p['task']),
-            protocol: String(p['protocol']),
+            task: p.task,
+            protocol: p.protocol,
             datasetSha256: x.datasetSha256,
             n: x.n,
             metrics: x.metrics,

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestApp } from './test-support';
+import { startTestApp } from '../../test/support/app';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

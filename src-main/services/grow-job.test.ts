@@ -1,7 +1,7 @@
 // A real 2-stage growth run through the worker process: metrics (with the stage marker) land in SQLite, both
 // stages are registered as chained 'stage' models with frozen parameters from stage 2, and they load as models.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedProject, startTestApp, waitForRun, type Seeded, type TestApp } from './test-support';
+import { seedProject, startTestApp, waitForRun, type Seeded, type TestApp } from '../../test/support/app';
 
 let app: TestApp;
 let s: Seeded;

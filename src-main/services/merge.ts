@@ -1,9 +1,10 @@
 // Merging experts (the paper's logit averaging, plus weighted/probability/confidence variants): compatibility
 // check, a 'merge-preview' job (held-out losses, per-token contributions), and saving a merge as a catalog entry.
+import { parseRunParams } from '../../src-shared/runs';
 import type { InvokeResponse } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
 import { resolveWeights, type MergeMode } from '../engine/compose/combine';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { MergePreviewResult } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireModel, specFor } from './catalog';
@@ -30,16 +31,15 @@ export class MergeService {
   ) {
     c.runs.register('merge-preview', {
       prepare: (run) => {
-        const p = run.params;
-        const ids = p['expertIds'] as string[];
-        const experts = ids.map((id) => specFor(c.ws, id));
+        const p = parseRunParams('merge-preview', run.id, run.params);
+        const experts = p.expertIds.map((id) => specFor(c.ws, id));
         return {
-          merge: { kind: 'merge', id: 'preview', name: 'merge', mode: p['mode'], weights: p['weights'], experts, tokenizerFile: experts[0]!.tokenizerFile },
-          datasets: (p['datasetIds'] as string[]).map((id) => {
+          merge: { kind: 'merge', id: 'preview', name: 'merge', mode: p.mode, weights: p.weights, experts, tokenizerFile: experts[0]!.tokenizerFile },
+          datasets: p.datasetIds.map((id) => {
             const d = requireDataset(c.ws, id);
             return { name: d.name, file: datasetTextFile(c.ws, d) };
           }),
-          sampleText: p['sampleText'] ?? '',
+          sampleText: p.sampleText,
           maxTokens: 20_000,
         };
       },

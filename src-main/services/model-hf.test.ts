@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from './test-support';
+import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from '../../test/support/app';
 
 let app: TestApp;
 let s: Seeded;

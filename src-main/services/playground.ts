@@ -8,7 +8,7 @@ import type { CausalLM } from '../engine/model/lm';
 import type { TokenizerLike } from '../engine/tokenizer/types';
 import { specFor } from './catalog';
 import type { ServiceContext } from './context';
-import { loadModelSpec, loadSpecTokenizer } from './model-spec';
+import { loadModelSpec, loadSpecTokenizer } from '../lib/model-spec';
 
 interface Loaded {
   model: CausalLM;

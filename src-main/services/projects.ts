@@ -1,11 +1,12 @@
 // Projects: create, rename, delete (with everything in them), choose the substrate, and the demo project whose
 // datasets a 'world' job generates and imports.
+import { parseRunParams, type RunResult } from '../../src-shared/runs';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import type { InvokeResponse } from '../../src-shared/contract';
 import type { Project } from '../../src-shared/domain';
-import type { ImportStats } from './datasets/import';
-import { datasetRecord } from './datasets/record';
+import type { ImportStats } from '../lib/datasets/import';
+import { datasetRecord } from '../lib/datasets/record';
 import { requireProject, requireSubstrate, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
 import { projectDto } from './dto';
@@ -16,9 +17,8 @@ export class ProjectsService {
   constructor(private readonly c: ServiceContext) {
     c.runs.register('world', {
       prepare: (run) => ({
+        ...parseRunParams('world', run.id, run.params),
         dir: join(c.ws.paths.runDir(run.id), 'world'),
-        seed: run.params['seed'] ?? 1,
-        scale: run.params['scale'] ?? 'quick',
         datasetsDir: c.ws.paths.datasetsDir,
       }),
       complete: (run, raw) => this.recordWorld(run, raw),
@@ -67,7 +67,7 @@ export class ProjectsService {
     return { ok: true };
   }
 
-  private recordWorld(run: store.Run, raw: unknown): unknown {
+  private recordWorld(run: store.Run, raw: unknown): RunResult<'world'> {
     const { ws, bus } = this.c;
     const r = WorldResult.parse(raw);
     const ids = ws.transaction(() =>

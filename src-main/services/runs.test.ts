@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TrainParams } from '../../src-shared/params';
 import { Workspace } from '../store/index';
 import { EventBus } from './events';
 import { RunsService } from './runs';
@@ -30,7 +31,8 @@ afterEach(() => {
 
 function runningRun(): string {
   const p = ws.projects.create({ name: `p${Math.random()}` });
-  const r = ws.runs.create({ projectId: p.id, kind: 'train' });
+  const params = { ...TrainParams.parse({ projectId: p.id, name: 't', datasetIds: ['d'], substrateId: 's' }), modelId: 'm' };
+  const r = ws.runs.create({ projectId: p.id, kind: 'train', params });
   runs.status(r.id, 'running', {});
   return r.id;
 }

@@ -1,16 +1,17 @@
 // Runs: queues jobs on the supervisor and is its JobSink — persists status, progress, checkpoints, results and
 // metrics as they stream, and forwards them (throttled) as contract events. Each job kind plugs in hooks.
-import type { MetricPoint as MetricPointDto, MetricSeries, Run } from '../../src-shared/domain';
+import type { MetricPoint as MetricPointDto, MetricSeries } from '../../src-shared/domain';
+import type { Run } from '../../src-shared/runs';
 import { dbErrorIfDiskFull } from '../engine/util/disk-full';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { MetricBuffer, type NewRun, type Workspace } from '../store/index';
 import type * as store from '../store/index';
 import type { WorkerMetric } from '../worker/protocol';
 import { runDto } from './dto';
 import type { EventBus } from './events';
 import type { JobSink, JobStatus, Supervisor } from './jobs/supervisor';
-import { NotFoundError } from './errors';
-import { checkpointStep } from './model-files';
+import { NotFoundError } from '../common/errors';
+import { checkpointStep } from '../lib/model-files';
 import { Batcher } from './throttle';
 
 export interface KindHooks {

@@ -1,12 +1,13 @@
 // Substrates: the project's frozen embedding tables — list, build (tokenizer + substrate in a 'substrate' job,
 // both registered when it is done) and look up a token (its ids, glyph bitmap and nearest neighbours).
+import { parseRunParams, parseRunResult, type RunResult } from '../../src-shared/runs';
 import { existsSync } from 'node:fs';
 import type { InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { Substrate as SubstrateDto } from '../../src-shared/domain';
 import { loadSubstrate, loadUnifont, nearestTokens, pieceLabel, renderToken, resolveFontPath, type Substrate, type UnifontFont } from '../engine/substrate';
 import { loadTokenizer, type Tokenizer } from '../engine/tokenizer';
 import { sha256Hex } from '../engine/util/hash';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { SubstrateResult } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireProject, requireSubstrate, storedToAbs, substrateFile, tokenizerFile } from './catalog';
@@ -28,17 +29,17 @@ export class SubstratesService {
   constructor(private readonly c: ServiceContext) {
     c.runs.register('substrate', {
       prepare: (run) => {
-        const p = run.params;
-        const reuse = typeof p['reuseTokenizerId'] === 'string' ? c.ws.tokenizers.get(p['reuseTokenizerId']) : undefined;
+        const p = parseRunParams('substrate', run.id, run.params);
+        const reuse = p.reuseTokenizerId !== null ? c.ws.tokenizers.get(p.reuseTokenizerId) : undefined;
         return {
-          kind: p['kind'],
-          dim: p['dim'],
-          grid: p['grid'],
-          ngrams: p['ngrams'],
-          seed: p['seed'],
-          ...(typeof p['fontPath'] === 'string' ? { fontPath: p['fontPath'] } : {}),
-          ...(typeof p['matrixPath'] === 'string' ? { matrixPath: p['matrixPath'] } : {}),
-          corpora: (p['datasetIds'] as string[]).map((id) => ({ datasetId: id, file: datasetTextFile(c.ws, requireDataset(c.ws, id)) })),
+          kind: p.kind,
+          dim: p.dim,
+          grid: p.grid,
+          ngrams: p.ngrams,
+          seed: p.seed,
+          ...(p.fontPath !== undefined ? { fontPath: p.fontPath } : {}),
+          ...(p.matrixPath !== undefined ? { matrixPath: p.matrixPath } : {}),
+          corpora: p.datasetIds.map((id) => ({ datasetId: id, file: datasetTextFile(c.ws, requireDataset(c.ws, id)) })),
           reuseTokenizerFile: reuse ? storedToAbs(c.ws, reuse.file) : null,
           tokenizersDir: c.ws.paths.tokenizersDir,
           substratesDir: c.ws.paths.substratesDir,
@@ -54,8 +55,8 @@ export class SubstratesService {
     const p = requireProject(ws, req.projectId);
     const ids = new Set<string>();
     for (const r of ws.runs.list({ projectId: p.id, kind: 'substrate', status: 'done' })) {
-      const id = (r.result as { substrateId?: unknown } | null)?.substrateId;
-      if (typeof id === 'string') ids.add(id);
+      const id = parseRunResult('substrate', r.id, r.result)?.substrateId;
+      if (id) ids.add(id);
     }
     if (p.substrateId) ids.add(p.substrateId);
     for (const m of ws.models.list(p.id)) if (m.substrateId) ids.add(m.substrateId);
@@ -89,10 +90,10 @@ export class SubstratesService {
     return { runId: run.id };
   }
 
-  private record(run: store.Run, raw: unknown): unknown {
+  private record(run: store.Run, raw: unknown): RunResult<'substrate'> {
     const { ws, bus } = this.c;
     const r = SubstrateResult.parse(raw);
-    const p = run.params;
+    const p = parseRunParams('substrate', run.id, run.params);
     ws.transaction(() => {
       ws.tokenizers.register({
         id: r.tokenizer.id,
@@ -100,7 +101,7 @@ export class SubstratesService {
         kind: 'unicode-ngram',
         vocabSize: r.tokenizer.vocabSize,
         file: ws.paths.toStored(r.tokenizer.file),
-        metadata: { ngrams: p['ngrams'], sourceKey: p['sourceKey'], datasetIds: p['datasetIds'], projectId: run.projectId },
+        metadata: { ngrams: p.ngrams, sourceKey: p.sourceKey, datasetIds: p.datasetIds, projectId: run.projectId },
       });
       const s = r.substrate;
       ws.substrates.register({

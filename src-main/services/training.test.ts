@@ -1,8 +1,9 @@
 // Growth runs from main's side, before the worker has a 'grow' job: a finished run's GrowResult becomes one
 // 'stage' model per stage, chained by parentId, and a malformed result fails the run with a clear message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GrowParams } from '../../src-shared/params';
 import { newId } from '../store/index';
-import { seedProject, startTestApp, type Seeded, type TestApp } from './test-support';
+import { seedProject, startTestApp, type Seeded, type TestApp } from '../../test/support/app';
 
 let app: TestApp;
 let s: Seeded;
@@ -13,7 +14,8 @@ beforeAll(() => {
 afterAll(() => app.dispose());
 
 function growRun(stageModelIds: string[]): string {
-  const run = app.workspace.runs.create({ projectId: s.projectId, kind: 'grow', name: 'grown', params: { substrateId: s.substrateId, datasetIds: [s.datasetId], seed: 1, stageModelIds } });
+  const request = GrowParams.parse({ projectId: s.projectId, name: 'grown', substrateId: s.substrateId, datasetIds: [s.datasetId], seed: 1 });
+  const run = app.workspace.runs.create({ projectId: s.projectId, kind: 'grow', name: 'grown', params: { ...request, stageModelIds } });
   app.runs.status(run.id, 'running', {});
   return run.id;
 }

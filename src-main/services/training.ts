@@ -1,36 +1,42 @@
 // Training and growth runs: validate the request against the catalog at once (datasets, substrate, shape), queue
 // the 'train' / 'grow' job with ids reserved for the models it will write, register them when it is done.
 import type { z } from 'zod';
-import type { GrowParams, TrainParams } from '../../src-shared/contract';
+import type { GrowParams, TrainParams } from '../../src-shared/params';
+import { parseRunParams, type AppGrowRunParams, type GrowOutcome, type RunParams, type RunResult } from '../../src-shared/runs';
 import { resolveConfig } from '../engine/model/config';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
-import { GrowResult, TrainResult } from '../worker/job-types';
+import { GrowResult, TrainResult, type GrowJobParams, type ResolvedTraining, type TrainJobParams } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireProject, requireSubstrate, substrateFile, tokenizerFile } from './catalog';
 import type { ServiceContext } from './context';
 
-type TrainReq = z.infer<typeof TrainParams>;
-type GrowReq = z.infer<typeof GrowParams>;
+type TrainReq = TrainParams;
+type GrowReq = GrowParams;
+type StoredParams = RunParams<'train'> | z.output<typeof AppGrowRunParams>;
 
 export class TrainingService {
   constructor(private readonly c: ServiceContext) {
     c.runs.register('train', {
-      prepare: (run) => ({ ...this.common(run), modelId: run.params['modelId'], modelDir: c.ws.paths.modelDir(String(run.params['modelId'])), layers: run.params['layers'], steps: run.params['steps'] }),
+      prepare: (run) => this.trainJob(run),
       complete: (run, raw) => this.recordTrained(run, raw),
     });
     c.runs.register('grow', {
-      prepare: (run) => {
-        const p = run.params;
-        const ids = p['stageModelIds'] as string[];
-        return {
-          ...this.common(run),
-          ...Object.fromEntries(['stages', 'stepsPerStage', 'blocksPerStage', 'init', 'loraRank', 'loraFromStage', 'baseline'].map((k) => [k, p[k]])),
-          stageModels: ids.map((id) => ({ modelId: id, modelDir: c.ws.paths.modelDir(id) })),
-        };
-      },
+      prepare: (run) => this.growJob(run),
       complete: (run, raw) => this.recordGrown(run, raw),
     });
+  }
+
+  private trainJob(run: store.Run): TrainJobParams {
+    const p = parseRunParams('train', run.id, run.params);
+    return { ...p, ...this.resolve(run, p, p.steps), modelDir: this.c.ws.paths.modelDir(p.modelId) };
+  }
+
+  private growJob(run: store.Run): GrowJobParams {
+    const p = parseRunParams('grow', run.id, run.params);
+    if (!('stageModelIds' in p)) throw new UserError(`run ${run.id} was recorded by espalier demo; it cannot be run again`);
+    const stageModels = p.stageModelIds.map((id) => ({ modelId: id, modelDir: this.c.ws.paths.modelDir(id) }));
+    return { ...p, ...this.resolve(run, p, p.stages * p.stepsPerStage), stageModels };
   }
 
   /** Checks datasets, substrate and shape now, so a bad request fails in the form rather than in the worker. */
@@ -49,30 +55,23 @@ export class TrainingService {
     return { substrate };
   }
 
-  /** Worker params shared by train and grow: files resolved from the stored run, never stored themselves. */
-  private common(run: store.Run): Record<string, unknown> {
+  /** Files and cadence shared by train and grow, resolved from the stored run: never stored themselves. */
+  private resolve(run: store.Run, p: StoredParams, steps: number): ResolvedTraining {
     const { ws } = this.c;
-    const p = run.params;
-    const sub = requireSubstrate(ws, String(p['substrateId']));
-    const files = (ids: unknown) => ((ids as string[] | undefined) ?? []).map((id) => datasetTextFile(ws, requireDataset(ws, id)));
-    const steps = run.kind === 'grow' ? Number(p['stages']) * Number(p['stepsPerStage']) : Number(p['steps']);
+    const sub = requireSubstrate(ws, p.substrateId);
+    const files = (ids: readonly string[]) => ids.map((id) => datasetTextFile(ws, requireDataset(ws, id)));
     return {
       checkpointDir: ws.paths.checkpointDir(run.id),
       substrateFile: substrateFile(ws, sub),
       tokenizerFile: tokenizerFile(ws, sub.tokenizerId),
-      train: files(p['datasetIds']),
-      val: files(p['valDatasetIds']),
-      shape: p['shape'],
-      embeddings: p['embeddings'],
-      batch: p['batch'],
-      lr: p['lr'],
-      seed: p['seed'],
+      train: files(p.datasetIds),
+      val: files(p.valDatasetIds),
       checkpointEverySteps: this.c.checkpointEverySteps ?? Math.max(10, Math.round(steps / 10)),
       checkpointEverySeconds: this.c.checkpointEverySeconds ?? 120,
       provenance: {
         runId: run.id,
-        seed: p['seed'],
-        datasets: ((p['datasetIds'] as string[]) ?? []).map((id) => {
+        seed: p.seed,
+        datasets: p.datasetIds.map((id) => {
           const d = ws.datasets.get(id);
           return { id, name: d?.name ?? null, sha256: d?.sha256 ?? null };
         }),
@@ -97,7 +96,9 @@ export class TrainingService {
 
   private register(run: store.Run, m: z.infer<typeof TrainResult> | z.infer<typeof GrowResult>['stages'][number], kind: 'trained' | 'stage', name: string, parentId: string | null): store.Model {
     const { ws } = this.c;
-    const sub = requireSubstrate(ws, String(run.params['substrateId']));
+    const p = run.kind === 'grow' ? parseRunParams('grow', run.id, run.params) : parseRunParams('train', run.id, run.params);
+    if (!('substrateId' in p)) throw new UserError(`run ${run.id} was recorded by espalier demo; it registers no models`);
+    const sub = requireSubstrate(ws, p.substrateId);
     return ws.models.create({
       id: m.modelId,
       projectId: run.projectId,
@@ -108,13 +109,13 @@ export class TrainingService {
       tokenizerId: sub.tokenizerId,
       substrateId: sub.id,
       config: m.config,
-      provenance: { runId: run.id, kind: run.kind, datasetIds: run.params['datasetIds'], seed: run.params['seed'] },
+      provenance: { runId: run.id, kind: run.kind, datasetIds: p.datasetIds, seed: p.seed },
       paramsTotal: m.params.total,
       paramsTrainable: m.params.trainable,
     });
   }
 
-  private recordTrained(run: store.Run, raw: unknown): unknown {
+  private recordTrained(run: store.Run, raw: unknown): RunResult<'train'> {
     const r = TrainResult.parse(raw);
     const model = this.register(run, r, 'trained', run.name || 'model', null);
     this.c.ws.runs.setModel(run.id, model.id);
@@ -124,7 +125,7 @@ export class TrainingService {
     return { modelId: model.id, steps: r.steps, trainLoss: r.trainLoss, valLoss: r.valLoss, tokensPerSec: r.tokensPerSec };
   }
 
-  private recordGrown(run: store.Run, raw: unknown): unknown {
+  private recordGrown(run: store.Run, raw: unknown): z.output<typeof GrowOutcome> {
     const r = GrowResult.parse(raw);
     const base = run.name || 'grown';
     const ids = this.c.ws.transaction(() => {

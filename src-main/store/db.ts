@@ -1,6 +1,6 @@
 // Opens the workspace's SQLite file with the pragmas every connection needs (WAL, foreign keys, busy timeout).
 import Database from 'better-sqlite3';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 
 export type Db = Database.Database;
 

@@ -4,7 +4,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, write
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 
 export const LOCK_FILE = 'espalier.lock';
 

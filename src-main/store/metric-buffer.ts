@@ -1,5 +1,5 @@
 // Collects streamed metric points and writes them in batches: one transaction per flush, not per point.
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type { MetricPoint, MetricsRepo } from './repos/metrics';
 
 export interface MetricBufferOptions {

@@ -1,6 +1,6 @@
 // Brings a database from its PRAGMA user_version to the latest schema, one transaction per migration.
 import { existsSync } from 'node:fs';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type { Db } from './db';
 import { MIGRATIONS, type Migration } from './migrations/index';
 

@@ -1,6 +1,6 @@
 // Where things live inside a workspace folder. The database stores paths relative to the root so the folder can move.
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { ID_PATTERN } from './rows';
 
 export const DB_FILE = 'espalier.db';

@@ -1,7 +1,7 @@
 // Shared row-mapping helpers: ids, JSON columns validated with zod, and friendly constraint errors.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 
 // 32 symbols without look-alikes (no l, o, 0, 1): ids are read aloud and typed from logs.
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';

@@ -1,6 +1,6 @@
 // A workspace: one folder holding espalier.db plus model, run and dataset files; bundles the repositories.
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { type Db, openDatabase } from './db';
 import { migrate, type MigrateResult, schemaVersion } from './migrate';
 import { LATEST_SCHEMA_VERSION } from './migrations/index';

@@ -1,8 +1,8 @@
 // What each job kind receives from main and hands back, as zod schemas: both sides validate, because params
 // and results cross a process boundary. Paths here are absolute (main resolves them from the workspace).
 import { z } from 'zod';
-import { MergePreviewResult } from '../../src-shared/contract';
-import { ModelSpecSchema } from '../services/model-spec';
+import { AppGrowRunParams, MergePreviewResult, TrainRunParams } from '../../src-shared/runs';
+import { ModelSpecSchema } from '../lib/model-spec';
 
 const Files = z.array(z.string().min(1));
 const Counts = z.object({ total: z.number().int(), trainable: z.number().int(), frozen: z.number().int() });
@@ -15,7 +15,7 @@ export const ImportParams = z.object({
   /** Where the extracted UTF-8 text goes (inside the workspace). */
   destination: z.string().min(1),
 });
-/** The importer's ImportStats, kept loose here: services/datasets owns its shape. */
+/** The importer's ImportStats, kept loose here: lib/datasets owns its shape. */
 export const ImportResult = z.object({ stats: z.record(z.string(), z.unknown()) });
 
 export const SubstrateParams = z.object({
@@ -69,33 +69,27 @@ export const WorldResult = z.object({
   datasets: z.array(WorldDataset),
 });
 
-export const TrainParams = z.object({
-  modelId: z.string(),
-  modelDir: z.string(),
+/**
+ * What main resolves for a training or growth job from its stored run: absolute files and folders, the
+ * checkpoint cadence and the provenance the model folder records. The job receives the run's contract params
+ * (src-shared/runs.ts) plus these.
+ */
+const ResolvedTraining = z.object({
   checkpointDir: z.string(),
   substrateFile: z.string(),
   tokenizerFile: z.string(),
   train: Files.min(1),
   val: Files,
-  layers: z.number().int().min(1),
-  shape: z.object({
-    dModel: z.number().int(),
-    heads: z.number().int(),
-    context: z.number().int(),
-    mlpRatio: z.number(),
-    dropout: z.number(),
-    norm: z.enum(['rms', 'layer']),
-  }),
-  embeddings: z.enum(['frozen', 'trainable']),
-  steps: z.number().int().min(1),
-  batch: z.number().int().min(1),
-  lr: z.number().positive(),
-  seed: z.number().int(),
   /** Checkpoint every N steps or every S seconds, whichever comes first. */
   checkpointEverySteps: z.number().int().positive(),
   checkpointEverySeconds: z.number().positive(),
   provenance: z.record(z.string(), z.unknown()),
 });
+export type ResolvedTraining = z.infer<typeof ResolvedTraining>;
+
+/** A 'train' job: the run's params plus the resolved files and the folder reserved for the model. */
+export const TrainJobParams = TrainRunParams.extend(ResolvedTraining.shape).extend({ modelDir: z.string() });
+export type TrainJobParams = z.input<typeof TrainJobParams>;
 export const TrainedModel = z.object({
   modelId: z.string(),
   depth: z.number().int(),
@@ -109,18 +103,12 @@ export const TrainResult = TrainedModel.extend({
   tokensPerSec: z.number(),
 });
 
-/** What main sends a 'grow' job (services/training.ts): the training params plus the stage plan and, per stage,
- *  the model id and folder reserved for it (save stage k's model to stageModels[k-1].modelDir). */
-export const GrowParams = TrainParams.omit({ modelId: true, modelDir: true, layers: true, steps: true }).extend({
-  stages: z.number().int().min(1),
-  stepsPerStage: z.number().int().min(1),
-  blocksPerStage: z.number().int().min(1),
-  init: z.enum(['random', 'zero', 'copy']),
-  loraRank: z.number().int().min(0),
-  loraFromStage: z.number().int().min(2),
-  baseline: z.enum(['none', 'monolithic', 'trainable-embeddings']),
+/** A 'grow' job: the run's params plus the resolved files and, per stage, the model id and folder reserved for
+ *  it (stage k's model goes to stageModels[k-1].modelDir). */
+export const GrowJobParams = AppGrowRunParams.extend(ResolvedTraining.shape).extend({
   stageModels: z.array(z.object({ modelId: z.string(), modelDir: z.string() })).min(1),
 });
+export type GrowJobParams = z.input<typeof GrowJobParams>;
 
 /**
  * What a 'grow' job (engine/grow, another engineer's; registered in jobs/index.ts) must return: one entry per

@@ -1,7 +1,7 @@
 // The worker process: receives one job from the supervisor, runs its handler, streams progress, then exits.
 // Runs as a Node child process (CLI, serve) or an Electron utilityProcess (the app).
 import { userErrorIfDiskFull } from '../engine/util/disk-full';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { jobHandlers } from './jobs/index';
 import { ToWorker, type FromWorker, type WorkerMetric } from './protocol';
 import { JobCancelled, JobPaused, type JobContext } from './runtime';

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import { setTransport } from '../api';
 import { useRunsStore } from '../stores/runs';
-import { FakeTransport, makeRun } from '../testing/fakes';
+import { FakeTransport, makeRun, makeTrainRun } from '../testing/fakes';
 import LayerStack from './LayerStack.vue';
 
 let pinia: Pinia;
@@ -63,7 +63,7 @@ describe('LayerStack', () => {
   });
 
   it('draws a monolithic training run as one tier of all its blocks', () => {
-    const w = mount(LayerStack, { props: { run: makeRun({ kind: 'train', params: { layers: 4, steps: 100 } }) }, global: { plugins: [pinia] } });
+    const w = mount(LayerStack, { props: { run: makeTrainRun({ params: { layers: 4, steps: 100 } }) }, global: { plugins: [pinia] } });
     expect(w.findAll('li.tier')).toHaveLength(1);
     expect(w.get('[data-testid="layer-tier-1"]').findAll('.block')).toHaveLength(4);
   });

@@ -1,7 +1,7 @@
-// Pure derivations for the Growth view: the run's stage plan from its params, the current stage (from the
+// Pure derivations for the Growth view: the run's stage plan from its typed params, the current stage (from the
 // streamed 'stage' metric, else from steps), each tier's state, stage boundaries, insertion spikes and ETA.
-import { RUN_METRICS } from '../../src-shared/contract';
-import type { Run } from '../../src-shared/domain';
+import { GrowParams, ModelShape, RUN_METRICS, TrainParams } from '../../src-shared/contract';
+import type { Run, RunOf } from '../../src-shared/runs';
 import type { Series } from '../charts/downsample';
 import type { RunSeries } from '../stores/runs';
 
@@ -25,32 +25,48 @@ export interface GrowPlan {
   tokensPerStep: number;
 }
 
-function num(params: Record<string, unknown>, key: string, fallback: number): number {
-  const v = params[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+/** A run the Growth view draws: a growth run (tiers of blocks) or a plain training run (one tier). */
+export type TrainingRun = RunOf<'train'> | RunOf<'grow'>;
+
+export function isTrainingRun(r: Run): r is TrainingRun {
+  return r.kind === 'train' || r.kind === 'grow';
 }
 
-/** Reads the plan leniently: main may add resolved fields to params, and old runs may lack new ones. */
-export function planOf(run: Run): GrowPlan {
-  const p = run.params;
-  const shape = (typeof p['shape'] === 'object' && p['shape'] !== null ? p['shape'] : {}) as Record<string, unknown>;
-  const tokensPerStep = num(p, 'batch', 16) * num(shape, 'context', 64);
-  if (run.kind === 'grow') {
-    const stages = Math.max(1, num(p, 'stages', 3));
-    const stepsPerStage = Math.max(1, num(p, 'stepsPerStage', 150));
-    return {
-      kind: 'grow',
-      stages,
-      blocksPerStage: Math.max(1, num(p, 'blocksPerStage', 1)),
-      stepsPerStage,
-      totalSteps: stages * stepsPerStage,
-      loraRank: num(p, 'loraRank', 0),
-      loraFromStage: num(p, 'loraFromStage', 2),
-      tokensPerStep,
-    };
+/** The name a run was started with; runs `espalier demo` registered carry none. */
+export function runName(r: Run): string | null {
+  return 'name' in r.params && typeof r.params.name === 'string' ? r.params.name : null;
+}
+
+/** The contract's default for a field the request omitted (demo-registered runs record no schedule). */
+const DEFAULT = {
+  stepsPerStage: GrowParams.shape.stepsPerStage.parse(undefined),
+  loraFromStage: GrowParams.shape.loraFromStage.parse(undefined),
+  batch: TrainParams.shape.batch.parse(undefined),
+  context: ModelShape.shape.context.parse(undefined),
+};
+
+/** The stage plan, from the run's typed params. */
+export function planOf(run: TrainingRun): GrowPlan {
+  if (run.kind === 'train') {
+    const p = run.params;
+    return { kind: 'train', stages: 1, blocksPerStage: p.layers, stepsPerStage: p.steps, totalSteps: p.steps, loraRank: 0, loraFromStage: DEFAULT.loraFromStage, tokensPerStep: p.batch * p.shape.context };
   }
-  const steps = Math.max(1, num(p, 'steps', 300));
-  return { kind: 'train', stages: 1, blocksPerStage: Math.max(1, num(p, 'layers', 2)), stepsPerStage: steps, totalSteps: steps, loraRank: 0, loraFromStage: 2, tokensPerStep };
+  const p = run.params;
+  if ('demo' in p) {
+    const stepsPerStage = p.stepsPerStage ?? DEFAULT.stepsPerStage;
+    const tokensPerStep = DEFAULT.batch * DEFAULT.context;
+    return { kind: 'grow', stages: p.stages, blocksPerStage: 1, stepsPerStage, totalSteps: p.stages * stepsPerStage, loraRank: 0, loraFromStage: DEFAULT.loraFromStage, tokensPerStep };
+  }
+  return {
+    kind: 'grow',
+    stages: p.stages,
+    blocksPerStage: p.blocksPerStage,
+    stepsPerStage: p.stepsPerStage,
+    totalSteps: p.stages * p.stepsPerStage,
+    loraRank: p.loraRank,
+    loraFromStage: p.loraFromStage,
+    tokensPerStep: p.batch * p.shape.context,
+  };
 }
 
 function lastOf(s: Series | undefined): number | null {

@@ -2,7 +2,7 @@
 // events into the domain stores. Everything shown is reloaded from the main side; events only update.
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import type { Run } from '../../src-shared/domain';
+import type { Run } from '../../src-shared/runs';
 import { api, errorMessage } from '../api';
 import { useDatasetsStore } from './datasets';
 import { useInstallsStore } from './installs';

@@ -6,13 +6,6 @@ import type { EvalResult } from '../../src-shared/domain';
 import { api } from '../api';
 import { useRunsStore } from './runs';
 
-/** The number a table leads with, per task and protocol (mirrors the engine's headline metric). */
-export function headlineMetric(r: Pick<EvalResult, 'task' | 'protocol' | 'metrics'>): string | null {
-  const preferred = r.task === 'ppl' ? 'ppl' : r.task === 'bleu' ? 'bleu' : r.task === 'qa' ? (r.metrics['f1'] !== undefined ? 'f1' : 'acc') : 'acc';
-  if (r.metrics[preferred] !== undefined) return preferred;
-  return Object.keys(r.metrics)[0] ?? null;
-}
-
 export const PAGE = 20;
 
 export const useEvalsStore = defineStore('evals', () => {

@@ -2,7 +2,8 @@
 // the contract's MergePreviewResult) and saving the merge to the catalog.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { MergePreviewResult, type InvokeResponse } from '../../src-shared/contract';
+import type { InvokeResponse } from '../../src-shared/contract';
+import type { RunOf } from '../../src-shared/runs';
 import type { MergeMode } from '../../src-shared/domain';
 import type { z } from 'zod';
 import { api } from '../api';
@@ -23,17 +24,15 @@ export const useMergeStore = defineStore('merge', () => {
   const previewRunId = ref<string | null>(null);
 
   const runs = useRunsStore();
-  const previewRun = computed(() => (previewRunId.value ? runs.byId[previewRunId.value] ?? null : runs.latest(['merge-preview'])));
+  const previewRun = computed<RunOf<'merge-preview'> | null>(() => {
+    const r = previewRunId.value ? runs.byId[previewRunId.value] : runs.latest(['merge-preview']);
+    return r?.kind === 'merge-preview' ? r : null;
+  });
   const preview = computed(() => {
     const r = previewRun.value;
-    if (!r || r.status !== 'done' || r.result == null) return null;
-    const parsed = MergePreviewResult.safeParse(r.result);
-    return parsed.success ? parsed.data : null;
+    return r && r.status === 'done' ? r.result : null;
   });
-  const previewExperts = computed<string[]>(() => {
-    const ids = previewRun.value?.params['expertIds'];
-    return Array.isArray(ids) ? ids.map(String) : [];
-  });
+  const previewExperts = computed<string[]>(() => previewRun.value?.params.expertIds ?? []);
 
   /** Why the current selection cannot be merged (the check covers every candidate, so look at the chosen). */
   const selectionProblem = computed<string | null>(() => {

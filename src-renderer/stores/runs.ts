@@ -3,7 +3,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, type ShallowRef } from 'vue';
 import type { InvokeRequest } from '../../src-shared/contract';
-import type { MetricPoint, MetricSeries, Run } from '../../src-shared/domain';
+import type { MetricPoint, MetricSeries } from '../../src-shared/domain';
+import type { Run } from '../../src-shared/runs';
 import { api } from '../api';
 import { compactSeries, type Series } from '../charts/downsample';
 

@@ -1,7 +1,9 @@
 // Test doubles for renderer tests: an in-memory Transport whose channels are answered by handlers, and
 // minimal valid domain records. Not imported by the app.
 import type { ContractError } from '../../src-shared/contract';
-import type { Dataset, ModelEntry, Project, Run, Substrate } from '../../src-shared/domain';
+import type { Dataset, ModelEntry, Project, Substrate } from '../../src-shared/domain';
+import type { z } from 'zod';
+import type { AppGrowRunParams, MergePreviewResult, Run, RunOf, RunParams, RunResult } from '../../src-shared/runs';
 import type { ConnectionState, EventListener, RawResult, Transport } from '../api/transport';
 
 export class FakeContractError extends Error {
@@ -66,22 +68,46 @@ export function makeProject(p: Partial<Project> = {}): Project {
   return { id: 'p1', name: 'Demo', description: '', tokenizerId: 'tok1', substrateId: 's1', createdAt: T0, ...p };
 }
 
-export function makeRun(p: Partial<Run> = {}): Run {
-  return {
-    id: 'r1',
-    projectId: 'p1',
-    kind: 'grow',
-    status: 'running',
-    params: { name: 'en-ru', stages: 3, stepsPerStage: 100, blocksPerStage: 1, batch: 8, shape: { context: 32 } },
-    progress: { fraction: 0, message: '' },
-    error: null,
-    result: null,
-    checkpoint: null,
-    createdAt: T0,
-    startedAt: T0,
-    finishedAt: null,
-    ...p,
+type RunBase = Omit<Run, 'kind' | 'params' | 'result'>;
+type ShapeOverlay<P> = Omit<Partial<P>, 'shape'> & { shape?: Partial<RunParams<'train'>['shape']> };
+
+function runBase(p: Partial<RunBase>): RunBase {
+  return { id: 'r1', projectId: 'p1', status: 'running', progress: { fraction: 0, message: '' }, error: null, checkpoint: null, createdAt: T0, startedAt: T0, finishedAt: null, ...p };
+}
+
+const SHAPE: RunParams<'train'>['shape'] = { dModel: 64, heads: 2, context: 32, mlpRatio: 4, dropout: 0, norm: 'rmsnorm' };
+const COMMON = { projectId: 'p1', name: 'en-ru', datasetIds: ['d1'], valDatasetIds: [], substrateId: 's1', embeddings: 'frozen' as const, batch: 8, lr: 0.003, seed: 1 };
+
+/** A growth run started from the app (3 stages × 100 steps unless overridden). */
+export function makeRun(p: Partial<RunBase> & { params?: ShapeOverlay<z.output<typeof AppGrowRunParams>>; result?: RunResult<'grow'> | null } = {}): RunOf<'grow'> {
+  const { params = {}, result = null, ...rest } = p;
+  const defaults: z.output<typeof AppGrowRunParams> = {
+    ...COMMON,
+    shape: SHAPE,
+    stages: 3,
+    stepsPerStage: 100,
+    blocksPerStage: 1,
+    init: 'random',
+    loraRank: 0,
+    loraFromStage: 2,
+    baseline: 'none',
+    stageModelIds: ['m1', 'm2', 'm3'],
   };
+  return { ...runBase(rest), kind: 'grow', params: { ...defaults, ...params, shape: { ...SHAPE, ...params.shape } }, result };
+}
+
+/** A plain training run (2 layers × 100 steps unless overridden). */
+export function makeTrainRun(p: Partial<RunBase> & { params?: ShapeOverlay<RunParams<'train'>> } = {}): RunOf<'train'> {
+  const { params = {}, ...rest } = p;
+  const defaults: RunParams<'train'> = { ...COMMON, shape: SHAPE, layers: 2, steps: 100, modelId: 'm1' };
+  return { ...runBase(rest), kind: 'train', params: { ...defaults, ...params, shape: { ...SHAPE, ...params.shape } }, result: null };
+}
+
+/** A merge-preview run of experts a and b. */
+export function makeMergePreviewRun(p: Partial<RunBase> & { params?: Partial<RunParams<'merge-preview'>>; result?: MergePreviewResult | null } = {}): RunOf<'merge-preview'> {
+  const { params = {}, result = null, ...rest } = p;
+  const defaults: RunParams<'merge-preview'> = { expertIds: ['a', 'b'], mode: 'logits', weights: [0.5, 0.5], datasetIds: ['d1'], sampleText: '', expertNames: [] };
+  return { ...runBase(rest), kind: 'merge-preview', params: { ...defaults, ...params }, result };
 }
 
 export function makeDataset(p: Partial<Dataset> = {}): Dataset {

@@ -9,7 +9,7 @@ import { useDatasetsStore } from '../stores/datasets';
 import { useModelsStore } from '../stores/models';
 import { useProjectsStore } from '../stores/projects';
 import { useRunsStore } from '../stores/runs';
-import { FakeTransport, makeDataset, makeModel, makeProject, makeRun } from '../testing/fakes';
+import { FakeTransport, makeDataset, makeMergePreviewRun, makeModel, makeProject } from '../testing/fakes';
 import MergeView from './MergeView.vue';
 
 let pinia: Pinia;
@@ -45,9 +45,8 @@ describe('MergeView', () => {
 
   it('renders a finished preview and saves the merge', async () => {
     const runs = useRunsStore();
-    const preview = makeRun({
+    const preview = makeMergePreviewRun({
         id: 'mp',
-        kind: 'merge-preview',
         status: 'done',
         params: { expertIds: ['a', 'b'] },
         result: {

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, parseBackendName } from '../../src-main/engine/backend';
 import { GPT } from '../../src-main/engine/model/gpt';
-import { randomSubstrate, TEST_TOKENIZER_ID } from '../../src-main/engine/model/test-support';
+import { randomSubstrate, TEST_TOKENIZER_ID } from '../support/model';
 import { batchOf, makeWindows } from '../../src-main/engine/train/data';
 import { Trainer } from '../../src-main/engine/train/trainer';
 import { Rng } from '../../src-main/engine/util/rng';

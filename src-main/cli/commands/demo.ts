@@ -2,9 +2,9 @@
 // command — substrate, two grown experts, their merges, every evaluation — with a report, registered in the workspace.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { initBackend, parseBackendName, describeBackend, requireSyncReads } from '../../engine/backend';
-import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../engine/demo/index';
-import { UserError } from '../../engine/util/errors';
+import { describeBackend, initBackend, parseBackendName, requireSyncReads } from '../../engine/backend';
+import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../demo/index';
+import { UserError } from '../../common/errors';
 import { registerDemo, type DemoRegistration } from '../../services/demo';
 import { Workspace } from '../../store/index';
 import { bool, defineCommand, num, optNum, optStr } from '../command';

@@ -1,7 +1,7 @@
 // `espalier eval compare`: several models on the same benchmark, one table (growth stages, experts and merges).
 import { initBackend, parseBackendName } from '../../engine/backend';
 import { comparisonTable, formatTable, runEval, prepareData, saveResult, summary, type EvalResult, type Table } from '../../engine/eval';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { bool, defineCommand, list, num, optStr } from '../command';
 import { disposeModel, openEvalModel } from '../eval-model';
 import { EVAL_OPTIONS, progressFor, specFromOptions } from './eval';

@@ -1,8 +1,9 @@
 // `espalier eval`: scores one model on a local benchmark file (perplexity, multiple choice, QA, BLEU) with the
 // paper's protocol or the standard log-likelihood one, prints the metrics and saves them beside the model.
 import { initBackend, parseBackendName } from '../../engine/backend';
-import { HARNESS_MC_LAYOUTS, headlineMetric, prepareData, resolveProtocol, runEval, saveResult, summary, type EvalResult, type EvalSpec, type EvalTask, type HarnessMcLayoutName } from '../../engine/eval';
-import { UserError } from '../../engine/util/errors';
+import { HARNESS_MC_LAYOUTS, prepareData, resolveProtocol, runEval, saveResult, summary, type EvalResult, type EvalSpec, type EvalTask, type HarnessMcLayoutName } from '../../engine/eval';
+import { UserError } from '../../common/errors';
+import { headlineMetric } from '../../../src-shared/metrics';
 import { bool, defineCommand, num, optNum, optStr, str, type CommandContext, type OptionSpec, type ParsedOptions } from '../command';
 import { disposeModel, openEvalModel } from '../eval-model';
 
@@ -63,7 +64,7 @@ export function progressFor(ctx: CommandContext): (label: string, done: number, 
 export function humanResult(r: Omit<EvalResult, 'items'> & { saved?: string }): string {
   const layout = typeof r.settings['layout'] === 'string' ? `, layout ${r.settings['layout']}` : '';
   const lines = [`${r.modelId}: ${r.task}/${r.protocol}${layout} on ${r.dataset} — n=${r.n}${r.runs > 1 ? `, ${r.runs} runs` : ''}, ${r.seconds.toFixed(1)} s`];
-  const head = headlineMetric(r.task, r.protocol);
+  const head = headlineMetric(r);
   for (const [k, v] of Object.entries(r.metrics)) {
     const ci = k === head && r.ci95 !== null ? ` ± ${r.ci95.toFixed(4)} (95%)` : '';
     lines.push(`  ${k.padEnd(20)} ${Number.isInteger(v) ? v : v.toFixed(4)}${ci}`);

@@ -3,7 +3,7 @@ import { initBackend, parseBackendName } from '../../engine/backend';
 import { generate } from '../../engine/generate/index';
 import { join } from 'node:path';
 import { loadAnyModel } from '../../engine/compose/spec';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str } from '../command';
 import { folderLoader } from '../merge-experts';
 import { loadVocab } from './substrate-build';

@@ -8,7 +8,7 @@ import { loadSubstrate } from '../../engine/substrate/index';
 import { readCorpusFile } from '../../engine/tokenizer/index';
 import { holdoutWindows } from '../../engine/train/holdout';
 import { makeWindows, type Windows } from '../../engine/train/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';
 

@@ -13,7 +13,7 @@ import { meanCrossEntropy } from '../../engine/compose/preview';
 import { readTunedHeadsInfo } from '../../engine/compose/tuned-heads';
 import { exportModel } from '../../engine/io';
 import { GPT } from '../../engine/model/gpt';
-import { randomSubstrate } from '../../engine/model/test-support';
+import { randomSubstrate } from '../../../test/support/model';
 import { buildTokenizer, loadTokenizer, tokenizerToJson } from '../../engine/tokenizer';
 import { holdoutSplit } from '../../engine/train/holdout';
 import { sha256Hex } from '../../engine/util/hash';

@@ -8,7 +8,7 @@ import { runCli } from '../../../test/helpers/cli';
 import { initBackend } from '../../engine/backend';
 import { exportModel } from '../../engine/io';
 import { GPT } from '../../engine/model/gpt';
-import { randomSubstrate } from '../../engine/model/test-support';
+import { randomSubstrate } from '../../../test/support/model';
 import { buildTokenizer, tokenizerToJson } from '../../engine/tokenizer';
 import { openMerge } from '../merge-experts';
 

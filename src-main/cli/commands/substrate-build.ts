@@ -2,7 +2,7 @@
 import { loadTokenizer, loadVocabulary, type Tokenizer } from '../../engine/tokenizer/index';
 import type { TokenizerLike } from '../../engine/tokenizer/types';
 import { buildSubstrate, saveSubstrate, SUBSTRATE_KINDS, type SubstrateKind } from '../../engine/substrate/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { defineCommand, optNum, optStr, str } from '../command';
 
 interface SubstrateBuildResult {

@@ -11,7 +11,7 @@ import {
   type Squeeze,
 } from '../../engine/substrate/index';
 import type { Tokenizer } from '../../engine/tokenizer/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { defineCommand, num, optNum, optStr, str } from '../command';
 import { loadVocab } from './substrate-build';
 

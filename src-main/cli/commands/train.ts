@@ -7,7 +7,7 @@ import { paramReport, type ParamReport } from '../../engine/model/param-report';
 import { exportModel } from '../../engine/io/model-folder';
 import { tokenizerToJson } from '../../engine/tokenizer/index';
 import { Trainer, unigramEntropy } from '../../engine/train/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { defineCommand, optStr } from '../command';
 import { checkOutFolder } from '../train/run-folder';
 import { createModel, positiveInt, resolveInputs, trainWindows, trainWithCheckpoints } from '../train/steps';

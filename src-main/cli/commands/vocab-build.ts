@@ -1,5 +1,5 @@
 // `espalier vocab build`: builds a tokenizer from corpus files and saves it as a Hugging Face tokenizer.json.
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { buildTokenizer, compression, readCorpusFile, saveTokenizer } from '../../engine/tokenizer/index';
 import { defineCommand, list, num, str } from '../command';
 

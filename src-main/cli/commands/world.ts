@@ -1,7 +1,7 @@
 // `espalier world`: writes the built-in demo world (EN/RU/ZH corpora, QA, multiple choice, translation) to a folder.
 import { existsSync, statSync } from 'node:fs';
-import { generateWorld, writeWorld, type WorldManifest, type WorldScale } from '../../engine/data/world/index';
-import { UserError } from '../../engine/util/errors';
+import { generateWorld, writeWorld, type WorldManifest, type WorldScale } from '../../demo/world/index';
+import { UserError } from '../../common/errors';
 import { defineCommand, num, optStr, str } from '../command';
 
 type WorldResult = WorldManifest & { out: string; seconds: number };

@@ -2,9 +2,9 @@
 // the real tokenizer, then small GPTs trained briefly) — the merge beats each expert on the union of both held-out sets.
 import { describe, expect, it } from 'vitest';
 import { corpusText } from '../../../test/helpers/fixtures';
-import { BigramLM } from '../model/bigram';
+import { BigramLM } from '../../../test/oracles/bigram';
 import { GPT } from '../model/gpt';
-import { randomSubstrate } from '../model/test-support';
+import { randomSubstrate } from '../../../test/support/model';
 import { makeWindows } from '../train/data';
 import { Trainer } from '../train/trainer';
 import { buildTokenizer } from '../tokenizer';

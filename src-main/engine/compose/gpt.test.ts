@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
 import { generateIds } from '../generate/generate';
-import { randomTokens, tinyModel } from '../model/test-support';
+import { randomTokens, tinyModel } from '../../../test/support/model';
 import { MERGE_MODES } from './combine';
 import { MergedLM } from './merged';
 import { asHeadTunables, tuneMergedHeads } from './tune';

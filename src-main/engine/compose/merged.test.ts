@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HashLM, randomTable } from '../../../test/helpers/toy-lm';
-import { BigramLM } from '../model/bigram';
+import { BigramLM } from '../../../test/oracles/bigram';
 import type { CausalLM } from '../model/lm';
 import { generateIds } from '../generate/generate';
 import { UserError } from '../util/errors';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomTable } from '../../../test/helpers/toy-lm';
-import { BigramLM } from '../model/bigram';
+import { BigramLM } from '../../../test/oracles/bigram';
 import type { CausalLM } from '../model/lm';
 import { MergedLM } from './merged';
 import { isIdRef, loadAnyModel, loadMergedModel, readMergeSpec, saveMerge } from './spec';

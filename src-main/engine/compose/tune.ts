@@ -3,7 +3,6 @@
 // Gradients are derived by hand (the heads are the last linear layer), so no tfjs gradient registry is needed
 // and the same code runs on every backend; the engine's AdamW applies them.
 import * as tf from '@tensorflow/tfjs-core';
-import { BigramLM } from '../model/bigram';
 import { GPT } from '../model/gpt';
 import type { CausalLM } from '../model/lm';
 import type { ParamEntry } from '../model/params';
@@ -27,6 +26,13 @@ export interface HeadTunable {
   head: TunableHead | null;
 }
 
+/** A model that describes its own head (test oracles such as the bigram do). */
+interface ExposesHead {
+  tunableHead(): TunableHead;
+}
+
+const exposesHead = (m: CausalLM): m is CausalLM & ExposesHead => typeof (m as Partial<ExposesHead>).tunableHead === 'function';
+
 function headOf(m: CausalLM): TunableHead {
   if (m instanceof GPT) {
     return {
@@ -34,9 +40,7 @@ function headOf(m: CausalLM): TunableHead {
       features: (tokens) => tf.tidy(() => m.headInput(m.hidden(tokens).value as tf.Tensor2D)),
     };
   }
-  if (m instanceof BigramLM) {
-    return { variable: m.table, features: (tokens) => tf.tidy(() => tf.cast(tf.oneHot(tf.reshape(tokens, [-1]) as tf.Tensor1D, m.vocabSize), 'float32') as tf.Tensor2D) };
-  }
+  if (exposesHead(m)) return m.tunableHead();
   throw new UserError('head tuning: this kind of model does not expose its output head');
 }
 

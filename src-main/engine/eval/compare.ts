@@ -1,8 +1,8 @@
-// Several models on the same data: a comparison across models, and a growth run's depth-vs-score table.
+// Several models on the same data: a comparison across models, and a growth run's scores by depth.
 import type { CausalLM } from '../model/lm';
 import type { TokenizerLike } from '../tokenizer/types';
 import type { EvalEnv } from './protocol';
-import { type EvalResult, comparisonTable, type Table } from './results';
+import type { EvalResult } from './results';
 import { type EvalSpec, prepareData, runEval } from './run';
 
 export interface NamedModel {
@@ -47,12 +47,4 @@ export async function depthVsScore(stages: readonly DepthStage[], tokenizer: Tok
     knobs,
   );
   return sorted.map((s, i) => ({ depth: s.depth, result: results[i]! }));
-}
-
-/** Depth in the first column, then the task's metrics. */
-export function depthTable(rows: readonly DepthRow[]): Table {
-  return comparisonTable(
-    rows.map((r) => r.result),
-    { name: 'depth', values: rows.map((r) => r.depth) },
-  );
 }

@@ -11,7 +11,7 @@ import { evalMcLoglik } from './mc-loglik';
 import { evalPerplexity } from './ppl';
 import { sampleRuns } from './sample-runs';
 import { scoreSequences } from './score';
-import { CharTokenizer } from './test-support';
+import { CharTokenizer } from '../../../test/support/eval';
 
 const tok = new CharTokenizer("abcdefghijklmnopqrstuvwxyz ?:\n.'");
 let model: GPT;

@@ -21,5 +21,5 @@ export { evalQaPaper, evalQaSquad, extractAnswer, PAPER_MAX_NEW_TOKENS, paperQaB
 export { evalTranslation, paperBleuBudget, paperItemBleu, translationPrompt, type BleuEvalOptions } from './translate';
 export { layoutSettings, type McLayout, type PromptLayouts, type QaLayout, type TranslationLayout } from './layout';
 export { datasetSha256, prepareData, resolveProtocol, runEval, TASK_PROTOCOLS, type EvalData, type EvalProtocol, type EvalSpec, type EvalTask, type PreparedData } from './run';
-export { comparisonTable, formatTable, headlineMetric, loadResults, resultFileName, resultHash8, saveResult, summary, type EvalResult, type Table } from './results';
-export { depthTable, depthVsScore, evaluateModels, type DepthRow, type DepthStage, type NamedModel } from './compare';
+export { comparisonTable, formatTable, resultFileName, resultHash8, saveResult, summary, type EvalResult, type Table } from './results';
+export { depthVsScore, evaluateModels, type DepthRow, type DepthStage, type NamedModel } from './compare';

@@ -2,12 +2,12 @@
 // counts as abstaining; without a layout the paper's prompts (and result hashes) are unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
-import { BigramLM } from '../model/bigram';
+import { BigramLM } from '../../../test/oracles/bigram';
 import type { McItem, QaItem } from './data-types';
 import type { McLayout, QaLayout, TranslationLayout } from './layout';
 import { evalMcLoglik } from './mc-loglik';
 import { evalQaPaper, evalQaSquad } from './qa';
-import { CharTokenizer } from './test-support';
+import { CharTokenizer } from '../../../test/support/eval';
 import { evalTranslation } from './translate';
 
 const tok = new CharTokenizer("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:?!)\n'-#>");

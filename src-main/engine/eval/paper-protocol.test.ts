@@ -8,14 +8,14 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requirePython } from '../../../test/helpers/python';
 import { initBackend } from '../backend';
-import { BigramLM } from '../model/bigram';
+import { BigramLM } from '../../../test/oracles/bigram';
 import type { McItem, QaItem } from './data-types';
 import { loadMcJsonl } from './load-mc-jsonl';
 import { loadMmlu } from './load-mmlu';
 import { accNormPrediction, evalMcLoglik, HARNESS_MMLU_LAYOUT } from './mc-loglik';
 import { evalMcPaper, paperMcCorrect } from './mc-paper';
 import { evalQaPaper } from './qa';
-import { CharTokenizer } from './test-support';
+import { CharTokenizer } from '../../../test/support/eval';
 import { evalTranslation, paperItemBleu } from './translate';
 
 const tok = new CharTokenizer("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:?!)(\n'-+");

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
-import { BigramLM } from '../model/bigram';
+import { BigramLM } from '../../../test/oracles/bigram';
 import type { McItem, QaItem } from './data-types';
 import { evalMcLoglik, loglikContinuation, loglikPrompt } from './mc-loglik';
 import { evalMcPaper, MAX_SKIPPED_WHITESPACE, paperMcPrompt, whitespaceIds } from './mc-paper';
@@ -11,7 +11,7 @@ import { evalPerplexity, rollingWindows } from './ppl';
 import type { EvalEnv } from './protocol';
 import { evalQaPaper, evalQaSquad, qaPrompt } from './qa';
 import { fitRequest, scoreSequences } from './score';
-import { CharTokenizer, WindowLM, logProb } from './test-support';
+import { CharTokenizer, WindowLM, logProb } from '../../../test/support/eval';
 import { evalTranslation } from './translate';
 
 const tok = new CharTokenizer("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:?!)\n'-");

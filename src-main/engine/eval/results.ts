@@ -42,34 +42,10 @@ export function saveResult(modelDir: string, r: EvalResult): string {
   return path;
 }
 
-/** Every saved result of a model (unreadable files are skipped: a half-copied folder should not break a listing). */
-export function loadResults(modelDir: string): EvalResult[] {
-  const dir = join(modelDir, 'evals');
-  if (!existsSync(dir)) return [];
-  const out: EvalResult[] = [];
-  for (const f of readdirSync(dir).sort()) {
-    if (!f.endsWith('.json') || f.startsWith('.')) continue;
-    try {
-      out.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as EvalResult);
-    } catch {
-      // skipped on purpose
-    }
-  }
-  return out;
-}
-
 /** The result without per-item records (for printing and for the CLI's JSON). */
 export function summary(r: EvalResult): Omit<EvalResult, 'items'> {
   const { items: _items, ...rest } = r;
   return rest;
-}
-
-/** The metric a table leads with, per task and protocol. */
-export function headlineMetric(task: string, protocol: string): string {
-  if (task === 'ppl') return 'ppl';
-  if (task === 'bleu') return 'bleu';
-  if (task === 'qa' && protocol === 'squad') return 'f1';
-  return 'acc';
 }
 
 /** Metrics shown in tables (the rest stay in the JSON). */
@@ -136,4 +112,20 @@ export function formatTable(t: Table): string {
       .join('  ')
       .trimEnd();
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** The results saved in a model folder's `evals/` (a file that does not parse is left out: the card lists what it can). */
+export function loadResults(modelDir: string): EvalResult[] {
+  const dir = join(modelDir, 'evals');
+  if (!existsSync(dir)) return [];
+  const out: EvalResult[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.json') || f.startsWith('.')) continue;
+    try {
+      out.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as EvalResult);
+    } catch {
+      // a damaged or foreign file: the card lists the results it can read
+    }
+  }
+  return out;
 }

@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HashLM, randomTable } from '../../../test/helpers/toy-lm';
-import { BigramLM } from '../model/bigram';
-import { tinyModel } from '../model/test-support';
+import { BigramLM } from '../../../test/oracles/bigram';
+import { tinyModel } from '../../../test/support/model';
 import type { CausalLM } from '../model/lm';
 import { buildTokenizer } from '../tokenizer';
 import { UserError } from '../util/errors';

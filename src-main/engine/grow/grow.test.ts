@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../io/checkpoint';
 import { loadModel } from '../io/model-folder';
-import { testBackend } from '../model/test-support';
+import { testBackend } from '../../../test/support/model';
 import { batchOf } from '../train/data';
 import { firstStageModel, insertTier } from './insert';
 import { loadStageCheckpoint } from './checkpoint';
@@ -15,7 +15,7 @@ import { resolvePlan } from './plan';
 import { runGrowth, type GrowthResult } from './runner';
 import { spikeLoss, type GrowthData } from './stage';
 import { STATE_FILE } from './state';
-import { bitIdentical, realTextData, tempDir, tinyPlan } from './test-support';
+import { bitIdentical, realTextData, tempDir, tinyPlan } from '../../../test/support/grow';
 
 let data: GrowthData;
 let tmp: ReturnType<typeof tempDir>;

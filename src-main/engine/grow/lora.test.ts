@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../io/model-folder';
 import { flow } from '../model/flow';
 import type { GPT } from '../model/gpt';
-import { testBackend } from '../model/test-support';
+import { testBackend } from '../../../test/support/model';
 import { batchOf } from '../train/data';
 import { Trainer } from '../train/trainer';
 import { loadStageCheckpoint, saveStageCheckpoint } from './checkpoint';
@@ -15,7 +15,7 @@ import { firstStageModel, insertTier } from './insert';
 import type { LoraSet } from './lora';
 import { resolvePlan } from './plan';
 import type { GrowthData } from './stage';
-import { bitIdentical, realTextData, tempDir, tinyPlan } from './test-support';
+import { bitIdentical, realTextData, tempDir, tinyPlan } from '../../../test/support/grow';
 
 let data: GrowthData;
 let tmp: ReturnType<typeof tempDir>;

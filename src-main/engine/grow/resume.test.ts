@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../io/checkpoint';
 import { readSafetensors } from '../io/safetensors';
 import type { HostTensor } from '../model/init';
-import { testBackend } from '../model/test-support';
+import { testBackend } from '../../../test/support/model';
 import type { GrowthProgress, StageStart } from './hooks';
 import { runGrowth, type GrowthResult } from './runner';
 import type { GrowthData } from './stage';
-import { maxAbsDiff, realTextData, tempDir, tinyPlan } from './test-support';
+import { maxAbsDiff, realTextData, tempDir, tinyPlan } from '../../../test/support/grow';
 
 let data: GrowthData;
 const dirs: ReturnType<typeof tempDir>[] = [];

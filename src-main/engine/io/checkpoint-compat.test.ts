@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStageCheckpoint, saveStageCheckpoint } from '../grow/checkpoint';
-import { randomSubstrate, testBackend } from '../model/test-support';
+import { randomSubstrate, testBackend } from '../../../test/support/model';
 import { makeWindows } from '../train/data';
 import { Trainer } from '../train/trainer';
 import { Rng } from '../util/rng';

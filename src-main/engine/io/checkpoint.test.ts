@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GPT } from '../model/gpt';
-import { randomSubstrate, randomTokens, testBackend, TEST_TOKENIZER_ID } from '../model/test-support';
+import { randomSubstrate, randomTokens, testBackend, TEST_TOKENIZER_ID } from '../../../test/support/model';
 import { makeWindows, splitWindows, type Windows } from '../train/data';
 import { Trainer, type TrainOptions } from '../train/trainer';
 import { Rng } from '../util/rng';

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requirePython } from '../../../test/helpers/python';
 import { GPT } from '../model/gpt';
 import { setNativeMatmulEnabled } from '../model/native/matmul';
-import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../model/test-support';
+import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../../../test/support/model';
 import { exportModel } from './model-folder';
 
 const SCRIPT = fileURLToPath(new URL('../../../bench/torch_reference.py', import.meta.url));

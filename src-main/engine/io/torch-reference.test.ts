@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { torchLogitsDiff } from '../../../bench/torch_check';
 import { GPT } from '../model/gpt';
-import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../model/test-support';
+import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../../../test/support/model';
 import { exportModel } from './model-folder';
 import { requirePython } from '../../../test/helpers/python';
 

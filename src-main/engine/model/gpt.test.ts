@@ -6,8 +6,8 @@ import type { GPT } from './gpt';
 import { headCrossEntropy } from './head';
 import { rope } from './ops';
 import { setKernelsEnabled } from './wasm/runtime';
-import { referenceLoss } from './reference';
-import { randomTokens, testBackend, tinyModel } from './test-support';
+import { referenceLoss } from '../../../test/oracles/reference';
+import { randomTokens, testBackend, tinyModel } from '../../../test/support/model';
 
 beforeAll(testBackend);
 

@@ -93,13 +93,3 @@ export function headCrossEntropy(h: tf.Tensor2D, w: tf.Tensor2D, targets: tf.Ten
     },
   );
 }
-
-/** Per-position cross-entropy [N] without gradients (evaluation). */
-export function tokenLosses(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
-  return tf.tidy(() => {
-    const [n, v] = logits.shape;
-    const logp = tf.logSoftmax(logits);
-    const flatIdx = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(v, 'int32')), targets);
-    return tf.neg(tf.gather(tf.reshape(logp, [n * v]), flatIdx)) as tf.Tensor1D;
-  });
-}

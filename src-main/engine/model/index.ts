@@ -8,4 +8,3 @@ export { MODEL_DEFAULTS, configFromJson, headDim, mlpWidth, resolveConfig } from
 export type { EmbeddingMode, InputProjection, ModelConfig, ModelConfigInput, NormKind } from './config';
 export type { BlockInit, HostTensor } from './init';
 export type { ParamCounts, ParamEntry } from './params';
-export { tokenLosses } from './head';

@@ -12,7 +12,7 @@ import { LoraSet } from '../grow/lora';
 import { exportModel } from '../io/model-folder';
 import { writeSafetensors } from '../io/safetensors';
 import { GPT } from '../model/gpt';
-import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../model/test-support';
+import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../../../test/support/model';
 import { Rng } from '../util/rng';
 import { batchOf, makeWindows } from './data';
 import { Trainer } from './trainer';

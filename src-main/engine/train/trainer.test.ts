@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GPT } from '../model/gpt';
-import { randomSubstrate, testBackend } from '../model/test-support';
+import { randomSubstrate, testBackend } from '../../../test/support/model';
 import { buildTokenizer } from '../tokenizer/index';
 import { makeWindows, splitWindows, unigramEntropy, type Windows } from './data';
 import { Trainer, TrainingDivergedError, type TrainOptions } from './trainer';

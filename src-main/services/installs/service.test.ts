@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unifontPath } from '../../../test/helpers/fixtures';
 import { serveBodies, type Loopback } from '../../../test/helpers/loopback';
-import { startTestApp, type TestApp } from '../test-support';
+import { startTestApp, type TestApp } from '../../../test/support/app';
 
 let app: TestApp;
 let server: Loopback;

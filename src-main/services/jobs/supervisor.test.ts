@@ -2,7 +2,7 @@
 // worker fails the run (the app stays up) and it resumes from the last checkpoint; cancel; pause and resume.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_METRICS } from '../../../src-shared/contract';
-import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from '../test-support';
+import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from '../../../test/support/app';
 
 let app: TestApp;
 let s: Seeded;
@@ -24,7 +24,7 @@ describe('supervisor + worker processes', () => {
     const run = await waitForRun(app, runId);
     expect(run.status, run.error ?? '').toBe('done');
     expect(steps(runId)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
-    for (const name of [RUN_METRICS.lr, RUN_METRICS.tokensPerSec, RUN_METRICS.tokens, 'grad_norm']) expect(steps(runId, name)).toHaveLength(60);
+    for (const name of [RUN_METRICS.lr, RUN_METRICS.tokensPerSec, RUN_METRICS.tokens, RUN_METRICS.gradNorm]) expect(steps(runId, name)).toHaveLength(60);
     expect(steps(runId, RUN_METRICS.valLoss).length).toBeGreaterThan(0);
     const streamed = app.seen.filter((e) => e.channel === 'run.metrics' && (e.payload as { runId: string }).runId === runId);
     expect(streamed.length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
 import type { Migration } from './types';
 
 // A frozen copy of the v2 guess: a migration must give the same result forever, even when the
-// importer's own heuristic (services/datasets/scripts.ts) is refined later.
+// importer's own heuristic (lib/datasets/scripts.ts) is refined later.
 const SCRIPT_LANGUAGE: Record<string, string> = { Latin: 'en', Cyrillic: 'ru', Han: 'zh' };
 
 function guessFromScripts(scriptsJson: string): { language: string | null; languages: Record<string, number> } {

@@ -1,6 +1,6 @@
 // Datasets: imported text with its identity (SHA-256), statistics, scripts and languages, and its split role.
 import { z } from 'zod';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { idSchema, isConstraint, jsonColumn, newId, parseInput, parseRow, toJson } from '../rows';
 import type { RepoContext } from './context';
 

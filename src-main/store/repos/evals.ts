@@ -1,6 +1,6 @@
 // Eval results: one scored benchmark pass of a model, labelled with the protocol that produced the numbers.
 import { z } from 'zod';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { idSchema, isConstraint, jsonColumn, newId, parseInput, parseRow, toJson } from '../rows';
 import type { RepoContext } from './context';
 

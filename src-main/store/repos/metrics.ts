@@ -1,5 +1,5 @@
 // Metrics: (run, name, step) → value time series. Appends are batched in one transaction; reads are range scans.
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import type { RepoContext } from './context';
 
 export interface MetricPoint {

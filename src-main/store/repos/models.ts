@@ -1,6 +1,6 @@
 // Models: trained experts, growth stages (parent = the stage they grew from) and merges (experts listed, no weights).
 import { z } from 'zod';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { idSchema, isConstraint, jsonColumn, jsonObject, newId, parseInput, parseRow, toJson } from '../rows';
 import type { RepoContext } from './context';
 

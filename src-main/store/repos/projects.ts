@@ -1,6 +1,6 @@
 // Projects: the top of the catalog. Deleting one cascades to its datasets, models, runs, metrics and evals.
 import { z } from 'zod';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { isConstraint, newId, parseInput, parseRow } from '../rows';
 import type { RepoContext } from './context';
 

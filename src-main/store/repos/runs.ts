@@ -1,6 +1,6 @@
 // Runs (jobs): queued → running → done | failed | cancelled | paused, with progress, checkpoint and error text.
 import { z } from 'zod';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { idSchema, isConstraint, jsonColumn, jsonObject, newId, parseInput, parseRow, toJson } from '../rows';
 import type { RepoContext } from './context';
 

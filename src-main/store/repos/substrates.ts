@@ -1,6 +1,6 @@
 // Substrates: frozen embedding tables, content-addressed (id = SHA-256 of vocabulary strings and matrix bytes).
 import { z } from 'zod';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { idSchema, isConstraint, jsonColumn, jsonObject, parseInput, parseRow, toJson } from '../rows';
 import type { RepoContext } from './context';
 

@@ -1,6 +1,6 @@
 // Tokenizers: content-addressed (id = SHA-256 of the ordered vocabulary), shared by every project in the workspace.
 import { z } from 'zod';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { idSchema, isConstraint, jsonColumn, jsonObject, parseInput, parseRow, toJson } from '../rows';
 import type { RepoContext } from './context';
 

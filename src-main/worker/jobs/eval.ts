@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { prepareData, runEval, type EvalSpec } from '../../engine/eval';
 import { writeFileAtomic } from '../../engine/io/atomic';
-import { loadModelSpec, loadSpecTokenizer } from '../../services/model-spec';
+import { loadModelSpec, loadSpecTokenizer } from '../../lib/model-spec';
 import { EvalParams } from '../job-types';
 import type { JobHandler } from '../runtime';
 import { contractItems } from './eval-items';

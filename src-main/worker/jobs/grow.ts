@@ -4,25 +4,21 @@
 // stage's exported model folder to the folder main reserved for it.
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { RUN_METRICS } from '../../../src-shared/contract';
+import type { BaselineChoice } from '../../../src-shared/params';
 import { initBackend, requireSyncReads } from '../../engine/backend';
 import { runGrowth, type BaselineKind, type StageRecord } from '../../engine/grow';
 import { readModelMeta } from '../../engine/io';
 import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
-import { UserError } from '../../engine/util/errors';
-import { GrowParams } from '../job-types';
+import { UserError } from '../../common/errors';
+import { GrowJobParams } from '../job-types';
 import { JobCancelled, JobPaused, type JobHandler } from '../runtime';
-import { GRAD_NORM } from './train';
 import { trainingWindows } from './train-data';
 
-const BASELINES: Record<string, BaselineKind[]> = {
-  none: [],
-  monolithic: ['monolithic'],
-  'trainable-embeddings': ['trainable-embedding'],
-};
+const BASELINES: Record<BaselineChoice, BaselineKind[]> = { none: [], monolithic: ['monolithic'], 'trainable-embedding': ['trainable-embedding'] };
 
 export const growJob: JobHandler = async (raw, ctx) => {
-  const p = GrowParams.parse(raw);
+  const p = GrowJobParams.parse(raw);
   const backend = await initBackend();
   requireSyncReads(backend, 'growth');
   ctx.log(`backend: ${backend.backend}`);
@@ -48,9 +44,9 @@ export const growJob: JobHandler = async (raw, ctx) => {
       init: p.init,
       batchSize: p.batch,
       seed: p.seed,
-      model: { dModel: s.dModel, heads: s.heads, contextLength: s.context, mlpRatio: s.mlpRatio, dropout: s.dropout, norm: s.norm === 'rms' ? 'rmsnorm' : 'layernorm' },
+      model: { dModel: s.dModel, heads: s.heads, contextLength: s.context, mlpRatio: s.mlpRatio, dropout: s.dropout, norm: s.norm },
       lora: p.loraRank > 0 ? { rank: p.loraRank, fromStage: p.loraFromStage } : null,
-      baselines: BASELINES[p.baseline] ?? [],
+      baselines: BASELINES[p.baseline],
     },
     { train: data.train, val: data.val, substrate, tokenizer: tok },
     {
@@ -78,7 +74,7 @@ export const growJob: JobHandler = async (raw, ctx) => {
         }
         ctx.metric(step, RUN_METRICS.trainLoss, e.loss);
         ctx.metric(step, RUN_METRICS.lr, e.lr);
-        ctx.metric(step, GRAD_NORM, e.gradNorm);
+        ctx.metric(step, RUN_METRICS.gradNorm, e.gradNorm);
         ctx.metric(step, RUN_METRICS.tokensPerSec, e.tokensPerSec);
         ctx.metric(step, RUN_METRICS.tokens, step * tokensPerStep);
         if (e.valLoss !== null && e.valLoss !== lastVal) ctx.metric(step, RUN_METRICS.valLoss, e.valLoss);

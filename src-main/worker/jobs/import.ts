@@ -1,6 +1,6 @@
 // 'import' job: reads a local dataset file (txt/jsonl/csv/parquet), validates it and writes its extracted text
 // into the workspace, with progress; main records the dataset row from the returned statistics.
-import { importDataset } from '../../services/datasets/import';
+import { importDataset } from '../../lib/datasets/import';
 import { ImportParams } from '../job-types';
 import type { JobHandler } from '../runtime';
 

@@ -6,7 +6,7 @@ import type { MergedLM } from '../../engine/compose/merged';
 // Not the compose index: it pulls in head tuning, whose deep tfjs-core import breaks plain Node ESM.
 import { contributions, previewMerge } from '../../engine/compose/preview';
 import { pieceLabel } from '../../engine/substrate';
-import { loadModelSpec, loadSpecTokenizer } from '../../services/model-spec';
+import { loadModelSpec, loadSpecTokenizer } from '../../lib/model-spec';
 import { MergePreviewParams, MergePreviewResult } from '../job-types';
 import type { JobHandler } from '../runtime';
 

@@ -7,16 +7,14 @@ import { GPT } from '../../engine/model';
 import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { Trainer, type TrainerState } from '../../engine/train';
-import { UserError } from '../../engine/util/errors';
-import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../../services/model-files';
-import { TrainParams } from '../job-types';
+import { UserError } from '../../common/errors';
+import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../../lib/model-files';
+import { TrainJobParams } from '../job-types';
 import type { JobHandler } from '../runtime';
 import { trainingWindows } from './train-data';
 
-export const GRAD_NORM = 'grad_norm';
-
 export const trainJob: JobHandler = async (raw, ctx) => {
-  const p = TrainParams.parse(raw);
+  const p = TrainJobParams.parse(raw);
   const backend = await initBackend();
   ctx.log(`backend: ${backend.backend} (${backend.tried.find((t) => t.ok)?.reason ?? ''})`);
   const substrate = loadSubstrate(p.substrateFile);
@@ -44,7 +42,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
         contextLength: s.context,
         mlpRatio: s.mlpRatio,
         dropout: s.dropout,
-        norm: s.norm === 'rms' ? 'rmsnorm' : 'layernorm',
+        norm: s.norm,
         embedding: p.embeddings,
       },
       substrate,
@@ -66,7 +64,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
       onProgress: (e) => {
         ctx.metric(e.step, RUN_METRICS.trainLoss, e.loss);
         ctx.metric(e.step, RUN_METRICS.lr, e.lr);
-        ctx.metric(e.step, GRAD_NORM, e.gradNorm);
+        ctx.metric(e.step, RUN_METRICS.gradNorm, e.gradNorm);
         ctx.metric(e.step, RUN_METRICS.tokensPerSec, e.tokensPerSec);
         ctx.metric(e.step, RUN_METRICS.tokens, e.step * trainer.tokensPerStep);
         // The trainer reports the latest validation loss every step; a point only where it was measured.

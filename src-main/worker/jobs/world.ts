@@ -1,8 +1,8 @@
 // 'world' job: generates the demo world (EN/RU/ZH corpora, QA, multiple choice, translation pairs), writes its
 // files into the workspace and imports each as a dataset; main records the rows in the new demo project.
 import { join } from 'node:path';
-import { generateWorld, writeWorld } from '../../engine/data/world/index';
-import { importDataset } from '../../services/datasets/import';
+import { generateWorld, writeWorld } from '../../demo/world/index';
+import { importDataset } from '../../lib/datasets/import';
 import { newId } from '../../store/rows';
 import { WorldParams } from '../job-types';
 import type { JobHandler } from '../runtime';

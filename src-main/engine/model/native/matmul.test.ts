@@ -7,7 +7,7 @@ import { setComputeThreads } from '../../backend';
 import { Trainer } from '../../train/trainer';
 import { makeWindows, splitWindows } from '../../train/data';
 import type { GPT } from '../gpt';
-import { randomTokens, testBackend, tinyModel } from '../test-support';
+import { randomTokens, testBackend, tinyModel } from '../../../../test/support/model';
 import { Rng } from '../../util/rng';
 import { loadGemmAddon, nativeReason } from './addon';
 import { heapGemm, matmul, setNativeMatmulEnabled } from './matmul';

@@ -6,7 +6,7 @@ import { attentionKernel } from '../attention-kernel';
 import { rope } from '../ops';
 import { ParamStore } from '../params';
 import { AdamW, sumOfSquares } from '../../train/adamw';
-import { testBackend } from '../test-support';
+import { testBackend } from '../../../../test/support/model';
 import { gatherRows, splitColumns } from './layout';
 import { kernelsDisabledReason, setKernelsEnabled } from './runtime';
 

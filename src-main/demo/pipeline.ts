@@ -1,0 +1,266 @@
+// runDemo: the paper's whole pipeline in one call — world (or two corpora) → tokenizer → frozen substrate → two
+// experts grown to depth 3 → merges → every depth and merge evaluated → tables, claims and the report files.
+import { join } from 'node:path';
+import { MergedLM } from '../engine/compose/merged';
+import { saveMerge } from '../engine/compose/spec';
+import { asHeadTunables, tuneMergedHeads } from '../engine/compose/tune';
+import { saveTunedHeads } from '../engine/compose/tuned-heads';
+import { runGrowth, type GrowthProgress } from '../engine/grow/index';
+import { writeFileAtomic } from '../engine/io/atomic';
+import { loadModel } from '../engine/io/index';
+import type { GPT } from '../engine/model/index';
+import type { CausalLM } from '../engine/model/lm';
+import { buildSubstrate, defaultFontSearch, findSystemUnifont, resolveFontPath, saveSubstrate, type BuiltSubstrate, type FontSearch } from '../engine/substrate/index';
+import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../engine/tokenizer/index';
+import { makeWindows } from '../engine/train/index';
+import { UserError } from '../common/errors';
+import { computeClaims, depthTables, EvalIndex, mergeTable } from './claims';
+import { resolvePreset, type DemoPreset } from './config';
+import { evaluateModel, prepareSuite, unionLoss } from './evaluate';
+import { prepareCorpora, prepareWorld, type DemoInputs } from './inputs';
+import { protocolTable } from './protocol-table';
+import { markdownReport } from './report';
+import type { DemoEval, DemoHooks, DemoModelRef, DemoOptions, DemoResult, ExpertGrowth, MergeSummary } from './types';
+
+const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
+
+/** Glyph substrate when GNU Unifont is found (or given), else binary-id; `note` says which and why in one line. */
+export function chooseSubstrate(font: string | undefined, search: FontSearch = defaultFontSearch()): { kind: 'glyph' | 'binary-id'; font: string | null; note: string } {
+  if (font !== undefined) return { kind: 'glyph', font: resolveFontPath(font), note: `GNU Unifont glyphs from ${font}` };
+  const found = findSystemUnifont(search);
+  if (found) return { kind: 'glyph', font: found, note: `GNU Unifont glyphs from ${found} (found on this system)` };
+  return {
+    kind: 'binary-id',
+    font: null,
+    note: 'used the binary-id substrate because no GNU Unifont was found; for the paper\'s glyph substrate run `espalier font install` (or `sudo apt install unifont`, or pass --font FILE.hex) and rerun',
+  };
+}
+
+function stageLabel(expert: string, e: Pick<GrowthProgress, 'stage' | 'stages' | 'depth'>): string {
+  return `expert ${expert}: stage ${e.stage}/${e.stages} (depth ${e.depth})`;
+}
+
+async function growExpert(
+  expert: string,
+  corpus: string,
+  data: { train: ReturnType<typeof makeWindows>; val: ReturnType<typeof makeWindows> },
+  base: { substrate: BuiltSubstrate; tokenizer: Tokenizer; preset: DemoPreset; dir: string; seed: number },
+  hooks: DemoHooks,
+): Promise<ExpertGrowth> {
+  const { preset: p } = base;
+  const t0 = performance.now();
+  const result = await runGrowth(
+    {
+      stages: p.stages,
+      steps: p.steps,
+      lr: p.lr,
+      batchSize: p.batchSize,
+      seed: base.seed,
+      evalWindows: p.evalWindows,
+      checkpointEvery: 1_000_000,
+      model: { dModel: p.dim, heads: p.heads, contextLength: p.contextLength, substrateDim: p.dim },
+    },
+    { train: data.train, val: data.val, substrate: base.substrate, tokenizer: base.tokenizer },
+    {
+      out: base.dir,
+      shouldStop: hooks.shouldStop,
+      onStageStart: (e) => {
+        const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion ${e.lossBeforeInsert.toFixed(3)} → ${e.lossAfterInsert.toFixed(3)}`;
+        hooks.log?.(`${stageLabel(expert, e)}: ${e.trainableParams.toLocaleString('en')} trainable, ${e.frozenParams.toLocaleString('en')} frozen parameters; ${spike}`);
+      },
+      onProgress: (e) =>
+        hooks.progress?.(stageLabel(expert, e), e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s`),
+      onStageEnd: (r) => {
+        hooks.progressDone?.();
+        hooks.log?.(`${stageLabel(expert, r)} done: val loss ${r.valLoss?.toFixed(4) ?? '–'} in ${r.seconds.toFixed(1)} s`);
+      },
+    },
+  );
+  if (result.status === 'stopped') throw new UserError(`stopped during the growth of expert ${expert}; its checkpoint is ${result.resumeFrom}`);
+  return {
+    expert,
+    corpus,
+    dir: base.dir,
+    seed: base.seed,
+    seconds: seconds(t0),
+    stages: result.stages.map((s) => ({
+      depth: s.depth,
+      steps: s.steps,
+      trainableParams: s.trainableParams,
+      frozenParams: s.frozenParams,
+      lossBeforeInsert: s.lossBeforeInsert,
+      lossAfterInsert: s.lossAfterInsert,
+      trainLoss: s.trainLoss,
+      valLoss: s.valLoss,
+      seconds: s.seconds,
+      tokens: s.tokens,
+      model: s.model,
+      curve: s.curve,
+      valCurve: s.valCurve,
+    })),
+  };
+}
+
+function concatTokens(parts: readonly Int32Array[]): Int32Array {
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise<DemoResult> {
+  const preset = resolvePreset(opts.mode, opts.preset);
+  const tAll = performance.now();
+  const out = opts.out;
+  const sec = { total: 0, inputs: 0, tokenizer: 0, substrate: 0, growth: 0, merge: 0, eval: 0 };
+  // Font problems are the user's to fix: found before anything slow runs.
+  const sub = chooseSubstrate(opts.font);
+
+  let t = performance.now();
+  const inputs: DemoInputs = opts.corpora ? prepareCorpora(join(out, 'corpora'), opts.corpora.a, opts.corpora.b) : prepareWorld(join(out, 'world'), opts.seed, preset.world);
+  sec.inputs = seconds(t);
+  hooks.log?.(inputs.world ? `demo world (seed ${opts.seed}, ${preset.world}): ${inputs.world.dir}` : `corpora: ${inputs.corpora.map((c) => c.source).join(', ')}`);
+  for (const s of inputs.skipped) hooks.log?.(`skipped: ${s}`);
+  const texts = inputs.corpora.map((c) => ({ train: readCorpusFile(c.train), val: readCorpusFile(c.val) }));
+
+  t = performance.now();
+  const tokenizer = buildTokenizer(texts.map((x) => x.train), { ngrams: preset.ngrams });
+  const tokenizerFile = join(out, 'tokenizer.json');
+  saveTokenizer(tokenizer, tokenizerFile);
+  sec.tokenizer = seconds(t);
+  hooks.log?.(`tokenizer: ${tokenizer.size} tokens (${preset.ngrams} n-grams) from both training corpora`);
+
+  t = performance.now();
+  const substrate = buildSubstrate(tokenizer, { kind: sub.kind, dim: preset.dim, ...(sub.font ? { font: sub.font } : {}) });
+  const substrateFile = join(out, 'substrate.safetensors');
+  saveSubstrate(substrateFile, substrate);
+  sec.substrate = seconds(t);
+  hooks.log?.(`substrate: ${substrate.kind} [${substrate.vocabSize} × ${substrate.dim}] — ${sub.note}`);
+
+  const T = preset.contextLength;
+  const windows = inputs.corpora.map((c, i) => ({
+    train: makeWindows(tokenizer.encode(texts[i]!.train), T, c.train),
+    val: makeWindows(tokenizer.encode(texts[i]!.val), T, c.val),
+  }));
+
+  t = performance.now();
+  const growth: ExpertGrowth[] = [];
+  for (const [i, c] of inputs.corpora.entries()) {
+    growth.push(await growExpert(c.expert, c.name, windows[i]!, { substrate, tokenizer, preset, dir: join(out, `grow-${c.expert}`), seed: opts.seed + i }, hooks));
+  }
+  sec.growth = seconds(t);
+
+  const models: DemoModelRef[] = growth.flatMap((g) => g.stages.map((s) => ({ name: `${g.expert} d${s.depth}`, kind: 'stage' as const, expert: g.expert, depth: s.depth, dir: s.model })));
+  const finalDirs = growth.map((g) => g.stages[g.stages.length - 1]!.model);
+
+  t = performance.now();
+  const finals: GPT[] = finalDirs.map((d) => loadModel(d, { substrate }).model);
+  const merges: MergeSummary[] = [];
+  const merged = new Map<string, MergedLM>();
+  for (const mode of ['logits', 'probs'] as const) {
+    const name = `merge (${mode})`;
+    const lm = new MergedLM(finals, { mode, names: growth.map((g) => `expert ${g.expert}`) });
+    const dir = join(out, `merge-${mode}`);
+    saveMerge(dir, lm, finalDirs);
+    merged.set(name, lm);
+    merges.push({ name, mode, dir, experts: finalDirs });
+    models.push({ name, kind: 'merge', expert: null, depth: Math.max(...growth.map((g) => g.stages.length)), dir });
+  }
+  // The paper's second merge: logit averaging, then brief training of the output heads only (own expert copies).
+  const tunedExperts: GPT[] = [];
+  if (preset.tuneSteps > 0) {
+    const name = 'merge (logits, tuned heads)';
+    tunedExperts.push(...finalDirs.map((d) => loadModel(d, { substrate }).model));
+    const lm = new MergedLM(tunedExperts, { mode: 'logits', names: growth.map((g) => `expert ${g.expert}`) });
+    const dir = join(out, 'merge-logits-tuned');
+    saveMerge(dir, lm, finalDirs);
+    const val = concatTokens(windows.map((w) => w.val.tokens.subarray(0, preset.eval.pplTokens)));
+    const o = { lr: 3e-3, batch: preset.batchSize, context: Math.min(64, T), seed: opts.seed };
+    const rep = await tuneMergedHeads(asHeadTunables(lm), concatTokens(windows.map((w) => w.train.tokens)), {
+      mode: 'logits',
+      steps: preset.tuneSteps,
+      val,
+      ...o,
+      onStep: (s, loss) => hooks.progress?.('tuning the merged heads', s, preset.tuneSteps, `loss ${loss.toFixed(3)}`),
+    });
+    hooks.progressDone?.();
+    saveTunedHeads(dir, lm, { zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss, steps: rep.steps, data: 'both training corpora', val: 'both held-out corpora', ...o });
+    hooks.log?.(`tuned the merged heads for ${rep.steps} steps: held-out loss ${rep.zeroShotLoss.toFixed(4)} → ${rep.tunedLoss.toFixed(4)}`);
+    merged.set(name, lm);
+    merges.push({ name, mode: 'logits', dir, experts: finalDirs, tuned: { steps: rep.steps, zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss } });
+    models.push({ name, kind: 'merge', expert: null, depth: Math.max(...growth.map((g) => g.stages.length)), dir });
+  }
+  sec.merge = seconds(t);
+  hooks.log?.(`merged the depth-${preset.stages} experts: ${merges.map((m) => m.name).join(', ')}`);
+
+  t = performance.now();
+  const suite = await prepareSuite(inputs, preset, opts.seed);
+  const evals: DemoEval[] = [];
+  try {
+    for (const [mi, m] of models.entries()) {
+      if (hooks.shouldStop?.()) throw new UserError('stopped during the evaluation');
+      const finalAt = finalDirs.indexOf(m.dir);
+      const model: CausalLM = m.kind === 'merge' ? merged.get(m.name)! : finalAt >= 0 ? finals[finalAt]! : loadModel(m.dir, { substrate }).model;
+      const t1 = performance.now();
+      try {
+        const rows = await evaluateModel({ model, tokenizer, batchSize: 16 }, m.name, suite, {
+          saveDir: m.dir,
+          coverage: inputs.world?.mcCoverage,
+          onTask: (key, i, n) => hooks.progress?.(`evaluating ${mi + 1}/${models.length}: ${m.name}`, i, n, key),
+        });
+        evals.push(...rows);
+        const union = unionLoss(rows, m.name, inputs.corpora.map((c) => c.name));
+        if (union) evals.push(union);
+      } finally {
+        if (m.kind === 'stage' && finalAt < 0) model.dispose();
+      }
+      hooks.progressDone?.();
+      hooks.log?.(`evaluated ${m.name} in ${seconds(t1)} s`);
+    }
+  } finally {
+    for (const f of [...finals, ...tunedExperts]) f.dispose();
+  }
+  sec.eval = seconds(t);
+
+  const idx = new EvalIndex(evals);
+  const compared = [...models.filter((m) => m.kind === 'stage' && finalDirs.includes(m.dir)), ...models.filter((m) => m.kind === 'merge')];
+  const report = { markdown: join(out, 'report.md'), json: join(out, 'report.json') };
+  sec.total = seconds(tAll);
+  const result: DemoResult = {
+    format: 'espalier-demo',
+    version: 1,
+    mode: opts.mode,
+    source: inputs.source,
+    seed: opts.seed,
+    out,
+    createdAt: new Date().toISOString(),
+    backend: opts.backend ?? null,
+    preset: { ...preset },
+    world: inputs.world ? { ...omitCoverage(inputs.world), mcItems: inputs.world.mcCoverage.length } : null,
+    corpora: inputs.corpora.map((c, i) => ({ ...c, trainTokens: windows[i]!.train.tokens.length, valTokens: windows[i]!.val.tokens.length })),
+    skipped: inputs.skipped,
+    tokenizer: { id: tokenizer.id, vocabSize: tokenizer.size, ngrams: preset.ngrams, file: tokenizerFile },
+    substrate: { id: substrate.id, kind: substrate.kind, dim: substrate.dim, file: substrateFile, font: sub.font, note: sub.note },
+    growth,
+    merges,
+    models,
+    evals,
+    depthVsCapability: depthTables(models, idx, inputs),
+    expertsVsMerge: mergeTable(compared, idx, inputs),
+    protocols: protocolTable(compared, idx),
+    claims: computeClaims(models, idx, inputs),
+    report,
+    seconds: sec,
+  };
+  writeFileAtomic(report.json, `${JSON.stringify(result, null, 1)}\n`);
+  writeFileAtomic(report.markdown, markdownReport(result));
+  return result;
+}
+
+function omitCoverage<T extends { mcCoverage: unknown }>(w: T): Omit<T, 'mcCoverage'> {
+  const { mcCoverage: _c, ...rest } = w;
+  return rest;
+}
