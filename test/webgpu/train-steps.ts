@@ -50,12 +50,12 @@ async function main(): Promise<void> {
   }
   trainer.dispose();
   model.dispose();
-  // Exit only once the pipe has taken the whole line (Dawn's device would otherwise keep the process alive).
-  await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(out)}\n`, () => resolve()));
+  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
+// A natural exit, as the CLI's: process.exit() while Dawn's threads still run crashed SwiftShader now and then.
 main().then(
-  () => process.exit(0),
+  () => undefined,
   (err: unknown) => {
     process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
     process.exit(1);
