@@ -19,6 +19,7 @@ function fakeMain(): FakeTransport {
     tried: [{ name: 'tfjs-node-gpu', ok: false, reason: 'libtensorflow not found' }, { name: 'wasm', ok: true, reason: 'loaded' }],
     gpus: [],
     wasm: { simd: true, threads: false },
+    adapter: null,
     memory: { rssBytes: 2 ** 28, totalBytes: 2 ** 34, freeBytes: 2 ** 33 },
     versions: { node: '20.19.0', espalier: '0.1.0' },
     workspace: '/tmp/ws',

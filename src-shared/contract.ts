@@ -37,6 +37,17 @@ export const SystemInfo = z.object({
   tried: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string() })),
   gpus: z.array(z.string()),
   wasm: z.object({ simd: z.boolean(), threads: z.boolean() }),
+  /** The WebGPU adapter Dawn offered (in use when backend is 'webgpu'), or null with the reason in `tried`. */
+  adapter: z
+    .object({
+      name: z.string(),
+      vendor: z.string(),
+      architecture: z.string(),
+      description: z.string(),
+      software: z.boolean(),
+      limits: z.record(z.string(), z.number()),
+    })
+    .nullable(),
   memory: z.object({ rssBytes: z.number(), totalBytes: z.number(), freeBytes: z.number() }),
   versions: z.record(z.string(), z.string()),
   workspace: z.string(),

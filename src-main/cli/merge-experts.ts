@@ -16,7 +16,7 @@ export const MERGE_OPTIONS: OptionSpec[] = [
   { name: 'expert', kind: 'list', metavar: 'DIR', description: 'a trained model folder (or a merge folder); give two or more', required: true },
   { name: 'mode', kind: 'string', metavar: 'MODE', description: 'logits | weighted | probs | confidence', default: 'logits' },
   { name: 'weights', kind: 'string', metavar: 'W,W', description: 'one weight per expert, e.g. 0.7,0.3 (weighted; optional for probs and confidence)' },
-  { name: 'backend', kind: 'string', metavar: 'NAME', description: 'node-gpu | node | wasm | cpu (default: auto)' },
+  { name: 'backend', kind: 'string', metavar: 'NAME', description: 'node-gpu | webgpu | node | wasm | cpu (default: auto)' },
 ];
 
 export function parseWeights(value: string | undefined): number[] | undefined {

@@ -1,4 +1,5 @@
-// Chooses and starts the TensorFlow.js backend: CUDA (tfjs-node-gpu), native CPU (tfjs-node), WebAssembly, pure JS.
+// Chooses and starts the TensorFlow.js backend: CUDA (tfjs-node-gpu), WebGPU (Dawn), native CPU (tfjs-node),
+// WebAssembly, pure JS.
 // The only file that imports a backend package; every other engine file uses @tensorflow/tfjs-core alone.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -6,10 +7,12 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from './util/errors';
 import { prepareWasmThreads } from './backend-wasm-threads';
+import { adapterName, chooseAdapter, missingVulkanDriver, requestDevice, type DawnModule, type GpuAdapterReport } from './backend-webgpu';
 import { loadGemmAddon, nativeReason } from './model/native/addon';
 
-export type BackendName = 'node-gpu' | 'node' | 'wasm' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+export type { GpuAdapterReport } from './backend-webgpu';
+export type BackendName = 'node-gpu' | 'webgpu' | 'node' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['node-gpu', 'webgpu', 'node', 'wasm', 'cpu'];
 
 export interface BackendAttempt {
   name: BackendName;
@@ -25,6 +28,8 @@ export interface BackendReport {
   gpus: string[];
   /** The WebAssembly build in use; null when another backend runs. */
   wasm: { simd: boolean; threads: number; threadsReason?: string } | null;
+  /** The WebGPU adapter Dawn offered (in use when backend is 'webgpu'); null when none was found or tried. */
+  adapter: GpuAdapterReport | null;
   /**
    * The native matrix-product addon that runs the wasm backend's large products in place on its heap:
    * its instruction set and threads, or why it is not in use. Null when another backend runs.
@@ -33,7 +38,7 @@ export interface BackendReport {
 }
 
 export interface BackendOptions {
-  /** 'auto' (default, or ESPALIER_BACKEND) tries node-gpu, node, wasm, cpu in that order. */
+  /** 'auto' (default, or ESPALIER_BACKEND) tries node-gpu, webgpu (hardware adapters only), node, wasm, cpu in that order. */
   backend?: BackendName | 'auto';
   /** Compute threads (native matrix products, else XNNPACK); default ESPALIER_THREADS or every CPU (at most 8). */
   threads?: number;
@@ -193,6 +198,49 @@ async function tryWasm(threads: number): Promise<{ attempt: BackendAttempt; wasm
   };
 }
 
+/** Loads an optional package by a variable specifier (bundlers and the type checker leave it alone); null if absent. */
+async function importOptional<T>(pkg: string): Promise<T | null> {
+  if (!isInstalled(pkg)) return null;
+  const specifier: string = pkg;
+  return (await import(specifier)) as T;
+}
+
+interface TfWebgpuModule {
+  WebGPUBackend: new (device: unknown, adapterInfo?: unknown) => tf.KernelBackend;
+}
+
+/** WebGPU through Dawn; a software adapter only when `allowSoftware` (the user named this backend). */
+async function tryWebgpu(allowSoftware: boolean): Promise<{ attempt: BackendAttempt; adapter: GpuAdapterReport | null }> {
+  const fail = (reason: string, adapter: GpuAdapterReport | null = null) => ({ attempt: { name: 'webgpu' as const, ok: false, reason }, adapter });
+  const noDriver = missingVulkanDriver();
+  if (noDriver) return fail(noDriver);
+  let dawn: DawnModule | null;
+  let tfWebgpu: TfWebgpuModule | null;
+  try {
+    dawn = await importOptional<DawnModule>('webgpu');
+    tfWebgpu = await importOptional<TfWebgpuModule>('@tensorflow/tfjs-backend-webgpu');
+  } catch (err) {
+    return fail(`the WebGPU packages failed to load (${firstLine(err)}); run \`npm install webgpu @tensorflow/tfjs-backend-webgpu\``);
+  }
+  if (!dawn || !tfWebgpu) {
+    const missing = [!dawn ? 'webgpu' : '', !tfWebgpu ? '@tensorflow/tfjs-backend-webgpu' : ''].filter(Boolean).join(' and ');
+    return fail(`${missing} not installed (optional: Dawn ships prebuilt for Linux x64/arm64, macOS and Windows); run \`npm install ${missing.replace(' and ', ' ')}\``);
+  }
+  try {
+    const choice = await chooseAdapter(dawn, allowSoftware);
+    if (!choice.ok) return fail(choice.reason, choice.report);
+    const device = await requestDevice(choice.adapter);
+    const Backend = tfWebgpu.WebGPUBackend;
+    // Our own factory, so tfjs runs on the adapter chosen here rather than asking navigator.gpu again.
+    if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+    tf.registerBackend('webgpu', () => new Backend(device, choice.adapter.info), 0);
+    if (!(await tf.setBackend('webgpu'))) return fail(`the WebGPU backend failed to start on ${adapterName(choice.report)}`, choice.report);
+    return { attempt: { name: 'webgpu', ok: true, reason: `WebGPU on ${adapterName(choice.report)}` }, adapter: choice.report };
+  } catch (err) {
+    return fail(`WebGPU failed to start (${firstLine(err)})`);
+  }
+}
+
 async function tryCpu(): Promise<BackendAttempt> {
   try {
     await import('@tensorflow/tfjs-backend-cpu');
@@ -234,11 +282,16 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
   const gpus = listGpus();
   const tried: BackendAttempt[] = [];
   let wasmInfo: BackendReport['wasm'] = null;
+  let adapter: GpuAdapterReport | null = null;
   let nativeInfo: BackendReport['native'] = null;
   for (const name of order) {
     let attempt: BackendAttempt;
     if (name === 'node-gpu' || name === 'node') attempt = await tryNative(name, gpus);
-    else if (name === 'wasm') {
+    else if (name === 'webgpu') {
+      const r = await tryWebgpu(want === 'webgpu');
+      attempt = r.attempt;
+      adapter = r.adapter;
+    } else if (name === 'wasm') {
       const threads = opts.threads ?? defaultThreads();
       nativeInfo = startNative(threads);
       const r = await tryWasm(nativeInfo.ok ? 1 : threads);
@@ -248,10 +301,20 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
     } else attempt = await tryCpu();
     tried.push(attempt);
     if (attempt.ok) {
-      current = { backend: name, tried, gpus, wasm: name === 'wasm' ? wasmInfo : null, native: name === 'wasm' ? nativeInfo : null };
+      current = { backend: name, tried, gpus, wasm: name === 'wasm' ? wasmInfo : null, native: name === 'wasm' ? nativeInfo : null, adapter };
       return current;
     }
   }
   const why = tried.map((t) => `${t.name}: ${t.reason}`).join('; ');
   throw new UserError(`no TensorFlow.js backend could start (${why})`);
+}
+
+/**
+ * Refuses work that still reads tensors synchronously (growth stages: the frozen-prefix cache and stage
+ * checkpoints) on WebGPU, where Node has no synchronous GPU read, with a sentence saying what to use instead.
+ */
+export function requireSyncReads(report: BackendReport, what: string): void {
+  if (report.backend === 'webgpu') {
+    throw new UserError(`${what} does not run on the webgpu backend yet (it reads tensors synchronously, which WebGPU cannot do in Node); use --backend wasm, node or node-gpu`);
+  }
 }

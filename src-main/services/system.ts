@@ -4,6 +4,7 @@ import { freemem, totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { InvokeResponse } from '../../src-shared/contract';
 import { initBackend } from '../engine/backend';
+import { adapterName } from '../engine/backend-webgpu';
 import type { ServiceContext } from './context';
 
 function packageVersion(): string {
@@ -39,6 +40,9 @@ export class SystemService {
       tried: r.tried.map((t) => ({ name: t.name, ok: t.ok, reason: t.reason })),
       gpus: r.gpus,
       wasm: { simd: r.wasm?.simd ?? false, threads: (r.native?.ok ? r.native.threads : (r.wasm?.threads ?? 1)) > 1 },
+      adapter: r.adapter
+        ? { name: adapterName(r.adapter), vendor: r.adapter.vendor, architecture: r.adapter.architecture, description: r.adapter.description || r.adapter.device, software: r.adapter.software, limits: { ...r.adapter.limits } }
+        : null,
       memory: { rssBytes: process.memoryUsage.rss(), totalBytes: totalmem(), freeBytes: freemem() },
       versions,
       workspace: this.c.ws.root,

@@ -2,7 +2,7 @@
 // command — substrate, two grown experts, their merges, every evaluation — with a report, registered in the workspace.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describeBackend, initBackend, parseBackendName } from '../../engine/backend';
+import { describeBackend, initBackend, parseBackendName, requireSyncReads } from '../../engine/backend';
 import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../demo/index';
 import { UserError } from '../../common/errors';
 import { registerDemo, type DemoRegistration } from '../../services/demo';
@@ -33,7 +33,7 @@ export default defineCommand({
     { name: 'corpus-b', kind: 'string', metavar: 'FILE', description: "the second expert's corpus instead of the world's en-zh" },
     { name: 'steps-per-stage', kind: 'string', metavar: 'K', description: 'optimizer steps per growth stage instead of the preset\'s: one number or one per stage (trades time for quality)' },
     { name: 'font', kind: 'string', metavar: 'FILE', description: 'GNU Unifont .hex(.gz) for the glyph substrate (default: a system Unifont; none: binary-id)' },
-    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | node | wasm | cpu (default: auto)' },
+    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
   ],
   async run(opts, _positionals, ctx): Promise<DemoOut> {
@@ -57,6 +57,7 @@ export default defineCommand({
     const ws = Workspace.open(optStr(opts, 'workspace') ?? defaultWorkspace());
     try {
       const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads });
+      requireSyncReads(report, 'the demo (growth stages)');
       const backend = describeBackend(report);
       const out = join(ws.paths.root, 'demo', `${stamp(new Date())}-${corpora ? 'corpora' : `seed${seed}`}${mode === 'quick' ? '-quick' : ''}`);
       ctx.log(`espalier demo (${mode}) on ${backend}; writing ${out}`);

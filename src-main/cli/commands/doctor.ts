@@ -2,19 +2,24 @@
 // backends could be installed here; `--install node-gpu|node|webgpu` installs one and reports it in one line.
 import { fileURLToPath } from 'node:url';
 import { initBackend, parseBackendName, type BackendReport } from '../../engine/backend';
+import { adapterName } from '../../engine/backend-webgpu';
 import { UserError } from '../../engine/util/errors';
 import { INSTALL_TARGETS, installability, installBackend, parseInstallTarget, type Installability } from '../../services/installs/backends';
 import { defineCommand, optNum, optStr } from '../command';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+function mib(n: number): string {
+  return `${Math.round(n / 2 ** 20)} MiB`;
+}
+
 type DoctorResult = (BackendReport & { installable: Installability[] }) | { install: { target: string; ok: true; line: string } };
 
 export default defineCommand({
   path: ['doctor'],
-  summary: 'report the compute backend Espalier uses here (CUDA, native CPU, WebAssembly, JS) and why; install optional ones',
+  summary: 'report the compute backend Espalier uses here (CUDA, WebGPU, native CPU, WebAssembly, JS) and why; install optional ones',
   options: [
-    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'try only this backend: node-gpu | node | wasm | cpu (default: auto)' },
+    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'try only this backend: node-gpu | webgpu | node | wasm | cpu (default: auto)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
     { name: 'install', kind: 'string', metavar: 'NAME', description: `install an optional backend: ${INSTALL_TARGETS.join(' | ')} (npm install, then its own installer)` },
   ],
@@ -40,6 +45,11 @@ export default defineCommand({
     const lines = [`backend: ${r.backend}`];
     for (const t of r.tried) lines.push(`  ${t.ok ? 'ok  ' : 'no  '} ${t.name.padEnd(8)} ${t.reason}`);
     lines.push(`gpus: ${r.gpus.length > 0 ? r.gpus.join(', ') : 'none'}`);
+    if (r.adapter) {
+      const l = r.adapter.limits;
+      lines.push(`webgpu adapter: ${adapterName(r.adapter)}${r.backend === 'webgpu' ? '' : ' (not in use)'}`);
+      lines.push(`  limits: buffer ${mib(l.maxBufferSize)}, storage binding ${mib(l.maxStorageBufferBindingSize)}, workgroup memory ${l.maxComputeWorkgroupStorageSize} B, ${l.maxComputeInvocationsPerWorkgroup} invocations/workgroup`);
+    }
     if (r.wasm) lines.push(`wasm: simd ${r.wasm.simd ? 'yes' : 'no'}, ${r.wasm.threads} thread(s)${r.wasm.threadsReason ? ` (${r.wasm.threadsReason})` : ''}`);
     if (r.native) lines.push(r.native.ok ? `native matrix products: ${r.native.isa}, ${r.native.threads} thread(s)` : `native matrix products: not in use (${r.native.reason})`);
     const threads = r.native?.ok ? r.native.threads : (r.wasm?.threads ?? 1);

@@ -24,7 +24,7 @@ export const EVAL_OPTIONS: OptionSpec[] = [
   { name: 'temperature', kind: 'number', metavar: 'T', default: 1, description: 'paper protocols: sampling temperature' },
   { name: 'max-new-tokens', kind: 'number', metavar: 'N', description: 'qa squad / bleu: longest generated answer' },
   { name: 'batch', kind: 'number', metavar: 'N', default: 16, description: 'sequences per forward pass' },
-  { name: 'backend', kind: 'string', metavar: 'NAME', description: 'node-gpu | node | wasm | cpu (default: auto)' },
+  { name: 'backend', kind: 'string', metavar: 'NAME', description: 'node-gpu | webgpu | node | wasm | cpu (default: auto)' },
 ];
 
 export function specFromOptions(opts: ParsedOptions): EvalSpec {

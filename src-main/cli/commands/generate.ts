@@ -29,7 +29,7 @@ export default defineCommand({
     { name: 'top-p', kind: 'number', metavar: 'P', description: 'nucleus sampling mass (1 = off)', default: 1 },
     { name: 'seed', kind: 'number', metavar: 'S', description: 'sampling seed', default: 0 },
     { name: 'stop', kind: 'list', metavar: 'TEXT', description: 'stop when the new text contains TEXT' },
-    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | node | wasm | cpu (default: auto)' },
+    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
   ],
   async run(opts): Promise<GenerateCliResult> {
     await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: 1 });

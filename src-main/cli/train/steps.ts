@@ -148,7 +148,9 @@ export async function trainWithCheckpoints(
   const ckptPath = join(outDir, CHECKPOINT);
   let saved = inp.ckpt ? inp.ckpt.meta.step : 0;
   let inputsWritten = false;
-  const save = () => {
+  const save = async () => {
+    // WebGPU cannot read synchronously in Node: bring the tensors to the host first (instant elsewhere).
+    await trainer.hostReady();
     saveCheckpoint(ckptPath, model, trainer.opts, trainer.state(), extra);
     if (!inputsWritten) writeRunInputs(outDir, inp.tok, { id: inp.substrate.id, file: inp.substratePath });
     inputsWritten = true;
@@ -159,8 +161,8 @@ export async function trainWithCheckpoints(
     result = await trainer.run({
       onProgress: (e) =>
         ctx.progress('train', e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s ETA ${fmtTime(e.eta)}`),
-      afterStep: (step) => {
-        if (step % every === 0 && step !== trainer.opts.steps) save();
+      afterStep: async (step) => {
+        if (step % every === 0 && step !== trainer.opts.steps) await save();
       },
     });
   } catch (err) {
@@ -172,6 +174,6 @@ export async function trainWithCheckpoints(
   } finally {
     ctx.progressDone();
   }
-  save();
+  await save();
   return result;
 }

@@ -236,6 +236,8 @@ export function rope(x: tf.Tensor2D, B: number, T: number, heads: number, headDi
   const [n, width] = x.shape;
   const shape5 = [B, T, 3 * heads, 2, headDim / 2];
   const viaKernel = (a: tf.Tensor2D, inverse: boolean) => ropeKernel(a, B, T, heads, headDim, offset, base, inverse);
+  // Swaps the two halves of each head; in 4-D because tfjs-backend-webgpu's Reverse handles at most 4 dimensions.
+  const swap = (t5: tf.Tensor) => tf.reshape(tf.reverse(tf.reshape(t5, [B * T, 3 * heads, 2, headDim / 2]), 2), shape5);
   return gradOp<tf.Tensor2D>(
     [x],
     [gx],
@@ -244,7 +246,7 @@ export function rope(x: tf.Tensor2D, B: number, T: number, heads: number, headDi
       if (fast) return { value: fast, save: [] };
       const t = ropeTables(T, offset, headDim, base, 2 * heads, heads);
       const a5 = tf.reshape(a!, shape5);
-      return { value: tf.reshape(tf.add(tf.mul(a5, t.cos), tf.mul(tf.reverse(a5, 3), t.sinSigned)), [n, width]) as tf.Tensor2D, save: [] };
+      return { value: tf.reshape(tf.add(tf.mul(a5, t.cos), tf.mul(swap(a5), t.sinSigned)), [n, width]) as tf.Tensor2D, save: [] };
     },
     (dy) => {
       // The rotation's transpose: dx = dy·cos + swap(dy·sinSigned), swap being its own inverse.
@@ -252,7 +254,7 @@ export function rope(x: tf.Tensor2D, B: number, T: number, heads: number, headDi
       if (fast) return [fast];
       const t = ropeTables(T, offset, headDim, base, 2 * heads, heads);
       const d5 = tf.reshape(dy, shape5);
-      return [tf.reshape(tf.add(tf.mul(d5, t.cos), tf.reverse(tf.mul(d5, t.sinSigned), 3)), [n, width])];
+      return [tf.reshape(tf.add(tf.mul(d5, t.cos), swap(tf.mul(d5, t.sinSigned))), [n, width])];
     },
   );
 }

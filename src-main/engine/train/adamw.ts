@@ -17,6 +17,18 @@ export function sumOfSquares(grads: readonly tf.Tensor[]): number {
   return tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!);
 }
 
+/** sumOfSquares read asynchronously, as WebGPU needs (Node has no synchronous GPU read). */
+export async function sumOfSquaresAsync(grads: readonly tf.Tensor[]): Promise<number> {
+  if (optimKernels()) return sumOfSquares(grads);
+  // A chain of adds rather than addN: WebGPU's addN binds every input at once and exceeds the storage-buffer limit.
+  const t = tf.tidy(() => grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
+  try {
+    return (await t.data())[0]!;
+  } finally {
+    t.dispose();
+  }
+}
+
 export interface AdamWOptions {
   beta1: number;
   beta2: number;
@@ -86,6 +98,11 @@ export class AdamW {
         e.variable.assign(tf.sub(decayed, update));
       });
     }
+  }
+
+  /** Every moment tensor (to read them to the host ahead of `state`). */
+  moments(): tf.Variable[] {
+    return [...this.m.values(), ...this.v.values()];
   }
 
   state(): AdamWState {

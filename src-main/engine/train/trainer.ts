@@ -9,10 +9,10 @@ import { GPT } from '../model/gpt';
 import type { ParamEntry } from '../model/params';
 import { UserError } from '../util/errors';
 import { Rng, type RngState } from '../util/rng';
-import { AdamW, learningRate, sumOfSquares, type AdamWState } from './adamw';
+import { AdamW, learningRate, sumOfSquares, sumOfSquaresAsync, type AdamWState } from './adamw';
 import { Sampler, type Batch, type SamplerState, type Windows } from './data';
 import { PrefixCache } from './prefix-cache';
-import { meanLoss } from './validate';
+import { meanLoss, meanLossAsync } from './validate';
 
 export interface TrainOptions {
   /** Total optimizer steps of the run (the schedule spans them, also across resumes). */
@@ -226,8 +226,33 @@ export class Trainer {
 
   /** One optimizer step over `accumulation` micro-batches. */
   trainStep(): { loss: number; gradNorm: number; lr: number } {
+    const p = this.accumulate();
+    let read: { loss: number; sq: number };
+    try {
+      read = { loss: p.lossSum.dataSync()[0]! / this.opts.accumulation, sq: sumOfSquares([...p.grads.values()]) };
+    } catch (err) {
+      tf.dispose([p.lossSum, ...p.grads.values()]);
+      throw err;
+    }
+    return this.applyStep(p, read.loss, read.sq);
+  }
+
+  /** trainStep reading the loss and gradient norm asynchronously: the only way on WebGPU in Node. */
+  async trainStepAsync(): Promise<{ loss: number; gradNorm: number; lr: number }> {
+    const p = this.accumulate();
+    let read: { loss: number; sq: number };
+    try {
+      read = { loss: (await p.lossSum.data())[0]! / this.opts.accumulation, sq: await sumOfSquaresAsync([...p.grads.values()]) };
+    } catch (err) {
+      tf.dispose([p.lossSum, ...p.grads.values()]);
+      throw err;
+    }
+    return this.applyStep(p, read.loss, read.sq);
+  }
+
+  /** Forward and backward of the step's micro-batches: summed loss and mean gradients (not yet read). */
+  private accumulate(): { entries: ParamEntry[]; grads: Map<string, tf.Tensor>; lossSum: tf.Scalar } {
     const o = this.opts;
-    const step = this.stepNo + 1;
     const entries = this.entries();
     if (entries.length === 0) throw new UserError('training: every parameter is frozen; unfreeze a block or the head');
     let sum: Map<string, tf.Tensor> | null = null;
@@ -255,17 +280,23 @@ export class Trainer {
         g.dispose();
       }
     }
-    const loss = lossSum!.dataSync()[0]! / o.accumulation;
-    lossSum!.dispose();
-    const gradNorm = Math.sqrt(sumOfSquares([...grads.values()]));
+    return { entries, grads, lossSum: lossSum! };
+  }
+
+  /** Clips and applies the update once loss and Σ‖g‖² are on the host; disposes the step's tensors. */
+  private applyStep(p: { entries: ParamEntry[]; grads: Map<string, tf.Tensor>; lossSum: tf.Scalar }, loss: number, sumSq: number): { loss: number; gradNorm: number; lr: number } {
+    const o = this.opts;
+    const step = this.stepNo + 1;
+    p.lossSum.dispose();
+    const gradNorm = Math.sqrt(sumSq);
     const lr = learningRate(step, o.steps, o.lr, o.warmupSteps, o.minLrRatio);
     try {
       if (!Number.isFinite(loss)) throw new TrainingDivergedError(step, 'loss');
       if (!Number.isFinite(gradNorm)) throw new TrainingDivergedError(step, 'gradient norm');
       const scale = o.clipNorm > 0 && gradNorm > o.clipNorm ? o.clipNorm / gradNorm : 1;
-      this.optimizer.apply(entries, grads, lr, scale);
+      this.optimizer.apply(p.entries, p.grads, lr, scale);
     } finally {
-      tf.dispose([...grads.values()]);
+      tf.dispose([...p.grads.values()]);
     }
     this.stepNo = step;
     this.lastLoss = loss;
@@ -279,6 +310,22 @@ export class Trainer {
     return v;
   }
 
+  /** evaluate, read asynchronously (see trainStepAsync). */
+  async evaluateAsync(): Promise<number | null> {
+    const v = await meanLossAsync(this.model, this.data.val, this.opts.evalWindows, this.opts.batchSize, this.adapter);
+    if (v !== null) this.lastValLoss = v;
+    return v;
+  }
+
+  /**
+   * Reads the weights, adapter and optimizer moments to the host, where tfjs caches them, so that `state()`
+   * and the model's synchronous `toHost()` that checkpoints use work on WebGPU too. Call right before saving.
+   */
+  async hostReady(): Promise<void> {
+    const ts = [...this.model.params.list().map((e) => e.variable), ...(this.adapter?.entries().map((e) => e.variable) ?? []), ...this.optimizer.moments()];
+    await Promise.all(ts.map((t) => t.data()));
+  }
+
   async run(ro: RunOptions = {}): Promise<RunResult> {
     const o = this.opts;
     const until = Math.min(ro.until ?? o.steps, o.steps);
@@ -288,11 +335,11 @@ export class Trainer {
     while (this.stepNo < until) {
       if (ro.signal?.aborted || ro.shouldStop?.()) break;
       const s0 = performance.now();
-      const r = this.trainStep();
+      const r = await this.trainStepAsync();
       trainMs += performance.now() - s0;
       stepsRun++;
       if (this.stepNo % o.evalEvery === 0 || this.stepNo === o.steps) {
-        const v = this.evaluate();
+        const v = await this.evaluateAsync();
         if (v !== null) ro.onEvaluate?.(this.stepNo, v);
       }
       const perStep = trainMs / stepsRun;

@@ -5,7 +5,7 @@
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { RUN_METRICS } from '../../../src-shared/contract';
 import type { BaselineChoice } from '../../../src-shared/params';
-import { initBackend } from '../../engine/backend';
+import { initBackend, requireSyncReads } from '../../engine/backend';
 import { runGrowth, type BaselineKind, type StageRecord } from '../../engine/grow';
 import { readModelMeta } from '../../engine/io';
 import { loadSubstrate } from '../../engine/substrate';
@@ -20,6 +20,7 @@ const BASELINES: Record<BaselineChoice, BaselineKind[]> = { none: [], monolithic
 export const growJob: JobHandler = async (raw, ctx) => {
   const p = GrowJobParams.parse(raw);
   const backend = await initBackend();
+  requireSyncReads(backend, 'growth');
   ctx.log(`backend: ${backend.backend}`);
   const substrate = loadSubstrate(p.substrateFile);
   const tok = loadTokenizer(p.tokenizerFile);

@@ -53,7 +53,8 @@ export const trainJob: JobHandler = async (raw, ctx) => {
   }
   const trainer = new Trainer(model, data, { steps: p.steps, batchSize: p.batch, lr: p.lr, seed: p.seed }, resume);
   try {
-    const save = () => {
+    const save = async () => {
+      await trainer.hostReady();
       const path = saveCheckpoint(p.checkpointDir, model, trainer.opts, trainer.state());
       ctx.checkpoint(path);
       return path;
@@ -75,13 +76,14 @@ export const trainJob: JobHandler = async (raw, ctx) => {
       afterStep: async (step) => {
         const due = step % p.checkpointEverySteps === 0 || performance.now() - lastSave > p.checkpointEverySeconds * 1000;
         if (due && step < p.steps) {
-          save();
+          await save();
           lastSave = performance.now();
         }
         await ctx.checkpointIfAsked(save);
       },
     });
     ctx.progress(1, 'saving the model');
+    await trainer.hostReady();
     saveModelFolder(p.modelDir, model, tok, { ...p.provenance, steps: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss });
     const counts = paramReport(model);
     return {

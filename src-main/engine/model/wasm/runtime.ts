@@ -59,6 +59,8 @@ export interface WasmRuntime<T> {
 /**
  * Instantiates `build(sharedMemory)` once per heap under `key`, importing tfjs-wasm's memory, or returns
  * null when the active backend is not wasm (or kernels are switched off, or the module does not build).
+ * This is the one place that decides kernel versus portable path: every WebAssembly-only kernel (attention,
+ * RoPE, head, gathers, AdamW) asks here, so webgpu, node, node-gpu and cpu all take the portable tfjs ops.
  */
 export function wasmModule<T>(key: string, build: (shared: boolean) => Uint8Array): WasmRuntime<T> | null {
   if (!enabled || disabledReason || tf.getBackend() !== 'wasm') return null;

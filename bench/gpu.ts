@@ -1,0 +1,113 @@
+// GPU benchmark (`npm run bench:gpu`): training tokens/s on every backend that starts here, on the reference
+// config (vocab 4096, d 128, 4 heads, 2 blocks, MLP 512, context 64, batch 16) and a larger one (d 512,
+// 8 blocks, context 256), naming the WebGPU adapter; ratios against wasm from the same run. Each backend
+// runs in its own child process (a tfjs backend is process-global). Options: --steps N, --configs ref,large.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { initBackend, parseBackendName, type BackendName } from '../src-main/engine/backend';
+import { adapterName } from '../src-main/engine/backend-webgpu';
+import { GPT } from '../src-main/engine/model/gpt';
+import { randomSubstrate, TEST_TOKENIZER_ID } from '../test/support/model';
+import { makeWindows, splitWindows, Trainer } from '../src-main/engine/train/index';
+import { Rng } from '../src-main/engine/util/rng';
+
+const CONFIGS = {
+  ref: { vocabSize: 4096, layers: 2, dModel: 128, heads: 4, mlpRatio: 4, contextLength: 64, batch: 16 },
+  large: { vocabSize: 4096, layers: 8, dModel: 512, heads: 8, mlpRatio: 4, contextLength: 256, batch: 16 },
+} as const;
+type ConfigName = keyof typeof CONFIGS;
+const BACKENDS: BackendName[] = ['node-gpu', 'webgpu', 'node', 'wasm'];
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+interface ChildResult {
+  ok: boolean;
+  backend: string;
+  reason: string;
+  adapter?: string;
+  software?: boolean;
+  tokensPerSec?: Record<string, number>;
+  skipped?: Record<string, string>;
+}
+
+/** In the child: start one backend, time `steps` training steps per config (after one warm-up step). */
+async function child(backend: BackendName, configs: ConfigName[], steps: number): Promise<ChildResult> {
+  let report;
+  try {
+    report = await initBackend({ backend: parseBackendName(backend) });
+  } catch (err) {
+    const reason = (err as Error).message.replace(/^no TensorFlow\.js backend could start \(\w[\w-]*: /, '').replace(/\)$/, '');
+    return { ok: false, backend, reason };
+  }
+  const adapter = report.adapter && backend === 'webgpu' ? report.adapter : null;
+  const out: ChildResult = { ok: true, backend, reason: report.tried.at(-1)!.reason, tokensPerSec: {}, skipped: {} };
+  if (adapter) Object.assign(out, { adapter: adapterName(adapter), software: adapter.software });
+  for (const name of configs) {
+    const c = CONFIGS[name];
+    if (name === 'large' && adapter?.software) {
+      out.skipped![name] = 'skipped on a software adapter (SwiftShader runs this config at a few tokens per second)';
+      continue;
+    }
+    const rng = new Rng(1);
+    const ids = Int32Array.from({ length: 64 * c.contextLength + 1 }, () => rng.int(c.vocabSize));
+    const { batch, ...config } = c;
+    const model = GPT.create({ config, substrate: randomSubstrate(c.vocabSize, c.dModel, 1), tokenizerId: TEST_TOKENIZER_ID, seed: 1 });
+    const trainer = new Trainer(model, splitWindows(makeWindows(ids, c.contextLength), 0.1, 0), { steps: 100_000, batchSize: batch, lr: 1e-3, evalEvery: 1_000_000 });
+    // Asynchronous steps: each one reads its loss, so GPU work is finished when the clock stops.
+    await trainer.trainStepAsync();
+    // One timed step on a software adapter: enough to name its order of magnitude, minutes already.
+    const n = adapter?.software ? 1 : steps;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await trainer.trainStepAsync();
+    out.tokensPerSec![name] = (n * batch * c.contextLength * 1000) / (performance.now() - t0);
+    trainer.dispose();
+    model.dispose();
+  }
+  return out;
+}
+
+function parent(configs: ConfigName[], steps: number): void {
+  console.log(`bench:gpu — training tokens/s, ${steps} timed steps after 1 warm-up; configs: ${configs.map((n) => `${n} (d ${CONFIGS[n].dModel}, ${CONFIGS[n].layers} blocks, context ${CONFIGS[n].contextLength}, batch ${CONFIGS[n].batch})`).join('; ')}`);
+  if (!process.env['VK_ICD_FILENAMES']) console.log('VK_ICD_FILENAMES is not set: WebGPU uses the system Vulkan drivers only');
+  const results: ChildResult[] = [];
+  for (const b of BACKENDS) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', b, '--configs', configs.join(','), '--steps', String(steps)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const line = r.stdout.trim().split('\n').at(-1) ?? '';
+    const res: ChildResult = r.status === 0 && line.startsWith('{') ? (JSON.parse(line) as ChildResult) : { ok: false, backend: b, reason: `the benchmark process failed (${r.signal ? `signal ${r.signal}` : `exit ${r.status}`}; its error is above)` };
+    results.push(res);
+    if (!res.ok) {
+      console.log(`${b.padEnd(8)} not available: ${res.reason}`);
+      continue;
+    }
+    const rates = configs.map((n) => `${n} ${res.tokensPerSec![n] !== undefined ? `${Math.round(res.tokensPerSec![n]!)} tokens/s` : `– (${res.skipped![n]})`}`);
+    console.log(`${b.padEnd(8)} ${res.adapter ? `[${res.adapter}] ` : ''}${rates.join('; ')}`);
+  }
+  const wasm = results.find((r) => r.backend === 'wasm' && r.ok);
+  for (const r of results.filter((x) => x.ok && x !== wasm && wasm)) {
+    const ratios = configs.filter((n) => r.tokensPerSec![n] && wasm!.tokensPerSec![n]).map((n) => `${n} ${(r.tokensPerSec![n]! / wasm!.tokensPerSec![n]!).toFixed(2)}×`);
+    if (ratios.length) console.log(`ratio ${r.backend}/wasm: ${ratios.join(', ')}`);
+  }
+  const gpu = results.find((r) => r.backend === 'webgpu' && r.ok);
+  if (!results.some((r) => r.ok && r.backend === 'node-gpu') && (!gpu || gpu.software)) {
+    console.log(gpu ? 'Only a software WebGPU adapter is available here: its numbers measure a CPU emulating a GPU, not GPU training.' : 'No GPU backend started here: these are CPU numbers only.');
+  }
+}
+
+const configs = arg('configs', 'ref,large').split(',') as ConfigName[];
+for (const c of configs) if (!(c in CONFIGS)) throw new Error(`--configs: unknown config "${c}" (ref, large)`);
+const steps = Number(arg('steps', '3'));
+const which = arg('child', '');
+if (which) {
+  const r = await child(which as BackendName, configs, steps);
+  // A natural exit: process.exit() while Dawn's threads still run crashed SwiftShader now and then.
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+} else {
+  parent(configs, steps);
+}
