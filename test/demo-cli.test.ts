@@ -1,7 +1,7 @@
 // `espalier demo` end to end. On two user corpora (small slices, few steps): the JSON's sections, the world-only
 // tasks skipped and said so, everything registered in the workspace. The full `demo --quick` on the world is
 // test/slow/demo-quick.slow.ts (`npm run test:slow`, run by .ci/run): about 2 minutes, too slow for every `npm test`.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,13 +62,19 @@ describe('espalier demo on two user corpora', () => {
       expect(models.filter((m) => m.kind === 'stage')).toHaveLength(6);
       const merges = models.filter((m) => m.kind === 'merge');
       expect(merges.map((m) => m.config['mode']).sort()).toEqual(['logits', 'logits', 'probs']);
+      // The tuned merge loads in the app with the heads it was evaluated with.
+      const tuned = merges.find((m) => m.name === 'merge (logits, tuned heads)')!;
+      const heads = tuned.config['heads'] as { file: string; tunedLoss: number; zeroShotLoss: number };
+      expect(existsSync(w.paths.fromStored(heads.file))).toBe(true);
+      expect(heads.tunedLoss).toBeLessThan(heads.zeroShotLoss);
+      expect(merges.filter((m) => m !== tuned).every((m) => m.config['heads'] === undefined)).toBe(true);
       // Stages chain: depth 3's lineage is depth 1, 2, 3 of the same expert.
       const lineage = w.models.lineage(j.workspace.modelIds['A d3']!).map((m) => m.depth);
       expect(lineage).toEqual([1, 2, 3]);
       expect(w.datasets.list(p.id).map((d) => d.split).sort()).toEqual(['train', 'train', 'val', 'val']);
       expect(w.runs.list({ projectId: p.id, kind: 'grow', status: 'done' })).toHaveLength(2);
       // Per-corpus losses are registered (the derived union has no dataset of its own).
-      expect(j.workspace.evalIds).toHaveLength(8 * 2);
+      expect(j.workspace.evalIds).toHaveLength(9 * 2);
     } finally {
       w.close();
     }

@@ -9,6 +9,7 @@ import { EvalProtocol, EvalTask } from '../../src-shared/domain';
 import type { GrowOutcome, RunParams } from '../../src-shared/runs';
 import type { DemoEval, DemoResult, ExpertGrowth } from '../demo/index';
 import { prepareData, type EvalTask as EngineEvalTask } from '../engine/eval/index';
+import { HEADS_FILE } from '../engine/compose/tuned-heads';
 import { writeFileAtomic } from '../engine/io/atomic';
 import { loadTokenizer } from '../engine/tokenizer/index';
 import { newId, type Workspace } from '../store/index';
@@ -281,7 +282,12 @@ function registerMerges(ws: Workspace, r: DemoResult, projectId: string, modelId
       projectId,
       name: m.name,
       experts: finals.map((modelId) => ({ modelId, weight: 1 / finals.length })),
-      config: { mode: m.mode, weights: finals.map(() => 1 / finals.length) },
+      // A tuned merge names its heads file (in the demo's merge folder), so the app loads it tuned, as it was evaluated.
+      config: {
+        mode: m.mode,
+        weights: finals.map(() => 1 / finals.length),
+        ...(m.tuned ? { heads: { file: ws.paths.toStored(join(m.dir, HEADS_FILE)), zeroShotLoss: m.tuned.zeroShotLoss, tunedLoss: m.tuned.tunedLoss, steps: m.tuned.steps } } : {}),
+      },
       provenance: { demo: r.out, folder: m.dir, experts: r.growth.map((g) => `expert ${g.expert}`) },
     });
   }
