@@ -1,6 +1,7 @@
 // Test-only helpers for the eval suite: a character tokenizer with known ids and a window-sensitive toy model.
 import * as tf from '@tensorflow/tfjs-core';
 import type { CausalLM, Decoder } from '../../src-main/engine/model/lm';
+import { BigramLM } from '../oracles/bigram';
 import type { TokenPiece, TokenizerLike } from '../../src-main/engine/tokenizer/types';
 
 /** Ids 0–3 are <pad> <bos> <eos> <unk>; then one id per character of `alphabet`, in order. */
@@ -98,4 +99,23 @@ export function logProb(row: ArrayLike<number>, id: number): number {
   let sum = 0;
   for (let i = 0; i < row.length; i++) sum += Math.exp(row[i]! - max);
   return row[id]! - max - Math.log(sum);
+}
+
+/**
+ * Bigram models over `tok` whose logits are 0 except the given (previous char, next char, logit) boosts: models with
+ * known preferences for protocol tests. `disposeAll` frees every model made so far.
+ */
+export function boostedBigrams(tok: CharTokenizer, contextLength: number): { bigram(boosts: [string, string, number][]): BigramLM; disposeAll(): void } {
+  const V = tok.size;
+  const made: BigramLM[] = [];
+  return {
+    bigram(boosts) {
+      const t = new Float32Array(V * V);
+      for (const [p, n, v] of boosts) t[tok.idOf(p) * V + tok.idOf(n)] = v;
+      const m = new BigramLM(t, { contextLength, tokenizerId: tok.id });
+      made.push(m);
+      return m;
+    },
+    disposeAll: () => made.splice(0).forEach((m) => m.dispose()),
+  };
 }

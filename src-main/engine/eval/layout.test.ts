@@ -2,30 +2,20 @@
 // counts as abstaining; without a layout the paper's prompts (and result hashes) are unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
-import { BigramLM } from '../../../test/oracles/bigram';
 import type { McItem, QaItem } from './data-types';
 import type { McLayout, QaLayout, TranslationLayout } from './layout';
 import { evalMcLoglik } from './mc-loglik';
 import { evalQaPaper, evalQaSquad } from './qa';
-import { CharTokenizer } from '../../../test/support/eval';
+import { boostedBigrams, CharTokenizer } from '../../../test/support/eval';
 import { evalTranslation } from './translate';
 
 const tok = new CharTokenizer("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:?!)\n'-#>");
-const V = tok.size;
-const models: BigramLM[] = [];
+const { bigram, disposeAll } = boostedBigrams(tok, 256);
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
-afterAll(() => models.forEach((m) => m.dispose()));
-
-function bigram(boosts: [string, string, number][]): BigramLM {
-  const t = new Float32Array(V * V);
-  for (const [p, n, v] of boosts) t[tok.idOf(p) * V + tok.idOf(n)] = v;
-  const m = new BigramLM(t, { contextLength: 256, tokenizerId: tok.id });
-  models.push(m);
-  return m;
-}
+afterAll(disposeAll);
 
 const qa = (id: string, answers: string[], impossible = false): QaItem => ({ id, file: 'mem', line: 1, context: 'ctx', question: 'q?', answers, impossible });
 

@@ -1,38 +1,30 @@
 // The paper's protocols as the author's benchmarking script defines them (expected prompts written by hand from
 // reading its template functions), the harness's acc_norm by characters, and the per-item BLEU against sacreBLEU.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpusText } from '../../../test/helpers/fixtures';
 import { requirePython } from '../../../test/helpers/python';
 import { initBackend } from '../backend';
-import { BigramLM } from '../../../test/oracles/bigram';
+import type { BigramLM } from '../../../test/oracles/bigram';
 import type { McItem, QaItem } from './data-types';
 import { loadMcJsonl } from './load-mc-jsonl';
 import { loadMmlu } from './load-mmlu';
 import { accNormPrediction, evalMcLoglik, HARNESS_MMLU_LAYOUT } from './mc-loglik';
 import { evalMcPaper, paperMcCorrect } from './mc-paper';
 import { evalQaPaper } from './qa';
-import { CharTokenizer } from '../../../test/support/eval';
+import { boostedBigrams, CharTokenizer } from '../../../test/support/eval';
 import { evalTranslation, paperItemBleu } from './translate';
 
 const tok = new CharTokenizer("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:?!)(\n'-+");
-const V = tok.size;
-const models: BigramLM[] = [];
+const { bigram, disposeAll } = boostedBigrams(tok, 512);
+
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
-afterAll(() => models.forEach((m) => m.dispose()));
-
-function bigram(boosts: [string, string, number][]): BigramLM {
-  const t = new Float32Array(V * V);
-  for (const [p, n, v] of boosts) t[tok.idOf(p) * V + tok.idOf(n)] = v;
-  const m = new BigramLM(t, { contextLength: 512, tokenizerId: tok.id });
-  models.push(m);
-  return m;
-}
+afterAll(disposeAll);
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-paper-'));
 const file = (name: string, text: string): string => {
@@ -171,14 +163,7 @@ describe('lm-evaluation-harness acc_norm', () => {
 describe("the paper's per-item BLEU equals sacreBLEU's corpus_bleu([h.upper()], [[r.upper()]])", () => {
   /** Real Russian and Chinese sentences from Debian's FAQ (the debian-faq-ru / debian-faq-zh-cn packages). */
   function faqLines(lang: 'ru' | 'zh-cn', n: number): string[] {
-    const path = `/usr/share/doc/debian/FAQ/debian-faq.${lang}.txt.gz`;
-    let text: string;
-    try {
-      text = gunzipSync(readFileSync(path)).toString('utf8');
-    } catch {
-      throw new Error(`${path} is missing: apt-get install debian-faq-${lang === 'ru' ? 'ru' : 'zh-cn'}`);
-    }
-    return text
+    return corpusText(`debian-faq.${lang}.txt`)
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l.length > 20 && !/^[\d.]+ /.test(l))
