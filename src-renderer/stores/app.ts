@@ -24,6 +24,7 @@ const RUN_LABEL: Record<Run['kind'], string> = {
   import: 'Dataset import',
   substrate: 'Substrate build',
   world: 'Demo world',
+  study: 'Study',
 };
 
 export const useAppStore = defineStore('app', () => {
