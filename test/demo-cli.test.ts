@@ -35,6 +35,8 @@ describe('espalier demo on two user corpora', () => {
     expect(j.source).toBe('corpora');
     expect(j.world).toBeNull();
     expect(j.skipped.join('\n')).toMatch(/QA.*multiple choice.*BLEU.*user corpora/);
+    expect(j.studies).toEqual([]);
+    expect(j.skipped.join('\n')).toMatch(/the C1 and C4 studies: they run on the demo world/);
     expect(r.stderr).toMatch(/skipped: QA/);
     // Only held-out losses: on each corpus (and their union) for 3 depths × 2 experts and 3 merges (logits, probs,
     // logits with tuned heads).

@@ -1,24 +1,11 @@
 // Studies: run a grid of arms × seeds through the engine (resumable), compare them over seeds, write the report.
-import type { ArmResult, StudyComparison, StudyProgress, StudyResult, StudySpec } from '../../src-shared/study';
-
-export interface RunStudyOptions {
-  /** The study's folder: state file, one folder per run, result and report. An existing study there resumes. */
-  outDir: string;
-  /** Scratch folder for data and substrates (default: <outDir>/work). */
-  workDir?: string;
-  signal?: AbortSignal;
-  onProgress?: (e: StudyProgress) => void;
-  onArmDone?: (arm: ArmResult) => void;
-}
-
-export async function runStudy(_spec: StudySpec, _opts: RunStudyOptions): Promise<StudyResult> {
-  throw new Error('runStudy: being implemented on this branch');
-}
-
-export function compareStudy(_result: StudyResult): StudyComparison {
-  throw new Error('compareStudy: being implemented on this branch');
-}
-
-export function writeStudyReport(_result: StudyResult, _outDir: string): { csv: string; markdown: string; svgs: string[] } {
-  throw new Error('writeStudyReport: being implemented on this branch');
-}
+// A client of the engine and the demo world, like src-main/demo; the CLI and the worker call it.
+export { runStudy, plannedRuns, RESULT_FILE, STATE_FILE, type PlannedRun } from './runner';
+export type { RunStudyOptions } from './options';
+export { compareStudy, sharedMetrics } from './compare';
+export { comparisonCsv, outcomeLines, runsCsv, studyMarkdown, writeStudyReport, type StudyReportFiles } from './report';
+export { loadStudySpec, parseStudySpec } from './spec-file';
+export { armSchedule, perTokenFlops, type ArmSchedule } from './budget';
+export { pairedDifference, summarize, tQuantile975, type Summary } from './stats';
+export { studyPreset, isStudyPreset } from '../../src-shared/study-presets';
+export { runDemoStudies } from './demo-studies';
