@@ -11,7 +11,7 @@ import { ArmResult, StudySpec, type StudyComparison, type StudyResult } from '..
 import { ConflictError, NotFoundError, UserError } from '../common/errors';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
-import { compareStudy } from '../study/index';
+import { compareStudy, plannedRuns } from '../study/index';
 import { StudyArmDoneState, StudyPositionState, StudyResult as StudyResultSchema, type StudyJobParams } from '../worker/job-types';
 import { requireProject } from './catalog';
 import type { ServiceContext } from './context';
@@ -211,10 +211,10 @@ export class StudiesService {
     return out;
   }
 
-  /** Finished arms in the study's order (arm by arm, seed by seed), whatever order they finished in. */
+  /** Finished arms in the order the runner plans them (seed by seed, arm by arm), whatever order they finished in. */
   private orderedArms(s: store.StudyRecord): StoredArm[] {
-    const spec = StudySpec.parse(s.spec);
-    const rank = (a: ArmResult) => spec.arms.findIndex((x) => x.name === a.arm) * 1e6 + Math.max(0, spec.seeds.indexOf(a.seed));
+    const order = new Map(plannedRuns(StudySpec.parse(s.spec)).map((r, i) => [r.run, i]));
+    const rank = (a: ArmResult) => order.get(a.run) ?? order.size;
     return this.storedArms(s).sort((a, b) => rank(a.result) - rank(b.result));
   }
 
