@@ -34,6 +34,8 @@ interface ChildResult {
   adapter?: string;
   software?: boolean;
   tokensPerSec?: Record<string, number>;
+  /** The loss of the last timed step: the same seed and batches on every backend, so a wrong kernel shows here. */
+  lastLoss?: Record<string, number>;
   skipped?: Record<string, string>;
 }
 
@@ -47,7 +49,7 @@ async function child(backend: BackendName, configs: ConfigName[], steps: number)
     return { ok: false, backend, reason };
   }
   const adapter = report.adapter && backend === 'webgpu' ? report.adapter : null;
-  const out: ChildResult = { ok: true, backend, reason: report.tried.at(-1)!.reason, tokensPerSec: {}, skipped: {} };
+  const out: ChildResult = { ok: true, backend, reason: report.tried.at(-1)!.reason, tokensPerSec: {}, lastLoss: {}, skipped: {} };
   if (adapter) Object.assign(out, { adapter: adapterName(adapter), software: adapter.software });
   for (const name of configs) {
     const c = CONFIGS[name];
@@ -67,8 +69,10 @@ async function child(backend: BackendName, configs: ConfigName[], steps: number)
     // One timed step on a software adapter: enough to name its order of magnitude, minutes already.
     const n = adapter?.software ? 1 : steps;
     const t0 = performance.now();
-    for (let i = 0; i < n; i++) await trainer.trainStepAsync();
+    let loss = NaN;
+    for (let i = 0; i < n; i++) loss = (await trainer.trainStepAsync()).loss;
     out.tokensPerSec![name] = (n * batch * c.contextLength * 1000) / (performance.now() - t0);
+    out.lastLoss![name] = loss;
     trainer.dispose();
     model.dispose();
   }
@@ -93,7 +97,7 @@ function parent(configs: ConfigName[], steps: number): void {
       console.log(`${b.padEnd(8)} not available: ${res.reason}`);
       continue;
     }
-    const rates = configs.map((n) => `${n} ${res.tokensPerSec![n] !== undefined ? `${Math.round(res.tokensPerSec![n]!)} tokens/s` : `– (${res.skipped![n]})`}`);
+    const rates = configs.map((n) => `${n} ${res.tokensPerSec![n] !== undefined ? `${Math.round(res.tokensPerSec![n]!)} tokens/s (last loss ${res.lastLoss![n]!.toFixed(4)})` : `– (${res.skipped![n]})`}`);
     console.log(`${b.padEnd(8)} ${res.adapter ? `[${res.adapter}] ` : ''}${rates.join('; ')}`);
   }
   const wasm = results.find((r) => r.backend === 'wasm' && r.ok);
