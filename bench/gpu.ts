@@ -3,7 +3,7 @@
 // 8 blocks, context 256), naming the WebGPU adapter; ratios against wasm from the same run, and against PyTorch
 // (bench/torch_reference.py, same architecture in float32) on the CPU and, where PyTorch sees one, on CUDA. Each
 // backend runs in its own child process (a tfjs backend is process-global).
-// Options: --steps N, --configs ref,large, --torch auto|off (auto: .venv/bin/python, else ESPALIER_PYTHON or python3).
+// Options: --steps N, --configs ref,large, --backends node-gpu,webgpu,node,wasm, --torch auto|off (auto: .venv/bin/python, else ESPALIER_PYTHON or python3).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +83,8 @@ function parent(configs: ConfigName[], steps: number): void {
   console.log(`bench:gpu — training tokens/s, ${steps} timed steps after 1 warm-up; configs: ${configs.map((n) => `${n} (d ${CONFIGS[n].dModel}, ${CONFIGS[n].layers} blocks, context ${CONFIGS[n].contextLength}, batch ${CONFIGS[n].batch})`).join('; ')}`);
   if (!process.env['VK_ICD_FILENAMES']) console.log('VK_ICD_FILENAMES is not set: WebGPU uses the system Vulkan drivers only');
   const results: ChildResult[] = [];
-  for (const b of BACKENDS) {
+  const only = arg('backends', BACKENDS.join(',')).split(',');
+  for (const b of BACKENDS.filter((x) => only.includes(x))) {
     // The parent's own loader flags (tsx's), so the child starts the same way however the parent was started.
     const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', b, '--configs', configs.join(','), '--steps', String(steps)], {
       encoding: 'utf8',
