@@ -2,7 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError, atLine } from '../util/errors';
-import { parseCsv } from './csv';
+import { parseCsv } from '../io/csv';
 import type { McItem } from './data-types';
 import { readUtf8 } from './read-text';
 
