@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { parseCsv } from '../io/csv';
 import { parseJsonWithLines } from './json-lines';
 import { loadMcJsonl } from './load-mc-jsonl';
