@@ -80,7 +80,7 @@ describe('espalier demo on two user corpora', () => {
     } finally {
       w.close();
     }
-  });
+  }, 300_000);
 
   it('names a missing or malformed option in one line', () => {
     const one = runCli(['demo', '--corpus-a', join(dir, 'faq.ru.txt'), '--workspace', join(dir, 'ws2')]);

@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { exportHf, folderGrowth, importHf, MERGE_REFUSAL, type CardEval, type GrowthEntry } from '../engine/hf/index';
 import { readModelMeta } from '../engine/io';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { requireProject } from './catalog';

@@ -21,5 +21,5 @@ describe('espalier study: bad input', () => {
     expect(runCli(['study', '--preset', 'c9']).stderr).toMatch(/option --preset must be one of c1, c4, growth-vs-monolithic, seeds, got "c9"/);
     expect(runCli(['study']).stderr).toMatch(/give --preset c1\|c4\|growth-vs-monolithic\|seeds or --spec FILE\.json/);
     expect(runCli(['study', '--preset', 'c1', '--size', 'huge']).stderr).toMatch(/option --size must be one of quick, laptop, gpu, got "huge"/);
-  });
+  }, 300_000);
 });
