@@ -28,6 +28,8 @@ export interface EvalResult {
   accounting?: ItemAccounting;
   /** Degenerate outputs beside the official metric. */
   degenerate?: DegenerateSummary;
+  /** Multiple choice: the accuracy of uniform guessing (mean of 1/choices over the scored items). */
+  chance?: number;
   createdAt: string;
   items?: unknown[];
 }

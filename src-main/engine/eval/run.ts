@@ -148,6 +148,9 @@ export async function runEval(env: EvalEnv, spec: EvalSpec, meta: { modelId: str
   const prep = prepared ?? (await prepareData(spec));
   const t0 = performance.now();
   const out = await runProtocol(env, spec, protocol, prep.data);
+  const d = prep.data;
+  // A guessing model's expected accuracy: the mean of 1/choices over the scored items.
+  const chance = d.task === 'mc' && out.n > 0 ? take(d.items, spec.limit).reduce((a, it) => a + 1 / it.choices.length, 0) / out.n : undefined;
   const seconds = (performance.now() - t0) / 1000;
   return {
     task: spec.task,
@@ -166,6 +169,7 @@ export async function runEval(env: EvalEnv, spec: EvalSpec, meta: { modelId: str
     ...(out.details ? { details: out.details } : {}),
     ...(out.accounting ? { accounting: out.accounting } : {}),
     ...(out.degenerate ? { degenerate: out.degenerate } : {}),
+    ...(chance !== undefined ? { chance } : {}),
     createdAt: new Date().toISOString(),
     items: out.items,
   };
