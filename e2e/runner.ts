@@ -15,6 +15,7 @@ import { abortAll, fmtMs, sleep, type StepResult, type Suite } from './lib/harne
 import { startServer, type Server } from './lib/server';
 import { Ui } from './lib/ui';
 import { badInputSuite } from './specs/bad-input';
+import { studiesSuite } from './specs/studies';
 import { electronRuntime, launchElectron } from './specs/electron';
 import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
@@ -116,7 +117,7 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), studiesSuite(ui, watcher)]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
@@ -145,7 +146,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), studiesSuite(ui, watcher)]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
     return true;
   } finally {
