@@ -14,4 +14,6 @@ export const jobHandlers: Record<string, JobLoader> = {
   'merge-preview': async () => (await import('./merge-preview')).mergePreviewJob,
   'merge-tune': async () => (await import('./merge-tune')).mergeTuneJob,
   eval: async () => (await import('./eval')).evalJob,
+  /** Not a run: the System view's probe of the backend a worker starts with the workspace's choice. */
+  'backend-report': async () => async () => (await import('./backend')).probeBackend(),
 };
