@@ -17,6 +17,7 @@ import { Ui } from './lib/ui';
 import { badInputSuite } from './specs/bad-input';
 import { electronRuntime, launchElectron } from './specs/electron';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
+import { useSwiftShader, webgpuSuite } from './specs/webgpu';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The whole run, teardown excluded: a hang fails the run instead of eating the CI budget. */
@@ -97,6 +98,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
   const fontPath = requireSystemFont();
+  useSwiftShader();
   try {
     buildIfStale(ROOT, 'out/renderer/index.html', RENDERER_SOURCES, join(artifacts, 'build.log'), log);
     log('server: starting espalier serve…');
@@ -115,7 +117,7 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), webgpuSuite(ui, watcher)]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
@@ -133,6 +135,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
   }
   buildIfStale(ROOT, 'out/main/index.js', APP_SOURCES, join(artifacts, 'build.log'), log);
   const fontPath = requireSystemFont();
+  useSwiftShader();
   const watcher = new Watcher();
   const app = await launchElectron(ROOT, rt.path, join(tmp, 'workspace'), watcher);
   cleanups.push(() => app.close());
@@ -144,7 +147,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), webgpuSuite(ui, watcher)]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
     return true;
   } finally {
