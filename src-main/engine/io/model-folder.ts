@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { configFromJson, type ModelConfig } from '../model/config';
 import { GPT, type SubstrateRef } from '../model/gpt';
 import { loadSubstrate, saveSubstrate, type Substrate } from '../substrate/index';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { writeFileAtomic } from './atomic';
 import { readSafetensors, writeSafetensors } from './safetensors';
 

@@ -1,6 +1,6 @@
 // The GPT architecture as typed, immutable data: every default lives here, and the resolved config is
 // what checkpoints and exported folders record (resuming takes the architecture from it).
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 
 export type NormKind = 'rmsnorm' | 'layernorm';
 /** How substrate rows reach the residual stream when the substrate's dim differs from dModel. */

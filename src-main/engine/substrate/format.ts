@@ -2,7 +2,7 @@
 // The id is recomputed on load, so a damaged or edited file is caught before a model trains on it.
 import { readFileCapped, READ_LIMITS } from '../util/read-capped';
 import { decodeSafetensors, writeSafetensors } from '../io/safetensors';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';
 
 export type SubstrateKind = 'glyph' | 'binary-id' | 'random' | 'imported';
