@@ -16,6 +16,7 @@ import { startServer, type Server } from './lib/server';
 import { Ui } from './lib/ui';
 import { badInputSuite } from './specs/bad-input';
 import { electronRuntime, launchElectron } from './specs/electron';
+import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
 import { useSwiftShader, webgpuSuite } from './specs/webgpu';
 
@@ -117,7 +118,8 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), webgpuSuite(ui, watcher)]);
+    // WebGPU last: it changes the backend choice and adds a model, which the earlier suites need not know about.
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), webgpuSuite(ui, watcher)]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
