@@ -63,7 +63,7 @@ export const STUDY_FORBIDDEN_IMPORTS = {
 const withTestBan = (rules) => ({ ...rules, patterns: [...rules.patterns, NO_TEST_SUPPORT] });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'e2e/artifacts/**', 'bench/results/**', 'test/fixtures/**', '.venv/**', 'native/build/**', '**/__pycache__/**'] },
+  { ignores: ['node_modules/**', 'out/**', '.test-out/**', 'dist/**', 'e2e/artifacts/**', 'bench/results/**', 'test/fixtures/**', '.venv/**', 'native/build/**', '**/__pycache__/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],

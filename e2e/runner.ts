@@ -19,6 +19,7 @@ import { studiesSuite } from './specs/studies';
 import { electronRuntime, launchElectron } from './specs/electron';
 import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
+import { useSwiftShader, webgpuSuite } from './specs/webgpu';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The whole run, teardown excluded: a hang fails the run instead of eating the CI budget. */
@@ -99,6 +100,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
   const fontPath = requireSystemFont();
+  useSwiftShader();
   try {
     buildIfStale(ROOT, 'out/renderer/index.html', RENDERER_SOURCES, join(artifacts, 'build.log'), log);
     log('server: starting espalier serve…');
@@ -117,7 +119,8 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), studiesSuite(ui, watcher)]);
+    // WebGPU last: it changes the backend choice and adds a model, which the earlier suites need not know about.
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), studiesSuite(ui, watcher), webgpuSuite(ui, watcher)]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
@@ -135,6 +138,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
   }
   buildIfStale(ROOT, 'out/main/index.js', APP_SOURCES, join(artifacts, 'build.log'), log);
   const fontPath = requireSystemFont();
+  useSwiftShader();
   const watcher = new Watcher();
   const app = await launchElectron(ROOT, rt.path, join(tmp, 'workspace'), watcher);
   cleanups.push(() => app.close());
@@ -146,7 +150,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), studiesSuite(ui, watcher)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), studiesSuite(ui, watcher), webgpuSuite(ui, watcher)]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
     return true;
   } finally {

@@ -19,6 +19,7 @@ import { EvalStartParams, GrowParams, ModelShape, SubstrateBuildParams, TrainPar
 import { MergePreviewResult, MergeTuneResult, Run } from './runs';
 import { StudySpec } from './study';
 import { Study, StudyDetail } from './study-records';
+import { BackendChoice, BackendChoiceSource } from './settings';
 
 export { GrowParams, MergePreviewResult, MergeTuneResult, ModelShape, TrainParams };
 
@@ -51,6 +52,12 @@ export const SystemInfo = z.object({
       limits: z.record(z.string(), z.number()),
     })
     .nullable(),
+  /** One line on the adapter: the one in use, the one `webgpu` would use (software ones say so), or why there is none. */
+  adapterNote: z.string(),
+  /** The backend jobs start with and where that choice comes from (the workspace setting, ESPALIER_BACKEND, the default). */
+  choice: z.object({ backend: BackendChoice, source: BackendChoiceSource }),
+  /** Where `backend` was measured: a worker process started with that choice (jobs run there; only workers load Dawn). */
+  probedIn: z.enum(['worker', 'main']),
   memory: z.object({ rssBytes: z.number(), totalBytes: z.number(), freeBytes: z.number() }),
   versions: z.record(z.string(), z.string()),
   workspace: z.string(),
@@ -83,7 +90,13 @@ export type Installables = z.infer<typeof Installables>;
 /** Every invoke channel: request schema and response schema. */
 export const invokeChannels = {
   'app.info': { req: Empty, res: AppInfo },
-  'system.info': { req: Empty, res: SystemInfo },
+  /** Cached after the first worker probe; `refresh` probes again. */
+  'system.info': { req: z.object({ refresh: z.boolean().optional() }).strict(), res: SystemInfo },
+  /**
+   * Persists the workspace's backend choice; the next worker starts with it (and main's playground follows it,
+   * except webgpu: Dawn loads only in workers). Refused while a job runs or waits. Answers with a fresh probe.
+   */
+  'system.setBackend': { req: z.object({ backend: BackendChoice }).strict(), res: SystemInfo },
   /**
    * Electron only: the native file dialog, opened by main. The path it returns is the only kind of host path the
    * app accepts afterwards (in fontPath, matrixPath, datasets.import path, models.export dest); null: cancelled.

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { DatasetFormat, DatasetSplit, EvalReport, Id, MergeMode, Timestamp } from './domain';
 import { EvalStartParams, GrowParams, SubstrateBuildParams, TrainParams } from './params';
+import { RunBackend } from './settings';
 
 export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune', 'study']);
 export type RunKind = z.infer<typeof RunKind>;
@@ -13,7 +14,7 @@ export type RunStatus = z.infer<typeof RunStatus>;
 const loss = z.number().nullable();
 
 export const TrainRunParams = z.object(TrainParams.shape).extend({ modelId: Id });
-export const TrainRunResult = z.object({ modelId: Id, steps: z.number().int(), trainLoss: loss, valLoss: loss, tokensPerSec: z.number() });
+export const TrainRunResult = z.object({ modelId: Id, steps: z.number().int(), trainLoss: loss, valLoss: loss, tokensPerSec: z.number(), backend: RunBackend.optional() });
 
 /** A growth run started from the app: one reserved model id per stage, oldest first. */
 export const AppGrowRunParams = z.object(GrowParams.shape).extend({ stageModelIds: z.array(Id).min(1) });
@@ -38,9 +39,11 @@ export const GrowOutcome = z.object({
   trainLoss: loss.optional(),
   valLoss: loss.optional(),
   demo: z.string().optional(),
+  /** The backend and adapter the stages trained on (absent in runs recorded before it was kept). */
+  backend: RunBackend.optional(),
 });
 /** While a growth run runs (and after it stops unfinished), its result holds the stage it is in. */
-export const GrowLiveState = z.object({ stage: z.number().int(), depth: z.number().int(), trainableParams: z.number().int(), frozenParams: z.number().int() });
+export const GrowLiveState = z.object({ stage: z.number().int(), depth: z.number().int(), trainableParams: z.number().int(), frozenParams: z.number().int(), backend: RunBackend.optional() });
 export const GrowRunResult = z.union([GrowOutcome, GrowLiveState]);
 
 export const ImportRunParams = z.object({

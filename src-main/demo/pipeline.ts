@@ -187,7 +187,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
       onStep: (s, loss) => hooks.progress?.('tuning the merged heads', s, preset.tuneSteps, `loss ${loss.toFixed(3)}`),
     });
     hooks.progressDone?.();
-    saveTunedHeads(dir, lm, { zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss, steps: rep.steps, data: 'both training corpora', val: 'both held-out corpora', ...o });
+    await saveTunedHeads(dir, lm, { zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss, steps: rep.steps, data: 'both training corpora', val: 'both held-out corpora', ...o });
     hooks.log?.(`tuned the merged heads for ${rep.steps} steps: held-out loss ${rep.zeroShotLoss.toFixed(4)} → ${rep.tunedLoss.toFixed(4)}`);
     merged.set(name, lm);
     merges.push({ name, mode: 'logits', dir, experts: finalDirs, tuned: { steps: rep.steps, zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss } });

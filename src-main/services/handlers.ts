@@ -34,7 +34,8 @@ export interface Services {
 export function contractHandlers(s: Services): Required<Handlers> {
   return {
     'app.info': () => s.system.appInfo(),
-    'system.info': () => s.system.systemInfo(),
+    'system.info': (r) => s.system.systemInfo(r),
+    'system.setBackend': (r) => s.system.setBackend(r),
     'files.choose': (r) => s.files.choose(r),
     'system.installables': () => s.installs.installables(),
     'system.install': (r) => s.installs.install(r),

@@ -2,6 +2,7 @@
 // while a training job holds the worker queue, it is small (≤ 3 models, bounded tokens), and generate()
 // awaits the logits of every token, so the event loop (IPC, WebSocket) keeps breathing in between.
 import type { InvokeResponse } from '../../src-shared/contract';
+import type { BackendChoice } from '../../src-shared/settings';
 import { initBackend } from '../engine/backend';
 import { generate } from '../engine/generate';
 import type { CausalLM } from '../engine/model/lm';
@@ -20,7 +21,11 @@ const CACHE_SIZE = 3;
 export class PlaygroundService {
   private readonly cache = new Map<string, Promise<Loaded>>();
 
-  constructor(private readonly c: ServiceContext) {}
+  constructor(
+    private readonly c: ServiceContext,
+    /** The workspace's backend choice: main follows it, except that webgpu stays in the workers (Dawn never loads here). */
+    private readonly backend: () => BackendChoice = () => 'auto',
+  ) {}
 
   private async load(id: string): Promise<Loaded> {
     const hit = this.cache.get(id);
@@ -32,7 +37,7 @@ export class PlaygroundService {
     }
     const spec = specFor(this.c.ws, id);
     const loading = (async () => {
-      await initBackend();
+      await initBackend({ backend: this.backend(), webgpu: false });
       return { model: await loadModelSpec(spec), tokenizer: loadSpecTokenizer(spec) };
     })();
     this.cache.set(id, loading);

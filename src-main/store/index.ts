@@ -1,6 +1,7 @@
 // The store's public surface: open a Workspace, use its repositories; types for services and the IPC layer.
 export { Workspace, type OpenWorkspaceOptions, type WorkspaceInfo } from './workspace';
 export { WorkspacePaths, DB_FILE } from './paths';
+export { readSettings, writeSettings } from './settings';
 export { MetricBuffer, type MetricBufferOptions } from './metric-buffer';
 export { migrate, schemaVersion, type MigrateResult } from './migrate';
 export { LATEST_SCHEMA_VERSION } from './migrations/index';

@@ -43,6 +43,10 @@ export class WorkspacePaths {
   get studiesDir(): string {
     return join(this.root, 'studies');
   }
+  /** Per-workspace settings (the compute backend the app's workers start with). */
+  get settingsFile(): string {
+    return join(this.root, 'settings.json');
+  }
   /** Scratch space on the same filesystem as the targets, so atomic renames work. */
   get tmpDir(): string {
     return join(this.root, 'tmp');

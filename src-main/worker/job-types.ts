@@ -1,8 +1,10 @@
 // What each job kind receives from main and hands back, as zod schemas: both sides validate, because params
 // and results cross a process boundary. Paths here are absolute (main resolves them from the workspace).
 import { z } from 'zod';
+import { SystemInfo } from '../../src-shared/contract';
 import { AppGrowRunParams, MergePreviewResult, MergeTuneResult, TrainRunParams } from '../../src-shared/runs';
 import { ArmResult, StudyResult, StudySpec } from '../../src-shared/study';
+import { RunBackend } from '../../src-shared/settings';
 import { ModelSpecSchema } from '../lib/model-spec';
 import { EvalItemRecord, EvalReport } from '../../src-shared/domain';
 
@@ -111,7 +113,12 @@ export const TrainResult = TrainedModel.extend({
   trainLoss: z.number().nullable(),
   valLoss: z.number().nullable(),
   tokensPerSec: z.number(),
+  backend: RunBackend.optional(),
 });
+
+/** A 'backend-report' job (never a run): the backend a worker started with this environment, and its adapter. */
+export const BackendProbeResult = SystemInfo.pick({ backend: true, tried: true, gpus: true, wasm: true, adapter: true, adapterNote: true });
+export type BackendProbeResult = z.infer<typeof BackendProbeResult>;
 
 /** A 'grow' job: the run's params plus the resolved files and, per stage, the model id and folder reserved for
  *  it (stage k's model goes to stageModels[k-1].modelDir). */
@@ -129,6 +136,7 @@ export const GrowResult = z.object({
   stages: z.array(TrainedModel.extend({ stage: z.number().int().min(1), name: z.string().optional() })).min(1),
   trainLoss: z.number().nullable().optional(),
   valLoss: z.number().nullable().optional(),
+  backend: RunBackend.optional(),
 });
 
 export const MergePreviewParams = z.object({

@@ -2,7 +2,7 @@
 // command — substrate, two grown experts, their merges, every evaluation — with a report, registered in the workspace.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describeBackend, initBackend, parseBackendName, requireSyncReads } from '../../engine/backend';
+import { describeBackend, initBackend, parseBackendName } from '../../engine/backend';
 import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../demo/index';
 import { UserError } from '../../common/errors';
 import { registerDemo, type DemoRegistration } from '../../services/demo';
@@ -59,7 +59,6 @@ export default defineCommand({
     const ws = Workspace.open(optStr(opts, 'workspace') ?? defaultWorkspace());
     try {
       const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads });
-      requireSyncReads(report, 'the demo (growth stages)');
       const backend = describeBackend(report);
       const out = join(ws.paths.root, 'demo', `${stamp(new Date())}-${corpora ? 'corpora' : `seed${seed}`}${mode === 'quick' ? '-quick' : ''}`);
       ctx.log(`espalier demo (${mode}) on ${backend}; writing ${out}`);

@@ -2,7 +2,7 @@
 // arm by arm and seed by seed (rerunning the same command resumes), compared over seeds, reported as CSV/Markdown/SVG.
 import { resolve } from 'node:path';
 import { STUDY_PRESETS, STUDY_SIZES, type StudyComparison, type StudyResult, type StudySize, type StudySpec } from '../../../src-shared/study';
-import { describeBackend, initBackend, parseBackendName, requireSyncReads } from '../../engine/backend';
+import { describeBackend, initBackend, parseBackendName } from '../../engine/backend';
 import { UserError } from '../../common/errors';
 import { compareStudy, isStudyPreset, loadStudySpec, outcomeLines, runStudy, studyPreset, writeStudyReport, type StudyReportFiles } from '../../study/index';
 import { bool, defineCommand, optNum, optStr } from '../command';
@@ -47,7 +47,6 @@ export default defineCommand({
     const out = resolve(optStr(opts, 'out') ?? resolve(optStr(opts, 'workspace') ?? defaultWorkspace(), 'studies', slug(spec.name)));
 
     const backend = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads });
-    requireSyncReads(backend, 'a study (growth stages)');
     ctx.log(`espalier study "${spec.name}": ${spec.arms.length} arms × ${spec.seeds.length} seeds on ${describeBackend(backend)}; writing ${out}`);
     const stop = new AbortController();
     const onSigint = () => {
