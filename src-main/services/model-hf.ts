@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { exportHf, folderGrowth, importHf, MERGE_REFUSAL, type CardEval, type GrowthEntry } from '../engine/hf/index';
 import { readModelMeta, SUBSTRATE_FILE } from '../engine/io';
 import { UserError } from '../engine/util/errors';
+import { referenceSubstrate } from '../lib/model-files';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { requireProject } from './catalog';
@@ -67,6 +68,8 @@ export function importModelHf(c: ServiceContext, req: { projectId: string; from:
       mkdirSync(ws.paths.substratesDir, { recursive: true });
       copyFileSync(join(dir, SUBSTRATE_FILE), subFile);
     }
+    // One copy per workspace: the model folder references the shared file.
+    referenceSubstrate(dir, subFile);
     const meta = r.meta;
     return ws.transaction(() => {
       if (!ws.tokenizers.get(r.tokenizerId)) {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { describeBackend, initBackend, parseBackendName, requireSyncReads } from '../../engine/backend';
 import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../demo/index';
 import { UserError } from '../../common/errors';
-import { registerDemo, type DemoRegistration } from '../../services/demo';
+import { demoPlacement, registerDemo, type DemoRegistration } from '../../services/demo';
 import { Workspace } from '../../store/index';
 import { bool, defineCommand, num, optNum, optStr } from '../command';
 import { defaultWorkspace } from '../default-workspace';
@@ -71,7 +71,7 @@ export default defineCommand({
       let result: DemoResult;
       try {
         result = await runDemo(
-          { out, mode, seed, ...(corpora ? { corpora } : {}), ...(font ? { font } : {}), backend, ...(steps ? { preset: { steps: steps.length === 1 ? Array<number>(stages).fill(steps[0]!) : steps } } : {}) },
+          { out, mode, seed, placement: demoPlacement(ws), ...(corpora ? { corpora } : {}), ...(font ? { font } : {}), backend, ...(steps ? { preset: { steps: steps.length === 1 ? Array<number>(stages).fill(steps[0]!) : steps } } : {}) },
           {
             log: (m) => ctx.log(m),
             progress: (label, done, total, extra) => ctx.progress(label, done, total, extra),

@@ -19,7 +19,7 @@ export function mergedModel(model: GPT, lora: LoraSet): GPT {
 export function exportStageModel(dir: string, model: GPT, lora: LoraSet | null, data: GrowthData, training: Record<string, unknown>): string {
   const m = lora ? mergedModel(model, lora) : model;
   try {
-    exportModel(dir, m, { tokenizerJson: tokenizerToJson(data.tokenizer), training });
+    exportModel(dir, m, { tokenizerJson: tokenizerToJson(data.tokenizer), training, ...(data.substrateFile !== undefined ? { substrateFile: data.substrateFile } : {}) });
   } finally {
     if (m !== model) m.dispose();
   }
