@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
 import { CLAIMS, SECTIONS, type DemoJson } from '../helpers/demo-json';
 import { unifontPath } from '../helpers/fixtures';
+import { storageCensus } from '../support/storage';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-demo-quick-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,5 +32,11 @@ describe('espalier demo --quick on the demo world', () => {
     expect(j.workspace.projectName).toMatch(/^Demo world \(seed 1\)/);
     expect(Object.keys(j.workspace.datasetIds)).toHaveLength(10);
     expect(j.seconds['total']).toBeGreaterThan(0);
+
+    // Stored once: one file per substrate (the stage folders reference it), no set of weights in two files.
+    const census = storageCensus(ws);
+    expect([...census.substrates].map(([id, files]) => [id, files.length])).toEqual([[j.substrate.id, 1]]);
+    expect(census.duplicateFiles).toEqual([]);
+    expect(census.duplicateWeights).toEqual([]);
   });
 });
