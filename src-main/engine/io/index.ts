@@ -4,3 +4,4 @@ export { decodeSafetensors, encodeSafetensors, readSafetensors, readSafetensorsM
 export type { Dtype, NamedTensor, SafetensorsFile } from './safetensors';
 export { CHECKPOINT_FORMAT, checkpointStep, modelFromCheckpoint, readCheckpoint, saveCheckpoint, saveStepCheckpoint, type AdapterSnapshot, type Checkpoint, type CheckpointMeta } from './checkpoint';
 export { exportModel, hasSubstrateCopy, loadFolderSubstrate, loadModel, MODEL_FORMAT, readModelMeta, SUBSTRATE_FILE, substratePathOf, substrateReference, type ExportOptions, type LoadedModel, type ModelFolderMeta } from './model-folder';
+export { CsvReader, parseCsv, type CsvRecord } from './csv';
