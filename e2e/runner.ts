@@ -16,6 +16,7 @@ import { startServer, type Server } from './lib/server';
 import { Ui } from './lib/ui';
 import { badInputSuite } from './specs/bad-input';
 import { electronRuntime, launchElectron } from './specs/electron';
+import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
 import { storageSuite } from './specs/storage';
 
@@ -116,7 +117,7 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), storageSuite(ui, watcher)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), storageSuite(ui, watcher)]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
