@@ -25,6 +25,29 @@ export { GrowParams, MergePreviewResult, MergeTuneResult, ModelShape, TrainParam
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
+
+export const DiskUsage = z.object({
+  /** Bytes of each model's own folder (a merge: its tuned heads), by model id. */
+  models: z.record(z.string(), z.number().int().nonnegative()),
+  /** Each substrate the project's models use, stored once per workspace, with how many models (any project) use it. */
+  substrates: z.array(
+    z.object({
+      id: Id,
+      name: z.string(),
+      bytes: z.number().int().nonnegative(),
+      /** Models (any project) built on it. */
+      models: z.number().int().nonnegative(),
+      /** Projects that chose it, and finished builds that list it in a Substrate view: these keep it too. */
+      projects: z.number().int().nonnegative(),
+      builds: z.number().int().nonnegative(),
+    }),
+  ),
+  /** The project's models plus the substrates they use. */
+  projectBytes: z.number().int().nonnegative(),
+  /** Everything in the workspace folder (database, datasets, runs, models, substrates, …). */
+  workspaceBytes: z.number().int().nonnegative(),
+});
+export type DiskUsage = z.infer<typeof DiskUsage>;
 const ProjectRef = z.object({ projectId: Id }).strict();
 const ById = z.object({ id: Id }).strict();
 const Name = z.string().trim().min(1).max(200);
@@ -147,6 +170,10 @@ export const invokeChannels = {
     req: SubstrateBuildParams,
     res: z.object({ runId: Id }),
   },
+  /** The user's own name for a substrate ('' clears it); pickers show it before kind, grid, dim, vocabulary and date. */
+  'substrates.setLabel': { req: z.object({ projectId: Id, id: Id, label: z.string().max(120) }).strict(), res: Substrate },
+  /** Deletes a substrate no model uses and no project has chosen (row and file); refused otherwise, naming why. */
+  'substrates.delete': { req: ById, res: Ok.extend({ freedBytes: z.number().int().nonnegative() }) },
   'substrates.lookup': {
     req: z.object({ substrateId: z.string().min(1), token: z.string().min(1).max(64) }).strict(),
     res: z.object({
@@ -170,7 +197,10 @@ export const invokeChannels = {
 
   'models.list': { req: ProjectRef, res: z.array(ModelEntry) },
   'models.rename': { req: z.object({ id: Id, name: Name }).strict(), res: ModelEntry },
-  'models.delete': { req: ById, res: Ok },
+  /** Frees the model's own folder, and its substrate file when nothing else (model or project) references it. */
+  'models.delete': { req: ById, res: Ok.extend({ freedBytes: z.number().int().nonnegative(), substrateFreed: z.boolean() }) },
+  /** Disk use of the project's models (own files), the substrates they share (counted once), and the whole workspace. */
+  'models.disk': { req: ProjectRef, res: DiskUsage },
   /** `format`: 'espalier' copies the model folder (a merge: merge.json and its experts); 'hf' writes a transformers folder. */
   'models.export': { req: z.object({ id: Id, dest: z.string().min(1), format: ModelFolderFormat.default('espalier') }).strict(), res: z.object({ folder: z.string() }) },
   /** A Hugging Face folder (ArceeForCausalLM, e.g. grown further with scale/grow.py) on the host, as a new model. */

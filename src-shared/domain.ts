@@ -25,6 +25,11 @@ export const Dataset = z.object({
   bytes: z.number().int().nonnegative(),
   characters: z.number().int().nonnegative(),
   tokens: z.number().int().nonnegative().nullable(),
+  /**
+   * Counts under every tokenizer that counted the dataset (a later substrate build with a new tokenizer adds one
+   * here instead of replacing `tokens`); absent from older servers.
+   */
+  tokenCounts: z.array(z.object({ tokenizerId: z.string(), tokenizerName: z.string(), tokens: z.number().int().nonnegative() })).optional(),
   /** Characters per script seen (Latin, Cyrillic, Han, …). */
   scripts: z.record(z.string(), z.number()),
   language: z.string(),
@@ -39,7 +44,13 @@ export const SubstrateKind = z.enum(['glyph', 'binary-id', 'random', 'imported']
 export const Substrate = z.object({
   id: Id,
   projectId: Id,
+  /** What pickers and lists show: the label (if any), kind, glyph grid, dim, vocabulary and date; unique in a list. */
+  name: z.string(),
+  /** The user's own name for it (editable in the Substrate view); '' when none. */
+  label: z.string(),
   kind: SubstrateKind,
+  /** Glyph cell size (16 or 32) for glyph substrates, else null. */
+  grid: z.number().int().positive().nullable(),
   dim: z.number().int().positive(),
   vocabSize: z.number().int().positive(),
   tokenizerId: z.string(),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../src-main/store/index';
 import { runCli } from './helpers/cli';
+import { storageCensus } from './support/storage';
 import { CLAIMS, SECTIONS, type DemoJson } from './helpers/demo-json';
 import { corpusText, type CorpusName } from './helpers/fixtures';
 
@@ -77,6 +78,12 @@ describe('espalier demo on two user corpora', () => {
       expect(w.runs.list({ projectId: p.id, kind: 'grow', status: 'done' })).toHaveLength(2);
       // Per-corpus losses are registered (the derived union has no dataset of its own).
       expect(j.workspace.evalIds).toHaveLength(9 * 2);
+      // Stored once: the substrate in substrates/ only, each stage's weights in its model folder only.
+      const census = storageCensus(ws);
+      expect([...census.substrates]).toEqual([[j.substrate.id, [join('substrates', `${j.substrate.id}.safetensors`)]]]);
+      expect(census.duplicateFiles).toEqual([]);
+      expect(census.duplicateWeights).toEqual([]);
+      for (const m of models.filter((x) => x.kind === 'stage')) expect(census.files).toContain(join('models', m.id, 'model.safetensors'));
     } finally {
       w.close();
     }

@@ -6,4 +6,4 @@ export { worldQaLayout, worldTranslationLayout, WORLD_MC_LAYOUT } from './layout
 export { prepareCorpora, prepareWorld, splitHeldOut, type DemoCorpus, type DemoInputs, type WorldFiles } from './inputs';
 export { computeClaims, depthTables, mergeTable, EvalIndex } from './claims';
 export { claimVerdict, formatTable, markdownReport, summaryText } from './report';
-export type { Claim, DemoClaims, DemoEval, DemoHooks, DemoModelRef, DemoOptions, DemoResult, DemoTable, ExpertGrowth, MergeSummary, StageSummary } from './types';
+export type { Claim, DemoClaims, DemoEval, DemoHooks, DemoModelRef, DemoOptions, DemoPlacement, DemoResult, DemoTable, ExpertGrowth, MergeSummary, StageSummary } from './types';

@@ -1,6 +1,7 @@
 // runDemo: the paper's whole pipeline in one call — world (or two corpora) → tokenizer → frozen substrate → two
 // experts grown to depth 3 → merges → every depth and merge evaluated → tables, claims and the report files.
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { MergedLM } from '../engine/compose/merged';
 import { saveMerge } from '../engine/compose/spec';
 import { asHeadTunables, tuneMergedHeads } from '../engine/compose/tune';
@@ -20,7 +21,7 @@ import { evaluateModel, prepareSuite, unionLoss } from './evaluate';
 import { prepareCorpora, prepareWorld, type DemoInputs } from './inputs';
 import { protocolTable } from './protocol-table';
 import { markdownReport } from './report';
-import type { DemoEval, DemoHooks, DemoModelRef, DemoOptions, DemoResult, ExpertGrowth, MergeSummary } from './types';
+import type { DemoEval, DemoHooks, DemoModelRef, DemoOptions, DemoPlacement, DemoResult, ExpertGrowth, MergeSummary } from './types';
 
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 
@@ -44,7 +45,7 @@ async function growExpert(
   expert: string,
   corpus: string,
   data: { train: ReturnType<typeof makeWindows>; val: ReturnType<typeof makeWindows> },
-  base: { substrate: BuiltSubstrate; tokenizer: Tokenizer; preset: DemoPreset; dir: string; seed: number },
+  base: { substrate: BuiltSubstrate; substrateFile: string; tokenizer: Tokenizer; preset: DemoPreset; dir: string; seed: number; placement: DemoPlacement | undefined },
   hooks: DemoHooks,
 ): Promise<ExpertGrowth> {
   const { preset: p } = base;
@@ -60,9 +61,12 @@ async function growExpert(
       checkpointEvery: 1_000_000,
       model: { dModel: p.dim, heads: p.heads, contextLength: p.contextLength, substrateDim: p.dim },
     },
-    { train: data.train, val: data.val, substrate: base.substrate, tokenizer: base.tokenizer },
+    { train: data.train, val: data.val, substrate: base.substrate, substrateFile: base.substrateFile, tokenizer: base.tokenizer },
     {
       out: base.dir,
+      // The stage folders hold the weights; a finished demo is never resumed.
+      pruneCheckpoints: true,
+      ...(base.placement ? { exportDir: (u: { phase: string; stage: number }) => (u.phase === 'growth' ? base.placement!.stageDir(expert, u.stage) : undefined) } : {}),
       shouldStop: hooks.shouldStop,
       onStageStart: (e) => {
         const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion ${e.lossBeforeInsert.toFixed(3)} → ${e.lossAfterInsert.toFixed(3)}`;
@@ -135,8 +139,12 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
 
   t = performance.now();
   const substrate = buildSubstrate(tokenizer, { kind: sub.kind, dim: preset.dim, ...(sub.font ? { font: sub.font } : {}) });
-  const substrateFile = join(out, 'substrate.safetensors');
-  saveSubstrate(substrateFile, substrate);
+  const substrateFile = opts.placement ? opts.placement.substrateFile(substrate.id) : join(out, 'substrate.safetensors');
+  // Content-addressed: a file already there holds this very table.
+  if (!existsSync(substrateFile)) {
+    mkdirSync(dirname(substrateFile), { recursive: true });
+    saveSubstrate(substrateFile, substrate);
+  }
   sec.substrate = seconds(t);
   hooks.log?.(`substrate: ${substrate.kind} [${substrate.vocabSize} × ${substrate.dim}] — ${sub.note}`);
 
@@ -149,7 +157,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
   t = performance.now();
   const growth: ExpertGrowth[] = [];
   for (const [i, c] of inputs.corpora.entries()) {
-    growth.push(await growExpert(c.expert, c.name, windows[i]!, { substrate, tokenizer, preset, dir: join(out, `grow-${c.expert}`), seed: opts.seed + i }, hooks));
+    growth.push(await growExpert(c.expert, c.name, windows[i]!, { substrate, substrateFile, tokenizer, preset, dir: join(out, `grow-${c.expert}`), seed: opts.seed + i, placement: opts.placement }, hooks));
   }
   sec.growth = seconds(t);
 

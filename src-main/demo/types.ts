@@ -20,6 +20,16 @@ export interface DemoOptions {
    * caller because the studies are a client of the demo (src-main/study), not part of it.
    */
   studies?: DemoStudiesRunner;
+  /** Where the shared files go when the demo writes into a workspace (each stored once); absent: all under `out`. */
+  placement?: DemoPlacement;
+}
+
+/** A workspace's places for what the demo makes, so nothing is written twice (services/demo.ts registers them). */
+export interface DemoPlacement {
+  /** The substrate file for this id (every stage folder references it instead of holding a copy). */
+  substrateFile(id: string): string;
+  /** The model folder of an expert's growth stage (its checkpoint stays in the demo's run folder until done). */
+  stageDir(expert: string, stage: number): string;
 }
 
 export interface DemoStudiesContext {

@@ -1,25 +1,81 @@
 // Model folders and training checkpoints in the workspace, on top of engine/io (the same formats the CLI reads):
 // a model folder is written beside its final place and renamed in, so a crash never leaves half a model;
+// inside a workspace a folder references the shared substrate file (substrates/<id>.safetensors) instead of
+// holding a copy, and an export turns it back into a self-contained folder;
 // checkpoints follow the engine's convention (engine/io/checkpoint.ts): one file per step, the newest few kept.
-import { renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFile, cp, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { exportModel, loadModel, modelFromCheckpoint, readCheckpoint, saveStepCheckpoint } from '../engine/io';
+import {
+  exportModel,
+  hasSubstrateCopy,
+  loadModel,
+  modelFromCheckpoint,
+  readCheckpoint,
+  readModelMeta,
+  readSafetensorsMetadata,
+  saveStepCheckpoint,
+  SUBSTRATE_FILE,
+  substratePathOf,
+  substrateReference,
+  writeFileAtomic,
+} from '../engine/io';
 import type { GPT, SubstrateRef } from '../engine/model';
 import { tokenizerToJson, type Tokenizer } from '../engine/tokenizer';
 import type { ResolvedTrainOptions, TrainerState } from '../engine/train';
+import { UserError } from '../common/errors';
 
-/** Saves a trained model as a self-contained folder (weights, config, tokenizer, substrate copy); replaces `dir`. */
-export function saveModelFolder(dir: string, model: GPT, tokenizer: Tokenizer, training: Record<string, unknown> = {}): void {
+/**
+ * Saves a trained model folder; replaces `dir`. With `substrateFile` (the workspace's shared copy of the model's
+ * substrate) the folder references it; without, it holds its own copy (self-contained).
+ */
+export function saveModelFolder(dir: string, model: GPT, tokenizer: Tokenizer, training: Record<string, unknown> = {}, substrateFile?: string): void {
+  // A sibling of `dir`: the relative substrate reference written there stays right after the rename.
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   try {
-    exportModel(tmp, model, { tokenizerJson: tokenizerToJson(tokenizer), training });
+    exportModel(tmp, model, { tokenizerJson: tokenizerToJson(tokenizer), training, ...(substrateFile !== undefined ? { substrateFile } : {}) });
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * Points a model folder at `sharedFile` (the workspace's copy of its substrate; the id in the file's header is
+ * checked) and deletes the folder's own copy if it had one; also fixes a reference after the folder moved.
+ * config.json is rewritten before the copy goes, so a crash in between leaves a loadable folder.
+ */
+export function referenceSubstrate(dir: string, sharedFile: string): void {
+  const meta = readModelMeta(dir);
+  const id = readSafetensorsMetadata(sharedFile)['id'];
+  if (id !== meta.substrate.id) throw new UserError(`${dir}: the model's substrate is ${meta.substrate.id.slice(0, 12)}…, but ${sharedFile} holds ${String(id).slice(0, 12)}…`);
+  const had = hasSubstrateCopy(meta);
+  const ref = substrateReference(dir, sharedFile);
+  if (meta.substrate.file !== ref) {
+    const raw = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { substrate: Record<string, unknown> };
+    raw.substrate['file'] = ref;
+    writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(raw, null, 2)}\n`);
+  }
+  if (had) rmSync(join(dir, SUBSTRATE_FILE), { force: true });
+}
+
+/**
+ * Copies a model folder to `dest` (which must not exist) as a self-contained one: a referenced substrate is
+ * copied in as substrate.safetensors and config.json points at it. Asynchronous: exports run beside a server.
+ */
+export async function copySelfContained(src: string, dest: string): Promise<void> {
+  const meta = readModelMeta(src);
+  const shared = hasSubstrateCopy(meta) ? null : substratePathOf(src, meta);
+  if (shared !== null && !existsSync(shared)) throw new UserError(`${src}: its substrate ${shared} is missing`);
+  await cp(src, dest, { recursive: true, errorOnExist: true, force: false });
+  if (shared === null) return;
+  await copyFile(shared, join(dest, SUBSTRATE_FILE));
+  const raw = JSON.parse(await readFile(join(dest, 'config.json'), 'utf8')) as { substrate: Record<string, unknown> };
+  raw.substrate['file'] = SUBSTRATE_FILE;
+  writeFileAtomic(join(dest, 'config.json'), `${JSON.stringify(raw, null, 2)}\n`);
 }
 
 /** Loads the GPT in `dir`; `substrate` (the registered table, same id) saves reading the folder's copy. */

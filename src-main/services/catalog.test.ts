@@ -122,7 +122,7 @@ describe('demo world → substrate → experts → merge → evaluation', () => 
     expect(existsSync(join(folder, 'tokenizer.json'))).toBe(true);
 
     expect(await app.call('models.rename', { id: merge.id, name: 'ru+zh merged' })).toMatchObject({ name: 'ru+zh merged' });
-    expect(await app.call('models.delete', { id: merge.id })).toEqual({ ok: true });
+    expect(await app.call('models.delete', { id: merge.id })).toEqual({ ok: true, freedBytes: 0, substrateFreed: false });
     expect(app.seen.filter((e) => e.channel === 'models.changed').length).toBeGreaterThanOrEqual(4);
 
     const grow = await app.raw('runs.startGrow', { projectId, name: 'grown', datasetIds: [byName('en-ru train').id], substrateId: sub.id, shape: { dModel: 16, heads: 2, context: 16 } });

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { UserError } from '../common/errors';
-import type { Workspace } from '../store/index';
+import { datasetTokens, type Workspace } from '../store/index';
 import type * as store from '../store/index';
 import { NotFoundError } from '../common/errors';
 import type { ModelSpec } from '../lib/model-spec';
@@ -105,4 +105,14 @@ function tunedHeadsFile(ws: Workspace, m: store.Model): { headsFile?: string } {
 /** Uploaded files live in datasets/uploads/<datasetId>/; removed with the dataset. */
 export function uploadDir(ws: Workspace, datasetId: string): string {
   return join(ws.paths.datasetsDir, 'uploads', datasetId);
+}
+
+/** Each dataset's token counts under every tokenizer that counted it (tokenizers' metadata), oldest tokenizer first. */
+export function tokenCountsByDataset(ws: Workspace): Map<string, { tokenizerId: string; tokenizerName: string; tokens: number }[]> {
+  const out = new Map<string, { tokenizerId: string; tokenizerName: string; tokens: number }[]>();
+  for (const t of ws.tokenizers.list()) {
+    const name = `${t.name} · ${t.vocabSize.toLocaleString('en')} tokens · ${t.id.slice(0, 8)}`;
+    for (const [id, tokens] of Object.entries(datasetTokens(t))) out.set(id, [...(out.get(id) ?? []), { tokenizerId: t.id, tokenizerName: name, tokens }]);
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import { READ_LIMITS } from '../engine/util/read-capped';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
-import { datasetTextFile, requireDataset, requireProject, storedToAbs, uniqueDatasetName, uploadDir } from './catalog';
+import { datasetTextFile, requireDataset, requireProject, storedToAbs, tokenCountsByDataset, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
 import { formatFromPath, type ImportStats } from '../lib/datasets/import';
 import { datasetRecord } from '../lib/datasets/record';
@@ -47,7 +47,8 @@ export class DatasetsService {
 
   list(req: { projectId: string }): Dataset[] {
     requireProject(this.c.ws, req.projectId);
-    return this.c.ws.datasets.list(req.projectId).map(datasetDto);
+    const counts = tokenCountsByDataset(this.c.ws);
+    return this.c.ws.datasets.list(req.projectId).map((d) => datasetDto(d, counts.get(d.id) ?? []));
   }
 
   /** Checks what can be checked at once (file exists, format known), then queues the 'import' job. */

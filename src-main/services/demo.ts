@@ -2,19 +2,20 @@
 // tokenizer and substrate, one finished 'grow' run per expert (loss curves), the stages as chained models, the
 // merges, and every evaluation (labelled with the protocol as the app labels it).
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { RUN_METRICS } from '../../src-shared/contract';
 import { EvalProtocol, EvalTask, type EvalReport } from '../../src-shared/domain';
 import type { GrowOutcome, RunParams } from '../../src-shared/runs';
-import type { DemoEval, DemoResult, ExpertGrowth } from '../demo/index';
+import type { DemoEval, DemoPlacement, DemoResult, ExpertGrowth } from '../demo/index';
 import { prepareData, type EvalResult as EngineEvalResult, type EvalTask as EngineEvalTask } from '../engine/eval/index';
 import { HEADS_FILE } from '../engine/compose/tuned-heads';
 import { loadTokenizer } from '../engine/tokenizer/index';
-import { newId, type Workspace } from '../store/index';
+import { ID_PATTERN, newId, type Workspace } from '../store/index';
 import type * as store from '../store/index';
 import { importDataset, type ImportStats } from '../lib/datasets/import';
 import { datasetRecord } from '../lib/datasets/record';
+import { referenceSubstrate } from '../lib/model-files';
 import { saveEvalItems } from '../worker/jobs/eval-items';
 
 export interface DemoRegistration {
@@ -65,6 +66,29 @@ function copyModelFolder(src: string, dest: string): void {
     if (f === 'checkpoint.safetensors' || f.startsWith('.')) continue;
     cpSync(join(src, f), join(dest, f), { recursive: true });
   }
+}
+
+/**
+ * Where `espalier demo` writes into a workspace so that registering copies nothing: the substrate straight to
+ * substrates/<id>.safetensors, each stage straight to models/<id>/ under an id reserved here.
+ */
+export function demoPlacement(ws: Workspace): DemoPlacement {
+  const stages = new Map<string, string>();
+  return {
+    substrateFile: (id) => ws.paths.substrateFile(id),
+    stageDir: (expert, stage) => {
+      const key = `${expert}/${stage}`;
+      let id = stages.get(key);
+      if (!id) stages.set(key, (id = newId('mdl')));
+      return ws.paths.modelDir(id);
+    },
+  };
+}
+
+/** The catalog id of a stage folder the demo wrote straight into models/<id>/ (demoPlacement), else null. */
+function placedModelId(ws: Workspace, dir: string): string | null {
+  const id = basename(dir);
+  return resolve(dirname(dir)) === ws.paths.modelsDir && ID_PATTERN.test(id) && existsSync(join(dir, 'config.json')) ? id : null;
 }
 
 interface EvalGroup {
@@ -154,8 +178,13 @@ async function copyDemoFiles(ws: Workspace, r: DemoResult): Promise<CopiedFiles>
   const stageIds = new Map<string, string>();
   for (const g of r.growth) {
     for (const s of g.stages) {
-      const id = newId('mdl');
-      copyModelFolder(s.model, ws.paths.modelDir(id));
+      // Placed by demoPlacement: already where it belongs. Otherwise copied in, referencing the shared substrate.
+      let id = placedModelId(ws, s.model);
+      if (id === null) {
+        id = newId('mdl');
+        copyModelFolder(s.model, ws.paths.modelDir(id));
+        referenceSubstrate(ws.paths.modelDir(id), substrateFile);
+      }
       stageIds.set(s.model, id);
     }
   }

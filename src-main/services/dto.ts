@@ -12,8 +12,9 @@ export function projectDto(p: store.Project, tokenizerId: string | null): Projec
   return { id: p.id, name: p.name, description: p.description, tokenizerId, substrateId: p.substrateId, createdAt: iso(p.createdAt) };
 }
 
-export function datasetDto(d: store.Dataset): Dataset {
+export function datasetDto(d: store.Dataset, tokenCounts?: Dataset['tokenCounts']): Dataset {
   return {
+    ...(tokenCounts ? { tokenCounts } : {}),
     id: d.id,
     projectId: d.projectId,
     name: d.name,
@@ -33,20 +34,35 @@ export function datasetDto(d: store.Dataset): Dataset {
 
 const SUBSTRATE_KINDS = ['glyph', 'binary-id', 'random', 'imported'] as const;
 
+/** "glyph 16×16 · 128-d · 4,321 tokens · 2026-12-04 17:40 UTC", after the user's label when there is one. */
+export function substrateName(s: Pick<Substrate, 'label' | 'kind' | 'grid' | 'dim' | 'vocabSize' | 'createdAt'>): string {
+  const kind = s.kind === 'glyph' && s.grid !== null ? `glyph ${s.grid}×${s.grid}` : s.kind;
+  const date = `${s.createdAt.slice(0, 10)} ${s.createdAt.slice(11, 16)} UTC`;
+  const base = `${kind} · ${s.dim}-d · ${s.vocabSize.toLocaleString('en')} tokens · ${date}`;
+  return s.label ? `${s.label} (${base})` : base;
+}
+
 export function substrateDto(s: SubstrateRecord, projectId: string): Substrate {
   const m = s.metadata;
   const kind = (SUBSTRATE_KINDS as readonly string[]).includes(s.kind) ? (s.kind as Substrate['kind']) : 'imported';
+  const label = typeof m['label'] === 'string' ? m['label'] : '';
+  const grid = kind === 'glyph' && typeof m['grid'] === 'number' ? m['grid'] : null;
+  const vocabSize = typeof m['vocabSize'] === 'number' ? m['vocabSize'] : 1;
+  const createdAt = iso(s.createdAt);
   return {
     id: s.id,
     projectId,
+    name: substrateName({ label, kind, grid, dim: s.dim, vocabSize, createdAt }),
+    label,
     kind,
+    grid,
     dim: s.dim,
-    vocabSize: typeof m['vocabSize'] === 'number' ? m['vocabSize'] : 1,
+    vocabSize,
     tokenizerId: s.tokenizerId,
     collisions: typeof m['collisions'] === 'number' ? m['collisions'] : 0,
     path: s.file,
     fontSha256: typeof m['fontSha256'] === 'string' ? m['fontSha256'] : null,
-    createdAt: iso(s.createdAt),
+    createdAt,
   };
 }
 

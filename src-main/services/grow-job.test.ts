@@ -1,7 +1,10 @@
 // A real 2-stage growth run through the worker process: metrics (with the stage marker) land in SQLite, both
-// stages are registered as chained 'stage' models with frozen parameters from stage 2, and they load as models.
+// stages are registered as chained 'stage' models with frozen parameters from stage 2, and they load as models;
+// the workspace then stores the substrate and each stage's weights once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { seedProject, startTestApp, waitForRun, type Seeded, type TestApp } from '../../test/support/app';
+import { storageCensus } from '../../test/support/storage';
 
 let app: TestApp;
 let s: Seeded;
@@ -51,5 +54,14 @@ describe('grow job', () => {
     const out = await app.call('playground.generate', { modelIds: stages.map((m) => m.id), prompt: 'Debian', sampling: { maxTokens: 4, temperature: 0, topK: 0, topP: 1, seed: 1 } });
     expect(out.outputs).toHaveLength(2);
     for (const o of out.outputs) expect(o.text.length).toBeGreaterThan(0);
+
+    // Stored once: one substrate file in the workspace (the stage folders reference it), each stage's weights
+    // in one file (moved into its model folder, the run's stage checkpoints dropped once the run was done).
+    const census = storageCensus(app.workspace.root);
+    expect([...census.substrates.entries()]).toEqual([[s.substrateId, [join('substrates', `${s.substrateId}.safetensors`)]]]);
+    expect(census.duplicateFiles).toEqual([]);
+    expect(census.duplicateWeights).toEqual([]);
+    for (const m of stages) expect(census.files).toContain(join('models', m.id, 'model.safetensors'));
+    expect(census.files.filter((f) => f.startsWith(join('runs', runId)))).toEqual([]);
   });
 });

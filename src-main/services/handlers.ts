@@ -56,6 +56,8 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'substrates.list': (r) => s.substrates.list(r),
     'substrates.build': (r) => s.substrates.build(r),
     'substrates.lookup': (r) => s.substrates.lookup(r),
+    'substrates.setLabel': (r) => s.substrates.setLabel(r),
+    'substrates.delete': (r) => s.substrates.delete(r),
 
     'runs.list': (r) => s.runs.list(r.projectId),
     'runs.get': (r) => s.runs.get(r.id),
@@ -69,6 +71,7 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'models.list': (r) => s.models.list(r),
     'models.rename': (r) => s.models.rename(r),
     'models.delete': (r) => s.models.delete(r),
+    'models.disk': (r) => s.models.disk(r),
     'models.export': (r) => s.models.export(r),
     'models.import': (r) => s.models.import(r),
 

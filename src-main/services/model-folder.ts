@@ -4,6 +4,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readModelMeta, readSafetensors, SUBSTRATE_FILE, type ModelFolderMeta } from '../engine/io';
+import { referenceSubstrate } from '../lib/model-files';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { requireProject } from './catalog';
@@ -25,6 +26,8 @@ export function registerFolderTokenizerAndSubstrate(c: ServiceContext, dir: stri
     mkdirSync(ws.paths.substratesDir, { recursive: true });
     copyFileSync(join(dir, meta.substrate.file || SUBSTRATE_FILE), subFile);
   }
+  // One copy per workspace: the model folder references the shared file from now on.
+  referenceSubstrate(dir, subFile);
   const vocabSize = meta.config.vocabSize;
   ws.transaction(() => {
     if (!ws.tokenizers.get(meta.tokenizerId)) {

@@ -3,13 +3,15 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelFolderFormat } from '../../src-shared/contract';
+import type { DiskUsage, ModelFolderFormat } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
 import { UserError } from '../common/errors';
+import { diskBytes } from '../store/index';
 import type * as store from '../store/index';
-import { requireModel, requireProject } from './catalog';
+import { requireModel, requireProject, substrateFile } from './catalog';
 import type { ServiceContext } from './context';
-import { modelDto } from './dto';
+import { modelDto, substrateDto } from './dto';
+import { copySelfContained } from '../lib/model-files';
 import { exportModelHf, importModelHf } from './model-hf';
 
 function slug(name: string): string {
@@ -39,13 +41,33 @@ export class ModelsService {
     return out;
   }
 
-  delete(req: { id: string }): { ok: true } {
+  /** Frees what nothing else references: the model's folder, and its substrate when it was the last user. */
+  delete(req: { id: string }): { ok: true; freedBytes: number; substrateFreed: boolean } {
     const m = requireModel(this.c.ws, req.id);
     // Refuses (a UserError naming them) while merges use the model.
-    this.c.ws.deleteModel(req.id);
+    const freed = this.c.ws.removeModel(req.id) ?? { freedBytes: 0, substrateFreed: false };
     this.onChanged(req.id);
     this.c.bus.emit('models.changed', { projectId: m.projectId });
-    return { ok: true };
+    return { ok: true, ...freed };
+  }
+
+  /** Each model's own files, the substrates they use (once each, however many models share them), the workspace. */
+  disk(req: { projectId: string }): DiskUsage {
+    const { ws } = this.c;
+    requireProject(ws, req.projectId);
+    const models: Record<string, number> = {};
+    const used = new Set<string>();
+    for (const m of ws.models.list(req.projectId)) {
+      const dirs = [...(m.folder ? [ws.paths.fromStored(m.folder)] : []), ...(m.kind === 'merge' ? [ws.paths.modelDir(m.id)] : [])];
+      models[m.id] = dirs.reduce((n, d) => n + diskBytes(d), 0);
+      if (m.substrateId && m.kind !== 'merge') used.add(m.substrateId);
+    }
+    const substrates = [...used].flatMap((id) => {
+      const s = ws.substrates.get(id);
+      return s ? [{ id, name: substrateDto(s, req.projectId).name, bytes: diskBytes(substrateFile(ws, s)), ...ws.substrates.references(id) }] : [];
+    });
+    const projectBytes = Object.values(models).reduce((a, b) => a + b, 0) + substrates.reduce((a, s) => a + s.bytes, 0);
+    return { models, substrates, projectBytes, workspaceBytes: diskBytes(ws.root) };
   }
 
   /**
@@ -87,7 +109,8 @@ export class ModelsService {
       if (!m.folder) throw new UserError(`model "${m.name}" has no folder`);
       const src = this.c.ws.paths.fromStored(m.folder);
       if (!existsSync(src)) throw new UserError(`model "${m.name}": its folder ${src} is missing`);
-      await cp(src, folder, { recursive: true, errorOnExist: true, force: false });
+      // Self-contained: a folder that references the workspace's shared substrate gets its own copy.
+      await copySelfContained(src, folder);
       return;
     }
     // A merge on disk references its experts by relative path (engine/compose/spec.ts reads it back).

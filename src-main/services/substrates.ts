@@ -66,7 +66,23 @@ export class SubstratesService {
         return s ? [s] : [];
       })
       .sort((a, b) => a.createdAt - b.createdAt)
-      .map((s) => substrateDto(s, p.id));
+      .map((s) => substrateDto(s, p.id))
+      .map((s, _i, all) => (all.filter((o) => o.name === s.name).length > 1 ? { ...s, name: `${s.name} · ${s.id.slice(0, 8)}` } : s));
+  }
+
+  setLabel(req: { projectId: string; id: string; label: string }): SubstrateDto {
+    const { ws } = this.c;
+    requireProject(ws, req.projectId);
+    requireSubstrate(ws, req.id);
+    ws.substrates.setLabel(req.id, req.label);
+    return this.list({ projectId: req.projectId }).find((s) => s.id === req.id) ?? substrateDto(requireSubstrate(ws, req.id), req.projectId);
+  }
+
+  delete(req: { id: string }): { ok: true; freedBytes: number } {
+    requireSubstrate(this.c.ws, req.id);
+    const freedBytes = this.c.ws.deleteSubstrate(req.id);
+    this.cache.delete(req.id);
+    return { ok: true, freedBytes };
   }
 
   build(req: BuildReq): { runId: string } {
@@ -94,6 +110,7 @@ export class SubstratesService {
     const { ws, bus } = this.c;
     const r = SubstrateResult.parse(raw);
     const p = parseRunParams('substrate', run.id, run.params);
+    let counts: { filled: string[]; kept: string[] } = { filled: [], kept: [] };
     ws.transaction(() => {
       ws.tokenizers.register({
         id: r.tokenizer.id,
@@ -114,12 +131,12 @@ export class SubstratesService {
         metadata: { ...s.meta, vocabSize: s.vocabSize, collisions: s.collisions, collisionGroups: s.collisionGroups, fontPath: s.fontPath, projectId: run.projectId },
       });
       if (!ws.projects.require(run.projectId).substrateId) ws.projects.setSubstrate(run.projectId, s.id);
-      for (const [id, tokens] of Object.entries(r.datasetTokens)) {
-        if (ws.datasets.get(id)) ws.datasets.update(id, { tokens, tokenizerId: r.tokenizer.id });
-      }
+      counts = recordTokenCounts(ws, r.tokenizer.id, r.datasetTokens);
     });
     bus.emit('datasets.changed', { projectId: run.projectId });
-    ws.runs.setMessage(run.id, `${r.substrate.kind} substrate ${r.substrate.id.slice(0, 12)}…: ${r.substrate.vocabSize} tokens × ${r.substrate.dim}`);
+    const tokenizerNote = r.tokenizer.reused ? 'reused the tokenizer of the same training datasets' : newTokenizerNote(ws, run.projectId, p, r.tokenizer.id);
+    const kept = counts.kept.length > 0 ? `; ${counts.kept.length} dataset(s) keep their token counts under their earlier tokenizer, with this tokenizer's counts shown beside them` : '';
+    ws.runs.setMessage(run.id, `${r.substrate.kind} substrate ${r.substrate.id.slice(0, 12)}…: ${r.substrate.vocabSize} tokens × ${r.substrate.dim} · ${tokenizerNote}${kept}`);
     return { substrateId: r.substrate.id, tokenizerId: r.tokenizer.id, tokenizerReused: r.tokenizer.reused, collisions: r.substrate.collisions };
   }
 
@@ -164,4 +181,39 @@ export class SubstratesService {
     const nearest = nearestTokens(sub.matrix, sub.dim, first, 8).map((n) => ({ token: pieceLabel(tok.pieces[n.id]!), cosine: Number.isFinite(n.cosine) ? n.cosine : 0 }));
     return { tokenIds: ids, bitmap, nearest };
   }
+}
+
+/**
+ * Records the job's token counts under its tokenizer (tokenizers' metadata) and fills in datasets never counted;
+ * a dataset already counted with another tokenizer keeps its figure (the Datasets view shows both).
+ */
+function recordTokenCounts(ws: ServiceContext['ws'], tokenizerId: string, counts: Record<string, number>): { filled: string[]; kept: string[] } {
+  const present = Object.fromEntries(Object.entries(counts).filter(([id]) => ws.datasets.get(id)));
+  ws.tokenizers.recordDatasetTokens(tokenizerId, present);
+  const filled: string[] = [];
+  const kept: string[] = [];
+  for (const [id, tokens] of Object.entries(present)) {
+    const d = ws.datasets.require(id);
+    if (d.tokens === null || d.tokenizerId === null || d.tokenizerId === tokenizerId) {
+      if (d.tokens !== tokens || d.tokenizerId !== tokenizerId) ws.datasets.update(id, { tokens, tokenizerId });
+      filled.push(id);
+    } else kept.push(id);
+  }
+  return { filled, kept };
+}
+
+/** Why a build made a new tokenizer: what changed since the project's previous one (datasets, n-grams). */
+function newTokenizerNote(ws: ServiceContext['ws'], projectId: string, p: { ngrams: number; datasetIds: string[] }, tokenizerId: string): string {
+  const prev = ws.tokenizers
+    .list()
+    .filter((t) => t.id !== tokenizerId && t.metadata['projectId'] === projectId)
+    .at(-1);
+  if (!prev) return 'built a new tokenizer from the training datasets';
+  const before = new Set(Array.isArray(prev.metadata['datasetIds']) ? (prev.metadata['datasetIds'] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
+  const name = (id: string) => ws.datasets.get(id)?.name ?? 'a deleted dataset';
+  const added = p.datasetIds.filter((id) => !before.has(id)).map((id) => `+ ${name(id)}`);
+  const removed = [...before].filter((id) => !p.datasetIds.includes(id)).map((id) => `− ${name(id)}`);
+  const why = [...added, ...removed];
+  if (prev.metadata['ngrams'] !== p.ngrams) why.push(`n-grams ${String(prev.metadata['ngrams'])} → ${p.ngrams}`);
+  return `built a new tokenizer: the training data changed since the last one (${why.join(', ') || 'same datasets, edited text'})`;
 }

@@ -1,15 +1,16 @@
 // The store's public surface: open a Workspace, use its repositories; types for services and the IPC layer.
-export { Workspace, type OpenWorkspaceOptions, type WorkspaceInfo } from './workspace';
+export { Workspace, type ModelRemoval, type OpenWorkspaceOptions, type WorkspaceInfo } from './workspace';
+export { diskBytes } from './disk';
 export { WorkspacePaths, DB_FILE } from './paths';
 export { readSettings, writeSettings } from './settings';
 export { MetricBuffer, type MetricBufferOptions } from './metric-buffer';
 export { migrate, schemaVersion, type MigrateResult } from './migrate';
 export { LATEST_SCHEMA_VERSION } from './migrations/index';
-export { newId } from './rows';
+export { ID_PATTERN, newId } from './rows';
 export { WorkspaceLock, WorkspaceLockedError, processAlive, LOCK_FILE, type LockOwner } from './lock';
 export type { Project, NewProject, ProjectPatch } from './repos/projects';
 export { DATASET_FORMATS, DATASET_SPLITS, type Dataset, type DatasetFormat, type DatasetSplit, type NewDataset, type DatasetPatch } from './repos/datasets';
-export type { TokenizerRecord, NewTokenizer } from './repos/tokenizers';
+export { datasetTokens, type TokenizerRecord, type NewTokenizer } from './repos/tokenizers';
 export type { SubstrateRecord, NewSubstrate } from './repos/substrates';
 export { MODEL_KINDS, type Model, type ModelKind, type MergeExpert, type NewModel, type NewMerge, type ModelPatch } from './repos/models';
 export { RUN_KINDS, RUN_STATUSES, RUN_TRANSITIONS, type Run, type RunKind, type RunStatus, type NewRun, type RunProgress, type RunListFilter } from './repos/runs';

@@ -1,5 +1,7 @@
 // A workspace: one folder holding espalier.db plus model, run and dataset files; bundles the repositories.
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { diskBytes } from './disk';
 import { UserError } from '../common/errors';
 import { type Db, openDatabase } from './db';
 import { migrate, type MigrateResult, schemaVersion } from './migrate';
@@ -29,6 +31,12 @@ export interface OpenWorkspaceOptions {
 }
 
 const TABLES = ['projects', 'datasets', 'tokenizers', 'substrates', 'models', 'runs', 'metrics', 'eval_results', 'studies'] as const;
+
+/** What deleting a model freed: its own folder, plus its substrate file when it was the last user. */
+export interface ModelRemoval {
+  freedBytes: number;
+  substrateFreed: boolean;
+}
 
 export interface WorkspaceInfo {
   root: string;
@@ -166,13 +174,65 @@ export class Workspace {
 
   /** Deletes a model's row and its folder. Refuses (changing nothing) while a merge uses it. */
   deleteModel(id: string): boolean {
+    return this.removeModel(id) !== null;
+  }
+
+  /**
+   * Deletes a model (as deleteModel) and frees its substrate too when nothing references it any more (no model in
+   * any project, no project's choice, no build run listing it); returns what that freed, or null without such a model.
+   */
+  removeModel(id: string): ModelRemoval | null {
     const m = this.models.get(id);
-    if (!m) return false;
-    this.models.delete(id);
-    if (m.folder) rmSync(this.paths.fromStored(m.folder), { recursive: true, force: true });
+    if (!m) return null;
     // A merge has no folder, but its tuned heads live in models/<id>/.
-    if (m.kind === 'merge') rmSync(this.paths.modelDir(id), { recursive: true, force: true });
-    return true;
+    const dirs = [...(m.folder ? [this.paths.fromStored(m.folder)] : []), ...(m.kind === 'merge' ? [this.paths.modelDir(id)] : [])];
+    const bytes = dirs.reduce((n, d) => n + diskBytes(d), 0);
+    this.models.delete(id);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    const sub = m.substrateId ? this.releaseSubstrates([m.substrateId]) : 0;
+    return { freedBytes: bytes + sub, substrateFreed: sub > 0 };
+  }
+
+  /**
+   * Deletes those of the given substrates that nothing references any more (rows, then their files inside the
+   * workspace); returns the bytes freed. A substrate the user chose or built in a project stays.
+   */
+  releaseSubstrates(ids: Iterable<string>): number {
+    let freed = 0;
+    for (const id of new Set(ids)) {
+      const s = this.substrates.get(id);
+      if (!s) continue;
+      const refs = this.substrates.references(id);
+      if (refs.models > 0 || refs.projects > 0 || refs.builds > 0) continue;
+      this.substrates.delete(id);
+      // A user's file registered by absolute path is never the workspace's to delete.
+      if (isAbsolute(s.file)) continue;
+      const file = this.paths.fromStored(s.file);
+      freed += diskBytes(file);
+      rmSync(file, { force: true });
+    }
+    return freed;
+  }
+
+  /**
+   * Deletes a substrate the user no longer wants (row, then its file in the workspace); refuses while a model is
+   * built on it or a project has chosen it, naming them. Returns the bytes freed (0 when there was none).
+   */
+  deleteSubstrate(id: string): number {
+    const s = this.substrates.get(id);
+    if (!s) return 0;
+    const refs = this.substrates.references(id);
+    if (refs.projects > 0) {
+      const names = (this.db.prepare('SELECT name FROM projects WHERE substrate_id = ? LIMIT 3').all(id) as { name: string }[]).map((p) => `"${p.name}"`);
+      throw new UserError(`cannot delete the substrate: project(s) ${names.join(', ')} use it; choose another substrate there first`);
+    }
+    // Refused by the repository (naming the models) while models are built on it.
+    this.substrates.delete(id);
+    if (isAbsolute(s.file)) return 0;
+    const file = this.paths.fromStored(s.file);
+    const bytes = diskBytes(file);
+    rmSync(file, { force: true });
+    return bytes;
   }
 
   /** Deletes a run (and its metrics) and its checkpoint folder. */
@@ -210,8 +270,14 @@ export class Workspace {
     const runDirs = this.runs.list({ projectId: id }).map((r) => this.paths.runDir(r.id));
     const texts = this.datasets.list(id).flatMap((d) => (d.textPath ? [this.paths.fromStored(d.textPath)] : []));
     const studyDirs = this.studies.list(id).map((s) => this.paths.fromStored(s.outDir));
+    const built = this.runs.list({ projectId: id, kind: 'substrate' }).map((r) => {
+      const sid = r.result && typeof r.result === 'object' ? (r.result as Record<string, unknown>)['substrateId'] : null;
+      return typeof sid === 'string' ? sid : null;
+    });
+    const substrates = [this.projects.require(id).substrateId, ...this.models.list(id).map((m) => m.substrateId), ...built].filter((s): s is string => s !== null);
     this.projects.delete(id);
     for (const p of [...folders, ...runDirs, ...texts, ...studyDirs]) rmSync(p, { recursive: true, force: true });
+    this.releaseSubstrates(substrates);
     return true;
   }
 

@@ -1,5 +1,6 @@
 // The studies the demo report includes: C1 and C4 at quick size on the demo world, run through the study runner
 // and summarised for the demo's report (the demo takes this as an injected runner; it does not import studies).
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DemoStudiesContext, DemoStudySection } from '../demo/types';
 import { UserError } from '../common/errors';
@@ -34,6 +35,10 @@ export async function runDemoStudies(ctx: DemoStudiesContext): Promise<DemoStudy
     const c = compareStudy(r);
     const metric = c.metrics.includes('merge gain') ? 'merge gain' : 'heldout nll';
     const files = writeStudyReport(r, dir);
+    // The demo keeps the study's report, tables and plots; its models and substrates are scratch (the demo's own
+    // workspace holds each substrate once). `espalier study --preset …` keeps them.
+    for (const scratch of ['runs', 'work']) rmSync(join(dir, scratch), { recursive: true, force: true });
+    ctx.hooks.log?.(`study ${preset.toUpperCase()}: report in ${files.markdown}; its models were scratch and are removed (run \`espalier study --preset ${preset}\` to keep them)`);
     out.push({
       preset,
       title: spec.name,

@@ -1,18 +1,29 @@
 // The model catalog of the open project: experts, growth stages and merges, with rename/delete/export/import.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ModelFolderFormat } from '../../src-shared/contract';
+import type { DiskUsage, ModelFolderFormat } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
 import { api } from '../api';
 
 export const useModelsStore = defineStore('models', () => {
   const list = ref<ModelEntry[]>([]);
+  /** Disk use of the project's models and the substrates they share; null until loaded. */
+  const disk = ref<DiskUsage | null>(null);
+  let loadedFor: string | null = null;
   const byId = computed(() => new Map(list.value.map((m) => [m.id, m])));
   /** Models a merge may take as experts: anything trained (a whole model or one growth stage). */
   const experts = computed(() => list.value.filter((m) => m.kind !== 'merge'));
 
   async function load(projectId: string | null): Promise<void> {
+    loadedFor = projectId;
     list.value = projectId ? await api().invoke('models.list', { projectId }) : [];
+    await refreshDisk();
+  }
+
+  async function refreshDisk(): Promise<void> {
+    const projectId = loadedFor;
+    const d = projectId ? await api().invoke('models.disk', { projectId }) : null;
+    if (projectId === loadedFor) disk.value = d;
   }
 
   function nameOf(id: string): string {
@@ -24,9 +35,12 @@ export const useModelsStore = defineStore('models', () => {
     list.value = list.value.map((x) => (x.id === id ? m : x));
   }
 
-  async function remove(id: string): Promise<void> {
-    await api().invoke('models.delete', { id });
+  /** Deletes the model; returns what that freed (its folder, and its substrate when it was the last user). */
+  async function remove(id: string): Promise<{ freedBytes: number; substrateFreed: boolean }> {
+    const r = await api().invoke('models.delete', { id });
     list.value = list.value.filter((x) => x.id !== id);
+    await refreshDisk();
+    return { freedBytes: r.freedBytes, substrateFreed: r.substrateFreed };
   }
 
   async function exportTo(id: string, dest: string, format: ModelFolderFormat = 'espalier'): Promise<string> {
@@ -44,5 +58,5 @@ export const useModelsStore = defineStore('models', () => {
     list.value = [...list.value.filter((x) => x.id !== m.id), m];
   }
 
-  return { list, byId, experts, load, nameOf, rename, remove, exportTo, importFrom, add };
+  return { list, byId, experts, disk, load, nameOf, rename, remove, exportTo, importFrom, add };
 });

@@ -1,4 +1,4 @@
-// Substrates of the open project: list, build (a run), and glyph lookups for the viewer.
+// Substrates of the open project: list, build (a run), label, delete, and glyph lookups for the viewer.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { InvokeRequest, InvokeResponse } from '../../src-shared/contract';
@@ -21,9 +21,22 @@ export const useSubstratesStore = defineStore('substrates', () => {
     return runId;
   }
 
+  /** Names the substrate in every picker ('' clears the label). */
+  async function setLabel(projectId: string, id: string, label: string): Promise<void> {
+    const s = await api().invoke('substrates.setLabel', { projectId, id, label });
+    list.value = list.value.map((x) => (x.id === id ? s : x));
+  }
+
+  /** Deletes an unused substrate; returns the bytes freed. */
+  async function remove(projectId: string, id: string): Promise<number> {
+    const { freedBytes } = await api().invoke('substrates.delete', { id });
+    await load(projectId);
+    return freedBytes;
+  }
+
   function lookup(substrateId: string, token: string): Promise<Lookup> {
     return api().invoke('substrates.lookup', { substrateId, token });
   }
 
-  return { list, load, build, lookup };
+  return { list, load, build, setLabel, remove, lookup };
 });

@@ -140,7 +140,22 @@ export function makeDataset(p: Partial<Dataset> = {}): Dataset {
 }
 
 export function makeSubstrate(p: Partial<Substrate> = {}): Substrate {
-  return { id: 's1', projectId: 'p1', kind: 'glyph', dim: 64, vocabSize: 3000, tokenizerId: 'tok1', collisions: 2, path: '/w/s1', fontSha256: null, createdAt: T0, ...p };
+  return {
+    id: 's1',
+    projectId: 'p1',
+    name: 'glyph 16×16 · 64-d · 3,000 tokens · 2026-01-01 00:00 UTC',
+    label: '',
+    kind: 'glyph',
+    grid: 16,
+    dim: 64,
+    vocabSize: 3000,
+    tokenizerId: 'tok1',
+    collisions: 2,
+    path: '/w/s1',
+    fontSha256: null,
+    createdAt: T0,
+    ...p,
+  };
 }
 
 export function makeModel(p: Partial<ModelEntry> = {}): ModelEntry {

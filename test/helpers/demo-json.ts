@@ -6,7 +6,7 @@ export interface DemoJson {
   source: string;
   world: null | { id: string };
   skipped: string[];
-  substrate: { kind: string; note: string };
+  substrate: { id: string; kind: string; note: string };
   growth: { expert: string; stages: { depth: number; valLoss: number; model: string }[] }[];
   merges: { name: string; mode: string; dir: string }[];
   evals: { model: string; key: string; task: string; protocol: string; metrics: Record<string, number | null> }[];

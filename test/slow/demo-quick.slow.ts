@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
 import { CLAIMS, SECTIONS, type DemoJson } from '../helpers/demo-json';
 import { unifontPath } from '../helpers/fixtures';
+import { storageCensus } from '../support/storage';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-demo-quick-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,5 +46,11 @@ describe('espalier demo --quick on the demo world', () => {
     expect(md).toContain('## Controlled studies (quick size)');
     expect(md).toMatch(/\| frozen glyph \| \d+\.\d{4} ± \d+\.\d{4} \| 2 \|/);
     expect(md).toMatch(/\| frozen substrate \(control\) \| -?\d+\.\d{4} ± \d+\.\d{4} \| 2 \|/);
+
+    // Stored once: one file per substrate (the stage folders reference it), no set of weights in two files.
+    const census = storageCensus(ws);
+    expect([...census.substrates].map(([id, files]) => [id, files.length])).toEqual([[j.substrate.id, 1]]);
+    expect(census.duplicateFiles).toEqual([]);
+    expect(census.duplicateWeights).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { describeBackend, initBackend, parseBackendName } from '../../engine/backend';
 import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../demo/index';
 import { UserError } from '../../common/errors';
-import { registerDemo, type DemoRegistration } from '../../services/demo';
+import { demoPlacement, registerDemo, type DemoRegistration } from '../../services/demo';
 import { runDemoStudies } from '../../study/index';
 import { Workspace } from '../../store/index';
 import { bool, defineCommand, num, optNum, optStr } from '../command';
@@ -72,7 +72,7 @@ export default defineCommand({
       let result: DemoResult;
       try {
         result = await runDemo(
-          { out, mode, seed, ...(bool(opts, 'skip-studies') ? {} : { studies: runDemoStudies }), ...(corpora ? { corpora } : {}), ...(font ? { font } : {}), backend, ...(steps ? { preset: { steps: steps.length === 1 ? Array<number>(stages).fill(steps[0]!) : steps } } : {}) },
+          { out, mode, seed, placement: demoPlacement(ws), ...(bool(opts, 'skip-studies') ? {} : { studies: runDemoStudies }), ...(corpora ? { corpora } : {}), ...(font ? { font } : {}), backend, ...(steps ? { preset: { steps: steps.length === 1 ? Array<number>(stages).fill(steps[0]!) : steps } } : {}) },
           {
             log: (m) => ctx.log(m),
             progress: (label, done, total, extra) => ctx.progress(label, done, total, extra),

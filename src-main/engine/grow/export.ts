@@ -22,7 +22,7 @@ export async function exportStageModel(dir: string, model: GPT, lora: LoraSet | 
   try {
     // The folder writer reads the weights synchronously; read them to the host first (WebGPU has no sync read).
     await m.params.readAll();
-    exportModel(dir, m, { tokenizerJson: tokenizerToJson(data.tokenizer), training });
+    exportModel(dir, m, { tokenizerJson: tokenizerToJson(data.tokenizer), training, ...(data.substrateFile !== undefined ? { substrateFile: data.substrateFile } : {}) });
   } finally {
     if (m !== model) m.dispose();
   }

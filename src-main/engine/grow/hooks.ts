@@ -43,6 +43,8 @@ export interface GrowthHooks {
   onProgress?(e: GrowthProgress): void;
   onStageStart?(e: StageStart): void;
   onStageEnd?(record: StageRecord): void;
+  /** Where a finished unit's model folder goes (default: the unit's folder in the run folder, beside its checkpoint). */
+  exportDir?(unit: UnitRef): string | undefined;
   /** Polled before every step; true stops the run after writing a checkpoint (pause and cancel alike). */
   shouldStop?(): boolean;
   signal?: AbortSignal;

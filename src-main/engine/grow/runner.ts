@@ -1,6 +1,6 @@
 // runGrowth: the whole growth run — stages 1…N, then the baselines — resumable at the stage and step where it
 // stopped, reporting through hooks. The run folder holds growth.json plus one folder per stage and baseline.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GPT } from '../model/gpt';
 import { loadStageCheckpoint } from './checkpoint';
@@ -15,6 +15,11 @@ import { openState, writeState, type RunState } from './state';
 export interface GrowthRunOptions extends GrowthHooks {
   /** The run folder (created if missing); an existing run there is resumed. */
   out: string;
+  /**
+   * Delete each unit's checkpoint once the whole run is done: the exported model folders hold the weights, and a
+   * finished run is never resumed (a workspace keeps each stage's weights once). Default false: keep them.
+   */
+  pruneCheckpoints?: boolean;
 }
 
 export interface GrowthResult {
@@ -150,5 +155,10 @@ export async function runGrowth(planInput: GrowthPlanInput | GrowthPlan, data: G
     save();
   }
   const baselines = plan.baselines.map((k) => state.baselines[k]).filter((b): b is BaselineRecord => b !== null);
-  return result('done', null, comparisonTable(state.stages, baselines));
+  const done = result('done', null, comparisonTable(state.stages, baselines));
+  if (opts.pruneCheckpoints) {
+    for (const r of [...state.stages, ...state.embeddingStages]) rmSync(r.checkpoint, { force: true });
+    rmSync(join(dir, 'baseline-monolithic', CHECKPOINT_FILE), { force: true });
+  }
+  return done;
 }

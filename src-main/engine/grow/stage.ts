@@ -23,6 +23,8 @@ export interface GrowthData {
   val: Windows | null;
   /** As loadSubstrate returns it: its metadata lets every stage folder carry a copy. */
   substrate: Substrate;
+  /** A file holding `substrate` that every exported folder references instead of carrying a copy (a workspace's). */
+  substrateFile?: string;
   tokenizer: Tokenizer;
 }
 
@@ -187,9 +189,10 @@ function lastValLoss(notes: Notes): number | null {
   return notes.valCurve.length > 0 ? notes.valCurve[notes.valCurve.length - 1]!.valLoss : null;
 }
 
-/** Trains one unit in `dir` (its checkpoint and exported model live there), resuming when a checkpoint exists. */
+/** Trains one unit in `dir` (its checkpoint and, unless hooks.exportDir says otherwise, its exported model live there), resuming when a checkpoint exists. */
 export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, data: GrowthData, hooks: GrowthHooks): Promise<UnitOutcome> {
   const ckpt = join(dir, CHECKPOINT_FILE);
+  const modelDir = hooks.exportDir?.(spec.ref) ?? dir;
   const u = await openUnit(spec, ckpt, plan, data);
   const { model, lora, notes } = u;
   const cache = usePrefixCache(plan, data, model, lora);
@@ -215,7 +218,7 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
     stopped = await trainSteps(spec, u, trainer, plan, hooks, save);
     if (!stopped) {
       const training = { growth: { ...spec.ref, steps: spec.steps, newBlocks: notes.newBlocks, valLoss: lastValLoss(notes), lora: lora ? { rank: lora.rank, alpha: lora.alpha, merged: true } : null } };
-      await exportStageModel(dir, model, lora, data, training);
+      await exportStageModel(modelDir, model, lora, data, training);
     }
     await save(!stopped);
   } catch (err) {
@@ -230,5 +233,5 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
     lora?.dispose();
     return { status: 'stopped', checkpoint: ckpt };
   }
-  return { status: 'done', record: unitRecord(spec, u, plan, data, cache, ckpt, dir), model, lora };
+  return { status: 'done', record: unitRecord(spec, u, plan, data, cache, ckpt, modelDir), model, lora };
 }

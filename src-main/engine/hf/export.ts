@@ -4,10 +4,9 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadResults } from '../eval/results';
 import { writeFileAtomic } from '../io/atomic';
-import { readModelMeta, SUBSTRATE_FILE, type ModelFolderMeta } from '../io/model-folder';
+import { loadFolderSubstrate, readModelMeta, type ModelFolderMeta } from '../io/model-folder';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { HostTensor } from '../model/init';
-import { loadSubstrate } from '../substrate/format';
 import { loadTokenizer } from '../tokenizer/hf-json';
 import { UserError } from '../../common/errors';
 import { modelCard, type CardEval } from './card';
@@ -75,7 +74,7 @@ export function exportHf(modelDir: string, outDir: string, opts: HfExportOptions
     const t = file.tensors.get(name);
     return t && t.data instanceof Float32Array ? { shape: t.shape, data: t.data } : undefined;
   };
-  const substrate = loadSubstrate(join(modelDir, meta.substrate.file || SUBSTRATE_FILE));
+  const substrate = loadFolderSubstrate(modelDir, meta);
   if (substrate.id !== meta.substrate.id) throw new UserError(`${modelDir}: the folder's substrate is ${substrate.id.slice(0, 12)}… but config.json needs ${meta.substrate.id.slice(0, 12)}…`);
   const tokenizer = loadTokenizer(join(modelDir, 'tokenizer.json'));
   if (tokenizer.id !== meta.tokenizerId) throw new UserError(`${modelDir}/tokenizer.json: its id ${tokenizer.id.slice(0, 12)}… is not the model's tokenizer ${meta.tokenizerId.slice(0, 12)}…`);

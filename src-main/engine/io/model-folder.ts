@@ -1,7 +1,8 @@
-// Exported model folders: model.safetensors (stable names), config.json, tokenizer.json and the substrate
-// (a copy in substrate.safetensors, named by id) — self-contained, so other tools can load them (README).
+// Model folders: model.safetensors (stable names), config.json, tokenizer.json and the substrate — a copy in
+// substrate.safetensors (self-contained, what exports are) or a relative reference to a shared substrate file
+// (how a workspace stores each substrate once). config.json's substrate.file says which; loading follows either.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { configFromJson, type ModelConfig } from '../model/config';
 import { GPT, type SubstrateRef } from '../model/gpt';
@@ -32,6 +33,26 @@ export interface ExportOptions {
   /** The tokenizer.json text the model was trained with (its id must be the model's tokenizerId). */
   tokenizerJson: string;
   training?: Record<string, unknown>;
+  /**
+   * An existing file holding the model's substrate (same id) to reference instead of writing a copy; the folder
+   * records it relative to itself, so it must keep its place beside that file (a workspace's layout does).
+   */
+  substrateFile?: string;
+}
+
+/** Whether the folder's substrate is its own copy (self-contained) or a reference to a shared file. */
+export function hasSubstrateCopy(meta: ModelFolderMeta): boolean {
+  return !meta.substrate.file || meta.substrate.file === SUBSTRATE_FILE;
+}
+
+/** The substrate file a folder's config.json points at (its copy, or the shared file it references). */
+export function substratePathOf(dir: string, meta: ModelFolderMeta): string {
+  return join(dir, ...(meta.substrate.file || SUBSTRATE_FILE).split('/'));
+}
+
+/** config.json's substrate.file for a shared file: relative to the folder, with forward slashes. */
+export function substrateReference(dir: string, file: string): string {
+  return relative(dir, file).split(sep).join('/');
 }
 
 /** Writes the folder; each file atomically, config.json last (a folder without it is incomplete). */
@@ -62,13 +83,17 @@ export function writeModelFolder(dir: string, m: HostModelFolder): ModelFolderMe
   const sub = m.substrate;
   mkdirSync(dir, { recursive: true });
   writeSafetensors(join(dir, 'model.safetensors'), m.tensors, { format: MODEL_FORMAT });
-  saveSubstrate(join(dir, SUBSTRATE_FILE), sub);
+  let file = SUBSTRATE_FILE;
+  if (m.substrateFile !== undefined) {
+    if (!existsSync(m.substrateFile)) throw new UserError(`${dir}: the shared substrate file ${m.substrateFile} does not exist`);
+    file = substrateReference(dir, m.substrateFile);
+  } else saveSubstrate(join(dir, SUBSTRATE_FILE), sub);
   writeFileAtomic(join(dir, 'tokenizer.json'), m.tokenizerJson);
   const meta: ModelFolderMeta = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     config: m.config,
-    substrate: { id: sub.id, kind: sub.meta.kind, dim: sub.dim, vocabSize: sub.vocabSize, file: SUBSTRATE_FILE },
+    substrate: { id: sub.id, kind: sub.meta.kind, dim: sub.dim, vocabSize: sub.vocabSize, file },
     tokenizerId: m.tokenizerId,
     frozen: m.frozen,
     ...(m.training ? { training: m.training } : {}),
@@ -116,7 +141,7 @@ export interface LoadedModel {
 /** Loads a model folder; `substrate` overrides the folder's copy (it must have the recorded id). */
 export function loadModel(dir: string, opts: { substrate?: SubstrateRef } = {}): LoadedModel {
   const meta = readModelMeta(dir);
-  const substrate = opts.substrate ?? loadSubstrate(join(dir, meta.substrate.file || SUBSTRATE_FILE));
+  const substrate = opts.substrate ?? loadFolderSubstrate(dir, meta);
   if (substrate.id !== meta.substrate.id) {
     throw new UserError(`${dir}: the model needs substrate ${meta.substrate.id.slice(0, 12)}…, but ${substrate.id.slice(0, 12)}… was given`);
   }
@@ -134,4 +159,16 @@ export function loadModel(dir: string, opts: { substrate?: SubstrateRef } = {}):
   const frozen = new Set(meta.frozen);
   model.setFrozen((n) => frozen.has(n));
   return { model, meta, tokenizerPath: join(dir, 'tokenizer.json') };
+}
+
+/** Reads the folder's substrate; a missing shared file says how to get a self-contained folder. */
+export function loadFolderSubstrate(dir: string, meta: ModelFolderMeta): Substrate {
+  const file = substratePathOf(dir, meta);
+  if (!existsSync(file)) {
+    if (hasSubstrateCopy(meta)) throw new UserError(`${dir}: the model's substrate copy ${SUBSTRATE_FILE} is missing`);
+    throw new UserError(
+      `${dir}: the model references the shared substrate ${meta.substrate.file}, which is not there (the folder was moved out of its workspace); export the model from the app or pass --substrate FILE`,
+    );
+  }
+  return loadSubstrate(file);
 }

@@ -1,5 +1,5 @@
 // Reads and writes the safetensors format (8-byte header length, JSON header, raw little-endian data).
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { UserError } from '../../common/errors';
 import { writeFileAtomic } from './atomic';
 
@@ -117,4 +117,27 @@ export function readSafetensors(path: string): SafetensorsFile {
     throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   return decodeSafetensors(bytes, path);
+}
+
+/** The `__metadata__` of a safetensors file, reading only its header (cheap for files of hundreds of MB). */
+export function readSafetensorsMetadata(path: string): Record<string, string> {
+  const fd = openSync(path, 'r');
+  try {
+    const len = Buffer.alloc(8);
+    if (readSync(fd, len, 0, 8, 0) !== 8) throw new UserError(`${path}: not a safetensors file (shorter than its 8-byte header length)`);
+    const n = Number(len.readBigUInt64LE(0));
+    if (n > 100 * 1024 * 1024) throw new UserError(`${path}: not a safetensors file (header length ${n})`);
+    const header = Buffer.alloc(n);
+    if (readSync(fd, header, 0, n, 8) !== n) throw new UserError(`${path}: truncated safetensors header`);
+    let json: unknown;
+    try {
+      json = JSON.parse(header.toString('utf8'));
+    } catch {
+      throw new UserError(`${path}: the safetensors header is not JSON`);
+    }
+    const meta = json && typeof json === 'object' ? (json as Record<string, unknown>)['__metadata__'] : undefined;
+    return meta && typeof meta === 'object' ? (meta as Record<string, string>) : {};
+  } finally {
+    closeSync(fd);
+  }
 }

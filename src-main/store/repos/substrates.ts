@@ -55,6 +55,10 @@ export class SubstratesRepo {
       list: db.prepare('SELECT * FROM substrates ORDER BY created_at, id'),
       byTokenizer: db.prepare('SELECT * FROM substrates WHERE tokenizer_id = ? ORDER BY created_at, id'),
       delete: db.prepare('DELETE FROM substrates WHERE id = ?'),
+      setMetadata: db.prepare('UPDATE substrates SET metadata = ? WHERE id = ?'),
+      modelUsers: db.prepare('SELECT COUNT(*) AS n FROM models WHERE substrate_id = ?'),
+      projectUsers: db.prepare('SELECT COUNT(*) AS n FROM projects WHERE substrate_id = ?'),
+      buildRuns: db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE kind = 'substrate' AND status = 'done' AND json_extract(result, '$.substrateId') = ?`),
       users: db.prepare('SELECT name FROM models WHERE substrate_id = ? LIMIT 5'),
     };
   }
@@ -91,6 +95,24 @@ export class SubstratesRepo {
     return rows.map((r) => parseRow(rowSchema, r, 'substrate'));
   }
 
+  /** The user's own name for the substrate (metadata.label; empty clears it). */
+  setLabel(id: string, label: string): SubstrateRecord {
+    const s = this.require(id);
+    const clean = label.trim().slice(0, 120);
+    const { label: _old, ...rest } = s.metadata;
+    this.q.setMetadata.run(toJson(clean ? { ...rest, label: clean } : rest), id);
+    return this.require(id);
+  }
+
+  /**
+   * What keeps a substrate: models built on it, projects that chose it, and the finished build runs that list it
+   * in a project's Substrate view (the user deletes those substrates there, explicitly).
+   */
+  references(id: string): { models: number; projects: number; builds: number } {
+    const n = (q: { get(id: string): unknown }) => (q.get(id) as { n: number }).n;
+    return { models: n(this.q.modelUsers), projects: n(this.q.projectUsers), builds: n(this.q.buildRuns) };
+  }
+
   /** Refuses while a model is built on the substrate, naming a few of them. */
   delete(id: string): boolean {
     try {
@@ -98,7 +120,7 @@ export class SubstratesRepo {
     } catch (err) {
       if (!isConstraint(err, 'FOREIGNKEY')) throw err;
       const users = (this.q.users.all(id) as { name: string }[]).map((u) => `"${u.name}"`).join(', ');
-      throw new UserError(`cannot delete substrate ${id}: model(s) ${users} are built on it; delete those first`);
+      throw new UserError(`cannot delete the substrate: model(s) ${users} are built on it; delete those first`);
     }
   }
 }

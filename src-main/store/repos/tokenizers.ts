@@ -50,6 +50,7 @@ export class TokenizersRepo {
       get: db.prepare('SELECT * FROM tokenizers WHERE id = ?'),
       list: db.prepare('SELECT * FROM tokenizers ORDER BY created_at, id'),
       delete: db.prepare('DELETE FROM tokenizers WHERE id = ?'),
+      setMetadata: db.prepare('UPDATE tokenizers SET metadata = ? WHERE id = ?'),
       users: db.prepare(
         `SELECT 'model' AS kind, name FROM models WHERE tokenizer_id = @id
          UNION ALL SELECT 'substrate', name FROM substrates WHERE tokenizer_id = @id LIMIT 5`,
@@ -79,6 +80,17 @@ export class TokenizersRepo {
     return t;
   }
 
+  /**
+   * Records datasets' token counts under this tokenizer (metadata.datasetTokens, by dataset id), beside the counts
+   * the datasets already show: a new tokenizer never silently replaces a figure the user has seen.
+   */
+  recordDatasetTokens(id: string, counts: Readonly<Record<string, number>>): TokenizerRecord {
+    const t = this.require(id);
+    const prev = datasetTokens(t);
+    this.q.setMetadata.run(toJson({ ...t.metadata, datasetTokens: { ...prev, ...counts } }), id);
+    return this.require(id);
+  }
+
   list(): TokenizerRecord[] {
     return this.q.list.all().map((r) => parseRow(rowSchema, r, 'tokenizer'));
   }
@@ -93,4 +105,12 @@ export class TokenizersRepo {
       throw new UserError(`cannot delete tokenizer ${id}: it is used by ${users}; delete those first`);
     }
   }
+}
+
+/** The token counts recorded under a tokenizer, by dataset id (recordDatasetTokens). */
+export function datasetTokens(t: TokenizerRecord): Record<string, number> {
+  const raw = t.metadata['datasetTokens'];
+  const out: Record<string, number> = {};
+  if (raw && typeof raw === 'object') for (const [k, v] of Object.entries(raw)) if (typeof v === 'number' && Number.isInteger(v) && v >= 0) out[k] = v;
+  return out;
 }

@@ -1,8 +1,10 @@
 // 'grow' job: layer-wise growth (engine/grow) on the project's frozen substrate. Streams per-step metrics with a
 // global step and the current stage (the timeline colours tiers from it), stops at safe points for pause/cancel
-// (the run folder is its own checkpoint: rerunning resumes at the stage and step it stopped), and copies each
-// stage's exported model folder to the folder main reserved for it.
-import { cpSync, existsSync, rmSync } from 'node:fs';
+// (the run folder is its own checkpoint: rerunning resumes at the stage and step it stopped), and moves each
+// stage's exported model folder to the folder main reserved for it. Stored once: the folders reference the
+// workspace's substrate file, and a finished run drops its stage checkpoints (the model folders hold the weights).
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { RUN_METRICS } from '../../../src-shared/contract';
 import type { BaselineChoice } from '../../../src-shared/params';
 import { runGrowth, type BaselineKind, type StageRecord } from '../../engine/grow';
@@ -10,6 +12,7 @@ import { readModelMeta } from '../../engine/io';
 import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { UserError } from '../../common/errors';
+import { referenceSubstrate } from '../../lib/model-files';
 import { GrowJobParams } from '../job-types';
 import { JobCancelled, JobPaused, type JobHandler } from '../runtime';
 import { startJobBackend } from './backend';
@@ -46,9 +49,10 @@ export const growJob: JobHandler = async (raw, ctx) => {
       lora: p.loraRank > 0 ? { rank: p.loraRank, fromStage: p.loraFromStage } : null,
       baselines: BASELINES[p.baseline],
     },
-    { train: data.train, val: data.val, substrate, tokenizer: tok },
+    { train: data.train, val: data.val, substrate, substrateFile: p.substrateFile, tokenizer: tok },
     {
       out: p.checkpointDir,
+      pruneCheckpoints: true,
       shouldStop: () => ctx.signal.cancelled || ctx.signal.pauseRequested,
       onStageStart: (e) => {
         if (e.phase !== 'growth') {
@@ -93,9 +97,8 @@ export const growJob: JobHandler = async (raw, ctx) => {
   return {
     stages: stages.map((r: StageRecord) => {
       const target = p.stageModels[r.stage - 1]!;
-      if (!existsSync(r.model)) throw new Error(`stage ${r.stage} has no exported model folder at ${r.model}`);
-      rmSync(target.modelDir, { recursive: true, force: true });
-      cpSync(r.model, target.modelDir, { recursive: true });
+      moveStageFolder(r.model, target.modelDir, r.stage);
+      referenceSubstrate(target.modelDir, p.substrateFile);
       const meta = readModelMeta(target.modelDir);
       return {
         modelId: target.modelId,
@@ -110,3 +113,18 @@ export const growJob: JobHandler = async (raw, ctx) => {
     backend,
   };
 };
+
+/**
+ * Renames the stage's folder into the model folder (same workspace, same file system: nothing is copied). A retry
+ * after a crash between the moves finds the folder already in place. The caller then fixes the folder's substrate
+ * reference, which is relative to the folder's old place.
+ */
+function moveStageFolder(from: string, to: string, stage: number): void {
+  if (!existsSync(from)) {
+    if (existsSync(to)) return;
+    throw new Error(`stage ${stage} has no exported model folder at ${from}`);
+  }
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(dirname(to), { recursive: true });
+  renameSync(from, to);
+}

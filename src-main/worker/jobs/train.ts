@@ -83,7 +83,8 @@ export const trainJob: JobHandler = async (raw, ctx) => {
     });
     ctx.progress(1, 'saving the model');
     await trainer.hostReady();
-    saveModelFolder(p.modelDir, model, tok, { ...p.provenance, steps: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss });
+    // The workspace keeps one copy of each substrate: the folder references the registered file.
+    saveModelFolder(p.modelDir, model, tok, { ...p.provenance, steps: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss }, p.substrateFile);
     const counts = paramReport(model);
     return {
       modelId: p.modelId,
