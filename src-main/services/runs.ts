@@ -136,11 +136,13 @@ export class RunsService implements JobSink {
     if (!['paused', 'failed', 'cancelled'].includes(run.status)) {
       throw new UserError(`the run is ${run.status}; only paused, failed or cancelled runs can be resumed`);
     }
-    // Points logged after the checkpoint will be logged again; without one the job starts over.
+    // Points logged after the checkpoint will be logged again; without one the job starts over. A checkpoint whose
+    // step is unknown drops nothing: the resumed job logs its steps again and the newest point of a step wins.
     this.buffer.flush();
-    this.ws.metrics.deleteAfter(id, run.checkpoint ? (run.checkpointStep ?? 0) : -1);
+    if (!run.checkpoint) this.ws.metrics.deleteAfter(id, -1);
+    else if (run.checkpointStep !== null) this.ws.metrics.deleteAfter(id, run.checkpointStep);
     this.ws.runs.resume(id);
-    this.ws.runs.setMessage(id, run.checkpoint ? `queued to resume from step ${run.checkpointStep ?? '?'}` : 'queued to start again');
+    this.ws.runs.setMessage(id, run.checkpoint ? `queued to resume from ${stepText(run.checkpointStep)}` : 'queued to start again');
     try {
       this.submit(id, run.checkpoint ? this.ws.paths.fromStored(run.checkpoint) : null);
     } catch (err) {
@@ -200,7 +202,8 @@ export class RunsService implements JobSink {
   }
 
   private failInterrupted(r: store.Run): void {
-    const how = r.checkpoint ? `resume it to continue from its last checkpoint (step ${r.checkpointStep ?? '?'})` : 'resume it to start it again';
+    const at = r.checkpointStep !== null ? ` (step ${r.checkpointStep})` : '';
+    const how = r.checkpoint ? `resume it to continue from its last checkpoint${at}` : 'resume it to start it again';
     this.ws.runs.fail(r.id, `Espalier stopped while this job was running (the app quit or crashed); ${how}.`);
   }
 
@@ -269,7 +272,7 @@ export class RunsService implements JobSink {
       } else if (status === 'paused') {
         this.ws.runs.pause(runId);
         const r = this.ws.runs.require(runId);
-        this.ws.runs.setMessage(runId, r.checkpoint ? `paused at step ${r.checkpointStep ?? '?'}` : 'paused (it will start again when resumed)');
+        this.ws.runs.setMessage(runId, r.checkpoint ? (r.checkpointStep !== null ? `paused at step ${r.checkpointStep}` : 'paused: it resumes from its last checkpoint') : 'paused (it will start again when resumed)');
       }
       this.emitRun(runId);
     } catch (err) {
@@ -349,22 +352,32 @@ export class RunsService implements JobSink {
     this.emitRun(runId);
   }
 
-  checkpoint(runId: string, path: string): void {
+  checkpoint(runId: string, path: string, step?: number): void {
     try {
-      this.setCheckpoint(runId, path);
+      this.setCheckpoint(runId, path, step);
     } catch (err) {
       this.warn(`run ${runId}: could not record checkpoint ${path}: ${(err as Error).message}`);
     }
   }
 
-  private setCheckpoint(runId: string, path: string): void {
+  private setCheckpoint(runId: string, path: string, step?: number): void {
     // The points before a checkpoint are saved before the checkpoint is: a resume never leaves a gap.
     this.buffer.flush();
-    this.ws.runs.setCheckpoint(runId, this.ws.paths.toStored(path), checkpointStep(path));
+    const stored = this.ws.paths.toStored(path);
+    const prev = this.ws.runs.require(runId);
+    // A growth run's checkpoint is its folder: the step comes with the announcement, and announcing the same folder
+    // again without one (at a restart, or as the paused job's checkpoint) keeps the step known so far.
+    const known = step ?? checkpointStep(path) ?? (prev.checkpoint === stored ? prev.checkpointStep : null);
+    this.ws.runs.setCheckpoint(runId, stored, known);
   }
 
   private emitRun(runId: string): void {
     const r = this.ws.runs.get(runId);
     if (r) this.bus.emit('run.updated', runDto(r));
   }
+}
+
+/** "step 120", or what a status line says when the checkpoint's step is not known. */
+function stepText(step: number | null): string {
+  return step !== null ? `step ${step}` : 'its last checkpoint';
 }

@@ -43,6 +43,8 @@ export interface GrowthHooks {
   onProgress?(e: GrowthProgress): void;
   onStageStart?(e: StageStart): void;
   onStageEnd?(record: StageRecord): void;
+  /** A unit's resumable checkpoint was written after its `step`-th step (a resume continues after it). */
+  onCheckpoint?(unit: UnitRef, step: number): void;
   /** Polled before every step; true stops the run after writing a checkpoint (pause and cancel alike). */
   shouldStop?(): boolean;
   signal?: AbortSignal;

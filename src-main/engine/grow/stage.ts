@@ -204,6 +204,7 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
   const save = (complete: boolean) => {
     notes.complete = complete;
     saveStageCheckpoint(ckpt, { model, lora, trainer: trainer.state(), notes }, trainer.opts);
+    hooks.onCheckpoint?.(spec.ref, trainer.step);
   };
   let stopped: boolean;
   try {

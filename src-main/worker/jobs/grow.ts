@@ -81,6 +81,10 @@ export const growJob: JobHandler = async (raw, ctx) => {
         lastVal = e.valLoss;
         ctx.progress(step / totalGrowthSteps, `stage ${e.stage}/${e.stages} · step ${e.step}/${e.steps} · loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` · val ${e.valLoss.toFixed(3)}` : ''}`);
       },
+      // The run folder is the checkpoint; the step says which metric points a resume keeps.
+      onCheckpoint: (unit, step) => {
+        if (unit.phase === 'growth') ctx.checkpoint(p.checkpointDir, (unit.stage - 1) * p.stepsPerStage + step);
+      },
       onStageEnd: (r) => {
         if (r.phase === 'growth') ctx.log(`stage ${r.stage} done: val loss ${r.valLoss?.toFixed(3) ?? '—'} in ${r.seconds.toFixed(1)} s`);
       },
@@ -88,7 +92,8 @@ export const growJob: JobHandler = async (raw, ctx) => {
   );
   if (result.status === 'stopped') {
     if (ctx.signal.cancelled) throw new JobCancelled();
-    throw new JobPaused(result.resumeFrom ?? p.checkpointDir);
+    // Resuming reruns the same folder (the engine finds the stage and step there), so the folder is the checkpoint.
+    throw new JobPaused(p.checkpointDir);
   }
   ctx.progress(1, 'registering the stages');
   const stages = result.stages.filter((r: StageRecord) => r.phase === 'growth');
