@@ -1,13 +1,13 @@
 // Runs: queues jobs on the supervisor and is its JobSink — persists status, progress, checkpoints, results and
 // metrics as they stream, and forwards them (throttled) as contract events. Each job kind plugs in hooks.
-import type { MetricPoint as MetricPointDto, MetricSeries } from '../../src-shared/domain';
+import type { MetricPoint as MetricPointDto, MetricSeries, RunLogLine } from '../../src-shared/domain';
 import type { Run } from '../../src-shared/runs';
 import { dbErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../common/errors';
 import { MetricBuffer, type NewRun, type Workspace } from '../store/index';
 import type * as store from '../store/index';
 import type { WorkerMetric } from '../worker/protocol';
-import { runDto } from './dto';
+import { iso, runDto } from './dto';
 import type { EventBus } from './events';
 import type { JobSink, JobStatus, Supervisor } from './jobs/supervisor';
 import { NotFoundError } from '../common/errors';
@@ -143,6 +143,7 @@ export class RunsService implements JobSink {
     else if (run.checkpointStep !== null) this.ws.metrics.deleteAfter(id, run.checkpointStep);
     this.ws.runs.resume(id);
     this.ws.runs.setMessage(id, run.checkpoint ? `queued to resume from ${stepText(run.checkpointStep)}` : 'queued to start again');
+    this.log(id, run.checkpoint ? `resumed: continues from ${stepText(run.checkpointStep)}` : 'resumed: starts again from the beginning');
     try {
       this.submit(id, run.checkpoint ? this.ws.paths.fromStored(run.checkpoint) : null);
     } catch (err) {
@@ -204,7 +205,9 @@ export class RunsService implements JobSink {
   private failInterrupted(r: store.Run): void {
     const at = r.checkpointStep !== null ? ` (step ${r.checkpointStep})` : '';
     const how = r.checkpoint ? `resume it to continue from its last checkpoint${at}` : 'resume it to start it again';
-    this.ws.runs.fail(r.id, `Espalier stopped while this job was running (the app quit or crashed); ${how}.`);
+    const error = `Espalier stopped while this job was running (the app quit or crashed); ${how}.`;
+    this.ws.runs.fail(r.id, error);
+    this.log(r.id, `failed: ${error}`);
   }
 
   private readonly orphanTimers = new Set<NodeJS.Timeout>();
@@ -264,15 +267,19 @@ export class RunsService implements JobSink {
       if (status === 'done') this.finish(runId, patch.result);
       else if (status === 'failed') {
         this.ws.runs.fail(runId, patch.error ?? 'the job failed');
+        this.log(runId, `failed: ${patch.error ?? 'the job failed'}`);
         this.cleanUp(runId);
       } else if (status === 'cancelled') {
         this.ws.runs.cancel(runId);
         this.ws.runs.setMessage(runId, 'cancelled');
+        this.log(runId, 'cancelled');
         this.cleanUp(runId);
       } else if (status === 'paused') {
         this.ws.runs.pause(runId);
         const r = this.ws.runs.require(runId);
-        this.ws.runs.setMessage(runId, r.checkpoint ? (r.checkpointStep !== null ? `paused at step ${r.checkpointStep}` : 'paused: it resumes from its last checkpoint') : 'paused (it will start again when resumed)');
+        const message = r.checkpoint ? (r.checkpointStep !== null ? `paused at step ${r.checkpointStep}` : 'paused: it resumes from its last checkpoint') : 'paused (it will start again when resumed)';
+        this.ws.runs.setMessage(runId, message);
+        this.log(runId, message);
       }
       this.emitRun(runId);
     } catch (err) {
@@ -295,7 +302,9 @@ export class RunsService implements JobSink {
     }
     this.ws.runs.setResult(runId, result ?? null);
     this.ws.runs.finish(runId);
-    this.ws.runs.setMessage(runId, this.ws.runs.require(runId).message || 'done');
+    const message = this.ws.runs.require(runId).message || 'done';
+    this.ws.runs.setMessage(runId, message);
+    this.log(runId, message);
   }
 
   private cleanUp(runId: string): void {
@@ -341,7 +350,20 @@ export class RunsService implements JobSink {
   }
 
   log(runId: string, line: string): void {
-    this.bus.emit('run.log', { runId, line });
+    let seq: number | undefined;
+    try {
+      seq = this.ws.runLogs.append(runId, line).seq;
+    } catch (err) {
+      // A deleted run or a full disk: the line still reaches the open views.
+      this.warn(`run ${runId}: could not save a log line: ${(err as Error).message}`);
+    }
+    this.bus.emit('run.log', { runId, line, ...(seq !== undefined ? { seq } : {}) });
+  }
+
+  /** The run's stored log lines after `afterSeq`, oldest first. */
+  logTail(runId: string, afterSeq?: number): RunLogLine[] {
+    this.require(runId);
+    return this.ws.runLogs.tail(runId, afterSeq === undefined ? {} : { afterSeq }).map((l) => ({ seq: l.seq, t: iso(l.t), line: l.line }));
   }
 
   state(runId: string, state: Record<string, unknown>): void {

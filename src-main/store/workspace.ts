@@ -9,6 +9,7 @@ import type { RepoContext } from './repos/context';
 import { DatasetsRepo } from './repos/datasets';
 import { EvalsRepo } from './repos/evals';
 import { MetricsRepo } from './repos/metrics';
+import { RunLogsRepo } from './repos/run-logs';
 import { ModelsRepo } from './repos/models';
 import { ProjectsRepo } from './repos/projects';
 import { RunsRepo } from './repos/runs';
@@ -27,7 +28,7 @@ export interface OpenWorkspaceOptions {
   now?: () => number;
 }
 
-const TABLES = ['projects', 'datasets', 'tokenizers', 'substrates', 'models', 'runs', 'metrics', 'eval_results'] as const;
+const TABLES = ['projects', 'datasets', 'tokenizers', 'substrates', 'models', 'runs', 'metrics', 'run_logs', 'eval_results'] as const;
 
 export interface WorkspaceInfo {
   root: string;
@@ -68,6 +69,7 @@ export class Workspace {
   readonly models: ModelsRepo;
   readonly runs: RunsRepo;
   readonly metrics: MetricsRepo;
+  readonly runLogs: RunLogsRepo;
   readonly evals: EvalsRepo;
   /** What opening did to the schema (from === to when nothing was needed). */
   readonly migration: MigrateResult;
@@ -85,6 +87,7 @@ export class Workspace {
     this.models = new ModelsRepo(ctx);
     this.runs = new RunsRepo(ctx);
     this.metrics = new MetricsRepo(ctx);
+    this.runLogs = new RunLogsRepo(ctx);
     this.evals = new EvalsRepo(ctx);
   }
 

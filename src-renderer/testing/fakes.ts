@@ -87,7 +87,7 @@ export function makeRun(p: Partial<RunBase> & { params?: ShapeOverlay<z.output<t
     stages: 3,
     stepsPerStage: 100,
     blocksPerStage: 1,
-    init: 'random',
+    init: 'scaled',
     loraRank: 0,
     loraFromStage: 2,
     baseline: 'none',

@@ -3,10 +3,14 @@ import { migration001 } from './001-core';
 import { migration002 } from './002-dataset-languages';
 import { migration003 } from './003-runs-results';
 import { migration004 } from './004-merge-tune-runs';
+import { migration007 } from './007-run-logs';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+// Numbers other branches hold (they land with their own migrations); a no-op keeps the list contiguous until then.
+const reserved = (version: number): Migration => ({ version, name: `reserved v${version}`, up: () => undefined });
+
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, reserved(5), reserved(6), migration007];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

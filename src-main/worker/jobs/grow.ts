@@ -4,6 +4,7 @@
 // stage's exported model folder to the folder main reserved for it.
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { RUN_METRICS } from '../../../src-shared/contract';
+import { insertionText } from '../../../src-shared/insertion';
 import type { BaselineChoice } from '../../../src-shared/params';
 import { initBackend, requireSyncReads } from '../../engine/backend';
 import { runGrowth, type BaselineKind, type StageRecord } from '../../engine/grow';
@@ -57,9 +58,14 @@ export const growJob: JobHandler = async (raw, ctx) => {
           ctx.log(`baseline ${e.phase}: depth ${e.depth}, ${e.steps} steps`);
           return;
         }
-        const spike = e.lossBeforeInsert === null ? '' : ` · insertion: loss ${e.lossBeforeInsert.toFixed(3)} → ${e.lossAfterInsert.toFixed(3)}`;
+        const spike = e.lossBeforeInsert === null ? '' : ` · insertion (--init ${p.init}): val loss ${insertionText(e.lossBeforeInsert, e.lossAfterInsert)}`;
         ctx.log(`stage ${e.stage}/${e.stages}: depth ${e.depth}, ${e.trainableParams} trainable / ${e.frozenParams} frozen parameters${spike}${e.resumedAtStep > 0 ? ` (resumed at step ${e.resumedAtStep})` : ''}`);
         ctx.state({ stage: e.stage, depth: e.depth, trainableParams: e.trainableParams, frozenParams: e.frozenParams });
+        if (e.lossBeforeInsert !== null) {
+          const at = (e.stage - 1) * p.stepsPerStage;
+          ctx.metric(at, RUN_METRICS.insertLossBefore, e.lossBeforeInsert);
+          ctx.metric(at, RUN_METRICS.insertLossAfter, e.lossAfterInsert);
+        }
       },
       onProgress: (e) => {
         if (e.phase !== 'growth') {
