@@ -17,6 +17,7 @@ import { Ui } from './lib/ui';
 import { badInputSuite } from './specs/bad-input';
 import { electronRuntime, launchElectron } from './specs/electron';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
+import { growthPolishSuite } from './specs/growth-polish';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The whole run, teardown excluded: a hang fails the run instead of eating the CI budget. */
@@ -115,7 +116,11 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    await runSuites([
+      flowSuite({ ui, watcher, fontPath, reload }, state),
+      badInputSuite(ui, watcher, state),
+      growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }),
+    ]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
@@ -144,7 +149,11 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    await runSuites([
+      flowSuite({ ui, watcher, fontPath, reload }, state),
+      badInputSuite(ui, watcher, state),
+      growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }),
+    ]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
     return true;
   } finally {
