@@ -93,7 +93,7 @@ describe('GrowthView', () => {
     const text = w.get('[data-testid="growth-run"]').text();
     expect(text).not.toMatch(/\?|undefined|NaN|\d+\.00\b/);
     expect(w.get('[data-testid="growth-stage-2"] [data-testid="stage-insertion"]').text()).toBe('4.9012 → 4.9015 (+0.0003)');
-    expect(w.findAll('[data-testid^="growth-stage-"]').map((r) => r.attributes('data-testid'))).toEqual(['growth-stage-1', 'growth-stage-2']);
+    expect(w.findAll('tr[data-testid^="growth-stage-"]').map((r) => r.attributes('data-testid'))).toEqual(['growth-stage-1', 'growth-stage-2']);
     expect(w.get('[data-testid="run-log"]').text()).toBe('stage 2/2: depth 2\npaused at step 14');
   });
 });
