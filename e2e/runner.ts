@@ -15,7 +15,9 @@ import { abortAll, fmtMs, sleep, type StepResult, type Suite } from './lib/harne
 import { startServer, type Server } from './lib/server';
 import { Ui } from './lib/ui';
 import { badInputSuite } from './specs/bad-input';
+import { studiesSuite } from './specs/studies';
 import { electronRuntime, launchElectron } from './specs/electron';
+import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
 import { growthPolishSuite } from './specs/growth-polish';
 
@@ -119,6 +121,8 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     await runSuites([
       flowSuite({ ui, watcher, fontPath, reload }, state),
       badInputSuite(ui, watcher, state),
+      evaluatePolishSuite(ui, watcher, state),
+      studiesSuite(ui, watcher),
       growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }),
     ]);
     for (const w of watcher.warnings) log(`note: ${w}`);
@@ -152,6 +156,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     await runSuites([
       flowSuite({ ui, watcher, fontPath, reload }, state),
       badInputSuite(ui, watcher, state),
+      studiesSuite(ui, watcher),
       growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }),
     ]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);

@@ -2,10 +2,10 @@
 // the ids main reserved) and the result it finished with. Stored runs are read tolerantly: unknown keys are
 // dropped, older spellings of names are mapped (params.ts), and runs recorded by `espalier demo` have their own shape.
 import { z } from 'zod';
-import { DatasetFormat, DatasetSplit, Id, MergeMode, Timestamp } from './domain';
+import { DatasetFormat, DatasetSplit, EvalReport, Id, MergeMode, Timestamp } from './domain';
 import { EvalStartParams, GrowParams, SubstrateBuildParams, TrainParams } from './params';
 
-export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune']);
+export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune', 'study']);
 export type RunKind = z.infer<typeof RunKind>;
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -123,7 +123,22 @@ export const EvalRunParams = z
     /** Set on evaluations `espalier demo` ran and registered. */
     demo: z.string().optional(),
   });
-export const EvalRunResult = z.object({ evalIds: z.array(Id) });
+/** The ids recorded, and per eval id what it left out and how degenerate its outputs were (QA). */
+export const EvalRunResult = z.object({ evalIds: z.array(Id), reports: z.record(z.string(), EvalReport).optional() });
+
+/** A 'study' run runs one study's arms one after another; the study itself lives in the studies table. */
+export const StudyRunParams = z.object({ studyId: Id });
+/**
+ * While a study runs, its result holds where it is (the arm running now, 0-based, of `arms`, and the arms
+ * finished so far by id); when it is done, the same with every arm finished.
+ */
+export const StudyRunResult = z.object({
+  studyId: Id.optional(),
+  arm: z.string().optional(),
+  armIndex: z.number().int().min(0).optional(),
+  arms: z.number().int().min(0).optional(),
+  armsDone: z.array(z.string()).default([]),
+});
 
 /** Params and result schema of every run kind. */
 export const RUN_SCHEMAS = {
@@ -135,6 +150,7 @@ export const RUN_SCHEMAS = {
   'merge-preview': { params: MergePreviewRunParams, result: MergePreviewResult },
   'merge-tune': { params: MergeTuneRunParams, result: MergeTuneResult },
   eval: { params: EvalRunParams, result: EvalRunResult },
+  study: { params: StudyRunParams, result: StudyRunResult },
 } as const satisfies Record<RunKind, { params: z.ZodType; result: z.ZodType }>;
 
 export type RunParams<K extends RunKind> = z.output<(typeof RUN_SCHEMAS)[K]['params']>;
@@ -148,7 +164,7 @@ const RunBase = z.object({
   error: z.string().nullable(),
   checkpoint: z.string().nullable(),
   /** The run's step its checkpoint holds (null when unknown or without one): a resume continues after it. */
-  checkpointStep: z.number().int().nonnegative().nullable().default(null),
+  checkpointStep: z.number().int().nonnegative().nullable().optional(),
   createdAt: Timestamp,
   startedAt: Timestamp.nullable(),
   finishedAt: Timestamp.nullable(),
@@ -163,6 +179,7 @@ export const Run = z.discriminatedUnion('kind', [
   RunBase.extend({ kind: z.literal('merge-preview'), params: MergePreviewRunParams, result: MergePreviewResult.nullable() }),
   RunBase.extend({ kind: z.literal('merge-tune'), params: MergeTuneRunParams, result: MergeTuneResult.nullable() }),
   RunBase.extend({ kind: z.literal('eval'), params: EvalRunParams, result: EvalRunResult.nullable() }),
+  RunBase.extend({ kind: z.literal('study'), params: StudyRunParams, result: StudyRunResult.nullable() }),
 ]);
 export type Run = z.output<typeof Run>;
 export type RunOf<K extends RunKind> = Extract<Run, { kind: K }>;

@@ -2,7 +2,9 @@
 // and results cross a process boundary. Paths here are absolute (main resolves them from the workspace).
 import { z } from 'zod';
 import { AppGrowRunParams, MergePreviewResult, MergeTuneResult, TrainRunParams } from '../../src-shared/runs';
+import { ArmResult, StudyResult, StudySpec } from '../../src-shared/study';
 import { ModelSpecSchema } from '../lib/model-spec';
+import { EvalItemRecord, EvalReport } from '../../src-shared/domain';
 
 const Files = z.array(z.string().min(1));
 /** engine/model/param-report.ts: the paper's counts; total includes the frozen substrate. */
@@ -148,8 +150,9 @@ export const MergeTuneParams = z.object({
 });
 export { MergeTuneResult };
 
-export const EvalItem = z.object({ prompt: z.string(), choices: z.array(z.string()), output: z.string(), expected: z.string(), correct: z.boolean() });
-export type EvalItem = z.infer<typeof EvalItem>;
+/** One item as the app's item browser shows it (the contract's record). */
+export const EvalItem = EvalItemRecord;
+export type EvalItem = EvalItemRecord;
 
 export const EvalParams = z.object({
   task: z.enum(['ppl', 'mc', 'qa', 'bleu']),
@@ -173,5 +176,21 @@ export const EvalModelResult = z.object({
   seed: z.number().int(),
   datasetSha256: z.string(),
   itemsFile: z.string(),
+  /** Items left out with reasons, degenerate outputs (QA); null where the protocol reports neither. */
+  report: EvalReport.nullable().default(null),
 });
 export const EvalJobResult = z.object({ results: z.array(EvalModelResult) });
+
+/** A 'study' job: the study's spec as validated when it was defined, and its folder (finished arms stay there). */
+export const StudyJobParams = z.object({
+  studyId: z.string().min(1),
+  spec: StudySpec,
+  /** The study's output folder in the workspace: a study already there resumes from its next unfinished arm. */
+  outDir: z.string().min(1),
+});
+export type StudyJobParams = z.input<typeof StudyJobParams>;
+/** What a 'study' job streams as state when an arm (one arm at one seed) finished: main registers its models. */
+export const StudyArmDoneState = z.object({ armDone: ArmResult });
+/** Where a study is, streamed when a new arm starts (0-based index of `runs`). */
+export const StudyPositionState = z.object({ position: z.object({ index: z.number().int(), runs: z.number().int(), run: z.string() }) });
+export { StudyResult };

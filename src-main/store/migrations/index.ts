@@ -4,13 +4,17 @@ import { migration002 } from './002-dataset-languages';
 import { migration003 } from './003-runs-results';
 import { migration004 } from './004-merge-tune-runs';
 import { migration007 } from './007-run-logs';
+import { migration008 } from './008-studies';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-// Numbers other branches hold (they land with their own migrations); a no-op keeps the list contiguous until then.
+/**
+ * Versions 5–6 belong to changes developed on other branches at the same time; until they are merged
+ * here, these no-op steps keep the list gap-free. Replace each with the real migration when it lands.
+ */
 const reserved = (version: number): Migration => ({ version, name: `reserved v${version}`, up: () => undefined });
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, reserved(5), reserved(6), migration007];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, reserved(5), reserved(6), migration007, migration008];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
