@@ -21,6 +21,7 @@ import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
 import { useSwiftShader, webgpuSuite } from './specs/webgpu';
 import { storageSuite } from './specs/storage';
+import { growthPolishSuite } from './specs/growth-polish';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The whole run, teardown excluded: a hang fails the run instead of eating the CI budget. */
@@ -121,7 +122,7 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
       await browser.page.reload();
     };
     // WebGPU last: it changes the backend choice and adds a model, which the earlier suites need not know about.
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), webgpuSuite(ui, watcher)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), webgpuSuite(ui, watcher)]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
@@ -151,7 +152,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), webgpuSuite(ui, watcher)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), webgpuSuite(ui, watcher)]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
     return true;
   } finally {

@@ -8,7 +8,7 @@ describe('IPC contract', () => {
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.value.stages).toBe(3);
-      expect(r.value.init).toBe('random');
+      expect(r.value.init).toBe('scaled');
       expect(r.value.shape.dModel).toBe(128);
     }
   });

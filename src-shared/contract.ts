@@ -13,6 +13,7 @@ import {
   MetricSeries,
   ModelEntry,
   Project,
+  RunLogLine,
   Substrate,
 } from './domain';
 import { EvalStartParams, GrowParams, ModelShape, SubstrateBuildParams, TrainParams } from './params';
@@ -194,6 +195,11 @@ export const invokeChannels = {
   'runs.cancel': { req: ById, res: Run },
   'runs.pause': { req: ById, res: Run },
   'runs.resume': { req: ById, res: Run },
+  /** The run's stored log tail (its last lines survive reloads and restarts), oldest first. */
+  'runs.logs': {
+    req: z.object({ runId: Id, afterSeq: z.number().int().nonnegative().optional() }).strict(),
+    res: z.array(RunLogLine),
+  },
 
   'models.list': { req: ProjectRef, res: z.array(ModelEntry) },
   'models.rename': { req: z.object({ id: Id, name: Name }).strict(), res: ModelEntry },
@@ -300,13 +306,20 @@ export const RUN_METRICS = {
   stage: 'stage',
   /** Global gradient norm before clipping. */
   gradNorm: 'grad_norm',
+  /**
+   * Validation loss of a growth run's model just before and just after a stage stacked its new block (before
+   * training it), logged at the step the block was stacked (the previous stage's last step).
+   */
+  insertLossBefore: 'insert/loss_before',
+  insertLossAfter: 'insert/loss_after',
 } as const;
 
 /** Every event channel (main → renderer). Metric events are batched and throttled in main (≤ ~10/s per run). */
 export const eventChannels = {
   'run.updated': Run,
   'run.metrics': z.object({ runId: Id, points: z.array(MetricPoint) }),
-  'run.log': z.object({ runId: Id, line: z.string() }),
+  /** `seq` numbers the run's stored lines: a client that fetched up to N skips events at or below N. */
+  'run.log': z.object({ runId: Id, line: z.string(), seq: z.number().int().positive().optional() }),
   'models.changed': z.object({ projectId: Id }),
   'datasets.changed': z.object({ projectId: Id }),
   /** A study was defined, changed status, finished a run (arm × seed) or was deleted. */

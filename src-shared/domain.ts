@@ -113,6 +113,15 @@ export const MetricSeries = z.object({
 });
 export type MetricSeries = z.infer<typeof MetricSeries>;
 
+/** A stored line of a run's log. */
+export const RunLogLine = z.object({
+  /** Numbers the run's lines 1, 2, 3…; never reused. */
+  seq: z.number().int().positive(),
+  t: Timestamp,
+  line: z.string(),
+});
+export type RunLogLine = z.infer<typeof RunLogLine>;
+
 export const EvalTask = z.enum(['ppl', 'mc', 'qa', 'bleu']);
 export const EvalProtocol = z.enum(['paper', 'loglik']);
 /** A step that left items out before counting ('dropped') or scored them other than the file says ('changed'). */

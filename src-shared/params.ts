@@ -10,6 +10,16 @@ export type NormKind = (typeof NORMS)[number];
 const NORM_ALIASES: Readonly<Record<string, NormKind>> = { rms: 'rmsnorm', layer: 'layernorm' };
 export const Norm = z.enum([...NORMS, 'rms', 'layer']).transform((n): NormKind => NORM_ALIASES[n] ?? (n as NormKind));
 
+/**
+ * How a growth stage's new block starts: 'scaled' (random, output projections scaled down as in GPT-2, so it starts
+ * near the identity), 'unscaled' (random, no scaling), 'zero-output' (exactly the identity), 'copy' (of the block below).
+ */
+export const BLOCK_INITS = ['scaled', 'unscaled', 'zero-output', 'copy'] as const;
+export type BlockInitKind = (typeof BLOCK_INITS)[number];
+/** Earlier requests and stored runs said 'random' / 'zero'. */
+const INIT_ALIASES: Readonly<Record<string, BlockInitKind>> = { random: 'scaled', zero: 'zero-output' };
+export const BlockInit = z.enum([...BLOCK_INITS, 'random', 'zero']).transform((n): BlockInitKind => INIT_ALIASES[n] ?? (n as BlockInitKind));
+
 /** Baselines a growth run can train beside the grown stack, as the engine names them. */
 export const BASELINES = ['none', 'monolithic', 'trainable-embedding'] as const;
 export type BaselineChoice = (typeof BASELINES)[number];
@@ -56,7 +66,7 @@ export const GrowParams = TrainParams.omit({ layers: true, steps: true })
     stages: z.number().int().min(1).max(64).default(3),
     stepsPerStage: z.number().int().min(1).max(10_000_000).default(150),
     blocksPerStage: z.number().int().min(1).max(8).default(1),
-    init: z.enum(['random', 'zero', 'copy']).default('random'),
+    init: BlockInit.default('scaled'),
     loraRank: z.number().int().min(0).max(256).default(0),
     loraFromStage: z.number().int().min(2).max(64).default(2),
     baseline: Baseline.default('none'),

@@ -33,6 +33,8 @@ describe('Run', () => {
     if (run.kind !== 'grow' || 'demo' in run.params) throw new Error('expected an app growth run');
     expect(run.params.shape.norm).toBe('rmsnorm');
     expect(run.params.baseline).toBe('trainable-embedding');
+    // 'random' is the earlier name of the default init, 'scaled'.
+    expect(run.params.init).toBe('scaled');
     expect(run.result).toMatchObject({ modelIds: ['m1', 'm2'] });
   });
 

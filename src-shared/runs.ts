@@ -166,6 +166,8 @@ const RunBase = z.object({
   progress: z.object({ fraction: z.number().min(0).max(1), message: z.string() }),
   error: z.string().nullable(),
   checkpoint: z.string().nullable(),
+  /** The run's step its checkpoint holds (null when unknown or without one): a resume continues after it. */
+  checkpointStep: z.number().int().nonnegative().nullable().optional(),
   createdAt: Timestamp,
   startedAt: Timestamp.nullable(),
   finishedAt: Timestamp.nullable(),

@@ -28,6 +28,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface GrowJson {
+  init: string;
   stages: { depth: number; steps: number; trainableParams: number; frozenParams: number; lossBeforeInsert: number | null; lossAfterInsert: number; valLoss: number; seconds: number; checkpoint: string }[];
   baseline: { valLoss: number; trainableParams: number; seconds: number } | null;
 }
@@ -41,6 +42,7 @@ describe('espalier grow', () => {
       Array(2).fill(['checkpoint', 'depth', 'frozenParams', 'lossAfterInsert', 'lossBeforeInsert', 'seconds', 'steps', 'trainableParams', 'valLoss']),
     );
     expect(j.stages.map((s) => s.depth)).toEqual([1, 2]);
+    expect(j.init).toBe('scaled');
     expect(j.stages[0]!.frozenParams).toBe(0);
     expect(j.stages[1]!.frozenParams).toBeGreaterThan(0);
     expect(j.stages[0]!.lossBeforeInsert).toBeNull();
@@ -55,10 +57,20 @@ describe('espalier grow', () => {
     expect(again.stderr).not.toMatch(/stage 1\/2/);
   });
 
+  it('--init zero-output stacks an identity block: the loss after insertion equals the loss before', () => {
+    const r = runCli([...args.filter((a) => a !== 'monolithic' && a !== '--baseline').slice(0, -3), '--init', 'zero-output', '--out', join(dir, 'zero'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json<GrowJson>();
+    expect(j.init).toBe('zero-output');
+    const s2 = j.stages[1]!;
+    expect(Math.abs(s2.lossAfterInsert - s2.lossBeforeInsert!)).toBeLessThan(1e-6);
+    expect(r.stderr).toMatch(/insertion \(val loss before → after stacking\) (\d+\.\d{4}) → \1 \(±0\)/);
+  });
+
   it('rejects an unknown init in one line', () => {
     const r = runCli([...args.slice(0, -3), '--init', 'ones', '--out', join(dir, 'bad')]);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/--init must be one of random, zero, copy/);
+    expect(r.stderr).toMatch(/--init must be one of scaled, unscaled, zero-output, copy, got "ones"/);
   });
 });

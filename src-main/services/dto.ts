@@ -111,6 +111,7 @@ export function runDto(r: store.Run): Run {
     error: r.error,
     result: r.result ?? null,
     checkpoint: r.checkpoint,
+    checkpointStep: r.checkpointStep,
     createdAt: iso(r.createdAt),
     startedAt: isoOrNull(r.startedAt),
     finishedAt: isoOrNull(r.finishedAt),

@@ -67,6 +67,7 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'runs.cancel': (r) => s.runs.cancel(r.id),
     'runs.pause': (r) => s.runs.pause(r.id),
     'runs.resume': (r) => s.runs.resume(r.id),
+    'runs.logs': (r) => s.runs.logTail(r.runId, r.afterSeq),
 
     'models.list': (r) => s.models.list(r),
     'models.rename': (r) => s.models.rename(r),

@@ -1,13 +1,13 @@
 // Runs: queues jobs on the supervisor and is its JobSink — persists status, progress, checkpoints, results and
 // metrics as they stream, and forwards them (throttled) as contract events. Each job kind plugs in hooks.
-import type { MetricPoint as MetricPointDto, MetricSeries } from '../../src-shared/domain';
+import type { MetricPoint as MetricPointDto, MetricSeries, RunLogLine } from '../../src-shared/domain';
 import type { Run } from '../../src-shared/runs';
 import { dbErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../common/errors';
 import { MetricBuffer, type NewRun, type Workspace } from '../store/index';
 import type * as store from '../store/index';
 import type { WorkerMetric } from '../worker/protocol';
-import { runDto } from './dto';
+import { iso, runDto } from './dto';
 import type { EventBus } from './events';
 import type { JobSink, JobStatus, Supervisor } from './jobs/supervisor';
 import { NotFoundError } from '../common/errors';
@@ -141,11 +141,14 @@ export class RunsService implements JobSink {
     if (!['paused', 'failed', 'cancelled'].includes(run.status)) {
       throw new UserError(`the run is ${run.status}; only paused, failed or cancelled runs can be resumed`);
     }
-    // Points logged after the checkpoint will be logged again; without one the job starts over.
+    // Points logged after the checkpoint will be logged again; without one the job starts over. A checkpoint whose
+    // step is unknown drops nothing: the resumed job logs its steps again and the newest point of a step wins.
     this.buffer.flush();
-    this.ws.metrics.deleteAfter(id, run.checkpoint ? (run.checkpointStep ?? 0) : -1);
+    if (!run.checkpoint) this.ws.metrics.deleteAfter(id, -1);
+    else if (run.checkpointStep !== null) this.ws.metrics.deleteAfter(id, run.checkpointStep);
     this.ws.runs.resume(id);
-    this.ws.runs.setMessage(id, run.checkpoint ? `queued to resume from step ${run.checkpointStep ?? '?'}` : 'queued to start again');
+    this.ws.runs.setMessage(id, run.checkpoint ? `queued to resume from ${stepText(run.checkpointStep)}` : 'queued to start again');
+    this.log(id, run.checkpoint ? `resumed: continues from ${stepText(run.checkpointStep)}` : 'resumed: starts again from the beginning');
     try {
       this.submit(id, run.checkpoint ? this.ws.paths.fromStored(run.checkpoint) : null);
     } catch (err) {
@@ -205,8 +208,11 @@ export class RunsService implements JobSink {
   }
 
   private failInterrupted(r: store.Run): void {
-    const how = r.checkpoint ? `resume it to continue from its last checkpoint (step ${r.checkpointStep ?? '?'})` : 'resume it to start it again';
-    this.ws.runs.fail(r.id, `Espalier stopped while this job was running (the app quit or crashed); ${how}.`);
+    const at = r.checkpointStep !== null ? ` (step ${r.checkpointStep})` : '';
+    const how = r.checkpoint ? `resume it to continue from its last checkpoint${at}` : 'resume it to start it again';
+    const error = `Espalier stopped while this job was running (the app quit or crashed); ${how}.`;
+    this.ws.runs.fail(r.id, error);
+    this.log(r.id, `failed: ${error}`);
   }
 
   private readonly orphanTimers = new Set<NodeJS.Timeout>();
@@ -266,15 +272,19 @@ export class RunsService implements JobSink {
       if (status === 'done') this.finish(runId, patch.result);
       else if (status === 'failed') {
         this.ws.runs.fail(runId, patch.error ?? 'the job failed');
+        this.log(runId, `failed: ${patch.error ?? 'the job failed'}`);
         this.cleanUp(runId);
       } else if (status === 'cancelled') {
         this.ws.runs.cancel(runId);
         this.ws.runs.setMessage(runId, 'cancelled');
+        this.log(runId, 'cancelled');
         this.cleanUp(runId);
       } else if (status === 'paused') {
         this.ws.runs.pause(runId);
         const r = this.ws.runs.require(runId);
-        this.ws.runs.setMessage(runId, r.checkpoint ? `paused at step ${r.checkpointStep ?? '?'}` : 'paused (it will start again when resumed)');
+        const message = r.checkpoint ? (r.checkpointStep !== null ? `paused at step ${r.checkpointStep}` : 'paused: it resumes from its last checkpoint') : 'paused (it will start again when resumed)';
+        this.ws.runs.setMessage(runId, message);
+        this.log(runId, message);
       }
       this.emitRun(runId);
     } catch (err) {
@@ -297,7 +307,9 @@ export class RunsService implements JobSink {
     }
     this.ws.runs.setResult(runId, result ?? null);
     this.ws.runs.finish(runId);
-    this.ws.runs.setMessage(runId, this.ws.runs.require(runId).message || 'done');
+    const message = this.ws.runs.require(runId).message || 'done';
+    this.ws.runs.setMessage(runId, message);
+    this.log(runId, message);
   }
 
   private cleanUp(runId: string): void {
@@ -343,7 +355,20 @@ export class RunsService implements JobSink {
   }
 
   log(runId: string, line: string): void {
-    this.bus.emit('run.log', { runId, line });
+    let seq: number | undefined;
+    try {
+      seq = this.ws.runLogs.append(runId, line).seq;
+    } catch (err) {
+      // A deleted run or a full disk: the line still reaches the open views.
+      this.warn(`run ${runId}: could not save a log line: ${(err as Error).message}`);
+    }
+    this.bus.emit('run.log', { runId, line, ...(seq !== undefined ? { seq } : {}) });
+  }
+
+  /** The run's stored log lines after `afterSeq`, oldest first. */
+  logTail(runId: string, afterSeq?: number): RunLogLine[] {
+    this.require(runId);
+    return this.ws.runLogs.tail(runId, afterSeq === undefined ? {} : { afterSeq }).map((l) => ({ seq: l.seq, t: iso(l.t), line: l.line }));
   }
 
   state(runId: string, state: Record<string, unknown>): void {
@@ -364,22 +389,32 @@ export class RunsService implements JobSink {
     this.emitRun(runId);
   }
 
-  checkpoint(runId: string, path: string): void {
+  checkpoint(runId: string, path: string, step?: number): void {
     try {
-      this.setCheckpoint(runId, path);
+      this.setCheckpoint(runId, path, step);
     } catch (err) {
       this.warn(`run ${runId}: could not record checkpoint ${path}: ${(err as Error).message}`);
     }
   }
 
-  private setCheckpoint(runId: string, path: string): void {
+  private setCheckpoint(runId: string, path: string, step?: number): void {
     // The points before a checkpoint are saved before the checkpoint is: a resume never leaves a gap.
     this.buffer.flush();
-    this.ws.runs.setCheckpoint(runId, this.ws.paths.toStored(path), checkpointStep(path));
+    const stored = this.ws.paths.toStored(path);
+    const prev = this.ws.runs.require(runId);
+    // A growth run's checkpoint is its folder: the step comes with the announcement, and announcing the same folder
+    // again without one (at a restart, or as the paused job's checkpoint) keeps the step known so far.
+    const known = step ?? checkpointStep(path) ?? (prev.checkpoint === stored ? prev.checkpointStep : null);
+    this.ws.runs.setCheckpoint(runId, stored, known);
   }
 
   private emitRun(runId: string): void {
     const r = this.ws.runs.get(runId);
     if (r) this.bus.emit('run.updated', runDto(r));
   }
+}
+
+/** "step 120", or what a status line says when the checkpoint's step is not known. */
+function stepText(step: number | null): string {
+  return step !== null ? `step ${step}` : 'its last checkpoint';
 }

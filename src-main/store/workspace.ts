@@ -11,6 +11,7 @@ import type { RepoContext } from './repos/context';
 import { DatasetsRepo } from './repos/datasets';
 import { EvalsRepo } from './repos/evals';
 import { MetricsRepo } from './repos/metrics';
+import { RunLogsRepo } from './repos/run-logs';
 import { ModelsRepo } from './repos/models';
 import { ProjectsRepo } from './repos/projects';
 import { RunsRepo } from './repos/runs';
@@ -30,7 +31,7 @@ export interface OpenWorkspaceOptions {
   now?: () => number;
 }
 
-const TABLES = ['projects', 'datasets', 'tokenizers', 'substrates', 'models', 'runs', 'metrics', 'eval_results', 'studies'] as const;
+const TABLES = ['projects', 'datasets', 'tokenizers', 'substrates', 'models', 'runs', 'metrics', 'run_logs', 'eval_results', 'studies'] as const;
 
 /** What deleting a model freed: its own folder, plus its substrate file when it was the last user. */
 export interface ModelRemoval {
@@ -77,6 +78,7 @@ export class Workspace {
   readonly models: ModelsRepo;
   readonly runs: RunsRepo;
   readonly metrics: MetricsRepo;
+  readonly runLogs: RunLogsRepo;
   readonly evals: EvalsRepo;
   readonly studies: StudiesRepo;
   /** What opening did to the schema (from === to when nothing was needed). */
@@ -95,6 +97,7 @@ export class Workspace {
     this.models = new ModelsRepo(ctx);
     this.runs = new RunsRepo(ctx);
     this.metrics = new MetricsRepo(ctx);
+    this.runLogs = new RunLogsRepo(ctx);
     this.evals = new EvalsRepo(ctx);
     this.studies = new StudiesRepo(ctx);
   }

@@ -50,10 +50,10 @@ async function runJob(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> 
       if (Number.isFinite(value)) pending.push({ step, name, value, t: (Date.now() - t0) / 1000 });
     },
     log: (line) => post({ type: 'log', line }),
-    checkpoint: (path) => {
+    checkpoint: (path, step) => {
       // Metrics up to the checkpoint reach main before it does: a resume from it never leaves a gap.
       flush();
-      post({ type: 'checkpoint', path });
+      post({ type: 'checkpoint', path, ...(step !== undefined ? { step } : {}) });
     },
     state: (state) => post({ type: 'state', state }),
     async checkpointIfAsked(save) {

@@ -24,7 +24,8 @@ export const FromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), fraction: z.number(), message: z.string() }),
   z.object({ type: z.literal('metrics'), points: z.array(WorkerMetric) }),
   z.object({ type: z.literal('log'), line: z.string() }),
-  z.object({ type: z.literal('checkpoint'), path: z.string() }),
+  /** `step`: the global step the checkpoint holds, where its path does not say (a growth run folder). */
+  z.object({ type: z.literal('checkpoint'), path: z.string(), step: z.number().int().nonnegative().optional() }),
   /** Free-form structured state for the UI (e.g. growth stage layout); merged into the run's result. */
   z.object({ type: z.literal('state'), state: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('done'), result: z.unknown() }),

@@ -29,8 +29,11 @@ export interface JobContext {
   progress(fraction: number, message: string): void;
   metric(step: number, name: string, value: number): void;
   log(line: string): void;
-  /** Announces a checkpoint that a crash recovery or resume can start from. */
-  checkpoint(path: string): void;
+  /**
+   * Announces a checkpoint that a crash recovery or resume can start from; `step` is the run's step it holds
+   * when the path does not say so (a growth run folder), so a resume keeps every metric point before it.
+   */
+  checkpoint(path: string, step?: number): void;
   state(state: Record<string, unknown>): void;
   /** Throws JobCancelled / JobPaused(checkpoint) when requested; call at safe points. */
   checkpointIfAsked(saveCheckpoint: () => Promise<string> | string): Promise<void>;

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The loss chart follows a streamed series: one chart instance for its lifetime, updated by setOption with
-// downsampled data, stage boundaries as markLines and insertion spikes as markPoints.
+// downsampled data, stage boundaries as markLines and block insertions as a labelled scatter series.
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -79,14 +79,25 @@ describe('LossChart', () => {
     expect(data).toContainEqual([150_000, 42]);
   });
 
-  it('marks stage boundaries and spikes, and maps x to tokens or time', async () => {
-    const w = mount(LossChart, { props: { runId: 'r1', boundaries: [10], spikes: [{ step: 12, value: 6 }], tokensPerStep: 256 }, global: { plugins: [pinia] } });
+  it('marks stage boundaries and block insertions (named in the legend), and maps x to tokens or time', async () => {
+    const insertions = [{ stage: 2, step: 10, before: 4.25, after: 4.2501 }];
+    const w = mount(LossChart, { props: { runId: 'r1', boundaries: [10], insertions, tokensPerStep: 256 }, global: { plugins: [pinia] } });
     await flushPromises();
     transport.emit('run.metrics', batch(1, 21));
     await nextTick();
     let train = named(fake.options.at(-1), 'train')!;
     expect(train.markLine!.data[0]!.xAxis).toBe(10);
-    expect(train.markPoint!.data[0]!.coord).toEqual([12, 6]);
+    const inserted = named(fake.options.at(-1), 'val loss after a block was stacked')!;
+    expect(inserted.data).toEqual([[10, 4.2501]]);
+    expect((fake.options.at(-1)!['legend'] as { data: string[] }).data).toContain('val loss after a block was stacked');
+    const tip = (inserted as unknown as { tooltip: { formatter: (p: { dataIndex: number }) => string } }).tooltip.formatter({ dataIndex: 0 });
+    expect(tip).toBe('stage 2: block stacked at step 10<br/>val loss 4.2500 → 4.2501 (+0.0001)');
+    // The axis tooltip says "step N" (an integer) and skips anything without a value.
+    const axis = (fake.options.at(-1)!['tooltip'] as { formatter: (p: unknown) => string }).formatter([
+      { seriesName: 'train', value: [326, 4.123456], marker: '' },
+      { seriesName: 'validation', value: undefined, marker: '' },
+    ]);
+    expect(axis).toBe('step 326<br/>train: 4.1235');
     await w.setProps({ xAxis: 'tokens' });
     train = named(fake.options.at(-1), 'train')!;
     expect(train.data[0]![0]).toBe(256);

@@ -1,5 +1,5 @@
 // Pure derivations for the Growth view: the run's stage plan from its typed params, the current stage (from the
-// streamed 'stage' metric, else from steps), each tier's state, stage boundaries, insertion spikes and ETA.
+// streamed 'stage' metric, else from steps), each tier's state, stage boundaries, block insertions and ETA.
 import { GrowParams, ModelShape, RUN_METRICS, TrainParams } from '../../src-shared/contract';
 import type { Run, RunOf } from '../../src-shared/runs';
 import type { Series } from '../charts/downsample';
@@ -119,20 +119,28 @@ export function stageBoundaries(plan: GrowPlan, series: RunSeries): number[] {
   return out;
 }
 
-/** The highest training loss shortly after each boundary: the insertion spike the paper describes. */
-export function insertionSpikes(boundaries: number[], loss: Series | undefined, stepsPerStage: number): { step: number; value: number }[] {
-  if (!loss || loss.steps.length === 0) return [];
-  const window = Math.max(5, Math.round(stepsPerStage * 0.1));
-  const out: { step: number; value: number }[] = [];
-  for (const b of boundaries) {
-    let i = lowerBound(loss.steps, b);
-    let best = -1;
-    for (; i < loss.steps.length && loss.steps[i]! <= b + window; i++) {
-      if (Number.isFinite(loss.values[i]!) && (best < 0 || loss.values[i]! > loss.values[best]!)) best = i;
-    }
-    if (best >= 0) out.push({ step: loss.steps[best]!, value: loss.values[best]! });
+/** A stage's block insertion: the validation loss just before and just after the block was stacked. */
+export interface Insertion {
+  stage: number;
+  /** The run's step at which the block was stacked (the previous stage's last step). */
+  step: number;
+  before: number;
+  after: number;
+}
+
+/** Insertions the run logged (stages 2…N), in stage order. */
+export function insertionsOf(plan: GrowPlan, series: RunSeries): Insertion[] {
+  const before = series[RUN_METRICS.insertLossBefore];
+  const after = series[RUN_METRICS.insertLossAfter];
+  if (!before || !after || plan.kind !== 'grow') return [];
+  const out: Insertion[] = [];
+  for (let i = 0; i < before.steps.length; i++) {
+    const step = before.steps[i]!;
+    const j = lowerBound(after.steps, step);
+    if (after.steps[j] !== step) continue;
+    out.push({ stage: Math.round(step / plan.stepsPerStage) + 1, step, before: before.values[i]!, after: after.values[j]! });
   }
-  return out;
+  return out.sort((a, b) => a.stage - b.stage);
 }
 
 export function lowerBound(xs: readonly number[], x: number): number {
@@ -146,18 +154,40 @@ export function lowerBound(xs: readonly number[], x: number): number {
   return lo;
 }
 
-/** Seconds left, from the step rate so far; null when unknown or finished. */
+/**
+ * Steps per second of the current attempt: over the points after the last pause (a gap in the clock far longer
+ * than a step), so a resumed run is timed from its resume, not from the start with the pause in between.
+ */
+export function stepRate(loss: Series | undefined): number | null {
+  if (!loss || loss.steps.length < 2) return null;
+  const n = loss.steps.length;
+  const recent: number[] = [];
+  for (let i = Math.max(1, n - 50); i < n; i++) recent.push(loss.t[i]! - loss.t[i - 1]!);
+  const median = [...recent].sort((a, b) => a - b)[recent.length >> 1]!;
+  const gap = Math.max(10, 20 * median);
+  let from = n - 1;
+  while (from > 0 && loss.t[from]! - loss.t[from - 1]! <= gap) from--;
+  const steps = loss.steps[n - 1]! - loss.steps[from]!;
+  const seconds = loss.t[n - 1]! - loss.t[from]!;
+  return steps > 0 && seconds > 0 ? steps / seconds : null;
+}
+
+/** Seconds left for a running run, from its step rate since it (re)started; null when not running or unknown. */
 export function etaSeconds(run: Run, plan: GrowPlan, loss: Series | undefined): number | null {
-  if (run.status !== 'running' && run.status !== 'paused') return null;
+  if (run.status !== 'running') return null;
   const step = lastStepOf(loss);
-  const t = loss && loss.t.length > 0 ? loss.t[loss.t.length - 1]! : null;
-  if (step !== null && t !== null && step > 0 && t > 0) return Math.max(0, ((plan.totalSteps - step) * t) / step);
-  const f = run.progress.fraction;
-  if (run.startedAt && f > 0.01) {
-    const elapsed = (Date.now() - Date.parse(run.startedAt)) / 1000;
-    return Math.max(0, (elapsed * (1 - f)) / f);
-  }
-  return null;
+  const rate = stepRate(loss);
+  if (step === null || rate === null) return null;
+  return Math.max(0, (plan.totalSteps - step) / rate);
+}
+
+/** The ETA cell: what a paused, queued or finished run shows instead of a countdown. */
+export function etaText(run: Run, eta: number | null): string {
+  if (run.status === 'done') return 'finished';
+  if (run.status === 'paused') return 'paused';
+  if (run.status === 'queued') return 'queued';
+  if (run.status !== 'running') return '—';
+  return eta === null ? 'measuring…' : formatDuration(eta);
 }
 
 export function formatDuration(seconds: number | null): string {

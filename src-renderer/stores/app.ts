@@ -95,7 +95,7 @@ export const useAppStore = defineStore('app', () => {
         onRunUpdated(run, prev);
       }),
       client.on('run.metrics', (e) => runs.appendMetrics(e.runId, e.points)),
-      client.on('run.log', (e) => runs.appendLog(e.runId, e.line)),
+      client.on('run.log', (e) => runs.appendLog(e.runId, e.line, e.seq)),
       client.on('system.installProgress', (e) => useInstallsStore().onProgress(e)),
       client.on('models.changed', (e) => {
         if (e.projectId === useProjectsStore().currentId) void useModelsStore().load(e.projectId).catch(() => undefined);

@@ -118,9 +118,27 @@ export const useRunsStore = defineStore('runs', () => {
     ref.value = map;
   }
 
-  function appendLog(runId: string, line: string): void {
+  /** Highest stored line number seen per run: a streamed line at or below it came with a fetch already. */
+  const logSeq = new Map<string, number>();
+
+  function appendLog(runId: string, line: string, seq?: number): void {
+    if (seq !== undefined) {
+      if (seq <= (logSeq.get(runId) ?? 0)) return;
+      logSeq.set(runId, seq);
+    }
     const cur = logs.value[runId] ?? [];
     logs.value = { ...logs.value, [runId]: [...cur.slice(-(MAX_LOG_LINES - 1)), line] };
+  }
+
+  /** Fetches the run's stored log (it outlives reloads and restarts); lines streamed meanwhile are kept once. */
+  async function loadLogs(runId: string): Promise<void> {
+    const stored = await api().invoke('runs.logs', { runId });
+    const last = stored.at(-1)?.seq ?? 0;
+    const known = logSeq.get(runId) ?? 0;
+    // Lines streamed after the fetched tail stay; anything up to it comes from the store, in order.
+    const streamedAfter = known > last ? (logs.value[runId] ?? []).slice(-(known - last)) : [];
+    logSeq.set(runId, Math.max(known, last));
+    logs.value = { ...logs.value, [runId]: [...stored.map((l) => l.line), ...streamedAfter].slice(-MAX_LOG_LINES) };
   }
 
   /** After a reconnect, streamed points may have been missed: refetch what was loaded. */
@@ -129,7 +147,7 @@ export const useRunsStore = defineStore('runs', () => {
     metricsEpoch.value++;
   }
 
-  return { byId, list, logs, metricsEpoch, latest, load, upsert, refresh, startGrow, startTrain, control, seriesOf, loadMetrics, appendMetrics, appendLog, invalidateMetrics };
+  return { byId, list, logs, metricsEpoch, latest, load, upsert, refresh, startGrow, startTrain, control, seriesOf, loadMetrics, appendMetrics, appendLog, loadLogs, invalidateMetrics };
 });
 
 function mergeFetched(ms: MetricSeries, live: Series | undefined): Series {

@@ -74,7 +74,7 @@ type RunBase = Omit<Run, 'kind' | 'params' | 'result'>;
 type ShapeOverlay<P> = Omit<Partial<P>, 'shape'> & { shape?: Partial<RunParams<'train'>['shape']> };
 
 function runBase(p: Partial<RunBase>): RunBase {
-  return { id: 'r1', projectId: 'p1', status: 'running', progress: { fraction: 0, message: '' }, error: null, checkpoint: null, createdAt: T0, startedAt: T0, finishedAt: null, ...p };
+  return { id: 'r1', projectId: 'p1', status: 'running', progress: { fraction: 0, message: '' }, error: null, checkpoint: null, checkpointStep: null, createdAt: T0, startedAt: T0, finishedAt: null, ...p };
 }
 
 const SHAPE: RunParams<'train'>['shape'] = { dModel: 64, heads: 2, context: 32, mlpRatio: 4, dropout: 0, norm: 'rmsnorm' };
@@ -89,7 +89,7 @@ export function makeRun(p: Partial<RunBase> & { params?: ShapeOverlay<z.output<t
     stages: 3,
     stepsPerStage: 100,
     blocksPerStage: 1,
-    init: 'random',
+    init: 'scaled',
     loraRank: 0,
     loraFromStage: 2,
     baseline: 'none',

@@ -2,12 +2,13 @@
 // new tier (+ final norm and head) — with optional baselines; rerunning the same command on --out resumes it.
 import { resolve } from 'node:path';
 import { initBackend, parseBackendName, describeBackend } from '../../engine/backend';
-import { BASELINE_KINDS, BLOCK_INITS, formatComparison, runGrowth, type BaselineKind, type ComparisonRow, type GrowthPlanInput } from '../../engine/grow/index';
-import type { BlockInit, NormKind } from '../../engine/model/index';
+import { BASELINE_KINDS, BLOCK_INITS, formatComparison, resolvePlan, runGrowth, type BaselineKind, type ComparisonRow, type GrowthPlanInput } from '../../engine/grow/index';
+import { BLOCK_INIT_ALIASES, type BlockInit, type NormKind } from '../../engine/model/index';
 import { loadSubstrate } from '../../engine/substrate/index';
 import { readCorpusFile } from '../../engine/tokenizer/index';
 import { holdoutWindows } from '../../engine/train/holdout';
 import { makeWindows, type Windows } from '../../engine/train/index';
+import { insertionText } from '../../../src-shared/insertion';
 import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';
@@ -26,6 +27,9 @@ interface StageOut {
 }
 
 interface GrowOut {
+  /** How each new block started (`--init`). */
+  init: BlockInit;
+  /** Ordered by depth. */
   stages: StageOut[];
   baseline: { valLoss: number | null; trainableParams: number; seconds: number } | null;
   comparison: ComparisonRow[];
@@ -54,6 +58,8 @@ function oneOf<T extends string>(opts: ParsedOptions, name: string, allowed: rea
 }
 
 const round = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e4) / 1e4);
+/** Insertion losses keep six decimals: a near-identity block moves the loss by less than 1e-4. */
+const round6 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e6) / 1e6);
 
 function fmtTime(s: number): string {
   if (!Number.isFinite(s)) return '?';
@@ -73,7 +79,14 @@ export default defineCommand({
     { name: 'stages', kind: 'number', metavar: 'N', required: true, description: 'growth stages (final depth = N × blocks per stage)' },
     { name: 'steps-per-stage', kind: 'string', metavar: 'K', required: true, description: 'optimizer steps per stage: one number or one per stage (150,200,200)' },
     { name: 'blocks-per-stage', kind: 'number', metavar: 'B', description: 'new blocks per stage', default: 1 },
-    { name: 'init', kind: 'string', metavar: 'MODE', description: 'new blocks: random (the paper) | zero (output projections zero: starts as the identity) | copy (of the block below)', default: 'random' },
+    {
+      name: 'init',
+      kind: 'string',
+      metavar: 'MODE',
+      description:
+        'new blocks: scaled (random, output projections scaled down as in GPT-2: starts near the identity) | unscaled (random, no scaling) | zero-output (output projections zero: exactly the identity) | copy (of the block below)',
+      default: 'scaled',
+    },
     { name: 'lora-rank', kind: 'number', metavar: 'R', description: 'LoRA adapters of rank R on the frozen blocks (merged into each exported stage)' },
     { name: 'lora-from-stage', kind: 'number', metavar: 'S', description: 'first stage with adapters (default 2)' },
     { name: 'lora-alpha', kind: 'number', metavar: 'A', description: 'adapter scale = A / R (default A = R)' },
@@ -98,7 +111,9 @@ export default defineCommand({
   ],
   async run(opts, _positionals, ctx): Promise<GrowOut> {
     // Option mistakes first: they should not wait for the backend and the tokenizer.
-    const init = oneOf<BlockInit>(opts, 'init', BLOCK_INITS);
+    // 'random' and 'zero' are the earlier names of 'scaled' and 'zero-output'.
+    const initName = optStr(opts, 'init');
+    const init = oneOf<BlockInit>({ ...opts, init: initName === undefined ? undefined : (BLOCK_INIT_ALIASES[initName] ?? initName) }, 'init', BLOCK_INITS);
     const norm = oneOf<NormKind>(opts, 'norm', ['rmsnorm', 'layernorm']);
     const loraRank = positiveInt(opts, 'lora-rank');
     if (!loraRank && (opts['lora-from-stage'] !== undefined || opts['lora-alpha'] !== undefined)) throw new UserError('--lora-from-stage and --lora-alpha need --lora-rank R');
@@ -169,7 +184,7 @@ export default defineCommand({
         out,
         shouldStop: () => interrupted,
         onStageStart: (e) => {
-          const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion ${e.lossBeforeInsert.toFixed(3)} → ${e.lossAfterInsert.toFixed(3)}`;
+          const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion (val loss before → after stacking) ${insertionText(e.lossBeforeInsert, e.lossAfterInsert)}`;
           const resumed = e.resumedAtStep > 0 ? `, resuming at step ${e.resumedAtStep}` : '';
           ctx.log(`${label(e)}: ${e.trainableParams.toLocaleString('en')} trainable, ${e.frozenParams.toLocaleString('en')} frozen parameters; ${spike}${e.prefixCache ? '; frozen prefix cached' : ''}${resumed}`);
         },
@@ -187,13 +202,14 @@ export default defineCommand({
     if (result.status === 'stopped') throw new UserError(`stopped; the checkpoint is ${result.resumeFrom}; run the same command again to resume`);
     const mono = result.baselines.monolithic;
     return {
-      stages: result.stages.map((s) => ({
+      init: resolvePlan(plan).init,
+      stages: [...result.stages].sort((a, b) => a.depth - b.depth).map((s) => ({
         depth: s.depth,
         steps: s.steps,
         trainableParams: s.trainableParams,
         frozenParams: s.frozenParams,
-        lossBeforeInsert: round(s.lossBeforeInsert),
-        lossAfterInsert: round(s.lossAfterInsert)!,
+        lossBeforeInsert: round6(s.lossBeforeInsert),
+        lossAfterInsert: round6(s.lossAfterInsert)!,
         valLoss: round(s.valLoss),
         seconds: s.seconds,
         checkpoint: s.model,
@@ -205,10 +221,10 @@ export default defineCommand({
   },
   human(result) {
     const r = result as GrowOut;
-    const lines = ['depth  steps  trainable  frozen  insertion (before → after)  val loss  seconds'];
+    const lines = [`new blocks: --init ${r.init}; insertion = validation loss just before and just after the block is stacked, before training it`, '', 'depth  steps  trainable  frozen  insertion (before → after, change)  val loss  seconds'];
     for (const s of r.stages) {
-      const ins = s.lossBeforeInsert === null ? `— → ${s.lossAfterInsert.toFixed(3)}` : `${s.lossBeforeInsert.toFixed(3)} → ${s.lossAfterInsert.toFixed(3)}`;
-      lines.push(`${String(s.depth).padStart(5)}  ${String(s.steps).padStart(5)}  ${String(s.trainableParams).padStart(9)}  ${String(s.frozenParams).padStart(6)}  ${ins.padStart(26)}  ${String(s.valLoss ?? '–').padStart(8)}  ${s.seconds.toFixed(1).padStart(7)}`);
+      const ins = insertionText(s.lossBeforeInsert, s.lossAfterInsert);
+      lines.push(`${String(s.depth).padStart(5)}  ${String(s.steps).padStart(5)}  ${String(s.trainableParams).padStart(9)}  ${String(s.frozenParams).padStart(6)}  ${ins.padStart(34)}  ${String(s.valLoss ?? '–').padStart(8)}  ${s.seconds.toFixed(1).padStart(7)}`);
     }
     lines.push('', formatComparison(r.comparison), '', `run folder: ${r.out} (stage-k/ are model folders)`);
     return lines.join('\n');

@@ -107,17 +107,32 @@ describe('no wasted compute', () => {
     m.dispose();
   });
 
-  it('--init zero inserts an identity block: no insertion spike (random init: a small one)', async () => {
-    for (const init of ['zero', 'random'] as const) {
+  it('each --init starts the new block as it says: zero-output leaves the loss as it was, unscaled moves it most, copy duplicates the block below', async () => {
+    const change: Record<string, number> = {};
+    for (const init of ['zero-output', 'scaled', 'unscaled', 'copy'] as const) {
       const plan = resolvePlan(tinyPlan({ init }));
-      const { model } = loadStageCheckpoint(join(tmp.dir, 'stage-1', 'checkpoint.safetensors'), data.substrate);
+      // The trained stage-2 model: block 1 is a trained block to copy (stage 1's block 0 is too, from stage 1).
+      const { model } = loadStageCheckpoint(join(tmp.dir, 'stage-2', 'checkpoint.safetensors'), data.substrate);
       const before = await spikeLoss(model, null, data, plan);
-      insertTier(model, null, plan, plan.stages[1]!);
+      const { newBlocks } = insertTier(model, null, plan, plan.stages[2]!);
+      expect(newBlocks).toEqual([2]);
       const after = await spikeLoss(model, null, data, plan);
-      if (init === 'zero') expect(Math.abs(after - before)).toBeLessThan(1e-6);
-      else expect(Math.abs(after - before)).toBeGreaterThan(1e-6);
+      change[init] = Math.abs(after - before);
+      if (init === 'copy') {
+        for (const name of model.blockParamNames(1)) {
+          const copy = model.params.get(name.replace('blocks.1.', 'blocks.2.')).dataSync();
+          expect(bitIdentical({ shape: [], data: Float32Array.from(model.params.get(name).dataSync()) }, { shape: [], data: Float32Array.from(copy) }), name).toBe(true);
+        }
+      }
       model.dispose();
     }
+    expect(change['zero-output']).toBeLessThan(1e-6);
+    expect(change['scaled']).toBeGreaterThan(1e-6);
+    expect(change['unscaled']).toBeGreaterThan(change['scaled']!);
+    expect(change['copy']).toBeGreaterThan(1e-6);
+    // Earlier spellings still resolve: 'random' was 'scaled', 'zero' 'zero-output'.
+    expect(resolvePlan(tinyPlan({ init: 'random' as never })).init).toBe('scaled');
+    expect(resolvePlan(tinyPlan({ init: 'zero' as never })).init).toBe('zero-output');
   });
 
   it('trains both baselines on the same token budget and compares them; leaks no tensors', async () => {

@@ -45,6 +45,8 @@ export interface GrowthHooks {
   onStageEnd?(record: StageRecord): void;
   /** Where a finished unit's model folder goes (default: the unit's folder in the run folder, beside its checkpoint). */
   exportDir?(unit: UnitRef): string | undefined;
+  /** A unit's resumable checkpoint was written after its `step`-th step (a resume continues after it). */
+  onCheckpoint?(unit: UnitRef, step: number): void;
   /** Polled before every step; true stops the run after writing a checkpoint (pause and cancel alike). */
   shouldStop?(): boolean;
   signal?: AbortSignal;

@@ -1,12 +1,17 @@
 // A growth plan as typed, immutable data: how many stages, how each new tier starts and trains, LoRA on the
 // frozen tiers, the baselines. Every default lives here; the resolved plan is saved in the run folder.
 import type { ModelConfigInput } from '../model/config';
-import type { BlockInit } from '../model/init';
+import { BLOCK_INIT_ALIASES, BLOCK_INITS as INITS, type BlockInit } from '../model/init';
 import { UserError } from '../../common/errors';
 
 export type BaselineKind = 'monolithic' | 'trainable-embedding';
 export const BASELINE_KINDS: readonly BaselineKind[] = ['monolithic', 'trainable-embedding'];
-export const BLOCK_INITS: readonly BlockInit[] = ['random', 'zero', 'copy'];
+export const BLOCK_INITS: readonly BlockInit[] = INITS;
+
+/** A block init by its name or an earlier spelling ('random', 'zero'); undefined stays undefined. */
+export function blockInit(name: string | undefined): BlockInit | undefined {
+  return name === undefined ? undefined : (BLOCK_INIT_ALIASES[name] ?? (name as BlockInit));
+}
 
 /** Architecture shared by every stage; `layers` comes from the stage and `vocabSize` from the substrate. */
 export type GrowthModelInput = Omit<Partial<ModelConfigInput>, 'layers'>;
@@ -85,7 +90,7 @@ export interface GrowthPlan {
 
 export const GROWTH_DEFAULTS = {
   blocksPerStage: 1,
-  init: 'random',
+  init: 'scaled',
   lr: 3e-3,
   batchSize: 16,
   seed: 0,
@@ -117,7 +122,7 @@ export function resolvePlan(input: GrowthPlanInput): GrowthPlan {
   check(isPosInt(n), 'stages', `must be a positive integer, got ${n}`);
   const bps = input.blocksPerStage ?? GROWTH_DEFAULTS.blocksPerStage;
   check(isPosInt(bps), 'blocksPerStage', `must be a positive integer, got ${bps}`);
-  const init = input.init ?? GROWTH_DEFAULTS.init;
+  const init = blockInit(input.init) ?? GROWTH_DEFAULTS.init;
   check(BLOCK_INITS.includes(init), 'init', `must be one of ${BLOCK_INITS.join(', ')}, got "${init}"`);
   const steps = perStage(input.steps, n, 'steps', () => 0);
   const lr = perStage(input.lr, n, 'lr', () => GROWTH_DEFAULTS.lr);

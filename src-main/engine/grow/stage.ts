@@ -212,6 +212,7 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
     // Weights, adapters and moments read to the host first: the checkpoint writer reads them synchronously.
     await trainer.hostReady();
     saveStageCheckpoint(ckpt, { model, lora, trainer: trainer.state(), notes }, trainer.opts);
+    hooks.onCheckpoint?.(spec.ref, trainer.step);
   };
   let stopped: boolean;
   try {

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../io/atomic';
 import type { Windows } from '../train/data';
 import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';
-import type { GrowthPlan } from './plan';
+import { blockInit, type GrowthPlan } from './plan';
 import type { BaselineRecord, StageRecord } from './records';
 import type { GrowthData } from './stage';
 
@@ -89,7 +89,9 @@ export function openState(dir: string, plan: GrowthPlan, data: GrowthData): RunS
     throw new UserError(`${path}: unreadable growth state (${(err as Error).message}); use a new --out folder`);
   }
   if (s.format !== FORMAT || s.version !== 1) throw new UserError(`${path}: not a growth run state (format "${String(s.format)}", version ${String(s.version)})`);
-  const diff = firstDifference(comparable(s.plan), comparable(plan));
+  // Run folders from before the four init choices spell them 'random' / 'zero'.
+  const saved: GrowthPlan = { ...s.plan, init: blockInit(s.plan.init) ?? s.plan.init };
+  const diff = firstDifference(comparable(saved), comparable(plan));
   if (diff) throw new UserError(`${dir}: holds a growth run with another plan (${diff}); resume with the same options or choose a new --out`);
   for (const k of ['train', 'val', 'substrateId', 'tokenizerId'] as const) {
     if (s.data[k] !== fp[k]) throw new UserError(`${dir}: holds a growth run on other data (${k} differs); resume with the same --data/--val/--vocab/--substrate/--context or choose a new --out`);

@@ -154,13 +154,13 @@ describe('structure', () => {
     const tokens = randomTokens(1, 6, 37, 41);
     const before = m.logits(tokens);
     m.freezeBlock(0);
-    expect(m.addBlock('zero')).toBe(1);
+    expect(m.addBlock('zero-output')).toBe(1);
     expect(m.layers).toBe(2);
     expect(m.config.layers).toBe(2);
     expect(m.firstTrainableBlock()).toBe(1);
     const after = m.logits(tokens);
     expect(maxAbsDiff(before, after)).toBeLessThan(1e-6);
-    m.addBlock('random');
+    m.addBlock('scaled');
     const third = m.logits(tokens);
     expect(maxAbsDiff(before, third)).toBeGreaterThan(1e-5);
     tf.dispose([tokens, before, after, third]);

@@ -75,7 +75,7 @@ export class GPT implements CausalLM {
     const cfg = resolveConfig({ substrateDim: opts.substrate.dim, ...opts.config });
     const rng = new Rng(opts.seed ?? 0);
     const values = initOuter(cfg, rng, opts.substrate.matrix);
-    for (let i = 0; i < cfg.layers; i++) for (const [k, v] of initBlock(i, cfg, rng, 'random')) values.set(k, v);
+    for (let i = 0; i < cfg.layers; i++) for (const [k, v] of initBlock(i, cfg, rng, 'scaled')) values.set(k, v);
     return GPT.fromWeights(cfg, opts.substrate, opts.tokenizerId, (name) => values.get(name));
   }
 
@@ -161,16 +161,17 @@ export class GPT implements CausalLM {
   }
 
   /**
-   * Adds a block on top (index = old layer count), trainable. 'random' draws fresh weights (the paper),
-   * 'zero' zeroes its output projections (it starts as the identity), 'copy' duplicates the block below.
+   * Adds a block on top (index = old layer count), trainable. 'scaled' draws fresh weights (the paper; output
+   * projections scaled down as in GPT-2), 'unscaled' without that scaling, 'zero-output' zeroes the output
+   * projections (it starts as the identity), 'copy' duplicates the block below.
    */
-  addBlock(init: BlockInit = 'random', rng: Rng = new Rng(this.cfg.layers)): number {
+  addBlock(init: BlockInit = 'scaled', rng: Rng = new Rng(this.cfg.layers)): number {
     const i = this.cfg.layers;
     this.cfg = resolveConfig({ ...this.cfg, layers: i + 1 });
     const values =
       init === 'copy' && i > 0
         ? new Map(blockParamNames(i - 1, this.cfg).map((n) => [n.replace(`blocks.${i - 1}.`, `blocks.${i}.`), hostOf(this.params.get(n))]))
-        : initBlock(i, this.cfg, rng, init === 'zero' ? 'zero' : 'random');
+        : initBlock(i, this.cfg, rng, init === 'copy' ? 'scaled' : init);
     for (const [name, t] of values) {
       const v = tf.tensor(t.data, t.shape, 'float32');
       this.params.add(name, v, { decay: isMatrix(name) });

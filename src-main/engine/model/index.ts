@@ -6,5 +6,5 @@ export { flow, type Flow } from './flow';
 export { GPT, type CreateOptions, type ForwardContext, type KvHook, type SubstrateRef } from './gpt';
 export { MODEL_DEFAULTS, configFromJson, headDim, mlpWidth, resolveConfig } from './config';
 export type { EmbeddingMode, InputProjection, ModelConfig, ModelConfigInput, NormKind } from './config';
-export type { BlockInit, HostTensor } from './init';
+export { BLOCK_INITS, BLOCK_INIT_ALIASES, type BlockInit, type HostTensor } from './init';
 export type { ParamCounts, ParamEntry } from './params';

@@ -23,17 +23,24 @@ export function blockParamNames(i: number, cfg: Pick<ModelConfig, 'norm'>): stri
   return [...norm('norm1'), `${p}.attn.wq`, `${p}.attn.wk`, `${p}.attn.wv`, `${p}.attn.wo`, ...norm('norm2'), `${p}.mlp.w1`, `${p}.mlp.w2`];
 }
 
-export type BlockInit = 'random' | 'zero' | 'copy';
+/** How a new block starts: drawn (scaled or not), as the identity, or as a copy of the block below. */
+export const BLOCK_INITS = ['scaled', 'unscaled', 'zero-output', 'copy'] as const;
+export type BlockInit = (typeof BLOCK_INITS)[number];
+/** The block a fresh draw makes ('copy' needs a block below to copy). */
+export type DrawnInit = Exclude<BlockInit, 'copy'>;
+
+/** Earlier spellings (run folders and scripts from before the four choices): 'random' was 'scaled', 'zero' 'zero-output'. */
+export const BLOCK_INIT_ALIASES: Readonly<Record<string, BlockInit>> = { random: 'scaled', zero: 'zero-output' };
 
 /**
- * Initial values of block i. 'random': N(0, σ), output projections N(0, σ/√(2·layers)) as in GPT-2;
- * 'zero': the same but zero output projections, so the new block starts as the identity.
+ * Initial values of block i. Every matrix N(0, σ); the output projections (attention wo, MLP w2) differ:
+ * 'scaled' N(0, σ/√(2·layers)) as in GPT-2, 'unscaled' N(0, σ), 'zero-output' zero, so the block starts as the identity.
  */
-export function initBlock(i: number, cfg: ModelConfig, rng: Rng, init: 'random' | 'zero'): Map<string, HostTensor> {
+export function initBlock(i: number, cfg: ModelConfig, rng: Rng, init: DrawnInit): Map<string, HostTensor> {
   const d = cfg.dModel;
   const f = mlpWidth(cfg);
   const std = cfg.initStd;
-  const outStd = init === 'zero' ? 0 : std / Math.sqrt(2 * Math.max(1, cfg.layers));
+  const outStd = init === 'zero-output' ? 0 : init === 'unscaled' ? std : std / Math.sqrt(2 * Math.max(1, cfg.layers));
   const p = `blocks.${i}`;
   const m = new Map<string, HostTensor>();
   const norm = (k: string) => {

@@ -18,7 +18,7 @@ export interface JobSink {
   metrics(runId: string, points: WorkerMetric[]): void;
   log(runId: string, line: string): void;
   state(runId: string, state: Record<string, unknown>): void;
-  checkpoint(runId: string, path: string): void;
+  checkpoint(runId: string, path: string, step?: number): void;
 }
 
 interface Active {
@@ -149,7 +149,7 @@ export class Supervisor {
         break;
       case 'checkpoint':
         a.lastCheckpoint = msg.path;
-        sink.checkpoint(id, msg.path);
+        sink.checkpoint(id, msg.path, msg.step);
         break;
       case 'done':
         this.end(a, 'done', { result: msg.result });

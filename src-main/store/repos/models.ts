@@ -125,8 +125,8 @@ export class ModelsRepo {
       ),
       insertExpert: db.prepare('INSERT INTO model_experts (merge_id, expert_id, position, weight) VALUES (?, ?, ?, ?)'),
       get: db.prepare('SELECT * FROM models WHERE id = ?'),
-      list: db.prepare('SELECT * FROM models WHERE project_id = ? ORDER BY created_at, id'),
-      listKind: db.prepare('SELECT * FROM models WHERE project_id = ? AND kind = ? ORDER BY created_at, id'),
+      list: db.prepare('SELECT * FROM models WHERE project_id = ? ORDER BY created_at, depth, id'),
+      listKind: db.prepare('SELECT * FROM models WHERE project_id = ? AND kind = ? ORDER BY created_at, depth, id'),
       experts: db.prepare('SELECT expert_id, weight FROM model_experts WHERE merge_id = ? ORDER BY position'),
       projectExperts: db.prepare(
         `SELECT e.merge_id, e.expert_id, e.weight FROM model_experts e JOIN models m ON m.id = e.merge_id

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RUN_METRICS } from '../../../src-shared/contract';
+import { insertionText } from '../../../src-shared/insertion';
 import type { BaselineChoice } from '../../../src-shared/params';
 import { runGrowth, type BaselineKind, type StageRecord } from '../../engine/grow';
 import { readModelMeta } from '../../engine/io';
@@ -59,9 +60,14 @@ export const growJob: JobHandler = async (raw, ctx) => {
           ctx.log(`baseline ${e.phase}: depth ${e.depth}, ${e.steps} steps`);
           return;
         }
-        const spike = e.lossBeforeInsert === null ? '' : ` · insertion: loss ${e.lossBeforeInsert.toFixed(3)} → ${e.lossAfterInsert.toFixed(3)}`;
+        const spike = e.lossBeforeInsert === null ? '' : ` · insertion (--init ${p.init}): val loss ${insertionText(e.lossBeforeInsert, e.lossAfterInsert)}`;
         ctx.log(`stage ${e.stage}/${e.stages}: depth ${e.depth}, ${e.trainableParams} trainable / ${e.frozenParams} frozen parameters${spike}${e.resumedAtStep > 0 ? ` (resumed at step ${e.resumedAtStep})` : ''}`);
         ctx.state({ stage: e.stage, depth: e.depth, trainableParams: e.trainableParams, frozenParams: e.frozenParams, backend });
+        if (e.lossBeforeInsert !== null) {
+          const at = (e.stage - 1) * p.stepsPerStage;
+          ctx.metric(at, RUN_METRICS.insertLossBefore, e.lossBeforeInsert);
+          ctx.metric(at, RUN_METRICS.insertLossAfter, e.lossAfterInsert);
+        }
       },
       onProgress: (e) => {
         if (e.phase !== 'growth') {
@@ -83,6 +89,10 @@ export const growJob: JobHandler = async (raw, ctx) => {
         lastVal = e.valLoss;
         ctx.progress(step / totalGrowthSteps, `stage ${e.stage}/${e.stages} · step ${e.step}/${e.steps} · loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` · val ${e.valLoss.toFixed(3)}` : ''}`);
       },
+      // The run folder is the checkpoint; the step says which metric points a resume keeps.
+      onCheckpoint: (unit, step) => {
+        if (unit.phase === 'growth') ctx.checkpoint(p.checkpointDir, (unit.stage - 1) * p.stepsPerStage + step);
+      },
       onStageEnd: (r) => {
         if (r.phase === 'growth') ctx.log(`stage ${r.stage} done: val loss ${r.valLoss?.toFixed(3) ?? '—'} in ${r.seconds.toFixed(1)} s`);
       },
@@ -90,7 +100,8 @@ export const growJob: JobHandler = async (raw, ctx) => {
   );
   if (result.status === 'stopped') {
     if (ctx.signal.cancelled) throw new JobCancelled();
-    throw new JobPaused(result.resumeFrom ?? p.checkpointDir);
+    // Resuming reruns the same folder (the engine finds the stage and step there), so the folder is the checkpoint.
+    throw new JobPaused(p.checkpointDir);
   }
   ctx.progress(1, 'registering the stages');
   const stages = result.stages.filter((r: StageRecord) => r.phase === 'growth');
