@@ -15,6 +15,7 @@ import { abortAll, fmtMs, sleep, type StepResult, type Suite } from './lib/harne
 import { startServer, type Server } from './lib/server';
 import { Ui } from './lib/ui';
 import { badInputSuite } from './specs/bad-input';
+import { benchmarksSuite } from './specs/benchmarks';
 import { electronRuntime, launchElectron } from './specs/electron';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
 
@@ -115,7 +116,7 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), benchmarksSuite({ ui, watcher, reload })]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
@@ -144,7 +145,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), benchmarksSuite({ ui, watcher, reload })]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
     return true;
   } finally {
