@@ -1,6 +1,5 @@
 // The evaluation suite's public surface: loaders, metrics, protocols, results (what the CLI, app and demo use).
 export type { LanguagePair, McItem, McTemplate, ParallelItem, QaItem } from './data-types';
-export { parseCsv, type CsvRecord } from './csv';
 export { isMmluHeader, loadMmlu, loadMmluFile, mmluSubject } from './load-mmlu';
 export { loadMcJsonl, parseMcJsonLine } from './load-mc-jsonl';
 export { loadSquad } from './load-squad';

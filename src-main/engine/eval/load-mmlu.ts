@@ -2,8 +2,8 @@
 // one file per subject, or a folder of them.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UserError, atLine } from '../util/errors';
-import { parseCsv } from './csv';
+import { UserError, atLine } from '../../common/errors';
+import { parseCsv } from '../io/csv';
 import type { McItem } from './data-types';
 import { readUtf8 } from './read-text';
 

@@ -1,7 +1,7 @@
 // What every evaluation protocol receives (a model, its tokenizer, batching knobs) and returns.
 import type { CausalLM } from '../model/lm';
 import type { TokenizerLike } from '../tokenizer/types';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 
 export interface EvalEnv {
   model: CausalLM;

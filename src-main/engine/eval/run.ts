@@ -1,7 +1,7 @@
 // One evaluation end to end: load and hash the data, run the protocol, wrap the numbers with their provenance.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { sha256File, sha256Hex } from '../util/hash';
 import type { SamplingOptions } from '../generate/sample';
 import type { LanguagePair, McItem, ParallelItem, QaItem } from './data-types';

@@ -2,7 +2,8 @@
 // its extension and its first records, before anything is imported; the eval loaders then validate every item.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
-import { isMmluHeader, parseCsv } from '../../engine/eval/index';
+import { isMmluHeader } from '../../engine/eval/index';
+import { parseCsv } from '../../engine/io/csv';
 
 export const BENCHMARK_FORMATS = ['mmlu-csv', 'squad-json', 'mc-jsonl', 'pairs-tsv', 'pairs-jsonl'] as const;
 export type BenchmarkFormat = (typeof BENCHMARK_FORMATS)[number];
