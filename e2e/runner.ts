@@ -17,6 +17,7 @@ import { Ui } from './lib/ui';
 import { badInputSuite } from './specs/bad-input';
 import { benchmarksSuite } from './specs/benchmarks';
 import { electronRuntime, launchElectron } from './specs/electron';
+import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -116,7 +117,7 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), benchmarksSuite({ ui, watcher, reload })]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), benchmarksSuite({ ui, watcher, reload })]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
