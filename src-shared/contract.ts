@@ -19,6 +19,8 @@ import {
 } from './domain';
 import { EvalStartParams, GrowParams, ModelShape, SubstrateBuildParams, TrainParams } from './params';
 import { MergePreviewResult, MergeTuneResult, Run } from './runs';
+import { StudySpec } from './study';
+import { Study, StudyDetail } from './study-records';
 
 export { GrowParams, MergePreviewResult, MergeTuneResult, ModelShape, TrainParams };
 
@@ -227,6 +229,25 @@ export const invokeChannels = {
     res: z.object({ total: z.number().int(), items: z.array(EvalItemRecord) }),
   },
 
+  'studies.list': { req: ProjectRef, res: z.array(Study) },
+  /** Defines a study (a preset's spec, resized or edited, or one written by hand) as a draft; start runs it. */
+  'studies.create': { req: z.object({ projectId: Id, spec: StudySpec }).strict(), res: Study },
+  /** The study with its finished runs and the comparison over seeds (mean ± CI per arm and metric). */
+  'studies.get': { req: ById, res: StudyDetail },
+  /** Runs a draft, or resumes a stopped study from its next unfinished run (finished runs are kept). */
+  'studies.start': { req: ById, res: Study },
+  'studies.cancel': { req: ById, res: Study },
+  /** Deletes the study and its folder; the models its runs registered stay in the catalog. */
+  'studies.delete': { req: ById, res: Ok },
+  /**
+   * Writes the comparison as CSV, or as a Markdown report with its plots (SVG) and the CSV, into a new file or
+   * folder under `dest` (same rules as models.export: the export folder for browser clients).
+   */
+  'studies.export': {
+    req: z.object({ id: Id, dest: z.string().min(1), format: z.enum(['csv', 'markdown']) }).strict(),
+    res: z.object({ path: z.string(), files: z.array(z.string()) }),
+  },
+
   'playground.generate': {
     req: z.object({ modelIds: z.array(Id).min(1).max(3), prompt: z.string().max(10_000), sampling: SamplingParams.default(SamplingParams.parse({})) }).strict(),
     res: z.object({ outputs: z.array(z.object({ modelId: Id, text: z.string(), tokensPerSec: z.number() })) }),
@@ -257,6 +278,8 @@ export const eventChannels = {
   'run.log': z.object({ runId: Id, line: z.string() }),
   'models.changed': z.object({ projectId: Id }),
   'datasets.changed': z.object({ projectId: Id }),
+  /** A study was defined, changed status, finished a run (arm × seed) or was deleted. */
+  'studies.changed': z.object({ projectId: Id, studyId: Id }),
   /** An install's output line; `fraction` when a download size is known. */
   'system.installProgress': z.object({ target: InstallTarget, line: z.string().max(2000), fraction: z.number().min(0).max(1).nullable() }),
 } as const;

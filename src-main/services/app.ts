@@ -16,6 +16,7 @@ import { ModelsService } from './models';
 import { PlaygroundService } from './playground';
 import { ProjectsService } from './projects';
 import { RunsService } from './runs';
+import { StudiesService } from './studies';
 import { SubstratesService } from './substrates';
 import { InstallsService } from './installs/service';
 import { SystemService } from './system';
@@ -97,6 +98,7 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
     merge: new MergeService(ctx, models),
     evals: new EvalsService(ctx),
     playground,
+    studies: new StudiesService(ctx),
     installs: new InstallsService(events),
   };
   const dispatcher = createDispatcher(contractHandlers(services), (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`), workspace.paths.dbFile);

@@ -14,3 +14,4 @@ export { MODEL_KINDS, type Model, type ModelKind, type MergeExpert, type NewMode
 export { RUN_KINDS, RUN_STATUSES, RUN_TRANSITIONS, type Run, type RunKind, type RunStatus, type NewRun, type RunProgress, type RunListFilter } from './repos/runs';
 export type { MetricPoint, SeriesPoint, RangeOptions } from './repos/metrics';
 export type { EvalResult, NewEvalResult } from './repos/evals';
+export { STUDY_STATUSES, type StudyRecord, type StudyStatus, type NewStudy } from './repos/studies';

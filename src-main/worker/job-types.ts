@@ -2,6 +2,7 @@
 // and results cross a process boundary. Paths here are absolute (main resolves them from the workspace).
 import { z } from 'zod';
 import { AppGrowRunParams, MergePreviewResult, MergeTuneResult, TrainRunParams } from '../../src-shared/runs';
+import { ArmResult, StudyResult, StudySpec } from '../../src-shared/study';
 import { ModelSpecSchema } from '../lib/model-spec';
 import { EvalItemRecord, EvalReport } from '../../src-shared/domain';
 
@@ -183,3 +184,17 @@ export const EvalModelResult = z.object({
   report: EvalReport.nullable().default(null),
 });
 export const EvalJobResult = z.object({ results: z.array(EvalModelResult) });
+
+/** A 'study' job: the study's spec as validated when it was defined, and its folder (finished arms stay there). */
+export const StudyJobParams = z.object({
+  studyId: z.string().min(1),
+  spec: StudySpec,
+  /** The study's output folder in the workspace: a study already there resumes from its next unfinished arm. */
+  outDir: z.string().min(1),
+});
+export type StudyJobParams = z.input<typeof StudyJobParams>;
+/** What a 'study' job streams as state when an arm (one arm at one seed) finished: main registers its models. */
+export const StudyArmDoneState = z.object({ armDone: ArmResult });
+/** Where a study is, streamed when a new arm starts (0-based index of `runs`). */
+export const StudyPositionState = z.object({ position: z.object({ index: z.number().int(), runs: z.number().int(), run: z.string() }) });
+export { StudyResult };

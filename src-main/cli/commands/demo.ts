@@ -6,6 +6,7 @@ import { describeBackend, initBackend, parseBackendName, requireSyncReads } from
 import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../demo/index';
 import { UserError } from '../../common/errors';
 import { registerDemo, type DemoRegistration } from '../../services/demo';
+import { runDemoStudies } from '../../study/index';
 import { Workspace } from '../../store/index';
 import { bool, defineCommand, num, optNum, optStr } from '../command';
 import { defaultWorkspace } from '../default-workspace';
@@ -32,6 +33,7 @@ export default defineCommand({
     { name: 'corpus-a', kind: 'string', metavar: 'FILE', description: "the first expert's corpus instead of the world's en-ru (needs --corpus-b; world-only tasks are skipped)" },
     { name: 'corpus-b', kind: 'string', metavar: 'FILE', description: "the second expert's corpus instead of the world's en-zh" },
     { name: 'steps-per-stage', kind: 'string', metavar: 'K', description: 'optimizer steps per growth stage instead of the preset\'s: one number or one per stage (trades time for quality)' },
+    { name: 'skip-studies', kind: 'boolean', description: 'leave out the controlled C1 and C4 studies (quick size, about a minute) from the report' },
     { name: 'font', kind: 'string', metavar: 'FILE', description: 'GNU Unifont .hex(.gz) for the glyph substrate (default: a system Unifont; none: binary-id)' },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
@@ -71,7 +73,7 @@ export default defineCommand({
       let result: DemoResult;
       try {
         result = await runDemo(
-          { out, mode, seed, ...(corpora ? { corpora } : {}), ...(font ? { font } : {}), backend, ...(steps ? { preset: { steps: steps.length === 1 ? Array<number>(stages).fill(steps[0]!) : steps } } : {}) },
+          { out, mode, seed, ...(bool(opts, 'skip-studies') ? {} : { studies: runDemoStudies }), ...(corpora ? { corpora } : {}), ...(font ? { font } : {}), backend, ...(steps ? { preset: { steps: steps.length === 1 ? Array<number>(stages).fill(steps[0]!) : steps } } : {}) },
           {
             log: (m) => ctx.log(m),
             progress: (label, done, total, extra) => ctx.progress(label, done, total, extra),

@@ -14,4 +14,5 @@ export const jobHandlers: Record<string, JobLoader> = {
   'merge-preview': async () => (await import('./merge-preview')).mergePreviewJob,
   'merge-tune': async () => (await import('./merge-tune')).mergeTuneJob,
   eval: async () => (await import('./eval')).evalJob,
+  study: async () => (await import('./study')).studyJob,
 };
