@@ -8,6 +8,8 @@ import {
   EvalItemRecord,
   EvalResult,
   Id,
+  ImportKind,
+  LanguageCode,
   MergeMode,
   MetricPoint,
   MetricSeries,
@@ -157,6 +159,8 @@ export const invokeChannels = {
         format: DatasetFormat.optional(),
         field: z.string().max(200).optional(),
         split: DatasetSplit.default('train'),
+        /** 'auto' imports a recognised benchmark file (MMLU CSV, SQuAD JSON, MC JSONL, pairs) as a benchmark, anything else as text. */
+        kind: ImportKind.default('auto'),
       })
       .strict()
       .refine((r) => Boolean(r.path) !== Boolean(r.upload), { message: 'give exactly one of path or upload' }),
@@ -164,6 +168,14 @@ export const invokeChannels = {
   },
   'datasets.preview': { req: z.object({ id: Id, lines: z.number().int().min(1).max(200).default(20) }).strict(), res: z.object({ lines: z.array(z.string()) }) },
   'datasets.setSplit': { req: z.object({ id: Id, split: DatasetSplit }).strict(), res: Dataset },
+  /** The languages a person says a dataset is in, primary first; null returns to the detected mix. */
+  'datasets.setLanguages': {
+    req: z
+      .object({ id: Id, languages: z.array(LanguageCode).min(1, 'name at least one language').max(8).nullable() })
+      .strict()
+      .refine((r) => r.languages === null || new Set(r.languages).size === r.languages.length, { message: 'a language is listed twice', path: ['languages'] }),
+    res: Dataset,
+  },
   'datasets.delete': { req: ById, res: Ok },
 
   'substrates.list': { req: ProjectRef, res: z.array(Substrate) },

@@ -16,6 +16,25 @@ export type Project = z.infer<typeof Project>;
 
 export const DatasetFormat = z.enum(['txt', 'jsonl', 'csv', 'parquet']);
 export const DatasetSplit = z.enum(['train', 'val', 'test']);
+/** 'text' is training text (and perplexity's held-out text); 'benchmark' is an evaluation file, never trained on. */
+export const DatasetKind = z.enum(['text', 'benchmark']);
+/** The evaluation task a benchmark feeds: multiple choice, question answering, translation. */
+export const BenchmarkTask = z.enum(['mc', 'qa', 'bleu']);
+export const BenchmarkFormat = z.enum(['mmlu-csv', 'squad-json', 'mc-jsonl', 'pairs-tsv', 'pairs-jsonl']);
+/** A language code as datasets carry it: en, ru, zh, zh-cn, … or "other". */
+export const LanguageCode = z.string().regex(/^(?:[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?|other)$/, 'must be a language code such as en, ru, zh or other');
+/** How a file is imported: 'auto' recognises benchmark layouts, 'text' and 'benchmark' insist. */
+export const ImportKind = z.enum(['auto', 'text', 'benchmark']);
+export type ImportKind = z.infer<typeof ImportKind>;
+export const Benchmark = z.object({
+  task: BenchmarkTask,
+  format: BenchmarkFormat,
+  /** Questions, or sentence pairs. */
+  items: z.number().int().nonnegative(),
+  /** Translation: "en-ru" when the file's name or scripts tell; null otherwise. */
+  pair: z.string().nullable(),
+});
+export type Benchmark = z.infer<typeof Benchmark>;
 export const Dataset = z.object({
   id: Id,
   projectId: Id,
@@ -32,9 +51,18 @@ export const Dataset = z.object({
   tokenCounts: z.array(z.object({ tokenizerId: z.string(), tokenizerName: z.string(), tokens: z.number().int().nonnegative() })).optional(),
   /** Characters per script seen (Latin, Cyrillic, Han, …). */
   scripts: z.record(z.string(), z.number()),
+  /** What the list shows: the languages joined, primary first ("zh + en"); '' when no letters were seen. */
   language: z.string(),
+  /** The languages shown, primary first: a person's choice, or the detected mix (shares ≥ 10%). */
+  languages: z.array(z.string()),
+  /** Detected share of words per language, e.g. { zh: 0.83, en: 0.17 }. */
+  languageShares: z.record(z.string(), z.number()),
+  languagesSetByUser: z.boolean(),
+  kind: DatasetKind,
+  /** Benchmarks only. */
+  benchmark: Benchmark.nullable(),
   split: DatasetSplit,
-  format: DatasetFormat,
+  format: z.enum([...DatasetFormat.options, 'json', 'tsv']),
   field: z.string().nullable(),
   createdAt: Timestamp,
 });
@@ -123,6 +151,7 @@ export const RunLogLine = z.object({
 export type RunLogLine = z.infer<typeof RunLogLine>;
 
 export const EvalTask = z.enum(['ppl', 'mc', 'qa', 'bleu']);
+export type EvalTask = z.infer<typeof EvalTask>;
 export const EvalProtocol = z.enum(['paper', 'loglik']);
 /** A step that left items out before counting ('dropped') or scored them other than the file says ('changed'). */
 export const EvalFilterCount = z.object({

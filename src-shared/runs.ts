@@ -2,7 +2,7 @@
 // the ids main reserved) and the result it finished with. Stored runs are read tolerantly: unknown keys are
 // dropped, older spellings of names are mapped (params.ts), and runs recorded by `espalier demo` have their own shape.
 import { z } from 'zod';
-import { DatasetFormat, DatasetSplit, EvalReport, Id, MergeMode, Timestamp } from './domain';
+import { BenchmarkTask, DatasetFormat, DatasetKind, DatasetSplit, EvalReport, Id, ImportKind, MergeMode, Timestamp } from './domain';
 import { EvalStartParams, GrowParams, SubstrateBuildParams, TrainParams } from './params';
 import { RunBackend } from './settings';
 
@@ -55,8 +55,18 @@ export const ImportRunParams = z.object({
   fileName: z.string(),
   format: DatasetFormat.optional(),
   field: z.string().optional(),
+  /** Runs stored before benchmarks had their own kind were text imports. */
+  kind: ImportKind.default('text'),
 });
-export const ImportRunResult = z.object({ datasetId: Id, characters: z.number(), records: z.number(), language: z.string().nullable() });
+export const ImportRunResult = z.object({
+  datasetId: Id,
+  characters: z.number(),
+  records: z.number(),
+  language: z.string().nullable(),
+  /** What the file turned out to be; benchmarks add their task (older runs: text). */
+  kind: DatasetKind.default('text'),
+  task: BenchmarkTask.nullable().default(null),
+});
 
 export const SubstrateRunParams = z.object(SubstrateBuildParams.shape).extend({
   /** The project's training datasets the tokenizer is built from, in order. */

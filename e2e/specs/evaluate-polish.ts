@@ -24,8 +24,9 @@ export function evaluatePolishSuite(ui: Ui, watcher: Watcher, state: FlowState):
     const form = ui.t('eval-form');
     for (const box of await form.locator('input[type="checkbox"]').all()) await box.setChecked(false);
     for (const n of modelNames) await ui.t(`eval-model-${n}`).check();
-    await ui.selectByLabel(ui.t('eval-dataset'), data);
+    // The picker offers the task's own datasets: the task comes first.
     await ui.t('eval-task').selectOption(task);
+    await ui.selectByLabel(ui.t('eval-dataset'), data);
     await ui.t('eval-protocol').selectOption(protocol);
     if (runs !== undefined) await ui.t('eval-runs').fill(String(runs));
     await ui.t('eval-limit').fill(String(limit));
@@ -130,8 +131,8 @@ export function evaluatePolishSuite(ui: Ui, watcher: Watcher, state: FlowState):
     const form = ui.t('eval-form');
     for (const box of await form.locator('input[type="checkbox"]').all()) await box.setChecked(false);
     await ui.t(`eval-model-${NAMES.merge}`).check();
-    await ui.selectByLabel(ui.t('eval-dataset'), /^en-ru held-out/);
     await ui.t('eval-task').selectOption('ppl');
+    await ui.selectByLabel(ui.t('eval-dataset'), /^en-ru held-out/);
     await ui.t('eval-limit').fill('123');
     await ui.t('eval-filter-dataset').selectOption(NAMES.mc);
     const column = await ui.selected(ui.t('depth-column'));

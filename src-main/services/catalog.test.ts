@@ -33,6 +33,12 @@ describe('demo world → substrate → experts → merge → evaluation', () => 
     const byName = (n: string) => datasets.find((d) => d.name === n)!;
     expect(datasets.filter((d) => d.split === 'train').map((d) => d.name).sort()).toEqual(['en-ru train', 'en-zh train']);
     expect(byName('multiple choice').split).toBe('test');
+    // The world's evaluation files are benchmarks, counted by item; its corpora are text.
+    expect(byName('multiple choice')).toMatchObject({ kind: 'benchmark', benchmark: { task: 'mc', format: 'mmlu-csv', items: expect.any(Number) } });
+    expect(byName('multiple choice').benchmark!.items).toBeGreaterThan(0);
+    expect(datasets.filter((d) => d.kind === 'benchmark').map((d) => d.benchmark!.task).sort()).toEqual(expect.arrayContaining(['bleu', 'mc', 'qa']));
+    expect(datasets.filter((d) => d.benchmark?.task === 'bleu').every((d) => d.benchmark!.pair !== null)).toBe(true);
+    expect(datasets.filter((d) => d.kind === 'text').every((d) => d.split !== 'test')).toBe(true);
     expect(byName('en-ru held-out').split).toBe('val');
 
     // Glyph substrate from the Debian unifont package's file, given explicitly; a missing one is refused at once.

@@ -39,6 +39,7 @@ export function storedToAbs(ws: Workspace, stored: string): string {
 
 /** The extracted UTF-8 text of a dataset (what training and perplexity read). */
 export function datasetTextFile(ws: Workspace, d: store.Dataset): string {
+  if (d.kind === 'benchmark') throw new UserError(`"${d.name}" is a benchmark (${d.task}): it evaluates models and is never training text; choose a text dataset`);
   if (!d.textPath) throw new UserError(`dataset "${d.name}" has no extracted text in the workspace; import it again`);
   const file = ws.paths.fromStored(d.textPath);
   if (!existsSync(file)) throw new UserError(`dataset "${d.name}": its extracted text ${file} is missing; import it again`);

@@ -1,5 +1,5 @@
-// Datasets: list, import (a local path, or uploaded bytes in browser mode) through the 'import' job, preview,
-// split role, delete. The worker parses and measures; main records the row when the job is done.
+// Datasets: list, import (a local path, or uploaded bytes in browser mode) through the 'import' job — training text
+// or a benchmark file —, preview, split role, languages, delete. The worker parses and measures; main records the row.
 import { parseRunParams, type RunResult } from '../../src-shared/runs';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -11,13 +11,14 @@ import { READ_LIMITS } from '../engine/util/read-capped';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
-import { datasetTextFile, requireDataset, requireProject, storedToAbs, tokenCountsByDataset, uniqueDatasetName, uploadDir } from './catalog';
+import { datasetSourceFile, datasetTextFile, requireDataset, requireProject, storedToAbs, tokenCountsByDataset, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
 import { formatFromPath, type ImportStats } from '../lib/datasets/import';
-import { datasetRecord } from '../lib/datasets/record';
+import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
+import type { BenchmarkStats } from '../lib/datasets/benchmark-import';
 import { datasetDto } from './dto';
 
-type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split'> & { split: 'train' | 'val' | 'test' };
+type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split' | 'kind'> & { split: 'train' | 'val' | 'test'; kind?: 'auto' | 'text' | 'benchmark' };
 
 const MAX_UPLOAD = READ_LIMITS.upload;
 
@@ -37,6 +38,8 @@ export class DatasetsService {
           ...(p.format ? { format: p.format } : {}),
           ...(p.field !== undefined ? { field: p.field } : {}),
           destination: c.ws.paths.datasetText(p.datasetId),
+          kind: p.kind,
+          displayName: p.fileName,
         };
       },
       complete: (run, raw) => this.recordImport(run, raw),
@@ -79,14 +82,16 @@ export class DatasetsService {
       fileName = basename(file);
       source = file;
     }
+    const kind = req.kind ?? 'auto';
     try {
-      if (!req.format) formatFromPath(fileName);
+      // SQuAD's .json has no text format: only a benchmark import reads it.
+      if (!req.format && !(kind !== 'text' && /\.json$/i.test(fileName))) formatFromPath(fileName);
     } catch (err) {
       if (req.upload) rmSync(uploadDir(ws, datasetId), { recursive: true, force: true });
       throw err;
     }
     const name = req.name ?? (basename(fileName, extname(fileName)) || fileName);
-    const params = { datasetId, name, split: req.split, source, fileName, ...(req.format ? { format: req.format } : {}), ...(req.field ? { field: req.field } : {}) };
+    const params = { datasetId, name, split: req.split, source, fileName, kind, ...(req.format ? { format: req.format } : {}), ...(req.field ? { field: req.field } : {}) };
     const run = runs.enqueue({ projectId: req.projectId, kind: 'import', name: `import ${fileName}`, params, message: `queued: import ${fileName}` });
     return { runId: run.id };
   }
@@ -100,28 +105,28 @@ export class DatasetsService {
 
   private recordImport(run: store.Run, raw: unknown): RunResult<'import'> {
     const { ws, bus } = this.c;
-    const stats = ImportResult.parse(raw).stats as unknown as ImportStats;
+    const stats = ImportResult.parse(raw).stats;
     const p = parseRunParams('import', run.id, run.params);
     const id = p.datasetId;
     const source = p.source;
-    const rec = datasetRecord(stats, {
-      id,
-      projectId: run.projectId,
-      name: uniqueDatasetName(ws, run.projectId, p.name),
-      split: p.split,
-      textPath: ws.paths.toStored(ws.paths.datasetText(id)),
-    });
+    const place = { id, projectId: run.projectId, name: uniqueDatasetName(ws, run.projectId, p.name), split: p.split };
+    const rec =
+      stats['kind'] === 'benchmark'
+        ? // A benchmark is evaluation data whatever split was asked: it never joins training.
+          benchmarkRecord(stats as unknown as BenchmarkStats, { ...place, split: 'test' })
+        : datasetRecord(stats as unknown as ImportStats, { ...place, textPath: ws.paths.toStored(ws.paths.datasetText(id)) });
     // `source` is already in stored form: the user's absolute path, or an upload relative to the workspace.
     const d = ws.datasets.create({ ...rec, sourcePath: source });
     bus.emit('datasets.changed', { projectId: run.projectId });
-    ws.runs.setMessage(run.id, `imported "${d.name}": ${d.characters.toLocaleString('en')} characters`);
-    return { datasetId: d.id, characters: d.characters, records: d.records, language: d.language };
+    const what = d.kind === 'benchmark' ? `benchmark (${d.task}), ${d.records.toLocaleString('en')} items` : `${d.characters.toLocaleString('en')} characters`;
+    ws.runs.setMessage(run.id, `imported "${d.name}": ${what}`);
+    return { datasetId: d.id, characters: d.characters, records: d.records, language: d.language, kind: d.kind, task: d.task };
   }
 
-  /** The first lines of the extracted text (reads only the head of the file). */
+  /** The first lines of the extracted text, or of a benchmark's own file (reads only the head of the file). */
   preview(req: { id: string; lines: number }): { lines: string[] } {
     const d = requireDataset(this.c.ws, req.id);
-    const file = datasetTextFile(this.c.ws, d);
+    const file = d.kind === 'benchmark' ? datasetSourceFile(this.c.ws, d) : datasetTextFile(this.c.ws, d);
     const fd = openSync(file, 'r');
     try {
       const buf = Buffer.alloc(Math.min(statSync(file).size, 256 * 1024));
@@ -138,7 +143,16 @@ export class DatasetsService {
 
   setSplit(req: { id: string; split: store.DatasetSplit }): Dataset {
     const d = requireDataset(this.c.ws, req.id);
+    if (d.kind === 'benchmark' && req.split === 'train') throw new UserError(`"${d.name}" is a benchmark: it evaluates models and is never training text`);
     const out = datasetDto(this.c.ws.datasets.update(req.id, { split: req.split }));
+    this.c.bus.emit('datasets.changed', { projectId: d.projectId });
+    return out;
+  }
+
+  /** A person's word on the languages (primary first); null returns to the detected mix. */
+  setLanguages(req: { id: string; languages: string[] | null }): Dataset {
+    const d = requireDataset(this.c.ws, req.id);
+    const out = datasetDto(this.c.ws.datasets.update(req.id, { languagesSet: req.languages }));
     this.c.bus.emit('datasets.changed', { projectId: d.projectId });
     return out;
   }

@@ -14,7 +14,8 @@ import { loadTokenizer } from '../engine/tokenizer/index';
 import { ID_PATTERN, newId, type Workspace } from '../store/index';
 import type * as store from '../store/index';
 import { importDataset, type ImportStats } from '../lib/datasets/import';
-import { datasetRecord } from '../lib/datasets/record';
+import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
+import { importBenchmark, type BenchmarkStats } from '../lib/datasets/benchmark-import';
 import { referenceSubstrate } from '../lib/model-files';
 import { saveEvalItems } from '../worker/jobs/eval-items';
 
@@ -135,7 +136,8 @@ interface ImportedDataset {
   split: Split;
   id: string;
   destination: string;
-  stats: ImportStats;
+  /** Corpora are imported as text; the QA, multiple-choice and translation files as benchmarks. */
+  stats: ImportStats | BenchmarkStats;
 }
 
 /** What the demo made, copied into the workspace: dataset texts, tokenizer, substrate, stage folders. */
@@ -167,8 +169,7 @@ async function copyDemoFiles(ws: Workspace, r: DemoResult): Promise<CopiedFiles>
     const id = newId('ds');
     const destination = ws.paths.datasetText(id);
     // Token counts for the corpora (what the app shows beside a training set); eval sets are read as files.
-    const counting = d.split === 'test' ? {} : { tokenizer };
-    const { stats } = await importDataset({ file: d.file, format: 'txt', destination, ...counting });
+    const stats = d.split === 'test' ? await importBenchmark({ file: d.file }) : (await importDataset({ file: d.file, format: 'txt', destination, tokenizer })).stats;
     imported.push({ ...d, id, destination, stats });
   }
   const tokenizerFile = ws.paths.tokenizerFile(r.tokenizer.id);
@@ -233,7 +234,8 @@ function registerDatasets(ws: Workspace, r: DemoResult, projectId: string, impor
   const byFile: Record<string, string> = {};
   const bySha = new Map<string, string>();
   for (const d of imported) {
-    const rec = datasetRecord(d.stats, { id: d.id, projectId, name: d.name, split: d.split, textPath: ws.paths.toStored(d.destination), tokenizerId: r.tokenizer.id });
+    const place = { id: d.id, projectId, name: d.name, split: d.split };
+    const rec = 'kind' in d.stats ? benchmarkRecord(d.stats, place) : datasetRecord(d.stats, { ...place, textPath: ws.paths.toStored(d.destination), tokenizerId: r.tokenizer.id });
     ws.datasets.create({ ...rec, sourcePath: ws.paths.toStored(d.file) });
     byFile[basename(d.file)] = d.id;
     bySha.set(d.stats.sha256, d.id);

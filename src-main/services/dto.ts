@@ -3,6 +3,7 @@
 import type { Dataset, EvalResult, ModelEntry, Project, Substrate } from '../../src-shared/domain';
 import { Run } from '../../src-shared/runs';
 import type * as store from '../store/index';
+import { mixedLanguages } from '../lib/datasets/scripts';
 import type { SubstrateRecord } from '../store/index';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -13,6 +14,7 @@ export function projectDto(p: store.Project, tokenizerId: string | null): Projec
 }
 
 export function datasetDto(d: store.Dataset, tokenCounts?: Dataset['tokenCounts']): Dataset {
+  const languages = d.languagesSet ?? mixedLanguages(d.languages);
   return {
     ...(tokenCounts ? { tokenCounts } : {}),
     id: d.id,
@@ -24,7 +26,12 @@ export function datasetDto(d: store.Dataset, tokenCounts?: Dataset['tokenCounts'
     characters: d.characters,
     tokens: d.tokens,
     scripts: d.scripts,
-    language: d.language ?? '',
+    language: languages.join(' + '),
+    languages,
+    languageShares: d.languages,
+    languagesSetByUser: d.languagesSet !== null,
+    kind: d.kind,
+    benchmark: d.kind === 'benchmark' && d.task && d.benchFormat ? { task: d.task, format: d.benchFormat, items: d.records, pair: d.pair } : null,
     split: d.split,
     format: d.format,
     field: d.field,

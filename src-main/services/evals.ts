@@ -62,10 +62,13 @@ export class EvalsService {
   start(req: StartReq): { runId: string } {
     const { ws, runs } = this.c;
     requireProject(ws, req.projectId);
-    const models = req.modelIds.map((id) => requireModel(ws, id));
     const d = requireDataset(ws, req.datasetId);
+    if (d.kind === 'benchmark' && d.task !== req.task) throw new UserError(`"${d.name}" is a benchmark for task ${d.task}, not ${req.task}: evaluate it with task ${d.task}, or choose another dataset`);
+    const models = req.modelIds.map((id) => requireModel(ws, id));
     if (req.task === 'ppl') datasetTextFile(ws, d);
     else datasetSourceFile(ws, d);
+    // A translation benchmark knows its pair when its name or its scripts told it at import.
+    if (req.task === 'bleu' && !req.pair && d.pair) req = { ...req, pair: d.pair };
     if (req.task === 'bleu' && !req.pair && !/(?:^|[^A-Za-z])[a-z]{2}-[a-z]{2}(?:[^A-Za-z]|$)/.test(d.sourcePath.split(/[\\/]/).pop() ?? '')) {
       throw new UserError(`dataset "${d.name}": give the language pair (e.g. en-ru); it is not in the file name`);
     }

@@ -51,6 +51,7 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'datasets.import': (r) => s.datasets.import(r),
     'datasets.preview': (r) => s.datasets.preview(r),
     'datasets.setSplit': (r) => s.datasets.setSplit(r),
+    'datasets.setLanguages': (r) => s.datasets.setLanguages(r),
     'datasets.delete': (r) => s.datasets.delete(r),
 
     'substrates.list': (r) => s.substrates.list(r),

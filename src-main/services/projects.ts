@@ -6,7 +6,8 @@ import { rmSync } from 'node:fs';
 import type { InvokeResponse } from '../../src-shared/contract';
 import type { Project } from '../../src-shared/domain';
 import type { ImportStats } from '../lib/datasets/import';
-import { datasetRecord } from '../lib/datasets/record';
+import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
+import type { BenchmarkStats } from '../lib/datasets/benchmark-import';
 import { requireProject, requireSubstrate, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
 import { projectDto } from './dto';
@@ -72,16 +73,13 @@ export class ProjectsService {
     const r = WorldResult.parse(raw);
     const ids = ws.transaction(() =>
       r.datasets.map((d) => {
-        const stats = d.stats as unknown as ImportStats;
-        const rec = datasetRecord(stats, {
-          id: d.id,
-          projectId: run.projectId,
-          name: uniqueDatasetName(ws, run.projectId, d.name),
-          split: d.split,
-          textPath: ws.paths.toStored(d.destination),
-        });
+        const place = { id: d.id, projectId: run.projectId, name: uniqueDatasetName(ws, run.projectId, d.name), split: d.split };
+        const rec =
+          d.stats['kind'] === 'benchmark'
+            ? benchmarkRecord(d.stats as unknown as BenchmarkStats, place)
+            : datasetRecord(d.stats as unknown as ImportStats, { ...place, textPath: ws.paths.toStored(d.destination) });
         // The world lives inside the workspace: stored relative, so the workspace folder can move.
-        return ws.datasets.create({ ...rec, sourcePath: ws.paths.toStored(stats.file) }).id;
+        return ws.datasets.create({ ...rec, sourcePath: ws.paths.toStored(rec.sourcePath) }).id;
       }),
     );
     bus.emit('datasets.changed', { projectId: run.projectId });

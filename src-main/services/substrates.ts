@@ -88,7 +88,8 @@ export class SubstratesService {
   build(req: BuildReq): { runId: string } {
     const { ws, runs } = this.c;
     requireProject(ws, req.projectId);
-    const train = ws.datasets.list(req.projectId, { split: 'train' }).filter((d) => d.textPath);
+    // Benchmarks never shape a vocabulary: only training text does.
+    const train = ws.datasets.list(req.projectId, { split: 'train' }).filter((d) => d.kind === 'text' && d.textPath);
     if (train.length === 0) throw new UserError('the project has no training dataset yet; import one (split "train") before building a substrate');
     // Checked now so the message reaches the form at once; the job checks again where it runs.
     if (req.fontPath !== undefined) req = { ...req, fontPath: this.c.hostPaths.file('fontPath', req.fontPath) };

@@ -9,7 +9,7 @@ export { LATEST_SCHEMA_VERSION } from './migrations/index';
 export { ID_PATTERN, newId } from './rows';
 export { WorkspaceLock, WorkspaceLockedError, processAlive, LOCK_FILE, type LockOwner } from './lock';
 export type { Project, NewProject, ProjectPatch } from './repos/projects';
-export { DATASET_FORMATS, DATASET_SPLITS, type Dataset, type DatasetFormat, type DatasetSplit, type NewDataset, type DatasetPatch } from './repos/datasets';
+export { DATASET_FORMATS, DATASET_KINDS, DATASET_SPLITS, type Dataset, type DatasetFormat, type DatasetKind, type DatasetSplit, type NewDataset, type DatasetPatch } from './repos/datasets';
 export { datasetTokens, type TokenizerRecord, type NewTokenizer } from './repos/tokenizers';
 export type { SubstrateRecord, NewSubstrate } from './repos/substrates';
 export { MODEL_KINDS, type Model, type ModelKind, type MergeExpert, type NewModel, type NewMerge, type ModelPatch } from './repos/models';

@@ -26,6 +26,10 @@ export const ImportParams = z.object({
   header: z.boolean().optional(),
   /** Where the extracted UTF-8 text goes (inside the workspace). */
   destination: z.string().min(1),
+  /** 'auto': a recognised benchmark file is validated as one and nothing is extracted. */
+  kind: z.enum(['auto', 'text', 'benchmark']).default('text'),
+  /** The file's name as the user knows it, for messages (an upload is stored under the workspace). */
+  displayName: z.string().optional(),
 });
 /** The importer's ImportStats, kept loose here: lib/datasets owns its shape. */
 export const ImportResult = z.object({ stats: z.record(z.string(), z.unknown()) });

@@ -1,8 +1,10 @@
 // Guesses a dataset file's format and its text fields from the name and first bytes, so the import form
 // can offer a field/column choice before anything is uploaded. The main side still validates everything.
-import type { Dataset } from '../../src-shared/domain';
+import type { z } from 'zod';
+import type { DatasetFormat } from '../../src-shared/domain';
 
-export type Format = Dataset['format'];
+/** The formats a text corpus imports from. */
+export type Format = z.infer<typeof DatasetFormat>;
 
 export function formatFromName(name: string): Format | null {
   const ext = name.toLowerCase().split('.').pop() ?? '';
@@ -13,8 +15,8 @@ export function formatFromName(name: string): Format | null {
   return null;
 }
 
-/** Splits one CSV header line, honouring double quotes. */
-export function csvHeader(line: string): string[] {
+/** Splits one CSV header line (TSV with delimiter "\t"), honouring double quotes. */
+export function csvHeader(line: string, delimiter = ','): string[] {
   const out: string[] = [];
   let cur = '';
   let quoted = false;
@@ -27,7 +29,7 @@ export function csvHeader(line: string): string[] {
       } else if (c === '"') quoted = false;
       else cur += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') {
+    else if (c === delimiter) {
       out.push(cur.trim());
       cur = '';
     } else cur += c;
@@ -37,9 +39,9 @@ export function csvHeader(line: string): string[] {
 }
 
 /** Field names found in the head of a file; jsonl prefers string-valued keys (the text). */
-export function sniffFields(format: Format, head: string): string[] {
+export function sniffFields(format: Format, head: string, delimiter = ','): string[] {
   const lines = head.split(/\r?\n/).filter((l) => l.trim().length > 0);
-  if (format === 'csv') return lines[0] ? csvHeader(lines[0]) : [];
+  if (format === 'csv') return lines[0] ? csvHeader(lines[0], delimiter) : [];
   if (format !== 'jsonl') return [];
   for (const line of lines.slice(0, 5)) {
     try {

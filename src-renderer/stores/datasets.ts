@@ -1,8 +1,9 @@
-// Datasets of the open project: list, import (file bytes as base64 in browser mode), preview, split, delete.
+// Datasets of the open project: list, import (file bytes as base64 in browser mode), preview, split, languages, delete;
+// the text/benchmark partition every form picks from (benchmarks are never training text).
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import type { InvokeRequest } from '../../src-shared/contract';
-import type { Dataset } from '../../src-shared/domain';
+import type { Dataset, EvalTask } from '../../src-shared/domain';
 import { api } from '../api';
 import { useRunsStore } from './runs';
 
@@ -22,6 +23,16 @@ export type ImportOptions = Omit<InvokeRequest<'datasets.import'>, 'projectId' |
 export const useDatasetsStore = defineStore('datasets', () => {
   const list = ref<Dataset[]>([]);
   const previews = ref<Record<string, string[]>>({});
+  /** Text corpora: what training, vocabularies, merge previews and perplexity read. */
+  const texts = computed(() => list.value.filter((d) => d.kind === 'text'));
+  const trainingTexts = computed(() => texts.value.filter((d) => d.split === 'train'));
+  const validationTexts = computed(() => texts.value.filter((d) => d.split === 'val'));
+  const benchmarks = computed(() => list.value.filter((d) => d.kind === 'benchmark'));
+
+  /** The datasets an evaluation task can read: perplexity held-out text, every other task its own benchmarks. */
+  function forTask(task: EvalTask): Dataset[] {
+    return task === 'ppl' ? texts.value : benchmarks.value.filter((d) => d.benchmark?.task === task);
+  }
 
   async function load(projectId: string | null): Promise<void> {
     list.value = projectId ? await api().invoke('datasets.list', { projectId }) : [];
@@ -45,10 +56,15 @@ export const useDatasetsStore = defineStore('datasets', () => {
     list.value = list.value.map((x) => (x.id === id ? d : x));
   }
 
+  async function setLanguages(id: string, languages: string[] | null): Promise<void> {
+    const d = await api().invoke('datasets.setLanguages', { id, languages });
+    list.value = list.value.map((x) => (x.id === id ? d : x));
+  }
+
   async function remove(id: string): Promise<void> {
     await api().invoke('datasets.delete', { id });
     list.value = list.value.filter((x) => x.id !== id);
   }
 
-  return { list, previews, load, importFile, preview, setSplit, remove };
+  return { list, previews, texts, trainingTexts, validationTexts, benchmarks, forTask, load, importFile, preview, setSplit, setLanguages, remove };
 });

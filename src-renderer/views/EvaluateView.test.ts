@@ -42,7 +42,7 @@ beforeEach(() => {
   useProjectsStore().list = [makeProject(), makeProject({ id: 'p2', name: 'Other' })];
   useProjectsStore().currentId = 'p1';
   useModelsStore().list = [makeModel({ id: 'a', name: 'ru-grown' }), makeModel({ id: 'b', name: 'zh-expert' }), makeModel({ id: 'c', name: 'unevaluated' })];
-  useDatasetsStore().list = [makeDataset({ id: 'd1', name: 'multiple choice', split: 'test' }), makeDataset({ id: 'd2', name: 'en-ru held-out', split: 'val' })];
+  useDatasetsStore().list = [makeDataset({ id: 'd1', name: 'multiple choice', split: 'test', kind: 'benchmark', benchmark: { task: 'mc', format: 'mmlu-csv', items: 8, pair: null } }), makeDataset({ id: 'd2', name: 'en-ru held-out', split: 'val' })];
   useEvalsStore().list = [
     result({ modelId: 'a', metrics: { acc: 0.3125, acc_stderr: 0.1197 }, report: { inFile: 16, scored: 16, steps: [], degenerate: null, chance: 0.25 } }),
     result({ modelId: 'b', metrics: { acc: 0.1875, acc_stderr: 0.1008 } }),
@@ -129,8 +129,9 @@ describe('EvaluateView: the form', () => {
   it('keeps its fields and the filters per project when the view is left and opened again', async () => {
     let w = mountView();
     await w.get('[data-testid="eval-model-zh-expert"]').setValue(true);
-    await w.get('[data-testid="eval-dataset"]').setValue('d2');
+    // Perplexity reads text, so the held-out set is offered once the task is ppl.
     await w.get('[data-testid="eval-task"]').setValue('ppl');
+    await w.get('[data-testid="eval-dataset"]').setValue('d2');
     await w.get('[data-testid="eval-limit"]').setValue('7');
     await w.get('[data-testid="eval-filter-task"]').setValue('mc');
     w.unmount();

@@ -1,6 +1,6 @@
 // The evaluation suite's public surface: loaders, metrics, protocols, results (what the CLI, app and demo use).
 export type { LanguagePair, McItem, McTemplate, ParallelItem, QaItem } from './data-types';
-export { loadMmlu, loadMmluFile, mmluSubject } from './load-mmlu';
+export { isMmluHeader, loadMmlu, loadMmluFile, mmluSubject } from './load-mmlu';
 export { loadMcJsonl, parseMcJsonLine } from './load-mc-jsonl';
 export { loadSquad } from './load-squad';
 export { languageName, loadParallel, pairFromFileName, parsePair } from './load-parallel';

@@ -1,4 +1,5 @@
-// MMLU's original CSV layout: `question,A,B,C,D,answer`, no header; one file per subject, or a folder of them.
+// MMLU's original CSV layout: `question,A,B,C,D,answer`, no header (a header row naming those columns is skipped);
+// one file per subject, or a folder of them.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError, atLine } from '../../common/errors';
@@ -14,10 +15,17 @@ export function mmluSubject(file: string): string {
   return basename(file).replace(/\.csv$/i, '').replace(/_(test|dev|val)$/, '');
 }
 
+/** A first row naming the columns (question,A,B,C,D,answer, any case) rather than holding an item. */
+export function isMmluHeader(fields: readonly string[]): boolean {
+  return fields.length === 6 && fields.every((f, k) => f.trim().toLowerCase() === COLUMNS[k]!.toLowerCase());
+}
+
 export function loadMmluFile(file: string): McItem[] {
   const subject = mmluSubject(file);
   const items: McItem[] = [];
-  for (const rec of parseCsv(readUtf8(file), file)) {
+  const records = parseCsv(readUtf8(file), file);
+  if (records[0] && isMmluHeader(records[0].fields)) records.shift();
+  for (const rec of records) {
     const f = rec.fields;
     if (f.length !== 6) {
       throw atLine(file, rec.line, `expected 6 fields (${COLUMNS.join(',')}), found ${f.length}${f.length > 6 ? ' (quote fields that contain commas)' : ''}`);

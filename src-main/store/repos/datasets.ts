@@ -4,14 +4,22 @@ import { UserError } from '../../common/errors';
 import { idSchema, isConstraint, jsonColumn, newId, parseInput, parseRow, toJson } from '../rows';
 import type { RepoContext } from './context';
 
-export const DATASET_FORMATS = ['txt', 'jsonl', 'csv', 'parquet'] as const;
+/** File formats: text corpora are txt/jsonl/csv/parquet; benchmarks add SQuAD's json and pairs' tsv. */
+export const DATASET_FORMATS = ['txt', 'jsonl', 'csv', 'parquet', 'json', 'tsv'] as const;
 export const DATASET_SPLITS = ['train', 'val', 'test'] as const;
+/** 'text' trains (and measures perplexity); 'benchmark' only evaluates, with its task. */
+export const DATASET_KINDS = ['text', 'benchmark'] as const;
+export const BENCHMARK_TASKS = ['mc', 'qa', 'bleu'] as const;
+export const BENCH_FORMATS = ['mmlu-csv', 'squad-json', 'mc-jsonl', 'pairs-tsv', 'pairs-jsonl'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 export type DatasetSplit = (typeof DATASET_SPLITS)[number];
+export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 const counts = z.record(z.string(), z.number().nonnegative());
 /** Share of letters per language guess, e.g. { en: 0.31, zh: 0.69 }. */
 const shares = z.record(z.string(), z.number().min(0).max(1));
+/** Language codes a person chose ("zh", "en", "other"), primary first. */
+const languageList = z.array(z.string().regex(/^(?:[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?|other)$/, 'must be a language code such as en, ru, zh or other')).min(1).max(8);
 
 const rowSchema = z
   .object({
@@ -33,6 +41,11 @@ const rowSchema = z
     scripts: jsonColumn(counts),
     language: z.string().nullable(),
     languages: jsonColumn(shares),
+    kind: z.enum(DATASET_KINDS),
+    task: z.enum(BENCHMARK_TASKS).nullable(),
+    bench_format: z.enum(BENCH_FORMATS).nullable(),
+    pair: z.string().nullable(),
+    languages_set: jsonColumn(languageList).nullable(),
     created_at: z.number(),
   })
   .transform((r) => ({
@@ -57,6 +70,13 @@ const rowSchema = z
     scripts: r.scripts,
     language: r.language,
     languages: r.languages,
+    kind: r.kind,
+    /** Benchmarks: the evaluation task, the layout recognised and, for translation, the language pair. */
+    task: r.task,
+    benchFormat: r.bench_format,
+    pair: r.pair,
+    /** The languages a person set (primary first); null when the detected mix stands. */
+    languagesSet: r.languages_set,
     createdAt: r.created_at,
   }));
 export type Dataset = z.output<typeof rowSchema>;
@@ -83,7 +103,11 @@ export const newDatasetSchema = z.object({
   scripts: counts.default({}),
   language: z.string().nullable().default(null),
   languages: shares.default({}),
-});
+  kind: z.enum(DATASET_KINDS).default('text'),
+  task: z.enum(BENCHMARK_TASKS).nullable().default(null),
+  benchFormat: z.enum(BENCH_FORMATS).nullable().default(null),
+  pair: z.string().regex(/^[a-z]{2,3}-[a-z]{2,3}$/).nullable().default(null),
+}).refine((d) => (d.kind === 'benchmark') === (d.task !== null && d.benchFormat !== null), { message: 'a benchmark needs its task and layout, and only a benchmark has them', path: ['task'] });
 export type NewDataset = z.input<typeof newDatasetSchema>;
 
 export const datasetPatchSchema = z.object({
@@ -93,11 +117,13 @@ export const datasetPatchSchema = z.object({
   /** Token counts are per tokenizer; set both together. */
   tokens: count.nullable().optional(),
   tokenizerId: z.string().nullable().optional(),
+  /** The languages a person set, primary first (null: back to the detected mix). */
+  languagesSet: languageList.nullable().optional(),
 });
 export type DatasetPatch = z.input<typeof datasetPatchSchema>;
 
 const COLUMNS =
-  'id, project_id, name, source_path, text_path, format, field, split, sha256, text_sha256, bytes, characters, records, tokens, tokenizer_id, scripts, language, languages, created_at';
+  'id, project_id, name, source_path, text_path, format, field, split, sha256, text_sha256, bytes, characters, records, tokens, tokenizer_id, scripts, language, languages, kind, task, bench_format, pair, created_at';
 
 export class DatasetsRepo {
   private readonly q;
@@ -110,7 +136,7 @@ export class DatasetsRepo {
       list: db.prepare('SELECT * FROM datasets WHERE project_id = ? ORDER BY created_at, id'),
       listSplit: db.prepare('SELECT * FROM datasets WHERE project_id = ? AND split = ? ORDER BY created_at, id'),
       bySha: db.prepare('SELECT * FROM datasets WHERE project_id = ? AND sha256 = ? ORDER BY created_at, id'),
-      update: db.prepare('UPDATE datasets SET name = ?, split = ?, text_path = ?, tokens = ?, tokenizer_id = ? WHERE id = ?'),
+      update: db.prepare('UPDATE datasets SET name = ?, split = ?, text_path = ?, tokens = ?, tokenizer_id = ?, languages_set = ? WHERE id = ?'),
       delete: db.prepare('DELETE FROM datasets WHERE id = ?'),
     };
   }
@@ -121,7 +147,8 @@ export class DatasetsRepo {
     try {
       this.q.insert.run(
         id, d.projectId, d.name, d.sourcePath, d.textPath, d.format, d.field, d.split, d.sha256, d.textSha256,
-        d.bytes, d.characters, d.records, d.tokens, d.tokenizerId, toJson(d.scripts), d.language, toJson(d.languages), this.ctx.now(),
+        d.bytes, d.characters, d.records, d.tokens, d.tokenizerId, toJson(d.scripts), d.language, toJson(d.languages),
+        d.kind, d.task, d.benchFormat, d.pair, this.ctx.now(),
       );
     } catch (err) {
       if (isConstraint(err, 'UNIQUE')) throw new UserError(`this project already has a dataset named "${d.name}"; choose another name`);
@@ -162,6 +189,7 @@ export class DatasetsRepo {
         p.textPath === undefined ? cur.textPath : p.textPath,
         p.tokens === undefined ? cur.tokens : p.tokens,
         p.tokenizerId === undefined ? cur.tokenizerId : p.tokenizerId,
+        p.languagesSet === undefined ? (cur.languagesSet === null ? null : toJson(cur.languagesSet)) : p.languagesSet === null ? null : toJson(p.languagesSet),
         id,
       );
     } catch (err) {

@@ -1,12 +1,32 @@
-// 'import' job: reads a local dataset file (txt/jsonl/csv/parquet), validates it and writes its extracted text
-// into the workspace, with progress; main records the dataset row from the returned statistics.
+// 'import' job: reads a local dataset file and either validates it as a benchmark (MMLU CSV, SQuAD JSON, MC JSONL,
+// translation pairs: counted, never extracted for training) or extracts and measures its text into the workspace.
+import { importBenchmark } from '../../lib/datasets/benchmark-import';
+import { detectBenchmark, readHead } from '../../lib/datasets/benchmark-detect';
 import { importDataset } from '../../lib/datasets/import';
 import { ImportParams } from '../job-types';
 import type { JobHandler } from '../runtime';
 
+/** An unreadable file is no benchmark here: the text importer then says what is wrong with it. */
+function looksLikeBenchmark(file: string): boolean {
+  let head: string;
+  try {
+    head = readHead(file);
+  } catch {
+    return false;
+  }
+  return detectBenchmark(file, head) !== null;
+}
+
 export const importJob: JobHandler = async (raw, ctx) => {
   const p = ImportParams.parse(raw);
-  ctx.progress(0, `reading ${p.file}`);
+  const shown = p.displayName ?? p.file;
+  ctx.progress(0, `reading ${shown}`);
+  const bench = p.kind === 'benchmark' || (p.kind === 'auto' && looksLikeBenchmark(p.file));
+  if (bench) {
+    const stats = await importBenchmark({ file: p.file, ...(p.displayName ? { displayName: p.displayName } : {}) });
+    ctx.progress(1, `benchmark (${stats.task}): ${stats.items.toLocaleString('en')} items`);
+    return { stats };
+  }
   const abort = new AbortController();
   const { stats } = await importDataset({
     file: p.file,

@@ -2,6 +2,7 @@
 // files into the workspace and imports each as a dataset; main records the rows in the new demo project.
 import { join } from 'node:path';
 import { generateWorld, writeWorld } from '../../demo/world/index';
+import { importBenchmark } from '../../lib/datasets/benchmark-import';
 import { importDataset } from '../../lib/datasets/import';
 import { newId } from '../../store/rows';
 import { WorldParams } from '../job-types';
@@ -9,8 +10,8 @@ import type { JobHandler } from '../runtime';
 
 type Split = 'train' | 'val' | 'test';
 
-/** Which world files become datasets, and their role. Eval sets are kept verbatim (format txt): the eval
- *  loaders read the original file, the import only measures and checks it. */
+/** Which world files become datasets, and their role. Eval sets (split test) are imported as benchmarks: the eval
+ *  loaders read the original file, the import validates and counts its items. */
 function roleOf(file: string): { split: Split; name: string } | null {
   let m = /^(.+)\.(train|val)\.txt$/.exec(file);
   if (m) return { split: m[2] as Split, name: `${m[1]} ${m[2] === 'train' ? 'train' : 'held-out'}` };
@@ -39,7 +40,8 @@ export const worldJob: JobHandler = async (raw, ctx) => {
     ctx.progress(0.1 + (0.9 * i) / chosen.length, `importing ${c.file}`);
     const id = newId('ds');
     const destination = join(p.datasetsDir, `${id}.txt`);
-    const { stats } = await importDataset({ file: join(p.dir, c.file), format: 'txt', destination });
+    const file = join(p.dir, c.file);
+    const stats = c.split === 'test' ? await importBenchmark({ file }) : (await importDataset({ file, format: 'txt', destination })).stats;
     datasets.push({ id, name: c.name, split: c.split, destination, stats: { ...stats } });
   }
   ctx.progress(1, `${datasets.length} datasets`);
