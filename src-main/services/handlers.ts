@@ -79,5 +79,6 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'evals.items': (r) => s.evals.items(r),
 
     'playground.generate': (r) => s.playground.generate(r),
+    'playground.cancel': (r) => s.playground.cancel(r),
   };
 }
