@@ -14,9 +14,11 @@ import { APP_SOURCES, buildIfStale, RENDERER_SOURCES } from './lib/build';
 import { abortAll, fmtMs, sleep, type StepResult, type Suite } from './lib/harness';
 import { startServer, type Server } from './lib/server';
 import { Ui } from './lib/ui';
+import { a11ySuites } from './specs/a11y';
 import { badInputSuite } from './specs/bad-input';
 import { electronRuntime, launchElectron } from './specs/electron';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
+import { uxSuite } from './specs/ux';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The whole run, teardown excluded: a hang fails the run instead of eating the CI budget. */
@@ -115,7 +117,7 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher)]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
@@ -144,7 +146,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher)]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
     return true;
   } finally {
