@@ -31,7 +31,7 @@ export function uxSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite {
 
   s.step('the Merge form keeps its experts, mode and sample across navigation', async () => {
     await ui.go('merge');
-    for (const box of await ui.t('merge-experts').locator('input[type=checkbox]:checked').all()) await box.uncheck();
+    for (const checked = ui.t('merge-experts').locator('input[type=checkbox]:checked'); (await checked.count()) > 0; ) await checked.first().uncheck();
     await ui.t(`merge-expert-${ruExpert()}`).check();
     await ui.t(`merge-expert-${NAMES.expertB}`).check();
     await ui.t('merge-mode').selectOption('probs');
