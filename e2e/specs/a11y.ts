@@ -40,11 +40,16 @@ async function setTheme(ui: Ui, theme: 'light' | 'dark'): Promise<void> {
 async function axeViolations(ui: Ui): Promise<string[]> {
   if (!(await ui.page.evaluate('typeof window.axe === "object"'))) await ui.page.evaluate(axeScript());
   const violations = (await ui.page.evaluate(
-    `window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`,
+    `window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary + ' html: ' + String(n.html).slice(0, 120) })) })))`,
   )) as AxeViolation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}`);
+    .map((v) => {
+      const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
+      // axe's own explanation of the first element (for contrast: the two colours and the ratio).
+      const why = (v.nodes[0]?.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 240);
+      return `${v.id} (${v.impact}): ${v.help} — ${where}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}${why ? ` [${why}]` : ''}`;
+    });
 }
 
 function axeSuite(ui: Ui, watcher: Watcher, theme: 'light' | 'dark'): Suite {
