@@ -1,9 +1,13 @@
 // GPU benchmark (`npm run bench:gpu`): training tokens/s on every backend that starts here, on the reference
 // config (vocab 4096, d 128, 4 heads, 2 blocks, MLP 512, context 64, batch 16) and a larger one (d 512,
-// 8 blocks, context 256), naming the WebGPU adapter; ratios against wasm from the same run. Each backend
-// runs in its own child process (a tfjs backend is process-global). Options: --steps N, --configs ref,large.
+// 8 blocks, context 256), naming the WebGPU adapter; ratios against wasm from the same run, and against PyTorch
+// (bench/torch_reference.py, same architecture in float32) on the CPU and, where PyTorch sees one, on CUDA. Each
+// backend runs in its own child process (a tfjs backend is process-global).
+// Options: --steps N, --configs ref,large, --backends node-gpu,webgpu,node,wasm, --torch auto|off (auto: .venv/bin/python, else ESPALIER_PYTHON or python3).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { initBackend, parseBackendName, type BackendName } from '../src-main/engine/backend';
 import { adapterName } from '../src-main/engine/backend-webgpu';
 import { GPT } from '../src-main/engine/model/gpt';
@@ -30,6 +34,8 @@ interface ChildResult {
   adapter?: string;
   software?: boolean;
   tokensPerSec?: Record<string, number>;
+  /** The loss of the last timed step: the same seed and batches on every backend, so a wrong kernel shows here. */
+  lastLoss?: Record<string, number>;
   skipped?: Record<string, string>;
 }
 
@@ -43,7 +49,7 @@ async function child(backend: BackendName, configs: ConfigName[], steps: number)
     return { ok: false, backend, reason };
   }
   const adapter = report.adapter && backend === 'webgpu' ? report.adapter : null;
-  const out: ChildResult = { ok: true, backend, reason: report.tried.at(-1)!.reason, tokensPerSec: {}, skipped: {} };
+  const out: ChildResult = { ok: true, backend, reason: report.tried.at(-1)!.reason, tokensPerSec: {}, lastLoss: {}, skipped: {} };
   if (adapter) Object.assign(out, { adapter: adapterName(adapter), software: adapter.software });
   for (const name of configs) {
     const c = CONFIGS[name];
@@ -63,8 +69,10 @@ async function child(backend: BackendName, configs: ConfigName[], steps: number)
     // One timed step on a software adapter: enough to name its order of magnitude, minutes already.
     const n = adapter?.software ? 1 : steps;
     const t0 = performance.now();
-    for (let i = 0; i < n; i++) await trainer.trainStepAsync();
+    let loss = NaN;
+    for (let i = 0; i < n; i++) loss = (await trainer.trainStepAsync()).loss;
     out.tokensPerSec![name] = (n * batch * c.contextLength * 1000) / (performance.now() - t0);
+    out.lastLoss![name] = loss;
     trainer.dispose();
     model.dispose();
   }
@@ -75,8 +83,10 @@ function parent(configs: ConfigName[], steps: number): void {
   console.log(`bench:gpu — training tokens/s, ${steps} timed steps after 1 warm-up; configs: ${configs.map((n) => `${n} (d ${CONFIGS[n].dModel}, ${CONFIGS[n].layers} blocks, context ${CONFIGS[n].contextLength}, batch ${CONFIGS[n].batch})`).join('; ')}`);
   if (!process.env['VK_ICD_FILENAMES']) console.log('VK_ICD_FILENAMES is not set: WebGPU uses the system Vulkan drivers only');
   const results: ChildResult[] = [];
-  for (const b of BACKENDS) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', b, '--configs', configs.join(','), '--steps', String(steps)], {
+  const only = arg('backends', BACKENDS.join(',')).split(',');
+  for (const b of BACKENDS.filter((x) => only.includes(x))) {
+    // The parent's own loader flags (tsx's), so the child starts the same way however the parent was started.
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', b, '--configs', configs.join(','), '--steps', String(steps)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 16 * 1024 * 1024,
@@ -88,7 +98,7 @@ function parent(configs: ConfigName[], steps: number): void {
       console.log(`${b.padEnd(8)} not available: ${res.reason}`);
       continue;
     }
-    const rates = configs.map((n) => `${n} ${res.tokensPerSec![n] !== undefined ? `${Math.round(res.tokensPerSec![n]!)} tokens/s` : `– (${res.skipped![n]})`}`);
+    const rates = configs.map((n) => `${n} ${res.tokensPerSec![n] !== undefined ? `${Math.round(res.tokensPerSec![n]!)} tokens/s (last loss ${res.lastLoss![n]!.toFixed(4)})` : `– (${res.skipped![n]})`}`);
     console.log(`${b.padEnd(8)} ${res.adapter ? `[${res.adapter}] ` : ''}${rates.join('; ')}`);
   }
   const wasm = results.find((r) => r.backend === 'wasm' && r.ok);
@@ -96,9 +106,47 @@ function parent(configs: ConfigName[], steps: number): void {
     const ratios = configs.filter((n) => r.tokensPerSec![n] && wasm!.tokensPerSec![n]).map((n) => `${n} ${(r.tokensPerSec![n]! / wasm!.tokensPerSec![n]!).toFixed(2)}×`);
     if (ratios.length) console.log(`ratio ${r.backend}/wasm: ${ratios.join(', ')}`);
   }
+  if (arg('torch', 'auto') !== 'off') torchRows(configs, steps, results);
   const gpu = results.find((r) => r.backend === 'webgpu' && r.ok);
   if (!results.some((r) => r.ok && r.backend === 'node-gpu') && (!gpu || gpu.software)) {
     console.log(gpu ? 'Only a software WebGPU adapter is available here: its numbers measure a CPU emulating a GPU, not GPU training.' : 'No GPU backend started here: these are CPU numbers only.');
+  }
+}
+
+function python(): string {
+  const venv = fileURLToPath(new URL('../.venv/bin/python', import.meta.url));
+  return process.env['ESPALIER_PYTHON'] ?? (existsSync(venv) ? venv : 'python3');
+}
+
+/** PyTorch on the same configs (CPU with every core, and CUDA where it sees a GPU), with the ratios against it. */
+function torchRows(configs: ConfigName[], steps: number, results: ChildResult[]): void {
+  const script = fileURLToPath(new URL('./torch_reference.py', import.meta.url));
+  for (const device of ['cpu', 'cuda']) {
+    const rates: Record<string, number> = {};
+    let label = '';
+    for (const name of configs) {
+      const c = CONFIGS[name];
+      const args = [script, 'bench', '--device', device, '--vocab', String(c.vocabSize), '--layers', String(c.layers), '--d-model', String(c.dModel),
+        '--heads', String(c.heads), '--mlp', String(c.dModel * c.mlpRatio), '--context', String(c.contextLength), '--batch', String(c.batch),
+        '--steps', String(Math.max(steps, 5)), '--warmup', '2', '--threads', String(availableParallelism())];
+      const r = spawnSync(python(), args, { encoding: 'utf8' });
+      const line = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
+      if (r.status !== 0 || !line.startsWith('{')) {
+        const why = (r.error?.message ?? r.stderr ?? '').trim().split('\n').at(-1) ?? `exit ${r.status}`;
+        console.log(`${`torch-${device}`.padEnd(8)} not available: ${why}`);
+        break;
+      }
+      const j = JSON.parse(line) as { tokensPerSec: number; device: string; torch: string; threads: number };
+      rates[name] = j.tokensPerSec;
+      label = device === 'cuda' ? `${j.device}, torch ${j.torch}, fp32` : `${j.threads} threads, torch ${j.torch}`;
+    }
+    if (!Object.keys(rates).length) continue;
+    console.log(`${`torch-${device}`.padEnd(8)} [${label}] ${configs.map((n) => `${n} ${rates[n] !== undefined ? `${Math.round(rates[n]!)} tokens/s` : '–'}`).join('; ')}`);
+    const ours = device === 'cuda' ? results.filter((r) => r.ok && (r.backend === 'node-gpu' || (r.backend === 'webgpu' && !r.software))) : results.filter((r) => r.ok && r.backend === 'wasm');
+    for (const r of ours) {
+      const ratios = configs.filter((n) => r.tokensPerSec![n] && rates[n]).map((n) => `${n} ${(r.tokensPerSec![n]! / rates[n]!).toFixed(2)}×`);
+      if (ratios.length) console.log(`ratio ${r.backend}/torch-${device}: ${ratios.join(', ')}`);
+    }
   }
 }
 

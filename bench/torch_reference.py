@@ -98,7 +98,7 @@ class GPT(torch.nn.Module):
         pos = torch.arange(T, dtype=torch.float64)[:, None]
         inv = c["ropeBase"] ** (-torch.arange(0, dh, 2, dtype=torch.float64) / dh)
         ang = pos * inv[None, :]
-        return torch.cos(ang).float(), torch.sin(ang).float()
+        return torch.cos(ang).float().to(self.substrate.device), torch.sin(ang).float().to(self.substrate.device)
 
     def forward(self, tokens):
         c = self.cfg
@@ -116,7 +116,7 @@ class GPT(torch.nn.Module):
             t1, t2 = t[..., : dh // 2], t[..., dh // 2 :]
             return torch.cat([t1 * cos - t2 * sin, t2 * cos + t1 * sin], -1)
 
-        mask = torch.full((T, T), float("-inf")).triu(1)
+        mask = torch.full((T, T), float("-inf"), device=tokens.device).triu(1)
         for i in range(c["layers"]):
             b = f"blocks.{i}"
             a = self.norm(x, b + ".norm1")
@@ -183,24 +183,29 @@ def cmd_grads(args):
 def cmd_bench(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    dev = torch.device(args.device)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: this PyTorch build sees no CUDA GPU")
     cfg = dict(vocabSize=args.vocab, layers=args.layers, dModel=args.d_model, heads=args.heads, contextLength=args.context,
                mlpRatio=args.mlp / args.d_model, norm="rmsnorm", normEps=1e-5, ropeBase=10000.0, substrateDim=args.d_model,
                inputProjection="none", inputScale=1.0, embedding="frozen")
     sub = F.normalize(torch.randn(args.vocab, args.d_model), dim=-1)
-    model = GPT(cfg, sub)
+    # float32 throughout (TF32 stays off, PyTorch's default for matmuls), as in Espalier on every backend.
+    model = GPT(cfg, sub).to(dev)
     decay = [p for n, p in model.p.items() if n.endswith((".wq", ".wk", ".wv", ".wo", ".w1", ".w2")) or n == "head.weight"]
     rest = [p for n, p in model.p.items() if p.requires_grad and all(p is not q for q in decay)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}], lr=1e-3, betas=(0.9, 0.95))
     g = torch.Generator().manual_seed(1)
 
     def step():
-        toks = torch.randint(0, args.vocab, (args.batch, args.context + 1), generator=g)
+        toks = torch.randint(0, args.vocab, (args.batch, args.context + 1), generator=g).to(dev)
         logits = model(toks[:, :-1])
         loss = F.cross_entropy(logits.reshape(-1, args.vocab), toks[:, 1:].reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        # .item() waits for the GPU, so each timed step is finished work, as in bench:gpu's asynchronous steps.
         return loss.item()
 
     for _ in range(args.warmup):
@@ -213,7 +218,8 @@ def cmd_bench(args):
     cpu = time.process_time() - c0
     tokens = args.steps * args.batch * args.context
     print(json.dumps({"tokensPerSec": tokens / wall, "cpuTokensPerSec": tokens / cpu, "seconds": wall, "loss": loss,
-                      "threads": torch.get_num_threads(), "torch": torch.__version__}))
+                      "threads": torch.get_num_threads(), "torch": torch.__version__,
+                      "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu"}))
 
 
 def main():
@@ -236,6 +242,7 @@ def main():
     bn = sub.add_parser("bench", help="training throughput of the reference architecture")
     for k, v in dict(vocab=4096, layers=2, d_model=128, heads=4, mlp=512, context=64, batch=16, steps=20, warmup=3, threads=1).items():
         bn.add_argument("--" + k.replace("_", "-"), type=int, default=v)
+    bn.add_argument("--device", default="cpu", help="cpu, or cuda for a CUDA GPU")
     bn.set_defaults(fn=cmd_bench)
     args = ap.parse_args()
     args.fn(args)

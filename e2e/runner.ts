@@ -17,6 +17,7 @@ import { Ui } from './lib/ui';
 import { a11ySuites } from './specs/a11y';
 import { badInputSuite } from './specs/bad-input';
 import { electronRuntime, launchElectron } from './specs/electron';
+import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
 import { uxSuite } from './specs/ux';
 
@@ -117,7 +118,13 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher)]);
+    await runSuites([
+      flowSuite({ ui, watcher, fontPath, reload }, state),
+      badInputSuite(ui, watcher, state),
+      evaluatePolishSuite(ui, watcher, state),
+      uxSuite(ui, watcher, state),
+      ...a11ySuites(ui, watcher),
+    ]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {

@@ -5,6 +5,7 @@ import {
   Dataset,
   DatasetFormat,
   DatasetSplit,
+  EvalItemRecord,
   EvalResult,
   Id,
   MergeMode,
@@ -201,12 +202,17 @@ export const invokeChannels = {
     res: z.object({ runId: Id }),
   },
   'evals.list': { req: ProjectRef, res: z.array(EvalResult) },
+  /** A page of an evaluation's items: the scored ones, or the ones a filter left out (with reasons). */
   'evals.items': {
-    req: z.object({ evalId: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50) }).strict(),
-    res: z.object({
-      total: z.number().int(),
-      items: z.array(z.object({ prompt: z.string(), choices: z.array(z.string()), output: z.string(), expected: z.string(), correct: z.boolean() })),
-    }),
+    req: z
+      .object({
+        evalId: Id,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(50),
+        view: z.enum(['scored', 'left-out']).default('scored'),
+      })
+      .strict(),
+    res: z.object({ total: z.number().int(), items: z.array(EvalItemRecord) }),
   },
 
   /** requestId (chosen by the client) lets 'playground.cancel' stop this generation between tokens. */

@@ -104,6 +104,43 @@ export type MetricSeries = z.infer<typeof MetricSeries>;
 
 export const EvalTask = z.enum(['ppl', 'mc', 'qa', 'bleu']);
 export const EvalProtocol = z.enum(['paper', 'loglik']);
+/** A step that left items out before counting ('dropped') or scored them other than the file says ('changed'). */
+export const EvalFilterCount = z.object({
+  step: z.string(),
+  effect: z.enum(['dropped', 'changed']),
+  reason: z.string(),
+  count: z.number().int().nonnegative(),
+});
+export type EvalFilterCount = z.infer<typeof EvalFilterCount>;
+const Count = z.number().int().nonnegative();
+/** Degenerate generated outputs in one group of items ('all', or the official metric's 'HasAns' / 'NoAns'). */
+export const EvalDegenerateGroup = z.object({ group: z.string(), outputs: Count, degenerate: Count, byKind: z.record(z.string(), Count) });
+export type EvalDegenerateGroup = z.infer<typeof EvalDegenerateGroup>;
+/** What an evaluation left out and what its outputs look like: shown beside the official numbers. */
+export const EvalReport = z.object({
+  inFile: Count,
+  scored: Count,
+  steps: z.array(EvalFilterCount),
+  degenerate: z.object({ rule: z.string(), groups: z.array(EvalDegenerateGroup) }).nullable(),
+  /** Multiple choice: uniform guessing's accuracy (1/choices, averaged over the scored items). */
+  chance: z.number().min(0).max(1).optional(),
+});
+export type EvalReport = z.infer<typeof EvalReport>;
+/**
+ * One item of an evaluation as the item browser shows it. Scored items may carry how many of their outputs were
+ * degenerate; items left out carry the reason instead (output empty, correct false).
+ */
+export const EvalItemRecord = z.object({
+  prompt: z.string(),
+  choices: z.array(z.string()),
+  output: z.string(),
+  expected: z.string(),
+  correct: z.boolean(),
+  degenerate: z.object({ flagged: Count, outputs: Count, kinds: z.array(z.string()) }).optional(),
+  reason: z.string().optional(),
+  line: z.number().int().optional(),
+});
+export type EvalItemRecord = z.infer<typeof EvalItemRecord>;
 export const EvalResult = z.object({
   id: Id,
   modelId: Id,
@@ -118,5 +155,7 @@ export const EvalResult = z.object({
   runs: z.number().int().positive(),
   seed: z.number().int(),
   createdAt: Timestamp,
+  /** Items left out and degenerate outputs (QA protocols); absent for results recorded before it existed. */
+  report: EvalReport.optional(),
 });
 export type EvalResult = z.infer<typeof EvalResult>;

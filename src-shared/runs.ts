@@ -2,7 +2,7 @@
 // the ids main reserved) and the result it finished with. Stored runs are read tolerantly: unknown keys are
 // dropped, older spellings of names are mapped (params.ts), and runs recorded by `espalier demo` have their own shape.
 import { z } from 'zod';
-import { DatasetFormat, DatasetSplit, Id, MergeMode, Timestamp } from './domain';
+import { DatasetFormat, DatasetSplit, EvalReport, Id, MergeMode, Timestamp } from './domain';
 import { EvalStartParams, GrowParams, SubstrateBuildParams, TrainParams } from './params';
 
 export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune']);
@@ -124,7 +124,8 @@ export const EvalRunParams = z
     /** Set on evaluations `espalier demo` ran and registered. */
     demo: z.string().optional(),
   });
-export const EvalRunResult = z.object({ evalIds: z.array(Id) });
+/** The ids recorded, and per eval id what it left out and how degenerate its outputs were (QA). */
+export const EvalRunResult = z.object({ evalIds: z.array(Id), reports: z.record(z.string(), EvalReport).optional() });
 
 /** Params and result schema of every run kind. */
 export const RUN_SCHEMAS = {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from './util/errors';
+import { UserError } from '../common/errors';
 import { prepareWasmThreads } from './backend-wasm-threads';
 import { adapterName, chooseAdapter, missingVulkanDriver, requestDevice, type DawnModule, type GpuAdapterReport } from './backend-webgpu';
 import { loadGemmAddon, nativeReason } from './model/native/addon';

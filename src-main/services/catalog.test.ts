@@ -100,6 +100,20 @@ describe('demo world → substrate → experts → merge → evaluation', () => 
     expect(items.total).toBe(4);
     expect(items.items).toHaveLength(3);
     expect(items.items[0]).toMatchObject({ prompt: expect.stringMatching(/^Question:/), choices: expect.any(Array), expected: expect.stringMatching(/^[A-D]$/) });
+    expect(results[0]!.report?.chance).toBeCloseTo(0.25, 12);
+
+    // QA says what it left out, per reason, through the contract: the paper's filter, then the limit.
+    const qaRun = await done((await app.call('evals.start', { projectId, modelIds: [ids[0]!], datasetId: byName('qa ru').id, task: 'qa', protocol: 'paper', runs: 1, limit: 2 })).runId);
+    const qa = (await app.call('evals.list', { projectId })).find((r) => r.runId === qaRun.id)!;
+    const rep = qa.report!;
+    expect(rep.scored).toBe(2);
+    const dropped = rep.steps.filter((s) => s.effect === 'dropped');
+    expect(dropped.map((s) => s.step)).toEqual(expect.arrayContaining(['unanswerable', 'limit']));
+    expect(dropped.reduce((a, s) => a + s.count, 0)).toBe(rep.inFile - 2);
+    expect(qa.metrics['skipped']).toBe(dropped.filter((s) => s.step !== 'limit').reduce((a, s) => a + s.count, 0));
+    const left = await app.call('evals.items', { evalId: qa.id, limit: 500, view: 'left-out' });
+    expect(left.total).toBe(rep.steps.reduce((a, s) => a + s.count, 0));
+    expect(left.items.every((i) => typeof i.reason === 'string' && typeof i.line === 'number')).toBe(true);
 
     const { folder } = await app.call('models.export', { id: merge.id, dest: join(app.dir, 'export') });
     const spec = JSON.parse(readFileSync(join(folder, 'merge.json'), 'utf8')) as { experts: string[]; mode: string };
@@ -113,6 +127,6 @@ describe('demo world → substrate → experts → merge → evaluation', () => 
 
     const grow = await app.raw('runs.startGrow', { projectId, name: 'grown', datasetIds: [byName('en-ru train').id], substrateId: sub.id, shape: { dModel: 16, heads: 2, context: 16 } });
     if (!grow.ok) expect(grow.error?.message).toMatch(/growth is not available/);
-    // Six jobs, each given up to 120 s by done(): the whole loop needs more than the default per-test limit on a busy machine.
+    // Seven jobs, each given up to 120 s by done(): the whole loop needs more than the default per-test limit on a busy machine.
   }, 600_000);
 });

@@ -5,18 +5,17 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync 
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { RUN_METRICS } from '../../src-shared/contract';
-import { EvalProtocol, EvalTask } from '../../src-shared/domain';
+import { EvalProtocol, EvalTask, type EvalReport } from '../../src-shared/domain';
 import type { GrowOutcome, RunParams } from '../../src-shared/runs';
 import type { DemoEval, DemoResult, ExpertGrowth } from '../demo/index';
-import { prepareData, type EvalTask as EngineEvalTask } from '../engine/eval/index';
+import { prepareData, type EvalResult as EngineEvalResult, type EvalTask as EngineEvalTask } from '../engine/eval/index';
 import { HEADS_FILE } from '../engine/compose/tuned-heads';
-import { writeFileAtomic } from '../engine/io/atomic';
 import { loadTokenizer } from '../engine/tokenizer/index';
 import { newId, type Workspace } from '../store/index';
 import type * as store from '../store/index';
 import { importDataset, type ImportStats } from '../lib/datasets/import';
 import { datasetRecord } from '../lib/datasets/record';
-import { contractItems } from '../worker/jobs/eval-items';
+import { saveEvalItems } from '../worker/jobs/eval-items';
 
 export interface DemoRegistration {
   projectId: string;
@@ -75,6 +74,8 @@ interface EvalGroup {
   protocol: string;
   runId: string;
   evals: DemoEval[];
+  /** What each evaluation left out and how degenerate its outputs were (QA). */
+  reports: Map<DemoEval, EvalReport>;
 }
 
 /**
@@ -86,7 +87,7 @@ async function evalGroups(ws: Workspace, r: DemoResult, modelIds: Record<string,
   for (const e of r.evals) {
     if (!modelIds[e.model] || !registered.has(e.datasetSha256)) continue;
     let g = groups.get(e.key);
-    if (!g) groups.set(e.key, (g = { key: e.key, task: e.task, protocol: recordedProtocol(e.task, e.protocol), runId: newId('run'), evals: [] }));
+    if (!g) groups.set(e.key, (g = { key: e.key, task: e.task, protocol: recordedProtocol(e.task, e.protocol), runId: newId('run'), evals: [], reports: new Map() }));
     g.evals.push(e);
   }
   for (const g of groups.values()) {
@@ -96,9 +97,9 @@ async function evalGroups(ws: Workspace, r: DemoResult, modelIds: Record<string,
     const dir = join(ws.paths.runDir(g.runId), 'eval-items');
     for (const e of g.evals) {
       if (!e.file || !existsSync(e.file)) continue;
-      const saved = JSON.parse(readFileSync(e.file, 'utf8')) as { items?: unknown[]; runs: number };
-      const items = contractItems(prepared, e.protocol, saved.items ?? [], saved.runs, e.limit);
-      writeFileAtomic(join(dir, `${modelIds[e.model]}.json`), JSON.stringify(items));
+      const saved = JSON.parse(readFileSync(e.file, 'utf8')) as Pick<EngineEvalResult, 'items' | 'runs' | 'accounting' | 'degenerate' | 'chance' | 'n'>;
+      const { report } = saveEvalItems(dir, modelIds[e.model]!, prepared, { ...saved, protocol: e.protocol }, e.limit);
+      if (report) g.reports.set(e, report);
     }
   }
   return [...groups.values()];
@@ -318,6 +319,8 @@ function registerEvalGroup(ws: Workspace, r: DemoResult, g: EvalGroup, projectId
     return ws.evals.record({ modelId: modelIds[e.model]!, runId: run.id, task: e.task, protocol: g.protocol, datasetSha256: e.datasetSha256, n: e.n, metrics, ci95, runs: Math.max(1, e.runs), seed: e.seed }).id;
   });
   ws.runs.finish(run.id);
+  const reports = Object.fromEntries(g.evals.flatMap((e, i) => (g.reports.has(e) ? [[ids[i]!, g.reports.get(e)!]] : [])));
+  ws.runs.setResult(run.id, { evalIds: ids, ...(Object.keys(reports).length > 0 ? { reports } : {}) });
   ws.runs.setMessage(run.id, `${g.evals.length} result(s) recorded`);
   return ids;
 }

@@ -7,6 +7,9 @@ import type { InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { EvalResult } from '../../src-shared/domain';
 import { UserError } from '../common/errors';
 import type * as store from '../store/index';
+import { EvalRunResult } from '../../src-shared/runs';
+import type { EvalReport } from '../../src-shared/domain';
+import { itemsFiles } from '../worker/jobs/eval-items';
 import { EvalJobResult, type EvalItem } from '../worker/job-types';
 import { datasetSourceFile, datasetTextFile, requireDataset, requireModel, requireProject, specFor } from './catalog';
 import type { ServiceContext } from './context';
@@ -95,7 +98,19 @@ export class EvalsService {
       ),
     );
     ws.runs.setMessage(run.id, `${ids.length} result(s) recorded`);
-    return { evalIds: ids };
+    const reports: Record<string, EvalReport> = {};
+    r.results.forEach((x, i) => {
+      if (x.report) reports[ids[i]!] = x.report;
+    });
+    return { evalIds: ids, ...(Object.keys(reports).length > 0 ? { reports } : {}) };
+  }
+
+  /** The report a run recorded for an eval (runs read tolerantly: an older or odd result has none). */
+  private report(e: store.EvalResult, runs: Map<string, store.Run | undefined>): EvalReport | undefined {
+    if (!e.runId) return undefined;
+    if (!runs.has(e.runId)) runs.set(e.runId, this.c.ws.runs.get(e.runId));
+    const parsed = EvalRunResult.safeParse(runs.get(e.runId)?.result);
+    return parsed.success ? parsed.data.reports?.[e.id] : undefined;
   }
 
   private datasetName(e: store.EvalResult, projectId: string): string {
@@ -109,13 +124,18 @@ export class EvalsService {
     requireProject(this.c.ws, req.projectId);
     const all = (['ppl', 'mc', 'qa', 'bleu'] as const).flatMap((t) => this.c.ws.evals.listByTask(req.projectId, t));
     all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-    return all.map((e) => evalDto(e, this.datasetName(e, req.projectId)));
+    const runs = new Map<string, store.Run | undefined>();
+    return all.map((e) => {
+      const report = this.report(e, runs);
+      return { ...evalDto(e, this.datasetName(e, req.projectId)), ...(report ? { report } : {}) };
+    });
   }
 
-  items(req: { evalId: string; offset: number; limit: number }): InvokeResponse<'evals.items'> {
+  items(req: { evalId: string; offset: number; limit: number; view?: 'scored' | 'left-out' }): InvokeResponse<'evals.items'> {
     const e = this.c.ws.evals.get(req.evalId);
     if (!e) throw new NotFoundError('eval result', req.evalId);
-    const file = e.runId ? join(this.itemsDir(e.runId), `${e.modelId}.json`) : null;
+    const files = e.runId ? itemsFiles(this.itemsDir(e.runId), e.modelId) : null;
+    const file = files ? (req.view === 'left-out' ? files.leftOut : files.scored) : null;
     if (!file || !existsSync(file)) return { total: 0, items: [] };
     const items = JSON.parse(readFileSync(file, 'utf8')) as EvalItem[];
     return { total: items.length, items: items.slice(req.offset, req.offset + req.limit) };

@@ -1,6 +1,6 @@
 // The host file dialog as a contract channel: Electron's main process opens the native dialog and grants the
 // chosen path (host-paths.ts), so the renderer never gets to name a host path of its own. Browser mode has none.
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import type { ServiceContext } from './context';
 
 export type FilePurpose = 'font' | 'matrix' | 'dataset' | 'export-folder';

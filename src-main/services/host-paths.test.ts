@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { ensureFolder, HostPaths } from './host-paths';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-hostpaths-'));

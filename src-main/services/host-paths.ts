@@ -3,7 +3,7 @@
 // in-process callers (tests, the demo) may name any path. Destinations are checked before anything is created.
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 
 export type HostPathMode = 'refuse' | 'granted' | 'any';
 

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { exportHf, folderGrowth, importHf, MERGE_REFUSAL, type CardEval, type GrowthEntry } from '../engine/hf/index';
 import { readModelMeta, SUBSTRATE_FILE } from '../engine/io';
-import { UserError } from '../engine/util/errors';
+import { UserError } from '../common/errors';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { requireProject } from './catalog';

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AppGrowRunParams, MergePreviewResult, MergeTuneResult, TrainRunParams } from '../../src-shared/runs';
 import { ModelSpecSchema } from '../lib/model-spec';
+import { EvalItemRecord, EvalReport } from '../../src-shared/domain';
 
 const Files = z.array(z.string().min(1));
 /** engine/model/param-report.ts: the paper's counts; total includes the frozen substrate. */
@@ -148,8 +149,9 @@ export const MergeTuneParams = z.object({
 });
 export { MergeTuneResult };
 
-export const EvalItem = z.object({ prompt: z.string(), choices: z.array(z.string()), output: z.string(), expected: z.string(), correct: z.boolean() });
-export type EvalItem = z.infer<typeof EvalItem>;
+/** One item as the app's item browser shows it (the contract's record). */
+export const EvalItem = EvalItemRecord;
+export type EvalItem = EvalItemRecord;
 
 export const EvalParams = z.object({
   task: z.enum(['ppl', 'mc', 'qa', 'bleu']),
@@ -173,5 +175,7 @@ export const EvalModelResult = z.object({
   seed: z.number().int(),
   datasetSha256: z.string(),
   itemsFile: z.string(),
+  /** Items left out with reasons, degenerate outputs (QA); null where the protocol reports neither. */
+  report: EvalReport.nullable().default(null),
 });
 export const EvalJobResult = z.object({ results: z.array(EvalModelResult) });

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { initBackend, parseBackendName, type BackendReport } from '../../engine/backend';
 import { adapterName } from '../../engine/backend-webgpu';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { INSTALL_TARGETS, installability, installBackend, parseInstallTarget, type Installability } from '../../services/installs/backends';
 import { defineCommand, optNum, optStr } from '../command';
 

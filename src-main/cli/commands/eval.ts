@@ -1,7 +1,7 @@
 // `espalier eval`: scores one model on a local benchmark file (perplexity, multiple choice, QA, BLEU) with the
 // paper's protocol or the standard log-likelihood one, prints the metrics and saves them beside the model.
 import { initBackend, parseBackendName } from '../../engine/backend';
-import { HARNESS_MC_LAYOUTS, prepareData, resolveProtocol, runEval, saveResult, summary, type EvalResult, type EvalSpec, type EvalTask, type HarnessMcLayoutName } from '../../engine/eval';
+import { describeAccounting, HARNESS_MC_LAYOUTS, prepareData, resolveProtocol, runEval, saveResult, summary, type EvalResult, type EvalSpec, type EvalTask, type HarnessMcLayoutName } from '../../engine/eval';
 import { UserError } from '../../common/errors';
 import { headlineMetric } from '../../../src-shared/metrics';
 import { bool, defineCommand, num, optNum, optStr, str, type CommandContext, type OptionSpec, type ParsedOptions } from '../command';
@@ -68,6 +68,12 @@ export function humanResult(r: Omit<EvalResult, 'items'> & { saved?: string }): 
   for (const [k, v] of Object.entries(r.metrics)) {
     const ci = k === head && r.ci95 !== null ? ` ± ${r.ci95.toFixed(4)} (95%)` : '';
     lines.push(`  ${k.padEnd(20)} ${Number.isInteger(v) ? v : v.toFixed(4)}${ci}`);
+  }
+  if (r.accounting && r.accounting.steps.length > 0) lines.push(`items: ${describeAccounting(r.accounting)}`);
+  for (const g of r.degenerate?.groups ?? []) {
+    if (g.degenerate === 0) continue;
+    const kinds = Object.entries(g.byKind).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ');
+    lines.push(`  ${g.group === 'all' ? 'outputs' : g.group}: ${g.degenerate}/${g.outputs} degenerate (${kinds}) — the official numbers above count them as given`);
   }
   if (r.saved) lines.push(`saved: ${r.saved}`);
   return lines.join('\n');

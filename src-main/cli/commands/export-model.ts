@@ -1,7 +1,7 @@
 // `espalier export --format hf`: writes a model folder as a Hugging Face folder that transformers loads with no
 // custom code (ArceeForCausalLM); merges and LayerNorm models are refused with the reason.
 import { exportHf } from '../../engine/hf/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { defineCommand, str } from '../command';
 
 export const FORMATS = ['hf'] as const;

@@ -3,7 +3,7 @@
 import { initBackend, parseBackendName } from '../../engine/backend';
 import { saveMerge } from '../../engine/compose/spec';
 import { tuneHeadsFromFiles } from '../../engine/compose/tune-files';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { defineCommand, list, num, optNum, optStr, str } from '../command';
 import { expertTokenizer, MERGE_OPTIONS, openMerge } from '../merge-experts';
 

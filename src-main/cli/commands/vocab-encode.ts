@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describeReadError } from '../../engine/tokenizer/hf-json';
 import type { TokenizerLike } from '../../engine/tokenizer/types';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { type ParsedOptions, bool, defineCommand, optStr, str } from '../command';
 import { loadAnyVocab } from './substrate-build';
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../../engine/io/atomic';
 import { SUBSTRATE_FILE } from '../../engine/io/model-folder';
 import { tokenizerToJson, type Tokenizer } from '../../engine/tokenizer/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { READ_LIMITS, readFileCapped } from '../../engine/util/read-capped';
 
 export const CHECKPOINT = 'checkpoint.safetensors';

@@ -7,7 +7,7 @@ import { GPT, type ModelConfigInput, type NormKind } from '../../engine/model/in
 import { loadSubstrate, type Substrate } from '../../engine/substrate/index';
 import { readCorpusFile, type Tokenizer } from '../../engine/tokenizer/index';
 import { makeWindows, Trainer, TrainingDivergedError, type TrainOptions, type Windows } from '../../engine/train/index';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import { sha256Hex } from '../../engine/util/hash';
 import { optNum, optStr, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from '../commands/substrate-build';

@@ -1,7 +1,7 @@
 // The world's MMLU CSV is read back exactly by the engine's CSV reader (the one the MMLU loader uses):
 // commas, quotes and line breaks inside fields survive the round trip.
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../engine/eval/csv';
+import { parseCsv } from '../../engine/io/csv';
 import { mcCsv, type McItem } from './mc';
 
 const item = (question: string, options: McItem['options'], answer: McItem['answer']): McItem =>

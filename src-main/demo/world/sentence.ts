@@ -33,9 +33,3 @@ export function assemble(parts: readonly Part[], capitalise: boolean): Assembled
   return { text, spans };
 }
 
-/** Shifts every span by `offset`, for a sentence placed inside a longer paragraph. */
-export function shiftSpans(spans: Sentence['spans'], offset: number): Sentence['spans'] {
-  const out: Sentence['spans'] = {};
-  for (const [k, v] of Object.entries(spans)) out[k as Role] = [v[0] + offset, v[1] + offset];
-  return out;
-}

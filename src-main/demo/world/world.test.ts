@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../engine/util/hash';
-import { parseCsv as parseCsvRecords } from '../../engine/eval/csv';
+import { parseCsv as parseCsvRecords } from '../../engine/io/csv';
 
 const parseCsv = (text: string) => parseCsvRecords(text, 'mc.csv').map((r) => r.fields);
 import { generateWorld, type World } from './generate';

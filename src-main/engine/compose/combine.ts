@@ -8,7 +8,7 @@
 //                at that position (weights act as a prior, default uniform); output Σ cᵢ·log pᵢ. A sure expert
 //                (low entropy) dominates where it is sure; with equal entropies this is the `logits` mode.
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 
 export const MERGE_MODES = ['logits', 'weighted', 'probs', 'confidence'] as const;
 export type MergeMode = (typeof MERGE_MODES)[number];

@@ -6,7 +6,7 @@ import { HashLM, randomTable } from '../../../test/helpers/toy-lm';
 import { BigramLM } from '../../../test/oracles/bigram';
 import type { CausalLM } from '../model/lm';
 import { generateIds } from '../generate/generate';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { MERGE_MODES, resolveWeights } from './combine';
 import { MergedLM } from './merged';
 import { initBackend } from '../backend';

@@ -2,7 +2,7 @@
 // logits (combine.ts); its Decoder holds one KV-cache Decoder per expert. No new parameters, no copies.
 import * as tf from '@tensorflow/tfjs-core';
 import type { CausalLM, Decoder } from '../model/lm';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { combineLogits, resolveWeights, type MergeMode } from './combine';
 
 export interface MergeOptions {

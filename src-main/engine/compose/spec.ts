@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CausalLM } from '../model/lm';
 import { writeFileAtomic } from '../io/atomic';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { MERGE_MODES, parseMergeMode, type MergeMode } from './combine';
 import { MergedLM, shortId } from './merged';
 import { applyTunedHeads, hasTunedHeads } from './tuned-heads';

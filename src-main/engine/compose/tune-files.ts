@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { TokenizerLike } from '../tokenizer/types';
 import { holdoutSplit } from '../train/holdout';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import type { MergedLM } from './merged';
 import { asHeadTunables, tuneMergedHeads, type TuneReport } from './tune';
 import { HEADS_FILE, saveTunedHeadsFile, type TunedHeadsInfo } from './tuned-heads';

@@ -7,7 +7,7 @@ import { GPT } from '../model/gpt';
 import type { CausalLM } from '../model/lm';
 import type { ParamEntry } from '../model/params';
 import { AdamW } from '../train/adamw';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { Rng } from '../util/rng';
 import { combineLogits, resolveWeights, type MergeMode } from './combine';
 import { MergedLM } from './merged';

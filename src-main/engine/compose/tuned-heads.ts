@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { CausalLM } from '../model/lm';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { mergeHeads, type TuneReport } from './tune';
 
 export const HEADS_FILE = 'heads.safetensors';

@@ -1,6 +1,5 @@
 // The evaluation suite's public surface: loaders, metrics, protocols, results (what the CLI, app and demo use).
 export type { LanguagePair, McItem, McTemplate, ParallelItem, QaItem } from './data-types';
-export { parseCsv, type CsvRecord } from './csv';
 export { loadMmlu, loadMmluFile, mmluSubject } from './load-mmlu';
 export { loadMcJsonl, parseMcJsonLine } from './load-mc-jsonl';
 export { loadSquad } from './load-squad';
@@ -17,8 +16,10 @@ export { checkCompatible, type EvalEnv, type ProtocolOutput } from './protocol';
 export { evalPerplexity, rollingWindows, type PplOptions, type Window } from './ppl';
 export { accNormPrediction, evalMcLoglik, HARNESS_MC_LAYOUTS, harnessMcLayout, loglikContinuation, loglikPrompt, TARGET_DELIMITER, type HarnessMcLayoutName, type McLoglikOptions } from './mc-loglik';
 export { evalMcPaper, MAX_SKIPPED_WHITESPACE, PAPER_SAMPLING, paperMcAnswer, paperMcCorrect, paperMcPrompt, paperMcTokens, whitespaceIds, type McPaperOptions } from './mc-paper';
-export { evalQaPaper, evalQaSquad, extractAnswer, PAPER_MAX_NEW_TOKENS, paperQaBudget, paperQaCorrect, paperQaEligible, qaPrompt, type QaPaperOptions, type QaSquadOptions } from './qa';
+export { evalQaPaper, evalQaSquad, extractAnswer, PAPER_MAX_NEW_TOKENS, paperQaBudget, paperQaCorrect, paperQaEligible, paperQaFilter, PAPER_QA_RULES, qaPrompt, type QaPaperOptions, type QaSquadOptions } from './qa';
 export { evalTranslation, paperBleuBudget, paperItemBleu, translationPrompt, type BleuEvalOptions } from './translate';
+export { answerWords, DEGENERATE_RULE, degenerateKind, STOP_WORDS, summarizeDegenerate, type DegenerateGroup, type DegenerateKind, type DegenerateSummary } from './degenerate';
+export { applyFilters, describeAccounting, type FilterStep, type ItemAccounting } from './item-filter';
 export { layoutSettings, type McLayout, type PromptLayouts, type QaLayout, type TranslationLayout } from './layout';
 export { datasetSha256, prepareData, resolveProtocol, runEval, TASK_PROTOCOLS, type EvalData, type EvalProtocol, type EvalSpec, type EvalTask, type PreparedData } from './run';
 export { comparisonTable, formatTable, resultFileName, resultHash8, saveResult, summary, type EvalResult, type Table } from './results';

@@ -1,5 +1,5 @@
 // A JSON parser that remembers the line of every object, array and key, so loaders can say where a field is wrong.
-import { atLine } from '../util/errors';
+import { atLine } from '../../common/errors';
 
 export interface LocatedJson {
   value: unknown;

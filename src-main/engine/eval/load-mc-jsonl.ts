@@ -1,6 +1,6 @@
 // Multiple-choice JSONL: `question`, `choices` (list, ARC-style [{label,text}] or {label[],text[]}), `answer` (index or label).
 import { basename } from 'node:path';
-import { atLine } from '../util/errors';
+import { atLine } from '../../common/errors';
 import type { McItem } from './data-types';
 import { parseJsonWithLines } from './json-lines';
 import { readUtf8, splitLines } from './read-text';

@@ -1,8 +1,8 @@
 // MMLU's original CSV layout: `question,A,B,C,D,answer`, no header; one file per subject, or a folder of them.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UserError, atLine } from '../util/errors';
-import { parseCsv } from './csv';
+import { UserError, atLine } from '../../common/errors';
+import { parseCsv } from '../io/csv';
 import type { McItem } from './data-types';
 import { readUtf8 } from './read-text';
 

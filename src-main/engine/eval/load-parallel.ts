@@ -1,5 +1,5 @@
 // Parallel text for translation: TSV `src<TAB>ref` or JSONL {src, ref} (or OPUS-style {translation: {en, ru}}).
-import { atLine, UserError } from '../util/errors';
+import { atLine, UserError } from '../../common/errors';
 import type { LanguagePair, ParallelItem } from './data-types';
 import { readUtf8, splitLines } from './read-text';
 

@@ -1,5 +1,5 @@
 // SQuAD v2 JSON in the official layout: data[].paragraphs[].{context, qas[].{id, question, answers[], is_impossible}}.
-import { atLine } from '../util/errors';
+import { atLine } from '../../common/errors';
 import type { QaItem } from './data-types';
 import { parseJsonWithLines } from './json-lines';
 import { readUtf8 } from './read-text';

@@ -1,5 +1,5 @@
 // Plain held-out text for perplexity.
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { readUtf8 } from './read-text';
 
 export function loadText(file: string): string {

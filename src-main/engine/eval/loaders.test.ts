@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../util/errors';
-import { parseCsv } from './csv';
+import { UserError } from '../../common/errors';
+import { parseCsv } from '../io/csv';
 import { parseJsonWithLines } from './json-lines';
 import { loadMcJsonl } from './load-mc-jsonl';
 import { loadMmlu } from './load-mmlu';
@@ -43,8 +43,8 @@ describe('CSV (RFC 4180)', () => {
     ]);
   });
   it('rejects an unclosed quote at the line where it opens, and text after a closing quote', () => {
-    expect(errorOf(() => parseCsv('a,b\nc,"never\nclosed', 'f.csv'))).toBe('f.csv:2: field 2: a quoted field is never closed (missing ")');
-    expect(errorOf(() => parseCsv('a,b\n"x"y,z', 'f.csv'))).toMatch(/^f\.csv:2: field 1: unexpected character "y" after a closing quote/);
+    expect(errorOf(() => parseCsv('a,b\nc,"never\nclosed', 'f.csv'))).toBe('f.csv:2: field 2: a quoted field opened here is never closed (missing ")');
+    expect(errorOf(() => parseCsv('a,b\n"x"y,z', 'f.csv'))).toMatch(/^f\.csv:2: field 1: unexpected "y" after its closing quote/);
   });
 });
 

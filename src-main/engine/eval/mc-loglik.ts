@@ -1,6 +1,6 @@
 // Multiple choice by log-likelihood, as lm-evaluation-harness: the choice whose continuation (target delimiter " "
 // + choice) the model finds likeliest; acc_norm divides by the choice's length in characters (Python's len).
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import type { McItem } from './data-types';
 import { layoutSettings, type McLayout } from './layout';
 import type { EvalEnv, ProtocolOutput } from './protocol';

@@ -1,5 +1,5 @@
 // Perplexity, bits per character and bits per byte over held-out text, with overlapping sliding windows.
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import type { EvalEnv, ProtocolOutput } from './protocol';
 import { type ScoreRequest, scoreSequences } from './score';
 import { codePoints, utf8Length } from './text';

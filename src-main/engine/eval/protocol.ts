@@ -1,7 +1,9 @@
 // What every evaluation protocol receives (a model, its tokenizer, batching knobs) and returns.
 import type { CausalLM } from '../model/lm';
 import type { TokenizerLike } from '../tokenizer/types';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
+import type { DegenerateSummary } from './degenerate';
+import type { ItemAccounting } from './item-filter';
 
 export interface EvalEnv {
   model: CausalLM;
@@ -26,6 +28,10 @@ export interface ProtocolOutput {
   settings: Record<string, unknown>;
   /** Per-item records (predictions, scores) for inspection. */
   items: unknown[];
+  /** Items dropped before counting or scored differently, with reasons (QA protocols). */
+  accounting?: ItemAccounting;
+  /** Generated outputs flagged as degenerate, beside the official metric (QA protocols). */
+  degenerate?: DegenerateSummary;
   /** Other structured output (per-run accuracies, per-subject accuracies, BLEU details). */
   details?: Record<string, unknown>;
 }

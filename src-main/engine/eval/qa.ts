@@ -11,6 +11,8 @@ import { codePoints, pyStrip } from './text';
 import { GREEDY, type SamplingOptions } from '../generate/sample';
 import { PAPER_SAMPLING } from './mc-paper';
 import { summarizeRuns } from './stats';
+import { degenerateKind, summarizeDegenerate } from './degenerate';
+import { applyFilters, changedStep, type FilterStep } from './item-filter';
 
 export function qaPrompt(item: QaItem): string {
   return `Context: ${item.context}\nQuestion: ${item.question}\nAnswer:`;
@@ -23,9 +25,22 @@ export const PAPER_QA_MAX_CHARS = 8;
 export const PAPER_MAX_NEW_TOKENS = 100;
 
 export function paperQaEligible(item: QaItem): boolean {
-  const a = item.answers[0];
-  return !item.impossible && a !== undefined && a.length > 0 && codePoints(a).length <= PAPER_QA_MAX_CHARS;
+  return PAPER_QA_RULES.every((r) => r.keep(item));
 }
+
+/** The paper's eligibility as named steps, in order: the first one an item fails is its reason. */
+export const PAPER_QA_RULES: readonly { step: FilterStep['step']; reason: string; keep: (it: QaItem) => boolean }[] = [
+  { step: 'unanswerable', reason: 'unanswerable (the paper scores answerable questions only)', keep: (it) => !it.impossible },
+  { step: 'no-answer-text', reason: 'first gold answer is empty', keep: (it) => (it.answers[0] ?? '').length > 0 },
+  { step: 'long-answer', reason: `first gold answer longer than ${PAPER_QA_MAX_CHARS} characters`, keep: (it) => codePoints(it.answers[0] ?? '').length <= PAPER_QA_MAX_CHARS },
+];
+
+/** The paper's filter then the item limit, each dropped item with its reason. */
+export function paperQaFilter(items: readonly QaItem[], limit?: number): { kept: QaItem[]; steps: FilterStep[] } {
+  return applyFilters(items, PAPER_QA_RULES, limit);
+}
+
+const PROMPT_CUT = "prompt longer than the model's context: its start was cut (the answer may be gone)";
 
 /** The paper's rule: the stripped, upper-cased continuation equals the answer or contains it (case-insensitive). */
 export function paperQaCorrect(continuation: string, answer: string): boolean {
@@ -45,6 +60,8 @@ export interface QaPaperOptions {
   seed?: number;
   /** Default: temperature 1 (the model's own distribution). */
   sampling?: SamplingOptions;
+  /** Score only the first N eligible items. */
+  limit?: number;
 }
 
 /** Paper protocol: `runs` sampled generations of answer-length tokens; accuracy per run, mean ± 1.96σ/√runs. */
@@ -54,13 +71,18 @@ export async function evalQaPaper(env: EvalEnv, items: readonly QaItem[], opts: 
   const runs = Math.max(1, Math.floor(opts.runs ?? 10));
   const seed = opts.seed ?? 0;
   const sampling = opts.sampling ?? PAPER_SAMPLING;
-  const eligible = items.filter(paperQaEligible);
+  const filter = paperQaFilter(items, opts.limit);
+  const eligible = filter.kept;
+  const eligibleCount = items.filter(paperQaEligible).length;
   const answers = eligible.map((it) => it.answers[0]!);
   const promptTexts = eligible.map((it) => prompt(it));
   const { pad, bos, eos } = tokenizer.specials;
+  const promptIds = promptTexts.map((p) => tokenizer.encode(p));
+  // sampleRuns keeps the last contextLength − budget + 1 prompt tokens.
+  const cut = promptIds.flatMap((p, i) => (p.length > Math.max(1, model.contextLength - Math.max(1, paperQaBudget(answers[i]!)) + 1) ? [i] : []));
   const gen = await sampleRuns(
     model,
-    promptTexts.map((p) => tokenizer.encode(p)),
+    promptIds,
     {
       steps: answers.map(paperQaBudget),
       runs,
@@ -81,15 +103,19 @@ export async function evalQaPaper(env: EvalEnv, items: readonly QaItem[], opts: 
     correct.forEach((ok, r) => {
       if (ok) perRun[r]!++;
     });
-    return { id: it.id, prompt: promptTexts[i], answer: answers[i], outputs, parsed: outputs.map((o) => pyStrip(o).toUpperCase()), correctRuns: correct, correct: correct.filter(Boolean).length };
+    const degenerate = outputs.map(degenerateKind);
+    return { id: it.id, prompt: promptTexts[i], answer: answers[i], outputs, parsed: outputs.map((o) => pyStrip(o).toUpperCase()), correctRuns: correct, correct: correct.filter(Boolean).length, degenerate };
   });
   const n = eligible.length;
   const accs = perRun.map((c) => (n > 0 ? c / n : NaN));
   const s = summarizeRuns(accs);
   return {
     n,
-    metrics: { acc: s.mean, std: s.std, ci95: s.ci95, eligible: n, skipped: items.length - n },
+    // eligible: items passing the paper's filter (before the limit); skipped: the items it left out.
+    metrics: { acc: s.mean, std: s.std, ci95: s.ci95, eligible: eligibleCount, skipped: items.length - eligibleCount },
     ci95: s.ci95,
+    accounting: { inFile: items.length, scored: n, steps: [...filter.steps, ...changedStep('prompt-cut', PROMPT_CUT, eligible, cut)] },
+    degenerate: summarizeDegenerate(records.flatMap((r) => r.degenerate.map((kind) => ({ group: 'all', kind })))),
     runs,
     settings: {
       prompt: 'Context: {context}\\nQuestion: {question}\\nAnswer:',
@@ -110,7 +136,11 @@ export interface QaSquadOptions {
   maxNewTokens?: number;
   /** The prompt layout; its `noAnswer` text counts as abstaining (an empty answer). */
   layout?: QaLayout;
+  /** Score only the first N items. */
+  limit?: number;
 }
+
+const GOLD_EMPTY = 'answerable, but every gold answer normalises to nothing: scored as unanswerable (official script)';
 
 /** The first line of a generated continuation, trimmed: the predicted answer span. */
 export function extractAnswer(continuation: string): string {
@@ -118,8 +148,10 @@ export function extractAnswer(continuation: string): string {
 }
 
 /** Official SQuAD v2 EM/F1 (0–100), overall and split into answerable (HasAns) and unanswerable (NoAns) questions. */
-export async function evalQaSquad(env: EvalEnv, items: readonly QaItem[], opts: QaSquadOptions = {}): Promise<ProtocolOutput> {
+export async function evalQaSquad(env: EvalEnv, allItems: readonly QaItem[], opts: QaSquadOptions = {}): Promise<ProtocolOutput> {
   const { model, tokenizer } = env;
+  const filter = applyFilters(allItems, [], opts.limit);
+  const items = filter.kept;
   const maxNew = Math.max(1, Math.floor(opts.maxNewTokens ?? 32));
   const { pad, bos, eos } = tokenizer.specials;
   const nl = new Set(newlineIds(tokenizer));
@@ -139,14 +171,18 @@ export async function evalQaSquad(env: EvalEnv, items: readonly QaItem[], opts: 
   const records = items.map((it, i) => {
     const said = extractAnswer(tokenizer.decode(gen.ids[i]!));
     const pred = abstains(said) ? '' : said;
+    // Saying the layout's no-answer text is a deliberate abstention, not babble.
+    const degenerate = pred === '' && said !== '' ? null : degenerateKind(said);
     const { em, f1 } = scoreQa(it.answers, pred);
     for (const k of ['all', it.impossible ? 'no' : 'has'] as const) {
       sums[k][0]! += em;
       sums[k][1]! += f1;
       sums[k][2]!++;
     }
-    return { id: it.id, prompt: promptTexts[i], output: tokenizer.decode(gen.ids[i]!), pred, ...(pred !== said ? { said } : {}), em, f1, impossible: it.impossible };
+    return { id: it.id, prompt: promptTexts[i], output: tokenizer.decode(gen.ids[i]!), pred, ...(pred !== said ? { said } : {}), em, f1, impossible: it.impossible, degenerate };
   });
+  const goldEmpty = items.flatMap((it, i) => (!it.impossible && it.answers.every((a) => normalizeAnswer(a) === '') ? [i] : []));
+  const cut = gen.truncated.flatMap((t, i) => (t > 0 ? [i] : []));
   const pct = (s: number[], j: number): number => (s[2]! > 0 ? (100 * s[j]!) / s[2]! : NaN);
   const metrics: Record<string, number> = { exact: pct(sums.all, 0), f1: pct(sums.all, 1), total: items.length };
   if (sums.has[2]! > 0) Object.assign(metrics, { HasAns_exact: pct(sums.has, 0), HasAns_f1: pct(sums.has, 1), HasAns_total: sums.has[2]! });
@@ -156,6 +192,11 @@ export async function evalQaSquad(env: EvalEnv, items: readonly QaItem[], opts: 
     n: items.length,
     metrics,
     ci95: null,
+    accounting: { inFile: allItems.length, scored: items.length, steps: [...filter.steps, ...changedStep('gold-normalizes-empty', GOLD_EMPTY, items, goldEmpty), ...changedStep('prompt-cut', PROMPT_CUT, items, cut)] },
+    degenerate: summarizeDegenerate(
+      records.map((r) => ({ group: r.impossible ? 'NoAns' : 'HasAns', kind: r.degenerate })),
+      ['all', 'HasAns', 'NoAns'],
+    ),
     runs: 1,
     settings: {
       prompt: 'Context: {context}\\nQuestion: {question}\\nAnswer:',

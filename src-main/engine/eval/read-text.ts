@@ -1,6 +1,6 @@
 // Reads a text file as strict UTF-8; a bad byte is reported with its line instead of silently becoming U+FFFD.
 import { readFileSync, statSync } from 'node:fs';
-import { UserError, atLine } from '../util/errors';
+import { UserError, atLine } from '../../common/errors';
 
 export function readUtf8(file: string): string {
   let bytes: Buffer;

@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import { sha256Hex } from '../util/hash';
+import type { DegenerateSummary } from './degenerate';
+import type { ItemAccounting } from './item-filter';
 
 export interface EvalResult {
   task: string;
@@ -22,6 +24,12 @@ export interface EvalResult {
   limit?: number;
   settings: Record<string, unknown>;
   details?: Record<string, unknown>;
+  /** Items left out before counting or scored differently, with reasons. */
+  accounting?: ItemAccounting;
+  /** Degenerate outputs beside the official metric. */
+  degenerate?: DegenerateSummary;
+  /** Multiple choice: the accuracy of uniform guessing (mean of 1/choices over the scored items). */
+  chance?: number;
   createdAt: string;
   items?: unknown[];
 }

@@ -1,7 +1,7 @@
 // One evaluation end to end: load and hash the data, run the protocol, wrap the numbers with their provenance.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { sha256File, sha256Hex } from '../util/hash';
 import type { SamplingOptions } from '../generate/sample';
 import type { LanguagePair, McItem, ParallelItem, QaItem } from './data-types';
@@ -15,7 +15,7 @@ import { evalMcLoglik, harnessMcLayout, type HarnessMcLayoutName } from './mc-lo
 import { evalMcPaper } from './mc-paper';
 import { evalPerplexity } from './ppl';
 import { checkCompatible, type EvalEnv, type ProtocolOutput } from './protocol';
-import { evalQaPaper, evalQaSquad, paperQaEligible } from './qa';
+import { evalQaPaper, evalQaSquad } from './qa';
 import type { EvalResult } from './results';
 import { evalTranslation } from './translate';
 
@@ -133,11 +133,9 @@ async function runProtocol(env: EvalEnv, spec: EvalSpec, protocol: EvalProtocol,
         ? evalMcPaper(env, take(d.items, spec.limit), { runs: spec.runs, seed: spec.seed, sampling: spec.sampling, newTokens: spec.newTokens, layout: spec.layouts?.mc })
         : evalMcLoglik(env, take(d.items, spec.limit), { layout: spec.layouts?.mc ?? harnessMcLayout(spec.mcLayout ?? (d.items[0]?.template === 'mmlu' ? 'mmlu' : 'cloze')) });
     case 'qa':
-      if (protocol === 'paper') {
-        // The limit counts evaluated items, so it applies after the paper's eligibility filter.
-        return evalQaPaper(env, take(d.items.filter(paperQaEligible), spec.limit), { layout: spec.layouts?.qa, runs: spec.runs, seed: spec.seed, sampling: spec.sampling });
-      }
-      return evalQaSquad(env, take(d.items, spec.limit), { maxNewTokens: spec.maxNewTokens, layout: spec.layouts?.qa });
+      // Both protocols apply the limit themselves, so the items it leaves out are reported with the others.
+      if (protocol === 'paper') return evalQaPaper(env, d.items, { limit: spec.limit, layout: spec.layouts?.qa, runs: spec.runs, seed: spec.seed, sampling: spec.sampling });
+      return evalQaSquad(env, d.items, { limit: spec.limit, maxNewTokens: spec.maxNewTokens, layout: spec.layouts?.qa });
     case 'bleu':
       return evalTranslation(env, take(d.items, spec.limit), d.pair, { maxNewTokens: spec.maxNewTokens, layout: spec.layouts?.translation, runs: spec.runs, seed: spec.seed, sampling: spec.sampling });
   }
@@ -150,6 +148,9 @@ export async function runEval(env: EvalEnv, spec: EvalSpec, meta: { modelId: str
   const prep = prepared ?? (await prepareData(spec));
   const t0 = performance.now();
   const out = await runProtocol(env, spec, protocol, prep.data);
+  const d = prep.data;
+  // A guessing model's expected accuracy: the mean of 1/choices over the scored items.
+  const chance = d.task === 'mc' && out.n > 0 ? take(d.items, spec.limit).reduce((a, it) => a + 1 / it.choices.length, 0) / out.n : undefined;
   const seconds = (performance.now() - t0) / 1000;
   return {
     task: spec.task,
@@ -166,6 +167,9 @@ export async function runEval(env: EvalEnv, spec: EvalSpec, meta: { modelId: str
     ...(spec.limit !== undefined ? { limit: spec.limit } : {}),
     settings: out.settings,
     ...(out.details ? { details: out.details } : {}),
+    ...(out.accounting ? { accounting: out.accounting } : {}),
+    ...(out.degenerate ? { degenerate: out.degenerate } : {}),
+    ...(chance !== undefined ? { chance } : {}),
     createdAt: new Date().toISOString(),
     items: out.items,
   };

@@ -7,7 +7,7 @@ import { BigramLM } from '../../../test/oracles/bigram';
 import { tinyModel } from '../../../test/support/model';
 import type { CausalLM } from '../model/lm';
 import { buildTokenizer } from '../tokenizer';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { Rng } from '../util/rng';
 import { generate, generateIds, promptBudget, slideKeep } from './generate';
 import { sampleToken, type SamplingOptions } from './sample';

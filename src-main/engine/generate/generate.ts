@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CausalLM, Decoder } from '../model/lm';
 import type { TokenizerLike } from '../tokenizer/types';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { Rng } from '../util/rng';
 import { GREEDY, sampleToken, type SamplingOptions } from './sample';
 

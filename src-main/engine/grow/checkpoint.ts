@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { modelFromCheckpoint, readCheckpoint, saveCheckpoint } from '../io/checkpoint';
 import type { GPT, SubstrateRef } from '../model/gpt';
 import type { ResolvedTrainOptions, TrainerState } from '../train/trainer';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { LoraSet } from './lora';
 
 export interface StageCheckpoint<Notes> {

@@ -2,7 +2,7 @@
 // frozen tiers, the baselines. Every default lives here; the resolved plan is saved in the run folder.
 import type { ModelConfigInput } from '../model/config';
 import type { BlockInit } from '../model/init';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 
 export type BaselineKind = 'monolithic' | 'trainable-embedding';
 export const BASELINE_KINDS: readonly BaselineKind[] = ['monolithic', 'trainable-embedding'];

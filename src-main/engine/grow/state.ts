@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import type { Windows } from '../train/data';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';
 import type { GrowthPlan } from './plan';
 import type { BaselineRecord, StageRecord } from './records';

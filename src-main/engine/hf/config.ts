@@ -2,7 +2,7 @@
 // ArceeForCausalLM (pre-RMSNorm, half-split RoPE, tanh-GELU non-gated MLP, no biases, untied head).
 import { headDim, mlpWidth, resolveConfig, type ModelConfig } from '../model/config';
 import { SPECIAL_TEXTS } from '../tokenizer/layout';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 
 export const HF_ARCHITECTURE = 'ArceeForCausalLM';
 export const HF_MODEL_TYPE = 'arcee';

@@ -9,7 +9,7 @@ import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { HostTensor } from '../model/init';
 import { loadSubstrate } from '../substrate/format';
 import { loadTokenizer } from '../tokenizer/hf-json';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { modelCard, type CardEval } from './card';
 import { hfConfigJson, hfExportBlocker, hfGenerationConfigJson } from './config';
 import { SIDECAR_FILE, SIDECAR_FORMAT, SIDECAR_VERSION, type GrowthEntry, type Sidecar } from './sidecar';

@@ -7,7 +7,7 @@ import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
 import type { HostTensor } from '../model/init';
 import { SUBSTRATE_BUILDER_VERSION, substrateId, type Substrate, type SubstrateMeta } from '../substrate/format';
 import { loadTokenizer, tokenizerToJson } from '../tokenizer/hf-json';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { configFromHf } from './config';
 import { readSidecar } from './sidecar';
 import { fromHfTensors, HF_EMBED } from './weights';

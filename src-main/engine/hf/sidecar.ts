@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SubstrateMeta } from '../substrate/format';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 
 export const SIDECAR_FILE = 'espalier.json';
 export const SIDECAR_FORMAT = 'espalier-hf';

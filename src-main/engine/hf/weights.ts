@@ -2,7 +2,7 @@
 // (nn.Linear weights [out, in]); the exported embedding is the effective input table (substrate → projection → scale).
 import type { ModelConfig } from '../model/config';
 import type { HostTensor } from '../model/init';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 
 /** [rows, cols] → [cols, rows]. */
 export function transpose(t: HostTensor): HostTensor {

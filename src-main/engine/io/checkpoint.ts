@@ -7,7 +7,7 @@ import { configFromJson, type ModelConfig } from '../model/config';
 import { GPT, type SubstrateRef } from '../model/gpt';
 import type { HostTensor } from '../model/init';
 import type { ResolvedTrainOptions, TrainerState } from '../train/trainer';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { readSafetensors, writeSafetensors, type NamedTensor } from './safetensors';
 
 export const CHECKPOINT_FORMAT = 'espalier-checkpoint';

@@ -4,3 +4,4 @@ export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors
 export type { Dtype, NamedTensor, SafetensorsFile } from './safetensors';
 export { CHECKPOINT_FORMAT, checkpointStep, modelFromCheckpoint, readCheckpoint, saveCheckpoint, saveStepCheckpoint, type AdapterSnapshot, type Checkpoint, type CheckpointMeta } from './checkpoint';
 export { exportModel, loadModel, MODEL_FORMAT, readModelMeta, SUBSTRATE_FILE, type ExportOptions, type LoadedModel, type ModelFolderMeta } from './model-folder';
+export { CsvReader, parseCsv, type CsvRecord } from './csv';

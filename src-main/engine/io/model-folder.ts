@@ -2,10 +2,12 @@
 // (a copy in substrate.safetensors, named by id) — self-contained, so other tools can load them (README).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { configFromJson, type ModelConfig } from '../model/config';
 import { GPT, type SubstrateRef } from '../model/gpt';
 import { loadSubstrate, saveSubstrate, type Substrate } from '../substrate/index';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
+import { parseWith } from '../util/schema';
 import { writeFileAtomic } from './atomic';
 import { readSafetensors, writeSafetensors } from './safetensors';
 
@@ -76,22 +78,31 @@ export function writeModelFolder(dir: string, m: HostModelFolder): ModelFolderMe
   return meta;
 }
 
+/** config.json's shape; "config" is checked by configFromJson (types, then values and defaults). */
+const MetaJson = z
+  .object({
+    format: z.literal(MODEL_FORMAT),
+    version: z.number().int().max(MODEL_VERSION, `is newer than this Espalier reads (${MODEL_VERSION})`),
+    config: z.unknown(),
+    substrate: z.object({ id: z.string().min(1), kind: z.string().optional(), dim: z.number(), vocabSize: z.number(), file: z.string() }),
+    tokenizerId: z.string().min(1),
+    frozen: z.array(z.string()).default([]),
+    training: z.record(z.string(), z.unknown()).optional(),
+    createdAt: z.string().default(''),
+  })
+  .loose();
+
 export function readModelMeta(dir: string): ModelFolderMeta {
   const path = join(dir, 'config.json');
   if (!existsSync(path)) throw new UserError(`${dir}: not a model folder (no config.json); export one with \`espalier train --out DIR\``);
-  let raw: Record<string, unknown>;
+  let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-  if (raw['format'] !== MODEL_FORMAT) throw new UserError(`${path}: "format" is ${JSON.stringify(raw['format'])}, expected "${MODEL_FORMAT}"`);
-  if (typeof raw['version'] !== 'number' || raw['version'] > MODEL_VERSION) throw new UserError(`${path}: model folder version ${String(raw['version'])} is not one this Espalier reads (${MODEL_VERSION})`);
-  const meta = raw as unknown as ModelFolderMeta;
-  meta.config = configFromJson(raw['config'], `${path} "config"`);
-  if (typeof meta.tokenizerId !== 'string') throw new UserError(`${path}: missing "tokenizerId"`);
-  if (!meta.substrate || typeof meta.substrate.id !== 'string') throw new UserError(`${path}: missing "substrate" reference`);
-  meta.frozen ??= [];
+  const parsed = parseWith(MetaJson, raw, path);
+  const meta: ModelFolderMeta = { ...parsed, config: configFromJson(parsed.config, `${path} "config"`) };
   return meta;
 }
 

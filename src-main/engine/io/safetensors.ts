@@ -1,6 +1,6 @@
 // Reads and writes the safetensors format (8-byte header length, JSON header, raw little-endian data).
 import { readFileSync } from 'node:fs';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { writeFileAtomic } from './atomic';
 
 export type Dtype = 'F32' | 'I32' | 'U8' | 'F64' | 'I64';

@@ -1,6 +1,8 @@
 // The GPT architecture as typed, immutable data: every default lives here, and the resolved config is
 // what checkpoints and exported folders record (resuming takes the architecture from it).
-import { UserError } from '../util/errors';
+import { z } from 'zod';
+import { UserError } from '../../common/errors';
+import { parseWith } from '../util/schema';
 
 export type NormKind = 'rmsnorm' | 'layernorm';
 /** How substrate rows reach the residual stream when the substrate's dim differs from dModel. */
@@ -109,13 +111,30 @@ export function headDim(cfg: Pick<ModelConfig, 'dModel' | 'heads'>): number {
   return cfg.dModel / cfg.heads;
 }
 
+/** The types of a config read from a file; resolveConfig then checks the values and fills the defaults. */
+const ConfigJson = z.object({
+  vocabSize: z.number(),
+  layers: z.number().optional(),
+  dModel: z.number().optional(),
+  heads: z.number().optional(),
+  contextLength: z.number().optional(),
+  mlpRatio: z.number().optional(),
+  dropout: z.number().optional(),
+  norm: z.enum(['rmsnorm', 'layernorm']).optional(),
+  normEps: z.number().optional(),
+  ropeBase: z.number().optional(),
+  substrateDim: z.number().optional(),
+  inputProjection: z.enum(['none', 'frozen-random']).optional(),
+  inputScale: z.number().optional(),
+  embedding: z.enum(['frozen', 'trainable']).optional(),
+  initStd: z.number().optional(),
+});
+
 /** Parses a config object read from a file, naming the file in errors. */
 export function configFromJson(raw: unknown, source: string): ModelConfig {
-  if (typeof raw !== 'object' || raw === null) throw new UserError(`${source}: the model config is not a JSON object`);
-  const obj = raw as Record<string, unknown>;
-  if (typeof obj['vocabSize'] !== 'number') throw new UserError(`${source}: the model config has no numeric "vocabSize"`);
+  const input: ModelConfigInput = parseWith(ConfigJson, raw, `${source} (model config)`);
   try {
-    return resolveConfig(obj as unknown as ModelConfigInput);
+    return resolveConfig(input);
   } catch (err) {
     if (err instanceof UserError) throw new UserError(`${source}: ${err.message}`);
     throw err;

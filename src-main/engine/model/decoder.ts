@@ -1,6 +1,6 @@
 // Incremental decoding with a key/value cache: feeding n tokens costs n positions' work, whatever came before.
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { headDim } from './config';
 import type { GPT } from './gpt';
 import type { Decoder } from './lm';

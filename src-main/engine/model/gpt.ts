@@ -2,7 +2,7 @@
 // inference, and the CausalLM interface. Activations are [B·T, D] matrices throughout.
 import * as tf from '@tensorflow/tfjs-core';
 import type { SubstrateMeta } from '../substrate/index';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { Rng } from '../util/rng';
 import type { BlockAdapter } from './adapter';
 import { headDim, resolveConfig, type ModelConfig, type ModelConfigInput } from './config';

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusText, unifontPath } from '../../../test/helpers/fixtures';
 import { encodeSafetensors } from '../io/safetensors';
 import { buildTokenizer, type Tokenizer } from '../tokenizer/index';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { Rng } from '../util/rng';
 import { buildSubstrate, encodeNpy, loadSubstrate, loadUnifont, nearestTokens, saveSubstrate, type UnifontFont } from './index';
 import { pca } from './pca';

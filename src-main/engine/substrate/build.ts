@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { readFileCapped, READ_LIMITS } from '../util/read-capped';
 import type { TokenizerLike } from '../tokenizer/types';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';
 import { type BinaryValues, binaryIdMatrix, randomMatrix } from './codes';
 import { type FontSearch, resolveFontPath } from './discover';

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { appFontDir } from '../util/app-data';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 
 export interface FontSearch {
   /** Folders whose files are checked directly, in priority order. */

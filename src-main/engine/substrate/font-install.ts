@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../io/atomic';
 import { appFontDir } from '../util/app-data';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 
 export const UNIFONT_VERSION = '15.0.01';
 /** SHA-256 of the decompressed unifont-15.0.01.hex (byte-identical to Debian's `unifont` 15.0.01 package file). */

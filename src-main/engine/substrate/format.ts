@@ -2,8 +2,10 @@
 // The id is recomputed on load, so a damaged or edited file is caught before a model trains on it.
 import { readFileCapped, READ_LIMITS } from '../util/read-capped';
 import { decodeSafetensors, writeSafetensors } from '../io/safetensors';
-import { UserError } from '../util/errors';
+import { z } from 'zod';
+import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';
+import { parseWith } from '../util/schema';
 
 export type SubstrateKind = 'glyph' | 'binary-id' | 'random' | 'imported';
 export const SUBSTRATE_KINDS: readonly SubstrateKind[] = ['glyph', 'binary-id', 'random', 'imported'];
@@ -51,7 +53,30 @@ export interface Substrate {
   meta: SubstrateMeta;
 }
 
-const NUMERIC: (keyof SubstrateMeta)[] = ['dim', 'vocabSize', 'builderVersion', 'grid', 'explainedVariance', 'pcaRank', 'bits', 'seed'];
+// Safetensors metadata holds strings only: numbers are written with String() and read back here.
+const num = z.string().regex(/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i, 'expected a number').transform(Number);
+const MetaJson = z.object({
+  format: z.literal(FORMAT),
+  id: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hex id'),
+  kind: z.enum(SUBSTRATE_KINDS as [SubstrateKind, ...SubstrateKind[]]),
+  dim: num,
+  vocabSize: num,
+  tokenizerId: z.string().min(1),
+  builderVersion: num,
+  grid: num.optional(),
+  squeeze: z.string().optional(),
+  fontSha256: z.string().optional(),
+  fontFile: z.string().optional(),
+  explainedVariance: num.optional(),
+  pcaRank: num.optional(),
+  bits: num.optional(),
+  binaryValues: z.string().optional(),
+  seed: num.optional(),
+  sourceFile: z.string().optional(),
+  sourceSha256: z.string().optional(),
+  sourceTensor: z.string().optional(),
+  // Keys a later builder added pass through, so copying a substrate file keeps its metadata whole.
+}).loose();
 
 /**
  * Substrate id = SHA-256 of the tokenizer id (itself the SHA-256 of the ordered vocabulary) followed by the
@@ -82,14 +107,11 @@ export function loadSubstrate(path: string): Substrate {
   if (t.dtype !== 'F32' || t.shape.length !== 2) {
     throw new UserError(`${path}: "embeddings" must be a 2-D F32 tensor, found ${t.dtype} [${t.shape.join(', ')}]`);
   }
-  const meta: Record<string, unknown> = { ...raw };
-  for (const k of NUMERIC) if (raw[k] !== undefined) meta[k] = Number(raw[k]);
-  const m = meta as unknown as SubstrateMeta;
+  const m: SubstrateMeta = parseWith(MetaJson, raw, `${path} (substrate metadata)`);
   const [vocabSize, dim] = t.shape as [number, number];
   if (m.vocabSize !== vocabSize || m.dim !== dim) {
     throw new UserError(`${path}: metadata says [${m.vocabSize}, ${m.dim}] but "embeddings" is [${vocabSize}, ${dim}]`);
   }
-  if (!(SUBSTRATE_KINDS as readonly string[]).includes(m.kind)) throw new UserError(`${path}: unknown substrate kind "${m.kind}"`);
   const matrix = t.data as Float32Array;
   const id = substrateId(m.tokenizerId, matrix);
   if (id !== m.id) throw new UserError(`${path}: damaged substrate (its content hashes to ${id.slice(0, 12)}…, its metadata says ${String(m.id).slice(0, 12)}…)`);

@@ -2,7 +2,7 @@
 // Rows must line up with the given vocabulary; every mismatch is reported with the numbers that disagree.
 import { decodeSafetensors } from '../io/safetensors';
 import { READ_LIMITS, readFileCapped } from '../util/read-capped';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { decodeNpy } from './npy';
 
 export interface ImportOptions {

@@ -1,6 +1,6 @@
 // Reads and writes NumPy `.npy` matrices (format versions 1 and 2, little-endian float32/float64, C order).
 // Enough to import a published embedding table converted with numpy.save, and to export ours.
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 
 export interface NpyMatrix {
   shape: number[];

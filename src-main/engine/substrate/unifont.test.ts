@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { unifontPath } from '../../../test/helpers/fixtures';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { renderToken } from './index';
 import { loadUnifont, parseUnifontHex, type UnifontFont } from './unifont';
 

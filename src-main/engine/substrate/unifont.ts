@@ -1,6 +1,6 @@
 // Reads GNU Unifont `.hex` files (plain or gzip): one glyph per line, "XXXX:" then 32 (8×16) or 64 (16×16) hex digits.
 // The font is the paper's: every substrate bitmap starts from these rows.
-import { UserError, atLine } from '../util/errors';
+import { UserError, atLine } from '../../common/errors';
 import { gunzipCapped, READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { sha256Hex } from '../util/hash';
 

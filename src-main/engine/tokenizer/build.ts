@@ -1,6 +1,6 @@
 // Builds a vocabulary from corpora: specials, 256 bytes, every code point that occurs (by code point), then the
 // top-K whitespace-free n-grams of 2–5 code points (the paper's bvv241 recipe).
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { MAX_NGRAM, SPECIAL_TEXTS, fixedPieces } from './layout';
 import { topNgrams } from './ngrams';
 import { Tokenizer } from './tokenizer';

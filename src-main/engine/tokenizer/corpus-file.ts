@@ -1,5 +1,5 @@
 // Reads a corpus file as text, refusing what would silently skew a vocabulary: missing, empty or non-UTF-8 files.
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { describeReadError } from './hf-json';
 import { firstInvalidUtf8 } from './utf8';

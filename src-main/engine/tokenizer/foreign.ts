@@ -2,7 +2,7 @@
 // used as a vocabulary: Hugging Face's own JS library (@huggingface/tokenizers) encodes and decodes, and each
 // token's readable string is what substrates render.
 import { Tokenizer as HfLibraryTokenizer } from '@huggingface/tokenizers';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';
 import type { TokenizerLike, TokenPiece } from './types';
 

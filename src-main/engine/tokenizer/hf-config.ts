@@ -3,7 +3,7 @@
 // metadata in a field transformers ignores.
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { saveTokenizer } from './hf-json';
 import { MAX_NGRAM } from './layout';
 import type { Tokenizer } from './tokenizer';

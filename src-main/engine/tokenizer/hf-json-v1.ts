@@ -1,6 +1,6 @@
 // Reads the first tokenizer.json format (a Unigram vocabulary plus a top-level "espalier" field naming greedy
 // longest match), which Hugging Face cannot load; such tokenizers keep their ids and their encoding.
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { BYTE_BASE, FIRST_TEXT_ID, MAX_NGRAM, SPECIAL_TEXTS, byteTokenName } from './layout';
 import { Tokenizer, VocabularyError } from './tokenizer';
 import type { TokenPiece } from './types';

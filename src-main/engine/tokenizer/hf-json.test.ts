@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusText } from '../../../test/helpers/fixtures';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { BYTE_BASE, FIRST_TEXT_ID, Tokenizer, buildTokenizer, loadTokenizer, readCorpusFile, saveTokenizer, tokenizerToJson } from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-tok-'));

@@ -1,6 +1,6 @@
 // Loads any tokenizer.json a substrate can follow: Espalier's own (either format, exact rules), or a foreign
 // Hugging Face tokenizer (encoded by Hugging Face's JS library).
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { ForeignTokenizer } from './foreign';
 import { looksLikeEspalier, parseJsonDocument, parseTokenizerJson, readTextFile } from './hf-json';
 import { isObject } from './hf-json-v1';

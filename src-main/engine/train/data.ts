@@ -1,6 +1,6 @@
 // Training and validation batches from token streams: fixed windows of T+1 tokens (the hold-out is holdout.ts)
 // and an epoch-shuffled sampler whose position is two integers (so a checkpoint restores it exactly).
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { Rng } from '../util/rng';
 
 /** Non-overlapping windows of one stream: window w covers tokens[starts[w] … starts[w] + T]. */

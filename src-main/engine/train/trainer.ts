@@ -7,7 +7,7 @@ import { flow } from '../model/flow';
 import { releaseSavedTensors } from '../model/grad-op';
 import { GPT } from '../model/gpt';
 import type { ParamEntry } from '../model/params';
-import { UserError } from '../util/errors';
+import { UserError } from '../../common/errors';
 import { Rng, type RngState } from '../util/rng';
 import { AdamW, learningRate, sumOfSquares, sumOfSquaresAsync, type AdamWState } from './adamw';
 import { Sampler, type Batch, type SamplerState, type Windows } from './data';

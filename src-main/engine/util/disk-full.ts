@@ -1,6 +1,6 @@
 // A full disk is the user's to fix, not a crash: ENOSPC (and SQLite's "database or disk is full") become a
 // UserError naming the file and saying to free space, in the CLI, the worker and the app alike.
-import { UserError } from './errors';
+import { UserError } from '../../common/errors';
 
 /** True for errors that mean "no space left": Node's ENOSPC/EDQUOT, SQLite's SQLITE_FULL. */
 export function isDiskFull(err: unknown): boolean {

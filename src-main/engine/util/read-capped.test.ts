@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadImportedMatrix } from '../substrate/imported';
 import { loadUnifont } from '../substrate/unifont';
 import { loadTokenizer } from '../tokenizer/index';
-import { UserError } from './errors';
+import { UserError } from '../../common/errors';
 import { gunzipCapped, MiB, READ_LIMITS, readFileCapped } from './read-capped';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-capped-'));

@@ -2,7 +2,7 @@
 // vocabulary or matrix was expected fails at once with a message naming the file, instead of eating memory.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { UserError } from './errors';
+import { UserError } from '../../common/errors';
 
 export const MiB = 2 ** 20;
 

@@ -42,13 +42,13 @@ describe('CsvParser', () => {
     expect(() => parse(text)).toThrow('data.csv:4: record has 3 field(s), but the header has 2');
   });
 
-  it('reports a quote inside an unquoted field, and junk after a closing quote', () => {
-    expect(() => parse('id,text\n1,ok\n2,bad "quote"\n')).toThrow('data.csv:3: a quote inside unquoted field 2');
-    expect(() => parse('id,text\n1,"closed"junk\n')).toThrow(/data\.csv:2: unexpected "j" after the closing quote of field 2/);
+  it('keeps a quote inside an unquoted field literally (as Python csv and pandas read it), and reports junk after a closing quote', () => {
+    expect(parse('id,text\n1,ok\n2,bad "quote"\n').values).toEqual(['ok', 'bad "quote"']);
+    expect(() => parse('id,text\n1,"closed"junk\n')).toThrow(/data\.csv:2: field 2: unexpected "j" after its closing quote/);
   });
 
   it('reports an unterminated quote at the line where it opened', () => {
-    expect(() => parse('id,text\n1,fine\n2,"never\nclosed\n')).toThrow('data.csv:3: a quoted field opened here is never closed');
+    expect(() => parse('id,text\n1,fine\n2,"never\nclosed\n')).toThrow('data.csv:3: field 2: a quoted field opened here is never closed');
   });
 
   it('names the columns when the chosen one is missing or out of range', () => {

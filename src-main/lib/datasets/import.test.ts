@@ -176,8 +176,8 @@ describe('CSV', () => {
   });
 
   it('reports the line of a malformed record', async () => {
-    const p = file('malformed.csv', 'id,text\n1,ok\n2,"fine"\n3,bro"ken\n');
-    await expect(importDataset({ file: p })).rejects.toThrow(`${p}:4: a quote inside unquoted field 2`);
+    const p = file('malformed.csv', 'id,text\n1,ok\n2,"fine"\n3,"bro"ken\n');
+    await expect(importDataset({ file: p })).rejects.toThrow(`${p}:4: field 2: unexpected "k" after its closing quote`);
     const q = file('short.csv', 'id,text\n1,ok\n2\n');
     await expect(importDataset({ file: q })).rejects.toThrow(`${q}:3: record has 1 field(s), but the header has 2`);
   });

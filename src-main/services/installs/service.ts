@@ -5,7 +5,7 @@ import type { InstallTarget, InvokeResponse } from '../../../src-shared/contract
 import { defaultFontSearch, findSystemUnifont } from '../../engine/substrate/discover';
 import { installUnifont, UNIFONT_VERSION } from '../../engine/substrate/font-install';
 import { appFontDir } from '../../engine/util/app-data';
-import { UserError } from '../../engine/util/errors';
+import { UserError } from '../../common/errors';
 import type { EventBus } from '../events';
 import { INSTALL_TARGETS, installability, installBackend } from './backends';
 

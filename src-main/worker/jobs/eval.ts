@@ -1,13 +1,11 @@
 // 'eval' job: one benchmark pass per model with the engine's protocols (paper: generate and compare;
 // loglik/squad: the field's standard), data loaded and hashed once; per-item records saved for inspection.
-import { join } from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { prepareData, runEval, type EvalSpec } from '../../engine/eval';
-import { writeFileAtomic } from '../../engine/io/atomic';
 import { loadModelSpec, loadSpecTokenizer } from '../../lib/model-spec';
 import { EvalParams } from '../job-types';
 import type { JobHandler } from '../runtime';
-import { contractItems } from './eval-items';
+import { saveEvalItems } from './eval-items';
 
 export const evalJob: JobHandler = async (raw, ctx) => {
   const p = EvalParams.parse(raw);
@@ -36,12 +34,11 @@ export const evalJob: JobHandler = async (raw, ctx) => {
         { modelId: m.id },
         prep,
       );
-      const itemsFile = join(p.itemsDir, `${m.id}.json`);
-      writeFileAtomic(itemsFile, JSON.stringify(contractItems(prep, r.protocol, r.items ?? [], r.runs, p.limit)));
+      const { itemsFile, report } = saveEvalItems(p.itemsDir, m.id, prep, r, p.limit);
       const metrics: Record<string, number | null> = {};
       for (const [k, v] of Object.entries(r.metrics)) metrics[k] = Number.isFinite(v) ? v : null;
       ctx.log(`${m.name}: ${Object.entries(metrics).slice(0, 3).map(([k, v]) => `${k} ${v === null ? '–' : v.toFixed(4)}`).join(', ')} (n=${r.n})`);
-      results.push({ modelId: m.id, n: r.n, metrics, ci95: r.ci95 !== null && Number.isFinite(r.ci95) ? r.ci95 : null, runs: r.runs, seed: r.seed, datasetSha256: r.datasetSha256, itemsFile });
+      results.push({ modelId: m.id, n: r.n, metrics, ci95: r.ci95 !== null && Number.isFinite(r.ci95) ? r.ci95 : null, runs: r.runs, seed: r.seed, datasetSha256: r.datasetSha256, itemsFile, report });
     } finally {
       model.dispose();
     }

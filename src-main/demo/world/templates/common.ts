@@ -1,6 +1,6 @@
 // What every template needs: how to mention a person (by name or by pronoun) in each language,
 // how to write a count, and the shape of a template variant.
-import { article, numberWord as enWord } from '../grammar/en';
+import { numberWord as enWord } from '../grammar/en';
 import { countForm, numberWord as ruWord, PRONOUN } from '../grammar/ru';
 import { countWord as zhWord } from '../grammar/zh';
 import { slot, type Part } from '../sentence';
@@ -42,10 +42,6 @@ export function enSubj(r: Ref, role: Role = 'who'): Part {
 export function enPoss(r: Ref, role: Role = 'who'): Part[] {
   if (r.pronoun) return [r.person.sex === 'f' ? 'her' : 'his'];
   return [slot(role, r.person.name.en), "'s"];
-}
-
-export function enA(next: string): string {
-  return `${article(next)} ${next}`;
 }
 
 export function enCount(n: number, t: Thing, words: boolean): Part[] {

@@ -79,11 +79,3 @@ export function renderFact(f: Fact, lang: Lang, o: RenderOptions = {}): Sentence
   return build(f, lang, pick, o);
 }
 
-/** The same variant (and pronoun choice) in several languages: aligned parallel sentences. */
-export function renderParallel(f: Fact, langs: readonly Lang[], o: RenderOptions & { rng: Rng }): Record<Lang, Sentence> {
-  const variants = variantsFor(f);
-  const variant = o.variant ?? variants[o.rng.int(variants.length)]!;
-  const out = {} as Record<Lang, Sentence>;
-  for (const l of langs) out[l] = build(f, l, variant, o);
-  return out;
-}
