@@ -6,11 +6,16 @@ import vue from '@vitejs/plugin-vue';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string; optionalDependencies?: Record<string, string> };
+/**
+ * The optional compute backends (webgpu's Dawn, tfjs-node's libtensorflow) carry native .node files: never bundled,
+ * loaded at run time from node_modules by the worker process only (packaged builds unpack them from app.asar).
+ */
+const OPTIONAL_BACKENDS = Object.keys(pkg.optionalDependencies ?? {});
 
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
+    plugins: [externalizeDepsPlugin({ include: OPTIONAL_BACKENDS })],
     // worker.js: the job worker the app starts as an Electron utilityProcess (src-main/app/index.ts).
     build: { rollupOptions: { input: { index: resolve(root, 'src-main/app/index.ts'), worker: resolve(root, 'src-main/worker/main.ts') } } },
   },

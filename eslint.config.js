@@ -50,10 +50,20 @@ export const RENDERER_FORBIDDEN_IMPORTS = {
   patterns: [{ group: ['**/src-main/**', '**/src-main'], message: 'The renderer may import only src-shared and its own folders.' }],
 };
 
+/** What `src-main/study/**` must never import: like the demo, a client of the engine that the CLI and worker call. */
+export const STUDY_FORBIDDEN_IMPORTS = {
+  paths: [{ name: 'electron', message: 'Studies run in plain Node (the CLI, the worker): no Electron.' }],
+  patterns: [
+    { group: ['**/store', '**/store/**', '**/services', '**/services/**', '**/worker', '**/worker/**', '**/cli/**'], message: 'Studies use the engine and the demo only; the worker, services and CLI call them, not the other way.' },
+    { group: ['**/src-renderer/**', '**/ipc/**', '**/host/**', '**/app/**'], message: 'Studies must not import the app layers.' },
+    NO_TEST_SUPPORT,
+  ],
+};
+
 const withTestBan = (rules) => ({ ...rules, patterns: [...rules.patterns, NO_TEST_SUPPORT] });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'e2e/artifacts/**', 'bench/results/**', 'test/fixtures/**', '.venv/**', 'native/build/**', '**/__pycache__/**'] },
+  { ignores: ['node_modules/**', 'out/**', '.test-out/**', 'dist/**', 'e2e/artifacts/**', 'bench/results/**', 'test/fixtures/**', '.venv/**', 'native/build/**', '**/__pycache__/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
@@ -88,6 +98,11 @@ export default tseslint.config(
   {
     files: ['src-main/worker/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', WORKER_FORBIDDEN_IMPORTS] },
+  },
+  {
+    files: ['src-main/study/**/*.ts'],
+    ignores: ['src-main/study/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', STUDY_FORBIDDEN_IMPORTS] },
   },
   {
     files: ['src-main/store/**/*.ts'],

@@ -16,10 +16,12 @@ import { startServer, type Server } from './lib/server';
 import { Ui } from './lib/ui';
 import { a11ySuites } from './specs/a11y';
 import { badInputSuite } from './specs/bad-input';
+import { studiesSuite } from './specs/studies';
 import { electronRuntime, launchElectron } from './specs/electron';
 import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
 import { uxSuite } from './specs/ux';
+import { useSwiftShader, webgpuSuite } from './specs/webgpu';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The whole run, teardown excluded: a hang fails the run instead of eating the CI budget. */
@@ -100,6 +102,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
   const fontPath = requireSystemFont();
+  useSwiftShader();
   try {
     buildIfStale(ROOT, 'out/renderer/index.html', RENDERER_SOURCES, join(artifacts, 'build.log'), log);
     log('server: starting espalier serve…');
@@ -118,12 +121,15 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
+    // WebGPU last: it changes the backend choice and adds a model, which the earlier suites need not know about.
     await runSuites([
       flowSuite({ ui, watcher, fontPath, reload }, state),
       badInputSuite(ui, watcher, state),
       evaluatePolishSuite(ui, watcher, state),
+      studiesSuite(ui, watcher),
       uxSuite(ui, watcher, state),
       ...a11ySuites(ui, watcher),
+      webgpuSuite(ui, watcher),
     ]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
@@ -142,6 +148,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
   }
   buildIfStale(ROOT, 'out/main/index.js', APP_SOURCES, join(artifacts, 'build.log'), log);
   const fontPath = requireSystemFont();
+  useSwiftShader();
   const watcher = new Watcher();
   const app = await launchElectron(ROOT, rt.path, join(tmp, 'workspace'), watcher);
   cleanups.push(() => app.close());
@@ -153,7 +160,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), studiesSuite(ui, watcher), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher), webgpuSuite(ui, watcher)]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
     return true;
   } finally {

@@ -20,6 +20,9 @@ function fakeMain(): FakeTransport {
     gpus: [],
     wasm: { simd: true, threads: false },
     adapter: null,
+    adapterNote: 'no Vulkan driver is installed',
+    choice: { backend: 'auto', source: 'default' },
+    probedIn: 'worker',
     memory: { rssBytes: 2 ** 28, totalBytes: 2 ** 34, freeBytes: 2 ** 33 },
     versions: { node: '20.19.0', espalier: '0.1.0' },
     workspace: '/tmp/ws',
@@ -34,6 +37,7 @@ function fakeMain(): FakeTransport {
     { id: 'e1', modelId: 'm1', runId: null, task: 'mc', protocol: 'loglik', datasetName: 'mc.jsonl', datasetSha256: 'x', n: 40, metrics: { acc: 0.3, acc_norm: 0.31 }, ci95: null, runs: 1, seed: 1, createdAt: '2026-11-27T12:00:00Z' },
   ]);
   t.on('merge.check', () => ({ compatible: true, reason: null, incompatible: {} }));
+  t.on('studies.list', () => []);
   return t;
 }
 

@@ -17,6 +17,9 @@ import {
 } from './domain';
 import { EvalStartParams, GrowParams, ModelShape, SubstrateBuildParams, TrainParams } from './params';
 import { MergePreviewResult, MergeTuneResult, Run } from './runs';
+import { StudySpec } from './study';
+import { Study, StudyDetail } from './study-records';
+import { BackendChoice, BackendChoiceSource } from './settings';
 
 export { GrowParams, MergePreviewResult, MergeTuneResult, ModelShape, TrainParams };
 
@@ -49,6 +52,12 @@ export const SystemInfo = z.object({
       limits: z.record(z.string(), z.number()),
     })
     .nullable(),
+  /** One line on the adapter: the one in use, the one `webgpu` would use (software ones say so), or why there is none. */
+  adapterNote: z.string(),
+  /** The backend jobs start with and where that choice comes from (the workspace setting, ESPALIER_BACKEND, the default). */
+  choice: z.object({ backend: BackendChoice, source: BackendChoiceSource }),
+  /** Where `backend` was measured: a worker process started with that choice (jobs run there; only workers load Dawn). */
+  probedIn: z.enum(['worker', 'main']),
   memory: z.object({ rssBytes: z.number(), totalBytes: z.number(), freeBytes: z.number() }),
   versions: z.record(z.string(), z.string()),
   workspace: z.string(),
@@ -81,7 +90,13 @@ export type Installables = z.infer<typeof Installables>;
 /** Every invoke channel: request schema and response schema. */
 export const invokeChannels = {
   'app.info': { req: Empty, res: AppInfo },
-  'system.info': { req: Empty, res: SystemInfo },
+  /** Cached after the first worker probe; `refresh` probes again. */
+  'system.info': { req: z.object({ refresh: z.boolean().optional() }).strict(), res: SystemInfo },
+  /**
+   * Persists the workspace's backend choice; the next worker starts with it (and main's playground follows it,
+   * except webgpu: Dawn loads only in workers). Refused while a job runs or waits. Answers with a fresh probe.
+   */
+  'system.setBackend': { req: z.object({ backend: BackendChoice }).strict(), res: SystemInfo },
   /**
    * Electron only: the native file dialog, opened by main. The path it returns is the only kind of host path the
    * app accepts afterwards (in fontPath, matrixPath, datasets.import path, models.export dest); null: cancelled.
@@ -215,6 +230,25 @@ export const invokeChannels = {
     res: z.object({ total: z.number().int(), items: z.array(EvalItemRecord) }),
   },
 
+  'studies.list': { req: ProjectRef, res: z.array(Study) },
+  /** Defines a study (a preset's spec, resized or edited, or one written by hand) as a draft; start runs it. */
+  'studies.create': { req: z.object({ projectId: Id, spec: StudySpec }).strict(), res: Study },
+  /** The study with its finished runs and the comparison over seeds (mean ± CI per arm and metric). */
+  'studies.get': { req: ById, res: StudyDetail },
+  /** Runs a draft, or resumes a stopped study from its next unfinished run (finished runs are kept). */
+  'studies.start': { req: ById, res: Study },
+  'studies.cancel': { req: ById, res: Study },
+  /** Deletes the study and its folder; the models its runs registered stay in the catalog. */
+  'studies.delete': { req: ById, res: Ok },
+  /**
+   * Writes the comparison as CSV, or as a Markdown report with its plots (SVG) and the CSV, into a new file or
+   * folder under `dest` (same rules as models.export: the export folder for browser clients).
+   */
+  'studies.export': {
+    req: z.object({ id: Id, dest: z.string().min(1), format: z.enum(['csv', 'markdown']) }).strict(),
+    res: z.object({ path: z.string(), files: z.array(z.string()) }),
+  },
+
   /** requestId (chosen by the client) lets 'playground.cancel' stop this generation between tokens. */
   'playground.generate': {
     req: z
@@ -259,6 +293,8 @@ export const eventChannels = {
   'run.log': z.object({ runId: Id, line: z.string() }),
   'models.changed': z.object({ projectId: Id }),
   'datasets.changed': z.object({ projectId: Id }),
+  /** A study was defined, changed status, finished a run (arm × seed) or was deleted. */
+  'studies.changed': z.object({ projectId: Id, studyId: Id }),
   /** An install's output line; `fraction` when a download size is known. */
   'system.installProgress': z.object({ target: InstallTarget, line: z.string().max(2000), fraction: z.number().min(0).max(1).nullable() }),
 } as const;

@@ -4,8 +4,9 @@
 import { z } from 'zod';
 import { DatasetFormat, DatasetSplit, EvalReport, Id, MergeMode, Timestamp } from './domain';
 import { EvalStartParams, GrowParams, SubstrateBuildParams, TrainParams } from './params';
+import { RunBackend } from './settings';
 
-export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune']);
+export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune', 'study']);
 export type RunKind = z.infer<typeof RunKind>;
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -13,7 +14,7 @@ export type RunStatus = z.infer<typeof RunStatus>;
 const loss = z.number().nullable();
 
 export const TrainRunParams = z.object(TrainParams.shape).extend({ modelId: Id });
-export const TrainRunResult = z.object({ modelId: Id, steps: z.number().int(), trainLoss: loss, valLoss: loss, tokensPerSec: z.number() });
+export const TrainRunResult = z.object({ modelId: Id, steps: z.number().int(), trainLoss: loss, valLoss: loss, tokensPerSec: z.number(), backend: RunBackend.optional() });
 
 /** A growth run started from the app: one reserved model id per stage, oldest first. */
 export const AppGrowRunParams = z.object(GrowParams.shape).extend({ stageModelIds: z.array(Id).min(1) });
@@ -38,9 +39,11 @@ export const GrowOutcome = z.object({
   trainLoss: loss.optional(),
   valLoss: loss.optional(),
   demo: z.string().optional(),
+  /** The backend and adapter the stages trained on (absent in runs recorded before it was kept). */
+  backend: RunBackend.optional(),
 });
 /** While a growth run runs (and after it stops unfinished), its result holds the stage it is in. */
-export const GrowLiveState = z.object({ stage: z.number().int(), depth: z.number().int(), trainableParams: z.number().int(), frozenParams: z.number().int() });
+export const GrowLiveState = z.object({ stage: z.number().int(), depth: z.number().int(), trainableParams: z.number().int(), frozenParams: z.number().int(), backend: RunBackend.optional() });
 export const GrowRunResult = z.union([GrowOutcome, GrowLiveState]);
 
 export const ImportRunParams = z.object({
@@ -127,6 +130,20 @@ export const EvalRunParams = z
 /** The ids recorded, and per eval id what it left out and how degenerate its outputs were (QA). */
 export const EvalRunResult = z.object({ evalIds: z.array(Id), reports: z.record(z.string(), EvalReport).optional() });
 
+/** A 'study' run runs one study's arms one after another; the study itself lives in the studies table. */
+export const StudyRunParams = z.object({ studyId: Id });
+/**
+ * While a study runs, its result holds where it is (the arm running now, 0-based, of `arms`, and the arms
+ * finished so far by id); when it is done, the same with every arm finished.
+ */
+export const StudyRunResult = z.object({
+  studyId: Id.optional(),
+  arm: z.string().optional(),
+  armIndex: z.number().int().min(0).optional(),
+  arms: z.number().int().min(0).optional(),
+  armsDone: z.array(z.string()).default([]),
+});
+
 /** Params and result schema of every run kind. */
 export const RUN_SCHEMAS = {
   train: { params: TrainRunParams, result: TrainRunResult },
@@ -137,6 +154,7 @@ export const RUN_SCHEMAS = {
   'merge-preview': { params: MergePreviewRunParams, result: MergePreviewResult },
   'merge-tune': { params: MergeTuneRunParams, result: MergeTuneResult },
   eval: { params: EvalRunParams, result: EvalRunResult },
+  study: { params: StudyRunParams, result: StudyRunResult },
 } as const satisfies Record<RunKind, { params: z.ZodType; result: z.ZodType }>;
 
 export type RunParams<K extends RunKind> = z.output<(typeof RUN_SCHEMAS)[K]['params']>;
@@ -163,6 +181,7 @@ export const Run = z.discriminatedUnion('kind', [
   RunBase.extend({ kind: z.literal('merge-preview'), params: MergePreviewRunParams, result: MergePreviewResult.nullable() }),
   RunBase.extend({ kind: z.literal('merge-tune'), params: MergeTuneRunParams, result: MergeTuneResult.nullable() }),
   RunBase.extend({ kind: z.literal('eval'), params: EvalRunParams, result: EvalRunResult.nullable() }),
+  RunBase.extend({ kind: z.literal('study'), params: StudyRunParams, result: StudyRunResult.nullable() }),
 ]);
 export type Run = z.output<typeof Run>;
 export type RunOf<K extends RunKind> = Extract<Run, { kind: K }>;

@@ -35,6 +35,8 @@ describe('espalier demo on two user corpora', () => {
     expect(j.source).toBe('corpora');
     expect(j.world).toBeNull();
     expect(j.skipped.join('\n')).toMatch(/QA.*multiple choice.*BLEU.*user corpora/);
+    expect(j.studies).toEqual([]);
+    expect(j.skipped.join('\n')).toMatch(/the C1 and C4 studies: they run on the demo world/);
     expect(r.stderr).toMatch(/skipped: QA/);
     // Only held-out losses: on each corpus (and their union) for 3 depths × 2 experts and 3 merges (logits, probs,
     // logits with tuned heads).
@@ -78,7 +80,7 @@ describe('espalier demo on two user corpora', () => {
     } finally {
       w.close();
     }
-  });
+  }, 300_000);
 
   it('names a missing or malformed option in one line', () => {
     const one = runCli(['demo', '--corpus-a', join(dir, 'faq.ru.txt'), '--workspace', join(dir, 'ws2')]);

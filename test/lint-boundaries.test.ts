@@ -54,6 +54,17 @@ describe('store import boundary', () => {
   });
 });
 
+describe('study import boundary', () => {
+  it('rejects Electron, the store, services and the worker inside src-main/study; allows the engine and the demo', async () => {
+    const messages = await boundaryMessages(fixture('worker-imports-services'), 'src-main/study/fixture.ts');
+    expect(messages).toHaveLength(2);
+    for (const m of messages) expect(m).toMatch(/Studies use the engine and the demo only/);
+    expect(await boundaryMessages(fixture('engine-imports-electron'), 'src-main/study/fixture.ts')).toEqual([expect.stringMatching(/no Electron/), expect.stringMatching(/engine and the demo only/), expect.stringMatching(/engine and the demo only/)]);
+    const allowed = "import { runGrowth } from '../engine/grow/index';\nimport { prepareWorld } from '../demo/inputs';\nexport const x = [runGrowth, prepareWorld];\n";
+    expect(await boundaryMessages(allowed, 'src-main/study/fixture.ts')).toHaveLength(0);
+  });
+});
+
 describe('renderer import boundary', () => {
   const bad = fixture('renderer-imports-main');
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { until } from './harness';
 
-export type ViewName = 'projects' | 'datasets' | 'substrate' | 'growth' | 'catalog' | 'merge' | 'evaluate' | 'playground' | 'system';
+export type ViewName = 'projects' | 'datasets' | 'substrate' | 'growth' | 'catalog' | 'merge' | 'evaluate' | 'studies' | 'playground' | 'system';
 
 /** A CSS selector for a data-testid (quoted, so names with spaces and "+" work). */
 export function tid(id: string, extra = ''): string {

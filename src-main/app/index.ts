@@ -6,7 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, utilityProcess } from 'el
 import { bindIpc, trustedRenderer } from '../ipc/bind';
 import { createApp, type App } from '../services/app';
 import type { FilePurpose } from '../services/files';
-import type { WorkerHandle } from '../services/jobs/worker-process';
+import type { WorkerHandle, WorkerSpawnOptions } from '../services/jobs/worker-process';
 import type { FromWorker } from '../worker/protocol';
 import { appEntryUrl, guardContents, hardenedWebPreferences, installCsp, type GuardableContents } from './security';
 // electron-vite copies the asset into the build and gives its path (resources/ holds the app's own icon).
@@ -17,8 +17,9 @@ const devUrl = process.env['ELECTRON_RENDERER_URL'];
 const indexHtml = join(here, '../renderer/index.html');
 
 /** The job worker as an Electron utility process (a Node child process in the CLI and `serve`). */
-function spawnUtilityWorker(): WorkerHandle {
-  const child = utilityProcess.fork(join(here, 'worker.js'), [], { stdio: 'pipe', serviceName: 'Espalier worker' });
+function spawnUtilityWorker(opts: WorkerSpawnOptions = {}): WorkerHandle {
+  // The worker is the only process that loads Dawn (webgpu): main and the renderer never do.
+  const child = utilityProcess.fork(join(here, 'worker.js'), [], { stdio: 'pipe', serviceName: 'Espalier worker', env: { ...process.env, ...opts.env } });
   let tail = '';
   child.stderr?.on('data', (d: Buffer) => {
     tail = (tail + d.toString()).slice(-4000);

@@ -115,7 +115,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
   const preset = resolvePreset(opts.mode, opts.preset);
   const tAll = performance.now();
   const out = opts.out;
-  const sec = { total: 0, inputs: 0, tokenizer: 0, substrate: 0, growth: 0, merge: 0, eval: 0 };
+  const sec = { total: 0, inputs: 0, tokenizer: 0, substrate: 0, growth: 0, merge: 0, eval: 0, studies: 0 };
   // Font problems are the user's to fix: found before anything slow runs.
   const sub = chooseSubstrate(opts.font);
 
@@ -187,7 +187,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
       onStep: (s, loss) => hooks.progress?.('tuning the merged heads', s, preset.tuneSteps, `loss ${loss.toFixed(3)}`),
     });
     hooks.progressDone?.();
-    saveTunedHeads(dir, lm, { zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss, steps: rep.steps, data: 'both training corpora', val: 'both held-out corpora', ...o });
+    await saveTunedHeads(dir, lm, { zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss, steps: rep.steps, data: 'both training corpora', val: 'both held-out corpora', ...o });
     hooks.log?.(`tuned the merged heads for ${rep.steps} steps: held-out loss ${rep.zeroShotLoss.toFixed(4)} → ${rep.tunedLoss.toFixed(4)}`);
     merged.set(name, lm);
     merges.push({ name, mode: 'logits', dir, experts: finalDirs, tuned: { steps: rep.steps, zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss } });
@@ -225,6 +225,12 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
   }
   sec.eval = seconds(t);
 
+  t = performance.now();
+  const skipped = [...inputs.skipped];
+  const studies = opts.studies && inputs.world ? await opts.studies({ out: join(out, 'studies'), seed: opts.seed, hooks }) : [];
+  if (opts.studies && !inputs.world) skipped.push('the C1 and C4 studies: they run on the demo world (run `espalier study --spec` on your corpora)');
+  sec.studies = seconds(t);
+
   const idx = new EvalIndex(evals);
   const compared = [...models.filter((m) => m.kind === 'stage' && finalDirs.includes(m.dir)), ...models.filter((m) => m.kind === 'merge')];
   const report = { markdown: join(out, 'report.md'), json: join(out, 'report.json') };
@@ -241,7 +247,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
     preset: { ...preset },
     world: inputs.world ? { ...omitCoverage(inputs.world), mcItems: inputs.world.mcCoverage.length } : null,
     corpora: inputs.corpora.map((c, i) => ({ ...c, trainTokens: windows[i]!.train.tokens.length, valTokens: windows[i]!.val.tokens.length })),
-    skipped: inputs.skipped,
+    skipped,
     tokenizer: { id: tokenizer.id, vocabSize: tokenizer.size, ngrams: preset.ngrams, file: tokenizerFile },
     substrate: { id: substrate.id, kind: substrate.kind, dim: substrate.dim, file: substrateFile, font: sub.font, note: sub.note },
     growth,
@@ -252,6 +258,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
     expertsVsMerge: mergeTable(compared, idx, inputs),
     protocols: protocolTable(compared, idx),
     claims: computeClaims(models, idx, inputs),
+    studies,
     report,
     seconds: sec,
   };

@@ -1,4 +1,5 @@
 // Renders the demo's result as plain-text tables (for the terminal) and as the Markdown report.
+import { studiesMarkdown, studiesText } from './studies-report';
 import type { DemoResult, DemoTable } from './types';
 
 function cell(v: string | number | null, col: string): string {
@@ -61,6 +62,7 @@ export function summaryText(r: DemoResult): string {
     formatTable(r.protocols),
     `Claims of the paper: ${claimVerdict(r)}`,
     ...claimLines(r).map((l) => `  ${l}`),
+    ...(r.studies.length ? [studiesText(r.studies).join('\n')] : []),
     ...(r.skipped.length ? ['Skipped:', ...r.skipped.map((s) => `  ${s}`)] : []),
     `report: ${r.report.markdown} (every number: ${r.report.json}); ${Math.round(r.seconds.total)} s in all`,
   ].join('\n\n');
@@ -75,7 +77,7 @@ export function markdownReport(r: DemoResult): string {
     '',
     `Created ${r.createdAt} on ${r.backend ?? 'an unrecorded backend'}; ${secs(r.seconds.total)} in all ` +
       `(inputs ${secs(r.seconds.inputs)}, tokenizer ${secs(r.seconds.tokenizer)}, substrate ${secs(r.seconds.substrate)}, growth ${secs(r.seconds.growth)}, ` +
-      `merges ${secs(r.seconds.merge)}, evaluation ${secs(r.seconds.eval)}).`,
+      `merges ${secs(r.seconds.merge)}, evaluation ${secs(r.seconds.eval)}${r.seconds.studies ? `, studies ${secs(r.seconds.studies)}` : ''}).`,
     '',
     '## Pipeline',
     '',
@@ -104,6 +106,7 @@ export function markdownReport(r: DemoResult): string {
     markdownTable(r.protocols),
     '',
   );
+  lines.push(...studiesMarkdown(r.studies));
   const e = (r.preset as { eval?: Record<string, number> }).eval ?? {};
   lines.push(
     '## How the numbers were made',

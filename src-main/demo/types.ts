@@ -15,7 +15,37 @@ export interface DemoOptions {
   backend?: string;
   /** Changes to the mode's preset (tests shrink it; the report records the preset used). */
   preset?: DemoPresetOverrides;
+  /**
+   * Runs the controlled studies (C1, C4) on the demo world and summarises them for the report. Injected by the
+   * caller because the studies are a client of the demo (src-main/study), not part of it.
+   */
+  studies?: DemoStudiesRunner;
 }
+
+export interface DemoStudiesContext {
+  /** The folder the studies write into (one subfolder each). */
+  out: string;
+  seed: number;
+  hooks: DemoHooks;
+}
+
+/** One study in the demo report: mean ± 95% CI per arm of its headline metric, and each arm against the control. */
+export interface DemoStudySection {
+  preset: string;
+  title: string;
+  question: string;
+  control: string;
+  metric: string;
+  seeds: number[];
+  rows: { arm: string; description: string; mean: number | null; ci95: number | null; n: number }[];
+  /** One line per arm: its difference from the control with the CI and the reading. */
+  outcome: string[];
+  /** The study's own Markdown report (every metric, the plots). */
+  report: string;
+  seconds: number;
+}
+
+export type DemoStudiesRunner = (ctx: DemoStudiesContext) => Promise<DemoStudySection[]>;
 
 export interface DemoHooks {
   log?(message: string): void;
@@ -143,6 +173,8 @@ export interface DemoResult {
   /** Paper-protocol and standard-protocol numbers side by side, each column labelled. */
   protocols: DemoTable;
   claims: DemoClaims;
+  /** The controlled studies (C1, C4) at quick size; empty when none ran (user corpora, or none asked for). */
+  studies: DemoStudySection[];
   report: { markdown: string; json: string };
-  seconds: { total: number; inputs: number; tokenizer: number; substrate: number; growth: number; merge: number; eval: number };
+  seconds: { total: number; inputs: number; tokenizer: number; substrate: number; growth: number; merge: number; eval: number; studies: number };
 }

@@ -42,6 +42,11 @@ export interface BackendOptions {
   backend?: BackendName | 'auto';
   /** Compute threads (native matrix products, else XNNPACK); default ESPALIER_THREADS or every CPU (at most 8). */
   threads?: number;
+  /**
+   * False keeps Dawn out of this process: the chain skips webgpu and naming it falls back to the chain without it.
+   * The app's main process passes false; only its worker processes load Dawn.
+   */
+  webgpu?: boolean;
 }
 
 const NATIVE_PACKAGE: Record<'node-gpu' | 'node', string> = {
@@ -276,9 +281,11 @@ export function setComputeThreads(threads: number): number | null {
  * unless it names a different backend explicitly, which then switches.
  */
 export async function initBackend(opts: BackendOptions = {}): Promise<BackendReport> {
-  const want = opts.backend ?? parseBackendName(process.env['ESPALIER_BACKEND'], 'ESPALIER_BACKEND');
+  const asked = opts.backend ?? parseBackendName(process.env['ESPALIER_BACKEND'], 'ESPALIER_BACKEND');
+  const noGpu = opts.webgpu === false;
+  const want = noGpu && asked === 'webgpu' ? 'auto' : asked;
   if (current && (want === 'auto' || want === current.backend)) return current;
-  const order: BackendName[] = want === 'auto' ? [...BACKEND_NAMES] : [want];
+  const order: BackendName[] = want === 'auto' ? BACKEND_NAMES.filter((n) => !(noGpu && n === 'webgpu')) : [want];
   const gpus = listGpus();
   const tried: BackendAttempt[] = [];
   let wasmInfo: BackendReport['wasm'] = null;
@@ -310,11 +317,18 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
 }
 
 /**
- * Refuses work that still reads tensors synchronously (growth stages: the frozen-prefix cache and stage
- * checkpoints) on WebGPU, where Node has no synchronous GPU read, with a sentence saying what to use instead.
+ * The adapter `--backend webgpu` would run on, for reports where webgpu was not tried (another backend was named,
+ * or an earlier one started): what Dawn offers, software ones included, or why there is none. Loads Dawn.
  */
-export function requireSyncReads(report: BackendReport, what: string): void {
-  if (report.backend === 'webgpu') {
-    throw new UserError(`${what} does not run on the webgpu backend yet (it reads tensors synchronously, which WebGPU cannot do in Node); use --backend wasm, node or node-gpu`);
+export async function previewWebgpuAdapter(): Promise<{ adapter: GpuAdapterReport | null; reason: string }> {
+  const noDriver = missingVulkanDriver();
+  if (noDriver) return { adapter: null, reason: noDriver };
+  try {
+    const dawn = await importOptional<DawnModule>('webgpu');
+    if (!dawn) return { adapter: null, reason: 'webgpu is not installed (optional: Dawn ships prebuilt for Linux x64/arm64, macOS and Windows); run `npm install webgpu @tensorflow/tfjs-backend-webgpu`' };
+    const choice = await chooseAdapter(dawn, true);
+    return choice.ok ? { adapter: choice.report, reason: `WebGPU would run on ${adapterName(choice.report)}` } : { adapter: null, reason: choice.reason };
+  } catch (err) {
+    return { adapter: null, reason: `Dawn failed to load (${firstLine(err)})` };
   }
 }

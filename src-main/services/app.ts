@@ -16,9 +16,11 @@ import { ModelsService } from './models';
 import { PlaygroundService } from './playground';
 import { ProjectsService } from './projects';
 import { RunsService } from './runs';
+import { StudiesService } from './studies';
 import { SubstratesService } from './substrates';
 import { InstallsService } from './installs/service';
 import { SystemService } from './system';
+import { BackendChoiceService } from './backend-choice';
 import { TrainingService } from './training';
 import { userMessage, workspaceNames } from './user-names';
 
@@ -78,16 +80,20 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
   }
   const events = new EventBus((channel, message) => log(`dropped invalid ${channel} event: ${message}`));
   const runs = new RunsService(workspace, events, { metricIntervalMs: opts.metricIntervalMs, log });
-  const supervisor = new Supervisor({ workspace: workspace.root, spawn: opts.spawn ?? spawnNodeWorker, sink: runs, graceMs: opts.graceMs });
+  const spawn = opts.spawn ?? spawnNodeWorker;
+  // Every worker starts with the workspace's backend choice; jobs never see a choice changed under them.
+  const backends: BackendChoiceService = new BackendChoiceService(workspace, spawn, (): Supervisor => supervisor);
+  const supervisor: Supervisor = new Supervisor({ workspace: workspace.root, spawn: () => spawn({ env: backends.workerEnv() }), sink: runs, graceMs: opts.graceMs });
   runs.attach(supervisor);
 
   const hostPaths = new HostPaths(opts.hostPaths ?? (mode === 'browser' ? 'refuse' : 'granted'), workspace.paths.exportsDir);
   const ctx = { ws: workspace, bus: events, runs, hostPaths, checkpointEverySteps: opts.checkpointEverySteps, checkpointEverySeconds: opts.checkpointEverySeconds };
   const models = new ModelsService(ctx);
-  const playground = new PlaygroundService(ctx);
+  const playground = new PlaygroundService(ctx, () => backends.choice().backend);
   models.onChanged = (id) => playground.forget(id);
+  backends.onChanged = () => playground.clear();
   const services = {
-    system: new SystemService(ctx, mode),
+    system: new SystemService(ctx, mode, backends),
     files: new FilesService(ctx, opts.chooseFile),
     projects: new ProjectsService(ctx),
     datasets: new DatasetsService(ctx),
@@ -98,6 +104,7 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
     merge: new MergeService(ctx, models),
     evals: new EvalsService(ctx),
     playground,
+    studies: new StudiesService(ctx),
     installs: new InstallsService(events),
   };
   const dispatcher = createDispatcher(

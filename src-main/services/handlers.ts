@@ -10,6 +10,7 @@ import type { ModelsService } from './models';
 import type { PlaygroundService } from './playground';
 import type { ProjectsService } from './projects';
 import type { RunsService } from './runs';
+import type { StudiesService } from './studies';
 import type { SubstratesService } from './substrates';
 import type { SystemService } from './system';
 import type { TrainingService } from './training';
@@ -26,13 +27,15 @@ export interface Services {
   merge: MergeService;
   evals: EvalsService;
   playground: PlaygroundService;
+  studies: StudiesService;
   installs: InstallsService;
 }
 
 export function contractHandlers(s: Services): Required<Handlers> {
   return {
     'app.info': () => s.system.appInfo(),
-    'system.info': () => s.system.systemInfo(),
+    'system.info': (r) => s.system.systemInfo(r),
+    'system.setBackend': (r) => s.system.setBackend(r),
     'files.choose': (r) => s.files.choose(r),
     'system.installables': () => s.installs.installables(),
     'system.install': (r) => s.installs.install(r),
@@ -77,6 +80,14 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'evals.start': (r) => s.evals.start(r),
     'evals.list': (r) => s.evals.list(r),
     'evals.items': (r) => s.evals.items(r),
+
+    'studies.list': (r) => s.studies.list(r),
+    'studies.create': (r) => s.studies.create(r),
+    'studies.get': (r) => s.studies.get(r),
+    'studies.start': (r) => s.studies.start(r),
+    'studies.cancel': (r) => s.studies.cancel(r),
+    'studies.delete': (r) => s.studies.delete(r),
+    'studies.export': (r) => s.studies.export(r),
 
     'playground.generate': (r) => s.playground.generate(r),
     'playground.cancel': (r) => s.playground.cancel(r),

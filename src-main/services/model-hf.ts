@@ -1,14 +1,15 @@
 // The catalog's "Hugging Face folder" export and import: a model leaves as a transformers ArceeForCausalLM folder
 // (its card lists the workspace's growth lineage and eval results) and comes back registered with its substrate.
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { exportHf, folderGrowth, importHf, MERGE_REFUSAL, type CardEval, type GrowthEntry } from '../engine/hf/index';
-import { readModelMeta, SUBSTRATE_FILE } from '../engine/io';
+import { readModelMeta } from '../engine/io';
 import { UserError } from '../common/errors';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { requireProject } from './catalog';
 import type { ServiceContext } from './context';
+import { registerFolderTokenizerAndSubstrate } from './model-folder';
 
 function folderOf(c: ServiceContext, m: store.Model): string {
   if (!m.folder) throw new UserError(`model "${m.name}" has no folder`);
@@ -57,39 +58,21 @@ export function importModelHf(c: ServiceContext, req: { projectId: string; from:
   const dir = ws.paths.modelDir(id);
   const r = importHf(from, dir);
   try {
-    const tokFile = ws.paths.tokenizerFile(r.tokenizerId);
-    if (!existsSync(tokFile)) {
-      mkdirSync(ws.paths.tokenizersDir, { recursive: true });
-      copyFileSync(join(dir, 'tokenizer.json'), tokFile);
-    }
-    const subFile = ws.paths.substrateFile(r.substrateId);
-    if (!existsSync(subFile)) {
-      mkdirSync(ws.paths.substratesDir, { recursive: true });
-      copyFileSync(join(dir, SUBSTRATE_FILE), subFile);
-    }
     const meta = r.meta;
-    return ws.transaction(() => {
-      if (!ws.tokenizers.get(r.tokenizerId)) {
-        ws.tokenizers.register({ id: r.tokenizerId, name: `imported · ${meta.config.vocabSize} tokens`, kind: 'unicode-ngram', vocabSize: meta.config.vocabSize, file: ws.paths.toStored(tokFile), metadata: { importedFrom: from } });
-      }
-      if (!ws.substrates.get(r.substrateId)) {
-        const kind = meta.substrate.kind ?? 'imported';
-        ws.substrates.register({ id: r.substrateId, tokenizerId: r.tokenizerId, name: `${kind} ${meta.substrate.dim}d · ${meta.config.vocabSize} tokens`, kind, dim: meta.substrate.dim, file: ws.paths.toStored(subFile), metadata: { vocabSize: meta.config.vocabSize, importedFrom: from } });
-      }
-      return ws.models.create({
-        id,
-        projectId: req.projectId,
-        kind: 'trained',
-        name: req.name?.trim() || basename(from),
-        parentId: null,
-        depth: r.layers,
-        tokenizerId: r.tokenizerId,
-        substrateId: r.substrateId,
-        config: { ...meta.config },
-        provenance: { importedFrom: from, format: 'hf', history: meta.training?.['history'] ?? [] },
-        paramsTotal: r.params.total,
-        paramsTrainable: r.params.trainable,
-      });
+    registerFolderTokenizerAndSubstrate(c, dir, meta, 'imported', { importedFrom: from });
+    return ws.models.create({
+      id,
+      projectId: req.projectId,
+      kind: 'trained',
+      name: req.name?.trim() || basename(from),
+      parentId: null,
+      depth: r.layers,
+      tokenizerId: r.tokenizerId,
+      substrateId: r.substrateId,
+      config: { ...meta.config },
+      provenance: { importedFrom: from, format: 'hf', history: meta.training?.['history'] ?? [] },
+      paramsTotal: r.params.total,
+      paramsTrainable: r.params.trainable,
     });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });

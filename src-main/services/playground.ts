@@ -3,6 +3,7 @@
 // awaits the logits of every token, so the event loop (IPC, WebSocket) keeps breathing in between — which is
 // also when 'playground.cancel' gets through and stops it, keeping the text generated so far.
 import type { InvokeResponse } from '../../src-shared/contract';
+import type { BackendChoice } from '../../src-shared/settings';
 import { initBackend } from '../engine/backend';
 import { generate } from '../engine/generate';
 import type { CausalLM } from '../engine/model/lm';
@@ -23,7 +24,11 @@ export class PlaygroundService {
   /** Generations that can be stopped, by the client's request id. */
   private readonly running = new Map<string, AbortController>();
 
-  constructor(private readonly c: ServiceContext) {}
+  constructor(
+    private readonly c: ServiceContext,
+    /** The workspace's backend choice: main follows it, except that webgpu stays in the workers (Dawn never loads here). */
+    private readonly backend: () => BackendChoice = () => 'auto',
+  ) {}
 
   private async load(id: string): Promise<Loaded> {
     const hit = this.cache.get(id);
@@ -35,7 +40,7 @@ export class PlaygroundService {
     }
     const spec = specFor(this.c.ws, id);
     const loading = (async () => {
-      await initBackend();
+      await initBackend({ backend: this.backend(), webgpu: false });
       return { model: await loadModelSpec(spec), tokenizer: loadSpecTokenizer(spec) };
     })();
     this.cache.set(id, loading);

@@ -22,6 +22,11 @@ export interface KindHooks {
   complete?(run: store.Run, result: unknown): unknown;
   /** Cleans up after a job that failed or was cancelled (its partial files); errors are only logged. */
   ended?(run: store.Run): void;
+  /**
+   * Records structured state the job streamed (e.g. a study arm that finished) and returns what the run's
+   * result keeps of it; without this hook the whole state is merged into the result.
+   */
+  state?(run: store.Run, state: Record<string, unknown>): Record<string, unknown>;
 }
 
 export interface RunsOptions {
@@ -346,8 +351,18 @@ export class RunsService implements JobSink {
   state(runId: string, state: Record<string, unknown>): void {
     const r = this.ws.runs.get(runId);
     if (!r) return;
+    let keep = state;
+    const hook = this.hooks.get(r.kind)?.state;
+    if (hook) {
+      try {
+        keep = hook(r, state);
+      } catch (err) {
+        this.warn(`run ${runId}: could not record its state: ${(dbErrorIfDiskFull(err, this.ws.paths.dbFile) as Error).message}`);
+        return;
+      }
+    }
     const prev = typeof r.result === 'object' && r.result !== null ? (r.result as Record<string, unknown>) : {};
-    this.ws.runs.setResult(runId, { ...prev, ...state });
+    this.ws.runs.setResult(runId, { ...prev, ...keep });
     this.emitRun(runId);
   }
 

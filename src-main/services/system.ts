@@ -1,10 +1,12 @@
-// App and system information: version and mode, the compute backend (and why the others were not used), memory.
+// App and system information: version and mode, the compute backend a worker starts (and why the others were not
+// used), the workspace's backend choice, memory. Main never loads Dawn; the backend report comes from a worker.
 import { readFileSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { InvokeResponse } from '../../src-shared/contract';
-import { initBackend } from '../engine/backend';
-import { adapterName } from '../engine/backend-webgpu';
+import type { BackendChoice } from '../../src-shared/settings';
+import type { BackendProbeResult } from '../worker/job-types';
+import type { BackendChoiceService } from './backend-choice';
 import type { ServiceContext } from './context';
 
 function packageVersion(): string {
@@ -23,26 +25,30 @@ export class SystemService {
   constructor(
     private readonly c: ServiceContext,
     private readonly mode: 'electron' | 'browser',
+    private readonly backends: BackendChoiceService,
   ) {}
 
   appInfo(): InvokeResponse<'app.info'> {
     return { name: 'Espalier', version: this.version, mode: this.mode };
   }
 
-  /** Starts the backend in main if needed (the worker picks the same one: same machine, same rules). */
-  async systemInfo(): Promise<InvokeResponse<'system.info'>> {
-    const r = await initBackend();
+  async systemInfo(req: { refresh?: boolean } = {}): Promise<InvokeResponse<'system.info'>> {
+    return this.info(await this.backends.probe(req.refresh ?? false));
+  }
+
+  /** Saves the workspace's backend choice (refused while a job runs) and reports the worker started with it. */
+  async setBackend(req: { backend: BackendChoice }): Promise<InvokeResponse<'system.info'>> {
+    return this.info(await this.backends.set(req.backend));
+  }
+
+  private info(r: BackendProbeResult): InvokeResponse<'system.info'> {
     const versions: Record<string, string> = { espalier: this.version, node: process.versions.node, v8: process.versions.v8, 'tfjs-core': tf.version_core };
     const electron = (process.versions as Record<string, string | undefined>)['electron'];
     if (electron) versions['electron'] = electron;
     return {
-      backend: r.backend,
-      tried: r.tried.map((t) => ({ name: t.name, ok: t.ok, reason: t.reason })),
-      gpus: r.gpus,
-      wasm: { simd: r.wasm?.simd ?? false, threads: (r.native?.ok ? r.native.threads : (r.wasm?.threads ?? 1)) > 1 },
-      adapter: r.adapter
-        ? { name: adapterName(r.adapter), vendor: r.adapter.vendor, architecture: r.adapter.architecture, description: r.adapter.description || r.adapter.device, software: r.adapter.software, limits: { ...r.adapter.limits } }
-        : null,
+      ...r,
+      choice: this.backends.choice(),
+      probedIn: 'worker',
       memory: { rssBytes: process.memoryUsage.rss(), totalBytes: totalmem(), freeBytes: freemem() },
       versions,
       workspace: this.c.ws.root,

@@ -123,7 +123,7 @@ export class TrainingService {
     this.c.bus.emit('models.changed', { projectId: run.projectId });
     const val = r.valLoss !== null ? `, val loss ${r.valLoss.toFixed(3)}` : '';
     this.c.ws.runs.setMessage(run.id, `done: ${r.steps} steps, loss ${r.trainLoss?.toFixed(3) ?? '–'}${val}`);
-    return { modelId: model.id, steps: r.steps, trainLoss: r.trainLoss, valLoss: r.valLoss, tokensPerSec: r.tokensPerSec };
+    return { modelId: model.id, steps: r.steps, trainLoss: r.trainLoss, valLoss: r.valLoss, tokensPerSec: r.tokensPerSec, ...(r.backend ? { backend: r.backend } : {}) };
   }
 
   private recordGrown(run: store.Run, raw: unknown): z.output<typeof GrowOutcome> {
@@ -142,6 +142,6 @@ export class TrainingService {
     const loss = r.trainLoss != null ? `, loss ${r.trainLoss.toFixed(3)}` : '';
     const val = r.valLoss != null ? `, val loss ${r.valLoss.toFixed(3)}` : '';
     this.c.ws.runs.setMessage(run.id, `done: ${ids.length} stage${ids.length === 1 ? '' : 's'}${loss}${val}`);
-    return { modelIds: ids, modelId: ids[ids.length - 1], trainLoss: r.trainLoss ?? null, valLoss: r.valLoss ?? null };
+    return { modelIds: ids, modelId: ids[ids.length - 1], trainLoss: r.trainLoss ?? null, valLoss: r.valLoss ?? null, ...(r.backend ? { backend: r.backend } : {}) };
   }
 }

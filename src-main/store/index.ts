@@ -1,6 +1,7 @@
 // The store's public surface: open a Workspace, use its repositories; types for services and the IPC layer.
 export { Workspace, type OpenWorkspaceOptions, type WorkspaceInfo } from './workspace';
 export { WorkspacePaths, DB_FILE } from './paths';
+export { readSettings, writeSettings } from './settings';
 export { MetricBuffer, type MetricBufferOptions } from './metric-buffer';
 export { migrate, schemaVersion, type MigrateResult } from './migrate';
 export { LATEST_SCHEMA_VERSION } from './migrations/index';
@@ -14,3 +15,4 @@ export { MODEL_KINDS, type Model, type ModelKind, type MergeExpert, type NewMode
 export { RUN_KINDS, RUN_STATUSES, RUN_TRANSITIONS, type Run, type RunKind, type RunStatus, type NewRun, type RunProgress, type RunListFilter } from './repos/runs';
 export type { MetricPoint, SeriesPoint, RangeOptions } from './repos/metrics';
 export type { EvalResult, NewEvalResult } from './repos/evals';
+export { STUDY_STATUSES, type StudyRecord, type StudyStatus, type NewStudy } from './repos/studies';

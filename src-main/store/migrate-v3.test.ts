@@ -66,7 +66,7 @@ describe('migration v3', () => {
     db.close();
     const ws = Workspace.open(dir, { backup: false });
     try {
-      expect(ws.migration).toMatchObject({ from: 3, to: 4 });
+      expect(ws.migration).toMatchObject({ from: 3, to: LATEST_SCHEMA_VERSION });
       expect(ws.runs.require('run_1')).toMatchObject({ kind: 'merge-preview', message: 'preview ready', result: { rows: [] } });
       expect(ws.metrics.count('run_1')).toBe(3);
       expect(ws.runs.create({ projectId: 'prj_1', kind: 'merge-tune' }).kind).toBe('merge-tune');

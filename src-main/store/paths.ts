@@ -39,6 +39,14 @@ export class WorkspacePaths {
   get exportsDir(): string {
     return join(this.root, 'exports');
   }
+  /** `studies/<id>/`: a study's finished arms, its report and plots. */
+  get studiesDir(): string {
+    return join(this.root, 'studies');
+  }
+  /** Per-workspace settings (the compute backend the app's workers start with). */
+  get settingsFile(): string {
+    return join(this.root, 'settings.json');
+  }
   /** Scratch space on the same filesystem as the targets, so atomic renames work. */
   get tmpDir(): string {
     return join(this.root, 'tmp');
@@ -64,6 +72,10 @@ export class WorkspacePaths {
   }
   checkpointDir(runId: string): string {
     return join(this.runDir(runId), 'checkpoints');
+  }
+
+  studyDir(id: string): string {
+    return join(this.studiesDir, safeId(id, 'study'));
   }
 
   /** The extracted UTF-8 text of an imported dataset. */

@@ -12,6 +12,7 @@ import { MetricsRepo } from './repos/metrics';
 import { ModelsRepo } from './repos/models';
 import { ProjectsRepo } from './repos/projects';
 import { RunsRepo } from './repos/runs';
+import { StudiesRepo } from './repos/studies';
 import { SubstratesRepo } from './repos/substrates';
 import { TokenizersRepo } from './repos/tokenizers';
 
@@ -27,7 +28,7 @@ export interface OpenWorkspaceOptions {
   now?: () => number;
 }
 
-const TABLES = ['projects', 'datasets', 'tokenizers', 'substrates', 'models', 'runs', 'metrics', 'eval_results'] as const;
+const TABLES = ['projects', 'datasets', 'tokenizers', 'substrates', 'models', 'runs', 'metrics', 'eval_results', 'studies'] as const;
 
 export interface WorkspaceInfo {
   root: string;
@@ -69,6 +70,7 @@ export class Workspace {
   readonly runs: RunsRepo;
   readonly metrics: MetricsRepo;
   readonly evals: EvalsRepo;
+  readonly studies: StudiesRepo;
   /** What opening did to the schema (from === to when nothing was needed). */
   readonly migration: MigrateResult;
   private closed = false;
@@ -86,6 +88,7 @@ export class Workspace {
     this.runs = new RunsRepo(ctx);
     this.metrics = new MetricsRepo(ctx);
     this.evals = new EvalsRepo(ctx);
+    this.studies = new StudiesRepo(ctx);
   }
 
   /** Opens (by default creating and migrating) the workspace in `dir`. */
@@ -188,6 +191,17 @@ export class Workspace {
     return true;
   }
 
+  /** Deletes a study's row and its output folder (its arms' catalog models stay: they are models of their own). */
+  deleteStudy(id: string): boolean {
+    const s = this.studies.get(id);
+    if (!s) return false;
+    if (s.runId && this.runs.get(s.runId)?.status === 'running') throw new UserError('the study is running; cancel it before deleting it');
+    this.studies.delete(id);
+    if (s.runId) this.deleteRun(s.runId);
+    rmSync(this.paths.fromStored(s.outDir), { recursive: true, force: true });
+    return true;
+  }
+
   /** Deletes a project with everything in it, rows then files. */
   deleteProject(id: string): boolean {
     if (!this.projects.get(id)) return false;
@@ -195,8 +209,9 @@ export class Workspace {
     const folders = this.models.list(id).flatMap((m) => (m.folder ? [this.paths.fromStored(m.folder)] : []));
     const runDirs = this.runs.list({ projectId: id }).map((r) => this.paths.runDir(r.id));
     const texts = this.datasets.list(id).flatMap((d) => (d.textPath ? [this.paths.fromStored(d.textPath)] : []));
+    const studyDirs = this.studies.list(id).map((s) => this.paths.fromStored(s.outDir));
     this.projects.delete(id);
-    for (const p of [...folders, ...runDirs, ...texts]) rmSync(p, { recursive: true, force: true });
+    for (const p of [...folders, ...runDirs, ...texts, ...studyDirs]) rmSync(p, { recursive: true, force: true });
     return true;
   }
 

@@ -1,7 +1,10 @@
 // What each job kind receives from main and hands back, as zod schemas: both sides validate, because params
 // and results cross a process boundary. Paths here are absolute (main resolves them from the workspace).
 import { z } from 'zod';
+import { SystemInfo } from '../../src-shared/contract';
 import { AppGrowRunParams, MergePreviewResult, MergeTuneResult, TrainRunParams } from '../../src-shared/runs';
+import { ArmResult, StudyResult, StudySpec } from '../../src-shared/study';
+import { RunBackend } from '../../src-shared/settings';
 import { ModelSpecSchema } from '../lib/model-spec';
 import { EvalItemRecord, EvalReport } from '../../src-shared/domain';
 
@@ -110,7 +113,12 @@ export const TrainResult = TrainedModel.extend({
   trainLoss: z.number().nullable(),
   valLoss: z.number().nullable(),
   tokensPerSec: z.number(),
+  backend: RunBackend.optional(),
 });
+
+/** A 'backend-report' job (never a run): the backend a worker started with this environment, and its adapter. */
+export const BackendProbeResult = SystemInfo.pick({ backend: true, tried: true, gpus: true, wasm: true, adapter: true, adapterNote: true });
+export type BackendProbeResult = z.infer<typeof BackendProbeResult>;
 
 /** A 'grow' job: the run's params plus the resolved files and, per stage, the model id and folder reserved for
  *  it (stage k's model goes to stageModels[k-1].modelDir). */
@@ -128,6 +136,7 @@ export const GrowResult = z.object({
   stages: z.array(TrainedModel.extend({ stage: z.number().int().min(1), name: z.string().optional() })).min(1),
   trainLoss: z.number().nullable().optional(),
   valLoss: z.number().nullable().optional(),
+  backend: RunBackend.optional(),
 });
 
 export const MergePreviewParams = z.object({
@@ -179,3 +188,17 @@ export const EvalModelResult = z.object({
   report: EvalReport.nullable().default(null),
 });
 export const EvalJobResult = z.object({ results: z.array(EvalModelResult) });
+
+/** A 'study' job: the study's spec as validated when it was defined, and its folder (finished arms stay there). */
+export const StudyJobParams = z.object({
+  studyId: z.string().min(1),
+  spec: StudySpec,
+  /** The study's output folder in the workspace: a study already there resumes from its next unfinished arm. */
+  outDir: z.string().min(1),
+});
+export type StudyJobParams = z.input<typeof StudyJobParams>;
+/** What a 'study' job streams as state when an arm (one arm at one seed) finished: main registers its models. */
+export const StudyArmDoneState = z.object({ armDone: ArmResult });
+/** Where a study is, streamed when a new arm starts (0-based index of `runs`). */
+export const StudyPositionState = z.object({ position: z.object({ index: z.number().int(), runs: z.number().int(), run: z.string() }) });
+export { StudyResult };

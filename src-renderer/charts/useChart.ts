@@ -7,6 +7,16 @@ export type ChartOption = Record<string, unknown>;
 /** What the loss chart's x-axis counts. */
 export type XAxisMode = 'steps' | 'tokens' | 'time';
 
+/** One load of the chart module for every chart on the page (charts mounting together share it); a failed load is retried. */
+let loading: Promise<typeof import('./echarts')> | null = null;
+function loadCharts(): Promise<typeof import('./echarts')> {
+  loading ??= import('./echarts').catch((err: unknown) => {
+    loading = null;
+    throw err;
+  });
+  return loading;
+}
+
 export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption | null): void {
   let chart: Chart | null = null;
   let observer: ResizeObserver | null = null;
@@ -18,7 +28,7 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
   }
 
   onMounted(async () => {
-    const { createChart } = await import('./echarts');
+    const { createChart } = await loadCharts();
     if (!alive || !el.value) return;
     chart = createChart(el.value);
     apply(option());

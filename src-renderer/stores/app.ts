@@ -11,6 +11,7 @@ import { useModelsStore } from './models';
 import { usePlaygroundStore } from './playground';
 import { useProjectsStore } from './projects';
 import { useRunsStore } from './runs';
+import { useStudiesStore } from './studies';
 import { useSubstratesStore } from './substrates';
 import { useSystemStore } from './system';
 import { useUiStore } from './ui';
@@ -24,6 +25,7 @@ const RUN_LABEL: Record<Run['kind'], string> = {
   import: 'Dataset import',
   substrate: 'Substrate build',
   world: 'Demo world',
+  study: 'Study',
 };
 
 export const useAppStore = defineStore('app', () => {
@@ -42,6 +44,7 @@ export const useAppStore = defineStore('app', () => {
       ['runs', () => useRunsStore().load(pid)],
       ['models', () => useModelsStore().load(pid)],
       ['evaluations', () => useEvalsStore().load(pid)],
+      ['studies', () => useStudiesStore().load(pid)],
     ];
     const results = await Promise.allSettled(parts.map(([, f]) => f()));
     results.forEach((r, i) => {
@@ -97,6 +100,7 @@ export const useAppStore = defineStore('app', () => {
       client.on('models.changed', (e) => {
         if (e.projectId === useProjectsStore().currentId) void useModelsStore().load(e.projectId).catch(() => undefined);
       }),
+      client.on('studies.changed', (e) => void useStudiesStore().onChanged(e).catch(() => undefined)),
       client.on('datasets.changed', (e) => {
         if (e.projectId === useProjectsStore().currentId) void useDatasetsStore().load(e.projectId).catch(() => undefined);
       }),

@@ -2,6 +2,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { InvokeResponse } from '../../src-shared/contract';
+import type { BackendChoice } from '../../src-shared/settings';
 import { api, errorMessage, type ConnectionState } from '../api';
 
 export const useSystemStore = defineStore('system', () => {
@@ -19,11 +20,12 @@ export const useSystemStore = defineStore('system', () => {
     }
   }
 
-  async function load(): Promise<void> {
+  /** `refresh`: a new worker probes the backend again (otherwise main answers from its last probe). */
+  async function load(refresh = false): Promise<void> {
     loading.value = true;
     error.value = null;
     try {
-      info.value = await api().invoke('system.info', {});
+      info.value = await api().invoke('system.info', refresh ? { refresh: true } : {});
     } catch (err) {
       error.value = errorMessage(err);
     } finally {
@@ -31,9 +33,14 @@ export const useSystemStore = defineStore('system', () => {
     }
   }
 
+  /** Saves the workspace's backend choice; main refuses it while a job runs (the caller shows the error). */
+  async function setBackend(backend: BackendChoice): Promise<void> {
+    info.value = await api().invoke('system.setBackend', { backend });
+  }
+
   function retryNow(): void {
     api().transport.retryNow();
   }
 
-  return { connection, appInfo, info, loading, error, loadAppInfo, load, retryNow };
+  return { connection, appInfo, info, loading, error, loadAppInfo, load, setBackend, retryNow };
 });

@@ -12,6 +12,7 @@ export const VIEWS = [
   { name: 'catalog', label: 'Catalog' },
   { name: 'merge', label: 'Merge' },
   { name: 'evaluate', label: 'Evaluate' },
+  { name: 'studies', label: 'Studies' },
   { name: 'playground', label: 'Playground' },
   { name: 'system', label: 'System' },
 ] as const;

@@ -5,6 +5,8 @@ import type { Dataset, ModelEntry, Project, Substrate } from '../../src-shared/d
 import type { z } from 'zod';
 import type { AppGrowRunParams, MergePreviewResult, MergeTuneResult, Run, RunOf, RunParams, RunResult } from '../../src-shared/runs';
 import type { ConnectionState, EventListener, RawResult, Transport } from '../api/transport';
+import { StudySpec, type ArmResult } from '../../src-shared/study';
+import type { StudyDetail } from '../../src-shared/study-records';
 
 export class FakeContractError extends Error {
   constructor(readonly error: ContractError) {
@@ -161,5 +163,35 @@ export function makeModel(p: Partial<ModelEntry> = {}): ModelEntry {
     folder: '/w/m1',
     createdAt: T0,
     ...p,
+  };
+}
+
+/** A study of two arms × two seeds (C1-like, quick size) with the finished runs and comparison given. */
+export function makeStudyDetail(p: Partial<StudyDetail> = {}): StudyDetail {
+  const spec = StudySpec.parse({
+    name: 'tiny C1',
+    question: 'frozen codes vs a trainable embedding',
+    size: 'quick',
+    seeds: [1, 2],
+    model: { dim: 16, heads: 2, contextLength: 16, depth: 1, stepsPerStage: 4, batchSize: 2, lr: 0.01, evalWindows: 1, evalTokens: 64, ngrams: 0 },
+    arms: [{ name: 'frozen glyph' }, { name: 'trainable', substrate: 'random', embedding: 'trainable' }],
+    control: 'trainable',
+  });
+  return { id: 'st1', projectId: 'p1', name: spec.name, spec, status: 'draft', runId: null, runs: 4, runsDone: 0, models: {}, error: null, createdAt: T0, updatedAt: T0, arms: [], comparison: null, comparisonNote: null, ...p };
+}
+
+/** A finished run of a study arm with a straight-line loss curve. */
+export function makeArmResult(arm: string, seed: number, losses: number[], nll: number): ArmResult {
+  return {
+    arm,
+    run: `${arm} · seed ${seed}`,
+    factors: { substrate: 'glyph' },
+    seed,
+    modelDir: `/w/studies/st1/runs/${arm}-${seed}`,
+    models: [],
+    curve: losses.map((loss, i) => ({ step: i + 1, loss })),
+    metrics: { 'heldout nll': { value: nll, protocol: 'held-out NLL, nats/token' } },
+    seconds: 1.5,
+    finishedAt: T0,
   };
 }

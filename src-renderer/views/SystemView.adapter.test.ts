@@ -27,6 +27,9 @@ function info(over: Partial<InvokeResponse<'system.info'>>): InvokeResponse<'sys
     memory: { rssBytes: 2 ** 28, totalBytes: 2 ** 34, freeBytes: 2 ** 33 },
     versions: { node: '20.19.0' },
     workspace: '/tmp/ws',
+    adapterNote: 'no Vulkan driver is installed',
+    choice: { backend: 'auto', source: 'default' },
+    probedIn: 'worker',
     ...over,
   };
 }
@@ -55,7 +58,7 @@ describe('SystemView', () => {
 
   it('says why there is no adapter', async () => {
     const reason = 'no Vulkan driver is installed (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d)';
-    transport.on('system.info', () => info({ tried: [{ name: 'webgpu', ok: false, reason }, { name: 'wasm', ok: true, reason: 'WebAssembly SIMD, 1 thread' }] }));
+    transport.on('system.info', () => info({ tried: [{ name: 'webgpu', ok: false, reason }, { name: 'wasm', ok: true, reason: 'WebAssembly SIMD, 1 thread' }], adapterNote: reason }));
     const w = mount(SystemView, { global: { plugins: [pinia] } });
     await flushPromises();
     expect(w.get('[data-testid="system-adapter"]').text()).toBe(`None: ${reason}`);

@@ -1,6 +1,6 @@
 // The full `espalier demo --quick` on the demo world (about 2 minutes on 2 cores): run by `npm run test:slow`
 // and .ci/run, not by every `npm test`. No --font: the glyph substrate must come from the font the demo finds.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,5 +31,19 @@ describe('espalier demo --quick on the demo world', () => {
     expect(j.workspace.projectName).toMatch(/^Demo world \(seed 1\)/);
     expect(Object.keys(j.workspace.datasetIds)).toHaveLength(10);
     expect(j.seconds['total']).toBeGreaterThan(0);
+    // The controlled studies C1 and C4 at quick size: every arm with mean ± CI over two seeds, in the report too.
+    expect(j.studies.map((s) => [s.preset, s.metric, s.rows.length])).toEqual([['c1', 'heldout nll', 4], ['c4', 'merge gain', 3]]);
+    for (const s of j.studies) {
+      for (const row of s.rows) {
+        expect(row.n).toBe(2);
+        expect(Number.isFinite(row.mean) && Number.isFinite(row.ci95)).toBe(true);
+      }
+      expect(s.outcome).toHaveLength(s.rows.length - 1);
+      expect(existsSync(s.report)).toBe(true);
+    }
+    const md = readFileSync(j.report.markdown, 'utf8');
+    expect(md).toContain('## Controlled studies (quick size)');
+    expect(md).toMatch(/\| frozen glyph \| \d+\.\d{4} ± \d+\.\d{4} \| 2 \|/);
+    expect(md).toMatch(/\| frozen substrate \(control\) \| -?\d+\.\d{4} ± \d+\.\d{4} \| 2 \|/);
   });
 });

@@ -2,10 +2,11 @@
 // command — substrate, two grown experts, their merges, every evaluation — with a report, registered in the workspace.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describeBackend, initBackend, parseBackendName, requireSyncReads } from '../../engine/backend';
+import { describeBackend, initBackend, parseBackendName } from '../../engine/backend';
 import { resolvePreset, runDemo, summaryText, type DemoResult } from '../../demo/index';
 import { UserError } from '../../common/errors';
 import { registerDemo, type DemoRegistration } from '../../services/demo';
+import { runDemoStudies } from '../../study/index';
 import { Workspace } from '../../store/index';
 import { bool, defineCommand, num, optNum, optStr } from '../command';
 import { defaultWorkspace } from '../default-workspace';
@@ -32,6 +33,7 @@ export default defineCommand({
     { name: 'corpus-a', kind: 'string', metavar: 'FILE', description: "the first expert's corpus instead of the world's en-ru (needs --corpus-b; world-only tasks are skipped)" },
     { name: 'corpus-b', kind: 'string', metavar: 'FILE', description: "the second expert's corpus instead of the world's en-zh" },
     { name: 'steps-per-stage', kind: 'string', metavar: 'K', description: 'optimizer steps per growth stage instead of the preset\'s: one number or one per stage (trades time for quality)' },
+    { name: 'skip-studies', kind: 'boolean', description: 'leave out the controlled C1 and C4 studies (quick size, about a minute) from the report' },
     { name: 'font', kind: 'string', metavar: 'FILE', description: 'GNU Unifont .hex(.gz) for the glyph substrate (default: a system Unifont; none: binary-id)' },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
@@ -57,7 +59,6 @@ export default defineCommand({
     const ws = Workspace.open(optStr(opts, 'workspace') ?? defaultWorkspace());
     try {
       const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads });
-      requireSyncReads(report, 'the demo (growth stages)');
       const backend = describeBackend(report);
       const out = join(ws.paths.root, 'demo', `${stamp(new Date())}-${corpora ? 'corpora' : `seed${seed}`}${mode === 'quick' ? '-quick' : ''}`);
       ctx.log(`espalier demo (${mode}) on ${backend}; writing ${out}`);
@@ -71,7 +72,7 @@ export default defineCommand({
       let result: DemoResult;
       try {
         result = await runDemo(
-          { out, mode, seed, ...(corpora ? { corpora } : {}), ...(font ? { font } : {}), backend, ...(steps ? { preset: { steps: steps.length === 1 ? Array<number>(stages).fill(steps[0]!) : steps } } : {}) },
+          { out, mode, seed, ...(bool(opts, 'skip-studies') ? {} : { studies: runDemoStudies }), ...(corpora ? { corpora } : {}), ...(font ? { font } : {}), backend, ...(steps ? { preset: { steps: steps.length === 1 ? Array<number>(stages).fill(steps[0]!) : steps } } : {}) },
           {
             log: (m) => ctx.log(m),
             progress: (label, done, total, extra) => ctx.progress(label, done, total, extra),

@@ -1,7 +1,7 @@
 // `espalier grow`: layer-wise growth on the frozen substrate — stage k freezes the blocks below and trains one
 // new tier (+ final norm and head) — with optional baselines; rerunning the same command on --out resumes it.
 import { resolve } from 'node:path';
-import { initBackend, parseBackendName, describeBackend, requireSyncReads } from '../../engine/backend';
+import { initBackend, parseBackendName, describeBackend } from '../../engine/backend';
 import { BASELINE_KINDS, BLOCK_INITS, formatComparison, runGrowth, type BaselineKind, type ComparisonRow, type GrowthPlanInput } from '../../engine/grow/index';
 import type { BlockInit, NormKind } from '../../engine/model/index';
 import { loadSubstrate } from '../../engine/substrate/index';
@@ -101,7 +101,6 @@ export default defineCommand({
     for (const b of baselines) if (!(BASELINE_KINDS as readonly string[]).includes(b)) throw new UserError(`option --baseline must be among ${BASELINE_KINDS.join(', ')}, got "${b}"`);
     const steps = numbers(opts, 'steps-per-stage')!;
     const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
-    requireSyncReads(report, 'growth');
     const vocabPath = str(opts, 'vocab');
     const substratePath = str(opts, 'substrate');
     const tok = loadVocab(vocabPath);

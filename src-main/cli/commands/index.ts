@@ -12,6 +12,7 @@ import importModel from './import-model';
 import merge from './merge';
 import mergePreview from './merge-preview';
 import serve from './serve';
+import study from './study';
 import substrateBuild from './substrate-build';
 import substrateShow from './substrate-show';
 import train from './train';
@@ -21,4 +22,4 @@ import vocabEncode from './vocab-encode';
 import world from './world';
 import workspace from './workspace';
 
-export const commands: Command[] = [version, vocabBuild, vocabEncode, substrateBuild, substrateShow, doctor, ...font, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo, exportModel, importModel];
+export const commands: Command[] = [version, vocabBuild, vocabEncode, substrateBuild, substrateShow, doctor, ...font, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo, study, exportModel, importModel];

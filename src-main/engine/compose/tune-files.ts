@@ -64,5 +64,5 @@ export async function tuneHeadsToFile(merged: MergedLM, tokenizer: TokenizerLike
     val: 'the last 10% of each file (contiguous, from a blank line where the text has one)',
     ...o,
   };
-  return { ...info, file: saveTunedHeadsFile(headsPath, merged, info), losses: report.losses };
+  return { ...info, file: await saveTunedHeadsFile(headsPath, merged, info), losses: report.losses };
 }

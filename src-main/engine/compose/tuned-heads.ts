@@ -27,14 +27,17 @@ export function hasTunedHeads(dir: string): boolean {
 }
 
 /** Writes every expert head of `merged` (atomically) to `dir`/heads.safetensors with the report; returns the path. */
-export function saveTunedHeads(dir: string, merged: CausalLM, info: TunedHeadsInfo): string {
+export function saveTunedHeads(dir: string, merged: CausalLM, info: TunedHeadsInfo): Promise<string> {
   return saveTunedHeadsFile(join(dir, HEADS_FILE), merged, info);
 }
 
-export function saveTunedHeadsFile(path: string, merged: CausalLM, info: TunedHeadsInfo): string {
+/** Reads the heads asynchronously (WebGPU in Node has no synchronous read), then writes them. */
+export async function saveTunedHeadsFile(path: string, merged: CausalLM, info: TunedHeadsInfo): Promise<string> {
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
-  mergeHeads(merged).forEach((h, i) => {
-    tensors[`head.${i}`] = { shape: [...h.variable.shape], data: Float32Array.from(h.variable.dataSync() as Float32Array) };
+  const heads = mergeHeads(merged);
+  const values = await Promise.all(heads.map((h) => h.variable.data()));
+  heads.forEach((h, i) => {
+    tensors[`head.${i}`] = { shape: [...h.variable.shape], data: Float32Array.from(values[i] as Float32Array) };
   });
   writeSafetensors(path, tensors, { kind: 'espalier-tuned-heads', tuning: JSON.stringify(info) });
   return path;

@@ -7,8 +7,9 @@ import type { LoraSet } from './lora';
 import type { GrowthData } from './stage';
 
 /** A plain GPT whose adapted weights are W + (alpha/r)·A·B, with the same frozen flags; the caller disposes it. */
-export function mergedModel(model: GPT, lora: LoraSet): GPT {
-  const merged = lora.merged(model);
+export async function mergedModel(model: GPT, lora: LoraSet): Promise<GPT> {
+  const merged = await lora.merged(model);
+  await model.params.readAll();
   const host = model.params.toHost();
   const m = GPT.fromWeights(model.config, model.substrate, model.tokenizerId, (name) => merged.get(name) ?? host[name]);
   m.setFrozen((n) => model.params.isFrozen(n));
@@ -16,9 +17,11 @@ export function mergedModel(model: GPT, lora: LoraSet): GPT {
 }
 
 /** Writes the stage's usable model into `dir` (with `training` provenance in its config.json); returns the folder. */
-export function exportStageModel(dir: string, model: GPT, lora: LoraSet | null, data: GrowthData, training: Record<string, unknown>): string {
-  const m = lora ? mergedModel(model, lora) : model;
+export async function exportStageModel(dir: string, model: GPT, lora: LoraSet | null, data: GrowthData, training: Record<string, unknown>): Promise<string> {
+  const m = lora ? await mergedModel(model, lora) : model;
   try {
+    // The folder writer reads the weights synchronously; read them to the host first (WebGPU has no sync read).
+    await m.params.readAll();
     exportModel(dir, m, { tokenizerJson: tokenizerToJson(data.tokenizer), training });
   } finally {
     if (m !== model) m.dispose();

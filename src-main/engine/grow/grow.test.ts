@@ -107,13 +107,13 @@ describe('no wasted compute', () => {
     m.dispose();
   });
 
-  it('--init zero inserts an identity block: no insertion spike (random init: a small one)', () => {
+  it('--init zero inserts an identity block: no insertion spike (random init: a small one)', async () => {
     for (const init of ['zero', 'random'] as const) {
       const plan = resolvePlan(tinyPlan({ init }));
       const { model } = loadStageCheckpoint(join(tmp.dir, 'stage-1', 'checkpoint.safetensors'), data.substrate);
-      const before = spikeLoss(model, null, data, plan);
+      const before = await spikeLoss(model, null, data, plan);
       insertTier(model, null, plan, plan.stages[1]!);
-      const after = spikeLoss(model, null, data, plan);
+      const after = await spikeLoss(model, null, data, plan);
       if (init === 'zero') expect(Math.abs(after - before)).toBeLessThan(1e-6);
       else expect(Math.abs(after - before)).toBeGreaterThan(1e-6);
       model.dispose();

@@ -95,9 +95,9 @@ describe('LoRA adapters on frozen blocks', () => {
     back.lora!.dispose();
   });
 
-  it('merged into an exported model folder, give the same logits as the adapter forward', () => {
+  it('merged into an exported model folder, give the same logits as the adapter forward', async () => {
     const dir = join(tmp.dir, 'merged');
-    exportStageModel(dir, model, lora, data, {});
+    await exportStageModel(dir, model, lora, data, {});
     const loaded = loadModel(dir).model;
     const viaAdapters = model.logits(tokens, lora);
     const merged = loaded.logits(tokens);

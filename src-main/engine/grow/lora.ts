@@ -105,12 +105,15 @@ export class LoraSet implements BlockAdapter {
   }
 
   /** W + (alpha/r)·A·B for every adapted weight of `model` (host copies; the model is untouched). */
-  merged(model: GPT): Map<string, HostTensor> {
+  async merged(model: GPT): Promise<Map<string, HostTensor>> {
     const out = new Map<string, HostTensor>();
     for (const [weight, ad] of this.map) {
       const w = tf.tidy(() => tf.add(model.params.get(weight), tf.mul(tf.matMul(ad.a.variable, ad.b.variable), this.scale)));
-      out.set(weight, { shape: [...w.shape], data: Float32Array.from(w.dataSync() as Float32Array) });
-      w.dispose();
+      try {
+        out.set(weight, { shape: [...w.shape], data: Float32Array.from((await w.data()) as Float32Array) });
+      } finally {
+        w.dispose();
+      }
     }
     return out;
   }

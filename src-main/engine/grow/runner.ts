@@ -51,14 +51,16 @@ async function runStages(phase: Phase, plan: GrowthPlan, data: GrowthData, dir: 
         lr: st.lr,
         warmup: st.warmup,
         seed: stageSeed(plan.seed, st.stage),
-        start: () => {
+        start: async () => {
           if (st.stage === 1) {
             const m = firstStageModel(plan, data, plan.blocksPerStage, model);
             return { model: m, lora: null, lossBefore: null, newBlocks: Array.from({ length: m.layers }, (_, i) => i) };
           }
           const prev = carry ?? loadStageCheckpoint(join(stageDir(st.stage - 1), CHECKPOINT_FILE), data.substrate);
           carry = null;
-          const lossBefore = spikeLoss(prev.model, prev.lora, data, plan);
+          const lossBefore = await spikeLoss(prev.model, prev.lora, data, plan);
+          // Inits that copy a block read it synchronously; on WebGPU only a host copy can be read that way.
+          await prev.model.params.readAll();
           const { lora, newBlocks } = insertTier(prev.model, prev.lora, plan, st);
           return { model: prev.model, lora, lossBefore, newBlocks };
         },
@@ -90,7 +92,7 @@ async function runMonolithic(plan: GrowthPlan, data: GrowthData, dir: string, ho
     steps: totalSteps(plan),
     lr: plan.stages[0]!.lr,
     seed: stageSeed(plan.seed, 0, 0x3011),
-    start: () => {
+    start: async () => {
       const m = firstStageModel(plan, data, depth);
       return { model: m, lora: null, lossBefore: null, newBlocks: Array.from({ length: depth }, (_, i) => i) };
     },

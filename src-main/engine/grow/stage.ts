@@ -7,7 +7,7 @@ import type { Substrate } from '../substrate/index';
 import type { Tokenizer } from '../tokenizer/tokenizer';
 import type { Windows } from '../train/data';
 import { Trainer, type TrainerState, type TrainOptions } from '../train/trainer';
-import { meanLoss } from '../train/validate';
+import { meanLossAsync } from '../train/validate';
 import { hasCheckpoint, loadStageCheckpoint, saveStageCheckpoint } from './checkpoint';
 import { exportStageModel } from './export';
 import { stageFlops, type StageCost } from './flops';
@@ -34,7 +34,7 @@ export interface UnitSpec {
   warmup?: number;
   seed: number;
   /** Builds the starting model of the unit (new blocks inserted) and the loss before insertion. */
-  start(): { model: GPT; lora: LoraSet | null; lossBefore: number | null; newBlocks: number[] };
+  start(): Promise<{ model: GPT; lora: LoraSet | null; lossBefore: number | null; newBlocks: number[] }>;
 }
 
 export type UnitOutcome = { status: 'done'; record: StageRecord; model: GPT; lora: LoraSet | null } | { status: 'stopped'; checkpoint: string };
@@ -51,10 +51,13 @@ interface Notes {
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 
-/** Mean loss on the fixed, evenly spread windows that measure the insertion spike (same ones every stage). */
-export function spikeLoss(model: GPT, lora: LoraSet | null, data: GrowthData, plan: GrowthPlan): number {
+/**
+ * Mean loss on the fixed, evenly spread windows that measure the insertion spike (same ones every stage); read
+ * asynchronously, so growth runs on WebGPU too.
+ */
+export async function spikeLoss(model: GPT, lora: LoraSet | null, data: GrowthData, plan: GrowthPlan): Promise<number> {
   const w = data.val && data.val.starts.length > 0 ? data.val : data.train;
-  return meanLoss(model, w, plan.spikeWindows, plan.batchSize, lora) ?? NaN;
+  return (await meanLossAsync(model, w, plan.spikeWindows, plan.batchSize, lora)) ?? NaN;
 }
 
 /** Whether the frozen prefix's outputs for every training window fit the plan's cache budget. */
@@ -117,18 +120,18 @@ interface OpenedUnit {
   notes: Notes;
 }
 
-function openUnit(spec: UnitSpec, ckpt: string, plan: GrowthPlan, data: GrowthData): OpenedUnit {
+async function openUnit(spec: UnitSpec, ckpt: string, plan: GrowthPlan, data: GrowthData): Promise<OpenedUnit> {
   if (hasCheckpoint(ckpt)) {
     const c = loadStageCheckpoint<Notes>(ckpt, data.substrate);
     return { model: c.model, lora: c.lora, resume: c.trainer, notes: c.notes };
   }
-  const s = spec.start();
-  const notes = { lossBefore: s.lossBefore, lossAfter: spikeLoss(s.model, s.lora, data, plan), newBlocks: s.newBlocks, curve: [], valCurve: [], seconds: 0, complete: false };
+  const s = await spec.start();
+  const notes = { lossBefore: s.lossBefore, lossAfter: await spikeLoss(s.model, s.lora, data, plan), newBlocks: s.newBlocks, curve: [], valCurve: [], seconds: 0, complete: false };
   return { model: s.model, lora: s.lora, resume: undefined, notes };
 }
 
 /** Runs the step loop from wherever the trainer stands; returns whether a stop request ended it early. */
-async function trainSteps(spec: UnitSpec, u: OpenedUnit, trainer: Trainer, plan: GrowthPlan, hooks: GrowthHooks, save: (complete: boolean) => void): Promise<boolean> {
+async function trainSteps(spec: UnitSpec, u: OpenedUnit, trainer: Trainer, plan: GrowthPlan, hooks: GrowthHooks, save: (complete: boolean) => Promise<void>): Promise<boolean> {
   const { notes } = u;
   if (notes.complete) return false;
   const t0 = performance.now();
@@ -143,10 +146,10 @@ async function trainSteps(spec: UnitSpec, u: OpenedUnit, trainer: Trainer, plan:
       notes.curve.push(e.loss);
       hooks.onProgress?.({ ...spec.ref, ...e, elapsed: seconds() });
     },
-    afterStep: (step) => {
+    afterStep: async (step) => {
       if (step % plan.checkpointEvery !== 0 || step >= spec.steps) return;
       notes.seconds = seconds();
-      save(false);
+      await save(false);
     },
   });
   notes.seconds = seconds();
@@ -187,7 +190,7 @@ function lastValLoss(notes: Notes): number | null {
 /** Trains one unit in `dir` (its checkpoint and exported model live there), resuming when a checkpoint exists. */
 export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, data: GrowthData, hooks: GrowthHooks): Promise<UnitOutcome> {
   const ckpt = join(dir, CHECKPOINT_FILE);
-  const u = openUnit(spec, ckpt, plan, data);
+  const u = await openUnit(spec, ckpt, plan, data);
   const { model, lora, notes } = u;
   const cache = usePrefixCache(plan, data, model, lora);
   const trainer = new Trainer({ model, adapter: lora }, data, trainOptions(spec, plan, cache), u.resume);
@@ -201,8 +204,10 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
     lossAfterInsert: notes.lossAfter,
     prefixCache: cache,
   });
-  const save = (complete: boolean) => {
+  const save = async (complete: boolean) => {
     notes.complete = complete;
+    // Weights, adapters and moments read to the host first: the checkpoint writer reads them synchronously.
+    await trainer.hostReady();
     saveStageCheckpoint(ckpt, { model, lora, trainer: trainer.state(), notes }, trainer.opts);
   };
   let stopped: boolean;
@@ -210,9 +215,9 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
     stopped = await trainSteps(spec, u, trainer, plan, hooks, save);
     if (!stopped) {
       const training = { growth: { ...spec.ref, steps: spec.steps, newBlocks: notes.newBlocks, valLoss: lastValLoss(notes), lora: lora ? { rank: lora.rank, alpha: lora.alpha, merged: true } : null } };
-      exportStageModel(dir, model, lora, data, training);
+      await exportStageModel(dir, model, lora, data, training);
     }
-    save(!stopped);
+    await save(!stopped);
   } catch (err) {
     model.dispose();
     lora?.dispose();

@@ -86,6 +86,14 @@ export class ParamStore {
     return { total, trainable: total - frozen, frozen };
   }
 
+  /**
+   * Reads every parameter to the host, where tfjs keeps the copy until the next update, so that the synchronous
+   * toHost (checkpoints, exports, copied block inits) also works on WebGPU, which Node cannot read synchronously.
+   */
+  async readAll(): Promise<void> {
+    await Promise.all(this.list().map((e) => e.variable.data()));
+  }
+
   /** Copies every parameter to host memory, keyed by stable name. */
   toHost(): Record<string, { shape: number[]; data: Float32Array }> {
     const out: Record<string, { shape: number[]; data: Float32Array }> = {};

@@ -226,7 +226,7 @@ export class Trainer {
 
   /** One optimizer step over `accumulation` micro-batches. */
   trainStep(): { loss: number; gradNorm: number; lr: number } {
-    const p = this.accumulate();
+    const p = this.accumulate(this.drawBatches());
     let read: { loss: number; sq: number };
     try {
       read = { loss: p.lossSum.dataSync()[0]! / this.opts.accumulation, sq: sumOfSquares([...p.grads.values()]) };
@@ -239,7 +239,9 @@ export class Trainer {
 
   /** trainStep reading the loss and gradient norm asynchronously: the only way on WebGPU in Node. */
   async trainStepAsync(): Promise<{ loss: number; gradNorm: number; lr: number }> {
-    const p = this.accumulate();
+    const batches = this.drawBatches();
+    await this.prefillPrefix(batches);
+    const p = this.accumulate(batches);
     let read: { loss: number; sq: number };
     try {
       read = { loss: (await p.lossSum.data())[0]! / this.opts.accumulation, sq: await sumOfSquaresAsync([...p.grads.values()]) };
@@ -250,15 +252,33 @@ export class Trainer {
     return this.applyStep(p, read.loss, read.sq);
   }
 
+  /** The step's micro-batches, drawn before any compute so the frozen prefix can be cached ahead of it. */
+  private drawBatches(): Batch[] {
+    if (this.entries().length === 0) throw new UserError('training: every parameter is frozen; unfreeze a block or the head');
+    return Array.from({ length: this.opts.accumulation }, () => this.sampler.next(this.opts.batchSize));
+  }
+
+  /** Caches the frozen prefix's outputs for these batches with asynchronous reads (see PrefixCache.prefill). */
+  private async prefillPrefix(batches: Batch[]): Promise<void> {
+    const from = this.firstTrainingBlock();
+    if (!this.opts.cachePrefix || from <= 0) return;
+    for (const b of batches) {
+      const tokens = tf.tensor2d(b.inputs, [b.windows.length, this.data.train.T], 'int32');
+      try {
+        await this.prefix.prefill(this.model, from, tokens, b.windows);
+      } finally {
+        tokens.dispose();
+      }
+    }
+  }
+
   /** Forward and backward of the step's micro-batches: summed loss and mean gradients (not yet read). */
-  private accumulate(): { entries: ParamEntry[]; grads: Map<string, tf.Tensor>; lossSum: tf.Scalar } {
-    const o = this.opts;
+  private accumulate(batches: Batch[]): { entries: ParamEntry[]; grads: Map<string, tf.Tensor>; lossSum: tf.Scalar } {
     const entries = this.entries();
-    if (entries.length === 0) throw new UserError('training: every parameter is frozen; unfreeze a block or the head');
     let sum: Map<string, tf.Tensor> | null = null;
     let lossSum: tf.Scalar | null = null;
-    for (let k = 0; k < o.accumulation; k++) {
-      const { loss, grads } = this.gradients(this.sampler.next(o.batchSize), entries);
+    for (const batch of batches) {
+      const { loss, grads } = this.gradients(batch, entries);
       if (!sum || !lossSum) {
         sum = grads;
         lossSum = loss;
@@ -274,6 +294,7 @@ export class Trainer {
       lossSum = l;
     }
     const grads = sum!;
+    const o = this.opts;
     if (o.accumulation > 1) {
       for (const [n, g] of grads) {
         grads.set(n, tf.div(g, o.accumulation));
@@ -322,8 +343,8 @@ export class Trainer {
    * and the model's synchronous `toHost()` that checkpoints use work on WebGPU too. Call right before saving.
    */
   async hostReady(): Promise<void> {
-    const ts = [...this.model.params.list().map((e) => e.variable), ...(this.adapter?.entries().map((e) => e.variable) ?? []), ...this.optimizer.moments()];
-    await Promise.all(ts.map((t) => t.data()));
+    const ts = [...(this.adapter?.entries().map((e) => e.variable) ?? []), ...this.optimizer.moments()];
+    await Promise.all([this.model.params.readAll(), ...ts.map((t) => t.data())]);
   }
 
   async run(ro: RunOptions = {}): Promise<RunResult> {

@@ -13,7 +13,12 @@ export interface WorkerHandle {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export type WorkerSpawner = () => WorkerHandle;
+/** What a worker starts with beyond the parent's environment (ESPALIER_BACKEND: the workspace's backend choice). */
+export interface WorkerSpawnOptions {
+  env?: Record<string, string>;
+}
+
+export type WorkerSpawner = (opts?: WorkerSpawnOptions) => WorkerHandle;
 
 /** Resolves the worker entry: the built JS when present, else the TypeScript source run through tsx. */
 function workerEntry(): { file: string; execArgv: string[] } {
@@ -23,9 +28,9 @@ function workerEntry(): { file: string; execArgv: string[] } {
   return { file: built, execArgv: [] };
 }
 
-export const spawnNodeWorker: WorkerSpawner = () => {
+export const spawnNodeWorker: WorkerSpawner = (opts = {}) => {
   const { file, execArgv } = workerEntry();
-  const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced' });
+  const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced', env: { ...process.env, ...opts.env } });
   let tail = '';
   // A message sent while the child is exiting fails with EPIPE; unhandled, that 'error' would crash main.
   child.on('error', (err) => {

@@ -4,7 +4,7 @@ import { UserError } from '../../common/errors';
 import { idSchema, isConstraint, jsonColumn, jsonObject, newId, parseInput, parseRow, toJson } from '../rows';
 import type { RepoContext } from './context';
 
-export const RUN_KINDS = ['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune'] as const;
+export const RUN_KINDS = ['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune', 'study'] as const;
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];

@@ -5,7 +5,6 @@
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { RUN_METRICS } from '../../../src-shared/contract';
 import type { BaselineChoice } from '../../../src-shared/params';
-import { initBackend, requireSyncReads } from '../../engine/backend';
 import { runGrowth, type BaselineKind, type StageRecord } from '../../engine/grow';
 import { readModelMeta } from '../../engine/io';
 import { loadSubstrate } from '../../engine/substrate';
@@ -13,15 +12,14 @@ import { loadTokenizer } from '../../engine/tokenizer';
 import { UserError } from '../../common/errors';
 import { GrowJobParams } from '../job-types';
 import { JobCancelled, JobPaused, type JobHandler } from '../runtime';
+import { startJobBackend } from './backend';
 import { trainingWindows } from './train-data';
 
 const BASELINES: Record<BaselineChoice, BaselineKind[]> = { none: [], monolithic: ['monolithic'], 'trainable-embedding': ['trainable-embedding'] };
 
 export const growJob: JobHandler = async (raw, ctx) => {
   const p = GrowJobParams.parse(raw);
-  const backend = await initBackend();
-  requireSyncReads(backend, 'growth');
-  ctx.log(`backend: ${backend.backend}`);
+  const backend = (await startJobBackend(ctx)).record;
   const substrate = loadSubstrate(p.substrateFile);
   const tok = loadTokenizer(p.tokenizerFile);
   if (substrate.meta.tokenizerId !== tok.id) throw new UserError(`substrate ${substrate.id.slice(0, 12)}… was built for another tokenizer; rebuild the substrate`);
@@ -59,7 +57,7 @@ export const growJob: JobHandler = async (raw, ctx) => {
         }
         const spike = e.lossBeforeInsert === null ? '' : ` · insertion: loss ${e.lossBeforeInsert.toFixed(3)} → ${e.lossAfterInsert.toFixed(3)}`;
         ctx.log(`stage ${e.stage}/${e.stages}: depth ${e.depth}, ${e.trainableParams} trainable / ${e.frozenParams} frozen parameters${spike}${e.resumedAtStep > 0 ? ` (resumed at step ${e.resumedAtStep})` : ''}`);
-        ctx.state({ stage: e.stage, depth: e.depth, trainableParams: e.trainableParams, frozenParams: e.frozenParams });
+        ctx.state({ stage: e.stage, depth: e.depth, trainableParams: e.trainableParams, frozenParams: e.frozenParams, backend });
       },
       onProgress: (e) => {
         if (e.phase !== 'growth') {
@@ -109,5 +107,6 @@ export const growJob: JobHandler = async (raw, ctx) => {
     }),
     trainLoss: stages.at(-1)?.trainLoss ?? null,
     valLoss: stages.at(-1)?.valLoss ?? null,
+    backend,
   };
 };

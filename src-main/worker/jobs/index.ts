@@ -14,4 +14,7 @@ export const jobHandlers: Record<string, JobLoader> = {
   'merge-preview': async () => (await import('./merge-preview')).mergePreviewJob,
   'merge-tune': async () => (await import('./merge-tune')).mergeTuneJob,
   eval: async () => (await import('./eval')).evalJob,
+  study: async () => (await import('./study')).studyJob,
+  /** Not a run: the System view's probe of the backend a worker starts with the workspace's choice. */
+  'backend-report': async () => async () => (await import('./backend')).probeBackend(),
 };

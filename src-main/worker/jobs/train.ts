@@ -2,7 +2,6 @@
 // pause/cancel and exact resume; streams loss/val loss/lr/grad norm/tokens per second every step and saves
 // the model folder at the end (main registers the catalog entry).
 import { RUN_METRICS } from '../../../src-shared/contract';
-import { initBackend } from '../../engine/backend';
 import { GPT } from '../../engine/model';
 import { paramReport } from '../../engine/model/param-report';
 import { loadSubstrate } from '../../engine/substrate';
@@ -12,12 +11,12 @@ import { UserError } from '../../common/errors';
 import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../../lib/model-files';
 import { TrainJobParams } from '../job-types';
 import type { JobHandler } from '../runtime';
+import { startJobBackend } from './backend';
 import { trainingWindows } from './train-data';
 
 export const trainJob: JobHandler = async (raw, ctx) => {
   const p = TrainJobParams.parse(raw);
-  const backend = await initBackend();
-  ctx.log(`backend: ${backend.backend} (${backend.tried.find((t) => t.ok)?.reason ?? ''})`);
+  const backend = (await startJobBackend(ctx)).record;
   const substrate = loadSubstrate(p.substrateFile);
   const tok = loadTokenizer(p.tokenizerFile);
   if (substrate.meta.tokenizerId !== tok.id) throw new UserError(`substrate ${substrate.id.slice(0, 12)}… was built for another tokenizer; rebuild the substrate`);
@@ -95,6 +94,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
       trainLoss: Number.isFinite(result.trainLoss) ? result.trainLoss : null,
       valLoss: result.valLoss,
       tokensPerSec: result.tokensPerSec,
+      backend,
     };
   } finally {
     trainer.dispose();

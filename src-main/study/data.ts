@@ -1,0 +1,98 @@
+// What every run of a study trains and is scored on: the corpora (the demo world's, or the user's files), one
+// tokenizer over all training text, token windows per corpus, the held-out suite, and substrates built on demand.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { StudySpec } from '../../src-shared/study';
+import { UserError } from '../common/errors';
+import { prepareWorld } from '../demo/inputs';
+import { prepareData } from '../engine/eval/index';
+import { buildSubstrate, findSystemUnifont, defaultFontSearch, HOW_TO_GET_UNIFONT, saveSubstrate, type BuiltSubstrate } from '../engine/substrate/index';
+import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../engine/tokenizer/index';
+import { makeWindows, type Windows } from '../engine/train/index';
+import type { SuiteTask } from '../demo/evaluate';
+
+export interface StudyCorpusData {
+  name: string;
+  /** The expert trained on it in merge arms ("RU", "ZH" for the world; "A", "B" otherwise). */
+  expert: string;
+  val: string;
+  train: Windows;
+  valWindows: Windows;
+}
+
+export interface StudyInputs {
+  tokenizer: Tokenizer;
+  corpora: StudyCorpusData[];
+  /** Every corpus concatenated: what a single-model arm trains and validates on. */
+  all: { train: Windows; val: Windows };
+  /** Held-out loss on each corpus (first model.evalTokens tokens), shared by every run. */
+  suite: SuiteTask[];
+  notes: string[];
+  substrate(kind: 'glyph' | 'binary-id' | 'random', seed: number): BuiltSubstrate;
+}
+
+function concat(parts: readonly Int32Array[]): Int32Array {
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function corpusFiles(spec: StudySpec, workDir: string): { name: string; expert: string; train: string; val: string }[] {
+  const d = spec.data;
+  if (d.kind === 'world') {
+    const w = prepareWorld(join(workDir, 'world'), d.seed, d.scale);
+    return w.corpora.map((c) => ({ name: c.name, expert: c.expert, train: c.train, val: c.val }));
+  }
+  return d.corpora.map((c, i) => {
+    for (const [field, f] of [['train', c.train], ['val', c.val]] as const) {
+      if (!existsSync(f)) throw new UserError(`data.corpora[${i}].${field}: ${f}: no such file`);
+    }
+    return { name: c.name, expert: i === 0 ? 'A' : 'B', train: resolve(c.train), val: resolve(c.val) };
+  });
+}
+
+/** Builds (deterministically, so a resumed study gets the same ids) everything the runs share. */
+export async function prepareInputs(spec: StudySpec, workDir: string): Promise<StudyInputs> {
+  const files = corpusFiles(spec, workDir);
+  const texts = files.map((f) => ({ train: readCorpusFile(f.train), val: readCorpusFile(f.val) }));
+  const tokenizer = buildTokenizer(texts.map((t) => t.train), { ngrams: spec.model.ngrams });
+  saveTokenizer(tokenizer, join(workDir, 'tokenizer.json'));
+  const T = spec.model.contextLength;
+  const corpora = files.map((f, i): StudyCorpusData => {
+    const train = tokenizer.encode(texts[i]!.train);
+    const val = tokenizer.encode(texts[i]!.val);
+    return { name: f.name, expert: f.expert, val: f.val, train: makeWindows(train, T, f.train), valWindows: makeWindows(val, T, f.val) };
+  });
+  const all = {
+    train: makeWindows(concat(corpora.map((c) => c.train.tokens)), T, 'the training corpora'),
+    val: makeWindows(concat(corpora.map((c) => c.valWindows.tokens)), T, 'the held-out corpora'),
+  };
+  const suite: SuiteTask[] = [];
+  for (const c of corpora) {
+    const s = { task: 'ppl', protocol: 'loglik', data: c.val, limit: spec.model.evalTokens } as const;
+    suite.push({ key: `ppl:${c.name}`, spec: s, prepared: await prepareData(s) });
+  }
+  const notes: string[] = [];
+  const cache = new Map<string, BuiltSubstrate>();
+  let font: string | null | undefined;
+  const substrate = (kind: 'glyph' | 'binary-id' | 'random', seed: number): BuiltSubstrate => {
+    // Glyph and binary-id rows do not depend on the seed; random codes are drawn per seed.
+    const key = kind === 'random' ? `random-${seed}` : kind;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    if (kind === 'glyph' && font === undefined) {
+      font = findSystemUnifont(defaultFontSearch()) ?? null;
+      if (!font) throw new UserError(`the study has a glyph-substrate arm but no GNU Unifont was found; ${HOW_TO_GET_UNIFONT}`);
+      notes.push(`glyph substrate: GNU Unifont from ${font}`);
+    }
+    const built = buildSubstrate(tokenizer, { kind, dim: spec.model.dim, ...(kind === 'glyph' ? { font: font! } : {}), ...(kind === 'random' ? { seed } : {}) });
+    saveSubstrate(join(workDir, `substrate-${key}.safetensors`), built);
+    cache.set(key, built);
+    return built;
+  };
+  return { tokenizer, corpora, all, suite, notes, substrate };
+}
