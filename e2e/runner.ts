@@ -14,12 +14,14 @@ import { APP_SOURCES, buildIfStale, RENDERER_SOURCES } from './lib/build';
 import { abortAll, fmtMs, sleep, type StepResult, type Suite } from './lib/harness';
 import { startServer, type Server } from './lib/server';
 import { Ui } from './lib/ui';
+import { a11ySuites } from './specs/a11y';
 import { badInputSuite } from './specs/bad-input';
 import { benchmarksSuite } from './specs/benchmarks';
 import { studiesSuite } from './specs/studies';
 import { electronRuntime, launchElectron } from './specs/electron';
 import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
+import { uxSuite } from './specs/ux';
 import { useSwiftShader, webgpuSuite } from './specs/webgpu';
 import { storageSuite } from './specs/storage';
 import { growthPolishSuite } from './specs/growth-polish';
@@ -123,7 +125,7 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
       await browser.page.reload();
     };
     // WebGPU last: it changes the backend choice and adds a model, which the earlier suites need not know about.
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), benchmarksSuite({ ui, watcher, reload }), webgpuSuite(ui, watcher)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), benchmarksSuite({ ui, watcher, reload }), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher), webgpuSuite(ui, watcher)]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
@@ -153,7 +155,7 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), benchmarksSuite({ ui, watcher, reload }), webgpuSuite(ui, watcher)]);
+    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), benchmarksSuite({ ui, watcher, reload }), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher), webgpuSuite(ui, watcher)]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
     return true;
   } finally {

@@ -297,9 +297,23 @@ export const invokeChannels = {
     res: z.object({ path: z.string(), files: z.array(z.string()) }),
   },
 
+  /** requestId (chosen by the client) lets 'playground.cancel' stop this generation between tokens. */
   'playground.generate': {
-    req: z.object({ modelIds: z.array(Id).min(1).max(3), prompt: z.string().max(10_000), sampling: SamplingParams.default(SamplingParams.parse({})) }).strict(),
-    res: z.object({ outputs: z.array(z.object({ modelId: Id, text: z.string(), tokensPerSec: z.number() })) }),
+    req: z
+      .object({
+        modelIds: z.array(Id).min(1).max(3),
+        prompt: z.string().max(10_000),
+        sampling: SamplingParams.default(SamplingParams.parse({})),
+        requestId: z.string().min(1).max(100).optional(),
+      })
+      .strict(),
+    /** stopped: cancelled before it finished; text is what was generated until then (empty if it never started). */
+    res: z.object({ outputs: z.array(z.object({ modelId: Id, text: z.string(), tokensPerSec: z.number(), tokens: z.number().int().min(0), stopped: z.boolean() })) }),
+  },
+  /** Stops the generation with this requestId; stopped is false when none is running under it. */
+  'playground.cancel': {
+    req: z.object({ requestId: z.string().min(1).max(100) }).strict(),
+    res: z.object({ stopped: z.boolean() }),
   },
 } as const;
 

@@ -93,12 +93,13 @@ export const MergePreviewRunParams = z.object({
  * What a finished 'merge-preview' run carries in `Run.result`. rows: mean next-token loss of every expert
  * and of the merge (model = the model's name, or "merge") on each preview dataset (data = dataset name).
  * tokens: the sample text token by token; probs[i] is the probability expert i (in expertIds order) gave
- * that token, followed is the index of the expert whose distribution the merge followed most.
+ * that token. The view credits each token by creditOf(probs) (merge-credit.ts). Token objects strip unknown keys:
+ * runs stored before that rule also carry `followed` (an index chosen by KL divergence), now ignored.
  */
 export const MergePreviewResult = z
   .object({
     rows: z.array(z.object({ model: z.string(), data: z.string(), loss: z.number() }).strict()),
-    tokens: z.array(z.object({ text: z.string(), probs: z.array(z.number().min(0).max(1)), followed: z.number().int().min(0) }).strict()),
+    tokens: z.array(z.object({ text: z.string(), probs: z.array(z.number().min(0).max(1)) })),
   })
   .strict();
 export type MergePreviewResult = z.infer<typeof MergePreviewResult>;

@@ -103,7 +103,7 @@ export function badInputSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite
   s.step('merging it with a glyph expert is refused with the reason', async () => {
     await ui.go('merge');
     // Start from an empty selection, then anchor on the grown expert.
-    for (const box of await ui.t('merge-experts').locator('input[type=checkbox]:checked').all()) await box.uncheck();
+    for (const checked = ui.t('merge-experts').locator('input[type=checkbox]:checked'); (await checked.count()) > 0; ) await checked.first().uncheck();
     const anchor = state.stageNames[state.stageNames.length - 1]!;
     await ui.t(`merge-expert-${anchor}`).check();
     const box = ui.t(`merge-expert-${BINARY_EXPERT}`);

@@ -250,10 +250,10 @@ export function flowSuite(env: FlowEnv, state: FlowState): Suite {
       const losses = await numbersIn(row.locator('td.num'));
       assert(losses.length === 3 && losses.every((x) => x > 0 && x < 20), `row ${d} should hold three losses in nats, it holds ${losses.join(', ')}`);
     }
-    await ui.page.locator(tid('view-merge')).getByText('Which expert the merge followed').waitFor();
+    await ui.page.locator(tid('view-merge')).getByText('Which expert predicted each token better').waitFor();
     const shown = await ui.text(ui.t('merge-tokens'));
     assert(shown === SAMPLE, `the token view should show the whole sample "${SAMPLE}", it shows "${shown}"`);
-    const followed = await ui.t('merge-tokens').locator('[data-followed]').count();
+    const followed = await ui.t('merge-tokens').locator('[data-credited]').count();
     assert(followed > 5, `every predicted token should be credited to an expert; ${followed} are`);
     await ui.shot('merge');
   });

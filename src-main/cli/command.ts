@@ -20,8 +20,11 @@ export interface CommandContext {
   json: boolean;
   /** Human-readable log line to stderr. */
   log(message: string): void;
-  /** Updates a single progress line on stderr (a bar when stderr is a terminal). */
-  progress(label: string, done: number, total: number, extra?: string): void;
+  /**
+   * Updates the progress on stderr (progress.ts: a bar with ETA on a terminal, plain lines otherwise);
+   * etaSeconds overrides the ETA estimated from the rate so far.
+   */
+  progress(label: string, done: number, total: number, extra?: string, etaSeconds?: number): void;
   /** Ends the current progress line. */
   progressDone(): void;
 }

@@ -1,44 +1,14 @@
 // stderr logging and progress display for the CLI; stdout is reserved for results.
 import type { CommandContext } from './command';
+import { TerminalProgress, type ProgressStream } from './progress';
 
-function fmtBar(done: number, total: number, width = 24): string {
-  const frac = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
-  const full = Math.round(frac * width);
-  return `[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%`;
-}
-
-export function createContext(json: boolean, stream: NodeJS.WriteStream = process.stderr): CommandContext {
-  const tty = Boolean(stream.isTTY);
-  let open = false;
-  let lastPrint = 0;
-  let lastLabel = '';
+export function createContext(json: boolean, stream: ProgressStream = process.stderr): CommandContext {
+  const bar = new TerminalProgress(stream);
   return {
     json,
-    log(message: string) {
-      if (open && tty) stream.write('\n');
-      open = false;
-      stream.write(`${message}\n`);
-    },
-    progress(label: string, done: number, total: number, extra = '') {
-      const now = Date.now();
-      const finished = done >= total;
-      if (tty) {
-        // Redraw at most ~10 times a second.
-        if (!finished && now - lastPrint < 100 && label === lastLabel) return;
-        stream.write(`\r\x1b[2K${label} ${fmtBar(done, total)} ${done}/${total} ${extra}`);
-        open = true;
-      } else {
-        // Non-terminal stderr (CI, pipes): a plain line every few seconds.
-        if (!finished && now - lastPrint < 3000 && label === lastLabel) return;
-        stream.write(`${label} ${done}/${total} ${extra}\n`);
-      }
-      lastPrint = now;
-      lastLabel = label;
-    },
-    progressDone() {
-      if (open && tty) stream.write('\n');
-      open = false;
-    },
+    log: (message) => bar.log(message),
+    progress: (label, done, total, extra, etaSeconds) => bar.update(label, done, total, extra, etaSeconds),
+    progressDone: () => bar.end(),
   };
 }
 

@@ -22,6 +22,7 @@ import { InstallsService } from './installs/service';
 import { SystemService } from './system';
 import { BackendChoiceService } from './backend-choice';
 import { TrainingService } from './training';
+import { userMessage, workspaceNames } from './user-names';
 
 export interface AppOptions {
   /** How worker processes start: a Node child process by default; Electron passes a utilityProcess spawner. */
@@ -106,7 +107,12 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
     studies: new StudiesService(ctx),
     installs: new InstallsService(events),
   };
-  const dispatcher = createDispatcher(contractHandlers(services), (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`), workspace.paths.dbFile);
+  const dispatcher = createDispatcher(
+    contractHandlers(services),
+    (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`),
+    workspace.paths.dbFile,
+    (message) => userMessage(message, workspaceNames(workspace)),
+  );
   const recovered = runs.recover(opts.isAlive ?? processAlive);
   if (recovered.failed.length > 0) log(`marked ${recovered.failed.length} interrupted run(s) failed; they can be resumed`);
 

@@ -21,17 +21,25 @@ export interface Dispatcher {
   dispatch(channel: unknown, payload: unknown): Promise<DispatchResult>;
 }
 
-function toContractError(caught: unknown, dbFile?: string): ContractError {
+function toContractError(caught: unknown, dbFile?: string, forUser: (message: string) => string = (m) => m): ContractError {
   const err = dbErrorIfDiskFull(caught, dbFile);
-  if (err instanceof UserError) return { code: 'user-error', message: err.message, field: null };
-  if (err instanceof NotFoundError) return { code: 'not-found', message: err.message, field: null };
-  if (err instanceof ConflictError) return { code: 'conflict', message: err.message, field: null };
+  if (err instanceof UserError) return { code: 'user-error', message: forUser(err.message), field: null };
+  if (err instanceof NotFoundError) return { code: 'not-found', message: forUser(err.message), field: null };
+  if (err instanceof ConflictError) return { code: 'conflict', message: forUser(err.message), field: null };
   const message = err instanceof Error ? err.message : String(err);
-  return { code: 'internal', message: `internal error: ${message}`, field: null };
+  return { code: 'internal', message: `internal error: ${forUser(message)}`, field: null };
 }
 
-/** `dbFile` names the database in disk-full messages from SQLite (its errors carry no path). */
-export function createDispatcher(handlers: Handlers, onInternalError?: (channel: string, err: unknown) => void, dbFile?: string): Dispatcher {
+/**
+ * `dbFile` names the database in disk-full messages from SQLite (its errors carry no path); `forUser` rewrites
+ * messages in the user's terms (user-names.ts: file and record names instead of workspace paths and ids).
+ */
+export function createDispatcher(
+  handlers: Handlers,
+  onInternalError?: (channel: string, err: unknown) => void,
+  dbFile?: string,
+  forUser?: (message: string) => string,
+): Dispatcher {
   return {
     async dispatch(channel, payload) {
       if (!isInvokeChannel(channel)) {
@@ -51,7 +59,7 @@ export function createDispatcher(handlers: Handlers, onInternalError?: (channel:
         }
         return { ok: true, value: checked.data };
       } catch (err) {
-        const error = toContractError(err, dbFile);
+        const error = toContractError(err, dbFile, forUser);
         if (error.code === 'internal') onInternalError?.(channel, err);
         return { ok: false, error };
       }

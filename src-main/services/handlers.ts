@@ -95,5 +95,6 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'studies.export': (r) => s.studies.export(r),
 
     'playground.generate': (r) => s.playground.generate(r),
+    'playground.cancel': (r) => s.playground.cancel(r),
   };
 }

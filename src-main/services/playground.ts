@@ -1,6 +1,7 @@
 // Playground generation, run here in main rather than as a queued job: it must answer within seconds even
 // while a training job holds the worker queue, it is small (≤ 3 models, bounded tokens), and generate()
-// awaits the logits of every token, so the event loop (IPC, WebSocket) keeps breathing in between.
+// awaits the logits of every token, so the event loop (IPC, WebSocket) keeps breathing in between — which is
+// also when 'playground.cancel' gets through and stops it, keeping the text generated so far.
 import type { InvokeResponse } from '../../src-shared/contract';
 import type { BackendChoice } from '../../src-shared/settings';
 import { initBackend } from '../engine/backend';
@@ -20,6 +21,8 @@ const CACHE_SIZE = 3;
 
 export class PlaygroundService {
   private readonly cache = new Map<string, Promise<Loaded>>();
+  /** Generations that can be stopped, by the client's request id. */
+  private readonly running = new Map<string, AbortController>();
 
   constructor(
     private readonly c: ServiceContext,
@@ -61,14 +64,42 @@ export class PlaygroundService {
     modelIds: string[];
     prompt: string;
     sampling: { maxTokens: number; temperature: number; topK: number; topP: number; seed: number };
+    requestId?: string;
   }): Promise<InvokeResponse<'playground.generate'>> {
-    const outputs = [];
-    for (const id of req.modelIds) {
-      const { model, tokenizer } = await this.load(id);
-      const s = req.sampling;
-      const r = await generate(model, tokenizer, [req.prompt], { maxTokens: s.maxTokens, temperature: s.temperature, topK: s.topK, topP: s.topP, seed: s.seed });
-      outputs.push({ modelId: id, text: r.texts[0] ?? '', tokensPerSec: Number.isFinite(r.tokensPerSec) ? r.tokensPerSec : 0 });
+    const ac = new AbortController();
+    if (req.requestId) {
+      this.running.get(req.requestId)?.abort();
+      this.running.set(req.requestId, ac);
     }
-    return { outputs };
+    try {
+      const outputs = [];
+      for (const id of req.modelIds) {
+        // Stopped before this model began: it is listed with no text, so every slot says what happened.
+        if (ac.signal.aborted) {
+          outputs.push({ modelId: id, text: '', tokensPerSec: 0, tokens: 0, stopped: true });
+          continue;
+        }
+        const { model, tokenizer } = await this.load(id);
+        const s = req.sampling;
+        const r = await generate(model, tokenizer, [req.prompt], { maxTokens: s.maxTokens, temperature: s.temperature, topK: s.topK, topP: s.topP, seed: s.seed, signal: ac.signal });
+        outputs.push({
+          modelId: id,
+          text: r.texts[0] ?? '',
+          tokensPerSec: Number.isFinite(r.tokensPerSec) ? r.tokensPerSec : 0,
+          tokens: r.ids[0]?.length ?? 0,
+          stopped: r.finish[0] === 'cancelled',
+        });
+      }
+      return { outputs };
+    } finally {
+      if (req.requestId && this.running.get(req.requestId) === ac) this.running.delete(req.requestId);
+    }
+  }
+
+  cancel(req: { requestId: string }): { stopped: boolean } {
+    const ac = this.running.get(req.requestId);
+    if (!ac) return { stopped: false };
+    ac.abort();
+    return { stopped: true };
   }
 }

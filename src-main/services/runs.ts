@@ -13,6 +13,7 @@ import type { JobSink, JobStatus, Supervisor } from './jobs/supervisor';
 import { NotFoundError } from '../common/errors';
 import { checkpointStep } from '../lib/model-files';
 import { Batcher } from './throttle';
+import { uploadFiles, userMessage, workspaceNames } from './user-names';
 
 export interface KindHooks {
   /** The worker's params for a (re)start, resolved from the stored run: absolute paths live only here. */
@@ -271,8 +272,10 @@ export class RunsService implements JobSink {
       if (patch.checkpoint) this.setCheckpoint(runId, patch.checkpoint);
       if (status === 'done') this.finish(runId, patch.result);
       else if (status === 'failed') {
-        this.ws.runs.fail(runId, patch.error ?? 'the job failed');
-        this.log(runId, `failed: ${patch.error ?? 'the job failed'}`);
+        const run = this.ws.runs.require(runId);
+        const message = userMessage(patch.error ?? 'the job failed', workspaceNames(this.ws, uploadFiles(this.ws, run.params)));
+        this.ws.runs.fail(runId, message);
+        this.log(runId, `failed: ${message}`);
         this.cleanUp(runId);
       } else if (status === 'cancelled') {
         this.ws.runs.cancel(runId);

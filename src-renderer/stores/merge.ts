@@ -1,17 +1,30 @@
 // Merge workbench: chosen experts, compatibility from 'merge.check', the preview run (its result parsed with
 // the contract's MergePreviewResult), saving the merge to the catalog, and tuning a saved merge's heads
-// (a 'merge-tune' run whose result is the contract's MergeTuneResult).
+// (a 'merge-tune' run whose result is the contract's MergeTuneResult). The form is kept per project, and an
+// empty form adopts the shown preview's experts, so checkboxes and preview never disagree after navigating.
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { InvokeResponse } from '../../src-shared/contract';
 import type { RunOf } from '../../src-shared/runs';
 import type { MergeMode } from '../../src-shared/domain';
 import type { z } from 'zod';
 import { api } from '../api';
 import { useModelsStore } from './models';
+import { useProjectsStore } from './projects';
 import { useRunsStore } from './runs';
 
 type Check = InvokeResponse<'merge.check'>;
+
+/** What the form holds for one project while the user is elsewhere. */
+interface SavedForm {
+  selected: string[];
+  mode: z.infer<typeof MergeMode>;
+  weights: number[];
+  datasetIds: string[];
+  sampleText: string;
+  previewRunId: string | null;
+  tuneRunId: string | null;
+}
 
 export const useMergeStore = defineStore('merge', () => {
   const selected = ref<string[]>([]);
@@ -116,8 +129,65 @@ export const useMergeStore = defineStore('merge', () => {
     selected.value = [];
     check.value = null;
     previewRunId.value = null;
+    tuneRunId.value = null;
     datasetIds.value = [];
+    weights.value = [];
+    mode.value = 'logits';
+    sampleText.value = '';
   }
 
-  return { selected, mode, weights, datasetIds, sampleText, check, checkError, previewRunId, previewRun, preview, previewExperts, selectionProblem, reasonFor, recheck, toggle, startPreview, save, reset, tuneRunId, tuneRun, tuneResult, startTune };
+  /**
+   * An empty form takes the shown preview's request (experts, mode, weights, datasets, sample), so the preview
+   * on screen is always the one for the checked experts; returns whether it did.
+   */
+  async function adoptPreview(): Promise<boolean> {
+    const r = previewRun.value;
+    if (!r || selected.value.length > 0) return false;
+    const known = new Set(useModelsStore().experts.map((m) => m.id));
+    if (!r.params.expertIds.every((id) => known.has(id))) return false;
+    selected.value = [...r.params.expertIds];
+    mode.value = r.params.mode;
+    weights.value = r.params.weights.length === selected.value.length ? [...r.params.weights] : selected.value.map(() => 1);
+    datasetIds.value = [...r.params.datasetIds];
+    sampleText.value = r.params.sampleText;
+    previewRunId.value = r.id;
+    await recheck();
+    return true;
+  }
+
+  /** The preview shown was made for other experts or another mode than the form now holds. */
+  const previewStale = computed(() => {
+    const r = previewRun.value;
+    if (!r) return false;
+    const a = [...r.params.expertIds].sort().join(',');
+    const b = [...selected.value].sort().join(',');
+    return a !== b || r.params.mode !== mode.value;
+  });
+
+  // Per-project form: switching projects parks this one's form and restores (or clears) the other's.
+  const forms = new Map<string, SavedForm>();
+  let formOf: string | null = useProjectsStore().currentId;
+  watch(
+    () => useProjectsStore().currentId,
+    (next) => {
+      if (next === formOf) return;
+      if (formOf) {
+        forms.set(formOf, { selected: [...selected.value], mode: mode.value, weights: [...weights.value], datasetIds: [...datasetIds.value], sampleText: sampleText.value, previewRunId: previewRunId.value, tuneRunId: tuneRunId.value });
+      }
+      formOf = next;
+      reset();
+      const f = next ? forms.get(next) : undefined;
+      if (!f) return;
+      selected.value = f.selected;
+      mode.value = f.mode;
+      weights.value = f.weights;
+      datasetIds.value = f.datasetIds;
+      sampleText.value = f.sampleText;
+      previewRunId.value = f.previewRunId;
+      tuneRunId.value = f.tuneRunId;
+      void recheck();
+    },
+  );
+
+  return { selected, mode, weights, datasetIds, sampleText, check, checkError, previewRunId, previewRun, preview, previewExperts, previewStale, selectionProblem, reasonFor, recheck, toggle, startPreview, save, reset, adoptPreview, tuneRunId, tuneRun, tuneResult, startTune };
 });

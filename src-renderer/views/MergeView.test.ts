@@ -44,12 +44,12 @@ describe('MergeView', () => {
     expect(w.get('[data-testid="merge-expert-reason"]').text()).toBe('substrate differs: s2 vs s1');
   });
 
-  it('renders a finished preview and saves the merge', async () => {
+  it('renders a finished preview, colours tokens by the stated rule and saves the merge for the previewed experts', async () => {
     const runs = useRunsStore();
     const preview = makeMergePreviewRun({
         id: 'mp',
         status: 'done',
-        params: { expertIds: ['a', 'b'] },
+        params: { expertIds: ['a', 'b'], datasetIds: ['v1'], sampleText: 'Привет' },
         result: {
           rows: [
             { model: 'en-ru', data: 'ru.val', loss: 2.1 },
@@ -57,12 +57,13 @@ describe('MergeView', () => {
             { model: 'merge', data: 'ru.val', loss: 2.3 },
           ],
           tokens: [
-            { text: 'При', probs: [0.6, 0.1], followed: 0 },
-            { text: 'вет', probs: [0.5, 0.2], followed: 0 },
+            { text: 'ри', probs: [0.024, 0] },
+            { text: 'вет', probs: [0.2, 0.6] },
           ],
         },
       });
     transport.on('runs.list', () => [preview]);
+    transport.on('merge.check', () => ({ compatible: true, reason: null, incompatible: {} }));
     await runs.load('p1');
     transport.on('merge.save', (p) => makeModel({ id: 'm', kind: 'merge', name: (p as { name: string }).name, experts: ['a', 'b'] }));
     const w = mount(MergeView, { global: { plugins: [pinia] } });
@@ -70,22 +71,59 @@ describe('MergeView', () => {
     const table = w.get('[data-testid="merge-loss-table"]');
     expect(table.findAll('th').map((t) => t.text())).toEqual(['Dataset', 'en-ru', 'en-zh', 'merge']);
     expect(table.get('td.best').text()).toBe('2.1000');
-    expect(w.findAll('[data-testid="merge-tokens"] .tok').map((t) => t.text())).toEqual(['При', 'вет']);
+    const toks = w.findAll('[data-testid="merge-tokens"] .tok');
+    expect(toks.map((t) => t.text())).toEqual(['ри', 'вет']);
+    expect(w.get('[data-testid="merge-tokens"]').text()).toBe('Привет');
+    expect(w.get('[data-testid="merge-token-rule"]').text()).toContain('more probability');
+    // ru 2.4 %, zh 0 %: the RU expert, all of the share; 0.2 vs 0.6: the ZH expert, 75 %.
+    expect(toks.map((t) => [t.attributes('data-credited'), t.attributes('data-share')])).toEqual([['0', '1.0000'], ['1', '0.7500']]);
+    expect(toks[0]!.attributes('title')).toBe('“ри”: en-ru 2.4%, en-zh 0.0% → en-ru, share 100.0%');
 
-    await w.get('form.save').trigger('submit');
-    await flushPromises();
-    expect(transport.calls.some((c) => c.channel === 'merge.save')).toBe(false);
-    expect(w.text()).toContain('Pick at least two compatible experts.');
-
-    transport.on('merge.check', () => ({ compatible: true, reason: null, incompatible: {} }));
-    await w.get('[data-testid="merge-expert-en-ru"]').setValue(true);
-    await w.get('[data-testid="merge-expert-en-zh"]').setValue(true);
+    // The empty form took the previewed experts, so the preview and the checkboxes agree and Save works at once.
+    expect((w.get('[data-testid="merge-expert-en-ru"]').element as HTMLInputElement).checked).toBe(true);
+    expect((w.get('[data-testid="merge-expert-en-zh"]').element as HTMLInputElement).checked).toBe(true);
+    expect(w.find('[data-testid="merge-preview-stale"]').exists()).toBe(false);
     await w.get('[data-testid="merge-name"]').setValue('en-ru+en-zh');
     await w.get('form.save').trigger('submit');
     await flushPromises();
     const save = transport.calls.find((c) => c.channel === 'merge.save')!;
     expect(save.payload).toEqual({ name: 'en-ru+en-zh', expertIds: ['a', 'b'], mode: 'logits' });
     expect(useModelsStore().list.some((m) => m.name === 'en-ru+en-zh')).toBe(true);
+
+    // Unchecking one says the preview was for other experts, and Save is refused with the reason.
+    await w.get('[data-testid="merge-expert-en-zh"]').setValue(false);
+    await flushPromises();
+    expect(w.get('[data-testid="merge-preview-stale"]').text()).toContain('en-ru + en-zh');
+    await w.get('[data-testid="merge-name"]').setValue('again');
+    await w.get('form.save').trigger('submit');
+    await flushPromises();
+    expect(transport.calls.filter((c) => c.channel === 'merge.save')).toHaveLength(1);
+    expect(w.text()).toContain('Pick at least two compatible experts.');
+  });
+
+  it('keeps the form across navigation and per project', async () => {
+    transport.on('merge.check', () => ({ compatible: true, reason: null, incompatible: {} }));
+    const first = mount(MergeView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    await first.get('[data-testid="merge-expert-en-ru"]').setValue(true);
+    await first.get('[data-testid="merge-expert-en-zh"]').setValue(true);
+    await first.get('[data-testid="merge-mode"]').setValue('probs');
+    await first.get('[data-testid="merge-sample"]').setValue('Привет');
+    first.unmount();
+    const again = mount(MergeView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    const checked = () => ['en-ru', 'en-zh', 'odd'].filter((n) => (again.get(`[data-testid="merge-expert-${n}"]`).element as HTMLInputElement).checked);
+    expect(checked()).toEqual(['en-ru', 'en-zh']);
+    expect((again.get('[data-testid="merge-mode"]').element as HTMLSelectElement).value).toBe('probs');
+    expect((again.get('[data-testid="merge-sample"]').element as HTMLTextAreaElement).value).toBe('Привет');
+    // Another project has its own (empty) form; coming back restores this one.
+    useProjectsStore().list = [makeProject(), makeProject({ id: 'p2', name: 'other' })];
+    useProjectsStore().currentId = 'p2';
+    await flushPromises();
+    expect(checked()).toEqual([]);
+    useProjectsStore().currentId = 'p1';
+    await flushPromises();
+    expect(checked()).toEqual(['en-ru', 'en-zh']);
   });
 
   it('tunes a saved merge: validates the steps, sends merge.tune and shows zero-shot vs tuned loss', async () => {

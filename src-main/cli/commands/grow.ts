@@ -61,11 +61,6 @@ const round = (x: number | null): number | null => (x === null ? null : Math.rou
 /** Insertion losses keep six decimals: a near-identity block moves the loss by less than 1e-4. */
 const round6 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e6) / 1e6);
 
-function fmtTime(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const m = Math.floor(s / 60);
-  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
-}
 
 export default defineCommand({
   path: ['grow'],
@@ -189,7 +184,7 @@ export default defineCommand({
           ctx.log(`${label(e)}: ${e.trainableParams.toLocaleString('en')} trainable, ${e.frozenParams.toLocaleString('en')} frozen parameters; ${spike}${e.prefixCache ? '; frozen prefix cached' : ''}${resumed}`);
         },
         onProgress: (e) =>
-          ctx.progress(label(e), e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s ETA ${fmtTime(e.eta)}`),
+          ctx.progress(label(e), e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s`, e.eta),
         onStageEnd: (r) => {
           ctx.progressDone();
           ctx.log(`${label(r)} done: val loss ${r.valLoss?.toFixed(4) ?? '–'} in ${r.seconds.toFixed(1)} s → ${r.model}`);

@@ -1,4 +1,5 @@
 // `espalier vocab build`: builds a tokenizer from corpus files and saves it as a Hugging Face tokenizer.json.
+import { basename } from 'node:path';
 import { UserError } from '../../common/errors';
 import { buildTokenizer, compression, readCorpusFile, saveTokenizer } from '../../engine/tokenizer/index';
 import { defineCommand, list, num, str } from '../command';
@@ -23,11 +24,17 @@ export default defineCommand({
     const k = num(opts, 'ngrams');
     if (!Number.isInteger(k) || k < 0) throw new UserError(`option --ngrams expects a non-negative integer, got ${k}`);
     const files = list(opts, 'corpus');
+    // Read (and validated) first, so a bad file's error is the only line; then the two long steps.
     const corpora = files.map((f) => readCorpusFile(f));
+    const steps = 2;
+    ctx.progress('vocab build', 0, steps, `counting n-grams in ${corpora.reduce((a, c) => a + c.length, 0).toLocaleString('en')} characters of ${files.map((f) => basename(f)).join(', ')}`);
     const t0 = performance.now();
     const tok = buildTokenizer(corpora, { ngrams: k });
     const t1 = performance.now();
+    ctx.progress('vocab build', 1, steps, 'measuring compression');
     const ratio = compression(tok, corpora);
+    ctx.progress('vocab build', steps, steps);
+    ctx.progressDone();
     const out = str(opts, 'out');
     saveTokenizer(tok, out);
     ctx.log(`built ${tok.size} tokens from ${files.length} corpus file(s) in ${((t1 - t0) / 1000).toFixed(2)} s; wrote ${out}`);

@@ -129,11 +129,6 @@ export function trainWindows(inp: TrainInputs, contextLength: number): { train: 
   return { train: makeWindows(inp.train.ids, contextLength, inp.dataPath), val };
 }
 
-function fmtTime(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const m = Math.floor(s / 60);
-  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
-}
 
 /** Step 4: trains, checkpointing every `every` steps and at the end; the run inputs go in with the first one. */
 export async function trainWithCheckpoints(
@@ -160,7 +155,7 @@ export async function trainWithCheckpoints(
   try {
     result = await trainer.run({
       onProgress: (e) =>
-        ctx.progress('train', e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s ETA ${fmtTime(e.eta)}`),
+        ctx.progress('train', e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s`, e.eta),
       afterStep: async (step) => {
         if (step % every === 0 && step !== trainer.opts.steps) await save();
       },

@@ -81,7 +81,7 @@ describe('contributions', () => {
   const b = new BigramLM(stepTable(-1, 2));
   afterAll(() => [a, b].forEach((m) => m.dispose()));
 
-  it('gives each expert\u2019s probability of the actual token and the expert the merge followed', async () => {
+  it('gives each expert\u2019s and the merge\u2019s probability of the actual next token', async () => {
     for (const mode of ['logits', 'confidence'] as const) {
       const rows = await contributions([a, b], mode, up, { context: 6 });
       expect(rows.map((r) => r.position)).toEqual(Array.from({ length: up.length - 1 }, (_, i) => i + 1));
@@ -89,15 +89,9 @@ describe('contributions', () => {
         expect(r.token).toBe(up[r.position]);
         expect(r.expertProbs[0]!).toBeGreaterThan(0.9);
         expect(r.expertProbs[1]!).toBeLessThan(0.1);
-        // The sharper expert dominates the merge's distribution.
-        expect(r.followed).toBe(0);
-        expect(r.kl[0]!).toBeLessThan(r.kl[1]!);
         expect(r.mergedProb).toBeGreaterThan(r.expertProbs[1]!);
       }
     }
-    // With the weight on B, the merge follows B.
-    const rows = await contributions([a, b], 'weighted', up, { weights: [0.05, 0.95] });
-    expect(rows.every((r) => r.followed === 1)).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 // Looking at a merge before saving it: held-out loss of every expert and of the merge per dataset, and
-// per-token contributions (each expert's probability of the actual token, which expert the merge followed).
+// per-token contributions (each expert's and the merge's probability of the actual next token).
 import * as tf from '@tensorflow/tfjs-core';
 import type { CausalLM } from '../model/lm';
 import type { MergeMode } from './combine';
@@ -142,14 +142,6 @@ export interface Contribution {
   /** Each expert's probability of `token` given the tokens before it (within its window). */
   expertProbs: number[];
   mergedProb: number;
-  /** KL(merge ‖ expert i) in nats over the whole next-token distribution at this position. */
-  kl: number[];
-  /**
-   * The expert the merge followed: the one whose whole next-token distribution the merge's is closest
-   * to (smallest KL(merge ‖ expert)). Independent of the actual token, so it says whose prediction the
-   * merge adopted even where both were wrong; `expertProbs` says who was right.
-   */
-  followed: number;
 }
 
 /** Per-token contribution data for a sample text (windows as in the preview). */
@@ -165,30 +157,21 @@ export async function contributions(
   for (const ws of batches(tokens.length, context, merged.vocabSize)) {
     const { x, y } = batchTensors(tokens, ws);
     const f = forward(experts, merged, x);
-    const [probs, mprob, kls] = tf.tidy(() => {
-      const lpm = tf.logSoftmax(f.merged!);
-      const pm = tf.exp(lpm);
-      const lps = f.experts.map((l) => tf.logSoftmax(l));
-      return [
-        tf.stack(f.experts.map((l) => tf.exp(targetLogProbs(l, y))), 1), // [N, experts]
-        tf.exp(targetLogProbs(f.merged!, y)), // [N]
-        tf.stack(lps.map((lp) => tf.reshape(tf.sum(tf.mul(pm, tf.sub(lpm, lp)), -1), [-1])), 1), // [N, experts]
-      ];
-    });
-    const [p, m, k] = await Promise.all([probs.data(), mprob.data(), kls.data()]);
-    tf.dispose([x, f.merged!, ...f.experts, probs, mprob, kls]);
+    const [probs, mprob] = tf.tidy(() => [
+      tf.stack(f.experts.map((l) => tf.exp(targetLogProbs(l, y))), 1), // [N, experts]
+      tf.exp(targetLogProbs(f.merged!, y)), // [N]
+    ]);
+    const [p, m] = await Promise.all([probs.data(), mprob.data()]);
+    tf.dispose([x, f.merged!, ...f.experts, probs, mprob]);
     const e = experts.length;
     const len = ws[0]!.length;
     for (let i = 0; i < y.length; i++) {
       const w = ws[Math.floor(i / len)]!;
-      const kl = Array.from(k.subarray(i * e, (i + 1) * e), (v) => Math.max(0, v));
       out.push({
         position: w.start + 1 + (i % len),
         token: y[i]!,
         expertProbs: Array.from(p.subarray(i * e, (i + 1) * e)),
         mergedProb: m[i]!,
-        kl,
-        followed: kl.indexOf(Math.min(...kl)),
       });
     }
   }

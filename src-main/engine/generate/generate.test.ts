@@ -107,6 +107,31 @@ describe('generateIds', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('stops between tokens once its signal is aborted, keeping the tokens made so far and no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const ac = new AbortController();
+    const full = await generateIds(hash, [Int32Array.of(1, 2)], { maxTokens: 40, temperature: 1, seed: 4 });
+    const cut = await generateIds(hash, [Int32Array.of(1, 2)], {
+      maxTokens: 40,
+      temperature: 1,
+      seed: 4,
+      signal: ac.signal,
+      shouldStop: (_row, ids) => {
+        if (ids.length === 5) ac.abort();
+        return false;
+      },
+    });
+    // The same first five tokens as the uncut run, then nothing more.
+    expect(Array.from(cut.ids[0]!)).toEqual(Array.from(full.ids[0]!.subarray(0, 5)));
+    expect(cut.finish).toEqual(['cancelled']);
+    expect(full.finish).toEqual(['length']);
+    // Already aborted: nothing is generated.
+    const none = await generateIds(hash, [Int32Array.of(1)], { maxTokens: 10, signal: ac.signal });
+    expect(none.ids[0]!.length).toBe(0);
+    expect(none.finish).toEqual(['cancelled']);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects an empty prompt', async () => {
     await expect(generateIds(hash, [new Int32Array(0)], { maxTokens: 1 })).rejects.toThrow(UserError);
   });

@@ -22,9 +22,11 @@ export interface GenerateIdsOptions extends Partial<SamplingOptions> {
   shouldStop?: (row: number, newIds: Int32Array) => boolean;
   /** Prompts of equal (truncated) length decode in lockstep, at most this many rows together. Default 8. */
   batchSize?: number;
+  /** Checked before every new token: once aborted, every unfinished row ends 'cancelled' with what it has. */
+  signal?: AbortSignal;
 }
 
-export type FinishReason = 'length' | 'stop-id' | 'stop';
+export type FinishReason = 'length' | 'stop-id' | 'stop' | 'cancelled';
 
 export interface GenerateIdsResult {
   /** New ids per prompt (the prompt is not repeated). */
@@ -52,6 +54,11 @@ export function promptBudget(contextLength: number, maxTokens: number): number {
 /** When the cache is full, the decoder is reopened on this many most recent tokens (amortises re-prefill). */
 export function slideKeep(contextLength: number): number {
   return Math.max(1, Math.ceil(contextLength / 2));
+}
+
+/** One turn of the event loop (I/O callbacks run), not just the microtask queue. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /** log softmax(row)[id] in float64. */
@@ -114,7 +121,12 @@ export async function generateIds(model: CausalLM, prompts: readonly Int32Array[
   for (const idx of groups.values()) for (let s = 0; s < idx.length; s += batchSize) batches.push(idx.slice(s, s + batchSize));
 
   const t0 = performance.now();
+  let lastYield = t0;
   for (const rows of maxTokens > 0 ? batches : []) {
+    if (opts.signal?.aborted) {
+      for (const r of rows) finish[r] = 'cancelled';
+      continue;
+    }
     let dec = model.openDecoder(rows.length);
     try {
       let logits = feedRows(dec, rows.map((r) => ctx[r]!));
@@ -146,6 +158,18 @@ export async function generateIds(model: CausalLM, prompts: readonly Int32Array[
           } else if (out[r]!.length >= maxTokens) live.delete(j);
         });
         if (live.size === 0) break;
+        if (opts.signal) {
+          // Reading logits can resolve without leaving the microtask queue (wasm), so the abort could never
+          // arrive: hand the event loop a turn every ~15 ms.
+          if (performance.now() - lastYield > 15) {
+            await yieldToEventLoop();
+            lastYield = performance.now();
+          }
+          if (opts.signal.aborted) {
+            for (const j of live) finish[rows[j]!] = 'cancelled';
+            break;
+          }
+        }
         if (dec.length + 1 <= c) {
           logits = feedRows(dec, next.map((id) => [id]));
         } else {
@@ -184,6 +208,8 @@ export interface GenerateOptions extends Partial<SamplingOptions> {
   /** Generation of a prompt ends as soon as its new text contains one of these; the text is cut before it. */
   stop?: readonly string[];
   batchSize?: number;
+  /** Stops generation between tokens; the text generated so far is kept (finish 'cancelled'). */
+  signal?: AbortSignal;
 }
 
 export interface GenerateResult {

@@ -1,5 +1,5 @@
 // 'merge-preview' job: held-out loss of every expert and of their merge on each chosen dataset, plus the
-// sample text token by token (each expert's probability of the token, and whose distribution the merge followed).
+// sample text token by token (each expert's probability of the actual next token; the app credits tokens from these).
 import { readFileSync } from 'node:fs';
 import { initBackend } from '../../engine/backend';
 import type { MergedLM } from '../../engine/compose/merged';
@@ -33,7 +33,6 @@ export const mergePreviewJob: JobHandler = async (raw, ctx) => {
       tokens: contrib.map((c) => ({
         text: pieceLabel(tok.pieces[c.token]!),
         probs: c.expertProbs.map((x) => Math.min(1, Math.max(0, x))),
-        followed: c.followed,
       })),
     };
     ctx.progress(1, 'preview ready');
