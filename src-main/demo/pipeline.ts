@@ -22,6 +22,7 @@ import { prepareCorpora, prepareWorld, type DemoInputs } from './inputs';
 import { protocolTable } from './protocol-table';
 import { markdownReport } from './report';
 import type { DemoEval, DemoHooks, DemoModelRef, DemoOptions, DemoPlacement, DemoResult, ExpertGrowth, MergeSummary } from './types';
+import { concatTokens } from '../engine/util/concat';
 
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 
@@ -103,16 +104,6 @@ async function growExpert(
       valCurve: s.valCurve,
     })),
   };
-}
-
-function concatTokens(parts: readonly Int32Array[]): Int32Array {
-  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise<DemoResult> {

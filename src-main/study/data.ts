@@ -10,6 +10,7 @@ import { buildSubstrate, findSystemUnifont, defaultFontSearch, HOW_TO_GET_UNIFON
 import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../engine/tokenizer/index';
 import { makeWindows, type Windows } from '../engine/train/index';
 import type { SuiteTask } from '../demo/evaluate';
+import { concatTokens } from '../engine/util/concat';
 
 export interface StudyCorpusData {
   name: string;
@@ -29,16 +30,6 @@ export interface StudyInputs {
   suite: SuiteTask[];
   notes: string[];
   substrate(kind: 'glyph' | 'binary-id' | 'random', seed: number): BuiltSubstrate;
-}
-
-function concat(parts: readonly Int32Array[]): Int32Array {
-  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function corpusFiles(spec: StudySpec, workDir: string): { name: string; expert: string; train: string; val: string }[] {
@@ -68,8 +59,8 @@ export async function prepareInputs(spec: StudySpec, workDir: string): Promise<S
     return { name: f.name, expert: f.expert, val: f.val, train: makeWindows(train, T, f.train), valWindows: makeWindows(val, T, f.val) };
   });
   const all = {
-    train: makeWindows(concat(corpora.map((c) => c.train.tokens)), T, 'the training corpora'),
-    val: makeWindows(concat(corpora.map((c) => c.valWindows.tokens)), T, 'the held-out corpora'),
+    train: makeWindows(concatTokens(corpora.map((c) => c.train.tokens)), T, 'the training corpora'),
+    val: makeWindows(concatTokens(corpora.map((c) => c.valWindows.tokens)), T, 'the held-out corpora'),
   };
   const suite: SuiteTask[] = [];
   for (const c of corpora) {

@@ -9,6 +9,7 @@ import { UserError } from '../../common/errors';
 import type { MergedLM } from './merged';
 import { asHeadTunables, tuneMergedHeads, type TuneReport } from './tune';
 import { HEADS_FILE, saveTunedHeadsFile, type TunedHeadsInfo } from './tuned-heads';
+import { concatTokens } from '../util/concat';
 
 export interface TuneFilesOptions {
   steps: number;
@@ -19,16 +20,6 @@ export interface TuneFilesOptions {
   /** How the report names the files (default: their base names). */
   dataNames?: readonly string[];
   onStep?: (step: number, loss: number) => void;
-}
-
-function concat(parts: readonly Int32Array[]): Int32Array {
-  const out = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Tunes `merged`'s heads on the files (in place) and saves them in `outDir`/heads.safetensors; returns what was saved. */
@@ -55,7 +46,7 @@ export async function tuneHeadsToFile(merged: MergedLM, tokenizer: TokenizerLike
   }
   const context = Math.min(opts.context ?? 64, merged.contextLength);
   const o = { lr: opts.lr ?? 3e-3, batch: opts.batch ?? 8, context, seed: opts.seed ?? 0 };
-  const report: TuneReport = await tuneMergedHeads(asHeadTunables(merged), concat(train), { mode: merged.mode, weights: merged.weights, steps: opts.steps, val: concat(val), onStep: opts.onStep, ...o });
+  const report: TuneReport = await tuneMergedHeads(asHeadTunables(merged), concatTokens(train), { mode: merged.mode, weights: merged.weights, steps: opts.steps, val: concatTokens(val), onStep: opts.onStep, ...o });
   const info: TunedHeadsInfo = {
     zeroShotLoss: report.zeroShotLoss,
     tunedLoss: report.tunedLoss,
