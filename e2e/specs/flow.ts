@@ -53,10 +53,21 @@ async function numbersIn(loc: Locator): Promise<number[]> {
 }
 
 export function flowSuite(env: FlowEnv, state: FlowState): Suite {
-  const { ui, watcher } = env;
-  const page = ui.page;
   const s = new Suite('Browser flow: demo world → substrate → growth → merge → evaluation → reload');
-  s.after(() => watcher.check());
+  s.after(() => env.watcher.check());
+  projectSteps(s, env);
+  substrateSteps(s, env);
+  growthSteps(s, env, state);
+  mergeSteps(s, env, state);
+  evaluationSteps(s, env);
+  playgroundAndReloadSteps(s, env, state);
+  return s;
+}
+
+/** The project from the demo world and its datasets. */
+function projectSteps(s: Suite, env: FlowEnv): void {
+  const { ui } = env;
+  const page = ui.page;
 
   s.step('the app loads and connects to the main side', async () => {
     await ui.connected(30_000);
@@ -86,6 +97,11 @@ export function flowSuite(env: FlowEnv, state: FlowState): Suite {
     const chars = parseCount(await ui.text(ui.t('dataset-row', attr('data-dataset-name', NAMES.corpusA)).locator('td').nth(4)));
     assert(chars > 1000, `the ${NAMES.corpusA} corpus should have thousands of characters, the row says ${chars}`);
   });
+}
+
+/** The glyph substrate, its viewer, and the token counts it brings. */
+function substrateSteps(s: Suite, env: FlowEnv): void {
+  const { ui } = env;
 
   s.step('a glyph substrate is built from GNU Unifont', async () => {
     await ui.go('substrate');
@@ -129,6 +145,12 @@ export function flowSuite(env: FlowEnv, state: FlowState): Suite {
     }
     await ui.shot('datasets');
   });
+}
+
+/** A 2-stage growth watched live, its stages in the catalog, and a second expert. */
+function growthSteps(s: Suite, env: FlowEnv, state: FlowState): void {
+  const { ui } = env;
+  const page = ui.page;
 
   s.step('a 2-stage tiny growth starts', async () => {
     await ui.go('growth');
@@ -226,6 +248,12 @@ export function flowSuite(env: FlowEnv, state: FlowState): Suite {
     await ui.go('catalog');
     await ui.t('model-row', attr('data-model-name', NAMES.expertB) + attr('data-kind', 'trained')).waitFor();
   });
+}
+
+/** The merge preview and saving the merge. */
+function mergeSteps(s: Suite, env: FlowEnv, state: FlowState): void {
+  const { ui } = env;
+  const page = ui.page;
 
   s.step('the merge preview shows the loss table', async () => {
     await ui.go('merge');
@@ -271,6 +299,11 @@ export function flowSuite(env: FlowEnv, state: FlowState): Suite {
     const of = await ui.text(row.locator('td').nth(1));
     assert(of.includes(NAMES.expertB) && of.includes(state.stageNames[1]!), `the merge row should name its experts, it says "${of}"`);
   });
+}
+
+/** A loglik multiple-choice evaluation and its labelled results (in Evaluate and the Catalog). */
+function evaluationSteps(s: Suite, env: FlowEnv): void {
+  const { ui } = env;
 
   s.step('the merge and one expert are evaluated on multiple choice with the loglik protocol', async () => {
     await ui.go('evaluate');
@@ -318,6 +351,11 @@ export function flowSuite(env: FlowEnv, state: FlowState): Suite {
     }
     await ui.shot('catalog');
   });
+}
+
+/** The playground, the System view, and everything still there after a reload. */
+function playgroundAndReloadSteps(s: Suite, env: FlowEnv, state: FlowState): void {
+  const { ui, watcher } = env;
 
   s.step('the playground generates from both experts and their merge side by side', async () => {
     await ui.go('playground');
@@ -372,8 +410,6 @@ export function flowSuite(env: FlowEnv, state: FlowState): Suite {
     for (const name of [NAMES.merge, NAMES.expertB]) await ui.t('eval-result-row', attr('data-model-name', name) + attr('data-protocol', 'loglik')).waitFor();
     await ui.shot('evaluate-after-reload');
   });
-
-  return s;
 }
 
 export function escapeRe(s: string): string {
