@@ -2,7 +2,7 @@
 // new tier (+ final norm and head) — with optional baselines; rerunning the same command on --out resumes it.
 import { resolve } from 'node:path';
 import { initBackend, parseBackendName, describeBackend } from '../../engine/backend';
-import { BASELINE_KINDS, BLOCK_INITS, formatComparison, resolvePlan, runGrowth, type BaselineKind, type ComparisonRow, type GrowthPlanInput } from '../../engine/grow/index';
+import { BASELINE_KINDS, BLOCK_INITS, formatComparison, resolvePlan, runGrowth, type BaselineKind, type ComparisonRow, type GrowthHooks, type GrowthPlanInput, type GrowthResult } from '../../engine/grow/index';
 import { BLOCK_INIT_ALIASES, type BlockInit, type NormKind } from '../../engine/model/index';
 import { loadSubstrate } from '../../engine/substrate/index';
 import { readCorpusFile } from '../../engine/tokenizer/index';
@@ -10,7 +10,7 @@ import { holdoutWindows } from '../../engine/train/holdout';
 import { makeWindows, type Windows } from '../../engine/train/index';
 import { insertionText } from '../../../src-shared/insertion';
 import { UserError } from '../../common/errors';
-import { defineCommand, list, optNum, optStr, str, type ParsedOptions } from '../command';
+import { defineCommand, list, optNum, optStr, str, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';
 
 interface StageOut {
@@ -62,6 +62,118 @@ const round = (x: number | null): number | null => (x === null ? null : Math.rou
 const round6 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e6) / 1e6);
 
 
+/** The options that are only checked, not loaded: --init (with its earlier names), --norm, LoRA, baselines. */
+function growChoices(opts: ParsedOptions) {
+  // 'random' and 'zero' are the earlier names of 'scaled' and 'zero-output'.
+  const initName = optStr(opts, 'init');
+  const init = oneOf<BlockInit>({ ...opts, init: initName === undefined ? undefined : (BLOCK_INIT_ALIASES[initName] ?? initName) }, 'init', BLOCK_INITS);
+  const norm = oneOf<NormKind>(opts, 'norm', ['rmsnorm', 'layernorm']);
+  const loraRank = positiveInt(opts, 'lora-rank');
+  if (!loraRank && (opts['lora-from-stage'] !== undefined || opts['lora-alpha'] !== undefined)) throw new UserError('--lora-from-stage and --lora-alpha need --lora-rank R');
+  const baselines = list(opts, 'baseline').flatMap((b) => b.split(',').map((x) => x.trim()).filter(Boolean));
+  for (const b of baselines) if (!(BASELINE_KINDS as readonly string[]).includes(b)) throw new UserError(`option --baseline must be among ${BASELINE_KINDS.join(', ')}, got "${b}"`);
+  return { init, norm, loraRank, baselines: baselines as BaselineKind[], steps: numbers(opts, 'steps-per-stage')! };
+}
+
+/** The vocabulary, the substrate built for it, and the training and validation windows. */
+function loadGrowInputs(opts: ParsedOptions) {
+  const vocabPath = str(opts, 'vocab');
+  const substratePath = str(opts, 'substrate');
+  const tok = loadVocab(vocabPath);
+  const substrate = loadSubstrate(substratePath);
+  if (substrate.meta.tokenizerId !== tok.id) {
+    throw new UserError(`${substratePath}: the substrate was built for tokenizer ${substrate.meta.tokenizerId.slice(0, 12)}…, but ${vocabPath} is ${tok.id.slice(0, 12)}…; rebuild it with --vocab ${vocabPath}`);
+  }
+  const T = positiveInt(opts, 'context')!;
+  const dataPath = str(opts, 'data');
+  const valPath = optStr(opts, 'val');
+  // The fixed tail hold-out (no seed): every stage and baseline is validated on the same tokens.
+  const windows: { train: Windows; val: Windows } = valPath
+    ? { train: makeWindows(tok.encode(readCorpusFile(dataPath)), T, dataPath), val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) }
+    : holdoutWindows(readCorpusFile(dataPath), (t) => tok.encode(t), T, dataPath);
+  return { tok, substrate, T, windows };
+}
+
+function growPlan(opts: ParsedOptions, c: ReturnType<typeof growChoices>, substrateDim: number, log: (line: string) => void): GrowthPlanInput {
+  const dModel = positiveInt(opts, 'd-model') ?? substrateDim;
+  if (dModel !== substrateDim) log(`substrate dim ${substrateDim} ≠ d-model ${dModel}: a frozen random projection maps the rows`);
+  const cache = opts['prefix-cache'];
+  return {
+    stages: positiveInt(opts, 'stages')!,
+    steps: c.steps,
+    lr: numbers(opts, 'lr'),
+    warmup: numbers(opts, 'warmup'),
+    blocksPerStage: positiveInt(opts, 'blocks-per-stage'),
+    init: c.init,
+    batchSize: positiveInt(opts, 'batch'),
+    seed: optNum(opts, 'seed') ?? 0,
+    model: { dModel, heads: positiveInt(opts, 'heads'), contextLength: positiveInt(opts, 'context')!, mlpRatio: optNum(opts, 'mlp-ratio'), norm: c.norm, substrateDim },
+    lora: c.loraRank ? { rank: c.loraRank, fromStage: positiveInt(opts, 'lora-from-stage') ?? 2, alpha: optNum(opts, 'lora-alpha') } : null,
+    evalEvery: positiveInt(opts, 'eval-every'),
+    evalWindows: positiveInt(opts, 'eval-windows'),
+    spikeWindows: positiveInt(opts, 'spike-windows'),
+    checkpointEvery: positiveInt(opts, 'checkpoint-every'),
+    weightDecay: optNum(opts, 'weight-decay'),
+    cachePrefix: cache === undefined ? 'auto' : cache === true,
+    baselines: c.baselines,
+  };
+}
+
+/** Ctrl-C stops at the next step with a checkpoint; the same command resumes. */
+async function runInterruptible<T>(ctx: CommandContext, run: (shouldStop: () => boolean) => Promise<T>): Promise<T> {
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    ctx.log('stopping after this step (a checkpoint is written; run the same command again to resume)…');
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    return await run(() => interrupted);
+  } finally {
+    process.off('SIGINT', onSigint);
+    ctx.progressDone();
+  }
+}
+
+/** Progress lines: each stage's parameters and insertion losses, a bar while it trains, its result. */
+function growthLog(ctx: CommandContext): Pick<GrowthHooks, 'onStageStart' | 'onProgress' | 'onStageEnd'> {
+  const label = (e: { phase: string; stage: number; stages: number; depth: number }) =>
+    e.phase === 'growth' ? `stage ${e.stage}/${e.stages} (depth ${e.depth})` : e.phase === 'monolithic' ? `baseline monolithic (depth ${e.depth})` : `baseline trainable-embedding ${e.stage}/${e.stages}`;
+  return {
+    onStageStart: (e) => {
+      const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion (val loss before → after stacking) ${insertionText(e.lossBeforeInsert, e.lossAfterInsert)}`;
+      const resumed = e.resumedAtStep > 0 ? `, resuming at step ${e.resumedAtStep}` : '';
+      ctx.log(`${label(e)}: ${e.trainableParams.toLocaleString('en')} trainable, ${e.frozenParams.toLocaleString('en')} frozen parameters; ${spike}${e.prefixCache ? '; frozen prefix cached' : ''}${resumed}`);
+    },
+    onProgress: (e) => ctx.progress(label(e), e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s`, e.eta),
+    onStageEnd: (r) => {
+      ctx.progressDone();
+      ctx.log(`${label(r)} done: val loss ${r.valLoss?.toFixed(4) ?? '–'} in ${r.seconds.toFixed(1)} s → ${r.model}`);
+    },
+  };
+}
+
+function growOutput(result: GrowthResult, init: BlockInit, out: string): GrowOut {
+  const mono = result.baselines.monolithic;
+  return {
+    init,
+    stages: [...result.stages].sort((a, b) => a.depth - b.depth).map((s) => ({
+      depth: s.depth,
+      steps: s.steps,
+      trainableParams: s.trainableParams,
+      frozenParams: s.frozenParams,
+      lossBeforeInsert: round6(s.lossBeforeInsert),
+      lossAfterInsert: round6(s.lossAfterInsert)!,
+      valLoss: round(s.valLoss),
+      seconds: s.seconds,
+      checkpoint: s.model,
+    })),
+    baseline: mono ? { valLoss: round(mono.valLoss), trainableParams: mono.trainableParams, seconds: mono.seconds } : null,
+    comparison: result.comparison.map((r) => ({ ...r, valLoss: round(r.valLoss) })),
+    out,
+  };
+}
+
 export default defineCommand({
   path: ['grow'],
   summary: 'grow a model one frozen tier at a time (stage k trains only block k, the final norm and the head); rerun to resume',
@@ -106,113 +218,17 @@ export default defineCommand({
   ],
   async run(opts, _positionals, ctx): Promise<GrowOut> {
     // Option mistakes first: they should not wait for the backend and the tokenizer.
-    // 'random' and 'zero' are the earlier names of 'scaled' and 'zero-output'.
-    const initName = optStr(opts, 'init');
-    const init = oneOf<BlockInit>({ ...opts, init: initName === undefined ? undefined : (BLOCK_INIT_ALIASES[initName] ?? initName) }, 'init', BLOCK_INITS);
-    const norm = oneOf<NormKind>(opts, 'norm', ['rmsnorm', 'layernorm']);
-    const loraRank = positiveInt(opts, 'lora-rank');
-    if (!loraRank && (opts['lora-from-stage'] !== undefined || opts['lora-alpha'] !== undefined)) throw new UserError('--lora-from-stage and --lora-alpha need --lora-rank R');
-    const baselines = list(opts, 'baseline').flatMap((b) => b.split(',').map((s) => s.trim()).filter(Boolean));
-    for (const b of baselines) if (!(BASELINE_KINDS as readonly string[]).includes(b)) throw new UserError(`option --baseline must be among ${BASELINE_KINDS.join(', ')}, got "${b}"`);
-    const steps = numbers(opts, 'steps-per-stage')!;
+    const choices = growChoices(opts);
     const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
-    const vocabPath = str(opts, 'vocab');
-    const substratePath = str(opts, 'substrate');
-    const tok = loadVocab(vocabPath);
-    const substrate = loadSubstrate(substratePath);
-    if (substrate.meta.tokenizerId !== tok.id) {
-      throw new UserError(`${substratePath}: the substrate was built for tokenizer ${substrate.meta.tokenizerId.slice(0, 12)}…, but ${vocabPath} is ${tok.id.slice(0, 12)}…; rebuild it with --vocab ${vocabPath}`);
-    }
-    const T = positiveInt(opts, 'context')!;
-    const seed = optNum(opts, 'seed') ?? 0;
-    const dataPath = str(opts, 'data');
-    const valPath = optStr(opts, 'val');
-    // The fixed tail hold-out (no seed): every stage and baseline is validated on the same tokens.
-    const windows: { train: Windows; val: Windows } = valPath
-      ? { train: makeWindows(tok.encode(readCorpusFile(dataPath)), T, dataPath), val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) }
-      : holdoutWindows(readCorpusFile(dataPath), (t) => tok.encode(t), T, dataPath);
-
-    const dModel = positiveInt(opts, 'd-model') ?? substrate.dim;
-    if (dModel !== substrate.dim) ctx.log(`substrate dim ${substrate.dim} ≠ d-model ${dModel}: a frozen random projection maps the rows`);
-    const cache = opts['prefix-cache'];
-    const plan: GrowthPlanInput = {
-      stages: positiveInt(opts, 'stages')!,
-      steps,
-      lr: numbers(opts, 'lr'),
-      warmup: numbers(opts, 'warmup'),
-      blocksPerStage: positiveInt(opts, 'blocks-per-stage'),
-      init,
-      batchSize: positiveInt(opts, 'batch'),
-      seed,
-      model: {
-        dModel,
-        heads: positiveInt(opts, 'heads'),
-        contextLength: T,
-        mlpRatio: optNum(opts, 'mlp-ratio'),
-        norm,
-        substrateDim: substrate.dim,
-      },
-      lora: loraRank ? { rank: loraRank, fromStage: positiveInt(opts, 'lora-from-stage') ?? 2, alpha: optNum(opts, 'lora-alpha') } : null,
-      evalEvery: positiveInt(opts, 'eval-every'),
-      evalWindows: positiveInt(opts, 'eval-windows'),
-      spikeWindows: positiveInt(opts, 'spike-windows'),
-      checkpointEvery: positiveInt(opts, 'checkpoint-every'),
-      weightDecay: optNum(opts, 'weight-decay'),
-      cachePrefix: cache === undefined ? 'auto' : cache === true,
-      baselines: baselines as BaselineKind[],
-    };
+    const inputs = loadGrowInputs(opts);
+    const plan = growPlan(opts, choices, inputs.substrate.dim, (line) => ctx.log(line));
     const out = resolve(str(opts, 'out'));
-    ctx.log(`${describeBackend(report)}: ${windows.train.starts.length} training windows of ${T} tokens, ${windows.val.starts.length} validation`);
-
-    // Ctrl-C stops at the next step with a checkpoint; the same command resumes.
-    let interrupted = false;
-    const onSigint = () => {
-      interrupted = true;
-      ctx.log('stopping after this step (a checkpoint is written; run the same command again to resume)…');
-    };
-    process.once('SIGINT', onSigint);
-    const label = (e: { phase: string; stage: number; stages: number; depth: number }) =>
-      e.phase === 'growth' ? `stage ${e.stage}/${e.stages} (depth ${e.depth})` : e.phase === 'monolithic' ? `baseline monolithic (depth ${e.depth})` : `baseline trainable-embedding ${e.stage}/${e.stages}`;
-    let result;
-    try {
-      result = await runGrowth(plan, { ...windows, substrate, tokenizer: tok }, {
-        out,
-        shouldStop: () => interrupted,
-        onStageStart: (e) => {
-          const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion (val loss before → after stacking) ${insertionText(e.lossBeforeInsert, e.lossAfterInsert)}`;
-          const resumed = e.resumedAtStep > 0 ? `, resuming at step ${e.resumedAtStep}` : '';
-          ctx.log(`${label(e)}: ${e.trainableParams.toLocaleString('en')} trainable, ${e.frozenParams.toLocaleString('en')} frozen parameters; ${spike}${e.prefixCache ? '; frozen prefix cached' : ''}${resumed}`);
-        },
-        onProgress: (e) =>
-          ctx.progress(label(e), e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s`, e.eta),
-        onStageEnd: (r) => {
-          ctx.progressDone();
-          ctx.log(`${label(r)} done: val loss ${r.valLoss?.toFixed(4) ?? '–'} in ${r.seconds.toFixed(1)} s → ${r.model}`);
-        },
-      });
-    } finally {
-      process.off('SIGINT', onSigint);
-      ctx.progressDone();
-    }
+    ctx.log(`${describeBackend(report)}: ${inputs.windows.train.starts.length} training windows of ${inputs.T} tokens, ${inputs.windows.val.starts.length} validation`);
+    const result = await runInterruptible(ctx, (shouldStop) =>
+      runGrowth(plan, { ...inputs.windows, substrate: inputs.substrate, tokenizer: inputs.tok }, { out, shouldStop, ...growthLog(ctx) }),
+    );
     if (result.status === 'stopped') throw new UserError(`stopped; the checkpoint is ${result.resumeFrom}; run the same command again to resume`);
-    const mono = result.baselines.monolithic;
-    return {
-      init: resolvePlan(plan).init,
-      stages: [...result.stages].sort((a, b) => a.depth - b.depth).map((s) => ({
-        depth: s.depth,
-        steps: s.steps,
-        trainableParams: s.trainableParams,
-        frozenParams: s.frozenParams,
-        lossBeforeInsert: round6(s.lossBeforeInsert),
-        lossAfterInsert: round6(s.lossAfterInsert)!,
-        valLoss: round(s.valLoss),
-        seconds: s.seconds,
-        checkpoint: s.model,
-      })),
-      baseline: mono ? { valLoss: round(mono.valLoss), trainableParams: mono.trainableParams, seconds: mono.seconds } : null,
-      comparison: result.comparison.map((r) => ({ ...r, valLoss: round(r.valLoss) })),
-      out,
-    };
+    return growOutput(result, resolvePlan(plan).init, out);
   },
   human(result) {
     const r = result as GrowOut;
