@@ -35,7 +35,7 @@ describe('HostPaths', () => {
     expect(() => hp.file('path', '/etc/passwd')).toThrow(/^path: host file paths are not accepted from the browser/);
     expect(hp.exportFolder('dest', 'mine')).toBe(join(exportsDir, 'mine'));
     expect(hp.exportFolder('dest', join(exportsDir, 'abs'))).toBe(join(exportsDir, 'abs'));
-    for (const bad of ['/tmp', '../up', 'a/../../up', '/proc/self/x']) expect(() => hp.exportFolder('dest', bad)).toThrow(/^dest: exports go into the workspace's export folder/);
+    for (const bad of ['/tmp', '../up', 'a/../../up', '/proc/self/x']) expect(() => hp.exportFolder('dest', bad)).toThrow(`dest: exports go into the workspace's "exports" folder; give the name of a new folder inside it`);
   });
 
   it('Electron mode: accepts only what the native dialog granted', () => {
@@ -45,7 +45,7 @@ describe('HostPaths', () => {
     hp.grant(chosen);
     expect(hp.file('path', chosen)).toBe(chosen);
     const folder = join(dir, 'picked');
-    expect(() => hp.exportFolder('dest', folder)).toThrow(/export folder/);
+    expect(() => hp.exportFolder('dest', folder)).toThrow(/"exports" folder/);
     hp.grant(folder);
     expect(hp.exportFolder('dest', folder)).toBe(folder);
   });

@@ -85,7 +85,7 @@ export class HostPaths {
     const inExports = resolve(this.exportsDir, dest);
     const confined = inside(this.exportsDir, inExports);
     if (this.mode === 'refuse' || (this.mode === 'granted' && !this.granted.has(resolve(dest)))) {
-      if (!confined) throw new UserError(`${field}: exports go into the workspace's export folder ${this.exportsDir}; give a folder name inside it`);
+      if (!confined) throw new UserError(`${field}: exports go into the workspace's "exports" folder; give the name of a new folder inside it`);
       ensureFolder(field, this.exportsDir);
       return ensureFolder(field, inExports);
     }
