@@ -13,7 +13,7 @@ import type { GPT } from '../engine/model/index';
 import type { CausalLM } from '../engine/model/lm';
 import { buildSubstrate, defaultFontSearch, findSystemUnifont, resolveFontPath, saveSubstrate, type BuiltSubstrate, type FontSearch } from '../engine/substrate/index';
 import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../engine/tokenizer/index';
-import { makeWindows } from '../engine/train/index';
+import { makeWindows, type Windows } from '../engine/train/index';
 import { UserError } from '../common/errors';
 import { computeClaims, depthTables, EvalIndex, mergeTable } from './claims';
 import { resolvePreset, type DemoPreset } from './config';
@@ -106,6 +106,101 @@ async function growExpert(
   };
 }
 
+/** What the merge and evaluation steps share: the demo's vocabulary, substrate, windows and grown experts. */
+interface Grown {
+  tokenizer: Tokenizer;
+  substrate: BuiltSubstrate;
+  windows: { train: Windows; val: Windows }[];
+  growth: ExpertGrowth[];
+  finalDirs: string[];
+}
+
+interface Merged {
+  /** The final experts, loaded once (the plain merges share them). */
+  finals: GPT[];
+  /** Own copies for the tuned merge (its heads change). */
+  tunedExperts: GPT[];
+  lms: Map<string, MergedLM>;
+  merges: MergeSummary[];
+  models: DemoModelRef[];
+}
+
+/** Both plain merges (logits and probabilities), then, when the preset asks, the logit merge with tuned heads. */
+async function mergeExperts(g: Grown, preset: DemoPreset, out: string, seed: number, hooks: DemoHooks): Promise<Merged> {
+  const depth = Math.max(...g.growth.map((x) => x.stages.length));
+  const names = g.growth.map((x) => `expert ${x.expert}`);
+  const m: Merged = { finals: g.finalDirs.map((d) => loadModel(d, { substrate: g.substrate }).model), tunedExperts: [], lms: new Map(), merges: [], models: [] };
+  for (const mode of ['logits', 'probs'] as const) {
+    const name = `merge (${mode})`;
+    const lm = new MergedLM(m.finals, { mode, names });
+    const dir = join(out, `merge-${mode}`);
+    saveMerge(dir, lm, g.finalDirs);
+    m.lms.set(name, lm);
+    m.merges.push({ name, mode, dir, experts: g.finalDirs });
+    m.models.push({ name, kind: 'merge', expert: null, depth, dir });
+  }
+  if (preset.tuneSteps <= 0) return m;
+  // The paper's second merge: logit averaging, then brief training of the output heads only (own expert copies).
+  const name = 'merge (logits, tuned heads)';
+  m.tunedExperts.push(...g.finalDirs.map((d) => loadModel(d, { substrate: g.substrate }).model));
+  const lm = new MergedLM(m.tunedExperts, { mode: 'logits', names });
+  const dir = join(out, 'merge-logits-tuned');
+  saveMerge(dir, lm, g.finalDirs);
+  const val = concatTokens(g.windows.map((w) => w.val.tokens.subarray(0, preset.eval.pplTokens)));
+  const o = { lr: 3e-3, batch: preset.batchSize, context: Math.min(64, preset.contextLength), seed };
+  const rep = await tuneMergedHeads(asHeadTunables(lm), concatTokens(g.windows.map((w) => w.train.tokens)), {
+    mode: 'logits',
+    steps: preset.tuneSteps,
+    val,
+    ...o,
+    onStep: (s, loss) => hooks.progress?.('tuning the merged heads', s, preset.tuneSteps, `loss ${loss.toFixed(3)}`),
+  });
+  hooks.progressDone?.();
+  await saveTunedHeads(dir, lm, { zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss, steps: rep.steps, data: 'both training corpora', val: 'both held-out corpora', ...o });
+  hooks.log?.(`tuned the merged heads for ${rep.steps} steps: held-out loss ${rep.zeroShotLoss.toFixed(4)} → ${rep.tunedLoss.toFixed(4)}`);
+  m.lms.set(name, lm);
+  m.merges.push({ name, mode: 'logits', dir, experts: g.finalDirs, tuned: { steps: rep.steps, zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss } });
+  m.models.push({ name, kind: 'merge', expert: null, depth, dir });
+  return m;
+}
+
+/** Every stage and merge on the suite; intermediate stages are loaded one at a time and let go. */
+async function evaluateAll(models: DemoModelRef[], g: Grown, m: Merged, inputs: DemoInputs, suite: Awaited<ReturnType<typeof prepareSuite>>, hooks: DemoHooks): Promise<DemoEval[]> {
+  const evals: DemoEval[] = [];
+  for (const [mi, ref] of models.entries()) {
+    if (hooks.shouldStop?.()) throw new UserError('stopped during the evaluation');
+    const finalAt = g.finalDirs.indexOf(ref.dir);
+    const model: CausalLM = ref.kind === 'merge' ? m.lms.get(ref.name)! : finalAt >= 0 ? m.finals[finalAt]! : loadModel(ref.dir, { substrate: g.substrate }).model;
+    const t1 = performance.now();
+    try {
+      const rows = await evaluateModel({ model, tokenizer: g.tokenizer, batchSize: 16 }, ref.name, suite, {
+        saveDir: ref.dir,
+        coverage: inputs.world?.mcCoverage,
+        onTask: (key, i, n) => hooks.progress?.(`evaluating ${mi + 1}/${models.length}: ${ref.name}`, i, n, key),
+      });
+      evals.push(...rows);
+      const union = unionLoss(rows, ref.name, inputs.corpora.map((c) => c.name));
+      if (union) evals.push(union);
+    } finally {
+      if (ref.kind === 'stage' && finalAt < 0) model.dispose();
+    }
+    hooks.progressDone?.();
+    hooks.log?.(`evaluated ${ref.name} in ${seconds(t1)} s`);
+  }
+  return evals;
+}
+
+/** The substrate file: the workspace's content-addressed one when placed there, else beside the demo's outputs. */
+function saveDemoSubstrate(substrate: BuiltSubstrate, out: string, placement: DemoOptions['placement']): string {
+  const file = placement ? placement.substrateFile(substrate.id) : join(out, 'substrate.safetensors');
+  // Content-addressed: a file already there holds this very table.
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    saveSubstrate(file, substrate);
+  }
+  return file;
+}
+
 export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise<DemoResult> {
   const preset = resolvePreset(opts.mode, opts.preset);
   const tAll = performance.now();
@@ -130,12 +225,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
 
   t = performance.now();
   const substrate = buildSubstrate(tokenizer, { kind: sub.kind, dim: preset.dim, ...(sub.font ? { font: sub.font } : {}) });
-  const substrateFile = opts.placement ? opts.placement.substrateFile(substrate.id) : join(out, 'substrate.safetensors');
-  // Content-addressed: a file already there holds this very table.
-  if (!existsSync(substrateFile)) {
-    mkdirSync(dirname(substrateFile), { recursive: true });
-    saveSubstrate(substrateFile, substrate);
-  }
+  const substrateFile = saveDemoSubstrate(substrate, out, opts.placement);
   sec.substrate = seconds(t);
   hooks.log?.(`substrate: ${substrate.kind} [${substrate.vocabSize} × ${substrate.dim}] — ${sub.note}`);
 
@@ -151,76 +241,22 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
     growth.push(await growExpert(c.expert, c.name, windows[i]!, { substrate, substrateFile, tokenizer, preset, dir: join(out, `grow-${c.expert}`), seed: opts.seed + i, placement: opts.placement }, hooks));
   }
   sec.growth = seconds(t);
-
-  const models: DemoModelRef[] = growth.flatMap((g) => g.stages.map((s) => ({ name: `${g.expert} d${s.depth}`, kind: 'stage' as const, expert: g.expert, depth: s.depth, dir: s.model })));
-  const finalDirs = growth.map((g) => g.stages[g.stages.length - 1]!.model);
+  const grown: Grown = { tokenizer, substrate, windows, growth, finalDirs: growth.map((g) => g.stages[g.stages.length - 1]!.model) };
+  const stages: DemoModelRef[] = growth.flatMap((g) => g.stages.map((s) => ({ name: `${g.expert} d${s.depth}`, kind: 'stage' as const, expert: g.expert, depth: s.depth, dir: s.model })));
 
   t = performance.now();
-  const finals: GPT[] = finalDirs.map((d) => loadModel(d, { substrate }).model);
-  const merges: MergeSummary[] = [];
-  const merged = new Map<string, MergedLM>();
-  for (const mode of ['logits', 'probs'] as const) {
-    const name = `merge (${mode})`;
-    const lm = new MergedLM(finals, { mode, names: growth.map((g) => `expert ${g.expert}`) });
-    const dir = join(out, `merge-${mode}`);
-    saveMerge(dir, lm, finalDirs);
-    merged.set(name, lm);
-    merges.push({ name, mode, dir, experts: finalDirs });
-    models.push({ name, kind: 'merge', expert: null, depth: Math.max(...growth.map((g) => g.stages.length)), dir });
-  }
-  // The paper's second merge: logit averaging, then brief training of the output heads only (own expert copies).
-  const tunedExperts: GPT[] = [];
-  if (preset.tuneSteps > 0) {
-    const name = 'merge (logits, tuned heads)';
-    tunedExperts.push(...finalDirs.map((d) => loadModel(d, { substrate }).model));
-    const lm = new MergedLM(tunedExperts, { mode: 'logits', names: growth.map((g) => `expert ${g.expert}`) });
-    const dir = join(out, 'merge-logits-tuned');
-    saveMerge(dir, lm, finalDirs);
-    const val = concatTokens(windows.map((w) => w.val.tokens.subarray(0, preset.eval.pplTokens)));
-    const o = { lr: 3e-3, batch: preset.batchSize, context: Math.min(64, T), seed: opts.seed };
-    const rep = await tuneMergedHeads(asHeadTunables(lm), concatTokens(windows.map((w) => w.train.tokens)), {
-      mode: 'logits',
-      steps: preset.tuneSteps,
-      val,
-      ...o,
-      onStep: (s, loss) => hooks.progress?.('tuning the merged heads', s, preset.tuneSteps, `loss ${loss.toFixed(3)}`),
-    });
-    hooks.progressDone?.();
-    await saveTunedHeads(dir, lm, { zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss, steps: rep.steps, data: 'both training corpora', val: 'both held-out corpora', ...o });
-    hooks.log?.(`tuned the merged heads for ${rep.steps} steps: held-out loss ${rep.zeroShotLoss.toFixed(4)} → ${rep.tunedLoss.toFixed(4)}`);
-    merged.set(name, lm);
-    merges.push({ name, mode: 'logits', dir, experts: finalDirs, tuned: { steps: rep.steps, zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss } });
-    models.push({ name, kind: 'merge', expert: null, depth: Math.max(...growth.map((g) => g.stages.length)), dir });
-  }
+  const merged = await mergeExperts(grown, preset, out, opts.seed, hooks);
+  const models = [...stages, ...merged.models];
   sec.merge = seconds(t);
-  hooks.log?.(`merged the depth-${preset.stages} experts: ${merges.map((m) => m.name).join(', ')}`);
+  hooks.log?.(`merged the depth-${preset.stages} experts: ${merged.merges.map((m) => m.name).join(', ')}`);
 
   t = performance.now();
   const suite = await prepareSuite(inputs, preset, opts.seed);
-  const evals: DemoEval[] = [];
+  let evals: DemoEval[];
   try {
-    for (const [mi, m] of models.entries()) {
-      if (hooks.shouldStop?.()) throw new UserError('stopped during the evaluation');
-      const finalAt = finalDirs.indexOf(m.dir);
-      const model: CausalLM = m.kind === 'merge' ? merged.get(m.name)! : finalAt >= 0 ? finals[finalAt]! : loadModel(m.dir, { substrate }).model;
-      const t1 = performance.now();
-      try {
-        const rows = await evaluateModel({ model, tokenizer, batchSize: 16 }, m.name, suite, {
-          saveDir: m.dir,
-          coverage: inputs.world?.mcCoverage,
-          onTask: (key, i, n) => hooks.progress?.(`evaluating ${mi + 1}/${models.length}: ${m.name}`, i, n, key),
-        });
-        evals.push(...rows);
-        const union = unionLoss(rows, m.name, inputs.corpora.map((c) => c.name));
-        if (union) evals.push(union);
-      } finally {
-        if (m.kind === 'stage' && finalAt < 0) model.dispose();
-      }
-      hooks.progressDone?.();
-      hooks.log?.(`evaluated ${m.name} in ${seconds(t1)} s`);
-    }
+    evals = await evaluateAll(models, grown, merged, inputs, suite, hooks);
   } finally {
-    for (const f of [...finals, ...tunedExperts]) f.dispose();
+    for (const f of [...merged.finals, ...merged.tunedExperts]) f.dispose();
   }
   sec.eval = seconds(t);
 
@@ -231,7 +267,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
   sec.studies = seconds(t);
 
   const idx = new EvalIndex(evals);
-  const compared = [...models.filter((m) => m.kind === 'stage' && finalDirs.includes(m.dir)), ...models.filter((m) => m.kind === 'merge')];
+  const compared = [...models.filter((m) => m.kind === 'stage' && grown.finalDirs.includes(m.dir)), ...models.filter((m) => m.kind === 'merge')];
   const report = { markdown: join(out, 'report.md'), json: join(out, 'report.json') };
   sec.total = seconds(tAll);
   const result: DemoResult = {
@@ -250,7 +286,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
     tokenizer: { id: tokenizer.id, vocabSize: tokenizer.size, ngrams: preset.ngrams, file: tokenizerFile },
     substrate: { id: substrate.id, kind: substrate.kind, dim: substrate.dim, file: substrateFile, font: sub.font, note: sub.note },
     growth,
-    merges,
+    merges: merged.merges,
     models,
     evals,
     depthVsCapability: depthTables(models, idx, inputs),
