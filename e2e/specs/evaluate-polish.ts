@@ -3,6 +3,7 @@
 // headers and mean ± CI cells that open their items in view; the depth chart names its dataset and draws the
 // chance level; the form and filters survive navigation; nothing overflows at 1024 × 700.
 import { assert, Suite, until } from '../lib/harness';
+import type { Locator } from 'playwright-core';
 import type { Watcher } from '../lib/browser';
 import { attr, tid, type Ui } from '../lib/ui';
 import { escapeRe, NAMES, SIZES, type FlowState } from './flow';
@@ -12,6 +13,12 @@ const QA_DATA = /^qa ru\b/;
 const QA_LIMIT = 4;
 /** A cell's text: "0.2500 ± 0.2191" (whole numbers print without decimals: "0 ± 0"). */
 const MEAN_CI = /^\d+(\.\d+)? ± \d+(\.\d+)?/;
+
+/** What a table cell shows on screen: its visually hidden context for screen readers left out. */
+async function shown(cell: Locator): Promise<string> {
+  const text = await cell.evaluate((el) => [...el.children].filter((c) => !c.classList.contains('visually-hidden')).map((c) => c.textContent ?? '').join(''));
+  return text.replace(/\s+/g, ' ').trim();
+}
 
 export function evaluatePolishSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite {
   const s = new Suite('Evaluate: honest QA counts, the model × task table, kept state, 1024 px');
@@ -91,10 +98,10 @@ export function evaluatePolishSuite(ui: Ui, watcher: Watcher, state: FlowState):
     const mcHeader = ui.t('matrix-column', attr('data-task', 'mc') + attr('data-protocol', 'loglik') + attr('data-dataset', NAMES.mc));
     assert((await ui.text(mcHeader.locator(tid('matrix-protocol')))) === 'loglik (harness)', 'the mc column should say loglik (harness)');
     for (const name of [NAMES.merge, NAMES.expertB]) {
-      const text = await ui.text(cell(name, 'mc', 'loglik'));
+      const text = await shown(cell(name, 'mc', 'loglik'));
       assert(MEAN_CI.test(text), `${name}'s mc cell should read mean ± CI, it reads "${text}"`);
     }
-    const qa = await ui.text(cell(NAMES.expertB, 'qa', 'paper'));
+    const qa = await shown(cell(NAMES.expertB, 'qa', 'paper'));
     assert(MEAN_CI.test(qa) && qa.includes(`${QA_LIMIT} of `), `the QA cell should read mean ± CI and how many items were scored, it reads "${qa}"`);
     // A cell opens its items, in view.
     await page.mouse.wheel(0, -10_000);

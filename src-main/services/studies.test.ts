@@ -22,7 +22,7 @@ afterAll(async () => {
   rmSync(exportDir, { recursive: true, force: true });
 });
 
-/** Two arms × two seeds, a few dozen steps each: seconds per run on one wasm thread. */
+/** Two arms × two seeds, a few hundred steps each: seconds per run, long enough that a cancel sent after the first run lands before the last. */
 function tinySpec(name = 'tiny C1'): StudySpecInput {
   return {
     name,
@@ -30,7 +30,7 @@ function tinySpec(name = 'tiny C1'): StudySpecInput {
     size: 'quick',
     seeds: [1, 2],
     data: { kind: 'world', seed: 1, scale: 'quick' },
-    model: { dim: 16, heads: 2, contextLength: 16, depth: 1, stepsPerStage: 40, batchSize: 2, lr: 0.01, evalWindows: 2, evalTokens: 64, ngrams: 0 },
+    model: { dim: 16, heads: 2, contextLength: 16, depth: 1, stepsPerStage: 240, batchSize: 2, lr: 0.01, evalWindows: 2, evalTokens: 64, ngrams: 0 },
     arms: [
       { name: 'frozen random', substrate: 'random', embedding: 'frozen', schedule: 'monolithic' },
       { name: 'trainable', substrate: 'random', embedding: 'trainable', schedule: 'monolithic' },
