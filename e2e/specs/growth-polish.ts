@@ -94,7 +94,8 @@ export function growthPolishSuite(env: GrowthPolishEnv): Suite {
   });
 
   s.step('pausing shows the step it resumes from and no countdown; resuming continues the same curve', async () => {
-    await panel().locator(tid('run-pause')).click();
+    // dispatchEvent: live updates re-render the controls many times a second, so waiting for a stable element can outlast the run.
+    await panel().locator(tid('run-pause')).dispatchEvent('click');
     await until('the run paused', async () => ((await status()) === 'paused' ? true : null), { timeoutMs: 2 * MIN });
     const msg = await ui.text(panel().locator(tid('run-message')));
     assert(/^paused at step \d+$/.test(msg), `the paused run should say "paused at step N", it says "${msg}"`);

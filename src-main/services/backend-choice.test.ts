@@ -53,7 +53,8 @@ describe('backend choice', () => {
     writeFileSync(join(app.dir, 'settings.json'), JSON.stringify({ backend: 'gpu' }));
     const broken = await app.raw('system.info', { refresh: true });
     expect(broken.ok).toBe(false);
-    expect(broken.error!.message).toContain(`${join(app.dir, 'settings.json')}: field "backend"`);
+    // Errors name workspace files in the user's terms (services/user-names.ts), not by absolute path.
+    expect(broken.error!.message).toContain('settings.json in the workspace: field "backend"');
     // The broken file is left as it was: nothing the user wrote is overwritten.
     expect(JSON.parse(readFileSync(join(app.dir, 'settings.json'), 'utf8'))).toEqual({ backend: 'gpu' });
   }, 120_000);

@@ -41,9 +41,10 @@ describe('catalog export/import as a Hugging Face folder', () => {
   it('refuses a folder that is not a Hugging Face model, naming the file, and registers nothing', async () => {
     const before = (await app.call('models.list', { projectId: s.projectId })).length;
     const r = await app.raw('models.import', { projectId: s.projectId, from: join(app.dir, 'nowhere'), format: 'hf' });
-    expect(r.error?.message).toMatch(/nowhere: not a folder/);
+    // A path inside the workspace is named relative to it (services/user-names.ts).
+    expect(r.error?.message).toMatch(/nowhere in the workspace: not a folder/);
     const bad = await app.raw('models.import', { projectId: s.projectId, from: app.dir, format: 'hf' });
-    expect(bad.error?.message).toMatch(/config\.json: not found/);
+    expect(bad.error?.message).toMatch(/config\.json in the workspace: not found; a Hugging Face model folder needs it/);
     expect((await app.call('models.list', { projectId: s.projectId })).length).toBe(before);
   });
 });

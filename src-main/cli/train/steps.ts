@@ -146,9 +146,10 @@ export async function trainWithCheckpoints(
   const save = async () => {
     // WebGPU cannot read synchronously in Node: bring the tensors to the host first (instant elsewhere).
     await trainer.hostReady();
-    saveCheckpoint(ckptPath, model, trainer.opts, trainer.state(), extra);
+    // The run's inputs first: a crash right after the first checkpoint must still leave a resumable folder.
     if (!inputsWritten) writeRunInputs(outDir, inp.tok, { id: inp.substrate.id, file: inp.substratePath });
     inputsWritten = true;
+    saveCheckpoint(ckptPath, model, trainer.opts, trainer.state(), extra);
     saved = trainer.step;
   };
   let result;
