@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { modelFromCheckpoint, readCheckpoint, saveCheckpoint } from '../io/checkpoint';
 import type { GPT, SubstrateRef } from '../model/gpt';
-import type { ResolvedTrainOptions, TrainerState } from '../train/trainer';
+import type { ResolvedTrainOptions, TrainerState } from '../train/trainer-options';
 import { UserError } from '../../common/errors';
 import { LoraSet } from './lora';
 

@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { configFromJson, type ModelConfig } from '../model/config';
 import { GPT, type SubstrateRef } from '../model/gpt';
 import type { HostTensor } from '../model/init';
-import type { ResolvedTrainOptions, TrainerState } from '../train/trainer';
+import type { ResolvedTrainOptions, TrainerState } from '../train/trainer-options';
 import { UserError } from '../../common/errors';
 import { readSafetensors, writeSafetensors, type NamedTensor } from './safetensors';
 

@@ -7,7 +7,8 @@ import { randomSubstrate, testBackend } from '../../../test/support/model';
 import { buildTokenizer } from '../tokenizer/index';
 import { unigramEntropy, type Windows } from './data';
 import { holdoutWindows } from './holdout';
-import { Trainer, TrainingDivergedError, type TrainOptions } from './trainer';
+import { Trainer } from './trainer';
+import { TrainingDivergedError, type TrainOptions } from './trainer-options';
 import { corpusText } from '../../../test/helpers/fixtures';
 
 let data: { train: Windows; val: Windows };
