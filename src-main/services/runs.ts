@@ -12,6 +12,7 @@ import type { EventBus } from './events';
 import type { JobSink, JobStatus, Supervisor } from './jobs/supervisor';
 import { NotFoundError } from '../common/errors';
 import { checkpointStep } from '../lib/model-files';
+import { RunRecovery } from './run-recovery';
 import { Batcher } from './throttle';
 import { uploadFiles, userMessage, workspaceNames } from './user-names';
 
@@ -53,6 +54,7 @@ export class RunsService implements JobSink {
   private readonly metricEvents: Batcher<MetricPointDto>;
   private readonly progressUpdates: Batcher<{ fraction: number; message: string }>;
   private readonly warn: (line: string) => void;
+  private readonly recovery: RunRecovery;
 
   constructor(
     private readonly ws: Workspace,
@@ -63,6 +65,12 @@ export class RunsService implements JobSink {
     this.buffer = new MetricBuffer(ws.metrics, { maxDelayMs: 500, onError: (err) => this.warn(`could not save metrics: ${String(err)}`) });
     this.metricEvents = new Batcher(opts.metricIntervalMs ?? 100, (runId, points) => this.bus.emit('run.metrics', { runId, points }));
     this.progressUpdates = new Batcher(opts.progressIntervalMs ?? 250, (runId, items) => this.writeProgress(runId, items[items.length - 1]!));
+    this.recovery = new RunRecovery(ws, {
+      warn: this.warn,
+      submit: (runId, from) => this.submit(runId, from),
+      log: (runId, line) => this.log(runId, line),
+      emitRun: (runId) => this.emitRun(runId),
+    });
   }
 
   attach(supervisor: Supervisor): void {
@@ -176,69 +184,14 @@ export class RunsService implements JobSink {
     }));
   }
 
-  /**
-   * At startup (this instance holds the workspace lock) a `running` run was interrupted by a crash or a kill of
-   * the app. It becomes failed (resumable from its checkpoint) — once its recorded worker process is gone: an
-   * orphaned worker still alive is left to stop (it checkpoints when its parent disappears) and watched until it
-   * exits. Runs still queued from the last session are queued again.
-   */
+  /** At startup: interrupted runs become failed (resumable), queued ones are queued again (run-recovery.ts). */
   recover(isAlive: (pid: number) => boolean): { failed: string[]; requeued: string[]; waiting: string[] } {
-    const failed: string[] = [];
-    const waiting: string[] = [];
-    for (const r of this.ws.runs.list({ status: 'running' })) {
-      if (r.workerPid !== null && isAlive(r.workerPid)) {
-        this.warn(`run ${r.id}: its worker process ${r.workerPid} is still alive; it is marked failed (resumable) once that process exits`);
-        waiting.push(r.id);
-        this.watchOrphan(r.id, r.workerPid, isAlive);
-        continue;
-      }
-      this.failInterrupted(r);
-      failed.push(r.id);
-    }
-    const requeued: string[] = [];
-    for (const r of this.ws.runs.list({ status: 'queued' })) {
-      try {
-        this.submit(r.id, r.checkpoint ? this.ws.paths.fromStored(r.checkpoint) : null);
-        requeued.push(r.id);
-      } catch (err) {
-        this.ws.runs.cancel(r.id);
-        this.warn(`could not requeue run ${r.id}: ${(err as Error).message}`);
-      }
-    }
-    return { failed, requeued, waiting };
-  }
-
-  private failInterrupted(r: store.Run): void {
-    const at = r.checkpointStep !== null ? ` (step ${r.checkpointStep})` : '';
-    const how = r.checkpoint ? `resume it to continue from its last checkpoint${at}` : 'resume it to start it again';
-    const error = `Espalier stopped while this job was running (the app quit or crashed); ${how}.`;
-    this.ws.runs.fail(r.id, error);
-    this.log(r.id, `failed: ${error}`);
-  }
-
-  private readonly orphanTimers = new Set<NodeJS.Timeout>();
-
-  private watchOrphan(runId: string, pid: number, isAlive: (pid: number) => boolean): void {
-    const timer = setInterval(() => {
-      if (isAlive(pid)) return;
-      clearInterval(timer);
-      this.orphanTimers.delete(timer);
-      try {
-        const r = this.ws.runs.get(runId);
-        if (r?.status === 'running' && r.workerPid === pid) this.failInterrupted(r);
-        this.emitRun(runId);
-      } catch (err) {
-        this.warn(`run ${runId}: could not mark it failed: ${(err as Error).message}`);
-      }
-    }, 500);
-    timer.unref();
-    this.orphanTimers.add(timer);
+    return this.recovery.recover(isAlive);
   }
 
   /** Stops watching orphaned workers (app close). */
   dispose(): void {
-    for (const t of this.orphanTimers) clearInterval(t);
-    this.orphanTimers.clear();
+    this.recovery.dispose();
   }
 
   /** Writes everything still buffered (metrics, progress, events). */
