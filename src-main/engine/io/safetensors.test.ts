@@ -1,9 +1,9 @@
 // safetensors round-trips through a real file, aligned, with metadata; corrupt files are named in errors.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from './safetensors';
+import { decodeSafetensors, encodeSafetensors, readSafetensors, readSafetensorsMetadata, writeSafetensors } from './safetensors';
 
 describe('safetensors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'espalier-st-'));
@@ -32,6 +32,20 @@ describe('safetensors', () => {
     writeFileSync(path, 'hello world, not a tensor file');
     expect(() => readSafetensors(path)).toThrow(new RegExp(`${path}: not a safetensors file`));
     expect(() => decodeSafetensors(new Uint8Array(3), 'x.st')).toThrow(/x\.st: not a safetensors file/);
-    expect(() => readSafetensors(join(dir, 'missing.safetensors'))).toThrow(/cannot read \(ENOENT\)/);
+    expect(() => readSafetensors(join(dir, 'missing.safetensors'))).toThrow(/missing.safetensors: safetensors file not found/);
+  });
+
+  it('says a cut-short file is truncated, with the expected and found sizes', () => {
+    const path = join(dir, 'cut.safetensors');
+    writeSafetensors(path, { w: { shape: [64, 256], data: new Float32Array(64 * 256) } });
+    truncateSync(path, 10_000);
+    expect(() => readSafetensors(path)).toThrow(new RegExp(`${path}: the file is truncated \\(its header describes \\d+ bytes, the file has 10000\\)`));
+  });
+
+  it('refuses a link to a device file before reading a byte', () => {
+    const path = join(dir, 'zero.safetensors');
+    symlinkSync('/dev/zero', path);
+    expect(() => readSafetensors(path)).toThrow(/zero\.safetensors: is not a regular file/);
+    expect(() => readSafetensorsMetadata(path)).toThrow(/zero\.safetensors: is not a regular file/);
   });
 });

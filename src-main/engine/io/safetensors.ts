@@ -1,6 +1,7 @@
 // Reads and writes the safetensors format (8-byte header length, JSON header, raw little-endian data).
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { UserError } from '../../common/errors';
+import { openRegularFile, READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { writeFileAtomic } from './atomic';
 
 export type Dtype = 'F32' | 'I32' | 'U8' | 'F64' | 'I64';
@@ -72,6 +73,16 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     throw new UserError(`${source}: not a safetensors file (its header is not JSON)`);
   }
   const base = 8 + headerLen;
+  // A file cut short (a copy interrupted, `truncate`) says so, before any tensor's offsets are blamed.
+  let end = 0;
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const offsets = (raw as { data_offsets?: unknown }).data_offsets;
+    if (Array.isArray(offsets) && typeof offsets[1] === 'number') end = Math.max(end, offsets[1]);
+  }
+  if (base + end > bytes.length) {
+    throw new UserError(`${source}: the file is truncated (its header describes ${base + end} bytes, the file has ${bytes.length})`);
+  }
   const tensors = new Map<string, NamedTensor>();
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header)) {
@@ -110,18 +121,12 @@ export function writeSafetensors(
 }
 
 export function readSafetensors(path: string): SafetensorsFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  return decodeSafetensors(bytes, path);
+  return decodeSafetensors(readFileCapped(path, READ_LIMITS.matrix, 'safetensors file'), path);
 }
 
 /** The `__metadata__` of a safetensors file, reading only its header (cheap for files of hundreds of MB). */
 export function readSafetensorsMetadata(path: string): Record<string, string> {
-  const fd = openSync(path, 'r');
+  const { fd } = openRegularFile(path, 'safetensors file');
   try {
     const len = Buffer.alloc(8);
     if (readSync(fd, len, 0, 8, 0) !== 8) throw new UserError(`${path}: not a safetensors file (shorter than its 8-byte header length)`);

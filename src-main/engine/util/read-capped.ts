@@ -19,8 +19,18 @@ function mib(n: number): string {
   return `${(n / MiB).toFixed(n < 10 * MiB ? 1 : 0)} MiB`;
 }
 
-/** Like readFileSync, but only for regular files of at most `limit` bytes; `what` names the file's role in errors. */
-export function readFileCapped(path: string, limit: number, what: string): Buffer {
+/** An open regular file: its descriptor (the caller closes it) and its size when opened. */
+export interface RegularFile {
+  fd: number;
+  size: number;
+}
+
+/**
+ * Opens `path` for reading only if, after following links, it is a regular file: a device (/dev/zero), pipe,
+ * socket or folder is refused with one line naming the file and its role. The check is on the opened descriptor,
+ * so a link swapped between check and read cannot slip a device in. Every reader of untrusted files starts here.
+ */
+export function openRegularFile(path: string, what: string): RegularFile {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -34,9 +44,20 @@ export function readFileCapped(path: string, limit: number, what: string): Buffe
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new UserError(`${path}: is a folder, not a ${what}`);
     if (!st.isFile()) throw new UserError(`${path}: is not a regular file (a device, pipe or socket); give a ${what} on disk`);
-    if (st.size > limit) throw new UserError(`${path}: the ${what} is ${mib(st.size)}, more than the ${mib(limit)} Espalier reads`);
+    return { fd, size: st.size };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/** Like readFileSync, but only for regular files of at most `limit` bytes; `what` names the file's role in errors. */
+export function readFileCapped(path: string, limit: number, what: string): Buffer {
+  const { fd, size } = openRegularFile(path, what);
+  try {
+    if (size > limit) throw new UserError(`${path}: the ${what} is ${mib(size)}, more than the ${mib(limit)} Espalier reads`);
     // Read at most limit + 1 bytes: a file that grows while we read still cannot exceed the cap.
-    const buf = Buffer.allocUnsafe(Math.min(st.size, limit) + 1);
+    const buf = Buffer.allocUnsafe(Math.min(size, limit) + 1);
     let n = 0;
     for (;;) {
       const got = readSync(fd, buf, n, buf.length - n, n);
