@@ -1,11 +1,12 @@
 // `export --format hf`: an Espalier model folder → a Hugging Face folder that transformers loads as
-// ArceeForCausalLM (config.json, model.safetensors, tokenizer files, generation_config.json, README.md, espalier.json).
+// ArceeForCausalLM (config.json, model.safetensors or shards + index, tokenizer files, generation_config.json,
+// README.md, espalier.json). Weights stream tensor by tensor from the folder's file into the export.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadResults } from '../eval/results';
 import { writeFileAtomic } from '../io/atomic';
 import { loadFolderSubstrate, readModelMeta, type ModelFolderMeta } from '../io/model-folder';
-import { readSafetensors, writeSafetensors } from '../io/safetensors';
+import { openSafetensors } from '../io/safetensors';
 import type { HostTensor } from '../model/init';
 import { loadTokenizer } from '../tokenizer/hf-json';
 import { UserError } from '../../common/errors';
@@ -13,7 +14,8 @@ import { modelCard, type CardEval } from './card';
 import { hfConfigJson, hfExportBlocker, hfGenerationConfigJson } from './config';
 import { SIDECAR_FILE, SIDECAR_FORMAT, SIDECAR_VERSION, type GrowthEntry, type Sidecar } from './sidecar';
 import { writeTokenizerFiles } from './tokenizer-files';
-import { effectiveEmbedding, toHfTensors } from './weights';
+import { DEFAULT_MAX_SHARD_BYTES, writeHfWeights } from './shards';
+import { effectiveEmbedding, toHfSources } from './weights';
 
 export interface HfExportOptions {
   /** Title of the model card (default: the folder name). */
@@ -22,6 +24,8 @@ export interface HfExportOptions {
   evals?: CardEval[];
   /** Growth history to use instead of what the folder records (e.g. the workspace's lineage of stages). */
   growth?: GrowthEntry[];
+  /** Weights above this many bytes are split into shards with an index, as save_pretrained does (default 5 GB). */
+  maxShardBytes?: number;
 }
 
 export interface HfExportResult {
@@ -69,11 +73,20 @@ export function exportHf(modelDir: string, outDir: string, opts: HfExportOptions
   const blocker = hfExportBlocker(cfg);
   if (blocker) throw new UserError(`${modelDir}: cannot export as a Hugging Face model: ${blocker}`);
   const weightsPath = join(modelDir, 'model.safetensors');
-  const file = readSafetensors(weightsPath);
-  const get = (name: string): HostTensor | undefined => {
-    const t = file.tensors.get(name);
-    return t && t.data instanceof Float32Array ? { shape: t.shape, data: t.data } : undefined;
-  };
+  const file = openSafetensors(weightsPath);
+  try {
+    return exportOpen(modelDir, outDir, opts, meta, (name) => {
+      const t = file.read(name);
+      return t && t.data instanceof Float32Array ? { shape: t.shape, data: t.data } : undefined;
+    });
+  } finally {
+    file.close();
+  }
+}
+
+function exportOpen(modelDir: string, outDir: string, opts: HfExportOptions, meta: ModelFolderMeta, get: (name: string) => HostTensor | undefined): HfExportResult {
+  const cfg = meta.config;
+  const weightsPath = join(modelDir, 'model.safetensors');
   const substrate = loadFolderSubstrate(modelDir, meta);
   if (substrate.id !== meta.substrate.id) throw new UserError(`${modelDir}: the folder's substrate is ${substrate.id.slice(0, 12)}… but config.json needs ${meta.substrate.id.slice(0, 12)}…`);
   const tokenizer = loadTokenizer(join(modelDir, 'tokenizer.json'));
@@ -86,7 +99,7 @@ export function exportHf(modelDir: string, outDir: string, opts: HfExportOptions
   if (cfg.inputProjection === 'frozen-random' && !proj) throw new UserError(`${weightsPath}: missing tensor "embed.proj"`);
   const folded = trainable || proj !== undefined || cfg.inputScale !== 1;
   const embedding = effectiveEmbedding(cfg, table.data, proj?.data ?? null);
-  const tensors = toHfTensors(cfg, embedding, get, weightsPath);
+  const tensors = toHfSources(cfg, embedding, get, weightsPath);
 
   const out = resolve(outDir);
   checkOut(out);
@@ -98,7 +111,7 @@ export function exportHf(modelDir: string, outDir: string, opts: HfExportOptions
   const evals = [...evalsOf(modelDir), ...(opts.evals ?? [])];
   const kind: Sidecar['embedding'] = folded ? 'folded' : 'substrate';
   try {
-    writeSafetensors(join(tmp, 'model.safetensors'), tensors, { format: 'pt' });
+    writeHfWeights(tmp, tensors, opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES);
     writeTokenizerFiles(tmp, tokenizer, cfg.contextLength);
     writeFileAtomic(join(tmp, 'generation_config.json'), `${JSON.stringify(hfGenerationConfigJson(cfg), null, 2)}\n`);
     const sidecar: Sidecar = {

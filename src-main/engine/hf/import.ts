@@ -1,14 +1,13 @@
 // `import --format hf`: a Hugging Face ArceeForCausalLM folder (an Espalier export, possibly grown further with
-// scale/grow.py) → an Espalier model folder whose substrate is the embedding table, its id recomputed.
+// scale/grow.py; one model.safetensors or save_pretrained's shards) → an Espalier model folder whose substrate is the embedding table, its id recomputed.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeModelFolder, type ModelFolderMeta } from '../io/model-folder';
-import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
-import type { HostTensor } from '../model/init';
 import { SUBSTRATE_BUILDER_VERSION, substrateId, type Substrate, type SubstrateMeta } from '../substrate/format';
 import { loadTokenizer, tokenizerToJson } from '../tokenizer/hf-json';
 import { UserError } from '../../common/errors';
 import { configFromHf } from './config';
+import { openHfWeights } from './shards';
 import { readSidecar } from './sidecar';
 import { fromHfTensors, HF_EMBED } from './weights';
 
@@ -33,28 +32,6 @@ function readJson(path: string): unknown {
   }
 }
 
-/** Every tensor of the folder: model.safetensors, or the shards model.safetensors.index.json lists. */
-function readWeights(dir: string): (name: string) => HostTensor | undefined {
-  const single = join(dir, 'model.safetensors');
-  const index = join(dir, 'model.safetensors.index.json');
-  const files: { path: string; file: SafetensorsFile }[] = [];
-  if (existsSync(single)) files.push({ path: single, file: readSafetensors(single) });
-  else if (existsSync(index)) {
-    const map = (readJson(index) as { weight_map?: Record<string, string> }).weight_map;
-    if (!map || typeof map !== 'object') throw new UserError(`${index}: field "weight_map" is missing`);
-    for (const shard of [...new Set(Object.values(map))].sort()) files.push({ path: join(dir, shard), file: readSafetensors(join(dir, shard)) });
-  } else throw new UserError(`${dir}: no model.safetensors (nor model.safetensors.index.json); save the model with safe_serialization`);
-  return (name) => {
-    for (const { path, file } of files) {
-      const t = file.tensors.get(name);
-      if (!t) continue;
-      if (!(t.data instanceof Float32Array)) throw new UserError(`${path}: tensor "${name}" is ${t.dtype}; Espalier imports float32 weights (save with torch_dtype=torch.float32)`);
-      return { shape: t.shape, data: t.data };
-    }
-    return undefined;
-  };
-}
-
 function checkOut(out: string): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new UserError(`${out} is a file; give a folder for the Espalier model`);
@@ -71,7 +48,14 @@ export function importHf(fromDir: string, outDir: string): HfImportResult {
   const tokenizer = loadTokenizer(tokPath);
   if (tokenizer.size !== cfg.vocabSize) throw new UserError(`${cfgPath}: field "vocab_size" is ${cfg.vocabSize} but ${tokPath} has ${tokenizer.size} tokens`);
   const sidecar = readSidecar(from);
-  const { tensors, embedding } = fromHfTensors(cfg, readWeights(from), join(from, 'model.safetensors'));
+  const weights = openHfWeights(from);
+  let converted: ReturnType<typeof fromHfTensors>;
+  try {
+    converted = fromHfTensors(cfg, (n) => weights.get(n), weights.source);
+  } finally {
+    weights.close();
+  }
+  const { tensors, embedding } = converted;
   for (let i = 0; i < embedding.length; i++) {
     if (!Number.isFinite(embedding[i]!)) throw new UserError(`${from}: tensor "${HF_EMBED}" holds a non-finite value at row ${Math.floor(i / cfg.dModel)}`);
   }

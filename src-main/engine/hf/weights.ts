@@ -2,6 +2,7 @@
 // (nn.Linear weights [out, in]); the exported embedding is the effective input table (substrate → projection → scale).
 import type { ModelConfig } from '../model/config';
 import type { HostTensor } from '../model/init';
+import type { TensorSource } from '../io/safetensors';
 import { UserError } from '../../common/errors';
 
 /** [rows, cols] → [cols, rows]. */
@@ -69,6 +70,29 @@ export function toHfTensors(cfg: ModelConfig, embedding: Float32Array, get: (nam
   }
   out['model.norm.weight'] = need('final_norm.weight');
   out['lm_head.weight'] = transpose(need('head.weight'));
+  return out;
+}
+
+/**
+ * The same state dict as lazy sources, in transformers' module order: shapes from the config, each tensor fetched
+ * (and transposed) only when the writer reaches it, so an export holds one tensor at a time beyond the table.
+ */
+export function toHfSources(cfg: ModelConfig, embedding: Float32Array, get: (name: string) => HostTensor | undefined, source: string): Record<string, TensorSource> {
+  const d = cfg.dModel;
+  const f = Math.round(cfg.mlpRatio * d);
+  const need = (name: string): HostTensor => {
+    const t = get(name);
+    if (!t) throw new UserError(`${source}: missing tensor "${name}"`);
+    return t;
+  };
+  const lazy = (shape: number[], name: string, t: boolean): TensorSource => ({ dtype: 'F32', shape, data: () => (t ? transpose(need(name)) : need(name)).data as Float32Array });
+  const out: Record<string, TensorSource> = { [HF_EMBED]: { dtype: 'F32', shape: [cfg.vocabSize, d], data: embedding } };
+  const hfShape: Record<string, number[]> = { 'input_layernorm.weight': [d], 'post_attention_layernorm.weight': [d], 'mlp.up_proj.weight': [f, d], 'mlp.down_proj.weight': [d, f] };
+  for (let i = 0; i < cfg.layers; i++) {
+    for (const [esp, hf, t] of BLOCK_MAP) out[`model.layers.${i}.${hf}`] = lazy(hfShape[hf] ?? [d, d], `blocks.${i}.${esp}`, t);
+  }
+  out['model.norm.weight'] = lazy([d], 'final_norm.weight', false);
+  out['lm_head.weight'] = lazy([cfg.vocabSize, d], 'head.weight', true);
   return out;
 }
 

@@ -1,6 +1,6 @@
-// The one checkpoint convention: one safetensors file (written atomically) holding every tensor (weights
-// under their stable names, AdamW moments, adapters) and, as JSON metadata, all other state a resume needs
-// to continue bit-for-bit. One reader for every version written so far (see upgradeV1).
+// The one checkpoint convention: one safetensors file (written atomically, streamed tensor by tensor, any size)
+// holding every tensor (weights under their stable names, AdamW moments, adapters) and, as JSON metadata, all
+// other state a resume needs to continue bit-for-bit. One reader for every version written so far (see upgradeV1).
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { configFromJson, type ModelConfig } from '../model/config';
@@ -8,7 +8,7 @@ import { GPT, type SubstrateRef } from '../model/gpt';
 import type { HostTensor } from '../model/init';
 import type { ResolvedTrainOptions, TrainerState } from '../train/trainer-options';
 import { UserError } from '../../common/errors';
-import { readSafetensors, writeSafetensors, type NamedTensor } from './safetensors';
+import { readSafetensors, writeSafetensorsStream, type NamedTensor, type TensorSource } from './safetensors';
 
 export const CHECKPOINT_FORMAT = 'espalier-checkpoint';
 /** 2: adapters as tensors (version 1 kept a growth stage's LoRA weights as base64 inside the JSON). */
@@ -59,10 +59,13 @@ export function saveCheckpoint(
   extra: Record<string, unknown> = {},
   adapter: AdapterSnapshot | null = null,
 ): void {
-  const tensors: Record<string, { shape: number[]; data: Float32Array }> = { ...model.params.toHost() };
-  for (const [k, t] of Object.entries(state.optimizer.m)) tensors[M_PREFIX + k] = t;
-  for (const [k, t] of Object.entries(state.optimizer.v)) tensors[V_PREFIX + k] = t;
-  for (const [k, t] of adapter?.tensors ?? []) tensors[ADAPTER_PREFIX + k] = t;
+  // Weights are read off the backend one at a time as the writer reaches them: no second copy of the model.
+  const tensors: Record<string, TensorSource> = {};
+  for (const e of model.params.list()) tensors[e.name] = { dtype: 'F32', shape: [...e.variable.shape], data: () => e.variable.dataSync() as Float32Array };
+  const host = (t: HostTensor): TensorSource => ({ dtype: 'F32', shape: t.shape, data: t.data });
+  for (const [k, t] of Object.entries(state.optimizer.m)) tensors[M_PREFIX + k] = host(t);
+  for (const [k, t] of Object.entries(state.optimizer.v)) tensors[V_PREFIX + k] = host(t);
+  for (const [k, t] of adapter?.tensors ?? []) tensors[ADAPTER_PREFIX + k] = host(t);
   const { optimizer, ...rest } = state;
   const meta: CheckpointMeta = {
     format: CHECKPOINT_FORMAT,
@@ -78,7 +81,7 @@ export function saveCheckpoint(
     extra,
     savedAt: new Date().toISOString(),
   };
-  writeSafetensors(path, tensors, { format: CHECKPOINT_FORMAT, meta: JSON.stringify(meta) });
+  writeSafetensorsStream(path, tensors, { format: CHECKPOINT_FORMAT, meta: JSON.stringify(meta) });
 }
 
 function host(t: NamedTensor, name: string, path: string): HostTensor {

@@ -10,7 +10,7 @@ import { loadSubstrate, saveSubstrate, type Substrate } from '../substrate/index
 import { UserError } from '../../common/errors';
 import { parseWith } from '../util/schema';
 import { writeFileAtomic } from './atomic';
-import { readSafetensors, writeSafetensors } from './safetensors';
+import { withSafetensors, writeSafetensorsStream, type TensorSource } from './safetensors';
 
 export const MODEL_FORMAT = 'espalier-model';
 export const MODEL_VERSION = 1;
@@ -61,7 +61,8 @@ export function exportModel(dir: string, model: GPT, opts: ExportOptions): Model
   if (!sub.meta) throw new UserError(`export ${dir}: the model's substrate ${sub.id.slice(0, 12)}… has no metadata to save; load it with loadSubstrate`);
   return writeModelFolder(dir, {
     config: model.config,
-    tensors: model.params.toHost(),
+    tensors: {},
+    sources: Object.fromEntries(model.params.list().map((e) => [e.name, { dtype: 'F32', shape: [...e.variable.shape], data: () => e.variable.dataSync() as Float32Array } satisfies TensorSource])),
     substrate: sub as Substrate,
     tokenizerId: model.tokenizerId,
     frozen: model.params.list().filter((e) => e.frozen).map((e) => e.name),
@@ -73,6 +74,8 @@ export interface HostModelFolder extends ExportOptions {
   config: ModelConfig;
   /** Every parameter by stable name. */
   tensors: Record<string, { shape: number[]; data: Float32Array }>;
+  /** Instead of `tensors`: parameters produced one at a time as the writer reaches them (bounded memory). */
+  sources?: Record<string, TensorSource>;
   substrate: Substrate;
   tokenizerId: string;
   frozen: string[];
@@ -82,7 +85,8 @@ export interface HostModelFolder extends ExportOptions {
 export function writeModelFolder(dir: string, m: HostModelFolder): ModelFolderMeta {
   const sub = m.substrate;
   mkdirSync(dir, { recursive: true });
-  writeSafetensors(join(dir, 'model.safetensors'), m.tensors, { format: MODEL_FORMAT });
+  const sources = m.sources ?? Object.fromEntries(Object.entries(m.tensors).map(([n, t]) => [n, { dtype: 'F32', shape: t.shape, data: t.data } satisfies TensorSource]));
+  writeSafetensorsStream(join(dir, 'model.safetensors'), sources, { format: MODEL_FORMAT });
   let file = SUBSTRATE_FILE;
   if (m.substrateFile !== undefined) {
     if (!existsSync(m.substrateFile)) throw new UserError(`${dir}: the shared substrate file ${m.substrateFile} does not exist`);
@@ -145,16 +149,18 @@ export function loadModel(dir: string, opts: { substrate?: SubstrateRef } = {}):
   if (substrate.id !== meta.substrate.id) {
     throw new UserError(`${dir}: the model needs substrate ${meta.substrate.id.slice(0, 12)}…, but ${substrate.id.slice(0, 12)}… was given`);
   }
-  const file = readSafetensors(join(dir, 'model.safetensors'));
-  const model = GPT.fromWeights(
-    meta.config,
-    substrate,
-    meta.tokenizerId,
-    (name) => {
-      const t = file.tensors.get(name);
-      return t && t.data instanceof Float32Array ? { shape: t.shape, data: t.data } : undefined;
-    },
-    join(dir, 'model.safetensors'),
+  // Each tensor is read by offset when the model asks for it: the file is never in memory whole.
+  const model = withSafetensors(join(dir, 'model.safetensors'), (file) =>
+    GPT.fromWeights(
+      meta.config,
+      substrate,
+      meta.tokenizerId,
+      (name) => {
+        const t = file.read(name);
+        return t && t.data instanceof Float32Array ? { shape: t.shape, data: t.data } : undefined;
+      },
+      join(dir, 'model.safetensors'),
+    ),
   );
   const frozen = new Set(meta.frozen);
   model.setFrozen((n) => frozen.has(n));

@@ -1,9 +1,10 @@
 // safetensors round-trips through a real file, aligned, with metadata; corrupt files are named in errors.
-import { mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeSafetensors, encodeSafetensors, readSafetensors, readSafetensorsMetadata, writeSafetensors } from './safetensors';
+import { buildHeader } from './safetensors-header';
+import { decodeSafetensors, encodeSafetensors, openSafetensors, readSafetensors, readSafetensorsMetadata, writeSafetensors, writeSafetensorsStream } from './safetensors';
 
 describe('safetensors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'espalier-st-'));
@@ -47,5 +48,59 @@ describe('safetensors', () => {
     symlinkSync('/dev/zero', path);
     expect(() => readSafetensors(path)).toThrow(/zero\.safetensors: is not a regular file/);
     expect(() => readSafetensorsMetadata(path)).toThrow(/zero\.safetensors: is not a regular file/);
+  });
+
+  it('streams: the file written tensor by tensor is byte-identical to the in-memory encoding, lazy sources called in name order', () => {
+    const path = join(dir, 'stream.safetensors');
+    const calls: string[] = [];
+    const a = Float32Array.from({ length: 1000 }, (_, i) => i / 7);
+    const b = Int32Array.from({ length: 33 }, (_, i) => -i);
+    writeSafetensorsStream(path, {
+      b: { dtype: 'I32', shape: [3, 11], data: () => (calls.push('b'), b) },
+      a: { dtype: 'F32', shape: [10, 100], data: () => (calls.push('a'), a) },
+    }, { k: 'v' });
+    expect(calls).toEqual(['a', 'b']);
+    expect(new Uint8Array(readFileSync(path))).toEqual(encodeSafetensors({ a: { shape: [10, 100], data: a }, b: { shape: [3, 11], data: b } }, { k: 'v' }));
+    const r = openSafetensors(path);
+    try {
+      expect(r.names()).toEqual(['a', 'b']);
+      expect(r.metadata).toEqual({ k: 'v' });
+      expect(Array.from(r.read('b')!.data as Int32Array)).toEqual(Array.from(b));
+      expect(r.read('missing')).toBeUndefined();
+    } finally {
+      r.close();
+    }
+  });
+
+  it('a failed lazy source leaves no file and no temp file behind', () => {
+    const path = join(dir, 'fail.safetensors');
+    expect(() => writeSafetensorsStream(path, { a: { dtype: 'F32', shape: [4], data: () => new Float32Array(3) } })).toThrow(/shape \[4\] holds 4 values but data has 3/);
+    expect(() => statSync(path)).toThrow();
+    expect(readdirSync(dir).filter((n: string) => n.startsWith('.fail'))).toEqual([]);
+  });
+
+  it('reads a tensor by offset past 4 GiB in a sparse file without reading the rest', () => {
+    const path = join(dir, 'sparse.safetensors');
+    const big = 4.5 * 2 ** 30;
+    const { bytes: head, offsets } = buildHeader([{ name: 'big', dtype: 'U8', shape: [big] }, { name: 'tail', dtype: 'F32', shape: [2, 2] }], { format: 'pt' });
+    const fd = openSync(path, 'w');
+    writeSync(fd, head, 0, head.length, 0);
+    const tailAt = head.length + offsets.get('tail')![0];
+    const tail = new Float32Array([1.5, -2, 3.25, 1e-3]);
+    ftruncateSync(fd, tailAt + 16);
+    writeSync(fd, new Uint8Array(tail.buffer), 0, 16, tailAt);
+    closeSync(fd);
+    expect(statSync(path).size).toBeGreaterThan(2 ** 32);
+    const r = openSafetensors(path);
+    try {
+      expect(r.entries.get('tail')!.start).toBe(tailAt);
+      expect(r.read('tail')).toEqual({ dtype: 'F32', shape: [2, 2], data: tail });
+      expect(r.entries.get('big')!.end - r.entries.get('big')!.start).toBe(big);
+    } finally {
+      r.close();
+    }
+    expect(readSafetensorsMetadata(path)).toEqual({ format: 'pt' });
+    truncateSync(path, tailAt + 8);
+    expect(() => openSafetensors(path)).toThrow(new RegExp(`the file is truncated \\(its header describes ${tailAt + 16} bytes, the file has ${tailAt + 8}\\)`));
   });
 });

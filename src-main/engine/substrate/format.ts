@@ -1,7 +1,6 @@
 // The substrate file: one .safetensors with tensor `embeddings` [vocabSize, dim] F32 and string metadata.
 // The id is recomputed on load, so a damaged or edited file is caught before a model trains on it.
-import { readFileCapped, READ_LIMITS } from '../util/read-capped';
-import { decodeSafetensors, writeSafetensors } from '../io/safetensors';
+import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { z } from 'zod';
 import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';
@@ -94,10 +93,8 @@ export function saveSubstrate(path: string, sub: Substrate): void {
 }
 
 export function loadSubstrate(path: string): Substrate {
-  const buf = readFileCapped(path, READ_LIMITS.matrix, 'substrate file');
-  // A plain Uint8Array view: the decoder slices tensors out, and Buffer.slice() would alias the pooled file memory.
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  const file = decodeSafetensors(bytes, path);
+  // Read by offset, tensor by tensor (131,072-row substrates pass any whole-file cap).
+  const file = readSafetensors(path, 'substrate file');
   const raw = file.metadata;
   if (raw['format'] !== FORMAT) {
     throw new UserError(`${path}: not an Espalier substrate (its metadata has no format "${FORMAT}"; build one with espalier substrate build)`);
