@@ -55,6 +55,8 @@ export const TrainParams = z
     shape: ModelShape.default(ModelShape.parse({})),
     steps: z.number().int().min(1).max(10_000_000).default(300),
     batch: z.number().int().min(1).max(4096).default(16),
+    /** Gradient accumulation: micro-batches of `batch` windows per optimizer step. */
+    gradAccum: z.number().int().min(1).max(1024).default(1),
     lr: z.number().positive().max(1).default(3e-3),
     seed: z.number().int().default(1),
   })

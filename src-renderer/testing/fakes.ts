@@ -78,7 +78,7 @@ function runBase(p: Partial<RunBase>): RunBase {
 }
 
 const SHAPE: RunParams<'train'>['shape'] = { dModel: 64, heads: 2, context: 32, mlpRatio: 4, dropout: 0, norm: 'rmsnorm' };
-const COMMON = { projectId: 'p1', name: 'en-ru', datasetIds: ['d1'], valDatasetIds: [], substrateId: 's1', embeddings: 'frozen' as const, batch: 8, lr: 0.003, seed: 1 };
+const COMMON = { projectId: 'p1', name: 'en-ru', datasetIds: ['d1'], valDatasetIds: [], substrateId: 's1', embeddings: 'frozen' as const, batch: 8, gradAccum: 1, lr: 0.003, seed: 1 };
 
 /** A growth run started from the app (3 stages × 100 steps unless overridden). */
 export function makeRun(p: Partial<RunBase> & { params?: ShapeOverlay<z.output<typeof AppGrowRunParams>>; result?: RunResult<'grow'> | null } = {}): RunOf<'grow'> {

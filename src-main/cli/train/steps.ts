@@ -111,7 +111,7 @@ export function createModel(opts: ParsedOptions, inp: TrainInputs, ctx: CommandC
   const trainOpts: TrainOptions = {
     steps: positiveInt(opts, 'steps') ?? 1000,
     batchSize: positiveInt(opts, 'batch')!,
-    accumulation: positiveInt(opts, 'accumulate'),
+    accumulation: positiveInt(opts, 'accumulate') ?? positiveInt(opts, 'grad-accum'),
     lr: optNum(opts, 'lr')!,
     warmupSteps: optNum(opts, 'warmup'),
     weightDecay: optNum(opts, 'weight-decay'),

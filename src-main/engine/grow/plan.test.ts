@@ -24,5 +24,11 @@ describe('resolvePlan', () => {
     expect(() => resolvePlan({ stages: 2, steps: 10, warmup: 11 })).toThrow(/warmup \(stage 1\)/);
     expect(() => resolvePlan({ stages: 2, steps: 10, baselines: ['bigger' as never] })).toThrow(/baselines/);
     expect(() => resolvePlan({ stages: 2, steps: 10, model: { embedding: 'trainable' } })).toThrow(/trainable-embedding/);
+    expect(() => resolvePlan({ stages: 2, steps: 10, accumulation: 1.5 })).toThrow(/accumulation must be a positive integer, got 1.5/);
+  });
+
+  it('carries gradient accumulation (default one micro-batch per step)', () => {
+    expect(resolvePlan({ stages: 1, steps: 5 }).accumulation).toBe(1);
+    expect(resolvePlan({ stages: 1, steps: 5, batchSize: 2, accumulation: 8 })).toMatchObject({ batchSize: 2, accumulation: 8 });
   });
 });

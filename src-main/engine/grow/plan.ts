@@ -35,6 +35,8 @@ export interface GrowthPlanInput {
   lr?: number | readonly number[];
   warmup?: number | readonly number[];
   batchSize?: number;
+  /** Micro-batches per optimizer step (gradient accumulation): the step sees batchSize × accumulation windows. */
+  accumulation?: number;
   seed?: number;
   model?: GrowthModelInput;
   lora?: LoraPlan | null;
@@ -74,6 +76,7 @@ export interface GrowthPlan {
   readonly blocksPerStage: number;
   readonly init: BlockInit;
   readonly batchSize: number;
+  readonly accumulation: number;
   readonly seed: number;
   readonly model: GrowthModelInput;
   readonly lora: Required<LoraPlan> | null;
@@ -144,6 +147,7 @@ export function resolvePlan(input: GrowthPlanInput): GrowthPlan {
     blocksPerStage: bps,
     init,
     batchSize: input.batchSize ?? GROWTH_DEFAULTS.batchSize,
+    accumulation: input.accumulation ?? 1,
     seed: input.seed ?? GROWTH_DEFAULTS.seed,
     model: { ...(input.model ?? {}) },
     lora,
@@ -158,6 +162,7 @@ export function resolvePlan(input: GrowthPlanInput): GrowthPlan {
     baselines: [...new Set(input.baselines ?? [])],
   };
   check(isPosInt(plan.batchSize), 'batchSize', `must be a positive integer, got ${plan.batchSize}`);
+  check(isPosInt(plan.accumulation), 'accumulation', `must be a positive integer, got ${plan.accumulation}`);
   check(plan.evalEvery === null || isPosInt(plan.evalEvery), 'evalEvery', `must be a positive integer, got ${plan.evalEvery}`);
   check(isPosInt(plan.evalWindows), 'evalWindows', `must be a positive integer, got ${plan.evalWindows}`);
   check(isPosInt(plan.spikeWindows), 'spikeWindows', `must be a positive integer, got ${plan.spikeWindows}`);

@@ -1,5 +1,6 @@
 // Resume: a growth run stopped mid-stage (in a prefix-cached stage, then in a LoRA stage) and resumed twice ends
 // exactly where the uninterrupted run ends; a changed plan is refused with the field that differs.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../io/checkpoint';
@@ -79,5 +80,11 @@ describe('resuming a growth run', () => {
     const out = folder('changed');
     await runGrowth(tinyPlan({ stages: 1, steps: 2 }), data, { out });
     await expect(runGrowth(tinyPlan({ stages: 1, steps: 2, lr: 5e-3 }), data, { out })).rejects.toThrow(/another plan \(stages/);
+    await expect(runGrowth(tinyPlan({ stages: 1, steps: 2, accumulation: 2 }), data, { out })).rejects.toThrow(/another plan \(accumulation/);
+    // A run folder from before gradient accumulation (no such field) resumes as one micro-batch per step.
+    const state = JSON.parse(readFileSync(join(out, 'growth.json'), 'utf8')) as { plan: Record<string, unknown> };
+    delete state.plan['accumulation'];
+    writeFileSync(join(out, 'growth.json'), JSON.stringify(state));
+    await expect(runGrowth(tinyPlan({ stages: 1, steps: 2 }), data, { out })).resolves.toMatchObject({ stages: [{ steps: 2 }] });
   });
 });

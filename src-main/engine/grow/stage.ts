@@ -94,6 +94,7 @@ function trainOptions(spec: UnitSpec, plan: GrowthPlan, cachePrefix: boolean): T
   return {
     steps: spec.steps,
     batchSize: plan.batchSize,
+    accumulation: plan.accumulation,
     lr: spec.lr,
     ...(spec.warmup !== undefined ? { warmupSteps: spec.warmup } : {}),
     weightDecay: plan.weightDecay,
@@ -161,7 +162,7 @@ async function trainSteps(spec: UnitSpec, u: OpenedUnit, trainer: Trainer, plan:
 
 function unitRecord(spec: UnitSpec, u: OpenedUnit, plan: GrowthPlan, data: GrowthData, cache: boolean, ckpt: string, dir: string): StageRecord {
   const { model, lora, notes } = u;
-  const tokens = spec.steps * plan.batchSize * data.train.T;
+  const tokens = spec.steps * plan.batchSize * plan.accumulation * data.train.T;
   const prefixTokens = cache ? Math.min(tokens, data.train.starts.length * data.train.T) : tokens;
   return {
     ...spec.ref,

@@ -90,7 +90,8 @@ export function openState(dir: string, plan: GrowthPlan, data: GrowthData): RunS
   }
   if (s.format !== FORMAT || s.version !== 1) throw new UserError(`${path}: not a growth run state (format "${String(s.format)}", version ${String(s.version)})`);
   // Run folders from before the four init choices spell them 'random' / 'zero'.
-  const saved: GrowthPlan = { ...s.plan, init: blockInit(s.plan.init) ?? s.plan.init };
+  // Those from before gradient accumulation have no accumulation field: they ran one micro-batch per step.
+  const saved: GrowthPlan = { ...s.plan, init: blockInit(s.plan.init) ?? s.plan.init, accumulation: s.plan.accumulation ?? 1 };
   const diff = firstDifference(comparable(saved), comparable(plan));
   if (diff) throw new UserError(`${dir}: holds a growth run with another plan (${diff}); resume with the same options or choose a new --out`);
   for (const k of ['train', 'val', 'substrateId', 'tokenizerId'] as const) {

@@ -85,7 +85,7 @@ function indexShards(dir: string, index: string): string[] {
     if (typeof f !== 'string' || f !== basename(f) || f.startsWith('.')) throw new UserError(`${index}: weight_map names ${JSON.stringify(f)}, not a file in this folder`);
     if (!existsSync(join(dir, f))) throw new UserError(`${index}: shard ${f} is missing from ${dir}`);
   }
-  return files;
+  return files as string[];
 }
 
 /** Opens model.safetensors, or every shard model.safetensors.index.json lists. */

@@ -153,8 +153,11 @@ export class Trainer {
     }
   }
 
-  /** Forward and backward of the step's micro-batches: summed loss and mean gradients (not yet read). */
-  private accumulate(batches: Batch[]): { entries: ParamEntry[]; grads: Map<string, tf.Tensor>; lossSum: tf.Scalar } {
+  /**
+   * Forward and backward of the step's micro-batches: summed loss and mean gradients (not yet read; the caller
+   * disposes them). Equal micro-batches make this the gradient of their concatenation (grad-accum.test.ts).
+   */
+  accumulate(batches: Batch[]): { entries: ParamEntry[]; grads: Map<string, tf.Tensor>; lossSum: tf.Scalar } {
     const entries = this.entries();
     let sum: Map<string, tf.Tensor> | null = null;
     let lossSum: tf.Scalar | null = null;

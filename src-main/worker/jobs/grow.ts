@@ -32,7 +32,7 @@ export const growJob: JobHandler = async (raw, ctx) => {
   const data = trainingWindows(tok, p.train, p.val, p.shape.context);
   const s = p.shape;
   const totalGrowthSteps = p.stages * p.stepsPerStage;
-  const tokensPerStep = p.batch * s.context;
+  const tokensPerStep = p.batch * p.gradAccum * s.context;
   // The run folder holds growth.json and each stage's checkpoint; announcing it makes a crashed run resumable.
   ctx.checkpoint(p.checkpointDir);
   let lastVal: number | null = null;
@@ -45,6 +45,7 @@ export const growJob: JobHandler = async (raw, ctx) => {
       blocksPerStage: p.blocksPerStage,
       init: p.init,
       batchSize: p.batch,
+      accumulation: p.gradAccum,
       seed: p.seed,
       model: { dModel: s.dModel, heads: s.heads, contextLength: s.context, mlpRatio: s.mlpRatio, dropout: s.dropout, norm: s.norm },
       lora: p.loraRank > 0 ? { rank: p.loraRank, fromStage: p.loraFromStage } : null,

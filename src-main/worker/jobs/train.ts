@@ -50,7 +50,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
       seed: p.seed,
     });
   }
-  const trainer = new Trainer(model, data, { steps: p.steps, batchSize: p.batch, lr: p.lr, seed: p.seed }, resume);
+  const trainer = new Trainer(model, data, { steps: p.steps, batchSize: p.batch, accumulation: p.gradAccum, lr: p.lr, seed: p.seed }, resume);
   try {
     const save = async () => {
       await trainer.hostReady();
