@@ -219,7 +219,9 @@ def cmd_bench(args):
     tokens = args.steps * args.batch * args.context
     print(json.dumps({"tokensPerSec": tokens / wall, "cpuTokensPerSec": tokens / cpu, "seconds": wall, "loss": loss,
                       "threads": torch.get_num_threads(), "torch": torch.__version__,
-                      "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu"}))
+                      "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
+                      # Peak resident memory of this process (Linux reports kilobytes): bench:memory compares it.
+                      "peakRss": __import__("resource").getrusage(__import__("resource").RUSAGE_SELF).ru_maxrss * 1024}))
 
 
 def main():

@@ -12,6 +12,9 @@ import { insertionText } from '../../../src-shared/insertion';
 import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';
+import { checkJobPlan, trainJobPlan, type JobPlan } from '../train/plan';
+import { planHuman } from '../train/plan-output';
+import { growPresetOptions, PRESET_OPTION, requireOption } from '../train/preset';
 
 interface StageOut {
   depth: number;
@@ -73,6 +76,14 @@ function growChoices(opts: ParsedOptions) {
   const baselines = list(opts, 'baseline').flatMap((b) => b.split(',').map((x) => x.trim()).filter(Boolean));
   for (const b of baselines) if (!(BASELINE_KINDS as readonly string[]).includes(b)) throw new UserError(`option --baseline must be among ${BASELINE_KINDS.join(', ')}, got "${b}"`);
   return { init, norm, loraRank, baselines: baselines as BaselineKind[], steps: numbers(opts, 'steps-per-stage')! };
+}
+
+/** The grow job's plan: its final stage, or the monolithic baseline when one is asked for (it trains every block). */
+function growJobPlan(opts: ParsedOptions, report: Parameters<typeof trainJobPlan>[1]): JobPlan {
+  const depth = positiveInt(opts, 'stages')! * (positiveInt(opts, 'blocks-per-stage') ?? 1);
+  const bps = positiveInt(opts, 'blocks-per-stage') ?? 1;
+  const monolithic = list(opts, 'baseline').some((b) => b.split(',').map((x) => x.trim()).includes('monolithic'));
+  return trainJobPlan(opts, report, { layers: depth, frozenBlocks: monolithic ? 0 : depth - bps });
 }
 
 /** The vocabulary, the substrate built for it, and the training and validation windows. */
@@ -179,13 +190,15 @@ export default defineCommand({
   path: ['grow'],
   summary: 'grow a model one frozen tier at a time (stage k trains only block k, the final norm and the head); rerun to resume',
   options: [
-    { name: 'data', kind: 'string', metavar: 'FILE', required: true, description: 'UTF-8 training text' },
+    PRESET_OPTION,
+    { name: 'plan', kind: 'boolean', description: 'print the memory plan of the largest stage (and baselines) and stop; needs no --data, --out or steps' },
+    { name: 'data', kind: 'string', metavar: 'FILE', description: 'UTF-8 training text (required unless --plan)' },
     { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: the last 10% of --data, from a blank line where it has one; the same for every seed)' },
-    { name: 'vocab', kind: 'string', metavar: 'FILE', required: true, description: 'tokenizer.json (from `vocab build`)' },
-    { name: 'substrate', kind: 'string', metavar: 'FILE', required: true, description: 'substrate .safetensors (from `substrate build`)' },
-    { name: 'out', kind: 'string', metavar: 'DIR', required: true, description: 'run folder: growth.json, stage-k/ model folders, baselines; an existing run resumes' },
-    { name: 'stages', kind: 'number', metavar: 'N', required: true, description: 'growth stages (final depth = N × blocks per stage)' },
-    { name: 'steps-per-stage', kind: 'string', metavar: 'K', required: true, description: 'optimizer steps per stage: one number or one per stage (150,200,200)' },
+    { name: 'vocab', kind: 'string', metavar: 'FILE', description: 'tokenizer.json (from `vocab build`; required unless --plan --preset)' },
+    { name: 'substrate', kind: 'string', metavar: 'FILE', description: 'substrate .safetensors (from `substrate build`; required unless --plan --preset)' },
+    { name: 'out', kind: 'string', metavar: 'DIR', description: 'run folder: growth.json, stage-k/ model folders, baselines; an existing run resumes (required unless --plan)' },
+    { name: 'stages', kind: 'number', metavar: 'N', description: 'growth stages (final depth = N × blocks per stage; required unless --preset)' },
+    { name: 'steps-per-stage', kind: 'string', metavar: 'K', description: 'optimizer steps per stage: one number or one per stage (150,200,200; required unless --plan)' },
     { name: 'blocks-per-stage', kind: 'number', metavar: 'B', description: 'new blocks per stage', default: 1 },
     {
       name: 'init',
@@ -200,8 +213,8 @@ export default defineCommand({
     { name: 'lora-alpha', kind: 'number', metavar: 'A', description: 'adapter scale = A / R (default A = R)' },
     { name: 'baseline', kind: 'list', metavar: 'KIND', description: `also train ${BASELINE_KINDS.join(' | ')} on the same token budget (repeat or comma-separate)` },
     { name: 'd-model', kind: 'number', metavar: 'D', description: 'width (default: the substrate dim; otherwise a frozen random projection maps it)' },
-    { name: 'heads', kind: 'number', metavar: 'H', description: 'attention heads', default: 4 },
-    { name: 'context', kind: 'number', metavar: 'T', description: 'tokens per training window', default: 64 },
+    { name: 'heads', kind: 'number', metavar: 'H', description: 'attention heads (default 4, or the preset\'s)' },
+    { name: 'context', kind: 'number', metavar: 'T', description: 'tokens per training window (default 64, or the preset\'s)' },
     { name: 'mlp-ratio', kind: 'number', metavar: 'R', description: 'MLP width / d-model', default: 4 },
     { name: 'norm', kind: 'string', metavar: 'KIND', description: 'rmsnorm | layernorm', default: 'rmsnorm' },
     { name: 'batch', kind: 'number', metavar: 'B', description: 'windows per micro-batch', default: 16 },
@@ -218,12 +231,20 @@ export default defineCommand({
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
   ],
-  async run(opts, _positionals, ctx): Promise<GrowOut> {
+  async run(rawOpts, _positionals, ctx): Promise<GrowOut | JobPlan> {
+    const opts = growPresetOptions(rawOpts);
+    const planOnly = opts['plan'] === true;
+    requireOption(opts, 'stages', 'N');
+    if (!planOnly) for (const [n, m] of [['data', 'FILE'], ['vocab', 'FILE'], ['substrate', 'FILE'], ['out', 'DIR'], ['steps-per-stage', 'K']] as const) requireOption(opts, n, m);
     // Option mistakes first: they should not wait for the backend and the tokenizer.
-    const choices = growChoices(opts);
+    const choices = planOnly ? null : growChoices(opts);
     const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
+    // The largest unit of work comes first: the final stage (all but its new blocks frozen), or a monolithic baseline.
+    const job = growJobPlan(opts, report);
+    if (planOnly) return job;
+    checkJobPlan(job, ctx, { grow: true });
     const inputs = loadGrowInputs(opts);
-    const plan = growPlan(opts, choices, inputs.substrate.dim, (line) => ctx.log(line));
+    const plan = growPlan(opts, choices!, inputs.substrate.dim, (line) => ctx.log(line));
     const out = resolve(str(opts, 'out'));
     ctx.log(`${describeBackend(report)}: ${inputs.windows.train.starts.length} training windows of ${inputs.T} tokens, ${inputs.windows.val.starts.length} validation`);
     const result = await runInterruptible(ctx, (shouldStop) =>
@@ -233,6 +254,7 @@ export default defineCommand({
     return growOutput(result, resolvePlan(plan).init, out);
   },
   human(result) {
+    if ('plan' in (result as object)) return planHuman(result as JobPlan);
     const r = result as GrowOut;
     const lines = [`new blocks: --init ${r.init}; insertion = validation loss just before and just after the block is stacked, before training it`, '', 'depth  steps  trainable  frozen  insertion (before → after, change)  val loss  seconds'];
     for (const s of r.stages) {

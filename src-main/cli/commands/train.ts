@@ -9,6 +9,9 @@ import { tokenizerToJson } from '../../engine/tokenizer/index';
 import { Trainer, unigramEntropy } from '../../engine/train/index';
 import { UserError } from '../../common/errors';
 import { defineCommand, optStr } from '../command';
+import { checkJobPlan, trainJobPlan, type JobPlan } from '../train/plan';
+import { planHuman } from '../train/plan-output';
+import { PRESET_OPTION } from '../train/preset';
 import { checkOutFolder } from '../train/run-folder';
 import { createModel, positiveInt, resolveInputs, trainWindows, trainWithCheckpoints } from '../train/steps';
 
@@ -35,10 +38,12 @@ export default defineCommand({
     { name: 'out', kind: 'string', metavar: 'DIR', description: 'run folder: checkpoint + exported model (default: the --resume folder)' },
     { name: 'resume', kind: 'string', metavar: 'DIR', description: 'continue the run whose checkpoint is in DIR (architecture, optimizer settings, data, tokenizer and substrate come from it)' },
     { name: 'force', kind: 'boolean', description: 'replace whatever --out already holds (without it, a non-empty --out is refused)' },
-    { name: 'layers', kind: 'number', metavar: 'L', description: 'transformer blocks', default: 2 },
+    PRESET_OPTION,
+    { name: 'plan', kind: 'boolean', description: 'print the memory plan (parameters, gradients, AdamW, activations, limits) and stop; nothing is read but the vocabulary and substrate headers' },
+    { name: 'layers', kind: 'number', metavar: 'L', description: 'transformer blocks (default 2, or the preset\'s)' },
     { name: 'd-model', kind: 'number', metavar: 'D', description: 'width (default: the substrate dim; otherwise a frozen random projection maps it)' },
-    { name: 'heads', kind: 'number', metavar: 'H', description: 'attention heads', default: 4 },
-    { name: 'context', kind: 'number', metavar: 'T', description: 'tokens per training window', default: 64 },
+    { name: 'heads', kind: 'number', metavar: 'H', description: 'attention heads (default 4, or the preset\'s)' },
+    { name: 'context', kind: 'number', metavar: 'T', description: 'tokens per training window (default 64, or the preset\'s)' },
     { name: 'mlp-ratio', kind: 'number', metavar: 'R', description: 'MLP width / d-model', default: 4 },
     { name: 'norm', kind: 'string', metavar: 'KIND', description: 'rmsnorm | layernorm', default: 'rmsnorm' },
     { name: 'dropout', kind: 'number', metavar: 'P', description: 'residual dropout while training', default: 0 },
@@ -58,13 +63,18 @@ export default defineCommand({
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'WebAssembly threads (default: the CPUs available less one, at most 8)' },
   ],
-  async run(opts, _positionals, ctx): Promise<TrainResult> {
+  async run(opts, _positionals, ctx): Promise<TrainResult | JobPlan> {
     const t0 = performance.now();
     const resumeDir = optStr(opts, 'resume');
-    if (!optStr(opts, 'out') && !resumeDir) throw new UserError('missing required option --out DIR');
-    const outDir = resolve(optStr(opts, 'out') ?? resumeDir!);
-    checkOutFolder(outDir, { resuming: resumeDir !== undefined, force: opts['force'] === true });
+    const planOnly = opts['plan'] === true;
+    if (!optStr(opts, 'out') && !resumeDir && !planOnly) throw new UserError('missing required option --out DIR');
+    const outDir = resolve(optStr(opts, 'out') ?? resumeDir ?? '.');
+    if (!planOnly) checkOutFolder(outDir, { resuming: resumeDir !== undefined, force: opts['force'] === true });
     const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
+    // The plan comes before any data is read or tensor built: a job that cannot fit stops here, in one line.
+    const job = trainJobPlan(opts, report);
+    if (planOnly) return job;
+    checkJobPlan(job, ctx, { grow: false });
 
     const inputs = resolveInputs(opts, ctx);
     const { model, trainOpts } = createModel(opts, inputs, ctx);
@@ -103,6 +113,7 @@ export default defineCommand({
     };
   },
   human(result) {
+    if ('plan' in (result as object)) return planHuman(result as JobPlan);
     const r = result as TrainResult;
     return [
       `steps: ${r.steps}`,

@@ -13,6 +13,7 @@ import { optNum, optStr, type CommandContext, type ParsedOptions } from '../comm
 import { loadVocab } from '../commands/substrate-build';
 import { holdoutWindows, type HoldoutRecord } from '../../engine/train/holdout';
 import { CHECKPOINT, runSubstratePath, runTokenizerPath, writeRunInputs } from './run-folder';
+import { presetOf } from './preset';
 
 export interface TrainInputs {
   ckpt: Checkpoint | null;
@@ -85,6 +86,24 @@ export function resolveInputs(opts: ParsedOptions, ctx: CommandContext): TrainIn
   return { ckpt, resumeDir: runDir, tok, substrate, substratePath: ref.file, dataPath, train, valPath };
 }
 
+/** The architecture a fresh run gets from the options (a --preset's values where the options leave them out). */
+export function freshConfigInput(opts: ParsedOptions, vocabSize: number, substrateDim: number): ModelConfigInput {
+  const preset = presetOf(opts);
+  return {
+    vocabSize,
+    layers: optNum(opts, 'layers') ?? preset?.config.layers ?? 2,
+    dModel: positiveInt(opts, 'd-model') ?? preset?.config.dModel ?? substrateDim,
+    heads: positiveInt(opts, 'heads') ?? preset?.config.heads ?? 4,
+    contextLength: positiveInt(opts, 'context') ?? preset?.config.contextLength ?? 64,
+    mlpRatio: optNum(opts, 'mlp-ratio'),
+    norm: oneOf<NormKind>(opts, 'norm', ['rmsnorm', 'layernorm']),
+    dropout: optNum(opts, 'dropout'),
+    embedding: oneOf(opts, 'embedding', ['frozen', 'trainable'] as const),
+    inputScale: optNum(opts, 'input-scale'),
+    substrateDim,
+  };
+}
+
 /** Step 2: a fresh model from the options, or the checkpoint's (its architecture and optimizer settings win). */
 export function createModel(opts: ParsedOptions, inp: TrainInputs, ctx: CommandContext): { model: GPT; trainOpts: TrainOptions } {
   const { ckpt, substrate, tok } = inp;
@@ -92,23 +111,14 @@ export function createModel(opts: ParsedOptions, inp: TrainInputs, ctx: CommandC
     const model = modelFromCheckpoint(ckpt, substrate, inp.resumeDir!);
     return { model, trainOpts: { ...ckpt.meta.train, steps: positiveInt(opts, 'steps') ?? ckpt.meta.train.steps } };
   }
-  const dModel = positiveInt(opts, 'd-model') ?? substrate.dim;
-  const config: ModelConfigInput = {
-    vocabSize: tok.size,
-    layers: optNum(opts, 'layers'),
-    dModel,
-    heads: positiveInt(opts, 'heads'),
-    contextLength: positiveInt(opts, 'context'),
-    mlpRatio: optNum(opts, 'mlp-ratio'),
-    norm: oneOf<NormKind>(opts, 'norm', ['rmsnorm', 'layernorm']),
-    dropout: optNum(opts, 'dropout'),
-    embedding: oneOf(opts, 'embedding', ['frozen', 'trainable'] as const),
-    inputScale: optNum(opts, 'input-scale'),
-    substrateDim: substrate.dim,
-  };
-  if (dModel !== substrate.dim) ctx.log(`substrate dim ${substrate.dim} ≠ d-model ${dModel}: a frozen random projection maps the rows`);
+  const config = freshConfigInput(opts, tok.size, substrate.dim);
+  if (config.dModel !== substrate.dim) ctx.log(`substrate dim ${substrate.dim} ≠ d-model ${config.dModel}: a frozen random projection maps the rows`);
   const model = GPT.create({ config, substrate, tokenizerId: tok.id, seed: num0(opts, 'seed') });
-  const trainOpts: TrainOptions = {
+  return { model, trainOpts: freshTrainOptions(opts) };
+}
+
+export function freshTrainOptions(opts: ParsedOptions): TrainOptions {
+  return {
     steps: positiveInt(opts, 'steps') ?? 1000,
     batchSize: positiveInt(opts, 'batch')!,
     accumulation: positiveInt(opts, 'accumulate') ?? positiveInt(opts, 'grad-accum'),
@@ -119,7 +129,6 @@ export function createModel(opts: ParsedOptions, inp: TrainInputs, ctx: CommandC
     evalEvery: positiveInt(opts, 'eval-every'),
     seed: num0(opts, 'seed'),
   };
-  return { model, trainOpts };
 }
 
 /** Step 3: training and validation windows (without --val, the text's fixed last 10%, whatever the seed). */

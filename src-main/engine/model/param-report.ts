@@ -1,5 +1,6 @@
 // Parameter counts as the paper reports them: trainable, frozen blocks and the frozen substrate apart, and a
 // total that includes the substrate (the frozen table is a constant, not a parameter tensor, in the model).
+import { mlpWidth, type ModelConfig } from './config';
 import type { GPT } from './gpt';
 
 export interface ParamReport {
@@ -30,4 +31,22 @@ export function paramReport(m: GPT): ParamReport {
   }
   const frozen = frozenBlocks + frozenSubstrate + frozenOther;
   return { trainable, frozenBlocks, frozenSubstrate, frozenOther, frozen, total: trainable + frozen };
+}
+
+/**
+ * The same counts from a config alone (no tensors built): for memory plans of models too big to create.
+ * `frozenBlocks` lowest blocks are frozen (a growth stage); the embedding trains only in the trainable control.
+ */
+export function paramReportFromConfig(cfg: ModelConfig, frozenBlocks = 0): ParamReport {
+  const d = cfg.dModel;
+  const norm = cfg.norm === 'layernorm' ? 2 * d : d;
+  const block = 4 * d * d + 2 * d * mlpWidth(cfg) + 2 * norm;
+  const nFrozen = Math.min(Math.max(0, frozenBlocks), cfg.layers);
+  const table = cfg.vocabSize * cfg.substrateDim;
+  const proj = cfg.inputProjection === 'frozen-random' ? cfg.substrateDim * d : 0;
+  const outer = norm + d * cfg.vocabSize + (cfg.embedding === 'trainable' ? table : 0);
+  const trainable = (cfg.layers - nFrozen) * block + outer;
+  const frozenSubstrate = (cfg.embedding === 'frozen' ? table : 0) + proj;
+  const frozen = nFrozen * block + frozenSubstrate;
+  return { trainable, frozenBlocks: nFrozen * block, frozenSubstrate, frozenOther: 0, frozen, total: trainable + frozen };
 }
