@@ -25,6 +25,10 @@ interface TrainResult {
   out: string;
   backend: string;
   seconds: number;
+  /** Peak resident memory of this process (bytes), to hold against the memory plan's estimate. */
+  peakRssBytes: number;
+  /** The memory plan's estimate of that peak (bytes). */
+  planBytes: number;
 }
 
 export default defineCommand({
@@ -110,6 +114,8 @@ export default defineCommand({
       out: outDir,
       backend: report.backend,
       seconds: Math.round((performance.now() - t0) / 100) / 10,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      planBytes: job.plan.bytes.total,
     };
   },
   human(result) {
@@ -120,6 +126,7 @@ export default defineCommand({
       `train loss: ${r.trainLoss}  val loss: ${r.valLoss ?? '–'}  unigram entropy: ${r.unigramEntropy} (nats/token)`,
       `throughput: ${r.tokensPerSec} tokens/s on ${r.backend}; ${r.seconds} s in all`,
       `parameters: ${r.params.total} with the substrate (${r.params.trainable} trainable; frozen: ${r.params.frozenBlocks} in blocks, ${r.params.frozenSubstrate} substrate${r.params.frozenOther ? `, ${r.params.frozenOther} other` : ''})`,
+      `peak memory: ${(r.peakRssBytes / 2 ** 30).toFixed(2)} GiB (the plan estimated ${(r.planBytes / 2 ** 30).toFixed(2)} GiB)`,
       `model folder: ${r.out}`,
     ].join('\n');
   },

@@ -59,7 +59,7 @@ export function trainJobPlan(opts: ParsedOptions, backend: BackendReport, over: 
   const preset = presetOf(opts);
   const resume = optStr(opts, 'resume');
   let input: PlanInput;
-  const gpu = backend.adapter ? { maxBufferSize: backend.adapter.maxBufferSize, maxStorageBufferBindingSize: backend.adapter.maxStorageBufferBindingSize } : null;
+  const gpu = backend.adapter?.limits ?? null;
   if (resume) {
     const r = resumedShape(resume);
     input = { config: r.config, batch: r.batch, accumulation: r.accumulation, frozenBlocks: r.frozenBlocks, backend: backend.backend, gpu };

@@ -1,4 +1,5 @@
 // What would make a job fit when its memory plan does not, and the one-line refusal and log lines that say so.
+import { UserError } from '../../common/errors';
 import { resolveConfig, type ModelConfig } from '../model/config';
 import { gib, memoryPlan, type MemoryPlan, type PlanInput } from './memory-plan';
 
@@ -70,4 +71,12 @@ export function refusalLine(p: MemoryPlan, a: PlanAdvice, flags: { grow: boolean
   if (a.cpuBackend) ways.push('--backend cpu (no 4 GiB heap, much slower)');
   const fix = ways.length > 0 ? `; it would fit with ${ways.join(', or ')}` : '; nothing smaller in batch, context or frozen blocks fits: choose a smaller model or a machine with more memory';
   return `this job does not fit: it ${p.problems.join(' and ')} (${planParts(p)})${fix}`;
+}
+
+/** Logs the plan and, when it does not fit, throws the one-line refusal (before the job allocates anything). */
+export function enforcePlan(input: PlanInput, log: (line: string) => void, flags: { grow: boolean }): MemoryPlan {
+  const p = memoryPlan(input);
+  log(planLine(p));
+  if (!p.fits) throw new UserError(refusalLine(p, planAdvice(input), flags));
+  return p;
 }

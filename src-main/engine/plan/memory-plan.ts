@@ -13,9 +13,10 @@ export const WASM_HEAP_BYTES = 4 * GiB;
 /**
  * Calibration against measured peak RSS (docs/scale-on-one-machine.md has the table): what Node, tfjs and the
  * wasm module hold before any model; how many d- and f-wide float rows each trained block keeps per token for
- * the backward pass, and the B·H·T² attention scores it keeps; copies of the logits (logits, softmax, gradient).
+ * the backward pass; the B·H·T² attention scores, which only the block being computed holds (the fused attention
+ * keeps none for the backward pass); copies of the logits (logits, softmax, gradient).
  */
-export const CALIBRATION = { baseBytes: 230 * 2 ** 20, rowsD: 14, rowsF: 3, scoreCopies: 2, logitCopies: 3 } as const;
+export const CALIBRATION = { baseBytes: 200 * 2 ** 20, rowsD: 14, rowsF: 3, scoreBlocks: 1, logitCopies: 3 } as const;
 
 export interface PlanInput {
   config: ModelConfig;
@@ -97,8 +98,8 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   const optimizer = moments * 2;
   const trained = cfg.layers - frozenBlocks;
   // Blocks in the gradient tape keep their rows; a frozen prefix runs forward only (one block's rows at a time).
-  const perBlock = 4 * B * T * (c.rowsD * d + c.rowsF * f) + 4 * c.scoreCopies * B * cfg.heads * T * T;
-  const activations = perBlock * (Math.max(trained, 0) + (frozenBlocks > 0 ? 1 : 0));
+  const perBlock = 4 * B * T * (c.rowsD * d + c.rowsF * f);
+  const activations = perBlock * (Math.max(trained, 0) + (frozenBlocks > 0 ? 1 : 0)) + 4 * c.scoreBlocks * B * cfg.heads * T * T;
   const logits = 4 * c.logitCopies * B * T * cfg.vocabSize;
   const base = c.baseBytes;
   const total = base + weights + substrate + gradients + optimizer + activations + logits;

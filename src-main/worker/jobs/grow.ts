@@ -10,6 +10,8 @@ import { insertionText } from '../../../src-shared/insertion';
 import type { BaselineChoice } from '../../../src-shared/params';
 import { runGrowth, type BaselineKind, type StageRecord } from '../../engine/grow';
 import { readModelMeta } from '../../engine/io';
+import { resolveConfig } from '../../engine/model/config';
+import { enforcePlan } from '../../engine/plan/index';
 import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { UserError } from '../../common/errors';
@@ -23,11 +25,18 @@ const BASELINES: Record<BaselineChoice, BaselineKind[]> = { none: [], monolithic
 
 export const growJob: JobHandler = async (raw, ctx) => {
   const p = GrowJobParams.parse(raw);
-  const backend = (await startJobBackend(ctx)).record;
+  const started = await startJobBackend(ctx);
+  const backend = started.record;
   const substrate = loadSubstrate(p.substrateFile);
   const tok = loadTokenizer(p.tokenizerFile);
   if (substrate.meta.tokenizerId !== tok.id) throw new UserError(`substrate ${substrate.id.slice(0, 12)}… was built for another tokenizer; rebuild the substrate`);
   if (p.stageModels.length < p.stages) throw new Error(`main reserved ${p.stageModels.length} stage folders for ${p.stages} stages`);
+  const s0 = p.shape;
+  const depth = p.stages * p.blocksPerStage;
+  const planConfig = resolveConfig({ vocabSize: tok.size, layers: depth, dModel: s0.dModel, heads: s0.heads, contextLength: s0.context, mlpRatio: s0.mlpRatio, norm: s0.norm, substrateDim: substrate.dim });
+  // The largest unit first: the final stage, or the monolithic baseline when the run trains one.
+  const frozenBlocks = p.baseline === 'monolithic' ? 0 : depth - p.blocksPerStage;
+  enforcePlan({ config: planConfig, batch: p.batch, accumulation: p.gradAccum, frozenBlocks, backend: started.report.backend, gpu: started.report.adapter?.limits ?? null }, (l) => ctx.log(l), { grow: true });
   ctx.progress(0, 'tokenizing the datasets');
   const data = trainingWindows(tok, p.train, p.val, p.shape.context);
   const s = p.shape;

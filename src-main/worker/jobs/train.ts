@@ -3,6 +3,8 @@
 // the model folder at the end (main registers the catalog entry).
 import { RUN_METRICS } from '../../../src-shared/contract';
 import { GPT } from '../../engine/model';
+import { resolveConfig } from '../../engine/model/config';
+import { enforcePlan } from '../../engine/plan/index';
 import { paramReport } from '../../engine/model/param-report';
 import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
@@ -16,10 +18,15 @@ import { trainingWindows } from './train-data';
 
 export const trainJob: JobHandler = async (raw, ctx) => {
   const p = TrainJobParams.parse(raw);
-  const backend = (await startJobBackend(ctx)).record;
+  const started = await startJobBackend(ctx);
+  const backend = started.record;
   const substrate = loadSubstrate(p.substrateFile);
   const tok = loadTokenizer(p.tokenizerFile);
   if (substrate.meta.tokenizerId !== tok.id) throw new UserError(`substrate ${substrate.id.slice(0, 12)}… was built for another tokenizer; rebuild the substrate`);
+  const s0 = p.shape;
+  const planConfig = resolveConfig({ vocabSize: tok.size, layers: p.layers, dModel: s0.dModel, heads: s0.heads, contextLength: s0.context, mlpRatio: s0.mlpRatio, norm: s0.norm, embedding: p.embeddings, substrateDim: substrate.dim });
+  // Before the data is tokenized or a tensor built: a job that cannot fit says so in one line, with what would.
+  enforcePlan({ config: planConfig, batch: p.batch, accumulation: p.gradAccum, backend: started.report.backend, gpu: started.report.adapter?.limits ?? null }, (l) => ctx.log(l), { grow: false });
   ctx.progress(0, 'tokenizing the datasets');
   const data = trainingWindows(tok, p.train, p.val, p.shape.context);
   ctx.log(`${data.train.starts.length} training windows, ${data.val.starts.length} validation windows of ${p.shape.context} tokens`);
