@@ -19,6 +19,8 @@ import { testBackend } from '../support/model';
 const dir = mkdtempSync(join(tmpdir(), 'espalier-scale-'));
 const p = (n: string): string => join(dir, n);
 const GiB = 2 ** 30;
+/** Each 208 M-parameter CLI run: about a minute per step on 2 free cores, several on a loaded machine. */
+const LONG = 1_500_000;
 let common: string[];
 
 beforeAll(async () => {
@@ -64,7 +66,7 @@ describe('a model past 2 GiB on one machine', () => {
     expect(plan.fits).toBe(true);
 
     // The uninterrupted reference: 2 steps, a checkpoint after each.
-    const ref = runCli(['train', ...common, '--out', p('ref'), '--json'], { timeoutMs: 600_000 });
+    const ref = runCli(['train', ...common, '--out', p('ref'), '--json'], { timeoutMs: LONG });
     expect(ref.code, ref.stderr).toBe(0);
     const res = ref.json<{ steps: number; peakRssBytes: number; planBytes: number }>();
     const size = statSync(p('ref/checkpoint.safetensors')).size;
@@ -84,12 +86,12 @@ describe('a model past 2 GiB on one machine', () => {
     await exited;
     expect(checkpointStep(p('run/checkpoint.safetensors'))).toBe(1);
     expect(readdirSync(p('run')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    const resumed = runCli(['train', '--resume', p('run'), '--json'], { timeoutMs: 600_000 });
+    const resumed = runCli(['train', '--resume', p('run'), '--json'], { timeoutMs: LONG });
     expect(resumed.code, resumed.stderr).toBe(0);
     sameCheckpoint(p('ref/checkpoint.safetensors'), p('run/checkpoint.safetensors'));
 
     // Sharded Hugging Face export (400 MB shards), loaded by transformers with no custom code.
-    const ex = runCli(['export', '--format', 'hf', '--model', p('run'), '--out', p('hf'), '--max-shard-size', '400', '--json'], { timeoutMs: 600_000 });
+    const ex = runCli(['export', '--format', 'hf', '--model', p('run'), '--out', p('hf'), '--max-shard-size', '400', '--json'], { timeoutMs: LONG });
     expect(ex.code, ex.stderr).toBe(0);
     const files = readdirSync(p('hf'));
     expect(files).toContain('model.safetensors.index.json');
@@ -107,11 +109,11 @@ describe('a model past 2 GiB on one machine', () => {
     expect(hf.prompts[0]!.greedy).toEqual(mine);
 
     // And back: the shards import into a model folder that continues the prompt the same way.
-    const imp = runCli(['import', '--format', 'hf', '--from', p('hf'), '--out', p('back'), '--json'], { timeoutMs: 600_000 });
+    const imp = runCli(['import', '--format', 'hf', '--from', p('hf'), '--out', p('back'), '--json'], { timeoutMs: LONG });
     expect(imp.code, imp.stderr).toBe(0);
     const back = loadModel(p('back')).model;
     expect([...(await generateIds(back, [Int32Array.from(prompt)], { maxTokens: 8, temperature: 0, topK: 0, topP: 1 })).ids[0]!]).toEqual(mine);
     back.dispose();
     expect(existsSync(p('back/model.safetensors'))).toBe(true);
-  });
+  }, 3_600_000);
 });

@@ -12,7 +12,7 @@ import { insertionText } from '../../../src-shared/insertion';
 import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';
-import { checkJobPlan, trainJobPlan, type JobPlan } from '../train/plan';
+import { logJobPlan, refuseUnfit, trainJobPlan, type JobPlan } from '../train/plan';
 import { planHuman } from '../train/plan-output';
 import { growPresetOptions, PRESET_OPTION, requireOption } from '../train/preset';
 
@@ -242,8 +242,9 @@ export default defineCommand({
     // The largest unit of work comes first: the final stage (all but its new blocks frozen), or a monolithic baseline.
     const job = growJobPlan(opts, report);
     if (planOnly) return job;
-    checkJobPlan(job, ctx, { grow: true });
+    refuseUnfit(job, { grow: true });
     const inputs = loadGrowInputs(opts);
+    logJobPlan(job, ctx);
     const plan = growPlan(opts, choices!, inputs.substrate.dim, (line) => ctx.log(line));
     const out = resolve(str(opts, 'out'));
     ctx.log(`${describeBackend(report)}: ${inputs.windows.train.starts.length} training windows of ${inputs.T} tokens, ${inputs.windows.val.starts.length} validation`);

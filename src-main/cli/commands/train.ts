@@ -9,7 +9,7 @@ import { tokenizerToJson } from '../../engine/tokenizer/index';
 import { Trainer, unigramEntropy } from '../../engine/train/index';
 import { UserError } from '../../common/errors';
 import { defineCommand, optStr } from '../command';
-import { checkJobPlan, trainJobPlan, type JobPlan } from '../train/plan';
+import { logJobPlan, refuseUnfit, trainJobPlan, type JobPlan } from '../train/plan';
 import { planHuman } from '../train/plan-output';
 import { PRESET_OPTION } from '../train/preset';
 import { checkOutFolder } from '../train/run-folder';
@@ -78,9 +78,10 @@ export default defineCommand({
     // The plan comes before any data is read or tensor built: a job that cannot fit stops here, in one line.
     const job = trainJobPlan(opts, report);
     if (planOnly) return job;
-    checkJobPlan(job, ctx, { grow: false });
+    refuseUnfit(job, { grow: false });
 
     const inputs = resolveInputs(opts, ctx);
+    logJobPlan(job, ctx);
     const { model, trainOpts } = createModel(opts, inputs, ctx);
     // Without --val the hold-out is the text's fixed tail (never the seed's choice): every seed, stage and
     // baseline on the same data is validated on the same tokens.

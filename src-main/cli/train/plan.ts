@@ -29,7 +29,7 @@ function sizes(opts: ParsedOptions, preset: ModelPreset | null): { vocabSize: nu
   if (vocabSize === undefined) throw new UserError('missing required option --vocab FILE (or --preset NAME for the paper\'s vocabulary size)');
   let substrateDim = preset?.config.substrateDim ?? positiveInt(opts, 'd-model');
   if (sub) {
-    const dim = Number(readSafetensorsMetadata(sub)['dim']);
+    const dim = Number(readSafetensorsMetadata(sub, 'substrate file')['dim']);
     if (!Number.isInteger(dim) || dim < 1) throw new UserError(`${sub}: not an Espalier substrate (no "dim" in its metadata)`);
     substrateDim = dim;
   }
@@ -41,7 +41,7 @@ function sizes(opts: ParsedOptions, preset: ModelPreset | null): { vocabSize: nu
 function resumedShape(dir: string): { config: ModelConfig; batch: number; accumulation: number; frozenBlocks: number } {
   const file = statSync(dir, { throwIfNoEntry: false })?.isFile() ? dir : join(dir, CHECKPOINT);
   if (!existsSync(file)) throw new UserError(`--resume ${dir}: no ${CHECKPOINT} there (the run never reached its first checkpoint); start it again with --out`);
-  const md = readSafetensorsMetadata(file);
+  const md = readSafetensorsMetadata(file, 'checkpoint');
   if (md['format'] !== CHECKPOINT_FORMAT) throw new UserError(`${file}: not an Espalier checkpoint`);
   let meta: CheckpointMeta;
   try {
@@ -79,9 +79,13 @@ export function trainJobPlan(opts: ParsedOptions, backend: BackendReport, over: 
   };
 }
 
-/** Logs the plan (and the preset next to the paper's figure); refuses in one line when it does not fit. */
-export function checkJobPlan(job: JobPlan, ctx: CommandContext, flags: { grow: boolean }): void {
+/** Refuses in one line, with the numbers and what would fit, a job whose plan does not fit. */
+export function refuseUnfit(job: JobPlan, flags: { grow: boolean }): void {
+  if (!job.plan.fits) throw new UserError(refusalLine(job.plan, job.advice!, flags));
+}
+
+/** Logs the plan (and the preset next to the paper's figure) once the inputs are known to be usable. */
+export function logJobPlan(job: JobPlan, ctx: CommandContext): void {
   if (job.preset) ctx.log(`preset ${job.preset.name}: ${(job.preset.params / 1e6).toFixed(1)} M parameters with the substrate (the paper: ${job.preset.paperText})`);
   ctx.log(planLine(job.plan));
-  if (!job.plan.fits) throw new UserError(refusalLine(job.plan, job.advice!, flags));
 }

@@ -202,6 +202,6 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
 }
 
 /** The `__metadata__` of a safetensors file, reading only its header (cheap for files of any size). */
-export function readSafetensorsMetadata(path: string): Record<string, string> {
-  return withSafetensors(path, (r) => r.metadata);
+export function readSafetensorsMetadata(path: string, what?: string): Record<string, string> {
+  return withSafetensors(path, (r) => r.metadata, what);
 }
