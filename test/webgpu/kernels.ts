@@ -1,0 +1,115 @@
+// Child process for test/webgpu-kernels.test.ts: on the webgpu backend (SwiftShader in CI), every Espalier WGSL
+// kernel against the stock tfjs ops it replaces, forward and backward; prints one JSON line of worst relative
+// errors (max |got − ref| / max |ref|) per check.
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, parseBackendName } from '../../src-main/engine/backend';
+import { gpuRuntime, setWebGPUKernelsEnabled } from '../../src-main/engine/model/webgpu/runtime';
+import { gpuMatmulWith } from '../../src-main/engine/model/webgpu/matmul';
+import { Rng } from '../../src-main/engine/util/rng';
+import { portableAttention } from '../../src-main/engine/model/attention';
+import { attentionKernel } from '../../src-main/engine/model/attention-kernel';
+import { rope } from '../../src-main/engine/model/ops';
+
+export interface KernelChecks {
+  backend: string;
+  errors: Record<string, number>;
+}
+
+const rng = new Rng(5);
+const rand = (shape: number[]): tf.Tensor => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1), shape);
+
+async function relErr(got: tf.Tensor, ref: tf.Tensor): Promise<number> {
+  if (got.shape.join() !== ref.shape.join()) throw new Error(`shape [${got.shape}] ≠ reference [${ref.shape}]`);
+  const [g, r] = await Promise.all([got.data(), ref.data()]);
+  let worst = 0;
+  let scale = 1e-12;
+  for (let i = 0; i < r.length; i++) {
+    scale = Math.max(scale, Math.abs(r[i]!));
+    worst = Math.max(worst, Math.abs(g[i]! - r[i]!));
+  }
+  // An all-zero reference means nothing ran (an invalid pipeline leaves zeros everywhere): count it as a failure.
+  return Number.isFinite(worst) && g.every(Number.isFinite) && scale > 1e-6 ? worst / scale : Infinity;
+}
+
+/** Runs `ours` with Espalier's kernels and `theirs` with them switched off (stock tfjs), per output. */
+async function compare(errors: Record<string, number>, name: string, run: () => tf.Tensor[]): Promise<void> {
+  setWebGPUKernelsEnabled(true);
+  const ours = run();
+  setWebGPUKernelsEnabled(false);
+  const ref = run();
+  setWebGPUKernelsEnabled(true);
+  for (let i = 0; i < ours.length; i++) errors[ours.length > 1 ? `${name}#${i}` : name] = await relErr(ours[i]!, ref[i]!);
+  tf.dispose([...ours, ...ref]);
+}
+
+async function matmuls(errors: Record<string, number>): Promise<void> {
+  const rt = gpuRuntime();
+  if (!rt) throw new Error('the WebGPU kernels did not start on this backend');
+  // Odd sizes exercise every partial tile; both tile shapes and all four layouts.
+  for (const [m, k, n] of [
+    [37, 29, 53],
+    [130, 72, 67],
+    [5, 300, 3],
+  ] as const) {
+    for (const tile of [{ bm: 32, bn: 32 }, { bm: 64, bn: 64 }]) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          const a = rand(ta ? [k, m] : [m, k]) as tf.Tensor2D;
+          const b = rand(tb ? [n, k] : [k, n]) as tf.Tensor2D;
+          const got = gpuMatmulWith(rt, a, b, ta, tb, tile);
+          const ref = tf.matMul(a, b, ta, tb);
+          errors[`matmul ${m}x${k}x${n} ${tile.bm} ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`] = await relErr(got, ref);
+          tf.dispose([a, b, got, ref]);
+        }
+      }
+    }
+  }
+}
+
+async function attention(errors: Record<string, number>): Promise<void> {
+  // T not a multiple of the 32-row blocks; head sizes 8 and 20 (five vec4s), the second with one head.
+  for (const s of [
+    { B: 2, T: 37, heads: 2, headDim: 8 },
+    { B: 1, T: 70, heads: 1, headDim: 20 },
+  ]) {
+    const D = s.heads * s.headDim;
+    const qkv = rand([s.B * s.T, 3 * D]) as tf.Tensor2D;
+    const dOut = rand([s.B * s.T, D]) as tf.Tensor2D;
+    const k = attentionKernel(s.heads, s.headDim);
+    if (!k) throw new Error('no WebGPU attention kernel');
+    const ours = k.forward(qkv, s);
+    const ref = portableAttention.forward(qkv, s);
+    const tag = `attention B${s.B} T${s.T} H${s.heads} dh${s.headDim}`;
+    errors[`${tag} forward`] = await relErr(ours.out, ref.out);
+    const dOurs = k.backward(dOut, qkv, ours.probs, s);
+    const dRef = portableAttention.backward(dOut, qkv, ref.probs, s);
+    errors[`${tag} backward`] = await relErr(dOurs, dRef);
+    // Flash-style: what the forward keeps is linear in T, never [B, H, T, T].
+    errors[`${tag} saved floats per row`] = ours.probs.size / (s.B * s.T) / (D + s.heads);
+    tf.dispose([qkv, dOut, ours.out, ours.probs, ref.out, ref.probs, dOurs, dRef]);
+  }
+  for (const [offset, inverse] of [[0, false], [5, true]] as const) {
+    const B = 2, T = 9, heads = 3, dh = 6;
+    const x = rand([B * T, 3 * heads * dh]) as tf.Tensor2D;
+    // The inverse rotation is rope's backward: its gradient with the upstream gradient x.
+    await compare(errors, `rope offset ${offset}${inverse ? ' inverse' : ''}`, () => [
+      inverse ? tf.grad((a: tf.Tensor) => rope(a as tf.Tensor2D, B, T, heads, dh, offset, 10000, true))(x, x) : rope(x, B, T, heads, dh, offset, 10000, false),
+    ]);
+    x.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const report = await initBackend({ backend: parseBackendName('webgpu') });
+  const errors: Record<string, number> = {};
+  if (!process.argv.includes('--skip-matmul')) await matmuls(errors);
+  await attention(errors);
+  const out: KernelChecks = { backend: report.backend, errors };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
+export { compare };
