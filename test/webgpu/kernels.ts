@@ -8,7 +8,7 @@ import { gpuMatmulWith } from '../../src-main/engine/model/webgpu/matmul';
 import { Rng } from '../../src-main/engine/util/rng';
 import { portableAttention } from '../../src-main/engine/model/attention';
 import { attentionKernel } from '../../src-main/engine/model/attention-kernel';
-import { rope } from '../../src-main/engine/model/ops';
+import { gelu, rmsNorm, rope } from '../../src-main/engine/model/ops';
 
 export interface KernelChecks {
   backend: string;
@@ -99,11 +99,26 @@ async function attention(errors: Record<string, number>): Promise<void> {
   }
 }
 
+async function norms(errors: Record<string, number>): Promise<void> {
+  // 300 rows: two blocks of the gain's row-blocked gradient; 70 columns: not a multiple of the 64 row threads.
+  const x = rand([300, 70]) as tf.Tensor2D;
+  const g = tf.add(rand([70]), 1.5) as tf.Tensor1D;
+  const dy = rand([300, 70]) as tf.Tensor2D;
+  await compare(errors, 'rmsNorm forward', () => [rmsNorm(x, g, 1e-5, false, false)]);
+  await compare(errors, 'rmsNorm backward', () => tf.grads((a: tf.Tensor, b: tf.Tensor) => rmsNorm(a as tf.Tensor2D, b as tf.Tensor1D, 1e-5, true, true))([x, g], dy));
+  // Wide inputs reach both tails of the sigmoid.
+  const wide = tf.mul(x, 6) as tf.Tensor2D;
+  await compare(errors, 'gelu forward', () => [gelu(wide, false)]);
+  await compare(errors, 'gelu backward', () => [tf.grad((a: tf.Tensor) => gelu(a as tf.Tensor2D, true))(wide, dy)]);
+  tf.dispose([x, g, dy, wide]);
+}
+
 async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName('webgpu') });
   const errors: Record<string, number> = {};
   if (!process.argv.includes('--skip-matmul')) await matmuls(errors);
   await attention(errors);
+  await norms(errors);
   const out: KernelChecks = { backend: report.backend, errors };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
