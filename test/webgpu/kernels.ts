@@ -9,6 +9,7 @@ import { Rng } from '../../src-main/engine/util/rng';
 import { portableAttention } from '../../src-main/engine/model/attention';
 import { attentionKernel } from '../../src-main/engine/model/attention-kernel';
 import { gelu, rmsNorm, rope } from '../../src-main/engine/model/ops';
+import { headCrossEntropy } from '../../src-main/engine/model/head';
 
 export interface KernelChecks {
   backend: string;
@@ -113,12 +114,32 @@ async function norms(errors: Record<string, number>): Promise<void> {
   tf.dispose([x, g, dy, wide]);
 }
 
+async function crossEntropy(errors: Record<string, number>): Promise<void> {
+  const [n, d, v] = [45, 12, 97];
+  const h = rand([n, d]) as tf.Tensor2D;
+  const w = tf.mul(rand([d, v]), 3) as tf.Tensor2D;
+  const ids = Int32Array.from({ length: n }, () => rng.int(v));
+  // 400 logits per chunk: five chunks of 4 rows and a last one of 1.
+  for (const chunk of [400, 1 << 21]) {
+    const tag = chunk < 1000 ? 'chunked' : 'one chunk';
+    await compare(errors, `cross-entropy ${tag}`, () => {
+      // Fresh targets per call: head.ts checks them on the host, before they are uploaded.
+      const loss = headCrossEntropy(h, w, tf.tensor1d(ids, 'int32'), false, false, chunk);
+      const t = tf.tensor1d(ids, 'int32');
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => headCrossEntropy(a as tf.Tensor2D, b as tf.Tensor2D, t, true, true, chunk))([h, w]);
+      return [loss, ...grads];
+    });
+  }
+  tf.dispose([h, w]);
+}
+
 async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName('webgpu') });
   const errors: Record<string, number> = {};
   if (!process.argv.includes('--skip-matmul')) await matmuls(errors);
   await attention(errors);
   await norms(errors);
+  await crossEntropy(errors);
   const out: KernelChecks = { backend: report.backend, errors };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
