@@ -19,11 +19,11 @@ function requireSwiftShader(): void {
   }
 }
 
-function steps(backend: 'wasm' | 'webgpu'): StepsResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/webgpu/train-steps.ts'), backend], {
+function steps(backend: 'wasm' | 'webgpu', config = 'tiny'): StepsResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/webgpu/train-steps.ts'), backend, config], {
     cwd: ROOT,
     encoding: 'utf8',
-    timeout: 240_000,
+    timeout: 400_000,
     env: { ...process.env, ...ENV },
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -42,22 +42,33 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+function expectSameTraining(wasm: StepsResult, gpu: StepsResult): void {
+  expect(wasm.backend).toBe('wasm');
+  expect(gpu).toMatchObject({ backend: 'webgpu', adapter: 'google swiftshader' });
+  expect(gpu.loss).toBeCloseTo(wasm.loss, 4);
+  expect(Object.keys(gpu.grads).sort()).toEqual(Object.keys(wasm.grads).sort());
+  for (const [name, ref] of Object.entries(wasm.grads)) {
+    const got = gpu.grads[name]!;
+    const scale = Math.max(...ref.map(Math.abs), 1e-8);
+    const worst = Math.max(...ref.map((v, i) => Math.abs(v - got[i]!)));
+    expect(worst / scale, name).toBeLessThan(1e-4);
+  }
+  expect(gpu.losses).toHaveLength(wasm.losses.length);
+  gpu.losses.forEach((l, i) => expect(l).toBeCloseTo(wasm.losses[i]!, 4));
+  expect(new Set(gpu.tensors).size, `tensors after each step: ${gpu.tensors.join(', ')}`).toBe(1);
+}
+
 describe('WebGPU backend (SwiftShader)', () => {
   it('matches the wasm backend on losses and gradients, with a flat tensor count', () => {
-    const [wasm, gpu] = [steps('wasm'), steps('webgpu')];
-    expect(wasm.backend).toBe('wasm');
-    expect(gpu).toMatchObject({ backend: 'webgpu', adapter: 'google swiftshader' });
-    expect(gpu.loss).toBeCloseTo(wasm.loss, 4);
-    expect(Object.keys(gpu.grads).sort()).toEqual(Object.keys(wasm.grads).sort());
-    for (const [name, ref] of Object.entries(wasm.grads)) {
-      const got = gpu.grads[name]!;
-      const scale = Math.max(...ref.map(Math.abs), 1e-8);
-      const worst = Math.max(...ref.map((v, i) => Math.abs(v - got[i]!)));
-      expect(worst / scale, name).toBeLessThan(1e-4);
-    }
-    gpu.losses.forEach((l, i) => expect(l).toBeCloseTo(wasm.losses[i]!, 4));
-    expect(new Set(gpu.tensors).size, `tensors after each step: ${gpu.tensors.join(', ')}`).toBe(1);
+    expectSameTraining(steps('wasm'), steps('webgpu'));
   }, 300_000);
+
+  // The two sizes the issue names: bench:gpu's reference configuration, and 4 blocks of d 256 at context 128.
+  for (const config of ['ref', 'd256']) {
+    it(`matches wasm to 4 decimals at the ${config} configuration`, () => {
+      expectSameTraining(steps('wasm', config), steps('webgpu', config));
+    }, 900_000);
+  }
 
   it('reports the software adapter in doctor, and never picks it automatically', () => {
     const named = runCli(['doctor', '--backend', 'webgpu', '--json'], { env: ENV, timeoutMs: 60_000 });
