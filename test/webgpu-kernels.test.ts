@@ -25,7 +25,7 @@ describe('WebGPU kernels (SwiftShader)', () => {
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as KernelChecks;
     expect(out.backend).toBe('webgpu');
     const names = Object.keys(out.errors);
-    for (const want of ['matmul', 'attention', 'saved floats per row', 'rope', 'rmsNorm', 'gelu', 'cross-entropy']) {
+    for (const want of ['matmul', 'attention', 'saved floats per row', 'rope', 'rmsNorm', 'gelu', 'cross-entropy', 'adamw']) {
       expect(names.some((n) => n.includes(want)), `a check named "${want}" in ${names.join(', ')}`).toBe(true);
     }
     for (const [name, err] of Object.entries(out.errors)) {

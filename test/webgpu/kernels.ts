@@ -10,6 +10,7 @@ import { portableAttention } from '../../src-main/engine/model/attention';
 import { attentionKernel } from '../../src-main/engine/model/attention-kernel';
 import { gelu, rmsNorm, rope } from '../../src-main/engine/model/ops';
 import { headCrossEntropy } from '../../src-main/engine/model/head';
+import { AdamW } from '../../src-main/engine/train/adamw';
 
 export interface KernelChecks {
   backend: string;
@@ -133,6 +134,26 @@ async function crossEntropy(errors: Record<string, number>): Promise<void> {
   tf.dispose([h, w]);
 }
 
+async function adamw(errors: Record<string, number>): Promise<void> {
+  const p0 = rand([33, 17]);
+  const b0 = rand([17]);
+  const gs = [rand([33, 17]), rand([17])];
+  // Three updates, clipped (gradient scale 0.7), one decayed matrix and one undecayed vector; parameters and moments.
+  await compare(errors, 'adamw', () => {
+    const entries = [
+      { name: 'w', variable: tf.variable(tf.clone(p0)), frozen: false, decay: true },
+      { name: 'b', variable: tf.variable(tf.clone(b0)), frozen: false, decay: false },
+    ];
+    const opt = new AdamW({ beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
+    for (let t = 0; t < 3; t++) opt.apply(entries, new Map([['w', gs[0]!], ['b', gs[1]!]]), 1e-2, 0.7);
+    const out = [...entries.map((e) => tf.clone(e.variable)), ...opt.moments().map((m) => tf.clone(m))];
+    opt.dispose();
+    entries.forEach((e) => e.variable.dispose());
+    return out;
+  });
+  tf.dispose([p0, b0, ...gs]);
+}
+
 async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName('webgpu') });
   const errors: Record<string, number> = {};
@@ -140,6 +161,7 @@ async function main(): Promise<void> {
   await attention(errors);
   await norms(errors);
   await crossEntropy(errors);
+  await adamw(errors);
   const out: KernelChecks = { backend: report.backend, errors };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
