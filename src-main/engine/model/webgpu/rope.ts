@@ -5,10 +5,13 @@ import { ceilDiv, flatGrid, gpuRuntime } from './runtime';
 
 const tables = new Map<string, tf.Tensor2D>();
 
-/** cos | sin of (offset + t) / base^(2i/dh), [T, dh] (cos in the first half): computed in float64 on the host. */
+/**
+ * cos | sin of (offset + t) / base^(2i/dh), [T, dh] (cos in the first half): computed in float64 on the host.
+ * Offset-0 tables (training) are kept for the process; the caller disposes others (generation's positions).
+ */
 function angleTable(T: number, offset: number, headDim: number, base: number): tf.Tensor2D {
-  const key = `${T}:${offset}:${headDim}:${base}`;
-  const hit = tables.get(key);
+  const key = `${T}:${headDim}:${base}`;
+  const hit = offset === 0 ? tables.get(key) : undefined;
   if (hit) return hit;
   const half = headDim / 2;
   const data = new Float32Array(T * headDim);
@@ -19,14 +22,8 @@ function angleTable(T: number, offset: number, headDim: number, base: number): t
       data[t * headDim + half + i] = Math.sin(ang);
     }
   }
-  // Generation steps through many offsets: keep only a bounded number of tables alive.
-  if (tables.size >= 64) {
-    const [oldest] = tables.keys();
-    tables.get(oldest!)!.dispose();
-    tables.delete(oldest!);
-  }
-  const t = tf.keep(tf.tensor2d(data, [T, headDim]));
-  tables.set(key, t);
+  const t = tf.tensor2d(data, [T, headDim]);
+  if (offset === 0) tables.set(key, tf.keep(t));
   return t;
 }
 
@@ -57,7 +54,7 @@ export function gpuRope(x: tf.Tensor2D, T: number, headDim: number, offset: numb
   const rt = gpuRuntime();
   if (!rt || headDim % 2 !== 0) return null;
   const table = angleTable(T, offset, headDim, base);
-  return rt.run({
+  const y = rt.run({
     key: 'rope',
     inputs: [x, table],
     names: ['X', 'R'],
@@ -72,4 +69,7 @@ export function gpuRope(x: tf.Tensor2D, T: number, headDim: number, offset: numb
     ],
     code: CODE,
   }) as tf.Tensor2D;
+  // Already recorded: tfjs releases the buffer only after the command buffer using it is submitted.
+  if (offset !== 0) table.dispose();
+  return y;
 }
