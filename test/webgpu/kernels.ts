@@ -3,7 +3,7 @@
 // errors (max |got − ref| / max |ref|) per check.
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, parseBackendName } from '../../src-main/engine/backend';
-import { gpuRuntime, setWebGPUKernelsEnabled } from '../../src-main/engine/model/webgpu/runtime';
+import { gpuRuntime, kernelDispatches, setWebGPUKernelsEnabled } from '../../src-main/engine/model/webgpu/runtime';
 import { gpuMatmulWith } from '../../src-main/engine/model/webgpu/matmul';
 import { Rng } from '../../src-main/engine/util/rng';
 import { portableAttention } from '../../src-main/engine/model/attention';
@@ -33,12 +33,17 @@ async function relErr(got: tf.Tensor, ref: tf.Tensor): Promise<number> {
   return Number.isFinite(worst) && g.every(Number.isFinite) && scale > 1e-6 ? worst / scale : Infinity;
 }
 
-/** Runs `ours` with Espalier's kernels and `theirs` with them switched off (stock tfjs), per output. */
+/** Runs `run` with Espalier's kernels, then with them switched off (stock tfjs ops), and compares each output. */
 async function compare(errors: Record<string, number>, name: string, run: () => tf.Tensor[]): Promise<void> {
   setWebGPUKernelsEnabled(true);
+  const before = kernelDispatches();
   const ours = run();
+  // A path that silently fell back to tfjs would compare tfjs with itself.
+  if (kernelDispatches() === before) throw new Error(`${name}: no Espalier kernel ran`);
   setWebGPUKernelsEnabled(false);
+  const mid = kernelDispatches();
   const ref = run();
+  if (kernelDispatches() !== mid) throw new Error(`${name}: the reference ran Espalier kernels`);
   setWebGPUKernelsEnabled(true);
   for (let i = 0; i < ours.length; i++) errors[ours.length > 1 ? `${name}#${i}` : name] = await relErr(ours[i]!, ref[i]!);
   tf.dispose([...ours, ...ref]);

@@ -8,6 +8,7 @@ import { randomSubstrate, TEST_TOKENIZER_ID } from '../support/model';
 import { batchOf, makeWindows } from '../../src-main/engine/train/data';
 import { Trainer } from '../../src-main/engine/train/trainer';
 import { Rng } from '../../src-main/engine/util/rng';
+import { kernelDispatches } from '../../src-main/engine/model/webgpu/runtime';
 
 /**
  * tiny: small, with a head size the wasm attention kernels accept (a multiple of 8), so wasm runs its kernels.
@@ -34,6 +35,8 @@ export interface StepsResult {
   grads: Record<string, number[]>;
   losses: number[];
   tensors: number[];
+  /** Espalier WebGPU kernel dispatches during the run (0 off webgpu). */
+  kernelDispatches: number;
 }
 
 async function main(): Promise<void> {
@@ -60,12 +63,14 @@ async function main(): Promise<void> {
     grads: Object.fromEntries(await Promise.all([...grads].map(async ([n, g]) => [n, sample((await g.data()) as Float32Array)] as const))),
     losses: [],
     tensors: [],
+    kernelDispatches: 0,
   };
   tf.dispose([loss, ...grads.values()]);
   for (let s = 0; s < c.steps; s++) {
     out.losses.push((await trainer.trainStepAsync()).loss);
     out.tensors.push(tf.memory().numTensors);
   }
+  out.kernelDispatches = kernelDispatches();
   trainer.dispose();
   model.dispose();
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -44,6 +44,12 @@ export interface KernelSpec {
 }
 
 let enabled = true;
+let dispatches = 0;
+
+/** Espalier kernel dispatches recorded so far in this process (tests check that a path really used them). */
+export function kernelDispatches(): number {
+  return dispatches;
+}
 
 /** Switches Espalier's WebGPU kernels off (stock tfjs kernels everywhere) or back on; tests compare the two. */
 export function setWebGPUKernelsEnabled(on: boolean): void {
@@ -81,6 +87,7 @@ export function gpuRuntime(): GpuRuntime | null {
       const limit = be.device.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
       if (s.workgroups.some((w) => w > limit)) throw new Error(`${s.key}: ${s.workgroups.join('×')} workgroups exceed the adapter's ${limit} per dimension`);
       const info = be.runWebGPUProgram(program, s.inputs, s.dtype ?? 'float32', s.values);
+      dispatches++;
       return tf.engine().makeTensorFromTensorInfo(info);
     },
   };
