@@ -1,15 +1,17 @@
 // GPU benchmark (`npm run bench:gpu`): training tokens/s on every backend that starts here, on the reference
 // config (vocab 4096, d 128, 4 heads, 2 blocks, MLP 512, context 64, batch 16) and a larger one (d 512,
 // 8 blocks, context 256), naming the WebGPU adapter; ratios against wasm from the same run, and against PyTorch
-// (bench/torch_reference.py, same architecture in float32) on the CPU and, where PyTorch sees one, on CUDA. Each
+// (bench/torch_reference.py, same architecture in float32) on the CPU and, where PyTorch sees one, on CUDA in float32
+// (TF32 off) and bf16 autocast. WebGPU runs Espalier's own WGSL kernels (src-main/engine/model/webgpu/). Each
 // backend runs in its own child process (a tfjs backend is process-global).
-// Options: --steps N, --configs ref,large, --backends node-gpu,webgpu,node,wasm, --torch auto|off (auto: .venv/bin/python, else ESPALIER_PYTHON or python3).
+// Options: --steps N, --configs ref,large, --backends node-gpu,webgpu,webgpu-stock,node,wasm, --torch auto|off (auto: .venv/bin/python, else ESPALIER_PYTHON or python3).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { initBackend, parseBackendName, type BackendName } from '../src-main/engine/backend';
 import { adapterName } from '../src-main/engine/backend-webgpu';
+import { setWebGPUKernelsEnabled } from '../src-main/engine/model/webgpu/runtime';
 import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate, TEST_TOKENIZER_ID } from '../test/support/model';
 import { makeWindows, Trainer } from '../src-main/engine/train/index';
@@ -20,7 +22,9 @@ const CONFIGS = {
   large: { vocabSize: 4096, layers: 8, dModel: 512, heads: 8, mlpRatio: 4, contextLength: 256, batch: 16 },
 } as const;
 type ConfigName = keyof typeof CONFIGS;
-const BACKENDS: BackendName[] = ['node-gpu', 'webgpu', 'node', 'wasm'];
+/** webgpu-stock: the webgpu backend with Espalier's kernels switched off (tfjs's own), the reference for them. */
+type BenchBackend = BackendName | 'webgpu-stock';
+const BACKENDS: BenchBackend[] = ['node-gpu', 'webgpu', 'webgpu-stock', 'node', 'wasm'];
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,15 +44,17 @@ interface ChildResult {
 }
 
 /** In the child: start one backend, time `steps` training steps per config (after one warm-up step). */
-async function child(backend: BackendName, configs: ConfigName[], steps: number): Promise<ChildResult> {
+async function child(backend: BenchBackend, configs: ConfigName[], steps: number): Promise<ChildResult> {
   let report;
+  const real = backend === 'webgpu-stock' ? 'webgpu' : backend;
+  setWebGPUKernelsEnabled(backend !== 'webgpu-stock');
   try {
-    report = await initBackend({ backend: parseBackendName(backend) });
+    report = await initBackend({ backend: parseBackendName(real) });
   } catch (err) {
     const reason = (err as Error).message.replace(/^no TensorFlow\.js backend could start \(\w[\w-]*: /, '').replace(/\)$/, '');
     return { ok: false, backend, reason };
   }
-  const adapter = report.adapter && backend === 'webgpu' ? report.adapter : null;
+  const adapter = report.adapter && real === 'webgpu' ? report.adapter : null;
   const out: ChildResult = { ok: true, backend, reason: report.tried.at(-1)!.reason, tokensPerSec: {}, lastLoss: {}, skipped: {} };
   if (adapter) Object.assign(out, { adapter: adapterName(adapter), software: adapter.software });
   for (const name of configs) {
@@ -99,12 +105,20 @@ function parent(configs: ConfigName[], steps: number): void {
       continue;
     }
     const rates = configs.map((n) => `${n} ${res.tokensPerSec![n] !== undefined ? `${Math.round(res.tokensPerSec![n]!)} tokens/s (last loss ${res.lastLoss![n]!.toFixed(4)})` : `– (${res.skipped![n]})`}`);
-    console.log(`${b.padEnd(8)} ${res.adapter ? `[${res.adapter}] ` : ''}${rates.join('; ')}`);
+    const kernels = b === 'webgpu' ? ', Espalier WGSL kernels' : b === 'webgpu-stock' ? ', tfjs kernels' : '';
+    console.log(`${(b === 'webgpu' ? 'webgpu-f32' : b).padEnd(8)} ${res.adapter ? `[${res.adapter}${kernels}] ` : ''}${rates.join('; ')}`);
+    // --precision f16 (packed half storage, float32 accumulation) is not built yet: the row says so rather than vanish.
+    if (b === 'webgpu') console.log('webgpu-f16 not available: half-precision training is not implemented yet (docs/webgpu-kernels.md)');
   }
   const wasm = results.find((r) => r.backend === 'wasm' && r.ok);
   for (const r of results.filter((x) => x.ok && x !== wasm && wasm)) {
     const ratios = configs.filter((n) => r.tokensPerSec![n] && wasm!.tokensPerSec![n]).map((n) => `${n} ${(r.tokensPerSec![n]! / wasm!.tokensPerSec![n]!).toFixed(2)}×`);
     if (ratios.length) console.log(`ratio ${r.backend}/wasm: ${ratios.join(', ')}`);
+  }
+  const [ours, stock] = ['webgpu', 'webgpu-stock'].map((b) => results.find((r) => r.backend === b && r.ok));
+  if (ours && stock) {
+    const ratios = configs.filter((n) => ours.tokensPerSec![n] && stock.tokensPerSec![n]).map((n) => `${n} ${(ours.tokensPerSec![n]! / stock.tokensPerSec![n]!).toFixed(2)}×`);
+    if (ratios.length) console.log(`ratio webgpu (Espalier kernels)/webgpu-stock (tfjs kernels): ${ratios.join(', ')}`);
   }
   if (arg('torch', 'auto') !== 'off') torchRows(configs, steps, results);
   const gpu = results.find((r) => r.backend === 'webgpu' && r.ok);
@@ -118,34 +132,43 @@ function python(): string {
   return process.env['ESPALIER_PYTHON'] ?? (existsSync(venv) ? venv : 'python3');
 }
 
-/** PyTorch on the same configs (CPU with every core, and CUDA where it sees a GPU), with the ratios against it. */
+/** PyTorch on the same configs: CPU with every core; CUDA (where PyTorch sees a GPU) in float32 (TF32 off) and bf16 autocast. */
 function torchRows(configs: ConfigName[], steps: number, results: ChildResult[]): void {
   const script = fileURLToPath(new URL('./torch_reference.py', import.meta.url));
-  for (const device of ['cpu', 'cuda']) {
+  const runs = [
+    { device: 'cpu', autocast: 'off', tag: 'torch-cpu' },
+    { device: 'cuda', autocast: 'off', tag: 'torch-cuda-f32' },
+    { device: 'cuda', autocast: 'bf16', tag: 'torch-cuda-bf16' },
+  ];
+  for (const { device, autocast, tag } of runs) {
     const rates: Record<string, number> = {};
     let label = '';
     for (const name of configs) {
       const c = CONFIGS[name];
-      const args = [script, 'bench', '--device', device, '--vocab', String(c.vocabSize), '--layers', String(c.layers), '--d-model', String(c.dModel),
+      const args = [script, 'bench', '--device', device, '--autocast', autocast, '--vocab', String(c.vocabSize), '--layers', String(c.layers), '--d-model', String(c.dModel),
         '--heads', String(c.heads), '--mlp', String(c.dModel * c.mlpRatio), '--context', String(c.contextLength), '--batch', String(c.batch),
         '--steps', String(Math.max(steps, 5)), '--warmup', '2', '--threads', String(availableParallelism())];
       const r = spawnSync(python(), args, { encoding: 'utf8' });
       const line = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
       if (r.status !== 0 || !line.startsWith('{')) {
         const why = (r.error?.message ?? r.stderr ?? '').trim().split('\n').at(-1) ?? `exit ${r.status}`;
-        console.log(`${`torch-${device}`.padEnd(8)} not available: ${why}`);
+        console.log(`${tag.padEnd(8)} not available: ${why}`);
         break;
       }
       const j = JSON.parse(line) as { tokensPerSec: number; device: string; torch: string; threads: number };
       rates[name] = j.tokensPerSec;
-      label = device === 'cuda' ? `${j.device}, torch ${j.torch}, fp32` : `${j.threads} threads, torch ${j.torch}`;
+      label = device === 'cuda' ? `${j.device}, torch ${j.torch}, ${autocast === 'bf16' ? 'bf16 autocast' : 'fp32, TF32 off'}` : `${j.threads} threads, torch ${j.torch}`;
     }
-    if (!Object.keys(rates).length) continue;
-    console.log(`${`torch-${device}`.padEnd(8)} [${label}] ${configs.map((n) => `${n} ${rates[n] !== undefined ? `${Math.round(rates[n]!)} tokens/s` : '–'}`).join('; ')}`);
+    if (!Object.keys(rates).length) {
+      // No CUDA for float32 means none for bf16 either: say it once.
+      if (device === 'cuda') break;
+      continue;
+    }
+    console.log(`${tag.padEnd(8)} [${label}] ${configs.map((n) => `${n} ${rates[n] !== undefined ? `${Math.round(rates[n]!)} tokens/s` : '–'}`).join('; ')}`);
     const ours = device === 'cuda' ? results.filter((r) => r.ok && (r.backend === 'node-gpu' || (r.backend === 'webgpu' && !r.software))) : results.filter((r) => r.ok && r.backend === 'wasm');
     for (const r of ours) {
       const ratios = configs.filter((n) => r.tokensPerSec![n] && rates[n]).map((n) => `${n} ${(r.tokensPerSec![n]! / rates[n]!).toFixed(2)}×`);
-      if (ratios.length) console.log(`ratio ${r.backend}/torch-${device}: ${ratios.join(', ')}`);
+      if (ratios.length) console.log(`ratio ${r.backend}${r.backend === 'webgpu' ? '-f32' : ''}/${tag}: ${ratios.join(', ')}`);
     }
   }
 }
@@ -155,7 +178,7 @@ for (const c of configs) if (!(c in CONFIGS)) throw new Error(`--configs: unknow
 const steps = Number(arg('steps', '3'));
 const which = arg('child', '');
 if (which) {
-  const r = await child(which as BackendName, configs, steps);
+  const r = await child(which as BenchBackend, configs, steps);
   // A natural exit: process.exit() while Dawn's threads still run crashed SwiftShader now and then.
   process.stdout.write(`${JSON.stringify(r)}\n`);
 } else {

@@ -199,8 +199,10 @@ def cmd_bench(args):
 
     def step():
         toks = torch.randint(0, args.vocab, (args.batch, args.context + 1), generator=g).to(dev)
-        logits = model(toks[:, :-1])
-        loss = F.cross_entropy(logits.reshape(-1, args.vocab), toks[:, 1:].reshape(-1))
+        # --autocast bf16: PyTorch's mixed precision (bfloat16 matmuls, float32 weights), the usual fast GPU setting.
+        with torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=args.autocast == "bf16"):
+            logits = model(toks[:, :-1])
+            loss = F.cross_entropy(logits.reshape(-1, args.vocab).float(), toks[:, 1:].reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -218,7 +220,7 @@ def cmd_bench(args):
     cpu = time.process_time() - c0
     tokens = args.steps * args.batch * args.context
     print(json.dumps({"tokensPerSec": tokens / wall, "cpuTokensPerSec": tokens / cpu, "seconds": wall, "loss": loss,
-                      "threads": torch.get_num_threads(), "torch": torch.__version__,
+                      "threads": torch.get_num_threads(), "torch": torch.__version__, "autocast": args.autocast,
                       "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
                       # Peak resident memory of this process (Linux reports kilobytes): bench:memory compares it.
                       "peakRss": __import__("resource").getrusage(__import__("resource").RUSAGE_SELF).ru_maxrss * 1024}))
@@ -245,6 +247,7 @@ def main():
     for k, v in dict(vocab=4096, layers=2, d_model=128, heads=4, mlp=512, context=64, batch=16, steps=20, warmup=3, threads=1).items():
         bn.add_argument("--" + k.replace("_", "-"), type=int, default=v)
     bn.add_argument("--device", default="cpu", help="cpu, or cuda for a CUDA GPU")
+    bn.add_argument("--autocast", choices=["off", "bf16"], default="off", help="bf16: torch.autocast with bfloat16")
     bn.set_defaults(fn=cmd_bench)
     args = ap.parse_args()
     args.fn(args)

@@ -1,14 +1,13 @@
 // The WebGPU backend on SwiftShader (a software Vulkan GPU): training matches wasm's losses and gradients,
 // keeps the tensor count flat, and `train`, `generate` and `merge preview` run on it from the CLI. Everything
 // runs in child processes: a tfjs backend is process-global and must not leak into other test files.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SWIFTSHADER_ICD } from '../src-main/engine/backend-webgpu';
-import { ROOT, runCli } from './helpers/cli';
-import type { StepsResult } from './webgpu/train-steps';
+import { runCli } from './helpers/cli';
+import { expectSameTraining, trainSteps } from './webgpu/compare';
 
 const ENV = { VK_ICD_FILENAMES: SWIFTSHADER_ICD };
 let dir: string;
@@ -17,18 +16,6 @@ function requireSwiftShader(): void {
   if (!existsSync(SWIFTSHADER_ICD)) {
     throw new Error(`${SWIFTSHADER_ICD} is missing: the WebGPU tests run on SwiftShader; install it with \`apt-get install -y chromium libvulkan1\``);
   }
-}
-
-function steps(backend: 'wasm' | 'webgpu'): StepsResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/webgpu/train-steps.ts'), backend], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 240_000,
-    env: { ...process.env, ...ENV },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`train-steps ${backend} failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as StepsResult;
 }
 
 beforeAll(() => {
@@ -44,25 +31,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('WebGPU backend (SwiftShader)', () => {
   it('matches the wasm backend on losses and gradients, with a flat tensor count', () => {
-    const [wasm, gpu] = [steps('wasm'), steps('webgpu')];
-    expect(wasm.backend).toBe('wasm');
-    expect(gpu).toMatchObject({ backend: 'webgpu', adapter: 'google swiftshader' });
-    expect(gpu.loss).toBeCloseTo(wasm.loss, 4);
-    expect(Object.keys(gpu.grads).sort()).toEqual(Object.keys(wasm.grads).sort());
-    for (const [name, ref] of Object.entries(wasm.grads)) {
-      const got = gpu.grads[name]!;
-      const scale = Math.max(...ref.map(Math.abs), 1e-8);
-      const worst = Math.max(...ref.map((v, i) => Math.abs(v - got[i]!)));
-      expect(worst / scale, name).toBeLessThan(1e-4);
-    }
-    gpu.losses.forEach((l, i) => expect(l).toBeCloseTo(wasm.losses[i]!, 4));
-    expect(new Set(gpu.tensors).size, `tensors after each step: ${gpu.tensors.join(', ')}`).toBe(1);
+    expectSameTraining(trainSteps('wasm'), trainSteps('webgpu'));
   }, 300_000);
 
   it('reports the software adapter in doctor, and never picks it automatically', () => {
     const named = runCli(['doctor', '--backend', 'webgpu', '--json'], { env: ENV, timeoutMs: 60_000 });
     expect(named.code, named.stderr).toBe(0);
     expect(named.json()).toMatchObject({ backend: 'webgpu', adapter: { vendor: 'google', architecture: 'swiftshader', software: true } });
+    // SwiftShader offers subgroups and timers, not shader-f16; doctor names the kernels training runs on.
+    expect(named.json<{ adapter: { features: string[] } }>().adapter.features.sort()).toEqual(['subgroups', 'timestamp-query']);
+    const human = runCli(['doctor', '--backend', 'webgpu'], { env: ENV, timeoutMs: 60_000 });
+    expect(human.stdout).toMatch(/training kernels: Espalier WGSL .*shader-f16 no, subgroups yes/);
     const auto = runCli(['doctor', '--json'], { env: ENV, timeoutMs: 60_000 });
     expect(auto.code, auto.stderr).toBe(0);
     const d = auto.json<{ backend: string; tried: { name: string; ok: boolean; reason: string }[] }>();

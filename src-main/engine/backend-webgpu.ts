@@ -10,6 +10,8 @@ export interface GpuAdapterReport {
   description: string;
   /** SwiftShader, llvmpipe/lavapipe, WARP: a CPU pretending to be a GPU, never chosen automatically. */
   software: boolean;
+  /** The optional WebGPU features Espalier's kernels care about that this adapter offers. */
+  features: string[];
   limits: {
     maxBufferSize: number;
     maxStorageBufferBindingSize: number;
@@ -45,6 +47,7 @@ export function describeAdapter(a: DawnAdapter): GpuAdapterReport {
     device: i.device ?? '',
     description: i.description ?? '',
     software: Boolean(i.isFallbackAdapter ?? a.isFallbackAdapter) || SOFTWARE_NAMES.test(text),
+    features: KERNEL_FEATURES.filter((f) => a.features.has(f)),
     limits: {
       maxBufferSize: a.limits['maxBufferSize'] ?? 0,
       maxStorageBufferBindingSize: a.limits['maxStorageBufferBindingSize'] ?? 0,
@@ -52,6 +55,18 @@ export function describeAdapter(a: DawnAdapter): GpuAdapterReport {
       maxComputeInvocationsPerWorkgroup: a.limits['maxComputeInvocationsPerWorkgroup'] ?? 0,
     },
   };
+}
+
+/** Features that change which kernels could run: half arithmetic, subgroup operations, GPU timers, tensor cores. */
+const KERNEL_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query', 'chromium-experimental-subgroup-matrix'];
+
+/** What training on this adapter runs, for doctor: Espalier's own WGSL kernels, and which optional features exist. */
+export function gpuPathLine(r: GpuAdapterReport): string {
+  const has = (f: string) => (r.features.includes(f) ? 'yes' : 'no');
+  return (
+    'training kernels: Espalier WGSL (tiled matmul, flash attention + RoPE, fused RMSNorm/GELU, chunked cross-entropy), float32; ' +
+    `shader-f16 ${has('shader-f16')}, subgroups ${has('subgroups')}, subgroup matrices ${has('chromium-experimental-subgroup-matrix')}, timestamps ${has('timestamp-query')}`
+  );
 }
 
 /** One line naming the adapter: "google swiftshader (SwiftShader driver 5.0.0), software". */

@@ -2,7 +2,7 @@
 // backends could be installed here; `--install node-gpu|node|webgpu` installs one and reports it in one line.
 import { fileURLToPath } from 'node:url';
 import { initBackend, parseBackendName, type BackendReport } from '../../engine/backend';
-import { adapterName } from '../../engine/backend-webgpu';
+import { adapterName, gpuPathLine } from '../../engine/backend-webgpu';
 import { UserError } from '../../common/errors';
 import { INSTALL_TARGETS, installability, installBackend, parseInstallTarget, type Installability } from '../../services/installs/backends';
 import { defineCommand, optNum, optStr } from '../command';
@@ -49,6 +49,7 @@ export default defineCommand({
       const l = r.adapter.limits;
       lines.push(`webgpu adapter: ${adapterName(r.adapter)}${r.backend === 'webgpu' ? '' : ' (not in use)'}`);
       lines.push(`  limits: buffer ${mib(l.maxBufferSize)}, storage binding ${mib(l.maxStorageBufferBindingSize)}, workgroup memory ${l.maxComputeWorkgroupStorageSize} B, ${l.maxComputeInvocationsPerWorkgroup} invocations/workgroup`);
+      lines.push(`  ${gpuPathLine(r.adapter)}`);
     }
     if (r.wasm) lines.push(`wasm: simd ${r.wasm.simd ? 'yes' : 'no'}, ${r.wasm.threads} thread(s)${r.wasm.threadsReason ? ` (${r.wasm.threadsReason})` : ''}`);
     if (r.native) lines.push(r.native.ok ? `native matrix products: ${r.native.isa}, ${r.native.threads} thread(s)` : `native matrix products: not in use (${r.native.reason})`);

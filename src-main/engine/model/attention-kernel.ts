@@ -2,6 +2,8 @@
 // callers fall back to portable tfjs ops when these return null.
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttnShape } from './attention';
+import { gpuAttention } from './webgpu/attention';
+import { gpuRope } from './webgpu/rope';
 import { heapZeros } from './wasm/layout';
 import { kernelRuntime } from './wasm/runtime';
 
@@ -11,6 +13,8 @@ export interface AttentionKernel {
 }
 
 export function attentionKernel(heads: number, headDim: number): AttentionKernel | null {
+  const gpu = gpuAttention(headDim);
+  if (gpu) return gpu;
   const rt = kernelRuntime(heads, headDim);
   if (!rt) return null;
   const k = rt.kernels;
@@ -67,6 +71,8 @@ function compactTables(T: number, offset: number, headDim: number, base: number)
  * applies the transpose rotation (the backward pass). Null when the kernel is unavailable.
  */
 export function ropeKernel(x: tf.Tensor2D, B: number, T: number, heads: number, headDim: number, offset: number, base: number, inverse: boolean): tf.Tensor2D | null {
+  const gpu = gpuRope(x, T, headDim, offset, base, inverse);
+  if (gpu) return gpu;
   const rt = kernelRuntime(heads, headDim);
   if (!rt) return null;
   const { cos, sin } = compactTables(T, offset, headDim, base);

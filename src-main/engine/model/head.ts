@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { gradOp } from './grad-op';
 import { heapGemm } from './native/matmul';
 import { gatherRows } from './wasm/layout';
+import { gpuHeadPass } from './webgpu/head';
 
 /** Probabilities below this are clamped before the log: a loss above ~69 nats means divergence anyway. */
 const MIN_PROB = 1e-30;
@@ -27,6 +28,8 @@ function headPass(x: tf.Tensor2D, w: tf.Tensor2D, targets: tf.Tensor1D, wantDh: 
   const v = w.shape[1];
   const host = targets.dataSync();
   for (let i = 0; i < n; i++) if (!(host[i]! >= 0 && host[i]! < v)) throw new RangeError(`target id ${host[i]} at position ${i} is outside the vocabulary [0, ${v})`);
+  const onGpu = gpuHeadPass(x, w, targets, wantDh, wantDw, chunkFloats);
+  if (onGpu) return onGpu;
   const rows = Math.max(1, Math.min(n, Math.floor(chunkFloats / v)));
   // Natively, chunks are read from x in place and the gradients are written into (or summed in) one output.
   const g = heapGemm();

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ropeKernel } from './attention-kernel';
 import { gradOp } from './grad-op';
 import { matmul } from './native/matmul';
+import { gpuGelu, gpuRmsNorm } from './webgpu/norms';
 import { fusedKernels } from './wasm/fused';
 import { gatherRows, heapZeros, splitColumns } from './wasm/layout';
 
@@ -75,6 +76,8 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, gx: boolean, gw: boolean)
 
 /** Root-mean-square norm over the last axis of x [N, D] with gain g [D]. */
 export function rmsNorm(x: tf.Tensor2D, g: tf.Tensor1D, eps: number, gx: boolean, gg: boolean): tf.Tensor2D {
+  const onGpu = gpuRmsNorm(x, g, eps, gx, gg);
+  if (onGpu) return onGpu;
   const [n, d] = x.shape;
   const fk = fusedKernels(d);
   if (fk) {
@@ -142,6 +145,8 @@ const GELU_A = 0.044715;
  * 0.5·(1 + tanh(z)) = sigmoid(2z) because tfjs-wasm's sigmoid is vectorised and its tanh is not.
  */
 export function gelu(x: tf.Tensor2D, gx: boolean): tf.Tensor2D {
+  const onGpu = gpuGelu(x, gx);
+  if (onGpu) return onGpu;
   const size = x.size;
   const fk = fusedKernels(size);
   if (fk) {

@@ -5,6 +5,7 @@ import type { HostTensor } from '../model/init';
 import type { ParamEntry } from '../model/params';
 import { wasmModule, type WasmRuntime } from '../model/wasm/runtime';
 import { buildOptimKernels, type OptimExports } from '../model/wasm/optim';
+import { gpuAdamWStep } from '../model/webgpu/adamw';
 
 function optimKernels(): WasmRuntime<OptimExports> | null {
   return wasmModule<OptimExports>('optim', buildOptimKernels);
@@ -79,6 +80,7 @@ export class AdamW {
       const m = this.moment(this.m, e);
       const v = this.moment(this.v, e);
       const decay = e.decay && wd > 0 ? 1 - lr * wd : 1;
+      if (gpuAdamWStep(e.variable, m, v, g0, { b1, b2, stepSize, sqrtBc2, eps, decay, gradScale })) continue;
       // The moments update in place, which is safe only while no other tensor shares their data.
       if (k && k.refs(m) === 1 && k.refs(v) === 1) {
         const out = k.empty(e.variable.shape);

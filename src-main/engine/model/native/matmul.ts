@@ -3,6 +3,7 @@
 // matMuls with explicit transposes (tfjs-wasm's transposed matMul is 10–20× slower than transpose + matMul).
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmHeap } from '../wasm/runtime';
+import { gpuMatmul } from '../webgpu/matmul';
 import { loadGemmAddon, type GemmAddon } from './addon';
 
 let enabled = true;
@@ -71,6 +72,8 @@ export function heapGemm(): HeapGemm | null {
 
 /** op(a)·op(b) for 2-D float32 tensors. */
 export function matmul(a: tf.Tensor2D, b: tf.Tensor2D, transA = false, transB = false): tf.Tensor2D {
+  const onGpu = gpuMatmul(a, b, transA, transB);
+  if (onGpu) return onGpu;
   const g = a.dtype === 'float32' && b.dtype === 'float32' ? heapGemm() : null;
   if (g) {
     const c = g.empty([transA ? a.shape[1] : a.shape[0], transB ? b.shape[0] : b.shape[1]]);
