@@ -51,7 +51,7 @@ export default defineCommand({
       lines.push(`  limits: buffer ${mib(l.maxBufferSize)}, storage binding ${mib(l.maxStorageBufferBindingSize)}, workgroup memory ${l.maxComputeWorkgroupStorageSize} B, ${l.maxComputeInvocationsPerWorkgroup} invocations/workgroup`);
     }
     if (r.wasm) lines.push(`wasm: simd ${r.wasm.simd ? 'yes' : 'no'}, ${r.wasm.threads} thread(s)${r.wasm.threadsReason ? ` (${r.wasm.threadsReason})` : ''}`);
-    if (r.native) lines.push(r.native.ok ? `native matrix products: ${r.native.isa}, ${r.native.threads} thread(s)` : `native matrix products: not in use (${r.native.reason})`);
+    if (r.native) lines.push(r.native.ok ? `native kernel: ${r.native.isa}, ${r.native.threads} thread(s) (this CPU runs: ${r.native.kernels.join(', ')}; ESPALIER_KERNEL picks one)` : `native kernel: not in use (${r.native.reason})`);
     const threads = r.native?.ok ? r.native.threads : (r.wasm?.threads ?? 1);
     lines.push(`compute threads: ${threads}`);
     lines.push('optional backends (espalier doctor --install NAME):');
