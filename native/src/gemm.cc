@@ -67,12 +67,15 @@ void packA(const Problem& P, int i0, int mc, int p0, int kc, int mr, float* dst)
         dst += mr;
       }
     } else {
-      const float* src[32];
-      for (int r = 0; r < mr; r++) src[r] = P.a + (size_t)(i0 + ir + std::min(r, rows - 1)) * P.lda + p0;
-      for (int p = 0; p < kc; p++) {
-        for (int r = 0; r < mr; r++) dst[r] = r < rows ? src[r][p] : 0.f;
-        dst += mr;
+      // Row by row, each read in order: rows side by side alias in L1 when lda is a power of two.
+      for (int r = 0; r < mr; r++) {
+        const float* src = P.a + (size_t)(i0 + ir + r) * P.lda + p0;
+        if (r < rows)
+          for (int p = 0; p < kc; p++) dst[p * mr + r] = src[p];
+        else
+          for (int p = 0; p < kc; p++) dst[p * mr + r] = 0.f;
       }
+      dst += (size_t)kc * mr;
     }
   }
 }
@@ -92,6 +95,8 @@ void packBPanel(const Problem& P, int p0, int kc, int j0, int cols, int nr, floa
     }
     return;
   }
+  // op(B) = Bᵀ: the panel's columns are rows of B, each read in order (rows side by side would alias in L1 when
+  // the leading dimension is a power of two, as the vocabulary often is).
   for (int j = 0; j < nr; j++) {
     if (j < cols) {
       const float* src = P.b + (size_t)(j0 + j) * P.ldb + p0;
@@ -135,8 +140,8 @@ void gemm(const Problem& P, const Kernel& K, Pool* pool) {
   int threads = pool ? pool->size() : 1;
   if (2.0 * P.m * P.n * P.k < 4e6) threads = 1;  // below ~1 ms of work a wake-up costs more than it saves
   Pool* use = threads > 1 ? pool : nullptr;
-  auto run = [&](int parts, const std::function<void(int)>& fn) {
-    if (use) use->run(parts, fn);
+  auto run = [&](int parts, const std::function<void(int)>& fn, bool parallel = true) {
+    if (use && parallel) use->run(parts, fn);
     else
       for (int i = 0; i < parts; i++) fn(i);
   };
@@ -145,29 +150,34 @@ void gemm(const Problem& P, const Kernel& K, Pool* pool) {
   int ncMax = (int)std::max<long>(nr, B_BLOCK_FLOATS / ((long)kBlocks * KC) / nr * nr);
   static float* bufB = nullptr;
   static size_t capB = 0;
-  // Row blocks: small enough that every thread gets about two parts, at most MC_MAX rows.
-  int mc = std::min(MC_MAX, std::max(mr, ((P.m + 2 * threads - 1) / (2 * threads) + mr - 1) / mr * mr));
-  int rowBlocks = (P.m + mc - 1) / mc;
+  // Row blocks of at most MC_MAX rows, their count a multiple of the thread count and micro-tiles dealt out
+  // evenly, so that no thread is left with one block more than the others.
+  const int tiles = (P.m + mr - 1) / mr;
+  int rowBlocks = (P.m + MC_MAX - 1) / MC_MAX;
+  if (threads > 1) rowBlocks = std::min(tiles, (rowBlocks + threads - 1) / threads * threads);
+  const size_t aFloats = (size_t)((tiles + rowBlocks - 1) / rowBlocks) * mr * KC;
   for (int jc = 0; jc < P.n; jc += ncMax) {
     const int nc = std::min(ncMax, P.n - jc);
     const int panels = (nc + nr - 1) / nr;
     const size_t blockStride = (size_t)KC * panels * nr;  // one K block of every panel
     float* B = alignedGrow(bufB, capB, blockStride * kBlocks);
     const int packParts = kBlocks * panels;
+    // Packing B in parallel pays only when there is enough of it to outweigh waking the threads.
     run(packParts, [&](int i) {
       int q = i / panels, j = i % panels;
       int kc = std::min(KC, P.k - q * KC);
       packBPanel(P, q * KC, kc, jc + j * nr, std::min(nr, nc - j * nr), nr, B + q * blockStride + (size_t)j * kc * nr);
-    });
+    }, (long)P.k * nc >= (1L << 17));
     // Column groups only where row blocks alone leave threads idle; each keeps ≥ 128 columns.
     int maxGroups = std::max(1, panels * nr / 128);
-    int groups = threads == 1 ? 1 : std::min(maxGroups, (2 * threads + rowBlocks - 1) / rowBlocks);
+    int groups = threads == 1 || rowBlocks >= 2 * threads ? 1 : std::min(maxGroups, (2 * threads + rowBlocks - 1) / rowBlocks);
     run(rowBlocks * groups, [&](int part) {
       thread_local float* bufA = nullptr;
       thread_local size_t capA = 0;
-      float* A = alignedGrow(bufA, capA, (size_t)MC_MAX * KC);
+      float* A = alignedGrow(bufA, capA, aFloats);
       int ib = part / groups, g = part % groups;
-      int i0 = ib * mc, rows = std::min(mc, P.m - i0);
+      int i0 = (int)((long)tiles * ib / rowBlocks) * mr, rows = std::min(P.m, (int)((long)tiles * (ib + 1) / rowBlocks) * mr) - i0;
+      if (rows <= 0) return;
       int p0 = (int)((long)panels * g / groups), p1 = (int)((long)panels * (g + 1) / groups);
       for (int q = 0; q < kBlocks; q++) {
         int kc = std::min(KC, P.k - q * KC);
