@@ -257,7 +257,7 @@ async function tryCpu(): Promise<BackendAttempt> {
   }
 }
 
-/** One line for logs: the backend and the threads that compute, e.g. "wasm (native AVX2+FMA, 2 threads)". */
+/** One line for logs: the backend and the threads that compute, e.g. "wasm (native AVX-512 (12×32 micro-kernel), 2 threads)". */
 export function describeBackend(r: BackendReport): string {
   const n = (k: number) => `${k} thread${k > 1 ? 's' : ''}`;
   if (r.native?.ok) return `${r.backend} (native ${r.native.isa}, ${n(r.native.threads)})`;
@@ -302,7 +302,8 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
     } else if (name === 'wasm') {
       const threads = opts.threads ?? defaultThreads();
       nativeInfo = startNative(threads);
-      const r = await tryWasm(nativeInfo.ok ? 1 : threads);
+      // Without the native kernels XNNPACK computes, and tfjs-wasm's threaded build has 8 workers at most.
+      const r = await tryWasm(nativeInfo.ok ? 1 : Math.min(threads, 8));
       attempt = r.attempt;
       wasmInfo = r.wasm;
       if (nativeInfo.ok && wasmInfo) wasmInfo.threadsReason = `matrix products run natively (${nativeInfo.isa}) on ${nativeInfo.threads} thread${nativeInfo.threads > 1 ? 's' : ''}`;

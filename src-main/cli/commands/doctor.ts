@@ -20,7 +20,7 @@ export default defineCommand({
   summary: 'report the compute backend Espalier uses here (CUDA, WebGPU, native CPU, WebAssembly, JS) and why; install optional ones',
   options: [
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'try only this backend: node-gpu | webgpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
     { name: 'install', kind: 'string', metavar: 'NAME', description: `install an optional backend: ${INSTALL_TARGETS.join(' | ')} (npm install, then its own installer)` },
   ],
   async run(opts, _pos, ctx): Promise<DoctorResult> {
