@@ -1,6 +1,7 @@
-// Builds the optional native matrix addon (native/gemm.cc) with node-gyp, the toolchain npm already uses
-// for better-sqlite3. Runs from `npm ci`/`npm install` (the root package's install script): a failed build
-// only warns, because the engine falls back to WebAssembly and `espalier doctor` names the reason.
+// Builds the optional native kernel addon (native/addon.cc over native/src: matrix products, softmax
+// cross-entropy) with node-gyp, the toolchain npm already uses for better-sqlite3. Runs from `npm ci`/`npm
+// install` (the root package's install script): a failed build only warns, because the engine falls back to
+// WebAssembly and `espalier doctor` names the reason.
 // `--strict` (npm run build:native) exits non-zero instead.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -34,8 +34,17 @@ describe('espalier doctor', () => {
   it('runs the matrix products natively on the threads asked for, and says so', () => {
     const r = runCli(['doctor', '--backend', 'wasm', '--threads', '2'], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/native matrix products: (AVX2\+FMA|portable C\+\+), 2 thread\(s\)/);
+    expect(r.stdout).toMatch(/native kernel: (AVX-512|AVX2\+FMA|NEON|portable C\+\+) \(\d+×\d+ micro-kernel\), 2 thread\(s\) \(this CPU runs: [a-z0-9, ]*portable;/);
     expect(r.stdout).toContain('compute threads: 2');
+  });
+
+  it('runs the kernel ESPALIER_KERNEL names, and says why when this CPU has no such kernel', () => {
+    const forced = runCli(['doctor', '--backend', 'wasm', '--threads', '1'], { timeoutMs: 60_000, env: { ESPALIER_KERNEL: 'portable' } });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain('native kernel: portable C++ (4×16 micro-kernel), 1 thread(s)');
+    const bad = runCli(['doctor', '--backend', 'wasm', '--threads', '1'], { timeoutMs: 60_000, env: { ESPALIER_KERNEL: 'sse9' } });
+    expect(bad.code, bad.stderr).toBe(0);
+    expect(bad.stdout).toMatch(/native kernel: not in use \(ESPALIER_KERNEL=sse9 names no kernel this CPU runs \(it runs: [a-z0-9, ]*portable\); unset ESPALIER_KERNEL or name one of those\)/);
   });
 });
 

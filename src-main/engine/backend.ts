@@ -34,13 +34,13 @@ export interface BackendReport {
    * The native matrix-product addon that runs the wasm backend's large products in place on its heap:
    * its instruction set and threads, or why it is not in use. Null when another backend runs.
    */
-  native: { ok: true; isa: string; threads: number } | { ok: false; reason: string } | null;
+  native: { ok: true; isa: string; kernels: string[]; threads: number } | { ok: false; reason: string } | null;
 }
 
 export interface BackendOptions {
   /** 'auto' (default, or ESPALIER_BACKEND) tries node-gpu, webgpu (hardware adapters only), node, wasm, cpu in that order. */
   backend?: BackendName | 'auto';
-  /** Compute threads (native matrix products, else XNNPACK); default ESPALIER_THREADS or every CPU (at most 8). */
+  /** Compute threads (native matrix products, else XNNPACK); default ESPALIER_THREADS or every CPU. */
   threads?: number;
   /**
    * False keeps Dawn out of this process: the chain skips webgpu and naming it falls back to the chain without it.
@@ -133,15 +133,16 @@ async function tryNative(name: 'node-gpu' | 'node', gpus: string[]): Promise<Bac
 }
 
 /**
- * Compute threads: ESPALIER_THREADS (or the older ESPALIER_WASM_THREADS), else every CPU, at most 8.
- * Training waits for the compute, so a spare core buys nothing; the UI lives in another process.
+ * Compute threads: ESPALIER_THREADS (or the older ESPALIER_WASM_THREADS), else every CPU, with no cap (the
+ * native kernels partition for 16+ cores). Training waits for the compute, so a spare core buys nothing; the
+ * UI lives in another process.
  */
 export function defaultThreads(): number {
   for (const name of ['ESPALIER_THREADS', 'ESPALIER_WASM_THREADS']) {
     const env = Number(process.env[name]);
-    if (Number.isInteger(env) && env >= 1) return Math.min(env, 8);
+    if (Number.isInteger(env) && env >= 1) return Math.min(env, 1024);
   }
-  return Math.max(1, Math.min(availableParallelism(), 8));
+  return Math.max(1, availableParallelism());
 }
 
 /**
@@ -152,7 +153,7 @@ function startNative(threads: number): NonNullable<BackendReport['native']> {
   const addon = loadGemmAddon();
   if (!addon) return { ok: false, reason: nativeReason() ?? 'the native matrix addon did not load' };
   addon.setThreads(threads);
-  return { ok: true, isa: addon.isa(), threads: addon.threads() };
+  return { ok: true, isa: addon.isa(), kernels: addon.kernels(), threads: addon.threads() };
 }
 
 async function tryWasm(threads: number): Promise<{ attempt: BackendAttempt; wasm: BackendReport['wasm'] }> {
@@ -256,7 +257,7 @@ async function tryCpu(): Promise<BackendAttempt> {
   }
 }
 
-/** One line for logs: the backend and the threads that compute, e.g. "wasm (native AVX2+FMA, 2 threads)". */
+/** One line for logs: the backend and the threads that compute, e.g. "wasm (native AVX-512 (12×32 micro-kernel), 2 threads)". */
 export function describeBackend(r: BackendReport): string {
   const n = (k: number) => `${k} thread${k > 1 ? 's' : ''}`;
   if (r.native?.ok) return `${r.backend} (native ${r.native.isa}, ${n(r.native.threads)})`;
@@ -301,7 +302,8 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
     } else if (name === 'wasm') {
       const threads = opts.threads ?? defaultThreads();
       nativeInfo = startNative(threads);
-      const r = await tryWasm(nativeInfo.ok ? 1 : threads);
+      // Without the native kernels XNNPACK computes, and tfjs-wasm's threaded build has 8 workers at most.
+      const r = await tryWasm(nativeInfo.ok ? 1 : Math.min(threads, 8));
       attempt = r.attempt;
       wasmInfo = r.wasm;
       if (nativeInfo.ok && wasmInfo) wasmInfo.threadsReason = `matrix products run natively (${nativeInfo.isa}) on ${nativeInfo.threads} thread${nativeInfo.threads > 1 ? 's' : ''}`;

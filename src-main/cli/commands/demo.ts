@@ -36,7 +36,7 @@ export default defineCommand({
     { name: 'skip-studies', kind: 'boolean', description: 'leave out the controlled C1 and C4 studies (quick size, about a minute) from the report' },
     { name: 'font', kind: 'string', metavar: 'FILE', description: 'GNU Unifont .hex(.gz) for the glyph substrate (default: a system Unifont; none: binary-id)' },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
   ],
   async run(opts, _positionals, ctx): Promise<DemoOut> {
     const seed = num(opts, 'seed');

@@ -20,7 +20,7 @@ export default defineCommand({
   summary: 'report the compute backend Espalier uses here (CUDA, WebGPU, native CPU, WebAssembly, JS) and why; install optional ones',
   options: [
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'try only this backend: node-gpu | webgpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
     { name: 'install', kind: 'string', metavar: 'NAME', description: `install an optional backend: ${INSTALL_TARGETS.join(' | ')} (npm install, then its own installer)` },
   ],
   async run(opts, _pos, ctx): Promise<DoctorResult> {
@@ -52,7 +52,7 @@ export default defineCommand({
       lines.push(`  ${gpuPathLine(r.adapter)}`);
     }
     if (r.wasm) lines.push(`wasm: simd ${r.wasm.simd ? 'yes' : 'no'}, ${r.wasm.threads} thread(s)${r.wasm.threadsReason ? ` (${r.wasm.threadsReason})` : ''}`);
-    if (r.native) lines.push(r.native.ok ? `native matrix products: ${r.native.isa}, ${r.native.threads} thread(s)` : `native matrix products: not in use (${r.native.reason})`);
+    if (r.native) lines.push(r.native.ok ? `native kernel: ${r.native.isa}, ${r.native.threads} thread(s) (this CPU runs: ${r.native.kernels.join(', ')}; ESPALIER_KERNEL picks one)` : `native kernel: not in use (${r.native.reason})`);
     const threads = r.native?.ok ? r.native.threads : (r.wasm?.threads ?? 1);
     lines.push(`compute threads: ${threads}`);
     lines.push('optional backends (espalier doctor --install NAME):');

@@ -229,7 +229,7 @@ export default defineCommand({
     { name: 'prefix-cache', kind: 'boolean', description: 'cache the frozen prefix per training window (default: when it fits 512 MB; --no-prefix-cache turns it off)' },
     { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and new blocks', default: 0 },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
   ],
   async run(rawOpts, _positionals, ctx): Promise<GrowOut | JobPlan> {
     const opts = growPresetOptions(rawOpts);

@@ -35,7 +35,7 @@ export default defineCommand({
     { name: 'out', kind: 'string', metavar: 'DIR', description: 'the study folder (rerunning with the same folder resumes; default: <workspace>/studies/<name>)' },
     { name: 'workspace', kind: 'string', metavar: 'DIR', description: "the workspace whose studies folder is the default --out (default: the app's, or ESPALIER_WORKSPACE)" },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU, at most 8)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
   ],
   async run(opts, _positionals, ctx): Promise<StudyOut> {
     const sizeOpt = optStr(opts, 'size') ?? 'laptop';

@@ -65,7 +65,7 @@ export default defineCommand({
     { name: 'checkpoint-every', kind: 'number', metavar: 'N', description: 'write the checkpoint every N steps (default: like --eval-every)' },
     { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and dropout', default: 0 },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
-    { name: 'threads', kind: 'number', metavar: 'N', description: 'WebAssembly threads (default: the CPUs available less one, at most 8)' },
+    { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
   ],
   async run(opts, _positionals, ctx): Promise<TrainResult | JobPlan> {
     const t0 = performance.now();

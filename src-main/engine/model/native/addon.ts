@@ -1,11 +1,11 @@
-// Loads Espalier's optional native matrix-product addon (native/gemm.cc, built by `npm ci` through node-gyp).
+// Loads Espalier's optional native kernel addon (native/addon.cc over native/src, built by `npm ci` through node-gyp).
 // Its absence is a reason reported by `doctor`, never an error: the WebAssembly kernels then do the work.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** What native/gemm.cc exports (offsets in bytes into `memory`). */
+/** What native/addon.cc exports (offsets in bytes into `memory`). */
 export interface GemmAddon {
   gemm(
     memory: ArrayBuffer | Uint8Array,
@@ -29,8 +29,14 @@ export interface GemmAddon {
   softmaxXent(memory: ArrayBuffer | Uint8Array, offset: number, rows: number, cols: number, targets: Int32Array, pt: Float32Array, grad: boolean): void;
   setThreads(n: number): void;
   threads(): number;
-  /** The instruction set of the micro-kernel in use: 'AVX2+FMA' or 'portable C++'. */
+  /** The micro-kernel in use, for people: e.g. 'AVX-512 (12×32 micro-kernel)', 'NEON (8×12 micro-kernel)'. */
   isa(): string;
+  /** Its short name: 'avx512', 'avx2', 'neon' or 'portable' (chosen at load by CPU features, or ESPALIER_KERNEL). */
+  kernel(): string;
+  /** Every kernel this CPU runs, best first. */
+  kernels(): string[];
+  /** Switches to one of `kernels()` (tests and benchmarks run each path); throws for any other name. */
+  setKernel(name: string): void;
 }
 
 export const ADDON_FILE = join('native', 'build', 'Release', 'espalier_gemm.node');
@@ -73,7 +79,9 @@ export function loadGemmAddon(): GemmAddon | null {
   try {
     addon = createRequire(import.meta.url)(file) as GemmAddon;
   } catch (err) {
-    reason = `the native matrix addon failed to load (${String((err as Error).message).split('\n')[0]}); ${BUILD_HINT}`;
+    const msg = String((err as Error).message).split('\n')[0];
+    // A kernel the user forced is their setting to change, not a build to redo.
+    reason = msg.startsWith('ESPALIER_KERNEL=') ? `${msg}; unset ESPALIER_KERNEL or name one of those` : `the native matrix addon failed to load (${msg}); ${BUILD_HINT}`;
     addon = null;
   }
   return addon;

@@ -21,7 +21,14 @@ beforeAll(async () => {
 afterEach(() => {
   setNativeMatmulEnabled(true);
   setComputeThreads(1);
+  const addon = loadGemmAddon()!;
+  addon.setKernel(addon.kernels()[0]!);
 });
+
+/** The kernels to test, read before the tests are collected (the addon loads without a tfjs backend). */
+function loadKernelNames(): string[] {
+  return loadGemmAddon()?.kernels() ?? ['(native addon unavailable)'];
+}
 
 function randn(shape: [number, number], seed: number): tf.Tensor2D {
   const rng = new Rng(seed);
@@ -63,6 +70,57 @@ describe('native matmul', () => {
         tf.dispose([a, b, native, wasm]);
       }
     }
+  });
+
+  // Every micro-kernel this CPU runs (AVX-512, AVX2, NEON, portable), forced in turn, against float64 sums.
+  it.each(loadKernelNames())('kernel %s equals a float64 reference in all four layouts, ragged edges and every thread count', (name) => {
+    const addon = loadGemmAddon()!;
+    addon.setKernel(name);
+    expect(addon.kernel()).toBe(name);
+    const g = heapGemm()!;
+    for (const [m, n, k] of [
+      [13, 35, 7],
+      [25, 33, 257],
+      [300, 77, 130],
+    ] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const a = randn(transA ? [k, m] : [m, k], m + k);
+          const b = randn(transB ? [n, k] : [k, n], n + 2 * k);
+          const [ah, bh] = [a.dataSync(), b.dataSync()];
+          const outs: Float32Array[] = [];
+          for (const threads of [1, 2, 5]) {
+            setComputeThreads(threads);
+            const c = g.empty([m, n]);
+            g.run(c, 0, { t: a, trans: transA }, { t: b, trans: transB }, false);
+            outs.push(c.dataSync() as Float32Array);
+            c.dispose();
+          }
+          let worst = 0;
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              let ref = 0;
+              let mag = 0;
+              for (let p = 0; p < k; p++) {
+                const t = ah[transA ? p * m + i : i * k + p]! * bh[transB ? j * k + p : p * n + j]!;
+                ref += t;
+                mag += Math.abs(t);
+              }
+              worst = Math.max(worst, Math.abs(outs[0]![i * n + j]! - ref) / (k * 1.2e-7 * mag + 1e-30));
+            }
+          }
+          expect(worst, `${name} ${m}×${n}·${k} transA=${transA} transB=${transB}`).toBeLessThanOrEqual(1);
+          for (const o of outs.slice(1)) expect(Buffer.compare(Buffer.from(o.buffer), Buffer.from(outs[0]!.buffer))).toBe(0);
+          tf.dispose([a, b]);
+        }
+      }
+    }
+  });
+
+  it('refuses a kernel this CPU does not run, naming those it does', () => {
+    const addon = loadGemmAddon()!;
+    expect(addon.kernels().at(-1)).toBe('portable');
+    expect(() => addon.setKernel('sse9')).toThrow(/kernel 'sse9' does not run on this CPU \(it runs: .*portable\)/);
   });
 
   it('reads row ranges in place and accumulates into an output', () => {

@@ -1,0 +1,89 @@
+// Softmax cross-entropy rows for the output head: logits → probabilities in place (minus one at the target
+// for the gradient), the target's probability returned, rows shared out over the pool.
+#include <algorithm>
+#include <cmath>
+
+#include "gemm.h"
+#include "pool.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace espalier {
+namespace {
+
+float rowPortable(float* x, int n, int target, bool grad) {
+  float mx = x[0];
+  for (int i = 1; i < n; i++) mx = std::max(mx, x[i]);
+  float sum = 0.f;
+  for (int i = 0; i < n; i++) sum += (x[i] = std::exp(x[i] - mx));
+  float inv = 1.f / sum;
+  for (int i = 0; i < n; i++) x[i] *= inv;
+  float pt = x[target];
+  if (grad) x[target] -= 1.f;
+  return pt;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+// exp for x ≤ 0 (inputs are logits minus the row maximum): 2^n · p(r), |r| ≤ ln2/2, a degree-6 polynomial
+// (relative error ≈ 2e-7, as tfjs-wasm's own exp); below −87 the result flushes to zero.
+__attribute__((target("avx2,fma"))) inline __m256 expNeg(__m256 x) {
+  x = _mm256_max_ps(x, _mm256_set1_ps(-87.0f));
+  __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+__attribute__((target("avx2,fma"))) float rowAvx2(float* x, int n, int target, bool grad) {
+  if (n % 8 != 0) return rowPortable(x, n, target, grad);
+  __m256 m = _mm256_set1_ps(-INFINITY);
+  for (int i = 0; i < n; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
+  alignas(32) float t[8];
+  _mm256_store_ps(t, m);
+  float mx = t[0];
+  for (int i = 1; i < 8; i++) mx = std::max(mx, t[i]);
+  __m256 vm = _mm256_set1_ps(mx), acc = _mm256_setzero_ps();
+  for (int i = 0; i < n; i += 8) {
+    __m256 e = expNeg(_mm256_sub_ps(_mm256_loadu_ps(x + i), vm));
+    _mm256_storeu_ps(x + i, e);
+    acc = _mm256_add_ps(acc, e);
+  }
+  _mm256_store_ps(t, acc);
+  float sum = ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+  __m256 inv = _mm256_set1_ps(1.f / sum);
+  for (int i = 0; i < n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), inv));
+  float pt = x[target];
+  if (grad) x[target] -= 1.f;
+  return pt;
+}
+#endif
+
+}  // namespace
+
+void softmaxXent(float* x, long rows, int cols, const int* targets, float* out, bool grad, bool vector, Pool* pool) {
+  auto row = rowPortable;
+#if defined(__x86_64__) || defined(__i386__)
+  if (vector && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) row = rowAvx2;
+#else
+  (void)vector;
+#endif
+  int parts = !pool || rows * cols < (1 << 16) ? 1 : (int)std::min<long>(4L * pool->size(), rows);
+  auto body = [&](int t) {
+    long a = rows * t / parts, b = rows * (t + 1) / parts;
+    for (long i = a; i < b; i++) out[i] = row(x + i * cols, cols, targets[i], grad);
+  };
+  if (parts == 1) body(0);
+  else pool->run(parts, body);
+}
+
+}  // namespace espalier
