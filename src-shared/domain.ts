@@ -206,5 +206,7 @@ export const EvalResult = z.object({
   createdAt: Timestamp,
   /** Items left out and degenerate outputs (QA protocols); absent for results recorded before it existed. */
   report: EvalReport.optional(),
+  /** The run's limit: tokens of the text for perplexity, items for the other tasks; absent when none was set. */
+  limit: z.number().int().positive().optional(),
 });
 export type EvalResult = z.infer<typeof EvalResult>;

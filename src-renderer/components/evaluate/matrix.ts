@@ -6,7 +6,8 @@ import { headlineMetric } from '../../../src-shared/metrics';
 export interface EvalFilters {
   modelIds: string[];
   task: EvalResult['task'] | '';
-  protocol: EvalResult['protocol'] | '';
+  /** A protocol as its label names it ("SQuAD v2 official (greedy)"): the stored value alone is ambiguous. */
+  protocol: string;
   dataset: string;
 }
 
@@ -14,6 +15,8 @@ export const NO_FILTERS: EvalFilters = { modelIds: [], task: '', protocol: '', d
 
 export interface MatrixColumn {
   key: string;
+  /** "first 2,000 tokens" on a perplexity column whose runs had a limit. */
+  limit?: string | null;
   task: EvalResult['task'];
   protocol: EvalResult['protocol'];
   dataset: string;
@@ -52,8 +55,15 @@ export function protocolLabel(task: EvalResult['task'], protocol: EvalResult['pr
   return 'loglik (harness)';
 }
 
-export function columnKey(r: Pick<EvalResult, 'task' | 'protocol' | 'datasetName'>): string {
-  return `${r.task}\u0000${r.protocol}\u0000${r.datasetName}`;
+/** "first 2,000 tokens" for perplexity (its limit counts tokens of the text), "first 50 items" otherwise; null without a limit. */
+export function limitText(r: Pick<EvalResult, 'task' | 'limit'>): string | null {
+  if (r.limit === undefined) return null;
+  return `first ${r.limit.toLocaleString('en')} ${r.task === 'ppl' ? 'tokens' : 'items'}`;
+}
+
+/** Results compare within one column only: a perplexity over the first 2,000 tokens is another number than over all. */
+export function columnKey(r: Pick<EvalResult, 'task' | 'protocol' | 'datasetName'> & Partial<Pick<EvalResult, 'limit'>>): string {
+  return `${r.task}\u0000${r.protocol}\u0000${r.datasetName}${r.task === 'ppl' && r.limit !== undefined ? `\u0000${r.limit}` : ''}`;
 }
 
 /**
@@ -86,7 +96,7 @@ export function applyFilters(results: readonly EvalResult[], f: EvalFilters): Ev
     (r) =>
       (f.modelIds.length === 0 || f.modelIds.includes(r.modelId)) &&
       (!f.task || r.task === f.task) &&
-      (!f.protocol || r.protocol === f.protocol) &&
+      (!f.protocol || protocolLabel(r.task, r.protocol) === f.protocol || r.protocol === f.protocol) &&
       (!f.dataset || r.datasetName === f.dataset),
   );
 }
@@ -98,7 +108,7 @@ export function buildMatrix(results: readonly EvalResult[], modelOrder: readonly
   const byKey = new Map<string, MatrixColumn>();
   for (const r of results) {
     const k = columnKey(r);
-    if (!byKey.has(k)) byKey.set(k, { key: k, task: r.task, protocol: r.protocol, dataset: r.datasetName, metric: headlineMetric(r) ?? '', protocolLabel: protocolLabel(r.task, r.protocol) });
+    if (!byKey.has(k)) byKey.set(k, { key: k, task: r.task, protocol: r.protocol, dataset: r.datasetName, metric: headlineMetric(r) ?? '', protocolLabel: protocolLabel(r.task, r.protocol), limit: r.task === 'ppl' ? limitText(r) : null });
   }
   const columns = [...byKey.values()].sort(
     (a, b) => TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) || a.dataset.localeCompare(b.dataset) || a.protocol.localeCompare(b.protocol),
