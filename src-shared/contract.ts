@@ -166,7 +166,8 @@ export const invokeChannels = {
       .refine((r) => Boolean(r.path) !== Boolean(r.upload), { message: 'give exactly one of path or upload' }),
     res: z.object({ runId: Id }),
   },
-  'datasets.preview': { req: z.object({ id: Id, lines: z.number().int().min(1).max(200).default(20) }).strict(), res: z.object({ lines: z.array(z.string()) }) },
+  /** `lines` lines (items of a benchmark, parsed); with `chars`, more short lines until that many characters show. */
+  'datasets.preview': { req: z.object({ id: Id, lines: z.number().int().min(1).max(200).default(20), chars: z.number().int().min(1).max(20_000).optional() }).strict(), res: z.object({ lines: z.array(z.string()) }) },
   'datasets.setSplit': { req: z.object({ id: Id, split: DatasetSplit }).strict(), res: Dataset },
   /** The languages a person says a dataset is in, primary first; null returns to the detected mix. */
   'datasets.setLanguages': {

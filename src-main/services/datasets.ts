@@ -16,6 +16,8 @@ import type { ServiceContext } from './context';
 import { formatFromPath, type ImportStats } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
 import type { BenchmarkStats } from '../lib/datasets/benchmark-import';
+import type { BenchmarkFormat } from '../lib/datasets/benchmark-detect';
+import { previewBenchmark } from '../lib/datasets/benchmark-preview';
 import { datasetDto } from './dto';
 
 type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split' | 'kind'> & { split: 'train' | 'val' | 'test'; kind?: 'auto' | 'text' | 'benchmark' };
@@ -124,8 +126,9 @@ export class DatasetsService {
   }
 
   /** The first lines of the extracted text, or of a benchmark's own file (reads only the head of the file). */
-  preview(req: { id: string; lines: number }): { lines: string[] } {
+  preview(req: { id: string; lines: number; chars?: number }): { lines: string[] } {
     const d = requireDataset(this.c.ws, req.id);
+    if (d.kind === 'benchmark' && d.benchFormat) return { lines: previewBenchmark(datasetSourceFile(this.c.ws, d), d.benchFormat as BenchmarkFormat, req.lines) };
     const file = d.kind === 'benchmark' ? datasetSourceFile(this.c.ws, d) : datasetTextFile(this.c.ws, d);
     const fd = openSync(file, 'r');
     try {
@@ -134,8 +137,12 @@ export class DatasetsService {
       // Cut at the last newline so no multi-byte character or line is split.
       let text = buf.subarray(0, n).toString('utf8');
       if (n === buf.length && n < statSync(file).size) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
-      const lines = text.split('\n').slice(0, req.lines).map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}…` : l));
-      return { lines };
+      const all = text.split('\n').map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}…` : l));
+      // Short lines: keep going past `lines` until `chars` characters are shown (a dozen lines can be 200 characters).
+      let end = Math.min(req.lines, all.length);
+      let shown = all.slice(0, end).reduce((a, l) => a + l.length, 0);
+      while (req.chars !== undefined && shown < req.chars && end < Math.min(all.length, 200)) shown += all[end++]!.length;
+      return { lines: all.slice(0, end) };
     } finally {
       closeSync(fd);
     }
