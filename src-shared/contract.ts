@@ -80,6 +80,10 @@ export const SystemInfo = z.object({
     .nullable(),
   /** One line on the adapter: the one in use, the one `webgpu` would use (software ones say so), or why there is none. */
   adapterNote: z.string(),
+  /** What computes, in the words the run log and doctor use: "wasm (native AVX2+FMA, 2 threads)". */
+  description: z.string().optional(),
+  /** What Dawn and the Vulkan loader printed during the one quiet WebGPU probe (kept out of the terminal). */
+  webgpuWarnings: z.array(z.string()).optional(),
   /** The backend jobs start with and where that choice comes from (the workspace setting, ESPALIER_BACKEND, the default). */
   choice: z.object({ backend: BackendChoice, source: BackendChoiceSource }),
   /** Where `backend` was measured: a worker process started with that choice (jobs run there; only workers load Dawn). */

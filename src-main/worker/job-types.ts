@@ -121,7 +121,7 @@ export const TrainResult = TrainedModel.extend({
 });
 
 /** A 'backend-report' job (never a run): the backend a worker started with this environment, and its adapter. */
-export const BackendProbeResult = SystemInfo.pick({ backend: true, tried: true, gpus: true, wasm: true, adapter: true, adapterNote: true });
+export const BackendProbeResult = SystemInfo.pick({ backend: true, tried: true, gpus: true, wasm: true, adapter: true, adapterNote: true, description: true, webgpuWarnings: true });
 export type BackendProbeResult = z.infer<typeof BackendProbeResult>;
 
 /** A 'grow' job: the run's params plus the resolved files and, per stage, the model id and folder reserved for
