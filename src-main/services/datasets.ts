@@ -11,7 +11,7 @@ import { READ_LIMITS } from '../engine/util/read-capped';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
-import { datasetSourceFile, datasetTextFile, requireDataset, requireProject, storedToAbs, tokenCountsByDataset, uniqueDatasetName, uploadDir } from './catalog';
+import { datasetSourceFile, datasetTextFile, requireDataset, requireProject, storedToAbs, tokenCountsByDataset, tokenizerFile, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
 import { formatFromPath, type ImportStats } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
@@ -42,6 +42,7 @@ export class DatasetsService {
           destination: c.ws.paths.datasetText(p.datasetId),
           kind: p.kind,
           displayName: p.fileName,
+          ...this.projectTokenizer(run.projectId),
         };
       },
       complete: (run, raw) => this.recordImport(run, raw),
@@ -105,9 +106,23 @@ export class DatasetsService {
     rmSync(ws.paths.datasetText(datasetId), { force: true });
   }
 
+  /** The project's tokenizer file, when it has one that is still on disk (counting is then part of the import). */
+  private projectTokenizer(projectId: string): { tokenizer?: { id: string; file: string } } {
+    const sub = this.c.ws.projects.get(projectId)?.substrateId;
+    const id = sub ? this.c.ws.substrates.get(sub)?.tokenizerId : undefined;
+    if (!id) return {};
+    try {
+      const file = tokenizerFile(this.c.ws, id);
+      return existsSync(file) ? { tokenizer: { id, file } } : {};
+    } catch {
+      return {};
+    }
+  }
+
   private recordImport(run: store.Run, raw: unknown): RunResult<'import'> {
     const { ws, bus } = this.c;
-    const stats = ImportResult.parse(raw).stats;
+    const parsed = ImportResult.parse(raw);
+    const stats = parsed.stats;
     const p = parseRunParams('import', run.id, run.params);
     const id = p.datasetId;
     const source = p.source;
@@ -118,7 +133,12 @@ export class DatasetsService {
           benchmarkRecord(stats as unknown as BenchmarkStats, { ...place, split: 'test' })
         : datasetRecord(stats as unknown as ImportStats, { ...place, textPath: ws.paths.toStored(ws.paths.datasetText(id)) });
     // `source` is already in stored form: the user's absolute path, or an upload relative to the workspace.
-    const d = ws.datasets.create({ ...rec, sourcePath: source });
+    const counted = parsed.tokens && stats['kind'] !== 'benchmark' && ws.tokenizers.get(parsed.tokens.tokenizerId) ? parsed.tokens : null;
+    const d = ws.transaction(() => {
+      const created = ws.datasets.create({ ...rec, sourcePath: source, ...(counted ? { tokens: counted.tokens, tokenizerId: counted.tokenizerId } : {}) });
+      if (counted) ws.tokenizers.recordDatasetTokens(counted.tokenizerId, { [created.id]: counted.tokens });
+      return created;
+    });
     bus.emit('datasets.changed', { projectId: run.projectId });
     const what = d.kind === 'benchmark' ? `benchmark (${d.task}), ${d.records.toLocaleString('en')} items` : `${d.characters.toLocaleString('en')} characters`;
     ws.runs.setMessage(run.id, `imported "${d.name}": ${what}`);

@@ -30,9 +30,11 @@ export const ImportParams = z.object({
   kind: z.enum(['auto', 'text', 'benchmark']).default('text'),
   /** The file's name as the user knows it, for messages (an upload is stored under the workspace). */
   displayName: z.string().optional(),
+  /** The project's tokenizer, when it has one: the new text's tokens are counted with it. */
+  tokenizer: z.object({ id: z.string(), file: z.string() }).optional(),
 });
 /** The importer's ImportStats, kept loose here: lib/datasets owns its shape. */
-export const ImportResult = z.object({ stats: z.record(z.string(), z.unknown()) });
+export const ImportResult = z.object({ stats: z.record(z.string(), z.unknown()), tokens: z.object({ tokenizerId: z.string(), tokens: z.number().int().nonnegative() }).optional() });
 
 export const SubstrateParams = z.object({
   kind: z.enum(['glyph', 'binary-id', 'random', 'imported']),
