@@ -14,7 +14,7 @@ export const Project = z.object({
 });
 export type Project = z.infer<typeof Project>;
 
-export const DatasetFormat = z.enum(['txt', 'jsonl', 'csv', 'parquet']);
+export const DatasetFormat = z.enum(['txt', 'jsonl', 'json', 'csv', 'parquet']);
 export const DatasetSplit = z.enum(['train', 'val', 'test']);
 /** 'text' is training text (and perplexity's held-out text); 'benchmark' is an evaluation file, never trained on. */
 export const DatasetKind = z.enum(['text', 'benchmark']);
@@ -62,7 +62,7 @@ export const Dataset = z.object({
   /** Benchmarks only. */
   benchmark: Benchmark.nullable(),
   split: DatasetSplit,
-  format: z.enum([...DatasetFormat.options, 'json', 'tsv']),
+  format: z.enum([...DatasetFormat.options, 'tsv']),
   field: z.string().nullable(),
   createdAt: Timestamp,
 });

@@ -21,7 +21,7 @@ const Counts = z.object({
 
 export const ImportParams = z.object({
   file: z.string().min(1),
-  format: z.enum(['txt', 'jsonl', 'csv', 'parquet']).optional(),
+  format: z.enum(['txt', 'jsonl', 'json', 'csv', 'parquet']).optional(),
   field: z.string().optional(),
   header: z.boolean().optional(),
   /** Where the extracted UTF-8 text goes (inside the workspace). */
