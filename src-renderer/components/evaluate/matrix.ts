@@ -38,6 +38,19 @@ export interface MatrixCell {
   flag: string | null;
   /** "5 of 8 items scored" when a filter left items out; null otherwise. */
   coverage: string | null;
+  /** Translation: the field's standard numbers beside the paper's ("standard BLEU 0.41 · chrF 12.30"); null otherwise. */
+  standard?: string | null;
+}
+
+/** The standard corpus BLEU and chrF (greedy) a translation result records beside the paper's BLEU. */
+export function standardScores(r: Pick<EvalResult, 'task' | 'metrics'>): string | null {
+  if (r.task !== 'bleu') return null;
+  const parts: string[] = [];
+  const b = r.metrics['corpus_bleu'];
+  const c = r.metrics['chrf'];
+  if (b !== undefined && Number.isFinite(b)) parts.push(`standard BLEU ${b.toFixed(2)}`);
+  if (c !== undefined && Number.isFinite(c)) parts.push(`chrF ${c.toFixed(2)}`);
+  return parts.length > 0 ? parts.join(' · ') : null;
 }
 
 export interface Matrix {
@@ -125,7 +138,7 @@ export function buildMatrix(results: readonly EvalResult[], modelOrder: readonly
       const iv = interval(newest, metric);
       const rep = newest.report;
       const coverage = rep && rep.scored < rep.inFile ? `${rep.scored} of ${rep.inFile} items scored` : null;
-      return { result: newest, value: newest.metrics[metric]!, ci: iv.ci, ciSource: iv.source, older: mine.length - 1, flag: degenerateFlag(newest), coverage };
+      return { result: newest, value: newest.metrics[metric]!, ci: iv.ci, ciSource: iv.source, older: mine.length - 1, flag: degenerateFlag(newest), coverage, standard: standardScores(newest) };
     }),
   }));
   return { columns, rows };
