@@ -317,7 +317,7 @@ export const invokeChannels = {
   },
   /** Stops the generation with this requestId; stopped is false when none is running under it. */
   'playground.cancel': {
-    req: z.object({ requestId: z.string().min(1).max(100) }).strict(),
+    req: z.object({ requestId: z.string().min(1).max(100), /** Only this model's generation (the others go on). */ modelId: Id.optional() }).strict(),
     res: z.object({ stopped: z.boolean() }),
   },
 } as const;
