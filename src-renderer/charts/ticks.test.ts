@@ -38,7 +38,7 @@ describe('charts use round ticks', () => {
     setActivePinia(createPinia());
     fake.options = [];
     mount(LossChart, { props: { runId: 'r1' } });
-    mount(OverlayChart, { props: { series: [{ name: 'a', points: [[1, 0.546837218935656]] }], xName: 'tokens', yName: 'loss' } });
+    mount(OverlayChart, { props: { series: [{ name: 'a', points: [[1, 0.546837218935656]] }], testid: 'overlay', label: 'loss by arm', xName: 'tokens', yName: 'loss' } });
     mount(DepthChart, { props: { points: [{ depth: 1, value: 0.546837218935656, ci: 0.1 }, { depth: 2, value: 0.61, ci: 0.1 }], metric: 'acc', protocol: 'loglik (harness)', dataset: 'arc' } });
     await flushPromises();
     expect(fake.options.length).toBeGreaterThanOrEqual(3);
