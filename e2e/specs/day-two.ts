@@ -173,6 +173,31 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
     assert(chip === SQUAD_LABEL, `the Catalog should say "${SQUAD_LABEL}", it says "${chip}"`);
   });
 
+  s.step('six perplexity and QA columns: each limited perplexity names its token limit', async () => {
+    await ui.go('evaluate');
+    const runs: [string, string][] = [['deutsch', ''], ['deutsch', '200'], ['ukrainska', ''], ['nachtrag', ''], ['lieder', '']];
+    for (const [dataset, limit] of runs) {
+      const before = await ui.t('eval-form').locator(tid('run-progress')).getAttribute('data-run-id', { timeout: 500 }).catch(() => null);
+      await ui.t('eval-task').selectOption('ppl');
+      for (const m of ['de-expert', 'uk-expert']) await ui.t(`eval-model-${m}`).check();
+      await ui.selectByLabel(ui.t('eval-dataset'), new RegExp(`^${dataset} \\(`));
+      const unit = await ui.text(ui.t('eval-limit-unit'));
+      assert(/tokens/.test(unit), `the perplexity limit should say it counts tokens, it says "${unit}"`);
+      await ui.t('eval-limit').fill(limit);
+      await ui.t('eval-start').click();
+      await until(`the perplexity run on ${dataset}`, async () => {
+        if (await ui.t('eval-start-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('eval-start-error'))}`);
+        const id = await ui.t('eval-form').locator(tid('run-progress')).getAttribute('data-run-id', { timeout: 500 }).catch(() => null);
+        return id !== null && id !== before ? id : null;
+      });
+      await ui.runDone(ui.t('eval-form'), `the perplexity run on ${dataset}`, 4 * MIN);
+    }
+    const columns = await ui.t('matrix-column').count();
+    assert(columns === 6, `the matrix should have 6 columns (QA + 5 perplexities, the limited one apart), it has ${columns}`);
+    const limits = (await ui.t('matrix-limit').allTextContents()).map((x) => x.trim());
+    assert(JSON.stringify(limits) === JSON.stringify(['first 200 tokens']), `the limited perplexity column should say "first 200 tokens", the headers say ${JSON.stringify(limits)}`);
+  });
+
   s.step('the Playground generates side by side and stops one slot while the other finishes', async () => {
     await ui.go('playground');
     await ui.selectByLabel(ui.t('pg-model-0'), /^de-expert \(/);
