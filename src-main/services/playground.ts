@@ -41,13 +41,21 @@ export class PlaygroundService {
     }
     const spec = specFor(this.c.ws, id);
     const loading = (async () => {
-      await initBackend({ backend: this.backend(), webgpu: false });
+      await this.startBackend();
       return { model: await loadModelSpec(spec), tokenizer: loadSpecTokenizer(spec) };
     })();
     this.cache.set(id, loading);
     loading.catch(() => this.cache.delete(id));
     while (this.cache.size > CACHE_SIZE) this.forget(this.cache.keys().next().value!);
     return loading;
+  }
+
+  /** One backend start at a time: the models of a request load side by side, and initBackend is not reentrant. */
+  private starting: Promise<unknown> = Promise.resolve();
+  private startBackend(): Promise<unknown> {
+    const next = this.starting.catch(() => undefined).then(() => initBackend({ backend: this.backend(), webgpu: false }));
+    this.starting = next;
+    return next;
   }
 
   /** Drops a model from the cache (it was deleted, or a merge it belongs to changed). */
