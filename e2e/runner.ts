@@ -2,6 +2,7 @@
 // port, drives Debian's Chromium through the flow and the bad-input suite, screenshots every view into
 // e2e/artifacts/, fails on console errors and failed or off-host requests, tears everything down, and ends
 // with "N passed, N failed". `--electron`: the same suites in the built Electron app, or a printed skip.
+// `--only day-two` runs one standalone suite (it makes its own project and data) in browser mode;
 // `--keep` keeps the temporary workspace; E2E_TIMEOUT_MS bounds the run (default 25 min); E2E_CHROMIUM names
 // another Chromium; E2E_DIM / E2E_NGRAMS / E2E_STEPS_PER_STAGE / E2E_TRAIN_STEPS / E2E_EVAL_LIMIT resize the flow.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,12 @@ import { uxSuite } from './specs/ux';
 import { useSwiftShader, webgpuSuite } from './specs/webgpu';
 import { storageSuite } from './specs/storage';
 import { growthPolishSuite } from './specs/growth-polish';
+import { dayTwoSuite } from './specs/day-two';
+
+/** Suites that need nothing from the flow: runnable alone with `--only NAME`. */
+const STANDALONE: Record<string, (ui: Ui, watcher: Watcher) => Suite[]> = {
+  'day-two': (ui, watcher) => [dayTwoSuite(ui, watcher)],
+};
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The whole run, teardown excluded: a hang fails the run instead of eating the CI budget. */
@@ -103,7 +110,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
+async function browserMode(tmp: string, artifacts: string, only: string | null = null): Promise<boolean> {
+  if (only !== null && !STANDALONE[only]) throw new Error(`--only ${only}: no such standalone suite; there are: ${Object.keys(STANDALONE).join(', ')}`);
   const fontPath = requireSystemFont();
   useSwiftShader();
   try {
@@ -124,8 +132,9 @@ async function browserMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await browser.page.reload();
     };
+    if (only !== null) await runSuites(STANDALONE[only]!(ui, watcher));
     // WebGPU last: it changes the backend choice and adds a model, which the earlier suites need not know about.
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), benchmarksSuite({ ui, watcher, reload }), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher), webgpuSuite(ui, watcher)]);
+    else await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), benchmarksSuite({ ui, watcher, reload }), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher), webgpuSuite(ui, watcher)]);
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
@@ -166,6 +175,8 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
 export async function main(args: string[]): Promise<number> {
   const electron = args.includes('--electron');
   const keep = args.includes('--keep');
+  const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  const only = onlyAt < 0 ? null : args[onlyAt]!.includes('=') ? args[onlyAt]!.slice('--only='.length) : (args[onlyAt + 1] ?? '');
   const started = Date.now();
   const artifacts = join(ROOT, 'e2e', 'artifacts', electron ? 'electron' : 'browser');
   const unlock = await lockArtifacts(artifacts);
@@ -180,7 +191,7 @@ export async function main(args: string[]): Promise<number> {
   let fatal: string | null = null;
   let skipped = false;
   try {
-    const ran = await withTimeout(electron ? electronMode(tmp, artifacts) : browserMode(tmp, artifacts), RUN_TIMEOUT_MS, 'the end-to-end run');
+    const ran = await withTimeout(electron ? electronMode(tmp, artifacts) : browserMode(tmp, artifacts, only), RUN_TIMEOUT_MS, 'the end-to-end run');
     skipped = !ran;
   } catch (err) {
     abortAll('the run timed out');

@@ -74,7 +74,7 @@ describe('App shell', () => {
     expect(w.get('[data-testid="loss-chart"]').attributes('data-points')).toBe('3');
     await w.get('[data-testid="nav-evaluate"]').trigger('click');
     await flushPromises();
-    expect(w.get('[data-testid="eval-protocol-label"]').text()).toBe('loglik');
+    expect(w.get('[data-testid="eval-protocol-label"]').text()).toBe('loglik (harness)');
     expect(warn).not.toHaveBeenCalled();
     expect(error).not.toHaveBeenCalled();
     w.unmount();

@@ -80,6 +80,10 @@ export const SystemInfo = z.object({
     .nullable(),
   /** One line on the adapter: the one in use, the one `webgpu` would use (software ones say so), or why there is none. */
   adapterNote: z.string(),
+  /** What computes, in the words the run log and doctor use: "wasm (native AVX2+FMA, 2 threads)". */
+  description: z.string().optional(),
+  /** What Dawn and the Vulkan loader printed during the one quiet WebGPU probe (kept out of the terminal). */
+  webgpuWarnings: z.array(z.string()).optional(),
   /** The backend jobs start with and where that choice comes from (the workspace setting, ESPALIER_BACKEND, the default). */
   choice: z.object({ backend: BackendChoice, source: BackendChoiceSource }),
   /** Where `backend` was measured: a worker process started with that choice (jobs run there; only workers load Dawn). */
@@ -166,7 +170,8 @@ export const invokeChannels = {
       .refine((r) => Boolean(r.path) !== Boolean(r.upload), { message: 'give exactly one of path or upload' }),
     res: z.object({ runId: Id }),
   },
-  'datasets.preview': { req: z.object({ id: Id, lines: z.number().int().min(1).max(200).default(20) }).strict(), res: z.object({ lines: z.array(z.string()) }) },
+  /** `lines` lines (items of a benchmark, parsed); with `chars`, more short lines until that many characters show. */
+  'datasets.preview': { req: z.object({ id: Id, lines: z.number().int().min(1).max(200).default(20), chars: z.number().int().min(1).max(20_000).optional() }).strict(), res: z.object({ lines: z.array(z.string()) }) },
   'datasets.setSplit': { req: z.object({ id: Id, split: DatasetSplit }).strict(), res: Dataset },
   /** The languages a person says a dataset is in, primary first; null returns to the detected mix. */
   'datasets.setLanguages': {
@@ -312,7 +317,7 @@ export const invokeChannels = {
   },
   /** Stops the generation with this requestId; stopped is false when none is running under it. */
   'playground.cancel': {
-    req: z.object({ requestId: z.string().min(1).max(100) }).strict(),
+    req: z.object({ requestId: z.string().min(1).max(100), /** Only this model's generation (the others go on). */ modelId: Id.optional() }).strict(),
     res: z.object({ stopped: z.boolean() }),
   },
 } as const;

@@ -14,7 +14,7 @@ export const Project = z.object({
 });
 export type Project = z.infer<typeof Project>;
 
-export const DatasetFormat = z.enum(['txt', 'jsonl', 'csv', 'parquet']);
+export const DatasetFormat = z.enum(['txt', 'jsonl', 'json', 'csv', 'parquet']);
 export const DatasetSplit = z.enum(['train', 'val', 'test']);
 /** 'text' is training text (and perplexity's held-out text); 'benchmark' is an evaluation file, never trained on. */
 export const DatasetKind = z.enum(['text', 'benchmark']);
@@ -62,7 +62,7 @@ export const Dataset = z.object({
   /** Benchmarks only. */
   benchmark: Benchmark.nullable(),
   split: DatasetSplit,
-  format: z.enum([...DatasetFormat.options, 'json', 'tsv']),
+  format: z.enum([...DatasetFormat.options, 'tsv']),
   field: z.string().nullable(),
   createdAt: Timestamp,
 });
@@ -206,5 +206,7 @@ export const EvalResult = z.object({
   createdAt: Timestamp,
   /** Items left out and degenerate outputs (QA protocols); absent for results recorded before it existed. */
   report: EvalReport.optional(),
+  /** The run's limit: tokens of the text for perplexity, items for the other tasks; absent when none was set. */
+  limit: z.number().int().positive().optional(),
 });
 export type EvalResult = z.infer<typeof EvalResult>;

@@ -86,6 +86,11 @@ export const SubstrateBuildParams = z
     seed: z.number().int().default(1),
     fontPath: z.string().optional(),
     matrixPath: z.string().optional(),
+    /** Browser mode: the font or matrix file's bytes (base64), in place of a host path. */
+    fontUpload: z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(90_000_000) }).optional(),
+    matrixUpload: z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(90_000_000) }).optional(),
+    /** The training datasets the vocabulary is built from (default: every training text of the project). */
+    vocabularyDatasetIds: z.array(Id).min(1).max(64).optional(),
   })
   .strict();
 export type SubstrateBuildParams = z.output<typeof SubstrateBuildParams>;

@@ -15,5 +15,11 @@ export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
 export const BackendChoiceSource = z.enum(['workspace', 'environment', 'default']);
 
 /** The backend a run computed on, as its worker started it; `adapter` names the WebGPU adapter on webgpu. */
-export const RunBackend = z.object({ name: z.string(), adapter: z.string().nullable(), software: z.boolean() });
+export const RunBackend = z.object({
+  name: z.string(),
+  adapter: z.string().nullable(),
+  software: z.boolean(),
+  /** What computes, as the run log, doctor and the System view say it: "wasm (native AVX2+FMA, 2 threads)". */
+  description: z.string().optional(),
+});
 export type RunBackend = z.infer<typeof RunBackend>;

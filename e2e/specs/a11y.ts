@@ -37,7 +37,7 @@ async function setTheme(ui: Ui, theme: 'light' | 'dark'): Promise<void> {
 }
 
 /** Serious and critical violations on the page as it is now, one line per rule with up to three elements. */
-async function axeViolations(ui: Ui): Promise<string[]> {
+export async function axeViolations(ui: Ui): Promise<string[]> {
   if (!(await ui.page.evaluate('typeof window.axe === "object"'))) await ui.page.evaluate(axeScript());
   const violations = (await ui.page.evaluate(
     `window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary + ' html: ' + String(n.html).slice(0, 120) })) })))`,

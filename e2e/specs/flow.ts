@@ -326,7 +326,7 @@ function evaluationSteps(s: Suite, env: FlowEnv): void {
       const row = ui.t('eval-result-row', attr('data-model-name', name) + attr('data-protocol', 'loglik'));
       await row.waitFor();
       const label = await ui.text(row.locator(tid('eval-protocol-label')));
-      assert(label === 'loglik', `${name}'s score should be labelled loglik, it says "${label}"`);
+      assert(label === 'loglik (harness)', `${name}'s score should be labelled "loglik (harness)", it says "${label}"`);
       const task = await ui.text(row.locator('td').nth(2));
       assert(task === 'mc', `${name}'s row should be the mc task, it is "${task}"`);
       const n = Number(await ui.text(row.locator('td').nth(5)));

@@ -52,7 +52,7 @@ async function chooseFile(purpose: FilePurpose): Promise<string | null> {
   const filters: Record<FilePurpose, Electron.FileFilter[]> = {
     font: [{ name: 'GNU Unifont', extensions: ['hex', 'gz'] }],
     matrix: [{ name: 'Embedding matrix', extensions: ['npy', 'safetensors'] }],
-    dataset: [{ name: 'Text data', extensions: ['txt', 'jsonl', 'csv', 'parquet'] }],
+    dataset: [{ name: 'Text data', extensions: ['txt', 'jsonl', 'json', 'csv', 'parquet'] }],
     'export-folder': [],
   };
   const win = BrowserWindow.getFocusedWindow();

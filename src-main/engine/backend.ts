@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../common/errors';
 import { prepareWasmThreads } from './backend-wasm-threads';
 import { adapterName, chooseAdapter, missingVulkanDriver, requestDevice, type DawnModule, type GpuAdapterReport } from './backend-webgpu';
+import { quietWebgpuProbe } from './webgpu-probe';
 import { loadGemmAddon, nativeReason } from './model/native/addon';
 
 export type { GpuAdapterReport } from './backend-webgpu';
@@ -220,6 +221,13 @@ async function tryWebgpu(allowSoftware: boolean): Promise<{ attempt: BackendAtte
   const fail = (reason: string, adapter: GpuAdapterReport | null = null) => ({ attempt: { name: 'webgpu' as const, ok: false, reason }, adapter });
   const noDriver = missingVulkanDriver();
   if (noDriver) return fail(noDriver);
+  // The automatic chain asks the quiet probe first: Dawn loads here (and may print its warnings) only when it
+  // offers a hardware adapter this process will use.
+  if (!allowSoftware) {
+    const q = quietWebgpuProbe();
+    if (!q.adapter) return fail(q.reason ?? 'Dawn found no WebGPU adapter');
+    if (q.adapter.software) return fail(`only a software adapter is available (${adapterName(q.adapter)}): far slower than the CPU backends, so it is used only with --backend webgpu`, q.adapter);
+  }
   let dawn: DawnModule | null;
   let tfWebgpu: TfWebgpuModule | null;
   try {
@@ -306,7 +314,11 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
       const r = await tryWasm(nativeInfo.ok ? 1 : Math.min(threads, 8));
       attempt = r.attempt;
       wasmInfo = r.wasm;
-      if (nativeInfo.ok && wasmInfo) wasmInfo.threadsReason = `matrix products run natively (${nativeInfo.isa}) on ${nativeInfo.threads} thread${nativeInfo.threads > 1 ? 's' : ''}`;
+      if (nativeInfo.ok && wasmInfo) {
+        wasmInfo.threadsReason = `matrix products run natively (${nativeInfo.isa}) on ${nativeInfo.threads} thread${nativeInfo.threads > 1 ? 's' : ''}`;
+        // The products run on the addon's threads: "WebAssembly SIMD, 1 thread" alone would misstate the compute.
+        if (attempt.ok) attempt = { ...attempt, reason: `${attempt.reason.replace(/, 1 thread$/, '')}; ${wasmInfo.threadsReason}` };
+      }
     } else attempt = await tryCpu();
     tried.push(attempt);
     if (attempt.ok) {
@@ -322,15 +334,10 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
  * The adapter `--backend webgpu` would run on, for reports where webgpu was not tried (another backend was named,
  * or an earlier one started): what Dawn offers, software ones included, or why there is none. Loads Dawn.
  */
-export async function previewWebgpuAdapter(): Promise<{ adapter: GpuAdapterReport | null; reason: string }> {
+export async function previewWebgpuAdapter(): Promise<{ adapter: GpuAdapterReport | null; reason: string; warnings: string[] }> {
   const noDriver = missingVulkanDriver();
-  if (noDriver) return { adapter: null, reason: noDriver };
-  try {
-    const dawn = await importOptional<DawnModule>('webgpu');
-    if (!dawn) return { adapter: null, reason: 'webgpu is not installed (optional: Dawn ships prebuilt for Linux x64/arm64, macOS and Windows); run `npm install webgpu @tensorflow/tfjs-backend-webgpu`' };
-    const choice = await chooseAdapter(dawn, true);
-    return choice.ok ? { adapter: choice.report, reason: `WebGPU would run on ${adapterName(choice.report)}` } : { adapter: null, reason: choice.reason };
-  } catch (err) {
-    return { adapter: null, reason: `Dawn failed to load (${firstLine(err)})` };
-  }
+  if (noDriver) return { adapter: null, reason: noDriver, warnings: [] };
+  // In a child process, so Dawn's warnings are captured and reported once rather than printed.
+  const q = quietWebgpuProbe();
+  return q.adapter ? { adapter: q.adapter, reason: `WebGPU would run on ${adapterName(q.adapter)}`, warnings: q.warnings } : { adapter: null, reason: q.reason ?? 'Dawn found no WebGPU adapter', warnings: q.warnings };
 }

@@ -44,8 +44,8 @@ describe('benchmark datasets', () => {
     expect(await byName('physics_test')).toMatchObject({ kind: 'benchmark', format: 'csv', benchmark: { task: 'mc', format: 'mmlu-csv', items: 2, pair: null } });
     expect(await byName('arc')).toMatchObject({ benchmark: { task: 'mc', format: 'mc-jsonl', items: 3 }, field: null });
     expect(await byName('dev-v2.0')).toMatchObject({ format: 'json', benchmark: { task: 'qa', format: 'squad-json', items: 2 } });
-    // The preview shows the benchmark's own lines: the first MMLU question, not a "header".
-    expect((await app.call('datasets.preview', { id: (await byName('physics_test')).id, lines: 1 })).lines).toEqual(['"Which command lists files, in order?",ls,cd,rm,mv,A']);
+    // The preview shows the benchmark's items as parsed: the first MMLU question, not a "header".
+    expect((await app.call('datasets.preview', { id: (await byName('physics_test')).id, lines: 1 })).lines).toEqual(['1. Which command lists files, in order?', '   A) ls   B) cd   C) rm   D) mv', '   answer: A']);
   });
 
   it('refuses a broken benchmark naming the file as uploaded, the line and the field; nothing is recorded', async () => {

@@ -11,11 +11,13 @@ import { READ_LIMITS } from '../engine/util/read-capped';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
-import { datasetSourceFile, datasetTextFile, requireDataset, requireProject, storedToAbs, tokenCountsByDataset, uniqueDatasetName, uploadDir } from './catalog';
+import { datasetSourceFile, datasetTextFile, requireDataset, requireProject, storedToAbs, tokenCountsByDataset, tokenizerFile, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
 import { formatFromPath, type ImportStats } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
 import type { BenchmarkStats } from '../lib/datasets/benchmark-import';
+import type { BenchmarkFormat } from '../lib/datasets/benchmark-detect';
+import { previewBenchmark } from '../lib/datasets/benchmark-preview';
 import { datasetDto } from './dto';
 
 type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split' | 'kind'> & { split: 'train' | 'val' | 'test'; kind?: 'auto' | 'text' | 'benchmark' };
@@ -40,6 +42,7 @@ export class DatasetsService {
           destination: c.ws.paths.datasetText(p.datasetId),
           kind: p.kind,
           displayName: p.fileName,
+          ...this.projectTokenizer(run.projectId),
         };
       },
       complete: (run, raw) => this.recordImport(run, raw),
@@ -103,9 +106,23 @@ export class DatasetsService {
     rmSync(ws.paths.datasetText(datasetId), { force: true });
   }
 
+  /** The project's tokenizer file, when it has one that is still on disk (counting is then part of the import). */
+  private projectTokenizer(projectId: string): { tokenizer?: { id: string; file: string } } {
+    const sub = this.c.ws.projects.get(projectId)?.substrateId;
+    const id = sub ? this.c.ws.substrates.get(sub)?.tokenizerId : undefined;
+    if (!id) return {};
+    try {
+      const file = tokenizerFile(this.c.ws, id);
+      return existsSync(file) ? { tokenizer: { id, file } } : {};
+    } catch {
+      return {};
+    }
+  }
+
   private recordImport(run: store.Run, raw: unknown): RunResult<'import'> {
     const { ws, bus } = this.c;
-    const stats = ImportResult.parse(raw).stats;
+    const parsed = ImportResult.parse(raw);
+    const stats = parsed.stats;
     const p = parseRunParams('import', run.id, run.params);
     const id = p.datasetId;
     const source = p.source;
@@ -116,7 +133,12 @@ export class DatasetsService {
           benchmarkRecord(stats as unknown as BenchmarkStats, { ...place, split: 'test' })
         : datasetRecord(stats as unknown as ImportStats, { ...place, textPath: ws.paths.toStored(ws.paths.datasetText(id)) });
     // `source` is already in stored form: the user's absolute path, or an upload relative to the workspace.
-    const d = ws.datasets.create({ ...rec, sourcePath: source });
+    const counted = parsed.tokens && stats['kind'] !== 'benchmark' && ws.tokenizers.get(parsed.tokens.tokenizerId) ? parsed.tokens : null;
+    const d = ws.transaction(() => {
+      const created = ws.datasets.create({ ...rec, sourcePath: source, ...(counted ? { tokens: counted.tokens, tokenizerId: counted.tokenizerId } : {}) });
+      if (counted) ws.tokenizers.recordDatasetTokens(counted.tokenizerId, { [created.id]: counted.tokens });
+      return created;
+    });
     bus.emit('datasets.changed', { projectId: run.projectId });
     const what = d.kind === 'benchmark' ? `benchmark (${d.task}), ${d.records.toLocaleString('en')} items` : `${d.characters.toLocaleString('en')} characters`;
     ws.runs.setMessage(run.id, `imported "${d.name}": ${what}`);
@@ -124,8 +146,9 @@ export class DatasetsService {
   }
 
   /** The first lines of the extracted text, or of a benchmark's own file (reads only the head of the file). */
-  preview(req: { id: string; lines: number }): { lines: string[] } {
+  preview(req: { id: string; lines: number; chars?: number }): { lines: string[] } {
     const d = requireDataset(this.c.ws, req.id);
+    if (d.kind === 'benchmark' && d.benchFormat) return { lines: previewBenchmark(datasetSourceFile(this.c.ws, d), d.benchFormat as BenchmarkFormat, req.lines) };
     const file = d.kind === 'benchmark' ? datasetSourceFile(this.c.ws, d) : datasetTextFile(this.c.ws, d);
     const fd = openSync(file, 'r');
     try {
@@ -134,8 +157,12 @@ export class DatasetsService {
       // Cut at the last newline so no multi-byte character or line is split.
       let text = buf.subarray(0, n).toString('utf8');
       if (n === buf.length && n < statSync(file).size) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
-      const lines = text.split('\n').slice(0, req.lines).map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}…` : l));
-      return { lines };
+      const all = text.split('\n').map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}…` : l));
+      // Short lines: keep going past `lines` until `chars` characters are shown (a dozen lines can be 200 characters).
+      let end = Math.min(req.lines, all.length);
+      let shown = all.slice(0, end).reduce((a, l) => a + l.length, 0);
+      while (req.chars !== undefined && shown < req.chars && end < Math.min(all.length, 200)) shown += all[end++]!.length;
+      return { lines: all.slice(0, end) };
     } finally {
       closeSync(fd);
     }

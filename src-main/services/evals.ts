@@ -130,7 +130,8 @@ export class EvalsService {
     const runs = new Map<string, store.Run | undefined>();
     return all.map((e) => {
       const report = this.report(e, runs);
-      return { ...evalDto(e, this.datasetName(e, req.projectId)), ...(report ? { report } : {}) };
+      const limit = e.runId ? runs.get(e.runId)?.params['limit'] : undefined;
+      return { ...evalDto(e, this.datasetName(e, req.projectId)), ...(report ? { report } : {}), ...(typeof limit === 'number' && limit > 0 ? { limit } : {}) };
     });
   }
 

@@ -1,7 +1,8 @@
 // Substrates: the project's frozen embedding tables — list, build (tokenizer + substrate in a 'substrate' job,
 // both registered when it is done) and look up a token (its ids, glyph bitmap and nearest neighbours).
 import { parseRunParams, parseRunResult, type RunResult } from '../../src-shared/runs';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { Substrate as SubstrateDto } from '../../src-shared/domain';
 import { loadSubstrate, loadUnifont, nearestTokens, pieceLabel, renderToken, resolveFontPath, type Substrate, type UnifontFont } from '../engine/substrate';
@@ -9,13 +10,14 @@ import { loadTokenizer, type Tokenizer } from '../engine/tokenizer';
 import { sha256Hex } from '../engine/util/hash';
 import { UserError } from '../common/errors';
 import type * as store from '../store/index';
+import { newId } from '../store/index';
 import { SubstrateResult } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireProject, requireSubstrate, storedToAbs, substrateFile, tokenizerFile } from './catalog';
 import type { ServiceContext } from './context';
 import { substrateDto } from './dto';
 
 type BuildReq = Required<Pick<InvokeRequest<'substrates.build'>, 'projectId' | 'kind' | 'dim' | 'grid' | 'ngrams' | 'seed'>> &
-  Pick<InvokeRequest<'substrates.build'>, 'fontPath' | 'matrixPath'>;
+  Pick<InvokeRequest<'substrates.build'>, 'fontPath' | 'matrixPath' | 'fontUpload' | 'matrixUpload' | 'vocabularyDatasetIds'>;
 
 interface Loaded {
   sub: Substrate;
@@ -88,12 +90,22 @@ export class SubstratesService {
   build(req: BuildReq): { runId: string } {
     const { ws, runs } = this.c;
     requireProject(ws, req.projectId);
-    // Benchmarks never shape a vocabulary: only training text does.
-    const train = ws.datasets.list(req.projectId, { split: 'train' }).filter((d) => d.kind === 'text' && d.textPath);
-    if (train.length === 0) throw new UserError('the project has no training dataset yet; import one (split "train") before building a substrate');
+    // Benchmarks never shape a vocabulary: only training text does — all of it, or the datasets the form chose.
+    const all = ws.datasets.list(req.projectId, { split: 'train' }).filter((d) => d.kind === 'text' && d.textPath);
+    if (all.length === 0) throw new UserError('the project has no training dataset yet; import one (split "train") before building a substrate');
+    const chosen = req.vocabularyDatasetIds;
+    const train = chosen ? all.filter((d) => chosen.includes(d.id)) : all;
+    for (const id of chosen ?? []) {
+      if (!all.some((d) => d.id === id)) throw new UserError(`vocabularyDatasetIds: ${ws.datasets.get(id)?.name ?? id} is not a training text of this project`);
+    }
+    // Browser mode: an uploaded font or matrix is kept in the workspace and used as its file.
+    const { fontUpload, matrixUpload } = req;
+    req = { ...req, fontUpload: undefined, matrixUpload: undefined, vocabularyDatasetIds: undefined };
+    if (fontUpload) req = { ...req, fontPath: this.saveUpload(fontUpload) };
+    if (matrixUpload) req = { ...req, matrixPath: this.saveUpload(matrixUpload) };
     // Checked now so the message reaches the form at once; the job checks again where it runs.
-    if (req.fontPath !== undefined) req = { ...req, fontPath: this.c.hostPaths.file('fontPath', req.fontPath) };
-    if (req.matrixPath !== undefined) req = { ...req, matrixPath: this.c.hostPaths.file('matrixPath', req.matrixPath) };
+    if (req.fontPath !== undefined && !fontUpload) req = { ...req, fontPath: this.c.hostPaths.file('fontPath', req.fontPath) };
+    if (req.matrixPath !== undefined && !matrixUpload) req = { ...req, matrixPath: this.c.hostPaths.file('matrixPath', req.matrixPath) };
     if (req.kind === 'glyph') resolveFontPath(req.fontPath);
     if (req.kind === 'glyph' && req.dim > req.grid * req.grid) throw new UserError(`dim ${req.dim} exceeds the ${req.grid * req.grid} pixels of a ${req.grid}×${req.grid} glyph; lower dim or use grid 32`);
     if (req.kind === 'imported' && (!req.matrixPath || !existsSync(req.matrixPath))) {
@@ -105,6 +117,16 @@ export class SubstratesService {
     const params = { ...req, datasetIds: train.map((d) => d.id), sourceKey, reuseTokenizerId: reuse?.id ?? null };
     const run = runs.enqueue({ projectId: req.projectId, kind: 'substrate', name: `${req.kind} substrate`, params, message: `queued: ${req.kind} substrate` });
     return { runId: run.id };
+  }
+
+  /** Writes an uploaded font or matrix under the workspace (its file name kept, made harmless); returns its path. */
+  private saveUpload(u: { fileName: string; base64: string }): string {
+    const name = basename(u.fileName.replace(/\\/g, '/')).replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '') || 'upload';
+    const dir = join(this.c.ws.paths.substratesDir, 'uploads', newId('ds').slice(3));
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, name);
+    writeFileSync(file, Buffer.from(u.base64, 'base64'));
+    return file;
   }
 
   private record(run: store.Run, raw: unknown): RunResult<'substrate'> {

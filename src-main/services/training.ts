@@ -43,6 +43,11 @@ export class TrainingService {
   private validate(req: TrainReq | GrowReq, layers: number): { substrate: store.SubstrateRecord } {
     const { ws } = this.c;
     requireProject(ws, req.projectId);
+    // Two runs of one name give two "zh-expert · stage 1" models no one can tell apart.
+    const name = req.name.trim().toLowerCase();
+    if (ws.runs.list({ projectId: req.projectId }).some((r) => (r.kind === 'train' || r.kind === 'grow') && r.name.trim().toLowerCase() === name)) {
+      throw new UserError(`a run named "${req.name.trim()}" already exists in this project: give this one another name`);
+    }
     for (const id of [...req.datasetIds, ...req.valDatasetIds]) {
       const d = requireDataset(ws, id);
       if (d.projectId !== req.projectId) throw new UserError(`dataset "${d.name}" belongs to another project`);
@@ -90,7 +95,7 @@ export class TrainingService {
     this.validate(req, req.blocksPerStage);
     const params = { ...req, stageModelIds: Array.from({ length: req.stages }, () => newId('mdl')) };
     const total = req.stages * req.stepsPerStage;
-    const run = this.c.runs.enqueue({ projectId: req.projectId, kind: 'grow', name: req.name, params, totalSteps: total, message: `queued: ${req.stages} stages` });
+    const run = this.c.runs.enqueue({ projectId: req.projectId, kind: 'grow', name: req.name, params, totalSteps: total, message: `queued: ${req.stages} stage${req.stages === 1 ? '' : 's'}` });
     return { runId: run.id };
   }
 

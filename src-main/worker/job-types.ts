@@ -21,7 +21,7 @@ const Counts = z.object({
 
 export const ImportParams = z.object({
   file: z.string().min(1),
-  format: z.enum(['txt', 'jsonl', 'csv', 'parquet']).optional(),
+  format: z.enum(['txt', 'jsonl', 'json', 'csv', 'parquet']).optional(),
   field: z.string().optional(),
   header: z.boolean().optional(),
   /** Where the extracted UTF-8 text goes (inside the workspace). */
@@ -30,9 +30,11 @@ export const ImportParams = z.object({
   kind: z.enum(['auto', 'text', 'benchmark']).default('text'),
   /** The file's name as the user knows it, for messages (an upload is stored under the workspace). */
   displayName: z.string().optional(),
+  /** The project's tokenizer, when it has one: the new text's tokens are counted with it. */
+  tokenizer: z.object({ id: z.string(), file: z.string() }).optional(),
 });
 /** The importer's ImportStats, kept loose here: lib/datasets owns its shape. */
-export const ImportResult = z.object({ stats: z.record(z.string(), z.unknown()) });
+export const ImportResult = z.object({ stats: z.record(z.string(), z.unknown()), tokens: z.object({ tokenizerId: z.string(), tokens: z.number().int().nonnegative() }).optional() });
 
 export const SubstrateParams = z.object({
   kind: z.enum(['glyph', 'binary-id', 'random', 'imported']),
@@ -121,7 +123,7 @@ export const TrainResult = TrainedModel.extend({
 });
 
 /** A 'backend-report' job (never a run): the backend a worker started with this environment, and its adapter. */
-export const BackendProbeResult = SystemInfo.pick({ backend: true, tried: true, gpus: true, wasm: true, adapter: true, adapterNote: true });
+export const BackendProbeResult = SystemInfo.pick({ backend: true, tried: true, gpus: true, wasm: true, adapter: true, adapterNote: true, description: true, webgpuWarnings: true });
 export type BackendProbeResult = z.infer<typeof BackendProbeResult>;
 
 /** A 'grow' job: the run's params plus the resolved files and, per stage, the model id and folder reserved for

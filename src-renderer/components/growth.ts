@@ -197,3 +197,14 @@ export function formatDuration(seconds: number | null): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
+
+/** Where a run's validation loss comes from: its validation datasets, else the fixed hold-out of its training text. */
+export function valSource(valDatasetIds: readonly string[], names: readonly { id: string; name: string }[]): string {
+  if (valDatasetIds.length === 0) return 'Validation: no validation dataset, so the fixed hold-out — the last 10% of each training text (from a blank line where it has documents), never trained on.';
+  return `Validation: ${valDatasetIds.map((id) => names.find((d) => d.id === id)?.name ?? 'a deleted dataset').join(', ')}`;
+}
+
+/** "1 stage", "3 stages". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -10,6 +10,7 @@ export function formatFromName(name: string): Format | null {
   const ext = name.toLowerCase().split('.').pop() ?? '';
   if (ext === 'txt' || ext === 'text' || ext === 'md') return 'txt';
   if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl';
+  if (ext === 'json') return 'json';
   if (ext === 'csv' || ext === 'tsv') return 'csv';
   if (ext === 'parquet') return 'parquet';
   return null;
@@ -42,6 +43,7 @@ export function csvHeader(line: string, delimiter = ','): string[] {
 export function sniffFields(format: Format, head: string, delimiter = ','): string[] {
   const lines = head.split(/\r?\n/).filter((l) => l.trim().length > 0);
   if (format === 'csv') return lines[0] ? csvHeader(lines[0], delimiter) : [];
+  if (format === 'json') return jsonDocFields(head);
   if (format !== 'jsonl') return [];
   for (const line of lines.slice(0, 5)) {
     try {
@@ -60,4 +62,20 @@ export function sniffFields(format: Format, head: string, delimiter = ','): stri
 
 export async function readHead(file: Blob, bytes = 65536): Promise<string> {
   return new TextDecoder('utf-8', { fatal: false }).decode(await file.slice(0, bytes).arrayBuffer());
+}
+
+/** The string-valued keys of a JSON document's first record: parsed when the head is the whole file, else read
+ *  from the head's text (a large document is cut mid-way); [] for an array of strings. */
+export function jsonDocFields(head: string): string[] {
+  try {
+    const doc = JSON.parse(head) as unknown;
+    const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' ? Object.values(doc).find(Array.isArray) : undefined;
+    const first = (list as unknown[] | undefined)?.find((r) => r && typeof r === 'object' && !Array.isArray(r)) as Record<string, unknown> | undefined;
+    if (!first) return [];
+    const text = Object.entries(first).filter(([, v]) => typeof v === 'string').map(([k]) => k);
+    return text.length > 0 ? text : Object.keys(first);
+  } catch {
+    const keys = [...head.matchAll(/"((?:[^"\\]|\\.)*)"\s*:\s*"/g)].map((m) => m[1]!);
+    return [...new Set(keys)].slice(0, 20);
+  }
 }

@@ -47,7 +47,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
   }
 
   async function preview(id: string): Promise<void> {
-    const r = await api().invoke('datasets.preview', { id, lines: 12 });
+    const r = await api().invoke('datasets.preview', { id, lines: 12, chars: 1500 });
     previews.value = { ...previews.value, [id]: r.lines };
   }
 

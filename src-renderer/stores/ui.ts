@@ -25,7 +25,14 @@ export interface Toast {
   text: string;
   /** Where it happened ("Growth · start"), so an error far from its view still says where. */
   where: string;
+  /** How many times the same message came while it showed ("× 3"): repeats join it instead of piling up. */
+  count?: number;
 }
+
+/** How long a toast stays: errors longer (the error itself also stays where it happened). */
+export const TOAST_MS = { error: 12_000, other: 4000 } as const;
+/** At most this many show; an older one leaves when a new one comes. */
+export const MAX_TOASTS = 3;
 
 function viewFromHash(): ViewName | null {
   if (typeof location === 'undefined') return null;
@@ -74,14 +81,35 @@ export const useUiStore = defineStore('ui', () => {
     };
   }
 
+  const timers = new Map<number, ReturnType<typeof setTimeout>>();
+  function expire(id: number, kind: Toast['kind']): void {
+    clearTimeout(timers.get(id));
+    timers.set(id, setTimeout(() => dismiss(id), kind === 'error' ? TOAST_MS.error : TOAST_MS.other));
+  }
+
   function toast(kind: Toast['kind'], text: string, where = ''): void {
+    // The same message again (a reconnect reloading, a run retried) counts on the toast already showing.
+    const same = toasts.value.find((t) => t.kind === kind && t.text === text && t.where === where);
+    if (same) {
+      toasts.value = toasts.value.map((t) => (t === same ? { ...t, count: (t.count ?? 1) + 1 } : t));
+      expire(same.id, kind);
+      return;
+    }
     const id = ++toastId;
-    toasts.value = [...toasts.value.slice(-2), { id, kind, text, where }];
+    const kept = toasts.value.slice(-(MAX_TOASTS - 1));
+    for (const t of toasts.value) {
+      if (kept.includes(t)) continue;
+      clearTimeout(timers.get(t.id));
+      timers.delete(t.id);
+    }
+    toasts.value = [...kept, { id, kind, text, where }];
     // Toasts only announce; the error itself also stays where it happened (the run's panel), so both fade.
-    setTimeout(() => dismiss(id), kind === 'error' ? 12_000 : 4000);
+    expire(id, kind);
   }
 
   function dismiss(id: number): void {
+    clearTimeout(timers.get(id));
+    timers.delete(id);
     toasts.value = toasts.value.filter((t) => t.id !== id);
   }
 

@@ -105,7 +105,7 @@ describe('EvaluateView: the model × task table', () => {
     await w.get('[data-testid="eval-filter-model"]').setValue('b');
     expect(w.findAll('[data-testid="eval-result-row"]').map((r) => r.attributes('data-model-name'))).toEqual(['zh-expert']);
     await w.get('[data-testid="eval-filter-model"]').setValue('');
-    await w.get('[data-testid="eval-filter-protocol"]').setValue('paper');
+    await w.get('[data-testid="eval-filter-protocol"]').setValue('paper (sampled runs)');
     await w.get('[data-testid="eval-filter-dataset"]').setValue('multiple choice');
     expect(w.find('[data-testid="eval-filtered-empty"]').exists()).toBe(true);
     w.unmount();

@@ -64,7 +64,8 @@ export interface DegenerateGroup {
   group: string;
   outputs: number;
   degenerate: number;
-  byKind: Record<DegenerateKind, number>;
+  /** Translation adds 'wrong-script' (an output in none of the reference's script). */
+  byKind: Record<DegenerateKind, number> & Partial<Record<'wrong-script', number>>;
 }
 
 export interface DegenerateSummary {
@@ -90,4 +91,53 @@ export function summarizeDegenerate(flags: readonly { group: string; kind: Degen
     if (f.group !== 'all') bump(f.group, f.kind);
   }
   return { rule: DEGENERATE_RULE, groups: [...groups.values()].filter((g) => g.outputs > 0 || g.group === 'all') };
+}
+
+/** Scripts the translation flag tells apart; Japanese writes Han and both kanas, so they count as one. */
+const SCRIPTS: readonly [string, RegExp][] = [
+  ['Latin', /\p{Script=Latin}/u],
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+  ['Greek', /\p{Script=Greek}/u],
+  ['Han+Kana', /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u],
+  ['Hangul', /\p{Script=Hangul}/u],
+  ['Arabic', /\p{Script=Arabic}/u],
+  ['Hebrew', /\p{Script=Hebrew}/u],
+  ['Devanagari', /\p{Script=Devanagari}/u],
+  ['Thai', /\p{Script=Thai}/u],
+  ['Georgian', /\p{Script=Georgian}/u],
+  ['Armenian', /\p{Script=Armenian}/u],
+];
+
+function scriptCounts(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const ch of text) {
+    const s = SCRIPTS.find(([, re]) => re.test(ch));
+    if (s) out.set(s[0], (out.get(s[0]) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** A reference's script: the one most of its letters are in (null without letters). */
+export function mainScript(text: string): string | null {
+  let best: string | null = null;
+  let n = 0;
+  for (const [s, c] of scriptCounts(text)) if (c > n) [best, n] = [s, c];
+  return best;
+}
+
+export const TRANSLATION_DEGENERATE_RULE = `${DEGENERATE_RULE}; for translation (each sampled output's first line) also wrong-script: an output with letters, none of them in the reference's script (e.g. English text for an English→Russian item)`;
+
+/** A translation output's degenerate kind: the answer kinds, or letters in none of the reference's script. */
+export function translationDegenerateKind(output: string, refScript: string | null): DegenerateKind | 'wrong-script' | null {
+  const kind = degenerateKind(output);
+  if (kind || refScript === null) return kind;
+  const counts = scriptCounts(output);
+  return counts.size > 0 && !counts.has(refScript) ? 'wrong-script' : null;
+}
+
+/** One 'all' group over every output, with the translation kinds. */
+export function summarizeTranslationDegenerate(kinds: readonly (DegenerateKind | 'wrong-script' | null)[]): DegenerateSummary {
+  const byKind: DegenerateGroup['byKind'] = { empty: 0, 'stop-words': 0, repetition: 0, 'wrong-script': 0 };
+  for (const k of kinds) if (k) byKind[k] = (byKind[k] ?? 0) + 1;
+  return { rule: TRANSLATION_DEGENERATE_RULE, groups: [{ group: 'all', outputs: kinds.length, degenerate: kinds.filter(Boolean).length, byKind }] };
 }

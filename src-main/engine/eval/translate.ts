@@ -5,6 +5,7 @@ import { GREEDY, type SamplingOptions } from '../generate/sample';
 import { corpusBleu, sentenceBleu } from './bleu';
 import { tokenizerForLang } from './bleu-tokenize';
 import { corpusChrf } from './chrf';
+import { mainScript, summarizeTranslationDegenerate, translationDegenerateKind } from './degenerate';
 import type { LanguagePair, ParallelItem } from './data-types';
 import { layoutSettings, type TranslationLayout } from './layout';
 import { languageName } from './load-parallel';
@@ -97,6 +98,12 @@ export async function evalTranslation(env: EvalEnv, items: readonly ParallelItem
   const chrf = corpusChrf(hyps, refs);
   env.onProgress?.('bleu', items.length, items.length);
   const n = items.length;
+  // Each sampled output's first line (what a reader takes as the translation) flagged as QA's answers are, and
+  // also when it is in none of the reference's script.
+  const flags = items.map((it, i) => {
+    const script = mainScript(it.ref);
+    return outputs[i]!.map((o) => translationDegenerateKind(extractAnswer(o), script));
+  });
   return {
     n,
     metrics: {
@@ -123,7 +130,8 @@ export async function evalTranslation(env: EvalEnv, items: readonly ParallelItem
       corpus_bleu: `standard: greedy to the line break; sacreBLEU defaults: tok ${tokenize}, smooth exp, 4-grams, mixed case; sentence BLEU with effective order`,
       chrf: 'standard (greedy): chrF2, char 6-grams, whitespace excluded',
     },
-    items: items.map((it, i) => ({ line: it.line, prompt: promptTexts[i], src: it.src, ref: it.ref, outputs: outputs[i], bleu_runs: scores[i], hyp: hyps[i], sentence_bleu: sentence[i] })),
+    items: items.map((it, i) => ({ line: it.line, prompt: promptTexts[i], src: it.src, ref: it.ref, outputs: outputs[i], bleu_runs: scores[i], hyp: hyps[i], sentence_bleu: sentence[i], degenerate: flags[i] })),
+    degenerate: summarizeTranslationDegenerate(flags.flat()),
     details: { runScores: runMeans, precisions: corpus.precisions, counts: corpus.counts, totals: corpus.totals },
   };
 }

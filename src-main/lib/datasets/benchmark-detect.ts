@@ -111,7 +111,8 @@ function tsvIsPairs(head: string, textField: string): boolean {
 export function detectBenchmark(file: string, head: string, field?: string): BenchmarkFormat | null {
   if (field !== undefined && field !== '') return null;
   const ext = extname(file).toLowerCase();
-  if (ext === '.json') return head.trimStart().startsWith('[') ? 'mc-jsonl' : 'squad-json';
+  // A .json is a benchmark only when it looks like one: any other JSON document is text records (issue 28).
+  if (ext === '.json') return head.trimStart().startsWith('[') ? (/"(?:choices|answerKey)"\s*:/.test(head) ? 'mc-jsonl' : null) : /"(?:paragraphs|qas)"\s*:/.test(head) ? 'squad-json' : null;
   if (ext === '.jsonl' || ext === '.ndjson') return jsonlFormat(head);
   if (ext === '.csv') return csvIsMmlu(head, file) ? 'mmlu-csv' : null;
   if (ext === '.tsv') return tsvIsPairs(head, 'text') ? 'pairs-tsv' : null;

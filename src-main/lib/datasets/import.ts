@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { UserError } from '../../common/errors';
 import { sha256File } from '../../engine/util/hash';
 import { CsvParser } from './csv';
+import { JsonDocParser } from './json-doc';
 import { JsonlParser } from './jsonl';
 import { readParquetColumn } from './parquet';
 import { guessLanguage } from './scripts';
@@ -12,11 +13,11 @@ import { assertTextChunk } from './sniff';
 import { TextOutput, type TokenCounting } from './text-output';
 import { Utf8StreamDecoder } from './utf8-stream';
 
-export type ImportFormat = 'txt' | 'jsonl' | 'csv' | 'parquet';
+export type ImportFormat = 'txt' | 'jsonl' | 'json' | 'csv' | 'parquet';
 
 const EXTENSIONS: Record<string, ImportFormat> = {
   '.txt': 'txt', '.text': 'txt', '.md': 'txt',
-  '.jsonl': 'jsonl', '.ndjson': 'jsonl',
+  '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json',
   '.csv': 'csv', '.tsv': 'csv',
   '.parquet': 'parquet', '.pq': 'parquet',
 };
@@ -86,7 +87,7 @@ export interface ImportResult {
 
 export function formatFromPath(file: string): ImportFormat {
   const f = EXTENSIONS[extname(file).toLowerCase()];
-  if (!f) throw new UserError(`${file}: cannot tell the format from the extension "${extname(file)}"; choose txt, jsonl, csv or parquet`);
+  if (!f) throw new UserError(`${file}: cannot tell the format from the extension "${extname(file)}"; choose txt, jsonl, json, csv or parquet`);
   return f;
 }
 
@@ -157,9 +158,9 @@ export async function importDataset(opts: ImportOptions): Promise<ImportResult> 
       if (format === 'txt') {
         const crlf = new CrlfNormalizer();
         sink = { write: (s) => out.write(crlf.push(s)), end: () => out.write(crlf.end()) };
-      } else if (format === 'jsonl') {
+      } else if (format === 'jsonl' || format === 'json') {
         const name = String(opts.field ?? 'text');
-        const p = new JsonlParser(file, name, skipMissing, record);
+        const p = format === 'json' ? new JsonDocParser(file, name, skipMissing, record) : new JsonlParser(file, name, skipMissing, record);
         sink = p;
         fieldName = () => name;
         skip = () => p.skipped;

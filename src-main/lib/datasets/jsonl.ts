@@ -1,7 +1,7 @@
 // JSON Lines: one object per line, text taken from a chosen field. Errors name the line and the field.
 import { atLine, UserError } from '../../common/errors';
 
-function typeName(v: unknown): string {
+export function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
@@ -9,7 +9,7 @@ function typeName(v: unknown): string {
 }
 
 /** `field` names a key; when no key has that exact name, "meta.text" walks nested objects. */
-function lookup(obj: Record<string, unknown>, field: string): { found: boolean; value?: unknown } {
+export function lookup(obj: Record<string, unknown>, field: string): { found: boolean; value?: unknown } {
   if (Object.hasOwn(obj, field)) return { found: true, value: obj[field] };
   if (!field.includes('.')) return { found: false };
   let cur: unknown = obj;

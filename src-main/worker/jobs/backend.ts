@@ -1,6 +1,7 @@
 // The compute backend as the worker's jobs start it (ESPALIER_BACKEND, which main sets from the workspace's
 // choice), summarised for runs ("which backend trained this") and for the System view's report.
-import { initBackend, previewWebgpuAdapter, type BackendReport, type GpuAdapterReport } from '../../engine/backend';
+import { describeBackend, initBackend, previewWebgpuAdapter, type BackendReport, type GpuAdapterReport } from '../../engine/backend';
+import { peekWebgpuProbe } from '../../engine/webgpu-probe';
 import { adapterName } from '../../engine/backend-webgpu';
 import type { RunBackend } from '../../../src-shared/settings';
 import type { BackendProbeResult } from '../job-types';
@@ -8,14 +9,20 @@ import type { JobContext } from '../runtime';
 
 export function runBackend(r: BackendReport): RunBackend {
   const onGpu = r.backend === 'webgpu' && r.adapter !== null;
-  return { name: r.backend, adapter: onGpu ? adapterName(r.adapter!) : null, software: onGpu && r.adapter!.software };
+  return { name: r.backend, adapter: onGpu ? adapterName(r.adapter!) : null, software: onGpu && r.adapter!.software, description: backendLine(r) };
+}
+
+/** The one description of what computes, for the run log, the run panel and the System view (doctor's words). */
+export function backendLine(r: BackendReport): string {
+  const onGpu = r.backend === 'webgpu' && r.adapter !== null;
+  return `${describeBackend(r)}${onGpu ? ` on ${adapterName(r.adapter!)}` : ''}`;
 }
 
 /** Starts the backend for a job, logs it and returns both the report and the run's record of it. */
 export async function startJobBackend(ctx: JobContext): Promise<{ report: BackendReport; record: RunBackend }> {
   const report = await initBackend();
   const record = runBackend(report);
-  ctx.log(`backend: ${report.backend}${record.adapter ? ` on ${record.adapter}` : ''} (${report.tried.find((t) => t.ok)?.reason ?? ''})`);
+  ctx.log(`backend: ${record.description ?? report.backend}`);
   return { report, record };
 }
 
@@ -28,7 +35,7 @@ export async function probeBackend(): Promise<BackendProbeResult> {
     // The choice cannot start here (e.g. webgpu without an adapter): a report saying so, not a failed probe.
     const reason = (err as Error).message;
     const preview = await previewWebgpuAdapter();
-    return { backend: 'none', tried: [{ name: process.env['ESPALIER_BACKEND'] ?? 'auto', ok: false, reason }], gpus: [], wasm: { simd: false, threads: false }, adapter: preview.adapter ? adapterReport(preview.adapter) : null, adapterNote: preview.reason };
+    return { backend: 'none', tried: [{ name: process.env['ESPALIER_BACKEND'] ?? 'auto', ok: false, reason }], gpus: [], wasm: { simd: false, threads: false }, adapter: preview.adapter ? adapterReport(preview.adapter) : null, adapterNote: preview.reason, description: 'none', webgpuWarnings: preview.warnings };
   }
   const triedGpu = r.tried.find((t) => t.name === 'webgpu');
   let adapter = r.adapter;
@@ -48,6 +55,8 @@ export async function probeBackend(): Promise<BackendProbeResult> {
     wasm: { simd: r.wasm?.simd ?? false, threads: (r.native?.ok ? r.native.threads : (r.wasm?.threads ?? 1)) > 1 },
     adapter: adapter ? adapterReport(adapter) : null,
     adapterNote,
+    description: backendLine(r),
+    webgpuWarnings: peekWebgpuProbe()?.warnings ?? [],
   };
 }
 

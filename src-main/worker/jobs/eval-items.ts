@@ -52,7 +52,7 @@ export function contractItems(prep: PreparedData, protocol: string, records: rea
     });
   }
   if (d.task === 'bleu') {
-    return recs.map((r) => ({ prompt: str(r['prompt']), choices: [], output: str(r['hyp']), expected: str(r['ref']), correct: str(r['hyp']).trim() === str(r['ref']).trim() }));
+    return recs.map((r) => ({ prompt: str(r['prompt']), choices: [], output: str(r['hyp']), expected: str(r['ref']), correct: str(r['hyp']).trim() === str(r['ref']).trim(), degenerate: flags(r['degenerate']) }));
   }
   return [];
 }

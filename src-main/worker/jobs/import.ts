@@ -3,6 +3,7 @@
 import { importBenchmark } from '../../lib/datasets/benchmark-import';
 import { detectBenchmark, readHead } from '../../lib/datasets/benchmark-detect';
 import { importDataset } from '../../lib/datasets/import';
+import { loadTokenizer, readCorpusFile } from '../../engine/tokenizer';
 import { ImportParams } from '../job-types';
 import type { JobHandler } from '../runtime';
 
@@ -41,6 +42,13 @@ export const importJob: JobHandler = async (raw, ctx) => {
       ctx.stopIfAsked();
     },
   });
+  // Imported after the project's tokenizer was built: counted now, so the Datasets view shows its tokens.
+  if (p.tokenizer) {
+    ctx.progress(1, 'counting tokens');
+    const tokens = loadTokenizer(p.tokenizer.file).encode(readCorpusFile(p.destination)).length;
+    ctx.progress(1, `${stats.characters.toLocaleString('en')} characters, ${tokens.toLocaleString('en')} tokens, ${stats.records.toLocaleString('en')} records`);
+    return { stats, tokens: { tokenizerId: p.tokenizer.id, tokens } };
+  }
   ctx.progress(1, `${stats.characters.toLocaleString('en')} characters, ${stats.records.toLocaleString('en')} records`);
   return { stats };
 };

@@ -4,6 +4,7 @@
 import { studyLossMetric } from '../../../src-shared/study-records';
 import type { StudyProgress } from '../../../src-shared/study';
 import { initBackend } from '../../engine/backend';
+import { backendLine } from './backend';
 import { runStudy } from '../../study/index';
 import { StudyJobParams } from '../job-types';
 import type { JobContext, JobHandler } from '../runtime';
@@ -44,7 +45,7 @@ export function progressReporter(ctx: Pick<JobContext, 'progress' | 'metric' | '
 export const studyJob: JobHandler = async (raw, ctx) => {
   const p = StudyJobParams.parse(raw);
   const backend = await initBackend();
-  ctx.log(`backend: ${backend.backend} (${backend.tried.find((t) => t.ok)?.reason ?? ''})`);
+  ctx.log(`backend: ${backendLine(backend)}`);
   // The runner stops at its next safe point when aborted; the worker's signal is polled because it is a flag.
   const abort = new AbortController();
   const poll = setInterval(() => {

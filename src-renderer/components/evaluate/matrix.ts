@@ -6,7 +6,8 @@ import { headlineMetric } from '../../../src-shared/metrics';
 export interface EvalFilters {
   modelIds: string[];
   task: EvalResult['task'] | '';
-  protocol: EvalResult['protocol'] | '';
+  /** A protocol as its label names it ("SQuAD v2 official (greedy)"): the stored value alone is ambiguous. */
+  protocol: string;
   dataset: string;
 }
 
@@ -14,6 +15,8 @@ export const NO_FILTERS: EvalFilters = { modelIds: [], task: '', protocol: '', d
 
 export interface MatrixColumn {
   key: string;
+  /** "first 2,000 tokens" on a perplexity column whose runs had a limit. */
+  limit?: string | null;
   task: EvalResult['task'];
   protocol: EvalResult['protocol'];
   dataset: string;
@@ -35,6 +38,19 @@ export interface MatrixCell {
   flag: string | null;
   /** "5 of 8 items scored" when a filter left items out; null otherwise. */
   coverage: string | null;
+  /** Translation: the field's standard numbers beside the paper's ("standard BLEU 0.41 · chrF 12.30"); null otherwise. */
+  standard?: string | null;
+}
+
+/** The standard corpus BLEU and chrF (greedy) a translation result records beside the paper's BLEU. */
+export function standardScores(r: Pick<EvalResult, 'task' | 'metrics'>): string | null {
+  if (r.task !== 'bleu') return null;
+  const parts: string[] = [];
+  const b = r.metrics['corpus_bleu'];
+  const c = r.metrics['chrf'];
+  if (b !== undefined && Number.isFinite(b)) parts.push(`standard BLEU ${b.toFixed(2)}`);
+  if (c !== undefined && Number.isFinite(c)) parts.push(`chrF ${c.toFixed(2)}`);
+  return parts.length > 0 ? parts.join(' · ') : null;
 }
 
 export interface Matrix {
@@ -52,8 +68,15 @@ export function protocolLabel(task: EvalResult['task'], protocol: EvalResult['pr
   return 'loglik (harness)';
 }
 
-export function columnKey(r: Pick<EvalResult, 'task' | 'protocol' | 'datasetName'>): string {
-  return `${r.task}\u0000${r.protocol}\u0000${r.datasetName}`;
+/** "first 2,000 tokens" for perplexity (its limit counts tokens of the text), "first 50 items" otherwise; null without a limit. */
+export function limitText(r: Pick<EvalResult, 'task' | 'limit'>): string | null {
+  if (r.limit === undefined) return null;
+  return `first ${r.limit.toLocaleString('en')} ${r.task === 'ppl' ? 'tokens' : 'items'}`;
+}
+
+/** Results compare within one column only: a perplexity over the first 2,000 tokens is another number than over all. */
+export function columnKey(r: Pick<EvalResult, 'task' | 'protocol' | 'datasetName'> & Partial<Pick<EvalResult, 'limit'>>): string {
+  return `${r.task}\u0000${r.protocol}\u0000${r.datasetName}${r.task === 'ppl' && r.limit !== undefined ? `\u0000${r.limit}` : ''}`;
 }
 
 /**
@@ -86,7 +109,7 @@ export function applyFilters(results: readonly EvalResult[], f: EvalFilters): Ev
     (r) =>
       (f.modelIds.length === 0 || f.modelIds.includes(r.modelId)) &&
       (!f.task || r.task === f.task) &&
-      (!f.protocol || r.protocol === f.protocol) &&
+      (!f.protocol || protocolLabel(r.task, r.protocol) === f.protocol || r.protocol === f.protocol) &&
       (!f.dataset || r.datasetName === f.dataset),
   );
 }
@@ -98,7 +121,7 @@ export function buildMatrix(results: readonly EvalResult[], modelOrder: readonly
   const byKey = new Map<string, MatrixColumn>();
   for (const r of results) {
     const k = columnKey(r);
-    if (!byKey.has(k)) byKey.set(k, { key: k, task: r.task, protocol: r.protocol, dataset: r.datasetName, metric: headlineMetric(r) ?? '', protocolLabel: protocolLabel(r.task, r.protocol) });
+    if (!byKey.has(k)) byKey.set(k, { key: k, task: r.task, protocol: r.protocol, dataset: r.datasetName, metric: headlineMetric(r) ?? '', protocolLabel: protocolLabel(r.task, r.protocol), limit: r.task === 'ppl' ? limitText(r) : null });
   }
   const columns = [...byKey.values()].sort(
     (a, b) => TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) || a.dataset.localeCompare(b.dataset) || a.protocol.localeCompare(b.protocol),
@@ -115,7 +138,7 @@ export function buildMatrix(results: readonly EvalResult[], modelOrder: readonly
       const iv = interval(newest, metric);
       const rep = newest.report;
       const coverage = rep && rep.scored < rep.inFile ? `${rep.scored} of ${rep.inFile} items scored` : null;
-      return { result: newest, value: newest.metrics[metric]!, ci: iv.ci, ciSource: iv.source, older: mine.length - 1, flag: degenerateFlag(newest), coverage };
+      return { result: newest, value: newest.metrics[metric]!, ci: iv.ci, ciSource: iv.source, older: mine.length - 1, flag: degenerateFlag(newest), coverage, standard: standardScores(newest) };
     }),
   }));
   return { columns, rows };
