@@ -4,6 +4,7 @@ import { comparisonTable, formatTable, runEval, prepareData, saveResult, summary
 import { UserError } from '../../common/errors';
 import { bool, defineCommand, list, num, optStr } from '../command';
 import { disposeModel, openEvalModel } from '../eval-model';
+import { uniqueLabels } from '../model-label';
 import { EVAL_OPTIONS, progressFor, specFromOptions } from './eval';
 
 export default defineCommand({
@@ -21,11 +22,14 @@ export default defineCommand({
     const prepared = await prepareData(spec);
     await initBackend({ backend: parseBackendName(optStr(opts, 'backend')) });
     const results: (Omit<EvalResult, 'items'> & { saved?: string })[] = [];
-    for (const dir of dirs) {
+    // Each model by its name, with a parent folder where two names collide (two experts' stage-3).
+    const labels = uniqueLabels(dirs);
+    for (const [i, dir] of dirs.entries()) {
       const m = await openEvalModel(dir);
+      const modelId = labels[i]!;
       try {
-        ctx.log(`evaluating ${m.modelId}…`);
-        const r = await runEval({ model: m.model, tokenizer: m.tokenizer, batchSize: num(opts, 'batch'), onProgress: progressFor(ctx) }, spec, { modelId: m.modelId }, prepared);
+        ctx.log(`evaluating ${modelId}…`);
+        const r = await runEval({ model: m.model, tokenizer: m.tokenizer, batchSize: num(opts, 'batch'), onProgress: progressFor(ctx) }, spec, { modelId }, prepared);
         ctx.progressDone();
         const saved = bool(opts, 'save') ? saveResult(m.dir, r) : undefined;
         results.push({ ...summary(r), ...(saved ? { saved } : {}) });
