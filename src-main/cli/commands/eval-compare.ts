@@ -2,6 +2,7 @@
 import { initBackend, parseBackendName } from '../../engine/backend';
 import { comparisonTable, formatTable, runEval, prepareData, saveResult, summary, type EvalResult, type Table } from '../../engine/eval';
 import { UserError } from '../../common/errors';
+import { checkBenchmarkKind } from '../benchmark-kind';
 import { bool, defineCommand, list, num, optStr } from '../command';
 import { disposeModel, openEvalModel } from '../eval-model';
 import { uniqueLabels } from '../model-label';
@@ -19,6 +20,7 @@ export default defineCommand({
     const dirs = list(opts, 'model');
     if (dirs.length < 1) throw new UserError('give at least one --model DIR');
     const spec = specFromOptions(opts);
+    checkBenchmarkKind(spec.task, spec.data);
     const prepared = await prepareData(spec);
     await initBackend({ backend: parseBackendName(optStr(opts, 'backend')) });
     const results: (Omit<EvalResult, 'items'> & { saved?: string })[] = [];

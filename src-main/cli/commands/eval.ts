@@ -4,6 +4,7 @@ import { initBackend, parseBackendName } from '../../engine/backend';
 import { describeAccounting, HARNESS_MC_LAYOUTS, prepareData, resolveProtocol, runEval, saveResult, summary, type EvalResult, type EvalSpec, type EvalTask, type HarnessMcLayoutName } from '../../engine/eval';
 import { UserError } from '../../common/errors';
 import { headlineMetric } from '../../../src-shared/metrics';
+import { checkBenchmarkKind } from '../benchmark-kind';
 import { bool, defineCommand, num, optNum, optStr, str, type CommandContext, type OptionSpec, type ParsedOptions } from '../command';
 import { disposeModel, openEvalModel } from '../eval-model';
 import { evalHoldoutFolder, humanHoldout, type HoldoutResult } from '../eval-holdout';
@@ -99,6 +100,7 @@ export default defineCommand({
     }
     const spec = specFromOptions(opts);
     // The data is read and checked before the model is loaded: a malformed file fails fast.
+    checkBenchmarkKind(spec.task, spec.data);
     const prepared = await prepareData(spec);
     await initBackend({ backend: parseBackendName(optStr(opts, 'backend')) });
     const m = await openEvalModel(str(opts, 'model'));
