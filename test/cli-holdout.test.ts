@@ -104,9 +104,15 @@ describe('the held-out loss of one grown model', () => {
     // train on the same shape: the same total, the substrate counted.
     const tr = runCli(['train', '--data', p('data.txt'), '--vocab', p('vocab.json'), '--substrate', p('sub.safetensors'), '--layers', '2', '--heads', '4', '--context', '16', '--batch', '4', '--steps', '1', '--threads', '1', '--backend', 'cpu', '--out', p('train'), '--json']);
     expect(tr.code, tr.stderr).toBe(0);
-    const tp = tr.json<{ params: Record<string, number> }>().params;
+    const trained = tr.json<{ params: Record<string, number>; valLoss: number; validation: { windows: number; context: number } }>();
+    const tp = trained.params;
     expect(tp['total']).toBe(s2['total']);
     expect(tp['frozenSubstrate']).toBe(substrate);
+    // …and `train`'s validation loss is reproduced by the holdout protocol too (its own count: 256 windows at most).
+    const ev = runCli(['eval', '--model', p('train'), '--task', 'ppl', '--protocol', 'holdout', '--json']);
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(ev.json<{ windows: number }>().windows).toBe(trained.validation.windows);
+    expect(Math.abs(ev.json<{ loss: number }>().loss - trained.valLoss)).toBeLessThan(1e-5);
     // import of the exported stage: the same four numbers as grow printed for it.
     const im = runCli(['import', '--format', 'hf', '--from', p('hf'), '--out', p('back'), '--json']);
     expect(im.code, im.stderr).toBe(0);
