@@ -25,7 +25,7 @@ let torchrun: { status: number | null; stderr: string };
 
 beforeAll(() => {
   // Generated text (no system files): the demo world's English–Russian corpus, with documents.
-  text = generateWorld({ seed: 5, scale: 'quick', corpusBytes: 40_000, people: 30, qaParagraphs: 0, mcItems: 0, translationPairs: 0 }).corpora['en-ru'].train;
+  text = generateWorld({ seed: 5, scale: 'quick', corpusBytes: 52_000, people: 30, qaParagraphs: 0, mcItems: 0, translationPairs: 0 }).corpora['en-ru'].train;
   writeFileSync(p('data.txt'), text);
   const tok = buildTokenizer([text], { ngrams: 100 });
   saveTokenizer(tok, p('vocab.json'));
@@ -58,7 +58,9 @@ describe('the held-out loss of one grown model', () => {
     expect(grow.code, grow.stderr).toBe(0);
     const stage2 = growJson.stages[1]!;
     const v = growJson.validation;
-    expect(v.windows).toBe(Math.min(128, v.available));
+    // More held-out windows than the count: the evenly spread subset is what is scored.
+    expect(v.available).toBeGreaterThan(128);
+    expect(v.windows).toBe(128);
     // The training log prints the loss with six decimals and the protocol it was measured by.
     const protocol = `holdout: ${v.windows}${v.available !== v.windows ? ` of ${v.available}` : ''} evenly spread held-out windows of 16 tokens`;
     const logged = new RegExp(`stage 2/2 \\(depth 2\\) done: val loss (\\d+\\.\\d{6}) \\(${protocol}\\)`).exec(grow.stderr);

@@ -11,6 +11,7 @@ import { exportModel } from '../src-main/engine/io';
 import { GPT } from '../src-main/engine/model/gpt';
 import { saveSubstrate } from '../src-main/engine/substrate/index';
 import { buildTokenizer, saveTokenizer, tokenizerToJson } from '../src-main/engine/tokenizer';
+import { holdoutSplit } from '../src-main/engine/train/holdout';
 import { randomSubstrate } from './support/model';
 import { runCli } from './helpers/cli';
 
@@ -27,6 +28,9 @@ beforeAll(async () => {
   saveSubstrate(p('sub.safetensors'), substrate);
   const gpt = GPT.create({ config: { vocabSize: tok.size, layers: 2, dModel: 32, heads: 2, contextLength: 32, mlpRatio: 4 }, substrate, tokenizerId: tok.id, seed: 1 });
   exportModel(p('expert-a/stage-3'), gpt, { tokenizerJson: tokenizerToJson(tok) });
+  // A folder that records its hold-out as train does, for the holdout protocol's errors.
+  const training = { data: { file: p('text.txt') }, holdout: holdoutSplit(TEXT).record, validation: { protocol: 'holdout', windows: 128, context: 32 } };
+  exportModel(p('recorded'), gpt, { tokenizerJson: tokenizerToJson(tok), training });
   gpt.dispose();
   cpSync(p('expert-a'), p('expert-b'), { recursive: true });
   cpSync(p('expert-a/stage-3'), p('solo'), { recursive: true });
@@ -71,6 +75,16 @@ describe('errors that name the real fault', () => {
     const j = r.json<{ results: { modelId: string }[]; table: { rows: unknown[][] } }>();
     expect(j.results.map((x) => x.modelId)).toEqual(['expert-a/stage-3', 'expert-b/stage-3', 'solo']);
     expect(j.table.rows.map((row) => row[0])).toEqual(['expert-a/stage-3', 'expert-b/stage-3', 'solo']);
+  });
+
+  it('eval --protocol holdout names a text that is not the recorded one, and a folder with no record (item 1)', () => {
+    writeFileSync(p('other.txt'), TEXT.replaceAll('gardener', 'forester'));
+    const other = runCli(['eval', '--model', p('recorded'), '--task', 'ppl', '--protocol', 'holdout', '--data', p('other.txt')]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/other\.txt: its hold-out \(from character \d+, SHA-256 [0-9a-f]{12}…\) is not the one the model was validated on \(.*config\.json → training: from character \d+/);
+    const none = runCli(['eval', '--model', p('solo'), '--task', 'ppl', '--protocol', 'holdout']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/config\.json: records no validation hold-out \(training\.holdout\).*--protocol loglik with --data FILE/);
   });
 
   it('a mistyped command exits 1 and suggests the command (item 8)', () => {

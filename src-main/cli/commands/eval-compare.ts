@@ -19,6 +19,8 @@ export default defineCommand({
   async run(opts, _pos, ctx) {
     const dirs = list(opts, 'model');
     if (dirs.length < 1) throw new UserError('give at least one --model DIR');
+    // Each model's hold-out is its own text, so there is no one data set to compare them on.
+    if (optStr(opts, 'protocol') === 'holdout') throw new UserError('--protocol holdout scores each model on its own recorded hold-out: run `espalier eval --task ppl --protocol holdout --model DIR` per model');
     const spec = specFromOptions(opts);
     checkBenchmarkKind(spec.task, spec.data);
     const prepared = await prepareData(spec);
