@@ -20,6 +20,10 @@ import time
 import torch
 import torch.nn.functional as F
 
+# Espalier's training rules (initialisation, schedule) live once, in scale/espalier_data.py, for both Python users.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scale"))
+from espalier_data import block_init_std, default_warmup, learning_rate  # noqa: E402
+
 
 def read_safetensors(path):
     with open(path, "rb") as f:
@@ -71,10 +75,12 @@ class GPT(torch.nn.Module):
                 self.p[f"blocks.{i}.{k}.weight"] = P(torch.ones(d))
                 if cfg["norm"] == "layernorm":
                     self.p[f"blocks.{i}.{k}.bias"] = P(torch.zeros(d))
+            # As GPT.create (model/init.ts): N(0, 0.02) matrices, output projections scaled by 1/√(2·layers).
+            std = lambda part: block_init_std(part, 0.02, cfg["layers"])
             for w in ("wq", "wk", "wv", "wo"):
-                self.p[f"blocks.{i}.attn.{w}"] = P(torch.randn(d, d) * 0.02)
-            self.p[f"blocks.{i}.mlp.w1"] = P(torch.randn(d, f) * 0.02)
-            self.p[f"blocks.{i}.mlp.w2"] = P(torch.randn(f, d) * 0.02)
+                self.p[f"blocks.{i}.attn.{w}"] = P(torch.randn(d, d) * std(f"attn.{w}"))
+            self.p[f"blocks.{i}.mlp.w1"] = P(torch.randn(d, f) * std("mlp.w1"))
+            self.p[f"blocks.{i}.mlp.w2"] = P(torch.randn(f, d) * std("mlp.w2"))
         self.p["final_norm.weight"] = P(torch.ones(d))
         if cfg["norm"] == "layernorm":
             self.p["final_norm.bias"] = P(torch.zeros(d))
@@ -196,8 +202,14 @@ def cmd_bench(args):
     rest = [p for n, p in model.p.items() if p.requires_grad and all(p is not q for q in decay)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}], lr=1e-3, betas=(0.9, 0.95))
     g = torch.Generator().manual_seed(1)
+    total = args.warmup + args.steps
+    at = {"step": 0}
 
     def step():
+        # Espalier's warmup + cosine schedule over the whole run, as its Trainer sets it each step.
+        at["step"] += 1
+        for group in opt.param_groups:
+            group["lr"] = learning_rate(at["step"], total, 1e-3, default_warmup(total), 0.1)
         toks = torch.randint(0, args.vocab, (args.batch, args.context + 1), generator=g).to(dev)
         # --autocast bf16: PyTorch's mixed precision (bfloat16 matmuls, float32 weights), the usual fast GPU setting.
         with torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=args.autocast == "bf16"):

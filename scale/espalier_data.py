@@ -1,6 +1,8 @@
-"""Espalier's training data, reproduced exactly for scale/grow.py: the fixed hold-out of src-main/engine/train/holdout.ts
-(the text's last 10%, cut in UTF-16 code units, moved to a blank line when the text has documents), each side tokenized
-on its own, and non-overlapping windows of T+1 tokens (stride T), so a validation loss here means what it means in the app.
+"""Espalier's training rules for its Python users (scale/grow.py, bench/torch_reference.py), one copy, each the twin of
+the TypeScript it names: the fixed hold-out (engine/train/holdout.ts: the text's last 10%, cut in UTF-16 code units,
+moved to a blank line when the text has documents), non-overlapping windows of T+1 tokens and the evenly spread
+validation subset (train/data.ts, train/validate.ts), new blocks' initialisation (model/init.ts) and the learning-rate
+schedule (train/adamw.ts). test/python-rules.test.ts checks each against the TypeScript.
 """
 import gzip
 import hashlib
@@ -75,3 +77,54 @@ def tokens_sha256(tokens):
     if sys.byteorder == "big":
         a.byteswap()
     return hashlib.sha256(a.tobytes()).hexdigest()
+
+
+def spread_ids(n, k):
+    """spreadIds: k of n window indices, evenly spread from 0 (the validation subset)."""
+    return [(i * n) // k for i in range(k)]
+
+
+def default_warmup(steps):
+    """TrainOptions' default warmup: a tenth of the steps, at most 100."""
+    return min(100, _round_half_up(steps / 10))
+
+
+def _round_half_up(x):
+    return math.floor(x + 0.5)  # JavaScript's Math.round, not Python's banker's rounding
+
+
+def learning_rate(step, total, peak, warmup, min_ratio):
+    """learningRate: linear warmup to peak, then cosine decay to peak·min_ratio at `total` steps (step counts from 1)."""
+    if warmup > 0 and step <= warmup:
+        return peak * step / warmup
+    span = max(1, total - warmup)
+    progress = min(1.0, max(0.0, (step - warmup) / span))
+    lo = peak * min_ratio
+    return lo + 0.5 * (peak - lo) * (1 + math.cos(math.pi * progress))
+
+
+OUTPUT_PROJECTIONS = ("attn.wo", "mlp.w2")
+
+
+def block_init_std(part, std, layers, init="scaled"):
+    """initBlock's σ for one block tensor: N(0, σ) matrices; output projections σ/√(2·layers) ('scaled'), σ ('unscaled')
+    or 0 ('zero-output'); `layers` is the depth including the new block."""
+    if not part.endswith(OUTPUT_PROJECTIONS):
+        return std
+    if init == "zero-output":
+        return 0.0
+    return std if init == "unscaled" else std / math.sqrt(2 * max(1, layers))
+
+
+def init_block(shapes, std, layers, init="scaled", generator=None):
+    """A new block's tensors by Espalier's names ('attn.wq', 'mlp.w1', 'norm1.weight', ...): norms 1 (biases 0), the rest
+    N(0, block_init_std). `shapes` maps each name to its shape; returns {name: tensor}."""
+    out = {}
+    for name, shape in shapes.items():
+        if name.endswith(".weight") and "norm" in name:
+            out[name] = torch.ones(shape)
+        elif name.endswith(".bias"):
+            out[name] = torch.zeros(shape)
+        else:
+            out[name] = torch.randn(shape, generator=generator) * block_init_std(name, std, layers, init)
+    return out

@@ -13,7 +13,6 @@ tokens, mean next-token cross-entropy in nats over an evenly spread subset of th
 import argparse
 import datetime
 import json
-import math
 import os
 import shutil
 import sys
@@ -22,7 +21,8 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
-from espalier_data import encode, holdout_split, load_tokenizer, read_text, tokens_sha256, windows
+from espalier_card import rewrite_card
+from espalier_data import block_init_std, default_warmup, encode, holdout_split, learning_rate, load_tokenizer, read_text, spread_ids, tokens_sha256, windows
 
 
 def parse_args():
@@ -60,28 +60,23 @@ def new_layer(model, init, seed):
     index = cfg.num_hidden_layers
     cfg.num_hidden_layers = index + 1
     layer = ArceeDecoderLayer(cfg, layer_idx=index)
-    std = cfg.initializer_range
-    out_std = 0.0 if init == "zero" else std / math.sqrt(2 * cfg.num_hidden_layers)
     g = torch.Generator().manual_seed(seed)
+    # transformers' names for Espalier's output projections, whose σ the shared rule scales.
+    espalier_part = {"self_attn.o_proj.weight": "attn.wo", "mlp.down_proj.weight": "mlp.w2"}
     with torch.no_grad():
         for name, p in layer.named_parameters():
             if name.endswith("layernorm.weight"):
                 p.fill_(1.0)
-            elif name in ("self_attn.o_proj.weight", "mlp.down_proj.weight"):
-                p.copy_(torch.randn(p.shape, generator=g) * out_std)
             else:
+                std = block_init_std(espalier_part.get(name, name), cfg.initializer_range, cfg.num_hidden_layers, "zero-output" if init == "zero" else "scaled")
                 p.copy_(torch.randn(p.shape, generator=g) * std)
     model.model.layers.append(layer)
     return index
 
 
 def lr_at(step, args, warmup):
-    """Espalier's schedule: linear warmup to lr, cosine to lr·min_ratio at the last step (step counts from 1)."""
-    if warmup > 0 and step <= warmup:
-        return args.lr * step / warmup
-    span = max(1, args.steps - warmup)
-    t = min(1.0, (step - warmup) / span)
-    return args.lr * (args.min_lr_ratio + (1 - args.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
+    """Espalier's schedule (espalier_data.learning_rate): linear warmup to lr, cosine to lr·min_ratio at the last step."""
+    return learning_rate(step, args.steps, args.lr, warmup, args.min_lr_ratio)
 
 
 def batch(w, ids):
@@ -94,7 +89,7 @@ def evaluate(model, val, args, rank, world, device, sharded=None):
     """Mean next-token cross-entropy (nats) over min(n, eval_windows) evenly spread held-out windows."""
     n = len(val["starts"])
     k = min(n, args.eval_windows)
-    ids = [(i * n) // k for i in range(k)][rank::world]
+    ids = spread_ids(n, k)[rank::world]
     total = torch.zeros(2, dtype=torch.float64, device=device)
     model.eval()
     with torch.no_grad():
@@ -110,6 +105,13 @@ def evaluate(model, val, args, rank, world, device, sharded=None):
     model.train()
     dist.all_reduce(total)
     return (total[0] / total[1]).item()
+
+
+def validation_label(val, args):
+    """The protocol every valLoss here is measured by, worded as Espalier prints it (describeHoldout)."""
+    n = len(val["starts"])
+    k = min(n, args.eval_windows)
+    return f"holdout: {k}{f' of {n}' if n != k else ''} evenly spread held-out windows of {val['T']} tokens"
 
 
 def wrap(model, args, device):
@@ -157,11 +159,11 @@ def save(model, state, args, meta):
     with open(os.path.join(tmp, "espalier.json"), "w") as f:
         json.dump(side, f, indent=2)
         f.write("\n")
-    g = meta["growth"]
     readme = os.path.join(tmp, "README.md")
-    if os.path.exists(readme):
-        with open(readme, "a") as f:
-            f.write(f"\nGrown to depth {g['depth']} with scale/grow.py ({g['processes']} processes, {g['parallel']}): {g['steps']} steps, validation loss {g['valLoss']:.4f} nats/token.\n")
+    old_card = open(readme, encoding="utf-8").read() if os.path.exists(readme) else ""
+    # The card describes the model as it is now: the new depth, title, parameter counts and growth history.
+    with open(readme, "w", encoding="utf-8") as f:
+        f.write(rewrite_card(old_card, fresh, side, os.path.basename(args.out.rstrip("/"))))
     shutil.rmtree(args.out, ignore_errors=True)
     os.replace(tmp, args.out)
 
@@ -210,14 +212,15 @@ def main():
     n_total = sum(p.numel() for p in model.parameters())
     log(rank, event="start", processes=world, parallel="FSDP" if args.fsdp else "DDP", layers=model.config.num_hidden_layers, trainableParams=n_train,
         frozenParams=n_total - n_train, trainWindows=len(train_w["starts"]), valWindows=len(val_w["starts"]),
-        valTokens=len(val_w["tokens"]), valTokensSha256=tokens_sha256(val_w["tokens"]), holdout=holdout, context=T, valLossBeforeInsert=before)
+        valTokens=len(val_w["tokens"]), valTokensSha256=tokens_sha256(val_w["tokens"]), holdout=holdout, context=T, valLossBeforeInsert=before,
+        validation=validation_label(val_w, args))
 
     wrapped = wrap(model, args, device)
     named = [(n, p) for n, p in wrapped.named_parameters() if p.requires_grad]
     decay = [p for n, p in named if p.dim() >= 2]
     rest = [p for n, p in named if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay}, {"params": rest, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
-    warmup = args.warmup if args.warmup is not None else min(100, round(args.steps / 10))
+    warmup = args.warmup if args.warmup is not None else default_warmup(args.steps)
     eval_every = args.eval_every or max(1, round(args.steps / 10))
     after = evaluate(wrapped, val_w, args, rank, world, device)
     log(rank, event="inserted", valLoss=after)
@@ -261,7 +264,8 @@ def main():
         growth = {"depth": model.config.num_hidden_layers, "steps": args.steps, "valLoss": val_loss, "valLossBeforeInsert": before, "valLossAfterInsert": after,
                   "trainLoss": loss_v, "trainer": f"scale/grow.py ({world} processes, {'FSDP' if args.fsdp else 'DDP'})", "processes": world,
                   "parallel": "FSDP" if args.fsdp else "DDP", "context": T, "globalBatch": args.batch * world, "lr": args.lr, "seed": args.seed,
-                  "data": os.path.basename(args.data), "holdout": holdout}
+                  "data": os.path.basename(args.data), "holdout": holdout,
+                  "evalWindows": args.eval_windows, "validation": validation_label(val_w, args)}
         save(model, state, args, {"frozen_layers": old_layers, "growth": growth})
         log(rank, event="saved", out=args.out, layers=model.config.num_hidden_layers, valLoss=val_loss)
     dist.barrier()

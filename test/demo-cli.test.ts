@@ -63,6 +63,9 @@ describe('espalier demo on two user corpora', () => {
       expect(p.substrateId).not.toBeNull();
       const models = w.models.list(p.id);
       expect(models.filter((m) => m.kind === 'stage')).toHaveLength(6);
+      // One parameter-count definition: a stage's total counts its frozen substrate, as grow, train and import do.
+      for (const m of models.filter((x) => x.kind === 'stage')) expect(m.paramsTotal - m.paramsTrainable, m.name).toBe((m.provenance['params'] as { frozen: number }).frozen);
+      expect(models.filter((m) => m.kind === 'stage').every((m) => (m.provenance['params'] as { frozenSubstrate: number }).frozenSubstrate > 0)).toBe(true);
       const merges = models.filter((m) => m.kind === 'merge');
       expect(merges.map((m) => m.config['mode']).sort()).toEqual(['logits', 'logits', 'probs']);
       // The tuned merge loads in the app with the heads it was evaluated with.

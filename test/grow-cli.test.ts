@@ -29,7 +29,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface GrowJson {
   init: string;
-  stages: { depth: number; steps: number; trainableParams: number; frozenParams: number; lossBeforeInsert: number | null; lossAfterInsert: number; valLoss: number; seconds: number; checkpoint: string }[];
+  stages: { depth: number; steps: number; params: { trainable: number; frozenBlocks: number; frozenSubstrate: number; total: number }; lossBeforeInsert: number | null; lossAfterInsert: number; valLoss: number; seconds: number; checkpoint: string }[];
   baseline: { valLoss: number; trainableParams: number; seconds: number } | null;
 }
 
@@ -39,14 +39,15 @@ describe('espalier grow', () => {
     expect(r.code, r.stderr).toBe(0);
     const j = r.json<GrowJson>();
     expect(j.stages.map((s) => Object.keys(s).sort())).toEqual(
-      Array(2).fill(['checkpoint', 'depth', 'frozenParams', 'lossAfterInsert', 'lossBeforeInsert', 'seconds', 'steps', 'trainableParams', 'valLoss']),
+      Array(2).fill(['checkpoint', 'depth', 'lossAfterInsert', 'lossBeforeInsert', 'params', 'seconds', 'steps', 'valLoss']),
     );
     expect(j.stages.map((s) => s.depth)).toEqual([1, 2]);
     expect(j.init).toBe('scaled');
-    expect(j.stages[0]!.frozenParams).toBe(0);
-    expect(j.stages[1]!.frozenParams).toBeGreaterThan(0);
+    expect(j.stages[0]!.params.frozenBlocks).toBe(0);
+    expect(j.stages[1]!.params.frozenBlocks).toBeGreaterThan(0);
     expect(j.stages[0]!.lossBeforeInsert).toBeNull();
-    expect(j.baseline!.trainableParams).toBe(j.stages[1]!.trainableParams + j.stages[1]!.frozenParams);
+    // The monolithic baseline trains every block, the final norm and the head: all but the frozen substrate.
+    expect(j.baseline!.trainableParams).toBe(j.stages[1]!.params.total - j.stages[1]!.params.frozenSubstrate);
     expect(Object.keys(j.baseline!).sort()).toEqual(['seconds', 'trainableParams', 'valLoss']);
     expect(readFileSync(join(j.stages[1]!.checkpoint, 'config.json'), 'utf8')).toContain('"layers": 2');
     expect(r.stderr).toMatch(/stage 2\/2 \(depth 2\).*frozen/);

@@ -1,7 +1,7 @@
 // Opens a model folder for evaluation: a trained model or growth stage (engine/io loadModel) or a merge folder
 // (compose), with the tokenizer.json saved beside it.
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 // compose/spec, not the compose index: loading a merge needs no training code.
 import { loadAnyModel } from '../engine/compose/spec';
 import { loadModel } from '../engine/io';
@@ -9,11 +9,12 @@ import type { CausalLM } from '../engine/model/lm';
 import { loadTokenizer } from '../engine/tokenizer';
 import type { TokenizerLike } from '../engine/tokenizer/types';
 import { UserError } from '../common/errors';
+import { modelLabel } from './model-label';
 
 export interface EvalModel {
   model: CausalLM;
   tokenizer: TokenizerLike;
-  /** The folder name: how results and tables refer to the model. */
+  /** The model's name (model-label.ts): how results and tables refer to the model. */
   modelId: string;
   dir: string;
 }
@@ -24,7 +25,7 @@ export async function openEvalModel(dir: string): Promise<EvalModel> {
   if (!existsSync(tokPath)) throw new UserError(`${dir}: has no tokenizer.json (a model folder holds model.safetensors, config.json and tokenizer.json, or merge.json)`);
   const tokenizer = loadTokenizer(tokPath);
   const model = await loadAnyModel(dir, async (d) => loadModel(d).model);
-  return { model, tokenizer, modelId: basename(resolve(dir)), dir };
+  return { model, tokenizer, modelId: modelLabel(dir), dir };
 }
 
 /** Frees model weights when the model offers it (GPT, bigram and merged models do). */

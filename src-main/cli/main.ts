@@ -7,6 +7,23 @@ import { commands } from './commands/index';
 import { commandHelp, globalHelp } from './help';
 import { createContext, renderHuman } from './output';
 
+/** Edit distance (insertions, deletions, substitutions) between two short words. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The command word within two edits of `word` (the closest one), if any. */
+export function suggestCommand(word: string, names: readonly string[]): string | undefined {
+  const ranked = [...new Set(names)].map((n) => ({ n, d: distance(word, n) })).filter((x) => x.d <= Math.min(2, Math.max(1, x.n.length - 2))).sort((a, b) => a.d - b.d);
+  return ranked[0]?.n;
+}
+
 /** Finds the longest command path that prefixes argv. */
 function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
   let best: Command | undefined;
@@ -29,8 +46,13 @@ export async function main(argv: string[]): Promise<number> {
     return argv.includes('--help') || argv.includes('-h') ? 0 : 1;
   }
   if (!found) {
-    process.stderr.write(`espalier: error: unknown command "${argv.filter((a) => !a.startsWith('-')).join(' ')}" (run espalier --help)\n`);
-    return 2;
+    // Exit 1 like every other error, with the nearest command when the word looks like a typo of one.
+    // The command words: those before the first option (an option's value is not part of the command).
+    const first = argv.findIndex((a) => a.startsWith('-'));
+    const words = first < 0 ? argv : argv.slice(0, first);
+    const near = suggestCommand(argv[0]!, commands.map((c) => c.path[0]!));
+    process.stderr.write(`espalier: error: unknown command "${words.join(' ')}"${near ? `; did you mean ${near}?` : ''} (run espalier --help)\n`);
+    return 1;
   }
   const { cmd, rest } = found;
   const wantsJson = rest.includes('--json');

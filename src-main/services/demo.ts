@@ -10,6 +10,7 @@ import type { GrowOutcome, RunParams } from '../../src-shared/runs';
 import type { DemoEval, DemoPlacement, DemoResult, ExpertGrowth } from '../demo/index';
 import { prepareData, type EvalResult as EngineEvalResult, type EvalTask as EngineEvalTask } from '../engine/eval/index';
 import { HEADS_FILE } from '../engine/compose/tuned-heads';
+import { folderParamReport } from '../engine/io/folder-params';
 import { loadTokenizer } from '../engine/tokenizer/index';
 import { ID_PATTERN, newId, type Workspace } from '../store/index';
 import type * as store from '../store/index';
@@ -280,6 +281,8 @@ function registerGrowth(ws: Workspace, r: DemoResult, g: ExpertGrowth, projectId
   for (const s of g.stages) {
     const id = stageIds.get(s.model)!;
     const cfg = JSON.parse(readFileSync(join(ws.paths.modelDir(id), 'config.json'), 'utf8')) as { config?: Record<string, unknown> };
+    // The one parameter-count definition (the frozen substrate in the total), counted from the stage's folder.
+    const params = folderParamReport(ws.paths.modelDir(id));
     ws.models.create({
       id,
       projectId,
@@ -290,9 +293,9 @@ function registerGrowth(ws: Workspace, r: DemoResult, g: ExpertGrowth, projectId
       tokenizerId: r.tokenizer.id,
       substrateId: r.substrate.id,
       config: cfg.config ?? {},
-      provenance: { runId: run.id, kind: 'grow', demo: r.out, datasetIds, seed: g.seed, valLoss: s.valLoss },
-      paramsTotal: s.trainableParams + s.frozenParams,
-      paramsTrainable: s.trainableParams,
+      provenance: { runId: run.id, kind: 'grow', demo: r.out, datasetIds, seed: g.seed, valLoss: s.valLoss, params },
+      paramsTotal: params.total,
+      paramsTrainable: params.trainable,
     });
     parent = id;
   }

@@ -30,6 +30,10 @@ describe('catalog export/import as a Hugging Face folder', () => {
     const imported = await app.call('models.import', { projectId: s.projectId, from: folder, format: 'hf', name: 'from the cluster' });
     expect(imported).toMatchObject({ name: 'from the cluster', kind: 'trained', depth: 1, substrateId: s.substrateId, tokenizerId: s.tokenizerId });
     expect((await app.call('models.list', { projectId: s.projectId })).map((m) => m.id)).toContain(imported.id);
+    // One parameter-count definition: the import counts what the trained original counts, the substrate included.
+    const original = (await app.call('models.list', { projectId: s.projectId })).find((m) => m.id === modelId)!;
+    expect(imported.params).toEqual(original.params);
+    expect(imported.params.frozenSubstrate).toBeGreaterThan(0);
     expect(app.seen.some((e) => e.channel === 'models.changed')).toBe(true);
 
     expect(await app.call('merge.check', { expertIds: [modelId, imported.id] })).toMatchObject({ compatible: true });

@@ -4,6 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { exportHf, folderGrowth, importHf, MERGE_REFUSAL, type CardEval, type GrowthEntry } from '../engine/hf/index';
 import { readModelMeta } from '../engine/io';
+import { folderParamReport } from '../engine/io/folder-params';
 import { UserError } from '../common/errors';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
@@ -59,6 +60,8 @@ export function importModelHf(c: ServiceContext, req: { projectId: string; from:
   const r = importHf(from, dir);
   try {
     const meta = r.meta;
+    // The one parameter-count definition (the frozen substrate in the total), as the CLI's import prints it.
+    const params = folderParamReport(dir);
     registerFolderTokenizerAndSubstrate(c, dir, meta, 'imported', { importedFrom: from });
     return ws.models.create({
       id,
@@ -70,9 +73,9 @@ export function importModelHf(c: ServiceContext, req: { projectId: string; from:
       tokenizerId: r.tokenizerId,
       substrateId: r.substrateId,
       config: { ...meta.config },
-      provenance: { importedFrom: from, format: 'hf', history: meta.training?.['history'] ?? [] },
-      paramsTotal: r.params.total,
-      paramsTrainable: r.params.trainable,
+      provenance: { importedFrom: from, format: 'hf', history: meta.training?.['history'] ?? [], params },
+      paramsTotal: params.total,
+      paramsTrainable: params.trainable,
     });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });

@@ -2,8 +2,10 @@
 import { initBackend, parseBackendName } from '../../engine/backend';
 import { comparisonTable, formatTable, runEval, prepareData, saveResult, summary, type EvalResult, type Table } from '../../engine/eval';
 import { UserError } from '../../common/errors';
+import { checkBenchmarkKind } from '../benchmark-kind';
 import { bool, defineCommand, list, num, optStr } from '../command';
 import { disposeModel, openEvalModel } from '../eval-model';
+import { uniqueLabels } from '../model-label';
 import { EVAL_OPTIONS, progressFor, specFromOptions } from './eval';
 
 export default defineCommand({
@@ -17,15 +19,21 @@ export default defineCommand({
   async run(opts, _pos, ctx) {
     const dirs = list(opts, 'model');
     if (dirs.length < 1) throw new UserError('give at least one --model DIR');
+    // Each model's hold-out is its own text, so there is no one data set to compare them on.
+    if (optStr(opts, 'protocol') === 'holdout') throw new UserError('--protocol holdout scores each model on its own recorded hold-out: run `espalier eval --task ppl --protocol holdout --model DIR` per model');
     const spec = specFromOptions(opts);
+    checkBenchmarkKind(spec.task, spec.data);
     const prepared = await prepareData(spec);
     await initBackend({ backend: parseBackendName(optStr(opts, 'backend')) });
     const results: (Omit<EvalResult, 'items'> & { saved?: string })[] = [];
-    for (const dir of dirs) {
+    // Each model by its name, with a parent folder where two names collide (two experts' stage-3).
+    const labels = uniqueLabels(dirs);
+    for (const [i, dir] of dirs.entries()) {
       const m = await openEvalModel(dir);
+      const modelId = labels[i]!;
       try {
-        ctx.log(`evaluating ${m.modelId}…`);
-        const r = await runEval({ model: m.model, tokenizer: m.tokenizer, batchSize: num(opts, 'batch'), onProgress: progressFor(ctx) }, spec, { modelId: m.modelId }, prepared);
+        ctx.log(`evaluating ${modelId}…`);
+        const r = await runEval({ model: m.model, tokenizer: m.tokenizer, batchSize: num(opts, 'batch'), onProgress: progressFor(ctx) }, spec, { modelId }, prepared);
         ctx.progressDone();
         const saved = bool(opts, 'save') ? saveResult(m.dir, r) : undefined;
         results.push({ ...summary(r), ...(saved ? { saved } : {}) });

@@ -4,16 +4,18 @@ import { initBackend, parseBackendName } from '../../engine/backend';
 import { describeAccounting, HARNESS_MC_LAYOUTS, prepareData, resolveProtocol, runEval, saveResult, summary, type EvalResult, type EvalSpec, type EvalTask, type HarnessMcLayoutName } from '../../engine/eval';
 import { UserError } from '../../common/errors';
 import { headlineMetric } from '../../../src-shared/metrics';
+import { checkBenchmarkKind } from '../benchmark-kind';
 import { bool, defineCommand, num, optNum, optStr, str, type CommandContext, type OptionSpec, type ParsedOptions } from '../command';
 import { disposeModel, openEvalModel } from '../eval-model';
+import { evalHoldoutFolder, humanHoldout, type HoldoutResult } from '../eval-holdout';
 
 export const TASKS: readonly EvalTask[] = ['ppl', 'mc', 'qa', 'bleu'];
 
 /** Options shared by `eval` and `eval compare` (everything but --model). */
 export const EVAL_OPTIONS: OptionSpec[] = [
   { name: 'task', kind: 'string', metavar: 'TASK', required: true, description: 'ppl | mc | qa | bleu' },
-  { name: 'data', kind: 'string', metavar: 'FILE', required: true, description: 'benchmark file: text (ppl), MMLU .csv or folder / .jsonl (mc), SQuAD v2 .json (qa), .tsv or .jsonl pairs (bleu)' },
-  { name: 'protocol', kind: 'string', metavar: 'NAME', description: 'mc: loglik (default) | paper; qa: paper (default) | squad (EM/F1); ppl: loglik; bleu: paper' },
+  { name: 'data', kind: 'string', metavar: 'FILE', description: 'benchmark file: text (ppl), MMLU .csv or folder / .jsonl (mc), SQuAD v2 .json (qa), .tsv or .jsonl pairs (bleu)' },
+  { name: 'protocol', kind: 'string', metavar: 'NAME', description: "mc: loglik (default) | paper; qa: paper (default) | squad (EM/F1); ppl: loglik (all windows, --stride) | holdout (the model's recorded hold-out, windows and count: its training validation loss; --data defaults to the recorded text); bleu: paper" },
   { name: 'layout', kind: 'string', metavar: 'NAME', description: "mc loglik: the harness's layout, mmlu (lettered options, scores \" A\"…) | cloze (scores the option text); default mmlu for MMLU CSVs, cloze otherwise" },
   { name: 'runs', kind: 'number', metavar: 'N', default: 10, description: 'sampled repetitions of the paper protocols (mc, qa, bleu)' },
   { name: 'limit', kind: 'number', metavar: 'N', description: 'evaluate only the first N items (ppl: tokens)' },
@@ -30,6 +32,7 @@ export const EVAL_OPTIONS: OptionSpec[] = [
 export function specFromOptions(opts: ParsedOptions): EvalSpec {
   const task = str(opts, 'task');
   if (!(TASKS as readonly string[]).includes(task)) throw new UserError(`--task must be one of ${TASKS.join(', ')}; got "${task}"`);
+  if (optStr(opts, 'data') === undefined) throw new UserError('missing required option --data FILE');
   const limit = optNum(opts, 'limit');
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UserError(`--limit must be a positive integer, got ${limit}`);
   const runs = num(opts, 'runs');
@@ -89,8 +92,15 @@ export default defineCommand({
     { name: 'items', kind: 'boolean', description: 'include per-item records: the exact prompt, each run\'s raw continuation, the parsed answer, correctness; loglik: each choice\'s log-likelihood and length in characters and tokens' },
   ],
   async run(opts, _pos, ctx) {
+    if (optStr(opts, 'protocol') === 'holdout') {
+      // The training-validation protocol: the model folder says which text, windows and count.
+      if (str(opts, 'task') !== 'ppl') throw new UserError(`--protocol holdout is a perplexity protocol: use it with --task ppl, not --task ${str(opts, 'task')}`);
+      await initBackend({ backend: parseBackendName(optStr(opts, 'backend')) });
+      return evalHoldoutFolder(str(opts, 'model'), optStr(opts, 'data'), num(opts, 'batch'));
+    }
     const spec = specFromOptions(opts);
     // The data is read and checked before the model is loaded: a malformed file fails fast.
+    checkBenchmarkKind(spec.task, spec.data);
     const prepared = await prepareData(spec);
     await initBackend({ backend: parseBackendName(optStr(opts, 'backend')) });
     const m = await openEvalModel(str(opts, 'model'));
@@ -105,6 +115,7 @@ export default defineCommand({
     }
   },
   human(result) {
+    if ((result as { protocol?: string }).protocol === 'holdout') return humanHoldout(result as HoldoutResult);
     return humanResult(result as EvalResult & { saved?: string });
   },
 });

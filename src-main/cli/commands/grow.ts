@@ -9,6 +9,8 @@ import { readCorpusFile } from '../../engine/tokenizer/index';
 import { holdoutWindows } from '../../engine/train/holdout';
 import { makeWindows, type Windows } from '../../engine/train/index';
 import { insertionText } from '../../../src-shared/insertion';
+import { describeHoldout } from '../../engine/eval/holdout-protocol';
+import { describeParams, type ParamReport } from '../../engine/model/param-report';
 import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from './substrate-build';
@@ -19,8 +21,8 @@ import { growPresetOptions, PRESET_OPTION, requireOption } from '../train/preset
 interface StageOut {
   depth: number;
   steps: number;
-  trainableParams: number;
-  frozenParams: number;
+  /** The one parameter-count definition (engine/model/param-report.ts), as train, import and the app print it. */
+  params: ParamReport;
   lossBeforeInsert: number | null;
   lossAfterInsert: number;
   valLoss: number | null;
@@ -34,6 +36,8 @@ interface GrowOut {
   init: BlockInit;
   /** Ordered by depth. */
   stages: StageOut[];
+  /** How every valLoss here was measured (eval --protocol holdout on a stage folder reproduces it). */
+  validation: { protocol: 'holdout'; windows: number; available: number; context: number };
   baseline: { valLoss: number | null; trainableParams: number; seconds: number } | null;
   comparison: ComparisonRow[];
   out: string;
@@ -63,6 +67,8 @@ function oneOf<T extends string>(opts: ParsedOptions, name: string, allowed: rea
 const round = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e4) / 1e4);
 /** Insertion losses keep six decimals: a near-identity block moves the loss by less than 1e-4. */
 const round6 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e6) / 1e6);
+/** The insertion spike as the log and the summary both print it: from the same six-decimal values, so they agree. */
+export const insertionOf = (before: number | null, after: number): string => insertionText(round6(before), round6(after)!);
 
 
 /** The options that are only checked, not loaded: --init (with its earlier names), --norm, LoRA, baselines. */
@@ -75,7 +81,11 @@ function growChoices(opts: ParsedOptions) {
   if (!loraRank && (opts['lora-from-stage'] !== undefined || opts['lora-alpha'] !== undefined)) throw new UserError('--lora-from-stage and --lora-alpha need --lora-rank R');
   const baselines = list(opts, 'baseline').flatMap((b) => b.split(',').map((x) => x.trim()).filter(Boolean));
   for (const b of baselines) if (!(BASELINE_KINDS as readonly string[]).includes(b)) throw new UserError(`option --baseline must be among ${BASELINE_KINDS.join(', ')}, got "${b}"`);
-  return { init, norm, loraRank, baselines: baselines as BaselineKind[], steps: numbers(opts, 'steps-per-stage')! };
+  const steps = numbers(opts, 'steps-per-stage')!;
+  for (const k of Array.isArray(steps) ? steps : [steps]) {
+    if (!Number.isInteger(k) || k < 1) throw new UserError(`option --steps-per-stage expects a positive integer or a comma-separated list of them, got ${k}`);
+  }
+  return { init, norm, loraRank, baselines: baselines as BaselineKind[], steps };
 }
 
 /** The grow job's plan: its final stage, or the monolithic baseline when one is asked for (it trains every block). */
@@ -102,7 +112,9 @@ function loadGrowInputs(opts: ParsedOptions) {
   const windows: { train: Windows; val: Windows } = valPath
     ? { train: makeWindows(tok.encode(readCorpusFile(dataPath)), T, dataPath), val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) }
     : holdoutWindows(readCorpusFile(dataPath), (t) => tok.encode(t), T, dataPath);
-  return { tok, substrate, T, windows };
+  // What every stage folder records (config.json → training), as `train` records it: the data file and its hold-out.
+  const record = valPath ? { data: { file: resolve(dataPath) }, val: { file: resolve(valPath) } } : { data: { file: resolve(dataPath) }, holdout: (windows as { holdout?: unknown }).holdout };
+  return { tok, substrate, T, windows, record };
 }
 
 function growPlan(opts: ParsedOptions, c: ReturnType<typeof growChoices>, substrateDim: number, log: (line: string) => void): GrowthPlanInput {
@@ -148,39 +160,39 @@ async function runInterruptible<T>(ctx: CommandContext, run: (shouldStop: () => 
 }
 
 /** Progress lines: each stage's parameters and insertion losses, a bar while it trains, its result. */
-function growthLog(ctx: CommandContext): Pick<GrowthHooks, 'onStageStart' | 'onProgress' | 'onStageEnd'> {
+function growthLog(ctx: CommandContext, protocol: string): Pick<GrowthHooks, 'onStageStart' | 'onProgress' | 'onStageEnd'> {
   const label = (e: { phase: string; stage: number; stages: number; depth: number }) =>
     e.phase === 'growth' ? `stage ${e.stage}/${e.stages} (depth ${e.depth})` : e.phase === 'monolithic' ? `baseline monolithic (depth ${e.depth})` : `baseline trainable-embedding ${e.stage}/${e.stages}`;
   return {
     onStageStart: (e) => {
-      const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion (val loss before → after stacking) ${insertionText(e.lossBeforeInsert, e.lossAfterInsert)}`;
+      const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion (val loss before → after stacking) ${insertionOf(e.lossBeforeInsert, e.lossAfterInsert)}`;
       const resumed = e.resumedAtStep > 0 ? `, resuming at step ${e.resumedAtStep}` : '';
-      ctx.log(`${label(e)}: ${e.trainableParams.toLocaleString('en')} trainable, ${e.frozenParams.toLocaleString('en')} frozen parameters; ${spike}${e.prefixCache ? '; frozen prefix cached' : ''}${resumed}`);
+      ctx.log(`${label(e)}: ${describeParams(e.params)}; ${spike}${e.prefixCache ? '; frozen prefix cached' : ''}${resumed}`);
     },
     onProgress: (e) => ctx.progress(label(e), e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s`, e.eta),
     onStageEnd: (r) => {
       ctx.progressDone();
-      ctx.log(`${label(r)} done: val loss ${r.valLoss?.toFixed(4) ?? '–'} in ${r.seconds.toFixed(1)} s → ${r.model}`);
+      ctx.log(`${label(r)} done: val loss ${r.valLoss?.toFixed(6) ?? '–'} (${protocol}) in ${r.seconds.toFixed(1)} s → ${r.model}`);
     },
   };
 }
 
-function growOutput(result: GrowthResult, init: BlockInit, out: string): GrowOut {
+function growOutput(result: GrowthResult, init: BlockInit, out: string, validation: GrowOut['validation']): GrowOut {
   const mono = result.baselines.monolithic;
   return {
     init,
     stages: [...result.stages].sort((a, b) => a.depth - b.depth).map((s) => ({
       depth: s.depth,
       steps: s.steps,
-      trainableParams: s.trainableParams,
-      frozenParams: s.frozenParams,
+      params: s.params,
       lossBeforeInsert: round6(s.lossBeforeInsert),
       lossAfterInsert: round6(s.lossAfterInsert)!,
-      valLoss: round(s.valLoss),
+      valLoss: round6(s.valLoss),
       seconds: s.seconds,
       checkpoint: s.model,
     })),
     baseline: mono ? { valLoss: round(mono.valLoss), trainableParams: mono.trainableParams, seconds: mono.seconds } : null,
+    validation,
     comparison: result.comparison.map((r) => ({ ...r, valLoss: round(r.valLoss) })),
     out,
   };
@@ -247,20 +259,32 @@ export default defineCommand({
     logJobPlan(job, ctx);
     const plan = growPlan(opts, choices!, inputs.substrate.dim, (line) => ctx.log(line));
     const out = resolve(str(opts, 'out'));
-    ctx.log(`${describeBackend(report)}: ${inputs.windows.train.starts.length} training windows of ${inputs.T} tokens, ${inputs.windows.val.starts.length} validation`);
+    const available = inputs.windows.val.starts.length;
+    const validation = { protocol: 'holdout' as const, windows: Math.min(available, resolvePlan(plan).evalWindows), available, context: inputs.T };
+    const protocol = describeHoldout(validation.windows, validation.context, available);
+    ctx.log(`${describeBackend(report)}: ${inputs.windows.train.starts.length} training windows of ${inputs.T} tokens, ${available} validation; val loss = ${protocol}`);
     const result = await runInterruptible(ctx, (shouldStop) =>
-      runGrowth(plan, { ...inputs.windows, substrate: inputs.substrate, tokenizer: inputs.tok }, { out, shouldStop, ...growthLog(ctx) }),
+      runGrowth(plan, { ...inputs.windows, substrate: inputs.substrate, tokenizer: inputs.tok, record: inputs.record }, { out, shouldStop, ...growthLog(ctx, protocol) }),
     );
     if (result.status === 'stopped') throw new UserError(`stopped; the checkpoint is ${result.resumeFrom}; run the same command again to resume`);
-    return growOutput(result, resolvePlan(plan).init, out);
+    return growOutput(result, resolvePlan(plan).init, out, validation);
   },
   human(result) {
     if ('plan' in (result as object)) return planHuman(result as JobPlan);
     const r = result as GrowOut;
-    const lines = [`new blocks: --init ${r.init}; insertion = validation loss just before and just after the block is stacked, before training it`, '', 'depth  steps  trainable  frozen  insertion (before → after, change)  val loss  seconds'];
+    const v = r.validation;
+    const lines = [
+      `new blocks: --init ${r.init}; insertion = validation loss just before and just after the block is stacked, before training it`,
+      `val loss = ${describeHoldout(v.windows, v.context, v.available)} (espalier eval --protocol holdout on a stage folder reproduces it)`,
+      '',
+      'depth  steps  trainable  frozen blocks  substrate      total  insertion (before → after, change)  val loss  seconds',
+    ];
     for (const s of r.stages) {
-      const ins = insertionText(s.lossBeforeInsert, s.lossAfterInsert);
-      lines.push(`${String(s.depth).padStart(5)}  ${String(s.steps).padStart(5)}  ${String(s.trainableParams).padStart(9)}  ${String(s.frozenParams).padStart(6)}  ${ins.padStart(34)}  ${String(s.valLoss ?? '–').padStart(8)}  ${s.seconds.toFixed(1).padStart(7)}`);
+      const ins = insertionOf(s.lossBeforeInsert, s.lossAfterInsert);
+      const p = s.params;
+      lines.push(
+        `${String(s.depth).padStart(5)}  ${String(s.steps).padStart(5)}  ${String(p.trainable).padStart(9)}  ${String(p.frozenBlocks).padStart(13)}  ${String(p.frozenSubstrate).padStart(9)}  ${String(p.total).padStart(9)}  ${ins.padStart(34)}  ${String(s.valLoss ?? '–').padStart(8)}  ${s.seconds.toFixed(1).padStart(7)}`,
+      );
     }
     lines.push('', formatComparison(r.comparison), '', `run folder: ${r.out} (stage-k/ are model folders)`);
     return lines.join('\n');

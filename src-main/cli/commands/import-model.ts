@@ -1,6 +1,8 @@
 // `espalier import --format hf`: brings a Hugging Face ArceeForCausalLM folder (an export, perhaps grown further on a
 // cluster with scale/grow.py) back as an Espalier model folder; the embedding table becomes its substrate.
 import { importHf } from '../../engine/hf/index';
+import { folderParamReport } from '../../engine/io/folder-params';
+import { describeParams } from '../../engine/model/param-report';
 import { defineCommand, str } from '../command';
 import { checkFormat } from './export-model';
 
@@ -15,8 +17,10 @@ export default defineCommand({
   async run(opts, _pos, ctx) {
     checkFormat(str(opts, 'format'));
     const r = importHf(str(opts, 'from'), str(opts, 'out'));
-    ctx.log(`imported ${r.layers} blocks into ${r.out}; substrate ${r.substrateId.slice(0, 12)}…${r.substrateRestored ? ' (the exported substrate, restored)' : ' (a new imported table)'}, tokenizer ${r.tokenizerId.slice(0, 12)}…`);
+    // Counted by the one definition train, grow and the app use (the frozen substrate included in the total).
+    const params = folderParamReport(r.out);
+    ctx.log(`imported ${r.layers} blocks into ${r.out}: ${describeParams(params)}; substrate ${r.substrateId.slice(0, 12)}…${r.substrateRestored ? ' (the exported substrate, restored)' : ' (a new imported table)'}, tokenizer ${r.tokenizerId.slice(0, 12)}…`);
     const { meta: _meta, ...rest } = r;
-    return rest;
+    return { ...rest, params };
   },
 });

@@ -3,7 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeBackend, initBackend, parseBackendName } from '../../engine/backend';
-import { paramReport, type ParamReport } from '../../engine/model/param-report';
+import { describeHoldout } from '../../engine/eval/holdout-protocol';
+import { describeParams, paramReport, type ParamReport } from '../../engine/model/param-report';
 import { exportModel } from '../../engine/io/model-folder';
 import { tokenizerToJson } from '../../engine/tokenizer/index';
 import { Trainer, unigramEntropy } from '../../engine/train/index';
@@ -22,6 +23,8 @@ interface TrainResult {
   unigramEntropy: number;
   tokensPerSec: number;
   params: ParamReport;
+  /** How valLoss was measured (eval --protocol holdout on the model folder reproduces it). */
+  validation: { protocol: 'holdout'; windows: number; available: number; context: number };
   out: string;
   backend: string;
   seconds: number;
@@ -91,27 +94,30 @@ export default defineCommand({
     const counts = paramReport(model);
     ctx.log(
       `${describeBackend(report)}: ` +
-        `${counts.total.toLocaleString('en')} parameters (${counts.trainable.toLocaleString('en')} trainable), ` +
+        `${describeParams(counts)}, ` +
         `${windows.train.starts.length} training windows of ${model.contextLength}, unigram entropy ${entropy.toFixed(3)} nats`,
     );
     // Recorded in every checkpoint: a resume reads the data file (and checks its hash) from here.
+    const available = windows.val.starts.length;
+    const validation = { protocol: 'holdout' as const, windows: Math.min(available, trainer.opts.evalWindows), available, context: model.contextLength };
     const extra = { data: { file: resolve(inputs.dataPath), sha256: inputs.train.sha256 }, ...(inputs.valPath ? { val: { file: resolve(inputs.valPath) } } : { holdout: windows.holdout }) };
     mkdirSync(outDir, { recursive: true });
     const every = positiveInt(opts, 'checkpoint-every') ?? trainer.opts.evalEvery;
     const result = await trainWithCheckpoints(trainer, model, inputs, outDir, every, extra, ctx);
     exportModel(outDir, model, {
       tokenizerJson: tokenizerToJson(inputs.tok),
-      training: { ...extra, steps: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss, unigramEntropy: entropy, train: trainer.opts },
+      training: { ...extra, validation: { protocol: 'holdout', windows: trainer.opts.evalWindows, context: model.contextLength }, steps: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss, unigramEntropy: entropy, train: trainer.opts },
     });
     trainer.dispose();
     model.dispose();
     return {
       steps: result.step,
       trainLoss: round(result.trainLoss),
-      valLoss: result.valLoss === null ? null : round(result.valLoss),
+      valLoss: result.valLoss === null ? null : Math.round(result.valLoss * 1e6) / 1e6,
       unigramEntropy: round(entropy),
       tokensPerSec: Math.round(result.tokensPerSec),
       params: counts,
+      validation,
       out: outDir,
       backend: report.backend,
       seconds: Math.round((performance.now() - t0) / 100) / 10,
@@ -124,9 +130,9 @@ export default defineCommand({
     const r = result as TrainResult;
     return [
       `steps: ${r.steps}`,
-      `train loss: ${r.trainLoss}  val loss: ${r.valLoss ?? '–'}  unigram entropy: ${r.unigramEntropy} (nats/token)`,
+      `train loss: ${r.trainLoss}  val loss: ${r.valLoss ?? '–'} (${describeHoldout(r.validation.windows, r.validation.context, r.validation.available)})  unigram entropy: ${r.unigramEntropy} (nats/token)`,
       `throughput: ${r.tokensPerSec} tokens/s on ${r.backend}; ${r.seconds} s in all`,
-      `parameters: ${r.params.total} with the substrate (${r.params.trainable} trainable; frozen: ${r.params.frozenBlocks} in blocks, ${r.params.frozenSubstrate} substrate${r.params.frozenOther ? `, ${r.params.frozenOther} other` : ''})`,
+      `parameters: ${describeParams(r.params)}`,
       `peak memory: ${(r.peakRssBytes / 2 ** 30).toFixed(2)} GiB (the plan estimated ${(r.planBytes / 2 ** 30).toFixed(2)} GiB)`,
       `model folder: ${r.out}`,
     ].join('\n');

@@ -1,5 +1,6 @@
 // What a growth run reports and how a caller (CLI, the app's job handler) steers it: progress per step,
 // stage start/end, and a stop request honoured at safe points (after a step, with a checkpoint written).
+import type { ParamReport } from '../model/param-report';
 import type { StageRecord } from './records';
 
 /** Which training run inside a growth run: a growth stage or a baseline's (stage of) training. */
@@ -34,6 +35,8 @@ export interface StageStart extends UnitRef {
   resumedAtStep: number;
   trainableParams: number;
   frozenParams: number;
+  /** The one parameter-count definition (param-report.ts): trainable, frozen blocks, frozen substrate, total. */
+  params: ParamReport;
   lossBeforeInsert: number | null;
   lossAfterInsert: number;
   prefixCache: boolean;

@@ -27,6 +27,8 @@ export interface GrowthData {
   /** A file holding `substrate` that every exported folder references instead of carrying a copy (a workspace's). */
   substrateFile?: string;
   tokenizer: Tokenizer;
+  /** Provenance every exported stage folder carries in config.json → training (the data file, its hold-out record). */
+  record?: Record<string, unknown>;
 }
 
 export interface UnitSpec {
@@ -205,6 +207,7 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
     resumedAtStep: notes.complete ? spec.steps : trainer.step,
     trainableParams: trainableCount(model, lora),
     frozenParams: model.paramCounts().frozen,
+    params: stageParams(model, lora),
     lossBeforeInsert: notes.lossBefore,
     lossAfterInsert: notes.lossAfter,
     prefixCache: cache,
@@ -220,7 +223,9 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
   try {
     stopped = await trainSteps(spec, u, trainer, plan, hooks, save);
     if (!stopped) {
-      const training = { growth: { ...spec.ref, steps: spec.steps, newBlocks: notes.newBlocks, valLoss: lastValLoss(notes), lora: lora ? { rank: lora.rank, alpha: lora.alpha, merged: true } : null } };
+      // The validation protocol beside the hold-out record: `eval --protocol holdout` rescores exactly these windows.
+      const validation = { protocol: 'holdout', windows: plan.evalWindows, context: data.train.T };
+      const training = { ...data.record, validation, growth: { ...spec.ref, steps: spec.steps, newBlocks: notes.newBlocks, valLoss: lastValLoss(notes), lora: lora ? { rank: lora.rank, alpha: lora.alpha, merged: true } : null } };
       await exportStageModel(modelDir, model, lora, data, training);
     }
     await save(!stopped);

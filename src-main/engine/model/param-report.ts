@@ -18,16 +18,24 @@ export interface ParamReport {
 }
 
 export function paramReport(m: GPT): ParamReport {
+  const entries = m.params.list().map((e) => ({ name: e.name, size: e.variable.size, frozen: e.frozen }));
+  return paramReportOf(entries, m.config.embedding === 'frozen' ? m.substrate.vocabSize * m.substrate.dim : 0);
+}
+
+/**
+ * The same counts from named tensor sizes (a model folder's weights and its frozen list) and the substrate table's
+ * size when the model reads it frozen: how a folder nobody loaded is counted (import, cards).
+ */
+export function paramReportOf(tensors: readonly { name: string; size: number; frozen: boolean }[], substrateSize: number): ParamReport {
   let trainable = 0;
   let frozenBlocks = 0;
-  let frozenSubstrate = m.config.embedding === 'frozen' ? m.substrate.vocabSize * m.substrate.dim : 0;
+  let frozenSubstrate = substrateSize;
   let frozenOther = 0;
-  for (const e of m.params.list()) {
-    const n = e.variable.size;
-    if (!e.frozen) trainable += n;
-    else if (e.name.startsWith('blocks.')) frozenBlocks += n;
-    else if (e.name.startsWith('embed.')) frozenSubstrate += n;
-    else frozenOther += n;
+  for (const e of tensors) {
+    if (!e.frozen) trainable += e.size;
+    else if (e.name.startsWith('blocks.')) frozenBlocks += e.size;
+    else if (e.name.startsWith('embed.')) frozenSubstrate += e.size;
+    else frozenOther += e.size;
   }
   const frozen = frozenBlocks + frozenSubstrate + frozenOther;
   return { trainable, frozenBlocks, frozenSubstrate, frozenOther, frozen, total: trainable + frozen };
@@ -49,4 +57,10 @@ export function paramReportFromConfig(cfg: ModelConfig, frozenBlocks = 0): Param
   const frozenSubstrate = (cfg.embedding === 'frozen' ? table : 0) + proj;
   const frozen = nFrozen * block + frozenSubstrate;
   return { trainable, frozenBlocks: nFrozen * block, frozenSubstrate, frozenOther: 0, frozen, total: trainable + frozen };
+}
+
+/** "581,312 parameters (364,608 trainable; frozen: 0 in blocks, 216,704 substrate)": every command prints it so. */
+export function describeParams(r: ParamReport): string {
+  const n = (x: number) => x.toLocaleString('en');
+  return `${n(r.total)} parameters (${n(r.trainable)} trainable; frozen: ${n(r.frozenBlocks)} in blocks, ${n(r.frozenSubstrate)} substrate${r.frozenOther ? `, ${n(r.frozenOther)} other` : ''})`;
 }
