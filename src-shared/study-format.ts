@@ -20,10 +20,11 @@ export function fmtNum(v: number | null | undefined): string {
 /** "2.07 ± 0.13": the mean to the CI's decimals; "2.074 (one seed)" style without a CI. */
 export function fmtMeanCi(mean: number | null | undefined, ci: number | null | undefined, opts: { signed?: boolean } = {}): string {
   if (mean === null || mean === undefined || !Number.isFinite(mean)) return '—';
-  if (Math.abs(mean) >= 1e6) return `${fmtNum(mean)}${ci !== null && ci !== undefined ? ` ± ${fmtNum(ci)}` : ''}`;
+  // Counts (tokens, FLOPs) and values every seed agrees on read as plain numbers.
+  if (Math.abs(mean) >= 1e6 || ci === 0) return `${opts.signed && mean > 0 ? '+' : ''}${fmtNum(mean)}${ci !== null && ci !== undefined ? ` ± ${fmtNum(ci)}` : ''}`;
   const d = ci !== null && ci !== undefined && Number.isFinite(ci) && ci > 0 ? decimalsFor(ci) : Math.max(decimalsFor(mean), 3);
   let m = mean.toFixed(d);
   if (/^-0(\.0*)?$/.test(m)) m = m.slice(1); // no "−0.00"
-  const sign = opts.signed && !m.startsWith('-') ? '+' : '';
+  const sign = opts.signed && !m.startsWith('-') && Number(m) !== 0 ? '+' : '';
   return `${sign}${minus(m)}${ci !== null && ci !== undefined && Number.isFinite(ci) ? ` ± ${ci.toFixed(d)}` : ''}`;
 }
