@@ -16,6 +16,7 @@ function chooseSpec(preset: string | undefined, specFile: string | undefined, si
   if (seeds !== undefined && !(Number.isInteger(seeds) && seeds >= 1 && seeds <= 100)) throw new UserError(`option --seeds expects an integer from 1 to 100, got ${seeds}`);
   if (specFile !== undefined) {
     const spec = loadStudySpec(specFile);
+    if (spec.data.kind === 'datasets') throw new UserError(`${specFile}: data.kind "datasets" names a project's datasets by id, which the app resolves; on the command line give the files as data.kind "corpora" ({"name", "train", "val"} per corpus)`);
     return seeds !== undefined ? { ...spec, seeds: Array.from({ length: seeds }, (_, i) => i + 1) } : spec;
   }
   if (!isStudyPreset(preset!)) throw new UserError(`option --preset must be one of ${STUDY_PRESETS.join(', ')}, got "${preset}"`);
