@@ -73,6 +73,7 @@ export async function prepareInputs(spec: StudySpec, workDir: string, datasets?:
   const texts: { train: string; val: string }[] = [];
   const files = corpusFiles(spec, workDir, datasets).map((f, i): CorpusFile & { val: string } => {
     const text = readCorpusFile(f.train);
+    if (spec.data.kind === 'datasets') notes.push(`corpus ${f.expert}: the project's dataset "${f.name}"${f.val !== null ? ', scored on its held-out dataset' : ''}`);
     if (f.val !== null) {
       texts.push({ train: text, val: readCorpusFile(f.val) });
       return { ...f, val: f.val };
