@@ -4,7 +4,7 @@
 // with "N passed, N failed". `--electron`: the same suites in the built Electron app, or a printed skip.
 // `--only day-two` runs one standalone suite (it makes its own project and data) in browser mode;
 // `--keep` keeps the temporary workspace; E2E_TIMEOUT_MS bounds the run (default 25 min); E2E_CHROMIUM names
-// another Chromium; E2E_DIM / E2E_NGRAMS / E2E_STEPS_PER_STAGE / E2E_TRAIN_STEPS / E2E_EVAL_LIMIT resize the flow.
+// another Chromium; E2E_ONLY runs only the suites whose name contains it; E2E_DIM / E2E_NGRAMS / E2E_STEPS_PER_STAGE / E2E_TRAIN_STEPS / E2E_EVAL_LIMIT resize the flow.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +19,7 @@ import { a11ySuites } from './specs/a11y';
 import { badInputSuite } from './specs/bad-input';
 import { benchmarksSuite } from './specs/benchmarks';
 import { studiesSuite } from './specs/studies';
+import { studiesDatasetsSuite } from './specs/studies-datasets';
 import { electronRuntime, launchElectron } from './specs/electron';
 import { evaluatePolishSuite } from './specs/evaluate-polish';
 import { flowSuite, SIZES, type FlowState } from './specs/flow';
@@ -98,6 +99,12 @@ async function lockArtifacts(dir: string): Promise<() => void> {
 /** Every step's result, appended as it finishes: a run cut short by the timeout still counts what passed. */
 const results: StepResult[] = [];
 
+/** E2E_ONLY=<words>: only the suites whose name contains them (a self-contained suite, run on its own). */
+function selectedByEnv(suites: Suite[]): Suite[] {
+  const want = process.env['E2E_ONLY']?.toLowerCase();
+  return want ? suites.filter((s) => s.name.toLowerCase().includes(want)) : suites;
+}
+
 async function runSuites(suites: Suite[]): Promise<void> {
   for (const s of suites) await s.run(log, results);
 }
@@ -134,7 +141,7 @@ async function browserMode(tmp: string, artifacts: string, only: string | null =
     };
     if (only !== null) await runSuites(STANDALONE[only]!(ui, watcher));
     // WebGPU last: it changes the backend choice and adds a model, which the earlier suites need not know about.
-    else await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), benchmarksSuite({ ui, watcher, reload }), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher), webgpuSuite(ui, watcher)]);
+    else await runSuites(selectedByEnv([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), benchmarksSuite({ ui, watcher, reload }), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher), webgpuSuite(ui, watcher), studiesDatasetsSuite(ui, watcher), dayTwoSuite(ui, watcher)]));
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {

@@ -293,6 +293,8 @@ export const invokeChannels = {
   'studies.cancel': { req: ById, res: Study },
   /** Deletes the study and its folder; the models its runs registered stay in the catalog. */
   'studies.delete': { req: ById, res: Ok },
+  /** A study's model joins the Merge, Playground and Evaluate pickers (promoted: true) or is kept under its study again. */
+  'studies.promote': { req: z.object({ modelId: Id, promoted: z.boolean() }).strict(), res: Ok },
   /**
    * Writes the comparison as CSV, or as a Markdown report with its plots (SVG) and the CSV, into a new file or
    * folder under `dest` (same rules as models.export: the export folder for browser clients).

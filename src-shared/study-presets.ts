@@ -44,6 +44,23 @@ const GRIDS: Record<StudyPresetName, Grid> = {
       { name: 'grown, equal FLOPs', description: "one block per stage, steps scaled until its FLOPs equal the monolithic model's", substrate: 'glyph', schedule: 'grown', budget: 'equal-flops' },
     ],
   },
+  paper: {
+    name: 'Paper questions C1-C4',
+    question: 'C1 glyph vs random vs trainable; C2 growth vs monolithic at equal tokens and FLOPs; C3 depth against one block trained as long; C4 logit vs probability merges of frozen, trainable-same and trainable-different experts.',
+    control: 'monolithic glyph',
+    arms: [
+      { name: 'monolithic glyph', description: 'C1, C2: frozen glyph substrate, every block trained end to end', substrate: 'glyph', embedding: 'frozen', schedule: 'monolithic' },
+      { name: 'frozen random', description: 'C1: frozen random unit codes', substrate: 'random', embedding: 'frozen', schedule: 'monolithic' },
+      { name: 'trainable embedding', description: 'C1: the usual trainable table, started from random codes', substrate: 'random', embedding: 'trainable', schedule: 'monolithic' },
+      { name: 'grown, equal tokens', description: 'C2, C3: one block per stage on the glyph substrate, the monolithic tokens', substrate: 'glyph', schedule: 'grown', budget: 'equal-tokens' },
+      { name: 'grown, equal FLOPs', description: "C2: one block per stage, steps scaled to the monolithic model's FLOPs", substrate: 'glyph', schedule: 'grown', budget: 'equal-flops' },
+      { name: 'one block, equal steps', description: "C3 control: one block trained for the grown model's total steps", substrate: 'glyph', schedule: 'monolithic', budget: 'equal-tokens', depth: 1 },
+      { name: 'one block, equal FLOPs', description: "C3 control: one block trained for the grown model's FLOPs", substrate: 'glyph', schedule: 'monolithic', budget: 'equal-flops', depth: 1 },
+      { name: 'merge, frozen', description: 'C4: two experts on the same frozen glyph substrate (the paper)', substrate: 'glyph', embedding: 'frozen', merge: 'logits', expertInit: 'same' },
+      { name: 'merge, trainable same', description: 'C4: each expert trains its table, both started from the glyph rows', substrate: 'glyph', embedding: 'trainable', merge: 'logits', expertInit: 'same' },
+      { name: 'merge, trainable different', description: 'C4: each expert trains its table, started from its own seeded permutation of the glyph rows', substrate: 'glyph', embedding: 'trainable', merge: 'logits', expertInit: 'different' },
+    ],
+  },
   seeds: {
     name: 'Seed variation',
     question: 'How much does one configuration (grown, frozen glyph substrate) vary over seeds?',
@@ -56,8 +73,8 @@ export function isStudyPreset(s: string): s is StudyPresetName {
   return (STUDY_PRESETS as readonly string[]).includes(s);
 }
 
-/** The preset's spec at `size`; `seeds` overrides how many seeds (1…N). */
-export function studyPreset(preset: StudyPresetName, size: StudySize = 'laptop', opts: { seeds?: number } = {}): StudySpec {
+/** The preset's spec at `size`; `seeds` overrides how many seeds (1…N); `data` replaces the demo world. */
+export function studyPreset(preset: StudyPresetName, size: StudySize = 'laptop', opts: { seeds?: number; data?: StudySpecInput['data'] } = {}): StudySpec {
   const g = GRIDS[preset];
   const n = opts.seeds ?? (preset === 'seeds' ? SEEDS[size] + 2 : SEEDS[size]);
   return StudySpec.parse({
@@ -66,7 +83,70 @@ export function studyPreset(preset: StudyPresetName, size: StudySize = 'laptop',
     preset,
     size,
     seeds: Array.from({ length: n }, (_, i) => i + 1),
-    data: { kind: 'world', seed: 1, scale: size === 'gpu' ? 'default' : 'quick' },
+    data: opts.data ?? { kind: 'world', seed: 1, scale: size === 'gpu' ? 'default' : 'quick' },
     model: MODELS[size],
   });
 }
+
+/** One difference a paper claim rests on: arm − control (or arm's metric − its `against` metric, or arm vs 0). */
+export interface ClaimComparison {
+  label: string;
+  arm: string;
+  metric: string;
+  /** Another arm, paired by seed; absent with `against` (the same arm's other metric) or for a one-sample test vs 0. */
+  control?: string;
+  against?: string;
+  /** The claim's side of zero. */
+  expect: 'lower' | 'higher';
+  /** Shown beside the verdict but not part of it. */
+  informational?: boolean;
+}
+
+export interface PaperQuestion {
+  question: string;
+  title: string;
+  claim: string;
+  comparisons: ClaimComparison[];
+}
+
+/** The paper preset's four questions, each with the claim as the paper makes it and the differences that test it. */
+export const PAPER_QUESTIONS: readonly PaperQuestion[] = [
+  {
+    question: 'C1',
+    title: 'frozen glyph substrate',
+    claim: 'a frozen glyph substrate trains to a lower held-out loss than a trainable embedding and than frozen random codes',
+    comparisons: [
+      { label: 'glyph − trainable', arm: 'monolithic glyph', control: 'trainable embedding', metric: 'heldout nll', expect: 'lower' },
+      { label: 'glyph − random', arm: 'monolithic glyph', control: 'frozen random', metric: 'heldout nll', expect: 'lower' },
+    ],
+  },
+  {
+    question: 'C2',
+    title: 'growth vs monolithic',
+    claim: 'growing one block per stage reaches a lower held-out loss than training every block end to end, at equal tokens and at equal FLOPs',
+    comparisons: [
+      { label: 'grown − monolithic, equal tokens', arm: 'grown, equal tokens', control: 'monolithic glyph', metric: 'heldout nll', expect: 'lower' },
+      { label: 'grown − monolithic, equal FLOPs', arm: 'grown, equal FLOPs', control: 'monolithic glyph', metric: 'heldout nll', expect: 'lower' },
+    ],
+  },
+  {
+    question: 'C3',
+    title: 'depth, against its control',
+    claim: 'the stages add depth that lowers the loss beyond what the same training of one block does',
+    comparisons: [
+      { label: 'grown − one block, equal steps', arm: 'grown, equal tokens', control: 'one block, equal steps', metric: 'heldout nll', expect: 'lower' },
+      { label: 'grown − one block, equal FLOPs', arm: 'grown, equal tokens', control: 'one block, equal FLOPs', metric: 'heldout nll', expect: 'lower' },
+    ],
+  },
+  {
+    question: 'C4',
+    title: 'merging on the frozen substrate',
+    claim: "the shared frozen substrate is what makes merging work: its logit merge beats the best expert, and closes more of the gap to routing than experts with trained tables",
+    comparisons: [
+      { label: 'frozen merge gain', arm: 'merge, frozen', metric: 'merge gain', expect: 'higher' },
+      { label: 'normalised gain, frozen − trainable same', arm: 'merge, frozen', control: 'merge, trainable same', metric: 'normalised merge gain', expect: 'higher' },
+      { label: 'normalised gain, frozen − trainable different', arm: 'merge, frozen', control: 'merge, trainable different', metric: 'normalised merge gain', expect: 'higher' },
+      { label: 'frozen: logit − probability merge', arm: 'merge, frozen', metric: 'merge nll logits', against: 'merge nll probs', expect: 'lower', informational: true },
+    ],
+  },
+];

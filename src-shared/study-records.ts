@@ -46,3 +46,17 @@ export type StudyDetail = z.infer<typeof StudyDetail>;
 export function studyRunCount(spec: Pick<StudySpec, 'arms' | 'seeds'>): number {
   return spec.arms.length * spec.seeds.length;
 }
+
+/** Provenance key a promoted study model carries (study models stay out of the pickers until promoted). */
+export const STUDY_MODEL_PROMOTED = 'promoted';
+
+/** Whether a catalog model belongs to a study and has not been promoted: the pickers leave it out. */
+export function isStudyModel(m: { provenance: Record<string, unknown> }): boolean {
+  return m.provenance['kind'] === 'study' && m.provenance[STUDY_MODEL_PROMOTED] !== true;
+}
+
+/** The study a catalog model came from (its id and name), or null. */
+export function studyOfModel(m: { provenance: Record<string, unknown> }): { id: string; name: string } | null {
+  const id = m.provenance['studyId'];
+  return m.provenance['kind'] === 'study' && typeof id === 'string' ? { id, name: typeof m.provenance['study'] === 'string' ? m.provenance['study'] : id } : null;
+}

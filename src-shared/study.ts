@@ -2,7 +2,7 @@
 // comparison over seeds — the zod schemas every layer (runner, CLI, worker, app) shares, plus the four presets.
 import { z } from 'zod';
 
-export const STUDY_PRESETS = ['c1', 'c4', 'growth-vs-monolithic', 'seeds'] as const;
+export const STUDY_PRESETS = ['c1', 'c4', 'growth-vs-monolithic', 'seeds', 'paper'] as const;
 export type StudyPresetName = (typeof STUDY_PRESETS)[number];
 export const STUDY_SIZES = ['quick', 'laptop', 'gpu'] as const;
 export type StudySize = (typeof STUDY_SIZES)[number];
@@ -16,7 +16,10 @@ export const StudySchedule = z.enum(['grown', 'monolithic']);
 export const StudyBudget = z.enum(['equal-tokens', 'equal-flops']);
 /** none: one model on all the data; logits/probs: one expert per corpus, merged by that rule. */
 export const StudyMergeMode = z.enum(['none', 'logits', 'probs']);
-/** Merged experts' substrate/embedding start: the same rows for both, or different random rows. */
+/**
+ * Merged experts' substrate/embedding start: the same rows for both, or each its own seeded rows (random codes
+ * drawn per expert; glyph and binary-id rows under a seeded signed permutation of their columns).
+ */
 export const StudyExpertInit = z.enum(['same', 'different']);
 
 const name = z
@@ -36,6 +39,11 @@ export const StudyArm = z
     budget: StudyBudget.default('equal-tokens'),
     merge: StudyMergeMode.default('none'),
     expertInit: StudyExpertInit.default('same'),
+    /**
+     * The arm's own depth when it differs from the study's (a monolithic arm only): depth's control is one block
+     * trained for the grown model's total steps (equal-tokens) or for its FLOPs (equal-flops).
+     */
+    depth: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 export type StudyArm = z.infer<typeof StudyArm>;
@@ -47,6 +55,11 @@ export const StudyData = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('world'), seed: z.number().int().min(0).default(1), scale: z.enum(['quick', 'default']).default('quick') }).strict(),
   /** Named datasets as files: one or more corpora (merge arms need exactly two), each with a held-out file. */
   z.object({ kind: z.literal('corpora'), corpora: z.array(StudyCorpus).min(1).max(2) }).strict(),
+  /**
+   * The project's datasets by id (what the app and browser send; no host paths): one corpus, or two for merge
+   * arms, each with its held-out dataset or, without one, the fixed hold-out (the training text's last 10%).
+   */
+  z.object({ kind: z.literal('datasets'), datasets: z.array(z.object({ train: z.string().min(1), heldOut: z.string().min(1).optional() }).strict()).min(1).max(2) }).strict(),
 ]);
 export type StudyData = z.infer<typeof StudyData>;
 
@@ -91,8 +104,12 @@ export const StudySpec = z
     s.arms.forEach((a, i) => {
       if (names.has(a.name)) ctx.addIssue({ code: 'custom', path: ['arms', i, 'name'], message: `"${a.name}" names two arms; arm names must differ` });
       names.add(a.name);
-      if (a.merge !== 'none' && s.data.kind === 'corpora' && s.data.corpora.length !== 2) {
-        ctx.addIssue({ code: 'custom', path: ['arms', i, 'merge'], message: `a merge arm needs exactly two corpora (one per expert), the data has ${s.data.corpora.length}` });
+      const corpora = s.data.kind === 'corpora' ? s.data.corpora.length : s.data.kind === 'datasets' ? s.data.datasets.length : 2;
+      if (a.merge !== 'none' && corpora !== 2) {
+        ctx.addIssue({ code: 'custom', path: ['arms', i, 'merge'], message: `a merge arm needs exactly two corpora (one per expert), the data has ${corpora}` });
+      }
+      if (a.depth !== undefined && a.depth !== s.model.depth && (a.schedule !== 'monolithic' || a.merge !== 'none')) {
+        ctx.addIssue({ code: 'custom', path: ['arms', i, 'depth'], message: 'only a single monolithic model may have its own depth (the control for depth)' });
       }
       if (a.embedding === 'frozen' && a.expertInit === 'different' && a.merge !== 'none') {
         ctx.addIssue({ code: 'custom', path: ['arms', i, 'expertInit'], message: 'experts on a frozen substrate share its rows; "different" needs embedding "trainable"' });
@@ -111,6 +128,13 @@ export type StudyMetric = z.infer<typeof StudyMetric>;
 
 export const StudyCurvePoint = z.object({ step: z.number().int(), loss: z.number(), valLoss: z.number().optional() }).strict();
 
+/** Per-stage held-out NLL of a grown model, one metric per stage: "heldout nll after stage 2". */
+export const STAGE_METRIC = 'heldout nll after stage ';
+
+/** A seed one training of a run used, derived from the study seed, arm, expert and role (so no two share one). */
+export const RunSeed = z.object({ model: z.string(), role: z.enum(['train', 'substrate']), seed: z.number().int() }).strict();
+export type RunSeed = z.infer<typeof RunSeed>;
+
 /** One finished run: an arm at one seed. */
 export const ArmResult = z
   .object({
@@ -126,6 +150,8 @@ export const ArmResult = z
     /** Training loss per global step (stages concatenated), with the held-out loss where it was measured. */
     curve: z.array(StudyCurvePoint),
     metrics: z.record(z.string(), StudyMetric),
+    /** Every seed the run's trainings used (init and sampling; substrate rows), with the model it seeded. */
+    seeds: z.array(RunSeed).default([]),
     seconds: z.number(),
     finishedAt: z.string(),
   })
@@ -182,6 +208,37 @@ export const StudyDifference = z
   .strict();
 export type StudyDifference = z.infer<typeof StudyDifference>;
 
+/** A claim's reading: the CI of the difference lies on the claim's side (holds), the other (fails), or spans 0. */
+export const VerdictKind = z.enum(['holds', 'fails', 'inconclusive']);
+export const StudyVerdict = z
+  .object({
+    question: z.string(),
+    claim: z.string(),
+    verdict: VerdictKind,
+    /** The differences the verdict rests on, e.g. "glyph − trainable: +0.065 ± 0.049 nats (n = 3)". */
+    evidence: z.array(z.string()),
+    /** "C1 … : the paper's claim fails at this size (…)". */
+    line: z.string(),
+  })
+  .strict();
+export type StudyVerdict = z.infer<typeof StudyVerdict>;
+
+/** One row of the per-stage table: an arm's held-out loss after a stage, and the change from the stage before. */
+export const StageRow = z
+  .object({
+    arm: z.string(),
+    /** 1-based stage; for a control arm, its depth. */
+    stage: z.number().int(),
+    blocks: z.number().int(),
+    steps: z.number().int(),
+    nll: MetricSummary.omit({ protocol: true }),
+    /** Stage k − stage k−1, paired by seed (null for the first stage and for controls). */
+    delta: z.object({ mean: z.number(), ci95: z.number().nullable(), n: z.number().int() }).nullable(),
+    control: z.boolean(),
+  })
+  .strict();
+export type StageRow = z.infer<typeof StageRow>;
+
 export const StudyComparison = z
   .object({
     study: z.string(),
@@ -200,6 +257,12 @@ export const StudyComparison = z
         .strict(),
     ),
     differences: z.array(StudyDifference),
+    /** One line per arm: its difference from the control on the headline metric, with its reading. */
+    outcome: z.array(z.string()).default([]),
+    /** The paper preset's questions: whether each claim holds, fails or is inconclusive at this size. */
+    verdicts: z.array(StudyVerdict).default([]),
+    /** Held-out loss after every growth stage of the grown arms, with stage-to-stage differences and the controls. */
+    stages: z.array(StageRow).default([]),
   })
   .strict();
 export type StudyComparison = z.infer<typeof StudyComparison>;

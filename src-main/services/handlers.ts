@@ -92,6 +92,7 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'studies.start': (r) => s.studies.start(r),
     'studies.cancel': (r) => s.studies.cancel(r),
     'studies.delete': (r) => s.studies.delete(r),
+    'studies.promote': (r) => s.studies.promote(r),
     'studies.export': (r) => s.studies.export(r),
 
     'playground.generate': (r) => s.playground.generate(r),

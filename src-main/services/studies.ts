@@ -16,7 +16,7 @@ import { StudyArmDoneState, StudyPositionState, StudyResult as StudyResultSchema
 import { requireProject } from './catalog';
 import type { ServiceContext } from './context';
 import { iso } from './dto';
-import { registerArmModels } from './study-models';
+import { promoteStudyModel, registerArmModels, studyDatasets } from './study-models';
 import { exportStudyReport } from './study-export';
 
 /** One finished arm as the studies table keeps it: the runner's result and the catalog models it registered. */
@@ -51,6 +51,7 @@ export class StudiesService {
         k.val = this.c.hostPaths.file(`spec.data.corpora[${i}].val`, k.val);
       });
     }
+    if (spec.data.kind === 'datasets') studyDatasets(this.c, req.projectId, spec.data.datasets);
     if (ws.studies.byName(req.projectId, spec.name)) throw new ConflictError(`a study named "${spec.name}" already exists in this project; choose another name`);
     const id = newId('std');
     const s = ws.studies.create({ id, projectId: req.projectId, name: spec.name, spec, outDir: ws.paths.toStored(ws.paths.studyDir(id)) });
@@ -88,6 +89,13 @@ export class StudiesService {
     const s = this.require(req.id);
     this.c.ws.deleteStudy(s.id);
     this.c.bus.emit('studies.changed', { projectId: s.projectId, studyId: s.id });
+    return { ok: true };
+  }
+
+  /** A study's model joins the Merge, Playground and Evaluate pickers (or leaves them again). */
+  promote(req: { modelId: string; promoted: boolean }): { ok: true } {
+    const m = promoteStudyModel(this.c, req.modelId, req.promoted);
+    this.c.bus.emit('models.changed', { projectId: m.projectId });
     return { ok: true };
   }
 
@@ -131,7 +139,10 @@ export class StudiesService {
   private jobParams(run: store.Run): StudyJobParams {
     const p = parseRunParams('study', run.id, run.params);
     const s = this.require(p.studyId);
-    return { studyId: s.id, spec: StudySpec.parse(s.spec), outDir: this.c.ws.paths.fromStored(s.outDir) };
+    const spec = StudySpec.parse(s.spec);
+    // Ids resolve to files when the job starts: a dataset deleted since the study was defined fails here, by name.
+    const datasets = spec.data.kind === 'datasets' ? studyDatasets(this.c, s.projectId, spec.data.datasets) : undefined;
+    return { studyId: s.id, spec, outDir: this.c.ws.paths.fromStored(s.outDir), ...(datasets ? { datasets } : {}) };
   }
 
   private recordState(run: store.Run, state: Record<string, unknown>): Record<string, unknown> {

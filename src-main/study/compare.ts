@@ -1,7 +1,29 @@
 // compareStudy: per arm, mean ± 95% CI over seeds of every metric all finished runs share (protocol labels kept),
 // and each arm's difference from the control, paired by seed.
 import { StudyComparison, type StudyResult } from '../../src-shared/study';
+import { fmtMeanCi } from '../../src-shared/study-format';
 import { pairedDifference, summarize } from './stats';
+import { paperVerdicts, stageTable } from './verdicts';
+
+/** The difference's reading: the CI excludes zero one way, the other, or not at all. */
+export function verdict(d: { diff: number; ci95: number | null }, lowerIsBetter = true): string {
+  if (d.ci95 === null) return 'one seed: no interval';
+  if (Math.abs(d.diff) <= d.ci95) return 'no clear difference (the CI spans 0)';
+  return (d.diff < 0) === lowerIsBetter ? 'better than the control' : 'worse than the control';
+}
+
+/** One line per arm: its difference from the control on `metric`, with the CI and reading. */
+export function outcomeLines(c: Pick<StudyComparison, 'differences' | 'control'>, metric = 'heldout nll'): string[] {
+  const higherBetter = metric.includes('merge gain');
+  return c.differences
+    .filter((d) => d.metric === metric)
+    .map((d) => `${d.arm} − ${c.control}: ${fmtMeanCi(d.diff, d.ci95, { signed: true })} (${metric}, n = ${d.n} seeds) — ${verdict(d, !higherBetter)}`);
+}
+
+/** The metric a study is read by: the merge gain when every run merges, else the held-out loss. */
+export function headlineMetric(metrics: readonly string[]): string {
+  return metrics.includes('merge gain') ? 'merge gain' : 'heldout nll';
+}
 
 /** Metrics every finished run reports (a merge study and a single-model study share only some). */
 export function sharedMetrics(result: StudyResult): string[] {
@@ -33,5 +55,6 @@ export function compareStudy(result: StudyResult): StudyComparison {
       if (d) differences.push({ arm: g.arm, metric: m, diff: d.mean, ci95: d.ci95, n: d.n });
     }
   }
-  return StudyComparison.parse({ study: spec.name, control: spec.control, metrics, groups, differences });
+  const outcome = outcomeLines({ differences, control: spec.control }, headlineMetric(metrics));
+  return StudyComparison.parse({ study: spec.name, control: spec.control, metrics, groups, differences, outcome, verdicts: paperVerdicts(result), stages: stageTable(result) });
 }

@@ -2,7 +2,10 @@
 // A client of the engine and the demo world, like src-main/demo; the CLI and the worker call it.
 export { runStudy, plannedRuns, RESULT_FILE, STATE_FILE, type PlannedRun } from './runner';
 export type { RunStudyOptions } from './options';
-export { compareStudy, sharedMetrics } from './compare';
+export { compareStudy, sharedMetrics, headlineMetric } from './compare';
+export { paperVerdicts, stageTable, readDifference } from './verdicts';
+export { deriveSeed, modelSeeds } from './seeds';
+export type { ResolvedCorpus } from './data';
 export { comparisonCsv, outcomeLines, runsCsv, studyMarkdown, writeStudyReport, type StudyReportFiles } from './report';
 export { loadStudySpec, parseStudySpec } from './spec-file';
 export { armSchedule, perTokenFlops, type ArmSchedule } from './budget';

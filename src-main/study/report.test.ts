@@ -23,6 +23,7 @@ function run(arm: string, seed: number, nll: number, extra: Record<string, numbe
     seed,
     modelDir: `/m/${arm}/${seed}`,
     models: [],
+    seeds: [],
     curve: [1, 2, 3, 4].map((step) => ({ step, loss: 6 - step * 0.5 + seed * 0.01 })),
     metrics: { 'heldout nll': { value: nll, protocol: PROTO }, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { value: v, protocol: 'p' }])) },
     seconds: 1,
@@ -79,8 +80,9 @@ describe('writeStudyReport', () => {
     expect(runs).toHaveLength(5);
 
     const md = readFileSync(files.markdown, 'utf8');
-    expect(md).toContain('| frozen glyph | 2 | 4.1000 ± 1.2706 |');
-    expect(md).toContain('| frozen glyph | heldout nll | -0.3500 ± 1.9059 | 2 | no clear difference (the CI spans 0) |');
+    // Mean and CI to the same decimals, set by the CI's two significant digits (issue 28 item 8).
+    expect(md).toContain('| frozen glyph | 2 | 4.1 ± 1.3 |');
+    expect(md).toContain('| frozen glyph | heldout nll | −0.4 ± 1.9 | 2 | no clear difference (the CI spans 0) |');
     expect(md).toContain('![loss-curves.svg](loss-curves.svg)');
     expect(md).toContain('![heldout-nll.svg](heldout-nll.svg)');
     expect(md).toContain(`- **heldout nll**: ${PROTO}`);

@@ -3,7 +3,11 @@
 import { join } from 'node:path';
 import type { StudyComparison, StudyResult } from '../../src-shared/study';
 import { writeFileAtomic } from '../engine/io/atomic';
-import { compareStudy } from './compare';
+import { compareStudy, outcomeLines, verdict } from './compare';
+import { fmtMeanCi, fmtNum } from '../../src-shared/study-format';
+
+export { outcomeLines, verdict };
+import { mergeSection, stageSection, verdictSection } from './report-sections';
 import { barChart, lineChart, type LineSeries } from './svg';
 
 export interface StudyReportFiles {
@@ -42,29 +46,9 @@ export function runsCsv(r: StudyResult, metrics: readonly string[]): string {
 }
 
 /** A number to 4 significant digits (large counts in exponent form). */
-export function num(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  if (Math.abs(v) >= 1e6) return v.toExponential(2);
-  if (Number.isInteger(v)) return String(v);
-  return v.toFixed(Math.abs(v) >= 100 ? 1 : 4);
-}
+export const num = fmtNum;
 
-export const meanCi = (s: { mean: number; ci95: number | null } | undefined): string => (s ? `${num(s.mean)} ± ${s.ci95 === null ? 'n/a' : num(s.ci95)}` : '—');
-
-/** The difference's reading: the CI excludes zero one way, the other, or not at all. */
-export function verdict(d: { diff: number; ci95: number | null }, lowerIsBetter = true): string {
-  if (d.ci95 === null) return 'one seed: no interval';
-  if (Math.abs(d.diff) <= d.ci95) return 'no clear difference (the CI spans 0)';
-  return (d.diff < 0) === lowerIsBetter ? 'better than the control' : 'worse than the control';
-}
-
-/** One line per arm: its difference from the control on `metric`, with the CI and reading. */
-export function outcomeLines(c: StudyComparison, metric = 'heldout nll'): string[] {
-  const higherBetter = metric === 'merge gain';
-  return c.differences
-    .filter((d) => d.metric === metric)
-    .map((d) => `${d.arm} − ${c.control}: ${d.diff >= 0 ? '+' : ''}${num(d.diff)} ± ${d.ci95 === null ? 'n/a' : num(d.ci95)} (${metric}, n = ${d.n} seeds) — ${verdict(d, !higherBetter)}`);
-}
+export const meanCi = (s: { mean: number; ci95: number | null } | undefined): string => (s ? fmtMeanCi(s.mean, s.ci95) : '—');
 
 /** Mean training loss over seeds per arm, smoothed by a moving average (about 40 points across). */
 export function meanCurves(r: StudyResult): LineSeries[] {
@@ -116,7 +100,12 @@ export function writeStudyReport(result: StudyResult, outDir: string): StudyRepo
 export function studyMarkdown(r: StudyResult, c: StudyComparison, svgNames: readonly string[]): string {
   const s = r.spec;
   const m = s.model;
-  const data = s.data.kind === 'world' ? `the demo world (seed ${s.data.seed}, ${s.data.scale} scale: en-ru and en-zh corpora)` : `corpora ${s.data.corpora.map((x) => `\`${x.name}\``).join(', ')}`;
+  const data =
+    s.data.kind === 'world'
+      ? `the demo world (seed ${s.data.seed}, ${s.data.scale} scale: en-ru and en-zh corpora)`
+      : s.data.kind === 'corpora'
+        ? `corpora ${s.data.corpora.map((x) => `\`${x.name}\``).join(', ')}`
+        : `the project's datasets ${s.data.datasets.map((x) => `\`${x.train}\`${x.heldOut ? ` (held out: \`${x.heldOut}\`)` : ' (the fixed hold-out)'}`).join(', ')}`;
   const lines = [
     `# ${s.name}`,
     '',
@@ -134,6 +123,7 @@ export function studyMarkdown(r: StudyResult, c: StudyComparison, svgNames: read
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...s.arms.map((a) => `| ${a.name} | ${a.description} | ${a.substrate} | ${a.embedding} | ${a.schedule} | ${a.budget} | ${a.merge} | ${a.merge === 'none' ? '—' : a.expertInit} |`),
     '',
+    ...verdictSection(c),
     '## Outcome',
     '',
     ...(c.differences.length ? outcomeLines(c, c.metrics.includes('merge gain') ? 'merge gain' : 'heldout nll').map((l) => `- ${l}`) : ['- One arm only: see the spread over seeds below.']),
@@ -145,19 +135,24 @@ export function studyMarkdown(r: StudyResult, c: StudyComparison, svgNames: read
     `| --- | ---: | ${c.metrics.map(() => '---:').join(' | ')} |`,
     ...c.groups.map((g) => `| ${g.arm} | ${g.seeds.length} | ${c.metrics.map((k) => meanCi(g.metrics[k])).join(' | ')} |`),
     '',
+    ...stageSection(c),
+    ...mergeSection(r),
   ];
   if (c.differences.length) {
     lines.push('## Difference from the control (arm − control, paired by seed)', '', '| arm | metric | difference ± CI | n | reading |', '| --- | --- | ---: | ---: | --- |');
     // Budget metrics (tokens, FLOPs, seconds) are set by the design, not measured outcomes: they stay in the CSV.
-    for (const d of c.differences.filter((x) => !x.metric.startsWith('train '))) lines.push(`| ${d.arm} | ${d.metric} | ${meanCi({ mean: d.diff, ci95: d.ci95 })} | ${d.n} | ${verdict(d, d.metric !== 'merge gain')} |`);
+    for (const d of c.differences.filter((x) => !x.metric.startsWith('train '))) lines.push(`| ${d.arm} | ${d.metric} | ${fmtMeanCi(d.diff, d.ci95, { signed: true })} | ${d.n} | ${verdict(d, !d.metric.includes('merge gain'))} |`);
     lines.push('');
   }
   lines.push('## Plots', '', ...svgNames.map((n) => `![${n}](${n})`), '');
   lines.push('## How each metric was measured', '');
   const first = c.groups[0];
   for (const k of c.metrics) lines.push(`- **${k}**: ${first?.metrics[k]?.protocol ?? ''}`);
-  lines.push('', '## Every run', '', '| run | held-out NLL | seconds | model folder |', '| --- | ---: | ---: | --- |');
-  for (const a of r.arms) lines.push(`| ${a.run} | ${num(a.metrics['heldout nll']?.value)} | ${a.seconds.toFixed(1)} | \`${a.modelDir}\` |`);
+  lines.push('', '## Every run', '', 'Seeds are derived from the study seed, arm, model and role (SHA-256), so no two trainings share one.', '', '| run | held-out NLL | seconds | seeds (train / substrate) | model folder |', '| --- | ---: | ---: | --- | --- |');
+  for (const a of r.arms) {
+    const seeds = [...new Set(a.seeds.map((x) => x.model))].map((m) => `${m}: ${a.seeds.filter((x) => x.model === m).map((x) => x.seed).join(' / ')}`).join('; ');
+    lines.push(`| ${a.run} | ${num(a.metrics['heldout nll']?.value)} | ${a.seconds.toFixed(1)} | ${seeds || '—'} | \`${a.modelDir}\` |`);
+  }
   lines.push('');
   return lines.join('\n');
 }

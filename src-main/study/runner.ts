@@ -86,7 +86,7 @@ export async function runStudy(specIn: StudySpec, opts: RunStudyOptions): Promis
     }
     if (!inputs) {
       progress({ phase: 'data', step: 0, steps: 0, loss: null, message: 'preparing the data, tokenizer and held-out suite' });
-      inputs = await prepareInputs(spec, workDir);
+      inputs = await prepareInputs(spec, workDir, opts.datasets);
     }
     progress({ phase: 'start', step: 0, steps: 0, loss: null, message: `${r.run}: started (run ${i + 1} of ${runs.length})` });
     const t0 = performance.now();

@@ -23,6 +23,8 @@ export interface TrainedModel {
   /** The last training-time validation loss. */
   valLoss: number | null;
   seconds: number;
+  /** Each stage's model folder and its cumulative steps (one entry for a monolithic model). */
+  stages: { dir: string; steps: number; blocks: number }[];
 }
 
 export interface TrainHooks {
@@ -77,7 +79,9 @@ export async function trainModel(
     offset += s.steps;
   }
   const last = r.stages[r.stages.length - 1]!;
-  return { dir: last.model, curve, valLoss: last.valLoss, seconds: Math.round(r.stages.reduce((a, s) => a + s.seconds, 0) * 100) / 100 };
+  let steps = 0;
+  const stages = r.stages.map((s, i) => ({ dir: s.model, steps: (steps += s.steps), blocks: plan.stages[i]!.depth }));
+  return { dir: last.model, curve, valLoss: last.valLoss, seconds: Math.round(r.stages.reduce((a, s) => a + s.seconds, 0) * 100) / 100, stages };
 }
 
 /** Held-out loss of `model` on every corpus and on their union (token-weighted); per-item results saved in `saveDir`. */

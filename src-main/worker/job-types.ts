@@ -201,6 +201,8 @@ export const StudyJobParams = z.object({
   spec: StudySpec,
   /** The study's output folder in the workspace: a study already there resumes from its next unfinished arm. */
   outDir: z.string().min(1),
+  /** A spec on the project's datasets: their text files, resolved by main from the spec's ids (val null: fixed hold-out). */
+  datasets: z.array(z.object({ name: z.string(), train: z.string(), val: z.string().nullable() })).optional(),
 });
 export type StudyJobParams = z.input<typeof StudyJobParams>;
 /** What a 'study' job streams as state when an arm (one arm at one seed) finished: main registers its models. */

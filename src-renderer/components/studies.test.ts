@@ -2,7 +2,7 @@
 // runs planned in the runner's order, mean curves over seeds, live series picked by metric name, formatting.
 import { describe, expect, it } from 'vitest';
 import { studyPreset } from '../../src-shared/study-presets';
-import { checkSpecText, fmtMeanCi, liveRunSeries, meanCurves, plannedRuns } from './studies';
+import { checkSpecText, fmtDiff, fmtMeanCi, liveRunSeries, meanCurves, plannedRuns } from './studies';
 import { makeArmResult } from '../testing/fakes';
 
 describe('checkSpecText', () => {
@@ -40,8 +40,11 @@ describe('study curves and runs', () => {
   });
 
   it('formats mean ± CI, with no interval for one seed', () => {
-    expect(fmtMeanCi({ mean: 2.34567, ci95: 0.01234, n: 2, sd: 0.001, protocol: 'p' })).toBe('2.346 ± 0.01234');
-    expect(fmtMeanCi({ mean: 3, ci95: null, n: 1, sd: null, protocol: 'p' })).toBe('3 ± n/a');
+    expect(fmtMeanCi({ mean: 2.34567, ci95: 0.01234, n: 2, sd: 0.001, protocol: 'p' })).toBe('2.346 ± 0.012');
+    expect(fmtMeanCi({ mean: 3, ci95: null, n: 1, sd: null, protocol: 'p' })).toBe('3.000 (one seed)');
+    // Issue 28 item 8: the difference no longer prints seven digits of noise beside a CI of 0.4.
+    expect(fmtDiff({ diff: -0.0007239, ci95: 0.3988 })).toBe('Δ 0.00 ± 0.40');
+    expect(fmtDiff({ diff: -0.25, ci95: 0.1 })).toBe('Δ −0.25 ± 0.10');
     expect(fmtMeanCi(undefined)).toBe('—');
   });
 });

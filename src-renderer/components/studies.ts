@@ -2,6 +2,7 @@
 // runs a spec plans in the runner's order, mean loss curves per arm (over seeds) and the live per-run series.
 import { STUDY_LOSS_PREFIX } from '../../src-shared/study-records';
 import { StudySpec, type ArmResult, type MetricSummary } from '../../src-shared/study';
+import { fmtMeanCi as sharedMeanCi, fmtNum as sharedNum } from '../../src-shared/study-format';
 import type { Series } from '../charts/downsample';
 
 export interface SpecIssue {
@@ -98,16 +99,16 @@ export function liveRunSeries(series: Readonly<Record<string, Series>>): { run: 
     .map(([name, s]) => ({ run: name.slice(STUDY_LOSS_PREFIX.length), series: s }));
 }
 
-/** A number to 4 significant digits; large counts in exponent form. */
-export function fmtNum(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  if (Math.abs(v) >= 1e6) return v.toExponential(2);
-  if (Number.isInteger(v)) return String(v);
-  return v.toPrecision(4);
+/** A number to 4 significant digits; large counts in exponent form (the report's rule). */
+export const fmtNum = sharedNum;
+
+/** "2.35 ± 0.12": mean and CI to the CI's two significant digits; a single seed has no interval. */
+export function fmtMeanCi(s: (Omit<MetricSummary, 'protocol'> & { protocol?: string }) | undefined): string {
+  if (!s) return '—';
+  return s.ci95 === null ? `${sharedMeanCi(s.mean, null)} (one seed)` : sharedMeanCi(s.mean, s.ci95);
 }
 
-/** "2.345 ± 0.012"; a single seed has no interval. */
-export function fmtMeanCi(s: MetricSummary | undefined): string {
-  if (!s) return '—';
-  return `${fmtNum(s.mean)} ± ${s.ci95 === null ? 'n/a' : fmtNum(s.ci95)}`;
+/** "Δ −0.25 ± 0.10": a paired difference, signed, at the same precision rule. */
+export function fmtDiff(d: { diff: number; ci95: number | null }): string {
+  return `Δ ${sharedMeanCi(d.diff, d.ci95, { signed: true })}${d.ci95 === null ? ' (one seed)' : ''}`;
 }

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { DiskUsage, ModelFolderFormat } from '../../src-shared/contract';
 import type { ModelEntry } from '../../src-shared/domain';
+import { isStudyModel } from '../../src-shared/study-records';
 import { api } from '../api';
 
 export const useModelsStore = defineStore('models', () => {
@@ -11,8 +12,10 @@ export const useModelsStore = defineStore('models', () => {
   const disk = ref<DiskUsage | null>(null);
   let loadedFor: string | null = null;
   const byId = computed(() => new Map(list.value.map((m) => [m.id, m])));
+  /** What the Merge, Playground and Evaluate pickers offer: a study's models only once promoted (Catalog keeps the rest). */
+  const pickable = computed(() => list.value.filter((m) => !isStudyModel(m)));
   /** Models a merge may take as experts: anything trained (a whole model or one growth stage). */
-  const experts = computed(() => list.value.filter((m) => m.kind !== 'merge'));
+  const experts = computed(() => pickable.value.filter((m) => m.kind !== 'merge'));
 
   async function load(projectId: string | null): Promise<void> {
     loadedFor = projectId;
@@ -58,5 +61,5 @@ export const useModelsStore = defineStore('models', () => {
     list.value = [...list.value.filter((x) => x.id !== m.id), m];
   }
 
-  return { list, byId, experts, disk, load, nameOf, rename, remove, exportTo, importFrom, add };
+  return { list, pickable, byId, experts, disk, load, nameOf, rename, remove, exportTo, importFrom, add };
 });

@@ -5,6 +5,7 @@ import { computed, ref } from 'vue';
 import type { StudySpecInput } from '../../src-shared/study';
 import type { Study, StudyDetail } from '../../src-shared/study-records';
 import { api } from '../api';
+import { useModelsStore } from './models';
 
 export const useStudiesStore = defineStore('studies', () => {
   const list = ref<Study[]>([]);
@@ -56,11 +57,17 @@ export const useStudiesStore = defineStore('studies', () => {
   }
 
   /** A 'studies.changed' event: the list reloads; an opened study refetches its detail. */
+  /** A study's model joins the pickers (promoted) or goes back under its study; the catalog reloads. */
+  async function promote(modelId: string, promoted: boolean, projectId: string): Promise<void> {
+    await api().invoke('studies.promote', { modelId, promoted });
+    await useModelsStore().load(projectId);
+  }
+
   async function onChanged(e: { projectId: string; studyId: string }): Promise<void> {
     if (e.projectId !== projectId.value) return;
     await load(e.projectId);
     if (details.value[e.studyId] && byId.value.has(e.studyId)) await refresh(e.studyId);
   }
 
-  return { list, details, byId, load, refresh, create, start, cancel, remove, exportTo, onChanged };
+  return { list, details, byId, load, refresh, create, start, cancel, remove, exportTo, promote, onChanged };
 });

@@ -209,6 +209,7 @@ export function makeArmResult(arm: string, seed: number, losses: number[], nll: 
     seed,
     modelDir: `/w/studies/st1/runs/${arm}-${seed}`,
     models: [],
+    seeds: [],
     curve: losses.map((loss, i) => ({ step: i + 1, loss })),
     metrics: { 'heldout nll': { value: nll, protocol: 'held-out NLL, nats/token' } },
     seconds: 1.5,

@@ -14,7 +14,8 @@ import { setTransport } from '../api';
 import { useAppStore } from '../stores/app';
 import { useProjectsStore } from '../stores/projects';
 import { useStudiesStore } from '../stores/studies';
-import { FakeTransport, makeArmResult, makeProject, makeStudyDetail } from '../testing/fakes';
+import { FakeTransport, makeArmResult, makeDataset, makeProject, makeStudyDetail } from '../testing/fakes';
+import { useDatasetsStore } from '../stores/datasets';
 import StudiesView from './StudiesView.vue';
 
 const charts = vi.hoisted(() => ({ options: [] as { el: HTMLElement; option: Record<string, unknown> }[] }));
@@ -50,6 +51,9 @@ const COMPARISON: StudyComparison = {
     { arm: 'trainable', description: '', factors: {}, seeds: [1, 2], metrics: { 'heldout nll': { mean: 2.75, ci95: 0.25, n: 2, sd: 0.02, protocol: 'held-out NLL, nats/token' }, 'train tokens': { mean: 512, ci95: 0, n: 2, sd: 0, protocol: 'tokens trained on' } } },
   ],
   differences: [{ arm: 'frozen glyph', metric: 'heldout nll', diff: -0.25, ci95: 0.1, n: 2 }],
+  outcome: ['frozen glyph − trainable: −0.25 ± 0.10 (heldout nll, n = 2 seeds) — better than the control'],
+  verdicts: [],
+  stages: [],
 };
 
 function studyRun(p: Partial<RunOf<'study'>> = {}): RunOf<'study'> {
@@ -118,6 +122,84 @@ describe('StudiesView: define', () => {
   });
 });
 
+describe('StudiesView: a study on the project datasets', () => {
+  it("picks the project's datasets (held out by a dataset or the fixed hold-out) and sends their ids in the spec", async () => {
+    transport.on('studies.list', () => []);
+    await useStudiesStore().load('p1');
+    useDatasetsStore().list = [
+      makeDataset({ id: 'ds_ru', name: 'ru-news', split: 'train', language: 'ru' }),
+      makeDataset({ id: 'ds_zh', name: 'zh-poems', split: 'train', language: 'zh' }),
+      makeDataset({ id: 'ds_zhv', name: 'zh-poems-val', split: 'val', language: 'zh' }),
+      makeDataset({ id: 'ds_mmlu', name: 'mmlu', kind: 'benchmark', task: 'mc' } as never),
+    ];
+    const w = mount(StudiesView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    const spec = () => JSON.parse((w.get('[data-testid="study-spec"]').element as HTMLTextAreaElement).value) as { preset: string; data: unknown };
+    expect(spec().data).toMatchObject({ kind: 'world' });
+    await w.get('[data-testid="study-preset-c4"]').setValue(true);
+    await w.get('[data-testid="study-source-datasets"]').setValue(true);
+    await flushPromises();
+    // Benchmarks are never training text.
+    expect(w.get('[data-testid="study-corpus-1-train"]').findAll('option').map((o) => o.attributes('value'))).toEqual(['', 'ds_ru', 'ds_zh', 'ds_zhv']);
+    await w.get('[data-testid="study-corpus-1-train"]').setValue('ds_ru');
+    await w.get('[data-testid="study-corpus-2-train"]').setValue('ds_zh');
+    await w.get('[data-testid="study-corpus-2-heldout"]').setValue('ds_zhv');
+    await flushPromises();
+    expect(spec().data).toEqual({ kind: 'datasets', datasets: [{ train: 'ds_ru' }, { train: 'ds_zh', heldOut: 'ds_zhv' }] });
+    expect(w.find('[data-testid="study-spec-errors"]').exists()).toBe(false);
+
+    // One corpus for a preset with merge arms: said beside the picker and by the spec check, by field.
+    await w.get('[data-testid="study-corpus-count"]').setValue('1');
+    await flushPromises();
+    expect(w.get('[data-testid="study-needs-two"]').text()).toContain('two corpora');
+    expect(w.findAll('[data-testid="study-spec-errors"] li').map((li) => li.attributes('data-field'))).toContain('arms[0].merge');
+    await w.get('[data-testid="study-corpus-count"]').setValue('2');
+    await flushPromises();
+
+    const created = makeStudyDetail({ id: 'st7', name: 'C4 is the frozen substrate what makes merging work (quick)' });
+    transport.on('studies.create', () => ({ ...created, arms: undefined, comparison: undefined, comparisonNote: undefined }));
+    transport.on('studies.start', () => ({ ...created, status: 'queued', arms: undefined, comparison: undefined, comparisonNote: undefined }));
+    serve({ ...created, status: 'queued' });
+    await w.get('[data-testid="study-define"]').trigger('submit');
+    await flushPromises();
+    const sent = transport.calls.find((c) => c.channel === 'studies.create')!.payload as { spec: { data: unknown } };
+    expect(sent.spec.data).toEqual({ kind: 'datasets', datasets: [{ train: 'ds_ru' }, { train: 'ds_zh', heldOut: 'ds_zhv' }] });
+  });
+
+  it("offers the paper preset, and shows its verdict per question and the per-stage table with depth's control", async () => {
+    const paper: StudyComparison = {
+      ...COMPARISON,
+      verdicts: [
+        { question: 'C1', claim: 'glyph beats trainable', verdict: 'fails', evidence: [], line: 'C1 (frozen glyph substrate): the paper\'s claim fails at this size — glyph − trainable: +0.065 ± 0.049 nats (n = 3)' },
+        { question: 'C3', claim: 'depth beats one block', verdict: 'inconclusive', evidence: [], line: 'C3 (depth): the paper\'s claim is inconclusive at this size — grown − one block: +0.03 ± 0.33 nats (n = 2)' },
+      ],
+      stages: [
+        { arm: 'grown', stage: 1, blocks: 1, steps: 24, nll: { mean: 5.33, ci95: 0.35, n: 2, sd: 0.04 }, delta: null, control: false },
+        { arm: 'grown', stage: 2, blocks: 2, steps: 48, nll: { mean: 4.63, ci95: 0.14, n: 2, sd: 0.02 }, delta: { mean: -0.7061, ci95: 0.2112, n: 2 }, control: false },
+        { arm: 'one block', stage: 1, blocks: 1, steps: 48, nll: { mean: 4.6, ci95: 0.2, n: 2, sd: 0.02 }, delta: null, control: true },
+      ],
+    };
+    serve(makeStudyDetail({ status: 'done', runsDone: 4, arms: [makeArmResult('frozen glyph', 1, [5, 4], 2.4)], comparison: paper }));
+    await useStudiesStore().load('p1');
+    const w = mount(StudiesView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    expect(w.find('[data-testid="study-preset-paper"]').exists()).toBe(false); // the form is closed while a study is open
+    await w.get('[data-testid="study-new"]').trigger('click');
+    await w.get('[data-testid="study-preset-paper"]').setValue(true);
+    await flushPromises();
+    expect(w.get('[data-testid="study-spec-ok"]').text()).toContain('10 arms × 2 seeds = 20 runs');
+
+    const lines = w.findAll('[data-testid="study-verdict-line"]');
+    expect(lines.map((l) => l.attributes('data-verdict'))).toEqual(['fails', 'inconclusive']);
+    expect(lines[0]!.text()).toContain('C1 · fails');
+    expect(lines[0]!.text()).toContain('glyph − trainable: +0.065 ± 0.049 nats (n = 3)');
+    const stages = w.findAll('[data-testid="study-stage-row"]');
+    expect(stages.map((r) => r.attributes('data-control'))).toEqual(['false', 'false', 'true']);
+    expect(stages[1]!.text()).toContain('4.63 ± 0.14');
+    expect(stages[1]!.text()).toContain('Δ −0.71 ± 0.21');
+  });
+});
+
 describe('StudiesView: watch and compare', () => {
   it('shows each planned run, the live loss per run, and the comparison with one curve per arm', async () => {
     const arms = [makeArmResult('frozen glyph', 1, [5, 4, 3], 2.4), makeArmResult('trainable', 1, [5, 4.5, 4], 2.6), makeArmResult('frozen glyph', 2, [6, 4, 2], 2.6)];
@@ -145,8 +227,11 @@ describe('StudiesView: watch and compare', () => {
     expect(table.findAll('thead th').map((t) => t.attributes('data-arm') ?? '')).toEqual(['', 'frozen glyph', 'trainable']);
     expect(table.get('tr[data-metric="heldout nll"] [data-testid="study-protocol"]').text()).toBe('held-out NLL, nats/token');
     const cells = table.findAll('tr[data-metric="heldout nll"] [data-testid="study-cell"]');
-    expect(cells.map((c) => c.text().split('Δ')[0]!.trim())).toEqual(['2.500 ± 0.1250', '2.750 ± 0.2500']);
-    expect(cells[0]!.text()).toContain('Δ -0.2500 ± 0.1000');
+    // Mean and CI to the CI's two significant digits; the difference signed with a true minus (issue 28 item 8).
+    expect(cells.map((c) => c.text().split('Δ')[0]!.trim())).toEqual(['2.50 ± 0.13', '2.75 ± 0.25']);
+    expect(cells[0]!.get('[data-testid="study-diff"]').text()).toBe('Δ −0.25 ± 0.10');
+    // The verdict is in the app, not only in the exported report.
+    expect(w.get('[data-testid="study-verdict"]').text()).toContain('frozen glyph − trainable: −0.25 ± 0.10 (heldout nll, n = 2 seeds) — better than the control');
     expect(table.get('thead').text()).toContain('control');
     // One curve per arm, the mean over the seeds that finished.
     const curves = lastSeries('study-curves');

@@ -18,8 +18,11 @@ describe('espalier study: bad input', () => {
 
     writeFileSync(spec, '{\n  "name": "x"\n  "seeds": [1]\n}');
     expect(runCli(['study', '--spec', spec]).stderr).toMatch(/study\.json:3: not valid JSON \(Expected ',' or '}' after property value/);
-    expect(runCli(['study', '--preset', 'c9']).stderr).toMatch(/option --preset must be one of c1, c4, growth-vs-monolithic, seeds, got "c9"/);
-    expect(runCli(['study']).stderr).toMatch(/give --preset c1\|c4\|growth-vs-monolithic\|seeds or --spec FILE\.json/);
+    expect(runCli(['study', '--preset', 'c9']).stderr).toMatch(/option --preset must be one of c1, c4, growth-vs-monolithic, seeds, paper, got "c9"/);
+    expect(runCli(['study']).stderr).toMatch(/give --preset c1\|c4\|growth-vs-monolithic\|seeds\|paper or --spec FILE\.json/);
+    // Dataset ids are the app's to resolve; the command line takes files.
+    writeFileSync(spec, JSON.stringify({ name: 'x', seeds: [1], control: 'a', data: { kind: 'datasets', datasets: [{ train: 'ds_1' }] }, model: { dim: 32, heads: 4, contextLength: 64, depth: 2, stepsPerStage: 4, batchSize: 2, lr: 0.01, evalWindows: 2, evalTokens: 100, ngrams: 0 }, arms: [{ name: 'a' }] }));
+    expect(runCli(['study', '--spec', spec]).stderr).toMatch(/study\.json: data\.kind "datasets" names a project's datasets by id, which the app resolves; on the command line give the files as data\.kind "corpora"/);
     expect(runCli(['study', '--preset', 'c1', '--size', 'huge']).stderr).toMatch(/option --size must be one of quick, laptop, gpu, got "huge"/);
   }, 300_000);
 });

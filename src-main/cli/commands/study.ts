@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { STUDY_PRESETS, STUDY_SIZES, type StudyComparison, type StudyResult, type StudySize, type StudySpec } from '../../../src-shared/study';
 import { describeBackend, initBackend, parseBackendName } from '../../engine/backend';
 import { UserError } from '../../common/errors';
-import { compareStudy, isStudyPreset, loadStudySpec, outcomeLines, runStudy, studyPreset, writeStudyReport, type StudyReportFiles } from '../../study/index';
+import { fmtMeanCi } from '../../../src-shared/study-format';
+import { compareStudy, headlineMetric, isStudyPreset, loadStudySpec, outcomeLines, runStudy, studyPreset, writeStudyReport, type StudyReportFiles } from '../../study/index';
 import { bool, defineCommand, optNum, optStr } from '../command';
 import { defaultWorkspace } from '../default-workspace';
 
@@ -15,6 +16,7 @@ function chooseSpec(preset: string | undefined, specFile: string | undefined, si
   if (seeds !== undefined && !(Number.isInteger(seeds) && seeds >= 1 && seeds <= 100)) throw new UserError(`option --seeds expects an integer from 1 to 100, got ${seeds}`);
   if (specFile !== undefined) {
     const spec = loadStudySpec(specFile);
+    if (spec.data.kind === 'datasets') throw new UserError(`${specFile}: data.kind "datasets" names a project's datasets by id, which the app resolves; on the command line give the files as data.kind "corpora" ({"name", "train", "val"} per corpus)`);
     return seeds !== undefined ? { ...spec, seeds: Array.from({ length: seeds }, (_, i) => i + 1) } : spec;
   }
   if (!isStudyPreset(preset!)) throw new UserError(`option --preset must be one of ${STUDY_PRESETS.join(', ')}, got "${preset}"`);
@@ -27,7 +29,7 @@ export default defineCommand({
   path: ['study'],
   summary: "the paper's questions with their controls: a grid of runs over seeds (resumable), compared with 95% CIs, reported as CSV, Markdown and SVG",
   options: [
-    { name: 'preset', kind: 'string', metavar: 'NAME', description: 'c1 (frozen substrates vs a trainable embedding) | c4 (merging with frozen vs trained embeddings) | growth-vs-monolithic (equal tokens and equal FLOPs) | seeds (one config, N seeds)' },
+    { name: 'preset', kind: 'string', metavar: 'NAME', description: "paper (the paper's four questions, one verdict line each) | c1 (frozen substrates vs a trainable embedding) | c4 (merging with frozen vs trained embeddings) | growth-vs-monolithic (equal tokens and equal FLOPs) | seeds (one config, N seeds)" },
     { name: 'spec', kind: 'string', metavar: 'FILE', description: 'a study spec (JSON) instead of a preset' },
     { name: 'quick', kind: 'boolean', description: 'the quick size (a tiny model, seconds per run: for trying it out); same as --size quick' },
     { name: 'size', kind: 'string', metavar: 'SIZE', description: `${STUDY_SIZES.join(' | ')} for a preset (laptop: minutes on 2 cores; gpu: the same grid, bigger)`, default: 'laptop' },
@@ -78,8 +80,8 @@ export default defineCommand({
   human(result) {
     const r = result as StudyOut;
     const c = r.comparison;
-    const key = c.metrics.includes('merge gain') ? 'merge gain' : 'heldout nll';
-    const rows = c.groups.map((g) => `  ${g.arm.padEnd(28)} ${key} ${g.metrics[key] ? `${g.metrics[key]!.mean.toFixed(4)} ± ${g.metrics[key]!.ci95?.toFixed(4) ?? 'n/a'}` : '—'} (n=${g.seeds.length})`);
-    return [`${r.spec.name}: ${r.status === 'done' ? 'complete' : 'stopped early'}, ${r.arms.length} runs`, `mean ± 95% CI over seeds (${key}):`, ...rows, ...outcomeLines(c, key).map((l) => `  ${l}`), `report: ${r.report.markdown}`, `CSV: ${r.report.csv}`].join('\n');
+    const key = headlineMetric(c.metrics);
+    const rows = c.groups.map((g) => `  ${g.arm.padEnd(28)} ${key} ${g.metrics[key] ? fmtMeanCi(g.metrics[key]!.mean, g.metrics[key]!.ci95) : '—'} (n=${g.seeds.length})`);
+    return [`${r.spec.name}: ${r.status === 'done' ? 'complete' : 'stopped early'}, ${r.arms.length} runs`, `mean ± 95% CI over seeds (${key}):`, ...rows, ...outcomeLines(c, key).map((l) => `  ${l}`), ...c.verdicts.map((v) => v.line), `report: ${r.report.markdown}`, `CSV: ${r.report.csv}`].join('\n');
   },
 });

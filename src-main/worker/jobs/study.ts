@@ -54,6 +54,7 @@ export const studyJob: JobHandler = async (raw, ctx) => {
   try {
     const result = await runStudy(p.spec, {
       outDir: p.outDir,
+      ...(p.datasets ? { datasets: p.datasets } : {}),
       signal: abort.signal,
       onProgress: progressReporter(ctx),
       onArmDone: (arm) => ctx.state({ armDone: arm }),
