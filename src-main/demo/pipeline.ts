@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MergedLM } from '../engine/compose/merged';
+import { describeParams } from '../engine/model/param-report';
 import { saveMerge } from '../engine/compose/spec';
 import { asHeadTunables, tuneMergedHeads } from '../engine/compose/tune';
 import { saveTunedHeads } from '../engine/compose/tuned-heads';
@@ -71,7 +72,7 @@ async function growExpert(
       shouldStop: hooks.shouldStop,
       onStageStart: (e) => {
         const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion ${e.lossBeforeInsert.toFixed(3)} → ${e.lossAfterInsert.toFixed(3)}`;
-        hooks.log?.(`${stageLabel(expert, e)}: ${e.trainableParams.toLocaleString('en')} trainable, ${e.frozenParams.toLocaleString('en')} frozen parameters; ${spike}`);
+        hooks.log?.(`${stageLabel(expert, e)}: ${describeParams(e.params)}; ${spike}`);
       },
       onProgress: (e) =>
         hooks.progress?.(stageLabel(expert, e), e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s`),

@@ -11,6 +11,7 @@ import type { BaselineChoice } from '../../../src-shared/params';
 import { runGrowth, type BaselineKind, type StageRecord } from '../../engine/grow';
 import { readModelMeta } from '../../engine/io';
 import { resolveConfig } from '../../engine/model/config';
+import { describeParams } from '../../engine/model/param-report';
 import { enforcePlan } from '../../engine/plan/index';
 import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
@@ -71,7 +72,7 @@ export const growJob: JobHandler = async (raw, ctx) => {
           return;
         }
         const spike = e.lossBeforeInsert === null ? '' : ` · insertion (--init ${p.init}): val loss ${insertionText(e.lossBeforeInsert, e.lossAfterInsert)}`;
-        ctx.log(`stage ${e.stage}/${e.stages}: depth ${e.depth}, ${e.trainableParams} trainable / ${e.frozenParams} frozen parameters${spike}${e.resumedAtStep > 0 ? ` (resumed at step ${e.resumedAtStep})` : ''}`);
+        ctx.log(`stage ${e.stage}/${e.stages}: depth ${e.depth}, ${describeParams(e.params)}${spike}${e.resumedAtStep > 0 ? ` (resumed at step ${e.resumedAtStep})` : ''}`);
         ctx.state({ stage: e.stage, depth: e.depth, trainableParams: e.trainableParams, frozenParams: e.frozenParams, backend });
         if (e.lossBeforeInsert !== null) {
           const at = (e.stage - 1) * p.stepsPerStage;
