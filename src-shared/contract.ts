@@ -144,7 +144,7 @@ export const invokeChannels = {
   'projects.rename': { req: z.object({ id: Id, name: Name }).strict(), res: Project },
   'projects.delete': { req: ById, res: Ok },
   /** Added for the renderer: the project's substrate choice (its tokenizer follows the substrate); null clears it. */
-  'projects.setSubstrate': { req: z.object({ id: Id, substrateId: z.string().min(1).nullable() }).strict(), res: Project },
+  'projects.setSubstrate': { req: z.object({ id: Id, substrateId: Id.nullable() }).strict(), res: Project },
 
   'datasets.list': { req: ProjectRef, res: z.array(Dataset) },
   'datasets.import': {
@@ -152,7 +152,7 @@ export const invokeChannels = {
       .object({
         projectId: Id,
         /** A local path (Electron, CLI) … */
-        path: z.string().min(1).optional(),
+        path: z.string().min(1).max(4096).optional(),
         /** … or the file's bytes, base64 (browser mode, ≤ 64 MiB). */
         upload: z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(90_000_000) }).optional(),
         name: Name.optional(),
@@ -188,7 +188,7 @@ export const invokeChannels = {
   /** Deletes a substrate no model uses and no project has chosen (row and file); refused otherwise, naming why. */
   'substrates.delete': { req: ById, res: Ok.extend({ freedBytes: z.number().int().nonnegative() }) },
   'substrates.lookup': {
-    req: z.object({ substrateId: z.string().min(1), token: z.string().min(1).max(64) }).strict(),
+    req: z.object({ substrateId: Id, token: z.string().min(1).max(64) }).strict(),
     res: z.object({
       tokenIds: z.array(z.number().int()),
       bitmap: z.array(z.array(z.number().int().min(0).max(1))),
@@ -199,7 +199,7 @@ export const invokeChannels = {
   'runs.list': { req: ProjectRef, res: z.array(Run) },
   'runs.get': { req: ById, res: Run },
   'runs.metrics': {
-    req: z.object({ runId: Id, names: z.array(z.string()).optional(), sinceStep: z.number().optional() }).strict(),
+    req: z.object({ runId: Id, names: z.array(z.string().max(200)).max(100).optional(), sinceStep: z.number().optional() }).strict(),
     res: z.array(MetricSeries),
   },
   'runs.startTrain': { req: TrainParams, res: z.object({ runId: Id }) },
@@ -220,7 +220,7 @@ export const invokeChannels = {
   /** Disk use of the project's models (own files), the substrates they share (counted once), and the whole workspace. */
   'models.disk': { req: ProjectRef, res: DiskUsage },
   /** `format`: 'espalier' copies the model folder (a merge: merge.json and its experts); 'hf' writes a transformers folder. */
-  'models.export': { req: z.object({ id: Id, dest: z.string().min(1), format: ModelFolderFormat.default('espalier') }).strict(), res: z.object({ folder: z.string() }) },
+  'models.export': { req: z.object({ id: Id, dest: z.string().min(1).max(4096), format: ModelFolderFormat.default('espalier') }).strict(), res: z.object({ folder: z.string() }) },
   /** A Hugging Face folder (ArceeForCausalLM, e.g. grown further with scale/grow.py) on the host, as a new model. */
   'models.import': { req: z.object({ projectId: Id, from: z.string().min(1).max(4096), format: z.literal('hf'), name: Name.optional() }).strict(), res: ModelEntry },
 
@@ -293,7 +293,7 @@ export const invokeChannels = {
    * folder under `dest` (same rules as models.export: the export folder for browser clients).
    */
   'studies.export': {
-    req: z.object({ id: Id, dest: z.string().min(1), format: z.enum(['csv', 'markdown']) }).strict(),
+    req: z.object({ id: Id, dest: z.string().min(1).max(4096), format: z.enum(['csv', 'markdown']) }).strict(),
     res: z.object({ path: z.string(), files: z.array(z.string()) }),
   },
 
@@ -382,8 +382,33 @@ export function isEventChannel(name: unknown): name is EventChannel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(eventChannels, name);
 }
 
+/** The longest string any request field carries, except upload bytes (base64, bounded by their own schema). */
+const MAX_REQUEST_STRING = 65_536;
+
+/**
+ * Input hygiene every channel shares, before its schema: no NUL character anywhere (names, paths and ids end up
+ * in file names and C strings) and no string beyond MAX_REQUEST_STRING. The reply names the field, never echoes it.
+ */
+function badString(value: unknown, path: (string | number)[] = [], depth = 0): { field: string; problem: string } | null {
+  if (typeof value === 'string') {
+    const key = path[path.length - 1];
+    if (value.length > MAX_REQUEST_STRING && key !== 'base64') return { field: path.join('.'), problem: `is ${value.length} characters long; the limit is ${MAX_REQUEST_STRING}` };
+    if (value.includes('\u0000')) return { field: path.join('.'), problem: 'contains a NUL character (\\0), which no field accepts' };
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || depth > 32) return null;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000') || k.length > 200) return { field: path.join('.'), problem: 'has a field name that is too long or contains a NUL character' };
+    const bad = badString(v, [...path, Array.isArray(value) ? Number(k) : k], depth + 1);
+    if (bad) return bad;
+  }
+  return null;
+}
+
 /** Validates a request; returns the parsed value (defaults applied) or a ContractError naming the field. */
 export function parseRequest<C extends InvokeChannel>(channel: C, payload: unknown): { ok: true; value: z.infer<(typeof invokeChannels)[C]['req']> } | { ok: false; error: ContractError } {
+  const bad = badString(payload);
+  if (bad) return { ok: false, error: { code: 'invalid-request', message: `${channel}: ${bad.field ? `${bad.field}: ` : ''}${bad.problem}`, field: bad.field || null } };
   const res = invokeChannels[channel].req.safeParse(payload ?? {});
   if (res.success) return { ok: true, value: res.data as z.infer<(typeof invokeChannels)[C]['req']> };
   const issue = res.error.issues[0]!;
