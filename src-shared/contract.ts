@@ -412,6 +412,8 @@ export function parseRequest<C extends InvokeChannel>(channel: C, payload: unkno
   const res = invokeChannels[channel].req.safeParse(payload ?? {});
   if (res.success) return { ok: true, value: res.data as z.infer<(typeof invokeChannels)[C]['req']> };
   const issue = res.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.join('.') : null;
+  // An unknown field is named by itself (zod puts it in `keys`, at the path of the object holding it).
+  const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.length > 0 ? path.join('.') : null;
   return { ok: false, error: { code: 'invalid-request', message: `${channel}: ${field ? `${field}: ` : ''}${issue.message}`, field } };
 }

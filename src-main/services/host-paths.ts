@@ -31,6 +31,12 @@ function existingAncestor(p: string): { real: string; missing: string[] } {
   }
 }
 
+/** `p` with its existing part resolved through links (the rest as written). */
+function resolvedSpelling(p: string): string {
+  const { real, missing } = existingAncestor(resolve(p));
+  return join(real, ...missing);
+}
+
 /**
  * Creates `dir` one level at a time (never recursive mkdir, which loops forever on some pseudo paths):
  * refuses pseudo file systems and anything that is not a folder, naming the field.
@@ -38,7 +44,7 @@ function existingAncestor(p: string): { real: string; missing: string[] } {
 export function ensureFolder(field: string, dir: string, within?: string): string {
   const { real, missing } = existingAncestor(resolve(dir));
   // The check is on the resolved path, not the text: exports/out-link → /elsewhere must not write /elsewhere.
-  if (within !== undefined && !inside(realpathSync(within), real)) throw new UserError(`${field}: "${relative(within, resolve(dir))}" is a link leading outside the workspace; exports go into a new folder inside its "exports" folder`);
+  if (within !== undefined && !inside(resolvedSpelling(within), join(real, ...missing))) throw new UserError(`${field}: "${relative(within, resolve(dir))}" is a link leading outside the workspace; exports go into a new folder inside its "exports" folder`);
   if (PSEUDO_ROOTS.some((r) => inside(r, real))) throw new UserError(`${field}: ${dir} is on a system pseudo file system (${real}); choose a folder on a disk`);
   if (!lstatSync(real).isDirectory()) throw new UserError(`${field}: ${real} is a file, not a folder; choose a folder`);
   let cur = real;
