@@ -39,6 +39,11 @@ function mib(n: number): string {
   return `${(n / MiB).toFixed(n < 10 * MiB ? 1 : 0)} MiB`;
 }
 
+/** "a model config", "an evaluation data file". */
+function a(what: string): string {
+  return `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`;
+}
+
 /** An open regular file: its descriptor (the caller closes it) and its size when opened. */
 export interface RegularFile {
   fd: number;
@@ -57,15 +62,15 @@ export function openRegularFile(path: string, what: string): RegularFile {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${path}: ${what} not found`);
-    if (code === 'EISDIR') throw new UserError(`${path}: is a folder, not a ${what}`);
+    if (code === 'EISDIR') throw new UserError(`${path}: is a folder, not ${a(what)}`);
     throw new UserError(`${path}: cannot read the ${what} (${code ?? String(err)})`);
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) throw new UserError(`${path}: is a folder, not a ${what}`);
-    if (!st.isFile()) throw new UserError(`${path}: is not a regular file (a device, pipe or socket); give a ${what} on disk`);
+    if (st.isDirectory()) throw new UserError(`${path}: is a folder, not ${a(what)}`);
+    if (!st.isFile()) throw new UserError(`${path}: is not a regular file (a device, pipe or socket); give ${a(what)} on disk`);
     const real = openedPath(fd, path);
-    if (PSEUDO_ROOTS.some((r) => real.startsWith(r))) throw new UserError(`${path}: is a system pseudo-file (${real.split('/')[1]}), not a ${what}; give a ${what} on disk`);
+    if (PSEUDO_ROOTS.some((r) => real.startsWith(r))) throw new UserError(`${path}: is a system pseudo-file (${real.split('/')[1]}), not ${a(what)}; give ${a(what)} on disk`);
     return { fd, size: st.size };
   } catch (err) {
     closeSync(fd);
