@@ -22,9 +22,10 @@ function errorLine(r: CliResult): string {
 }
 /** Fills the tmpfs until about `leave` bytes are free. */
 function fillLeaving(leave: number): string {
+  const filler = join(mnt, 'filler');
+  rmSync(filler, { force: true });
   const st = statfsSync(mnt);
   const free = Number(st.bavail) * Number(st.bsize);
-  const filler = join(mnt, 'filler');
   writeFileSync(filler, Buffer.alloc(Math.max(0, free - leave)));
   return filler;
 }
