@@ -39,8 +39,7 @@ export interface Sidecar {
 export function readSidecar(dir: string): Sidecar | null {
   const path = join(dir, SIDECAR_FILE);
   if (!existsSync(path)) return null;
-  let raw: unknown;
-  raw = readJsonCapped(path, 'espalier.json sidecar');
+  const raw = readJsonCapped(path, 'espalier.json sidecar');
   if (typeof raw !== 'object' || raw === null || (raw as Record<string, unknown>)['format'] !== SIDECAR_FORMAT) {
     throw new UserError(`${path}: field "format" must be "${SIDECAR_FORMAT}"`);
   }
