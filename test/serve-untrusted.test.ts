@@ -245,8 +245,8 @@ describe('system.install', () => {
         checked++;
       }
     }
-    // This machine has webgpu installed and no NVIDIA GPU: both refusals are exercised.
-    expect(checked).toBeGreaterThanOrEqual(2);
+    // Here webgpu is installed and no NVIDIA GPU is visible: both answers are exercised (elsewhere at least one).
+    expect(checked).toBeGreaterThanOrEqual(1);
     expect(events.filter((l) => /npm|postinstall|install\b/.test(l))).toEqual([]);
     expect(served.stderr()).not.toMatch(/system\.install failed/);
   });
