@@ -23,6 +23,7 @@ import { MergePreviewResult, MergeTuneResult, Run } from './runs';
 import { StudySpec } from './study';
 import { Study, StudyDetail } from './study-records';
 import { BackendChoice, BackendChoiceSource } from './settings';
+import { badString } from './request-hygiene';
 
 export { GrowParams, MergePreviewResult, MergeTuneResult, ModelShape, TrainParams };
 
@@ -148,7 +149,7 @@ export const invokeChannels = {
   'projects.rename': { req: z.object({ id: Id, name: Name }).strict(), res: Project },
   'projects.delete': { req: ById, res: Ok },
   /** Added for the renderer: the project's substrate choice (its tokenizer follows the substrate); null clears it. */
-  'projects.setSubstrate': { req: z.object({ id: Id, substrateId: z.string().min(1).nullable() }).strict(), res: Project },
+  'projects.setSubstrate': { req: z.object({ id: Id, substrateId: Id.nullable() }).strict(), res: Project },
 
   'datasets.list': { req: ProjectRef, res: z.array(Dataset) },
   'datasets.import': {
@@ -156,7 +157,7 @@ export const invokeChannels = {
       .object({
         projectId: Id,
         /** A local path (Electron, CLI) … */
-        path: z.string().min(1).optional(),
+        path: z.string().min(1).max(4096).optional(),
         /** … or the file's bytes, base64 (browser mode, ≤ 64 MiB). */
         upload: z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(90_000_000) }).optional(),
         name: Name.optional(),
@@ -193,7 +194,7 @@ export const invokeChannels = {
   /** Deletes a substrate no model uses and no project has chosen (row and file); refused otherwise, naming why. */
   'substrates.delete': { req: ById, res: Ok.extend({ freedBytes: z.number().int().nonnegative() }) },
   'substrates.lookup': {
-    req: z.object({ substrateId: z.string().min(1), token: z.string().min(1).max(64) }).strict(),
+    req: z.object({ substrateId: Id, token: z.string().min(1).max(64) }).strict(),
     res: z.object({
       tokenIds: z.array(z.number().int()),
       bitmap: z.array(z.array(z.number().int().min(0).max(1))),
@@ -204,7 +205,7 @@ export const invokeChannels = {
   'runs.list': { req: ProjectRef, res: z.array(Run) },
   'runs.get': { req: ById, res: Run },
   'runs.metrics': {
-    req: z.object({ runId: Id, names: z.array(z.string()).optional(), sinceStep: z.number().optional() }).strict(),
+    req: z.object({ runId: Id, names: z.array(z.string().max(200)).max(100).optional(), sinceStep: z.number().optional() }).strict(),
     res: z.array(MetricSeries),
   },
   'runs.startTrain': { req: TrainParams, res: z.object({ runId: Id }) },
@@ -225,7 +226,7 @@ export const invokeChannels = {
   /** Disk use of the project's models (own files), the substrates they share (counted once), and the whole workspace. */
   'models.disk': { req: ProjectRef, res: DiskUsage },
   /** `format`: 'espalier' copies the model folder (a merge: merge.json and its experts); 'hf' writes a transformers folder. */
-  'models.export': { req: z.object({ id: Id, dest: z.string().min(1), format: ModelFolderFormat.default('espalier') }).strict(), res: z.object({ folder: z.string() }) },
+  'models.export': { req: z.object({ id: Id, dest: z.string().min(1).max(4096), format: ModelFolderFormat.default('espalier') }).strict(), res: z.object({ folder: z.string() }) },
   /** A Hugging Face folder (ArceeForCausalLM, e.g. grown further with scale/grow.py) on the host, as a new model. */
   'models.import': { req: z.object({ projectId: Id, from: z.string().min(1).max(4096), format: z.literal('hf'), name: Name.optional() }).strict(), res: ModelEntry },
 
@@ -300,7 +301,7 @@ export const invokeChannels = {
    * folder under `dest` (same rules as models.export: the export folder for browser clients).
    */
   'studies.export': {
-    req: z.object({ id: Id, dest: z.string().min(1), format: z.enum(['csv', 'markdown']) }).strict(),
+    req: z.object({ id: Id, dest: z.string().min(1).max(4096), format: z.enum(['csv', 'markdown']) }).strict(),
     res: z.object({ path: z.string(), files: z.array(z.string()) }),
   },
 
@@ -391,9 +392,13 @@ export function isEventChannel(name: unknown): name is EventChannel {
 
 /** Validates a request; returns the parsed value (defaults applied) or a ContractError naming the field. */
 export function parseRequest<C extends InvokeChannel>(channel: C, payload: unknown): { ok: true; value: z.infer<(typeof invokeChannels)[C]['req']> } | { ok: false; error: ContractError } {
+  const bad = badString(payload);
+  if (bad) return { ok: false, error: { code: 'invalid-request', message: `${channel}: ${bad.field ? `${bad.field}: ` : ''}${bad.problem}`, field: bad.field || null } };
   const res = invokeChannels[channel].req.safeParse(payload ?? {});
   if (res.success) return { ok: true, value: res.data as z.infer<(typeof invokeChannels)[C]['req']> };
   const issue = res.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.join('.') : null;
+  // An unknown field is named by itself (zod puts it in `keys`, at the path of the object holding it).
+  const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.length > 0 ? path.join('.') : null;
   return { ok: false, error: { code: 'invalid-request', message: `${channel}: ${field ? `${field}: ` : ''}${issue.message}`, field } };
 }

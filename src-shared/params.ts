@@ -48,7 +48,7 @@ export const TrainParams = z
     name: Name,
     datasetIds: z.array(Id).min(1),
     valDatasetIds: z.array(Id).default([]),
-    substrateId: z.string().min(1),
+    substrateId: z.string().min(1).max(128),
     /** `trainable` starts from the substrate and trains it: the paper's control. */
     embeddings: z.enum(['frozen', 'trainable']).default('frozen'),
     layers: z.number().int().min(1).max(64).default(2),
@@ -84,8 +84,8 @@ export const SubstrateBuildParams = z
     grid: z.union([z.literal(16), z.literal(32)]).default(32),
     ngrams: z.number().int().min(0).max(200_000).default(2000),
     seed: z.number().int().default(1),
-    fontPath: z.string().optional(),
-    matrixPath: z.string().optional(),
+    fontPath: z.string().max(4096).optional(),
+    matrixPath: z.string().max(4096).optional(),
     /** Browser mode: the font or matrix file's bytes (base64), in place of a host path. */
     fontUpload: z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(90_000_000) }).optional(),
     matrixUpload: z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(90_000_000) }).optional(),

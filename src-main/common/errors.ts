@@ -29,3 +29,15 @@ export class ConflictError extends Error {
     this.name = 'ConflictError';
   }
 }
+
+/**
+ * Why JSON text did not parse, without quoting it: V8's message may quote the text, and a file that is really a
+ * link to someone's secrets (/proc/self/environ) must not travel back in an error. One line.
+ */
+export function jsonProblem(err: unknown, text: string): string {
+  if (text.trim() === '') return 'it is empty';
+  const message = err instanceof Error ? err.message : String(err);
+  // Everything from the first quote on is (or may be) the file's own text.
+  const own = message.split('"')[0]!.replace(/\s+/g, ' ').replace(/[,\s]+$/, '').slice(0, 160);
+  return own || 'not JSON';
+}

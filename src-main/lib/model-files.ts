@@ -3,8 +3,8 @@
 // inside a workspace a folder references the shared substrate file (substrates/<id>.safetensors) instead of
 // holding a copy, and an export turns it back into a self-contained folder;
 // checkpoints follow the engine's convention (engine/io/checkpoint.ts): one file per step, the newest few kept.
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { copyFile, cp, readFile } from 'node:fs/promises';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { copyFile, cp } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   exportModel,
@@ -24,6 +24,7 @@ import type { GPT, SubstrateRef } from '../engine/model';
 import { tokenizerToJson, type Tokenizer } from '../engine/tokenizer';
 import type { ResolvedTrainOptions, TrainerState } from '../engine/train';
 import { UserError } from '../common/errors';
+import { readJsonCapped } from '../engine/util/read-capped';
 
 /**
  * Saves a trained model folder; replaces `dir`. With `substrateFile` (the workspace's shared copy of the model's
@@ -55,7 +56,7 @@ export function referenceSubstrate(dir: string, sharedFile: string): void {
   const had = hasSubstrateCopy(meta);
   const ref = substrateReference(dir, sharedFile);
   if (meta.substrate.file !== ref) {
-    const raw = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { substrate: Record<string, unknown> };
+    const raw = readJsonCapped(join(dir, 'config.json'), 'model config') as { substrate: Record<string, unknown> };
     raw.substrate['file'] = ref;
     writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(raw, null, 2)}\n`);
   }
@@ -73,7 +74,7 @@ export async function copySelfContained(src: string, dest: string): Promise<void
   await cp(src, dest, { recursive: true, errorOnExist: true, force: false });
   if (shared === null) return;
   await copyFile(shared, join(dest, SUBSTRATE_FILE));
-  const raw = JSON.parse(await readFile(join(dest, 'config.json'), 'utf8')) as { substrate: Record<string, unknown> };
+  const raw = readJsonCapped(join(dest, 'config.json'), 'model config') as { substrate: Record<string, unknown> };
   raw.substrate['file'] = SUBSTRATE_FILE;
   writeFileAtomic(join(dest, 'config.json'), `${JSON.stringify(raw, null, 2)}\n`);
 }

@@ -23,6 +23,9 @@ import { SystemService } from './system';
 import { BackendChoiceService } from './backend-choice';
 import { TrainingService } from './training';
 import { userMessage, workspaceNames } from './user-names';
+import { browserRoots, pathHider } from './client-paths';
+import { appDataDir } from '../engine/util/app-data';
+import { fileURLToPath } from 'node:url';
 
 export interface AppOptions {
   /** How worker processes start: a Node child process by default; Electron passes a utilityProcess spawner. */
@@ -59,6 +62,8 @@ export interface App {
   runs: RunsService;
   /** What startup recovery did: runs interrupted by a crash (now failed, resumable) and runs queued again. */
   recovered: { failed: string[]; requeued: string[]; waiting: string[] };
+  /** What a client may be shown of a value (replies and events): browser mode hides host paths (client-paths.ts). */
+  forClient<T>(value: T): T;
   /** Pauses the running job (it checkpoints), flushes metrics and closes the database; safe to call twice. */
   close(): Promise<void>;
 }
@@ -107,12 +112,15 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
     studies: new StudiesService(ctx),
     installs: new InstallsService(events),
   };
-  const dispatcher = createDispatcher(
+  // Clients that may not name host paths are not shown any either (serve); trusted in-process callers see them.
+  const forClient = hostPaths.mode === 'refuse' ? pathHider(browserRoots(workspace.root, appDataDir(), fileURLToPath(new URL('../../', import.meta.url)))) : <T>(v: T) => v;
+  const inner = createDispatcher(
     contractHandlers(services),
     (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`),
     workspace.paths.dbFile,
     (message) => userMessage(message, workspaceNames(workspace)),
   );
+  const dispatcher: Dispatcher = { dispatch: async (channel, payload) => forClient(await inner.dispatch(channel, payload)) };
   const recovered = runs.recover(opts.isAlive ?? processAlive);
   if (recovered.failed.length > 0) log(`marked ${recovered.failed.length} interrupted run(s) failed; they can be resumed`);
 
@@ -126,6 +134,7 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
     lock,
     runs,
     recovered,
+    forClient,
     close() {
       closing ??= (async () => {
         await supervisor.shutdown();

@@ -7,6 +7,20 @@ import { datasetTokens, type Workspace } from '../store/index';
 import type * as store from '../store/index';
 import { NotFoundError } from '../common/errors';
 import type { ModelSpec } from '../lib/model-spec';
+import { realInside } from '../engine/util/contain';
+
+/**
+ * A file the workspace holds, refused when a link takes it outside the workspace: a copied workspace is untrusted,
+ * and `models/<id>/config.json → /proc/self/environ` must not be read, let alone quoted back.
+ */
+export function workspaceFile(ws: Workspace, file: string, what: string): string {
+  return realInside(ws.root, file, what, 'the workspace');
+}
+
+/** A stored path: workspace-relative ones are held to the workspace; absolute ones are files the user chose. */
+function storedFile(ws: Workspace, stored: string, what: string): string {
+  return isAbsolute(stored) ? stored : workspaceFile(ws, ws.paths.fromStored(stored), what);
+}
 
 export function requireProject(ws: Workspace, id: string): store.Project {
   const p = ws.projects.get(id);
@@ -43,24 +57,24 @@ export function datasetTextFile(ws: Workspace, d: store.Dataset): string {
   if (!d.textPath) throw new UserError(`dataset "${d.name}" has no extracted text in the workspace; import it again`);
   const file = ws.paths.fromStored(d.textPath);
   if (!existsSync(file)) throw new UserError(`dataset "${d.name}": its extracted text ${file} is missing; import it again`);
-  return file;
+  return workspaceFile(ws, file, 'dataset text');
 }
 
 /** The dataset's original file (what the MMLU/SQuAD/parallel loaders read). */
 export function datasetSourceFile(ws: Workspace, d: store.Dataset): string {
   const file = storedToAbs(ws, d.sourcePath);
   if (!existsSync(file)) throw new UserError(`dataset "${d.name}": its source file ${file} is gone (moved or deleted); import it again from its new place`);
-  return file;
+  return storedFile(ws, d.sourcePath, 'dataset file');
 }
 
 export function substrateFile(ws: Workspace, s: store.SubstrateRecord): string {
-  return storedToAbs(ws, s.file);
+  return storedFile(ws, s.file, 'substrate file');
 }
 
 export function tokenizerFile(ws: Workspace, tokenizerId: string): string {
   const t = ws.tokenizers.get(tokenizerId);
   if (!t) throw new NotFoundError('tokenizer', tokenizerId);
-  return storedToAbs(ws, t.file);
+  return storedFile(ws, t.file, 'tokenizer file');
 }
 
 /** Picks "name", else "name (2)", "name (3)", … among the project's datasets. */
@@ -90,7 +104,8 @@ export function specFor(ws: Workspace, modelId: string, seen: ReadonlySet<string
     };
   }
   if (!m.folder) throw new UserError(`model "${m.name}" has no folder`);
-  const dir = ws.paths.fromStored(m.folder);
+  const dir = workspaceFile(ws, ws.paths.fromStored(m.folder), 'model folder');
+  for (const [f, what] of [['model.safetensors', 'weights file'], ['config.json', 'model config'], ['tokenizer.json', 'tokenizer file']] as const) workspaceFile(ws, join(dir, f), what);
   if (!existsSync(join(dir, 'model.safetensors'))) throw new UserError(`model "${m.name}": its weights ${join(dir, 'model.safetensors')} are missing`);
   if (!m.substrateId) throw new UserError(`model "${m.name}" records no substrate; it cannot be loaded`);
   return { kind: 'gpt', id: m.id, name: m.name, dir, substrateFile: substrateFile(ws, requireSubstrate(ws, m.substrateId)), tokenizerFile: join(dir, 'tokenizer.json') };
@@ -100,7 +115,7 @@ export function specFor(ws: Workspace, modelId: string, seen: ReadonlySet<string
 function tunedHeadsFile(ws: Workspace, m: store.Model): { headsFile?: string } {
   const heads = m.config['heads'];
   const file = heads && typeof heads === 'object' ? (heads as { file?: unknown }).file : undefined;
-  return typeof file === 'string' ? { headsFile: ws.paths.fromStored(file) } : {};
+  return typeof file === 'string' ? { headsFile: workspaceFile(ws, ws.paths.fromStored(file), 'tuned heads file') } : {};
 }
 
 /** Uploaded files live in datasets/uploads/<datasetId>/; removed with the dataset. */

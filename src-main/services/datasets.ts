@@ -1,7 +1,7 @@
 // Datasets: list, import (a local path, or uploaded bytes in browser mode) through the 'import' job — training text
 // or a benchmark file —, preview, split role, languages, delete. The worker parses and measures; main records the row.
 import { parseRunParams, type RunResult } from '../../src-shared/runs';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { InvokeRequest } from '../../src-shared/contract';
 import type { Dataset } from '../../src-shared/domain';
@@ -19,6 +19,7 @@ import type { BenchmarkStats } from '../lib/datasets/benchmark-import';
 import type { BenchmarkFormat } from '../lib/datasets/benchmark-detect';
 import { previewBenchmark } from '../lib/datasets/benchmark-preview';
 import { datasetDto } from './dto';
+import { openRegularFile } from '../engine/util/read-capped';
 
 type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split' | 'kind'> & { split: 'train' | 'val' | 'test'; kind?: 'auto' | 'text' | 'benchmark' };
 
@@ -150,13 +151,14 @@ export class DatasetsService {
     const d = requireDataset(this.c.ws, req.id);
     if (d.kind === 'benchmark' && d.benchFormat) return { lines: previewBenchmark(datasetSourceFile(this.c.ws, d), d.benchFormat as BenchmarkFormat, req.lines) };
     const file = d.kind === 'benchmark' ? datasetSourceFile(this.c.ws, d) : datasetTextFile(this.c.ws, d);
-    const fd = openSync(file, 'r');
+    // A regular file only (a device or pipe behind a link is refused); datasetTextFile/SourceFile keep it in the workspace.
+    const { fd, size } = openRegularFile(file, 'dataset file');
     try {
-      const buf = Buffer.alloc(Math.min(statSync(file).size, 256 * 1024));
+      const buf = Buffer.alloc(Math.min(size, 256 * 1024));
       const n = readSync(fd, buf, 0, buf.length, 0);
       // Cut at the last newline so no multi-byte character or line is split.
       let text = buf.subarray(0, n).toString('utf8');
-      if (n === buf.length && n < statSync(file).size) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
+      if (n === buf.length && n < size) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
       const all = text.split('\n').map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}…` : l));
       // Short lines: keep going past `lines` until `chars` characters are shown (a dozen lines can be 200 characters).
       let end = Math.min(req.lines, all.length);

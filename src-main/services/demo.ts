@@ -1,7 +1,7 @@
 // Registers what `espalier demo` made in the workspace, so the app shows it: a project with its datasets, the
 // tokenizer and substrate, one finished 'grow' run per expert (loss curves), the stages as chained models, the
 // merges, and every evaluation (labelled with the protocol as the app labels it).
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { RUN_METRICS } from '../../src-shared/contract';
@@ -19,6 +19,7 @@ import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
 import { importBenchmark, type BenchmarkStats } from '../lib/datasets/benchmark-import';
 import { referenceSubstrate } from '../lib/model-files';
 import { saveEvalItems } from '../worker/jobs/eval-items';
+import { READ_LIMITS, readJsonCapped } from '../engine/util/read-capped';
 
 export interface DemoRegistration {
   projectId: string;
@@ -123,7 +124,7 @@ async function evalGroups(ws: Workspace, r: DemoResult, modelIds: Record<string,
     const dir = join(ws.paths.runDir(g.runId), 'eval-items');
     for (const e of g.evals) {
       if (!e.file || !existsSync(e.file)) continue;
-      const saved = JSON.parse(readFileSync(e.file, 'utf8')) as Pick<EngineEvalResult, 'items' | 'runs' | 'accounting' | 'degenerate' | 'chance' | 'n'>;
+      const saved = readJsonCapped(e.file, 'evaluation items file', READ_LIMITS.text) as Pick<EngineEvalResult, 'items' | 'runs' | 'accounting' | 'degenerate' | 'chance' | 'n'>;
       const { report } = saveEvalItems(dir, modelIds[e.model]!, prepared, { ...saved, protocol: e.protocol }, e.limit);
       if (report) g.reports.set(e, report);
     }
@@ -280,7 +281,7 @@ function registerGrowth(ws: Workspace, r: DemoResult, g: ExpertGrowth, projectId
   let parent: string | null = null;
   for (const s of g.stages) {
     const id = stageIds.get(s.model)!;
-    const cfg = JSON.parse(readFileSync(join(ws.paths.modelDir(id), 'config.json'), 'utf8')) as { config?: Record<string, unknown> };
+    const cfg = readJsonCapped(join(ws.paths.modelDir(id), 'config.json'), 'model config') as { config?: Record<string, unknown> };
     // The one parameter-count definition (the frozen substrate in the total), counted from the stage's folder.
     const params = folderParamReport(ws.paths.modelDir(id));
     ws.models.create({

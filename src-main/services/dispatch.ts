@@ -21,9 +21,24 @@ export interface Dispatcher {
   dispatch(channel: unknown, payload: unknown): Promise<DispatchResult>;
 }
 
-function toContractError(caught: unknown, dbFile?: string, forUser: (message: string) => string = (m) => m): ContractError {
+/**
+ * The request field a user error's message starts with ("dest: exports go into …", "spec.data.corpora[0].train: …"),
+ * when the request has that field; null otherwise (a message starting with a file name names no field).
+ */
+export function fieldOf(message: string, payload: unknown): string | null {
+  const m = /^([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*|\[\d+\])*): /.exec(message);
+  if (!m || typeof payload !== 'object' || payload === null) return null;
+  let cur: unknown = payload;
+  for (const part of m[1]!.split(/\.|\[|\]\.?/).filter(Boolean)) {
+    if (typeof cur !== 'object' || cur === null || !(part in cur)) return null;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return m[1]!;
+}
+
+function toContractError(caught: unknown, dbFile?: string, forUser: (message: string) => string = (m) => m, payload?: unknown): ContractError {
   const err = dbErrorIfDiskFull(caught, dbFile);
-  if (err instanceof UserError) return { code: 'user-error', message: forUser(err.message), field: null };
+  if (err instanceof UserError) return { code: 'user-error', message: forUser(err.message), field: fieldOf(err.message, payload) };
   if (err instanceof NotFoundError) return { code: 'not-found', message: forUser(err.message), field: null };
   if (err instanceof ConflictError) return { code: 'conflict', message: forUser(err.message), field: null };
   const message = err instanceof Error ? err.message : String(err);
@@ -59,7 +74,7 @@ export function createDispatcher(
         }
         return { ok: true, value: checked.data };
       } catch (err) {
-        const error = toContractError(err, dbFile, forUser);
+        const error = toContractError(err, dbFile, forUser, parsed.value);
         if (error.code === 'internal') onInternalError?.(channel, err);
         return { ok: false, error };
       }

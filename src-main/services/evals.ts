@@ -1,7 +1,7 @@
 // Evaluation: an 'eval' job scores models on a dataset with a labelled protocol ('paper': generate and compare,
 // the paper's way; 'loglik': the field's standard), records one result per model and keeps per-item records.
 import { parseRunParams, type RunResult } from '../../src-shared/runs';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { EvalResult } from '../../src-shared/domain';
@@ -15,6 +15,7 @@ import { datasetSourceFile, datasetTextFile, requireDataset, requireModel, requi
 import type { ServiceContext } from './context';
 import { evalDto } from './dto';
 import { NotFoundError } from '../common/errors';
+import { READ_LIMITS, readJsonCapped } from '../engine/util/read-capped';
 
 type StartReq = Omit<InvokeRequest<'evals.start'>, 'runs' | 'seed'> & { runs: number; seed: number };
 type Task = StartReq['task'];
@@ -141,7 +142,7 @@ export class EvalsService {
     const files = e.runId ? itemsFiles(this.itemsDir(e.runId), e.modelId) : null;
     const file = files ? (req.view === 'left-out' ? files.leftOut : files.scored) : null;
     if (!file || !existsSync(file)) return { total: 0, items: [] };
-    const items = JSON.parse(readFileSync(file, 'utf8')) as EvalItem[];
+    const items = readJsonCapped(file, 'evaluation items file', READ_LIMITS.text) as EvalItem[];
     return { total: items.length, items: items.slice(req.offset, req.offset + req.limit) };
   }
 }

@@ -31,12 +31,20 @@ function existingAncestor(p: string): { real: string; missing: string[] } {
   }
 }
 
+/** `p` with its existing part resolved through links (the rest as written). */
+function resolvedSpelling(p: string): string {
+  const { real, missing } = existingAncestor(resolve(p));
+  return join(real, ...missing);
+}
+
 /**
  * Creates `dir` one level at a time (never recursive mkdir, which loops forever on some pseudo paths):
  * refuses pseudo file systems and anything that is not a folder, naming the field.
  */
-export function ensureFolder(field: string, dir: string): string {
+export function ensureFolder(field: string, dir: string, within?: string): string {
   const { real, missing } = existingAncestor(resolve(dir));
+  // The check is on the resolved path, not the text: exports/out-link → /elsewhere must not write /elsewhere.
+  if (within !== undefined && !inside(resolvedSpelling(within), join(real, ...missing))) throw new UserError(`${field}: "${relative(within, resolve(dir))}" is a link leading outside the workspace; exports go into a new folder inside its "exports" folder`);
   if (PSEUDO_ROOTS.some((r) => inside(r, real))) throw new UserError(`${field}: ${dir} is on a system pseudo file system (${real}); choose a folder on a disk`);
   if (!lstatSync(real).isDirectory()) throw new UserError(`${field}: ${real} is a file, not a folder; choose a folder`);
   let cur = real;
@@ -86,8 +94,9 @@ export class HostPaths {
     const confined = inside(this.exportsDir, inExports);
     if (this.mode === 'refuse' || (this.mode === 'granted' && !this.granted.has(resolve(dest)))) {
       if (!confined) throw new UserError(`${field}: exports go into the workspace's "exports" folder; give the name of a new folder inside it`);
-      ensureFolder(field, this.exportsDir);
-      return ensureFolder(field, inExports);
+      // The export folder itself may be a link in a copied workspace: it must stay in the workspace too.
+      ensureFolder(field, this.exportsDir, dirname(this.exportsDir));
+      return ensureFolder(field, inExports, this.exportsDir);
     }
     if (!isAbsolute(dest)) throw new UserError(`${field}: give an absolute folder path`);
     return ensureFolder(field, dest);

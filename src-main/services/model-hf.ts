@@ -11,11 +11,13 @@ import type * as store from '../store/index';
 import { requireProject } from './catalog';
 import type { ServiceContext } from './context';
 import { registerFolderTokenizerAndSubstrate } from './model-folder';
+import { assertFolderInside } from '../engine/util/contain';
 
 function folderOf(c: ServiceContext, m: store.Model): string {
   if (!m.folder) throw new UserError(`model "${m.name}" has no folder`);
   const dir = c.ws.paths.fromStored(m.folder);
   if (!existsSync(dir)) throw new UserError(`model "${m.name}": its folder ${dir} is missing`);
+  assertFolderInside(c.ws.root, dir, 'the workspace');
   return dir;
 }
 

@@ -13,6 +13,7 @@ import type { ServiceContext } from './context';
 import { modelDto, substrateDto } from './dto';
 import { copySelfContained } from '../lib/model-files';
 import { exportModelHf, importModelHf } from './model-hf';
+import { assertFolderInside } from '../engine/util/contain';
 
 function slug(name: string): string {
   return name.trim().replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'model';
@@ -109,6 +110,8 @@ export class ModelsService {
       if (!m.folder) throw new UserError(`model "${m.name}" has no folder`);
       const src = this.c.ws.paths.fromStored(m.folder);
       if (!existsSync(src)) throw new UserError(`model "${m.name}": its folder ${src} is missing`);
+      // A copied workspace may hold links; an export must not carry out what they point at.
+      assertFolderInside(this.c.ws.root, src, 'the workspace');
       // Self-contained: a folder that references the workspace's shared substrate gets its own copy.
       await copySelfContained(src, folder);
       return;

@@ -1,6 +1,6 @@
 // One owner per workspace: `espalier.lock` names the process (pid, host, since) that runs jobs on it. A second
 // app or `serve` on the same folder is refused with that owner named; a lock whose process is gone is taken over.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -23,6 +23,9 @@ export function processAlive(pid: number): boolean {
 
 function readOwner(file: string): LockOwner | null {
   try {
+    // A copied workspace's lock may be a link to a device: only a small regular file is an owner record.
+    const st = statSync(file);
+    if (!st.isFile() || st.size > 64 * 1024) return null;
     const parsed = Owner.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     return parsed.success ? parsed.data : null;
   } catch {

@@ -1,6 +1,6 @@
 // runStudy: every run of the grid (seed by seed, arm by arm) one after another in the study's folder. A state
 // file records finished runs, so calling it again on the same folder skips them and resumes a stopped one.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArmResult, StudyResult, StudySpec, studyIssues, type StudyArm, type StudyProgress } from '../../src-shared/study';
 import { UserError } from '../common/errors';
@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../engine/io/atomic';
 import { runMerge, runSingle } from './arms';
 import { prepareInputs, type StudyInputs } from './data';
 import type { RunStudyOptions } from './options';
+import { readJsonCapped } from '../engine/util/read-capped';
 
 export const STATE_FILE = 'study-state.json';
 export const RESULT_FILE = 'study-result.json';
@@ -45,9 +46,9 @@ function openState(outDir: string, spec: StudySpec): StudyState {
   if (!existsSync(path)) return { format: 'espalier-study-state', version: 1, spec, startedAt: new Date().toISOString(), finished: [], notes: [] };
   let s: StudyState;
   try {
-    s = JSON.parse(readFileSync(path, 'utf8')) as StudyState;
+    s = readJsonCapped(path, 'study state') as StudyState;
   } catch (err) {
-    throw new UserError(`${path}: unreadable study state (${(err as Error).message}); use a new output folder`);
+    throw new UserError(`${(err as Error).message}; use a new output folder`);
   }
   if (s.format !== 'espalier-study-state') throw new UserError(`${path}: not a study state file`);
   if (JSON.stringify(s.spec) !== JSON.stringify(spec)) throw new UserError(`${outDir}: holds another study ("${s.spec.name}", or the same with other settings); resume it with its own spec or choose a new output folder`);

@@ -74,7 +74,7 @@ export default defineCommand({
       throw err;
     }
     const h = host;
-    app.events.on((channel, payload) => h.broadcast(channel, payload));
+    app.events.on((channel, payload) => h.broadcast(channel, app.forClient(payload)));
     const stopped = stopSignal(log);
     process.stdout.write(`${h.url}\n`);
     log(`serving workspace ${app.workspace.root} on ${h.url.split('?')[0]} (open the URL above, token included; Ctrl+C stops)`);

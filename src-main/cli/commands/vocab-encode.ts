@@ -1,11 +1,10 @@
 // `espalier vocab encode`: prints the ids a tokenizer.json gives for a text, so anyone can compare them with
 // Hugging Face's (or any other reader's) ids for the same file.
-import { readFileSync } from 'node:fs';
-import { describeReadError } from '../../engine/tokenizer/hf-json';
 import type { TokenizerLike } from '../../engine/tokenizer/types';
 import { UserError } from '../../common/errors';
 import { type ParsedOptions, bool, defineCommand, optStr, str } from '../command';
 import { loadAnyVocab } from './substrate-build';
+import { READ_LIMITS, readFileCapped } from '../../engine/util/read-capped';
 
 type VocabEncodeResult = { ids: number[] } | { lines: number[][] };
 
@@ -21,12 +20,7 @@ function readInput(opts: ParsedOptions): string {
   const file = optStr(opts, 'file');
   if ((text === undefined) === (file === undefined)) throw new UserError('give exactly one of --text STR and --file F');
   if (text !== undefined) return text;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file!);
-  } catch (err) {
-    throw new UserError(`${file}: ${describeReadError(err)}`);
-  }
+  const bytes = readFileCapped(file!, READ_LIMITS.corpus, 'text file');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

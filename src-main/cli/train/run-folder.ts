@@ -22,8 +22,12 @@ export function checkOutFolder(outDir: string, opts: { resuming: boolean; force:
   if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir}: is a file; choose a folder`);
   const entries = readdirSync(outDir);
   if (entries.length === 0) return;
-  const what = entries.includes(CHECKPOINT) ? 'a training run (its checkpoint would be replaced)' : `${entries.length} file(s)`;
-  throw new UserError(`--out ${outDir}: the folder already holds ${what}; continue it with --resume ${outDir}, replace it with --force, or choose an empty folder`);
+  if (entries.includes(CHECKPOINT)) {
+    throw new UserError(`--out ${outDir}: the folder already holds a training run (its checkpoint would be replaced); continue it with --resume ${outDir}, replace it with --force, or choose an empty folder`);
+  }
+  // No checkpoint: nothing to resume (a run that stopped before its first one, e.g. on a full disk). Never send the
+  // user to --resume here: that would answer "no checkpoint; start again with --out" — a circle.
+  throw new UserError(`--out ${outDir}: the folder already holds ${entries.length} file(s) but no ${CHECKPOINT} to resume from; start the run over in it with --force, or choose an empty folder`);
 }
 
 /** Written once, with the first checkpoint: enough for a resume that names nothing but the folder. */

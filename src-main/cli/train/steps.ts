@@ -8,6 +8,7 @@ import { loadSubstrate, type Substrate } from '../../engine/substrate/index';
 import { readCorpusFile, type Tokenizer } from '../../engine/tokenizer/index';
 import { makeWindows, Trainer, TrainingDivergedError, type TrainOptions, type Windows } from '../../engine/train/index';
 import { UserError } from '../../common/errors';
+import { userErrorIfDiskFull } from '../../engine/util/disk-full';
 import { sha256Hex } from '../../engine/util/hash';
 import { optNum, optStr, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from '../commands/substrate-build';
@@ -58,7 +59,7 @@ interface RunData {
 export function resolveInputs(opts: ParsedOptions, ctx: CommandContext): TrainInputs {
   const resumeDir = optStr(opts, 'resume') ?? null;
   const ckptFile = resumeDir ? (statSync(resumeDir, { throwIfNoEntry: false })?.isFile() ? resumeDir : join(resumeDir, CHECKPOINT)) : null;
-  if (ckptFile && !existsSync(ckptFile)) throw new UserError(`--resume ${resumeDir}: no ${CHECKPOINT} there (the run never reached its first checkpoint); start it again with --out`);
+  if (ckptFile && !existsSync(ckptFile)) throw new UserError(`--resume ${resumeDir}: no ${CHECKPOINT} there (the run never reached its first checkpoint, so there is nothing to resume); start it over with --out ${resumeDir} --force`);
   const ckpt = ckptFile ? readCheckpoint(ckptFile) : null;
   const runDir = ckptFile ? resolve(ckptFile, '..') : null;
 
@@ -170,15 +171,23 @@ export async function trainWithCheckpoints(
         if (step % every === 0 && step !== trainer.opts.steps) await save();
       },
     });
+    await save();
   } catch (err) {
     if (err instanceof TrainingDivergedError) {
       const where = saved > 0 && existsSync(ckptPath) ? `the last good checkpoint (step ${saved}) is ${ckptPath}` : 'no checkpoint was written yet';
       throw new UserError(`${err.message}; ${where}`);
     }
+    const full = userErrorIfDiskFull(err, ckptPath);
+    if (full instanceof UserError && /the disk is full/.test(full.message)) {
+      // Say plainly which way forward exists: there is a good checkpoint to resume from, or there is none.
+      const next = saved > 0 && existsSync(ckptPath)
+        ? `the last good checkpoint (step ${saved}) is kept: free some space, then continue with --resume ${outDir}`
+        : `no checkpoint was written yet: free some space, then start over with --out ${outDir} --force`;
+      throw new UserError(`${full.message.replace(/; free some space, then try again$/, '')}; ${next}`);
+    }
     throw err;
   } finally {
     ctx.progressDone();
   }
-  await save();
   return result;
 }

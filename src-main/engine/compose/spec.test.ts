@@ -90,10 +90,10 @@ describe('merge on disk', () => {
     const bad = join(root, 'bad');
     mkdirSync(bad, { recursive: true });
     writeFileSync(join(bad, 'merge.json'), '{not json');
-    expect(() => readMergeSpec(bad)).toThrow(/merge\.json: is not valid JSON/);
+    expect(() => readMergeSpec(bad)).toThrow(/merge\.json: the merge spec is not valid JSON/);
     writeFileSync(join(bad, 'merge.json'), JSON.stringify({ kind: 'merge', mode: 'median', experts: ['a', 'b'], weights: [], substrateId: 'S', tokenizerId: 'T' }));
     expect(() => readMergeSpec(bad)).toThrow(/field "mode" must be one of logits, weighted, probs, confidence/);
-    expect(() => readMergeSpec(join(root, 'nowhere'))).toThrow(/cannot read \(ENOENT\)/);
+    expect(() => readMergeSpec(join(root, 'nowhere'))).toThrow(/merge\.json: merge spec not found/);
 
     const cyc = join(root, 'cycle');
     mkdirSync(cyc, { recursive: true });

@@ -1,6 +1,7 @@
 // A merge on disk: a folder with merge.json that references its experts (paths or catalog ids) and copies
 // no weights; loading resolves each reference through a caller-given loader, and merges of merges recurse.
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
+import { readJsonCapped } from '../util/read-capped';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CausalLM } from '../model/lm';
 import { writeFileAtomic } from '../io/atomic';
@@ -69,10 +70,9 @@ export function readMergeSpec(dir: string): MergeSpec {
   const file = join(dir, MERGE_FILE);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = readJsonCapped(file, 'merge spec');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${file}: ${code ? `cannot read (${code})` : 'is not valid JSON'}`);
+    throw err instanceof UserError ? err : new UserError(`${file}: cannot read (${String(err)})`);
   }
   const o = raw as Partial<Record<keyof MergeSpec, unknown>>;
   const bad = (field: string, want: string) => new UserError(`${file}: field "${field}" ${want}`);

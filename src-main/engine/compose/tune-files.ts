@@ -1,7 +1,6 @@
 // Head tuning from text files, as `merge --tune-heads` and the app's Merge view run it: the files are joined,
 // each file's held-out tail (train/holdout.ts) measures the zero-shot and the tuned merge, the rest trains,
 // and the tuned heads are saved in the merge folder.
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { TokenizerLike } from '../tokenizer/types';
 import { holdoutSplit } from '../train/holdout';
@@ -10,6 +9,7 @@ import type { MergedLM } from './merged';
 import { asHeadTunables, tuneMergedHeads, type TuneReport } from './tune';
 import { HEADS_FILE, saveTunedHeadsFile, type TunedHeadsInfo } from './tuned-heads';
 import { concatTokens } from '../util/concat';
+import { READ_LIMITS, readTextCapped } from '../util/read-capped';
 
 export interface TuneFilesOptions {
   steps: number;
@@ -34,12 +34,7 @@ export async function tuneHeadsToFile(merged: MergedLM, tokenizer: TokenizerLike
   const train: Int32Array[] = [];
   const val: Int32Array[] = [];
   for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (err) {
-      throw new UserError(`${f}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    }
+    const text = readTextCapped(f, READ_LIMITS.corpus, 'text file');
     const split = holdoutSplit(text);
     train.push(tokenizer.encode(split.train));
     val.push(tokenizer.encode(split.val));

@@ -1,16 +1,10 @@
 // Reads a text file as strict UTF-8; a bad byte is reported with its line instead of silently becoming U+FFFD.
-import { readFileSync, statSync } from 'node:fs';
-import { UserError, atLine } from '../../common/errors';
+import { atLine } from '../../common/errors';
+import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 
+/** Evaluation data: a regular file (never a device or pipe, even through a link) of bounded size. */
 export function readUtf8(file: string): string {
-  let bytes: Buffer;
-  try {
-    if (statSync(file).isDirectory()) throw new UserError(`${file}: is a folder, expected a file`);
-    bytes = readFileSync(file);
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  const bytes = readFileCapped(file, READ_LIMITS.text, 'evaluation data file');
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -1,10 +1,11 @@
 // Eval results with their provenance: saved as JSON beside the model, compared across models and growth depths.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import { sha256Hex } from '../util/hash';
 import type { DegenerateSummary } from './degenerate';
 import type { ItemAccounting } from './item-filter';
+import { READ_LIMITS, readJsonCapped } from '../util/read-capped';
 
 export interface EvalResult {
   task: string;
@@ -130,7 +131,7 @@ export function loadResults(modelDir: string): EvalResult[] {
   for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith('.json') || f.startsWith('.')) continue;
     try {
-      out.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as EvalResult);
+      out.push(readJsonCapped(join(dir, f), 'evaluation result', READ_LIMITS.text) as EvalResult);
     } catch {
       // a damaged or foreign file: the card lists the results it can read
     }

@@ -1,6 +1,6 @@
 // The run folder's state file (growth.json, written atomically): the plan, a fingerprint of the data, and the
 // records of finished stages and baselines — what a resume needs besides the running stage's checkpoint.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import type { Windows } from '../train/data';
@@ -9,6 +9,7 @@ import { sha256Hex } from '../util/hash';
 import { blockInit, type GrowthPlan } from './plan';
 import type { BaselineRecord, StageRecord } from './records';
 import type { GrowthData } from './stage';
+import { readJsonCapped } from '../util/read-capped';
 
 export const STATE_FILE = 'growth.json';
 const FORMAT = 'espalier-growth';
@@ -84,9 +85,9 @@ export function openState(dir: string, plan: GrowthPlan, data: GrowthData): RunS
   }
   let s: RunState;
   try {
-    s = JSON.parse(readFileSync(path, 'utf8')) as RunState;
+    s = readJsonCapped(path, 'growth state') as RunState;
   } catch (err) {
-    throw new UserError(`${path}: unreadable growth state (${(err as Error).message}); use a new --out folder`);
+    throw new UserError(`${(err as Error).message}; use a new --out folder`);
   }
   if (s.format !== FORMAT || s.version !== 1) throw new UserError(`${path}: not a growth run state (format "${String(s.format)}", version ${String(s.version)})`);
   // Run folders from before the four init choices spell them 'random' / 'zero'.

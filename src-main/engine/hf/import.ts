@@ -1,6 +1,6 @@
 // `import --format hf`: a Hugging Face ArceeForCausalLM folder (an Espalier export, possibly grown further with
 // scale/grow.py; one model.safetensors or save_pretrained's shards) → an Espalier model folder whose substrate is the embedding table, its id recomputed.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeModelFolder, type ModelFolderMeta } from '../io/model-folder';
 import { SUBSTRATE_BUILDER_VERSION, substrateId, type Substrate, type SubstrateMeta } from '../substrate/format';
@@ -8,8 +8,10 @@ import { loadTokenizer, tokenizerToJson } from '../tokenizer/hf-json';
 import { UserError } from '../../common/errors';
 import { configFromHf } from './config';
 import { openHfWeights } from './shards';
-import { readSidecar } from './sidecar';
+import { readSidecar, SIDECAR_FILE } from './sidecar';
 import { fromHfTensors, HF_EMBED } from './weights';
+import { readJsonCapped } from '../util/read-capped';
+import { realInside } from '../util/contain';
 
 export interface HfImportResult {
   out: string;
@@ -23,13 +25,23 @@ export interface HfImportResult {
   meta: ModelFolderMeta;
 }
 
-function readJson(path: string): unknown {
+/**
+ * The folder an imported file must stay in after links: the imported folder itself, or — for a Hugging Face cache
+ * snapshot (…/models--org--name/snapshots/<revision>, whose files link to ../../blobs/<hash>) — the cache entry
+ * that holds both. Anything a link reaches beyond it (/dev/zero, /etc/passwd, another folder) is refused.
+ */
+export function importRoot(from: string): string {
+  const up = dirname(from);
+  return basename(up) === 'snapshots' && basename(dirname(up)).startsWith('models--') ? dirname(up) : from;
+}
+
+function held(root: string, path: string, what: string): string {
+  return realInside(root, path, what, 'the imported folder');
+}
+
+function readJson(path: string, root: string): unknown {
   if (!existsSync(path)) throw new UserError(`${path}: not found; a Hugging Face model folder needs it`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message.replace(/\s+/g, ' ').slice(0, 120)})`);
-  }
+  return readJsonCapped(held(root, path, 'JSON file'), 'Hugging Face JSON file');
 }
 
 function checkOut(out: string): void {
@@ -42,13 +54,15 @@ export function importHf(fromDir: string, outDir: string): HfImportResult {
   const from = resolve(fromDir);
   if (!existsSync(from) || !statSync(from).isDirectory()) throw new UserError(`${from}: not a folder`);
   const cfgPath = join(from, 'config.json');
-  const cfg = configFromHf(readJson(cfgPath), cfgPath);
+  const root = importRoot(from);
+  const cfg = configFromHf(readJson(cfgPath, root), cfgPath);
   const tokPath = join(from, 'tokenizer.json');
   if (!existsSync(tokPath)) throw new UserError(`${tokPath}: not found; the model's tokenizer must be in the folder`);
-  const tokenizer = loadTokenizer(tokPath);
+  const tokenizer = loadTokenizer(held(root, tokPath, 'tokenizer file'));
   if (tokenizer.size !== cfg.vocabSize) throw new UserError(`${cfgPath}: field "vocab_size" is ${cfg.vocabSize} but ${tokPath} has ${tokenizer.size} tokens`);
+  held(root, join(from, SIDECAR_FILE), 'espalier.json sidecar');
   const sidecar = readSidecar(from);
-  const weights = openHfWeights(from);
+  const weights = openHfWeights(from, (p, what) => held(root, p, what));
   let converted: ReturnType<typeof fromHfTensors>;
   try {
     converted = fromHfTensors(cfg, (n) => weights.get(n), weights.source);

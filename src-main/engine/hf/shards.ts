@@ -1,13 +1,14 @@
 // Hugging Face weight files as save_pretrained writes them: one model.safetensors, or above a size threshold
 // model-0000N-of-0000M.safetensors shards plus model.safetensors.index.json (metadata.total_size, weight_map).
 // Reading goes tensor by tensor through open files, so neither side ever holds a whole file.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import { elementsOf, DTYPE_BYTES } from '../io/safetensors-header';
 import { openSafetensors, writeSafetensorsStream, type SafetensorsReader, type TensorSource } from '../io/safetensors';
 import type { HostTensor } from '../model/init';
 import { UserError } from '../../common/errors';
+import { readJsonCapped } from '../util/read-capped';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';
@@ -71,12 +72,7 @@ export interface HfWeights {
 }
 
 function indexShards(dir: string, index: string): string[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(index, 'utf8'));
-  } catch (err) {
-    throw new UserError(`${index}: not valid JSON (${(err as Error).message.replace(/\s+/g, ' ').slice(0, 120)})`);
-  }
+  const raw = readJsonCapped(index, 'weights index');
   const map = (raw as { weight_map?: unknown } | null)?.weight_map;
   if (!map || typeof map !== 'object' || Array.isArray(map)) throw new UserError(`${index}: field "weight_map" is missing`);
   const files = [...new Set(Object.values(map as Record<string, unknown>))].sort();
@@ -88,13 +84,16 @@ function indexShards(dir: string, index: string): string[] {
   return files as string[];
 }
 
-/** Opens model.safetensors, or every shard model.safetensors.index.json lists. */
-export function openHfWeights(dir: string): HfWeights {
+/**
+ * Opens model.safetensors, or every shard model.safetensors.index.json lists. `admit` sees every path before it
+ * is opened (the importer refuses links that leave the imported folder) and returns the path to open.
+ */
+export function openHfWeights(dir: string, admit: (path: string, what: string) => string = (p) => p): HfWeights {
   const single = join(dir, SINGLE_FILE);
   const index = join(dir, INDEX_FILE);
   let paths: string[];
-  if (existsSync(single)) paths = [single];
-  else if (existsSync(index)) paths = indexShards(dir, index).map((f) => join(dir, f));
+  if (existsSync(single)) paths = [admit(single, 'weights file')];
+  else if (existsSync(index)) paths = indexShards(dir, admit(index, 'weights index')).map((f) => admit(join(dir, f), 'weights shard'));
   else throw new UserError(`${dir}: no ${SINGLE_FILE} (nor ${INDEX_FILE}); save the model with safe_serialization`);
   const readers: SafetensorsReader[] = [];
   try {

@@ -1,9 +1,10 @@
 // espalier.json beside a Hugging Face folder's files: what transformers has no field for (the substrate's kind and
 // id, the tokenizer id, frozen tiers, growth history), so an import restores the model's identity exactly.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SubstrateMeta } from '../substrate/format';
 import { UserError } from '../../common/errors';
+import { readJsonCapped } from '../util/read-capped';
 
 export const SIDECAR_FILE = 'espalier.json';
 export const SIDECAR_FORMAT = 'espalier-hf';
@@ -38,12 +39,7 @@ export interface Sidecar {
 export function readSidecar(dir: string): Sidecar | null {
   const path = join(dir, SIDECAR_FILE);
   if (!existsSync(path)) return null;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message.replace(/\s+/g, ' ').slice(0, 120)})`);
-  }
+  const raw = readJsonCapped(path, 'espalier.json sidecar');
   if (typeof raw !== 'object' || raw === null || (raw as Record<string, unknown>)['format'] !== SIDECAR_FORMAT) {
     throw new UserError(`${path}: field "format" must be "${SIDECAR_FORMAT}"`);
   }

@@ -1,7 +1,7 @@
 // Model folders: model.safetensors (stable names), config.json, tokenizer.json and the substrate — a copy in
 // substrate.safetensors (self-contained, what exports are) or a relative reference to a shared substrate file
 // (how a workspace stores each substrate once). config.json's substrate.file says which; loading follows either.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { configFromJson, type ModelConfig } from '../model/config';
@@ -11,6 +11,7 @@ import { UserError } from '../../common/errors';
 import { parseWith } from '../util/schema';
 import { writeFileAtomic } from './atomic';
 import { withSafetensors, writeSafetensorsStream, type TensorSource } from './safetensors';
+import { readJsonCapped } from '../util/read-capped';
 
 export const MODEL_FORMAT = 'espalier-model';
 export const MODEL_VERSION = 1;
@@ -124,12 +125,7 @@ const MetaJson = z
 export function readModelMeta(dir: string): ModelFolderMeta {
   const path = join(dir, 'config.json');
   if (!existsSync(path)) throw new UserError(`${dir}: not a model folder (no config.json); export one with \`espalier train --out DIR\``);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  const raw = readJsonCapped(path, 'model config');
   const parsed = parseWith(MetaJson, raw, path);
   const meta: ModelFolderMeta = { ...parsed, config: configFromJson(parsed.config, `${path} "config"`) };
   return meta;

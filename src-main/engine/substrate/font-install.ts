@@ -1,11 +1,12 @@
 // Fetches GNU Unifont into the app's data folder when no system copy exists: a pinned release's .hex.gz from the
 // GNU mirrors, gunzipped with a size cap, its SHA-256 checked against the pinned value, then written atomically.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../io/atomic';
 import { appFontDir } from '../util/app-data';
+import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { UserError } from '../../common/errors';
 
 export const UNIFONT_VERSION = '15.0.01';
@@ -94,7 +95,7 @@ export async function installUnifont(opts: FontInstallOptions = {}): Promise<Fon
   const want = opts.sha256 ?? UNIFONT_HEX_SHA256;
   const path = join(dir, UNIFONT_FILE);
   if (existsSync(path)) {
-    const have = readFileSync(path);
+    const have = readFileCapped(path, READ_LIMITS.font, 'font file');
     if (sha256(have) === want) return { path, sha256: want, bytes: have.length, url: null };
   }
   const failures: string[] = [];

@@ -3,7 +3,7 @@
 // whose merges are the n-gram merges (merges.ts). The file needs no Espalier-only field: the layout and the
 // merge list identify it, and metadata for people goes to tokenizer_config.json (hf-config.ts).
 import { writeFileAtomic } from '../io/atomic';
-import { UserError } from '../../common/errors';
+import { jsonProblem, UserError } from '../../common/errors';
 import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { isObject, parseV1, tokenizerFromStrings, v1ToJson } from './hf-json-v1';
 import { SPECIAL_TEXTS, byteTokenName } from './layout';
@@ -126,9 +126,7 @@ export function parseJsonDocument(text: string, source: string): Record<string, 
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    // V8 quotes the offending text, newlines included; the message must stay one line.
-    const detail = (err as Error).message.replace(/\s+/g, ' ').slice(0, 160);
-    throw new UserError(`${source}: not valid JSON (${detail}); expected a tokenizer.json`);
+    throw new UserError(`${source}: not valid JSON (${jsonProblem(err, text)}); expected a tokenizer.json`);
   }
   if (!isObject(doc)) throw new UserError(`${source}: expected a JSON object (a Hugging Face tokenizer.json)`);
   return doc;

@@ -1,6 +1,7 @@
 // SHA-256 helpers for content identities (tokenizer, substrate, datasets).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { openRegularFile } from './read-capped';
 
 export function sha256Hex(...parts: (string | Uint8Array)[]): string {
   const h = createHash('sha256');
@@ -8,8 +9,10 @@ export function sha256Hex(...parts: (string | Uint8Array)[]): string {
   return h.digest('hex');
 }
 
-export async function sha256File(path: string): Promise<string> {
+/** Streams the file (bounded memory); a device or pipe behind a link is refused, never hashed forever. */
+export async function sha256File(path: string, what = 'file'): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  const { fd } = openRegularFile(path, what);
+  for await (const chunk of createReadStream('', { fd })) h.update(chunk as Buffer);
   return h.digest('hex');
 }

@@ -1,6 +1,6 @@
 // Whole-file reads are bounded: a device file, an oversized file and a gzip bomb fail at once with a message
 // naming the file, through the real loaders (font, vocabulary, matrix) as well as the helper.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,7 +9,7 @@ import { loadImportedMatrix } from '../substrate/imported';
 import { loadUnifont } from '../substrate/unifont';
 import { loadTokenizer } from '../tokenizer/index';
 import { UserError } from '../../common/errors';
-import { gunzipCapped, MiB, READ_LIMITS, readFileCapped } from './read-capped';
+import { gunzipCapped, MiB, READ_LIMITS, readFileCapped, readJsonCapped, readTextCapped } from './read-capped';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-capped-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,5 +60,39 @@ describe('the loaders use it', () => {
     writeFileSync(f, 'root:x:0:0:root:/root:/bin/bash\n');
     expect(() => loadUnifont(f)).toThrow(/passwd:1: not a GNU Unifont \.hex file/);
     expect(() => loadUnifont(f)).not.toThrow(/root:x/);
+  });
+});
+
+describe('untrusted files behind links', () => {
+  it('refuses kernel pseudo-files (their size says 0) directly and through a link, naming the role', () => {
+    const link = join(dir, 'config.json');
+    symlinkSync('/proc/self/environ', link);
+    expect(() => readFileCapped('/proc/self/environ', READ_LIMITS.config, 'model config')).toThrow(/^\/proc\/self\/environ: is a system pseudo-file \(proc\), not a model config; give a model config on disk$/);
+    expect(() => readJsonCapped(link, 'model config')).toThrow(/config\.json: is a system pseudo-file \(proc\)/);
+    expect(() => readTextCapped('/sys/kernel/mm/transparent_hugepage/enabled', READ_LIMITS.text, 'evaluation data file')).toThrow(/is a system pseudo-file \(sys\), not an evaluation data file/);
+  });
+
+  it('a JSON error says where, never what: the file text is not quoted back', () => {
+    const f = join(dir, 'secret.json');
+    writeFileSync(f, 'HOME=/root\nAWS_SECRET=hunter2\n');
+    let message = '';
+    try {
+      readJsonCapped(f, 'model config');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/secret\.json: the model config is not valid JSON \(/);
+    expect(message).not.toMatch(/HOME|hunter2|root/);
+    writeFileSync(f, '  \n');
+    expect(() => readJsonCapped(f, 'model config')).toThrow(/not valid JSON \(it is empty\)/);
+    writeFileSync(f, '{"a": [1, 2]}');
+    expect(readJsonCapped(f, 'model config')).toEqual({ a: [1, 2] });
+  });
+
+  it('reads a file longer than its size said, still within the cap', () => {
+    const f = join(dir, 'grown.txt');
+    writeFileSync(f, 'x'.repeat(5000));
+    expect(readTextCapped(f, 10_000, 'text')).toHaveLength(5000);
+    expect(() => readTextCapped(f, 4999, 'text')).toThrow(/more than/);
   });
 });

@@ -1,8 +1,8 @@
 // Reading a whole file into memory, bounded: a device (/dev/zero), a pipe or a huge file named where a font,
 // vocabulary or matrix was expected fails at once with a message naming the file, instead of eating memory.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readlinkSync, readSync, realpathSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { UserError } from '../../common/errors';
+import { jsonProblem, UserError } from '../../common/errors';
 
 export const MiB = 2 ** 20;
 
@@ -13,10 +13,35 @@ export const READ_LIMITS = {
   matrix: 2048 * MiB,
   corpus: 1024 * MiB,
   upload: 64 * MiB,
+  /** config.json, tokenizer sidecars, run and study state, merge specs: small JSON. */
+  config: 64 * MiB,
+  /** Evaluation data and training text read whole (datasets are imported, so this only bounds a hostile file). */
+  text: 1024 * MiB,
 } as const;
+
+/** Kernel pseudo file systems: their "regular" files (/proc/self/environ, /proc/kcore) are never user data. */
+const PSEUDO_ROOTS = ['/proc/', '/sys/'];
+
+/** The path the descriptor really names (links resolved by the kernel), or the resolved path where that is unknown. */
+function openedPath(fd: number, path: string): string {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    try {
+      return realpathSync(path);
+    } catch {
+      return path;
+    }
+  }
+}
 
 function mib(n: number): string {
   return `${(n / MiB).toFixed(n < 10 * MiB ? 1 : 0)} MiB`;
+}
+
+/** "a model config", "an evaluation data file". */
+function a(what: string): string {
+  return `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`;
 }
 
 /** An open regular file: its descriptor (the caller closes it) and its size when opened. */
@@ -37,13 +62,15 @@ export function openRegularFile(path: string, what: string): RegularFile {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${path}: ${what} not found`);
-    if (code === 'EISDIR') throw new UserError(`${path}: is a folder, not a ${what}`);
+    if (code === 'EISDIR') throw new UserError(`${path}: is a folder, not ${a(what)}`);
     throw new UserError(`${path}: cannot read the ${what} (${code ?? String(err)})`);
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) throw new UserError(`${path}: is a folder, not a ${what}`);
-    if (!st.isFile()) throw new UserError(`${path}: is not a regular file (a device, pipe or socket); give a ${what} on disk`);
+    if (st.isDirectory()) throw new UserError(`${path}: is a folder, not ${a(what)}`);
+    if (!st.isFile()) throw new UserError(`${path}: is not a regular file (a device, pipe or socket); give ${a(what)} on disk`);
+    const real = openedPath(fd, path);
+    if (PSEUDO_ROOTS.some((r) => real.startsWith(r))) throw new UserError(`${path}: is a system pseudo-file (${real.split('/')[1]}), not ${a(what)}; give ${a(what)} on disk`);
     return { fd, size: st.size };
   } catch (err) {
     closeSync(fd);
@@ -56,16 +83,22 @@ export function readFileCapped(path: string, limit: number, what: string): Buffe
   const { fd, size } = openRegularFile(path, what);
   try {
     if (size > limit) throw new UserError(`${path}: the ${what} is ${mib(size)}, more than the ${mib(limit)} Espalier reads`);
-    // Read at most limit + 1 bytes: a file that grows while we read still cannot exceed the cap.
-    const buf = Buffer.allocUnsafe(Math.min(size, limit) + 1);
+    // Read at most limit + 1 bytes: a file that grows while we read still cannot exceed the cap. The buffer grows
+    // when the file is longer than its size said (a file being appended to).
+    let buf = Buffer.allocUnsafe(Math.min(size, limit) + 1);
     let n = 0;
     for (;;) {
+      if (n === buf.length) {
+        if (n > limit) break;
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, limit + 1));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
       const got = readSync(fd, buf, n, buf.length - n, n);
       if (got === 0) break;
       n += got;
-      if (n > limit) throw new UserError(`${path}: the ${what} is more than the ${mib(limit)} Espalier reads`);
-      if (n === buf.length) break;
     }
+    if (n > limit) throw new UserError(`${path}: the ${what} is more than the ${mib(limit)} Espalier reads`);
     return buf.subarray(0, n);
   } catch (err) {
     if (err instanceof UserError) throw err;
@@ -73,6 +106,25 @@ export function readFileCapped(path: string, limit: number, what: string): Buffe
     throw new UserError(`${path}: cannot read the ${what} (${code ?? (err as Error).message})`);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A text file through readFileCapped, as UTF-8 (a byte-order mark dropped). */
+export function readTextCapped(path: string, limit: number, what: string): string {
+  const text = readFileCapped(path, limit, what).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * A JSON file through readFileCapped. A parse error names the position only: V8's message quotes the text, and
+ * a hostile file's text (a link to someone's secrets) must not travel back in an error.
+ */
+export function readJsonCapped(path: string, what: string, limit: number = READ_LIMITS.config): unknown {
+  const text = readTextCapped(path, limit, what);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UserError(`${path}: the ${what} is not valid JSON (${jsonProblem(err, text)})`);
   }
 }
 

@@ -1,9 +1,10 @@
 // Tells a benchmark file (MMLU CSV, SQuAD JSON, multiple-choice JSONL, translation pairs) from a text corpus by
 // its extension and its first records, before anything is imported; the eval loaders then validate every item.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isMmluHeader } from '../../engine/eval/index';
 import { parseCsv } from '../../engine/io/csv';
+import { openRegularFile } from '../../engine/util/read-capped';
 
 export const BENCHMARK_FORMATS = ['mmlu-csv', 'squad-json', 'mc-jsonl', 'pairs-tsv', 'pairs-jsonl'] as const;
 export type BenchmarkFormat = (typeof BENCHMARK_FORMATS)[number];
@@ -32,7 +33,7 @@ const HEAD_BYTES = 64 * 1024;
 const SAMPLE_RECORDS = 20;
 
 export function readHead(file: string, bytes = HEAD_BYTES): string {
-  const fd = openSync(file, 'r');
+  const { fd } = openRegularFile(file, 'dataset file');
   try {
     const buf = Buffer.alloc(bytes);
     const n = readSync(fd, buf, 0, bytes, 0);

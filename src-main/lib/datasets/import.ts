@@ -1,6 +1,6 @@
 // Dataset import: reads a local .txt/.jsonl/.csv/.parquet file in chunks, validates it, extracts the text and measures it.
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp } from 'node:fs';
+import { closeSync, createReadStream, existsSync, promises as fsp } from 'node:fs';
 import { extname } from 'node:path';
 import { UserError } from '../../common/errors';
 import { sha256File } from '../../engine/util/hash';
@@ -12,6 +12,7 @@ import { guessLanguage } from './scripts';
 import { assertTextChunk } from './sniff';
 import { TextOutput, type TokenCounting } from './text-output';
 import { Utf8StreamDecoder } from './utf8-stream';
+import { openRegularFile } from '../../engine/util/read-capped';
 
 export type ImportFormat = 'txt' | 'jsonl' | 'json' | 'csv' | 'parquet';
 
@@ -108,6 +109,8 @@ class CrlfNormalizer {
 }
 
 async function statFile(file: string): Promise<number> {
+  // A device, pipe or pseudo-file behind a link is refused with one line before anything streams.
+  if (existsSync(file)) closeSync(openRegularFile(file, 'dataset file').fd);
   let st;
   try {
     st = await fsp.stat(file);

@@ -126,6 +126,9 @@ export async function installBackend(target: InstallTarget, opts: InstallOptions
     opts.onLine?.(`npm install ${specs.join(' ')}`);
     const failed = await runStep(npmCommand(), ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', ...specs], opts.root, opts);
     if (failed) return { ok: false, line: `${target}: npm install ${specs.join(' ')} failed (${failed})` };
+    // npm can exit 0 without installing (a package whose "os"/"cpu" excludes this machine): say so, not ENOENT.
+    const absent = missing.filter((p) => !hasPackage(opts.root, p));
+    if (absent.length > 0) return { ok: false, line: `${target}: npm install finished but did not install ${absent.join(', ')} (npm skips packages built for other platforms)` };
   }
   const ran: string[] = [];
   for (const pkg of t.packages) {

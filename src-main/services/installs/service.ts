@@ -30,6 +30,12 @@ export class InstallsService {
   async install(req: { target: InstallTarget }): Promise<InvokeResponse<'system.install'>> {
     if (this.running) throw new UserError(`${this.running} is being installed; wait for it to finish`);
     const target = req.target;
+    if (target !== 'unifont') {
+      // What installables says is what install does: nothing runs for a backend that is there or cannot be here.
+      const state = installability(target, this.root);
+      if (state.installed) return { ok: true, line: `${target} is already installed (${state.packages.join(', ')}); nothing was run` };
+      if (!state.installable) throw new UserError(`target: ${target} cannot be installed here: ${state.reason}`);
+    }
     this.running = target;
     const progress = (line: string, fraction: number | null = null) => this.bus.emit('system.installProgress', { target, line: line.slice(0, 2000), fraction });
     try {

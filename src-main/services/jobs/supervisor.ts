@@ -39,6 +39,23 @@ export interface SupervisorOptions {
   graceMs?: number;
 }
 
+/** Lines a worker prints that are never the fault: warnings (Dawn's included, with their build paths) and notes. */
+const NOT_A_FAULT = /^(?:\(node:\d+\) )?\[?(?:warning|warn|info|note|debug)\b|\bdawn\b|third_party\/|deprecat/i;
+const FAULT = /error|exception|fatal|abort|panic|out of memory|ENOMEM|ENOSPC|killed|segmentation|assert/i;
+
+/**
+ * The line of a dead worker's stderr that says what went wrong: the last one that reads like an error and is not
+ * a warning; '' when none does (a SIGKILL leaves no line — the signal is the fault then).
+ */
+export function lastFault(stderrTail: string): string {
+  const lines = stderrTail.split('\n').map((l) => l.trim()).filter(Boolean);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (!NOT_A_FAULT.test(l) && FAULT.test(l)) return l.slice(0, 300);
+  }
+  return '';
+}
+
 export class Supervisor {
   private queue: JobRequest[] = [];
   private active: Active | null = null;
@@ -171,7 +188,7 @@ export class Supervisor {
     if (!a.ended) {
       // The worker died without saying how the job ended: a crash, an OOM kill or a SIGKILL.
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-      const last = a.lastError ?? stderrTail.trim().split('\n').slice(-1)[0] ?? '';
+      const last = a.lastError ?? lastFault(stderrTail);
       const resumable = a.lastCheckpoint ? ' It can be resumed from its last checkpoint.' : '';
       const status = a.stopRequested === 'cancel' ? 'cancelled' : 'failed';
       this.end(a, status, { error: `the worker process ${how}${last ? `; last error: ${last}` : ''}.${resumable}`, checkpoint: a.lastCheckpoint });

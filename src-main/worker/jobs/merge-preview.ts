@@ -1,6 +1,5 @@
 // 'merge-preview' job: held-out loss of every expert and of their merge on each chosen dataset, plus the
 // sample text token by token (each expert's probability of the actual next token; the app credits tokens from these).
-import { readFileSync } from 'node:fs';
 import { initBackend } from '../../engine/backend';
 import type { MergedLM } from '../../engine/compose/merged';
 // Not the compose index: it pulls in head tuning, whose deep tfjs-core import breaks plain Node ESM.
@@ -9,6 +8,7 @@ import { pieceLabel } from '../../engine/substrate';
 import { loadModelSpec, loadSpecTokenizer } from '../../lib/model-spec';
 import { MergePreviewParams, MergePreviewResult } from '../job-types';
 import type { JobHandler } from '../runtime';
+import { READ_LIMITS, readTextCapped } from '../../engine/util/read-capped';
 
 export const mergePreviewJob: JobHandler = async (raw, ctx) => {
   const p = MergePreviewParams.parse(raw);
@@ -19,7 +19,7 @@ export const mergePreviewJob: JobHandler = async (raw, ctx) => {
   try {
     const tok = loadSpecTokenizer(p.merge);
     const names = p.merge.experts.map((e) => e.name);
-    const datasets = p.datasets.map((d) => ({ name: d.name, tokens: tok.encode(readFileSync(d.file, 'utf8')).subarray(0, p.maxTokens) }));
+    const datasets = p.datasets.map((d) => ({ name: d.name, tokens: tok.encode(readTextCapped(d.file, READ_LIMITS.corpus, 'dataset text')).subarray(0, p.maxTokens) }));
     ctx.stopIfAsked();
     ctx.progress(0.1, `scoring ${names.length} experts and the merge on ${datasets.length} dataset(s)`);
     const rows = await previewMerge(merged.experts, merged, datasets, { names, mergeName: 'merge' });
