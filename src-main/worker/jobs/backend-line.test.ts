@@ -14,7 +14,7 @@ describe('runBackend', () => {
       gpus: [],
       wasm: { simd: true, threads: 1 },
       adapter: null,
-      native: { ok: true, isa: 'AVX2+FMA', threads: 2 },
+      native: { ok: true, isa: 'AVX2+FMA', kernels: ['avx2', 'portable'], threads: 2 },
     };
     expect(runBackend(report)).toEqual({ name: 'wasm', adapter: null, software: false, description: DESCRIPTION });
   });
