@@ -1,6 +1,11 @@
 // Child of bench/memory.ts: builds one model on a random substrate, trains `--steps` optimizer steps on random
-// tokens (the first allocates AdamW's moments) and prints its own peak resident memory as JSON.
+// tokens (the first allocates AdamW's moments), writes a checkpoint as jobs do, and prints its own peak resident
+// memory as JSON.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { initBackend } from '../src-main/engine/backend';
+import { saveCheckpoint } from '../src-main/engine/io/checkpoint';
 import { GPT } from '../src-main/engine/model/gpt';
 import { makeWindows, Trainer } from '../src-main/engine/train/index';
 import { Rng } from '../src-main/engine/util/rng';
@@ -18,6 +23,8 @@ const w = makeWindows(tokens, a.context);
 const t = new Trainer(m, { train: w, val: null }, { steps: a.steps, batchSize: a.batch, accumulation: a.accum, lr: 1e-3, evalEvery: 1_000_000 });
 const t0 = performance.now();
 for (let s = 0; s < a.steps; s++) t.trainStep();
-// What a checkpoint adds: the optimizer state read to the host.
-t.state();
+// What a job adds: a checkpoint (the optimizer state read to the host, then streamed to disk).
+const dir = mkdtempSync(join(tmpdir(), 'espalier-bench-memory-'));
+saveCheckpoint(join(dir, 'c.safetensors'), m, t.opts, t.state());
+rmSync(dir, { recursive: true, force: true });
 console.log(JSON.stringify({ peakRss: process.resourceUsage().maxRSS * 1024, seconds: (performance.now() - t0) / 1000 }));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildHeader } from './safetensors-header';
-import { decodeSafetensors, encodeSafetensors, openSafetensors, readSafetensors, readSafetensorsMetadata, writeSafetensors, writeSafetensorsStream } from './safetensors';
+import { decodeSafetensors, encodeSafetensors, openSafetensors, readSafetensors, readSafetensorsMetadata, SAFETENSORS_IO, writeSafetensors, writeSafetensorsStream } from './safetensors';
 
 describe('safetensors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'espalier-st-'));
@@ -102,5 +102,22 @@ describe('safetensors', () => {
     expect(readSafetensorsMetadata(path)).toEqual({ format: 'pt' });
     truncateSync(path, tailAt + 8);
     expect(() => openSafetensors(path)).toThrow(new RegExp(`the file is truncated \\(its header describes ${tailAt + 16} bytes, the file has ${tailAt + 8}\\)`));
+  });
+
+  it('writes and reads tensors larger than one I/O call in pieces (the > 2 GiB path, with a 7-byte piece)', () => {
+    const path = join(dir, 'pieces.safetensors');
+    const a = Float32Array.from({ length: 1001 }, (_, i) => Math.sin(i));
+    const b = Uint8Array.from({ length: 33 }, (_, i) => i * 7);
+    const saved = SAFETENSORS_IO.chunk;
+    SAFETENSORS_IO.chunk = 7;
+    try {
+      writeSafetensors(path, { a: { shape: [7, 143], data: a }, b: { shape: [33], data: b } });
+      const f = readSafetensors(path);
+      expect(f.tensors.get('a')!.data).toEqual(a);
+      expect(f.tensors.get('b')!.data).toEqual(b);
+    } finally {
+      SAFETENSORS_IO.chunk = saved;
+    }
+    expect(new Uint8Array(readFileSync(path))).toEqual(encodeSafetensors({ a: { shape: [7, 143], data: a }, b: { shape: [33], data: b } }));
   });
 });

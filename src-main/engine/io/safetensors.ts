@@ -30,8 +30,8 @@ export interface TensorSource {
   data: TensorData | (() => TensorData);
 }
 
-/** Node's read/write calls take at most 2 GiB − 1 bytes at once; larger tensors go in pieces. */
-const IO_CHUNK = 1 << 30;
+/** Node's read/write calls take at most 2 GiB − 1 bytes at once; larger tensors go in pieces of `chunk` bytes. */
+export const SAFETENSORS_IO = { chunk: 1 << 30 };
 
 export function dtypeOf(data: TensorData): Dtype {
   if (data instanceof Float32Array) return 'F32';
@@ -67,7 +67,7 @@ export function encodeSafetensors(tensors: Record<string, { shape: number[]; dat
 
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   let off = 0;
-  while (off < bytes.length) off += writeSync(fd, bytes, off, Math.min(IO_CHUNK, bytes.length - off), position + off);
+  while (off < bytes.length) off += writeSync(fd, bytes, off, Math.min(SAFETENSORS_IO.chunk, bytes.length - off), position + off);
 }
 
 /**
@@ -147,7 +147,7 @@ export class SafetensorsReader {
     const bytes = new Uint8Array(buf);
     let off = 0;
     while (off < len) {
-      const got = readSync(this.fd, bytes, off, Math.min(IO_CHUNK, len - off), e.start + off);
+      const got = readSync(this.fd, bytes, off, Math.min(SAFETENSORS_IO.chunk, len - off), e.start + off);
       if (got === 0) throw new UserError(`${this.path}: the file is truncated (tensor "${name}" ends at byte ${e.end}, the file stops at ${e.start + off})`);
       off += got;
     }
