@@ -12,6 +12,7 @@ import { buildTokenizer } from '../src-main/engine/tokenizer/index';
 import { holdoutWindows, Trainer } from '../src-main/engine/train/index';
 import { projectPython } from '../test/helpers/python';
 import { corpusText } from '../test/helpers/fixtures';
+import { runBench } from './main';
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_reference.py', import.meta.url));
 
@@ -89,9 +90,9 @@ function describe(report: BackendReport): string {
 
 async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName(arg('backend', 'auto')), threads: Number(arg('threads', '0')) || undefined });
-  const text = corpusText('debian-faq.en.txt');
+  const text = corpusText('en.txt');
   const tok = buildTokenizer([text], { ngrams: NGRAMS });
-  const windows = holdoutWindows(text, (t) => tok.encode(t), T, 'debian-faq.en.txt');
+  const windows = holdoutWindows(text, (t) => tok.encode(t), T, 'en.txt');
   const torch = NO_TORCH ? null : findTorch();
   console.log(`Espalier: ${describe(report)}`);
   console.log(torch ? `PyTorch ${torch.version} from ${torch.py}` : NO_TORCH ? 'PyTorch: skipped (--no-torch)' : 'PyTorch: not found (run `bash scripts/python-env.sh`, or install Debian\'s python3-torch)');
@@ -154,4 +155,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await runBench('bench:train', main);

@@ -27,9 +27,9 @@ describe('foreign Hugging Face tokenizer.json files as vocabularies', () => {
 
   beforeAll(() => {
     py = requirePython(['tokenizers']);
-    const en = corpusText('debian-faq.en.txt');
-    const ru = corpusText('debian-faq.ru.txt');
-    const zh = corpusText('debian-faq.zh-cn.txt');
+    const en = corpusText('en.txt');
+    const ru = corpusText('ru.txt');
+    const zh = corpusText('zh.txt');
     const train = join(dir, 'train.txt');
     writeFileSync(train, [en.slice(0, 60_000), ru.slice(0, 60_000), zh.slice(0, 20_000)].join('\n'));
     runPython(py, ['test/python/train_foreign_tokenizers.py', train, dir]);

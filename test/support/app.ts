@@ -67,10 +67,10 @@ export interface Seeded {
   tokenizerId: string;
 }
 
-/** A project with a train and a val dataset (Debian FAQ excerpts) and a random-code substrate, registered in-process. */
+/** A project with a train and a val dataset (excerpts of the English test corpus) and a random-code substrate, registered in-process. */
 export function seedProject(app: TestApp, name = 'seeded', chars = 20_000): Seeded {
   const ws = app.workspace;
-  const text = corpusText('debian-faq.en.txt');
+  const text = corpusText('en.txt');
   const project = ws.projects.create({ name });
   const addDataset = (label: string, body: string, split: 'train' | 'val') => {
     const id = newId('ds');
