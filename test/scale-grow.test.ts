@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src-main/engine/backend';
 import { exportHf, importHf, type HfImportResult } from '../src-main/engine/hf/index';
 import { exportModel, loadModel, readModelMeta } from '../src-main/engine/io';
-import { readSafetensors } from '../src-main/engine/io/safetensors';
+import { readSafetensors } from '../src-main/engine/util/safetensors';
 import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from './support/model';
 import { buildTokenizer, tokenizerToJson } from '../src-main/engine/tokenizer';

@@ -9,7 +9,7 @@ import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { EvalRunResult } from '../../src-shared/runs';
 import type { EvalReport } from '../../src-shared/domain';
-import { itemsFiles } from '../worker/jobs/eval-items';
+import { itemsFiles } from '../lib/eval-items';
 import { EvalJobResult, type EvalItem } from '../worker/job-types';
 import { datasetSourceFile, datasetTextFile, requireDataset, requireModel, requireProject, specFor } from './catalog';
 import type { ServiceContext } from './context';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventChannel, InvokeChannel, InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { Run } from '../../src-shared/runs';
-import { writeFileAtomic } from '../../src-main/engine/io/atomic';
+import { writeFileAtomic } from '../../src-main/engine/util/atomic';
 import { buildSubstrate, saveSubstrate } from '../../src-main/engine/substrate';
 import { buildTokenizer, saveTokenizer } from '../../src-main/engine/tokenizer';
 import { sha256Hex } from '../../src-main/engine/util/hash';

@@ -11,7 +11,7 @@ import { makeWindows, type Windows } from '../../engine/train/index';
 import { insertionText } from '../../../src-shared/insertion';
 import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type CommandContext, type ParsedOptions } from '../command';
-import { loadVocab } from './substrate-build';
+import { loadVocab } from '../vocab';
 
 interface StageOut {
   depth: number;

@@ -5,7 +5,7 @@ import { describeReadError } from '../../engine/tokenizer/hf-json';
 import type { TokenizerLike } from '../../engine/tokenizer/types';
 import { UserError } from '../../common/errors';
 import { type ParsedOptions, bool, defineCommand, optStr, str } from '../command';
-import { loadAnyVocab } from './substrate-build';
+import { loadAnyVocab } from '../vocab';
 
 type VocabEncodeResult = { ids: number[] } | { lines: number[][] };
 

@@ -10,7 +10,7 @@ import { makeWindows, Trainer, TrainingDivergedError, type TrainOptions, type Wi
 import { UserError } from '../../common/errors';
 import { sha256Hex } from '../../engine/util/hash';
 import { optNum, optStr, type CommandContext, type ParsedOptions } from '../command';
-import { loadVocab } from '../commands/substrate-build';
+import { loadVocab } from '../vocab';
 import { holdoutWindows, type HoldoutRecord } from '../../engine/train/holdout';
 import { CHECKPOINT, runSubstratePath, runTokenizerPath, writeRunInputs } from './run-folder';
 

@@ -3,7 +3,7 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CausalLM } from '../model/lm';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../../common/errors';
 import { MERGE_MODES, parseMergeMode, type MergeMode } from './combine';
 import { MergedLM, shortId } from './merged';

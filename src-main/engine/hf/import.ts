@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeModelFolder, type ModelFolderMeta } from '../io/model-folder';
-import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
+import { readSafetensors, type SafetensorsFile } from '../util/safetensors';
 import type { HostTensor } from '../model/init';
 import { SUBSTRATE_BUILDER_VERSION, substrateId, type Substrate, type SubstrateMeta } from '../substrate/format';
 import { loadTokenizer, tokenizerToJson } from '../tokenizer/hf-json';

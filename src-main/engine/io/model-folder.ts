@@ -9,8 +9,8 @@ import { GPT, type SubstrateRef } from '../model/gpt';
 import { loadSubstrate, saveSubstrate, type Substrate } from '../substrate/index';
 import { UserError } from '../../common/errors';
 import { parseWith } from '../util/schema';
-import { writeFileAtomic } from './atomic';
-import { readSafetensors, writeSafetensors } from './safetensors';
+import { writeFileAtomic } from '../util/atomic';
+import { readSafetensors, writeSafetensors } from '../util/safetensors';
 
 export const MODEL_FORMAT = 'espalier-model';
 export const MODEL_VERSION = 1;

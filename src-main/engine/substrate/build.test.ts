@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusText, unifontPath } from '../../../test/helpers/fixtures';
-import { encodeSafetensors } from '../io/safetensors';
+import { encodeSafetensors } from '../util/safetensors';
 import { buildTokenizer, type Tokenizer } from '../tokenizer/index';
 import { UserError } from '../../common/errors';
 import { Rng } from '../util/rng';

@@ -1,7 +1,7 @@
 // Reads and writes the safetensors format (8-byte header length, JSON header, raw little-endian data).
 import { closeSync, readSync } from 'node:fs';
 import { UserError } from '../../common/errors';
-import { openRegularFile, READ_LIMITS, readFileCapped } from '../util/read-capped';
+import { openRegularFile, READ_LIMITS, readFileCapped } from './read-capped';
 import { writeFileAtomic } from './atomic';
 
 export type Dtype = 'F32' | 'I32' | 'U8' | 'F64' | 'I64';
