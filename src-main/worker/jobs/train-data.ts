@@ -3,13 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { makeWindows, type Windows } from '../../engine/train';
 import { holdoutSplit } from '../../engine/train/holdout';
-import type { Tokenizer } from '../../engine/tokenizer';
+import { withoutBom, type Tokenizer } from '../../engine/tokenizer';
+
+/** A dataset's text without a byte-order mark, as the CLI reads corpora: the hold-out cut sees the same text. */
+const readText = (file: string): string => withoutBom(readFileSync(file, 'utf8'));
 
 /** Documents are joined with <eos>, so no window pretends one file continues into the next. */
 export function encodeFiles(tok: Tokenizer, files: readonly string[]): Int32Array {
   return encodeTexts(
     tok,
-    files.map((f) => readFileSync(f, 'utf8')),
+    files.map((f) => readText(f)),
   );
 }
 
@@ -28,7 +31,7 @@ function encodeTexts(tok: Tokenizer, texts: readonly string[]): Int32Array {
 export function trainingWindows(tok: Tokenizer, train: readonly string[], val: readonly string[], context: number): { train: Windows; val: Windows } {
   if (val.length > 0) return { train: makeWindows(encodeFiles(tok, train), context, 'the training datasets'), val: makeWindows(encodeFiles(tok, val), context, 'the validation datasets') };
   // Each text's last 10% (from a blank line where it has documents): the same tokens whatever the seed.
-  const splits = train.map((f) => holdoutSplit(readFileSync(f, 'utf8')));
+  const splits = train.map((f) => holdoutSplit(readText(f)));
   const join = (texts: string[]): Int32Array => encodeTexts(tok, texts);
   return {
     train: makeWindows(join(splits.map((s) => s.train)), context, 'the training datasets'),
