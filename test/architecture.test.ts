@@ -103,7 +103,7 @@ describe('docs/architecture.md', () => {
 describe('the import graph', () => {
   it('has no cycle between layers (product files)', () => {
     const edges = [...imports('src-main'), ...imports('src-shared')]
-      .map(([a, b]) => [layerOf(a), layerOf(b)] as const)
+      .map(([a, b]): [string | undefined, string | undefined] => [layerOf(a), layerOf(b)])
       .filter((e): e is [string, string] => e[0] !== undefined && e[1] !== undefined);
     expect(edges.length).toBeGreaterThan(100);
     expect(cycles(edges)).toEqual([]);
