@@ -1,5 +1,6 @@
 // Datasets: list, import (a local path, or uploaded bytes in browser mode) through the 'import' job — training text
 // or a benchmark file —, preview, split role, languages, delete. The worker parses and measures; main records the row.
+import type { z } from 'zod';
 import { parseRunParams, type RunResult } from '../../src-shared/runs';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -13,9 +14,8 @@ import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
 import { datasetSourceFile, datasetTextFile, requireDataset, requireProject, storedToAbs, tokenCountsByDataset, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
-import { formatFromPath, type ImportStats } from '../lib/datasets/import';
+import { formatFromPath } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
-import type { BenchmarkStats } from '../lib/datasets/benchmark-import';
 import { datasetDto } from './dto';
 
 type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split' | 'kind'> & { split: 'train' | 'val' | 'test'; kind?: 'auto' | 'text' | 'benchmark' };
@@ -42,7 +42,8 @@ export class DatasetsService {
           displayName: p.fileName,
         };
       },
-      complete: (run, raw) => this.recordImport(run, raw),
+      result: ImportResult,
+      complete: (run, r) => this.recordImport(run, r),
       // A failed or cancelled import keeps nothing: its upload and any partial extracted text go.
       ended: (run) => this.removeImportFiles(String(run.params['datasetId'])),
     });
@@ -103,18 +104,18 @@ export class DatasetsService {
     rmSync(ws.paths.datasetText(datasetId), { force: true });
   }
 
-  private recordImport(run: store.Run, raw: unknown): RunResult<'import'> {
+  private recordImport(run: store.Run, r: z.output<typeof ImportResult>): RunResult<'import'> {
     const { ws, bus } = this.c;
-    const stats = ImportResult.parse(raw).stats;
+    const stats = r.stats;
     const p = parseRunParams('import', run.id, run.params);
     const id = p.datasetId;
     const source = p.source;
     const place = { id, projectId: run.projectId, name: uniqueDatasetName(ws, run.projectId, p.name), split: p.split };
     const rec =
-      stats['kind'] === 'benchmark'
+      'kind' in stats
         ? // A benchmark is evaluation data whatever split was asked: it never joins training.
-          benchmarkRecord(stats as unknown as BenchmarkStats, { ...place, split: 'test' })
-        : datasetRecord(stats as unknown as ImportStats, { ...place, textPath: ws.paths.toStored(ws.paths.datasetText(id)) });
+          benchmarkRecord(stats, { ...place, split: 'test' })
+        : datasetRecord(stats, { ...place, textPath: ws.paths.toStored(ws.paths.datasetText(id)) });
     // `source` is already in stored form: the user's absolute path, or an upload relative to the workspace.
     const d = ws.datasets.create({ ...rec, sourcePath: source });
     bus.emit('datasets.changed', { projectId: run.projectId });

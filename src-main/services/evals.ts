@@ -1,5 +1,6 @@
 // Evaluation: an 'eval' job scores models on a dataset with a labelled protocol ('paper': generate and compare,
 // the paper's way; 'loglik': the field's standard), records one result per model and keeps per-item records.
+import type { z } from 'zod';
 import { parseRunParams, type RunResult } from '../../src-shared/runs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,7 +52,8 @@ export class EvalsService {
           itemsDir: this.itemsDir(run.id),
         };
       },
-      complete: (run, raw) => this.record(run, raw),
+      result: EvalJobResult,
+      complete: (run, r) => this.record(run, r),
     });
   }
 
@@ -79,9 +81,8 @@ export class EvalsService {
     return { runId: run.id };
   }
 
-  private record(run: store.Run, raw: unknown): RunResult<'eval'> {
+  private record(run: store.Run, r: z.output<typeof EvalJobResult>): RunResult<'eval'> {
     const { ws } = this.c;
-    const r = EvalJobResult.parse(raw);
     const p = parseRunParams('eval', run.id, run.params);
     const ids = ws.transaction(() =>
       r.results.map(

@@ -6,6 +6,7 @@ import { AppGrowRunParams, MergePreviewResult, MergeTuneResult, TrainRunParams }
 import { ArmResult, StudyResult, StudySpec } from '../../src-shared/study';
 import { RunBackend } from '../../src-shared/settings';
 import { ModelSpecSchema } from '../lib/model-spec';
+import { DatasetStats } from '../lib/datasets/stats-schema';
 import { EvalItemRecord, EvalReport } from '../../src-shared/domain';
 
 const Files = z.array(z.string().min(1));
@@ -31,8 +32,8 @@ export const ImportParams = z.object({
   /** The file's name as the user knows it, for messages (an upload is stored under the workspace). */
   displayName: z.string().optional(),
 });
-/** The importer's ImportStats, kept loose here: lib/datasets owns its shape. */
-export const ImportResult = z.object({ stats: z.record(z.string(), z.unknown()) });
+/** The importer's stats: a training text's or a benchmark's (lib/datasets owns both shapes). */
+export const ImportResult = z.object({ stats: DatasetStats });
 
 export const SubstrateParams = z.object({
   kind: z.enum(['glyph', 'binary-id', 'random', 'imported']),
@@ -78,7 +79,7 @@ export const WorldDataset = z.object({
   name: z.string(),
   split: z.enum(['train', 'val', 'test']),
   destination: z.string(),
-  stats: z.record(z.string(), z.unknown()),
+  stats: DatasetStats,
 });
 export const WorldResult = z.object({
   manifest: z.object({ id: z.string(), seed: z.number(), scale: z.string(), files: z.array(z.object({ name: z.string(), bytes: z.number() })) }),
@@ -205,4 +206,6 @@ export type StudyJobParams = z.input<typeof StudyJobParams>;
 export const StudyArmDoneState = z.object({ armDone: ArmResult });
 /** Where a study is, streamed when a new arm starts (0-based index of `runs`). */
 export const StudyPositionState = z.object({ position: z.object({ index: z.number().int(), runs: z.number().int(), run: z.string() }) });
+/** Either state a study job streams. */
+export const StudyState = z.union([StudyArmDoneState, StudyPositionState]);
 export { StudyResult };
