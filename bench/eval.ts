@@ -8,6 +8,7 @@ import type { CausalLM } from '../src-main/engine/model/lm';
 import { buildTokenizer, type Tokenizer } from '../src-main/engine/tokenizer/index';
 import { Rng } from '../src-main/engine/util/rng';
 import { corpusText } from '../test/helpers/fixtures';
+import { runBench } from './main';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -54,7 +55,7 @@ async function makeModel(tok: Tokenizer, text: string): Promise<{ model: CausalL
 
 async function main(): Promise<void> {
   const report = await initBackend();
-  const text = corpusText('debian-faq.en.txt');
+  const text = corpusText('en.txt');
   const tok = buildTokenizer([text], { ngrams: 1000 });
   const { model, name } = await makeModel(tok, text);
   const items = makeItems(text, N_ITEMS, new Rng(7));
@@ -77,7 +78,4 @@ async function main(): Promise<void> {
   (model as { dispose?: () => void }).dispose?.();
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+await runBench('bench:eval', main);

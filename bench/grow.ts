@@ -9,6 +9,7 @@ import { buildTokenizer } from '../src-main/engine/tokenizer/index';
 import { makeWindows, subset, Trainer, type Windows } from '../src-main/engine/train/index';
 import { Rng } from '../src-main/engine/util/rng';
 import { corpusText } from '../test/helpers/fixtures';
+import { runBench } from './main';
 
 
 function arg(name: string, fallback: number): number {
@@ -39,7 +40,7 @@ function time(name: string, step: () => void, trainable: number): Timed {
 
 async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName(process.env['ESPALIER_BACKEND']), threads: arg('threads', 0) || undefined });
-  const text = corpusText('debian-faq.en.txt');
+  const text = corpusText('en.txt');
   const tok = buildTokenizer([text], { ngrams: 1000 });
   const all = makeWindows(tok.encode(text), T);
   // B·WARMUP windows: the warmup steps visit each once (one epoch), so a prefix cache is full when timing starts.
@@ -84,4 +85,4 @@ async function main(): Promise<void> {
   console.log(`tensors alive: ${tf.memory().numTensors}`);
 }
 
-await main();
+await runBench('bench:grow', main);

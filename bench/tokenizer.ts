@@ -1,5 +1,5 @@
-// Tokenizer benchmark (`npm run bench:tokenizer`): encodes ≈5 MB built from the Debian FAQ and fortunes-zh texts
-// (test/helpers/fixtures.ts) with the n-gram BPE (the current rule; cold and warm segment cache) against greedy
+// Tokenizer benchmark (`npm run bench:tokenizer`): encodes ≈5 MB built from the English, Russian and Chinese test
+// corpora (test/helpers/fixtures.ts) with the n-gram BPE (the current rule; cold and warm segment cache) against greedy
 // longest match (the first format's trie encoder, checked against a naive reference: substring + Map lookups per
 // position), and prints the ratio.
 import { FIRST_TEXT_ID, Tokenizer, buildTokenizer, compression } from '../src-main/engine/tokenizer/index';

@@ -14,6 +14,7 @@ import { buildTokenizer } from '../src-main/engine/tokenizer/index';
 import { holdoutWindows, Trainer } from '../src-main/engine/train/index';
 import { projectPython } from '../test/helpers/python';
 import { corpusText } from '../test/helpers/fixtures';
+import { runBench } from './main';
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_reference.py', import.meta.url));
 
@@ -105,9 +106,9 @@ async function main(): Promise<void> {
     if (!addon) throw new Error(`--kernel ${kernel}: the native addon is not in use`);
     addon.setKernel(kernel);
   }
-  const text = corpusText('debian-faq.en.txt');
+  const text = corpusText('en.txt');
   const tok = buildTokenizer([text], { ngrams: NGRAMS });
-  const windows = holdoutWindows(text, (t) => tok.encode(t), T, 'debian-faq.en.txt');
+  const windows = holdoutWindows(text, (t) => tok.encode(t), T, 'en.txt');
   const torch = NO_TORCH ? null : findTorch();
   console.log(`CPU: ${cpus()[0]?.model.trim() ?? 'unknown'}, ${ALL} logical core(s)`);
   console.log(`Espalier: ${describe(report)}`);
@@ -181,4 +182,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await runBench('bench:train', main);

@@ -53,14 +53,14 @@ function onSignal(sig: NodeJS.Signals): void {
 
 /**
  * The glyph substrate step needs a Unifont the server finds by itself (the form leaves the font empty): the
- * Debian `unifont` package's file or one `espalier font install` fetched. Missing, the run fails at once.
+ * a system install (Debian: the `unifont` package) or the copy `espalier font install` fetched. Missing, the run fails at once.
  */
 function requireSystemFont(): null {
   try {
     log(`font: the host finds a system Unifont (${resolveFontPath()})`);
     return null;
   } catch {
-    throw new Error('no GNU Unifont for the glyph substrate step: install it with `sudo apt-get install -y unifont` (or `npm run -s espalier -- font install`)');
+    throw new Error('no GNU Unifont for the glyph substrate step: run `npm run -s espalier -- font install` (or install the unifont package of the system)');
   }
 }
 

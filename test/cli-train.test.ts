@@ -10,7 +10,7 @@ let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'espalier-cli-train-'));
-  writeFileSync(join(dir, 'text.txt'), corpusText('debian-faq.en.txt').slice(0, 30_000));
+  writeFileSync(join(dir, 'text.txt'), corpusText('en.txt').slice(0, 30_000));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

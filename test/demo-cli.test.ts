@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function slice(file: CorpusName, chars: number): string {
   const text = corpusText(file);
-  // From the middle of the FAQ (past the front matter), cut at line starts.
+  // From the middle of the text, cut at line starts.
   const from = text.indexOf('\n', Math.floor(text.length / 3)) + 1;
   return text.slice(from, text.indexOf('\n', from + chars) + 1);
 }
@@ -25,8 +25,8 @@ describe('espalier demo on two user corpora', () => {
   it('runs the pipeline, skips the world-only tasks and says so, and registers everything', () => {
     const a = join(dir, 'faq.ru.txt');
     const b = join(dir, 'faq.zh.txt');
-    writeFileSync(a, slice('debian-faq.ru.txt', 12_000));
-    writeFileSync(b, slice('debian-faq.zh-cn.txt', 8_000));
+    writeFileSync(a, slice('ru.txt', 12_000));
+    writeFileSync(b, slice('zh.txt', 8_000));
     const ws = join(dir, 'ws');
     const r = runCli(['demo', '--quick', '--steps-per-stage', '4', '--corpus-a', a, '--corpus-b', b, '--workspace', ws, '--json'], { timeoutMs: 280_000 });
     expect(r.code, r.stderr).toBe(0);

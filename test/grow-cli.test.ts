@@ -15,7 +15,7 @@ let args: string[];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'espalier-grow-cli-'));
-  const text = corpusText('debian-faq.en.txt').slice(0, 40_000);
+  const text = corpusText('en.txt').slice(0, 40_000);
   writeFileSync(join(dir, 'data.txt'), text);
   const tok = buildTokenizer([text], { ngrams: 100 });
   saveTokenizer(tok, join(dir, 'vocab.json'));

@@ -27,9 +27,9 @@ describe('foreign Hugging Face tokenizer.json files as vocabularies', () => {
 
   beforeAll(() => {
     py = requirePython(['tokenizers']);
-    const en = corpusText('debian-faq.en.txt');
-    const ru = corpusText('debian-faq.ru.txt');
-    const zh = corpusText('debian-faq.zh-cn.txt');
+    const en = corpusText('en.txt');
+    const ru = corpusText('ru.txt');
+    const zh = corpusText('zh.txt');
     const train = join(dir, 'train.txt');
     writeFileSync(train, [en.slice(0, 60_000), ru.slice(0, 60_000), zh.slice(0, 20_000)].join('\n'));
     runPython(py, ['test/python/train_foreign_tokenizers.py', train, dir]);
@@ -64,7 +64,9 @@ describe('foreign Hugging Face tokenizer.json files as vocabularies', () => {
       expect(texts.some((t) => t.includes('\u2581') || (kind === 'wordpiece' && t.startsWith('##')))).toBe(false);
       if (kind !== 'wordpiece') expect(texts.some((t) => t.startsWith(' '))).toBe(true);
       if (kind === 'bpe') expect(vocab.pieces.filter((p) => p.kind === 'byte')).toHaveLength(256);
-      expect(vocab.decode(vocab.encode(lines[3]!))).toContain(lines[3]!.trim().split(' ')[0]);
+      // Decoding gives the words back (WordPiece spaces punctuation apart, so compare a word, not 'Question:').
+      const word = /\p{L}{3,}/u.exec(lines[3]!)![0];
+      expect(vocab.decode(vocab.encode(lines[3]!))).toContain(word);
     }, 300_000);
   }
 

@@ -5,7 +5,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeModel, openEvalModel } from '../src-main/cli/eval-model';
@@ -20,11 +19,11 @@ import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from './support/model';
 import { buildTokenizer, tokenizerToJson, type Tokenizer } from '../src-main/engine/tokenizer';
 import { ROOT, runCli } from './helpers/cli';
+import { corpusText } from './helpers/fixtures';
 import { requirePython } from './helpers/python';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-hf-model-'));
 const p = (name: string): string => join(dir, name);
-const FAQ = (lang: string): string => gunzipSync(readFileSync(`/usr/share/doc/debian/FAQ/debian-faq.${lang}.txt.gz`)).toString('utf8');
 const NEW = 12;
 
 interface HfPrompt {
@@ -103,7 +102,7 @@ async function ppl(folder: string): Promise<number> {
 beforeAll(async () => {
   const python = requirePython(['torch', 'transformers']);
   await initBackend({ backend: 'wasm', threads: 1 });
-  const [en, ru, zh] = ['en', 'ru', 'zh-cn'].map(FAQ) as [string, string, string];
+  const [en, ru, zh] = (['en.txt', 'ru.txt', 'zh.txt'] as const).map(corpusText) as [string, string, string];
   const text = { en: en.slice(2000, 14000), ru: ru.slice(2000, 14000), zh: zh.slice(2000, 8000) };
   tok = buildTokenizer([text.en, text.ru, text.zh], { ngrams: 400 });
   prompts = [text.en.slice(300, 400), text.ru.slice(500, 600), text.zh.slice(100, 140)].map((s) => [...tok.encode(s)].slice(0, 24));

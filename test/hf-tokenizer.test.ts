@@ -59,7 +59,7 @@ describe('Espalier tokenizer.json in Hugging Face tokenizers, transformers and @
 
   beforeAll(() => {
     py = requirePython(['tokenizers', 'transformers']);
-    const texts = { en: corpusText('debian-faq.en.txt'), ru: corpusText('debian-faq.ru.txt'), zh: corpusText('debian-faq.zh-cn.txt'), song: corpusText('fortunes-zh.song100.txt') };
+    const texts = { en: corpusText('en.txt'), ru: corpusText('ru.txt'), zh: corpusText('zh.txt'), song: corpusText('zh-lines.txt') };
     // Learn from the first part of each text and test on all of it, so later lines meet unseen characters too.
     for (const [name, t] of Object.entries(texts)) writeFileSync(join(dir, `${name}.txt`), t.slice(0, Math.floor(t.length * 0.6)));
     folder = join(dir, 'hf');

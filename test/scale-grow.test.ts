@@ -1,15 +1,14 @@
 // scale/grow.py under `torchrun --nproc_per_node 2` on CPU (gloo): a few DDP steps on a tiny exported model over real
 // text leave the embedding and the existing layer bit-identical, and the result imports back with one more layer.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src-main/engine/backend';
 import { exportHf, importHf, type HfImportResult } from '../src-main/engine/hf/index';
 import { exportModel, loadModel, readModelMeta } from '../src-main/engine/io';
-import { readSafetensors } from '../src-main/engine/io/safetensors';
+import { readSafetensors } from '../src-main/engine/util/safetensors';
 import { GPT } from '../src-main/engine/model/gpt';
 import { randomSubstrate } from './support/model';
 import { buildTokenizer, tokenizerToJson } from '../src-main/engine/tokenizer';
@@ -17,11 +16,11 @@ import { makeWindows } from '../src-main/engine/train';
 import { holdoutSplit } from '../src-main/engine/train/holdout';
 import { sha256Hex } from '../src-main/engine/util/hash';
 import { ROOT } from './helpers/cli';
+import { corpusText } from './helpers/fixtures';
 import { requirePython } from './helpers/python';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-scale-grow-'));
 const p = (name: string): string => join(dir, name);
-const FAQ = (lang: string): string => gunzipSync(readFileSync(`/usr/share/doc/debian/FAQ/debian-faq.${lang}.txt.gz`)).toString('utf8');
 const T = 32;
 
 let records: Record<string, unknown>[] = [];
@@ -34,7 +33,7 @@ beforeAll(async () => {
   const python = requirePython(['torch', 'transformers', 'tokenizers', 'safetensors']);
   await initBackend({ backend: 'wasm', threads: 1 });
   // Characters outside the BMP make UTF-16 offsets (JavaScript's) differ from code-point offsets (Python's).
-  text = `${FAQ('en').slice(3000, 15000)}\n𝔈𝔰𝔭𝔞𝔩𝔦𝔢𝔯 🌳 𝔤𝔯𝔬𝔴𝔰\n\n${FAQ('ru').slice(30000, 36000)}\n`;
+  text = `${corpusText('en.txt').slice(3000, 15000)}\n𝔈𝔰𝔭𝔞𝔩𝔦𝔢𝔯 🌳 𝔤𝔯𝔬𝔴𝔰\n\n${corpusText('ru.txt').slice(30000, 36000)}\n`;
   writeFileSync(p('data.txt'), text);
   const tok = buildTokenizer([text], { ngrams: 200 });
   encode = (t) => tok.encode(t);

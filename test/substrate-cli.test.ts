@@ -15,7 +15,7 @@ let vocabSize: number;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'espalier-substrate-cli-'));
   vocab = join(dir, 'vocab.json');
-  const corpora = ['debian-faq.ru.txt', 'debian-faq.zh-cn.txt'].map((f) => corpusText(f as CorpusName));
+  const corpora = ['ru.txt', 'zh.txt'].map((f) => corpusText(f as CorpusName));
   const tok = buildTokenizer(corpora, { ngrams: 500 });
   saveTokenizer(tok, vocab);
   vocabSize = tok.size;

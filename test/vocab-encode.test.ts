@@ -15,7 +15,7 @@ describe('espalier vocab encode', () => {
   let tok: Tokenizer;
   const vocab = join(dir, 'tokenizer.json');
   beforeAll(() => {
-    tok = buildTokenizer([corpusText('debian-faq.ru.txt').slice(0, 40_000), corpusText('debian-faq.zh-cn.txt').slice(0, 20_000)], { ngrams: 800 });
+    tok = buildTokenizer([corpusText('ru.txt').slice(0, 40_000), corpusText('zh.txt').slice(0, 20_000)], { ngrams: 800 });
     saveTokenizer(tok, vocab);
   });
 
@@ -28,7 +28,7 @@ describe('espalier vocab encode', () => {
   });
 
   it('prints {"lines": [[...], ...]} for --file --lines: one array per line, the newline itself not encoded', () => {
-    const lines = corpusText('debian-faq.ru.txt').slice(50_000, 52_000).split('\n');
+    const lines = corpusText('ru.txt').slice(50_000, 52_000).split('\n');
     const file = join(dir, 'text.txt');
     writeFileSync(file, `${lines.join('\n')}\n`);
     const r = runCli(['vocab', 'encode', '--vocab', vocab, '--file', file, '--lines', '--json']);

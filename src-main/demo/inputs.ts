@@ -2,7 +2,7 @@
 // sets), or the user's two corpora split into training and held-out text (no world-only tasks then).
 import { basename, extname, join } from 'node:path';
 import { CORPUS_NAMES, generateWorld, writeWorld, type Lang, type WorldManifest, type WorldScale, type WorldStats } from './world/index';
-import { writeFileAtomic } from '../engine/io/atomic';
+import { writeFileAtomic } from '../engine/util/atomic';
 import { readCorpusFile } from '../engine/tokenizer/index';
 import { UserError } from '../common/errors';
 

@@ -8,7 +8,7 @@ import { saveMerge } from '../engine/compose/spec';
 import { asHeadTunables, tuneMergedHeads } from '../engine/compose/tune';
 import { saveTunedHeads } from '../engine/compose/tuned-heads';
 import { runGrowth, type GrowthProgress } from '../engine/grow/index';
-import { writeFileAtomic } from '../engine/io/atomic';
+import { writeFileAtomic } from '../engine/util/atomic';
 import { loadModel } from '../engine/io/index';
 import type { GPT } from '../engine/model/index';
 import type { CausalLM } from '../engine/model/lm';

@@ -54,7 +54,7 @@ describe('browser-mode host over the app', () => {
     const project = (list.value as { id: string; name: string }[]).find((p) => p.name === 'over the wire')!;
     expect(project).toBeDefined();
 
-    ws.send(JSON.stringify({ type: 'invoke', id: 2, channel: 'datasets.import', payload: { projectId: project.id, path: corpusFile('fortunes-zh.song100.txt') } }));
+    ws.send(JSON.stringify({ type: 'invoke', id: 2, channel: 'datasets.import', payload: { projectId: project.id, path: corpusFile('zh-lines.txt') } }));
     expect(await reply(2)).toMatchObject({ ok: true, value: { runId: expect.any(String) } });
     await app.supervisor.whenIdle();
     await new Promise((r) => setTimeout(r, 100));

@@ -41,7 +41,7 @@ describe('demo world → substrate → experts → merge → evaluation', () => 
     expect(datasets.filter((d) => d.kind === 'text').every((d) => d.split !== 'test')).toBe(true);
     expect(byName('en-ru held-out').split).toBe('val');
 
-    // Glyph substrate from the Debian unifont package's file, given explicitly; a missing one is refused at once.
+    // Glyph substrate from GNU Unifont 15.0.01 (test/helpers/fixtures), given explicitly; a missing one is refused at once.
     expect((await app.raw('substrates.build', { projectId, kind: 'glyph', fontPath: '/nonexistent/unifont.hex' })).error?.message).toMatch(/font file not found.*Unifont/);
     const sb = await done((await app.call('substrates.build', { projectId, kind: 'glyph', dim: 16, ngrams: 100, fontPath: unifontPath() })).runId);
     const subs = await app.call('substrates.list', { projectId });

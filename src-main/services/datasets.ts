@@ -1,5 +1,6 @@
 // Datasets: list, import (a local path, or uploaded bytes in browser mode) through the 'import' job — training text
 // or a benchmark file —, preview, split role, languages, delete. The worker parses and measures; main records the row.
+import type { z } from 'zod';
 import { parseRunParams, type RunResult } from '../../src-shared/runs';
 import { closeSync, existsSync, mkdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -13,7 +14,7 @@ import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
 import { datasetSourceFile, datasetTextFile, requireDataset, requireProject, storedToAbs, tokenCountsByDataset, tokenizerFile, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
-import { formatFromPath, type ImportStats } from '../lib/datasets/import';
+import { formatFromPath } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
 import type { BenchmarkStats } from '../lib/datasets/benchmark-import';
 import type { BenchmarkFormat } from '../lib/datasets/benchmark-detect';
@@ -46,7 +47,8 @@ export class DatasetsService {
           ...this.projectTokenizer(run.projectId),
         };
       },
-      complete: (run, raw) => this.recordImport(run, raw),
+      result: ImportResult,
+      complete: (run, r) => this.recordImport(run, r),
       // A failed or cancelled import keeps nothing: its upload and any partial extracted text go.
       ended: (run) => this.removeImportFiles(String(run.params['datasetId'])),
     });
@@ -120,21 +122,20 @@ export class DatasetsService {
     }
   }
 
-  private recordImport(run: store.Run, raw: unknown): RunResult<'import'> {
+  private recordImport(run: store.Run, parsed: z.output<typeof ImportResult>): RunResult<'import'> {
     const { ws, bus } = this.c;
-    const parsed = ImportResult.parse(raw);
     const stats = parsed.stats;
     const p = parseRunParams('import', run.id, run.params);
     const id = p.datasetId;
     const source = p.source;
     const place = { id, projectId: run.projectId, name: uniqueDatasetName(ws, run.projectId, p.name), split: p.split };
     const rec =
-      stats['kind'] === 'benchmark'
+      'kind' in stats
         ? // A benchmark is evaluation data whatever split was asked: it never joins training.
-          benchmarkRecord(stats as unknown as BenchmarkStats, { ...place, split: 'test' })
-        : datasetRecord(stats as unknown as ImportStats, { ...place, textPath: ws.paths.toStored(ws.paths.datasetText(id)) });
+          benchmarkRecord(stats, { ...place, split: 'test' })
+        : datasetRecord(stats, { ...place, textPath: ws.paths.toStored(ws.paths.datasetText(id)) });
     // `source` is already in stored form: the user's absolute path, or an upload relative to the workspace.
-    const counted = parsed.tokens && stats['kind'] !== 'benchmark' && ws.tokenizers.get(parsed.tokens.tokenizerId) ? parsed.tokens : null;
+    const counted = parsed.tokens && !('kind' in stats) && ws.tokenizers.get(parsed.tokens.tokenizerId) ? parsed.tokens : null;
     const d = ws.transaction(() => {
       const created = ws.datasets.create({ ...rec, sourcePath: source, ...(counted ? { tokens: counted.tokens, tokenizerId: counted.tokenizerId } : {}) });
       if (counted) ws.tokenizers.recordDatasetTokens(counted.tokenizerId, { [created.id]: counted.tokens });

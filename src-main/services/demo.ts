@@ -18,7 +18,7 @@ import { importDataset, type ImportStats } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
 import { importBenchmark, type BenchmarkStats } from '../lib/datasets/benchmark-import';
 import { referenceSubstrate } from '../lib/model-files';
-import { saveEvalItems } from '../worker/jobs/eval-items';
+import { saveEvalItems } from '../lib/eval-items';
 import { READ_LIMITS, readJsonCapped } from '../engine/util/read-capped';
 
 export interface DemoRegistration {

@@ -1,5 +1,6 @@
 // Evaluation: an 'eval' job scores models on a dataset with a labelled protocol ('paper': generate and compare,
 // the paper's way; 'loglik': the field's standard), records one result per model and keeps per-item records.
+import type { z } from 'zod';
 import { parseRunParams, type RunResult } from '../../src-shared/runs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { EvalRunResult } from '../../src-shared/runs';
 import type { EvalReport } from '../../src-shared/domain';
-import { itemsFiles } from '../worker/jobs/eval-items';
+import { itemsFiles } from '../lib/eval-items';
 import { EvalJobResult, type EvalItem } from '../worker/job-types';
 import { datasetSourceFile, datasetTextFile, requireDataset, requireModel, requireProject, specFor } from './catalog';
 import type { ServiceContext } from './context';
@@ -52,7 +53,8 @@ export class EvalsService {
           itemsDir: this.itemsDir(run.id),
         };
       },
-      complete: (run, raw) => this.record(run, raw),
+      result: EvalJobResult,
+      complete: (run, r) => this.record(run, r),
     });
   }
 
@@ -80,9 +82,8 @@ export class EvalsService {
     return { runId: run.id };
   }
 
-  private record(run: store.Run, raw: unknown): RunResult<'eval'> {
+  private record(run: store.Run, r: z.output<typeof EvalJobResult>): RunResult<'eval'> {
     const { ws } = this.c;
-    const r = EvalJobResult.parse(raw);
     const p = parseRunParams('eval', run.id, run.params);
     const ids = ws.transaction(() =>
       r.results.map(

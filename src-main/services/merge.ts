@@ -45,7 +45,7 @@ export class MergeService {
           maxTokens: 20_000,
         };
       },
-      complete: (_run, raw) => MergePreviewResult.parse(raw),
+      result: MergePreviewResult,
     });
     c.runs.register('merge-tune', {
       prepare: (run) => {
@@ -61,8 +61,8 @@ export class MergeService {
           headsFile: c.ws.paths.fromStored(p.headsFile),
         };
       },
-      complete: (run, raw) => {
-        const result = MergeTuneResult.parse(raw);
+      result: MergeTuneResult,
+      complete: (run, result) => {
         // The merge now loads with these heads everywhere (evaluation, playground, preview).
         const p = parseRunParams('merge-tune', run.id, run.params);
         const m = requireModel(c.ws, p.mergeId);

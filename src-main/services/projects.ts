@@ -1,13 +1,12 @@
 // Projects: create, rename, delete (with everything in them), choose the substrate, and the demo project whose
 // datasets a 'world' job generates and imports.
+import type { z } from 'zod';
 import { parseRunParams, type RunResult } from '../../src-shared/runs';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import type { InvokeResponse } from '../../src-shared/contract';
 import type { Project } from '../../src-shared/domain';
-import type { ImportStats } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
-import type { BenchmarkStats } from '../lib/datasets/benchmark-import';
 import { requireProject, requireSubstrate, uniqueDatasetName, uploadDir } from './catalog';
 import type { ServiceContext } from './context';
 import { projectDto } from './dto';
@@ -22,7 +21,8 @@ export class ProjectsService {
         dir: join(c.ws.paths.runDir(run.id), 'world'),
         datasetsDir: c.ws.paths.datasetsDir,
       }),
-      complete: (run, raw) => this.recordWorld(run, raw),
+      result: WorldResult,
+      complete: (run, r) => this.recordWorld(run, r),
     });
   }
 
@@ -68,16 +68,15 @@ export class ProjectsService {
     return { ok: true };
   }
 
-  private recordWorld(run: store.Run, raw: unknown): RunResult<'world'> {
+  private recordWorld(run: store.Run, r: z.output<typeof WorldResult>): RunResult<'world'> {
     const { ws, bus } = this.c;
-    const r = WorldResult.parse(raw);
     const ids = ws.transaction(() =>
       r.datasets.map((d) => {
         const place = { id: d.id, projectId: run.projectId, name: uniqueDatasetName(ws, run.projectId, d.name), split: d.split };
         const rec =
-          d.stats['kind'] === 'benchmark'
-            ? benchmarkRecord(d.stats as unknown as BenchmarkStats, place)
-            : datasetRecord(d.stats as unknown as ImportStats, { ...place, textPath: ws.paths.toStored(d.destination) });
+          'kind' in d.stats
+            ? benchmarkRecord(d.stats, place)
+            : datasetRecord(d.stats, { ...place, textPath: ws.paths.toStored(d.destination) });
         // The world lives inside the workspace: stored relative, so the workspace folder can move.
         return ws.datasets.create({ ...rec, sourcePath: ws.paths.toStored(rec.sourcePath) }).id;
       }),

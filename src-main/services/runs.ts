@@ -2,6 +2,7 @@
 // metrics as they stream, and forwards them (throttled) as contract events. Each job kind plugs in hooks.
 import type { MetricPoint as MetricPointDto, MetricSeries, RunLogLine } from '../../src-shared/domain';
 import type { Run } from '../../src-shared/runs';
+import type { z } from 'zod';
 import { dbErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../common/errors';
 import { MetricBuffer, type NewRun, type Workspace } from '../store/index';
@@ -9,25 +10,39 @@ import type * as store from '../store/index';
 import type { WorkerMetric } from '../worker/protocol';
 import { iso, runDto } from './dto';
 import type { EventBus } from './events';
-import type { JobSink, JobStatus, Supervisor } from './jobs/supervisor';
+import type { JobRequest, JobSink, JobStatus, Supervisor } from './jobs/supervisor';
 import { NotFoundError } from '../common/errors';
 import { checkpointStep } from '../lib/model-files';
 import { RunRecovery } from './run-recovery';
 import { Batcher } from './throttle';
 import { uploadFiles, userMessage, workspaceNames } from './user-names';
 
-export interface KindHooks {
+/** Job params travel to the worker as a JSON object (the supervisor's JobRequest). */
+type JobParams = JobRequest['params'];
+
+/** How one job kind runs: `Job` is what the worker receives, `Result` what it hands back, `State` what it streams. */
+export interface KindHooks<Job extends JobParams, Result extends object, State extends object = Record<string, never>> {
   /** The worker's params for a (re)start, resolved from the stored run: absolute paths live only here. */
-  prepare(run: store.Run): Record<string, unknown>;
-  /** Records what a finished job produced (rows, files); returns what the run keeps as its result. */
-  complete?(run: store.Run, result: unknown): unknown;
+  prepare(run: store.Run): Job;
+  /** The job's result crosses a process boundary: it is parsed with this before `complete` sees it. */
+  result: z.ZodType<Result>;
+  /** Records what a finished job produced (rows, files); returns what the run keeps as its result (default: all). */
+  complete?(run: store.Run, result: Result): object;
   /** Cleans up after a job that failed or was cancelled (its partial files); errors are only logged. */
   ended?(run: store.Run): void;
   /**
-   * Records structured state the job streamed (e.g. a study arm that finished) and returns what the run's
-   * result keeps of it; without this hook the whole state is merged into the result.
+   * Records structured state the job streamed (e.g. a study arm that finished), parsed with `schema`, and returns
+   * what the run's result keeps of it; without this hook the whole state is merged into the result.
    */
-  state?(run: store.Run, state: Record<string, unknown>): Record<string, unknown>;
+  state?: { schema: z.ZodType<State>; record(run: store.Run, state: State): Record<string, unknown> };
+}
+
+/** A kind's hooks with the worker's values still unparsed, as the runs service calls them. */
+interface Registered {
+  prepare(run: store.Run): JobParams;
+  complete(run: store.Run, raw: unknown): object;
+  ended?(run: store.Run): void;
+  state?(run: store.Run, raw: Record<string, unknown>): Record<string, unknown> | null;
 }
 
 export interface RunsOptions {
@@ -48,7 +63,7 @@ interface Live {
 
 export class RunsService implements JobSink {
   private supervisor: Supervisor | null = null;
-  private readonly hooks = new Map<string, KindHooks>();
+  private readonly hooks = new Map<string, Registered>();
   private readonly live = new Map<string, Live>();
   private readonly buffer: MetricBuffer;
   private readonly metricEvents: Batcher<MetricPointDto>;
@@ -77,8 +92,24 @@ export class RunsService implements JobSink {
     this.supervisor = supervisor;
   }
 
-  register(kind: store.RunKind, hooks: KindHooks): void {
-    this.hooks.set(kind, hooks);
+  register<Job extends JobParams, Result extends object, State extends object>(kind: store.RunKind, hooks: KindHooks<Job, Result, State>): void {
+    const { prepare, result, complete, ended, state } = hooks;
+    this.hooks.set(kind, {
+      prepare,
+      complete: (run, raw) => {
+        const r = result.parse(raw);
+        return complete ? complete(run, r) : r;
+      },
+      ...(ended ? { ended } : {}),
+      ...(state
+        ? {
+            state: (run, raw) => {
+              const s = state.schema.safeParse(raw);
+              return s.success ? state.record(run, s.data) : null;
+            },
+          }
+        : {}),
+    });
   }
 
   // ---- commands ---------------------------------------------------------------------------------
@@ -254,8 +285,8 @@ export class RunsService implements JobSink {
     const run = this.ws.runs.require(runId);
     let result: unknown = raw ?? null;
     try {
-      const complete = this.hooks.get(run.kind)?.complete;
-      if (complete) result = complete(run, raw);
+      const hooks = this.hooks.get(run.kind);
+      if (hooks) result = hooks.complete(run, raw);
     } catch (err) {
       this.ws.runs.fail(runId, `the job finished but its results could not be recorded: ${(dbErrorIfDiskFull(err, this.ws.paths.dbFile) as Error).message}`);
       this.cleanUp(runId);
@@ -334,7 +365,8 @@ export class RunsService implements JobSink {
     const hook = this.hooks.get(r.kind)?.state;
     if (hook) {
       try {
-        keep = hook(r, state);
+        // State the kind does not know (the schema refused it) changes nothing.
+        keep = hook(r, state) ?? {};
       } catch (err) {
         this.warn(`run ${runId}: could not record its state: ${(dbErrorIfDiskFull(err, this.ws.paths.dbFile) as Error).message}`);
         return;

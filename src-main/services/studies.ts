@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError, UserError } from '../common/errors';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { compareStudy, plannedRuns } from '../study/index';
-import { StudyArmDoneState, StudyPositionState, StudyResult as StudyResultSchema, type StudyJobParams } from '../worker/job-types';
+import { StudyResult as StudyResultSchema, StudyState, type StudyJobParams } from '../worker/job-types';
 import { requireProject } from './catalog';
 import type { ServiceContext } from './context';
 import { iso } from './dto';
@@ -29,8 +29,9 @@ export class StudiesService {
   constructor(private readonly c: ServiceContext) {
     c.runs.register('study', {
       prepare: (run) => this.jobParams(run),
-      complete: (run, raw) => this.recordDone(run, raw),
-      state: (run, state) => this.recordState(run, state),
+      result: StudyResultSchema,
+      complete: (run, r) => this.recordDone(run, r),
+      state: { schema: StudyState, record: (run, state) => this.recordState(run, state) },
     });
     // The run is the truth about a running study; its row follows so lists need no join.
     c.bus.on((channel, payload) => {
@@ -145,21 +146,17 @@ export class StudiesService {
     return { studyId: s.id, spec, outDir: this.c.ws.paths.fromStored(s.outDir), ...(datasets ? { datasets } : {}) };
   }
 
-  private recordState(run: store.Run, state: Record<string, unknown>): Record<string, unknown> {
+  private recordState(run: store.Run, state: z.output<typeof StudyState>): Record<string, unknown> {
     const p = parseRunParams('study', run.id, run.params);
-    const done = StudyArmDoneState.safeParse(state);
-    if (done.success) {
-      const s = this.recordArm(this.require(p.studyId), done.data.armDone, run.id);
+    if ('armDone' in state) {
+      const s = this.recordArm(this.require(p.studyId), state.armDone, run.id);
       return { studyId: s.id, armsDone: this.orderedArms(s).map((a) => a.result.run) };
     }
-    const at = StudyPositionState.safeParse(state);
-    if (at.success) return { studyId: p.studyId, arm: at.data.position.run, armIndex: at.data.position.index, arms: at.data.position.runs };
-    return {};
+    return { studyId: p.studyId, arm: state.position.run, armIndex: state.position.index, arms: state.position.runs };
   }
 
-  private recordDone(run: store.Run, raw: unknown): RunResult<'study'> {
+  private recordDone(run: store.Run, result: z.output<typeof StudyResultSchema>): RunResult<'study'> {
     const p = parseRunParams('study', run.id, run.params);
-    const result = StudyResultSchema.parse(raw);
     let s = this.require(p.studyId);
     for (const arm of result.arms) s = this.recordArm(s, arm, run.id);
     // The arms are kept once, in their own column; the result keeps the rest (notes, times).

@@ -1,5 +1,6 @@
 // Substrates: the project's frozen embedding tables — list, build (tokenizer + substrate in a 'substrate' job,
 // both registered when it is done) and look up a token (its ids, glyph bitmap and nearest neighbours).
+import type { z } from 'zod';
 import { parseRunParams, parseRunResult, type RunResult } from '../../src-shared/runs';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -47,7 +48,8 @@ export class SubstratesService {
           substratesDir: c.ws.paths.substratesDir,
         };
       },
-      complete: (run, raw) => this.record(run, raw),
+      result: SubstrateResult,
+      complete: (run, r) => this.record(run, r),
     });
   }
 
@@ -129,9 +131,8 @@ export class SubstratesService {
     return file;
   }
 
-  private record(run: store.Run, raw: unknown): RunResult<'substrate'> {
+  private record(run: store.Run, r: z.output<typeof SubstrateResult>): RunResult<'substrate'> {
     const { ws, bus } = this.c;
-    const r = SubstrateResult.parse(raw);
     const p = parseRunParams('substrate', run.id, run.params);
     let counts: { filled: string[]; kept: string[] } = { filled: [], kept: [] };
     ws.transaction(() => {

@@ -19,11 +19,13 @@ export class TrainingService {
   constructor(private readonly c: ServiceContext) {
     c.runs.register('train', {
       prepare: (run) => this.trainJob(run),
-      complete: (run, raw) => this.recordTrained(run, raw),
+      result: TrainResult,
+      complete: (run, r) => this.recordTrained(run, r),
     });
     c.runs.register('grow', {
       prepare: (run) => this.growJob(run),
-      complete: (run, raw) => this.recordGrown(run, raw),
+      result: GrowResult,
+      complete: (run, r) => this.recordGrown(run, r),
     });
   }
 
@@ -121,8 +123,7 @@ export class TrainingService {
     });
   }
 
-  private recordTrained(run: store.Run, raw: unknown): RunResult<'train'> {
-    const r = TrainResult.parse(raw);
+  private recordTrained(run: store.Run, r: z.output<typeof TrainResult>): RunResult<'train'> {
     const model = this.register(run, r, 'trained', run.name || 'model', null);
     this.c.ws.runs.setModel(run.id, model.id);
     this.c.bus.emit('models.changed', { projectId: run.projectId });
@@ -131,8 +132,7 @@ export class TrainingService {
     return { modelId: model.id, steps: r.steps, trainLoss: r.trainLoss, valLoss: r.valLoss, tokensPerSec: r.tokensPerSec, ...(r.backend ? { backend: r.backend } : {}) };
   }
 
-  private recordGrown(run: store.Run, raw: unknown): z.output<typeof GrowOutcome> {
-    const r = GrowResult.parse(raw);
+  private recordGrown(run: store.Run, r: z.output<typeof GrowResult>): z.output<typeof GrowOutcome> {
     const base = run.name || 'grown';
     const ids = this.c.ws.transaction(() => {
       let parent: string | null = null;

@@ -52,7 +52,7 @@ export class WorkspacePaths {
     return join(this.root, 'tmp');
   }
 
-  /** `models/<id>/`: model.safetensors, config.json, tokenizer.json (DESIGN.md, Storage). */
+  /** `models/<id>/`: model.safetensors, config.json, tokenizer.json (docs/user-guide.md, "Running the app"). */
   modelDir(id: string): string {
     return join(this.modelsDir, safeId(id, 'model'));
   }

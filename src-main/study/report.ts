@@ -2,7 +2,7 @@
 // arm, differences from the control, protocols, every run) and its SVG plots (loss curves, metric bars).
 import { join } from 'node:path';
 import type { StudyComparison, StudyResult } from '../../src-shared/study';
-import { writeFileAtomic } from '../engine/io/atomic';
+import { writeFileAtomic } from '../engine/util/atomic';
 import { compareStudy, outcomeLines, verdict } from './compare';
 import { fmtMeanCi, fmtNum } from '../../src-shared/study-format';
 

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArmResult, StudyResult, StudySpec, studyIssues, type StudyArm, type StudyProgress } from '../../src-shared/study';
 import { UserError } from '../common/errors';
-import { writeFileAtomic } from '../engine/io/atomic';
+import { writeFileAtomic } from '../engine/util/atomic';
 import { runMerge, runSingle } from './arms';
 import { prepareInputs, type StudyInputs } from './data';
 import type { RunStudyOptions } from './options';

@@ -6,6 +6,7 @@ import { AppGrowRunParams, MergePreviewResult, MergeTuneResult, TrainRunParams }
 import { ArmResult, StudyResult, StudySpec } from '../../src-shared/study';
 import { RunBackend } from '../../src-shared/settings';
 import { ModelSpecSchema } from '../lib/model-spec';
+import { DatasetStats } from '../lib/datasets/stats-schema';
 import { EvalItemRecord, EvalReport } from '../../src-shared/domain';
 
 const Files = z.array(z.string().min(1));
@@ -33,8 +34,8 @@ export const ImportParams = z.object({
   /** The project's tokenizer, when it has one: the new text's tokens are counted with it. */
   tokenizer: z.object({ id: z.string(), file: z.string() }).optional(),
 });
-/** The importer's ImportStats, kept loose here: lib/datasets owns its shape. */
-export const ImportResult = z.object({ stats: z.record(z.string(), z.unknown()), tokens: z.object({ tokenizerId: z.string(), tokens: z.number().int().nonnegative() }).optional() });
+/** The importer's stats: a training text's or a benchmark's (lib/datasets owns both shapes), and the tokens it counted. */
+export const ImportResult = z.object({ stats: DatasetStats, tokens: z.object({ tokenizerId: z.string(), tokens: z.number().int().nonnegative() }).optional() });
 
 export const SubstrateParams = z.object({
   kind: z.enum(['glyph', 'binary-id', 'random', 'imported']),
@@ -80,7 +81,7 @@ export const WorldDataset = z.object({
   name: z.string(),
   split: z.enum(['train', 'val', 'test']),
   destination: z.string(),
-  stats: z.record(z.string(), z.unknown()),
+  stats: DatasetStats,
 });
 export const WorldResult = z.object({
   manifest: z.object({ id: z.string(), seed: z.number(), scale: z.string(), files: z.array(z.object({ name: z.string(), bytes: z.number() })) }),
@@ -209,4 +210,6 @@ export type StudyJobParams = z.input<typeof StudyJobParams>;
 export const StudyArmDoneState = z.object({ armDone: ArmResult });
 /** Where a study is, streamed when a new arm starts (0-based index of `runs`). */
 export const StudyPositionState = z.object({ position: z.object({ index: z.number().int(), runs: z.number().int(), run: z.string() }) });
+/** Either state a study job streams. */
+export const StudyState = z.union([StudyArmDoneState, StudyPositionState]);
 export { StudyResult };

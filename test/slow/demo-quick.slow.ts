@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('espalier demo --quick on the demo world', () => {
   it('finds the system Unifont by itself, completes, and its JSON has every section, every model evaluated on every task', () => {
-    unifontPath(); // fails naming `apt-get install unifont` where the Debian font is missing
+    unifontPath(); // where no Unifont 15.0.01 is found, fails saying how to fetch it
     const ws = join(dir, 'ws-quick');
     const r = runCli(['demo', '--quick', '--workspace', ws, '--json'], { timeoutMs: 600_000 });
     expect(r.code, r.stderr).toBe(0);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIds } from '../../src-main/engine/generate/generate';
 import { loadModel } from '../../src-main/engine/io/model-folder';
-import { openSafetensors, readSafetensorsMetadata } from '../../src-main/engine/io/safetensors';
+import { openSafetensors, readSafetensorsMetadata } from '../../src-main/engine/util/safetensors';
 import { loadTokenizer } from '../../src-main/engine/tokenizer/index';
 import { ROOT, runCli } from '../helpers/cli';
 import { corpusText } from '../helpers/fixtures';

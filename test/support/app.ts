@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventChannel, InvokeChannel, InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { Run } from '../../src-shared/runs';
-import { writeFileAtomic } from '../../src-main/engine/io/atomic';
+import { writeFileAtomic } from '../../src-main/engine/util/atomic';
 import { buildSubstrate, saveSubstrate } from '../../src-main/engine/substrate';
 import { buildTokenizer, saveTokenizer } from '../../src-main/engine/tokenizer';
 import { sha256Hex } from '../../src-main/engine/util/hash';
@@ -67,10 +67,10 @@ export interface Seeded {
   tokenizerId: string;
 }
 
-/** A project with a train and a val dataset (Debian FAQ excerpts) and a random-code substrate, registered in-process. */
+/** A project with a train and a val dataset (excerpts of the English test corpus) and a random-code substrate, registered in-process. */
 export function seedProject(app: TestApp, name = 'seeded', chars = 20_000): Seeded {
   const ws = app.workspace;
-  const text = corpusText('debian-faq.en.txt');
+  const text = corpusText('en.txt');
   const project = ws.projects.create({ name });
   const addDataset = (label: string, body: string, split: 'train' | 'val') => {
     const id = newId('ds');

@@ -1,4 +1,4 @@
-// Test helpers for the growth suites: real text (the Debian FAQ) tokenized into small windows, a seeded
+// Test helpers for the growth suites: English text (test/helpers/fixtures) tokenized into small windows, a seeded
 // substrate, tiny plans, and weight comparisons.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +13,9 @@ import { corpusText } from '../helpers/fixtures';
 
 /** 60 k characters of real text, 150 n-grams, windows of 32 tokens, Espalier's fixed 10 % hold-out. */
 export function realTextData(chars = 60_000, T = 32, dim = 32): GrowthData {
-  const text = corpusText('debian-faq.en.txt').slice(0, chars);
+  const text = corpusText('en.txt').slice(0, chars);
   const tokenizer = buildTokenizer([text], { ngrams: 150 });
-  const { train, val } = holdoutWindows(text, (t) => tokenizer.encode(t), T, 'debian-faq.en.txt');
+  const { train, val } = holdoutWindows(text, (t) => tokenizer.encode(t), T, 'en.txt');
   return { train, val, substrate: randomSubstrate(tokenizer.size, dim, 2, tokenizer.id), tokenizer };
 }
 

@@ -6,7 +6,7 @@ import { loadAnyModel } from '../../engine/compose/spec';
 import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str } from '../command';
 import { folderLoader } from '../merge-experts';
-import { loadVocab } from './substrate-build';
+import { loadVocab } from '../vocab';
 
 interface GenerateCliResult {
   prompt: string;

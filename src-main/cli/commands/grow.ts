@@ -13,7 +13,7 @@ import { describeHoldout } from '../../engine/eval/holdout-protocol';
 import { describeParams, type ParamReport } from '../../engine/model/param-report';
 import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type CommandContext, type ParsedOptions } from '../command';
-import { loadVocab } from './substrate-build';
+import { loadVocab } from '../vocab';
 import { logJobPlan, refuseUnfit, trainJobPlan, type JobPlan } from '../train/plan';
 import { planHuman } from '../train/plan-output';
 import { growPresetOptions, PRESET_OPTION, requireOption } from '../train/preset';

@@ -4,9 +4,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/helpers/cli';
+import { corpusText } from '../../../test/helpers/fixtures';
 import { initBackend } from '../../engine/backend';
 import { loadMergedModel } from '../../engine/compose/spec';
 import { meanCrossEntropy } from '../../engine/compose/preview';
@@ -22,20 +22,15 @@ import { folderLoader } from '../merge-experts';
 const dir = mkdtempSync(join(tmpdir(), 'espalier-merge-tune-'));
 const p = (name: string) => join(dir, name);
 
-/** Real Russian and Chinese text: Debian's FAQ (packages debian-faq-ru, debian-faq-zh-cn). */
-function faq(lang: 'ru' | 'zh-cn', chars: number): string {
-  const path = `/usr/share/doc/debian/FAQ/debian-faq.${lang}.txt.gz`;
-  try {
-    return gunzipSync(readFileSync(path)).toString('utf8').slice(20_000, 20_000 + chars);
-  } catch {
-    throw new Error(`${path} is missing: apt-get install debian-faq-${lang}`);
-  }
+/** Russian and Chinese text from the demo world (test/helpers/fixtures). */
+function faq(lang: 'ru' | 'zh', chars: number): string {
+  return corpusText(`${lang}.txt`).slice(20_000, 20_000 + chars);
 }
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1 });
   const ru = faq('ru', 3000);
-  const zh = faq('zh-cn', 1500);
+  const zh = faq('zh', 1500);
   writeFileSync(p('ru.txt'), ru);
   writeFileSync(p('zh.txt'), zh);
   const tok = buildTokenizer([ru, zh], { ngrams: 0 });

@@ -1,9 +1,8 @@
 // `espalier substrate build`: builds a frozen embedding table (glyph, binary-id, random, imported) for a vocabulary.
-import { loadTokenizer, loadVocabulary, type Tokenizer } from '../../engine/tokenizer/index';
-import type { TokenizerLike } from '../../engine/tokenizer/types';
 import { buildSubstrate, saveSubstrate, SUBSTRATE_KINDS, type SubstrateKind } from '../../engine/substrate/index';
 import { UserError } from '../../common/errors';
 import { defineCommand, optNum, optStr, str } from '../command';
+import { loadAnyVocab } from '../vocab';
 
 interface SubstrateBuildResult {
   id: string;
@@ -20,25 +19,6 @@ interface SubstrateBuildResult {
     collisions: string[][];
     neighbours: { token: string; nearest: { token: string; cosine: number }[] }[];
   };
-}
-
-/** Loads an Espalier tokenizer.json; anything the loader did not phrase for users still comes out as one line naming the file. */
-export function loadVocab(path: string): Tokenizer {
-  return oneLine(path, () => loadTokenizer(path));
-}
-
-/** Loads Espalier's tokenizer.json or a foreign Hugging Face (BPE, Unigram, WordPiece) one. */
-export function loadAnyVocab(path: string): TokenizerLike {
-  return oneLine(path, () => loadVocabulary(path));
-}
-
-function oneLine<T>(path: string, load: () => T): T {
-  try {
-    return load();
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`${path}: not a usable vocabulary (${(err as Error)?.message ?? String(err)})`);
-  }
 }
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {

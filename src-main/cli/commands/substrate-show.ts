@@ -13,7 +13,7 @@ import {
 import type { Tokenizer } from '../../engine/tokenizer/index';
 import { UserError } from '../../common/errors';
 import { defineCommand, num, optNum, optStr, str } from '../command';
-import { loadVocab } from './substrate-build';
+import { loadVocab } from '../vocab';
 
 interface SubstrateShowResult {
   substrate: string;

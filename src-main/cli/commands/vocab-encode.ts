@@ -3,7 +3,7 @@
 import type { TokenizerLike } from '../../engine/tokenizer/types';
 import { UserError } from '../../common/errors';
 import { type ParsedOptions, bool, defineCommand, optStr, str } from '../command';
-import { loadAnyVocab } from './substrate-build';
+import { loadAnyVocab } from '../vocab';
 import { READ_LIMITS, readFileCapped } from '../../engine/util/read-capped';
 
 type VocabEncodeResult = { ids: number[] } | { lines: number[][] };

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendReport } from '../../engine/backend';
 import { CHECKPOINT_FORMAT, type CheckpointMeta } from '../../engine/io/checkpoint';
-import { readSafetensorsMetadata } from '../../engine/io/safetensors';
+import { readSafetensorsMetadata } from '../../engine/util/safetensors';
 import { configFromJson, resolveConfig, type ModelConfig } from '../../engine/model/config';
 import { memoryPlan, planAdvice, planLine, refusalLine, type MemoryPlan, type ModelPreset, type PlanAdvice, type PlanInput } from '../../engine/plan/index';
 import { UserError } from '../../common/errors';

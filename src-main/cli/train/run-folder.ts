@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../engine/io/atomic';
+import { writeFileAtomic } from '../../engine/util/atomic';
 import { SUBSTRATE_FILE } from '../../engine/io/model-folder';
 import { tokenizerToJson, type Tokenizer } from '../../engine/tokenizer/index';
 import { UserError } from '../../common/errors';

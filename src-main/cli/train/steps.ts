@@ -11,7 +11,7 @@ import { UserError } from '../../common/errors';
 import { userErrorIfDiskFull } from '../../engine/util/disk-full';
 import { sha256Hex } from '../../engine/util/hash';
 import { optNum, optStr, type CommandContext, type ParsedOptions } from '../command';
-import { loadVocab } from '../commands/substrate-build';
+import { loadVocab } from '../vocab';
 import { holdoutWindows, type HoldoutRecord } from '../../engine/train/holdout';
 import { CHECKPOINT, runSubstratePath, runTokenizerPath, writeRunInputs } from './run-folder';
 import { presetOf } from './preset';

@@ -1,7 +1,7 @@
 // Writes a generated world to a folder — one file per artefact plus manifest.json with sizes and
 // SHA-256s — using atomic writes, so an interrupted run never leaves a half-written file.
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../engine/io/atomic';
+import { writeFileAtomic } from '../../engine/util/atomic';
 import { sha256Hex } from '../../engine/util/hash';
 import { CORPUS_NAMES, type World, type WorldScale, type WorldSizes, type WorldStats } from './generate';
 import { LANGS } from './types';

@@ -1,4 +1,4 @@
-// Issue 5 §7 on real text: a Russian expert and a Chinese expert (bigram models fitted on the Debian FAQ through
+// Issue 5 §7 on real text: a Russian expert and a Chinese expert (bigram models fitted on the test corpora through
 // the real tokenizer, then small GPTs trained briefly) — the merge beats each expert on the union of both held-out sets.
 import { describe, expect, it } from 'vitest';
 import { corpusText } from '../../../test/helpers/fixtures';
@@ -30,8 +30,8 @@ function union(rows: PreviewRow[], model: string): number {
 const loss = (rows: PreviewRow[], model: string, data: string) => rows.find((r) => r.model === model && r.data === data)!.loss;
 
 describe('merging a RU expert and a ZH expert', () => {
-  const [ruTrain, ruVal] = split(corpusText('debian-faq.ru.txt'));
-  const [zhTrain, zhVal] = split(corpusText('debian-faq.zh-cn.txt'));
+  const [ruTrain, ruVal] = split(corpusText('ru.txt'));
+  const [zhTrain, zhVal] = split(corpusText('zh.txt'));
 
   it('bigram experts: each is best on its own language; the merge is better than each on the two together', async () => {
     const tok = buildTokenizer([ruTrain, zhTrain], { ngrams: 200 });

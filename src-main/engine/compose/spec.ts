@@ -4,7 +4,7 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { readJsonCapped } from '../util/read-capped';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CausalLM } from '../model/lm';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../../common/errors';
 import { MERGE_MODES, parseMergeMode, type MergeMode } from './combine';
 import { MergedLM, shortId } from './merged';

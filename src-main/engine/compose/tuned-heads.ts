@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { readSafetensors, writeSafetensors } from '../io/safetensors';
+import { readSafetensors, writeSafetensors } from '../util/safetensors';
 import type { CausalLM } from '../model/lm';
 import { UserError } from '../../common/errors';
 import { mergeHeads, type TuneReport } from './tune';

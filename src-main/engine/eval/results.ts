@@ -1,7 +1,7 @@
 // Eval results with their provenance: saved as JSON beside the model, compared across models and growth depths.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic } from '../util/atomic';
 import { sha256Hex } from '../util/hash';
 import type { DegenerateSummary } from './degenerate';
 import type { ItemAccounting } from './item-filter';

@@ -1,6 +1,7 @@
 // What a growth run reports and how a caller (CLI, the app's job handler) steers it: progress per step,
 // stage start/end, and a stop request honoured at safe points (after a step, with a checkpoint written).
 import type { ParamReport } from '../model/param-report';
+import type { ProgressEvent } from '../train/trainer-options';
 import type { StageRecord } from './records';
 
 /** Which training run inside a growth run: a growth stage or a baseline's (stage of) training. */
@@ -15,18 +16,10 @@ export interface UnitRef {
   depth: number;
 }
 
-export interface GrowthProgress extends UnitRef {
-  step: number;
-  steps: number;
-  loss: number;
-  /** Latest validation loss of this stage (null before its first evaluation). */
-  valLoss: number | null;
-  lr: number;
-  gradNorm: number;
-  tokensPerSec: number;
+/** A unit's training progress: the trainer's own event (step, losses, rate, ETA) and which unit it is. */
+export interface GrowthProgress extends UnitRef, ProgressEvent {
   /** Seconds of this unit so far (across resumes). */
   elapsed: number;
-  eta: number;
 }
 
 export interface StageStart extends UnitRef {

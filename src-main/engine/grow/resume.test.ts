@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../io/checkpoint';
-import { readSafetensors } from '../io/safetensors';
+import { readSafetensors } from '../util/safetensors';
 import type { HostTensor } from '../model/init';
 import { testBackend } from '../../../test/support/model';
 import type { GrowthProgress, StageStart } from './hooks';

@@ -2,7 +2,7 @@
 // records of finished stages and baselines — what a resume needs besides the running stage's checkpoint.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic } from '../util/atomic';
 import type { Windows } from '../train/data';
 import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';

@@ -4,9 +4,9 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadResults } from '../eval/results';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic } from '../util/atomic';
 import { loadFolderSubstrate, readModelMeta, type ModelFolderMeta } from '../io/model-folder';
-import { openSafetensors } from '../io/safetensors';
+import { openSafetensors } from '../util/safetensors';
 import type { HostTensor } from '../model/init';
 import { loadTokenizer } from '../tokenizer/hf-json';
 import { UserError } from '../../common/errors';

@@ -3,9 +3,9 @@
 // Reading goes tensor by tensor through open files, so neither side ever holds a whole file.
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic';
-import { elementsOf, DTYPE_BYTES } from '../io/safetensors-header';
-import { openSafetensors, writeSafetensorsStream, type SafetensorsReader, type TensorSource } from '../io/safetensors';
+import { writeFileAtomic } from '../util/atomic';
+import { elementsOf, DTYPE_BYTES } from '../util/safetensors-header';
+import { openSafetensors, writeSafetensorsStream, type SafetensorsReader, type TensorSource } from '../util/safetensors';
 import type { HostTensor } from '../model/init';
 import { UserError } from '../../common/errors';
 import { readJsonCapped } from '../util/read-capped';

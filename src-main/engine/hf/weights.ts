@@ -2,7 +2,7 @@
 // (nn.Linear weights [out, in]); the exported embedding is the effective input table (substrate → projection → scale).
 import type { ModelConfig } from '../model/config';
 import type { HostTensor } from '../model/init';
-import type { TensorSource } from '../io/safetensors';
+import type { TensorSource } from '../util/safetensors';
 import { UserError } from '../../common/errors';
 
 /** [rows, cols] → [cols, rows]. */

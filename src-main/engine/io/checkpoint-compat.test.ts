@@ -12,7 +12,7 @@ import { makeWindows } from '../train/data';
 import { Trainer } from '../train/trainer';
 import { Rng } from '../util/rng';
 import { readCheckpoint } from './checkpoint';
-import { readSafetensors } from './safetensors';
+import { readSafetensors } from '../util/safetensors';
 
 const V1 = fileURLToPath(new URL('../../../test/fixtures/checkpoint-v1/lora-stage.safetensors', import.meta.url));
 // The fixture's model: vocab 29, d 16, 2 blocks (block 0 frozen, LoRA r=2 alpha=4 on it), substrate seed 7.

@@ -8,7 +8,7 @@ import { GPT, type SubstrateRef } from '../model/gpt';
 import type { HostTensor } from '../model/init';
 import type { ResolvedTrainOptions, TrainerState } from '../train/trainer-options';
 import { UserError } from '../../common/errors';
-import { readSafetensors, writeSafetensorsStream, type NamedTensor, type TensorSource } from './safetensors';
+import { readSafetensors, writeSafetensorsStream, type NamedTensor, type TensorSource } from '../util/safetensors';
 
 export const CHECKPOINT_FORMAT = 'espalier-checkpoint';
 /** 2: adapters as tensors (version 1 kept a growth stage's LoRA weights as base64 inside the JSON). */

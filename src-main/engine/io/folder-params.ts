@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { paramReportOf, type ParamReport } from '../model/param-report';
 import { readModelMeta } from './model-folder';
-import { readSafetensors } from './safetensors';
+import { readSafetensors } from '../util/safetensors';
 
 export function folderParamReport(dir: string): ParamReport {
   const meta = readModelMeta(dir);

@@ -9,8 +9,8 @@ import { GPT, type SubstrateRef } from '../model/gpt';
 import { loadSubstrate, saveSubstrate, type Substrate } from '../substrate/index';
 import { UserError } from '../../common/errors';
 import { parseWith } from '../util/schema';
-import { writeFileAtomic } from './atomic';
-import { withSafetensors, writeSafetensorsStream, type TensorSource } from './safetensors';
+import { writeFileAtomic } from '../util/atomic';
+import { withSafetensors, writeSafetensorsStream, type TensorSource } from '../util/safetensors';
 import { readJsonCapped } from '../util/read-capped';
 
 export const MODEL_FORMAT = 'espalier-model';

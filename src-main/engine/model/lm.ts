@@ -7,7 +7,7 @@ export interface CausalLM {
   readonly vocabSize: number;
   /** Longest sequence one forward pass accepts. */
   readonly contextLength: number;
-  /** Identity of the frozen substrate and tokenizer the model was trained on (DESIGN.md "Identity"). */
+  /** Identity of the frozen substrate and tokenizer the model was trained on (docs/file-formats.md, "Training and model folders"). */
   readonly substrateId: string;
   readonly tokenizerId: string;
   /**

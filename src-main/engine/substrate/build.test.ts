@@ -1,11 +1,11 @@
-// Building substrates from a real vocabulary (the Russian Debian FAQ): PCA properties, determinism, every kind,
+// Building substrates from a real vocabulary (the Russian test corpus, which carries English passages): PCA properties, determinism, every kind,
 // import validation and the file round trip.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusText, unifontPath } from '../../../test/helpers/fixtures';
-import { encodeSafetensors } from '../io/safetensors';
+import { encodeSafetensors } from '../util/safetensors';
 import { buildTokenizer, type Tokenizer } from '../tokenizer/index';
 import { UserError } from '../../common/errors';
 import { Rng } from '../util/rng';
@@ -18,7 +18,7 @@ let tok: Tokenizer;
 let font: UnifontFont;
 let dir: string;
 beforeAll(() => {
-  tok = buildTokenizer([corpusText('debian-faq.ru.txt')], { ngrams: 300 });
+  tok = buildTokenizer([corpusText('ru.txt')], { ngrams: 300 });
   font = loadUnifont(unifontPath());
   dir = mkdtempSync(join(tmpdir(), 'espalier-substrate-'));
 });

@@ -1,4 +1,4 @@
-// Fetching GNU Unifont against a loopback server: the real font (Debian's file, gzipped) installs and is then found
+// Fetching GNU Unifont against a loopback server: the real font (the tests' Unifont 15.0.01, gzipped) installs and is then found
 // by discovery; a wrong checksum, a refused connection, a 404 and a decompression bomb write nothing and say why.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ afterAll(async () => {
 const dir = (name: string) => join(tmp, name);
 
 describe('installUnifont', () => {
-  it("pins the SHA-256 of Debian's unifont 15.0.01 file", () => {
+  it('pins the SHA-256 of the GNU Unifont 15.0.01 file the tests use', () => {
     expect(createHash('sha256').update(hex).digest('hex')).toBe(UNIFONT_HEX_SHA256);
   });
 

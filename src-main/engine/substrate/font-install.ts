@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic } from '../util/atomic';
 import { appFontDir } from '../util/app-data';
 import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { UserError } from '../../common/errors';

@@ -1,6 +1,6 @@
 // The substrate file: one .safetensors with tensor `embeddings` [vocabSize, dim] F32 and string metadata.
 // The id is recomputed on load, so a damaged or edited file is caught before a model trains on it.
-import { readSafetensors, writeSafetensors } from '../io/safetensors';
+import { readSafetensors, writeSafetensors } from '../util/safetensors';
 import { z } from 'zod';
 import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';

@@ -1,6 +1,6 @@
 // The `imported` substrate kind: a ready-made [vocabSize, dim] table from .npy or .safetensors (e.g. a bvv241 table).
 // Rows must line up with the given vocabulary; every mismatch is reported with the numbers that disagree.
-import { decodeSafetensors } from '../io/safetensors';
+import { decodeSafetensors } from '../util/safetensors';
 import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { UserError } from '../../common/errors';
 import { decodeNpy } from './npy';

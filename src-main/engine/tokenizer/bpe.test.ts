@@ -72,7 +72,7 @@ describe('n-gram BPE encoding', () => {
   });
 
   it('equals the plain statement of the rule on real text in three languages', () => {
-    const texts = (['en', 'ru', 'zh-cn'] as const).map((l) => corpusText(`debian-faq.${l}.txt`));
+    const texts = (['en', 'ru', 'zh'] as const).map((l) => corpusText(`${l}.txt`));
     const tok = buildTokenizer(texts.map((t) => t.slice(0, 50_000)), { ngrams: 1500 });
     for (const t of texts) {
       for (const line of t.slice(60_000, 90_000).split('\n')) expect(Array.from(tok.encode(line))).toEqual(referenceBpe(tok, line));

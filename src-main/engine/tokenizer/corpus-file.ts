@@ -23,3 +23,8 @@ export function readCorpusFile(path: string): string {
   if (start === bytes.length) throw new UserError(`${path}: the corpus file is empty (only a byte-order mark)`);
   return bytes.toString('utf8', start);
 }
+
+/** Text without a leading byte-order mark (an encoding signature, not text), as readCorpusFile reads files. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

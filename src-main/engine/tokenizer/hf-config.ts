@@ -2,7 +2,7 @@
 // which makes transformers.AutoTokenizer load it as a fast tokenizer with the same ids and carries Espalier's
 // metadata in a field transformers ignores.
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../../common/errors';
 import { saveTokenizer } from './hf-json';
 import { MAX_NGRAM } from './layout';

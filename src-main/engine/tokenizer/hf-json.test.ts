@@ -11,7 +11,7 @@ import { BYTE_BASE, FIRST_TEXT_ID, Tokenizer, buildTokenizer, loadTokenizer, rea
 const dir = mkdtempSync(join(tmpdir(), 'espalier-tok-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ru = corpusText('debian-faq.ru.txt').slice(0, 40_000);
+const ru = corpusText('ru.txt').slice(0, 40_000);
 const tok = buildTokenizer([ru, 'tricky $& $1 "q" \\ \u0000\u0001 😀😀 e\u0301e\u0301'], { ngrams: 500 });
 
 /** Expects `fn` to throw one UserError whose single-line message names `file` and matches `problem`. */

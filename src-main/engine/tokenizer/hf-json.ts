@@ -2,7 +2,7 @@
 // `@huggingface/tokenizers` (JS) read as it is and encode to exactly Espalier's ids: a byte-fallback BPE model
 // whose merges are the n-gram merges (merges.ts). The file needs no Espalier-only field: the layout and the
 // merge list identify it, and metadata for people goes to tokenizer_config.json (hf-config.ts).
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic } from '../util/atomic';
 import { jsonProblem, UserError } from '../../common/errors';
 import { READ_LIMITS, readFileCapped } from '../util/read-capped';
 import { isObject, parseV1, tokenizerFromStrings, v1ToJson } from './hf-json-v1';

@@ -3,7 +3,7 @@ export type { TokenPiece, TokenizerLike } from './types';
 export { Tokenizer, VocabularyError, compression } from './tokenizer';
 export { buildTokenizer, type BuildOptions } from './build';
 export { loadTokenizer, saveTokenizer, parseTokenizerJson, tokenizerToJson } from './hf-json';
-export { readCorpusFile } from './corpus-file';
+export { readCorpusFile, withoutBom } from './corpus-file';
 export { vocabularyId } from './identity';
 export { BYTE_BASE, FIRST_TEXT_ID, MAX_NGRAM, SPECIAL_TEXTS, byteTokenName } from './layout';
 export { ForeignTokenizer } from './foreign';

@@ -46,7 +46,7 @@ function builtNgrams(corpora: string[], k: number, minCount: number): string[] {
 
 describe('top-K n-grams', () => {
   it('equals brute force on slices of the real corpora, for several K', () => {
-    const corpora = (['en', 'ru', 'zh-cn'] as const).map((l) => corpusText(`debian-faq.${l}.txt`).slice(20_000, 35_000));
+    const corpora = (['en', 'ru', 'zh'] as const).map((l) => corpusText(`${l}.txt`).slice(20_000, 35_000));
     const ranking = bruteForceRanking(corpora);
     for (const k of [1, 50, 700, 5000]) {
       for (const minCount of [1, 2]) expect(builtNgrams(corpora, k, minCount)).toEqual(cut(ranking, k, minCount));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requirePython } from '../../../test/helpers/python';
 import { LoraSet } from '../grow/lora';
 import { exportModel } from '../io/model-folder';
-import { writeSafetensors } from '../io/safetensors';
+import { writeSafetensors } from '../util/safetensors';
 import { GPT } from '../model/gpt';
 import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../../../test/support/model';
 import { Rng } from '../util/rng';

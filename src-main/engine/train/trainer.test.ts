@@ -17,11 +17,11 @@ let tokenizerId = '';
 
 beforeAll(async () => {
   await testBackend();
-  const text = corpusText('debian-faq.en.txt').slice(0, 60_000);
+  const text = corpusText('en.txt').slice(0, 60_000);
   const tok = buildTokenizer([text], { ngrams: 150 });
   vocab = tok.size;
   tokenizerId = tok.id;
-  data = holdoutWindows(text, (t) => tok.encode(t), 32, 'debian-faq.en.txt');
+  data = holdoutWindows(text, (t) => tok.encode(t), 32, 'en.txt');
 });
 
 function model(seed = 1, layers = 2): GPT {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configFromJson } from '../model/config';
-import { writeSafetensors } from '../io/safetensors';
+import { writeSafetensors } from './safetensors';
 import { readModelMeta } from '../io/model-folder';
 import { loadSubstrate, saveSubstrate, substrateId, type Substrate } from '../substrate/format';
 import { randomMatrix } from '../substrate/codes';

@@ -24,10 +24,10 @@ const sha = (b: string | Uint8Array) => createHash('sha256').update(b).digest('h
 
 describe('plain text from the shared corpora', () => {
   const cases = [
-    ['debian-faq.en.txt', 'en'],
-    ['debian-faq.ru.txt', 'ru'],
-    ['debian-faq.zh-cn.txt', 'zh'],
-    ['fortunes-zh.song100.txt', 'zh'],
+    ['en.txt', 'en'],
+    ['ru.txt', 'ru'],
+    ['zh.txt', 'zh'],
+    ['zh-lines.txt', 'zh'],
   ] as const;
   for (const [name, lang] of cases) {
     it(`${name}: language ${lang}, exact counts and hashes, same result for small chunks`, async () => {
@@ -47,18 +47,18 @@ describe('plain text from the shared corpora', () => {
     });
   }
 
-  it('reports the language mix: the Russian FAQ is mostly Cyrillic with Latin commands', async () => {
-    const r = await importDataset({ file: corpusFile('debian-faq.ru.txt') });
+  it('reports the language mix: the Russian text is mostly Cyrillic with English passages', async () => {
+    const r = await importDataset({ file: corpusFile('ru.txt') });
     expect(r.stats.languages['ru']).toBeGreaterThan(0.5);
     expect(r.stats.languages['en']).toBeGreaterThan(0.2);
     expect(r.stats.languages['zh']).toBeUndefined();
   });
 
   it('counts tokens with a tokenizer, equal to encoding the whole text at once', async () => {
-    const en = corpusText('debian-faq.en.txt');
-    const zh = corpusText('debian-faq.zh-cn.txt');
+    const en = corpusText('en.txt');
+    const zh = corpusText('zh.txt');
     const tok = buildTokenizer([en.slice(0, 40_000), zh.slice(0, 20_000)], { ngrams: 300 });
-    for (const [name, text] of [['debian-faq.en.txt', en], ['debian-faq.zh-cn.txt', zh]] as const) {
+    for (const [name, text] of [['en.txt', en], ['zh.txt', zh]] as const) {
       const r = await importDataset({ file: corpusFile(name), tokenizer: tok, chunkBytes: 8192 });
       expect(r.stats.tokens).toBe(tok.encode(text).length);
     }
@@ -66,7 +66,7 @@ describe('plain text from the shared corpora', () => {
 
   it('writes the text to a destination atomically instead of returning it', async () => {
     const dest = join(dir, 'out', 'ru.txt');
-    const r = await importDataset({ file: corpusFile('debian-faq.ru.txt'), destination: dest, chunkBytes: 4096 });
+    const r = await importDataset({ file: corpusFile('ru.txt'), destination: dest, chunkBytes: 4096 });
     expect(r.text).toBeUndefined();
     expect(r.destination).toBe(dest);
     const written = readFileSync(dest);
@@ -87,7 +87,7 @@ describe('plain text from the shared corpora', () => {
   it('stops when aborted and leaves no partial destination', async () => {
     const ctrl = new AbortController();
     const dest = join(dir, 'aborted', 'x.txt');
-    const run = importDataset({ file: corpusFile('debian-faq.en.txt'), destination: dest, chunkBytes: 4096, signal: ctrl.signal, onProgress: () => ctrl.abort() });
+    const run = importDataset({ file: corpusFile('en.txt'), destination: dest, chunkBytes: 4096, signal: ctrl.signal, onProgress: () => ctrl.abort() });
     await expect(run).rejects.toThrow();
     expect(readdirSync(join(dir, 'aborted'))).toEqual([]);
   });
@@ -227,10 +227,10 @@ describe('into a workspace', () => {
       const project = ws.projects.create({ name: 'p' });
       const id = newId('ds');
       const dest = ws.paths.datasetText(id);
-      const { stats } = await importDataset({ file: corpusFile('debian-faq.zh-cn.txt'), destination: dest });
+      const { stats } = await importDataset({ file: corpusFile('zh.txt'), destination: dest });
       const d = ws.datasets.create(datasetRecord(stats, { id, projectId: project.id, name: 'faq-zh', split: 'val', textPath: ws.paths.toStored(dest) }));
       expect(d).toMatchObject({ id, format: 'txt', split: 'val', language: 'zh', textPath: `datasets/${id}.txt`, sha256: stats.sha256, characters: stats.characters });
-      expect(readFileSync(ws.paths.fromStored(d.textPath!), 'utf8')).toBe(corpusText('debian-faq.zh-cn.txt'));
+      expect(readFileSync(ws.paths.fromStored(d.textPath!), 'utf8')).toBe(corpusText('zh.txt'));
     } finally {
       ws.close();
     }

@@ -1,4 +1,5 @@
-// Language detection on real text: the Debian FAQ in English, Russian and Chinese, Chinese poems, and an en-ru mix.
+// Language detection on the test corpora (test/helpers/fixtures): English; Russian and Chinese that carry English
+// passages; Chinese in short lines; and an en-ru mix.
 import { describe, expect, it } from 'vitest';
 import { corpusText } from '../../../test/helpers/fixtures';
 import { guessLanguage, mixedLanguages, ScriptCounter } from './scripts';
@@ -10,24 +11,24 @@ function detect(text: string): { language: string | null; languages: Record<stri
   return { ...g, label: mixedLanguages(g.languages) };
 }
 
-/** Every other paragraph from the English FAQ, the rest from the Russian one: a bilingual file. */
+/** Every other paragraph from the English text, the rest from the Russian one: a bilingual file. */
 function enRuMix(): string {
-  const en = corpusText('debian-faq.en.txt').split('\n\n');
-  const ru = corpusText('debian-faq.ru.txt').split('\n\n');
+  const en = corpusText('en.txt').split('\n\n');
+  const ru = corpusText('ru.txt').split('\n\n');
   const out: string[] = [];
   for (let i = 0; i < 400; i++) out.push(en[i % en.length]!, ru[i % ru.length]!);
   return out.join('\n\n');
 }
 
-describe('language detection on the Debian texts', () => {
-  it('the English FAQ is English only', () => {
-    const d = detect(corpusText('debian-faq.en.txt'));
+describe('language detection on the test corpora', () => {
+  it('the English text is English only', () => {
+    const d = detect(corpusText('en.txt'));
     expect(d.language).toBe('en');
     expect(d.label).toEqual(['en']);
   });
 
-  it('the Chinese FAQ is Chinese with English commands, not "en"', () => {
-    const d = detect(corpusText('debian-faq.zh-cn.txt'));
+  it('the Chinese text is Chinese with English passages, not "en"', () => {
+    const d = detect(corpusText('zh.txt'));
     expect(d.language).toBe('zh');
     expect(d.label).toEqual(['zh', 'en']);
     // Han characters are fewer words each than Latin letters: words, not letters, decide.
@@ -35,14 +36,14 @@ describe('language detection on the Debian texts', () => {
     expect(d.languages['en']).toBeGreaterThan(0.1);
   });
 
-  it('the Russian FAQ is Russian with English commands', () => {
-    const d = detect(corpusText('debian-faq.ru.txt'));
+  it('the Russian text is Russian with English passages', () => {
+    const d = detect(corpusText('ru.txt'));
     expect(d.language).toBe('ru');
     expect(d.label).toEqual(['ru', 'en']);
   });
 
-  it('Chinese poems are Chinese only', () => {
-    const d = detect(corpusText('fortunes-zh.song100.txt'));
+  it('Chinese in short lines is Chinese only', () => {
+    const d = detect(corpusText('zh-lines.txt'));
     expect(d.label).toEqual(['zh']);
   });
 

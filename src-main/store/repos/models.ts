@@ -177,8 +177,8 @@ export class ModelsRepo {
   }
 
   /**
-   * Registers a merge of existing experts. They must share tokenizer and substrate (DESIGN.md,
-   * Identity): the error names the ones that differ.
+   * Registers a merge of existing experts. They must share tokenizer and substrate (docs/file-formats.md,
+   * "Growth runs and merges"): the error names the ones that differ.
    */
   createMerge(input: NewMerge): Model {
     const m = parseInput(newMergeSchema, input, 'merge');

@@ -5,7 +5,7 @@ import { prepareData, runEval, type EvalSpec } from '../../engine/eval';
 import { loadModelSpec, loadSpecTokenizer } from '../../lib/model-spec';
 import { EvalParams } from '../job-types';
 import type { JobHandler } from '../runtime';
-import { saveEvalItems } from './eval-items';
+import { saveEvalItems } from '../../lib/eval-items';
 
 export const evalJob: JobHandler = async (raw, ctx) => {
   const p = EvalParams.parse(raw);

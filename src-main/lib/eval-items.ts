@@ -2,10 +2,9 @@
 // correct, degenerate flags), so the 'evals.items' channel can page through any task alike; the items a filter
 // left out go beside them with their reasons, and the result's report sums both up.
 import { join } from 'node:path';
-import type { EvalResult as EngineEvalResult, PreparedData } from '../../engine/eval';
-import { writeFileAtomic } from '../../engine/io/atomic';
-import type { EvalReport } from '../../../src-shared/domain';
-import type { EvalItem } from '../job-types';
+import type { EvalResult as EngineEvalResult, PreparedData } from '../engine/eval';
+import { writeFileAtomic } from '../engine/util/atomic';
+import type { EvalItemRecord as EvalItem, EvalReport } from '../../src-shared/domain';
 
 type Rec = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));

@@ -1,7 +1,7 @@
 // Atomic file writes: temp file in the same folder, fsync, rename — a crash never leaves half a file.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { userErrorIfDiskFull } from '../util/disk-full';
+import { userErrorIfDiskFull } from './disk-full';
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });

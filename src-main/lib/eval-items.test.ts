@@ -1,6 +1,6 @@
 // The app's per-item view shows the exact prompt each protocol recorded, whatever the layout (not a template).
 import { describe, expect, it } from 'vitest';
-import type { McItem, PreparedData } from '../../engine/eval';
+import type { McItem, PreparedData } from '../engine/eval';
 import { contractItems, evalReport, leftOutItems } from './eval-items';
 
 const item: McItem = { id: 'x:1', file: 'x.csv', line: 1, question: 'Why?', choices: ['a', 'b', 'c', 'd'], labels: ['A', 'B', 'C', 'D'], answer: 1, template: 'mmlu' };

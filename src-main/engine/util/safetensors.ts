@@ -4,8 +4,8 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../../common/errors';
-import { userErrorIfDiskFull } from '../util/disk-full';
-import { openRegularFile } from '../util/read-capped';
+import { userErrorIfDiskFull } from './disk-full';
+import { openRegularFile } from './read-capped';
 import { buildHeader, DTYPE_BYTES, elementsOf, headerLength, parseHeader, type Dtype, type TensorEntry } from './safetensors-header';
 
 export type { Dtype, TensorEntry } from './safetensors-header';
