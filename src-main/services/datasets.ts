@@ -16,7 +16,6 @@ import { datasetSourceFile, datasetTextFile, requireDataset, requireProject, sto
 import type { ServiceContext } from './context';
 import { formatFromPath } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
-import type { BenchmarkStats } from '../lib/datasets/benchmark-import';
 import type { BenchmarkFormat } from '../lib/datasets/benchmark-detect';
 import { previewBenchmark } from '../lib/datasets/benchmark-preview';
 import { datasetDto } from './dto';

@@ -9,7 +9,7 @@ import { configFromJson, resolveConfig, type ModelConfig } from '../../engine/mo
 import { memoryPlan, planAdvice, planLine, refusalLine, type MemoryPlan, type ModelPreset, type PlanAdvice, type PlanInput } from '../../engine/plan/index';
 import { UserError } from '../../common/errors';
 import { optStr, type CommandContext, type ParsedOptions } from '../command';
-import { loadVocab } from '../commands/substrate-build';
+import { loadVocab } from '../vocab';
 import { presetOf } from './preset';
 import { CHECKPOINT } from './run-folder';
 import { freshConfigInput, positiveInt } from './steps';

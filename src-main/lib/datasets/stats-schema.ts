@@ -9,7 +9,7 @@ const Counts = z.record(z.string(), z.number());
 
 export const ImportStatsSchema = z.object({
   file: z.string(),
-  format: z.enum(['txt', 'jsonl', 'csv', 'parquet'] satisfies ImportFormat[]),
+  format: z.enum(['txt', 'jsonl', 'json', 'csv', 'parquet'] satisfies ImportFormat[]),
   field: z.string().nullable(),
   bytes: z.number(),
   sha256: z.string(),
