@@ -107,14 +107,20 @@ void packBPanel(const Problem& P, int p0, int kc, int j0, int cols, int nr, floa
   }
 }
 
-float* alignedGrow(float*& buf, size_t& cap, size_t floats) {
-  if (floats > cap) {
-    std::free(buf);
-    cap = floats;
-    buf = (float*)std::aligned_alloc(64, ((floats * sizeof(float) + 63) / 64) * 64);
+// A 64-byte-aligned scratch buffer that only grows; freed with its owner (a thread's, or the process's).
+struct Scratch {
+  float* buf = nullptr;
+  size_t cap = 0;
+  ~Scratch() { std::free(buf); }
+  float* grow(size_t floats) {
+    if (floats > cap) {
+      std::free(buf);
+      cap = floats;
+      buf = (float*)std::aligned_alloc(64, ((floats * sizeof(float) + 63) / 64) * 64);
+    }
+    return buf;
   }
-  return buf;
-}
+};
 
 }  // namespace
 
@@ -148,8 +154,7 @@ void gemm(const Problem& P, const Kernel& K, Pool* pool) {
   const int kBlocks = (P.k + KC - 1) / KC;
   // Column blocks: all of K × nc packed at once (bounded), so the compute parts loop over K themselves.
   int ncMax = (int)std::max<long>(nr, B_BLOCK_FLOATS / ((long)kBlocks * KC) / nr * nr);
-  static float* bufB = nullptr;
-  static size_t capB = 0;
+  static Scratch bufB;  // callers make one call at a time (the addon holds a lock)
   // Row blocks of at most MC_MAX rows, their count a multiple of the thread count and micro-tiles dealt out
   // evenly, so that no thread is left with one block more than the others.
   const int tiles = (P.m + mr - 1) / mr;
@@ -160,7 +165,7 @@ void gemm(const Problem& P, const Kernel& K, Pool* pool) {
     const int nc = std::min(ncMax, P.n - jc);
     const int panels = (nc + nr - 1) / nr;
     const size_t blockStride = (size_t)KC * panels * nr;  // one K block of every panel
-    float* B = alignedGrow(bufB, capB, blockStride * kBlocks);
+    float* B = bufB.grow(blockStride * kBlocks);
     const int packParts = kBlocks * panels;
     // Packing B in parallel pays only when there is enough of it to outweigh waking the threads.
     run(packParts, [&](int i) {
@@ -172,9 +177,8 @@ void gemm(const Problem& P, const Kernel& K, Pool* pool) {
     int maxGroups = std::max(1, panels * nr / 128);
     int groups = threads == 1 || rowBlocks >= 2 * threads ? 1 : std::min(maxGroups, (2 * threads + rowBlocks - 1) / rowBlocks);
     run(rowBlocks * groups, [&](int part) {
-      thread_local float* bufA = nullptr;
-      thread_local size_t capA = 0;
-      float* A = alignedGrow(bufA, capA, aFloats);
+      thread_local Scratch bufA;
+      float* A = bufA.grow(aFloats);
       int ib = part / groups, g = part % groups;
       int i0 = (int)((long)tiles * ib / rowBlocks) * mr, rows = std::min(P.m, (int)((long)tiles * (ib + 1) / rowBlocks) * mr) - i0;
       if (rows <= 0) return;

@@ -77,7 +77,14 @@ export function loadGemmAddon(): GemmAddon | null {
     return null;
   }
   try {
-    addon = createRequire(import.meta.url)(file) as GemmAddon;
+    const loaded = createRequire(import.meta.url)(file) as Partial<GemmAddon>;
+    // A build from older sources (before kernel dispatch) lacks these: rebuilding fixes it.
+    const missing = (['gemm', 'softmaxXent', 'setThreads', 'threads', 'isa', 'kernel', 'kernels', 'setKernel'] as const).filter((f) => typeof loaded[f] !== 'function');
+    if (missing.length > 0) {
+      reason = `the native matrix addon at ${ADDON_FILE} is out of date (it lacks ${missing.join(', ')}); ${BUILD_HINT}`;
+      return null;
+    }
+    addon = loaded as GemmAddon;
   } catch (err) {
     const msg = String((err as Error).message).split('\n')[0];
     // A kernel the user forced is their setting to change, not a build to redo.
