@@ -1,7 +1,7 @@
 // `espalier grow --from DIR` through the real CLI: a trained folder grows one more tier whose lower blocks are the
 // source's to the bit, reports insertion and held-out losses, records its parent, loads and generates; a second
 // call resumes (nothing left); options the folder fixes are refused in one line.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,4 +110,37 @@ describe('espalier grow --from', () => {
     expect(m.code).not.toBe(0);
     expect(m.stderr).toMatch(/not a model folder/);
   });
+});
+
+// The acceptance run's "grows one more tier" step at a medium size (the 2 GiB run itself is test/slow): a 4 × d 128
+// model trained 2 steps grows a fifth tier in 1 step, exports as sharded Hugging Face weights, imports back and
+// continues a prompt greedily exactly as the grown folder does.
+describe('grow --from in the scale sequence (medium model)', () => {
+  it('train → grow one tier → sharded HF export → import → same greedy continuation', () => {
+    const text = corpusText('debian-faq.en.txt').slice(0, 40_000);
+    writeFileSync(p('faq.txt'), text);
+    expect(runCli(['vocab', 'build', '--corpus', p('faq.txt'), '--ngrams', '200', '--out', p('faq-vocab.json'), '--json']).code).toBe(0);
+    expect(runCli(['substrate', 'build', '--kind', 'random', '--vocab', p('faq-vocab.json'), '--dim', '128', '--out', p('faq-sub.safetensors'), '--json']).code).toBe(0);
+    const common = ['--data', p('faq.txt'), '--batch', '1', '--checkpoint-every', '1', '--threads', '1', '--backend', 'cpu', '--json'];
+    const tr = runCli(['train', ...common, '--vocab', p('faq-vocab.json'), '--substrate', p('faq-sub.safetensors'), '--layers', '4', '--heads', '4', '--context', '32', '--steps', '2', '--eval-every', '100', '--out', p('med')], { timeoutMs: 300_000 });
+    expect(tr.code, tr.stderr).toBe(0);
+    const g = runCli(['grow', ...common, '--from', p('med'), '--stages', '1', '--steps-per-stage', '1', '--eval-windows', '4', '--out', p('med-grown')], { timeoutMs: 300_000 });
+    expect(g.code, g.stderr).toBe(0);
+    const st = g.json<GrowJson>().stages[0]!;
+    expect(st.depth).toBe(5);
+    console.log(`grow --from (4 × d 128 → 5): insertion ${st.lossBeforeInsert} → ${st.lossAfterInsert}, val ${st.valLoss}; params ${st.params.total}, trainable ${st.params.trainable}`);
+    expect(sameTensors(p('med/model.safetensors'), join(st.checkpoint, 'model.safetensors'), ['blocks.0.', 'blocks.1.', 'blocks.2.', 'blocks.3.'])).toBe(32);
+
+    const ex = runCli(['export', '--format', 'hf', '--model', st.checkpoint, '--out', p('med-hf'), '--max-shard-size', '1', '--json'], { timeoutMs: 300_000 });
+    expect(ex.code, ex.stderr).toBe(0);
+    expect(readdirSync(p('med-hf')).filter((f) => /^model-\d{5}-of-\d{5}\.safetensors$/.test(f)).length).toBeGreaterThanOrEqual(2);
+    const imp = runCli(['import', '--format', 'hf', '--from', p('med-hf'), '--out', p('med-back'), '--json'], { timeoutMs: 300_000 });
+    expect(imp.code, imp.stderr).toBe(0);
+    const greedy = (model: string) => {
+      const r = runCli(['generate', '--model', model, '--prompt', 'Debian', '--max-tokens', '8', '--temperature', '0', '--backend', 'cpu', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return r.json<{ text: string }>().text;
+    };
+    expect(greedy(p('med-back'))).toBe(greedy(st.checkpoint));
+  }, 900_000);
 });
