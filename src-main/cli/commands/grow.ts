@@ -17,6 +17,7 @@ import { loadVocab } from '../vocab';
 import { logJobPlan, refuseUnfit, trainJobPlan, type JobPlan } from '../train/plan';
 import { planHuman } from '../train/plan-output';
 import { growPresetOptions, PRESET_OPTION, requireOption } from '../train/preset';
+import { growFromJobPlan, growSource, lineage, sourceVocabulary, type GrowSource } from './grow-from';
 
 interface StageOut {
   depth: number;
@@ -96,8 +97,8 @@ function growJobPlan(opts: ParsedOptions, report: Parameters<typeof trainJobPlan
   return trainJobPlan(opts, report, { layers: depth, frozenBlocks: monolithic ? 0 : depth - bps });
 }
 
-/** The vocabulary, the substrate built for it, and the training and validation windows. */
-function loadGrowInputs(opts: ParsedOptions) {
+/** --vocab and the --substrate built for it. */
+function vocabulary(opts: ParsedOptions) {
   const vocabPath = str(opts, 'vocab');
   const substratePath = str(opts, 'substrate');
   const tok = loadVocab(vocabPath);
@@ -105,6 +106,12 @@ function loadGrowInputs(opts: ParsedOptions) {
   if (substrate.meta.tokenizerId !== tok.id) {
     throw new UserError(`${substratePath}: the substrate was built for tokenizer ${substrate.meta.tokenizerId.slice(0, 12)}…, but ${vocabPath} is ${tok.id.slice(0, 12)}…; rebuild it with --vocab ${vocabPath}`);
   }
+  return { tok, substrate };
+}
+
+/** The vocabulary, the substrate built for it (from --from's folder when given), and the training and validation windows. */
+function loadGrowInputs(opts: ParsedOptions, src: GrowSource | null) {
+  const { tok, substrate } = src ? sourceVocabulary(src) : vocabulary(opts);
   const T = positiveInt(opts, 'context')!;
   const dataPath = str(opts, 'data');
   const valPath = optStr(opts, 'val');
@@ -113,15 +120,20 @@ function loadGrowInputs(opts: ParsedOptions) {
     ? { train: makeWindows(tok.encode(readCorpusFile(dataPath)), T, dataPath), val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) }
     : holdoutWindows(readCorpusFile(dataPath), (t) => tok.encode(t), T, dataPath);
   // What every stage folder records (config.json → training), as `train` records it: the data file and its hold-out.
-  const record = valPath ? { data: { file: resolve(dataPath) }, val: { file: resolve(valPath) } } : { data: { file: resolve(dataPath) }, holdout: (windows as { holdout?: unknown }).holdout };
+  const record: Record<string, unknown> = valPath ? { data: { file: resolve(dataPath) }, val: { file: resolve(valPath) } } : { data: { file: resolve(dataPath) }, holdout: (windows as { holdout?: unknown }).holdout };
+  // Lineage: the folder this model grew from.
+  if (src) record['parent'] = lineage(src);
   return { tok, substrate, T, windows, record };
 }
 
-function growPlan(opts: ParsedOptions, c: ReturnType<typeof growChoices>, substrateDim: number, log: (line: string) => void): GrowthPlanInput {
-  const dModel = positiveInt(opts, 'd-model') ?? substrateDim;
-  if (dModel !== substrateDim) log(`substrate dim ${substrateDim} ≠ d-model ${dModel}: a frozen random projection maps the rows`);
+function growPlan(opts: ParsedOptions, c: ReturnType<typeof growChoices>, substrateDim: number, src: GrowSource | null, log: (line: string) => void): GrowthPlanInput {
+  const dModel = src?.meta.config.dModel ?? positiveInt(opts, 'd-model') ?? substrateDim;
+  if (dModel !== substrateDim && !src) log(`substrate dim ${substrateDim} ≠ d-model ${dModel}: a frozen random projection maps the rows`);
   const cache = opts['prefix-cache'];
+  // From a folder, the architecture is the folder's (new blocks copy its shapes); the plan records only the folder.
+  const model = src ? {} : { dModel, heads: positiveInt(opts, 'heads'), contextLength: positiveInt(opts, 'context')!, mlpRatio: optNum(opts, 'mlp-ratio') ?? 4, norm: c.norm ?? 'rmsnorm', substrateDim };
   return {
+    ...(src ? { from: src.base } : {}),
     stages: positiveInt(opts, 'stages')!,
     steps: c.steps,
     lr: numbers(opts, 'lr'),
@@ -131,7 +143,7 @@ function growPlan(opts: ParsedOptions, c: ReturnType<typeof growChoices>, substr
     batchSize: positiveInt(opts, 'batch'),
     accumulation: positiveInt(opts, 'grad-accum'),
     seed: optNum(opts, 'seed') ?? 0,
-    model: { dModel, heads: positiveInt(opts, 'heads'), contextLength: positiveInt(opts, 'context')!, mlpRatio: optNum(opts, 'mlp-ratio'), norm: c.norm, substrateDim },
+    model,
     lora: c.loraRank ? { rank: c.loraRank, fromStage: positiveInt(opts, 'lora-from-stage') ?? 2, alpha: optNum(opts, 'lora-alpha') } : null,
     evalEvery: positiveInt(opts, 'eval-every'),
     evalWindows: positiveInt(opts, 'eval-windows'),
@@ -206,8 +218,9 @@ export default defineCommand({
     { name: 'plan', kind: 'boolean', description: 'print the memory plan of the largest stage (and baselines) and stop; needs no --data, --out or steps' },
     { name: 'data', kind: 'string', metavar: 'FILE', description: 'UTF-8 training text (required unless --plan)' },
     { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: the last 10% of --data, from a blank line where it has one; the same for every seed)' },
-    { name: 'vocab', kind: 'string', metavar: 'FILE', description: 'tokenizer.json (from `vocab build`; required unless --plan --preset)' },
-    { name: 'substrate', kind: 'string', metavar: 'FILE', description: 'substrate .safetensors (from `substrate build`; required unless --plan --preset)' },
+    { name: 'from', kind: 'string', metavar: 'DIR', description: 'continue this model folder (a `train` output or a stage-k folder): its blocks stay frozen below the new tiers; its substrate, tokenizer and architecture are used' },
+    { name: 'vocab', kind: 'string', metavar: 'FILE', description: 'tokenizer.json (from `vocab build`; required unless --from, or --plan --preset)' },
+    { name: 'substrate', kind: 'string', metavar: 'FILE', description: 'substrate .safetensors (from `substrate build`; required unless --from, or --plan --preset)' },
     { name: 'out', kind: 'string', metavar: 'DIR', description: 'run folder: growth.json, stage-k/ model folders, baselines; an existing run resumes (required unless --plan)' },
     { name: 'stages', kind: 'number', metavar: 'N', description: 'growth stages (final depth = N × blocks per stage; required unless --preset)' },
     { name: 'steps-per-stage', kind: 'string', metavar: 'K', description: 'optimizer steps per stage: one number or one per stage (150,200,200; required unless --plan)' },
@@ -227,8 +240,8 @@ export default defineCommand({
     { name: 'd-model', kind: 'number', metavar: 'D', description: 'width (default: the substrate dim; otherwise a frozen random projection maps it)' },
     { name: 'heads', kind: 'number', metavar: 'H', description: 'attention heads (default 4, or the preset\'s)' },
     { name: 'context', kind: 'number', metavar: 'T', description: 'tokens per training window (default 64, or the preset\'s)' },
-    { name: 'mlp-ratio', kind: 'number', metavar: 'R', description: 'MLP width / d-model', default: 4 },
-    { name: 'norm', kind: 'string', metavar: 'KIND', description: 'rmsnorm | layernorm', default: 'rmsnorm' },
+    { name: 'mlp-ratio', kind: 'number', metavar: 'R', description: 'MLP width / d-model (default 4)' },
+    { name: 'norm', kind: 'string', metavar: 'KIND', description: 'rmsnorm | layernorm (default rmsnorm)' },
     { name: 'batch', kind: 'number', metavar: 'B', description: 'windows per micro-batch', default: 16 },
     { name: 'grad-accum', kind: 'number', metavar: 'K', description: 'gradient accumulation: K micro-batches of --batch windows per optimizer step (one batch K times larger, in the memory of one)', default: 1 },
     { name: 'lr', kind: 'string', metavar: 'LR', description: 'peak learning rate per stage: one number or one per stage', default: '3e-3' },
@@ -244,20 +257,25 @@ export default defineCommand({
     { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
   ],
   async run(rawOpts, _positionals, ctx): Promise<GrowOut | JobPlan> {
-    const opts = growPresetOptions(rawOpts);
+    const src = growSource(rawOpts);
+    // From a folder, windows default to its context length (growPresetOptions would fill 64).
+    const opts = growPresetOptions(src && rawOpts['context'] === undefined ? { ...rawOpts, context: src.meta.config.contextLength } : rawOpts);
     const planOnly = opts['plan'] === true;
     requireOption(opts, 'stages', 'N');
-    if (!planOnly) for (const [n, m] of [['data', 'FILE'], ['vocab', 'FILE'], ['substrate', 'FILE'], ['out', 'DIR'], ['steps-per-stage', 'K']] as const) requireOption(opts, n, m);
+    const needed = src ? ([['data', 'FILE'], ['out', 'DIR'], ['steps-per-stage', 'K']] as const) : ([['data', 'FILE'], ['vocab', 'FILE'], ['substrate', 'FILE'], ['out', 'DIR'], ['steps-per-stage', 'K']] as const);
+    if (!planOnly) for (const [n, m] of needed) requireOption(opts, n, m);
     // Option mistakes first: they should not wait for the backend and the tokenizer.
     const choices = planOnly ? null : growChoices(opts);
     const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
     // The largest unit of work comes first: the final stage (all but its new blocks frozen), or a monolithic baseline.
-    const job = growJobPlan(opts, report);
+    const bps = positiveInt(opts, 'blocks-per-stage') ?? 1;
+    const job = src ? growFromJobPlan(src, opts, positiveInt(opts, 'stages')! * bps, bps, report) : growJobPlan(opts, report);
     if (planOnly) return job;
     refuseUnfit(job, { grow: true });
-    const inputs = loadGrowInputs(opts);
+    const inputs = loadGrowInputs(opts, src);
     logJobPlan(job, ctx);
-    const plan = growPlan(opts, choices!, inputs.substrate.dim, (line) => ctx.log(line));
+    if (src) ctx.log(`growing from ${src.dir}: its ${src.meta.config.layers} blocks stay frozen below ${positiveInt(opts, 'stages')! * bps} new`);
+    const plan = growPlan(opts, choices!, inputs.substrate.dim, src, (line) => ctx.log(line));
     const out = resolve(str(opts, 'out'));
     const available = inputs.windows.val.starts.length;
     const validation = { protocol: 'holdout' as const, windows: Math.min(available, resolvePlan(plan).evalWindows), available, context: inputs.T };

@@ -31,4 +31,18 @@ describe('resolvePlan', () => {
     expect(resolvePlan({ stages: 1, steps: 5 }).accumulation).toBe(1);
     expect(resolvePlan({ stages: 1, steps: 5, batchSize: 2, accumulation: 8 })).toMatchObject({ batchSize: 2, accumulation: 8 });
   });
+
+  it('grown from a folder: depths continue above its blocks, LoRA may start at stage 1, no baselines, no "from" otherwise', () => {
+    const from = { dir: '/m/base', layers: 16, createdAt: '2026-01-01T00:00:00.000Z' };
+    const p = resolvePlan({ from, stages: 2, steps: 3, lora: { rank: 2, fromStage: 1 } });
+    expect(p.stages.map((s) => [s.depth, s.lora])).toEqual([
+      [17, true],
+      [18, true],
+    ]);
+    expect(p.from).toEqual(from);
+    expect(() => resolvePlan({ from, stages: 1, steps: 3, baselines: ['monolithic'] })).toThrow(/baselines cannot be trained when growing from \/m\/base/);
+    expect(() => resolvePlan({ from: { ...from, layers: 0 }, stages: 1, steps: 3 })).toThrow(/from.layers must be a positive integer/);
+    // Plans from before --from have no "from" key, so their saved growth.json still compares equal.
+    expect('from' in resolvePlan({ stages: 1, steps: 3 })).toBe(false);
+  });
 });

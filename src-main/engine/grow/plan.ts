@@ -24,7 +24,19 @@ export interface LoraPlan {
   alpha?: number;
 }
 
+/** An existing model folder a growth run continues: its blocks become the frozen prefix of stage 1. */
+export interface GrowthBase {
+  /** The folder (absolute), as recorded in the lineage of every stage grown from it. */
+  dir: string;
+  /** Its depth: stage k ends at layers + k × blocksPerStage. */
+  layers: number;
+  /** Its config.json createdAt, so a resume notices a folder replaced by another model. */
+  createdAt: string;
+}
+
 export interface GrowthPlanInput {
+  /** Continue from this model folder instead of building stage 1 from scratch (no baselines then). */
+  from?: GrowthBase | null;
   /** Number of stages N (≥ 1). */
   stages: number;
   /** Blocks added per stage; stage 1 builds this many (default 1: the paper's one tier at a time). */
@@ -72,6 +84,8 @@ export interface StagePlan {
 }
 
 export interface GrowthPlan {
+  /** Absent (not null) when growing from scratch, so run folders from before `--from` resume unchanged. */
+  readonly from?: GrowthBase;
   readonly stages: readonly StagePlan[];
   readonly blocksPerStage: number;
   readonly init: BlockInit;
@@ -133,16 +147,25 @@ export function resolvePlan(input: GrowthPlanInput): GrowthPlan {
   const lora = input.lora ? { rank: input.lora.rank, fromStage: input.lora.fromStage, alpha: input.lora.alpha ?? input.lora.rank } : null;
   if (lora) {
     check(isPosInt(lora.rank), 'lora.rank', `must be a positive integer, got ${lora.rank}`);
-    check(Number.isInteger(lora.fromStage) && lora.fromStage >= 2 && lora.fromStage <= n, 'lora.fromStage', `must be a stage from 2 to ${n} (stage 1 has no frozen blocks), got ${lora.fromStage}`);
+    // Grown from a folder, stage 1 already has frozen blocks to adapt.
+    const first = input.from ? 1 : 2;
+    check(Number.isInteger(lora.fromStage) && lora.fromStage >= first && lora.fromStage <= n, 'lora.fromStage', `must be a stage from ${first} to ${n}${first === 2 ? ' (stage 1 has no frozen blocks)' : ''}, got ${lora.fromStage}`);
     check(lora.alpha > 0, 'lora.alpha', `must be positive, got ${lora.alpha}`);
   }
+  const base = input.from ?? null;
+  if (base) {
+    check(isPosInt(base.layers), 'from.layers', `must be a positive integer, got ${base.layers}`);
+    check((input.baselines ?? []).length === 0, 'baselines', `cannot be trained when growing from ${base.dir}: they start from scratch, the grown model does not`);
+  }
+  const below = base?.layers ?? 0;
   const stages: StagePlan[] = steps.map((s, i) => {
     check(isPosInt(s), `steps (stage ${i + 1})`, `must be a positive integer, got ${s}`);
     check(lr[i]! > 0 && Number.isFinite(lr[i]!), `lr (stage ${i + 1})`, `must be a positive number, got ${lr[i]}`);
     check(Number.isInteger(warmup[i]!) && warmup[i]! >= 0 && warmup[i]! <= s, `warmup (stage ${i + 1})`, `must be an integer from 0 to the stage's ${s} steps, got ${warmup[i]}`);
-    return { stage: i + 1, depth: (i + 1) * bps, steps: s, lr: lr[i]!, warmup: warmup[i]!, lora: lora !== null && i + 1 >= lora.fromStage };
+    return { stage: i + 1, depth: below + (i + 1) * bps, steps: s, lr: lr[i]!, warmup: warmup[i]!, lora: lora !== null && i + 1 >= lora.fromStage };
   });
   const plan: GrowthPlan = {
+    ...(base ? { from: { ...base } } : {}),
     stages,
     blocksPerStage: bps,
     init,

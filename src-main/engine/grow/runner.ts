@@ -2,12 +2,14 @@
 // stopped, reporting through hooks. The run folder holds growth.json plus one folder per stage and baseline.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadModel } from '../io/model-folder';
 import type { GPT } from '../model/gpt';
+import { UserError } from '../../common/errors';
 import { loadStageCheckpoint } from './checkpoint';
 import type { GrowthHooks } from './hooks';
 import { firstStageModel, insertTier, stageSeed } from './insert';
 import type { LoraSet } from './lora';
-import { finalDepth, resolvePlan, totalSteps, type GrowthModelInput, type GrowthPlan, type GrowthPlanInput } from './plan';
+import { finalDepth, resolvePlan, totalSteps, type GrowthBase, type GrowthModelInput, type GrowthPlan, type GrowthPlanInput } from './plan';
 import { comparisonTable, summarise, type BaselineRecord, type ComparisonRow, type StageRecord } from './records';
 import { CHECKPOINT_FILE, runUnit, spikeLoss, type GrowthData, type UnitSpec } from './stage';
 import { openState, writeState, type RunState } from './state';
@@ -57,6 +59,13 @@ async function runStages(phase: Phase, plan: GrowthPlan, data: GrowthData, dir: 
         warmup: st.warmup,
         seed: stageSeed(plan.seed, st.stage),
         start: async () => {
+          if (st.stage === 1 && plan.from) {
+            const base = loadBase(plan.from, data);
+            const lossBefore = await spikeLoss(base, null, data, plan);
+            await base.params.readAll();
+            const { lora, newBlocks } = insertTier(base, null, plan, st);
+            return { model: base, lora, lossBefore, newBlocks };
+          }
           if (st.stage === 1) {
             const m = firstStageModel(plan, data, plan.blocksPerStage, model);
             return { model: m, lora: null, lossBefore: null, newBlocks: Array.from({ length: m.layers }, (_, i) => i) };
@@ -83,6 +92,21 @@ async function runStages(phase: Phase, plan: GrowthPlan, data: GrowthData, dir: 
   } finally {
     disposeCarry(carry);
   }
+}
+
+/** The folder a run grows from, checked to be the model the plan names (a resume must not pick up another one). */
+function loadBase(from: GrowthBase, data: GrowthData): GPT {
+  const { model, meta } = loadModel(from.dir, { substrate: data.substrate });
+  const problem =
+    meta.createdAt !== from.createdAt ? `was replaced (created ${meta.createdAt}, the run started from one created ${from.createdAt})`
+    : model.layers !== from.layers ? `has ${model.layers} blocks, the run started from ${from.layers}`
+    : model.config.embedding === 'trainable' ? 'trains its embedding table; growth keeps the substrate frozen'
+    : '';
+  if (problem) {
+    model.dispose();
+    throw new UserError(`${from.dir}: ${problem}`);
+  }
+  return model;
 }
 
 function disposeCarry(c: { model: GPT; lora: LoraSet | null } | null): void {
