@@ -77,7 +77,9 @@ function totals(stages: StageRecord[]): Totals {
     steps: sum((s) => s.steps),
     valLoss: last.valLoss,
     trainableParams: last.trainableParams,
-    totalParams: modelParams(last),
+    // The one parameter-count definition (param-report.ts): the frozen substrate is in the total, as every
+    // other command prints it. Records written before stages carried their report fall back to the model's own.
+    totalParams: last.params?.total ?? modelParams(last),
     tokens: sum((s) => s.tokens),
     seconds: Math.round(sum((s) => s.seconds) * 100) / 100,
     flops: sum((s) => s.flops),
