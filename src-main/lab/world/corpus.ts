@@ -65,32 +65,43 @@ export interface CorpusInputs {
   mcDrills: readonly McItem[];
 }
 
-export function buildCorpus(inp: CorpusInputs): CorpusResult {
-  const { model, name, split, rng } = inp;
-  const other = CORPUS_LANG[name];
-  const people = model.people.filter((p) => p.split === split && (p.coverage === 'both' || p.coverage === name));
-  const deck = new Deck(people, rng);
-  // Each person's facts are told in a rotating order, so every fact is told before any is repeated.
-  const cursors = new Map<number, { facts: Fact[]; at: number }>();
-  const nextFacts = (p: Person, k: number): Fact[] => {
-    let c = cursors.get(p.id);
+/** Writes one corpus's documents: each kind of document is one named step; all draw from the same stream. */
+class CorpusWriter {
+  private readonly other: Exclude<Lang, 'en'>;
+  private readonly deck: Deck<Person>;
+  /** Each person's facts are told in a rotating order, so every fact is told before any is repeated. */
+  private readonly cursors = new Map<number, { facts: Fact[]; at: number }>();
+  readonly mcDeck: Deck<McItem> | null;
+
+  constructor(
+    private readonly model: WorldModel,
+    name: CorpusName,
+    split: Split,
+    private readonly rng: Rng,
+    mcDrills: readonly McItem[],
+  ) {
+    this.other = CORPUS_LANG[name];
+    const people = model.people.filter((p) => p.split === split && (p.coverage === 'both' || p.coverage === name));
+    this.deck = new Deck(people, rng);
+    this.mcDeck = mcDrills.length ? new Deck(mcDrills, rng) : null;
+  }
+
+  private nextFacts(p: Person, k: number): Fact[] {
+    let c = this.cursors.get(p.id);
     if (!c) {
-      c = { facts: rng.shuffle([...(model.byPerson.get(p.id) ?? [])]), at: 0 };
-      cursors.set(p.id, c);
+      c = { facts: this.rng.shuffle([...(this.model.byPerson.get(p.id) ?? [])]), at: 0 };
+      this.cursors.set(p.id, c);
     }
     const out: Fact[] = [];
     for (let i = 0; i < Math.min(k, c.facts.length); i++) out.push(c.facts[(c.at + i) % c.facts.length]!);
     c.at = (c.at + k) % c.facts.length;
     return out;
-  };
-  const mcDeck = inp.mcDrills.length ? new Deck(inp.mcDrills, rng) : null;
-  const weights = WEIGHTS[split].filter(([k]) => k !== 'mc' || mcDeck);
-  const total = weights.reduce((s, [, w]) => s + w, 0);
-  const docs: Record<DocKind, number> = { bio: 0, bilingual: 0, parallel: 0, places: 0, qa: 0, mc: 0 };
+  }
 
-  const planBio = (p: Person): PlannedSentence[] => {
+  private planBio(p: Person): PlannedSentence[] {
+    const rng = this.rng;
     let last: number | null = null;
-    return nextFacts(p, 3 + rng.int(5)).map((fact, i) => {
+    return this.nextFacts(p, 3 + rng.int(5)).map((fact, i) => {
       const vs = variantsFor(fact);
       const variant = vs[rng.int(vs.length)]!;
       const pronoun = i > 0 && allowsPronoun(fact, variant) && rng.next() < 0.6;
@@ -100,9 +111,10 @@ export function buildCorpus(inp: CorpusInputs): CorpusResult {
       if (connective !== null) last = connective;
       return { fact, variant, pronoun, words: rng.next() < 0.5, connective };
     });
-  };
-  const renderBio = (plan: PlannedSentence[], lang: Lang): string =>
-    plan
+  }
+
+  private renderBio(plan: PlannedSentence[], lang: Lang): string {
+    return plan
       .map((s) => {
         const raw = renderFact(s.fact, lang, { variant: s.variant, pronoun: s.pronoun, words: s.words, capitalise: false }).text;
         // A connective before "by profession, …" or "in total, …" would stack two openers.
@@ -110,64 +122,80 @@ export function buildCorpus(inp: CorpusInputs): CorpusResult {
         return CONNECTIVES[lang][s.connective] + raw;
       })
       .join(lang === 'zh' ? '' : ' ');
+  }
 
-  const makeDoc = (kind: DocKind): string => {
-    switch (kind) {
-      case 'bio': {
-        const lang: Lang = rng.int(2) ? other : 'en';
-        return renderBio(planBio(deck.next()), lang);
-      }
-      case 'bilingual': {
-        const plan = planBio(deck.next());
-        return `${renderBio(plan, 'en')}\n${renderBio(plan, other)}`;
-      }
-      case 'parallel': {
-        const lines: string[] = [];
-        const n = 3 + rng.int(4);
-        for (let i = 0; i < n; i++) {
-          const fact = nextFacts(deck.next(), 1)[0]!;
-          const vs = variantsFor(fact);
-          const o = { variant: vs[rng.int(vs.length)]!, words: rng.next() < 0.5 };
-          lines.push(`${LANG_TAG.en}: ${renderFact(fact, 'en', o).text}`, `${LANG_TAG[other]}: ${renderFact(fact, other, o).text}`);
-        }
-        return lines.join('\n');
-      }
-      case 'places': {
-        const lang: Lang = rng.int(2) ? other : 'en';
-        const n = 3 + rng.int(3);
-        const picked = rng.shuffle([...model.places]).slice(0, n);
-        return picked.map((f) => renderFact(f, lang, { rng }).text).join(lang === 'zh' ? '' : ' ');
-      }
-      case 'qa': {
-        const lang: Lang = rng.int(2) ? other : 'en';
-        const p = qaParagraph(rng, model.nameKeys, [lang])[lang];
-        return qaDrill(
-          lang,
-          p.context,
-          p.items.map((it) => ({ question: it.question, answer: it.answer?.text ?? null })),
-        );
-      }
-      case 'mc': {
-        const it = mcDeck!.next();
-        // A fresh letter each time the drill recurs, so the position of the truth is never learnable.
-        const again = mcItem(model.facts[it.factId]!, model, rng, (['A', 'B', 'C', 'D'] as const)[rng.int(4)]!, it.id);
-        return `${mcPrompt(again.question, again.options)}${mcTarget(again.answer)}`;
-      }
+  private bio(): string {
+    const lang: Lang = this.rng.int(2) ? this.other : 'en';
+    return this.renderBio(this.planBio(this.deck.next()), lang);
+  }
+
+  private bilingual(): string {
+    const plan = this.planBio(this.deck.next());
+    return `${this.renderBio(plan, 'en')}\n${this.renderBio(plan, this.other)}`;
+  }
+
+  private parallel(): string {
+    const rng = this.rng;
+    const lines: string[] = [];
+    const n = 3 + rng.int(4);
+    for (let i = 0; i < n; i++) {
+      const fact = this.nextFacts(this.deck.next(), 1)[0]!;
+      const vs = variantsFor(fact);
+      const o = { variant: vs[rng.int(vs.length)]!, words: rng.next() < 0.5 };
+      lines.push(`${LANG_TAG.en}: ${renderFact(fact, 'en', o).text}`, `${LANG_TAG[this.other]}: ${renderFact(fact, this.other, o).text}`);
     }
-  };
+    return lines.join('\n');
+  }
 
+  private places(): string {
+    const rng = this.rng;
+    const lang: Lang = rng.int(2) ? this.other : 'en';
+    const n = 3 + rng.int(3);
+    const picked = rng.shuffle([...this.model.places]).slice(0, n);
+    return picked.map((f) => renderFact(f, lang, { rng }).text).join(lang === 'zh' ? '' : ' ');
+  }
+
+  private qa(): string {
+    const lang: Lang = this.rng.int(2) ? this.other : 'en';
+    const p = qaParagraph(this.rng, this.model.nameKeys, [lang])[lang];
+    return qaDrill(
+      lang,
+      p.context,
+      p.items.map((it) => ({ question: it.question, answer: it.answer?.text ?? null })),
+    );
+  }
+
+  private mc(): string {
+    const rng = this.rng;
+    const it = this.mcDeck!.next();
+    // A fresh letter each time the drill recurs, so the position of the truth is never learnable.
+    const again = mcItem(this.model.facts[it.factId]!, this.model, rng, (['A', 'B', 'C', 'D'] as const)[rng.int(4)]!, it.id);
+    return `${mcPrompt(again.question, again.options)}${mcTarget(again.answer)}`;
+  }
+
+  doc(kind: DocKind): string {
+    return this[kind]();
+  }
+}
+
+/** A document kind drawn by weight. */
+function pickKind(rng: Rng, weights: readonly [DocKind, number][], total: number): DocKind {
+  let r = rng.next() * total;
+  for (const [k, w] of weights) if ((r -= w) < 0) return k;
+  return weights[0]![0];
+}
+
+export function buildCorpus(inp: CorpusInputs): CorpusResult {
+  const { rng } = inp;
+  const writer = new CorpusWriter(inp.model, inp.name, inp.split, rng, inp.mcDrills);
+  const weights = WEIGHTS[inp.split].filter(([k]) => k !== 'mc' || writer.mcDeck);
+  const total = weights.reduce((s, [, w]) => s + w, 0);
+  const docs: Record<DocKind, number> = { bio: 0, bilingual: 0, parallel: 0, places: 0, qa: 0, mc: 0 };
   const parts: string[] = [];
   let bytes = 0;
   while (bytes < inp.targetBytes) {
-    let r = rng.next() * total;
-    let kind: DocKind = weights[0]![0];
-    for (const [k, w] of weights) {
-      if ((r -= w) < 0) {
-        kind = k;
-        break;
-      }
-    }
-    const doc = makeDoc(kind);
+    const kind = pickKind(rng, weights, total);
+    const doc = writer.doc(kind);
     docs[kind]++;
     parts.push(doc);
     // Documents are separated by a blank line.
