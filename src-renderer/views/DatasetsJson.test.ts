@@ -5,7 +5,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseRequest } from '../../src-shared/contract';
-import { jsonDocFields } from '../components/sniff';
+import { jsonDocFields } from '../helpers/sniff';
 import { useProjectsStore } from '../stores/projects';
 import { FakeTransport, makeProject, makeRun } from '../testing/fakes';
 import { freshApp } from '../testing/setup';
