@@ -10,25 +10,26 @@ export const LAYERS = {
   'src-shared': { dir: 'src-shared', may: [] },
   common: { dir: 'src-main/common', may: [] },
   engine: { dir: 'src-main/engine', may: ['common'] },
-  demo: { dir: 'src-main/demo', may: ['engine', 'common'] },
-  study: { dir: 'src-main/study', may: ['engine', 'demo', 'common', 'src-shared'] },
+  lab: { dir: 'src-main/lab', may: ['engine', 'common'] },
+  demo: { dir: 'src-main/demo', may: ['lab', 'engine', 'common'] },
+  study: { dir: 'src-main/study', may: ['lab', 'engine', 'common', 'src-shared'] },
   store: { dir: 'src-main/store', may: ['common', 'src-shared'] },
   lib: { dir: 'src-main/lib', may: ['engine', 'store', 'common', 'src-shared'] },
-  worker: { dir: 'src-main/worker', may: ['engine', 'lib', 'store', 'demo', 'study', 'common', 'src-shared'] },
-  services: { dir: 'src-main/services', may: ['engine', 'lib', 'store', 'demo', 'study', 'worker/protocol', 'worker/job-types', 'common', 'src-shared'] },
+  worker: { dir: 'src-main/worker', may: ['engine', 'lib', 'store', 'lab', 'demo', 'study', 'common', 'src-shared'] },
+  services: { dir: 'src-main/services', may: ['engine', 'lib', 'store', 'lab', 'demo', 'study', 'worker/protocol', 'worker/job-types', 'common', 'src-shared'] },
   ipc: { dir: 'src-main/ipc', may: ['services', 'common', 'src-shared'] },
   host: { dir: 'src-main/host', may: ['services', 'common', 'src-shared'] },
   app: { dir: 'src-main/app', may: ['ipc', 'services', 'worker/protocol', 'common', 'src-shared'] },
   preload: { dir: 'src-main/preload', may: ['src-shared'] },
-  cli: { dir: 'src-main/cli', may: ['engine', 'demo', 'study', 'store', 'lib', 'services', 'host', 'common', 'src-shared'] },
+  cli: { dir: 'src-main/cli', may: ['engine', 'lab', 'demo', 'study', 'store', 'lib', 'services', 'host', 'common', 'src-shared'] },
   renderer: { dir: 'src-renderer', may: ['src-shared'] },
 };
 
 /** Folders that are not product code: product files never import them; tests beside the code may. */
 export const SUPPORT_DIRS = ['test', 'bench', 'e2e', 'scripts'];
 
-/** Tests beside the code may also import these layers: the demo world is test input (test/helpers/fixtures). */
-const TEST_EXTRA = ['demo'];
+/** Tests beside the code may also import these layers: the generated world is test input (test/helpers/fixtures). */
+const TEST_EXTRA = ['lab'];
 
 const norm = (p) => p.split(sep).join('/');
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateWorld } from '../src-main/demo/world';
+import { generateWorld } from '../src-main/lab/world';
 import { saveSubstrate } from '../src-main/engine/substrate/index';
 import { buildTokenizer, saveTokenizer } from '../src-main/engine/tokenizer/index';
 import { holdoutSplit } from '../src-main/engine/train/holdout';

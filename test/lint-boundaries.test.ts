@@ -65,10 +65,28 @@ describe('module-level allowances and tests', () => {
     expect(got).toEqual([expect.objectContaining({ rule: 'espalier/layers', line: 3, message: expect.stringMatching(/services must not import worker \(src-main\/worker\/jobs\/eval\)/) })]);
   });
 
-  it('lets a test beside the code import test support and the demo world, not other layers', async () => {
-    const text = "import { corpusText } from '../../../test/helpers/fixtures';\nimport { generateWorld } from '../../demo/world/index';\nimport { openWorkspace } from '../../store/workspace';\nexport const x = [corpusText, generateWorld, openWorkspace];\n";
+  it('lets a test beside the code import test support and the lab\'s world, not other layers', async () => {
+    const text = "import { corpusText } from '../../../test/helpers/fixtures';\nimport { generateWorld } from '../../lab/world/index';\nimport { openWorkspace } from '../../store/workspace';\nexport const x = [corpusText, generateWorld, openWorkspace];\n";
     expect(await flags(text, 'src-main/engine/model/lint-fixture.test.ts')).toEqual([expect.objectContaining({ line: 3, message: expect.stringMatching(/engine must not import store/) })]);
     expect((await flags(text, 'src-main/engine/model/lint-fixture.ts')).map((f) => f.line)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the demo and the studies share the lab, never each other', () => {
+  const text = "import { evaluateModel } from '../lab/evaluate';\nimport { prepareWorld } from '../lab/inputs';\nimport { runDemo } from '../demo/pipeline';\nimport { runStudy } from '../study/runner';\nexport const x = [evaluateModel, prepareWorld, runDemo, runStudy];\n";
+
+  it('rejects study → demo and demo → study, and lets both import the lab', async () => {
+    expect(await flags(text, 'src-main/study/lint-fixture.ts')).toEqual([expect.objectContaining({ rule: 'espalier/layers', line: 3, message: expect.stringMatching(/^study must not import demo \(src-main\/demo\/pipeline\)/) })]);
+    expect(await flags(text, 'src-main/demo/lint-fixture.ts')).toEqual([expect.objectContaining({ rule: 'espalier/layers', line: 4, message: expect.stringMatching(/^demo must not import study/) })]);
+  });
+
+  it('keeps the lab below both: it may import the engine, not the demo or studies', async () => {
+    const got = await flags(text.replace(/'\.\.\/lab\/(\w+)'/g, "'./$1'"), 'src-main/lab/lint-fixture.ts');
+    expect(got.map((f) => [f.line, f.message.split(' (')[0]])).toEqual([[3, 'lab must not import demo'], [4, 'lab must not import study']]);
+  });
+
+  it('no test beside the study code imports the demo either', async () => {
+    expect(await flags(text, 'src-main/study/lint-fixture.test.ts')).toEqual([expect.objectContaining({ line: 3, message: expect.stringMatching(/^study must not import demo/) })]);
   });
 });
 

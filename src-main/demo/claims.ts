@@ -1,6 +1,6 @@
 // The summary tables (depth vs capability per expert, experts vs merges) and the four claims of the paper the demo checks,
 // computed from the evaluations; a claim that did not hold says so with its numbers.
-import type { DemoInputs } from './inputs';
+import type { DemoInputs } from '../lab/inputs';
 import type { Claim, DemoClaims, DemoEval, DemoModelRef, DemoTable } from './types';
 
 type Num = number | null;

@@ -1,6 +1,7 @@
 // The demo's two presets (--quick and the default): world size, tokenizer, model shape, growth schedule and how
 // many items each evaluation reads — sized for a 2-core machine running TensorFlow.js on WebAssembly.
-import type { WorldScale } from './world/index';
+import type { WorldScale } from '../lab/world/index';
+import type { SuiteLimits } from '../lab/evaluate';
 import { UserError } from '../common/errors';
 
 export type DemoMode = 'quick' | 'default';
@@ -22,19 +23,7 @@ export interface DemoPreset {
   evalWindows: number;
   /** Post-merge head tuning: optimizer steps on both training corpora (0: no tuned merge). */
   tuneSteps: number;
-  eval: {
-    /** Held-out tokens scored per corpus. */
-    pplTokens: number;
-    /** QA items per language: paper protocol (answerable, ≤ 8 characters) and SQuAD EM/F1. */
-    qaPaper: number;
-    qaSquad: number;
-    /** Longest generated QA answer (EM/F1), tokens. */
-    qaMaxTokens: number;
-    mcItems: number;
-    /** Sampled repetitions of the paper's protocols: multiple choice, QA and BLEU (the paper: 10). */
-    mcRuns: number;
-    bleuItems: number;
-  };
+  eval: SuiteLimits;
 }
 
 export const DEMO_PRESETS: Record<DemoMode, DemoPreset> = {

@@ -4,15 +4,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateWorld, mcPrompt, mcTarget, NO_ANSWER, qaDrill } from './world/index';
+import { generateWorld, mcPrompt, mcTarget, NO_ANSWER, qaDrill } from '../lab/world/index';
 import type { McItem, QaItem } from '../engine/eval/index';
 import { buildTokenizer } from '../engine/tokenizer/index';
 import { computeClaims, EvalIndex, mergeTable } from './claims';
 import { resolvePreset } from './config';
-import { unionLoss } from './evaluate';
-import { prepareCorpora, splitHeldOut, type DemoInputs } from './inputs';
+import { unionLoss } from '../lab/evaluate';
+import { prepareCorpora, splitHeldOut, type DemoInputs } from '../lab/inputs';
 import { chooseSubstrate } from './pipeline';
-import { WORLD_MC_LAYOUT, worldQaLayout, worldTranslationLayout } from './layouts';
+import { WORLD_MC_LAYOUT, worldQaLayout, worldTranslationLayout } from '../lab/layouts';
 import { claimVerdict } from './report';
 import type { DemoEval, DemoModelRef } from './types';
 

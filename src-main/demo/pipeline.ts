@@ -18,8 +18,8 @@ import { makeWindows, type Windows } from '../engine/train/index';
 import { UserError } from '../common/errors';
 import { computeClaims, depthTables, EvalIndex, mergeTable } from './claims';
 import { resolvePreset, type DemoPreset } from './config';
-import { evaluateModel, prepareSuite, unionLoss } from './evaluate';
-import { prepareCorpora, prepareWorld, type DemoInputs } from './inputs';
+import { evaluateModel, prepareSuite, unionLoss } from '../lab/evaluate';
+import { prepareCorpora, prepareWorld, type DemoInputs } from '../lab/inputs';
 import { protocolTable } from './protocol-table';
 import { markdownReport } from './report';
 import type { DemoEval, DemoHooks, DemoModelRef, DemoOptions, DemoPlacement, DemoResult, ExpertGrowth, MergeSummary } from './types';
@@ -252,7 +252,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
   hooks.log?.(`merged the depth-${preset.stages} experts: ${merged.merges.map((m) => m.name).join(', ')}`);
 
   t = performance.now();
-  const suite = await prepareSuite(inputs, preset, opts.seed);
+  const suite = await prepareSuite(inputs, preset.eval, opts.seed);
   let evals: DemoEval[];
   try {
     evals = await evaluateAll(models, grown, merged, inputs, suite, hooks);

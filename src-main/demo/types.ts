@@ -1,6 +1,11 @@
 // The demo's result: every number it measured, the tables it prints and the claims it checks (report.json).
 import type { DemoMode, DemoPresetOverrides } from './config';
-import type { DemoCorpus, WorldFiles } from './inputs';
+import type { DemoCorpus, WorldFiles } from '../lab/inputs';
+import type { DemoStudiesRunner, DemoStudySection, SuiteEval } from '../lab/types';
+
+export type { DemoHooks, DemoStudiesContext, DemoStudiesRunner, DemoStudySection } from '../lab/types';
+/** One evaluation of one model in the demo's tables (the suite's row type). */
+export type DemoEval = SuiteEval;
 
 export interface DemoOptions {
   /** The run folder (created): world or corpora, tokenizer, substrate, growth runs, merges, report. */
@@ -30,39 +35,6 @@ export interface DemoPlacement {
   substrateFile(id: string): string;
   /** The model folder of an expert's growth stage (its checkpoint stays in the demo's run folder until done). */
   stageDir(expert: string, stage: number): string;
-}
-
-export interface DemoStudiesContext {
-  /** The folder the studies write into (one subfolder each). */
-  out: string;
-  seed: number;
-  hooks: DemoHooks;
-}
-
-/** One study in the demo report: mean ± 95% CI per arm of its headline metric, and each arm against the control. */
-export interface DemoStudySection {
-  preset: string;
-  title: string;
-  question: string;
-  control: string;
-  metric: string;
-  seeds: number[];
-  rows: { arm: string; description: string; mean: number | null; ci95: number | null; n: number }[];
-  /** One line per arm: its difference from the control with the CI and the reading. */
-  outcome: string[];
-  /** The study's own Markdown report (every metric, the plots). */
-  report: string;
-  seconds: number;
-}
-
-export type DemoStudiesRunner = (ctx: DemoStudiesContext) => Promise<DemoStudySection[]>;
-
-export interface DemoHooks {
-  log?(message: string): void;
-  progress?(label: string, done: number, total: number, extra?: string): void;
-  progressDone?(): void;
-  /** Polled between steps; true stops the demo with a UserError (growth checkpoints are kept). */
-  shouldStop?(): boolean;
 }
 
 export interface StageSummary {
@@ -100,35 +72,6 @@ export interface MergeSummary {
   experts: string[];
   /** Present for the merge whose output heads were tuned after averaging (held-out loss before and after). */
   tuned?: { steps: number; zeroShotLoss: number; tunedLoss: number };
-}
-
-/** One evaluation of one model: a task on one dataset under one protocol. */
-export interface DemoEval {
-  /** The model's name in the tables, e.g. "RU d2", "merge (logits)". */
-  model: string;
-  /** e.g. "ppl:en-ru", "qa-paper:ru", "mc-loglik", "bleu:en-zh". */
-  key: string;
-  task: string;
-  protocol: string;
-  dataset: string;
-  /** The data file's full path ('' for the derived union loss). */
-  data: string;
-  datasetSha256: string;
-  /** Items (tokens for ppl) the evaluation was limited to. */
-  limit?: number;
-  /** Translation language pair ("en-ru"). */
-  pair?: string;
-  n: number;
-  metrics: Record<string, number | null>;
-  ci95: number | null;
-  runs: number;
-  seed: number;
-  settings: Record<string, unknown>;
-  seconds: number;
-  /** Multiple choice: accuracy split by which corpus teaches the fact. */
-  byCoverage?: Record<string, { acc: number; n: number }>;
-  /** The full result with per-item records, saved in the model's folder. */
-  file?: string;
 }
 
 export interface DemoModelRef {

@@ -1,6 +1,6 @@
 // Browser-mode host: serves the built renderer and the IPC contract over a WebSocket on 127.0.0.1, behind a token.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WS_PATH, type ServerMessage } from '../../src-shared/wire';
@@ -65,20 +65,27 @@ function hostAllowed(req: IncomingMessage, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
 
-export async function startHost(opts: HostOptions): Promise<Host> {
-  const token = opts.token ?? randomBytes(24).toString('base64url');
-  let port = opts.port ?? 0;
-  const clients = new Set<WebSocket>();
+/** What every step of the host reads: its options, token, port (known once listening) and connected clients. */
+interface HostState {
+  opts: HostOptions;
+  token: string;
+  port: number;
+  clients: Set<WebSocket>;
+  maxPayload: number;
+  log: (line: string) => void;
+}
 
-  const server: Server = createServer((req, res) => {
+/** The HTTP side: the token-guarded static renderer (GET and HEAD only). */
+function serveStatic(st: HostState): RequestListener {
+  return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const baseHeaders = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
-    if (!hostAllowed(req, port)) {
+    if (!hostAllowed(req, st.port)) {
       res.writeHead(403, baseHeaders).end('forbidden host');
       return;
     }
     const queryToken = url.searchParams.get('token');
-    if (!sameToken(queryToken, token) && !sameToken(cookieToken(req), token)) {
+    if (!sameToken(queryToken, st.token) && !sameToken(cookieToken(req), st.token)) {
       res.writeHead(401, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' }).end('Espalier: open the URL printed by `espalier serve`, including its ?token=…\n');
       return;
     }
@@ -86,20 +93,71 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       res.writeHead(405, baseHeaders).end();
       return;
     }
-    const file = resolveStatic(opts.staticDir, url.pathname);
+    const file = resolveStatic(st.opts.staticDir, url.pathname);
     if (!file) {
       res.writeHead(404, baseHeaders).end('not found');
       return;
     }
     const headers: Record<string, string> = { ...baseHeaders, 'Content-Security-Policy': PAGE_CSP };
     // The page's own asset requests carry the token as a strict same-site cookie.
-    if (sameToken(queryToken, token)) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    if (sameToken(queryToken, st.token)) headers['Set-Cookie'] = `${COOKIE}=${st.token}; HttpOnly; SameSite=Strict; Path=/`;
     sendFile(res, file, headers);
-  });
+  };
+}
 
-  const maxPayload = opts.maxMessageBytes ?? 96 * 1024 * 1024;
-  const log = opts.log ?? ((line: string) => process.stderr.write(`espalier: ${line}\n`));
-  const wss = new WebSocketServer({ noServer: true, maxPayload });
+/** Whether a WebSocket upgrade may proceed: our path, our host and origin, the token. */
+function upgradeAllowed(st: HostState, req: IncomingMessage): boolean {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const origin = req.headers.origin;
+  const originOk = origin === undefined || origin === `http://127.0.0.1:${st.port}` || origin === `http://localhost:${st.port}`;
+  return url.pathname === WS_PATH && hostAllowed(req, st.port) && originOk && sameToken(url.searchParams.get('token'), st.token);
+}
+
+function send(ws: WebSocket, msg: ServerMessage): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+}
+
+/** One client message: parsed, dispatched to the services, answered with its result or error. */
+async function answer(st: HostState, ws: WebSocket, text: string | null): Promise<void> {
+  if (text === null) {
+    send(ws, { type: 'result', id: -1, ok: false, error: { code: 'invalid-request', message: 'malformed message: binary frames are not accepted; send JSON text', field: null } });
+    return;
+  }
+  const parsed = parseClientMessage(text);
+  if (!parsed.ok) {
+    send(ws, { type: 'result', id: parsed.id, ok: false, error: parsed.error });
+    return;
+  }
+  const { msg } = parsed;
+  const result = await st.opts.dispatcher.dispatch(msg.channel, msg.payload);
+  send(ws, result.ok ? { type: 'result', id: msg.id, ok: true, value: result.value } : { type: 'result', id: msg.id, ok: false, error: result.error });
+}
+
+/** A new client: tracked for broadcasts, its errors logged (never thrown), its messages answered. */
+function attachClient(st: HostState, ws: WebSocket): void {
+  st.clients.add(ws);
+  // The ws library closes a socket that sent a bad frame with a bare code; say why in the close frame.
+  const close = ws.close.bind(ws);
+  ws.close = (code?: number, reason?: string | Buffer) => close(code, reason ?? closeReason(code, st.maxPayload));
+  ws.on('error', (err: Error & { code?: string }) => st.log(`client socket error (${err.code ?? 'no code'}): ${err.message}; that connection is closed`));
+  ws.on('close', () => st.clients.delete(ws));
+  ws.on('message', (data, isBinary) => {
+    answer(st, ws, isBinary ? null : data.toString()).catch((err: unknown) => st.log(`could not answer a client: ${String(err)}`));
+  });
+}
+
+export async function startHost(opts: HostOptions): Promise<Host> {
+  const st: HostState = {
+    opts,
+    token: opts.token ?? randomBytes(24).toString('base64url'),
+    port: opts.port ?? 0,
+    clients: new Set<WebSocket>(),
+    maxPayload: opts.maxMessageBytes ?? 96 * 1024 * 1024,
+    log: opts.log ?? ((line: string) => process.stderr.write(`espalier: ${line}\n`)),
+  };
+  const { token, clients, log } = st;
+  const server: Server = createServer(serveStatic(st));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: st.maxPayload });
   // Without listeners, an 'error' on any of these would be thrown and end the process (and its running job).
   server.on('clientError', (err, socket) => {
     log(`HTTP client error: ${err.message}`);
@@ -109,51 +167,20 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', (err) => log(`upgrade socket error: ${err.message}`));
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const origin = req.headers.origin;
-    const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
-    if (url.pathname !== WS_PATH || !hostAllowed(req, port) || !originOk || !sameToken(url.searchParams.get('token'), token)) {
+    if (!upgradeAllowed(st, req)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.add(ws);
-      // The ws library closes a socket that sent a bad frame with a bare code; say why in the close frame.
-      const close = ws.close.bind(ws);
-      ws.close = (code?: number, reason?: string | Buffer) => close(code, reason ?? closeReason(code, maxPayload));
-      ws.on('error', (err: Error & { code?: string }) => log(`client socket error (${err.code ?? 'no code'}): ${err.message}; that connection is closed`));
-      ws.on('close', () => clients.delete(ws));
-      ws.on('message', (data, isBinary) => {
-        onMessage(ws, isBinary ? null : data.toString()).catch((err: unknown) => log(`could not answer a client: ${String(err)}`));
-      });
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => attachClient(st, ws));
   });
-
-  async function onMessage(ws: WebSocket, text: string | null): Promise<void> {
-    if (text === null) {
-      send(ws, { type: 'result', id: -1, ok: false, error: { code: 'invalid-request', message: 'malformed message: binary frames are not accepted; send JSON text', field: null } });
-      return;
-    }
-    const parsed = parseClientMessage(text);
-    if (!parsed.ok) {
-      send(ws, { type: 'result', id: parsed.id, ok: false, error: parsed.error });
-      return;
-    }
-    const { msg } = parsed;
-    const result = await opts.dispatcher.dispatch(msg.channel, msg.payload);
-    send(ws, result.ok ? { type: 'result', id: msg.id, ok: true, value: result.value } : { type: 'result', id: msg.id, ok: false, error: result.error });
-  }
-
-  function send(ws: WebSocket, msg: ServerMessage): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-  }
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolveListen());
+    server.listen(st.port, '127.0.0.1', () => resolveListen());
   });
-  port = (server.address() as AddressInfo).port;
+  st.port = (server.address() as AddressInfo).port;
+  const port = st.port;
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,

@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StudySpec } from '../../src-shared/study';
 import { UserError } from '../common/errors';
-import { prepareWorld } from '../demo/inputs';
+import { prepareWorld } from '../lab/inputs';
 import { prepareData } from '../engine/eval/index';
 import { buildSubstrate, findSystemUnifont, defaultFontSearch, HOW_TO_GET_UNIFONT, saveSubstrate, type BuiltSubstrate } from '../engine/substrate/index';
 import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../engine/tokenizer/index';
@@ -12,7 +12,7 @@ import { makeWindows, type Windows } from '../engine/train/index';
 import { holdoutSplit } from '../engine/train/holdout';
 import { substrateId } from '../engine/substrate/index';
 import { seededColumns } from './seeded-rows';
-import type { SuiteTask } from '../demo/evaluate';
+import type { SuiteTask } from '../lab/evaluate';
 import { concatTokens } from '../engine/util/concat';
 
 export interface StudyCorpusData {

@@ -2,7 +2,7 @@
 // and summarised for the demo's report (the demo takes this as an injected runner; it does not import studies).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DemoStudiesContext, DemoStudySection } from '../demo/types';
+import type { DemoStudiesContext, DemoStudySection } from '../lab/types';
 import { UserError } from '../common/errors';
 import { studyPreset } from '../../src-shared/study-presets';
 import type { StudyPresetName } from '../../src-shared/study';

@@ -1,8 +1,8 @@
 // Trains one model of a study run through the engine's growth runner (a monolithic arm is one stage holding
 // every block) and evaluates it on the shared held-out suite. Stopping leaves a checkpoint the rerun resumes.
 import type { StudyArm, StudyModel } from '../../src-shared/study';
-import { evaluateModel, unionLoss } from '../demo/evaluate';
-import type { DemoEval } from '../demo/types';
+import { evaluateModel, unionLoss } from '../lab/evaluate';
+import type { SuiteEval } from '../lab/types';
 import { resolvePlan, runGrowth, type GrowthPlan } from '../engine/grow/index';
 import { loadModel } from '../engine/io/index';
 import type { CausalLM } from '../engine/model/index';
@@ -85,7 +85,7 @@ export async function trainModel(
 }
 
 /** Held-out loss of `model` on every corpus and on their union (token-weighted); per-item results saved in `saveDir`. */
-export async function heldOut(model: CausalLM, name: string, inputs: StudyInputs, saveDir?: string): Promise<{ rows: DemoEval[]; union: DemoEval | null }> {
+export async function heldOut(model: CausalLM, name: string, inputs: StudyInputs, saveDir?: string): Promise<{ rows: SuiteEval[]; union: SuiteEval | null }> {
   const rows = await evaluateModel({ model, tokenizer: inputs.tokenizer, batchSize: 16 }, name, inputs.suite, saveDir ? { saveDir } : {});
   return { rows, union: unionLoss(rows, name, inputs.corpora.map((c) => c.name)) };
 }

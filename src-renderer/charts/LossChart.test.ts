@@ -2,12 +2,12 @@
 // The loss chart follows a streamed series: one chart instance for its lifetime, updated by setOption with
 // downsampled data, stage boundaries as markLines and block insertions as a labelled scatter series.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
-import { setTransport } from '../api';
 import { useAppStore } from '../stores/app';
 import { FakeTransport } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import LossChart from './LossChart.vue';
 
 const fake = vi.hoisted(() => ({ created: 0, disposed: 0, options: [] as Record<string, unknown>[] }));
@@ -28,10 +28,7 @@ beforeEach(() => {
   fake.created = 0;
   fake.disposed = 0;
   fake.options = [];
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   useAppStore().bindEvents();
 });
 

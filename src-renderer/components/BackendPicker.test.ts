@@ -2,12 +2,12 @@
 // The backend choice in the System view: the current choice and its source, a software adapter labelled as such,
 // Apply sends the choice through the contract, and main's refusal (a job running) stays next to the control.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { InvokeResponse } from '../../src-shared/contract';
-import { setTransport } from '../api';
 import { useSystemStore } from '../stores/system';
 import { FakeContractError, FakeTransport } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import BackendPicker from './BackendPicker.vue';
 
 const SWIFTSHADER = {
@@ -39,10 +39,7 @@ function info(over: Partial<InvokeResponse<'system.info'>> = {}): InvokeResponse
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(async () => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   transport.on('system.info', () => info());
   await useSystemStore().load();
 });

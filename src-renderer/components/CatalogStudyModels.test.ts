@@ -2,13 +2,13 @@
 // Issue 28 item 1: a study's models stay out of the Merge, Playground and Evaluate pickers unless promoted; the
 // Catalog keeps them under their study, collapsed, with a Promote action.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../src-shared/domain';
-import { setTransport } from '../api';
 import { useModelsStore } from '../stores/models';
 import { useProjectsStore } from '../stores/projects';
 import { FakeTransport, makeModel, makeProject } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import CatalogView from '../views/CatalogView.vue';
 import EvalForm from './evaluate/EvalForm.vue';
 
@@ -17,10 +17,7 @@ let transport: FakeTransport;
 const study = (id: string, name: string, extra: Record<string, unknown> = {}): Partial<ModelEntry> => ({ provenance: { kind: 'study', studyId: 'std_1', study: 'C4 quick', run: 'x', ...extra }, id, name });
 let list: ModelEntry[];
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
   list = [

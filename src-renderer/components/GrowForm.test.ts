@@ -2,23 +2,20 @@
 // The growth form validates with the contract's GrowParams before sending, shows errors at the fields,
 // and sends a request the main side will accept.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { GrowParams } from '../../src-shared/contract';
-import { setTransport } from '../api';
 import { useDatasetsStore } from '../stores/datasets';
 import { useProjectsStore } from '../stores/projects';
 import { useSubstratesStore } from '../stores/substrates';
 import { FakeContractError, FakeTransport, makeDataset, makeProject, makeRun, makeSubstrate } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import GrowForm from './GrowForm.vue';
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
   useDatasetsStore().list = [makeDataset(), makeDataset({ id: 'd2', name: 'en-zh.train', language: 'en+zh' }), makeDataset({ id: 'd3', name: 'en-ru.val', split: 'val' })];

@@ -26,20 +26,35 @@ interface SavedForm {
   tuneRunId: string | null;
 }
 
-export const useMergeStore = defineStore('merge', () => {
-  const selected = ref<string[]>([]);
-  const mode = ref<z.infer<typeof MergeMode>>('logits');
-  const weights = ref<number[]>([]);
-  const datasetIds = ref<string[]>([]);
-  const sampleText = ref('');
-  /** Compatibility of every candidate with the first selected expert. */
-  const check = ref<Check | null>(null);
-  const checkError = ref<string | null>(null);
-  const previewRunId = ref<string | null>(null);
+/** The form's fields (what a project parks while the user is elsewhere). */
+function formFields() {
+  const f = {
+    selected: ref<string[]>([]),
+    mode: ref<z.infer<typeof MergeMode>>('logits'),
+    weights: ref<number[]>([]),
+    datasetIds: ref<string[]>([]),
+    sampleText: ref(''),
+    previewRunId: ref<string | null>(null),
+    tuneRunId: ref<string | null>(null),
+  };
+  const snapshot = (): SavedForm => ({ selected: [...f.selected.value], mode: f.mode.value, weights: [...f.weights.value], datasetIds: [...f.datasetIds.value], sampleText: f.sampleText.value, previewRunId: f.previewRunId.value, tuneRunId: f.tuneRunId.value });
+  const restore = (s: SavedForm): void => {
+    f.selected.value = s.selected;
+    f.mode.value = s.mode;
+    f.weights.value = s.weights;
+    f.datasetIds.value = s.datasetIds;
+    f.sampleText.value = s.sampleText;
+    f.previewRunId.value = s.previewRunId;
+    f.tuneRunId.value = s.tuneRunId;
+  };
+  return { ...f, snapshot, restore };
+}
+type Form = ReturnType<typeof formFields>;
 
-  const runs = useRunsStore();
+/** The preview and tune runs the form shows (the chosen ones, else the project's latest) and their results. */
+function shownRuns(form: Form, runs: ReturnType<typeof useRunsStore>) {
   const previewRun = computed<RunOf<'merge-preview'> | null>(() => {
-    const r = previewRunId.value ? runs.byId[previewRunId.value] : runs.latest(['merge-preview']);
+    const r = form.previewRunId.value ? runs.byId[form.previewRunId.value] : runs.latest(['merge-preview']);
     return r?.kind === 'merge-preview' ? r : null;
   });
   const preview = computed(() => {
@@ -47,23 +62,29 @@ export const useMergeStore = defineStore('merge', () => {
     return r && r.status === 'done' ? r.result : null;
   });
   const previewExperts = computed<string[]>(() => previewRun.value?.params.expertIds ?? []);
-
-  const tuneRunId = ref<string | null>(null);
   const tuneRun = computed<RunOf<'merge-tune'> | null>(() => {
-    const r = tuneRunId.value ? runs.byId[tuneRunId.value] : runs.latest(['merge-tune']);
+    const r = form.tuneRunId.value ? runs.byId[form.tuneRunId.value] : runs.latest(['merge-tune']);
     return r?.kind === 'merge-tune' ? r : null;
   });
   const tuneResult = computed(() => {
     const r = tuneRun.value;
     return r && r.status === 'done' ? r.result : null;
   });
+  /** The preview shown was made for other experts or another mode than the form now holds. */
+  const previewStale = computed(() => {
+    const r = previewRun.value;
+    if (!r) return false;
+    const a = [...r.params.expertIds].sort().join(',');
+    const b = [...form.selected.value].sort().join(',');
+    return a !== b || r.params.mode !== form.mode.value;
+  });
+  return { previewRun, preview, previewExperts, tuneRun, tuneResult, previewStale };
+}
 
-  async function startTune(req: { mergeId: string; datasetIds: string[]; steps: number }): Promise<string> {
-    const { runId } = await api().invoke('merge.tune', { mergeId: req.mergeId, datasetIds: [...req.datasetIds], steps: req.steps });
-    tuneRunId.value = runId;
-    await runs.refresh(runId);
-    return runId;
-  }
+/** Compatibility of every candidate with the first selected expert, from 'merge.check'. */
+function compatibility(selected: Form['selected']) {
+  const check = ref<Check | null>(null);
+  const checkError = ref<string | null>(null);
 
   /** Why the current selection cannot be merged (the check covers every candidate, so look at the chosen). */
   const selectionProblem = computed<string | null>(() => {
@@ -93,6 +114,42 @@ export const useMergeStore = defineStore('merge', () => {
       check.value = null;
       checkError.value = err instanceof Error ? err.message : String(err);
     }
+  }
+  return { check, checkError, selectionProblem, reasonFor, recheck };
+}
+
+/** Switching projects parks this one's form and restores (or clears) the other's. */
+function keepFormPerProject(form: Form, reset: () => void, recheck: () => Promise<void>): void {
+  const forms = new Map<string, SavedForm>();
+  let formOf: string | null = useProjectsStore().currentId;
+  watch(
+    () => useProjectsStore().currentId,
+    (next) => {
+      if (next === formOf) return;
+      if (formOf) forms.set(formOf, form.snapshot());
+      formOf = next;
+      reset();
+      const f = next ? forms.get(next) : undefined;
+      if (!f) return;
+      form.restore(f);
+      void recheck();
+    },
+  );
+}
+
+export const useMergeStore = defineStore('merge', () => {
+  const form = formFields();
+  const { selected, mode, weights, datasetIds, sampleText, previewRunId, tuneRunId } = form;
+  const runs = useRunsStore();
+  const shown = shownRuns(form, runs);
+  const compat = compatibility(selected);
+  const { check, recheck } = compat;
+
+  async function startTune(req: { mergeId: string; datasetIds: string[]; steps: number }): Promise<string> {
+    const { runId } = await api().invoke('merge.tune', { mergeId: req.mergeId, datasetIds: [...req.datasetIds], steps: req.steps });
+    tuneRunId.value = runId;
+    await runs.refresh(runId);
+    return runId;
   }
 
   async function toggle(id: string): Promise<void> {
@@ -126,14 +183,8 @@ export const useMergeStore = defineStore('merge', () => {
   }
 
   function reset(): void {
-    selected.value = [];
+    form.restore({ selected: [], mode: 'logits', weights: [], datasetIds: [], sampleText: '', previewRunId: null, tuneRunId: null });
     check.value = null;
-    previewRunId.value = null;
-    tuneRunId.value = null;
-    datasetIds.value = [];
-    weights.value = [];
-    mode.value = 'logits';
-    sampleText.value = '';
   }
 
   /**
@@ -141,7 +192,7 @@ export const useMergeStore = defineStore('merge', () => {
    * on screen is always the one for the checked experts; returns whether it did.
    */
   async function adoptPreview(): Promise<boolean> {
-    const r = previewRun.value;
+    const r = shown.previewRun.value;
     if (!r || selected.value.length > 0) return false;
     const known = new Set(useModelsStore().experts.map((m) => m.id));
     if (!r.params.expertIds.every((id) => known.has(id))) return false;
@@ -155,39 +206,9 @@ export const useMergeStore = defineStore('merge', () => {
     return true;
   }
 
-  /** The preview shown was made for other experts or another mode than the form now holds. */
-  const previewStale = computed(() => {
-    const r = previewRun.value;
-    if (!r) return false;
-    const a = [...r.params.expertIds].sort().join(',');
-    const b = [...selected.value].sort().join(',');
-    return a !== b || r.params.mode !== mode.value;
-  });
+  keepFormPerProject(form, reset, recheck);
 
-  // Per-project form: switching projects parks this one's form and restores (or clears) the other's.
-  const forms = new Map<string, SavedForm>();
-  let formOf: string | null = useProjectsStore().currentId;
-  watch(
-    () => useProjectsStore().currentId,
-    (next) => {
-      if (next === formOf) return;
-      if (formOf) {
-        forms.set(formOf, { selected: [...selected.value], mode: mode.value, weights: [...weights.value], datasetIds: [...datasetIds.value], sampleText: sampleText.value, previewRunId: previewRunId.value, tuneRunId: tuneRunId.value });
-      }
-      formOf = next;
-      reset();
-      const f = next ? forms.get(next) : undefined;
-      if (!f) return;
-      selected.value = f.selected;
-      mode.value = f.mode;
-      weights.value = f.weights;
-      datasetIds.value = f.datasetIds;
-      sampleText.value = f.sampleText;
-      previewRunId.value = f.previewRunId;
-      tuneRunId.value = f.tuneRunId;
-      void recheck();
-    },
-  );
-
+  const { previewRun, preview, previewExperts, previewStale, tuneRun, tuneResult } = shown;
+  const { checkError, selectionProblem, reasonFor } = compat;
   return { selected, mode, weights, datasetIds, sampleText, check, checkError, previewRunId, previewRun, preview, previewExperts, previewStale, selectionProblem, reasonFor, recheck, toggle, startPreview, save, reset, adoptPreview, tuneRunId, tuneRun, tuneResult, startTune };
 });

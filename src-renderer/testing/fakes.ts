@@ -1,6 +1,6 @@
 // Test doubles for renderer tests: an in-memory Transport whose channels are answered by handlers, and
 // minimal valid domain records. Not imported by the app.
-import type { ContractError } from '../../src-shared/contract';
+import type { ContractError, InvokeResponse } from '../../src-shared/contract';
 import type { Dataset, ModelEntry, Project, Substrate } from '../../src-shared/domain';
 import type { z } from 'zod';
 import type { AppGrowRunParams, MergePreviewResult, MergeTuneResult, Run, RunOf, RunParams, RunResult } from '../../src-shared/runs';
@@ -214,5 +214,23 @@ export function makeArmResult(arm: string, seed: number, losses: number[], nll: 
     metrics: { 'heldout nll': { value: nll, protocol: 'held-out NLL, nats/token' } },
     seconds: 1.5,
     finishedAt: T0,
+  };
+}
+
+/** A 'system.info' answer: the WebAssembly backend on a machine without a WebGPU adapter, unless `over` says else. */
+export function makeSystemInfo(over: Partial<InvokeResponse<'system.info'>> = {}): InvokeResponse<'system.info'> {
+  return {
+    backend: 'wasm',
+    tried: [{ name: 'wasm', ok: true, reason: 'WebAssembly SIMD, 1 thread' }],
+    gpus: [],
+    wasm: { simd: true, threads: false },
+    adapter: null,
+    memory: { rssBytes: 2 ** 28, totalBytes: 2 ** 34, freeBytes: 2 ** 33 },
+    versions: { node: '20.19.0' },
+    workspace: '/tmp/ws',
+    adapterNote: 'no Vulkan driver is installed',
+    choice: { backend: 'auto', source: 'default' },
+    probedIn: 'worker',
+    ...over,
   };
 }

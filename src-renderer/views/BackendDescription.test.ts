@@ -2,40 +2,29 @@
 // Issue 28 items 13 and 16: the System view says what computes in the words the run log and doctor use, shows
 // what Dawn said during the one quiet probe, and the run panel shows the run's recorded description.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { InvokeResponse } from '../../src-shared/contract';
-import { setTransport } from '../api';
 import RunProgress from '../components/RunProgress.vue';
-import { FakeTransport, makeRun } from '../testing/fakes';
+import { FakeTransport, makeRun, makeSystemInfo } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import SystemView from './SystemView.vue';
 
 const DESCRIPTION = 'wasm (native AVX2+FMA, 2 threads)';
 
 function info(over: Partial<InvokeResponse<'system.info'>>): InvokeResponse<'system.info'> {
-  return {
-    backend: 'wasm',
+  return makeSystemInfo({
     tried: [{ name: 'wasm', ok: true, reason: 'WebAssembly SIMD; matrix products run natively (AVX2+FMA) on 2 threads' }],
-    gpus: [],
     wasm: { simd: true, threads: true },
-    adapter: null,
-    memory: { rssBytes: 2 ** 28, totalBytes: 2 ** 34, freeBytes: 2 ** 33 },
-    versions: { node: '20.19.0' },
-    workspace: '/tmp/ws',
     adapterNote: 'Dawn found no WebGPU adapter (Vulkan reports no usable GPU driver)',
-    choice: { backend: 'auto', source: 'default' },
-    probedIn: 'worker',
     ...over,
-  };
+  });
 }
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   transport.on('system.installables', () => ({ font: { found: null, version: '15.0.01', folder: '/tmp/fonts' }, backends: [], running: null }));
 });
 

@@ -2,21 +2,18 @@
 // Issue 28 item 11: deleting an expert that a merge uses says so, naming the merge, and offers nothing to
 // confirm (the store would refuse); the question sits on its own line above its buttons.
 import { mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { setTransport } from '../api';
 import { useModelsStore } from '../stores/models';
 import { useProjectsStore } from '../stores/projects';
 import { FakeTransport, makeModel, makeProject } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import CatalogView from './CatalogView.vue';
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   transport.on('models.delete', () => ({ freedBytes: 0, substrateFreed: false }));
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';

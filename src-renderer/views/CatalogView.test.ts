@@ -2,22 +2,19 @@
 // Catalog: Export offers "Hugging Face folder" (not for merges) and Import registers one; both send requests the
 // contract accepts.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseRequest } from '../../src-shared/contract';
-import { setTransport } from '../api';
 import { useModelsStore } from '../stores/models';
 import { useProjectsStore } from '../stores/projects';
 import { FakeTransport, makeModel, makeProject } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import CatalogView from './CatalogView.vue';
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
   useModelsStore().list = [makeModel({ id: 'a', name: 'en-ru', kind: 'trained' }), makeModel({ id: 'm', name: 'both', kind: 'merge' })];

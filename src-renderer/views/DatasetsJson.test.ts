@@ -2,22 +2,19 @@
 // Issue 28 item 2: choosing a .json file offers the JSON format with its records' text fields, and the import
 // sends the format and field the form shows (the chosen format wins; it used to send none and be refused).
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseRequest } from '../../src-shared/contract';
-import { setTransport } from '../api';
-import { jsonDocFields } from '../components/sniff';
+import { jsonDocFields } from '../helpers/sniff';
 import { useProjectsStore } from '../stores/projects';
 import { FakeTransport, makeProject, makeRun } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import DatasetsView from './DatasetsView.vue';
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
   transport.on('datasets.import', () => ({ runId: 'r9' }));

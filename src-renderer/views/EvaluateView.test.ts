@@ -2,16 +2,16 @@
 // Evaluate: the model × task table (protocol in each header, mean ± CI per cell, a cell opens its items), the
 // filters, the QA report beside the official numbers, the form hint per task, and state kept across navigation.
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseRequest } from '../../src-shared/contract';
 import type { EvalResult } from '../../src-shared/domain';
-import { setTransport } from '../api';
 import { useDatasetsStore } from '../stores/datasets';
 import { useEvalsStore } from '../stores/evals';
 import { useModelsStore } from '../stores/models';
 import { useProjectsStore } from '../stores/projects';
 import { FakeTransport, makeDataset, makeModel, makeProject } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import EvaluateView from './EvaluateView.vue';
 
 vi.mock('../charts/echarts', () => ({ createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }) }));
@@ -35,10 +35,7 @@ const QA_REPORT: EvalResult['report'] = {
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject(), makeProject({ id: 'p2', name: 'Other' })];
   useProjectsStore().currentId = 'p1';
   useModelsStore().list = [makeModel({ id: 'a', name: 'ru-grown' }), makeModel({ id: 'b', name: 'zh-expert' }), makeModel({ id: 'c', name: 'unevaluated' })];

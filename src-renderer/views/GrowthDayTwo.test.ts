@@ -3,15 +3,15 @@
 // had no validation split, else the datasets by name), shows no tokens/s while a run is not training, and
 // counts stages in words that agree; the form says what validates when no validation dataset is ticked.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { setTransport } from '../api';
 import GrowForm from '../components/GrowForm.vue';
 import { useDatasetsStore } from '../stores/datasets';
 import { useProjectsStore } from '../stores/projects';
 import { useRunsStore } from '../stores/runs';
 import { useSubstratesStore } from '../stores/substrates';
 import { FakeTransport, makeDataset, makeProject, makeRun, makeSubstrate } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import GrowthView from './GrowthView.vue';
 
 vi.mock('../charts/echarts', () => ({ createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }) }));
@@ -19,10 +19,7 @@ vi.mock('../charts/echarts', () => ({ createChart: () => ({ setOption: () => und
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
   useDatasetsStore().list = [makeDataset({ id: 'd1', name: 'uk.train' }), makeDataset({ id: 'd9', name: 'uk.val', split: 'val' })];

@@ -2,13 +2,13 @@
 // The Growth view follows a live run: stats, the layer stack and the loss chart all advance with the stream;
 // returning to it shows the running run; status texts stay whole; stages list their insertions; the log is fetched.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { setTransport } from '../api';
 import { useAppStore } from '../stores/app';
 import { useProjectsStore } from '../stores/projects';
 import { useRunsStore } from '../stores/runs';
 import { FakeTransport, makeProject, makeRun } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import GrowthView from './GrowthView.vue';
 
 vi.mock('../charts/echarts', () => ({ createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }) }));
@@ -16,10 +16,7 @@ vi.mock('../charts/echarts', () => ({ createChart: () => ({ setOption: () => und
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
 });

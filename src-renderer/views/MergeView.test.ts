@@ -3,23 +3,20 @@
 // as a loss table and coloured tokens; saving sends a request the contract accepts; the head-tuning form sends
 // 'merge.tune' and shows the zero-shot and tuned held-out loss of the finished run.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { setTransport } from '../api';
 import { useDatasetsStore } from '../stores/datasets';
 import { useModelsStore } from '../stores/models';
 import { useProjectsStore } from '../stores/projects';
 import { useRunsStore } from '../stores/runs';
 import { FakeTransport, makeDataset, makeMergePreviewRun, makeMergeTuneRun, makeModel, makeProject } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import MergeView from './MergeView.vue';
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
   useDatasetsStore().list = [makeDataset({ id: 'v1', name: 'ru.val', split: 'val' })];

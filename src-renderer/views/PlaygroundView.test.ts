@@ -2,14 +2,14 @@
 // Issue 28 item 6: the Playground generates every slot at once (one request each, interleaved on the main side),
 // and each slot has its own Stop: stopping one leaves the other running to its end.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseRequest } from '../../src-shared/contract';
-import { setTransport } from '../api';
 import { useModelsStore } from '../stores/models';
 import { usePlaygroundStore } from '../stores/playground';
 import { useProjectsStore } from '../stores/projects';
 import { FakeTransport, makeModel, makeProject } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import PlaygroundView from './PlaygroundView.vue';
 
 type Req = { modelIds: string[]; requestId: string };
@@ -17,10 +17,7 @@ let pinia: Pinia;
 let transport: FakeTransport;
 let pending: Map<string, (stopped: boolean) => void>;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   pending = new Map();
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';

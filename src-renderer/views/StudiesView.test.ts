@@ -4,17 +4,17 @@
 // each run as its own curve; the comparison shows mean ± CI per arm with protocol labels and one curve per arm;
 // 'studies.changed' reloads the list and the opened study.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import type { StudyComparison } from '../../src-shared/study';
 import type { StudyDetail } from '../../src-shared/study-records';
 import type { RunOf } from '../../src-shared/runs';
-import { setTransport } from '../api';
 import { useAppStore } from '../stores/app';
 import { useProjectsStore } from '../stores/projects';
 import { useStudiesStore } from '../stores/studies';
 import { FakeTransport, makeArmResult, makeDataset, makeProject, makeStudyDetail } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import { useDatasetsStore } from '../stores/datasets';
 import StudiesView from './StudiesView.vue';
 
@@ -33,10 +33,7 @@ let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
   charts.options = [];
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
   useAppStore().bindEvents();

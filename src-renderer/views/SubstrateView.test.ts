@@ -2,24 +2,21 @@
 // Issue 28 item 9: the Substrate form has a vocabulary step (the training texts it is built from, each can be left
 // out), explains "n-gram tokens" and "Collisions", and in browser mode uploads the font instead of a dead "Choose…".
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseRequest } from '../../src-shared/contract';
-import { setTransport } from '../api';
 import { useDatasetsStore } from '../stores/datasets';
 import { useProjectsStore } from '../stores/projects';
 import { useSubstratesStore } from '../stores/substrates';
 import { useSystemStore } from '../stores/system';
 import { FakeTransport, makeDataset, makeProject, makeSubstrate } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import SubstrateView from './SubstrateView.vue';
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   transport.on('system.installables', () => ({ font: { found: '/usr/share/unifont/unifont.hex', version: '15.0.01', folder: '/tmp/fonts' }, backends: [], running: null }));
   transport.on('substrates.build', () => ({ runId: 'r5' }));
   transport.on('runs.get', () => null);

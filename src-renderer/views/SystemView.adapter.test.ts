@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 // System: the WebGPU adapter's name, whether it is in use and its limits; without one, why not.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { InvokeResponse } from '../../src-shared/contract';
-import { setTransport } from '../api';
-import { FakeTransport } from '../testing/fakes';
+import { FakeTransport, makeSystemInfo } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import SystemView from './SystemView.vue';
 
 const SWIFTSHADER = {
@@ -18,29 +18,13 @@ const SWIFTSHADER = {
 };
 
 function info(over: Partial<InvokeResponse<'system.info'>>): InvokeResponse<'system.info'> {
-  return {
-    backend: 'wasm',
-    tried: [{ name: 'wasm', ok: true, reason: 'WebAssembly SIMD, 1 thread' }],
-    gpus: [],
-    wasm: { simd: true, threads: false },
-    adapter: null,
-    memory: { rssBytes: 2 ** 28, totalBytes: 2 ** 34, freeBytes: 2 ** 33 },
-    versions: { node: '20.19.0' },
-    workspace: '/tmp/ws',
-    adapterNote: 'no Vulkan driver is installed',
-    choice: { backend: 'auto', source: 'default' },
-    probedIn: 'worker',
-    ...over,
-  };
+  return makeSystemInfo(over);
 }
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   transport.on('system.installables', () => ({ font: { found: null, version: '15.0.01', folder: '/tmp/fonts' }, backends: [], running: null }));
 });
 

@@ -2,12 +2,13 @@
 // System: what can be installed here. Without a Unifont it offers the download; the button sends 'system.install',
 // shows progress from 'system.installProgress' while it runs, then the one-line result; backends show their reason.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Installables } from '../../src-shared/contract';
-import { api, setTransport } from '../api';
+import { api } from '../api';
 import { useInstallsStore } from '../stores/installs';
 import { FakeTransport } from '../testing/fakes';
+import { freshApp } from '../testing/setup';
 import SystemView from './SystemView.vue';
 
 let pinia: Pinia;
@@ -24,10 +25,7 @@ const list = (found: string | null): Installables => ({
 });
 let found: string | null = null;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  transport = new FakeTransport();
-  setTransport(transport);
+  ({ pinia, transport } = freshApp());
   found = null;
   transport.on('system.info', () => new Promise(() => undefined));
   transport.on('system.installables', () => list(found));

@@ -1,11 +1,11 @@
 // Test inputs that need nothing outside the repository: English, Russian and Chinese text from the seeded demo world
-// (src-main/demo/world, identical on every machine), a file that is not a font, and GNU Unifont 15.0.01 wherever
+// (src-main/lab/world, identical on every machine), a file that is not a font, and GNU Unifont 15.0.01 wherever
 // Espalier itself finds it (a system install, or the pinned copy `espalier font install` keeps in its data folder).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateWorld } from '../../src-main/demo/world/index';
+import { generateWorld } from '../../src-main/lab/world/index';
 import { defaultFontSearch, findSystemUnifont } from '../../src-main/engine/substrate/discover';
 import { UNIFONT_FILE, UNIFONT_HEX_SHA256, UNIFONT_VERSION } from '../../src-main/engine/substrate/font-install';
 import { appFontDir } from '../../src-main/engine/util/app-data';

@@ -1,6 +1,6 @@
 // `espalier world`: writes the built-in demo world (EN/RU/ZH corpora, QA, multiple choice, translation) to a folder.
 import { existsSync, statSync } from 'node:fs';
-import { generateWorld, writeWorld, type WorldManifest, type WorldScale } from '../../demo/world/index';
+import { generateWorld, writeWorld, type WorldManifest, type WorldScale } from '../../lab/world/index';
 import { UserError } from '../../common/errors';
 import { defineCommand, num, optStr, str } from '../command';
 

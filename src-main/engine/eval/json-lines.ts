@@ -16,124 +16,157 @@ const LITERALS: [string, unknown][] = [
   ['null', null],
 ];
 
-export function parseJsonWithLines(text: string, file: string): LocatedJson {
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = new WeakMap<object, number>();
-  const keys = new WeakMap<object, Map<string, number>>();
-  let i = 0;
-  let line = 1;
+/** The parser's state and its named steps: whitespace, strings, objects, arrays, scalars. */
+class LineParser {
+  readonly lines = new WeakMap<object, number>();
+  readonly keys = new WeakMap<object, Map<string, number>>();
+  i = 0;
+  line = 1;
 
-  const fail = (what: string): never => {
-    const got = i < s.length ? JSON.stringify(s[i]) : 'end of file';
-    throw atLine(file, line, `invalid JSON: ${what}, found ${got}`);
-  };
-  const ws = (): void => {
-    for (; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 10) line++;
+  constructor(
+    private readonly s: string,
+    private readonly file: string,
+  ) {}
+
+  fail(what: string): never {
+    const got = this.i < this.s.length ? JSON.stringify(this.s[this.i]) : 'end of file';
+    throw atLine(this.file, this.line, `invalid JSON: ${what}, found ${got}`);
+  }
+
+  /** Skips whitespace, counting line breaks. */
+  ws(): void {
+    const s = this.s;
+    for (; this.i < s.length; this.i++) {
+      const c = s.charCodeAt(this.i);
+      if (c === 10) this.line++;
       else if (c !== 32 && c !== 9 && c !== 13) break;
     }
-  };
-  const str = (): string => {
-    const start = i++;
+  }
+
+  /** A string starting at the opening quote; only strings with escapes go through JSON.parse. */
+  str(): string {
+    const s = this.s;
+    const start = this.i++;
     let escaped = false;
-    for (; i < s.length; i++) {
-      const c = s.charCodeAt(i);
+    for (; this.i < s.length; this.i++) {
+      const c = s.charCodeAt(this.i);
       if (c === 34) break;
       if (c === 92) {
         escaped = true;
-        i++;
-      } else if (c < 32) fail('a control character inside a string (escape line breaks as \\n)');
+        this.i++;
+      } else if (c < 32) this.fail('a control character inside a string (escape line breaks as \\n)');
     }
-    if (i >= s.length) fail('a string that is never closed');
-    i++;
-    const raw = s.slice(start, i);
+    if (this.i >= s.length) this.fail('a string that is never closed');
+    this.i++;
+    const raw = s.slice(start, this.i);
     if (!escaped) return raw.slice(1, -1);
     try {
       return JSON.parse(raw) as string;
     } catch {
-      i = start;
-      return fail('a bad escape sequence in a string');
+      this.i = start;
+      return this.fail('a bad escape sequence in a string');
     }
-  };
-  const value = (): unknown => {
-    ws();
-    const c = s[i];
-    if (c === '{') {
-      const obj: Record<string, unknown> = {};
-      const km = new Map<string, number>();
-      lines.set(obj, line);
-      keys.set(obj, km);
-      i++;
-      ws();
-      if (s[i] === '}') {
-        i++;
+  }
+
+  /** An object starting at '{': records its line and each key's line. */
+  object(): Record<string, unknown> {
+    const s = this.s;
+    const obj: Record<string, unknown> = {};
+    const km = new Map<string, number>();
+    this.lines.set(obj, this.line);
+    this.keys.set(obj, km);
+    this.i++;
+    this.ws();
+    if (s[this.i] === '}') {
+      this.i++;
+      return obj;
+    }
+    for (;;) {
+      this.ws();
+      if (s[this.i] !== '"') this.fail('expected a "key"');
+      const kLine = this.line;
+      const k = this.str();
+      this.ws();
+      if (s[this.i] !== ':') this.fail(`expected ':' after key "${k}"`);
+      this.i++;
+      obj[k] = this.value();
+      km.set(k, kLine);
+      this.ws();
+      if (s[this.i] === ',') {
+        this.i++;
+        continue;
+      }
+      if (s[this.i] === '}') {
+        this.i++;
         return obj;
       }
-      for (;;) {
-        ws();
-        if (s[i] !== '"') fail('expected a "key"');
-        const kLine = line;
-        const k = str();
-        ws();
-        if (s[i] !== ':') fail(`expected ':' after key "${k}"`);
-        i++;
-        obj[k] = value();
-        km.set(k, kLine);
-        ws();
-        if (s[i] === ',') {
-          i++;
-          continue;
-        }
-        if (s[i] === '}') {
-          i++;
-          return obj;
-        }
-        fail("expected ',' or '}' after a value");
-      }
+      this.fail("expected ',' or '}' after a value");
     }
-    if (c === '[') {
-      const arr: unknown[] = [];
-      lines.set(arr, line);
-      i++;
-      ws();
-      if (s[i] === ']') {
-        i++;
+  }
+
+  /** An array starting at '[': records its line. */
+  array(): unknown[] {
+    const s = this.s;
+    const arr: unknown[] = [];
+    this.lines.set(arr, this.line);
+    this.i++;
+    this.ws();
+    if (s[this.i] === ']') {
+      this.i++;
+      return arr;
+    }
+    for (;;) {
+      arr.push(this.value());
+      this.ws();
+      if (s[this.i] === ',') {
+        this.i++;
+        continue;
+      }
+      if (s[this.i] === ']') {
+        this.i++;
         return arr;
       }
-      for (;;) {
-        arr.push(value());
-        ws();
-        if (s[i] === ',') {
-          i++;
-          continue;
-        }
-        if (s[i] === ']') {
-          i++;
-          return arr;
-        }
-        fail("expected ',' or ']' after an array element");
-      }
+      this.fail("expected ',' or ']' after an array element");
     }
-    if (c === '"') return str();
+  }
+
+  /** true, false, null or a number. */
+  scalar(): unknown {
     for (const [word, v] of LITERALS) {
-      if (s.startsWith(word, i)) {
-        i += word.length;
+      if (this.s.startsWith(word, this.i)) {
+        this.i += word.length;
         return v;
       }
     }
-    NUMBER.lastIndex = i;
-    const m = NUMBER.exec(s);
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(this.s);
     if (m) {
-      i += m[0].length;
+      this.i += m[0].length;
       return Number(m[0]);
     }
-    return fail('expected a value');
-  };
+    return this.fail('expected a value');
+  }
 
-  const v = value();
-  ws();
-  if (i < s.length) fail('unexpected content after the JSON value');
+  atEnd(): boolean {
+    return this.i >= this.s.length;
+  }
+
+  value(): unknown {
+    this.ws();
+    const c = this.s[this.i];
+    if (c === '{') return this.object();
+    if (c === '[') return this.array();
+    if (c === '"') return this.str();
+    return this.scalar();
+  }
+}
+
+export function parseJsonWithLines(text: string, file: string): LocatedJson {
+  const p = new LineParser(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file);
+  const v = p.value();
+  p.ws();
+  if (!p.atEnd()) p.fail('unexpected content after the JSON value');
+  const { lines, keys } = p;
   return {
     value: v,
     lineOf: (o) => (typeof o === 'object' && o !== null ? (lines.get(o) ?? 1) : 1),

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateWorld, type World } from '../../demo/world/generate';
+import { generateWorld, type World } from '../../lab/world/generate';
 import { boostedBigrams, CharTokenizer } from '../../../test/support/eval';
 import { initBackend } from '../backend';
 import type { QaItem } from './data-types';

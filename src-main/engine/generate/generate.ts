@@ -82,35 +82,34 @@ function feedRows(dec: Decoder, rows: readonly (readonly number[])[]): tf.Tensor
   }
 }
 
-/**
- * Generates new token ids for each prompt. Prompts are grouped by length and decoded in lockstep without
- * padding (the Decoder contract has no attention mask, so left-padding would change the result); prompts
- * longer than the budget are truncated from the left.
- */
-export async function generateIds(model: CausalLM, prompts: readonly Int32Array[], opts: GenerateIdsOptions): Promise<GenerateIdsResult> {
-  const sampling: SamplingOptions = {
-    temperature: opts.temperature ?? GREEDY.temperature,
-    topK: opts.topK ?? GREEDY.topK,
-    topP: opts.topP ?? GREEDY.topP,
-  };
-  const maxTokens = Math.max(0, Math.floor(opts.maxTokens));
-  const c = model.contextLength;
-  const budget = promptBudget(c, Math.max(1, maxTokens));
-  const master = new Rng(opts.seed ?? 0);
-  const rngs = prompts.map(() => new Rng(master.seed()));
-  const stopIds = new Set(opts.stopIds ?? []);
-  const banned = opts.banned ?? [];
-  const batchSize = Math.max(1, opts.batchSize ?? 8);
+/** What one generation holds while it runs: per prompt, its context, new ids, log-probs, end and random stream. */
+interface GenState {
+  ctx: number[][];
+  out: number[][];
+  lps: number[][];
+  finish: FinishReason[];
+  rngs: Rng[];
+  /** Context length, new-token limit, sampling settings and the caller's options. */
+  c: number;
+  maxTokens: number;
+  sampling: SamplingOptions;
+  stopIds: Set<number>;
+  banned: readonly number[];
+  opts: GenerateIdsOptions;
+  /** When the event loop last had a turn (see `yieldOrCancel`). */
+  lastYield: number;
+}
 
-  const ctx: number[][] = prompts.map((p, i) => {
+/** The prompts cut to the budget from the left (an empty prompt is a UserError). */
+function promptContexts(prompts: readonly Int32Array[], budget: number): number[][] {
+  return prompts.map((p, i) => {
     if (p.length === 0) throw new UserError(`generate: prompt ${i} is empty (give at least one token, e.g. <bos>)`);
     return Array.from(p.subarray(Math.max(0, p.length - budget)));
   });
-  const truncated = prompts.map((p, i) => p.length - ctx[i]!.length);
-  const out: number[][] = prompts.map(() => []);
-  const lps: number[][] = prompts.map(() => []);
-  const finish: FinishReason[] = prompts.map(() => 'length');
+}
 
+/** Prompt indices grouped by length, in batches of at most `batchSize` (equal lengths decode in lockstep). */
+function lengthBatches(ctx: readonly number[][], batchSize: number): number[][] {
   const groups = new Map<number, number[]>();
   ctx.forEach((p, i) => {
     const g = groups.get(p.length);
@@ -119,82 +118,124 @@ export async function generateIds(model: CausalLM, prompts: readonly Int32Array[
   });
   const batches: number[][] = [];
   for (const idx of groups.values()) for (let s = 0; s < idx.length; s += batchSize) batches.push(idx.slice(s, s + batchSize));
+  return batches;
+}
 
+/** Samples one token for every live row of the batch from `data` (its logits); returns the ids to feed next. */
+function sampleStep(st: GenState, rows: readonly number[], live: Set<number>, data: Float32Array): number[] {
+  const v = data.length / rows.length;
+  const next: number[] = [];
+  rows.forEach((r, j) => {
+    if (!live.has(j)) {
+      next.push(st.ctx[r]![st.ctx[r]!.length - 1]!);
+      return;
+    }
+    const row = data.subarray(j * v, (j + 1) * v);
+    const id = sampleToken(row, st.sampling, st.rngs[r]!, st.banned);
+    next.push(id);
+    if (st.stopIds.has(id)) {
+      st.finish[r] = 'stop-id';
+      live.delete(j);
+      return;
+    }
+    st.out[r]!.push(id);
+    st.ctx[r]!.push(id);
+    if (st.opts.logprobs) st.lps[r]!.push(logProbOf(row, id));
+    if (st.opts.shouldStop?.(r, Int32Array.from(st.out[r]!))) {
+      st.finish[r] = 'stop';
+      live.delete(j);
+    } else if (st.out[r]!.length >= st.maxTokens) live.delete(j);
+  });
+  return next;
+}
+
+/** True (and the live rows marked 'cancelled') once the signal has fired. */
+async function yieldOrCancel(st: GenState, rows: readonly number[], live: Set<number>): Promise<boolean> {
+  const signal = st.opts.signal;
+  if (!signal) return false;
+  // Reading logits can resolve without leaving the microtask queue (wasm), so the abort could never
+  // arrive: hand the event loop a turn every ~15 ms.
+  if (performance.now() - st.lastYield > 15) {
+    await yieldToEventLoop();
+    st.lastYield = performance.now();
+  }
+  if (!signal.aborted) return false;
+  for (const j of live) st.finish[rows[j]!] = 'cancelled';
+  return true;
+}
+
+/** Decodes one batch of equal-length prompts until every row ends, sliding the cache when it fills. */
+async function decodeBatch(model: CausalLM, st: GenState, rows: readonly number[]): Promise<void> {
+  const { ctx, c } = st;
+  let dec = model.openDecoder(rows.length);
+  try {
+    let logits = feedRows(dec, rows.map((r) => ctx[r]!));
+    const live = new Set(rows.map((_, j) => j));
+    for (;;) {
+      const data = (await logits.data()) as Float32Array;
+      logits.dispose();
+      const next = sampleStep(st, rows, live, data);
+      if (live.size === 0) break;
+      if (await yieldOrCancel(st, rows, live)) break;
+      if (dec.length + 1 <= c) {
+        logits = feedRows(dec, next.map((id) => [id]));
+      } else {
+        // The cache is full: restart it on the most recent tokens. Finished rows (whose output is ignored)
+        // borrow a live row's window so every row has the same length and the batch stays in lockstep.
+        dec.dispose();
+        dec = model.openDecoder(rows.length);
+        const keep = slideKeep(c);
+        const liveSeq = ctx[rows[[...live][0]!]!]!;
+        logits = feedRows(
+          dec,
+          rows.map((r, j) => (live.has(j) ? ctx[r]! : liveSeq).slice(-keep)),
+        );
+      }
+    }
+  } finally {
+    dec.dispose();
+  }
+}
+
+/**
+ * Generates new token ids for each prompt. Prompts are grouped by length and decoded in lockstep without
+ * padding (the Decoder contract has no attention mask, so left-padding would change the result); prompts
+ * longer than the budget are truncated from the left.
+ */
+export async function generateIds(model: CausalLM, prompts: readonly Int32Array[], opts: GenerateIdsOptions): Promise<GenerateIdsResult> {
+  const maxTokens = Math.max(0, Math.floor(opts.maxTokens));
+  const c = model.contextLength;
+  const master = new Rng(opts.seed ?? 0);
+  const ctx = promptContexts(prompts, promptBudget(c, Math.max(1, maxTokens)));
+  const truncated = prompts.map((p, i) => p.length - ctx[i]!.length);
   const t0 = performance.now();
-  let lastYield = t0;
-  for (const rows of maxTokens > 0 ? batches : []) {
+  const st: GenState = {
+    ctx,
+    out: prompts.map(() => []),
+    lps: prompts.map(() => []),
+    finish: prompts.map(() => 'length'),
+    rngs: prompts.map(() => new Rng(master.seed())),
+    c,
+    maxTokens,
+    sampling: { temperature: opts.temperature ?? GREEDY.temperature, topK: opts.topK ?? GREEDY.topK, topP: opts.topP ?? GREEDY.topP },
+    stopIds: new Set(opts.stopIds ?? []),
+    banned: opts.banned ?? [],
+    opts,
+    lastYield: t0,
+  };
+  for (const rows of maxTokens > 0 ? lengthBatches(ctx, Math.max(1, opts.batchSize ?? 8)) : []) {
     if (opts.signal?.aborted) {
-      for (const r of rows) finish[r] = 'cancelled';
+      for (const r of rows) st.finish[r] = 'cancelled';
       continue;
     }
-    let dec = model.openDecoder(rows.length);
-    try {
-      let logits = feedRows(dec, rows.map((r) => ctx[r]!));
-      const live = new Set(rows.map((_, j) => j));
-      for (;;) {
-        const data = (await logits.data()) as Float32Array;
-        logits.dispose();
-        const v = data.length / rows.length;
-        const next: number[] = [];
-        rows.forEach((r, j) => {
-          if (!live.has(j)) {
-            next.push(ctx[r]![ctx[r]!.length - 1]!);
-            return;
-          }
-          const row = data.subarray(j * v, (j + 1) * v);
-          const id = sampleToken(row, sampling, rngs[r]!, banned);
-          next.push(id);
-          if (stopIds.has(id)) {
-            finish[r] = 'stop-id';
-            live.delete(j);
-            return;
-          }
-          out[r]!.push(id);
-          ctx[r]!.push(id);
-          if (opts.logprobs) lps[r]!.push(logProbOf(row, id));
-          if (opts.shouldStop?.(r, Int32Array.from(out[r]!))) {
-            finish[r] = 'stop';
-            live.delete(j);
-          } else if (out[r]!.length >= maxTokens) live.delete(j);
-        });
-        if (live.size === 0) break;
-        if (opts.signal) {
-          // Reading logits can resolve without leaving the microtask queue (wasm), so the abort could never
-          // arrive: hand the event loop a turn every ~15 ms.
-          if (performance.now() - lastYield > 15) {
-            await yieldToEventLoop();
-            lastYield = performance.now();
-          }
-          if (opts.signal.aborted) {
-            for (const j of live) finish[rows[j]!] = 'cancelled';
-            break;
-          }
-        }
-        if (dec.length + 1 <= c) {
-          logits = feedRows(dec, next.map((id) => [id]));
-        } else {
-          // The cache is full: restart it on the most recent tokens. Finished rows (whose output is ignored)
-          // borrow a live row's window so every row has the same length and the batch stays in lockstep.
-          dec.dispose();
-          dec = model.openDecoder(rows.length);
-          const keep = slideKeep(c);
-          const liveSeq = ctx[rows[[...live][0]!]!]!;
-          logits = feedRows(
-            dec,
-            rows.map((r, j) => (live.has(j) ? ctx[r]! : liveSeq).slice(-keep)),
-          );
-        }
-      }
-    } finally {
-      dec.dispose();
-    }
+    await decodeBatch(model, st, rows);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const newTokens = out.reduce((a, o) => a + o.length, 0);
+  const newTokens = st.out.reduce((a, o) => a + o.length, 0);
   return {
-    ids: out.map((o) => Int32Array.from(o)),
-    ...(opts.logprobs ? { logprobs: lps.map((l) => Float32Array.from(l)) } : {}),
-    finish,
+    ids: st.out.map((o) => Int32Array.from(o)),
+    ...(opts.logprobs ? { logprobs: st.lps.map((l) => Float32Array.from(l)) } : {}),
+    finish: st.finish,
     truncated,
     newTokens,
     seconds,

@@ -1,7 +1,7 @@
 // 'world' job: generates the demo world (EN/RU/ZH corpora, QA, multiple choice, translation pairs), writes its
 // files into the workspace and imports each as a dataset; main records the rows in the new demo project.
 import { join } from 'node:path';
-import { generateWorld, writeWorld } from '../../demo/world/index';
+import { generateWorld, writeWorld } from '../../lab/world/index';
 import { importBenchmark } from '../../lib/datasets/benchmark-import';
 import { importDataset } from '../../lib/datasets/import';
 import { newId } from '../../store/rows';

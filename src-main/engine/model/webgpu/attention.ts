@@ -21,6 +21,17 @@ const BK = ${stagedRows(dh)};
 const DH4 = ${dh / 4};
 var<workgroup> firstRow: i32;`;
 
+/** Every row block loads the keys and values of tile j0 into workgroup memory (all kernels walk the same tiles). */
+const LOAD_KV_TILE = `    for (var e = tid; e < BK * DH4; e += BQ) {
+      let j = j0 + e / DH4;
+      if (j < T) {
+        let base = (b * T + j) * W4 + D4 + h * DH4 + e % DH4;
+        Ks[e] = X[base];
+        Vs[e] = X[base + D4];
+      }
+    }
+    workgroupBarrier();`;
+
 /** Shared prologue: this workgroup's (batch, head), its first row, this thread's row and the layout widths. */
 const SETUP = `
   let T = uniforms.T;
@@ -54,15 +65,7 @@ fn main() {${SETUP}
   var l = 0.0;
   let end = min(r0 + BQ, T);
   for (var j0 = 0; j0 < end; j0 += BK) {
-    for (var e = tid; e < BK * DH4; e += BQ) {
-      let j = j0 + e / DH4;
-      if (j < T) {
-        let base = (b * T + j) * W4 + D4 + h * DH4 + e % DH4;
-        Ks[e] = X[base];
-        Vs[e] = X[base + D4];
-      }
-    }
-    workgroupBarrier();
+${LOAD_KV_TILE}
     if (valid) {
       for (var jj = 0; jj < BK; jj++) {
         if (j0 + jj > i) { break; }
@@ -115,15 +118,7 @@ fn main() {${SETUP}
   }
   let end = min(r0 + BQ, T);
   for (var j0 = 0; j0 < end; j0 += BK) {
-    for (var e = tid; e < BK * DH4; e += BQ) {
-      let j = j0 + e / DH4;
-      if (j < T) {
-        let base = (b * T + j) * W4 + D4 + h * DH4 + e % DH4;
-        Ks[e] = X[base];
-        Vs[e] = X[base + D4];
-      }
-    }
-    workgroupBarrier();
+${LOAD_KV_TILE}
     if (valid) {
       for (var jj = 0; jj < BK; jj++) {
         if (j0 + jj > i) { break; }

@@ -1,12 +1,11 @@
-// The demo's evaluation suite: held-out loss on each corpus (and their union), and on the world QA in three
+// The evaluation suite the demo and the studies share: held-out loss on each corpus (and their union), and on the world QA in three
 // languages (paper protocol and EM/F1), multiple choice (loglik and paper) and BLEU en→ru / en→zh.
 import { basename } from 'node:path';
 import type { Lang } from './world/index';
 import { prepareData, runEval, saveResult, type EvalEnv, type EvalResult, type EvalSpec, type PreparedData } from '../engine/eval/index';
-import type { DemoPreset } from './config';
 import type { DemoInputs } from './inputs';
 import { WORLD_MC_LAYOUT, worldQaLayout, worldTranslationLayout } from './layouts';
-import type { DemoEval } from './types';
+import type { SuiteEval } from './types';
 
 export interface SuiteTask {
   key: string;
@@ -14,11 +13,25 @@ export interface SuiteTask {
   prepared: PreparedData;
 }
 
+/** How many items each task of the suite reads (the demo's presets size them). */
+export interface SuiteLimits {
+  /** Held-out tokens scored per corpus. */
+  pplTokens: number;
+  /** QA items per language: paper protocol (answerable, ≤ 8 characters) and SQuAD EM/F1. */
+  qaPaper: number;
+  qaSquad: number;
+  /** Longest generated QA answer (EM/F1), tokens. */
+  qaMaxTokens: number;
+  mcItems: number;
+  /** Sampled repetitions of the paper's protocols: multiple choice, QA and BLEU (the paper: 10). */
+  mcRuns: number;
+  bleuItems: number;
+}
+
 export const QA_LANGS: readonly Lang[] = ['en', 'ru', 'zh'];
 
 /** Loads and hashes every dataset once; the same items then serve every model. */
-export async function prepareSuite(inputs: DemoInputs, preset: DemoPreset, seed: number): Promise<SuiteTask[]> {
-  const e = preset.eval;
+export async function prepareSuite(inputs: DemoInputs, e: SuiteLimits, seed: number): Promise<SuiteTask[]> {
   const specs: [string, EvalSpec][] = inputs.corpora.map((c): [string, EvalSpec] => [`ppl:${c.name}`, { task: 'ppl', protocol: 'loglik', data: c.val, limit: e.pplTokens }]);
   const w = inputs.world;
   if (w) {
@@ -64,8 +77,8 @@ export async function evaluateModel(
   model: string,
   suite: readonly SuiteTask[],
   opts: { saveDir?: string; coverage?: readonly string[]; onTask?: (key: string, i: number, n: number) => void } = {},
-): Promise<DemoEval[]> {
-  const out: DemoEval[] = [];
+): Promise<SuiteEval[]> {
+  const out: SuiteEval[] = [];
   for (const [i, t] of suite.entries()) {
     opts.onTask?.(t.key, i, suite.length);
     const r = await runEval(env, t.spec, { modelId: model }, t.prepared);
@@ -96,7 +109,7 @@ export async function evaluateModel(
 }
 
 /** Held-out loss on the union of both held-out sets: the token-weighted mean of the per-corpus losses. */
-export function unionLoss(evals: readonly DemoEval[], model: string, corpora: readonly string[]): DemoEval | null {
+export function unionLoss(evals: readonly SuiteEval[], model: string, corpora: readonly string[]): SuiteEval | null {
   const parts = corpora.map((c) => evals.find((e) => e.model === model && e.key === `ppl:${c}`));
   if (parts.some((p) => !p || p.metrics['nll'] == null)) return null;
   let nats = 0;
