@@ -26,8 +26,9 @@ type Protocol = StartReq['protocol'];
  * The engine's protocol for a task and a contract protocol. Perplexity is log-likelihood only and translation
  * (BLEU) generation only, whatever was asked; QA's "loglik" is the field's standard SQuAD v2 EM/F1 scoring.
  */
-function protocols(task: Task, asked: Protocol): { engine: 'loglik' | 'paper' | 'squad'; recorded: Protocol } {
-  if (task === 'ppl') return { engine: 'loglik', recorded: 'loglik' };
+function protocols(task: Task, asked: Protocol): { engine: 'loglik' | 'paper' | 'squad' | 'holdout'; recorded: Protocol } {
+  if (asked === 'holdout' && task !== 'ppl') throw new UserError(`protocol holdout rescores a model's training hold-out: it is for perplexity (task ppl), not ${task}`);
+  if (task === 'ppl') return asked === 'holdout' ? { engine: 'holdout', recorded: 'holdout' } : { engine: 'loglik', recorded: 'loglik' };
   if (task === 'bleu') return { engine: 'paper', recorded: 'paper' };
   if (task === 'qa') return asked === 'paper' ? { engine: 'paper', recorded: 'paper' } : { engine: 'squad', recorded: 'loglik' };
   return { engine: asked, recorded: asked };
@@ -76,6 +77,11 @@ export class EvalsService {
       throw new UserError(`dataset "${d.name}": give the language pair (e.g. en-ru); it is not in the file name`);
     }
     const p = protocols(req.task, req.protocol);
+    // The holdout protocol scores the recorded windows, all of them: a token limit does not apply.
+    if (p.engine === 'holdout' && req.limit !== undefined) {
+      const { limit: _ignored, ...all } = req;
+      req = all;
+    }
     const params = { ...req, engineProtocol: p.engine, protocol: p.recorded, datasetName: d.name, datasetSha256: d.sha256 };
     const name = `${req.task} (${p.recorded}) on ${d.name}: ${models.map((m) => m.name).join(', ')}`.slice(0, 300);
     const run = runs.enqueue({ projectId: req.projectId, kind: 'eval', name, params, message: `queued: ${req.task} evaluation` });

@@ -171,8 +171,8 @@ export type EvalItem = EvalItemRecord;
 
 export const EvalParams = z.object({
   task: z.enum(['ppl', 'mc', 'qa', 'bleu']),
-  /** The engine's protocol name (loglik | paper | squad). */
-  protocol: z.enum(['loglik', 'paper', 'squad']),
+  /** The engine's protocol name (loglik | paper | squad), or 'holdout': each model's recorded training hold-out. */
+  protocol: z.enum(['loglik', 'paper', 'squad', 'holdout']),
   dataPath: z.string(),
   pair: z.string().optional(),
   limit: z.number().int().positive().optional(),
