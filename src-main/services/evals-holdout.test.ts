@@ -1,7 +1,7 @@
 // The app's 'holdout' perplexity protocol (issue 31 item 1): one model grown by `espalier grow`, exported and
 // imported into the app, scored by the app's Evaluate path (service → worker eval job) on its recorded hold-out,
 // equals the grow log's held-out loss and `eval --protocol holdout` to 1e-5; the result is labelled 'holdout'.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,24 @@ describe("the app's holdout protocol", () => {
     expect(logs.map((l) => l.line).join('\n')).toMatch(/perplexity — holdout: \d+ (of \d+ )?evenly spread held-out windows of 16 tokens/);
   }, 300_000);
 
+  it("rescores an app-grown model on its run's validation (the datasets' tails) as the run reported it, to 1e-5", async () => {
+    const s = seedProject(app, 'app-grown');
+    const { runId } = await app.call('runs.startGrow', { projectId: s.projectId, name: 'grown in app', datasetIds: [s.datasetId], substrateId: s.substrateId, shape: { dModel: 16, heads: 2, context: 16, mlpRatio: 2 }, stages: 2, stepsPerStage: 3, batch: 4 });
+    const run = await waitForRun(app, runId, undefined, 180_000);
+    expect(run.error).toBeNull();
+    const result = run.result as { modelId: string; valLoss: number };
+    const folder = JSON.parse(readFileSync(join(app.workspace.paths.modelDir(result.modelId), 'config.json'), 'utf8')) as { training: { growth: { valLoss: number } } };
+    const ev = await app.call('evals.start', { projectId: s.projectId, modelIds: [result.modelId], datasetId: s.datasetId, task: 'ppl', protocol: 'holdout' });
+    const done = await waitForRun(app, ev.runId, undefined, 120_000);
+    expect(done.error).toBeNull();
+    const r = (await app.call('evals.list', { projectId: s.projectId })).find((e) => e.modelId === result.modelId)!;
+    expect(r.protocol).toBe('holdout');
+    const losses = { run: result.valLoss, folder: folder.training.growth.valLoss, app: r.metrics['nll']! };
+    for (const [k, x] of Object.entries(losses)) expect(Math.abs(x - losses.app), `${k}: ${JSON.stringify(losses)}`).toBeLessThan(1e-5);
+    const logs = await app.call('runs.logs', { runId: ev.runId });
+    expect(logs.map((l) => l.line).join('\n')).toContain("the held-out tails of the run's 1 training dataset(s)");
+  }, 300_000);
+
   it('refuses a model whose folder records no hold-out, and holdout for another task, saying why', async () => {
     const s = seedProject(app, 'app-trained');
     const { runId } = await app.call('runs.startTrain', { projectId: s.projectId, name: 'tiny', datasetIds: [s.datasetId], substrateId: s.substrateId, layers: 1, shape: { dModel: 16, heads: 2, context: 16, mlpRatio: 2 }, steps: 2, batch: 2 });
@@ -75,7 +93,7 @@ describe("the app's holdout protocol", () => {
     const ev = await app.call('evals.start', { projectId: s.projectId, modelIds: [modelId], datasetId: s.datasetId, task: 'ppl', protocol: 'holdout' });
     const failed = await waitForRun(app, ev.runId, undefined, 120_000);
     expect(failed.status).toBe('failed');
-    expect(failed.error).toContain('records no single hold-out');
+    expect(failed.error).toContain('records no hold-out to rescore');
     const mc = await app.raw('evals.start', { projectId: s.projectId, modelIds: [modelId], datasetId: s.datasetId, task: 'mc', protocol: 'holdout' });
     expect(mc.ok).toBe(false);
     expect(mc.error!.message).toContain('protocol holdout');

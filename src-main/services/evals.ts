@@ -52,11 +52,32 @@ export class EvalsService {
           seed: p.seed,
           models: p.modelIds.map((id) => specFor(c.ws, id)),
           itemsDir: this.itemsDir(run.id),
+          ...(p.engineProtocol === 'holdout' ? { validationData: this.validationData(p.modelIds) } : {}),
         };
       },
       result: EvalJobResult,
       complete: (run, r) => this.record(run, r),
     });
+  }
+
+  /** The datasets each app run validated on (its training texts' tails, or its validation sets), for 'holdout'. */
+  private validationData(modelIds: readonly string[]): Record<string, { train: string[]; val: string[] }> {
+    const { ws } = this.c;
+    const out: Record<string, { train: string[]; val: string[] }> = {};
+    for (const id of modelIds) {
+      const runId = ws.models.get(id)?.provenance['runId'];
+      const run = typeof runId === 'string' ? ws.runs.get(runId) : undefined;
+      const params = run && (run.kind === 'grow' || run.kind === 'train') ? run.params : null;
+      const ids = (k: string): string[] => (Array.isArray(params?.[k]) ? (params[k] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
+      if (!params || ids('datasetIds').length === 0) continue;
+      // A dataset deleted since: nothing to rescore; the worker then refuses with the reason.
+      try {
+        out[id] = { train: ids('datasetIds').map((d) => datasetTextFile(ws, requireDataset(ws, d))), val: ids('valDatasetIds').map((d) => datasetTextFile(ws, requireDataset(ws, d))) };
+      } catch {
+        continue;
+      }
+    }
+    return out;
   }
 
   private itemsDir(runId: string): string {

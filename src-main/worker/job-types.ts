@@ -181,6 +181,8 @@ export const EvalParams = z.object({
   models: z.array(ModelSpecSchema).min(1),
   /** Per-item records are written here as <modelId>.json (the 'evals.items' channel reads them). */
   itemsDir: z.string(),
+  /** 'holdout', per model id: the text files the app run that trained it validated on (its folder records no hold-out). */
+  validationData: z.record(z.string(), z.object({ train: z.array(z.string()), val: z.array(z.string()) })).optional(),
 });
 export const EvalModelResult = z.object({
   modelId: z.string(),
