@@ -20,6 +20,7 @@ import {
 } from './domain';
 import { EvalStartParams, GrowParams, ModelShape, SubstrateBuildParams, TrainParams } from './params';
 import { MergePreviewResult, MergeTuneResult, Run } from './runs';
+import { GrowPlan, GrowPlanRequest } from './grow-plan';
 import { StudySpec } from './study';
 import { Study, StudyDetail } from './study-records';
 import { BackendChoice, BackendChoiceSource } from './settings';
@@ -210,6 +211,8 @@ export const invokeChannels = {
   },
   'runs.startTrain': { req: TrainParams, res: z.object({ runId: Id }) },
   'runs.startGrow': { req: GrowParams, res: z.object({ runId: Id }) },
+  /** The memory plan of the Growth form's current values (before Start), and the paper's presets. */
+  'runs.planGrow': { req: GrowPlanRequest, res: GrowPlan },
   'runs.cancel': { req: ById, res: Run },
   'runs.pause': { req: ById, res: Run },
   'runs.resume': { req: ById, res: Run },

@@ -152,7 +152,8 @@ export type RunLogLine = z.infer<typeof RunLogLine>;
 
 export const EvalTask = z.enum(['ppl', 'mc', 'qa', 'bleu']);
 export type EvalTask = z.infer<typeof EvalTask>;
-export const EvalProtocol = z.enum(['paper', 'loglik']);
+/** 'holdout' (perplexity only): the model's recorded training hold-out, the windows its validation scored. */
+export const EvalProtocol = z.enum(['paper', 'loglik', 'holdout']);
 /** A step that left items out before counting ('dropped') or scored them other than the file says ('changed'). */
 export const EvalFilterCount = z.object({
   step: z.string(),

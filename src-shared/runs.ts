@@ -131,7 +131,7 @@ export const EvalRunParams = z
   .partial({ projectId: true })
   .extend({
     /** The engine's protocol that ran (loglik | paper | squad). */
-    engineProtocol: z.enum(['loglik', 'paper', 'squad']),
+    engineProtocol: z.enum(['loglik', 'paper', 'squad', 'holdout']),
     datasetName: z.string(),
     datasetSha256: z.string(),
     /** Set on evaluations `espalier demo` ran and registered. */

@@ -104,7 +104,7 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
     datasets: new DatasetsService(ctx),
     substrates: new SubstratesService(ctx),
     runs,
-    training: new TrainingService(ctx),
+    training: new TrainingService(ctx, () => backends.choice().backend),
     models,
     merge: new MergeService(ctx, models),
     evals: new EvalsService(ctx),

@@ -136,7 +136,7 @@ export function evalDto(e: store.EvalResult, datasetName: string): EvalResult {
     modelId: e.modelId,
     runId: e.runId,
     task: (['ppl', 'mc', 'qa', 'bleu'] as const).find((t) => t === e.task) ?? 'ppl',
-    protocol: e.protocol.startsWith('paper') ? 'paper' : 'loglik',
+    protocol: e.protocol.startsWith('paper') ? 'paper' : e.protocol === 'holdout' ? 'holdout' : 'loglik',
     datasetName,
     datasetSha256: e.datasetSha256,
     n: e.n,

@@ -26,8 +26,9 @@ type Protocol = StartReq['protocol'];
  * The engine's protocol for a task and a contract protocol. Perplexity is log-likelihood only and translation
  * (BLEU) generation only, whatever was asked; QA's "loglik" is the field's standard SQuAD v2 EM/F1 scoring.
  */
-function protocols(task: Task, asked: Protocol): { engine: 'loglik' | 'paper' | 'squad'; recorded: Protocol } {
-  if (task === 'ppl') return { engine: 'loglik', recorded: 'loglik' };
+function protocols(task: Task, asked: Protocol): { engine: 'loglik' | 'paper' | 'squad' | 'holdout'; recorded: Protocol } {
+  if (asked === 'holdout' && task !== 'ppl') throw new UserError(`protocol holdout rescores a model's training hold-out: it is for perplexity (task ppl), not ${task}`);
+  if (task === 'ppl') return asked === 'holdout' ? { engine: 'holdout', recorded: 'holdout' } : { engine: 'loglik', recorded: 'loglik' };
   if (task === 'bleu') return { engine: 'paper', recorded: 'paper' };
   if (task === 'qa') return asked === 'paper' ? { engine: 'paper', recorded: 'paper' } : { engine: 'squad', recorded: 'loglik' };
   return { engine: asked, recorded: asked };
@@ -51,11 +52,32 @@ export class EvalsService {
           seed: p.seed,
           models: p.modelIds.map((id) => specFor(c.ws, id)),
           itemsDir: this.itemsDir(run.id),
+          ...(p.engineProtocol === 'holdout' ? { validationData: this.validationData(p.modelIds) } : {}),
         };
       },
       result: EvalJobResult,
       complete: (run, r) => this.record(run, r),
     });
+  }
+
+  /** The datasets each app run validated on (its training texts' tails, or its validation sets), for 'holdout'. */
+  private validationData(modelIds: readonly string[]): Record<string, { train: string[]; val: string[] }> {
+    const { ws } = this.c;
+    const out: Record<string, { train: string[]; val: string[] }> = {};
+    for (const id of modelIds) {
+      const runId = ws.models.get(id)?.provenance['runId'];
+      const run = typeof runId === 'string' ? ws.runs.get(runId) : undefined;
+      const params = run && (run.kind === 'grow' || run.kind === 'train') ? run.params : null;
+      const ids = (k: string): string[] => (Array.isArray(params?.[k]) ? (params[k] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
+      if (!params || ids('datasetIds').length === 0) continue;
+      // A dataset deleted since: nothing to rescore; the worker then refuses with the reason.
+      try {
+        out[id] = { train: ids('datasetIds').map((d) => datasetTextFile(ws, requireDataset(ws, d))), val: ids('valDatasetIds').map((d) => datasetTextFile(ws, requireDataset(ws, d))) };
+      } catch {
+        continue;
+      }
+    }
+    return out;
   }
 
   private itemsDir(runId: string): string {
@@ -76,6 +98,11 @@ export class EvalsService {
       throw new UserError(`dataset "${d.name}": give the language pair (e.g. en-ru); it is not in the file name`);
     }
     const p = protocols(req.task, req.protocol);
+    // The holdout protocol scores the recorded windows, all of them: a token limit does not apply.
+    if (p.engine === 'holdout' && req.limit !== undefined) {
+      const { limit: _ignored, ...all } = req;
+      req = all;
+    }
     const params = { ...req, engineProtocol: p.engine, protocol: p.recorded, datasetName: d.name, datasetSha256: d.sha256 };
     const name = `${req.task} (${p.recorded}) on ${d.name}: ${models.map((m) => m.name).join(', ')}`.slice(0, 300);
     const run = runs.enqueue({ projectId: req.projectId, kind: 'eval', name, params, message: `queued: ${req.task} evaluation` });

@@ -65,6 +65,7 @@ export function contractHandlers(s: Services): Required<Handlers> {
     'runs.metrics': (r) => s.runs.metricSeries(r.runId, r.names, r.sinceStep),
     'runs.startTrain': (r) => s.training.startTrain(r),
     'runs.startGrow': (r) => s.training.startGrow(r),
+    'runs.planGrow': (r) => s.training.planGrow(r),
     'runs.cancel': (r) => s.runs.cancel(r.id),
     'runs.pause': (r) => s.runs.pause(r.id),
     'runs.resume': (r) => s.runs.resume(r.id),

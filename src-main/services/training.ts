@@ -1,6 +1,7 @@
 // Training and growth runs: validate the request against the catalog at once (datasets, substrate, shape), queue
 // the 'train' / 'grow' job with ids reserved for the models it will write, register them when it is done.
 import type { z } from 'zod';
+import type { GrowPlan, GrowPlanRequest } from '../../src-shared/grow-plan';
 import type { GrowParams, TrainParams } from '../../src-shared/params';
 import { parseRunParams, type AppGrowRunParams, type GrowOutcome, type RunParams, type RunResult } from '../../src-shared/runs';
 import { resolveConfig } from '../engine/model/config';
@@ -10,13 +11,18 @@ import type * as store from '../store/index';
 import { GrowResult, TrainResult, type GrowJobParams, type ResolvedTraining, type TrainJobParams } from '../worker/job-types';
 import { datasetTextFile, requireDataset, requireProject, requireSubstrate, substrateFile, tokenizerFile } from './catalog';
 import type { ServiceContext } from './context';
+import { planGrow } from './grow-plan';
 
 type TrainReq = TrainParams;
 type GrowReq = GrowParams;
 type StoredParams = RunParams<'train'> | z.output<typeof AppGrowRunParams>;
 
 export class TrainingService {
-  constructor(private readonly c: ServiceContext) {
+  constructor(
+    private readonly c: ServiceContext,
+    /** The workspace's backend choice, for the form's memory plan ('auto' when not given). */
+    private readonly backendChoice: () => string = () => 'auto',
+  ) {
     c.runs.register('train', {
       prepare: (run) => this.trainJob(run),
       result: TrainResult,
@@ -84,6 +90,11 @@ export class TrainingService {
         }),
       },
     };
+  }
+
+  /** The memory plan of the Growth form's current values, as the job will enforce it when it starts. */
+  planGrow(req: GrowPlanRequest): GrowPlan {
+    return planGrow(this.c.ws, req, this.backendChoice());
   }
 
   startTrain(req: TrainReq): { runId: string } {

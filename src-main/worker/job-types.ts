@@ -171,8 +171,8 @@ export type EvalItem = EvalItemRecord;
 
 export const EvalParams = z.object({
   task: z.enum(['ppl', 'mc', 'qa', 'bleu']),
-  /** The engine's protocol name (loglik | paper | squad). */
-  protocol: z.enum(['loglik', 'paper', 'squad']),
+  /** The engine's protocol name (loglik | paper | squad), or 'holdout': each model's recorded training hold-out. */
+  protocol: z.enum(['loglik', 'paper', 'squad', 'holdout']),
   dataPath: z.string(),
   pair: z.string().optional(),
   limit: z.number().int().positive().optional(),
@@ -181,6 +181,8 @@ export const EvalParams = z.object({
   models: z.array(ModelSpecSchema).min(1),
   /** Per-item records are written here as <modelId>.json (the 'evals.items' channel reads them). */
   itemsDir: z.string(),
+  /** 'holdout', per model id: the text files the app run that trained it validated on (its folder records no hold-out). */
+  validationData: z.record(z.string(), z.object({ train: z.array(z.string()), val: z.array(z.string()) })).optional(),
 });
 export const EvalModelResult = z.object({
   modelId: z.string(),

@@ -116,7 +116,7 @@ describe('EvaluateView: the form', () => {
     await w.get('[data-testid="eval-task"]').setValue('ppl');
     expect(w.get('[data-testid="eval-hint"]').text()).toMatch(/^Perplexity/);
     expect(w.get('[data-testid="eval-hint"]').text()).not.toMatch(/choice/);
-    expect(w.findAll('[data-testid="eval-protocol"] option').map((o) => o.attributes('value'))).toEqual(['loglik']);
+    expect(w.findAll('[data-testid="eval-protocol"] option').map((o) => o.attributes('value'))).toEqual(['loglik', 'holdout']);
     await w.get('[data-testid="eval-task"]').setValue('qa');
     expect((w.get('[data-testid="eval-protocol"]').element as HTMLSelectElement).value).toBe('loglik');
     expect(w.get('[data-testid="eval-hint"]').text()).toMatch(/SQuAD v2/);

@@ -6,10 +6,17 @@ import { loadModelSpec, loadSpecTokenizer } from '../../lib/model-spec';
 import { EvalParams } from '../job-types';
 import type { JobHandler } from '../runtime';
 import { saveEvalItems } from '../../lib/eval-items';
+import { holdoutResults } from './eval-holdout';
 
 export const evalJob: JobHandler = async (raw, ctx) => {
   const p = EvalParams.parse(raw);
   await initBackend();
+  // Training validation's protocol: each model's recorded hold-out, not a benchmark pass over the whole text.
+  if (p.protocol === 'holdout') {
+    const results = await holdoutResults(p, ctx);
+    ctx.progress(1, `${results.length} model(s) evaluated`);
+    return { results };
+  }
   const spec: EvalSpec = { task: p.task, protocol: p.protocol, data: p.dataPath, limit: p.limit, runs: p.runs, seed: p.seed, pair: p.pair };
   ctx.progress(0.01, `loading ${p.dataPath}`);
   const prep = await prepareData(spec);

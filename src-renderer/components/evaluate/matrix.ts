@@ -63,6 +63,7 @@ export const TASK_LABELS: Record<EvalResult['task'], string> = { mc: 'multiple c
 /** The protocol as a header names it: QA's "loglik" is the official SQuAD v2 EM/F1 with greedy decoding. */
 export function protocolLabel(task: EvalResult['task'], protocol: EvalResult['protocol']): string {
   if (protocol === 'paper') return 'paper (sampled runs)';
+  if (protocol === 'holdout') return 'holdout (training validation windows)';
   if (task === 'qa') return 'SQuAD v2 official (greedy)';
   if (task === 'ppl') return 'loglik (rolling windows)';
   return 'loglik (harness)';
