@@ -88,6 +88,8 @@ export interface OpenTokenFile {
   header: TokenFileHeader;
   train: TokenFileSeq;
   val: TokenFileSeq;
+  /** Training then held-out ids as one stream (for training on all of it when validation text is separate). */
+  all: TokenFileSeq;
   close(): void;
 }
 
@@ -118,6 +120,7 @@ export function openTokenFile(path: string, expect?: { tokenizerId: string; voca
     header,
     train: new TokenFileSeq(fd, 0, header.trainTokens, header.dtype, path),
     val: new TokenFileSeq(fd, header.trainTokens, header.valTokens, header.dtype, path),
+    all: new TokenFileSeq(fd, 0, header.trainTokens + header.valTokens, header.dtype, path),
     close: () => closeSync(fd),
   };
 }
