@@ -17,6 +17,8 @@ export interface Windows<S extends TokenSeq = Int32Array> {
 }
 
 export function makeWindows<S extends TokenSeq = Int32Array>(tokens: S, T: number, source = 'data'): Windows<S> {
+  // Window starts are int32: past 2^31 tokens a stream must be split (about 4 GB of text).
+  if (tokens.length > 0x7fffffff) throw new UserError(`${source}: ${tokens.length} tokens is more than one stream holds (2,147,483,647); split the corpus`);
   if (tokens.length < T + 1) {
     throw new UserError(`${source}: ${tokens.length} tokens is too short for context ${T} (needs at least ${T + 1}); use more text or a smaller --context`);
   }
