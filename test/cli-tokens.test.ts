@@ -52,4 +52,23 @@ describe('espalier tokens / train from a token file', () => {
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain(`${toks}: made with tokenizer`);
   });
+
+  it('grows from a token file to the same stage losses as from the text', () => {
+    const text = join(dir, 'text.txt');
+    const vocab = join(dir, 'vocab.json');
+    const sub = join(dir, 'sub.safetensors');
+    const toks = join(dir, 'text.tokens');
+    const common = ['--vocab', vocab, '--substrate', sub, '--stages', '2', '--steps-per-stage', '2', '--heads', '4', '--context', '16', '--batch', '8', '--threads', '1', '--backend', 'cpu', '--json'];
+    const a = runCli(['grow', '--data', text, ...common, '--out', join(dir, 'g1')], { timeoutMs: 240_000 });
+    expect(a.code, a.stderr).toBe(0);
+    const b = runCli(['grow', '--data', toks, ...common, '--out', join(dir, 'g2')], { timeoutMs: 240_000 });
+    expect(b.code, b.stderr).toBe(0);
+    type G = { stages: { valLoss: number; lossAfterInsert: number }[]; validation: unknown };
+    const ga = a.json<G>();
+    const gb = b.json<G>();
+    expect(ga.stages).toHaveLength(2);
+    for (const s of ga.stages) expect(Number.isFinite(s.valLoss) && Number.isFinite(s.lossAfterInsert)).toBe(true);
+    expect(gb.stages.map((s) => [s.lossAfterInsert, s.valLoss])).toEqual(ga.stages.map((s) => [s.lossAfterInsert, s.valLoss]));
+    expect(gb.validation).toEqual(ga.validation);
+  });
 });

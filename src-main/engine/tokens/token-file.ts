@@ -63,7 +63,12 @@ export class TokenFileSeq {
     readonly length: number,
     private readonly dtype: TokenDtype,
     private readonly file: string,
+    private readonly sourceSha256: string,
   ) {}
+
+  get identity(): string {
+    return `token file of text ${this.sourceSha256} at ${this.offsetTokens}+${this.length} (${this.dtype})`;
+  }
 
   subarray(begin: number, end: number): Int32Array {
     const b = Math.max(0, Math.min(begin, this.length));
@@ -118,9 +123,9 @@ export function openTokenFile(path: string, expect?: { tokenizerId: string; voca
   }
   return {
     header,
-    train: new TokenFileSeq(fd, 0, header.trainTokens, header.dtype, path),
-    val: new TokenFileSeq(fd, header.trainTokens, header.valTokens, header.dtype, path),
-    all: new TokenFileSeq(fd, 0, header.trainTokens + header.valTokens, header.dtype, path),
+    train: new TokenFileSeq(fd, 0, header.trainTokens, header.dtype, path, header.source.sha256 + ':' + header.tokenizerId),
+    val: new TokenFileSeq(fd, header.trainTokens, header.valTokens, header.dtype, path, header.source.sha256 + ':' + header.tokenizerId),
+    all: new TokenFileSeq(fd, 0, header.trainTokens + header.valTokens, header.dtype, path, header.source.sha256 + ':' + header.tokenizerId),
     close: () => closeSync(fd),
   };
 }

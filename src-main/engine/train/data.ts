@@ -6,6 +6,8 @@ import { Rng } from '../util/rng';
 /** A token stream held in memory (Int32Array) or read from a token file on demand (engine/tokens). */
 export interface TokenSeq {
   readonly length: number;
+  /** For streams not held in memory: what identifies their content (a growth run's state checks it). */
+  readonly identity?: string;
   subarray(begin: number, end: number): Int32Array;
 }
 
