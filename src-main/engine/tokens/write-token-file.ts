@@ -1,7 +1,7 @@
 // Tokenizes a text file into a token file in bounded memory: one pass to validate and measure the text, the
 // fixed hold-out cut found as holdoutSplit finds it, then chunks cut after a character no multi-character piece
 // contains (so chunked ids equal whole-text ids), written as they come; a partial file resumes where it stopped.
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { UserError } from '../../common/errors';
 import type { TokenizerLike } from '../tokenizer/types';
@@ -184,7 +184,7 @@ export function writeTokenFile(source: string, out: string, tok: TokenizerLike, 
     if (!st.isFile()) throw new UserError(`${source}: not a regular file`);
     const dtype = dtypeFor(tok.size);
     let h = readHeader(out);
-    const same = h && h.tokenizerId === tok.id && h.source.bytes === st.size && h.source.mtimeMs === st.mtimeMs && h.dtype === dtype;
+    const same = h && existsSync(out) && h.tokenizerId === tok.id && h.source.bytes === st.size && h.source.mtimeMs === st.mtimeMs && h.dtype === dtype;
     if (h && same && h.complete) return h;
     if (!h || !same) {
       const scan = scanSource(source, src, opts);
