@@ -46,7 +46,7 @@ function stageLabel(expert: string, e: Pick<GrowthProgress, 'stage' | 'stages' |
 async function growExpert(
   expert: string,
   corpus: string,
-  data: { train: ReturnType<typeof makeWindows>; val: ReturnType<typeof makeWindows> },
+  data: { train: Windows; val: Windows },
   base: { substrate: BuiltSubstrate; substrateFile: string; tokenizer: Tokenizer; preset: DemoPreset; dir: string; seed: number; placement: DemoPlacement | undefined },
   hooks: DemoHooks,
 ): Promise<ExpertGrowth> {

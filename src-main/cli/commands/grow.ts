@@ -7,7 +7,8 @@ import { BLOCK_INIT_ALIASES, type BlockInit, type NormKind } from '../../engine/
 import { loadSubstrate } from '../../engine/substrate/index';
 import { readCorpusFile } from '../../engine/tokenizer/index';
 import { holdoutWindows } from '../../engine/train/holdout';
-import { makeWindows, type Windows } from '../../engine/train/index';
+import { makeWindows, type TokenSeq, type Windows } from '../../engine/train/index';
+import { tokenFileFor } from '../train/token-data';
 import { insertionText } from '../../../src-shared/insertion';
 import { describeHoldout } from '../../engine/eval/holdout-protocol';
 import { describeParams, type ParamReport } from '../../engine/model/param-report';
@@ -110,13 +111,19 @@ function vocabulary(opts: ParsedOptions) {
 }
 
 /** The vocabulary, the substrate built for it (from --from's folder when given), and the training and validation windows. */
-function loadGrowInputs(opts: ParsedOptions, src: GrowSource | null) {
+function loadGrowInputs(opts: ParsedOptions, src: GrowSource | null, ctx: CommandContext) {
   const { tok, substrate } = src ? sourceVocabulary(src) : vocabulary(opts);
   const T = positiveInt(opts, 'context')!;
   const dataPath = str(opts, 'data');
   const valPath = optStr(opts, 'val');
+  // A token file (or a large text tokenized into the run folder first) is read window by window.
+  const f = tokenFileFor(dataPath, resolve(str(opts, 'out')), tok, opts['token-file'] === true, ctx);
   // The fixed tail hold-out (no seed): every stage and baseline is validated on the same tokens.
-  const windows: { train: Windows; val: Windows } = valPath
+  const windows: { train: Windows<TokenSeq>; val: Windows<TokenSeq>; holdout?: unknown } = f
+    ? valPath
+      ? { train: makeWindows(f.all, T, dataPath), val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) }
+      : { train: makeWindows(f.train, T, dataPath), val: makeWindows(f.val, T, `${dataPath} (held-out last ${Math.round(f.header.holdout.fraction * 100)}%)`), holdout: f.header.holdout }
+    : valPath
     ? { train: makeWindows(tok.encode(readCorpusFile(dataPath)), T, dataPath), val: makeWindows(tok.encode(readCorpusFile(valPath)), T, valPath) }
     : holdoutWindows(readCorpusFile(dataPath), (t) => tok.encode(t), T, dataPath);
   // What every stage folder records (config.json → training), as `train` records it: the data file and its hold-out.
@@ -216,7 +223,8 @@ export default defineCommand({
   options: [
     PRESET_OPTION,
     { name: 'plan', kind: 'boolean', description: 'print the memory plan of the largest stage (and baselines) and stop; needs no --data, --out or steps' },
-    { name: 'data', kind: 'string', metavar: 'FILE', description: 'UTF-8 training text (required unless --plan)' },
+    { name: 'data', kind: 'string', metavar: 'FILE', description: 'UTF-8 training text, or a token file from `espalier tokens` (required unless --plan)' },
+    { name: 'token-file', kind: 'boolean', description: 'tokenize --data into DIR/data.tokens first and read windows from it (automatic above 256 MiB of text; resumes a partial one)' },
     { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: the last 10% of --data, from a blank line where it has one; the same for every seed)' },
     { name: 'from', kind: 'string', metavar: 'DIR', description: 'continue this model folder (a `train` output or a stage-k folder): its blocks stay frozen below the new tiers; its substrate, tokenizer and architecture are used' },
     { name: 'vocab', kind: 'string', metavar: 'FILE', description: 'tokenizer.json (from `vocab build`; required unless --from, or --plan --preset)' },
@@ -272,7 +280,7 @@ export default defineCommand({
     const job = src ? growFromJobPlan(src, opts, positiveInt(opts, 'stages')! * bps, bps, report) : growJobPlan(opts, report);
     if (planOnly) return job;
     refuseUnfit(job, { grow: true });
-    const inputs = loadGrowInputs(opts, src);
+    const inputs = loadGrowInputs(opts, src, ctx);
     logJobPlan(job, ctx);
     if (src) ctx.log(`growing from ${src.dir}: its ${src.meta.config.layers} blocks stay frozen below ${positiveInt(opts, 'stages')! * bps} new`);
     const plan = growPlan(opts, choices!, inputs.substrate.dim, src, (line) => ctx.log(line));

@@ -19,7 +19,8 @@ import train from './train';
 import version from './version';
 import vocabBuild from './vocab-build';
 import vocabEncode from './vocab-encode';
+import tokens from './tokens';
 import world from './world';
 import workspace from './workspace';
 
-export const commands: Command[] = [version, vocabBuild, vocabEncode, substrateBuild, substrateShow, doctor, ...font, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo, study, exportModel, importModel];
+export const commands: Command[] = [version, vocabBuild, vocabEncode, tokens, substrateBuild, substrateShow, doctor, ...font, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo, study, exportModel, importModel];

@@ -38,7 +38,8 @@ export default defineCommand({
   path: ['train'],
   summary: 'train a GPT on a frozen substrate from a text file; writes checkpoints and a model folder to --out',
   options: [
-    { name: 'data', kind: 'string', metavar: 'FILE', description: 'UTF-8 training text (with --resume: the run\'s file, checked against its hash; giving it trains on it even if it changed)' },
+    { name: 'data', kind: 'string', metavar: 'FILE', description: 'UTF-8 training text, or a token file from `espalier tokens` (with --resume: the run\'s file, checked against its hash; giving it trains on it even if it changed)' },
+    { name: 'token-file', kind: 'boolean', description: 'tokenize --data into DIR/data.tokens first and read windows from it (automatic above 256 MiB of text; resumes a partial one)' },
     { name: 'val', kind: 'string', metavar: 'FILE', description: 'validation text (default: the last 10% of --data, from a blank line where it has one; the same for every seed)' },
     { name: 'vocab', kind: 'string', metavar: 'FILE', description: 'tokenizer.json (from `vocab build`); not needed with --resume' },
     { name: 'substrate', kind: 'string', metavar: 'FILE', description: 'substrate .safetensors (from `substrate build`); not needed with --resume' },
@@ -110,6 +111,7 @@ export default defineCommand({
     });
     trainer.dispose();
     model.dispose();
+    inputs.train.tokenFile?.close();
     return {
       steps: result.step,
       trainLoss: round(result.trainLoss),

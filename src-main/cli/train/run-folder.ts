@@ -9,6 +9,7 @@ import { SUBSTRATE_FILE } from '../../engine/io/model-folder';
 import { tokenizerToJson, type Tokenizer } from '../../engine/tokenizer/index';
 import { UserError } from '../../common/errors';
 import { READ_LIMITS, readFileCapped } from '../../engine/util/read-capped';
+import { RUN_TOKEN_FILE } from './token-data';
 
 export const CHECKPOINT = 'checkpoint.safetensors';
 export const RUN_TOKENIZER = 'tokenizer.json';
@@ -20,7 +21,8 @@ const SubstrateRef = z.object({ id: z.string().min(1), file: z.string().min(1) }
 export function checkOutFolder(outDir: string, opts: { resuming: boolean; force: boolean }): void {
   if (opts.resuming || opts.force || !existsSync(outDir)) return;
   if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir}: is a file; choose a folder`);
-  const entries = readdirSync(outDir);
+  // A token file being made there (train --token-file stopped while tokenizing) is continued, not in the way.
+  const entries = readdirSync(outDir).filter((e) => !e.startsWith(RUN_TOKEN_FILE));
   if (entries.length === 0) return;
   if (entries.includes(CHECKPOINT)) {
     throw new UserError(`--out ${outDir}: the folder already holds a training run (its checkpoint would be replaced); continue it with --resume ${outDir}, replace it with --force, or choose an empty folder`);

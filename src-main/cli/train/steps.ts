@@ -6,7 +6,9 @@ import { modelFromCheckpoint, readCheckpoint, saveCheckpoint, type Checkpoint } 
 import { GPT, type ModelConfigInput, type NormKind } from '../../engine/model/index';
 import { loadSubstrate, type Substrate } from '../../engine/substrate/index';
 import { readCorpusFile, type Tokenizer } from '../../engine/tokenizer/index';
-import { makeWindows, Trainer, TrainingDivergedError, type TrainOptions, type Windows } from '../../engine/train/index';
+import { makeWindows, Trainer, TrainingDivergedError, type TokenSeq, type TrainOptions, type Windows } from '../../engine/train/index';
+import type { OpenTokenFile } from '../../engine/tokens/token-file';
+import { tokenFileFor } from './token-data';
 import { UserError } from '../../common/errors';
 import { userErrorIfDiskFull } from '../../engine/util/disk-full';
 import { sha256Hex } from '../../engine/util/hash';
@@ -23,7 +25,8 @@ export interface TrainInputs {
   substrate: Substrate;
   substratePath: string;
   dataPath: string;
-  train: { ids: Int32Array; sha256: string; text: string };
+  /** The data in memory (text and ids), or a token file read window by window (text and ids then null). */
+  train: { ids: Int32Array | null; sha256: string; text: string | null; tokenFile: OpenTokenFile | null };
   valPath: string | undefined;
 }
 
@@ -78,7 +81,12 @@ export function resolveInputs(opts: ParsedOptions, ctx: CommandContext): TrainIn
   const explicitData = optStr(opts, 'data');
   const dataPath = explicitData ?? was.data?.file;
   if (!dataPath) throw new UserError(ckpt ? `--resume ${resumeDir}: the checkpoint records no data file; pass --data FILE` : 'missing required option --data FILE');
-  const train = streamOf(dataPath, (t) => tok.encode(t));
+  // A token file (or a text too large to hold, tokenized into the run folder first) is read window by window.
+  const runFolder = resolve(optStr(opts, 'out') ?? runDir ?? '.');
+  const tokenFile = tokenFileFor(dataPath, runFolder, tok, opts['token-file'] === true, ctx);
+  const train = tokenFile
+    ? { ids: null, text: null, sha256: tokenFile.header.source.sha256, tokenFile }
+    : { ...streamOf(dataPath, (t) => tok.encode(t)), tokenFile: null };
   if (was.data?.sha256 && was.data.sha256 !== train.sha256) {
     if (!explicitData) throw new UserError(`${dataPath}: changed since the run started (its content no longer matches the checkpoint); restore it, or pass --data FILE to continue on other data`);
     ctx.log(`${dataPath}: differs from the data the run started on; continuing on it as --data asks`);
@@ -133,10 +141,16 @@ export function freshTrainOptions(opts: ParsedOptions): TrainOptions {
 }
 
 /** Step 3: training and validation windows (without --val, the text's fixed last 10%, whatever the seed). */
-export function trainWindows(inp: TrainInputs, contextLength: number): { train: Windows; val: Windows; holdout?: HoldoutRecord } {
-  if (!inp.valPath) return holdoutWindows(inp.train.text, (t) => inp.tok.encode(t), contextLength, inp.dataPath);
+export function trainWindows(inp: TrainInputs, contextLength: number): { train: Windows<TokenSeq>; val: Windows<TokenSeq>; holdout?: HoldoutRecord } {
+  const f = inp.train.tokenFile;
+  if (f && !inp.valPath) {
+    // The token file holds the fixed hold-out already cut, exactly as holdoutWindows cuts the text.
+    const val = makeWindows(f.val, contextLength, `${inp.dataPath} (held-out last ${Math.round(f.header.holdout.fraction * 100)}%)`);
+    return { train: makeWindows(f.train, contextLength, inp.dataPath), val, holdout: f.header.holdout };
+  }
+  if (!inp.valPath) return holdoutWindows(inp.train.text!, (t) => inp.tok.encode(t), contextLength, inp.dataPath);
   const val = makeWindows(streamOf(inp.valPath, (t) => inp.tok.encode(t)).ids, contextLength, inp.valPath);
-  return { train: makeWindows(inp.train.ids, contextLength, inp.dataPath), val };
+  return { train: f ? makeWindows(f.all, contextLength, inp.dataPath) : makeWindows(inp.train.ids!, contextLength, inp.dataPath), val };
 }
 
 

@@ -5,7 +5,7 @@ import type { GPT } from '../model/gpt';
 import { paramReport, type ParamReport } from '../model/param-report';
 import type { Substrate } from '../substrate/index';
 import type { Tokenizer } from '../tokenizer/tokenizer';
-import type { Windows } from '../train/data';
+import type { TokenSeq, Windows } from '../train/data';
 import { Trainer } from '../train/trainer';
 import type { TrainerState, TrainOptions } from '../train/trainer-options';
 import { meanLossAsync } from '../train/validate';
@@ -19,9 +19,9 @@ import type { StageRecord } from './records';
 
 /** What a growth run trains on: token windows, the frozen substrate, and the tokenizer exported beside each model. */
 export interface GrowthData {
-  train: Windows;
+  train: Windows<TokenSeq>;
   /** Validation windows; without them valLoss is null and the spike is measured on training windows. */
-  val: Windows | null;
+  val: Windows<TokenSeq> | null;
   /** As loadSubstrate returns it: its metadata lets every stage folder carry a copy. */
   substrate: Substrate;
   /** A file holding `substrate` that every exported folder references instead of carrying a copy (a workspace's). */

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
-import type { Windows } from '../train/data';
+import type { TokenSeq, Windows } from '../train/data';
 import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';
 import { blockInit, type GrowthPlan } from './plan';
@@ -33,9 +33,10 @@ export interface RunState {
   baselines: { monolithic: BaselineRecord | null; 'trainable-embedding': BaselineRecord | null };
 }
 
-function windowsHash(w: Windows): string {
+function windowsHash(w: Windows<TokenSeq>): string {
   const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  return sha256Hex(String(w.T), bytes(w.starts), bytes(w.tokens));
+  // A token file is named by its text's hash and place (hashing its ids would read gigabytes).
+  return sha256Hex(String(w.T), bytes(w.starts), w.tokens instanceof Int32Array ? bytes(w.tokens) : (w.tokens.identity ?? ''));
 }
 
 export function fingerprint(data: GrowthData): DataFingerprint {

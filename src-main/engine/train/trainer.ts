@@ -10,7 +10,7 @@ import type { ParamEntry } from '../model/params';
 import { UserError } from '../../common/errors';
 import { Rng } from '../util/rng';
 import { AdamW, learningRate, sumOfSquares, sumOfSquaresAsync } from './adamw';
-import { Sampler, type Batch, type Windows } from './data';
+import { Sampler, type Batch, type TokenSeq, type Windows } from './data';
 import { PrefixCache } from './prefix-cache';
 import { meanLoss, meanLossAsync } from './validate';
 import { resolveTrainOptions, TrainingDivergedError, type TrainOptions, type ResolvedTrainOptions, type TrainerState, type RunOptions, type TrainableSet, type RunResult } from './trainer-options';
@@ -38,7 +38,7 @@ export class Trainer {
   /** `trainable`: a set, or just a model (its unfrozen parameters). */
   constructor(
     trainable: TrainableSet | GPT,
-    readonly data: { train: Windows; val: Windows | null },
+    readonly data: { train: Windows<TokenSeq>; val: Windows<TokenSeq> | null },
     options: TrainOptions,
     resume?: TrainerState,
   ) {

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BlockAdapter } from '../model/adapter';
 import type { GPT } from '../model/gpt';
-import { batchOf, type Windows } from './data';
+import { batchOf, type TokenSeq, type Windows } from './data';
 
 /** `k` of `n` indices, evenly spread from 0. */
 export function spreadIds(n: number, k: number): number[] {
@@ -11,7 +11,7 @@ export function spreadIds(n: number, k: number): number[] {
 }
 
 /** The loss of each batch of the spread subset, as tensors with their row counts (the caller reads and disposes). */
-function batchLosses(model: GPT, w: Windows, limit: number, batchSize: number, adapter?: BlockAdapter | null): { k: number; losses: { l: tf.Scalar; rows: number }[] } {
+function batchLosses(model: GPT, w: Windows<TokenSeq>, limit: number, batchSize: number, adapter?: BlockAdapter | null): { k: number; losses: { l: tf.Scalar; rows: number }[] } {
   const n = w.starts.length;
   const k = Math.min(n, limit);
   const ids = spreadIds(n, k);
@@ -28,7 +28,7 @@ function batchLosses(model: GPT, w: Windows, limit: number, batchSize: number, a
  * Mean loss (no dropout) of `model`, through `adapter` when given, over at most `limit` windows of `w`,
  * `batchSize` windows per forward pass; null when `w` has no windows.
  */
-export function meanLoss(model: GPT, w: Windows | null, limit: number, batchSize: number, adapter?: BlockAdapter | null): number | null {
+export function meanLoss(model: GPT, w: Windows<TokenSeq> | null, limit: number, batchSize: number, adapter?: BlockAdapter | null): number | null {
   if (!w || w.starts.length === 0) return null;
   const { k, losses } = batchLosses(model, w, limit, batchSize, adapter);
   const total = losses.reduce((acc, { l, rows }) => acc + l.dataSync()[0]! * rows, 0);
@@ -37,7 +37,7 @@ export function meanLoss(model: GPT, w: Windows | null, limit: number, batchSize
 }
 
 /** meanLoss read asynchronously, as WebGPU needs (Node has no synchronous GPU read). */
-export async function meanLossAsync(model: GPT, w: Windows | null, limit: number, batchSize: number, adapter?: BlockAdapter | null): Promise<number | null> {
+export async function meanLossAsync(model: GPT, w: Windows<TokenSeq> | null, limit: number, batchSize: number, adapter?: BlockAdapter | null): Promise<number | null> {
   if (!w || w.starts.length === 0) return null;
   const { k, losses } = batchLosses(model, w, limit, batchSize, adapter);
   try {
