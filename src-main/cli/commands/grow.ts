@@ -138,6 +138,7 @@ function growPlan(opts: ParsedOptions, c: ReturnType<typeof growChoices>, substr
     spikeWindows: positiveInt(opts, 'spike-windows'),
     checkpointEvery: positiveInt(opts, 'checkpoint-every'),
     weightDecay: optNum(opts, 'weight-decay'),
+    precision: oneOf(opts, 'precision', ['f32', 'f16'] as const),
     cachePrefix: cache === undefined ? 'auto' : cache === true,
     baselines: c.baselines,
   };
@@ -241,6 +242,7 @@ export default defineCommand({
     { name: 'prefix-cache', kind: 'boolean', description: 'cache the frozen prefix per training window (default: when it fits 512 MB; --no-prefix-cache turns it off)' },
     { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and new blocks', default: 0 },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
+    { name: 'precision', kind: 'string', metavar: 'P', description: 'f32 | f16 (webgpu only: float16 matmul operands, float32 accumulation and master weights, dynamic loss scaling; default f32)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
   ],
   async run(rawOpts, _positionals, ctx): Promise<GrowOut | JobPlan> {

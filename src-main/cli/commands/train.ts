@@ -69,6 +69,7 @@ export default defineCommand({
     { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and dropout', default: 0 },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
+    { name: 'precision', kind: 'string', metavar: 'P', description: 'f32 | f16 (webgpu only: float16 matmul operands, float32 accumulation and master weights, dynamic loss scaling; default f32, with --resume the run\'s)' },
   ],
   async run(opts, _positionals, ctx): Promise<TrainResult | JobPlan> {
     const t0 = performance.now();

@@ -110,7 +110,7 @@ export function createModel(opts: ParsedOptions, inp: TrainInputs, ctx: CommandC
   const { ckpt, substrate, tok } = inp;
   if (ckpt) {
     const model = modelFromCheckpoint(ckpt, substrate, inp.resumeDir!);
-    return { model, trainOpts: { ...ckpt.meta.train, steps: positiveInt(opts, 'steps') ?? ckpt.meta.train.steps } };
+    return { model, trainOpts: { ...ckpt.meta.train, steps: positiveInt(opts, 'steps') ?? ckpt.meta.train.steps, precision: oneOf(opts, 'precision', ['f32', 'f16'] as const) ?? ckpt.meta.train.precision } };
   }
   const config = freshConfigInput(opts, tok.size, substrate.dim);
   if (config.dModel !== substrate.dim) ctx.log(`substrate dim ${substrate.dim} ≠ d-model ${config.dModel}: a frozen random projection maps the rows`);
@@ -127,6 +127,7 @@ export function freshTrainOptions(opts: ParsedOptions): TrainOptions {
     warmupSteps: optNum(opts, 'warmup'),
     weightDecay: optNum(opts, 'weight-decay'),
     clipNorm: optNum(opts, 'clip'),
+    precision: oneOf(opts, 'precision', ['f32', 'f16'] as const),
     evalEvery: positiveInt(opts, 'eval-every'),
     seed: num0(opts, 'seed'),
   };
