@@ -3,6 +3,7 @@
 // webgpu. The GPU work runs in a child process: a tfjs backend is process-global.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SWIFTSHADER_ICD } from '../src-main/engine/backend-webgpu';
@@ -10,7 +11,7 @@ import { GPT } from '../src-main/engine/model/gpt';
 import { makeWindows } from '../src-main/engine/train/data';
 import { LossScaler } from '../src-main/engine/train/loss-scale';
 import { Trainer } from '../src-main/engine/train/trainer';
-import { ROOT } from './helpers/cli';
+import { ROOT, runCli } from './helpers/cli';
 import { randomSubstrate, TEST_TOKENIZER_ID, testBackend } from './support/model';
 import type { HalfChecks } from './webgpu/half';
 
@@ -88,5 +89,11 @@ describe('LossScaler', () => {
     } finally {
       model.dispose();
     }
-  });
+    // From the CLI, train and grow refuse it right after the backend starts, before any data is read.
+    for (const cmd of [['train'], ['grow', '--stages', '2', '--steps-per-stage', '2']]) {
+      const r = runCli([...cmd, '--backend', 'wasm', '--precision', 'f16', '--data', 'none.txt', '--vocab', 'none.json', '--substrate', 'none.safetensors', '--out', join(tmpdir(), `espalier-f16-${process.pid}`)]);
+      expect(r.code, cmd[0]).toBe(1);
+      expect(r.stderr.trim(), cmd[0]).toBe('espalier: error: --precision f16 needs the webgpu backend (this run is on wasm); leave it out for float32');
+    }
+  }, 60_000);
 });

@@ -15,6 +15,7 @@ import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from '../vocab';
 import { logJobPlan, refuseUnfit, trainJobPlan, type JobPlan } from '../train/plan';
+import { precisionOption } from '../train/steps';
 import { planHuman } from '../train/plan-output';
 import { growPresetOptions, PRESET_OPTION, requireOption } from '../train/preset';
 
@@ -252,7 +253,9 @@ export default defineCommand({
     if (!planOnly) for (const [n, m] of [['data', 'FILE'], ['vocab', 'FILE'], ['substrate', 'FILE'], ['out', 'DIR'], ['steps-per-stage', 'K']] as const) requireOption(opts, n, m);
     // Option mistakes first: they should not wait for the backend and the tokenizer.
     const choices = planOnly ? null : growChoices(opts);
+    const precision = precisionOption(opts);
     const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
+    precision.check(report.backend);
     // The largest unit of work comes first: the final stage (all but its new blocks frozen), or a monolithic baseline.
     const job = growJobPlan(opts, report);
     if (planOnly) return job;

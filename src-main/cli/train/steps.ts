@@ -33,6 +33,16 @@ export function oneOf<T extends string>(opts: ParsedOptions, name: string, allow
   return v as T | undefined;
 }
 
+/** --precision, read before the backend starts (option mistakes first); f16 is refused in one line off webgpu. */
+export function precisionOption(opts: ParsedOptions): { check(backend: string): void } {
+  const p = oneOf(opts, 'precision', ['f32', 'f16'] as const);
+  return {
+    check(backend) {
+      if (p === 'f16' && backend !== 'webgpu') throw new UserError(`--precision f16 needs the webgpu backend (this run is on ${backend}); leave it out for float32`);
+    },
+  };
+}
+
 export function positiveInt(opts: ParsedOptions, name: string): number | undefined {
   const v = optNum(opts, name);
   if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`option --${name} expects a positive integer, got ${v}`);
