@@ -4,7 +4,8 @@
 // (bench/torch_reference.py, same architecture in float32) on the CPU and, where PyTorch sees one, on CUDA in float32
 // (TF32 off) and bf16 autocast. WebGPU runs Espalier's own WGSL kernels (src-main/engine/model/webgpu/). Each
 // backend runs in its own child process (a tfjs backend is process-global).
-// Options: --steps N, --configs ref,large, --backends node-gpu,webgpu,webgpu-stock,node,wasm, --torch auto|off (auto: .venv/bin/python, else ESPALIER_PYTHON or python3).
+// webgpu-f16 is the same with --precision f16 (float16 matmul operands, float32 accumulation, loss scaling).
+// Options: --steps N, --configs ref,large, --backends node-gpu,webgpu,webgpu-f16,webgpu-stock,node,wasm, --torch auto|off (auto: .venv/bin/python, else ESPALIER_PYTHON or python3).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,9 +23,12 @@ const CONFIGS = {
   large: { vocabSize: 4096, layers: 8, dModel: 512, heads: 8, mlpRatio: 4, contextLength: 256, batch: 16 },
 } as const;
 type ConfigName = keyof typeof CONFIGS;
-/** webgpu-stock: the webgpu backend with Espalier's kernels switched off (tfjs's own), the reference for them. */
-type BenchBackend = BackendName | 'webgpu-stock';
-const BACKENDS: BenchBackend[] = ['node-gpu', 'webgpu', 'webgpu-stock', 'node', 'wasm'];
+/**
+ * webgpu-stock: the webgpu backend with Espalier's kernels switched off (tfjs's own), the reference for them;
+ * webgpu-f16: Espalier's kernels with `--precision f16`.
+ */
+type BenchBackend = BackendName | 'webgpu-stock' | 'webgpu-f16';
+const BACKENDS: BenchBackend[] = ['node-gpu', 'webgpu', 'webgpu-f16', 'webgpu-stock', 'node', 'wasm'];
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,7 +50,7 @@ interface ChildResult {
 /** In the child: start one backend, time `steps` training steps per config (after one warm-up step). */
 async function child(backend: BenchBackend, configs: ConfigName[], steps: number): Promise<ChildResult> {
   let report;
-  const real = backend === 'webgpu-stock' ? 'webgpu' : backend;
+  const real = backend === 'webgpu-stock' || backend === 'webgpu-f16' ? 'webgpu' : backend;
   setWebGPUKernelsEnabled(backend !== 'webgpu-stock');
   try {
     report = await initBackend({ backend: parseBackendName(real) });
@@ -69,7 +73,7 @@ async function child(backend: BenchBackend, configs: ConfigName[], steps: number
     const model = GPT.create({ config, substrate: randomSubstrate(c.vocabSize, c.dModel, 1), tokenizerId: TEST_TOKENIZER_ID, seed: 1 });
     // Random tokens and no validation (evalEvery beyond the run): the windows serve only as training batches.
     const windows = makeWindows(ids, c.contextLength);
-    const trainer = new Trainer(model, { train: windows, val: windows }, { steps: 100_000, batchSize: batch, lr: 1e-3, evalEvery: 1_000_000 });
+    const trainer = new Trainer(model, { train: windows, val: windows }, { steps: 100_000, batchSize: batch, lr: 1e-3, evalEvery: 1_000_000, precision: backend === 'webgpu-f16' ? 'f16' : 'f32' });
     // Asynchronous steps: each one reads its loss, so GPU work is finished when the clock stops.
     await trainer.trainStepAsync();
     // One timed step on a software adapter: enough to name its order of magnitude, minutes already.
@@ -105,10 +109,8 @@ function parent(configs: ConfigName[], steps: number): void {
       continue;
     }
     const rates = configs.map((n) => `${n} ${res.tokensPerSec![n] !== undefined ? `${Math.round(res.tokensPerSec![n]!)} tokens/s (last loss ${res.lastLoss![n]!.toFixed(4)})` : `– (${res.skipped![n]})`}`);
-    const kernels = b === 'webgpu' ? ', Espalier WGSL kernels' : b === 'webgpu-stock' ? ', tfjs kernels' : '';
+    const kernels = b === 'webgpu' ? ', Espalier WGSL kernels' : b === 'webgpu-f16' ? ', Espalier WGSL kernels, f16 matmul operands' : b === 'webgpu-stock' ? ', tfjs kernels' : '';
     console.log(`${(b === 'webgpu' ? 'webgpu-f32' : b).padEnd(8)} ${res.adapter ? `[${res.adapter}${kernels}] ` : ''}${rates.join('; ')}`);
-    // --precision f16 (packed half storage, float32 accumulation) is not built yet: the row says so rather than vanish.
-    if (b === 'webgpu') console.log('webgpu-f16 not available: half-precision training is not implemented yet (docs/webgpu-kernels.md)');
   }
   const wasm = results.find((r) => r.backend === 'wasm' && r.ok);
   for (const r of results.filter((x) => x.ok && x !== wasm && wasm)) {
@@ -119,6 +121,11 @@ function parent(configs: ConfigName[], steps: number): void {
   if (ours && stock) {
     const ratios = configs.filter((n) => ours.tokensPerSec![n] && stock.tokensPerSec![n]).map((n) => `${n} ${(ours.tokensPerSec![n]! / stock.tokensPerSec![n]!).toFixed(2)}×`);
     if (ratios.length) console.log(`ratio webgpu (Espalier kernels)/webgpu-stock (tfjs kernels): ${ratios.join(', ')}`);
+  }
+  const [f32, f16] = ['webgpu', 'webgpu-f16'].map((b) => results.find((r) => r.backend === b && r.ok));
+  if (f32 && f16) {
+    const ratios = configs.filter((n) => f32.tokensPerSec![n] && f16.tokensPerSec![n]).map((n) => `${n} ${(f16.tokensPerSec![n]! / f32.tokensPerSec![n]!).toFixed(2)}×`);
+    if (ratios.length) console.log(`ratio webgpu-f16/webgpu-f32: ${ratios.join(', ')}`);
   }
   if (arg('torch', 'auto') !== 'off') torchRows(configs, steps, results);
   const gpu = results.find((r) => r.backend === 'webgpu' && r.ok);

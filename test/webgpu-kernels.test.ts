@@ -30,6 +30,9 @@ describe('WebGPU kernels (SwiftShader)', () => {
     }
     for (const [name, err] of Object.entries(out.errors)) {
       if (name.endsWith('saved floats per row')) expect(err, name).toBe(1);
+      // One AdamW dispatch for all parameters, whatever their number (the packing around it is tfjs copies).
+      else if (name === 'adamw dispatches per step') expect(err, name).toBe(1);
+      else if (name.startsWith('adamw')) expect(err, name).toBeLessThan(1e-6);
       else expect(err, name).toBeLessThan(1e-4);
     }
   }, 420_000);

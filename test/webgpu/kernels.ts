@@ -142,21 +142,30 @@ async function crossEntropy(errors: Record<string, number>): Promise<void> {
 async function adamw(errors: Record<string, number>): Promise<void> {
   const p0 = rand([33, 17]);
   const b0 = rand([17]);
-  const gs = [rand([33, 17]), rand([17])];
-  // Three updates, clipped (gradient scale 0.7), one decayed matrix and one undecayed vector; parameters and moments.
+  const e0 = rand([9, 5]);
+  const gs = [rand([33, 17]), rand([17]), rand([9, 5])];
+  // Three updates, clipped (gradient scale 0.7); an undecayed vector between two decayed matrices exercises the
+  // packing order (decayed first). Parameters and moments, against tfjs ops; and the Espalier dispatches per step.
+  let perStep = 0;
   await compare(errors, 'adamw', () => {
     const entries = [
       { name: 'w', variable: tf.variable(tf.clone(p0)), frozen: false, decay: true },
       { name: 'b', variable: tf.variable(tf.clone(b0)), frozen: false, decay: false },
+      { name: 'e', variable: tf.variable(tf.clone(e0)), frozen: false, decay: true },
     ];
     const opt = new AdamW({ beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
-    for (let t = 0; t < 3; t++) opt.apply(entries, new Map([['w', gs[0]!], ['b', gs[1]!]]), 1e-2, 0.7);
-    const out = [...entries.map((e) => tf.clone(e.variable)), ...opt.moments().map((m) => tf.clone(m))];
+    for (let t = 0; t < 3; t++) {
+      const before = kernelDispatches();
+      opt.apply(entries, new Map([['w', gs[0]!], ['b', gs[1]!], ['e', gs[2]!]]), 1e-2, 0.7);
+      perStep = Math.max(perStep, kernelDispatches() - before);
+    }
+    const out = [...entries.map((e) => tf.clone(e.variable)), ...opt.momentList(['w', 'b', 'e']).map((m) => tf.clone(m))];
     opt.dispose();
     entries.forEach((e) => e.variable.dispose());
     return out;
   });
-  tf.dispose([p0, b0, ...gs]);
+  errors['adamw dispatches per step'] = perStep;
+  tf.dispose([p0, b0, e0, ...gs]);
 }
 
 async function main(): Promise<void> {

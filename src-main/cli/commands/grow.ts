@@ -16,6 +16,7 @@ import { UserError } from '../../common/errors';
 import { defineCommand, list, optNum, optStr, str, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from '../vocab';
 import { logJobPlan, refuseUnfit, trainJobPlan, type JobPlan } from '../train/plan';
+import { precisionOption } from '../train/steps';
 import { planHuman } from '../train/plan-output';
 import { growPresetOptions, PRESET_OPTION, requireOption } from '../train/preset';
 import { growFromJobPlan, growSource, lineage, sourceVocabulary, type GrowSource } from './grow-from';
@@ -157,6 +158,7 @@ function growPlan(opts: ParsedOptions, c: ReturnType<typeof growChoices>, substr
     spikeWindows: positiveInt(opts, 'spike-windows'),
     checkpointEvery: positiveInt(opts, 'checkpoint-every'),
     weightDecay: optNum(opts, 'weight-decay'),
+    precision: oneOf(opts, 'precision', ['f32', 'f16'] as const),
     cachePrefix: cache === undefined ? 'auto' : cache === true,
     baselines: c.baselines,
   };
@@ -262,6 +264,7 @@ export default defineCommand({
     { name: 'prefix-cache', kind: 'boolean', description: 'cache the frozen prefix per training window (default: when it fits 512 MB; --no-prefix-cache turns it off)' },
     { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and new blocks', default: 0 },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
+    { name: 'precision', kind: 'string', metavar: 'P', description: 'f32 | f16 (webgpu only: float16 matmul operands, float32 accumulation and master weights, dynamic loss scaling; default f32)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
   ],
   async run(rawOpts, _positionals, ctx): Promise<GrowOut | JobPlan> {
@@ -274,7 +277,9 @@ export default defineCommand({
     if (!planOnly) for (const [n, m] of needed) requireOption(opts, n, m);
     // Option mistakes first: they should not wait for the backend and the tokenizer.
     const choices = planOnly ? null : growChoices(opts);
+    const precision = precisionOption(opts);
     const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
+    precision.check(report.backend);
     // The largest unit of work comes first: the final stage (all but its new blocks frozen), or a monolithic baseline.
     const bps = positiveInt(opts, 'blocks-per-stage') ?? 1;
     const job = src ? growFromJobPlan(src, opts, positiveInt(opts, 'stages')! * bps, bps, report) : growJobPlan(opts, report);

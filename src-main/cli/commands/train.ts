@@ -14,7 +14,7 @@ import { logJobPlan, refuseUnfit, trainJobPlan, type JobPlan } from '../train/pl
 import { planHuman } from '../train/plan-output';
 import { PRESET_OPTION } from '../train/preset';
 import { checkOutFolder } from '../train/run-folder';
-import { createModel, positiveInt, resolveInputs, trainWindows, trainWithCheckpoints } from '../train/steps';
+import { createModel, positiveInt, precisionOption, resolveInputs, trainWindows, trainWithCheckpoints } from '../train/steps';
 
 interface TrainResult {
   steps: number;
@@ -70,6 +70,7 @@ export default defineCommand({
     { name: 'seed', kind: 'number', metavar: 'S', description: 'seeds weights, the data split, batches and dropout', default: 0 },
     { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
     { name: 'threads', kind: 'number', metavar: 'N', description: 'compute threads (default: every CPU)' },
+    { name: 'precision', kind: 'string', metavar: 'P', description: 'f32 | f16 (webgpu only: float16 matmul operands, float32 accumulation and master weights, dynamic loss scaling; default f32, with --resume the run\'s)' },
   ],
   async run(opts, _positionals, ctx): Promise<TrainResult | JobPlan> {
     const t0 = performance.now();
@@ -78,7 +79,9 @@ export default defineCommand({
     if (!optStr(opts, 'out') && !resumeDir && !planOnly) throw new UserError('missing required option --out DIR');
     const outDir = resolve(optStr(opts, 'out') ?? resumeDir ?? '.');
     if (!planOnly) checkOutFolder(outDir, { resuming: resumeDir !== undefined, force: opts['force'] === true });
+    const precision = precisionOption(opts);
     const report = await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: positiveInt(opts, 'threads') });
+    precision.check(report.backend);
     // The plan comes before any data is read or tensor built: a job that cannot fit stops here, in one line.
     const job = trainJobPlan(opts, report);
     if (planOnly) return job;

@@ -36,6 +36,16 @@ export function oneOf<T extends string>(opts: ParsedOptions, name: string, allow
   return v as T | undefined;
 }
 
+/** --precision, read before the backend starts (option mistakes first); f16 is refused in one line off webgpu. */
+export function precisionOption(opts: ParsedOptions): { check(backend: string): void } {
+  const p = oneOf(opts, 'precision', ['f32', 'f16'] as const);
+  return {
+    check(backend) {
+      if (p === 'f16' && backend !== 'webgpu') throw new UserError(`--precision f16 needs the webgpu backend (this run is on ${backend}); leave it out for float32`);
+    },
+  };
+}
+
 export function positiveInt(opts: ParsedOptions, name: string): number | undefined {
   const v = optNum(opts, name);
   if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`option --${name} expects a positive integer, got ${v}`);
@@ -118,7 +128,7 @@ export function createModel(opts: ParsedOptions, inp: TrainInputs, ctx: CommandC
   const { ckpt, substrate, tok } = inp;
   if (ckpt) {
     const model = modelFromCheckpoint(ckpt, substrate, inp.resumeDir!);
-    return { model, trainOpts: { ...ckpt.meta.train, steps: positiveInt(opts, 'steps') ?? ckpt.meta.train.steps } };
+    return { model, trainOpts: { ...ckpt.meta.train, steps: positiveInt(opts, 'steps') ?? ckpt.meta.train.steps, precision: oneOf(opts, 'precision', ['f32', 'f16'] as const) ?? ckpt.meta.train.precision } };
   }
   const config = freshConfigInput(opts, tok.size, substrate.dim);
   if (config.dModel !== substrate.dim) ctx.log(`substrate dim ${substrate.dim} ≠ d-model ${config.dModel}: a frozen random projection maps the rows`);
@@ -135,6 +145,7 @@ export function freshTrainOptions(opts: ParsedOptions): TrainOptions {
     warmupSteps: optNum(opts, 'warmup'),
     weightDecay: optNum(opts, 'weight-decay'),
     clipNorm: optNum(opts, 'clip'),
+    precision: oneOf(opts, 'precision', ['f32', 'f16'] as const),
     evalEvery: positiveInt(opts, 'eval-every'),
     seed: num0(opts, 'seed'),
   };

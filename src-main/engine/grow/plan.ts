@@ -3,6 +3,7 @@
 import type { ModelConfigInput } from '../model/config';
 import { BLOCK_INIT_ALIASES, BLOCK_INITS as INITS, type BlockInit } from '../model/init';
 import { UserError } from '../../common/errors';
+import type { Precision } from '../train/trainer-options';
 
 export type BaselineKind = 'monolithic' | 'trainable-embedding';
 export const BASELINE_KINDS: readonly BaselineKind[] = ['monolithic', 'trainable-embedding'];
@@ -68,6 +69,8 @@ export interface GrowthPlanInput {
   checkpointEvery?: number;
   weightDecay?: number;
   clipNorm?: number;
+  /** 'f16' on webgpu: half-precision matmul operands in every stage (see TrainOptions.precision). */
+  precision?: Precision;
   baselines?: readonly BaselineKind[];
 }
 
@@ -102,6 +105,8 @@ export interface GrowthPlan {
   readonly checkpointEvery: number;
   readonly weightDecay: number;
   readonly clipNorm: number;
+  /** Present only when not the float32 default, so float32 plans read as before. */
+  readonly precision?: Precision;
   readonly baselines: readonly BaselineKind[];
 }
 
@@ -182,6 +187,7 @@ export function resolvePlan(input: GrowthPlanInput): GrowthPlan {
     checkpointEvery: input.checkpointEvery ?? GROWTH_DEFAULTS.checkpointEvery,
     weightDecay: input.weightDecay ?? GROWTH_DEFAULTS.weightDecay,
     clipNorm: input.clipNorm ?? GROWTH_DEFAULTS.clipNorm,
+    ...(input.precision === 'f16' ? { precision: 'f16' as const } : {}),
     baselines: [...new Set(input.baselines ?? [])],
   };
   check(isPosInt(plan.batchSize), 'batchSize', `must be a positive integer, got ${plan.batchSize}`);

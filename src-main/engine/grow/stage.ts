@@ -101,6 +101,7 @@ function trainOptions(spec: UnitSpec, plan: GrowthPlan, cachePrefix: boolean): T
     ...(spec.warmup !== undefined ? { warmupSteps: spec.warmup } : {}),
     weightDecay: plan.weightDecay,
     clipNorm: plan.clipNorm,
+    ...(plan.precision ? { precision: plan.precision } : {}),
     evalEvery: plan.evalEvery ?? Math.max(1, Math.round(spec.steps / 10)),
     evalWindows: plan.evalWindows,
     seed: spec.seed,

@@ -5,7 +5,8 @@ import type { HostTensor } from '../model/init';
 import type { ParamEntry } from '../model/params';
 import { wasmModule, type WasmRuntime } from '../model/wasm/runtime';
 import { buildOptimKernels, type OptimExports } from '../model/wasm/optim';
-import { gpuAdamWStep } from '../model/webgpu/adamw';
+import { gpuAdamWFlat, gpuAdamWStep } from '../model/webgpu/adamw';
+import { gpuRuntime } from '../model/webgpu/runtime';
 
 function optimKernels(): WasmRuntime<OptimExports> | null {
   return wasmModule<OptimExports>('optim', buildOptimKernels);
@@ -48,6 +49,8 @@ export class AdamW {
   private t = 0;
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
+  /** On WebGPU, the moments of the last step's parameters packed flat as [m | v], in `layout` order. */
+  private flat: { key: string; layout: { name: string; shape: number[]; size: number }[]; mv: tf.Variable } | null = null;
 
   constructor(readonly opts: AdamWOptions) {}
 
@@ -73,6 +76,8 @@ export class AdamW {
     const { beta1: b1, beta2: b2, eps, weightDecay: wd } = this.opts;
     const stepSize = lr / (1 - Math.pow(b1, this.t));
     const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, this.t));
+    if (gpuRuntime() && this.applyFlat(entries, grads, lr, gradScale, { b1, b2, stepSize, sqrtBc2, eps })) return;
+    this.unpack();
     const k = optimKernels();
     for (const e of entries) {
       const g0 = grads.get(e.name);
@@ -102,15 +107,99 @@ export class AdamW {
     }
   }
 
-  /** Every moment tensor (to read them to the host ahead of `state`). */
+  /**
+   * The WebGPU step: parameters, gradients and moments packed flat (decayed parameters first) and updated in one
+   * dispatch; the packing (concat) and the write-back of each parameter (slice) are copies. False when a
+   * parameter is not float32 (then the per-parameter path runs).
+   */
+  private applyFlat(
+    entries: readonly ParamEntry[],
+    grads: ReadonlyMap<string, tf.Tensor>,
+    lr: number,
+    gradScale: number,
+    s: { b1: number; b2: number; stepSize: number; sqrtBc2: number; eps: number },
+  ): boolean {
+    const wd = this.opts.weightDecay;
+    const live = entries.filter((e) => grads.has(e.name));
+    if (live.length === 0 || live.some((e) => e.variable.dtype !== 'float32')) return false;
+    const decayed = (e: ParamEntry) => e.decay && wd > 0;
+    const order = [...live.filter(decayed), ...live.filter((e) => !decayed(e))];
+    const nDecay = order.filter(decayed).reduce((a, e) => a + e.variable.size, 0);
+    const layout = order.map((e) => ({ name: e.name, shape: [...e.variable.shape], size: e.variable.size }));
+    const key = layout.map((l) => `${l.name}:${l.size}`).join(',');
+    if (this.flat?.key !== key) {
+      this.unpack();
+      const mv = tf.tidy(() => {
+        const part = (map: Map<string, tf.Variable>) => layout.map((l) => (map.get(l.name) ? tf.reshape(map.get(l.name)!, [-1]) : tf.zeros([l.size])));
+        return tf.concat([...part(this.m), ...part(this.v)]);
+      });
+      for (const l of layout) {
+        this.m.get(l.name)?.dispose();
+        this.v.get(l.name)?.dispose();
+        this.m.delete(l.name);
+        this.v.delete(l.name);
+      }
+      this.flat = { key, layout, mv: hold(mv) };
+    }
+    const flat = this.flat;
+    const n = layout.reduce((a, l) => a + l.size, 0);
+    tf.tidy(() => {
+      const flatten = (ts: tf.Tensor[]) => (ts.length === 1 ? tf.reshape(ts[0]!, [-1]) : tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
+      const p = flatten(order.map((e) => e.variable));
+      const g = flatten(order.map((e) => grads.get(e.name)!));
+      const out = gpuAdamWFlat(p, g, flat.mv, nDecay, { ...s, decay: 1 - lr * wd, gradScale })!;
+      flat.mv.assign(tf.slice(out, 0, 2 * n));
+      let off = 2 * n;
+      for (const e of order) {
+        e.variable.assign(tf.reshape(tf.slice(out, off, e.variable.size), e.variable.shape));
+        off += e.variable.size;
+      }
+    });
+    return true;
+  }
+
+  /** Moves packed moments back to one tensor per parameter (before a per-parameter step, a load, or a new layout). */
+  private unpack(): void {
+    const flat = this.flat;
+    if (!flat) return;
+    this.flat = null;
+    const n = flat.layout.reduce((a, l) => a + l.size, 0);
+    let off = 0;
+    for (const l of flat.layout) {
+      this.m.set(l.name, hold(tf.tidy(() => tf.reshape(tf.slice(flat.mv, off, l.size), l.shape))));
+      this.v.set(l.name, hold(tf.tidy(() => tf.reshape(tf.slice(flat.mv, n + off, l.size), l.shape))));
+      off += l.size;
+    }
+    flat.mv.dispose();
+  }
+
+  /** Every moment tensor (to read them to the host ahead of `state`); packed moments come as one flat tensor. */
   moments(): tf.Variable[] {
-    return [...this.m.values(), ...this.v.values()];
+    return [...this.m.values(), ...this.v.values(), ...(this.flat ? [this.flat.mv] : [])];
+  }
+
+  /** The moments per parameter, packed ones in the order `layout` gives (for tests and checkpoints). */
+  momentList(names: readonly string[]): tf.Tensor[] {
+    this.unpack();
+    return [...names.map((k) => this.m.get(k)!), ...names.map((k) => this.v.get(k)!)];
   }
 
   state(): AdamWState {
     const host = (map: Map<string, tf.Variable>) =>
       Object.fromEntries([...map].map(([k, t]) => [k, { shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) }]));
-    return { t: this.t, m: host(this.m), v: host(this.v) };
+    const st = { t: this.t, m: host(this.m), v: host(this.v) };
+    if (this.flat) {
+      // Read on the host from the flat buffer (moments() let the caller download it ahead, as WebGPU needs).
+      const data = this.flat.mv.dataSync() as Float32Array;
+      const n = data.length / 2;
+      let off = 0;
+      for (const l of this.flat.layout) {
+        st.m[l.name] = { shape: [...l.shape], data: data.slice(off, off + l.size) };
+        st.v[l.name] = { shape: [...l.shape], data: data.slice(n + off, n + off + l.size) };
+        off += l.size;
+      }
+    }
+    return st;
   }
 
   load(state: AdamWState): void {
@@ -121,6 +210,8 @@ export class AdamW {
   }
 
   dispose(): void {
+    this.flat?.mv.dispose();
+    this.flat = null;
     for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
     this.m.clear();
     this.v.clear();

@@ -30,7 +30,14 @@ export interface TrainOptions {
   seed?: number;
   /** Keep the frozen prefix's outputs per training window, so later epochs skip those blocks entirely. */
   cachePrefix?: boolean;
+  /**
+   * 'f16' (webgpu only): matrix products take float16 operands, accumulating in float32, with float32 master
+   * weights and dynamic loss scaling. Default 'f32'.
+   */
+  precision?: Precision;
 }
+
+export type Precision = 'f32' | 'f16';
 
 export type ResolvedTrainOptions = Required<TrainOptions>;
 
@@ -55,7 +62,9 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
     evalWindows: o.evalWindows ?? 256,
     seed: o.seed ?? 0,
     cachePrefix: o.cachePrefix ?? false,
+    precision: o.precision ?? 'f32',
   };
+  if (r.precision !== 'f32' && r.precision !== 'f16') throw new UserError(`training: precision must be f32 or f16, got ${String(r.precision)}`);
   if (!Number.isInteger(r.accumulation) || r.accumulation < 1) throw new UserError(`training: accumulation must be a positive integer, got ${r.accumulation}`);
   return r;
 }

@@ -12,6 +12,8 @@ import { Rng } from '../util/rng';
 import { AdamW, learningRate, sumOfSquares, sumOfSquaresAsync } from './adamw';
 import { Sampler, type Batch, type TokenSeq, type Windows } from './data';
 import { PrefixCache } from './prefix-cache';
+import { LossScaler, scaleLoss } from './loss-scale';
+import { setHalfPrecision } from '../model/webgpu/runtime';
 import { meanLoss, meanLossAsync } from './validate';
 import { resolveTrainOptions, TrainingDivergedError, type TrainOptions, type ResolvedTrainOptions, type TrainerState, type RunOptions, type TrainableSet, type RunResult } from './trainer-options';
 
@@ -32,6 +34,8 @@ export class Trainer {
   private readonly rng: Rng;
   private readonly prefix = new PrefixCache();
   private stepNo: number;
+  /** `--precision f16` only. */
+  private readonly scaler: LossScaler | null;
   private lastLoss: number | null;
   private lastValLoss: number | null;
 
@@ -54,6 +58,17 @@ export class Trainer {
     this.lastLoss = resume?.lastLoss ?? null;
     this.lastValLoss = resume?.lastValLoss ?? null;
     if (resume) this.optimizer.load(resume.optimizer);
+    this.scaler = null;
+    if (o.precision === 'f16') {
+      if (tf.getBackend() !== 'webgpu') throw new UserError(`--precision f16 needs the webgpu backend (this run is on ${tf.getBackend()}); leave it out for float32`);
+      this.scaler = new LossScaler();
+    }
+    setHalfPrecision(o.precision === 'f16');
+  }
+
+  /** The current loss scale (1 in float32). */
+  get lossScale(): number {
+    return this.scaler?.scale ?? 1;
   }
 
   get step(): number {
@@ -93,7 +108,8 @@ export class Trainer {
     const ctx = { grads: true, rng: m.config.dropout > 0 ? this.rng : undefined, adapter: this.adapter ?? undefined };
     const { value, grads } = tf.variableGrads(() => {
       const x = x0 ? flow(x0) : m.embed(tokens, ctx);
-      return m.headLoss(m.blocks(x, Math.max(0, from), m.layers, B, T, ctx), targets, ctx);
+      const loss = m.headLoss(m.blocks(x, Math.max(0, from), m.layers, B, T, ctx), targets, ctx);
+      return this.scaler ? scaleLoss(loss, this.scaler.scale) : loss;
     }, entries.map((e) => e.variable));
     releaseSavedTensors();
     tf.dispose([tokens, targets, ...(x0 ? [x0] : [])]);
@@ -107,30 +123,37 @@ export class Trainer {
 
   /** One optimizer step over `accumulation` micro-batches. */
   trainStep(): { loss: number; gradNorm: number; lr: number } {
-    const p = this.accumulate(this.drawBatches());
-    let read: { loss: number; sq: number };
-    try {
-      read = { loss: p.lossSum.dataSync()[0]! / this.opts.accumulation, sq: sumOfSquares([...p.grads.values()]) };
-    } catch (err) {
-      tf.dispose([p.lossSum, ...p.grads.values()]);
-      throw err;
+    const batches = this.drawBatches();
+    for (;;) {
+      const p = this.accumulate(batches);
+      let read: { loss: number; sq: number };
+      try {
+        read = { loss: p.lossSum.dataSync()[0]! / this.opts.accumulation, sq: sumOfSquares([...p.grads.values()]) };
+      } catch (err) {
+        tf.dispose([p.lossSum, ...p.grads.values()]);
+        throw err;
+      }
+      const r = this.applyStep(p, read.loss, read.sq);
+      if (r) return r;
     }
-    return this.applyStep(p, read.loss, read.sq);
   }
 
   /** trainStep reading the loss and gradient norm asynchronously: the only way on WebGPU in Node. */
   async trainStepAsync(): Promise<{ loss: number; gradNorm: number; lr: number }> {
     const batches = this.drawBatches();
     await this.prefillPrefix(batches);
-    const p = this.accumulate(batches);
-    let read: { loss: number; sq: number };
-    try {
-      read = { loss: (await p.lossSum.data())[0]! / this.opts.accumulation, sq: await sumOfSquaresAsync([...p.grads.values()]) };
-    } catch (err) {
-      tf.dispose([p.lossSum, ...p.grads.values()]);
-      throw err;
+    for (;;) {
+      const p = this.accumulate(batches);
+      let read: { loss: number; sq: number };
+      try {
+        read = { loss: (await p.lossSum.data())[0]! / this.opts.accumulation, sq: await sumOfSquaresAsync([...p.grads.values()]) };
+      } catch (err) {
+        tf.dispose([p.lossSum, ...p.grads.values()]);
+        throw err;
+      }
+      const r = this.applyStep(p, read.loss, read.sq);
+      if (r) return r;
     }
-    return this.applyStep(p, read.loss, read.sq);
   }
 
   /** The step's micro-batches, drawn before any compute so the frozen prefix can be cached ahead of it. */
@@ -188,18 +211,25 @@ export class Trainer {
     return { entries, grads, lossSum: lossSum! };
   }
 
-  /** Clips and applies the update once loss and Σ‖g‖² are on the host; disposes the step's tensors. */
-  private applyStep(p: { entries: ParamEntry[]; grads: Map<string, tf.Tensor>; lossSum: tf.Scalar }, loss: number, sumSq: number): { loss: number; gradNorm: number; lr: number } {
+  /**
+   * Clips and applies the update once loss and Σ‖g‖² are on the host; disposes the step's tensors. Null when the
+   * loss-scaled gradients overflowed: nothing applied, the scale halved, the caller redoes the step.
+   */
+  private applyStep(p: { entries: ParamEntry[]; grads: Map<string, tf.Tensor>; lossSum: tf.Scalar }, scaledLoss: number, scaledSumSq: number): { loss: number; gradNorm: number; lr: number } | null {
     const o = this.opts;
     const step = this.stepNo + 1;
     p.lossSum.dispose();
-    const gradNorm = Math.sqrt(sumSq);
+    const lossScale = this.lossScale;
+    const loss = scaledLoss / lossScale;
+    const gradNorm = Math.sqrt(scaledSumSq) / lossScale;
     const lr = learningRate(step, o.steps, o.lr, o.warmupSteps, o.minLrRatio);
     try {
+      if (this.scaler && !this.scaler.update(Number.isFinite(loss) && Number.isFinite(gradNorm)) && !this.scaler.exhausted()) return null;
       if (!Number.isFinite(loss)) throw new TrainingDivergedError(step, 'loss');
       if (!Number.isFinite(gradNorm)) throw new TrainingDivergedError(step, 'gradient norm');
-      const scale = o.clipNorm > 0 && gradNorm > o.clipNorm ? o.clipNorm / gradNorm : 1;
-      this.optimizer.apply(p.entries, p.grads, lr, scale);
+      const clip = o.clipNorm > 0 && gradNorm > o.clipNorm ? o.clipNorm / gradNorm : 1;
+      // The loss scale comes off inside the AdamW kernel, with the clipping factor.
+      this.optimizer.apply(p.entries, p.grads, lr, clip / lossScale);
     } finally {
       tf.dispose([...p.grads.values()]);
     }
@@ -284,6 +314,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    if (this.scaler) setHalfPrecision(false);
     this.optimizer.dispose();
     this.prefix.clear();
   }

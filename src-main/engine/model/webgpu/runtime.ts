@@ -45,6 +45,16 @@ export interface KernelSpec {
 
 let enabled = true;
 let dispatches = 0;
+let half = false;
+
+/** `--precision f16`: matrix products take float16 operands (packed two to a word), accumulating in float32. */
+export function setHalfPrecision(on: boolean): void {
+  half = on;
+}
+
+export function halfPrecision(): boolean {
+  return half;
+}
 
 /** Espalier kernel dispatches recorded so far in this process (tests check that a path really used them). */
 export function kernelDispatches(): number {
