@@ -11,11 +11,18 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
 /** Electron exists only in the app's main process and preload; everything else runs in plain Node or the browser. */
 const NO_ELECTRON = [
-  { name: 'electron', message: 'Only src-main/app and src-main/preload may import Electron; the rest runs in plain Node (CLI, worker) or the browser.' },
+  {
+    name: 'electron',
+    message:
+      'Only src-main/app and src-main/preload may import Electron; the rest runs in plain Node (CLI, worker) or the browser.',
+  },
   { group: ['electron/*'], message: 'Only src-main/app and src-main/preload may import Electron.' },
 ];
 /** SQLite belongs to the store. */
-const NO_SQLITE = { name: 'better-sqlite3', message: 'Only src-main/store opens the database; other layers go through it.' };
+const NO_SQLITE = {
+  name: 'better-sqlite3',
+  message: 'Only src-main/store opens the database; other layers go through it.',
+};
 
 const restrict = (...entries) => ({
   paths: entries.filter((e) => e.name),
@@ -23,7 +30,20 @@ const restrict = (...entries) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', '.test-out/**', 'dist/**', 'e2e/artifacts/**', 'bench/results/**', 'test/fixtures/**', '.venv/**', 'native/build/**', '**/__pycache__/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      '.test-out/**',
+      'dist/**',
+      'e2e/artifacts/**',
+      'bench/results/**',
+      'test/fixtures/**',
+      '.venv/**',
+      'native/build/**',
+      '**/__pycache__/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
@@ -36,9 +56,13 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'vue/multi-word-component-names': 'off',
+      // Layout of templates is Prettier's (npm run format); these stylistic rules would fight it.
       'vue/max-attributes-per-line': 'off',
       'vue/singleline-html-element-content-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
       'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
     },
   },
   {

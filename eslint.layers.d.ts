@@ -5,8 +5,32 @@ export interface LayerRule {
   /** Layers (or `layer/module` entries) its files may import besides their own. */
   may: readonly string[];
 }
-export declare const LAYERS: Readonly<Record<'src-shared' | 'common' | 'engine' | 'demo' | 'study' | 'store' | 'lib' | 'worker' | 'services' | 'ipc' | 'host' | 'app' | 'preload' | 'cli' | 'renderer', LayerRule>>;
+export declare const LAYERS: Readonly<
+  Record<
+    | 'src-shared'
+    | 'common'
+    | 'engine'
+    | 'demo'
+    | 'study'
+    | 'store'
+    | 'lib'
+    | 'worker'
+    | 'services'
+    | 'ipc'
+    | 'host'
+    | 'app'
+    | 'preload'
+    | 'cli'
+    | 'renderer',
+    LayerRule
+  >
+>;
 export declare const SUPPORT_DIRS: readonly string[];
 export declare function layerOf(rel: string): keyof typeof LAYERS | undefined;
-export declare function mayImport(from: keyof typeof LAYERS, to: keyof typeof LAYERS, rel: string, isTest: boolean): boolean;
+export declare function mayImport(
+  from: keyof typeof LAYERS,
+  to: keyof typeof LAYERS,
+  rel: string,
+  isTest: boolean,
+): boolean;
 export declare function layersPlugin(root: string): unknown;

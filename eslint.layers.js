@@ -16,12 +16,29 @@ export const LAYERS = {
   store: { dir: 'src-main/store', may: ['common', 'src-shared'] },
   lib: { dir: 'src-main/lib', may: ['engine', 'store', 'common', 'src-shared'] },
   worker: { dir: 'src-main/worker', may: ['engine', 'lib', 'store', 'lab', 'demo', 'study', 'common', 'src-shared'] },
-  services: { dir: 'src-main/services', may: ['engine', 'lib', 'store', 'lab', 'demo', 'study', 'worker/protocol', 'worker/job-types', 'common', 'src-shared'] },
+  services: {
+    dir: 'src-main/services',
+    may: [
+      'engine',
+      'lib',
+      'store',
+      'lab',
+      'demo',
+      'study',
+      'worker/protocol',
+      'worker/job-types',
+      'common',
+      'src-shared',
+    ],
+  },
   ipc: { dir: 'src-main/ipc', may: ['services', 'common', 'src-shared'] },
   host: { dir: 'src-main/host', may: ['services', 'common', 'src-shared'] },
   app: { dir: 'src-main/app', may: ['ipc', 'services', 'worker/protocol', 'common', 'src-shared'] },
   preload: { dir: 'src-main/preload', may: ['src-shared'] },
-  cli: { dir: 'src-main/cli', may: ['engine', 'lab', 'demo', 'study', 'store', 'lib', 'services', 'host', 'common', 'src-shared'] },
+  cli: {
+    dir: 'src-main/cli',
+    may: ['engine', 'lab', 'demo', 'study', 'store', 'lib', 'services', 'host', 'common', 'src-shared'],
+  },
   renderer: { dir: 'src-renderer', may: ['src-shared'] },
 };
 
@@ -52,7 +69,11 @@ export function layersPlugin(root) {
   return {
     rules: {
       layers: {
-        meta: { type: 'problem', schema: [], docs: { description: 'import only the layers docs/architecture.md allows' } },
+        meta: {
+          type: 'problem',
+          schema: [],
+          docs: { description: 'import only the layers docs/architecture.md allows' },
+        },
         create(context) {
           const file = norm(relative(root, context.filename));
           const from = layerOf(file);
@@ -60,19 +81,37 @@ export function layersPlugin(root) {
           const isTest = /\.test\.ts$/.test(file);
           const check = (node) => {
             const source = node.source;
-            if (!source || source.type !== 'Literal' || typeof source.value !== 'string' || !source.value.startsWith('.')) return;
+            if (
+              !source ||
+              source.type !== 'Literal' ||
+              typeof source.value !== 'string' ||
+              !source.value.startsWith('.')
+            )
+              return;
             const rel = norm(relative(root, resolve(dirname(context.filename), source.value.split('?')[0])));
             const top = rel.split('/')[0];
             if (SUPPORT_DIRS.includes(top)) {
-              if (!isTest) context.report({ node: source, message: `Product code must not import ${top}/ (test support and tools stay out of the product).` });
+              if (!isTest)
+                context.report({
+                  node: source,
+                  message: `Product code must not import ${top}/ (test support and tools stay out of the product).`,
+                });
               return;
             }
             const to = layerOf(rel);
             if (!to || mayImport(from, to, rel, isTest)) return;
             const allowed = LAYERS[from].may.join(', ') || 'nothing else';
-            context.report({ node: source, message: `${from} must not import ${to} (${rel}); ${from} may import ${allowed} (docs/architecture.md).` });
+            context.report({
+              node: source,
+              message: `${from} must not import ${to} (${rel}); ${from} may import ${allowed} (docs/architecture.md).`,
+            });
           };
-          return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+          return {
+            ImportDeclaration: check,
+            ExportNamedDeclaration: check,
+            ExportAllDeclaration: check,
+            ImportExpression: check,
+          };
         },
       },
     },

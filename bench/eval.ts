@@ -26,7 +26,16 @@ function makeItems(text: string, n: number, rng: Rng): McItem[] {
   return Array.from({ length: n }, (_, i) => {
     const q = sentences[rng.int(sentences.length)]!;
     const choices = Array.from({ length: 4 }, () => sentences[rng.int(sentences.length)]!.slice(0, 20 + rng.int(40)));
-    return { id: `b${i}`, file: 'bench', line: i + 1, question: q.slice(0, 120), choices, labels: ['A', 'B', 'C', 'D'], answer: rng.int(4), template: 'lines' };
+    return {
+      id: `b${i}`,
+      file: 'bench',
+      line: i + 1,
+      question: q.slice(0, 120),
+      choices,
+      labels: ['A', 'B', 'C', 'D'],
+      answer: rng.int(4),
+      template: 'lines',
+    };
   });
 }
 
@@ -59,7 +68,9 @@ async function main(): Promise<void> {
   const tok = buildTokenizer([text], { ngrams: 1000 });
   const { model, name } = await makeModel(tok, text);
   const items = makeItems(text, N_ITEMS, new Rng(7));
-  console.log(`backend ${describeBackend(report)}; model ${name}; vocab ${tok.size}; ${items.length} items × 4 choices`);
+  console.log(
+    `backend ${describeBackend(report)}; model ${name}; vocab ${tok.size}; ${items.length} items × 4 choices`,
+  );
 
   // Warm-up (kernel compilation, first allocations) outside the timings.
   await evalMcLoglik({ model, tokenizer: tok, batchSize: 16 }, items.slice(0, 4));
@@ -70,11 +81,15 @@ async function main(): Promise<void> {
   };
   const batched = await time(32);
   const single = await time(1);
-  const same = (batched.r.items as { pred: number }[]).every((x, i) => x.pred === (single.r.items as { pred: number }[])[i]!.pred);
+  const same = (batched.r.items as { pred: number }[]).every(
+    (x, i) => x.pred === (single.r.items as { pred: number }[])[i]!.pred,
+  );
   const ips = (s: number) => items.length / s;
   console.log(`batched (32 per pass):   ${ips(batched.seconds).toFixed(1)} items/s (${batched.seconds.toFixed(2)} s)`);
   console.log(`one item at a time:      ${ips(single.seconds).toFixed(1)} items/s (${single.seconds.toFixed(2)} s)`);
-  console.log(`ratio batched/single:    ${(single.seconds / batched.seconds).toFixed(2)}×; same predictions: ${same ? 'yes' : 'NO'}`);
+  console.log(
+    `ratio batched/single:    ${(single.seconds / batched.seconds).toFixed(2)}×; same predictions: ${same ? 'yes' : 'NO'}`,
+  );
   (model as { dispose?: () => void }).dispose?.();
 }
 

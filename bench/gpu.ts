@@ -55,11 +55,20 @@ async function child(backend: BenchBackend, configs: ConfigName[], steps: number
   try {
     report = await initBackend({ backend: parseBackendName(real) });
   } catch (err) {
-    const reason = (err as Error).message.replace(/^no TensorFlow\.js backend could start \(\w[\w-]*: /, '').replace(/\)$/, '');
+    const reason = (err as Error).message
+      .replace(/^no TensorFlow\.js backend could start \(\w[\w-]*: /, '')
+      .replace(/\)$/, '');
     return { ok: false, backend, reason };
   }
   const adapter = report.adapter && real === 'webgpu' ? report.adapter : null;
-  const out: ChildResult = { ok: true, backend, reason: report.tried.at(-1)!.reason, tokensPerSec: {}, lastLoss: {}, skipped: {} };
+  const out: ChildResult = {
+    ok: true,
+    backend,
+    reason: report.tried.at(-1)!.reason,
+    tokensPerSec: {},
+    lastLoss: {},
+    skipped: {},
+  };
   if (adapter) Object.assign(out, { adapter: adapterName(adapter), software: adapter.software });
   for (const name of configs) {
     const c = CONFIGS[name];
@@ -70,10 +79,25 @@ async function child(backend: BenchBackend, configs: ConfigName[], steps: number
     const rng = new Rng(1);
     const ids = Int32Array.from({ length: 64 * c.contextLength + 1 }, () => rng.int(c.vocabSize));
     const { batch, ...config } = c;
-    const model = GPT.create({ config, substrate: randomSubstrate(c.vocabSize, c.dModel, 1), tokenizerId: TEST_TOKENIZER_ID, seed: 1 });
+    const model = GPT.create({
+      config,
+      substrate: randomSubstrate(c.vocabSize, c.dModel, 1),
+      tokenizerId: TEST_TOKENIZER_ID,
+      seed: 1,
+    });
     // Random tokens and no validation (evalEvery beyond the run): the windows serve only as training batches.
     const windows = makeWindows(ids, c.contextLength);
-    const trainer = new Trainer(model, { train: windows, val: windows }, { steps: 100_000, batchSize: batch, lr: 1e-3, evalEvery: 1_000_000, precision: backend === 'webgpu-f16' ? 'f16' : 'f32' });
+    const trainer = new Trainer(
+      model,
+      { train: windows, val: windows },
+      {
+        steps: 100_000,
+        batchSize: batch,
+        lr: 1e-3,
+        evalEvery: 1_000_000,
+        precision: backend === 'webgpu-f16' ? 'f16' : 'f32',
+      },
+    );
     // Asynchronous steps: each one reads its loss, so GPU work is finished when the clock stops.
     await trainer.trainStepAsync();
     // One timed step on a software adapter: enough to name its order of magnitude, minutes already.
@@ -90,47 +114,92 @@ async function child(backend: BenchBackend, configs: ConfigName[], steps: number
 }
 
 function parent(configs: ConfigName[], steps: number): void {
-  console.log(`bench:gpu — training tokens/s, ${steps} timed steps after 1 warm-up; configs: ${configs.map((n) => `${n} (d ${CONFIGS[n].dModel}, ${CONFIGS[n].layers} blocks, context ${CONFIGS[n].contextLength}, batch ${CONFIGS[n].batch})`).join('; ')}`);
-  if (!process.env['VK_ICD_FILENAMES']) console.log('VK_ICD_FILENAMES is not set: WebGPU uses the system Vulkan drivers only');
+  console.log(
+    `bench:gpu — training tokens/s, ${steps} timed steps after 1 warm-up; configs: ${configs.map((n) => `${n} (d ${CONFIGS[n].dModel}, ${CONFIGS[n].layers} blocks, context ${CONFIGS[n].contextLength}, batch ${CONFIGS[n].batch})`).join('; ')}`,
+  );
+  if (!process.env['VK_ICD_FILENAMES'])
+    console.log('VK_ICD_FILENAMES is not set: WebGPU uses the system Vulkan drivers only');
   const results: ChildResult[] = [];
   const only = arg('backends', BACKENDS.join(',')).split(',');
   for (const b of BACKENDS.filter((x) => only.includes(x))) {
     // The parent's own loader flags (tsx's), so the child starts the same way however the parent was started.
-    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', b, '--configs', configs.join(','), '--steps', String(steps)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        '--child',
+        b,
+        '--configs',
+        configs.join(','),
+        '--steps',
+        String(steps),
+      ],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     const line = r.stdout.trim().split('\n').at(-1) ?? '';
-    const res: ChildResult = r.status === 0 && line.startsWith('{') ? (JSON.parse(line) as ChildResult) : { ok: false, backend: b, reason: `the benchmark process failed (${r.signal ? `signal ${r.signal}` : `exit ${r.status}`}; its error is above)` };
+    const res: ChildResult =
+      r.status === 0 && line.startsWith('{')
+        ? (JSON.parse(line) as ChildResult)
+        : {
+            ok: false,
+            backend: b,
+            reason: `the benchmark process failed (${r.signal ? `signal ${r.signal}` : `exit ${r.status}`}; its error is above)`,
+          };
     results.push(res);
     if (!res.ok) {
       console.log(`${b.padEnd(8)} not available: ${res.reason}`);
       continue;
     }
-    const rates = configs.map((n) => `${n} ${res.tokensPerSec![n] !== undefined ? `${Math.round(res.tokensPerSec![n]!)} tokens/s (last loss ${res.lastLoss![n]!.toFixed(4)})` : `– (${res.skipped![n]})`}`);
-    const kernels = b === 'webgpu' ? ', Espalier WGSL kernels' : b === 'webgpu-f16' ? ', Espalier WGSL kernels, f16 matmul operands' : b === 'webgpu-stock' ? ', tfjs kernels' : '';
-    console.log(`${(b === 'webgpu' ? 'webgpu-f32' : b).padEnd(8)} ${res.adapter ? `[${res.adapter}${kernels}] ` : ''}${rates.join('; ')}`);
+    const rates = configs.map(
+      (n) =>
+        `${n} ${res.tokensPerSec![n] !== undefined ? `${Math.round(res.tokensPerSec![n]!)} tokens/s (last loss ${res.lastLoss![n]!.toFixed(4)})` : `– (${res.skipped![n]})`}`,
+    );
+    const kernels =
+      b === 'webgpu'
+        ? ', Espalier WGSL kernels'
+        : b === 'webgpu-f16'
+          ? ', Espalier WGSL kernels, f16 matmul operands'
+          : b === 'webgpu-stock'
+            ? ', tfjs kernels'
+            : '';
+    console.log(
+      `${(b === 'webgpu' ? 'webgpu-f32' : b).padEnd(8)} ${res.adapter ? `[${res.adapter}${kernels}] ` : ''}${rates.join('; ')}`,
+    );
   }
   const wasm = results.find((r) => r.backend === 'wasm' && r.ok);
   for (const r of results.filter((x) => x.ok && x !== wasm && wasm)) {
-    const ratios = configs.filter((n) => r.tokensPerSec![n] && wasm!.tokensPerSec![n]).map((n) => `${n} ${(r.tokensPerSec![n]! / wasm!.tokensPerSec![n]!).toFixed(2)}×`);
+    const ratios = configs
+      .filter((n) => r.tokensPerSec![n] && wasm!.tokensPerSec![n])
+      .map((n) => `${n} ${(r.tokensPerSec![n]! / wasm!.tokensPerSec![n]!).toFixed(2)}×`);
     if (ratios.length) console.log(`ratio ${r.backend}/wasm: ${ratios.join(', ')}`);
   }
   const [ours, stock] = ['webgpu', 'webgpu-stock'].map((b) => results.find((r) => r.backend === b && r.ok));
   if (ours && stock) {
-    const ratios = configs.filter((n) => ours.tokensPerSec![n] && stock.tokensPerSec![n]).map((n) => `${n} ${(ours.tokensPerSec![n]! / stock.tokensPerSec![n]!).toFixed(2)}×`);
+    const ratios = configs
+      .filter((n) => ours.tokensPerSec![n] && stock.tokensPerSec![n])
+      .map((n) => `${n} ${(ours.tokensPerSec![n]! / stock.tokensPerSec![n]!).toFixed(2)}×`);
     if (ratios.length) console.log(`ratio webgpu (Espalier kernels)/webgpu-stock (tfjs kernels): ${ratios.join(', ')}`);
   }
   const [f32, f16] = ['webgpu', 'webgpu-f16'].map((b) => results.find((r) => r.backend === b && r.ok));
   if (f32 && f16) {
-    const ratios = configs.filter((n) => f32.tokensPerSec![n] && f16.tokensPerSec![n]).map((n) => `${n} ${(f16.tokensPerSec![n]! / f32.tokensPerSec![n]!).toFixed(2)}×`);
+    const ratios = configs
+      .filter((n) => f32.tokensPerSec![n] && f16.tokensPerSec![n])
+      .map((n) => `${n} ${(f16.tokensPerSec![n]! / f32.tokensPerSec![n]!).toFixed(2)}×`);
     if (ratios.length) console.log(`ratio webgpu-f16/webgpu-f32: ${ratios.join(', ')}`);
   }
   if (arg('torch', 'auto') !== 'off') torchRows(configs, steps, results);
   const gpu = results.find((r) => r.backend === 'webgpu' && r.ok);
   if (!results.some((r) => r.ok && r.backend === 'node-gpu') && (!gpu || gpu.software)) {
-    console.log(gpu ? 'Only a software WebGPU adapter is available here: its numbers measure a CPU emulating a GPU, not GPU training.' : 'No GPU backend started here: these are CPU numbers only.');
+    console.log(
+      gpu
+        ? 'Only a software WebGPU adapter is available here: its numbers measure a CPU emulating a GPU, not GPU training.'
+        : 'No GPU backend started here: these are CPU numbers only.',
+    );
   }
 }
 
@@ -152,9 +221,34 @@ function torchRows(configs: ConfigName[], steps: number, results: ChildResult[])
     let label = '';
     for (const name of configs) {
       const c = CONFIGS[name];
-      const args = [script, 'bench', '--device', device, '--autocast', autocast, '--vocab', String(c.vocabSize), '--layers', String(c.layers), '--d-model', String(c.dModel),
-        '--heads', String(c.heads), '--mlp', String(c.dModel * c.mlpRatio), '--context', String(c.contextLength), '--batch', String(c.batch),
-        '--steps', String(Math.max(steps, 5)), '--warmup', '2', '--threads', String(availableParallelism())];
+      const args = [
+        script,
+        'bench',
+        '--device',
+        device,
+        '--autocast',
+        autocast,
+        '--vocab',
+        String(c.vocabSize),
+        '--layers',
+        String(c.layers),
+        '--d-model',
+        String(c.dModel),
+        '--heads',
+        String(c.heads),
+        '--mlp',
+        String(c.dModel * c.mlpRatio),
+        '--context',
+        String(c.contextLength),
+        '--batch',
+        String(c.batch),
+        '--steps',
+        String(Math.max(steps, 5)),
+        '--warmup',
+        '2',
+        '--threads',
+        String(availableParallelism()),
+      ];
       const r = spawnSync(python(), args, { encoding: 'utf8' });
       const line = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
       if (r.status !== 0 || !line.startsWith('{')) {
@@ -164,18 +258,29 @@ function torchRows(configs: ConfigName[], steps: number, results: ChildResult[])
       }
       const j = JSON.parse(line) as { tokensPerSec: number; device: string; torch: string; threads: number };
       rates[name] = j.tokensPerSec;
-      label = device === 'cuda' ? `${j.device}, torch ${j.torch}, ${autocast === 'bf16' ? 'bf16 autocast' : 'fp32, TF32 off'}` : `${j.threads} threads, torch ${j.torch}`;
+      label =
+        device === 'cuda'
+          ? `${j.device}, torch ${j.torch}, ${autocast === 'bf16' ? 'bf16 autocast' : 'fp32, TF32 off'}`
+          : `${j.threads} threads, torch ${j.torch}`;
     }
     if (!Object.keys(rates).length) {
       // No CUDA for float32 means none for bf16 either: say it once.
       if (device === 'cuda') break;
       continue;
     }
-    console.log(`${tag.padEnd(8)} [${label}] ${configs.map((n) => `${n} ${rates[n] !== undefined ? `${Math.round(rates[n]!)} tokens/s` : '–'}`).join('; ')}`);
-    const ours = device === 'cuda' ? results.filter((r) => r.ok && (r.backend === 'node-gpu' || (r.backend === 'webgpu' && !r.software))) : results.filter((r) => r.ok && r.backend === 'wasm');
+    console.log(
+      `${tag.padEnd(8)} [${label}] ${configs.map((n) => `${n} ${rates[n] !== undefined ? `${Math.round(rates[n]!)} tokens/s` : '–'}`).join('; ')}`,
+    );
+    const ours =
+      device === 'cuda'
+        ? results.filter((r) => r.ok && (r.backend === 'node-gpu' || (r.backend === 'webgpu' && !r.software)))
+        : results.filter((r) => r.ok && r.backend === 'wasm');
     for (const r of ours) {
-      const ratios = configs.filter((n) => r.tokensPerSec![n] && rates[n]).map((n) => `${n} ${(r.tokensPerSec![n]! / rates[n]!).toFixed(2)}×`);
-      if (ratios.length) console.log(`ratio ${r.backend}${r.backend === 'webgpu' ? '-f32' : ''}/${tag}: ${ratios.join(', ')}`);
+      const ratios = configs
+        .filter((n) => r.tokensPerSec![n] && rates[n])
+        .map((n) => `${n} ${(r.tokensPerSec![n]! / rates[n]!).toFixed(2)}×`);
+      if (ratios.length)
+        console.log(`ratio ${r.backend}${r.backend === 'webgpu' ? '-f32' : ''}/${tag}: ${ratios.join(', ')}`);
     }
   }
 }

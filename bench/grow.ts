@@ -11,7 +11,6 @@ import { Rng } from '../src-main/engine/util/rng';
 import { corpusText } from '../test/helpers/fixtures';
 import { runBench } from './main';
 
-
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -39,12 +38,18 @@ function time(name: string, step: () => void, trainable: number): Timed {
 }
 
 async function main(): Promise<void> {
-  const report = await initBackend({ backend: parseBackendName(process.env['ESPALIER_BACKEND']), threads: arg('threads', 0) || undefined });
+  const report = await initBackend({
+    backend: parseBackendName(process.env['ESPALIER_BACKEND']),
+    threads: arg('threads', 0) || undefined,
+  });
   const text = corpusText('en.txt');
   const tok = buildTokenizer([text], { ngrams: 1000 });
   const all = makeWindows(tok.encode(text), T);
   // B·WARMUP windows: the warmup steps visit each once (one epoch), so a prefix cache is full when timing starts.
-  const train: Windows = subset(all, Array.from({ length: B * WARMUP }, (_, i) => i));
+  const train: Windows = subset(
+    all,
+    Array.from({ length: B * WARMUP }, (_, i) => i),
+  );
   const data = { train, val: null };
   const substrate = randomSubstrate(tok.size, D, 1, tok.id);
   const config = { vocabSize: tok.size, layers: DEPTH, dModel: D, heads: 4, contextLength: T, mlpRatio: 4 };
@@ -55,7 +60,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < DEPTH - 1; i++) m.freezeBlock(i);
     return m;
   };
-  console.log(`${describeBackend(report)}: vocab ${tok.size}, d ${D}, depth ${DEPTH}, context ${T}, batch ${B}; ${STEPS} timed steps after ${WARMUP}`);
+  console.log(
+    `${describeBackend(report)}: vocab ${tok.size}, d ${D}, depth ${DEPTH}, context ${T}, batch ${B}; ${STEPS} timed steps after ${WARMUP}`,
+  );
 
   const results: Timed[] = [];
   const run = (name: string, model: GPT, make: (m: GPT) => { trainStep(): unknown; dispose(): void }, extra = 0) => {
@@ -70,7 +77,12 @@ async function main(): Promise<void> {
   const loraModel = stageK();
   const lora = new LoraSet(8, 8);
   for (let i = 0; i < DEPTH - 1; i++) lora.addBlock(loraModel, i, new Rng(i));
-  run(`stage ${DEPTH} + LoRA r=8 on frozen blocks`, loraModel, (m) => new Trainer({ model: m, adapter: lora }, data, opts), lora.paramCount);
+  run(
+    `stage ${DEPTH} + LoRA r=8 on frozen blocks`,
+    loraModel,
+    (m) => new Trainer({ model: m, adapter: lora }, data, opts),
+    lora.paramCount,
+  );
   lora.dispose();
 
   const full = results[0]!.msPerStep;
@@ -78,10 +90,14 @@ async function main(): Promise<void> {
   console.log(`${'run'.padEnd(w)}  ms/step  tokens/s  trainable  vs full`);
   for (const r of results) {
     const tps = (B * T * 1000) / r.msPerStep;
-    console.log(`${r.name.padEnd(w)}  ${r.msPerStep.toFixed(1).padStart(7)}  ${tps.toFixed(0).padStart(8)}  ${String(r.trainable).padStart(9)}  ${(r.msPerStep / full).toFixed(2).padStart(7)}`);
+    console.log(
+      `${r.name.padEnd(w)}  ${r.msPerStep.toFixed(1).padStart(7)}  ${tps.toFixed(0).padStart(8)}  ${String(r.trainable).padStart(9)}  ${(r.msPerStep / full).toFixed(2).padStart(7)}`,
+    );
   }
   const [, stage, cached] = results;
-  console.log(`stage ${DEPTH} / full backprop: ${(stage!.msPerStep / full).toFixed(2)}; prefix cache speed-up over the uncached stage: ${(stage!.msPerStep / cached!.msPerStep).toFixed(2)}×`);
+  console.log(
+    `stage ${DEPTH} / full backprop: ${(stage!.msPerStep / full).toFixed(2)}; prefix cache speed-up over the uncached stage: ${(stage!.msPerStep / cached!.msPerStep).toFixed(2)}×`,
+  );
   console.log(`tensors alive: ${tf.memory().numTensors}`);
 }
 

@@ -33,7 +33,11 @@ const CONFIGS: Record<string, Shape> = {
 };
 
 function espalier(s: Shape): { peakRss: number; seconds: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}bench/memory-step.ts`, JSON.stringify({ ...s, steps: 2, backend: 'wasm' })], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', `${ROOT}bench/memory-step.ts`, JSON.stringify({ ...s, steps: 2, backend: 'wasm' })],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
   if (r.status !== 0) throw new Error(`memory-step failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { peakRss: number; seconds: number };
 }
@@ -41,7 +45,29 @@ function espalier(s: Shape): { peakRss: number; seconds: number } {
 function torch(s: Shape): number | null {
   const py = process.env['ESPALIER_PYTHON'] ?? `${ROOT}.venv/bin/python`;
   if (!existsSync(py)) return null;
-  const args = ['bench', '--vocab', s.vocab, '--layers', s.layers, '--d-model', s.dModel, '--heads', s.heads, '--mlp', 4 * s.dModel, '--context', s.context, '--batch', s.batch, '--steps', 2, '--warmup', 0, '--threads', 1].map(String);
+  const args = [
+    'bench',
+    '--vocab',
+    s.vocab,
+    '--layers',
+    s.layers,
+    '--d-model',
+    s.dModel,
+    '--heads',
+    s.heads,
+    '--mlp',
+    4 * s.dModel,
+    '--context',
+    s.context,
+    '--batch',
+    s.batch,
+    '--steps',
+    2,
+    '--warmup',
+    0,
+    '--threads',
+    1,
+  ].map(String);
   const r = spawnSync(py, [`${ROOT}bench/torch_reference.py`, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`torch_reference.py failed:\n${r.stderr}`);
   return (JSON.parse(r.stdout) as { peakRss: number }).peakRss;
@@ -49,13 +75,29 @@ function torch(s: Shape): number | null {
 
 const names = arg('configs', 'small,medium,deep,wide,grown').split(',');
 const withTorch = arg('torch', '1') !== '0';
-console.log('Espalier: tfjs wasm backend, 1 thread (native matrix products where the addon is built); PyTorch: CPU, float32, 1 thread.');
+console.log(
+  'Espalier: tfjs wasm backend, 1 thread (native matrix products where the addon is built); PyTorch: CPU, float32, 1 thread.',
+);
 console.log('config   layers×d  ctx  batch×acc  frozen  estimate   Espalier   est/meas   PyTorch   Espalier/PyTorch');
 for (const name of names) {
   const s = CONFIGS[name];
   if (!s) throw new Error(`unknown config ${name}; choose from ${Object.keys(CONFIGS).join(', ')}`);
-  const cfg = resolveConfig({ vocabSize: s.vocab, layers: s.layers, dModel: s.dModel, heads: s.heads, contextLength: s.context, mlpRatio: 4 });
-  const plan = memoryPlan({ config: cfg, batch: s.batch, accumulation: s.accum, frozenBlocks: s.frozen, backend: 'wasm', availableRam: Infinity });
+  const cfg = resolveConfig({
+    vocabSize: s.vocab,
+    layers: s.layers,
+    dModel: s.dModel,
+    heads: s.heads,
+    contextLength: s.context,
+    mlpRatio: 4,
+  });
+  const plan = memoryPlan({
+    config: cfg,
+    batch: s.batch,
+    accumulation: s.accum,
+    frozenBlocks: s.frozen,
+    backend: 'wasm',
+    availableRam: Infinity,
+  });
   const e = espalier(s);
   // The PyTorch reference trains every block and has no accumulation: compared only where the jobs are the same.
   const t = withTorch && s.frozen === 0 && s.accum === 1 ? torch(s) : null;

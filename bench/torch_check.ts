@@ -17,10 +17,14 @@ function arg(name: string): string | undefined {
 
 /** Largest |Espalier − PyTorch| over all positions' logits, computed by `python` (an interpreter with torch). */
 export function torchLogitsDiff(python: string, dir: string, ids: number[], espalier: Float32Array): number {
-  const r = spawnSync(python, [TORCH_SCRIPT, 'logits', dir, '--ids', ids.join(','), '--all'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(python, [TORCH_SCRIPT, 'logits', dir, '--ids', ids.join(','), '--all'], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`torch_reference.py failed: ${r.stderr}`);
   const rows = (JSON.parse(r.stdout) as { logits: number[][] }).logits.flat();
-  if (rows.length !== espalier.length) throw new Error(`torch_reference.py gave ${rows.length} logits, Espalier ${espalier.length}`);
+  if (rows.length !== espalier.length)
+    throw new Error(`torch_reference.py gave ${rows.length} logits, Espalier ${espalier.length}`);
   let max = 0;
   rows.forEach((v, i) => (max = Math.max(max, Math.abs(v - espalier[i]!))));
   return max;
@@ -45,7 +49,9 @@ async function main(): Promise<void> {
   const py = findTorchPython();
   if (!py) throw new Error('no Python with torch: run `bash scripts/python-env.sh` (or set ESPALIER_PYTHON)');
   const diff = torchLogitsDiff(py, dir, ids, logits.dataSync() as Float32Array);
-  console.log(`${ids.length} positions × ${model.vocabSize} logits: max |Espalier − PyTorch| = ${diff.toExponential(3)}`);
+  console.log(
+    `${ids.length} positions × ${model.vocabSize} logits: max |Espalier − PyTorch| = ${diff.toExponential(3)}`,
+  );
   tf.dispose([input, logits]);
 }
 

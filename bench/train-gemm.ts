@@ -51,8 +51,12 @@ console.log(`d ${d}, vocab ${tok.size}, ${report.native.threads} thread(s), kern
 let inGemm = 0;
 for (const [key, s] of [...stats].sort((x, y) => y[1].ms - x[1].ms)) {
   inGemm += s.ms / steps;
-  console.log(`  ${key.padEnd(24)} ${String(s.calls / steps).padStart(3)}× ${(s.ms / steps).toFixed(2).padStart(7)} ms  ${(s.flops / s.ms / 1e6).toFixed(1).padStart(6)} GFLOP/s`);
+  console.log(
+    `  ${key.padEnd(24)} ${String(s.calls / steps).padStart(3)}× ${(s.ms / steps).toFixed(2).padStart(7)} ms  ${(s.flops / s.ms / 1e6).toFixed(1).padStart(6)} GFLOP/s`,
+  );
 }
-console.log(`matrix products ${inGemm.toFixed(1)} ms of ${total.toFixed(1)} ms per step (${((100 * inGemm) / total).toFixed(0)}%)`);
+console.log(
+  `matrix products ${inGemm.toFixed(1)} ms of ${total.toFixed(1)} ms per step (${((100 * inGemm) / total).toFixed(0)}%)`,
+);
 trainer.dispose();
 model.dispose();

@@ -60,7 +60,9 @@ function requireSystemFont(): null {
     log(`font: the host finds a system Unifont (${resolveFontPath()})`);
     return null;
   } catch {
-    throw new Error('no GNU Unifont for the glyph substrate step: run `npm run -s espalier -- font install` (or install the unifont package of the system)');
+    throw new Error(
+      'no GNU Unifont for the glyph substrate step: run `npm run -s espalier -- font install` (or install the unifont package of the system)',
+    );
   }
 }
 
@@ -118,16 +120,23 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 async function browserMode(tmp: string, artifacts: string, only: string | null = null): Promise<boolean> {
-  if (only !== null && !STANDALONE[only]) throw new Error(`--only ${only}: no such standalone suite; there are: ${Object.keys(STANDALONE).join(', ')}`);
+  if (only !== null && !STANDALONE[only])
+    throw new Error(`--only ${only}: no such standalone suite; there are: ${Object.keys(STANDALONE).join(', ')}`);
   const fontPath = requireSystemFont();
   useSwiftShader();
   try {
     buildIfStale(ROOT, 'out/renderer/index.html', RENDERER_SOURCES, join(artifacts, 'build.log'), log);
     log('server: starting espalier serve…');
     const t0 = Date.now();
-    const server: Server = await startServer({ root: ROOT, workspace: join(tmp, 'workspace'), logFile: join(artifacts, 'server.log') });
+    const server: Server = await startServer({
+      root: ROOT,
+      workspace: join(tmp, 'workspace'),
+      logFile: join(artifacts, 'server.log'),
+    });
     cleanups.push(async () => log(`server: pid ${server.pid} ${await server.stop()}`));
-    log(`server: pid ${server.pid} serving ${server.url.replace(/token=.*/, 'token=…')} after ${fmtMs(Date.now() - t0)}`);
+    log(
+      `server: pid ${server.pid} serving ${server.url.replace(/token=.*/, 'token=…')} after ${fmtMs(Date.now() - t0)}`,
+    );
 
     const watcher = new Watcher();
     const browser = await launchChromium(watcher);
@@ -141,7 +150,23 @@ async function browserMode(tmp: string, artifacts: string, only: string | null =
     };
     if (only !== null) await runSuites(STANDALONE[only]!(ui, watcher));
     // WebGPU last: it changes the backend choice and adds a model, which the earlier suites need not know about.
-    else await runSuites(selectedByEnv([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), evaluatePolishSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), benchmarksSuite({ ui, watcher, reload }), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher), webgpuSuite(ui, watcher), studiesDatasetsSuite(ui, watcher), dayTwoSuite(ui, watcher)]));
+    else
+      await runSuites(
+        selectedByEnv([
+          flowSuite({ ui, watcher, fontPath, reload }, state),
+          badInputSuite(ui, watcher, state),
+          evaluatePolishSuite(ui, watcher, state),
+          storageSuite(ui, watcher),
+          studiesSuite(ui, watcher),
+          growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }),
+          benchmarksSuite({ ui, watcher, reload }),
+          uxSuite(ui, watcher, state),
+          ...a11ySuites(ui, watcher),
+          webgpuSuite(ui, watcher),
+          studiesDatasetsSuite(ui, watcher),
+          dayTwoSuite(ui, watcher),
+        ]),
+      );
     for (const w of watcher.warnings) log(`note: ${w}`);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
   } finally {
@@ -154,7 +179,9 @@ async function browserMode(tmp: string, artifacts: string, only: string | null =
 async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
   const rt = electronRuntime(ROOT);
   if ('missing' in rt) {
-    log(`electron: skipped — the Electron runtime is not installed here (${rt.missing}); run \`node node_modules/electron/install.js\` where the internet is reachable, then npm run test:e2e:electron`);
+    log(
+      `electron: skipped — the Electron runtime is not installed here (${rt.missing}); run \`node node_modules/electron/install.js\` where the internet is reachable, then npm run test:e2e:electron`,
+    );
     return false;
   }
   buildIfStale(ROOT, 'out/main/index.js', APP_SOURCES, join(artifacts, 'build.log'), log);
@@ -171,7 +198,17 @@ async function electronMode(tmp: string, artifacts: string): Promise<boolean> {
     const reload = async () => {
       await page.reload();
     };
-    await runSuites([flowSuite({ ui, watcher, fontPath, reload }, state), badInputSuite(ui, watcher, state), storageSuite(ui, watcher), studiesSuite(ui, watcher), growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }), benchmarksSuite({ ui, watcher, reload }), uxSuite(ui, watcher, state), ...a11ySuites(ui, watcher), webgpuSuite(ui, watcher)]);
+    await runSuites([
+      flowSuite({ ui, watcher, fontPath, reload }, state),
+      badInputSuite(ui, watcher, state),
+      storageSuite(ui, watcher),
+      studiesSuite(ui, watcher),
+      growthPolishSuite({ ui, watcher, reload, workspace: join(tmp, 'workspace') }),
+      benchmarksSuite({ ui, watcher, reload }),
+      uxSuite(ui, watcher, state),
+      ...a11ySuites(ui, watcher),
+      webgpuSuite(ui, watcher),
+    ]);
     log(`screenshots: ${ui.shots.length} in ${artifacts}`);
     return true;
   } finally {
@@ -183,7 +220,8 @@ export async function main(args: string[]): Promise<number> {
   const electron = args.includes('--electron');
   const keep = args.includes('--keep');
   const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
-  const only = onlyAt < 0 ? null : args[onlyAt]!.includes('=') ? args[onlyAt]!.slice('--only='.length) : (args[onlyAt + 1] ?? '');
+  const only =
+    onlyAt < 0 ? null : args[onlyAt]!.includes('=') ? args[onlyAt]!.slice('--only='.length) : (args[onlyAt + 1] ?? '');
   const started = Date.now();
   const artifacts = join(ROOT, 'e2e', 'artifacts', electron ? 'electron' : 'browser');
   const unlock = await lockArtifacts(artifacts);
@@ -198,7 +236,11 @@ export async function main(args: string[]): Promise<number> {
   let fatal: string | null = null;
   let skipped = false;
   try {
-    const ran = await withTimeout(electron ? electronMode(tmp, artifacts) : browserMode(tmp, artifacts, only), RUN_TIMEOUT_MS, 'the end-to-end run');
+    const ran = await withTimeout(
+      electron ? electronMode(tmp, artifacts) : browserMode(tmp, artifacts, only),
+      RUN_TIMEOUT_MS,
+      'the end-to-end run',
+    );
     skipped = !ran;
   } catch (err) {
     abortAll('the run timed out');
@@ -214,7 +256,9 @@ export async function main(args: string[]): Promise<number> {
   const passed = results.filter((r) => r.status === 'passed').length;
   const failed = results.filter((r) => r.status === 'failed').length + (fatal ? 1 : 0);
   const notRun = results.filter((r) => r.status === 'skipped').length;
-  log(`\ne2e finished in ${fmtMs(Date.now() - started)}${notRun ? `; ${notRun} step(s) not run after a failure` : ''}${skipped ? '; skipped' : ''}`);
+  log(
+    `\ne2e finished in ${fmtMs(Date.now() - started)}${notRun ? `; ${notRun} step(s) not run after a failure` : ''}${skipped ? '; skipped' : ''}`,
+  );
   log(`${passed} passed, ${failed} failed`);
   return failed > 0 || notRun > 0 ? 1 : 0;
 }

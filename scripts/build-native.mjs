@@ -15,7 +15,10 @@ function nodeGyp() {
   // npm hands lifecycle scripts the path of its bundled node-gyp; outside npm, look next to this node.
   const fromNpm = process.env.npm_config_node_gyp;
   if (fromNpm && existsSync(fromNpm)) return [process.execPath, fromNpm];
-  for (const lib of ['../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js', '../node_modules/npm/node_modules/node-gyp/bin/node-gyp.js']) {
+  for (const lib of [
+    '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+    '../node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+  ]) {
     const p = join(dirname(process.execPath), lib);
     if (existsSync(p)) return [process.execPath, p];
   }
@@ -46,5 +49,6 @@ const args = [...pre, 'rebuild', '--directory', join(root, 'native'), ...(dir ? 
 const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], cwd: root });
 if (r.error) fail(`${cmd} could not run: ${r.error.message}`);
 if (r.status !== 0) fail(`node-gyp exited with status ${r.status}; it needs a C++ compiler, make and python3`);
-if (!existsSync(join(root, 'native', 'build', 'Release', 'espalier_gemm.node'))) fail('node-gyp reported success but produced no espalier_gemm.node');
+if (!existsSync(join(root, 'native', 'build', 'Release', 'espalier_gemm.node')))
+  fail('node-gyp reported success but produced no espalier_gemm.node');
 console.log('espalier: native matrix addon built (native/build/Release/espalier_gemm.node)');

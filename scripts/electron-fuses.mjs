@@ -31,7 +31,11 @@ export default async function afterPack(context) {
   const name = context.packager.appInfo.productFilename;
   const platform = context.electronPlatformName;
   const binary =
-    platform === 'darwin' ? join(context.appOutDir, `${name}.app`) : platform === 'win32' ? join(context.appOutDir, `${name}.exe`) : join(context.appOutDir, context.packager.executableName ?? name);
+    platform === 'darwin'
+      ? join(context.appOutDir, `${name}.app`)
+      : platform === 'win32'
+        ? join(context.appOutDir, `${name}.exe`)
+        : join(context.appOutDir, context.packager.executableName ?? name);
   await applyFuses(binary, { resetAdHocDarwinSignature: platform === 'darwin' && context.arch === 3 /* arm64 */ });
 }
 

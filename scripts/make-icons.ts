@@ -77,7 +77,12 @@ export function encodePng(pixels: Uint8Array, size: number): Buffer {
   const raw = Buffer.alloc(size * (size * 4 + 1));
   for (let y = 0; y < size; y++) raw.set(pixels.subarray(y * size * 4, (y + 1) * size * 4), y * (size * 4 + 1) + 1);
   const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array())]);
+  return Buffer.concat([
+    sig,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', new Uint8Array()),
+  ]);
 }
 
 /** A Windows .ico holding PNG images (supported since Windows Vista). */
@@ -104,7 +109,10 @@ export function iconSvg(): string {
   GLYPH.forEach((row, y) =>
     [...row].forEach((ch, x) => {
       const [r, g, b, a] = COLORS[ch]!;
-      if (a > 0) rects.push(`<rect x="${x}" y="${y}" width="1" height="1" fill="#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}"/>`);
+      if (a > 0)
+        rects.push(
+          `<rect x="${x}" y="${y}" width="1" height="1" fill="#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}"/>`,
+        );
     }),
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16" width="512" height="512" shape-rendering="crispEdges">\n<title>Espalier</title>\n${rects.join('\n')}\n</svg>\n`;

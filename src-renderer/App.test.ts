@@ -9,14 +9,19 @@ import App from './App.vue';
 import { VIEWS } from './stores/ui';
 import { FakeTransport, makeDataset, makeModel, makeProject, makeRun, makeSubstrate } from './testing/fakes';
 
-vi.mock('./charts/echarts', () => ({ createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }) }));
+vi.mock('./charts/echarts', () => ({
+  createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }),
+}));
 
 function fakeMain(): FakeTransport {
   const t = new FakeTransport();
   t.on('app.info', () => ({ name: 'Espalier', version: '0.1.0', mode: 'browser' }));
   t.on('system.info', () => ({
     backend: 'wasm',
-    tried: [{ name: 'tfjs-node-gpu', ok: false, reason: 'libtensorflow not found' }, { name: 'wasm', ok: true, reason: 'loaded' }],
+    tried: [
+      { name: 'tfjs-node-gpu', ok: false, reason: 'libtensorflow not found' },
+      { name: 'wasm', ok: true, reason: 'loaded' },
+    ],
     gpus: [],
     wasm: { simd: true, threads: false },
     adapter: null,
@@ -34,7 +39,21 @@ function fakeMain(): FakeTransport {
   t.on('runs.metrics', () => [{ name: 'train/loss', steps: [1, 2, 3], values: [5, 4.5, 4.2], t: [0.1, 0.2, 0.3] }]);
   t.on('models.list', () => [makeModel(), makeModel({ id: 'm2', name: 'en-zh', kind: 'trained', runId: null })]);
   t.on('evals.list', () => [
-    { id: 'e1', modelId: 'm1', runId: null, task: 'mc', protocol: 'loglik', datasetName: 'mc.jsonl', datasetSha256: 'x', n: 40, metrics: { acc: 0.3, acc_norm: 0.31 }, ci95: null, runs: 1, seed: 1, createdAt: '2026-11-27T12:00:00Z' },
+    {
+      id: 'e1',
+      modelId: 'm1',
+      runId: null,
+      task: 'mc',
+      protocol: 'loglik',
+      datasetName: 'mc.jsonl',
+      datasetSha256: 'x',
+      n: 40,
+      metrics: { acc: 0.3, acc_norm: 0.31 },
+      ci95: null,
+      runs: 1,
+      seed: 1,
+      createdAt: '2026-11-27T12:00:00Z',
+    },
   ]);
   t.on('merge.check', () => ({ compatible: true, reason: null, incompatible: {} }));
   t.on('studies.list', () => []);

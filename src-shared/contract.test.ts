@@ -34,7 +34,9 @@ describe('IPC contract', () => {
   it('requires exactly one of path or upload on dataset import', () => {
     expect(parseRequest('datasets.import', { projectId: 'p' }).ok).toBe(false);
     expect(parseRequest('datasets.import', { projectId: 'p', path: '/a.txt' }).ok).toBe(true);
-    expect(parseRequest('datasets.import', { projectId: 'p', path: '/a.txt', upload: { fileName: 'a', base64: '' } }).ok).toBe(false);
+    expect(
+      parseRequest('datasets.import', { projectId: 'p', path: '/a.txt', upload: { fileName: 'a', base64: '' } }).ok,
+    ).toBe(false);
   });
 
   it('knows its channels and nothing else', () => {

@@ -113,7 +113,15 @@ export const InstallTarget = z.enum(['unifont', 'node-gpu', 'node', 'webgpu']);
 export type InstallTarget = z.infer<typeof InstallTarget>;
 export const Installables = z.object({
   font: z.object({ found: z.string().nullable(), version: z.string(), folder: z.string() }),
-  backends: z.array(z.object({ target: InstallTarget, packages: z.array(z.string()), installed: z.boolean(), installable: z.boolean(), reason: z.string() })),
+  backends: z.array(
+    z.object({
+      target: InstallTarget,
+      packages: z.array(z.string()),
+      installed: z.boolean(),
+      installable: z.boolean(),
+      reason: z.string(),
+    }),
+  ),
   /** The install running now, if any (one at a time). */
   running: InstallTarget.nullable(),
 });
@@ -139,12 +147,20 @@ export const invokeChannels = {
   },
   'system.installables': { req: Empty, res: Installables },
   /** Resolves when the install ends; `line` says what happened in one line. Progress streams on 'system.installProgress'. */
-  'system.install': { req: z.object({ target: InstallTarget }).strict(), res: z.object({ ok: z.boolean(), line: z.string() }) },
+  'system.install': {
+    req: z.object({ target: InstallTarget }).strict(),
+    res: z.object({ ok: z.boolean(), line: z.string() }),
+  },
 
   'projects.list': { req: Empty, res: z.array(Project) },
-  'projects.create': { req: z.object({ name: Name, description: z.string().max(2000).default('') }).strict(), res: Project },
+  'projects.create': {
+    req: z.object({ name: Name, description: z.string().max(2000).default('') }).strict(),
+    res: Project,
+  },
   'projects.createDemo': {
-    req: z.object({ name: Name, scale: z.enum(['quick', 'default']).default('quick'), seed: z.number().int().default(1) }).strict(),
+    req: z
+      .object({ name: Name, scale: z.enum(['quick', 'default']).default('quick'), seed: z.number().int().default(1) })
+      .strict(),
     res: z.object({ project: Project, runId: Id }),
   },
   'projects.rename': { req: z.object({ id: Id, name: Name }).strict(), res: Project },
@@ -173,14 +189,26 @@ export const invokeChannels = {
     res: z.object({ runId: Id }),
   },
   /** `lines` lines (items of a benchmark, parsed); with `chars`, more short lines until that many characters show. */
-  'datasets.preview': { req: z.object({ id: Id, lines: z.number().int().min(1).max(200).default(20), chars: z.number().int().min(1).max(20_000).optional() }).strict(), res: z.object({ lines: z.array(z.string()) }) },
+  'datasets.preview': {
+    req: z
+      .object({
+        id: Id,
+        lines: z.number().int().min(1).max(200).default(20),
+        chars: z.number().int().min(1).max(20_000).optional(),
+      })
+      .strict(),
+    res: z.object({ lines: z.array(z.string()) }),
+  },
   'datasets.setSplit': { req: z.object({ id: Id, split: DatasetSplit }).strict(), res: Dataset },
   /** The languages a person says a dataset is in, primary first; null returns to the detected mix. */
   'datasets.setLanguages': {
     req: z
       .object({ id: Id, languages: z.array(LanguageCode).min(1, 'name at least one language').max(8).nullable() })
       .strict()
-      .refine((r) => r.languages === null || new Set(r.languages).size === r.languages.length, { message: 'a language is listed twice', path: ['languages'] }),
+      .refine((r) => r.languages === null || new Set(r.languages).size === r.languages.length, {
+        message: 'a language is listed twice',
+        path: ['languages'],
+      }),
     res: Dataset,
   },
   'datasets.delete': { req: ById, res: Ok },
@@ -191,7 +219,10 @@ export const invokeChannels = {
     res: z.object({ runId: Id }),
   },
   /** The user's own name for a substrate ('' clears it); pickers show it before kind, grid, dim, vocabulary and date. */
-  'substrates.setLabel': { req: z.object({ projectId: Id, id: Id, label: z.string().max(120) }).strict(), res: Substrate },
+  'substrates.setLabel': {
+    req: z.object({ projectId: Id, id: Id, label: z.string().max(120) }).strict(),
+    res: Substrate,
+  },
   /** Deletes a substrate no model uses and no project has chosen (row and file); refused otherwise, naming why. */
   'substrates.delete': { req: ById, res: Ok.extend({ freedBytes: z.number().int().nonnegative() }) },
   'substrates.lookup': {
@@ -206,7 +237,9 @@ export const invokeChannels = {
   'runs.list': { req: ProjectRef, res: z.array(Run) },
   'runs.get': { req: ById, res: Run },
   'runs.metrics': {
-    req: z.object({ runId: Id, names: z.array(z.string().max(200)).max(100).optional(), sinceStep: z.number().optional() }).strict(),
+    req: z
+      .object({ runId: Id, names: z.array(z.string().max(200)).max(100).optional(), sinceStep: z.number().optional() })
+      .strict(),
     res: z.array(MetricSeries),
   },
   'runs.startTrain': { req: TrainParams, res: z.object({ runId: Id }) },
@@ -225,13 +258,26 @@ export const invokeChannels = {
   'models.list': { req: ProjectRef, res: z.array(ModelEntry) },
   'models.rename': { req: z.object({ id: Id, name: Name }).strict(), res: ModelEntry },
   /** Frees the model's own folder, and its substrate file when nothing else (model or project) references it. */
-  'models.delete': { req: ById, res: Ok.extend({ freedBytes: z.number().int().nonnegative(), substrateFreed: z.boolean() }) },
+  'models.delete': {
+    req: ById,
+    res: Ok.extend({ freedBytes: z.number().int().nonnegative(), substrateFreed: z.boolean() }),
+  },
   /** Disk use of the project's models (own files), the substrates they share (counted once), and the whole workspace. */
   'models.disk': { req: ProjectRef, res: DiskUsage },
   /** `format`: 'espalier' copies the model folder (a merge: merge.json and its experts); 'hf' writes a transformers folder. */
-  'models.export': { req: z.object({ id: Id, dest: z.string().min(1).max(4096), format: ModelFolderFormat.default('espalier') }).strict(), res: z.object({ folder: z.string() }) },
+  'models.export': {
+    req: z
+      .object({ id: Id, dest: z.string().min(1).max(4096), format: ModelFolderFormat.default('espalier') })
+      .strict(),
+    res: z.object({ folder: z.string() }),
+  },
   /** A Hugging Face folder (ArceeForCausalLM, e.g. grown further with scale/grow.py) on the host, as a new model. */
-  'models.import': { req: z.object({ projectId: Id, from: z.string().min(1).max(4096), format: z.literal('hf'), name: Name.optional() }).strict(), res: ModelEntry },
+  'models.import': {
+    req: z
+      .object({ projectId: Id, from: z.string().min(1).max(4096), format: z.literal('hf'), name: Name.optional() })
+      .strict(),
+    res: ModelEntry,
+  },
 
   /**
    * Compatibility against the first id: `incompatible` maps every other id that cannot join expertIds[0]
@@ -239,7 +285,11 @@ export const invokeChannels = {
    */
   'merge.check': {
     req: z.object({ expertIds: z.array(Id).min(1) }).strict(),
-    res: z.object({ compatible: z.boolean(), reason: z.string().nullable(), incompatible: z.record(z.string(), z.string()) }),
+    res: z.object({
+      compatible: z.boolean(),
+      reason: z.string().nullable(),
+      incompatible: z.record(z.string(), z.string()),
+    }),
   },
   'merge.preview': {
     req: z
@@ -259,12 +309,23 @@ export const invokeChannels = {
    * result is MergeTuneResult; the tuned heads are kept with the merge and used whenever it is loaded.
    */
   'merge.tune': {
-    req: z.object({ mergeId: Id, datasetIds: z.array(Id).min(1).max(16), steps: z.number().int().min(1).max(10_000).default(100) }).strict(),
+    req: z
+      .object({
+        mergeId: Id,
+        datasetIds: z.array(Id).min(1).max(16),
+        steps: z.number().int().min(1).max(10_000).default(100),
+      })
+      .strict(),
     res: z.object({ runId: Id }),
   },
   'merge.save': {
     req: z
-      .object({ name: Name, expertIds: z.array(Id).min(2).max(8), mode: MergeMode.default('logits'), weights: z.array(z.number().nonnegative()).optional() })
+      .object({
+        name: Name,
+        expertIds: z.array(Id).min(2).max(8),
+        mode: MergeMode.default('logits'),
+        weights: z.array(z.number().nonnegative()).optional(),
+      })
       .strict(),
     res: ModelEntry,
   },
@@ -319,11 +380,26 @@ export const invokeChannels = {
       })
       .strict(),
     /** stopped: cancelled before it finished; text is what was generated until then (empty if it never started). */
-    res: z.object({ outputs: z.array(z.object({ modelId: Id, text: z.string(), tokensPerSec: z.number(), tokens: z.number().int().min(0), stopped: z.boolean() })) }),
+    res: z.object({
+      outputs: z.array(
+        z.object({
+          modelId: Id,
+          text: z.string(),
+          tokensPerSec: z.number(),
+          tokens: z.number().int().min(0),
+          stopped: z.boolean(),
+        }),
+      ),
+    }),
   },
   /** Stops the generation with this requestId; stopped is false when none is running under it. */
   'playground.cancel': {
-    req: z.object({ requestId: z.string().min(1).max(100), /** Only this model's generation (the others go on). */ modelId: Id.optional() }).strict(),
+    req: z
+      .object({
+        requestId: z.string().min(1).max(100),
+        /** Only this model's generation (the others go on). */ modelId: Id.optional(),
+      })
+      .strict(),
     res: z.object({ stopped: z.boolean() }),
   },
 } as const;
@@ -362,7 +438,11 @@ export const eventChannels = {
   /** A study was defined, changed status, finished a run (arm × seed) or was deleted. */
   'studies.changed': z.object({ projectId: Id, studyId: Id }),
   /** An install's output line; `fraction` when a download size is known. */
-  'system.installProgress': z.object({ target: InstallTarget, line: z.string().max(2000), fraction: z.number().min(0).max(1).nullable() }),
+  'system.installProgress': z.object({
+    target: InstallTarget,
+    line: z.string().max(2000),
+    fraction: z.number().min(0).max(1).nullable(),
+  }),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;
@@ -380,7 +460,8 @@ export const ContractError = z.object({
 });
 export type ContractError = z.infer<typeof ContractError>;
 
-export type InvokeResult<C extends InvokeChannel> = { ok: true; value: InvokeResponse<C> } | { ok: false; error: ContractError };
+export type InvokeResult<C extends InvokeChannel> =
+  { ok: true; value: InvokeResponse<C> } | { ok: false; error: ContractError };
 
 /** Electron channel names carrying the contract. */
 export const IPC_INVOKE = 'espalier:invoke';
@@ -394,14 +475,29 @@ export function isEventChannel(name: unknown): name is EventChannel {
 }
 
 /** Validates a request; returns the parsed value (defaults applied) or a ContractError naming the field. */
-export function parseRequest<C extends InvokeChannel>(channel: C, payload: unknown): { ok: true; value: z.infer<(typeof invokeChannels)[C]['req']> } | { ok: false; error: ContractError } {
+export function parseRequest<C extends InvokeChannel>(
+  channel: C,
+  payload: unknown,
+): { ok: true; value: z.infer<(typeof invokeChannels)[C]['req']> } | { ok: false; error: ContractError } {
   const bad = badString(payload);
-  if (bad) return { ok: false, error: { code: 'invalid-request', message: `${channel}: ${bad.field ? `${bad.field}: ` : ''}${bad.problem}`, field: bad.field || null } };
+  if (bad)
+    return {
+      ok: false,
+      error: {
+        code: 'invalid-request',
+        message: `${channel}: ${bad.field ? `${bad.field}: ` : ''}${bad.problem}`,
+        field: bad.field || null,
+      },
+    };
   const res = invokeChannels[channel].req.safeParse(payload ?? {});
   if (res.success) return { ok: true, value: res.data as z.infer<(typeof invokeChannels)[C]['req']> };
   const issue = res.error.issues[0]!;
   // An unknown field is named by itself (zod puts it in `keys`, at the path of the object holding it).
-  const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path;
+  const path =
+    issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path;
   const field = path.length > 0 ? path.join('.') : null;
-  return { ok: false, error: { code: 'invalid-request', message: `${channel}: ${field ? `${field}: ` : ''}${issue.message}`, field } };
+  return {
+    ok: false,
+    error: { code: 'invalid-request', message: `${channel}: ${field ? `${field}: ` : ''}${issue.message}`, field },
+  };
 }

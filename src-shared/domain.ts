@@ -22,7 +22,9 @@ export const DatasetKind = z.enum(['text', 'benchmark']);
 export const BenchmarkTask = z.enum(['mc', 'qa', 'bleu']);
 export const BenchmarkFormat = z.enum(['mmlu-csv', 'squad-json', 'mc-jsonl', 'pairs-tsv', 'pairs-jsonl']);
 /** A language code as datasets carry it: en, ru, zh, zh-cn, … or "other". */
-export const LanguageCode = z.string().regex(/^(?:[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?|other)$/, 'must be a language code such as en, ru, zh or other');
+export const LanguageCode = z
+  .string()
+  .regex(/^(?:[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?|other)$/, 'must be a language code such as en, ru, zh or other');
 /** How a file is imported: 'auto' recognises benchmark layouts, 'text' and 'benchmark' insist. */
 export const ImportKind = z.enum(['auto', 'text', 'benchmark']);
 export type ImportKind = z.infer<typeof ImportKind>;
@@ -48,7 +50,9 @@ export const Dataset = z.object({
    * Counts under every tokenizer that counted the dataset (a later substrate build with a new tokenizer adds one
    * here instead of replacing `tokens`); absent from older servers.
    */
-  tokenCounts: z.array(z.object({ tokenizerId: z.string(), tokenizerName: z.string(), tokens: z.number().int().nonnegative() })).optional(),
+  tokenCounts: z
+    .array(z.object({ tokenizerId: z.string(), tokenizerName: z.string(), tokens: z.number().int().nonnegative() }))
+    .optional(),
   /** Characters per script seen (Latin, Cyrillic, Han, …). */
   scripts: z.record(z.string(), z.number()),
   /** What the list shows: the languages joined, primary first ("zh + en"); '' when no letters were seen. */
@@ -164,7 +168,12 @@ export const EvalFilterCount = z.object({
 export type EvalFilterCount = z.infer<typeof EvalFilterCount>;
 const Count = z.number().int().nonnegative();
 /** Degenerate generated outputs in one group of items ('all', or the official metric's 'HasAns' / 'NoAns'). */
-export const EvalDegenerateGroup = z.object({ group: z.string(), outputs: Count, degenerate: Count, byKind: z.record(z.string(), Count) });
+export const EvalDegenerateGroup = z.object({
+  group: z.string(),
+  outputs: Count,
+  degenerate: Count,
+  byKind: z.record(z.string(), Count),
+});
 export type EvalDegenerateGroup = z.infer<typeof EvalDegenerateGroup>;
 /** What an evaluation left out and what its outputs look like: shown beside the official numbers. */
 export const EvalReport = z.object({

@@ -18,7 +18,9 @@ export const BLOCK_INITS = ['scaled', 'unscaled', 'zero-output', 'copy'] as cons
 export type BlockInitKind = (typeof BLOCK_INITS)[number];
 /** Earlier requests and stored runs said 'random' / 'zero'. */
 const INIT_ALIASES: Readonly<Record<string, BlockInitKind>> = { random: 'scaled', zero: 'zero-output' };
-export const BlockInit = z.enum([...BLOCK_INITS, 'random', 'zero']).transform((n): BlockInitKind => INIT_ALIASES[n] ?? (n as BlockInitKind));
+export const BlockInit = z
+  .enum([...BLOCK_INITS, 'random', 'zero'])
+  .transform((n): BlockInitKind => INIT_ALIASES[n] ?? (n as BlockInitKind));
 
 /** Baselines a growth run can train beside the grown stack, as the engine names them. */
 export const BASELINES = ['none', 'monolithic', 'trainable-embedding'] as const;
@@ -105,7 +107,10 @@ export const EvalStartParams = z
     runs: z.number().int().min(1).max(100).default(10),
     limit: z.number().int().min(1).max(100_000).optional(),
     seed: z.number().int().default(1),
-    pair: z.string().regex(/^[a-z]{2,3}-[a-z]{2,3}$/).optional(),
+    pair: z
+      .string()
+      .regex(/^[a-z]{2,3}-[a-z]{2,3}$/)
+      .optional(),
   })
   .strict();
 
@@ -124,7 +129,17 @@ export const RUN_PRESETS = {
   paper: {
     label: 'Paper-shaped',
     help: "The paper's width (1024-d glyph substrate, 32 heads) and a deep stack; needs a GPU and a 1024-d substrate.",
-    values: { dModel: 1024, heads: 32, context: 1024, batch: 32, stages: 9, stepsPerStage: 10000, layers: 9, steps: 90000, lr: 0.0003 },
+    values: {
+      dModel: 1024,
+      heads: 32,
+      context: 1024,
+      batch: 32,
+      stages: 9,
+      stepsPerStage: 10000,
+      layers: 9,
+      steps: 90000,
+      lr: 0.0003,
+    },
   },
 } as const satisfies Record<string, { label: string; help: string; values: Record<string, number> }>;
 export type RunPreset = keyof typeof RUN_PRESETS;

@@ -3,7 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import { Run, parseRunParams } from './runs';
 
-const base = { id: 'r1', projectId: 'p1', status: 'done', progress: { fraction: 1, message: '' }, error: null, checkpoint: null, createdAt: 'x', startedAt: null, finishedAt: null } as const;
+const base = {
+  id: 'r1',
+  projectId: 'p1',
+  status: 'done',
+  progress: { fraction: 1, message: '' },
+  error: null,
+  checkpoint: null,
+  createdAt: 'x',
+  startedAt: null,
+  finishedAt: null,
+} as const;
 
 const oldGrow = {
   projectId: 'p1',
@@ -28,7 +38,12 @@ const oldGrow = {
 
 describe('Run', () => {
   it('reads a growth run stored with the older norm and baseline names under the engine names', () => {
-    const run = Run.parse({ ...base, kind: 'grow', params: oldGrow, result: { modelIds: ['m1', 'm2'], modelId: 'm2', trainLoss: 2.5, valLoss: null } });
+    const run = Run.parse({
+      ...base,
+      kind: 'grow',
+      params: oldGrow,
+      result: { modelIds: ['m1', 'm2'], modelId: 'm2', trainLoss: 2.5, valLoss: null },
+    });
     expect(run.kind).toBe('grow');
     if (run.kind !== 'grow' || 'demo' in run.params) throw new Error('expected an app growth run');
     expect(run.params.shape.norm).toBe('rmsnorm');
@@ -39,7 +54,16 @@ describe('Run', () => {
   });
 
   it('reads a demo-registered growth run without a schedule, and drops keys it does not know', () => {
-    const params = { demo: '/w/demo/1', expert: 'RU', datasetIds: ['d1'], valDatasetIds: ['d2'], stages: 3, preset: { width: 64 }, seed: 1, extra: true };
+    const params = {
+      demo: '/w/demo/1',
+      expert: 'RU',
+      datasetIds: ['d1'],
+      valDatasetIds: ['d2'],
+      stages: 3,
+      preset: { width: 64 },
+      seed: 1,
+      extra: true,
+    };
     const run = Run.parse({ ...base, kind: 'grow', params, result: { modelIds: ['a', 'b', 'c'], demo: '/w/demo/1' } });
     if (run.kind !== 'grow' || !('demo' in run.params)) throw new Error('expected a demo growth run');
     expect(run.params.stepsPerStage).toBeUndefined();
@@ -47,11 +71,22 @@ describe('Run', () => {
   });
 
   it('fills defaults an older eval run lacks and maps the request vocabulary', () => {
-    const p = parseRunParams('eval', 'r2', { modelIds: ['m1'], datasetId: 'd1', task: 'qa', protocol: 'loglik', engineProtocol: 'squad', datasetName: 'qa en', datasetSha256: 'ab', demo: '/w' });
+    const p = parseRunParams('eval', 'r2', {
+      modelIds: ['m1'],
+      datasetId: 'd1',
+      task: 'qa',
+      protocol: 'loglik',
+      engineProtocol: 'squad',
+      datasetName: 'qa en',
+      datasetSha256: 'ab',
+      demo: '/w',
+    });
     expect(p).toMatchObject({ runs: 10, seed: 1, engineProtocol: 'squad' });
   });
 
   it('names the run and the field when stored params cannot be read', () => {
-    expect(() => parseRunParams('train', 'r3', { ...oldGrow, layers: 'two' })).toThrow(/run r3 \(train\): stored params\.(layers|steps|modelId): /);
+    expect(() => parseRunParams('train', 'r3', { ...oldGrow, layers: 'two' })).toThrow(
+      /run r3 \(train\): stored params\.(layers|steps|modelId): /,
+    );
   });
 });

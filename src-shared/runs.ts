@@ -2,11 +2,31 @@
 // the ids main reserved) and the result it finished with. Stored runs are read tolerantly: unknown keys are
 // dropped, older spellings of names are mapped (params.ts), and runs recorded by `espalier demo` have their own shape.
 import { z } from 'zod';
-import { BenchmarkTask, DatasetFormat, DatasetKind, DatasetSplit, EvalReport, Id, ImportKind, MergeMode, Timestamp } from './domain';
+import {
+  BenchmarkTask,
+  DatasetFormat,
+  DatasetKind,
+  DatasetSplit,
+  EvalReport,
+  Id,
+  ImportKind,
+  MergeMode,
+  Timestamp,
+} from './domain';
 import { EvalStartParams, GrowParams, SubstrateBuildParams, TrainParams } from './params';
 import { RunBackend } from './settings';
 
-export const RunKind = z.enum(['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune', 'study']);
+export const RunKind = z.enum([
+  'train',
+  'grow',
+  'merge-preview',
+  'eval',
+  'import',
+  'substrate',
+  'world',
+  'merge-tune',
+  'study',
+]);
 export type RunKind = z.infer<typeof RunKind>;
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -14,7 +34,14 @@ export type RunStatus = z.infer<typeof RunStatus>;
 const loss = z.number().nullable();
 
 export const TrainRunParams = z.object(TrainParams.shape).extend({ modelId: Id });
-export const TrainRunResult = z.object({ modelId: Id, steps: z.number().int(), trainLoss: loss, valLoss: loss, tokensPerSec: z.number(), backend: RunBackend.optional() });
+export const TrainRunResult = z.object({
+  modelId: Id,
+  steps: z.number().int(),
+  trainLoss: loss,
+  valLoss: loss,
+  tokensPerSec: z.number(),
+  backend: RunBackend.optional(),
+});
 
 /** A growth run started from the app: one reserved model id per stage, oldest first. */
 export const AppGrowRunParams = z.object(GrowParams.shape).extend({ stageModelIds: z.array(Id).min(1) });
@@ -43,7 +70,13 @@ export const GrowOutcome = z.object({
   backend: RunBackend.optional(),
 });
 /** While a growth run runs (and after it stops unfinished), its result holds the stage it is in. */
-export const GrowLiveState = z.object({ stage: z.number().int(), depth: z.number().int(), trainableParams: z.number().int(), frozenParams: z.number().int(), backend: RunBackend.optional() });
+export const GrowLiveState = z.object({
+  stage: z.number().int(),
+  depth: z.number().int(),
+  trainableParams: z.number().int(),
+  frozenParams: z.number().int(),
+  backend: RunBackend.optional(),
+});
 export const GrowRunResult = z.union([GrowOutcome, GrowLiveState]);
 
 export const ImportRunParams = z.object({
@@ -75,9 +108,17 @@ export const SubstrateRunParams = z.object(SubstrateBuildParams.shape).extend({
   sourceKey: z.string(),
   reuseTokenizerId: z.string().nullable(),
 });
-export const SubstrateRunResult = z.object({ substrateId: z.string(), tokenizerId: z.string(), tokenizerReused: z.boolean(), collisions: z.number() });
+export const SubstrateRunResult = z.object({
+  substrateId: z.string(),
+  tokenizerId: z.string(),
+  tokenizerReused: z.boolean(),
+  collisions: z.number(),
+});
 
-export const WorldRunParams = z.object({ scale: z.enum(['quick', 'default']).default('quick'), seed: z.number().int().default(1) });
+export const WorldRunParams = z.object({
+  scale: z.enum(['quick', 'default']).default('quick'),
+  seed: z.number().int().default(1),
+});
 export const WorldRunResult = z.object({ worldId: z.string(), datasetIds: z.array(Id), files: z.number().int() });
 
 export const MergePreviewRunParams = z.object({
@@ -190,7 +231,11 @@ export const Run = z.discriminatedUnion('kind', [
   RunBase.extend({ kind: z.literal('import'), params: ImportRunParams, result: ImportRunResult.nullable() }),
   RunBase.extend({ kind: z.literal('substrate'), params: SubstrateRunParams, result: SubstrateRunResult.nullable() }),
   RunBase.extend({ kind: z.literal('world'), params: WorldRunParams, result: WorldRunResult.nullable() }),
-  RunBase.extend({ kind: z.literal('merge-preview'), params: MergePreviewRunParams, result: MergePreviewResult.nullable() }),
+  RunBase.extend({
+    kind: z.literal('merge-preview'),
+    params: MergePreviewRunParams,
+    result: MergePreviewResult.nullable(),
+  }),
   RunBase.extend({ kind: z.literal('merge-tune'), params: MergeTuneRunParams, result: MergeTuneResult.nullable() }),
   RunBase.extend({ kind: z.literal('eval'), params: EvalRunParams, result: EvalRunResult.nullable() }),
   RunBase.extend({ kind: z.literal('study'), params: StudyRunParams, result: StudyRunResult.nullable() }),

@@ -14,15 +14,26 @@ export function fmtNum(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   if (Math.abs(v) >= 1e6) return v.toExponential(2);
   if (Number.isInteger(v)) return minus(String(v));
-  return minus(v.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''));
+  return minus(
+    v
+      .toPrecision(4)
+      .replace(/(\.\d*?)0+$/, '$1')
+      .replace(/\.$/, ''),
+  );
 }
 
 /** "2.07 ± 0.13": the mean to the CI's decimals; "2.074 (one seed)" style without a CI. */
-export function fmtMeanCi(mean: number | null | undefined, ci: number | null | undefined, opts: { signed?: boolean } = {}): string {
+export function fmtMeanCi(
+  mean: number | null | undefined,
+  ci: number | null | undefined,
+  opts: { signed?: boolean } = {},
+): string {
   if (mean === null || mean === undefined || !Number.isFinite(mean)) return '—';
   // Counts (tokens, FLOPs) and values every seed agrees on read as plain numbers.
-  if (Math.abs(mean) >= 1e6 || ci === 0) return `${opts.signed && mean > 0 ? '+' : ''}${fmtNum(mean)}${ci !== null && ci !== undefined ? ` ± ${fmtNum(ci)}` : ''}`;
-  const d = ci !== null && ci !== undefined && Number.isFinite(ci) && ci > 0 ? decimalsFor(ci) : Math.max(decimalsFor(mean), 3);
+  if (Math.abs(mean) >= 1e6 || ci === 0)
+    return `${opts.signed && mean > 0 ? '+' : ''}${fmtNum(mean)}${ci !== null && ci !== undefined ? ` ± ${fmtNum(ci)}` : ''}`;
+  const d =
+    ci !== null && ci !== undefined && Number.isFinite(ci) && ci > 0 ? decimalsFor(ci) : Math.max(decimalsFor(mean), 3);
   let m = mean.toFixed(d);
   if (/^-0(\.0*)?$/.test(m)) m = m.slice(1); // no "−0.00"
   const sign = opts.signed && !m.startsWith('-') && Number(m) !== 0 ? '+' : '';

@@ -58,5 +58,7 @@ export function isStudyModel(m: { provenance: Record<string, unknown> }): boolea
 /** The study a catalog model came from (its id and name), or null. */
 export function studyOfModel(m: { provenance: Record<string, unknown> }): { id: string; name: string } | null {
   const id = m.provenance['studyId'];
-  return m.provenance['kind'] === 'study' && typeof id === 'string' ? { id, name: typeof m.provenance['study'] === 'string' ? m.provenance['study'] : id } : null;
+  return m.provenance['kind'] === 'study' && typeof id === 'string'
+    ? { id, name: typeof m.provenance['study'] === 'string' ? m.provenance['study'] : id }
+    : null;
 }

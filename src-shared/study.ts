@@ -26,7 +26,10 @@ const name = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 .,_()+-]*$/, 'letters, digits, spaces and . , _ ( ) + - only, starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9 .,_()+-]*$/,
+    'letters, digits, spaces and . , _ ( ) + - only, starting with a letter or digit',
+  );
 
 export const StudyArm = z
   .object({
@@ -52,14 +55,28 @@ export const StudyCorpus = z.object({ name, train: z.string().min(1), val: z.str
 
 export const StudyData = z.discriminatedUnion('kind', [
   /** The generated demo world (en-ru and en-zh corpora). */
-  z.object({ kind: z.literal('world'), seed: z.number().int().min(0).default(1), scale: z.enum(['quick', 'default']).default('quick') }).strict(),
+  z
+    .object({
+      kind: z.literal('world'),
+      seed: z.number().int().min(0).default(1),
+      scale: z.enum(['quick', 'default']).default('quick'),
+    })
+    .strict(),
   /** Named datasets as files: one or more corpora (merge arms need exactly two), each with a held-out file. */
   z.object({ kind: z.literal('corpora'), corpora: z.array(StudyCorpus).min(1).max(2) }).strict(),
   /**
    * The project's datasets by id (what the app and browser send; no host paths): one corpus, or two for merge
    * arms, each with its held-out dataset or, without one, the fixed hold-out (the training text's last 10%).
    */
-  z.object({ kind: z.literal('datasets'), datasets: z.array(z.object({ train: z.string().min(1), heldOut: z.string().min(1).optional() }).strict()).min(1).max(2) }).strict(),
+  z
+    .object({
+      kind: z.literal('datasets'),
+      datasets: z
+        .array(z.object({ train: z.string().min(1), heldOut: z.string().min(1).optional() }).strict())
+        .min(1)
+        .max(2),
+    })
+    .strict(),
 ]);
 export type StudyData = z.infer<typeof StudyData>;
 
@@ -102,22 +119,47 @@ export const StudySpec = z
   .superRefine((s, ctx) => {
     const names = new Set<string>();
     s.arms.forEach((a, i) => {
-      if (names.has(a.name)) ctx.addIssue({ code: 'custom', path: ['arms', i, 'name'], message: `"${a.name}" names two arms; arm names must differ` });
+      if (names.has(a.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['arms', i, 'name'],
+          message: `"${a.name}" names two arms; arm names must differ`,
+        });
       names.add(a.name);
-      const corpora = s.data.kind === 'corpora' ? s.data.corpora.length : s.data.kind === 'datasets' ? s.data.datasets.length : 2;
+      const corpora =
+        s.data.kind === 'corpora' ? s.data.corpora.length : s.data.kind === 'datasets' ? s.data.datasets.length : 2;
       if (a.merge !== 'none' && corpora !== 2) {
-        ctx.addIssue({ code: 'custom', path: ['arms', i, 'merge'], message: `a merge arm needs exactly two corpora (one per expert), the data has ${corpora}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['arms', i, 'merge'],
+          message: `a merge arm needs exactly two corpora (one per expert), the data has ${corpora}`,
+        });
       }
       if (a.depth !== undefined && a.depth !== s.model.depth && (a.schedule !== 'monolithic' || a.merge !== 'none')) {
-        ctx.addIssue({ code: 'custom', path: ['arms', i, 'depth'], message: 'only a single monolithic model may have its own depth (the control for depth)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['arms', i, 'depth'],
+          message: 'only a single monolithic model may have its own depth (the control for depth)',
+        });
       }
       if (a.embedding === 'frozen' && a.expertInit === 'different' && a.merge !== 'none') {
-        ctx.addIssue({ code: 'custom', path: ['arms', i, 'expertInit'], message: 'experts on a frozen substrate share its rows; "different" needs embedding "trainable"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['arms', i, 'expertInit'],
+          message: 'experts on a frozen substrate share its rows; "different" needs embedding "trainable"',
+        });
       }
     });
-    if (!names.has(s.control)) ctx.addIssue({ code: 'custom', path: ['control'], message: `"${s.control}" is not the name of an arm (${[...names].join(', ')})` });
-    if (new Set(s.seeds).size !== s.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'lists a seed twice' });
-    if (s.model.dim % s.model.heads !== 0) ctx.addIssue({ code: 'custom', path: ['model', 'heads'], message: `must divide model.dim ${s.model.dim}` });
+    if (!names.has(s.control))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['control'],
+        message: `"${s.control}" is not the name of an arm (${[...names].join(', ')})`,
+      });
+    if (new Set(s.seeds).size !== s.seeds.length)
+      ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'lists a seed twice' });
+    if (s.model.dim % s.model.heads !== 0)
+      ctx.addIssue({ code: 'custom', path: ['model', 'heads'], message: `must divide model.dim ${s.model.dim}` });
   });
 export type StudySpec = z.infer<typeof StudySpec>;
 export type StudySpecInput = z.input<typeof StudySpec>;
@@ -126,13 +168,17 @@ export type StudySpecInput = z.input<typeof StudySpec>;
 export const StudyMetric = z.object({ value: z.number().nullable(), protocol: z.string() }).strict();
 export type StudyMetric = z.infer<typeof StudyMetric>;
 
-export const StudyCurvePoint = z.object({ step: z.number().int(), loss: z.number(), valLoss: z.number().optional() }).strict();
+export const StudyCurvePoint = z
+  .object({ step: z.number().int(), loss: z.number(), valLoss: z.number().optional() })
+  .strict();
 
 /** Per-stage held-out NLL of a grown model, one metric per stage: "heldout nll after stage 2". */
 export const STAGE_METRIC = 'heldout nll after stage ';
 
 /** A seed one training of a run used, derived from the study seed, arm, expert and role (so no two share one). */
-export const RunSeed = z.object({ model: z.string(), role: z.enum(['train', 'substrate']), seed: z.number().int() }).strict();
+export const RunSeed = z
+  .object({ model: z.string(), role: z.enum(['train', 'substrate']), seed: z.number().int() })
+  .strict();
 export type RunSeed = z.infer<typeof RunSeed>;
 
 /** One finished run: an arm at one seed. */
@@ -146,7 +192,11 @@ export const ArmResult = z
     /** The arm's model folder (an expert's for merge arms), loadable like any trained model. */
     modelDir: z.string(),
     /** Every model the run made: the model, or both experts and the merge (a merge folder only when loadable). */
-    models: z.array(z.object({ name: z.string(), kind: z.enum(['model', 'expert', 'merge']), dir: z.string().nullable() }).strict()).default([]),
+    models: z
+      .array(
+        z.object({ name: z.string(), kind: z.enum(['model', 'expert', 'merge']), dir: z.string().nullable() }).strict(),
+      )
+      .default([]),
     /** Training loss per global step (stages concatenated), with the held-out loss where it was measured. */
     curve: z.array(StudyCurvePoint),
     metrics: z.record(z.string(), StudyMetric),
@@ -193,7 +243,15 @@ export const StudyResult = z
   .strict();
 export type StudyResult = z.infer<typeof StudyResult>;
 
-export const MetricSummary = z.object({ mean: z.number(), ci95: z.number().nullable(), n: z.number().int(), sd: z.number().nullable(), protocol: z.string() }).strict();
+export const MetricSummary = z
+  .object({
+    mean: z.number(),
+    ci95: z.number().nullable(),
+    n: z.number().int(),
+    sd: z.number().nullable(),
+    protocol: z.string(),
+  })
+  .strict();
 export type MetricSummary = z.infer<typeof MetricSummary>;
 
 export const StudyDifference = z
@@ -270,7 +328,9 @@ export type StudyComparison = z.infer<typeof StudyComparison>;
 /** "arms[2].substrate: …" lines for a failed parse, each naming the field. */
 export function studyIssues(err: z.ZodError): string[] {
   return err.issues.map((i) => {
-    const path = i.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k === 0 ? '' : '.'}${String(p)}`)).join('');
+    const path = i.path
+      .map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k === 0 ? '' : '.'}${String(p)}`))
+      .join('');
     return `${path || '(the spec)'}: ${i.message}`;
   });
 }

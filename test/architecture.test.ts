@@ -73,28 +73,41 @@ describe('docs/architecture.md', () => {
   it('lists exactly the import table ESLint enforces', () => {
     const table = docTable();
     const expected = new Map(Object.values(LAYERS).map((l) => [l.dir, [...l.may]]));
-    expect(new Map([...table].map(([k, v]) => [k, [...v].sort()]))).toEqual(new Map([...expected].map(([k, v]) => [k, [...v].sort()])));
+    expect(new Map([...table].map(([k, v]) => [k, [...v].sort()]))).toEqual(
+      new Map([...expected].map(([k, v]) => [k, [...v].sort()])),
+    );
   });
 
   it('covers every folder of src-main with a layer, so none is left unlinted', () => {
-    const folders = readdirSync(join(ROOT, 'src-main')).filter((n) => statSync(join(ROOT, 'src-main', n)).isDirectory());
+    const folders = readdirSync(join(ROOT, 'src-main')).filter((n) =>
+      statSync(join(ROOT, 'src-main', n)).isDirectory(),
+    );
     expect(folders.filter((f) => layerOf(`src-main/${f}`) === undefined)).toEqual([]);
   });
 
   it('names only files and folders that exist', () => {
     // A name counts relative to the root, src-main, or a folder that heads a table row (e.g. `test/helpers/`).
-    const rowFolders = prose.split('\n').filter((l) => l.startsWith('| `')).map((l) => ticks(l)[0]!);
+    const rowFolders = prose
+      .split('\n')
+      .filter((l) => l.startsWith('| `'))
+      .map((l) => ticks(l)[0]!);
     const bases = ['', 'src-main', ...rowFolders];
-    const pathLike = ticks(prose).filter((t) => /^[\w.-]+(\/[\w.-]+)*\/?$/.test(t) && (/\/$/.test(t) || /\.(ts|js|md|json)$/.test(t)));
+    const pathLike = ticks(prose).filter(
+      (t) => /^[\w.-]+(\/[\w.-]+)*\/?$/.test(t) && (/\/$/.test(t) || /\.(ts|js|md|json)$/.test(t)),
+    );
     expect(pathLike.length).toBeGreaterThan(20);
-    const missing = pathLike.filter((t) => !t.startsWith('WORKSPACE') && !bases.some((b) => existsSync(join(ROOT, b, t))));
+    const missing = pathLike.filter(
+      (t) => !t.startsWith('WORKSPACE') && !bases.some((b) => existsSync(join(ROOT, b, t))),
+    );
     expect(missing).toEqual([]);
   });
 
   it('draws a folder layout whose folders exist', () => {
     const layout = doc.slice(doc.indexOf('## Folder layout'));
     const fence = layout.slice(layout.indexOf('```') + 3, layout.indexOf('```', layout.indexOf('```') + 3));
-    const folders = [...fence.matchAll(/^( *)([\w.-]+)\/ /gm)].map((m) => (m[1]!.length > 0 ? `src-main/${m[2]}` : m[2]!));
+    const folders = [...fence.matchAll(/^( *)([\w.-]+)\/ /gm)].map((m) =>
+      m[1]!.length > 0 ? `src-main/${m[2]}` : m[2]!,
+    );
     expect(folders.length).toBeGreaterThan(15);
     expect(folders.filter((f) => !existsSync(join(ROOT, f)))).toEqual([]);
   });

@@ -19,18 +19,57 @@ const dir = mkdtempSync(join(tmpdir(), 'espalier-cli-holdout-'));
 const p = (name: string): string => join(dir, name);
 let text: string;
 let grow: CliResult;
-let growJson: { stages: { depth: number; valLoss: number; params: Record<string, number>; checkpoint: string }[]; validation: { windows: number; available: number; context: number } };
+let growJson: {
+  stages: { depth: number; valLoss: number; params: Record<string, number>; checkpoint: string }[];
+  validation: { windows: number; available: number; context: number };
+};
 let records: Record<string, unknown>[] = [];
 let torchrun: { status: number | null; stderr: string };
 
 beforeAll(() => {
   // Generated text (no system files): the demo world's English–Russian corpus, with documents.
-  text = generateWorld({ seed: 5, scale: 'quick', corpusBytes: 52_000, people: 30, qaParagraphs: 0, mcItems: 0, translationPairs: 0 }).corpora['en-ru'].train;
+  text = generateWorld({
+    seed: 5,
+    scale: 'quick',
+    corpusBytes: 52_000,
+    people: 30,
+    qaParagraphs: 0,
+    mcItems: 0,
+    translationPairs: 0,
+  }).corpora['en-ru'].train;
   writeFileSync(p('data.txt'), text);
   const tok = buildTokenizer([text], { ngrams: 100 });
   saveTokenizer(tok, p('vocab.json'));
   saveSubstrate(p('sub.safetensors'), randomSubstrate(tok.size, 32, 3, tok.id));
-  grow = runCli(['grow', '--data', p('data.txt'), '--vocab', p('vocab.json'), '--substrate', p('sub.safetensors'), '--stages', '2', '--steps-per-stage', '3', '--heads', '4', '--context', '16', '--batch', '8', '--threads', '1', '--backend', 'cpu', '--out', p('run'), '--json'], { timeoutMs: 240_000 });
+  grow = runCli(
+    [
+      'grow',
+      '--data',
+      p('data.txt'),
+      '--vocab',
+      p('vocab.json'),
+      '--substrate',
+      p('sub.safetensors'),
+      '--stages',
+      '2',
+      '--steps-per-stage',
+      '3',
+      '--heads',
+      '4',
+      '--context',
+      '16',
+      '--batch',
+      '8',
+      '--threads',
+      '1',
+      '--backend',
+      'cpu',
+      '--out',
+      p('run'),
+      '--json',
+    ],
+    { timeoutMs: 240_000 },
+  );
   if (grow.code !== 0) return;
   growJson = grow.json();
   const stage2 = growJson.stages[1]!.checkpoint;
@@ -39,12 +78,32 @@ beforeAll(() => {
   const python = requirePython(['torch', 'transformers', 'tokenizers', 'safetensors']);
   const bin = join(dirname(python), 'torchrun');
   const [cmd, pre] = existsSync(bin) ? [bin, []] : [python, ['-m', 'torch.distributed.run']];
-  const r = spawnSync(cmd, [...pre, '--standalone', '--nproc_per_node', '1', join(ROOT, 'scale/grow.py'), '--model', p('hf'), '--data', p('data.txt'), '--steps', '2', '--batch', '4', '--out', p('grown')], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1' },
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 240_000,
-  });
+  const r = spawnSync(
+    cmd,
+    [
+      ...pre,
+      '--standalone',
+      '--nproc_per_node',
+      '1',
+      join(ROOT, 'scale/grow.py'),
+      '--model',
+      p('hf'),
+      '--data',
+      p('data.txt'),
+      '--steps',
+      '2',
+      '--batch',
+      '4',
+      '--out',
+      p('grown'),
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 240_000,
+    },
+  );
   torchrun = { status: r.status, stderr: r.stderr };
   records = r.stdout
     .split('\n')
@@ -63,7 +122,9 @@ describe('the held-out loss of one grown model', () => {
     expect(v.windows).toBe(128);
     // The training log prints the loss with six decimals and the protocol it was measured by.
     const protocol = `holdout: ${v.windows}${v.available !== v.windows ? ` of ${v.available}` : ''} evenly spread held-out windows of 16 tokens`;
-    const logged = new RegExp(`stage 2/2 \\(depth 2\\) done: val loss (\\d+\\.\\d{6}) \\(${protocol}\\)`).exec(grow.stderr);
+    const logged = new RegExp(`stage 2/2 \\(depth 2\\) done: val loss (\\d+\\.\\d{6}) \\(${protocol}\\)`).exec(
+      grow.stderr,
+    );
     expect(logged, grow.stderr).not.toBeNull();
     const fromLog = Number(logged![1]);
 
@@ -80,13 +141,16 @@ describe('the held-out loss of one grown model', () => {
     const fromPython = start['valLossBeforeInsert'] as number;
 
     const losses = { log: fromLog, json: stage2.valLoss, eval: e.loss, growPy: fromPython };
-    for (const [k, x] of Object.entries(losses)) expect(Math.abs(x - e.loss), `${k}: ${JSON.stringify(losses)}`).toBeLessThan(1e-5);
+    for (const [k, x] of Object.entries(losses))
+      expect(Math.abs(x - e.loss), `${k}: ${JSON.stringify(losses)}`).toBeLessThan(1e-5);
   });
 
   it('grow stage folders record the hold-out, data file and validation protocol as train does', () => {
     const rec = holdoutSplit(text).record;
     for (const s of growJson.stages) {
-      const training = (JSON.parse(readFileSync(join(s.checkpoint, 'config.json'), 'utf8')) as { training: Record<string, unknown> }).training;
+      const training = (
+        JSON.parse(readFileSync(join(s.checkpoint, 'config.json'), 'utf8')) as { training: Record<string, unknown> }
+      ).training;
       expect(training['holdout']).toEqual(rec);
       expect(training['data']).toEqual({ file: p('data.txt') });
       expect(training['validation']).toEqual({ protocol: 'holdout', windows: 128, context: 16 });
@@ -102,11 +166,44 @@ describe('the held-out loss of one grown model', () => {
     expect(s2['frozenSubstrate']).toBe(substrate);
     expect(s2['total']).toBe(s2['trainable']! + s2['frozenBlocks']! + substrate);
     expect(folderParamReport(growJson.stages[1]!.checkpoint)).toEqual(s2);
-    expect(grow.stderr).toMatch(new RegExp(`stage 2/2 \\(depth 2\\): ${s2['total']!.toLocaleString('en')} parameters \\(${s2['trainable']!.toLocaleString('en')} trainable; frozen: ${s2['frozenBlocks']!.toLocaleString('en')} in blocks`));
+    expect(grow.stderr).toMatch(
+      new RegExp(
+        `stage 2/2 \\(depth 2\\): ${s2['total']!.toLocaleString('en')} parameters \\(${s2['trainable']!.toLocaleString('en')} trainable; frozen: ${s2['frozenBlocks']!.toLocaleString('en')} in blocks`,
+      ),
+    );
     // train on the same shape: the same total, the substrate counted.
-    const tr = runCli(['train', '--data', p('data.txt'), '--vocab', p('vocab.json'), '--substrate', p('sub.safetensors'), '--layers', '2', '--heads', '4', '--context', '16', '--batch', '4', '--steps', '1', '--threads', '1', '--backend', 'cpu', '--out', p('train'), '--json']);
+    const tr = runCli([
+      'train',
+      '--data',
+      p('data.txt'),
+      '--vocab',
+      p('vocab.json'),
+      '--substrate',
+      p('sub.safetensors'),
+      '--layers',
+      '2',
+      '--heads',
+      '4',
+      '--context',
+      '16',
+      '--batch',
+      '4',
+      '--steps',
+      '1',
+      '--threads',
+      '1',
+      '--backend',
+      'cpu',
+      '--out',
+      p('train'),
+      '--json',
+    ]);
     expect(tr.code, tr.stderr).toBe(0);
-    const trained = tr.json<{ params: Record<string, number>; valLoss: number; validation: { windows: number; context: number } }>();
+    const trained = tr.json<{
+      params: Record<string, number>;
+      valLoss: number;
+      validation: { windows: number; context: number };
+    }>();
     const tp = trained.params;
     expect(tp['total']).toBe(s2['total']);
     expect(tp['frozenSubstrate']).toBe(substrate);
@@ -121,19 +218,32 @@ describe('the held-out loss of one grown model', () => {
     expect(im.json<{ params: Record<string, number> }>().params).toEqual(s2);
   });
 
-  it('scale/grow.py rewrites the model card for the new tier; the imported result reproduces grow.py\'s loss', () => {
+  it("scale/grow.py rewrites the model card for the new tier; the imported result reproduces grow.py's loss", () => {
     const card = readFileSync(p('grown/README.md'), 'utf8');
     expect(card).toMatch(/^# grown$/m);
     expect(card).toMatch(/^3 blocks, hidden size 32/m);
     expect(card).not.toMatch(/^2 blocks,/m);
     expect(card).toMatch(/^\| 3 \| 2 \| \d+\.\d{4} \| scale\/grow\.py \(1 processes, DDP\) \|$/m);
-    expect(card).toMatch(/Parameters \(Espalier's count\): [\d,]+ parameters \([\d,]+ trainable; frozen: [\d,]+ in blocks, [\d,]+ substrate\)/);
+    expect(card).toMatch(
+      /Parameters \(Espalier's count\): [\d,]+ parameters \([\d,]+ trainable; frozen: [\d,]+ in blocks, [\d,]+ substrate\)/,
+    );
     expect(card).toContain('No evaluation results were recorded with this model');
     const saved = records.find((r) => r['event'] === 'saved')!;
     const im = runCli(['import', '--format', 'hf', '--from', p('grown'), '--out', p('grown-back')]);
     expect(im.code, im.stderr).toBe(0);
     // The imported folder records grow.py's hold-out (data by file name only): --data names the text.
-    const ev = runCli(['eval', '--model', p('grown-back'), '--task', 'ppl', '--protocol', 'holdout', '--data', p('data.txt'), '--json']);
+    const ev = runCli([
+      'eval',
+      '--model',
+      p('grown-back'),
+      '--task',
+      'ppl',
+      '--protocol',
+      'holdout',
+      '--data',
+      p('data.txt'),
+      '--json',
+    ]);
     expect(ev.code, ev.stderr).toBe(0);
     expect(Math.abs(ev.json<{ loss: number }>().loss - (saved['valLoss'] as number))).toBeLessThan(1e-5);
   });

@@ -17,7 +17,10 @@ import { runCli } from './helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-cli-reconciled-'));
 const p = (name: string): string => join(dir, name);
-const TEXT = Array.from({ length: 60 }, (_, i) => `Line ${i}: the gardener grows a trellis, one tier at a time.\n\nEach tier rests on the one below.`).join('\n');
+const TEXT = Array.from(
+  { length: 60 },
+  (_, i) => `Line ${i}: the gardener grows a trellis, one tier at a time.\n\nEach tier rests on the one below.`,
+).join('\n');
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -26,17 +29,29 @@ beforeAll(async () => {
   saveTokenizer(tok, p('vocab.json'));
   const substrate = randomSubstrate(tok.size, 32, 2, tok.id);
   saveSubstrate(p('sub.safetensors'), substrate);
-  const gpt = GPT.create({ config: { vocabSize: tok.size, layers: 2, dModel: 32, heads: 2, contextLength: 32, mlpRatio: 4 }, substrate, tokenizerId: tok.id, seed: 1 });
+  const gpt = GPT.create({
+    config: { vocabSize: tok.size, layers: 2, dModel: 32, heads: 2, contextLength: 32, mlpRatio: 4 },
+    substrate,
+    tokenizerId: tok.id,
+    seed: 1,
+  });
   exportModel(p('expert-a/stage-3'), gpt, { tokenizerJson: tokenizerToJson(tok) });
   // A folder that records its hold-out as train does, for the holdout protocol's errors.
-  const training = { data: { file: p('text.txt') }, holdout: holdoutSplit(TEXT).record, validation: { protocol: 'holdout', windows: 128, context: 32 } };
+  const training = {
+    data: { file: p('text.txt') },
+    holdout: holdoutSplit(TEXT).record,
+    validation: { protocol: 'holdout', windows: 128, context: 32 },
+  };
   exportModel(p('recorded'), gpt, { tokenizerJson: tokenizerToJson(tok), training });
   gpt.dispose();
   cpSync(p('expert-a'), p('expert-b'), { recursive: true });
   cpSync(p('expert-a/stage-3'), p('solo'), { recursive: true });
   // Benchmark files of each kind (the importer's detection tells them apart).
   writeFileSync(p('pairs.en-ru.tsv'), 'the tree\tдерево\nthe tier\tярус\nthe garden\tсад\n');
-  writeFileSync(p('mmlu.csv'), 'What grows?,a tree,a rock,a cloud,a river,A\nWhat is below?,the roof,the tier below,the sky,the moon,B\n');
+  writeFileSync(
+    p('mmlu.csv'),
+    'What grows?,a tree,a rock,a cloud,a river,A\nWhat is below?,the roof,the tier below,the sky,the moon,B\n',
+  );
   mkdirSync(p('mmlu-folder'));
   copyFileSync(p('mmlu.csv'), p('mmlu-folder/garden_test.csv'));
 });
@@ -50,7 +65,9 @@ describe('errors that name the real fault', () => {
     const r = runCli(['eval', '--model', p('cut'), '--task', 'ppl', '--data', p('text.txt')]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain(`${p('cut/model.safetensors')}: the file is truncated (its header describes ${full} bytes, the file has 20000)`);
+    expect(r.stderr).toContain(
+      `${p('cut/model.safetensors')}: the file is truncated (its header describes ${full} bytes, the file has 20000)`,
+    );
     expect(r.stderr).not.toMatch(/inconsistent with shape/);
   });
 
@@ -65,12 +82,29 @@ describe('errors that name the real fault', () => {
     expect(csv.stderr).not.toMatch(/invalid JSON/);
     const folder = runCli(['eval', '--model', p('solo'), '--task', 'bleu', '--data', p('mmlu-folder')]);
     expect(folder.code).toBe(1);
-    expect(folder.stderr).toMatch(/mmlu-folder: is a folder; --task bleu reads one file.*a folder of MMLU CSVs fits --task mc/);
+    expect(folder.stderr).toMatch(
+      /mmlu-folder: is a folder; --task bleu reads one file.*a folder of MMLU CSVs fits --task mc/,
+    );
     expect(folder.stderr).not.toMatch(/--pair/);
   });
 
   it('eval compare labels models by name, with the parent folder where two names collide (item 6)', () => {
-    const r = runCli(['eval', 'compare', '--model', p('expert-a/stage-3'), '--model', p('expert-b/stage-3'), '--model', p('solo'), '--task', 'ppl', '--data', p('text.txt'), '--no-save', '--json']);
+    const r = runCli([
+      'eval',
+      'compare',
+      '--model',
+      p('expert-a/stage-3'),
+      '--model',
+      p('expert-b/stage-3'),
+      '--model',
+      p('solo'),
+      '--task',
+      'ppl',
+      '--data',
+      p('text.txt'),
+      '--no-save',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const j = r.json<{ results: { modelId: string }[]; table: { rows: unknown[][] } }>();
     expect(j.results.map((x) => x.modelId)).toEqual(['expert-a/stage-3', 'expert-b/stage-3', 'solo']);
@@ -79,12 +113,26 @@ describe('errors that name the real fault', () => {
 
   it('eval --protocol holdout names a text that is not the recorded one, and a folder with no record (item 1)', () => {
     writeFileSync(p('other.txt'), TEXT.replaceAll('gardener', 'forester'));
-    const other = runCli(['eval', '--model', p('recorded'), '--task', 'ppl', '--protocol', 'holdout', '--data', p('other.txt')]);
+    const other = runCli([
+      'eval',
+      '--model',
+      p('recorded'),
+      '--task',
+      'ppl',
+      '--protocol',
+      'holdout',
+      '--data',
+      p('other.txt'),
+    ]);
     expect(other.code).toBe(1);
-    expect(other.stderr).toMatch(/other\.txt: its hold-out \(from character \d+, SHA-256 [0-9a-f]{12}…\) is not the one the model was validated on \(.*config\.json → training: from character \d+/);
+    expect(other.stderr).toMatch(
+      /other\.txt: its hold-out \(from character \d+, SHA-256 [0-9a-f]{12}…\) is not the one the model was validated on \(.*config\.json → training: from character \d+/,
+    );
     const none = runCli(['eval', '--model', p('solo'), '--task', 'ppl', '--protocol', 'holdout']);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/config\.json: records no validation hold-out \(training\.holdout\).*--protocol loglik with --data FILE/);
+    expect(none.stderr).toMatch(
+      /config\.json: records no validation hold-out \(training\.holdout\).*--protocol loglik with --data FILE/,
+    );
   });
 
   it('a mistyped command exits 1 and suggests the command (item 8)', () => {
@@ -94,15 +142,58 @@ describe('errors that name the real fault', () => {
   });
 
   it('--steps-per-stage -5 is refused before the data is read (item 8)', () => {
-    const r = runCli(['grow', '--data', p('no-such-file.txt'), '--vocab', p('vocab.json'), '--substrate', p('sub.safetensors'), '--stages', '2', '--steps-per-stage', '-5', '--out', p('never')]);
+    const r = runCli([
+      'grow',
+      '--data',
+      p('no-such-file.txt'),
+      '--vocab',
+      p('vocab.json'),
+      '--substrate',
+      p('sub.safetensors'),
+      '--stages',
+      '2',
+      '--steps-per-stage',
+      '-5',
+      '--out',
+      p('never'),
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('espalier: error: option --steps-per-stage expects a positive integer or a comma-separated list of them, got -5');
+    expect(r.stderr.trim()).toBe(
+      'espalier: error: option --steps-per-stage expects a positive integer or a comma-separated list of them, got -5',
+    );
   });
 
   it('the grow log and its summary print the same insertion spike (item 8)', () => {
-    const r = runCli(['grow', '--data', p('text.txt'), '--vocab', p('vocab.json'), '--substrate', p('sub.safetensors'), '--stages', '2', '--steps-per-stage', '2', '--context', '16', '--batch', '4', '--threads', '1', '--backend', 'cpu', '--out', p('run')], { timeoutMs: 180_000 });
+    const r = runCli(
+      [
+        'grow',
+        '--data',
+        p('text.txt'),
+        '--vocab',
+        p('vocab.json'),
+        '--substrate',
+        p('sub.safetensors'),
+        '--stages',
+        '2',
+        '--steps-per-stage',
+        '2',
+        '--context',
+        '16',
+        '--batch',
+        '4',
+        '--threads',
+        '1',
+        '--backend',
+        'cpu',
+        '--out',
+        p('run'),
+      ],
+      { timeoutMs: 180_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
-    const logged = /stage 2\/2 \(depth 2\):.*insertion \(val loss before → after stacking\) (\S+ → \S+ \(\S+\))/.exec(r.stderr);
+    const logged = /stage 2\/2 \(depth 2\):.*insertion \(val loss before → after stacking\) (\S+ → \S+ \(\S+\))/.exec(
+      r.stderr,
+    );
     expect(logged, r.stderr).not.toBeNull();
     const row = r.stdout.split('\n').find((l) => /^\s+2\s+2\s/.test(l));
     expect(row, r.stdout).toContain(logged![1]);

@@ -18,7 +18,11 @@ describe('espalier doctor', () => {
   it('reports the backend in use and why the others are not', () => {
     const r = runCli(['doctor', '--json']);
     expect(r.code).toBe(0);
-    const d = r.json<{ backend: string; tried: { name: string; ok: boolean; reason: string }[]; wasm: { simd: boolean; threads: number } | null }>();
+    const d = r.json<{
+      backend: string;
+      tried: { name: string; ok: boolean; reason: string }[];
+      wasm: { simd: boolean; threads: number } | null;
+    }>();
     expect(['node-gpu', 'node', 'wasm', 'cpu']).toContain(d.backend);
     expect(d.tried.at(-1)).toMatchObject({ name: d.backend, ok: true });
     for (const t of d.tried.filter((t) => !t.ok)) expect(t.reason.length).toBeGreaterThan(20);
@@ -26,25 +30,42 @@ describe('espalier doctor', () => {
   });
 
   it('starts the multi-threaded WebAssembly build in Node (native addon off) and still exits', () => {
-    const r = runCli(['doctor', '--backend', 'wasm', '--threads', '2', '--json'], { timeoutMs: 60_000, env: { ESPALIER_NATIVE: '0' } });
+    const r = runCli(['doctor', '--backend', 'wasm', '--threads', '2', '--json'], {
+      timeoutMs: 60_000,
+      env: { ESPALIER_NATIVE: '0' },
+    });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json()).toMatchObject({ backend: 'wasm', wasm: { simd: true, threads: 2 }, native: { ok: false, reason: 'switched off by ESPALIER_NATIVE=0' } });
+    expect(r.json()).toMatchObject({
+      backend: 'wasm',
+      wasm: { simd: true, threads: 2 },
+      native: { ok: false, reason: 'switched off by ESPALIER_NATIVE=0' },
+    });
   });
 
   it('runs the matrix products natively on the threads asked for, and says so', () => {
     const r = runCli(['doctor', '--backend', 'wasm', '--threads', '2'], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/native kernel: (AVX-512|AVX2\+FMA|NEON|portable C\+\+) \(\d+×\d+ micro-kernel\), 2 thread\(s\) \(this CPU runs: [a-z0-9, ]*portable;/);
+    expect(r.stdout).toMatch(
+      /native kernel: (AVX-512|AVX2\+FMA|NEON|portable C\+\+) \(\d+×\d+ micro-kernel\), 2 thread\(s\) \(this CPU runs: [a-z0-9, ]*portable;/,
+    );
     expect(r.stdout).toContain('compute threads: 2');
   });
 
   it('runs the kernel ESPALIER_KERNEL names, and says why when this CPU has no such kernel', () => {
-    const forced = runCli(['doctor', '--backend', 'wasm', '--threads', '1'], { timeoutMs: 60_000, env: { ESPALIER_KERNEL: 'portable' } });
+    const forced = runCli(['doctor', '--backend', 'wasm', '--threads', '1'], {
+      timeoutMs: 60_000,
+      env: { ESPALIER_KERNEL: 'portable' },
+    });
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('native kernel: portable C++ (4×16 micro-kernel), 1 thread(s)');
-    const bad = runCli(['doctor', '--backend', 'wasm', '--threads', '1'], { timeoutMs: 60_000, env: { ESPALIER_KERNEL: 'sse9' } });
+    const bad = runCli(['doctor', '--backend', 'wasm', '--threads', '1'], {
+      timeoutMs: 60_000,
+      env: { ESPALIER_KERNEL: 'sse9' },
+    });
     expect(bad.code, bad.stderr).toBe(0);
-    expect(bad.stdout).toMatch(/native kernel: not in use \(ESPALIER_KERNEL=sse9 names no kernel this CPU runs \(it runs: [a-z0-9, ]*portable\); unset ESPALIER_KERNEL or name one of those\)/);
+    expect(bad.stdout).toMatch(
+      /native kernel: not in use \(ESPALIER_KERNEL=sse9 names no kernel this CPU runs \(it runs: [a-z0-9, ]*portable\); unset ESPALIER_KERNEL or name one of those\)/,
+    );
   });
 });
 
@@ -54,13 +75,52 @@ describe('espalier train / generate', () => {
     const vocab = join(dir, 'vocab.json');
     const sub = join(dir, 'sub.safetensors');
     expect(runCli(['vocab', 'build', '--corpus', text, '--ngrams', '60', '--out', vocab, '--json']).code).toBe(0);
-    expect(runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '32', '--out', sub, '--json']).code).toBe(0);
+    expect(
+      runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '32', '--out', sub, '--json']).code,
+    ).toBe(0);
     const out = join(dir, 'run');
-    const common = ['--data', text, '--vocab', vocab, '--substrate', sub, '--layers', '1', '--heads', '4', '--context', '16', '--batch', '8'];
-    const r = runCli(['train', ...common, '--steps', '40', '--lr', '1e-2', '--eval-every', '20', '--out', out, '--threads', '1', '--json']);
+    const common = [
+      '--data',
+      text,
+      '--vocab',
+      vocab,
+      '--substrate',
+      sub,
+      '--layers',
+      '1',
+      '--heads',
+      '4',
+      '--context',
+      '16',
+      '--batch',
+      '8',
+    ];
+    const r = runCli([
+      'train',
+      ...common,
+      '--steps',
+      '40',
+      '--lr',
+      '1e-2',
+      '--eval-every',
+      '20',
+      '--out',
+      out,
+      '--threads',
+      '1',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    const res = r.json<{ steps: number; trainLoss: number; valLoss: number; unigramEntropy: number; tokensPerSec: number; params: Record<string, number>; out: string }>();
+    const res = r.json<{
+      steps: number;
+      trainLoss: number;
+      valLoss: number;
+      unigramEntropy: number;
+      tokensPerSec: number;
+      params: Record<string, number>;
+      out: string;
+    }>();
     expect(res).toMatchObject({ steps: 40, out });
     expect(res.valLoss).toBeLessThan(Math.log(1000));
     expect(res.unigramEntropy).toBeGreaterThan(1);
@@ -81,14 +141,31 @@ describe('espalier train / generate', () => {
     const gen = g.json<{ text: string; tokens: number }>();
     expect(gen.tokens).toBeGreaterThan(0);
     expect(typeof gen.text).toBe('string');
-    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ format: 'espalier-model', config: { layers: 1, dModel: 32 } });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({
+      format: 'espalier-model',
+      config: { layers: 1, dModel: 32 },
+    });
   });
 
   it('names the file when the substrate belongs to another tokenizer', () => {
     const other = join(dir, 'other.json');
     writeFileSync(join(dir, 'other.txt'), 'completely different text, with other letters: жзщ');
-    expect(runCli(['vocab', 'build', '--corpus', join(dir, 'other.txt'), '--ngrams', '5', '--out', other]).code).toBe(0);
-    const r = runCli(['train', '--data', join(dir, 'text.txt'), '--vocab', other, '--substrate', join(dir, 'sub.safetensors'), '--steps', '2', '--out', join(dir, 'bad')]);
+    expect(runCli(['vocab', 'build', '--corpus', join(dir, 'other.txt'), '--ngrams', '5', '--out', other]).code).toBe(
+      0,
+    );
+    const r = runCli([
+      'train',
+      '--data',
+      join(dir, 'text.txt'),
+      '--vocab',
+      other,
+      '--substrate',
+      join(dir, 'sub.safetensors'),
+      '--steps',
+      '2',
+      '--out',
+      join(dir, 'bad'),
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/sub\.safetensors: the substrate was built for tokenizer/);

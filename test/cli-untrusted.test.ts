@@ -13,7 +13,10 @@ let dir: string;
 const p = (...parts: string[]) => join(dir, ...parts);
 
 function cli(args: string[]): CliResult {
-  return runCli(args, { timeoutMs: 60_000, env: { ESPALIER_TEST_SECRET: SECRET, ESPALIER_BACKEND: 'wasm', ESPALIER_WASM_THREADS: '1' } });
+  return runCli(args, {
+    timeoutMs: 60_000,
+    env: { ESPALIER_TEST_SECRET: SECRET, ESPALIER_BACKEND: 'wasm', ESPALIER_WASM_THREADS: '1' },
+  });
 }
 
 /** Exit 1 with one error line matching `pattern`, nothing of the environment or /etc/passwd, no stack. */
@@ -39,11 +42,47 @@ function withLink(src: string, name: string, file: string, target: string): stri
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'espalier-cli-untrusted-'));
   const w = ['wire', 'frame', 'tier', 'branch', 'apple', 'grows', 'along', 'the', 'light', 'garden'];
-  writeFileSync(p('text.txt'), Array.from({ length: 400 }, (_, i) => Array.from({ length: 10 }, (_, j) => w[(i * 7 + j * 3) % 10]).join(' ')).join('\n'));
+  writeFileSync(
+    p('text.txt'),
+    Array.from({ length: 400 }, (_, i) => Array.from({ length: 10 }, (_, j) => w[(i * 7 + j * 3) % 10]).join(' ')).join(
+      '\n',
+    ),
+  );
   for (const args of [
     ['vocab', 'build', '--corpus', p('text.txt'), '--ngrams', '30', '--out', p('vocab.json')],
-    ['substrate', 'build', '--kind', 'random', '--vocab', p('vocab.json'), '--dim', '16', '--out', p('sub.safetensors')],
-    ['train', '--data', p('text.txt'), '--vocab', p('vocab.json'), '--substrate', p('sub.safetensors'), '--layers', '1', '--heads', '2', '--context', '16', '--batch', '4', '--steps', '10', '--out', p('run')],
+    [
+      'substrate',
+      'build',
+      '--kind',
+      'random',
+      '--vocab',
+      p('vocab.json'),
+      '--dim',
+      '16',
+      '--out',
+      p('sub.safetensors'),
+    ],
+    [
+      'train',
+      '--data',
+      p('text.txt'),
+      '--vocab',
+      p('vocab.json'),
+      '--substrate',
+      p('sub.safetensors'),
+      '--layers',
+      '1',
+      '--heads',
+      '2',
+      '--context',
+      '16',
+      '--batch',
+      '4',
+      '--steps',
+      '10',
+      '--out',
+      p('run'),
+    ],
     ['export', '--format', 'hf', '--model', p('run'), '--out', p('hf')],
   ]) {
     const r = runCli(args, { timeoutMs: 120_000 });
@@ -51,7 +90,6 @@ beforeAll(() => {
   }
 }, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 
 describe('eval --model with linked files', () => {
   it.each([
@@ -66,9 +104,15 @@ describe('eval --model with linked files', () => {
   });
 
   it('--data /dev/zero or /proc/self/environ is refused before anything is read', () => {
-    expectRefused(cli(['eval', '--model', p('run'), '--task', 'ppl', '--data', '/dev/zero']), /^espalier: error: \/dev\/zero: is not a regular file .*evaluation data file/);
+    expectRefused(
+      cli(['eval', '--model', p('run'), '--task', 'ppl', '--data', '/dev/zero']),
+      /^espalier: error: \/dev\/zero: is not a regular file .*evaluation data file/,
+    );
     symlinkSync('/proc/self/environ', p('data-link.txt'));
-    expectRefused(cli(['eval', '--model', p('run'), '--task', 'ppl', '--data', p('data-link.txt')]), /data-link\.txt: is a system pseudo-file/);
+    expectRefused(
+      cli(['eval', '--model', p('run'), '--task', 'ppl', '--data', p('data-link.txt')]),
+      /data-link\.txt: is a system pseudo-file/,
+    );
   });
 });
 
@@ -87,14 +131,20 @@ describe('import --format hf', () => {
     ['tokenizer.json', '/etc/passwd'],
   ])('%s linking out of the folder (→ %s) is refused', (file, target) => {
     const from = withLink(p('hf'), `hf-${file}-${target.replace(/\//g, '_')}`, file, target);
-    expectRefused(cli(['import', '--format', 'hf', '--from', from, '--out', p(`out-${readdirSync(dir).length}`)]), /link leading outside the imported folder/);
+    expectRefused(
+      cli(['import', '--format', 'hf', '--from', from, '--out', p(`out-${readdirSync(dir).length}`)]),
+      /link leading outside the imported folder/,
+    );
   });
 
   it('a link to a copy outside the folder is refused too', () => {
     mkdirSync(p('elsewhere'));
     copyFileSync(p('hf', 'model.safetensors'), p('elsewhere', 'model.safetensors'));
     const from = withLink(p('hf'), 'hf-elsewhere', 'model.safetensors', p('elsewhere', 'model.safetensors'));
-    expectRefused(cli(['import', '--format', 'hf', '--from', from, '--out', p('out-elsewhere')]), /model\.safetensors: the weights file is a link leading outside the imported folder/);
+    expectRefused(
+      cli(['import', '--format', 'hf', '--from', from, '--out', p('out-elsewhere')]),
+      /model\.safetensors: the weights file is a link leading outside the imported folder/,
+    );
   });
 
   it('imports a folder whose files link into a blobs folder inside it (the Hugging Face cache layout)', () => {
@@ -106,7 +156,9 @@ describe('import --format hf', () => {
     }
     const r = cli(['import', '--format', 'hf', '--from', from, '--out', p('back-cache-style'), '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(p('back-cache-style'))).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']));
+    expect(readdirSync(p('back-cache-style'))).toEqual(
+      expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
+    );
   });
 
   it('imports a cache snapshot (models--org--name/snapshots/<rev>/ linking to ../../blobs), refuses links out of the entry', () => {
@@ -122,7 +174,9 @@ describe('import --format hf', () => {
     expect(r.code, r.stderr).toBe(0);
     rmSync(join(snap, 'tokenizer.json'));
     symlinkSync('/etc/passwd', join(snap, 'tokenizer.json'));
-    expectRefused(cli(['import', '--format', 'hf', '--from', snap, '--out', p('back-snapshot-2')]), /tokenizer\.json: the tokenizer file is a link leading outside the imported folder/);
+    expectRefused(
+      cli(['import', '--format', 'hf', '--from', snap, '--out', p('back-snapshot-2')]),
+      /tokenizer\.json: the tokenizer file is a link leading outside the imported folder/,
+    );
   });
 });
-

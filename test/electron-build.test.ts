@@ -12,11 +12,15 @@ import { ROOT } from './helpers/cli';
 const OUT = join(ROOT, '.test-out', `electron-build-${process.pid}`);
 
 beforeAll(() => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', OUT, '--logLevel', 'error'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 400_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', OUT, '--logLevel', 'error'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 400_000,
+    },
+  );
   if (r.status !== 0) throw new Error(`electron-vite build failed (${r.status}): ${r.stderr}`);
 }, 420_000);
 afterAll(() => rmSync(OUT, { recursive: true, force: true }));
@@ -40,7 +44,8 @@ describe('the Electron build and Dawn', () => {
   });
 
   it('the built worker loads webgpu from node_modules at run time and starts on SwiftShader', async () => {
-    if (!existsSync(SWIFTSHADER_ICD)) throw new Error(`${SWIFTSHADER_ICD} is missing; install it with \`apt-get install -y chromium libvulkan1\``);
+    if (!existsSync(SWIFTSHADER_ICD))
+      throw new Error(`${SWIFTSHADER_ICD} is missing; install it with \`apt-get install -y chromium libvulkan1\``);
     const child = fork(join(OUT, 'main/worker.js'), [], {
       env: { ...process.env, ESPALIER_BACKEND: 'webgpu', VK_ICD_FILENAMES: SWIFTSHADER_ICD },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -54,20 +59,38 @@ describe('the Electron build and Dawn', () => {
         if (m.type === 'error') reject(new Error(m.message));
       });
       child.once('exit', (code) => reject(new Error(`the built worker exited (${code}) before reporting: ${stderr}`)));
-      child.send({ type: 'start', jobId: 'probe', kind: 'backend-report', params: {}, workspace: OUT, resumeFrom: null });
+      child.send({
+        type: 'start',
+        jobId: 'probe',
+        kind: 'backend-report',
+        params: {},
+        workspace: OUT,
+        resumeFrom: null,
+      });
     });
-    expect(result).toMatchObject({ backend: 'webgpu', adapter: { vendor: 'google', architecture: 'swiftshader', software: true } });
+    expect(result).toMatchObject({
+      backend: 'webgpu',
+      adapter: { vendor: 'google', architecture: 'swiftshader', software: true },
+    });
   }, 180_000);
 
   it('packaging unpacks every Dawn binary from app.asar and keeps the fuses hook', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { build: { asar: boolean; asarUnpack: string[]; afterPack: string }; optionalDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      build: { asar: boolean; asarUnpack: string[]; afterPack: string };
+      optionalDependencies: Record<string, string>;
+    };
     expect(pkg.build.asar).toBe(true);
     expect(Object.keys(pkg.optionalDependencies)).toContain('webgpu');
-    const dawn = readdirSync(join(ROOT, 'node_modules/webgpu/dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.node'));
+    const dawn = readdirSync(join(ROOT, 'node_modules/webgpu/dist'), { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.node'),
+    );
     expect(dawn.length).toBeGreaterThan(0);
     for (const f of dawn) {
       const inApp = `node_modules/webgpu/dist/${f.split('\\').join('/')}`;
-      expect(pkg.build.asarUnpack.some((g) => matchesGlob(inApp, g)), inApp).toBe(true);
+      expect(
+        pkg.build.asarUnpack.some((g) => matchesGlob(inApp, g)),
+        inApp,
+      ).toBe(true);
     }
     expect(existsSync(join(ROOT, pkg.build.afterPack))).toBe(true);
   });

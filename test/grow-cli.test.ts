@@ -20,8 +20,31 @@ beforeAll(() => {
   const tok = buildTokenizer([text], { ngrams: 100 });
   saveTokenizer(tok, join(dir, 'vocab.json'));
   saveSubstrate(join(dir, 'sub.safetensors'), randomSubstrate(tok.size, 32, 3, tok.id));
-  args = ['grow', '--data', join(dir, 'data.txt'), '--vocab', join(dir, 'vocab.json'), '--substrate', join(dir, 'sub.safetensors')];
-  args.push('--stages', '2', '--steps-per-stage', '6', '--heads', '4', '--context', '16', '--batch', '8', '--eval-windows', '16', '--threads', '1');
+  args = [
+    'grow',
+    '--data',
+    join(dir, 'data.txt'),
+    '--vocab',
+    join(dir, 'vocab.json'),
+    '--substrate',
+    join(dir, 'sub.safetensors'),
+  ];
+  args.push(
+    '--stages',
+    '2',
+    '--steps-per-stage',
+    '6',
+    '--heads',
+    '4',
+    '--context',
+    '16',
+    '--batch',
+    '8',
+    '--eval-windows',
+    '16',
+    '--threads',
+    '1',
+  );
   args.push('--baseline', 'monolithic', '--out', join(dir, 'run'), '--json');
 });
 
@@ -29,7 +52,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface GrowJson {
   init: string;
-  stages: { depth: number; steps: number; params: { trainable: number; frozenBlocks: number; frozenSubstrate: number; total: number }; lossBeforeInsert: number | null; lossAfterInsert: number; valLoss: number; seconds: number; checkpoint: string }[];
+  stages: {
+    depth: number;
+    steps: number;
+    params: { trainable: number; frozenBlocks: number; frozenSubstrate: number; total: number };
+    lossBeforeInsert: number | null;
+    lossAfterInsert: number;
+    valLoss: number;
+    seconds: number;
+    checkpoint: string;
+  }[];
   baseline: { valLoss: number; trainableParams: number; seconds: number } | null;
 }
 
@@ -39,7 +71,16 @@ describe('espalier grow', () => {
     expect(r.code, r.stderr).toBe(0);
     const j = r.json<GrowJson>();
     expect(j.stages.map((s) => Object.keys(s).sort())).toEqual(
-      Array(2).fill(['checkpoint', 'depth', 'lossAfterInsert', 'lossBeforeInsert', 'params', 'seconds', 'steps', 'valLoss']),
+      Array(2).fill([
+        'checkpoint',
+        'depth',
+        'lossAfterInsert',
+        'lossBeforeInsert',
+        'params',
+        'seconds',
+        'steps',
+        'valLoss',
+      ]),
     );
     expect(j.stages.map((s) => s.depth)).toEqual([1, 2]);
     expect(j.init).toBe('scaled');
@@ -59,7 +100,14 @@ describe('espalier grow', () => {
   });
 
   it('--init zero-output stacks an identity block: the loss after insertion equals the loss before', () => {
-    const r = runCli([...args.filter((a) => a !== 'monolithic' && a !== '--baseline').slice(0, -3), '--init', 'zero-output', '--out', join(dir, 'zero'), '--json']);
+    const r = runCli([
+      ...args.filter((a) => a !== 'monolithic' && a !== '--baseline').slice(0, -3),
+      '--init',
+      'zero-output',
+      '--out',
+      join(dir, 'zero'),
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const j = r.json<GrowJson>();
     expect(j.init).toBe('zero-output');

@@ -26,7 +26,15 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface GrowJson {
-  stages: { depth: number; steps: number; params: { trainable: number; frozenBlocks: number; total: number }; lossBeforeInsert: number | null; lossAfterInsert: number; valLoss: number | null; checkpoint: string }[];
+  stages: {
+    depth: number;
+    steps: number;
+    params: { trainable: number; frozenBlocks: number; total: number };
+    lossBeforeInsert: number | null;
+    lossAfterInsert: number;
+    valLoss: number | null;
+    checkpoint: string;
+  }[];
   validation: { protocol: string; windows: number };
 }
 
@@ -41,7 +49,13 @@ function sameTensors(a: string, b: string, prefixes: string[]): number {
       const tb = rb.read(name);
       expect(tb, name).toBeDefined();
       expect(tb!.shape, name).toEqual(ta.shape);
-      expect(Buffer.compare(Buffer.from(ta.data.buffer, ta.data.byteOffset, ta.data.byteLength), Buffer.from(tb!.data.buffer, tb!.data.byteOffset, tb!.data.byteLength)), name).toBe(0);
+      expect(
+        Buffer.compare(
+          Buffer.from(ta.data.buffer, ta.data.byteOffset, ta.data.byteLength),
+          Buffer.from(tb!.data.buffer, tb!.data.byteOffset, tb!.data.byteLength),
+        ),
+        name,
+      ).toBe(0);
       n++;
     }
   } finally {
@@ -53,10 +67,56 @@ function sameTensors(a: string, b: string, prefixes: string[]): number {
 
 describe('espalier grow --from', () => {
   it('grows a trained folder by one frozen-prefix tier: lower blocks bit-identical, losses reported, lineage recorded, generates', () => {
-    const tr = runCli(['train', '--data', p('data.txt'), '--vocab', p('vocab.json'), '--substrate', p('sub.safetensors'), '--layers', '2', '--heads', '4', '--context', '16', '--batch', '4', '--steps', '4', '--threads', '1', '--backend', 'cpu', '--out', p('train'), '--json']);
+    const tr = runCli([
+      'train',
+      '--data',
+      p('data.txt'),
+      '--vocab',
+      p('vocab.json'),
+      '--substrate',
+      p('sub.safetensors'),
+      '--layers',
+      '2',
+      '--heads',
+      '4',
+      '--context',
+      '16',
+      '--batch',
+      '4',
+      '--steps',
+      '4',
+      '--threads',
+      '1',
+      '--backend',
+      'cpu',
+      '--out',
+      p('train'),
+      '--json',
+    ]);
     expect(tr.code, tr.stderr).toBe(0);
 
-    const args = ['grow', '--from', p('train'), '--data', p('data.txt'), '--stages', '1', '--steps-per-stage', '4', '--batch', '4', '--eval-windows', '8', '--threads', '1', '--backend', 'cpu', '--out', p('grown'), '--json'];
+    const args = [
+      'grow',
+      '--from',
+      p('train'),
+      '--data',
+      p('data.txt'),
+      '--stages',
+      '1',
+      '--steps-per-stage',
+      '4',
+      '--batch',
+      '4',
+      '--eval-windows',
+      '8',
+      '--threads',
+      '1',
+      '--backend',
+      'cpu',
+      '--out',
+      p('grown'),
+      '--json',
+    ];
     const g = runCli(args);
     expect(g.code, g.stderr).toBe(0);
     const j = g.json<GrowJson>();
@@ -80,14 +140,29 @@ describe('espalier grow --from', () => {
     // The head and final norm kept training, so they moved.
     expect(() => sameTensors(src, out, ['head'])).toThrow();
 
-    const cfg = JSON.parse(readFileSync(join(st.checkpoint, 'config.json'), 'utf8')) as { config: { layers: number; dModel: number }; frozen: string[]; training: { parent: { folder: string; layers: number; createdAt: string } } };
+    const cfg = JSON.parse(readFileSync(join(st.checkpoint, 'config.json'), 'utf8')) as {
+      config: { layers: number; dModel: number };
+      frozen: string[];
+      training: { parent: { folder: string; layers: number; createdAt: string } };
+    };
     const srcCfg = JSON.parse(readFileSync(p('train/config.json'), 'utf8')) as { createdAt: string };
     expect(cfg.config).toMatchObject({ layers: 3, dModel: 32 });
     expect(cfg.training.parent).toMatchObject({ folder: p('train'), layers: 2, createdAt: srcCfg.createdAt });
     expect(cfg.frozen.filter((n) => n.startsWith('blocks.2.'))).toEqual([]);
     expect(cfg.frozen.filter((n) => n.startsWith('blocks.0.')).length).toBeGreaterThan(0);
 
-    const gen = runCli(['generate', '--model', st.checkpoint, '--prompt', 'The', '--max-tokens', '8', '--backend', 'cpu', '--json']);
+    const gen = runCli([
+      'generate',
+      '--model',
+      st.checkpoint,
+      '--prompt',
+      'The',
+      '--max-tokens',
+      '8',
+      '--backend',
+      'cpu',
+      '--json',
+    ]);
     expect(gen.code, gen.stderr).toBe(0);
     expect(gen.json<{ tokens: number }>().tokens).toBeGreaterThan(0);
 
@@ -99,14 +174,54 @@ describe('espalier grow --from', () => {
   }, 240_000);
 
   it('refuses options the folder fixes, in one line', () => {
-    const r = runCli(['grow', '--from', p('train'), '--vocab', p('vocab.json'), '--data', p('data.txt'), '--stages', '1', '--steps-per-stage', '2', '--out', p('bad')]);
+    const r = runCli([
+      'grow',
+      '--from',
+      p('train'),
+      '--vocab',
+      p('vocab.json'),
+      '--data',
+      p('data.txt'),
+      '--stages',
+      '1',
+      '--steps-per-stage',
+      '2',
+      '--out',
+      p('bad'),
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--from cannot be combined with --vocab/);
-    const b = runCli(['grow', '--from', p('train'), '--baseline', 'monolithic', '--data', p('data.txt'), '--stages', '1', '--steps-per-stage', '2', '--out', p('bad')]);
+    const b = runCli([
+      'grow',
+      '--from',
+      p('train'),
+      '--baseline',
+      'monolithic',
+      '--data',
+      p('data.txt'),
+      '--stages',
+      '1',
+      '--steps-per-stage',
+      '2',
+      '--out',
+      p('bad'),
+    ]);
     expect(b.code).not.toBe(0);
     expect(b.stderr).toMatch(/--from cannot be combined with --baseline/);
-    const m = runCli(['grow', '--from', p('nope'), '--data', p('data.txt'), '--stages', '1', '--steps-per-stage', '2', '--out', p('bad')]);
+    const m = runCli([
+      'grow',
+      '--from',
+      p('nope'),
+      '--data',
+      p('data.txt'),
+      '--stages',
+      '1',
+      '--steps-per-stage',
+      '2',
+      '--out',
+      p('bad'),
+    ]);
     expect(m.code).not.toBe(0);
     expect(m.stderr).toMatch(/not a model folder/);
   });
@@ -119,25 +234,121 @@ describe('grow --from in the scale sequence (medium model)', () => {
   it('train → grow one tier → sharded HF export → import → same greedy continuation', () => {
     const text = corpusText('debian-faq.en.txt').slice(0, 40_000);
     writeFileSync(p('faq.txt'), text);
-    expect(runCli(['vocab', 'build', '--corpus', p('faq.txt'), '--ngrams', '200', '--out', p('faq-vocab.json'), '--json']).code).toBe(0);
-    expect(runCli(['substrate', 'build', '--kind', 'random', '--vocab', p('faq-vocab.json'), '--dim', '128', '--out', p('faq-sub.safetensors'), '--json']).code).toBe(0);
-    const common = ['--data', p('faq.txt'), '--batch', '1', '--checkpoint-every', '1', '--threads', '1', '--backend', 'cpu', '--json'];
-    const tr = runCli(['train', ...common, '--vocab', p('faq-vocab.json'), '--substrate', p('faq-sub.safetensors'), '--layers', '4', '--heads', '4', '--context', '32', '--steps', '2', '--eval-every', '100', '--out', p('med')], { timeoutMs: 300_000 });
+    expect(
+      runCli(['vocab', 'build', '--corpus', p('faq.txt'), '--ngrams', '200', '--out', p('faq-vocab.json'), '--json'])
+        .code,
+    ).toBe(0);
+    expect(
+      runCli([
+        'substrate',
+        'build',
+        '--kind',
+        'random',
+        '--vocab',
+        p('faq-vocab.json'),
+        '--dim',
+        '128',
+        '--out',
+        p('faq-sub.safetensors'),
+        '--json',
+      ]).code,
+    ).toBe(0);
+    const common = [
+      '--data',
+      p('faq.txt'),
+      '--batch',
+      '1',
+      '--checkpoint-every',
+      '1',
+      '--threads',
+      '1',
+      '--backend',
+      'cpu',
+      '--json',
+    ];
+    const tr = runCli(
+      [
+        'train',
+        ...common,
+        '--vocab',
+        p('faq-vocab.json'),
+        '--substrate',
+        p('faq-sub.safetensors'),
+        '--layers',
+        '4',
+        '--heads',
+        '4',
+        '--context',
+        '32',
+        '--steps',
+        '2',
+        '--eval-every',
+        '100',
+        '--out',
+        p('med'),
+      ],
+      { timeoutMs: 300_000 },
+    );
     expect(tr.code, tr.stderr).toBe(0);
-    const g = runCli(['grow', ...common, '--from', p('med'), '--stages', '1', '--steps-per-stage', '1', '--eval-windows', '4', '--out', p('med-grown')], { timeoutMs: 300_000 });
+    const g = runCli(
+      [
+        'grow',
+        ...common,
+        '--from',
+        p('med'),
+        '--stages',
+        '1',
+        '--steps-per-stage',
+        '1',
+        '--eval-windows',
+        '4',
+        '--out',
+        p('med-grown'),
+      ],
+      { timeoutMs: 300_000 },
+    );
     expect(g.code, g.stderr).toBe(0);
     const st = g.json<GrowJson>().stages[0]!;
     expect(st.depth).toBe(5);
-    console.log(`grow --from (4 × d 128 → 5): insertion ${st.lossBeforeInsert} → ${st.lossAfterInsert}, val ${st.valLoss}; params ${st.params.total}, trainable ${st.params.trainable}`);
-    expect(sameTensors(p('med/model.safetensors'), join(st.checkpoint, 'model.safetensors'), ['blocks.0.', 'blocks.1.', 'blocks.2.', 'blocks.3.'])).toBe(32);
+    console.log(
+      `grow --from (4 × d 128 → 5): insertion ${st.lossBeforeInsert} → ${st.lossAfterInsert}, val ${st.valLoss}; params ${st.params.total}, trainable ${st.params.trainable}`,
+    );
+    expect(
+      sameTensors(p('med/model.safetensors'), join(st.checkpoint, 'model.safetensors'), [
+        'blocks.0.',
+        'blocks.1.',
+        'blocks.2.',
+        'blocks.3.',
+      ]),
+    ).toBe(32);
 
-    const ex = runCli(['export', '--format', 'hf', '--model', st.checkpoint, '--out', p('med-hf'), '--max-shard-size', '1', '--json'], { timeoutMs: 300_000 });
+    const ex = runCli(
+      ['export', '--format', 'hf', '--model', st.checkpoint, '--out', p('med-hf'), '--max-shard-size', '1', '--json'],
+      { timeoutMs: 300_000 },
+    );
     expect(ex.code, ex.stderr).toBe(0);
-    expect(readdirSync(p('med-hf')).filter((f) => /^model-\d{5}-of-\d{5}\.safetensors$/.test(f)).length).toBeGreaterThanOrEqual(2);
-    const imp = runCli(['import', '--format', 'hf', '--from', p('med-hf'), '--out', p('med-back'), '--json'], { timeoutMs: 300_000 });
+    expect(
+      readdirSync(p('med-hf')).filter((f) => /^model-\d{5}-of-\d{5}\.safetensors$/.test(f)).length,
+    ).toBeGreaterThanOrEqual(2);
+    const imp = runCli(['import', '--format', 'hf', '--from', p('med-hf'), '--out', p('med-back'), '--json'], {
+      timeoutMs: 300_000,
+    });
     expect(imp.code, imp.stderr).toBe(0);
     const greedy = (model: string) => {
-      const r = runCli(['generate', '--model', model, '--prompt', 'Debian', '--max-tokens', '8', '--temperature', '0', '--backend', 'cpu', '--json']);
+      const r = runCli([
+        'generate',
+        '--model',
+        model,
+        '--prompt',
+        'Debian',
+        '--max-tokens',
+        '8',
+        '--temperature',
+        '0',
+        '--backend',
+        'cpu',
+        '--json',
+      ]);
       expect(r.code, r.stderr).toBe(0);
       return r.json<{ text: string }>().text;
     };

@@ -33,7 +33,12 @@ describe('foreign Hugging Face tokenizer.json files as vocabularies', () => {
     const train = join(dir, 'train.txt');
     writeFileSync(train, [en.slice(0, 60_000), ru.slice(0, 60_000), zh.slice(0, 20_000)].join('\n'));
     runPython(py, ['test/python/train_foreign_tokenizers.py', train, dir]);
-    lines = [...en.slice(60_000, 90_000).split('\n'), ...ru.slice(60_000, 90_000).split('\n'), ...zh.slice(20_000, 30_000).split('\n'), 'emoji 😀 क्ष 𝔘'];
+    lines = [
+      ...en.slice(60_000, 90_000).split('\n'),
+      ...ru.slice(60_000, 90_000).split('\n'),
+      ...zh.slice(20_000, 30_000).split('\n'),
+      'emoji 😀 क्ष 𝔘',
+    ];
     testFile = join(dir, 'test.txt');
     writeFileSync(testFile, `${lines.join('\n')}\n`);
   }, 300_000);
@@ -41,16 +46,35 @@ describe('foreign Hugging Face tokenizer.json files as vocabularies', () => {
   for (const kind of ['bpe', 'unigram', 'wordpiece'] as const) {
     it(`${kind}: vocab encode gives the Python library's ids on every line, and substrate build renders every token`, () => {
       const file = join(dir, `${kind}.json`);
-      const theirs = JSON.parse(runPython(py, ['test/python/hf_tokenizer_ids.py', file, testFile])) as { tokenizers: number[][]; vocab_size: number };
+      const theirs = JSON.parse(runPython(py, ['test/python/hf_tokenizer_ids.py', file, testFile])) as {
+        tokenizers: number[][];
+        vocab_size: number;
+      };
       const enc = runCli(['vocab', 'encode', '--vocab', file, '--file', testFile, '--lines', '--json']);
       expect(enc.stderr).toBe('');
       const ours = enc.json<{ lines: number[][] }>().lines;
       expect(ours).toHaveLength(lines.length);
       const k = ours.findIndex((ids, i) => ids.join() !== theirs.tokenizers[i]!.join());
-      expect(k < 0 ? 'all lines agree' : `line ${k + 1} ${JSON.stringify(lines[k])}: ${JSON.stringify(ours[k])} vs ${JSON.stringify(theirs.tokenizers[k])}`).toBe('all lines agree');
+      expect(
+        k < 0
+          ? 'all lines agree'
+          : `line ${k + 1} ${JSON.stringify(lines[k])}: ${JSON.stringify(ours[k])} vs ${JSON.stringify(theirs.tokenizers[k])}`,
+      ).toBe('all lines agree');
 
       const out = join(dir, `${kind}.safetensors`);
-      const built = runCli(['substrate', 'build', '--kind', 'glyph', '--vocab', file, '--out', out, '--dim', '32', '--json']);
+      const built = runCli([
+        'substrate',
+        'build',
+        '--kind',
+        'glyph',
+        '--vocab',
+        file,
+        '--out',
+        out,
+        '--dim',
+        '32',
+        '--json',
+      ]);
       expect(built.stderr).not.toMatch(/error/);
       expect(built.code).toBe(0);
       const sub = built.json<{ vocabSize: number; dim: number; id: string }>();
@@ -73,7 +97,9 @@ describe('foreign Hugging Face tokenizer.json files as vocabularies', () => {
   it('training paths refuse a foreign tokenizer with one line naming the file and what it can be used for', () => {
     const file = join(dir, 'bpe.json');
     // loadTokenizer is what train, grow and generate load vocabularies with.
-    expect(() => loadTokenizer(file)).toThrow(new RegExp(`^${file}: not an Espalier tokenizer .*substrate build --vocab`));
+    expect(() => loadTokenizer(file)).toThrow(
+      new RegExp(`^${file}: not an Espalier tokenizer .*substrate build --vocab`),
+    );
     const missing = runCli(['vocab', 'encode', '--vocab', join(dir, 'nope.json'), '--text', 'x']);
     expect(missing.stderr.trim()).toBe(`espalier: error: ${join(dir, 'nope.json')}: vocabulary file not found`);
   });

@@ -58,9 +58,26 @@ function cli(args: string[]): Record<string, unknown> {
 
 function save(name: string, config: Partial<ModelConfigInput>, subDim: number, seed: number): string {
   const sub = randomSubstrate(tok.size, subDim, 1, tok.id);
-  const m = GPT.create({ config: { vocabSize: tok.size, layers: 2, dModel: 32, heads: 4, contextLength: 48, mlpRatio: 4, initStd: 0.25, ...config }, substrate: sub, tokenizerId: tok.id, seed });
+  const m = GPT.create({
+    config: {
+      vocabSize: tok.size,
+      layers: 2,
+      dModel: 32,
+      heads: 4,
+      contextLength: 48,
+      mlpRatio: 4,
+      initStd: 0.25,
+      ...config,
+    },
+    substrate: sub,
+    tokenizerId: tok.id,
+    seed,
+  });
   m.freezeBlock(0);
-  exportModel(p(name), m, { tokenizerJson: tokenizerToJson(tok), training: { growth: { stage: 2, steps: 40, valLoss: 5.25 } } });
+  exportModel(p(name), m, {
+    tokenizerJson: tokenizerToJson(tok),
+    training: { growth: { stage: 2, steps: 40, valLoss: 5.25 } },
+  });
   m.dispose();
   return p(name);
 }
@@ -89,7 +106,11 @@ function maxDiff(a: Float32Array, rows: number[][]): number {
 async function ppl(folder: string): Promise<number> {
   const m = await openEvalModel(folder);
   try {
-    const r = await runEval({ model: m.model, tokenizer: m.tokenizer }, { task: 'ppl', data: p('eval.txt') }, { modelId: m.modelId });
+    const r = await runEval(
+      { model: m.model, tokenizer: m.tokenizer },
+      { task: 'ppl', data: p('eval.txt') },
+      { modelId: m.modelId },
+    );
     if (folder === p('plain')) saveResult(folder, r);
     const v = r.metrics['ppl'];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${folder}: perplexity ${String(v)}`);
@@ -105,9 +126,16 @@ beforeAll(async () => {
   const [en, ru, zh] = (['en.txt', 'ru.txt', 'zh.txt'] as const).map(corpusText) as [string, string, string];
   const text = { en: en.slice(2000, 14000), ru: ru.slice(2000, 14000), zh: zh.slice(2000, 8000) };
   tok = buildTokenizer([text.en, text.ru, text.zh], { ngrams: 400 });
-  prompts = [text.en.slice(300, 400), text.ru.slice(500, 600), text.zh.slice(100, 140)].map((s) => [...tok.encode(s)].slice(0, 24));
+  prompts = [text.en.slice(300, 400), text.ru.slice(500, 600), text.zh.slice(100, 140)].map((s) =>
+    [...tok.encode(s)].slice(0, 24),
+  );
   // Real lines of all three texts plus the whole excerpts, for AutoTokenizer against Espalier's encoder.
-  lines = [text.en, text.ru, text.zh].flatMap((t) => t.split('\n').filter((l) => l.trim()).slice(0, 40));
+  lines = [text.en, text.ru, text.zh].flatMap((t) =>
+    t
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(0, 40),
+  );
   writeFileSync(p('eval.txt'), `${text.en.slice(0, 1500)}\n${text.ru.slice(0, 1500)}\n${text.zh.slice(0, 800)}\n`);
 
   save('proj', { substrateDim: 24, inputProjection: 'frozen-random', inputScale: 1.7 }, 24, 11);
@@ -119,9 +147,17 @@ beforeAll(async () => {
   imported = cli(['import', '--format', 'hf', '--from', p('plain-hf'), '--out', p('plain-back')]);
   for (const name of ['proj', 'plain', 'plain-back']) mine[name] = await espalier(p(name));
 
-  const jobs = ['proj-hf', 'plain-hf'].map((f) => ({ folder: p(f), prompts, new: NEW, texts: f === 'plain-hf' ? lines : [] }));
+  const jobs = ['proj-hf', 'plain-hf'].map((f) => ({
+    folder: p(f),
+    prompts,
+    new: NEW,
+    texts: f === 'plain-hf' ? lines : [],
+  }));
   writeFileSync(p('jobs.json'), JSON.stringify(jobs));
-  const r = spawnSync(python, [join(ROOT, 'test/python/hf_model.py'), p('jobs.json')], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(python, [join(ROOT, 'test/python/hf_model.py'), p('jobs.json')], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`hf_model.py failed:\n${r.stderr}`);
   const [proj, plain] = JSON.parse(r.stdout) as [HfOut, HfOut];
   hf = { proj, plain };
@@ -131,16 +167,35 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('export --format hf', () => {
   it('writes the transformers files, and AutoModelForCausalLM loads them as ArceeForCausalLM with the mapped settings', () => {
     expect(exported).toMatchObject({ layers: 2, embedding: 'substrate' });
-    expect(exported['files']).toEqual(['README.md', 'config.json', 'espalier.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+    expect(exported['files']).toEqual([
+      'README.md',
+      'config.json',
+      'espalier.json',
+      'generation_config.json',
+      'model.safetensors',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
     const cfg = JSON.parse(readFileSync(p('plain-hf/config.json'), 'utf8')) as Record<string, unknown>;
     expect(cfg).not.toHaveProperty('auto_map');
     expect(hf.plain.architecture).toBe('ArceeForCausalLM');
-    expect(hf.plain.config).toEqual({ hidden_act: 'gelu_pytorch_tanh', mlp_bias: false, attention_bias: false, tie_word_embeddings: false, rms_norm_eps: 1e-5, head_dim: 8, num_hidden_layers: 2 });
+    expect(hf.plain.config).toEqual({
+      hidden_act: 'gelu_pytorch_tanh',
+      mlp_bias: false,
+      attention_bias: false,
+      tie_word_embeddings: false,
+      rms_norm_eps: 1e-5,
+      head_dim: 8,
+      num_hidden_layers: 2,
+    });
     expect(hf.plain.rope).toMatchObject({ rope_type: 'default', rope_theta: 10000 });
   });
 
   it('gives the same logits (within 1e-4) and greedy continuation on English, Russian and Chinese prompts', () => {
-    for (const [name, out] of [['plain', hf.plain], ['proj', hf.proj]] as const) {
+    for (const [name, out] of [
+      ['plain', hf.plain],
+      ['proj', hf.proj],
+    ] as const) {
       out.prompts.forEach((h, i) => {
         expect(maxDiff(mine[name]![i]!.logits, h.logits), `${name} prompt ${i}`).toBeLessThan(1e-4);
         expect(h.greedy, `${name} prompt ${i}`).toEqual(mine[name]![i]!.greedy);
@@ -150,7 +205,7 @@ describe('export --format hf', () => {
     expect(JSON.parse(readFileSync(p('proj-hf/espalier.json'), 'utf8'))).toMatchObject({ embedding: 'folded' });
   });
 
-  it('gives AutoTokenizer exactly Espalier\'s ids on real English, Russian and Chinese lines', () => {
+  it("gives AutoTokenizer exactly Espalier's ids on real English, Russian and Chinese lines", () => {
     const ids = hf.plain.tokenizer_ids!;
     expect(ids.length).toBe(lines.length);
     lines.forEach((l, i) => expect(ids[i], l).toEqual([...tok.encode(l)]));
@@ -170,7 +225,11 @@ describe('export --format hf', () => {
 
   it('refuses a LayerNorm model (no exact transformers twin) with the reason, and never overwrites a folder', () => {
     const sub = randomSubstrate(tok.size, 32, 1, tok.id);
-    const ln = GPT.create({ config: { vocabSize: tok.size, layers: 1, dModel: 32, heads: 4, norm: 'layernorm' }, substrate: sub, tokenizerId: tok.id });
+    const ln = GPT.create({
+      config: { vocabSize: tok.size, layers: 1, dModel: 32, heads: 4, norm: 'layernorm' },
+      substrate: sub,
+      tokenizerId: tok.id,
+    });
     exportModel(p('ln'), ln, { tokenizerJson: tokenizerToJson(tok) });
     ln.dispose();
     expect(() => exportHf(p('ln'), p('ln-hf'))).toThrow(/norm is "layernorm".*RMSNorm only/);
@@ -183,7 +242,12 @@ describe('import --format hf', () => {
   it('brings the model back with the same substrate and tokenizer ids, frozen tiers and growth history', () => {
     const orig = readModelMeta(p('plain'));
     const back = readModelMeta(p('plain-back'));
-    expect(imported).toMatchObject({ layers: 2, substrateId: orig.substrate.id, tokenizerId: orig.tokenizerId, substrateRestored: true });
+    expect(imported).toMatchObject({
+      layers: 2,
+      substrateId: orig.substrate.id,
+      tokenizerId: orig.tokenizerId,
+      substrateRestored: true,
+    });
     expect(back.substrate).toMatchObject({ id: orig.substrate.id, kind: 'random' });
     expect(back.frozen).toEqual(orig.frozen.filter((n) => n.startsWith('blocks.')));
     expect(back.config).toEqual(orig.config);
@@ -202,7 +266,9 @@ describe('import --format hf', () => {
     const merged = cli(['merge', '--expert', p('plain-back'), '--expert', p('expert'), '--out', p('merge-b')]);
     expect(merged).toMatchObject({ kind: 'merge', substrateId: readModelMeta(p('expert')).substrate.id });
     // A merge has no single-model twin in transformers: refused with the reason.
-    expect(() => exportHf(p('merge-b'), p('merge-hf'))).toThrow(/cannot export a merge.*averages its experts.*export each expert/);
+    expect(() => exportHf(p('merge-b'), p('merge-hf'))).toThrow(
+      /cannot export a merge.*averages its experts.*export each expert/,
+    );
     expect(existsSync(p('merge-hf'))).toBe(false);
     const [a, b, m] = [await ppl(p('plain')), await ppl(p('plain-back')), await ppl(p('merge-b'))];
     expect(Number.isFinite(m)).toBe(true);

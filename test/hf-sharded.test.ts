@@ -49,12 +49,28 @@ beforeAll(async () => {
   tok = buildTokenizer([plain], { ngrams: 300 });
   prompts = [plain.slice(100, 220), plain.slice(4000, 4100)].map((s) => [...tok.encode(s)].slice(0, 20));
   const sub = randomSubstrate(tok.size, 32, 5, tok.id);
-  const m = GPT.create({ config: { vocabSize: tok.size, layers: 3, dModel: 32, heads: 4, contextLength: 48, mlpRatio: 4, initStd: 0.25 }, substrate: sub, tokenizerId: tok.id, seed: 21 });
+  const m = GPT.create({
+    config: { vocabSize: tok.size, layers: 3, dModel: 32, heads: 4, contextLength: 48, mlpRatio: 4, initStd: 0.25 },
+    substrate: sub,
+    tokenizerId: tok.id,
+    seed: 21,
+  });
   m.freezeBlock(0);
   exportModel(p('m'), m, { tokenizerJson: tokenizerToJson(tok) });
   m.dispose();
   // 0.03 MB: each block (8 × 4 KB matrices and norms) is about 25 KB, so the model splits into several shards.
-  const r = runCli(['export', '--format', 'hf', '--model', p('m'), '--out', p('hf'), '--max-shard-size', '0.03', '--json']);
+  const r = runCli([
+    'export',
+    '--format',
+    'hf',
+    '--model',
+    p('m'),
+    '--out',
+    p('hf'),
+    '--max-shard-size',
+    '0.03',
+    '--json',
+  ]);
   if (r.code !== 0) throw new Error(r.stderr);
   exported = r.json();
   const imp = runCli(['import', '--format', 'hf', '--from', p('hf'), '--out', p('back'), '--json']);
@@ -62,21 +78,31 @@ beforeAll(async () => {
   mine = await greedy(p('m'));
   back = await greedy(p('back'));
   writeFileSync(p('jobs.json'), JSON.stringify([{ folder: p('hf'), prompts, new: NEW }]));
-  const py = spawnSync(python, [join(ROOT, 'test/python/hf_model.py'), p('jobs.json')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const py = spawnSync(python, [join(ROOT, 'test/python/hf_model.py'), p('jobs.json')], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (py.status !== 0) throw new Error(`hf_model.py failed:\n${py.stderr}`);
   hf = (JSON.parse(py.stdout) as (typeof hf)[])[0]!;
 }, 240_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('sharded Hugging Face export', () => {
-  it('writes save_pretrained\'s layout: numbered shards under the size limit and an index mapping every tensor', () => {
+  it("writes save_pretrained's layout: numbered shards under the size limit and an index mapping every tensor", () => {
     const files = exported['files'] as string[];
     const shards = files.filter((f) => /^model-\d{5}-of-\d{5}\.safetensors$/.test(f));
     expect(shards.length).toBeGreaterThan(2);
     expect(files).toContain('model.safetensors.index.json');
     expect(files).not.toContain('model.safetensors');
-    expect(shards).toEqual(shards.map((_, i) => `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`));
-    const index = JSON.parse(readFileSync(p('hf/model.safetensors.index.json'), 'utf8')) as { metadata: { total_size: number }; weight_map: Record<string, string> };
+    expect(shards).toEqual(
+      shards.map(
+        (_, i) => `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`,
+      ),
+    );
+    const index = JSON.parse(readFileSync(p('hf/model.safetensors.index.json'), 'utf8')) as {
+      metadata: { total_size: number };
+      weight_map: Record<string, string>;
+    };
     let total = 0;
     const seen = new Set<string>();
     for (const s of shards) {
@@ -111,7 +137,11 @@ describe('sharded Hugging Face export', () => {
 
   it('plans shards in order, a tensor larger than the limit alone in its shard', () => {
     const t = (n: number) => ({ dtype: 'F32' as const, shape: [n], data: new Float32Array(n) });
-    expect(planShards({ a: t(10), b: t(10), c: t(100), d: t(5), e: t(5) }, 80)).toEqual([['a', 'b'], ['c'], ['d', 'e']]);
+    expect(planShards({ a: t(10), b: t(10), c: t(100), d: t(5), e: t(5) }, 80)).toEqual([
+      ['a', 'b'],
+      ['c'],
+      ['d', 'e'],
+    ]);
     expect(planShards({ a: t(10) }, 1e9)).toEqual([['a']]);
   });
 });

@@ -44,10 +44,16 @@ function runPython(py: string, args: string[]): string {
 }
 
 /** The first line whose ids differ, shown with both id lists, or undefined when all agree. */
-function firstMismatch(lines: readonly string[], ours: readonly number[][], theirs: readonly number[][]): string | undefined {
+function firstMismatch(
+  lines: readonly string[],
+  ours: readonly number[][],
+  theirs: readonly number[][],
+): string | undefined {
   if (ours.length !== theirs.length) return `${ours.length} lines vs ${theirs.length}`;
   const k = ours.findIndex((ids, i) => ids.join() !== theirs[i]!.join());
-  return k < 0 ? undefined : `line ${k + 1} ${JSON.stringify(lines[k]!.slice(0, 80))}: espalier ${JSON.stringify(ours[k])} vs ${JSON.stringify(theirs[k])}`;
+  return k < 0
+    ? undefined
+    : `line ${k + 1} ${JSON.stringify(lines[k]!.slice(0, 80))}: espalier ${JSON.stringify(ours[k])} vs ${JSON.stringify(theirs[k])}`;
 }
 
 describe('Espalier tokenizer.json in Hugging Face tokenizers, transformers and @huggingface/tokenizers', () => {
@@ -59,24 +65,45 @@ describe('Espalier tokenizer.json in Hugging Face tokenizers, transformers and @
 
   beforeAll(() => {
     py = requirePython(['tokenizers', 'transformers']);
-    const texts = { en: corpusText('en.txt'), ru: corpusText('ru.txt'), zh: corpusText('zh.txt'), song: corpusText('zh-lines.txt') };
+    const texts = {
+      en: corpusText('en.txt'),
+      ru: corpusText('ru.txt'),
+      zh: corpusText('zh.txt'),
+      song: corpusText('zh-lines.txt'),
+    };
     // Learn from the first part of each text and test on all of it, so later lines meet unseen characters too.
-    for (const [name, t] of Object.entries(texts)) writeFileSync(join(dir, `${name}.txt`), t.slice(0, Math.floor(t.length * 0.6)));
+    for (const [name, t] of Object.entries(texts))
+      writeFileSync(join(dir, `${name}.txt`), t.slice(0, Math.floor(t.length * 0.6)));
     folder = join(dir, 'hf');
-    const built = runCli(['vocab', 'build', ...['en', 'ru', 'zh', 'song'].flatMap((n) => ['--corpus', join(dir, `${n}.txt`)]), '--ngrams', '3000', '--out', join(dir, 'vocab.json'), '--json']);
+    const built = runCli([
+      'vocab',
+      'build',
+      ...['en', 'ru', 'zh', 'song'].flatMap((n) => ['--corpus', join(dir, `${n}.txt`)]),
+      '--ngrams',
+      '3000',
+      '--out',
+      join(dir, 'vocab.json'),
+      '--json',
+    ]);
     expect(built.stderr).not.toMatch(/error/);
     writeHfTokenizerFiles(folder, loadTokenizer(join(dir, 'vocab.json')), { modelMaxLength: 1024 });
     lines = [...Object.values(texts).flatMap((t) => t.split('\n')), ...EXTRA_LINES];
     textFile = join(dir, 'lines.txt');
     writeFileSync(textFile, `${lines.join('\n')}\n`);
-    const enc = runCli(['vocab', 'encode', '--vocab', join(folder, 'tokenizer.json'), '--file', textFile, '--lines', '--json'], { timeoutMs: 300_000 });
+    const enc = runCli(
+      ['vocab', 'encode', '--vocab', join(folder, 'tokenizer.json'), '--file', textFile, '--lines', '--json'],
+      { timeoutMs: 300_000 },
+    );
     expect(enc.stderr).toBe('');
     espalierIds = enc.json<{ lines: number[][] }>().lines;
   }, 600_000);
 
   it('writes the same tokenizer.json that vocab build wrote, and a tokenizer_config.json with the metadata', () => {
     expect(readFileSync(join(folder, 'tokenizer.json'), 'utf8')).toBe(readFileSync(join(dir, 'vocab.json'), 'utf8'));
-    const config = JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown> & { espalier: Record<string, unknown> };
+    const config = JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    > & { espalier: Record<string, unknown> };
     const tok = loadTokenizer(join(folder, 'tokenizer.json'));
     expect(config.espalier).toMatchObject({ id: tok.id, rule: 'ngram-bpe', monograms: tok.monograms, ngrams: 3000 });
     expect(config['model_max_length']).toBe(1024);

@@ -48,7 +48,9 @@ describe('every layer imports only what eslint.layers.js allows', () => {
     const { text, lineOf } = importEveryLayer(from, file);
     const got = await flags(text, file);
     const forbidden = NAMES.filter((to) => to !== from && !(LAYERS[from].may as readonly string[]).includes(to));
-    expect(got.map((f) => f.line).sort((a, b) => a - b)).toEqual(forbidden.map((to) => lineOf.get(to)!).sort((a, b) => a - b));
+    expect(got.map((f) => f.line).sort((a, b) => a - b)).toEqual(
+      forbidden.map((to) => lineOf.get(to)!).sort((a, b) => a - b),
+    );
     for (const f of got) {
       expect(f.rule).toBe('espalier/layers');
       expect(f.message).toMatch(new RegExp(`^${from} must not import \\S+ .*docs/architecture\\.md`));
@@ -60,33 +62,61 @@ describe('every layer imports only what eslint.layers.js allows', () => {
 
 describe('module-level allowances and tests', () => {
   it('lets services use the worker protocol and job schemas but not a job handler', async () => {
-    const text = "import { FromWorker } from '../worker/protocol';\nimport { EvalJobResult } from '../worker/job-types';\nimport { runEval } from '../worker/jobs/eval';\nexport const x = [FromWorker, EvalJobResult, runEval];\n";
+    const text =
+      "import { FromWorker } from '../worker/protocol';\nimport { EvalJobResult } from '../worker/job-types';\nimport { runEval } from '../worker/jobs/eval';\nexport const x = [FromWorker, EvalJobResult, runEval];\n";
     const got = await flags(text, 'src-main/services/lint-fixture.ts');
-    expect(got).toEqual([expect.objectContaining({ rule: 'espalier/layers', line: 3, message: expect.stringMatching(/services must not import worker \(src-main\/worker\/jobs\/eval\)/) })]);
+    expect(got).toEqual([
+      expect.objectContaining({
+        rule: 'espalier/layers',
+        line: 3,
+        message: expect.stringMatching(/services must not import worker \(src-main\/worker\/jobs\/eval\)/),
+      }),
+    ]);
   });
 
-  it('lets a test beside the code import test support and the lab\'s world, not other layers', async () => {
-    const text = "import { corpusText } from '../../../test/helpers/fixtures';\nimport { generateWorld } from '../../lab/world/index';\nimport { openWorkspace } from '../../store/workspace';\nexport const x = [corpusText, generateWorld, openWorkspace];\n";
-    expect(await flags(text, 'src-main/engine/model/lint-fixture.test.ts')).toEqual([expect.objectContaining({ line: 3, message: expect.stringMatching(/engine must not import store/) })]);
+  it("lets a test beside the code import test support and the lab's world, not other layers", async () => {
+    const text =
+      "import { corpusText } from '../../../test/helpers/fixtures';\nimport { generateWorld } from '../../lab/world/index';\nimport { openWorkspace } from '../../store/workspace';\nexport const x = [corpusText, generateWorld, openWorkspace];\n";
+    expect(await flags(text, 'src-main/engine/model/lint-fixture.test.ts')).toEqual([
+      expect.objectContaining({ line: 3, message: expect.stringMatching(/engine must not import store/) }),
+    ]);
     expect((await flags(text, 'src-main/engine/model/lint-fixture.ts')).map((f) => f.line)).toEqual([1, 2, 3]);
   });
 });
 
 describe('the demo and the studies share the lab, never each other', () => {
-  const text = "import { evaluateModel } from '../lab/evaluate';\nimport { prepareWorld } from '../lab/inputs';\nimport { runDemo } from '../demo/pipeline';\nimport { runStudy } from '../study/runner';\nexport const x = [evaluateModel, prepareWorld, runDemo, runStudy];\n";
+  const text =
+    "import { evaluateModel } from '../lab/evaluate';\nimport { prepareWorld } from '../lab/inputs';\nimport { runDemo } from '../demo/pipeline';\nimport { runStudy } from '../study/runner';\nexport const x = [evaluateModel, prepareWorld, runDemo, runStudy];\n";
 
   it('rejects study → demo and demo → study, and lets both import the lab', async () => {
-    expect(await flags(text, 'src-main/study/lint-fixture.ts')).toEqual([expect.objectContaining({ rule: 'espalier/layers', line: 3, message: expect.stringMatching(/^study must not import demo \(src-main\/demo\/pipeline\)/) })]);
-    expect(await flags(text, 'src-main/demo/lint-fixture.ts')).toEqual([expect.objectContaining({ rule: 'espalier/layers', line: 4, message: expect.stringMatching(/^demo must not import study/) })]);
+    expect(await flags(text, 'src-main/study/lint-fixture.ts')).toEqual([
+      expect.objectContaining({
+        rule: 'espalier/layers',
+        line: 3,
+        message: expect.stringMatching(/^study must not import demo \(src-main\/demo\/pipeline\)/),
+      }),
+    ]);
+    expect(await flags(text, 'src-main/demo/lint-fixture.ts')).toEqual([
+      expect.objectContaining({
+        rule: 'espalier/layers',
+        line: 4,
+        message: expect.stringMatching(/^demo must not import study/),
+      }),
+    ]);
   });
 
   it('keeps the lab below both: it may import the engine, not the demo or studies', async () => {
     const got = await flags(text.replace(/'\.\.\/lab\/(\w+)'/g, "'./$1'"), 'src-main/lab/lint-fixture.ts');
-    expect(got.map((f) => [f.line, f.message.split(' (')[0]])).toEqual([[3, 'lab must not import demo'], [4, 'lab must not import study']]);
+    expect(got.map((f) => [f.line, f.message.split(' (')[0]])).toEqual([
+      [3, 'lab must not import demo'],
+      [4, 'lab must not import study'],
+    ]);
   });
 
   it('no test beside the study code imports the demo either', async () => {
-    expect(await flags(text, 'src-main/study/lint-fixture.test.ts')).toEqual([expect.objectContaining({ line: 3, message: expect.stringMatching(/^study must not import demo/) })]);
+    expect(await flags(text, 'src-main/study/lint-fixture.test.ts')).toEqual([
+      expect.objectContaining({ line: 3, message: expect.stringMatching(/^study must not import demo/) }),
+    ]);
   });
 });
 
@@ -100,13 +130,25 @@ describe('packages bound to one layer', () => {
       [3, 'espalier/layers'],
     ]);
     expect(engine[0]!.message).toMatch(/Only src-main\/app and src-main\/preload may import Electron/);
-    expect(await flags("import { app } from 'electron';\nexport const x = app;\n", 'src-main/app/lint-fixture.ts')).toEqual([]);
-    expect(await flags("import { contextBridge } from 'electron';\nexport const x = contextBridge;\n", 'src-main/preload/lint-fixture.ts')).toEqual([]);
+    expect(
+      await flags("import { app } from 'electron';\nexport const x = app;\n", 'src-main/app/lint-fixture.ts'),
+    ).toEqual([]);
+    expect(
+      await flags(
+        "import { contextBridge } from 'electron';\nexport const x = contextBridge;\n",
+        'src-main/preload/lint-fixture.ts',
+      ),
+    ).toEqual([]);
   });
 
   it('rejects better-sqlite3 outside the store', async () => {
     const text = "import Database from 'better-sqlite3';\nexport const x = Database;\n";
-    expect(await flags(text, 'src-main/services/lint-fixture.ts')).toEqual([expect.objectContaining({ rule: 'no-restricted-imports', message: expect.stringMatching(/Only src-main\/store opens the database/) })]);
+    expect(await flags(text, 'src-main/services/lint-fixture.ts')).toEqual([
+      expect.objectContaining({
+        rule: 'no-restricted-imports',
+        message: expect.stringMatching(/Only src-main\/store opens the database/),
+      }),
+    ]);
     expect(await flags(text, 'src-main/store/lint-fixture.ts')).toEqual([]);
   });
 });
@@ -114,7 +156,9 @@ describe('packages bound to one layer', () => {
 describe('the fixtures of earlier rules still fail where they should', () => {
   it('worker ↛ services, but lib and store are fine', async () => {
     const got = await flags(fixture('worker-imports-services'), 'src-main/worker/jobs/lint-fixture.ts');
-    expect(got).toEqual([expect.objectContaining({ line: 1, message: expect.stringMatching(/^worker must not import services/) })]);
+    expect(got).toEqual([
+      expect.objectContaining({ line: 1, message: expect.stringMatching(/^worker must not import services/) }),
+    ]);
   });
 
   it('store ↛ engine and lib, but common is fine', async () => {
@@ -126,13 +170,19 @@ describe('the fixtures of earlier rules still fail where they should', () => {
 
   it('renderer ↛ src-main, but src-shared and its own folders are fine', async () => {
     const got = await flags(fixture('renderer-imports-main'), 'src-renderer/stores/lint-fixture.ts');
-    expect(got).toEqual([expect.objectContaining({ line: 1, message: expect.stringMatching(/^renderer must not import services/) })]);
+    expect(got).toEqual([
+      expect.objectContaining({ line: 1, message: expect.stringMatching(/^renderer must not import services/) }),
+    ]);
   });
 
   it('product code ↛ test/, while a test beside it may', async () => {
     const bad = fixture('product-imports-test');
-    expect(await flags(bad, 'src-main/engine/model/lint-fixture.ts')).toEqual([expect.objectContaining({ line: 1, message: expect.stringMatching(/Product code must not import test\//) })]);
-    expect(await flags(bad.replace('../../../', '../../'), 'src-main/demo/lint-fixture.ts')).toEqual([expect.objectContaining({ line: 1 })]);
+    expect(await flags(bad, 'src-main/engine/model/lint-fixture.ts')).toEqual([
+      expect.objectContaining({ line: 1, message: expect.stringMatching(/Product code must not import test\//) }),
+    ]);
+    expect(await flags(bad.replace('../../../', '../../'), 'src-main/demo/lint-fixture.ts')).toEqual([
+      expect.objectContaining({ line: 1 }),
+    ]);
     expect(await flags(bad, 'src-main/engine/model/lint-fixture.test.ts')).toEqual([]);
   });
 });

@@ -33,7 +33,10 @@ describe('the rule on two experts, one fitted to the text', () => {
   afterAll(() => [ruExpert, zhExpert].forEach((m) => m.dispose()));
 
   it('credits every Russian token to the expert fitted on Russian, whichever order the experts come in', async () => {
-    for (const order of [[ruExpert, zhExpert], [zhExpert, ruExpert]] as const) {
+    for (const order of [
+      [ruExpert, zhExpert],
+      [zhExpert, ruExpert],
+    ] as const) {
       const ruIndex = order.indexOf(ruExpert);
       const rows = await contributions(order, 'logits', ids(sample));
       expect(rows).toHaveLength([...sample].length - 1);

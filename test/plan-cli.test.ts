@@ -17,7 +17,13 @@ let text: string;
 interface PlanJson {
   preset: { name: string; params: number; paperParams: number; paperText: string } | null;
   config: { layers: number; vocabSize: number; dModel: number; heads: number; contextLength: number };
-  plan: { params: { total: number; trainable: number; frozenBlocks: number; frozenSubstrate: number }; fits: boolean; problems: string[]; bytes: Record<string, number>; limits: { wasmHeap: number | null } };
+  plan: {
+    params: { total: number; trainable: number; frozenBlocks: number; frozenSubstrate: number };
+    fits: boolean;
+    problems: string[];
+    bytes: Record<string, number>;
+    limits: { wasmHeap: number | null };
+  };
 }
 
 beforeAll(() => {
@@ -27,7 +33,9 @@ beforeAll(() => {
   sub = join(dir, 'sub.safetensors');
   writeFileSync(text, corpusText('debian-faq.en.txt').slice(0, 30_000));
   expect(runCli(['vocab', 'build', '--corpus', text, '--ngrams', '60', '--out', vocab, '--json']).code).toBe(0);
-  expect(runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '32', '--out', sub, '--json']).code).toBe(0);
+  expect(
+    runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '32', '--out', sub, '--json']).code,
+  ).toBe(0);
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,7 +53,7 @@ describe('--plan', () => {
     expect(j.plan.limits.wasmHeap).toBe(4 * 2 ** 30);
   });
 
-  it('grow --preset best-16 --plan: 16 blocks, a 131,072 vocabulary, the final stage with 15 frozen blocks, next to the paper\'s 0.5 B', () => {
+  it("grow --preset best-16 --plan: 16 blocks, a 131,072 vocabulary, the final stage with 15 frozen blocks, next to the paper's 0.5 B", () => {
     const r = runCli(['grow', '--preset', 'best-16', '--plan', '--batch', '1', '--backend', 'wasm', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = r.json<PlanJson>();
@@ -60,12 +68,41 @@ describe('--plan', () => {
 describe('refusal and logging', () => {
   it('refuses a job that cannot fit before any work, in one line with the numbers and what would fit', () => {
     const out = join(dir, 'huge');
-    const r = runCli(['train', '--data', text, '--vocab', vocab, '--substrate', sub, '--layers', '8', '--d-model', '1024', '--heads', '16', '--context', '2048', '--batch', '16', '--steps', '5', '--backend', 'wasm', '--out', out]);
+    const r = runCli([
+      'train',
+      '--data',
+      text,
+      '--vocab',
+      vocab,
+      '--substrate',
+      sub,
+      '--layers',
+      '8',
+      '--d-model',
+      '1024',
+      '--heads',
+      '16',
+      '--context',
+      '2048',
+      '--batch',
+      '16',
+      '--steps',
+      '5',
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+    ]);
     expect(r.code).not.toBe(0);
-    const lines = r.stderr.trim().split('\n').filter((l) => l.includes('does not fit'));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('does not fit'));
     expect(lines).toHaveLength(1);
     // RAM or the heap comes first depending on the machine; both name their numbers, then the parts, then a way out.
-    expect(lines[0]).toMatch(/this job does not fit: it needs [\d.]+ GiB of (RAM|WebAssembly heap).* \(weights [\d.]+ GiB, .*activations [\d.]+ GiB.*\); it would fit with .*--context \d+/);
+    expect(lines[0]).toMatch(
+      /this job does not fit: it needs [\d.]+ GiB of (RAM|WebAssembly heap).* \(weights [\d.]+ GiB, .*activations [\d.]+ GiB.*\); it would fit with .*--context \d+/,
+    );
     expect(lines[0]).toContain('needs');
     expect(r.stderr).not.toMatch(/internal error/);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
@@ -73,9 +110,37 @@ describe('refusal and logging', () => {
 
   it('logs the plan of a job that fits and trains with --grad-accum (the checkpoint records it)', () => {
     const out = join(dir, 'small');
-    const r = runCli(['train', '--data', text, '--vocab', vocab, '--substrate', sub, '--layers', '1', '--heads', '4', '--context', '16', '--batch', '2', '--grad-accum', '3', '--steps', '2', '--threads', '1', '--out', out, '--json']);
+    const r = runCli([
+      'train',
+      '--data',
+      text,
+      '--vocab',
+      vocab,
+      '--substrate',
+      sub,
+      '--layers',
+      '1',
+      '--heads',
+      '4',
+      '--context',
+      '16',
+      '--batch',
+      '2',
+      '--grad-accum',
+      '3',
+      '--steps',
+      '2',
+      '--threads',
+      '1',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/memory plan: [\d.]+ M parameters .* peak ≈ [\d.]+ GiB .* for batch 2 × 3 × context 16/);
-    expect(readCheckpoint(join(out, 'checkpoint.safetensors')).meta.train).toMatchObject({ batchSize: 2, accumulation: 3 });
+    expect(readCheckpoint(join(out, 'checkpoint.safetensors')).meta.train).toMatchObject({
+      batchSize: 2,
+      accumulation: 3,
+    });
   });
 });

@@ -44,7 +44,12 @@ const TEXTS = [
   `${'Один абзац без пустых строк. '.repeat(30)}\n${'第二段。'.repeat(20)}`,
   `${'one\n \t\ntwo '.repeat(25)}`,
 ];
-const SPREAD = [[140, 128], [128, 128], [1000, 7], [5, 5]];
+const SPREAD = [
+  [140, 128],
+  [128, 128],
+  [1000, 7],
+  [5, 5],
+];
 const INITS = ['scaled', 'unscaled', 'zero-output'] as const;
 const INIT_CFG = { vocabSize: 50, layers: 3, dModel: 64, heads: 4, contextLength: 16, mlpRatio: 4 };
 
@@ -60,7 +65,16 @@ const Q = {
   spread: ask('out = [spread_ids(n, k) for n, k in args]', SPREAD),
   init: ask(
     'import torch\nout = []\nfor init in args["inits"]:\n    t = init_block(args["shapes"], 0.02, args["layers"], init, torch.Generator().manual_seed(7))\n    out.append({k: {"mean": v.mean().item(), "std": v.std(unbiased=False).item()} for k, v in t.items()})',
-    { inits: INITS, layers: INIT_CFG.layers, shapes: Object.fromEntries([...initBlock(2, resolveConfig(INIT_CFG), new Rng(7), 'scaled')].map(([n, t]) => [n.replace('blocks.2.', ''), t.shape])) },
+    {
+      inits: INITS,
+      layers: INIT_CFG.layers,
+      shapes: Object.fromEntries(
+        [...initBlock(2, resolveConfig(INIT_CFG), new Rng(7), 'scaled')].map(([n, t]) => [
+          n.replace('blocks.2.', ''),
+          t.shape,
+        ]),
+      ),
+    },
   ),
 };
 
@@ -68,9 +82,21 @@ beforeAll(() => {
   const python = requirePython(['torch']);
   TEXTS.forEach((t, i) => writeFileSync(join(dir, `t${i}.txt`), t));
   // Each question runs in its own function, so their names do not mix; answers come back as one JSON list.
-  const body = questions.map((q, i) => `def q${i}(args):\n${q.code.split('\n').map((l) => `    ${l}`).join('\n')}\n    return out\n`).join('\n');
+  const body = questions
+    .map(
+      (q, i) =>
+        `def q${i}(args):\n${q.code
+          .split('\n')
+          .map((l) => `    ${l}`)
+          .join('\n')}\n    return out\n`,
+    )
+    .join('\n');
   const script = `import json, sys\nsys.path.insert(0, ${JSON.stringify(join(ROOT, 'scale'))})\nfrom espalier_data import *\n${body}\nargs = json.load(sys.stdin)\nprint(json.dumps([globals()[f"q{i}"](a) for i, a in enumerate(args)]))\n`;
-  const r = spawnSync(python, ['-c', script], { input: JSON.stringify(questions.map((q) => q.args)), encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const r = spawnSync(python, ['-c', script], {
+    input: JSON.stringify(questions.map((q) => q.args)),
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   answers = JSON.parse(r.stdout) as unknown[];
 }, 120_000);

@@ -13,7 +13,8 @@ describe('resources/', () => {
   const files = iconFiles();
 
   it('holds exactly what scripts/make-icons.ts draws', () => {
-    for (const [rel, bytes] of Object.entries(files)) expect(readFileSync(join(resources, rel)).equals(bytes), rel).toBe(true);
+    for (const [rel, bytes] of Object.entries(files))
+      expect(readFileSync(join(resources, rel)).equals(bytes), rel).toBe(true);
   });
 
   it('has a PNG of every packaging size, with those dimensions and an opaque centre', () => {
@@ -31,6 +32,8 @@ describe('resources/', () => {
   });
 
   it('is the Electron window icon, imported as a build asset', () => {
-    expect(readFileSync(join(ROOT, 'src-main/app/index.ts'), 'utf8')).toMatch(/import icon from '\.\.\/\.\.\/resources\/icon\.png\?asset';[\s\S]*\bicon,/);
+    expect(readFileSync(join(ROOT, 'src-main/app/index.ts'), 'utf8')).toMatch(
+      /import icon from '\.\.\/\.\.\/resources\/icon\.png\?asset';[\s\S]*\bicon,/,
+    );
   });
 });

@@ -38,8 +38,16 @@ beforeAll(async () => {
   const tok = buildTokenizer([text], { ngrams: 200 });
   encode = (t) => tok.encode(t);
   const sub = randomSubstrate(tok.size, 32, 1, tok.id);
-  const m = GPT.create({ config: { vocabSize: tok.size, layers: 1, dModel: 32, heads: 4, contextLength: T, mlpRatio: 2 }, substrate: sub, tokenizerId: tok.id, seed: 4 });
-  exportModel(p('m'), m, { tokenizerJson: tokenizerToJson(tok), training: { growth: { stage: 1, steps: 10, valLoss: 6.5 } } });
+  const m = GPT.create({
+    config: { vocabSize: tok.size, layers: 1, dModel: 32, heads: 4, contextLength: T, mlpRatio: 2 },
+    substrate: sub,
+    tokenizerId: tok.id,
+    seed: 4,
+  });
+  exportModel(p('m'), m, {
+    tokenizerJson: tokenizerToJson(tok),
+    training: { growth: { stage: 1, steps: 10, valLoss: 6.5 } },
+  });
   m.dispose();
   exportHf(p('m'), p('hf'));
   // The interpreter's own torchrun (the .venv's), else the same entry point through the interpreter.
@@ -47,7 +55,23 @@ beforeAll(async () => {
   const [cmd, pre] = existsSync(torchrun) ? [torchrun, []] : [python, ['-m', 'torch.distributed.run']];
   const r = spawnSync(
     cmd,
-    [...pre, '--standalone', '--nproc_per_node', '2', join(ROOT, 'scale/grow.py'), '--model', p('hf'), '--data', p('data.txt'), '--steps', '3', '--batch', '4', '--out', p('grown')],
+    [
+      ...pre,
+      '--standalone',
+      '--nproc_per_node',
+      '2',
+      join(ROOT, 'scale/grow.py'),
+      '--model',
+      p('hf'),
+      '--data',
+      p('data.txt'),
+      '--steps',
+      '3',
+      '--batch',
+      '4',
+      '--out',
+      p('grown'),
+    ],
     { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 },
   );
   run = { status: r.status, stderr: r.stderr };
@@ -84,9 +108,12 @@ describe('scale/grow.py with torchrun', () => {
   it('leaves the embedding and the existing layer bit-identical and trains the new layer, final norm and head', () => {
     const before = readSafetensors(p('hf/model.safetensors')).tensors;
     const after = readSafetensors(p('grown/model.safetensors')).tensors;
-    const bytes = (t: { data: ArrayBufferView }): Buffer => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    const bytes = (t: { data: ArrayBufferView }): Buffer =>
+      Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     const same = (name: string): boolean => bytes(before.get(name)!).equals(bytes(after.get(name)!));
-    const frozen = [...before.keys()].filter((k) => k.startsWith('model.layers.0.') || k === 'model.embed_tokens.weight');
+    const frozen = [...before.keys()].filter(
+      (k) => k.startsWith('model.layers.0.') || k === 'model.embed_tokens.weight',
+    );
     expect(frozen.length).toBe(9);
     for (const name of frozen) expect(same(name), name).toBe(true);
     expect(same('lm_head.weight')).toBe(false);
@@ -95,7 +122,12 @@ describe('scale/grow.py with torchrun', () => {
 
   it('imports back as an Espalier model with one more layer on the same substrate and tokenizer', () => {
     const orig = readModelMeta(p('m'));
-    expect(back).toMatchObject({ layers: 2, substrateId: orig.substrate.id, tokenizerId: orig.tokenizerId, substrateRestored: true });
+    expect(back).toMatchObject({
+      layers: 2,
+      substrateId: orig.substrate.id,
+      tokenizerId: orig.tokenizerId,
+      substrateRestored: true,
+    });
     const meta = readModelMeta(p('back'));
     expect(meta.frozen.filter((n) => n.startsWith('blocks.0.')).length).toBe(8);
     expect(meta.frozen.some((n) => n.startsWith('blocks.1.'))).toBe(false);

@@ -46,17 +46,43 @@ function cases(): Case[] {
     const schema = req as unknown as z.ZodType;
     const base = (BASES[channel] ?? sample(schema)) as Record<string, unknown>;
     // A payload that is not an object at all.
-    for (const p of [42, 'text', [1, 2], true]) out.push({ channel, payload: p, field: null, invalid: true, what: `payload ${JSON.stringify(p)}` });
-    out.push({ channel, payload: { ...base, zzExtra: 1 }, field: 'zzExtra', invalid: true, what: 'an unknown extra field' });
-    out.push({ channel, payload: { ...base, ['bad\u0000key']: 1 }, field: null, invalid: true, what: 'a NUL in a field name' });
+    for (const p of [42, 'text', [1, 2], true])
+      out.push({ channel, payload: p, field: null, invalid: true, what: `payload ${JSON.stringify(p)}` });
+    out.push({
+      channel,
+      payload: { ...base, zzExtra: 1 },
+      field: 'zzExtra',
+      invalid: true,
+      what: 'an unknown extra field',
+    });
+    out.push({
+      channel,
+      payload: { ...base, ['bad\u0000key']: 1 },
+      field: null,
+      invalid: true,
+      what: 'a NUL in a field name',
+    });
     for (const f of fieldsOf(schema) ?? []) {
       const kind = kindOf(f.schema);
-      const put = (v: unknown, what: string, invalid: boolean) => out.push({ channel, payload: { ...base, [f.name]: v }, field: f.name, invalid, what: `${f.name}: ${what}` });
+      const put = (v: unknown, what: string, invalid: boolean) =>
+        out.push({ channel, payload: { ...base, [f.name]: v }, field: f.name, invalid, what: `${f.name}: ${what}` });
       if (f.required) {
         const { [f.name]: _gone, ...rest } = base;
         out.push({ channel, payload: rest, field: f.name, invalid: true, what: `${f.name} missing` });
       }
-      put(kind === 'string' ? 12345 : kind === 'number' ? 'twelve' : kind === 'boolean' ? 'yes' : kind === 'array' ? 'not-a-list' : 7, 'wrong type', true);
+      put(
+        kind === 'string'
+          ? 12345
+          : kind === 'number'
+            ? 'twelve'
+            : kind === 'boolean'
+              ? 'yes'
+              : kind === 'array'
+                ? 'not-a-list'
+                : 7,
+        'wrong type',
+        true,
+      );
       put({ nested: { deeper: [null] } }, 'an object', kind !== 'object');
       if (kind === 'string') {
         put(HUGE, 'a 1 MB string', true);
@@ -95,12 +121,21 @@ describe('every channel, malformed', () => {
         if (text.length > 20_000) problems.push(`${where}: a ${text.length}-character reply (echoed input?)`);
         if (k.invalid) {
           invalid++;
-          if (r.ok || r.error?.code !== 'invalid-request') problems.push(`${where}: expected invalid-request, got ${text.slice(0, 300)}`);
-          else if (k.field !== null && !(r.error.field === k.field || r.error.field?.startsWith(`${k.field}.`))) problems.push(`${where}: field ${String(r.error.field)}, expected ${k.field} (${r.error.message.slice(0, 200)})`);
-        } else if (!r.ok && r.error?.code === 'invalid-request' && !(r.error.field === k.field || r.error.field?.startsWith(`${k.field}.`))) {
+          if (r.ok || r.error?.code !== 'invalid-request')
+            problems.push(`${where}: expected invalid-request, got ${text.slice(0, 300)}`);
+          else if (k.field !== null && !(r.error.field === k.field || r.error.field?.startsWith(`${k.field}.`)))
+            problems.push(
+              `${where}: field ${String(r.error.field)}, expected ${k.field} (${r.error.message.slice(0, 200)})`,
+            );
+        } else if (
+          !r.ok &&
+          r.error?.code === 'invalid-request' &&
+          !(r.error.field === k.field || r.error.field?.startsWith(`${k.field}.`))
+        ) {
           problems.push(`${where}: field ${String(r.error.field)}, expected ${k.field}`);
         }
-        if (!r.ok && r.error?.code === 'internal') problems.push(`${where}: internal error ${r.error.message.slice(0, 200)}`);
+        if (!r.ok && r.error?.code === 'internal')
+          problems.push(`${where}: internal error ${r.error.message.slice(0, 200)}`);
       });
     }
     expect(problems).toEqual([]);

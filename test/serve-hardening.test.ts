@@ -69,7 +69,9 @@ describe('host paths from a browser client', () => {
     const p = (await c.invoke('projects.create', { name: 'paths' })).value as { id: string };
     const imp = await c.invoke('datasets.import', { projectId: p.id, path: secret });
     expect(imp).toMatchObject({ ok: false, error: { code: 'user-error' } });
-    expect(imp.error!.message).toMatch(/^path: host file paths are not accepted from the browser; upload the file instead/);
+    expect(imp.error!.message).toMatch(
+      /^path: host file paths are not accepted from the browser; upload the file instead/,
+    );
     for (const [field, extra] of [
       ['fontPath', { kind: 'glyph', fontPath: secret }],
       ['matrixPath', { kind: 'imported', matrixPath: secret }],
@@ -89,7 +91,9 @@ describe('host paths from a browser client', () => {
     for (const dest of ['/proc/self/x', '../outside', join(tmp, 'elsewhere')]) {
       const r = await c.invoke('models.export', { id: 'm_missing', dest });
       expect(r).toMatchObject({ ok: false, error: { code: 'user-error' } });
-      expect(r.error!.message).toBe(`dest: exports go into the workspace's "exports" folder; give the name of a new folder inside it`);
+      expect(r.error!.message).toBe(
+        `dest: exports go into the workspace's "exports" folder; give the name of a new folder inside it`,
+      );
     }
     // Inside the export folder the destination is accepted; this model does not exist, so that is what it says.
     const inside = await c.invoke('models.export', { id: 'm_missing', dest: 'mine' });
@@ -105,10 +109,16 @@ describe('host paths from a browser client', () => {
 
 describe('one server per workspace', () => {
   it('a second serve on the same workspace names the holder and exits; the first keeps serving', async () => {
-    const lock = JSON.parse(readFileSync(join(workspace(), 'espalier.lock'), 'utf8')) as { pid: number; host: string; since: string };
+    const lock = JSON.parse(readFileSync(join(workspace(), 'espalier.lock'), 'utf8')) as {
+      pid: number;
+      host: string;
+      since: string;
+    };
     expect(lock).toMatchObject({ pid: served.child.pid, host: hostname() });
     await expect(startServe(workspace(), renderer)).rejects.toThrow(
-      new RegExp(`workspace .* is in use by espalier serve \\(pid ${served.child.pid} on ${hostname()}, since ${lock.since.replace(/[.]/g, '\\.')}\\)`),
+      new RegExp(
+        `workspace .* is in use by espalier serve \\(pid ${served.child.pid} on ${hostname()}, since ${lock.since.replace(/[.]/g, '\\.')}\\)`,
+      ),
     );
     const c = await Client.connect(served);
     expect(await c.invoke('projects.list', {})).toMatchObject({ ok: true });
@@ -124,7 +134,10 @@ describe('one server per workspace', () => {
     await exited;
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'espalier.lock'), JSON.stringify({ pid: victim.pid, host: hostname(), since: '2026-01-01T00:00:00.000Z', what: 'espalier serve' }));
+    writeFileSync(
+      join(dir, 'espalier.lock'),
+      JSON.stringify({ pid: victim.pid, host: hostname(), since: '2026-01-01T00:00:00.000Z', what: 'espalier serve' }),
+    );
     const second = await startServe(dir, renderer);
     const lock = JSON.parse(readFileSync(join(dir, 'espalier.lock'), 'utf8')) as { pid: number };
     expect(lock.pid).toBe(second.child.pid);

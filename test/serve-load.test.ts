@@ -60,7 +60,9 @@ function timed(c: Client, channel: string, payload: unknown): Promise<{ reply: R
   const t0 = performance.now();
   return Promise.race([
     c.invoke(channel, payload).then((reply) => ({ reply, ms: performance.now() - t0 })),
-    new Promise<{ reply: null; ms: number }>((res) => setTimeout(() => res({ reply: null, ms: REPLY_TIMEOUT_MS }), REPLY_TIMEOUT_MS).unref()),
+    new Promise<{ reply: null; ms: number }>((res) =>
+      setTimeout(() => res({ reply: null, ms: REPLY_TIMEOUT_MS }), REPLY_TIMEOUT_MS).unref(),
+    ),
   ]);
 }
 
@@ -76,7 +78,12 @@ describe('serve under load', () => {
     const imp = await ok<{ runId: string }>(admin, 'datasets.import', { projectId: project.id, upload });
     expect((await waitRun(admin, imp.runId, 120_000)).status).toBe('done');
     const [dataset] = await ok<{ id: string }[]>(admin, 'datasets.list', { projectId: project.id });
-    const build = await ok<{ runId: string }>(admin, 'substrates.build', { projectId: project.id, kind: 'random', dim: 16, ngrams: 30 });
+    const build = await ok<{ runId: string }>(admin, 'substrates.build', {
+      projectId: project.id,
+      kind: 'random',
+      dim: 16,
+      ngrams: 30,
+    });
     expect((await waitRun(admin, build.runId, 120_000)).status).toBe('done');
     const [substrate] = await ok<{ id: string }[]>(admin, 'substrates.list', { projectId: project.id });
     const train = (steps: number, name: string) =>

@@ -3,7 +3,18 @@
 // /proc/self/environ or a folder outside the workspace are refused in one line, leak nothing and keep memory flat.
 // Also: installs honour installability, a killed worker's error is its fault (not a warning), browser replies carry
 // no host path, user errors name their field.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +42,11 @@ async function ok<T>(channel: string, payload: unknown): Promise<T> {
   if (!r.ok) throw new Error(`${channel}: ${r.error?.message}`);
   return r.value as T;
 }
-async function waitRun(id: string, until: (s: string) => boolean, timeoutMs = 180_000): Promise<{ status: string; error: string | null }> {
+async function waitRun(
+  id: string,
+  until: (s: string) => boolean,
+  timeoutMs = 180_000,
+): Promise<{ status: string; error: string | null }> {
   const t0 = Date.now();
   for (;;) {
     const r = await ok<{ status: string; error: string | null }>('runs.get', { id });
@@ -76,8 +91,13 @@ beforeAll(async () => {
   c = await Client.connect(served);
   projectId = (await ok<{ id: string }>('projects.create', { name: 'untrusted' })).id;
   const words = ['wire', 'frame', 'tier', 'branch', 'apple', 'grows', 'along', 'the', 'light', 'garden'];
-  const text = Array.from({ length: 400 }, (_, i) => Array.from({ length: 10 }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' ')).join('\n');
-  const imp = await ok<{ runId: string }>('datasets.import', { projectId, upload: { fileName: 'garden.txt', base64: Buffer.from(text).toString('base64') } });
+  const text = Array.from({ length: 400 }, (_, i) =>
+    Array.from({ length: 10 }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' '),
+  ).join('\n');
+  const imp = await ok<{ runId: string }>('datasets.import', {
+    projectId,
+    upload: { fileName: 'garden.txt', base64: Buffer.from(text).toString('base64') },
+  });
   expect((await waitRun(imp.runId, finished)).status).toBe('done');
   datasetId = (await ok<{ id: string }[]>('datasets.list', { projectId }))[0]!.id;
   const build = await ok<{ runId: string }>('substrates.build', { projectId, kind: 'random', dim: 16, ngrams: 30 });
@@ -123,13 +143,16 @@ describe('links inside the model folder', () => {
     mkdirSync(outside);
     for (const f of ['model.safetensors', 'config.json', 'tokenizer.json']) cpSync(join(dir, f), join(outside, f));
     const rss0 = rssBytes(served.child.pid!);
-    const generate = () => call('playground.generate', { modelIds: [modelId], prompt: 'the', sampling: { maxTokens: 2 } });
+    const generate = () =>
+      call('playground.generate', { modelIds: [modelId], prompt: 'the', sampling: { maxTokens: 2 } });
     let checked = 0;
     for (const f of ['model.safetensors', 'config.json', 'tokenizer.json']) {
       for (const target of ['/dev/zero', '/etc/passwd', '/proc/self/environ', join(outside, f)]) {
         const r = await linked(join(dir, f), target, generate);
         expectCleanRefusal(r, REFUSED);
-        expect(r.error!.message, `${f} → ${target}`).toMatch(new RegExp(`^${f.replace('.', '\\.')} of model “tiny”: the `));
+        expect(r.error!.message, `${f} → ${target}`).toMatch(
+          new RegExp(`^${f.replace('.', '\\.')} of model “tiny”: the `),
+        );
         checked++;
       }
     }
@@ -137,7 +160,9 @@ describe('links inside the model folder', () => {
     // The whole folder a link to a copy outside the workspace.
     const away = join(tmp, 'model-away');
     cpSync(dir, away, { recursive: true });
-    await linked(dir, away, async () => expectCleanRefusal(await generate(), /model folder is a link leading outside the workspace/));
+    await linked(dir, away, async () =>
+      expectCleanRefusal(await generate(), /model folder is a link leading outside the workspace/),
+    );
     // Generous: the bug grew serve by gigabytes within seconds; a clean refusal reads a few bytes.
     expect(rssBytes(served.child.pid!) - rss0).toBeLessThan(300 * 2 ** 20);
     // With the real files back, the same request works: the links were the reason.
@@ -178,7 +203,10 @@ describe('links where exports go', () => {
     renameSync(join(ws, 'exports'), join(ws, 'exports.real'));
     symlinkSync(outside, join(ws, 'exports'));
     try {
-      expectCleanRefusal(await call('models.export', { id: modelId, dest: 'mine' }), /^dest: "exports" is a link leading outside the workspace/);
+      expectCleanRefusal(
+        await call('models.export', { id: modelId, dest: 'mine' }),
+        /^dest: "exports" is a link leading outside the workspace/,
+      );
     } finally {
       rmSync(join(ws, 'exports'));
       renameSync(join(ws, 'exports.real'), join(ws, 'exports'));
@@ -190,7 +218,10 @@ describe('links where exports go', () => {
     const link = join(ws, 'models', modelId, 'notes.txt');
     symlinkSync('/etc/passwd', link);
     try {
-      expectCleanRefusal(await call('models.export', { id: modelId, dest: 'carried' }), /notes\.txt of model “tiny”: the file is a link leading outside the workspace/);
+      expectCleanRefusal(
+        await call('models.export', { id: modelId, dest: 'carried' }),
+        /notes\.txt of model “tiny”: the file is a link leading outside the workspace/,
+      );
     } finally {
       rmSync(link);
     }
@@ -231,12 +262,20 @@ describe('system.install', () => {
       const m = JSON.parse(String(d)) as { type: string; channel?: string; payload?: { line: string } };
       if (m.type === 'event' && m.channel === 'system.installProgress') events.push(m.payload!.line);
     });
-    const inst = await ok<{ backends: { target: string; installed: boolean; installable: boolean; reason: string }[] }>('system.installables', {});
+    const inst = await ok<{ backends: { target: string; installed: boolean; installable: boolean; reason: string }[] }>(
+      'system.installables',
+      {},
+    );
     let checked = 0;
     for (const b of inst.backends) {
       if (b.installed) {
         const r = await ok<{ ok: boolean; line: string }>('system.install', { target: b.target });
-        expect(r).toEqual({ ok: true, line: expect.stringMatching(new RegExp(`^${b.target} is already installed .*nothing was run$`)) as unknown as string });
+        expect(r).toEqual({
+          ok: true,
+          line: expect.stringMatching(
+            new RegExp(`^${b.target} is already installed .*nothing was run$`),
+          ) as unknown as string,
+        });
         checked++;
       } else if (!b.installable) {
         const r = await call('system.install', { target: b.target });

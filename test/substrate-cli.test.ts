@@ -32,11 +32,32 @@ function expectOneLineError(r: ReturnType<typeof runCli>, ...patterns: (string |
 describe('espalier substrate build', () => {
   it('builds a 256-d glyph substrate, twice with the same id', () => {
     const out = join(dir, 'glyph.safetensors');
-    const args = ['substrate', 'build', '--kind', 'glyph', '--vocab', vocab, '--font', unifontPath(), '--dim', '256', '--out', out, '--json'];
+    const args = [
+      'substrate',
+      'build',
+      '--kind',
+      'glyph',
+      '--vocab',
+      vocab,
+      '--font',
+      unifontPath(),
+      '--dim',
+      '256',
+      '--out',
+      out,
+      '--json',
+    ];
     const first = runCli(args);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout.trim().split('\n')).toHaveLength(1);
-    const r = first.json<{ id: string; kind: string; vocabSize: number; dim: number; collisions: number; seconds: number }>();
+    const r = first.json<{
+      id: string;
+      kind: string;
+      vocabSize: number;
+      dim: number;
+      collisions: number;
+      seconds: number;
+    }>();
     expect(r).toMatchObject({ kind: 'glyph', vocabSize, dim: 256, grid: 32 });
     expect(r.id).toMatch(/^[0-9a-f]{64}$/);
     expect(r.collisions).toBeGreaterThan(0); // e.g. Latin "A" and Cyrillic "А" share a glyph
@@ -50,7 +71,19 @@ describe('espalier substrate build', () => {
 describe('espalier substrate show', () => {
   it('prints the bitmap of Ж and its 5 nearest tokens', () => {
     const sub = join(dir, 'glyph.safetensors');
-    const r = runCli(['substrate', 'show', '--substrate', sub, '--vocab', vocab, '--token', 'Ж', '--font', unifontPath(), '--json']);
+    const r = runCli([
+      'substrate',
+      'show',
+      '--substrate',
+      sub,
+      '--vocab',
+      vocab,
+      '--token',
+      'Ж',
+      '--font',
+      unifontPath(),
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const res = r.json<{ token: string; bitmap: string[]; nearest: { token: string; cosine: number }[] }>();
     expect(res.token).toBe('Ж');
@@ -58,7 +91,11 @@ describe('espalier substrate show', () => {
     // default 32-pixel grid doubles every pixel in both directions.
     const hex = '0000000049492A2A1C1C2A2A49490000';
     const expected = Array.from({ length: 16 }, (_, i) =>
-      `····${parseInt(hex.slice(2 * i, 2 * i + 2), 16).toString(2).padStart(8, '0').replace(/0/g, '·').replace(/1/g, '█')}····`.replace(/(.)/gu, '$1$1'),
+      `····${parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+        .toString(2)
+        .padStart(8, '0')
+        .replace(/0/g, '·')
+        .replace(/1/g, '█')}····`.replace(/(.)/gu, '$1$1'),
     ).flatMap((row) => [row, row]);
     expect(res.bitmap).toEqual(expected);
     expect(res.nearest).toHaveLength(5);
@@ -74,14 +111,36 @@ describe('espalier substrate show', () => {
 describe('bad inputs: non-zero exit and one line naming the file and the problem', () => {
   it('a missing font', () => {
     const font = join(dir, 'no-such-font.hex');
-    const r = runCli(['substrate', 'build', '--kind', 'glyph', '--vocab', vocab, '--font', font, '--out', join(dir, 'x.safetensors')]);
+    const r = runCli([
+      'substrate',
+      'build',
+      '--kind',
+      'glyph',
+      '--vocab',
+      vocab,
+      '--font',
+      font,
+      '--out',
+      join(dir, 'x.safetensors'),
+    ]);
     expectOneLineError(r, font, /font file not found/, /apt install unifont/, /--font PATH/);
     expect(existsSync(join(dir, 'x.safetensors'))).toBe(false);
   });
 
   it('a font file that is not .hex', () => {
     const font = notAFontPath();
-    const r = runCli(['substrate', 'build', '--kind', 'glyph', '--vocab', vocab, '--font', font, '--out', join(dir, 'x.safetensors')]);
+    const r = runCli([
+      'substrate',
+      'build',
+      '--kind',
+      'glyph',
+      '--vocab',
+      vocab,
+      '--font',
+      font,
+      '--out',
+      join(dir, 'x.safetensors'),
+    ]);
     expectOneLineError(r, `${font}:1: not a GNU Unifont .hex file`);
   });
 
@@ -95,8 +154,23 @@ describe('bad inputs: non-zero exit and one line naming the file and the problem
   it('an .npy whose shape does not match the vocabulary', () => {
     const npy = join(dir, 'table.npy');
     writeFileSync(npy, encodeNpy(new Float32Array(100 * 16), [100, 16]));
-    const r = runCli(['substrate', 'build', '--kind', 'imported', '--matrix', npy, '--vocab', vocab, '--out', join(dir, 'x.safetensors'), '--json']);
-    expectOneLineError(r, `${npy}: matrix has 100 rows but the vocabulary has ${vocabSize} tokens (shape [100, 16], expected [${vocabSize}, 16])`);
+    const r = runCli([
+      'substrate',
+      'build',
+      '--kind',
+      'imported',
+      '--matrix',
+      npy,
+      '--vocab',
+      vocab,
+      '--out',
+      join(dir, 'x.safetensors'),
+      '--json',
+    ]);
+    expectOneLineError(
+      r,
+      `${npy}: matrix has 100 rows but the vocabulary has ${vocabSize} tokens (shape [100, 16], expected [${vocabSize}, 16])`,
+    );
     expect(r.json<{ error: string }>().error).toContain(npy);
   });
 });

@@ -37,12 +37,32 @@ beforeAll(() => {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt], { stdio: 'pipe' });
   } catch (err) {
-    throw new Error(`this test mounts a 1 MiB tmpfs and needs root (run the tests as root, as .ci/run does): ${(err as Error).message}`);
+    throw new Error(
+      `this test mounts a 1 MiB tmpfs and needs root (run the tests as root, as .ci/run does): ${(err as Error).message}`,
+    );
   }
   const w = ['wire', 'frame', 'tier', 'branch', 'apple', 'grows', 'along', 'the', 'light', 'garden'];
-  writeFileSync(p('text.txt'), Array.from({ length: 400 }, (_, i) => Array.from({ length: 10 }, (_, j) => w[(i * 7 + j * 3) % 10]).join(' ')).join('\n'));
+  writeFileSync(
+    p('text.txt'),
+    Array.from({ length: 400 }, (_, i) => Array.from({ length: 10 }, (_, j) => w[(i * 7 + j * 3) % 10]).join(' ')).join(
+      '\n',
+    ),
+  );
   expect(cli(['vocab', 'build', '--corpus', p('text.txt'), '--ngrams', '30', '--out', p('vocab.json')]).code).toBe(0);
-  expect(cli(['substrate', 'build', '--kind', 'random', '--vocab', p('vocab.json'), '--dim', '16', '--out', p('sub.safetensors')]).code).toBe(0);
+  expect(
+    cli([
+      'substrate',
+      'build',
+      '--kind',
+      'random',
+      '--vocab',
+      p('vocab.json'),
+      '--dim',
+      '16',
+      '--out',
+      p('sub.safetensors'),
+    ]).code,
+  ).toBe(0);
 }, 120_000);
 afterAll(() => {
   try {
@@ -53,7 +73,26 @@ afterAll(() => {
 });
 
 const train = (out: string, ...extra: string[]) =>
-  cli(['train', '--data', p('text.txt'), '--vocab', p('vocab.json'), '--substrate', p('sub.safetensors'), '--layers', '1', '--heads', '2', '--context', '16', '--batch', '4', '--out', out, ...extra]);
+  cli([
+    'train',
+    '--data',
+    p('text.txt'),
+    '--vocab',
+    p('vocab.json'),
+    '--substrate',
+    p('sub.safetensors'),
+    '--layers',
+    '1',
+    '--heads',
+    '2',
+    '--context',
+    '16',
+    '--batch',
+    '4',
+    '--out',
+    out,
+    ...extra,
+  ]);
 
 describe('train on a full disk', () => {
   it('fails at the first checkpoint: says --force; --resume and --out say the same; --force then works', () => {
@@ -61,12 +100,16 @@ describe('train on a full disk', () => {
     const filler = fillLeaving(40 * 1024);
     const r = train(run, '--steps', '20', '--checkpoint-every', '5');
     expect(r.code).toBe(1);
-    expect(errorLine(r)).toMatch(/: the disk is full \(no space left to write it\); no checkpoint was written yet: free some space, then start over with --out .*first --force$/);
+    expect(errorLine(r)).toMatch(
+      /: the disk is full \(no space left to write it\); no checkpoint was written yet: free some space, then start over with --out .*first --force$/,
+    );
     rmSync(filler);
     const resume = errorLine(cli(['train', '--resume', run, '--steps', '20']));
     expect(resume).toMatch(/nothing to resume\); start it over with --out .*first --force$/);
     const out = errorLine(train(run, '--steps', '20'));
-    expect(out).toMatch(/no checkpoint\.safetensors to resume from; start the run over in it with --force, or choose an empty folder$/);
+    expect(out).toMatch(
+      /no checkpoint\.safetensors to resume from; start the run over in it with --force, or choose an empty folder$/,
+    );
     expect(out).not.toMatch(/--resume/);
     const again = train(run, '--steps', '10', '--force');
     expect(again.code, again.stderr).toBe(0);
@@ -78,7 +121,9 @@ describe('train on a full disk', () => {
     const filler = fillLeaving(170 * 1024);
     const r = train(run, '--steps', '20', '--checkpoint-every', '5');
     expect(r.code).toBe(1);
-    expect(errorLine(r)).toMatch(/: the disk is full \(no space left to write it\); the last good checkpoint \(step 5\) is kept: free some space, then continue with --resume .*later$/);
+    expect(errorLine(r)).toMatch(
+      /: the disk is full \(no space left to write it\); the last good checkpoint \(step 5\) is kept: free some space, then continue with --resume .*later$/,
+    );
     rmSync(filler);
     const resumed = cli(['train', '--resume', run, '--steps', '20']);
     expect(resumed.code, resumed.stderr).toBe(0);

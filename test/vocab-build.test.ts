@@ -22,7 +22,19 @@ function expectOneErrorLine(args: string[], file: string, problem: RegExp): void
 describe('espalier vocab build', () => {
   it('builds from several corpora and prints {id, size, monograms, ngrams, compression}', () => {
     const out = join(dir, 'out', 'vocab.json');
-    const r = runCli(['vocab', 'build', '--corpus', corpusFile('en.txt'), '--corpus', corpusFile('zh.txt'), '--ngrams', '1000', '--out', out, '--json']);
+    const r = runCli([
+      'vocab',
+      'build',
+      '--corpus',
+      corpusFile('en.txt'),
+      '--corpus',
+      corpusFile('zh.txt'),
+      '--ngrams',
+      '1000',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
     const res = r.json<{ id: string; size: number; monograms: number; ngrams: number; compression: number }>();
@@ -41,24 +53,51 @@ describe('espalier vocab build', () => {
   it('fails with one line naming the corpus file when it is missing, empty or not UTF-8', () => {
     const out = join(dir, 'never.json');
     const missing = join(dir, 'missing.txt');
-    expectOneErrorLine(['vocab', 'build', '--corpus', missing, '--ngrams', '10', '--out', out], missing, /file not found/);
+    expectOneErrorLine(
+      ['vocab', 'build', '--corpus', missing, '--ngrams', '10', '--out', out],
+      missing,
+      /file not found/,
+    );
     const empty = join(dir, 'empty.txt');
     writeFileSync(empty, '');
-    expectOneErrorLine(['vocab', 'build', '--corpus', corpusFile('en.txt'), '--corpus', empty, '--ngrams', '10', '--out', out], empty, /empty/);
+    expectOneErrorLine(
+      ['vocab', 'build', '--corpus', corpusFile('en.txt'), '--corpus', empty, '--ngrams', '10', '--out', out],
+      empty,
+      /empty/,
+    );
     const latin1 = join(dir, 'latin1.txt');
     writeFileSync(latin1, Buffer.from('naïve', 'latin1'));
-    expectOneErrorLine(['vocab', 'build', '--corpus', latin1, '--ngrams', '10', '--out', out, '--json'], latin1, /not valid UTF-8 at byte offset 2/);
+    expectOneErrorLine(
+      ['vocab', 'build', '--corpus', latin1, '--ngrams', '10', '--out', out, '--json'],
+      latin1,
+      /not valid UTF-8 at byte offset 2/,
+    );
   });
 
   it('a vocabulary that is not JSON makes its consumer (substrate build) fail with one line naming it', () => {
     const notJson = join(dir, 'not-json.json');
     writeFileSync(notJson, 'this is not { json\n');
-    expectOneErrorLine(['substrate', 'build', '--kind', 'random', '--vocab', notJson, '--out', join(dir, 's.safetensors')], notJson, /not valid JSON/);
+    expectOneErrorLine(
+      ['substrate', 'build', '--kind', 'random', '--vocab', notJson, '--out', join(dir, 's.safetensors')],
+      notJson,
+      /not valid JSON/,
+    );
   });
 
   it('rejects a negative --ngrams with one line', () => {
-    const r = runCli(['vocab', 'build', '--corpus', corpusFile('en.txt'), '--ngrams', '-3', '--out', join(dir, 'x.json')]);
+    const r = runCli([
+      'vocab',
+      'build',
+      '--corpus',
+      corpusFile('en.txt'),
+      '--ngrams',
+      '-3',
+      '--out',
+      join(dir, 'x.json'),
+    ]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr.trim().split('\n')).toEqual(['espalier: error: option --ngrams expects a non-negative integer, got -3']);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'espalier: error: option --ngrams expects a non-negative integer, got -3',
+    ]);
   });
 });

@@ -15,7 +15,9 @@ describe('espalier vocab encode', () => {
   let tok: Tokenizer;
   const vocab = join(dir, 'tokenizer.json');
   beforeAll(() => {
-    tok = buildTokenizer([corpusText('ru.txt').slice(0, 40_000), corpusText('zh.txt').slice(0, 20_000)], { ngrams: 800 });
+    tok = buildTokenizer([corpusText('ru.txt').slice(0, 40_000), corpusText('zh.txt').slice(0, 20_000)], {
+      ngrams: 800,
+    });
     saveTokenizer(tok, vocab);
   });
 

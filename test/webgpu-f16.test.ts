@@ -21,7 +21,8 @@ const U = 2 ** -11; // float16's unit roundoff (11-bit significand)
 
 describe('--precision f16 on WebGPU (SwiftShader)', () => {
   it('packs to float16 exactly, keeps float32 accumulation, and trains within 2 % of float32', () => {
-    if (!existsSync(SWIFTSHADER_ICD)) throw new Error(`${SWIFTSHADER_ICD} is missing: install it with \`apt-get install -y chromium libvulkan1\``);
+    if (!existsSync(SWIFTSHADER_ICD))
+      throw new Error(`${SWIFTSHADER_ICD} is missing: install it with \`apt-get install -y chromium libvulkan1\``);
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/webgpu/half.ts'), String(STEPS)], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -83,17 +84,41 @@ describe('LossScaler', () => {
       tokenizerId: TEST_TOKENIZER_ID,
       seed: 1,
     });
-    const data = { train: makeWindows(Int32Array.from({ length: 41 }, (_, i) => i % 16), 4), val: null };
+    const data = {
+      train: makeWindows(
+        Int32Array.from({ length: 41 }, (_, i) => i % 16),
+        4,
+      ),
+      val: null,
+    };
     try {
-      expect(() => new Trainer(model, data, { steps: 1, batchSize: 2, lr: 1e-3, precision: 'f16' })).toThrow(/^--precision f16 needs the webgpu backend \(this run is on \w+\); leave it out for float32$/);
+      expect(() => new Trainer(model, data, { steps: 1, batchSize: 2, lr: 1e-3, precision: 'f16' })).toThrow(
+        /^--precision f16 needs the webgpu backend \(this run is on \w+\); leave it out for float32$/,
+      );
     } finally {
       model.dispose();
     }
     // From the CLI, train and grow refuse it right after the backend starts, before any data is read.
     for (const cmd of [['train'], ['grow', '--stages', '2', '--steps-per-stage', '2']]) {
-      const r = runCli([...cmd, '--backend', 'wasm', '--precision', 'f16', '--data', 'none.txt', '--vocab', 'none.json', '--substrate', 'none.safetensors', '--out', join(tmpdir(), `espalier-f16-${process.pid}`)]);
+      const r = runCli([
+        ...cmd,
+        '--backend',
+        'wasm',
+        '--precision',
+        'f16',
+        '--data',
+        'none.txt',
+        '--vocab',
+        'none.json',
+        '--substrate',
+        'none.safetensors',
+        '--out',
+        join(tmpdir(), `espalier-f16-${process.pid}`),
+      ]);
       expect(r.code, cmd[0]).toBe(1);
-      expect(r.stderr.trim(), cmd[0]).toBe('espalier: error: --precision f16 needs the webgpu backend (this run is on wasm); leave it out for float32');
+      expect(r.stderr.trim(), cmd[0]).toBe(
+        'espalier: error: --precision f16 needs the webgpu backend (this run is on wasm); leave it out for float32',
+      );
     }
   }, 60_000);
 });

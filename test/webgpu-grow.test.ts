@@ -16,15 +16,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function grow(backend: 'wasm' | 'webgpu'): GrowRunResult {
   if (!existsSync(SWIFTSHADER_ICD)) {
-    throw new Error(`${SWIFTSHADER_ICD} is missing: the WebGPU tests run on SwiftShader; install it with \`apt-get install -y chromium libvulkan1\``);
+    throw new Error(
+      `${SWIFTSHADER_ICD} is missing: the WebGPU tests run on SwiftShader; install it with \`apt-get install -y chromium libvulkan1\``,
+    );
   }
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/webgpu/grow-run.ts'), backend, join(dir, backend)], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 400_000,
-    env: { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test/webgpu/grow-run.ts'), backend, join(dir, backend)],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 400_000,
+      env: { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (r.status !== 0) throw new Error(`grow-run ${backend} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as GrowRunResult;
 }
@@ -55,6 +61,7 @@ describe('growth on WebGPU (SwiftShader)', () => {
     expect(gpu.runs.lora.tensorsAfter).toBe(gpu.runs.lora.tensorsBefore);
     expect(gpu.runs.cache.tensorsAfter - gpu.runs.cache.tensorsBefore).toBeLessThanOrEqual(4);
     // Both backends exported the depth-2 stage as a model folder (the LoRA one with its adapters merged in).
-    for (const r of [wasm, gpu]) for (const key of ['cache', 'lora'] as const) expect(readModelMeta(r.runs[key].model).config.layers).toBe(2);
+    for (const r of [wasm, gpu])
+      for (const key of ['cache', 'lora'] as const) expect(readModelMeta(r.runs[key].model).config.layers).toBe(2);
   }, 600_000);
 });

@@ -11,7 +11,8 @@ import type { KernelChecks } from './webgpu/kernels';
 
 describe('WebGPU kernels (SwiftShader)', () => {
   it('match the tfjs reference within 1e-4 relative, with no WGSL or validation errors', () => {
-    if (!existsSync(SWIFTSHADER_ICD)) throw new Error(`${SWIFTSHADER_ICD} is missing: install it with \`apt-get install -y chromium libvulkan1\``);
+    if (!existsSync(SWIFTSHADER_ICD))
+      throw new Error(`${SWIFTSHADER_ICD} is missing: install it with \`apt-get install -y chromium libvulkan1\``);
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/webgpu/kernels.ts')], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -25,8 +26,20 @@ describe('WebGPU kernels (SwiftShader)', () => {
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as KernelChecks;
     expect(out.backend).toBe('webgpu');
     const names = Object.keys(out.errors);
-    for (const want of ['matmul', 'attention', 'saved floats per row', 'rope', 'rmsNorm', 'gelu', 'cross-entropy', 'adamw']) {
-      expect(names.some((n) => n.includes(want)), `a check named "${want}" in ${names.join(', ')}`).toBe(true);
+    for (const want of [
+      'matmul',
+      'attention',
+      'saved floats per row',
+      'rope',
+      'rmsNorm',
+      'gelu',
+      'cross-entropy',
+      'adamw',
+    ]) {
+      expect(
+        names.some((n) => n.includes(want)),
+        `a check named "${want}" in ${names.join(', ')}`,
+      ).toBe(true);
     }
     for (const [name, err] of Object.entries(out.errors)) {
       if (name.endsWith('saved floats per row')) expect(err, name).toBe(1);

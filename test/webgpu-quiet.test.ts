@@ -16,7 +16,13 @@ let bogusIcd: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'espalier-quiet-'));
   bogusIcd = join(dir, 'bogus_icd.json');
-  writeFileSync(bogusIcd, JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: join(dir, 'libvk_missing.so'), api_version: '1.3.0' } }));
+  writeFileSync(
+    bogusIcd,
+    JSON.stringify({
+      file_format_version: '1.0.0',
+      ICD: { library_path: join(dir, 'libvk_missing.so'), api_version: '1.3.0' },
+    }),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,9 +32,23 @@ function chain(icd: string) {
   const env: Record<string, string | undefined> = { ...process.env, VK_ICD_FILENAMES: icd };
   delete env['ESPALIER_BACKEND'];
   delete env['ESPALIER_WEBGPU_PROBE'];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/webgpu/quiet-backend.ts')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/webgpu/quiet-backend.ts')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env,
+  });
   if (r.status !== 0) throw new Error(`quiet-backend failed (${r.status}): ${r.stderr}`);
-  return { out: JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { backend: string; webgpu: string | null; description: string; wasmReason: string | null; warnings: string[] | null }, stderr: r.stderr };
+  return {
+    out: JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+      backend: string;
+      webgpu: string | null;
+      description: string;
+      wasmReason: string | null;
+      warnings: string[] | null;
+    },
+    stderr: r.stderr,
+  };
 }
 
 describe('the quiet WebGPU probe', () => {
@@ -39,7 +59,8 @@ describe('the quiet WebGPU probe', () => {
     expect(out.warnings).toContain('Warning: vkCreateInstance: Found no drivers!');
     expect(out.warnings!.some((w) => /^at /.test(w))).toBe(false);
     // Item 16: the wasm attempt's reason and the description agree on what computes.
-    if (out.backend === 'wasm' && /native/.test(out.description)) expect(out.wasmReason).toMatch(/matrix products run natively/);
+    if (out.backend === 'wasm' && /native/.test(out.description))
+      expect(out.wasmReason).toMatch(/matrix products run natively/);
   });
 
   it('turns down a software adapter without loading Dawn in the process', () => {
@@ -57,10 +78,27 @@ describe('the quiet WebGPU probe', () => {
   });
 
   it('reads the child’s answer and drops stack frames', () => {
-    expect(warningLines('Warning: a\n    at X (y.cpp:1)\nWarning: a\n\nWarning: b\n')).toEqual(['Warning: a', 'Warning: b']);
+    expect(warningLines('Warning: a\n    at X (y.cpp:1)\nWarning: a\n\nWarning: b\n')).toEqual([
+      'Warning: a',
+      'Warning: b',
+    ]);
     expect(parseProbeOutput('{"none":true}', '', 0).reason).toMatch(/^Dawn found no WebGPU adapter/);
-    expect(parseProbeOutput('', 'Segmentation fault', null).reason).toBe('Dawn stopped the probe (exit signal): Segmentation fault');
-    const sw = parseProbeOutput(JSON.stringify({ info: { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader driver', isFallbackAdapter: false }, limits: { maxBufferSize: 1024 } }), '', 0);
+    expect(parseProbeOutput('', 'Segmentation fault', null).reason).toBe(
+      'Dawn stopped the probe (exit signal): Segmentation fault',
+    );
+    const sw = parseProbeOutput(
+      JSON.stringify({
+        info: {
+          vendor: 'google',
+          architecture: 'swiftshader',
+          description: 'SwiftShader driver',
+          isFallbackAdapter: false,
+        },
+        limits: { maxBufferSize: 1024 },
+      }),
+      '',
+      0,
+    );
     expect(sw.adapter).toMatchObject({ vendor: 'google', software: true, limits: { maxBufferSize: 1024 } });
   });
 });

@@ -14,7 +14,9 @@ let dir: string;
 
 function requireSwiftShader(): void {
   if (!existsSync(SWIFTSHADER_ICD)) {
-    throw new Error(`${SWIFTSHADER_ICD} is missing: the WebGPU tests run on SwiftShader; install it with \`apt-get install -y chromium libvulkan1\``);
+    throw new Error(
+      `${SWIFTSHADER_ICD} is missing: the WebGPU tests run on SwiftShader; install it with \`apt-get install -y chromium libvulkan1\``,
+    );
   }
 }
 
@@ -37,9 +39,15 @@ describe('WebGPU backend (SwiftShader)', () => {
   it('reports the software adapter in doctor, and never picks it automatically', () => {
     const named = runCli(['doctor', '--backend', 'webgpu', '--json'], { env: ENV, timeoutMs: 60_000 });
     expect(named.code, named.stderr).toBe(0);
-    expect(named.json()).toMatchObject({ backend: 'webgpu', adapter: { vendor: 'google', architecture: 'swiftshader', software: true } });
+    expect(named.json()).toMatchObject({
+      backend: 'webgpu',
+      adapter: { vendor: 'google', architecture: 'swiftshader', software: true },
+    });
     // SwiftShader offers subgroups and timers, not shader-f16; doctor names the kernels training runs on.
-    expect(named.json<{ adapter: { features: string[] } }>().adapter.features.sort()).toEqual(['subgroups', 'timestamp-query']);
+    expect(named.json<{ adapter: { features: string[] } }>().adapter.features.sort()).toEqual([
+      'subgroups',
+      'timestamp-query',
+    ]);
     const human = runCli(['doctor', '--backend', 'webgpu'], { env: ENV, timeoutMs: 60_000 });
     expect(human.stdout).toMatch(/training kernels: Espalier WGSL .*shader-f16 no, subgroups yes/);
     const auto = runCli(['doctor', '--json'], { env: ENV, timeoutMs: 60_000 });
@@ -55,19 +63,82 @@ describe('WebGPU backend (SwiftShader)', () => {
     const sub = join(dir, 'sub.safetensors');
     const out = join(dir, 'run');
     expect(runCli(['vocab', 'build', '--corpus', text, '--ngrams', '20', '--out', vocab, '--json']).code).toBe(0);
-    expect(runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '16', '--out', sub, '--json']).code).toBe(0);
-    const tiny = ['--layers', '1', '--heads', '2', '--context', '8', '--batch', '2', '--steps', '3', '--eval-every', '3'];
-    const t = runCli(['train', '--backend', 'webgpu', '--data', text, '--vocab', vocab, '--substrate', sub, ...tiny, '--out', out, '--json'], { env: ENV, timeoutMs: 240_000 });
+    expect(
+      runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '16', '--out', sub, '--json']).code,
+    ).toBe(0);
+    const tiny = [
+      '--layers',
+      '1',
+      '--heads',
+      '2',
+      '--context',
+      '8',
+      '--batch',
+      '2',
+      '--steps',
+      '3',
+      '--eval-every',
+      '3',
+    ];
+    const t = runCli(
+      [
+        'train',
+        '--backend',
+        'webgpu',
+        '--data',
+        text,
+        '--vocab',
+        vocab,
+        '--substrate',
+        sub,
+        ...tiny,
+        '--out',
+        out,
+        '--json',
+      ],
+      { env: ENV, timeoutMs: 240_000 },
+    );
     expect(t.code, t.stderr).toBe(0);
     expect(t.json()).toMatchObject({ steps: 3, backend: 'webgpu', out });
     expect(Number.isFinite(t.json<{ valLoss: number }>().valLoss)).toBe(true);
 
-    const g = runCli(['generate', '--backend', 'webgpu', '--model', out, '--prompt', 'the', '--max-tokens', '3', '--seed', '3', '--json'], { env: ENV, timeoutMs: 120_000 });
+    const g = runCli(
+      [
+        'generate',
+        '--backend',
+        'webgpu',
+        '--model',
+        out,
+        '--prompt',
+        'the',
+        '--max-tokens',
+        '3',
+        '--seed',
+        '3',
+        '--json',
+      ],
+      { env: ENV, timeoutMs: 120_000 },
+    );
     expect(g.code, g.stderr).toBe(0);
     expect(g.json<{ tokens: number }>().tokens).toBe(3);
 
     writeFileSync(join(dir, 'held.txt'), 'the dog sat on the red mat while the cat ran over green hills');
-    const p = runCli(['merge', 'preview', '--backend', 'webgpu', '--expert', out, '--expert', out, '--data', join(dir, 'held.txt'), '--json'], { env: ENV, timeoutMs: 180_000 });
+    const p = runCli(
+      [
+        'merge',
+        'preview',
+        '--backend',
+        'webgpu',
+        '--expert',
+        out,
+        '--expert',
+        out,
+        '--data',
+        join(dir, 'held.txt'),
+        '--json',
+      ],
+      { env: ENV, timeoutMs: 180_000 },
+    );
     expect(p.code, p.stderr).toBe(0);
     const rows = p.json<{ rows: { model: string; loss: number }[] }>().rows;
     // Merging a model with itself by logit averaging is the model: the same loss, computed on the GPU.

@@ -29,7 +29,8 @@ export function isLocal(rawUrl: string): boolean {
   } catch {
     return false;
   }
-  if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'file:' || u.protocol === 'about:') return true;
+  if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'file:' || u.protocol === 'about:')
+    return true;
   return u.hostname === '127.0.0.1';
 }
 
@@ -48,7 +49,9 @@ export class Watcher {
         this.problems.push(`blocked a request off 127.0.0.1: ${route.request().method()} ${url}`);
         return route.abort('blockedbyclient');
       })
-      .catch((err: unknown) => this.warnings.push(`could not route requests (${String(err)}); off-host requests are only reported`));
+      .catch((err: unknown) =>
+        this.warnings.push(`could not route requests (${String(err)}); off-host requests are only reported`),
+      );
     for (const p of context.pages()) this.attachPage(p);
     context.on('page', (p) => this.attachPage(p));
   }
@@ -88,12 +91,18 @@ export class Watcher {
   check(): void {
     const fresh = this.problems.slice(this.reported);
     this.reported = this.problems.length;
-    if (fresh.length > 0) throw new Error(`the page reported ${fresh.length} problem(s):\n${fresh.map((p) => `  ${p}`).join('\n')}`);
+    if (fresh.length > 0)
+      throw new Error(`the page reported ${fresh.length} problem(s):\n${fresh.map((p) => `  ${p}`).join('\n')}`);
   }
 }
 
-export async function launchChromium(watcher: Watcher): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), or set E2E_CHROMIUM`);
+export async function launchChromium(
+  watcher: Watcher,
+): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), or set E2E_CHROMIUM`,
+    );
   // A fresh profile every run; launchPersistentContext is how Playwright takes --user-data-dir.
   const profile = mkdtempSync(join(tmpdir(), 'espalier-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {

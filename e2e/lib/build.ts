@@ -29,7 +29,13 @@ export const RENDERER_SOURCES = ['src-renderer', 'src-shared', 'electron.vite.co
 export const APP_SOURCES = [...RENDERER_SOURCES, 'src-main'];
 
 /** Runs `electron-vite build` when `target` is stale; its output goes to `logFile`. */
-export function buildIfStale(root: string, target: string, sources: string[], logFile: string, log: (line: string) => void): void {
+export function buildIfStale(
+  root: string,
+  target: string,
+  sources: string[],
+  logFile: string,
+  log: (line: string) => void,
+): void {
   const why = staleBecause(root, target, sources);
   if (!why) {
     log(`build: ${target} is up to date`);
@@ -37,9 +43,16 @@ export function buildIfStale(root: string, target: string, sources: string[], lo
   }
   log(`build: ${why}; running electron-vite build (about a minute)…`);
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    { cwd: root, encoding: 'utf8' },
+  );
   writeFileSync(logFile, `${r.stdout ?? ''}\n${r.stderr ?? ''}`);
-  if (r.status !== 0) throw new Error(`electron-vite build failed (exit ${r.status}); see ${logFile}:\n${(r.stderr || r.stdout || '').slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `electron-vite build failed (exit ${r.status}); see ${logFile}:\n${(r.stderr || r.stdout || '').slice(-2000)}`,
+    );
   if (!existsSync(join(root, target))) throw new Error(`electron-vite build left no ${target}`);
   log(`build: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }

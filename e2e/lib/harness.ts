@@ -87,7 +87,11 @@ function indent(text: string, n: number): string {
 }
 
 /** Polls `probe` until it returns a truthy value (returned) or the time is up (throws, naming `what` and the last value seen). */
-export async function until<T>(what: string, probe: () => Promise<T> | T, opts: { timeoutMs?: number; everyMs?: number } = {}): Promise<NonNullable<T>> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T> | T,
+  opts: { timeoutMs?: number; everyMs?: number } = {},
+): Promise<NonNullable<T>> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const everyMs = opts.everyMs ?? 150;
   const deadline = Date.now() + timeoutMs;
@@ -102,7 +106,9 @@ export async function until<T>(what: string, probe: () => Promise<T> | T, opts: 
       lastErr = err;
     }
     if (Date.now() > deadline) {
-      const seen = lastErr ? `error: ${errorText(lastErr).split('\n')[0]}` : `last value: ${JSON.stringify(last)?.slice(0, 300)}`;
+      const seen = lastErr
+        ? `error: ${errorText(lastErr).split('\n')[0]}`
+        : `last value: ${JSON.stringify(last)?.slice(0, 300)}`;
       throw new Error(`timed out after ${fmtMs(timeoutMs)} waiting for ${what} (${seen})`);
     }
     await sleep(everyMs);

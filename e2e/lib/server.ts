@@ -48,18 +48,27 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-export async function startServer(opts: { root: string; workspace: string; logFile: string; startTimeoutMs?: number }): Promise<Server> {
+export async function startServer(opts: {
+  root: string;
+  workspace: string;
+  logFile: string;
+  startTimeoutMs?: number;
+}): Promise<Server> {
   const port = await freePort();
   const log = createWriteStream(opts.logFile);
   // `npm run serve` is `tsx src-main/cli/main.ts serve`; `node --import tsx` is the same program without the
   // npm and tsx wrapper processes, so the pid we hold is the server itself. Detached: it leads its own process
   // group, which then holds only the server and its job workers.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/main.ts', 'serve', '--workspace', opts.workspace, '--port', String(port)], {
-    cwd: opts.root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src-main/cli/main.ts', 'serve', '--workspace', opts.workspace, '--port', String(port)],
+    {
+      cwd: opts.root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    },
+  );
   const pid = child.pid;
   if (!pid) throw new Error('espalier serve did not start (no pid)');
   let stderrTail = '';
@@ -77,14 +86,23 @@ export async function startServer(opts: { root: string; workspace: string; logFi
 
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`espalier serve printed no URL within ${(opts.startTimeoutMs ?? 240_000) / 1000} s; stderr:\n${stderrTail}`)), opts.startTimeoutMs ?? 240_000);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `espalier serve printed no URL within ${(opts.startTimeoutMs ?? 240_000) / 1000} s; stderr:\n${stderrTail}`,
+          ),
+        ),
+      opts.startTimeoutMs ?? 240_000,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       log.write(d);
       buf += d.toString();
       const m = /^(http:\/\/127\.0\.0\.1:(\d+)\/\?token=[\w-]+)\s*$/m.exec(buf);
       if (m) {
         clearTimeout(timer);
-        if (Number(m[2]) !== port) reject(new Error(`espalier serve listens on ${m[2]}, not the requested port ${port}`));
+        if (Number(m[2]) !== port)
+          reject(new Error(`espalier serve listens on ${m[2]}, not the requested port ${port}`));
         else resolve(m[1]!);
       }
     });

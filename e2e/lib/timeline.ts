@@ -40,7 +40,9 @@ export async function startTimeline(page: Page): Promise<void> {
 
 /** Stops the recorder and returns every change it saw, in order. */
 export async function stopTimeline(page: Page): Promise<Snap[]> {
-  return (await page.evaluate('(() => { clearInterval(window.__e2eTimer); return window.__e2eTimeline || []; })()')) as Snap[];
+  return (await page.evaluate(
+    '(() => { clearInterval(window.__e2eTimer); return window.__e2eTimeline || []; })()',
+  )) as Snap[];
 }
 
 /** "running:training/pending:12 → …", for failure messages. */

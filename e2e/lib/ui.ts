@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { until } from './harness';
 
-export type ViewName = 'projects' | 'datasets' | 'substrate' | 'growth' | 'catalog' | 'merge' | 'evaluate' | 'studies' | 'playground' | 'system';
+export type ViewName =
+  | 'projects'
+  | 'datasets'
+  | 'substrate'
+  | 'growth'
+  | 'catalog'
+  | 'merge'
+  | 'evaluate'
+  | 'studies'
+  | 'playground'
+  | 'system';
 
 /** A CSS selector for a data-testid (quoted, so names with spaces and "+" work). */
 export function tid(id: string, extra = ''): string {
@@ -38,7 +48,10 @@ export class Ui {
   async go(view: ViewName): Promise<void> {
     await this.t(`nav-${view}`).click();
     await this.t(`view-${view}`).waitFor();
-    await this.page.locator(`${tid(`view-${view}`)} h1`).first().waitFor();
+    await this.page
+      .locator(`${tid(`view-${view}`)} h1`)
+      .first()
+      .waitFor();
   }
 
   /** The text of a locator, whitespace collapsed. */
@@ -72,7 +85,10 @@ export class Ui {
   async selectByLabel(select: Locator, label: string | RegExp): Promise<void> {
     const options = await select.locator('option').allTextContents();
     const hit = options.find((o) => (typeof label === 'string' ? o.trim() === label : label.test(o.trim())));
-    if (hit === undefined) throw new Error(`no option ${String(label)} in the select; it has: ${options.map((o) => JSON.stringify(o.trim())).join(', ')}`);
+    if (hit === undefined)
+      throw new Error(
+        `no option ${String(label)} in the select; it has: ${options.map((o) => JSON.stringify(o.trim())).join(', ')}`,
+      );
     await select.selectOption({ label: hit.trim() });
   }
 
@@ -88,14 +104,17 @@ export class Ui {
 
   /** Dismisses the toasts (they only announce; the views keep what they said) so they cover nothing in a screenshot. */
   async dismissToasts(): Promise<void> {
-    for (const b of await this.page.locator(`${tid('toast')} button`).all()) await b.click({ timeout: 1000 }).catch(() => undefined);
+    for (const b of await this.page.locator(`${tid('toast')} button`).all())
+      await b.click({ timeout: 1000 }).catch(() => undefined);
   }
 
   /** A full-page screenshot, numbered in the order taken; returns its path. */
   async shot(name: string): Promise<string> {
     await this.dismissToasts();
     // Let charts finish their resize and the fonts settle before the picture.
-    await this.page.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))');
+    await this.page.evaluate(
+      'document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))',
+    );
     const file = join(this.shotDir, `${String(++this.shotNo).padStart(2, '0')}-${name}.png`);
     await this.page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
     this.shots.push(file);

@@ -8,7 +8,17 @@ import { assert, Suite, until } from '../lib/harness';
 import type { Watcher } from '../lib/browser';
 import type { Ui, ViewName } from '../lib/ui';
 
-const VIEWS: ViewName[] = ['projects', 'datasets', 'substrate', 'growth', 'merge', 'playground', 'system', 'evaluate', 'catalog'];
+const VIEWS: ViewName[] = [
+  'projects',
+  'datasets',
+  'substrate',
+  'growth',
+  'merge',
+  'playground',
+  'system',
+  'evaluate',
+  'catalog',
+];
 
 interface AxeNode {
   target: unknown[];
@@ -30,7 +40,8 @@ function axeScript(): string {
 async function setTheme(ui: Ui, theme: 'light' | 'dark'): Promise<void> {
   await until(`the ${theme} theme`, async () => {
     const label = (await ui.t('theme-toggle').textContent())?.trim();
-    if (label === `Theme: ${theme}`) return (await ui.page.evaluate('document.documentElement.dataset.theme')) === theme;
+    if (label === `Theme: ${theme}`)
+      return (await ui.page.evaluate('document.documentElement.dataset.theme')) === theme;
     await ui.t('theme-toggle').click();
     return false;
   });
@@ -45,7 +56,10 @@ export async function axeViolations(ui: Ui): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => {
-      const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
+      const where = v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(' | ');
       // axe's own explanation of the first element (for contrast: the two colours and the ratio).
       const why = (v.nodes[0]?.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 240);
       return `${v.id} (${v.impact}): ${v.help} — ${where}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}${why ? ` [${why}]` : ''}`;
@@ -89,7 +103,10 @@ function overflowSuite(ui: Ui, watcher: Watcher): Suite {
           return { scroll: d.scrollWidth, client: d.clientWidth, worst };
         })()`)) as { scroll: number; client: number; worst: { right: number; what: string } | null };
         if (o.scroll > o.client + 1) await ui.shot(`overflow-${view}`);
-        if (o.scroll > o.client + 1) found.push(`${view}: the page is ${o.scroll} px wide in a ${o.client} px window${o.worst ? ` (widest: ${o.worst.what} ends at ${Math.round(o.worst.right)} px)` : ''}`);
+        if (o.scroll > o.client + 1)
+          found.push(
+            `${view}: the page is ${o.scroll} px wide in a ${o.client} px window${o.worst ? ` (widest: ${o.worst.what} ends at ${Math.round(o.worst.right)} px)` : ''}`,
+          );
       }
       assert(found.length === 0, `horizontal overflow:\n${found.join('\n')}`);
     } finally {

@@ -31,19 +31,26 @@ export function badInputSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite
     const before = await ui.t('dataset-row').count();
     const form = ui.t('dataset-import-form');
     // The previous import's progress stays on the form; only a new run's outcome counts.
-    const lastRun = await form.locator(tid('run-progress')).getAttribute('data-run-id', { timeout: 500 }).catch(() => null);
+    const lastRun = await form
+      .locator(tid('run-progress'))
+      .getAttribute('data-run-id', { timeout: 500 })
+      .catch(() => null);
     await ui.t('dataset-file-input').setInputFiles({ name, mimeType, buffer });
     await ui.page.getByText(name, { exact: true }).waitFor();
     await ui.t('dataset-import').click();
-    const text = await until(`an error for ${name}`, async () => {
-      const direct = ui.t('dataset-import-error');
-      if (await direct.isVisible()) return ui.note(direct);
-      const rp = form.locator(tid('run-progress'));
-      if ((await rp.count()) === 0 || (await rp.getAttribute('data-run-id')) === lastRun) return null;
-      const status = await rp.getAttribute('data-status');
-      if (status === 'done') throw new Error(`${name} was imported without complaint`);
-      return status === 'failed' ? ui.note(rp.locator(tid('run-error'))) : null;
-    }, { timeoutMs: 2 * MIN });
+    const text = await until(
+      `an error for ${name}`,
+      async () => {
+        const direct = ui.t('dataset-import-error');
+        if (await direct.isVisible()) return ui.note(direct);
+        const rp = form.locator(tid('run-progress'));
+        if ((await rp.count()) === 0 || (await rp.getAttribute('data-run-id')) === lastRun) return null;
+        const status = await rp.getAttribute('data-status');
+        if (status === 'done') throw new Error(`${name} was imported without complaint`);
+        return status === 'failed' ? ui.note(rp.locator(tid('run-error'))) : null;
+      },
+      { timeoutMs: 2 * MIN },
+    );
     // The toast of the failed run fades; the error stays where it happened.
     const after = await ui.t('dataset-row').count();
     assert(after === before, `a refused import must add no dataset (${before} rows before, ${after} after)`);
@@ -52,7 +59,10 @@ export function badInputSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite
 
   s.step('importing a binary file shows the main side’s message', async () => {
     const msg = await importFailure('noise.txt', binaryBytes(), 'text/plain');
-    assert(/binary|PNG|control characters|NUL/i.test(msg), `the message should say the file is binary, it says: ${msg}`);
+    assert(
+      /binary|PNG|control characters|NUL/i.test(msg),
+      `the message should say the file is binary, it says: ${msg}`,
+    );
     assert(msg.includes('noise.txt'), `the message should name the file, it says: ${msg}`);
     await ui.shot('datasets-binary-refused');
   });
@@ -72,7 +82,8 @@ export function badInputSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite
     await ui.t('substrate-ngrams').fill(String(SIZES.ngrams));
     await ui.t('substrate-build').click();
     await until('the binary-id build run', async () => {
-      if (await ui.t('substrate-build-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('substrate-build-error'))}`);
+      if (await ui.t('substrate-build-error').isVisible())
+        throw new Error(`refused: ${await ui.note(ui.t('substrate-build-error'))}`);
       const rp = ui.t('substrate-form').locator(tid('run-progress'));
       return (await rp.count()) > 0 && (await ui.text(rp)).length > 0;
     });
@@ -80,7 +91,10 @@ export function badInputSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite
     await ui.t('substrate-row', attr('data-kind', 'binary-id')).waitFor();
 
     await ui.go('growth');
-    const before = await ui.t('growth-run').getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
+    const before = await ui
+      .t('growth-run')
+      .getAttribute('data-run-id', { timeout: 1000 })
+      .catch(() => null);
     await ui.t('grow-new').click();
     await ui.t('grow-preset-tiny').click();
     await ui.t('grow-mode').selectOption('train');
@@ -91,8 +105,12 @@ export function badInputSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite
     await ui.t('train-steps').fill('5');
     await ui.t('grow-start').click();
     await until('the binary-id training run to be shown', async () => {
-      if (await ui.t('grow-start-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('grow-start-error'))}`);
-      const id = await ui.t('growth-run').getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
+      if (await ui.t('grow-start-error').isVisible())
+        throw new Error(`refused: ${await ui.note(ui.t('grow-start-error'))}`);
+      const id = await ui
+        .t('growth-run')
+        .getAttribute('data-run-id', { timeout: 1000 })
+        .catch(() => null);
       return id !== null && id !== before;
     });
     await ui.runDone(ui.t('growth-run'), 'the binary-id expert’s training', 4 * MIN);
@@ -103,7 +121,8 @@ export function badInputSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite
   s.step('merging it with a glyph expert is refused with the reason', async () => {
     await ui.go('merge');
     // Start from an empty selection, then anchor on the grown expert.
-    for (const checked = ui.t('merge-experts').locator('input[type=checkbox]:checked'); (await checked.count()) > 0; ) await checked.first().uncheck();
+    for (const checked = ui.t('merge-experts').locator('input[type=checkbox]:checked'); (await checked.count()) > 0;)
+      await checked.first().uncheck();
     const anchor = state.stageNames[state.stageNames.length - 1]!;
     await ui.t(`merge-expert-${anchor}`).check();
     const box = ui.t(`merge-expert-${BINARY_EXPERT}`);
@@ -111,22 +130,47 @@ export function badInputSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite
     const item = ui.t('merge-experts').locator('li', { has: page.locator(tid(`merge-expert-${BINARY_EXPERT}`)) });
     const reason = await ui.text(item.locator(tid('merge-expert-reason')));
     assert(/substrate differs/.test(reason), `the reason should say the substrate differs, it says "${reason}"`);
-    assert(!/tokenizer differs/.test(reason), `the two share a tokenizer; the reason should not say otherwise: "${reason}"`);
+    assert(
+      !/tokenizer differs/.test(reason),
+      `the two share a tokenizer; the reason should not say otherwise: "${reason}"`,
+    );
     await box.click({ force: true }).catch(() => undefined);
     assert(!(await box.isChecked()), 'a disabled incompatible expert must not become selected');
     // Compatible ones stay available.
-    assert(!(await ui.t(`merge-expert-${NAMES.expertB}`).isDisabled()), `${NAMES.expertB} shares the substrate and must stay selectable`);
+    assert(
+      !(await ui.t(`merge-expert-${NAMES.expertB}`).isDisabled()),
+      `${NAMES.expertB} shares the substrate and must stay selectable`,
+    );
     await ui.shot('merge-incompatible');
   });
 
   s.step('the main side refuses the same merge, naming the substrate', async () => {
-    const args = JSON.stringify({ project: NAMES.project, a: state.stageNames[state.stageNames.length - 1], b: BINARY_EXPERT });
-    const res = (await page.evaluate(`(${CONTRACT_CALL})(${args})`)) as { ok: boolean; error?: { code: string; message: string } };
-    assert(res && res.ok === false, `merge.save of incompatible experts should fail, it returned ${JSON.stringify(res)}`);
-    assert(/substrate/i.test(res.error?.message ?? ''), `the refusal should name the substrate, it says: ${res.error?.message}`);
+    const args = JSON.stringify({
+      project: NAMES.project,
+      a: state.stageNames[state.stageNames.length - 1],
+      b: BINARY_EXPERT,
+    });
+    const res = (await page.evaluate(`(${CONTRACT_CALL})(${args})`)) as {
+      ok: boolean;
+      error?: { code: string; message: string };
+    };
+    assert(
+      res && res.ok === false,
+      `merge.save of incompatible experts should fail, it returned ${JSON.stringify(res)}`,
+    );
+    assert(
+      /substrate/i.test(res.error?.message ?? ''),
+      `the refusal should name the substrate, it says: ${res.error?.message}`,
+    );
     await ui.go('catalog');
-    assert((await ui.t('model-row', attr('data-model-name', 'should be refused')).count()) === 0, 'a refused merge must not reach the catalog');
-    assert((await ui.t('model-row', attr('data-kind', 'merge')).count()) === 1, 'only the one saved merge should be in the catalog');
+    assert(
+      (await ui.t('model-row', attr('data-model-name', 'should be refused')).count()) === 0,
+      'a refused merge must not reach the catalog',
+    );
+    assert(
+      (await ui.t('model-row', attr('data-kind', 'merge')).count()) === 1,
+      'only the one saved merge should be in the catalog',
+    );
   });
 
   return s;

@@ -23,9 +23,42 @@ const MMLU = [
 ].join('\n');
 
 const ARC = [
-  { id: 'arc-1', question: { stem: 'Anna lives in which city?', choices: [{ label: 'A', text: 'Moscow' }, { label: 'B', text: 'Paris' }, { label: 'C', text: 'Tokyo' }] }, answerKey: 'A' },
-  { id: 'arc-2', question: { stem: 'Which object is the best conductor of electricity?', choices: [{ label: 'A', text: 'a wax crayon' }, { label: 'B', text: 'an iron nail' }, { label: 'C', text: 'a rubber eraser' }] }, answerKey: 'B' },
-  { id: 'arc-3', question: { stem: 'Which is a gas at room temperature?', choices: [{ label: 'A', text: 'iron' }, { label: 'B', text: 'salt' }, { label: 'C', text: 'oxygen' }] }, answerKey: 'C' },
+  {
+    id: 'arc-1',
+    question: {
+      stem: 'Anna lives in which city?',
+      choices: [
+        { label: 'A', text: 'Moscow' },
+        { label: 'B', text: 'Paris' },
+        { label: 'C', text: 'Tokyo' },
+      ],
+    },
+    answerKey: 'A',
+  },
+  {
+    id: 'arc-2',
+    question: {
+      stem: 'Which object is the best conductor of electricity?',
+      choices: [
+        { label: 'A', text: 'a wax crayon' },
+        { label: 'B', text: 'an iron nail' },
+        { label: 'C', text: 'a rubber eraser' },
+      ],
+    },
+    answerKey: 'B',
+  },
+  {
+    id: 'arc-3',
+    question: {
+      stem: 'Which is a gas at room temperature?',
+      choices: [
+        { label: 'A', text: 'iron' },
+        { label: 'B', text: 'salt' },
+        { label: 'C', text: 'oxygen' },
+      ],
+    },
+    answerKey: 'C',
+  },
 ]
   .map((o) => JSON.stringify(o))
   .join('\n');
@@ -39,8 +72,18 @@ const SQUAD = JSON.stringify({
         {
           context: 'Debian was first announced on 16 August 1993 by Ian Murdock.',
           qas: [
-            { id: 'q1', question: 'Who announced Debian?', answers: [{ text: 'Ian Murdock', answer_start: 47 }], is_impossible: false },
-            { id: 'q2', question: 'When was Debian announced?', answers: [{ text: '16 August 1993', answer_start: 29 }], is_impossible: false },
+            {
+              id: 'q1',
+              question: 'Who announced Debian?',
+              answers: [{ text: 'Ian Murdock', answer_start: 47 }],
+              is_impossible: false,
+            },
+            {
+              id: 'q2',
+              question: 'When was Debian announced?',
+              answers: [{ text: '16 August 1993', answer_start: 29 }],
+              is_impossible: false,
+            },
             { id: 'q3', question: 'Who wrote the Linux kernel?', answers: [], is_impossible: true },
           ],
         },
@@ -51,10 +94,42 @@ const SQUAD = JSON.stringify({
 
 /** File, dataset name (the file name without extension), task as the list shows it, items. */
 const FILES = [
-  { file: 'en-ru.tsv', name: 'en-ru', body: PAIRS, mime: 'text/tab-separated-values', task: 'translation', taskId: 'bleu', items: 3 },
-  { file: 'debian_test.csv', name: 'debian_test', body: MMLU, mime: 'text/csv', task: 'multiple choice', taskId: 'mc', items: 4 },
-  { file: 'arc-easy.jsonl', name: 'arc-easy', body: ARC, mime: 'application/jsonl', task: 'multiple choice', taskId: 'mc', items: 3 },
-  { file: 'dev-v2.0.json', name: 'dev-v2.0', body: SQUAD, mime: 'application/json', task: 'question answering', taskId: 'qa', items: 3 },
+  {
+    file: 'en-ru.tsv',
+    name: 'en-ru',
+    body: PAIRS,
+    mime: 'text/tab-separated-values',
+    task: 'translation',
+    taskId: 'bleu',
+    items: 3,
+  },
+  {
+    file: 'debian_test.csv',
+    name: 'debian_test',
+    body: MMLU,
+    mime: 'text/csv',
+    task: 'multiple choice',
+    taskId: 'mc',
+    items: 4,
+  },
+  {
+    file: 'arc-easy.jsonl',
+    name: 'arc-easy',
+    body: ARC,
+    mime: 'application/jsonl',
+    task: 'multiple choice',
+    taskId: 'mc',
+    items: 3,
+  },
+  {
+    file: 'dev-v2.0.json',
+    name: 'dev-v2.0',
+    body: SQUAD,
+    mime: 'application/json',
+    task: 'question answering',
+    taskId: 'qa',
+    items: 3,
+  },
 ] as const;
 
 export interface BenchmarksEnv {
@@ -71,18 +146,26 @@ export function benchmarksSuite({ ui, watcher, reload }: BenchmarksEnv): Suite {
   async function importFile(f: (typeof FILES)[number]): Promise<void> {
     await ui.go('datasets');
     const form = ui.t('dataset-import-form');
-    const lastRun = await form.locator(tid('run-progress')).getAttribute('data-run-id', { timeout: 500 }).catch(() => null);
+    const lastRun = await form
+      .locator(tid('run-progress'))
+      .getAttribute('data-run-id', { timeout: 500 })
+      .catch(() => null);
     await ui.t('dataset-file-input').setInputFiles({ name: f.file, mimeType: f.mime, buffer: Buffer.from(f.body) });
     await ui.page.getByText(f.file, { exact: true }).waitFor();
     await ui.t('dataset-import').click();
-    await until(`the import of ${f.file}`, async () => {
-      if (await ui.t('dataset-import-error').isVisible()) throw new Error(`${f.file} was refused: ${await ui.note(ui.t('dataset-import-error'))}`);
-      const rp = form.locator(tid('run-progress'));
-      if ((await rp.count()) === 0 || (await rp.getAttribute('data-run-id')) === lastRun) return null;
-      const status = await rp.getAttribute('data-status');
-      if (status === 'failed') throw new Error(`${f.file} failed: ${await ui.note(rp.locator(tid('run-error')))}`);
-      return status === 'done' ? true : null;
-    }, { timeoutMs: 2 * MIN });
+    await until(
+      `the import of ${f.file}`,
+      async () => {
+        if (await ui.t('dataset-import-error').isVisible())
+          throw new Error(`${f.file} was refused: ${await ui.note(ui.t('dataset-import-error'))}`);
+        const rp = form.locator(tid('run-progress'));
+        if ((await rp.count()) === 0 || (await rp.getAttribute('data-run-id')) === lastRun) return null;
+        const status = await rp.getAttribute('data-status');
+        if (status === 'failed') throw new Error(`${f.file} failed: ${await ui.note(rp.locator(tid('run-error')))}`);
+        return status === 'done' ? true : null;
+      },
+      { timeoutMs: 2 * MIN },
+    );
   }
 
   s.step('four benchmark files import as benchmarks, each with its task and item count', async () => {
@@ -90,12 +173,21 @@ export function benchmarksSuite({ ui, watcher, reload }: BenchmarksEnv): Suite {
       await importFile(f);
       const r = row(f.name);
       await r.waitFor({ timeout: 10_000 });
-      assert((await r.getAttribute('data-kind')) === 'benchmark', `${f.file} should be listed as a benchmark, its row says kind ${await r.getAttribute('data-kind')}`);
+      assert(
+        (await r.getAttribute('data-kind')) === 'benchmark',
+        `${f.file} should be listed as a benchmark, its row says kind ${await r.getAttribute('data-kind')}`,
+      );
       const task = await ui.text(r.locator(tid('dataset-task')));
       assert(task === f.task, `${f.file} should have the task "${f.task}", the row says "${task}"`);
       const items = Number(await ui.text(r.locator(tid('dataset-items'))));
       assert(items === f.items, `${f.file} should hold ${f.items} items, the row says ${items}`);
-      assert((await ui.t('benchmark-list').locator(`${tid('dataset-row')}${attr('data-dataset-name', f.name)}`).count()) === 1, `${f.name} should sit in the benchmarks table`);
+      assert(
+        (await ui
+          .t('benchmark-list')
+          .locator(`${tid('dataset-row')}${attr('data-dataset-name', f.name)}`)
+          .count()) === 1,
+        `${f.name} should sit in the benchmarks table`,
+      );
     }
     const langs = await ui.text(row('en-ru').locator(tid('dataset-language')));
     assert(/en/.test(langs) && /ru/.test(langs), `the en-ru pairs should show both languages, the row says "${langs}"`);
@@ -106,11 +198,19 @@ export function benchmarksSuite({ ui, watcher, reload }: BenchmarksEnv): Suite {
     await ui.go('evaluate');
     await ui.t('eval-task').selectOption('mc');
     const mc = (await ui.t('eval-dataset').locator('option').allTextContents()).map((o) => o.trim());
-    for (const name of ['arc-easy', 'debian_test']) assert(mc.includes(`${name} (test)`), `task mc should offer ${name}; the picker has ${mc.join(', ')}`);
-    for (const name of ['en-ru', 'dev-v2.0', NAMES.corpusA]) assert(!mc.some((o) => o.startsWith(`${name} (`)), `task mc should not offer ${name}; the picker has ${mc.join(', ')}`);
+    for (const name of ['arc-easy', 'debian_test'])
+      assert(mc.includes(`${name} (test)`), `task mc should offer ${name}; the picker has ${mc.join(', ')}`);
+    for (const name of ['en-ru', 'dev-v2.0', NAMES.corpusA])
+      assert(
+        !mc.some((o) => o.startsWith(`${name} (`)),
+        `task mc should not offer ${name}; the picker has ${mc.join(', ')}`,
+      );
     await ui.t('eval-task').selectOption('bleu');
     const bleu = (await ui.t('eval-dataset').locator('option').allTextContents()).map((o) => o.trim());
-    assert(bleu.includes('en-ru (test)') && !bleu.includes('arc-easy (test)'), `task bleu should offer en-ru and not arc-easy; the picker has ${bleu.join(', ')}`);
+    assert(
+      bleu.includes('en-ru (test)') && !bleu.includes('arc-easy (test)'),
+      `task bleu should offer en-ru and not arc-easy; the picker has ${bleu.join(', ')}`,
+    );
 
     await ui.t('eval-task').selectOption('mc');
     for (const box of await ui.t('eval-form').locator('input[type=checkbox]:checked').all()) await box.uncheck();
@@ -120,11 +220,15 @@ export function benchmarksSuite({ ui, watcher, reload }: BenchmarksEnv): Suite {
     await ui.t('eval-limit').fill('');
     await ui.t('eval-start').click();
     await until('the evaluation on arc-easy to start', async () => {
-      if (await ui.t('eval-start-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('eval-start-error'))}`);
+      if (await ui.t('eval-start-error').isVisible())
+        throw new Error(`refused: ${await ui.note(ui.t('eval-start-error'))}`);
       return (await ui.t('eval-form').locator(tid('run-progress')).count()) > 0;
     });
     await ui.runDone(ui.t('eval-form'), 'the evaluation on arc-easy', 4 * MIN);
-    const result = ui.t('eval-result-row', attr('data-model-name', NAMES.expertB)).filter({ hasText: 'arc-easy' }).first();
+    const result = ui
+      .t('eval-result-row', attr('data-model-name', NAMES.expertB))
+      .filter({ hasText: 'arc-easy' })
+      .first();
     await result.waitFor();
     const score = await ui.text(result.locator('td.score'));
     assert(/\d/.test(score), `the arc-easy result should hold a score, it says "${score}"`);
@@ -135,10 +239,18 @@ export function benchmarksSuite({ ui, watcher, reload }: BenchmarksEnv): Suite {
     await ui.go('growth');
     await ui.t('grow-new').click();
     await ui.t(`grow-dataset-${NAMES.corpusA}`).waitFor();
-    for (const f of FILES) assert((await ui.t(`grow-dataset-${f.name}`).count()) === 0, `the growth form should not offer ${f.name} as training data`);
+    for (const f of FILES)
+      assert(
+        (await ui.t(`grow-dataset-${f.name}`).count()) === 0,
+        `the growth form should not offer ${f.name} as training data`,
+      );
     await ui.go('merge');
     await ui.t(`merge-dataset-${NAMES.heldOut[0]}`).waitFor();
-    for (const f of FILES) assert((await ui.t(`merge-dataset-${f.name}`).count()) === 0, `the merge preview should not offer ${f.name} as text`);
+    for (const f of FILES)
+      assert(
+        (await ui.t(`merge-dataset-${f.name}`).count()) === 0,
+        `the merge preview should not offer ${f.name} as text`,
+      );
   });
 
   s.step('a dataset’s languages are edited and stay edited after a reload', async () => {
@@ -147,7 +259,10 @@ export function benchmarksSuite({ ui, watcher, reload }: BenchmarksEnv): Suite {
     await r.locator(tid('dataset-language-edit')).click();
     await r.locator(tid('dataset-language-input')).fill('ru, en');
     await r.locator(tid('dataset-language-save')).click();
-    await until('the edited languages to show', async () => (await ui.text(r.locator(tid('dataset-language')))) === 'ru + en');
+    await until(
+      'the edited languages to show',
+      async () => (await ui.text(r.locator(tid('dataset-language')))) === 'ru + en',
+    );
     await r.locator(tid('dataset-language-by-user')).waitFor();
     // A code the contract refuses is answered beside the field, and nothing changes.
     await r.locator(tid('dataset-language-edit')).click();

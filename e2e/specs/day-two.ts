@@ -14,15 +14,48 @@ const PROJECT = 'Zweiter Tag';
 const SQUAD_LABEL = 'SQuAD v2 official (greedy)';
 /** A long file name without spaces, as real corpora have: it must wrap, not push the row's buttons out of sight. */
 const LONG = 'nachtrag-zeitungsartikel-berliner-ausgabe-2024-auswahl';
-const VIEWS: ViewName[] = ['projects', 'datasets', 'substrate', 'growth', 'catalog', 'merge', 'evaluate', 'playground', 'system'];
+const VIEWS: ViewName[] = [
+  'projects',
+  'datasets',
+  'substrate',
+  'growth',
+  'catalog',
+  'merge',
+  'evaluate',
+  'playground',
+  'system',
+];
 
 /** Repetitive but varied sentences: enough text for a few training windows in a second. */
 function corpus(lines: string[], n: number): string {
   return Array.from({ length: n }, (_, i) => lines[(i * 7) % lines.length]!).join('\n');
 }
-const GERMAN = corpus(['Der Zug fährt um acht Uhr ab.', 'Am Abend singen die Vögel im Wald.', 'Die Brücke über den Fluss ist alt.', 'Wir trinken Kaffee mit Milch.', 'Im Winter schneit es oft in den Bergen.'], 400);
-const UKRAINIAN = corpus(['Потяг відходить о восьмій годині.', 'Увечері птахи співають у лісі.', 'Міст через річку дуже старий.', 'Ми п’ємо каву з молоком.', 'Взимку в горах часто падає сніг.'], 400);
-const LIEDER = JSON.stringify({ data: [{ title: 'Abendlied', body: 'Der Mond ist aufgegangen, die goldnen Sternlein prangen.' }, { title: 'Heidenröslein', body: 'Sah ein Knab ein Röslein stehn, Röslein auf der Heiden.' }] });
+const GERMAN = corpus(
+  [
+    'Der Zug fährt um acht Uhr ab.',
+    'Am Abend singen die Vögel im Wald.',
+    'Die Brücke über den Fluss ist alt.',
+    'Wir trinken Kaffee mit Milch.',
+    'Im Winter schneit es oft in den Bergen.',
+  ],
+  400,
+);
+const UKRAINIAN = corpus(
+  [
+    'Потяг відходить о восьмій годині.',
+    'Увечері птахи співають у лісі.',
+    'Міст через річку дуже старий.',
+    'Ми п’ємо каву з молоком.',
+    'Взимку в горах часто падає сніг.',
+  ],
+  400,
+);
+const LIEDER = JSON.stringify({
+  data: [
+    { title: 'Abendlied', body: 'Der Mond ist aufgegangen, die goldnen Sternlein prangen.' },
+    { title: 'Heidenröslein', body: 'Sah ein Knab ein Röslein stehn, Röslein auf der Heiden.' },
+  ],
+});
 const SQUAD_JA = JSON.stringify({
   version: 'v2.0',
   data: [
@@ -32,9 +65,19 @@ const SQUAD_JA = JSON.stringify({
         {
           context: '富士山は日本で最も高い山です。',
           qas: [
-            { id: 'ja1', question: '日本で最も高い山は？', answers: [{ text: '富士山', answer_start: 0 }], is_impossible: false },
+            {
+              id: 'ja1',
+              question: '日本で最も高い山は？',
+              answers: [{ text: '富士山', answer_start: 0 }],
+              is_impossible: false,
+            },
             { id: 'ja2', question: '山の色は？', answers: [], is_impossible: true },
-            { id: 'ja3', question: '富士山はどこ？', answers: [{ text: '日本', answer_start: 4 }], is_impossible: false },
+            {
+              id: 'ja3',
+              question: '富士山はどこ？',
+              answers: [{ text: '日本', answer_start: 4 }],
+              is_impossible: false,
+            },
           ],
         },
       ],
@@ -51,8 +94,13 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
   async function importFile(file: string, body: string, opts: { format?: string; field?: string } = {}): Promise<void> {
     await ui.go('datasets');
     const form = ui.t('dataset-import-form');
-    const lastRun = await form.locator(tid('run-progress')).getAttribute('data-run-id', { timeout: 500 }).catch(() => null);
-    await ui.t('dataset-file-input').setInputFiles({ name: file, mimeType: 'application/octet-stream', buffer: Buffer.from(body) });
+    const lastRun = await form
+      .locator(tid('run-progress'))
+      .getAttribute('data-run-id', { timeout: 500 })
+      .catch(() => null);
+    await ui
+      .t('dataset-file-input')
+      .setInputFiles({ name: file, mimeType: 'application/octet-stream', buffer: Buffer.from(body) });
     await page.getByText(file, { exact: true }).waitFor();
     if (opts.format) {
       const shown = await ui.t('dataset-format').inputValue();
@@ -63,7 +111,8 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
     await until(
       `the import of ${file}`,
       async () => {
-        if (await ui.t('dataset-import-error').isVisible()) throw new Error(`${file} was refused: ${await ui.note(ui.t('dataset-import-error'))}`);
+        if (await ui.t('dataset-import-error').isVisible())
+          throw new Error(`${file} was refused: ${await ui.note(ui.t('dataset-import-error'))}`);
         const rp = form.locator(tid('run-progress'));
         if ((await rp.count()) === 0 || (await rp.getAttribute('data-run-id')) === lastRun) return null;
         const status = await rp.getAttribute('data-status');
@@ -76,7 +125,10 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
 
   async function train(name: string, dataset: string): Promise<void> {
     await ui.go('growth');
-    const before = await ui.t('growth-run').getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
+    const before = await ui
+      .t('growth-run')
+      .getAttribute('data-run-id', { timeout: 1000 })
+      .catch(() => null);
     if (!(await ui.t('grow-form').isVisible())) await ui.t('grow-new').click();
     await ui.t('grow-preset-tiny').click();
     await ui.t('grow-mode').selectOption('train');
@@ -85,40 +137,56 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
     await ui.t('train-layers').fill('1');
     await ui.t('train-steps').fill('12');
     const source = await ui.text(ui.t('grow-val-source'));
-    assert(/fixed hold-out/.test(source), `with no validation split the form should name the fixed hold-out, it says "${source}"`);
+    assert(
+      /fixed hold-out/.test(source),
+      `with no validation split the form should name the fixed hold-out, it says "${source}"`,
+    );
     await ui.t('grow-start').click();
     await until(`the ${name} run`, async () => {
-      if (await ui.t('grow-start-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('grow-start-error'))}`);
-      const id = await ui.t('growth-run').getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
+      if (await ui.t('grow-start-error').isVisible())
+        throw new Error(`refused: ${await ui.note(ui.t('grow-start-error'))}`);
+      const id = await ui
+        .t('growth-run')
+        .getAttribute('data-run-id', { timeout: 1000 })
+        .catch(() => null);
       return id !== null && id !== before;
     });
     const where = await ui.text(ui.t('val-source'));
-    assert(/fixed hold-out/.test(where), `the run panel should say its validation text is the fixed hold-out, it says "${where}"`);
+    assert(
+      /fixed hold-out/.test(where),
+      `the run panel should say its validation text is the fixed hold-out, it says "${where}"`,
+    );
     await ui.runDone(ui.t('growth-run'), `${name}'s training`, 6 * MIN);
   }
 
-  s.step('a new project gets German and Ukrainian text, a .json text with its field, and a Japanese SQuAD file', async () => {
-    await ui.connected(30_000);
-    await ui.go('projects');
-    await ui.t('project-new-name').fill(PROJECT);
-    await ui.t('project-create').click();
-    await ui.t('project-row', attr('data-project-name', PROJECT)).waitFor();
-    await until('the new project to be open', async () => (await ui.selected(ui.t('current-project'))) === PROJECT);
-    await importFile('deutsch.txt', GERMAN);
-    await importFile('ukrainska.txt', UKRAINIAN);
-    await importFile('lieder.json', LIEDER, { format: 'json', field: 'body' });
-    await importFile('fuji-v2.0.json', SQUAD_JA);
-    const fmt = await ui.text(dsRow('lieder').locator('td').nth(1));
-    assert(fmt === 'json · body', `the .json text should be recorded as json · body, the row says "${fmt}"`);
-    await ui.t('benchmarks-panel').getByText('fuji-v2.0', { exact: true }).waitFor();
-  });
+  s.step(
+    'a new project gets German and Ukrainian text, a .json text with its field, and a Japanese SQuAD file',
+    async () => {
+      await ui.connected(30_000);
+      await ui.go('projects');
+      await ui.t('project-new-name').fill(PROJECT);
+      await ui.t('project-create').click();
+      await ui.t('project-row', attr('data-project-name', PROJECT)).waitFor();
+      await until('the new project to be open', async () => (await ui.selected(ui.t('current-project'))) === PROJECT);
+      await importFile('deutsch.txt', GERMAN);
+      await importFile('ukrainska.txt', UKRAINIAN);
+      await importFile('lieder.json', LIEDER, { format: 'json', field: 'body' });
+      await importFile('fuji-v2.0.json', SQUAD_JA);
+      const fmt = await ui.text(dsRow('lieder').locator('td').nth(1));
+      assert(fmt === 'json · body', `the .json text should be recorded as json · body, the row says "${fmt}"`);
+      await ui.t('benchmarks-panel').getByText('fuji-v2.0', { exact: true }).waitFor();
+    },
+  );
 
   s.step('the language editor opens holding the current languages', async () => {
     const row = dsRow('deutsch');
     const shown = await ui.text(row.locator(tid('dataset-language')));
     await row.locator(tid('dataset-language-edit')).click();
     const value = await row.locator(tid('dataset-language-input')).inputValue();
-    assert(value.length > 0 && shown.startsWith(value.split(',')[0]!.trim()), `the editor should open with "${shown}"'s languages, it holds "${value}"`);
+    assert(
+      value.length > 0 && shown.startsWith(value.split(',')[0]!.trim()),
+      `the editor should open with "${shown}"'s languages, it holds "${value}"`,
+    );
     await row.locator(tid('dataset-language-input')).press('Escape');
   });
 
@@ -128,16 +196,26 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
     await ui.t('substrate-dim').fill('32');
     await ui.t('substrate-ngrams').fill('60');
     const vocab = await ui.text(ui.t('substrate-vocabulary'));
-    assert(vocab.includes('deutsch') && vocab.includes('ukrainska'), `the vocabulary step should list the training texts, it says "${vocab}"`);
+    assert(
+      vocab.includes('deutsch') && vocab.includes('ukrainska'),
+      `the vocabulary step should list the training texts, it says "${vocab}"`,
+    );
     await ui.t('substrate-build').click();
     await until('the substrate build to start', async () => {
-      if (await ui.t('substrate-build-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('substrate-build-error'))}`);
+      if (await ui.t('substrate-build-error').isVisible())
+        throw new Error(`refused: ${await ui.note(ui.t('substrate-build-error'))}`);
       return (await ui.t('substrate-form').locator(tid('run-progress')).count()) > 0;
     });
     await ui.runDone(ui.t('substrate-form'), 'the substrate build', 4 * MIN);
-    await importFile(`${LONG}.txt`, corpus(['Später kam noch ein Brief aus Berlin.', 'Der Brief war lang und freundlich.'], 60));
+    await importFile(
+      `${LONG}.txt`,
+      corpus(['Später kam noch ein Brief aus Berlin.', 'Der Brief war lang und freundlich.'], 60),
+    );
     const tokens = await ui.text(dsRow(LONG).locator(tid('dataset-tokens')));
-    assert(/^\d[\d,]*$/.test(tokens), `a text imported after the tokenizer should show its tokens, it shows "${tokens}"`);
+    assert(
+      /^\d[\d,]*$/.test(tokens),
+      `a text imported after the tokenizer should show its tokens, it shows "${tokens}"`,
+    );
   });
 
   s.step('two experts train; a second run of the same name is refused', async () => {
@@ -148,38 +226,64 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
     await ui.t('grow-name').fill('de-expert');
     await ui.t('grow-dataset-deutsch').check();
     await ui.t('grow-start').click();
-    const err = await until('the duplicate name to be refused', async () => ((await ui.t('grow-start-error').isVisible()) ? ui.note(ui.t('grow-start-error')) : null));
-    assert(/a run named "de-expert" already exists/.test(err), `the duplicate should be refused by name, the form says "${err}"`);
+    const err = await until('the duplicate name to be refused', async () =>
+      (await ui.t('grow-start-error').isVisible()) ? ui.note(ui.t('grow-start-error')) : null,
+    );
+    assert(
+      /a run named "de-expert" already exists/.test(err),
+      `the duplicate should be refused by name, the form says "${err}"`,
+    );
   });
 
-  s.step('a SQuAD v2 run is labelled with its protocol in History, the matrix, the filter and the Catalog', async () => {
-    await ui.go('evaluate');
-    await ui.t('eval-model-de-expert').check();
-    await ui.t('eval-task').selectOption('qa');
-    await ui.t('eval-protocol').selectOption('loglik');
-    await ui.selectByLabel(ui.t('eval-dataset'), /^fuji-v2\.0/);
-    await ui.t('eval-start').click();
-    await until('the evaluation to start', async () => {
-      if (await ui.t('eval-start-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('eval-start-error'))}`);
-      return (await ui.t('eval-form').locator(tid('run-progress')).count()) > 0;
-    });
-    await ui.runDone(ui.t('eval-form'), 'the SQuAD evaluation', 4 * MIN);
-    const label = await ui.text(ui.t('eval-result-row', attr('data-model-name', 'de-expert')).locator(tid('eval-protocol-label')));
-    assert(label === SQUAD_LABEL, `History should say "${SQUAD_LABEL}", it says "${label}"`);
-    const header = await ui.text(ui.t('matrix-protocol').first());
-    assert(header === SQUAD_LABEL, `the matrix header should say "${SQUAD_LABEL}", it says "${header}"`);
-    const options = (await ui.t('eval-filter-protocol').locator('option').allTextContents()).map((o) => o.trim());
-    assert(options.includes(SQUAD_LABEL) && !options.includes('loglik'), `the Protocol filter should offer "${SQUAD_LABEL}", it offers ${JSON.stringify(options)}`);
-    await ui.go('catalog');
-    const chip = await ui.text(ui.t('model-row', attr('data-model-name', 'de-expert')).locator(tid('model-score-protocol')).first());
-    assert(chip === SQUAD_LABEL, `the Catalog should say "${SQUAD_LABEL}", it says "${chip}"`);
-  });
+  s.step(
+    'a SQuAD v2 run is labelled with its protocol in History, the matrix, the filter and the Catalog',
+    async () => {
+      await ui.go('evaluate');
+      await ui.t('eval-model-de-expert').check();
+      await ui.t('eval-task').selectOption('qa');
+      await ui.t('eval-protocol').selectOption('loglik');
+      await ui.selectByLabel(ui.t('eval-dataset'), /^fuji-v2\.0/);
+      await ui.t('eval-start').click();
+      await until('the evaluation to start', async () => {
+        if (await ui.t('eval-start-error').isVisible())
+          throw new Error(`refused: ${await ui.note(ui.t('eval-start-error'))}`);
+        return (await ui.t('eval-form').locator(tid('run-progress')).count()) > 0;
+      });
+      await ui.runDone(ui.t('eval-form'), 'the SQuAD evaluation', 4 * MIN);
+      const label = await ui.text(
+        ui.t('eval-result-row', attr('data-model-name', 'de-expert')).locator(tid('eval-protocol-label')),
+      );
+      assert(label === SQUAD_LABEL, `History should say "${SQUAD_LABEL}", it says "${label}"`);
+      const header = await ui.text(ui.t('matrix-protocol').first());
+      assert(header === SQUAD_LABEL, `the matrix header should say "${SQUAD_LABEL}", it says "${header}"`);
+      const options = (await ui.t('eval-filter-protocol').locator('option').allTextContents()).map((o) => o.trim());
+      assert(
+        options.includes(SQUAD_LABEL) && !options.includes('loglik'),
+        `the Protocol filter should offer "${SQUAD_LABEL}", it offers ${JSON.stringify(options)}`,
+      );
+      await ui.go('catalog');
+      const chip = await ui.text(
+        ui.t('model-row', attr('data-model-name', 'de-expert')).locator(tid('model-score-protocol')).first(),
+      );
+      assert(chip === SQUAD_LABEL, `the Catalog should say "${SQUAD_LABEL}", it says "${chip}"`);
+    },
+  );
 
   s.step('six perplexity and QA columns: each limited perplexity names its token limit', async () => {
     await ui.go('evaluate');
-    const runs: [string, string][] = [['deutsch', ''], ['deutsch', '200'], ['ukrainska', ''], [LONG, ''], ['lieder', '']];
+    const runs: [string, string][] = [
+      ['deutsch', ''],
+      ['deutsch', '200'],
+      ['ukrainska', ''],
+      [LONG, ''],
+      ['lieder', ''],
+    ];
     for (const [dataset, limit] of runs) {
-      const before = await ui.t('eval-form').locator(tid('run-progress')).getAttribute('data-run-id', { timeout: 500 }).catch(() => null);
+      const before = await ui
+        .t('eval-form')
+        .locator(tid('run-progress'))
+        .getAttribute('data-run-id', { timeout: 500 })
+        .catch(() => null);
       await ui.t('eval-task').selectOption('ppl');
       for (const m of ['de-expert', 'uk-expert']) await ui.t(`eval-model-${m}`).check();
       await ui.selectByLabel(ui.t('eval-dataset'), new RegExp(`^${dataset} \\(`));
@@ -188,16 +292,27 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
       await ui.t('eval-limit').fill(limit);
       await ui.t('eval-start').click();
       await until(`the perplexity run on ${dataset}`, async () => {
-        if (await ui.t('eval-start-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('eval-start-error'))}`);
-        const id = await ui.t('eval-form').locator(tid('run-progress')).getAttribute('data-run-id', { timeout: 500 }).catch(() => null);
+        if (await ui.t('eval-start-error').isVisible())
+          throw new Error(`refused: ${await ui.note(ui.t('eval-start-error'))}`);
+        const id = await ui
+          .t('eval-form')
+          .locator(tid('run-progress'))
+          .getAttribute('data-run-id', { timeout: 500 })
+          .catch(() => null);
         return id !== null && id !== before ? id : null;
       });
       await ui.runDone(ui.t('eval-form'), `the perplexity run on ${dataset}`, 4 * MIN);
     }
     const columns = await ui.t('matrix-column').count();
-    assert(columns === 6, `the matrix should have 6 columns (QA + 5 perplexities, the limited one apart), it has ${columns}`);
+    assert(
+      columns === 6,
+      `the matrix should have 6 columns (QA + 5 perplexities, the limited one apart), it has ${columns}`,
+    );
     const limits = (await ui.t('matrix-limit').allTextContents()).map((x) => x.trim());
-    assert(JSON.stringify(limits) === JSON.stringify(['first 200 tokens']), `the limited perplexity column should say "first 200 tokens", the headers say ${JSON.stringify(limits)}`);
+    assert(
+      JSON.stringify(limits) === JSON.stringify(['first 200 tokens']),
+      `the limited perplexity column should say "first 200 tokens", the headers say ${JSON.stringify(limits)}`,
+    );
   });
 
   s.step('the Playground generates side by side and stops one slot while the other finishes', async () => {
@@ -220,14 +335,19 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
     await ui.shot('day-two-playground');
   });
 
-  for (const size of [{ width: 1280, height: 800 }, { width: 1024, height: 700 }]) {
-    s.step(`no view overflows sideways or clips its buttons, and axe finds nothing serious, at ${size.width} × ${size.height}`, async () => {
-      await page.setViewportSize(size);
-      const found: string[] = [];
-      for (const view of VIEWS) {
-        await ui.go(view);
-        await page.evaluate('document.fonts.ready');
-        const o = (await page.evaluate(`(() => {
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 1024, height: 700 },
+  ]) {
+    s.step(
+      `no view overflows sideways or clips its buttons, and axe finds nothing serious, at ${size.width} × ${size.height}`,
+      async () => {
+        await page.setViewportSize(size);
+        const found: string[] = [];
+        for (const view of VIEWS) {
+          await ui.go(view);
+          await page.evaluate('document.fonts.ready');
+          const o = (await page.evaluate(`(() => {
           const d = document.documentElement;
           const out = [];
           if (d.scrollWidth > d.clientWidth + 1) out.push('the page is ' + d.scrollWidth + ' px wide in ' + d.clientWidth + ' px');
@@ -248,12 +368,13 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
           }
           return out.slice(0, 5);
         })()`)) as string[];
-        for (const line of o) found.push(`${view}: ${line}`);
-        for (const v of await axeViolations(ui)) found.push(`${view}: axe ${v}`);
-        if (o.length > 0) await ui.shot(`day-two-${view}-${size.width}`);
-      }
-      assert(found.length === 0, `at ${size.width} × ${size.height}:\n${found.join('\n')}`);
-    });
+          for (const line of o) found.push(`${view}: ${line}`);
+          for (const v of await axeViolations(ui)) found.push(`${view}: axe ${v}`);
+          if (o.length > 0) await ui.shot(`day-two-${view}-${size.width}`);
+        }
+        assert(found.length === 0, `at ${size.width} × ${size.height}:\n${found.join('\n')}`);
+      },
+    );
   }
   return s;
 }

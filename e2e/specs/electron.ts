@@ -17,7 +17,12 @@ export function electronRuntime(root: string): { path: string } | { missing: str
   }
 }
 
-export async function launchElectron(root: string, binary: string, workspace: string, watcher: Watcher): Promise<ElectronApplication> {
+export async function launchElectron(
+  root: string,
+  binary: string,
+  workspace: string,
+  watcher: Watcher,
+): Promise<ElectronApplication> {
   const app = await _electron.launch({
     executablePath: binary,
     args: [join(root, 'out', 'main', 'index.js'), '--workspace', workspace],

@@ -84,7 +84,10 @@ function projectSteps(s: Suite, env: FlowEnv): void {
     await row.waitFor();
     await ui.runDone(ui.t('demo-form'), 'the demo world build', 4 * MIN);
     const current = await ui.selected(ui.t('current-project'));
-    assert(current === NAMES.project, `the header's project should be "${NAMES.project}", it is ${JSON.stringify(current)}`);
+    assert(
+      current === NAMES.project,
+      `the header's project should be "${NAMES.project}", it is ${JSON.stringify(current)}`,
+    );
     await row.getByText('open', { exact: true }).waitFor();
     await ui.shot('projects');
   });
@@ -94,7 +97,9 @@ function projectSteps(s: Suite, env: FlowEnv): void {
     for (const name of [NAMES.corpusA, NAMES.corpusB, ...NAMES.heldOut, NAMES.mc]) {
       await ui.t('dataset-row', attr('data-dataset-name', name)).waitFor({ timeout: 10_000 });
     }
-    const chars = parseCount(await ui.text(ui.t('dataset-row', attr('data-dataset-name', NAMES.corpusA)).locator('td').nth(4)));
+    const chars = parseCount(
+      await ui.text(ui.t('dataset-row', attr('data-dataset-name', NAMES.corpusA)).locator('td').nth(4)),
+    );
     assert(chars > 1000, `the ${NAMES.corpusA} corpus should have thousands of characters, the row says ${chars}`);
   });
 }
@@ -111,7 +116,10 @@ function substrateSteps(s: Suite, env: FlowEnv): void {
     if (env.fontPath) await ui.t('substrate-font').fill(env.fontPath);
     await ui.t('substrate-build').click();
     const err = ui.t('substrate-build-error');
-    await until('the substrate build to start (or an error)', async () => (await err.isVisible()) || (await ui.t('substrate-form').locator(tid('run-progress')).count()) > 0);
+    await until(
+      'the substrate build to start (or an error)',
+      async () => (await err.isVisible()) || (await ui.t('substrate-form').locator(tid('run-progress')).count()) > 0,
+    );
     if (await err.isVisible()) throw new Error(`the substrate form refused: ${await ui.note(err)}`);
     await ui.runDone(ui.t('substrate-form'), 'the glyph substrate build', 4 * MIN);
     const row = ui.t('substrate-row', attr('data-kind', 'glyph'));
@@ -166,47 +174,75 @@ function growthSteps(s: Suite, env: FlowEnv, state: FlowState): void {
     await ui.t('grow-start').click();
     const startErr = ui.t('grow-start-error');
     const panel = ui.t('growth-run');
-    await until('the growth run panel (or a start error)', async () => (await startErr.isVisible()) || (await panel.isVisible()));
+    await until(
+      'the growth run panel (or a start error)',
+      async () => (await startErr.isVisible()) || (await panel.isVisible()),
+    );
     if (await startErr.isVisible()) throw new Error(`starting the growth was refused: ${await ui.note(startErr)}`);
     state.growRunId = await panel.getAttribute('data-run-id');
     const label = await ui.selected(ui.t('run-select'));
-    assert(String(label).includes(NAMES.grown), `the run picker should show ${NAMES.grown}, it shows "${String(label)}"`);
+    assert(
+      String(label).includes(NAMES.grown),
+      `the run picker should show ${NAMES.grown}, it shows "${String(label)}"`,
+    );
     const tiers = await ui.t('layer-stack').getAttribute('data-tiers');
     assert(tiers === '2', `the layer stack should plan 2 tiers, it has ${tiers}`);
   });
 
-  s.step('the timeline shows tier 1 training, then tier 1 frozen and tier 2 training, while the loss chart gains points', async () => {
-    let shotMidRun = false;
-    await ui.runDone(ui.t('growth-run'), 'the growth run', 8 * MIN, async () => {
-      if (shotMidRun) return;
-      const t2 = await ui.t('layer-tier-2').getAttribute('data-state', { timeout: 1000 }).catch(() => null);
-      const pts = Number(await ui.t('loss-chart').getAttribute('data-points', { timeout: 1000 }).catch(() => '0'));
-      if (t2 === 'training' && pts >= SIZES.stepsPerStage * 1.25) {
-        shotMidRun = true;
-        await ui.shot('growth-running');
+  s.step(
+    'the timeline shows tier 1 training, then tier 1 frozen and tier 2 training, while the loss chart gains points',
+    async () => {
+      let shotMidRun = false;
+      await ui.runDone(ui.t('growth-run'), 'the growth run', 8 * MIN, async () => {
+        if (shotMidRun) return;
+        const t2 = await ui
+          .t('layer-tier-2')
+          .getAttribute('data-state', { timeout: 1000 })
+          .catch(() => null);
+        const pts = Number(
+          await ui
+            .t('loss-chart')
+            .getAttribute('data-points', { timeout: 1000 })
+            .catch(() => '0'),
+        );
+        if (t2 === 'training' && pts >= SIZES.stepsPerStage * 1.25) {
+          shotMidRun = true;
+          await ui.shot('growth-running');
+        }
+      });
+      const mine = (await stopTimeline(page)).filter((x) => x.run === state.growRunId);
+      const summary = describeTimeline(mine);
+      const first = mine.findIndex((x) => x.status === 'running' && x.t1 === 'training' && x.t2 === 'pending');
+      assert(first >= 0, `tier 1 was never seen training with tier 2 pending; the timeline went: ${summary}`);
+      const second = mine.findIndex(
+        (x, i) => i > first && x.status === 'running' && x.t1 === 'frozen' && x.t2 === 'training',
+      );
+      assert(
+        second > first,
+        `tier 1 frozen with tier 2 training was never seen after stage 1; the timeline went: ${summary}`,
+      );
+      const running = mine.filter((x) => x.status === 'running' && x.points > 0).map((x) => x.points);
+      const grew = running.some((p, i) => i > 0 && p > running[i - 1]!);
+      assert(
+        grew,
+        `the loss chart should gain points while the run is running; point counts seen while running: ${running.join(', ') || 'none'}`,
+      );
+      const final = Number(await ui.t('loss-chart').getAttribute('data-points'));
+      assert(
+        final >= SIZES.stepsPerStage,
+        `after ${2 * SIZES.stepsPerStage} steps the chart should hold at least ${SIZES.stepsPerStage} points, it has ${final}`,
+      );
+      for (const n of [1, 2]) {
+        const st = await ui.t(`layer-tier-${n}`).getAttribute('data-state');
+        assert(st === 'frozen', `after the run, tier ${n} should be frozen, it is ${st}`);
       }
-    });
-    const mine = (await stopTimeline(page)).filter((x) => x.run === state.growRunId);
-    const summary = describeTimeline(mine);
-    const first = mine.findIndex((x) => x.status === 'running' && x.t1 === 'training' && x.t2 === 'pending');
-    assert(first >= 0, `tier 1 was never seen training with tier 2 pending; the timeline went: ${summary}`);
-    const second = mine.findIndex((x, i) => i > first && x.status === 'running' && x.t1 === 'frozen' && x.t2 === 'training');
-    assert(second > first, `tier 1 frozen with tier 2 training was never seen after stage 1; the timeline went: ${summary}`);
-    const running = mine.filter((x) => x.status === 'running' && x.points > 0).map((x) => x.points);
-    const grew = running.some((p, i) => i > 0 && p > running[i - 1]!);
-    assert(grew, `the loss chart should gain points while the run is running; point counts seen while running: ${running.join(', ') || 'none'}`);
-    const final = Number(await ui.t('loss-chart').getAttribute('data-points'));
-    assert(final >= SIZES.stepsPerStage, `after ${2 * SIZES.stepsPerStage} steps the chart should hold at least ${SIZES.stepsPerStage} points, it has ${final}`);
-    for (const n of [1, 2]) {
-      const st = await ui.t(`layer-tier-${n}`).getAttribute('data-state');
-      assert(st === 'frozen', `after the run, tier ${n} should be frozen, it is ${st}`);
-    }
-    await ui.t('growth-stage-models').waitFor();
-    const msg = await ui.text(ui.t('growth-run').locator(tid('run-message')));
-    assert(/^done: 2 stages/.test(msg), `the finished run should say it is done with 2 stages, it says "${msg}"`);
-    assert((await ui.t('stat-stage').textContent())?.includes('2 / 2'), 'the stage counter should read 2 / 2');
-    await ui.shot('growth');
-  });
+      await ui.t('growth-stage-models').waitFor();
+      const msg = await ui.text(ui.t('growth-run').locator(tid('run-message')));
+      assert(/^done: 2 stages/.test(msg), `the finished run should say it is done with 2 stages, it says "${msg}"`);
+      assert((await ui.t('stat-stage').textContent())?.includes('2 / 2'), 'the stage counter should read 2 / 2');
+      await ui.shot('growth');
+    },
+  );
 
   s.step('the catalog lists both stages', async () => {
     await ui.go('catalog');
@@ -214,7 +250,10 @@ function growthSteps(s: Suite, env: FlowEnv, state: FlowState): void {
     await until('two stage rows', async () => (await rows.count()) === 2);
     const found: { name: string; depth: number }[] = [];
     for (const r of await rows.all()) {
-      found.push({ name: (await r.getAttribute('data-model-name')) ?? '', depth: Number(await ui.text(r.locator('td').nth(2))) });
+      found.push({
+        name: (await r.getAttribute('data-model-name')) ?? '',
+        depth: Number(await ui.text(r.locator('td').nth(2))),
+      });
     }
     found.sort((a, b) => a.depth - b.depth);
     assert(
@@ -230,7 +269,10 @@ function growthSteps(s: Suite, env: FlowEnv, state: FlowState): void {
 
   s.step('a second expert is trained on the other corpus', async () => {
     await ui.go('growth');
-    const before = await ui.t('growth-run').getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
+    const before = await ui
+      .t('growth-run')
+      .getAttribute('data-run-id', { timeout: 1000 })
+      .catch(() => null);
     await ui.t('grow-new').click();
     await ui.t('grow-preset-tiny').click();
     await ui.t('grow-mode').selectOption('train');
@@ -240,8 +282,12 @@ function growthSteps(s: Suite, env: FlowEnv, state: FlowState): void {
     await ui.t('train-steps').fill(String(SIZES.trainSteps));
     await ui.t('grow-start').click();
     await until('the new training run to be shown', async () => {
-      if (await ui.t('grow-start-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('grow-start-error'))}`);
-      const id = await ui.t('growth-run').getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
+      if (await ui.t('grow-start-error').isVisible())
+        throw new Error(`refused: ${await ui.note(ui.t('grow-start-error'))}`);
+      const id = await ui
+        .t('growth-run')
+        .getAttribute('data-run-id', { timeout: 1000 })
+        .catch(() => null);
       return id !== null && id !== before;
     });
     await ui.runDone(ui.t('growth-run'), 'the second expert’s training', 6 * MIN);
@@ -260,23 +306,29 @@ function mergeSteps(s: Suite, env: FlowEnv, state: FlowState): void {
     const top = state.stageNames[state.stageNames.length - 1]!;
     await ui.t(`merge-expert-${top}`).check();
     await ui.t(`merge-expert-${NAMES.expertB}`).check();
-    for (const d of NAMES.heldOut) assert(await ui.t(`merge-dataset-${d}`).isChecked(), `the preview should default to the held-out set ${d}`);
+    for (const d of NAMES.heldOut)
+      assert(await ui.t(`merge-dataset-${d}`).isChecked(), `the preview should default to the held-out set ${d}`);
     await ui.t('merge-sample').fill(SAMPLE);
     assert(!(await ui.t('merge-incompatible').isVisible()), 'two experts on one substrate should be compatible');
     await ui.t('merge-preview').click();
     await until('the preview run to start', async () => {
-      if (await ui.t('merge-preview-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('merge-preview-error'))}`);
+      if (await ui.t('merge-preview-error').isVisible())
+        throw new Error(`refused: ${await ui.note(ui.t('merge-preview-error'))}`);
       return (await ui.t('view-merge').locator(tid('run-progress')).count()) > 0;
     });
     await ui.runDone(ui.t('view-merge'), 'the merge preview', 4 * MIN);
     const table = ui.t('merge-loss-table');
     await table.waitFor();
     const heads = (await table.locator('thead th').allTextContents()).map((x) => x.trim());
-    for (const col of [top, NAMES.expertB, 'merge']) assert(heads.includes(col), `the loss table should have a column "${col}"; it has ${heads.join(' | ')}`);
+    for (const col of [top, NAMES.expertB, 'merge'])
+      assert(heads.includes(col), `the loss table should have a column "${col}"; it has ${heads.join(' | ')}`);
     for (const d of NAMES.heldOut) {
       const row = table.locator('tbody tr', { hasText: d });
       const losses = await numbersIn(row.locator('td.num'));
-      assert(losses.length === 3 && losses.every((x) => x > 0 && x < 20), `row ${d} should hold three losses in nats, it holds ${losses.join(', ')}`);
+      assert(
+        losses.length === 3 && losses.every((x) => x > 0 && x < 20),
+        `row ${d} should hold three losses in nats, it holds ${losses.join(', ')}`,
+      );
     }
     await ui.page.locator(tid('view-merge')).getByText('Which expert predicted each token better').waitFor();
     const shown = await ui.text(ui.t('merge-tokens'));
@@ -290,14 +342,18 @@ function mergeSteps(s: Suite, env: FlowEnv, state: FlowState): void {
     await ui.t('merge-name').fill(NAMES.merge);
     await ui.t('merge-save').click();
     await until('the saved-merge toast (or an error)', async () => {
-      if (await ui.t('merge-save-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('merge-save-error'))}`);
+      if (await ui.t('merge-save-error').isVisible())
+        throw new Error(`refused: ${await ui.note(ui.t('merge-save-error'))}`);
       return page.locator(tid('toast'), { hasText: NAMES.merge }).isVisible();
     });
     await ui.go('catalog');
     const row = ui.t('model-row', attr('data-model-name', NAMES.merge) + attr('data-kind', 'merge'));
     await row.waitFor();
     const of = await ui.text(row.locator('td').nth(1));
-    assert(of.includes(NAMES.expertB) && of.includes(state.stageNames[1]!), `the merge row should name its experts, it says "${of}"`);
+    assert(
+      of.includes(NAMES.expertB) && of.includes(state.stageNames[1]!),
+      `the merge row should name its experts, it says "${of}"`,
+    );
   });
 }
 
@@ -315,7 +371,8 @@ function evaluationSteps(s: Suite, env: FlowEnv): void {
     await ui.t('eval-limit').fill(String(SIZES.evalLimit));
     await ui.t('eval-start').click();
     await until('the evaluation to start', async () => {
-      if (await ui.t('eval-start-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('eval-start-error'))}`);
+      if (await ui.t('eval-start-error').isVisible())
+        throw new Error(`refused: ${await ui.note(ui.t('eval-start-error'))}`);
       return (await ui.t('eval-form').locator(tid('run-progress')).count()) > 0;
     });
     await ui.runDone(ui.t('eval-form'), 'the evaluation', 4 * MIN);
@@ -342,10 +399,16 @@ function evaluationSteps(s: Suite, env: FlowEnv): void {
 
     // The catalog carries the scores too, labelled, beside each model's training data.
     await ui.go('catalog');
-    for (const [name, data] of [[NAMES.merge, NAMES.corpusB], [NAMES.expertB, NAMES.corpusB]] as const) {
+    for (const [name, data] of [
+      [NAMES.merge, NAMES.corpusB],
+      [NAMES.expertB, NAMES.corpusB],
+    ] as const) {
       const row = ui.t('model-row', attr('data-model-name', name));
       const score = await ui.text(row.locator(tid('model-score')).first());
-      assert(/^mc acc .*loglik/.test(score), `the catalog should show ${name}'s mc score with its protocol, it says "${score}"`);
+      assert(
+        /^mc acc .*loglik/.test(score),
+        `the catalog should show ${name}'s mc score with its protocol, it says "${score}"`,
+      );
       const cell = await ui.text(row.locator('td').nth(4));
       assert(cell.includes(data), `the catalog's Data column for ${name} should name ${data}, it says "${cell}"`);
     }
@@ -360,15 +423,21 @@ function playgroundAndReloadSteps(s: Suite, env: FlowEnv, state: FlowState): voi
   s.step('the playground generates from both experts and their merge side by side', async () => {
     await ui.go('playground');
     const picks = [state.stageNames[1]!, NAMES.expertB, NAMES.merge];
-    for (const [i, name] of picks.entries()) await ui.selectByLabel(ui.t(`pg-model-${i}`), new RegExp(`^${escapeRe(name)} \\(`));
+    for (const [i, name] of picks.entries())
+      await ui.selectByLabel(ui.t(`pg-model-${i}`), new RegExp(`^${escapeRe(name)} \\(`));
     await ui.t('pg-prompt').fill('Anna lives in ');
     await ui.t('pg-maxTokens').fill('16');
     await ui.t('pg-generate').click();
     for (const i of [0, 1, 2]) {
-      await until(`output ${i}`, async () => {
-        if (await ui.t('pg-error').isVisible()) throw new Error(`generation failed: ${await ui.note(ui.t('pg-error'))}`);
-        return (await ui.text(ui.t(`pg-output-${i}`)).catch(() => '')).length > 'Anna lives in'.length;
-      }, { timeoutMs: 2 * MIN });
+      await until(
+        `output ${i}`,
+        async () => {
+          if (await ui.t('pg-error').isVisible())
+            throw new Error(`generation failed: ${await ui.note(ui.t('pg-error'))}`);
+          return (await ui.text(ui.t(`pg-output-${i}`)).catch(() => '')).length > 'Anna lives in'.length;
+        },
+        { timeoutMs: 2 * MIN },
+      );
     }
     await ui.shot('playground');
   });
@@ -376,7 +445,10 @@ function playgroundAndReloadSteps(s: Suite, env: FlowEnv, state: FlowState): voi
   s.step('the system view names the compute backend', async () => {
     await ui.go('system');
     const backend = await until('the backend name', async () => ui.text(ui.t('system-backend')).catch(() => ''));
-    assert(/wasm|cpu|tensorflow|webgpu|webgl/i.test(backend), `the backend should be a tfjs backend, it says "${backend}"`);
+    assert(
+      /wasm|cpu|tensorflow|webgpu|webgl/i.test(backend),
+      `the backend should be a tfjs backend, it says "${backend}"`,
+    );
     await ui.shot('system');
   });
 
@@ -384,10 +456,15 @@ function playgroundAndReloadSteps(s: Suite, env: FlowEnv, state: FlowState): voi
     await watcher.duringReload(env.reload);
     await ui.connected(30_000);
     const current = await until('the open project after reload', () => ui.selected(ui.t('current-project')));
-    assert(current === NAMES.project, `the open project after reload should be "${NAMES.project}", it is "${String(current)}"`);
+    assert(
+      current === NAMES.project,
+      `the open project after reload should be "${NAMES.project}", it is "${String(current)}"`,
+    );
 
     await ui.go('datasets');
-    const tokens = parseCount(await ui.text(ui.t('dataset-row', attr('data-dataset-name', NAMES.corpusA)).locator(tid('dataset-tokens'))));
+    const tokens = parseCount(
+      await ui.text(ui.t('dataset-row', attr('data-dataset-name', NAMES.corpusA)).locator(tid('dataset-tokens'))),
+    );
     assert(tokens > 0, `token counts should survive a reload; ${NAMES.corpusA} shows ${tokens}`);
 
     await ui.go('substrate');
@@ -395,19 +472,31 @@ function playgroundAndReloadSteps(s: Suite, env: FlowEnv, state: FlowState): voi
 
     await ui.go('growth');
     await ui.selectByLabel(ui.t('run-select'), new RegExp(`^${escapeRe(NAMES.grown)} · grow · done`));
-    const pts = await until('the loss curve after reload', async () => Number(await ui.t('loss-chart').getAttribute('data-points')) || null);
-    assert(pts >= SIZES.stepsPerStage, `the reloaded growth curve should have its ${2 * SIZES.stepsPerStage} points, it has ${pts}`);
-    for (const n of [1, 2]) assert((await ui.t(`layer-tier-${n}`).getAttribute('data-state')) === 'frozen', `tier ${n} should still be frozen`);
+    const pts = await until(
+      'the loss curve after reload',
+      async () => Number(await ui.t('loss-chart').getAttribute('data-points')) || null,
+    );
+    assert(
+      pts >= SIZES.stepsPerStage,
+      `the reloaded growth curve should have its ${2 * SIZES.stepsPerStage} points, it has ${pts}`,
+    );
+    for (const n of [1, 2])
+      assert(
+        (await ui.t(`layer-tier-${n}`).getAttribute('data-state')) === 'frozen',
+        `tier ${n} should still be frozen`,
+      );
     await ui.shot('growth-after-reload');
 
     await ui.go('catalog');
-    for (const name of [...state.stageNames, NAMES.expertB, NAMES.merge]) await ui.t('model-row', attr('data-model-name', name)).waitFor();
+    for (const name of [...state.stageNames, NAMES.expertB, NAMES.merge])
+      await ui.t('model-row', attr('data-model-name', name)).waitFor();
 
     await ui.go('merge');
     await ui.t('merge-loss-table').waitFor();
 
     await ui.go('evaluate');
-    for (const name of [NAMES.merge, NAMES.expertB]) await ui.t('eval-result-row', attr('data-model-name', name) + attr('data-protocol', 'loglik')).waitFor();
+    for (const name of [NAMES.merge, NAMES.expertB])
+      await ui.t('eval-result-row', attr('data-model-name', name) + attr('data-protocol', 'loglik')).waitFor();
     await ui.shot('evaluate-after-reload');
   });
 }

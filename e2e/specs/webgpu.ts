@@ -19,17 +19,25 @@ const MODEL = 'gpu-tiny';
  * VK_ICD_FILENAMES, and `auto` never picks a software adapter, so the other suites still run on wasm.
  */
 export function useSwiftShader(): void {
-  if (!existsSync(SWIFTSHADER_ICD)) throw new Error(`${SWIFTSHADER_ICD} is missing: the WebGPU suite runs on SwiftShader; install it with \`sudo apt-get install -y chromium libvulkan1\``);
+  if (!existsSync(SWIFTSHADER_ICD))
+    throw new Error(
+      `${SWIFTSHADER_ICD} is missing: the WebGPU suite runs on SwiftShader; install it with \`sudo apt-get install -y chromium libvulkan1\``,
+    );
   process.env['VK_ICD_FILENAMES'] ??= SWIFTSHADER_ICD;
 }
 
 async function chooseBackend(ui: Ui, backend: string): Promise<void> {
   await ui.t(`backend-option-${backend}`).locator('input').check();
   await ui.t('backend-apply').click();
-  await until(`the ${backend} choice to be applied`, async () => {
-    if (await ui.t('backend-error').isVisible()) throw new Error(`choosing ${backend} was refused: ${await ui.note(ui.t('backend-error'))}`);
-    return (await ui.text(ui.t('backend-choice'))).includes(`Jobs start with ${backend} (this workspace’s setting)`);
-  }, { timeoutMs: 3 * MIN });
+  await until(
+    `the ${backend} choice to be applied`,
+    async () => {
+      if (await ui.t('backend-error').isVisible())
+        throw new Error(`choosing ${backend} was refused: ${await ui.note(ui.t('backend-error'))}`);
+      return (await ui.text(ui.t('backend-choice'))).includes(`Jobs start with ${backend} (this workspace’s setting)`);
+    },
+    { timeoutMs: 3 * MIN },
+  );
 }
 
 export function webgpuSuite(ui: Ui, watcher: Watcher): Suite {
@@ -38,8 +46,15 @@ export function webgpuSuite(ui: Ui, watcher: Watcher): Suite {
 
   s.step('the System view offers webgpu and names the software adapter it would use', async () => {
     await ui.go('system');
-    const note = await until('the webgpu adapter line', async () => (await ui.text(ui.t('backend-webgpu-adapter')).catch(() => '')) || null, { timeoutMs: 3 * MIN });
-    assert(/swiftshader/i.test(note) && /software/.test(note), `the webgpu option should name SwiftShader and say it is software, it says "${note}"`);
+    const note = await until(
+      'the webgpu adapter line',
+      async () => (await ui.text(ui.t('backend-webgpu-adapter')).catch(() => '')) || null,
+      { timeoutMs: 3 * MIN },
+    );
+    assert(
+      /swiftshader/i.test(note) && /software/.test(note),
+      `the webgpu option should name SwiftShader and say it is software, it says "${note}"`,
+    );
   });
 
   s.step('choosing webgpu starts a worker on it: the System view shows the adapter in use', async () => {
@@ -47,13 +62,19 @@ export function webgpuSuite(ui: Ui, watcher: Watcher): Suite {
     const backend = await ui.text(ui.t('system-backend'));
     assert(backend === 'webgpu', `the backend in use should be webgpu, it says "${backend}"`);
     const adapter = await ui.text(ui.t('system-adapter'));
-    assert(/swiftshader/i.test(adapter) && /in use/.test(adapter) && /software/.test(adapter), `the adapter panel should show SwiftShader in use, labelled software; it says "${adapter}"`);
+    assert(
+      /swiftshader/i.test(adapter) && /in use/.test(adapter) && /software/.test(adapter),
+      `the adapter panel should show SwiftShader in use, labelled software; it says "${adapter}"`,
+    );
     await ui.shot('system-webgpu');
   });
 
   s.step('a tiny model trains on webgpu and its run names the backend and adapter', async () => {
     await ui.go('growth');
-    const before = await ui.t('growth-run').getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
+    const before = await ui
+      .t('growth-run')
+      .getAttribute('data-run-id', { timeout: 1000 })
+      .catch(() => null);
     if (!(await ui.t('grow-form').isVisible())) await ui.t('grow-new').click();
     await ui.t('grow-preset-tiny').click();
     await ui.t('grow-mode').selectOption('train');
@@ -68,13 +89,23 @@ export function webgpuSuite(ui: Ui, watcher: Watcher): Suite {
     await form.getByLabel('Batch', { exact: true }).fill('2');
     await ui.t('grow-start').click();
     await until('the webgpu training run to be shown', async () => {
-      if (await ui.t('grow-start-error').isVisible()) throw new Error(`refused: ${await ui.note(ui.t('grow-start-error'))}`);
-      const id = await ui.t('growth-run').getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
+      if (await ui.t('grow-start-error').isVisible())
+        throw new Error(`refused: ${await ui.note(ui.t('grow-start-error'))}`);
+      const id = await ui
+        .t('growth-run')
+        .getAttribute('data-run-id', { timeout: 1000 })
+        .catch(() => null);
       return id !== null && id !== before;
     });
     await ui.runDone(ui.t('growth-run'), 'the training on webgpu', 10 * MIN);
-    const on = await until('the run’s backend line', async () => (await ui.text(ui.t('growth-run').locator(tid('run-backend'))).catch(() => '')) || null);
-    assert(/^Computed on webgpu on google swiftshader.*software$/.test(on), `the run should say it computed on webgpu on SwiftShader (software), it says "${on}"`);
+    const on = await until(
+      'the run’s backend line',
+      async () => (await ui.text(ui.t('growth-run').locator(tid('run-backend'))).catch(() => '')) || null,
+    );
+    assert(
+      /^Computed on webgpu on google swiftshader.*software$/.test(on),
+      `the run should say it computed on webgpu on SwiftShader (software), it says "${on}"`,
+    );
     await ui.go('catalog');
     await ui.t('model-row', attr('data-model-name', MODEL) + attr('data-kind', 'trained')).waitFor();
     await ui.go('growth');

@@ -19,7 +19,11 @@ const indexHtml = join(here, '../renderer/index.html');
 /** The job worker as an Electron utility process (a Node child process in the CLI and `serve`). */
 function spawnUtilityWorker(opts: WorkerSpawnOptions = {}): WorkerHandle {
   // The worker is the only process that loads Dawn (webgpu): main and the renderer never do.
-  const child = utilityProcess.fork(join(here, 'worker.js'), [], { stdio: 'pipe', serviceName: 'Espalier worker', env: { ...process.env, ...opts.env } });
+  const child = utilityProcess.fork(join(here, 'worker.js'), [], {
+    stdio: 'pipe',
+    serviceName: 'Espalier worker',
+    env: { ...process.env, ...opts.env },
+  });
   let tail = '';
   child.stderr?.on('data', (d: Buffer) => {
     tail = (tail + d.toString()).slice(-4000);

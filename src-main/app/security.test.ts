@@ -4,7 +4,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appEntryUrl, denyPermissionCheck, denyPermissionRequest, guardContents, isAllowedNavigation, type GuardableContents } from './security';
+import {
+  appEntryUrl,
+  denyPermissionCheck,
+  denyPermissionRequest,
+  guardContents,
+  isAllowedNavigation,
+  type GuardableContents,
+} from './security';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-security-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,7 +23,14 @@ describe('navigation', () => {
     expect(entry).toBe('file:///opt/Espalier/resources/app.asar/out/renderer/index.html');
     expect(isAllowedNavigation(entry, entry)).toBe(true);
     expect(isAllowedNavigation(`${entry}#/catalog`, entry)).toBe(true);
-    for (const url of ['file:///etc/passwd', 'file:///opt/Espalier/resources/app.asar/out/renderer/other.html', 'https://example.com/', 'javascript:alert(1)', 'not a url', 'file://evil.example/opt/Espalier/resources/app.asar/out/renderer/index.html']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'file:///opt/Espalier/resources/app.asar/out/renderer/other.html',
+      'https://example.com/',
+      'javascript:alert(1)',
+      'not a url',
+      'file://evil.example/opt/Espalier/resources/app.asar/out/renderer/index.html',
+    ]) {
       expect(isAllowedNavigation(url, entry), url).toBe(false);
     }
     const dev = appEntryUrl('http://localhost:5173', '/unused');
@@ -74,7 +88,10 @@ describe('fuses', () => {
     const sentinel = Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX');
     const wire = Buffer.from('11110100', 'latin1');
     const binary = join(dir, 'electron');
-    writeFileSync(binary, Buffer.concat([Buffer.alloc(1000, 7), sentinel, Buffer.from([1, wire.length]), wire, Buffer.alloc(1000, 7)]));
+    writeFileSync(
+      binary,
+      Buffer.concat([Buffer.alloc(1000, 7), sentinel, Buffer.from([1, wire.length]), wire, Buffer.alloc(1000, 7)]),
+    );
     expect(await applyFuses(binary)).toBe(1);
     const out = readFileSync(binary);
     const at = out.indexOf(sentinel) + sentinel.length + 2;

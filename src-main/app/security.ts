@@ -69,12 +69,21 @@ export function isAllowedNavigation(url: string, entry: string): boolean {
   } catch {
     return false;
   }
-  return u.protocol === e.protocol && u.host === e.host && u.pathname === e.pathname && u.username === '' && u.password === '';
+  return (
+    u.protocol === e.protocol &&
+    u.host === e.host &&
+    u.pathname === e.pathname &&
+    u.username === '' &&
+    u.password === ''
+  );
 }
 
 /** The part of WebContents the guard uses (a structural type, so it is testable without Electron). */
 export interface GuardableContents {
-  on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
+  on(
+    event: 'will-navigate' | 'will-redirect',
+    listener: (event: { preventDefault(): void }, url: string) => void,
+  ): unknown;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }

@@ -48,7 +48,8 @@ export function parseArgs(argv: string[], specs: OptionSpec[]): ParsedArgs {
       value = argv[i + 1];
       i++;
     }
-    if (value === undefined) throw new UserError(`option --${name} needs a value${spec.metavar ? ` (${spec.metavar})` : ''}`);
+    if (value === undefined)
+      throw new UserError(`option --${name} needs a value${spec.metavar ? ` (${spec.metavar})` : ''}`);
     if (spec.kind === 'number') {
       const n = Number(value);
       if (!Number.isFinite(n)) throw new UserError(`option --${name} expects a number, got "${value}"`);
@@ -63,7 +64,8 @@ export function parseArgs(argv: string[], specs: OptionSpec[]): ParsedArgs {
   if (!help) {
     for (const s of specs) {
       if (options[s.name] === undefined && s.default !== undefined) options[s.name] = s.default;
-      if (s.required && options[s.name] === undefined) throw new UserError(`missing required option --${s.name}${s.metavar ? ` ${s.metavar}` : ''}`);
+      if (s.required && options[s.name] === undefined)
+        throw new UserError(`missing required option --${s.name}${s.metavar ? ` ${s.metavar}` : ''}`);
     }
   }
   return { options, positionals, help, json };

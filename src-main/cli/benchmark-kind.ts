@@ -24,11 +24,15 @@ export function checkBenchmarkKind(task: EvalTask, data: string): void {
   if (isDir) {
     if (task === 'mc') return;
     const csvs = readdirSync(data).some((f) => f.toLowerCase().endsWith('.csv'));
-    throw new UserError(`${data}: is a folder; --task ${task} reads one file: ${READS[task]}${csvs ? ' (a folder of MMLU CSVs fits --task mc)' : ''}`);
+    throw new UserError(
+      `${data}: is a folder; --task ${task} reads one file: ${READS[task]}${csvs ? ' (a folder of MMLU CSVs fits --task mc)' : ''}`,
+    );
   }
   if (task === 'ppl') return;
   const kind = detectBenchmark(data, readHead(data));
   if (kind && BENCHMARK_TASK[kind] !== task) {
-    throw new UserError(`${data}: this is ${BENCHMARK_LAYOUTS[kind]} — it fits --task ${BENCHMARK_TASK[kind]}, not --task ${task} (which reads ${READS[task]})`);
+    throw new UserError(
+      `${data}: this is ${BENCHMARK_LAYOUTS[kind]} — it fits --task ${BENCHMARK_TASK[kind]}, not --task ${task} (which reads ${READS[task]})`,
+    );
   }
 }

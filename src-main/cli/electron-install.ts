@@ -31,7 +31,10 @@ export function electronInstallTimeoutMs(env: Record<string, string | undefined>
  * Runs Electron's installer with its output on our stderr (stdout stays free for the URL browser mode prints).
  * Resolves with null on success, else the reason in a few words (exit status, last error line, or the timeout).
  */
-export async function runElectronInstaller(root: string, timeoutMs = electronInstallTimeoutMs()): Promise<string | null> {
+export async function runElectronInstaller(
+  root: string,
+  timeoutMs = electronInstallTimeoutMs(),
+): Promise<string | null> {
   const script = join(root, 'node_modules', 'electron', 'install.js');
   if (!existsSync(script)) return `${script} is missing (run npm ci)`;
   return new Promise((resolve) => {
@@ -39,7 +42,11 @@ export async function runElectronInstaller(root: string, timeoutMs = electronIns
     let lastError = '';
     const relay = (d: Buffer) => {
       process.stderr.write(d);
-      const lines = d.toString().split('\n').map((l) => l.trim()).filter(Boolean);
+      const lines = d
+        .toString()
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       const err = lines.find((l) => /error/i.test(l));
       if (err) lastError = err;
     };

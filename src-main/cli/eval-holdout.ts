@@ -14,9 +14,16 @@ export interface HoldoutResult extends HoldoutEval {
   metrics: { nll: number; ppl: number };
 }
 
-export async function evalHoldoutFolder(dir: string, data: string | undefined, batchSize: number): Promise<HoldoutResult> {
+export async function evalHoldoutFolder(
+  dir: string,
+  data: string | undefined,
+  batchSize: number,
+): Promise<HoldoutResult> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: no such model folder`);
-  if (existsSync(join(dir, 'merge.json'))) throw new UserError(`${dir}: a merge was never trained, so it has no hold-out; use --protocol loglik with --data FILE`);
+  if (existsSync(join(dir, 'merge.json')))
+    throw new UserError(
+      `${dir}: a merge was never trained, so it has no hold-out; use --protocol loglik with --data FILE`,
+    );
   const { model, meta } = loadModel(dir);
   try {
     const rec = recordedValidation(meta.training, join(dir, 'config.json'));
@@ -35,4 +42,3 @@ export function humanHoldout(r: HoldoutResult): string {
     `  ${'ppl'.padEnd(20)} ${Math.exp(r.loss).toFixed(4)}`,
   ].join('\n');
 }
-

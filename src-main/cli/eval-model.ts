@@ -22,7 +22,10 @@ export interface EvalModel {
 export async function openEvalModel(dir: string): Promise<EvalModel> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: no such model folder`);
   const tokPath = join(dir, 'tokenizer.json');
-  if (!existsSync(tokPath)) throw new UserError(`${dir}: has no tokenizer.json (a model folder holds model.safetensors, config.json and tokenizer.json, or merge.json)`);
+  if (!existsSync(tokPath))
+    throw new UserError(
+      `${dir}: has no tokenizer.json (a model folder holds model.safetensors, config.json and tokenizer.json, or merge.json)`,
+    );
   const tokenizer = loadTokenizer(tokPath);
   const model = await loadAnyModel(dir, async (d) => loadModel(d).model);
   return { model, tokenizer, modelId: modelLabel(dir), dir };

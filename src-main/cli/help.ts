@@ -2,7 +2,12 @@
 import type { Command } from './command';
 
 export function commandHelp(cmd: Command): string {
-  const lines = [`usage: espalier ${cmd.path.join(' ')} [options]${(cmd.positionals ?? []).map((p) => ` ${p.required ? p.name : `[${p.name}]`}`).join('')}`, '', cmd.summary, ''];
+  const lines = [
+    `usage: espalier ${cmd.path.join(' ')} [options]${(cmd.positionals ?? []).map((p) => ` ${p.required ? p.name : `[${p.name}]`}`).join('')}`,
+    '',
+    cmd.summary,
+    '',
+  ];
   for (const p of cmd.positionals ?? []) lines.push(`  ${p.name.padEnd(28)} ${p.description}`);
   lines.push('options:');
   for (const o of cmd.options) {
@@ -17,7 +22,13 @@ export function commandHelp(cmd: Command): string {
 }
 
 export function globalHelp(commands: Command[]): string {
-  const lines = ['usage: espalier <command> [options]', '', 'Grow transformer language models on a frozen Unicode substrate.', '', 'commands:'];
+  const lines = [
+    'usage: espalier <command> [options]',
+    '',
+    'Grow transformer language models on a frozen Unicode substrate.',
+    '',
+    'commands:',
+  ];
   for (const c of commands) lines.push(`  ${c.path.join(' ').padEnd(22)} ${c.summary}`);
   lines.push('', 'Run `espalier <command> --help` for the options of one command.');
   return lines.join('\n');

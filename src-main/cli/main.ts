@@ -12,7 +12,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= b.length; j++)
+      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
     prev = row;
   }
   return prev[b.length]!;
@@ -20,7 +21,10 @@ function distance(a: string, b: string): number {
 
 /** The command word within two edits of `word` (the closest one), if any. */
 export function suggestCommand(word: string, names: readonly string[]): string | undefined {
-  const ranked = [...new Set(names)].map((n) => ({ n, d: distance(word, n) })).filter((x) => x.d <= Math.min(2, Math.max(1, x.n.length - 2))).sort((a, b) => a.d - b.d);
+  const ranked = [...new Set(names)]
+    .map((n) => ({ n, d: distance(word, n) }))
+    .filter((x) => x.d <= Math.min(2, Math.max(1, x.n.length - 2)))
+    .sort((a, b) => a.d - b.d);
   return ranked[0]?.n;
 }
 
@@ -50,8 +54,13 @@ export async function main(argv: string[]): Promise<number> {
     // The command words: those before the first option (an option's value is not part of the command).
     const first = argv.findIndex((a) => a.startsWith('-'));
     const words = first < 0 ? argv : argv.slice(0, first);
-    const near = suggestCommand(argv[0]!, commands.map((c) => c.path[0]!));
-    process.stderr.write(`espalier: error: unknown command "${words.join(' ')}"${near ? `; did you mean ${near}?` : ''} (run espalier --help)\n`);
+    const near = suggestCommand(
+      argv[0]!,
+      commands.map((c) => c.path[0]!),
+    );
+    process.stderr.write(
+      `espalier: error: unknown command "${words.join(' ')}"${near ? `; did you mean ${near}?` : ''} (run espalier --help)\n`,
+    );
     return 1;
   }
   const { cmd, rest } = found;
@@ -77,7 +86,8 @@ export async function main(argv: string[]): Promise<number> {
     const oneLine = raw.replace(/\s*\n\s*/g, ' ');
     process.stderr.write(`espalier: error: ${oneLine}\n`);
     // Stack traces only on request: users get one actionable line.
-    if (!(err instanceof UserError) && process.env['ESPALIER_DEBUG']) process.stderr.write(`${(err as Error)?.stack}\n`);
+    if (!(err instanceof UserError) && process.env['ESPALIER_DEBUG'])
+      process.stderr.write(`${(err as Error)?.stack}\n`);
     if (wantsJson) process.stdout.write(`${JSON.stringify({ error: oneLine })}\n`);
     return 1;
   }

@@ -13,17 +13,40 @@ import { UserError } from '../common/errors';
 import type { OptionSpec } from './command';
 
 export const MERGE_OPTIONS: OptionSpec[] = [
-  { name: 'expert', kind: 'list', metavar: 'DIR', description: 'a trained model folder (or a merge folder); give two or more', required: true },
-  { name: 'mode', kind: 'string', metavar: 'MODE', description: 'logits | weighted | probs | confidence', default: 'logits' },
-  { name: 'weights', kind: 'string', metavar: 'W,W', description: 'one weight per expert, e.g. 0.7,0.3 (weighted; optional for probs and confidence)' },
-  { name: 'backend', kind: 'string', metavar: 'NAME', description: 'node-gpu | webgpu | node | wasm | cpu (default: auto)' },
+  {
+    name: 'expert',
+    kind: 'list',
+    metavar: 'DIR',
+    description: 'a trained model folder (or a merge folder); give two or more',
+    required: true,
+  },
+  {
+    name: 'mode',
+    kind: 'string',
+    metavar: 'MODE',
+    description: 'logits | weighted | probs | confidence',
+    default: 'logits',
+  },
+  {
+    name: 'weights',
+    kind: 'string',
+    metavar: 'W,W',
+    description: 'one weight per expert, e.g. 0.7,0.3 (weighted; optional for probs and confidence)',
+  },
+  {
+    name: 'backend',
+    kind: 'string',
+    metavar: 'NAME',
+    description: 'node-gpu | webgpu | node | wasm | cpu (default: auto)',
+  },
 ];
 
 export function parseWeights(value: string | undefined): number[] | undefined {
   if (value === undefined) return undefined;
   return value.split(',').map((s, i) => {
     const n = Number(s.trim());
-    if (s.trim() === '' || !Number.isFinite(n)) throw new UserError(`--weights: item ${i + 1} ("${s}") is not a number; write e.g. --weights 0.5,0.5`);
+    if (s.trim() === '' || !Number.isFinite(n))
+      throw new UserError(`--weights: item ${i + 1} ("${s}") is not a number; write e.g. --weights 0.5,0.5`);
     return n;
   });
 }
@@ -49,8 +72,14 @@ export interface OpenedMerge {
 }
 
 /** Loads every expert (a merge folder loads as a merge), then checks compatibility and the weights. */
-export async function openMerge(dirs: readonly string[], modeText: string, weightsText: string | undefined, loadExpert: ExpertLoader = folderLoader()): Promise<OpenedMerge> {
-  if (dirs.length < 2) throw new UserError(`a merge needs at least 2 experts; give --expert DIR at least twice (got ${dirs.length})`);
+export async function openMerge(
+  dirs: readonly string[],
+  modeText: string,
+  weightsText: string | undefined,
+  loadExpert: ExpertLoader = folderLoader(),
+): Promise<OpenedMerge> {
+  if (dirs.length < 2)
+    throw new UserError(`a merge needs at least 2 experts; give --expert DIR at least twice (got ${dirs.length})`);
   const mode = parseMergeMode(modeText, '--mode');
   const weights = parseWeights(weightsText);
   const experts: CausalLM[] = [];
@@ -71,6 +100,9 @@ export function expertTokenizer(dirs: readonly string[], merged: CausalLM): Toke
   const path = dirs.map((d) => join(d, 'tokenizer.json')).find((p) => existsSync(p));
   if (!path) throw new UserError(`none of the expert folders (${dirs.join(', ')}) holds a tokenizer.json`);
   const tok = loadTokenizer(path);
-  if (tok.id !== merged.tokenizerId) throw new UserError(`${path}: tokenizer ${tok.id.slice(0, 16)}… is not the experts' tokenizer ${merged.tokenizerId.slice(0, 16)}…`);
+  if (tok.id !== merged.tokenizerId)
+    throw new UserError(
+      `${path}: tokenizer ${tok.id.slice(0, 16)}… is not the experts' tokenizer ${merged.tokenizerId.slice(0, 16)}…`,
+    );
   return tok;
 }

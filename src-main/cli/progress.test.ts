@@ -11,7 +11,14 @@ function fakeStream(isTTY: boolean, columns?: number): ProgressStream & { out: s
 
 describe('fmtEta', () => {
   it('reads in seconds, minutes or hours, and a dash when unknown', () => {
-    expect([fmtEta(0), fmtEta(44.6), fmtEta(185), fmtEta(3725), fmtEta(null), fmtEta(Infinity)]).toEqual(['0 s', '45 s', '3 min 05 s', '1 h 02 min', '–', '–']);
+    expect([fmtEta(0), fmtEta(44.6), fmtEta(185), fmtEta(3725), fmtEta(null), fmtEta(Infinity)]).toEqual([
+      '0 s',
+      '45 s',
+      '3 min 05 s',
+      '1 h 02 min',
+      '–',
+      '–',
+    ]);
   });
 });
 
@@ -60,7 +67,13 @@ describe('TerminalProgress', () => {
     p.end();
     const lines = s.out.trimEnd().split('\n');
     expect(s.out.includes('\r') || s.out.includes('\x1b')).toBe(false);
-    expect(lines).toEqual(['eval 0/100 mc · 0% · ETA –', 'eval 30/100 mc · 30% · ETA 7 s', 'eval 60/100 mc · 60% · ETA 4 s', 'eval 90/100 mc · 90% · ETA 1 s', 'eval 100/100 mc · 100% · ETA 0 s']);
+    expect(lines).toEqual([
+      'eval 0/100 mc · 0% · ETA –',
+      'eval 30/100 mc · 30% · ETA 7 s',
+      'eval 60/100 mc · 60% · ETA 4 s',
+      'eval 90/100 mc · 90% · ETA 1 s',
+      'eval 100/100 mc · 100% · ETA 0 s',
+    ]);
   });
 
   it('is what CLI commands get as their context', () => {

@@ -13,7 +13,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 async function launchElectron(bin: string, args: string[]): Promise<number> {
   if (!existsSync(join(ROOT, 'out', 'main', 'index.js'))) {
     const code = await new Promise<number | null>((resolve) => {
-      spawn(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'inherit' }).on('exit', resolve);
+      spawn(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+      }).on('exit', resolve);
     });
     if (code !== 0) return code ?? 1;
   }
@@ -37,7 +40,9 @@ async function run(argv: string[]): Promise<number> {
   }
   let bin = electronBinary();
   if ('missing' in bin) {
-    process.stderr.write(`espalier: the Electron runtime is not installed yet (${bin.missing}); running its installer (${ELECTRON_INSTALL_COMMAND})…\n`);
+    process.stderr.write(
+      `espalier: the Electron runtime is not installed yet (${bin.missing}); running its installer (${ELECTRON_INSTALL_COMMAND})…\n`,
+    );
     const failure = await runElectronInstaller(ROOT);
     bin = electronBinary();
     if (failure !== null || 'missing' in bin) {

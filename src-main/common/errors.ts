@@ -38,6 +38,10 @@ export function jsonProblem(err: unknown, text: string): string {
   if (text.trim() === '') return 'it is empty';
   const message = err instanceof Error ? err.message : String(err);
   // Everything from the first quote on is (or may be) the file's own text.
-  const own = message.split('"')[0]!.replace(/\s+/g, ' ').replace(/[,\s]+$/, '').slice(0, 160);
+  const own = message
+    .split('"')[0]!
+    .replace(/\s+/g, ' ')
+    .replace(/[,\s]+$/, '')
+    .slice(0, 160);
   return own || 'not JSON';
 }

@@ -50,12 +50,24 @@ export function depthTables(models: readonly DemoModelRef[], idx: EvalIndex, inp
   return inputs.corpora.map((c) => {
     const lang = ownLang(c.name);
     const columns = ['depth', ...names.map((n) => `loss ${n}`), 'loss union'];
-    if (world) columns.push(`QA paper acc (en+${lang})`, `QA F1 (en+${lang})`, 'MC loglik acc', 'MC paper acc', 'BLEU en-ru', 'BLEU en-zh');
+    if (world)
+      columns.push(
+        `QA paper acc (en+${lang})`,
+        `QA F1 (en+${lang})`,
+        'MC loglik acc',
+        'MC paper acc',
+        'BLEU en-ru',
+        'BLEU en-zh',
+      );
     const rows = models
       .filter((m) => m.kind === 'stage' && m.expert === c.expert)
       .sort((a, b) => a.depth - b.depth)
       .map((m) => {
-        const row: Num[] = [m.depth, ...names.map((n) => r4(idx.metric(m.name, `ppl:${n}`, 'nll'))), r4(idx.metric(m.name, 'ppl:union', 'nll'))];
+        const row: Num[] = [
+          m.depth,
+          ...names.map((n) => r4(idx.metric(m.name, `ppl:${n}`, 'nll'))),
+          r4(idx.metric(m.name, 'ppl:union', 'nll')),
+        ];
         if (world) {
           row.push(
             r4(idx.pooled(m.name, qaKeys(lang, 'paper'), 'acc')),
@@ -76,10 +88,24 @@ export function mergeTable(compared: readonly DemoModelRef[], idx: EvalIndex, in
   const names = inputs.corpora.map((c) => c.name);
   const world = inputs.world !== null;
   const columns = ['model', ...names.map((n) => `loss ${n}`), 'loss union'];
-  if (world) columns.push('QA paper acc (en+ru+zh)', 'QA F1 (en+ru+zh)', 'MC loglik acc', 'MC loglik: RU-only facts', 'MC loglik: ZH-only facts', 'MC paper acc', 'BLEU en-ru', 'BLEU en-zh');
+  if (world)
+    columns.push(
+      'QA paper acc (en+ru+zh)',
+      'QA F1 (en+ru+zh)',
+      'MC loglik acc',
+      'MC loglik: RU-only facts',
+      'MC loglik: ZH-only facts',
+      'MC paper acc',
+      'BLEU en-ru',
+      'BLEU en-zh',
+    );
   const all = (p: 'paper' | 'squad') => ['en', 'ru', 'zh'].map((l) => `qa-${p}:${l}`);
   const rows = compared.map((m) => {
-    const row: (string | Num)[] = [m.name, ...names.map((n) => r4(idx.metric(m.name, `ppl:${n}`, 'nll'))), r4(idx.metric(m.name, 'ppl:union', 'nll'))];
+    const row: (string | Num)[] = [
+      m.name,
+      ...names.map((n) => r4(idx.metric(m.name, `ppl:${n}`, 'nll'))),
+      r4(idx.metric(m.name, 'ppl:union', 'nll')),
+    ];
     if (world) {
       const cov = idx.get(m.name, 'mc-loglik')?.byCoverage;
       row.push(
@@ -101,11 +127,18 @@ export function mergeTable(compared: readonly DemoModelRef[], idx: EvalIndex, in
 const fmt = (x: Num): string => (x === null ? '—' : x.toFixed(4));
 
 export function computeClaims(models: readonly DemoModelRef[], idx: EvalIndex, inputs: DemoInputs): DemoClaims {
-  const experts = inputs.corpora.map((c) => ({ c, stages: models.filter((m) => m.kind === 'stage' && m.expert === c.expert).sort((a, b) => a.depth - b.depth) }));
+  const experts = inputs.corpora.map((c) => ({
+    c,
+    stages: models.filter((m) => m.kind === 'stage' && m.expert === c.expert).sort((a, b) => a.depth - b.depth),
+  }));
   const finals = experts.map((e) => e.stages[e.stages.length - 1]!);
 
   // 1. Held-out loss on the expert's own corpus falls at every added tier.
-  const losses = experts.map((e) => ({ expert: e.c.expert, corpus: e.c.name, byDepth: e.stages.map((m) => r4(idx.metric(m.name, `ppl:${e.c.name}`, 'nll'))) }));
+  const losses = experts.map((e) => ({
+    expert: e.c.expert,
+    corpus: e.c.name,
+    byDepth: e.stages.map((m) => r4(idx.metric(m.name, `ppl:${e.c.name}`, 'nll'))),
+  }));
   const falls = (xs: Num[]) => xs.every((x, i) => x !== null && (i === 0 || x < xs[i - 1]!));
   const deeper = losses.map((l) => falls(l.byDepth));
   const deeperIsBetter: Claim = {
@@ -121,9 +154,18 @@ export function computeClaims(models: readonly DemoModelRef[], idx: EvalIndex, i
   } else {
     const qa = experts.map((e) => {
       const lang = ownLang(e.c.name);
-      return { expert: e.c.expert, languages: ['en', lang], byDepth: e.stages.map((m) => r4(idx.pooled(m.name, qaKeys(lang, 'paper'), 'acc'))), f1ByDepth: e.stages.map((m) => r4(idx.pooled(m.name, qaKeys(lang, 'squad'), 'f1'))) };
+      return {
+        expert: e.c.expert,
+        languages: ['en', lang],
+        byDepth: e.stages.map((m) => r4(idx.pooled(m.name, qaKeys(lang, 'paper'), 'acc'))),
+        f1ByDepth: e.stages.map((m) => r4(idx.pooled(m.name, qaKeys(lang, 'squad'), 'f1'))),
+      };
     });
-    const rises = qa.map((q) => q.byDepth.every((x, i) => x !== null && (i === 0 || x >= q.byDepth[i - 1]!)) && q.byDepth[q.byDepth.length - 1]! > q.byDepth[0]!);
+    const rises = qa.map(
+      (q) =>
+        q.byDepth.every((x, i) => x !== null && (i === 0 || x >= q.byDepth[i - 1]!)) &&
+        q.byDepth[q.byDepth.length - 1]! > q.byDepth[0]!,
+    );
     qaRisesWithDepth = {
       holds: rises.every(Boolean),
       statement: `QA accuracy (paper protocol, English + own language) by depth: ${qa.map((q) => `${q.expert} ${q.byDepth.map(fmt).join(' → ')}`).join('; ')} (EM/F1 F1: ${qa.map((q) => `${q.expert} ${q.f1ByDepth.map(fmt).join(' → ')}`).join('; ')})`,
@@ -136,8 +178,18 @@ export function computeClaims(models: readonly DemoModelRef[], idx: EvalIndex, i
     const other = finals[1 - i]!;
     const mine = r4(idx.metric(finals[i]!.name, `ppl:${e.c.name}`, 'nll'));
     const theirs = r4(idx.metric(other.name, `ppl:${e.c.name}`, 'nll'));
-    const merges = Object.fromEntries(models.filter((m) => m.kind === 'merge').map((m) => [m.name, r4(idx.metric(m.name, `ppl:${e.c.name}`, 'nll'))]));
-    return { corpus: e.c.name, expert: finals[i]!.name, loss: mine, otherExpert: other.name, otherLoss: theirs, merges, beatsMerges: Object.values(merges).every((v) => mine !== null && v !== null && mine < v) };
+    const merges = Object.fromEntries(
+      models.filter((m) => m.kind === 'merge').map((m) => [m.name, r4(idx.metric(m.name, `ppl:${e.c.name}`, 'nll'))]),
+    );
+    return {
+      corpus: e.c.name,
+      expert: finals[i]!.name,
+      loss: mine,
+      otherExpert: other.name,
+      otherLoss: theirs,
+      merges,
+      beatsMerges: Object.values(merges).every((v) => mine !== null && v !== null && mine < v),
+    };
   });
   const ownWins = own.map((o) => o.loss !== null && o.otherLoss !== null && o.loss < o.otherLoss);
   const expertsBestOnOwnLanguage: Claim = {
@@ -149,7 +201,13 @@ export function computeClaims(models: readonly DemoModelRef[], idx: EvalIndex, i
   // 4. The merge (the paper's logit average) has a lower union loss than either expert.
   const union = (name: string) => r4(idx.metric(name, 'ppl:union', 'nll'));
   const expertUnion = finals.map((f) => ({ model: f.name, loss: union(f.name) }));
-  const mergeUnion = models.filter((m) => m.kind === 'merge').map((m) => ({ model: m.name, loss: union(m.name), beatsEachExpert: expertUnion.every((x) => x.loss !== null && union(m.name) !== null && union(m.name)! < x.loss) }));
+  const mergeUnion = models
+    .filter((m) => m.kind === 'merge')
+    .map((m) => ({
+      model: m.name,
+      loss: union(m.name),
+      beatsEachExpert: expertUnion.every((x) => x.loss !== null && union(m.name) !== null && union(m.name)! < x.loss),
+    }));
   const logits = mergeUnion.find((m) => /logits/.test(m.model));
   const mergeBeatsExpertsOnUnion: Claim = {
     holds: logits ? logits.beatsEachExpert : null,

@@ -66,6 +66,7 @@ export function resolvePreset(mode: DemoMode, over: DemoPresetOverrides = {}): D
   const base = DEMO_PRESETS[mode];
   if (!base) throw new UserError(`demo mode must be quick or default, got "${String(mode)}"`);
   const p: DemoPreset = { ...base, ...over, eval: { ...base.eval, ...over.eval } };
-  if (p.steps.length !== p.stages) throw new UserError(`demo preset: ${p.steps.length} step counts for ${p.stages} stages`);
+  if (p.steps.length !== p.stages)
+    throw new UserError(`demo preset: ${p.steps.length} step counts for ${p.stages} stages`);
   return p;
 }

@@ -28,11 +28,21 @@ describe('world prompt layouts', () => {
     for (const lang of ['en', 'ru', 'zh'] as const) {
       const p = world.qa[lang].data[0]!.paragraphs[0]!;
       const q = p.qas.find((x) => !x.is_impossible)!;
-      const item: QaItem = { id: q.id, file: 'mem', line: 1, context: p.context, question: q.question, answers: [q.answers[0]!.text], impossible: false };
+      const item: QaItem = {
+        id: q.id,
+        file: 'mem',
+        line: 1,
+        context: p.context,
+        question: q.question,
+        answers: [q.answers[0]!.text],
+        impossible: false,
+      };
       const drill = qaDrill(lang, p.context, [{ question: q.question, answer: q.answers[0]!.text }]);
       const prompt = worldQaLayout(lang).prompt(item);
       expect(drill.startsWith(prompt)).toBe(true);
-      expect(Array.from(concat(tok.encode(prompt), tok.encode(q.answers[0]!.text)))).toEqual(Array.from(tok.encode(drill)));
+      expect(Array.from(concat(tok.encode(prompt), tok.encode(q.answers[0]!.text)))).toEqual(
+        Array.from(tok.encode(drill)),
+      );
       expect(worldQaLayout(lang).noAnswer).toBe(NO_ANSWER[lang]);
     }
     expect(worldQaLayout('en').template).toBe('{context}\\nQuestion: {question}\\nAnswer: ');
@@ -41,7 +51,16 @@ describe('world prompt layouts', () => {
 
   it('multiple choice: the drill layout, and loglik continuations " A" … " D"', () => {
     const m = world.meta.mc[0]!;
-    const item: McItem = { id: 'x:1', file: 'mem', line: 1, question: m.question, choices: [...m.options], labels: ['A', 'B', 'C', 'D'], answer: 0, template: 'mmlu' };
+    const item: McItem = {
+      id: 'x:1',
+      file: 'mem',
+      line: 1,
+      question: m.question,
+      choices: [...m.options],
+      labels: ['A', 'B', 'C', 'D'],
+      answer: 0,
+      template: 'mmlu',
+    };
     expect(WORLD_MC_LAYOUT.prompt(item) + mcTarget(m.answer)).toBe(`${mcPrompt(m.question, m.options)} ${m.answer}`);
     expect([0, 1, 2, 3].map((k) => WORLD_MC_LAYOUT.choice!(item, k))).toEqual(['A', 'B', 'C', 'D']);
   });
@@ -69,28 +88,74 @@ describe('inputs and presets', () => {
     writeFileSync(a, 'Привет, мир.\n'.repeat(400));
     writeFileSync(join(dir, 'tiny.txt'), 'x');
     const inputs = prepareCorpora(join(dir, 'c'), a, a);
-    expect(inputs.corpora.map((c) => [c.name, c.expert])).toEqual([['faq.ru', 'A'], ['faq.ru-2', 'B']]);
-    expect(readFileSync(inputs.corpora[0]!.train, 'utf8') + readFileSync(inputs.corpora[0]!.val, 'utf8')).toBe('Привет, мир.\n'.repeat(400));
+    expect(inputs.corpora.map((c) => [c.name, c.expert])).toEqual([
+      ['faq.ru', 'A'],
+      ['faq.ru-2', 'B'],
+    ]);
+    expect(readFileSync(inputs.corpora[0]!.train, 'utf8') + readFileSync(inputs.corpora[0]!.val, 'utf8')).toBe(
+      'Привет, мир.\n'.repeat(400),
+    );
     expect(inputs.world).toBeNull();
     expect(inputs.skipped.join(' ')).toMatch(/QA.*multiple choice.*BLEU/);
     expect(() => prepareCorpora(join(dir, 'd'), a, join(dir, 'tiny.txt'))).toThrow(/too little/);
   });
 
   it('lays overrides on a preset and checks steps against stages', () => {
-    expect(resolvePreset('quick', { steps: [1, 2, 3], eval: { mcRuns: 1 } })).toMatchObject({ steps: [1, 2, 3], eval: { mcRuns: 1, qaPaper: resolvePreset('quick').eval.qaPaper } });
+    expect(resolvePreset('quick', { steps: [1, 2, 3], eval: { mcRuns: 1 } })).toMatchObject({
+      steps: [1, 2, 3],
+      eval: { mcRuns: 1, qaPaper: resolvePreset('quick').eval.qaPaper },
+    });
     expect(() => resolvePreset('quick', { steps: [1] })).toThrow(/1 step counts for 3 stages/);
   });
 });
 
 function ev(model: string, key: string, metrics: Record<string, number>, n = 100): DemoEval {
   const [task, rest] = key.split('-');
-  return { model, key, task: task!.split(':')[0]!, protocol: rest?.split(':')[0] ?? 'loglik', dataset: 'd', data: '/d', datasetSha256: '0'.repeat(64), n, metrics, ci95: null, runs: 1, seed: 0, settings: {}, seconds: 0 };
+  return {
+    model,
+    key,
+    task: task!.split(':')[0]!,
+    protocol: rest?.split(':')[0] ?? 'loglik',
+    dataset: 'd',
+    data: '/d',
+    datasetSha256: '0'.repeat(64),
+    n,
+    metrics,
+    ci95: null,
+    runs: 1,
+    seed: 0,
+    settings: {},
+    seconds: 0,
+  };
 }
 
 describe('claims', () => {
-  const inputs = { source: 'world', corpora: [{ name: 'en-ru', expert: 'RU' }, { name: 'en-zh', expert: 'ZH' }], world: {}, skipped: [] } as unknown as DemoInputs;
-  const stage = (expert: string, depth: number): DemoModelRef => ({ name: `${expert} d${depth}`, kind: 'stage', expert, depth, dir: `/${expert}${depth}` });
-  const models: DemoModelRef[] = [stage('RU', 1), stage('RU', 2), stage('RU', 3), stage('ZH', 1), stage('ZH', 2), stage('ZH', 3), { name: 'merge (logits)', kind: 'merge', expert: null, depth: 3, dir: '/m' }, { name: 'merge (probs)', kind: 'merge', expert: null, depth: 3, dir: '/p' }];
+  const inputs = {
+    source: 'world',
+    corpora: [
+      { name: 'en-ru', expert: 'RU' },
+      { name: 'en-zh', expert: 'ZH' },
+    ],
+    world: {},
+    skipped: [],
+  } as unknown as DemoInputs;
+  const stage = (expert: string, depth: number): DemoModelRef => ({
+    name: `${expert} d${depth}`,
+    kind: 'stage',
+    expert,
+    depth,
+    dir: `/${expert}${depth}`,
+  });
+  const models: DemoModelRef[] = [
+    stage('RU', 1),
+    stage('RU', 2),
+    stage('RU', 3),
+    stage('ZH', 1),
+    stage('ZH', 2),
+    stage('ZH', 3),
+    { name: 'merge (logits)', kind: 'merge', expert: null, depth: 3, dir: '/m' },
+    { name: 'merge (probs)', kind: 'merge', expert: null, depth: 3, dir: '/p' },
+  ];
 
   /** own/other losses per model, QA accuracy per model. */
   function evals(loss: Record<string, [number, number]>, qa: Record<string, number>): DemoEval[] {
@@ -105,12 +170,28 @@ describe('claims', () => {
 
   it('all four hold on numbers that show them', () => {
     const loss: Record<string, [number, number]> = {
-      'RU d1': [3, 6], 'RU d2': [2.5, 6], 'RU d3': [2, 6],
-      'ZH d1': [6, 3.2], 'ZH d2': [6, 2.6], 'ZH d3': [6, 2.1],
-      'merge (logits)': [3, 3.1], 'merge (probs)': [2.7, 2.8],
+      'RU d1': [3, 6],
+      'RU d2': [2.5, 6],
+      'RU d3': [2, 6],
+      'ZH d1': [6, 3.2],
+      'ZH d2': [6, 2.6],
+      'ZH d3': [6, 2.1],
+      'merge (logits)': [3, 3.1],
+      'merge (probs)': [2.7, 2.8],
     };
-    const c = computeClaims(models, new EvalIndex(evals(loss, { 'RU d1': 0, 'RU d2': 0.1, 'RU d3': 0.3, 'ZH d1': 0.05, 'ZH d2': 0.05, 'ZH d3': 0.2 })), inputs);
-    expect([c.deeperIsBetter.holds, c.qaRisesWithDepth.holds, c.expertsBestOnOwnLanguage.holds, c.mergeBeatsExpertsOnUnion.holds]).toEqual([true, true, true, true]);
+    const c = computeClaims(
+      models,
+      new EvalIndex(
+        evals(loss, { 'RU d1': 0, 'RU d2': 0.1, 'RU d3': 0.3, 'ZH d1': 0.05, 'ZH d2': 0.05, 'ZH d3': 0.2 }),
+      ),
+      inputs,
+    );
+    expect([
+      c.deeperIsBetter.holds,
+      c.qaRisesWithDepth.holds,
+      c.expertsBestOnOwnLanguage.holds,
+      c.mergeBeatsExpertsOnUnion.holds,
+    ]).toEqual([true, true, true, true]);
     expect(c.deeperIsBetter.statement).toContain('RU 3.0000 → 2.5000 → 2.0000');
     expect(c.mergeBeatsExpertsOnUnion.numbers['merges']).toEqual([
       { model: 'merge (logits)', loss: 3.05, beatsEachExpert: true },
@@ -120,9 +201,14 @@ describe('claims', () => {
 
   it('says which did not hold', () => {
     const loss: Record<string, [number, number]> = {
-      'RU d1': [3, 6], 'RU d2': [3.1, 6], 'RU d3': [2, 6],
-      'ZH d1': [6, 3.2], 'ZH d2': [6, 2.6], 'ZH d3': [1.9, 2.1],
-      'merge (logits)': [4, 4], 'merge (probs)': [2.7, 2.8],
+      'RU d1': [3, 6],
+      'RU d2': [3.1, 6],
+      'RU d3': [2, 6],
+      'ZH d1': [6, 3.2],
+      'ZH d2': [6, 2.6],
+      'ZH d3': [1.9, 2.1],
+      'merge (logits)': [4, 4],
+      'merge (probs)': [2.7, 2.8],
     };
     const c = computeClaims(models, new EvalIndex(evals(loss, {})), inputs);
     expect(c.deeperIsBetter.holds).toBe(false);
@@ -137,13 +223,25 @@ describe('claims', () => {
 
   it('marks the QA claim not measured without a world', () => {
     const c = computeClaims(models, new EvalIndex([]), { ...inputs, world: null });
-    expect(c.qaRisesWithDepth).toMatchObject({ holds: null, statement: 'not measured: the user corpora have no QA set' });
+    expect(c.qaRisesWithDepth).toMatchObject({
+      holds: null,
+      statement: 'not measured: the user corpora have no QA set',
+    });
   });
 
   it('sums up plainly which claims did not hold', () => {
     const claim = (holds: boolean | null) => ({ holds, statement: '', numbers: {} });
-    const verdict = claimVerdict({ claims: { deeperIsBetter: claim(true), qaRisesWithDepth: claim(null), expertsBestOnOwnLanguage: claim(true), mergeBeatsExpertsOnUnion: claim(false) } });
-    expect(verdict).toBe('2 of 4 claims held. Did not hold: The merge beats each expert on the union of both held-out sets. Not measured: QA accuracy rises with depth.');
+    const verdict = claimVerdict({
+      claims: {
+        deeperIsBetter: claim(true),
+        qaRisesWithDepth: claim(null),
+        expertsBestOnOwnLanguage: claim(true),
+        mergeBeatsExpertsOnUnion: claim(false),
+      },
+    });
+    expect(verdict).toBe(
+      '2 of 4 claims held. Did not hold: The merge beats each expert on the union of both held-out sets. Not measured: QA accuracy rises with depth.',
+    );
   });
 });
 
@@ -160,6 +258,9 @@ describe('the substrate choice', () => {
     const fonts = join(dir, 'fonts');
     mkdirSync(fonts, { recursive: true });
     writeFileSync(join(fonts, 'unifont.hex'), '0041:0000000018242442427E424242420000\n');
-    expect(chooseSubstrate(undefined, { dirs: [fonts], trees: [] })).toMatchObject({ kind: 'glyph', font: join(fonts, 'unifont.hex') });
+    expect(chooseSubstrate(undefined, { dirs: [fonts], trees: [] })).toMatchObject({
+      kind: 'glyph',
+      font: join(fonts, 'unifont.hex'),
+    });
   });
 });

@@ -12,7 +12,15 @@ import { writeFileAtomic } from '../engine/util/atomic';
 import { loadModel } from '../engine/io/index';
 import type { GPT } from '../engine/model/index';
 import type { CausalLM } from '../engine/model/lm';
-import { buildSubstrate, defaultFontSearch, findSystemUnifont, resolveFontPath, saveSubstrate, type BuiltSubstrate, type FontSearch } from '../engine/substrate/index';
+import {
+  buildSubstrate,
+  defaultFontSearch,
+  findSystemUnifont,
+  resolveFontPath,
+  saveSubstrate,
+  type BuiltSubstrate,
+  type FontSearch,
+} from '../engine/substrate/index';
 import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../engine/tokenizer/index';
 import { makeWindows, type Windows } from '../engine/train/index';
 import { UserError } from '../common/errors';
@@ -22,20 +30,33 @@ import { evaluateModel, prepareSuite, unionLoss } from '../lab/evaluate';
 import { prepareCorpora, prepareWorld, type DemoInputs } from '../lab/inputs';
 import { protocolTable } from './protocol-table';
 import { markdownReport } from './report';
-import type { DemoEval, DemoHooks, DemoModelRef, DemoOptions, DemoPlacement, DemoResult, ExpertGrowth, MergeSummary } from './types';
+import type {
+  DemoEval,
+  DemoHooks,
+  DemoModelRef,
+  DemoOptions,
+  DemoPlacement,
+  DemoResult,
+  ExpertGrowth,
+  MergeSummary,
+} from './types';
 import { concatTokens } from '../engine/util/concat';
 
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 
 /** Glyph substrate when GNU Unifont is found (or given), else binary-id; `note` says which and why in one line. */
-export function chooseSubstrate(font: string | undefined, search: FontSearch = defaultFontSearch()): { kind: 'glyph' | 'binary-id'; font: string | null; note: string } {
-  if (font !== undefined) return { kind: 'glyph', font: resolveFontPath(font), note: `GNU Unifont glyphs from ${font}` };
+export function chooseSubstrate(
+  font: string | undefined,
+  search: FontSearch = defaultFontSearch(),
+): { kind: 'glyph' | 'binary-id'; font: string | null; note: string } {
+  if (font !== undefined)
+    return { kind: 'glyph', font: resolveFontPath(font), note: `GNU Unifont glyphs from ${font}` };
   const found = findSystemUnifont(search);
   if (found) return { kind: 'glyph', font: found, note: `GNU Unifont glyphs from ${found} (found on this system)` };
   return {
     kind: 'binary-id',
     font: null,
-    note: 'used the binary-id substrate because no GNU Unifont was found; for the paper\'s glyph substrate run `espalier font install` (or `sudo apt install unifont`, or pass --font FILE.hex) and rerun',
+    note: "used the binary-id substrate because no GNU Unifont was found; for the paper's glyph substrate run `espalier font install` (or `sudo apt install unifont`, or pass --font FILE.hex) and rerun",
   };
 }
 
@@ -47,7 +68,15 @@ async function growExpert(
   expert: string,
   corpus: string,
   data: { train: Windows; val: Windows },
-  base: { substrate: BuiltSubstrate; substrateFile: string; tokenizer: Tokenizer; preset: DemoPreset; dir: string; seed: number; placement: DemoPlacement | undefined },
+  base: {
+    substrate: BuiltSubstrate;
+    substrateFile: string;
+    tokenizer: Tokenizer;
+    preset: DemoPreset;
+    dir: string;
+    seed: number;
+    placement: DemoPlacement | undefined;
+  },
   hooks: DemoHooks,
 ): Promise<ExpertGrowth> {
   const { preset: p } = base;
@@ -63,26 +92,48 @@ async function growExpert(
       checkpointEvery: 1_000_000,
       model: { dModel: p.dim, heads: p.heads, contextLength: p.contextLength, substrateDim: p.dim },
     },
-    { train: data.train, val: data.val, substrate: base.substrate, substrateFile: base.substrateFile, tokenizer: base.tokenizer },
+    {
+      train: data.train,
+      val: data.val,
+      substrate: base.substrate,
+      substrateFile: base.substrateFile,
+      tokenizer: base.tokenizer,
+    },
     {
       out: base.dir,
       // The stage folders hold the weights; a finished demo is never resumed.
       pruneCheckpoints: true,
-      ...(base.placement ? { exportDir: (u: { phase: string; stage: number }) => (u.phase === 'growth' ? base.placement!.stageDir(expert, u.stage) : undefined) } : {}),
+      ...(base.placement
+        ? {
+            exportDir: (u: { phase: string; stage: number }) =>
+              u.phase === 'growth' ? base.placement!.stageDir(expert, u.stage) : undefined,
+          }
+        : {}),
       shouldStop: hooks.shouldStop,
       onStageStart: (e) => {
-        const spike = e.lossBeforeInsert === null ? `initial loss ${e.lossAfterInsert.toFixed(3)}` : `insertion ${e.lossBeforeInsert.toFixed(3)} → ${e.lossAfterInsert.toFixed(3)}`;
+        const spike =
+          e.lossBeforeInsert === null
+            ? `initial loss ${e.lossAfterInsert.toFixed(3)}`
+            : `insertion ${e.lossBeforeInsert.toFixed(3)} → ${e.lossAfterInsert.toFixed(3)}`;
         hooks.log?.(`${stageLabel(expert, e)}: ${describeParams(e.params)}; ${spike}`);
       },
       onProgress: (e) =>
-        hooks.progress?.(stageLabel(expert, e), e.step, e.steps, `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s`),
+        hooks.progress?.(
+          stageLabel(expert, e),
+          e.step,
+          e.steps,
+          `loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(3)}` : ''} ${Math.round(e.tokensPerSec)} tok/s`,
+        ),
       onStageEnd: (r) => {
         hooks.progressDone?.();
-        hooks.log?.(`${stageLabel(expert, r)} done: val loss ${r.valLoss?.toFixed(4) ?? '–'} in ${r.seconds.toFixed(1)} s`);
+        hooks.log?.(
+          `${stageLabel(expert, r)} done: val loss ${r.valLoss?.toFixed(4) ?? '–'} in ${r.seconds.toFixed(1)} s`,
+        );
       },
     },
   );
-  if (result.status === 'stopped') throw new UserError(`stopped during the growth of expert ${expert}; its checkpoint is ${result.resumeFrom}`);
+  if (result.status === 'stopped')
+    throw new UserError(`stopped during the growth of expert ${expert}; its checkpoint is ${result.resumeFrom}`);
   return {
     expert,
     corpus,
@@ -127,10 +178,22 @@ interface Merged {
 }
 
 /** Both plain merges (logits and probabilities), then, when the preset asks, the logit merge with tuned heads. */
-async function mergeExperts(g: Grown, preset: DemoPreset, out: string, seed: number, hooks: DemoHooks): Promise<Merged> {
+async function mergeExperts(
+  g: Grown,
+  preset: DemoPreset,
+  out: string,
+  seed: number,
+  hooks: DemoHooks,
+): Promise<Merged> {
   const depth = Math.max(...g.growth.map((x) => x.stages.length));
   const names = g.growth.map((x) => `expert ${x.expert}`);
-  const m: Merged = { finals: g.finalDirs.map((d) => loadModel(d, { substrate: g.substrate }).model), tunedExperts: [], lms: new Map(), merges: [], models: [] };
+  const m: Merged = {
+    finals: g.finalDirs.map((d) => loadModel(d, { substrate: g.substrate }).model),
+    tunedExperts: [],
+    lms: new Map(),
+    merges: [],
+    models: [],
+  };
   for (const mode of ['logits', 'probs'] as const) {
     const name = `merge (${mode})`;
     const lm = new MergedLM(m.finals, { mode, names });
@@ -157,21 +220,48 @@ async function mergeExperts(g: Grown, preset: DemoPreset, out: string, seed: num
     onStep: (s, loss) => hooks.progress?.('tuning the merged heads', s, preset.tuneSteps, `loss ${loss.toFixed(3)}`),
   });
   hooks.progressDone?.();
-  await saveTunedHeads(dir, lm, { zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss, steps: rep.steps, data: 'both training corpora', val: 'both held-out corpora', ...o });
-  hooks.log?.(`tuned the merged heads for ${rep.steps} steps: held-out loss ${rep.zeroShotLoss.toFixed(4)} → ${rep.tunedLoss.toFixed(4)}`);
+  await saveTunedHeads(dir, lm, {
+    zeroShotLoss: rep.zeroShotLoss,
+    tunedLoss: rep.tunedLoss,
+    steps: rep.steps,
+    data: 'both training corpora',
+    val: 'both held-out corpora',
+    ...o,
+  });
+  hooks.log?.(
+    `tuned the merged heads for ${rep.steps} steps: held-out loss ${rep.zeroShotLoss.toFixed(4)} → ${rep.tunedLoss.toFixed(4)}`,
+  );
   m.lms.set(name, lm);
-  m.merges.push({ name, mode: 'logits', dir, experts: g.finalDirs, tuned: { steps: rep.steps, zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss } });
+  m.merges.push({
+    name,
+    mode: 'logits',
+    dir,
+    experts: g.finalDirs,
+    tuned: { steps: rep.steps, zeroShotLoss: rep.zeroShotLoss, tunedLoss: rep.tunedLoss },
+  });
   m.models.push({ name, kind: 'merge', expert: null, depth, dir });
   return m;
 }
 
 /** Every stage and merge on the suite; intermediate stages are loaded one at a time and let go. */
-async function evaluateAll(models: DemoModelRef[], g: Grown, m: Merged, inputs: DemoInputs, suite: Awaited<ReturnType<typeof prepareSuite>>, hooks: DemoHooks): Promise<DemoEval[]> {
+async function evaluateAll(
+  models: DemoModelRef[],
+  g: Grown,
+  m: Merged,
+  inputs: DemoInputs,
+  suite: Awaited<ReturnType<typeof prepareSuite>>,
+  hooks: DemoHooks,
+): Promise<DemoEval[]> {
   const evals: DemoEval[] = [];
   for (const [mi, ref] of models.entries()) {
     if (hooks.shouldStop?.()) throw new UserError('stopped during the evaluation');
     const finalAt = g.finalDirs.indexOf(ref.dir);
-    const model: CausalLM = ref.kind === 'merge' ? m.lms.get(ref.name)! : finalAt >= 0 ? m.finals[finalAt]! : loadModel(ref.dir, { substrate: g.substrate }).model;
+    const model: CausalLM =
+      ref.kind === 'merge'
+        ? m.lms.get(ref.name)!
+        : finalAt >= 0
+          ? m.finals[finalAt]!
+          : loadModel(ref.dir, { substrate: g.substrate }).model;
     const t1 = performance.now();
     try {
       const rows = await evaluateModel({ model, tokenizer: g.tokenizer, batchSize: 16 }, ref.name, suite, {
@@ -180,7 +270,11 @@ async function evaluateAll(models: DemoModelRef[], g: Grown, m: Merged, inputs: 
         onTask: (key, i, n) => hooks.progress?.(`evaluating ${mi + 1}/${models.length}: ${ref.name}`, i, n, key),
       });
       evals.push(...rows);
-      const union = unionLoss(rows, ref.name, inputs.corpora.map((c) => c.name));
+      const union = unionLoss(
+        rows,
+        ref.name,
+        inputs.corpora.map((c) => c.name),
+      );
       if (union) evals.push(union);
     } finally {
       if (ref.kind === 'stage' && finalAt < 0) model.dispose();
@@ -211,21 +305,34 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
   const sub = chooseSubstrate(opts.font);
 
   let t = performance.now();
-  const inputs: DemoInputs = opts.corpora ? prepareCorpora(join(out, 'corpora'), opts.corpora.a, opts.corpora.b) : prepareWorld(join(out, 'world'), opts.seed, preset.world);
+  const inputs: DemoInputs = opts.corpora
+    ? prepareCorpora(join(out, 'corpora'), opts.corpora.a, opts.corpora.b)
+    : prepareWorld(join(out, 'world'), opts.seed, preset.world);
   sec.inputs = seconds(t);
-  hooks.log?.(inputs.world ? `demo world (seed ${opts.seed}, ${preset.world}): ${inputs.world.dir}` : `corpora: ${inputs.corpora.map((c) => c.source).join(', ')}`);
+  hooks.log?.(
+    inputs.world
+      ? `demo world (seed ${opts.seed}, ${preset.world}): ${inputs.world.dir}`
+      : `corpora: ${inputs.corpora.map((c) => c.source).join(', ')}`,
+  );
   for (const s of inputs.skipped) hooks.log?.(`skipped: ${s}`);
   const texts = inputs.corpora.map((c) => ({ train: readCorpusFile(c.train), val: readCorpusFile(c.val) }));
 
   t = performance.now();
-  const tokenizer = buildTokenizer(texts.map((x) => x.train), { ngrams: preset.ngrams });
+  const tokenizer = buildTokenizer(
+    texts.map((x) => x.train),
+    { ngrams: preset.ngrams },
+  );
   const tokenizerFile = join(out, 'tokenizer.json');
   saveTokenizer(tokenizer, tokenizerFile);
   sec.tokenizer = seconds(t);
   hooks.log?.(`tokenizer: ${tokenizer.size} tokens (${preset.ngrams} n-grams) from both training corpora`);
 
   t = performance.now();
-  const substrate = buildSubstrate(tokenizer, { kind: sub.kind, dim: preset.dim, ...(sub.font ? { font: sub.font } : {}) });
+  const substrate = buildSubstrate(tokenizer, {
+    kind: sub.kind,
+    dim: preset.dim,
+    ...(sub.font ? { font: sub.font } : {}),
+  });
   const substrateFile = saveDemoSubstrate(substrate, out, opts.placement);
   sec.substrate = seconds(t);
   hooks.log?.(`substrate: ${substrate.kind} [${substrate.vocabSize} × ${substrate.dim}] — ${sub.note}`);
@@ -239,11 +346,41 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
   t = performance.now();
   const growth: ExpertGrowth[] = [];
   for (const [i, c] of inputs.corpora.entries()) {
-    growth.push(await growExpert(c.expert, c.name, windows[i]!, { substrate, substrateFile, tokenizer, preset, dir: join(out, `grow-${c.expert}`), seed: opts.seed + i, placement: opts.placement }, hooks));
+    growth.push(
+      await growExpert(
+        c.expert,
+        c.name,
+        windows[i]!,
+        {
+          substrate,
+          substrateFile,
+          tokenizer,
+          preset,
+          dir: join(out, `grow-${c.expert}`),
+          seed: opts.seed + i,
+          placement: opts.placement,
+        },
+        hooks,
+      ),
+    );
   }
   sec.growth = seconds(t);
-  const grown: Grown = { tokenizer, substrate, windows, growth, finalDirs: growth.map((g) => g.stages[g.stages.length - 1]!.model) };
-  const stages: DemoModelRef[] = growth.flatMap((g) => g.stages.map((s) => ({ name: `${g.expert} d${s.depth}`, kind: 'stage' as const, expert: g.expert, depth: s.depth, dir: s.model })));
+  const grown: Grown = {
+    tokenizer,
+    substrate,
+    windows,
+    growth,
+    finalDirs: growth.map((g) => g.stages[g.stages.length - 1]!.model),
+  };
+  const stages: DemoModelRef[] = growth.flatMap((g) =>
+    g.stages.map((s) => ({
+      name: `${g.expert} d${s.depth}`,
+      kind: 'stage' as const,
+      expert: g.expert,
+      depth: s.depth,
+      dir: s.model,
+    })),
+  );
 
   t = performance.now();
   const merged = await mergeExperts(grown, preset, out, opts.seed, hooks);
@@ -263,12 +400,17 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
 
   t = performance.now();
   const skipped = [...inputs.skipped];
-  const studies = opts.studies && inputs.world ? await opts.studies({ out: join(out, 'studies'), seed: opts.seed, hooks }) : [];
-  if (opts.studies && !inputs.world) skipped.push('the C1 and C4 studies: they run on the demo world (run `espalier study --spec` on your corpora)');
+  const studies =
+    opts.studies && inputs.world ? await opts.studies({ out: join(out, 'studies'), seed: opts.seed, hooks }) : [];
+  if (opts.studies && !inputs.world)
+    skipped.push('the C1 and C4 studies: they run on the demo world (run `espalier study --spec` on your corpora)');
   sec.studies = seconds(t);
 
   const idx = new EvalIndex(evals);
-  const compared = [...models.filter((m) => m.kind === 'stage' && grown.finalDirs.includes(m.dir)), ...models.filter((m) => m.kind === 'merge')];
+  const compared = [
+    ...models.filter((m) => m.kind === 'stage' && grown.finalDirs.includes(m.dir)),
+    ...models.filter((m) => m.kind === 'merge'),
+  ];
   const report = { markdown: join(out, 'report.md'), json: join(out, 'report.json') };
   sec.total = seconds(tAll);
   const result: DemoResult = {
@@ -282,10 +424,21 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
     backend: opts.backend ?? null,
     preset: { ...preset },
     world: inputs.world ? { ...omitCoverage(inputs.world), mcItems: inputs.world.mcCoverage.length } : null,
-    corpora: inputs.corpora.map((c, i) => ({ ...c, trainTokens: windows[i]!.train.tokens.length, valTokens: windows[i]!.val.tokens.length })),
+    corpora: inputs.corpora.map((c, i) => ({
+      ...c,
+      trainTokens: windows[i]!.train.tokens.length,
+      valTokens: windows[i]!.val.tokens.length,
+    })),
     skipped,
     tokenizer: { id: tokenizer.id, vocabSize: tokenizer.size, ngrams: preset.ngrams, file: tokenizerFile },
-    substrate: { id: substrate.id, kind: substrate.kind, dim: substrate.dim, file: substrateFile, font: sub.font, note: sub.note },
+    substrate: {
+      id: substrate.id,
+      kind: substrate.kind,
+      dim: substrate.dim,
+      file: substrateFile,
+      font: sub.font,
+      note: sub.note,
+    },
     growth,
     merges: merged.merges,
     models,

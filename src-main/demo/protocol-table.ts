@@ -44,5 +44,9 @@ export function protocolTable(models: readonly DemoModelRef[], idx: EvalIndex): 
     r4(idx.metric(m.name, 'bleu:en-zh', 'corpus_bleu')),
     r4(idx.metric(m.name, 'bleu:en-zh', 'chrf')),
   ]);
-  return { title: "Paper protocol vs the field's standard, side by side (the demo world's prompt layouts)", columns, rows };
+  return {
+    title: "Paper protocol vs the field's standard, side by side (the demo world's prompt layouts)",
+    columns,
+    rows,
+  };
 }

@@ -14,8 +14,14 @@ export function formatTable(t: DemoTable): string {
   const cells = [t.columns, ...t.rows.map((r) => r.map((v, j) => cell(v, t.columns[j]!)))];
   const widths = t.columns.map((_, j) => Math.max(...cells.map((r) => r[j]!.length)));
   const numeric = t.columns.map((_, j) => t.rows.every((r) => typeof r[j] !== 'string'));
-  const line = (r: string[]) => r.map((c, j) => (numeric[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join('  ').trimEnd();
-  return [t.title, line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  const line = (r: string[]) =>
+    r
+      .map((c, j) => (numeric[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!)))
+      .join('  ')
+      .trimEnd();
+  return [t.title, line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 export function markdownTable(t: DemoTable): string {
@@ -71,7 +77,14 @@ export function summaryText(r: DemoResult): string {
 const secs = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
 
 export function markdownReport(r: DemoResult): string {
-  const p = r.preset as { dim?: number; heads?: number; contextLength?: number; steps?: number[]; batchSize?: number; ngrams?: number };
+  const p = r.preset as {
+    dim?: number;
+    heads?: number;
+    contextLength?: number;
+    steps?: number[];
+    batchSize?: number;
+    ngrams?: number;
+  };
   const lines: string[] = [
     `# Espalier demo — ${r.source === 'world' ? `demo world, seed ${r.seed}` : 'two user corpora'} (${r.mode})`,
     '',
@@ -126,7 +139,13 @@ export function markdownReport(r: DemoResult): string {
     );
   }
   if (r.skipped.length) lines.push('', '## Skipped', '', ...r.skipped.map((s) => `- ${s}`));
-  lines.push('', '## Every evaluation', '', '| model | task | protocol | dataset | n | metrics | seconds |', '| --- | --- | --- | --- | ---: | --- | ---: |');
+  lines.push(
+    '',
+    '## Every evaluation',
+    '',
+    '| model | task | protocol | dataset | n | metrics | seconds |',
+    '| --- | --- | --- | --- | ---: | --- | ---: |',
+  );
   for (const e of r.evals) {
     const m = Object.entries(e.metrics)
       .filter(([, v]) => v !== null)

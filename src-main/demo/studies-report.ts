@@ -13,14 +13,34 @@ export function studiesMarkdown(studies: readonly DemoStudySection[]): string[] 
     '',
   ];
   for (const s of studies) {
-    lines.push(`### ${s.title}`, '', `*${s.question}*`, '', `| arm | ${s.metric} (mean ± 95% CI) | seeds |`, '| --- | ---: | ---: |');
-    for (const r of s.rows) lines.push(`| ${r.arm}${r.arm === s.control ? ' (control)' : ''} | ${n4(r.mean)} ± ${r.ci95 === null ? 'n/a' : n4(r.ci95)} | ${r.n} |`);
-    lines.push('', ...s.outcome.map((o) => `- ${o}`), '', `Every metric, the plots and the protocols: \`${s.report}\` (${Math.round(s.seconds)} s).`, '');
+    lines.push(
+      `### ${s.title}`,
+      '',
+      `*${s.question}*`,
+      '',
+      `| arm | ${s.metric} (mean ± 95% CI) | seeds |`,
+      '| --- | ---: | ---: |',
+    );
+    for (const r of s.rows)
+      lines.push(
+        `| ${r.arm}${r.arm === s.control ? ' (control)' : ''} | ${n4(r.mean)} ± ${r.ci95 === null ? 'n/a' : n4(r.ci95)} | ${r.n} |`,
+      );
+    lines.push(
+      '',
+      ...s.outcome.map((o) => `- ${o}`),
+      '',
+      `Every metric, the plots and the protocols: \`${s.report}\` (${Math.round(s.seconds)} s).`,
+      '',
+    );
   }
   return lines;
 }
 
 /** Terminal lines: one per study arm. */
 export function studiesText(studies: readonly DemoStudySection[]): string[] {
-  return studies.flatMap((s) => [`${s.title} — ${s.metric}, mean ± 95% CI over seeds ${s.seeds.join(', ')}:`, ...s.rows.map((r) => `  ${r.arm.padEnd(26)} ${n4(r.mean)} ± ${r.ci95 === null ? 'n/a' : n4(r.ci95)}`), ...s.outcome.map((o) => `  ${o}`)]);
+  return studies.flatMap((s) => [
+    `${s.title} — ${s.metric}, mean ± 95% CI over seeds ${s.seeds.join(', ')}:`,
+    ...s.rows.map((r) => `  ${r.arm.padEnd(26)} ${n4(r.mean)} ± ${r.ci95 === null ? 'n/a' : n4(r.ci95)}`),
+    ...s.outcome.map((o) => `  ${o}`),
+  ]);
 }

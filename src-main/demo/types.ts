@@ -129,5 +129,14 @@ export interface DemoResult {
   /** The controlled studies (C1, C4) at quick size; empty when none ran (user corpora, or none asked for). */
   studies: DemoStudySection[];
   report: { markdown: string; json: string };
-  seconds: { total: number; inputs: number; tokenizer: number; substrate: number; growth: number; merge: number; eval: number; studies: number };
+  seconds: {
+    total: number;
+    inputs: number;
+    tokenizer: number;
+    substrate: number;
+    growth: number;
+    merge: number;
+    eval: number;
+    studies: number;
+  };
 }

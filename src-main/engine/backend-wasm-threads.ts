@@ -60,7 +60,9 @@ class PthreadWorker extends NodeWorker {
   override postMessage(message: unknown, transferList?: readonly TransferListItem[]): void {
     const msg = message as { cmd?: string; urlOrBlob?: unknown } | null;
     if (msg && msg.cmd === 'load' && msg.urlOrBlob instanceof Blob) {
-      void msg.urlOrBlob.text().then((text) => super.postMessage({ ...msg, urlOrBlob: SCRIPT_MARK + text }, transferList));
+      void msg.urlOrBlob
+        .text()
+        .then((text) => super.postMessage({ ...msg, urlOrBlob: SCRIPT_MARK + text }, transferList));
       return;
     }
     super.postMessage(message, transferList);
@@ -80,7 +82,8 @@ export interface ThreadsPrep {
  */
 export function prepareWasmThreads(threads: number, setFlag: (on: boolean) => void): ThreadsPrep {
   const noop: ThreadsPrep = { ok: false, reason: '', restore() {} };
-  if (typeof SharedArrayBuffer === 'undefined') return { ...noop, reason: 'SharedArrayBuffer is unavailable in this runtime' };
+  if (typeof SharedArrayBuffer === 'undefined')
+    return { ...noop, reason: 'SharedArrayBuffer is unavailable in this runtime' };
   try {
     workerSource ??= readWorkerSource();
   } catch (err) {
@@ -94,7 +97,9 @@ export function prepareWasmThreads(threads: number, setFlag: (on: boolean) => vo
   });
   setFlag(true);
   const realCpus = os.cpus;
-  const cpu = realCpus()[0] ?? ({ model: '', speed: 0, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } } satisfies os.CpuInfo);
+  const cpu =
+    realCpus()[0] ??
+    ({ model: '', speed: 0, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } } satisfies os.CpuInfo);
   // XNNPACK reads only the length: it halves it (assuming hyper-threads), so report twice what we want.
   (os as { cpus: typeof os.cpus }).cpus = () => Array.from({ length: 2 * threads }, () => cpu);
   return {

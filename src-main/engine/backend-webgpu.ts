@@ -22,7 +22,13 @@ export interface GpuAdapterReport {
 
 /** The parts of Dawn's GPUAdapter used here (the project compiles without DOM/WebGPU typings). */
 export interface DawnAdapter {
-  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  readonly info?: {
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
   readonly isFallbackAdapter?: boolean;
   readonly limits: Record<string, number>;
   readonly features: { has(name: string): boolean };
@@ -93,7 +99,12 @@ function softwareHint(): string {
 export function missingVulkanDriver(): string | null {
   if (process.platform !== 'linux') return null;
   if (process.env['VK_ICD_FILENAMES'] || process.env['VK_DRIVER_FILES']) return null;
-  const dirs = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d', `${process.env['HOME'] ?? ''}/.local/share/vulkan/icd.d`];
+  const dirs = [
+    '/usr/share/vulkan/icd.d',
+    '/etc/vulkan/icd.d',
+    '/usr/local/share/vulkan/icd.d',
+    `${process.env['HOME'] ?? ''}/.local/share/vulkan/icd.d`,
+  ];
   const any = dirs.some((d) => {
     try {
       return readdirSync(d).some((f) => f.endsWith('.json'));
@@ -101,10 +112,14 @@ export function missingVulkanDriver(): string | null {
       return false;
     }
   });
-  return any ? null : `no Vulkan driver is installed (no ICD file in ${dirs.slice(0, 2).join(' or ')})${softwareHint()}`;
+  return any
+    ? null
+    : `no Vulkan driver is installed (no ICD file in ${dirs.slice(0, 2).join(' or ')})${softwareHint()}`;
 }
 
-export type AdapterChoice = { ok: true; adapter: DawnAdapter; report: GpuAdapterReport } | { ok: false; reason: string; report: GpuAdapterReport | null };
+export type AdapterChoice =
+  | { ok: true; adapter: DawnAdapter; report: GpuAdapterReport }
+  | { ok: false; reason: string; report: GpuAdapterReport | null };
 
 /** Asks Dawn for the high-performance adapter; a software one is accepted only when asked for by name. */
 export async function chooseAdapter(dawn: DawnModule, allowSoftware: boolean): Promise<AdapterChoice> {
@@ -117,7 +132,11 @@ export async function chooseAdapter(dawn: DawnModule, allowSoftware: boolean): P
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
     const api = process.platform === 'linux' ? 'Vulkan' : process.platform === 'darwin' ? 'Metal' : 'Direct3D 12';
-    return { ok: false, reason: `Dawn found no WebGPU adapter (${api} reports no usable GPU driver)${softwareHint()}`, report: null };
+    return {
+      ok: false,
+      reason: `Dawn found no WebGPU adapter (${api} reports no usable GPU driver)${softwareHint()}`,
+      report: null,
+    };
   }
   const report = describeAdapter(adapter);
   if (report.software && !allowSoftware) {

@@ -7,7 +7,14 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../common/errors';
 import { prepareWasmThreads } from './backend-wasm-threads';
-import { adapterName, chooseAdapter, missingVulkanDriver, requestDevice, type DawnModule, type GpuAdapterReport } from './backend-webgpu';
+import {
+  adapterName,
+  chooseAdapter,
+  missingVulkanDriver,
+  requestDevice,
+  type DawnModule,
+  type GpuAdapterReport,
+} from './backend-webgpu';
 import { quietWebgpuProbe } from './webgpu-probe';
 import { loadGemmAddon, nativeReason } from './model/native/addon';
 
@@ -65,8 +72,15 @@ export function parseBackendName(value: string | undefined, field = '--backend')
 
 function listGpus(): string[] {
   try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
   } catch {
     return [];
   }
@@ -82,14 +96,20 @@ function isInstalled(pkg: string): boolean {
 }
 
 function firstLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 300);
+  return String((err as Error)?.message ?? err)
+    .split('\n')[0]!
+    .slice(0, 300);
 }
 
 async function tryNative(name: 'node-gpu' | 'node', gpus: string[]): Promise<BackendAttempt> {
   const pkg = NATIVE_PACKAGE[name];
-  const need = name === 'node-gpu' ? 'libtensorflow with CUDA (needs an NVIDIA driver, CUDA 11.8 and cuDNN 8)' : 'the libtensorflow CPU library';
+  const need =
+    name === 'node-gpu'
+      ? 'libtensorflow with CUDA (needs an NVIDIA driver, CUDA 11.8 and cuDNN 8)'
+      : 'the libtensorflow CPU library';
   if (!isInstalled(pkg)) {
-    const noGpu = name === 'node-gpu' && gpus.length === 0 ? ' (and no NVIDIA GPU is visible here: nvidia-smi lists none)' : '';
+    const noGpu =
+      name === 'node-gpu' && gpus.length === 0 ? ' (and no NVIDIA GPU is visible here: nvidia-smi lists none)' : '';
     return {
       name,
       ok: false,
@@ -97,7 +117,11 @@ async function tryNative(name: 'node-gpu' | 'node', gpus: string[]): Promise<Bac
     };
   }
   if (name === 'node-gpu' && gpus.length === 0) {
-    return { name, ok: false, reason: `${pkg} is installed but no NVIDIA GPU is visible (nvidia-smi lists none); check the driver with \`nvidia-smi\`` };
+    return {
+      name,
+      ok: false,
+      reason: `${pkg} is installed but no NVIDIA GPU is visible (nvidia-smi lists none); check the driver with \`nvidia-smi\``,
+    };
   }
   try {
     // A variable specifier keeps bundlers and the type checker from requiring the optional package.
@@ -130,7 +154,11 @@ async function tryNative(name: 'node-gpu' | 'node', gpus: string[]): Promise<Bac
   } catch (err) {
     return { name, ok: false, reason: `${pkg} failed to start (${firstLine(err)})` };
   }
-  return { name, ok: true, reason: name === 'node-gpu' ? `CUDA on ${gpus.join(', ')}` : 'native TensorFlow on the CPU' };
+  return {
+    name,
+    ok: true,
+    reason: name === 'node-gpu' ? `CUDA on ${gpus.join(', ')}` : 'native TensorFlow on the CPU',
+  };
 }
 
 /**
@@ -162,10 +190,20 @@ async function tryWasm(threads: number): Promise<{ attempt: BackendAttempt; wasm
   try {
     wasmPkg = await import('@tensorflow/tfjs-backend-wasm');
   } catch (err) {
-    return { attempt: { name: 'wasm', ok: false, reason: `@tensorflow/tfjs-backend-wasm could not be loaded (${firstLine(err)}); run \`npm ci\`` }, wasm: null };
+    return {
+      attempt: {
+        name: 'wasm',
+        ok: false,
+        reason: `@tensorflow/tfjs-backend-wasm could not be loaded (${firstLine(err)}); run \`npm ci\``,
+      },
+      wasm: null,
+    };
   }
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  let threadsReason = threads > 1 ? '' : `one thread (${availableParallelism()} CPUs available; --threads N or ESPALIER_THREADS=N starts the threaded build)`;
+  let threadsReason =
+    threads > 1
+      ? ''
+      : `one thread (${availableParallelism()} CPUs available; --threads N or ESPALIER_THREADS=N starts the threaded build)`;
   if (threads > 1 && simd) {
     const prep = prepareWasmThreads(threads, (on) => tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', on));
     if (prep.ok) {
@@ -177,7 +215,11 @@ async function tryWasm(threads: number): Promise<{ attempt: BackendAttempt; wasm
           const actual = wasmPkg.getThreadsCount();
           return {
             attempt: { name: 'wasm', ok: true, reason: `WebAssembly SIMD with ${actual} threads` },
-            wasm: { simd, threads: actual, ...(actual < threads ? { threadsReason: `asked for ${threads}, XNNPACK started ${actual}` } : {}) },
+            wasm: {
+              simd,
+              threads: actual,
+              ...(actual < threads ? { threadsReason: `asked for ${threads}, XNNPACK started ${actual}` } : {}),
+            },
           };
         }
         threadsReason = 'the threaded build did not start';
@@ -197,7 +239,10 @@ async function tryWasm(threads: number): Promise<{ attempt: BackendAttempt; wasm
   try {
     if (!(await tf.setBackend('wasm'))) throw new Error('setBackend returned false');
   } catch (err) {
-    return { attempt: { name: 'wasm', ok: false, reason: `WebAssembly backend failed to start (${firstLine(err)})` }, wasm: null };
+    return {
+      attempt: { name: 'wasm', ok: false, reason: `WebAssembly backend failed to start (${firstLine(err)})` },
+      wasm: null,
+    };
   }
   return {
     attempt: { name: 'wasm', ok: true, reason: `WebAssembly${simd ? ' SIMD' : ''}, 1 thread` },
@@ -217,8 +262,13 @@ interface TfWebgpuModule {
 }
 
 /** WebGPU through Dawn; a software adapter only when `allowSoftware` (the user named this backend). */
-async function tryWebgpu(allowSoftware: boolean): Promise<{ attempt: BackendAttempt; adapter: GpuAdapterReport | null }> {
-  const fail = (reason: string, adapter: GpuAdapterReport | null = null) => ({ attempt: { name: 'webgpu' as const, ok: false, reason }, adapter });
+async function tryWebgpu(
+  allowSoftware: boolean,
+): Promise<{ attempt: BackendAttempt; adapter: GpuAdapterReport | null }> {
+  const fail = (reason: string, adapter: GpuAdapterReport | null = null) => ({
+    attempt: { name: 'webgpu' as const, ok: false, reason },
+    adapter,
+  });
   const noDriver = missingVulkanDriver();
   if (noDriver) return fail(noDriver);
   // The automatic chain asks the quiet probe first: Dawn loads here (and may print its warnings) only when it
@@ -226,7 +276,11 @@ async function tryWebgpu(allowSoftware: boolean): Promise<{ attempt: BackendAtte
   if (!allowSoftware) {
     const q = quietWebgpuProbe();
     if (!q.adapter) return fail(q.reason ?? 'Dawn found no WebGPU adapter');
-    if (q.adapter.software) return fail(`only a software adapter is available (${adapterName(q.adapter)}): far slower than the CPU backends, so it is used only with --backend webgpu`, q.adapter);
+    if (q.adapter.software)
+      return fail(
+        `only a software adapter is available (${adapterName(q.adapter)}): far slower than the CPU backends, so it is used only with --backend webgpu`,
+        q.adapter,
+      );
   }
   let dawn: DawnModule | null;
   let tfWebgpu: TfWebgpuModule | null;
@@ -234,11 +288,17 @@ async function tryWebgpu(allowSoftware: boolean): Promise<{ attempt: BackendAtte
     dawn = await importOptional<DawnModule>('webgpu');
     tfWebgpu = await importOptional<TfWebgpuModule>('@tensorflow/tfjs-backend-webgpu');
   } catch (err) {
-    return fail(`the WebGPU packages failed to load (${firstLine(err)}); run \`npm install webgpu @tensorflow/tfjs-backend-webgpu\``);
+    return fail(
+      `the WebGPU packages failed to load (${firstLine(err)}); run \`npm install webgpu @tensorflow/tfjs-backend-webgpu\``,
+    );
   }
   if (!dawn || !tfWebgpu) {
-    const missing = [!dawn ? 'webgpu' : '', !tfWebgpu ? '@tensorflow/tfjs-backend-webgpu' : ''].filter(Boolean).join(' and ');
-    return fail(`${missing} not installed (optional: Dawn ships prebuilt for Linux x64/arm64, macOS and Windows); run \`npm install ${missing.replace(' and ', ' ')}\``);
+    const missing = [!dawn ? 'webgpu' : '', !tfWebgpu ? '@tensorflow/tfjs-backend-webgpu' : '']
+      .filter(Boolean)
+      .join(' and ');
+    return fail(
+      `${missing} not installed (optional: Dawn ships prebuilt for Linux x64/arm64, macOS and Windows); run \`npm install ${missing.replace(' and ', ' ')}\``,
+    );
   }
   try {
     const choice = await chooseAdapter(dawn, allowSoftware);
@@ -248,8 +308,12 @@ async function tryWebgpu(allowSoftware: boolean): Promise<{ attempt: BackendAtte
     // Our own factory, so tfjs runs on the adapter chosen here rather than asking navigator.gpu again.
     if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
     tf.registerBackend('webgpu', () => new Backend(device, choice.adapter.info), 0);
-    if (!(await tf.setBackend('webgpu'))) return fail(`the WebGPU backend failed to start on ${adapterName(choice.report)}`, choice.report);
-    return { attempt: { name: 'webgpu', ok: true, reason: `WebGPU on ${adapterName(choice.report)}` }, adapter: choice.report };
+    if (!(await tf.setBackend('webgpu')))
+      return fail(`the WebGPU backend failed to start on ${adapterName(choice.report)}`, choice.report);
+    return {
+      attempt: { name: 'webgpu', ok: true, reason: `WebGPU on ${adapterName(choice.report)}` },
+      adapter: choice.report,
+    };
   } catch (err) {
     return fail(`WebGPU failed to start (${firstLine(err)})`);
   }
@@ -317,12 +381,20 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
       if (nativeInfo.ok && wasmInfo) {
         wasmInfo.threadsReason = `matrix products run natively (${nativeInfo.isa}) on ${nativeInfo.threads} thread${nativeInfo.threads > 1 ? 's' : ''}`;
         // The products run on the addon's threads: "WebAssembly SIMD, 1 thread" alone would misstate the compute.
-        if (attempt.ok) attempt = { ...attempt, reason: `${attempt.reason.replace(/, 1 thread$/, '')}; ${wasmInfo.threadsReason}` };
+        if (attempt.ok)
+          attempt = { ...attempt, reason: `${attempt.reason.replace(/, 1 thread$/, '')}; ${wasmInfo.threadsReason}` };
       }
     } else attempt = await tryCpu();
     tried.push(attempt);
     if (attempt.ok) {
-      current = { backend: name, tried, gpus, wasm: name === 'wasm' ? wasmInfo : null, native: name === 'wasm' ? nativeInfo : null, adapter };
+      current = {
+        backend: name,
+        tried,
+        gpus,
+        wasm: name === 'wasm' ? wasmInfo : null,
+        native: name === 'wasm' ? nativeInfo : null,
+        adapter,
+      };
       return current;
     }
   }
@@ -334,10 +406,16 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendRep
  * The adapter `--backend webgpu` would run on, for reports where webgpu was not tried (another backend was named,
  * or an earlier one started): what Dawn offers, software ones included, or why there is none. Loads Dawn.
  */
-export async function previewWebgpuAdapter(): Promise<{ adapter: GpuAdapterReport | null; reason: string; warnings: string[] }> {
+export async function previewWebgpuAdapter(): Promise<{
+  adapter: GpuAdapterReport | null;
+  reason: string;
+  warnings: string[];
+}> {
   const noDriver = missingVulkanDriver();
   if (noDriver) return { adapter: null, reason: noDriver, warnings: [] };
   // In a child process, so Dawn's warnings are captured and reported once rather than printed.
   const q = quietWebgpuProbe();
-  return q.adapter ? { adapter: q.adapter, reason: `WebGPU would run on ${adapterName(q.adapter)}`, warnings: q.warnings } : { adapter: null, reason: q.reason ?? 'Dawn found no WebGPU adapter', warnings: q.warnings };
+  return q.adapter
+    ? { adapter: q.adapter, reason: `WebGPU would run on ${adapterName(q.adapter)}`, warnings: q.warnings }
+    : { adapter: null, reason: q.reason ?? 'Dawn found no WebGPU adapter', warnings: q.warnings };
 }

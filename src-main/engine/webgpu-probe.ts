@@ -48,14 +48,23 @@ export function parseProbeOutput(stdout: string, stderr: string, status: number 
   try {
     o = JSON.parse(stdout) as typeof o;
   } catch {
-    return { adapter: null, reason: `Dawn stopped the probe (exit ${status ?? 'signal'})${warnings[0] ? `: ${warnings[0]}` : ''}`, warnings };
+    return {
+      adapter: null,
+      reason: `Dawn stopped the probe (exit ${status ?? 'signal'})${warnings[0] ? `: ${warnings[0]}` : ''}`,
+      warnings,
+    };
   }
   if (o.error) return { adapter: null, reason: `Dawn failed (${o.error.split('\n')[0]})`, warnings };
   if (o.none || !o.info) {
     const api = process.platform === 'linux' ? 'Vulkan' : process.platform === 'darwin' ? 'Metal' : 'Direct3D 12';
     return { adapter: null, reason: `Dawn found no WebGPU adapter (${api} reports no usable GPU driver)`, warnings };
   }
-  const adapter: DawnAdapter = { info: o.info, limits: o.limits ?? {}, features: { has: () => false }, requestDevice: () => Promise.reject(new Error('probe only')) };
+  const adapter: DawnAdapter = {
+    info: o.info,
+    limits: o.limits ?? {},
+    features: { has: () => false },
+    requestDevice: () => Promise.reject(new Error('probe only')),
+  };
   return { adapter: describeAdapter(adapter), reason: null, warnings };
 }
 
@@ -77,11 +86,21 @@ export function quietWebgpuProbe(): QuietProbe {
   try {
     dawnPath = createRequire(import.meta.url).resolve('webgpu');
   } catch {
-    cached = { adapter: null, reason: 'webgpu is not installed (optional: Dawn ships prebuilt for Linux x64/arm64, macOS and Windows); run `npm install webgpu @tensorflow/tfjs-backend-webgpu`', warnings: [] };
+    cached = {
+      adapter: null,
+      reason:
+        'webgpu is not installed (optional: Dawn ships prebuilt for Linux x64/arm64, macOS and Windows); run `npm install webgpu @tensorflow/tfjs-backend-webgpu`',
+      warnings: [],
+    };
     return cached;
   }
   const r = spawnSync(process.execPath, ['-e', SCRIPT], {
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ESPALIER_DAWN_PATH: dawnPath, ESPALIER_DAWN_FLAGS: JSON.stringify(dawnFlags()) },
+    env: {
+      ...process.env,
+      ELECTRON_RUN_AS_NODE: '1',
+      ESPALIER_DAWN_PATH: dawnPath,
+      ESPALIER_DAWN_FLAGS: JSON.stringify(dawnFlags()),
+    },
     encoding: 'utf8',
     timeout: 30_000,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -54,11 +54,20 @@ describe('browser-mode host over the app', () => {
     const project = (list.value as { id: string; name: string }[]).find((p) => p.name === 'over the wire')!;
     expect(project).toBeDefined();
 
-    ws.send(JSON.stringify({ type: 'invoke', id: 2, channel: 'datasets.import', payload: { projectId: project.id, path: corpusFile('zh-lines.txt') } }));
+    ws.send(
+      JSON.stringify({
+        type: 'invoke',
+        id: 2,
+        channel: 'datasets.import',
+        payload: { projectId: project.id, path: corpusFile('zh-lines.txt') },
+      }),
+    );
     expect(await reply(2)).toMatchObject({ ok: true, value: { runId: expect.any(String) } });
     await app.supervisor.whenIdle();
     await new Promise((r) => setTimeout(r, 100));
-    const updates = messages.filter((m) => m.type === 'event' && m.channel === 'run.updated').map((m) => (m.payload as { status: string }).status);
+    const updates = messages
+      .filter((m) => m.type === 'event' && m.channel === 'run.updated')
+      .map((m) => (m.payload as { status: string }).status);
     expect(updates).toContain('running');
     expect(updates[updates.length - 1]).toBe('done');
     expect(messages.some((m) => m.type === 'event' && m.channel === 'datasets.changed')).toBe(true);

@@ -17,7 +17,15 @@ export function parseClientMessage(text: string): ParsedClientMessage {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, id: -1, error: { code: 'invalid-request', message: `malformed message: not JSON (${(err as Error).message})`, field: null } };
+    return {
+      ok: false,
+      id: -1,
+      error: {
+        code: 'invalid-request',
+        message: `malformed message: not JSON (${(err as Error).message})`,
+        field: null,
+      },
+    };
   }
   const parsed = ClientMessage.safeParse(json);
   if (parsed.success) return { ok: true, msg: parsed.data };

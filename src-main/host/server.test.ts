@@ -9,7 +9,11 @@ import { createDispatcher } from '../services/dispatch';
 import { UserError } from '../common/errors';
 import { startHost, type Host } from './server';
 
-function httpGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function httpGet(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
       let body = '';
@@ -94,9 +98,18 @@ describe('browser-mode host', () => {
 
   it('round-trips contract invocations with validation and structured errors', async () => {
     const ws = await connect(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`);
-    expect(await invoke(ws, 1, 'app.info', {})).toMatchObject({ ok: true, value: { name: 'Espalier', mode: 'browser' } });
-    expect(await invoke(ws, 2, 'projects.rename', { id: 'p', name: 42 })).toMatchObject({ ok: false, error: { code: 'invalid-request', field: 'name' } });
-    expect(await invoke(ws, 3, 'projects.create', { name: 'x' })).toMatchObject({ ok: false, error: { code: 'user-error', message: 'a project named "x" already exists' } });
+    expect(await invoke(ws, 1, 'app.info', {})).toMatchObject({
+      ok: true,
+      value: { name: 'Espalier', mode: 'browser' },
+    });
+    expect(await invoke(ws, 2, 'projects.rename', { id: 'p', name: 42 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request', field: 'name' },
+    });
+    expect(await invoke(ws, 3, 'projects.create', { name: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'user-error', message: 'a project named "x" already exists' },
+    });
     expect(await invoke(ws, 4, 'no.such.channel', {})).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     const events: unknown[] = [];
     ws.on('message', (d: Buffer) => {

@@ -79,14 +79,20 @@ interface HostState {
 function serveStatic(st: HostState): RequestListener {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const baseHeaders = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
+    const baseHeaders = {
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    };
     if (!hostAllowed(req, st.port)) {
       res.writeHead(403, baseHeaders).end('forbidden host');
       return;
     }
     const queryToken = url.searchParams.get('token');
     if (!sameToken(queryToken, st.token) && !sameToken(cookieToken(req), st.token)) {
-      res.writeHead(401, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' }).end('Espalier: open the URL printed by `espalier serve`, including its ?token=…\n');
+      res
+        .writeHead(401, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('Espalier: open the URL printed by `espalier serve`, including its ?token=…\n');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -100,7 +106,8 @@ function serveStatic(st: HostState): RequestListener {
     }
     const headers: Record<string, string> = { ...baseHeaders, 'Content-Security-Policy': PAGE_CSP };
     // The page's own asset requests carry the token as a strict same-site cookie.
-    if (sameToken(queryToken, st.token)) headers['Set-Cookie'] = `${COOKIE}=${st.token}; HttpOnly; SameSite=Strict; Path=/`;
+    if (sameToken(queryToken, st.token))
+      headers['Set-Cookie'] = `${COOKIE}=${st.token}; HttpOnly; SameSite=Strict; Path=/`;
     sendFile(res, file, headers);
   };
 }
@@ -109,8 +116,14 @@ function serveStatic(st: HostState): RequestListener {
 function upgradeAllowed(st: HostState, req: IncomingMessage): boolean {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const origin = req.headers.origin;
-  const originOk = origin === undefined || origin === `http://127.0.0.1:${st.port}` || origin === `http://localhost:${st.port}`;
-  return url.pathname === WS_PATH && hostAllowed(req, st.port) && originOk && sameToken(url.searchParams.get('token'), st.token);
+  const originOk =
+    origin === undefined || origin === `http://127.0.0.1:${st.port}` || origin === `http://localhost:${st.port}`;
+  return (
+    url.pathname === WS_PATH &&
+    hostAllowed(req, st.port) &&
+    originOk &&
+    sameToken(url.searchParams.get('token'), st.token)
+  );
 }
 
 function send(ws: WebSocket, msg: ServerMessage): void {
@@ -120,7 +133,16 @@ function send(ws: WebSocket, msg: ServerMessage): void {
 /** One client message: parsed, dispatched to the services, answered with its result or error. */
 async function answer(st: HostState, ws: WebSocket, text: string | null): Promise<void> {
   if (text === null) {
-    send(ws, { type: 'result', id: -1, ok: false, error: { code: 'invalid-request', message: 'malformed message: binary frames are not accepted; send JSON text', field: null } });
+    send(ws, {
+      type: 'result',
+      id: -1,
+      ok: false,
+      error: {
+        code: 'invalid-request',
+        message: 'malformed message: binary frames are not accepted; send JSON text',
+        field: null,
+      },
+    });
     return;
   }
   const parsed = parseClientMessage(text);
@@ -130,7 +152,12 @@ async function answer(st: HostState, ws: WebSocket, text: string | null): Promis
   }
   const { msg } = parsed;
   const result = await st.opts.dispatcher.dispatch(msg.channel, msg.payload);
-  send(ws, result.ok ? { type: 'result', id: msg.id, ok: true, value: result.value } : { type: 'result', id: msg.id, ok: false, error: result.error });
+  send(
+    ws,
+    result.ok
+      ? { type: 'result', id: msg.id, ok: true, value: result.value }
+      : { type: 'result', id: msg.id, ok: false, error: result.error },
+  );
 }
 
 /** A new client: tracked for broadcasts, its errors logged (never thrown), its messages answered. */
@@ -139,10 +166,14 @@ function attachClient(st: HostState, ws: WebSocket): void {
   // The ws library closes a socket that sent a bad frame with a bare code; say why in the close frame.
   const close = ws.close.bind(ws);
   ws.close = (code?: number, reason?: string | Buffer) => close(code, reason ?? closeReason(code, st.maxPayload));
-  ws.on('error', (err: Error & { code?: string }) => st.log(`client socket error (${err.code ?? 'no code'}): ${err.message}; that connection is closed`));
+  ws.on('error', (err: Error & { code?: string }) =>
+    st.log(`client socket error (${err.code ?? 'no code'}): ${err.message}; that connection is closed`),
+  );
   ws.on('close', () => st.clients.delete(ws));
   ws.on('message', (data, isBinary) => {
-    answer(st, ws, isBinary ? null : data.toString()).catch((err: unknown) => st.log(`could not answer a client: ${String(err)}`));
+    answer(st, ws, isBinary ? null : data.toString()).catch((err: unknown) =>
+      st.log(`could not answer a client: ${String(err)}`),
+    );
   });
 }
 

@@ -11,7 +11,8 @@ function fakeIpc() {
   const handlers = new Map<string, (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => unknown>();
   return {
     handlers,
-    handle: (c: string, l: (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => unknown) => void handlers.set(c, l),
+    handle: (c: string, l: (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => unknown) =>
+      void handlers.set(c, l),
     removeHandler: (c: string) => void handlers.delete(c),
   };
 }
@@ -23,13 +24,30 @@ describe('bindIpc', () => {
 
   it('serves invokes from the bundled renderer only', async () => {
     const ipc = fakeIpc();
-    const off = bindIpc({ ipcMain: ipc, dispatcher, events: new EventBus(), targets: () => [], isTrusted: trustedRenderer(undefined, index) });
+    const off = bindIpc({
+      ipcMain: ipc,
+      dispatcher,
+      events: new EventBus(),
+      targets: () => [],
+      isTrusted: trustedRenderer(undefined, index),
+    });
     const invoke = ipc.handlers.get(IPC_INVOKE)!;
-    expect(await invoke({ senderFrame: { url: appUrl } }, { channel: 'app.info', payload: {} })).toEqual({ ok: true, value: { name: 'Espalier', version: '1', mode: 'electron' } });
-    expect(await invoke({ senderFrame: { url: 'https://evil.example/' } }, { channel: 'app.info', payload: {} })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/refused/) } });
+    expect(await invoke({ senderFrame: { url: appUrl } }, { channel: 'app.info', payload: {} })).toEqual({
+      ok: true,
+      value: { name: 'Espalier', version: '1', mode: 'electron' },
+    });
+    expect(
+      await invoke({ senderFrame: { url: 'https://evil.example/' } }, { channel: 'app.info', payload: {} }),
+    ).toMatchObject({ ok: false, error: { message: expect.stringMatching(/refused/) } });
     expect(await invoke({ senderFrame: null }, { channel: 'app.info', payload: {} })).toMatchObject({ ok: false });
-    expect(await invoke({ senderFrame: { url: appUrl } }, { channel: 'nope', payload: {} })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
-    expect(await invoke({ senderFrame: { url: appUrl } }, 'garbage')).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await invoke({ senderFrame: { url: appUrl } }, { channel: 'nope', payload: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
+    expect(await invoke({ senderFrame: { url: appUrl } }, 'garbage')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
     off();
     expect(ipc.handlers.size).toBe(0);
   });
@@ -45,7 +63,13 @@ describe('bindIpc', () => {
     const bus = new EventBus();
     const live = { send: vi.fn(), isDestroyed: () => false };
     const dead = { send: vi.fn(), isDestroyed: () => true };
-    const off = bindIpc({ ipcMain: fakeIpc(), dispatcher, events: bus, targets: () => [live, dead], isTrusted: () => true });
+    const off = bindIpc({
+      ipcMain: fakeIpc(),
+      dispatcher,
+      events: bus,
+      targets: () => [live, dead],
+      isTrusted: () => true,
+    });
     bus.emit('models.changed', { projectId: 'p1' });
     expect(live.send).toHaveBeenCalledWith(IPC_EVENT, { channel: 'models.changed', payload: { projectId: 'p1' } });
     expect(dead.send).not.toHaveBeenCalled();

@@ -8,7 +8,10 @@ import type { EventBus } from '../services/events';
 
 /** The parts of Electron's IpcMain / IpcMainInvokeEvent / WebContents used here. */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => Promise<unknown> | unknown): void;
+  handle(
+    channel: string,
+    listener: (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => Promise<unknown> | unknown,
+  ): void;
   removeHandler(channel: string): void;
 }
 export interface EventTarget {
@@ -47,7 +50,14 @@ export function bindIpc(o: BindOptions): () => void {
     const url = event.senderFrame?.url ?? '';
     if (!o.isTrusted(url)) {
       // A frame that navigated elsewhere (or an injected one) gets nothing from the main side.
-      return { ok: false, error: { code: 'invalid-request', message: 'refused: the request did not come from the Espalier window', field: null } };
+      return {
+        ok: false,
+        error: {
+          code: 'invalid-request',
+          message: 'refused: the request did not come from the Espalier window',
+          field: null,
+        },
+      };
     }
     const m = typeof msg === 'object' && msg !== null ? (msg as { channel?: unknown; payload?: unknown }) : {};
     return o.dispatcher.dispatch(m.channel, m.payload);

@@ -2,7 +2,15 @@
 // languages (paper protocol and EM/F1), multiple choice (loglik and paper) and BLEU en→ru / en→zh.
 import { basename } from 'node:path';
 import type { Lang } from './world/index';
-import { prepareData, runEval, saveResult, type EvalEnv, type EvalResult, type EvalSpec, type PreparedData } from '../engine/eval/index';
+import {
+  prepareData,
+  runEval,
+  saveResult,
+  type EvalEnv,
+  type EvalResult,
+  type EvalSpec,
+  type PreparedData,
+} from '../engine/eval/index';
 import type { DemoInputs } from './inputs';
 import { WORLD_MC_LAYOUT, worldQaLayout, worldTranslationLayout } from './layouts';
 import type { SuiteEval } from './types';
@@ -32,19 +40,43 @@ export const QA_LANGS: readonly Lang[] = ['en', 'ru', 'zh'];
 
 /** Loads and hashes every dataset once; the same items then serve every model. */
 export async function prepareSuite(inputs: DemoInputs, e: SuiteLimits, seed: number): Promise<SuiteTask[]> {
-  const specs: [string, EvalSpec][] = inputs.corpora.map((c): [string, EvalSpec] => [`ppl:${c.name}`, { task: 'ppl', protocol: 'loglik', data: c.val, limit: e.pplTokens }]);
+  const specs: [string, EvalSpec][] = inputs.corpora.map((c): [string, EvalSpec] => [
+    `ppl:${c.name}`,
+    { task: 'ppl', protocol: 'loglik', data: c.val, limit: e.pplTokens },
+  ]);
   const w = inputs.world;
   if (w) {
     for (const lang of QA_LANGS) {
       const layouts = { qa: worldQaLayout(lang) };
-      specs.push([`qa-paper:${lang}`, { task: 'qa', protocol: 'paper', data: w.qa[lang], limit: e.qaPaper, runs: e.mcRuns, seed, layouts }]);
-      specs.push([`qa-squad:${lang}`, { task: 'qa', protocol: 'squad', data: w.qa[lang], limit: e.qaSquad, maxNewTokens: e.qaMaxTokens, layouts }]);
+      specs.push([
+        `qa-paper:${lang}`,
+        { task: 'qa', protocol: 'paper', data: w.qa[lang], limit: e.qaPaper, runs: e.mcRuns, seed, layouts },
+      ]);
+      specs.push([
+        `qa-squad:${lang}`,
+        { task: 'qa', protocol: 'squad', data: w.qa[lang], limit: e.qaSquad, maxNewTokens: e.qaMaxTokens, layouts },
+      ]);
     }
     const mc = { mc: WORLD_MC_LAYOUT };
     specs.push(['mc-loglik', { task: 'mc', protocol: 'loglik', data: w.mc, limit: e.mcItems, layouts: mc }]);
-    specs.push(['mc-paper', { task: 'mc', protocol: 'paper', data: w.mc, limit: e.mcItems, runs: e.mcRuns, seed, layouts: mc }]);
+    specs.push([
+      'mc-paper',
+      { task: 'mc', protocol: 'paper', data: w.mc, limit: e.mcItems, runs: e.mcRuns, seed, layouts: mc },
+    ]);
     for (const pair of ['en-ru', 'en-zh'] as const) {
-      specs.push([`bleu:${pair}`, { task: 'bleu', protocol: 'paper', data: w.translate[pair], pair, limit: e.bleuItems, runs: e.mcRuns, seed, layouts: { translation: worldTranslationLayout() } }]);
+      specs.push([
+        `bleu:${pair}`,
+        {
+          task: 'bleu',
+          protocol: 'paper',
+          data: w.translate[pair],
+          pair,
+          limit: e.bleuItems,
+          runs: e.mcRuns,
+          seed,
+          layouts: { translation: worldTranslationLayout() },
+        },
+      ]);
     }
   }
   const out: SuiteTask[] = [];
@@ -53,7 +85,10 @@ export async function prepareSuite(inputs: DemoInputs, e: SuiteLimits, seed: num
 }
 
 /** Multiple-choice accuracy per coverage group ("both", "en-ru", "en-zh"), from the per-item records. */
-export function mcByCoverage(r: EvalResult, coverage: readonly string[]): Record<string, { acc: number; n: number }> | undefined {
+export function mcByCoverage(
+  r: EvalResult,
+  coverage: readonly string[],
+): Record<string, { acc: number; n: number }> | undefined {
   if (r.task !== 'mc' || !r.items || coverage.length === 0) return undefined;
   const sums = new Map<string, [number, number]>();
   for (const raw of r.items) {
@@ -66,10 +101,13 @@ export function mcByCoverage(r: EvalResult, coverage: readonly string[]): Record
     const s = sums.get(group) ?? [0, 0];
     sums.set(group, [s[0] + score, s[1] + 1]);
   }
-  return Object.fromEntries([...sums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([g, [c, n]]) => [g, { acc: c / n, n }]));
+  return Object.fromEntries(
+    [...sums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([g, [c, n]]) => [g, { acc: c / n, n }]),
+  );
 }
 
-const finite = (m: Record<string, number>): Record<string, number | null> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+const finite = (m: Record<string, number>): Record<string, number | null> =>
+  Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
 
 /** Runs every task of the suite on one model; full results (with per-item records) go to `saveDir`/evals. */
 export async function evaluateModel(

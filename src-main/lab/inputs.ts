@@ -1,7 +1,15 @@
 // What the demo trains and tests on: the generated world (two corpora plus QA, multiple choice and translation
 // sets), or the user's two corpora split into training and held-out text (no world-only tasks then).
 import { basename, extname, join } from 'node:path';
-import { CORPUS_NAMES, generateWorld, writeWorld, type Lang, type WorldManifest, type WorldScale, type WorldStats } from './world/index';
+import {
+  CORPUS_NAMES,
+  generateWorld,
+  writeWorld,
+  type Lang,
+  type WorldManifest,
+  type WorldScale,
+  type WorldStats,
+} from './world/index';
 import { writeFileAtomic } from '../engine/util/atomic';
 import { readCorpusFile } from '../engine/tokenizer/index';
 import { UserError } from '../common/errors';
@@ -41,7 +49,13 @@ export function prepareWorld(dir: string, seed: number, scale: WorldScale): Demo
   const world = generateWorld({ seed, scale });
   const manifest = writeWorld(dir, world);
   const expert = { 'en-ru': 'RU', 'en-zh': 'ZH' } as const;
-  const corpora = CORPUS_NAMES.map((name) => ({ name, expert: expert[name], train: join(dir, `${name}.train.txt`), val: join(dir, `${name}.val.txt`), source: dir }));
+  const corpora = CORPUS_NAMES.map((name) => ({
+    name,
+    expert: expert[name],
+    train: join(dir, `${name}.train.txt`),
+    val: join(dir, `${name}.val.txt`),
+    source: dir,
+  }));
   return {
     source: 'world',
     corpora: [corpora[0]!, corpora[1]!],
@@ -73,7 +87,10 @@ export function prepareCorpora(dir: string, a: string, b: string): DemoInputs {
   if (names[0] === names[1]) names[1] = `${names[1]}-2`;
   const corpora = [a, b].map((file, i): DemoCorpus => {
     const text = readCorpusFile(file);
-    if (text.length < MIN_CHARS) throw new UserError(`${file}: ${text.length} characters is too little for the demo (needs at least ${MIN_CHARS})`);
+    if (text.length < MIN_CHARS)
+      throw new UserError(
+        `${file}: ${text.length} characters is too little for the demo (needs at least ${MIN_CHARS})`,
+      );
     const { train, val } = splitHeldOut(text, 0.1);
     const name = names[i]!;
     const paths = { train: join(dir, `${name}.train.txt`), val: join(dir, `${name}.val.txt`) };
@@ -86,7 +103,7 @@ export function prepareCorpora(dir: string, a: string, b: string): DemoInputs {
     corpora: [corpora[0]!, corpora[1]!],
     world: null,
     skipped: [
-      'QA (paper protocol and EM/F1), multiple choice (loglik and paper) and BLEU: they need the demo world\'s QA, multiple-choice and translation sets, which user corpora do not have',
+      "QA (paper protocol and EM/F1), multiple choice (loglik and paper) and BLEU: they need the demo world's QA, multiple-choice and translation sets, which user corpora do not have",
       'the QA claim (qaRisesWithDepth): no QA set',
     ],
   };

@@ -1,6 +1,15 @@
 // The eval prompt layouts that match how the demo world's corpora teach QA, multiple choice and translation
 // (data/world/prompts.ts), so the models are asked in the only layout they have seen.
-import { mcPrompt, MC_LETTERS, NO_ANSWER, qaPrompt, qaTarget, translationPrompt, translationTarget, type Lang } from './world/index';
+import {
+  mcPrompt,
+  MC_LETTERS,
+  NO_ANSWER,
+  qaPrompt,
+  qaTarget,
+  translationPrompt,
+  translationTarget,
+  type Lang,
+} from './world/index';
 import type { McLayout, QaLayout, TranslationLayout } from '../engine/eval/index';
 
 /**

@@ -18,7 +18,13 @@ function flags(v: unknown): EvalItem['degenerate'] {
   return { flagged: flagged.length, outputs: kinds.length, kinds: [...new Set(flagged)] };
 }
 
-export function contractItems(prep: PreparedData, protocol: string, records: readonly unknown[], runs: number, limit?: number): EvalItem[] {
+export function contractItems(
+  prep: PreparedData,
+  protocol: string,
+  records: readonly unknown[],
+  runs: number,
+  limit?: number,
+): EvalItem[] {
   const d = prep.data;
   const recs = records as Rec[];
   if (d.task === 'mc') {
@@ -28,10 +34,22 @@ export function contractItems(prep: PreparedData, protocol: string, records: rea
       if (protocol === 'paper') {
         const outputs = Array.isArray(r['outputs']) ? (r['outputs'] as unknown[]).map(str) : [];
         // Right in most of the stochastic runs counts as right for the one-line view; the numbers use every run.
-        return { prompt: str(r['prompt']), choices: it.choices, output: outputs.join(' | '), expected: str(r['gold']), correct: num(r['correct']) * 2 > runs };
+        return {
+          prompt: str(r['prompt']),
+          choices: it.choices,
+          output: outputs.join(' | '),
+          expected: str(r['gold']),
+          correct: num(r['correct']) * 2 > runs,
+        };
       }
       const pred = num(r['pred']);
-      return { prompt: str(r['prompt']), choices: it.choices, output: it.choices[pred] ?? '', expected: it.choices[it.answer] ?? '', correct: pred === it.answer };
+      return {
+        prompt: str(r['prompt']),
+        choices: it.choices,
+        output: it.choices[pred] ?? '',
+        expected: it.choices[it.answer] ?? '',
+        correct: pred === it.answer,
+      };
     });
   }
   if (d.task === 'qa') {
@@ -42,16 +60,37 @@ export function contractItems(prep: PreparedData, protocol: string, records: rea
       const prompt = str(r['prompt']);
       if (protocol === 'paper') {
         const outputs = Array.isArray(r['outputs']) ? (r['outputs'] as unknown[]).map(str) : [];
-        return { prompt, choices: [], output: outputs.join(' | '), expected: str(r['answer']), correct: num(r['correct']) * 2 > runs, degenerate: flags(r['degenerate']) };
+        return {
+          prompt,
+          choices: [],
+          output: outputs.join(' | '),
+          expected: str(r['answer']),
+          correct: num(r['correct']) * 2 > runs,
+          degenerate: flags(r['degenerate']),
+        };
       }
       const expected = it && it.answers.length > 0 ? it.answers[0]! : '(unanswerable)';
       // What the model said (before a layout's no-answer text became the empty answer).
       const said = r['said'] !== undefined ? str(r['said']) : str(r['pred']);
-      return { prompt, choices: [], output: said, expected, correct: num(r['em']) === 1 || num(r['em']) === 100, degenerate: flags(r['degenerate']) };
+      return {
+        prompt,
+        choices: [],
+        output: said,
+        expected,
+        correct: num(r['em']) === 1 || num(r['em']) === 100,
+        degenerate: flags(r['degenerate']),
+      };
     });
   }
   if (d.task === 'bleu') {
-    return recs.map((r) => ({ prompt: str(r['prompt']), choices: [], output: str(r['hyp']), expected: str(r['ref']), correct: str(r['hyp']).trim() === str(r['ref']).trim(), degenerate: flags(r['degenerate']) }));
+    return recs.map((r) => ({
+      prompt: str(r['prompt']),
+      choices: [],
+      output: str(r['hyp']),
+      expected: str(r['ref']),
+      correct: str(r['hyp']).trim() === str(r['ref']).trim(),
+      degenerate: flags(r['degenerate']),
+    }));
   }
   return [];
 }
@@ -65,7 +104,15 @@ export function leftOutItems(prep: PreparedData, r: Pick<EngineEvalResult, 'acco
     s.items.map((x) => {
       const it = byId.get(x.id);
       const reason = s.effect === 'changed' ? `scored, but ${s.reason}` : s.reason;
-      return { prompt: it ? it.question : x.id, choices: [], output: '', expected: it && it.answers.length > 0 ? it.answers[0]! : '(unanswerable)', correct: false, reason, line: x.line };
+      return {
+        prompt: it ? it.question : x.id,
+        choices: [],
+        output: '',
+        expected: it && it.answers.length > 0 ? it.answers[0]! : '(unanswerable)',
+        correct: false,
+        reason,
+        line: x.line,
+      };
     }),
   );
 }
@@ -78,7 +125,9 @@ export function evalReport(r: Pick<EngineEvalResult, 'accounting' | 'degenerate'
     inFile: a?.inFile ?? r.n,
     scored: a?.scored ?? r.n,
     steps: (a?.steps ?? []).map((s) => ({ step: s.step, effect: s.effect, reason: s.reason, count: s.items.length })),
-    degenerate: r.degenerate ? { rule: r.degenerate.rule, groups: r.degenerate.groups.map((g) => ({ ...g, byKind: { ...g.byKind } })) } : null,
+    degenerate: r.degenerate
+      ? { rule: r.degenerate.rule, groups: r.degenerate.groups.map((g) => ({ ...g, byKind: { ...g.byKind } })) }
+      : null,
     ...(r.chance !== undefined && Number.isFinite(r.chance) ? { chance: r.chance } : {}),
   };
 }

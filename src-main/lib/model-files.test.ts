@@ -17,7 +17,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 beforeAll(testBackend);
 
 const tok = buildTokenizer(['the quick brown fox jumps over the lazy dog'], { ngrams: 0 });
-const config = (dir: string) => JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { substrate: { id: string; file: string } };
+const config = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { substrate: { id: string; file: string } };
 
 function sameLogits(a: ReturnType<typeof tinyModel>, b: ReturnType<typeof tinyModel>): void {
   const t = randomTokens(2, 8, 37, 4);
@@ -37,7 +38,9 @@ describe('model folders in a workspace', () => {
     mkdirSync(join(ws, 'models'), { recursive: true });
     saveModelFolder(dir, m, tok, {}, shared);
     expect(existsSync(join(dir, 'substrate.safetensors'))).toBe(false);
-    expect(config(dir).substrate).toEqual(expect.objectContaining({ id: m.substrate.id, file: `../../substrates/${m.substrate.id}.safetensors` }));
+    expect(config(dir).substrate).toEqual(
+      expect.objectContaining({ id: m.substrate.id, file: `../../substrates/${m.substrate.id}.safetensors` }),
+    );
     const back = loadModelFolder(dir);
     sameLogits(m, back);
     back.dispose();
@@ -69,7 +72,14 @@ describe('model folders in a workspace', () => {
     mkdirSync(join(ws, 'substrates'), { recursive: true });
     saveSubstrate(shared, m.substrate as Parameters<typeof saveSubstrate>[1]);
     // As the app loads catalog models: through a spec naming the registered substrate file.
-    const spec = { kind: 'gpt' as const, id: 'mdl_old', name: 'old', dir, substrateFile: shared, tokenizerFile: join(dir, 'tokenizer.json') };
+    const spec = {
+      kind: 'gpt' as const,
+      id: 'mdl_old',
+      name: 'old',
+      dir,
+      substrateFile: shared,
+      tokenizerFile: join(dir, 'tokenizer.json'),
+    };
     const viaSpec = await loadModelSpec(spec);
     sameLogits(m, viaSpec as ReturnType<typeof tinyModel>);
     viaSpec.dispose();

@@ -30,12 +30,22 @@ import { readJsonCapped } from '../engine/util/read-capped';
  * Saves a trained model folder; replaces `dir`. With `substrateFile` (the workspace's shared copy of the model's
  * substrate) the folder references it; without, it holds its own copy (self-contained).
  */
-export function saveModelFolder(dir: string, model: GPT, tokenizer: Tokenizer, training: Record<string, unknown> = {}, substrateFile?: string): void {
+export function saveModelFolder(
+  dir: string,
+  model: GPT,
+  tokenizer: Tokenizer,
+  training: Record<string, unknown> = {},
+  substrateFile?: string,
+): void {
   // A sibling of `dir`: the relative substrate reference written there stays right after the rename.
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   try {
-    exportModel(tmp, model, { tokenizerJson: tokenizerToJson(tokenizer), training, ...(substrateFile !== undefined ? { substrateFile } : {}) });
+    exportModel(tmp, model, {
+      tokenizerJson: tokenizerToJson(tokenizer),
+      training,
+      ...(substrateFile !== undefined ? { substrateFile } : {}),
+    });
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
   } catch (err) {
@@ -52,7 +62,10 @@ export function saveModelFolder(dir: string, model: GPT, tokenizer: Tokenizer, t
 export function referenceSubstrate(dir: string, sharedFile: string): void {
   const meta = readModelMeta(dir);
   const id = readSafetensorsMetadata(sharedFile)['id'];
-  if (id !== meta.substrate.id) throw new UserError(`${dir}: the model's substrate is ${meta.substrate.id.slice(0, 12)}…, but ${sharedFile} holds ${String(id).slice(0, 12)}…`);
+  if (id !== meta.substrate.id)
+    throw new UserError(
+      `${dir}: the model's substrate is ${meta.substrate.id.slice(0, 12)}…, but ${sharedFile} holds ${String(id).slice(0, 12)}…`,
+    );
   const had = hasSubstrateCopy(meta);
   const ref = substrateReference(dir, sharedFile);
   if (meta.substrate.file !== ref) {
@@ -94,7 +107,14 @@ export interface Checkpoint {
 export { checkpointStep } from '../engine/io';
 
 /** Writes `<root>/step-NNNNNNNNN.safetensors` and keeps only the newest `keep`; returns the path a resume starts from. */
-export function saveCheckpoint(root: string, model: GPT, train: ResolvedTrainOptions, state: TrainerState, job: Record<string, unknown> = {}, keep = 2): string {
+export function saveCheckpoint(
+  root: string,
+  model: GPT,
+  train: ResolvedTrainOptions,
+  state: TrainerState,
+  job: Record<string, unknown> = {},
+  keep = 2,
+): string {
   return saveStepCheckpoint(root, model, train, state, job, keep);
 }
 

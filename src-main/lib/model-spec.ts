@@ -10,11 +10,27 @@ import { loadModelFolder } from './model-files';
 
 export type ModelSpec =
   | { kind: 'gpt'; id: string; name: string; dir: string; substrateFile: string; tokenizerFile: string }
-  | { kind: 'merge'; id: string; name: string; mode: 'logits' | 'weighted' | 'probs' | 'confidence'; weights: number[]; experts: ModelSpec[]; tokenizerFile: string; headsFile?: string };
+  | {
+      kind: 'merge';
+      id: string;
+      name: string;
+      mode: 'logits' | 'weighted' | 'probs' | 'confidence';
+      weights: number[];
+      experts: ModelSpec[];
+      tokenizerFile: string;
+      headsFile?: string;
+    };
 
 export const ModelSpecSchema: z.ZodType<ModelSpec> = z.lazy(() =>
   z.union([
-    z.object({ kind: z.literal('gpt'), id: z.string(), name: z.string(), dir: z.string(), substrateFile: z.string(), tokenizerFile: z.string() }),
+    z.object({
+      kind: z.literal('gpt'),
+      id: z.string(),
+      name: z.string(),
+      dir: z.string(),
+      substrateFile: z.string(),
+      tokenizerFile: z.string(),
+    }),
     z.object({
       kind: z.literal('merge'),
       id: z.string(),
@@ -42,7 +58,11 @@ export async function loadModelSpec(spec: ModelSpec, substrates = new Map<string
   const experts: CausalLM[] = [];
   try {
     for (const e of spec.experts) experts.push(await loadModelSpec(e, substrates));
-    const merged = new MergedLM(experts, { mode: spec.mode, weights: spec.weights, names: spec.experts.map((e) => e.name) });
+    const merged = new MergedLM(experts, {
+      mode: spec.mode,
+      weights: spec.weights,
+      names: spec.experts.map((e) => e.name),
+    });
     if (spec.headsFile) applyTunedHeadsFile(spec.headsFile, merged);
     return merged;
   } catch (err) {

@@ -88,11 +88,26 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
   const spawn = opts.spawn ?? spawnNodeWorker;
   // Every worker starts with the workspace's backend choice; jobs never see a choice changed under them.
   const backends: BackendChoiceService = new BackendChoiceService(workspace, spawn, (): Supervisor => supervisor);
-  const supervisor: Supervisor = new Supervisor({ workspace: workspace.root, spawn: () => spawn({ env: backends.workerEnv() }), sink: runs, graceMs: opts.graceMs });
+  const supervisor: Supervisor = new Supervisor({
+    workspace: workspace.root,
+    spawn: () => spawn({ env: backends.workerEnv() }),
+    sink: runs,
+    graceMs: opts.graceMs,
+  });
   runs.attach(supervisor);
 
-  const hostPaths = new HostPaths(opts.hostPaths ?? (mode === 'browser' ? 'refuse' : 'granted'), workspace.paths.exportsDir);
-  const ctx = { ws: workspace, bus: events, runs, hostPaths, checkpointEverySteps: opts.checkpointEverySteps, checkpointEverySeconds: opts.checkpointEverySeconds };
+  const hostPaths = new HostPaths(
+    opts.hostPaths ?? (mode === 'browser' ? 'refuse' : 'granted'),
+    workspace.paths.exportsDir,
+  );
+  const ctx = {
+    ws: workspace,
+    bus: events,
+    runs,
+    hostPaths,
+    checkpointEverySteps: opts.checkpointEverySteps,
+    checkpointEverySeconds: opts.checkpointEverySeconds,
+  };
   const models = new ModelsService(ctx);
   const playground = new PlaygroundService(ctx, () => backends.choice().backend);
   models.onChanged = (id) => playground.forget(id);
@@ -113,16 +128,22 @@ export function createApp(workspaceDir: string, opts: AppOptions = {}): App {
     installs: new InstallsService(events),
   };
   // Clients that may not name host paths are not shown any either (serve); trusted in-process callers see them.
-  const forClient = hostPaths.mode === 'refuse' ? pathHider(browserRoots(workspace.root, appDataDir(), fileURLToPath(new URL('../../', import.meta.url)))) : <T>(v: T) => v;
+  const forClient =
+    hostPaths.mode === 'refuse'
+      ? pathHider(browserRoots(workspace.root, appDataDir(), fileURLToPath(new URL('../../', import.meta.url))))
+      : <T>(v: T) => v;
   const inner = createDispatcher(
     contractHandlers(services),
     (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`),
     workspace.paths.dbFile,
     (message) => userMessage(message, workspaceNames(workspace)),
   );
-  const dispatcher: Dispatcher = { dispatch: async (channel, payload) => forClient(await inner.dispatch(channel, payload)) };
+  const dispatcher: Dispatcher = {
+    dispatch: async (channel, payload) => forClient(await inner.dispatch(channel, payload)),
+  };
   const recovered = runs.recover(opts.isAlive ?? processAlive);
-  if (recovered.failed.length > 0) log(`marked ${recovered.failed.length} interrupted run(s) failed; they can be resumed`);
+  if (recovered.failed.length > 0)
+    log(`marked ${recovered.failed.length} interrupted run(s) failed; they can be resumed`);
 
   let closing: Promise<void> | null = null;
   return {

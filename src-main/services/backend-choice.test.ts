@@ -18,7 +18,11 @@ describe('backend choice', () => {
   it('reports the backend a worker starts, with the choice and its source', async () => {
     const info = await app.call('system.info', {});
     // test/support/app.ts sets ESPALIER_BACKEND=wasm for every worker.
-    expect(info).toMatchObject({ backend: 'wasm', probedIn: 'worker', choice: { backend: 'wasm', source: 'environment' } });
+    expect(info).toMatchObject({
+      backend: 'wasm',
+      probedIn: 'worker',
+      choice: { backend: 'wasm', source: 'environment' },
+    });
     expect(info.adapterNote.length).toBeGreaterThan(0);
   }, 120_000);
 
@@ -32,7 +36,10 @@ describe('backend choice', () => {
     expect(run.result).toMatchObject({ backend: { name: 'cpu', adapter: null, software: false } });
     // Back to wasm for the rest of the file (and a refresh probes a new worker with it).
     await app.call('system.setBackend', { backend: 'wasm' });
-    expect(await app.call('system.info', { refresh: true })).toMatchObject({ backend: 'wasm', choice: { backend: 'wasm', source: 'workspace' } });
+    expect(await app.call('system.info', { refresh: true })).toMatchObject({
+      backend: 'wasm',
+      choice: { backend: 'wasm', source: 'workspace' },
+    });
   }, 240_000);
 
   it('refuses a change while a job runs, naming the run, and keeps the saved choice', async () => {

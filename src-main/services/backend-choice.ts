@@ -28,7 +28,8 @@ export class BackendChoiceService {
     const env = process.env['ESPALIER_BACKEND'];
     if (env) {
       const parsed = BackendChoice.safeParse(env);
-      if (!parsed.success) throw new UserError(`ESPALIER_BACKEND must be one of ${BackendChoice.options.join(', ')}; got "${env}"`);
+      if (!parsed.success)
+        throw new UserError(`ESPALIER_BACKEND must be one of ${BackendChoice.options.join(', ')}; got "${env}"`);
       return { backend: parsed.data, source: 'environment' };
     }
     return { backend: 'auto', source: 'default' };
@@ -59,10 +60,15 @@ export class BackendChoiceService {
   async set(backend: BackendChoice): Promise<BackendProbeResult> {
     this.requireIdle();
     const before: WorkspaceSettings = readSettings(this.ws.paths.settingsFile);
-    const report = await probeWorkerBackend(this.spawn, { env: { ESPALIER_BACKEND: backend }, workspace: this.ws.root });
+    const report = await probeWorkerBackend(this.spawn, {
+      env: { ESPALIER_BACKEND: backend },
+      workspace: this.ws.root,
+    });
     if (report.backend === 'none') {
       const why = report.tried.map((t) => t.reason).join('; ');
-      throw new UserError(`the ${backend} backend cannot start here (${why}); the backend stays ${before.backend ?? this.choice().backend}`);
+      throw new UserError(
+        `the ${backend} backend cannot start here (${why}); the backend stays ${before.backend ?? this.choice().backend}`,
+      );
     }
     // A job may have been queued while the probe ran: it must not start on one backend and record another.
     this.requireIdle();
@@ -76,9 +82,13 @@ export class BackendChoiceService {
     const s = this.supervisor();
     // A job that already reported its end is only waiting for its process to exit: no longer in the way.
     const ids = [s.activeRunId, ...s.queuedRunIds()].filter((id): id is string => id !== null);
-    const run = ids.map((id) => this.ws.runs.get(id)).find((r) => !r || r.status === 'running' || r.status === 'queued');
+    const run = ids
+      .map((id) => this.ws.runs.get(id))
+      .find((r) => !r || r.status === 'running' || r.status === 'queued');
     if (run === undefined) return;
     const what = run ? `the ${run.kind} run${run.name ? ` "${run.name}"` : ''}` : 'a job';
-    throw new ConflictError(`the compute backend cannot change while ${what} is running or queued; wait for it to finish, or pause or cancel it, then choose again`);
+    throw new ConflictError(
+      `the compute backend cannot change while ${what} is running or queued; wait for it to finish, or pause or cancel it, then choose again`,
+    );
   }
 }

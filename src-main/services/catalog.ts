@@ -53,17 +53,24 @@ export function storedToAbs(ws: Workspace, stored: string): string {
 
 /** The extracted UTF-8 text of a dataset (what training and perplexity read). */
 export function datasetTextFile(ws: Workspace, d: store.Dataset): string {
-  if (d.kind === 'benchmark') throw new UserError(`"${d.name}" is a benchmark (${d.task}): it evaluates models and is never training text; choose a text dataset`);
+  if (d.kind === 'benchmark')
+    throw new UserError(
+      `"${d.name}" is a benchmark (${d.task}): it evaluates models and is never training text; choose a text dataset`,
+    );
   if (!d.textPath) throw new UserError(`dataset "${d.name}" has no extracted text in the workspace; import it again`);
   const file = ws.paths.fromStored(d.textPath);
-  if (!existsSync(file)) throw new UserError(`dataset "${d.name}": its extracted text ${file} is missing; import it again`);
+  if (!existsSync(file))
+    throw new UserError(`dataset "${d.name}": its extracted text ${file} is missing; import it again`);
   return workspaceFile(ws, file, 'dataset text');
 }
 
 /** The dataset's original file (what the MMLU/SQuAD/parallel loaders read). */
 export function datasetSourceFile(ws: Workspace, d: store.Dataset): string {
   const file = storedToAbs(ws, d.sourcePath);
-  if (!existsSync(file)) throw new UserError(`dataset "${d.name}": its source file ${file} is gone (moved or deleted); import it again from its new place`);
+  if (!existsSync(file))
+    throw new UserError(
+      `dataset "${d.name}": its source file ${file} is gone (moved or deleted); import it again from its new place`,
+    );
   return storedFile(ws, d.sourcePath, 'dataset file');
 }
 
@@ -105,17 +112,32 @@ export function specFor(ws: Workspace, modelId: string, seen: ReadonlySet<string
   }
   if (!m.folder) throw new UserError(`model "${m.name}" has no folder`);
   const dir = workspaceFile(ws, ws.paths.fromStored(m.folder), 'model folder');
-  for (const [f, what] of [['model.safetensors', 'weights file'], ['config.json', 'model config'], ['tokenizer.json', 'tokenizer file']] as const) workspaceFile(ws, join(dir, f), what);
-  if (!existsSync(join(dir, 'model.safetensors'))) throw new UserError(`model "${m.name}": its weights ${join(dir, 'model.safetensors')} are missing`);
+  for (const [f, what] of [
+    ['model.safetensors', 'weights file'],
+    ['config.json', 'model config'],
+    ['tokenizer.json', 'tokenizer file'],
+  ] as const)
+    workspaceFile(ws, join(dir, f), what);
+  if (!existsSync(join(dir, 'model.safetensors')))
+    throw new UserError(`model "${m.name}": its weights ${join(dir, 'model.safetensors')} are missing`);
   if (!m.substrateId) throw new UserError(`model "${m.name}" records no substrate; it cannot be loaded`);
-  return { kind: 'gpt', id: m.id, name: m.name, dir, substrateFile: substrateFile(ws, requireSubstrate(ws, m.substrateId)), tokenizerFile: join(dir, 'tokenizer.json') };
+  return {
+    kind: 'gpt',
+    id: m.id,
+    name: m.name,
+    dir,
+    substrateFile: substrateFile(ws, requireSubstrate(ws, m.substrateId)),
+    tokenizerFile: join(dir, 'tokenizer.json'),
+  };
 }
 
 /** A merge's tuned heads: config.heads.file, a workspace path the 'merge-tune' job wrote (MergeService). */
 function tunedHeadsFile(ws: Workspace, m: store.Model): { headsFile?: string } {
   const heads = m.config['heads'];
   const file = heads && typeof heads === 'object' ? (heads as { file?: unknown }).file : undefined;
-  return typeof file === 'string' ? { headsFile: workspaceFile(ws, ws.paths.fromStored(file), 'tuned heads file') } : {};
+  return typeof file === 'string'
+    ? { headsFile: workspaceFile(ws, ws.paths.fromStored(file), 'tuned heads file') }
+    : {};
 }
 
 /** Uploaded files live in datasets/uploads/<datasetId>/; removed with the dataset. */
@@ -124,11 +146,14 @@ export function uploadDir(ws: Workspace, datasetId: string): string {
 }
 
 /** Each dataset's token counts under every tokenizer that counted it (tokenizers' metadata), oldest tokenizer first. */
-export function tokenCountsByDataset(ws: Workspace): Map<string, { tokenizerId: string; tokenizerName: string; tokens: number }[]> {
+export function tokenCountsByDataset(
+  ws: Workspace,
+): Map<string, { tokenizerId: string; tokenizerName: string; tokens: number }[]> {
   const out = new Map<string, { tokenizerId: string; tokenizerName: string; tokens: number }[]>();
   for (const t of ws.tokenizers.list()) {
     const name = `${t.name} · ${t.vocabSize.toLocaleString('en')} tokens · ${t.id.slice(0, 8)}`;
-    for (const [id, tokens] of Object.entries(datasetTokens(t))) out.set(id, [...(out.get(id) ?? []), { tokenizerId: t.id, tokenizerName: name, tokens }]);
+    for (const [id, tokens] of Object.entries(datasetTokens(t)))
+      out.set(id, [...(out.get(id) ?? []), { tokenizerId: t.id, tokenizerName: name, tokens }]);
   }
   return out;
 }

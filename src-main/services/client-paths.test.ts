@@ -37,7 +37,11 @@ describe('pathHider', () => {
 describe('fieldOf', () => {
   it('names the request field a user error starts with, and nothing else', () => {
     expect(fieldOf('dest: exports go into …', { id: 'm', dest: '../x' })).toBe('dest');
-    expect(fieldOf('spec.data.corpora[0].train: host file paths are not accepted', { spec: { data: { corpora: [{ train: '/x' }] } } })).toBe('spec.data.corpora[0].train');
+    expect(
+      fieldOf('spec.data.corpora[0].train: host file paths are not accepted', {
+        spec: { data: { corpora: [{ train: '/x' }] } },
+      }),
+    ).toBe('spec.data.corpora[0].train');
     expect(fieldOf('model: not a field of this request', { id: 'm' })).toBeNull();
     expect(fieldOf('/tmp/x.json: not found', { dest: 'x' })).toBeNull();
   });
@@ -45,7 +49,11 @@ describe('fieldOf', () => {
 
 describe('lastFault', () => {
   it('is the last error-like line of a dead worker, never a warning', () => {
-    const tail = ['Error: out of memory while allocating 4 GB', 'Warning: Dawn: vkCreateInstance at ../../third_party/dawn/src/x.cpp:201', '(node:12) Warning: something'].join('\n');
+    const tail = [
+      'Error: out of memory while allocating 4 GB',
+      'Warning: Dawn: vkCreateInstance at ../../third_party/dawn/src/x.cpp:201',
+      '(node:12) Warning: something',
+    ].join('\n');
     expect(lastFault(tail)).toBe('Error: out of memory while allocating 4 GB');
     expect(lastFault('Warning: Dawn: a note\nWarning: Dawn: another note\n')).toBe('');
   });

@@ -42,17 +42,25 @@ function escapeRe(s: string): string {
 export function pathHider(roots: readonly HiddenRoot[]): <T>(value: T) => T {
   if (roots.length === 0) return (v) => v;
   // One pass: the longest root that matches wins; a root counts only as a whole path segment.
-  const re = new RegExp(`(${roots.map((r) => escapeRe(r.path)).join('|')})(?=${escapeRe(sep)}|$|[^\\w.-])(${escapeRe(sep)})?`, 'g');
+  const re = new RegExp(
+    `(${roots.map((r) => escapeRe(r.path)).join('|')})(?=${escapeRe(sep)}|$|[^\\w.-])(${escapeRe(sep)})?`,
+    'g',
+  );
   const byPath = new Map(roots.map((r) => [r.path, r]));
   const text = (s: string) =>
-    s.includes(sep) ? s.replace(re, (_m, root: string, slash: string | undefined) => {
-      const r = byPath.get(root)!;
-      return slash ? r.prefix : r.name;
-    }) : s;
+    s.includes(sep)
+      ? s.replace(re, (_m, root: string, slash: string | undefined) => {
+          const r = byPath.get(root)!;
+          return slash ? r.prefix : r.name;
+        })
+      : s;
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') return text(v);
     if (depth > 64 || typeof v !== 'object' || v === null) return v;
-    if (Array.isArray(v)) return v.some((x) => typeof x === 'string' || (typeof x === 'object' && x !== null)) ? v.map((x) => walk(x, depth + 1)) : v;
+    if (Array.isArray(v))
+      return v.some((x) => typeof x === 'string' || (typeof x === 'object' && x !== null))
+        ? v.map((x) => walk(x, depth + 1))
+        : v;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) out[k] = walk(x, depth + 1);
     return out;

@@ -17,7 +17,10 @@ const GERMAN = 'Der Fluss fließt ruhig durch das Tal.\nAm Abend singen die Vög
 
 describe('tokens of a dataset imported after the tokenizer', () => {
   it('are counted with the project’s tokenizer as part of the import', async () => {
-    const { runId } = await app.call('datasets.import', { projectId: s.projectId, upload: { fileName: 'fluss.txt', base64: Buffer.from(GERMAN).toString('base64') } });
+    const { runId } = await app.call('datasets.import', {
+      projectId: s.projectId,
+      upload: { fileName: 'fluss.txt', base64: Buffer.from(GERMAN).toString('base64') },
+    });
     const run = await waitForRun(app, runId);
     expect(run.status, run.error ?? '').toBe('done');
     const d = (await app.call('datasets.list', { projectId: s.projectId })).find((x) => x.name === 'fluss')!;

@@ -12,7 +12,17 @@ import { READ_LIMITS } from '../engine/util/read-capped';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { ImportResult } from '../worker/job-types';
-import { datasetSourceFile, datasetTextFile, requireDataset, requireProject, storedToAbs, tokenCountsByDataset, tokenizerFile, uniqueDatasetName, uploadDir } from './catalog';
+import {
+  datasetSourceFile,
+  datasetTextFile,
+  requireDataset,
+  requireProject,
+  storedToAbs,
+  tokenCountsByDataset,
+  tokenizerFile,
+  uniqueDatasetName,
+  uploadDir,
+} from './catalog';
 import type { ServiceContext } from './context';
 import { formatFromPath } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
@@ -21,13 +31,18 @@ import { previewBenchmark } from '../lib/datasets/benchmark-preview';
 import { datasetDto } from './dto';
 import { openRegularFile } from '../engine/util/read-capped';
 
-type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split' | 'kind'> & { split: 'train' | 'val' | 'test'; kind?: 'auto' | 'text' | 'benchmark' };
+type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split' | 'kind'> & {
+  split: 'train' | 'val' | 'test';
+  kind?: 'auto' | 'text' | 'benchmark';
+};
 
 const MAX_UPLOAD = READ_LIMITS.upload;
 
 /** Keeps an uploaded file's name recognisable (the eval loaders read language pairs from it) but harmless. */
 function safeFileName(name: string): string {
-  const base = basename(name.replace(/\\/g, '/')).replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '');
+  const base = basename(name.replace(/\\/g, '/'))
+    .replace(/[^\p{L}\p{N}._ -]/gu, '_')
+    .replace(/^\.+/, '');
   return base.slice(-200) || 'upload.txt';
 }
 
@@ -69,7 +84,8 @@ export class DatasetsService {
     if (req.upload) {
       fileName = safeFileName(req.upload.fileName);
       const bytes = Buffer.from(req.upload.base64, 'base64');
-      if (bytes.length > MAX_UPLOAD) throw new UserError(`${fileName} is ${(bytes.length / 2 ** 20).toFixed(0)} MiB; uploads are limited to 64 MiB`);
+      if (bytes.length > MAX_UPLOAD)
+        throw new UserError(`${fileName} is ${(bytes.length / 2 ** 20).toFixed(0)} MiB; uploads are limited to 64 MiB`);
       const dir = uploadDir(ws, datasetId);
       try {
         mkdirSync(dir, { recursive: true });
@@ -83,7 +99,8 @@ export class DatasetsService {
     } else {
       const file = this.c.hostPaths.file('path', req.path!);
       if (!existsSync(file)) throw new UserError(`${file}: no such file`);
-      if (!statSync(file).isFile()) throw new UserError(`${file} is not a file; choose a .txt, .jsonl, .csv or .parquet file`);
+      if (!statSync(file).isFile())
+        throw new UserError(`${file} is not a file; choose a .txt, .jsonl, .csv or .parquet file`);
       fileName = basename(file);
       source = file;
     }
@@ -96,8 +113,23 @@ export class DatasetsService {
       throw err;
     }
     const name = req.name ?? (basename(fileName, extname(fileName)) || fileName);
-    const params = { datasetId, name, split: req.split, source, fileName, kind, ...(req.format ? { format: req.format } : {}), ...(req.field ? { field: req.field } : {}) };
-    const run = runs.enqueue({ projectId: req.projectId, kind: 'import', name: `import ${fileName}`, params, message: `queued: import ${fileName}` });
+    const params = {
+      datasetId,
+      name,
+      split: req.split,
+      source,
+      fileName,
+      kind,
+      ...(req.format ? { format: req.format } : {}),
+      ...(req.field ? { field: req.field } : {}),
+    };
+    const run = runs.enqueue({
+      projectId: req.projectId,
+      kind: 'import',
+      name: `import ${fileName}`,
+      params,
+      message: `queued: import ${fileName}`,
+    });
     return { runId: run.id };
   }
 
@@ -134,22 +166,38 @@ export class DatasetsService {
           benchmarkRecord(stats, { ...place, split: 'test' })
         : datasetRecord(stats, { ...place, textPath: ws.paths.toStored(ws.paths.datasetText(id)) });
     // `source` is already in stored form: the user's absolute path, or an upload relative to the workspace.
-    const counted = parsed.tokens && !('kind' in stats) && ws.tokenizers.get(parsed.tokens.tokenizerId) ? parsed.tokens : null;
+    const counted =
+      parsed.tokens && !('kind' in stats) && ws.tokenizers.get(parsed.tokens.tokenizerId) ? parsed.tokens : null;
     const d = ws.transaction(() => {
-      const created = ws.datasets.create({ ...rec, sourcePath: source, ...(counted ? { tokens: counted.tokens, tokenizerId: counted.tokenizerId } : {}) });
+      const created = ws.datasets.create({
+        ...rec,
+        sourcePath: source,
+        ...(counted ? { tokens: counted.tokens, tokenizerId: counted.tokenizerId } : {}),
+      });
       if (counted) ws.tokenizers.recordDatasetTokens(counted.tokenizerId, { [created.id]: counted.tokens });
       return created;
     });
     bus.emit('datasets.changed', { projectId: run.projectId });
-    const what = d.kind === 'benchmark' ? `benchmark (${d.task}), ${d.records.toLocaleString('en')} items` : `${d.characters.toLocaleString('en')} characters`;
+    const what =
+      d.kind === 'benchmark'
+        ? `benchmark (${d.task}), ${d.records.toLocaleString('en')} items`
+        : `${d.characters.toLocaleString('en')} characters`;
     ws.runs.setMessage(run.id, `imported "${d.name}": ${what}`);
-    return { datasetId: d.id, characters: d.characters, records: d.records, language: d.language, kind: d.kind, task: d.task };
+    return {
+      datasetId: d.id,
+      characters: d.characters,
+      records: d.records,
+      language: d.language,
+      kind: d.kind,
+      task: d.task,
+    };
   }
 
   /** The first lines of the extracted text, or of a benchmark's own file (reads only the head of the file). */
   preview(req: { id: string; lines: number; chars?: number }): { lines: string[] } {
     const d = requireDataset(this.c.ws, req.id);
-    if (d.kind === 'benchmark' && d.benchFormat) return { lines: previewBenchmark(datasetSourceFile(this.c.ws, d), d.benchFormat as BenchmarkFormat, req.lines) };
+    if (d.kind === 'benchmark' && d.benchFormat)
+      return { lines: previewBenchmark(datasetSourceFile(this.c.ws, d), d.benchFormat as BenchmarkFormat, req.lines) };
     const file = d.kind === 'benchmark' ? datasetSourceFile(this.c.ws, d) : datasetTextFile(this.c.ws, d);
     // A regular file only (a device or pipe behind a link is refused); datasetTextFile/SourceFile keep it in the workspace.
     const { fd, size } = openRegularFile(file, 'dataset file');
@@ -163,7 +211,8 @@ export class DatasetsService {
       // Short lines: keep going past `lines` until `chars` characters are shown (a dozen lines can be 200 characters).
       let end = Math.min(req.lines, all.length);
       let shown = all.slice(0, end).reduce((a, l) => a + l.length, 0);
-      while (req.chars !== undefined && shown < req.chars && end < Math.min(all.length, 200)) shown += all[end++]!.length;
+      while (req.chars !== undefined && shown < req.chars && end < Math.min(all.length, 200))
+        shown += all[end++]!.length;
       return { lines: all.slice(0, end) };
     } finally {
       closeSync(fd);
@@ -172,7 +221,8 @@ export class DatasetsService {
 
   setSplit(req: { id: string; split: store.DatasetSplit }): Dataset {
     const d = requireDataset(this.c.ws, req.id);
-    if (d.kind === 'benchmark' && req.split === 'train') throw new UserError(`"${d.name}" is a benchmark: it evaluates models and is never training text`);
+    if (d.kind === 'benchmark' && req.split === 'train')
+      throw new UserError(`"${d.name}" is a benchmark: it evaluates models and is never training text`);
     const out = datasetDto(this.c.ws.datasets.update(req.id, { split: req.split }));
     this.c.bus.emit('datasets.changed', { projectId: d.projectId });
     return out;

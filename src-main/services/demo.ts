@@ -8,7 +8,11 @@ import { RUN_METRICS } from '../../src-shared/contract';
 import { EvalProtocol, EvalTask, type EvalReport } from '../../src-shared/domain';
 import type { GrowOutcome, RunParams } from '../../src-shared/runs';
 import type { DemoEval, DemoPlacement, DemoResult, ExpertGrowth } from '../demo/index';
-import { prepareData, type EvalResult as EngineEvalResult, type EvalTask as EngineEvalTask } from '../engine/eval/index';
+import {
+  prepareData,
+  type EvalResult as EngineEvalResult,
+  type EvalTask as EngineEvalTask,
+} from '../engine/eval/index';
 import { HEADS_FILE } from '../engine/compose/tuned-heads';
 import { folderParamReport } from '../engine/io/folder-params';
 import { loadTokenizer } from '../engine/tokenizer/index';
@@ -47,7 +51,8 @@ function datasetFiles(r: DemoResult): { file: string; name: string; split: Split
   if (w) {
     for (const [lang, file] of Object.entries(w.qa)) out.push({ file, name: `qa ${lang}`, split: 'test' });
     out.push({ file: w.mc, name: 'multiple choice', split: 'test' });
-    for (const [pair, file] of Object.entries(w.translate)) out.push({ file, name: `translate ${pair}`, split: 'test' });
+    for (const [pair, file] of Object.entries(w.translate))
+      out.push({ file, name: `translate ${pair}`, split: 'test' });
   }
   return out;
 }
@@ -91,7 +96,9 @@ export function demoPlacement(ws: Workspace): DemoPlacement {
 /** The catalog id of a stage folder the demo wrote straight into models/<id>/ (demoPlacement), else null. */
 function placedModelId(ws: Workspace, dir: string): string | null {
   const id = basename(dir);
-  return resolve(dirname(dir)) === ws.paths.modelsDir && ID_PATTERN.test(id) && existsSync(join(dir, 'config.json')) ? id : null;
+  return resolve(dirname(dir)) === ws.paths.modelsDir && ID_PATTERN.test(id) && existsSync(join(dir, 'config.json'))
+    ? id
+    : null;
 }
 
 interface EvalGroup {
@@ -109,22 +116,45 @@ interface EvalGroup {
  * Groups the evaluations of registered datasets by task and dataset (one app 'eval' run each) and writes each
  * model's per-item records where the app's 'evals.items' channel reads them: runs/<runId>/eval-items/<modelId>.json.
  */
-async function evalGroups(ws: Workspace, r: DemoResult, modelIds: Record<string, string>, registered: ReadonlySet<string>): Promise<EvalGroup[]> {
+async function evalGroups(
+  ws: Workspace,
+  r: DemoResult,
+  modelIds: Record<string, string>,
+  registered: ReadonlySet<string>,
+): Promise<EvalGroup[]> {
   const groups = new Map<string, EvalGroup>();
   for (const e of r.evals) {
     if (!modelIds[e.model] || !registered.has(e.datasetSha256)) continue;
     let g = groups.get(e.key);
-    if (!g) groups.set(e.key, (g = { key: e.key, task: e.task, protocol: recordedProtocol(e.task, e.protocol), runId: newId('run'), evals: [], reports: new Map() }));
+    if (!g)
+      groups.set(
+        e.key,
+        (g = {
+          key: e.key,
+          task: e.task,
+          protocol: recordedProtocol(e.task, e.protocol),
+          runId: newId('run'),
+          evals: [],
+          reports: new Map(),
+        }),
+      );
     g.evals.push(e);
   }
   for (const g of groups.values()) {
     const first = g.evals[0]!;
     if (first.task === 'ppl' || !first.file) continue;
-    const prepared = await prepareData({ task: first.task as EngineEvalTask, data: first.data, ...(first.pair ? { pair: first.pair } : {}) });
+    const prepared = await prepareData({
+      task: first.task as EngineEvalTask,
+      data: first.data,
+      ...(first.pair ? { pair: first.pair } : {}),
+    });
     const dir = join(ws.paths.runDir(g.runId), 'eval-items');
     for (const e of g.evals) {
       if (!e.file || !existsSync(e.file)) continue;
-      const saved = readJsonCapped(e.file, 'evaluation items file', READ_LIMITS.text) as Pick<EngineEvalResult, 'items' | 'runs' | 'accounting' | 'degenerate' | 'chance' | 'n'>;
+      const saved = readJsonCapped(e.file, 'evaluation items file', READ_LIMITS.text) as Pick<
+        EngineEvalResult,
+        'items' | 'runs' | 'accounting' | 'degenerate' | 'chance' | 'n'
+      >;
       const { report } = saveEvalItems(dir, modelIds[e.model]!, prepared, { ...saved, protocol: e.protocol }, e.limit);
       if (report) g.reports.set(e, report);
     }
@@ -171,7 +201,10 @@ async function copyDemoFiles(ws: Workspace, r: DemoResult): Promise<CopiedFiles>
     const id = newId('ds');
     const destination = ws.paths.datasetText(id);
     // Token counts for the corpora (what the app shows beside a training set); eval sets are read as files.
-    const stats = d.split === 'test' ? await importBenchmark({ file: d.file }) : (await importDataset({ file: d.file, format: 'txt', destination, tokenizer })).stats;
+    const stats =
+      d.split === 'test'
+        ? await importBenchmark({ file: d.file })
+        : (await importDataset({ file: d.file, format: 'txt', destination, tokenizer })).stats;
     imported.push({ ...d, id, destination, stats });
   }
   const tokenizerFile = ws.paths.tokenizerFile(r.tokenizer.id);
@@ -203,7 +236,8 @@ function reserveModelIds(r: DemoResult, stageIds: ReadonlyMap<string, string>): 
 }
 
 function createProject(ws: Workspace, r: DemoResult): store.Project {
-  const base = r.source === 'world' ? `Demo world (seed ${r.seed})` : `Demo: ${r.corpora.map((c) => c.name).join(' + ')}`;
+  const base =
+    r.source === 'world' ? `Demo world (seed ${r.seed})` : `Demo: ${r.corpora.map((c) => c.name).join(' + ')}`;
   const description =
     r.source === 'world'
       ? `espalier demo${r.mode === 'quick' ? ' --quick' : ''} --seed ${r.seed}: two experts grown on the demo world's en-ru and en-zh corpora, merged and evaluated. Report: ${r.report.markdown}`
@@ -218,7 +252,12 @@ function registerTokenizerAndSubstrate(ws: Workspace, r: DemoResult, projectId: 
     kind: 'unicode-ngram',
     vocabSize: r.tokenizer.vocabSize,
     file: ws.paths.toStored(files.tokenizerFile),
-    metadata: { ngrams: r.tokenizer.ngrams, projectId, datasetIds: r.corpora.map((c) => files.imported.find((d) => d.file === c.train)?.id), demo: r.out },
+    metadata: {
+      ngrams: r.tokenizer.ngrams,
+      projectId,
+      datasetIds: r.corpora.map((c) => files.imported.find((d) => d.file === c.train)?.id),
+      demo: r.out,
+    },
   });
   ws.substrates.register({
     id: r.substrate.id,
@@ -232,12 +271,20 @@ function registerTokenizerAndSubstrate(ws: Workspace, r: DemoResult, projectId: 
   ws.projects.setSubstrate(projectId, r.substrate.id);
 }
 
-function registerDatasets(ws: Workspace, r: DemoResult, projectId: string, imported: readonly ImportedDataset[]): RegisteredDatasets {
+function registerDatasets(
+  ws: Workspace,
+  r: DemoResult,
+  projectId: string,
+  imported: readonly ImportedDataset[],
+): RegisteredDatasets {
   const byFile: Record<string, string> = {};
   const bySha = new Map<string, string>();
   for (const d of imported) {
     const place = { id: d.id, projectId, name: d.name, split: d.split };
-    const rec = 'kind' in d.stats ? benchmarkRecord(d.stats, place) : datasetRecord(d.stats, { ...place, textPath: ws.paths.toStored(d.destination), tokenizerId: r.tokenizer.id });
+    const rec =
+      'kind' in d.stats
+        ? benchmarkRecord(d.stats, place)
+        : datasetRecord(d.stats, { ...place, textPath: ws.paths.toStored(d.destination), tokenizerId: r.tokenizer.id });
     ws.datasets.create({ ...rec, sourcePath: ws.paths.toStored(d.file) });
     byFile[basename(d.file)] = d.id;
     bySha.set(d.stats.sha256, d.id);
@@ -254,14 +301,22 @@ function growthCurves(runId: string, g: ExpertGrowth): store.MetricPoint[] {
       points.push({ runId, name: RUN_METRICS.trainLoss, step: offset + i + 1, value: loss });
       points.push({ runId, name: RUN_METRICS.stage, step: offset + i + 1, value: k + 1 });
     });
-    for (const v of s.valCurve) points.push({ runId, name: RUN_METRICS.valLoss, step: offset + v.step, value: v.valLoss });
+    for (const v of s.valCurve)
+      points.push({ runId, name: RUN_METRICS.valLoss, step: offset + v.step, value: v.valLoss });
     offset += s.steps;
   }
   return points;
 }
 
 /** One finished 'grow' run per expert with its curves, its stages as chained 'stage' models; returns the run id. */
-function registerGrowth(ws: Workspace, r: DemoResult, g: ExpertGrowth, projectId: string, datasets: RegisteredDatasets, stageIds: ReadonlyMap<string, string>): string {
+function registerGrowth(
+  ws: Workspace,
+  r: DemoResult,
+  g: ExpertGrowth,
+  projectId: string,
+  datasets: RegisteredDatasets,
+  stageIds: ReadonlyMap<string, string>,
+): string {
   const corpus = r.corpora.find((c) => c.expert === g.expert)!;
   const total = g.stages.reduce((a, s) => a + s.steps, 0);
   const datasetIds = [datasets.byFile[basename(corpus.train)]!];
@@ -281,7 +336,9 @@ function registerGrowth(ws: Workspace, r: DemoResult, g: ExpertGrowth, projectId
   let parent: string | null = null;
   for (const s of g.stages) {
     const id = stageIds.get(s.model)!;
-    const cfg = readJsonCapped(join(ws.paths.modelDir(id), 'config.json'), 'model config') as { config?: Record<string, unknown> };
+    const cfg = readJsonCapped(join(ws.paths.modelDir(id), 'config.json'), 'model config') as {
+      config?: Record<string, unknown>;
+    };
     // The one parameter-count definition (the frozen substrate in the total), counted from the stage's folder.
     const params = folderParamReport(ws.paths.modelDir(id));
     ws.models.create({
@@ -305,7 +362,10 @@ function registerGrowth(ws: Workspace, r: DemoResult, g: ExpertGrowth, projectId
   ws.runs.setModel(run.id, parent);
   const result: z.output<typeof GrowOutcome> = { modelIds: g.stages.map((s) => stageIds.get(s.model)!), demo: r.out };
   ws.runs.setResult(run.id, result);
-  ws.runs.setMessage(run.id, `demo: ${g.stages.length} stages, val loss ${g.stages[g.stages.length - 1]!.valLoss?.toFixed(3) ?? '–'}`);
+  ws.runs.setMessage(
+    run.id,
+    `demo: ${g.stages.length} stages, val loss ${g.stages[g.stages.length - 1]!.valLoss?.toFixed(3) ?? '–'}`,
+  );
   return run.id;
 }
 
@@ -322,7 +382,16 @@ function registerMerges(ws: Workspace, r: DemoResult, projectId: string, modelId
       config: {
         mode: m.mode,
         weights: finals.map(() => 1 / finals.length),
-        ...(m.tuned ? { heads: { file: ws.paths.toStored(join(m.dir, HEADS_FILE)), zeroShotLoss: m.tuned.zeroShotLoss, tunedLoss: m.tuned.tunedLoss, steps: m.tuned.steps } } : {}),
+        ...(m.tuned
+          ? {
+              heads: {
+                file: ws.paths.toStored(join(m.dir, HEADS_FILE)),
+                zeroShotLoss: m.tuned.zeroShotLoss,
+                tunedLoss: m.tuned.tunedLoss,
+                steps: m.tuned.steps,
+              },
+            }
+          : {}),
       },
       provenance: { demo: r.out, folder: m.dir, experts: r.growth.map((g) => `expert ${g.expert}`) },
     });
@@ -330,7 +399,14 @@ function registerMerges(ws: Workspace, r: DemoResult, projectId: string, modelId
 }
 
 /** One finished 'eval' run per dataset and protocol (as the app makes them) with its results; returns the result ids. */
-function registerEvalGroup(ws: Workspace, r: DemoResult, g: EvalGroup, projectId: string, datasets: RegisteredDatasets, modelIds: Record<string, string>): string[] {
+function registerEvalGroup(
+  ws: Workspace,
+  r: DemoResult,
+  g: EvalGroup,
+  projectId: string,
+  datasets: RegisteredDatasets,
+  modelIds: Record<string, string>,
+): string[] {
   const first = g.evals[0]!;
   const datasetId = datasets.bySha.get(first.datasetSha256)!;
   const d = ws.datasets.require(datasetId);
@@ -346,15 +422,34 @@ function registerEvalGroup(ws: Workspace, r: DemoResult, g: EvalGroup, projectId
     seed: first.seed,
     demo: r.out,
   };
-  const run = ws.runs.create({ id: g.runId, projectId, kind: 'eval', name: `${g.task} (${g.protocol}) on ${d.name}: ${g.evals.map((e) => e.model).join(', ')}`.slice(0, 300), params });
+  const run = ws.runs.create({
+    id: g.runId,
+    projectId,
+    kind: 'eval',
+    name: `${g.task} (${g.protocol}) on ${d.name}: ${g.evals.map((e) => e.model).join(', ')}`.slice(0, 300),
+    params,
+  });
   ws.runs.start(run.id);
   const ids = g.evals.map((e) => {
     const metrics = Object.fromEntries(Object.entries(e.metrics).filter(([, v]) => v === null || Number.isFinite(v)));
     const ci95 = e.ci95 !== null && Number.isFinite(e.ci95) ? e.ci95 : null;
-    return ws.evals.record({ modelId: modelIds[e.model]!, runId: run.id, task: e.task, protocol: g.protocol, datasetSha256: e.datasetSha256, n: e.n, metrics, ci95, runs: Math.max(1, e.runs), seed: e.seed }).id;
+    return ws.evals.record({
+      modelId: modelIds[e.model]!,
+      runId: run.id,
+      task: e.task,
+      protocol: g.protocol,
+      datasetSha256: e.datasetSha256,
+      n: e.n,
+      metrics,
+      ci95,
+      runs: Math.max(1, e.runs),
+      seed: e.seed,
+    }).id;
   });
   ws.runs.finish(run.id);
-  const reports = Object.fromEntries(g.evals.flatMap((e, i) => (g.reports.has(e) ? [[ids[i]!, g.reports.get(e)!]] : [])));
+  const reports = Object.fromEntries(
+    g.evals.flatMap((e, i) => (g.reports.has(e) ? [[ids[i]!, g.reports.get(e)!]] : [])),
+  );
   ws.runs.setResult(run.id, { evalIds: ids, ...(Object.keys(reports).length > 0 ? { reports } : {}) });
   ws.runs.setMessage(run.id, `${g.evals.length} result(s) recorded`);
   return ids;
@@ -377,6 +472,15 @@ export async function registerDemo(ws: Workspace, r: DemoResult): Promise<DemoRe
       evalIds.push(...registerEvalGroup(ws, r, g, project.id, datasets, modelIds));
       runIds[`eval ${g.key}`] = g.runId;
     }
-    return { projectId: project.id, projectName: project.name, datasetIds: datasets.byFile, tokenizerId: r.tokenizer.id, substrateId: r.substrate.id, runIds, modelIds, evalIds };
+    return {
+      projectId: project.id,
+      projectName: project.name,
+      datasetIds: datasets.byFile,
+      tokenizerId: r.tokenizer.id,
+      substrateId: r.substrate.id,
+      runIds,
+      modelIds,
+      evalIds,
+    };
   });
 }

@@ -17,7 +17,9 @@ beforeAll(() => {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt], { stdio: 'pipe' });
   } catch (err) {
-    throw new Error(`this test mounts a 4 MiB tmpfs and needs root (run the tests as root, as .ci/run does): ${(err as Error).message}`);
+    throw new Error(
+      `this test mounts a 4 MiB tmpfs and needs root (run the tests as root, as .ci/run does): ${(err as Error).message}`,
+    );
   }
   mkdirSync(join(mnt, 'ws'));
   app = startTestApp({}, join(mnt, 'ws'));
@@ -37,14 +39,19 @@ describe('ENOSPC', () => {
     const big = Buffer.alloc(6 * 2 ** 20, 'all work and no play\n').toString('base64');
     const r = await app.raw('datasets.import', { projectId, upload: { fileName: 'big.txt', base64: big } });
     expect(r).toMatchObject({ ok: false, error: { code: 'user-error' } });
-    expect(r.error!.message).toMatch(/big\.txt: the disk is full \(no space left to write it\); free some space, then try again$/);
+    expect(r.error!.message).toMatch(
+      /big\.txt: the disk is full \(no space left to write it\); free some space, then try again$/,
+    );
     expect(uploads()).toEqual([]);
     expect(app.workspace.runs.list({ projectId })).toEqual([]);
 
     // The space came back: later requests (writes included) work, and a small upload imports.
     await app.call('projects.rename', { id: projectId, name: 'still works' });
     const small = Buffer.from('a small text that fits\n'.repeat(50)).toString('base64');
-    const { runId } = await app.call('datasets.import', { projectId, upload: { fileName: 'small.txt', base64: small } });
+    const { runId } = await app.call('datasets.import', {
+      projectId,
+      upload: { fileName: 'small.txt', base64: small },
+    });
     const done = await waitForRun(app, runId);
     expect(done.status, done.error ?? '').toBe('done');
     expect((await app.call('datasets.list', { projectId })).map((d) => d.name)).toEqual(['small']);
@@ -57,7 +64,10 @@ describe('ENOSPC', () => {
     const before = uploads();
     expect(before).toHaveLength(1);
     const binary = Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0, 0, 7]).toString('base64');
-    const { runId } = await app.call('datasets.import', { projectId, upload: { fileName: 'noise.txt', base64: binary } });
+    const { runId } = await app.call('datasets.import', {
+      projectId,
+      upload: { fileName: 'noise.txt', base64: binary },
+    });
     const r = await waitForRun(app, runId);
     expect(r.status).toBe('failed');
     expect(uploads()).toEqual(before);
@@ -81,7 +91,9 @@ describe('ENOSPC', () => {
       // Progress lines may come first (stderr, plain on a non-terminal); the error itself is one line, last, no stack.
       const lines = r.stderr.trim().split('\n');
       expect(lines.filter((l) => l.startsWith('espalier: error:'))).toHaveLength(1);
-      expect(lines.at(-1)).toMatch(/^espalier: error: .*vocab\.json.*: the disk is full \(no space left to write it\); free some space, then try again$/);
+      expect(lines.at(-1)).toMatch(
+        /^espalier: error: .*vocab\.json.*: the disk is full \(no space left to write it\); free some space, then try again$/,
+      );
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       rmSync(filler, { force: true });

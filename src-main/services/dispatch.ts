@@ -12,7 +12,9 @@ import { ConflictError, NotFoundError, UserError } from '../common/errors';
 import type { z } from 'zod';
 
 export type ParsedRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['req']>;
-export type Handler<C extends InvokeChannel> = (req: ParsedRequest<C>) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
+export type Handler<C extends InvokeChannel> = (
+  req: ParsedRequest<C>,
+) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
 export type Handlers = { [C in InvokeChannel]?: Handler<C> };
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: ContractError };
@@ -36,9 +38,15 @@ export function fieldOf(message: string, payload: unknown): string | null {
   return m[1]!;
 }
 
-function toContractError(caught: unknown, dbFile?: string, forUser: (message: string) => string = (m) => m, payload?: unknown): ContractError {
+function toContractError(
+  caught: unknown,
+  dbFile?: string,
+  forUser: (message: string) => string = (m) => m,
+  payload?: unknown,
+): ContractError {
   const err = dbErrorIfDiskFull(caught, dbFile);
-  if (err instanceof UserError) return { code: 'user-error', message: forUser(err.message), field: fieldOf(err.message, payload) };
+  if (err instanceof UserError)
+    return { code: 'user-error', message: forUser(err.message), field: fieldOf(err.message, payload) };
   if (err instanceof NotFoundError) return { code: 'not-found', message: forUser(err.message), field: null };
   if (err instanceof ConflictError) return { code: 'conflict', message: forUser(err.message), field: null };
   const message = err instanceof Error ? err.message : String(err);
@@ -58,19 +66,32 @@ export function createDispatcher(
   return {
     async dispatch(channel, payload) {
       if (!isInvokeChannel(channel)) {
-        return { ok: false, error: { code: 'invalid-request', message: `unknown channel "${String(channel).slice(0, 100)}"`, field: null } };
+        return {
+          ok: false,
+          error: {
+            code: 'invalid-request',
+            message: `unknown channel "${String(channel).slice(0, 100)}"`,
+            field: null,
+          },
+        };
       }
       const parsed = parseRequest(channel, payload);
       if (!parsed.ok) return parsed;
       const handler = handlers[channel] as Handler<typeof channel> | undefined;
-      if (!handler) return { ok: false, error: { code: 'internal', message: `channel "${channel}" is not available in this build`, field: null } };
+      if (!handler)
+        return {
+          ok: false,
+          error: { code: 'internal', message: `channel "${channel}" is not available in this build`, field: null },
+        };
       try {
         const value = await handler(parsed.value as never);
         // Responses are validated too: the renderer can rely on every shape it receives.
         const checked = invokeChannels[channel].res.safeParse(value);
         if (!checked.success) {
           const issue = checked.error.issues[0]!;
-          throw new Error(`response of ${channel} failed validation at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+          throw new Error(
+            `response of ${channel} failed validation at ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+          );
         }
         return { ok: true, value: checked.data };
       } catch (err) {

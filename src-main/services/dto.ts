@@ -10,7 +10,14 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 export function projectDto(p: store.Project, tokenizerId: string | null): Project {
-  return { id: p.id, name: p.name, description: p.description, tokenizerId, substrateId: p.substrateId, createdAt: iso(p.createdAt) };
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    tokenizerId,
+    substrateId: p.substrateId,
+    createdAt: iso(p.createdAt),
+  };
 }
 
 export function datasetDto(d: store.Dataset, tokenCounts?: Dataset['tokenCounts']): Dataset {
@@ -31,7 +38,10 @@ export function datasetDto(d: store.Dataset, tokenCounts?: Dataset['tokenCounts'
     languageShares: d.languages,
     languagesSetByUser: d.languagesSet !== null,
     kind: d.kind,
-    benchmark: d.kind === 'benchmark' && d.task && d.benchFormat ? { task: d.task, format: d.benchFormat, items: d.records, pair: d.pair } : null,
+    benchmark:
+      d.kind === 'benchmark' && d.task && d.benchFormat
+        ? { task: d.task, format: d.benchFormat, items: d.records, pair: d.pair }
+        : null,
     split: d.split,
     format: d.format,
     field: d.field,
@@ -42,7 +52,9 @@ export function datasetDto(d: store.Dataset, tokenCounts?: Dataset['tokenCounts'
 const SUBSTRATE_KINDS = ['glyph', 'binary-id', 'random', 'imported'] as const;
 
 /** "glyph 16×16 · 128-d · 4,321 tokens · 2026-12-04 17:40 UTC", after the user's label when there is one. */
-export function substrateName(s: Pick<Substrate, 'label' | 'kind' | 'grid' | 'dim' | 'vocabSize' | 'createdAt'>): string {
+export function substrateName(
+  s: Pick<Substrate, 'label' | 'kind' | 'grid' | 'dim' | 'vocabSize' | 'createdAt'>,
+): string {
   const kind = s.kind === 'glyph' && s.grid !== null ? `glyph ${s.grid}×${s.grid}` : s.kind;
   const date = `${s.createdAt.slice(0, 10)} ${s.createdAt.slice(11, 16)} UTC`;
   const base = `${kind} · ${s.dim}-d · ${s.vocabSize.toLocaleString('en')} tokens · ${date}`;
@@ -94,9 +106,18 @@ export function modelDto(m: store.Model, runId: string | null): ModelEntry {
     parentId: m.parentId,
     runId,
     experts: m.experts.map((e) => e.modelId),
-    mergeMode: isMerge ? ((MERGE_MODES as readonly unknown[]).includes(mode) ? (mode as ModelEntry['mergeMode']) : 'logits') : null,
+    mergeMode: isMerge
+      ? (MERGE_MODES as readonly unknown[]).includes(mode)
+        ? (mode as ModelEntry['mergeMode'])
+        : 'logits'
+      : null,
     mergeWeights: isMerge ? m.experts.map((e) => e.weight) : null,
-    params: { total: m.paramsTotal, trainable: m.paramsTrainable, frozen: Math.max(0, m.paramsTotal - m.paramsTrainable), ...breakdown(m.provenance['params']) },
+    params: {
+      total: m.paramsTotal,
+      trainable: m.paramsTrainable,
+      frozen: Math.max(0, m.paramsTotal - m.paramsTrainable),
+      ...breakdown(m.provenance['params']),
+    },
     substrateId: m.substrateId ?? '',
     tokenizerId: m.tokenizerId,
     config: m.config,

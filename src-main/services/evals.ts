@@ -26,11 +26,19 @@ type Protocol = StartReq['protocol'];
  * The engine's protocol for a task and a contract protocol. Perplexity is log-likelihood only and translation
  * (BLEU) generation only, whatever was asked; QA's "loglik" is the field's standard SQuAD v2 EM/F1 scoring.
  */
-function protocols(task: Task, asked: Protocol): { engine: 'loglik' | 'paper' | 'squad' | 'holdout'; recorded: Protocol } {
-  if (asked === 'holdout' && task !== 'ppl') throw new UserError(`protocol holdout rescores a model's training hold-out: it is for perplexity (task ppl), not ${task}`);
-  if (task === 'ppl') return asked === 'holdout' ? { engine: 'holdout', recorded: 'holdout' } : { engine: 'loglik', recorded: 'loglik' };
+function protocols(
+  task: Task,
+  asked: Protocol,
+): { engine: 'loglik' | 'paper' | 'squad' | 'holdout'; recorded: Protocol } {
+  if (asked === 'holdout' && task !== 'ppl')
+    throw new UserError(
+      `protocol holdout rescores a model's training hold-out: it is for perplexity (task ppl), not ${task}`,
+    );
+  if (task === 'ppl')
+    return asked === 'holdout' ? { engine: 'holdout', recorded: 'holdout' } : { engine: 'loglik', recorded: 'loglik' };
   if (task === 'bleu') return { engine: 'paper', recorded: 'paper' };
-  if (task === 'qa') return asked === 'paper' ? { engine: 'paper', recorded: 'paper' } : { engine: 'squad', recorded: 'loglik' };
+  if (task === 'qa')
+    return asked === 'paper' ? { engine: 'paper', recorded: 'paper' } : { engine: 'squad', recorded: 'loglik' };
   return { engine: asked, recorded: asked };
 }
 
@@ -68,11 +76,15 @@ export class EvalsService {
       const runId = ws.models.get(id)?.provenance['runId'];
       const run = typeof runId === 'string' ? ws.runs.get(runId) : undefined;
       const params = run && (run.kind === 'grow' || run.kind === 'train') ? run.params : null;
-      const ids = (k: string): string[] => (Array.isArray(params?.[k]) ? (params[k] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
+      const ids = (k: string): string[] =>
+        Array.isArray(params?.[k]) ? (params[k] as unknown[]).filter((x): x is string => typeof x === 'string') : [];
       if (!params || ids('datasetIds').length === 0) continue;
       // A dataset deleted since: nothing to rescore; the worker then refuses with the reason.
       try {
-        out[id] = { train: ids('datasetIds').map((d) => datasetTextFile(ws, requireDataset(ws, d))), val: ids('valDatasetIds').map((d) => datasetTextFile(ws, requireDataset(ws, d))) };
+        out[id] = {
+          train: ids('datasetIds').map((d) => datasetTextFile(ws, requireDataset(ws, d))),
+          val: ids('valDatasetIds').map((d) => datasetTextFile(ws, requireDataset(ws, d))),
+        };
       } catch {
         continue;
       }
@@ -88,13 +100,20 @@ export class EvalsService {
     const { ws, runs } = this.c;
     requireProject(ws, req.projectId);
     const d = requireDataset(ws, req.datasetId);
-    if (d.kind === 'benchmark' && d.task !== req.task) throw new UserError(`"${d.name}" is a benchmark for task ${d.task}, not ${req.task}: evaluate it with task ${d.task}, or choose another dataset`);
+    if (d.kind === 'benchmark' && d.task !== req.task)
+      throw new UserError(
+        `"${d.name}" is a benchmark for task ${d.task}, not ${req.task}: evaluate it with task ${d.task}, or choose another dataset`,
+      );
     const models = req.modelIds.map((id) => requireModel(ws, id));
     if (req.task === 'ppl') datasetTextFile(ws, d);
     else datasetSourceFile(ws, d);
     // A translation benchmark knows its pair when its name or its scripts told it at import.
     if (req.task === 'bleu' && !req.pair && d.pair) req = { ...req, pair: d.pair };
-    if (req.task === 'bleu' && !req.pair && !/(?:^|[^A-Za-z])[a-z]{2}-[a-z]{2}(?:[^A-Za-z]|$)/.test(d.sourcePath.split(/[\\/]/).pop() ?? '')) {
+    if (
+      req.task === 'bleu' &&
+      !req.pair &&
+      !/(?:^|[^A-Za-z])[a-z]{2}-[a-z]{2}(?:[^A-Za-z]|$)/.test(d.sourcePath.split(/[\\/]/).pop() ?? '')
+    ) {
       throw new UserError(`dataset "${d.name}": give the language pair (e.g. en-ru); it is not in the file name`);
     }
     const p = protocols(req.task, req.protocol);
@@ -103,9 +122,21 @@ export class EvalsService {
       const { limit: _ignored, ...all } = req;
       req = all;
     }
-    const params = { ...req, engineProtocol: p.engine, protocol: p.recorded, datasetName: d.name, datasetSha256: d.sha256 };
+    const params = {
+      ...req,
+      engineProtocol: p.engine,
+      protocol: p.recorded,
+      datasetName: d.name,
+      datasetSha256: d.sha256,
+    };
     const name = `${req.task} (${p.recorded}) on ${d.name}: ${models.map((m) => m.name).join(', ')}`.slice(0, 300);
-    const run = runs.enqueue({ projectId: req.projectId, kind: 'eval', name, params, message: `queued: ${req.task} evaluation` });
+    const run = runs.enqueue({
+      projectId: req.projectId,
+      kind: 'eval',
+      name,
+      params,
+      message: `queued: ${req.task} evaluation`,
+    });
     return { runId: run.id };
   }
 
@@ -160,11 +191,20 @@ export class EvalsService {
     return all.map((e) => {
       const report = this.report(e, runs);
       const limit = e.runId ? runs.get(e.runId)?.params['limit'] : undefined;
-      return { ...evalDto(e, this.datasetName(e, req.projectId)), ...(report ? { report } : {}), ...(typeof limit === 'number' && limit > 0 ? { limit } : {}) };
+      return {
+        ...evalDto(e, this.datasetName(e, req.projectId)),
+        ...(report ? { report } : {}),
+        ...(typeof limit === 'number' && limit > 0 ? { limit } : {}),
+      };
     });
   }
 
-  items(req: { evalId: string; offset: number; limit: number; view?: 'scored' | 'left-out' }): InvokeResponse<'evals.items'> {
+  items(req: {
+    evalId: string;
+    offset: number;
+    limit: number;
+    view?: 'scored' | 'left-out';
+  }): InvokeResponse<'evals.items'> {
     const e = this.c.ws.evals.get(req.evalId);
     if (!e) throw new NotFoundError('eval result', req.evalId);
     const files = e.runId ? itemsFiles(this.itemsDir(e.runId), e.modelId) : null;

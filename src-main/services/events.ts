@@ -7,7 +7,10 @@ export type EventListener = (channel: EventChannel, payload: unknown) => void;
 export class EventBus {
   private readonly listeners = new Set<EventListener>();
 
-  constructor(private readonly onInvalid: (channel: string, message: string) => void = (c, m) => process.stderr.write(`espalier: dropped invalid ${c} event: ${m}\n`)) {}
+  constructor(
+    private readonly onInvalid: (channel: string, message: string) => void = (c, m) =>
+      process.stderr.write(`espalier: dropped invalid ${c} event: ${m}\n`),
+  ) {}
 
   emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void {
     const checked = eventChannels[channel].safeParse(payload);

@@ -13,7 +13,11 @@ describe('files.choose', () => {
   it('Electron: only a dialog-returned path is accepted afterwards', async () => {
     const data = join(dir, 'notes.txt');
     writeFileSync(data, 'some text to import\n'.repeat(20));
-    const app = startTestApp({ mode: 'electron', hostPaths: 'granted', chooseFile: async (purpose) => (purpose === 'dataset' ? data : null) });
+    const app = startTestApp({
+      mode: 'electron',
+      hostPaths: 'granted',
+      chooseFile: async (purpose) => (purpose === 'dataset' ? data : null),
+    });
     try {
       const { id: projectId } = await app.call('projects.create', { name: 'dialog' });
       const typed = await app.raw('datasets.import', { projectId, path: data });
@@ -32,7 +36,10 @@ describe('files.choose', () => {
     const app = startTestApp({ mode: 'browser', hostPaths: 'refuse' });
     try {
       const r = await app.raw('files.choose', { purpose: 'font' });
-      expect(r).toMatchObject({ ok: false, error: { code: 'user-error', message: 'there is no host file dialog in the browser; upload the file instead' } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: { code: 'user-error', message: 'there is no host file dialog in the browser; upload the file instead' },
+      });
     } finally {
       await app.dispose();
     }

@@ -51,14 +51,20 @@ describe('grow job', () => {
     expect(stages[1]!.parentId).toBe(stages[0]!.id);
 
     // Each stage is a usable model: the playground generates from both.
-    const out = await app.call('playground.generate', { modelIds: stages.map((m) => m.id), prompt: 'Debian', sampling: { maxTokens: 4, temperature: 0, topK: 0, topP: 1, seed: 1 } });
+    const out = await app.call('playground.generate', {
+      modelIds: stages.map((m) => m.id),
+      prompt: 'Debian',
+      sampling: { maxTokens: 4, temperature: 0, topK: 0, topP: 1, seed: 1 },
+    });
     expect(out.outputs).toHaveLength(2);
     for (const o of out.outputs) expect(o.text.length).toBeGreaterThan(0);
 
     // Stored once: one substrate file in the workspace (the stage folders reference it), each stage's weights
     // in one file (moved into its model folder, the run's stage checkpoints dropped once the run was done).
     const census = storageCensus(app.workspace.root);
-    expect([...census.substrates.entries()]).toEqual([[s.substrateId, [join('substrates', `${s.substrateId}.safetensors`)]]]);
+    expect([...census.substrates.entries()]).toEqual([
+      [s.substrateId, [join('substrates', `${s.substrateId}.safetensors`)]],
+    ]);
     expect(census.duplicateFiles).toEqual([]);
     expect(census.duplicateWeights).toEqual([]);
     for (const m of stages) expect(census.files).toContain(join('models', m.id, 'model.safetensors'));

@@ -15,7 +15,13 @@ afterAll(() => app.dispose());
 describe('runs.planGrow', () => {
   it("plans a growth run's final stage: lower blocks frozen, the substrate frozen, and it fits", async () => {
     const vocab = app.workspace.tokenizers.get(s.tokenizerId)!.vocabSize;
-    const p = await app.call('runs.planGrow', { projectId: s.projectId, substrateId: s.substrateId, stages: 3, shape: { dModel: 16, heads: 2, context: 16, mlpRatio: 2 }, batch: 4 });
+    const p = await app.call('runs.planGrow', {
+      projectId: s.projectId,
+      substrateId: s.substrateId,
+      stages: 3,
+      shape: { dModel: 16, heads: 2, context: 16, mlpRatio: 2 },
+      batch: 4,
+    });
     const block = 4 * 16 * 16 + 2 * 16 * 32 + 2 * 16;
     expect(p.vocabSize).toBe(vocab);
     expect(p.params.frozenBlocks).toBe(2 * block);
@@ -34,13 +40,27 @@ describe('runs.planGrow', () => {
     const b = p.bytes;
     expect(b.total).toBe(b.base + b.weights + b.substrate + b.gradients + b.optimizer + b.activations + b.logits);
     // A monolithic baseline is the largest unit: nothing frozen but the substrate.
-    const mono = await app.call('runs.planGrow', { projectId: s.projectId, substrateId: s.substrateId, stages: 3, baseline: 'monolithic', shape: { dModel: 16, heads: 2, context: 16, mlpRatio: 2 }, batch: 4 });
+    const mono = await app.call('runs.planGrow', {
+      projectId: s.projectId,
+      substrateId: s.substrateId,
+      stages: 3,
+      baseline: 'monolithic',
+      shape: { dModel: 16, heads: 2, context: 16, mlpRatio: 2 },
+      batch: 4,
+    });
     expect(mono.params.frozenBlocks).toBe(0);
     expect(mono.params.trainable).toBe(3 * block + 16 + 16 * vocab);
   });
 
   it('says a shape that cannot fit does not, with the numbers and what would make it fit', async () => {
-    const p = await app.call('runs.planGrow', { projectId: s.projectId, substrateId: s.substrateId, mode: 'train', layers: 8, shape: { dModel: 2048, heads: 16, context: 4096 }, batch: 512 });
+    const p = await app.call('runs.planGrow', {
+      projectId: s.projectId,
+      substrateId: s.substrateId,
+      mode: 'train',
+      layers: 8,
+      shape: { dModel: 2048, heads: 16, context: 4096 },
+      batch: 512,
+    });
     expect(p.fits).toBe(false);
     expect(p.problems.length).toBeGreaterThan(0);
     expect(p.advice).toMatch(/^this job does not fit: it needs /);
@@ -50,7 +70,14 @@ describe('runs.planGrow', () => {
   it("lists the paper's presets with Espalier's count beside the paper's", async () => {
     const p = await app.call('runs.planGrow', { projectId: s.projectId, substrateId: s.substrateId });
     const g9 = p.presets.find((x) => x.name === 'growing-9')!;
-    expect(g9).toMatchObject({ layers: 9, dModel: 1024, heads: 32, context: 1024, vocabSize: 65_536, paperText: '247.6 M' });
+    expect(g9).toMatchObject({
+      layers: 9,
+      dModel: 1024,
+      heads: 32,
+      context: 1024,
+      vocabSize: 65_536,
+      paperText: '247.6 M',
+    });
     expect(Math.abs(g9.params - 247.6e6) / 247.6e6).toBeLessThan(0.01);
     const b16 = p.presets.find((x) => x.name === 'best-16')!;
     expect(b16).toMatchObject({ layers: 16, vocabSize: 131_072, paperText: '0.5 B' });
@@ -61,7 +88,11 @@ describe('runs.planGrow', () => {
     const bad = await app.raw('runs.planGrow', { projectId: s.projectId, substrateId: 'sub_nope' });
     expect(bad.ok).toBe(false);
     expect(bad.error!.message).toContain('sub_nope');
-    const zero = await app.raw('runs.planGrow', { projectId: s.projectId, substrateId: s.substrateId, shape: { heads: 0 } });
+    const zero = await app.raw('runs.planGrow', {
+      projectId: s.projectId,
+      substrateId: s.substrateId,
+      shape: { heads: 0 },
+    });
     expect(zero.ok).toBe(false);
     expect(zero.error!.field).toContain('heads');
   });

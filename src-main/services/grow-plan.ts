@@ -34,7 +34,11 @@ export function paperPresets(): PaperPreset[] {
  * CPU path (wasm), the one with the tightest limit, and says so — the job re-plans on the backend it really gets.
  */
 function plannedBackend(choice: string): { backend: string; note: string } {
-  if (choice === 'auto') return { backend: 'wasm', note: "backend 'auto': planned for the CPU path (tfjs-wasm, 4 GiB heap); the job re-plans on the backend it starts" };
+  if (choice === 'auto')
+    return {
+      backend: 'wasm',
+      note: "backend 'auto': planned for the CPU path (tfjs-wasm, 4 GiB heap); the job re-plans on the backend it starts",
+    };
   return { backend: choice, note: `the workspace's backend '${choice}'` };
 }
 
@@ -46,20 +50,56 @@ export function planGrow(ws: Workspace, req: GrowPlanRequest, backendChoice: str
   const s = req.shape;
   const grow = req.mode === 'grow';
   const depth = grow ? req.stages * req.blocksPerStage : req.layers;
-  const config = resolveConfig({ vocabSize, layers: depth, dModel: s.dModel, heads: s.heads, contextLength: s.context, mlpRatio: s.mlpRatio, norm: s.norm, substrateDim: substrate.dim, embedding: req.embeddings });
+  const config = resolveConfig({
+    vocabSize,
+    layers: depth,
+    dModel: s.dModel,
+    heads: s.heads,
+    contextLength: s.context,
+    mlpRatio: s.mlpRatio,
+    norm: s.norm,
+    substrateDim: substrate.dim,
+    embedding: req.embeddings,
+  });
   // As the grow job plans: the final stage (every lower block frozen), or the monolithic baseline when it trains one.
   const frozenBlocks = grow && req.baseline !== 'monolithic' ? depth - req.blocksPerStage : 0;
   const { backend, note } = plannedBackend(backendChoice);
-  const input = { config, batch: req.batch, accumulation: req.gradAccum, frozenBlocks, backend, ...(availableRam !== undefined ? { availableRam } : {}) };
+  const input = {
+    config,
+    batch: req.batch,
+    accumulation: req.gradAccum,
+    frozenBlocks,
+    backend,
+    ...(availableRam !== undefined ? { availableRam } : {}),
+  };
   const p = memoryPlan(input);
-  const unit = !grow ? `the monolithic model (${depth} blocks)` : frozenBlocks > 0 ? `the final stage (${depth} blocks, ${frozenBlocks} frozen)` : `the ${depth}-block model`;
+  const unit = !grow
+    ? `the monolithic model (${depth} blocks)`
+    : frozenBlocks > 0
+      ? `the final stage (${depth} blocks, ${frozenBlocks} frozen)`
+      : `the ${depth}-block model`;
   return {
     backend,
     backendNote: note,
     unit,
     vocabSize,
-    params: { total: p.params.total, trainable: p.params.trainable, frozenBlocks: p.params.frozenBlocks, frozenSubstrate: p.params.frozenSubstrate },
-    bytes: { weights: p.bytes.weights, substrate: p.bytes.substrate, gradients: p.bytes.gradients, optimizer: p.bytes.optimizer, activations: p.bytes.activations, logits: p.bytes.logits, base: p.bytes.base, total: p.bytes.total, backendHeap: p.bytes.backendHeap },
+    params: {
+      total: p.params.total,
+      trainable: p.params.trainable,
+      frozenBlocks: p.params.frozenBlocks,
+      frozenSubstrate: p.params.frozenSubstrate,
+    },
+    bytes: {
+      weights: p.bytes.weights,
+      substrate: p.bytes.substrate,
+      gradients: p.bytes.gradients,
+      optimizer: p.bytes.optimizer,
+      activations: p.bytes.activations,
+      logits: p.bytes.logits,
+      base: p.bytes.base,
+      total: p.bytes.total,
+      backendHeap: p.bytes.backendHeap,
+    },
     limits: { ram: p.limits.ram, wasmHeap: p.limits.wasmHeap },
     fits: p.fits,
     problems: p.problems,

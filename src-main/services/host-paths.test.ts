@@ -13,7 +13,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('ensureFolder', () => {
   it('refuses /proc, /sys and /dev (also through a symlink) with the field named, and returns at once', () => {
     symlinkSync('/proc/self', join(dir, 'sneaky'));
-    for (const p of ['/proc/self/x', '/proc/self/x/y/z', '/sys/kernel/nope', '/dev/shm-not/x', join(dir, 'sneaky', 'x')]) {
+    for (const p of [
+      '/proc/self/x',
+      '/proc/self/x/y/z',
+      '/sys/kernel/nope',
+      '/dev/shm-not/x',
+      join(dir, 'sneaky', 'x'),
+    ]) {
       expect(() => ensureFolder('dest', p)).toThrow(UserError);
       expect(() => ensureFolder('dest', p)).toThrow(/^dest: .* is on a system pseudo file system/);
     }
@@ -35,7 +41,10 @@ describe('HostPaths', () => {
     expect(() => hp.file('path', '/etc/passwd')).toThrow(/^path: host file paths are not accepted from the browser/);
     expect(hp.exportFolder('dest', 'mine')).toBe(join(exportsDir, 'mine'));
     expect(hp.exportFolder('dest', join(exportsDir, 'abs'))).toBe(join(exportsDir, 'abs'));
-    for (const bad of ['/tmp', '../up', 'a/../../up', '/proc/self/x']) expect(() => hp.exportFolder('dest', bad)).toThrow(`dest: exports go into the workspace's "exports" folder; give the name of a new folder inside it`);
+    for (const bad of ['/tmp', '../up', 'a/../../up', '/proc/self/x'])
+      expect(() => hp.exportFolder('dest', bad)).toThrow(
+        `dest: exports go into the workspace's "exports" folder; give the name of a new folder inside it`,
+      );
   });
 
   it('Electron mode: accepts only what the native dialog granted', () => {

@@ -44,8 +44,12 @@ function resolvedSpelling(p: string): string {
 export function ensureFolder(field: string, dir: string, within?: string): string {
   const { real, missing } = existingAncestor(resolve(dir));
   // The check is on the resolved path, not the text: exports/out-link → /elsewhere must not write /elsewhere.
-  if (within !== undefined && !inside(resolvedSpelling(within), join(real, ...missing))) throw new UserError(`${field}: "${relative(within, resolve(dir))}" is a link leading outside the workspace; exports go into a new folder inside its "exports" folder`);
-  if (PSEUDO_ROOTS.some((r) => inside(r, real))) throw new UserError(`${field}: ${dir} is on a system pseudo file system (${real}); choose a folder on a disk`);
+  if (within !== undefined && !inside(resolvedSpelling(within), join(real, ...missing)))
+    throw new UserError(
+      `${field}: "${relative(within, resolve(dir))}" is a link leading outside the workspace; exports go into a new folder inside its "exports" folder`,
+    );
+  if (PSEUDO_ROOTS.some((r) => inside(r, real)))
+    throw new UserError(`${field}: ${dir} is on a system pseudo file system (${real}); choose a folder on a disk`);
   if (!lstatSync(real).isDirectory()) throw new UserError(`${field}: ${real} is a file, not a folder; choose a folder`);
   let cur = real;
   for (const part of missing) {
@@ -54,7 +58,8 @@ export function ensureFolder(field: string, dir: string, within?: string): strin
       mkdirSync(cur);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (e.code !== 'EEXIST' || !lstatSync(cur).isDirectory()) throw new UserError(`${field}: cannot create folder ${cur} (${e.code ?? e.message})`);
+      if (e.code !== 'EEXIST' || !lstatSync(cur).isDirectory())
+        throw new UserError(`${field}: cannot create folder ${cur} (${e.code ?? e.message})`);
     }
   }
   return cur;
@@ -77,11 +82,14 @@ export class HostPaths {
   /** A host file a request names (`datasets.import` path, `fontPath`, `matrixPath`): resolved, or a UserError naming the field. */
   file(field: string, path: string): string {
     if (this.mode === 'refuse') {
-      throw new UserError(`${field}: host file paths are not accepted from the browser; upload the file instead (or use the desktop app or the CLI)`);
+      throw new UserError(
+        `${field}: host file paths are not accepted from the browser; upload the file instead (or use the desktop app or the CLI)`,
+      );
     }
     if (!isAbsolute(path)) throw new UserError(`${field}: give an absolute path`);
     const abs = resolve(path);
-    if (this.mode === 'granted' && !this.granted.has(abs)) throw new UserError(`${field}: choose the file with the Choose… button (the app's file dialog)`);
+    if (this.mode === 'granted' && !this.granted.has(abs))
+      throw new UserError(`${field}: choose the file with the Choose… button (the app's file dialog)`);
     return abs;
   }
 
@@ -93,7 +101,10 @@ export class HostPaths {
     const inExports = resolve(this.exportsDir, dest);
     const confined = inside(this.exportsDir, inExports);
     if (this.mode === 'refuse' || (this.mode === 'granted' && !this.granted.has(resolve(dest)))) {
-      if (!confined) throw new UserError(`${field}: exports go into the workspace's "exports" folder; give the name of a new folder inside it`);
+      if (!confined)
+        throw new UserError(
+          `${field}: exports go into the workspace's "exports" folder; give the name of a new folder inside it`,
+        );
       // The export folder itself may be a link in a copied workspace: it must stay in the workspace too.
       ensureFolder(field, this.exportsDir, dirname(this.exportsDir));
       return ensureFolder(field, inExports, this.exportsDir);

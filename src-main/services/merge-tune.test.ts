@@ -39,8 +39,12 @@ describe('merge head tuning in the app', () => {
     const ids = trained.map((m) => m.id);
     const merge = await app.call('merge.save', { name: 'a+b', expertIds: ids });
 
-    expect((await app.raw('merge.tune', { mergeId: ids[0]!, datasetIds: [s.datasetId], steps: 5 })).error?.message).toMatch(/not a merge/);
-    const run = await done((await app.call('merge.tune', { mergeId: merge.id, datasetIds: [s.datasetId], steps: 40 })).runId);
+    expect(
+      (await app.raw('merge.tune', { mergeId: ids[0]!, datasetIds: [s.datasetId], steps: 5 })).error?.message,
+    ).toMatch(/not a merge/);
+    const run = await done(
+      (await app.call('merge.tune', { mergeId: merge.id, datasetIds: [s.datasetId], steps: 40 })).runId,
+    );
     const result = MergeTuneResult.parse(run.result);
     expect(result).toMatchObject({ steps: 40, data: 'faq train' });
     expect(result.losses).toHaveLength(40);
@@ -71,11 +75,20 @@ describe('merge head tuning in the app', () => {
       zero.dispose();
     }
     // Tuning again replaces the heads file; deleting the merge removes it.
-    const again = MergeTuneResult.parse((await done((await app.call('merge.tune', { mergeId: merge.id, datasetIds: [s.datasetId], steps: 2 })).runId)).result);
-    const heads2 = (await app.call('models.list', { projectId: s.projectId })).find((m) => m.id === merge.id)!.config['heads'] as { file: string; steps: number };
+    const again = MergeTuneResult.parse(
+      (await done((await app.call('merge.tune', { mergeId: merge.id, datasetIds: [s.datasetId], steps: 2 })).runId))
+        .result,
+    );
+    const heads2 = (await app.call('models.list', { projectId: s.projectId })).find((m) => m.id === merge.id)!.config[
+      'heads'
+    ] as { file: string; steps: number };
     expect(heads2).toMatchObject({ steps: 2, tunedLoss: again.tunedLoss });
     expect(existsSync(app.workspace.paths.fromStored(heads.file))).toBe(false);
-    const gen = await app.call('playground.generate', { modelIds: [merge.id], prompt: 'Debian', sampling: { maxTokens: 4, seed: 1 } });
+    const gen = await app.call('playground.generate', {
+      modelIds: [merge.id],
+      prompt: 'Debian',
+      sampling: { maxTokens: 4, seed: 1 },
+    });
     expect(gen.outputs[0]!.text.length).toBeGreaterThan(0);
     await app.call('models.delete', { id: merge.id });
     expect(existsSync(app.workspace.paths.fromStored(heads2.file))).toBe(false);

@@ -21,8 +21,14 @@ function incompatibility(first: store.Model, other: store.Model): string | null 
   const tok = first.tokenizerId !== other.tokenizerId;
   if (!sub && !tok) return null;
   const parts: string[] = [];
-  if (sub) parts.push(`substrate differs ("${first.name}": ${short(first.substrateId)}, "${other.name}": ${short(other.substrateId)})`);
-  if (tok) parts.push(`tokenizer differs ("${first.name}": ${short(first.tokenizerId)}, "${other.name}": ${short(other.tokenizerId)})`);
+  if (sub)
+    parts.push(
+      `substrate differs ("${first.name}": ${short(first.substrateId)}, "${other.name}": ${short(other.substrateId)})`,
+    );
+  if (tok)
+    parts.push(
+      `tokenizer differs ("${first.name}": ${short(first.tokenizerId)}, "${other.name}": ${short(other.tokenizerId)})`,
+    );
   return parts.join('; ');
 }
 
@@ -36,7 +42,15 @@ export class MergeService {
         const p = parseRunParams('merge-preview', run.id, run.params);
         const experts = p.expertIds.map((id) => specFor(c.ws, id));
         return {
-          merge: { kind: 'merge', id: 'preview', name: 'merge', mode: p.mode, weights: p.weights, experts, tokenizerFile: experts[0]!.tokenizerFile },
+          merge: {
+            kind: 'merge',
+            id: 'preview',
+            name: 'merge',
+            mode: p.mode,
+            weights: p.weights,
+            experts,
+            tokenizerFile: experts[0]!.tokenizerFile,
+          },
           datasets: p.datasetIds.map((id) => {
             const d = requireDataset(c.ws, id);
             return { name: d.name, file: datasetTextFile(c.ws, d) };
@@ -68,7 +82,9 @@ export class MergeService {
         const m = requireModel(c.ws, p.mergeId);
         const { losses: _losses, ...report } = result;
         const old = (m.config['heads'] as { file?: unknown } | undefined)?.file;
-        c.ws.models.update(m.id, { config: { ...m.config, heads: { file: p.headsFile, ...report, tunedAt: Date.now() } } });
+        c.ws.models.update(m.id, {
+          config: { ...m.config, heads: { file: p.headsFile, ...report, tunedAt: Date.now() } },
+        });
         if (typeof old === 'string' && old !== p.headsFile) rmSync(c.ws.paths.fromStored(old), { force: true });
         c.bus.emit('models.changed', { projectId: m.projectId });
         return result;
@@ -89,27 +105,46 @@ export class MergeService {
       const reason = `${bad} of ${experts.length - 1} expert(s) cannot join "${first.name}": experts must share the frozen substrate and the tokenizer`;
       return { compatible: false, reason, incompatible };
     }
-    if (experts.length < 2) return { compatible: false, reason: 'choose at least one more expert to merge with', incompatible };
+    if (experts.length < 2)
+      return { compatible: false, reason: 'choose at least one more expert to merge with', incompatible };
     return { compatible: true, reason: null, incompatible };
   }
 
   /** Loads the experts, checks them against each other and returns normalised weights. */
-  private prepare(expertIds: string[], mode: MergeMode, weights: number[] | undefined): { experts: store.Model[]; weights: number[] } {
+  private prepare(
+    expertIds: string[],
+    mode: MergeMode,
+    weights: number[] | undefined,
+  ): { experts: store.Model[]; weights: number[] } {
     const verdict = this.check({ expertIds });
-    if (!verdict.compatible) throw new UserError(`cannot merge: ${Object.values(verdict.incompatible)[0] ?? verdict.reason}`);
-    if (new Set(expertIds).size !== expertIds.length) throw new UserError('an expert is listed twice; each model can be one expert of a merge');
+    if (!verdict.compatible)
+      throw new UserError(`cannot merge: ${Object.values(verdict.incompatible)[0] ?? verdict.reason}`);
+    if (new Set(expertIds).size !== expertIds.length)
+      throw new UserError('an expert is listed twice; each model can be one expert of a merge');
     const w = resolveWeights(mode, expertIds.length, weights);
     const zero = w.findIndex((x) => x === 0);
     if (zero >= 0) throw new UserError(`weight ${zero + 1} is 0: leave that expert out instead`);
     return { experts: expertIds.map((id) => requireModel(this.c.ws, id)), weights: w };
   }
 
-  preview(req: { expertIds: string[]; mode: MergeMode; weights?: number[]; datasetIds: string[]; sampleText: string }): { runId: string } {
+  preview(req: {
+    expertIds: string[];
+    mode: MergeMode;
+    weights?: number[];
+    datasetIds: string[];
+    sampleText: string;
+  }): { runId: string } {
     const { experts, weights } = this.prepare(req.expertIds, req.mode, req.weights);
     for (const id of req.datasetIds) datasetTextFile(this.c.ws, requireDataset(this.c.ws, id));
     const projectId = experts[0]!.projectId;
     const params = { ...req, weights, expertNames: experts.map((e) => e.name) };
-    const run = this.c.runs.enqueue({ projectId, kind: 'merge-preview', name: `preview ${req.mode} merge`, params, message: 'queued: merge preview' });
+    const run = this.c.runs.enqueue({
+      projectId,
+      kind: 'merge-preview',
+      name: `preview ${req.mode} merge`,
+      params,
+      message: 'queued: merge preview',
+    });
     return { runId: run.id };
   }
 
@@ -117,12 +152,21 @@ export class MergeService {
     const m = requireModel(this.c.ws, req.mergeId);
     if (m.kind !== 'merge') throw new UserError(`"${m.name}" is not a merge; only a merge's heads are tuned`);
     const mode = m.config['mode'];
-    if (mode === 'confidence') throw new UserError('head tuning supports the logits, weighted and probs modes, not "confidence"');
+    if (mode === 'confidence')
+      throw new UserError('head tuning supports the logits, weighted and probs modes, not "confidence"');
     for (const id of req.datasetIds) datasetTextFile(this.c.ws, requireDataset(this.c.ws, id));
     // A new file per run: a merge being evaluated keeps reading its current heads until this run completes.
     const headsFile = `models/${m.id}/heads-${Date.now().toString(36)}.safetensors`;
     const params = { ...req, headsFile };
-    const run = this.c.runs.enqueue({ projectId: m.projectId, kind: 'merge-tune', name: `tune heads of ${m.name}`, params, modelId: m.id, totalSteps: req.steps, message: 'queued: head tuning' });
+    const run = this.c.runs.enqueue({
+      projectId: m.projectId,
+      kind: 'merge-tune',
+      name: `tune heads of ${m.name}`,
+      params,
+      modelId: m.id,
+      totalSteps: req.steps,
+      message: 'queued: head tuning',
+    });
     return { runId: run.id };
   }
 

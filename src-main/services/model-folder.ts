@@ -14,7 +14,13 @@ import type { ServiceContext } from './context';
  * Copies the folder's tokenizer and substrate into the workspace and registers them, unless already there.
  * `label` starts the tokenizer's name ("imported · 3000 tokens"); `origin` goes into both records' metadata.
  */
-export function registerFolderTokenizerAndSubstrate(c: ServiceContext, dir: string, meta: ModelFolderMeta, label: string, origin: Record<string, unknown>): void {
+export function registerFolderTokenizerAndSubstrate(
+  c: ServiceContext,
+  dir: string,
+  meta: ModelFolderMeta,
+  label: string,
+  origin: Record<string, unknown>,
+): void {
   const { ws } = c;
   const tokFile = ws.paths.tokenizerFile(meta.tokenizerId);
   if (!existsSync(tokFile)) {
@@ -31,11 +37,26 @@ export function registerFolderTokenizerAndSubstrate(c: ServiceContext, dir: stri
   const vocabSize = meta.config.vocabSize;
   ws.transaction(() => {
     if (!ws.tokenizers.get(meta.tokenizerId)) {
-      ws.tokenizers.register({ id: meta.tokenizerId, name: `${label} · ${vocabSize} tokens`, kind: 'unicode-ngram', vocabSize, file: ws.paths.toStored(tokFile), metadata: origin });
+      ws.tokenizers.register({
+        id: meta.tokenizerId,
+        name: `${label} · ${vocabSize} tokens`,
+        kind: 'unicode-ngram',
+        vocabSize,
+        file: ws.paths.toStored(tokFile),
+        metadata: origin,
+      });
     }
     if (!ws.substrates.get(meta.substrate.id)) {
       const kind = meta.substrate.kind ?? 'imported';
-      ws.substrates.register({ id: meta.substrate.id, tokenizerId: meta.tokenizerId, name: `${kind} ${meta.substrate.dim}d · ${vocabSize} tokens`, kind, dim: meta.substrate.dim, file: ws.paths.toStored(subFile), metadata: { vocabSize, ...origin } });
+      ws.substrates.register({
+        id: meta.substrate.id,
+        tokenizerId: meta.tokenizerId,
+        name: `${kind} ${meta.substrate.dim}d · ${vocabSize} tokens`,
+        kind,
+        dim: meta.substrate.dim,
+        file: ws.paths.toStored(subFile),
+        metadata: { vocabSize, ...origin },
+      });
     }
   });
 }

@@ -23,12 +23,34 @@ describe('catalog export/import as a Hugging Face folder', () => {
   it('exports a transformers folder, imports it back on the same substrate, and merges it with the original', async () => {
     const { folder } = await app.call('models.export', { id: modelId, dest: join(app.dir, 'export'), format: 'hf' });
     const cfg = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
-    expect(cfg).toMatchObject({ architectures: ['ArceeForCausalLM'], hidden_act: 'gelu_pytorch_tanh', num_hidden_layers: 1 });
-    for (const f of ['model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'README.md']) expect(existsSync(join(folder, f)), f).toBe(true);
+    expect(cfg).toMatchObject({
+      architectures: ['ArceeForCausalLM'],
+      hidden_act: 'gelu_pytorch_tanh',
+      num_hidden_layers: 1,
+    });
+    for (const f of [
+      'model.safetensors',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'generation_config.json',
+      'README.md',
+    ])
+      expect(existsSync(join(folder, f)), f).toBe(true);
     expect(readFileSync(join(folder, 'README.md'), 'utf8')).toContain(s.substrateId);
 
-    const imported = await app.call('models.import', { projectId: s.projectId, from: folder, format: 'hf', name: 'from the cluster' });
-    expect(imported).toMatchObject({ name: 'from the cluster', kind: 'trained', depth: 1, substrateId: s.substrateId, tokenizerId: s.tokenizerId });
+    const imported = await app.call('models.import', {
+      projectId: s.projectId,
+      from: folder,
+      format: 'hf',
+      name: 'from the cluster',
+    });
+    expect(imported).toMatchObject({
+      name: 'from the cluster',
+      kind: 'trained',
+      depth: 1,
+      substrateId: s.substrateId,
+      tokenizerId: s.tokenizerId,
+    });
     expect((await app.call('models.list', { projectId: s.projectId })).map((m) => m.id)).toContain(imported.id);
     // One parameter-count definition: the import counts what the trained original counts, the substrate included.
     const original = (await app.call('models.list', { projectId: s.projectId })).find((m) => m.id === modelId)!;
@@ -48,7 +70,9 @@ describe('catalog export/import as a Hugging Face folder', () => {
     // A path inside the workspace is named relative to it (services/user-names.ts).
     expect(r.error?.message).toMatch(/nowhere in the workspace: not a folder/);
     const bad = await app.raw('models.import', { projectId: s.projectId, from: app.dir, format: 'hf' });
-    expect(bad.error?.message).toMatch(/config\.json in the workspace: not found; a Hugging Face model folder needs it/);
+    expect(bad.error?.message).toMatch(
+      /config\.json in the workspace: not found; a Hugging Face model folder needs it/,
+    );
     expect((await app.call('models.list', { projectId: s.projectId })).length).toBe(before);
   });
 });

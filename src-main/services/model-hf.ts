@@ -24,7 +24,12 @@ function folderOf(c: ServiceContext, m: store.Model): string {
 /** Depth by depth, from the first stage of the model's lineage to the model itself (later records win). */
 function lineageGrowth(c: ServiceContext, m: store.Model): GrowthEntry[] {
   const chain: store.Model[] = [];
-  for (let cur: store.Model | undefined = m; cur && chain.length < 1000; cur = cur.parentId ? c.ws.models.get(cur.parentId) : undefined) chain.unshift(cur);
+  for (
+    let cur: store.Model | undefined = m;
+    cur && chain.length < 1000;
+    cur = cur.parentId ? c.ws.models.get(cur.parentId) : undefined
+  )
+    chain.unshift(cur);
   const byDepth = new Map<number, GrowthEntry>();
   for (const a of chain) {
     if (!a.folder || !existsSync(c.ws.paths.fromStored(a.folder))) continue;
@@ -48,12 +53,16 @@ function workspaceEvals(c: ServiceContext, m: store.Model): CardEval[] {
 
 /** Writes `m` into `folder` (which must not exist yet) as a Hugging Face folder. */
 export function exportModelHf(c: ServiceContext, m: store.Model, folder: string): void {
-  if (m.kind === 'merge') throw new UserError(`cannot export the merge "${m.name}" as one Hugging Face model: ${MERGE_REFUSAL}`);
+  if (m.kind === 'merge')
+    throw new UserError(`cannot export the merge "${m.name}" as one Hugging Face model: ${MERGE_REFUSAL}`);
   exportHf(folderOf(c, m), folder, { name: m.name, growth: lineageGrowth(c, m), evals: workspaceEvals(c, m) });
 }
 
 /** Imports a Hugging Face folder as a new catalog model of the project, registering its tokenizer and substrate. */
-export function importModelHf(c: ServiceContext, req: { projectId: string; from: string; name?: string | undefined }): store.Model {
+export function importModelHf(
+  c: ServiceContext,
+  req: { projectId: string; from: string; name?: string | undefined },
+): store.Model {
   const { ws } = c;
   requireProject(ws, req.projectId);
   const from = resolve(req.from);

@@ -16,7 +16,13 @@ import { exportModelHf, importModelHf } from './model-hf';
 import { assertFolderInside } from '../engine/util/contain';
 
 function slug(name: string): string {
-  return name.trim().replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'model';
+  return (
+    name
+      .trim()
+      .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+      .replace(/^[-.]+|-+$/g, '')
+      .slice(0, 80) || 'model'
+  );
 }
 
 export class ModelsService {
@@ -59,13 +65,25 @@ export class ModelsService {
     const models: Record<string, number> = {};
     const used = new Set<string>();
     for (const m of ws.models.list(req.projectId)) {
-      const dirs = [...(m.folder ? [ws.paths.fromStored(m.folder)] : []), ...(m.kind === 'merge' ? [ws.paths.modelDir(m.id)] : [])];
+      const dirs = [
+        ...(m.folder ? [ws.paths.fromStored(m.folder)] : []),
+        ...(m.kind === 'merge' ? [ws.paths.modelDir(m.id)] : []),
+      ];
       models[m.id] = dirs.reduce((n, d) => n + diskBytes(d), 0);
       if (m.substrateId && m.kind !== 'merge') used.add(m.substrateId);
     }
     const substrates = [...used].flatMap((id) => {
       const s = ws.substrates.get(id);
-      return s ? [{ id, name: substrateDto(s, req.projectId).name, bytes: diskBytes(substrateFile(ws, s)), ...ws.substrates.references(id) }] : [];
+      return s
+        ? [
+            {
+              id,
+              name: substrateDto(s, req.projectId).name,
+              bytes: diskBytes(substrateFile(ws, s)),
+              ...ws.substrates.references(id),
+            },
+          ]
+        : [];
     });
     const projectBytes = Object.values(models).reduce((a, b) => a + b, 0) + substrates.reduce((a, s) => a + s.bytes, 0);
     return { models, substrates, projectBytes, workspaceBytes: diskBytes(ws.root) };

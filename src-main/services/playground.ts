@@ -53,7 +53,9 @@ export class PlaygroundService {
   /** One backend start at a time: the models of a request load side by side, and initBackend is not reentrant. */
   private starting: Promise<unknown> = Promise.resolve();
   private startBackend(): Promise<unknown> {
-    const next = this.starting.catch(() => undefined).then(() => initBackend({ backend: this.backend(), webgpu: false }));
+    const next = this.starting
+      .catch(() => undefined)
+      .then(() => initBackend({ backend: this.backend(), webgpu: false }));
     this.starting = next;
     return next;
   }
@@ -87,7 +89,14 @@ export class PlaygroundService {
           const { model, tokenizer } = await this.load(id);
           // Stopped before this model began: listed with no text, so every slot says what happened.
           if (ac.signal.aborted) return { modelId: id, text: '', tokensPerSec: 0, tokens: 0, stopped: true };
-          const r = await generate(model, tokenizer, [req.prompt], { maxTokens: s.maxTokens, temperature: s.temperature, topK: s.topK, topP: s.topP, seed: s.seed, signal: ac.signal });
+          const r = await generate(model, tokenizer, [req.prompt], {
+            maxTokens: s.maxTokens,
+            temperature: s.temperature,
+            topK: s.topK,
+            topP: s.topP,
+            seed: s.seed,
+            signal: ac.signal,
+          });
           return {
             modelId: id,
             text: r.texts[0] ?? '',
@@ -105,7 +114,9 @@ export class PlaygroundService {
 
   /** Stops the request's generations, or only `modelId`'s; the others go on. */
   cancel(req: { requestId: string; modelId?: string }): { stopped: boolean } {
-    const hit = (this.running.get(req.requestId) ?? []).filter((c) => (req.modelId === undefined || c.modelId === req.modelId) && !c.ac.signal.aborted);
+    const hit = (this.running.get(req.requestId) ?? []).filter(
+      (c) => (req.modelId === undefined || c.modelId === req.modelId) && !c.ac.signal.aborted,
+    );
     for (const c of hit) c.ac.abort();
     return { stopped: hit.length > 0 };
   }

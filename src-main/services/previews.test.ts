@@ -13,7 +13,10 @@ beforeAll(async () => {
 afterAll(() => app.dispose());
 
 async function upload(fileName: string, body: string) {
-  const { runId } = await app.call('datasets.import', { projectId, upload: { fileName, base64: Buffer.from(body).toString('base64') } });
+  const { runId } = await app.call('datasets.import', {
+    projectId,
+    upload: { fileName, base64: Buffer.from(body).toString('base64') },
+  });
   const r = await waitForRun(app, runId);
   expect(r.status, r.error ?? '').toBe('done');
   return (await app.call('datasets.list', { projectId })).find((d) => fileName.startsWith(d.name))!;
@@ -22,10 +25,25 @@ async function upload(fileName: string, body: string) {
 const GEDICHT = Array.from({ length: 80 }, (_, i) => `Zeile ${i + 1}: Der Wind weht über das Feld.`).join('\n');
 const SQUAD_JA = JSON.stringify({
   version: 'v2.0',
-  data: [{ title: '富士山', paragraphs: [{ context: '富士山は日本で最も高い山で、標高は三千七百七十六メートルです。', qas: [
-    { id: 'q1', question: '日本で最も高い山は何ですか？', answers: [{ text: '富士山', answer_start: 0 }], is_impossible: false },
-    { id: 'q2', question: '富士山の色は何ですか？', answers: [], is_impossible: true },
-  ] }] }],
+  data: [
+    {
+      title: '富士山',
+      paragraphs: [
+        {
+          context: '富士山は日本で最も高い山で、標高は三千七百七十六メートルです。',
+          qas: [
+            {
+              id: 'q1',
+              question: '日本で最も高い山は何ですか？',
+              answers: [{ text: '富士山', answer_start: 0 }],
+              is_impossible: false,
+            },
+            { id: 'q2', question: '富士山の色は何ですか？', answers: [], is_impossible: true },
+          ],
+        },
+      ],
+    },
+  ],
 });
 const ARC_UK = [
   '{"id": "u1", "question": {"stem": "Яка планета найближча до Сонця?", "choices": [{"label": "A", "text": "Меркурій"}, {"label": "B", "text": "Марс"}]}, "answerKey": "A"}',

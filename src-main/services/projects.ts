@@ -41,8 +41,17 @@ export class ProjectsService {
 
   /** A new project plus a 'world' run that writes the demo corpora and eval sets and imports them. */
   createDemo(req: { name: string; scale: 'quick' | 'default'; seed: number }): InvokeResponse<'projects.createDemo'> {
-    const p = this.c.ws.projects.create({ name: req.name, description: `Demo world (${req.scale}, seed ${req.seed}): EN/RU/ZH corpora, QA, multiple choice, translation.` });
-    const run = this.c.runs.enqueue({ projectId: p.id, kind: 'world', name: 'demo world', params: { scale: req.scale, seed: req.seed }, message: 'queued: generating the demo world' });
+    const p = this.c.ws.projects.create({
+      name: req.name,
+      description: `Demo world (${req.scale}, seed ${req.seed}): EN/RU/ZH corpora, QA, multiple choice, translation.`,
+    });
+    const run = this.c.runs.enqueue({
+      projectId: p.id,
+      kind: 'world',
+      name: 'demo world',
+      params: { scale: req.scale, seed: req.seed },
+      message: 'queued: generating the demo world',
+    });
     return { project: this.dto(p), runId: run.id };
   }
 
@@ -72,7 +81,12 @@ export class ProjectsService {
     const { ws, bus } = this.c;
     const ids = ws.transaction(() =>
       r.datasets.map((d) => {
-        const place = { id: d.id, projectId: run.projectId, name: uniqueDatasetName(ws, run.projectId, d.name), split: d.split };
+        const place = {
+          id: d.id,
+          projectId: run.projectId,
+          name: uniqueDatasetName(ws, run.projectId, d.name),
+          split: d.split,
+        };
         const rec =
           'kind' in d.stats
             ? benchmarkRecord(d.stats, place)

@@ -15,9 +15,17 @@ afterAll(() => app.dispose());
 describe('run names', () => {
   it('refuses a growth or training run whose name the project already has', async () => {
     app.workspace.runs.create({ projectId: s.projectId, kind: 'grow', name: 'zh-expert', params: {} });
-    const req = { projectId: s.projectId, datasetIds: [s.datasetId], substrateId: s.substrateId, shape: { dModel: 16, heads: 2, context: 16, mlpRatio: 2 }, batch: 2 };
+    const req = {
+      projectId: s.projectId,
+      datasetIds: [s.datasetId],
+      substrateId: s.substrateId,
+      shape: { dModel: 16, heads: 2, context: 16, mlpRatio: 2 },
+      batch: 2,
+    };
     const grow = await app.raw('runs.startGrow', { ...req, stages: 1, stepsPerStage: 2, name: ' ZH-expert ' });
-    expect(grow.error?.message).toBe('a run named "ZH-expert" already exists in this project: give this one another name');
+    expect(grow.error?.message).toBe(
+      'a run named "ZH-expert" already exists in this project: give this one another name',
+    );
     const train = await app.raw('runs.startTrain', { ...req, name: 'zh-expert', steps: 2 });
     expect(train.error?.message).toMatch(/a run named "zh-expert" already exists/);
     expect(app.workspace.runs.list({ projectId: s.projectId })).toHaveLength(1);

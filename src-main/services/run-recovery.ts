@@ -29,7 +29,9 @@ export class RunRecovery {
     const waiting: string[] = [];
     for (const r of this.ws.runs.list({ status: 'running' })) {
       if (r.workerPid !== null && isAlive(r.workerPid)) {
-        this.deps.warn(`run ${r.id}: its worker process ${r.workerPid} is still alive; it is marked failed (resumable) once that process exits`);
+        this.deps.warn(
+          `run ${r.id}: its worker process ${r.workerPid} is still alive; it is marked failed (resumable) once that process exits`,
+        );
         waiting.push(r.id);
         this.watchOrphan(r.id, r.workerPid, isAlive);
         continue;

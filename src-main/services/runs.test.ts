@@ -31,7 +31,10 @@ afterEach(() => {
 
 function runningRun(): string {
   const p = ws.projects.create({ name: `p${Math.random()}` });
-  const params = { ...TrainParams.parse({ projectId: p.id, name: 't', datasetIds: ['d'], substrateId: 's' }), modelId: 'm' };
+  const params = {
+    ...TrainParams.parse({ projectId: p.id, name: 't', datasetIds: ['d'], substrateId: 's' }),
+    modelId: 'm',
+  };
   const r = ws.runs.create({ projectId: p.id, kind: 'train', params });
   runs.status(r.id, 'running', {});
   return r.id;
@@ -44,7 +47,15 @@ describe('metric throttling', () => {
     let step = 0;
     // 100 messages of 30 points over ~1 s: what a fast training loop sends.
     for (let m = 0; m < 100; m++) {
-      runs.metrics(id, Array.from({ length: 30 }, () => ({ step: ++step, name: 'train/loss', value: 1 / step, t: (Date.now() - t0) / 1000 })));
+      runs.metrics(
+        id,
+        Array.from({ length: 30 }, () => ({
+          step: ++step,
+          name: 'train/loss',
+          value: 1 / step,
+          t: (Date.now() - t0) / 1000,
+        })),
+      );
       await new Promise((r) => setTimeout(r, 10));
     }
     runs.status(id, 'done', { result: null });
@@ -52,7 +63,9 @@ describe('metric throttling', () => {
     // The ≥ 100 ms spacing itself is asserted exactly, on a fake clock, in throttle.test.ts; here, with real
     // timers, the 100 messages must arrive coalesced into far fewer events.
     expect(metricEvents.length).toBeLessThan(100);
-    const delivered = metricEvents.flatMap((e) => (e.payload as { points: { step: number }[] }).points.map((p) => p.step));
+    const delivered = metricEvents.flatMap((e) =>
+      (e.payload as { points: { step: number }[] }).points.map((p) => p.step),
+    );
     expect(delivered).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
     expect(ws.metrics.count(id, 'train/loss')).toBe(3000);
     // Once the run has ended nothing more is accepted for it.
@@ -69,7 +82,8 @@ describe('metric throttling', () => {
       runs.metrics(b, [{ step: i, name: 'lr', value: i, t: 0 }]);
     }
     await new Promise((r) => setTimeout(r, 150));
-    const per = (id: string) => events.filter((e) => e.channel === 'run.metrics' && (e.payload as { runId: string }).runId === id).length;
+    const per = (id: string) =>
+      events.filter((e) => e.channel === 'run.metrics' && (e.payload as { runId: string }).runId === id).length;
     // Leading edge at once, the rest in one trailing batch.
     expect(per(a)).toBe(2);
     expect(per(b)).toBe(2);
@@ -84,6 +98,9 @@ describe('metric throttling', () => {
     expect(ws.runs.require(id)).toMatchObject({ progress: 1, message: 'step 100' });
     runs.status(id, 'failed', { error: 'boom' });
     expect(ws.runs.require(id)).toMatchObject({ status: 'failed', error: 'boom' });
-    expect(events[events.length - 1]).toMatchObject({ channel: 'run.updated', payload: { id, status: 'failed', error: 'boom' } });
+    expect(events[events.length - 1]).toMatchObject({
+      channel: 'run.updated',
+      payload: { id, status: 'failed', error: 'boom' },
+    });
   });
 });

@@ -77,9 +77,16 @@ export class RunsService implements JobSink {
     opts: RunsOptions = {},
   ) {
     this.warn = opts.log ?? ((line) => process.stderr.write(`espalier: ${line}\n`));
-    this.buffer = new MetricBuffer(ws.metrics, { maxDelayMs: 500, onError: (err) => this.warn(`could not save metrics: ${String(err)}`) });
-    this.metricEvents = new Batcher(opts.metricIntervalMs ?? 100, (runId, points) => this.bus.emit('run.metrics', { runId, points }));
-    this.progressUpdates = new Batcher(opts.progressIntervalMs ?? 250, (runId, items) => this.writeProgress(runId, items[items.length - 1]!));
+    this.buffer = new MetricBuffer(ws.metrics, {
+      maxDelayMs: 500,
+      onError: (err) => this.warn(`could not save metrics: ${String(err)}`),
+    });
+    this.metricEvents = new Batcher(opts.metricIntervalMs ?? 100, (runId, points) =>
+      this.bus.emit('run.metrics', { runId, points }),
+    );
+    this.progressUpdates = new Batcher(opts.progressIntervalMs ?? 250, (runId, items) =>
+      this.writeProgress(runId, items[items.length - 1]!),
+    );
     this.recovery = new RunRecovery(ws, {
       warn: this.warn,
       submit: (runId, from) => this.submit(runId, from),
@@ -92,7 +99,10 @@ export class RunsService implements JobSink {
     this.supervisor = supervisor;
   }
 
-  register<Job extends JobParams, Result extends object, State extends object>(kind: store.RunKind, hooks: KindHooks<Job, Result, State>): void {
+  register<Job extends JobParams, Result extends object, State extends object>(
+    kind: store.RunKind,
+    hooks: KindHooks<Job, Result, State>,
+  ): void {
     const { prepare, result, complete, ended, state } = hooks;
     this.hooks.set(kind, {
       prepare,
@@ -168,7 +178,9 @@ export class RunsService implements JobSink {
   pause(id: string): Run {
     const run = this.require(id);
     if (run.status !== 'running' || !this.supervisor?.pause(id)) {
-      throw new UserError(`the run is ${run.status}; only a running job can be paused${run.status === 'queued' ? ' (cancel it instead)' : ''}`);
+      throw new UserError(
+        `the run is ${run.status}; only a running job can be paused${run.status === 'queued' ? ' (cancel it instead)' : ''}`,
+      );
     }
     this.ws.runs.setMessage(id, 'pausing: saving a checkpoint…');
     this.emitRun(id);
@@ -187,8 +199,16 @@ export class RunsService implements JobSink {
     if (!run.checkpoint) this.ws.metrics.deleteAfter(id, -1);
     else if (run.checkpointStep !== null) this.ws.metrics.deleteAfter(id, run.checkpointStep);
     this.ws.runs.resume(id);
-    this.ws.runs.setMessage(id, run.checkpoint ? `queued to resume from ${stepText(run.checkpointStep)}` : 'queued to start again');
-    this.log(id, run.checkpoint ? `resumed: continues from ${stepText(run.checkpointStep)}` : 'resumed: starts again from the beginning');
+    this.ws.runs.setMessage(
+      id,
+      run.checkpoint ? `queued to resume from ${stepText(run.checkpointStep)}` : 'queued to start again',
+    );
+    this.log(
+      id,
+      run.checkpoint
+        ? `resumed: continues from ${stepText(run.checkpointStep)}`
+        : 'resumed: starts again from the beginning',
+    );
     try {
       this.submit(id, run.checkpoint ? this.ws.paths.fromStored(run.checkpoint) : null);
     } catch (err) {
@@ -238,7 +258,11 @@ export class RunsService implements JobSink {
 
   // ---- JobSink (called by the supervisor) -----------------------------------------------------
 
-  status(runId: string, status: JobStatus, patch: { error?: string; result?: unknown; checkpoint?: string | null }): void {
+  status(
+    runId: string,
+    status: JobStatus,
+    patch: { error?: string; result?: unknown; checkpoint?: string | null },
+  ): void {
     if (status === 'queued') return; // rows are created (or requeued) as queued before the supervisor sees them
     try {
       this.progressUpdates.drop(runId);
@@ -257,7 +281,10 @@ export class RunsService implements JobSink {
       if (status === 'done') this.finish(runId, patch.result);
       else if (status === 'failed') {
         const run = this.ws.runs.require(runId);
-        const message = userMessage(patch.error ?? 'the job failed', workspaceNames(this.ws, uploadFiles(this.ws, run.params)));
+        const message = userMessage(
+          patch.error ?? 'the job failed',
+          workspaceNames(this.ws, uploadFiles(this.ws, run.params)),
+        );
         this.ws.runs.fail(runId, message);
         this.log(runId, `failed: ${message}`);
         this.cleanUp(runId);
@@ -269,7 +296,11 @@ export class RunsService implements JobSink {
       } else if (status === 'paused') {
         this.ws.runs.pause(runId);
         const r = this.ws.runs.require(runId);
-        const message = r.checkpoint ? (r.checkpointStep !== null ? `paused at step ${r.checkpointStep}` : 'paused: it resumes from its last checkpoint') : 'paused (it will start again when resumed)';
+        const message = r.checkpoint
+          ? r.checkpointStep !== null
+            ? `paused at step ${r.checkpointStep}`
+            : 'paused: it resumes from its last checkpoint'
+          : 'paused (it will start again when resumed)';
         this.ws.runs.setMessage(runId, message);
         this.log(runId, message);
       }
@@ -288,7 +319,10 @@ export class RunsService implements JobSink {
       const hooks = this.hooks.get(run.kind);
       if (hooks) result = hooks.complete(run, raw);
     } catch (err) {
-      this.ws.runs.fail(runId, `the job finished but its results could not be recorded: ${(dbErrorIfDiskFull(err, this.ws.paths.dbFile) as Error).message}`);
+      this.ws.runs.fail(
+        runId,
+        `the job finished but its results could not be recorded: ${(dbErrorIfDiskFull(err, this.ws.paths.dbFile) as Error).message}`,
+      );
       this.cleanUp(runId);
       return;
     }
@@ -315,7 +349,8 @@ export class RunsService implements JobSink {
   private writeProgress(runId: string, p: { fraction: number; message: string }): void {
     const step = this.live.get(runId)?.maxStep;
     try {
-      if (this.ws.runs.setProgress(runId, { progress: p.fraction, message: p.message, ...(step ? { step } : {}) })) this.emitRun(runId);
+      if (this.ws.runs.setProgress(runId, { progress: p.fraction, message: p.message, ...(step ? { step } : {}) }))
+        this.emitRun(runId);
     } catch (err) {
       // Runs from a timer: nobody to throw to (a closed database at shutdown, a deleted run).
       this.warn(`run ${runId}: could not save progress: ${(err as Error).message}`);
@@ -355,7 +390,9 @@ export class RunsService implements JobSink {
   /** The run's stored log lines after `afterSeq`, oldest first. */
   logTail(runId: string, afterSeq?: number): RunLogLine[] {
     this.require(runId);
-    return this.ws.runLogs.tail(runId, afterSeq === undefined ? {} : { afterSeq }).map((l) => ({ seq: l.seq, t: iso(l.t), line: l.line }));
+    return this.ws.runLogs
+      .tail(runId, afterSeq === undefined ? {} : { afterSeq })
+      .map((l) => ({ seq: l.seq, t: iso(l.t), line: l.line }));
   }
 
   state(runId: string, state: Record<string, unknown>): void {
@@ -368,7 +405,9 @@ export class RunsService implements JobSink {
         // State the kind does not know (the schema refused it) changes nothing.
         keep = hook(r, state) ?? {};
       } catch (err) {
-        this.warn(`run ${runId}: could not record its state: ${(dbErrorIfDiskFull(err, this.ws.paths.dbFile) as Error).message}`);
+        this.warn(
+          `run ${runId}: could not record its state: ${(dbErrorIfDiskFull(err, this.ws.paths.dbFile) as Error).message}`,
+        );
         return;
       }
     }

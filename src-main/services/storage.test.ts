@@ -27,7 +27,15 @@ function registerSecondSubstrate(): { id: string; file: string } {
   const sub = buildSubstrate(tok, { kind: 'random', dim: 16, seed: 2 });
   const file = ws.paths.substrateFile(sub.id);
   saveSubstrate(file, sub);
-  ws.substrates.register({ id: sub.id, tokenizerId: tok.id, name: 'random 16d', kind: 'random', dim: 16, file: ws.paths.toStored(file), metadata: { vocabSize: sub.vocabSize } });
+  ws.substrates.register({
+    id: sub.id,
+    tokenizerId: tok.id,
+    name: 'random 16d',
+    kind: 'random',
+    dim: 16,
+    file: ws.paths.toStored(file),
+    metadata: { vocabSize: sub.vocabSize },
+  });
   return { id: sub.id, file };
 }
 
@@ -46,7 +54,12 @@ describe('workspace storage', () => {
     const own = await train(s.substrateId, 'on the project substrate', 3);
 
     const census = storageCensus(app.workspace.root);
-    expect(new Map([...census.substrates].map(([id, files]) => [id, files.length]))).toEqual(new Map([[s.substrateId, 1], [s2.id, 1]]));
+    expect(new Map([...census.substrates].map(([id, files]) => [id, files.length]))).toEqual(
+      new Map([
+        [s.substrateId, 1],
+        [s2.id, 1],
+      ]),
+    );
     expect(census.duplicateFiles).toEqual([]);
     expect(census.duplicateWeights).toEqual([]);
     expect(existsSync(join(app.workspace.paths.modelDir(a), 'substrate.safetensors'))).toBe(false);
@@ -56,7 +69,9 @@ describe('workspace storage', () => {
     const sub2 = disk.substrates.find((x) => x.id === s2.id)!;
     expect(sub2).toMatchObject({ models: 2, projects: 0, builds: 0 });
     expect(sub2.bytes).toBeGreaterThan(0);
-    expect(disk.projectBytes).toBe(Object.values(disk.models).reduce((x, y) => x + y, 0) + disk.substrates.reduce((x, y) => x + y.bytes, 0));
+    expect(disk.projectBytes).toBe(
+      Object.values(disk.models).reduce((x, y) => x + y, 0) + disk.substrates.reduce((x, y) => x + y.bytes, 0),
+    );
     expect(disk.workspaceBytes).toBeGreaterThan(disk.projectBytes);
 
     // Another model still uses the substrate: only the model's own folder goes.
@@ -82,19 +97,40 @@ describe('workspace storage', () => {
     expect(names[0]).toMatch(/^random · 16-d · [\d,]+ tokens · \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     // Two tables alike in kind, dim, vocabulary and minute: told apart by their ids.
     const twin = registerSecondSubstrate();
-    app.workspace.models.create({ projectId: s.projectId, kind: 'trained', name: 'on the twin', depth: 1, tokenizerId: s.tokenizerId, substrateId: twin.id });
+    app.workspace.models.create({
+      projectId: s.projectId,
+      kind: 'trained',
+      name: 'on the twin',
+      depth: 1,
+      tokenizerId: s.tokenizerId,
+      substrateId: twin.id,
+    });
     const both = (await app.call('substrates.list', { projectId: s.projectId })).map((x) => x.name);
     expect(both).toHaveLength(2);
     expect(new Set(both).size).toBe(2);
-    for (const n of both) expect(n).toMatch(/^random · 16-d · [\d,]+ tokens · \d{4}-\d\d-\d\d \d\d:\d\d UTC( · [0-9a-f]{8})?$/);
-    const labelled = await app.call('substrates.setLabel', { projectId: s.projectId, id: s.substrateId, label: 'faq baseline' });
+    for (const n of both)
+      expect(n).toMatch(/^random · 16-d · [\d,]+ tokens · \d{4}-\d\d-\d\d \d\d:\d\d UTC( · [0-9a-f]{8})?$/);
+    const labelled = await app.call('substrates.setLabel', {
+      projectId: s.projectId,
+      id: s.substrateId,
+      label: 'faq baseline',
+    });
     expect(labelled.name).toMatch(/^faq baseline \(random · 16-d · /);
-    expect((await app.call('substrates.list', { projectId: s.projectId })).find((x) => x.id === s.substrateId)!.label).toBe('faq baseline');
+    expect(
+      (await app.call('substrates.list', { projectId: s.projectId })).find((x) => x.id === s.substrateId)!.label,
+    ).toBe('faq baseline');
   });
 
   it('keeps datasets’ token counts when a later build makes a new tokenizer, and says why it did', async () => {
     const build = async (ngrams: number) => {
-      const { runId } = await app.call('substrates.build', { projectId: s.projectId, kind: 'random', dim: 16, grid: 16, ngrams, seed: 3 });
+      const { runId } = await app.call('substrates.build', {
+        projectId: s.projectId,
+        kind: 'random',
+        dim: 16,
+        grid: 16,
+        ngrams,
+        seed: 3,
+      });
       const run = await waitForRun(app, runId, undefined, 120_000);
       expect(run.error).toBeNull();
       return run;
@@ -109,9 +145,24 @@ describe('workspace storage', () => {
     const body = 'Новый текст о пакетах Debian. '.repeat(200);
     writeFileAtomic(ws.paths.datasetText(id), body);
     const sha = sha256Hex(body);
-    ws.datasets.create({ id, projectId: s.projectId, name: 'ru notes', sourcePath: ws.paths.toStored(ws.paths.datasetText(id)), textPath: ws.paths.toStored(ws.paths.datasetText(id)), format: 'txt', split: 'train', sha256: sha, textSha256: sha, bytes: Buffer.byteLength(body), characters: body.length, records: 1 });
+    ws.datasets.create({
+      id,
+      projectId: s.projectId,
+      name: 'ru notes',
+      sourcePath: ws.paths.toStored(ws.paths.datasetText(id)),
+      textPath: ws.paths.toStored(ws.paths.datasetText(id)),
+      format: 'txt',
+      split: 'train',
+      sha256: sha,
+      textSha256: sha,
+      bytes: Buffer.byteLength(body),
+      characters: body.length,
+      records: 1,
+    });
     const second = await build(30);
-    expect(second.progress.message).toMatch(/built a new tokenizer: the training data changed since the last one \(\+ ru notes\)/);
+    expect(second.progress.message).toMatch(
+      /built a new tokenizer: the training data changed since the last one \(\+ ru notes\)/,
+    );
     expect(second.progress.message).toMatch(/1 dataset\(s\) keep their token counts/);
 
     const after = (await app.call('datasets.list', { projectId: s.projectId })).find((d) => d.id === s.datasetId)!;

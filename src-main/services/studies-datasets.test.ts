@@ -18,10 +18,15 @@ afterAll(async () => {
 });
 
 async function upload(fileName: string, text: string): Promise<string> {
-  const { runId } = await app.call('datasets.import', { projectId, upload: { fileName, base64: Buffer.from(text).toString('base64') } });
+  const { runId } = await app.call('datasets.import', {
+    projectId,
+    upload: { fileName, base64: Buffer.from(text).toString('base64') },
+  });
   const run = await waitForRun(app, runId);
   expect(run.status, run.error ?? '').toBe('done');
-  return (await app.call('datasets.list', { projectId })).find((d) => d.name === fileName.replace(/\.txt$/, '') || d.name === fileName)!.id;
+  return (await app.call('datasets.list', { projectId })).find(
+    (d) => d.name === fileName.replace(/\.txt$/, '') || d.name === fileName,
+  )!.id;
 }
 
 function spec(datasets: { train: string; heldOut?: string }[], name = 'own data'): StudySpecInput {
@@ -29,7 +34,18 @@ function spec(datasets: { train: string; heldOut?: string }[], name = 'own data'
     name,
     seeds: [1],
     data: { kind: 'datasets', datasets },
-    model: { dim: 16, heads: 2, contextLength: 16, depth: 1, stepsPerStage: 4, batchSize: 2, lr: 0.01, evalWindows: 2, evalTokens: 64, ngrams: 0 },
+    model: {
+      dim: 16,
+      heads: 2,
+      contextLength: 16,
+      depth: 1,
+      stepsPerStage: 4,
+      batchSize: 2,
+      lr: 0.01,
+      evalWindows: 2,
+      evalTokens: 64,
+      ngrams: 0,
+    },
     arms: [
       { name: 'single', substrate: 'random', embedding: 'frozen', schedule: 'monolithic' },
       { name: 'merge', substrate: 'random', embedding: 'frozen', schedule: 'monolithic', merge: 'logits' },
@@ -60,19 +76,30 @@ describe('a study on the project datasets', () => {
     const missing = await app.raw('studies.create', { projectId, spec: spec([{ train: ruId }, { train: 'ds_nope' }]) });
     expect(missing.ok).toBe(false);
     expect(missing.error!.message).toMatch(/spec\.data\.datasets\[1\]\.train: no dataset with id "ds_nope"/);
-    const self = await app.raw('studies.create', { projectId, spec: spec([{ train: ruId, heldOut: ruId }, { train: zhId }]) });
+    const self = await app.raw('studies.create', {
+      projectId,
+      spec: spec([{ train: ruId, heldOut: ruId }, { train: zhId }]),
+    });
     expect(self.error!.message).toMatch(/spec\.data\.datasets\[0\]\.heldOut: is the training dataset itself/);
     const one = await app.raw('studies.create', { projectId, spec: spec([{ train: ruId }]) });
     expect(one.error!.message).toMatch(/a merge arm needs exactly two corpora/);
 
-    const created = await app.call('studies.create', { projectId, spec: spec([{ train: ruId }, { train: zhId, heldOut: zhVal }]) });
-    expect(created.spec.data).toEqual({ kind: 'datasets', datasets: [{ train: ruId }, { train: zhId, heldOut: zhVal }] });
+    const created = await app.call('studies.create', {
+      projectId,
+      spec: spec([{ train: ruId }, { train: zhId, heldOut: zhVal }]),
+    });
+    expect(created.spec.data).toEqual({
+      kind: 'datasets',
+      datasets: [{ train: ruId }, { train: zhId, heldOut: zhVal }],
+    });
     await app.call('studies.start', { id: created.id });
     const done = await waitForStudy(created.id, (s) => s.status === 'done');
     expect(done.arms.map((a) => a.run)).toEqual(['single · seed 1', 'merge · seed 1']);
     // Each corpus is scored by its dataset's name; the merge reads its experts on their own corpus.
     const merge = done.arms.find((a) => a.arm === 'merge')!;
-    expect(Object.keys(merge.metrics)).toEqual(expect.arrayContaining(['expert A own nll', 'expert B own nll', 'normalised merge gain', 'merge nll probs']));
+    expect(Object.keys(merge.metrics)).toEqual(
+      expect.arrayContaining(['expert A own nll', 'expert B own nll', 'normalised merge gain', 'merge nll probs']),
+    );
     const single = done.arms.find((a) => a.arm === 'single')!;
     expect(Object.keys(single.metrics)).toEqual(expect.arrayContaining(['heldout nll ru-faq', 'heldout nll zh-song']));
 

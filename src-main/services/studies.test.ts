@@ -30,7 +30,18 @@ function tinySpec(name = 'tiny C1'): StudySpecInput {
     size: 'quick',
     seeds: [1, 2],
     data: { kind: 'world', seed: 1, scale: 'quick' },
-    model: { dim: 16, heads: 2, contextLength: 16, depth: 1, stepsPerStage: 240, batchSize: 2, lr: 0.01, evalWindows: 2, evalTokens: 64, ngrams: 0 },
+    model: {
+      dim: 16,
+      heads: 2,
+      contextLength: 16,
+      depth: 1,
+      stepsPerStage: 240,
+      batchSize: 2,
+      lr: 0.01,
+      evalWindows: 2,
+      evalTokens: 64,
+      ngrams: 0,
+    },
     arms: [
       { name: 'frozen random', substrate: 'random', embedding: 'frozen', schedule: 'monolithic' },
       { name: 'trainable', substrate: 'random', embedding: 'trainable', schedule: 'monolithic' },
@@ -45,7 +56,10 @@ async function waitForStudy(id: string, pred: (s: StudyDetail) => boolean, timeo
     const s = await app.call('studies.get', { id });
     if (pred(s)) return s;
     if (s.status === 'failed') throw new Error(`study failed: ${s.error}`);
-    if (Date.now() - t0 > timeoutMs) throw new Error(`study ${id} did not get there in ${timeoutMs} ms (now ${s.status}, ${s.runsDone}/${s.runs} runs)`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(
+        `study ${id} did not get there in ${timeoutMs} ms (now ${s.status}, ${s.runsDone}/${s.runs} runs)`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -56,7 +70,10 @@ describe('studies service', () => {
     expect(bad.ok).toBe(false);
     expect(bad.error).toMatchObject({ code: 'invalid-request', field: 'spec.control' });
     expect(bad.error!.message).toMatch(/"nobody" is not the name of an arm/);
-    const heads = await app.raw('studies.create', { projectId, spec: { ...tinySpec(), model: { ...tinySpec().model, heads: 3 } } });
+    const heads = await app.raw('studies.create', {
+      projectId,
+      spec: { ...tinySpec(), model: { ...tinySpec().model, heads: 3 } },
+    });
     expect(heads.error).toMatchObject({ field: 'spec.model.heads' });
     await app.call('studies.create', { projectId, spec: tinySpec('taken') });
     const dup = await app.raw('studies.create', { projectId, spec: tinySpec('taken') });
@@ -90,13 +107,22 @@ describe('studies service', () => {
     // The first run was not trained again: same result, same single model.
     expect(done.arms.find((a) => a.run === firstRun.run)!.finishedAt).toBe(firstRun.finishedAt);
     expect(done.models[firstRun.run]).toEqual(firstModels);
-    expect(done.arms.map((a) => a.run)).toEqual(['frozen random · seed 1', 'trainable · seed 1', 'frozen random · seed 2', 'trainable · seed 2']);
+    expect(done.arms.map((a) => a.run)).toEqual([
+      'frozen random · seed 1',
+      'trainable · seed 1',
+      'frozen random · seed 2',
+      'trainable · seed 2',
+    ]);
 
     // Every run's model is in the catalog with its provenance, and loads like any other model.
     const models = (await app.call('models.list', { projectId })).filter((m) => m.provenance['studyId'] === created.id);
     expect(models.map((m) => m.name).sort()).toEqual(done.arms.map((a) => `tiny C1 · ${a.run}`).sort());
     expect(models.every((m) => m.kind === 'trained' && m.depth === 1 && m.params.total > 0)).toBe(true);
-    const out = await app.call('playground.generate', { modelIds: [models[0]!.id], prompt: 'the', sampling: { maxTokens: 3, temperature: 0, topK: 0, topP: 1, seed: 1 } });
+    const out = await app.call('playground.generate', {
+      modelIds: [models[0]!.id],
+      prompt: 'the',
+      sampling: { maxTokens: 3, temperature: 0, topK: 0, topP: 1, seed: 1 },
+    });
     expect(out.outputs[0]!.text.length).toBeGreaterThan(0);
 
     // The comparison: both arms, two seeds each, mean ± CI with the protocol named.
@@ -120,8 +146,15 @@ describe('studies service', () => {
       expect(x.steps).toEqual([...x.steps].sort((a, b) => a - b));
     }
     const run = await app.call('runs.get', { id: runId });
-    expect(run).toMatchObject({ kind: 'study', status: 'done', result: { studyId: created.id, armsDone: done.arms.map((a) => a.run) } });
-    expect((await app.call('studies.list', { projectId })).find((s) => s.id === created.id)).toMatchObject({ status: 'done', runsDone: 4 });
+    expect(run).toMatchObject({
+      kind: 'study',
+      status: 'done',
+      result: { studyId: created.id, armsDone: done.arms.map((a) => a.run) },
+    });
+    expect((await app.call('studies.list', { projectId })).find((s) => s.id === created.id)).toMatchObject({
+      status: 'done',
+      runsDone: 4,
+    });
 
     // Exports: the comparison CSV, and the Markdown report with its plots in a folder of its own.
     const csv = await app.call('studies.export', { id: created.id, dest: exportDir, format: 'csv' });
@@ -140,6 +173,8 @@ describe('studies service', () => {
     expect((await app.raw('studies.start', { id: created.id })).error!.message).toMatch(/has finished/);
     await app.call('studies.delete', { id: created.id });
     expect((await app.raw('studies.get', { id: created.id })).error!.code).toBe('not-found');
-    expect((await app.call('models.list', { projectId })).filter((m) => m.provenance['studyId'] === created.id)).toHaveLength(4);
+    expect(
+      (await app.call('models.list', { projectId })).filter((m) => m.provenance['studyId'] === created.id),
+    ).toHaveLength(4);
   }, 600_000);
 });

@@ -53,9 +53,16 @@ export class StudiesService {
       });
     }
     if (spec.data.kind === 'datasets') studyDatasets(this.c, req.projectId, spec.data.datasets);
-    if (ws.studies.byName(req.projectId, spec.name)) throw new ConflictError(`a study named "${spec.name}" already exists in this project; choose another name`);
+    if (ws.studies.byName(req.projectId, spec.name))
+      throw new ConflictError(`a study named "${spec.name}" already exists in this project; choose another name`);
     const id = newId('std');
-    const s = ws.studies.create({ id, projectId: req.projectId, name: spec.name, spec, outDir: ws.paths.toStored(ws.paths.studyDir(id)) });
+    const s = ws.studies.create({
+      id,
+      projectId: req.projectId,
+      name: spec.name,
+      spec,
+      outDir: ws.paths.toStored(ws.paths.studyDir(id)),
+    });
     this.changed(s);
     return this.dto(s);
   }
@@ -65,13 +72,22 @@ export class StudiesService {
     const { ws } = this.c;
     const s = this.require(req.id);
     const run = s.runId ? ws.runs.get(s.runId) : undefined;
-    if (run && (run.status === 'queued' || run.status === 'running')) throw new UserError(`the study "${s.name}" is already ${run.status}`);
-    if (run?.status === 'done') throw new UserError(`the study "${s.name}" has finished; define a new study to run it again`);
+    if (run && (run.status === 'queued' || run.status === 'running'))
+      throw new UserError(`the study "${s.name}" is already ${run.status}`);
+    if (run?.status === 'done')
+      throw new UserError(`the study "${s.name}" has finished; define a new study to run it again`);
     if (run) {
       this.c.runs.resume(run.id);
     } else {
       const total = studyRunCount(StudySpec.parse(s.spec));
-      const queued = this.c.runs.enqueue({ projectId: s.projectId, kind: 'study', name: s.name, params: { studyId: s.id }, totalSteps: total, message: `queued: ${total} runs` });
+      const queued = this.c.runs.enqueue({
+        projectId: s.projectId,
+        kind: 'study',
+        name: s.name,
+        params: { studyId: s.id },
+        totalSteps: total,
+        message: `queued: ${total} runs`,
+      });
       ws.studies.setRun(s.id, queued.id);
     }
     this.sync(s.id);
@@ -124,7 +140,8 @@ export class StudiesService {
     // Validated (and created level by level) before anything else touches the file system: see host-paths.ts.
     const dest = this.c.hostPaths.exportFolder('dest', req.dest);
     const s = this.require(req.id);
-    if (this.orderedArms(s).length === 0) throw new UserError(`no run of the study "${s.name}" has finished yet; there is nothing to export`);
+    if (this.orderedArms(s).length === 0)
+      throw new UserError(`no run of the study "${s.name}" has finished yet; there is nothing to export`);
     const { ws } = this.c;
     mkdirSync(ws.paths.tmpDir, { recursive: true });
     const scratch = mkdtempSync(join(ws.paths.tmpDir, 'study-report-'));
@@ -213,7 +230,9 @@ export class StudiesService {
     const out: StoredArm[] = [];
     for (const raw of s.arms) {
       const result = ArmResult.safeParse(raw['result']);
-      const ids = Array.isArray(raw['modelIds']) ? raw['modelIds'].filter((x): x is string => typeof x === 'string') : [];
+      const ids = Array.isArray(raw['modelIds'])
+        ? raw['modelIds'].filter((x): x is string => typeof x === 'string')
+        : [];
       if (result.success) out.push({ result: result.data, modelIds: ids });
     }
     return out;

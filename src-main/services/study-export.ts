@@ -6,7 +6,13 @@ import type { StudyResult } from '../../src-shared/study';
 import { writeStudyReport } from '../study/index';
 
 function slug(name: string): string {
-  return name.trim().replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'study';
+  return (
+    name
+      .trim()
+      .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+      .replace(/^[-.]+|-+$/g, '')
+      .slice(0, 80) || 'study'
+  );
 }
 
 /** "name", else "name-2", "name-3", … among what `dir` holds. */
@@ -21,7 +27,12 @@ function inScratch(scratch: string, file: string): string {
   return isAbsolute(file) ? file : join(scratch, file);
 }
 
-export function exportStudyReport(result: StudyResult, scratch: string, dest: string, format: 'csv' | 'markdown'): { path: string; files: string[] } {
+export function exportStudyReport(
+  result: StudyResult,
+  scratch: string,
+  dest: string,
+  format: 'csv' | 'markdown',
+): { path: string; files: string[] } {
   const written = writeStudyReport(result, scratch);
   const base = slug(result.spec.name);
   if (format === 'csv') {
@@ -31,6 +42,8 @@ export function exportStudyReport(result: StudyResult, scratch: string, dest: st
   }
   const folder = join(dest, freeName(dest, base, ''));
   cpSync(scratch, folder, { recursive: true });
-  const files = [written.markdown, written.csv, ...written.svgs].map((f) => join(folder, relative(scratch, inScratch(scratch, f)))).filter((f) => existsSync(f));
+  const files = [written.markdown, written.csv, ...written.svgs]
+    .map((f) => join(folder, relative(scratch, inScratch(scratch, f))))
+    .filter((f) => existsSync(f));
   return { path: join(folder, relative(scratch, inScratch(scratch, written.markdown))), files };
 }

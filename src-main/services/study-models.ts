@@ -12,20 +12,38 @@ const MERGE_MODES = new Set(['logits', 'probs']);
 
 /** Registers the arm's models; returns their catalog ids (experts first, then the merge). */
 export function registerArmModels(c: ServiceContext, s: store.StudyRecord, arm: ArmResult, runId: string): string[] {
-  const provenance = { studyId: s.id, study: s.name, runId, kind: 'study', run: arm.run, arm: arm.arm, seed: arm.seed, factors: arm.factors };
+  const provenance = {
+    studyId: s.id,
+    study: s.name,
+    runId,
+    kind: 'study',
+    run: arm.run,
+    arm: arm.arm,
+    seed: arm.seed,
+    factors: arm.factors,
+  };
   const made = arm.models.length > 0 ? arm.models : [{ name: arm.run, kind: 'model' as const, dir: arm.modelDir }];
   const ids: string[] = [];
   const experts: store.Model[] = [];
   for (const m of made) {
     if (m.kind === 'merge' || !m.dir) continue;
     const name = m.kind === 'expert' ? `${s.name} · ${arm.run} · ${m.name}` : `${s.name} · ${arm.run}`;
-    const model = registerModelFolder(c, { projectId: s.projectId, from: m.dir, name, kind: 'trained', label: 'study', provenance: { ...provenance, role: m.kind } });
+    const model = registerModelFolder(c, {
+      projectId: s.projectId,
+      from: m.dir,
+      name,
+      kind: 'trained',
+      label: 'study',
+      provenance: { ...provenance, role: m.kind },
+    });
     ids.push(model.id);
     if (m.kind === 'expert') experts.push(model);
   }
   const merge = made.find((m) => m.kind === 'merge' && m.dir);
   // A merge the app can load needs experts on one tokenizer and substrate (the runner leaves dir null otherwise).
-  const shared = experts.length >= 2 && experts.every((e) => e.substrateId === experts[0]!.substrateId && e.tokenizerId === experts[0]!.tokenizerId);
+  const shared =
+    experts.length >= 2 &&
+    experts.every((e) => e.substrateId === experts[0]!.substrateId && e.tokenizerId === experts[0]!.tokenizerId);
   if (merge && shared) {
     const mode = String(arm.factors['merge'] ?? 'logits');
     const weights = experts.map(() => 1 / experts.length);
@@ -45,7 +63,11 @@ export function registerArmModels(c: ServiceContext, s: store.StudyRecord, arm: 
  * The text files of a spec's datasets (ids of this project's text datasets): one corpus per entry, named by the
  * dataset (made unique), its held-out dataset's text or null for the fixed hold-out. Each bad id names its field.
  */
-export function studyDatasets(c: ServiceContext, projectId: string, entries: readonly { train: string; heldOut?: string | undefined }[]): { name: string; train: string; val: string | null }[] {
+export function studyDatasets(
+  c: ServiceContext,
+  projectId: string,
+  entries: readonly { train: string; heldOut?: string | undefined }[],
+): { name: string; train: string; val: string | null }[] {
   const used = new Set<string>();
   return entries.map((e, i) => {
     const at = `spec.data.datasets[${i}]`;
@@ -57,7 +79,8 @@ export function studyDatasets(c: ServiceContext, projectId: string, entries: rea
           throw new UserError(`${at}.${field}: no dataset with id "${id}" in this workspace`);
         }
       })();
-      if (d.projectId !== projectId) throw new UserError(`${at}.${field}: the dataset "${d.name}" belongs to another project`);
+      if (d.projectId !== projectId)
+        throw new UserError(`${at}.${field}: the dataset "${d.name}" belongs to another project`);
       try {
         return { name: d.name, file: datasetTextFile(c.ws, d) };
       } catch (err) {
@@ -65,7 +88,10 @@ export function studyDatasets(c: ServiceContext, projectId: string, entries: rea
       }
     };
     const train = file('train', e.train);
-    if (e.heldOut !== undefined && e.heldOut === e.train) throw new UserError(`${at}.heldOut: is the training dataset itself; choose another dataset or leave it empty for the fixed hold-out (the text's last 10%)`);
+    if (e.heldOut !== undefined && e.heldOut === e.train)
+      throw new UserError(
+        `${at}.heldOut: is the training dataset itself; choose another dataset or leave it empty for the fixed hold-out (the text's last 10%)`,
+      );
     const val = e.heldOut !== undefined ? file('heldOut', e.heldOut).file : null;
     let name = train.name.replace(/[^A-Za-z0-9 .,_()+-]/g, '_').slice(0, 60) || `dataset ${i + 1}`;
     while (used.has(name)) name = `${name} (${i + 1})`;
@@ -77,6 +103,7 @@ export function studyDatasets(c: ServiceContext, projectId: string, entries: rea
 /** Marks a study's model as promoted (shown in every picker) or back to kept under its study. */
 export function promoteStudyModel(c: ServiceContext, modelId: string, promoted: boolean): store.Model {
   const m = requireModel(c.ws, modelId);
-  if (m.provenance['kind'] !== 'study') throw new UserError(`"${m.name}" is not a study's model; only those are kept out of the pickers`);
+  if (m.provenance['kind'] !== 'study')
+    throw new UserError(`"${m.name}" is not a study's model; only those are kept out of the pickers`);
   return c.ws.models.update(m.id, { provenance: { ...m.provenance, [STUDY_MODEL_PROMOTED]: promoted } });
 }

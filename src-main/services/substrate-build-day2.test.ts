@@ -10,8 +10,14 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   app = startTestApp({ hostPaths: 'refuse' });
   projectId = (await app.call('projects.create', { name: 'Vokabular' })).id;
-  for (const [name, text] of [['deutsch', 'Der Zug fährt um acht Uhr ab.\n'.repeat(40)], ['english', 'The train leaves at eight.\n'.repeat(40)]] as const) {
-    const { runId } = await app.call('datasets.import', { projectId, upload: { fileName: `${name}.txt`, base64: Buffer.from(text).toString('base64') } });
+  for (const [name, text] of [
+    ['deutsch', 'Der Zug fährt um acht Uhr ab.\n'.repeat(40)],
+    ['english', 'The train leaves at eight.\n'.repeat(40)],
+  ] as const) {
+    const { runId } = await app.call('datasets.import', {
+      projectId,
+      upload: { fileName: `${name}.txt`, base64: Buffer.from(text).toString('base64') },
+    });
     expect((await waitForRun(app, runId)).status).toBe('done');
   }
   for (const d of await app.call('datasets.list', { projectId })) ids[d.name] = d.id;
@@ -20,7 +26,13 @@ afterAll(() => app.dispose());
 
 describe('substrate build from the browser', () => {
   it('builds the vocabulary from the chosen training texts only', async () => {
-    const { runId } = await app.call('substrates.build', { projectId, kind: 'random', dim: 16, ngrams: 20, vocabularyDatasetIds: [ids['deutsch']!] });
+    const { runId } = await app.call('substrates.build', {
+      projectId,
+      kind: 'random',
+      dim: 16,
+      ngrams: 20,
+      vocabularyDatasetIds: [ids['deutsch']!],
+    });
     const run = await waitForRun(app, runId, undefined, 120_000);
     expect(run.status, run.error ?? '').toBe('done');
     expect(app.workspace.runs.get(runId)!.params['datasetIds']).toEqual([ids['deutsch']]);
@@ -33,14 +45,38 @@ describe('substrate build from the browser', () => {
   }, 180_000);
 
   it('refuses a dataset that is not a training text of the project', async () => {
-    const r = await app.raw('substrates.build', { projectId, kind: 'random', dim: 16, ngrams: 20, vocabularyDatasetIds: ['ds_nonexistent1'] });
+    const r = await app.raw('substrates.build', {
+      projectId,
+      kind: 'random',
+      dim: 16,
+      ngrams: 20,
+      vocabularyDatasetIds: ['ds_nonexistent1'],
+    });
     expect(r.error?.message).toMatch(/vocabularyDatasetIds: .* is not a training text of this project/);
   });
 
   it('takes an uploaded font where a host path is refused, and keeps it in the workspace', async () => {
     const hex = '0041:0000000018242442427E424242420000\n0061:0000000000003C42023E4242463A0000\n';
-    expect((await app.raw('substrates.build', { projectId, kind: 'glyph', dim: 16, grid: 16, ngrams: 0, fontPath: '/usr/share/fonts/x.hex' })).error?.message).toMatch(/host file paths are not accepted from the browser/);
-    const { runId } = await app.call('substrates.build', { projectId, kind: 'glyph', dim: 16, grid: 16, ngrams: 0, fontUpload: { fileName: 'mini font.hex', base64: Buffer.from(hex).toString('base64') } });
+    expect(
+      (
+        await app.raw('substrates.build', {
+          projectId,
+          kind: 'glyph',
+          dim: 16,
+          grid: 16,
+          ngrams: 0,
+          fontPath: '/usr/share/fonts/x.hex',
+        })
+      ).error?.message,
+    ).toMatch(/host file paths are not accepted from the browser/);
+    const { runId } = await app.call('substrates.build', {
+      projectId,
+      kind: 'glyph',
+      dim: 16,
+      grid: 16,
+      ngrams: 0,
+      fontUpload: { fileName: 'mini font.hex', base64: Buffer.from(hex).toString('base64') },
+    });
     const fontPath = String(app.workspace.runs.get(runId)!.params['fontPath']);
     expect(fontPath.startsWith(app.workspace.paths.substratesDir)).toBe(true);
     expect(fontPath.endsWith('mini_font.hex')).toBe(true);

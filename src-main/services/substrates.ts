@@ -6,19 +6,41 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { InvokeRequest, InvokeResponse } from '../../src-shared/contract';
 import type { Substrate as SubstrateDto } from '../../src-shared/domain';
-import { loadSubstrate, loadUnifont, nearestTokens, pieceLabel, renderToken, resolveFontPath, type Substrate, type UnifontFont } from '../engine/substrate';
+import {
+  loadSubstrate,
+  loadUnifont,
+  nearestTokens,
+  pieceLabel,
+  renderToken,
+  resolveFontPath,
+  type Substrate,
+  type UnifontFont,
+} from '../engine/substrate';
 import { loadTokenizer, type Tokenizer } from '../engine/tokenizer';
 import { sha256Hex } from '../engine/util/hash';
 import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { newId } from '../store/index';
 import { SubstrateResult } from '../worker/job-types';
-import { datasetTextFile, requireDataset, requireProject, requireSubstrate, storedToAbs, substrateFile, tokenizerFile } from './catalog';
+import {
+  datasetTextFile,
+  requireDataset,
+  requireProject,
+  requireSubstrate,
+  storedToAbs,
+  substrateFile,
+  tokenizerFile,
+} from './catalog';
 import type { ServiceContext } from './context';
 import { substrateDto } from './dto';
 
-type BuildReq = Required<Pick<InvokeRequest<'substrates.build'>, 'projectId' | 'kind' | 'dim' | 'grid' | 'ngrams' | 'seed'>> &
-  Pick<InvokeRequest<'substrates.build'>, 'fontPath' | 'matrixPath' | 'fontUpload' | 'matrixUpload' | 'vocabularyDatasetIds'>;
+type BuildReq = Required<
+  Pick<InvokeRequest<'substrates.build'>, 'projectId' | 'kind' | 'dim' | 'grid' | 'ngrams' | 'seed'>
+> &
+  Pick<
+    InvokeRequest<'substrates.build'>,
+    'fontPath' | 'matrixPath' | 'fontUpload' | 'matrixUpload' | 'vocabularyDatasetIds'
+  >;
 
 interface Loaded {
   sub: Substrate;
@@ -71,7 +93,9 @@ export class SubstratesService {
       })
       .sort((a, b) => a.createdAt - b.createdAt)
       .map((s) => substrateDto(s, p.id))
-      .map((s, _i, all) => (all.filter((o) => o.name === s.name).length > 1 ? { ...s, name: `${s.name} · ${s.id.slice(0, 8)}` } : s));
+      .map((s, _i, all) =>
+        all.filter((o) => o.name === s.name).length > 1 ? { ...s, name: `${s.name} · ${s.id.slice(0, 8)}` } : s,
+      );
   }
 
   setLabel(req: { projectId: string; id: string; label: string }): SubstrateDto {
@@ -79,7 +103,10 @@ export class SubstratesService {
     requireProject(ws, req.projectId);
     requireSubstrate(ws, req.id);
     ws.substrates.setLabel(req.id, req.label);
-    return this.list({ projectId: req.projectId }).find((s) => s.id === req.id) ?? substrateDto(requireSubstrate(ws, req.id), req.projectId);
+    return (
+      this.list({ projectId: req.projectId }).find((s) => s.id === req.id) ??
+      substrateDto(requireSubstrate(ws, req.id), req.projectId)
+    );
   }
 
   delete(req: { id: string }): { ok: true; freedBytes: number } {
@@ -94,11 +121,17 @@ export class SubstratesService {
     requireProject(ws, req.projectId);
     // Benchmarks never shape a vocabulary: only training text does — all of it, or the datasets the form chose.
     const all = ws.datasets.list(req.projectId, { split: 'train' }).filter((d) => d.kind === 'text' && d.textPath);
-    if (all.length === 0) throw new UserError('the project has no training dataset yet; import one (split "train") before building a substrate');
+    if (all.length === 0)
+      throw new UserError(
+        'the project has no training dataset yet; import one (split "train") before building a substrate',
+      );
     const chosen = req.vocabularyDatasetIds;
     const train = chosen ? all.filter((d) => chosen.includes(d.id)) : all;
     for (const id of chosen ?? []) {
-      if (!all.some((d) => d.id === id)) throw new UserError(`vocabularyDatasetIds: ${ws.datasets.get(id)?.name ?? id} is not a training text of this project`);
+      if (!all.some((d) => d.id === id))
+        throw new UserError(
+          `vocabularyDatasetIds: ${ws.datasets.get(id)?.name ?? id} is not a training text of this project`,
+        );
     }
     // Browser mode: an uploaded font or matrix is kept in the workspace and used as its file.
     const { fontUpload, matrixUpload } = req;
@@ -106,24 +139,42 @@ export class SubstratesService {
     if (fontUpload) req = { ...req, fontPath: this.saveUpload(fontUpload) };
     if (matrixUpload) req = { ...req, matrixPath: this.saveUpload(matrixUpload) };
     // Checked now so the message reaches the form at once; the job checks again where it runs.
-    if (req.fontPath !== undefined && !fontUpload) req = { ...req, fontPath: this.c.hostPaths.file('fontPath', req.fontPath) };
-    if (req.matrixPath !== undefined && !matrixUpload) req = { ...req, matrixPath: this.c.hostPaths.file('matrixPath', req.matrixPath) };
+    if (req.fontPath !== undefined && !fontUpload)
+      req = { ...req, fontPath: this.c.hostPaths.file('fontPath', req.fontPath) };
+    if (req.matrixPath !== undefined && !matrixUpload)
+      req = { ...req, matrixPath: this.c.hostPaths.file('matrixPath', req.matrixPath) };
     if (req.kind === 'glyph') resolveFontPath(req.fontPath);
-    if (req.kind === 'glyph' && req.dim > req.grid * req.grid) throw new UserError(`dim ${req.dim} exceeds the ${req.grid * req.grid} pixels of a ${req.grid}×${req.grid} glyph; lower dim or use grid 32`);
+    if (req.kind === 'glyph' && req.dim > req.grid * req.grid)
+      throw new UserError(
+        `dim ${req.dim} exceeds the ${req.grid * req.grid} pixels of a ${req.grid}×${req.grid} glyph; lower dim or use grid 32`,
+      );
     if (req.kind === 'imported' && (!req.matrixPath || !existsSync(req.matrixPath))) {
-      throw new UserError(req.matrixPath ? `${req.matrixPath}: no such file` : 'an imported substrate needs matrixPath: a [vocabSize, dim] .npy or .safetensors file');
+      throw new UserError(
+        req.matrixPath
+          ? `${req.matrixPath}: no such file`
+          : 'an imported substrate needs matrixPath: a [vocabSize, dim] .npy or .safetensors file',
+      );
     }
     // A tokenizer is a function of (training texts, ngrams): the same inputs reuse the registered one.
     const sourceKey = sha256Hex(`ngrams=${req.ngrams}\n`, ...train.map((d) => `${d.textSha256 ?? d.sha256}\n`));
     const reuse = ws.tokenizers.list().find((t) => t.metadata['sourceKey'] === sourceKey);
     const params = { ...req, datasetIds: train.map((d) => d.id), sourceKey, reuseTokenizerId: reuse?.id ?? null };
-    const run = runs.enqueue({ projectId: req.projectId, kind: 'substrate', name: `${req.kind} substrate`, params, message: `queued: ${req.kind} substrate` });
+    const run = runs.enqueue({
+      projectId: req.projectId,
+      kind: 'substrate',
+      name: `${req.kind} substrate`,
+      params,
+      message: `queued: ${req.kind} substrate`,
+    });
     return { runId: run.id };
   }
 
   /** Writes an uploaded font or matrix under the workspace (its file name kept, made harmless); returns its path. */
   private saveUpload(u: { fileName: string; base64: string }): string {
-    const name = basename(u.fileName.replace(/\\/g, '/')).replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '') || 'upload';
+    const name =
+      basename(u.fileName.replace(/\\/g, '/'))
+        .replace(/[^\p{L}\p{N}._-]/gu, '_')
+        .replace(/^\.+/, '') || 'upload';
     const dir = join(this.c.ws.paths.substratesDir, 'uploads', newId('ds').slice(3));
     mkdirSync(dir, { recursive: true });
     const file = join(dir, name);
@@ -152,23 +203,46 @@ export class SubstratesService {
         kind: s.kind,
         dim: s.dim,
         file: ws.paths.toStored(s.file),
-        metadata: { ...s.meta, vocabSize: s.vocabSize, collisions: s.collisions, collisionGroups: s.collisionGroups, fontPath: s.fontPath, projectId: run.projectId },
+        metadata: {
+          ...s.meta,
+          vocabSize: s.vocabSize,
+          collisions: s.collisions,
+          collisionGroups: s.collisionGroups,
+          fontPath: s.fontPath,
+          projectId: run.projectId,
+        },
       });
       if (!ws.projects.require(run.projectId).substrateId) ws.projects.setSubstrate(run.projectId, s.id);
       counts = recordTokenCounts(ws, r.tokenizer.id, r.datasetTokens);
     });
     bus.emit('datasets.changed', { projectId: run.projectId });
-    const tokenizerNote = r.tokenizer.reused ? 'reused the tokenizer of the same training datasets' : newTokenizerNote(ws, run.projectId, p, r.tokenizer.id);
-    const kept = counts.kept.length > 0 ? `; ${counts.kept.length} dataset(s) keep their token counts under their earlier tokenizer, with this tokenizer's counts shown beside them` : '';
-    ws.runs.setMessage(run.id, `${r.substrate.kind} substrate ${r.substrate.id.slice(0, 12)}…: ${r.substrate.vocabSize} tokens × ${r.substrate.dim} · ${tokenizerNote}${kept}`);
-    return { substrateId: r.substrate.id, tokenizerId: r.tokenizer.id, tokenizerReused: r.tokenizer.reused, collisions: r.substrate.collisions };
+    const tokenizerNote = r.tokenizer.reused
+      ? 'reused the tokenizer of the same training datasets'
+      : newTokenizerNote(ws, run.projectId, p, r.tokenizer.id);
+    const kept =
+      counts.kept.length > 0
+        ? `; ${counts.kept.length} dataset(s) keep their token counts under their earlier tokenizer, with this tokenizer's counts shown beside them`
+        : '';
+    ws.runs.setMessage(
+      run.id,
+      `${r.substrate.kind} substrate ${r.substrate.id.slice(0, 12)}…: ${r.substrate.vocabSize} tokens × ${r.substrate.dim} · ${tokenizerNote}${kept}`,
+    );
+    return {
+      substrateId: r.substrate.id,
+      tokenizerId: r.tokenizer.id,
+      tokenizerReused: r.tokenizer.reused,
+      collisions: r.substrate.collisions,
+    };
   }
 
   private load(id: string): Loaded {
     const hit = this.cache.get(id);
     if (hit) return hit;
     const rec = requireSubstrate(this.c.ws, id);
-    const loaded = { sub: loadSubstrate(substrateFile(this.c.ws, rec)), tok: loadTokenizer(tokenizerFile(this.c.ws, rec.tokenizerId)) };
+    const loaded = {
+      sub: loadSubstrate(substrateFile(this.c.ws, rec)),
+      tok: loadTokenizer(tokenizerFile(this.c.ws, rec.tokenizerId)),
+    };
     // A couple of tables is plenty for the inspector; each can be tens of MB.
     if (this.cache.size >= 2) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(id, loaded);
@@ -202,7 +276,10 @@ export class SubstratesService {
         for (let r = 0; r < b.size; r++) bitmap.push(Array.from(b.bits.subarray(r * b.size, (r + 1) * b.size)));
       }
     }
-    const nearest = nearestTokens(sub.matrix, sub.dim, first, 8).map((n) => ({ token: pieceLabel(tok.pieces[n.id]!), cosine: Number.isFinite(n.cosine) ? n.cosine : 0 }));
+    const nearest = nearestTokens(sub.matrix, sub.dim, first, 8).map((n) => ({
+      token: pieceLabel(tok.pieces[n.id]!),
+      cosine: Number.isFinite(n.cosine) ? n.cosine : 0,
+    }));
     return { tokenIds: ids, bitmap, nearest };
   }
 }
@@ -211,7 +288,11 @@ export class SubstratesService {
  * Records the job's token counts under its tokenizer (tokenizers' metadata) and fills in datasets never counted;
  * a dataset already counted with another tokenizer keeps its figure (the Datasets view shows both).
  */
-function recordTokenCounts(ws: ServiceContext['ws'], tokenizerId: string, counts: Record<string, number>): { filled: string[]; kept: string[] } {
+function recordTokenCounts(
+  ws: ServiceContext['ws'],
+  tokenizerId: string,
+  counts: Record<string, number>,
+): { filled: string[]; kept: string[] } {
   const present = Object.fromEntries(Object.entries(counts).filter(([id]) => ws.datasets.get(id)));
   ws.tokenizers.recordDatasetTokens(tokenizerId, present);
   const filled: string[] = [];
@@ -227,13 +308,22 @@ function recordTokenCounts(ws: ServiceContext['ws'], tokenizerId: string, counts
 }
 
 /** Why a build made a new tokenizer: what changed since the project's previous one (datasets, n-grams). */
-function newTokenizerNote(ws: ServiceContext['ws'], projectId: string, p: { ngrams: number; datasetIds: string[] }, tokenizerId: string): string {
+function newTokenizerNote(
+  ws: ServiceContext['ws'],
+  projectId: string,
+  p: { ngrams: number; datasetIds: string[] },
+  tokenizerId: string,
+): string {
   const prev = ws.tokenizers
     .list()
     .filter((t) => t.id !== tokenizerId && t.metadata['projectId'] === projectId)
     .at(-1);
   if (!prev) return 'built a new tokenizer from the training datasets';
-  const before = new Set(Array.isArray(prev.metadata['datasetIds']) ? (prev.metadata['datasetIds'] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
+  const before = new Set(
+    Array.isArray(prev.metadata['datasetIds'])
+      ? (prev.metadata['datasetIds'] as unknown[]).filter((x): x is string => typeof x === 'string')
+      : [],
+  );
   const name = (id: string) => ws.datasets.get(id)?.name ?? 'a deleted dataset';
   const added = p.datasetIds.filter((id) => !before.has(id)).map((id) => `+ ${name(id)}`);
   const removed = [...before].filter((id) => !p.datasetIds.includes(id)).map((id) => `− ${name(id)}`);

@@ -11,7 +11,9 @@ import type { ServiceContext } from './context';
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     // Bundled builds (Electron) sit elsewhere relative to package.json; the version is informational.
@@ -42,7 +44,12 @@ export class SystemService {
   }
 
   private info(r: BackendProbeResult): InvokeResponse<'system.info'> {
-    const versions: Record<string, string> = { espalier: this.version, node: process.versions.node, v8: process.versions.v8, 'tfjs-core': tf.version_core };
+    const versions: Record<string, string> = {
+      espalier: this.version,
+      node: process.versions.node,
+      v8: process.versions.v8,
+      'tfjs-core': tf.version_core,
+    };
     const electron = (process.versions as Record<string, string | undefined>)['electron'];
     if (electron) versions['electron'] = electron;
     return {

@@ -14,8 +14,19 @@ beforeAll(() => {
 afterAll(() => app.dispose());
 
 function growRun(stageModelIds: string[]): string {
-  const request = GrowParams.parse({ projectId: s.projectId, name: 'grown', substrateId: s.substrateId, datasetIds: [s.datasetId], seed: 1 });
-  const run = app.workspace.runs.create({ projectId: s.projectId, kind: 'grow', name: 'grown', params: { ...request, stageModelIds } });
+  const request = GrowParams.parse({
+    projectId: s.projectId,
+    name: 'grown',
+    substrateId: s.substrateId,
+    datasetIds: [s.datasetId],
+    seed: 1,
+  });
+  const run = app.workspace.runs.create({
+    projectId: s.projectId,
+    kind: 'grow',
+    name: 'grown',
+    params: { ...request, stageModelIds },
+  });
   app.runs.status(run.id, 'running', {});
   return run.id;
 }
@@ -24,7 +35,20 @@ describe('grow results', () => {
   it('registers every stage as a model, each the parent of the next', async () => {
     const ids = [newId('mdl'), newId('mdl')];
     const runId = growRun(ids);
-    const stage = (k: number) => ({ stage: k, modelId: ids[k - 1]!, depth: k, config: { layers: k }, params: { total: 100 * k + 50, trainable: 100, frozen: 100 * (k - 1) + 50, frozenBlocks: 100 * (k - 1), frozenSubstrate: 50, frozenOther: 0 } });
+    const stage = (k: number) => ({
+      stage: k,
+      modelId: ids[k - 1]!,
+      depth: k,
+      config: { layers: k },
+      params: {
+        total: 100 * k + 50,
+        trainable: 100,
+        frozen: 100 * (k - 1) + 50,
+        frozenBlocks: 100 * (k - 1),
+        frozenSubstrate: 50,
+        frozenOther: 0,
+      },
+    });
     app.runs.status(runId, 'done', { result: { stages: [stage(1), stage(2)], trainLoss: 2.5 } });
     const run = await app.call('runs.get', { id: runId });
     expect(run).toMatchObject({ status: 'done', result: { modelIds: ids, modelId: ids[1], trainLoss: 2.5 } });
@@ -33,7 +57,13 @@ describe('grow results', () => {
       ['grown · stage 1', 'stage', 1, null, runId],
       ['grown · stage 2', 'stage', 2, ids[0], runId],
     ]);
-    expect(models[1]!.params).toEqual({ total: 250, trainable: 100, frozen: 150, frozenBlocks: 100, frozenSubstrate: 50 });
+    expect(models[1]!.params).toEqual({
+      total: 250,
+      trainable: 100,
+      frozen: 150,
+      frozenBlocks: 100,
+      frozenSubstrate: 50,
+    });
   });
 
   it('fails the run when the result does not match the contract', async () => {

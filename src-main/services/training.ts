@@ -3,13 +3,32 @@
 import type { z } from 'zod';
 import type { GrowPlan, GrowPlanRequest } from '../../src-shared/grow-plan';
 import type { GrowParams, TrainParams } from '../../src-shared/params';
-import { parseRunParams, type AppGrowRunParams, type GrowOutcome, type RunParams, type RunResult } from '../../src-shared/runs';
+import {
+  parseRunParams,
+  type AppGrowRunParams,
+  type GrowOutcome,
+  type RunParams,
+  type RunResult,
+} from '../../src-shared/runs';
 import { resolveConfig } from '../engine/model/config';
 import { UserError } from '../common/errors';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
-import { GrowResult, TrainResult, type GrowJobParams, type ResolvedTraining, type TrainJobParams } from '../worker/job-types';
-import { datasetTextFile, requireDataset, requireProject, requireSubstrate, substrateFile, tokenizerFile } from './catalog';
+import {
+  GrowResult,
+  TrainResult,
+  type GrowJobParams,
+  type ResolvedTraining,
+  type TrainJobParams,
+} from '../worker/job-types';
+import {
+  datasetTextFile,
+  requireDataset,
+  requireProject,
+  requireSubstrate,
+  substrateFile,
+  tokenizerFile,
+} from './catalog';
 import type { ServiceContext } from './context';
 import { planGrow } from './grow-plan';
 
@@ -42,7 +61,8 @@ export class TrainingService {
 
   private growJob(run: store.Run): GrowJobParams {
     const p = parseRunParams('grow', run.id, run.params);
-    if (!('stageModelIds' in p)) throw new UserError(`run ${run.id} was recorded by espalier demo; it cannot be run again`);
+    if (!('stageModelIds' in p))
+      throw new UserError(`run ${run.id} was recorded by espalier demo; it cannot be run again`);
     const stageModels = p.stageModelIds.map((id) => ({ modelId: id, modelDir: this.c.ws.paths.modelDir(id) }));
     return { ...p, ...this.resolve(run, p, p.stages * p.stepsPerStage), stageModels };
   }
@@ -53,8 +73,14 @@ export class TrainingService {
     requireProject(ws, req.projectId);
     // Two runs of one name give two "zh-expert · stage 1" models no one can tell apart.
     const name = req.name.trim().toLowerCase();
-    if (ws.runs.list({ projectId: req.projectId }).some((r) => (r.kind === 'train' || r.kind === 'grow') && r.name.trim().toLowerCase() === name)) {
-      throw new UserError(`a run named "${req.name.trim()}" already exists in this project: give this one another name`);
+    if (
+      ws.runs
+        .list({ projectId: req.projectId })
+        .some((r) => (r.kind === 'train' || r.kind === 'grow') && r.name.trim().toLowerCase() === name)
+    ) {
+      throw new UserError(
+        `a run named "${req.name.trim()}" already exists in this project: give this one another name`,
+      );
     }
     for (const id of [...req.datasetIds, ...req.valDatasetIds]) {
       const d = requireDataset(ws, id);
@@ -64,7 +90,16 @@ export class TrainingService {
     const substrate = requireSubstrate(ws, req.substrateId);
     const vocabSize = ws.tokenizers.get(substrate.tokenizerId)?.vocabSize ?? 1;
     const s = req.shape;
-    resolveConfig({ vocabSize, layers, dModel: s.dModel, heads: s.heads, contextLength: s.context, mlpRatio: s.mlpRatio, dropout: s.dropout, substrateDim: substrate.dim });
+    resolveConfig({
+      vocabSize,
+      layers,
+      dModel: s.dModel,
+      heads: s.heads,
+      contextLength: s.context,
+      mlpRatio: s.mlpRatio,
+      dropout: s.dropout,
+      substrateDim: substrate.dim,
+    });
     return { substrate };
   }
 
@@ -100,7 +135,14 @@ export class TrainingService {
   startTrain(req: TrainReq): { runId: string } {
     this.validate(req, req.layers);
     const params = { ...req, modelId: newId('mdl') };
-    const run = this.c.runs.enqueue({ projectId: req.projectId, kind: 'train', name: req.name, params, totalSteps: req.steps, message: `queued: ${req.steps} steps` });
+    const run = this.c.runs.enqueue({
+      projectId: req.projectId,
+      kind: 'train',
+      name: req.name,
+      params,
+      totalSteps: req.steps,
+      message: `queued: ${req.steps} steps`,
+    });
     return { runId: run.id };
   }
 
@@ -108,14 +150,29 @@ export class TrainingService {
     this.validate(req, req.blocksPerStage);
     const params = { ...req, stageModelIds: Array.from({ length: req.stages }, () => newId('mdl')) };
     const total = req.stages * req.stepsPerStage;
-    const run = this.c.runs.enqueue({ projectId: req.projectId, kind: 'grow', name: req.name, params, totalSteps: total, message: `queued: ${req.stages} stage${req.stages === 1 ? '' : 's'}` });
+    const run = this.c.runs.enqueue({
+      projectId: req.projectId,
+      kind: 'grow',
+      name: req.name,
+      params,
+      totalSteps: total,
+      message: `queued: ${req.stages} stage${req.stages === 1 ? '' : 's'}`,
+    });
     return { runId: run.id };
   }
 
-  private register(run: store.Run, m: z.infer<typeof TrainResult> | z.infer<typeof GrowResult>['stages'][number], kind: 'trained' | 'stage', name: string, parentId: string | null): store.Model {
+  private register(
+    run: store.Run,
+    m: z.infer<typeof TrainResult> | z.infer<typeof GrowResult>['stages'][number],
+    kind: 'trained' | 'stage',
+    name: string,
+    parentId: string | null,
+  ): store.Model {
     const { ws } = this.c;
-    const p = run.kind === 'grow' ? parseRunParams('grow', run.id, run.params) : parseRunParams('train', run.id, run.params);
-    if (!('substrateId' in p)) throw new UserError(`run ${run.id} was recorded by espalier demo; it registers no models`);
+    const p =
+      run.kind === 'grow' ? parseRunParams('grow', run.id, run.params) : parseRunParams('train', run.id, run.params);
+    if (!('substrateId' in p))
+      throw new UserError(`run ${run.id} was recorded by espalier demo; it registers no models`);
     const sub = requireSubstrate(ws, p.substrateId);
     return ws.models.create({
       id: m.modelId,
@@ -140,7 +197,14 @@ export class TrainingService {
     this.c.bus.emit('models.changed', { projectId: run.projectId });
     const val = r.valLoss !== null ? `, val loss ${r.valLoss.toFixed(3)}` : '';
     this.c.ws.runs.setMessage(run.id, `done: ${r.steps} steps, loss ${r.trainLoss?.toFixed(3) ?? '–'}${val}`);
-    return { modelId: model.id, steps: r.steps, trainLoss: r.trainLoss, valLoss: r.valLoss, tokensPerSec: r.tokensPerSec, ...(r.backend ? { backend: r.backend } : {}) };
+    return {
+      modelId: model.id,
+      steps: r.steps,
+      trainLoss: r.trainLoss,
+      valLoss: r.valLoss,
+      tokensPerSec: r.tokensPerSec,
+      ...(r.backend ? { backend: r.backend } : {}),
+    };
   }
 
   private recordGrown(run: store.Run, r: z.output<typeof GrowResult>): z.output<typeof GrowOutcome> {
@@ -158,6 +222,12 @@ export class TrainingService {
     const loss = r.trainLoss != null ? `, loss ${r.trainLoss.toFixed(3)}` : '';
     const val = r.valLoss != null ? `, val loss ${r.valLoss.toFixed(3)}` : '';
     this.c.ws.runs.setMessage(run.id, `done: ${ids.length} stage${ids.length === 1 ? '' : 's'}${loss}${val}`);
-    return { modelIds: ids, modelId: ids[ids.length - 1], trainLoss: r.trainLoss ?? null, valLoss: r.valLoss ?? null, ...(r.backend ? { backend: r.backend } : {}) };
+    return {
+      modelIds: ids,
+      modelId: ids[ids.length - 1],
+      trainLoss: r.trainLoss ?? null,
+      valLoss: r.valLoss ?? null,
+      ...(r.backend ? { backend: r.backend } : {}),
+    };
   }
 }

@@ -36,7 +36,9 @@ function describePath(rel: string, names: Names): string {
 /** The message with workspace paths and record ids replaced by what the user knows them as. */
 export function userMessage(message: string, names: Names): string {
   let out = message;
-  for (const [file, shown] of [...(names.files ?? new Map<string, string>())].sort((a, b) => b[0].length - a[0].length)) {
+  for (const [file, shown] of [...(names.files ?? new Map<string, string>())].sort(
+    (a, b) => b[0].length - a[0].length,
+  )) {
     out = out.split(file).join(shown);
   }
   const root = resolve(names.root);
@@ -44,7 +46,9 @@ export function userMessage(message: string, names: Names): string {
   // "file:12: problem" keeps its line number).
   const underRoot = new RegExp(`${escapeRe(root)}((?:${escapeRe(sep)}[^\\s:"'“”,;()\\[\\]]*)*)`, 'g');
   out = out.replace(underRoot, (_m, rest: string) => {
-    const rel = relative(root, root + rest).split(sep).join('/');
+    const rel = relative(root, root + rest)
+      .split(sep)
+      .join('/');
     return rel === '' ? 'the workspace folder' : describePath(rel, names);
   });
   return out.replace(ID, (m: string, open: string, id: string, close: string, offset: number, whole: string) => {
@@ -82,6 +86,7 @@ export function uploadFiles(ws: Workspace, params: Record<string, unknown>): Map
   const m = new Map<string, string>();
   const source = params['source'];
   const fileName = params['fileName'];
-  if (typeof source === 'string' && typeof fileName === 'string' && source.length > 0) m.set(resolve(ws.root, source), basename(fileName));
+  if (typeof source === 'string' && typeof fileName === 'string' && source.length > 0)
+    m.set(resolve(ws.root, source), basename(fileName));
   return m;
 }

@@ -16,7 +16,15 @@ afterEach(() => {
 });
 
 function model(projectId: string, name: string, extra: { parentId?: string; substrateId?: string | null } = {}) {
-  const m = ws.models.create({ projectId, kind: extra.parentId ? 'stage' : 'trained', name, depth: 1, tokenizerId: TOK_ID, substrateId: SUB_ID, ...extra });
+  const m = ws.models.create({
+    projectId,
+    kind: extra.parentId ? 'stage' : 'trained',
+    name,
+    depth: 1,
+    tokenizerId: TOK_ID,
+    substrateId: SUB_ID,
+    ...extra,
+  });
   mkdirSync(ws.paths.modelDir(m.id), { recursive: true });
   writeFileSync(ws.paths.modelWeights(m.id), 'weights');
   return m;
@@ -31,7 +39,17 @@ describe('cascading deletes', () => {
     const { project } = seed(ws);
     const other = ws.projects.create({ name: 'other' });
     const keep = model(other.id, 'kept');
-    ws.datasets.create({ projectId: project.id, name: 'd', sourcePath: '/d', textPath: 'datasets/d.txt', format: 'txt', sha256: SHA_A, bytes: 1, characters: 1, records: 1 });
+    ws.datasets.create({
+      projectId: project.id,
+      name: 'd',
+      sourcePath: '/d',
+      textPath: 'datasets/d.txt',
+      format: 'txt',
+      sha256: SHA_A,
+      bytes: 1,
+      characters: 1,
+      records: 1,
+    });
     mkdirSync(ws.paths.datasetsDir, { recursive: true });
     writeFileSync(ws.paths.fromStored('datasets/d.txt'), 'text');
     const a = model(project.id, 'a');
@@ -40,10 +58,20 @@ describe('cascading deletes', () => {
     const run = ws.runs.create({ projectId: project.id, kind: 'train', modelId: a.id });
     mkdirSync(ws.paths.checkpointDir(run.id), { recursive: true });
     ws.metrics.append([{ runId: run.id, name: 'loss', step: 1, value: 3 }]);
-    ws.evals.record({ modelId: a.id, runId: run.id, task: 't', protocol: 'p', datasetSha256: SHA_A, n: 1, metrics: {} });
+    ws.evals.record({
+      modelId: a.id,
+      runId: run.id,
+      task: 't',
+      protocol: 'p',
+      datasetSha256: SHA_A,
+      n: 1,
+      metrics: {},
+    });
 
     expect(ws.deleteProject(project.id)).toBe(true);
-    expect(count('datasets') + count('model_experts') + count('runs') + count('metrics') + count('eval_results')).toBe(0);
+    expect(count('datasets') + count('model_experts') + count('runs') + count('metrics') + count('eval_results')).toBe(
+      0,
+    );
     expect(ws.models.list(other.id).map((m) => m.id)).toEqual([keep.id]);
     expect(count('models')).toBe(1);
     expect(existsSync(ws.paths.modelDir(a.id))).toBe(false);
@@ -60,8 +88,14 @@ describe('cascading deletes', () => {
     const { project } = seed(ws);
     const a = model(project.id, 'a');
     const b = model(project.id, 'b');
-    const m = ws.models.createMerge({ projectId: project.id, name: 'MoE', experts: [{ modelId: a.id }, { modelId: b.id }] });
-    expect(() => ws.deleteModel(a.id)).toThrow(`cannot delete model ${a.id}: it is an expert of merged model(s) "MoE"; delete those first`);
+    const m = ws.models.createMerge({
+      projectId: project.id,
+      name: 'MoE',
+      experts: [{ modelId: a.id }, { modelId: b.id }],
+    });
+    expect(() => ws.deleteModel(a.id)).toThrow(
+      `cannot delete model ${a.id}: it is an expert of merged model(s) "MoE"; delete those first`,
+    );
     expect(existsSync(ws.paths.modelWeights(a.id))).toBe(true);
     expect(ws.deleteModel(m.id)).toBe(true);
     expect(ws.deleteModel(a.id)).toBe(true);
@@ -98,7 +132,15 @@ describe('cascading deletes', () => {
     const m = model(project.id, 'm');
     const run = ws.runs.create({ projectId: project.id, kind: 'eval', modelId: m.id });
     ws.metrics.append([{ runId: run.id, name: 'acc', step: 0, value: 0.2 }]);
-    const e = ws.evals.record({ modelId: m.id, runId: run.id, task: 't', protocol: 'p', datasetSha256: SHA_A, n: 1, metrics: {} });
+    const e = ws.evals.record({
+      modelId: m.id,
+      runId: run.id,
+      task: 't',
+      protocol: 'p',
+      datasetSha256: SHA_A,
+      n: 1,
+      metrics: {},
+    });
     ws.runs.start(run.id);
     expect(() => ws.deleteRun(run.id)).toThrow(/is running; cancel it before deleting/);
     ws.runs.cancel(run.id);
@@ -119,7 +161,17 @@ describe('cascading deletes', () => {
     const { project } = seed(ws);
     const source = `${tmp.dir}/source.txt`;
     writeFileSync(source, 'hello');
-    const d = ws.datasets.create({ projectId: project.id, name: 'd', sourcePath: source, textPath: 'datasets/x.txt', format: 'txt', sha256: SHA_A, bytes: 5, characters: 5, records: 1 });
+    const d = ws.datasets.create({
+      projectId: project.id,
+      name: 'd',
+      sourcePath: source,
+      textPath: 'datasets/x.txt',
+      format: 'txt',
+      sha256: SHA_A,
+      bytes: 5,
+      characters: 5,
+      records: 1,
+    });
     mkdirSync(ws.paths.datasetsDir, { recursive: true });
     writeFileSync(ws.paths.fromStored('datasets/x.txt'), 'hello');
     expect(ws.deleteDataset(d.id)).toBe(true);

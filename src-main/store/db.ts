@@ -23,7 +23,8 @@ export function openDatabase(file: string, opts: OpenDbOptions = {}): Db {
     if (!opts.readonly) {
       // WAL lets readers (charts) run while the job supervisor appends metrics.
       const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (String(mode).toLowerCase() !== 'wal') throw new UserError(`${file}: could not switch the database to WAL mode (got ${String(mode)})`);
+      if (String(mode).toLowerCase() !== 'wal')
+        throw new UserError(`${file}: could not switch the database to WAL mode (got ${String(mode)})`);
       // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commits.
       db.pragma('synchronous = NORMAL');
     }

@@ -70,7 +70,10 @@ export class WorkspaceLock {
         }
         return new WorkspaceLock(file, owner);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`${file}: cannot create the workspace lock (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+          throw new UserError(
+            `${file}: cannot create the workspace lock (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+          );
       }
       const held = readOwner(file);
       // Another machine's process cannot be checked from here: its lock stands (delete the file if it crashed).
@@ -86,7 +89,9 @@ export class WorkspaceLock {
     }
     const held = readOwner(file);
     if (held) throw new WorkspaceLockedError(root, held);
-    throw new UserError(`${file}: could not take the workspace lock; remove the file if no Espalier uses this workspace`);
+    throw new UserError(
+      `${file}: could not take the workspace lock; remove the file if no Espalier uses this workspace`,
+    );
   }
 
   /** Removes the lock if it is still ours; safe to call twice. */

@@ -24,7 +24,8 @@ export class MetricBuffer {
   ) {
     this.maxRows = opts.maxRows ?? 500;
     this.maxDelayMs = opts.maxDelayMs ?? 1000;
-    this.onError = opts.onError ?? ((err) => process.stderr.write(`espalier: could not save metrics: ${String(err)}\n`));
+    this.onError =
+      opts.onError ?? ((err) => process.stderr.write(`espalier: could not save metrics: ${String(err)}\n`));
   }
 
   get size(): number {

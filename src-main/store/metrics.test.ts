@@ -23,7 +23,11 @@ const loss = (s: number) => 5 * Math.exp(-s / 2000) + (s === 5000 ? 3 : 0);
 describe('metrics', () => {
   it('appends 10,000 points in one batch and reads ranges back in step order', () => {
     const points = [];
-    for (let s = 0; s < 5000; s++) points.push({ runId, name: 'train/loss', step: s, value: loss(s), t: 1000 + s }, { runId, name: 'lr', step: s, value: 1e-3 });
+    for (let s = 0; s < 5000; s++)
+      points.push(
+        { runId, name: 'train/loss', step: s, value: loss(s), t: 1000 + s },
+        { runId, name: 'lr', step: s, value: 1e-3 },
+      );
     expect(ws.metrics.append(points)).toBe(10_000);
     expect(ws.metrics.count(runId)).toBe(10_000);
     expect(ws.metrics.count(runId, 'lr')).toBe(5000);
@@ -32,7 +36,9 @@ describe('metrics', () => {
     expect(r).toHaveLength(100);
     expect(r[0]).toEqual({ step: 100, value: loss(100), t: 1100 });
     expect(r.map((p) => p.step)).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
-    expect(ws.metrics.range(runId, 'train/loss', { afterStep: 4990 }).map((p) => p.step)).toEqual([4991, 4992, 4993, 4994, 4995, 4996, 4997, 4998, 4999]);
+    expect(ws.metrics.range(runId, 'train/loss', { afterStep: 4990 }).map((p) => p.step)).toEqual([
+      4991, 4992, 4993, 4994, 4995, 4996, 4997, 4998, 4999,
+    ]);
     expect(ws.metrics.range(runId, 'train/loss', { limit: 3 }).map((p) => p.step)).toEqual([0, 1, 2]);
     expect(ws.metrics.latest(runId)).toMatchObject({ 'train/loss': { step: 4999 }, lr: { step: 4999, value: 1e-3 } });
     expect(Object.keys(ws.metrics.series(runId))).toEqual(['lr', 'train/loss']);
@@ -66,8 +72,18 @@ describe('metrics', () => {
   });
 
   it('rejects a batch with a bad point or an unknown run, writing none of it', () => {
-    expect(() => ws.metrics.append([{ runId, name: 'loss', step: 1, value: 1 }, { runId, name: 'loss', step: 1.5, value: 1 }])).toThrow(/step an integer/);
-    expect(() => ws.metrics.append([{ runId, name: 'loss', step: 1, value: 1 }, { runId: 'run_nope', name: 'loss', step: 2, value: 1 }])).toThrow(/unknown run/);
+    expect(() =>
+      ws.metrics.append([
+        { runId, name: 'loss', step: 1, value: 1 },
+        { runId, name: 'loss', step: 1.5, value: 1 },
+      ]),
+    ).toThrow(/step an integer/);
+    expect(() =>
+      ws.metrics.append([
+        { runId, name: 'loss', step: 1, value: 1 },
+        { runId: 'run_nope', name: 'loss', step: 2, value: 1 },
+      ]),
+    ).toThrow(/unknown run/);
     expect(ws.metrics.count(runId)).toBe(0);
   });
 

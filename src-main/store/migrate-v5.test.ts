@@ -21,13 +21,22 @@ describe('migration v5', () => {
     const db = openDatabase(new WorkspacePaths(dir).dbFile);
     migrate(db, { migrations: MIGRATIONS.slice(0, 4) });
     expect(schemaVersion(db)).toBe(4);
-    db.prepare(`INSERT INTO projects (id, name, description, created_at, updated_at) VALUES ('prj_1', 'old', '', 1, 1)`).run();
+    db.prepare(
+      `INSERT INTO projects (id, name, description, created_at, updated_at) VALUES ('prj_1', 'old', '', 1, 1)`,
+    ).run();
     const insert = db.prepare(
       `INSERT INTO datasets (id, project_id, name, source_path, text_path, format, split, sha256, bytes, characters, records, scripts, language, languages, created_at)
        VALUES (?, 'prj_1', ?, '/data/x', 'datasets/x.txt', 'txt', 'train', ?, 10, 10, 3, ?, ?, ?, 1)`,
     );
     // A Chinese manual full of commands: more Latin letters than Han characters, so v2 called it English.
-    insert.run('ds_zh', 'manual', 'a'.repeat(64), JSON.stringify({ Latin: 500, Han: 300, Common: 100 }), 'en', JSON.stringify({ en: 0.625, zh: 0.375 }));
+    insert.run(
+      'ds_zh',
+      'manual',
+      'a'.repeat(64),
+      JSON.stringify({ Latin: 500, Han: 300, Common: 100 }),
+      'en',
+      JSON.stringify({ en: 0.625, zh: 0.375 }),
+    );
     insert.run('ds_none', 'digits', 'b'.repeat(64), JSON.stringify({ Common: 5 }), null, '{}');
     db.close();
 
@@ -35,11 +44,54 @@ describe('migration v5', () => {
     try {
       expect(ws.migration.applied.map((a) => a.version)).toContain(5);
       // 500 / 4.8 ≈ 104 English words against 300 / 1.6 = 187.5 Chinese ones.
-      expect(ws.datasets.require('ds_zh')).toMatchObject({ name: 'manual', kind: 'text', task: null, benchFormat: null, pair: null, languagesSet: null, language: 'zh', languages: { zh: 0.6429, en: 0.3571 }, records: 3, textPath: 'datasets/x.txt' });
+      expect(ws.datasets.require('ds_zh')).toMatchObject({
+        name: 'manual',
+        kind: 'text',
+        task: null,
+        benchFormat: null,
+        pair: null,
+        languagesSet: null,
+        language: 'zh',
+        languages: { zh: 0.6429, en: 0.3571 },
+        records: 3,
+        textPath: 'datasets/x.txt',
+      });
       expect(ws.datasets.require('ds_none')).toMatchObject({ language: null, languages: {} });
-      const bench = ws.datasets.create({ projectId: 'prj_1', name: 'squad', sourcePath: '/d/dev.json', format: 'json', split: 'test', sha256: 'c'.repeat(64), bytes: 5, characters: 5, records: 2, kind: 'benchmark', task: 'qa', benchFormat: 'squad-json' });
-      expect(bench).toMatchObject({ kind: 'benchmark', task: 'qa', benchFormat: 'squad-json', format: 'json', records: 2, textPath: null });
-      expect(() => ws.datasets.create({ projectId: 'prj_1', name: 'half', sourcePath: '/d/x.csv', format: 'csv', sha256: 'd'.repeat(64), bytes: 1, characters: 1, records: 1, kind: 'benchmark' })).toThrow(/needs its task and layout/);
+      const bench = ws.datasets.create({
+        projectId: 'prj_1',
+        name: 'squad',
+        sourcePath: '/d/dev.json',
+        format: 'json',
+        split: 'test',
+        sha256: 'c'.repeat(64),
+        bytes: 5,
+        characters: 5,
+        records: 2,
+        kind: 'benchmark',
+        task: 'qa',
+        benchFormat: 'squad-json',
+      });
+      expect(bench).toMatchObject({
+        kind: 'benchmark',
+        task: 'qa',
+        benchFormat: 'squad-json',
+        format: 'json',
+        records: 2,
+        textPath: null,
+      });
+      expect(() =>
+        ws.datasets.create({
+          projectId: 'prj_1',
+          name: 'half',
+          sourcePath: '/d/x.csv',
+          format: 'csv',
+          sha256: 'd'.repeat(64),
+          bytes: 1,
+          characters: 1,
+          records: 1,
+          kind: 'benchmark',
+        }),
+      ).toThrow(/needs its task and layout/);
       expect(() => ws.db.prepare(`UPDATE datasets SET task = 'mc' WHERE id = 'ds_zh'`).run()).toThrow(/CHECK/);
       const set = ws.datasets.update('ds_zh', { languagesSet: ['zh', 'en'] });
       expect(set.languagesSet).toEqual(['zh', 'en']);

@@ -15,7 +15,9 @@ beforeEach(() => {
 afterEach(() => tmp.cleanup());
 
 function tables(db: ReturnType<typeof openDatabase>): string[] {
-  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  return (
+    db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]
+  ).map((r) => r.name);
 }
 
 describe('migrations', () => {
@@ -31,9 +33,22 @@ describe('migrations', () => {
     expect(ws.migration.backup).toBeUndefined();
     expect(schemaVersion(ws.db)).toBe(LATEST_SCHEMA_VERSION);
     expect(tables(ws.db)).toEqual(
-      expect.arrayContaining(['projects', 'datasets', 'tokenizers', 'substrates', 'models', 'model_experts', 'runs', 'metrics', 'eval_results', 'schema_migrations']),
+      expect.arrayContaining([
+        'projects',
+        'datasets',
+        'tokenizers',
+        'substrates',
+        'models',
+        'model_experts',
+        'runs',
+        'metrics',
+        'eval_results',
+        'schema_migrations',
+      ]),
     );
-    expect(ws.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(ws.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
     expect(ws.db.pragma('foreign_keys', { simple: true })).toBe(1);
     ws.close();
     // Reopening finds nothing to do.
@@ -50,7 +65,9 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(1);
     // Raw SQL in the old schema, as an older Espalier would have written it.
     db.prepare(`INSERT INTO projects VALUES ('prj_1', 'old', '', 1, 1)`).run();
-    db.prepare(`INSERT INTO tokenizers VALUES (?, 'tok', 'unicode-ngram', 500, 'tokenizers/t.json', '{}', 1)`).run(TOK_ID);
+    db.prepare(`INSERT INTO tokenizers VALUES (?, 'tok', 'unicode-ngram', 500, 'tokenizers/t.json', '{}', 1)`).run(
+      TOK_ID,
+    );
     const insertDs = db.prepare(
       `INSERT INTO datasets (id, project_id, name, source_path, format, split, sha256, bytes, characters, records, scripts, created_at)
        VALUES (?, 'prj_1', ?, '/data/x', 'txt', 'train', ?, 10, 10, 1, ?, 1)`,
@@ -58,8 +75,12 @@ describe('migrations', () => {
     insertDs.run('ds_ru', 'ru', 'c'.repeat(64), JSON.stringify({ Latin: 40, Cyrillic: 60, Common: 20 }));
     insertDs.run('ds_zh', 'zh', 'd'.repeat(64), JSON.stringify({ Han: 90, Latin: 10 }));
     insertDs.run('ds_none', 'digits', 'e'.repeat(64), JSON.stringify({ Common: 5 }));
-    db.prepare(`INSERT INTO models VALUES ('mdl_1', 'prj_1', 'trained', 'm', NULL, 2, ?, NULL, 'models/mdl_1', '{"d":64}', '{}', 10, 10, 1)`).run(TOK_ID);
-    db.prepare(`INSERT INTO runs (id, project_id, kind, status, created_at, updated_at) VALUES ('run_1', 'prj_1', 'train', 'done', 1, 1)`).run();
+    db.prepare(
+      `INSERT INTO models VALUES ('mdl_1', 'prj_1', 'trained', 'm', NULL, 2, ?, NULL, 'models/mdl_1', '{"d":64}', '{}', 10, 10, 1)`,
+    ).run(TOK_ID);
+    db.prepare(
+      `INSERT INTO runs (id, project_id, kind, status, created_at, updated_at) VALUES ('run_1', 'prj_1', 'train', 'done', 1, 1)`,
+    ).run();
     const insertMetric = db.prepare(`INSERT INTO metrics VALUES ('run_1', 'train/loss', ?, ?, 1)`);
     for (let s = 0; s < 100; s++) insertMetric.run(s, 5 - s / 50);
     db.close();
@@ -70,7 +91,12 @@ describe('migrations', () => {
     expect(existsSync(ws.migration.backup!)).toBe(true);
     expect(ws.projects.require('prj_1').name).toBe('old');
     // v5 recounts the v2 letter shares as words (migrate-v5.test.ts).
-    expect(ws.datasets.require('ds_ru')).toMatchObject({ language: 'ru', languages: { en: 0.4627, ru: 0.5373 }, kind: 'text', languagesSet: null });
+    expect(ws.datasets.require('ds_ru')).toMatchObject({
+      language: 'ru',
+      languages: { en: 0.4627, ru: 0.5373 },
+      kind: 'text',
+      languagesSet: null,
+    });
     expect(ws.datasets.require('ds_zh')).toMatchObject({ language: 'zh', languages: { zh: 0.9643, en: 0.0357 } });
     expect(ws.datasets.require('ds_none')).toMatchObject({ language: null, languages: {} });
     expect(ws.models.require('mdl_1')).toMatchObject({ depth: 2, config: { d: 64 }, folder: 'models/mdl_1' });
@@ -79,14 +105,25 @@ describe('migrations', () => {
     ws.close();
 
     // The backup is the old database, still at the old version.
-    const backup = openDatabase(readdirSync(tmp.dir).filter((f) => f.endsWith('.bak')).map((f) => `${tmp.dir}/${f}`)[0]!);
+    const backup = openDatabase(
+      readdirSync(tmp.dir)
+        .filter((f) => f.endsWith('.bak'))
+        .map((f) => `${tmp.dir}/${f}`)[0]!,
+    );
     expect(schemaVersion(backup)).toBe(1);
     backup.close();
   });
 
   it('roll back a failing migration and leave the version where it was', () => {
     const db = openDatabase(new WorkspacePaths(tmp.dir).dbFile);
-    const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', up: (d: typeof db) => d.exec('ALTER TABLE projects ADD COLUMN x TEXT; SELECT * FROM nope;') }];
+    const broken = [
+      ...MIGRATIONS,
+      {
+        version: MIGRATIONS.length + 1,
+        name: 'broken',
+        up: (d: typeof db) => d.exec('ALTER TABLE projects ADD COLUMN x TEXT; SELECT * FROM nope;'),
+      },
+    ];
     expect(() => migrate(db, { migrations: broken })).toThrow(/no such table: nope/);
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const cols = (db.prepare('PRAGMA table_info(projects)').all() as { name: string }[]).map((c) => c.name);
@@ -100,7 +137,9 @@ describe('migrations', () => {
     const db = openDatabase(file);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => Workspace.open(tmp.dir)).toThrow(/schema v99, but this Espalier knows only up to v\d+; use a newer Espalier/);
+    expect(() => Workspace.open(tmp.dir)).toThrow(
+      /schema v99, but this Espalier knows only up to v\d+; use a newer Espalier/,
+    );
     const again = openDatabase(file);
     expect(schemaVersion(again)).toBe(99);
     again.close();
@@ -110,12 +149,17 @@ describe('migrations', () => {
     const db = openDatabase(new WorkspacePaths(tmp.dir).dbFile);
     migrate(db, { migrations: MIGRATIONS.slice(0, 1) });
     db.close();
-    expect(() => Workspace.open(tmp.dir, { migrate: false })).toThrow(/has schema v1; this Espalier needs v\d+ \(run: espalier workspace migrate --workspace/);
+    expect(() => Workspace.open(tmp.dir, { migrate: false })).toThrow(
+      /has schema v1; this Espalier needs v\d+ \(run: espalier workspace migrate --workspace/,
+    );
   });
 
   it('refuse a file that is not a database', async () => {
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(new WorkspacePaths(tmp.dir).dbFile, 'this is not sqlite, just text that fills the header '.repeat(10));
+    writeFileSync(
+      new WorkspacePaths(tmp.dir).dbFile,
+      'this is not sqlite, just text that fills the header '.repeat(10),
+    );
     expect(() => Workspace.open(tmp.dir)).toThrow(/espalier\.db/);
   });
 });

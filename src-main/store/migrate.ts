@@ -25,7 +25,8 @@ export function schemaVersion(db: Db): number {
 
 function checkOrder(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration list is out of order: position ${i + 1} holds version ${m.version}`);
+    if (m.version !== i + 1)
+      throw new Error(`migration list is out of order: position ${i + 1} holds version ${m.version}`);
   });
 }
 
@@ -44,7 +45,8 @@ export function migrate(db: Db, opts: MigrateOptions = {}): MigrateResult {
   if (from === latest) return result;
 
   if (from > 0 && opts.backupPath) {
-    if (existsSync(opts.backupPath)) throw new UserError(`backup ${opts.backupPath} already exists; move it away and retry`);
+    if (existsSync(opts.backupPath))
+      throw new UserError(`backup ${opts.backupPath} already exists; move it away and retry`);
     db.prepare('VACUUM INTO ?').run(opts.backupPath);
     result.backup = opts.backupPath;
   }
@@ -62,9 +64,15 @@ export function migrate(db: Db, opts: MigrateOptions = {}): MigrateResult {
         const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
         if (broken.length > 0) {
           const b = broken[0]!;
-          throw new Error(`migration v${m.version} (${m.name}) left ${broken.length} broken foreign key(s), e.g. ${b.table} → ${b.parent}`);
+          throw new Error(
+            `migration v${m.version} (${m.name}) left ${broken.length} broken foreign key(s), e.g. ${b.table} → ${b.parent}`,
+          );
         }
-        db.prepare('INSERT OR REPLACE INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now());
+        db.prepare('INSERT OR REPLACE INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          m.version,
+          m.name,
+          now(),
+        );
         db.pragma(`user_version = ${m.version}`);
       })();
       result.applied.push({ version: m.version, name: m.name });

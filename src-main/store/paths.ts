@@ -6,7 +6,8 @@ import { ID_PATTERN } from './rows';
 export const DB_FILE = 'espalier.db';
 
 function safeId(id: string, what: string): string {
-  if (!ID_PATTERN.test(id)) throw new UserError(`invalid ${what} id "${id}": only letters, digits, "_" and "-" are allowed`);
+  if (!ID_PATTERN.test(id))
+    throw new UserError(`invalid ${what} id "${id}": only letters, digits, "_" and "-" are allowed`);
   return id;
 }
 
@@ -92,7 +93,8 @@ export class WorkspacePaths {
   /** Converts an absolute path inside the workspace to the relative form stored in the database. */
   toStored(absPath: string): string {
     const rel = relative(this.root, resolve(absPath));
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new Error(`${absPath} is not inside the workspace ${this.root}`);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+      throw new Error(`${absPath} is not inside the workspace ${this.root}`);
     // Forward slashes keep a workspace portable between Windows and POSIX machines.
     return rel.split(sep).join('/');
   }
@@ -101,7 +103,8 @@ export class WorkspacePaths {
   fromStored(stored: string): string {
     const abs = resolve(this.root, ...stored.split('/'));
     const rel = relative(this.root, abs);
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new UserError(`stored path "${stored}" points outside the workspace ${this.root}`);
+    if (rel.startsWith('..') || isAbsolute(rel))
+      throw new UserError(`stored path "${stored}" points outside the workspace ${this.root}`);
     return abs;
   }
 }

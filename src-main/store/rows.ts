@@ -70,4 +70,3 @@ export function isConstraint(err: unknown, kind: 'UNIQUE' | 'PRIMARYKEY' | 'FORE
   if (kind === 'FOREIGNKEY' && code === 'SQLITE_CONSTRAINT_TRIGGER') return /FOREIGN KEY/.test((err as Error).message);
   return code === `SQLITE_CONSTRAINT_${kind}`;
 }
-

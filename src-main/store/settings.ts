@@ -10,19 +10,26 @@ export function readSettings(file: string): WorkspaceSettings {
   if (!existsSync(file)) return {};
   // A copied workspace's settings.json may be a link to a device or a huge file: a regular file of a few KiB only.
   const st = statSync(file);
-  if (!st.isFile() || st.size > 1 << 20) throw new UserError(`${file}: not a settings file (a regular file under 1 MiB); delete it to start from the defaults`);
+  if (!st.isFile() || st.size > 1 << 20)
+    throw new UserError(
+      `${file}: not a settings file (a regular file under 1 MiB); delete it to start from the defaults`,
+    );
   const text = readFileSync(file, 'utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${file}: not valid JSON (${jsonProblem(err, text)}); fix it or delete the file to start from the defaults`);
+    throw new UserError(
+      `${file}: not valid JSON (${jsonProblem(err, text)}); fix it or delete the file to start from the defaults`,
+    );
   }
   const parsed = WorkspaceSettings.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(top level)');
-  throw new UserError(`${file}: field "${field}": ${issue.message}; fix it or delete the file to start from the defaults`);
+  throw new UserError(
+    `${file}: field "${field}": ${issue.message}; fix it or delete the file to start from the defaults`,
+  );
 }
 
 /** Merges `patch` into the file (validated first, written through a temporary file and a rename). */

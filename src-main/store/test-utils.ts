@@ -23,7 +23,20 @@ export const SUB_ID = '2'.repeat(64);
 /** A project with a tokenizer and a substrate registered, ready for models. */
 export function seed(ws: Workspace, name = 'lab') {
   const project = ws.projects.create({ name });
-  const tokenizer = ws.tokenizers.register({ id: TOK_ID, name: 'bvv-mini', kind: 'unicode-ngram', vocabSize: 1000, file: `tokenizers/${TOK_ID}.json` });
-  const substrate = ws.substrates.register({ id: SUB_ID, tokenizerId: TOK_ID, name: 'glyph-32', kind: 'glyph', dim: 64, file: `substrates/${SUB_ID}.safetensors` });
+  const tokenizer = ws.tokenizers.register({
+    id: TOK_ID,
+    name: 'bvv-mini',
+    kind: 'unicode-ngram',
+    vocabSize: 1000,
+    file: `tokenizers/${TOK_ID}.json`,
+  });
+  const substrate = ws.substrates.register({
+    id: SUB_ID,
+    tokenizerId: TOK_ID,
+    name: 'glyph-32',
+    kind: 'glyph',
+    dim: 64,
+    file: `substrates/${SUB_ID}.safetensors`,
+  });
   return { project, tokenizer, substrate };
 }

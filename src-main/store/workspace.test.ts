@@ -28,11 +28,25 @@ describe('Workspace', () => {
   it('after close and reopen sees everything written', () => {
     const ws = Workspace.open(tmp.dir, { now: fakeClock() });
     const { project } = seed(ws);
-    const m = ws.models.create({ projectId: project.id, kind: 'trained', name: 'm', depth: 2, tokenizerId: TOK_ID, substrateId: SUB_ID });
+    const m = ws.models.create({
+      projectId: project.id,
+      kind: 'trained',
+      name: 'm',
+      depth: 2,
+      tokenizerId: TOK_ID,
+      substrateId: SUB_ID,
+    });
     const run = ws.runs.create({ projectId: project.id, kind: 'train', modelId: m.id });
     ws.runs.start(run.id);
-    ws.metrics.append(Array.from({ length: 50 }, (_, i) => ({ runId: run.id, name: 'loss', step: i, value: 1 / (i + 1) })));
-    const before = { p: ws.projects.list(), m: ws.models.list(project.id), r: ws.runs.list(), s: ws.metrics.range(run.id, 'loss') };
+    ws.metrics.append(
+      Array.from({ length: 50 }, (_, i) => ({ runId: run.id, name: 'loss', step: i, value: 1 / (i + 1) })),
+    );
+    const before = {
+      p: ws.projects.list(),
+      m: ws.models.list(project.id),
+      r: ws.runs.list(),
+      s: ws.metrics.range(run.id, 'loss'),
+    };
     ws.close();
     // The WAL was checkpointed into the main file on close.
     expect(existsSync(join(tmp.dir, 'espalier.db-wal'))).toBe(false);
@@ -62,7 +76,9 @@ describe('Workspace', () => {
 
   it('inspects without creating or migrating, and refuses a missing workspace when asked', () => {
     expect(() => Workspace.inspect(join(tmp.dir, 'none'))).toThrow(/no workspace at/);
-    expect(() => Workspace.open(join(tmp.dir, 'none'), { create: false })).toThrow(/espalier workspace init --workspace/);
+    expect(() => Workspace.open(join(tmp.dir, 'none'), { create: false })).toThrow(
+      /espalier workspace init --workspace/,
+    );
     expect(existsSync(join(tmp.dir, 'none'))).toBe(false);
     const file = join(tmp.dir, 'file');
     writeFileSync(file, 'x');

@@ -31,7 +31,18 @@ export interface OpenWorkspaceOptions {
   now?: () => number;
 }
 
-const TABLES = ['projects', 'datasets', 'tokenizers', 'substrates', 'models', 'runs', 'metrics', 'run_logs', 'eval_results', 'studies'] as const;
+const TABLES = [
+  'projects',
+  'datasets',
+  'tokenizers',
+  'substrates',
+  'models',
+  'runs',
+  'metrics',
+  'run_logs',
+  'eval_results',
+  'studies',
+] as const;
 
 /** What deleting a model freed: its own folder, plus its substrate file when it was the last user. */
 export interface ModelRemoval {
@@ -52,9 +63,12 @@ export interface WorkspaceInfo {
 }
 
 function tableCounts(db: Db): Record<string, number> {
-  const present = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name));
+  const present = new Set(
+    (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name),
+  );
   const counts: Record<string, number> = {};
-  for (const t of TABLES) if (present.has(t)) counts[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+  for (const t of TABLES)
+    if (present.has(t)) counts[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
   return counts;
 }
 
@@ -65,7 +79,10 @@ function dbSize(file: string): number {
 }
 
 function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export class Workspace {
@@ -107,9 +124,12 @@ export class Workspace {
     const paths = new WorkspacePaths(dir);
     const now = opts.now ?? Date.now;
     if (opts.create === false && !existsSync(paths.dbFile)) {
-      throw new UserError(`no workspace at ${paths.root} (no espalier.db there); create one with: espalier workspace init --workspace ${paths.root}`);
+      throw new UserError(
+        `no workspace at ${paths.root} (no espalier.db there); create one with: espalier workspace init --workspace ${paths.root}`,
+      );
     }
-    if (existsSync(paths.root) && !statSync(paths.root).isDirectory()) throw new UserError(`workspace path ${paths.root} is a file, not a folder`);
+    if (existsSync(paths.root) && !statSync(paths.root).isDirectory())
+      throw new UserError(`workspace path ${paths.root} is a file, not a folder`);
     mkdirSync(paths.root, { recursive: true });
     const db = openDatabase(paths.dbFile, { busyTimeoutMs: opts.busyTimeoutMs });
     try {
@@ -117,8 +137,13 @@ export class Workspace {
       let result: MigrateResult = { from, to: from, applied: [] };
       if (opts.migrate === false) {
         if (from !== LATEST_SCHEMA_VERSION) {
-          const fix = from < LATEST_SCHEMA_VERSION ? `run: espalier workspace migrate --workspace ${paths.root}` : 'use a newer Espalier';
-          throw new UserError(`workspace ${paths.root} has schema v${from}; this Espalier needs v${LATEST_SCHEMA_VERSION} (${fix})`);
+          const fix =
+            from < LATEST_SCHEMA_VERSION
+              ? `run: espalier workspace migrate --workspace ${paths.root}`
+              : 'use a newer Espalier';
+          throw new UserError(
+            `workspace ${paths.root} has schema v${from}; this Espalier needs v${LATEST_SCHEMA_VERSION} (${fix})`,
+          );
         }
       } else {
         const backupPath = opts.backup === false ? undefined : `${paths.dbFile}.v${from}-${stamp(now())}.bak`;
@@ -188,7 +213,10 @@ export class Workspace {
     const m = this.models.get(id);
     if (!m) return null;
     // A merge has no folder, but its tuned heads live in models/<id>/.
-    const dirs = [...(m.folder ? [this.paths.fromStored(m.folder)] : []), ...(m.kind === 'merge' ? [this.paths.modelDir(id)] : [])];
+    const dirs = [
+      ...(m.folder ? [this.paths.fromStored(m.folder)] : []),
+      ...(m.kind === 'merge' ? [this.paths.modelDir(id)] : []),
+    ];
     const bytes = dirs.reduce((n, d) => n + diskBytes(d), 0);
     this.models.delete(id);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -226,8 +254,12 @@ export class Workspace {
     if (!s) return 0;
     const refs = this.substrates.references(id);
     if (refs.projects > 0) {
-      const names = (this.db.prepare('SELECT name FROM projects WHERE substrate_id = ? LIMIT 3').all(id) as { name: string }[]).map((p) => `"${p.name}"`);
-      throw new UserError(`cannot delete the substrate: project(s) ${names.join(', ')} use it; choose another substrate there first`);
+      const names = (
+        this.db.prepare('SELECT name FROM projects WHERE substrate_id = ? LIMIT 3').all(id) as { name: string }[]
+      ).map((p) => `"${p.name}"`);
+      throw new UserError(
+        `cannot delete the substrate: project(s) ${names.join(', ')} use it; choose another substrate there first`,
+      );
     }
     // Refused by the repository (naming the models) while models are built on it.
     this.substrates.delete(id);
@@ -258,7 +290,8 @@ export class Workspace {
   deleteStudy(id: string): boolean {
     const s = this.studies.get(id);
     if (!s) return false;
-    if (s.runId && this.runs.get(s.runId)?.status === 'running') throw new UserError('the study is running; cancel it before deleting it');
+    if (s.runId && this.runs.get(s.runId)?.status === 'running')
+      throw new UserError('the study is running; cancel it before deleting it');
     this.studies.delete(id);
     if (s.runId) this.deleteRun(s.runId);
     rmSync(this.paths.fromStored(s.outDir), { recursive: true, force: true });
@@ -268,16 +301,22 @@ export class Workspace {
   /** Deletes a project with everything in it, rows then files. */
   deleteProject(id: string): boolean {
     if (!this.projects.get(id)) return false;
-    if (this.runs.list({ projectId: id, status: 'running' }).length > 0) throw new UserError('the project has a running job; cancel it before deleting the project');
+    if (this.runs.list({ projectId: id, status: 'running' }).length > 0)
+      throw new UserError('the project has a running job; cancel it before deleting the project');
     const folders = this.models.list(id).flatMap((m) => (m.folder ? [this.paths.fromStored(m.folder)] : []));
     const runDirs = this.runs.list({ projectId: id }).map((r) => this.paths.runDir(r.id));
     const texts = this.datasets.list(id).flatMap((d) => (d.textPath ? [this.paths.fromStored(d.textPath)] : []));
     const studyDirs = this.studies.list(id).map((s) => this.paths.fromStored(s.outDir));
     const built = this.runs.list({ projectId: id, kind: 'substrate' }).map((r) => {
-      const sid = r.result && typeof r.result === 'object' ? (r.result as Record<string, unknown>)['substrateId'] : null;
+      const sid =
+        r.result && typeof r.result === 'object' ? (r.result as Record<string, unknown>)['substrateId'] : null;
       return typeof sid === 'string' ? sid : null;
     });
-    const substrates = [this.projects.require(id).substrateId, ...this.models.list(id).map((m) => m.substrateId), ...built].filter((s): s is string => s !== null);
+    const substrates = [
+      this.projects.require(id).substrateId,
+      ...this.models.list(id).map((m) => m.substrateId),
+      ...built,
+    ].filter((s): s is string => s !== null);
     this.projects.delete(id);
     for (const p of [...folders, ...runDirs, ...texts, ...studyDirs]) rmSync(p, { recursive: true, force: true });
     this.releaseSubstrates(substrates);

@@ -9,7 +9,7 @@ import { paperVerdicts, stageTable } from './verdicts';
 export function verdict(d: { diff: number; ci95: number | null }, lowerIsBetter = true): string {
   if (d.ci95 === null) return 'one seed: no interval';
   if (Math.abs(d.diff) <= d.ci95) return 'no clear difference (the CI spans 0)';
-  return (d.diff < 0) === lowerIsBetter ? 'better than the control' : 'worse than the control';
+  return d.diff < 0 === lowerIsBetter ? 'better than the control' : 'worse than the control';
 }
 
 /** One line per arm: its difference from the control on `metric`, with the CI and reading. */
@@ -17,7 +17,10 @@ export function outcomeLines(c: Pick<StudyComparison, 'differences' | 'control'>
   const higherBetter = metric.includes('merge gain');
   return c.differences
     .filter((d) => d.metric === metric)
-    .map((d) => `${d.arm} − ${c.control}: ${fmtMeanCi(d.diff, d.ci95, { signed: true })} (${metric}, n = ${d.n} seeds) — ${verdict(d, !higherBetter)}`);
+    .map(
+      (d) =>
+        `${d.arm} − ${c.control}: ${fmtMeanCi(d.diff, d.ci95, { signed: true })} (${metric}, n = ${d.n} seeds) — ${verdict(d, !higherBetter)}`,
+    );
 }
 
 /** The metric a study is read by: the merge gain when every run merges, else the held-out loss. */
@@ -35,7 +38,8 @@ export function sharedMetrics(result: StudyResult): string[] {
 export function compareStudy(result: StudyResult): StudyComparison {
   const metrics = sharedMetrics(result);
   const spec = result.spec;
-  const bySeed = (arm: string, metric: string) => new Map(result.arms.filter((r) => r.arm === arm).map((r) => [r.seed, r.metrics[metric]?.value ?? NaN]));
+  const bySeed = (arm: string, metric: string) =>
+    new Map(result.arms.filter((r) => r.arm === arm).map((r) => [r.seed, r.metrics[metric]?.value ?? NaN]));
   const groups = spec.arms
     .filter((a) => result.arms.some((r) => r.arm === a.name))
     .map((a) => {
@@ -45,7 +49,13 @@ export function compareStudy(result: StudyResult): StudyComparison {
         const s = summarize(runs.map((r) => r.metrics[m]?.value ?? NaN));
         if (s) summaries[m] = { ...s, protocol: runs[0]!.metrics[m]!.protocol };
       }
-      return { arm: a.name, description: a.description, factors: runs[0]!.factors, seeds: runs.map((r) => r.seed), metrics: summaries };
+      return {
+        arm: a.name,
+        description: a.description,
+        factors: runs[0]!.factors,
+        seeds: runs.map((r) => r.seed),
+        metrics: summaries,
+      };
     });
   const differences: StudyComparison['differences'] = [];
   for (const g of groups) {
@@ -56,5 +66,14 @@ export function compareStudy(result: StudyResult): StudyComparison {
     }
   }
   const outcome = outcomeLines({ differences, control: spec.control }, headlineMetric(metrics));
-  return StudyComparison.parse({ study: spec.name, control: spec.control, metrics, groups, differences, outcome, verdicts: paperVerdicts(result), stages: stageTable(result) });
+  return StudyComparison.parse({
+    study: spec.name,
+    control: spec.control,
+    metrics,
+    groups,
+    differences,
+    outcome,
+    verdicts: paperVerdicts(result),
+    stages: stageTable(result),
+  });
 }

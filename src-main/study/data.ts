@@ -6,7 +6,14 @@ import type { StudySpec } from '../../src-shared/study';
 import { UserError } from '../common/errors';
 import { prepareWorld } from '../lab/inputs';
 import { prepareData } from '../engine/eval/index';
-import { buildSubstrate, findSystemUnifont, defaultFontSearch, HOW_TO_GET_UNIFONT, saveSubstrate, type BuiltSubstrate } from '../engine/substrate/index';
+import {
+  buildSubstrate,
+  findSystemUnifont,
+  defaultFontSearch,
+  HOW_TO_GET_UNIFONT,
+  saveSubstrate,
+  type BuiltSubstrate,
+} from '../engine/substrate/index';
 import { buildTokenizer, readCorpusFile, saveTokenizer, type Tokenizer } from '../engine/tokenizer/index';
 import { makeWindows, type Windows } from '../engine/train/index';
 import { holdoutSplit } from '../engine/train/holdout';
@@ -52,7 +59,10 @@ type CorpusFile = { name: string; expert: string; train: string; val: string | n
 function corpusFiles(spec: StudySpec, workDir: string, datasets: readonly ResolvedCorpus[] | undefined): CorpusFile[] {
   const d = spec.data;
   if (d.kind === 'datasets') {
-    if (!datasets || datasets.length !== d.datasets.length) throw new UserError(`data.datasets names the project's datasets by id; run the study from the app (Studies view), which resolves them to files`);
+    if (!datasets || datasets.length !== d.datasets.length)
+      throw new UserError(
+        `data.datasets names the project's datasets by id; run the study from the app (Studies view), which resolves them to files`,
+      );
     return datasets.map((c, i) => ({ name: c.name, expert: i === 0 ? 'A' : 'B', train: c.train, val: c.val }));
   }
   if (d.kind === 'world') {
@@ -60,7 +70,10 @@ function corpusFiles(spec: StudySpec, workDir: string, datasets: readonly Resolv
     return w.corpora.map((c) => ({ name: c.name, expert: c.expert, train: c.train, val: c.val }));
   }
   return d.corpora.map((c, i) => {
-    for (const [field, f] of [['train', c.train], ['val', c.val]] as const) {
+    for (const [field, f] of [
+      ['train', c.train],
+      ['val', c.val],
+    ] as const) {
       if (!existsSync(f)) throw new UserError(`data.corpora[${i}].${field}: ${f}: no such file`);
     }
     return { name: c.name, expert: i === 0 ? 'A' : 'B', train: resolve(c.train), val: resolve(c.val) };
@@ -68,12 +81,19 @@ function corpusFiles(spec: StudySpec, workDir: string, datasets: readonly Resolv
 }
 
 /** Builds (deterministically, so a resumed study gets the same ids) everything the runs share. */
-export async function prepareInputs(spec: StudySpec, workDir: string, datasets?: readonly ResolvedCorpus[]): Promise<StudyInputs> {
+export async function prepareInputs(
+  spec: StudySpec,
+  workDir: string,
+  datasets?: readonly ResolvedCorpus[],
+): Promise<StudyInputs> {
   const notes: string[] = [];
   const texts: { train: string; val: string }[] = [];
   const files = corpusFiles(spec, workDir, datasets).map((f, i): CorpusFile & { val: string } => {
     const text = readCorpusFile(f.train);
-    if (spec.data.kind === 'datasets') notes.push(`corpus ${f.expert}: the project's dataset "${f.name}"${f.val !== null ? ', scored on its held-out dataset' : ''}`);
+    if (spec.data.kind === 'datasets')
+      notes.push(
+        `corpus ${f.expert}: the project's dataset "${f.name}"${f.val !== null ? ', scored on its held-out dataset' : ''}`,
+      );
     if (f.val !== null) {
       texts.push({ train: text, val: readCorpusFile(f.val) });
       return { ...f, val: f.val };
@@ -83,16 +103,27 @@ export async function prepareInputs(spec: StudySpec, workDir: string, datasets?:
     const val = join(workDir, `heldout-${i + 1}.txt`);
     writeFileSync(val, split.val);
     texts.push({ train: split.train, val: split.val });
-    notes.push(`${f.name}: held out by the fixed hold-out (the last ${Math.round(split.record.fraction * 100)}% of the text, SHA-256 ${split.record.sha256.slice(0, 12)}…)`);
+    notes.push(
+      `${f.name}: held out by the fixed hold-out (the last ${Math.round(split.record.fraction * 100)}% of the text, SHA-256 ${split.record.sha256.slice(0, 12)}…)`,
+    );
     return { ...f, val };
   });
-  const tokenizer = buildTokenizer(texts.map((t) => t.train), { ngrams: spec.model.ngrams });
+  const tokenizer = buildTokenizer(
+    texts.map((t) => t.train),
+    { ngrams: spec.model.ngrams },
+  );
   saveTokenizer(tokenizer, join(workDir, 'tokenizer.json'));
   const T = spec.model.contextLength;
   const corpora = files.map((f, i): StudyCorpusData => {
     const train = tokenizer.encode(texts[i]!.train);
     const val = tokenizer.encode(texts[i]!.val);
-    return { name: f.name, expert: f.expert, val: f.val, train: makeWindows(train, T, f.train), valWindows: makeWindows(val, T, f.val) };
+    return {
+      name: f.name,
+      expert: f.expert,
+      val: f.val,
+      train: makeWindows(train, T, f.train),
+      valWindows: makeWindows(val, T, f.val),
+    };
   });
   const all = {
     train: makeWindows(concatTokens(corpora.map((c) => c.train.tokens)), T, 'the training corpora'),
@@ -122,10 +153,16 @@ export async function prepareInputs(spec: StudySpec, workDir: string, datasets?:
     }
     if (kind === 'glyph' && font === undefined) {
       font = findSystemUnifont(defaultFontSearch()) ?? null;
-      if (!font) throw new UserError(`the study has a glyph-substrate arm but no GNU Unifont was found; ${HOW_TO_GET_UNIFONT}`);
+      if (!font)
+        throw new UserError(`the study has a glyph-substrate arm but no GNU Unifont was found; ${HOW_TO_GET_UNIFONT}`);
       notes.push(`glyph substrate: GNU Unifont from ${font}`);
     }
-    const built = buildSubstrate(tokenizer, { kind, dim: spec.model.dim, ...(kind === 'glyph' ? { font: font! } : {}), ...(kind === 'random' ? { seed: seed! } : {}) });
+    const built = buildSubstrate(tokenizer, {
+      kind,
+      dim: spec.model.dim,
+      ...(kind === 'glyph' ? { font: font! } : {}),
+      ...(kind === 'random' ? { seed: seed! } : {}),
+    });
     saveSubstrate(join(workDir, `substrate-${key}.safetensors`), built);
     cache.set(key, built);
     return built;

@@ -6,7 +6,12 @@ import { summarize } from './stats';
 
 export function verdictSection(c: StudyComparison): string[] {
   if (c.verdicts.length === 0) return [];
-  const out = ["## The paper's claims at this size", '', 'Holds: the 95% CI of every difference lies on the claim\'s side of 0; fails: one lies on the other side; inconclusive: otherwise.', ''];
+  const out = [
+    "## The paper's claims at this size",
+    '',
+    "Holds: the 95% CI of every difference lies on the claim's side of 0; fails: one lies on the other side; inconclusive: otherwise.",
+    '',
+  ];
   for (const v of c.verdicts) {
     out.push(`- **${v.line}**`, `  - claim: ${v.claim}`, ...v.evidence.map((e) => `  - ${e}`));
   }
@@ -25,7 +30,9 @@ export function stageSection(c: StudyComparison): string[] {
   ];
   for (const s of c.stages) {
     const delta = s.delta ? `${fmtMeanCi(s.delta.mean, s.delta.ci95, { signed: true })} (n = ${s.delta.n})` : '—';
-    out.push(`| ${s.arm}${s.control ? ' (control)' : ''} | ${s.control ? `${s.blocks} block${s.blocks === 1 ? '' : 's'}` : `${s.stage} / ${s.blocks}`} | ${s.steps} | ${fmtMeanCi(s.nll.mean, s.nll.ci95)} | ${delta} |`);
+    out.push(
+      `| ${s.arm}${s.control ? ' (control)' : ''} | ${s.control ? `${s.blocks} block${s.blocks === 1 ? '' : 's'}` : `${s.stage} / ${s.blocks}`} | ${s.steps} | ${fmtMeanCi(s.nll.mean, s.nll.ci95)} | ${delta} |`,
+    );
   }
   return [...out, ''];
 }
@@ -34,8 +41,18 @@ export function stageSection(c: StudyComparison): string[] {
 function mergeColumns(r: StudyResult): string[] {
   const first = r.arms.find((a) => 'merge gain' in a.metrics);
   if (!first) return [];
-  const experts = Object.keys(first.metrics).filter((k) => /^expert .+ (own|union) nll$/.test(k)).sort();
-  return [...experts, 'oracle union nll', 'best expert union nll', 'merge nll logits', 'merge nll probs', 'merge gain', 'normalised merge gain'];
+  const experts = Object.keys(first.metrics)
+    .filter((k) => /^expert .+ (own|union) nll$/.test(k))
+    .sort();
+  return [
+    ...experts,
+    'oracle union nll',
+    'best expert union nll',
+    'merge nll logits',
+    'merge nll probs',
+    'merge gain',
+    'normalised merge gain',
+  ];
 }
 
 export function mergeSection(r: StudyResult): string[] {

@@ -25,14 +25,20 @@ function run(arm: string, seed: number, nll: number, extra: Record<string, numbe
     models: [],
     seeds: [],
     curve: [1, 2, 3, 4].map((step) => ({ step, loss: 6 - step * 0.5 + seed * 0.01 })),
-    metrics: { 'heldout nll': { value: nll, protocol: PROTO }, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { value: v, protocol: 'p' }])) },
+    metrics: {
+      'heldout nll': { value: nll, protocol: PROTO },
+      ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { value: v, protocol: 'p' }])),
+    },
     seconds: 1,
     finishedAt: '2026-01-01T00:00:00Z',
   };
 }
 
 function result(): StudyResult {
-  const spec = { ...studyPreset('c1', 'quick'), arms: studyPreset('c1', 'quick').arms.slice(0, 1).concat(studyPreset('c1', 'quick').arms.slice(3)) };
+  const spec = {
+    ...studyPreset('c1', 'quick'),
+    arms: studyPreset('c1', 'quick').arms.slice(0, 1).concat(studyPreset('c1', 'quick').arms.slice(3)),
+  };
   // frozen glyph 4.0 / 4.2, trainable 4.5 / 4.4 (seeds 1, 2); only glyph has an extra metric, so it is not shared.
   return StudyResult.parse({
     format: 'espalier-study-result',
@@ -40,7 +46,12 @@ function result(): StudyResult {
     spec,
     outDir: dir,
     status: 'done',
-    arms: [run('frozen glyph', 1, 4.0, { only: 1 }), run('trainable embedding', 1, 4.5), run('frozen glyph', 2, 4.2, { only: 2 }), run('trainable embedding', 2, 4.4)],
+    arms: [
+      run('frozen glyph', 1, 4.0, { only: 1 }),
+      run('trainable embedding', 1, 4.5),
+      run('frozen glyph', 2, 4.2, { only: 2 }),
+      run('trainable embedding', 2, 4.4),
+    ],
     startedAt: 'a',
     finishedAt: 'b',
   });
@@ -99,7 +110,21 @@ describe('writeStudyReport', () => {
 
 describe('SVG charts', () => {
   it('a line chart maps the data range onto the plot and escapes names', () => {
-    const svg = lineChart({ title: 'a < b', xLabel: 'step', yLabel: 'loss', series: [{ name: 'x & y', points: [[0, 1], [10, 3], [5, Number.NaN]] }] });
+    const svg = lineChart({
+      title: 'a < b',
+      xLabel: 'step',
+      yLabel: 'loss',
+      series: [
+        {
+          name: 'x & y',
+          points: [
+            [0, 1],
+            [10, 3],
+            [5, Number.NaN],
+          ],
+        },
+      ],
+    });
     expect(svg).toContain('a &lt; b');
     expect(svg).toContain('x &amp; y');
     // x 0 → left margin 64, x 10 → 640 − 16; y 1 → bottom 360 − 48, y 3 → top 36
@@ -107,7 +132,14 @@ describe('SVG charts', () => {
   });
 
   it('bars with error bars: the whisker spans value ± CI symmetrically around the bar top', () => {
-    const svg = barChart({ title: 't', yLabel: 'v', bars: [{ label: 'a', value: 2, ci: 1 }, { label: 'b', value: 4, ci: null }] });
+    const svg = barChart({
+      title: 't',
+      yLabel: 'v',
+      bars: [
+        { label: 'a', value: 2, ci: 1 },
+        { label: 'b', value: 4, ci: null },
+      ],
+    });
     const m = /<path d="M([\d.]+) ([\d.]+)V([\d.]+)/.exec(svg)!;
     const rect = /<rect x="[\d.]+" y="([\d.]+)"/.exec(svg.slice(svg.indexOf('fill-opacity') - 200))!;
     const top = Number(rect[1]);

@@ -2,7 +2,14 @@
 // file records finished runs, so calling it again on the same folder skips them and resumes a stopped one.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArmResult, StudyResult, StudySpec, studyIssues, type StudyArm, type StudyProgress } from '../../src-shared/study';
+import {
+  ArmResult,
+  StudyResult,
+  StudySpec,
+  studyIssues,
+  type StudyArm,
+  type StudyProgress,
+} from '../../src-shared/study';
 import { UserError } from '../common/errors';
 import { writeFileAtomic } from '../engine/util/atomic';
 import { runMerge, runSingle } from './arms';
@@ -33,17 +40,38 @@ export interface PlannedRun {
 
 /** Seed by seed, arm by arm: a study stopped early still has every arm at its first seeds. */
 export function plannedRuns(spec: StudySpec): PlannedRun[] {
-  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  return spec.seeds.flatMap((seed) => spec.arms.map((arm) => ({ arm, seed, run: `${arm.name} · seed ${seed}`, slug: `${slug(arm.name)}-seed${seed}` })));
+  const slug = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
+  return spec.seeds.flatMap((seed) =>
+    spec.arms.map((arm) => ({ arm, seed, run: `${arm.name} · seed ${seed}`, slug: `${slug(arm.name)}-seed${seed}` })),
+  );
 }
 
 export function armFactors(arm: StudyArm): Record<string, string> {
-  return { substrate: arm.substrate, embedding: arm.embedding, schedule: arm.schedule, budget: arm.budget, merge: arm.merge, expertInit: arm.expertInit };
+  return {
+    substrate: arm.substrate,
+    embedding: arm.embedding,
+    schedule: arm.schedule,
+    budget: arm.budget,
+    merge: arm.merge,
+    expertInit: arm.expertInit,
+  };
 }
 
 function openState(outDir: string, spec: StudySpec): StudyState {
   const path = join(outDir, STATE_FILE);
-  if (!existsSync(path)) return { format: 'espalier-study-state', version: 1, spec, startedAt: new Date().toISOString(), finished: [], notes: [] };
+  if (!existsSync(path))
+    return {
+      format: 'espalier-study-state',
+      version: 1,
+      spec,
+      startedAt: new Date().toISOString(),
+      finished: [],
+      notes: [],
+    };
   let s: StudyState;
   try {
     s = readJsonCapped(path, 'study state') as StudyState;
@@ -51,7 +79,10 @@ function openState(outDir: string, spec: StudySpec): StudyState {
     throw new UserError(`${(err as Error).message}; use a new output folder`);
   }
   if (s.format !== 'espalier-study-state') throw new UserError(`${path}: not a study state file`);
-  if (JSON.stringify(s.spec) !== JSON.stringify(spec)) throw new UserError(`${outDir}: holds another study ("${s.spec.name}", or the same with other settings); resume it with its own spec or choose a new output folder`);
+  if (JSON.stringify(s.spec) !== JSON.stringify(spec))
+    throw new UserError(
+      `${outDir}: holds another study ("${s.spec.name}", or the same with other settings); resume it with its own spec or choose a new output folder`,
+    );
   const finished = s.finished.map((a, i) => {
     const r = ArmResult.safeParse(a);
     if (!r.success) throw new UserError(`${path}: finished[${i}] ${studyIssues(r.error).join('; ')}`);
@@ -86,10 +117,22 @@ export async function runStudy(specIn: StudySpec, opts: RunStudyOptions): Promis
       break;
     }
     if (!inputs) {
-      progress({ phase: 'data', step: 0, steps: 0, loss: null, message: 'preparing the data, tokenizer and held-out suite' });
+      progress({
+        phase: 'data',
+        step: 0,
+        steps: 0,
+        loss: null,
+        message: 'preparing the data, tokenizer and held-out suite',
+      });
       inputs = await prepareInputs(spec, workDir, opts.datasets);
     }
-    progress({ phase: 'start', step: 0, steps: 0, loss: null, message: `${r.run}: started (run ${i + 1} of ${runs.length})` });
+    progress({
+      phase: 'start',
+      step: 0,
+      steps: 0,
+      loss: null,
+      message: `${r.run}: started (run ${i + 1} of ${runs.length})`,
+    });
     const t0 = performance.now();
     const ctx = {
       spec,
@@ -97,19 +140,35 @@ export async function runStudy(specIn: StudySpec, opts: RunStudyOptions): Promis
       seed: r.seed,
       dir: join(outDir, 'runs', r.slug),
       inputs,
-      hooks: { signal: opts.signal, onStep: (phase: string, step: number, steps: number, loss: number) => progress({ phase, step, steps, loss }) },
+      hooks: {
+        signal: opts.signal,
+        onStep: (phase: string, step: number, steps: number, loss: number) => progress({ phase, step, steps, loss }),
+      },
     };
     const out = r.arm.merge === 'none' ? await runSingle(ctx) : await runMerge(ctx);
     if (!out) {
       status = 'stopped';
       break;
     }
-    const result = ArmResult.parse({ arm: r.arm.name, run: r.run, factors: armFactors(r.arm), seed: r.seed, ...out, finishedAt: new Date().toISOString() });
+    const result = ArmResult.parse({
+      arm: r.arm.name,
+      run: r.run,
+      factors: armFactors(r.arm),
+      seed: r.seed,
+      ...out,
+      finishedAt: new Date().toISOString(),
+    });
     state.finished.push(result);
     for (const n of inputs.notes) if (!state.notes.includes(n)) state.notes.push(n);
     save();
     const nll = result.metrics['heldout nll']?.value;
-    progress({ phase: 'done', step: 0, steps: 0, loss: null, message: `${r.run}: held-out loss ${nll?.toFixed(4) ?? '—'} in ${Math.round((performance.now() - t0) / 1000)} s` });
+    progress({
+      phase: 'done',
+      step: 0,
+      steps: 0,
+      loss: null,
+      message: `${r.run}: held-out loss ${nll?.toFixed(4) ?? '—'} in ${Math.round((performance.now() - t0) / 1000)} s`,
+    });
     opts.onArmDone?.(result);
   }
   const order = new Map(runs.map((r, i) => [r.run, i]));

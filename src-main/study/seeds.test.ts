@@ -25,7 +25,18 @@ const spec = StudySpec.parse({
   name: 'inits and seeds',
   seeds: [1, 2],
   data: { kind: 'world', seed: 1, scale: 'quick' },
-  model: { dim: 16, heads: 2, contextLength: 16, depth: 1, stepsPerStage: 2, batchSize: 2, lr: 5e-3, evalWindows: 2, evalTokens: 64, ngrams: 0 },
+  model: {
+    dim: 16,
+    heads: 2,
+    contextLength: 16,
+    depth: 1,
+    stepsPerStage: 2,
+    batchSize: 2,
+    lr: 5e-3,
+    evalWindows: 2,
+    evalTokens: 64,
+    ngrams: 0,
+  },
   control: 'same',
   arms: [
     { name: 'same', substrate: 'glyph', embedding: 'trainable', merge: 'logits', expertInit: 'same' },
@@ -47,7 +58,9 @@ describe('study seeds and expert inits', () => {
       if (run.arm.expertInit === 'different') expect(a, run.run).not.toBe(b);
       else expect(a, run.run).toBe(b);
       for (const x of ['RU', 'ZH']) {
-        const state = JSON.parse(readFileSync(join(out, 'runs', run.slug, `expert-${x}`, 'growth.json'), 'utf8')) as { plan: { seed: number } };
+        const state = JSON.parse(readFileSync(join(out, 'runs', run.slug, `expert-${x}`, 'growth.json'), 'utf8')) as {
+          plan: { seed: number };
+        };
         trainSeeds.push(state.plan.seed);
         expect(arm.seeds).toContainEqual({ model: `expert ${x}`, role: 'train', seed: state.plan.seed });
       }
@@ -55,7 +68,8 @@ describe('study seeds and expert inits', () => {
     expect(trainSeeds).toHaveLength(8);
     expect(new Set(trainSeeds).size).toBe(8);
     // The merge of experts with different rows is measured in memory, not saved as a catalog merge.
-    for (const arm of r.arms) expect(arm.models.find((m) => m.kind === 'merge')!.dir === null).toBe(arm.arm === 'different');
+    for (const arm of r.arms)
+      expect(arm.models.find((m) => m.kind === 'merge')!.dir === null).toBe(arm.arm === 'different');
   }, 600_000);
 
   it('derived seeds: deterministic, 31-bit, and distinct over a grid of study seeds, arms, models and roles', () => {

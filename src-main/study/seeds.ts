@@ -14,9 +14,16 @@ export function deriveSeed(...parts: readonly (string | number)[]): number {
  * codes or the permutation of its glyph / binary-id columns. Experts with expertInit "same" share the run's
  * substrate seed (that is what "same" means); with "different" each expert has its own.
  */
-export function modelSeeds(studySeed: number, arm: Pick<StudyArm, 'name' | 'merge' | 'expertInit'>, model: string): { train: number; substrate: number } {
+export function modelSeeds(
+  studySeed: number,
+  arm: Pick<StudyArm, 'name' | 'merge' | 'expertInit'>,
+  model: string,
+): { train: number; substrate: number } {
   const substrateOwner = arm.merge !== 'none' && arm.expertInit === 'same' ? 'shared' : model;
-  return { train: deriveSeed(studySeed, arm.name, model, 'train'), substrate: deriveSeed(studySeed, arm.name, substrateOwner, 'substrate') };
+  return {
+    train: deriveSeed(studySeed, arm.name, model, 'train'),
+    substrate: deriveSeed(studySeed, arm.name, substrateOwner, 'substrate'),
+  };
 }
 
 export function seedRecords(model: string, s: { train: number; substrate: number }): RunSeed[] {

@@ -7,20 +7,40 @@ import { armSchedule, perTokenFlops } from './budget';
 import { plannedRuns } from './runner';
 import { parseStudySpec } from './spec-file';
 
-const base = { name: 'mine', seeds: [1, 2], model: studyPreset('c1', 'quick').model, control: 'a', arms: [{ name: 'a' }, { name: 'b', substrate: 'random' }] };
+const base = {
+  name: 'mine',
+  seeds: [1, 2],
+  model: studyPreset('c1', 'quick').model,
+  control: 'a',
+  arms: [{ name: 'a' }, { name: 'b', substrate: 'random' }],
+};
 
 describe('study specs', () => {
   it('fills defaults: demo world, glyph, frozen, grown, equal tokens, no merge', () => {
     const s = parseStudySpec(JSON.stringify(base), 'study.json');
     expect(s.data).toEqual({ kind: 'world', seed: 1, scale: 'quick' });
-    expect(s.arms[0]).toMatchObject({ substrate: 'glyph', embedding: 'frozen', schedule: 'grown', budget: 'equal-tokens', merge: 'none', expertInit: 'same' });
+    expect(s.arms[0]).toMatchObject({
+      substrate: 'glyph',
+      embedding: 'frozen',
+      schedule: 'grown',
+      budget: 'equal-tokens',
+      merge: 'none',
+      expertInit: 'same',
+    });
     expect(plannedRuns(s).map((r) => r.run)).toEqual(['a · seed 1', 'b · seed 1', 'a · seed 2', 'b · seed 2']);
   });
 
   it('names the field of every problem, and the line of bad JSON', () => {
-    expect(() => parseStudySpec(JSON.stringify({ ...base, arms: [{ name: 'a', substrate: 'font' }] }), 'study.json')).toThrow(/^study\.json: invalid study spec — arms\[0\]\.substrate: /);
+    expect(() =>
+      parseStudySpec(JSON.stringify({ ...base, arms: [{ name: 'a', substrate: 'font' }] }), 'study.json'),
+    ).toThrow(/^study\.json: invalid study spec — arms\[0\]\.substrate: /);
     // Cross-field rules run once every field has the right type.
-    const bad = { ...base, control: 'zzz', seeds: [1, 1], arms: [{ name: 'a' }, { name: 'a', merge: 'logits', expertInit: 'different' }] };
+    const bad = {
+      ...base,
+      control: 'zzz',
+      seeds: [1, 1],
+      arms: [{ name: 'a' }, { name: 'a', merge: 'logits', expertInit: 'different' }],
+    };
     const msg = (() => {
       try {
         parseStudySpec(JSON.stringify(bad), 'study.json');
@@ -35,7 +55,9 @@ describe('study specs', () => {
     expect(msg).toMatch(/seeds: lists a seed twice/);
     expect(msg).toMatch(/control: "zzz" is not the name of an arm/);
     expect(() => parseStudySpec('{\n "name": "x",\n oops\n}', 'study.json')).toThrow(/^study\.json:3: not valid JSON/);
-    expect(() => parseStudySpec(JSON.stringify({ ...base, model: { ...base.model, heads: 5 } }), 's.json')).toThrow(/model\.heads: must divide model\.dim 32/);
+    expect(() => parseStudySpec(JSON.stringify({ ...base, model: { ...base.model, heads: 5 } }), 's.json')).toThrow(
+      /model\.heads: must divide model\.dim 32/,
+    );
     expect(() => parseStudySpec(JSON.stringify({ ...base, extra: 1 }), 's.json')).toThrow(/Unrecognized key/);
   });
 

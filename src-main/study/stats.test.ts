@@ -32,8 +32,16 @@ describe('study statistics', () => {
   });
 
   it('paired differences use only the seeds both arms have', () => {
-    const a = new Map([[1, 5], [2, 7], [3, 9]]);
-    const b = new Map([[1, 4], [2, 5], [4, 100]]);
+    const a = new Map([
+      [1, 5],
+      [2, 7],
+      [3, 9],
+    ]);
+    const b = new Map([
+      [1, 4],
+      [2, 5],
+      [4, 100],
+    ]);
     const d = pairedDifference(a, b)!;
     // seeds 1 and 2: differences 1 and 2 → mean 1.5, sd √0.5, half-width 12.706·√0.5/√2 = 6.353
     expect(d.mean).toBe(1.5);

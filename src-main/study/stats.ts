@@ -3,13 +3,14 @@
 
 /** Two-sided 97.5% quantiles of Student's t for 1…30 degrees of freedom. */
 const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
-  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 /** t₀.₉₇₅ with `df` degrees of freedom: the table up to 30, then the Cornish–Fisher expansion (error < 1e-3). */
 export function tQuantile975(df: number): number {
-  if (!Number.isInteger(df) || df < 1) throw new Error(`tQuantile975: degrees of freedom must be a positive integer, got ${df}`);
+  if (!Number.isInteger(df) || df < 1)
+    throw new Error(`tQuantile975: degrees of freedom must be a positive integer, got ${df}`);
   if (df <= T975.length) return T975[df - 1]!;
   const z = 1.959964;
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);

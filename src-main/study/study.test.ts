@@ -52,7 +52,11 @@ describe('studies on the demo world (quick)', () => {
 
     const events: StudyProgress[] = [];
     const done: string[] = [];
-    const r = await runStudy(spec, { outDir: out, onProgress: (e) => events.push(e), onArmDone: (a) => done.push(a.run) });
+    const r = await runStudy(spec, {
+      outDir: out,
+      onProgress: (e) => events.push(e),
+      onArmDone: (a) => done.push(a.run),
+    });
     expect(r.status).toBe('done');
     expect(r.arms).toHaveLength(8);
     expect(done).not.toContain('frozen glyph · seed 1');
@@ -67,7 +71,11 @@ describe('studies on the demo world (quick)', () => {
       expect(a.curve.some((p) => p.valLoss !== undefined)).toBe(true);
     }
     const c = compareStudy(r);
-    expectComparison(c, ['frozen glyph', 'frozen binary-id', 'frozen random', 'trainable embedding'], ['heldout nll', 'heldout ppl', 'val loss', 'train FLOPs']);
+    expectComparison(
+      c,
+      ['frozen glyph', 'frozen binary-id', 'frozen random', 'trainable embedding'],
+      ['heldout nll', 'heldout ppl', 'val loss', 'train FLOPs'],
+    );
     // Same architecture, data and steps: every arm sees the same tokens.
     expect(new Set(r.arms.map((a) => a.metrics['train tokens']!.value)).size).toBe(1);
     const files = writeStudyReport(r, out);
@@ -76,13 +84,19 @@ describe('studies on the demo world (quick)', () => {
 
   it('C4 through the CLI: experts and their merge on the union of held-out data, merge gain ± CI', () => {
     const out = join(dir, 'c4');
-    const res = runCli(['study', '--preset', 'c4', '--quick', '--out', out, '--backend', 'wasm', '--json'], { timeoutMs: 900_000 });
+    const res = runCli(['study', '--preset', 'c4', '--quick', '--out', out, '--backend', 'wasm', '--json'], {
+      timeoutMs: 900_000,
+    });
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/\[1\/6\] frozen substrate · seed 1: started/);
     const r = res.json<StudyResult & { comparison: StudyComparison; report: { markdown: string; csv: string } }>();
     expect(r.status).toBe('done');
     expect(r.arms).toHaveLength(6);
-    expectComparison(r.comparison, ['frozen substrate', 'trained, same init', 'trained, different inits'], ['merge gain', 'heldout nll', 'best expert union nll', 'expert RU union nll', 'expert ZH own nll']);
+    expectComparison(
+      r.comparison,
+      ['frozen substrate', 'trained, same init', 'trained, different inits'],
+      ['merge gain', 'heldout nll', 'best expert union nll', 'expert RU union nll', 'expert ZH own nll'],
+    );
     for (const a of r.arms) {
       expect(a.models.map((m) => m.kind)).toEqual(['expert', 'expert', 'merge']);
       const merge = a.models[2]!;

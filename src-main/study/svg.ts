@@ -21,7 +21,8 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(4))));
+const fmt = (v: number) =>
+  Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(4)));
 
 function frame(title: string, xLabel: string, yLabel: string, body: string[]): string {
   return [
@@ -38,7 +39,8 @@ function frame(title: string, xLabel: string, yLabel: string, body: string[]): s
 
 function yAxis(lo: number, hi: number, y: (v: number) => number): string[] {
   return niceTicks(lo, hi).map(
-    (t) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#dddddd"/><text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`,
+    (t) =>
+      `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#dddddd"/><text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`,
   );
 }
 
@@ -49,10 +51,13 @@ export interface LineSeries {
 
 /** Overlaid polylines with a legend; non-finite points are dropped. */
 export function lineChart(o: { title: string; xLabel: string; yLabel: string; series: readonly LineSeries[] }): string {
-  const series = o.series.map((s) => ({ ...s, points: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)) })).filter((s) => s.points.length > 0);
+  const series = o.series
+    .map((s) => ({ ...s, points: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)) }))
+    .filter((s) => s.points.length > 0);
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
-  if (xs.length === 0) return frame(o.title, o.xLabel, o.yLabel, [`<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no data</text>`]);
+  if (xs.length === 0)
+    return frame(o.title, o.xLabel, o.yLabel, [`<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no data</text>`]);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (y1 === y0) [y0, y1] = [y0 - 1, y1 + 1];
@@ -60,7 +65,9 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   const y = (v: number) => H - M.bottom - ((v - y0) / (y1 - y0)) * (H - M.top - M.bottom);
   const body = [
     ...yAxis(y0, y1, y),
-    ...niceTicks(x0, x1).map((t) => `<text x="${x(t).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle">${fmt(t)}</text>`),
+    ...niceTicks(x0, x1).map(
+      (t) => `<text x="${x(t).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle">${fmt(t)}</text>`,
+    ),
     `<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333333"/>`,
     ...series.map(
       (s, i) =>
@@ -84,28 +91,39 @@ export interface Bar {
 /** Vertical bars from the axis minimum, each with its CI whisker; the value is printed above. */
 export function barChart(o: { title: string; yLabel: string; bars: readonly Bar[] }): string {
   const bars = o.bars.filter((b) => Number.isFinite(b.value));
-  if (bars.length === 0) return frame(o.title, '', o.yLabel, [`<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no data</text>`]);
+  if (bars.length === 0)
+    return frame(o.title, '', o.yLabel, [`<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no data</text>`]);
   const lows = bars.map((b) => b.value - (b.ci ?? 0));
   const highs = bars.map((b) => b.value + (b.ci ?? 0));
   let lo = Math.min(0, ...lows);
   let hi = Math.max(0, ...highs);
   // Losses sit far from zero: start the axis near the data so differences stay visible (the axis is labelled).
-  if (lo === 0 && Math.min(...lows) > 0) lo = Math.max(0, Math.min(...lows) - (Math.max(...highs) - Math.min(...lows)) * 0.5);
+  if (lo === 0 && Math.min(...lows) > 0)
+    lo = Math.max(0, Math.min(...lows) - (Math.max(...highs) - Math.min(...lows)) * 0.5);
   if (hi === lo) hi = lo + 1;
   const y = (v: number) => H - M.bottom - ((v - lo) / (hi - lo)) * (H - M.top - M.bottom);
   const slot = (W - M.left - M.right) / bars.length;
   const base = y(Math.max(lo, Math.min(0, hi)));
-  const body = [...yAxis(lo, hi, y), `<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333333"/>`];
+  const body = [
+    ...yAxis(lo, hi, y),
+    `<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333333"/>`,
+  ];
   bars.forEach((b, i) => {
     const cx = M.left + slot * (i + 0.5);
     const w = Math.min(60, slot * 0.6);
     const top = y(b.value);
-    body.push(`<rect x="${(cx - w / 2).toFixed(1)}" y="${Math.min(top, base).toFixed(1)}" width="${w.toFixed(1)}" height="${Math.abs(base - top).toFixed(1)}" fill="${PALETTE[i % PALETTE.length]}" fill-opacity="0.8"><title>${escapeXml(`${b.label}: ${fmt(b.value)}${b.ci !== null ? ` ± ${fmt(b.ci)}` : ''}`)}</title></rect>`);
+    body.push(
+      `<rect x="${(cx - w / 2).toFixed(1)}" y="${Math.min(top, base).toFixed(1)}" width="${w.toFixed(1)}" height="${Math.abs(base - top).toFixed(1)}" fill="${PALETTE[i % PALETTE.length]}" fill-opacity="0.8"><title>${escapeXml(`${b.label}: ${fmt(b.value)}${b.ci !== null ? ` ± ${fmt(b.ci)}` : ''}`)}</title></rect>`,
+    );
     if (b.ci !== null) {
       const [a, c] = [y(b.value - b.ci), y(b.value + b.ci)];
-      body.push(`<path d="M${cx.toFixed(1)} ${a.toFixed(1)}V${c.toFixed(1)}M${(cx - 6).toFixed(1)} ${a.toFixed(1)}h12M${(cx - 6).toFixed(1)} ${c.toFixed(1)}h12" stroke="#000000" stroke-width="1.2" fill="none"/>`);
+      body.push(
+        `<path d="M${cx.toFixed(1)} ${a.toFixed(1)}V${c.toFixed(1)}M${(cx - 6).toFixed(1)} ${a.toFixed(1)}h12M${(cx - 6).toFixed(1)} ${c.toFixed(1)}h12" stroke="#000000" stroke-width="1.2" fill="none"/>`,
+      );
     }
-    body.push(`<text x="${cx.toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(b.label)}</text>`);
+    body.push(
+      `<text x="${cx.toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(b.label)}</text>`,
+    );
   });
   return frame(o.title, '', o.yLabel, body);
 }

@@ -34,7 +34,12 @@ export interface TrainHooks {
 }
 
 /** The growth plan of a study model; a trainable table is asked for outright (the CLI offers it as a baseline). */
-export function studyPlan(arm: Pick<StudyArm, 'embedding'>, model: StudyModel, sched: ArmSchedule, seed: number): GrowthPlan {
+export function studyPlan(
+  arm: Pick<StudyArm, 'embedding'>,
+  model: StudyModel,
+  sched: ArmSchedule,
+  seed: number,
+): GrowthPlan {
   const plan = resolvePlan({
     stages: sched.stages,
     blocksPerStage: sched.blocksPerStage,
@@ -60,13 +65,18 @@ export async function trainModel(
 ): Promise<TrainedModel | null> {
   const total = plan.stages.reduce((a, s) => a + s.steps, 0);
   const before = (stage: number) => plan.stages.slice(0, stage - 1).reduce((a, s) => a + s.steps, 0);
-  const phase = (stage: number) => `${label}${plan.stages.length > 1 ? `stage ${stage}/${plan.stages.length}` : 'training'}`.trim();
-  const r = await runGrowth(plan, { ...data, tokenizer: inputs.tokenizer }, {
-    out: dir,
-    signal: hooks.signal,
-    shouldStop: () => Boolean(hooks.signal?.aborted),
-    onProgress: (e) => hooks.onStep?.(phase(e.stage), before(e.stage) + e.step, total, e.loss),
-  });
+  const phase = (stage: number) =>
+    `${label}${plan.stages.length > 1 ? `stage ${stage}/${plan.stages.length}` : 'training'}`.trim();
+  const r = await runGrowth(
+    plan,
+    { ...data, tokenizer: inputs.tokenizer },
+    {
+      out: dir,
+      signal: hooks.signal,
+      shouldStop: () => Boolean(hooks.signal?.aborted),
+      onProgress: (e) => hooks.onStep?.(phase(e.stage), before(e.stage) + e.step, total, e.loss),
+    },
+  );
   if (r.status === 'stopped') return null;
   const curve: CurvePoint[] = [];
   let offset = 0;
@@ -81,13 +91,36 @@ export async function trainModel(
   const last = r.stages[r.stages.length - 1]!;
   let steps = 0;
   const stages = r.stages.map((s, i) => ({ dir: s.model, steps: (steps += s.steps), blocks: plan.stages[i]!.depth }));
-  return { dir: last.model, curve, valLoss: last.valLoss, seconds: Math.round(r.stages.reduce((a, s) => a + s.seconds, 0) * 100) / 100, stages };
+  return {
+    dir: last.model,
+    curve,
+    valLoss: last.valLoss,
+    seconds: Math.round(r.stages.reduce((a, s) => a + s.seconds, 0) * 100) / 100,
+    stages,
+  };
 }
 
 /** Held-out loss of `model` on every corpus and on their union (token-weighted); per-item results saved in `saveDir`. */
-export async function heldOut(model: CausalLM, name: string, inputs: StudyInputs, saveDir?: string): Promise<{ rows: SuiteEval[]; union: SuiteEval | null }> {
-  const rows = await evaluateModel({ model, tokenizer: inputs.tokenizer, batchSize: 16 }, name, inputs.suite, saveDir ? { saveDir } : {});
-  return { rows, union: unionLoss(rows, name, inputs.corpora.map((c) => c.name)) };
+export async function heldOut(
+  model: CausalLM,
+  name: string,
+  inputs: StudyInputs,
+  saveDir?: string,
+): Promise<{ rows: SuiteEval[]; union: SuiteEval | null }> {
+  const rows = await evaluateModel(
+    { model, tokenizer: inputs.tokenizer, batchSize: 16 },
+    name,
+    inputs.suite,
+    saveDir ? { saveDir } : {},
+  );
+  return {
+    rows,
+    union: unionLoss(
+      rows,
+      name,
+      inputs.corpora.map((c) => c.name),
+    ),
+  };
 }
 
 export function loadTrained(dir: string, substrate: BuiltSubstrate): CausalLM {

@@ -5,7 +5,8 @@ import { fmtMeanCi } from '../../src-shared/study-format';
 import { PAPER_QUESTIONS, type ClaimComparison } from '../../src-shared/study-presets';
 import { pairedDifference, summarize, type Summary } from './stats';
 
-const bySeed = (r: StudyResult, arm: string, metric: string) => new Map(r.arms.filter((a) => a.arm === arm).map((a) => [a.seed, a.metrics[metric]?.value ?? NaN]));
+const bySeed = (r: StudyResult, arm: string, metric: string) =>
+  new Map(r.arms.filter((a) => a.arm === arm).map((a) => [a.seed, a.metrics[metric]?.value ?? NaN]));
 
 /** The comparison's difference over seeds (arm − control, arm's metric − its other metric, or the arm's values). */
 function difference(r: StudyResult, c: ClaimComparison): Summary | null {
@@ -33,7 +34,9 @@ const PHRASE: Record<Reading, string> = { holds: 'holds', fails: 'fails', inconc
 export function paperVerdicts(r: StudyResult): StudyVerdict[] {
   if (r.spec.preset !== 'paper') return [];
   const names = new Set(r.spec.arms.map((a) => a.name));
-  return PAPER_QUESTIONS.filter((q) => q.comparisons.every((c) => names.has(c.arm) && (c.control === undefined || names.has(c.control)))).map((q) => {
+  return PAPER_QUESTIONS.filter((q) =>
+    q.comparisons.every((c) => names.has(c.arm) && (c.control === undefined || names.has(c.control))),
+  ).map((q) => {
     const readings: Reading[] = [];
     const evidence = q.comparisons.map((c) => {
       const d = difference(r, c);
@@ -43,9 +46,22 @@ export function paperVerdicts(r: StudyResult): StudyVerdict[] {
       const value = d ? `${fmtMeanCi(d.mean, d.ci95, { signed: true })}${unit} (n = ${d.n})` : 'no finished pairs';
       return `${c.label}: ${value}, claim side ${c.expect === 'lower' ? '< 0' : '> 0'} — ${c.informational ? `${reading} (not part of the verdict)` : reading}`;
     });
-    const verdict: Reading = readings.includes('fails') ? 'fails' : readings.every((x) => x === 'holds') ? 'holds' : 'inconclusive';
-    const short = evidence.filter((_, i) => !q.comparisons[i]!.informational).map((e) => e.split(', claim side')[0]).join('; ');
-    return { question: q.question, claim: q.claim, verdict, evidence, line: `${q.question} (${q.title}): the paper's claim ${PHRASE[verdict]} at this size — ${short}` };
+    const verdict: Reading = readings.includes('fails')
+      ? 'fails'
+      : readings.every((x) => x === 'holds')
+        ? 'holds'
+        : 'inconclusive';
+    const short = evidence
+      .filter((_, i) => !q.comparisons[i]!.informational)
+      .map((e) => e.split(', claim side')[0])
+      .join('; ');
+    return {
+      question: q.question,
+      claim: q.claim,
+      verdict,
+      evidence,
+      line: `${q.question} (${q.title}): the paper's claim ${PHRASE[verdict]} at this size — ${short}`,
+    };
   });
 }
 
@@ -60,14 +76,37 @@ export function stageTable(r: StudyResult): StageRow[] {
       for (let k = 1; k <= L; k++) {
         const nll = summarize(runs.map((a) => a.metrics[`${STAGE_METRIC}${k}`]?.value ?? NaN));
         if (!nll) continue;
-        const delta = k > 1 ? pairedDifference(bySeed(r, arm.name, `${STAGE_METRIC}${k}`), bySeed(r, arm.name, `${STAGE_METRIC}${k - 1}`)) : null;
+        const delta =
+          k > 1
+            ? pairedDifference(
+                bySeed(r, arm.name, `${STAGE_METRIC}${k}`),
+                bySeed(r, arm.name, `${STAGE_METRIC}${k - 1}`),
+              )
+            : null;
         const steps = /(\d+) steps\)/.exec(runs[0]!.metrics[`${STAGE_METRIC}${k}`]?.protocol ?? '');
-        rows.push({ arm: arm.name, stage: k, blocks: k, steps: steps ? Number(steps[1]) : 0, nll: strip(nll), delta: delta ? { mean: delta.mean, ci95: delta.ci95, n: delta.n } : null, control: false });
+        rows.push({
+          arm: arm.name,
+          stage: k,
+          blocks: k,
+          steps: steps ? Number(steps[1]) : 0,
+          nll: strip(nll),
+          delta: delta ? { mean: delta.mean, ci95: delta.ci95, n: delta.n } : null,
+          control: false,
+        });
       }
     } else if (arm.schedule === 'monolithic' && arm.merge === 'none' && arm.depth !== undefined && arm.depth !== L) {
       const nll = summarize(runs.map((a) => a.metrics['heldout nll']?.value ?? NaN));
       const tokens = runs[0]!.metrics['train tokens']?.value ?? 0;
-      if (nll) rows.push({ arm: arm.name, stage: arm.depth, blocks: arm.depth, steps: Math.round(tokens / (r.spec.model.batchSize * r.spec.model.contextLength)), nll: strip(nll), delta: null, control: true });
+      if (nll)
+        rows.push({
+          arm: arm.name,
+          stage: arm.depth,
+          blocks: arm.depth,
+          steps: Math.round(tokens / (r.spec.model.batchSize * r.spec.model.contextLength)),
+          nll: strip(nll),
+          delta: null,
+          control: true,
+        });
     }
   }
   return rows;

@@ -35,7 +35,10 @@ export const ImportParams = z.object({
   tokenizer: z.object({ id: z.string(), file: z.string() }).optional(),
 });
 /** The importer's stats: a training text's or a benchmark's (lib/datasets owns both shapes), and the tokens it counted. */
-export const ImportResult = z.object({ stats: DatasetStats, tokens: z.object({ tokenizerId: z.string(), tokens: z.number().int().nonnegative() }).optional() });
+export const ImportResult = z.object({
+  stats: DatasetStats,
+  tokens: z.object({ tokenizerId: z.string(), tokens: z.number().int().nonnegative() }).optional(),
+});
 
 export const SubstrateParams = z.object({
   kind: z.enum(['glyph', 'binary-id', 'random', 'imported']),
@@ -53,7 +56,13 @@ export const SubstrateParams = z.object({
   substratesDir: z.string(),
 });
 export const SubstrateResult = z.object({
-  tokenizer: z.object({ id: z.string(), vocabSize: z.number().int(), ngrams: z.number().int(), file: z.string(), reused: z.boolean() }),
+  tokenizer: z.object({
+    id: z.string(),
+    vocabSize: z.number().int(),
+    ngrams: z.number().int(),
+    file: z.string(),
+    reused: z.boolean(),
+  }),
   substrate: z.object({
     id: z.string(),
     kind: z.string(),
@@ -84,7 +93,12 @@ export const WorldDataset = z.object({
   stats: DatasetStats,
 });
 export const WorldResult = z.object({
-  manifest: z.object({ id: z.string(), seed: z.number(), scale: z.string(), files: z.array(z.object({ name: z.string(), bytes: z.number() })) }),
+  manifest: z.object({
+    id: z.string(),
+    seed: z.number(),
+    scale: z.string(),
+    files: z.array(z.object({ name: z.string(), bytes: z.number() })),
+  }),
   datasets: z.array(WorldDataset),
 });
 
@@ -124,7 +138,16 @@ export const TrainResult = TrainedModel.extend({
 });
 
 /** A 'backend-report' job (never a run): the backend a worker started with this environment, and its adapter. */
-export const BackendProbeResult = SystemInfo.pick({ backend: true, tried: true, gpus: true, wasm: true, adapter: true, adapterNote: true, description: true, webgpuWarnings: true });
+export const BackendProbeResult = SystemInfo.pick({
+  backend: true,
+  tried: true,
+  gpus: true,
+  wasm: true,
+  adapter: true,
+  adapterNote: true,
+  description: true,
+  webgpuWarnings: true,
+});
 export type BackendProbeResult = z.infer<typeof BackendProbeResult>;
 
 /** A 'grow' job: the run's params plus the resolved files and, per stage, the model id and folder reserved for
@@ -211,7 +234,9 @@ export type StudyJobParams = z.input<typeof StudyJobParams>;
 /** What a 'study' job streams as state when an arm (one arm at one seed) finished: main registers its models. */
 export const StudyArmDoneState = z.object({ armDone: ArmResult });
 /** Where a study is, streamed when a new arm starts (0-based index of `runs`). */
-export const StudyPositionState = z.object({ position: z.object({ index: z.number().int(), runs: z.number().int(), run: z.string() }) });
+export const StudyPositionState = z.object({
+  position: z.object({ index: z.number().int(), runs: z.number().int(), run: z.string() }),
+});
 /** Either state a study job streams. */
 export const StudyState = z.union([StudyArmDoneState, StudyPositionState]);
 export { StudyResult };

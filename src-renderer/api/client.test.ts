@@ -8,18 +8,29 @@ import { ApiError } from './errors';
 describe('ApiClient', () => {
   it('maps {ok:false} to an ApiError with code, message and field', async () => {
     const t = new FakeTransport().on('projects.rename', () => {
-      throw new FakeContractError({ code: 'conflict', message: 'projects.rename: name: a project called "x" exists', field: 'name' });
+      throw new FakeContractError({
+        code: 'conflict',
+        message: 'projects.rename: name: a project called "x" exists',
+        field: 'name',
+      });
     });
     const api = new ApiClient(t);
     const err = await api.invoke('projects.rename', { id: 'p1', name: 'x' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ code: 'conflict', field: 'name', channel: 'projects.rename', message: 'projects.rename: name: a project called "x" exists' });
+    expect(err).toMatchObject({
+      code: 'conflict',
+      field: 'name',
+      channel: 'projects.rename',
+      message: 'projects.rename: name: a project called "x" exists',
+    });
   });
 
   it('refuses an invalid request locally, naming the field, without sending it', async () => {
     const t = new FakeTransport();
     const api = new ApiClient(t);
-    const err = (await api.invoke('runs.startGrow', { projectId: 'p1', name: 'g', datasetIds: [], substrateId: 's1' }).catch((e: unknown) => e)) as ApiError;
+    const err = (await api
+      .invoke('runs.startGrow', { projectId: 'p1', name: 'g', datasetIds: [], substrateId: 's1' })
+      .catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.code).toBe('invalid-request');
     expect(err.field).toBe('datasetIds');

@@ -33,7 +33,11 @@ export class ApiClient {
     if (!checked.success) {
       const issue = checked.error.issues[0]!;
       const at = issue.path.join('.') || '(root)';
-      throw new ApiError(channel, 'bad-response', `The reply to ${channel} broke the contract at ${at}: ${issue.message}`);
+      throw new ApiError(
+        channel,
+        'bad-response',
+        `The reply to ${channel} broke the contract at ${at}: ${issue.message}`,
+      );
     }
     return checked.data as InvokeResponse<C>;
   }

@@ -14,7 +14,8 @@ let client: ApiClient | null = null;
 
 export function chooseTransport(): Transport {
   const bridge = window.espalier;
-  if (bridge && typeof bridge.invoke === 'function' && typeof bridge.onEvent === 'function') return new BridgeTransport(bridge);
+  if (bridge && typeof bridge.invoke === 'function' && typeof bridge.onEvent === 'function')
+    return new BridgeTransport(bridge);
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${window.location.host}${WS_PATH}?token=${encodeURIComponent(token)}`;

@@ -25,23 +25,42 @@ function startServer(): Promise<Server> {
     port: 0,
     path: '/ws',
     // Like the real host: refuse an upgrade that lacks the token.
-    verifyClient: (info: { req: IncomingMessage }) => new URL(info.req.url ?? '', 'http://x').searchParams.get('token') === TOKEN,
+    verifyClient: (info: { req: IncomingMessage }) =>
+      new URL(info.req.url ?? '', 'http://x').searchParams.get('token') === TOKEN,
   });
   wss.on('connection', (sock) => {
     sock.on('message', (data) => {
       const msg = JSON.parse(String(data)) as { id: number; channel: string; payload: unknown };
       received.push(msg);
       if (msg.channel === 'projects.list') {
-        sock.send(JSON.stringify({ type: 'result', id: msg.id, ok: true, value: [{ id: 'p1', name: 'Demo', description: '', tokenizerId: null, substrateId: null, createdAt: 'now' }] }));
+        sock.send(
+          JSON.stringify({
+            type: 'result',
+            id: msg.id,
+            ok: true,
+            value: [
+              { id: 'p1', name: 'Demo', description: '', tokenizerId: null, substrateId: null, createdAt: 'now' },
+            ],
+          }),
+        );
         sock.send(JSON.stringify({ type: 'event', channel: 'run.log', payload: { runId: 'r1', line: 'hello' } }));
       } else if (msg.channel === 'projects.delete') {
-        sock.send(JSON.stringify({ type: 'result', id: msg.id, ok: false, error: { code: 'not-found', message: 'no project p9', field: 'id' } }));
+        sock.send(
+          JSON.stringify({
+            type: 'result',
+            id: msg.id,
+            ok: false,
+            error: { code: 'not-found', message: 'no project p9', field: 'id' },
+          }),
+        );
       }
       // anything else is left unanswered on purpose
     });
   });
   return new Promise((resolve) =>
-    wss.on('listening', () => resolve({ wss, received, url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws` })),
+    wss.on('listening', () =>
+      resolve({ wss, received, url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws` }),
+    ),
   );
 }
 
@@ -66,8 +85,16 @@ afterEach(() => {
 
 async function setup(token = TOKEN) {
   const server = await startServer();
-  const transport = new SocketTransport(`${server.url}?token=${token}`, { factory, initialBackoffMs: 50, maxBackoffMs: 200, queueTimeoutMs: 3000 });
-  cleanup.push(() => transport.close(), () => server.wss.close());
+  const transport = new SocketTransport(`${server.url}?token=${token}`, {
+    factory,
+    initialBackoffMs: 50,
+    maxBackoffMs: 200,
+    queueTimeoutMs: 3000,
+  });
+  cleanup.push(
+    () => transport.close(),
+    () => server.wss.close(),
+  );
   return { server, transport, api: new ApiClient(transport) };
 }
 

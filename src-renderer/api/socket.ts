@@ -46,7 +46,14 @@ export class SocketTransport implements Transport {
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
-  private st: ConnectionState = { status: 'connecting', mode: 'browser', attempt: 0, retryAt: null, detail: 'connecting', opens: 0 };
+  private st: ConnectionState = {
+    status: 'connecting',
+    mode: 'browser',
+    attempt: 0,
+    retryAt: null,
+    detail: 'connecting',
+    opens: 0,
+  };
   private readonly factory: SocketFactory;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -72,7 +79,13 @@ export class SocketTransport implements Transport {
       if (this.ws && this.ws.readyState === OPEN) return this.send(p);
       p.timer = setTimeout(() => {
         this.outbox = this.outbox.filter((q) => q !== p);
-        reject(new ApiError(channel, 'disconnected', `Not connected to Espalier (${this.st.detail}); the request was not sent.`));
+        reject(
+          new ApiError(
+            channel,
+            'disconnected',
+            `Not connected to Espalier (${this.st.detail}); the request was not sent.`,
+          ),
+        );
       }, this.queueTimeoutMs);
       this.outbox.push(p);
     });
@@ -145,7 +158,14 @@ export class SocketTransport implements Transport {
       if (this.ws !== ws) return;
       this.ws = null;
       // Sent requests may or may not have run; only the caller can decide whether to retry them.
-      for (const p of this.inflight.values()) p.reject(new ApiError(p.channel, 'disconnected', 'The connection to Espalier dropped before the reply came; check the result and try again.'));
+      for (const p of this.inflight.values())
+        p.reject(
+          new ApiError(
+            p.channel,
+            'disconnected',
+            'The connection to Espalier dropped before the reply came; check the result and try again.',
+          ),
+        );
       this.inflight.clear();
       if (this.closed) return;
       const why = this.opts.tokenMissing

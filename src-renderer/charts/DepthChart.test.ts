@@ -7,7 +7,13 @@ import { describe, expect, it, vi } from 'vitest';
 import DepthChart from './DepthChart.vue';
 
 const fake = vi.hoisted(() => ({ options: [] as Record<string, unknown>[] }));
-vi.mock('./echarts', () => ({ createChart: () => ({ setOption: (o: Record<string, unknown>) => fake.options.push(o), resize: () => undefined, dispose: () => undefined }) }));
+vi.mock('./echarts', () => ({
+  createChart: () => ({
+    setOption: (o: Record<string, unknown>) => fake.options.push(o),
+    resize: () => undefined,
+    dispose: () => undefined,
+  }),
+}));
 
 type Seg = [{ coord: [number, number] }, { coord: [number, number] }];
 type MarkLine = { data: (Seg | { yAxis: number; name: string })[] };
@@ -20,10 +26,17 @@ describe('DepthChart', () => {
       { depth: 2, value: 0.25, ci: 0.13 },
       { depth: 1, value: 0.17, ci: 0.1 },
     ];
-    const w = mount(DepthChart, { props: { points, metric: 'acc', protocol: 'paper (sampled runs)', dataset: 'multiple choice', chance: 0.25 }, global: { plugins: [pinia] } });
+    const w = mount(DepthChart, {
+      props: { points, metric: 'acc', protocol: 'paper (sampled runs)', dataset: 'multiple choice', chance: 0.25 },
+      global: { plugins: [pinia] },
+    });
     await flushPromises();
-    expect(w.get('[data-testid="depth-caption"]').text()).toMatch(/^acc on multiple choice · paper \(sampled runs\) · bars: 95% interval · dashed: chance 0\.250$/);
-    expect(w.get('[data-testid="depth-chart"]').attributes('aria-label')).toBe('acc on multiple choice · paper (sampled runs) by depth: depth 1 0.170 ± 0.100, depth 2 0.250 ± 0.130; chance 0.250');
+    expect(w.get('[data-testid="depth-caption"]').text()).toMatch(
+      /^acc on multiple choice · paper \(sampled runs\) · bars: 95% interval · dashed: chance 0\.250$/,
+    );
+    expect(w.get('[data-testid="depth-chart"]').attributes('aria-label')).toBe(
+      'acc on multiple choice · paper (sampled runs) by depth: depth 1 0.170 ± 0.100, depth 2 0.250 ± 0.130; chance 0.250',
+    );
     const series = (fake.options.at(-1)!['series'] as { data: number[][]; markLine: MarkLine }[])[0]!;
     expect(series.data).toEqual([
       [1, 0.17],

@@ -14,11 +14,20 @@ const fake = vi.hoisted(() => ({ created: 0, disposed: 0, options: [] as Record<
 vi.mock('./echarts', () => ({
   createChart: () => {
     fake.created++;
-    return { setOption: (o: Record<string, unknown>) => fake.options.push(o), resize: () => undefined, dispose: () => fake.disposed++ };
+    return {
+      setOption: (o: Record<string, unknown>) => fake.options.push(o),
+      resize: () => undefined,
+      dispose: () => fake.disposed++,
+    };
   },
 }));
 
-type Series = { name: string; data: [number, number][]; markLine?: { data: { xAxis: number }[] }; markPoint?: { data: { coord: number[] }[] } };
+type Series = {
+  name: string;
+  data: [number, number][];
+  markLine?: { data: { xAxis: number }[] };
+  markPoint?: { data: { coord: number[] }[] };
+};
 const seriesOf = (o: Record<string, unknown> | undefined) => (o?.['series'] ?? []) as Series[];
 const named = (o: Record<string, unknown> | undefined, name: string) => seriesOf(o).find((s) => s.name === name);
 
@@ -34,7 +43,12 @@ beforeEach(() => {
 
 const batch = (from: number, to: number) => ({
   runId: 'r1',
-  points: Array.from({ length: to - from }, (_, i) => ({ step: from + i, name: 'train/loss', value: 4 + Math.cos(from + i), t: (from + i) / 10 })),
+  points: Array.from({ length: to - from }, (_, i) => ({
+    step: from + i,
+    name: 'train/loss',
+    value: 4 + Math.cos(from + i),
+    t: (from + i) / 10,
+  })),
 });
 
 describe('LossChart', () => {
@@ -78,7 +92,10 @@ describe('LossChart', () => {
 
   it('marks stage boundaries and block insertions (named in the legend), and maps x to tokens or time', async () => {
     const insertions = [{ stage: 2, step: 10, before: 4.25, after: 4.2501 }];
-    const w = mount(LossChart, { props: { runId: 'r1', boundaries: [10], insertions, tokensPerStep: 256 }, global: { plugins: [pinia] } });
+    const w = mount(LossChart, {
+      props: { runId: 'r1', boundaries: [10], insertions, tokensPerStep: 256 },
+      global: { plugins: [pinia] },
+    });
     await flushPromises();
     transport.emit('run.metrics', batch(1, 21));
     await nextTick();
@@ -87,7 +104,9 @@ describe('LossChart', () => {
     const inserted = named(fake.options.at(-1), 'val loss after a block was stacked')!;
     expect(inserted.data).toEqual([[10, 4.2501]]);
     expect((fake.options.at(-1)!['legend'] as { data: string[] }).data).toContain('val loss after a block was stacked');
-    const tip = (inserted as unknown as { tooltip: { formatter: (p: { dataIndex: number }) => string } }).tooltip.formatter({ dataIndex: 0 });
+    const tip = (
+      inserted as unknown as { tooltip: { formatter: (p: { dataIndex: number }) => string } }
+    ).tooltip.formatter({ dataIndex: 0 });
     expect(tip).toBe('stage 2: block stacked at step 10<br/>val loss 4.2500 → 4.2501 (+0.0001)');
     // The axis tooltip says "step N" (an integer) and skips anything without a value.
     const axis = (fake.options.at(-1)!['tooltip'] as { formatter: (p: unknown) => string }).formatter([

@@ -7,7 +7,13 @@ type Palette = ReturnType<typeof chartPalette>;
 
 /** A scaled value axis named `name` (the y axis as is; the x axis through `xValueAxis`). */
 export function valueAxis(pal: Palette, name: string): ChartOption {
-  return { type: 'value', name, scale: true, axisLabel: { color: pal.muted, formatter: tickLabel }, splitLine: { lineStyle: { color: pal.grid } } };
+  return {
+    type: 'value',
+    name,
+    scale: true,
+    axisLabel: { color: pal.muted, formatter: tickLabel },
+    splitLine: { lineStyle: { color: pal.grid } },
+  };
 }
 
 /** The x axis: a value axis with its name centred below the ticks. */

@@ -11,9 +11,19 @@ import OverlayChart from './OverlayChart.vue';
 import { niceEnd, tickLabel } from './ticks';
 
 const fake = vi.hoisted(() => ({ options: [] as Record<string, unknown>[] }));
-vi.mock('./echarts', () => ({ createChart: () => ({ setOption: (o: Record<string, unknown>) => fake.options.push(o), resize: () => undefined, dispose: () => undefined }) }));
+vi.mock('./echarts', () => ({
+  createChart: () => ({
+    setOption: (o: Record<string, unknown>) => fake.options.push(o),
+    resize: () => undefined,
+    dispose: () => undefined,
+  }),
+}));
 
-type Axis = { axisLabel: { formatter?: (v: number) => string }; min?: (v: { min: number }) => number; max?: (v: { max: number }) => number };
+type Axis = {
+  axisLabel: { formatter?: (v: number) => string };
+  min?: (v: { min: number }) => number;
+  max?: (v: { max: number }) => number;
+};
 const axes = (o: Record<string, unknown>) => [o['xAxis'] as Axis, o['yAxis'] as Axis];
 
 describe('tickLabel', () => {
@@ -38,8 +48,26 @@ describe('charts use round ticks', () => {
     setActivePinia(createPinia());
     fake.options = [];
     mount(LossChart, { props: { runId: 'r1' } });
-    mount(OverlayChart, { props: { series: [{ name: 'a', points: [[1, 0.546837218935656]] }], testid: 'overlay', label: 'loss by arm', xName: 'tokens', yName: 'loss' } });
-    mount(DepthChart, { props: { points: [{ depth: 1, value: 0.546837218935656, ci: 0.1 }, { depth: 2, value: 0.61, ci: 0.1 }], metric: 'acc', protocol: 'loglik (harness)', dataset: 'arc' } });
+    mount(OverlayChart, {
+      props: {
+        series: [{ name: 'a', points: [[1, 0.546837218935656]] }],
+        testid: 'overlay',
+        label: 'loss by arm',
+        xName: 'tokens',
+        yName: 'loss',
+      },
+    });
+    mount(DepthChart, {
+      props: {
+        points: [
+          { depth: 1, value: 0.546837218935656, ci: 0.1 },
+          { depth: 2, value: 0.61, ci: 0.1 },
+        ],
+        metric: 'acc',
+        protocol: 'loglik (harness)',
+        dataset: 'arc',
+      },
+    });
     await flushPromises();
     expect(fake.options.length).toBeGreaterThanOrEqual(3);
     for (const o of fake.options) {

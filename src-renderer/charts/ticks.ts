@@ -15,7 +15,8 @@ export function tickLabel(v: number): string {
 /** An axis end rounded outwards to 2 significant digits of the span, so the end label is a round number. */
 export function niceEnd(v: number, span: number, dir: 'down' | 'up'): number {
   if (!Number.isFinite(v)) return v;
-  const step = span > 0 ? 10 ** (Math.floor(Math.log10(span)) - 1) : 10 ** (Math.floor(Math.log10(Math.abs(v) || 1)) - 1);
+  const step =
+    span > 0 ? 10 ** (Math.floor(Math.log10(span)) - 1) : 10 ** (Math.floor(Math.log10(Math.abs(v) || 1)) - 1);
   const r = dir === 'down' ? Math.floor(v / step) * step : Math.ceil(v / step) * step;
   return Number(r.toPrecision(12));
 }

@@ -48,25 +48,34 @@ describe('BackendPicker', () => {
   it('shows the choice in force and labels a software adapter', () => {
     const w = mount(BackendPicker, { global: { plugins: [pinia] } });
     expect(w.get('[data-testid="backend-choice"]').text()).toContain('Jobs start with wasm (ESPALIER_BACKEND)');
-    expect(w.get('[data-testid="backend-webgpu-adapter"]').text()).toContain('google swiftshader (SwiftShader driver 5.0.0)');
+    expect(w.get('[data-testid="backend-webgpu-adapter"]').text()).toContain(
+      'google swiftshader (SwiftShader driver 5.0.0)',
+    );
     expect(w.get('[data-testid="backend-webgpu-adapter"]').text()).toContain('software: a CPU, not a GPU');
     expect((w.get('[data-testid="backend-option-wasm"] input').element as HTMLInputElement).checked).toBe(true);
     expect(w.get('[data-testid="backend-apply"]').attributes('disabled')).toBeDefined();
   });
 
   it('applies a new choice through system.setBackend and shows the report main answers with', async () => {
-    transport.on('system.setBackend', (p) => info({ backend: 'webgpu', choice: { backend: (p as { backend: 'webgpu' }).backend, source: 'workspace' } }));
+    transport.on('system.setBackend', (p) =>
+      info({ backend: 'webgpu', choice: { backend: (p as { backend: 'webgpu' }).backend, source: 'workspace' } }),
+    );
     const w = mount(BackendPicker, { global: { plugins: [pinia] } });
     await w.get('[data-testid="backend-option-webgpu"] input').setValue(true);
     await w.get('[data-testid="backend-apply"]').trigger('click');
     await flushPromises();
-    expect(transport.calls.filter((c) => c.channel === 'system.setBackend').map((c) => c.payload)).toEqual([{ backend: 'webgpu' }]);
+    expect(transport.calls.filter((c) => c.channel === 'system.setBackend').map((c) => c.payload)).toEqual([
+      { backend: 'webgpu' },
+    ]);
     expect(useSystemStore().info?.backend).toBe('webgpu');
-    expect(w.get('[data-testid="backend-choice"]').text()).toContain("Jobs start with webgpu (this workspace’s setting)");
+    expect(w.get('[data-testid="backend-choice"]').text()).toContain(
+      'Jobs start with webgpu (this workspace’s setting)',
+    );
   });
 
   it('keeps main’s refusal next to the control', async () => {
-    const message = 'the compute backend cannot change while the grow run "tiny" is running or queued; wait for it to finish, or pause or cancel it, then choose again';
+    const message =
+      'the compute backend cannot change while the grow run "tiny" is running or queued; wait for it to finish, or pause or cancel it, then choose again';
     transport.on('system.setBackend', () => {
       throw new FakeContractError({ code: 'conflict', message, field: null });
     });

@@ -14,7 +14,11 @@ import EvalForm from './evaluate/EvalForm.vue';
 
 let pinia: Pinia;
 let transport: FakeTransport;
-const study = (id: string, name: string, extra: Record<string, unknown> = {}): Partial<ModelEntry> => ({ provenance: { kind: 'study', studyId: 'std_1', study: 'C4 quick', run: 'x', ...extra }, id, name });
+const study = (id: string, name: string, extra: Record<string, unknown> = {}): Partial<ModelEntry> => ({
+  provenance: { kind: 'study', studyId: 'std_1', study: 'C4 quick', run: 'x', ...extra },
+  id,
+  name,
+});
 let list: ModelEntry[];
 beforeEach(() => {
   ({ pinia, transport } = freshApp());
@@ -51,12 +55,19 @@ describe('study models in the catalog and the pickers', () => {
     expect((group.element as HTMLDetailsElement).open).toBe(false);
     expect(group.get('summary').text()).toContain('C4 quick · 3 models');
 
-    const expertA = group.findAll('[data-testid="catalog-study-model"]').find((r) => r.attributes('data-model-name')?.endsWith('expert A'))!;
+    const expertA = group
+      .findAll('[data-testid="catalog-study-model"]')
+      .find((r) => r.attributes('data-model-name')?.endsWith('expert A'))!;
     await expertA.get('[data-testid="catalog-promote"]').trigger('click');
     await flushPromises();
-    expect(transport.calls.find((c) => c.channel === 'studies.promote')!.payload).toEqual({ modelId: 'sa', promoted: true });
+    expect(transport.calls.find((c) => c.channel === 'studies.promote')!.payload).toEqual({
+      modelId: 'sa',
+      promoted: true,
+    });
     expect(models.pickable.map((m) => m.id)).toEqual(['own', 'sa']);
-    expect(w.findAll('[data-testid="model-row"]').map((r) => r.attributes('data-model-name'))).toContain('C4 quick · frozen · seed 1 · expert A');
+    expect(w.findAll('[data-testid="model-row"]').map((r) => r.attributes('data-model-name'))).toContain(
+      'C4 quick · frozen · seed 1 · expert A',
+    );
     expect(w.findAll('[data-testid="catalog-study-model"]')).toHaveLength(2);
   });
 });

@@ -15,7 +15,12 @@ beforeEach(() => {
 
 describe('DatasetLanguage', () => {
   it('opens with the current languages in the box', async () => {
-    const d = makeDataset({ languages: ['uk', 'de'], language: 'uk + de', languageShares: { uk: 0.7, de: 0.3 }, languagesSetByUser: false });
+    const d = makeDataset({
+      languages: ['uk', 'de'],
+      language: 'uk + de',
+      languageShares: { uk: 0.7, de: 0.3 },
+      languagesSetByUser: false,
+    });
     const w = mount(DatasetLanguage, { props: { dataset: d }, attachTo: document.body });
     expect(w.get('[data-testid="dataset-language"]').text()).toBe('uk 70% + de 30%');
     await w.get('[data-testid="dataset-language-edit"]').trigger('click');

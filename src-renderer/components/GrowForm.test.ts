@@ -18,7 +18,11 @@ beforeEach(() => {
   ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
-  useDatasetsStore().list = [makeDataset(), makeDataset({ id: 'd2', name: 'en-zh.train', language: 'en+zh' }), makeDataset({ id: 'd3', name: 'en-ru.val', split: 'val' })];
+  useDatasetsStore().list = [
+    makeDataset(),
+    makeDataset({ id: 'd2', name: 'en-zh.train', language: 'en+zh' }),
+    makeDataset({ id: 'd3', name: 'en-ru.val', split: 'val' }),
+  ];
   useSubstratesStore().list = [makeSubstrate()];
 });
 
@@ -58,14 +62,25 @@ describe('GrowForm', () => {
     const [call] = sent('runs.startGrow');
     expect(call).toBeDefined();
     const parsed = GrowParams.parse(call!.payload);
-    expect(parsed).toMatchObject({ projectId: 'p1', name: 'en-ru', datasetIds: ['d1'], valDatasetIds: ['d3'], substrateId: 's1', stages: 2 });
+    expect(parsed).toMatchObject({
+      projectId: 'p1',
+      name: 'en-ru',
+      datasetIds: ['d1'],
+      valDatasetIds: ['d3'],
+      substrateId: 's1',
+      stages: 2,
+    });
     expect(parsed.shape.dModel).toBe(64);
     expect(w.emitted('started')).toEqual([['r9']]);
   });
 
-  it('shows the main side\'s error where the action was taken', async () => {
+  it("shows the main side's error where the action was taken", async () => {
     transport.on('runs.startGrow', () => {
-      throw new FakeContractError({ code: 'user-error', message: 'substrate s1 is 64-d but dModel is 128', field: null });
+      throw new FakeContractError({
+        code: 'user-error',
+        message: 'substrate s1 is 64-d but dModel is 128',
+        field: null,
+      });
     });
     const w = mount(GrowForm, { global: { plugins: [pinia] } });
     await w.get('[data-testid="grow-name"]').setValue('en-ru');

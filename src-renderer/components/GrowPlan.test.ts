@@ -14,8 +14,34 @@ import GrowForm from './GrowForm.vue';
 
 const GiB = 2 ** 30;
 const PRESETS: GrowPlan['presets'] = [
-  { name: 'growing-9', description: 'the growing-transformers 1–9 series', layers: 9, dModel: 1024, heads: 32, context: 1024, mlpRatio: 4, vocabSize: 65_536, substrateDim: 1024, params: 247_668_736, paperParams: 247.6e6, paperText: '247.6 M' },
-  { name: 'best-16', description: 'best_bvv', layers: 16, dModel: 1024, heads: 32, context: 1024, mlpRatio: 4, vocabSize: 131_072, substrateDim: 1024, params: 470_000_000, paperParams: 0.5e9, paperText: '0.5 B' },
+  {
+    name: 'growing-9',
+    description: 'the growing-transformers 1–9 series',
+    layers: 9,
+    dModel: 1024,
+    heads: 32,
+    context: 1024,
+    mlpRatio: 4,
+    vocabSize: 65_536,
+    substrateDim: 1024,
+    params: 247_668_736,
+    paperParams: 247.6e6,
+    paperText: '247.6 M',
+  },
+  {
+    name: 'best-16',
+    description: 'best_bvv',
+    layers: 16,
+    dModel: 1024,
+    heads: 32,
+    context: 1024,
+    mlpRatio: 4,
+    vocabSize: 131_072,
+    substrateDim: 1024,
+    params: 470_000_000,
+    paperParams: 0.5e9,
+    paperText: '0.5 B',
+  },
 ];
 
 function planFor(req: GrowPlanRequest, fits: boolean): GrowPlan {
@@ -25,12 +51,24 @@ function planFor(req: GrowPlanRequest, fits: boolean): GrowPlan {
     unit: `the final stage (${req.stages} blocks, ${req.stages - 1} frozen)`,
     vocabSize: 3000,
     params: { total: 1_234_567, trainable: 234_567, frozenBlocks: 800_000, frozenSubstrate: 200_000 },
-    bytes: { weights: GiB, substrate: GiB / 2, gradients: GiB / 4, optimizer: GiB, activations: 3 * GiB, logits: GiB / 8, base: GiB / 5, total: 6.075 * GiB, backendHeap: 5 * GiB },
+    bytes: {
+      weights: GiB,
+      substrate: GiB / 2,
+      gradients: GiB / 4,
+      optimizer: GiB,
+      activations: 3 * GiB,
+      logits: GiB / 8,
+      base: GiB / 5,
+      total: 6.075 * GiB,
+      backendHeap: 5 * GiB,
+    },
     limits: { ram: 20 * GiB, wasmHeap: 4 * GiB },
     fits,
     problems: fits ? [] : ['needs 5.00 GiB of WebAssembly heap, which holds at most 4.00 GiB'],
     line: 'memory plan: …',
-    advice: fits ? null : 'this job does not fit: it needs 5.00 GiB of WebAssembly heap; it would fit with --batch 2 --grad-accum 8',
+    advice: fits
+      ? null
+      : 'this job does not fit: it needs 5.00 GiB of WebAssembly heap; it would fit with --batch 2 --grad-accum 8',
     presets: PRESETS,
   };
 }
@@ -51,7 +89,8 @@ beforeEach(() => {
   useSubstratesStore().list = [makeSubstrate()];
 });
 
-const plans = () => transport.calls.filter((c) => c.channel === 'runs.planGrow').map((c) => GrowPlanRequest.parse(c.payload));
+const plans = () =>
+  transport.calls.filter((c) => c.channel === 'runs.planGrow').map((c) => GrowPlanRequest.parse(c.payload));
 
 describe('GrowForm memory plan', () => {
   it("plans the form's current values before Start and shows parameters and memory parts", async () => {
@@ -59,7 +98,9 @@ describe('GrowForm memory plan', () => {
     await flushPromises();
     const last = plans().at(-1)!;
     expect(last).toMatchObject({ projectId: 'p1', substrateId: 's1', mode: 'grow', stages: 2, shape: { dModel: 64 } });
-    expect(w.get('[data-testid="grow-plan-params"]').text()).toContain('1.23 M parameters for the final stage (2 blocks, 1 frozen): 234.6 k trainable, 800.0 k in frozen blocks, 200.0 k frozen substrate');
+    expect(w.get('[data-testid="grow-plan-params"]').text()).toContain(
+      '1.23 M parameters for the final stage (2 blocks, 1 frozen): 234.6 k trainable, 800.0 k in frozen blocks, 200.0 k frozen substrate',
+    );
     const mem = w.get('[data-testid="grow-plan-memory"]').text();
     expect(mem).toContain('peak ≈ 6.1 GB');
     expect(mem).toContain('AdamW moments 1.0 GB');
@@ -96,7 +137,11 @@ describe('GrowForm memory plan', () => {
     expect(w.get('[data-testid="grow-paper-best-16"]').text()).toContain('paper 0.5 B, -6.0 %');
     await b.trigger('click');
     await flushPromises();
-    expect(plans().at(-1)).toMatchObject({ stages: 9, blocksPerStage: 1, shape: { dModel: 1024, heads: 32, context: 1024, mlpRatio: 4 } });
+    expect(plans().at(-1)).toMatchObject({
+      stages: 9,
+      blocksPerStage: 1,
+      shape: { dModel: 1024, heads: 32, context: 1024, mlpRatio: 4 },
+    });
     expect((w.get('[data-testid="grow-stages"]').element as HTMLInputElement).value).toBe('9');
   });
 

@@ -18,7 +18,8 @@ beforeEach(() => {
 
 function states(w: ReturnType<typeof mount>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const el of w.findAll('[data-testid^="layer-tier-"]')) out[el.attributes('data-testid')!] = el.attributes('data-state');
+  for (const el of w.findAll('[data-testid^="layer-tier-"]'))
+    out[el.attributes('data-testid')!] = el.attributes('data-state');
   return out;
 }
 
@@ -35,7 +36,10 @@ describe('LayerStack', () => {
 
   it('freezes tier 1 and trains tier 2 as the streamed stage metric advances', async () => {
     const runs = useRunsStore();
-    const w = mount(LayerStack, { props: { run: makeRun(), substrateLabel: 'glyph 64-d' }, global: { plugins: [pinia] } });
+    const w = mount(LayerStack, {
+      props: { run: makeRun(), substrateLabel: 'glyph 64-d' },
+      global: { plugins: [pinia] },
+    });
     runs.appendMetrics('r1', [{ step: 101, name: 'stage', value: 2, t: 3 }]);
     await nextTick();
     expect(states(w)).toEqual({ 'layer-tier-3': 'pending', 'layer-tier-2': 'training', 'layer-tier-1': 'frozen' });
@@ -45,7 +49,9 @@ describe('LayerStack', () => {
 
   it('derives the stage from steps when no stage metric streams, and shows LoRA on frozen tiers', async () => {
     const runs = useRunsStore();
-    const run = makeRun({ params: { stages: 3, stepsPerStage: 100, blocksPerStage: 2, loraRank: 4, loraFromStage: 2 } });
+    const run = makeRun({
+      params: { stages: 3, stepsPerStage: 100, blocksPerStage: 2, loraRank: 4, loraFromStage: 2 },
+    });
     const w = mount(LayerStack, { props: { run }, global: { plugins: [pinia] } });
     runs.appendMetrics('r1', [{ step: 250, name: 'train/loss', value: 3, t: 9 }]);
     await nextTick();
@@ -54,7 +60,10 @@ describe('LayerStack', () => {
   });
 
   it('shows every tier frozen when done, paused and stopped states otherwise', async () => {
-    const w = mount(LayerStack, { props: { run: makeRun({ status: 'done', progress: { fraction: 1, message: '' } }) }, global: { plugins: [pinia] } });
+    const w = mount(LayerStack, {
+      props: { run: makeRun({ status: 'done', progress: { fraction: 1, message: '' } }) },
+      global: { plugins: [pinia] },
+    });
     expect(Object.values(states(w))).toEqual(['frozen', 'frozen', 'frozen']);
     await w.setProps({ run: makeRun({ status: 'paused' }) });
     expect(states(w)['layer-tier-1']).toBe('paused');
@@ -63,7 +72,10 @@ describe('LayerStack', () => {
   });
 
   it('draws a monolithic training run as one tier of all its blocks', () => {
-    const w = mount(LayerStack, { props: { run: makeTrainRun({ params: { layers: 4, steps: 100 } }) }, global: { plugins: [pinia] } });
+    const w = mount(LayerStack, {
+      props: { run: makeTrainRun({ params: { layers: 4, steps: 100 } }) },
+      global: { plugins: [pinia] },
+    });
     expect(w.findAll('li.tier')).toHaveLength(1);
     expect(w.get('[data-testid="layer-tier-1"]').findAll('.block')).toHaveLength(4);
   });

@@ -22,9 +22,14 @@ describe('toasts', () => {
     await nextTick();
     expect(w.findAll('[data-testid="toast"]')).toHaveLength(1);
     expect(w.get('[data-testid="toast-count"]').text()).toBe('× 5');
-    for (const n of ['Import finished.', 'Growth finished.', 'Evaluation finished.', 'Merge saved.']) ui.toast('success', n, 'Runs');
+    for (const n of ['Import finished.', 'Growth finished.', 'Evaluation finished.', 'Merge saved.'])
+      ui.toast('success', n, 'Runs');
     await nextTick();
-    expect(w.findAll('[data-testid="toast"]').map((t) => t.text())).toEqual([expect.stringContaining('Growth finished.'), expect.stringContaining('Evaluation finished.'), expect.stringContaining('Merge saved.')]);
+    expect(w.findAll('[data-testid="toast"]').map((t) => t.text())).toEqual([
+      expect.stringContaining('Growth finished.'),
+      expect.stringContaining('Evaluation finished.'),
+      expect.stringContaining('Merge saved.'),
+    ]);
     vi.advanceTimersByTime(4001);
     await nextTick();
     expect(w.findAll('[data-testid="toast"]')).toHaveLength(0);

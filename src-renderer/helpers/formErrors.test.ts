@@ -8,8 +8,19 @@ describe('validate', () => {
     const r = validate(invokeChannels['projects.create'].req, { name: '  ' });
     expect(r).toEqual({ ok: false, errors: { name: 'Required.' } });
     const s = validate(SamplingParams, { maxTokens: toNum(''), temperature: 9, topK: 1.5, topP: 0 });
-    expect(s.errors).toEqual({ maxTokens: 'Enter a number.', temperature: 'At most 5.', topK: 'Enter a whole number.', topP: 'Must be more than 0.' });
-    const e = validate(invokeChannels['evals.start'].req, { projectId: 'p', modelIds: [], datasetId: 'd', task: 'mc', protocol: 'loglik' });
+    expect(s.errors).toEqual({
+      maxTokens: 'Enter a number.',
+      temperature: 'At most 5.',
+      topK: 'Enter a whole number.',
+      topP: 'Must be more than 0.',
+    });
+    const e = validate(invokeChannels['evals.start'].req, {
+      projectId: 'p',
+      modelIds: [],
+      datasetId: 'd',
+      task: 'mc',
+      protocol: 'loglik',
+    });
     expect(e.errors).toEqual({ modelIds: 'Choose at least 1.' });
   });
 

@@ -4,7 +4,10 @@ import type { z } from 'zod';
 
 export type FieldErrors = Record<string, string>;
 
-export function validate<S extends z.ZodType>(schema: S, value: unknown): { ok: true; value: z.infer<S>; errors: FieldErrors } | { ok: false; errors: FieldErrors } {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): { ok: true; value: z.infer<S>; errors: FieldErrors } | { ok: false; errors: FieldErrors } {
   const r = schema.safeParse(value);
   if (r.success) return { ok: true, value: r.data, errors: {} };
   const errors: FieldErrors = {};
@@ -17,17 +20,27 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): { ok: 
 
 /** Zod's messages are written for developers; a form says the same thing in the user's terms. */
 export function friendly(issue: z.core.$ZodIssue): string {
-  const i = issue as { code: string; origin?: string; minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean; expected?: string; message: string };
+  const i = issue as {
+    code: string;
+    origin?: string;
+    minimum?: number | bigint;
+    maximum?: number | bigint;
+    inclusive?: boolean;
+    expected?: string;
+    message: string;
+  };
   if (i.code === 'invalid_type' && i.expected === 'number') return 'Enter a number.';
   if (i.code === 'too_small') {
     if (i.origin === 'string') return Number(i.minimum) <= 1 ? 'Required.' : `At least ${i.minimum} characters.`;
     if (i.origin === 'array') return `Choose at least ${i.minimum}.`;
-    if (i.origin === 'number') return i.inclusive === false ? `Must be more than ${i.minimum}.` : `At least ${i.minimum}.`;
+    if (i.origin === 'number')
+      return i.inclusive === false ? `Must be more than ${i.minimum}.` : `At least ${i.minimum}.`;
   }
   if (i.code === 'too_big') {
     if (i.origin === 'string') return `At most ${i.maximum} characters.`;
     if (i.origin === 'array') return `At most ${i.maximum}.`;
-    if (i.origin === 'number') return i.inclusive === false ? `Must be less than ${i.maximum}.` : `At most ${i.maximum}.`;
+    if (i.origin === 'number')
+      return i.inclusive === false ? `Must be less than ${i.maximum}.` : `At most ${i.maximum}.`;
   }
   if (i.code === 'invalid_type' && i.expected === 'int') return 'Enter a whole number.';
   return i.message;

@@ -25,7 +25,10 @@ describe('step rate and ETA', () => {
     // 260 steps at 0.1 s each, a 10-minute pause, then 20 steps at 0.5 s each (a slower machine after the resume).
     const loss = concat(series(1, 260, 0, 0.1), series(261, 280, 26 + 600, 0.5));
     expect(stepRate(loss)).toBeCloseTo(2, 6);
-    const run = makeRun({ status: 'running', params: { stages: 4, stepsPerStage: 255, batch: 8, shape: { context: 32 } } }) as TrainingRun;
+    const run = makeRun({
+      status: 'running',
+      params: { stages: 4, stepsPerStage: 255, batch: 8, shape: { context: 32 } },
+    }) as TrainingRun;
     const plan = planOf(run);
     expect(plan.totalSteps).toBe(1020);
     // 740 steps left at 2 steps/s: 370 s (the whole-run average would say far less or far more).

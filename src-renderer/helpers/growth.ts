@@ -49,13 +49,31 @@ const DEFAULT = {
 export function planOf(run: TrainingRun): GrowPlan {
   if (run.kind === 'train') {
     const p = run.params;
-    return { kind: 'train', stages: 1, blocksPerStage: p.layers, stepsPerStage: p.steps, totalSteps: p.steps, loraRank: 0, loraFromStage: DEFAULT.loraFromStage, tokensPerStep: p.batch * p.shape.context };
+    return {
+      kind: 'train',
+      stages: 1,
+      blocksPerStage: p.layers,
+      stepsPerStage: p.steps,
+      totalSteps: p.steps,
+      loraRank: 0,
+      loraFromStage: DEFAULT.loraFromStage,
+      tokensPerStep: p.batch * p.shape.context,
+    };
   }
   const p = run.params;
   if ('demo' in p) {
     const stepsPerStage = p.stepsPerStage ?? DEFAULT.stepsPerStage;
     const tokensPerStep = DEFAULT.batch * DEFAULT.context;
-    return { kind: 'grow', stages: p.stages, blocksPerStage: 1, stepsPerStage, totalSteps: p.stages * stepsPerStage, loraRank: 0, loraFromStage: DEFAULT.loraFromStage, tokensPerStep };
+    return {
+      kind: 'grow',
+      stages: p.stages,
+      blocksPerStage: 1,
+      stepsPerStage,
+      totalSteps: p.stages * stepsPerStage,
+      loraRank: 0,
+      loraFromStage: DEFAULT.loraFromStage,
+      tokensPerStep,
+    };
   }
   return {
     kind: 'grow',
@@ -138,7 +156,12 @@ export function insertionsOf(plan: GrowPlan, series: RunSeries): Insertion[] {
     const step = before.steps[i]!;
     const j = lowerBound(after.steps, step);
     if (after.steps[j] !== step) continue;
-    out.push({ stage: Math.round(step / plan.stepsPerStage) + 1, step, before: before.values[i]!, after: after.values[j]! });
+    out.push({
+      stage: Math.round(step / plan.stepsPerStage) + 1,
+      step,
+      before: before.values[i]!,
+      after: after.values[j]!,
+    });
   }
   return out.sort((a, b) => a.stage - b.stage);
 }
@@ -200,7 +223,8 @@ export function formatDuration(seconds: number | null): string {
 
 /** Where a run's validation loss comes from: its validation datasets, else the fixed hold-out of its training text. */
 export function valSource(valDatasetIds: readonly string[], names: readonly { id: string; name: string }[]): string {
-  if (valDatasetIds.length === 0) return 'Validation: no validation dataset, so the fixed hold-out — the last 10% of each training text (from a blank line where it has documents), never trained on.';
+  if (valDatasetIds.length === 0)
+    return 'Validation: no validation dataset, so the fixed hold-out — the last 10% of each training text (from a blank line where it has documents), never trained on.';
   return `Validation: ${valDatasetIds.map((id) => names.find((d) => d.id === id)?.name ?? 'a deleted dataset').join(', ')}`;
 }
 

@@ -69,10 +69,17 @@ export async function readHead(file: Blob, bytes = 65536): Promise<string> {
 export function jsonDocFields(head: string): string[] {
   try {
     const doc = JSON.parse(head) as unknown;
-    const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' ? Object.values(doc).find(Array.isArray) : undefined;
-    const first = (list as unknown[] | undefined)?.find((r) => r && typeof r === 'object' && !Array.isArray(r)) as Record<string, unknown> | undefined;
+    const list = Array.isArray(doc)
+      ? doc
+      : doc && typeof doc === 'object'
+        ? Object.values(doc).find(Array.isArray)
+        : undefined;
+    const first = (list as unknown[] | undefined)?.find((r) => r && typeof r === 'object' && !Array.isArray(r)) as
+      Record<string, unknown> | undefined;
     if (!first) return [];
-    const text = Object.entries(first).filter(([, v]) => typeof v === 'string').map(([k]) => k);
+    const text = Object.entries(first)
+      .filter(([, v]) => typeof v === 'string')
+      .map(([k]) => k);
     return text.length > 0 ? text : Object.keys(first);
   } catch {
     const keys = [...head.matchAll(/"((?:[^"\\]|\\.)*)"\s*:\s*"/g)].map((m) => m[1]!);

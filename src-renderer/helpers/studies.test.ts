@@ -16,27 +16,53 @@ describe('checkSpecText', () => {
   });
 
   it('locates JSON syntax errors, including text that ends too early', () => {
-    expect(checkSpecText('{\n  "a": 1,\n  "b": tru }').issues[0]!.message).toBe('not valid JSON at line 3, column 11: unexpected " "');
-    expect(checkSpecText('{\n  "a": [1, 2').issues[0]!.message).toBe('not valid JSON at line 2, column 13: the text ends too early');
+    expect(checkSpecText('{\n  "a": 1,\n  "b": tru }').issues[0]!.message).toBe(
+      'not valid JSON at line 3, column 11: unexpected " "',
+    );
+    expect(checkSpecText('{\n  "a": [1, 2').issues[0]!.message).toBe(
+      'not valid JSON at line 2, column 13: the text ends too early',
+    );
   });
 });
 
 describe('study curves and runs', () => {
   it('plans runs seed by seed, arm by arm', () => {
-    expect(plannedRuns({ arms: [{ name: 'a' }, { name: 'b' }] as never, seeds: [1, 2] }).map((r) => r.run)).toEqual(['a · seed 1', 'b · seed 1', 'a · seed 2', 'b · seed 2']);
+    expect(plannedRuns({ arms: [{ name: 'a' }, { name: 'b' }] as never, seeds: [1, 2] }).map((r) => r.run)).toEqual([
+      'a · seed 1',
+      'b · seed 1',
+      'a · seed 2',
+      'b · seed 2',
+    ]);
   });
 
   it('averages each arm over the seeds that reached a step', () => {
-    const c = meanCurves([makeArmResult('a', 1, [4, 2], 1), makeArmResult('a', 2, [6, 4, 3], 1), makeArmResult('b', 1, [1], 1)]);
+    const c = meanCurves([
+      makeArmResult('a', 1, [4, 2], 1),
+      makeArmResult('a', 2, [6, 4, 3], 1),
+      makeArmResult('b', 1, [1], 1),
+    ]);
     expect(c).toEqual([
-      { arm: 'a', points: [[1, 5], [2, 3], [3, 3]] },
+      {
+        arm: 'a',
+        points: [
+          [1, 5],
+          [2, 3],
+          [3, 3],
+        ],
+      },
       { arm: 'b', points: [[1, 1]] },
     ]);
   });
 
   it('picks the live series of study runs by metric name', () => {
     const s = { steps: [1], values: [2], t: [0] };
-    expect(liveRunSeries({ 'study/loss/a · seed 1': s, 'train/loss': s, 'study/loss/b · seed 1': { steps: [], values: [], t: [] } })).toEqual([{ run: 'a · seed 1', series: s }]);
+    expect(
+      liveRunSeries({
+        'study/loss/a · seed 1': s,
+        'train/loss': s,
+        'study/loss/b · seed 1': { steps: [], values: [], t: [] },
+      }),
+    ).toEqual([{ run: 'a · seed 1', series: s }]);
   });
 
   it('formats mean ± CI, with no interval for one seed', () => {

@@ -46,7 +46,9 @@ function jsonWhere(text: string): string {
   const before = text.slice(0, lo);
   const line = before.split('\n').length;
   const col = before.length - before.lastIndexOf('\n');
-  return lo >= text.length ? `line ${line}, column ${col}: the text ends too early` : `line ${line}, column ${col}: unexpected ${JSON.stringify(text[lo])}`;
+  return lo >= text.length
+    ? `line ${line}, column ${col}: the text ends too early`
+    : `line ${line}, column ${col}: unexpected ${JSON.stringify(text[lo])}`;
 }
 
 /** Parses the spec editor's text: a JSON syntax error with its line, or every field the spec gets wrong. */
@@ -59,7 +61,11 @@ export function checkSpecText(text: string): SpecCheck {
   }
   const r = StudySpec.safeParse(raw);
   if (r.success) return { ok: true, spec: r.data, issues: [] };
-  return { ok: false, spec: null, issues: r.error.issues.map((i) => ({ field: fieldPath(i.path), message: i.message })) };
+  return {
+    ok: false,
+    spec: null,
+    issues: r.error.issues.map((i) => ({ field: fieldPath(i.path), message: i.message })),
+  };
 }
 
 /** The runner's label of one run of a spec: "<arm> · seed <n>". */
@@ -88,7 +94,9 @@ export function meanCurves(arms: readonly ArmResult[]): { arm: string; points: [
   }
   return [...byArm.entries()].map(([arm, steps]) => ({
     arm,
-    points: [...steps.entries()].sort((x, y) => x[0] - y[0]).map(([step, acc]): [number, number] => [step, acc.sum / acc.n]),
+    points: [...steps.entries()]
+      .sort((x, y) => x[0] - y[0])
+      .map(([step, acc]): [number, number] => [step, acc.sum / acc.n]),
   }));
 }
 

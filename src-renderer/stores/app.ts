@@ -73,12 +73,14 @@ export const useAppStore = defineStore('app', () => {
     if (run.projectId !== pid) return;
     if (run.status === previous?.status) return;
     const ui = useUiStore();
-    if (run.status === 'failed') ui.toast('error', run.error ?? 'The run failed without a message.', RUN_LABEL[run.kind]);
+    if (run.status === 'failed')
+      ui.toast('error', run.error ?? 'The run failed without a message.', RUN_LABEL[run.kind]);
     if (run.status !== 'done') return;
     ui.toast('success', `${RUN_LABEL[run.kind]} finished.`, RUN_LABEL[run.kind]);
     const reload: Promise<void>[] = [];
     if (run.kind === 'import' || run.kind === 'world') reload.push(useDatasetsStore().load(pid));
-    if (run.kind === 'substrate' || run.kind === 'world') reload.push(useSubstratesStore().load(pid), useProjectsStore().load());
+    if (run.kind === 'substrate' || run.kind === 'world')
+      reload.push(useSubstratesStore().load(pid), useProjectsStore().load());
     if (run.kind === 'train' || run.kind === 'grow' || run.kind === 'world') reload.push(useModelsStore().load(pid));
     if (run.kind === 'eval') reload.push(useEvalsStore().load(pid));
     void Promise.allSettled(reload);
@@ -98,11 +100,23 @@ export const useAppStore = defineStore('app', () => {
       client.on('run.log', (e) => runs.appendLog(e.runId, e.line, e.seq)),
       client.on('system.installProgress', (e) => useInstallsStore().onProgress(e)),
       client.on('models.changed', (e) => {
-        if (e.projectId === useProjectsStore().currentId) void useModelsStore().load(e.projectId).catch(() => undefined);
+        if (e.projectId === useProjectsStore().currentId)
+          void useModelsStore()
+            .load(e.projectId)
+            .catch(() => undefined);
       }),
-      client.on('studies.changed', (e) => void useStudiesStore().onChanged(e).catch(() => undefined)),
+      client.on(
+        'studies.changed',
+        (e) =>
+          void useStudiesStore()
+            .onChanged(e)
+            .catch(() => undefined),
+      ),
       client.on('datasets.changed', (e) => {
-        if (e.projectId === useProjectsStore().currentId) void useDatasetsStore().load(e.projectId).catch(() => undefined);
+        if (e.projectId === useProjectsStore().currentId)
+          void useDatasetsStore()
+            .load(e.projectId)
+            .catch(() => undefined);
       }),
       client.onConnection((s) => {
         const system = useSystemStore();

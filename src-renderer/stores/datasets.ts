@@ -39,9 +39,16 @@ export const useDatasetsStore = defineStore('datasets', () => {
   }
 
   async function importFile(projectId: string, file: File, opts: ImportOptions): Promise<string> {
-    if (file.size > MAX_UPLOAD_BYTES) throw new Error(`${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MiB; browser uploads are limited to 64 MiB — import it with \`espalier\` on the host instead.`);
+    if (file.size > MAX_UPLOAD_BYTES)
+      throw new Error(
+        `${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MiB; browser uploads are limited to 64 MiB — import it with \`espalier\` on the host instead.`,
+      );
     const base64 = await fileToBase64(file);
-    const { runId } = await api().invoke('datasets.import', { projectId, upload: { fileName: file.name, base64 }, ...opts });
+    const { runId } = await api().invoke('datasets.import', {
+      projectId,
+      upload: { fileName: file.name, base64 },
+      ...opts,
+    });
     await useRunsStore().refresh(runId);
     return runId;
   }
@@ -66,5 +73,19 @@ export const useDatasetsStore = defineStore('datasets', () => {
     list.value = list.value.filter((x) => x.id !== id);
   }
 
-  return { list, previews, texts, trainingTexts, validationTexts, benchmarks, forTask, load, importFile, preview, setSplit, setLanguages, remove };
+  return {
+    list,
+    previews,
+    texts,
+    trainingTexts,
+    validationTexts,
+    benchmarks,
+    forTask,
+    load,
+    importFile,
+    preview,
+    setSplit,
+    setLanguages,
+    remove,
+  };
 });

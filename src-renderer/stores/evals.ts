@@ -73,7 +73,11 @@ export const useEvalsStore = defineStore('evals', () => {
     return runId;
   }
 
-  async function openItems(evalId: string, offset = 0, view: ItemsView = evalId === itemsFor.value ? itemsView.value : 'scored'): Promise<void> {
+  async function openItems(
+    evalId: string,
+    offset = 0,
+    view: ItemsView = evalId === itemsFor.value ? itemsView.value : 'scored',
+  ): Promise<void> {
     const page = await api().invoke('evals.items', { evalId, offset, limit: PAGE, view });
     itemsFor.value = evalId;
     itemsOffset.value = offset;

@@ -79,7 +79,15 @@ export const useGrowthStore = defineStore('growth', () => {
   /** The state of a project's Growth view, created with defaults on first use. */
   function of(projectId: string | null): GrowthViewState {
     const key = projectId ?? NO_PROJECT;
-    byProject[key] ??= { selectedId: null, xAxis: 'steps', smoothing: 0.6, showForm: false, preset: 'tiny', form: defaultGrowForm(), widthSynced: false };
+    byProject[key] ??= {
+      selectedId: null,
+      xAxis: 'steps',
+      smoothing: 0.6,
+      showForm: false,
+      preset: 'tiny',
+      form: defaultGrowForm(),
+      widthSynced: false,
+    };
     return byProject[key];
   }
 

@@ -35,7 +35,10 @@ export const useInstallsStore = defineStore('installs', () => {
   /** Called for every 'system.installProgress' event. */
   function onProgress(e: { target: InstallTarget; line: string; fraction: number | null }): void {
     const prev = state.value[e.target]?.lines ?? [];
-    patch(e.target, { lines: [...prev, e.line].slice(-200), fraction: e.fraction ?? state.value[e.target]?.fraction ?? null });
+    patch(e.target, {
+      lines: [...prev, e.line].slice(-200),
+      fraction: e.fraction ?? state.value[e.target]?.fraction ?? null,
+    });
   }
 
   async function install(target: InstallTarget): Promise<void> {

@@ -37,7 +37,15 @@ function formFields() {
     previewRunId: ref<string | null>(null),
     tuneRunId: ref<string | null>(null),
   };
-  const snapshot = (): SavedForm => ({ selected: [...f.selected.value], mode: f.mode.value, weights: [...f.weights.value], datasetIds: [...f.datasetIds.value], sampleText: f.sampleText.value, previewRunId: f.previewRunId.value, tuneRunId: f.tuneRunId.value });
+  const snapshot = (): SavedForm => ({
+    selected: [...f.selected.value],
+    mode: f.mode.value,
+    weights: [...f.weights.value],
+    datasetIds: [...f.datasetIds.value],
+    sampleText: f.sampleText.value,
+    previewRunId: f.previewRunId.value,
+    tuneRunId: f.tuneRunId.value,
+  });
   const restore = (s: SavedForm): void => {
     f.selected.value = s.selected;
     f.mode.value = s.mode;
@@ -107,7 +115,9 @@ function compatibility(selected: Form['selected']) {
       check.value = null;
       return;
     }
-    const others = useModelsStore().experts.map((m) => m.id).filter((id) => id !== anchor);
+    const others = useModelsStore()
+      .experts.map((m) => m.id)
+      .filter((id) => id !== anchor);
     try {
       check.value = await api().invoke('merge.check', { expertIds: [anchor, ...others] });
     } catch (err) {
@@ -146,7 +156,11 @@ export const useMergeStore = defineStore('merge', () => {
   const { check, recheck } = compat;
 
   async function startTune(req: { mergeId: string; datasetIds: string[]; steps: number }): Promise<string> {
-    const { runId } = await api().invoke('merge.tune', { mergeId: req.mergeId, datasetIds: [...req.datasetIds], steps: req.steps });
+    const { runId } = await api().invoke('merge.tune', {
+      mergeId: req.mergeId,
+      datasetIds: [...req.datasetIds],
+      steps: req.steps,
+    });
     tuneRunId.value = runId;
     await runs.refresh(runId);
     return runId;
@@ -178,12 +192,25 @@ export const useMergeStore = defineStore('merge', () => {
   }
 
   async function save(name: string): Promise<void> {
-    const m = await api().invoke('merge.save', { name, expertIds: [...selected.value], mode: mode.value, weights: weightsOrUndefined() });
+    const m = await api().invoke('merge.save', {
+      name,
+      expertIds: [...selected.value],
+      mode: mode.value,
+      weights: weightsOrUndefined(),
+    });
     useModelsStore().add(m);
   }
 
   function reset(): void {
-    form.restore({ selected: [], mode: 'logits', weights: [], datasetIds: [], sampleText: '', previewRunId: null, tuneRunId: null });
+    form.restore({
+      selected: [],
+      mode: 'logits',
+      weights: [],
+      datasetIds: [],
+      sampleText: '',
+      previewRunId: null,
+      tuneRunId: null,
+    });
     check.value = null;
   }
 
@@ -198,7 +225,8 @@ export const useMergeStore = defineStore('merge', () => {
     if (!r.params.expertIds.every((id) => known.has(id))) return false;
     selected.value = [...r.params.expertIds];
     mode.value = r.params.mode;
-    weights.value = r.params.weights.length === selected.value.length ? [...r.params.weights] : selected.value.map(() => 1);
+    weights.value =
+      r.params.weights.length === selected.value.length ? [...r.params.weights] : selected.value.map(() => 1);
     datasetIds.value = [...r.params.datasetIds];
     sampleText.value = r.params.sampleText;
     previewRunId.value = r.id;
@@ -210,5 +238,30 @@ export const useMergeStore = defineStore('merge', () => {
 
   const { previewRun, preview, previewExperts, previewStale, tuneRun, tuneResult } = shown;
   const { checkError, selectionProblem, reasonFor } = compat;
-  return { selected, mode, weights, datasetIds, sampleText, check, checkError, previewRunId, previewRun, preview, previewExperts, previewStale, selectionProblem, reasonFor, recheck, toggle, startPreview, save, reset, adoptPreview, tuneRunId, tuneRun, tuneResult, startTune };
+  return {
+    selected,
+    mode,
+    weights,
+    datasetIds,
+    sampleText,
+    check,
+    checkError,
+    previewRunId,
+    previewRun,
+    preview,
+    previewExperts,
+    previewStale,
+    selectionProblem,
+    reasonFor,
+    recheck,
+    toggle,
+    startPreview,
+    save,
+    reset,
+    adoptPreview,
+    tuneRunId,
+    tuneRun,
+    tuneResult,
+    startTune,
+  };
 });

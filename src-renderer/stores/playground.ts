@@ -47,7 +47,12 @@ export const usePlaygroundStore = defineStore('playground', () => {
     const r = runs.value[i]!;
     Object.assign(r, { requestId: id, stopping: false, output: null });
     try {
-      const res = await api().invoke('playground.generate', { modelIds: [modelId], prompt: prompt.value, sampling: { ...sampling.value }, requestId: id });
+      const res = await api().invoke('playground.generate', {
+        modelIds: [modelId],
+        prompt: prompt.value,
+        sampling: { ...sampling.value },
+        requestId: id,
+      });
       if (r.requestId === id) r.output = res.outputs[0] ?? null;
     } finally {
       if (r.requestId === id) Object.assign(r, { requestId: null, stopping: false });

@@ -38,7 +38,10 @@ export const useProjectsStore = defineStore('projects', () => {
   }
 
   /** Creates a project with the built-in demo world's datasets; the world run's progress is shown by its view. */
-  async function createDemo(name: string, scale: 'quick' | 'default' = 'quick'): Promise<{ project: Project; runId: string }> {
+  async function createDemo(
+    name: string,
+    scale: 'quick' | 'default' = 'quick',
+  ): Promise<{ project: Project; runId: string }> {
     const r = await api().invoke('projects.createDemo', { name, scale });
     replace(r.project);
     open(r.project.id);

@@ -15,13 +15,22 @@ beforeEach(() => {
   setTransport(transport);
 });
 
-const pts = (from: number, to: number, name = 'train/loss') => Array.from({ length: to - from }, (_, i) => ({ step: from + i, name, value: 5 - (from + i) * 0.01, t: (from + i) * 0.1 }));
+const pts = (from: number, to: number, name = 'train/loss') =>
+  Array.from({ length: to - from }, (_, i) => ({
+    step: from + i,
+    name,
+    value: 5 - (from + i) * 0.01,
+    t: (from + i) * 0.1,
+  }));
 
 describe('runs store', () => {
   it('appends streamed metric events into columnar series', () => {
     const runs = useRunsStore();
     useAppStore().bindEvents();
-    transport.emit('run.metrics', { runId: 'r1', points: [...pts(1, 4), { step: 2, name: 'val/loss', value: 4.5, t: 0.2 }] });
+    transport.emit('run.metrics', {
+      runId: 'r1',
+      points: [...pts(1, 4), { step: 2, name: 'val/loss', value: 4.5, t: 0.2 }],
+    });
     transport.emit('run.metrics', { runId: 'r1', points: pts(4, 6) });
     const s = runs.seriesOf('r1').value;
     expect(s['train/loss']!.steps).toEqual([1, 2, 3, 4, 5]);
@@ -65,7 +74,10 @@ describe('runs store', () => {
 
   it('replaces a run on run.updated and lists the project runs newest first', async () => {
     const runs = useRunsStore();
-    transport.on('runs.list', () => [makeRun({ id: 'a', createdAt: '2026-01-01T00:00:00Z' }), makeRun({ id: 'b', createdAt: '2026-02-01T00:00:00Z' })]);
+    transport.on('runs.list', () => [
+      makeRun({ id: 'a', createdAt: '2026-01-01T00:00:00Z' }),
+      makeRun({ id: 'b', createdAt: '2026-02-01T00:00:00Z' }),
+    ]);
     await runs.load('p1');
     useAppStore().bindEvents();
     transport.emit('run.updated', makeRun({ id: 'a', createdAt: '2026-01-01T00:00:00Z', status: 'paused' }));

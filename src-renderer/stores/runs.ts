@@ -140,7 +140,25 @@ export const useRunsStore = defineStore('runs', () => {
 
   const { metricsEpoch, seriesOf, loadMetrics, appendMetrics, invalidateMetrics } = runMetrics();
   const { logs, appendLog, loadLogs } = runLogs();
-  return { byId, list, logs, metricsEpoch, latest, load, upsert, refresh, startGrow, startTrain, control, seriesOf, loadMetrics, appendMetrics, appendLog, loadLogs, invalidateMetrics };
+  return {
+    byId,
+    list,
+    logs,
+    metricsEpoch,
+    latest,
+    load,
+    upsert,
+    refresh,
+    startGrow,
+    startTrain,
+    control,
+    seriesOf,
+    loadMetrics,
+    appendMetrics,
+    appendLog,
+    loadLogs,
+    invalidateMetrics,
+  };
 });
 
 /** The series map with a streamed batch appended (columns grow in place; touched series get new wrappers). */
@@ -161,7 +179,10 @@ function appendPoints(current: RunSeries, points: readonly MetricPoint[]): RunSe
   // that pick one series out of the map see a changed value and propagate.
   for (const name of touched) {
     const s = map[name]!;
-    map[name] = s.steps.length > MAX_STORED_POINTS ? compactSeries(s, MAX_STORED_POINTS / 2) : { steps: s.steps, values: s.values, t: s.t };
+    map[name] =
+      s.steps.length > MAX_STORED_POINTS
+        ? compactSeries(s, MAX_STORED_POINTS / 2)
+        : { steps: s.steps, values: s.values, t: s.t };
   }
   return map;
 }

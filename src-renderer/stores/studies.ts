@@ -19,7 +19,9 @@ export const useStudiesStore = defineStore('studies', () => {
   }
 
   function upsert(s: Study): void {
-    list.value = list.value.some((x) => x.id === s.id) ? list.value.map((x) => (x.id === s.id ? s : x)) : [...list.value, s];
+    list.value = list.value.some((x) => x.id === s.id)
+      ? list.value.map((x) => (x.id === s.id ? s : x))
+      : [...list.value, s];
   }
 
   /** Fetches one study with its finished runs and comparison. */

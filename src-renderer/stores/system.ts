@@ -6,7 +6,14 @@ import type { BackendChoice } from '../../src-shared/settings';
 import { api, errorMessage, type ConnectionState } from '../api';
 
 export const useSystemStore = defineStore('system', () => {
-  const connection = shallowRef<ConnectionState>({ status: 'connecting', mode: 'browser', attempt: 0, retryAt: null, detail: 'connecting', opens: 0 });
+  const connection = shallowRef<ConnectionState>({
+    status: 'connecting',
+    mode: 'browser',
+    attempt: 0,
+    retryAt: null,
+    detail: 'connecting',
+    opens: 0,
+  });
   const appInfo = ref<InvokeResponse<'app.info'> | null>(null);
   const info = ref<InvokeResponse<'system.info'> | null>(null);
   const loading = ref(false);

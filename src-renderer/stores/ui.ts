@@ -57,7 +57,9 @@ export const useUiStore = defineStore('ui', () => {
     if (v) view.value = v;
   }
 
-  const effectiveTheme = computed<'light' | 'dark'>(() => (theme.value === 'system' ? (systemDark.value ? 'dark' : 'light') : theme.value));
+  const effectiveTheme = computed<'light' | 'dark'>(() =>
+    theme.value === 'system' ? (systemDark.value ? 'dark' : 'light') : theme.value,
+  );
 
   function cycleTheme(): void {
     theme.value = theme.value === 'system' ? 'light' : theme.value === 'light' ? 'dark' : 'system';
@@ -84,7 +86,10 @@ export const useUiStore = defineStore('ui', () => {
   const timers = new Map<number, ReturnType<typeof setTimeout>>();
   function expire(id: number, kind: Toast['kind']): void {
     clearTimeout(timers.get(id));
-    timers.set(id, setTimeout(() => dismiss(id), kind === 'error' ? TOAST_MS.error : TOAST_MS.other));
+    timers.set(
+      id,
+      setTimeout(() => dismiss(id), kind === 'error' ? TOAST_MS.error : TOAST_MS.other),
+    );
   }
 
   function toast(kind: Toast['kind'], text: string, where = ''): void {

@@ -3,7 +3,15 @@
 import type { ContractError, InvokeResponse } from '../../src-shared/contract';
 import type { Dataset, ModelEntry, Project, Substrate } from '../../src-shared/domain';
 import type { z } from 'zod';
-import type { AppGrowRunParams, MergePreviewResult, MergeTuneResult, Run, RunOf, RunParams, RunResult } from '../../src-shared/runs';
+import type {
+  AppGrowRunParams,
+  MergePreviewResult,
+  MergeTuneResult,
+  Run,
+  RunOf,
+  RunParams,
+  RunResult,
+} from '../../src-shared/runs';
 import type { ConnectionState, EventListener, RawResult, Transport } from '../api/transport';
 import { StudySpec, type ArmResult } from '../../src-shared/study';
 import type { StudyDetail } from '../../src-shared/study-records';
@@ -74,14 +82,49 @@ type RunBase = Omit<Run, 'kind' | 'params' | 'result'>;
 type ShapeOverlay<P> = Omit<Partial<P>, 'shape'> & { shape?: Partial<RunParams<'train'>['shape']> };
 
 function runBase(p: Partial<RunBase>): RunBase {
-  return { id: 'r1', projectId: 'p1', status: 'running', progress: { fraction: 0, message: '' }, error: null, checkpoint: null, checkpointStep: null, createdAt: T0, startedAt: T0, finishedAt: null, ...p };
+  return {
+    id: 'r1',
+    projectId: 'p1',
+    status: 'running',
+    progress: { fraction: 0, message: '' },
+    error: null,
+    checkpoint: null,
+    checkpointStep: null,
+    createdAt: T0,
+    startedAt: T0,
+    finishedAt: null,
+    ...p,
+  };
 }
 
-const SHAPE: RunParams<'train'>['shape'] = { dModel: 64, heads: 2, context: 32, mlpRatio: 4, dropout: 0, norm: 'rmsnorm' };
-const COMMON = { projectId: 'p1', name: 'en-ru', datasetIds: ['d1'], valDatasetIds: [], substrateId: 's1', embeddings: 'frozen' as const, batch: 8, gradAccum: 1, lr: 0.003, seed: 1 };
+const SHAPE: RunParams<'train'>['shape'] = {
+  dModel: 64,
+  heads: 2,
+  context: 32,
+  mlpRatio: 4,
+  dropout: 0,
+  norm: 'rmsnorm',
+};
+const COMMON = {
+  projectId: 'p1',
+  name: 'en-ru',
+  datasetIds: ['d1'],
+  valDatasetIds: [],
+  substrateId: 's1',
+  embeddings: 'frozen' as const,
+  batch: 8,
+  gradAccum: 1,
+  lr: 0.003,
+  seed: 1,
+};
 
 /** A growth run started from the app (3 stages × 100 steps unless overridden). */
-export function makeRun(p: Partial<RunBase> & { params?: ShapeOverlay<z.output<typeof AppGrowRunParams>>; result?: RunResult<'grow'> | null } = {}): RunOf<'grow'> {
+export function makeRun(
+  p: Partial<RunBase> & {
+    params?: ShapeOverlay<z.output<typeof AppGrowRunParams>>;
+    result?: RunResult<'grow'> | null;
+  } = {},
+): RunOf<'grow'> {
   const { params = {}, result = null, ...rest } = p;
   const defaults: z.output<typeof AppGrowRunParams> = {
     ...COMMON,
@@ -95,27 +138,53 @@ export function makeRun(p: Partial<RunBase> & { params?: ShapeOverlay<z.output<t
     baseline: 'none',
     stageModelIds: ['m1', 'm2', 'm3'],
   };
-  return { ...runBase(rest), kind: 'grow', params: { ...defaults, ...params, shape: { ...SHAPE, ...params.shape } }, result };
+  return {
+    ...runBase(rest),
+    kind: 'grow',
+    params: { ...defaults, ...params, shape: { ...SHAPE, ...params.shape } },
+    result,
+  };
 }
 
 /** A plain training run (2 layers × 100 steps unless overridden). */
 export function makeTrainRun(p: Partial<RunBase> & { params?: ShapeOverlay<RunParams<'train'>> } = {}): RunOf<'train'> {
   const { params = {}, ...rest } = p;
   const defaults: RunParams<'train'> = { ...COMMON, shape: SHAPE, layers: 2, steps: 100, modelId: 'm1' };
-  return { ...runBase(rest), kind: 'train', params: { ...defaults, ...params, shape: { ...SHAPE, ...params.shape } }, result: null };
+  return {
+    ...runBase(rest),
+    kind: 'train',
+    params: { ...defaults, ...params, shape: { ...SHAPE, ...params.shape } },
+    result: null,
+  };
 }
 
 /** A merge-preview run of experts a and b. */
-export function makeMergePreviewRun(p: Partial<RunBase> & { params?: Partial<RunParams<'merge-preview'>>; result?: MergePreviewResult | null } = {}): RunOf<'merge-preview'> {
+export function makeMergePreviewRun(
+  p: Partial<RunBase> & { params?: Partial<RunParams<'merge-preview'>>; result?: MergePreviewResult | null } = {},
+): RunOf<'merge-preview'> {
   const { params = {}, result = null, ...rest } = p;
-  const defaults: RunParams<'merge-preview'> = { expertIds: ['a', 'b'], mode: 'logits', weights: [0.5, 0.5], datasetIds: ['d1'], sampleText: '', expertNames: [] };
+  const defaults: RunParams<'merge-preview'> = {
+    expertIds: ['a', 'b'],
+    mode: 'logits',
+    weights: [0.5, 0.5],
+    datasetIds: ['d1'],
+    sampleText: '',
+    expertNames: [],
+  };
   return { ...runBase(rest), kind: 'merge-preview', params: { ...defaults, ...params }, result };
 }
 
 /** A merge-tune run of merge m on dataset d1. */
-export function makeMergeTuneRun(p: Partial<RunBase> & { params?: Partial<RunParams<'merge-tune'>>; result?: MergeTuneResult | null } = {}): RunOf<'merge-tune'> {
+export function makeMergeTuneRun(
+  p: Partial<RunBase> & { params?: Partial<RunParams<'merge-tune'>>; result?: MergeTuneResult | null } = {},
+): RunOf<'merge-tune'> {
   const { params = {}, result = null, ...rest } = p;
-  const defaults: RunParams<'merge-tune'> = { mergeId: 'm', datasetIds: ['d1'], steps: 100, headsFile: 'models/m/heads.safetensors' };
+  const defaults: RunParams<'merge-tune'> = {
+    mergeId: 'm',
+    datasetIds: ['d1'],
+    steps: 100,
+    headsFile: 'models/m/heads.safetensors',
+  };
   return { ...runBase(rest), kind: 'merge-tune', params: { ...defaults, ...params }, result };
 }
 
@@ -193,11 +262,39 @@ export function makeStudyDetail(p: Partial<StudyDetail> = {}): StudyDetail {
     question: 'frozen codes vs a trainable embedding',
     size: 'quick',
     seeds: [1, 2],
-    model: { dim: 16, heads: 2, contextLength: 16, depth: 1, stepsPerStage: 4, batchSize: 2, lr: 0.01, evalWindows: 1, evalTokens: 64, ngrams: 0 },
+    model: {
+      dim: 16,
+      heads: 2,
+      contextLength: 16,
+      depth: 1,
+      stepsPerStage: 4,
+      batchSize: 2,
+      lr: 0.01,
+      evalWindows: 1,
+      evalTokens: 64,
+      ngrams: 0,
+    },
     arms: [{ name: 'frozen glyph' }, { name: 'trainable', substrate: 'random', embedding: 'trainable' }],
     control: 'trainable',
   });
-  return { id: 'st1', projectId: 'p1', name: spec.name, spec, status: 'draft', runId: null, runs: 4, runsDone: 0, models: {}, error: null, createdAt: T0, updatedAt: T0, arms: [], comparison: null, comparisonNote: null, ...p };
+  return {
+    id: 'st1',
+    projectId: 'p1',
+    name: spec.name,
+    spec,
+    status: 'draft',
+    runId: null,
+    runs: 4,
+    runsDone: 0,
+    models: {},
+    error: null,
+    createdAt: T0,
+    updatedAt: T0,
+    arms: [],
+    comparison: null,
+    comparisonNote: null,
+    ...p,
+  };
 }
 
 /** A finished run of a study arm with a straight-line loss curve. */

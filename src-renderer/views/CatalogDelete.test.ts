@@ -25,14 +25,17 @@ beforeEach(() => {
   ];
 });
 
-const row = (w: ReturnType<typeof mount>, name: string) => w.findAll('[data-testid="model-row"]').find((r) => r.attributes('data-model-name') === name)!;
+const row = (w: ReturnType<typeof mount>, name: string) =>
+  w.findAll('[data-testid="model-row"]').find((r) => r.attributes('data-model-name') === name)!;
 
 describe('Catalog: deleting an expert of a merge', () => {
   it('names the merge and offers no Delete that would be refused', async () => {
     const w = mount(CatalogView, { global: { plugins: [pinia] }, attachTo: document.body });
     await row(w, 'de-expert').get('[data-testid="model-delete"]').trigger('click');
     const r = row(w, 'de-expert');
-    expect(r.get('[data-testid="confirm-question"]').text()).toBe('de-expert is an expert of the merge “de+ja”: delete that merge first, then de-expert.');
+    expect(r.get('[data-testid="confirm-question"]').text()).toBe(
+      'de-expert is an expert of the merge “de+ja”: delete that merge first, then de-expert.',
+    );
     expect(r.find('[data-testid="confirm-accept"]').exists()).toBe(false);
     expect(r.get('[data-testid="confirm-cancel"]').text()).toBe('Close');
     expect(document.activeElement).toBe(r.get('[data-testid="confirm-cancel"]').element);
@@ -44,7 +47,9 @@ describe('Catalog: deleting an expert of a merge', () => {
   it('asks as before for a model no merge uses, and deletes it', async () => {
     const w = mount(CatalogView, { global: { plugins: [pinia] } });
     await row(w, 'uk-expert').get('[data-testid="model-delete"]').trigger('click');
-    expect(row(w, 'uk-expert').get('[data-testid="confirm-question"]').text()).toMatch(/^Delete uk-expert and its weights/);
+    expect(row(w, 'uk-expert').get('[data-testid="confirm-question"]').text()).toMatch(
+      /^Delete uk-expert and its weights/,
+    );
     await row(w, 'uk-expert').get('[data-testid="confirm-accept"]').trigger('click');
     expect(transport.calls.filter((c) => c.channel === 'models.delete').map((c) => c.payload)).toEqual([{ id: 'c' }]);
     w.unmount();

@@ -17,18 +17,25 @@ beforeEach(() => {
   ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
-  useModelsStore().list = [makeModel({ id: 'a', name: 'en-ru', kind: 'trained' }), makeModel({ id: 'm', name: 'both', kind: 'merge' })];
+  useModelsStore().list = [
+    makeModel({ id: 'a', name: 'en-ru', kind: 'trained' }),
+    makeModel({ id: 'm', name: 'both', kind: 'merge' }),
+  ];
   transport.on('models.export', () => ({ folder: '/exports/en-ru' }));
-  transport.on('models.import', (p) => makeModel({ id: 'i', name: (p as { name: string }).name, kind: 'trained', depth: 4 }));
+  transport.on('models.import', (p) =>
+    makeModel({ id: 'i', name: (p as { name: string }).name, kind: 'trained', depth: 4 }),
+  );
 });
 
-const row = (w: ReturnType<typeof mount>, name: string) => w.findAll('[data-testid="model-row"]').find((r) => r.attributes('data-model-name') === name)!;
+const row = (w: ReturnType<typeof mount>, name: string) =>
+  w.findAll('[data-testid="model-row"]').find((r) => r.attributes('data-model-name') === name)!;
 
 describe('CatalogView', () => {
   it('exports a model as a Hugging Face folder, and offers no such export for a merge', async () => {
     const w = mount(CatalogView, { global: { plugins: [pinia] } });
     await row(w, 'both').get('[data-testid="model-export"]').trigger('click');
-    const hfForMerge = row(w, 'both').get('[data-testid="model-export-format"] option[value="hf"]').element as HTMLOptionElement;
+    const hfForMerge = row(w, 'both').get('[data-testid="model-export-format"] option[value="hf"]')
+      .element as HTMLOptionElement;
     expect(hfForMerge.disabled).toBe(true);
     await row(w, 'en-ru').get('[data-testid="model-export"]').trigger('click');
     await w.get('[data-testid="model-export-format"]').setValue('hf');
@@ -54,10 +61,25 @@ describe('CatalogView', () => {
     expect(w.findAll('[data-testid="model-row"]').map((r) => r.attributes('data-model-name'))).toContain('afm d4');
   });
 
-  it('shows the paper\'s parameter breakdown (frozen blocks, substrate) where the model records it', () => {
-    useModelsStore().list = [makeModel({ id: 'a', name: 'en-ru', kind: 'trained', params: { total: 9000, trainable: 2000, frozen: 7000, frozenBlocks: 3000, frozenSubstrate: 4000 } }), makeModel({ id: 'o', name: 'old', kind: 'trained', params: { total: 10, trainable: 5, frozen: 5, frozenBlocks: null, frozenSubstrate: null } })];
+  it("shows the paper's parameter breakdown (frozen blocks, substrate) where the model records it", () => {
+    useModelsStore().list = [
+      makeModel({
+        id: 'a',
+        name: 'en-ru',
+        kind: 'trained',
+        params: { total: 9000, trainable: 2000, frozen: 7000, frozenBlocks: 3000, frozenSubstrate: 4000 },
+      }),
+      makeModel({
+        id: 'o',
+        name: 'old',
+        kind: 'trained',
+        params: { total: 10, trainable: 5, frozen: 5, frozenBlocks: null, frozenSubstrate: null },
+      }),
+    ];
     const w = mount(CatalogView, { global: { plugins: [pinia] } });
-    expect(row(w, 'en-ru').get('[data-testid="catalog-params-split"]').text()).toBe('frozen: blocks 3.0 k · substrate 4.0 k');
+    expect(row(w, 'en-ru').get('[data-testid="catalog-params-split"]').text()).toBe(
+      'frozen: blocks 3.0 k · substrate 4.0 k',
+    );
     expect(row(w, 'old').find('[data-testid="catalog-params-split"]').exists()).toBe(false);
   });
 });

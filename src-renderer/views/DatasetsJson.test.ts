@@ -25,7 +25,10 @@ const POEMS = JSON.stringify({ data: [{ id: 1, title: 'Erlkönig', body: 'Wer re
 
 async function pick(w: ReturnType<typeof mount>, name: string, body: string): Promise<void> {
   const input = w.get('[data-testid="dataset-file-input"]');
-  Object.defineProperty(input.element, 'files', { value: [new File([body], name, { type: 'application/json' })], configurable: true });
+  Object.defineProperty(input.element, 'files', {
+    value: [new File([body], name, { type: 'application/json' })],
+    configurable: true,
+  });
   await input.trigger('change');
   await flushPromises();
 }
@@ -45,6 +48,9 @@ describe('Datasets: a .json file', () => {
   });
 
   it('reads field names from the head of a large document too', () => {
-    expect(jsonDocFields('[{"lang": "uk", "text": "Добрий ранок", "n": 1}, {"lang": "uk", "te')).toEqual(['lang', 'text']);
+    expect(jsonDocFields('[{"lang": "uk", "text": "Добрий ранок", "n": 1}, {"lang": "uk", "te')).toEqual([
+      'lang',
+      'text',
+    ]);
   });
 });

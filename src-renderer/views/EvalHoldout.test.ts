@@ -13,7 +13,9 @@ import { useProjectsStore } from '../stores/projects';
 import { FakeTransport, makeDataset, makeModel, makeProject, makeRun } from '../testing/fakes';
 import EvaluateView from './EvaluateView.vue';
 
-vi.mock('../charts/echarts', () => ({ createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }) }));
+vi.mock('../charts/echarts', () => ({
+  createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }),
+}));
 
 let pinia: Pinia;
 let transport: FakeTransport;
@@ -36,7 +38,10 @@ describe('Evaluate: the holdout protocol', () => {
     const view = useEvalsStore().viewFor('p1');
     view.form = { ...view.form, modelIds: ['a'], datasetId: 'd1', task: 'ppl' };
     await flushPromises();
-    const options = w.get('[data-testid="eval-protocol"]').findAll('option').map((o) => o.element.value);
+    const options = w
+      .get('[data-testid="eval-protocol"]')
+      .findAll('option')
+      .map((o) => o.element.value);
     expect(options).toEqual(['loglik', 'holdout']);
     await w.get('[data-testid="eval-protocol"]').setValue('holdout');
     expect(w.get('[data-testid="eval-hint"]').text()).toContain('recorded hold-out');
@@ -47,7 +52,21 @@ describe('Evaluate: the holdout protocol', () => {
   });
 
   it('labels a holdout result by its protocol in History', async () => {
-    const r: EvalResult = { id: 'ev1', modelId: 'a', runId: 'r1', task: 'ppl', protocol: 'holdout', datasetName: 'corpus', datasetSha256: 'f'.repeat(64), n: 57, metrics: { nll: 3.58, ppl: 35.9 }, ci95: null, runs: 1, seed: 1, createdAt: '2026-12-08T01:00:00.000Z' };
+    const r: EvalResult = {
+      id: 'ev1',
+      modelId: 'a',
+      runId: 'r1',
+      task: 'ppl',
+      protocol: 'holdout',
+      datasetName: 'corpus',
+      datasetSha256: 'f'.repeat(64),
+      n: 57,
+      metrics: { nll: 3.58, ppl: 35.9 },
+      ci95: null,
+      runs: 1,
+      seed: 1,
+      createdAt: '2026-12-08T01:00:00.000Z',
+    };
     useEvalsStore().list = [r];
     const w = mount(EvaluateView, { global: { plugins: [pinia] } });
     await flushPromises();

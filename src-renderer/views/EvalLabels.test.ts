@@ -15,12 +15,29 @@ import { FakeTransport, makeDataset, makeModel, makeProject } from '../testing/f
 import CatalogView from './CatalogView.vue';
 import EvaluateView from './EvaluateView.vue';
 
-vi.mock('../charts/echarts', () => ({ createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }) }));
+vi.mock('../charts/echarts', () => ({
+  createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }),
+}));
 
 let seq = 0;
 function result(p: Partial<EvalResult>): EvalResult {
   seq++;
-  return { id: `ev${seq}`, modelId: 'a', runId: `r${seq}`, task: 'mc', protocol: 'loglik', datasetName: 'arc', datasetSha256: 'f'.repeat(64), n: 16, metrics: { acc: 0.25 }, ci95: null, runs: 1, seed: 1, createdAt: `2026-12-04T10:00:${String(seq).padStart(2, '0')}.000Z`, ...p };
+  return {
+    id: `ev${seq}`,
+    modelId: 'a',
+    runId: `r${seq}`,
+    task: 'mc',
+    protocol: 'loglik',
+    datasetName: 'arc',
+    datasetSha256: 'f'.repeat(64),
+    n: 16,
+    metrics: { acc: 0.25 },
+    ci95: null,
+    runs: 1,
+    seed: 1,
+    createdAt: `2026-12-04T10:00:${String(seq).padStart(2, '0')}.000Z`,
+    ...p,
+  };
 }
 
 let pinia: Pinia;
@@ -59,7 +76,12 @@ describe('protocol labels (item 3)', () => {
   it('the Catalog names the protocol beside each score', () => {
     const w = mount(CatalogView, { global: { plugins: [pinia] } });
     const chips = w.findAll('[data-testid="model-score-protocol"]').map((x) => x.text());
-    expect(chips).toEqual(['loglik (harness)', 'SQuAD v2 official (greedy)', 'loglik (rolling windows)', 'loglik (rolling windows)']);
+    expect(chips).toEqual([
+      'loglik (harness)',
+      'SQuAD v2 official (greedy)',
+      'loglik (rolling windows)',
+      'loglik (rolling windows)',
+    ]);
     w.unmount();
   });
 });
@@ -70,7 +92,9 @@ describe('perplexity limits (item 5)', () => {
     await w.get('[data-testid="eval-task"]').setValue('mc');
     expect(w.get('[data-testid="eval-limit-unit"]').text()).toBe('scores the first N items of the file');
     await w.get('[data-testid="eval-task"]').setValue('ppl');
-    expect(w.get('[data-testid="eval-limit"]').element.closest('label')!.textContent).toMatch(/^Token limit \(optional\)/);
+    expect(w.get('[data-testid="eval-limit"]').element.closest('label')!.textContent).toMatch(
+      /^Token limit \(optional\)/,
+    );
     expect(w.get('[data-testid="eval-limit-unit"]').text()).toBe('scores the first N tokens of the text');
     w.unmount();
   });

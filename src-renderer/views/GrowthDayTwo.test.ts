@@ -14,7 +14,9 @@ import { FakeTransport, makeDataset, makeProject, makeRun, makeSubstrate } from 
 import { freshApp } from '../testing/setup';
 import GrowthView from './GrowthView.vue';
 
-vi.mock('../charts/echarts', () => ({ createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }) }));
+vi.mock('../charts/echarts', () => ({
+  createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }),
+}));
 
 let pinia: Pinia;
 let transport: FakeTransport;
@@ -22,7 +24,10 @@ beforeEach(() => {
   ({ pinia, transport } = freshApp());
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
-  useDatasetsStore().list = [makeDataset({ id: 'd1', name: 'uk.train' }), makeDataset({ id: 'd9', name: 'uk.val', split: 'val' })];
+  useDatasetsStore().list = [
+    makeDataset({ id: 'd1', name: 'uk.train' }),
+    makeDataset({ id: 'd9', name: 'uk.val', split: 'val' }),
+  ];
   useSubstratesStore().list = [makeSubstrate()];
   transport.on('runs.logs', () => []);
 });
@@ -58,6 +63,8 @@ describe('Growth: validation source, paused tokens/s, stage counts', () => {
     await flushPromises();
     // The form ticks the validation sets it finds; unticking them all leaves the hold-out.
     for (const box of w.findAll('fieldset input[type="checkbox"][value="d9"]')) await box.setValue(false);
-    expect(w.get('[data-testid="grow-val-source"]').text()).toMatch(/^Validation: no validation dataset, so the fixed hold-out/);
+    expect(w.get('[data-testid="grow-val-source"]').text()).toMatch(
+      /^Validation: no validation dataset, so the fixed hold-out/,
+    );
   });
 });

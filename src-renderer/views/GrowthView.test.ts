@@ -11,7 +11,9 @@ import { FakeTransport, makeProject, makeRun } from '../testing/fakes';
 import { freshApp } from '../testing/setup';
 import GrowthView from './GrowthView.vue';
 
-vi.mock('../charts/echarts', () => ({ createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }) }));
+vi.mock('../charts/echarts', () => ({
+  createChart: () => ({ setOption: () => undefined, resize: () => undefined, dispose: () => undefined }),
+}));
 
 let pinia: Pinia;
 let transport: FakeTransport;
@@ -31,10 +33,11 @@ describe('GrowthView', () => {
     useAppStore().bindEvents();
     const w = mount(GrowthView, { global: { plugins: [pinia] } });
     await flushPromises();
-    const pts = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => [
-      { step: from + i, name: 'train/loss', value: 4 - (from + i) * 0.01, t: (from + i) / 10 },
-      { step: from + i, name: 'stage', value: from + i > 10 ? 2 : 1, t: (from + i) / 10 },
-    ]).flat();
+    const pts = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => [
+        { step: from + i, name: 'train/loss', value: 4 - (from + i) * 0.01, t: (from + i) / 10 },
+        { step: from + i, name: 'stage', value: from + i > 10 ? 2 : 1, t: (from + i) / 10 },
+      ]).flat();
     transport.emit('run.metrics', { runId: 'r1', points: pts(1, 6) });
     await flushPromises();
     expect(w.get('[data-testid="loss-chart"]').attributes('data-points')).toBe('5');
@@ -48,8 +51,18 @@ describe('GrowthView', () => {
   });
 
   it('shows the running run on returning to the view, even after a queued one was started and picked', async () => {
-    const running = makeRun({ id: 'r1', status: 'running', createdAt: '2026-01-01T10:00:00.000Z', params: { name: 'first' } });
-    const queued = makeRun({ id: 'r2', status: 'queued', createdAt: '2026-01-01T11:00:00.000Z', params: { name: 'second' } });
+    const running = makeRun({
+      id: 'r1',
+      status: 'running',
+      createdAt: '2026-01-01T10:00:00.000Z',
+      params: { name: 'first' },
+    });
+    const queued = makeRun({
+      id: 'r2',
+      status: 'queued',
+      createdAt: '2026-01-01T11:00:00.000Z',
+      params: { name: 'second' },
+    });
     transport.on('runs.list', () => [running, queued]);
     transport.on('runs.metrics', () => []);
     transport.on('runs.logs', () => []);
@@ -70,7 +83,12 @@ describe('GrowthView', () => {
   });
 
   it('keeps status texts whole when paused, lists each stage with its insertion losses, and shows the stored log', async () => {
-    const run = makeRun({ status: 'paused', checkpointStep: 14, progress: { fraction: 0.7, message: 'paused at step 14' }, params: { stages: 2, stepsPerStage: 10, batch: 8, shape: { context: 32 } } });
+    const run = makeRun({
+      status: 'paused',
+      checkpointStep: 14,
+      progress: { fraction: 0.7, message: 'paused at step 14' },
+      params: { stages: 2, stepsPerStage: 10, batch: 8, shape: { context: 32 } },
+    });
     const pts = Array.from({ length: 14 }, (_, i) => i + 1);
     transport.on('runs.list', () => [run]);
     transport.on('runs.metrics', () => [
@@ -89,8 +107,13 @@ describe('GrowthView', () => {
     expect(w.get('[data-testid="stat-step"]').text()).toBe('14 / 20');
     const text = w.get('[data-testid="growth-run"]').text();
     expect(text).not.toMatch(/\?|undefined|NaN|\d+\.00\b/);
-    expect(w.get('[data-testid="growth-stage-2"] [data-testid="stage-insertion"]').text()).toBe('4.9012 → 4.9015 (+0.0003)');
-    expect(w.findAll('tr[data-testid^="growth-stage-"]').map((r) => r.attributes('data-testid'))).toEqual(['growth-stage-1', 'growth-stage-2']);
+    expect(w.get('[data-testid="growth-stage-2"] [data-testid="stage-insertion"]').text()).toBe(
+      '4.9012 → 4.9015 (+0.0003)',
+    );
+    expect(w.findAll('tr[data-testid^="growth-stage-"]').map((r) => r.attributes('data-testid'))).toEqual([
+      'growth-stage-1',
+      'growth-stage-2',
+    ]);
     expect(w.get('[data-testid="run-log"]').text()).toBe('stage 2/2: depth 2\npaused at step 14');
   });
 });

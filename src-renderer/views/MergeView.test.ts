@@ -9,7 +9,14 @@ import { useDatasetsStore } from '../stores/datasets';
 import { useModelsStore } from '../stores/models';
 import { useProjectsStore } from '../stores/projects';
 import { useRunsStore } from '../stores/runs';
-import { FakeTransport, makeDataset, makeMergePreviewRun, makeMergeTuneRun, makeModel, makeProject } from '../testing/fakes';
+import {
+  FakeTransport,
+  makeDataset,
+  makeMergePreviewRun,
+  makeMergeTuneRun,
+  makeModel,
+  makeProject,
+} from '../testing/fakes';
 import { freshApp } from '../testing/setup';
 import MergeView from './MergeView.vue';
 
@@ -25,7 +32,11 @@ beforeEach(() => {
     makeModel({ id: 'b', name: 'en-zh', kind: 'trained' }),
     makeModel({ id: 'c', name: 'odd', kind: 'trained', substrateId: 's2' }),
   ];
-  transport.on('merge.check', () => ({ compatible: false, reason: 'odd uses substrate s2, not s1', incompatible: { c: 'substrate differs: s2 vs s1' } }));
+  transport.on('merge.check', () => ({
+    compatible: false,
+    reason: 'odd uses substrate s2, not s1',
+    incompatible: { c: 'substrate differs: s2 vs s1' },
+  }));
 });
 
 describe('MergeView', () => {
@@ -44,25 +55,27 @@ describe('MergeView', () => {
   it('renders a finished preview, colours tokens by the stated rule and saves the merge for the previewed experts', async () => {
     const runs = useRunsStore();
     const preview = makeMergePreviewRun({
-        id: 'mp',
-        status: 'done',
-        params: { expertIds: ['a', 'b'], datasetIds: ['v1'], sampleText: 'Привет' },
-        result: {
-          rows: [
-            { model: 'en-ru', data: 'ru.val', loss: 2.1 },
-            { model: 'en-zh', data: 'ru.val', loss: 3.4 },
-            { model: 'merge', data: 'ru.val', loss: 2.3 },
-          ],
-          tokens: [
-            { text: 'ри', probs: [0.024, 0] },
-            { text: 'вет', probs: [0.2, 0.6] },
-          ],
-        },
-      });
+      id: 'mp',
+      status: 'done',
+      params: { expertIds: ['a', 'b'], datasetIds: ['v1'], sampleText: 'Привет' },
+      result: {
+        rows: [
+          { model: 'en-ru', data: 'ru.val', loss: 2.1 },
+          { model: 'en-zh', data: 'ru.val', loss: 3.4 },
+          { model: 'merge', data: 'ru.val', loss: 2.3 },
+        ],
+        tokens: [
+          { text: 'ри', probs: [0.024, 0] },
+          { text: 'вет', probs: [0.2, 0.6] },
+        ],
+      },
+    });
     transport.on('runs.list', () => [preview]);
     transport.on('merge.check', () => ({ compatible: true, reason: null, incompatible: {} }));
     await runs.load('p1');
-    transport.on('merge.save', (p) => makeModel({ id: 'm', kind: 'merge', name: (p as { name: string }).name, experts: ['a', 'b'] }));
+    transport.on('merge.save', (p) =>
+      makeModel({ id: 'm', kind: 'merge', name: (p as { name: string }).name, experts: ['a', 'b'] }),
+    );
     const w = mount(MergeView, { global: { plugins: [pinia] } });
     await flushPromises();
     const table = w.get('[data-testid="merge-loss-table"]');
@@ -73,7 +86,10 @@ describe('MergeView', () => {
     expect(w.get('[data-testid="merge-tokens"]').text()).toBe('Привет');
     expect(w.get('[data-testid="merge-token-rule"]').text()).toContain('more probability');
     // ru 2.4 %, zh 0 %: the RU expert, all of the share; 0.2 vs 0.6: the ZH expert, 75 %.
-    expect(toks.map((t) => [t.attributes('data-credited'), t.attributes('data-share')])).toEqual([['0', '1.0000'], ['1', '0.7500']]);
+    expect(toks.map((t) => [t.attributes('data-credited'), t.attributes('data-share')])).toEqual([
+      ['0', '1.0000'],
+      ['1', '0.7500'],
+    ]);
     expect(toks[0]!.attributes('title')).toBe('“ри”: en-ru 2.4%, en-zh 0.0% → en-ru, share 100.0%');
 
     // The empty form took the previewed experts, so the preview and the checkboxes agree and Save works at once.
@@ -109,7 +125,10 @@ describe('MergeView', () => {
     first.unmount();
     const again = mount(MergeView, { global: { plugins: [pinia] } });
     await flushPromises();
-    const checked = () => ['en-ru', 'en-zh', 'odd'].filter((n) => (again.get(`[data-testid="merge-expert-${n}"]`).element as HTMLInputElement).checked);
+    const checked = () =>
+      ['en-ru', 'en-zh', 'odd'].filter(
+        (n) => (again.get(`[data-testid="merge-expert-${n}"]`).element as HTMLInputElement).checked,
+      );
     expect(checked()).toEqual(['en-ru', 'en-zh']);
     expect((again.get('[data-testid="merge-mode"]').element as HTMLSelectElement).value).toBe('probs');
     expect((again.get('[data-testid="merge-sample"]').element as HTMLTextAreaElement).value).toBe('Привет');
@@ -124,9 +143,16 @@ describe('MergeView', () => {
   });
 
   it('tunes a saved merge: validates the steps, sends merge.tune and shows zero-shot vs tuned loss', async () => {
-    useDatasetsStore().list = [makeDataset({ id: 't1', name: 'ru.train', split: 'train' }), makeDataset({ id: 'v1', name: 'ru.val', split: 'val' })];
+    useDatasetsStore().list = [
+      makeDataset({ id: 't1', name: 'ru.train', split: 'train' }),
+      makeDataset({ id: 'v1', name: 'ru.val', split: 'val' }),
+    ];
     useModelsStore().list.push(makeModel({ id: 'm', name: 'ru+zh', kind: 'merge', experts: ['a', 'b'] }));
-    const done = makeMergeTuneRun({ id: 'mt', status: 'done', result: { zeroShotLoss: 3.94, tunedLoss: 3.09, steps: 40, data: 'ru.train, ru.val', losses: [4, 3.5] } });
+    const done = makeMergeTuneRun({
+      id: 'mt',
+      status: 'done',
+      result: { zeroShotLoss: 3.94, tunedLoss: 3.09, steps: 40, data: 'ru.train, ru.val', losses: [4, 3.5] },
+    });
     transport.on('merge.tune', () => ({ runId: 'mt' }));
     transport.on('runs.get', () => done);
     const w = mount(MergeView, { global: { plugins: [pinia] } });
@@ -146,8 +172,15 @@ describe('MergeView', () => {
     await form.get('[data-testid="merge-tune-dataset-ru.val"]').setValue(true);
     await form.trigger('submit');
     await flushPromises();
-    expect(transport.calls.find((c) => c.channel === 'merge.tune')!.payload).toEqual({ mergeId: 'm', datasetIds: ['t1', 'v1'], steps: 40 });
-    const cells = w.get('[data-testid="merge-tune-result"]').findAll('td').map((t) => t.text());
+    expect(transport.calls.find((c) => c.channel === 'merge.tune')!.payload).toEqual({
+      mergeId: 'm',
+      datasetIds: ['t1', 'v1'],
+      steps: 40,
+    });
+    const cells = w
+      .get('[data-testid="merge-tune-result"]')
+      .findAll('td')
+      .map((t) => t.text());
     expect(cells).toEqual(['ru.train, ru.val · 40 steps', '3.9400', '3.0900']);
   });
 });

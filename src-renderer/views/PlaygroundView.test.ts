@@ -26,7 +26,21 @@ beforeEach(() => {
   transport.on('playground.generate', (p) => {
     const req = p as Req;
     const modelId = req.modelIds[0]!;
-    return new Promise((resolve) => pending.set(req.requestId, (stopped) => resolve({ outputs: [{ modelId, text: stopped ? ' Guten' : ' 今日は良い天気です', tokensPerSec: 50, tokens: stopped ? 2 : 9, stopped }] })));
+    return new Promise((resolve) =>
+      pending.set(req.requestId, (stopped) =>
+        resolve({
+          outputs: [
+            {
+              modelId,
+              text: stopped ? ' Guten' : ' 今日は良い天気です',
+              tokensPerSec: 50,
+              tokens: stopped ? 2 : 9,
+              stopped,
+            },
+          ],
+        }),
+      ),
+    );
   });
   transport.on('playground.cancel', (p) => {
     pending.get((p as { requestId: string }).requestId)?.(true);

@@ -20,7 +20,11 @@ import StudiesView from './StudiesView.vue';
 
 const charts = vi.hoisted(() => ({ options: [] as { el: HTMLElement; option: Record<string, unknown> }[] }));
 vi.mock('../charts/echarts', () => ({
-  createChart: (el: HTMLElement) => ({ setOption: (o: Record<string, unknown>) => charts.options.push({ el, option: o }), resize: () => undefined, dispose: () => undefined }),
+  createChart: (el: HTMLElement) => ({
+    setOption: (o: Record<string, unknown>) => charts.options.push({ el, option: o }),
+    resize: () => undefined,
+    dispose: () => undefined,
+  }),
 }));
 
 type Line = { name: string; data: [number, number][] };
@@ -44,8 +48,26 @@ const COMPARISON: StudyComparison = {
   control: 'trainable',
   metrics: ['heldout nll', 'train tokens'],
   groups: [
-    { arm: 'frozen glyph', description: '', factors: {}, seeds: [1, 2], metrics: { 'heldout nll': { mean: 2.5, ci95: 0.125, n: 2, sd: 0.01, protocol: 'held-out NLL, nats/token' }, 'train tokens': { mean: 512, ci95: 0, n: 2, sd: 0, protocol: 'tokens trained on' } } },
-    { arm: 'trainable', description: '', factors: {}, seeds: [1, 2], metrics: { 'heldout nll': { mean: 2.75, ci95: 0.25, n: 2, sd: 0.02, protocol: 'held-out NLL, nats/token' }, 'train tokens': { mean: 512, ci95: 0, n: 2, sd: 0, protocol: 'tokens trained on' } } },
+    {
+      arm: 'frozen glyph',
+      description: '',
+      factors: {},
+      seeds: [1, 2],
+      metrics: {
+        'heldout nll': { mean: 2.5, ci95: 0.125, n: 2, sd: 0.01, protocol: 'held-out NLL, nats/token' },
+        'train tokens': { mean: 512, ci95: 0, n: 2, sd: 0, protocol: 'tokens trained on' },
+      },
+    },
+    {
+      arm: 'trainable',
+      description: '',
+      factors: {},
+      seeds: [1, 2],
+      metrics: {
+        'heldout nll': { mean: 2.75, ci95: 0.25, n: 2, sd: 0.02, protocol: 'held-out NLL, nats/token' },
+        'train tokens': { mean: 512, ci95: 0, n: 2, sd: 0, protocol: 'tokens trained on' },
+      },
+    },
   ],
   differences: [{ arm: 'frozen glyph', metric: 'heldout nll', diff: -0.25, ci95: 0.1, n: 2 }],
   outcome: ['frozen glyph − trainable: −0.25 ± 0.10 (heldout nll, n = 2 seeds) — better than the control'],
@@ -85,7 +107,15 @@ describe('StudiesView: define', () => {
     await useStudiesStore().load('p1');
     const w = mount(StudiesView, { global: { plugins: [pinia] } });
     await flushPromises();
-    const spec = () => JSON.parse((w.get('[data-testid="study-spec"]').element as HTMLTextAreaElement).value) as { name: string; preset: string; size: string; seeds: number[]; arms: unknown[]; model: { heads: number } };
+    const spec = () =>
+      JSON.parse((w.get('[data-testid="study-spec"]').element as HTMLTextAreaElement).value) as {
+        name: string;
+        preset: string;
+        size: string;
+        seeds: number[];
+        arms: unknown[];
+        model: { heads: number };
+      };
     expect(spec()).toMatchObject({ preset: 'c1', size: 'quick', seeds: [1, 2] });
     expect(spec().arms).toHaveLength(4);
     expect(w.get('[data-testid="study-spec-ok"]').text()).toContain('4 arms × 2 seeds = 8 runs');
@@ -103,16 +133,33 @@ describe('StudiesView: define', () => {
     expect(w.get('[data-testid="study-spec-errors"]').text()).toContain('"nobody" is not the name of an arm');
     expect((w.get('[data-testid="study-create"]').element as HTMLButtonElement).disabled).toBe(true);
     await text.setValue('{ "name": "x",\n  "seeds": [1,, 2] }');
-    expect(w.get('[data-testid="study-spec-errors"]').text()).toMatch(/not valid JSON at line 2, column 15: unexpected ","/);
+    expect(w.get('[data-testid="study-spec-errors"]').text()).toMatch(
+      /not valid JSON at line 2, column 15: unexpected ","/,
+    );
 
     await w.get('[data-testid="study-spec-reset"]').trigger('click');
     const created = makeStudyDetail({ id: 'st9', name: spec().name });
-    transport.on('studies.create', () => ({ ...created, arms: undefined, comparison: undefined, comparisonNote: undefined }));
-    transport.on('studies.start', () => ({ ...created, status: 'queued', runId: 'run_s', arms: undefined, comparison: undefined, comparisonNote: undefined }));
+    transport.on('studies.create', () => ({
+      ...created,
+      arms: undefined,
+      comparison: undefined,
+      comparisonNote: undefined,
+    }));
+    transport.on('studies.start', () => ({
+      ...created,
+      status: 'queued',
+      runId: 'run_s',
+      arms: undefined,
+      comparison: undefined,
+      comparisonNote: undefined,
+    }));
     serve({ ...created, status: 'queued', runId: 'run_s' });
     await w.get('[data-testid="study-define"]').trigger('submit');
     await flushPromises();
-    const sent = transport.calls.find((c) => c.channel === 'studies.create')!.payload as { projectId: string; spec: { preset: string; seeds: number[] } };
+    const sent = transport.calls.find((c) => c.channel === 'studies.create')!.payload as {
+      projectId: string;
+      spec: { preset: string; seeds: number[] };
+    };
     expect(sent).toMatchObject({ projectId: 'p1', spec: { preset: 'c4', seeds: [1, 2, 3] } });
     expect(transport.calls.find((c) => c.channel === 'studies.start')!.payload).toEqual({ id: 'st9' });
     expect(w.get('[data-testid="study-detail"]').attributes('data-study-id')).toBe('st9');
@@ -131,52 +178,123 @@ describe('StudiesView: a study on the project datasets', () => {
     ];
     const w = mount(StudiesView, { global: { plugins: [pinia] } });
     await flushPromises();
-    const spec = () => JSON.parse((w.get('[data-testid="study-spec"]').element as HTMLTextAreaElement).value) as { preset: string; data: unknown };
+    const spec = () =>
+      JSON.parse((w.get('[data-testid="study-spec"]').element as HTMLTextAreaElement).value) as {
+        preset: string;
+        data: unknown;
+      };
     expect(spec().data).toMatchObject({ kind: 'world' });
     await w.get('[data-testid="study-preset-c4"]').setValue(true);
     await w.get('[data-testid="study-source-datasets"]').setValue(true);
     await flushPromises();
     // Benchmarks are never training text.
-    expect(w.get('[data-testid="study-corpus-1-train"]').findAll('option').map((o) => o.attributes('value'))).toEqual(['', 'ds_ru', 'ds_zh', 'ds_zhv']);
+    expect(
+      w
+        .get('[data-testid="study-corpus-1-train"]')
+        .findAll('option')
+        .map((o) => o.attributes('value')),
+    ).toEqual(['', 'ds_ru', 'ds_zh', 'ds_zhv']);
     await w.get('[data-testid="study-corpus-1-train"]').setValue('ds_ru');
     await w.get('[data-testid="study-corpus-2-train"]').setValue('ds_zh');
     await w.get('[data-testid="study-corpus-2-heldout"]').setValue('ds_zhv');
     await flushPromises();
-    expect(spec().data).toEqual({ kind: 'datasets', datasets: [{ train: 'ds_ru' }, { train: 'ds_zh', heldOut: 'ds_zhv' }] });
+    expect(spec().data).toEqual({
+      kind: 'datasets',
+      datasets: [{ train: 'ds_ru' }, { train: 'ds_zh', heldOut: 'ds_zhv' }],
+    });
     expect(w.find('[data-testid="study-spec-errors"]').exists()).toBe(false);
 
     // One corpus for a preset with merge arms: said beside the picker and by the spec check, by field.
     await w.get('[data-testid="study-corpus-count"]').setValue('1');
     await flushPromises();
     expect(w.get('[data-testid="study-needs-two"]').text()).toContain('two corpora');
-    expect(w.findAll('[data-testid="study-spec-errors"] li').map((li) => li.attributes('data-field'))).toContain('arms[0].merge');
+    expect(w.findAll('[data-testid="study-spec-errors"] li').map((li) => li.attributes('data-field'))).toContain(
+      'arms[0].merge',
+    );
     await w.get('[data-testid="study-corpus-count"]').setValue('2');
     await flushPromises();
 
     const created = makeStudyDetail({ id: 'st7', name: 'C4 is the frozen substrate what makes merging work (quick)' });
-    transport.on('studies.create', () => ({ ...created, arms: undefined, comparison: undefined, comparisonNote: undefined }));
-    transport.on('studies.start', () => ({ ...created, status: 'queued', arms: undefined, comparison: undefined, comparisonNote: undefined }));
+    transport.on('studies.create', () => ({
+      ...created,
+      arms: undefined,
+      comparison: undefined,
+      comparisonNote: undefined,
+    }));
+    transport.on('studies.start', () => ({
+      ...created,
+      status: 'queued',
+      arms: undefined,
+      comparison: undefined,
+      comparisonNote: undefined,
+    }));
     serve({ ...created, status: 'queued' });
     await w.get('[data-testid="study-define"]').trigger('submit');
     await flushPromises();
     const sent = transport.calls.find((c) => c.channel === 'studies.create')!.payload as { spec: { data: unknown } };
-    expect(sent.spec.data).toEqual({ kind: 'datasets', datasets: [{ train: 'ds_ru' }, { train: 'ds_zh', heldOut: 'ds_zhv' }] });
+    expect(sent.spec.data).toEqual({
+      kind: 'datasets',
+      datasets: [{ train: 'ds_ru' }, { train: 'ds_zh', heldOut: 'ds_zhv' }],
+    });
   });
 
   it("offers the paper preset, and shows its verdict per question and the per-stage table with depth's control", async () => {
     const paper: StudyComparison = {
       ...COMPARISON,
       verdicts: [
-        { question: 'C1', claim: 'glyph beats trainable', verdict: 'fails', evidence: [], line: 'C1 (frozen glyph substrate): the paper\'s claim fails at this size — glyph − trainable: +0.065 ± 0.049 nats (n = 3)' },
-        { question: 'C3', claim: 'depth beats one block', verdict: 'inconclusive', evidence: [], line: 'C3 (depth): the paper\'s claim is inconclusive at this size — grown − one block: +0.03 ± 0.33 nats (n = 2)' },
+        {
+          question: 'C1',
+          claim: 'glyph beats trainable',
+          verdict: 'fails',
+          evidence: [],
+          line: "C1 (frozen glyph substrate): the paper's claim fails at this size — glyph − trainable: +0.065 ± 0.049 nats (n = 3)",
+        },
+        {
+          question: 'C3',
+          claim: 'depth beats one block',
+          verdict: 'inconclusive',
+          evidence: [],
+          line: "C3 (depth): the paper's claim is inconclusive at this size — grown − one block: +0.03 ± 0.33 nats (n = 2)",
+        },
       ],
       stages: [
-        { arm: 'grown', stage: 1, blocks: 1, steps: 24, nll: { mean: 5.33, ci95: 0.35, n: 2, sd: 0.04 }, delta: null, control: false },
-        { arm: 'grown', stage: 2, blocks: 2, steps: 48, nll: { mean: 4.63, ci95: 0.14, n: 2, sd: 0.02 }, delta: { mean: -0.7061, ci95: 0.2112, n: 2 }, control: false },
-        { arm: 'one block', stage: 1, blocks: 1, steps: 48, nll: { mean: 4.6, ci95: 0.2, n: 2, sd: 0.02 }, delta: null, control: true },
+        {
+          arm: 'grown',
+          stage: 1,
+          blocks: 1,
+          steps: 24,
+          nll: { mean: 5.33, ci95: 0.35, n: 2, sd: 0.04 },
+          delta: null,
+          control: false,
+        },
+        {
+          arm: 'grown',
+          stage: 2,
+          blocks: 2,
+          steps: 48,
+          nll: { mean: 4.63, ci95: 0.14, n: 2, sd: 0.02 },
+          delta: { mean: -0.7061, ci95: 0.2112, n: 2 },
+          control: false,
+        },
+        {
+          arm: 'one block',
+          stage: 1,
+          blocks: 1,
+          steps: 48,
+          nll: { mean: 4.6, ci95: 0.2, n: 2, sd: 0.02 },
+          delta: null,
+          control: true,
+        },
       ],
     };
-    serve(makeStudyDetail({ status: 'done', runsDone: 4, arms: [makeArmResult('frozen glyph', 1, [5, 4], 2.4)], comparison: paper }));
+    serve(
+      makeStudyDetail({
+        status: 'done',
+        runsDone: 4,
+        arms: [makeArmResult('frozen glyph', 1, [5, 4], 2.4)],
+        comparison: paper,
+      }),
+    );
     await useStudiesStore().load('p1');
     const w = mount(StudiesView, { global: { plugins: [pinia] } });
     await flushPromises();
@@ -199,13 +317,19 @@ describe('StudiesView: a study on the project datasets', () => {
 
 describe('StudiesView: watch and compare', () => {
   it('shows each planned run, the live loss per run, and the comparison with one curve per arm', async () => {
-    const arms = [makeArmResult('frozen glyph', 1, [5, 4, 3], 2.4), makeArmResult('trainable', 1, [5, 4.5, 4], 2.6), makeArmResult('frozen glyph', 2, [6, 4, 2], 2.6)];
+    const arms = [
+      makeArmResult('frozen glyph', 1, [5, 4, 3], 2.4),
+      makeArmResult('trainable', 1, [5, 4.5, 4], 2.6),
+      makeArmResult('frozen glyph', 2, [6, 4, 2], 2.6),
+    ];
     serve(makeStudyDetail({ status: 'running', runId: 'run_s', runsDone: 3, arms, comparison: COMPARISON }));
     await useStudiesStore().load('p1');
     const w = mount(StudiesView, { global: { plugins: [pinia] } });
     await flushPromises();
 
-    const rows = w.findAll('[data-testid="study-run-row"]').map((r) => [r.attributes('data-run'), r.attributes('data-state')]);
+    const rows = w
+      .findAll('[data-testid="study-run-row"]')
+      .map((r) => [r.attributes('data-run'), r.attributes('data-state')]);
     expect(rows).toEqual([
       ['frozen glyph · seed 1', 'done'],
       ['trainable · seed 1', 'done'],
@@ -215,33 +339,65 @@ describe('StudiesView: watch and compare', () => {
     expect(w.get('[data-testid="run-progress"]').attributes('data-status')).toBe('running');
 
     // Live: each run streams its own series; the chart draws one curve per run.
-    transport.emit('run.metrics', { runId: 'run_s', points: [1, 2].map((step) => ({ step, name: 'study/loss/trainable · seed 2', value: 5 - step, t: step })) });
+    transport.emit('run.metrics', {
+      runId: 'run_s',
+      points: [1, 2].map((step) => ({ step, name: 'study/loss/trainable · seed 2', value: 5 - step, t: step })),
+    });
     await nextTick();
-    expect(lastSeries('study-live-loss').map((s) => [s.name, s.data])).toEqual([['trainable · seed 2', [[1, 4], [2, 3]]]]);
+    expect(lastSeries('study-live-loss').map((s) => [s.name, s.data])).toEqual([
+      [
+        'trainable · seed 2',
+        [
+          [1, 4],
+          [2, 3],
+        ],
+      ],
+    ]);
 
     // Compare: metrics as rows with their protocol, arms as columns, mean ± CI cells.
     const table = w.get('[data-testid="study-compare-table"]');
-    expect(table.findAll('thead th').map((t) => t.attributes('data-arm') ?? '')).toEqual(['', 'frozen glyph', 'trainable']);
-    expect(table.get('tr[data-metric="heldout nll"] [data-testid="study-protocol"]').text()).toBe('held-out NLL, nats/token');
+    expect(table.findAll('thead th').map((t) => t.attributes('data-arm') ?? '')).toEqual([
+      '',
+      'frozen glyph',
+      'trainable',
+    ]);
+    expect(table.get('tr[data-metric="heldout nll"] [data-testid="study-protocol"]').text()).toBe(
+      'held-out NLL, nats/token',
+    );
     const cells = table.findAll('tr[data-metric="heldout nll"] [data-testid="study-cell"]');
     // Mean and CI to the CI's two significant digits; the difference signed with a true minus (issue 28 item 8).
     expect(cells.map((c) => c.text().split('Δ')[0]!.trim())).toEqual(['2.50 ± 0.13', '2.75 ± 0.25']);
     expect(cells[0]!.get('[data-testid="study-diff"]').text()).toBe('Δ −0.25 ± 0.10');
     // The verdict is in the app, not only in the exported report.
-    expect(w.get('[data-testid="study-verdict"]').text()).toContain('frozen glyph − trainable: −0.25 ± 0.10 (heldout nll, n = 2 seeds) — better than the control');
+    expect(w.get('[data-testid="study-verdict"]').text()).toContain(
+      'frozen glyph − trainable: −0.25 ± 0.10 (heldout nll, n = 2 seeds) — better than the control',
+    );
     expect(table.get('thead').text()).toContain('control');
     // One curve per arm, the mean over the seeds that finished.
     const curves = lastSeries('study-curves');
     expect(curves.map((s) => s.name)).toEqual(['frozen glyph', 'trainable']);
-    expect(curves[0]!.data).toEqual([[1, 5.5], [2, 4], [3, 2.5]]);
+    expect(curves[0]!.data).toEqual([
+      [1, 5.5],
+      [2, 4],
+      [3, 2.5],
+    ]);
     expect(w.get('[data-testid="study-curves"]').attributes('data-series')).toBe('2');
   });
 
   it('exports to a named folder, and reloads when the study changes', async () => {
-    const detail = makeStudyDetail({ status: 'cancelled', runId: 'run_s', runsDone: 1, arms: [makeArmResult('frozen glyph', 1, [5, 4], 2.4)], comparison: COMPARISON });
+    const detail = makeStudyDetail({
+      status: 'cancelled',
+      runId: 'run_s',
+      runsDone: 1,
+      arms: [makeArmResult('frozen glyph', 1, [5, 4], 2.4)],
+      comparison: COMPARISON,
+    });
     serve(detail);
     transport.on('runs.get', () => studyRun({ status: 'cancelled' }));
-    transport.on('studies.export', (p) => ({ path: `/w/exports/${(p as { dest: string }).dest}/tiny-C1.csv`, files: [] }));
+    transport.on('studies.export', (p) => ({
+      path: `/w/exports/${(p as { dest: string }).dest}/tiny-C1.csv`,
+      files: [],
+    }));
     await useStudiesStore().load('p1');
     const w = mount(StudiesView, { global: { plugins: [pinia] } });
     await flushPromises();
@@ -253,7 +409,9 @@ describe('StudiesView: watch and compare', () => {
     await w.get('[data-testid="study-export-dest"]').setValue('c1');
     await w.get('[data-testid="study-export-csv"]').trigger('click');
     await flushPromises();
-    expect(transport.calls.filter((c) => c.channel === 'studies.export').map((c) => c.payload)).toEqual([{ id: 'st1', dest: 'c1', format: 'csv' }]);
+    expect(transport.calls.filter((c) => c.channel === 'studies.export').map((c) => c.payload)).toEqual([
+      { id: 'st1', dest: 'c1', format: 'csv' },
+    ]);
 
     serve({ ...detail, status: 'done', runsDone: 4 });
     const gets = transport.calls.filter((c) => c.channel === 'studies.get').length;

@@ -17,12 +17,19 @@ let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
   ({ pinia, transport } = freshApp());
-  transport.on('system.installables', () => ({ font: { found: '/usr/share/unifont/unifont.hex', version: '15.0.01', folder: '/tmp/fonts' }, backends: [], running: null }));
+  transport.on('system.installables', () => ({
+    font: { found: '/usr/share/unifont/unifont.hex', version: '15.0.01', folder: '/tmp/fonts' },
+    backends: [],
+    running: null,
+  }));
   transport.on('substrates.build', () => ({ runId: 'r5' }));
   transport.on('runs.get', () => null);
   useProjectsStore().list = [makeProject()];
   useProjectsStore().currentId = 'p1';
-  useDatasetsStore().list = [makeDataset({ id: 'd1', name: 'deutsch.train', language: 'de' }), makeDataset({ id: 'd2', name: 'english.train', language: 'en' })];
+  useDatasetsStore().list = [
+    makeDataset({ id: 'd1', name: 'deutsch.train', language: 'de' }),
+    makeDataset({ id: 'd2', name: 'english.train', language: 'en' }),
+  ];
   useSubstratesStore().list = [makeSubstrate()];
 });
 
@@ -31,7 +38,9 @@ describe('SubstrateView', () => {
     const w = mount(SubstrateView, { global: { plugins: [pinia] } });
     await flushPromises();
     expect(w.get('[data-testid="substrate-ngrams-help"]').text()).toMatch(/most frequent character sequences/);
-    expect(w.get('[data-testid="substrate-columns-help"]').text()).toMatch(/Collisions: tokens whose vector is the same as another token's/);
+    expect(w.get('[data-testid="substrate-columns-help"]').text()).toMatch(
+      /Collisions: tokens whose vector is the same as another token's/,
+    );
     await w.get('[data-testid="substrate-vocab-english.train"]').setValue(false);
     await w.get('[data-testid="substrate-kind-random"]').setValue(true);
     await w.get('[data-testid="substrate-form"]').trigger('submit');
@@ -47,7 +56,10 @@ describe('SubstrateView', () => {
     await flushPromises();
     expect(w.find('[data-testid="substrate-font-choose"]').exists()).toBe(false);
     const input = w.get('[data-testid="substrate-font-upload"]');
-    Object.defineProperty(input.element, 'files', { value: [new File(['0041:0000000018242442427E424242420000\n'], 'mini.hex')], configurable: true });
+    Object.defineProperty(input.element, 'files', {
+      value: [new File(['0041:0000000018242442427E424242420000\n'], 'mini.hex')],
+      configurable: true,
+    });
     await input.trigger('change');
     await w.get('[data-testid="substrate-form"]').trigger('submit');
     await flushPromises();

@@ -25,12 +25,22 @@ let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
   ({ pinia, transport } = freshApp());
-  transport.on('system.installables', () => ({ font: { found: null, version: '15.0.01', folder: '/tmp/fonts' }, backends: [], running: null }));
+  transport.on('system.installables', () => ({
+    font: { found: null, version: '15.0.01', folder: '/tmp/fonts' },
+    backends: [],
+    running: null,
+  }));
 });
 
 describe('SystemView', () => {
   it('shows the adapter in use with its limits', async () => {
-    transport.on('system.info', () => info({ backend: 'webgpu', tried: [{ name: 'webgpu', ok: true, reason: `WebGPU on ${SWIFTSHADER.name}` }], adapter: SWIFTSHADER }));
+    transport.on('system.info', () =>
+      info({
+        backend: 'webgpu',
+        tried: [{ name: 'webgpu', ok: true, reason: `WebGPU on ${SWIFTSHADER.name}` }],
+        adapter: SWIFTSHADER,
+      }),
+    );
     const w = mount(SystemView, { global: { plugins: [pinia] } });
     await flushPromises();
     const a = w.get('[data-testid="system-adapter"]').text();
@@ -42,7 +52,15 @@ describe('SystemView', () => {
 
   it('says why there is no adapter', async () => {
     const reason = 'no Vulkan driver is installed (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d)';
-    transport.on('system.info', () => info({ tried: [{ name: 'webgpu', ok: false, reason }, { name: 'wasm', ok: true, reason: 'WebAssembly SIMD, 1 thread' }], adapterNote: reason }));
+    transport.on('system.info', () =>
+      info({
+        tried: [
+          { name: 'webgpu', ok: false, reason },
+          { name: 'wasm', ok: true, reason: 'WebAssembly SIMD, 1 thread' },
+        ],
+        adapterNote: reason,
+      }),
+    );
     const w = mount(SystemView, { global: { plugins: [pinia] } });
     await flushPromises();
     expect(w.get('[data-testid="system-adapter"]').text()).toBe(`None: ${reason}`);

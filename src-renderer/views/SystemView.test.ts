@@ -17,8 +17,20 @@ let finish: (v: { ok: boolean; line: string }) => void = () => undefined;
 const list = (found: string | null): Installables => ({
   font: { found, version: '15.0.01', folder: '/home/u/.config/espalier/fonts' },
   backends: [
-    { target: 'node-gpu', packages: ['@tensorflow/tfjs-node-gpu'], installed: false, installable: false, reason: 'no NVIDIA GPU is visible here' },
-    { target: 'node', packages: ['@tensorflow/tfjs-node'], installed: false, installable: true, reason: 'installable: npm install @tensorflow/tfjs-node' },
+    {
+      target: 'node-gpu',
+      packages: ['@tensorflow/tfjs-node-gpu'],
+      installed: false,
+      installable: false,
+      reason: 'no NVIDIA GPU is visible here',
+    },
+    {
+      target: 'node',
+      packages: ['@tensorflow/tfjs-node'],
+      installed: false,
+      installable: true,
+      reason: 'installable: npm install @tensorflow/tfjs-node',
+    },
     { target: 'webgpu', packages: ['webgpu'], installed: true, installable: false, reason: 'installed (webgpu)' },
   ],
   running: null,
@@ -40,8 +52,14 @@ describe('SystemView installs', () => {
     expect(w.get('[data-testid="system-font"]').text()).toContain('Not found');
     await w.get('[data-testid="install-unifont-button"]').trigger('click');
     await flushPromises();
-    expect(transport.calls.filter((c) => c.channel === 'system.install').map((c) => c.payload)).toEqual([{ target: 'unifont' }]);
-    transport.emit('system.installProgress', { target: 'unifont', line: 'downloading https://ftpmirror.gnu.org/…: 600000 bytes', fraction: 0.5 });
+    expect(transport.calls.filter((c) => c.channel === 'system.install').map((c) => c.payload)).toEqual([
+      { target: 'unifont' },
+    ]);
+    transport.emit('system.installProgress', {
+      target: 'unifont',
+      line: 'downloading https://ftpmirror.gnu.org/…: 600000 bytes',
+      fraction: 0.5,
+    });
     await flushPromises();
     expect(w.get('[data-testid="install-unifont-progress"]').attributes('value')).toBe('0.5');
     expect(w.get('[data-testid="install-unifont"]').text()).toContain('600000 bytes');

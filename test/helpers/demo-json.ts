@@ -1,5 +1,17 @@
 // The shape of `espalier demo --json` that the demo tests check: its sections, its claims, its fields.
-export const SECTIONS = ['world', 'substrate', 'growth', 'merges', 'evals', 'depthVsCapability', 'expertsVsMerge', 'claims', 'studies', 'report', 'seconds'];
+export const SECTIONS = [
+  'world',
+  'substrate',
+  'growth',
+  'merges',
+  'evals',
+  'depthVsCapability',
+  'expertsVsMerge',
+  'claims',
+  'studies',
+  'report',
+  'seconds',
+];
 export const CLAIMS = ['deeperIsBetter', 'qaRisesWithDepth', 'expertsBestOnOwnLanguage', 'mergeBeatsExpertsOnUnion'];
 
 export interface DemoJson {
@@ -13,8 +25,22 @@ export interface DemoJson {
   depthVsCapability: { title: string; columns: string[]; rows: unknown[][] }[];
   expertsVsMerge: { columns: string[]; rows: unknown[][] };
   claims: Record<string, { holds: boolean | null; statement: string; numbers: Record<string, unknown> }>;
-  studies: { preset: string; metric: string; control: string; rows: { arm: string; mean: number; ci95: number; n: number }[]; outcome: string[]; report: string }[];
+  studies: {
+    preset: string;
+    metric: string;
+    control: string;
+    rows: { arm: string; mean: number; ci95: number; n: number }[];
+    outcome: string[];
+    report: string;
+  }[];
   report: { markdown: string; json: string };
   seconds: Record<string, number>;
-  workspace: { root: string; projectId: string; projectName: string; modelIds: Record<string, string>; evalIds: string[]; datasetIds: Record<string, string> };
+  workspace: {
+    root: string;
+    projectId: string;
+    projectName: string;
+    modelIds: Record<string, string>;
+    evalIds: string[];
+    datasetIds: Record<string, string>;
+  };
 }

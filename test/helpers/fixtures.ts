@@ -57,7 +57,9 @@ function monolingual(keep: (p: string) => boolean, target: number): string {
     n += p.length + 2;
     if (n >= target) return parts.join('\n\n') + '\n';
   }
-  throw new Error(`the demo world yields only ${n} characters of this language, fewer than the ${target} the fixture needs`);
+  throw new Error(
+    `the demo world yields only ${n} characters of this language, fewer than the ${target} the fixture needs`,
+  );
 }
 
 const ZH_DIGITS = '〇一二三四五六七八九';
@@ -106,7 +108,8 @@ function readOnly(name: CanonicalName): string {
   return t;
 }
 
-const canonical = (name: CorpusName): CanonicalName => (name in ALIASES ? ALIASES[name as keyof typeof ALIASES] : (name as CanonicalName));
+const canonical = (name: CorpusName): CanonicalName =>
+  name in ALIASES ? ALIASES[name as keyof typeof ALIASES] : (name as CanonicalName);
 
 /** A corpus as text. */
 export function corpusText(name: CorpusName): string {

@@ -24,7 +24,7 @@ class Compact {
   }
   private zigzag(n: bigint | number): void {
     const v = BigInt(n);
-    this.varint(v >= 0n ? v << 1n : ((-v) << 1n) - 1n);
+    this.varint(v >= 0n ? v << 1n : (-v << 1n) - 1n);
   }
   private header(id: number, type: number): void {
     const delta = id - this.last[this.last.length - 1]!;
@@ -148,43 +148,49 @@ export function writeParquet(columns: ParquetColumn[], rowsPerGroup = Infinity):
           m.binary(4, 'schema');
           m.i32(5, columns.length);
         }),
-      ...columns.map((c) => () =>
-        m.inStruct(() => {
-          m.i32(1, c.type === 'int64' ? 2 : 6); // INT64 | BYTE_ARRAY
-          m.i32(3, c.optional ? 1 : 0); // OPTIONAL | REQUIRED
-          m.binary(4, c.name);
-          if (c.type === 'string') m.i32(6, 0); // converted type UTF8
-        }),
+      ...columns.map(
+        (c) => () =>
+          m.inStruct(() => {
+            m.i32(1, c.type === 'int64' ? 2 : 6); // INT64 | BYTE_ARRAY
+            m.i32(3, c.optional ? 1 : 0); // OPTIONAL | REQUIRED
+            m.binary(4, c.name);
+            if (c.type === 'string') m.i32(6, 0); // converted type UTF8
+          }),
       ),
     ]);
     m.i64(3, rows);
     m.list(
       4,
       'struct',
-      groups.map((g) => () =>
-        m.inStruct(() => {
-          m.list(
-            1,
-            'struct',
-            g.chunks.map((ch) => () =>
-              m.inStruct(() => {
-                m.i64(2, ch.offset);
-                m.struct(3, () => {
-                  m.i32(1, ch.col.type === 'int64' ? 2 : 6);
-                  m.list(2, 'i32', [() => m.rawI32(0), () => m.rawI32(3)]);
-                  m.list(3, 'binary', [() => m.rawBinary(ch.col.name)]);
-                  m.i32(4, 0); // UNCOMPRESSED
-                  m.i64(5, ch.n);
-                  m.i64(6, ch.size);
-                  m.i64(7, ch.size);
-                  m.i64(9, ch.offset);
-                });
-              }),
-            ),
-          );
-          m.i64(2, g.chunks.reduce((s, c) => s + c.size, 0));
-          m.i64(3, g.rows);
-        }),
+      groups.map(
+        (g) => () =>
+          m.inStruct(() => {
+            m.list(
+              1,
+              'struct',
+              g.chunks.map(
+                (ch) => () =>
+                  m.inStruct(() => {
+                    m.i64(2, ch.offset);
+                    m.struct(3, () => {
+                      m.i32(1, ch.col.type === 'int64' ? 2 : 6);
+                      m.list(2, 'i32', [() => m.rawI32(0), () => m.rawI32(3)]);
+                      m.list(3, 'binary', [() => m.rawBinary(ch.col.name)]);
+                      m.i32(4, 0); // UNCOMPRESSED
+                      m.i64(5, ch.n);
+                      m.i64(6, ch.size);
+                      m.i64(7, ch.size);
+                      m.i64(9, ch.offset);
+                    });
+                  }),
+              ),
+            );
+            m.i64(
+              2,
+              g.chunks.reduce((s, c) => s + c.size, 0),
+            );
+            m.i64(3, g.rows);
+          }),
       ),
     );
   });

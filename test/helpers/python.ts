@@ -20,6 +20,7 @@ export function requirePython(modules: string[]): string {
   const py = projectPython();
   if (!py) throw new Error(`no project Python: run \`${PYTHON_SETUP}\` (or set ESPALIER_PYTHON)`);
   const r = spawnSync(py, ['-c', modules.map((m) => `import ${m}`).join('; ')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${py} cannot import ${modules.join(', ')}: run \`${PYTHON_SETUP}\`\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`${py} cannot import ${modules.join(', ')}: run \`${PYTHON_SETUP}\`\n${r.stderr}`);
   return py;
 }

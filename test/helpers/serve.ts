@@ -26,10 +26,25 @@ export function fakeRenderer(dir: string): string {
 
 /** Starts `espalier serve`; rejects with its stderr when it exits before printing the URL. */
 export function startServe(workspace: string, renderer: string, env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli/main.ts'), 'serve', '--workspace', workspace, '--port', '0', '--renderer', renderer], {
-    cwd: ROOT,
-    env: { ...process.env, ESPALIER_WASM_THREADS: '1', ESPALIER_BACKEND: 'wasm', ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'src-main/cli/main.ts'),
+      'serve',
+      '--workspace',
+      workspace,
+      '--port',
+      '0',
+      '--renderer',
+      renderer,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ESPALIER_WASM_THREADS: '1', ESPALIER_BACKEND: 'wasm', ...env },
+    },
+  );
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -81,7 +96,9 @@ export class Client {
         w(msg);
       } else this.orphans.push(msg);
     });
-    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     // A server that drops us mid-send resets the connection; that is an outcome the tests look at, not a crash.
     ws.on('error', () => undefined);
   }

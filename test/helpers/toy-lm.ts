@@ -38,7 +38,9 @@ export class HashLM implements CausalLM {
       let h = 0;
       for (let i = 0; i < t; i++) states[r * t + i] = h = this.step(h, ids[r * t + i]!);
     }
-    return tf.tidy(() => tf.reshape(tf.gather(this.table, tf.tensor1d(states, 'int32')), [b, t, this.vocabSize]) as tf.Tensor3D);
+    return tf.tidy(
+      () => tf.reshape(tf.gather(this.table, tf.tensor1d(states, 'int32')), [b, t, this.vocabSize]) as tf.Tensor3D,
+    );
   }
 
   openDecoder(batch: number): Decoder {

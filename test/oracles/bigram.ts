@@ -64,7 +64,8 @@ export class BigramLM implements CausalLM {
       for (let i = 1; i < s.length; i++) {
         const p = s[i - 1]!;
         const n = s[i]!;
-        if (p < 0 || p >= v || n < 0 || n >= v) throw new Error(`bigram fit: token id out of range [0, ${v}) at position ${i}`);
+        if (p < 0 || p >= v || n < 0 || n >= v)
+          throw new Error(`bigram fit: token id out of range [0, ${v}) at position ${i}`);
         counts[p * v + n]! += 1;
       }
     }
@@ -79,8 +80,16 @@ export class BigramLM implements CausalLM {
 
   logits(tokens: tf.Tensor2D): tf.Tensor3D {
     const [b, t] = tokens.shape;
-    if (t > this.contextLength) throw new Error(`bigram logits: ${t} positions exceed the context length ${this.contextLength}`);
-    return tf.tidy(() => tf.reshape(this.rows(tf.cast(tf.reshape(tokens, [b * t]), 'int32') as tf.Tensor1D), [b, t, this.vocabSize]) as tf.Tensor3D);
+    if (t > this.contextLength)
+      throw new Error(`bigram logits: ${t} positions exceed the context length ${this.contextLength}`);
+    return tf.tidy(
+      () =>
+        tf.reshape(this.rows(tf.cast(tf.reshape(tokens, [b * t]), 'int32') as tf.Tensor1D), [
+          b,
+          t,
+          this.vocabSize,
+        ]) as tf.Tensor3D,
+    );
   }
 
   /**
@@ -110,7 +119,10 @@ export class BigramLM implements CausalLM {
   tunableHead(): TunableHead {
     return {
       variable: this.table,
-      features: (tokens) => tf.tidy(() => tf.cast(tf.oneHot(tf.reshape(tokens, [-1]) as tf.Tensor1D, this.vocabSize), 'float32') as tf.Tensor2D),
+      features: (tokens) =>
+        tf.tidy(
+          () => tf.cast(tf.oneHot(tf.reshape(tokens, [-1]) as tf.Tensor1D, this.vocabSize), 'float32') as tf.Tensor2D,
+        ),
     };
   }
 
@@ -142,7 +154,9 @@ class BigramDecoder implements Decoder {
     if (b !== this.batch) throw new Error(`bigram decoder opened for batch ${this.batch}, fed ${b} rows`);
     if (n < 1) throw new Error('bigram decoder: feed at least one token');
     if (this.pos + n > this.model.contextLength) {
-      throw new Error(`bigram decoder: ${this.pos + n} positions exceed the context length ${this.model.contextLength}`);
+      throw new Error(
+        `bigram decoder: ${this.pos + n} positions exceed the context length ${this.model.contextLength}`,
+      );
     }
     const ids = tokens.dataSync();
     const last = new Int32Array(b);

@@ -16,21 +16,31 @@ export function referenceLoss(m: GPT, tokens: tf.Tensor2D, targets: tf.Tensor2D)
   const dh = c.dModel / H;
   const p = (n: string) => m.params.get(n) as tf.Tensor;
   const norm = (x: tf.Tensor, pre: string) => {
-    if (c.norm === 'rmsnorm') return tf.mul(tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), c.normEps))), p(`${pre}.weight`));
+    if (c.norm === 'rmsnorm')
+      return tf.mul(tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), c.normEps))), p(`${pre}.weight`));
     const mu = tf.mean(x, -1, true);
     const va = tf.mean(tf.square(tf.sub(x, mu)), -1, true);
     return tf.add(tf.mul(tf.div(tf.sub(x, mu), tf.sqrt(tf.add(va, c.normEps))), p(`${pre}.weight`)), p(`${pre}.bias`));
   };
   const angles: number[][] = [];
-  for (let t = 0; t < T; t++) angles.push(Array.from({ length: dh / 2 }, (_, i) => t / Math.pow(c.ropeBase, (2 * i) / dh)));
-  const cos = tf.tensor(angles.flatMap((r) => [...r, ...r].map(Math.cos)), [1, 1, T, dh]);
-  const sin = tf.tensor(angles.flatMap((r) => [...r, ...r].map(Math.sin)), [1, 1, T, dh]);
+  for (let t = 0; t < T; t++)
+    angles.push(Array.from({ length: dh / 2 }, (_, i) => t / Math.pow(c.ropeBase, (2 * i) / dh)));
+  const cos = tf.tensor(
+    angles.flatMap((r) => [...r, ...r].map(Math.cos)),
+    [1, 1, T, dh],
+  );
+  const sin = tf.tensor(
+    angles.flatMap((r) => [...r, ...r].map(Math.sin)),
+    [1, 1, T, dh],
+  );
   const rot = (x: tf.Tensor) => {
     const [x1, x2] = tf.split(x, 2, -1);
     return tf.add(tf.mul(x, cos), tf.mul(tf.concat([tf.neg(x2!), x1!], -1), sin));
   };
   const heads = (x: tf.Tensor) => tf.transpose(tf.reshape(x, [B, T, H, dh]), [0, 2, 1, 3]);
-  const table = m.params.has('embed.weight') ? p('embed.weight') : tf.tensor2d(m.substrate.matrix, [c.vocabSize, c.substrateDim]);
+  const table = m.params.has('embed.weight')
+    ? p('embed.weight')
+    : tf.tensor2d(m.substrate.matrix, [c.vocabSize, c.substrateDim]);
   // A one-hot product rather than gather: gather's stock gradient needs a kernel tfjs-wasm lacks.
   let x = tf.matMul(tf.oneHot(tf.reshape(tokens, [-1]) as tf.Tensor1D, c.vocabSize), table);
   if (c.inputProjection === 'frozen-random') x = tf.matMul(x, p('embed.proj'));
@@ -48,7 +58,10 @@ export function referenceLoss(m: GPT, tokens: tf.Tensor2D, targets: tf.Tensor2D)
     const o = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [B * T, c.dModel]);
     x = tf.add(x, tf.matMul(o, p(`${b}.attn.wo`)));
     const h = tf.matMul(norm(x, `${b}.norm2`), p(`${b}.mlp.w1`));
-    const g = tf.mul(tf.mul(0.5, h), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(h, tf.mul(0.044715, tf.pow(h, 3)))))));
+    const g = tf.mul(
+      tf.mul(0.5, h),
+      tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(h, tf.mul(0.044715, tf.pow(h, 3)))))),
+    );
     x = tf.add(x, tf.matMul(g, p(`${b}.mlp.w2`)));
   }
   const logits = tf.matMul(norm(x, 'final_norm'), p('head.weight'));

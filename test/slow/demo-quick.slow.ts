@@ -22,10 +22,32 @@ describe('espalier demo --quick on the demo world', () => {
     for (const s of SECTIONS) expect(j, s).toHaveProperty(s);
     expect(j.source).toBe('world');
     expect(j.world).not.toBeNull();
-    expect(j.substrate.kind, `${j.substrate.note} (install the font: \`sudo apt-get install -y unifont\`)`).toBe('glyph');
-    const keys = ['ppl:en-ru', 'ppl:en-zh', 'ppl:union', 'mc-loglik', 'mc-paper', 'bleu:en-ru', 'bleu:en-zh', ...['en', 'ru', 'zh'].flatMap((l) => [`qa-paper:${l}`, `qa-squad:${l}`])];
-    const models = [...['RU', 'ZH'].flatMap((e) => [1, 2, 3].map((d) => `${e} d${d}`)), 'merge (logits)', 'merge (probs)'];
-    for (const m of models) expect(j.evals.filter((e) => e.model === m).map((e) => e.key).sort(), m).toEqual([...keys].sort());
+    expect(j.substrate.kind, `${j.substrate.note} (install the font: \`sudo apt-get install -y unifont\`)`).toBe(
+      'glyph',
+    );
+    const keys = [
+      'ppl:en-ru',
+      'ppl:en-zh',
+      'ppl:union',
+      'mc-loglik',
+      'mc-paper',
+      'bleu:en-ru',
+      'bleu:en-zh',
+      ...['en', 'ru', 'zh'].flatMap((l) => [`qa-paper:${l}`, `qa-squad:${l}`]),
+    ];
+    const models = [
+      ...['RU', 'ZH'].flatMap((e) => [1, 2, 3].map((d) => `${e} d${d}`)),
+      'merge (logits)',
+      'merge (probs)',
+    ];
+    for (const m of models)
+      expect(
+        j.evals
+          .filter((e) => e.model === m)
+          .map((e) => e.key)
+          .sort(),
+        m,
+      ).toEqual([...keys].sort());
     expect(j.depthVsCapability.map((t) => t.rows.length)).toEqual([3, 3]);
     expect(j.expertsVsMerge.columns).toContain('MC loglik: RU-only facts');
     for (const k of CLAIMS) expect(typeof j.claims[k]!.holds, k).toBe('boolean');
@@ -33,7 +55,10 @@ describe('espalier demo --quick on the demo world', () => {
     expect(Object.keys(j.workspace.datasetIds)).toHaveLength(10);
     expect(j.seconds['total']).toBeGreaterThan(0);
     // The controlled studies C1 and C4 at quick size: every arm with mean ± CI over two seeds, in the report too.
-    expect(j.studies.map((s) => [s.preset, s.metric, s.rows.length])).toEqual([['c1', 'heldout nll', 4], ['c4', 'merge gain', 3]]);
+    expect(j.studies.map((s) => [s.preset, s.metric, s.rows.length])).toEqual([
+      ['c1', 'heldout nll', 4],
+      ['c4', 'merge gain', 3],
+    ]);
     for (const s of j.studies) {
       for (const row of s.rows) {
         expect(row.n).toBe(2);

@@ -26,9 +26,50 @@ let common: string[];
 beforeAll(async () => {
   await testBackend();
   writeFileSync(p('text.txt'), corpusText('debian-faq.en.txt').slice(0, 60_000));
-  expect(runCli(['vocab', 'build', '--corpus', p('text.txt'), '--ngrams', '400', '--out', p('vocab.json'), '--json']).code).toBe(0);
-  expect(runCli(['substrate', 'build', '--kind', 'random', '--vocab', p('vocab.json'), '--dim', '1024', '--out', p('sub.safetensors'), '--json']).code).toBe(0);
-  common = ['--data', p('text.txt'), '--vocab', p('vocab.json'), '--substrate', p('sub.safetensors'), '--layers', '16', '--heads', '16', '--context', '256', '--batch', '1', '--steps', '2', '--checkpoint-every', '1', '--eval-every', '100', '--threads', '2', '--backend', 'wasm'];
+  expect(
+    runCli(['vocab', 'build', '--corpus', p('text.txt'), '--ngrams', '400', '--out', p('vocab.json'), '--json']).code,
+  ).toBe(0);
+  expect(
+    runCli([
+      'substrate',
+      'build',
+      '--kind',
+      'random',
+      '--vocab',
+      p('vocab.json'),
+      '--dim',
+      '1024',
+      '--out',
+      p('sub.safetensors'),
+      '--json',
+    ]).code,
+  ).toBe(0);
+  common = [
+    '--data',
+    p('text.txt'),
+    '--vocab',
+    p('vocab.json'),
+    '--substrate',
+    p('sub.safetensors'),
+    '--layers',
+    '16',
+    '--heads',
+    '16',
+    '--context',
+    '256',
+    '--batch',
+    '1',
+    '--steps',
+    '2',
+    '--checkpoint-every',
+    '1',
+    '--eval-every',
+    '100',
+    '--threads',
+    '2',
+    '--backend',
+    'wasm',
+  ];
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,7 +87,8 @@ function sameCheckpoint(a: string, b: string): void {
   const rb = openSafetensors(b);
   try {
     expect(rb.names()).toEqual(ra.names());
-    for (const n of ra.names()) expect(Buffer.compare(Buffer.from(ra.read(n)!.data.buffer), Buffer.from(rb.read(n)!.data.buffer)), n).toBe(0);
+    for (const n of ra.names())
+      expect(Buffer.compare(Buffer.from(ra.read(n)!.data.buffer), Buffer.from(rb.read(n)!.data.buffer)), n).toBe(0);
     const meta = (r: typeof ra) => {
       const m = JSON.parse(r.metadata['meta']!) as Record<string, unknown>;
       delete m['savedAt'];
@@ -62,7 +104,9 @@ function sameCheckpoint(a: string, b: string): void {
 
 describe('a model past 2 GiB on one machine', () => {
   it('trains, is SIGKILLed, resumes bit-identically, exports sharded to transformers and imports back', async () => {
-    const plan = runCli(['train', ...common, '--plan', '--json']).json<{ plan: { fits: boolean; bytes: { total: number } } }>().plan;
+    const plan = runCli(['train', ...common, '--plan', '--json']).json<{
+      plan: { fits: boolean; bytes: { total: number } };
+    }>().plan;
     expect(plan.fits).toBe(true);
 
     // The uninterrupted reference: 2 steps, a checkpoint after each.
@@ -71,11 +115,17 @@ describe('a model past 2 GiB on one machine', () => {
     const res = ref.json<{ steps: number; peakRssBytes: number; planBytes: number }>();
     const size = statSync(p('ref/checkpoint.safetensors')).size;
     expect(size).toBeGreaterThan(2 * GiB);
-    console.log(`scale-2gib: checkpoint ${(size / GiB).toFixed(2)} GiB; peak RSS ${(res.peakRssBytes / GiB).toFixed(2)} GiB, plan ${(res.planBytes / GiB).toFixed(2)} GiB (ratio ${(res.planBytes / res.peakRssBytes).toFixed(2)})`);
+    console.log(
+      `scale-2gib: checkpoint ${(size / GiB).toFixed(2)} GiB; peak RSS ${(res.peakRssBytes / GiB).toFixed(2)} GiB, plan ${(res.planBytes / GiB).toFixed(2)} GiB (ratio ${(res.planBytes / res.peakRssBytes).toFixed(2)})`,
+    );
     expect(Math.abs(res.planBytes / res.peakRssBytes - 1)).toBeLessThan(0.25);
 
     // The same run, killed without warning once its step-1 checkpoint is on disk.
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}/src-main/cli/main.ts`, 'train', ...common, '--out', p('run')], { cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', `${ROOT}/src-main/cli/main.ts`, 'train', ...common, '--out', p('run')],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
     for (;;) {
       if (checkpointStep(p('run/checkpoint.safetensors')) === 1) break;
@@ -91,7 +141,10 @@ describe('a model past 2 GiB on one machine', () => {
     sameCheckpoint(p('ref/checkpoint.safetensors'), p('run/checkpoint.safetensors'));
 
     // Sharded Hugging Face export (400 MB shards), loaded by transformers with no custom code.
-    const ex = runCli(['export', '--format', 'hf', '--model', p('run'), '--out', p('hf'), '--max-shard-size', '400', '--json'], { timeoutMs: LONG });
+    const ex = runCli(
+      ['export', '--format', 'hf', '--model', p('run'), '--out', p('hf'), '--max-shard-size', '400', '--json'],
+      { timeoutMs: LONG },
+    );
     expect(ex.code, ex.stderr).toBe(0);
     const files = readdirSync(p('hf'));
     expect(files).toContain('model.safetensors.index.json');
@@ -99,20 +152,32 @@ describe('a model past 2 GiB on one machine', () => {
     const tok = loadTokenizer(p('vocab.json'));
     const prompt = [...tok.encode(corpusText('debian-faq.en.txt').slice(70_000, 70_200))].slice(0, 16);
     const { model } = loadModel(p('run'));
-    const mine = [...(await generateIds(model, [Int32Array.from(prompt)], { maxTokens: 8, temperature: 0, topK: 0, topP: 1 })).ids[0]!];
+    const mine = [
+      ...(await generateIds(model, [Int32Array.from(prompt)], { maxTokens: 8, temperature: 0, topK: 0, topP: 1 }))
+        .ids[0]!,
+    ];
     model.dispose();
     writeFileSync(p('jobs.json'), JSON.stringify([{ folder: p('hf'), prompts: [prompt], new: 8 }]));
-    const py = spawnSync(requirePython(['torch', 'transformers']), [join(ROOT, 'test/python/hf_model.py'), p('jobs.json')], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const py = spawnSync(
+      requirePython(['torch', 'transformers']),
+      [join(ROOT, 'test/python/hf_model.py'), p('jobs.json')],
+      { encoding: 'utf8', maxBuffer: 1 << 28 },
+    );
     expect(py.status, py.stderr).toBe(0);
     const hf = (JSON.parse(py.stdout) as { architecture: string; prompts: { greedy: number[] }[] }[])[0]!;
     expect(hf.architecture).toBe('ArceeForCausalLM');
     expect(hf.prompts[0]!.greedy).toEqual(mine);
 
     // And back: the shards import into a model folder that continues the prompt the same way.
-    const imp = runCli(['import', '--format', 'hf', '--from', p('hf'), '--out', p('back'), '--json'], { timeoutMs: LONG });
+    const imp = runCli(['import', '--format', 'hf', '--from', p('hf'), '--out', p('back'), '--json'], {
+      timeoutMs: LONG,
+    });
     expect(imp.code, imp.stderr).toBe(0);
     const back = loadModel(p('back')).model;
-    expect([...(await generateIds(back, [Int32Array.from(prompt)], { maxTokens: 8, temperature: 0, topK: 0, topP: 1 })).ids[0]!]).toEqual(mine);
+    expect([
+      ...(await generateIds(back, [Int32Array.from(prompt)], { maxTokens: 8, temperature: 0, topK: 0, topP: 1 }))
+        .ids[0]!,
+    ]).toEqual(mine);
     back.dispose();
     expect(existsSync(p('back/model.safetensors'))).toBe(true);
   }, 3_600_000);

@@ -18,7 +18,9 @@ describe('espalier study --preset paper --quick', () => {
   it('answers C1–C4 with a verdict each, the per-stage table with its control, and the normalised merge gain', () => {
     unifontPath();
     const out = join(dir, 'paper');
-    const r = runCli(['study', '--preset', 'paper', '--quick', '--out', out, '--backend', 'wasm', '--json'], { timeoutMs: 900_000 });
+    const r = runCli(['study', '--preset', 'paper', '--quick', '--out', out, '--backend', 'wasm', '--json'], {
+      timeoutMs: 900_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     const j = r.json<Out>();
     expect(j.status).toBe('done');
@@ -29,19 +31,37 @@ describe('espalier study --preset paper --quick', () => {
     expect(c.verdicts.map((v) => v.question)).toEqual(['C1', 'C2', 'C3', 'C4']);
     for (const v of c.verdicts) {
       expect(['holds', 'fails', 'inconclusive']).toContain(v.verdict);
-      expect(v.line).toMatch(new RegExp(`^${v.question} \\(.+\\): the paper's claim (holds|fails|is inconclusive) at this size — .+ ± .+ \\(n = 2\\)`));
+      expect(v.line).toMatch(
+        new RegExp(
+          `^${v.question} \\(.+\\): the paper's claim (holds|fails|is inconclusive) at this size — .+ ± .+ \\(n = 2\\)`,
+        ),
+      );
     }
     // Depth: the grown arms after each stage (stage 2 with its paired change), then the one-block controls.
     const grown = c.stages.filter((s) => s.arm === 'grown, equal tokens');
-    expect(grown.map((s) => [s.stage, s.steps])).toEqual([[1, 24], [2, 48]]);
+    expect(grown.map((s) => [s.stage, s.steps])).toEqual([
+      [1, 24],
+      [2, 48],
+    ]);
     expect(grown[0]!.delta).toBeNull();
     expect(grown[1]!.delta!.n).toBe(2);
     const controls = c.stages.filter((s) => s.control);
-    expect(controls.map((s) => [s.arm, s.blocks, s.steps])).toEqual([['one block, equal steps', 1, 48], ['one block, equal FLOPs', 1, expect.any(Number)]]);
+    expect(controls.map((s) => [s.arm, s.blocks, s.steps])).toEqual([
+      ['one block, equal steps', 1, 48],
+      ['one block, equal FLOPs', 1, expect.any(Number)],
+    ]);
     expect(controls[1]!.steps).toBeGreaterThan(48); // one block costs less per step, so equal FLOPs buys more steps
     // Merges: both rules, the routing oracle and the normalised gain in every merge run.
     for (const a of j.arms.filter((x) => x.arm.startsWith('merge'))) {
-      for (const m of ['expert RU own nll', 'expert ZH union nll', 'oracle union nll', 'merge nll logits', 'merge nll probs', 'normalised merge gain']) expect(Number.isFinite(a.metrics[m]!.value), `${a.run}: ${m}`).toBe(true);
+      for (const m of [
+        'expert RU own nll',
+        'expert ZH union nll',
+        'oracle union nll',
+        'merge nll logits',
+        'merge nll probs',
+        'normalised merge gain',
+      ])
+        expect(Number.isFinite(a.metrics[m]!.value), `${a.run}: ${m}`).toBe(true);
     }
     // Every training had its own seed.
     const seeds = j.arms.flatMap((a) => a.seeds.filter((s) => s.role === 'train').map((s) => s.seed));
@@ -49,7 +69,8 @@ describe('espalier study --preset paper --quick', () => {
     expect(new Set(seeds).size).toBe(seeds.length);
 
     const md = readFileSync(j.report.markdown, 'utf8');
-    for (const q of ['C1', 'C2', 'C3', 'C4']) expect(md).toMatch(new RegExp(`^- \\*\\*${q} \\(.+\\): the paper's claim `, 'm'));
+    for (const q of ['C1', 'C2', 'C3', 'C4'])
+      expect(md).toMatch(new RegExp(`^- \\*\\*${q} \\(.+\\): the paper's claim `, 'm'));
     expect(md).toContain('## Depth per stage, with its control');
     expect(md).toMatch(/\| one block, equal steps \(control\) \| 1 block \| 48 \|/);
     expect(md).toContain('## Merges read against their experts');

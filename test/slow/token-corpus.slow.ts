@@ -32,12 +32,53 @@ function generate(file: string, bytes: number): number {
 describe('a multi-GB corpus', () => {
   it('is tokenized to a token file and trained from in bounded memory', () => {
     writeFileSync(p('seed.txt'), corpusText('debian-faq.en.txt').slice(0, 60_000));
-    expect(runCli(['vocab', 'build', '--corpus', p('seed.txt'), '--ngrams', '400', '--out', p('vocab.json'), '--json']).code).toBe(0);
-    expect(runCli(['substrate', 'build', '--kind', 'random', '--vocab', p('vocab.json'), '--dim', '32', '--out', p('sub.safetensors'), '--json']).code).toBe(0);
+    expect(
+      runCli(['vocab', 'build', '--corpus', p('seed.txt'), '--ngrams', '400', '--out', p('vocab.json'), '--json']).code,
+    ).toBe(0);
+    expect(
+      runCli([
+        'substrate',
+        'build',
+        '--kind',
+        'random',
+        '--vocab',
+        p('vocab.json'),
+        '--dim',
+        '32',
+        '--out',
+        p('sub.safetensors'),
+        '--json',
+      ]).code,
+    ).toBe(0);
     const size = generate(p('big.txt'), BYTES);
     const t0 = performance.now();
     const r = runCli(
-      ['train', '--data', p('big.txt'), '--vocab', p('vocab.json'), '--substrate', p('sub.safetensors'), '--layers', '1', '--heads', '4', '--context', '64', '--batch', '8', '--steps', '3', '--eval-every', '3', '--threads', '2', '--out', p('run'), '--json'],
+      [
+        'train',
+        '--data',
+        p('big.txt'),
+        '--vocab',
+        p('vocab.json'),
+        '--substrate',
+        p('sub.safetensors'),
+        '--layers',
+        '1',
+        '--heads',
+        '4',
+        '--context',
+        '64',
+        '--batch',
+        '8',
+        '--steps',
+        '3',
+        '--eval-every',
+        '3',
+        '--threads',
+        '2',
+        '--out',
+        p('run'),
+        '--json',
+      ],
       { timeoutMs: 1_800_000 },
     );
     const seconds = (performance.now() - t0) / 1000;
@@ -50,7 +91,9 @@ describe('a multi-GB corpus', () => {
     expect(res.steps).toBe(3);
     expect(Number.isFinite(res.valLoss)).toBe(true);
     expect(res.validation.available).toBe(Math.floor((h.valTokens - 1) / 64));
-    console.log(`token-corpus: ${(size / 1e9).toFixed(2)} GB of text → ${h.trainTokens} + ${h.valTokens} tokens; train CLI ${seconds.toFixed(0)} s, peak RSS ${(res.peakRssBytes / GiB).toFixed(2)} GiB`);
+    console.log(
+      `token-corpus: ${(size / 1e9).toFixed(2)} GB of text → ${h.trainTokens} + ${h.valTokens} tokens; train CLI ${seconds.toFixed(0)} s, peak RSS ${(res.peakRssBytes / GiB).toFixed(2)} GiB`,
+    );
     expect(res.peakRssBytes).toBeLessThan(1.5 * GiB);
   });
 });

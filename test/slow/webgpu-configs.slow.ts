@@ -9,7 +9,8 @@ import { expectSameTraining, trainSteps } from '../webgpu/compare';
 describe('WebGPU training at full size (SwiftShader)', () => {
   for (const config of ['ref', 'd256']) {
     it(`matches wasm to 4 decimals at the ${config} configuration`, () => {
-      if (!existsSync(SWIFTSHADER_ICD)) throw new Error(`${SWIFTSHADER_ICD} is missing: install it with \`apt-get install -y chromium libvulkan1\``);
+      if (!existsSync(SWIFTSHADER_ICD))
+        throw new Error(`${SWIFTSHADER_ICD} is missing: install it with \`apt-get install -y chromium libvulkan1\``);
       expectSameTraining(trainSteps('wasm', config), trainSteps('webgpu', config));
     }, 1_000_000);
   }

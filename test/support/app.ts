@@ -23,7 +23,10 @@ export interface TestApp extends App {
   seen: { channel: EventChannel; payload: unknown }[];
   call<C extends InvokeChannel>(channel: C, payload: InvokeRequest<C>): Promise<InvokeResponse<C>>;
   /** The raw dispatcher result (for error assertions). */
-  raw(channel: string, payload: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string; field: string | null } }>;
+  raw(
+    channel: string,
+    payload: unknown,
+  ): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string; field: string | null } }>;
   dispose(): Promise<void>;
 }
 
@@ -31,7 +34,8 @@ export function startTestApp(opts: AppOptions = {}, dir = mkdtempSync(join(tmpdi
   const app = createApp(dir, { log: () => undefined, graceMs: 10_000, hostPaths: 'any', ...opts });
   const seen: TestApp['seen'] = [];
   app.events.on((channel, payload) => seen.push({ channel, payload }));
-  const raw = (channel: string, payload: unknown) => app.dispatcher.dispatch(channel, payload) as ReturnType<TestApp['raw']>;
+  const raw = (channel: string, payload: unknown) =>
+    app.dispatcher.dispatch(channel, payload) as ReturnType<TestApp['raw']>;
   return Object.assign(app, {
     dir,
     seen,
@@ -49,12 +53,20 @@ export function startTestApp(opts: AppOptions = {}, dir = mkdtempSync(join(tmpdi
 }
 
 /** Resolves with the run once `pred` holds (checked on every run event and every 100 ms). */
-export async function waitForRun(app: TestApp, runId: string, pred: (r: Run) => boolean = (r) => ['done', 'failed', 'cancelled', 'paused'].includes(r.status), timeoutMs = 60_000): Promise<Run> {
+export async function waitForRun(
+  app: TestApp,
+  runId: string,
+  pred: (r: Run) => boolean = (r) => ['done', 'failed', 'cancelled', 'paused'].includes(r.status),
+  timeoutMs = 60_000,
+): Promise<Run> {
   const t0 = Date.now();
   for (;;) {
     const r = await app.call('runs.get', { id: runId });
     if (pred(r)) return r;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`run ${runId} did not reach the expected state in ${timeoutMs} ms (now ${r.status}: ${r.progress.message} ${r.error ?? ''})`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(
+        `run ${runId} did not reach the expected state in ${timeoutMs} ms (now ${r.status}: ${r.progress.message} ${r.error ?? ''})`,
+      );
     await new Promise((res) => setTimeout(res, 50));
   }
 }
@@ -99,11 +111,25 @@ export function seedProject(app: TestApp, name = 'seeded', chars = 20_000): Seed
   const tok = buildTokenizer([train], { ngrams: 40 });
   const tokFile = ws.paths.tokenizerFile(tok.id);
   saveTokenizer(tok, tokFile);
-  ws.tokenizers.register({ id: tok.id, name: 'test tokenizer', kind: 'unicode-ngram', vocabSize: tok.size, file: ws.paths.toStored(tokFile) });
+  ws.tokenizers.register({
+    id: tok.id,
+    name: 'test tokenizer',
+    kind: 'unicode-ngram',
+    vocabSize: tok.size,
+    file: ws.paths.toStored(tokFile),
+  });
   const sub = buildSubstrate(tok, { kind: 'random', dim: 16, seed: 1 });
   const subFile = ws.paths.substrateFile(sub.id);
   saveSubstrate(subFile, sub);
-  ws.substrates.register({ id: sub.id, tokenizerId: tok.id, name: 'random 16d', kind: 'random', dim: 16, file: ws.paths.toStored(subFile), metadata: { vocabSize: sub.vocabSize } });
+  ws.substrates.register({
+    id: sub.id,
+    tokenizerId: tok.id,
+    name: 'random 16d',
+    kind: 'random',
+    dim: 16,
+    file: ws.paths.toStored(subFile),
+    metadata: { vocabSize: sub.vocabSize },
+  });
   ws.projects.setSubstrate(project.id, sub.id);
   return { projectId: project.id, datasetId, valDatasetId, substrateId: sub.id, tokenizerId: tok.id };
 }

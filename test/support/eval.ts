@@ -68,7 +68,10 @@ export class WindowLM implements CausalLM {
       s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
       return s / 2 ** 32 - 0.5;
     };
-    this.table = tf.tensor2d(Float32Array.from({ length: vocabSize * vocabSize }, () => 4 * rnd()), [vocabSize, vocabSize]);
+    this.table = tf.tensor2d(
+      Float32Array.from({ length: vocabSize * vocabSize }, () => 4 * rnd()),
+      [vocabSize, vocabSize],
+    );
     this.bias = tf.tensor1d(Float32Array.from({ length: vocabSize }, () => rnd()));
   }
 
@@ -105,7 +108,10 @@ export function logProb(row: ArrayLike<number>, id: number): number {
  * Bigram models over `tok` whose logits are 0 except the given (previous char, next char, logit) boosts: models with
  * known preferences for protocol tests. `disposeAll` frees every model made so far.
  */
-export function boostedBigrams(tok: CharTokenizer, contextLength: number): { bigram(boosts: [string, string, number][]): BigramLM; disposeAll(): void } {
+export function boostedBigrams(
+  tok: CharTokenizer,
+  contextLength: number,
+): { bigram(boosts: [string, string, number][]): BigramLM; disposeAll(): void } {
   const V = tok.size;
   const made: BigramLM[] = [];
   return {

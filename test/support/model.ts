@@ -33,18 +33,43 @@ export function randomSubstrate(vocabSize: number, dim: number, seed = 1, tokeni
     vocabSize,
     dim,
     matrix: m,
-    meta: { format: 'espalier-substrate', id, kind: 'random', dim, vocabSize, tokenizerId, builderVersion: SUBSTRATE_BUILDER_VERSION, seed },
+    meta: {
+      format: 'espalier-substrate',
+      id,
+      kind: 'random',
+      dim,
+      vocabSize,
+      tokenizerId,
+      builderVersion: SUBSTRATE_BUILDER_VERSION,
+      seed,
+    },
   };
 }
 
-export const TINY: ModelConfigInput = { vocabSize: 37, layers: 2, dModel: 16, heads: 2, contextLength: 12, mlpRatio: 2 };
+export const TINY: ModelConfigInput = {
+  vocabSize: 37,
+  layers: 2,
+  dModel: 16,
+  heads: 2,
+  contextLength: 12,
+  mlpRatio: 2,
+};
 
 export function tinyModel(overrides: Partial<ModelConfigInput> = {}, seed = 3): GPT {
   const cfg = { ...TINY, ...overrides };
-  return GPT.create({ config: cfg, substrate: randomSubstrate(cfg.vocabSize, cfg.substrateDim ?? cfg.dModel ?? 16), tokenizerId: TEST_TOKENIZER_ID, seed });
+  return GPT.create({
+    config: cfg,
+    substrate: randomSubstrate(cfg.vocabSize, cfg.substrateDim ?? cfg.dModel ?? 16),
+    tokenizerId: TEST_TOKENIZER_ID,
+    seed,
+  });
 }
 
 export function randomTokens(B: number, T: number, vocab: number, seed = 5): tf.Tensor2D {
   const rng = new Rng(seed);
-  return tf.tensor2d(Int32Array.from({ length: B * T }, () => rng.int(vocab)), [B, T], 'int32');
+  return tf.tensor2d(
+    Int32Array.from({ length: B * T }, () => rng.int(vocab)),
+    [B, T],
+    'int32',
+  );
 }

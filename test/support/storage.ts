@@ -58,5 +58,10 @@ export function storageCensus(root: string): StorageCensus {
     }
   }
   const dups = (m: Map<string, string[]>) => [...m.values()].filter((g) => g.length > 1);
-  return { substrates, duplicateFiles: dups(byBytes), duplicateWeights: dups(byWeights), files: files.map((p) => relative(root, p)) };
+  return {
+    substrates,
+    duplicateFiles: dups(byBytes),
+    duplicateWeights: dups(byWeights),
+    files: files.map((p) => relative(root, p)),
+  };
 }

@@ -21,7 +21,9 @@ export function sample(s: z.ZodType): unknown {
     }
     case 'number': {
       const n = s as unknown as { minValue: number | null; maxValue: number | null };
-      return n.minValue !== null && Number.isFinite(n.minValue) ? Math.max(n.minValue, Math.min(1, n.maxValue ?? 1)) : 1;
+      return n.minValue !== null && Number.isFinite(n.minValue)
+        ? Math.max(n.minValue, Math.min(1, n.maxValue ?? 1))
+        : 1;
     }
     case 'boolean':
       return false;
@@ -65,7 +67,8 @@ export type FieldKind = 'string' | 'number' | 'boolean' | 'array' | 'object' | '
 /** The kind of value a field takes, looking through optional/default/nullable. */
 export function kindOf(s: z.ZodType): FieldKind {
   const d = defOf(s);
-  if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault') return kindOf(d['innerType'] as z.ZodType);
+  if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault')
+    return kindOf(d['innerType'] as z.ZodType);
   if (d.type === 'pipe') return kindOf(d['in'] as z.ZodType);
   if (d.type === 'string' || d.type === 'enum') return 'string';
   if (d.type === 'number') return 'number';
@@ -80,5 +83,9 @@ export function fieldsOf(s: z.ZodType): { name: string; schema: z.ZodType; requi
   const d = defOf(s);
   if (d.type === 'pipe') return fieldsOf(d['in'] as z.ZodType);
   if (d.type !== 'object') return null;
-  return Object.entries(d['shape'] as Record<string, z.ZodType>).map(([name, schema]) => ({ name, schema, required: sample(schema) !== undefined }));
+  return Object.entries(d['shape'] as Record<string, z.ZodType>).map(([name, schema]) => ({
+    name,
+    schema,
+    required: sample(schema) !== undefined,
+  }));
 }

@@ -8,14 +8,18 @@ import { ROOT } from '../helpers/cli';
 import type { StepsResult } from './train-steps';
 
 export function trainSteps(backend: 'wasm' | 'webgpu', config = 'tiny'): StepsResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/webgpu/train-steps.ts'), backend, config], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    // SwiftShader takes about 5 minutes for each of the larger configurations on a loaded 2-core machine.
-    timeout: config === 'tiny' ? 240_000 : 900_000,
-    env: { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test/webgpu/train-steps.ts'), backend, config],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      // SwiftShader takes about 5 minutes for each of the larger configurations on a loaded 2-core machine.
+      timeout: config === 'tiny' ? 240_000 : 900_000,
+      env: { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (r.status !== 0) throw new Error(`train-steps ${backend} ${config} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as StepsResult;
 }
@@ -39,4 +43,3 @@ export function expectSameTraining(wasm: StepsResult, gpu: StepsResult): void {
   gpu.losses.forEach((l, i) => expect(l).toBeCloseTo(wasm.losses[i]!, 4));
   expect(new Set(gpu.tensors).size, `tensors after each step: ${gpu.tensors.join(', ')}`).toBe(1);
 }
-

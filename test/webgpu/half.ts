@@ -63,7 +63,9 @@ async function kernels(out: HalfChecks): Promise<void> {
   const x = rand(4001);
   const packed = gpuPackHalf(rt, tf.tensor1d(x));
   const words = (await packed.data()) as Int32Array;
-  out.packExact = words.length === 2001 && Array.from(x).every((v, i) => decodeHalf((words[i >> 1]! >>> (16 * (i & 1))) & 0xffff) === roundHalf(v));
+  out.packExact =
+    words.length === 2001 &&
+    Array.from(x).every((v, i) => decodeHalf((words[i >> 1]! >>> (16 * (i & 1))) & 0xffff) === roundHalf(v));
   packed.dispose();
   for (const [m, k, n, ta, tb] of [
     [37, 29, 53, false, false],
@@ -82,7 +84,12 @@ async function kernels(out: HalfChecks): Promise<void> {
     const got = gpuMatmulHalf(rt, a, b, ta, tb);
     const rounded = tf.matMul(tf.tensor2d(av.map(roundHalf), aShape), tf.tensor2d(bv.map(roundHalf), bShape), ta, tb);
     const exact = tf.matMul(a, b, ta, tb);
-    out.matmul.push({ name: `${m}×${k}×${n} ${ta ? 't' : 'n'}${tb ? 't' : 'n'}`, k, vsRounded: await relErr(got, rounded), vsFloat32: await relErr(got, exact) });
+    out.matmul.push({
+      name: `${m}×${k}×${n} ${ta ? 't' : 'n'}${tb ? 't' : 'n'}`,
+      k,
+      vsRounded: await relErr(got, rounded),
+      vsFloat32: await relErr(got, exact),
+    });
     // The packed entry point on its own (operands packed once, as weights would be).
     const pa = gpuPackHalf(rt, a);
     const again = gpuMatmulPacked(rt, pa, aShape, gpuPackHalf(rt, b), bShape, ta, tb);
@@ -91,7 +98,12 @@ async function kernels(out: HalfChecks): Promise<void> {
   }
 }
 
-async function train(precision: 'f32' | 'f16', steps: number, startScale?: number, run = steps): Promise<{ losses: number[]; scale: number }> {
+async function train(
+  precision: 'f32' | 'f16',
+  steps: number,
+  startScale?: number,
+  run = steps,
+): Promise<{ losses: number[]; scale: number }> {
   const V = 48;
   const T = 16;
   const model = GPT.create({
@@ -103,7 +115,11 @@ async function train(precision: 'f32' | 'f16', steps: number, startScale?: numbe
   // A learnable stream (a noisy cycle), so the loss falls well below its start over the run.
   const r = new Rng(9);
   const ids = Int32Array.from({ length: 64 * T + 1 }, (_, i) => (r.next() < 0.8 ? (i * 7) % V : r.int(V)));
-  const trainer = new Trainer(model, { train: makeWindows(ids, T), val: null }, { steps, batchSize: 4, lr: 1e-2, seed: 3, precision });
+  const trainer = new Trainer(
+    model,
+    { train: makeWindows(ids, T), val: null },
+    { steps, batchSize: 4, lr: 1e-2, seed: 3, precision },
+  );
   // Tests only: start the scaler where float16 overflows, to see it halve and the steps redone.
   if (startScale) (trainer as unknown as { scaler: LossScaler }).scaler.scale = startScale;
   const losses: number[] = [];
@@ -118,7 +134,16 @@ async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName('webgpu') });
   setWebGPUKernelsEnabled(true);
   const steps = Number(process.argv[2] ?? 60);
-  const out: HalfChecks = { backend: report.backend, matmul: [], packExact: false, steps, f32: [], f16: [], f16Scale: 0, overflow: { losses: [], scale: 0 } };
+  const out: HalfChecks = {
+    backend: report.backend,
+    matmul: [],
+    packExact: false,
+    steps,
+    f32: [],
+    f16: [],
+    f16Scale: 0,
+    overflow: { losses: [], scale: 0 },
+  };
   await kernels(out);
   out.f32 = (await train('f32', steps)).losses;
   const f16 = await train('f16', steps);

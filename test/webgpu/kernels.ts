@@ -18,7 +18,11 @@ export interface KernelChecks {
 }
 
 const rng = new Rng(5);
-const rand = (shape: number[]): tf.Tensor => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1), shape);
+const rand = (shape: number[]): tf.Tensor =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1),
+    shape,
+  );
 
 async function relErr(got: tf.Tensor, ref: tf.Tensor): Promise<number> {
   if (got.shape.join() !== ref.shape.join()) throw new Error(`shape [${got.shape}] ≠ reference [${ref.shape}]`);
@@ -45,7 +49,8 @@ async function compare(errors: Record<string, number>, name: string, run: () => 
   const ref = run();
   if (kernelDispatches() !== mid) throw new Error(`${name}: the reference ran Espalier kernels`);
   setWebGPUKernelsEnabled(true);
-  for (let i = 0; i < ours.length; i++) errors[ours.length > 1 ? `${name}#${i}` : name] = await relErr(ours[i]!, ref[i]!);
+  for (let i = 0; i < ours.length; i++)
+    errors[ours.length > 1 ? `${name}#${i}` : name] = await relErr(ours[i]!, ref[i]!);
   tf.dispose([...ours, ...ref]);
 }
 
@@ -58,7 +63,10 @@ async function matmuls(errors: Record<string, number>): Promise<void> {
     [130, 72, 67],
     [5, 300, 3],
   ] as const) {
-    for (const tile of [{ bm: 32, bn: 32 }, { bm: 64, bn: 64 }]) {
+    for (const tile of [
+      { bm: 32, bn: 32 },
+      { bm: 64, bn: 64 },
+    ]) {
       for (const ta of [false, true]) {
         for (const tb of [false, true]) {
           const a = rand(ta ? [k, m] : [m, k]) as tf.Tensor2D;
@@ -95,12 +103,20 @@ async function attention(errors: Record<string, number>): Promise<void> {
     errors[`${tag} saved floats per row`] = ours.probs.size / (s.B * s.T) / (D + s.heads);
     tf.dispose([qkv, dOut, ours.out, ours.probs, ref.out, ref.probs, dOurs, dRef]);
   }
-  for (const [offset, inverse] of [[0, false], [5, true]] as const) {
-    const B = 2, T = 9, heads = 3, dh = 6;
+  for (const [offset, inverse] of [
+    [0, false],
+    [5, true],
+  ] as const) {
+    const B = 2,
+      T = 9,
+      heads = 3,
+      dh = 6;
     const x = rand([B * T, 3 * heads * dh]) as tf.Tensor2D;
     // The inverse rotation is rope's backward: its gradient with the upstream gradient x.
     await compare(errors, `rope offset ${offset}${inverse ? ' inverse' : ''}`, () => [
-      inverse ? tf.grad((a: tf.Tensor) => rope(a as tf.Tensor2D, B, T, heads, dh, offset, 10000, true))(x, x) : rope(x, B, T, heads, dh, offset, 10000, false),
+      inverse
+        ? tf.grad((a: tf.Tensor) => rope(a as tf.Tensor2D, B, T, heads, dh, offset, 10000, true))(x, x)
+        : rope(x, B, T, heads, dh, offset, 10000, false),
     ]);
     x.dispose();
   }
@@ -112,7 +128,9 @@ async function norms(errors: Record<string, number>): Promise<void> {
   const g = tf.add(rand([70]), 1.5) as tf.Tensor1D;
   const dy = rand([300, 70]) as tf.Tensor2D;
   await compare(errors, 'rmsNorm forward', () => [rmsNorm(x, g, 1e-5, false, false)]);
-  await compare(errors, 'rmsNorm backward', () => tf.grads((a: tf.Tensor, b: tf.Tensor) => rmsNorm(a as tf.Tensor2D, b as tf.Tensor1D, 1e-5, true, true))([x, g], dy));
+  await compare(errors, 'rmsNorm backward', () =>
+    tf.grads((a: tf.Tensor, b: tf.Tensor) => rmsNorm(a as tf.Tensor2D, b as tf.Tensor1D, 1e-5, true, true))([x, g], dy),
+  );
   // Wide inputs reach both tails of the sigmoid.
   const wide = tf.mul(x, 6) as tf.Tensor2D;
   await compare(errors, 'gelu forward', () => [gelu(wide, false)]);
@@ -132,7 +150,9 @@ async function crossEntropy(errors: Record<string, number>): Promise<void> {
       // Fresh targets per call: head.ts checks them on the host, before they are uploaded.
       const loss = headCrossEntropy(h, w, tf.tensor1d(ids, 'int32'), false, false, chunk);
       const t = tf.tensor1d(ids, 'int32');
-      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => headCrossEntropy(a as tf.Tensor2D, b as tf.Tensor2D, t, true, true, chunk))([h, w]);
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        headCrossEntropy(a as tf.Tensor2D, b as tf.Tensor2D, t, true, true, chunk),
+      )([h, w]);
       return [loss, ...grads];
     });
   }
@@ -156,10 +176,22 @@ async function adamw(errors: Record<string, number>): Promise<void> {
     const opt = new AdamW({ beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
     for (let t = 0; t < 3; t++) {
       const before = kernelDispatches();
-      opt.apply(entries, new Map([['w', gs[0]!], ['b', gs[1]!], ['e', gs[2]!]]), 1e-2, 0.7);
+      opt.apply(
+        entries,
+        new Map([
+          ['w', gs[0]!],
+          ['b', gs[1]!],
+          ['e', gs[2]!],
+        ]),
+        1e-2,
+        0.7,
+      );
       perStep = Math.max(perStep, kernelDispatches() - before);
     }
-    const out = [...entries.map((e) => tf.clone(e.variable)), ...opt.momentList(['w', 'b', 'e']).map((m) => tf.clone(m))];
+    const out = [
+      ...entries.map((e) => tf.clone(e.variable)),
+      ...opt.momentList(['w', 'b', 'e']).map((m) => tf.clone(m)),
+    ];
     opt.dispose();
     entries.forEach((e) => e.variable.dispose());
     return out;

@@ -5,4 +5,6 @@ import { peekWebgpuProbe } from '../../src-main/engine/webgpu-probe';
 
 const r = await initBackend({ backend: 'auto' });
 const webgpu = r.tried.find((t) => t.name === 'webgpu');
-process.stdout.write(`${JSON.stringify({ backend: r.backend, webgpu: webgpu?.reason ?? null, description: describeBackend(r), wasmReason: r.tried.find((t) => t.name === 'wasm')?.reason ?? null, warnings: peekWebgpuProbe()?.warnings ?? null })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ backend: r.backend, webgpu: webgpu?.reason ?? null, description: describeBackend(r), wasmReason: r.tried.find((t) => t.name === 'wasm')?.reason ?? null, warnings: peekWebgpuProbe()?.warnings ?? null })}\n`,
+);

@@ -55,12 +55,19 @@ async function main(): Promise<void> {
   const ids = Int32Array.from({ length: Math.max(8, 2 * B) * T + 1 }, () => rng.int(V));
   const data = { train: makeWindows(ids, T), val: null };
   const trainer = new Trainer(model, data, { steps: c.steps, batchSize: B, lr: c.lr, seed: 3 });
-  const { loss, grads } = trainer.gradients(batchOf(data.train, Array.from({ length: B }, (_, i) => i)));
+  const { loss, grads } = trainer.gradients(
+    batchOf(
+      data.train,
+      Array.from({ length: B }, (_, i) => i),
+    ),
+  );
   const out: StepsResult = {
     backend: report.backend,
     adapter: report.adapter ? `${report.adapter.vendor} ${report.adapter.architecture}` : null,
     loss: (await loss.data())[0]!,
-    grads: Object.fromEntries(await Promise.all([...grads].map(async ([n, g]) => [n, sample((await g.data()) as Float32Array)] as const))),
+    grads: Object.fromEntries(
+      await Promise.all([...grads].map(async ([n, g]) => [n, sample((await g.data()) as Float32Array)] as const)),
+    ),
     losses: [],
     tensors: [],
     kernelDispatches: 0,

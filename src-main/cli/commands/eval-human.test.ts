@@ -18,12 +18,34 @@ describe('espalier eval, human output', () => {
       dataset: 'qa.en.json',
       settings: {},
       createdAt: '2026-12-04T00:00:00.000Z',
-      accounting: { inFile: 10, scored: 8, steps: [{ step: 'limit', effect: 'dropped', reason: 'beyond the item limit of 8', items: [{ id: 'a', line: 1 }, { id: 'b', line: 2 }] }] },
-      degenerate: { rule: 'r', groups: [{ group: 'all', outputs: 8, degenerate: 8, byKind: { empty: 0, 'stop-words': 8, repetition: 0 } }, { group: 'NoAns', outputs: 3, degenerate: 3, byKind: { empty: 0, 'stop-words': 3, repetition: 0 } }] },
+      accounting: {
+        inFile: 10,
+        scored: 8,
+        steps: [
+          {
+            step: 'limit',
+            effect: 'dropped',
+            reason: 'beyond the item limit of 8',
+            items: [
+              { id: 'a', line: 1 },
+              { id: 'b', line: 2 },
+            ],
+          },
+        ],
+      },
+      degenerate: {
+        rule: 'r',
+        groups: [
+          { group: 'all', outputs: 8, degenerate: 8, byKind: { empty: 0, 'stop-words': 8, repetition: 0 } },
+          { group: 'NoAns', outputs: 3, degenerate: 3, byKind: { empty: 0, 'stop-words': 3, repetition: 0 } },
+        ],
+      },
     });
     const lines = text.split('\n');
     expect(lines).toContain('items: 10 in file · 8 scored · 2 left out: 2 beyond the item limit of 8');
-    expect(lines).toContain('  outputs: 8/8 degenerate (8 stop-words) — the official numbers above count them as given');
+    expect(lines).toContain(
+      '  outputs: 8/8 degenerate (8 stop-words) — the official numbers above count them as given',
+    );
     expect(lines).toContain('  NoAns: 3/3 degenerate (3 stop-words) — the official numbers above count them as given');
   });
 });

@@ -13,7 +13,11 @@ interface FontStatus {
 
 function status(): FontStatus {
   const search = defaultFontSearch();
-  return { found: findSystemUnifont(search) ?? null, appFontDir: appFontDir(), searched: [...search.dirs, ...search.trees] };
+  return {
+    found: findSystemUnifont(search) ?? null,
+    appFontDir: appFontDir(),
+    searched: [...search.dirs, ...search.trees],
+  };
 }
 
 const statusCmd = defineCommand({
@@ -25,7 +29,9 @@ const statusCmd = defineCommand({
   },
   human(r) {
     const s = r as FontStatus;
-    return s.found ? `GNU Unifont: ${s.found}` : `GNU Unifont: not found (looked in ${s.searched.join(', ')}); run \`espalier font install\``;
+    return s.found
+      ? `GNU Unifont: ${s.found}`
+      : `GNU Unifont: not found (looked in ${s.searched.join(', ')}); run \`espalier font install\``;
   },
 });
 
@@ -42,8 +48,18 @@ const installCmd = defineCommand({
   summary: `download GNU Unifont ${UNIFONT_VERSION} from the GNU mirrors into the app's data folder, verifying its SHA-256`,
   options: [
     { name: 'force', kind: 'boolean', description: 'download even when a Unifont is already found on this system' },
-    { name: 'url', kind: 'list', metavar: 'URL', description: 'mirror(s) to try instead, in order (a .hex.gz of the same release)' },
-    { name: 'dir', kind: 'string', metavar: 'DIR', description: "where to keep it (default: the app's font folder, which font discovery searches)" },
+    {
+      name: 'url',
+      kind: 'list',
+      metavar: 'URL',
+      description: 'mirror(s) to try instead, in order (a .hex.gz of the same release)',
+    },
+    {
+      name: 'dir',
+      kind: 'string',
+      metavar: 'DIR',
+      description: "where to keep it (default: the app's font folder, which font discovery searches)",
+    },
     { name: 'timeout', kind: 'number', metavar: 'S', description: 'seconds to wait for each mirror (default 60)' },
   ],
   async run(opts, _pos, ctx): Promise<InstallResult> {

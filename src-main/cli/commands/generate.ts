@@ -21,20 +21,38 @@ export default defineCommand({
   path: ['generate'],
   summary: 'continue a prompt with a trained model folder',
   options: [
-    { name: 'model', kind: 'string', metavar: 'DIR', required: true, description: 'model folder (from `espalier train --out`)' },
+    {
+      name: 'model',
+      kind: 'string',
+      metavar: 'DIR',
+      required: true,
+      description: 'model folder (from `espalier train --out`)',
+    },
     { name: 'prompt', kind: 'string', metavar: 'TEXT', description: 'text to continue (default: start from <bos>)' },
     { name: 'max-tokens', kind: 'number', metavar: 'N', description: 'new tokens at most', default: 100 },
     { name: 'temperature', kind: 'number', metavar: 'T', description: '0 = greedy', default: 0.8 },
-    { name: 'top-k', kind: 'number', metavar: 'K', description: 'sample among the K most likely tokens (0 = all)', default: 0 },
+    {
+      name: 'top-k',
+      kind: 'number',
+      metavar: 'K',
+      description: 'sample among the K most likely tokens (0 = all)',
+      default: 0,
+    },
     { name: 'top-p', kind: 'number', metavar: 'P', description: 'nucleus sampling mass (1 = off)', default: 1 },
     { name: 'seed', kind: 'number', metavar: 'S', description: 'sampling seed', default: 0 },
     { name: 'stop', kind: 'list', metavar: 'TEXT', description: 'stop when the new text contains TEXT' },
-    { name: 'backend', kind: 'string', metavar: 'NAME', description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)' },
+    {
+      name: 'backend',
+      kind: 'string',
+      metavar: 'NAME',
+      description: 'auto | node-gpu | webgpu | node | wasm | cpu (default: auto)',
+    },
   ],
   async run(opts): Promise<GenerateCliResult> {
     await initBackend({ backend: parseBackendName(optStr(opts, 'backend')), threads: 1 });
     const maxTokens = optNum(opts, 'max-tokens')!;
-    if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new UserError(`option --max-tokens expects a non-negative integer, got ${maxTokens}`);
+    if (!Number.isInteger(maxTokens) || maxTokens < 0)
+      throw new UserError(`option --max-tokens expects a non-negative integer, got ${maxTokens}`);
     const temperature = optNum(opts, 'temperature')!;
     if (!(temperature >= 0)) throw new UserError(`option --temperature must be ≥ 0, got ${temperature}`);
     const topP = optNum(opts, 'top-p')!;
@@ -53,7 +71,14 @@ export default defineCommand({
         seed: optNum(opts, 'seed'),
         stop: list(opts, 'stop'),
       });
-      return { prompt, text: r.texts[0]!, tokens: r.ids[0]!.length, finish: r.finish[0]!, tokensPerSec: Math.round(r.tokensPerSec), model: dir };
+      return {
+        prompt,
+        text: r.texts[0]!,
+        tokens: r.ids[0]!.length,
+        finish: r.finish[0]!,
+        tokensPerSec: Math.round(r.tokensPerSec),
+        model: dir,
+      };
     } finally {
       model.dispose();
     }

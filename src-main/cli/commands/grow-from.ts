@@ -26,21 +26,35 @@ export interface GrowSource {
 export function growSource(rawOpts: ParsedOptions): GrowSource | null {
   const from = optStr(rawOpts, 'from');
   if (from === undefined) return null;
-  const given = FIXED_BY_FOLDER.filter((n) => rawOpts[n] !== undefined && !(Array.isArray(rawOpts[n]) && (rawOpts[n] as unknown[]).length === 0));
+  const given = FIXED_BY_FOLDER.filter(
+    (n) => rawOpts[n] !== undefined && !(Array.isArray(rawOpts[n]) && (rawOpts[n] as unknown[]).length === 0),
+  );
   if (given.length > 0) {
-    const why = given.includes('baseline') ? ' (baselines train from scratch; grow without --from to compare them)' : ' (the model folder fixes its vocabulary, substrate and architecture)';
+    const why = given.includes('baseline')
+      ? ' (baselines train from scratch; grow without --from to compare them)'
+      : ' (the model folder fixes its vocabulary, substrate and architecture)';
     throw new UserError(`--from cannot be combined with ${given.map((n) => `--${n}`).join(', ')}${why}`);
   }
   const dir = resolve(from);
   const meta = readModelMeta(dir);
-  if (meta.config.embedding === 'trainable') throw new UserError(`--from ${from}: the model trains its embedding table; growth keeps the substrate frozen`);
+  if (meta.config.embedding === 'trainable')
+    throw new UserError(`--from ${from}: the model trains its embedding table; growth keeps the substrate frozen`);
   const context = optNum(rawOpts, 'context');
-  if (context !== undefined && context > meta.config.contextLength) throw new UserError(`--context ${context} is longer than the model's context length ${meta.config.contextLength} (--from ${from})`);
+  if (context !== undefined && context > meta.config.contextLength)
+    throw new UserError(
+      `--context ${context} is longer than the model's context length ${meta.config.contextLength} (--from ${from})`,
+    );
   return { dir, meta, base: { dir, layers: meta.config.layers, createdAt: meta.createdAt } };
 }
 
 /** The final stage's memory plan: the folder's architecture, deeper by the new tiers, all but the last tier frozen. */
-export function growFromJobPlan(src: GrowSource, opts: ParsedOptions, depthAdded: number, blocksPerStage: number, backend: BackendReport): JobPlan {
+export function growFromJobPlan(
+  src: GrowSource,
+  opts: ParsedOptions,
+  depthAdded: number,
+  blocksPerStage: number,
+  backend: BackendReport,
+): JobPlan {
   const config = resolveConfig({ ...src.meta.config, layers: src.meta.config.layers + depthAdded });
   const input: PlanInput = {
     config,
@@ -57,7 +71,10 @@ export function growFromJobPlan(src: GrowSource, opts: ParsedOptions, depthAdded
 /** The folder's tokenizer and substrate (its copy, or the shared file it references), checked against each other. */
 export function sourceVocabulary(src: GrowSource): { tok: Tokenizer; substrate: Substrate } {
   const tok = loadVocab(`${src.dir}/tokenizer.json`);
-  if (tok.id !== src.meta.tokenizerId) throw new UserError(`${src.dir}: tokenizer.json is ${tok.id.slice(0, 12)}…, but config.json names ${src.meta.tokenizerId.slice(0, 12)}…`);
+  if (tok.id !== src.meta.tokenizerId)
+    throw new UserError(
+      `${src.dir}: tokenizer.json is ${tok.id.slice(0, 12)}…, but config.json names ${src.meta.tokenizerId.slice(0, 12)}…`,
+    );
   return { tok, substrate: loadFolderSubstrate(src.dir, src.meta) };
 }
 

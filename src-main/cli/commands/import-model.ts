@@ -10,16 +10,30 @@ export default defineCommand({
   path: ['import'],
   summary: 'import a model folder from another format (hf: a transformers ArceeForCausalLM folder)',
   options: [
-    { name: 'format', kind: 'string', metavar: 'FORMAT', required: true, description: 'hf (Hugging Face transformers)' },
+    {
+      name: 'format',
+      kind: 'string',
+      metavar: 'FORMAT',
+      required: true,
+      description: 'hf (Hugging Face transformers)',
+    },
     { name: 'from', kind: 'string', metavar: 'DIR', required: true, description: 'the Hugging Face folder' },
-    { name: 'out', kind: 'string', metavar: 'DIR', required: true, description: 'the Espalier model folder to write (new or empty)' },
+    {
+      name: 'out',
+      kind: 'string',
+      metavar: 'DIR',
+      required: true,
+      description: 'the Espalier model folder to write (new or empty)',
+    },
   ],
   async run(opts, _pos, ctx) {
     checkFormat(str(opts, 'format'));
     const r = importHf(str(opts, 'from'), str(opts, 'out'));
     // Counted by the one definition train, grow and the app use (the frozen substrate included in the total).
     const params = folderParamReport(r.out);
-    ctx.log(`imported ${r.layers} blocks into ${r.out}: ${describeParams(params)}; substrate ${r.substrateId.slice(0, 12)}…${r.substrateRestored ? ' (the exported substrate, restored)' : ' (a new imported table)'}, tokenizer ${r.tokenizerId.slice(0, 12)}…`);
+    ctx.log(
+      `imported ${r.layers} blocks into ${r.out}: ${describeParams(params)}; substrate ${r.substrateId.slice(0, 12)}…${r.substrateRestored ? ' (the exported substrate, restored)' : ' (a new imported table)'}, tokenizer ${r.tokenizerId.slice(0, 12)}…`,
+    );
     const { meta: _meta, ...rest } = r;
     return { ...rest, params };
   },

@@ -23,4 +23,27 @@ import tokens from './tokens';
 import world from './world';
 import workspace from './workspace';
 
-export const commands: Command[] = [version, vocabBuild, vocabEncode, tokens, substrateBuild, substrateShow, doctor, ...font, ...workspace, world, evalCmd, evalCompare, train, generate, merge, mergePreview, serve, grow, demo, study, exportModel, importModel];
+export const commands: Command[] = [
+  version,
+  vocabBuild,
+  vocabEncode,
+  tokens,
+  substrateBuild,
+  substrateShow,
+  doctor,
+  ...font,
+  ...workspace,
+  world,
+  evalCmd,
+  evalCompare,
+  train,
+  generate,
+  merge,
+  mergePreview,
+  serve,
+  grow,
+  demo,
+  study,
+  exportModel,
+  importModel,
+];

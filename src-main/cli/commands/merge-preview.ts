@@ -10,9 +10,26 @@ export default defineCommand({
   summary: 'compare the held-out loss of each expert and of their merge on each dataset',
   options: [
     ...MERGE_OPTIONS,
-    { name: 'data', kind: 'list', metavar: 'FILE', description: 'held-out text (UTF-8) to score every model on', required: true },
-    { name: 'context', kind: 'number', metavar: 'T', description: 'window length (default: the shortest expert context)' },
-    { name: 'max-tokens', kind: 'number', metavar: 'N', description: 'score only the first N tokens of each file', default: 20000 },
+    {
+      name: 'data',
+      kind: 'list',
+      metavar: 'FILE',
+      description: 'held-out text (UTF-8) to score every model on',
+      required: true,
+    },
+    {
+      name: 'context',
+      kind: 'number',
+      metavar: 'T',
+      description: 'window length (default: the shortest expert context)',
+    },
+    {
+      name: 'max-tokens',
+      kind: 'number',
+      metavar: 'N',
+      description: 'score only the first N tokens of each file',
+      default: 20000,
+    },
   ],
   async run(opts, _pos, ctx) {
     await initBackend({ backend: parseBackendName(optStr(opts, 'backend')) });
@@ -39,7 +56,8 @@ export default defineCommand({
     const w = Math.max(5, ...rows.map((r) => r.model.length));
     const d = Math.max(4, ...rows.map((r) => r.data.length));
     const lines = [`${'model'.padEnd(w)}  ${'data'.padEnd(d)}  loss (nats/token)  tokens`];
-    for (const r of rows) lines.push(`${r.model.padEnd(w)}  ${r.data.padEnd(d)}  ${r.loss.toFixed(4).padStart(17)}  ${r.tokens}`);
+    for (const r of rows)
+      lines.push(`${r.model.padEnd(w)}  ${r.data.padEnd(d)}  ${r.loss.toFixed(4).padStart(17)}  ${r.tokens}`);
     return lines.join('\n');
   },
 });

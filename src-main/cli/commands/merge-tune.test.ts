@@ -36,7 +36,10 @@ beforeAll(async () => {
   const tok = buildTokenizer([ru, zh], { ngrams: 0 });
   const sub = randomSubstrate(tok.size, 16, 1, tok.id);
   const config = { vocabSize: tok.size, heads: 2, contextLength: 32, mlpRatio: 2, layers: 1, dModel: 16 };
-  for (const [name, seed] of [['ru', 1], ['zh', 2]] as const) {
+  for (const [name, seed] of [
+    ['ru', 1],
+    ['zh', 2],
+  ] as const) {
     const m = GPT.create({ config, substrate: sub, tokenizerId: tok.id, seed });
     exportModel(p(name), m, { tokenizerJson: tokenizerToJson(tok) });
     m.dispose();
@@ -49,15 +52,32 @@ describe('espalier merge --tune-heads', () => {
     const weights = (name: string) => sha256Hex(readFileSync(p(`${name}/model.safetensors`)));
     const before = [weights('ru'), weights('zh')];
     const common = ['merge', '--expert', p('ru'), '--expert', p('zh'), '--json', '--backend', 'wasm'];
-    const r = runCli([...common, '--out', p('tuned'), '--tune-heads', '40', '--data', p('ru.txt'), '--data', p('zh.txt'), '--context', '32']);
+    const r = runCli([
+      ...common,
+      '--out',
+      p('tuned'),
+      '--tune-heads',
+      '40',
+      '--data',
+      p('ru.txt'),
+      '--data',
+      p('zh.txt'),
+      '--context',
+      '32',
+    ]);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
-    const tuning = r.json<{ tuning: { zeroShotLoss: number; tunedLoss: number; steps: number; file: string } }>().tuning;
+    const tuning = r.json<{ tuning: { zeroShotLoss: number; tunedLoss: number; steps: number; file: string } }>()
+      .tuning;
     expect(tuning.steps).toBe(40);
     expect(tuning.tunedLoss).toBeLessThan(tuning.zeroShotLoss - 0.05);
     expect(tuning.file).toBe(p('tuned/heads.safetensors'));
     expect([weights('ru'), weights('zh')]).toEqual(before);
-    expect(readTunedHeadsInfo(p('tuned'))).toMatchObject({ steps: 40, zeroShotLoss: tuning.zeroShotLoss, tunedLoss: tuning.tunedLoss });
+    expect(readTunedHeadsInfo(p('tuned'))).toMatchObject({
+      steps: 40,
+      zeroShotLoss: tuning.zeroShotLoss,
+      tunedLoss: tuning.tunedLoss,
+    });
 
     // Reloaded, the merge folder gives the tuned loss on the held-out union; a plain merge gives the zero-shot one.
     expect(runCli([...common, '--out', p('plain')]).code).toBe(0);
@@ -76,7 +96,19 @@ describe('espalier merge --tune-heads', () => {
   }, 180_000);
 
   it('asks for --tune-heads when only --data is given', () => {
-    const r = runCli(['merge', '--expert', p('ru'), '--expert', p('zh'), '--out', p('x'), '--data', p('ru.txt'), '--backend', 'wasm']);
+    const r = runCli([
+      'merge',
+      '--expert',
+      p('ru'),
+      '--expert',
+      p('zh'),
+      '--out',
+      p('x'),
+      '--data',
+      p('ru.txt'),
+      '--backend',
+      'wasm',
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('--data is for head tuning; give --tune-heads STEPS too');
   });

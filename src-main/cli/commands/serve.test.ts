@@ -25,8 +25,15 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function launch(script: string, args: string[], env: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; url: Promise<string>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ESPALIER_WASM_THREADS: '1', ...env } });
+function launch(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcessWithoutNullStreams; url: Promise<string>; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ESPALIER_WASM_THREADS: '1', ...env },
+  });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const url = new Promise<string>((resolve, reject) => {
@@ -60,7 +67,15 @@ function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
 
 describe('espalier serve', () => {
   it('prints a URL with a token; a client with it lists projects, one without is refused; SIGINT stops it', async () => {
-    const s = launch('src-main/cli/main.ts', ['serve', '--workspace', join(tmp, 'ws'), '--port', '0', '--renderer', renderer]);
+    const s = launch('src-main/cli/main.ts', [
+      'serve',
+      '--workspace',
+      join(tmp, 'ws'),
+      '--port',
+      '0',
+      '--renderer',
+      renderer,
+    ]);
     const url = await s.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
     const token = new URL(url).searchParams.get('token');
@@ -94,14 +109,25 @@ async function stopped(s: ReturnType<typeof launch>): Promise<void> {
 
 describe('npm start where the Electron runtime is missing', () => {
   it("runs Electron's installer; when its download is refused, says so in one line and serves the browser mode", async () => {
-    const s = launch('src-main/cli/start.ts', ['--workspace', join(tmp, 'ws2'), '--port', '0', '--renderer', renderer], noElectronEnv(`${await refusingUrl()}/`));
+    const s = launch(
+      'src-main/cli/start.ts',
+      ['--workspace', join(tmp, 'ws2'), '--port', '0', '--renderer', renderer],
+      noElectronEnv(`${await refusingUrl()}/`),
+    );
     const url = await s.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
-    const ours = s.stderr().split('\n').filter((l) => l.startsWith('espalier:'));
-    expect(ours[0]).toMatch(/^espalier: the Electron runtime is not installed yet \(.*\); running its installer \(node node_modules\/electron\/install\.js\)…$/);
+    const ours = s
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('espalier:'));
+    expect(ours[0]).toMatch(
+      /^espalier: the Electron runtime is not installed yet \(.*\); running its installer \(node node_modules\/electron\/install\.js\)…$/,
+    );
     // The installer's own output comes through (here its connection error), then one line saying what happened.
     expect(s.stderr()).toMatch(/ECONNREFUSED/);
-    expect(ours[1]).toMatch(/^espalier: Electron's installer failed \(exit 1: .*ECONNREFUSED.*\); starting browser mode instead — run `node node_modules\/electron\/install\.js` .*`npm start -- --browser`/);
+    expect(ours[1]).toMatch(
+      /^espalier: Electron's installer failed \(exit 1: .*ECONNREFUSED.*\); starting browser mode instead — run `node node_modules\/electron\/install\.js` .*`npm start -- --browser`/,
+    );
     expect(ours).toHaveLength(2);
     await stopped(s);
   });
@@ -112,9 +138,15 @@ describe('npm start where the Electron runtime is missing', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const port = (silent.address() as AddressInfo).port;
-      const s = launch('src-main/cli/start.ts', ['--workspace', join(tmp, 'ws3'), '--port', '0', '--renderer', renderer], noElectronEnv(`http://127.0.0.1:${port}/`, 3));
+      const s = launch(
+        'src-main/cli/start.ts',
+        ['--workspace', join(tmp, 'ws3'), '--port', '0', '--renderer', renderer],
+        noElectronEnv(`http://127.0.0.1:${port}/`, 3),
+      );
       await s.url;
-      expect(s.stderr()).toMatch(/^espalier: Electron's installer failed \(no result after 3 s\); starting browser mode instead/m);
+      expect(s.stderr()).toMatch(
+        /^espalier: Electron's installer failed \(no result after 3 s\); starting browser mode instead/m,
+      );
       await stopped(s);
     } finally {
       silent.closeAllConnections();
@@ -123,7 +155,11 @@ describe('npm start where the Electron runtime is missing', () => {
   });
 
   it('skips the installer with --browser', async () => {
-    const s = launch('src-main/cli/start.ts', ['--browser', '--workspace', join(tmp, 'ws4'), '--port', '0', '--renderer', renderer], noElectronEnv(`${await refusingUrl()}/`));
+    const s = launch(
+      'src-main/cli/start.ts',
+      ['--browser', '--workspace', join(tmp, 'ws4'), '--port', '0', '--renderer', renderer],
+      noElectronEnv(`${await refusingUrl()}/`),
+    );
     await s.url;
     expect(s.stderr()).toMatch(/^espalier: browser mode \(--browser\)$/m);
     expect(s.stderr()).not.toMatch(/installer/);

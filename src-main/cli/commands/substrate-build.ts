@@ -23,7 +23,8 @@ interface SubstrateBuildResult {
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UserError(`option --${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UserError(`option --${name} must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
 }
 
@@ -31,24 +32,68 @@ export default defineCommand({
   path: ['substrate', 'build'],
   summary: 'build a frozen substrate (token embedding table) for a vocabulary and save it as .safetensors',
   options: [
-    { name: 'kind', kind: 'string', metavar: 'KIND', required: true, description: 'glyph | binary-id | random | imported' },
-    { name: 'vocab', kind: 'string', metavar: 'FILE', required: true, description: "the tokenizer.json the rows follow (Espalier's, or any Hugging Face BPE, Unigram or WordPiece one)" },
-    { name: 'out', kind: 'string', metavar: 'FILE', required: true, description: 'where to write the .safetensors substrate' },
+    {
+      name: 'kind',
+      kind: 'string',
+      metavar: 'KIND',
+      required: true,
+      description: 'glyph | binary-id | random | imported',
+    },
+    {
+      name: 'vocab',
+      kind: 'string',
+      metavar: 'FILE',
+      required: true,
+      description: "the tokenizer.json the rows follow (Espalier's, or any Hugging Face BPE, Unigram or WordPiece one)",
+    },
+    {
+      name: 'out',
+      kind: 'string',
+      metavar: 'FILE',
+      required: true,
+      description: 'where to write the .safetensors substrate',
+    },
     { name: 'dim', kind: 'number', metavar: 'N', description: 'columns (default 256; imported: the matrix width)' },
-    { name: 'font', kind: 'string', metavar: 'FILE', description: 'glyph: GNU Unifont .hex or .hex.gz (default: a system Unifont)' },
-    { name: 'grid', kind: 'number', metavar: '16|32', description: "glyph: bitmap side; 32 (default, the paper's) doubles each Unifont pixel" },
-    { name: 'squeeze', kind: 'string', metavar: 'MODE', description: 'glyph: subsample (the paper) | or — how multi-character tokens fit one cell' },
+    {
+      name: 'font',
+      kind: 'string',
+      metavar: 'FILE',
+      description: 'glyph: GNU Unifont .hex or .hex.gz (default: a system Unifont)',
+    },
+    {
+      name: 'grid',
+      kind: 'number',
+      metavar: '16|32',
+      description: "glyph: bitmap side; 32 (default, the paper's) doubles each Unifont pixel",
+    },
+    {
+      name: 'squeeze',
+      kind: 'string',
+      metavar: 'MODE',
+      description: 'glyph: subsample (the paper) | or — how multi-character tokens fit one cell',
+    },
     { name: 'bits', kind: 'number', metavar: 'N', description: 'binary-id: bits of the token id code (default 16)' },
-    { name: 'values', kind: 'string', metavar: 'pm1|01', description: 'binary-id: a set/clear bit is +1/−1 (pm1, default) or 1/0' },
+    {
+      name: 'values',
+      kind: 'string',
+      metavar: 'pm1|01',
+      description: 'binary-id: a set/clear bit is +1/−1 (pm1, default) or 1/0',
+    },
     { name: 'seed', kind: 'number', metavar: 'N', description: 'random: seed of the Gaussian rows (default 0)' },
-    { name: 'matrix', kind: 'string', metavar: 'FILE', description: 'imported: a [vocabSize, dim] .npy or .safetensors table' },
+    {
+      name: 'matrix',
+      kind: 'string',
+      metavar: 'FILE',
+      description: 'imported: a [vocabSize, dim] .npy or .safetensors table',
+    },
     { name: 'tensor', kind: 'string', metavar: 'NAME', description: 'imported: which tensor of a .safetensors file' },
   ],
   async run(opts, _positionals, ctx): Promise<SubstrateBuildResult> {
     const t0 = performance.now();
     const kind = oneOf('kind', str(opts, 'kind'), SUBSTRATE_KINDS)!;
     const grid = optNum(opts, 'grid');
-    if (grid !== undefined && grid !== 16 && grid !== 32) throw new UserError(`option --grid must be 16 or 32, got ${grid}`);
+    if (grid !== undefined && grid !== 16 && grid !== 32)
+      throw new UserError(`option --grid must be 16 or 32, got ${grid}`);
     const squeeze = oneOf('squeeze', optStr(opts, 'squeeze'), ['subsample', 'or'] as const);
     const values = oneOf('values', optStr(opts, 'values'), ['pm1', '01'] as const);
     const vocab = loadAnyVocab(str(opts, 'vocab'));
@@ -69,7 +114,9 @@ export default defineCommand({
     ctx.progressDone();
     const rank = sub.meta.pcaRank;
     if (rank !== undefined && rank < sub.dim) {
-      ctx.log(`note: the bitmaps span only ${rank} dimensions; columns ${rank + 1}…${sub.dim} are zero (a smaller --dim loses nothing)`);
+      ctx.log(
+        `note: the bitmaps span only ${rank} dimensions; columns ${rank + 1}…${sub.dim} are zero (a smaller --dim loses nothing)`,
+      );
     }
     saveSubstrate(out, sub);
     const seconds = Math.round((performance.now() - t0) / 10) / 100;
@@ -87,7 +134,10 @@ export default defineCommand({
       out,
       examples: {
         collisions: collisions.exampleTokens,
-        neighbours: neighbours.map((n) => ({ token: n.token, nearest: n.nearest.map(({ token, cosine }) => ({ token, cosine })) })),
+        neighbours: neighbours.map((n) => ({
+          token: n.token,
+          nearest: n.nearest.map(({ token, cosine }) => ({ token, cosine })),
+        })),
       },
     };
   },
@@ -98,11 +148,22 @@ export default defineCommand({
       `kind: ${r.kind}  [${r.vocabSize} tokens × ${r.dim}]${r.grid ? `  grid ${r.grid}×${r.grid}` : ''}  ${r.seconds} s  → ${r.out}`,
       `collisions: ${r.collisions} tokens share a ${r.kind === 'glyph' ? 'bitmap' : 'row'} with another (${r.collisionGroups} groups)`,
     ];
-    for (const g of r.examples.collisions.slice(0, 12)) lines.push(`  ${g.slice(0, 8).map((t) => JSON.stringify(t)).join(' ')}${g.length > 8 ? ` … (${g.length})` : ''}`);
-    if (r.examples.collisions.length > 12) lines.push(`  … ${r.collisionGroups - 12} more groups (all named in --json up to ${r.examples.collisions.length})`);
+    for (const g of r.examples.collisions.slice(0, 12))
+      lines.push(
+        `  ${g
+          .slice(0, 8)
+          .map((t) => JSON.stringify(t))
+          .join(' ')}${g.length > 8 ? ` … (${g.length})` : ''}`,
+      );
+    if (r.examples.collisions.length > 12)
+      lines.push(
+        `  … ${r.collisionGroups - 12} more groups (all named in --json up to ${r.examples.collisions.length})`,
+      );
     lines.push('nearest neighbours (cosine):');
     for (const n of r.examples.neighbours) {
-      lines.push(`  ${JSON.stringify(n.token)} → ${n.nearest.map((x) => `${JSON.stringify(x.token)} ${x.cosine.toFixed(3)}`).join(', ')}`);
+      lines.push(
+        `  ${JSON.stringify(n.token)} → ${n.nearest.map((x) => `${JSON.stringify(x.token)} ${x.cosine.toFixed(3)}`).join(', ')}`,
+      );
     }
     return lines.join('\n');
   },

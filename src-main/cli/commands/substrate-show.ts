@@ -39,11 +39,22 @@ export default defineCommand({
   summary: "print one token's substrate bitmap as text and its nearest tokens by cosine",
   options: [
     { name: 'substrate', kind: 'string', metavar: 'FILE', required: true, description: 'a substrate .safetensors' },
-    { name: 'vocab', kind: 'string', metavar: 'FILE', required: true, description: 'the tokenizer.json it was built for' },
+    {
+      name: 'vocab',
+      kind: 'string',
+      metavar: 'FILE',
+      required: true,
+      description: 'the tokenizer.json it was built for',
+    },
     { name: 'token', kind: 'string', metavar: 'TEXT', description: 'the token to show (text, <eos>, <0x41>)' },
     { name: 'id', kind: 'number', metavar: 'N', description: 'the token to show, by id' },
     { name: 'k', kind: 'number', metavar: 'N', default: 5, description: 'how many neighbours' },
-    { name: 'font', kind: 'string', metavar: 'FILE', description: 'glyph substrates: the Unifont to draw with (default: a system Unifont)' },
+    {
+      name: 'font',
+      kind: 'string',
+      metavar: 'FILE',
+      description: 'glyph substrates: the Unifont to draw with (default: a system Unifont)',
+    },
   ],
   async run(opts, _positionals, ctx): Promise<SubstrateShowResult> {
     const subPath = str(opts, 'substrate');
@@ -57,12 +68,14 @@ export default defineCommand({
     }
     const text = optStr(opts, 'token');
     const byId = optNum(opts, 'id');
-    if ((text === undefined) === (byId === undefined)) throw new UserError('give exactly one of --token TEXT or --id N');
+    if ((text === undefined) === (byId === undefined))
+      throw new UserError('give exactly one of --token TEXT or --id N');
     let id: number;
     if (text !== undefined) id = findToken(tok, text, vocabPath);
     else {
       id = byId!;
-      if (!Number.isInteger(id) || id < 0 || id >= tok.size) throw new UserError(`--id ${id} is outside the vocabulary (0…${tok.size - 1})`);
+      if (!Number.isInteger(id) || id < 0 || id >= tok.size)
+        throw new UserError(`--id ${id} is outside the vocabulary (0…${tok.size - 1})`);
     }
     const k = num(opts, 'k');
     if (!Number.isInteger(k) || k < 1) throw new UserError(`option --k expects a positive integer, got ${k}`);
@@ -71,7 +84,9 @@ export default defineCommand({
     if (sub.kind === 'glyph') {
       const font = loadUnifont(resolveFontPath(optStr(opts, 'font')));
       if (sub.meta.fontSha256 && font.sha256 !== sub.meta.fontSha256) {
-        ctx.log(`note: ${font.source} is not the font this substrate was built with (${sub.meta.fontFile ?? 'unknown'}); the bitmap may differ`);
+        ctx.log(
+          `note: ${font.source} is not the font this substrate was built with (${sub.meta.fontFile ?? 'unknown'}); the bitmap may differ`,
+        );
       }
       const grid = (sub.meta.grid ?? 16) as Grid;
       const squeeze = (sub.meta.squeeze ?? 'subsample') as Squeeze;

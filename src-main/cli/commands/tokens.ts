@@ -8,11 +8,31 @@ import { makeTokenFile } from '../train/token-data';
 
 export default defineCommand({
   path: ['tokens'],
-  summary: 'tokenize a text file into a token file for `train --data` (bounded memory, progress, resumes a partial file)',
+  summary:
+    'tokenize a text file into a token file for `train --data` (bounded memory, progress, resumes a partial file)',
   options: [
-    { name: 'vocab', kind: 'string', metavar: 'FILE', required: true, description: 'tokenizer.json (from `vocab build`)' },
-    { name: 'data', kind: 'string', metavar: 'FILE', required: true, description: 'the UTF-8 text to tokenize (any size; the last 10% become the fixed hold-out, as `train` cuts it)' },
-    { name: 'out', kind: 'string', metavar: 'FILE', required: true, description: 'the token file to write (its header goes to FILE.json); a partial one for the same text and tokenizer is continued' },
+    {
+      name: 'vocab',
+      kind: 'string',
+      metavar: 'FILE',
+      required: true,
+      description: 'tokenizer.json (from `vocab build`)',
+    },
+    {
+      name: 'data',
+      kind: 'string',
+      metavar: 'FILE',
+      required: true,
+      description: 'the UTF-8 text to tokenize (any size; the last 10% become the fixed hold-out, as `train` cuts it)',
+    },
+    {
+      name: 'out',
+      kind: 'string',
+      metavar: 'FILE',
+      required: true,
+      description:
+        'the token file to write (its header goes to FILE.json); a partial one for the same text and tokenizer is continued',
+    },
   ],
   async run(opts, _positionals, ctx): Promise<TokenFileHeader> {
     const out = resolve(str(opts, 'out'));

@@ -7,7 +7,14 @@ export default defineCommand({
   summary: 'print the Espalier version and the Node.js runtime',
   options: [],
   async run() {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    return { name: 'espalier', version: pkg.version, node: process.version, platform: `${process.platform}-${process.arch}` };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    return {
+      name: 'espalier',
+      version: pkg.version,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    };
   },
 });

@@ -16,8 +16,20 @@ export default defineCommand({
   path: ['vocab', 'build'],
   summary: 'build a tokenizer (every code point + the K most frequent 2–5-character n-grams) from corpus files',
   options: [
-    { name: 'corpus', kind: 'list', metavar: 'FILE', required: true, description: 'UTF-8 text file to learn from (repeat for several)' },
-    { name: 'ngrams', kind: 'number', metavar: 'K', required: true, description: 'how many whitespace-free n-grams to add' },
+    {
+      name: 'corpus',
+      kind: 'list',
+      metavar: 'FILE',
+      required: true,
+      description: 'UTF-8 text file to learn from (repeat for several)',
+    },
+    {
+      name: 'ngrams',
+      kind: 'number',
+      metavar: 'K',
+      required: true,
+      description: 'how many whitespace-free n-grams to add',
+    },
     { name: 'out', kind: 'string', metavar: 'FILE', required: true, description: 'where to write the tokenizer.json' },
   ],
   async run(opts, _positionals, ctx): Promise<VocabBuildResult> {
@@ -27,7 +39,12 @@ export default defineCommand({
     // Read (and validated) first, so a bad file's error is the only line; then the two long steps.
     const corpora = files.map((f) => readCorpusFile(f));
     const steps = 2;
-    ctx.progress('vocab build', 0, steps, `counting n-grams in ${corpora.reduce((a, c) => a + c.length, 0).toLocaleString('en')} characters of ${files.map((f) => basename(f)).join(', ')}`);
+    ctx.progress(
+      'vocab build',
+      0,
+      steps,
+      `counting n-grams in ${corpora.reduce((a, c) => a + c.length, 0).toLocaleString('en')} characters of ${files.map((f) => basename(f)).join(', ')}`,
+    );
     const t0 = performance.now();
     const tok = buildTokenizer(corpora, { ngrams: k });
     const t1 = performance.now();
@@ -37,8 +54,16 @@ export default defineCommand({
     ctx.progressDone();
     const out = str(opts, 'out');
     saveTokenizer(tok, out);
-    ctx.log(`built ${tok.size} tokens from ${files.length} corpus file(s) in ${((t1 - t0) / 1000).toFixed(2)} s; wrote ${out}`);
-    return { id: tok.id, size: tok.size, monograms: tok.monograms, ngrams: tok.ngrams, compression: Math.round(ratio * 1e4) / 1e4 };
+    ctx.log(
+      `built ${tok.size} tokens from ${files.length} corpus file(s) in ${((t1 - t0) / 1000).toFixed(2)} s; wrote ${out}`,
+    );
+    return {
+      id: tok.id,
+      size: tok.size,
+      monograms: tok.monograms,
+      ngrams: tok.ngrams,
+      compression: Math.round(ratio * 1e4) / 1e4,
+    };
   },
   human(result) {
     const r = result as VocabBuildResult;

@@ -32,10 +32,20 @@ export default defineCommand({
   path: ['vocab', 'encode'],
   summary: 'print the token ids a tokenizer.json gives for a text (whole, or one array per line)',
   options: [
-    { name: 'vocab', kind: 'string', metavar: 'FILE', required: true, description: "the tokenizer.json (Espalier's, or a Hugging Face one)" },
+    {
+      name: 'vocab',
+      kind: 'string',
+      metavar: 'FILE',
+      required: true,
+      description: "the tokenizer.json (Espalier's, or a Hugging Face one)",
+    },
     { name: 'text', kind: 'string', metavar: 'STR', description: 'the text to encode' },
     { name: 'file', kind: 'string', metavar: 'F', description: 'a UTF-8 file to encode instead of --text' },
-    { name: 'lines', kind: 'boolean', description: 'encode each line on its own (split at \\n, which is not encoded): {"lines": [[...], ...]}' },
+    {
+      name: 'lines',
+      kind: 'boolean',
+      description: 'encode each line on its own (split at \\n, which is not encoded): {"lines": [[...], ...]}',
+    },
   ],
   async run(opts): Promise<VocabEncodeResult> {
     const input = readInput(opts);

@@ -19,10 +19,20 @@ describe('espalier workspace', () => {
     const ws = join(dir, 'new');
     const init = runCli(['workspace', 'init', '--workspace', ws, '--json']);
     expect(init.code, init.stderr).toBe(0);
-    expect(init.json()).toMatchObject({ root: ws, created: true, schemaVersion: LATEST_SCHEMA_VERSION, migratedFrom: 0, journalMode: 'wal', counts: { projects: 0 } });
+    expect(init.json()).toMatchObject({
+      root: ws,
+      created: true,
+      schemaVersion: LATEST_SCHEMA_VERSION,
+      migratedFrom: 0,
+      journalMode: 'wal',
+      counts: { projects: 0 },
+    });
     const info = runCli(['workspace', 'info', '--workspace', ws, '--json']);
     expect(info.code, info.stderr).toBe(0);
-    expect(info.json()).toMatchObject({ schemaVersion: LATEST_SCHEMA_VERSION, latestSchemaVersion: LATEST_SCHEMA_VERSION });
+    expect(info.json()).toMatchObject({
+      schemaVersion: LATEST_SCHEMA_VERSION,
+      latestSchemaVersion: LATEST_SCHEMA_VERSION,
+    });
   });
 
   it('migrate upgrades an older workspace (with a backup) and refuses a missing one', () => {

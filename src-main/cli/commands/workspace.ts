@@ -4,7 +4,13 @@ import { type Command, defineCommand, type OptionSpec, str } from '../command';
 import { Workspace, type WorkspaceInfo } from '../../store/index';
 import { WorkspacePaths } from '../../store/paths';
 
-const workspaceOpt: OptionSpec = { name: 'workspace', kind: 'string', metavar: 'DIR', required: true, description: 'the workspace folder (holds espalier.db)' };
+const workspaceOpt: OptionSpec = {
+  name: 'workspace',
+  kind: 'string',
+  metavar: 'DIR',
+  required: true,
+  description: 'the workspace folder (holds espalier.db)',
+};
 const backupOpt: OptionSpec = {
   name: 'backup',
   kind: 'boolean',
@@ -18,13 +24,26 @@ function summary(ws: Workspace, created: boolean) {
 }
 
 function humanInfo(r: unknown): string {
-  const i = r as WorkspaceInfo & { created?: boolean; migratedFrom?: number; applied?: { version: number; name: string }[]; backup?: string | null };
-  const lines = [`workspace ${i.root}`, `schema v${i.schemaVersion} (latest v${i.latestSchemaVersion}), journal ${i.journalMode}, ${i.dbBytes} bytes`];
+  const i = r as WorkspaceInfo & {
+    created?: boolean;
+    migratedFrom?: number;
+    applied?: { version: number; name: string }[];
+    backup?: string | null;
+  };
+  const lines = [
+    `workspace ${i.root}`,
+    `schema v${i.schemaVersion} (latest v${i.latestSchemaVersion}), journal ${i.journalMode}, ${i.dbBytes} bytes`,
+  ];
   if (i.created) lines.push('created a new workspace');
   if (i.applied?.length) lines.push(`applied: ${i.applied.map((a) => `v${a.version} ${a.name}`).join(', ')}`);
   if (i.backup) lines.push(`backup: ${i.backup}`);
-  if (i.schemaVersion < i.latestSchemaVersion) lines.push(`outdated: run espalier workspace migrate --workspace ${i.root}`);
-  lines.push(Object.entries(i.counts).map(([k, v]) => `${k} ${v}`).join(', '));
+  if (i.schemaVersion < i.latestSchemaVersion)
+    lines.push(`outdated: run espalier workspace migrate --workspace ${i.root}`);
+  lines.push(
+    Object.entries(i.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', '),
+  );
   return lines.join('\n');
 }
 

@@ -25,18 +25,25 @@ export function checkOutFolder(outDir: string, opts: { resuming: boolean; force:
   const entries = readdirSync(outDir).filter((e) => !e.startsWith(RUN_TOKEN_FILE));
   if (entries.length === 0) return;
   if (entries.includes(CHECKPOINT)) {
-    throw new UserError(`--out ${outDir}: the folder already holds a training run (its checkpoint would be replaced); continue it with --resume ${outDir}, replace it with --force, or choose an empty folder`);
+    throw new UserError(
+      `--out ${outDir}: the folder already holds a training run (its checkpoint would be replaced); continue it with --resume ${outDir}, replace it with --force, or choose an empty folder`,
+    );
   }
   // No checkpoint: nothing to resume (a run that stopped before its first one, e.g. on a full disk). Never send the
   // user to --resume here: that would answer "no checkpoint; start again with --out" — a circle.
-  throw new UserError(`--out ${outDir}: the folder already holds ${entries.length} file(s) but no ${CHECKPOINT} to resume from; start the run over in it with --force, or choose an empty folder`);
+  throw new UserError(
+    `--out ${outDir}: the folder already holds ${entries.length} file(s) but no ${CHECKPOINT} to resume from; start the run over in it with --force, or choose an empty folder`,
+  );
 }
 
 /** Written once, with the first checkpoint: enough for a resume that names nothing but the folder. */
 export function writeRunInputs(outDir: string, tok: Tokenizer, substrate: { id: string; file: string }): void {
   const tokFile = join(outDir, RUN_TOKENIZER);
   writeFileAtomic(tokFile, tokenizerToJson(tok));
-  writeFileAtomic(join(outDir, RUN_SUBSTRATE_REF), `${JSON.stringify({ id: substrate.id, file: resolve(substrate.file) }, null, 2)}\n`);
+  writeFileAtomic(
+    join(outDir, RUN_SUBSTRATE_REF),
+    `${JSON.stringify({ id: substrate.id, file: resolve(substrate.file) }, null, 2)}\n`,
+  );
 }
 
 /** The vocabulary of a run folder (absent: null). */
@@ -59,6 +66,9 @@ export function runSubstratePath(dir: string): { file: string; id: string | null
     throw new UserError(`${refFile}: damaged substrate reference (${(err as Error).message}); pass --substrate FILE`);
   }
   const ref = SubstrateRef.safeParse(json);
-  if (!ref.success) throw new UserError(`${refFile}: damaged substrate reference (field ${ref.error.issues[0]?.path.join('.') || '(root)'}); pass --substrate FILE`);
+  if (!ref.success)
+    throw new UserError(
+      `${refFile}: damaged substrate reference (field ${ref.error.issues[0]?.path.join('.') || '(root)'}); pass --substrate FILE`,
+    );
   return ref.data;
 }

@@ -22,7 +22,12 @@ export function makeTokenFile(source: string, out: string, tok: TokenizerLike, c
     onProgress: (p) => {
       const s = (performance.now() - t0) / 1000;
       const mb = p.done / 2 ** 20;
-      ctx.progress(p.phase === 'scan' ? 'check text' : 'tokenize', Math.round(mb), Math.round(p.total / 2 ** 20), `MiB ${(mb / Math.max(s, 1e-3)).toFixed(1)} MiB/s`);
+      ctx.progress(
+        p.phase === 'scan' ? 'check text' : 'tokenize',
+        Math.round(mb),
+        Math.round(p.total / 2 ** 20),
+        `MiB ${(mb / Math.max(s, 1e-3)).toFixed(1)} MiB/s`,
+      );
     },
   });
   ctx.progressDone();
@@ -33,7 +38,13 @@ export function makeTokenFile(source: string, out: string, tok: TokenizerLike, c
  * The token file to train from, or null to read the text in memory: `dataPath` itself when it is a token
  * file, else `<runDir>/data.tokens` made from the text when it is large or `force` asks.
  */
-export function tokenFileFor(dataPath: string, runDir: string, tok: TokenizerLike, force: boolean, ctx: CommandContext): OpenTokenFile | null {
+export function tokenFileFor(
+  dataPath: string,
+  runDir: string,
+  tok: TokenizerLike,
+  force: boolean,
+  ctx: CommandContext,
+): OpenTokenFile | null {
   if (isTokenFile(dataPath)) return openTokenFile(dataPath, { tokenizerId: tok.id, vocabSize: tok.size });
   const size = statSync(dataPath, { throwIfNoEntry: false })?.size ?? 0;
   if (!force && size <= STREAM_ABOVE_BYTES) return null;

@@ -25,18 +25,27 @@ export function parseMergeMode(value: string, where = 'mode'): MergeMode {
 export function resolveWeights(mode: MergeMode, n: number, weights?: readonly number[] | null): number[] {
   if (n < 2) throw new UserError(`a merge needs at least 2 experts, got ${n}`);
   if (weights === undefined || weights === null) {
-    if (mode === 'weighted') throw new UserError(`mode "weighted" needs weights, one per expert (${n} numbers, e.g. ${Array(n).fill((1 / n).toFixed(2)).join(',')})`);
+    if (mode === 'weighted')
+      throw new UserError(
+        `mode "weighted" needs weights, one per expert (${n} numbers, e.g. ${Array(n)
+          .fill((1 / n).toFixed(2))
+          .join(',')})`,
+      );
     return Array<number>(n).fill(1 / n);
   }
-  if (weights.length !== n) throw new UserError(`weights: got ${weights.length} numbers for ${n} experts; give exactly one weight per expert`);
+  if (weights.length !== n)
+    throw new UserError(`weights: got ${weights.length} numbers for ${n} experts; give exactly one weight per expert`);
   weights.forEach((w, i) => {
-    if (!Number.isFinite(w) || w < 0) throw new UserError(`weights: weight ${i + 1} is ${w}; weights must be finite and ≥ 0`);
+    if (!Number.isFinite(w) || w < 0)
+      throw new UserError(`weights: weight ${i + 1} is ${w}; weights must be finite and ≥ 0`);
   });
   const sum = weights.reduce((a, b) => a + b, 0);
   if (!(sum > 0)) throw new UserError('weights: all weights are 0; at least one must be positive');
   const norm = weights.map((w) => w / sum);
   if (mode === 'logits' && norm.some((w) => Math.abs(w - 1 / n) > 1e-9)) {
-    throw new UserError(`weights ${weights.join(',')} are not uniform, but mode "logits" averages equally; use mode "weighted" for unequal weights`);
+    throw new UserError(
+      `weights ${weights.join(',')} are not uniform, but mode "logits" averages equally; use mode "weighted" for unequal weights`,
+    );
   }
   return norm;
 }
@@ -46,7 +55,8 @@ export function resolveWeights(mode: MergeMode, n: number, weights?: readonly nu
  * math (differentiable, so head tuning can train through it); the caller owns inputs and output.
  */
 export function combineLogits(mode: MergeMode, weights: readonly number[], logits: readonly tf.Tensor[]): tf.Tensor {
-  if (logits.length !== weights.length) throw new Error(`combineLogits: ${logits.length} logits for ${weights.length} weights`);
+  if (logits.length !== weights.length)
+    throw new Error(`combineLogits: ${logits.length} logits for ${weights.length} weights`);
   return tf.tidy(() => {
     const n = logits.length;
     switch (mode) {

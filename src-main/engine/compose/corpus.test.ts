@@ -27,7 +27,8 @@ function union(rows: PreviewRow[], model: string): number {
   const r = rows.filter((x) => x.model === model);
   return r.reduce((a, x) => a + x.loss * x.tokens, 0) / r.reduce((a, x) => a + x.tokens, 0);
 }
-const loss = (rows: PreviewRow[], model: string, data: string) => rows.find((r) => r.model === model && r.data === data)!.loss;
+const loss = (rows: PreviewRow[], model: string, data: string) =>
+  rows.find((r) => r.model === model && r.data === data)!.loss;
 
 describe('merging a RU expert and a ZH expert', () => {
   const [ruTrain, ruVal] = split(corpusText('ru.txt'));
@@ -44,7 +45,10 @@ describe('merging a RU expert and a ZH expert', () => {
       { name: 'zh', tokens: tok.encode(zhVal).subarray(0, 1500) },
     ];
     for (const mode of MERGE_MODES.filter((m) => m !== 'weighted')) {
-      const rows = await previewMerge([ru, zh], new MergedLM([ru, zh], { mode }), datasets, { context: 256, names: ['RU', 'ZH'] });
+      const rows = await previewMerge([ru, zh], new MergedLM([ru, zh], { mode }), datasets, {
+        context: 256,
+        names: ['RU', 'ZH'],
+      });
       expect(loss(rows, 'RU', 'ru')).toBeLessThan(loss(rows, 'ZH', 'ru'));
       expect(loss(rows, 'ZH', 'zh')).toBeLessThan(loss(rows, 'RU', 'zh'));
       expect(union(rows, 'merge'), mode).toBeLessThan(union(rows, 'RU'));
@@ -57,7 +61,12 @@ describe('merging a RU expert and a ZH expert', () => {
     const tok = buildTokenizer([ruTrain, zhTrain], { ngrams: 0 });
     const substrate = randomSubstrate(tok.size, 32, 1, tok.id);
     const expert = async (text: string, seed: number): Promise<GPT> => {
-      const m = GPT.create({ config: { vocabSize: tok.size, layers: 1, dModel: 32, heads: 2, contextLength: 32, mlpRatio: 2 }, substrate, tokenizerId: tok.id, seed });
+      const m = GPT.create({
+        config: { vocabSize: tok.size, layers: 1, dModel: 32, heads: 2, contextLength: 32, mlpRatio: 2 },
+        substrate,
+        tokenizerId: tok.id,
+        seed,
+      });
       const w = makeWindows(tok.encode(text).subarray(0, 60_000), 32);
       const tr = new Trainer(m, { train: w, val: w }, { steps: 80, batchSize: 8, lr: 1e-2, evalEvery: 0, seed });
       await tr.run();

@@ -57,9 +57,18 @@ describe('merging GPT experts', () => {
     const data = Int32Array.from({ length: 200 }, (_, i) => (i * 3) % 11);
     const snapshot = (m: typeof a) => new Map(m.params.names().map((n) => [n, Array.from(m.params.get(n).dataSync())]));
     const [sa, sb] = [snapshot(a), snapshot(b)];
-    const report = await tuneMergedHeads(asHeadTunables(new MergedLM([a, b])), data, { steps: 12, lr: 0.02, batch: 4, context: 8, seed: 3 });
+    const report = await tuneMergedHeads(asHeadTunables(new MergedLM([a, b])), data, {
+      steps: 12,
+      lr: 0.02,
+      batch: 4,
+      context: 8,
+      seed: 3,
+    });
     expect(report.tunedLoss).toBeLessThan(report.zeroShotLoss);
-    for (const [m, s] of [[a, sa], [b, sb]] as const) {
+    for (const [m, s] of [
+      [a, sa],
+      [b, sb],
+    ] as const) {
       for (const [name, before] of s) {
         const after = Array.from(m.params.get(name).dataSync());
         if (name === 'head.weight') expect(after).not.toEqual(before);

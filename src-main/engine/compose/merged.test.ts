@@ -43,7 +43,11 @@ function expectRowsClose(a: Float64Array[], b: Float64Array[], digits = 4): void
 
 describe('MergedLM', () => {
   const a = new HashLM(randomTable(V, 1), 16);
-  const b = new BigramLM(randomTable(V, 2, 3), { contextLength: 12, substrateId: 'toy-substrate', tokenizerId: 'toy-tokenizer' });
+  const b = new BigramLM(randomTable(V, 2, 3), {
+    contextLength: 12,
+    substrateId: 'toy-substrate',
+    tokenizerId: 'toy-tokenizer',
+  });
   const c = new HashLM(randomTable(V, 3, 1), 20);
   const ids = [
     [1, 2, 3, 4, 5, 6],
@@ -84,7 +88,10 @@ describe('MergedLM', () => {
   it('`probs` mode is the mixture of the experts\u2019 probabilities, returned as log-probabilities', () => {
     const pa = logSoftmaxRows(logitsOf(a, ids), V);
     const pb = logSoftmaxRows(logitsOf(b, ids), V);
-    for (const [w, mode] of [[undefined, 'probs'], [[1, 3], 'probs']] as const) {
+    for (const [w, mode] of [
+      [undefined, 'probs'],
+      [[1, 3], 'probs'],
+    ] as const) {
       const wa = w ? 0.25 : 0.5;
       const m = logitsOf(new MergedLM([a, b], { mode, weights: w }), ids);
       const rows = pa.map((r, i) => r.map((x, j) => wa * Math.exp(x) + (1 - wa) * Math.exp(pb[i]![j]!)));
@@ -100,7 +107,10 @@ describe('MergedLM', () => {
     const want = pa.map((r, i) => {
       const [ha, hb] = [ent(r), ent(pb[i]!)];
       const ca = Math.exp(-ha) / (Math.exp(-ha) + Math.exp(-hb));
-      return logSoftmaxRows(r.map((x, j) => ca * x + (1 - ca) * pb[i]![j]!), V)[0]!;
+      return logSoftmaxRows(
+        r.map((x, j) => ca * x + (1 - ca) * pb[i]![j]!),
+        V,
+      )[0]!;
     });
     expectRowsClose(m, want);
   });
@@ -118,7 +128,8 @@ describe('MergedLM', () => {
         const out = dec.feed(x);
         fed += s[0]!.length;
         const got = out.dataSync();
-        for (let r = 0; r < 2; r++) for (let j = 0; j < V; j++) expect(got[r * V + j]).toBeCloseTo(full[(r * T + fed - 1) * V + j]!, 4);
+        for (let r = 0; r < 2; r++)
+          for (let j = 0; j < V; j++) expect(got[r * V + j]).toBeCloseTo(full[(r * T + fed - 1) * V + j]!, 4);
         tf.dispose([x, out]);
       }
       expect(dec.length).toBe(6);
@@ -129,7 +140,11 @@ describe('MergedLM', () => {
   it('generates through the merge without leaking tensors', async () => {
     const m = new MergedLM([a, b, c], { mode: 'confidence' });
     const before = tf.memory().numTensors;
-    const r = await generateIds(m, [Int32Array.of(1, 2), Int32Array.of(3)], { maxTokens: 30, temperature: 0.8, seed: 1 });
+    const r = await generateIds(m, [Int32Array.of(1, 2), Int32Array.of(3)], {
+      maxTokens: 30,
+      temperature: 0.8,
+      seed: 1,
+    });
     expect(r.ids.map((x) => x.length)).toEqual([30, 30]);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -157,7 +172,9 @@ describe('merge weights and compatibility', () => {
     expect(() => new MergedLM([x, y], { names: ['runs/ru', 'runs/zh'] })).toThrow(
       'cannot merge: expert A (runs/ru) has substrate sub-glyph-1, tokenizer tok-1; expert B (runs/zh) has substrate sub-random-2, tokenizer tok-1 — substrate ids differ',
     );
-    expect(() => new MergedLM([x, z])).toThrow(/expert B \(expert 2\) has substrate sub-glyph-1, tokenizer tok-9 — tokenizer ids differ/);
+    expect(() => new MergedLM([x, z])).toThrow(
+      /expert B \(expert 2\) has substrate sub-glyph-1, tokenizer tok-9 — tokenizer ids differ/,
+    );
     expect(() => new MergedLM([y, z])).toThrow(/substrate and tokenizer ids differ/);
     expect(() => new MergedLM([x, y])).toThrow(UserError);
     [x, y, z].forEach((m) => m.dispose());

@@ -27,12 +27,19 @@ export function checkCompatible(experts: readonly CausalLM[], names?: readonly s
   const tokOk = experts.every((e) => e.tokenizerId === first.tokenizerId);
   if (subOk && tokOk) {
     const bad = experts.findIndex((e) => e.vocabSize !== first.vocabSize);
-    if (bad >= 0) throw new UserError(`cannot merge: experts share a tokenizer id but output ${first.vocabSize} and ${experts[bad]!.vocabSize} tokens`);
+    if (bad >= 0)
+      throw new UserError(
+        `cannot merge: experts share a tokenizer id but output ${first.vocabSize} and ${experts[bad]!.vocabSize} tokens`,
+      );
     return;
   }
-  const what = !subOk && !tokOk ? 'substrate and tokenizer ids differ' : !subOk ? 'substrate ids differ' : 'tokenizer ids differ';
+  const what =
+    !subOk && !tokOk ? 'substrate and tokenizer ids differ' : !subOk ? 'substrate ids differ' : 'tokenizer ids differ';
   const list = experts
-    .map((e, i) => `expert ${LETTERS[i] ?? i + 1} (${names?.[i] ?? `expert ${i + 1}`}) has substrate ${shortId(e.substrateId)}, tokenizer ${shortId(e.tokenizerId)}`)
+    .map(
+      (e, i) =>
+        `expert ${LETTERS[i] ?? i + 1} (${names?.[i] ?? `expert ${i + 1}`}) has substrate ${shortId(e.substrateId)}, tokenizer ${shortId(e.tokenizerId)}`,
+    )
     .join('; ');
   throw new UserError(`cannot merge: ${list} — ${what}; experts must be trained on the same substrate and tokenizer`);
 }

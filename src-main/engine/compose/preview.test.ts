@@ -45,8 +45,23 @@ describe('previewMerge', () => {
 
   it('orders rows by model (experts as given, then the merge), then by dataset as given', async () => {
     const merged = new MergedLM([b, a]);
-    const rows = await previewMerge([b, a], merged, [{ name: 'down.txt', tokens: down }, { name: 'up.txt', tokens: up }], { names: ['B', 'A'] });
-    expect(rows.map((r) => `${r.model}/${r.data}`)).toEqual(['B/down.txt', 'B/up.txt', 'A/down.txt', 'A/up.txt', 'merge/down.txt', 'merge/up.txt']);
+    const rows = await previewMerge(
+      [b, a],
+      merged,
+      [
+        { name: 'down.txt', tokens: down },
+        { name: 'up.txt', tokens: up },
+      ],
+      { names: ['B', 'A'] },
+    );
+    expect(rows.map((r) => `${r.model}/${r.data}`)).toEqual([
+      'B/down.txt',
+      'B/up.txt',
+      'A/down.txt',
+      'A/up.txt',
+      'merge/down.txt',
+      'merge/up.txt',
+    ]);
     expect(rows.map((r) => r.tokens)).toEqual([29, 39, 29, 39, 29, 39]);
     // Each expert is best on its own direction; the merge lies between them.
     const loss = Object.fromEntries(rows.map((r) => [`${r.model}/${r.data}`, r.loss]));
@@ -58,19 +73,34 @@ describe('previewMerge', () => {
     const data = [{ name: 'up', tokens: up }];
     const context = 7;
     const reused = await previewMerge([h, a], new MergedLM([h, a], { mode: 'probs' }), data, { context });
-    const apart = await previewMerge([h, a], new MergedLM([h, new BigramLM(stepTable(1, 6))], { mode: 'probs' }), data, { context });
-    const want = [manualLoss(h, up, context), manualLoss(a, up, context), manualLoss(new MergedLM([h, a], { mode: 'probs' }), up, context)];
+    const apart = await previewMerge(
+      [h, a],
+      new MergedLM([h, new BigramLM(stepTable(1, 6))], { mode: 'probs' }),
+      data,
+      { context },
+    );
+    const want = [
+      manualLoss(h, up, context),
+      manualLoss(a, up, context),
+      manualLoss(new MergedLM([h, a], { mode: 'probs' }), up, context),
+    ];
     reused.forEach((r, i) => expect(r.loss).toBeCloseTo(want[i]!, 5));
     apart.forEach((r, i) => expect(r.loss).toBeCloseTo(want[i]!, 5));
     expect(await meanCrossEntropy(h, up, { context })).toBeCloseTo(want[0]!, 5);
     // maxTokens reads only the start of the dataset.
     expect((await previewMerge([h, a], new MergedLM([h, a]), data, { context, maxTokens: 10 }))[0]!.tokens).toBe(9);
-    expect(windows(8, 3)).toEqual([{ start: 0, length: 3 }, { start: 3, length: 3 }, { start: 6, length: 1 }]);
+    expect(windows(8, 3)).toEqual([
+      { start: 0, length: 3 },
+      { start: 3, length: 3 },
+      { start: 6, length: 1 },
+    ]);
   });
 
   it('leaves no tensors behind', async () => {
     const before = tf.memory().numTensors;
-    await previewMerge([h, a, b], new MergedLM([h, a, b], { mode: 'confidence' }), [{ name: 'u', tokens: up }], { context: 9 });
+    await previewMerge([h, a, b], new MergedLM([h, a, b], { mode: 'confidence' }), [{ name: 'u', tokens: up }], {
+      context: 9,
+    });
     await contributions([a, b], 'logits', up, { context: 5 });
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -102,13 +132,20 @@ describe('tuneMergedHeads', () => {
     const before = tf.memory().numTensors;
     const aBefore = a.tableData();
     const bBefore = b.tableData();
-    const report = await tuneMergedHeads([{ model: a, head: null }, { model: b, head: mergeHeads(b)[0]! }], up, {
-      steps: 30,
-      lr: 0.1,
-      batch: 4,
-      context: 8,
-      seed: 1,
-    });
+    const report = await tuneMergedHeads(
+      [
+        { model: a, head: null },
+        { model: b, head: mergeHeads(b)[0]! },
+      ],
+      up,
+      {
+        steps: 30,
+        lr: 0.1,
+        batch: 4,
+        context: 8,
+        seed: 1,
+      },
+    );
     expect(report.steps).toBe(30);
     expect(report.tunedLoss).toBeLessThan(report.zeroShotLoss - 0.1);
     expect(report.losses[29]!).toBeLessThan(report.losses[0]!);

@@ -56,7 +56,11 @@ function targetLogProbs(logits: tf.Tensor, y: Int32Array): tf.Tensor1D {
 }
 
 /** Expert logits for a batch, computed once, plus the merge's logits reusing them when the merge is of these experts. */
-function forward(experts: readonly CausalLM[], merged: CausalLM | null, x: tf.Tensor2D): { experts: tf.Tensor[]; merged: tf.Tensor | null } {
+function forward(
+  experts: readonly CausalLM[],
+  merged: CausalLM | null,
+  x: tf.Tensor2D,
+): { experts: tf.Tensor[]; merged: tf.Tensor | null } {
   const ex = experts.map((e) => e.logits(x));
   if (!merged) return { experts: ex, merged: null };
   const map = merged instanceof MergedLM ? merged.experts.map((e) => experts.indexOf(e)) : [];
@@ -112,7 +116,12 @@ export async function previewMerge(
   }
   const names = [...experts.map((_, i) => opts.names?.[i] ?? `expert ${i + 1}`), opts.mergeName ?? 'merge'];
   return models.flatMap((_, m) =>
-    datasets.map((ds, d) => ({ model: names[m]!, data: ds.name, loss: counts[d]! > 0 ? sums[m]![d]! / counts[d]! : NaN, tokens: counts[d]! })),
+    datasets.map((ds, d) => ({
+      model: names[m]!,
+      data: ds.name,
+      loss: counts[d]! > 0 ? sums[m]![d]! / counts[d]! : NaN,
+      tokens: counts[d]!,
+    })),
   );
 }
 
@@ -158,7 +167,10 @@ export async function contributions(
     const { x, y } = batchTensors(tokens, ws);
     const f = forward(experts, merged, x);
     const [probs, mprob] = tf.tidy(() => [
-      tf.stack(f.experts.map((l) => tf.exp(targetLogProbs(l, y))), 1), // [N, experts]
+      tf.stack(
+        f.experts.map((l) => tf.exp(targetLogProbs(l, y))),
+        1,
+      ), // [N, experts]
       tf.exp(targetLogProbs(f.merged!, y)), // [N]
     ]);
     const [p, m] = await Promise.all([probs.data(), mprob.data()]);

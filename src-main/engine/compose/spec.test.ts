@@ -58,7 +58,13 @@ describe('merge on disk', () => {
     const out = join(root, 'merges', 'ruzh');
     const merged = new MergedLM([ru, zh], { mode: 'weighted', weights: [3, 1] });
     const spec = saveMerge(out, merged, [ruDir, zhDir]);
-    expect(spec).toMatchObject({ kind: 'merge', mode: 'weighted', weights: [0.75, 0.25], substrateId: 'S', tokenizerId: 'T' });
+    expect(spec).toMatchObject({
+      kind: 'merge',
+      mode: 'weighted',
+      weights: [0.75, 0.25],
+      substrateId: 'S',
+      tokenizerId: 'T',
+    });
     expect(spec.experts).toEqual(['../../experts/ru', '../../experts/zh']);
     expect(Date.parse(spec.created)).not.toBeNaN();
     expect(readdirSync(out).sort()).toEqual(['merge.json', 'tokenizer.json']);
@@ -76,7 +82,10 @@ describe('merge on disk', () => {
     const inner = join(root, 'merges', 'inner');
     saveMerge(inner, new MergedLM([ru, zh]), [ruDir, zhDir]);
     const outer = join(root, 'merges', 'outer');
-    const spec = saveMerge(outer, new MergedLM([await loadMergedModel(inner, loader), en], { mode: 'probs' }), [inner, 'catalog:en']);
+    const spec = saveMerge(outer, new MergedLM([await loadMergedModel(inner, loader), en], { mode: 'probs' }), [
+      inner,
+      'catalog:en',
+    ]);
     expect(spec.experts).toEqual(['../inner', 'catalog:en']);
     const m = (await loadAnyModel(outer, loader)) as MergedLM;
     expect(m.experts[0]).toBeInstanceOf(MergedLM);
@@ -91,19 +100,51 @@ describe('merge on disk', () => {
     mkdirSync(bad, { recursive: true });
     writeFileSync(join(bad, 'merge.json'), '{not json');
     expect(() => readMergeSpec(bad)).toThrow(/merge\.json: the merge spec is not valid JSON/);
-    writeFileSync(join(bad, 'merge.json'), JSON.stringify({ kind: 'merge', mode: 'median', experts: ['a', 'b'], weights: [], substrateId: 'S', tokenizerId: 'T' }));
+    writeFileSync(
+      join(bad, 'merge.json'),
+      JSON.stringify({
+        kind: 'merge',
+        mode: 'median',
+        experts: ['a', 'b'],
+        weights: [],
+        substrateId: 'S',
+        tokenizerId: 'T',
+      }),
+    );
     expect(() => readMergeSpec(bad)).toThrow(/field "mode" must be one of logits, weighted, probs, confidence/);
     expect(() => readMergeSpec(join(root, 'nowhere'))).toThrow(/merge\.json: merge spec not found/);
 
     const cyc = join(root, 'cycle');
     mkdirSync(cyc, { recursive: true });
-    writeFileSync(join(cyc, 'merge.json'), JSON.stringify({ kind: 'merge', mode: 'logits', experts: ['.', ruDir], weights: [0.5, 0.5], substrateId: 'S', tokenizerId: 'T' }));
+    writeFileSync(
+      join(cyc, 'merge.json'),
+      JSON.stringify({
+        kind: 'merge',
+        mode: 'logits',
+        experts: ['.', ruDir],
+        weights: [0.5, 0.5],
+        substrateId: 'S',
+        tokenizerId: 'T',
+      }),
+    );
     await expect(loadMergedModel(cyc, loader)).rejects.toThrow(/cycle/);
 
     const stale = join(root, 'stale');
     mkdirSync(stale, { recursive: true });
-    writeFileSync(join(stale, 'merge.json'), JSON.stringify({ kind: 'merge', mode: 'logits', experts: [ruDir, zhDir], weights: [0.5, 0.5], substrateId: 'S0', tokenizerId: 'T' }));
-    await expect(loadMergedModel(stale, loader)).rejects.toThrow(/now has substrate S, tokenizer T, but the merge was made with substrate S0, tokenizer T; merge again/);
+    writeFileSync(
+      join(stale, 'merge.json'),
+      JSON.stringify({
+        kind: 'merge',
+        mode: 'logits',
+        experts: [ruDir, zhDir],
+        weights: [0.5, 0.5],
+        substrateId: 'S0',
+        tokenizerId: 'T',
+      }),
+    );
+    await expect(loadMergedModel(stale, loader)).rejects.toThrow(
+      /now has substrate S, tokenizer T, but the merge was made with substrate S0, tokenizer T; merge again/,
+    );
 
     const trained = join(root, 'trained');
     mkdirSync(trained, { recursive: true });

@@ -44,9 +44,12 @@ export function isMergeDir(dir: string): boolean {
  * so `generate --model OUT` finds a tokenizer the same way as for a trained model.
  */
 export function saveMerge(outDir: string, merged: MergedLM, refs: readonly string[]): MergeSpec {
-  if (refs.length !== merged.experts.length) throw new Error(`saveMerge: ${refs.length} references for ${merged.experts.length} experts`);
+  if (refs.length !== merged.experts.length)
+    throw new Error(`saveMerge: ${refs.length} references for ${merged.experts.length} experts`);
   if (existsSync(join(outDir, 'model.safetensors'))) {
-    throw new UserError(`${outDir}: holds a trained model (model.safetensors); choose an empty or new folder for the merge`);
+    throw new UserError(
+      `${outDir}: holds a trained model (model.safetensors); choose an empty or new folder for the merge`,
+    );
   }
   const out = resolve(outDir);
   const spec: MergeSpec = {
@@ -61,7 +64,10 @@ export function saveMerge(outDir: string, merged: MergedLM, refs: readonly strin
     created: new Date().toISOString(),
   };
   writeFileAtomic(join(out, MERGE_FILE), `${JSON.stringify(spec, null, 2)}\n`);
-  const tok = refs.filter((r) => !isIdRef(r)).map((r) => join(resolve(r), 'tokenizer.json')).find((p) => existsSync(p));
+  const tok = refs
+    .filter((r) => !isIdRef(r))
+    .map((r) => join(resolve(r), 'tokenizer.json'))
+    .find((p) => existsSync(p));
   if (tok) copyFileSync(tok, join(out, 'tokenizer.json'));
   return spec;
 }
@@ -77,9 +83,12 @@ export function readMergeSpec(dir: string): MergeSpec {
   const o = raw as Partial<Record<keyof MergeSpec, unknown>>;
   const bad = (field: string, want: string) => new UserError(`${file}: field "${field}" ${want}`);
   if (o.kind !== 'merge') throw bad('kind', 'must be "merge"');
-  if (typeof o.mode !== 'string' || !(MERGE_MODES as readonly string[]).includes(o.mode)) throw bad('mode', `must be one of ${MERGE_MODES.join(', ')}`);
-  if (!Array.isArray(o.experts) || o.experts.length < 2 || !o.experts.every((e) => typeof e === 'string')) throw bad('experts', 'must list at least 2 expert folders or ids');
-  if (!Array.isArray(o.weights) || !o.weights.every((w) => typeof w === 'number')) throw bad('weights', 'must be a list of numbers');
+  if (typeof o.mode !== 'string' || !(MERGE_MODES as readonly string[]).includes(o.mode))
+    throw bad('mode', `must be one of ${MERGE_MODES.join(', ')}`);
+  if (!Array.isArray(o.experts) || o.experts.length < 2 || !o.experts.every((e) => typeof e === 'string'))
+    throw bad('experts', 'must list at least 2 expert folders or ids');
+  if (!Array.isArray(o.weights) || !o.weights.every((w) => typeof w === 'number'))
+    throw bad('weights', 'must be a list of numbers');
   if (typeof o.substrateId !== 'string') throw bad('substrateId', 'must be a string');
   if (typeof o.tokenizerId !== 'string') throw bad('tokenizerId', 'must be a string');
   return {
@@ -102,7 +111,11 @@ export type ExpertLoader = (ref: string) => Promise<CausalLM>;
  * itself a merge loads recursively with the same loader. The loaded experts must still have the ids the
  * merge recorded (an expert retrained in place would silently change the merge otherwise).
  */
-export async function loadMergedModel(dir: string, loadExpert: ExpertLoader, seen: ReadonlySet<string> = new Set()): Promise<MergedLM> {
+export async function loadMergedModel(
+  dir: string,
+  loadExpert: ExpertLoader,
+  seen: ReadonlySet<string> = new Set(),
+): Promise<MergedLM> {
   const here = resolve(dir);
   if (seen.has(here)) throw new UserError(`${join(dir, MERGE_FILE)}: merges reference each other in a cycle`);
   const spec = readMergeSpec(dir);
@@ -113,7 +126,11 @@ export async function loadMergedModel(dir: string, loadExpert: ExpertLoader, see
     for (const ref of spec.experts) {
       const target = isIdRef(ref) ? ref : isAbsolute(ref) ? ref : resolve(here, ref);
       names.push(target);
-      experts.push(!isIdRef(ref) && isMergeDir(target) ? await loadMergedModel(target, loadExpert, inner) : await loadExpert(target));
+      experts.push(
+        !isIdRef(ref) && isMergeDir(target)
+          ? await loadMergedModel(target, loadExpert, inner)
+          : await loadExpert(target),
+      );
     }
     experts.forEach((e, i) => {
       if (e.substrateId !== spec.substrateId || e.tokenizerId !== spec.tokenizerId) {

@@ -23,14 +23,28 @@ export interface TuneFilesOptions {
 }
 
 /** Tunes `merged`'s heads on the files (in place) and saves them in `outDir`/heads.safetensors; returns what was saved. */
-export async function tuneHeadsFromFiles(merged: MergedLM, tokenizer: TokenizerLike, files: readonly string[], outDir: string, opts: TuneFilesOptions) {
+export async function tuneHeadsFromFiles(
+  merged: MergedLM,
+  tokenizer: TokenizerLike,
+  files: readonly string[],
+  outDir: string,
+  opts: TuneFilesOptions,
+) {
   return tuneHeadsToFile(merged, tokenizer, files, join(outDir, HEADS_FILE), opts);
 }
 
 /** As tuneHeadsFromFiles, saving the heads to `headsPath`. */
-export async function tuneHeadsToFile(merged: MergedLM, tokenizer: TokenizerLike, files: readonly string[], headsPath: string, opts: TuneFilesOptions): Promise<TunedHeadsInfo & { file: string; losses: number[] }> {
-  if (!(Number.isInteger(opts.steps) && opts.steps >= 1)) throw new UserError(`--tune-heads must be a positive number of steps, got ${opts.steps}`);
-  if (files.length === 0) throw new UserError('head tuning needs --data FILE (text to tune on; give the experts\' corpora)');
+export async function tuneHeadsToFile(
+  merged: MergedLM,
+  tokenizer: TokenizerLike,
+  files: readonly string[],
+  headsPath: string,
+  opts: TuneFilesOptions,
+): Promise<TunedHeadsInfo & { file: string; losses: number[] }> {
+  if (!(Number.isInteger(opts.steps) && opts.steps >= 1))
+    throw new UserError(`--tune-heads must be a positive number of steps, got ${opts.steps}`);
+  if (files.length === 0)
+    throw new UserError("head tuning needs --data FILE (text to tune on; give the experts' corpora)");
   const train: Int32Array[] = [];
   const val: Int32Array[] = [];
   for (const f of files) {
@@ -41,7 +55,14 @@ export async function tuneHeadsToFile(merged: MergedLM, tokenizer: TokenizerLike
   }
   const context = Math.min(opts.context ?? 64, merged.contextLength);
   const o = { lr: opts.lr ?? 3e-3, batch: opts.batch ?? 8, context, seed: opts.seed ?? 0 };
-  const report: TuneReport = await tuneMergedHeads(asHeadTunables(merged), concatTokens(train), { mode: merged.mode, weights: merged.weights, steps: opts.steps, val: concatTokens(val), onStep: opts.onStep, ...o });
+  const report: TuneReport = await tuneMergedHeads(asHeadTunables(merged), concatTokens(train), {
+    mode: merged.mode,
+    weights: merged.weights,
+    steps: opts.steps,
+    val: concatTokens(val),
+    onStep: opts.onStep,
+    ...o,
+  });
   const info: TunedHeadsInfo = {
     zeroShotLoss: report.zeroShotLoss,
     tunedLoss: report.tunedLoss,

@@ -31,7 +31,8 @@ interface ExposesHead {
   tunableHead(): TunableHead;
 }
 
-const exposesHead = (m: CausalLM): m is CausalLM & ExposesHead => typeof (m as Partial<ExposesHead>).tunableHead === 'function';
+const exposesHead = (m: CausalLM): m is CausalLM & ExposesHead =>
+  typeof (m as Partial<ExposesHead>).tunableHead === 'function';
 
 function headOf(m: CausalLM): TunableHead {
   if (m instanceof GPT) {
@@ -83,7 +84,13 @@ export interface TuneReport {
  * dLoss/dlogitsᵢ for each expert, given G = dLoss/dz = (softmax(z) − onehot(y))/N of the merged logits z.
  * logits / weighted: z = Σ wᵢ lᵢ, so wᵢ·G. probs: z = log Σ wᵢ pᵢ, so Rᵢ − pᵢ·ΣRᵢ with Rᵢ = G·wᵢpᵢ/q.
  */
-function expertGradients(mode: MergeMode, weights: readonly number[], logits: readonly tf.Tensor2D[], z: tf.Tensor2D, g: tf.Tensor2D): tf.Tensor2D[] {
+function expertGradients(
+  mode: MergeMode,
+  weights: readonly number[],
+  logits: readonly tf.Tensor2D[],
+  z: tf.Tensor2D,
+  g: tf.Tensor2D,
+): tf.Tensor2D[] {
   if (mode === 'logits' || mode === 'weighted') return weights.map((w) => tf.mul(g, w));
   if (mode === 'probs') {
     const q = tf.exp(z);
@@ -97,15 +104,24 @@ function expertGradients(mode: MergeMode, weights: readonly number[], logits: re
 }
 
 /** Fine-tunes the heads in place; the experts' other variables are never touched. */
-export async function tuneMergedHeads(experts: readonly HeadTunable[], data: Int32Array, opts: TuneOptions): Promise<TuneReport> {
+export async function tuneMergedHeads(
+  experts: readonly HeadTunable[],
+  data: Int32Array,
+  opts: TuneOptions,
+): Promise<TuneReport> {
   const mode = opts.mode ?? 'logits';
   const weights = resolveWeights(mode, experts.length, opts.weights);
-  if (mode === 'confidence') throw new UserError('head tuning supports the logits, weighted and probs modes, not "confidence"');
-  const merged = new MergedLM(experts.map((e) => e.model), { mode, weights });
+  if (mode === 'confidence')
+    throw new UserError('head tuning supports the logits, weighted and probs modes, not "confidence"');
+  const merged = new MergedLM(
+    experts.map((e) => e.model),
+    { mode, weights },
+  );
   const context = Math.min(opts.context ?? 64, merged.contextLength);
   const batch = Math.max(1, opts.batch ?? 8);
   const V = merged.vocabSize;
-  if (data.length < context + 1) throw new UserError(`tuning data has ${data.length} tokens; it needs more than the window of ${context}`);
+  if (data.length < context + 1)
+    throw new UserError(`tuning data has ${data.length} tokens; it needs more than the window of ${context}`);
   const tuned = experts.flatMap((e, i) => (e.head ? [i] : []));
   if (tuned.length === 0) throw new UserError('head tuning: the experts expose no head variables');
   const val = opts.val ?? data;
@@ -130,7 +146,9 @@ export async function tuneMergedHeads(experts: readonly HeadTunable[], data: Int
         const feats = tuned.map((i) => experts[i]!.head!.features(xt));
         const logits = experts.map((e, i): tf.Tensor2D => {
           const k = tuned.indexOf(i);
-          return k >= 0 ? tf.matMul(feats[k]!, e.head!.variable as tf.Tensor2D) : (tf.reshape(e.model.logits(xt), [n, V]) as tf.Tensor2D);
+          return k >= 0
+            ? tf.matMul(feats[k]!, e.head!.variable as tf.Tensor2D)
+            : (tf.reshape(e.model.logits(xt), [n, V]) as tf.Tensor2D);
         });
         const z = combineLogits(mode, weights, logits) as tf.Tensor2D;
         const logp = tf.logSoftmax(z);
@@ -147,7 +165,12 @@ export async function tuneMergedHeads(experts: readonly HeadTunable[], data: Int
         throw new UserError(`head tuning diverged at step ${step + 1} (loss ${value}); lower the learning rate`);
       }
       tuned.forEach((i, k) => {
-        const entry: ParamEntry = { name: 'head.weight', variable: experts[i]!.head!.variable, frozen: false, decay: false };
+        const entry: ParamEntry = {
+          name: 'head.weight',
+          variable: experts[i]!.head!.variable,
+          frozen: false,
+          decay: false,
+        };
         optimizers[k]!.apply([entry], new Map([['head.weight', grads[k]!]]), opts.lr ?? 1e-3, 1);
       });
       tf.dispose([xt, yt, loss!, ...grads]);

@@ -63,12 +63,17 @@ export function applyTunedHeadsFile(path: string, merged: CausalLM): void {
   if (!existsSync(path)) throw new UserError(`${path}: the merge's tuned heads are missing; tune the merge again`);
   const f = readSafetensors(path);
   const heads = mergeHeads(merged);
-  if (f.tensors.size !== heads.length) throw new UserError(`${path}: holds ${f.tensors.size} heads but the merge has ${heads.length} experts; tune the merge again`);
+  if (f.tensors.size !== heads.length)
+    throw new UserError(
+      `${path}: holds ${f.tensors.size} heads but the merge has ${heads.length} experts; tune the merge again`,
+    );
   heads.forEach((h, i) => {
     const t = f.tensors.get(`head.${i}`);
     if (!t || t.dtype !== 'F32') throw new UserError(`${path}: tensor "head.${i}" is missing or not F32`);
     if (t.shape.join('x') !== h.variable.shape.join('x')) {
-      throw new UserError(`${path}: head.${i} has shape [${t.shape.join(', ')}] but expert ${i + 1}'s head is [${h.variable.shape.join(', ')}]; tune the merge again`);
+      throw new UserError(
+        `${path}: head.${i} has shape [${t.shape.join(', ')}] but expert ${i + 1}'s head is [${h.variable.shape.join(', ')}]; tune the merge again`,
+      );
     }
     tf.tidy(() => h.variable.assign(tf.tensor(t.data as Float32Array, t.shape)));
   });

@@ -71,7 +71,12 @@ export function segmentStats(hyp: string, ref: string, opts: BleuOptions = {}): 
 }
 
 export function sumStats(all: readonly BleuStats[]): BleuStats {
-  const acc: BleuStats = { sysLen: 0, refLen: 0, correct: new Array(MAX_ORDER).fill(0), total: new Array(MAX_ORDER).fill(0) };
+  const acc: BleuStats = {
+    sysLen: 0,
+    refLen: 0,
+    correct: new Array(MAX_ORDER).fill(0),
+    total: new Array(MAX_ORDER).fill(0),
+  };
   for (const s of all) {
     acc.sysLen += s.sysLen;
     acc.refLen += s.refLen;
@@ -96,7 +101,15 @@ export function computeBleu(stats: BleuStats, opts: BleuOptions = {}): BleuScore
   const total = [...stats.total];
   const bp = sysLen < refLen ? (sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0) : 1;
   const precisions = new Array<number>(MAX_ORDER).fill(0);
-  const result = (score: number): BleuScore => ({ score, precisions, bp, sysLen, refLen, counts: correct, totals: total });
+  const result = (score: number): BleuScore => ({
+    score,
+    precisions,
+    bp,
+    sysLen,
+    refLen,
+    counts: correct,
+    totals: total,
+  });
   if (!correct.some((c) => c > 0)) return result(0);
 
   let smoothMteval = 1;
@@ -127,7 +140,8 @@ export function computeBleu(stats: BleuStats, opts: BleuOptions = {}): BleuScore
 
 /** Corpus BLEU: statistics summed over all segments, then one score (sacreBLEU `corpus_bleu` defaults). */
 export function corpusBleu(hyps: readonly string[], refs: readonly string[], opts: BleuOptions = {}): BleuScore {
-  if (hyps.length !== refs.length) throw new Error(`corpusBleu: ${hyps.length} hypotheses but ${refs.length} references`);
+  if (hyps.length !== refs.length)
+    throw new Error(`corpusBleu: ${hyps.length} hypotheses but ${refs.length} references`);
   return computeBleu(sumStats(hyps.map((h, i) => segmentStats(h, refs[i]!, opts))), { effectiveOrder: false, ...opts });
 }
 

@@ -54,8 +54,14 @@ export function computeChrf(stats: readonly number[], beta = CHRF_BETA): number 
   return (100 * ((1 + f) * prec * rec)) / (f * prec + rec);
 }
 
-export function corpusChrf(hyps: readonly string[], refs: readonly string[], order = CHRF_ORDER, beta = CHRF_BETA): number {
-  if (hyps.length !== refs.length) throw new Error(`corpusChrf: ${hyps.length} hypotheses but ${refs.length} references`);
+export function corpusChrf(
+  hyps: readonly string[],
+  refs: readonly string[],
+  order = CHRF_ORDER,
+  beta = CHRF_BETA,
+): number {
+  if (hyps.length !== refs.length)
+    throw new Error(`corpusChrf: ${hyps.length} hypotheses but ${refs.length} references`);
   const acc = new Array<number>(order * 3).fill(0);
   hyps.forEach((h, i) => chrfStats(h, refs[i]!, order).forEach((v, j) => (acc[j]! += v)));
   return computeChrf(acc, beta);

@@ -15,7 +15,12 @@ export interface NamedModel {
 type EnvKnobs = Omit<EvalEnv, 'model' | 'tokenizer'>;
 
 /** Evaluates each model on the same items (data loaded and hashed once), in order. */
-export async function evaluateModels(models: readonly NamedModel[], tokenizer: TokenizerLike | undefined, spec: EvalSpec, knobs: EnvKnobs = {}): Promise<EvalResult[]> {
+export async function evaluateModels(
+  models: readonly NamedModel[],
+  tokenizer: TokenizerLike | undefined,
+  spec: EvalSpec,
+  knobs: EnvKnobs = {},
+): Promise<EvalResult[]> {
   const prepared = await prepareData(spec);
   const results: EvalResult[] = [];
   for (const m of models) {
@@ -38,7 +43,12 @@ export interface DepthRow {
 }
 
 /** Evaluates every stage of a growth run; rows sorted by depth. */
-export async function depthVsScore(stages: readonly DepthStage[], tokenizer: TokenizerLike, spec: EvalSpec, knobs: EnvKnobs = {}): Promise<DepthRow[]> {
+export async function depthVsScore(
+  stages: readonly DepthStage[],
+  tokenizer: TokenizerLike,
+  spec: EvalSpec,
+  knobs: EnvKnobs = {},
+): Promise<DepthRow[]> {
   const sorted = [...stages].sort((a, b) => a.depth - b.depth);
   const results = await evaluateModels(
     sorted.map((s) => ({ model: s.model, modelId: s.modelId ?? `depth-${s.depth}` })),

@@ -9,12 +9,66 @@ export type DegenerateKind = 'empty' | 'stop-words' | 'repetition';
 /** Function words of the demo world's languages (EN, RU, ZH); SQuAD's normaliser already drops a/an/the. */
 export const STOP_WORDS: ReadonlySet<string> = new Set([
   // English
-  'a', 'an', 'the', 'of', 'and', 'or', 'to', 'in', 'on', 'at', 'is', 'are', 'was', 'were', 'be', 'it', 'that', 'this',
-  'for', 'with', 'as', 'by', 'from', 'but', 'not',
+  'a',
+  'an',
+  'the',
+  'of',
+  'and',
+  'or',
+  'to',
+  'in',
+  'on',
+  'at',
+  'is',
+  'are',
+  'was',
+  'were',
+  'be',
+  'it',
+  'that',
+  'this',
+  'for',
+  'with',
+  'as',
+  'by',
+  'from',
+  'but',
+  'not',
   // Russian
-  'и', 'в', 'во', 'не', 'на', 'что', 'с', 'со', 'по', 'а', 'к', 'о', 'об', 'из', 'у', 'же', 'это', 'но', 'да', 'то',
+  'и',
+  'в',
+  'во',
+  'не',
+  'на',
+  'что',
+  'с',
+  'со',
+  'по',
+  'а',
+  'к',
+  'о',
+  'об',
+  'из',
+  'у',
+  'же',
+  'это',
+  'но',
+  'да',
+  'то',
   // Chinese
-  '的', '了', '是', '在', '和', '也', '就', '都', '而', '及', '与', '之', '着',
+  '的',
+  '了',
+  '是',
+  '在',
+  '和',
+  '也',
+  '就',
+  '都',
+  '而',
+  '及',
+  '与',
+  '之',
+  '着',
 ]);
 
 /** Repetition: at least this many words … */
@@ -55,7 +109,8 @@ export function degenerateKind(text: string): DegenerateKind | null {
   const words = answerWords(text);
   if (words.length === 0) return 'empty';
   if (words.every((w) => STOP_WORDS.has(w))) return 'stop-words';
-  if (words.length >= REPETITION_MIN_WORDS && new Set(words).size / words.length <= REPETITION_MAX_DISTINCT) return 'repetition';
+  if (words.length >= REPETITION_MIN_WORDS && new Set(words).size / words.length <= REPETITION_MAX_DISTINCT)
+    return 'repetition';
   return null;
 }
 
@@ -74,18 +129,32 @@ export interface DegenerateSummary {
 }
 
 /** Counts flags per group; `flags` holds one entry per output (null: not degenerate), with its group. */
-export function summarizeDegenerate(flags: readonly { group: string; kind: DegenerateKind | null }[], groupOrder: readonly string[] = ['all']): DegenerateSummary {
+export function summarizeDegenerate(
+  flags: readonly { group: string; kind: DegenerateKind | null }[],
+  groupOrder: readonly string[] = ['all'],
+): DegenerateSummary {
   const groups = new Map<string, DegenerateGroup>();
   const bump = (name: string, kind: DegenerateKind | null): void => {
     let g = groups.get(name);
-    if (!g) groups.set(name, (g = { group: name, outputs: 0, degenerate: 0, byKind: { empty: 0, 'stop-words': 0, repetition: 0 } }));
+    if (!g)
+      groups.set(
+        name,
+        (g = { group: name, outputs: 0, degenerate: 0, byKind: { empty: 0, 'stop-words': 0, repetition: 0 } }),
+      );
     g.outputs++;
     if (kind) {
       g.degenerate++;
       g.byKind[kind]++;
     }
   };
-  for (const name of groupOrder) if (!groups.has(name)) groups.set(name, { group: name, outputs: 0, degenerate: 0, byKind: { empty: 0, 'stop-words': 0, repetition: 0 } });
+  for (const name of groupOrder)
+    if (!groups.has(name))
+      groups.set(name, {
+        group: name,
+        outputs: 0,
+        degenerate: 0,
+        byKind: { empty: 0, 'stop-words': 0, repetition: 0 },
+      });
   for (const f of flags) {
     bump('all', f.kind);
     if (f.group !== 'all') bump(f.group, f.kind);
@@ -128,7 +197,10 @@ export function mainScript(text: string): string | null {
 export const TRANSLATION_DEGENERATE_RULE = `${DEGENERATE_RULE}; for translation (each sampled output's first line) also wrong-script: an output with letters, none of them in the reference's script (e.g. English text for an English→Russian item)`;
 
 /** A translation output's degenerate kind: the answer kinds, or letters in none of the reference's script. */
-export function translationDegenerateKind(output: string, refScript: string | null): DegenerateKind | 'wrong-script' | null {
+export function translationDegenerateKind(
+  output: string,
+  refScript: string | null,
+): DegenerateKind | 'wrong-script' | null {
   const kind = degenerateKind(output);
   if (kind || refScript === null) return kind;
   const counts = scriptCounts(output);
@@ -136,8 +208,13 @@ export function translationDegenerateKind(output: string, refScript: string | nu
 }
 
 /** One 'all' group over every output, with the translation kinds. */
-export function summarizeTranslationDegenerate(kinds: readonly (DegenerateKind | 'wrong-script' | null)[]): DegenerateSummary {
+export function summarizeTranslationDegenerate(
+  kinds: readonly (DegenerateKind | 'wrong-script' | null)[],
+): DegenerateSummary {
   const byKind: DegenerateGroup['byKind'] = { empty: 0, 'stop-words': 0, repetition: 0, 'wrong-script': 0 };
   for (const k of kinds) if (k) byKind[k] = (byKind[k] ?? 0) + 1;
-  return { rule: TRANSLATION_DEGENERATE_RULE, groups: [{ group: 'all', outputs: kinds.length, degenerate: kinds.filter(Boolean).length, byKind }] };
+  return {
+    rule: TRANSLATION_DEGENERATE_RULE,
+    groups: [{ group: 'all', outputs: kinds.length, degenerate: kinds.filter(Boolean).length, byKind }],
+  };
 }

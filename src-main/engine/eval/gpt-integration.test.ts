@@ -32,7 +32,13 @@ afterAll(() => model.dispose());
 
 describe('evaluation on a GPT', () => {
   it('scores the same batched (right-padded) as one sequence at a time', async () => {
-    const texts = ['the cat sat on the mat', 'why?', 'a quick brown fox jumps over', 'ok', 'question: what is it?\nanswer:'];
+    const texts = [
+      'the cat sat on the mat',
+      'why?',
+      'a quick brown fox jumps over',
+      'ok',
+      'question: what is it?\nanswer:',
+    ];
     const reqs = texts.map((s) => ({ tokens: tok.encode(s).subarray(0, 25), start: 1 }));
     const batched = await scoreSequences(model, reqs, { padId: 0, batchSize: 8 });
     const single = await scoreSequences(model, reqs, { padId: 0, batchSize: 1 });
@@ -44,13 +50,35 @@ describe('evaluation on a GPT', () => {
   });
   it('loglik multiple choice and perplexity run end to end', async () => {
     const items = [
-      { id: '1', file: 'm', line: 1, question: 'what', choices: ['cat', 'dog', 'a fox'], labels: ['A', 'B', 'C'], answer: 0, template: 'lines' as const },
-      { id: '2', file: 'm', line: 2, question: 'why is it so', choices: ['no', 'yes'], labels: ['A', 'B'], answer: 1, template: 'lines' as const },
+      {
+        id: '1',
+        file: 'm',
+        line: 1,
+        question: 'what',
+        choices: ['cat', 'dog', 'a fox'],
+        labels: ['A', 'B', 'C'],
+        answer: 0,
+        template: 'lines' as const,
+      },
+      {
+        id: '2',
+        file: 'm',
+        line: 2,
+        question: 'why is it so',
+        choices: ['no', 'yes'],
+        labels: ['A', 'B'],
+        answer: 1,
+        template: 'lines' as const,
+      },
     ];
     const a = await evalMcLoglik({ model, tokenizer: tok, batchSize: 8 }, items);
     const b = await evalMcLoglik({ model, tokenizer: tok, batchSize: 1 }, items);
-    expect((a.items as { pred: number }[]).map((x) => x.pred)).toEqual((b.items as { pred: number }[]).map((x) => x.pred));
-    const p = await evalPerplexity({ model, tokenizer: tok }, 'the cat sat on the mat and the dog sat on the log.', { stride: 8 });
+    expect((a.items as { pred: number }[]).map((x) => x.pred)).toEqual(
+      (b.items as { pred: number }[]).map((x) => x.pred),
+    );
+    const p = await evalPerplexity({ model, tokenizer: tok }, 'the cat sat on the mat and the dog sat on the log.', {
+      stride: 8,
+    });
     expect(p.metrics['ppl']).toBeGreaterThan(1);
     // A random model is close to uniform over the vocabulary.
     expect(p.metrics['ppl']).toBeLessThan(tok.size * 3);
@@ -58,7 +86,14 @@ describe('evaluation on a GPT', () => {
   it('greedy padded generation equals the KV-cache generation', async () => {
     const prompts = ['the cat', 'why is the sky so', 'a', 'question: what?\nanswer:'].map((s) => tok.encode(s));
     const steps = 5;
-    const mine = await sampleRuns(model, prompts, { steps: prompts.map(() => steps), runs: 1, sampling: GREEDY, seed: 0, padId: 0, batchSize: 4 });
+    const mine = await sampleRuns(model, prompts, {
+      steps: prompts.map(() => steps),
+      runs: 1,
+      sampling: GREEDY,
+      seed: 0,
+      padId: 0,
+      batchSize: 4,
+    });
     const theirs = await generateIds(model, prompts, { maxTokens: steps, ...GREEDY });
     expect(mine.map((r) => Array.from(r[0]!))).toEqual(theirs.ids.map((x) => Array.from(x)));
   });

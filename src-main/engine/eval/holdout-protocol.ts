@@ -58,7 +58,13 @@ const fileOf = (x: unknown): string | null => {
 
 function isHoldout(x: unknown): x is HoldoutRecord {
   const o = obj(x);
-  return o !== null && o['rule'] === 'tail' && typeof o['startChar'] === 'number' && typeof o['sha256'] === 'string' && typeof o['fraction'] === 'number';
+  return (
+    o !== null &&
+    o['rule'] === 'tail' &&
+    typeof o['startChar'] === 'number' &&
+    typeof o['sha256'] === 'string' &&
+    typeof o['fraction'] === 'number'
+  );
 }
 
 /** The validation a model folder's config.json → training records: its own (train, grow), else its last tier's (scale/grow.py via import). */
@@ -80,25 +86,46 @@ export function recordedValidation(training: Rec | undefined, where: string): Re
   for (let i = history.length - 1; i >= 0; i--) {
     const h = history[i];
     if (!h || !isHoldout(h['holdout'])) continue;
-    return { holdout: h['holdout'], dataFile: fileOf(h['data']), valFile: null, windows: int(h['evalWindows']) ?? DEFAULT_VALIDATION_WINDOWS, context: int(h['context']), from: `${where} → training.history[${i}]` };
+    return {
+      holdout: h['holdout'],
+      dataFile: fileOf(h['data']),
+      valFile: null,
+      windows: int(h['evalWindows']) ?? DEFAULT_VALIDATION_WINDOWS,
+      context: int(h['context']),
+      from: `${where} → training.history[${i}]`,
+    };
   }
   const source = obj(t['source']);
-  if (source && (isHoldout(source['holdout']) || obj(source['val']))) return recordedValidation(source, `${where} → training.source`);
-  throw new UserError(`${where}: records no validation hold-out (training.holdout); --protocol holdout needs a model trained by espalier train, grow or scale/grow.py — use --protocol loglik with --data FILE instead`);
+  if (source && (isHoldout(source['holdout']) || obj(source['val'])))
+    return recordedValidation(source, `${where} → training.source`);
+  throw new UserError(
+    `${where}: records no validation hold-out (training.holdout); --protocol holdout needs a model trained by espalier train, grow or scale/grow.py — use --protocol loglik with --data FILE instead`,
+  );
 }
 
 /** The text to cut: --data when given, else the recorded file (resolved beside the model when it is a bare name). */
 function textFile(rec: RecordedValidation, dataOverride: string | undefined, modelDir: string): string {
   const recorded = rec.valFile ?? rec.dataFile;
   if (dataOverride) return dataOverride;
-  if (!recorded) throw new UserError(`${rec.from}: no data file is recorded; give the text the model was trained on with --data FILE`);
+  if (!recorded)
+    throw new UserError(
+      `${rec.from}: no data file is recorded; give the text the model was trained on with --data FILE`,
+    );
   const path = isAbsolute(recorded) ? recorded : resolve(modelDir, recorded);
-  if (!existsSync(path)) throw new UserError(`${recorded}: the recorded ${rec.valFile ? 'validation' : 'training'} text is not there any more; give it with --data FILE`);
+  if (!existsSync(path))
+    throw new UserError(
+      `${recorded}: the recorded ${rec.valFile ? 'validation' : 'training'} text is not there any more; give it with --data FILE`,
+    );
   return path;
 }
 
 /** Scores `model` on its recorded hold-out: the same text, windows (T = the recorded context) and count as its training validation. */
-export async function evalHoldout(model: GPT, encode: (t: string) => Int32Array, rec: RecordedValidation, opts: { data?: string; modelDir: string; batchSize?: number }): Promise<HoldoutEval> {
+export async function evalHoldout(
+  model: GPT,
+  encode: (t: string) => Int32Array,
+  rec: RecordedValidation,
+  opts: { data?: string; modelDir: string; batchSize?: number },
+): Promise<HoldoutEval> {
   const path = textFile(rec, opts.data, opts.modelDir);
   const text = readCorpusFile(path);
   let val = text;
@@ -112,11 +139,25 @@ export async function evalHoldout(model: GPT, encode: (t: string) => Int32Array,
     val = split.val;
   }
   const T = rec.context ?? model.contextLength;
-  if (T > model.contextLength) throw new UserError(`${rec.from}: recorded context ${T} is longer than the model's ${model.contextLength}`);
-  const w = makeWindows(encode(val), T, `${path}${rec.holdout ? ` (held-out last ${Math.round(rec.holdout.fraction * 100)}%)` : ''}`);
+  if (T > model.contextLength)
+    throw new UserError(`${rec.from}: recorded context ${T} is longer than the model's ${model.contextLength}`);
+  const w = makeWindows(
+    encode(val),
+    T,
+    `${path}${rec.holdout ? ` (held-out last ${Math.round(rec.holdout.fraction * 100)}%)` : ''}`,
+  );
   const k = Math.min(w.starts.length, rec.windows);
   const loss = await meanLossAsync(model, w, rec.windows, opts.batchSize ?? 16);
-  return { protocol: 'holdout', loss: loss!, windows: k, available: w.starts.length, context: T, data: basename(path), holdout: rec.holdout, from: rec.from };
+  return {
+    protocol: 'holdout',
+    loss: loss!,
+    windows: k,
+    available: w.starts.length,
+    context: T,
+    data: basename(path),
+    holdout: rec.holdout,
+    from: rec.from,
+  };
 }
 
 /** "holdout: 128 of 140 evenly spread held-out windows of 64 tokens" — printed beside every validation loss. */

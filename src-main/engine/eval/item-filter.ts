@@ -41,15 +41,27 @@ export function applyFilters<T extends Identified>(
   }
   if (limit !== undefined && limit >= 0 && kept.length > Math.floor(limit)) {
     const cut = Math.floor(limit);
-    steps.push({ step: 'limit', effect: 'dropped', reason: `beyond the item limit of ${cut}`, items: kept.slice(cut).map((it) => ({ id: it.id, line: it.line })) });
+    steps.push({
+      step: 'limit',
+      effect: 'dropped',
+      reason: `beyond the item limit of ${cut}`,
+      items: kept.slice(cut).map((it) => ({ id: it.id, line: it.line })),
+    });
     kept = kept.slice(0, cut);
   }
   return { kept, steps: steps.filter((s) => s.items.length > 0) };
 }
 
 /** A `changed` step for the items at `indices` of `items` (none: no step). */
-export function changedStep(step: FilterStep['step'], reason: string, items: readonly Identified[], indices: readonly number[]): FilterStep[] {
-  return indices.length === 0 ? [] : [{ step, effect: 'changed', reason, items: indices.map((i) => ({ id: items[i]!.id, line: items[i]!.line })) }];
+export function changedStep(
+  step: FilterStep['step'],
+  reason: string,
+  items: readonly Identified[],
+  indices: readonly number[],
+): FilterStep[] {
+  return indices.length === 0
+    ? []
+    : [{ step, effect: 'changed', reason, items: indices.map((i) => ({ id: items[i]!.id, line: items[i]!.line })) }];
 }
 
 /** The one-line account: "8 in file · 5 scored · 3 dropped: 2 unanswerable …". */
@@ -57,7 +69,8 @@ export function describeAccounting(a: ItemAccounting): string {
   const dropped = a.steps.filter((s) => s.effect === 'dropped');
   const changed = a.steps.filter((s) => s.effect === 'changed');
   const parts = [`${a.inFile} in file`, `${a.scored} scored`];
-  if (dropped.length > 0) parts.push(`${a.inFile - a.scored} left out: ${dropped.map((s) => `${s.items.length} ${s.reason}`).join('; ')}`);
+  if (dropped.length > 0)
+    parts.push(`${a.inFile - a.scored} left out: ${dropped.map((s) => `${s.items.length} ${s.reason}`).join('; ')}`);
   for (const s of changed) parts.push(`${s.items.length} ${s.reason}`);
   return parts.join(' · ');
 }

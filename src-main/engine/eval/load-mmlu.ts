@@ -12,7 +12,9 @@ const COLUMNS = ['question', 'A', 'B', 'C', 'D', 'answer'];
 
 /** "high_school_physics_test.csv" → "high_school_physics" (the split suffixes of the original release). */
 export function mmluSubject(file: string): string {
-  return basename(file).replace(/\.csv$/i, '').replace(/_(test|dev|val)$/, '');
+  return basename(file)
+    .replace(/\.csv$/i, '')
+    .replace(/_(test|dev|val)$/, '');
 }
 
 /** A first row naming the columns (question,A,B,C,D,answer, any case) rather than holding an item. */
@@ -28,11 +30,16 @@ export function loadMmluFile(file: string): McItem[] {
   for (const rec of records) {
     const f = rec.fields;
     if (f.length !== 6) {
-      throw atLine(file, rec.line, `expected 6 fields (${COLUMNS.join(',')}), found ${f.length}${f.length > 6 ? ' (quote fields that contain commas)' : ''}`);
+      throw atLine(
+        file,
+        rec.line,
+        `expected 6 fields (${COLUMNS.join(',')}), found ${f.length}${f.length > 6 ? ' (quote fields that contain commas)' : ''}`,
+      );
     }
     const answer = f[5]!.trim().toUpperCase();
     const idx = LETTERS.indexOf(answer);
-    if (idx < 0) throw atLine(file, rec.line, `field "answer" (column 6) must be one of A, B, C, D, got ${JSON.stringify(f[5])}`);
+    if (idx < 0)
+      throw atLine(file, rec.line, `field "answer" (column 6) must be one of A, B, C, D, got ${JSON.stringify(f[5])}`);
     if (f[0]!.trim() === '') throw atLine(file, rec.line, 'field "question" (column 1) is empty');
     items.push({
       id: `${subject}:${rec.line}`,
@@ -61,6 +68,7 @@ export function loadMmlu(path: string): McItem[] {
   const files = readdirSync(path)
     .filter((f) => f.toLowerCase().endsWith('.csv'))
     .sort();
-  if (files.length === 0) throw new UserError(`${path}: the folder holds no .csv files (MMLU layout: one <subject>_test.csv per subject)`);
+  if (files.length === 0)
+    throw new UserError(`${path}: the folder holds no .csv files (MMLU layout: one <subject>_test.csv per subject)`);
   return files.flatMap((f) => loadMmluFile(join(path, f)));
 }

@@ -4,11 +4,42 @@ import type { LanguagePair, ParallelItem } from './data-types';
 import { readUtf8, splitLines } from './read-text';
 
 const NAMES: Record<string, string> = {
-  ar: 'Arabic', bg: 'Bulgarian', cs: 'Czech', da: 'Danish', de: 'German', el: 'Greek', en: 'English', es: 'Spanish',
-  et: 'Estonian', fi: 'Finnish', fr: 'French', he: 'Hebrew', hi: 'Hindi', hu: 'Hungarian', id: 'Indonesian',
-  it: 'Italian', ja: 'Japanese', kk: 'Kazakh', ko: 'Korean', lt: 'Lithuanian', lv: 'Latvian', nl: 'Dutch',
-  no: 'Norwegian', pl: 'Polish', pt: 'Portuguese', ro: 'Romanian', ru: 'Russian', sk: 'Slovak', sl: 'Slovenian',
-  sr: 'Serbian', sv: 'Swedish', th: 'Thai', tr: 'Turkish', uk: 'Ukrainian', vi: 'Vietnamese', zh: 'Chinese',
+  ar: 'Arabic',
+  bg: 'Bulgarian',
+  cs: 'Czech',
+  da: 'Danish',
+  de: 'German',
+  el: 'Greek',
+  en: 'English',
+  es: 'Spanish',
+  et: 'Estonian',
+  fi: 'Finnish',
+  fr: 'French',
+  he: 'Hebrew',
+  hi: 'Hindi',
+  hu: 'Hungarian',
+  id: 'Indonesian',
+  it: 'Italian',
+  ja: 'Japanese',
+  kk: 'Kazakh',
+  ko: 'Korean',
+  lt: 'Lithuanian',
+  lv: 'Latvian',
+  nl: 'Dutch',
+  no: 'Norwegian',
+  pl: 'Polish',
+  pt: 'Portuguese',
+  ro: 'Romanian',
+  ru: 'Russian',
+  sk: 'Slovak',
+  sl: 'Slovenian',
+  sr: 'Serbian',
+  sv: 'Swedish',
+  th: 'Thai',
+  tr: 'Turkish',
+  uk: 'Ukrainian',
+  vi: 'Vietnamese',
+  zh: 'Chinese',
 };
 
 /** "ru" → "Russian" (for the prompt); unknown codes are used as given. */
@@ -52,20 +83,27 @@ function loadJsonl(file: string, pair: LanguagePair | undefined): ParallelItem[]
     } catch (err) {
       throw atLine(file, line, `invalid JSON (${(err as Error).message}); each line must be one object {"src", "ref"}`);
     }
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw atLine(file, line, 'expected a JSON object {"src", "ref"}');
+    if (typeof o !== 'object' || o === null || Array.isArray(o))
+      throw atLine(file, line, 'expected a JSON object {"src", "ref"}');
     let rec = o as Record<string, unknown>;
     let srcKey = 'src';
     let refKey = 'ref';
     const tr = rec['translation'];
     if (rec['src'] === undefined && typeof tr === 'object' && tr !== null) {
-      if (!pair) throw atLine(file, line, 'field "translation" needs the language pair (e.g. --pair en-ru) to know which side is the source');
+      if (!pair)
+        throw atLine(
+          file,
+          line,
+          'field "translation" needs the language pair (e.g. --pair en-ru) to know which side is the source',
+        );
       rec = tr as Record<string, unknown>;
       [srcKey, refKey] = [pair.src, pair.tgt];
     }
     for (const k of [srcKey, refKey]) {
       const v = rec[k];
       const where = rec === o ? k : `translation.${k}`;
-      if (typeof v !== 'string') throw atLine(file, line, `field "${where}" ${v === undefined ? 'is missing' : 'must be a string'}`);
+      if (typeof v !== 'string')
+        throw atLine(file, line, `field "${where}" ${v === undefined ? 'is missing' : 'must be a string'}`);
       if (v.trim() === '') throw atLine(file, line, `field "${where}" is empty`);
     }
     items.push({ file, line, src: rec[srcKey] as string, ref: rec[refKey] as string });

@@ -12,7 +12,11 @@ export function loadSquad(file: string): QaItem[] {
   const root = doc.value;
   /** Fails at the line of `key` in `obj` (or of `obj`), naming the path to the field. */
   const fail = (obj: unknown, path: string, key: string, problem: string): never => {
-    throw atLine(file, key ? doc.keyLine(obj, key) : doc.lineOf(obj), `${path}${key ? `: field "${key}"` : ''} ${problem}`);
+    throw atLine(
+      file,
+      key ? doc.keyLine(obj, key) : doc.lineOf(obj),
+      `${path}${key ? `: field "${key}"` : ''} ${problem}`,
+    );
   };
   const list = (obj: Json, path: string, key: string): unknown[] => {
     const v = obj[key];
@@ -21,11 +25,13 @@ export function loadSquad(file: string): QaItem[] {
   };
   const text = (obj: Json, path: string, key: string): string => {
     const v = obj[key];
-    if (typeof v !== 'string') fail(obj, path, key, v === undefined ? 'is missing (expected a string)' : 'must be a string');
+    if (typeof v !== 'string')
+      fail(obj, path, key, v === undefined ? 'is missing (expected a string)' : 'must be a string');
     return v as string;
   };
 
-  if (!isObj(root)) return fail(root, 'top level', '', 'must be an object {"version", "data": [...]} (the official SQuAD layout)');
+  if (!isObj(root))
+    return fail(root, 'top level', '', 'must be an object {"version", "data": [...]} (the official SQuAD layout)');
   const items: QaItem[] = [];
   const seen = new Set<string>();
   list(root, 'top level', 'data').forEach((art, a) => {
@@ -40,7 +46,8 @@ export function loadSquad(file: string): QaItem[] {
         const qp = `${pp}.qas[${q}]`;
         if (!isObj(qa)) return fail(qa, qp, '', 'must be an object {"id", "question", "answers", "is_impossible"}');
         const rawId = qa['id'];
-        if (typeof rawId !== 'string' && typeof rawId !== 'number') fail(qa, qp, 'id', rawId === undefined ? 'is missing' : 'must be a string');
+        if (typeof rawId !== 'string' && typeof rawId !== 'number')
+          fail(qa, qp, 'id', rawId === undefined ? 'is missing' : 'must be a string');
         const id = String(rawId);
         if (seen.has(id)) fail(qa, qp, 'id', `${JSON.stringify(id)} is used twice (ids must be unique)`);
         seen.add(id);
@@ -52,13 +59,23 @@ export function loadSquad(file: string): QaItem[] {
           if (!isObj(ans)) return fail(ans, ak, '', 'must be an object {"text", "answer_start"}');
           const t = text(ans, ak, 'text');
           const st = ans['answer_start'];
-          if (st !== undefined && (typeof st !== 'number' || !Number.isInteger(st) || st < 0)) fail(ans, ak, 'answer_start', 'must be a character offset (an integer ≥ 0)');
+          if (st !== undefined && (typeof st !== 'number' || !Number.isInteger(st) || st < 0))
+            fail(ans, ak, 'answer_start', 'must be a character offset (an integer ≥ 0)');
           return t;
         });
         // SQuAD v1 files have no is_impossible; a question without answers is then unanswerable.
         const impossible = imp === true || (imp === undefined && answers.length === 0);
         if (imp === false && answers.length === 0) fail(qa, qp, 'answers', 'is empty but "is_impossible" is false');
-        items.push({ id, file, line: doc.lineOf(qa), title, context, question, answers: impossible ? [] : answers, impossible });
+        items.push({
+          id,
+          file,
+          line: doc.lineOf(qa),
+          title,
+          context,
+          question,
+          answers: impossible ? [] : answers,
+          impossible,
+        });
       });
     });
   });

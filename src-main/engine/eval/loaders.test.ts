@@ -43,8 +43,12 @@ describe('CSV (RFC 4180)', () => {
     ]);
   });
   it('rejects an unclosed quote at the line where it opens, and text after a closing quote', () => {
-    expect(errorOf(() => parseCsv('a,b\nc,"never\nclosed', 'f.csv'))).toBe('f.csv:2: field 2: a quoted field opened here is never closed (missing ")');
-    expect(errorOf(() => parseCsv('a,b\n"x"y,z', 'f.csv'))).toMatch(/^f\.csv:2: field 1: unexpected "y" after its closing quote/);
+    expect(errorOf(() => parseCsv('a,b\nc,"never\nclosed', 'f.csv'))).toBe(
+      'f.csv:2: field 2: a quoted field opened here is never closed (missing ")',
+    );
+    expect(errorOf(() => parseCsv('a,b\n"x"y,z', 'f.csv'))).toMatch(
+      /^f\.csv:2: field 1: unexpected "y" after its closing quote/,
+    );
   });
 });
 
@@ -53,7 +57,14 @@ describe('MMLU CSV', () => {
   it('reads question, four options and the answer letter; the subject comes from the file name', () => {
     const items = loadMmlu(file('arith_test.csv', good));
     expect(items).toHaveLength(2);
-    expect(items[0]).toMatchObject({ question: 'What is\n2+2?', choices: ['3', '4', '5, or so', 'say "six"'], answer: 1, subject: 'arith', line: 1, template: 'mmlu' });
+    expect(items[0]).toMatchObject({
+      question: 'What is\n2+2?',
+      choices: ['3', '4', '5, or so', 'say "six"'],
+      answer: 1,
+      subject: 'arith',
+      line: 1,
+      template: 'mmlu',
+    });
     expect(items[1]).toMatchObject({ line: 3, answer: 0, labels: ['A', 'B', 'C', 'D'] });
   });
   it('reads a folder of subject files in name order', () => {
@@ -115,8 +126,13 @@ describe('multiple-choice JSONL', () => {
     expect(items[0]!.template).toBe('lines');
   });
   it('accepts a JSON array of items and reports their lines', () => {
-    const f = file('mc-array.json', '[\n  {"question": "q", "choices": ["a", "b"], "answer": 0},\n  {"question": "r", "choices": ["a", "b"], "answer": 2}\n]');
-    expect(errorOf(() => loadMcJsonl(f))).toBe(`${f}:3: field "answer" index 2 is out of range (2 choices, counted from 0)`);
+    const f = file(
+      'mc-array.json',
+      '[\n  {"question": "q", "choices": ["a", "b"], "answer": 0},\n  {"question": "r", "choices": ["a", "b"], "answer": 2}\n]',
+    );
+    expect(errorOf(() => loadMcJsonl(f))).toBe(
+      `${f}:3: field "answer" index 2 is out of range (2 choices, counted from 0)`,
+    );
   });
   it.each([
     ['{"question": "q", "choices": ["a", "b"], "answer": 0}\n{"question": "q", "choices": ["a"', 2, 'invalid JSON'],
@@ -125,10 +141,22 @@ describe('multiple-choice JSONL', () => {
     ['{"choices": ["a", "b"], "answer": 0}', 1, 'field "question" is missing'],
     ['{"question": "q", "choices": ["a"], "answer": 0}', 1, 'field "choices" needs at least 2 choices, found 1'],
     ['{"question": "q", "choices": ["a", "b"], "answer": 7}', 1, 'field "answer" index 7 is out of range'],
-    ['{"question": "q", "choices": ["a", "b"], "answer": "Z"}', 1, 'field "answer" "Z" is neither a choice label (A, B) nor a choice text'],
+    [
+      '{"question": "q", "choices": ["a", "b"], "answer": "Z"}',
+      1,
+      'field "answer" "Z" is neither a choice label (A, B) nor a choice text',
+    ],
     ['{"question": "q", "choices": ["a", "b"]}', 1, 'field "answer" is missing'],
-    ['{"question": "q", "choices": [{"label": "A", "text": "a"}, {"text": "b"}], "answer": "A"}', 1, 'field "choices[1].label" is missing'],
-    ['{"question": "q", "choices": [{"label": "A", "text": "a"}, {"label": "A", "text": "b"}], "answer": "A"}', 1, 'field "choices" labels must be distinct'],
+    [
+      '{"question": "q", "choices": [{"label": "A", "text": "a"}, {"text": "b"}], "answer": "A"}',
+      1,
+      'field "choices[1].label" is missing',
+    ],
+    [
+      '{"question": "q", "choices": [{"label": "A", "text": "a"}, {"label": "A", "text": "b"}], "answer": "A"}',
+      1,
+      'field "choices" labels must be distinct',
+    ],
     ['[1, 2]\n', 1, 'expected a JSON object'],
   ])('rejects %j at line %s', (content, line, problem) => {
     const f = file('bad.jsonl', content);
@@ -148,8 +176,22 @@ describe('SQuAD v2 JSON', () => {
           {
             context: 'Denver won in 2016.',
             qas: [
-              { id: 'q1', question: 'Who won?', answers: [{ text: 'Denver', answer_start: 0 }, { text: 'Denver', answer_start: 0 }], is_impossible: false },
-              { id: 'q2', question: 'Who lost?', answers: [], plausible_answers: [{ text: 'Carolina', answer_start: 0 }], is_impossible: true },
+              {
+                id: 'q1',
+                question: 'Who won?',
+                answers: [
+                  { text: 'Denver', answer_start: 0 },
+                  { text: 'Denver', answer_start: 0 },
+                ],
+                is_impossible: false,
+              },
+              {
+                id: 'q2',
+                question: 'Who lost?',
+                answers: [],
+                plausible_answers: [{ text: 'Carolina', answer_start: 0 }],
+                is_impossible: true,
+              },
             ],
           },
         ],
@@ -172,7 +214,14 @@ describe('SQuAD v2 JSON', () => {
   it('reads answerable and unanswerable questions', () => {
     const items = loadSquad(file('squad.json', pretty(squad).text));
     expect(items).toHaveLength(2);
-    expect(items[0]).toMatchObject({ id: 'q1', question: 'Who won?', answers: ['Denver', 'Denver'], impossible: false, context: 'Denver won in 2016.', title: 'T' });
+    expect(items[0]).toMatchObject({
+      id: 'q1',
+      question: 'Who won?',
+      answers: ['Denver', 'Denver'],
+      impossible: false,
+      context: 'Denver won in 2016.',
+      title: 'T',
+    });
     expect(items[1]).toMatchObject({ id: 'q2', answers: [], impossible: true });
   });
   it('names the line and path of a field with the wrong type', () => {
@@ -180,30 +229,40 @@ describe('SQuAD v2 JSON', () => {
     (bad.data[0]!.paragraphs[0]!.qas[1] as Record<string, unknown>)['question'] = 42;
     const p = pretty(bad);
     const f = file('squad-bad1.json', p.text);
-    expect(errorOf(() => loadSquad(f))).toBe(`${f}:${p.lineOf('"question"', 1)}: data[0].paragraphs[0].qas[1]: field "question" must be a string`);
+    expect(errorOf(() => loadSquad(f))).toBe(
+      `${f}:${p.lineOf('"question"', 1)}: data[0].paragraphs[0].qas[1]: field "question" must be a string`,
+    );
   });
   it('names a missing field at its object', () => {
     const bad = structuredClone(squad);
     delete (bad.data[0]!.paragraphs[0] as Record<string, unknown>)['context'];
     const p = pretty(bad);
     const f = file('squad-bad2.json', p.text);
-    expect(errorOf(() => loadSquad(f))).toBe(`${f}:${p.lineOf('{', 2)}: data[0].paragraphs[0]: field "context" is missing (expected a string)`);
+    expect(errorOf(() => loadSquad(f))).toBe(
+      `${f}:${p.lineOf('{', 2)}: data[0].paragraphs[0]: field "context" is missing (expected a string)`,
+    );
   });
   it('rejects an answerable question without answers and a bad answer_start', () => {
     const bad = structuredClone(squad);
     bad.data[0]!.paragraphs[0]!.qas[0]!.answers = [];
     const p = pretty(bad);
     const f = file('squad-bad3.json', p.text);
-    expect(errorOf(() => loadSquad(f))).toBe(`${f}:${p.lineOf('"answers"')}: data[0].paragraphs[0].qas[0]: field "answers" is empty but "is_impossible" is false`);
+    expect(errorOf(() => loadSquad(f))).toBe(
+      `${f}:${p.lineOf('"answers"')}: data[0].paragraphs[0].qas[0]: field "answers" is empty but "is_impossible" is false`,
+    );
     const bad2 = structuredClone(squad);
     (bad2.data[0]!.paragraphs[0]!.qas[0]!.answers[1] as Record<string, unknown>)['answer_start'] = 'x';
     const p2 = pretty(bad2);
     const f2 = file('squad-bad4.json', p2.text);
-    expect(errorOf(() => loadSquad(f2))).toBe(`${f2}:${p2.lineOf('"answer_start"', 1)}: data[0].paragraphs[0].qas[0].answers[1]: field "answer_start" must be a character offset (an integer ≥ 0)`);
+    expect(errorOf(() => loadSquad(f2))).toBe(
+      `${f2}:${p2.lineOf('"answer_start"', 1)}: data[0].paragraphs[0].qas[0].answers[1]: field "answer_start" must be a character offset (an integer ≥ 0)`,
+    );
   });
   it('reports JSON syntax errors with their line', () => {
     const f = file('squad-syntax.json', '{\n  "data": [\n    {"title": "x",, }\n  ]\n}');
-    expect(errorOf(() => loadSquad(f))).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3: invalid JSON: expected a "key"`));
+    expect(errorOf(() => loadSquad(f))).toMatch(
+      new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3: invalid JSON: expected a "key"`),
+    );
     expect(errorOf(() => loadSquad(file('squad-top.json', '[]')))).toMatch(/:1: top level must be an object/);
   });
   it('json-lines parses what JSON.parse parses', () => {
@@ -250,7 +309,10 @@ describe('plain text', () => {
   it('reads UTF-8 and rejects empty files and invalid bytes with their line', () => {
     expect(loadText(file('t.txt', '\ufeffhello\nworld'))).toBe('hello\nworld');
     expect(errorOf(() => loadText(file('t-empty.txt', ' \n')))).toMatch(/the file is empty/);
-    const f = file('t-bad.txt', Buffer.concat([Buffer.from('ok\nstill ok\nbad '), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
+    const f = file(
+      't-bad.txt',
+      Buffer.concat([Buffer.from('ok\nstill ok\nbad '), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]),
+    );
     expect(errorOf(() => loadText(f))).toBe(`${f}:3: the file is not valid UTF-8 (save it as UTF-8)`);
   });
 });

@@ -27,7 +27,8 @@ export const HARNESS_MC_LAYOUTS: readonly HarnessMcLayoutName[] = ['cloze', 'mml
 export const HARNESS_MMLU_LAYOUT: McLayout = {
   name: 'mmlu',
   template: '{question.strip()}\\nA. {A}\\nB. {B}\\nC. {C}\\nD. {D}\\nAnswer:',
-  prompt: (item) => `${pyStrip(item.question)}\n${item.choices.map((c, k) => `${item.labels[k]}. ${c}`).join('\n')}\nAnswer:`,
+  prompt: (item) =>
+    `${pyStrip(item.question)}\n${item.choices.map((c, k) => `${item.labels[k]}. ${c}`).join('\n')}\nAnswer:`,
   choice: (item, k) => item.labels[k]!,
 };
 
@@ -75,7 +76,11 @@ export interface McLoglikOptions {
   layout?: McLayout;
 }
 
-export async function evalMcLoglik(env: EvalEnv, items: readonly McItem[], opts: McLoglikOptions = {}): Promise<ProtocolOutput> {
+export async function evalMcLoglik(
+  env: EvalEnv,
+  items: readonly McItem[],
+  opts: McLoglikOptions = {},
+): Promise<ProtocolOutput> {
   const { model, tokenizer } = env;
   const layout = opts.layout ?? HARNESS_CLOZE_LAYOUT;
   const choice = (item: McItem, k: number): string => (layout.choice ? layout.choice(item, k) : item.choices[k]!);
@@ -92,7 +97,10 @@ export async function evalMcLoglik(env: EvalEnv, items: readonly McItem[], opts:
       const cont = tokenizer.encode(loglikContinuation(choice(item, k)));
       tokenCounts[i]!.push(cont.length);
       const req = fitRequest(ctx, cont, model.contextLength);
-      if (!req) throw new UserError(`${item.file}:${item.line}: choice ${item.labels[k]} is longer than the model's context (${model.contextLength} tokens)`);
+      if (!req)
+        throw new UserError(
+          `${item.file}:${item.line}: choice ${item.labels[k]} is longer than the model's context (${model.contextLength} tokens)`,
+        );
       reqs.push(req);
       owner.push([i, k]);
     });
@@ -122,7 +130,17 @@ export async function evalMcLoglik(env: EvalEnv, items: readonly McItem[], opts:
       const s = bySubject.get(item.subject) ?? [0, 0];
       bySubject.set(item.subject, [s[0] + (pred === item.answer ? 1 : 0), s[1] + 1]);
     }
-    return { id: item.id, prompt: promptTexts[i]!, gold: item.answer, choices, logprobs: ll, chars: choices.map((c) => codePoints(c).length), tokens: tokenCounts[i]!, pred, predNorm };
+    return {
+      id: item.id,
+      prompt: promptTexts[i]!,
+      gold: item.answer,
+      choices,
+      logprobs: ll,
+      chars: choices.map((c) => codePoints(c).length),
+      tokens: tokenCounts[i]!,
+      pred,
+      predNorm,
+    };
   });
   const n = items.length;
   return {
@@ -135,8 +153,14 @@ export async function evalMcLoglik(env: EvalEnv, items: readonly McItem[], opts:
     },
     ci95: null,
     runs: 1,
-    settings: { ...layoutSettings(layout), continuation: `"${TARGET_DELIMITER}" + ${layout.choice ? 'choice per layout' : '{choice}'}`, norm: 'characters of the choice (len(choice), without the delimiter)' },
+    settings: {
+      ...layoutSettings(layout),
+      continuation: `"${TARGET_DELIMITER}" + ${layout.choice ? 'choice per layout' : '{choice}'}`,
+      norm: 'characters of the choice (len(choice), without the delimiter)',
+    },
     items: records,
-    ...(bySubject.size > 1 ? { details: { bySubject: Object.fromEntries([...bySubject].map(([s, [c, t]]) => [s, { acc: c / t, n: t }])) } } : {}),
+    ...(bySubject.size > 1
+      ? { details: { bySubject: Object.fromEntries([...bySubject].map(([s, [c, t]]) => [s, { acc: c / t, n: t }])) } }
+      : {}),
   };
 }

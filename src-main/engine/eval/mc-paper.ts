@@ -47,7 +47,11 @@ export const MAX_SKIPPED_WHITESPACE = 4;
 export function whitespaceIds(tokenizer: TokenizerLike): number[] {
   const ids: number[] = [];
   tokenizer.pieces.forEach((p, i) => {
-    if ((p.kind === 'text' && p.text.length > 0 && /^\s+$/u.test(p.text)) || (p.kind === 'byte' && [9, 10, 11, 12, 13, 32].includes(p.byte))) ids.push(i);
+    if (
+      (p.kind === 'text' && p.text.length > 0 && /^\s+$/u.test(p.text)) ||
+      (p.kind === 'byte' && [9, 10, 11, 12, 13, 32].includes(p.byte))
+    )
+      ids.push(i);
   });
   return ids;
 }
@@ -66,7 +70,11 @@ export interface McPaperOptions {
 
 export const PAPER_SAMPLING: SamplingOptions = { temperature: 1, topK: 0, topP: 1 };
 
-export async function evalMcPaper(env: EvalEnv, items: readonly McItem[], opts: McPaperOptions = {}): Promise<ProtocolOutput> {
+export async function evalMcPaper(
+  env: EvalEnv,
+  items: readonly McItem[],
+  opts: McPaperOptions = {},
+): Promise<ProtocolOutput> {
   const { model, tokenizer } = env;
   const runs = Math.max(1, Math.floor(opts.runs ?? 10));
   const seed = opts.seed ?? 0;
@@ -97,7 +105,15 @@ export async function evalMcPaper(env: EvalEnv, items: readonly McItem[], opts: 
     correct.forEach((ok, r) => {
       if (ok) perRun[r]!++;
     });
-    return { id: item.id, prompt: promptTexts[i], gold: label, outputs, parsed, correctRuns: correct, correct: correct.filter(Boolean).length };
+    return {
+      id: item.id,
+      prompt: promptTexts[i],
+      gold: label,
+      outputs,
+      parsed,
+      correctRuns: correct,
+      correct: correct.filter(Boolean).length,
+    };
   });
   const n = items.length;
   const accs = perRun.map((c) => (n > 0 ? c / n : NaN));

@@ -99,7 +99,7 @@ describe('chrF (β = 2, character 6-grams)', () => {
     expect(sentenceChrf('a b', 'ab')).toBeCloseTo(100, 12);
     expect(sentenceChrf('xyz', 'abc')).toBe(0);
   });
-  it("does not count hypothesis n-grams of an order the reference lacks, then sums over the corpus", () => {
+  it('does not count hypothesis n-grams of an order the reference lacks, then sums over the corpus', () => {
     // "abcd" vs "ab": order 3 hyp count forced to 0 (ref has no 3-grams). "xyz" vs "xyzw".
     // Sum: o1 (7,6,5), o2 (5,4,3), o3 (1,2,1), o4 (0,1,0).
     const p = (5 / 7 + 3 / 5 + 1) / 3;

@@ -44,8 +44,16 @@ describe("the author's prompts, byte for byte", () => {
   });
 
   it('ARC (numeric labels as in the data) and CommonsenseQA (five options): an "Options:" line, one option per line', async () => {
-    const arc = JSON.stringify({ question: 'Which is a gas?', choices: { text: ['ice', 'steam', 'rock', 'wood'], label: ['1', '2', '3', '4'] }, answerKey: '2' });
-    const csqa = JSON.stringify({ question: 'Where is a pen kept?', choices: { text: ['desk', 'sea', 'sky', 'moon', 'sun'], label: ['A', 'B', 'C', 'D', 'E'] }, answerKey: 'A' });
+    const arc = JSON.stringify({
+      question: 'Which is a gas?',
+      choices: { text: ['ice', 'steam', 'rock', 'wood'], label: ['1', '2', '3', '4'] },
+      answerKey: '2',
+    });
+    const csqa = JSON.stringify({
+      question: 'Where is a pen kept?',
+      choices: { text: ['desk', 'sea', 'sky', 'moon', 'sun'], label: ['A', 'B', 'C', 'D', 'E'] },
+      answerKey: 'A',
+    });
     const items = loadMcJsonl(file('mc.jsonl', `${arc}\n${csqa}\n`));
     const r = await evalMcPaper({ model: model(), tokenizer: tok }, items, { runs: 1 });
     expect(prompts(r)).toEqual([
@@ -55,7 +63,15 @@ describe("the author's prompts, byte for byte", () => {
   });
 
   it('SQuAD: "Context: …\\nQuestion: …\\nAnswer:"', async () => {
-    const item: QaItem = { id: 'q', file: 'mem', line: 1, context: 'Paris is in France.', question: 'Where is Paris?', answers: ['France'], impossible: false };
+    const item: QaItem = {
+      id: 'q',
+      file: 'mem',
+      line: 1,
+      context: 'Paris is in France.',
+      question: 'Where is Paris?',
+      answers: ['France'],
+      impossible: false,
+    };
     const r = await evalQaPaper({ model: model(), tokenizer: tok }, [item], { runs: 1 });
     expect(prompts(r)).toEqual(['Context: Paris is in France.\nQuestion: Where is Paris?\nAnswer:']);
   });
@@ -64,7 +80,10 @@ describe("the author's prompts, byte for byte", () => {
     const items = [{ file: 'mem', line: 1, src: 'Good morning.', ref: 'x' }];
     const ru = await evalTranslation({ model: model(), tokenizer: tok }, items, { src: 'en', tgt: 'ru' }, { runs: 1 });
     const zh = await evalTranslation({ model: model(), tokenizer: tok }, items, { src: 'en', tgt: 'zh' }, { runs: 1 });
-    expect([...prompts(ru), ...prompts(zh)]).toEqual(['Translate from English to Russian:\nGood morning.\nAnswer:', 'Translate from English to Chinese:\nGood morning.\nAnswer:']);
+    expect([...prompts(ru), ...prompts(zh)]).toEqual([
+      'Translate from English to Russian:\nGood morning.\nAnswer:',
+      'Translate from English to Chinese:\nGood morning.\nAnswer:',
+    ]);
   });
 });
 
@@ -77,7 +96,10 @@ describe("the paper's scoring", () => {
   });
 
   it('a model that answers with a lower-case letter is counted correct', async () => {
-    const model = bigram([[':', ' ', 30], [' ', 'c', 30]]);
+    const model = bigram([
+      [':', ' ', 30],
+      [' ', 'c', 30],
+    ]);
     const items = loadMmlu(file('lower_test.csv', 'q1,w,x,y,z,C\nq2,w,x,y,z,A\n'));
     const r = await evalMcPaper({ model, tokenizer: tok }, items, { runs: 2 });
     expect((r.items as { parsed: string[] }[])[0]!.parsed).toEqual(['C', 'C']);
@@ -86,10 +108,30 @@ describe("the paper's scoring", () => {
 
   it('QA and BLEU report 10 sampled runs with mean ± 1.96σ/√10', async () => {
     // After ":" and after every x, y or space the model says "x", "y" or " " with equal odds: runs differ.
-    const model = bigram([':', 'x', 'y', ' '].flatMap((p): [string, string, number][] => ['x', 'y', ' '].map((n): [string, string, number] => [p, n, 20])));
-    const qa: QaItem[] = Array.from({ length: 8 }, (_, i) => ({ id: `q${i}`, file: 'mem', line: i + 1, context: 'c', question: 'q', answers: ['x'], impossible: false }));
-    const bleu = Array.from({ length: 6 }, (_, i) => ({ file: 'mem', line: i + 1, src: 's', ref: i % 2 ? 'x y xx y x yy x' : 'y x y xy x y x' }));
-    for (const r of [await evalQaPaper({ model, tokenizer: tok }, qa), await evalTranslation({ model, tokenizer: tok }, bleu, { src: 'en', tgt: 'ru' })]) {
+    const model = bigram(
+      [':', 'x', 'y', ' '].flatMap((p): [string, string, number][] =>
+        ['x', 'y', ' '].map((n): [string, string, number] => [p, n, 20]),
+      ),
+    );
+    const qa: QaItem[] = Array.from({ length: 8 }, (_, i) => ({
+      id: `q${i}`,
+      file: 'mem',
+      line: i + 1,
+      context: 'c',
+      question: 'q',
+      answers: ['x'],
+      impossible: false,
+    }));
+    const bleu = Array.from({ length: 6 }, (_, i) => ({
+      file: 'mem',
+      line: i + 1,
+      src: 's',
+      ref: i % 2 ? 'x y xx y x yy x' : 'y x y xy x y x',
+    }));
+    for (const r of [
+      await evalQaPaper({ model, tokenizer: tok }, qa),
+      await evalTranslation({ model, tokenizer: tok }, bleu, { src: 'en', tgt: 'ru' }),
+    ]) {
       expect(r.runs).toBe(10);
       const runs = r.details!['runAccuracies'] ?? r.details!['runScores'];
       const xs = runs as number[];
@@ -103,7 +145,10 @@ describe("the paper's scoring", () => {
   });
 
   it('BLEU generates min(len(ref), 100) tokens and keeps the standard corpus BLEU/chrF apart', async () => {
-    const model = bigram([[':', 'x', 30], ['x', 'x', 30]]);
+    const model = bigram([
+      [':', 'x', 30],
+      ['x', 'x', 30],
+    ]);
     const items = [
       { file: 'mem', line: 1, src: 'a', ref: 'xxx' },
       { file: 'mem', line: 2, src: 'b', ref: 'x'.repeat(130) },
@@ -135,10 +180,24 @@ describe('lm-evaluation-harness acc_norm', () => {
   });
 
   it('records per choice the log-likelihood, characters and tokens; acc_norm recomputed from them agrees', async () => {
-    const model = bigram([[' ', 'z', 2], ['y', 'y', 5]]);
-    const item: McItem = { id: 'i', file: 'mem', line: 1, question: 'q', choices: ['z', 'yyyy', 'zy'], labels: ['A', 'B', 'C'], answer: 1, template: 'lines' };
+    const model = bigram([
+      [' ', 'z', 2],
+      ['y', 'y', 5],
+    ]);
+    const item: McItem = {
+      id: 'i',
+      file: 'mem',
+      line: 1,
+      question: 'q',
+      choices: ['z', 'yyyy', 'zy'],
+      labels: ['A', 'B', 'C'],
+      answer: 1,
+      template: 'lines',
+    };
     const r = await evalMcLoglik({ model, tokenizer: tok }, [item]);
-    const rec = (r.items as { prompt: string; logprobs: number[]; chars: number[]; tokens: number[]; predNorm: number }[])[0]!;
+    const rec = (
+      r.items as { prompt: string; logprobs: number[]; chars: number[]; tokens: number[]; predNorm: number }[]
+    )[0]!;
     expect(rec.prompt).toBe('Question: q\nAnswer:');
     expect(rec.chars).toEqual([1, 4, 2]);
     expect(rec.tokens).toEqual([2, 5, 3]);
@@ -148,7 +207,16 @@ describe('lm-evaluation-harness acc_norm', () => {
   });
 
   it('the mmlu layout shows lettered options and scores " A" … " D"', async () => {
-    const item: McItem = { id: 'i', file: 'mem', line: 1, question: '  Why?  ', choices: ['p', 'q', 'r', 's'], labels: ['A', 'B', 'C', 'D'], answer: 2, template: 'mmlu' };
+    const item: McItem = {
+      id: 'i',
+      file: 'mem',
+      line: 1,
+      question: '  Why?  ',
+      choices: ['p', 'q', 'r', 's'],
+      labels: ['A', 'B', 'C', 'D'],
+      answer: 2,
+      template: 'mmlu',
+    };
     expect(HARNESS_MMLU_LAYOUT.prompt(item)).toBe('Why?\nA. p\nB. q\nC. r\nD. s\nAnswer:');
     const model = bigram([[' ', 'C', 8]]);
     const r = await evalMcLoglik({ model, tokenizer: tok }, [item], { layout: HARNESS_MMLU_LAYOUT });
@@ -179,7 +247,8 @@ describe("the paper's per-item BLEU equals sacreBLEU's corpus_bleu([h.upper()], 
       if (i % 3 === 1) return [...w.slice(Math.floor(w.length / 2)), ...w.slice(0, Math.floor(w.length / 2))].join(' ');
       return r.slice(0, Math.max(1, Math.floor(r.length * 0.7)));
     });
-    const script = 'import json,sys,sacrebleu\nd=json.load(sys.stdin)\nprint(json.dumps([sacrebleu.corpus_bleu([h.upper()],[[r.upper()]]).score for h,r in zip(d["h"],d["r"])]))';
+    const script =
+      'import json,sys,sacrebleu\nd=json.load(sys.stdin)\nprint(json.dumps([sacrebleu.corpus_bleu([h.upper()],[[r.upper()]]).score for h,r in zip(d["h"],d["r"])]))';
     const out = spawnSync(py, ['-c', script], { input: JSON.stringify({ h: hyps, r: refs }), encoding: 'utf8' });
     expect(out.stderr).toBe('');
     const expected = JSON.parse(out.stdout) as number[];

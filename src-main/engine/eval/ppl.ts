@@ -64,7 +64,11 @@ export async function evalPerplexity(env: EvalEnv, text: string, opts: PplOption
     tokens += s.count;
   }
   // Characters and bytes of the text the scored tokens spell (without <bos>, the first token is context only).
-  const scoredText = opts.prefixBos ? (limited ? tokenizer.decode(textIds) : text) : tokenizer.decode(textIds.subarray(1));
+  const scoredText = opts.prefixBos
+    ? limited
+      ? tokenizer.decode(textIds)
+      : text
+    : tokenizer.decode(textIds.subarray(1));
   const chars = codePoints(scoredText).length;
   const bytes = utf8Length(scoredText);
   const bits = nats / Math.LN2;

@@ -40,10 +40,14 @@ export interface ProtocolOutput {
 export function checkCompatible(env: EvalEnv): void {
   const { model, tokenizer } = env;
   if (tokenizer.size !== model.vocabSize) {
-    throw new UserError(`the tokenizer has ${tokenizer.size} tokens but the model outputs ${model.vocabSize}; evaluate with the tokenizer saved with the model`);
+    throw new UserError(
+      `the tokenizer has ${tokenizer.size} tokens but the model outputs ${model.vocabSize}; evaluate with the tokenizer saved with the model`,
+    );
   }
   if (model.tokenizerId && tokenizer.id && model.tokenizerId !== tokenizer.id) {
-    throw new UserError(`tokenizer ${tokenizer.id.slice(0, 12)}… is not the model's tokenizer ${model.tokenizerId.slice(0, 12)}…; use the tokenizer saved with the model`);
+    throw new UserError(
+      `tokenizer ${tokenizer.id.slice(0, 12)}… is not the model's tokenizer ${model.tokenizerId.slice(0, 12)}…; use the tokenizer saved with the model`,
+    );
   }
 }
 
@@ -51,7 +55,8 @@ export function checkCompatible(env: EvalEnv): void {
 export function newlineIds(tokenizer: TokenizerLike): number[] {
   const ids: number[] = [];
   tokenizer.pieces.forEach((p, i) => {
-    if ((p.kind === 'text' && /[\n\r]/.test(p.text)) || (p.kind === 'byte' && (p.byte === 10 || p.byte === 13))) ids.push(i);
+    if ((p.kind === 'text' && /[\n\r]/.test(p.text)) || (p.kind === 'byte' && (p.byte === 10 || p.byte === 13)))
+      ids.push(i);
   });
   return ids;
 }

@@ -53,7 +53,16 @@ function bigramLogprob(t: Float32Array, ids: ArrayLike<number>, from: number): n
 }
 
 function mc(question: string, choices: string[], answer: number, template: 'mmlu' | 'lines' = 'lines'): McItem {
-  return { id: question, file: 'mem', line: 1, question, choices, labels: choices.map((_, k) => 'ABCD'[k]!), answer, template };
+  return {
+    id: question,
+    file: 'mem',
+    line: 1,
+    question,
+    choices,
+    labels: choices.map((_, k) => 'ABCD'[k]!),
+    answer,
+    template,
+  };
 }
 
 describe('batched scoring', () => {
@@ -84,8 +93,16 @@ describe('perplexity with sliding windows', () => {
   const text = 'the quick brown fox jumps over the lazy dog, then naps.';
 
   it('scores every token from the second once', () => {
-    for (const [n, c, s] of [[10, 4, 1], [10, 4, 2], [10, 4, 4], [57, 8, 3], [3, 8, 4]] as const) {
-      const scored = rollingWindows(n, c, s).flatMap((w) => Array.from({ length: w.end - w.from }, (_, k) => w.from + k));
+    for (const [n, c, s] of [
+      [10, 4, 1],
+      [10, 4, 2],
+      [10, 4, 4],
+      [57, 8, 3],
+      [3, 8, 4],
+    ] as const) {
+      const scored = rollingWindows(n, c, s).flatMap((w) =>
+        Array.from({ length: w.end - w.from }, (_, k) => w.from + k),
+      );
       expect(scored).toEqual(Array.from({ length: n - 1 }, (_, k) => k + 1));
       for (const w of rollingWindows(n, c, s)) expect(w.end - w.begin).toBeLessThanOrEqual(c + 1);
     }
@@ -134,9 +151,14 @@ describe('perplexity with sliding windows', () => {
 });
 
 describe('multiple choice by log-likelihood', () => {
-  it("picks the choice the model prefers, batched or not, and leaks no tensors", async () => {
+  it('picks the choice the model prefers, batched or not, and leaks no tensors', async () => {
     // After a space the model likes "x", after "x" it likes "y".
-    const model = bigram(table([[' ', 'x', 4], ['x', 'y', 4]]));
+    const model = bigram(
+      table([
+        [' ', 'x', 4],
+        ['x', 'y', 4],
+      ]),
+    );
     const items = [mc('q', ['xy', 'zz', 'b'], 0), mc('r', ['zz', 'xy'], 0), mc('s', ['ab', 'xy', 'cd'], 1)];
     const before = tf.memory().numTensors;
     const r = await evalMcLoglik({ model, tokenizer: tok, batchSize: 2 }, items);
@@ -148,7 +170,10 @@ describe('multiple choice by log-likelihood', () => {
   });
   it('sums the continuation log-probs after the prompt, and acc_norm divides by characters', async () => {
     // " z" is likely per sequence; " yyyy" is likelier per character: after "y" the model strongly expects "y".
-    const t = table([[' ', 'z', 2], ['y', 'y', 5]]);
+    const t = table([
+      [' ', 'z', 2],
+      ['y', 'y', 5],
+    ]);
     const model = bigram(t);
     const item = mc('q', ['z', 'yyyy'], 1);
     const r = await evalMcLoglik({ model, tokenizer: tok }, [item]);
@@ -169,12 +194,20 @@ describe("multiple choice, the paper's protocol", () => {
   const items = [mc('one', ['p', 'q'], 1), mc('two', ['r', 's'], 1), mc('three', ['t', 'u'], 0)];
 
   it('builds the templates', () => {
-    expect(paperMcPrompt(mc('Why?', ['a', 'b', 'c', 'd'], 0, 'mmlu'))).toBe('Question: Why?\nOptions: A) a B) b C) c D) d\nAnswer:');
+    expect(paperMcPrompt(mc('Why?', ['a', 'b', 'c', 'd'], 0, 'mmlu'))).toBe(
+      'Question: Why?\nOptions: A) a B) b C) c D) d\nAnswer:',
+    );
     expect(paperMcPrompt(mc('Why?', ['a', 'b'], 0))).toBe('Question: Why?\nOptions:\nA) a\nB) b\nAnswer:');
   });
   it('generates 2 tokens for line-per-option items and compares the first non-space character', async () => {
     // After ":" always a space; after the space always "B", then ")". The leading space does not count.
-    const model = bigram(table([[':', ' ', 30], [' ', 'B', 30], ['B', ')', 30]]));
+    const model = bigram(
+      table([
+        [':', ' ', 30],
+        [' ', 'B', 30],
+        ['B', ')', 30],
+      ]),
+    );
     const r = await evalMcPaper({ model, tokenizer: tok }, items, { runs: 4, seed: 1 });
     expect((r.items as { outputs: string[] }[])[0]!.outputs).toEqual([' B)', ' B)', ' B)', ' B)']);
     expect(r.metrics['acc']).toBeCloseTo(2 / 3, 12);
@@ -190,30 +223,60 @@ describe("multiple choice, the paper's protocol", () => {
   });
   it('does not count leading whitespace-only tokens (a bounded deviation: " A" is two tokens here)', async () => {
     // The answer letter comes after a space token; the paper's literal 1 token would be " " and always wrong.
-    const spaced = bigram(table([[':', ' ', 30], [' ', 'C', 30]]));
+    const spaced = bigram(
+      table([
+        [':', ' ', 30],
+        [' ', 'C', 30],
+      ]),
+    );
     const mm = [mc('a', ['1', '2', '3', '4'], 2, 'mmlu'), mc('b', ['1', '2', '3', '4'], 0, 'mmlu')];
     const r = await evalMcPaper({ model: spaced, tokenizer: tok }, mm, { runs: 2 });
     expect((r.items as { outputs: string[] }[])[0]!.outputs).toEqual([' C', ' C']);
     expect(r.metrics['acc']).toBe(0.5);
     expect(String(r.settings['leadingWhitespace'])).toContain(`up to ${MAX_SKIPPED_WHITESPACE}`);
     // A model that only ever says spaces or line breaks stops after the bound plus the counted token.
-    const blank = bigram(table([[':', '\n', 30], ['\n', ' ', 30], [' ', ' ', 30]]));
+    const blank = bigram(
+      table([
+        [':', '\n', 30],
+        ['\n', ' ', 30],
+        [' ', ' ', 30],
+      ]),
+    );
     const r2 = await evalMcPaper({ model: blank, tokenizer: tok }, mm, { runs: 1 });
     expect((r2.items as { outputs: string[] }[])[0]!.outputs).toEqual(['\n' + ' '.repeat(MAX_SKIPPED_WHITESPACE)]);
     expect(r2.metrics['acc']).toBe(0);
     expect(whitespaceIds(tok)).toEqual([tok.idOf(' '), tok.idOf('\n')].sort((a, b) => a - b));
   });
   it('asks in a given layout', async () => {
-    const model = bigram(table([[':', ' ', 30], [' ', 'D', 30]]));
-    const layout = { name: 'dots', template: 'Q: {question} / A. …', prompt: (it: McItem) => `Q: ${it.question}\n${it.choices.map((c, k) => `${it.labels[k]}. ${c}`).join('\n')}\nAnswer:` };
-    const r = await evalMcPaper({ model, tokenizer: tok }, [mc('x', ['1', '2', '3', '4'], 3, 'mmlu')], { runs: 1, layout });
+    const model = bigram(
+      table([
+        [':', ' ', 30],
+        [' ', 'D', 30],
+      ]),
+    );
+    const layout = {
+      name: 'dots',
+      template: 'Q: {question} / A. …',
+      prompt: (it: McItem) =>
+        `Q: ${it.question}\n${it.choices.map((c, k) => `${it.labels[k]}. ${c}`).join('\n')}\nAnswer:`,
+    };
+    const r = await evalMcPaper({ model, tokenizer: tok }, [mc('x', ['1', '2', '3', '4'], 3, 'mmlu')], {
+      runs: 1,
+      layout,
+    });
     expect(r.metrics['acc']).toBe(1);
     expect(r.settings['layout']).toBe('dots');
     expect(r.settings['prompt']).toBe('Q: {question} / A. …');
   });
   it('reports mean, population σ and 1.96σ/√runs over sampled runs, reproducibly', async () => {
     // After the space, A and B are equally likely: each run's accuracy is random.
-    const model = bigram(table([[':', ' ', 30], [' ', 'A', 30], [' ', 'B', 30]]));
+    const model = bigram(
+      table([
+        [':', ' ', 30],
+        [' ', 'A', 30],
+        [' ', 'B', 30],
+      ]),
+    );
     const many = Array.from({ length: 12 }, (_, i) => mc(`q${i}`, ['x', 'y'], i % 2));
     const before = tf.memory().numTensors;
     const r = await evalMcPaper({ model, tokenizer: tok }, many, { runs: 10, seed: 7 });
@@ -240,7 +303,13 @@ function qa(id: string, answers: string[], impossible = false): QaItem {
 describe('question answering', () => {
   it('paper protocol: short answerable items, answer-length tokens, upper-cased substring', async () => {
     // After ":" the model says "xy" then a line break.
-    const model = bigram(table([[':', 'x', 30], ['x', 'y', 30], ['y', '\n', 30]]));
+    const model = bigram(
+      table([
+        [':', 'x', 30],
+        ['x', 'y', 30],
+        ['y', '\n', 30],
+      ]),
+    );
     const items = [qa('a', ['XY']), qa('b', ['x']), qa('c', ['zz']), qa('d', ['far too long']), qa('e', [], true)];
     const r = await evalQaPaper({ model, tokenizer: tok }, items, { runs: 1 });
     expect(r.n).toBe(3);
@@ -250,7 +319,14 @@ describe('question answering', () => {
     expect(qaPrompt(items[0]!)).toBe('Context: Some context here.\nQuestion: What is a?\nAnswer:');
   });
   it('SQuAD EM/F1 with greedy decoding up to the line break, and unanswerable items', async () => {
-    const model = bigram(table([[':', ' ', 30], [' ', 'x', 30], ['x', 'y', 30], ['y', '\n', 30]]));
+    const model = bigram(
+      table([
+        [':', ' ', 30],
+        [' ', 'x', 30],
+        ['x', 'y', 30],
+        ['y', '\n', 30],
+      ]),
+    );
     const items = [qa('a', ['xy', 'other']), qa('b', ['xy z']), qa('c', [], true)];
     const r = await evalQaSquad({ model, tokenizer: tok }, items);
     expect((r.items as { pred: string }[]).map((x) => x.pred)).toEqual(['xy', 'xy', 'xy']);
@@ -269,7 +345,14 @@ describe('question answering', () => {
 
 describe('translation', () => {
   it("uses the paper's prompt; the standard metrics decode greedily to the line break (sacreBLEU corpus BLEU, chrF)", async () => {
-    const model = bigram(table([[':', ' ', 30], [' ', 'x', 30], ['x', 'y', 30], ['y', '\n', 30]]));
+    const model = bigram(
+      table([
+        [':', ' ', 30],
+        [' ', 'x', 30],
+        ['x', 'y', 30],
+        ['y', '\n', 30],
+      ]),
+    );
     const items = [
       { file: 'mem', line: 1, src: 'hello', ref: 'xy' },
       { file: 'mem', line: 2, src: 'bye', ref: 'ab' },
@@ -291,6 +374,8 @@ describe('an environment check', () => {
     const model = bigram(randomTable(1));
     const small = new CharTokenizer('ab');
     const env: EvalEnv = { model, tokenizer: small };
-    await expect(runEval(env, { task: 'ppl', data: '/nonexistent' }, { modelId: 'm' })).rejects.toThrow(/the tokenizer has 6 tokens but the model outputs/);
+    await expect(runEval(env, { task: 'ppl', data: '/nonexistent' }, { modelId: 'm' })).rejects.toThrow(
+      /the tokenizer has 6 tokens but the model outputs/,
+    );
   });
 });

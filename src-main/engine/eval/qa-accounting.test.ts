@@ -79,11 +79,17 @@ describe("the paper protocol's filter, step by step", () => {
     expect(dropped.map((s) => s.step)).toEqual(['unanswerable', 'long-answer', 'limit']);
     expect(dropped.reduce((a, s) => a + s.items.length, 0)).toBe(st.questions - 4);
     expect(dropped[2]!.reason).toBe('beyond the item limit of 4');
-    expect(describeAccounting(acct)).toMatch(new RegExp(`^${st.questions} in file · 4 scored · ${st.questions - 4} left out: ${st.impossible} unanswerable`));
+    expect(describeAccounting(acct)).toMatch(
+      new RegExp(`^${st.questions} in file · 4 scored · ${st.questions - 4} left out: ${st.impossible} unanswerable`),
+    );
   });
 
   it('runEval applies the limit after the filter and carries the accounting into the saved result', async () => {
-    const r = await runEval({ model: babbler(), tokenizer: tok }, { task: 'qa', protocol: 'paper', data: files['ru']!, limit: 3, runs: 1 }, { modelId: 'm' });
+    const r = await runEval(
+      { model: babbler(), tokenizer: tok },
+      { task: 'qa', protocol: 'paper', data: files['ru']!, limit: 3, runs: 1 },
+      { modelId: 'm' },
+    );
     expect(r.n).toBe(3);
     expect(r.accounting!.steps.map((s) => s.step)).toEqual(['unanswerable', 'long-answer', 'limit']);
     expect(r.degenerate!.groups[0]).toMatchObject({ group: 'all', outputs: 3 });
@@ -125,9 +131,16 @@ describe('degenerate outputs beside the official metric', () => {
     expect(r.metrics['NoAns_total']).toBe(st.impossible);
     const groups = Object.fromEntries(r.degenerate!.groups.map((g) => [g.group, g]));
     expect(groups['all']).toMatchObject({ outputs: st.questions, degenerate: st.questions });
-    expect(groups['NoAns']).toMatchObject({ outputs: st.impossible, degenerate: st.impossible, byKind: { 'stop-words': st.impossible } });
+    expect(groups['NoAns']).toMatchObject({
+      outputs: st.impossible,
+      degenerate: st.impossible,
+      byKind: { 'stop-words': st.impossible },
+    });
     expect(groups['HasAns']!.degenerate).toBe(st.questions - st.impossible);
-    expect((r.items as { pred: string; degenerate: string }[])[0]).toMatchObject({ pred: 'the the the', degenerate: 'stop-words' });
+    expect((r.items as { pred: string; degenerate: string }[])[0]).toMatchObject({
+      pred: 'the the the',
+      degenerate: 'stop-words',
+    });
     expect(r.accounting).toEqual({ inFile: st.questions, scored: st.questions, steps: [] });
   });
 

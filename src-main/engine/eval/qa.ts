@@ -30,9 +30,17 @@ export function paperQaEligible(item: QaItem): boolean {
 
 /** The paper's eligibility as named steps, in order: the first one an item fails is its reason. */
 export const PAPER_QA_RULES: readonly { step: FilterStep['step']; reason: string; keep: (it: QaItem) => boolean }[] = [
-  { step: 'unanswerable', reason: 'unanswerable (the paper scores answerable questions only)', keep: (it) => !it.impossible },
+  {
+    step: 'unanswerable',
+    reason: 'unanswerable (the paper scores answerable questions only)',
+    keep: (it) => !it.impossible,
+  },
   { step: 'no-answer-text', reason: 'first gold answer is empty', keep: (it) => (it.answers[0] ?? '').length > 0 },
-  { step: 'long-answer', reason: `first gold answer longer than ${PAPER_QA_MAX_CHARS} characters`, keep: (it) => codePoints(it.answers[0] ?? '').length <= PAPER_QA_MAX_CHARS },
+  {
+    step: 'long-answer',
+    reason: `first gold answer longer than ${PAPER_QA_MAX_CHARS} characters`,
+    keep: (it) => codePoints(it.answers[0] ?? '').length <= PAPER_QA_MAX_CHARS,
+  },
 ];
 
 /** The paper's filter then the item limit, each dropped item with its reason. */
@@ -65,7 +73,11 @@ export interface QaPaperOptions {
 }
 
 /** Paper protocol: `runs` sampled generations of answer-length tokens; accuracy per run, mean ± 1.96σ/√runs. */
-export async function evalQaPaper(env: EvalEnv, items: readonly QaItem[], opts: QaPaperOptions = {}): Promise<ProtocolOutput> {
+export async function evalQaPaper(
+  env: EvalEnv,
+  items: readonly QaItem[],
+  opts: QaPaperOptions = {},
+): Promise<ProtocolOutput> {
   const { model, tokenizer } = env;
   const prompt = opts.layout ? opts.layout.prompt : qaPrompt;
   const runs = Math.max(1, Math.floor(opts.runs ?? 10));
@@ -79,23 +91,21 @@ export async function evalQaPaper(env: EvalEnv, items: readonly QaItem[], opts: 
   const { pad, bos, eos } = tokenizer.specials;
   const promptIds = promptTexts.map((p) => tokenizer.encode(p));
   // sampleRuns keeps the last contextLength − budget + 1 prompt tokens.
-  const cut = promptIds.flatMap((p, i) => (p.length > Math.max(1, model.contextLength - Math.max(1, paperQaBudget(answers[i]!)) + 1) ? [i] : []));
-  const gen = await sampleRuns(
-    model,
-    promptIds,
-    {
-      steps: answers.map(paperQaBudget),
-      runs,
-      sampling,
-      seed,
-      padId: pad,
-      banned: [pad, bos],
-      stopIds: [eos],
-      batchSize: env.batchSize,
-      maxLogits: env.maxLogits,
-      onProgress: (d, t) => env.onProgress?.('qa paper', d, t),
-    },
+  const cut = promptIds.flatMap((p, i) =>
+    p.length > Math.max(1, model.contextLength - Math.max(1, paperQaBudget(answers[i]!)) + 1) ? [i] : [],
   );
+  const gen = await sampleRuns(model, promptIds, {
+    steps: answers.map(paperQaBudget),
+    runs,
+    sampling,
+    seed,
+    padId: pad,
+    banned: [pad, bos],
+    stopIds: [eos],
+    batchSize: env.batchSize,
+    maxLogits: env.maxLogits,
+    onProgress: (d, t) => env.onProgress?.('qa paper', d, t),
+  });
   const perRun = new Array<number>(runs).fill(0);
   const records = eligible.map((it, i) => {
     const outputs = gen[i]!.map((ids) => tokenizer.decode(ids));
@@ -104,7 +114,16 @@ export async function evalQaPaper(env: EvalEnv, items: readonly QaItem[], opts: 
       if (ok) perRun[r]!++;
     });
     const degenerate = outputs.map(degenerateKind);
-    return { id: it.id, prompt: promptTexts[i], answer: answers[i], outputs, parsed: outputs.map((o) => pyStrip(o).toUpperCase()), correctRuns: correct, correct: correct.filter(Boolean).length, degenerate };
+    return {
+      id: it.id,
+      prompt: promptTexts[i],
+      answer: answers[i],
+      outputs,
+      parsed: outputs.map((o) => pyStrip(o).toUpperCase()),
+      correctRuns: correct,
+      correct: correct.filter(Boolean).length,
+      degenerate,
+    };
   });
   const n = eligible.length;
   const accs = perRun.map((c) => (n > 0 ? c / n : NaN));
@@ -114,7 +133,11 @@ export async function evalQaPaper(env: EvalEnv, items: readonly QaItem[], opts: 
     // eligible: items passing the paper's filter (before the limit); skipped: the items it left out.
     metrics: { acc: s.mean, std: s.std, ci95: s.ci95, eligible: eligibleCount, skipped: items.length - eligibleCount },
     ci95: s.ci95,
-    accounting: { inFile: items.length, scored: n, steps: [...filter.steps, ...changedStep('prompt-cut', PROMPT_CUT, eligible, cut)] },
+    accounting: {
+      inFile: items.length,
+      scored: n,
+      steps: [...filter.steps, ...changedStep('prompt-cut', PROMPT_CUT, eligible, cut)],
+    },
     degenerate: summarizeDegenerate(records.flatMap((r) => r.degenerate.map((kind) => ({ group: 'all', kind })))),
     runs,
     settings: {
@@ -148,7 +171,11 @@ export function extractAnswer(continuation: string): string {
 }
 
 /** Official SQuAD v2 EM/F1 (0–100), overall and split into answerable (HasAns) and unanswerable (NoAns) questions. */
-export async function evalQaSquad(env: EvalEnv, allItems: readonly QaItem[], opts: QaSquadOptions = {}): Promise<ProtocolOutput> {
+export async function evalQaSquad(
+  env: EvalEnv,
+  allItems: readonly QaItem[],
+  opts: QaSquadOptions = {},
+): Promise<ProtocolOutput> {
   const { model, tokenizer } = env;
   const filter = applyFilters(allItems, [], opts.limit);
   const items = filter.kept;
@@ -158,7 +185,8 @@ export async function evalQaSquad(env: EvalEnv, allItems: readonly QaItem[], opt
   const layout = opts.layout;
   const promptTexts = items.map((it) => (layout ? layout.prompt(it) : qaPrompt(it)));
   const prompts = promptTexts.map((p) => tokenizer.encode(p));
-  const abstains = (pred: string): boolean => layout?.noAnswer !== undefined && normalizeAnswer(pred) === normalizeAnswer(layout.noAnswer);
+  const abstains = (pred: string): boolean =>
+    layout?.noAnswer !== undefined && normalizeAnswer(pred) === normalizeAnswer(layout.noAnswer);
   const gen = await generateIds(model, prompts, {
     maxTokens: maxNew,
     ...GREEDY,
@@ -179,20 +207,42 @@ export async function evalQaSquad(env: EvalEnv, allItems: readonly QaItem[], opt
       sums[k][1]! += f1;
       sums[k][2]!++;
     }
-    return { id: it.id, prompt: promptTexts[i], output: tokenizer.decode(gen.ids[i]!), pred, ...(pred !== said ? { said } : {}), em, f1, impossible: it.impossible, degenerate };
+    return {
+      id: it.id,
+      prompt: promptTexts[i],
+      output: tokenizer.decode(gen.ids[i]!),
+      pred,
+      ...(pred !== said ? { said } : {}),
+      em,
+      f1,
+      impossible: it.impossible,
+      degenerate,
+    };
   });
-  const goldEmpty = items.flatMap((it, i) => (!it.impossible && it.answers.every((a) => normalizeAnswer(a) === '') ? [i] : []));
+  const goldEmpty = items.flatMap((it, i) =>
+    !it.impossible && it.answers.every((a) => normalizeAnswer(a) === '') ? [i] : [],
+  );
   const cut = gen.truncated.flatMap((t, i) => (t > 0 ? [i] : []));
   const pct = (s: number[], j: number): number => (s[2]! > 0 ? (100 * s[j]!) / s[2]! : NaN);
   const metrics: Record<string, number> = { exact: pct(sums.all, 0), f1: pct(sums.all, 1), total: items.length };
-  if (sums.has[2]! > 0) Object.assign(metrics, { HasAns_exact: pct(sums.has, 0), HasAns_f1: pct(sums.has, 1), HasAns_total: sums.has[2]! });
-  if (sums.no[2]! > 0) Object.assign(metrics, { NoAns_exact: pct(sums.no, 0), NoAns_f1: pct(sums.no, 1), NoAns_total: sums.no[2]! });
+  if (sums.has[2]! > 0)
+    Object.assign(metrics, { HasAns_exact: pct(sums.has, 0), HasAns_f1: pct(sums.has, 1), HasAns_total: sums.has[2]! });
+  if (sums.no[2]! > 0)
+    Object.assign(metrics, { NoAns_exact: pct(sums.no, 0), NoAns_f1: pct(sums.no, 1), NoAns_total: sums.no[2]! });
   env.onProgress?.('qa squad', items.length, items.length);
   return {
     n: items.length,
     metrics,
     ci95: null,
-    accounting: { inFile: allItems.length, scored: items.length, steps: [...filter.steps, ...changedStep('gold-normalizes-empty', GOLD_EMPTY, items, goldEmpty), ...changedStep('prompt-cut', PROMPT_CUT, items, cut)] },
+    accounting: {
+      inFile: allItems.length,
+      scored: items.length,
+      steps: [
+        ...filter.steps,
+        ...changedStep('gold-normalizes-empty', GOLD_EMPTY, items, goldEmpty),
+        ...changedStep('prompt-cut', PROMPT_CUT, items, cut),
+      ],
+    },
     degenerate: summarizeDegenerate(
       records.map((r) => ({ group: r.impossible ? 'NoAns' : 'HasAns', kind: r.degenerate })),
       ['all', 'HasAns', 'NoAns'],

@@ -40,24 +40,40 @@ writeFileSync(csv, 'one?,a,b,c,d,A\ntwo?,a,b,c,d,B\nthree?,a,b,c,d,A\n"four, wit
 
 describe('runEval and saved results', () => {
   it('returns {task, protocol, n, metrics, ci95, seconds} tagged with model, runs, seed and dataset hash', async () => {
-    const r = await runEval({ model: answers('A'), tokenizer: tok }, { task: 'mc', protocol: 'paper', data: csv, runs: 3, seed: 5 }, { modelId: 'model-a' });
-    expect(r).toMatchObject({ task: 'mc', protocol: 'paper', n: 4, runs: 3, seed: 5, modelId: 'model-a', dataset: 'toy_test.csv' });
+    const r = await runEval(
+      { model: answers('A'), tokenizer: tok },
+      { task: 'mc', protocol: 'paper', data: csv, runs: 3, seed: 5 },
+      { modelId: 'model-a' },
+    );
+    expect(r).toMatchObject({
+      task: 'mc',
+      protocol: 'paper',
+      n: 4,
+      runs: 3,
+      seed: 5,
+      modelId: 'model-a',
+      dataset: 'toy_test.csv',
+    });
     expect(r.datasetSha256).toMatch(/^[0-9a-f]{64}$/);
     // MMLU template, 1 token: after ":" the model says " " then "A"; the leading space does not count, so "A"
     // is the generated token (the literal 1-token protocol would score 0 here), right on 2 of the 4 items.
     expect(r.metrics['acc']).toBe(0.5);
     expect(r.ci95).toBe(0);
     expect(r.seconds).toBeGreaterThanOrEqual(0);
-    const loglik = await runEval({ model: answers('A'), tokenizer: tok }, { task: 'mc', data: csv, limit: 2 }, { modelId: 'model-a' });
+    const loglik = await runEval(
+      { model: answers('A'), tokenizer: tok },
+      { task: 'mc', data: csv, limit: 2 },
+      { modelId: 'model-a' },
+    );
     expect(loglik.protocol).toBe('loglik');
     expect(loglik.n).toBe(2);
     expect(loglik.limit).toBe(2);
     expect(loglik.ci95).toBeNull();
   });
   it('rejects a protocol the task does not have', async () => {
-    await expect(runEval({ model: answers('A'), tokenizer: tok }, { task: 'mc', protocol: 'squad', data: csv }, { modelId: 'm' })).rejects.toThrow(
-      'task mc has no protocol "squad" (choose loglik or paper)',
-    );
+    await expect(
+      runEval({ model: answers('A'), tokenizer: tok }, { task: 'mc', protocol: 'squad', data: csv }, { modelId: 'm' }),
+    ).rejects.toThrow('task mc has no protocol "squad" (choose loglik or paper)');
   });
   it('saves evals/<task>-<protocol>-<hash8>.json beside the model atomically, and reads them back', async () => {
     const modelDir = join(dir, 'model-a');
@@ -79,7 +95,14 @@ describe('runEval and saved results', () => {
 describe('tables', () => {
   it('compares models on the same data', async () => {
     const lines = join(dir, 'arc.jsonl');
-    writeFileSync(lines, ['{"question": "q1", "choices": ["x", "y"], "answer": "A"}', '{"question": "q2", "choices": ["x", "y"], "answer": "B"}', '{"question": "q3", "choices": ["x", "y"], "answer": "B"}'].join('\n'));
+    writeFileSync(
+      lines,
+      [
+        '{"question": "q1", "choices": ["x", "y"], "answer": "A"}',
+        '{"question": "q2", "choices": ["x", "y"], "answer": "B"}',
+        '{"question": "q3", "choices": ["x", "y"], "answer": "B"}',
+      ].join('\n'),
+    );
     const results = await evaluateModels(
       [
         { model: answers('A'), modelId: 'says-A' },

@@ -37,7 +37,9 @@ export interface EvalResult {
 
 /** 8 hex digits identifying what was measured (data, limit, runs, seed, settings): a rerun replaces its file. */
 export function resultHash8(r: EvalResult): string {
-  return sha256Hex(JSON.stringify({ d: r.datasetSha256, l: r.limit ?? null, r: r.runs, s: r.seed, t: r.settings })).slice(0, 8);
+  return sha256Hex(
+    JSON.stringify({ d: r.datasetSha256, l: r.limit ?? null, r: r.runs, s: r.seed, t: r.settings }),
+  ).slice(0, 8);
 }
 
 export function resultFileName(r: EvalResult): string {
@@ -75,7 +77,10 @@ export interface Table {
 }
 
 /** One row per result: model, task, protocol, n, the task's table metrics, ci95. */
-export function comparisonTable(results: readonly EvalResult[], firstColumn: { name: string; values?: (string | number)[] } = { name: 'model' }): Table {
+export function comparisonTable(
+  results: readonly EvalResult[],
+  firstColumn: { name: string; values?: (string | number)[] } = { name: 'model' },
+): Table {
   const metricCols: string[] = [];
   for (const r of results) {
     const wanted = TABLE_METRICS[`${r.task}-${r.protocol}`] ?? Object.keys(r.metrics);
@@ -91,7 +96,22 @@ export function comparisonTable(results: readonly EvalResult[], firstColumn: { n
     ...metricCols.map((m) => r.metrics[m] ?? null),
     ...(withCi ? [r.ci95 ?? null] : []),
   ]);
-  return { columns, rows, integerColumns: [firstColumn.name, 'n', 'tokens', 'chars', 'bytes', 'sys_len', 'ref_len', 'total', 'eligible', 'skipped'] };
+  return {
+    columns,
+    rows,
+    integerColumns: [
+      firstColumn.name,
+      'n',
+      'tokens',
+      'chars',
+      'bytes',
+      'sys_len',
+      'ref_len',
+      'total',
+      'eligible',
+      'skipped',
+    ],
+  };
 }
 
 function fmt(v: string | number | null, decimals: number | null): string {
@@ -114,7 +134,9 @@ export function formatTable(t: Table): string {
   const decimals = t.columns.map((_, j) => columnDecimals(t, j));
   const cells = [t.columns, ...t.rows.map((r) => r.map((v, j) => fmt(v, decimals[j]!)))];
   const widths = t.columns.map((_, j) => Math.max(...cells.map((r) => String(r[j]).length)));
-  const numeric = t.columns.map((_, j) => t.rows.length > 0 && t.rows.every((r) => typeof r[j] === 'number' || r[j] === null));
+  const numeric = t.columns.map(
+    (_, j) => t.rows.length > 0 && t.rows.every((r) => typeof r[j] === 'number' || r[j] === null),
+  );
   const line = (r: (string | number | null)[]): string =>
     r
       .map((c, j) => (numeric[j] ? String(c).padStart(widths[j]!) : String(c).padEnd(widths[j]!)))

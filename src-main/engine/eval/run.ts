@@ -73,7 +73,8 @@ export function resolveProtocol(task: EvalTask, protocol?: string): EvalProtocol
   const allowed = TASK_PROTOCOLS[task];
   if (!allowed) throw new UserError(`unknown task "${task}" (choose ppl, mc, qa or bleu)`);
   if (protocol === undefined) return allowed[0]!;
-  if (!allowed.includes(protocol as EvalProtocol)) throw new UserError(`task ${task} has no protocol "${protocol}" (choose ${allowed.join(' or ')})`);
+  if (!allowed.includes(protocol as EvalProtocol))
+    throw new UserError(`task ${task} has no protocol "${protocol}" (choose ${allowed.join(' or ')})`);
   return protocol as EvalProtocol;
 }
 
@@ -108,8 +109,14 @@ export async function prepareData(spec: EvalSpec): Promise<PreparedData> {
       data = { task: 'qa', items: loadSquad(spec.data) };
       break;
     case 'bleu': {
-      const pair = spec.pair === undefined ? pairFromFileName(spec.data) : typeof spec.pair === 'string' ? parsePair(spec.pair) : spec.pair;
-      if (!pair) throw new UserError(`${spec.data}: give the language pair (e.g. --pair en-ru); it is not in the file name`);
+      const pair =
+        spec.pair === undefined
+          ? pairFromFileName(spec.data)
+          : typeof spec.pair === 'string'
+            ? parsePair(spec.pair)
+            : spec.pair;
+      if (!pair)
+        throw new UserError(`${spec.data}: give the language pair (e.g. --pair en-ru); it is not in the file name`);
       data = { task: 'bleu', items: loadParallel(spec.data, pair), pair };
       break;
     }
@@ -130,19 +137,51 @@ async function runProtocol(env: EvalEnv, spec: EvalSpec, protocol: EvalProtocol,
       return evalPerplexity(env, d.text, { stride: spec.stride, prefixBos: spec.prefixBos, limit: spec.limit });
     case 'mc':
       return protocol === 'paper'
-        ? evalMcPaper(env, take(d.items, spec.limit), { runs: spec.runs, seed: spec.seed, sampling: spec.sampling, newTokens: spec.newTokens, layout: spec.layouts?.mc })
-        : evalMcLoglik(env, take(d.items, spec.limit), { layout: spec.layouts?.mc ?? harnessMcLayout(spec.mcLayout ?? (d.items[0]?.template === 'mmlu' ? 'mmlu' : 'cloze')) });
+        ? evalMcPaper(env, take(d.items, spec.limit), {
+            runs: spec.runs,
+            seed: spec.seed,
+            sampling: spec.sampling,
+            newTokens: spec.newTokens,
+            layout: spec.layouts?.mc,
+          })
+        : evalMcLoglik(env, take(d.items, spec.limit), {
+            layout:
+              spec.layouts?.mc ??
+              harnessMcLayout(spec.mcLayout ?? (d.items[0]?.template === 'mmlu' ? 'mmlu' : 'cloze')),
+          });
     case 'qa':
       // Both protocols apply the limit themselves, so the items it leaves out are reported with the others.
-      if (protocol === 'paper') return evalQaPaper(env, d.items, { limit: spec.limit, layout: spec.layouts?.qa, runs: spec.runs, seed: spec.seed, sampling: spec.sampling });
-      return evalQaSquad(env, d.items, { limit: spec.limit, maxNewTokens: spec.maxNewTokens, layout: spec.layouts?.qa });
+      if (protocol === 'paper')
+        return evalQaPaper(env, d.items, {
+          limit: spec.limit,
+          layout: spec.layouts?.qa,
+          runs: spec.runs,
+          seed: spec.seed,
+          sampling: spec.sampling,
+        });
+      return evalQaSquad(env, d.items, {
+        limit: spec.limit,
+        maxNewTokens: spec.maxNewTokens,
+        layout: spec.layouts?.qa,
+      });
     case 'bleu':
-      return evalTranslation(env, take(d.items, spec.limit), d.pair, { maxNewTokens: spec.maxNewTokens, layout: spec.layouts?.translation, runs: spec.runs, seed: spec.seed, sampling: spec.sampling });
+      return evalTranslation(env, take(d.items, spec.limit), d.pair, {
+        maxNewTokens: spec.maxNewTokens,
+        layout: spec.layouts?.translation,
+        runs: spec.runs,
+        seed: spec.seed,
+        sampling: spec.sampling,
+      });
   }
 }
 
 /** Evaluates one model. `prepared` skips loading when the same data serves several models. */
-export async function runEval(env: EvalEnv, spec: EvalSpec, meta: { modelId: string }, prepared?: PreparedData): Promise<EvalResult> {
+export async function runEval(
+  env: EvalEnv,
+  spec: EvalSpec,
+  meta: { modelId: string },
+  prepared?: PreparedData,
+): Promise<EvalResult> {
   checkCompatible(env);
   const protocol = resolveProtocol(spec.task, spec.protocol);
   const prep = prepared ?? (await prepareData(spec));
@@ -150,7 +189,10 @@ export async function runEval(env: EvalEnv, spec: EvalSpec, meta: { modelId: str
   const out = await runProtocol(env, spec, protocol, prep.data);
   const d = prep.data;
   // A guessing model's expected accuracy: the mean of 1/choices over the scored items.
-  const chance = d.task === 'mc' && out.n > 0 ? take(d.items, spec.limit).reduce((a, it) => a + 1 / it.choices.length, 0) / out.n : undefined;
+  const chance =
+    d.task === 'mc' && out.n > 0
+      ? take(d.items, spec.limit).reduce((a, it) => a + 1 / it.choices.length, 0) / out.n
+      : undefined;
   const seconds = (performance.now() - t0) / 1000;
   return {
     task: spec.task,

@@ -40,11 +40,24 @@ export function runRng(seed: number, prompt: number, run: number): Rng {
 }
 
 /** Logits after the last token of each sequence, batched; `use` receives each row as it arrives. */
-async function lastLogits(model: CausalLM, seqs: readonly Int32Array[], opts: SampleRunsOptions, use: (i: number, row: Float32Array) => void): Promise<void> {
+async function lastLogits(
+  model: CausalLM,
+  seqs: readonly Int32Array[],
+  opts: SampleRunsOptions,
+  use: (i: number, row: Float32Array) => void,
+): Promise<void> {
   const v = model.vocabSize;
-  for (const batch of planBatches(seqs.map((s) => s.length), v, opts)) {
+  for (const batch of planBatches(
+    seqs.map((s) => s.length),
+    v,
+    opts,
+  )) {
     const width = Math.max(...batch.map((i) => seqs[i]!.length));
-    const input = padBatch(batch.map((i) => seqs[i]!), width, opts.padId);
+    const input = padBatch(
+      batch.map((i) => seqs[i]!),
+      width,
+      opts.padId,
+    );
     const rowsT = tf.tidy(() => {
       const logits = model.logits(input);
       const at = batch.map((i, b) => b * width + seqs[i]!.length - 1);
@@ -58,7 +71,11 @@ async function lastLogits(model: CausalLM, seqs: readonly Int32Array[], opts: Sa
 }
 
 /** Returns new ids per [prompt][run]. Prompts are cut from the left so prompt + steps (+ skipped) − 1 fits the context. */
-export async function sampleRuns(model: CausalLM, prompts: readonly Int32Array[], opts: SampleRunsOptions): Promise<Int32Array[][]> {
+export async function sampleRuns(
+  model: CausalLM,
+  prompts: readonly Int32Array[],
+  opts: SampleRunsOptions,
+): Promise<Int32Array[][]> {
   const c = model.contextLength;
   const stop = new Set(opts.stopIds ?? []);
   const skippable = new Set(opts.skipLeading?.ids ?? []);

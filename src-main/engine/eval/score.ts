@@ -29,12 +29,16 @@ export interface BatchOptions {
 }
 
 /** Groups indices into batches of similar length, longest first, within the memory cap. */
-export function planBatches(lengths: readonly number[], vocab: number, opts: Pick<BatchOptions, 'batchSize' | 'maxLogits'>): number[][] {
+export function planBatches(
+  lengths: readonly number[],
+  vocab: number,
+  opts: Pick<BatchOptions, 'batchSize' | 'maxLogits'>,
+): number[][] {
   const order = lengths.map((_, i) => i).sort((a, b) => lengths[b]! - lengths[a]! || a - b);
   const maxB = Math.max(1, opts.batchSize ?? 16);
   const cap = opts.maxLogits ?? 2 ** 25;
   const batches: number[][] = [];
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const t = Math.max(1, lengths[order[i]!]!);
     const b = Math.max(1, Math.min(maxB, Math.floor(cap / (t * vocab))));
     batches.push(order.slice(i, i + b));
@@ -50,12 +54,18 @@ export function padBatch(rows: readonly Int32Array[], width: number, padId: numb
   return tf.tensor2d(flat, [rows.length, width], 'int32');
 }
 
-export async function scoreSequences(model: CausalLM, reqs: readonly ScoreRequest[], opts: BatchOptions): Promise<ScoreResult[]> {
+export async function scoreSequences(
+  model: CausalLM,
+  reqs: readonly ScoreRequest[],
+  opts: BatchOptions,
+): Promise<ScoreResult[]> {
   const c = model.contextLength;
   const v = model.vocabSize;
   reqs.forEach((r, i) => {
-    if (r.tokens.length > c + 1) throw new Error(`scoreSequences: request ${i} has ${r.tokens.length} tokens, more than context ${c} + 1`);
-    if (r.start < 1 || r.start > r.tokens.length) throw new Error(`scoreSequences: request ${i} starts at ${r.start}, outside 1..${r.tokens.length}`);
+    if (r.tokens.length > c + 1)
+      throw new Error(`scoreSequences: request ${i} has ${r.tokens.length} tokens, more than context ${c} + 1`);
+    if (r.start < 1 || r.start > r.tokens.length)
+      throw new Error(`scoreSequences: request ${i} starts at ${r.start}, outside 1..${r.tokens.length}`);
   });
   const out: ScoreResult[] = reqs.map(() => ({ logprob: 0, greedy: true, count: 0 }));
   const inputLen = reqs.map((r) => r.tokens.length - 1);
@@ -81,7 +91,10 @@ export async function scoreSequences(model: CausalLM, reqs: readonly ScoreReques
     );
     const [lpT, amT] = tf.tidy(() => {
       const logits = model.logits(input);
-      const rows = tf.gather(tf.reshape(logits, [batch.length * width, v]), tf.tensor1d(flatPos, 'int32')) as tf.Tensor2D;
+      const rows = tf.gather(
+        tf.reshape(logits, [batch.length * width, v]),
+        tf.tensor1d(flatPos, 'int32'),
+      ) as tf.Tensor2D;
       const lse = tf.logSumExp(rows, 1);
       const pickIdx = tf.tensor1d(
         flatTarget.map((tg, j) => j * v + tg),
@@ -111,7 +124,11 @@ export async function scoreSequences(model: CausalLM, reqs: readonly ScoreReques
 }
 
 /** Keeps the last contextLength + 1 tokens of context+continuation; throws when the continuation alone is too long. */
-export function fitRequest(context: Int32Array, continuation: Int32Array, contextLength: number): ScoreRequest | undefined {
+export function fitRequest(
+  context: Int32Array,
+  continuation: Int32Array,
+  contextLength: number,
+): ScoreRequest | undefined {
   if (continuation.length === 0) return undefined;
   const full = new Int32Array(context.length + continuation.length);
   full.set(context);

@@ -42,7 +42,12 @@ export interface BleuEvalOptions {
   sampling?: SamplingOptions;
 }
 
-export async function evalTranslation(env: EvalEnv, items: readonly ParallelItem[], pair: LanguagePair, opts: BleuEvalOptions = {}): Promise<ProtocolOutput> {
+export async function evalTranslation(
+  env: EvalEnv,
+  items: readonly ParallelItem[],
+  pair: LanguagePair,
+  opts: BleuEvalOptions = {},
+): Promise<ProtocolOutput> {
   const { model, tokenizer } = env;
   const { pad, bos, eos } = tokenizer.specials;
   const nl = new Set(newlineIds(tokenizer));
@@ -88,7 +93,8 @@ export async function evalTranslation(env: EvalEnv, items: readonly ParallelItem
     stopIds: [eos],
     banned: [pad, bos],
     batchSize: env.batchSize,
-    shouldStop: (row, ids) => ids.length >= limits[row]! || nl.has(ids[ids.length - 1]!) || /[\n\r]/.test(tokenizer.decode(ids)),
+    shouldStop: (row, ids) =>
+      ids.length >= limits[row]! || nl.has(ids[ids.length - 1]!) || /[\n\r]/.test(tokenizer.decode(ids)),
   });
   const hyps = greedy.ids.map((ids) => extractAnswer(tokenizer.decode(ids)));
   const refs = items.map((it) => it.ref);
@@ -130,7 +136,17 @@ export async function evalTranslation(env: EvalEnv, items: readonly ParallelItem
       corpus_bleu: `standard: greedy to the line break; sacreBLEU defaults: tok ${tokenize}, smooth exp, 4-grams, mixed case; sentence BLEU with effective order`,
       chrf: 'standard (greedy): chrF2, char 6-grams, whitespace excluded',
     },
-    items: items.map((it, i) => ({ line: it.line, prompt: promptTexts[i], src: it.src, ref: it.ref, outputs: outputs[i], bleu_runs: scores[i], hyp: hyps[i], sentence_bleu: sentence[i], degenerate: flags[i] })),
+    items: items.map((it, i) => ({
+      line: it.line,
+      prompt: promptTexts[i],
+      src: it.src,
+      ref: it.ref,
+      outputs: outputs[i],
+      bleu_runs: scores[i],
+      hyp: hyps[i],
+      sentence_bleu: sentence[i],
+      degenerate: flags[i],
+    })),
     degenerate: summarizeTranslationDegenerate(flags.flat()),
     details: { runScores: runMeans, precisions: corpus.precisions, counts: corpus.counts, totals: corpus.totals },
   };

@@ -41,12 +41,27 @@ describe('degenerate translations', () => {
       { file: 'mem', line: 1, src: 'good day', ref: 'добрый день' },
       { file: 'mem', line: 2, src: 'thank you', ref: 'спасибо' },
     ];
-    const english = await evalTranslation({ model: writes('good'), tokenizer: tok }, items, { src: 'en', tgt: 'ru' }, { runs: 2 });
-    expect(english.degenerate?.groups[0]).toMatchObject({ group: 'all', outputs: 4, degenerate: 4, byKind: { 'wrong-script': 4 } });
+    const english = await evalTranslation(
+      { model: writes('good'), tokenizer: tok },
+      items,
+      { src: 'en', tgt: 'ru' },
+      { runs: 2 },
+    );
+    expect(english.degenerate?.groups[0]).toMatchObject({
+      group: 'all',
+      outputs: 4,
+      degenerate: 4,
+      byKind: { 'wrong-script': 4 },
+    });
     expect((english.items as { degenerate: string[] }[])[0]!.degenerate).toEqual(['wrong-script', 'wrong-script']);
     expect(english.metrics['corpus_bleu']).toBeDefined();
     expect(english.metrics['chrf']).toBeDefined();
-    const russian = await evalTranslation({ model: writes('день'), tokenizer: tok }, items, { src: 'en', tgt: 'ru' }, { runs: 2 });
+    const russian = await evalTranslation(
+      { model: writes('день'), tokenizer: tok },
+      items,
+      { src: 'en', tgt: 'ru' },
+      { runs: 2 },
+    );
     expect(russian.degenerate?.groups[0]).toMatchObject({ outputs: 4, degenerate: 0 });
   });
 });

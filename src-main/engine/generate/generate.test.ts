@@ -17,7 +17,13 @@ import { initBackend } from '../backend';
 await initBackend({ backend: 'wasm', threads: 1 });
 
 /** Recomputes every step from the full window with model.logits(), following the documented window policy. */
-async function reference(model: CausalLM, prompt: Int32Array, maxTokens: number, sampling: SamplingOptions, seed: number): Promise<number[]> {
+async function reference(
+  model: CausalLM,
+  prompt: Int32Array,
+  maxTokens: number,
+  sampling: SamplingOptions,
+  seed: number,
+): Promise<number[]> {
   const c = model.contextLength;
   const seq = Array.from(prompt.subarray(Math.max(0, prompt.length - promptBudget(c, maxTokens))));
   const rng = new Rng(new Rng(seed).seed());
@@ -50,7 +56,12 @@ describe('generateIds', () => {
   it('with a KV cache gives the same greedy tokens as recomputation, through truncation and sliding', async () => {
     const greedy = { temperature: 0, topK: 0, topP: 1 };
     for (const model of [hash, bigram] as CausalLM[]) {
-      for (const [plen, max] of [[3, 4], [12, 3], [5, 20], [1, 1]] as const) {
+      for (const [plen, max] of [
+        [3, 4],
+        [12, 3],
+        [5, 20],
+        [1, 1],
+      ] as const) {
         const prompt = Int32Array.from({ length: plen }, (_, i) => (i * 5 + 1) % V);
         const want = await reference(model, prompt, max, greedy, 0);
         const got = await generateIds(model, [prompt], { maxTokens: max });
@@ -91,7 +102,11 @@ describe('generateIds', () => {
     const t = new Float32Array(V * V).fill(-5);
     for (let p = 0; p < V; p++) t[p * V + ((p + 1) % V)] = 5;
     const chain = new BigramLM(t, { contextLength: 4 });
-    const r = await generateIds(chain, [Int32Array.of(9, 9, 9, 9, 9, 1)], { maxTokens: 10, stopIds: [5], logprobs: true });
+    const r = await generateIds(chain, [Int32Array.of(9, 9, 9, 9, 9, 1)], {
+      maxTokens: 10,
+      stopIds: [5],
+      logprobs: true,
+    });
     expect(Array.from(r.ids[0]!)).toEqual([2, 3, 4]);
     expect(r.finish).toEqual(['stop-id']);
     expect(r.truncated).toEqual([6 - promptBudget(4, 10)]);
@@ -143,14 +158,20 @@ describe('generateIds with the GPT', () => {
 
   it('gives the same tokens with its KV cache as recomputation with full logits', async () => {
     const prompt = Int32Array.from({ length: 14 }, (_, i) => (i * 7 + 3) % gpt.vocabSize);
-    for (const [plen, max] of [[4, 5], [14, 3], [3, 25]] as const) {
+    for (const [plen, max] of [
+      [4, 5],
+      [14, 3],
+      [3, 25],
+    ] as const) {
       const p = prompt.subarray(0, plen);
       const want = await reference(gpt, p, max, { temperature: 0, topK: 0, topP: 1 }, 0);
       expect(Array.from((await generateIds(gpt, [p], { maxTokens: max })).ids[0]!)).toEqual(want);
     }
     const s = { temperature: 1, topK: 0, topP: 0.9 };
     const want = await reference(gpt, prompt.subarray(0, 5), 20, s, 9);
-    expect(Array.from((await generateIds(gpt, [prompt.subarray(0, 5)], { maxTokens: 20, ...s, seed: 9 })).ids[0]!)).toEqual(want);
+    expect(
+      Array.from((await generateIds(gpt, [prompt.subarray(0, 5)], { maxTokens: 20, ...s, seed: 9 })).ids[0]!),
+    ).toEqual(want);
   });
 
   it('leaves no tensors behind', async () => {
@@ -170,7 +191,12 @@ describe('generate (text)', () => {
   function chainModel(dotToEos: boolean): BigramLM {
     const v = tok.size;
     const t = new Float32Array(v * v).fill(-10);
-    const next: [string, number][] = [['a', id('b')], ['b', id('c')], ['c', id('.')], ['.', dotToEos ? tok.specials.eos : id('a')]];
+    const next: [string, number][] = [
+      ['a', id('b')],
+      ['b', id('c')],
+      ['c', id('.')],
+      ['.', dotToEos ? tok.specials.eos : id('a')],
+    ];
     for (const [from, to] of next) t[id(from) * v + to] = 10;
     // The bos row prefers <bos> itself, which is banned, so 'a' (second best) must come out.
     t[tok.specials.bos * v + tok.specials.bos] = 20;

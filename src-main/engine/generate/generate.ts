@@ -58,7 +58,9 @@ export function slideKeep(contextLength: number): number {
 
 /** One turn of the event loop (I/O callbacks run), not just the microtask queue. */
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
 }
 
 /** log softmax(row)[id] in float64. */
@@ -117,7 +119,8 @@ function lengthBatches(ctx: readonly number[][], batchSize: number): number[][] 
     else groups.set(p.length, [i]);
   });
   const batches: number[][] = [];
-  for (const idx of groups.values()) for (let s = 0; s < idx.length; s += batchSize) batches.push(idx.slice(s, s + batchSize));
+  for (const idx of groups.values())
+    for (let s = 0; s < idx.length; s += batchSize) batches.push(idx.slice(s, s + batchSize));
   return batches;
 }
 
@@ -169,7 +172,10 @@ async function decodeBatch(model: CausalLM, st: GenState, rows: readonly number[
   const { ctx, c } = st;
   let dec = model.openDecoder(rows.length);
   try {
-    let logits = feedRows(dec, rows.map((r) => ctx[r]!));
+    let logits = feedRows(
+      dec,
+      rows.map((r) => ctx[r]!),
+    );
     const live = new Set(rows.map((_, j) => j));
     for (;;) {
       const data = (await logits.data()) as Float32Array;
@@ -178,7 +184,10 @@ async function decodeBatch(model: CausalLM, st: GenState, rows: readonly number[
       if (live.size === 0) break;
       if (await yieldOrCancel(st, rows, live)) break;
       if (dec.length + 1 <= c) {
-        logits = feedRows(dec, next.map((id) => [id]));
+        logits = feedRows(
+          dec,
+          next.map((id) => [id]),
+        );
       } else {
         // The cache is full: restart it on the most recent tokens. Finished rows (whose output is ignored)
         // borrow a live row's window so every row has the same length and the batch stays in lockstep.
@@ -202,7 +211,11 @@ async function decodeBatch(model: CausalLM, st: GenState, rows: readonly number[
  * padding (the Decoder contract has no attention mask, so left-padding would change the result); prompts
  * longer than the budget are truncated from the left.
  */
-export async function generateIds(model: CausalLM, prompts: readonly Int32Array[], opts: GenerateIdsOptions): Promise<GenerateIdsResult> {
+export async function generateIds(
+  model: CausalLM,
+  prompts: readonly Int32Array[],
+  opts: GenerateIdsOptions,
+): Promise<GenerateIdsResult> {
   const maxTokens = Math.max(0, Math.floor(opts.maxTokens));
   const c = model.contextLength;
   const master = new Rng(opts.seed ?? 0);
@@ -217,7 +230,11 @@ export async function generateIds(model: CausalLM, prompts: readonly Int32Array[
     rngs: prompts.map(() => new Rng(master.seed())),
     c,
     maxTokens,
-    sampling: { temperature: opts.temperature ?? GREEDY.temperature, topK: opts.topK ?? GREEDY.topK, topP: opts.topP ?? GREEDY.topP },
+    sampling: {
+      temperature: opts.temperature ?? GREEDY.temperature,
+      topK: opts.topK ?? GREEDY.topK,
+      topP: opts.topP ?? GREEDY.topP,
+    },
     stopIds: new Set(opts.stopIds ?? []),
     banned: opts.banned ?? [],
     opts,
@@ -267,12 +284,21 @@ export interface GenerateResult {
  * Text in, text out. <pad>, <bos> and <unk> are never generated; <eos> ends a prompt. An empty prompt starts
  * from <bos>. Stop strings are matched in the new text only, not across the prompt boundary.
  */
-export async function generate(model: CausalLM, tokenizer: TokenizerLike, prompts: readonly string[], opts: GenerateOptions): Promise<GenerateResult> {
+export async function generate(
+  model: CausalLM,
+  tokenizer: TokenizerLike,
+  prompts: readonly string[],
+  opts: GenerateOptions,
+): Promise<GenerateResult> {
   if (tokenizer.size !== model.vocabSize) {
-    throw new UserError(`generate: the tokenizer has ${tokenizer.size} tokens but the model outputs ${model.vocabSize}; use the tokenizer saved with the model`);
+    throw new UserError(
+      `generate: the tokenizer has ${tokenizer.size} tokens but the model outputs ${model.vocabSize}; use the tokenizer saved with the model`,
+    );
   }
   if (tokenizer.id !== model.tokenizerId) {
-    throw new UserError(`generate: tokenizer ${tokenizer.id.slice(0, 12)}… is not the model's tokenizer ${model.tokenizerId.slice(0, 12)}…; use the tokenizer saved with the model`);
+    throw new UserError(
+      `generate: tokenizer ${tokenizer.id.slice(0, 12)}… is not the model's tokenizer ${model.tokenizerId.slice(0, 12)}…; use the tokenizer saved with the model`,
+    );
   }
   const stops = (opts.stop ?? []).filter((s) => s.length > 0);
   const { pad, bos, eos, unk } = tokenizer.specials;

@@ -26,7 +26,12 @@ export function argmax(row: ArrayLike<number>): number {
 }
 
 /** Samples one token id. `banned` ids (e.g. padding) get probability zero. */
-export function sampleToken(logits: ArrayLike<number>, opts: SamplingOptions, rng: Rng, banned: readonly number[] = []): number {
+export function sampleToken(
+  logits: ArrayLike<number>,
+  opts: SamplingOptions,
+  rng: Rng,
+  banned: readonly number[] = [],
+): number {
   const n = logits.length;
   const masked = Float64Array.from(logits as ArrayLike<number>);
   for (const b of banned) if (b >= 0 && b < n) masked[b] = -Infinity;

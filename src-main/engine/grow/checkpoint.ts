@@ -15,7 +15,14 @@ export interface StageCheckpoint<Notes> {
 }
 
 export function saveStageCheckpoint<Notes>(path: string, c: StageCheckpoint<Notes>, train: ResolvedTrainOptions): void {
-  const adapter = c.lora ? { kind: 'lora' as const, rank: c.lora.rank, alpha: c.lora.alpha, tensors: new Map(Object.entries(c.lora.toHost())) } : null;
+  const adapter = c.lora
+    ? {
+        kind: 'lora' as const,
+        rank: c.lora.rank,
+        alpha: c.lora.alpha,
+        tensors: new Map(Object.entries(c.lora.toHost())),
+      }
+    : null;
   saveCheckpoint(path, c.model, train, c.trainer, { growth: { notes: c.notes } }, adapter);
 }
 
@@ -27,7 +34,10 @@ export function hasCheckpoint(path: string): boolean {
 export function loadStageCheckpoint<Notes>(path: string, substrate: SubstrateRef): StageCheckpoint<Notes> {
   const ckpt = readCheckpoint(path);
   const growth = ckpt.meta.extra['growth'] as { notes: Notes } | undefined;
-  if (!growth) throw new UserError(`${path}: a training checkpoint, but not one of a growth stage (no "growth" entry); use a new --out folder`);
+  if (!growth)
+    throw new UserError(
+      `${path}: a training checkpoint, but not one of a growth stage (no "growth" entry); use a new --out folder`,
+    );
   const model = modelFromCheckpoint(ckpt, substrate, path);
   const a = ckpt.adapter;
   const lora = a ? LoraSet.fromHost(a.rank, a.alpha, a.tensors) : null;

@@ -17,12 +17,22 @@ export async function mergedModel(model: GPT, lora: LoraSet): Promise<GPT> {
 }
 
 /** Writes the stage's usable model into `dir` (with `training` provenance in its config.json); returns the folder. */
-export async function exportStageModel(dir: string, model: GPT, lora: LoraSet | null, data: GrowthData, training: Record<string, unknown>): Promise<string> {
+export async function exportStageModel(
+  dir: string,
+  model: GPT,
+  lora: LoraSet | null,
+  data: GrowthData,
+  training: Record<string, unknown>,
+): Promise<string> {
   const m = lora ? await mergedModel(model, lora) : model;
   try {
     // The folder writer reads the weights synchronously; read them to the host first (WebGPU has no sync read).
     await m.params.readAll();
-    exportModel(dir, m, { tokenizerJson: tokenizerToJson(data.tokenizer), training, ...(data.substrateFile !== undefined ? { substrateFile: data.substrateFile } : {}) });
+    exportModel(dir, m, {
+      tokenizerJson: tokenizerToJson(data.tokenizer),
+      training,
+      ...(data.substrateFile !== undefined ? { substrateFile: data.substrateFile } : {}),
+    });
   } finally {
     if (m !== model) m.dispose();
   }

@@ -59,7 +59,8 @@ describe('growth on real text', () => {
         expect(bitIdentical(t, w3.get(name)!), name).toBe(true);
       }
     }
-    for (const [name, t] of w2) if (name.startsWith('blocks.1.')) expect(bitIdentical(t, w3.get(name)!), name).toBe(true);
+    for (const [name, t] of w2)
+      if (name.startsWith('blocks.1.')) expect(bitIdentical(t, w3.get(name)!), name).toBe(true);
     expect(bitIdentical(w1.get('head.weight')!, w2.get('head.weight')!)).toBe(false);
     expect(bitIdentical(w2.get('head.weight')!, w3.get('head.weight')!)).toBe(false);
     expect(bitIdentical(w2.get('final_norm.weight')!, w3.get('final_norm.weight')!)).toBe(false);
@@ -73,10 +74,16 @@ describe('growth on real text', () => {
       // The trainer's evaluation subset: 32 evenly spread validation windows.
       const val = data.val!;
       const n = val.starts.length;
-      const b = batchOf(val, Array.from({ length: 32 }, (_, i) => Math.floor((i * n) / 32)));
+      const b = batchOf(
+        val,
+        Array.from({ length: 32 }, (_, i) => Math.floor((i * n) / 32)),
+      );
       let total = 0;
       for (let r = 0; r < 32; r += 8) {
-        const l = model.loss(tf.tensor2d(b.inputs.subarray(r * 32, (r + 8) * 32), [8, 32], 'int32'), tf.tensor2d(b.targets.subarray(r * 32, (r + 8) * 32), [8, 32], 'int32'));
+        const l = model.loss(
+          tf.tensor2d(b.inputs.subarray(r * 32, (r + 8) * 32), [8, 32], 'int32'),
+          tf.tensor2d(b.targets.subarray(r * 32, (r + 8) * 32), [8, 32], 'int32'),
+        );
         total += l.dataSync()[0]! / 4;
         l.dispose();
       }
@@ -100,7 +107,10 @@ describe('no wasted compute', () => {
     const tokens = tf.tensor2d(b.inputs, [4, 32], 'int32');
     const targets = tf.tensor1d(b.targets, 'int32');
     const ctx = { grads: true };
-    const { value, grads } = tf.variableGrads(() => m.headLoss(m.blocks(m.embed(tokens, ctx), 0, m.layers, 4, 32, ctx), targets, ctx), entries.map((e) => e.variable));
+    const { value, grads } = tf.variableGrads(
+      () => m.headLoss(m.blocks(m.embed(tokens, ctx), 0, m.layers, 4, 32, ctx), targets, ctx),
+      entries.map((e) => e.variable),
+    );
     const withGrad = entries.filter((e) => grads[e.variable.name]).map((e) => e.name);
     expect(withGrad.sort()).toEqual([...trainable].sort());
     tf.dispose([value, tokens, targets, ...Object.values(grads)]);
@@ -121,7 +131,13 @@ describe('no wasted compute', () => {
       if (init === 'copy') {
         for (const name of model.blockParamNames(1)) {
           const copy = model.params.get(name.replace('blocks.1.', 'blocks.2.')).dataSync();
-          expect(bitIdentical({ shape: [], data: Float32Array.from(model.params.get(name).dataSync()) }, { shape: [], data: Float32Array.from(copy) }), name).toBe(true);
+          expect(
+            bitIdentical(
+              { shape: [], data: Float32Array.from(model.params.get(name).dataSync()) },
+              { shape: [], data: Float32Array.from(copy) },
+            ),
+            name,
+          ).toBe(true);
         }
       }
       model.dispose();
@@ -138,10 +154,18 @@ describe('no wasted compute', () => {
   it('trains both baselines on the same token budget and compares them; leaks no tensors', async () => {
     const t2 = tempDir('grow-baselines');
     const before = tf.memory().numTensors;
-    const r = await runGrowth(tinyPlan({ stages: 2, steps: 3, evalEvery: 2, baselines: ['monolithic', 'trainable-embedding'] }), data, { out: t2.dir });
+    const r = await runGrowth(
+      tinyPlan({ stages: 2, steps: 3, evalEvery: 2, baselines: ['monolithic', 'trainable-embedding'] }),
+      data,
+      { out: t2.dir },
+    );
     expect(tf.memory().numTensors).toBe(before);
     const [grown, mono, emb] = r.comparison;
-    expect(r.comparison.map((c) => c.name)).toEqual(['growth, frozen substrate', 'monolithic (end-to-end)', 'growth, trainable embedding']);
+    expect(r.comparison.map((c) => c.name)).toEqual([
+      'growth, frozen substrate',
+      'monolithic (end-to-end)',
+      'growth, trainable embedding',
+    ]);
     expect(new Set(r.comparison.map((c) => c.tokens)).size).toBe(1);
     // The trainable table adds vocab × d parameters, trained in every stage.
     const table = data.substrate.vocabSize * 32;

@@ -12,7 +12,12 @@ export function stageSeed(seed: number, stage: number, salt = 0): number {
 }
 
 /** The stage-1 model: `blocksPerStage` random blocks on the frozen substrate. */
-export function firstStageModel(plan: GrowthPlan, data: GrowthData, layers: number, model: GrowthModelInput = plan.model): GPT {
+export function firstStageModel(
+  plan: GrowthPlan,
+  data: GrowthData,
+  layers: number,
+  model: GrowthModelInput = plan.model,
+): GPT {
   return GPT.create({
     config: { ...model, vocabSize: data.substrate.vocabSize, layers },
     substrate: data.substrate,
@@ -22,7 +27,12 @@ export function firstStageModel(plan: GrowthPlan, data: GrowthData, layers: numb
 }
 
 /** Inserts stage `stage`'s tier into `model` in place; returns the (possibly new) adapter set and the new block indices. */
-export function insertTier(model: GPT, lora: LoraSet | null, plan: GrowthPlan, stage: StagePlan): { lora: LoraSet | null; newBlocks: number[] } {
+export function insertTier(
+  model: GPT,
+  lora: LoraSet | null,
+  plan: GrowthPlan,
+  stage: StagePlan,
+): { lora: LoraSet | null; newBlocks: number[] } {
   const below = model.layers;
   for (let i = 0; i < below; i++) model.freezeBlock(i);
   const rng = new Rng(stageSeed(plan.seed, stage.stage, 0x1a7e));

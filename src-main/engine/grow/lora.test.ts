@@ -53,12 +53,19 @@ describe('LoRA adapters on frozen blocks', () => {
     const x = tf.tidy(() => model.embed(tokens).value);
     const plain = model.block(0, flow(x), 3, 32).value;
     const adapted = model.block(0, flow(x), 3, 32, { grads: false, adapter: lora }).value;
-    expect(bitIdentical({ shape: [], data: plain.dataSync() as Float32Array }, { shape: [], data: adapted.dataSync() as Float32Array })).toBe(true);
+    expect(
+      bitIdentical(
+        { shape: [], data: plain.dataSync() as Float32Array },
+        { shape: [], data: adapted.dataSync() as Float32Array },
+      ),
+    ).toBe(true);
     tf.dispose([x, plain, adapted]);
   });
 
   it('train the adapters, the new block, the norm and the head; the frozen base weights never move', async () => {
-    const base = model.blockParamNames(0).map((n) => ({ n, t: { shape: [], data: Float32Array.from(model.params.get(n).dataSync() as Float32Array) } }));
+    const base = model
+      .blockParamNames(0)
+      .map((n) => ({ n, t: { shape: [], data: Float32Array.from(model.params.get(n).dataSync() as Float32Array) } }));
     // Every variable offered to tfjs: only adapters and the trainable tier get gradients.
     const all = [...model.params.list(), ...lora.entries()];
     const flags = all.map((e) => e.variable.trainable);
@@ -66,7 +73,13 @@ describe('LoRA adapters on frozen blocks', () => {
     const b = batchOf(data.train, [0, 1]);
     const targets = tf.tensor1d(b.targets, 'int32');
     const input = tf.tensor2d(b.inputs, [2, 32], 'int32');
-    const { value, grads } = tf.variableGrads(() => { const ctx = { grads: true, adapter: lora }; return model.headLoss(model.hidden(input, ctx), targets, ctx); }, all.map((e) => e.variable));
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const ctx = { grads: true, adapter: lora };
+        return model.headLoss(model.hidden(input, ctx), targets, ctx);
+      },
+      all.map((e) => e.variable),
+    );
     const named = all.filter((e) => grads[e.variable.name]).map((e) => e.name);
     expect(named.filter((n) => n.startsWith('blocks.0.')).every((n) => n.includes('.lora_'))).toBe(true);
     expect(named.filter((n) => n.includes('.lora_'))).toHaveLength(12);
@@ -76,7 +89,8 @@ describe('LoRA adapters on frozen blocks', () => {
     all.forEach((e, i) => (e.variable.trainable = flags[i]!));
 
     for (let i = 0; i < 6; i++) trainer.trainStep();
-    for (const { n, t } of base) expect(bitIdentical(t, { shape: [], data: model.params.get(n).dataSync() as Float32Array }), n).toBe(true);
+    for (const { n, t } of base)
+      expect(bitIdentical(t, { shape: [], data: model.params.get(n).dataSync() as Float32Array }), n).toBe(true);
     const bNorm = tf.tidy(() => tf.max(tf.abs(lora.get('blocks.0.mlp.w1')!.b.variable)).dataSync()[0]!);
     expect(bNorm).toBeGreaterThan(0);
   });

@@ -50,7 +50,10 @@ export class LoraSet implements BlockAdapter {
   delta(weight: string, x: Flow, train: boolean): Flow | null {
     const ad = this.map.get(weight);
     if (!ad) return null;
-    const low = F.linear(F.linear(x, flow(ad.a.variable as tf.Tensor as tf.Tensor2D, train)), flow(ad.b.variable as tf.Tensor as tf.Tensor2D, train));
+    const low = F.linear(
+      F.linear(x, flow(ad.a.variable as tf.Tensor as tf.Tensor2D, train)),
+      flow(ad.b.variable as tf.Tensor as tf.Tensor2D, train),
+    );
     return F.scale(low, this.scale);
   }
 
@@ -60,7 +63,10 @@ export class LoraSet implements BlockAdapter {
     for (const t of LORA_TARGETS) {
       const name = `blocks.${i}.${t}`;
       const [din, dout] = model.params.get(name).shape as [number, number];
-      this.set(name, gaussian(rng, [din, this.rank], 1 / Math.sqrt(din)), { shape: [this.rank, dout], data: new Float32Array(this.rank * dout) });
+      this.set(name, gaussian(rng, [din, this.rank], 1 / Math.sqrt(din)), {
+        shape: [this.rank, dout],
+        data: new Float32Array(this.rank * dout),
+      });
     }
   }
 
@@ -87,7 +93,8 @@ export class LoraSet implements BlockAdapter {
 
   toHost(): Record<string, HostTensor> {
     const out: Record<string, HostTensor> = {};
-    for (const e of this.entries()) out[e.name] = { shape: [...e.variable.shape], data: Float32Array.from(e.variable.dataSync() as Float32Array) };
+    for (const e of this.entries())
+      out[e.name] = { shape: [...e.variable.shape], data: Float32Array.from(e.variable.dataSync() as Float32Array) };
     return out;
   }
 
@@ -108,7 +115,9 @@ export class LoraSet implements BlockAdapter {
   async merged(model: GPT): Promise<Map<string, HostTensor>> {
     const out = new Map<string, HostTensor>();
     for (const [weight, ad] of this.map) {
-      const w = tf.tidy(() => tf.add(model.params.get(weight), tf.mul(tf.matMul(ad.a.variable, ad.b.variable), this.scale)));
+      const w = tf.tidy(() =>
+        tf.add(model.params.get(weight), tf.mul(tf.matMul(ad.a.variable, ad.b.variable), this.scale)),
+      );
       try {
         out.set(weight, { shape: [...w.shape], data: Float32Array.from((await w.data()) as Float32Array) });
       } finally {

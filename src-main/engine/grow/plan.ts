@@ -131,7 +131,12 @@ function check(ok: boolean, field: string, problem: string): void {
 }
 
 /** One value per stage from a scalar or an array of exactly N values. */
-function perStage(v: number | readonly number[] | undefined, n: number, field: string, fallback: (stage: number) => number): number[] {
+function perStage(
+  v: number | readonly number[] | undefined,
+  n: number,
+  field: string,
+  fallback: (stage: number) => number,
+): number[] {
   if (v === undefined) return Array.from({ length: n }, (_, i) => fallback(i + 1));
   if (typeof v === 'number') return Array.from({ length: n }, () => v);
   check(v.length === n, field, `lists ${v.length} values for ${n} stages; give one value or one per stage`);
@@ -149,25 +154,46 @@ export function resolvePlan(input: GrowthPlanInput): GrowthPlan {
   const steps = perStage(input.steps, n, 'steps', () => 0);
   const lr = perStage(input.lr, n, 'lr', () => GROWTH_DEFAULTS.lr);
   const warmup = perStage(input.warmup, n, 'warmup', (s) => Math.min(100, Math.round(steps[s - 1]! / 10)));
-  const lora = input.lora ? { rank: input.lora.rank, fromStage: input.lora.fromStage, alpha: input.lora.alpha ?? input.lora.rank } : null;
+  const lora = input.lora
+    ? { rank: input.lora.rank, fromStage: input.lora.fromStage, alpha: input.lora.alpha ?? input.lora.rank }
+    : null;
   if (lora) {
     check(isPosInt(lora.rank), 'lora.rank', `must be a positive integer, got ${lora.rank}`);
     // Grown from a folder, stage 1 already has frozen blocks to adapt.
     const first = input.from ? 1 : 2;
-    check(Number.isInteger(lora.fromStage) && lora.fromStage >= first && lora.fromStage <= n, 'lora.fromStage', `must be a stage from ${first} to ${n}${first === 2 ? ' (stage 1 has no frozen blocks)' : ''}, got ${lora.fromStage}`);
+    check(
+      Number.isInteger(lora.fromStage) && lora.fromStage >= first && lora.fromStage <= n,
+      'lora.fromStage',
+      `must be a stage from ${first} to ${n}${first === 2 ? ' (stage 1 has no frozen blocks)' : ''}, got ${lora.fromStage}`,
+    );
     check(lora.alpha > 0, 'lora.alpha', `must be positive, got ${lora.alpha}`);
   }
   const base = input.from ?? null;
   if (base) {
     check(isPosInt(base.layers), 'from.layers', `must be a positive integer, got ${base.layers}`);
-    check((input.baselines ?? []).length === 0, 'baselines', `cannot be trained when growing from ${base.dir}: they start from scratch, the grown model does not`);
+    check(
+      (input.baselines ?? []).length === 0,
+      'baselines',
+      `cannot be trained when growing from ${base.dir}: they start from scratch, the grown model does not`,
+    );
   }
   const below = base?.layers ?? 0;
   const stages: StagePlan[] = steps.map((s, i) => {
     check(isPosInt(s), `steps (stage ${i + 1})`, `must be a positive integer, got ${s}`);
     check(lr[i]! > 0 && Number.isFinite(lr[i]!), `lr (stage ${i + 1})`, `must be a positive number, got ${lr[i]}`);
-    check(Number.isInteger(warmup[i]!) && warmup[i]! >= 0 && warmup[i]! <= s, `warmup (stage ${i + 1})`, `must be an integer from 0 to the stage's ${s} steps, got ${warmup[i]}`);
-    return { stage: i + 1, depth: below + (i + 1) * bps, steps: s, lr: lr[i]!, warmup: warmup[i]!, lora: lora !== null && i + 1 >= lora.fromStage };
+    check(
+      Number.isInteger(warmup[i]!) && warmup[i]! >= 0 && warmup[i]! <= s,
+      `warmup (stage ${i + 1})`,
+      `must be an integer from 0 to the stage's ${s} steps, got ${warmup[i]}`,
+    );
+    return {
+      stage: i + 1,
+      depth: below + (i + 1) * bps,
+      steps: s,
+      lr: lr[i]!,
+      warmup: warmup[i]!,
+      lora: lora !== null && i + 1 >= lora.fromStage,
+    };
   });
   const plan: GrowthPlan = {
     ...(base ? { from: { ...base } } : {}),
@@ -192,13 +218,22 @@ export function resolvePlan(input: GrowthPlanInput): GrowthPlan {
   };
   check(isPosInt(plan.batchSize), 'batchSize', `must be a positive integer, got ${plan.batchSize}`);
   check(isPosInt(plan.accumulation), 'accumulation', `must be a positive integer, got ${plan.accumulation}`);
-  check(plan.evalEvery === null || isPosInt(plan.evalEvery), 'evalEvery', `must be a positive integer, got ${plan.evalEvery}`);
+  check(
+    plan.evalEvery === null || isPosInt(plan.evalEvery),
+    'evalEvery',
+    `must be a positive integer, got ${plan.evalEvery}`,
+  );
   check(isPosInt(plan.evalWindows), 'evalWindows', `must be a positive integer, got ${plan.evalWindows}`);
   check(isPosInt(plan.spikeWindows), 'spikeWindows', `must be a positive integer, got ${plan.spikeWindows}`);
   check(isPosInt(plan.checkpointEvery), 'checkpointEvery', `must be a positive integer, got ${plan.checkpointEvery}`);
   check(plan.cacheBudgetMB >= 0, 'cacheBudgetMB', `must not be negative, got ${plan.cacheBudgetMB}`);
-  for (const b of plan.baselines) check(BASELINE_KINDS.includes(b), 'baselines', `must be among ${BASELINE_KINDS.join(', ')}, got "${b}"`);
-  check(plan.model.embedding !== 'trainable', 'model.embedding', 'must stay frozen for growth; the trainable table is the "trainable-embedding" baseline');
+  for (const b of plan.baselines)
+    check(BASELINE_KINDS.includes(b), 'baselines', `must be among ${BASELINE_KINDS.join(', ')}, got "${b}"`);
+  check(
+    plan.model.embedding !== 'trainable',
+    'model.embedding',
+    'must stay frozen for growth; the trainable table is the "trainable-embedding" baseline',
+  );
   return deepFreeze(plan);
 }
 

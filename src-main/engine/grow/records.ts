@@ -91,7 +91,10 @@ export function summarise(kind: BaselineRecord['kind'], stages: StageRecord[]): 
   return { kind, ...totals(stages), stages };
 }
 
-const ROW_NAMES = { monolithic: 'monolithic (end-to-end)', 'trainable-embedding': 'growth, trainable embedding' } as const;
+const ROW_NAMES = {
+  monolithic: 'monolithic (end-to-end)',
+  'trainable-embedding': 'growth, trainable embedding',
+} as const;
 
 export function comparisonTable(growth: StageRecord[], baselines: BaselineRecord[]): ComparisonRow[] {
   const row = (name: string, r: Totals): ComparisonRow => ({

@@ -30,7 +30,12 @@ function folder(name: string): string {
 }
 
 /** Runs until the progress event of (unit, step) has been reported, then asks to stop. */
-async function runUntil(out: string, unit: string | null, step: number, starts: StageStart[] = []): Promise<GrowthResult> {
+async function runUntil(
+  out: string,
+  unit: string | null,
+  step: number,
+  starts: StageStart[] = [],
+): Promise<GrowthResult> {
   let last: GrowthProgress | null = null;
   return runGrowth(plan, data, {
     out,
@@ -73,18 +78,25 @@ describe('resuming a growth run', () => {
     // The exported (LoRA-merged) stage-3 models agree too.
     const ea = readSafetensors(join(whole.out, 'stage-3', 'model.safetensors')).tensors;
     const eb = readSafetensors(join(out, 'stage-3', 'model.safetensors')).tensors;
-    for (const [name, t] of ea) expect(maxAbsDiff(t as HostTensor, eb.get(name) as HostTensor), name).toBeLessThan(1e-5);
+    for (const [name, t] of ea)
+      expect(maxAbsDiff(t as HostTensor, eb.get(name) as HostTensor), name).toBeLessThan(1e-5);
   });
 
   it('refuses to resume with a different plan, naming the field', async () => {
     const out = folder('changed');
     await runGrowth(tinyPlan({ stages: 1, steps: 2 }), data, { out });
-    await expect(runGrowth(tinyPlan({ stages: 1, steps: 2, lr: 5e-3 }), data, { out })).rejects.toThrow(/another plan \(stages/);
-    await expect(runGrowth(tinyPlan({ stages: 1, steps: 2, accumulation: 2 }), data, { out })).rejects.toThrow(/another plan \(accumulation/);
+    await expect(runGrowth(tinyPlan({ stages: 1, steps: 2, lr: 5e-3 }), data, { out })).rejects.toThrow(
+      /another plan \(stages/,
+    );
+    await expect(runGrowth(tinyPlan({ stages: 1, steps: 2, accumulation: 2 }), data, { out })).rejects.toThrow(
+      /another plan \(accumulation/,
+    );
     // A run folder from before gradient accumulation (no such field) resumes as one micro-batch per step.
     const state = JSON.parse(readFileSync(join(out, 'growth.json'), 'utf8')) as { plan: Record<string, unknown> };
     delete state.plan['accumulation'];
     writeFileSync(join(out, 'growth.json'), JSON.stringify(state));
-    await expect(runGrowth(tinyPlan({ stages: 1, steps: 2 }), data, { out })).resolves.toMatchObject({ stages: [{ steps: 2 }] });
+    await expect(runGrowth(tinyPlan({ stages: 1, steps: 2 }), data, { out })).resolves.toMatchObject({
+      stages: [{ steps: 2 }],
+    });
   });
 });

@@ -9,7 +9,15 @@ import { loadStageCheckpoint } from './checkpoint';
 import type { GrowthHooks } from './hooks';
 import { firstStageModel, insertTier, stageSeed } from './insert';
 import type { LoraSet } from './lora';
-import { finalDepth, resolvePlan, totalSteps, type GrowthBase, type GrowthModelInput, type GrowthPlan, type GrowthPlanInput } from './plan';
+import {
+  finalDepth,
+  resolvePlan,
+  totalSteps,
+  type GrowthBase,
+  type GrowthModelInput,
+  type GrowthPlan,
+  type GrowthPlanInput,
+} from './plan';
 import { comparisonTable, summarise, type BaselineRecord, type ComparisonRow, type StageRecord } from './records';
 import { CHECKPOINT_FILE, runUnit, spikeLoss, type GrowthData, type UnitSpec } from './stage';
 import { openState, writeState, type RunState } from './state';
@@ -44,7 +52,15 @@ interface StagesOutcome {
 }
 
 /** Runs (or resumes) the stages of one growth sequence in `dir`; `done` holds records of finished stages. */
-async function runStages(phase: Phase, plan: GrowthPlan, data: GrowthData, dir: string, done: StageRecord[], hooks: GrowthHooks, onRecord: (r: StageRecord) => void): Promise<StagesOutcome> {
+async function runStages(
+  phase: Phase,
+  plan: GrowthPlan,
+  data: GrowthData,
+  dir: string,
+  done: StageRecord[],
+  hooks: GrowthHooks,
+  onRecord: (r: StageRecord) => void,
+): Promise<StagesOutcome> {
   const model: GrowthModelInput = phase === 'growth' ? plan.model : { ...plan.model, embedding: 'trainable' };
   let carry: { model: GPT; lora: LoraSet | null } | null = null;
   const prefix = phase === 'growth' ? '' : 'baseline-trainable-embedding/';
@@ -53,7 +69,13 @@ async function runStages(phase: Phase, plan: GrowthPlan, data: GrowthData, dir: 
       if (done.some((r) => r.stage === st.stage)) continue;
       const stageDir = (k: number) => join(dir, `stage-${k}`);
       const spec: UnitSpec = {
-        ref: { phase, unit: `${prefix}stage-${st.stage}`, stage: st.stage, stages: plan.stages.length, depth: st.depth },
+        ref: {
+          phase,
+          unit: `${prefix}stage-${st.stage}`,
+          stage: st.stage,
+          stages: plan.stages.length,
+          depth: st.depth,
+        },
         steps: st.steps,
         lr: st.lr,
         warmup: st.warmup,
@@ -98,10 +120,13 @@ async function runStages(phase: Phase, plan: GrowthPlan, data: GrowthData, dir: 
 function loadBase(from: GrowthBase, data: GrowthData): GPT {
   const { model, meta } = loadModel(from.dir, { substrate: data.substrate });
   const problem =
-    meta.createdAt !== from.createdAt ? `was replaced (created ${meta.createdAt}, the run started from one created ${from.createdAt})`
-    : model.layers !== from.layers ? `has ${model.layers} blocks, the run started from ${from.layers}`
-    : model.config.embedding === 'trainable' ? 'trains its embedding table; growth keeps the substrate frozen'
-    : '';
+    meta.createdAt !== from.createdAt
+      ? `was replaced (created ${meta.createdAt}, the run started from one created ${from.createdAt})`
+      : model.layers !== from.layers
+        ? `has ${model.layers} blocks, the run started from ${from.layers}`
+        : model.config.embedding === 'trainable'
+          ? 'trains its embedding table; growth keeps the substrate frozen'
+          : '';
   if (problem) {
     model.dispose();
     throw new UserError(`${from.dir}: ${problem}`);
@@ -114,7 +139,12 @@ function disposeCarry(c: { model: GPT; lora: LoraSet | null } | null): void {
   c?.lora?.dispose();
 }
 
-async function runMonolithic(plan: GrowthPlan, data: GrowthData, dir: string, hooks: GrowthHooks): Promise<{ record: BaselineRecord | null; checkpoint: string | null }> {
+async function runMonolithic(
+  plan: GrowthPlan,
+  data: GrowthData,
+  dir: string,
+  hooks: GrowthHooks,
+): Promise<{ record: BaselineRecord | null; checkpoint: string | null }> {
   const depth = finalDepth(plan);
   const spec: UnitSpec = {
     ref: { phase: 'monolithic', unit: 'baseline-monolithic', stage: 1, stages: 1, depth },
@@ -137,13 +167,24 @@ async function runMonolithic(plan: GrowthPlan, data: GrowthData, dir: string, ho
  * Grows a model stage by stage in `opts.out` and trains the plan's baselines on the same token budget.
  * Calling it again on the same folder with the same plan and data resumes where the last call stopped.
  */
-export async function runGrowth(planInput: GrowthPlanInput | GrowthPlan, data: GrowthData, opts: GrowthRunOptions): Promise<GrowthResult> {
-  const plan = 'blocksPerStage' in planInput && Array.isArray(planInput.stages) ? (planInput as GrowthPlan) : resolvePlan(planInput as GrowthPlanInput);
+export async function runGrowth(
+  planInput: GrowthPlanInput | GrowthPlan,
+  data: GrowthData,
+  opts: GrowthRunOptions,
+): Promise<GrowthResult> {
+  const plan =
+    'blocksPerStage' in planInput && Array.isArray(planInput.stages)
+      ? (planInput as GrowthPlan)
+      : resolvePlan(planInput as GrowthPlanInput);
   const dir = opts.out;
   mkdirSync(dir, { recursive: true });
   const state: RunState = openState(dir, plan, data);
   const save = () => writeState(dir, state);
-  const result = (status: 'done' | 'stopped', resumeFrom: string | null, comparison: ComparisonRow[] = []): GrowthResult => {
+  const result = (
+    status: 'done' | 'stopped',
+    resumeFrom: string | null,
+    comparison: ComparisonRow[] = [],
+  ): GrowthResult => {
     state.status = status;
     save();
     return {
@@ -169,10 +210,18 @@ export async function runGrowth(planInput: GrowthPlanInput | GrowthPlan, data: G
       if (!m.record) return result('stopped', m.checkpoint);
       state.baselines.monolithic = m.record;
     } else {
-      const e = await runStages('trainable-embedding', plan, data, join(dir, 'baseline-trainable-embedding'), state.embeddingStages, opts, (r) => {
-        state.embeddingStages.push(r);
-        save();
-      });
+      const e = await runStages(
+        'trainable-embedding',
+        plan,
+        data,
+        join(dir, 'baseline-trainable-embedding'),
+        state.embeddingStages,
+        opts,
+        (r) => {
+          state.embeddingStages.push(r);
+          save();
+        },
+      );
       if (e.status === 'stopped') return result('stopped', e.checkpoint);
       state.baselines['trainable-embedding'] = summarise('trainable-embedding', state.embeddingStages);
     }

@@ -42,7 +42,8 @@ export interface UnitSpec {
   start(): Promise<{ model: GPT; lora: LoraSet | null; lossBefore: number | null; newBlocks: number[] }>;
 }
 
-export type UnitOutcome = { status: 'done'; record: StageRecord; model: GPT; lora: LoraSet | null } | { status: 'stopped'; checkpoint: string };
+export type UnitOutcome =
+  { status: 'done'; record: StageRecord; model: GPT; lora: LoraSet | null } | { status: 'stopped'; checkpoint: string };
 
 interface Notes {
   lossBefore: number | null;
@@ -133,12 +134,27 @@ async function openUnit(spec: UnitSpec, ckpt: string, plan: GrowthPlan, data: Gr
     return { model: c.model, lora: c.lora, resume: c.trainer, notes: c.notes };
   }
   const s = await spec.start();
-  const notes = { lossBefore: s.lossBefore, lossAfter: await spikeLoss(s.model, s.lora, data, plan), newBlocks: s.newBlocks, curve: [], valCurve: [], seconds: 0, complete: false };
+  const notes = {
+    lossBefore: s.lossBefore,
+    lossAfter: await spikeLoss(s.model, s.lora, data, plan),
+    newBlocks: s.newBlocks,
+    curve: [],
+    valCurve: [],
+    seconds: 0,
+    complete: false,
+  };
   return { model: s.model, lora: s.lora, resume: undefined, notes };
 }
 
 /** Runs the step loop from wherever the trainer stands; returns whether a stop request ended it early. */
-async function trainSteps(spec: UnitSpec, u: OpenedUnit, trainer: Trainer, plan: GrowthPlan, hooks: GrowthHooks, save: (complete: boolean) => Promise<void>): Promise<boolean> {
+async function trainSteps(
+  spec: UnitSpec,
+  u: OpenedUnit,
+  trainer: Trainer,
+  plan: GrowthPlan,
+  hooks: GrowthHooks,
+  save: (complete: boolean) => Promise<void>,
+): Promise<boolean> {
   const { notes } = u;
   if (notes.complete) return false;
   const t0 = performance.now();
@@ -163,7 +179,15 @@ async function trainSteps(spec: UnitSpec, u: OpenedUnit, trainer: Trainer, plan:
   return trainer.step < spec.steps;
 }
 
-function unitRecord(spec: UnitSpec, u: OpenedUnit, plan: GrowthPlan, data: GrowthData, cache: boolean, ckpt: string, dir: string): StageRecord {
+function unitRecord(
+  spec: UnitSpec,
+  u: OpenedUnit,
+  plan: GrowthPlan,
+  data: GrowthData,
+  cache: boolean,
+  ckpt: string,
+  dir: string,
+): StageRecord {
   const { model, lora, notes } = u;
   const tokens = spec.steps * plan.batchSize * plan.accumulation * data.train.T;
   const prefixTokens = cache ? Math.min(tokens, data.train.starts.length * data.train.T) : tokens;
@@ -195,7 +219,13 @@ function lastValLoss(notes: Notes): number | null {
 }
 
 /** Trains one unit in `dir` (its checkpoint and, unless hooks.exportDir says otherwise, its exported model live there), resuming when a checkpoint exists. */
-export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, data: GrowthData, hooks: GrowthHooks): Promise<UnitOutcome> {
+export async function runUnit(
+  spec: UnitSpec,
+  dir: string,
+  plan: GrowthPlan,
+  data: GrowthData,
+  hooks: GrowthHooks,
+): Promise<UnitOutcome> {
   const ckpt = join(dir, CHECKPOINT_FILE);
   const modelDir = hooks.exportDir?.(spec.ref) ?? dir;
   const u = await openUnit(spec, ckpt, plan, data);
@@ -226,7 +256,17 @@ export async function runUnit(spec: UnitSpec, dir: string, plan: GrowthPlan, dat
     if (!stopped) {
       // The validation protocol beside the hold-out record: `eval --protocol holdout` rescores exactly these windows.
       const validation = { protocol: 'holdout', windows: plan.evalWindows, context: data.train.T };
-      const training = { ...data.record, validation, growth: { ...spec.ref, steps: spec.steps, newBlocks: notes.newBlocks, valLoss: lastValLoss(notes), lora: lora ? { rank: lora.rank, alpha: lora.alpha, merged: true } : null } };
+      const training = {
+        ...data.record,
+        validation,
+        growth: {
+          ...spec.ref,
+          steps: spec.steps,
+          newBlocks: notes.newBlocks,
+          valLoss: lastValLoss(notes),
+          lora: lora ? { rank: lora.rank, alpha: lora.alpha, merged: true } : null,
+        },
+      };
       await exportStageModel(modelDir, model, lora, data, training);
     }
     await save(!stopped);

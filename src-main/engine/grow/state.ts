@@ -36,11 +36,20 @@ export interface RunState {
 function windowsHash(w: Windows<TokenSeq>): string {
   const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   // A token file is named by its text's hash and place (hashing its ids would read gigabytes).
-  return sha256Hex(String(w.T), bytes(w.starts), w.tokens instanceof Int32Array ? bytes(w.tokens) : (w.tokens.identity ?? ''));
+  return sha256Hex(
+    String(w.T),
+    bytes(w.starts),
+    w.tokens instanceof Int32Array ? bytes(w.tokens) : (w.tokens.identity ?? ''),
+  );
 }
 
 export function fingerprint(data: GrowthData): DataFingerprint {
-  return { train: windowsHash(data.train), val: data.val ? windowsHash(data.val) : null, substrateId: data.substrate.id, tokenizerId: data.tokenizer.id };
+  return {
+    train: windowsHash(data.train),
+    val: data.val ? windowsHash(data.val) : null,
+    substrateId: data.substrate.id,
+    tokenizerId: data.tokenizer.id,
+  };
 }
 
 /** JSON with sorted keys, so equal plans compare equal whatever order their fields were written in. */
@@ -66,7 +75,8 @@ function comparable(plan: GrowthPlan): Record<string, unknown> {
 }
 
 function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>): string {
-  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (stable(a[k]) !== stable(b[k])) return `${k}: ${stable(a[k])} then, ${stable(b[k])} now`;
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+    if (stable(a[k]) !== stable(b[k])) return `${k}: ${stable(a[k])} then, ${stable(b[k])} now`;
   return '';
 }
 
@@ -79,8 +89,20 @@ export function openState(dir: string, plan: GrowthPlan, data: GrowthData): RunS
   const path = join(dir, STATE_FILE);
   const fp = fingerprint(data);
   if (!existsSync(path)) {
-    if (existsSync(join(dir, 'stage-1'))) throw new UserError(`${dir}: holds stage folders but no ${STATE_FILE}, so it cannot be resumed safely; choose a new --out`);
-    const s: RunState = { format: FORMAT, version: 1, status: 'running', plan, data: fp, stages: [], embeddingStages: [], baselines: { monolithic: null, 'trainable-embedding': null } };
+    if (existsSync(join(dir, 'stage-1')))
+      throw new UserError(
+        `${dir}: holds stage folders but no ${STATE_FILE}, so it cannot be resumed safely; choose a new --out`,
+      );
+    const s: RunState = {
+      format: FORMAT,
+      version: 1,
+      status: 'running',
+      plan,
+      data: fp,
+      stages: [],
+      embeddingStages: [],
+      baselines: { monolithic: null, 'trainable-embedding': null },
+    };
     writeState(dir, s);
     return s;
   }
@@ -90,14 +112,25 @@ export function openState(dir: string, plan: GrowthPlan, data: GrowthData): RunS
   } catch (err) {
     throw new UserError(`${(err as Error).message}; use a new --out folder`);
   }
-  if (s.format !== FORMAT || s.version !== 1) throw new UserError(`${path}: not a growth run state (format "${String(s.format)}", version ${String(s.version)})`);
+  if (s.format !== FORMAT || s.version !== 1)
+    throw new UserError(`${path}: not a growth run state (format "${String(s.format)}", version ${String(s.version)})`);
   // Run folders from before the four init choices spell them 'random' / 'zero'.
   // Those from before gradient accumulation have no accumulation field: they ran one micro-batch per step.
-  const saved: GrowthPlan = { ...s.plan, init: blockInit(s.plan.init) ?? s.plan.init, accumulation: s.plan.accumulation ?? 1 };
+  const saved: GrowthPlan = {
+    ...s.plan,
+    init: blockInit(s.plan.init) ?? s.plan.init,
+    accumulation: s.plan.accumulation ?? 1,
+  };
   const diff = firstDifference(comparable(saved), comparable(plan));
-  if (diff) throw new UserError(`${dir}: holds a growth run with another plan (${diff}); resume with the same options or choose a new --out`);
+  if (diff)
+    throw new UserError(
+      `${dir}: holds a growth run with another plan (${diff}); resume with the same options or choose a new --out`,
+    );
   for (const k of ['train', 'val', 'substrateId', 'tokenizerId'] as const) {
-    if (s.data[k] !== fp[k]) throw new UserError(`${dir}: holds a growth run on other data (${k} differs); resume with the same --data/--val/--vocab/--substrate/--context or choose a new --out`);
+    if (s.data[k] !== fp[k])
+      throw new UserError(
+        `${dir}: holds a growth run on other data (${k} differs); resume with the same --data/--val/--vocab/--substrate/--context or choose a new --out`,
+      );
   }
   return { ...s, plan, status: 'running' };
 }

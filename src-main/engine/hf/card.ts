@@ -27,17 +27,23 @@ export interface CardInput {
 }
 
 const PROTOCOLS: Record<string, string> = {
-  paper: "the paper's protocol (generate the answer, compare its first character; mean ± 1.96σ/√runs over stochastic runs)",
+  paper:
+    "the paper's protocol (generate the answer, compare its first character; mean ± 1.96σ/√runs over stochastic runs)",
   loglik: 'lm-evaluation-harness style (the choice with the highest log-likelihood)',
 };
 
 const cell = (s: unknown): string => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const num = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(4));
+const num = (x: number | null | undefined): string =>
+  x === null || x === undefined ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(4);
 
 function substrateLines(s: SubstrateMeta, embedding: CardInput['embedding']): string[] {
   const lines = [`- kind: \`${s.kind}\`, ${s.vocabSize} × ${s.dim}`, `- substrate id: \`${s.id}\``];
-  if (s.kind === 'glyph') lines.push(`- rendered with ${s.fontFile ?? 'GNU Unifont'} at ${s.grid ?? '?'} px${s.squeeze ? `, multi-character tokens squeezed (${s.squeeze})` : ''}, PCA to ${s.dim} dimensions, rows L2-normalised`);
-  if (s.kind === 'binary-id') lines.push(`- binary code of the token id (${s.bits ?? '?'} bits, values ${s.binaryValues ?? '?'})`);
+  if (s.kind === 'glyph')
+    lines.push(
+      `- rendered with ${s.fontFile ?? 'GNU Unifont'} at ${s.grid ?? '?'} px${s.squeeze ? `, multi-character tokens squeezed (${s.squeeze})` : ''}, PCA to ${s.dim} dimensions, rows L2-normalised`,
+    );
+  if (s.kind === 'binary-id')
+    lines.push(`- binary code of the token id (${s.bits ?? '?'} bits, values ${s.binaryValues ?? '?'})`);
   if (s.kind === 'random') lines.push(`- seeded random code (seed ${s.seed ?? '?'})`);
   if (s.kind === 'imported') lines.push(`- imported table${s.sourceFile ? ` from ${s.sourceFile}` : ''}`);
   lines.push(
@@ -103,7 +109,9 @@ export function modelCard(c: CardInput): string {
       const metrics = Object.entries(e.metrics)
         .map(([k, v]) => `${k} ${num(v)}`)
         .join(', ');
-      out.push(`| ${cell(e.task)} | ${cell(e.protocol)} | ${cell(metrics)} | ${e.ci95 === null ? '—' : `± ${num(e.ci95)}`} | ${e.n} | ${cell(e.dataset)} |`);
+      out.push(
+        `| ${cell(e.task)} | ${cell(e.protocol)} | ${cell(metrics)} | ${e.ci95 === null ? '—' : `± ${num(e.ci95)}`} | ${e.n} | ${cell(e.dataset)} |`,
+      );
     }
     const used = [...new Set(c.evals.map((e) => e.protocol))].filter((p) => PROTOCOLS[p]);
     if (used.length > 0) out.push('', ...used.map((p) => `- \`${p}\`: ${PROTOCOLS[p]}`));

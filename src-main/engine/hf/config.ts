@@ -67,14 +67,17 @@ function field(raw: Json, key: string, path: string): unknown {
 
 function posInt(raw: Json, key: string, path: string): number {
   const v = field(raw, key, path);
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new UserError(`${path}: field "${key}" must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+    throw new UserError(`${path}: field "${key}" must be a positive integer, got ${JSON.stringify(v)}`);
   return v;
 }
 
 function expect(raw: Json, key: string, want: unknown, path: string, why: string, optionalDefault?: unknown): void {
   const v = key in raw ? raw[key] : optionalDefault;
   if (JSON.stringify(v) !== JSON.stringify(want)) {
-    throw new UserError(`${path}: field "${key}" is ${JSON.stringify(v)}, but Espalier reads only ${JSON.stringify(want)} (${why})`);
+    throw new UserError(
+      `${path}: field "${key}" is ${JSON.stringify(v)}, but Espalier reads only ${JSON.stringify(want)} (${why})`,
+    );
   }
 }
 
@@ -84,7 +87,9 @@ export function configFromHf(raw: unknown, path: string): ModelConfig {
   const c = raw as Json;
   const arch = c['architectures'];
   if (!Array.isArray(arch) || arch.length !== 1 || arch[0] !== HF_ARCHITECTURE) {
-    throw new UserError(`${path}: field "architectures" is ${JSON.stringify(arch)}; Espalier imports only ["${HF_ARCHITECTURE}"] (its own block)`);
+    throw new UserError(
+      `${path}: field "architectures" is ${JSON.stringify(arch)}; Espalier imports only ["${HF_ARCHITECTURE}"] (its own block)`,
+    );
   }
   expect(c, 'model_type', HF_MODEL_TYPE, path, 'the Arcee model family');
   expect(c, 'hidden_act', HF_ACT, path, "Espalier's MLP uses tanh-approximated GELU");
@@ -94,22 +99,43 @@ export function configFromHf(raw: unknown, path: string): ModelConfig {
   const d = posInt(c, 'hidden_size', path);
   const heads = posInt(c, 'num_attention_heads', path);
   const kv = c['num_key_value_heads'] ?? heads;
-  if (kv !== heads) throw new UserError(`${path}: field "num_key_value_heads" is ${JSON.stringify(kv)}; Espalier has full multi-head attention (${heads} key/value heads)`);
+  if (kv !== heads)
+    throw new UserError(
+      `${path}: field "num_key_value_heads" is ${JSON.stringify(kv)}; Espalier has full multi-head attention (${heads} key/value heads)`,
+    );
   const hd = c['head_dim'] ?? d / heads;
-  if (hd !== d / heads) throw new UserError(`${path}: field "head_dim" is ${JSON.stringify(hd)}; Espalier needs hidden_size / num_attention_heads = ${d / heads}`);
+  if (hd !== d / heads)
+    throw new UserError(
+      `${path}: field "head_dim" is ${JSON.stringify(hd)}; Espalier needs hidden_size / num_attention_heads = ${d / heads}`,
+    );
   const rope = c['rope_parameters'] ?? { rope_type: 'default', rope_theta: c['rope_theta'] ?? 10000 };
-  if (typeof rope !== 'object' || rope === null || (rope as Json)['rope_type'] !== 'default' || typeof (rope as Json)['rope_theta'] !== 'number') {
-    throw new UserError(`${path}: field "rope_parameters" is ${JSON.stringify(rope)}; Espalier reads only {"rope_type": "default", "rope_theta": <number>}`);
+  if (
+    typeof rope !== 'object' ||
+    rope === null ||
+    (rope as Json)['rope_type'] !== 'default' ||
+    typeof (rope as Json)['rope_theta'] !== 'number'
+  ) {
+    throw new UserError(
+      `${path}: field "rope_parameters" is ${JSON.stringify(rope)}; Espalier reads only {"rope_type": "default", "rope_theta": <number>}`,
+    );
   }
   const partial = (rope as Json)['partial_rotary_factor'];
-  if (partial !== undefined && partial !== 1) throw new UserError(`${path}: field "rope_parameters.partial_rotary_factor" is ${JSON.stringify(partial)}; Espalier rotates the whole head`);
+  if (partial !== undefined && partial !== 1)
+    throw new UserError(
+      `${path}: field "rope_parameters.partial_rotary_factor" is ${JSON.stringify(partial)}; Espalier rotates the whole head`,
+    );
   const f = posInt(c, 'intermediate_size', path);
   const eps = field(c, 'rms_norm_eps', path);
-  if (typeof eps !== 'number' || !(eps > 0)) throw new UserError(`${path}: field "rms_norm_eps" must be a positive number, got ${JSON.stringify(eps)}`);
+  if (typeof eps !== 'number' || !(eps > 0))
+    throw new UserError(`${path}: field "rms_norm_eps" must be a positive number, got ${JSON.stringify(eps)}`);
   const vocabSize = posInt(c, 'vocab_size', path);
   const layers = c['num_hidden_layers'];
-  if (typeof layers !== 'number' || !Number.isInteger(layers) || layers < 0) throw new UserError(`${path}: field "num_hidden_layers" must be a non-negative integer, got ${JSON.stringify(layers)}`);
-  const initStd = typeof c['initializer_range'] === 'number' && c['initializer_range'] > 0 ? c['initializer_range'] : undefined;
+  if (typeof layers !== 'number' || !Number.isInteger(layers) || layers < 0)
+    throw new UserError(
+      `${path}: field "num_hidden_layers" must be a non-negative integer, got ${JSON.stringify(layers)}`,
+    );
+  const initStd =
+    typeof c['initializer_range'] === 'number' && c['initializer_range'] > 0 ? c['initializer_range'] : undefined;
   let cfg: ModelConfig;
   try {
     cfg = resolveConfig({
@@ -132,6 +158,9 @@ export function configFromHf(raw: unknown, path: string): ModelConfig {
     if (err instanceof UserError) throw new UserError(`${path}: ${err.message}`);
     throw err;
   }
-  if (mlpWidth(cfg) !== f) throw new UserError(`${path}: field "intermediate_size" ${f} is not a width Espalier can express for hidden_size ${d}`);
+  if (mlpWidth(cfg) !== f)
+    throw new UserError(
+      `${path}: field "intermediate_size" ${f} is not a width Espalier can express for hidden_size ${d}`,
+    );
   return cfg;
 }

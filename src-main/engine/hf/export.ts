@@ -48,26 +48,51 @@ export function folderGrowth(meta: ModelFolderMeta): GrowthEntry[] {
   const g = t['growth'];
   if (g && typeof g === 'object') {
     const s = g as Record<string, unknown>;
-    return [...history, { depth: meta.config.layers, steps: typeof s['steps'] === 'number' ? s['steps'] : undefined, valLoss: typeof s['valLoss'] === 'number' ? s['valLoss'] : null, trainer: 'Espalier' }];
+    return [
+      ...history,
+      {
+        depth: meta.config.layers,
+        steps: typeof s['steps'] === 'number' ? s['steps'] : undefined,
+        valLoss: typeof s['valLoss'] === 'number' ? s['valLoss'] : null,
+        trainer: 'Espalier',
+      },
+    ];
   }
   if (history.length === 0 && typeof t['steps'] === 'number') {
-    return [{ depth: meta.config.layers, steps: t['steps'], valLoss: typeof t['valLoss'] === 'number' ? t['valLoss'] : null, trainer: 'Espalier (whole model)' }];
+    return [
+      {
+        depth: meta.config.layers,
+        steps: t['steps'],
+        valLoss: typeof t['valLoss'] === 'number' ? t['valLoss'] : null,
+        trainer: 'Espalier (whole model)',
+      },
+    ];
   }
   return history;
 }
 
 function evalsOf(dir: string): CardEval[] {
-  return loadResults(dir).map((r) => ({ task: r.task, protocol: r.protocol, metrics: r.metrics, ci95: r.ci95, n: r.n, dataset: r.dataset, runs: r.runs }));
+  return loadResults(dir).map((r) => ({
+    task: r.task,
+    protocol: r.protocol,
+    metrics: r.metrics,
+    ci95: r.ci95,
+    n: r.n,
+    dataset: r.dataset,
+    runs: r.runs,
+  }));
 }
 
 function checkOut(out: string): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new UserError(`${out} is a file; give a folder for the Hugging Face model`);
-  if (readdirSync(out).length > 0) throw new UserError(`${out} is not empty; choose a new folder (nothing there is overwritten)`);
+  if (readdirSync(out).length > 0)
+    throw new UserError(`${out} is not empty; choose a new folder (nothing there is overwritten)`);
 }
 
 export function exportHf(modelDir: string, outDir: string, opts: HfExportOptions = {}): HfExportResult {
-  if (existsSync(join(modelDir, 'merge.json'))) throw new UserError(`${modelDir}: cannot export a merge as one Hugging Face model: ${MERGE_REFUSAL}`);
+  if (existsSync(join(modelDir, 'merge.json')))
+    throw new UserError(`${modelDir}: cannot export a merge as one Hugging Face model: ${MERGE_REFUSAL}`);
   const meta = readModelMeta(modelDir);
   const cfg = meta.config;
   const blocker = hfExportBlocker(cfg);
@@ -84,19 +109,34 @@ export function exportHf(modelDir: string, outDir: string, opts: HfExportOptions
   }
 }
 
-function exportOpen(modelDir: string, outDir: string, opts: HfExportOptions, meta: ModelFolderMeta, get: (name: string) => HostTensor | undefined): HfExportResult {
+function exportOpen(
+  modelDir: string,
+  outDir: string,
+  opts: HfExportOptions,
+  meta: ModelFolderMeta,
+  get: (name: string) => HostTensor | undefined,
+): HfExportResult {
   const cfg = meta.config;
   const weightsPath = join(modelDir, 'model.safetensors');
   const substrate = loadFolderSubstrate(modelDir, meta);
-  if (substrate.id !== meta.substrate.id) throw new UserError(`${modelDir}: the folder's substrate is ${substrate.id.slice(0, 12)}… but config.json needs ${meta.substrate.id.slice(0, 12)}…`);
+  if (substrate.id !== meta.substrate.id)
+    throw new UserError(
+      `${modelDir}: the folder's substrate is ${substrate.id.slice(0, 12)}… but config.json needs ${meta.substrate.id.slice(0, 12)}…`,
+    );
   const tokenizer = loadTokenizer(join(modelDir, 'tokenizer.json'));
-  if (tokenizer.id !== meta.tokenizerId) throw new UserError(`${modelDir}/tokenizer.json: its id ${tokenizer.id.slice(0, 12)}… is not the model's tokenizer ${meta.tokenizerId.slice(0, 12)}…`);
+  if (tokenizer.id !== meta.tokenizerId)
+    throw new UserError(
+      `${modelDir}/tokenizer.json: its id ${tokenizer.id.slice(0, 12)}… is not the model's tokenizer ${meta.tokenizerId.slice(0, 12)}…`,
+    );
 
   const trainable = cfg.embedding === 'trainable';
-  const table = trainable ? get('embed.weight') : { shape: [substrate.vocabSize, substrate.dim], data: substrate.matrix };
+  const table = trainable
+    ? get('embed.weight')
+    : { shape: [substrate.vocabSize, substrate.dim], data: substrate.matrix };
   if (!table) throw new UserError(`${weightsPath}: missing tensor "embed.weight" (the model's trainable embedding)`);
   const proj = cfg.inputProjection === 'frozen-random' ? get('embed.proj') : undefined;
-  if (cfg.inputProjection === 'frozen-random' && !proj) throw new UserError(`${weightsPath}: missing tensor "embed.proj"`);
+  if (cfg.inputProjection === 'frozen-random' && !proj)
+    throw new UserError(`${weightsPath}: missing tensor "embed.proj"`);
   const folded = trainable || proj !== undefined || cfg.inputScale !== 1;
   const embedding = effectiveEmbedding(cfg, table.data, proj?.data ?? null);
   const tensors = toHfSources(cfg, embedding, get, weightsPath);
@@ -128,7 +168,18 @@ function exportOpen(modelDir: string, outDir: string, opts: HfExportOptions, met
     };
     writeFileAtomic(join(tmp, SIDECAR_FILE), `${JSON.stringify(sidecar, null, 2)}\n`);
     const name = opts.name ?? basename(resolve(modelDir));
-    writeFileAtomic(join(tmp, 'README.md'), modelCard({ name, config: cfg, substrate: substrate.meta, embedding: kind, tokenizerId: tokenizer.id, growth, evals }));
+    writeFileAtomic(
+      join(tmp, 'README.md'),
+      modelCard({
+        name,
+        config: cfg,
+        substrate: substrate.meta,
+        embedding: kind,
+        tokenizerId: tokenizer.id,
+        growth,
+        evals,
+      }),
+    );
     // config.json last: a folder without it is not a model.
     writeFileAtomic(join(tmp, 'config.json'), `${JSON.stringify(hfConfigJson(cfg), null, 2)}\n`);
     if (existsSync(out)) rmSync(out, { recursive: true });
@@ -137,5 +188,12 @@ function exportOpen(modelDir: string, outDir: string, opts: HfExportOptions, met
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  return { out, files: readdirSync(out).sort(), layers: cfg.layers, substrateId: substrate.id, tokenizerId: tokenizer.id, embedding: kind };
+  return {
+    out,
+    files: readdirSync(out).sort(),
+    layers: cfg.layers,
+    substrateId: substrate.id,
+    tokenizerId: tokenizer.id,
+    embedding: kind,
+  };
 }

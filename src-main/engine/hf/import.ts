@@ -47,7 +47,8 @@ function readJson(path: string, root: string): unknown {
 function checkOut(out: string): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new UserError(`${out} is a file; give a folder for the Espalier model`);
-  if (readdirSync(out).length > 0) throw new UserError(`${out} is not empty; choose a new folder (nothing there is overwritten)`);
+  if (readdirSync(out).length > 0)
+    throw new UserError(`${out} is not empty; choose a new folder (nothing there is overwritten)`);
 }
 
 export function importHf(fromDir: string, outDir: string): HfImportResult {
@@ -59,7 +60,10 @@ export function importHf(fromDir: string, outDir: string): HfImportResult {
   const tokPath = join(from, 'tokenizer.json');
   if (!existsSync(tokPath)) throw new UserError(`${tokPath}: not found; the model's tokenizer must be in the folder`);
   const tokenizer = loadTokenizer(held(root, tokPath, 'tokenizer file'));
-  if (tokenizer.size !== cfg.vocabSize) throw new UserError(`${cfgPath}: field "vocab_size" is ${cfg.vocabSize} but ${tokPath} has ${tokenizer.size} tokens`);
+  if (tokenizer.size !== cfg.vocabSize)
+    throw new UserError(
+      `${cfgPath}: field "vocab_size" is ${cfg.vocabSize} but ${tokPath} has ${tokenizer.size} tokens`,
+    );
   held(root, join(from, SIDECAR_FILE), 'espalier.json sidecar');
   const sidecar = readSidecar(from);
   const weights = openHfWeights(from, (p, what) => held(root, p, what));
@@ -71,15 +75,35 @@ export function importHf(fromDir: string, outDir: string): HfImportResult {
   }
   const { tensors, embedding } = converted;
   for (let i = 0; i < embedding.length; i++) {
-    if (!Number.isFinite(embedding[i]!)) throw new UserError(`${from}: tensor "${HF_EMBED}" holds a non-finite value at row ${Math.floor(i / cfg.dModel)}`);
+    if (!Number.isFinite(embedding[i]!))
+      throw new UserError(
+        `${from}: tensor "${HF_EMBED}" holds a non-finite value at row ${Math.floor(i / cfg.dModel)}`,
+      );
   }
 
   const id = substrateId(tokenizer.id, embedding);
   const restored = sidecar !== null && sidecar.substrate.id === id && sidecar.substrate.tokenizerId === tokenizer.id;
   const meta: SubstrateMeta = restored
     ? sidecar.substrate
-    : { format: 'espalier-substrate', id, kind: 'imported', dim: cfg.dModel, vocabSize: cfg.vocabSize, tokenizerId: tokenizer.id, builderVersion: SUBSTRATE_BUILDER_VERSION, sourceFile: `${basename(from)}/model.safetensors`, sourceTensor: HF_EMBED };
-  const substrate: Substrate = { id, kind: meta.kind, dim: cfg.dModel, vocabSize: cfg.vocabSize, matrix: embedding, meta };
+    : {
+        format: 'espalier-substrate',
+        id,
+        kind: 'imported',
+        dim: cfg.dModel,
+        vocabSize: cfg.vocabSize,
+        tokenizerId: tokenizer.id,
+        builderVersion: SUBSTRATE_BUILDER_VERSION,
+        sourceFile: `${basename(from)}/model.safetensors`,
+        sourceTensor: HF_EMBED,
+      };
+  const substrate: Substrate = {
+    id,
+    kind: meta.kind,
+    dim: cfg.dModel,
+    vocabSize: cfg.vocabSize,
+    matrix: embedding,
+    meta,
+  };
   const names = new Set(Object.keys(tensors));
   const frozen = (sidecar?.frozen ?? []).filter((n) => names.has(n));
 
@@ -97,7 +121,12 @@ export function importHf(fromDir: string, outDir: string): HfImportResult {
       tokenizerId: tokenizer.id,
       tokenizerJson: tokenizerToJson(tokenizer),
       frozen,
-      training: { importedFrom: from, format: 'hf', history: sidecar?.growth ?? [], ...(sidecar?.training ? { source: sidecar.training } : {}) },
+      training: {
+        importedFrom: from,
+        format: 'hf',
+        history: sidecar?.growth ?? [],
+        ...(sidecar?.training ? { source: sidecar.training } : {}),
+      },
     });
     if (existsSync(out)) rmSync(out, { recursive: true });
     renameSync(tmp, out);
@@ -108,5 +137,13 @@ export function importHf(fromDir: string, outDir: string): HfImportResult {
   const size = (n: string): number => tensors[n]!.data.length;
   const total = Object.keys(tensors).reduce((a, n) => a + size(n), 0);
   const trainable = total - frozen.reduce((a, n) => a + size(n), 0);
-  return { out, layers: cfg.layers, substrateId: id, tokenizerId: tokenizer.id, substrateRestored: restored, params: { total, trainable }, meta: written };
+  return {
+    out,
+    layers: cfg.layers,
+    substrateId: id,
+    tokenizerId: tokenizer.id,
+    substrateRestored: restored,
+    params: { total, trainable },
+    meta: written,
+  };
 }

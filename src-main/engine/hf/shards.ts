@@ -5,7 +5,12 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
 import { elementsOf, DTYPE_BYTES } from '../util/safetensors-header';
-import { openSafetensors, writeSafetensorsStream, type SafetensorsReader, type TensorSource } from '../util/safetensors';
+import {
+  openSafetensors,
+  writeSafetensorsStream,
+  type SafetensorsReader,
+  type TensorSource,
+} from '../util/safetensors';
 import type { HostTensor } from '../model/init';
 import { UserError } from '../../common/errors';
 import { readJsonCapped } from '../util/read-capped';
@@ -33,11 +38,17 @@ export function planShards(tensors: Record<string, TensorSource>, max: number): 
   return shards;
 }
 
-export const shardName = (i: number, count: number): string => `model-${String(i + 1).padStart(5, '0')}-of-${String(count).padStart(5, '0')}.safetensors`;
+export const shardName = (i: number, count: number): string =>
+  `model-${String(i + 1).padStart(5, '0')}-of-${String(count).padStart(5, '0')}.safetensors`;
 
 /** Writes the weights into `dir` (one file when they fit in `maxShardBytes`); returns the file names written. */
-export function writeHfWeights(dir: string, tensors: Record<string, TensorSource>, maxShardBytes = DEFAULT_MAX_SHARD_BYTES): string[] {
-  if (!(maxShardBytes > 0)) throw new UserError(`the maximum shard size must be a positive number of bytes (got ${maxShardBytes})`);
+export function writeHfWeights(
+  dir: string,
+  tensors: Record<string, TensorSource>,
+  maxShardBytes = DEFAULT_MAX_SHARD_BYTES,
+): string[] {
+  if (!(maxShardBytes > 0))
+    throw new UserError(`the maximum shard size must be a positive number of bytes (got ${maxShardBytes})`);
   const shards = planShards(tensors, maxShardBytes);
   if (shards.length <= 1) {
     writeSafetensorsStream(join(dir, SINGLE_FILE), tensors, { format: 'pt' });
@@ -74,11 +85,13 @@ export interface HfWeights {
 function indexShards(dir: string, index: string): string[] {
   const raw = readJsonCapped(index, 'weights index');
   const map = (raw as { weight_map?: unknown } | null)?.weight_map;
-  if (!map || typeof map !== 'object' || Array.isArray(map)) throw new UserError(`${index}: field "weight_map" is missing`);
+  if (!map || typeof map !== 'object' || Array.isArray(map))
+    throw new UserError(`${index}: field "weight_map" is missing`);
   const files = [...new Set(Object.values(map as Record<string, unknown>))].sort();
   for (const f of files) {
     // A shard is a file beside the index: no folders, no "..", nothing outside the model folder.
-    if (typeof f !== 'string' || f !== basename(f) || f.startsWith('.')) throw new UserError(`${index}: weight_map names ${JSON.stringify(f)}, not a file in this folder`);
+    if (typeof f !== 'string' || f !== basename(f) || f.startsWith('.'))
+      throw new UserError(`${index}: weight_map names ${JSON.stringify(f)}, not a file in this folder`);
     if (!existsSync(join(dir, f))) throw new UserError(`${index}: shard ${f} is missing from ${dir}`);
   }
   return files as string[];
@@ -93,7 +106,8 @@ export function openHfWeights(dir: string, admit: (path: string, what: string) =
   const index = join(dir, INDEX_FILE);
   let paths: string[];
   if (existsSync(single)) paths = [admit(single, 'weights file')];
-  else if (existsSync(index)) paths = indexShards(dir, admit(index, 'weights index')).map((f) => admit(join(dir, f), 'weights shard'));
+  else if (existsSync(index))
+    paths = indexShards(dir, admit(index, 'weights index')).map((f) => admit(join(dir, f), 'weights shard'));
   else throw new UserError(`${dir}: no ${SINGLE_FILE} (nor ${INDEX_FILE}); save the model with safe_serialization`);
   const readers: SafetensorsReader[] = [];
   try {
@@ -108,7 +122,10 @@ export function openHfWeights(dir: string, admit: (path: string, what: string) =
       for (const r of readers) {
         if (!r.has(name)) continue;
         const t = r.read(name)!;
-        if (!(t.data instanceof Float32Array)) throw new UserError(`${r.path}: tensor "${name}" is ${t.dtype}; Espalier imports float32 weights (save with torch_dtype=torch.float32)`);
+        if (!(t.data instanceof Float32Array))
+          throw new UserError(
+            `${r.path}: tensor "${name}" is ${t.dtype}; Espalier imports float32 weights (save with torch_dtype=torch.float32)`,
+          );
         return { shape: t.shape, data: t.data };
       }
       return undefined;

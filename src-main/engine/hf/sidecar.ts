@@ -44,7 +44,10 @@ export function readSidecar(dir: string): Sidecar | null {
     throw new UserError(`${path}: field "format" must be "${SIDECAR_FORMAT}"`);
   }
   const s = raw as Sidecar;
-  if (typeof s.version !== 'number' || s.version > SIDECAR_VERSION) throw new UserError(`${path}: field "version" ${String(s.version)} is newer than this Espalier reads (${SIDECAR_VERSION})`);
+  if (typeof s.version !== 'number' || s.version > SIDECAR_VERSION)
+    throw new UserError(
+      `${path}: field "version" ${String(s.version)} is newer than this Espalier reads (${SIDECAR_VERSION})`,
+    );
   if (!Array.isArray(s.frozen)) s.frozen = [];
   if (!Array.isArray(s.growth)) s.growth = [];
   return s;

@@ -55,7 +55,12 @@ export function effectiveEmbedding(cfg: ModelConfig, table: Float32Array, proj: 
 }
 
 /** transformers' state dict of an Espalier model: `get` returns Espalier tensors by stable name. */
-export function toHfTensors(cfg: ModelConfig, embedding: Float32Array, get: (name: string) => HostTensor | undefined, source: string): Record<string, HostTensor> {
+export function toHfTensors(
+  cfg: ModelConfig,
+  embedding: Float32Array,
+  get: (name: string) => HostTensor | undefined,
+  source: string,
+): Record<string, HostTensor> {
   const need = (name: string): HostTensor => {
     const t = get(name);
     if (!t) throw new UserError(`${source}: missing tensor "${name}"`);
@@ -77,7 +82,12 @@ export function toHfTensors(cfg: ModelConfig, embedding: Float32Array, get: (nam
  * The same state dict as lazy sources, in transformers' module order: shapes from the config, each tensor fetched
  * (and transposed) only when the writer reaches it, so an export holds one tensor at a time beyond the table.
  */
-export function toHfSources(cfg: ModelConfig, embedding: Float32Array, get: (name: string) => HostTensor | undefined, source: string): Record<string, TensorSource> {
+export function toHfSources(
+  cfg: ModelConfig,
+  embedding: Float32Array,
+  get: (name: string) => HostTensor | undefined,
+  source: string,
+): Record<string, TensorSource> {
   const d = cfg.dModel;
   const f = Math.round(cfg.mlpRatio * d);
   const need = (name: string): HostTensor => {
@@ -85,11 +95,23 @@ export function toHfSources(cfg: ModelConfig, embedding: Float32Array, get: (nam
     if (!t) throw new UserError(`${source}: missing tensor "${name}"`);
     return t;
   };
-  const lazy = (shape: number[], name: string, t: boolean): TensorSource => ({ dtype: 'F32', shape, data: () => (t ? transpose(need(name)) : need(name)).data as Float32Array });
-  const out: Record<string, TensorSource> = { [HF_EMBED]: { dtype: 'F32', shape: [cfg.vocabSize, d], data: embedding } };
-  const hfShape: Record<string, number[]> = { 'input_layernorm.weight': [d], 'post_attention_layernorm.weight': [d], 'mlp.up_proj.weight': [f, d], 'mlp.down_proj.weight': [d, f] };
+  const lazy = (shape: number[], name: string, t: boolean): TensorSource => ({
+    dtype: 'F32',
+    shape,
+    data: () => (t ? transpose(need(name)) : need(name)).data as Float32Array,
+  });
+  const out: Record<string, TensorSource> = {
+    [HF_EMBED]: { dtype: 'F32', shape: [cfg.vocabSize, d], data: embedding },
+  };
+  const hfShape: Record<string, number[]> = {
+    'input_layernorm.weight': [d],
+    'post_attention_layernorm.weight': [d],
+    'mlp.up_proj.weight': [f, d],
+    'mlp.down_proj.weight': [d, f],
+  };
   for (let i = 0; i < cfg.layers; i++) {
-    for (const [esp, hf, t] of BLOCK_MAP) out[`model.layers.${i}.${hf}`] = lazy(hfShape[hf] ?? [d, d], `blocks.${i}.${esp}`, t);
+    for (const [esp, hf, t] of BLOCK_MAP)
+      out[`model.layers.${i}.${hf}`] = lazy(hfShape[hf] ?? [d, d], `blocks.${i}.${esp}`, t);
   }
   out['model.norm.weight'] = lazy([d], 'final_norm.weight', false);
   out['lm_head.weight'] = lazy([cfg.vocabSize, d], 'head.weight', true);
@@ -97,12 +119,18 @@ export function toHfSources(cfg: ModelConfig, embedding: Float32Array, get: (nam
 }
 
 /** Espalier's stable-name tensors of a transformers state dict (the embedding is returned separately: it becomes the substrate). */
-export function fromHfTensors(cfg: ModelConfig, get: (name: string) => HostTensor | undefined, source: string): { tensors: Record<string, HostTensor>; embedding: Float32Array } {
+export function fromHfTensors(
+  cfg: ModelConfig,
+  get: (name: string) => HostTensor | undefined,
+  source: string,
+): { tensors: Record<string, HostTensor>; embedding: Float32Array } {
   const need = (name: string, shape: number[]): HostTensor => {
     const t = get(name);
     if (!t) throw new UserError(`${source}: missing tensor "${name}"`);
     if (t.shape.length !== shape.length || t.shape.some((s, i) => s !== shape[i])) {
-      throw new UserError(`${source}: tensor "${name}" has shape [${t.shape.join(', ')}] but config.json needs [${shape.join(', ')}]`);
+      throw new UserError(
+        `${source}: tensor "${name}" has shape [${t.shape.join(', ')}] but config.json needs [${shape.join(', ')}]`,
+      );
     }
     return t;
   };

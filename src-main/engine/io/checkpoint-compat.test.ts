@@ -46,7 +46,10 @@ describe('checkpoint reader versions', () => {
     saveStageCheckpoint(path, old, opts);
     const raw = readSafetensors(path);
     expect(raw.metadata['meta']).not.toContain('base64');
-    expect(JSON.parse(raw.metadata['meta']!)).toMatchObject({ version: 2, adapter: { kind: 'lora', rank: 2, alpha: 4 } });
+    expect(JSON.parse(raw.metadata['meta']!)).toMatchObject({
+      version: 2,
+      adapter: { kind: 'lora', rank: 2, alpha: 4 },
+    });
     expect(raw.tensors.has('adapter.blocks.0.attn.wq.lora_a')).toBe(true);
 
     const back = loadStageCheckpoint<{ lossBefore: number; curve: number[] }>(path, substrate);

@@ -83,7 +83,12 @@ describe('checkpoints', () => {
     const [x, y] = [m.params.toHost(), back.params.toHost()];
     for (const n of Object.keys(x)) expect(y[n]!.data).toEqual(x[n]!.data);
     expect(ckpt.trainerState.optimizer.t).toBe(2);
-    expect(Object.keys(ckpt.trainerState.optimizer.m).sort()).toEqual(m.params.trainable().map((e) => e.name).sort());
+    expect(Object.keys(ckpt.trainerState.optimizer.m).sort()).toEqual(
+      m.params
+        .trainable()
+        .map((e) => e.name)
+        .sort(),
+    );
     expect(() => modelFromCheckpoint(ckpt, randomSubstrate(V, 16, 99), path)).toThrow(/trained on substrate/);
     t.dispose();
     m.dispose();
@@ -105,7 +110,11 @@ describe('model folders', () => {
     const out = join(dir, 'model');
     exportModel(out, m, { tokenizerJson: '{"fake": true}\n', training: { steps: 0 } });
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ format: 'espalier-model', tokenizerId: TEST_TOKENIZER_ID, substrate: { id: substrate.id, file: 'substrate.safetensors' } });
+    expect(config).toMatchObject({
+      format: 'espalier-model',
+      tokenizerId: TEST_TOKENIZER_ID,
+      substrate: { id: substrate.id, file: 'substrate.safetensors' },
+    });
     const { model: back } = loadModel(out);
     expect(back.isBlockFrozen(1)).toBe(true);
     const tokens = randomTokens(2, 9, V, 3);

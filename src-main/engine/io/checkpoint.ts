@@ -61,7 +61,8 @@ export function saveCheckpoint(
 ): void {
   // Weights are read off the backend one at a time as the writer reaches them: no second copy of the model.
   const tensors: Record<string, TensorSource> = {};
-  for (const e of model.params.list()) tensors[e.name] = { dtype: 'F32', shape: [...e.variable.shape], data: () => e.variable.dataSync() as Float32Array };
+  for (const e of model.params.list())
+    tensors[e.name] = { dtype: 'F32', shape: [...e.variable.shape], data: () => e.variable.dataSync() as Float32Array };
   const host = (t: HostTensor): TensorSource => ({ dtype: 'F32', shape: t.shape, data: t.data });
   for (const [k, t] of Object.entries(state.optimizer.m)) tensors[M_PREFIX + k] = host(t);
   for (const [k, t] of Object.entries(state.optimizer.v)) tensors[V_PREFIX + k] = host(t);
@@ -72,8 +73,16 @@ export function saveCheckpoint(
     version: CHECKPOINT_VERSION,
     step: state.step,
     config: model.config,
-    frozen: model.params.list().filter((e) => e.frozen).map((e) => e.name),
-    substrate: { id: model.substrate.id, dim: model.substrate.dim, vocabSize: model.substrate.vocabSize, kind: model.substrate.meta?.kind },
+    frozen: model.params
+      .list()
+      .filter((e) => e.frozen)
+      .map((e) => e.name),
+    substrate: {
+      id: model.substrate.id,
+      dim: model.substrate.dim,
+      vocabSize: model.substrate.vocabSize,
+      kind: model.substrate.meta?.kind,
+    },
     tokenizerId: model.tokenizerId,
     train,
     trainer: { ...rest, optimizerSteps: optimizer.t },
@@ -90,16 +99,23 @@ function host(t: NamedTensor, name: string, path: string): HostTensor {
 }
 
 export function readCheckpoint(path: string): Checkpoint {
-  if (!existsSync(path)) throw new UserError(`${path}: no checkpoint here (train with --out first, or give the checkpoint file)`);
+  if (!existsSync(path))
+    throw new UserError(`${path}: no checkpoint here (train with --out first, or give the checkpoint file)`);
   const file = readSafetensors(path);
-  if (file.metadata['format'] !== CHECKPOINT_FORMAT) throw new UserError(`${path}: not an Espalier checkpoint (metadata "format" is ${file.metadata['format'] ?? 'missing'})`);
+  if (file.metadata['format'] !== CHECKPOINT_FORMAT)
+    throw new UserError(
+      `${path}: not an Espalier checkpoint (metadata "format" is ${file.metadata['format'] ?? 'missing'})`,
+    );
   let meta: CheckpointMeta;
   try {
     meta = JSON.parse(file.metadata['meta'] ?? '') as CheckpointMeta;
   } catch {
     throw new UserError(`${path}: the checkpoint's "meta" metadata is not JSON`);
   }
-  if (meta.version > CHECKPOINT_VERSION) throw new UserError(`${path}: checkpoint version ${meta.version} is newer than this Espalier reads (${CHECKPOINT_VERSION}); upgrade Espalier`);
+  if (meta.version > CHECKPOINT_VERSION)
+    throw new UserError(
+      `${path}: checkpoint version ${meta.version} is newer than this Espalier reads (${CHECKPOINT_VERSION}); upgrade Espalier`,
+    );
   meta.config = configFromJson(meta.config, `${path} (config)`);
   const weights = new Map<string, HostTensor>();
   const adapterTensors = new Map<string, HostTensor>();
@@ -108,10 +124,12 @@ export function readCheckpoint(path: string): Checkpoint {
   for (const [name, t] of file.tensors) {
     if (name.startsWith(M_PREFIX)) m[name.slice(M_PREFIX.length)] = host(t, name, path);
     else if (name.startsWith(V_PREFIX)) v[name.slice(V_PREFIX.length)] = host(t, name, path);
-    else if (name.startsWith(ADAPTER_PREFIX)) adapterTensors.set(name.slice(ADAPTER_PREFIX.length), host(t, name, path));
+    else if (name.startsWith(ADAPTER_PREFIX))
+      adapterTensors.set(name.slice(ADAPTER_PREFIX.length), host(t, name, path));
     else weights.set(name, host(t, name, path));
   }
-  const adapter = meta.version < 2 ? upgradeV1(meta) : meta.adapter ? { ...meta.adapter, tensors: adapterTensors } : null;
+  const adapter =
+    meta.version < 2 ? upgradeV1(meta) : meta.adapter ? { ...meta.adapter, tensors: adapterTensors } : null;
   const { optimizerSteps, ...rest } = meta.trainer;
   return { meta, weights, adapter, trainerState: { ...rest, optimizer: { t: optimizerSteps, m, v } } };
 }
@@ -142,7 +160,9 @@ function upgradeV1(meta: CheckpointMeta): AdapterSnapshot | null {
 /** Rebuilds the model a checkpoint holds, with its frozen flags, on the given substrate. */
 export function modelFromCheckpoint(ckpt: Checkpoint, substrate: SubstrateRef, source: string): GPT {
   if (substrate.id !== ckpt.meta.substrate.id) {
-    throw new UserError(`${source}: the checkpoint was trained on substrate ${ckpt.meta.substrate.id.slice(0, 12)}…, not ${substrate.id.slice(0, 12)}…; give the same --substrate`);
+    throw new UserError(
+      `${source}: the checkpoint was trained on substrate ${ckpt.meta.substrate.id.slice(0, 12)}…, not ${substrate.id.slice(0, 12)}…; give the same --substrate`,
+    );
   }
   const model = GPT.fromWeights(ckpt.meta.config, substrate, ckpt.meta.tokenizerId, (n) => ckpt.weights.get(n), source);
   const frozen = new Set(ckpt.meta.frozen);
@@ -159,7 +179,14 @@ export function checkpointStep(path: string): number | null {
 }
 
 /** Writes `<root>/step-NNNNNNNNN.safetensors`, keeps only the newest `keep`, and returns its path. */
-export function saveStepCheckpoint(root: string, model: GPT, train: ResolvedTrainOptions, state: TrainerState, extra: Record<string, unknown> = {}, keep = 2): string {
+export function saveStepCheckpoint(
+  root: string,
+  model: GPT,
+  train: ResolvedTrainOptions,
+  state: TrainerState,
+  extra: Record<string, unknown> = {},
+  keep = 2,
+): string {
   mkdirSync(root, { recursive: true });
   const path = join(root, `step-${String(state.step).padStart(9, '0')}.safetensors`);
   saveCheckpoint(path, model, train, state, extra);

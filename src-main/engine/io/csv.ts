@@ -44,7 +44,9 @@ export class CsvReader {
     delimiter = ',',
   ) {
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-      throw new Error(`CSV delimiter must be one character other than a quote or newline, got ${JSON.stringify(delimiter)}`);
+      throw new Error(
+        `CSV delimiter must be one character other than a quote or newline, got ${JSON.stringify(delimiter)}`,
+      );
     }
     this.delim = delimiter.charCodeAt(0);
   }
@@ -112,7 +114,11 @@ export class CsvReader {
               this.endRecord();
             }
           } else {
-            throw atLine(this.file, this.lines, `field ${this.fields.length + 1}: unexpected ${JSON.stringify(text[i])} after its closing quote (a quoted field ends at a delimiter or line end; double a quote inside it: "")`);
+            throw atLine(
+              this.file,
+              this.lines,
+              `field ${this.fields.length + 1}: unexpected ${JSON.stringify(text[i])} after its closing quote (a quoted field ends at a delimiter or line end; double a quote inside it: "")`,
+            );
           }
           break;
       }
@@ -122,7 +128,11 @@ export class CsvReader {
 
   end(): void {
     if (this.state === State.Quoted) {
-      throw atLine(this.file, this.quoteLine, `field ${this.fields.length + 1}: a quoted field opened here is never closed (missing ")`);
+      throw atLine(
+        this.file,
+        this.quoteLine,
+        `field ${this.fields.length + 1}: a quoted field opened here is never closed (missing ")`,
+      );
     }
     if (this.state !== State.FieldStart || this.fields.length > 0) {
       this.endField();

@@ -10,7 +10,11 @@ export function folderParamReport(dir: string): ParamReport {
   const frozen = new Set(meta.frozen);
   const { tensors } = readSafetensors(join(dir, 'model.safetensors'));
   // As loadModel does: the random input projection, when there is one, is always frozen.
-  const entries = [...tensors].map(([name, t]) => ({ name, size: t.shape.reduce((a, b) => a * b, 1), frozen: name === 'embed.proj' || frozen.has(name) }));
+  const entries = [...tensors].map(([name, t]) => ({
+    name,
+    size: t.shape.reduce((a, b) => a * b, 1),
+    frozen: name === 'embed.proj' || frozen.has(name),
+  }));
   const substrate = meta.config.embedding === 'frozen' ? meta.substrate.vocabSize * meta.substrate.dim : 0;
   return paramReportOf(entries, substrate);
 }

@@ -59,14 +59,29 @@ export function substrateReference(dir: string, file: string): string {
 /** Writes the folder; each file atomically, config.json last (a folder without it is incomplete). */
 export function exportModel(dir: string, model: GPT, opts: ExportOptions): ModelFolderMeta {
   const sub = model.substrate;
-  if (!sub.meta) throw new UserError(`export ${dir}: the model's substrate ${sub.id.slice(0, 12)}… has no metadata to save; load it with loadSubstrate`);
+  if (!sub.meta)
+    throw new UserError(
+      `export ${dir}: the model's substrate ${sub.id.slice(0, 12)}… has no metadata to save; load it with loadSubstrate`,
+    );
   return writeModelFolder(dir, {
     config: model.config,
     tensors: {},
-    sources: Object.fromEntries(model.params.list().map((e) => [e.name, { dtype: 'F32', shape: [...e.variable.shape], data: () => e.variable.dataSync() as Float32Array } satisfies TensorSource])),
+    sources: Object.fromEntries(
+      model.params.list().map((e) => [
+        e.name,
+        {
+          dtype: 'F32',
+          shape: [...e.variable.shape],
+          data: () => e.variable.dataSync() as Float32Array,
+        } satisfies TensorSource,
+      ]),
+    ),
     substrate: sub as Substrate,
     tokenizerId: model.tokenizerId,
-    frozen: model.params.list().filter((e) => e.frozen).map((e) => e.name),
+    frozen: model.params
+      .list()
+      .filter((e) => e.frozen)
+      .map((e) => e.name),
     ...opts,
   });
 }
@@ -86,11 +101,19 @@ export interface HostModelFolder extends ExportOptions {
 export function writeModelFolder(dir: string, m: HostModelFolder): ModelFolderMeta {
   const sub = m.substrate;
   mkdirSync(dir, { recursive: true });
-  const sources = m.sources ?? Object.fromEntries(Object.entries(m.tensors).map(([n, t]) => [n, { dtype: 'F32', shape: t.shape, data: t.data } satisfies TensorSource]));
+  const sources =
+    m.sources ??
+    Object.fromEntries(
+      Object.entries(m.tensors).map(([n, t]) => [
+        n,
+        { dtype: 'F32', shape: t.shape, data: t.data } satisfies TensorSource,
+      ]),
+    );
   writeSafetensorsStream(join(dir, 'model.safetensors'), sources, { format: MODEL_FORMAT });
   let file = SUBSTRATE_FILE;
   if (m.substrateFile !== undefined) {
-    if (!existsSync(m.substrateFile)) throw new UserError(`${dir}: the shared substrate file ${m.substrateFile} does not exist`);
+    if (!existsSync(m.substrateFile))
+      throw new UserError(`${dir}: the shared substrate file ${m.substrateFile} does not exist`);
     file = substrateReference(dir, m.substrateFile);
   } else saveSubstrate(join(dir, SUBSTRATE_FILE), sub);
   writeFileAtomic(join(dir, 'tokenizer.json'), m.tokenizerJson);
@@ -114,7 +137,13 @@ const MetaJson = z
     format: z.literal(MODEL_FORMAT),
     version: z.number().int().max(MODEL_VERSION, `is newer than this Espalier reads (${MODEL_VERSION})`),
     config: z.unknown(),
-    substrate: z.object({ id: z.string().min(1), kind: z.string().optional(), dim: z.number(), vocabSize: z.number(), file: z.string() }),
+    substrate: z.object({
+      id: z.string().min(1),
+      kind: z.string().optional(),
+      dim: z.number(),
+      vocabSize: z.number(),
+      file: z.string(),
+    }),
     tokenizerId: z.string().min(1),
     frozen: z.array(z.string()).default([]),
     training: z.record(z.string(), z.unknown()).optional(),
@@ -124,7 +153,8 @@ const MetaJson = z
 
 export function readModelMeta(dir: string): ModelFolderMeta {
   const path = join(dir, 'config.json');
-  if (!existsSync(path)) throw new UserError(`${dir}: not a model folder (no config.json); export one with \`espalier train --out DIR\``);
+  if (!existsSync(path))
+    throw new UserError(`${dir}: not a model folder (no config.json); export one with \`espalier train --out DIR\``);
   const raw = readJsonCapped(path, 'model config');
   const parsed = parseWith(MetaJson, raw, path);
   const meta: ModelFolderMeta = { ...parsed, config: configFromJson(parsed.config, `${path} "config"`) };
@@ -143,7 +173,9 @@ export function loadModel(dir: string, opts: { substrate?: SubstrateRef } = {}):
   const meta = readModelMeta(dir);
   const substrate = opts.substrate ?? loadFolderSubstrate(dir, meta);
   if (substrate.id !== meta.substrate.id) {
-    throw new UserError(`${dir}: the model needs substrate ${meta.substrate.id.slice(0, 12)}…, but ${substrate.id.slice(0, 12)}… was given`);
+    throw new UserError(
+      `${dir}: the model needs substrate ${meta.substrate.id.slice(0, 12)}…, but ${substrate.id.slice(0, 12)}… was given`,
+    );
   }
   // Each tensor is read by offset when the model asks for it: the file is never in memory whole.
   const model = withSafetensors(join(dir, 'model.safetensors'), (file) =>

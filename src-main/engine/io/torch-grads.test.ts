@@ -39,7 +39,8 @@ describe('PyTorch gradients', () => {
       seed: 2,
     });
     // Larger weights than the default init, so attention and the MLP matter to the gradients.
-    for (const e of model.params.list()) if (/\.(w[qkvo]|w1|w2)$/.test(e.name)) e.variable.assign(tf.mul(e.variable, 6));
+    for (const e of model.params.list())
+      if (/\.(w[qkvo]|w1|w2)$/.test(e.name)) e.variable.assign(tf.mul(e.variable, 6));
     const out = join(dir, 'model');
     exportModel(out, model, { tokenizerJson: '{}' });
     const args = ['grads', out, '--ids', ids.slice(0, -1).join(','), '--targets', ids.slice(1).join(',')];
@@ -58,7 +59,10 @@ describe('PyTorch gradients', () => {
       const targets = tf.tensor1d(ids.slice(1), 'int32');
       const ctx = { grads: true };
       const trainable = model.params.trainable();
-      const { value, grads } = tf.variableGrads(() => model.headLoss(model.blocks(model.embed(tokens, ctx), 0, model.layers, 1, T, ctx), targets, ctx), trainable.map((e) => e.variable));
+      const { value, grads } = tf.variableGrads(
+        () => model.headLoss(model.blocks(model.embed(tokens, ctx), 0, model.layers, 1, T, ctx), targets, ctx),
+        trainable.map((e) => e.variable),
+      );
       expect(Math.abs(value.dataSync()[0]! - torch.loss)).toBeLessThan(1e-4);
       expect(Object.keys(torch.grads).sort()).toEqual(trainable.map((e) => e.name).sort());
       for (const e of trainable) {

@@ -23,7 +23,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('PyTorch reference', () => {
   for (const [name, cfg] of [
     ['rmsnorm, frozen substrate', {}],
-    ['layernorm, projected substrate, trainable embedding, input scale', { norm: 'layernorm', embedding: 'trainable', substrateDim: 24, inputScale: 1.7 }],
+    [
+      'layernorm, projected substrate, trainable embedding, input scale',
+      { norm: 'layernorm', embedding: 'trainable', substrateDim: 24, inputScale: 1.7 },
+    ],
   ] as const) {
     it(`gives Espalier's logits (${name})`, () => {
       const V = 61;

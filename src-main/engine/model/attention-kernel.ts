@@ -33,7 +33,16 @@ export function attentionKernel(heads: number, headDim: number): AttentionKernel
       // dK and dV accumulate, so their columns start at zero; dQ and the scratch row are written first.
       const dqkv = heapZeros([s.B * s.T, 3 * s.heads * s.headDim]) as tf.Tensor2D;
       const row = rt.empty([s.T]);
-      k.backward(rt.ptr(qkv), rt.ptr(probs), rt.ptr(dOut), rt.ptr(dqkv), rt.ptr(row), s.B, s.T, 1 / Math.sqrt(s.headDim));
+      k.backward(
+        rt.ptr(qkv),
+        rt.ptr(probs),
+        rt.ptr(dOut),
+        rt.ptr(dqkv),
+        rt.ptr(row),
+        s.B,
+        s.T,
+        1 / Math.sqrt(s.headDim),
+      );
       row.dispose();
       return dqkv;
     },
@@ -70,7 +79,16 @@ function compactTables(T: number, offset: number, headDim: number, base: number)
  * Rotary embedding of a fused qkv [B·T, 3·heads·dh] by the kernel (q and k rotated, v copied); `inverse`
  * applies the transpose rotation (the backward pass). Null when the kernel is unavailable.
  */
-export function ropeKernel(x: tf.Tensor2D, B: number, T: number, heads: number, headDim: number, offset: number, base: number, inverse: boolean): tf.Tensor2D | null {
+export function ropeKernel(
+  x: tf.Tensor2D,
+  B: number,
+  T: number,
+  heads: number,
+  headDim: number,
+  offset: number,
+  base: number,
+  inverse: boolean,
+): tf.Tensor2D | null {
   const gpu = gpuRope(x, T, headDim, offset, base, inverse);
   if (gpu) return gpu;
   const rt = kernelRuntime(heads, headDim);

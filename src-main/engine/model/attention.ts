@@ -47,7 +47,10 @@ function backwardOps(dOut: tf.Tensor, qkv: tf.Tensor, probs: tf.Tensor4D, s: Att
   const dO = tf.transpose(tf.reshape(dOut, [s.B, s.T, s.heads, s.headDim]), [0, 2, 1, 3]) as tf.Tensor4D;
   const dP = tf.matMul(dO, tf.transpose(v, [0, 1, 3, 2]));
   const dV = tf.matMul(tf.transpose(probs, [0, 1, 3, 2]), dO);
-  const dS = tf.mul(tf.mul(probs, tf.sub(dP, tf.sum(tf.mul(dP, probs), -1, true))), 1 / Math.sqrt(s.headDim)) as tf.Tensor4D;
+  const dS = tf.mul(
+    tf.mul(probs, tf.sub(dP, tf.sum(tf.mul(dP, probs), -1, true))),
+    1 / Math.sqrt(s.headDim),
+  ) as tf.Tensor4D;
   const dQ = tf.matMul(dS, tf.transpose(kT, [0, 1, 3, 2]));
   const dK = tf.matMul(tf.transpose(dS, [0, 1, 3, 2]), q);
   // Back to the fused layout [B, T, 3, H, dh].
@@ -68,7 +71,11 @@ export function causalAttention(qkv: tf.Tensor2D, s: AttnShape, needsGrad: boole
       const { out, probs } = kernel ? kernel.forward(x as tf.Tensor2D, s) : forwardOps(x as tf.Tensor2D, s);
       return { value: out, save: [x!, probs] };
     },
-    (dy, [x, probs]) => [kernel ? kernel.backward(dy as tf.Tensor2D, x as tf.Tensor2D, probs as tf.Tensor4D, s) : backwardOps(dy, x!, probs as tf.Tensor4D, s)],
+    (dy, [x, probs]) => [
+      kernel
+        ? kernel.backward(dy as tf.Tensor2D, x as tf.Tensor2D, probs as tf.Tensor4D, s)
+        : backwardOps(dy, x!, probs as tf.Tensor4D, s),
+    ],
   );
 }
 

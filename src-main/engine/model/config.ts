@@ -83,7 +83,11 @@ export function resolveConfig(input: ModelConfigInput): ModelConfig {
   check(isPosInt(cfg.dModel), 'dModel', `must be a positive integer, got ${cfg.dModel}`);
   check(isPosInt(cfg.heads), 'heads', `must be a positive integer, got ${cfg.heads}`);
   check(cfg.dModel % cfg.heads === 0, 'heads', `(${cfg.heads}) must divide dModel (${cfg.dModel})`);
-  check((cfg.dModel / cfg.heads) % 2 === 0, 'heads', `must leave an even head size for rotary embeddings (dModel/heads = ${cfg.dModel / cfg.heads})`);
+  check(
+    (cfg.dModel / cfg.heads) % 2 === 0,
+    'heads',
+    `must leave an even head size for rotary embeddings (dModel/heads = ${cfg.dModel / cfg.heads})`,
+  );
   check(isPosInt(cfg.contextLength), 'contextLength', `must be a positive integer, got ${cfg.contextLength}`);
   check(cfg.mlpRatio > 0 && isPosInt(mlpWidth(cfg)), 'mlpRatio', `must give a positive MLP width, got ${cfg.mlpRatio}`);
   check(cfg.dropout >= 0 && cfg.dropout < 1, 'dropout', `must be in [0, 1), got ${cfg.dropout}`);
@@ -91,14 +95,26 @@ export function resolveConfig(input: ModelConfigInput): ModelConfig {
   check(cfg.normEps > 0, 'normEps', `must be positive, got ${cfg.normEps}`);
   check(cfg.ropeBase > 1, 'ropeBase', `must be above 1, got ${cfg.ropeBase}`);
   check(isPosInt(cfg.substrateDim), 'substrateDim', `must be a positive integer, got ${cfg.substrateDim}`);
-  check(cfg.inputProjection === 'none' || cfg.inputProjection === 'frozen-random', 'inputProjection', `must be none or frozen-random, got "${cfg.inputProjection}"`);
+  check(
+    cfg.inputProjection === 'none' || cfg.inputProjection === 'frozen-random',
+    'inputProjection',
+    `must be none or frozen-random, got "${cfg.inputProjection}"`,
+  );
   check(
     cfg.inputProjection !== 'none' || cfg.substrateDim === cfg.dModel,
     'inputProjection',
     `is none but the substrate has ${cfg.substrateDim} columns and dModel is ${cfg.dModel}; use frozen-random or a substrate of dim ${cfg.dModel}`,
   );
-  check(Number.isFinite(cfg.inputScale) && cfg.inputScale > 0, 'inputScale', `must be a positive number, got ${cfg.inputScale}`);
-  check(cfg.embedding === 'frozen' || cfg.embedding === 'trainable', 'embedding', `must be frozen or trainable, got "${cfg.embedding}"`);
+  check(
+    Number.isFinite(cfg.inputScale) && cfg.inputScale > 0,
+    'inputScale',
+    `must be a positive number, got ${cfg.inputScale}`,
+  );
+  check(
+    cfg.embedding === 'frozen' || cfg.embedding === 'trainable',
+    'embedding',
+    `must be frozen or trainable, got "${cfg.embedding}"`,
+  );
   check(cfg.initStd > 0, 'initStd', `must be positive, got ${cfg.initStd}`);
   return Object.freeze(cfg);
 }

@@ -31,7 +31,9 @@ class GptDecoder implements Decoder {
     if (n < 1) throw new Error('decoder fed no tokens');
     const c = this.model.config;
     if (this.len + n > c.contextLength) {
-      throw new UserError(`decoder: ${this.len} + ${n} positions exceed the model's context length ${c.contextLength}; reopen the decoder on the most recent tokens`);
+      throw new UserError(
+        `decoder: ${this.len} + ${n} positions exceed the model's context length ${c.contextLength}; reopen the decoder on the most recent tokens`,
+      );
     }
     const H = c.heads;
     const dh = headDim(c);
@@ -52,14 +54,20 @@ class GptDecoder implements Decoder {
           // Query i sits at position offset + i and sees keys 0 … offset + i.
           const mask = new Float32Array(n * total);
           for (let i = 0; i < n; i++) for (let j = offset + i + 1; j < total; j++) mask[i * total + j] = -1e9;
-          const scores = tf.add(tf.mul(tf.matMul(q, tf.transpose(k, [0, 1, 3, 2])), 1 / Math.sqrt(dh)), tf.tensor2d(mask, [n, total]));
+          const scores = tf.add(
+            tf.mul(tf.matMul(q, tf.transpose(k, [0, 1, 3, 2])), 1 / Math.sqrt(dh)),
+            tf.tensor2d(mask, [n, total]),
+          );
           const o = tf.matMul(tf.softmax(scores), v);
           return tf.reshape(tf.transpose(o, [0, 2, 1, 3]), [B * n, H * dh]) as tf.Tensor2D;
         },
       };
       let x = this.model.embed(tokens);
       for (let i = 0; i < this.model.layers; i++) x = this.model.block(i, x, B, n, { grads: false }, hook);
-      const last = tf.reshape(tf.slice(tf.reshape(x.value, [B, n, c.dModel]), [0, n - 1, 0], [B, 1, c.dModel]), [B, c.dModel]) as tf.Tensor2D;
+      const last = tf.reshape(tf.slice(tf.reshape(x.value, [B, n, c.dModel]), [0, n - 1, 0], [B, 1, c.dModel]), [
+        B,
+        c.dModel,
+      ]) as tf.Tensor2D;
       return this.model.headLogits(last);
     });
     for (let layer = 0; layer < next.length; layer++) {
@@ -82,6 +90,7 @@ class GptDecoder implements Decoder {
 }
 
 export function openGptDecoder(model: GPT, batch: number): Decoder {
-  if (!Number.isInteger(batch) || batch < 1) throw new Error(`openDecoder: batch must be a positive integer, got ${batch}`);
+  if (!Number.isInteger(batch) || batch < 1)
+    throw new Error(`openDecoder: batch must be a positive integer, got ${batch}`);
   return new GptDecoder(model, batch);
 }

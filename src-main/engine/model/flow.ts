@@ -63,7 +63,15 @@ export function layerNorm(x: Flow, gain: Flow<tf.Tensor1D>, bias: Flow<tf.Tensor
   return flow(ops.layerNorm(x.value, gain.value, bias.value, eps, x.grad, gp), x.grad || gp);
 }
 
-export function rope(x: Flow, B: number, T: number, heads: number, headDim: number, offset: number, base: number): Flow {
+export function rope(
+  x: Flow,
+  B: number,
+  T: number,
+  heads: number,
+  headDim: number,
+  offset: number,
+  base: number,
+): Flow {
   return flow(ops.rope(x.value, B, T, heads, headDim, offset, base, x.grad), x.grad);
 }
 

@@ -19,7 +19,8 @@ function modelLossGrads(m: GPT, tokens: tf.Tensor2D, targets: tf.Tensor2D) {
   const [B, T] = tokens.shape;
   const ctx = { grads: true };
   return tf.variableGrads(
-    () => m.headLoss(m.blocks(m.embed(tokens, ctx), 0, m.layers, B, T, ctx), tf.reshape(targets, [-1]) as tf.Tensor1D, ctx),
+    () =>
+      m.headLoss(m.blocks(m.embed(tokens, ctx), 0, m.layers, B, T, ctx), tf.reshape(targets, [-1]) as tf.Tensor1D, ctx),
     m.params.trainable().map((e) => e.variable),
   );
 }
@@ -57,7 +58,8 @@ describe('GPT forward', () => {
     const qkvRow = Array.from({ length: 3 * dh }, (_, i) => Math.sin(i + 1));
     const x = tf.tensor2d(Array.from({ length: T }, () => qkvRow).flat(), [T, 3 * dh]);
     const rotated = rope(x, 1, T, 1, dh, 0, 10000, false).arraySync();
-    const score = (i: number, j: number) => rotated[i]!.slice(0, dh).reduce((a, q, d) => a + q * rotated[j]![dh + d]!, 0);
+    const score = (i: number, j: number) =>
+      rotated[i]!.slice(0, dh).reduce((a, q, d) => a + q * rotated[j]![dh + d]!, 0);
     expect(score(7, 3)).toBeCloseTo(score(14, 10), 4);
     expect(score(5, 5)).toBeCloseTo(score(0, 0), 4);
     expect(Math.abs(score(7, 3) - score(7, 6))).toBeGreaterThan(1e-3);
@@ -81,12 +83,18 @@ describe('hand-written gradients', () => {
       const tokens = randomTokens(2, 9, 37, 21);
       const targets = randomTokens(2, 9, 37, 22);
       const mine = modelLossGrads(m, tokens, targets);
-      const ref = tf.variableGrads(() => referenceLoss(m, tokens, targets), m.params.trainable().map((e) => e.variable));
+      const ref = tf.variableGrads(
+        () => referenceLoss(m, tokens, targets),
+        m.params.trainable().map((e) => e.variable),
+      );
       expect(Math.abs(mine.value.dataSync()[0]! - ref.value.dataSync()[0]!)).toBeLessThan(1e-5);
       for (const e of m.params.trainable()) {
         const g = mine.grads[e.variable.name]!;
         const r = ref.grads[e.variable.name]!;
-        const scale = Math.max(1e-3, tf.tidy(() => tf.max(tf.abs(r)).dataSync()[0]!));
+        const scale = Math.max(
+          1e-3,
+          tf.tidy(() => tf.max(tf.abs(r)).dataSync()[0]!),
+        );
         expect(maxAbsDiff(g, r) / scale, e.name).toBeLessThan(2e-4);
       }
       tf.dispose([tokens, targets, mine.value, ref.value, ...Object.values(mine.grads), ...Object.values(ref.grads)]);
@@ -101,11 +109,16 @@ describe('head', () => {
     const h = tf.randomNormal([10, 8], 0, 1, 'float32', 1) as tf.Tensor2D;
     const w = tf.randomNormal([8, 13], 0, 1, 'float32', 2) as tf.Tensor2D;
     const t = tf.tensor1d([0, 12, 5, 5, 7, 1, 2, 3, 11, 9], 'int32');
-    const run = (chunkFloats: number) => tf.grads((a: tf.Tensor, b: tf.Tensor) => headCrossEntropy(a as tf.Tensor2D, b as tf.Tensor2D, t, true, true, chunkFloats));
+    const run = (chunkFloats: number) =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        headCrossEntropy(a as tf.Tensor2D, b as tf.Tensor2D, t, true, true, chunkFloats),
+      );
     const one = run(1 << 21)([h, w]);
     const many = run(3 * 13)([h, w]);
     one.forEach((g, i) => expect(maxAbsDiff(g, many[i]!)).toBeLessThan(1e-6));
-    expect(() => headCrossEntropy(h, w, tf.tensor1d([13, 0, 0, 0, 0, 0, 0, 0, 0, 0], 'int32'), false, false)).toThrow(/target id 13/);
+    expect(() => headCrossEntropy(h, w, tf.tensor1d([13, 0, 0, 0, 0, 0, 0, 0, 0, 0], 'int32'), false, false)).toThrow(
+      /target id 13/,
+    );
     tf.dispose([h, w, t, ...one, ...many]);
   });
 });
@@ -136,7 +149,11 @@ describe('structure', () => {
   it('names parameters stably and counts total / trainable / frozen', () => {
     const m = tinyModel();
     expect(m.params.names()).toEqual([
-      ...[0, 1].flatMap((i) => ['attn.wk', 'attn.wo', 'attn.wq', 'attn.wv', 'mlp.w1', 'mlp.w2', 'norm1.weight', 'norm2.weight'].map((n) => `blocks.${i}.${n}`)),
+      ...[0, 1].flatMap((i) =>
+        ['attn.wk', 'attn.wo', 'attn.wq', 'attn.wv', 'mlp.w1', 'mlp.w2', 'norm1.weight', 'norm2.weight'].map(
+          (n) => `blocks.${i}.${n}`,
+        ),
+      ),
       'final_norm.weight',
       'head.weight',
     ]);

@@ -61,13 +61,18 @@ export class GPT implements CausalLM {
     readonly tokenizerId: string,
   ) {
     if (substrate.vocabSize !== cfg.vocabSize) {
-      throw new UserError(`substrate ${substrate.id.slice(0, 12)}… has ${substrate.vocabSize} rows but the model's vocabSize is ${cfg.vocabSize}; build the substrate from the same tokenizer`);
+      throw new UserError(
+        `substrate ${substrate.id.slice(0, 12)}… has ${substrate.vocabSize} rows but the model's vocabSize is ${cfg.vocabSize}; build the substrate from the same tokenizer`,
+      );
     }
     if (substrate.dim !== cfg.substrateDim) {
-      throw new UserError(`substrate ${substrate.id.slice(0, 12)}… has ${substrate.dim} columns but the model config says substrateDim ${cfg.substrateDim}`);
+      throw new UserError(
+        `substrate ${substrate.id.slice(0, 12)}… has ${substrate.dim} columns but the model config says substrateDim ${cfg.substrateDim}`,
+      );
     }
     this.cfg = cfg;
-    this.table = cfg.embedding === 'frozen' ? tf.keep(tf.tensor2d(substrate.matrix, [substrate.vocabSize, substrate.dim])) : null;
+    this.table =
+      cfg.embedding === 'frozen' ? tf.keep(tf.tensor2d(substrate.matrix, [substrate.vocabSize, substrate.dim])) : null;
   }
 
   /** A new model with seeded random weights. */
@@ -80,7 +85,13 @@ export class GPT implements CausalLM {
   }
 
   /** A model from saved weights; `get` returns each stable name's values (an error names what is missing). */
-  static fromWeights(config: ModelConfig, substrate: SubstrateRef, tokenizerId: string, get: (name: string) => HostTensor | undefined, source = 'weights'): GPT {
+  static fromWeights(
+    config: ModelConfig,
+    substrate: SubstrateRef,
+    tokenizerId: string,
+    get: (name: string) => HostTensor | undefined,
+    source = 'weights',
+  ): GPT {
     const m = new GPT(config, substrate, tokenizerId);
     try {
       for (const name of m.expectedNames()) {
@@ -138,7 +149,8 @@ export class GPT implements CausalLM {
   // ---- structure ----------------------------------------------------------------------------------
 
   blockParamNames(i: number): string[] {
-    if (!Number.isInteger(i) || i < 0 || i >= this.cfg.layers) throw new UserError(`block ${i} does not exist (the model has ${this.cfg.layers})`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.cfg.layers)
+      throw new UserError(`block ${i} does not exist (the model has ${this.cfg.layers})`);
     return blockParamNames(i, this.cfg);
   }
 
@@ -170,7 +182,12 @@ export class GPT implements CausalLM {
     this.cfg = resolveConfig({ ...this.cfg, layers: i + 1 });
     const values =
       init === 'copy' && i > 0
-        ? new Map(blockParamNames(i - 1, this.cfg).map((n) => [n.replace(`blocks.${i - 1}.`, `blocks.${i}.`), hostOf(this.params.get(n))]))
+        ? new Map(
+            blockParamNames(i - 1, this.cfg).map((n) => [
+              n.replace(`blocks.${i - 1}.`, `blocks.${i}.`),
+              hostOf(this.params.get(n)),
+            ]),
+          )
         : initBlock(i, this.cfg, rng, init === 'copy' ? 'scaled' : init);
     for (const [name, t] of values) {
       const v = tf.tensor(t.data, t.shape, 'float32');
@@ -224,7 +241,8 @@ export class GPT implements CausalLM {
     const base = F.linear(a, F.concatColumns(names.map((n) => this.p(n, ctx))));
     const deltas = ctx.adapter ? names.map((n) => ctx.adapter!.delta(n, a, ctx.grads)) : [];
     if (!deltas.some(Boolean)) return base;
-    if (!deltas.every(Boolean)) throw new Error(`block ${i}: an adapter must cover wq, wk and wv together (they share one fused projection)`);
+    if (!deltas.every(Boolean))
+      throw new Error(`block ${i}: an adapter must cover wq, wk and wv together (they share one fused projection)`);
     return F.add(base, F.concatColumns(deltas as Flow[]));
   }
 
@@ -241,7 +259,15 @@ export class GPT implements CausalLM {
     const c = this.cfg;
     const p = `blocks.${i}`;
     const shape = { B, T, heads: c.heads, headDim: headDim(c) };
-    const qkv = F.rope(this.qkv(i, this.norm(`${p}.norm1`, x, ctx), ctx), B, T, c.heads, shape.headDim, kv?.offset ?? 0, c.ropeBase);
+    const qkv = F.rope(
+      this.qkv(i, this.norm(`${p}.norm1`, x, ctx), ctx),
+      B,
+      T,
+      c.heads,
+      shape.headDim,
+      kv?.offset ?? 0,
+      c.ropeBase,
+    );
     const o = kv ? flow(kv.attend(i, qkv.value, B, T), qkv.grad) : F.attention(qkv, shape);
     const x2 = F.add(x, this.dropout(this.project(`${p}.attn.wo`, o, ctx), ctx));
     const h = F.gelu(this.project(`${p}.mlp.w1`, this.norm(`${p}.norm2`, x2, ctx), ctx));
@@ -285,9 +311,12 @@ export class GPT implements CausalLM {
   /** Logits [B, T, V] (no dropout); `adapter`: through it (what a merged export must reproduce). */
   logits(tokens: tf.Tensor2D, adapter?: BlockAdapter): tf.Tensor3D {
     const [B, T] = tokens.shape;
-    if (T > this.cfg.contextLength) throw new UserError(`logits: ${T} tokens exceed the model's context length ${this.cfg.contextLength}`);
+    if (T > this.cfg.contextLength)
+      throw new UserError(`logits: ${T} tokens exceed the model's context length ${this.cfg.contextLength}`);
     const ctx: ForwardContext = adapter ? { grads: false, adapter } : INFERENCE;
-    return tf.tidy(() => tf.reshape(this.headLogits(this.hidden(tokens, ctx).value), [B, T, this.cfg.vocabSize]) as tf.Tensor3D);
+    return tf.tidy(
+      () => tf.reshape(this.headLogits(this.hidden(tokens, ctx).value), [B, T, this.cfg.vocabSize]) as tf.Tensor3D,
+    );
   }
 
   openDecoder(batch: number): Decoder {

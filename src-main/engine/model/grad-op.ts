@@ -28,7 +28,12 @@ export function releaseSavedTensors(): void {
  * the others act as constants, so no gradient is computed for them (frozen weights, frozen-prefix
  * activations). With no flag set this is a plain forward pass with no tape bookkeeping.
  */
-export function gradOp<T extends tf.Tensor>(inputs: tf.Tensor[], needs: readonly boolean[], forward: (xs: tf.Tensor[]) => Forward<T>, backward: Backward): T {
+export function gradOp<T extends tf.Tensor>(
+  inputs: tf.Tensor[],
+  needs: readonly boolean[],
+  forward: (xs: tf.Tensor[]) => Forward<T>,
+  backward: Backward,
+): T {
   if (!needs.some(Boolean)) return tf.tidy(() => forward(inputs).value);
   const diffIdx: number[] = [];
   needs.forEach((n, i) => n && diffIdx.push(i));

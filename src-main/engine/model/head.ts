@@ -23,11 +23,20 @@ interface HeadPass {
  * dlogits = softmax − onehot needs nothing from later, and each chunk's logits, probabilities and
  * gradient are used while still in cache.
  */
-function headPass(x: tf.Tensor2D, w: tf.Tensor2D, targets: tf.Tensor1D, wantDh: boolean, wantDw: boolean, chunkFloats: number): HeadPass {
+function headPass(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  wantDh: boolean,
+  wantDw: boolean,
+  chunkFloats: number,
+): HeadPass {
   const [n, d] = x.shape;
   const v = w.shape[1];
   const host = targets.dataSync();
-  for (let i = 0; i < n; i++) if (!(host[i]! >= 0 && host[i]! < v)) throw new RangeError(`target id ${host[i]} at position ${i} is outside the vocabulary [0, ${v})`);
+  for (let i = 0; i < n; i++)
+    if (!(host[i]! >= 0 && host[i]! < v))
+      throw new RangeError(`target id ${host[i]} at position ${i} is outside the vocabulary [0, ${v})`);
   const onGpu = gpuHeadPass(x, w, targets, wantDh, wantDw, chunkFloats);
   if (onGpu) return onGpu;
   const rows = Math.max(1, Math.min(n, Math.floor(chunkFloats / v)));
@@ -57,11 +66,18 @@ function headPass(x: tf.Tensor2D, w: tf.Tensor2D, targets: tf.Tensor1D, wantDh: 
     }
     const xc = r === n ? x : (tf.slice(x, [r0, 0], [r, d]) as tf.Tensor2D);
     const probs = tf.softmax(tf.matMul(xc, w)) as tf.Tensor2D;
-    const flat = tf.tensor1d(Int32Array.from({ length: r }, (_, i) => i * v + host[r0 + i]!), 'int32');
+    const flat = tf.tensor1d(
+      Int32Array.from({ length: r }, (_, i) => i * v + host[r0 + i]!),
+      'int32',
+    );
     const pt = tf.reshape(gatherRows(tf.reshape(probs, [r * v, 1]) as tf.Tensor2D, flat), [r]) as tf.Tensor1D;
     pts.push(pt);
     if (!wantDh && !wantDw) continue;
-    const idx = tf.tensor2d(Int32Array.from({ length: 2 * r }, (_, k) => (k % 2 === 0 ? k / 2 : host[r0 + (k - 1) / 2]!)), [r, 2], 'int32');
+    const idx = tf.tensor2d(
+      Int32Array.from({ length: 2 * r }, (_, k) => (k % 2 === 0 ? k / 2 : host[r0 + (k - 1) / 2]!)),
+      [r, 2],
+      'int32',
+    );
     const grad = tf.tensorScatterUpdate(probs, idx, tf.sub(pt, 1)) as tf.Tensor2D;
     if (wT) dhs.push(tf.matMul(grad, wT));
     if (wantDw) {
@@ -81,7 +97,14 @@ function headPass(x: tf.Tensor2D, w: tf.Tensor2D, targets: tf.Tensor1D, wantDh: 
  * tfjs-wasm's vectorised softmax (its elementwise exp/log are far slower). The gradients are computed in
  * the forward pass (see headPass) and only scaled by the upstream gradient / N in the backward pass.
  */
-export function headCrossEntropy(h: tf.Tensor2D, w: tf.Tensor2D, targets: tf.Tensor1D, gh: boolean, gw: boolean, chunkFloats = CHUNK_FLOATS): tf.Scalar {
+export function headCrossEntropy(
+  h: tf.Tensor2D,
+  w: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  gh: boolean,
+  gw: boolean,
+  chunkFloats = CHUNK_FLOATS,
+): tf.Scalar {
   const [n] = h.shape;
   return gradOp<tf.Scalar>(
     [h, w, targets],

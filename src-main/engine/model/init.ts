@@ -19,8 +19,18 @@ export function filled(shape: number[], value: number): HostTensor {
 /** Parameter names of block i, in the order they are created. */
 export function blockParamNames(i: number, cfg: Pick<ModelConfig, 'norm'>): string[] {
   const p = `blocks.${i}`;
-  const norm = (k: string) => (cfg.norm === 'layernorm' ? [`${p}.${k}.weight`, `${p}.${k}.bias`] : [`${p}.${k}.weight`]);
-  return [...norm('norm1'), `${p}.attn.wq`, `${p}.attn.wk`, `${p}.attn.wv`, `${p}.attn.wo`, ...norm('norm2'), `${p}.mlp.w1`, `${p}.mlp.w2`];
+  const norm = (k: string) =>
+    cfg.norm === 'layernorm' ? [`${p}.${k}.weight`, `${p}.${k}.bias`] : [`${p}.${k}.weight`];
+  return [
+    ...norm('norm1'),
+    `${p}.attn.wq`,
+    `${p}.attn.wk`,
+    `${p}.attn.wv`,
+    `${p}.attn.wo`,
+    ...norm('norm2'),
+    `${p}.mlp.w1`,
+    `${p}.mlp.w2`,
+  ];
 }
 
 /** How a new block starts: drawn (scaled or not), as the identity, or as a copy of the block below. */
@@ -61,9 +71,11 @@ export function initBlock(i: number, cfg: ModelConfig, rng: Rng, init: DrawnInit
 /** Everything outside the blocks: the input projection (if any), the final norm and the head. */
 export function initOuter(cfg: ModelConfig, rng: Rng, substrate: Float32Array): Map<string, HostTensor> {
   const m = new Map<string, HostTensor>();
-  if (cfg.embedding === 'trainable') m.set('embed.weight', { shape: [cfg.vocabSize, cfg.substrateDim], data: Float32Array.from(substrate) });
+  if (cfg.embedding === 'trainable')
+    m.set('embed.weight', { shape: [cfg.vocabSize, cfg.substrateDim], data: Float32Array.from(substrate) });
   // A fixed Gaussian map keeps unit-norm substrate rows near unit norm in dModel dimensions.
-  if (cfg.inputProjection === 'frozen-random') m.set('embed.proj', gaussian(rng, [cfg.substrateDim, cfg.dModel], 1 / Math.sqrt(cfg.dModel)));
+  if (cfg.inputProjection === 'frozen-random')
+    m.set('embed.proj', gaussian(rng, [cfg.substrateDim, cfg.dModel], 1 / Math.sqrt(cfg.dModel)));
   m.set('final_norm.weight', filled([cfg.dModel], 1));
   if (cfg.norm === 'layernorm') m.set('final_norm.bias', filled([cfg.dModel], 0));
   m.set('head.weight', gaussian(rng, [cfg.dModel, cfg.vocabSize], cfg.initStd));

@@ -16,13 +16,23 @@ import { gatherRows, heapZeros, splitColumns } from './wasm/layout';
 
 /** x + y, both [N, D]. */
 export function add(x: tf.Tensor2D, y: tf.Tensor2D, gx: boolean, gy: boolean): tf.Tensor2D {
-  return gradOp<tf.Tensor2D>([x, y], [gx, gy], ([a, b]) => ({ value: tf.add(a!, b!) as tf.Tensor2D, save: [] }), (dy) => [dy, dy]);
+  return gradOp<tf.Tensor2D>(
+    [x, y],
+    [gx, gy],
+    ([a, b]) => ({ value: tf.add(a!, b!) as tf.Tensor2D, save: [] }),
+    (dy) => [dy, dy],
+  );
 }
 
 /** x · s for a constant s. */
 export function scale(x: tf.Tensor2D, s: number, gx: boolean): tf.Tensor2D {
   if (s === 1) return x;
-  return gradOp<tf.Tensor2D>([x], [gx], ([a]) => ({ value: tf.mul(a!, s) as tf.Tensor2D, save: [] }), (dy) => [tf.mul(dy, s)]);
+  return gradOp<tf.Tensor2D>(
+    [x],
+    [gx],
+    ([a]) => ({ value: tf.mul(a!, s) as tf.Tensor2D, save: [] }),
+    (dy) => [tf.mul(dy, s)],
+  );
 }
 
 /** Matrices [D, k_i] side by side: [D, Σk_i]. */
@@ -42,7 +52,10 @@ export function dropout(x: tf.Tensor2D, rate: number, seed: number, gx: boolean)
     [x],
     [gx],
     ([a]) => {
-      const keep = tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(a!.shape, 0, 1, 'float32', seed), rate), 'float32'), 1 - rate);
+      const keep = tf.div(
+        tf.cast(tf.greaterEqual(tf.randomUniform(a!.shape, 0, 1, 'float32', seed), rate), 'float32'),
+        1 - rate,
+      );
       return { value: tf.mul(a!, keep) as tf.Tensor2D, save: [keep] };
     },
     (dy, [keep]) => [tf.mul(dy, keep!)],
@@ -117,7 +130,14 @@ export function rmsNorm(x: tf.Tensor2D, g: tf.Tensor1D, eps: number, gx: boolean
 }
 
 /** Layer norm over the last axis of x [N, D] with gain g and bias b [D]. */
-export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D, eps: number, gx: boolean, gp: boolean): tf.Tensor2D {
+export function layerNorm(
+  x: tf.Tensor2D,
+  g: tf.Tensor1D,
+  b: tf.Tensor1D,
+  eps: number,
+  gx: boolean,
+  gp: boolean,
+): tf.Tensor2D {
   return gradOp<tf.Tensor2D>(
     [x, g, b],
     [gx, gp, gp],
@@ -130,7 +150,10 @@ export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D, eps: n
     (dy, [xhat, r, gain], needs) => {
       const dxhat = tf.mul(dy, gain!);
       const dx = needs[0]
-        ? tf.mul(r!, tf.sub(tf.sub(dxhat, tf.mean(dxhat, -1, true)), tf.mul(xhat!, tf.mean(tf.mul(dxhat, xhat!), -1, true))))
+        ? tf.mul(
+            r!,
+            tf.sub(tf.sub(dxhat, tf.mean(dxhat, -1, true)), tf.mul(xhat!, tf.mean(tf.mul(dxhat, xhat!), -1, true))),
+          )
         : null;
       return [dx, needs[1] ? tf.sum(tf.mul(dy, xhat!), 0) : null, needs[2] ? tf.sum(dy, 0) : null];
     },
@@ -201,7 +224,14 @@ const ropeCache = new Map<string, RopeTables>();
  * broadcast over [B, T, heads, 2, dh/2]; the last `vHeads` heads (the V of a fused QKV) get cos 1, sin 0.
  * Offset-0 tables are cached for the process; others belong to the caller's tidy scope.
  */
-function ropeTables(T: number, offset: number, headDim: number, base: number, rotHeads: number, vHeads: number): RopeTables {
+function ropeTables(
+  T: number,
+  offset: number,
+  headDim: number,
+  base: number,
+  rotHeads: number,
+  vHeads: number,
+): RopeTables {
   const key = `${T}:${headDim}:${base}:${rotHeads}:${vHeads}`;
   const hit = offset === 0 ? ropeCache.get(key) : undefined;
   if (hit) return hit;
@@ -237,7 +267,16 @@ function ropeTables(T: number, offset: number, headDim: number, base: number, ro
  * Rotary position embedding of a fused qkv x [B·T, 3·heads·dh] for positions offset … offset+T−1:
  * q and k heads rotate, v passes through. Uses the wasm kernel when it is available.
  */
-export function rope(x: tf.Tensor2D, B: number, T: number, heads: number, headDim: number, offset: number, base: number, gx: boolean): tf.Tensor2D {
+export function rope(
+  x: tf.Tensor2D,
+  B: number,
+  T: number,
+  heads: number,
+  headDim: number,
+  offset: number,
+  base: number,
+  gx: boolean,
+): tf.Tensor2D {
   const [n, width] = x.shape;
   const shape5 = [B, T, 3 * heads, 2, headDim / 2];
   const viaKernel = (a: tf.Tensor2D, inverse: boolean) => ropeKernel(a, B, T, heads, headDim, offset, base, inverse);
@@ -251,7 +290,10 @@ export function rope(x: tf.Tensor2D, B: number, T: number, heads: number, headDi
       if (fast) return { value: fast, save: [] };
       const t = ropeTables(T, offset, headDim, base, 2 * heads, heads);
       const a5 = tf.reshape(a!, shape5);
-      return { value: tf.reshape(tf.add(tf.mul(a5, t.cos), tf.mul(swap(a5), t.sinSigned)), [n, width]) as tf.Tensor2D, save: [] };
+      return {
+        value: tf.reshape(tf.add(tf.mul(a5, t.cos), tf.mul(swap(a5), t.sinSigned)), [n, width]) as tf.Tensor2D,
+        save: [],
+      };
     },
     (dy) => {
       // The rotation's transpose: dx = dy·cos + swap(dy·sinSigned), swap being its own inverse.

@@ -26,7 +26,10 @@ export function paramReport(m: GPT): ParamReport {
  * The same counts from named tensor sizes (a model folder's weights and its frozen list) and the substrate table's
  * size when the model reads it frozen: how a folder nobody loaded is counted (import, cards).
  */
-export function paramReportOf(tensors: readonly { name: string; size: number; frozen: boolean }[], substrateSize: number): ParamReport {
+export function paramReportOf(
+  tensors: readonly { name: string; size: number; frozen: boolean }[],
+  substrateSize: number,
+): ParamReport {
   let trainable = 0;
   let frozenBlocks = 0;
   let frozenSubstrate = substrateSize;
@@ -56,7 +59,14 @@ export function paramReportFromConfig(cfg: ModelConfig, frozenBlocks = 0): Param
   const trainable = (cfg.layers - nFrozen) * block + outer;
   const frozenSubstrate = (cfg.embedding === 'frozen' ? table : 0) + proj;
   const frozen = nFrozen * block + frozenSubstrate;
-  return { trainable, frozenBlocks: nFrozen * block, frozenSubstrate, frozenOther: 0, frozen, total: trainable + frozen };
+  return {
+    trainable,
+    frozenBlocks: nFrozen * block,
+    frozenSubstrate,
+    frozenOther: 0,
+    frozen,
+    total: trainable + frozen,
+  };
 }
 
 /** "581,312 parameters (364,608 trainable; frozen: 0 in blocks, 216,704 substrate)": every command prints it so. */

@@ -55,7 +55,9 @@ export class ParamStore {
 
   /** All names in the stable order (embedding, blocks, final norm, head). */
   names(): string[] {
-    return [...this.entries.keys()].sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : orderKey(a) > orderKey(b) ? 1 : 0));
+    return [...this.entries.keys()].sort((a, b) =>
+      orderKey(a) < orderKey(b) ? -1 : orderKey(a) > orderKey(b) ? 1 : 0,
+    );
   }
 
   list(): ParamEntry[] {
@@ -97,7 +99,8 @@ export class ParamStore {
   /** Copies every parameter to host memory, keyed by stable name. */
   toHost(): Record<string, { shape: number[]; data: Float32Array }> {
     const out: Record<string, { shape: number[]; data: Float32Array }> = {};
-    for (const e of this.list()) out[e.name] = { shape: [...e.variable.shape], data: e.variable.dataSync() as Float32Array };
+    for (const e of this.list())
+      out[e.name] = { shape: [...e.variable.shape], data: e.variable.dataSync() as Float32Array };
     return out;
   }
 

@@ -23,7 +23,10 @@ export function planAdvice(input: PlanInput): PlanAdvice {
   const B = input.batch;
   const A = input.accumulation;
   /** The largest micro-batch (dividing the step's windows) with which `change` fits. */
-  const withBatch = (change: Partial<PlanInput>, below: number): { batch: number; accumulation: number; total: number } | null => {
+  const withBatch = (
+    change: Partial<PlanInput>,
+    below: number,
+  ): { batch: number; accumulation: number; total: number } | null => {
     for (let b = below; b >= 1; b--) {
       if ((B * A) % b !== 0) continue;
       const p = fitsWith(input, { ...change, batch: b, accumulation: (B * A) / b });
@@ -62,14 +65,21 @@ export function planLine(p: MemoryPlan): string {
 /** One line: what does not fit, the numbers, and what would. */
 export function refusalLine(p: MemoryPlan, a: PlanAdvice, flags: { grow: boolean }): string {
   const ways: string[] = [];
-  if (a.gradAccum) ways.push(`--batch ${a.gradAccum.batch} --grad-accum ${a.gradAccum.accumulation} (same windows per step, ≈ ${gib(a.gradAccum.total)})`);
+  if (a.gradAccum)
+    ways.push(
+      `--batch ${a.gradAccum.batch} --grad-accum ${a.gradAccum.accumulation} (same windows per step, ≈ ${gib(a.gradAccum.total)})`,
+    );
   if (a.growth && !flags.grow) {
-    const mb = a.growth.batch !== p.batch ? ` with --batch ${a.growth.batch} --grad-accum ${a.growth.accumulation}` : '';
+    const mb =
+      a.growth.batch !== p.batch ? ` with --batch ${a.growth.batch} --grad-accum ${a.growth.accumulation}` : '';
     ways.push(`growth instead of monolithic training (espalier grow${mb}: the final stage ≈ ${gib(a.growth.total)})`);
   }
   if (a.context) ways.push(`--context ${a.context.context} (≈ ${gib(a.context.total)})`);
   if (a.cpuBackend) ways.push('--backend cpu (no 4 GiB heap, much slower)');
-  const fix = ways.length > 0 ? `; it would fit with ${ways.join(', or ')}` : '; nothing smaller in batch, context or frozen blocks fits: choose a smaller model or a machine with more memory';
+  const fix =
+    ways.length > 0
+      ? `; it would fit with ${ways.join(', or ')}`
+      : '; nothing smaller in batch, context or frozen blocks fits: choose a smaller model or a machine with more memory';
   return `this job does not fit: it ${p.problems.join(' and ')} (${planParts(p)})${fix}`;
 }
 

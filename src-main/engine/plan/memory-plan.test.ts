@@ -13,13 +13,26 @@ describe('parameter counts from the config', () => {
   const cases: [string, ModelConfigInput, number][] = [
     ['plain', { vocabSize: 97, layers: 3, dModel: 32, heads: 4 }, 0],
     ['grown (two frozen blocks)', { vocabSize: 97, layers: 3, dModel: 32, heads: 4 }, 2],
-    ['layernorm, projected substrate', { vocabSize: 61, layers: 2, dModel: 32, heads: 2, norm: 'layernorm', substrateDim: 16 }, 1],
-    ['trainable embedding', { vocabSize: 61, layers: 1, dModel: 16, heads: 2, embedding: 'trainable', mlpRatio: 2.5 }, 0],
+    [
+      'layernorm, projected substrate',
+      { vocabSize: 61, layers: 2, dModel: 32, heads: 2, norm: 'layernorm', substrateDim: 16 },
+      1,
+    ],
+    [
+      'trainable embedding',
+      { vocabSize: 61, layers: 1, dModel: 16, heads: 2, embedding: 'trainable', mlpRatio: 2.5 },
+      0,
+    ],
   ];
   for (const [name, input, frozen] of cases) {
     it(`equal the built model's (${name})`, () => {
       const cfg = resolveConfig(input);
-      const m = GPT.create({ config: cfg, substrate: randomSubstrate(cfg.vocabSize, cfg.substrateDim), tokenizerId: 'test-tokenizer', seed: 1 });
+      const m = GPT.create({
+        config: cfg,
+        substrate: randomSubstrate(cfg.vocabSize, cfg.substrateDim),
+        tokenizerId: 'test-tokenizer',
+        seed: 1,
+      });
       for (let i = 0; i < frozen; i++) m.freezeBlock(i);
       expect(paramReportFromConfig(cfg, frozen)).toEqual(paramReport(m));
       m.dispose();
@@ -28,7 +41,7 @@ describe('parameter counts from the config', () => {
 });
 
 describe('presets', () => {
-  it('growing-9 has the paper\'s 247.6 M parameters (±1 %) with a 65,536-token vocabulary', () => {
+  it("growing-9 has the paper's 247.6 M parameters (±1 %) with a 65,536-token vocabulary", () => {
     const p = PRESETS['growing-9']!;
     const n = paramReportFromConfig(resolveConfig(p.config)).total;
     expect(p.config.vocabSize).toBe(65_536);
@@ -36,7 +49,7 @@ describe('presets', () => {
     expect(n).toBe(247_483_392);
   });
 
-  it('best-16 has 16 blocks, a 131,072-token vocabulary and about the paper\'s 0.5 B', () => {
+  it("best-16 has 16 blocks, a 131,072-token vocabulary and about the paper's 0.5 B", () => {
     const p = PRESETS['best-16']!;
     const n = paramReportFromConfig(resolveConfig(p.config)).total;
     expect(p.config).toMatchObject({ layers: 16, vocabSize: 131_072 });
@@ -53,35 +66,67 @@ describe('memoryPlan', () => {
     expect(b.total).toBe(b.base + b.weights + b.substrate + b.gradients + b.optimizer + b.activations + b.logits);
     expect(b.gradients).toBe(4 * p.params.trainable);
     expect(b.optimizer).toBe(4 * 4 * p.params.trainable);
-    const grown = memoryPlan({ config: cfg, batch: 1, accumulation: 1, frozenBlocks: 8, backend: 'wasm', availableRam: 1e15 });
+    const grown = memoryPlan({
+      config: cfg,
+      batch: 1,
+      accumulation: 1,
+      frozenBlocks: 8,
+      backend: 'wasm',
+      availableRam: 1e15,
+    });
     expect(grown.params.total).toBe(p.params.total);
     expect(grown.bytes.gradients).toBeLessThan(b.gradients / 2);
     expect(grown.bytes.activations).toBeLessThan(b.activations / 3);
   });
 
   it('refuses past the 4 GiB WebAssembly heap or the RAM, in one line with the numbers and what would fit', () => {
-    const input = { config: resolveConfig({ ...cfg, layers: 4, contextLength: 256 }), batch: 8, accumulation: 2, backend: 'wasm', availableRam: 64 * GiB };
+    const input = {
+      config: resolveConfig({ ...cfg, layers: 4, contextLength: 256 }),
+      batch: 8,
+      accumulation: 2,
+      backend: 'wasm',
+      availableRam: 64 * GiB,
+    };
     const p = memoryPlan(input);
     expect(p.fits).toBe(false);
     expect(p.limits.wasmHeap).toBe(WASM_HEAP_BYTES);
     const advice = planAdvice(input);
     const line = refusalLine(p, advice, { grow: false });
     expect(line.split('\n')).toHaveLength(1);
-    expect(line).toMatch(/^this job does not fit: it needs [\d.]+ GiB of WebAssembly heap, which holds at most 4\.00 GiB \(weights 0\.44 GiB, substrate 0\.50 GiB, gradients 0\.88 GiB, AdamW 1\.75 GiB, activations [\d.]+ GiB, logits [\d.]+ GiB, runtime [\d.]+ GiB\); it would fit with --batch \d --grad-accum \d+/);
+    expect(line).toMatch(
+      /^this job does not fit: it needs [\d.]+ GiB of WebAssembly heap, which holds at most 4\.00 GiB \(weights 0\.44 GiB, substrate 0\.50 GiB, gradients 0\.88 GiB, AdamW 1\.75 GiB, activations [\d.]+ GiB, logits [\d.]+ GiB, runtime [\d.]+ GiB\); it would fit with --batch \d --grad-accum \d+/,
+    );
     // Every way offered does fit, and keeps the windows per optimizer step.
     const ga = advice.gradAccum!;
     expect(ga.batch * ga.accumulation).toBe(16);
     expect(memoryPlan({ ...input, batch: ga.batch, accumulation: ga.accumulation }).fits).toBe(true);
     expect(memoryPlan({ ...input, batch: ga.batch + 1 === 8 ? 8 : ga.batch * 2, accumulation: 1 }).fits).toBe(false);
-    if (advice.growth) expect(memoryPlan({ ...input, frozenBlocks: 3, batch: advice.growth.batch, accumulation: advice.growth.accumulation }).fits).toBe(true);
-    if (advice.context) expect(memoryPlan({ ...input, config: resolveConfig({ ...input.config, contextLength: advice.context.context }) }).fits).toBe(true);
+    if (advice.growth)
+      expect(
+        memoryPlan({ ...input, frozenBlocks: 3, batch: advice.growth.batch, accumulation: advice.growth.accumulation })
+          .fits,
+      ).toBe(true);
+    if (advice.context)
+      expect(
+        memoryPlan({ ...input, config: resolveConfig({ ...input.config, contextLength: advice.context.context }) })
+          .fits,
+      ).toBe(true);
     const tight = memoryPlan({ ...input, backend: 'cpu', availableRam: 2 * GiB });
     expect(tight.problems).toEqual([expect.stringMatching(/^needs [\d.]+ GiB of RAM, 2\.00 GiB is available$/)]);
-    expect(refusalLine(tight, planAdvice({ ...input, backend: 'cpu', availableRam: 0.1 * GiB }), { grow: false })).toMatch(/nothing smaller in batch, context or frozen blocks fits/);
+    expect(
+      refusalLine(tight, planAdvice({ ...input, backend: 'cpu', availableRam: 0.1 * GiB }), { grow: false }),
+    ).toMatch(/nothing smaller in batch, context or frozen blocks fits/);
   });
 
-  it('checks the largest tensor against a WebGPU adapter\'s buffer limit', () => {
-    const p = memoryPlan({ config: cfg, batch: 4, accumulation: 1, backend: 'webgpu', gpu: { maxBufferSize: 2 * GiB, maxStorageBufferBindingSize: GiB / 2 }, availableRam: 1e15 });
+  it("checks the largest tensor against a WebGPU adapter's buffer limit", () => {
+    const p = memoryPlan({
+      config: cfg,
+      batch: 4,
+      accumulation: 1,
+      backend: 'webgpu',
+      gpu: { maxBufferSize: 2 * GiB, maxStorageBufferBindingSize: GiB / 2 },
+      availableRam: 1e15,
+    });
     expect(p.bytes.largestTensor).toBe(4 * 4 * 1024 * 65_536);
     expect(p.problems).toEqual(["its largest tensor is 1.00 GiB, above the WebGPU adapter's 0.50 GiB buffer limit"]);
   });

@@ -99,7 +99,8 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   const trained = cfg.layers - frozenBlocks;
   // Blocks in the gradient tape keep their rows; a frozen prefix runs forward only (one block's rows at a time).
   const perBlock = 4 * B * T * (c.rowsD * d + c.rowsF * f);
-  const activations = perBlock * (Math.max(trained, 0) + (frozenBlocks > 0 ? 1 : 0)) + 4 * c.scoreBlocks * B * cfg.heads * T * T;
+  const activations =
+    perBlock * (Math.max(trained, 0) + (frozenBlocks > 0 ? 1 : 0)) + 4 * c.scoreBlocks * B * cfg.heads * T * T;
   const logits = 4 * c.logitCopies * B * T * cfg.vocabSize;
   const base = c.baseBytes;
   const total = base + weights + substrate + gradients + optimizer + activations + logits;
@@ -114,9 +115,12 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   };
   const problems: string[] = [];
   if (total > limits.ram) problems.push(`needs ${gib(total)} of RAM, ${gib(limits.ram)} is available`);
-  if (limits.wasmHeap !== null && backendHeap > limits.wasmHeap) problems.push(`needs ${gib(backendHeap)} of WebAssembly heap, which holds at most ${gib(limits.wasmHeap)}`);
+  if (limits.wasmHeap !== null && backendHeap > limits.wasmHeap)
+    problems.push(`needs ${gib(backendHeap)} of WebAssembly heap, which holds at most ${gib(limits.wasmHeap)}`);
   if (limits.gpuMaxBuffer !== null && limits.gpuMaxBuffer > 0 && largestTensor > limits.gpuMaxBuffer) {
-    problems.push(`its largest tensor is ${gib(largestTensor)}, above the WebGPU adapter's ${gib(limits.gpuMaxBuffer)} buffer limit`);
+    problems.push(
+      `its largest tensor is ${gib(largestTensor)}, above the WebGPU adapter's ${gib(limits.gpuMaxBuffer)} buffer limit`,
+    );
   }
   return {
     params,

@@ -9,7 +9,15 @@ import { encodeSafetensors } from '../util/safetensors';
 import { buildTokenizer, type Tokenizer } from '../tokenizer/index';
 import { UserError } from '../../common/errors';
 import { Rng } from '../util/rng';
-import { buildSubstrate, encodeNpy, loadSubstrate, loadUnifont, nearestTokens, saveSubstrate, type UnifontFont } from './index';
+import {
+  buildSubstrate,
+  encodeNpy,
+  loadSubstrate,
+  loadUnifont,
+  nearestTokens,
+  saveSubstrate,
+  type UnifontFont,
+} from './index';
 import { pca } from './pca';
 import { renderPiece } from './render';
 import { findCollisions } from './report';
@@ -56,7 +64,8 @@ describe('PCA', () => {
     const rng = new Rng(5);
     const rows = 50;
     const data = new Uint8Array(rows * 8);
-    for (let r = 0; r < rows; r++) for (let i = 0; i < 4; i++) data[r * 8 + 2 * i] = data[r * 8 + 2 * i + 1] = rng.next() < 0.4 ? 1 : 0;
+    for (let r = 0; r < rows; r++)
+      for (let i = 0; i < 4; i++) data[r * 8 + 2 * i] = data[r * 8 + 2 * i + 1] = rng.next() < 0.4 ? 1 : 0;
     const res = pca(data, rows, 8, { dim: 8 });
     expect(res.rank).toBe(4);
     for (let r = 0; r < rows; r++) expect([...res.embeddings.subarray(r * 8 + 4, r * 8 + 8)]).toEqual([0, 0, 0, 0]);
@@ -92,7 +101,15 @@ describe('glyph substrate', () => {
     expect(a.id).toMatch(/^[0-9a-f]{64}$/);
     expect(b.id).toBe(a.id);
     expect(Buffer.from(b.matrix.buffer).equals(Buffer.from(a.matrix.buffer))).toBe(true);
-    expect(a.meta).toMatchObject({ kind: 'glyph', dim: 64, grid: 16, squeeze: 'subsample', fontSha256: font.sha256, tokenizerId: tok.id, vocabSize: tok.size });
+    expect(a.meta).toMatchObject({
+      kind: 'glyph',
+      dim: 64,
+      grid: 16,
+      squeeze: 'subsample',
+      fontSha256: font.sha256,
+      tokenizerId: tok.id,
+      vocabSize: tok.size,
+    });
     for (const n of rowNorms(a.matrix, 64)) expect(n).toBeCloseTo(1, 6);
   });
 
@@ -109,13 +126,18 @@ describe('glyph substrate', () => {
     expect(all.examples.some((g) => g.includes(latin) && g.includes(cyrillic))).toBe(true);
     expect(sub.report.collisions).toMatchObject({ tokens: all.tokens, groups: all.groups });
     expect(all.tokens).toBe(all.examples.reduce((n, g) => n + g.length, 0));
-    expect(nearestTokens(sub.matrix, 64, latin, 1)[0]).toEqual({ id: cyrillic, cosine: expect.closeTo(1, 6) as unknown as number });
+    expect(nearestTokens(sub.matrix, 64, latin, 1)[0]).toEqual({
+      id: cyrillic,
+      cosine: expect.closeTo(1, 6) as unknown as number,
+    });
     expect(sub.report.neighbours.length).toBeGreaterThan(0);
   });
 
   it('refuses more components than pixels, naming the limit', () => {
     expect(() => buildSubstrate(tok, { kind: 'glyph', font, dim: 300, grid: 16 })).toThrow(UserError);
-    expect(() => buildSubstrate(tok, { kind: 'glyph', font, dim: 300, grid: 16 })).toThrow(/--dim 300 exceeds the 256 pixels of a 16×16 bitmap \(use --grid 32/);
+    expect(() => buildSubstrate(tok, { kind: 'glyph', font, dim: 300, grid: 16 })).toThrow(
+      /--dim 300 exceeds the 256 pixels of a 16×16 bitmap \(use --grid 32/,
+    );
   });
 
   it("defaults to the paper's 32-pixel grid, where two-character tokens collide less than at 16", () => {
@@ -133,9 +155,12 @@ describe('font-free kinds', () => {
     const dim = 40;
     const sub = buildSubstrate(tok, { kind: 'binary-id', dim });
     const t = 0b1011001;
-    for (let k = 0; k < dim; k++) expect(sub.matrix[t * dim + k]).toBeCloseTo(((t >> k % 16) & 1 ? 1 : -1) / Math.sqrt(dim), 7);
+    for (let k = 0; k < dim; k++)
+      expect(sub.matrix[t * dim + k]).toBeCloseTo(((t >> (k % 16)) & 1 ? 1 : -1) / Math.sqrt(dim), 7);
     expect(sub.report.collisions.tokens).toBe(0);
-    expect(() => buildSubstrate(tok, { kind: 'binary-id', dim, bits: 8 })).toThrow(/code of 8 bits distinguishes 256 tokens but the vocabulary has \d+/);
+    expect(() => buildSubstrate(tok, { kind: 'binary-id', dim, bits: 8 })).toThrow(
+      /code of 8 bits distinguishes 256 tokens but the vocabulary has \d+/,
+    );
     const zeroOne = buildSubstrate(tok, { kind: 'binary-id', dim: 16, binaryValues: '01' });
     expect([...zeroOne.matrix.subarray(0, 16)].every((v) => v === 0)).toBe(true); // token 0 has no set bit
   });
@@ -160,7 +185,13 @@ describe('imported substrate', () => {
     expect(fromNpy.dim).toBe(24);
     expect(fromNpy.id).toBe(src.id); // same vocabulary + same rows = same substrate
     const st = join(dir, 'table.safetensors');
-    writeFileSync(st, encodeSafetensors({ 'model.embed_tokens.weight': { shape: [tok.size, 24], data: Float64Array.from(src.matrix) }, other: { shape: [2], data: new Float32Array(2) } }));
+    writeFileSync(
+      st,
+      encodeSafetensors({
+        'model.embed_tokens.weight': { shape: [tok.size, 24], data: Float64Array.from(src.matrix) },
+        other: { shape: [2], data: new Float32Array(2) },
+      }),
+    );
     const fromSt = buildSubstrate(tok, { kind: 'imported', matrix: st });
     expect(fromSt.id).toBe(src.id);
     expect(fromSt.meta.sourceTensor).toBe('model.embed_tokens.weight');
@@ -174,12 +205,20 @@ describe('imported substrate', () => {
     );
     const wide = join(dir, 'wide.npy');
     writeFileSync(wide, encodeNpy(new Float32Array(tok.size * 8), [tok.size, 8]));
-    expect(() => buildSubstrate(tok, { kind: 'imported', matrix: wide, dim: 16 })).toThrow(/has 8 columns but --dim is 16/);
+    expect(() => buildSubstrate(tok, { kind: 'imported', matrix: wide, dim: 16 })).toThrow(
+      /has 8 columns but --dim is 16/,
+    );
     const flat = join(dir, 'flat.npy');
     writeFileSync(flat, encodeNpy(new Float32Array(tok.size), [tok.size]));
     expect(() => buildSubstrate(tok, { kind: 'imported', matrix: flat })).toThrow(/must be 2-D/);
     const ints = join(dir, 'ints.npy');
-    writeFileSync(ints, Buffer.from(encodeNpy(new Float32Array(4), [2, 2])).toString('latin1').replace("'<f4'", "'<i4'"), 'latin1');
+    writeFileSync(
+      ints,
+      Buffer.from(encodeNpy(new Float32Array(4), [2, 2]))
+        .toString('latin1')
+        .replace("'<f4'", "'<i4'"),
+      'latin1',
+    );
     expect(() => buildSubstrate(tok, { kind: 'imported', matrix: ints })).toThrow(/dtype <i4 is not supported/);
   });
 });

@@ -7,7 +7,14 @@ import { UserError } from '../../common/errors';
 import { sha256Hex } from '../util/hash';
 import { type BinaryValues, binaryIdMatrix, randomMatrix } from './codes';
 import { type FontSearch, resolveFontPath } from './discover';
-import { SUBSTRATE_BUILDER_VERSION, type Substrate, type SubstrateKind, type SubstrateMeta, SUBSTRATE_KINDS, substrateId } from './format';
+import {
+  SUBSTRATE_BUILDER_VERSION,
+  type Substrate,
+  type SubstrateKind,
+  type SubstrateMeta,
+  SUBSTRATE_KINDS,
+  substrateId,
+} from './format';
 import { loadImportedMatrix } from './imported';
 import { pca } from './pca';
 import { type Grid, type Squeeze, renderPiece } from './render';
@@ -63,10 +70,15 @@ function glyph(vocab: Vocab, opts: BuildOptions, meta: Partial<SubstrateMeta>) {
   const grid = opts.grid ?? DEFAULT_GRID;
   const squeeze = opts.squeeze ?? 'subsample';
   if (grid !== 16 && grid !== 32) throw new UserError(`--grid must be 16 or 32, got ${String(grid)}`);
-  if (squeeze !== 'subsample' && squeeze !== 'or') throw new UserError(`--squeeze must be subsample or or, got ${String(squeeze)}`);
+  if (squeeze !== 'subsample' && squeeze !== 'or')
+    throw new UserError(`--squeeze must be subsample or or, got ${String(squeeze)}`);
   const pixels = grid * grid;
   const dim = opts.dim ?? DEFAULT_DIM;
-  checkDim(dim, pixels, `the ${pixels} pixels of a ${grid}×${grid} bitmap${grid === 16 ? ' (use --grid 32 for up to 1024)' : ''}`);
+  checkDim(
+    dim,
+    pixels,
+    `the ${pixels} pixels of a ${grid}×${grid} bitmap${grid === 16 ? ' (use --grid 32 for up to 1024)' : ''}`,
+  );
   const font = typeof opts.font === 'object' ? opts.font : loadUnifont(resolveFontPath(opts.font, opts.fontSearch));
   const n = vocab.pieces.length;
   const bitmaps = new Uint8Array(n * pixels);
@@ -118,15 +130,20 @@ export function buildSubstrate(vocab: Vocab, opts: BuildOptions): BuiltSubstrate
     checkDim(dim);
     const bits = opts.bits ?? 16;
     const values = opts.binaryValues ?? 'pm1';
-    if (!Number.isInteger(bits) || bits < 1 || bits > 31) throw new UserError(`--bits must be an integer in 1…31, got ${bits}`);
-    if (vocabSize > 2 ** bits) throw new UserError(`a code of ${bits} bits distinguishes ${2 ** bits} tokens but the vocabulary has ${vocabSize}: raise --bits`);
+    if (!Number.isInteger(bits) || bits < 1 || bits > 31)
+      throw new UserError(`--bits must be an integer in 1…31, got ${bits}`);
+    if (vocabSize > 2 ** bits)
+      throw new UserError(
+        `a code of ${bits} bits distinguishes ${2 ** bits} tokens but the vocabulary has ${vocabSize}: raise --bits`,
+      );
     matrix = binaryIdMatrix(vocabSize, dim, bits, values);
     Object.assign(meta, { bits, binaryValues: values });
   } else if (opts.kind === 'random') {
     dim = opts.dim ?? DEFAULT_DIM;
     checkDim(dim);
     const seed = opts.seed ?? 0;
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UserError(`--seed must be an integer in 0…4294967295, got ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new UserError(`--seed must be an integer in 0…4294967295, got ${seed}`);
     matrix = randomMatrix(vocabSize, dim, seed);
     meta.seed = seed;
   } else {
@@ -149,8 +166,15 @@ export function buildSubstrate(vocab: Vocab, opts: BuildOptions): BuiltSubstrate
   const neighbours = probeTokens(vocab.pieces).map((i) => ({
     id: i,
     token: label(i),
-    nearest: nearestTokens(matrix, dim, i, 3).map((nb) => ({ id: nb.id, token: label(nb.id), cosine: Number(nb.cosine.toFixed(4)) })),
+    nearest: nearestTokens(matrix, dim, i, 3).map((nb) => ({
+      id: nb.id,
+      token: label(nb.id),
+      cosine: Number(nb.cosine.toFixed(4)),
+    })),
   }));
-  const report: QualityReport = { collisions: { ...collisions, exampleTokens: collisions.examples.map((g) => g.map(label)) }, neighbours };
+  const report: QualityReport = {
+    collisions: { ...collisions, exampleTokens: collisions.examples.map((g) => g.map(label)) },
+    neighbours,
+  };
   return { id, kind: opts.kind, dim, vocabSize, matrix, meta: fullMeta, report };
 }

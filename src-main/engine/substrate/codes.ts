@@ -10,7 +10,8 @@ export type BinaryValues = 'pm1' | '01';
  * before normalisation; with '01' bits stay 0/1 and token 0's all-zero row stays zero (it cannot be normalised).
  */
 export function binaryIdMatrix(vocabSize: number, dim: number, bits = 16, values: BinaryValues = 'pm1'): Float32Array {
-  if (!Number.isInteger(bits) || bits < 1 || bits > 31) throw new Error(`binary-id bits must be an integer in 1…31, got ${bits}`);
+  if (!Number.isInteger(bits) || bits < 1 || bits > 31)
+    throw new Error(`binary-id bits must be an integer in 1…31, got ${bits}`);
   if (vocabSize > 2 ** bits) {
     throw new Error(`a ${bits}-bit code distinguishes ${2 ** bits} tokens but the vocabulary has ${vocabSize}`);
   }

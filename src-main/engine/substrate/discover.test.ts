@@ -17,15 +17,29 @@ function tree(files: string[]): string {
 
 describe('font discovery', () => {
   it('prefers the explicit path, then direct folders, then font trees', () => {
-    const root = tree(['share/unifont/unifont.hex.gz', 'share/unifont/unifont.hex', 'fonts/misc/unifont-16.0.01.hex.gz']);
+    const root = tree([
+      'share/unifont/unifont.hex.gz',
+      'share/unifont/unifont.hex',
+      'fonts/misc/unifont-16.0.01.hex.gz',
+    ]);
     const search = { dirs: [join(root, 'share/unifont')], trees: [join(root, 'fonts')] };
     expect(findSystemUnifont(search)).toBe(join(root, 'share/unifont/unifont.hex'));
-    expect(findSystemUnifont({ dirs: [], trees: [join(root, 'fonts')] })).toBe(join(root, 'fonts/misc/unifont-16.0.01.hex.gz'));
-    expect(resolveFontPath(join(root, 'share/unifont/unifont.hex.gz'), search)).toBe(join(root, 'share/unifont/unifont.hex.gz'));
+    expect(findSystemUnifont({ dirs: [], trees: [join(root, 'fonts')] })).toBe(
+      join(root, 'fonts/misc/unifont-16.0.01.hex.gz'),
+    );
+    expect(resolveFontPath(join(root, 'share/unifont/unifont.hex.gz'), search)).toBe(
+      join(root, 'share/unifont/unifont.hex.gz'),
+    );
   });
 
   it('takes the base font only, newest version first, never the other planes', () => {
-    const root = tree(['f/unifont_upper-15.0.01.hex', 'f/unifont_csur.hex', 'f/unifont-14.0.04.hex', 'f/unifont-15.1.05.hex.gz', 'f/unifont-15.0.01.hex']);
+    const root = tree([
+      'f/unifont_upper-15.0.01.hex',
+      'f/unifont_csur.hex',
+      'f/unifont-14.0.04.hex',
+      'f/unifont-15.1.05.hex.gz',
+      'f/unifont-15.0.01.hex',
+    ]);
     expect(findSystemUnifont({ dirs: [join(root, 'f')], trees: [] })).toBe(join(root, 'f/unifont-15.1.05.hex.gz'));
     const upperOnly = tree(['f/unifont_upper.hex']);
     expect(findSystemUnifont({ dirs: [join(upperOnly, 'f')], trees: [join(upperOnly)] })).toBeUndefined();
@@ -34,7 +48,9 @@ describe('font discovery', () => {
   it('tells the user how to get Unifont when none is found', () => {
     const empty = mkdtempSync(join(tmpdir(), 'espalier-nofonts-'));
     const search = { dirs: [join(empty, 'a')], trees: [join(empty, 'b')] };
-    expect(() => resolveFontPath(undefined, search)).toThrow(/no GNU Unifont \.hex file found \(looked in .*a, .*b\); get GNU Unifont: `espalier font install` downloads.*Debian\/Ubuntu: sudo apt install unifont.*--font PATH/);
+    expect(() => resolveFontPath(undefined, search)).toThrow(
+      /no GNU Unifont \.hex file found \(looked in .*a, .*b\); get GNU Unifont: `espalier font install` downloads.*Debian\/Ubuntu: sudo apt install unifont.*--font PATH/,
+    );
     expect(() => resolveFontPath(join(empty, 'x.hex'), search)).toThrow(/x\.hex: font file not found; get GNU Unifont/);
   });
 
@@ -42,13 +58,19 @@ describe('font discovery', () => {
     expect(defaultFontSearch('linux', { HOME: '/home/u' }).dirs).toContain('/usr/share/unifont');
     expect(defaultFontSearch('linux', { HOME: '/home/u' }).trees).toContain('/usr/share/fonts');
     expect(defaultFontSearch('darwin', {}).dirs).toContain('/opt/homebrew/share/unifont');
-    const win = defaultFontSearch('win32', { LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local', APPDATA: 'C:\\Users\\u\\AppData\\Roaming', WINDIR: 'C:\\Windows' });
+    const win = defaultFontSearch('win32', {
+      LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local',
+      APPDATA: 'C:\\Users\\u\\AppData\\Roaming',
+      WINDIR: 'C:\\Windows',
+    });
     expect(win.dirs.some((d) => d.includes('Windows') && d.endsWith('Fonts'))).toBe(true);
     expect(win.dirs.length).toBe(4);
     // Last everywhere: the app's own font folder, where `espalier font install` puts what it fetched.
     expect(win.dirs.at(-1)).toBe(join('C:\\Users\\u\\AppData\\Roaming', 'espalier', 'fonts'));
     expect(defaultFontSearch('linux', { HOME: '/home/u' }).dirs.at(-1)).toBe('/home/u/.config/espalier/fonts');
-    expect(defaultFontSearch('darwin', { HOME: '/Users/u' }).dirs.at(-1)).toBe('/Users/u/Library/Application Support/espalier/fonts');
+    expect(defaultFontSearch('darwin', { HOME: '/Users/u' }).dirs.at(-1)).toBe(
+      '/Users/u/Library/Application Support/espalier/fonts',
+    );
     expect(defaultFontSearch('linux', { HOME: '/home/u', ESPALIER_DATA_DIR: '/data' }).dirs.at(-1)).toBe('/data/fonts');
   });
 });
@@ -71,11 +93,19 @@ describe('.npy', () => {
   });
 
   it('names the file and the problem', () => {
-    expect(() => decodeNpy(new TextEncoder().encode('hello, not numpy'), 'x.npy')).toThrow(/^x\.npy: not a NumPy \.npy file/);
-    const fortran = Buffer.from(encodeNpy(new Float32Array(4), [2, 2])).toString('latin1').replace('False', 'True ');
-    expect(() => decodeNpy(Buffer.from(fortran, 'latin1'), 'f.npy')).toThrow(/f\.npy: the matrix is stored in Fortran order/);
+    expect(() => decodeNpy(new TextEncoder().encode('hello, not numpy'), 'x.npy')).toThrow(
+      /^x\.npy: not a NumPy \.npy file/,
+    );
+    const fortran = Buffer.from(encodeNpy(new Float32Array(4), [2, 2]))
+      .toString('latin1')
+      .replace('False', 'True ');
+    expect(() => decodeNpy(Buffer.from(fortran, 'latin1'), 'f.npy')).toThrow(
+      /f\.npy: the matrix is stored in Fortran order/,
+    );
     const whole = encodeNpy(new Float32Array(4), [2, 2]);
-    expect(() => decodeNpy(whole.subarray(0, whole.length - 4), 't.npy')).toThrow('t.npy: holds 12 data bytes but shape (2, 2) of <f4 needs 16');
+    expect(() => decodeNpy(whole.subarray(0, whole.length - 4), 't.npy')).toThrow(
+      't.npy: holds 12 data bytes but shape (2, 2) of <f4 needs 16',
+    );
     expect(() => decodeNpy(whole.subarray(0, 40), 'h.npy')).toThrow('h.npy: truncated .npy header');
   });
 });

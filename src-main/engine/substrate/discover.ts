@@ -27,7 +27,8 @@ export function defaultFontSearch(
   const home = env['HOME'] ?? env['USERPROFILE'];
   if (platform === 'win32') {
     const dirs: string[] = [];
-    if (env['LOCALAPPDATA']) dirs.push(join(env['LOCALAPPDATA'], 'Microsoft', 'Windows', 'Fonts'), join(env['LOCALAPPDATA'], 'unifont'));
+    if (env['LOCALAPPDATA'])
+      dirs.push(join(env['LOCALAPPDATA'], 'Microsoft', 'Windows', 'Fonts'), join(env['LOCALAPPDATA'], 'unifont'));
     if (env['WINDIR']) dirs.push(join(env['WINDIR'], 'Fonts'));
     dirs.push(appFontDir(platform, env));
     return { dirs, trees: [] };
@@ -127,7 +128,7 @@ export function findSystemUnifont(search: FontSearch = defaultFontSearch()): str
 }
 
 export const HOW_TO_GET_UNIFONT =
-  'get GNU Unifont: `espalier font install` downloads and verifies it into the app\'s data folder ' +
+  "get GNU Unifont: `espalier font install` downloads and verifies it into the app's data folder " +
   '(or Debian/Ubuntu: sudo apt install unifont, which installs /usr/share/unifont/unifont.hex; ' +
   'anywhere: unifont-<version>.hex.gz from https://unifoundry.com/unifont/ or https://ftp.gnu.org/gnu/unifont/, ' +
   'passed as the .hex or .hex.gz file with --font PATH)';
@@ -141,5 +142,7 @@ export function resolveFontPath(explicit?: string, search: FontSearch = defaultF
   const found = findSystemUnifont(search);
   if (found) return found;
   const looked = [...search.dirs, ...search.trees];
-  throw new UserError(`no GNU Unifont .hex file found (looked in ${looked.join(', ') || 'no folders'}); ${HOW_TO_GET_UNIFONT}`);
+  throw new UserError(
+    `no GNU Unifont .hex file found (looked in ${looked.join(', ') || 'no folders'}); ${HOW_TO_GET_UNIFONT}`,
+  );
 }

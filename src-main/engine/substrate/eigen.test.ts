@@ -49,7 +49,9 @@ describe('symmetricEigen', () => {
     const q = symmetricEigen(randomSymmetric(n, 7), n).vectors;
     const lambda = Array.from({ length: n }, (_, i) => (i < 6 ? 5 : i < 12 ? 0 : 3 - i * 0.25));
     const a = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j] = a[i * n + j]! + q[k * n + i]! * lambda[k]! * q[k * n + j]!;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        for (let k = 0; k < n; k++) a[i * n + j] = a[i * n + j]! + q[k * n + i]! * lambda[k]! * q[k * n + j]!;
     const { values } = check(a, n, 1e-12);
     const sorted = [...lambda].sort((x, y) => y - x);
     for (let k = 0; k < n; k++) expect(values[k]!).toBeCloseTo(sorted[k]!, 12);

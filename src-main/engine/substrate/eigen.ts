@@ -172,7 +172,8 @@ export function symmetricEigen(matrix: Float64Array, n: number, opts: EigenOptio
   });
 
   let anorm = 0;
-  for (let i = 0; i < n; i++) anorm = Math.max(anorm, Math.abs(d[i]!) + (i > 0 ? Math.abs(e[i - 1]!) : 0) + (i + 1 < n ? Math.abs(e[i]!) : 0));
+  for (let i = 0; i < n; i++)
+    anorm = Math.max(anorm, Math.abs(d[i]!) + (i > 0 ? Math.abs(e[i - 1]!) : 0) + (i + 1 < n ? Math.abs(e[i]!) : 0));
   const small = EPS * anorm;
   let hi = n - 1;
   let iterations = 0;
@@ -194,7 +195,7 @@ export function symmetricEigen(matrix: Float64Array, n: number, opts: EigenOptio
   opts.onProgress?.(total, total);
 
   const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((i, j) => (d[j]! - d[i]!) || i - j);
+  order.sort((i, j) => d[j]! - d[i]! || i - j);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   order.forEach((src, k) => {

@@ -69,7 +69,10 @@ function frame(cell: Uint8Array, thickness: number, dotted: boolean): void {
 export function missingGlyphCell(codePoint: number): Uint8Array {
   const cell = new Uint8Array(CELL * CELL);
   frame(cell, 1, false);
-  const hex = codePoint.toString(16).toUpperCase().padStart(codePoint > 0xffff ? 6 : 4, '0');
+  const hex = codePoint
+    .toString(16)
+    .toUpperCase()
+    .padStart(codePoint > 0xffff ? 6 : 4, '0');
   const half = hex.length / 2;
   drawCentred(cell, [hex.slice(0, half), hex.slice(half)], 1);
   return cell;

@@ -41,8 +41,17 @@ describe('installUnifont', () => {
   it('downloads, reports progress, verifies, writes the .hex, and discovery then finds it in the app font folder', async () => {
     const seen: number[] = [];
     const data = dir('data');
-    const r = await installUnifont({ dir: join(data, 'fonts'), urls: [server.url('/unifont.hex.gz')], onProgress: (p) => seen.push(p.receivedBytes) });
-    expect(r).toEqual({ path: join(data, 'fonts', UNIFONT_FILE), sha256: UNIFONT_HEX_SHA256, bytes: hex.length, url: server.url('/unifont.hex.gz') });
+    const r = await installUnifont({
+      dir: join(data, 'fonts'),
+      urls: [server.url('/unifont.hex.gz')],
+      onProgress: (p) => seen.push(p.receivedBytes),
+    });
+    expect(r).toEqual({
+      path: join(data, 'fonts', UNIFONT_FILE),
+      sha256: UNIFONT_HEX_SHA256,
+      bytes: hex.length,
+      url: server.url('/unifont.hex.gz'),
+    });
     expect(readFileSync(r.path).equals(hex)).toBe(true);
     expect(seen.at(-1)).toBe(gzipSync(hex).length);
     const search = defaultFontSearch('linux', { HOME: dir('nohome'), ESPALIER_DATA_DIR: data });
@@ -56,23 +65,32 @@ describe('installUnifont', () => {
   it('refuses a file whose checksum differs, writing nothing', async () => {
     const d = dir('tampered');
     await expect(installUnifont({ dir: d, urls: [server.url('/tampered.hex.gz')] })).rejects.toThrow(
-      new RegExp(`tampered\\.hex\\.gz: SHA-256 of the decompressed font is [0-9a-f]{64}, expected ${UNIFONT_HEX_SHA256}.*sudo apt install unifont`),
+      new RegExp(
+        `tampered\\.hex\\.gz: SHA-256 of the decompressed font is [0-9a-f]{64}, expected ${UNIFONT_HEX_SHA256}.*sudo apt install unifont`,
+      ),
     );
     expect(existsSync(d) ? readdirSync(d) : []).toEqual([]);
   });
 
   it('says which mirror refused the connection, and falls back to the next mirror', async () => {
     const refused = await refusingUrl('/unifont.hex.gz');
-    await expect(installUnifont({ dir: dir('offline'), urls: [refused] })).rejects.toThrow(/could not fetch GNU Unifont 15\.0\.01: http:\/\/127\.0\.0\.1:\d+\/unifont\.hex\.gz: fetch failed \(ECONNREFUSED\)/);
+    await expect(installUnifont({ dir: dir('offline'), urls: [refused] })).rejects.toThrow(
+      /could not fetch GNU Unifont 15\.0\.01: http:\/\/127\.0\.0\.1:\d+\/unifont\.hex\.gz: fetch failed \(ECONNREFUSED\)/,
+    );
     expect(existsSync(join(dir('offline'), UNIFONT_FILE))).toBe(false);
-    const r = await installUnifont({ dir: dir('fallback'), urls: [refused, server.url('/missing.hex.gz'), server.url('/unifont.hex.gz')] });
+    const r = await installUnifont({
+      dir: dir('fallback'),
+      urls: [refused, server.url('/missing.hex.gz'), server.url('/unifont.hex.gz')],
+    });
     expect(r.url).toBe(server.url('/unifont.hex.gz'));
   });
 
   it('names a 404, a non-gzip body and a decompression bomb', async () => {
     const urls = ['/missing.hex.gz', '/plain.txt', '/bomb.hex.gz'].map((p) => server.url(p));
     const err = await installUnifont({ dir: dir('bad'), urls }).catch((e: Error) => e);
-    expect(String(err)).toMatch(/missing\.hex\.gz: HTTP 404 Not Found; .*plain\.txt: not a gzip file .*; .*bomb\.hex\.gz: decompresses to more than 16777216 bytes: not the font/);
+    expect(String(err)).toMatch(
+      /missing\.hex\.gz: HTTP 404 Not Found; .*plain\.txt: not a gzip file .*; .*bomb\.hex\.gz: decompresses to more than 16777216 bytes: not the font/,
+    );
   });
 
   it('replaces a corrupt copy already in the folder', async () => {

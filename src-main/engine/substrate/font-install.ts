@@ -50,7 +50,10 @@ export interface FontInstallResult {
 }
 
 export function defaultUnifontMirrors(env: Record<string, string | undefined> = process.env): string[] {
-  const fromEnv = env['ESPALIER_UNIFONT_MIRRORS']?.split(',').map((u) => u.trim()).filter(Boolean);
+  const fromEnv = env['ESPALIER_UNIFONT_MIRRORS']
+    ?.split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   return fromEnv && fromEnv.length > 0 ? fromEnv : UNIFONT_MIRRORS;
 }
 
@@ -64,7 +67,8 @@ async function download(url: string, opts: FontInstallOptions): Promise<Buffer> 
   if (!res.ok || !res.body) throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
   const length = Number(res.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
-  if (total !== null && total > MAX_GZ_BYTES) throw new Error(`${total} bytes is far larger than the font (at most ${MAX_GZ_BYTES})`);
+  if (total !== null && total > MAX_GZ_BYTES)
+    throw new Error(`${total} bytes is far larger than the font (at most ${MAX_GZ_BYTES})`);
   const chunks: Uint8Array[] = [];
   let received = 0;
   opts.onProgress?.({ url, receivedBytes: 0, totalBytes: total });
@@ -109,7 +113,12 @@ export async function installUnifont(opts: FontInstallOptions = {}): Promise<Fon
     } catch (err) {
       if (opts.signal?.aborted) throw new UserError('font download cancelled');
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      const why = e.name === 'TimeoutError' ? `no answer in ${opts.timeoutMs ?? 60_000} ms` : e.cause?.code ? `${e.message} (${e.cause.code})` : e.message;
+      const why =
+        e.name === 'TimeoutError'
+          ? `no answer in ${opts.timeoutMs ?? 60_000} ms`
+          : e.cause?.code
+            ? `${e.message} (${e.cause.code})`
+            : e.message;
       failures.push(`${url}: ${why}`);
     }
   }

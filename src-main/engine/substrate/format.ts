@@ -53,29 +53,34 @@ export interface Substrate {
 }
 
 // Safetensors metadata holds strings only: numbers are written with String() and read back here.
-const num = z.string().regex(/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i, 'expected a number').transform(Number);
-const MetaJson = z.object({
-  format: z.literal(FORMAT),
-  id: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hex id'),
-  kind: z.enum(SUBSTRATE_KINDS as [SubstrateKind, ...SubstrateKind[]]),
-  dim: num,
-  vocabSize: num,
-  tokenizerId: z.string().min(1),
-  builderVersion: num,
-  grid: num.optional(),
-  squeeze: z.string().optional(),
-  fontSha256: z.string().optional(),
-  fontFile: z.string().optional(),
-  explainedVariance: num.optional(),
-  pcaRank: num.optional(),
-  bits: num.optional(),
-  binaryValues: z.string().optional(),
-  seed: num.optional(),
-  sourceFile: z.string().optional(),
-  sourceSha256: z.string().optional(),
-  sourceTensor: z.string().optional(),
-  // Keys a later builder added pass through, so copying a substrate file keeps its metadata whole.
-}).loose();
+const num = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i, 'expected a number')
+  .transform(Number);
+const MetaJson = z
+  .object({
+    format: z.literal(FORMAT),
+    id: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hex id'),
+    kind: z.enum(SUBSTRATE_KINDS as [SubstrateKind, ...SubstrateKind[]]),
+    dim: num,
+    vocabSize: num,
+    tokenizerId: z.string().min(1),
+    builderVersion: num,
+    grid: num.optional(),
+    squeeze: z.string().optional(),
+    fontSha256: z.string().optional(),
+    fontFile: z.string().optional(),
+    explainedVariance: num.optional(),
+    pcaRank: num.optional(),
+    bits: num.optional(),
+    binaryValues: z.string().optional(),
+    seed: num.optional(),
+    sourceFile: z.string().optional(),
+    sourceSha256: z.string().optional(),
+    sourceTensor: z.string().optional(),
+    // Keys a later builder added pass through, so copying a substrate file keeps its metadata whole.
+  })
+  .loose();
 
 /**
  * Substrate id = SHA-256 of the tokenizer id (itself the SHA-256 of the ordered vocabulary) followed by the
@@ -97,7 +102,9 @@ export function loadSubstrate(path: string): Substrate {
   const file = readSafetensors(path, 'substrate file');
   const raw = file.metadata;
   if (raw['format'] !== FORMAT) {
-    throw new UserError(`${path}: not an Espalier substrate (its metadata has no format "${FORMAT}"; build one with espalier substrate build)`);
+    throw new UserError(
+      `${path}: not an Espalier substrate (its metadata has no format "${FORMAT}"; build one with espalier substrate build)`,
+    );
   }
   const t = file.tensors.get('embeddings');
   if (!t) throw new UserError(`${path}: substrate has no "embeddings" tensor`);
@@ -111,6 +118,9 @@ export function loadSubstrate(path: string): Substrate {
   }
   const matrix = t.data as Float32Array;
   const id = substrateId(m.tokenizerId, matrix);
-  if (id !== m.id) throw new UserError(`${path}: damaged substrate (its content hashes to ${id.slice(0, 12)}…, its metadata says ${String(m.id).slice(0, 12)}…)`);
+  if (id !== m.id)
+    throw new UserError(
+      `${path}: damaged substrate (its content hashes to ${id.slice(0, 12)}…, its metadata says ${String(m.id).slice(0, 12)}…)`,
+    );
   return { id, kind: m.kind, dim, vocabSize, matrix, meta: m };
 }

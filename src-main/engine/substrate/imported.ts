@@ -21,7 +21,15 @@ export interface ImportedMatrix {
 }
 
 // Names under which common exporters store an input embedding table, tried in this order.
-const TABLE_NAMES = ['embeddings', 'embedding', 'weight', 'wte.weight', 'embed_tokens.weight', 'model.embed_tokens.weight', 'transformer.wte.weight'];
+const TABLE_NAMES = [
+  'embeddings',
+  'embedding',
+  'weight',
+  'wte.weight',
+  'embed_tokens.weight',
+  'model.embed_tokens.weight',
+  'transformer.wte.weight',
+];
 
 function readBytes(path: string): Uint8Array {
   const buf = readFileCapped(path, READ_LIMITS.matrix, 'matrix file');
@@ -31,13 +39,16 @@ function readBytes(path: string): Uint8Array {
 
 function pickTensor(path: string, names: string[], wanted?: string): string {
   if (wanted !== undefined) {
-    if (!names.includes(wanted)) throw new UserError(`${path}: has no tensor "${wanted}" (it holds: ${names.join(', ') || 'none'})`);
+    if (!names.includes(wanted))
+      throw new UserError(`${path}: has no tensor "${wanted}" (it holds: ${names.join(', ') || 'none'})`);
     return wanted;
   }
   if (names.length === 1) return names[0]!;
   const known = TABLE_NAMES.find((n) => names.includes(n));
   if (known) return known;
-  throw new UserError(`${path}: holds ${names.length} tensors (${names.join(', ')}); name the embedding table with --tensor`);
+  throw new UserError(
+    `${path}: holds ${names.length} tensors (${names.join(', ')}); name the embedding table with --tensor`,
+  );
 }
 
 export function loadImportedMatrix(path: string, opts: ImportOptions): ImportedMatrix {
@@ -61,7 +72,9 @@ export function loadImportedMatrix(path: string, opts: ImportOptions): ImportedM
   }
   const what = tensor ? `tensor "${tensor}"` : 'matrix';
   if (shape.length !== 2) {
-    throw new UserError(`${path}: ${what} has shape [${shape.join(', ')}] but an embedding table must be 2-D [vocabSize, dim]`);
+    throw new UserError(
+      `${path}: ${what} has shape [${shape.join(', ')}] but an embedding table must be 2-D [vocabSize, dim]`,
+    );
   }
   const [rows, cols] = shape as [number, number];
   if (rows !== opts.vocabSize) {
@@ -70,13 +83,17 @@ export function loadImportedMatrix(path: string, opts: ImportOptions): ImportedM
     );
   }
   if (opts.dim !== undefined && cols !== opts.dim) {
-    throw new UserError(`${path}: ${what} has ${cols} columns but --dim is ${opts.dim} (shape [${rows}, ${cols}], expected [${rows}, ${opts.dim}])`);
+    throw new UserError(
+      `${path}: ${what} has ${cols} columns but --dim is ${opts.dim} (shape [${rows}, ${cols}], expected [${rows}, ${opts.dim}])`,
+    );
   }
   if (cols < 1) throw new UserError(`${path}: ${what} has no columns`);
   const matrix = data instanceof Float32Array ? data : Float32Array.from(data);
   for (let i = 0; i < matrix.length; i++) {
     if (!Number.isFinite(matrix[i]!)) {
-      throw new UserError(`${path}: ${what} holds a non-finite value at row ${Math.floor(i / cols)}, column ${i % cols}`);
+      throw new UserError(
+        `${path}: ${what} holds a non-finite value at row ${Math.floor(i / cols)}, column ${i % cols}`,
+      );
     }
   }
   return { matrix, dim: cols, tensor };

@@ -17,7 +17,9 @@ function parseHeader(text: string, source: string): { descr: string; fortran: bo
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new UserError(`${source}: damaged .npy header (expected descr, fortran_order and shape in ${JSON.stringify(text.trim())})`);
+    throw new UserError(
+      `${source}: damaged .npy header (expected descr, fortran_order and shape in ${JSON.stringify(text.trim())})`,
+    );
   }
   const shape = shapeText
     .split(',')
@@ -53,9 +55,14 @@ export function decodeNpy(bytes: Uint8Array, source: string): NpyMatrix {
   const header = Buffer.from(bytes.subarray(start, start + headerLen)).toString(major === 3 ? 'utf8' : 'latin1');
   const { descr, fortran, shape } = parseHeader(header, source);
   if (descr !== '<f4' && descr !== '<f8') {
-    throw new UserError(`${source}: dtype ${descr} is not supported (save the matrix as float32 '<f4' or float64 '<f8')`);
+    throw new UserError(
+      `${source}: dtype ${descr} is not supported (save the matrix as float32 '<f4' or float64 '<f8')`,
+    );
   }
-  if (fortran) throw new UserError(`${source}: the matrix is stored in Fortran order (save it with numpy.ascontiguousarray first)`);
+  if (fortran)
+    throw new UserError(
+      `${source}: the matrix is stored in Fortran order (save it with numpy.ascontiguousarray first)`,
+    );
   const count = shape.reduce((a, b) => a * b, 1);
   const width = descr === '<f4' ? 4 : 8;
   const dataStart = start + headerLen;

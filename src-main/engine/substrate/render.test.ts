@@ -17,7 +17,8 @@ describe('squeezing a two-character token into one cell', () => {
   it('subsample keeps the right-hand column of every pair (nearest neighbour)', () => {
     const cells = strip(font);
     const bm = renderPiece(font, { kind: 'text', text: 'Ж中' }, { squeeze: 'subsample' });
-    for (let r = 0; r < 16; r++) for (let j = 0; j < 16; j++) expect(bm.bits[r * 16 + j]).toBe(stripPixel(cells, r, 2 * j + 1));
+    for (let r = 0; r < 16; r++)
+      for (let j = 0; j < 16; j++) expect(bm.bits[r * 16 + j]).toBe(stripPixel(cells, r, 2 * j + 1));
     expect(renderPiece(font, { kind: 'text', text: 'Ж中' }).bits).toEqual(bm.bits); // the default
   });
 
@@ -25,7 +26,8 @@ describe('squeezing a two-character token into one cell', () => {
     const cells = strip(font);
     const bm = renderPiece(font, { kind: 'text', text: 'Ж中' }, { squeeze: 'or' });
     for (let r = 0; r < 16; r++) {
-      for (let j = 0; j < 16; j++) expect(bm.bits[r * 16 + j]).toBe(stripPixel(cells, r, 2 * j) | stripPixel(cells, r, 2 * j + 1));
+      for (let j = 0; j < 16; j++)
+        expect(bm.bits[r * 16 + j]).toBe(stripPixel(cells, r, 2 * j) | stripPixel(cells, r, 2 * j + 1));
     }
     const sub = renderPiece(font, { kind: 'text', text: 'Ж中' }, { squeeze: 'subsample' });
     const ink = (b: Uint8Array) => b.reduce((s, x) => s + x, 0);
@@ -37,7 +39,8 @@ describe('squeezing a two-character token into one cell', () => {
   it('at grid 32 keeps every original column of a 2-character token', () => {
     const cells = strip(font);
     const bm = renderPiece(font, { kind: 'text', text: 'Ж中' }, { grid: 32 });
-    for (let r = 0; r < 32; r++) for (let j = 0; j < 32; j++) expect(bm.bits[r * 32 + j]).toBe(stripPixel(cells, r >> 1, j));
+    for (let r = 0; r < 32; r++)
+      for (let j = 0; j < 32; j++) expect(bm.bits[r * 32 + j]).toBe(stripPixel(cells, r >> 1, j));
   });
 
   it('gives a single character the same cell in both modes', () => {

@@ -45,7 +45,8 @@ export function findRowCollisions(matrix: Float32Array, rows: number, dim: numbe
  */
 export function nearestTokens(matrix: Float32Array, dim: number, id: number, k = 5): Neighbour[] {
   const rows = matrix.length / dim;
-  if (!Number.isInteger(id) || id < 0 || id >= rows) throw new Error(`token id ${id} is outside the substrate's ${rows} rows`);
+  if (!Number.isInteger(id) || id < 0 || id >= rows)
+    throw new Error(`token id ${id} is outside the substrate's ${rows} rows`);
   const norms = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     let ss = 0;
@@ -82,7 +83,8 @@ export function probeTokens(pieces: readonly TokenPiece[], count = 6): number[] 
   const multi = (p: TokenPiece) => p.kind === 'text' && [...p.text].length > 1;
   const single = (p: TokenPiece) => p.kind === 'text' && !multi(p);
   for (const accept of [multi, single]) {
-    for (let i = 0; i < pieces.length && ids.length < count; i++) if (accept(pieces[i]!) && !ids.includes(i)) ids.push(i);
+    for (let i = 0; i < pieces.length && ids.length < count; i++)
+      if (accept(pieces[i]!) && !ids.includes(i)) ids.push(i);
   }
   return ids;
 }

@@ -15,7 +15,9 @@ function expectedCell(hexText: string, cp: number): string[] {
   const digits = line.split(':')[1]!.trim();
   const perRow = digits.length / 16;
   return Array.from({ length: 16 }, (_, r) => {
-    const bits = parseInt(digits.slice(r * perRow, (r + 1) * perRow), 16).toString(2).padStart(perRow * 4, '0');
+    const bits = parseInt(digits.slice(r * perRow, (r + 1) * perRow), 16)
+      .toString(2)
+      .padStart(perRow * 4, '0');
     return perRow === 2 ? `0000${bits}0000` : bits;
   });
 }

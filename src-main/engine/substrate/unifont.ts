@@ -34,7 +34,11 @@ export function parseUnifontHex(text: string, source: string): Map<number, Glyph
     const m = LINE.exec(line);
     if (!m) {
       // The line itself is not shown: the path may name any file on the host (a secret, in browser mode).
-      throw atLine(source, i + 1, `not a GNU Unifont .hex file (expected "XXXX:" and 32 or 64 hex digits on every line)`);
+      throw atLine(
+        source,
+        i + 1,
+        `not a GNU Unifont .hex file (expected "XXXX:" and 32 or 64 hex digits on every line)`,
+      );
     }
     const cp = parseInt(m[1]!, 16);
     if (cp > 0x10ffff) throw atLine(source, i + 1, `code point ${m[1]} is beyond U+10FFFF`);

@@ -46,15 +46,38 @@ function referenceBpe(tok: Tokenizer, text: string): number[] {
 
 describe('n-gram merge list', () => {
   it('has every split into two pieces, longest n-gram first, then by code points, then by split point', () => {
-    const tok = fromTexts(['a', 'b', 'c', 'd', 'ab', 'bc', 'cd', 'abc', 'bcd', 'abcd', '\uffff', '😀', '\uffff😀', '😀\uffff']);
+    const tok = fromTexts([
+      'a',
+      'b',
+      'c',
+      'd',
+      'ab',
+      'bc',
+      'cd',
+      'abc',
+      'bcd',
+      'abcd',
+      '\uffff',
+      '😀',
+      '\uffff😀',
+      '😀\uffff',
+    ]);
     const name = (id: number) => (tok.pieces[id] as { text: string }).text;
     const pairs = tok.merges().map((m) => `${name(m.left)}+${name(m.right)}=${name(m.result)}`);
     expect(pairs).toEqual([
-      'a+bcd=abcd', 'ab+cd=abcd', 'abc+d=abcd',
-      'a+bc=abc', 'ab+c=abc', 'b+cd=bcd', 'bc+d=bcd',
-      'a+b=ab', 'b+c=bc', 'c+d=cd',
+      'a+bcd=abcd',
+      'ab+cd=abcd',
+      'abc+d=abcd',
+      'a+bc=abc',
+      'ab+c=abc',
+      'b+cd=bcd',
+      'bc+d=bcd',
+      'a+b=ab',
+      'b+c=bc',
+      'c+d=cd',
       // Code point order puts U+FFFF before U+1F600 (UTF-16 order would not).
-      '\uffff+😀=\uffff😀', '😀+\uffff=😀\uffff',
+      '\uffff+😀=\uffff😀',
+      '😀+\uffff=😀\uffff',
     ]);
   });
 });
@@ -68,21 +91,31 @@ describe('n-gram BPE encoding', () => {
     // Without the competing 'a' the 2-gram grows into the 3-gram at once.
     expect(Array.from(tok.encode('bcd'))).toEqual([id('bcd')]);
     // Unknown characters become UTF-8 bytes and split nothing else.
-    expect(Array.from(tok.encode('x bcd😀'))).toEqual([BYTE_BASE + 0x78, BYTE_BASE + 0x20, id('bcd'), ...[0xf0, 0x9f, 0x98, 0x80].map((b) => BYTE_BASE + b)]);
+    expect(Array.from(tok.encode('x bcd😀'))).toEqual([
+      BYTE_BASE + 0x78,
+      BYTE_BASE + 0x20,
+      id('bcd'),
+      ...[0xf0, 0x9f, 0x98, 0x80].map((b) => BYTE_BASE + b),
+    ]);
   });
 
   it('equals the plain statement of the rule on real text in three languages', () => {
     const texts = (['en', 'ru', 'zh'] as const).map((l) => corpusText(`${l}.txt`));
-    const tok = buildTokenizer(texts.map((t) => t.slice(0, 50_000)), { ngrams: 1500 });
+    const tok = buildTokenizer(
+      texts.map((t) => t.slice(0, 50_000)),
+      { ngrams: 1500 },
+    );
     for (const t of texts) {
-      for (const line of t.slice(60_000, 90_000).split('\n')) expect(Array.from(tok.encode(line))).toEqual(referenceBpe(tok, line));
+      for (const line of t.slice(60_000, 90_000).split('\n'))
+        expect(Array.from(tok.encode(line))).toEqual(referenceBpe(tok, line));
     }
   });
 
   it('equals the plain statement of the rule on random small-alphabet text (many overlapping n-grams)', () => {
     const rng = new Rng(7);
     const alphabet = ['a', 'b', 'c', ' ', '😀', 'é'];
-    const draw = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rng.next() * alphabet.length)]!).join('');
+    const draw = (n: number) =>
+      Array.from({ length: n }, () => alphabet[Math.floor(rng.next() * alphabet.length)]!).join('');
     const tok = buildTokenizer([draw(5000)], { ngrams: 60 });
     for (let k = 0; k < 300; k++) {
       const s = `${draw(Math.floor(rng.next() * 80))}xé\u0000`;

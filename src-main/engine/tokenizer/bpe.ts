@@ -42,7 +42,12 @@ export class BpeEncoder {
   private heapPos = new Int32Array(64);
 
   /** `chars` maps each one-code-point piece to its id; `byteBase` is the id of byte token 0x00. */
-  constructor(chars: ReadonlyMap<number, number>, merges: readonly Merge[], size: number, private readonly byteBase: number) {
+  constructor(
+    chars: ReadonlyMap<number, number>,
+    merges: readonly Merge[],
+    size: number,
+    private readonly byteBase: number,
+  ) {
     this.bmp = new Int32Array(0x10000).fill(EMPTY);
     for (const [cp, id] of chars) {
       if (cp < 0x10000) this.bmp[cp] = id;

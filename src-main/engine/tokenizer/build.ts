@@ -21,9 +21,11 @@ const WHITESPACE = /\s/u;
 /** Builds the tokenizer. Deterministic: the same corpora (in the same order) and options give the same id. */
 export function buildTokenizer(corpora: readonly string[], opts: BuildOptions): Tokenizer {
   const k = opts.ngrams;
-  if (!Number.isInteger(k) || k < 0) throw new UserError(`the number of n-grams must be a non-negative integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 0)
+    throw new UserError(`the number of n-grams must be a non-negative integer, got ${k}`);
   const minCount = opts.minCount ?? 2;
-  if (!Number.isInteger(minCount) || minCount < 1) throw new UserError(`minCount must be a positive integer, got ${minCount}`);
+  if (!Number.isInteger(minCount) || minCount < 1)
+    throw new UserError(`minCount must be a positive integer, got ${minCount}`);
 
   // Pass 1: code points per position (-1 = barrier: lone surrogates and the boundary after each corpus).
   let total = 0;
@@ -69,7 +71,12 @@ export function buildTokenizer(corpora: readonly string[], opts: BuildOptions): 
   }
 
   // Ask for a few extra so that n-grams spelling a special token (which HF keys by string) can be dropped.
-  const ranked = topNgrams(symbols, monograms.length, { k: k + SPECIAL_TEXTS.length, minLength: 2, maxLength: MAX_NGRAM, minCount });
+  const ranked = topNgrams(symbols, monograms.length, {
+    k: k + SPECIAL_TEXTS.length,
+    minLength: 2,
+    maxLength: MAX_NGRAM,
+    minCount,
+  });
   const reserved = new Set<string>(SPECIAL_TEXTS);
   const pieces: TokenPiece[] = fixedPieces();
   for (const cp of monograms) pieces.push({ kind: 'text', text: String.fromCodePoint(cp) });

@@ -17,7 +17,14 @@ const SPECIAL_NAMES = {
 } as const;
 
 interface HfDoc {
-  model: { type?: unknown; vocab?: unknown; byte_fallback?: unknown; continuing_subword_prefix?: unknown; unk_id?: unknown; unk_token?: unknown };
+  model: {
+    type?: unknown;
+    vocab?: unknown;
+    byte_fallback?: unknown;
+    continuing_subword_prefix?: unknown;
+    unk_id?: unknown;
+    unk_token?: unknown;
+  };
   added_tokens?: { id: number; content: string; special?: boolean }[];
   pre_tokenizer?: unknown;
   decoder?: unknown;
@@ -55,7 +62,12 @@ export class ForeignTokenizer implements TokenizerLike {
     this.size = strings.length;
     const idOf = new Map(strings.map((s, id) => [s, id]));
     const find = (names: readonly string[]) => names.map((n) => idOf.get(n)).find((id) => id !== undefined) ?? -1;
-    this.specials = { pad: find(SPECIAL_NAMES.pad), bos: find(SPECIAL_NAMES.bos), eos: find(SPECIAL_NAMES.eos), unk: find(SPECIAL_NAMES.unk) };
+    this.specials = {
+      pad: find(SPECIAL_NAMES.pad),
+      bos: find(SPECIAL_NAMES.bos),
+      eos: find(SPECIAL_NAMES.eos),
+      unk: find(SPECIAL_NAMES.unk),
+    };
     try {
       this.lib = new HfLibraryTokenizer(doc, {});
     } catch (err) {
@@ -80,22 +92,26 @@ function vocabStrings(d: HfDoc, fail: (problem: string) => UserError): string[] 
   const vocab = d.model.vocab;
   if (Array.isArray(vocab)) {
     vocab.forEach((entry: unknown, id) => {
-      if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw fail(`model.vocab[${id}] must be a [piece, score] pair`);
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string')
+        throw fail(`model.vocab[${id}] must be a [piece, score] pair`);
       out[id] = entry[0];
     });
   } else if (typeof vocab === 'object' && vocab !== null) {
     for (const [s, id] of Object.entries(vocab)) {
-      if (!Number.isInteger(id) || (id as number) < 0) throw fail(`model.vocab[${JSON.stringify(s)}] must be a non-negative integer id`);
+      if (!Number.isInteger(id) || (id as number) < 0)
+        throw fail(`model.vocab[${JSON.stringify(s)}] must be a non-negative integer id`);
       out[id as number] = s;
     }
   } else {
     throw fail('model.vocab is missing');
   }
   for (const t of d.added_tokens ?? []) {
-    if (!Number.isInteger(t.id) || t.id < 0 || typeof t.content !== 'string') throw fail('added_tokens entries need an integer id and a content string');
+    if (!Number.isInteger(t.id) || t.id < 0 || typeof t.content !== 'string')
+      throw fail('added_tokens entries need an integer id and a content string');
     out[t.id] = t.content;
   }
-  for (let id = 0; id < out.length; id++) if (out[id] === undefined) throw fail(`token id ${id} is missing from model.vocab and added_tokens`);
+  for (let id = 0; id < out.length; id++)
+    if (out[id] === undefined) throw fail(`token id ${id} is missing from model.vocab and added_tokens`);
   return out;
 }
 
@@ -119,7 +135,10 @@ function readableString(d: HfDoc): (s: string) => string {
       }
     };
   }
-  const prefix = typeof d.model.continuing_subword_prefix === 'string' && d.model.type === 'WordPiece' ? d.model.continuing_subword_prefix : '';
+  const prefix =
+    typeof d.model.continuing_subword_prefix === 'string' && d.model.type === 'WordPiece'
+      ? d.model.continuing_subword_prefix
+      : '';
   const metaspace = kinds.includes('"Metaspace"');
   return (s) => {
     let t = prefix && s.startsWith(prefix) && s.length > prefix.length ? s.slice(prefix.length) : s;

@@ -10,9 +10,11 @@ import type { Tokenizer } from './tokenizer';
 
 export const NGRAM_BPE_DESCRIPTION =
   'Hugging Face BPE over Unicode code points with byte fallback, no normalizer, no pre-tokenizer. Vocabulary: 4 specials, ' +
-  '256 byte tokens <0xNN>, every code point seen in the corpora, then the top-K most frequent 2-' + String(MAX_NGRAM) + '-code-point ' +
+  '256 byte tokens <0xNN>, every code point seen in the corpora, then the top-K most frequent 2-' +
+  String(MAX_NGRAM) +
+  '-code-point ' +
   'n-grams that contain no whitespace. Merges: for every n-gram, each split into two pieces that are both in the vocabulary, ' +
-  'ranked by n-gram length (longest first), then by the n-gram\'s code points, then by split point. Specials are never produced ' +
+  "ranked by n-gram length (longest first), then by the n-gram's code points, then by split point. Specials are never produced " +
   'from text: text spelling "<eos>" is text.';
 
 /** Espalier's description of a tokenizer, stored under "espalier" in tokenizer_config.json. */

@@ -42,7 +42,15 @@ export function v1ToJson(tok: Tokenizer): string {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: SPECIAL_TEXTS.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: SPECIAL_TEXTS.map((content, id) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
     normalizer: null,
     pre_tokenizer: null,
     post_processor: null,
@@ -57,14 +65,20 @@ export function v1ToJson(tok: Tokenizer): string {
 /** Parses a format-1 document (one with an "espalier" field); `fail` names the file. */
 export function parseV1(doc: Record<string, unknown>, fail: (problem: string) => UserError): Tokenizer {
   const esp = doc['espalier'];
-  if (!isObject(esp) || esp['format'] !== V1_FORMAT) throw fail('the "espalier" field is not an Espalier tokenizer description');
-  if (esp['version'] !== 1) throw fail(`unsupported espalier.version ${JSON.stringify(esp['version'])} (this build reads 1, and files without the field)`);
+  if (!isObject(esp) || esp['format'] !== V1_FORMAT)
+    throw fail('the "espalier" field is not an Espalier tokenizer description');
+  if (esp['version'] !== 1)
+    throw fail(
+      `unsupported espalier.version ${JSON.stringify(esp['version'])} (this build reads 1, and files without the field)`,
+    );
   const enc = esp['encoding'];
-  if (!isObject(enc) || enc['rule'] !== 'greedy-longest-match') throw fail('espalier.encoding.rule must be "greedy-longest-match"');
+  if (!isObject(enc) || enc['rule'] !== 'greedy-longest-match')
+    throw fail('espalier.encoding.rule must be "greedy-longest-match"');
   const model = doc['model'];
   if (!isObject(model)) throw fail('the "model" field is missing');
   if (model['type'] !== 'Unigram') throw fail(`model.type must be "Unigram", got ${JSON.stringify(model['type'])}`);
-  if (model['unk_id'] !== SPECIAL_TEXTS.indexOf('<unk>')) throw fail(`model.unk_id must be ${SPECIAL_TEXTS.indexOf('<unk>')}`);
+  if (model['unk_id'] !== SPECIAL_TEXTS.indexOf('<unk>'))
+    throw fail(`model.unk_id must be ${SPECIAL_TEXTS.indexOf('<unk>')}`);
   if (model['byte_fallback'] !== true) throw fail('model.byte_fallback must be true');
   const vocab = model['vocab'];
   if (!Array.isArray(vocab)) throw fail('model.vocab must be an array of [piece, score] pairs');
@@ -78,7 +92,9 @@ export function parseV1(doc: Record<string, unknown>, fail: (problem: string) =>
   }
   const tok = tokenizerFromStrings(strings, 'greedy-longest-match', 'model.vocab', fail);
   if (esp['id'] !== tok.id) {
-    throw fail(`espalier.id ${JSON.stringify(esp['id'])} does not match the vocabulary (id ${tok.id}); the file was edited or damaged`);
+    throw fail(
+      `espalier.id ${JSON.stringify(esp['id'])} does not match the vocabulary (id ${tok.id}); the file was edited or damaged`,
+    );
   }
   return tok;
 }
@@ -94,11 +110,13 @@ export function tokenizerFromStrings(
   for (let i = 0; i < strings.length; i++) {
     const piece = strings[i]!;
     if (i < BYTE_BASE) {
-      if (piece !== SPECIAL_TEXTS[i]) throw fail(`${field}[${i}] must be the special token ${SPECIAL_TEXTS[i]}, got ${JSON.stringify(piece)}`);
+      if (piece !== SPECIAL_TEXTS[i])
+        throw fail(`${field}[${i}] must be the special token ${SPECIAL_TEXTS[i]}, got ${JSON.stringify(piece)}`);
       pieces.push({ kind: 'special', text: SPECIAL_TEXTS[i]! });
     } else if (i < FIRST_TEXT_ID) {
       const b = i - BYTE_BASE;
-      if (piece !== byteTokenName(b)) throw fail(`${field}[${i}] must be the byte token ${byteTokenName(b)}, got ${JSON.stringify(piece)}`);
+      if (piece !== byteTokenName(b))
+        throw fail(`${field}[${i}] must be the byte token ${byteTokenName(b)}, got ${JSON.stringify(piece)}`);
       pieces.push({ kind: 'byte', byte: b });
     } else {
       pieces.push({ kind: 'text', text: piece });

@@ -6,7 +6,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusText } from '../../../test/helpers/fixtures';
 import { UserError } from '../../common/errors';
-import { BYTE_BASE, FIRST_TEXT_ID, Tokenizer, buildTokenizer, loadTokenizer, readCorpusFile, saveTokenizer, tokenizerToJson } from './index';
+import {
+  BYTE_BASE,
+  FIRST_TEXT_ID,
+  Tokenizer,
+  buildTokenizer,
+  loadTokenizer,
+  readCorpusFile,
+  saveTokenizer,
+  tokenizerToJson,
+} from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-tok-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,16 +58,43 @@ describe('tokenizer.json', () => {
     const doc = JSON.parse(tokenizerToJson(tok)) as Record<string, unknown> & {
       version: string;
       added_tokens: unknown[];
-      model: { type: string; unk_token: string; byte_fallback: boolean; ignore_merges: boolean; vocab: Record<string, number>; merges: [string, string][] };
+      model: {
+        type: string;
+        unk_token: string;
+        byte_fallback: boolean;
+        ignore_merges: boolean;
+        vocab: Record<string, number>;
+        merges: [string, string][];
+      };
       decoder: { type: string; decoders: { type: string }[] };
     };
     expect(doc.version).toBe('1.0');
-    expect(Object.keys(doc).sort()).toEqual(['added_tokens', 'decoder', 'model', 'normalizer', 'padding', 'post_processor', 'pre_tokenizer', 'truncation', 'version']);
+    expect(Object.keys(doc).sort()).toEqual([
+      'added_tokens',
+      'decoder',
+      'model',
+      'normalizer',
+      'padding',
+      'post_processor',
+      'pre_tokenizer',
+      'truncation',
+      'version',
+    ]);
     expect([doc.normalizer, doc.pre_tokenizer, doc.post_processor]).toEqual([null, null, null]);
     expect(doc.added_tokens).toEqual([]);
-    expect([doc.model.type, doc.model.unk_token, doc.model.byte_fallback, doc.model.ignore_merges]).toEqual(['BPE', '<unk>', true, false]);
+    expect([doc.model.type, doc.model.unk_token, doc.model.byte_fallback, doc.model.ignore_merges]).toEqual([
+      'BPE',
+      '<unk>',
+      true,
+      false,
+    ]);
     expect(Object.keys(doc.model.vocab).length).toBe(tok.size);
-    expect([doc.model.vocab['<pad>'], doc.model.vocab['<unk>'], doc.model.vocab['<0x0A>'], doc.model.vocab['<0xFF>']]).toEqual([0, 3, BYTE_BASE + 0x0a, BYTE_BASE + 0xff]);
+    expect([
+      doc.model.vocab['<pad>'],
+      doc.model.vocab['<unk>'],
+      doc.model.vocab['<0x0A>'],
+      doc.model.vocab['<0xFF>'],
+    ]).toEqual([0, 3, BYTE_BASE + 0x0a, BYTE_BASE + 0xff]);
     expect(doc.model.vocab['\u0000']).toBe(FIRST_TEXT_ID);
     expect(doc.model.merges.length).toBe(tok.merges().length);
     expect(doc.model.merges.every(([l, r]) => doc.model.vocab[l + r] !== undefined)).toBe(true);
@@ -82,7 +118,9 @@ describe('tokenizer.json', () => {
   });
 
   it('rejects files that are missing, not JSON or not an Espalier layout, naming the file', () => {
-    type Doc = Record<string, unknown> & { model: { type: string; vocab: Record<string, number>; merges: [string, string][] } };
+    type Doc = Record<string, unknown> & {
+      model: { type: string; vocab: Record<string, number>; merges: [string, string][] };
+    };
     const good = JSON.parse(tokenizerToJson(tok)) as Doc;
     const write = (name: string, content: string) => {
       const p = join(dir, name);
@@ -113,10 +151,15 @@ describe('tokenizer.json', () => {
     expectUserError(() => loadTokenizer(reordered), reordered, /model\.merges\[0\] is .* but the n-gram rule gives/);
     const preTok = variant('pre.json', (d) => (d['pre_tokenizer'] = { type: 'Whitespace' }));
     expectUserError(() => loadTokenizer(preTok), preTok, /no normalizer and no pre_tokenizer/);
-    const v1 = JSON.parse(readFileSync(fileURLToPath(new URL('../../../test/fixtures/tokenizer-format1.json', import.meta.url)), 'utf8')) as Record<string, unknown> & {
+    const v1 = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../../test/fixtures/tokenizer-format1.json', import.meta.url)), 'utf8'),
+    ) as Record<string, unknown> & {
       model: { vocab: [string, number][] };
     };
-    const edited = write('edited.json', JSON.stringify({ ...v1, model: { ...v1.model, vocab: [...v1.model.vocab, ['zzzz', -1]] } }));
+    const edited = write(
+      'edited.json',
+      JSON.stringify({ ...v1, model: { ...v1.model, vocab: [...v1.model.vocab, ['zzzz', -1]] } }),
+    );
     expectUserError(() => loadTokenizer(edited), edited, /does not match the vocabulary/);
     const v9 = write('v9.json', JSON.stringify({ ...v1, espalier: { ...(v1['espalier'] as object), version: 9 } }));
     expectUserError(() => loadTokenizer(v9), v9, /unsupported espalier\.version 9/);

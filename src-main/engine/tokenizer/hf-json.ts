@@ -79,12 +79,14 @@ export function parseTokenizerJson(text: string, source: string): Tokenizer {
     if (model[key] !== null && model[key] !== undefined) throw fail(`model.${key} must be null`);
   }
   if (model['ignore_merges'] === true) throw fail('model.ignore_merges must be false');
-  if (doc['normalizer'] != null || doc['pre_tokenizer'] != null) throw fail('an Espalier tokenizer has no normalizer and no pre_tokenizer');
+  if (doc['normalizer'] != null || doc['pre_tokenizer'] != null)
+    throw fail('an Espalier tokenizer has no normalizer and no pre_tokenizer');
   const vocab = model['vocab'];
   if (!isObject(vocab)) throw fail('model.vocab must be an object of piece: id');
   const strings: string[] = [];
   for (const [piece, id] of Object.entries(vocab)) {
-    if (!Number.isInteger(id) || (id as number) < 0) throw fail(`model.vocab[${JSON.stringify(piece)}] must be a non-negative integer id`);
+    if (!Number.isInteger(id) || (id as number) < 0)
+      throw fail(`model.vocab[${JSON.stringify(piece)}] must be a non-negative integer id`);
     if (strings[id as number] !== undefined) throw fail(`model.vocab: id ${String(id)} appears twice`);
     strings[id as number] = piece;
   }

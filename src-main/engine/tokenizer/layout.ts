@@ -58,10 +58,12 @@ export function hasLoneSurrogate(s: string): boolean {
  * Returns a problem description, or undefined when the layout is valid.
  */
 export function layoutProblem(pieces: readonly TokenPiece[]): string | undefined {
-  if (pieces.length < FIRST_TEXT_ID) return `a vocabulary needs at least ${FIRST_TEXT_ID} entries (4 specials + 256 bytes), got ${pieces.length}`;
+  if (pieces.length < FIRST_TEXT_ID)
+    return `a vocabulary needs at least ${FIRST_TEXT_ID} entries (4 specials + 256 bytes), got ${pieces.length}`;
   for (let i = 0; i < SPECIAL_TEXTS.length; i++) {
     const p = pieces[i]!;
-    if (p.kind !== 'special' || p.text !== SPECIAL_TEXTS[i]) return `token ${i} must be the special token ${SPECIAL_TEXTS[i]}`;
+    if (p.kind !== 'special' || p.text !== SPECIAL_TEXTS[i])
+      return `token ${i} must be the special token ${SPECIAL_TEXTS[i]}`;
   }
   for (let b = 0; b < 256; b++) {
     const p = pieces[BYTE_BASE + b]!;
@@ -72,7 +74,8 @@ export function layoutProblem(pieces: readonly TokenPiece[]): string | undefined
   const seen = new Set<string>();
   for (let i = FIRST_TEXT_ID; i < pieces.length; i++) {
     const p = pieces[i]!;
-    if (p.kind !== 'text') return `token ${i} must be a text piece (specials and bytes come first), got a ${p.kind} token`;
+    if (p.kind !== 'text')
+      return `token ${i} must be a text piece (specials and bytes come first), got a ${p.kind} token`;
     if (typeof p.text !== 'string' || p.text.length === 0) return `token ${i} is an empty text piece`;
     if (hasLoneSurrogate(p.text)) return `token ${i} contains an unpaired UTF-16 surrogate`;
     if (reserved.has(p.text)) return `token ${i} (${JSON.stringify(p.text)}) spells a special or byte-token name`;

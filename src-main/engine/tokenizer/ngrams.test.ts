@@ -10,7 +10,7 @@ function bruteForceRanking(corpora: string[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const text of corpora) {
     // Lone surrogates act as barriers, like whitespace.
-    const cps = Array.from(text, (c) => (c.length === 1 && c >= '\ud800' && c <= '\udfff') || /\s/u.test(c) ? '' : c);
+    const cps = Array.from(text, (c) => ((c.length === 1 && c >= '\ud800' && c <= '\udfff') || /\s/u.test(c) ? '' : c));
     for (let i = 0; i < cps.length; i++) {
       let key = cps[i]!;
       for (let n = 2; n <= 5 && i + n <= cps.length && key !== ''; n++) {

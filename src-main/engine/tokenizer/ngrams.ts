@@ -68,7 +68,12 @@ export function topNgrams(seq: Int32Array, symbolCount: number, opts: NgramOptio
     // Keep candidates reaching the threshold; their rank in key order is their id at this level.
     let kept = 0;
     for (let d = 0; d < distinct; d++) if (counts[d]! >= threshold) kept++;
-    const level: Level = { length: len, prefix: new Int32Array(kept), last: new Int32Array(kept), count: new Int32Array(kept) };
+    const level: Level = {
+      length: len,
+      prefix: new Int32Array(kept),
+      last: new Int32Array(kept),
+      count: new Int32Array(kept),
+    };
     const keptKeys = new Float64Array(kept);
     const prevLast = levels.length > 0 ? levels[levels.length - 1]!.last : undefined;
     for (let d = 0, j = 0; d < distinct; d++) {
@@ -84,7 +89,8 @@ export function topNgrams(seq: Int32Array, symbolCount: number, opts: NgramOptio
     }
     levels.push(level);
     if (len === maxLength || kept === 0) break;
-    if (kept * kept > Number.MAX_SAFE_INTEGER) throw new Error(`n-gram counting: ${kept} candidates of length ${len} overflow the key space`);
+    if (kept * kept > Number.MAX_SAFE_INTEGER)
+      throw new Error(`n-gram counting: ${kept} candidates of length ${len} overflow the key space`);
     // Id of the candidate starting at each position, for the next level's keys.
     next.fill(-1);
     for (let i = 0; i + 1 < n; i++) {

@@ -3,13 +3,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusText } from '../../../test/helpers/fixtures';
 import { Rng } from '../util/rng';
-import { BYTE_BASE, FIRST_TEXT_ID, Tokenizer, VocabularyError, buildTokenizer, compression, vocabularyId } from './index';
+import {
+  BYTE_BASE,
+  FIRST_TEXT_ID,
+  Tokenizer,
+  VocabularyError,
+  buildTokenizer,
+  compression,
+  vocabularyId,
+} from './index';
 import type { EncodingRule } from './identity';
 import { fixedPieces } from './layout';
 import type { TokenPiece } from './types';
 
 const LANGS = ['en', 'ru', 'zh'] as const;
-const corpus = Object.fromEntries(LANGS.map((l) => [l, corpusText(`${l}.txt`)])) as Record<(typeof LANGS)[number], string>;
+const corpus = Object.fromEntries(LANGS.map((l) => [l, corpusText(`${l}.txt`)])) as Record<
+  (typeof LANGS)[number],
+  string
+>;
 
 function fromTexts(texts: string[], rule?: EncodingRule): Tokenizer {
   return new Tokenizer([...fixedPieces(), ...texts.map((text): TokenPiece => ({ kind: 'text', text }))], rule);
@@ -150,10 +161,19 @@ describe('decode of arbitrary ids', () => {
 describe('vocabulary layout and identity', () => {
   it('lays out specials, 256 bytes, code points (sorted), then n-grams', () => {
     const tok = buildTokenizer(['ba ba ba 😀 ж'], { ngrams: 1 });
-    expect(tok.pieces.slice(0, 4)).toEqual(['<pad>', '<bos>', '<eos>', '<unk>'].map((text) => ({ kind: 'special', text })));
+    expect(tok.pieces.slice(0, 4)).toEqual(
+      ['<pad>', '<bos>', '<eos>', '<unk>'].map((text) => ({ kind: 'special', text })),
+    );
     expect(tok.specials).toEqual({ pad: 0, bos: 1, eos: 2, unk: 3 });
     expect(tok.pieces[BYTE_BASE + 0x41]).toEqual({ kind: 'byte', byte: 0x41 });
-    expect(tok.pieces.slice(FIRST_TEXT_ID).map((p) => (p.kind === 'text' ? p.text : ''))).toEqual([' ', 'a', 'b', 'ж', '😀', 'ba']);
+    expect(tok.pieces.slice(FIRST_TEXT_ID).map((p) => (p.kind === 'text' ? p.text : ''))).toEqual([
+      ' ',
+      'a',
+      'b',
+      'ж',
+      '😀',
+      'ba',
+    ]);
     expect([tok.size, tok.monograms, tok.ngrams]).toEqual([FIRST_TEXT_ID + 6, 5, 1]);
   });
 
@@ -164,7 +184,9 @@ describe('vocabulary layout and identity', () => {
     expect(() => fromTexts([''])).toThrow(/empty/);
     expect(() => fromTexts(['\ud800'])).toThrow(/surrogate/);
     expect(() => fromTexts(['<eos>'])).toThrow(/special or byte-token name/);
-    expect(() => new Tokenizer([...fixed.slice(0, 10), fixed[11]!, fixed[10]!, ...fixed.slice(12)])).toThrow(/byte token/);
+    expect(() => new Tokenizer([...fixed.slice(0, 10), fixed[11]!, fixed[10]!, ...fixed.slice(12)])).toThrow(
+      /byte token/,
+    );
   });
 
   it('gives the same id for the same vocabulary and a different one otherwise', () => {
@@ -181,7 +203,9 @@ describe('vocabulary layout and identity', () => {
     expect(fromTexts(['x']).id).toBe(vocabularyId([...fixedPieces(), { kind: 'text', text: 'x' }], 'ngram-bpe'));
     // The rule is part of the identity: one vocabulary under two rules encodes differently.
     expect(fromTexts(['x'], 'greedy-longest-match').id).not.toBe(fromTexts(['x']).id);
-    expect(fromTexts(['x'], 'greedy-longest-match').id).toBe(vocabularyId([...fixedPieces(), { kind: 'text', text: 'x' }], 'greedy-longest-match'));
+    expect(fromTexts(['x'], 'greedy-longest-match').id).toBe(
+      vocabularyId([...fixedPieces(), { kind: 'text', text: 'x' }], 'greedy-longest-match'),
+    );
   });
 
   it('validates the n-gram count', () => {

@@ -2,9 +2,7 @@
 
 /** What one vocabulary entry stands for. Byte tokens cover any string the characters do not. */
 export type TokenPiece =
-  | { kind: 'special'; text: string }
-  | { kind: 'byte'; byte: number }
-  | { kind: 'text'; text: string };
+  { kind: 'special'; text: string } | { kind: 'byte'; byte: number } | { kind: 'text'; text: string };
 
 export interface TokenizerLike {
   /** SHA-256 (hex) of the ordered vocabulary. */

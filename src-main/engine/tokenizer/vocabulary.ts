@@ -11,6 +11,7 @@ export function loadVocabulary(path: string): Tokenizer | ForeignTokenizer {
   const text = readTextFile(path);
   const doc = parseJsonDocument(text, path);
   if (looksLikeEspalier(doc)) return parseTokenizerJson(text, path);
-  if (!isObject(doc['model'])) throw new UserError(`${path}: the "model" field is missing; expected a Hugging Face tokenizer.json`);
+  if (!isObject(doc['model']))
+    throw new UserError(`${path}: the "model" field is missing; expected a Hugging Face tokenizer.json`);
   return new ForeignTokenizer(doc, text, (problem) => new UserError(`${path}: ${problem}`));
 }

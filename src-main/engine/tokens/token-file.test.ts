@@ -88,7 +88,9 @@ describe('token files', () => {
     const out = join(dir, 'c.tokens');
     writeTokenFile(src, out, tok);
     const other = buildTokenizer([text], { ngrams: 10 });
-    expect(() => openTokenFile(out, { tokenizerId: other.id, vocabSize: other.size })).toThrow(new RegExp(`${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: made with tokenizer`));
+    expect(() => openTokenFile(out, { tokenizerId: other.id, vocabSize: other.size })).toThrow(
+      new RegExp(`${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: made with tokenizer`),
+    );
     const h = readHeader(out)!;
     writeFileSync(headerPath(out), JSON.stringify({ ...h, dtype: 'uint32' }));
     expect(() => openTokenFile(out)).toThrow(/c\.tokens\.json: dtype uint32 does not fit vocabulary size/);
@@ -100,6 +102,8 @@ describe('token files', () => {
   it('refuses text that is not UTF-8, naming the byte offset', () => {
     const p = join(dir, 'bad.txt');
     writeFileSync(p, Buffer.concat([Buffer.from('hello мир\n'.repeat(50)), Buffer.from([0xff]), Buffer.from(' tail')]));
-    expect(() => writeTokenFile(p, join(dir, 'bad.tokens'), tok, { chunkBytes: 100 })).toThrow(/bad\.txt: not valid UTF-8 at byte offset 650 \(byte 0xFF\)/);
+    expect(() => writeTokenFile(p, join(dir, 'bad.tokens'), tok, { chunkBytes: 100 })).toThrow(
+      /bad\.txt: not valid UTF-8 at byte offset 650 \(byte 0xFF\)/,
+    );
   });
 });

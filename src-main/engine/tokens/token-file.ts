@@ -44,14 +44,21 @@ export function readHeader(tokenFile: string): TokenFileHeader | null {
   const hp = headerPath(tokenFile);
   if (!existsSync(hp)) return null;
   const h = readJsonCapped(hp, 'token file header') as Partial<TokenFileHeader> | null;
-  if (!h || typeof h !== 'object' || h.format !== TOKEN_FILE_FORMAT) throw new UserError(`${hp}: not an Espalier token file header (field "format" is not "${TOKEN_FILE_FORMAT}")`);
-  if (h.version !== 1) throw new UserError(`${hp}: token file version ${String(h.version)} is not supported (this build reads version 1)`);
-  if (h.dtype !== 'uint16' && h.dtype !== 'uint32') throw new UserError(`${hp}: field "dtype" must be uint16 or uint32, got ${JSON.stringify(h.dtype)}`);
+  if (!h || typeof h !== 'object' || h.format !== TOKEN_FILE_FORMAT)
+    throw new UserError(`${hp}: not an Espalier token file header (field "format" is not "${TOKEN_FILE_FORMAT}")`);
+  if (h.version !== 1)
+    throw new UserError(`${hp}: token file version ${String(h.version)} is not supported (this build reads version 1)`);
+  if (h.dtype !== 'uint16' && h.dtype !== 'uint32')
+    throw new UserError(`${hp}: field "dtype" must be uint16 or uint32, got ${JSON.stringify(h.dtype)}`);
   for (const k of ['vocabSize', 'trainTokens', 'valTokens', 'sourceByte', 'cutByte'] as const) {
-    if (!Number.isSafeInteger(h[k]) || (h[k] as number) < 0) throw new UserError(`${hp}: field "${k}" must be a non-negative integer`);
+    if (!Number.isSafeInteger(h[k]) || (h[k] as number) < 0)
+      throw new UserError(`${hp}: field "${k}" must be a non-negative integer`);
   }
   if (typeof h.tokenizerId !== 'string') throw new UserError(`${hp}: field "tokenizerId" is missing`);
-  if (h.dtype !== dtypeFor(h.vocabSize!)) throw new UserError(`${hp}: dtype ${h.dtype} does not fit vocabulary size ${h.vocabSize} (expected ${dtypeFor(h.vocabSize!)})`);
+  if (h.dtype !== dtypeFor(h.vocabSize!))
+    throw new UserError(
+      `${hp}: dtype ${h.dtype} does not fit vocabulary size ${h.vocabSize} (expected ${dtypeFor(h.vocabSize!)})`,
+    );
   return h as TokenFileHeader;
 }
 
@@ -79,7 +86,10 @@ export class TokenFileSeq {
     let got = 0;
     while (got < buf.length) {
       const r = readSync(this.fd, buf, got, buf.length - got, (this.offsetTokens + b) * w + got);
-      if (r === 0) throw new UserError(`${this.file}: truncated while reading tokens ${b}…${e} (the file changed after it was opened)`);
+      if (r === 0)
+        throw new UserError(
+          `${this.file}: truncated while reading tokens ${b}…${e} (the file changed after it was opened)`,
+        );
       got += r;
     }
     const out = new Int32Array(n);
@@ -101,12 +111,21 @@ export interface OpenTokenFile {
 /** Opens a complete token file for training, checking it against the tokenizer and its own length. */
 export function openTokenFile(path: string, expect?: { tokenizerId: string; vocabSize: number }): OpenTokenFile {
   const header = readHeader(path);
-  if (!header) throw new UserError(`${path}: no token file header ${headerPath(path)} beside it (make one with \`espalier tokens\`)`);
-  if (!header.complete) throw new UserError(`${path}: the token file is incomplete (stopped at source byte ${header.sourceByte} of ${header.source.bytes}); run \`espalier tokens\` again to finish it`);
+  if (!header)
+    throw new UserError(
+      `${path}: no token file header ${headerPath(path)} beside it (make one with \`espalier tokens\`)`,
+    );
+  if (!header.complete)
+    throw new UserError(
+      `${path}: the token file is incomplete (stopped at source byte ${header.sourceByte} of ${header.source.bytes}); run \`espalier tokens\` again to finish it`,
+    );
   if (expect && header.tokenizerId !== expect.tokenizerId) {
-    throw new UserError(`${path}: made with tokenizer ${header.tokenizerId.slice(0, 12)}…, but this run's tokenizer is ${expect.tokenizerId.slice(0, 12)}…; make the token file again with this --vocab`);
+    throw new UserError(
+      `${path}: made with tokenizer ${header.tokenizerId.slice(0, 12)}…, but this run's tokenizer is ${expect.tokenizerId.slice(0, 12)}…; make the token file again with this --vocab`,
+    );
   }
-  if (expect && header.vocabSize !== expect.vocabSize) throw new UserError(`${path}: made for a vocabulary of ${header.vocabSize}, this run's has ${expect.vocabSize}`);
+  if (expect && header.vocabSize !== expect.vocabSize)
+    throw new UserError(`${path}: made for a vocabulary of ${header.vocabSize}, this run's has ${expect.vocabSize}`);
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -119,13 +138,36 @@ export function openTokenFile(path: string, expect?: { tokenizerId: string; voca
   if (size !== want) {
     closeSync(fd);
     const why = size < want ? 'truncated' : 'longer than its header says';
-    throw new UserError(`${path}: ${why}: ${size} bytes, the header says ${header.trainTokens} + ${header.valTokens} ${header.dtype} tokens (${want} bytes); make it again with \`espalier tokens\``);
+    throw new UserError(
+      `${path}: ${why}: ${size} bytes, the header says ${header.trainTokens} + ${header.valTokens} ${header.dtype} tokens (${want} bytes); make it again with \`espalier tokens\``,
+    );
   }
   return {
     header,
-    train: new TokenFileSeq(fd, 0, header.trainTokens, header.dtype, path, header.source.sha256 + ':' + header.tokenizerId),
-    val: new TokenFileSeq(fd, header.trainTokens, header.valTokens, header.dtype, path, header.source.sha256 + ':' + header.tokenizerId),
-    all: new TokenFileSeq(fd, 0, header.trainTokens + header.valTokens, header.dtype, path, header.source.sha256 + ':' + header.tokenizerId),
+    train: new TokenFileSeq(
+      fd,
+      0,
+      header.trainTokens,
+      header.dtype,
+      path,
+      header.source.sha256 + ':' + header.tokenizerId,
+    ),
+    val: new TokenFileSeq(
+      fd,
+      header.trainTokens,
+      header.valTokens,
+      header.dtype,
+      path,
+      header.source.sha256 + ':' + header.tokenizerId,
+    ),
+    all: new TokenFileSeq(
+      fd,
+      0,
+      header.trainTokens + header.valTokens,
+      header.dtype,
+      path,
+      header.source.sha256 + ':' + header.tokenizerId,
+    ),
     close: () => closeSync(fd),
   };
 }

@@ -1,7 +1,18 @@
 // Tokenizes a text file into a token file in bounded memory: one pass to validate and measure the text, the
 // fixed hold-out cut found as holdoutSplit finds it, then chunks cut after a character no multi-character piece
 // contains (so chunked ids equal whole-text ids), written as they come; a partial file resumes where it stopped.
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { UserError } from '../../common/errors';
 import type { TokenizerLike } from '../tokenizer/types';
@@ -87,7 +98,9 @@ function scanSource(path: string, fd: number, opts: TokenizeOptions): Scan {
     if (bad >= 0 || (n < CHUNK && end < n)) {
       const at = bad >= 0 ? pos + from + bad : pos + end;
       const b = bad >= 0 ? buf[from + bad]! : buf[end]!;
-      throw new UserError(`${path}: not valid UTF-8 at byte offset ${at} (byte 0x${b.toString(16).toUpperCase().padStart(2, '0')}); convert the corpus to UTF-8`);
+      throw new UserError(
+        `${path}: not valid UTF-8 at byte offset ${at} (byte 0x${b.toString(16).toUpperCase().padStart(2, '0')}); convert the corpus to UTF-8`,
+      );
     }
     marks.push({ byte: pos + from, u16 });
     h.update(buf.subarray(from, end));
@@ -101,7 +114,11 @@ function scanSource(path: string, fd: number, opts: TokenizeOptions): Scan {
 }
 
 /** The hold-out start exactly as holdoutSplit picks it, as a source byte offset and a UTF-16 offset. */
-function findCut(fd: number, s: Scan, CHUNK = DEFAULT_CHUNK): { cutByte: number; startChar: number; documentBoundary: boolean } {
+function findCut(
+  fd: number,
+  s: Scan,
+  CHUNK = DEFAULT_CHUNK,
+): { cutByte: number; startChar: number; documentBoundary: boolean } {
   const L = s.utf16Length;
   const target = Math.max(1, Math.min(L - 1, Math.floor(L * (1 - HOLDOUT_FRACTION))));
   const limit = L - (L - target) / 2; // a document start must leave the tail at least half its size
@@ -124,7 +141,8 @@ function findCut(fd: number, s: Scan, CHUNK = DEFAULT_CHUNK): { cutByte: number;
         if (state === 1) {
           if (b === 0x0a) {
             const docStart = u + 1;
-            if (docStart > 0 && docStart <= limit) return { cutByte: pos + i + 1, startChar: docStart, documentBoundary: true };
+            if (docStart > 0 && docStart <= limit)
+              return { cutByte: pos + i + 1, startChar: docStart, documentBoundary: true };
             return { ...plain!, documentBoundary: false };
           }
           if (b !== 0x20 && b !== 0x09) state = 0;
@@ -143,7 +161,7 @@ function findCut(fd: number, s: Scan, CHUNK = DEFAULT_CHUNK): { cutByte: number;
 function hashRange(fd: number, from: number, to: number, CHUNK = DEFAULT_CHUNK): string {
   const h = createHash('sha256');
   const buf = Buffer.allocUnsafe(CHUNK);
-  for (let pos = from; pos < to; ) {
+  for (let pos = from; pos < to;) {
     const n = readAt(fd, buf, Math.min(CHUNK, to - pos), pos);
     if (n === 0) break;
     h.update(buf.subarray(0, n));
@@ -172,7 +190,12 @@ function writeHeader(path: string, h: TokenFileHeader): void {
  * Makes (or finishes) the token file `out` for the text file `source`. Returns its header. A header for the same
  * source (size, time, tokenizer) that is not complete is continued from its recorded source byte.
  */
-export function writeTokenFile(source: string, out: string, tok: TokenizerLike, opts: TokenizeOptions = {}): TokenFileHeader {
+export function writeTokenFile(
+  source: string,
+  out: string,
+  tok: TokenizerLike,
+  opts: TokenizeOptions = {},
+): TokenFileHeader {
   let src: number;
   try {
     src = openSync(source, 'r');
@@ -184,7 +207,13 @@ export function writeTokenFile(source: string, out: string, tok: TokenizerLike, 
     if (!st.isFile()) throw new UserError(`${source}: not a regular file`);
     const dtype = dtypeFor(tok.size);
     let h = readHeader(out);
-    const same = h && existsSync(out) && h.tokenizerId === tok.id && h.source.bytes === st.size && h.source.mtimeMs === st.mtimeMs && h.dtype === dtype;
+    const same =
+      h &&
+      existsSync(out) &&
+      h.tokenizerId === tok.id &&
+      h.source.bytes === st.size &&
+      h.source.mtimeMs === st.mtimeMs &&
+      h.dtype === dtype;
     if (h && same && h.complete) return h;
     if (!h || !same) {
       const scan = scanSource(source, src, opts);
@@ -195,9 +224,22 @@ export function writeTokenFile(source: string, out: string, tok: TokenizerLike, 
         dtype,
         tokenizerId: tok.id,
         vocabSize: tok.size,
-        source: { file: source, bytes: scan.bytes, mtimeMs: scan.mtimeMs, utf16Length: scan.utf16Length, sha256: scan.sha256, bomBytes: scan.bomBytes },
+        source: {
+          file: source,
+          bytes: scan.bytes,
+          mtimeMs: scan.mtimeMs,
+          utf16Length: scan.utf16Length,
+          sha256: scan.sha256,
+          bomBytes: scan.bomBytes,
+        },
         cutByte: cut.cutByte,
-        holdout: { rule: 'tail', fraction: HOLDOUT_FRACTION, startChar: cut.startChar, documentBoundary: cut.documentBoundary, sha256: hashRange(src, cut.cutByte, scan.bytes) },
+        holdout: {
+          rule: 'tail',
+          fraction: HOLDOUT_FRACTION,
+          startChar: cut.startChar,
+          documentBoundary: cut.documentBoundary,
+          sha256: hashRange(src, cut.cutByte, scan.bytes),
+        },
         trainTokens: 0,
         valTokens: 0,
         sourceByte: scan.bomBytes,
@@ -212,16 +254,29 @@ export function writeTokenFile(source: string, out: string, tok: TokenizerLike, 
   }
 }
 
-function tokenizeRest(source: string, src: number, out: string, tok: TokenizerLike, h: TokenFileHeader, opts: TokenizeOptions): TokenFileHeader {
+function tokenizeRest(
+  source: string,
+  src: number,
+  out: string,
+  tok: TokenizerLike,
+  h: TokenFileHeader,
+  opts: TokenizeOptions,
+): TokenFileHeader {
   const w = bytesPer(h.dtype);
   let written = (h.trainTokens + h.valTokens) * w;
   const have = statSync(out, { throwIfNoEntry: false })?.size ?? -1;
-  if (have < written) throw new UserError(`${out}: shorter (${have} bytes) than its header's progress (${written} bytes); delete ${out} and ${headerPath(out)} and run again`);
+  if (have < written)
+    throw new UserError(
+      `${out}: shorter (${have} bytes) than its header's progress (${written} bytes); delete ${out} and ${headerPath(out)} and run again`,
+    );
   const fd = openSync(out, 'r+');
   try {
     ftruncateSync(fd, written); // drop ids written after the last recorded step
     const safe = safeCutBytes(tok);
-    if (safe.size === 0) throw new UserError(`${source}: the tokenizer has pieces spanning every whitespace character, so the text cannot be tokenized in chunks`);
+    if (safe.size === 0)
+      throw new UserError(
+        `${source}: the tokenizer has pieces spanning every whitespace character, so the text cannot be tokenized in chunks`,
+      );
     const CHUNK = Math.max(4, opts.chunkBytes ?? DEFAULT_CHUNK);
     let buf = Buffer.allocUnsafe(CHUNK);
     let chunks = 0;
@@ -235,7 +290,10 @@ function tokenizeRest(source: string, src: number, out: string, tok: TokenizerLi
       for (;;) {
         if (buf.length < want) buf = Buffer.allocUnsafe(want);
         n = readAt(src, buf, want, h.sourceByte);
-        if (n < want) throw new UserError(`${source}: shorter than when the token file was started (changed while tokenizing); run again`);
+        if (n < want)
+          throw new UserError(
+            `${source}: shorter than when the token file was started (changed while tokenizing); run again`,
+          );
         if (h.sourceByte + n === end) {
           cut = n;
           break;
@@ -243,14 +301,17 @@ function tokenizeRest(source: string, src: number, out: string, tok: TokenizerLi
         cut = n;
         while (cut > 0 && !safe.has(buf[cut - 1]!)) cut--;
         if (cut > 0) break;
-        if (want >= MAX_UNCUT) throw new UserError(`${source}: ${MAX_UNCUT >> 20} MiB without a line break or space from byte ${h.sourceByte}; the text cannot be tokenized in chunks`);
+        if (want >= MAX_UNCUT)
+          throw new UserError(
+            `${source}: ${MAX_UNCUT >> 20} MiB without a line break or space from byte ${h.sourceByte}; the text cannot be tokenized in chunks`,
+          );
         want = Math.min(want * 2, end - h.sourceByte);
       }
       const ids = tok.encode(buf.toString('utf8', 0, cut));
       const outBuf = Buffer.allocUnsafe(ids.length * w);
       if (w === 2) for (let i = 0; i < ids.length; i++) outBuf.writeUInt16LE(ids[i]!, 2 * i);
       else for (let i = 0; i < ids.length; i++) outBuf.writeUInt32LE(ids[i]!, 4 * i);
-      for (let off = 0; off < outBuf.length; ) off += writeSync(fd, outBuf, off, outBuf.length - off, written + off);
+      for (let off = 0; off < outBuf.length;) off += writeSync(fd, outBuf, off, outBuf.length - off, written + off);
       written += outBuf.length;
       if (inTrain) h.trainTokens += ids.length;
       else h.valTokens += ids.length;

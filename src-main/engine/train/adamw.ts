@@ -50,7 +50,8 @@ export class AdamW {
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
   /** On WebGPU, the moments of the last step's parameters packed flat as [m | v], in `layout` order. */
-  private flat: { key: string; layout: { name: string; shape: number[]; size: number }[]; mv: tf.Variable } | null = null;
+  private flat: { key: string; layout: { name: string; shape: number[]; size: number }[]; mv: tf.Variable } | null =
+    null;
 
   constructor(readonly opts: AdamWOptions) {}
 
@@ -89,7 +90,21 @@ export class AdamW {
       // The moments update in place, which is safe only while no other tensor shares their data.
       if (k && k.refs(m) === 1 && k.refs(v) === 1) {
         const out = k.empty(e.variable.shape);
-        k.exports.adamw(k.ptr(e.variable), k.ptr(out), k.ptr(m), k.ptr(v), k.ptr(g0), g0.size, b1, b2, stepSize, sqrtBc2, eps, decay, gradScale);
+        k.exports.adamw(
+          k.ptr(e.variable),
+          k.ptr(out),
+          k.ptr(m),
+          k.ptr(v),
+          k.ptr(g0),
+          g0.size,
+          b1,
+          b2,
+          stepSize,
+          sqrtBc2,
+          eps,
+          decay,
+          gradScale,
+        );
         e.variable.assign(out);
         out.dispose();
         continue;
@@ -130,7 +145,8 @@ export class AdamW {
     if (this.flat?.key !== key) {
       this.unpack();
       const mv = tf.tidy(() => {
-        const part = (map: Map<string, tf.Variable>) => layout.map((l) => (map.get(l.name) ? tf.reshape(map.get(l.name)!, [-1]) : tf.zeros([l.size])));
+        const part = (map: Map<string, tf.Variable>) =>
+          layout.map((l) => (map.get(l.name) ? tf.reshape(map.get(l.name)!, [-1]) : tf.zeros([l.size])));
         return tf.concat([...part(this.m), ...part(this.v)]);
       });
       for (const l of layout) {
@@ -144,7 +160,8 @@ export class AdamW {
     const flat = this.flat;
     const n = layout.reduce((a, l) => a + l.size, 0);
     tf.tidy(() => {
-      const flatten = (ts: tf.Tensor[]) => (ts.length === 1 ? tf.reshape(ts[0]!, [-1]) : tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
+      const flatten = (ts: tf.Tensor[]) =>
+        ts.length === 1 ? tf.reshape(ts[0]!, [-1]) : tf.concat(ts.map((t) => tf.reshape(t, [-1])));
       const p = flatten(order.map((e) => e.variable));
       const g = flatten(order.map((e) => grads.get(e.name)!));
       const out = gpuAdamWFlat(p, g, flat.mv, nDecay, { ...s, decay: 1 - lr * wd, gradScale })!;
@@ -186,7 +203,9 @@ export class AdamW {
 
   state(): AdamWState {
     const host = (map: Map<string, tf.Variable>) =>
-      Object.fromEntries([...map].map(([k, t]) => [k, { shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) }]));
+      Object.fromEntries(
+        [...map].map(([k, t]) => [k, { shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) }]),
+      );
     const st = { t: this.t, m: host(this.m), v: host(this.v) };
     if (this.flat) {
       // Read on the host from the flat buffer (moments() let the caller download it ahead, as WebGPU needs).

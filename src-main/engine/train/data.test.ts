@@ -12,7 +12,9 @@ describe('data', () => {
     const b = batchOf(w, [2]);
     expect(Array.from(b.inputs)).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
     expect(Array.from(b.targets)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
-    expect(() => makeWindows(stream.subarray(0, 5), 10, 'tiny.txt')).toThrow(/tiny\.txt: 5 tokens is too short for context 10/);
+    expect(() => makeWindows(stream.subarray(0, 5), 10, 'tiny.txt')).toThrow(
+      /tiny\.txt: 5 tokens is too short for context 10/,
+    );
   });
 
   it('visits every window once per epoch and resumes from a saved position', () => {

@@ -20,9 +20,14 @@ export interface Windows<S extends TokenSeq = Int32Array> {
 
 export function makeWindows<S extends TokenSeq = Int32Array>(tokens: S, T: number, source = 'data'): Windows<S> {
   // Window starts are int32: past 2^31 tokens a stream must be split (about 4 GB of text).
-  if (tokens.length > 0x7fffffff) throw new UserError(`${source}: ${tokens.length} tokens is more than one stream holds (2,147,483,647); split the corpus`);
+  if (tokens.length > 0x7fffffff)
+    throw new UserError(
+      `${source}: ${tokens.length} tokens is more than one stream holds (2,147,483,647); split the corpus`,
+    );
   if (tokens.length < T + 1) {
-    throw new UserError(`${source}: ${tokens.length} tokens is too short for context ${T} (needs at least ${T + 1}); use more text or a smaller --context`);
+    throw new UserError(
+      `${source}: ${tokens.length} tokens is too short for context ${T} (needs at least ${T + 1}); use more text or a smaller --context`,
+    );
   }
   const n = Math.floor((tokens.length - 1) / T);
   return { tokens, T, starts: Int32Array.from({ length: n }, (_, i) => i * T) };
@@ -100,7 +105,7 @@ export function unigramEntropy(w: Windows<TokenSeq>): number {
   let total = 0;
   const n = w.starts.length;
   // Runs of back-to-back windows are read in large pieces (a token file is then read once, sequentially).
-  for (let k = 0; k < n; ) {
+  for (let k = 0; k < n;) {
     let m = k + 1;
     while (m < n && w.starts[m] === w.starts[m - 1]! + w.T && (m - k) * w.T < 1 << 20) m++;
     const ids = w.tokens.subarray(w.starts[k]! + 1, w.starts[m - 1]! + w.T + 1);

@@ -24,7 +24,12 @@ beforeAll(async () => {
 });
 
 function model(): GPT {
-  const m = GPT.create({ config: { vocabSize: vocab, layers: 3, dModel: 32, heads: 4, contextLength: 24, mlpRatio: 2, dropout: 0 }, substrate: randomSubstrate(vocab, 32, 2, tokenizerId), tokenizerId, seed: 7 });
+  const m = GPT.create({
+    config: { vocabSize: vocab, layers: 3, dModel: 32, heads: 4, contextLength: 24, mlpRatio: 2, dropout: 0 },
+    substrate: randomSubstrate(vocab, 32, 2, tokenizerId),
+    tokenizerId,
+    seed: 7,
+  });
   m.freezeBlock(0);
   return m;
 }
@@ -55,7 +60,8 @@ describe('gradient accumulation', () => {
     expect([...acc.grads.keys()].sort()).toEqual([...big.grads.keys()].sort());
     expect(acc.grads.size).toBe(m.params.trainable().length);
     const errs: Record<string, number> = {};
-    for (const [n, g] of big.grads) errs[n] = relErr(acc.grads.get(n)!.dataSync() as Float32Array, g.dataSync() as Float32Array);
+    for (const [n, g] of big.grads)
+      errs[n] = relErr(acc.grads.get(n)!.dataSync() as Float32Array, g.dataSync() as Float32Array);
     for (const [n, e] of Object.entries(errs)) expect(e, n).toBeLessThan(1e-6);
     tf.dispose([acc.lossSum, big.loss, ...acc.grads.values(), ...big.grads.values()]);
     t.dispose();
@@ -72,7 +78,11 @@ describe('gradient accumulation', () => {
       expect(Math.abs(ra.loss - rb.loss) / ra.loss).toBeLessThan(1e-6);
       expect(Math.abs(ra.gradNorm - rb.gradNorm) / ra.gradNorm).toBeLessThan(1e-5);
     }
-    for (const e of a.params.trainable()) expect(relErr(b.params.get(e.name).dataSync() as Float32Array, e.variable.dataSync() as Float32Array), e.name).toBeLessThan(1e-5);
+    for (const e of a.params.trainable())
+      expect(
+        relErr(b.params.get(e.name).dataSync() as Float32Array, e.variable.dataSync() as Float32Array),
+        e.name,
+      ).toBeLessThan(1e-5);
     expect(tb.tokensPerStep).toBe(ta.tokensPerStep);
     for (const t of [ta, tb]) t.dispose();
     for (const m of [a, b]) m.dispose();

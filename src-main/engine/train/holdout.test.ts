@@ -22,7 +22,7 @@ describe('the fixed hold-out', () => {
     expect(s.train.endsWith('\n\n')).toBe(true);
   });
 
-  it('is identical for every caller on the same text and records the held-out text\'s hash', () => {
+  it("is identical for every caller on the same text and records the held-out text's hash", () => {
     const text = 'one two three four five six seven eight nine ten '.repeat(20);
     const enc = (t: string) => Int32Array.from(Array.from(t), (c) => c.charCodeAt(0) % 50);
     const a = holdoutWindows(text, enc, 8, 'x');

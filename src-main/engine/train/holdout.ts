@@ -35,13 +35,26 @@ export function holdoutSplit(text: string, fraction = HOLDOUT_FRACTION): Holdout
   // Never split a surrogate pair.
   if (start > 0 && start < text.length && /[\uDC00-\uDFFF]/.test(text[start]!)) start++;
   const val = text.slice(start);
-  return { train: text.slice(0, start), val, record: { rule: 'tail', fraction, startChar: start, documentBoundary: useDoc, sha256: sha256Hex(val) } };
+  return {
+    train: text.slice(0, start),
+    val,
+    record: { rule: 'tail', fraction, startChar: start, documentBoundary: useDoc, sha256: sha256Hex(val) },
+  };
 }
 
 /** Training and validation windows of one text by the fixed hold-out (no seed), with the record to save. */
-export function holdoutWindows(text: string, encode: (t: string) => Int32Array, T: number, source: string): { train: Windows; val: Windows; holdout: HoldoutRecord } {
+export function holdoutWindows(
+  text: string,
+  encode: (t: string) => Int32Array,
+  T: number,
+  source: string,
+): { train: Windows; val: Windows; holdout: HoldoutRecord } {
   const split = holdoutSplit(text);
   const train = makeWindows(encode(split.train), T, source);
-  const val = makeWindows(encode(split.val), T, `${source} (held-out last ${Math.round(split.record.fraction * 100)}%)`);
+  const val = makeWindows(
+    encode(split.val),
+    T,
+    `${source} (held-out last ${Math.round(split.record.fraction * 100)}%)`,
+  );
   return { train, val, holdout: split.record };
 }

@@ -5,5 +5,12 @@ export { holdoutSplit, holdoutWindows, type HoldoutRecord } from './holdout';
 export { AdamW, learningRate, type AdamWOptions, type AdamWState } from './adamw';
 export { Trainer } from './trainer';
 export { resolveTrainOptions, TrainingDivergedError } from './trainer-options';
-export type { ProgressEvent, ResolvedTrainOptions, RunOptions, RunResult, TrainerState, TrainOptions } from './trainer-options';
+export type {
+  ProgressEvent,
+  ResolvedTrainOptions,
+  RunOptions,
+  RunResult,
+  TrainerState,
+  TrainOptions,
+} from './trainer-options';
 export { PrefixCache } from './prefix-cache';

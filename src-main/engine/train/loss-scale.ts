@@ -6,7 +6,12 @@ import { gradOp } from '../model/grad-op';
 
 /** loss · scale, with the gradient scaled on its way back (tfjs registers no gradient for a plain multiply here). */
 export function scaleLoss(loss: tf.Scalar, scale: number): tf.Scalar {
-  return gradOp<tf.Scalar>([loss], [true], (xs) => ({ value: tf.mul(xs[0]!, scale), save: [] }), (dy) => [tf.mul(dy, scale)]);
+  return gradOp<tf.Scalar>(
+    [loss],
+    [true],
+    (xs) => ({ value: tf.mul(xs[0]!, scale), save: [] }),
+    (dy) => [tf.mul(dy, scale)],
+  );
 }
 
 export class LossScaler {

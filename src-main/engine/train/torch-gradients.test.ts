@@ -49,7 +49,11 @@ interface TorchGrads {
 }
 
 /** Espalier's loss and gradients through the Trainer, and PyTorch's for the same folder, batch and frozen set. */
-function compare(name: string, m: GPT, lora: LoraSet | null): { ours: Map<string, Float32Array>; theirs: TorchGrads; loss: number } {
+function compare(
+  name: string,
+  m: GPT,
+  lora: LoraSet | null,
+): { ours: Map<string, Float32Array>; theirs: TorchGrads; loss: number } {
   const rng = new Rng(9);
   const ids = Int32Array.from({ length: B * T + 1 }, () => Math.floor(rng.next() * V));
   const data = { train: makeWindows(ids, T), val: null };
@@ -63,8 +67,25 @@ function compare(name: string, m: GPT, lora: LoraSet | null): { ours: Map<string
 
   const folder = join(dir, name);
   exportModel(folder, m, { tokenizerJson: '{}' });
-  const args = [SCRIPT, 'grads', folder, '--ids', Array.from(batch.inputs).join(','), '--targets', Array.from(batch.targets).join(','), '--batch', String(B)];
-  args.push('--frozen', m.params.list().filter((e) => e.frozen).map((e) => e.name).join(','));
+  const args = [
+    SCRIPT,
+    'grads',
+    folder,
+    '--ids',
+    Array.from(batch.inputs).join(','),
+    '--targets',
+    Array.from(batch.targets).join(','),
+    '--batch',
+    String(B),
+  ];
+  args.push(
+    '--frozen',
+    m.params
+      .list()
+      .filter((e) => e.frozen)
+      .map((e) => e.name)
+      .join(','),
+  );
   if (lora) {
     const file = join(folder, 'lora.safetensors');
     writeSafetensors(file, lora.toHost());
@@ -87,7 +108,9 @@ function expectSameGradients(label: string, c: ReturnType<typeof compare>): void
     worst = Math.max(worst, diff / scale);
     expect(diff / scale, n).toBeLessThan(2e-3);
   }
-  console.log(`torch-gradients.test (${label}): ${c.ours.size} tensors, worst |Espalier − PyTorch| / max|grad| = ${worst.toExponential(2)}`);
+  console.log(
+    `torch-gradients.test (${label}): ${c.ours.size} tensors, worst |Espalier − PyTorch| / max|grad| = ${worst.toExponential(2)}`,
+  );
 }
 
 describe('Trainer gradients against PyTorch', () => {
@@ -119,7 +142,8 @@ describe('Trainer gradients against PyTorch', () => {
     const rng = new Rng(3);
     for (const i of [0, 1]) lora.addBlock(m, i, rng);
     // Fresh adapters have B = 0 (so A gets no gradient); give B values so both factors are checked.
-    for (const e of lora.entries()) if (e.name.endsWith('.lora_b')) e.variable.assign(tf.randomNormal(e.variable.shape, 0, 0.3, 'float32', 11));
+    for (const e of lora.entries())
+      if (e.name.endsWith('.lora_b')) e.variable.assign(tf.randomNormal(e.variable.shape, 0, 0.3, 'float32', 11));
     const c = compare('lora', m, lora);
     expect([...c.ours.keys()].filter((n) => n.includes('.lora_'))).toHaveLength(24);
     expectSameGradients('LoRA stage', c);

@@ -43,8 +43,10 @@ export type ResolvedTrainOptions = Required<TrainOptions>;
 
 export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   const steps = o.steps;
-  if (!Number.isInteger(steps) || steps < 1) throw new UserError(`training: steps must be a positive integer, got ${steps}`);
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new UserError(`training: batch size must be a positive integer, got ${o.batchSize}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new UserError(`training: steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1)
+    throw new UserError(`training: batch size must be a positive integer, got ${o.batchSize}`);
   if (!(o.lr > 0)) throw new UserError(`training: learning rate must be positive, got ${o.lr}`);
   const r: ResolvedTrainOptions = {
     steps,
@@ -64,8 +66,10 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
     cachePrefix: o.cachePrefix ?? false,
     precision: o.precision ?? 'f32',
   };
-  if (r.precision !== 'f32' && r.precision !== 'f16') throw new UserError(`training: precision must be f32 or f16, got ${String(r.precision)}`);
-  if (!Number.isInteger(r.accumulation) || r.accumulation < 1) throw new UserError(`training: accumulation must be a positive integer, got ${r.accumulation}`);
+  if (r.precision !== 'f32' && r.precision !== 'f16')
+    throw new UserError(`training: precision must be f32 or f16, got ${String(r.precision)}`);
+  if (!Number.isInteger(r.accumulation) || r.accumulation < 1)
+    throw new UserError(`training: accumulation must be a positive integer, got ${r.accumulation}`);
   return r;
 }
 
@@ -99,7 +103,9 @@ export class TrainingDivergedError extends UserError {
     readonly step: number,
     what: string,
   ) {
-    super(`training diverged at step ${step}: the ${what} became NaN or infinite; lower --lr, raise warmup or keep clipping on`);
+    super(
+      `training diverged at step ${step}: the ${what} became NaN or infinite; lower --lr, raise warmup or keep clipping on`,
+    );
     this.name = 'TrainingDivergedError';
   }
 }

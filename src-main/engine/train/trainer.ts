@@ -15,7 +15,16 @@ import { PrefixCache } from './prefix-cache';
 import { LossScaler, scaleLoss } from './loss-scale';
 import { setHalfPrecision } from '../model/webgpu/runtime';
 import { meanLoss, meanLossAsync } from './validate';
-import { resolveTrainOptions, TrainingDivergedError, type TrainOptions, type ResolvedTrainOptions, type TrainerState, type RunOptions, type TrainableSet, type RunResult } from './trainer-options';
+import {
+  resolveTrainOptions,
+  TrainingDivergedError,
+  type TrainOptions,
+  type ResolvedTrainOptions,
+  type TrainerState,
+  type RunOptions,
+  type TrainableSet,
+  type RunResult,
+} from './trainer-options';
 
 /**
  * Trains a TrainableSet on token windows:
@@ -60,7 +69,10 @@ export class Trainer {
     if (resume) this.optimizer.load(resume.optimizer);
     this.scaler = null;
     if (o.precision === 'f16') {
-      if (tf.getBackend() !== 'webgpu') throw new UserError(`--precision f16 needs the webgpu backend (this run is on ${tf.getBackend()}); leave it out for float32`);
+      if (tf.getBackend() !== 'webgpu')
+        throw new UserError(
+          `--precision f16 needs the webgpu backend (this run is on ${tf.getBackend()}); leave it out for float32`,
+        );
       this.scaler = new LossScaler();
     }
     setHalfPrecision(o.precision === 'f16');
@@ -106,11 +118,14 @@ export class Trainer {
     // The frozen prefix runs outside the gradient tape: no backward pass, nothing saved for one.
     const x0 = from >= 0 ? this.prefix.get(m, from, tokens, batch.windows, this.opts.cachePrefix) : null;
     const ctx = { grads: true, rng: m.config.dropout > 0 ? this.rng : undefined, adapter: this.adapter ?? undefined };
-    const { value, grads } = tf.variableGrads(() => {
-      const x = x0 ? flow(x0) : m.embed(tokens, ctx);
-      const loss = m.headLoss(m.blocks(x, Math.max(0, from), m.layers, B, T, ctx), targets, ctx);
-      return this.scaler ? scaleLoss(loss, this.scaler.scale) : loss;
-    }, entries.map((e) => e.variable));
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const x = x0 ? flow(x0) : m.embed(tokens, ctx);
+        const loss = m.headLoss(m.blocks(x, Math.max(0, from), m.layers, B, T, ctx), targets, ctx);
+        return this.scaler ? scaleLoss(loss, this.scaler.scale) : loss;
+      },
+      entries.map((e) => e.variable),
+    );
     releaseSavedTensors();
     tf.dispose([tokens, targets, ...(x0 ? [x0] : [])]);
     const byName = new Map<string, tf.Tensor>();
@@ -146,7 +161,10 @@ export class Trainer {
       const p = this.accumulate(batches);
       let read: { loss: number; sq: number };
       try {
-        read = { loss: (await p.lossSum.data())[0]! / this.opts.accumulation, sq: await sumOfSquaresAsync([...p.grads.values()]) };
+        read = {
+          loss: (await p.lossSum.data())[0]! / this.opts.accumulation,
+          sq: await sumOfSquaresAsync([...p.grads.values()]),
+        };
       } catch (err) {
         tf.dispose([p.lossSum, ...p.grads.values()]);
         throw err;
@@ -158,7 +176,8 @@ export class Trainer {
 
   /** The step's micro-batches, drawn before any compute so the frozen prefix can be cached ahead of it. */
   private drawBatches(): Batch[] {
-    if (this.entries().length === 0) throw new UserError('training: every parameter is frozen; unfreeze a block or the head');
+    if (this.entries().length === 0)
+      throw new UserError('training: every parameter is frozen; unfreeze a block or the head');
     return Array.from({ length: this.opts.accumulation }, () => this.sampler.next(this.opts.batchSize));
   }
 
@@ -215,7 +234,11 @@ export class Trainer {
    * Clips and applies the update once loss and Σ‖g‖² are on the host; disposes the step's tensors. Null when the
    * loss-scaled gradients overflowed: nothing applied, the scale halved, the caller redoes the step.
    */
-  private applyStep(p: { entries: ParamEntry[]; grads: Map<string, tf.Tensor>; lossSum: tf.Scalar }, scaledLoss: number, scaledSumSq: number): { loss: number; gradNorm: number; lr: number } | null {
+  private applyStep(
+    p: { entries: ParamEntry[]; grads: Map<string, tf.Tensor>; lossSum: tf.Scalar },
+    scaledLoss: number,
+    scaledSumSq: number,
+  ): { loss: number; gradNorm: number; lr: number } | null {
     const o = this.opts;
     const step = this.stepNo + 1;
     p.lossSum.dispose();
@@ -224,7 +247,12 @@ export class Trainer {
     const gradNorm = Math.sqrt(scaledSumSq) / lossScale;
     const lr = learningRate(step, o.steps, o.lr, o.warmupSteps, o.minLrRatio);
     try {
-      if (this.scaler && !this.scaler.update(Number.isFinite(loss) && Number.isFinite(gradNorm)) && !this.scaler.exhausted()) return null;
+      if (
+        this.scaler &&
+        !this.scaler.update(Number.isFinite(loss) && Number.isFinite(gradNorm)) &&
+        !this.scaler.exhausted()
+      )
+        return null;
       if (!Number.isFinite(loss)) throw new TrainingDivergedError(step, 'loss');
       if (!Number.isFinite(gradNorm)) throw new TrainingDivergedError(step, 'gradient norm');
       const clip = o.clipNorm > 0 && gradNorm > o.clipNorm ? o.clipNorm / gradNorm : 1;

@@ -11,7 +11,13 @@ export function spreadIds(n: number, k: number): number[] {
 }
 
 /** The loss of each batch of the spread subset, as tensors with their row counts (the caller reads and disposes). */
-function batchLosses(model: GPT, w: Windows<TokenSeq>, limit: number, batchSize: number, adapter?: BlockAdapter | null): { k: number; losses: { l: tf.Scalar; rows: number }[] } {
+function batchLosses(
+  model: GPT,
+  w: Windows<TokenSeq>,
+  limit: number,
+  batchSize: number,
+  adapter?: BlockAdapter | null,
+): { k: number; losses: { l: tf.Scalar; rows: number }[] } {
   const n = w.starts.length;
   const k = Math.min(n, limit);
   const ids = spreadIds(n, k);
@@ -19,7 +25,16 @@ function batchLosses(model: GPT, w: Windows<TokenSeq>, limit: number, batchSize:
   for (let s = 0; s < k; s += batchSize) {
     const b = batchOf(w, ids.slice(s, s + batchSize));
     const rows = b.windows.length;
-    losses.push({ l: tf.tidy(() => model.loss(tf.tensor2d(b.inputs, [rows, w.T], 'int32'), tf.tensor2d(b.targets, [rows, w.T], 'int32'), adapter ?? undefined)), rows });
+    losses.push({
+      l: tf.tidy(() =>
+        model.loss(
+          tf.tensor2d(b.inputs, [rows, w.T], 'int32'),
+          tf.tensor2d(b.targets, [rows, w.T], 'int32'),
+          adapter ?? undefined,
+        ),
+      ),
+      rows,
+    });
   }
   return { k, losses };
 }
@@ -28,7 +43,13 @@ function batchLosses(model: GPT, w: Windows<TokenSeq>, limit: number, batchSize:
  * Mean loss (no dropout) of `model`, through `adapter` when given, over at most `limit` windows of `w`,
  * `batchSize` windows per forward pass; null when `w` has no windows.
  */
-export function meanLoss(model: GPT, w: Windows<TokenSeq> | null, limit: number, batchSize: number, adapter?: BlockAdapter | null): number | null {
+export function meanLoss(
+  model: GPT,
+  w: Windows<TokenSeq> | null,
+  limit: number,
+  batchSize: number,
+  adapter?: BlockAdapter | null,
+): number | null {
   if (!w || w.starts.length === 0) return null;
   const { k, losses } = batchLosses(model, w, limit, batchSize, adapter);
   const total = losses.reduce((acc, { l, rows }) => acc + l.dataSync()[0]! * rows, 0);
@@ -37,7 +58,13 @@ export function meanLoss(model: GPT, w: Windows<TokenSeq> | null, limit: number,
 }
 
 /** meanLoss read asynchronously, as WebGPU needs (Node has no synchronous GPU read). */
-export async function meanLossAsync(model: GPT, w: Windows<TokenSeq> | null, limit: number, batchSize: number, adapter?: BlockAdapter | null): Promise<number | null> {
+export async function meanLossAsync(
+  model: GPT,
+  w: Windows<TokenSeq> | null,
+  limit: number,
+  batchSize: number,
+  adapter?: BlockAdapter | null,
+): Promise<number | null> {
   if (!w || w.starts.length === 0) return null;
   const { k, losses } = batchLosses(model, w, limit, batchSize, adapter);
   try {

@@ -3,7 +3,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export function appDataDir(platform: NodeJS.Platform = process.platform, env: Record<string, string | undefined> = process.env): string {
+export function appDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: Record<string, string | undefined> = process.env,
+): string {
   if (env['ESPALIER_DATA_DIR']) return env['ESPALIER_DATA_DIR'];
   const home = env['HOME'] ?? env['USERPROFILE'] ?? homedir();
   const base =
@@ -16,6 +19,9 @@ export function appDataDir(platform: NodeJS.Platform = process.platform, env: Re
 }
 
 /** Where `espalier font install` keeps the fonts it fetched (searched last by font discovery). */
-export function appFontDir(platform: NodeJS.Platform = process.platform, env: Record<string, string | undefined> = process.env): string {
+export function appFontDir(
+  platform: NodeJS.Platform = process.platform,
+  env: Record<string, string | undefined> = process.env,
+): string {
   return join(appDataDir(platform, env), 'fonts');
 }

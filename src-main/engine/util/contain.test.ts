@@ -17,11 +17,17 @@ describe('realInside', () => {
     symlinkSync(join('blobs', 'abc'), join(root, 'model.safetensors'));
     symlinkSync('/etc/passwd', join(root, 'config.json'));
     symlinkSync('..', join(root, 'up'));
-    expect(realInside(root, join(root, 'model.safetensors'), 'weights file', 'the folder')).toBe(join(root, 'model.safetensors'));
+    expect(realInside(root, join(root, 'model.safetensors'), 'weights file', 'the folder')).toBe(
+      join(root, 'model.safetensors'),
+    );
     expect(realInside(root, join(root, 'missing.json'), 'config', 'the folder')).toBe(join(root, 'missing.json'));
-    expect(() => realInside(root, join(root, 'config.json'), 'model config', 'the workspace')).toThrow(/config\.json: the model config is a link leading outside the workspace; copy the file in instead of linking to it$/);
+    expect(() => realInside(root, join(root, 'config.json'), 'model config', 'the workspace')).toThrow(
+      /config\.json: the model config is a link leading outside the workspace; copy the file in instead of linking to it$/,
+    );
     expect(() => realInside(root, join(root, 'up', 'x'), 'file', 'the folder')).not.toThrow(); // missing: the reader says "not found"
-    expect(() => assertFolderInside(root, root, 'the workspace')).toThrow(/config\.json: the file is a link leading outside the workspace|up: the folder is a link leading outside/);
+    expect(() => assertFolderInside(root, root, 'the workspace')).toThrow(
+      /config\.json: the file is a link leading outside the workspace|up: the folder is a link leading outside/,
+    );
     let message = '';
     try {
       assertFolderInside(root, root, 'the workspace');

@@ -27,7 +27,10 @@ export function realInside(root: string, path: string, what: string, where: stri
   const target = real(path);
   if (target === null) return path;
   const top = real(root) ?? resolve(root);
-  if (!isInside(top, target)) throw new UserError(`${path}: the ${what} is a link leading outside ${where}; copy the file in instead of linking to it`);
+  if (!isInside(top, target))
+    throw new UserError(
+      `${path}: the ${what} is a link leading outside ${where}; copy the file in instead of linking to it`,
+    );
   return path;
 }
 

@@ -17,7 +17,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('readFileCapped', () => {
   it('refuses a device file without reading it', () => {
     const t0 = performance.now();
-    expect(() => readFileCapped('/dev/zero', READ_LIMITS.font, 'font file')).toThrow(/^\/dev\/zero: is not a regular file \(a device, pipe or socket\); give a font file on disk$/);
+    expect(() => readFileCapped('/dev/zero', READ_LIMITS.font, 'font file')).toThrow(
+      /^\/dev\/zero: is not a regular file \(a device, pipe or socket\); give a font file on disk$/,
+    );
     expect(performance.now() - t0).toBeLessThan(5_000);
   });
 
@@ -26,7 +28,9 @@ describe('readFileCapped', () => {
     writeFileSync(f, Buffer.alloc(10, 1));
     expect(readFileCapped(f, 10, 'matrix file')).toHaveLength(10);
     expect(() => readFileCapped(f, 9, 'matrix file')).toThrow(UserError);
-    expect(() => readFileCapped(f, 9, 'matrix file')).toThrow(/ten\.bin: the matrix file is 0\.0 MiB, more than the 0\.0 MiB Espalier reads/);
+    expect(() => readFileCapped(f, 9, 'matrix file')).toThrow(
+      /ten\.bin: the matrix file is 0\.0 MiB, more than the 0\.0 MiB Espalier reads/,
+    );
     expect(() => readFileCapped(join(dir, 'none'), 9, 'matrix file')).toThrow(/none: matrix file not found/);
     expect(() => readFileCapped(dir, 9, 'matrix file')).toThrow(/is a folder, not a matrix file/);
   });
@@ -35,8 +39,12 @@ describe('readFileCapped', () => {
     const bomb = gzipSync(Buffer.alloc(8 * MiB));
     expect(bomb.length).toBeLessThan(MiB / 8);
     expect(gunzipCapped(bomb, 8 * MiB, 'x.gz', 'font file')).toHaveLength(8 * MiB);
-    expect(() => gunzipCapped(bomb, 4 * MiB, 'x.gz', 'font file')).toThrow(/^x\.gz: the font file expands to more than 4\.0 MiB when decompressed$/);
-    expect(() => gunzipCapped(Buffer.from([0x1f, 0x8b, 1, 2, 3]), MiB, 'y.gz', 'font file')).toThrow(/^y\.gz: damaged gzip data/);
+    expect(() => gunzipCapped(bomb, 4 * MiB, 'x.gz', 'font file')).toThrow(
+      /^x\.gz: the font file expands to more than 4\.0 MiB when decompressed$/,
+    );
+    expect(() => gunzipCapped(Buffer.from([0x1f, 0x8b, 1, 2, 3]), MiB, 'y.gz', 'font file')).toThrow(
+      /^y\.gz: damaged gzip data/,
+    );
   });
 });
 
@@ -45,7 +53,9 @@ describe('the loaders use it', () => {
     const t0 = performance.now();
     expect(() => loadUnifont('/dev/zero')).toThrow(/^\/dev\/zero: is not a regular file .*give a font file on disk$/);
     expect(() => loadTokenizer('/dev/zero')).toThrow(/^\/dev\/zero: is not a regular file .*vocabulary file/);
-    expect(() => loadImportedMatrix('/dev/zero', { vocabSize: 4 })).toThrow(/^\/dev\/zero: is not a regular file .*matrix file/);
+    expect(() => loadImportedMatrix('/dev/zero', { vocabSize: 4 })).toThrow(
+      /^\/dev\/zero: is not a regular file .*matrix file/,
+    );
     expect(performance.now() - t0).toBeLessThan(5_000);
   });
 
@@ -67,9 +77,13 @@ describe('untrusted files behind links', () => {
   it('refuses kernel pseudo-files (their size says 0) directly and through a link, naming the role', () => {
     const link = join(dir, 'config.json');
     symlinkSync('/proc/self/environ', link);
-    expect(() => readFileCapped('/proc/self/environ', READ_LIMITS.config, 'model config')).toThrow(/^\/proc\/self\/environ: is a system pseudo-file \(proc\), not a model config; give a model config on disk$/);
+    expect(() => readFileCapped('/proc/self/environ', READ_LIMITS.config, 'model config')).toThrow(
+      /^\/proc\/self\/environ: is a system pseudo-file \(proc\), not a model config; give a model config on disk$/,
+    );
     expect(() => readJsonCapped(link, 'model config')).toThrow(/config\.json: is a system pseudo-file \(proc\)/);
-    expect(() => readTextCapped('/sys/kernel/mm/transparent_hugepage/enabled', READ_LIMITS.text, 'evaluation data file')).toThrow(/is a system pseudo-file \(sys\), not an evaluation data file/);
+    expect(() =>
+      readTextCapped('/sys/kernel/mm/transparent_hugepage/enabled', READ_LIMITS.text, 'evaluation data file'),
+    ).toThrow(/is a system pseudo-file \(sys\), not an evaluation data file/);
   });
 
   it('a JSON error says where, never what: the file text is not quoted back', () => {

@@ -68,9 +68,13 @@ export function openRegularFile(path: string, what: string): RegularFile {
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new UserError(`${path}: is a folder, not ${a(what)}`);
-    if (!st.isFile()) throw new UserError(`${path}: is not a regular file (a device, pipe or socket); give ${a(what)} on disk`);
+    if (!st.isFile())
+      throw new UserError(`${path}: is not a regular file (a device, pipe or socket); give ${a(what)} on disk`);
     const real = openedPath(fd, path);
-    if (PSEUDO_ROOTS.some((r) => real.startsWith(r))) throw new UserError(`${path}: is a system pseudo-file (${real.split('/')[1]}), not ${a(what)}; give ${a(what)} on disk`);
+    if (PSEUDO_ROOTS.some((r) => real.startsWith(r)))
+      throw new UserError(
+        `${path}: is a system pseudo-file (${real.split('/')[1]}), not ${a(what)}; give ${a(what)} on disk`,
+      );
     return { fd, size: st.size };
   } catch (err) {
     closeSync(fd);
@@ -82,7 +86,8 @@ export function openRegularFile(path: string, what: string): RegularFile {
 export function readFileCapped(path: string, limit: number, what: string): Buffer {
   const { fd, size } = openRegularFile(path, what);
   try {
-    if (size > limit) throw new UserError(`${path}: the ${what} is ${mib(size)}, more than the ${mib(limit)} Espalier reads`);
+    if (size > limit)
+      throw new UserError(`${path}: the ${what} is ${mib(size)}, more than the ${mib(limit)} Espalier reads`);
     // Read at most limit + 1 bytes: a file that grows while we read still cannot exceed the cap. The buffer grows
     // when the file is longer than its size said (a file being appended to).
     let buf = Buffer.allocUnsafe(Math.min(size, limit) + 1);
@@ -134,7 +139,8 @@ export function gunzipCapped(bytes: Uint8Array, limit: number, path: string, wha
     return gunzipSync(bytes, { maxOutputLength: limit });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw new UserError(`${path}: the ${what} expands to more than ${mib(limit)} when decompressed`);
+    if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
+      throw new UserError(`${path}: the ${what} expands to more than ${mib(limit)} when decompressed`);
     throw new UserError(`${path}: damaged gzip data (${e.message})`);
   }
 }

@@ -60,7 +60,8 @@ export function buildHeader(
 
 /** The header length from the first 8 bytes, checked against the file size and the cap. */
 export function headerLength(prefix: Uint8Array, fileBytes: number, source: string): number {
-  if (prefix.length < 8 || fileBytes < 8) throw new UserError(`${source}: not a safetensors file (shorter than its 8-byte header length)`);
+  if (prefix.length < 8 || fileBytes < 8)
+    throw new UserError(`${source}: not a safetensors file (shorter than its 8-byte header length)`);
   const n = Number(new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true));
   if (n <= 0 || n > MAX_HEADER_BYTES || 8 + n > fileBytes) {
     throw new UserError(`${source}: not a safetensors file (header length ${n} does not fit in ${fileBytes} bytes)`);
@@ -72,11 +73,15 @@ export function headerLength(prefix: Uint8Array, fileBytes: number, source: stri
 export function parseHeader(json: Uint8Array, fileBytes: number, source: string): ParsedHeader {
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as Record<string, unknown>;
+    header = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
   } catch {
     throw new UserError(`${source}: not a safetensors file (its header is not JSON)`);
   }
-  if (!header || typeof header !== 'object' || Array.isArray(header)) throw new UserError(`${source}: not a safetensors file (its header is not a JSON object)`);
+  if (!header || typeof header !== 'object' || Array.isArray(header))
+    throw new UserError(`${source}: not a safetensors file (its header is not a JSON object)`);
   const base = 8 + json.byteLength;
   // A file cut short (a copy interrupted, `truncate`) says so, before any tensor's offsets are blamed.
   let end = 0;
@@ -85,7 +90,10 @@ export function parseHeader(json: Uint8Array, fileBytes: number, source: string)
     const offsets = (raw as { data_offsets?: unknown } | null)?.data_offsets;
     if (Array.isArray(offsets) && typeof offsets[1] === 'number') end = Math.max(end, offsets[1]);
   }
-  if (base + end > fileBytes) throw new UserError(`${source}: the file is truncated (its header describes ${base + end} bytes, the file has ${fileBytes})`);
+  if (base + end > fileBytes)
+    throw new UserError(
+      `${source}: the file is truncated (its header describes ${base + end} bytes, the file has ${fileBytes})`,
+    );
   const entries = new Map<string, TensorEntry>();
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header)) {
@@ -95,15 +103,29 @@ export function parseHeader(json: Uint8Array, fileBytes: number, source: string)
     }
     const info = (raw ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const dtype = info.dtype as Dtype;
-    if (typeof info.dtype !== 'string' || !(dtype in DTYPE_BYTES)) throw new UserError(`${source}: tensor "${name}" has unsupported dtype ${String(info.dtype)}`);
+    if (typeof info.dtype !== 'string' || !(dtype in DTYPE_BYTES))
+      throw new UserError(`${source}: tensor "${name}" has unsupported dtype ${String(info.dtype)}`);
     const shape = info.shape;
     const off = info.data_offsets;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Array.isArray(off) || off.length !== 2) {
+    if (
+      !Array.isArray(shape) ||
+      !shape.every((d) => Number.isSafeInteger(d) && d >= 0) ||
+      !Array.isArray(off) ||
+      off.length !== 2
+    ) {
       throw new UserError(`${source}: tensor "${name}" has a malformed shape or data_offsets`);
     }
     const [b, e] = off as [number, number];
-    if (!Number.isSafeInteger(b) || !Number.isSafeInteger(e) || b < 0 || e - b !== elementsOf(shape as number[]) * DTYPE_BYTES[dtype] || base + e > fileBytes) {
-      throw new UserError(`${source}: tensor "${name}" has offsets [${b}, ${e}] inconsistent with shape [${String(shape)}]`);
+    if (
+      !Number.isSafeInteger(b) ||
+      !Number.isSafeInteger(e) ||
+      b < 0 ||
+      e - b !== elementsOf(shape as number[]) * DTYPE_BYTES[dtype] ||
+      base + e > fileBytes
+    ) {
+      throw new UserError(
+        `${source}: tensor "${name}" has offsets [${b}, ${e}] inconsistent with shape [${String(shape)}]`,
+      );
     }
     entries.set(name, { name, dtype, shape: shape as number[], start: base + b, end: base + e });
   }

@@ -1,17 +1,42 @@
 // safetensors round-trips through a real file, aligned, with metadata; corrupt files are named in errors.
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildHeader } from './safetensors-header';
-import { decodeSafetensors, encodeSafetensors, openSafetensors, readSafetensors, readSafetensorsMetadata, SAFETENSORS_IO, writeSafetensors, writeSafetensorsStream } from './safetensors';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  openSafetensors,
+  readSafetensors,
+  readSafetensorsMetadata,
+  SAFETENSORS_IO,
+  writeSafetensors,
+  writeSafetensorsStream,
+} from './safetensors';
 
 describe('safetensors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'espalier-st-'));
 
   it('round-trips tensors and metadata through a file (not a view over Node pool memory)', () => {
     const path = join(dir, 'a.safetensors');
-    writeSafetensors(path, { w: { shape: [3], data: new Float32Array([1, 2, 3]) }, ids: { shape: [2, 1], data: new Int32Array([7, -1]) } }, { kind: 'test' });
+    writeSafetensors(
+      path,
+      { w: { shape: [3], data: new Float32Array([1, 2, 3]) }, ids: { shape: [2, 1], data: new Int32Array([7, -1]) } },
+      { kind: 'test' },
+    );
     const f = readSafetensors(path);
     expect(Array.from(f.tensors.get('w')!.data as Float32Array)).toEqual([1, 2, 3]);
     expect(f.tensors.get('w')!.data.length).toBe(3);
@@ -21,10 +46,16 @@ describe('safetensors', () => {
   });
 
   it('aligns tensor data to 8 bytes and sorts names', () => {
-    const bytes = encodeSafetensors({ b: { shape: [1], data: new Float32Array([1]) }, a: { shape: [1], data: new Float32Array([2]) } });
+    const bytes = encodeSafetensors({
+      b: { shape: [1], data: new Float32Array([1]) },
+      a: { shape: [1], data: new Float32Array([2]) },
+    });
     const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect((8 + headerLen) % 8).toBe(0);
-    const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLen)).toString()) as Record<string, { data_offsets: number[] }>;
+    const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLen)).toString()) as Record<
+      string,
+      { data_offsets: number[] }
+    >;
     expect(header['a']!.data_offsets).toEqual([0, 4]);
   });
 
@@ -33,14 +64,18 @@ describe('safetensors', () => {
     writeFileSync(path, 'hello world, not a tensor file');
     expect(() => readSafetensors(path)).toThrow(new RegExp(`${path}: not a safetensors file`));
     expect(() => decodeSafetensors(new Uint8Array(3), 'x.st')).toThrow(/x\.st: not a safetensors file/);
-    expect(() => readSafetensors(join(dir, 'missing.safetensors'))).toThrow(/missing.safetensors: safetensors file not found/);
+    expect(() => readSafetensors(join(dir, 'missing.safetensors'))).toThrow(
+      /missing.safetensors: safetensors file not found/,
+    );
   });
 
   it('says a cut-short file is truncated, with the expected and found sizes', () => {
     const path = join(dir, 'cut.safetensors');
     writeSafetensors(path, { w: { shape: [64, 256], data: new Float32Array(64 * 256) } });
     truncateSync(path, 10_000);
-    expect(() => readSafetensors(path)).toThrow(new RegExp(`${path}: the file is truncated \\(its header describes \\d+ bytes, the file has 10000\\)`));
+    expect(() => readSafetensors(path)).toThrow(
+      new RegExp(`${path}: the file is truncated \\(its header describes \\d+ bytes, the file has 10000\\)`),
+    );
   });
 
   it('refuses a link to a device file before reading a byte', () => {
@@ -55,12 +90,18 @@ describe('safetensors', () => {
     const calls: string[] = [];
     const a = Float32Array.from({ length: 1000 }, (_, i) => i / 7);
     const b = Int32Array.from({ length: 33 }, (_, i) => -i);
-    writeSafetensorsStream(path, {
-      b: { dtype: 'I32', shape: [3, 11], data: () => (calls.push('b'), b) },
-      a: { dtype: 'F32', shape: [10, 100], data: () => (calls.push('a'), a) },
-    }, { k: 'v' });
+    writeSafetensorsStream(
+      path,
+      {
+        b: { dtype: 'I32', shape: [3, 11], data: () => (calls.push('b'), b) },
+        a: { dtype: 'F32', shape: [10, 100], data: () => (calls.push('a'), a) },
+      },
+      { k: 'v' },
+    );
     expect(calls).toEqual(['a', 'b']);
-    expect(new Uint8Array(readFileSync(path))).toEqual(encodeSafetensors({ a: { shape: [10, 100], data: a }, b: { shape: [3, 11], data: b } }, { k: 'v' }));
+    expect(new Uint8Array(readFileSync(path))).toEqual(
+      encodeSafetensors({ a: { shape: [10, 100], data: a }, b: { shape: [3, 11], data: b } }, { k: 'v' }),
+    );
     const r = openSafetensors(path);
     try {
       expect(r.names()).toEqual(['a', 'b']);
@@ -74,7 +115,9 @@ describe('safetensors', () => {
 
   it('a failed lazy source leaves no file and no temp file behind', () => {
     const path = join(dir, 'fail.safetensors');
-    expect(() => writeSafetensorsStream(path, { a: { dtype: 'F32', shape: [4], data: () => new Float32Array(3) } })).toThrow(/shape \[4\] holds 4 values but data has 3/);
+    expect(() =>
+      writeSafetensorsStream(path, { a: { dtype: 'F32', shape: [4], data: () => new Float32Array(3) } }),
+    ).toThrow(/shape \[4\] holds 4 values but data has 3/);
     expect(() => statSync(path)).toThrow();
     expect(readdirSync(dir).filter((n: string) => n.startsWith('.fail'))).toEqual([]);
   });
@@ -82,7 +125,13 @@ describe('safetensors', () => {
   it('reads a tensor by offset past 4 GiB in a sparse file without reading the rest', () => {
     const path = join(dir, 'sparse.safetensors');
     const big = 4.5 * 2 ** 30;
-    const { bytes: head, offsets } = buildHeader([{ name: 'big', dtype: 'U8', shape: [big] }, { name: 'tail', dtype: 'F32', shape: [2, 2] }], { format: 'pt' });
+    const { bytes: head, offsets } = buildHeader(
+      [
+        { name: 'big', dtype: 'U8', shape: [big] },
+        { name: 'tail', dtype: 'F32', shape: [2, 2] },
+      ],
+      { format: 'pt' },
+    );
     const fd = openSync(path, 'w');
     writeSync(fd, head, 0, head.length, 0);
     const tailAt = head.length + offsets.get('tail')![0];
@@ -101,7 +150,9 @@ describe('safetensors', () => {
     }
     expect(readSafetensorsMetadata(path)).toEqual({ format: 'pt' });
     truncateSync(path, tailAt + 8);
-    expect(() => openSafetensors(path)).toThrow(new RegExp(`the file is truncated \\(its header describes ${tailAt + 16} bytes, the file has ${tailAt + 8}\\)`));
+    expect(() => openSafetensors(path)).toThrow(
+      new RegExp(`the file is truncated \\(its header describes ${tailAt + 16} bytes, the file has ${tailAt + 8}\\)`),
+    );
   });
 
   it('writes and reads tensors larger than one I/O call in pieces (the > 2 GiB path, with a 7-byte piece)', () => {
@@ -118,6 +169,8 @@ describe('safetensors', () => {
     } finally {
       SAFETENSORS_IO.chunk = saved;
     }
-    expect(new Uint8Array(readFileSync(path))).toEqual(encodeSafetensors({ a: { shape: [7, 143], data: a }, b: { shape: [33], data: b } }));
+    expect(new Uint8Array(readFileSync(path))).toEqual(
+      encodeSafetensors({ a: { shape: [7, 143], data: a }, b: { shape: [33], data: b } }),
+    );
   });
 });

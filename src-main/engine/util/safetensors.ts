@@ -6,7 +6,15 @@ import { basename, dirname, join } from 'node:path';
 import { UserError } from '../../common/errors';
 import { userErrorIfDiskFull } from './disk-full';
 import { openRegularFile } from './read-capped';
-import { buildHeader, DTYPE_BYTES, elementsOf, headerLength, parseHeader, type Dtype, type TensorEntry } from './safetensors-header';
+import {
+  buildHeader,
+  DTYPE_BYTES,
+  elementsOf,
+  headerLength,
+  parseHeader,
+  type Dtype,
+  type TensorEntry,
+} from './safetensors-header';
 
 export type { Dtype, TensorEntry } from './safetensors-header';
 
@@ -56,9 +64,19 @@ function bytesOf(name: string, s: TensorSource): Uint8Array {
 }
 
 /** Serialises small tensors and metadata into one buffer (tests, uploads); files go through writeSafetensors. */
-export function encodeSafetensors(tensors: Record<string, { shape: number[]; data: TensorData }>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: Record<string, { shape: number[]; data: TensorData }>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const src = sourcesOf(tensors);
-  const { bytes: head, offsets, dataBytes } = buildHeader(Object.entries(src).map(([name, s]) => ({ name, ...s })), metadata);
+  const {
+    bytes: head,
+    offsets,
+    dataBytes,
+  } = buildHeader(
+    Object.entries(src).map(([name, s]) => ({ name, ...s })),
+    metadata,
+  );
   const out = new Uint8Array(head.length + dataBytes);
   out.set(head, 0);
   for (const [name, [b]] of offsets) out.set(bytesOf(name, src[name]!), head.length + b);
@@ -67,15 +85,23 @@ export function encodeSafetensors(tensors: Record<string, { shape: number[]; dat
 
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   let off = 0;
-  while (off < bytes.length) off += writeSync(fd, bytes, off, Math.min(SAFETENSORS_IO.chunk, bytes.length - off), position + off);
+  while (off < bytes.length)
+    off += writeSync(fd, bytes, off, Math.min(SAFETENSORS_IO.chunk, bytes.length - off), position + off);
 }
 
 /**
  * Writes tensors to `path` atomically (temp file in the same folder, fsync, rename): the header first, then each
  * tensor's bytes in name order. Lazy sources are called one at a time, so memory holds one tensor beyond the caller's.
  */
-export function writeSafetensorsStream(path: string, tensors: Record<string, TensorSource>, metadata: Record<string, string> = {}): void {
-  const { bytes: head, offsets } = buildHeader(Object.entries(tensors).map(([name, s]) => ({ name, dtype: s.dtype, shape: s.shape })), metadata);
+export function writeSafetensorsStream(
+  path: string,
+  tensors: Record<string, TensorSource>,
+  metadata: Record<string, string> = {},
+): void {
+  const { bytes: head, offsets } = buildHeader(
+    Object.entries(tensors).map(([name, s]) => ({ name, dtype: s.dtype, shape: s.shape })),
+    metadata,
+  );
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let fd: number | undefined;
@@ -94,12 +120,24 @@ export function writeSafetensorsStream(path: string, tensors: Record<string, Ten
   }
 }
 
-export function writeSafetensors(path: string, tensors: Record<string, { shape: number[]; data: TensorData }>, metadata: Record<string, string> = {}): void {
+export function writeSafetensors(
+  path: string,
+  tensors: Record<string, { shape: number[]; data: TensorData }>,
+  metadata: Record<string, string> = {},
+): void {
   writeSafetensorsStream(path, sourcesOf(tensors), metadata);
 }
 
 function viewAs(dtype: Dtype, buf: ArrayBuffer): TensorData {
-  return dtype === 'F32' ? new Float32Array(buf) : dtype === 'I32' ? new Int32Array(buf) : dtype === 'F64' ? new Float64Array(buf) : dtype === 'I64' ? new BigInt64Array(buf) : new Uint8Array(buf);
+  return dtype === 'F32'
+    ? new Float32Array(buf)
+    : dtype === 'I32'
+      ? new Int32Array(buf)
+      : dtype === 'F64'
+        ? new Float64Array(buf)
+        : dtype === 'I64'
+          ? new BigInt64Array(buf)
+          : new Uint8Array(buf);
 }
 
 /** An open safetensors file: its header parsed, tensors read one at a time by offset. Close it when done. */
@@ -120,7 +158,8 @@ export class SafetensorsReader {
       const got = size >= 8 ? readSync(fd, prefix, 0, 8, 0) : 0;
       const n = headerLength(prefix.subarray(0, got), size, path);
       const json = Buffer.alloc(n);
-      if (readSync(fd, json, 0, n, 8) !== n) throw new UserError(`${path}: the file is truncated (its header is cut short)`);
+      if (readSync(fd, json, 0, n, 8) !== n)
+        throw new UserError(`${path}: the file is truncated (its header is cut short)`);
       const h = parseHeader(json, size, path);
       return new SafetensorsReader(path, fd, h.entries, h.metadata, size);
     } catch (err) {
@@ -148,7 +187,10 @@ export class SafetensorsReader {
     let off = 0;
     while (off < len) {
       const got = readSync(this.fd, bytes, off, Math.min(SAFETENSORS_IO.chunk, len - off), e.start + off);
-      if (got === 0) throw new UserError(`${this.path}: the file is truncated (tensor "${name}" ends at byte ${e.end}, the file stops at ${e.start + off})`);
+      if (got === 0)
+        throw new UserError(
+          `${this.path}: the file is truncated (tensor "${name}" ends at byte ${e.end}, the file stops at ${e.start + off})`,
+        );
       off += got;
     }
     if (len % DTYPE_BYTES[e.dtype] !== 0) throw new UserError(`${this.path}: tensor "${name}" has a partial element`);

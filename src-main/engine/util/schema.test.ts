@@ -15,15 +15,37 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function substrate(): Substrate {
   const matrix = randomMatrix(8, 4, 3);
   const id = substrateId('tok', matrix);
-  return { id, kind: 'random', dim: 4, vocabSize: 8, matrix, meta: { format: 'espalier-substrate', id, kind: 'random', dim: 4, vocabSize: 8, tokenizerId: 'tok', builderVersion: 1, seed: 3 } };
+  return {
+    id,
+    kind: 'random',
+    dim: 4,
+    vocabSize: 8,
+    matrix,
+    meta: {
+      format: 'espalier-substrate',
+      id,
+      kind: 'random',
+      dim: 4,
+      vocabSize: 8,
+      tokenizerId: 'tok',
+      builderVersion: 1,
+      seed: 3,
+    },
+  };
 }
 
 describe('configFromJson', () => {
   it('names the field whose type is wrong, then the value rules resolveConfig applies', () => {
-    expect(() => configFromJson({ vocabSize: 10, dModel: '64' }, 'm/config.json "config"')).toThrow(/^m\/config\.json "config" \(model config\): "dModel": .*expected number/i);
+    expect(() => configFromJson({ vocabSize: 10, dModel: '64' }, 'm/config.json "config"')).toThrow(
+      /^m\/config\.json "config" \(model config\): "dModel": .*expected number/i,
+    );
     expect(() => configFromJson({ vocabSize: 10, norm: 'batchnorm' }, 'm/config.json')).toThrow(/"norm": /);
-    expect(() => configFromJson([], 'm/config.json')).toThrow(/m\/config\.json \(model config\): the value: .*expected object/i);
-    expect(() => configFromJson({ vocabSize: 10, dModel: 30, heads: 4 }, 'm/config.json')).toThrow('m/config.json: model config: heads (4) must divide dModel (30)');
+    expect(() => configFromJson([], 'm/config.json')).toThrow(
+      /m\/config\.json \(model config\): the value: .*expected object/i,
+    );
+    expect(() => configFromJson({ vocabSize: 10, dModel: 30, heads: 4 }, 'm/config.json')).toThrow(
+      'm/config.json: model config: heads (4) must divide dModel (30)',
+    );
     expect(configFromJson({ vocabSize: 10, dModel: 32, heads: 2, someFutureKey: true }, 'm').dModel).toBe(32);
   });
 });
@@ -32,7 +54,11 @@ describe('loadSubstrate metadata', () => {
   it('round-trips numbers written as strings and keeps keys it does not know', () => {
     const sub = substrate();
     const p = join(dir, 'ok.safetensors');
-    writeSafetensors(p, { embeddings: { shape: [8, 4], data: sub.matrix } }, { ...Object.fromEntries(Object.entries(sub.meta).map(([k, v]) => [k, String(v)])), laterKey: 'x' });
+    writeSafetensors(
+      p,
+      { embeddings: { shape: [8, 4], data: sub.matrix } },
+      { ...Object.fromEntries(Object.entries(sub.meta).map(([k, v]) => [k, String(v)])), laterKey: 'x' },
+    );
     const back = loadSubstrate(p);
     expect(back.meta).toMatchObject({ dim: 4, vocabSize: 8, seed: 3, kind: 'random', laterKey: 'x' });
     saveSubstrate(join(dir, 'copy.safetensors'), back);
@@ -53,7 +79,13 @@ describe('loadSubstrate metadata', () => {
 describe('readModelMeta', () => {
   const folder = join(dir, 'model');
   mkdirSync(folder, { recursive: true });
-  const good = { format: 'espalier-model', version: 1, config: { vocabSize: 8, dModel: 4, heads: 2 }, substrate: { id: 'x', dim: 4, vocabSize: 8, file: 'substrate.safetensors' }, tokenizerId: 'tok' };
+  const good = {
+    format: 'espalier-model',
+    version: 1,
+    config: { vocabSize: 8, dModel: 4, heads: 2 },
+    substrate: { id: 'x', dim: 4, vocabSize: 8, file: 'substrate.safetensors' },
+    tokenizerId: 'tok',
+  };
   const write = (o: unknown): void => writeFileSync(join(folder, 'config.json'), JSON.stringify(o));
 
   it('fills what older folders left out and resolves the config', () => {

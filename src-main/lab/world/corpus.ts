@@ -16,9 +16,21 @@ export const CORPUS_LANG: Record<CorpusName, Exclude<Lang, 'en'>> = { 'en-ru': '
 export type DocKind = 'bio' | 'bilingual' | 'parallel' | 'places' | 'qa' | 'mc';
 
 const WEIGHTS: Record<Split, [DocKind, number][]> = {
-  train: [['bio', 5], ['bilingual', 1], ['parallel', 2], ['places', 0.5], ['qa', 1.5], ['mc', 0.6]],
+  train: [
+    ['bio', 5],
+    ['bilingual', 1],
+    ['parallel', 2],
+    ['places', 0.5],
+    ['qa', 1.5],
+    ['mc', 0.6],
+  ],
   // Held-out text measures language modelling on unseen people; drills about known facts would not.
-  heldout: [['bio', 5], ['bilingual', 1], ['parallel', 2], ['qa', 1.5]],
+  heldout: [
+    ['bio', 5],
+    ['bilingual', 1],
+    ['parallel', 2],
+    ['qa', 1.5],
+  ],
 };
 
 const CONNECTIVES: Record<Lang, string[]> = {
@@ -116,7 +128,12 @@ class CorpusWriter {
   private renderBio(plan: PlannedSentence[], lang: Lang): string {
     return plan
       .map((s) => {
-        const raw = renderFact(s.fact, lang, { variant: s.variant, pronoun: s.pronoun, words: s.words, capitalise: false }).text;
+        const raw = renderFact(s.fact, lang, {
+          variant: s.variant,
+          pronoun: s.pronoun,
+          words: s.words,
+          capitalise: false,
+        }).text;
         // A connective before "by profession, …" or "in total, …" would stack two openers.
         if (s.connective === null || /^\p{L}+ \p{L}+, /u.test(raw)) return capitalise(raw);
         return CONNECTIVES[lang][s.connective] + raw;
@@ -142,7 +159,10 @@ class CorpusWriter {
       const fact = this.nextFacts(this.deck.next(), 1)[0]!;
       const vs = variantsFor(fact);
       const o = { variant: vs[rng.int(vs.length)]!, words: rng.next() < 0.5 };
-      lines.push(`${LANG_TAG.en}: ${renderFact(fact, 'en', o).text}`, `${LANG_TAG[this.other]}: ${renderFact(fact, this.other, o).text}`);
+      lines.push(
+        `${LANG_TAG.en}: ${renderFact(fact, 'en', o).text}`,
+        `${LANG_TAG[this.other]}: ${renderFact(fact, this.other, o).text}`,
+      );
     }
     return lines.join('\n');
   }
@@ -169,7 +189,13 @@ class CorpusWriter {
     const rng = this.rng;
     const it = this.mcDeck!.next();
     // A fresh letter each time the drill recurs, so the position of the truth is never learnable.
-    const again = mcItem(this.model.facts[it.factId]!, this.model, rng, (['A', 'B', 'C', 'D'] as const)[rng.int(4)]!, it.id);
+    const again = mcItem(
+      this.model.facts[it.factId]!,
+      this.model,
+      rng,
+      (['A', 'B', 'C', 'D'] as const)[rng.int(4)]!,
+      it.id,
+    );
     return `${mcPrompt(again.question, again.options)}${mcTarget(again.answer)}`;
   }
 

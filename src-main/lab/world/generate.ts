@@ -28,8 +28,24 @@ export interface WorldSizes {
 
 export const WORLD_PRESETS: Record<WorldScale, WorldSizes> = {
   // Fewer people than text: each fact recurs often enough for a small model to pick it up in minutes.
-  quick: { people: 120, corpusBytes: 220_000, heldOutFraction: 0.15, heldOutPeople: 0.15, qaParagraphs: 40, mcItems: 120, translationPairs: 120 },
-  default: { people: 400, corpusBytes: 1_200_000, heldOutFraction: 0.1, heldOutPeople: 0.1, qaParagraphs: 150, mcItems: 400, translationPairs: 300 },
+  quick: {
+    people: 120,
+    corpusBytes: 220_000,
+    heldOutFraction: 0.15,
+    heldOutPeople: 0.15,
+    qaParagraphs: 40,
+    mcItems: 120,
+    translationPairs: 120,
+  },
+  default: {
+    people: 400,
+    corpusBytes: 1_200_000,
+    heldOutFraction: 0.1,
+    heldOutPeople: 0.1,
+    qaParagraphs: 150,
+    mcItems: 400,
+    translationPairs: 300,
+  },
 };
 
 export interface WorldOptions extends Partial<WorldSizes> {
@@ -40,9 +56,17 @@ export interface WorldOptions extends Partial<WorldSizes> {
 export interface WorldStats {
   people: { total: number; train: number; heldOut: number; byCoverage: Record<Coverage, number> };
   facts: number;
-  corpora: Record<CorpusName, { trainBytes: number; heldOutBytes: number; trainDocs: CorpusResult['docs']; heldOutDocs: CorpusResult['docs'] }>;
+  corpora: Record<
+    CorpusName,
+    { trainBytes: number; heldOutBytes: number; trainDocs: CorpusResult['docs']; heldOutDocs: CorpusResult['docs'] }
+  >;
   qa: Record<Lang, { paragraphs: number; questions: number; impossible: number; answersUpTo8Chars: number }>;
-  mc: { items: number; letters: Record<string, number>; byKind: Record<string, number>; byCoverage: Record<string, number> };
+  mc: {
+    items: number;
+    letters: Record<string, number>;
+    byKind: Record<string, number>;
+    byCoverage: Record<string, number>;
+  };
   translations: Record<CorpusName, number>;
 }
 
@@ -81,7 +105,9 @@ export function resolveSizes(opts: WorldOptions): WorldSizes {
     if (v === undefined) continue;
     const lim = LIMITS[k];
     if (!Number.isFinite(v) || v < lim.min || v > lim.max || (lim.integer && !Number.isInteger(v))) {
-      throw new UserError(`world size ${k} must be ${lim.integer ? 'an integer ' : ''}from ${lim.min} to ${lim.max}, got ${v}`);
+      throw new UserError(
+        `world size ${k} must be ${lim.integer ? 'an integer ' : ''}from ${lim.min} to ${lim.max}, got ${v}`,
+      );
     }
     out[k] = v;
   }
@@ -101,8 +127,22 @@ export function generateWorld(opts: WorldOptions): World {
   for (const name of CORPUS_NAMES) {
     // Drills only about what this corpus teaches, or they would leak the other expert's facts.
     const own = drills.filter((d) => d.coverage === 'both' || d.coverage === name);
-    const train = buildCorpus({ model, name, split: 'train', targetBytes: sizes.corpusBytes, rng: streamRng(seed, `${name}:train`), mcDrills: own });
-    const held = buildCorpus({ model, name, split: 'heldout', targetBytes: Math.round(sizes.corpusBytes * sizes.heldOutFraction), rng: streamRng(seed, `${name}:heldout`), mcDrills: [] });
+    const train = buildCorpus({
+      model,
+      name,
+      split: 'train',
+      targetBytes: sizes.corpusBytes,
+      rng: streamRng(seed, `${name}:train`),
+      mcDrills: own,
+    });
+    const held = buildCorpus({
+      model,
+      name,
+      split: 'heldout',
+      targetBytes: Math.round(sizes.corpusBytes * sizes.heldOutFraction),
+      rng: streamRng(seed, `${name}:heldout`),
+      mcDrills: [],
+    });
     corpora[name] = { train: train.text, heldOut: held.text };
     corpusStats[name] = {
       trainBytes: Buffer.byteLength(train.text),
@@ -116,7 +156,13 @@ export function generateWorld(opts: WorldOptions): World {
   const translationItems = {} as Record<CorpusName, TranslationItem[]>;
   const translations = {} as World['translations'];
   for (const name of CORPUS_NAMES) {
-    translationItems[name] = buildTranslations(model, streamRng(seed, `translate:${name}`), CORPUS_LANG[name], sizes.translationPairs, prefix);
+    translationItems[name] = buildTranslations(
+      model,
+      streamRng(seed, `translate:${name}`),
+      CORPUS_LANG[name],
+      sizes.translationPairs,
+      prefix,
+    );
     translations[name] = translationTsv(translationItems[name]);
   }
 
@@ -138,7 +184,17 @@ export function generateWorld(opts: WorldOptions): World {
     },
     translations: { 'en-ru': translationItems['en-ru'].length, 'en-zh': translationItems['en-zh'].length },
   };
-  return { seed, scale, sizes, corpora, qa, mcCsv: mcCsv(evalItems), translations, stats, meta: { model, mc: evalItems, translationItems } };
+  return {
+    seed,
+    scale,
+    sizes,
+    corpora,
+    qa,
+    mcCsv: mcCsv(evalItems),
+    translations,
+    stats,
+    meta: { model, mc: evalItems, translationItems },
+  };
 }
 
 function countBy<T>(xs: readonly T[], key: (x: T) => string): Record<string, number> {

@@ -23,7 +23,16 @@ export interface McItem {
   coverage: Coverage;
 }
 
-const MC_KINDS: ReadonlySet<FactKind> = new Set(['livesIn', 'bornIn', 'job', 'owns', 'bornYear', 'count', 'sibling', 'cityIn']);
+const MC_KINDS: ReadonlySet<FactKind> = new Set([
+  'livesIn',
+  'bornIn',
+  'job',
+  'owns',
+  'bornYear',
+  'count',
+  'sibling',
+  'cityIn',
+]);
 
 /** Near numbers make plausible distractors for years and counts. */
 function nearNumbers(truth: number, lo: number, hi: number, spread: number): string[] {
@@ -44,20 +53,38 @@ function questionAndPool(f: Fact, model: WorldModel): { question: string; truth:
     case 'job':
       return { question: `What is ${f.p.name.en}'s job?`, truth: f.prof.en, pool: PROFESSIONS.map((p) => p.en) };
     case 'owns':
-      return { question: `What colour is ${f.p.name.en}'s ${f.thing.en}?`, truth: f.colour.en, pool: coloursFor(f.thing).map((c) => c.en) };
+      return {
+        question: `What colour is ${f.p.name.en}'s ${f.thing.en}?`,
+        truth: f.colour.en,
+        pool: coloursFor(f.thing).map((c) => c.en),
+      };
     case 'bornYear':
-      return { question: `In which year was ${f.p.name.en} born?`, truth: String(f.year), pool: nearNumbers(f.year, YEAR_MIN - 5, YEAR_MAX + 5, 8) };
+      return {
+        question: `In which year was ${f.p.name.en} born?`,
+        truth: String(f.year),
+        pool: nearNumbers(f.year, YEAR_MIN - 5, YEAR_MAX + 5, 8),
+      };
     case 'count':
-      return { question: `How many ${f.thing.enPlural} does ${f.p.name.en} have?`, truth: String(f.n), pool: nearNumbers(f.n, 1, 30, 5) };
+      return {
+        question: `How many ${f.thing.enPlural} does ${f.p.name.en} have?`,
+        truth: String(f.n),
+        pool: nearNumbers(f.n, 1, 30, 5),
+      };
     case 'sibling': {
       const w = siblingWords(f.p, f.q).en;
       // Other people of the same sex, split and coverage: plausible, never also a sibling (each person has
       // at most one), and never a name that only the other expert's corpus mentions.
-      const pool = model.people.filter((x) => x.sex === f.p.sex && x.split === f.p.split && x.coverage === f.p.coverage && x !== f.q).map((x) => x.name.en);
+      const pool = model.people
+        .filter((x) => x.sex === f.p.sex && x.split === f.p.split && x.coverage === f.p.coverage && x !== f.q)
+        .map((x) => x.name.en);
       return { question: `Who is ${f.q.name.en}'s ${w}?`, truth: f.p.name.en, pool };
     }
     case 'cityIn':
-      return { question: `In which country is ${f.city.en}?`, truth: f.city.country.en, pool: ALL_COUNTRIES.map((c) => c.en) };
+      return {
+        question: `In which country is ${f.city.en}?`,
+        truth: f.city.country.en,
+        pool: ALL_COUNTRIES.map((c) => c.en),
+      };
     default:
       throw new Error(`no multiple-choice question for ${f.kind}`);
   }
@@ -92,12 +119,21 @@ export function mcItem(f: Fact, model: WorldModel, rng: Rng, letter: McLetter, i
  * Evaluation items (answer letters balanced: counts differ by at most one) and drill items from
  * the remaining facts. Only training people are asked about: the facts must be learnable.
  */
-export function buildMc(model: WorldModel, rng: Rng, nEval: number, prefix: string): { evalItems: McItem[]; drills: McItem[] } {
-  const candidates = rng.shuffle(model.facts.filter((f) => MC_KINDS.has(f.kind) && (!('p' in f) || f.p.split === 'train') && askable(f, model)));
+export function buildMc(
+  model: WorldModel,
+  rng: Rng,
+  nEval: number,
+  prefix: string,
+): { evalItems: McItem[]; drills: McItem[] } {
+  const candidates = rng.shuffle(
+    model.facts.filter((f) => MC_KINDS.has(f.kind) && (!('p' in f) || f.p.split === 'train') && askable(f, model)),
+  );
   const n = Math.min(nEval, Math.floor(candidates.length / 2));
   const letters = rng.shuffle(Array.from({ length: n }, (_, i) => MC_LETTERS[i % 4]!));
   const evalItems = candidates.slice(0, n).map((f, i) => mcItem(f, model, rng, letters[i]!, `${prefix}-mc${i}`));
-  const drills = candidates.slice(n).map((f, i) => mcItem(f, model, rng, MC_LETTERS[rng.int(4)]!, `${prefix}-drill${i}`));
+  const drills = candidates
+    .slice(n)
+    .map((f, i) => mcItem(f, model, rng, MC_LETTERS[rng.int(4)]!, `${prefix}-drill${i}`));
   return { evalItems, drills };
 }
 

@@ -50,7 +50,14 @@ export function buildModel(seed: number, opts: { people: number; heldOutFraction
     // No Chinese name inside another (塞顿 / 诺塞顿): Chinese text has no spaces to tell them apart.
     const name = uniqueName(rng, sex, taken, undefined, zhNames);
     zhNames.push(name.zh);
-    people.push({ id: i, name, sex, year: YEAR_MIN + rng.int(YEAR_MAX - YEAR_MIN + 1), split: 'train', coverage: 'both' });
+    people.push({
+      id: i,
+      name,
+      sex,
+      year: YEAR_MIN + rng.int(YEAR_MAX - YEAR_MIN + 1),
+      split: 'train',
+      coverage: 'both',
+    });
   }
   const order = rng.shuffle(people.map((p) => p.id));
   const nHeld = Math.max(2, Math.round(opts.people * opts.heldOutFraction));
@@ -74,7 +81,9 @@ export function buildModel(seed: number, opts: { people: number; heldOutFraction
   const siblings = new Map<number, number>();
   const friends = new Set<string>();
   const relRng = streamRng(seed, 'relations');
-  const groups = (['train', 'heldout'] as Split[]).flatMap((split) => COVERAGES.map((c) => people.filter((p) => p.split === split && p.coverage === c)));
+  const groups = (['train', 'heldout'] as Split[]).flatMap((split) =>
+    COVERAGES.map((c) => people.filter((p) => p.split === split && p.coverage === c)),
+  );
   for (const group of groups) {
     const members = relRng.shuffle(group);
     const nPairs = Math.floor((members.length * 0.3) / 2);

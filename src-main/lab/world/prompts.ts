@@ -24,9 +24,16 @@ export function qaTarget(lang: Lang, answer: string | null): string {
 }
 
 /** A QA drill as it appears in the corpora: one context, then question/answer pairs. */
-export function qaDrill(lang: Lang, context: string, pairs: readonly { question: string; answer: string | null }[]): string {
+export function qaDrill(
+  lang: Lang,
+  context: string,
+  pairs: readonly { question: string; answer: string | null }[],
+): string {
   const l = QA[lang];
-  return [context, ...pairs.flatMap((p) => [`${l.question}${l.sep}${p.question}`, `${l.answer}${qaTarget(lang, p.answer)}`])].join('\n');
+  return [
+    context,
+    ...pairs.flatMap((p) => [`${l.question}${l.sep}${p.question}`, `${l.answer}${qaTarget(lang, p.answer)}`]),
+  ].join('\n');
 }
 
 export const MC_LETTERS = ['A', 'B', 'C', 'D'] as const;

@@ -5,7 +5,17 @@ import { adjective, past } from './grammar/ru';
 import { siblingWords } from './templates/relations';
 import type { City, Colour, Lang, Person, Profession, Role, Thing } from './types';
 
-export type QaType = 'whoLives' | 'whereLives' | 'whoJob' | 'whatJob' | 'whoOwns' | 'whatColour' | 'howMany' | 'whatYear' | 'whoSibling' | 'whoFriend';
+export type QaType =
+  | 'whoLives'
+  | 'whereLives'
+  | 'whoJob'
+  | 'whatJob'
+  | 'whoOwns'
+  | 'whatColour'
+  | 'howMany'
+  | 'whatYear'
+  | 'whoSibling'
+  | 'whoFriend';
 
 /** The sentence role whose span answers each type. */
 export const ANSWER_ROLE: Record<QaType, Role> = {
@@ -46,22 +56,36 @@ export function questionText(type: QaType, lang: Lang, d: QuestionData): string 
     }
     case 'whereLives': {
       const p = need(d.p, 'p');
-      return { en: `Where does ${p.name.en} live?`, ru: `Где живёт ${p.name.ru.nom}?`, zh: `${p.name.zh}住在哪里？` }[lang];
+      return { en: `Where does ${p.name.en} live?`, ru: `Где живёт ${p.name.ru.nom}?`, zh: `${p.name.zh}住在哪里？` }[
+        lang
+      ];
     }
     case 'whoJob': {
       const pr = need(d.prof, 'prof');
       const sex = d.p?.sex ?? d.sex ?? 'm';
-      return { en: `Who works as ${article(pr.en)} ${pr.en}?`, ru: `Кто работает ${pr.ru[sex].ins}?`, zh: `谁是${pr.zh}？` }[lang];
+      return {
+        en: `Who works as ${article(pr.en)} ${pr.en}?`,
+        ru: `Кто работает ${pr.ru[sex].ins}?`,
+        zh: `谁是${pr.zh}？`,
+      }[lang];
     }
     case 'whatJob': {
       const p = need(d.p, 'p');
-      return { en: `What is ${p.name.en}'s job?`, ru: `Кем работает ${p.name.ru.nom}?`, zh: `${p.name.zh}的职业是什么？` }[lang];
+      return {
+        en: `What is ${p.name.en}'s job?`,
+        ru: `Кем работает ${p.name.ru.nom}?`,
+        zh: `${p.name.zh}的职业是什么？`,
+      }[lang];
     }
     case 'whoOwns': {
       const t = need(d.thing, 'thing');
       const c = need(d.colour, 'colour');
       const ruAdj = adjective(c.ru, t.ru.gender, 'ins', t.ru.animate);
-      return { en: `Who owns the ${c.en} ${t.en}?`, ru: `Кто владеет ${ruAdj} ${t.ru.ins}?`, zh: `谁有${c.zh}的${t.zh}？` }[lang];
+      return {
+        en: `Who owns the ${c.en} ${t.en}?`,
+        ru: `Кто владеет ${ruAdj} ${t.ru.ins}?`,
+        zh: `谁有${c.zh}的${t.zh}？`,
+      }[lang];
     }
     case 'whatColour': {
       const p = need(d.p, 'p');
@@ -95,11 +119,19 @@ export function questionText(type: QaType, lang: Lang, d: QuestionData): string 
       const w = siblingWords(p, q);
       // "Как зовут сестру Ивана?": the sibling noun is accusative after "зовут".
       const ruAcc = p.sex === 'f' ? 'сестру' : 'брата';
-      return { en: `Who is ${q.name.en}'s ${w.en}?`, ru: `Как зовут ${ruAcc} ${q.name.ru.gen}?`, zh: `${q.name.zh}的${w.zh}是谁？` }[lang];
+      return {
+        en: `Who is ${q.name.en}'s ${w.en}?`,
+        ru: `Как зовут ${ruAcc} ${q.name.ru.gen}?`,
+        zh: `${q.name.zh}的${w.zh}是谁？`,
+      }[lang];
     }
     case 'whoFriend': {
       const q = need(d.q, 'q');
-      return { en: `Who is ${q.name.en}'s friend?`, ru: `Кто дружит с ${q.name.ru.ins}?`, zh: `谁是${q.name.zh}的朋友？` }[lang];
+      return {
+        en: `Who is ${q.name.en}'s friend?`,
+        ru: `Кто дружит с ${q.name.ru.ins}?`,
+        zh: `谁是${q.name.zh}的朋友？`,
+      }[lang];
     }
   }
 }

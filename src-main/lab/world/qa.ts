@@ -74,8 +74,21 @@ function plan(rng: Rng, worldNames: ReadonlySet<string>): Plan {
   for (let i = 0; i < k; i++) {
     const sex = rng.int(2) === 0 ? 'f' : 'm';
     // No Chinese name inside another in the same paragraph (诺塞顿 / 塞顿): the text has no spaces.
-    const name = uniqueName(rng, sex, local, worldNames, people.map((p) => p.name.zh));
-    people.push({ id: i, name, sex, year: YEAR_MIN + rng.int(YEAR_MAX - YEAR_MIN + 1), split: 'heldout', coverage: 'both' });
+    const name = uniqueName(
+      rng,
+      sex,
+      local,
+      worldNames,
+      people.map((p) => p.name.zh),
+    );
+    people.push({
+      id: i,
+      name,
+      sex,
+      year: YEAR_MIN + rng.int(YEAR_MAX - YEAR_MIN + 1),
+      split: 'heldout',
+      coverage: 'both',
+    });
   }
   // Values are unique within a paragraph so that every "who" question has exactly one answer.
   const cities = rng.shuffle([...CITIES]);
@@ -126,27 +139,83 @@ function plan(rng: Rng, worldNames: ReadonlySet<string>): Plan {
 }
 
 /** Questions that look answerable but are not: an unused city or job, an absent person, a thing nobody has. */
-function planImpossible(rng: Rng, people: Person[], facts: Fact[], worldNames: ReadonlySet<string>, local: Set<string>): Plan['impossible'] {
+function planImpossible(
+  rng: Rng,
+  people: Person[],
+  facts: Fact[],
+  worldNames: ReadonlySet<string>,
+  local: Set<string>,
+): Plan['impossible'] {
   const n = rng.next() < 0.7 ? 1 : rng.next() < 0.5 ? 2 : 0;
   const out: Plan['impossible'] = [];
   const usedCities = new Set(facts.flatMap((f) => (f.kind === 'livesIn' ? [f.city] : [])));
   const usedProfs = new Set(facts.flatMap((f) => (f.kind === 'job' ? [f.prof] : [])));
   for (let i = 0; i < n; i++) {
     const r = rng.int(6);
-    if (r === 0) out.push({ type: 'whoLives', data: { city: pick(rng, CITIES.filter((c) => !usedCities.has(c))) } });
-    else if (r === 1) out.push({ type: 'whoJob', data: { prof: pick(rng, PROFESSIONS.filter((p) => !usedProfs.has(p))), sex: rng.int(2) ? 'f' : 'm' } });
+    if (r === 0)
+      out.push({
+        type: 'whoLives',
+        data: {
+          city: pick(
+            rng,
+            CITIES.filter((c) => !usedCities.has(c)),
+          ),
+        },
+      });
+    else if (r === 1)
+      out.push({
+        type: 'whoJob',
+        data: {
+          prof: pick(
+            rng,
+            PROFESSIONS.filter((p) => !usedProfs.has(p)),
+          ),
+          sex: rng.int(2) ? 'f' : 'm',
+        },
+      });
     else if (r === 2) {
       const sex = rng.int(2) === 0 ? 'f' : 'm';
-      const absent: Person = { id: -1, name: uniqueName(rng, sex, local, worldNames, people.map((p) => p.name.zh)), sex, year: YEAR_MIN, split: 'heldout', coverage: 'both' };
+      const absent: Person = {
+        id: -1,
+        name: uniqueName(
+          rng,
+          sex,
+          local,
+          worldNames,
+          people.map((p) => p.name.zh),
+        ),
+        sex,
+        year: YEAR_MIN,
+        split: 'heldout',
+        coverage: 'both',
+      };
       out.push({ type: pick(rng, ['whereLives', 'whatJob', 'whatYear'] as const), data: { p: absent } });
     } else if (r === 3) {
       const p = pick(rng, people);
       const has = new Set(facts.flatMap((f) => (f.kind === 'owns' && f.p === p ? [f.thing] : [])));
-      out.push({ type: 'whatColour', data: { p, thing: pick(rng, OWNABLE.filter((t) => !has.has(t))) } });
+      out.push({
+        type: 'whatColour',
+        data: {
+          p,
+          thing: pick(
+            rng,
+            OWNABLE.filter((t) => !has.has(t)),
+          ),
+        },
+      });
     } else if (r === 4) {
       const p = pick(rng, people);
       const has = new Set(facts.flatMap((f) => (f.kind === 'count' && f.p === p ? [f.thing] : [])));
-      out.push({ type: 'howMany', data: { p, thing: pick(rng, COUNTABLE.filter((t) => !has.has(t))) } });
+      out.push({
+        type: 'howMany',
+        data: {
+          p,
+          thing: pick(
+            rng,
+            COUNTABLE.filter((t) => !has.has(t)),
+          ),
+        },
+      });
     } else {
       // Someone owns this kind of thing, but in another colour.
       const owns = facts.filter((f) => f.kind === 'owns');
@@ -185,7 +254,11 @@ function render(rng: Rng, pl: Plan, lang: Lang): QaParagraph {
   const placed = new Map<number, { s: Sentence; offset: number }>();
   for (const f of pl.facts) {
     const type = pl.targets.get(f.id);
-    const s = renderFact(f, lang, { rng, words: pl.words.get(f.id) ?? false, needRoles: type ? [ANSWER_ROLE[type]] : undefined });
+    const s = renderFact(f, lang, {
+      rng,
+      words: pl.words.get(f.id) ?? false,
+      needRoles: type ? [ANSWER_ROLE[type]] : undefined,
+    });
     if (context) context += sep;
     placed.set(f.id, { s, offset: context.length });
     context += s.text;
@@ -198,14 +271,24 @@ function render(rng: Rng, pl: Plan, lang: Lang): QaParagraph {
     const span = s.spans[ANSWER_ROLE[type]]!;
     const start = offset + span[0];
     const text = context.slice(start, offset + span[1]);
-    items.push({ type, factId: f.id, question: questionText(type, lang, questionData(type, f)), answer: { text, answer_start: start } });
+    items.push({
+      type,
+      factId: f.id,
+      question: questionText(type, lang, questionData(type, f)),
+      answer: { text, answer_start: start },
+    });
   }
-  for (const imp of pl.impossible) items.push({ type: imp.type, factId: null, question: questionText(imp.type, lang, imp.data), answer: null });
+  for (const imp of pl.impossible)
+    items.push({ type: imp.type, factId: null, question: questionText(imp.type, lang, imp.data), answer: null });
   return { context, items };
 }
 
 /** One paragraph in each requested language, from one plan (so the languages ask the same things). */
-export function qaParagraph(rng: Rng, worldNames: ReadonlySet<string>, langs: readonly Lang[]): Record<Lang, QaParagraph> {
+export function qaParagraph(
+  rng: Rng,
+  worldNames: ReadonlySet<string>,
+  langs: readonly Lang[],
+): Record<Lang, QaParagraph> {
   const pl = plan(rng, worldNames);
   // Questions in a shuffled order, the same in every language, so unanswerable ones are not always last.
   const order = rng.shuffle([...Array(pl.targets.size + pl.impossible.length).keys()]);
@@ -218,9 +301,17 @@ export function qaParagraph(rng: Rng, worldNames: ReadonlySet<string>, langs: re
 }
 
 /** SQuAD v2 datasets for each language; ids read `<prefix>-<lang>-p<paragraph>-q<question>-<type>`. */
-export function buildSquad(rng: Rng, worldNames: ReadonlySet<string>, paragraphs: number, prefix: string): Record<Lang, SquadDataset> {
+export function buildSquad(
+  rng: Rng,
+  worldNames: ReadonlySet<string>,
+  paragraphs: number,
+  prefix: string,
+): Record<Lang, SquadDataset> {
   const langs: Lang[] = ['en', 'ru', 'zh'];
-  const sets = Object.fromEntries(langs.map((l) => [l, { version: 'v2.0', data: [] } as SquadDataset])) as Record<Lang, SquadDataset>;
+  const sets = Object.fromEntries(langs.map((l) => [l, { version: 'v2.0', data: [] } as SquadDataset])) as Record<
+    Lang,
+    SquadDataset
+  >;
   const perArticle = 10;
   for (let i = 0; i < paragraphs; i++) {
     const para = qaParagraph(rng, worldNames, langs);

@@ -32,4 +32,3 @@ export function assemble(parts: readonly Part[], capitalise: boolean): Assembled
   if (capitalise && text) text = text.charAt(0).toUpperCase() + text.slice(1);
   return { text, spans };
 }
-

@@ -15,7 +15,13 @@ export interface TranslationItem {
   ref: string;
 }
 
-export function buildTranslations(model: WorldModel, rng: Rng, target: Exclude<Lang, 'en'>, n: number, prefix: string): TranslationItem[] {
+export function buildTranslations(
+  model: WorldModel,
+  rng: Rng,
+  target: Exclude<Lang, 'en'>,
+  n: number,
+  prefix: string,
+): TranslationItem[] {
   const facts: Fact[] = model.facts.filter((f) => 'p' in f && f.p.split === 'heldout');
   const out: TranslationItem[] = [];
   const seen = new Set<string>();

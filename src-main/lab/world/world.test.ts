@@ -66,7 +66,14 @@ describe('sizes', () => {
     expect(w.stats.translations['en-ru']).toBe(300);
   });
   it('honours explicit sizes over the preset', () => {
-    const w = generateWorld({ seed: 5, scale: 'quick', corpusBytes: 40_000, qaParagraphs: 4, mcItems: 8, translationPairs: 10 });
+    const w = generateWorld({
+      seed: 5,
+      scale: 'quick',
+      corpusBytes: 40_000,
+      qaParagraphs: 4,
+      mcItems: 8,
+      translationPairs: 10,
+    });
     expect(Buffer.byteLength(w.corpora['en-zh'].train)).toBeLessThan(45_000);
     expect(w.stats.qa.ru.paragraphs).toBe(4);
     expect(w.stats.mc.items).toBe(8);
@@ -92,7 +99,9 @@ describe('corpora', () => {
       }
       if (name === 'en-zh') {
         // The same check does find what training does tell.
-        const known = quick.meta.model.facts.filter((f) => 'p' in f && f.p.split === 'train' && f.p.coverage !== 'en-ru');
+        const known = quick.meta.model.facts.filter(
+          (f) => 'p' in f && f.p.split === 'train' && f.p.coverage !== 'en-ru',
+        );
         expect(known.filter(told).length).toBeGreaterThan(known.length / 2);
       }
       const covered = held.filter((p) => p.coverage === 'both' || p.coverage === name);
@@ -156,14 +165,19 @@ describe('QA (SQuAD v2)', () => {
   });
   it('asks name-copying questions about people who are not in the world', () => {
     const world = new Set(quick.meta.model.people.map((p) => p.name.en));
-    const who = quick.qa.en.data.flatMap((a) => a.paragraphs.flatMap((p) => p.qas)).filter((q) => /-who[A-Z]/.test(q.id) && !q.is_impossible);
+    const who = quick.qa.en.data
+      .flatMap((a) => a.paragraphs.flatMap((p) => p.qas))
+      .filter((q) => /-who[A-Z]/.test(q.id) && !q.is_impossible);
     expect(who.length).toBeGreaterThan(40);
     for (const q of who) expect(world.has(q.answers[0]!.text)).toBe(false);
     // Who-lives, who-works, who-owns and relation questions all occur.
     for (const t of ['whoLives', 'whoJob', 'whoOwns']) expect(who.some((q) => q.id.endsWith(t))).toBe(true);
   });
   it('asks the same questions in the same order in every language', () => {
-    const shape = (lang: 'en' | 'ru' | 'zh') => quick.qa[lang].data.flatMap((a) => a.paragraphs.map((p) => p.qas.map((q) => `${q.id.split('-').slice(2).join('-')}:${q.is_impossible}`)));
+    const shape = (lang: 'en' | 'ru' | 'zh') =>
+      quick.qa[lang].data.flatMap((a) =>
+        a.paragraphs.map((p) => p.qas.map((q) => `${q.id.split('-').slice(2).join('-')}:${q.is_impossible}`)),
+      );
     expect(shape('ru')).toEqual(shape('en'));
     expect(shape('zh')).toEqual(shape('en'));
   });
@@ -222,7 +236,10 @@ function trueValue(f: Fact): string {
 
 describe('translation pairs', () => {
   it('align: both sides render the same held-out fact with the same variant', () => {
-    for (const [name, target] of [['en-ru', 'ru'], ['en-zh', 'zh']] as const) {
+    for (const [name, target] of [
+      ['en-ru', 'ru'],
+      ['en-zh', 'zh'],
+    ] as const) {
       const lines = quick.translations[name].trimEnd().split('\n');
       const items = quick.meta.translationItems[name];
       expect(lines).toHaveLength(items.length);
@@ -257,8 +274,17 @@ describe('writeWorld', () => {
     const onDisk = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(onDisk).toEqual(m);
     expect(m.files.map((f) => f.name)).toEqual([
-      'en-ru.train.txt', 'en-ru.val.txt', 'en-zh.train.txt', 'en-zh.val.txt',
-      'qa.en.json', 'qa.ru.json', 'qa.zh.json', 'mc.csv', 'mc.meta.jsonl', 'translate.en-ru.tsv', 'translate.en-zh.tsv',
+      'en-ru.train.txt',
+      'en-ru.val.txt',
+      'en-zh.train.txt',
+      'en-zh.val.txt',
+      'qa.en.json',
+      'qa.ru.json',
+      'qa.zh.json',
+      'mc.csv',
+      'mc.meta.jsonl',
+      'translate.en-ru.tsv',
+      'translate.en-zh.tsv',
     ]);
     for (const f of m.files) {
       expect(existsSync(join(dir, f.name))).toBe(true);
@@ -274,7 +300,15 @@ describe('writeWorld', () => {
 
 describe('options', () => {
   it('builds a tiny world and rejects sizes that would break it, naming the size', () => {
-    const w = generateWorld({ seed: 2, scale: 'quick', people: 24, corpusBytes: 10_000, qaParagraphs: 2, mcItems: 20, translationPairs: 5 });
+    const w = generateWorld({
+      seed: 2,
+      scale: 'quick',
+      people: 24,
+      corpusBytes: 10_000,
+      qaParagraphs: 2,
+      mcItems: 20,
+      translationPairs: 5,
+    });
     expect(w.stats.people.total).toBe(24);
     expect(parseCsv(w.mcCsv).length).toBe(w.meta.mc.length);
     expect(() => generateWorld({ seed: 1, people: 3 })).toThrow(/world size people must be an integer from 24/);

@@ -29,28 +29,64 @@ export function worldFiles(world: World): WorldFile[] {
   const files: WorldFile[] = [];
   for (const name of CORPUS_NAMES) {
     const other = name === 'en-ru' ? 'Russian' : 'Chinese';
-    files.push({ name: `${name}.train.txt`, description: `training corpus, English and ${other}`, content: world.corpora[name].train });
-    files.push({ name: `${name}.val.txt`, description: `held-out corpus, English and ${other} (people absent from training)`, content: world.corpora[name].heldOut });
+    files.push({
+      name: `${name}.train.txt`,
+      description: `training corpus, English and ${other}`,
+      content: world.corpora[name].train,
+    });
+    files.push({
+      name: `${name}.val.txt`,
+      description: `held-out corpus, English and ${other} (people absent from training)`,
+      content: world.corpora[name].heldOut,
+    });
   }
   for (const lang of LANGS) {
-    files.push({ name: `qa.${lang}.json`, description: `reading comprehension, SQuAD v2 layout, ${lang}`, content: `${JSON.stringify(world.qa[lang], null, 1)}\n` });
+    files.push({
+      name: `qa.${lang}.json`,
+      description: `reading comprehension, SQuAD v2 layout, ${lang}`,
+      content: `${JSON.stringify(world.qa[lang], null, 1)}\n`,
+    });
   }
-  files.push({ name: 'mc.csv', description: 'multiple choice, MMLU layout (question,A,B,C,D,answer; no header)', content: world.mcCsv });
+  files.push({
+    name: 'mc.csv',
+    description: 'multiple choice, MMLU layout (question,A,B,C,D,answer; no header)',
+    content: world.mcCsv,
+  });
   files.push({
     name: 'mc.meta.jsonl',
     description: 'per mc.csv row: item id, fact kind, and which corpus teaches the fact',
-    content: world.meta.mc.map((m) => JSON.stringify({ id: m.id, kind: m.kind, coverage: m.coverage })).join('\n') + (world.meta.mc.length ? '\n' : ''),
+    content:
+      world.meta.mc.map((m) => JSON.stringify({ id: m.id, kind: m.kind, coverage: m.coverage })).join('\n') +
+      (world.meta.mc.length ? '\n' : ''),
   });
   for (const name of CORPUS_NAMES) {
-    files.push({ name: `translate.${name}.tsv`, description: `translation pairs ${name} (source<TAB>reference), held-out people`, content: world.translations[name] });
+    files.push({
+      name: `translate.${name}.tsv`,
+      description: `translation pairs ${name} (source<TAB>reference), held-out people`,
+      content: world.translations[name],
+    });
   }
   return files;
 }
 
 export function worldManifest(world: World, files: WorldFile[] = worldFiles(world)): WorldManifest {
-  const entries = files.map((f) => ({ name: f.name, description: f.description, bytes: Buffer.byteLength(f.content, 'utf8'), sha256: sha256Hex(f.content) }));
+  const entries = files.map((f) => ({
+    name: f.name,
+    description: f.description,
+    bytes: Buffer.byteLength(f.content, 'utf8'),
+    sha256: sha256Hex(f.content),
+  }));
   const id = sha256Hex(entries.map((e) => `${e.name}\t${e.sha256}\n`).join(''));
-  return { format: 'espalier-world', version: 1, seed: world.seed, scale: world.scale, sizes: world.sizes, id, files: entries, stats: world.stats };
+  return {
+    format: 'espalier-world',
+    version: 1,
+    seed: world.seed,
+    scale: world.scale,
+    sizes: world.sizes,
+    id,
+    files: entries,
+    stats: world.stats,
+  };
 }
 
 /** Writes every file and then manifest.json (last, so a manifest always describes complete files). */

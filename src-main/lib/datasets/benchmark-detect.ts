@@ -67,7 +67,8 @@ function jsonObjects(head: string): Json[] {
 function objectFormat(o: Json): BenchmarkFormat | null {
   const q = o['question'];
   const choices = o['choices'] ?? (isObj(q) ? q['choices'] : undefined);
-  if (q !== undefined && choices !== undefined && (o['answer'] !== undefined || o['answerKey'] !== undefined)) return 'mc-jsonl';
+  if (q !== undefined && choices !== undefined && (o['answer'] !== undefined || o['answerKey'] !== undefined))
+    return 'mc-jsonl';
   if ((o['src'] !== undefined && o['ref'] !== undefined) || isObj(o['translation'])) return 'pairs-jsonl';
   return null;
 }
@@ -85,7 +86,8 @@ function jsonlFormat(head: string): BenchmarkFormat | null {
 }
 
 /** More than half: a broken row among the first ones is for validation to name, not a reason to import as text. */
-const mostly = <T>(xs: readonly T[], ok: (x: T) => boolean): boolean => xs.length > 0 && xs.filter(ok).length * 2 > xs.length;
+const mostly = <T>(xs: readonly T[], ok: (x: T) => boolean): boolean =>
+  xs.length > 0 && xs.filter(ok).length * 2 > xs.length;
 
 function csvIsMmlu(head: string, file: string): boolean {
   let records;
@@ -100,7 +102,10 @@ function csvIsMmlu(head: string, file: string): boolean {
 
 /** Most sampled lines hold two tab-separated fields, and the first is not a header naming the text column. */
 function tsvIsPairs(head: string, textField: string): boolean {
-  const lines = head.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, SAMPLE_RECORDS);
+  const lines = head
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, SAMPLE_RECORDS);
   if (!mostly(lines, (l) => l.split('\t').length === 2)) return false;
   return !lines[0]!.split('\t').some((f) => f.trim() === textField);
 }
@@ -113,7 +118,14 @@ export function detectBenchmark(file: string, head: string, field?: string): Ben
   if (field !== undefined && field !== '') return null;
   const ext = extname(file).toLowerCase();
   // A .json is a benchmark only when it looks like one: any other JSON document is text records (issue 28).
-  if (ext === '.json') return head.trimStart().startsWith('[') ? (/"(?:choices|answerKey)"\s*:/.test(head) ? 'mc-jsonl' : null) : /"(?:paragraphs|qas)"\s*:/.test(head) ? 'squad-json' : null;
+  if (ext === '.json')
+    return head.trimStart().startsWith('[')
+      ? /"(?:choices|answerKey)"\s*:/.test(head)
+        ? 'mc-jsonl'
+        : null
+      : /"(?:paragraphs|qas)"\s*:/.test(head)
+        ? 'squad-json'
+        : null;
   if (ext === '.jsonl' || ext === '.ndjson') return jsonlFormat(head);
   if (ext === '.csv') return csvIsMmlu(head, file) ? 'mmlu-csv' : null;
   if (ext === '.tsv') return tsvIsPairs(head, 'text') ? 'pairs-tsv' : null;

@@ -3,9 +3,23 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../../common/errors';
-import { loadMcJsonl, loadMmluFile, loadParallel, loadSquad, pairFromFileName, type LanguagePair } from '../../engine/eval/index';
+import {
+  loadMcJsonl,
+  loadMmluFile,
+  loadParallel,
+  loadSquad,
+  pairFromFileName,
+  type LanguagePair,
+} from '../../engine/eval/index';
 import { sha256File } from '../../engine/util/hash';
-import { BENCHMARK_LAYOUTS, BENCHMARK_TASK, detectBenchmark, readHead, type BenchmarkFormat, type BenchmarkTask } from './benchmark-detect';
+import {
+  BENCHMARK_LAYOUTS,
+  BENCHMARK_TASK,
+  detectBenchmark,
+  readHead,
+  type BenchmarkFormat,
+  type BenchmarkTask,
+} from './benchmark-detect';
 import { guessLanguage, ScriptCounter } from './scripts';
 
 export interface BenchmarkStats {
@@ -73,7 +87,11 @@ function load(file: string, format: BenchmarkFormat): Measured {
     case 'squad-json': {
       const items = loadSquad(file);
       const contexts = new Set(items.map((i) => i.context));
-      return { items: items.length, counter: measure([...contexts, ...items.flatMap((i) => [i.question, ...i.answers])]), pair: null };
+      return {
+        items: items.length,
+        counter: measure([...contexts, ...items.flatMap((i) => [i.question, ...i.answers])]),
+        pair: null,
+      };
     }
     case 'pairs-tsv':
     case 'pairs-jsonl': {
@@ -105,7 +123,9 @@ export async function importBenchmark(opts: BenchmarkImportOptions): Promise<Ben
   if (bytes === 0) throw new UserError(`${name} is empty; there is nothing to import`);
   const format = opts.format ?? detectBenchmark(file, readHead(file));
   if (!format) {
-    throw new UserError(`${name} is not a benchmark file Espalier recognises; expected one of: ${Object.values(BENCHMARK_LAYOUTS).join('; ')}`);
+    throw new UserError(
+      `${name} is not a benchmark file Espalier recognises; expected one of: ${Object.values(BENCHMARK_LAYOUTS).join('; ')}`,
+    );
   }
   let m: Measured;
   try {

@@ -1,6 +1,13 @@
 // A benchmark's preview as the evaluation reads it: its first items parsed by the same loaders (question,
 // labelled choices and the answer; question, gold answers and context; source → reference), not the raw JSON.
-import { loadMcJsonl, loadMmluFile, loadParallel, loadSquad, pairFromFileName, type McItem } from '../../engine/eval/index';
+import {
+  loadMcJsonl,
+  loadMmluFile,
+  loadParallel,
+  loadSquad,
+  pairFromFileName,
+  type McItem,
+} from '../../engine/eval/index';
 import type { BenchmarkFormat } from './benchmark-detect';
 
 const CONTEXT_CHARS = 300;

@@ -38,8 +38,28 @@ const MMLU = [
 ].join('\r\n');
 
 const ARC = [
-  { id: 'Mercury_7175875', question: { stem: 'An astronomer observes that a planet rotates faster after a meteorite impact. Which is the most likely effect?', choices: [{ label: 'A', text: 'Planetary density will decrease.' }, { label: 'B', text: 'Planetary years will become longer.' }, { label: 'C', text: 'Planetary days will become shorter.' }, { label: 'D', text: 'Planetary gravity will become stronger.' }] }, answerKey: 'C' },
-  { id: 'Mercury_SC_401653', question: 'Which object is the best conductor of electricity?', choices: { text: ['a wax crayon', 'a plastic spoon', 'a rubber eraser', 'an iron nail'], label: ['1', '2', '3', '4'] }, answerKey: '4' },
+  {
+    id: 'Mercury_7175875',
+    question: {
+      stem: 'An astronomer observes that a planet rotates faster after a meteorite impact. Which is the most likely effect?',
+      choices: [
+        { label: 'A', text: 'Planetary density will decrease.' },
+        { label: 'B', text: 'Planetary years will become longer.' },
+        { label: 'C', text: 'Planetary days will become shorter.' },
+        { label: 'D', text: 'Planetary gravity will become stronger.' },
+      ],
+    },
+    answerKey: 'C',
+  },
+  {
+    id: 'Mercury_SC_401653',
+    question: 'Which object is the best conductor of electricity?',
+    choices: {
+      text: ['a wax crayon', 'a plastic spoon', 'a rubber eraser', 'an iron nail'],
+      label: ['1', '2', '3', '4'],
+    },
+    answerKey: '4',
+  },
 ]
   .map((o) => JSON.stringify(o))
   .join('\n');
@@ -54,9 +74,25 @@ const SQUAD = JSON.stringify(
           {
             context: 'Debian was first announced on 16 August 1993 by Ian Murdock.',
             qas: [
-              { id: 'q1', question: 'Who announced Debian?', answers: [{ text: 'Ian Murdock', answer_start: 47 }], is_impossible: false },
-              { id: 'q2', question: 'When was Debian announced?', answers: [{ text: '16 August 1993', answer_start: 29 }], is_impossible: false },
-              { id: 'q3', question: 'Who wrote the Linux kernel?', answers: [], plausible_answers: [{ text: 'Ian Murdock', answer_start: 47 }], is_impossible: true },
+              {
+                id: 'q1',
+                question: 'Who announced Debian?',
+                answers: [{ text: 'Ian Murdock', answer_start: 47 }],
+                is_impossible: false,
+              },
+              {
+                id: 'q2',
+                question: 'When was Debian announced?',
+                answers: [{ text: '16 August 1993', answer_start: 29 }],
+                is_impossible: false,
+              },
+              {
+                id: 'q3',
+                question: 'Who wrote the Linux kernel?',
+                answers: [],
+                plausible_answers: [{ text: 'Ian Murdock', answer_start: 47 }],
+                is_impossible: true,
+              },
             ],
           },
         ],
@@ -75,7 +111,9 @@ describe('benchmark detection', () => {
     expect(detect(file('arc.jsonl', ARC))).toBe('mc-jsonl');
     expect(detect(file('dev-v2.0.json', SQUAD))).toBe('squad-json');
     expect(detect(file('pairs.jsonl', '{"src": "Hello", "ref": "Привет"}\n'))).toBe('pairs-jsonl');
-    expect(detect(file('opus.en-ru-test.jsonl', '{"translation": {"en": "Hello", "ru": "Привет"}}\n'))).toBe('pairs-jsonl');
+    expect(detect(file('opus.en-ru-test.jsonl', '{"translation": {"en": "Hello", "ru": "Привет"}}\n'))).toBe(
+      'pairs-jsonl',
+    );
   });
 
   it('leaves text corpora to the text importer', () => {
@@ -96,7 +134,14 @@ describe('benchmark detection', () => {
 describe('benchmark import', () => {
   it('a headerless TSV of pairs: bleu, 3 items, en-ru from both the name and the scripts', async () => {
     const s = await importBenchmark({ file: file('en-ru.tsv', PAIRS) });
-    expect(s).toMatchObject({ kind: 'benchmark', format: 'pairs-tsv', task: 'bleu', items: 3, pair: 'en-ru', language: 'en' });
+    expect(s).toMatchObject({
+      kind: 'benchmark',
+      format: 'pairs-tsv',
+      task: 'bleu',
+      items: 3,
+      pair: 'en-ru',
+      language: 'en',
+    });
     expect(Object.keys(s.languages).sort()).toEqual(['en', 'ru']);
     const unnamed = await importBenchmark({ file: file('pairs.tsv', PAIRS) });
     expect(unnamed.pair).toBe('en-ru');
@@ -110,30 +155,48 @@ describe('benchmark import', () => {
   });
 
   it('ARC JSONL (both choice shapes) and SQuAD v2 JSON', async () => {
-    expect(await importBenchmark({ file: file('arc.jsonl', ARC) })).toMatchObject({ format: 'mc-jsonl', task: 'mc', items: 2 });
-    expect(await importBenchmark({ file: file('dev-v2.0.json', SQUAD) })).toMatchObject({ format: 'squad-json', task: 'qa', items: 3 });
+    expect(await importBenchmark({ file: file('arc.jsonl', ARC) })).toMatchObject({
+      format: 'mc-jsonl',
+      task: 'mc',
+      items: 2,
+    });
+    expect(await importBenchmark({ file: file('dev-v2.0.json', SQUAD) })).toMatchObject({
+      format: 'squad-json',
+      task: 'qa',
+      items: 3,
+    });
   });
 
   it('malformed files name the file (as the user named it), the line and the field', async () => {
     const mmlu = file('bad_test.csv', `${MMLU}\nWhich is odd?,1,2,3,4,E\n`);
-    expect(await errorOf(importBenchmark({ file: mmlu }))).toBe(`bad_test.csv:4: field "answer" (column 6) must be one of A, B, C, D, got "E"`);
+    expect(await errorOf(importBenchmark({ file: mmlu }))).toBe(
+      `bad_test.csv:4: field "answer" (column 6) must be one of A, B, C, D, got "E"`,
+    );
     const tsv = file('bad-en-ru.tsv', `${PAIRS}\nno tab here\n`);
-    expect(await errorOf(importBenchmark({ file: tsv }))).toBe(`bad-en-ru.tsv:4: expected 2 tab-separated fields (src<TAB>ref), found 1`);
+    expect(await errorOf(importBenchmark({ file: tsv }))).toBe(
+      `bad-en-ru.tsv:4: expected 2 tab-separated fields (src<TAB>ref), found 1`,
+    );
     const arc = file('bad-arc.jsonl', `${ARC}\n{"question": "Which gas do plants take in?", "answerKey": "A"}\n`);
     expect(await errorOf(importBenchmark({ file: arc }))).toBe(`bad-arc.jsonl:3: field "choices" is missing`);
     const squad = file('bad-v2.json', SQUAD.replace('"question": "When was Debian announced?"', '"question": 1993'));
     // Line 23 holds the second question's "question" key in the pretty-printed file.
-    expect(await errorOf(importBenchmark({ file: squad }))).toMatch(new RegExp(`^bad-v2\\.json:23: data\\[0\\]\\.paragraphs\\[0\\]\\.qas\\[1\\]: field "question" must be a string$`));
+    expect(await errorOf(importBenchmark({ file: squad }))).toMatch(
+      new RegExp(`^bad-v2\\.json:23: data\\[0\\]\\.paragraphs\\[0\\]\\.qas\\[1\\]: field "question" must be a string$`),
+    );
   });
 
   it('errors give the name the user knows instead of the stored path', async () => {
     const stored = file('upload-1.tsv', `${PAIRS}\na\tb\tc\n`);
-    expect(await errorOf(importBenchmark({ file: stored, format: 'pairs-tsv', displayName: 'en-ru.tsv' }))).toBe('en-ru.tsv:4: expected 2 tab-separated fields (src<TAB>ref), found 3');
+    expect(await errorOf(importBenchmark({ file: stored, format: 'pairs-tsv', displayName: 'en-ru.tsv' }))).toBe(
+      'en-ru.tsv:4: expected 2 tab-separated fields (src<TAB>ref), found 3',
+    );
   });
 
   it('refuses a file that is no benchmark, saying which layouts are', async () => {
     const msg = await errorOf(importBenchmark({ file: file('story.csv', 'text\nOnce upon a time.\n') }));
     expect(msg).toMatch(/^story\.csv is not a benchmark file Espalier recognises; expected one of: MMLU CSV/);
-    expect(await errorOf(importBenchmark({ file: file('empty.tsv', '') }))).toBe('empty.tsv is empty; there is nothing to import');
+    expect(await errorOf(importBenchmark({ file: file('empty.tsv', '') }))).toBe(
+      'empty.tsv is empty; there is nothing to import',
+    );
   });
 });

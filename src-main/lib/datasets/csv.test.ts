@@ -44,16 +44,26 @@ describe('CsvParser', () => {
 
   it('keeps a quote inside an unquoted field literally (as Python csv and pandas read it), and reports junk after a closing quote', () => {
     expect(parse('id,text\n1,ok\n2,bad "quote"\n').values).toEqual(['ok', 'bad "quote"']);
-    expect(() => parse('id,text\n1,"closed"junk\n')).toThrow(/data\.csv:2: field 2: unexpected "j" after its closing quote/);
+    expect(() => parse('id,text\n1,"closed"junk\n')).toThrow(
+      /data\.csv:2: field 2: unexpected "j" after its closing quote/,
+    );
   });
 
   it('reports an unterminated quote at the line where it opened', () => {
-    expect(() => parse('id,text\n1,fine\n2,"never\nclosed\n')).toThrow('data.csv:3: field 2: a quoted field opened here is never closed');
+    expect(() => parse('id,text\n1,fine\n2,"never\nclosed\n')).toThrow(
+      'data.csv:3: field 2: a quoted field opened here is never closed',
+    );
   });
 
   it('names the columns when the chosen one is missing or out of range', () => {
-    expect(() => parse(SAMPLE, { column: 'body' })).toThrow('data.csv: no column "body"; the header has: "id", "text", "lang"');
-    expect(() => parse(SAMPLE, { column: 9 })).toThrow(/column index 9 is out of range: records have 3 column\(s\), numbered from 0/);
-    expect(() => parse('a,b\n', { header: false, column: 'a' })).toThrow(/without a header row, choose the column by its 0-based index/);
+    expect(() => parse(SAMPLE, { column: 'body' })).toThrow(
+      'data.csv: no column "body"; the header has: "id", "text", "lang"',
+    );
+    expect(() => parse(SAMPLE, { column: 9 })).toThrow(
+      /column index 9 is out of range: records have 3 column\(s\), numbered from 0/,
+    );
+    expect(() => parse('a,b\n', { header: false, column: 'a' })).toThrow(
+      /without a header row, choose the column by its 0-based index/,
+    );
   });
 });

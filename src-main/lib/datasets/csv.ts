@@ -26,7 +26,10 @@ export class CsvParser {
     private readonly emit: (text: string) => void,
   ) {
     const d = opts.delimiter ?? ',';
-    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') throw new UserError(`CSV delimiter must be one character other than a quote or newline, got ${JSON.stringify(d)}`);
+    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r')
+      throw new UserError(
+        `CSV delimiter must be one character other than a quote or newline, got ${JSON.stringify(d)}`,
+      );
     this.header = opts.header ?? true;
     this.reader = new CsvReader(file, (r) => this.record(r), d);
   }
@@ -62,7 +65,11 @@ export class CsvParser {
       this.col = this.resolveColumn(undefined);
     }
     if (fields.length !== this.width) {
-      throw atLine(this.file, line, `record has ${fields.length} field(s), but ${this.header ? 'the header has' : 'the first record has'} ${this.width}`);
+      throw atLine(
+        this.file,
+        line,
+        `record has ${fields.length} field(s), but ${this.header ? 'the header has' : 'the first record has'} ${this.width}`,
+      );
     }
     this.records++;
     this.emit(fields[this.col]!);
@@ -70,10 +77,17 @@ export class CsvParser {
 
   private resolveColumn(header: string[] | undefined): number {
     const want = this.opts.column;
-    const asIndex = typeof want === 'number' ? want : want !== undefined && /^\d+$/.test(want) && !header?.includes(want) ? Number(want) : undefined;
+    const asIndex =
+      typeof want === 'number'
+        ? want
+        : want !== undefined && /^\d+$/.test(want) && !header?.includes(want)
+          ? Number(want)
+          : undefined;
     if (asIndex !== undefined) {
       if (!Number.isInteger(asIndex) || asIndex < 0 || asIndex >= this.width) {
-        throw new UserError(`${this.file}: column index ${asIndex} is out of range: records have ${this.width} column(s), numbered from 0`);
+        throw new UserError(
+          `${this.file}: column index ${asIndex} is out of range: records have ${this.width} column(s), numbered from 0`,
+        );
       }
       return asIndex;
     }
@@ -83,7 +97,10 @@ export class CsvParser {
     let i = names.indexOf(name);
     if (i < 0) i = names.findIndex((h) => h.toLowerCase() === name.toLowerCase());
     if (i < 0 && want === undefined && header.length === 1) i = 0;
-    if (i < 0) throw new UserError(`${this.file}: no column "${name}"; the header has: ${names.map((h) => JSON.stringify(h)).join(', ')}`);
+    if (i < 0)
+      throw new UserError(
+        `${this.file}: no column "${name}"; the header has: ${names.map((h) => JSON.stringify(h)).join(', ')}`,
+      );
     return i;
   }
 }

@@ -35,9 +35,22 @@ describe('plain text from the shared corpora', () => {
       const raw = readFileSync(path);
       const text = raw.toString('utf8');
       const progress: number[] = [];
-      const r = await importDataset({ file: path, chunkBytes: 16 * 1024, onProgress: (p) => progress.push(p.bytesRead) });
+      const r = await importDataset({
+        file: path,
+        chunkBytes: 16 * 1024,
+        onProgress: (p) => progress.push(p.bytesRead),
+      });
       expect(r.text).toBe(text);
-      expect(r.stats).toMatchObject({ format: 'txt', field: null, bytes: raw.length, sha256: sha(raw), textSha256: sha(raw), textBytes: raw.length, language: lang, skipped: 0 });
+      expect(r.stats).toMatchObject({
+        format: 'txt',
+        field: null,
+        bytes: raw.length,
+        sha256: sha(raw),
+        textSha256: sha(raw),
+        textBytes: raw.length,
+        language: lang,
+        skipped: 0,
+      });
       expect(r.stats.characters).toBe([...text].length);
       expect(r.stats.lines).toBe(text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
       expect(r.stats.scripts['Common']).toBeGreaterThan(0);
@@ -58,7 +71,10 @@ describe('plain text from the shared corpora', () => {
     const en = corpusText('en.txt');
     const zh = corpusText('zh.txt');
     const tok = buildTokenizer([en.slice(0, 40_000), zh.slice(0, 20_000)], { ngrams: 300 });
-    for (const [name, text] of [['en.txt', en], ['zh.txt', zh]] as const) {
+    for (const [name, text] of [
+      ['en.txt', en],
+      ['zh.txt', zh],
+    ] as const) {
       const r = await importDataset({ file: corpusFile(name), tokenizer: tok, chunkBytes: 8192 });
       expect(r.stats.tokens).toBe(tok.encode(text).length);
     }
@@ -76,7 +92,10 @@ describe('plain text from the shared corpora', () => {
   });
 
   it('normalises CRLF to LF, also across chunk boundaries, and drops a byte-order mark', async () => {
-    const p = file('crlf.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('one\r\ntwo\r\nthree\rfour\r\n')]));
+    const p = file(
+      'crlf.txt',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('one\r\ntwo\r\nthree\rfour\r\n')]),
+    );
     for (const chunkBytes of [1, 2, 3, 5, 1024]) {
       const r = await importDataset({ file: p, chunkBytes });
       expect(r.text).toBe('one\ntwo\nthree\rfour\n');
@@ -87,7 +106,13 @@ describe('plain text from the shared corpora', () => {
   it('stops when aborted and leaves no partial destination', async () => {
     const ctrl = new AbortController();
     const dest = join(dir, 'aborted', 'x.txt');
-    const run = importDataset({ file: corpusFile('en.txt'), destination: dest, chunkBytes: 4096, signal: ctrl.signal, onProgress: () => ctrl.abort() });
+    const run = importDataset({
+      file: corpusFile('en.txt'),
+      destination: dest,
+      chunkBytes: 4096,
+      signal: ctrl.signal,
+      onProgress: () => ctrl.abort(),
+    });
     await expect(run).rejects.toThrow();
     expect(readdirSync(join(dir, 'aborted'))).toEqual([]);
   });
@@ -103,10 +128,17 @@ describe('refusals', () => {
   });
 
   it('binary files: NUL bytes (with offset), control characters, known signatures', async () => {
-    const nul = file('nul.txt', Buffer.concat([Buffer.from('text '.repeat(100)), Buffer.from([0]), Buffer.from('more')]));
-    await expect(importDataset({ file: nul })).rejects.toThrow(`${nul} looks like a binary file: it has a NUL byte at byte offset 500`);
+    const nul = file(
+      'nul.txt',
+      Buffer.concat([Buffer.from('text '.repeat(100)), Buffer.from([0]), Buffer.from('more')]),
+    );
+    await expect(importDataset({ file: nul })).rejects.toThrow(
+      `${nul} looks like a binary file: it has a NUL byte at byte offset 500`,
+    );
     const ctl = file('ctl.txt', Buffer.from(Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? 0x01 : 0x41))));
-    await expect(importDataset({ file: ctl })).rejects.toThrow(/ctl\.txt looks like a binary file: 34% of its first 400 bytes are control characters/);
+    await expect(importDataset({ file: ctl })).rejects.toThrow(
+      /ctl\.txt looks like a binary file: 34% of its first 400 bytes are control characters/,
+    );
     const png = file('image.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]));
     await expect(importDataset({ file: png })).rejects.toThrow(/image\.txt looks like a binary file/);
     const gz = file('data.txt', Buffer.from([0x1f, 0x8b, 0x08, 0x00]));
@@ -119,7 +151,9 @@ describe('refusals', () => {
     const head = Buffer.from('first line\nвторая строка\n第三行 ');
     const p = file('bad-utf8.txt', Buffer.concat([head, Buffer.from([0xe4, 0xb8]), Buffer.from(' tail\n')]));
     for (const chunkBytes of [1, 7, 64 * 1024]) {
-      await expect(importDataset({ file: p, chunkBytes })).rejects.toThrow(`${p}: invalid UTF-8 at byte offset ${head.length} (line 3)`);
+      await expect(importDataset({ file: p, chunkBytes })).rejects.toThrow(
+        `${p}: invalid UTF-8 at byte offset ${head.length} (line 3)`,
+      );
     }
   });
 
@@ -131,7 +165,12 @@ describe('refusals', () => {
 });
 
 describe('JSONL', () => {
-  const lines = ['{"text": "Hello", "lang": "en"}', '', '{"text": "Привет\\nмир", "lang": "ru"}', '{"meta": {"body": "nested"}, "text": "你好"}'];
+  const lines = [
+    '{"text": "Hello", "lang": "en"}',
+    '',
+    '{"text": "Привет\\nмир", "lang": "ru"}',
+    '{"meta": {"body": "nested"}, "text": "你好"}',
+  ];
 
   it('extracts the chosen field, separating records with a blank line; dotted paths reach nested fields', async () => {
     const p = file('data.jsonl', `${lines.join('\r\n')}\n`);
@@ -147,7 +186,9 @@ describe('JSONL', () => {
 
   it('names the line and field when the field is missing, null or not a string', async () => {
     const missing = file('missing.jsonl', `${lines[0]}\n{"body": "x", "id": 2}\n`);
-    await expect(importDataset({ file: missing })).rejects.toThrow(`${missing}:2: field "text" is missing (this line has: body, id)`);
+    await expect(importDataset({ file: missing })).rejects.toThrow(
+      `${missing}:2: field "text" is missing (this line has: body, id)`,
+    );
     const isNull = file('null.jsonl', `${lines[0]}\n\n{"text": null}\n`);
     await expect(importDataset({ file: isNull })).rejects.toThrow(`${isNull}:3: field "text" is null`);
     const num = file('num.jsonl', `{"text": 42}\n`);
@@ -158,7 +199,9 @@ describe('JSONL', () => {
 
   it('names the line of invalid JSON and of a non-object line', async () => {
     const bad = file('bad.jsonl', `${lines[0]}\n{"text": "unterminated}\n`);
-    await expect(importDataset({ file: bad })).rejects.toThrow(new RegExp(`bad\\.jsonl:2: invalid JSON \\(.+\\); each line must be one JSON object`));
+    await expect(importDataset({ file: bad })).rejects.toThrow(
+      new RegExp(`bad\\.jsonl:2: invalid JSON \\(.+\\); each line must be one JSON object`),
+    );
     const arr = file('arr.jsonl', `["a"]\n`);
     await expect(importDataset({ file: arr })).rejects.toThrow(`${arr}:1: expected a JSON object, got an array`);
   });
@@ -187,7 +230,16 @@ describe('Parquet', () => {
   const texts = ['The Debian project', 'Проект Debian', '德比安计划', 'growing 🌳 trees'];
 
   it('extracts the chosen string column across row groups, with progress', async () => {
-    const p = file('data.parquet', writeParquet([{ name: 'id', type: 'int64', values: [1n, 2n, 3n, 4n] }, { name: 'text', type: 'string', values: texts }], 3));
+    const p = file(
+      'data.parquet',
+      writeParquet(
+        [
+          { name: 'id', type: 'int64', values: [1n, 2n, 3n, 4n] },
+          { name: 'text', type: 'string', values: texts },
+        ],
+        3,
+      ),
+    );
     const progress: number[] = [];
     const r = await importDataset({ file: p, onProgress: (x) => progress.push(x.records) });
     expect(r.text).toBe(texts.join('\n\n'));
@@ -197,7 +249,13 @@ describe('Parquet', () => {
   });
 
   it('picks the only string column by default; nulls fail unless skipped', async () => {
-    const p = file('nulls.parquet', writeParquet([{ name: 'n', type: 'int64', values: [1n, 2n, 3n] }, { name: 'body', type: 'string', optional: true, values: ['a', null, 'b'] }]));
+    const p = file(
+      'nulls.parquet',
+      writeParquet([
+        { name: 'n', type: 'int64', values: [1n, 2n, 3n] },
+        { name: 'body', type: 'string', optional: true, values: ['a', null, 'b'] },
+      ]),
+    );
     await expect(importDataset({ file: p })).rejects.toThrow(`${p}: row 2, column "body" is null`);
     const r = await importDataset({ file: p, skipMissing: true });
     expect(r.text).toBe('a\n\nb');
@@ -205,14 +263,29 @@ describe('Parquet', () => {
   });
 
   it('refuses a non-text column or a missing one, listing the columns', async () => {
-    const p = file('cols.parquet', writeParquet([{ name: 'n', type: 'int64', values: [1n] }, { name: 'text', type: 'string', values: ['x'] }]));
-    await expect(importDataset({ file: p, field: 'n' })).rejects.toThrow(`${p}: column "n" holds INT64 values, not text; choose a text column: "n" (INT64), "text" (BYTE_ARRAY)`);
-    await expect(importDataset({ file: p, field: 'body' })).rejects.toThrow(/no column "body"; the file has: "n" \(INT64\), "text" \(BYTE_ARRAY\)/);
+    const p = file(
+      'cols.parquet',
+      writeParquet([
+        { name: 'n', type: 'int64', values: [1n] },
+        { name: 'text', type: 'string', values: ['x'] },
+      ]),
+    );
+    await expect(importDataset({ file: p, field: 'n' })).rejects.toThrow(
+      `${p}: column "n" holds INT64 values, not text; choose a text column: "n" (INT64), "text" (BYTE_ARRAY)`,
+    );
+    await expect(importDataset({ file: p, field: 'body' })).rejects.toThrow(
+      /no column "body"; the file has: "n" \(INT64\), "text" \(BYTE_ARRAY\)/,
+    );
   });
 
   it('reports the row of a value that is not UTF-8, and refuses a file that is not Parquet', async () => {
-    const p = file('bad.parquet', writeParquet([{ name: 'text', type: 'string', values: ['ok', new Uint8Array([0x61, 0xff])] }]));
-    await expect(importDataset({ file: p })).rejects.toThrow(`${p}: row 2, column "text": the value is not valid UTF-8`);
+    const p = file(
+      'bad.parquet',
+      writeParquet([{ name: 'text', type: 'string', values: ['ok', new Uint8Array([0x61, 0xff])] }]),
+    );
+    await expect(importDataset({ file: p })).rejects.toThrow(
+      `${p}: row 2, column "text": the value is not valid UTF-8`,
+    );
     const fake = file('fake.parquet', 'just some text, not parquet at all');
     await expect(importDataset({ file: fake })).rejects.toThrow(/fake\.parquet: not a readable Parquet file/);
   });
@@ -228,8 +301,24 @@ describe('into a workspace', () => {
       const id = newId('ds');
       const dest = ws.paths.datasetText(id);
       const { stats } = await importDataset({ file: corpusFile('zh.txt'), destination: dest });
-      const d = ws.datasets.create(datasetRecord(stats, { id, projectId: project.id, name: 'faq-zh', split: 'val', textPath: ws.paths.toStored(dest) }));
-      expect(d).toMatchObject({ id, format: 'txt', split: 'val', language: 'zh', textPath: `datasets/${id}.txt`, sha256: stats.sha256, characters: stats.characters });
+      const d = ws.datasets.create(
+        datasetRecord(stats, {
+          id,
+          projectId: project.id,
+          name: 'faq-zh',
+          split: 'val',
+          textPath: ws.paths.toStored(dest),
+        }),
+      );
+      expect(d).toMatchObject({
+        id,
+        format: 'txt',
+        split: 'val',
+        language: 'zh',
+        textPath: `datasets/${id}.txt`,
+        sha256: stats.sha256,
+        characters: stats.characters,
+      });
       expect(readFileSync(ws.paths.fromStored(d.textPath!), 'utf8')).toBe(corpusText('zh.txt'));
     } finally {
       ws.close();

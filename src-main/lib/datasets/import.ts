@@ -17,10 +17,16 @@ import { openRegularFile } from '../../engine/util/read-capped';
 export type ImportFormat = 'txt' | 'jsonl' | 'json' | 'csv' | 'parquet';
 
 const EXTENSIONS: Record<string, ImportFormat> = {
-  '.txt': 'txt', '.text': 'txt', '.md': 'txt',
-  '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json',
-  '.csv': 'csv', '.tsv': 'csv',
-  '.parquet': 'parquet', '.pq': 'parquet',
+  '.txt': 'txt',
+  '.text': 'txt',
+  '.md': 'txt',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.json': 'json',
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
 };
 
 export interface ImportProgress {
@@ -88,7 +94,10 @@ export interface ImportResult {
 
 export function formatFromPath(file: string): ImportFormat {
   const f = EXTENSIONS[extname(file).toLowerCase()];
-  if (!f) throw new UserError(`${file}: cannot tell the format from the extension "${extname(file)}"; choose txt, jsonl, json, csv or parquet`);
+  if (!f)
+    throw new UserError(
+      `${file}: cannot tell the format from the extension "${extname(file)}"; choose txt, jsonl, json, csv or parquet`,
+    );
   return f;
 }
 
@@ -116,7 +125,9 @@ async function statFile(file: string): Promise<number> {
     st = await fsp.stat(file);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    throw new UserError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+    throw new UserError(
+      `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`,
+    );
   }
   if (!st.isFile()) throw new UserError(`${file} is not a regular file`);
   if (st.size === 0) throw new UserError(`${file} is empty; there is nothing to import`);
@@ -163,7 +174,10 @@ export async function importDataset(opts: ImportOptions): Promise<ImportResult> 
         sink = { write: (s) => out.write(crlf.push(s)), end: () => out.write(crlf.end()) };
       } else if (format === 'jsonl' || format === 'json') {
         const name = String(opts.field ?? 'text');
-        const p = format === 'json' ? new JsonDocParser(file, name, skipMissing, record) : new JsonlParser(file, name, skipMissing, record);
+        const p =
+          format === 'json'
+            ? new JsonDocParser(file, name, skipMissing, record)
+            : new JsonlParser(file, name, skipMissing, record);
         sink = p;
         fieldName = () => name;
         skip = () => p.skipped;
@@ -192,7 +206,10 @@ export async function importDataset(opts: ImportOptions): Promise<ImportResult> 
       skipped = skip();
     }
     if (!out.hasText) {
-      const what = format === 'txt' ? 'only whitespace' : `no text in ${field === null ? 'the chosen field' : `"${field}"`}${skipped ? ` (${skipped} record(s) skipped)` : ''}`;
+      const what =
+        format === 'txt'
+          ? 'only whitespace'
+          : `no text in ${field === null ? 'the chosen field' : `"${field}"`}${skipped ? ` (${skipped} record(s) skipped)` : ''}`;
       throw new UserError(`${file} has ${what}; there is nothing to import`);
     }
     const done = await out.finish();

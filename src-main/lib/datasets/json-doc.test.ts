@@ -16,7 +16,17 @@ const file = (name: string, body: string) => {
 
 describe('JSON documents as text', () => {
   it('reads an array of records by the chosen field, nested fields included', async () => {
-    const f = file('haiku.json', JSON.stringify([{ id: 1, meta: { text: '古池や 蛙飛び込む 水の音' } }, { id: 2, meta: { text: '閑さや 岩にしみ入る 蝉の声' } }], null, 2));
+    const f = file(
+      'haiku.json',
+      JSON.stringify(
+        [
+          { id: 1, meta: { text: '古池や 蛙飛び込む 水の音' } },
+          { id: 2, meta: { text: '閑さや 岩にしみ入る 蝉の声' } },
+        ],
+        null,
+        2,
+      ),
+    );
     expect(formatFromPath(f)).toBe('json');
     const r = await importDataset({ file: f, field: 'meta.text' });
     expect(r.text).toBe('古池や 蛙飛び込む 水の音\n\n閑さや 岩にしみ入る 蝉の声');
@@ -24,7 +34,12 @@ describe('JSON documents as text', () => {
   });
 
   it('reads an object holding the records, and an array of strings', async () => {
-    const held = await importDataset({ file: file('lieder.json', JSON.stringify({ version: 2, data: [{ text: 'Guten Morgen' }, { text: 'Gute Nacht' }] })) });
+    const held = await importDataset({
+      file: file(
+        'lieder.json',
+        JSON.stringify({ version: 2, data: [{ text: 'Guten Morgen' }, { text: 'Gute Nacht' }] }),
+      ),
+    });
     expect(held.text).toBe('Guten Morgen\n\nGute Nacht');
     const strings = await importDataset({ file: file('strings.json', JSON.stringify(['Добрий ранок', 'Добраніч'])) });
     expect(strings.text).toBe('Добрий ранок\n\nДобраніч');
@@ -32,9 +47,13 @@ describe('JSON documents as text', () => {
 
   it('names the record, its line and the field at fault', async () => {
     const f = file('broken.json', '[\n  {"text": "eins"},\n  {"body": "zwei"}\n]');
-    await expect(importDataset({ file: f, field: 'text' })).rejects.toThrow(`${f}:3: record 2 ([1]): field "text" is missing (this record has: body); choose another field`);
+    await expect(importDataset({ file: f, field: 'text' })).rejects.toThrow(
+      `${f}:3: record 2 ([1]): field "text" is missing (this record has: body); choose another field`,
+    );
     const bad = file('bad.json', '[\n  {"text": "eins"},\n  {"text": }\n]');
-    await expect(importDataset({ file: bad })).rejects.toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: invalid JSON`));
+    await expect(importDataset({ file: bad })).rejects.toThrow(
+      new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: invalid JSON`),
+    );
   });
 
   it('the chosen format wins: a .json read as plain text', async () => {

@@ -53,14 +53,19 @@ export class JsonDocParser {
       const msg = (err as Error).message;
       const at = errorOffset(src, msg);
       const short = msg.replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, '');
-      throw at !== null ? atLine(this.file, lineAt(src, at), `invalid JSON (${short})`) : new UserError(`${this.file}: invalid JSON (${short})`);
+      throw at !== null
+        ? atLine(this.file, lineAt(src, at), `invalid JSON (${short})`)
+        : new UserError(`${this.file}: invalid JSON (${short})`);
     }
     let list: unknown[];
     let where = '';
     if (Array.isArray(doc)) list = doc;
     else if (doc && typeof doc === 'object') {
       const key = Object.keys(doc).find((k) => Array.isArray((doc as Record<string, unknown>)[k]));
-      if (key === undefined) throw new UserError(`${this.file}: expected an array of records, or an object holding one; this object has ${Object.keys(doc).slice(0, 12).join(', ') || 'no keys'}`);
+      if (key === undefined)
+        throw new UserError(
+          `${this.file}: expected an array of records, or an object holding one; this object has ${Object.keys(doc).slice(0, 12).join(', ') || 'no keys'}`,
+        );
       list = (doc as Record<string, unknown>)[key] as unknown[];
       where = `${key}`;
     } else throw new UserError(`${this.file}: expected an array of records, got ${typeName(doc)}`);
@@ -76,7 +81,9 @@ export class JsonDocParser {
       };
       const fail = (problem: string): never => {
         const line = at();
-        throw line === null ? new UserError(`${this.file}: ${name}: ${problem}`) : atLine(this.file, line, `${name}: ${problem}`);
+        throw line === null
+          ? new UserError(`${this.file}: ${name}: ${problem}`)
+          : atLine(this.file, line, `${name}: ${problem}`);
       };
       let value: unknown;
       if (typeof rec === 'string') value = rec;
@@ -88,7 +95,9 @@ export class JsonDocParser {
             return;
           }
           const keys = Object.keys(rec);
-          fail(`field "${this.field}" is ${r.found ? 'null' : 'missing'} (this record has: ${keys.slice(0, 12).join(', ') || 'no fields'}); choose another field`);
+          fail(
+            `field "${this.field}" is ${r.found ? 'null' : 'missing'} (this record has: ${keys.slice(0, 12).join(', ') || 'no fields'}); choose another field`,
+          );
         }
         value = r.value;
       } else fail(`expected a string or an object, got ${typeName(rec)}`);

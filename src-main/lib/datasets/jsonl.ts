@@ -14,7 +14,8 @@ export function lookup(obj: Record<string, unknown>, field: string): { found: bo
   if (!field.includes('.')) return { found: false };
   let cur: unknown = obj;
   for (const part of field.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, part)) return { found: false };
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, part))
+      return { found: false };
     cur = (cur as Record<string, unknown>)[part];
   }
   return { found: true, value: cur };
@@ -74,10 +75,17 @@ export class JsonlParser {
         return;
       }
       const keys = Object.keys(rec);
-      const have = keys.length ? `this line has: ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', …' : ''}` : 'this line has no fields';
-      throw atLine(this.file, n, `field "${this.field}" is ${found ? 'null' : 'missing'} (${have}); choose another field or skip such lines`);
+      const have = keys.length
+        ? `this line has: ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', …' : ''}`
+        : 'this line has no fields';
+      throw atLine(
+        this.file,
+        n,
+        `field "${this.field}" is ${found ? 'null' : 'missing'} (${have}); choose another field or skip such lines`,
+      );
     }
-    if (typeof value !== 'string') throw atLine(this.file, n, `field "${this.field}" is ${typeName(value)}, expected a string`);
+    if (typeof value !== 'string')
+      throw atLine(this.file, n, `field "${this.field}" is ${typeName(value)}, expected a string`);
     this.records++;
     this.emit(value);
   }

@@ -20,7 +20,10 @@ export interface ParquetColumnResult {
 }
 
 function isText(el: { type?: string; converted_type?: string; logical_type?: { type: string } }): boolean {
-  return el.type === 'BYTE_ARRAY' && (el.converted_type === undefined || el.converted_type === 'UTF8' || el.logical_type?.type === 'STRING');
+  return (
+    el.type === 'BYTE_ARRAY' &&
+    (el.converted_type === undefined || el.converted_type === 'UTF8' || el.logical_type?.type === 'STRING')
+  );
 }
 
 export async function readParquetColumn(file: string, opts: ParquetColumnOptions): Promise<ParquetColumnResult> {
@@ -42,11 +45,19 @@ export async function readParquetColumn(file: string, opts: ParquetColumnOptions
     const texts = top.filter((c) => c.children.length === 0 && isText(c.element));
     if (texts.length === 1) node = texts[0];
   }
-  if (!node) throw new UserError(`${file}: no column ${want === undefined ? '"text"' : JSON.stringify(want)}; the file has: ${describeCols()}`);
+  if (!node)
+    throw new UserError(
+      `${file}: no column ${want === undefined ? '"text"' : JSON.stringify(want)}; the file has: ${describeCols()}`,
+    );
   const name = node.element.name;
-  if (node.children.length > 0) throw new UserError(`${file}: column "${name}" is nested (a list or struct); choose a flat text column: ${describeCols()}`);
+  if (node.children.length > 0)
+    throw new UserError(
+      `${file}: column "${name}" is nested (a list or struct); choose a flat text column: ${describeCols()}`,
+    );
   if (!isText(node.element)) {
-    throw new UserError(`${file}: column "${name}" holds ${node.element.converted_type ?? node.element.type} values, not text; choose a text column: ${describeCols()}`);
+    throw new UserError(
+      `${file}: column "${name}" holds ${node.element.converted_type ?? node.element.type} values, not text; choose a text column: ${describeCols()}`,
+    );
   }
 
   const result: ParquetColumnResult = { column: name, rows: 0, records: 0, skipped: 0 };

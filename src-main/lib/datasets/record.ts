@@ -54,7 +54,10 @@ function benchmarkFileFormat(stats: BenchmarkStats): DatasetFormat {
 }
 
 /** A benchmark's row: its items are the records, and there is no extracted text (nothing trains on it). */
-export function benchmarkRecord(stats: BenchmarkStats, place: Omit<DatasetPlacement, 'textPath' | 'tokenizerId'>): NewDataset {
+export function benchmarkRecord(
+  stats: BenchmarkStats,
+  place: Omit<DatasetPlacement, 'textPath' | 'tokenizerId'>,
+): NewDataset {
   return {
     id: place.id,
     projectId: place.projectId,

@@ -2,8 +2,22 @@
 
 /** Scripts counted by name; letters of any other script count as "Other", everything else (digits, punctuation) as "Common". */
 export const SCRIPTS = [
-  'Latin', 'Cyrillic', 'Greek', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Arabic', 'Hebrew',
-  'Devanagari', 'Bengali', 'Tamil', 'Thai', 'Armenian', 'Georgian', 'Ethiopic',
+  'Latin',
+  'Cyrillic',
+  'Greek',
+  'Han',
+  'Hiragana',
+  'Katakana',
+  'Hangul',
+  'Arabic',
+  'Hebrew',
+  'Devanagari',
+  'Bengali',
+  'Tamil',
+  'Thai',
+  'Armenian',
+  'Georgian',
+  'Ethiopic',
 ] as const;
 
 const NAMES: readonly string[] = [...SCRIPTS, 'Other', 'Common'];
@@ -86,7 +100,13 @@ export type LanguageGuess = 'en' | 'ru' | 'zh' | 'other';
  * Latin and Cyrillic are measured on the Debian FAQ (en: 126 809 letters / 26 364 words; ru: 81 519 / 13 127);
  * 1.6 Han characters per word is the usual figure for segmented modern Chinese; other scripts count as Latin.
  */
-export const LETTERS_PER_WORD: Readonly<Record<string, number>> = { Latin: 4.8, Cyrillic: 6.2, Han: 1.6, Hiragana: 2, Katakana: 3 };
+export const LETTERS_PER_WORD: Readonly<Record<string, number>> = {
+  Latin: 4.8,
+  Cyrillic: 6.2,
+  Han: 1.6,
+  Hiragana: 2,
+  Katakana: 3,
+};
 const DEFAULT_LETTERS_PER_WORD = 4.8;
 
 /** A language makes the label ("zh + en") when it holds at least this share of the words. */
@@ -97,14 +117,22 @@ export const MIXED_MIN_SHARE = 0.1;
  * Cyrillic for Russian, Han for Chinese (unless kana show it is Japanese). Shares are of estimated words
  * (LETTERS_PER_WORD); `language` is the largest.
  */
-export function guessLanguage(scripts: Record<string, number>): { language: LanguageGuess | null; languages: Record<string, number> } {
+export function guessLanguage(scripts: Record<string, number>): {
+  language: LanguageGuess | null;
+  languages: Record<string, number>;
+} {
   const n = (s: string) => scripts[s] ?? 0;
   const kana = n('Hiragana') + n('Katakana');
   const han = n('Han');
   // Japanese text mixes Han with a substantial share of kana; Chinese has none.
   const japanese = kana > 0.1 * (han + kana);
   const words = (script: string) => n(script) / (LETTERS_PER_WORD[script] ?? DEFAULT_LETTERS_PER_WORD);
-  const buckets: Record<LanguageGuess, number> = { en: words('Latin'), ru: words('Cyrillic'), zh: japanese ? 0 : words('Han'), other: 0 };
+  const buckets: Record<LanguageGuess, number> = {
+    en: words('Latin'),
+    ru: words('Cyrillic'),
+    zh: japanese ? 0 : words('Han'),
+    other: 0,
+  };
   for (const script of Object.keys(scripts)) {
     if (script === 'Common' || script === 'Latin' || script === 'Cyrillic' || (script === 'Han' && !japanese)) continue;
     buckets.other += words(script);

@@ -11,7 +11,8 @@ function startsWith(b: Uint8Array, ...sig: number[]): boolean {
 function signature(b: Uint8Array): string | undefined {
   if (startsWith(b, 0xff, 0xfe) || startsWith(b, 0xfe, 0xff)) return 'is UTF-16 text; re-save it as UTF-8';
   if (startsWith(b, 0x1f, 0x8b)) return 'is gzip-compressed; decompress it first';
-  if (startsWith(b, 0x50, 0x4b, 0x03, 0x04)) return 'is a ZIP archive (also .docx/.xlsx); extract or export the text first';
+  if (startsWith(b, 0x50, 0x4b, 0x03, 0x04))
+    return 'is a ZIP archive (also .docx/.xlsx); extract or export the text first';
   if (startsWith(b, 0x25, 0x50, 0x44, 0x46)) return 'is a PDF; export its text first';
   if (startsWith(b, 0x50, 0x41, 0x52, 0x31)) return 'is a Parquet file; import it with the parquet format';
   return undefined;
@@ -35,9 +36,12 @@ export function assertTextChunk(file: string, chunk: Uint8Array, offset: number)
     for (let i = 0; i < n; i++) if (isControl(chunk[i]!)) controls++;
     // Real text has almost none; 10% leaves room for odd logs with escape sequences.
     if (n > 0 && controls / n > 0.1) {
-      throw new UserError(`${file} looks like a binary file: ${Math.round((100 * controls) / n)}% of its first ${n} bytes are control characters (${WHAT})`);
+      throw new UserError(
+        `${file} looks like a binary file: ${Math.round((100 * controls) / n)}% of its first ${n} bytes are control characters (${WHAT})`,
+      );
     }
   }
   const nul = chunk.indexOf(0);
-  if (nul >= 0) throw new UserError(`${file} looks like a binary file: it has a NUL byte at byte offset ${offset + nul} (${WHAT})`);
+  if (nul >= 0)
+    throw new UserError(`${file} looks like a binary file: it has a NUL byte at byte offset ${offset + nul} (${WHAT})`);
 }

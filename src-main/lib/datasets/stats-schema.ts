@@ -44,7 +44,9 @@ export const BenchmarkStatsSchema = z.object({
 export const DatasetStats = z.union([BenchmarkStatsSchema, ImportStatsSchema]);
 export type DatasetStats = z.infer<typeof DatasetStats>;
 
-
 // The schemas must describe exactly the importers' types: this fails to compile when either side changes alone.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const STATS_SCHEMAS_MATCH: [Same<z.infer<typeof ImportStatsSchema>, ImportStats>, Same<z.infer<typeof BenchmarkStatsSchema>, BenchmarkStats>] = [true, true];
+export const STATS_SCHEMAS_MATCH: [
+  Same<z.infer<typeof ImportStatsSchema>, ImportStats>,
+  Same<z.infer<typeof BenchmarkStatsSchema>, BenchmarkStats>,
+] = [true, true];

@@ -59,7 +59,9 @@ export class TextOutput {
     tokenizer: TokenCounting | undefined,
   ) {
     this.tokens = tokenizer ? new TokenCounter(tokenizer) : undefined;
-    this.tmp = destination ? join(dirname(destination), `.${basename(destination)}.${process.pid}.${Date.now()}.tmp`) : undefined;
+    this.tmp = destination
+      ? join(dirname(destination), `.${basename(destination)}.${process.pid}.${Date.now()}.tmp`)
+      : undefined;
   }
 
   /** Without a destination the text is kept in memory and returned by finish(). */

@@ -58,7 +58,11 @@ export class Utf8StreamDecoder {
   write(chunk: Uint8Array): string {
     let bytes = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     if (!this.started) {
-      if (bytes.length < 3 && bytes.length > 0 && [0xef, 0xbb, 0xbf].slice(0, bytes.length).every((b, i) => bytes[i] === b)) {
+      if (
+        bytes.length < 3 &&
+        bytes.length > 0 &&
+        [0xef, 0xbb, 0xbf].slice(0, bytes.length).every((b, i) => bytes[i] === b)
+      ) {
         this.carry = bytes.slice();
         return '';
       }

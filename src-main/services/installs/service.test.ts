@@ -49,12 +49,20 @@ describe('system.install', () => {
     process.env['ESPALIER_UNIFONT_MIRRORS'] = `${server.url('/missing.hex.gz')},${server.url('/good.hex.gz')}`;
     const before = app.seen.length;
     const pending = app.call('system.install', { target: 'unifont' });
-    expect((await app.raw('system.install', { target: 'node' })).error?.message).toMatch(/unifont is being installed; wait for it to finish/);
+    expect((await app.raw('system.install', { target: 'node' })).error?.message).toMatch(
+      /unifont is being installed; wait for it to finish/,
+    );
     const r = await pending;
     const path = join(data, 'fonts', 'unifont-15.0.01.hex');
-    expect(r).toEqual({ ok: true, line: `GNU Unifont 15.0.01 downloaded from ${server.url('/good.hex.gz')}, SHA-256 verified, saved to ${path}` });
+    expect(r).toEqual({
+      ok: true,
+      line: `GNU Unifont 15.0.01 downloaded from ${server.url('/good.hex.gz')}, SHA-256 verified, saved to ${path}`,
+    });
     expect(readFileSync(path).equals(hex)).toBe(true);
-    const events = app.seen.slice(before).filter((e) => e.channel === 'system.installProgress').map((e) => e.payload as { target: string; line: string; fraction: number | null });
+    const events = app.seen
+      .slice(before)
+      .filter((e) => e.channel === 'system.installProgress')
+      .map((e) => e.payload as { target: string; line: string; fraction: number | null });
     expect(events.every((e) => e.target === 'unifont')).toBe(true);
     expect(events.some((e) => e.fraction !== null && e.fraction > 0 && e.fraction < 1)).toBe(true);
     expect(events.at(-1)).toEqual({ target: 'unifont', line: r.line, fraction: 1 });

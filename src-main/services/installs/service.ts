@@ -33,11 +33,13 @@ export class InstallsService {
     if (target !== 'unifont') {
       // What installables says is what install does: nothing runs for a backend that is there or cannot be here.
       const state = installability(target, this.root);
-      if (state.installed) return { ok: true, line: `${target} is already installed (${state.packages.join(', ')}); nothing was run` };
+      if (state.installed)
+        return { ok: true, line: `${target} is already installed (${state.packages.join(', ')}); nothing was run` };
       if (!state.installable) throw new UserError(`target: ${target} cannot be installed here: ${state.reason}`);
     }
     this.running = target;
-    const progress = (line: string, fraction: number | null = null) => this.bus.emit('system.installProgress', { target, line: line.slice(0, 2000), fraction });
+    const progress = (line: string, fraction: number | null = null) =>
+      this.bus.emit('system.installProgress', { target, line: line.slice(0, 2000), fraction });
     try {
       if (target === 'unifont') {
         let lastPct = -1;
@@ -47,11 +49,14 @@ export class InstallsService {
               const fraction = p.totalBytes ? Math.min(1, p.receivedBytes / p.totalBytes) : null;
               const pct = fraction === null ? -1 : Math.floor(fraction * 20);
               // A line per 5 %: enough for a progress bar, few enough events.
-              if (pct !== lastPct || p.receivedBytes === 0) progress(`downloading ${p.url}: ${p.receivedBytes} bytes`, fraction);
+              if (pct !== lastPct || p.receivedBytes === 0)
+                progress(`downloading ${p.url}: ${p.receivedBytes} bytes`, fraction);
               lastPct = pct;
             },
           });
-          const line = r.url ? `GNU Unifont ${UNIFONT_VERSION} downloaded from ${r.url}, SHA-256 verified, saved to ${r.path}` : `GNU Unifont ${UNIFONT_VERSION} is already installed: ${r.path}`;
+          const line = r.url
+            ? `GNU Unifont ${UNIFONT_VERSION} downloaded from ${r.url}, SHA-256 verified, saved to ${r.path}`
+            : `GNU Unifont ${UNIFONT_VERSION} is already installed: ${r.path}`;
           progress(line, 1);
           return { ok: true, line };
         } catch (err) {

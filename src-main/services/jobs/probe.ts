@@ -4,7 +4,10 @@ import { UserError } from '../../common/errors';
 import { BackendProbeResult } from '../../worker/job-types';
 import type { WorkerSpawner, WorkerSpawnOptions } from './worker-process';
 
-export function probeWorkerBackend(spawn: WorkerSpawner, opts: WorkerSpawnOptions & { workspace: string; timeoutMs?: number }): Promise<BackendProbeResult> {
+export function probeWorkerBackend(
+  spawn: WorkerSpawner,
+  opts: WorkerSpawnOptions & { workspace: string; timeoutMs?: number },
+): Promise<BackendProbeResult> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const worker = spawn({ env: opts.env });
@@ -15,19 +18,43 @@ export function probeWorkerBackend(spawn: WorkerSpawner, opts: WorkerSpawnOption
       fn();
     };
     const timer = setTimeout(() => {
-      finish(() => reject(new UserError(`the worker process did not report its compute backend within ${Math.round((opts.timeoutMs ?? 180_000) / 1000)} s`)));
+      finish(() =>
+        reject(
+          new UserError(
+            `the worker process did not report its compute backend within ${Math.round((opts.timeoutMs ?? 180_000) / 1000)} s`,
+          ),
+        ),
+      );
       worker.kill('SIGKILL');
     }, opts.timeoutMs ?? 180_000);
     worker.onMessage((msg) => {
       if (msg.type === 'done') {
         const parsed = BackendProbeResult.safeParse(msg.result);
-        finish(() => (parsed.success ? resolve(parsed.data) : reject(new Error(`the worker's backend report is malformed: ${parsed.error.issues[0]?.message}`))));
-      } else if (msg.type === 'error') finish(() => reject(new UserError(`the worker process could not start a backend: ${msg.message}`)));
+        finish(() =>
+          parsed.success
+            ? resolve(parsed.data)
+            : reject(new Error(`the worker's backend report is malformed: ${parsed.error.issues[0]?.message}`)),
+        );
+      } else if (msg.type === 'error')
+        finish(() => reject(new UserError(`the worker process could not start a backend: ${msg.message}`)));
     });
     worker.onExit((code, signal, tail) => {
       const last = tail.trim().split('\n').slice(-1)[0] ?? '';
-      finish(() => reject(new Error(`the worker process ended (${signal ?? `code ${code}`}) before reporting its backend${last ? `: ${last}` : ''}`)));
+      finish(() =>
+        reject(
+          new Error(
+            `the worker process ended (${signal ?? `code ${code}`}) before reporting its backend${last ? `: ${last}` : ''}`,
+          ),
+        ),
+      );
     });
-    worker.send({ type: 'start', jobId: 'backend-report', kind: 'backend-report', params: {}, workspace: opts.workspace, resumeFrom: null });
+    worker.send({
+      type: 'start',
+      jobId: 'backend-report',
+      kind: 'backend-report',
+      params: {},
+      workspace: opts.workspace,
+      resumeFrom: null,
+    });
   });
 }

@@ -24,16 +24,23 @@ describe('supervisor + worker processes', () => {
     const run = await waitForRun(app, runId);
     expect(run.status, run.error ?? '').toBe('done');
     expect(steps(runId)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
-    for (const name of [RUN_METRICS.lr, RUN_METRICS.tokensPerSec, RUN_METRICS.tokens, RUN_METRICS.gradNorm]) expect(steps(runId, name)).toHaveLength(60);
+    for (const name of [RUN_METRICS.lr, RUN_METRICS.tokensPerSec, RUN_METRICS.tokens, RUN_METRICS.gradNorm])
+      expect(steps(runId, name)).toHaveLength(60);
     expect(steps(runId, RUN_METRICS.valLoss).length).toBeGreaterThan(0);
-    const streamed = app.seen.filter((e) => e.channel === 'run.metrics' && (e.payload as { runId: string }).runId === runId);
+    const streamed = app.seen.filter(
+      (e) => e.channel === 'run.metrics' && (e.payload as { runId: string }).runId === runId,
+    );
     expect(streamed.length).toBeGreaterThan(0);
     expect(streamed.flatMap((e) => (e.payload as { points: unknown[] }).points).length).toBeGreaterThanOrEqual(60 * 5);
     const series = await app.call('runs.metrics', { runId, names: [RUN_METRICS.trainLoss] });
     expect(series[0]!.steps).toHaveLength(60);
     expect(series[0]!.t[59]).toBeGreaterThanOrEqual(series[0]!.t[0]!);
     const models = await app.call('models.list', { projectId: s.projectId });
-    expect(models.find((m) => m.runId === runId)).toMatchObject({ kind: 'trained', depth: 1, substrateId: s.substrateId });
+    expect(models.find((m) => m.runId === runId)).toMatchObject({
+      kind: 'trained',
+      depth: 1,
+      substrateId: s.substrateId,
+    });
     expect(run.result).toMatchObject({ steps: 60 });
   });
 
@@ -57,7 +64,9 @@ describe('supervisor + worker processes', () => {
     expect(done.status, done.error ?? '').toBe('done');
     expect(steps(runId)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     expect(app.workspace.runs.require(runId).attempts).toBe(2);
-    expect(app.seen.some((e) => e.channel === 'run.log' && /resumed from step/.test((e.payload as { line: string }).line))).toBe(true);
+    expect(
+      app.seen.some((e) => e.channel === 'run.log' && /resumed from step/.test((e.payload as { line: string }).line)),
+    ).toBe(true);
   });
 
   it('cancels a running job and a queued one', async () => {
@@ -107,19 +116,23 @@ describe('startup after a crash', () => {
       expect(second.recovered.failed).toEqual([runId]);
       const failed = await second.call('runs.get', { id: runId });
       expect(failed.status).toBe('failed');
-      expect(failed.error).toMatch(/Espalier stopped while this job was running .*resume it to continue from its last checkpoint \(step \d+\)/);
+      expect(failed.error).toMatch(
+        /Espalier stopped while this job was running .*resume it to continue from its last checkpoint \(step \d+\)/,
+      );
       await second.call('runs.resume', { id: runId });
       const done = await waitForRun(second, runId);
       expect(done.status, done.error ?? '').toBe('done');
       second.runs.flush();
-      expect(second.workspace.metrics.range(runId, RUN_METRICS.trainLoss).map((p) => p.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect(second.workspace.metrics.range(runId, RUN_METRICS.trainLoss).map((p) => p.step)).toEqual(
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
     } finally {
       await second.dispose();
     }
   });
 });
 
-describe('startup while the dead app\'s worker still runs', () => {
+describe("startup while the dead app's worker still runs", () => {
   it('leaves the run alone while its recorded worker is alive, and fails it (resumable) once that worker is gone', async () => {
     const first = startTestApp({ checkpointEverySteps: 10 });
     const seeded = seedProject(first);
@@ -137,7 +150,9 @@ describe('startup while the dead app\'s worker still runs', () => {
       process.kill(pid, 'SIGKILL');
       const failed = await waitForRun(second, runId, (r) => r.status !== 'running', 30_000);
       expect(failed.status).toBe('failed');
-      expect(failed.error).toMatch(/Espalier stopped while this job was running .*resume it to continue from its last checkpoint/);
+      expect(failed.error).toMatch(
+        /Espalier stopped while this job was running .*resume it to continue from its last checkpoint/,
+      );
     } finally {
       await first.supervisor.whenIdle();
       await second.dispose();

@@ -13,7 +13,11 @@ export interface JobRequest {
 
 /** Where the supervisor reports everything; the runs service persists it and forwards events. */
 export interface JobSink {
-  status(runId: string, status: JobStatus, patch: { error?: string; result?: unknown; checkpoint?: string | null }): void;
+  status(
+    runId: string,
+    status: JobStatus,
+    patch: { error?: string; result?: unknown; checkpoint?: string | null },
+  ): void;
   progress(runId: string, fraction: number, message: string): void;
   metrics(runId: string, points: WorkerMetric[]): void;
   log(runId: string, line: string): void;
@@ -48,7 +52,10 @@ const FAULT = /error|exception|fatal|abort|panic|out of memory|ENOMEM|ENOSPC|kil
  * a warning; '' when none does (a SIGKILL leaves no line — the signal is the fault then).
  */
 export function lastFault(stderrTail: string): string {
-  const lines = stderrTail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderrTail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   for (let i = lines.length - 1; i >= 0; i--) {
     const l = lines[i]!;
     if (!NOT_A_FAULT.test(l) && FAULT.test(l)) return l.slice(0, 300);
@@ -131,16 +138,33 @@ export class Supervisor {
     try {
       worker = this.opts.spawn();
     } catch (err) {
-      this.opts.sink.status(job.runId, 'failed', { error: `could not start a worker process: ${(err as Error).message}` });
+      this.opts.sink.status(job.runId, 'failed', {
+        error: `could not start a worker process: ${(err as Error).message}`,
+      });
       this.pump();
       return;
     }
-    const a: Active = { job, worker, lastError: null, lastCheckpoint: job.resumeFrom, ended: false, stopRequested: null, killTimer: null };
+    const a: Active = {
+      job,
+      worker,
+      lastError: null,
+      lastCheckpoint: job.resumeFrom,
+      ended: false,
+      stopRequested: null,
+      killTimer: null,
+    };
     this.active = a;
     this.opts.sink.status(job.runId, 'running', {});
     worker.onMessage((raw) => this.onMessage(a, raw));
     worker.onExit((code, signal, stderrTail) => this.onExit(a, code, signal, stderrTail));
-    worker.send({ type: 'start', jobId: job.runId, kind: job.kind, params: job.params, workspace: this.opts.workspace, resumeFrom: job.resumeFrom });
+    worker.send({
+      type: 'start',
+      jobId: job.runId,
+      kind: job.kind,
+      params: job.params,
+      workspace: this.opts.workspace,
+      resumeFrom: job.resumeFrom,
+    });
   }
 
   private onMessage(a: Active, raw: unknown): void {
@@ -191,7 +215,10 @@ export class Supervisor {
       const last = a.lastError ?? lastFault(stderrTail);
       const resumable = a.lastCheckpoint ? ' It can be resumed from its last checkpoint.' : '';
       const status = a.stopRequested === 'cancel' ? 'cancelled' : 'failed';
-      this.end(a, status, { error: `the worker process ${how}${last ? `; last error: ${last}` : ''}.${resumable}`, checkpoint: a.lastCheckpoint });
+      this.end(a, status, {
+        error: `the worker process ${how}${last ? `; last error: ${last}` : ''}.${resumable}`,
+        checkpoint: a.lastCheckpoint,
+      });
     }
     if (a.killTimer) clearTimeout(a.killTimer);
     if (this.active === a) this.active = null;
@@ -199,7 +226,11 @@ export class Supervisor {
     this.notifyIdle();
   }
 
-  private end(a: Active, status: JobStatus, patch: { error?: string; result?: unknown; checkpoint?: string | null }): void {
+  private end(
+    a: Active,
+    status: JobStatus,
+    patch: { error?: string; result?: unknown; checkpoint?: string | null },
+  ): void {
     if (a.ended) return;
     a.ended = true;
     this.opts.sink.status(a.job.runId, status, patch);

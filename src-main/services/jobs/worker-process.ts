@@ -30,7 +30,12 @@ function workerEntry(): { file: string; execArgv: string[] } {
 
 export const spawnNodeWorker: WorkerSpawner = (opts = {}) => {
   const { file, execArgv } = workerEntry();
-  const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced', env: { ...process.env, ...opts.env } });
+  const child = fork(file, [], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    serialization: 'advanced',
+    env: { ...process.env, ...opts.env },
+  });
   let tail = '';
   // A message sent while the child is exiting fails with EPIPE; unhandled, that 'error' would crash main.
   child.on('error', (err) => {

@@ -8,15 +8,22 @@ import type { Migration } from './types';
  * added before this one survive unchanged.
  */
 function allowStudyRuns(db: Db): void {
-  const table = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'runs'`).get() as { sql: string } | undefined;
+  const table = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'runs'`).get() as
+    { sql: string } | undefined;
   if (!table) throw new Error('migration v8: the runs table is missing');
   const kinds = /(kind\s+TEXT\s+NOT\s+NULL\s+CHECK\s*\(\s*kind\s+IN\s*\()([^)]*)\)/i.exec(table.sql);
   if (!kinds) throw new Error('migration v8: cannot find the kind CHECK in the runs table definition');
   if (/'study'/.test(kinds[2]!)) return;
   const head = /^CREATE\s+TABLE\s+(?:"runs"|runs)\s*\(/i;
   if (!head.test(table.sql)) throw new Error('migration v8: unexpected runs table definition');
-  const rebuilt = table.sql.replace(kinds[0], `${kinds[1]}${kinds[2]}, 'study')`).replace(head, 'CREATE TABLE runs_v8 (');
-  const dependents = db.prepare(`SELECT sql FROM sqlite_master WHERE tbl_name = 'runs' AND type IN ('index', 'trigger') AND sql IS NOT NULL`).all() as { sql: string }[];
+  const rebuilt = table.sql
+    .replace(kinds[0], `${kinds[1]}${kinds[2]}, 'study')`)
+    .replace(head, 'CREATE TABLE runs_v8 (');
+  const dependents = db
+    .prepare(
+      `SELECT sql FROM sqlite_master WHERE tbl_name = 'runs' AND type IN ('index', 'trigger') AND sql IS NOT NULL`,
+    )
+    .all() as { sql: string }[];
   db.exec(rebuilt);
   db.exec('INSERT INTO runs_v8 SELECT * FROM runs');
   db.exec('DROP TABLE runs');

@@ -16,6 +16,15 @@ export type { Migration } from './types';
  */
 const reserved = (version: number): Migration => ({ version, name: `reserved v${version}`, up: () => undefined });
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, reserved(6), migration007, migration008];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  reserved(6),
+  migration007,
+  migration008,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -19,7 +19,14 @@ const counts = z.record(z.string(), z.number().nonnegative());
 /** Share of letters per language guess, e.g. { en: 0.31, zh: 0.69 }. */
 const shares = z.record(z.string(), z.number().min(0).max(1));
 /** Language codes a person chose ("zh", "en", "other"), primary first. */
-const languageList = z.array(z.string().regex(/^(?:[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?|other)$/, 'must be a language code such as en, ru, zh or other')).min(1).max(8);
+const languageList = z
+  .array(
+    z
+      .string()
+      .regex(/^(?:[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?|other)$/, 'must be a language code such as en, ru, zh or other'),
+  )
+  .min(1)
+  .max(8);
 
 const rowSchema = z
   .object({
@@ -84,30 +91,39 @@ export type Dataset = z.output<typeof rowSchema>;
 const sha = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
 const count = z.number().int().nonnegative();
 
-export const newDatasetSchema = z.object({
-  id: idSchema.optional(),
-  projectId: idSchema,
-  name: z.string().trim().min(1, 'must not be empty').max(300),
-  sourcePath: z.string().min(1),
-  textPath: z.string().min(1).nullable().default(null),
-  format: z.enum(DATASET_FORMATS),
-  field: z.string().nullable().default(null),
-  split: z.enum(DATASET_SPLITS).default('train'),
-  sha256: sha,
-  textSha256: sha.nullable().default(null),
-  bytes: count,
-  characters: count,
-  records: count,
-  tokens: count.nullable().default(null),
-  tokenizerId: z.string().nullable().default(null),
-  scripts: counts.default({}),
-  language: z.string().nullable().default(null),
-  languages: shares.default({}),
-  kind: z.enum(DATASET_KINDS).default('text'),
-  task: z.enum(BENCHMARK_TASKS).nullable().default(null),
-  benchFormat: z.enum(BENCH_FORMATS).nullable().default(null),
-  pair: z.string().regex(/^[a-z]{2,3}-[a-z]{2,3}$/).nullable().default(null),
-}).refine((d) => (d.kind === 'benchmark') === (d.task !== null && d.benchFormat !== null), { message: 'a benchmark needs its task and layout, and only a benchmark has them', path: ['task'] });
+export const newDatasetSchema = z
+  .object({
+    id: idSchema.optional(),
+    projectId: idSchema,
+    name: z.string().trim().min(1, 'must not be empty').max(300),
+    sourcePath: z.string().min(1),
+    textPath: z.string().min(1).nullable().default(null),
+    format: z.enum(DATASET_FORMATS),
+    field: z.string().nullable().default(null),
+    split: z.enum(DATASET_SPLITS).default('train'),
+    sha256: sha,
+    textSha256: sha.nullable().default(null),
+    bytes: count,
+    characters: count,
+    records: count,
+    tokens: count.nullable().default(null),
+    tokenizerId: z.string().nullable().default(null),
+    scripts: counts.default({}),
+    language: z.string().nullable().default(null),
+    languages: shares.default({}),
+    kind: z.enum(DATASET_KINDS).default('text'),
+    task: z.enum(BENCHMARK_TASKS).nullable().default(null),
+    benchFormat: z.enum(BENCH_FORMATS).nullable().default(null),
+    pair: z
+      .string()
+      .regex(/^[a-z]{2,3}-[a-z]{2,3}$/)
+      .nullable()
+      .default(null),
+  })
+  .refine((d) => (d.kind === 'benchmark') === (d.task !== null && d.benchFormat !== null), {
+    message: 'a benchmark needs its task and layout, and only a benchmark has them',
+    path: ['task'],
+  });
 export type NewDataset = z.input<typeof newDatasetSchema>;
 
 export const datasetPatchSchema = z.object({
@@ -131,12 +147,18 @@ export class DatasetsRepo {
   constructor(private readonly ctx: RepoContext) {
     const { db } = ctx;
     this.q = {
-      insert: db.prepare(`INSERT INTO datasets (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`),
+      insert: db.prepare(
+        `INSERT INTO datasets (${COLUMNS}) VALUES (${COLUMNS.split(',')
+          .map(() => '?')
+          .join(', ')})`,
+      ),
       get: db.prepare('SELECT * FROM datasets WHERE id = ?'),
       list: db.prepare('SELECT * FROM datasets WHERE project_id = ? ORDER BY created_at, id'),
       listSplit: db.prepare('SELECT * FROM datasets WHERE project_id = ? AND split = ? ORDER BY created_at, id'),
       bySha: db.prepare('SELECT * FROM datasets WHERE project_id = ? AND sha256 = ? ORDER BY created_at, id'),
-      update: db.prepare('UPDATE datasets SET name = ?, split = ?, text_path = ?, tokens = ?, tokenizer_id = ?, languages_set = ? WHERE id = ?'),
+      update: db.prepare(
+        'UPDATE datasets SET name = ?, split = ?, text_path = ?, tokens = ?, tokenizer_id = ?, languages_set = ? WHERE id = ?',
+      ),
       delete: db.prepare('DELETE FROM datasets WHERE id = ?'),
     };
   }
@@ -146,13 +168,37 @@ export class DatasetsRepo {
     const id = d.id ?? newId('ds');
     try {
       this.q.insert.run(
-        id, d.projectId, d.name, d.sourcePath, d.textPath, d.format, d.field, d.split, d.sha256, d.textSha256,
-        d.bytes, d.characters, d.records, d.tokens, d.tokenizerId, toJson(d.scripts), d.language, toJson(d.languages),
-        d.kind, d.task, d.benchFormat, d.pair, this.ctx.now(),
+        id,
+        d.projectId,
+        d.name,
+        d.sourcePath,
+        d.textPath,
+        d.format,
+        d.field,
+        d.split,
+        d.sha256,
+        d.textSha256,
+        d.bytes,
+        d.characters,
+        d.records,
+        d.tokens,
+        d.tokenizerId,
+        toJson(d.scripts),
+        d.language,
+        toJson(d.languages),
+        d.kind,
+        d.task,
+        d.benchFormat,
+        d.pair,
+        this.ctx.now(),
       );
     } catch (err) {
-      if (isConstraint(err, 'UNIQUE')) throw new UserError(`this project already has a dataset named "${d.name}"; choose another name`);
-      if (isConstraint(err, 'FOREIGNKEY')) throw new UserError(`cannot add dataset "${d.name}": unknown project ${d.projectId} or tokenizer ${d.tokenizerId}`);
+      if (isConstraint(err, 'UNIQUE'))
+        throw new UserError(`this project already has a dataset named "${d.name}"; choose another name`);
+      if (isConstraint(err, 'FOREIGNKEY'))
+        throw new UserError(
+          `cannot add dataset "${d.name}": unknown project ${d.projectId} or tokenizer ${d.tokenizerId}`,
+        );
       throw err;
     }
     return this.require(id);
@@ -189,11 +235,18 @@ export class DatasetsRepo {
         p.textPath === undefined ? cur.textPath : p.textPath,
         p.tokens === undefined ? cur.tokens : p.tokens,
         p.tokenizerId === undefined ? cur.tokenizerId : p.tokenizerId,
-        p.languagesSet === undefined ? (cur.languagesSet === null ? null : toJson(cur.languagesSet)) : p.languagesSet === null ? null : toJson(p.languagesSet),
+        p.languagesSet === undefined
+          ? cur.languagesSet === null
+            ? null
+            : toJson(cur.languagesSet)
+          : p.languagesSet === null
+            ? null
+            : toJson(p.languagesSet),
         id,
       );
     } catch (err) {
-      if (isConstraint(err, 'UNIQUE')) throw new UserError(`this project already has a dataset named "${p.name}"; choose another name`);
+      if (isConstraint(err, 'UNIQUE'))
+        throw new UserError(`this project already has a dataset named "${p.name}"; choose another name`);
       if (isConstraint(err, 'FOREIGNKEY')) throw new UserError(`unknown tokenizer ${p.tokenizerId}`);
       throw err;
     }

@@ -84,9 +84,23 @@ export class EvalsRepo {
     const e = parseInput(newEvalSchema, input, 'eval result');
     const id = newId('ev');
     try {
-      this.q.insert.run(id, e.modelId, e.runId, e.task, e.protocol, e.datasetSha256, e.n, toJson(e.metrics), e.ci95, e.runs, e.seed, this.ctx.now());
+      this.q.insert.run(
+        id,
+        e.modelId,
+        e.runId,
+        e.task,
+        e.protocol,
+        e.datasetSha256,
+        e.n,
+        toJson(e.metrics),
+        e.ci95,
+        e.runs,
+        e.seed,
+        this.ctx.now(),
+      );
     } catch (err) {
-      if (isConstraint(err, 'FOREIGNKEY')) throw new UserError(`cannot record the ${e.task} result: unknown model ${e.modelId} or run ${e.runId}`);
+      if (isConstraint(err, 'FOREIGNKEY'))
+        throw new UserError(`cannot record the ${e.task} result: unknown model ${e.modelId} or run ${e.runId}`);
       throw err;
     }
     return this.require(id);
@@ -110,7 +124,9 @@ export class EvalsRepo {
 
   /** Every model's results on one task in a project: the comparison table (filter by protocol to compare like with like). */
   listByTask(projectId: string, task: string, opts: { protocol?: string } = {}): EvalResult[] {
-    return this.q.byTask.all({ project: projectId, task, protocol: opts.protocol ?? null }).map((r) => parseRow(rowSchema, r, 'eval result'));
+    return this.q.byTask
+      .all({ project: projectId, task, protocol: opts.protocol ?? null })
+      .map((r) => parseRow(rowSchema, r, 'eval result'));
   }
 
   listByRun(runId: string): EvalResult[] {

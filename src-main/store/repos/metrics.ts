@@ -61,7 +61,9 @@ export class MetricsRepo {
       range: db.prepare(
         `SELECT step, value, t FROM metrics WHERE run_id = @run AND name = @name AND step BETWEEN @lo AND @hi ORDER BY step LIMIT @limit`,
       ),
-      count: db.prepare('SELECT COUNT(*) AS n FROM metrics WHERE run_id = @run AND name = @name AND step BETWEEN @lo AND @hi'),
+      count: db.prepare(
+        'SELECT COUNT(*) AS n FROM metrics WHERE run_id = @run AND name = @name AND step BETWEEN @lo AND @hi',
+      ),
       downsample: db.prepare(
         `WITH s AS (
            SELECT step, value, t, ROW_NUMBER() OVER (ORDER BY step) - 1 AS i FROM metrics
@@ -85,7 +87,8 @@ export class MetricsRepo {
     };
     this.insertMany = db.transaction((points: readonly MetricPoint[]) => {
       const now = this.ctx.now();
-      for (const p of points) this.q.insert.run(p.runId, p.name, p.step, Number.isNaN(p.value) ? null : p.value, p.t ?? now);
+      for (const p of points)
+        this.q.insert.run(p.runId, p.name, p.step, Number.isNaN(p.value) ? null : p.value, p.t ?? now);
     });
   }
 
@@ -96,14 +99,22 @@ export class MetricsRepo {
   append(points: readonly MetricPoint[]): number {
     for (const p of points) {
       // A cheap hand check instead of zod: this is the hot path.
-      if (typeof p.name !== 'string' || p.name.length === 0 || !Number.isSafeInteger(p.step) || typeof p.value !== 'number') {
-        throw new UserError(`invalid metric point for run ${p.runId}: ${JSON.stringify(p)} (name must be non-empty, step an integer, value a number)`);
+      if (
+        typeof p.name !== 'string' ||
+        p.name.length === 0 ||
+        !Number.isSafeInteger(p.step) ||
+        typeof p.value !== 'number'
+      ) {
+        throw new UserError(
+          `invalid metric point for run ${p.runId}: ${JSON.stringify(p)} (name must be non-empty, step an integer, value a number)`,
+        );
       }
     }
     try {
       this.insertMany(points);
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new UserError(`cannot record metrics: unknown run in batch (first: ${points[0]?.runId})`);
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+        throw new UserError(`cannot record metrics: unknown run in batch (first: ${points[0]?.runId})`);
       throw err;
     }
     return points.length;

@@ -98,7 +98,9 @@ export const newMergeSchema = z.object({
   id: idSchema.optional(),
   projectId: idSchema,
   name: z.string().trim().min(1).max(300),
-  experts: z.array(z.object({ modelId: idSchema, weight: z.number().positive().finite().default(1) })).min(2, 'a merge needs at least two experts'),
+  experts: z
+    .array(z.object({ modelId: idSchema, weight: z.number().positive().finite().default(1) }))
+    .min(2, 'a merge needs at least two experts'),
   config: jsonObject.default({}),
   provenance: jsonObject.default({}),
 });
@@ -143,7 +145,9 @@ export class ModelsRepo {
            UNION ALL SELECT m.id, m.parent_id, c.n + 1 FROM models m JOIN chain c ON m.id = c.parent_id WHERE c.n < 10000)
          SELECT m.* FROM chain c JOIN models m ON m.id = c.id ORDER BY c.n DESC`,
       ),
-      update: db.prepare('UPDATE models SET name = ?, config = ?, provenance = ?, params_total = ?, params_trainable = ? WHERE id = ?'),
+      update: db.prepare(
+        'UPDATE models SET name = ?, config = ?, provenance = ?, params_total = ?, params_trainable = ? WHERE id = ?',
+      ),
       delete: db.prepare('DELETE FROM models WHERE id = ?'),
     };
   }
@@ -152,7 +156,10 @@ export class ModelsRepo {
     const r = parseRow(rowSchema, row, 'model');
     const experts =
       r.kind === 'merge'
-        ? (this.q.experts.all(r.id) as { expert_id: string; weight: number }[]).map((e) => ({ modelId: e.expert_id, weight: e.weight }))
+        ? (this.q.experts.all(r.id) as { expert_id: string; weight: number }[]).map((e) => ({
+            modelId: e.expert_id,
+            weight: e.weight,
+          }))
         : [];
     return toModel(r, experts);
   }
@@ -163,12 +170,26 @@ export class ModelsRepo {
     const id = m.id ?? newId('mdl');
     try {
       this.q.insert.run(
-        id, m.projectId, m.kind, m.name, m.parentId, m.depth, m.tokenizerId, m.substrateId, `models/${id}`,
-        toJson(m.config), toJson(m.provenance), m.paramsTotal, m.paramsTrainable, this.ctx.now(),
+        id,
+        m.projectId,
+        m.kind,
+        m.name,
+        m.parentId,
+        m.depth,
+        m.tokenizerId,
+        m.substrateId,
+        `models/${id}`,
+        toJson(m.config),
+        toJson(m.provenance),
+        m.paramsTotal,
+        m.paramsTrainable,
+        this.ctx.now(),
       );
     } catch (err) {
       if (isConstraint(err, 'FOREIGNKEY')) {
-        throw new UserError(`cannot add model "${m.name}": one of project ${m.projectId}, parent ${m.parentId}, tokenizer ${m.tokenizerId}, substrate ${m.substrateId} is unknown`);
+        throw new UserError(
+          `cannot add model "${m.name}": one of project ${m.projectId}, parent ${m.parentId}, tokenizer ${m.tokenizerId}, substrate ${m.substrateId} is unknown`,
+        );
       }
       if (isConstraint(err, 'PRIMARYKEY')) throw new UserError(`a model with id ${id} already exists`);
       throw err;
@@ -198,8 +219,20 @@ export class ModelsRepo {
     const params = experts.reduce((s, e) => s + e.paramsTotal, 0);
     this.ctx.db.transaction(() => {
       this.q.insert.run(
-        id, m.projectId, 'merge', m.name, null, depth, first.tokenizerId, first.substrateId, null,
-        toJson(m.config), toJson(m.provenance), params, 0, this.ctx.now(),
+        id,
+        m.projectId,
+        'merge',
+        m.name,
+        null,
+        depth,
+        first.tokenizerId,
+        first.substrateId,
+        null,
+        toJson(m.config),
+        toJson(m.provenance),
+        params,
+        0,
+        this.ctx.now(),
       );
       m.experts.forEach((e, i) => this.q.insertExpert.run(id, e.modelId, i, e.weight));
     })();
@@ -270,7 +303,9 @@ export class ModelsRepo {
       return this.q.delete.run(id).changes > 0;
     } catch (err) {
       if (!isConstraint(err, 'FOREIGNKEY')) throw err;
-      const names = this.mergesUsing(id).map((m) => `"${m.name}"`).join(', ');
+      const names = this.mergesUsing(id)
+        .map((m) => `"${m.name}"`)
+        .join(', ');
       throw new UserError(`cannot delete model ${id}: it is an expert of merged model(s) ${names}; delete those first`);
     }
   }

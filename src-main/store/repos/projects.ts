@@ -5,7 +5,14 @@ import { isConstraint, newId, parseInput, parseRow } from '../rows';
 import type { RepoContext } from './context';
 
 const rowSchema = z
-  .object({ id: z.string(), name: z.string(), description: z.string(), substrate_id: z.string().nullable(), created_at: z.number(), updated_at: z.number() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    substrate_id: z.string().nullable(),
+    created_at: z.number(),
+    updated_at: z.number(),
+  })
   .transform((r) => ({
     id: r.id,
     name: r.name,
@@ -46,7 +53,8 @@ export class ProjectsRepo {
     try {
       this.q.insert.run(id, p.name, p.description, t, t);
     } catch (err) {
-      if (isConstraint(err, 'UNIQUE')) throw new UserError(`a project named "${p.name}" already exists; choose another name`);
+      if (isConstraint(err, 'UNIQUE'))
+        throw new UserError(`a project named "${p.name}" already exists; choose another name`);
       throw err;
     }
     return this.require(id);
@@ -78,7 +86,8 @@ export class ProjectsRepo {
     try {
       this.q.update.run(p.name ?? cur.name, p.description ?? cur.description, this.ctx.now(), id);
     } catch (err) {
-      if (isConstraint(err, 'UNIQUE')) throw new UserError(`a project named "${p.name}" already exists; choose another name`);
+      if (isConstraint(err, 'UNIQUE'))
+        throw new UserError(`a project named "${p.name}" already exists; choose another name`);
       throw err;
     }
     return this.require(id);
@@ -114,7 +123,9 @@ export class ProjectsRepo {
           )
           .all(id, id) as { merge: string; project: string }[];
         const list = users.map((u) => `"${u.merge}" (project "${u.project}")`).join(', ');
-        throw new UserError(`cannot delete the project: its models are experts of merged model(s) ${list || 'in other projects'}; delete those first`);
+        throw new UserError(
+          `cannot delete the project: its models are experts of merged model(s) ${list || 'in other projects'}; delete those first`,
+        );
       }
       throw err;
     }

@@ -27,7 +27,9 @@ export class RunLogsRepo {
       last: db.prepare('SELECT MAX(seq) AS seq FROM run_logs WHERE run_id = ?'),
       insert: db.prepare('INSERT INTO run_logs (run_id, seq, t, line) VALUES (?, ?, ?, ?)'),
       trim: db.prepare('DELETE FROM run_logs WHERE run_id = ? AND seq <= ?'),
-      tail: db.prepare('SELECT seq, t, line FROM (SELECT seq, t, line FROM run_logs WHERE run_id = @run AND seq > @after ORDER BY seq DESC LIMIT @limit) ORDER BY seq'),
+      tail: db.prepare(
+        'SELECT seq, t, line FROM (SELECT seq, t, line FROM run_logs WHERE run_id = @run AND seq > @after ORDER BY seq DESC LIMIT @limit) ORDER BY seq',
+      ),
     };
     this.appendTx = db.transaction((runId: string, line: string, t: number) => {
       const seq = ((this.q.last.get(runId) as { seq: number | null }).seq ?? 0) + 1;

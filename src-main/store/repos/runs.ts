@@ -4,7 +4,17 @@ import { UserError } from '../../common/errors';
 import { idSchema, isConstraint, jsonColumn, jsonObject, newId, parseInput, parseRow, toJson } from '../rows';
 import type { RepoContext } from './context';
 
-export const RUN_KINDS = ['train', 'grow', 'merge-preview', 'eval', 'import', 'substrate', 'world', 'merge-tune', 'study'] as const;
+export const RUN_KINDS = [
+  'train',
+  'grow',
+  'merge-preview',
+  'eval',
+  'import',
+  'substrate',
+  'world',
+  'merge-tune',
+  'study',
+] as const;
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -149,7 +159,8 @@ export class RunsRepo {
     try {
       this.q.insert.run(id, r.projectId, r.kind, r.name, toJson(r.params), r.modelId, r.totalSteps, t, t);
     } catch (err) {
-      if (isConstraint(err, 'FOREIGNKEY')) throw new UserError(`cannot queue the ${r.kind} run: unknown project ${r.projectId} or model ${r.modelId}`);
+      if (isConstraint(err, 'FOREIGNKEY'))
+        throw new UserError(`cannot queue the ${r.kind} run: unknown project ${r.projectId} or model ${r.modelId}`);
       throw err;
     }
     return this.require(id);
@@ -187,7 +198,10 @@ export class RunsRepo {
       filter.limit !== undefined
         ? `SELECT * FROM runs ${clause} ORDER BY created_at DESC, id DESC LIMIT ${Math.max(0, Math.floor(filter.limit))}`
         : `SELECT * FROM runs ${clause} ORDER BY created_at, id`;
-    return this.ctx.db.prepare(sql).all(...args).map((r) => parseRow(rowSchema, r, 'run'));
+    return this.ctx.db
+      .prepare(sql)
+      .all(...args)
+      .map((r) => parseRow(rowSchema, r, 'run'));
   }
 
   /**
@@ -199,7 +213,14 @@ export class RunsRepo {
     if (!RUN_TRANSITIONS[cur.status].includes(to)) {
       throw new UserError(`run ${id} is ${cur.status}; it cannot become ${to}`);
     }
-    const res = this.q.move.run({ id, from: cur.status, to, t: this.ctx.now(), pid: opts.workerPid ?? null, error: opts.error ?? null });
+    const res = this.q.move.run({
+      id,
+      from: cur.status,
+      to,
+      t: this.ctx.now(),
+      pid: opts.workerPid ?? null,
+      error: opts.error ?? null,
+    });
     if (res.changes === 0) {
       const now = this.require(id);
       throw new UserError(`run ${id} changed to ${now.status} meanwhile; it cannot become ${to}`);
@@ -253,7 +274,15 @@ export class RunsRepo {
   setProgress(id: string, p: RunProgress): boolean {
     const progress = p.progress === undefined ? null : Math.min(1, Math.max(0, p.progress));
     const setTotal = p.totalSteps !== undefined ? 1 : 0;
-    const args = { id, progress, step: p.step ?? null, message: p.message ?? null, setTotal, total: p.totalSteps ?? null, t: this.ctx.now() };
+    const args = {
+      id,
+      progress,
+      step: p.step ?? null,
+      message: p.message ?? null,
+      setTotal,
+      total: p.totalSteps ?? null,
+      t: this.ctx.now(),
+    };
     return this.q.progress.run(args).changes > 0;
   }
 

@@ -83,8 +83,10 @@ export class StudiesRepo {
     try {
       this.q.insert.run(id, s.projectId, s.name, toJson(s.spec), s.outDir, t, t);
     } catch (err) {
-      if (isConstraint(err, 'UNIQUE')) throw new UserError(`a study named "${s.name}" already exists in this project; choose another name`);
-      if (isConstraint(err, 'FOREIGNKEY')) throw new UserError(`cannot create the study: unknown project ${s.projectId}`);
+      if (isConstraint(err, 'UNIQUE'))
+        throw new UserError(`a study named "${s.name}" already exists in this project; choose another name`);
+      if (isConstraint(err, 'FOREIGNKEY'))
+        throw new UserError(`cannot create the study: unknown project ${s.projectId}`);
       throw err;
     }
     return this.require(id);

@@ -58,7 +58,9 @@ export class SubstratesRepo {
       setMetadata: db.prepare('UPDATE substrates SET metadata = ? WHERE id = ?'),
       modelUsers: db.prepare('SELECT COUNT(*) AS n FROM models WHERE substrate_id = ?'),
       projectUsers: db.prepare('SELECT COUNT(*) AS n FROM projects WHERE substrate_id = ?'),
-      buildRuns: db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE kind = 'substrate' AND status = 'done' AND json_extract(result, '$.substrateId') = ?`),
+      buildRuns: db.prepare(
+        `SELECT COUNT(*) AS n FROM runs WHERE kind = 'substrate' AND status = 'done' AND json_extract(result, '$.substrateId') = ?`,
+      ),
       users: db.prepare('SELECT name FROM models WHERE substrate_id = ? LIMIT 5'),
     };
   }
@@ -69,12 +71,15 @@ export class SubstratesRepo {
     try {
       this.q.insert.run(s.id, s.tokenizerId, s.name, s.kind, s.dim, s.file, toJson(s.metadata), this.ctx.now());
     } catch (err) {
-      if (isConstraint(err, 'FOREIGNKEY')) throw new UserError(`cannot register substrate "${s.name}": tokenizer ${s.tokenizerId} is not registered`);
+      if (isConstraint(err, 'FOREIGNKEY'))
+        throw new UserError(`cannot register substrate "${s.name}": tokenizer ${s.tokenizerId} is not registered`);
       throw err;
     }
     const rec = this.require(s.id);
     if (rec.tokenizerId !== s.tokenizerId || rec.dim !== s.dim) {
-      throw new UserError(`substrate ${s.id} is already registered for tokenizer ${rec.tokenizerId} with dim ${rec.dim}: the id must be the hash of its contents`);
+      throw new UserError(
+        `substrate ${s.id} is already registered for tokenizer ${rec.tokenizerId} with dim ${rec.dim}: the id must be the hash of its contents`,
+      );
     }
     return rec;
   }

@@ -64,7 +64,9 @@ export class TokenizersRepo {
     this.q.insert.run(t.id, t.name, t.kind, t.vocabSize, t.file, toJson(t.metadata), this.ctx.now());
     const rec = this.require(t.id);
     if (rec.vocabSize !== t.vocabSize) {
-      throw new UserError(`tokenizer ${t.id} is registered with ${rec.vocabSize} tokens, not ${t.vocabSize}: the id must be the hash of the vocabulary`);
+      throw new UserError(
+        `tokenizer ${t.id} is registered with ${rec.vocabSize} tokens, not ${t.vocabSize}: the id must be the hash of the vocabulary`,
+      );
     }
     return rec;
   }
@@ -101,7 +103,9 @@ export class TokenizersRepo {
       return this.q.delete.run(id).changes > 0;
     } catch (err) {
       if (!isConstraint(err, 'FOREIGNKEY')) throw err;
-      const users = (this.q.users.all({ id }) as { kind: string; name: string }[]).map((u) => `${u.kind} "${u.name}"`).join(', ');
+      const users = (this.q.users.all({ id }) as { kind: string; name: string }[])
+        .map((u) => `${u.kind} "${u.name}"`)
+        .join(', ');
       throw new UserError(`cannot delete tokenizer ${id}: it is used by ${users}; delete those first`);
     }
   }
@@ -111,6 +115,7 @@ export class TokenizersRepo {
 export function datasetTokens(t: TokenizerRecord): Record<string, number> {
   const raw = t.metadata['datasetTokens'];
   const out: Record<string, number> = {};
-  if (raw && typeof raw === 'object') for (const [k, v] of Object.entries(raw)) if (typeof v === 'number' && Number.isInteger(v) && v >= 0) out[k] = v;
+  if (raw && typeof raw === 'object')
+    for (const [k, v] of Object.entries(raw)) if (typeof v === 'number' && Number.isInteger(v) && v >= 0) out[k] = v;
   return out;
 }

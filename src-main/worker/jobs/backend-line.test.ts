@@ -18,5 +18,4 @@ describe('runBackend', () => {
     };
     expect(runBackend(report)).toEqual({ name: 'wasm', adapter: null, software: false, description: DESCRIPTION });
   });
-
 });

@@ -1,6 +1,12 @@
 // The compute backend as the worker's jobs start it (ESPALIER_BACKEND, which main sets from the workspace's
 // choice), summarised for runs ("which backend trained this") and for the System view's report.
-import { describeBackend, initBackend, previewWebgpuAdapter, type BackendReport, type GpuAdapterReport } from '../../engine/backend';
+import {
+  describeBackend,
+  initBackend,
+  previewWebgpuAdapter,
+  type BackendReport,
+  type GpuAdapterReport,
+} from '../../engine/backend';
 import { peekWebgpuProbe } from '../../engine/webgpu-probe';
 import { adapterName } from '../../engine/backend-webgpu';
 import type { RunBackend } from '../../../src-shared/settings';
@@ -9,7 +15,12 @@ import type { JobContext } from '../runtime';
 
 export function runBackend(r: BackendReport): RunBackend {
   const onGpu = r.backend === 'webgpu' && r.adapter !== null;
-  return { name: r.backend, adapter: onGpu ? adapterName(r.adapter!) : null, software: onGpu && r.adapter!.software, description: backendLine(r) };
+  return {
+    name: r.backend,
+    adapter: onGpu ? adapterName(r.adapter!) : null,
+    software: onGpu && r.adapter!.software,
+    description: backendLine(r),
+  };
 }
 
 /** The one description of what computes, for the run log, the run panel and the System view (doctor's words). */
@@ -35,7 +46,16 @@ export async function probeBackend(): Promise<BackendProbeResult> {
     // The choice cannot start here (e.g. webgpu without an adapter): a report saying so, not a failed probe.
     const reason = (err as Error).message;
     const preview = await previewWebgpuAdapter();
-    return { backend: 'none', tried: [{ name: process.env['ESPALIER_BACKEND'] ?? 'auto', ok: false, reason }], gpus: [], wasm: { simd: false, threads: false }, adapter: preview.adapter ? adapterReport(preview.adapter) : null, adapterNote: preview.reason, description: 'none', webgpuWarnings: preview.warnings };
+    return {
+      backend: 'none',
+      tried: [{ name: process.env['ESPALIER_BACKEND'] ?? 'auto', ok: false, reason }],
+      gpus: [],
+      wasm: { simd: false, threads: false },
+      adapter: preview.adapter ? adapterReport(preview.adapter) : null,
+      adapterNote: preview.reason,
+      description: 'none',
+      webgpuWarnings: preview.warnings,
+    };
   }
   const triedGpu = r.tried.find((t) => t.name === 'webgpu');
   let adapter = r.adapter;
@@ -46,7 +66,9 @@ export async function probeBackend(): Promise<BackendProbeResult> {
   else {
     const preview = await previewWebgpuAdapter();
     adapter = preview.adapter;
-    adapterNote = preview.adapter ? `not in use (${r.backend} runs): webgpu would use ${adapterName(preview.adapter)}` : preview.reason;
+    adapterNote = preview.adapter
+      ? `not in use (${r.backend} runs): webgpu would use ${adapterName(preview.adapter)}`
+      : preview.reason;
   }
   return {
     backend: r.backend,
@@ -61,5 +83,12 @@ export async function probeBackend(): Promise<BackendProbeResult> {
 }
 
 function adapterReport(a: GpuAdapterReport): NonNullable<BackendProbeResult['adapter']> {
-  return { name: adapterName(a), vendor: a.vendor, architecture: a.architecture, description: a.description || a.device, software: a.software, limits: { ...a.limits } };
+  return {
+    name: adapterName(a),
+    vendor: a.vendor,
+    architecture: a.architecture,
+    description: a.description || a.device,
+    software: a.software,
+    limits: { ...a.limits },
+  };
 }

@@ -26,10 +26,14 @@ export interface HoldoutModelResult {
   report: null;
 }
 
-type Recorded = { kind: 'folder'; rec: ReturnType<typeof recordedValidation> } | { kind: 'app'; files: { train: string[]; val: string[] }; windows: number; context: number };
+type Recorded =
+  | { kind: 'folder'; rec: ReturnType<typeof recordedValidation> }
+  | { kind: 'app'; files: { train: string[]; val: string[] }; windows: number; context: number };
 
 const REFUSAL = (name: string, why: string): UserError =>
-  new UserError(`${name}: its folder records no hold-out to rescore (config.json → training.holdout)${why}; evaluate it with protocol loglik instead`);
+  new UserError(
+    `${name}: its folder records no hold-out to rescore (config.json → training.holdout)${why}; evaluate it with protocol loglik instead`,
+  );
 
 /**
  * What to rescore: the folder's recorded hold-out (espalier train/grow, scale/grow.py, imports of those), else, for a
@@ -37,7 +41,10 @@ const REFUSAL = (name: string, why: string): UserError =>
  * them) with the windows and context its folder records — or a refusal that says what is missing.
  */
 function recorded(m: ModelSpec, app: { train: string[]; val: string[] } | undefined): Recorded {
-  if (m.kind !== 'gpt') throw new UserError(`${m.name}: a merge was never trained, so it has no hold-out; evaluate it with protocol loglik`);
+  if (m.kind !== 'gpt')
+    throw new UserError(
+      `${m.name}: a merge was never trained, so it has no hold-out; evaluate it with protocol loglik`,
+    );
   const training = readModelMeta(m.dir).training as Record<string, unknown> | undefined;
   try {
     return { kind: 'folder', rec: recordedValidation(training, `${m.name} (config.json)`) };
@@ -48,11 +55,19 @@ function recorded(m: ModelSpec, app: { train: string[]; val: string[] } | undefi
   const windows = typeof v?.windows === 'number' ? v.windows : null;
   const context = typeof v?.context === 'number' ? v.context : null;
   if (windows === null || context === null) throw REFUSAL(m.name, ' nor its validation windows (training.validation)');
-  if (!app) throw REFUSAL(m.name, ", and the app run that trained it (or one of its datasets) is gone");
+  if (!app) throw REFUSAL(m.name, ', and the app run that trained it (or one of its datasets) is gone');
   return { kind: 'app', files: app, windows, context };
 }
 
-export async function holdoutResults(p: { dataPath: string; models: ModelSpec[]; seed: number; validationData?: Record<string, { train: string[]; val: string[] }> | undefined }, ctx: JobContext): Promise<HoldoutModelResult[]> {
+export async function holdoutResults(
+  p: {
+    dataPath: string;
+    models: ModelSpec[];
+    seed: number;
+    validationData?: Record<string, { train: string[]; val: string[] }> | undefined;
+  },
+  ctx: JobContext,
+): Promise<HoldoutModelResult[]> {
   const sha = createHash('sha256').update(readFileSync(p.dataPath)).digest('hex');
   const out: HoldoutModelResult[] = [];
   for (const [i, m] of p.models.entries()) {
@@ -61,11 +76,30 @@ export async function holdoutResults(p: { dataPath: string; models: ModelSpec[];
     const rec = recorded(m, p.validationData?.[m.id]);
     const model = await loadModelSpec(m);
     try {
-      if (!(model instanceof GPT)) throw new UserError(`${m.name}: not a single trained model; evaluate it with protocol loglik`);
+      if (!(model instanceof GPT))
+        throw new UserError(`${m.name}: not a single trained model; evaluate it with protocol loglik`);
       const tok = loadSpecTokenizer(m);
-      const r = rec.kind === 'folder' ? await evalHoldout(model, (t) => tok.encode(t), rec.rec, { data: p.dataPath, modelDir: resolve(m.kind === 'gpt' ? m.dir : '.') }) : await appHoldout(model, tok, rec);
-      ctx.log(`${m.name}: perplexity — ${describeHoldout(r.windows, r.context, r.available)} (${r.from}): val loss ${r.loss.toFixed(6)}, ppl ${Math.exp(r.loss).toFixed(4)}`);
-      out.push({ modelId: m.id, n: r.windows, metrics: { nll: r.loss, ppl: Math.exp(r.loss), windows: r.windows, context: r.context }, ci95: null, runs: 1, seed: p.seed, datasetSha256: sha, itemsFile: '', report: null });
+      const r =
+        rec.kind === 'folder'
+          ? await evalHoldout(model, (t) => tok.encode(t), rec.rec, {
+              data: p.dataPath,
+              modelDir: resolve(m.kind === 'gpt' ? m.dir : '.'),
+            })
+          : await appHoldout(model, tok, rec);
+      ctx.log(
+        `${m.name}: perplexity — ${describeHoldout(r.windows, r.context, r.available)} (${r.from}): val loss ${r.loss.toFixed(6)}, ppl ${Math.exp(r.loss).toFixed(4)}`,
+      );
+      out.push({
+        modelId: m.id,
+        n: r.windows,
+        metrics: { nll: r.loss, ppl: Math.exp(r.loss), windows: r.windows, context: r.context },
+        ci95: null,
+        runs: 1,
+        seed: p.seed,
+        datasetSha256: sha,
+        itemsFile: '',
+        report: null,
+      });
     } finally {
       model.dispose();
     }
@@ -74,11 +108,25 @@ export async function holdoutResults(p: { dataPath: string; models: ModelSpec[];
 }
 
 /** An app run's validation, rebuilt as its job built it (train-data.ts), scored over the recorded count of windows. */
-async function appHoldout(model: GPT, tok: Tokenizer, rec: Extract<Recorded, { kind: 'app' }>): Promise<{ loss: number; windows: number; available: number; context: number; from: string }> {
-  if (rec.context > model.contextLength) throw new UserError(`recorded context ${rec.context} is longer than the model's ${model.contextLength}`);
+async function appHoldout(
+  model: GPT,
+  tok: Tokenizer,
+  rec: Extract<Recorded, { kind: 'app' }>,
+): Promise<{ loss: number; windows: number; available: number; context: number; from: string }> {
+  if (rec.context > model.contextLength)
+    throw new UserError(`recorded context ${rec.context} is longer than the model's ${model.contextLength}`);
   const val = trainingWindows(tok, rec.files.train, rec.files.val, rec.context).val;
   const loss = await meanLossAsync(model, val, rec.windows, 16);
-  if (loss === null) throw new UserError('its run\'s validation texts hold no window to score');
-  const from = rec.files.val.length > 0 ? `the run's ${rec.files.val.length} validation dataset(s)` : `the held-out tails of the run's ${rec.files.train.length} training dataset(s)`;
-  return { loss, windows: Math.min(val.starts.length, rec.windows), available: val.starts.length, context: rec.context, from };
+  if (loss === null) throw new UserError("its run's validation texts hold no window to score");
+  const from =
+    rec.files.val.length > 0
+      ? `the run's ${rec.files.val.length} validation dataset(s)`
+      : `the held-out tails of the run's ${rec.files.train.length} training dataset(s)`;
+  return {
+    loss,
+    windows: Math.min(val.starts.length, rec.windows),
+    available: val.starts.length,
+    context: rec.context,
+    from,
+  };
 }

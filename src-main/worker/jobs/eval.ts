@@ -17,7 +17,15 @@ export const evalJob: JobHandler = async (raw, ctx) => {
     ctx.progress(1, `${results.length} model(s) evaluated`);
     return { results };
   }
-  const spec: EvalSpec = { task: p.task, protocol: p.protocol, data: p.dataPath, limit: p.limit, runs: p.runs, seed: p.seed, pair: p.pair };
+  const spec: EvalSpec = {
+    task: p.task,
+    protocol: p.protocol,
+    data: p.dataPath,
+    limit: p.limit,
+    runs: p.runs,
+    seed: p.seed,
+    pair: p.pair,
+  };
   ctx.progress(0.01, `loading ${p.dataPath}`);
   const prep = await prepareData(spec);
   const results = [];
@@ -44,8 +52,23 @@ export const evalJob: JobHandler = async (raw, ctx) => {
       const { itemsFile, report } = saveEvalItems(p.itemsDir, m.id, prep, r, p.limit);
       const metrics: Record<string, number | null> = {};
       for (const [k, v] of Object.entries(r.metrics)) metrics[k] = Number.isFinite(v) ? v : null;
-      ctx.log(`${m.name}: ${Object.entries(metrics).slice(0, 3).map(([k, v]) => `${k} ${v === null ? '–' : v.toFixed(4)}`).join(', ')} (n=${r.n})`);
-      results.push({ modelId: m.id, n: r.n, metrics, ci95: r.ci95 !== null && Number.isFinite(r.ci95) ? r.ci95 : null, runs: r.runs, seed: r.seed, datasetSha256: r.datasetSha256, itemsFile, report });
+      ctx.log(
+        `${m.name}: ${Object.entries(metrics)
+          .slice(0, 3)
+          .map(([k, v]) => `${k} ${v === null ? '–' : v.toFixed(4)}`)
+          .join(', ')} (n=${r.n})`,
+      );
+      results.push({
+        modelId: m.id,
+        n: r.n,
+        metrics,
+        ci95: r.ci95 !== null && Number.isFinite(r.ci95) ? r.ci95 : null,
+        runs: r.runs,
+        seed: r.seed,
+        datasetSha256: r.datasetSha256,
+        itemsFile,
+        report,
+      });
     } finally {
       model.dispose();
     }

@@ -9,7 +9,13 @@ import { RUN_METRICS } from '../../../src-shared/contract';
 import { insertionText } from '../../../src-shared/insertion';
 import type { BaselineChoice } from '../../../src-shared/params';
 import type { RunBackend } from '../../../src-shared/settings';
-import { runGrowth, type BaselineKind, type GrowthPlanInput, type GrowthRunOptions, type StageRecord } from '../../engine/grow';
+import {
+  runGrowth,
+  type BaselineKind,
+  type GrowthPlanInput,
+  type GrowthRunOptions,
+  type StageRecord,
+} from '../../engine/grow';
 import { readModelMeta } from '../../engine/io';
 import { resolveConfig } from '../../engine/model/config';
 import { describeParams } from '../../engine/model/param-report';
@@ -23,7 +29,11 @@ import { JobCancelled, JobPaused, type JobContext, type JobHandler } from '../ru
 import { startJobBackend } from './backend';
 import { trainingWindows } from './train-data';
 
-const BASELINES: Record<BaselineChoice, BaselineKind[]> = { none: [], monolithic: ['monolithic'], 'trainable-embedding': ['trainable-embedding'] };
+const BASELINES: Record<BaselineChoice, BaselineKind[]> = {
+  none: [],
+  monolithic: ['monolithic'],
+  'trainable-embedding': ['trainable-embedding'],
+};
 
 type Params = ReturnType<typeof GrowJobParams.parse>;
 
@@ -32,14 +42,38 @@ async function prepare(p: Params, ctx: JobContext) {
   const started = await startJobBackend(ctx);
   const substrate = loadSubstrate(p.substrateFile);
   const tok = loadTokenizer(p.tokenizerFile);
-  if (substrate.meta.tokenizerId !== tok.id) throw new UserError(`substrate ${substrate.id.slice(0, 12)}… was built for another tokenizer; rebuild the substrate`);
-  if (p.stageModels.length < p.stages) throw new Error(`main reserved ${p.stageModels.length} stage folders for ${p.stages} stages`);
+  if (substrate.meta.tokenizerId !== tok.id)
+    throw new UserError(
+      `substrate ${substrate.id.slice(0, 12)}… was built for another tokenizer; rebuild the substrate`,
+    );
+  if (p.stageModels.length < p.stages)
+    throw new Error(`main reserved ${p.stageModels.length} stage folders for ${p.stages} stages`);
   const s0 = p.shape;
   const depth = p.stages * p.blocksPerStage;
-  const planConfig = resolveConfig({ vocabSize: tok.size, layers: depth, dModel: s0.dModel, heads: s0.heads, contextLength: s0.context, mlpRatio: s0.mlpRatio, norm: s0.norm, substrateDim: substrate.dim });
+  const planConfig = resolveConfig({
+    vocabSize: tok.size,
+    layers: depth,
+    dModel: s0.dModel,
+    heads: s0.heads,
+    contextLength: s0.context,
+    mlpRatio: s0.mlpRatio,
+    norm: s0.norm,
+    substrateDim: substrate.dim,
+  });
   // The largest unit first: the final stage, or the monolithic baseline when the run trains one.
   const frozenBlocks = p.baseline === 'monolithic' ? 0 : depth - p.blocksPerStage;
-  enforcePlan({ config: planConfig, batch: p.batch, accumulation: p.gradAccum, frozenBlocks, backend: started.report.backend, gpu: started.report.adapter?.limits ?? null }, (l) => ctx.log(l), { grow: true });
+  enforcePlan(
+    {
+      config: planConfig,
+      batch: p.batch,
+      accumulation: p.gradAccum,
+      frozenBlocks,
+      backend: started.report.backend,
+      gpu: started.report.adapter?.limits ?? null,
+    },
+    (l) => ctx.log(l),
+    { grow: true },
+  );
   ctx.progress(0, 'tokenizing the datasets');
   const data = trainingWindows(tok, p.train, p.val, p.shape.context);
   return { backend: started.record, substrate, tok, data };
@@ -57,7 +91,14 @@ function growthPlan(p: Params): GrowthPlanInput {
     batchSize: p.batch,
     accumulation: p.gradAccum,
     seed: p.seed,
-    model: { dModel: s.dModel, heads: s.heads, contextLength: s.context, mlpRatio: s.mlpRatio, dropout: s.dropout, norm: s.norm },
+    model: {
+      dModel: s.dModel,
+      heads: s.heads,
+      contextLength: s.context,
+      mlpRatio: s.mlpRatio,
+      dropout: s.dropout,
+      norm: s.norm,
+    },
     lora: p.loraRank > 0 ? { rank: p.loraRank, fromStage: p.loraFromStage } : null,
     baselines: BASELINES[p.baseline],
   };
@@ -78,9 +119,20 @@ function growthHooks(p: Params, ctx: JobContext, backend: RunBackend): GrowthRun
         ctx.log(`baseline ${e.phase}: depth ${e.depth}, ${e.steps} steps`);
         return;
       }
-      const spike = e.lossBeforeInsert === null ? '' : ` · insertion (--init ${p.init}): val loss ${insertionText(e.lossBeforeInsert, e.lossAfterInsert)}`;
-      ctx.log(`stage ${e.stage}/${e.stages}: depth ${e.depth}, ${describeParams(e.params)}${spike}${e.resumedAtStep > 0 ? ` (resumed at step ${e.resumedAtStep})` : ''}`);
-      ctx.state({ stage: e.stage, depth: e.depth, trainableParams: e.trainableParams, frozenParams: e.frozenParams, backend });
+      const spike =
+        e.lossBeforeInsert === null
+          ? ''
+          : ` · insertion (--init ${p.init}): val loss ${insertionText(e.lossBeforeInsert, e.lossAfterInsert)}`;
+      ctx.log(
+        `stage ${e.stage}/${e.stages}: depth ${e.depth}, ${describeParams(e.params)}${spike}${e.resumedAtStep > 0 ? ` (resumed at step ${e.resumedAtStep})` : ''}`,
+      );
+      ctx.state({
+        stage: e.stage,
+        depth: e.depth,
+        trainableParams: e.trainableParams,
+        frozenParams: e.frozenParams,
+        backend,
+      });
       if (e.lossBeforeInsert !== null) {
         const at = (e.stage - 1) * p.stepsPerStage;
         ctx.metric(at, RUN_METRICS.insertLossBefore, e.lossBeforeInsert);
@@ -105,14 +157,18 @@ function growthHooks(p: Params, ctx: JobContext, backend: RunBackend): GrowthRun
       ctx.metric(step, RUN_METRICS.tokens, step * tokensPerStep);
       if (e.valLoss !== null && e.valLoss !== lastVal) ctx.metric(step, RUN_METRICS.valLoss, e.valLoss);
       lastVal = e.valLoss;
-      ctx.progress(step / totalGrowthSteps, `stage ${e.stage}/${e.stages} · step ${e.step}/${e.steps} · loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` · val ${e.valLoss.toFixed(3)}` : ''}`);
+      ctx.progress(
+        step / totalGrowthSteps,
+        `stage ${e.stage}/${e.stages} · step ${e.step}/${e.steps} · loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` · val ${e.valLoss.toFixed(3)}` : ''}`,
+      );
     },
     // The run folder is the checkpoint; the step says which metric points a resume keeps.
     onCheckpoint: (unit, step) => {
       if (unit.phase === 'growth') ctx.checkpoint(p.checkpointDir, (unit.stage - 1) * p.stepsPerStage + step);
     },
     onStageEnd: (r) => {
-      if (r.phase === 'growth') ctx.log(`stage ${r.stage} done: val loss ${r.valLoss?.toFixed(3) ?? '—'} in ${r.seconds.toFixed(1)} s`);
+      if (r.phase === 'growth')
+        ctx.log(`stage ${r.stage} done: val loss ${r.valLoss?.toFixed(3) ?? '—'} in ${r.seconds.toFixed(1)} s`);
     },
   };
 }
@@ -139,7 +195,11 @@ export const growJob: JobHandler = async (raw, ctx) => {
   const { backend, substrate, tok, data } = await prepare(p, ctx);
   // The run folder holds growth.json and each stage's checkpoint; announcing it makes a crashed run resumable.
   ctx.checkpoint(p.checkpointDir);
-  const result = await runGrowth(growthPlan(p), { train: data.train, val: data.val, substrate, substrateFile: p.substrateFile, tokenizer: tok }, growthHooks(p, ctx, backend));
+  const result = await runGrowth(
+    growthPlan(p),
+    { train: data.train, val: data.val, substrate, substrateFile: p.substrateFile, tokenizer: tok },
+    growthHooks(p, ctx, backend),
+  );
   if (result.status === 'stopped') {
     if (ctx.signal.cancelled) throw new JobCancelled();
     // Resuming reruns the same folder (the engine finds the stage and step there), so the folder is the checkpoint.

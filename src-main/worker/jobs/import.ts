@@ -37,7 +37,10 @@ export const importJob: JobHandler = async (raw, ctx) => {
     destination: p.destination,
     signal: abort.signal,
     onProgress: (pr) => {
-      ctx.progress(pr.totalBytes > 0 ? pr.bytesRead / pr.totalBytes : 0, `${(pr.bytesRead / 1e6).toFixed(1)} of ${(pr.totalBytes / 1e6).toFixed(1)} MB, ${pr.records} records`);
+      ctx.progress(
+        pr.totalBytes > 0 ? pr.bytesRead / pr.totalBytes : 0,
+        `${(pr.bytesRead / 1e6).toFixed(1)} of ${(pr.totalBytes / 1e6).toFixed(1)} MB, ${pr.records} records`,
+      );
       // Stops between chunks; a resumed import simply starts over.
       ctx.stopIfAsked();
     },
@@ -46,7 +49,10 @@ export const importJob: JobHandler = async (raw, ctx) => {
   if (p.tokenizer) {
     ctx.progress(1, 'counting tokens');
     const tokens = loadTokenizer(p.tokenizer.file).encode(readCorpusFile(p.destination)).length;
-    ctx.progress(1, `${stats.characters.toLocaleString('en')} characters, ${tokens.toLocaleString('en')} tokens, ${stats.records.toLocaleString('en')} records`);
+    ctx.progress(
+      1,
+      `${stats.characters.toLocaleString('en')} characters, ${tokens.toLocaleString('en')} tokens, ${stats.records.toLocaleString('en')} records`,
+    );
     return { stats, tokens: { tokenizerId: p.tokenizer.id, tokens } };
   }
   ctx.progress(1, `${stats.characters.toLocaleString('en')} characters, ${stats.records.toLocaleString('en')} records`);

@@ -19,7 +19,10 @@ export const mergePreviewJob: JobHandler = async (raw, ctx) => {
   try {
     const tok = loadSpecTokenizer(p.merge);
     const names = p.merge.experts.map((e) => e.name);
-    const datasets = p.datasets.map((d) => ({ name: d.name, tokens: tok.encode(readTextCapped(d.file, READ_LIMITS.corpus, 'dataset text')).subarray(0, p.maxTokens) }));
+    const datasets = p.datasets.map((d) => ({
+      name: d.name,
+      tokens: tok.encode(readTextCapped(d.file, READ_LIMITS.corpus, 'dataset text')).subarray(0, p.maxTokens),
+    }));
     ctx.stopIfAsked();
     ctx.progress(0.1, `scoring ${names.length} experts and the merge on ${datasets.length} dataset(s)`);
     const rows = await previewMerge(merged.experts, merged, datasets, { names, mergeName: 'merge' });
@@ -27,7 +30,8 @@ export const mergePreviewJob: JobHandler = async (raw, ctx) => {
     ctx.progress(0.85, 'per-token contributions');
     const sample = p.sampleText.length > 0 ? tok.encode(p.sampleText) : new Int32Array(0);
     // The first token has nothing before it to be predicted from: contributions start at position 1.
-    const contrib = sample.length >= 2 ? await contributions(merged.experts, merged.mode, sample, { weights: merged.weights }) : [];
+    const contrib =
+      sample.length >= 2 ? await contributions(merged.experts, merged.mode, sample, { weights: merged.weights }) : [];
     const result = {
       rows: rows.filter((r) => Number.isFinite(r.loss)).map((r) => ({ model: r.model, data: r.data, loss: r.loss })),
       tokens: contrib.map((c) => ({

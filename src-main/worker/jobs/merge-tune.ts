@@ -18,16 +18,28 @@ export const mergeTuneJob: JobHandler = async (raw, ctx) => {
   try {
     mkdirSync(dirname(p.headsFile), { recursive: true });
     ctx.progress(0.05, 'measuring the zero-shot merge on the held-out text');
-    const tuned = await tuneHeadsToFile(merged, loadSpecTokenizer(p.merge), p.datasets.map((d) => d.file), p.headsFile, {
-      steps: p.steps,
-      dataNames: p.datasets.map((d) => d.name),
-      onStep: (step, loss) => {
-        ctx.stopIfAsked();
-        ctx.progress(0.05 + (0.9 * step) / p.steps, `step ${step}/${p.steps}: loss ${loss.toFixed(3)}`);
+    const tuned = await tuneHeadsToFile(
+      merged,
+      loadSpecTokenizer(p.merge),
+      p.datasets.map((d) => d.file),
+      p.headsFile,
+      {
+        steps: p.steps,
+        dataNames: p.datasets.map((d) => d.name),
+        onStep: (step, loss) => {
+          ctx.stopIfAsked();
+          ctx.progress(0.05 + (0.9 * step) / p.steps, `step ${step}/${p.steps}: loss ${loss.toFixed(3)}`);
+        },
       },
-    });
+    );
     ctx.progress(1, `held-out loss ${tuned.zeroShotLoss.toFixed(3)} → ${tuned.tunedLoss.toFixed(3)} nats/token`);
-    return MergeTuneResult.parse({ zeroShotLoss: tuned.zeroShotLoss, tunedLoss: tuned.tunedLoss, steps: tuned.steps, data: tuned.data, losses: tuned.losses });
+    return MergeTuneResult.parse({
+      zeroShotLoss: tuned.zeroShotLoss,
+      tunedLoss: tuned.tunedLoss,
+      steps: tuned.steps,
+      data: tuned.data,
+      losses: tuned.losses,
+    });
   } finally {
     merged.dispose();
   }

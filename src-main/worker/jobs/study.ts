@@ -33,7 +33,10 @@ export function progressReporter(ctx: Pick<JobContext, 'progress' | 'metric' | '
     }
     const within = e.steps > 0 ? Math.min(1, e.step / e.steps) : 0;
     const where = e.steps > 0 ? ` · step ${e.step}/${e.steps}` : '';
-    ctx.progress((e.arm + within) / Math.max(1, e.arms), e.message ?? `${run} (${e.arm + 1}/${e.arms}) · ${e.phase}${where}`);
+    ctx.progress(
+      (e.arm + within) / Math.max(1, e.arms),
+      e.message ?? `${run} (${e.arm + 1}/${e.arms}) · ${e.phase}${where}`,
+    );
     const key = `${e.phase}#${e.step}`;
     if (e.loss !== null && key !== lastKey) {
       lastKey = key;
@@ -62,7 +65,9 @@ export const studyJob: JobHandler = async (raw, ctx) => {
     // Stopped on request: cancelled, or paused (the folder is the checkpoint, so no path to hand back).
     if (result.status === 'stopped') {
       ctx.stopIfAsked();
-      throw new Error(`the study stopped after ${result.arms.length} of ${p.spec.arms.length * p.spec.seeds.length} runs without being asked to`);
+      throw new Error(
+        `the study stopped after ${result.arms.length} of ${p.spec.arms.length * p.spec.seeds.length} runs without being asked to`,
+      );
     }
     return result;
   } catch (err) {

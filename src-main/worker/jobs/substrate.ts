@@ -38,12 +38,15 @@ export const substrateJob: JobHandler = async (raw, ctx) => {
     grid: p.grid,
     seed: p.seed,
     matrix: p.matrixPath,
-    onProgress: (stage, done, total) => ctx.progress(0.2 + 0.7 * (total > 0 ? done / total : 0), `${stage} ${done}/${total}`),
+    onProgress: (stage, done, total) =>
+      ctx.progress(0.2 + 0.7 * (total > 0 ? done / total : 0), `${stage} ${done}/${total}`),
   });
   const file = join(p.substratesDir, `${sub.id}.safetensors`);
   if (!existsSync(file)) saveSubstrate(file, sub);
   const { collisions } = sub.report;
-  ctx.log(`substrate ${sub.id.slice(0, 12)}… [${sub.vocabSize} × ${sub.dim}], ${collisions.tokens} tokens share a ${p.kind === 'glyph' ? 'bitmap' : 'row'}`);
+  ctx.log(
+    `substrate ${sub.id.slice(0, 12)}… [${sub.vocabSize} × ${sub.dim}], ${collisions.tokens} tokens share a ${p.kind === 'glyph' ? 'bitmap' : 'row'}`,
+  );
 
   ctx.progress(0.95, 'counting tokens');
   const datasetTokens: Record<string, number> = {};

@@ -28,8 +28,17 @@ function encodeTexts(tok: Tokenizer, texts: readonly string[]): Int32Array {
   return out;
 }
 
-export function trainingWindows(tok: Tokenizer, train: readonly string[], val: readonly string[], context: number): { train: Windows; val: Windows } {
-  if (val.length > 0) return { train: makeWindows(encodeFiles(tok, train), context, 'the training datasets'), val: makeWindows(encodeFiles(tok, val), context, 'the validation datasets') };
+export function trainingWindows(
+  tok: Tokenizer,
+  train: readonly string[],
+  val: readonly string[],
+  context: number,
+): { train: Windows; val: Windows } {
+  if (val.length > 0)
+    return {
+      train: makeWindows(encodeFiles(tok, train), context, 'the training datasets'),
+      val: makeWindows(encodeFiles(tok, val), context, 'the validation datasets'),
+    };
   // Each text's last 10% (from a blank line where it has documents): the same tokens whatever the seed.
   const splits = train.map((f) => holdoutSplit(readText(f)));
   const join = (texts: string[]): Int32Array => encodeTexts(tok, texts);

@@ -22,14 +22,39 @@ export const trainJob: JobHandler = async (raw, ctx) => {
   const backend = started.record;
   const substrate = loadSubstrate(p.substrateFile);
   const tok = loadTokenizer(p.tokenizerFile);
-  if (substrate.meta.tokenizerId !== tok.id) throw new UserError(`substrate ${substrate.id.slice(0, 12)}… was built for another tokenizer; rebuild the substrate`);
+  if (substrate.meta.tokenizerId !== tok.id)
+    throw new UserError(
+      `substrate ${substrate.id.slice(0, 12)}… was built for another tokenizer; rebuild the substrate`,
+    );
   const s0 = p.shape;
-  const planConfig = resolveConfig({ vocabSize: tok.size, layers: p.layers, dModel: s0.dModel, heads: s0.heads, contextLength: s0.context, mlpRatio: s0.mlpRatio, norm: s0.norm, embedding: p.embeddings, substrateDim: substrate.dim });
+  const planConfig = resolveConfig({
+    vocabSize: tok.size,
+    layers: p.layers,
+    dModel: s0.dModel,
+    heads: s0.heads,
+    contextLength: s0.context,
+    mlpRatio: s0.mlpRatio,
+    norm: s0.norm,
+    embedding: p.embeddings,
+    substrateDim: substrate.dim,
+  });
   // Before the data is tokenized or a tensor built: a job that cannot fit says so in one line, with what would.
-  enforcePlan({ config: planConfig, batch: p.batch, accumulation: p.gradAccum, backend: started.report.backend, gpu: started.report.adapter?.limits ?? null }, (l) => ctx.log(l), { grow: false });
+  enforcePlan(
+    {
+      config: planConfig,
+      batch: p.batch,
+      accumulation: p.gradAccum,
+      backend: started.report.backend,
+      gpu: started.report.adapter?.limits ?? null,
+    },
+    (l) => ctx.log(l),
+    { grow: false },
+  );
   ctx.progress(0, 'tokenizing the datasets');
   const data = trainingWindows(tok, p.train, p.val, p.shape.context);
-  ctx.log(`${data.train.starts.length} training windows, ${data.val.starts.length} validation windows of ${p.shape.context} tokens`);
+  ctx.log(
+    `${data.train.starts.length} training windows, ${data.val.starts.length} validation windows of ${p.shape.context} tokens`,
+  );
 
   let model: GPT;
   let resume: TrainerState | undefined;
@@ -57,7 +82,12 @@ export const trainJob: JobHandler = async (raw, ctx) => {
       seed: p.seed,
     });
   }
-  const trainer = new Trainer(model, data, { steps: p.steps, batchSize: p.batch, accumulation: p.gradAccum, lr: p.lr, seed: p.seed }, resume);
+  const trainer = new Trainer(
+    model,
+    data,
+    { steps: p.steps, batchSize: p.batch, accumulation: p.gradAccum, lr: p.lr, seed: p.seed },
+    resume,
+  );
   try {
     const save = async () => {
       await trainer.hostReady();
@@ -77,10 +107,14 @@ export const trainJob: JobHandler = async (raw, ctx) => {
         // The trainer reports the latest validation loss every step; a point only where it was measured.
         if (e.valLoss !== null && e.valLoss !== lastVal) ctx.metric(e.step, RUN_METRICS.valLoss, e.valLoss);
         lastVal = e.valLoss;
-        ctx.progress(e.step / e.steps, `step ${e.step}/${e.steps} · loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` · val ${e.valLoss.toFixed(3)}` : ''}`);
+        ctx.progress(
+          e.step / e.steps,
+          `step ${e.step}/${e.steps} · loss ${e.loss.toFixed(3)}${e.valLoss !== null ? ` · val ${e.valLoss.toFixed(3)}` : ''}`,
+        );
       },
       afterStep: async (step) => {
-        const due = step % p.checkpointEverySteps === 0 || performance.now() - lastSave > p.checkpointEverySeconds * 1000;
+        const due =
+          step % p.checkpointEverySteps === 0 || performance.now() - lastSave > p.checkpointEverySeconds * 1000;
         if (due && step < p.steps) {
           await save();
           lastSave = performance.now();
@@ -91,7 +125,13 @@ export const trainJob: JobHandler = async (raw, ctx) => {
     ctx.progress(1, 'saving the model');
     await trainer.hostReady();
     // The workspace keeps one copy of each substrate: the folder references the registered file.
-    saveModelFolder(p.modelDir, model, tok, { ...p.provenance, steps: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss }, p.substrateFile);
+    saveModelFolder(
+      p.modelDir,
+      model,
+      tok,
+      { ...p.provenance, steps: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss },
+      p.substrateFile,
+    );
     const counts = paramReport(model);
     return {
       modelId: p.modelId,

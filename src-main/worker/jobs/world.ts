@@ -41,12 +41,20 @@ export const worldJob: JobHandler = async (raw, ctx) => {
     const id = newId('ds');
     const destination = join(p.datasetsDir, `${id}.txt`);
     const file = join(p.dir, c.file);
-    const stats = c.split === 'test' ? await importBenchmark({ file }) : (await importDataset({ file, format: 'txt', destination })).stats;
+    const stats =
+      c.split === 'test'
+        ? await importBenchmark({ file })
+        : (await importDataset({ file, format: 'txt', destination })).stats;
     datasets.push({ id, name: c.name, split: c.split, destination, stats: { ...stats } });
   }
   ctx.progress(1, `${datasets.length} datasets`);
   return {
-    manifest: { id: manifest.id, seed: manifest.seed, scale: manifest.scale, files: manifest.files.map((f) => ({ name: f.name, bytes: f.bytes })) },
+    manifest: {
+      id: manifest.id,
+      seed: manifest.seed,
+      scale: manifest.scale,
+      files: manifest.files.map((f) => ({ name: f.name, bytes: f.bytes })),
+    },
     datasets,
   };
 };

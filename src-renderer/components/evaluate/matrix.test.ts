@@ -2,12 +2,35 @@
 // from the protocol's own spread or the accuracy's standard error, filters, and the degenerate flag.
 import { describe, expect, it } from 'vitest';
 import type { EvalResult } from '../../../src-shared/domain';
-import { applyFilters, buildMatrix, degenerateFlag, interval, leftOutSummary, NO_FILTERS, protocolLabel } from './matrix';
+import {
+  applyFilters,
+  buildMatrix,
+  degenerateFlag,
+  interval,
+  leftOutSummary,
+  NO_FILTERS,
+  protocolLabel,
+} from './matrix';
 
 let seq = 0;
 function result(p: Partial<EvalResult>): EvalResult {
   seq++;
-  return { id: `ev${seq}`, modelId: 'a', runId: 'r1', task: 'mc', protocol: 'loglik', datasetName: 'mmlu', datasetSha256: 'f'.repeat(64), n: 16, metrics: { acc: 0.25 }, ci95: null, runs: 1, seed: 1, createdAt: `2026-12-04T10:00:${String(seq).padStart(2, '0')}.000Z`, ...p };
+  return {
+    id: `ev${seq}`,
+    modelId: 'a',
+    runId: 'r1',
+    task: 'mc',
+    protocol: 'loglik',
+    datasetName: 'mmlu',
+    datasetSha256: 'f'.repeat(64),
+    n: 16,
+    metrics: { acc: 0.25 },
+    ci95: null,
+    runs: 1,
+    seed: 1,
+    createdAt: `2026-12-04T10:00:${String(seq).padStart(2, '0')}.000Z`,
+    ...p,
+  };
 }
 
 describe('buildMatrix', () => {
@@ -40,7 +63,10 @@ describe('interval', () => {
   it("uses the paper's 1.96σ/√runs, the harness's stderr, or the binomial standard error — never one for perplexity", () => {
     expect(interval(result({ ci95: 0.13, runs: 10 }), 'acc')).toMatchObject({ ci: 0.13 });
     // acc_norm has no recorded stderr: 1.96·√(p(1−p)/(n−1)) with p = 0.25, n = 16.
-    expect(interval(result({ metrics: { acc: 0.25, acc_norm: 0.25 } }), 'acc_norm').ci).toBeCloseTo(1.96 * Math.sqrt(0.1875 / 15), 12);
+    expect(interval(result({ metrics: { acc: 0.25, acc_norm: 0.25 } }), 'acc_norm').ci).toBeCloseTo(
+      1.96 * Math.sqrt(0.1875 / 15),
+      12,
+    );
     expect(interval(result({ task: 'ppl', metrics: { ppl: 12 } }), 'ppl').ci).toBeNull();
     expect(interval(result({ task: 'qa', metrics: { f1: 40 } }), 'f1').ci).toBeNull();
   });
@@ -48,7 +74,11 @@ describe('interval', () => {
 
 describe('filters and labels', () => {
   it('filter by model, task, protocol and dataset', () => {
-    const rs = [result({ modelId: 'a' }), result({ modelId: 'b', task: 'qa', protocol: 'paper', datasetName: 'qa en' }), result({ modelId: 'b', datasetName: 'arc' })];
+    const rs = [
+      result({ modelId: 'a' }),
+      result({ modelId: 'b', task: 'qa', protocol: 'paper', datasetName: 'qa en' }),
+      result({ modelId: 'b', datasetName: 'arc' }),
+    ];
     expect(applyFilters(rs, NO_FILTERS)).toHaveLength(3);
     expect(applyFilters(rs, { ...NO_FILTERS, modelIds: ['b'] })).toHaveLength(2);
     expect(applyFilters(rs, { ...NO_FILTERS, task: 'qa' }).map((r) => r.datasetName)).toEqual(['qa en']);
@@ -64,12 +94,27 @@ describe('filters and labels', () => {
         inFile: 62,
         scored: 62,
         steps: [{ step: 'prompt-cut', effect: 'changed', reason: "prompt longer than the model's context", count: 3 }],
-        degenerate: { rule: 'r', groups: [{ group: 'all', outputs: 62, degenerate: 62, byKind: { 'stop-words': 62 } }, { group: 'NoAns', outputs: 11, degenerate: 11, byKind: { 'stop-words': 11 } }] },
+        degenerate: {
+          rule: 'r',
+          groups: [
+            { group: 'all', outputs: 62, degenerate: 62, byKind: { 'stop-words': 62 } },
+            { group: 'NoAns', outputs: 11, degenerate: 11, byKind: { 'stop-words': 11 } },
+          ],
+        },
       },
     });
     expect(degenerateFlag(r)).toBe('62/62 outputs degenerate · NoAns 11/11');
     expect(leftOutSummary(r)).toBe("62 in file · 62 scored · 3 prompt longer than the model's context");
-    const paper = result({ task: 'qa', protocol: 'paper', report: { inFile: 8, scored: 5, steps: [{ step: 'unanswerable', effect: 'dropped', reason: 'unanswerable', count: 3 }], degenerate: null } });
+    const paper = result({
+      task: 'qa',
+      protocol: 'paper',
+      report: {
+        inFile: 8,
+        scored: 5,
+        steps: [{ step: 'unanswerable', effect: 'dropped', reason: 'unanswerable', count: 3 }],
+        degenerate: null,
+      },
+    });
     expect(leftOutSummary(paper)).toBe('8 in file · 5 scored · 3 left out: 3 unanswerable');
     expect(degenerateFlag(paper)).toBeNull();
   });

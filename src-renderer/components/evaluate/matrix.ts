@@ -58,7 +58,12 @@ export interface Matrix {
   rows: { modelId: string; cells: (MatrixCell | null)[] }[];
 }
 
-export const TASK_LABELS: Record<EvalResult['task'], string> = { mc: 'multiple choice', qa: 'question answering', ppl: 'perplexity', bleu: 'translation' };
+export const TASK_LABELS: Record<EvalResult['task'], string> = {
+  mc: 'multiple choice',
+  qa: 'question answering',
+  ppl: 'perplexity',
+  bleu: 'translation',
+};
 
 /** The protocol as a header names it: QA's "loglik" is the official SQuAD v2 EM/F1 with greedy decoding. */
 export function protocolLabel(task: EvalResult['task'], protocol: EvalResult['protocol']): string {
@@ -76,7 +81,9 @@ export function limitText(r: Pick<EvalResult, 'task' | 'limit'>): string | null 
 }
 
 /** Results compare within one column only: a perplexity over the first 2,000 tokens is another number than over all. */
-export function columnKey(r: Pick<EvalResult, 'task' | 'protocol' | 'datasetName'> & Partial<Pick<EvalResult, 'limit'>>): string {
+export function columnKey(
+  r: Pick<EvalResult, 'task' | 'protocol' | 'datasetName'> & Partial<Pick<EvalResult, 'limit'>>,
+): string {
   return `${r.task}\u0000${r.protocol}\u0000${r.datasetName}${r.task === 'ppl' && r.limit !== undefined ? `\u0000${r.limit}` : ''}`;
 }
 
@@ -85,12 +92,18 @@ export function columnKey(r: Pick<EvalResult, 'task' | 'protocol' | 'datasetName
  * for an accuracy over n items, 1.96 × its standard error (the harness's acc_stderr, or the binomial one).
  */
 export function interval(r: EvalResult, metric: string): { ci: number | null; source: string } {
-  if (r.ci95 !== null && Number.isFinite(r.ci95)) return { ci: r.ci95, source: `1.96σ/√runs over ${r.runs} sampled runs` };
+  if (r.ci95 !== null && Number.isFinite(r.ci95))
+    return { ci: r.ci95, source: `1.96σ/√runs over ${r.runs} sampled runs` };
   if (metric === 'acc' || metric === 'acc_norm') {
     const se = r.metrics['acc_stderr'];
-    if (metric === 'acc' && se !== undefined && Number.isFinite(se)) return { ci: 1.96 * se, source: `1.96 × standard error over ${r.n} items` };
+    if (metric === 'acc' && se !== undefined && Number.isFinite(se))
+      return { ci: 1.96 * se, source: `1.96 × standard error over ${r.n} items` };
     const p = r.metrics[metric]!;
-    if (r.n >= 2) return { ci: 1.96 * Math.sqrt((p * (1 - p)) / (r.n - 1)), source: `1.96 × binomial standard error over ${r.n} items` };
+    if (r.n >= 2)
+      return {
+        ci: 1.96 * Math.sqrt((p * (1 - p)) / (r.n - 1)),
+        source: `1.96 × binomial standard error over ${r.n} items`,
+      };
   }
   return { ci: null, source: 'this protocol gives no interval (one deterministic pass)' };
 }
@@ -101,7 +114,8 @@ export function degenerateFlag(r: EvalResult): string | null {
   const all = groups.find((g) => g.group === 'all');
   if (!all || all.degenerate === 0) return null;
   const parts = [`${all.degenerate}/${all.outputs} outputs degenerate`];
-  for (const g of groups) if (g.group !== 'all' && g.degenerate > 0) parts.push(`${g.group} ${g.degenerate}/${g.outputs}`);
+  for (const g of groups)
+    if (g.group !== 'all' && g.degenerate > 0) parts.push(`${g.group} ${g.degenerate}/${g.outputs}`);
   return parts.join(' · ');
 }
 
@@ -122,16 +136,30 @@ export function buildMatrix(results: readonly EvalResult[], modelOrder: readonly
   const byKey = new Map<string, MatrixColumn>();
   for (const r of results) {
     const k = columnKey(r);
-    if (!byKey.has(k)) byKey.set(k, { key: k, task: r.task, protocol: r.protocol, dataset: r.datasetName, metric: headlineMetric(r) ?? '', protocolLabel: protocolLabel(r.task, r.protocol), limit: r.task === 'ppl' ? limitText(r) : null });
+    if (!byKey.has(k))
+      byKey.set(k, {
+        key: k,
+        task: r.task,
+        protocol: r.protocol,
+        dataset: r.datasetName,
+        metric: headlineMetric(r) ?? '',
+        protocolLabel: protocolLabel(r.task, r.protocol),
+        limit: r.task === 'ppl' ? limitText(r) : null,
+      });
   }
   const columns = [...byKey.values()].sort(
-    (a, b) => TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) || a.dataset.localeCompare(b.dataset) || a.protocol.localeCompare(b.protocol),
+    (a, b) =>
+      TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) ||
+      a.dataset.localeCompare(b.dataset) ||
+      a.protocol.localeCompare(b.protocol),
   );
   const models = [...new Set(results.map((r) => r.modelId))].sort((a, b) => rank(modelOrder, a) - rank(modelOrder, b));
   const rows = models.map((modelId) => ({
     modelId,
     cells: columns.map((c) => {
-      const mine = results.filter((r) => r.modelId === modelId && columnKey(r) === c.key).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+      const mine = results
+        .filter((r) => r.modelId === modelId && columnKey(r) === c.key)
+        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
       const newest = mine[0];
       if (!newest) return null;
       const metric = c.metric && newest.metrics[c.metric] !== undefined ? c.metric : headlineMetric(newest);
@@ -139,7 +167,16 @@ export function buildMatrix(results: readonly EvalResult[], modelOrder: readonly
       const iv = interval(newest, metric);
       const rep = newest.report;
       const coverage = rep && rep.scored < rep.inFile ? `${rep.scored} of ${rep.inFile} items scored` : null;
-      return { result: newest, value: newest.metrics[metric]!, ci: iv.ci, ciSource: iv.source, older: mine.length - 1, flag: degenerateFlag(newest), coverage, standard: standardScores(newest) };
+      return {
+        result: newest,
+        value: newest.metrics[metric]!,
+        ci: iv.ci,
+        ciSource: iv.source,
+        older: mine.length - 1,
+        flag: degenerateFlag(newest),
+        coverage,
+        standard: standardScores(newest),
+      };
     }),
   }));
   return { columns, rows };
@@ -157,7 +194,8 @@ export function leftOutSummary(r: EvalResult): string | null {
   const dropped = rep.steps.filter((s) => s.effect === 'dropped');
   const changed = rep.steps.filter((s) => s.effect === 'changed');
   const parts = [`${rep.inFile} in file`, `${rep.scored} scored`];
-  if (dropped.length > 0) parts.push(`${rep.inFile - rep.scored} left out: ${dropped.map((s) => `${s.count} ${s.reason}`).join('; ')}`);
+  if (dropped.length > 0)
+    parts.push(`${rep.inFile - rep.scored} left out: ${dropped.map((s) => `${s.count} ${s.reason}`).join('; ')}`);
   for (const s of changed) parts.push(`${s.count} ${s.reason}`);
   return parts.join(' · ');
 }

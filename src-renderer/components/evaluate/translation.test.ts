@@ -5,9 +5,35 @@ import type { EvalResult } from '../../../src-shared/domain';
 import { buildMatrix, standardScores } from './matrix';
 
 const bleu: EvalResult = {
-  id: 'e1', modelId: 'a', runId: 'r1', task: 'bleu', protocol: 'paper', datasetName: 'en-ru', datasetSha256: 'f'.repeat(64), n: 40,
-  metrics: { bleu: 2.05, std: 0.85, corpus_bleu: 0.41, chrf: 12.3, sentence_bleu_mean: 1.1 }, ci95: 0.53, runs: 10, seed: 1, createdAt: '2026-12-07T10:00:00.000Z',
-  report: { inFile: 40, scored: 40, steps: [], degenerate: { rule: 'r', groups: [{ group: 'all', outputs: 400, degenerate: 400, byKind: { empty: 0, 'stop-words': 0, repetition: 0, 'wrong-script': 400 } }] } },
+  id: 'e1',
+  modelId: 'a',
+  runId: 'r1',
+  task: 'bleu',
+  protocol: 'paper',
+  datasetName: 'en-ru',
+  datasetSha256: 'f'.repeat(64),
+  n: 40,
+  metrics: { bleu: 2.05, std: 0.85, corpus_bleu: 0.41, chrf: 12.3, sentence_bleu_mean: 1.1 },
+  ci95: 0.53,
+  runs: 10,
+  seed: 1,
+  createdAt: '2026-12-07T10:00:00.000Z',
+  report: {
+    inFile: 40,
+    scored: 40,
+    steps: [],
+    degenerate: {
+      rule: 'r',
+      groups: [
+        {
+          group: 'all',
+          outputs: 400,
+          degenerate: 400,
+          byKind: { empty: 0, 'stop-words': 0, repetition: 0, 'wrong-script': 400 },
+        },
+      ],
+    },
+  },
 };
 
 describe('translation cells', () => {

@@ -26,7 +26,15 @@ export interface GemmAddon {
    * Rows of logits at byte offset `offset` become softmax probabilities in place, minus one at each row's
    * target when `grad` (the cross-entropy gradient); pt[i] receives row i's target probability.
    */
-  softmaxXent(memory: ArrayBuffer | Uint8Array, offset: number, rows: number, cols: number, targets: Int32Array, pt: Float32Array, grad: boolean): void;
+  softmaxXent(
+    memory: ArrayBuffer | Uint8Array,
+    offset: number,
+    rows: number,
+    cols: number,
+    targets: Int32Array,
+    pt: Float32Array,
+    grad: boolean,
+  ): void;
   setThreads(n: number): void;
   threads(): number;
   /** The micro-kernel in use, for people: e.g. 'AVX-512 (12×32 micro-kernel)', 'NEON (8×12 micro-kernel)'. */
@@ -79,7 +87,9 @@ export function loadGemmAddon(): GemmAddon | null {
   try {
     const loaded = createRequire(import.meta.url)(file) as Partial<GemmAddon>;
     // A build from older sources (before kernel dispatch) lacks these: rebuilding fixes it.
-    const missing = (['gemm', 'softmaxXent', 'setThreads', 'threads', 'isa', 'kernel', 'kernels', 'setKernel'] as const).filter((f) => typeof loaded[f] !== 'function');
+    const missing = (
+      ['gemm', 'softmaxXent', 'setThreads', 'threads', 'isa', 'kernel', 'kernels', 'setKernel'] as const
+    ).filter((f) => typeof loaded[f] !== 'function');
     if (missing.length > 0) {
       reason = `the native matrix addon at ${ADDON_FILE} is out of date (it lacks ${missing.join(', ')}); ${BUILD_HINT}`;
       return null;
@@ -88,7 +98,9 @@ export function loadGemmAddon(): GemmAddon | null {
   } catch (err) {
     const msg = String((err as Error).message).split('\n')[0];
     // A kernel the user forced is their setting to change, not a build to redo.
-    reason = msg.startsWith('ESPALIER_KERNEL=') ? `${msg}; unset ESPALIER_KERNEL or name one of those` : `the native matrix addon failed to load (${msg}); ${BUILD_HINT}`;
+    reason = msg.startsWith('ESPALIER_KERNEL=')
+      ? `${msg}; unset ESPALIER_KERNEL or name one of those`
+      : `the native matrix addon failed to load (${msg}); ${BUILD_HINT}`;
     addon = null;
   }
   return addon;

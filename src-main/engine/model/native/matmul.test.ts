@@ -32,7 +32,10 @@ function loadKernelNames(): string[] {
 
 function randn(shape: [number, number], seed: number): tf.Tensor2D {
   const rng = new Rng(seed);
-  return tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => rng.normal()), shape);
+  return tf.tensor2d(
+    Float32Array.from({ length: shape[0] * shape[1] }, () => rng.normal()),
+    shape,
+  );
 }
 
 /** Largest |a − b| relative to the largest |b| (products of random matrices grow with the inner size). */
@@ -73,49 +76,53 @@ describe('native matmul', () => {
   });
 
   // Every micro-kernel this CPU runs (AVX-512, AVX2, NEON, portable), forced in turn, against float64 sums.
-  it.each(loadKernelNames())('kernel %s equals a float64 reference in all four layouts, ragged edges and every thread count', (name) => {
-    const addon = loadGemmAddon()!;
-    addon.setKernel(name);
-    expect(addon.kernel()).toBe(name);
-    const g = heapGemm()!;
-    for (const [m, n, k] of [
-      [13, 35, 7],
-      [25, 33, 257],
-      [300, 77, 130],
-    ] as const) {
-      for (const transA of [false, true]) {
-        for (const transB of [false, true]) {
-          const a = randn(transA ? [k, m] : [m, k], m + k);
-          const b = randn(transB ? [n, k] : [k, n], n + 2 * k);
-          const [ah, bh] = [a.dataSync(), b.dataSync()];
-          const outs: Float32Array[] = [];
-          for (const threads of [1, 2, 5]) {
-            setComputeThreads(threads);
-            const c = g.empty([m, n]);
-            g.run(c, 0, { t: a, trans: transA }, { t: b, trans: transB }, false);
-            outs.push(c.dataSync() as Float32Array);
-            c.dispose();
-          }
-          let worst = 0;
-          for (let i = 0; i < m; i++) {
-            for (let j = 0; j < n; j++) {
-              let ref = 0;
-              let mag = 0;
-              for (let p = 0; p < k; p++) {
-                const t = ah[transA ? p * m + i : i * k + p]! * bh[transB ? j * k + p : p * n + j]!;
-                ref += t;
-                mag += Math.abs(t);
-              }
-              worst = Math.max(worst, Math.abs(outs[0]![i * n + j]! - ref) / (k * 1.2e-7 * mag + 1e-30));
+  it.each(loadKernelNames())(
+    'kernel %s equals a float64 reference in all four layouts, ragged edges and every thread count',
+    (name) => {
+      const addon = loadGemmAddon()!;
+      addon.setKernel(name);
+      expect(addon.kernel()).toBe(name);
+      const g = heapGemm()!;
+      for (const [m, n, k] of [
+        [13, 35, 7],
+        [25, 33, 257],
+        [300, 77, 130],
+      ] as const) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            const a = randn(transA ? [k, m] : [m, k], m + k);
+            const b = randn(transB ? [n, k] : [k, n], n + 2 * k);
+            const [ah, bh] = [a.dataSync(), b.dataSync()];
+            const outs: Float32Array[] = [];
+            for (const threads of [1, 2, 5]) {
+              setComputeThreads(threads);
+              const c = g.empty([m, n]);
+              g.run(c, 0, { t: a, trans: transA }, { t: b, trans: transB }, false);
+              outs.push(c.dataSync() as Float32Array);
+              c.dispose();
             }
+            let worst = 0;
+            for (let i = 0; i < m; i++) {
+              for (let j = 0; j < n; j++) {
+                let ref = 0;
+                let mag = 0;
+                for (let p = 0; p < k; p++) {
+                  const t = ah[transA ? p * m + i : i * k + p]! * bh[transB ? j * k + p : p * n + j]!;
+                  ref += t;
+                  mag += Math.abs(t);
+                }
+                worst = Math.max(worst, Math.abs(outs[0]![i * n + j]! - ref) / (k * 1.2e-7 * mag + 1e-30));
+              }
+            }
+            expect(worst, `${name} ${m}×${n}·${k} transA=${transA} transB=${transB}`).toBeLessThanOrEqual(1);
+            for (const o of outs.slice(1))
+              expect(Buffer.compare(Buffer.from(o.buffer), Buffer.from(outs[0]!.buffer))).toBe(0);
+            tf.dispose([a, b]);
           }
-          expect(worst, `${name} ${m}×${n}·${k} transA=${transA} transB=${transB}`).toBeLessThanOrEqual(1);
-          for (const o of outs.slice(1)) expect(Buffer.compare(Buffer.from(o.buffer), Buffer.from(outs[0]!.buffer))).toBe(0);
-          tf.dispose([a, b]);
         }
       }
-    }
-  });
+    },
+  );
 
   it('refuses a kernel this CPU does not run, naming those it does', () => {
     const addon = loadGemmAddon()!;
@@ -158,12 +165,26 @@ describe('native matmul', () => {
     const targets = Int32Array.from({ length: r }, (_, i) => (i * 31) % v);
     const probs = tf.softmax(logits);
     const expected = tf.sub(probs, tf.oneHot(tf.tensor1d(targets, 'int32'), v));
-    const expectedPt = tf.gather(tf.reshape(probs, [-1]), tf.tensor1d(Int32Array.from(targets, (t, i) => i * v + t), 'int32')).dataSync();
+    const expectedPt = tf
+      .gather(
+        tf.reshape(probs, [-1]),
+        tf.tensor1d(
+          Int32Array.from(targets, (t, i) => i * v + t),
+          'int32',
+        ),
+      )
+      .dataSync();
     const buf = tf.clone(logits) as tf.Tensor2D;
     const pt = g.softmaxXent(buf, targets, true);
     expect(tf.max(tf.abs(tf.sub(buf, expected))).dataSync()[0]!).toBeLessThan(1e-6);
     for (let i = 0; i < r; i++) expect(Math.abs(pt[i]! - expectedPt[i]!)).toBeLessThan(1e-6);
-    expect(() => g.softmaxXent(buf, Int32Array.from({ length: r }, () => v), true)).toThrow(/outside the row/);
+    expect(() =>
+      g.softmaxXent(
+        buf,
+        Int32Array.from({ length: r }, () => v),
+        true,
+      ),
+    ).toThrow(/outside the row/);
     tf.dispose([logits, probs, expected, buf]);
   });
 });
@@ -172,7 +193,8 @@ function lossAndGrads(m: GPT, tokens: tf.Tensor2D, targets: tf.Tensor2D) {
   const [B, T] = tokens.shape;
   const ctx = { grads: true };
   return tf.variableGrads(
-    () => m.headLoss(m.blocks(m.embed(tokens, ctx), 0, m.layers, B, T, ctx), tf.reshape(targets, [-1]) as tf.Tensor1D, ctx),
+    () =>
+      m.headLoss(m.blocks(m.embed(tokens, ctx), 0, m.layers, B, T, ctx), tf.reshape(targets, [-1]) as tf.Tensor1D, ctx),
     m.params.trainable().map((e) => e.variable),
   );
 }
@@ -187,7 +209,14 @@ describe('native path in the model', () => {
     const names = Object.keys(wasm.grads);
     expect(names.length).toBeGreaterThan(5);
     for (const name of names) expect(relDiff(native.grads[name]!, wasm.grads[name]!), name).toBeLessThan(1e-4);
-    tf.dispose([native.value, wasm.value, ...Object.values(native.grads), ...Object.values(wasm.grads), tokens, targets]);
+    tf.dispose([
+      native.value,
+      wasm.value,
+      ...Object.values(native.grads),
+      ...Object.values(wasm.grads),
+      tokens,
+      targets,
+    ]);
     m.dispose();
   });
 

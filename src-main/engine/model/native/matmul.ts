@@ -56,10 +56,26 @@ export function heapGemm(): HeapGemm | null {
       const B = dims(b);
       const n = c.shape[1]!;
       if (A.inner !== B.outer || B.inner !== n || c.shape.length !== 2) {
-        throw new Error(`matmul: shapes [${A.outer}, ${A.inner}] · [${B.outer}, ${B.inner}] do not fit an output [${c.shape}]`);
+        throw new Error(
+          `matmul: shapes [${A.outer}, ${A.inner}] · [${B.outer}, ${B.inner}] do not fit an output [${c.shape}]`,
+        );
       }
       // Memory is read only now: a tensor allocated above may have grown (and replaced) the heap's buffer.
-      addon.gemm(viewOf(heap.memory), A.off, B.off, heap.ptr(c) + cRow0 * n * 4, A.outer, n, A.inner, A.cols, B.cols, n, !!a.trans, !!b.trans, accumulate);
+      addon.gemm(
+        viewOf(heap.memory),
+        A.off,
+        B.off,
+        heap.ptr(c) + cRow0 * n * 4,
+        A.outer,
+        n,
+        A.inner,
+        A.cols,
+        B.cols,
+        n,
+        !!a.trans,
+        !!b.trans,
+        accumulate,
+      );
     },
     empty: (shape) => heap.empty(shape) as tf.Tensor2D,
     softmaxXent(logits, targets, grad) {

@@ -67,52 +67,126 @@ export class Fn {
     return this.op(0xfd, ...uleb(opcode), ...imm);
   }
 
-  get(i: number) { return this.op(0x20, ...uleb(i)); }
-  set(i: number) { return this.op(0x21, ...uleb(i)); }
-  tee(i: number) { return this.op(0x22, ...uleb(i)); }
-  i32(n: number) { return this.op(0x41, ...sleb(n | 0)); }
+  get(i: number) {
+    return this.op(0x20, ...uleb(i));
+  }
+  set(i: number) {
+    return this.op(0x21, ...uleb(i));
+  }
+  tee(i: number) {
+    return this.op(0x22, ...uleb(i));
+  }
+  i32(n: number) {
+    return this.op(0x41, ...sleb(n | 0));
+  }
   f32(x: number) {
     const b = new Uint8Array(new Float32Array([x]).buffer);
     return this.op(0x43, ...b);
   }
   // i32 arithmetic and comparisons
-  add() { return this.op(0x6a); }
-  sub() { return this.op(0x6b); }
-  mul() { return this.op(0x6c); }
-  shl() { return this.op(0x74); }
-  and() { return this.op(0x71); }
+  add() {
+    return this.op(0x6a);
+  }
+  sub() {
+    return this.op(0x6b);
+  }
+  mul() {
+    return this.op(0x6c);
+  }
+  shl() {
+    return this.op(0x74);
+  }
+  and() {
+    return this.op(0x71);
+  }
   /** Pops c, b, a; pushes c ? a : b. */
-  select() { return this.op(0x1b); }
-  ltS() { return this.op(0x48); }
-  geS() { return this.op(0x4e); }
-  gtS() { return this.op(0x4a); }
+  select() {
+    return this.op(0x1b);
+  }
+  ltS() {
+    return this.op(0x48);
+  }
+  geS() {
+    return this.op(0x4e);
+  }
+  gtS() {
+    return this.op(0x4a);
+  }
   // f32 scalar
-  fadd() { return this.op(0x92); }
-  fsub() { return this.op(0x93); }
-  fmul() { return this.op(0x94); }
-  fdiv() { return this.op(0x95); }
-  fsqrt() { return this.op(0x91); }
-  f32FromI32() { return this.op(0xb2); }
-  i32Load(offset = 0) { return this.op(0x28, 2, ...uleb(offset)); }
-  fload(offset = 0) { return this.op(0x2a, 2, ...uleb(offset)); }
-  fstore(offset = 0) { return this.op(0x38, 2, ...uleb(offset)); }
+  fadd() {
+    return this.op(0x92);
+  }
+  fsub() {
+    return this.op(0x93);
+  }
+  fmul() {
+    return this.op(0x94);
+  }
+  fdiv() {
+    return this.op(0x95);
+  }
+  fsqrt() {
+    return this.op(0x91);
+  }
+  f32FromI32() {
+    return this.op(0xb2);
+  }
+  i32Load(offset = 0) {
+    return this.op(0x28, 2, ...uleb(offset));
+  }
+  fload(offset = 0) {
+    return this.op(0x2a, 2, ...uleb(offset));
+  }
+  fstore(offset = 0) {
+    return this.op(0x38, 2, ...uleb(offset));
+  }
   // v128 / f32x4
-  vload(offset = 0) { return this.simd(0x00, 4, ...uleb(offset)); }
-  vstore(offset = 0) { return this.simd(0x0b, 4, ...uleb(offset)); }
-  vsplat() { return this.simd(0x13); }
-  vlane(lane: number) { return this.simd(0x1f, lane); }
-  vadd() { return this.simd(0xe4); }
-  vsub() { return this.simd(0xe5); }
-  vmul() { return this.simd(0xe6); }
-  vdiv() { return this.simd(0xe7); }
-  vsqrt() { return this.simd(0xe3); }
-  vzero() { return this.simd(0x0c, ...new Array(16).fill(0)); }
+  vload(offset = 0) {
+    return this.simd(0x00, 4, ...uleb(offset));
+  }
+  vstore(offset = 0) {
+    return this.simd(0x0b, 4, ...uleb(offset));
+  }
+  vsplat() {
+    return this.simd(0x13);
+  }
+  vlane(lane: number) {
+    return this.simd(0x1f, lane);
+  }
+  vadd() {
+    return this.simd(0xe4);
+  }
+  vsub() {
+    return this.simd(0xe5);
+  }
+  vmul() {
+    return this.simd(0xe6);
+  }
+  vdiv() {
+    return this.simd(0xe7);
+  }
+  vsqrt() {
+    return this.simd(0xe3);
+  }
+  vzero() {
+    return this.simd(0x0c, ...new Array(16).fill(0));
+  }
   // control flow
-  block() { return this.op(0x02, 0x40); }
-  loop() { return this.op(0x03, 0x40); }
-  end() { return this.op(0x0b); }
-  br(depth: number) { return this.op(0x0c, ...uleb(depth)); }
-  brIf(depth: number) { return this.op(0x0d, ...uleb(depth)); }
+  block() {
+    return this.op(0x02, 0x40);
+  }
+  loop() {
+    return this.op(0x03, 0x40);
+  }
+  end() {
+    return this.op(0x0b);
+  }
+  br(depth: number) {
+    return this.op(0x0c, ...uleb(depth));
+  }
+  brIf(depth: number) {
+    return this.op(0x0d, ...uleb(depth));
+  }
 
   /**
    * `for (i = from; i < limit; i += step) body()`, where from/limit push one i32 each. The body runs
@@ -155,6 +229,20 @@ export function assemble(fns: Fn[], sharedMemory: boolean): Uint8Array {
   const funcs = vec(fns.map((_, i) => uleb(i)));
   const exports = vec(fns.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]));
   const code = vec(fns.map((f) => f.encodeBody()));
-  const bytes = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...section(1, vec(types)), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code)];
+  const bytes = [
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, vec(types)),
+    ...section(2, imports),
+    ...section(3, funcs),
+    ...section(7, exports),
+    ...section(10, code),
+  ];
   return Uint8Array.from(bytes);
 }

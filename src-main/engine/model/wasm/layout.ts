@@ -17,24 +17,40 @@ interface LayoutExports {
 function copyFloats(f: Fn, src: number, dst: number, n: () => void, k: number, end: number): void {
   n();
   f.i32(-4).and().set(end);
-  f.forLoop(k, () => f.i32(0), () => f.get(end), () => {
-    f.get(dst).get(k).i32(2).shl().add().get(src).get(k).i32(2).shl().add().vload().vstore();
-  }, 4);
-  f.forLoop(k, () => f.get(end), n, () => {
-    f.get(dst).get(k).i32(2).shl().add().get(src).get(k).i32(2).shl().add().fload().fstore();
-  });
+  f.forLoop(
+    k,
+    () => f.i32(0),
+    () => f.get(end),
+    () => {
+      f.get(dst).get(k).i32(2).shl().add().get(src).get(k).i32(2).shl().add().vload().vstore();
+    },
+    4,
+  );
+  f.forLoop(
+    k,
+    () => f.get(end),
+    n,
+    () => {
+      f.get(dst).get(k).i32(2).shl().add().get(src).get(k).i32(2).shl().add().fload().fstore();
+    },
+  );
 }
 
 function gatherFn(): Fn {
   const f = new Fn('gather', [I32, I32, I32, I32, I32]);
   const [TABLE, IDS, OUT, N, D] = [0, 1, 2, 3, 4];
   const [i, k, end, src, dst] = Array.from({ length: 5 }, () => f.local(I32));
-  f.forLoop(i, () => f.i32(0), () => f.get(N), () => {
-    // src = table + ids[i]·d·4, dst = out + i·d·4
-    f.get(TABLE).get(IDS).get(i).i32(2).shl().add().i32Load().get(D).mul().i32(2).shl().add().set(src);
-    f.get(OUT).get(i).get(D).mul().i32(2).shl().add().set(dst);
-    copyFloats(f, src, dst, () => f.get(D), k, end);
-  });
+  f.forLoop(
+    i,
+    () => f.i32(0),
+    () => f.get(N),
+    () => {
+      // src = table + ids[i]·d·4, dst = out + i·d·4
+      f.get(TABLE).get(IDS).get(i).i32(2).shl().add().i32Load().get(D).mul().i32(2).shl().add().set(src);
+      f.get(OUT).get(i).get(D).mul().i32(2).shl().add().set(dst);
+      copyFloats(f, src, dst, () => f.get(D), k, end);
+    },
+  );
   return f;
 }
 
@@ -42,11 +58,16 @@ function columnsFn(): Fn {
   const f = new Fn('columns', [I32, I32, I32, I32, I32, I32]);
   const [X, OUT, R, C, C0, W] = [0, 1, 2, 3, 4, 5];
   const [r, k, end, src, dst] = Array.from({ length: 5 }, () => f.local(I32));
-  f.forLoop(r, () => f.i32(0), () => f.get(R), () => {
-    f.get(X).get(r).get(C).mul().get(C0).add().i32(2).shl().add().set(src);
-    f.get(OUT).get(r).get(W).mul().i32(2).shl().add().set(dst);
-    copyFloats(f, src, dst, () => f.get(W), k, end);
-  });
+  f.forLoop(
+    r,
+    () => f.i32(0),
+    () => f.get(R),
+    () => {
+      f.get(X).get(r).get(C).mul().get(C0).add().i32(2).shl().add().set(src);
+      f.get(OUT).get(r).get(W).mul().i32(2).shl().add().set(dst);
+      copyFloats(f, src, dst, () => f.get(W), k, end);
+    },
+  );
   return f;
 }
 
@@ -55,8 +76,19 @@ function zeroFn(): Fn {
   const [P, N] = [0, 1];
   const [i, end] = [f.local(I32), f.local(I32)];
   f.get(N).i32(-4).and().set(end);
-  f.forLoop(i, () => f.i32(0), () => f.get(end), () => f.get(P).get(i).i32(2).shl().add().vzero().vstore(), 4);
-  f.forLoop(i, () => f.get(end), () => f.get(N), () => f.get(P).get(i).i32(2).shl().add().f32(0).fstore());
+  f.forLoop(
+    i,
+    () => f.i32(0),
+    () => f.get(end),
+    () => f.get(P).get(i).i32(2).shl().add().vzero().vstore(),
+    4,
+  );
+  f.forLoop(
+    i,
+    () => f.get(end),
+    () => f.get(N),
+    () => f.get(P).get(i).i32(2).shl().add().f32(0).fstore(),
+  );
   return f;
 }
 
@@ -81,7 +113,9 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const [v, d] = table.shape;
   // The kernel reads wherever an id points; checking costs microseconds (the wasm backend is synchronous).
   const host = ids.dataSync();
-  for (let i = 0; i < n; i++) if (!(host[i]! >= 0 && host[i]! < v)) throw new RangeError(`token id ${host[i]} at position ${i} is outside the vocabulary [0, ${v})`);
+  for (let i = 0; i < n; i++)
+    if (!(host[i]! >= 0 && host[i]! < v))
+      throw new RangeError(`token id ${host[i]} at position ${i} is outside the vocabulary [0, ${v})`);
   const out = k.empty([n, d]) as tf.Tensor2D;
   k.exports.gather(k.ptr(table), k.ptr(ids), k.ptr(out), n, d);
   return out;

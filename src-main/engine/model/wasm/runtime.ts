@@ -25,7 +25,9 @@ interface WasmBackendShape {
 }
 
 const modules = new WeakMap<WasmMemory, Map<string, unknown>>();
-let disabledReason: string | null = process.env['ESPALIER_NO_WASM_KERNELS'] ? 'disabled by ESPALIER_NO_WASM_KERNELS' : null;
+let disabledReason: string | null = process.env['ESPALIER_NO_WASM_KERNELS']
+  ? 'disabled by ESPALIER_NO_WASM_KERNELS'
+  : null;
 
 let enabled = true;
 
@@ -98,7 +100,11 @@ export function wasmModule<T>(key: string, build: (shared: boolean) => Uint8Arra
 }
 
 /** The active wasm heap with tensor offsets, for code outside WebAssembly (the native addon); null off wasm. */
-export function wasmHeap(): { memory: WasmMemory; ptr(t: tf.Tensor): number; empty(shape: number[]): tf.Tensor } | null {
+export function wasmHeap(): {
+  memory: WasmMemory;
+  ptr(t: tf.Tensor): number;
+  empty(shape: number[]): tf.Tensor;
+} | null {
   if (tf.getBackend() !== 'wasm') return null;
   const heap = heapOf(tf.backend());
   if (!heap) return null;
@@ -115,8 +121,13 @@ export function wasmHeap(): { memory: WasmMemory; ptr(t: tf.Tensor): number; emp
 }
 
 /** The attention/RoPE kernels for this shape, or null (see wasmModule). */
-export function kernelRuntime(heads: number, headDim: number): (WasmRuntime<KernelExports> & { kernels: KernelExports }) | null {
+export function kernelRuntime(
+  heads: number,
+  headDim: number,
+): (WasmRuntime<KernelExports> & { kernels: KernelExports }) | null {
   if (headDim % 8 !== 0) return null;
-  const rt = wasmModule<KernelExports>(`attention:${heads}:${headDim}`, (shared) => buildKernels(heads, headDim, shared));
+  const rt = wasmModule<KernelExports>(`attention:${heads}:${headDim}`, (shared) =>
+    buildKernels(heads, headDim, shared),
+  );
   return rt ? { ...rt, kernels: rt.exports } : null;
 }

@@ -41,10 +41,23 @@ export function gpuAdamWStep(p: tf.Variable, m: tf.Variable, v: tf.Variable, g: 
   const n = p.size;
   const values = [
     { type: 'int32' as const, data: [n] },
-    ...[s.gradScale, s.b1, s.b2, s.stepSize, s.sqrtBc2, s.eps, s.decay].map((x) => ({ type: 'float32' as const, data: [x] })),
+    ...[s.gradScale, s.b1, s.b2, s.stepSize, s.sqrtBc2, s.eps, s.decay].map((x) => ({
+      type: 'float32' as const,
+      data: [x],
+    })),
   ];
   const run = (key: string, code: string, inputs: tf.Tensor[], names: string[]) =>
-    rt.run({ key, inputs: inputs.map((t) => tf.reshape(t, [n])), names, outShape: [n], workgroups: flatGrid(ceilDiv(n, 256)), workgroupSize: [256, 1, 1], uniforms: UNIFORMS, values, code });
+    rt.run({
+      key,
+      inputs: inputs.map((t) => tf.reshape(t, [n])),
+      names,
+      outShape: [n],
+      workgroups: flatGrid(ceilDiv(n, 256)),
+      workgroupSize: [256, 1, 1],
+      uniforms: UNIFORMS,
+      values,
+      code,
+    });
   tf.tidy(() => {
     const mNew = run('adamw_m', M_NEW, [m, g], ['M', 'Gr']);
     const vNew = run('adamw_v', V_NEW, [v, g], ['V', 'Gr']);
@@ -76,15 +89,25 @@ const FLAT = `fn main() {
  * flat (the first `nDecay` elements weight-decayed), `mv` the packed moments [m | v]; returns [m' | v' | p'].
  * Null off webgpu.
  */
-export function gpuAdamWFlat(p: tf.Tensor, g: tf.Tensor, mv: tf.Tensor, nDecay: number, s: AdamWScalars): tf.Tensor | null {
+export function gpuAdamWFlat(
+  p: tf.Tensor,
+  g: tf.Tensor,
+  mv: tf.Tensor,
+  nDecay: number,
+  s: AdamWScalars,
+): tf.Tensor | null {
   const rt = gpuRuntime();
   if (!rt) return null;
   const n = p.size;
-  if (g.size !== n || mv.size !== 2 * n) throw new Error(`adamw: ${n} parameters, ${g.size} gradients, ${mv.size} moments (want ${2 * n})`);
+  if (g.size !== n || mv.size !== 2 * n)
+    throw new Error(`adamw: ${n} parameters, ${g.size} gradients, ${mv.size} moments (want ${2 * n})`);
   const values = [
     { type: 'int32' as const, data: [n] },
     { type: 'int32' as const, data: [nDecay] },
-    ...[s.gradScale, s.b1, s.b2, s.stepSize, s.sqrtBc2, s.eps, s.decay].map((x) => ({ type: 'float32' as const, data: [x] })),
+    ...[s.gradScale, s.b1, s.b2, s.stepSize, s.sqrtBc2, s.eps, s.decay].map((x) => ({
+      type: 'float32' as const,
+      data: [x],
+    })),
   ];
   return rt.run({
     key: 'adamw_flat',

@@ -224,7 +224,16 @@ function uniformValues(s: AttnShape): { type: 'int32' | 'float32'; data: number[
   ];
 }
 
-function dispatch(rt: GpuRuntime, key: string, code: string, s: AttnShape, inputs: tf.Tensor[], names: string[], components: number[], width: number): tf.Tensor2D {
+function dispatch(
+  rt: GpuRuntime,
+  key: string,
+  code: string,
+  s: AttnShape,
+  inputs: tf.Tensor[],
+  names: string[],
+  components: number[],
+  width: number,
+): tf.Tensor2D {
   return rt.run({
     key: `${key}_dh${s.headDim}`,
     inputs,
@@ -260,7 +269,16 @@ export function gpuAttention(headDim: number): {
       const D = s.heads * s.headDim;
       const F = tf.reshape(saved, [s.B * s.T, D + s.heads]);
       const dq = dispatch(rt, 'attn_dq', dqCode(s.headDim), s, [qkv, F, dOut], ['X', 'F', 'G'], [4, 1, 4], D + s.heads);
-      const dqkv = dispatch(rt, 'attn_dkv', dkvCode(s.headDim), s, [qkv, F, dOut, dq], ['X', 'F', 'G', 'Q'], [4, 1, 4, 1], 3 * D);
+      const dqkv = dispatch(
+        rt,
+        'attn_dkv',
+        dkvCode(s.headDim),
+        s,
+        [qkv, F, dOut, dq],
+        ['X', 'F', 'G', 'Q'],
+        [4, 1, 4, 1],
+        3 * D,
+      );
       tf.dispose([F, dq]);
       return dqkv;
     },

@@ -63,8 +63,23 @@ fn main() {
   }
 }`;
 
-function rowKernel(rt: GpuRuntime, key: string, code: string, logits: tf.Tensor2D, targets: tf.Tensor1D, outShape: number[]): tf.Tensor {
-  return rt.run({ key, inputs: [logits, targets], names: ['L', 'Y'], outShape, workgroups: flatGrid(logits.shape[0]), workgroupSize: [RW, 1, 1], code });
+function rowKernel(
+  rt: GpuRuntime,
+  key: string,
+  code: string,
+  logits: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  outShape: number[],
+): tf.Tensor {
+  return rt.run({
+    key,
+    inputs: [logits, targets],
+    names: ['L', 'Y'],
+    outShape,
+    workgroups: flatGrid(logits.shape[0]),
+    workgroupSize: [RW, 1, 1],
+    code,
+  });
 }
 
 export interface GpuHeadPass {
@@ -77,7 +92,14 @@ export interface GpuHeadPass {
  * Mean cross-entropy of x [N, D] · w [D, V] against int32 targets [N] and, when asked, the unscaled gradients
  * Σ (softmax − onehot)·wᵀ and xᵀ·(softmax − onehot), over chunks of about `chunkFloats` logits; null off webgpu.
  */
-export function gpuHeadPass(x: tf.Tensor2D, w: tf.Tensor2D, targets: tf.Tensor1D, wantDh: boolean, wantDw: boolean, chunkFloats: number): GpuHeadPass | null {
+export function gpuHeadPass(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  wantDh: boolean,
+  wantDw: boolean,
+  chunkFloats: number,
+): GpuHeadPass | null {
   const rt = gpuRuntime();
   if (!rt || x.dtype !== 'float32' || w.dtype !== 'float32') return null;
   const [n, d] = x.shape;

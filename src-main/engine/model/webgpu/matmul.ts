@@ -17,7 +17,9 @@ export interface TileShape {
  * 32×32 (64 threads) for small products, where big tiles would leave most of the GPU idle.
  */
 export function chooseTile(limits: Record<string, number>, m: number, n: number): TileShape {
-  const big = (limits['maxComputeInvocationsPerWorkgroup'] ?? 256) >= 256 && (limits['maxComputeWorkgroupStorageSize'] ?? 16384) >= 8192;
+  const big =
+    (limits['maxComputeInvocationsPerWorkgroup'] ?? 256) >= 256 &&
+    (limits['maxComputeWorkgroupStorageSize'] ?? 16384) >= 8192;
   return big && ceilDiv(m, 64) * ceilDiv(n, 64) >= 32 ? { bm: 64, bn: 64 } : { bm: 32, bn: 32 };
 }
 
@@ -31,7 +33,9 @@ function loader(name: 'A' | 'B', tile: number, trans: boolean, threads: number, 
   const at = half ? `half${name}(${idx})` : `${name}[${idx}]`;
   const vecs = (BK * tile) / 4;
   // Consecutive threads walk the stored layout's fast axis, so neighbours read neighbouring addresses.
-  const coords = stored ? `let k = i % ${BK}; let r4 = i / ${BK};` : `let r4 = i % ${tile / 4}; let k = i / ${tile / 4};`;
+  const coords = stored
+    ? `let k = i % ${BK}; let r4 = i / ${BK};`
+    : `let r4 = i % ${tile / 4}; let k = i / ${tile / 4};`;
   return `
   for (var i = tid; i < ${vecs}; i = i + ${threads}) {
     ${coords}
@@ -95,10 +99,20 @@ fn main() {
 }
 
 /** op(a)·op(b) on a given runtime with a given tile (tests use it to cover every tile shape). */
-export function gpuMatmulWith(rt: GpuRuntime, a: tf.Tensor2D, b: tf.Tensor2D, transA: boolean, transB: boolean, tile?: TileShape): tf.Tensor2D {
+export function gpuMatmulWith(
+  rt: GpuRuntime,
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  transA: boolean,
+  transB: boolean,
+  tile?: TileShape,
+): tf.Tensor2D {
   const [m, k] = transA ? [a.shape[1], a.shape[0]] : a.shape;
   const [kb, n] = transB ? [b.shape[1], b.shape[0]] : b.shape;
-  if (k !== kb) throw new Error(`matmul: inner sizes differ (${k} vs ${kb}) for [${a.shape}]${transA ? 'ᵀ' : ''} · [${b.shape}]${transB ? 'ᵀ' : ''}`);
+  if (k !== kb)
+    throw new Error(
+      `matmul: inner sizes differ (${k} vs ${kb}) for [${a.shape}]${transA ? 'ᵀ' : ''} · [${b.shape}]${transB ? 'ᵀ' : ''}`,
+    );
   const t = tile ?? chooseTile(rt.limits, m, n);
   return rt.run({
     key: `matmul_${t.bm}x${t.bn}_${transA ? 't' : 'n'}${transB ? 't' : 'n'}`,
@@ -148,7 +162,16 @@ export function gpuPackHalf(rt: GpuRuntime, x: tf.Tensor): tf.Tensor {
  * op(A)·op(B) from float16 operands packed by gpuPackHalf (logical shapes `aShape`, `bShape`), accumulated and
  * returned in float32.
  */
-export function gpuMatmulPacked(rt: GpuRuntime, a: tf.Tensor, aShape: [number, number], b: tf.Tensor, bShape: [number, number], transA: boolean, transB: boolean, tile?: TileShape): tf.Tensor2D {
+export function gpuMatmulPacked(
+  rt: GpuRuntime,
+  a: tf.Tensor,
+  aShape: [number, number],
+  b: tf.Tensor,
+  bShape: [number, number],
+  transA: boolean,
+  transB: boolean,
+  tile?: TileShape,
+): tf.Tensor2D {
   const [m, k] = transA ? [aShape[1], aShape[0]] : aShape;
   const [kb, n] = transB ? [bShape[1], bShape[0]] : bShape;
   if (k !== kb) throw new Error(`matmul (f16): inner sizes differ (${k} vs ${kb})`);
@@ -167,6 +190,15 @@ export function gpuMatmulPacked(rt: GpuRuntime, a: tf.Tensor, aShape: [number, n
 }
 
 /** op(a)·op(b) with both float32 operands rounded to float16 storage first (the `--precision f16` path). */
-export function gpuMatmulHalf(rt: GpuRuntime, a: tf.Tensor2D, b: tf.Tensor2D, transA: boolean, transB: boolean, tile?: TileShape): tf.Tensor2D {
-  return tf.tidy(() => gpuMatmulPacked(rt, gpuPackHalf(rt, a), a.shape, gpuPackHalf(rt, b), b.shape, transA, transB, tile));
+export function gpuMatmulHalf(
+  rt: GpuRuntime,
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  transA: boolean,
+  transB: boolean,
+  tile?: TileShape,
+): tf.Tensor2D {
+  return tf.tidy(() =>
+    gpuMatmulPacked(rt, gpuPackHalf(rt, a), a.shape, gpuPackHalf(rt, b), b.shape, transA, transB, tile),
+  );
 }

@@ -97,11 +97,24 @@ fn main() {
   let x = X[idx];
   let x2 = x * x;
   let s = 1.0 / (1.0 + exp(-(x * (x2 * ${2 * GELU_C * GELU_A} + ${2 * GELU_C}))));
-  ${backward ? `let du = x2 * ${2 * GELU_C * 3 * GELU_A} + ${2 * GELU_C};
-  result[idx] = Y[idx] * (s + x * s * (1.0 - s) * du);` : 'result[idx] = x * s;'}
+  ${
+    backward
+      ? `let du = x2 * ${2 * GELU_C * 3 * GELU_A} + ${2 * GELU_C};
+  result[idx] = Y[idx] * (s + x * s * (1.0 - s) * du);`
+      : 'result[idx] = x * s;'
+  }
 }`;
 
-function rowKernel(rt: GpuRuntime, key: string, code: string, x: tf.Tensor2D, inputs: tf.Tensor[], names: string[], outShape: number[], eps: number): tf.Tensor {
+function rowKernel(
+  rt: GpuRuntime,
+  key: string,
+  code: string,
+  x: tf.Tensor2D,
+  inputs: tf.Tensor[],
+  names: string[],
+  outShape: number[],
+  eps: number,
+): tf.Tensor {
   return rt.run({
     key,
     inputs: [x, ...inputs],
@@ -128,7 +141,15 @@ export function gpuNorms(): GpuNorms | null {
   const rt = gpuRuntime();
   if (!rt) return null;
   const elementwise = (key: string, code: string, inputs: tf.Tensor[], names: string[]) =>
-    rt.run({ key, inputs, names, outShape: inputs[0]!.shape, workgroups: flatGrid(ceilDiv(inputs[0]!.size, 256)), workgroupSize: [256, 1, 1], code }) as tf.Tensor2D;
+    rt.run({
+      key,
+      inputs,
+      names,
+      outShape: inputs[0]!.shape,
+      workgroups: flatGrid(ceilDiv(inputs[0]!.size, 256)),
+      workgroupSize: [256, 1, 1],
+      code,
+    }) as tf.Tensor2D;
   return {
     rmsForward: (x, g, eps) => rowKernel(rt, 'rms_fwd', RMS_FWD, x, [g], ['G'], x.shape, eps) as tf.Tensor2D,
     rmsBackward(dy, x, g, eps) {
@@ -136,7 +157,15 @@ export function gpuNorms(): GpuNorms | null {
       const r = rowKernel(rt, 'rms_r', RMS_R, x, [], [], [n], eps);
       const dx = rowKernel(rt, 'rms_dx', RMS_DX, x, [dy, g, r], ['Y', 'G', 'R'], x.shape, eps) as tf.Tensor2D;
       const blocks = ceilDiv(n, DG_ROWS);
-      const parts = rt.run({ key: 'rms_dg', inputs: [x, dy, r], names: ['X', 'Y', 'R'], outShape: [blocks, d], workgroups: [ceilDiv(d, RW), blocks, 1], workgroupSize: [RW, 1, 1], code: RMS_DG });
+      const parts = rt.run({
+        key: 'rms_dg',
+        inputs: [x, dy, r],
+        names: ['X', 'Y', 'R'],
+        outShape: [blocks, d],
+        workgroups: [ceilDiv(d, RW), blocks, 1],
+        workgroupSize: [RW, 1, 1],
+        code: RMS_DG,
+      });
       const dg = blocks === 1 ? (tf.reshape(parts, [d]) as tf.Tensor1D) : (tf.sum(parts, 0) as tf.Tensor1D);
       tf.dispose([r, parts]);
       return [dx, dg];

@@ -50,7 +50,14 @@ fn main() {
 }`;
 
 /** The rotated (or, with `inverse`, un-rotated) qkv, or null off webgpu. */
-export function gpuRope(x: tf.Tensor2D, T: number, headDim: number, offset: number, base: number, inverse: boolean): tf.Tensor2D | null {
+export function gpuRope(
+  x: tf.Tensor2D,
+  T: number,
+  headDim: number,
+  offset: number,
+  base: number,
+  inverse: boolean,
+): tf.Tensor2D | null {
   const rt = gpuRuntime();
   if (!rt || headDim % 2 !== 0) return null;
   const table = angleTable(T, offset, headDim, base);

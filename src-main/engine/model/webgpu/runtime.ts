@@ -95,7 +95,8 @@ export function gpuRuntime(): GpuRuntime | null {
         getUserCode: () => s.code,
       };
       const limit = be.device.limits['maxComputeWorkgroupsPerDimension'] ?? 65535;
-      if (s.workgroups.some((w) => w > limit)) throw new Error(`${s.key}: ${s.workgroups.join('×')} workgroups exceed the adapter's ${limit} per dimension`);
+      if (s.workgroups.some((w) => w > limit))
+        throw new Error(`${s.key}: ${s.workgroups.join('×')} workgroups exceed the adapter's ${limit} per dimension`);
       const info = be.runWebGPUProgram(program, s.inputs, s.dtype ?? 'float32', s.values);
       dispatches++;
       return tf.engine().makeTensorFromTensorInfo(info);

@@ -1,6 +1,20 @@
 // English helpers: indefinite article, number words and singular/plural choice.
 
-const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+const WORDS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+];
 
 /** "a" or "an" by the next word's first letter; enough for this lexicon (no "hour", no "university"). */
 export function article(next: string): string {

@@ -61,7 +61,21 @@ export function countForm(n: number): 'nom' | 'gen' | 'genPl' {
   return 'genPl';
 }
 
-const WORDS = ['', '', '', 'три', 'четыре', 'пять', 'шесть', 'семь', 'восемь', 'девять', 'десять', 'одиннадцать', 'двенадцать'];
+const WORDS = [
+  '',
+  '',
+  '',
+  'три',
+  'четыре',
+  'пять',
+  'шесть',
+  'семь',
+  'восемь',
+  'девять',
+  'десять',
+  'одиннадцать',
+  'двенадцать',
+];
 
 /** A cardinal 1–12 in the nominative as a word; "один/одна/одно" and "два/две" agree with the noun. */
 export function numberWord(n: number, gender: RuGender): string {

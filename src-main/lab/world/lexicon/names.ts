@@ -12,39 +12,96 @@ type Syl = readonly [string, string, string];
 
 // Vowel-only syllables may open a name but never stand inside one (no "Koe…" hiatus).
 const INITIAL_ONLY: readonly Syl[] = [
-  ['a', 'а', '阿'], ['e', 'э', '埃'], ['i', 'и', '伊'], ['u', 'у', '乌'],
+  ['a', 'а', '阿'],
+  ['e', 'э', '埃'],
+  ['i', 'и', '伊'],
+  ['u', 'у', '乌'],
 ];
 
 const OPEN: readonly Syl[] = [
-  ['ba', 'ба', '巴'], ['be', 'бе', '贝'], ['bo', 'бо', '博'],
-  ['da', 'да', '达'], ['de', 'де', '德'], ['do', 'до', '多'],
-  ['ga', 'га', '加'], ['go', 'го', '戈'],
-  ['ka', 'ка', '卡'], ['ke', 'ке', '克'], ['ki', 'ки', '基'], ['ko', 'ко', '科'],
-  ['la', 'ла', '拉'], ['le', 'ле', '莱'], ['li', 'ли', '利'], ['lo', 'ло', '洛'],
-  ['ma', 'ма', '马'], ['me', 'ме', '梅'], ['mi', 'ми', '米'], ['mo', 'мо', '莫'],
-  ['na', 'на', '纳'], ['ne', 'не', '内'], ['ni', 'ни', '尼'], ['no', 'но', '诺'],
-  ['pa', 'па', '帕'], ['pe', 'пе', '佩'], ['po', 'по', '波'],
-  ['ri', 'ри', '里'], ['ro', 'ро', '罗'], ['ru', 'ру', '鲁'],
-  ['sa', 'са', '萨'], ['se', 'се', '塞'], ['so', 'со', '索'],
-  ['ta', 'та', '塔'], ['te', 'те', '特'], ['ti', 'ти', '蒂'], ['to', 'то', '托'],
-  ['va', 'ва', '瓦'], ['ve', 'ве', '韦'], ['vi', 'ви', '维'], ['vo', 'во', '沃'],
-  ['za', 'за', '扎'], ['zo', 'зо', '佐'],
+  ['ba', 'ба', '巴'],
+  ['be', 'бе', '贝'],
+  ['bo', 'бо', '博'],
+  ['da', 'да', '达'],
+  ['de', 'де', '德'],
+  ['do', 'до', '多'],
+  ['ga', 'га', '加'],
+  ['go', 'го', '戈'],
+  ['ka', 'ка', '卡'],
+  ['ke', 'ке', '克'],
+  ['ki', 'ки', '基'],
+  ['ko', 'ко', '科'],
+  ['la', 'ла', '拉'],
+  ['le', 'ле', '莱'],
+  ['li', 'ли', '利'],
+  ['lo', 'ло', '洛'],
+  ['ma', 'ма', '马'],
+  ['me', 'ме', '梅'],
+  ['mi', 'ми', '米'],
+  ['mo', 'мо', '莫'],
+  ['na', 'на', '纳'],
+  ['ne', 'не', '内'],
+  ['ni', 'ни', '尼'],
+  ['no', 'но', '诺'],
+  ['pa', 'па', '帕'],
+  ['pe', 'пе', '佩'],
+  ['po', 'по', '波'],
+  ['ri', 'ри', '里'],
+  ['ro', 'ро', '罗'],
+  ['ru', 'ру', '鲁'],
+  ['sa', 'са', '萨'],
+  ['se', 'се', '塞'],
+  ['so', 'со', '索'],
+  ['ta', 'та', '塔'],
+  ['te', 'те', '特'],
+  ['ti', 'ти', '蒂'],
+  ['to', 'то', '托'],
+  ['va', 'ва', '瓦'],
+  ['ve', 'ве', '韦'],
+  ['vi', 'ви', '维'],
+  ['vo', 'во', '沃'],
+  ['za', 'за', '扎'],
+  ['zo', 'зо', '佐'],
 ];
 
 // Female names end in -a or -ia (first declension in Russian); Chinese uses the customary feminine characters.
 const FEMALE_END: readonly Syl[] = [
-  ['na', 'на', '娜'], ['ra', 'ра', '拉'], ['la', 'ла', '拉'], ['ta', 'та', '塔'],
-  ['sa', 'са', '莎'], ['da', 'да', '达'], ['ka', 'ка', '卡'], ['lina', 'лина', '莉娜'],
-  ['rina', 'рина', '丽娜'], ['nia', 'ния', '妮娅'], ['lia', 'лия', '莉娅'], ['mira', 'мира', '米拉'],
+  ['na', 'на', '娜'],
+  ['ra', 'ра', '拉'],
+  ['la', 'ла', '拉'],
+  ['ta', 'та', '塔'],
+  ['sa', 'са', '莎'],
+  ['da', 'да', '达'],
+  ['ka', 'ка', '卡'],
+  ['lina', 'лина', '莉娜'],
+  ['rina', 'рина', '丽娜'],
+  ['nia', 'ния', '妮娅'],
+  ['lia', 'лия', '莉娅'],
+  ['mira', 'мира', '米拉'],
 ];
 
 // Male names end in a hard consonant (second declension: -а, -у, -а, -ом, -е).
 const MALE_END: readonly Syl[] = [
-  ['mir', 'мир', '米尔'], ['lan', 'лан', '兰'], ['ton', 'тон', '顿'], ['dan', 'дан', '丹'],
-  ['ris', 'рис', '里斯'], ['vik', 'вик', '维克'], ['rad', 'рад', '拉德'], ['tor', 'тор', '托尔'],
-  ['gor', 'гор', '戈尔'], ['mas', 'мас', '马斯'], ['ros', 'рос', '罗斯'], ['sel', 'сел', '塞尔'],
-  ['dor', 'дор', '多尔'], ['nik', 'ник', '尼克'], ['var', 'вар', '瓦尔'], ['mon', 'мон', '蒙'],
-  ['len', 'лен', '伦'], ['bert', 'берт', '伯特'], ['mid', 'мид', '米德'], ['ron', 'рон', '龙'],
+  ['mir', 'мир', '米尔'],
+  ['lan', 'лан', '兰'],
+  ['ton', 'тон', '顿'],
+  ['dan', 'дан', '丹'],
+  ['ris', 'рис', '里斯'],
+  ['vik', 'вик', '维克'],
+  ['rad', 'рад', '拉德'],
+  ['tor', 'тор', '托尔'],
+  ['gor', 'гор', '戈尔'],
+  ['mas', 'мас', '马斯'],
+  ['ros', 'рос', '罗斯'],
+  ['sel', 'сел', '塞尔'],
+  ['dor', 'дор', '多尔'],
+  ['nik', 'ник', '尼克'],
+  ['var', 'вар', '瓦尔'],
+  ['mon', 'мон', '蒙'],
+  ['len', 'лен', '伦'],
+  ['bert', 'берт', '伯特'],
+  ['mid', 'мид', '米德'],
+  ['ron', 'рон', '龙'],
 ];
 
 function capitalise(s: string): string {
@@ -74,17 +131,45 @@ export function randomName(rng: Rng, sex: Sex): PersonName {
 
 // Syllable strings that happen to spell a word, often one of our own (со-ба-ка is "dog", Pa-ris a city).
 const COMMON_WORDS = [
-  'ракета', 'лопата', 'монета', 'работа', 'суббота', 'погода', 'дорога', 'корова', 'минута', 'газета', 'планета',
-  'помада', 'кабина', 'малина', 'калина', 'кала', 'века', 'лиса', 'коса', 'рука', 'барон', 'лимон', 'мотор',
-  'помидор', 'коридор', 'салон', 'банан', 'диван', 'туман',
+  'ракета',
+  'лопата',
+  'монета',
+  'работа',
+  'суббота',
+  'погода',
+  'дорога',
+  'корова',
+  'минута',
+  'газета',
+  'планета',
+  'помада',
+  'кабина',
+  'малина',
+  'калина',
+  'кала',
+  'века',
+  'лиса',
+  'коса',
+  'рука',
+  'барон',
+  'лимон',
+  'мотор',
+  'помидор',
+  'коридор',
+  'салон',
+  'банан',
+  'диван',
+  'туман',
 ];
-const NOT_NAMES: ReadonlySet<string> = new Set([
-  ...COMMON_WORDS,
-  ...CITIES.flatMap((c) => [c.en, c.ru.nom]),
-  ...ALL_COUNTRIES.flatMap((c) => [c.en, c.ru.nom]),
-  ...[...OWNABLE, ...COUNTABLE].flatMap((t) => [t.en, t.ru.nom]),
-  ...PROFESSIONS.flatMap((p) => [p.en, p.ru.m.nom, p.ru.f.nom]),
-].map((w) => w.toLowerCase()));
+const NOT_NAMES: ReadonlySet<string> = new Set(
+  [
+    ...COMMON_WORDS,
+    ...CITIES.flatMap((c) => [c.en, c.ru.nom]),
+    ...ALL_COUNTRIES.flatMap((c) => [c.en, c.ru.nom]),
+    ...[...OWNABLE, ...COUNTABLE].flatMap((t) => [t.en, t.ru.nom]),
+    ...PROFESSIONS.flatMap((p) => [p.en, p.ru.m.nom, p.ru.f.nom]),
+  ].map((w) => w.toLowerCase()),
+);
 // Chinese runs words together, so a name must not hide inside a place or noun (波兰 is Poland, 多伦 starts 多伦多).
 const ZH_WORDS: readonly string[] = [
   ...CITIES.map((c) => c.zh),
@@ -98,12 +183,23 @@ const ZH_WORDS: readonly string[] = [
  * English names can share a Chinese one), then records them in `taken`. `avoidZh`: Chinese names
  * that must neither contain nor be contained in the new one (people side by side in one paragraph).
  */
-export function uniqueName(rng: Rng, sex: Sex, taken: Set<string>, also?: ReadonlySet<string>, avoidZh?: readonly string[]): PersonName {
+export function uniqueName(
+  rng: Rng,
+  sex: Sex,
+  taken: Set<string>,
+  also?: ReadonlySet<string>,
+  avoidZh?: readonly string[],
+): PersonName {
   for (let tries = 0; ; tries++) {
     // Tens of thousands of names exist per sex; running out means the caller asked for far too many.
     if (tries > 200_000) throw new Error('uniqueName: no unused name left (too many people for the syllable tables)');
     const n = randomName(rng, sex);
-    if (NOT_NAMES.has(n.ru.nom.toLowerCase()) || NOT_NAMES.has(n.en.toLowerCase()) || ZH_WORDS.some((w) => w.includes(n.zh))) continue;
+    if (
+      NOT_NAMES.has(n.ru.nom.toLowerCase()) ||
+      NOT_NAMES.has(n.en.toLowerCase()) ||
+      ZH_WORDS.some((w) => w.includes(n.zh))
+    )
+      continue;
     if (avoidZh?.some((z) => z.includes(n.zh) || n.zh.includes(z))) continue;
     const keys = nameKeys(n);
     if (keys.some((k) => taken.has(k) || also?.has(k))) continue;

@@ -23,7 +23,16 @@ export const COUNTRIES = {
   turkey: country('Turkey', 'Турция', 'Турции', 'в Турции', '土耳其'),
 } satisfies Record<string, Country>;
 
-function city(en: string, nom: string, gen: string, loc: string, gender: RuGender, zh: string, c: Country, capital = false): City {
+function city(
+  en: string,
+  nom: string,
+  gen: string,
+  loc: string,
+  gender: RuGender,
+  zh: string,
+  c: Country,
+  capital = false,
+): City {
   return { en, ru: { nom, gen, loc, gender }, zh, country: c, capital };
 }
 

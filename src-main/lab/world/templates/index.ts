@@ -78,4 +78,3 @@ export function renderFact(f: Fact, lang: Lang, o: RenderOptions = {}): Sentence
   const pick = o.rng ? candidates[o.rng.int(candidates.length)]! : candidates[0]!;
   return build(f, lang, pick, o);
 }
-

@@ -36,8 +36,24 @@ export const LIVES_IN: Variant<Lives>[] = [
   },
   {
     pronoun: true,
-    en: (f, c) => [enSubj(c.p), ' lives in ', slot('city', f.city.en), ', which is in ', slot('country', f.city.country.en), '.'],
-    ru: (f, c) => [ruP(c.p, 'nom'), ' живёт ', slot('city', f.city.ru.loc), ', ', which(f.city.ru.gender), ' находится ', f.city.country.ru.loc, '.'],
+    en: (f, c) => [
+      enSubj(c.p),
+      ' lives in ',
+      slot('city', f.city.en),
+      ', which is in ',
+      slot('country', f.city.country.en),
+      '.',
+    ],
+    ru: (f, c) => [
+      ruP(c.p, 'nom'),
+      ' живёт ',
+      slot('city', f.city.ru.loc),
+      ', ',
+      which(f.city.ru.gender),
+      ' находится ',
+      f.city.country.ru.loc,
+      '.',
+    ],
     zh: (f, c) => [zhP(c.p), '住在', slot('country', f.city.country.zh), '的', slot('city', f.city.zh), '。'],
   },
 ];

@@ -9,7 +9,10 @@ type Friend = FactOf<'friend'>;
 type CityIn = FactOf<'cityIn'>;
 
 /** The words for "p is q's sibling"; p is older when born earlier (siblings never share a year here). */
-export function siblingWords(p: Person, q: Person): { en: string; enAge: string; ru: string; ruAge: string; zh: string } {
+export function siblingWords(
+  p: Person,
+  q: Person,
+): { en: string; enAge: string; ru: string; ruAge: string; zh: string } {
   const older = p.year < q.year;
   const f = p.sex === 'f';
   return {
@@ -59,14 +62,27 @@ export const FRIEND: Variant<Friend>[] = [
     pronoun: false,
     en: (f, c) => [enSubj(c.p), ' and ', slot('other', f.q.name.en), ' are friends.'],
     // Two women are "подруги"; any pair with a man is "друзья".
-    ru: (f, c) => [ruP(c.p, 'nom'), ' и ', ruP(nameRef(f.q), 'nom', { role: 'other' }), f.p.sex === 'f' && f.q.sex === 'f' ? ' — подруги.' : ' — друзья.'],
+    ru: (f, c) => [
+      ruP(c.p, 'nom'),
+      ' и ',
+      ruP(nameRef(f.q), 'nom', { role: 'other' }),
+      f.p.sex === 'f' && f.q.sex === 'f' ? ' — подруги.' : ' — друзья.',
+    ],
     zh: (f, c) => [zhP(c.p), '和', slot('other', f.q.name.zh), '是好朋友。'],
   },
   {
     pronoun: true,
-    en: (f, c) => [enSubj(c.p), ` often visits ${f.p.sex === 'f' ? 'her' : 'his'} friend `, slot('other', f.q.name.en), '.'],
+    en: (f, c) => [
+      enSubj(c.p),
+      ` often visits ${f.p.sex === 'f' ? 'her' : 'his'} friend `,
+      slot('other', f.q.name.en),
+      '.',
+    ],
     // свой agrees with the friend (своего друга / свою подругу); the name is accusative.
-    ru: (f, c) => [ruP(c.p, 'nom'), ` часто навещает ${f.q.sex === 'f' ? 'свою подругу' : 'своего друга'} ${f.q.name.ru.acc}.`],
+    ru: (f, c) => [
+      ruP(c.p, 'nom'),
+      ` часто навещает ${f.q.sex === 'f' ? 'свою подругу' : 'своего друга'} ${f.q.name.ru.acc}.`,
+    ],
     zh: (f, c) => [zhP(c.p), '经常去看望朋友', slot('other', f.q.name.zh), '。'],
   },
 ];

@@ -79,7 +79,13 @@ export const COUNT: Variant<Count>[] = [
   {
     pronoun: true,
     // English agrees the verb with the count: "there is one cat", "there are three cats".
-    en: (f, c) => [`there ${f.n === 1 ? 'is' : 'are'} `, ...enCount(f.n, f.thing, c.words), ' in ', ...enPoss(c.p), ' house.'],
+    en: (f, c) => [
+      `there ${f.n === 1 ? 'is' : 'are'} `,
+      ...enCount(f.n, f.thing, c.words),
+      ' in ',
+      ...enPoss(c.p),
+      ' house.',
+    ],
     ru: (f, c) => [
       ...(c.p.pronoun ? [`в ${PRONOUN[f.p.sex].poss} доме `] : ['в доме ', ruP(c.p, 'gen'), ' ']),
       ...ruCount(f.n, f.thing, c.words),
