@@ -14,6 +14,7 @@ import { GPT } from '../src-main/engine/model/gpt';
 import { buildTokenizer, tokenizerToJson, type Tokenizer } from '../src-main/engine/tokenizer';
 import { randomSubstrate, testBackend } from './support/model';
 import { ROOT, runCli } from './helpers/cli';
+import { corpusText } from './helpers/fixtures';
 import { requirePython } from './helpers/python';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-hf-shards-'));
@@ -44,8 +45,7 @@ let hf: { architecture: string; prompts: { greedy: number[]; logits: number[][] 
 beforeAll(async () => {
   const python = requirePython(['torch', 'transformers']);
   await testBackend();
-  const text = readFileSync('/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz');
-  const plain = (await import('node:zlib')).gunzipSync(text).toString('utf8').slice(3000, 15000);
+  const plain = corpusText('en.txt').slice(3000, 15000);
   tok = buildTokenizer([plain], { ngrams: 300 });
   prompts = [plain.slice(100, 220), plain.slice(4000, 4100)].map((s) => [...tok.encode(s)].slice(0, 20));
   const sub = randomSubstrate(tok.size, 32, 5, tok.id);
