@@ -68,10 +68,12 @@ describe('playground', () => {
     const both = app.call('playground.generate', {
       modelIds: [model.id, other.id],
       prompt: 'Debian',
-      sampling: { maxTokens: 400, temperature: 0, topK: 0, topP: 1, seed: 1 },
+      sampling: { maxTokens: 2000, temperature: 0, topK: 0, topP: 1, seed: 1 },
       requestId: 'gen-2',
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // Long enough that the request is still running when the stop arrives, even on a fast machine (the request is
+    // registered when it starts, so a stop before the model begins still counts as stopped).
+    await new Promise((r) => setTimeout(r, 100));
     expect(await app.call('playground.cancel', { requestId: 'gen-2', modelId: model.id })).toEqual({ stopped: true });
     const out = await both;
     expect(out.outputs.map((o) => [o.modelId, o.stopped])).toEqual([

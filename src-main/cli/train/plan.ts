@@ -54,7 +54,8 @@ function resumedShape(dir: string): { config: ModelConfig; batch: number; accumu
   const file = statSync(dir, { throwIfNoEntry: false })?.isFile() ? dir : join(dir, CHECKPOINT);
   if (!existsSync(file))
     throw new UserError(
-      `--resume ${dir}: no ${CHECKPOINT} there (the run never reached its first checkpoint); start it again with --out`,
+      // The same advice as the resume step itself (steps.ts): never send the user back and forth between flags.
+      `--resume ${dir}: no ${CHECKPOINT} there (the run never reached its first checkpoint, so there is nothing to resume); start it over with --out ${dir} --force`,
     );
   const md = readSafetensorsMetadata(file, 'checkpoint');
   if (md['format'] !== CHECKPOINT_FORMAT) throw new UserError(`${file}: not an Espalier checkpoint`);
