@@ -129,7 +129,7 @@ export function uxSuite(ui: Ui, watcher: Watcher, state: FlowState): Suite {
     await ui.go('catalog');
     const row = ui.t('model-row', attr('data-model-name', NAMES.expertB) + attr('data-kind', 'trained'));
     await row.locator(tid('model-delete')).click();
-    const msg = await ui.note(row.locator(tid('confirm-question')));
+    const msg = (await row.locator(tid('confirm-question')).innerText({ timeout: 10_000 })).trim();
     assert(msg.includes(NAMES.expertB), `the question should name ${NAMES.expertB}, it says: ${msg}`);
     assert(/merge/.test(msg), `the question should say a merge uses ${NAMES.expertB}, it says: ${msg}`);
     assert(!INTERNAL.test(msg), `the question should not show ids or workspace paths, it says: ${msg}`);
