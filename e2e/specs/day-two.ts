@@ -1,10 +1,11 @@
-// A researcher's second day (issue 28), replayed on data this suite writes in German, Ukrainian and Japanese (no
-// fixture), with a forum corpus in four languages: a .json file imported as text with its field, a dataset imported after the tokenizer counted at once,
-// the language editor opening with its value, two experts trained (a duplicate name refused, the fixed hold-out
-// named), a SQuAD v2 run labelled with its protocol in History, matrix, filter and Catalog, the Playground
-// stopping one slot while the other finishes, and every view without horizontal overflow and axe-clean at
-// 1280 × 800 and 1024 × 700. Run alone with `node e2e/run.mjs --only day-two`; with `VK_ICD_FILENAMES=` (empty)
-// the server finds no WebGPU adapter and System shows its longest note, the Vulkan ICD path.
+// A researcher's second day (issue 28), replayed on data this suite writes in German, Ukrainian and Japanese, and
+// a forum corpus in four languages (no fixture): a .json file imported as text with its field, a dataset imported
+// after the tokenizer counted at once, the language editor opening with its value, a four-language row keeping its
+// buttons in sight at 1024 px, two experts trained (a duplicate name refused, the fixed hold-out named), a SQuAD v2
+// run labelled with its protocol in History, matrix, filter and Catalog, the Playground stopping one slot while the
+// other finishes, and every view without horizontal overflow and axe-clean at 1280 × 800 and 1024 × 700. Run alone
+// with `node e2e/run.mjs --only day-two`; with `VK_ICD_FILENAMES=` (empty) the server finds no WebGPU adapter and
+// System shows its longest note, the Vulkan ICD path.
 import { assert, Suite, until } from '../lib/harness';
 import type { Watcher } from '../lib/browser';
 import { attr, tid, type Ui, type ViewName } from '../lib/ui';
