@@ -240,7 +240,7 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
     await row.locator(tid('dataset-language-input')).press('Escape');
   });
 
-  s.step('at 1024 × 700 a four-language row keeps its Edit, Preview and Delete in sight', async () => {
+  s.step('at 1024 × 700 a four-language row keeps Edit, Preview, Delete and its question in sight', async () => {
     await page.setViewportSize({ width: 1024, height: 700 });
     try {
       await ui.go('datasets');
@@ -254,7 +254,17 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
         if (!box || !card || box.x < card.x || box.x + box.width > card.x + card.width)
           found.push(`${id} of ${FORUM} lies at ${JSON.stringify(box)} outside its card ${JSON.stringify(card)}`);
       }
+      // Asking before a delete puts the question, with the long name, in the same narrow column.
+      await row.locator(tid('dataset-delete')).click();
+      found.push(...((await page.evaluate(overflowProbe(true))) as string[]).map((l) => `asking: ${l}`));
+      for (const id of ['confirm-question', 'confirm-accept', 'confirm-cancel']) {
+        const box = await row.locator(tid(id)).boundingBox();
+        const card = await row.locator('xpath=ancestor::div[contains(@class, "panel")][1]').boundingBox();
+        if (!box || !card || box.x < card.x || box.x + box.width > card.x + card.width)
+          found.push(`${id} of ${FORUM} lies at ${JSON.stringify(box)} outside its card ${JSON.stringify(card)}`);
+      }
       if (found.length > 0) await ui.shot('day-two-datasets-1024-four-languages');
+      await row.locator(tid('confirm-cancel')).click();
       assert(found.length === 0, `Datasets at 1024 × 700:\n${found.join('\n')}`);
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
