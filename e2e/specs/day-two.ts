@@ -263,6 +263,9 @@ export function dayTwoSuite(ui: Ui, watcher: Watcher): Suite {
         if (!box || !card || box.x < card.x || box.x + box.width > card.x + card.width)
           found.push(`${id} of ${FORUM} lies at ${JSON.stringify(box)} outside its card ${JSON.stringify(card)}`);
       }
+      // Squeezed beside its buttons the question read one word per line (issue 28 item 11).
+      const q = await row.locator(tid('confirm-question')).boundingBox();
+      if (!q || q.width < 140) found.push(`the question is ${q?.width ?? 0} px wide: it reads a word or two a line`);
       if (found.length > 0) await ui.shot('day-two-datasets-1024-four-languages');
       await row.locator(tid('confirm-cancel')).click();
       assert(found.length === 0, `Datasets at 1024 × 700:\n${found.join('\n')}`);
