@@ -1,0 +1,77 @@
+// AdamW update and sum of squares (see adamw.h). No fused multiply-add: the wasm kernel multiplies and adds
+// separately, and a contracted a·b + c rounds once instead of twice, which would change the last bit.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#include "adamw.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace espalier {
+namespace {
+
+// Elements per part: large enough that handing out a part costs nothing next to it, small enough that
+// two to sixteen threads share even one big matrix evenly.
+constexpr size_t kChunk = 1 << 16;
+
+void adamwRange(const AdamWTensor& t, size_t i0, size_t i1, const AdamWHyper& h) {
+  const float c1 = 1.f - h.b1, c2 = 1.f - h.b2;
+  const float *p = t.p, *g = t.g;
+  float *out = t.out, *m = t.m, *v = t.v;
+  for (size_t i = i0; i < i1; i++) {
+    const float gi = g[i] * h.gs;
+    const float mi = m[i] * h.b1 + gi * c1;
+    const float vi = v[i] * h.b2 + (gi * gi) * c2;
+    m[i] = mi;
+    v[i] = vi;
+    out[i] = p[i] * t.decay - (h.step * mi) / (std::sqrt(vi) / h.bc2 + h.eps);
+  }
+}
+
+float sumsqOne(const float* g, size_t n) {
+  float a0 = 0.f, a1 = 0.f, a2 = 0.f, a3 = 0.f;
+  const size_t end = n & ~size_t(3);
+  for (size_t i = 0; i < end; i += 4) {
+    a0 += g[i] * g[i];
+    a1 += g[i + 1] * g[i + 1];
+    a2 += g[i + 2] * g[i + 2];
+    a3 += g[i + 3] * g[i + 3];
+  }
+  float total = (a0 + a1) + (a2 + a3);
+  for (size_t i = end; i < n; i++) total = g[i] * g[i] + total;
+  return total;
+}
+
+}  // namespace
+
+void adamw(const std::vector<AdamWTensor>& ts, const AdamWHyper& h, Pool* pool) {
+  // Part k covers chunk k of the concatenation of every tensor's chunks; first[i] is tensor i's first part.
+  std::vector<size_t> first(ts.size() + 1, 0);
+  for (size_t i = 0; i < ts.size(); i++) first[i + 1] = first[i] + (ts[i].n + kChunk - 1) / kChunk;
+  const size_t parts = first.back();
+  if (parts == 0) return;
+  pool->run((int)parts, [&](int part) {
+    const size_t k = (size_t)part;
+    const size_t i = (size_t)(std::upper_bound(first.begin(), first.end(), k) - first.begin()) - 1;
+    const size_t i0 = (k - first[i]) * kChunk;
+    adamwRange(ts[i], i0, std::min(ts[i].n, i0 + kChunk), h);
+  });
+}
+
+void sumsq(const std::vector<const float*>& gs, const std::vector<size_t>& ns, float* out, Pool* pool) {
+  // Largest first, so the longest buffer starts at once and the small ones fill in around it.
+  std::vector<size_t> order(gs.size());
+  std::iota(order.begin(), order.end(), size_t(0));
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ns[a] > ns[b]; });
+  pool->run((int)order.size(), [&](int part) {
+    const size_t i = order[(size_t)part];
+    out[i] = sumsqOne(gs[i], ns[i]);
+  });
+}
+
+}  // namespace espalier
