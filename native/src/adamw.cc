@@ -12,6 +12,10 @@
 #include <cmath>
 #include <numeric>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace espalier {
 namespace {
 
@@ -21,9 +25,29 @@ constexpr size_t kChunk = 1 << 16;
 
 void adamwRange(const AdamWTensor& t, size_t i0, size_t i1, const AdamWHyper& h) {
   const float c1 = 1.f - h.b1, c2 = 1.f - h.b2;
-  const float *p = t.p, *g = t.g;
-  float *out = t.out, *m = t.m, *v = t.v;
-  for (size_t i = i0; i < i1; i++) {
+  const float* p = t.p;
+  const float* g = t.g;
+  float* out = t.out;
+  float* m = t.m;
+  float* v = t.v;
+  size_t i = i0;
+#if defined(__SSE2__)
+  // Four lanes, as the WebAssembly kernel's f32x4 (SSE has no FMA to contract into; sqrtps and divps round
+  // exactly as IEEE asks). The scalar loop below would not vectorise: std::sqrt may set errno.
+  const __m128 B1 = _mm_set1_ps(h.b1), C1 = _mm_set1_ps(c1), B2 = _mm_set1_ps(h.b2), C2 = _mm_set1_ps(c2);
+  const __m128 STEP = _mm_set1_ps(h.step), BC2 = _mm_set1_ps(h.bc2), EPS = _mm_set1_ps(h.eps);
+  const __m128 DECAY = _mm_set1_ps(t.decay), GS = _mm_set1_ps(h.gs);
+  for (; i + 4 <= i1; i += 4) {
+    const __m128 gi = _mm_mul_ps(_mm_loadu_ps(g + i), GS);
+    const __m128 mi = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(m + i), B1), _mm_mul_ps(gi, C1));
+    const __m128 vi = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(v + i), B2), _mm_mul_ps(_mm_mul_ps(gi, gi), C2));
+    _mm_storeu_ps(m + i, mi);
+    _mm_storeu_ps(v + i, vi);
+    const __m128 den = _mm_add_ps(_mm_div_ps(_mm_sqrt_ps(vi), BC2), EPS);
+    _mm_storeu_ps(out + i, _mm_sub_ps(_mm_mul_ps(_mm_loadu_ps(p + i), DECAY), _mm_div_ps(_mm_mul_ps(STEP, mi), den)));
+  }
+#endif
+  for (; i < i1; i++) {
     const float gi = g[i] * h.gs;
     const float mi = m[i] * h.b1 + gi * c1;
     const float vi = v[i] * h.b2 + (gi * gi) * c2;
