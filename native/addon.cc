@@ -12,6 +12,8 @@
 #include "src/gemm.h"
 #include "src/pool.h"
 
+void registerOptimizer(napi_env env, napi_value exports, espalier::Pool* pool, std::mutex* callMutex);
+
 namespace {
 
 using espalier::Kernel;
@@ -200,6 +202,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setKernel", nullptr, SetKernel, nullptr, nullptr, nullptr, napi_default_method, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  registerOptimizer(env, exports, pool, &callMutex);  // adamw, sumsq (optim-napi.cc)
   return exports;
 }
 

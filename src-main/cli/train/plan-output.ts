@@ -5,6 +5,7 @@ import type { JobPlan } from './plan';
 export function planHuman(j: JobPlan): string {
   const p = j.plan;
   const b = p.bytes;
+  const wasm = p.limits.wasmHeap !== null;
   const m = (n: number) => `${(n / 1e6).toFixed(1)} M`;
   const lines = [
     ...(j.preset
@@ -16,13 +17,14 @@ export function planHuman(j: JobPlan): string {
     `parameters: ${m(p.params.total)} (trainable ${m(p.params.trainable)}, frozen blocks ${m(p.params.frozenBlocks)}, substrate ${m(p.params.frozenSubstrate)})`,
     `batch ${p.batch} × grad-accum ${p.accumulation}, on ${p.backend}`,
     `  weights      ${gib(b.weights)}`,
-    `  substrate    ${gib(b.substrate)}`,
+    `  substrate    ${gib(b.substrate)}${wasm && p.placement.substrate === 'host' ? ' (its host matrix only, outside the wasm heap)' : ''}`,
     `  gradients    ${gib(b.gradients)}`,
-    `  AdamW        ${gib(b.optimizer)}`,
+    `  AdamW        ${gib(b.optimizer)}${wasm ? (p.placement.optimizer === 'native' ? ' outside the wasm heap (native)' : ' on the wasm heap') : ''}`,
     `  activations  ${gib(b.activations)}`,
     `  logits       ${gib(b.logits)}`,
     `  runtime      ${gib(b.base)}`,
     `  peak         ${gib(b.total)} of ${gib(p.limits.ram)} RAM available${p.limits.wasmHeap !== null ? `; wasm heap ${gib(b.backendHeap)} of ${gib(p.limits.wasmHeap)}` : ''}`,
+    ...(wasm ? p.placement.onHeap.map((l) => `  on the wasm heap: ${l}`) : []),
     p.fits ? 'fits' : `does not fit: ${p.problems.join('; ')}`,
   ];
   if (j.advice?.gradAccum)

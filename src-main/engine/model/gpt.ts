@@ -12,7 +12,7 @@ import { flow, type Flow } from './flow';
 import { blockParamNames, initBlock, initOuter, type BlockInit, type HostTensor } from './init';
 import type { CausalLM, Decoder } from './lm';
 import { ParamStore, type ParamCounts } from './params';
-import { gatherRows } from './wasm/layout';
+import { SubstrateRows } from './substrate-rows';
 import { matmul } from './native/matmul';
 
 /** What the model needs of a substrate; substrate/index.ts's Substrate satisfies it (and its meta lets exports copy it). */
@@ -53,7 +53,8 @@ const INFERENCE: ForwardContext = { grads: false };
 export class GPT implements CausalLM {
   readonly params = new ParamStore();
   private cfg: ModelConfig;
-  private readonly table: tf.Tensor2D | null;
+  /** The frozen substrate's rows (null with a trainable embedding). */
+  private readonly table: SubstrateRows | null;
 
   private constructor(
     cfg: ModelConfig,
@@ -71,8 +72,7 @@ export class GPT implements CausalLM {
       );
     }
     this.cfg = cfg;
-    this.table =
-      cfg.embedding === 'frozen' ? tf.keep(tf.tensor2d(substrate.matrix, [substrate.vocabSize, substrate.dim])) : null;
+    this.table = cfg.embedding === 'frozen' ? new SubstrateRows(substrate) : null;
   }
 
   /** A new model with seeded random weights. */
@@ -217,7 +217,7 @@ export class GPT implements CausalLM {
   /** Substrate rows of int32 tokens [B, T] as [B·T, dModel] (projected and scaled). */
   embed(tokens: tf.Tensor2D, ctx: ForwardContext = INFERENCE): Flow {
     const flat = tf.reshape(tokens, [-1]) as tf.Tensor1D;
-    let x = this.table ? flow(gatherRows(this.table, flat)) : F.embedRows(this.p('embed.weight', ctx), flat);
+    let x = this.table ? flow(this.table.gather(flat)) : F.embedRows(this.p('embed.weight', ctx), flat);
     if (this.cfg.inputProjection === 'frozen-random') x = F.linear(x, this.p('embed.proj', ctx));
     return F.scale(x, this.cfg.inputScale);
   }

@@ -86,6 +86,8 @@ describe('memoryPlan', () => {
       accumulation: 2,
       backend: 'wasm',
       availableRam: 64 * GiB,
+      // The wasm kernel's placement: moments on the heap beside the weights.
+      nativeOptimizer: false,
     };
     const p = memoryPlan(input);
     expect(p.fits).toBe(false);
@@ -94,7 +96,7 @@ describe('memoryPlan', () => {
     const line = refusalLine(p, advice, { grow: false });
     expect(line.split('\n')).toHaveLength(1);
     expect(line).toMatch(
-      /^this job does not fit: it needs [\d.]+ GiB of WebAssembly heap, which holds at most 4\.00 GiB \(weights 0\.44 GiB, substrate 0\.50 GiB, gradients 0\.88 GiB, AdamW 1\.75 GiB, activations [\d.]+ GiB, logits [\d.]+ GiB, runtime [\d.]+ GiB\); it would fit with --batch \d --grad-accum \d+/,
+      /^this job does not fit: it needs [\d.]+ GiB of WebAssembly heap, which holds at most 4\.00 GiB \(weights 0\.44 GiB, substrate 0\.25 GiB, gradients 0\.88 GiB, AdamW 1\.75 GiB, activations [\d.]+ GiB, logits [\d.]+ GiB, runtime [\d.]+ GiB\); it would fit with --batch \d --grad-accum \d+/,
     );
     // Every way offered does fit, and keeps the windows per optimizer step.
     const ga = advice.gradAccum!;
@@ -116,6 +118,30 @@ describe('memoryPlan', () => {
     expect(
       refusalLine(tight, planAdvice({ ...input, backend: 'cpu', availableRam: 0.1 * GiB }), { grow: false }),
     ).toMatch(/nothing smaller in batch, context or frozen blocks fits/);
+  });
+
+  it('counts on the wasm heap only what lives there, and everything in the RAM total', () => {
+    const input = { config: cfg, batch: 1, accumulation: 1, backend: 'wasm', availableRam: 64 * GiB };
+    const heapOnly = memoryPlan({ ...input, nativeOptimizer: false });
+    const native = memoryPlan({ ...input, nativeOptimizer: true });
+    const b = native.bytes;
+    const table = 4 * cfg.vocabSize * cfg.substrateDim;
+    // The substrate is its host matrix alone on the CPU path; AdamW's moments leave the heap with the native step.
+    expect(b.substrate).toBe(table);
+    expect(native.placement).toMatchObject({ optimizer: 'native', substrate: 'host' });
+    expect(heapOnly.placement.optimizer).toBe('backend');
+    expect(b.backendHeap).toBe(b.weights + b.gradients + b.activations + b.logits);
+    expect(heapOnly.bytes.backendHeap - b.backendHeap).toBe(b.optimizer / 2);
+    expect(b.total).toBe(heapOnly.bytes.total);
+    // The monolithic growing-9 model at batch 1 fits the 4 GiB heap only with the moments outside it.
+    expect(native.fits).toBe(true);
+    expect(heapOnly.problems).toEqual([expect.stringMatching(/^needs 4\.\d\d GiB of WebAssembly heap/)]);
+    expect(native.placement.onHeap.join(' ')).toMatch(/frozen blocks/);
+    expect(heapOnly.placement.onHeap.join(' ')).toMatch(/AdamW moments: the native addon .* is not available/);
+    // GPU backends keep a device copy of the table beside the host matrix, and no heap lines.
+    const gpu = memoryPlan({ ...input, backend: 'webgpu' });
+    expect(gpu.bytes.substrate).toBe(2 * table);
+    expect(gpu.placement).toMatchObject({ substrate: 'host+backend', optimizer: 'backend', onHeap: [] });
   });
 
   it("checks the largest tensor against a WebGPU adapter's buffer limit", () => {

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import { mlpWidth, type ModelConfig } from '../model/config';
 import { paramReportFromConfig, type ParamReport } from '../model/param-report';
+import { nativeOptimAvailable } from '../model/native/optim';
+import { substrateOnHost } from '../model/substrate-rows';
 
 export const GiB = 2 ** 30;
 /** tfjs-wasm keeps every tensor in one 32-bit WebAssembly memory: at most 4 GiB, whatever the machine has. */
@@ -32,6 +34,18 @@ export interface PlanInput {
   gpu?: { maxBufferSize: number; maxStorageBufferBindingSize: number } | null;
   /** Bytes of RAM available to the job (default: MemAvailable now, plus what this process already holds). */
   availableRam?: number;
+  /** Whether AdamW runs in the native addon (wasm only; default: whether this process loads an addon that has it). */
+  nativeOptimizer?: boolean;
+}
+
+/** Where the parts live that could sit outside the backend's memory, and what stays there and why. */
+export interface Placement {
+  /** AdamW's moments: in Node memory outside the wasm heap (the native step), or as backend tensors. */
+  optimizer: 'native' | 'backend';
+  /** The substrate table: its host matrix only (rows gathered per batch), or also a backend copy (GPU). */
+  substrate: 'host' | 'host+backend';
+  /** On wasm: one line per part that stays on the heap, with the reason. */
+  onHeap: string[];
 }
 
 export interface MemoryPlan {
@@ -43,10 +57,10 @@ export interface MemoryPlan {
   bytes: {
     /** Trainable and frozen parameters as backend tensors (float32). */
     weights: number;
-    /** The substrate table: the host copy and the backend's. */
+    /** The substrate table: its host matrix, plus a backend copy on GPU backends. */
     substrate: number;
     gradients: number;
-    /** AdamW's two moments, plus their host copy while a checkpoint is written. */
+    /** AdamW's two moments, plus their copy while a checkpoint is written (outside the wasm heap with the native step). */
     optimizer: number;
     /** Saved for the backward pass: trained blocks' rows and attention scores for one micro-batch. */
     activations: number;
@@ -61,6 +75,7 @@ export interface MemoryPlan {
     /** The largest single tensor (WebGPU binds each as one buffer). */
     largestTensor: number;
   };
+  placement: Placement;
   limits: { ram: number; ramTotal: number; wasmHeap: number | null; gpuMaxBuffer: number | null };
   /** One reason per limit exceeded; empty when the job fits. */
   problems: string[];
@@ -92,7 +107,9 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   const frozenTable = cfg.embedding === 'frozen' ? table : 0;
   const c = CALIBRATION;
   const weights = 4 * (params.total - frozenTable);
-  const substrate = 2 * 4 * table;
+  const onHost = substrateOnHost(input.backend);
+  const substrateOnBackend = onHost ? 0 : 4 * table;
+  const substrate = 4 * table + substrateOnBackend;
   const gradients = 4 * params.trainable * (input.accumulation > 1 ? 2 : 1);
   const moments = 2 * 4 * params.trainable;
   const optimizer = moments * 2;
@@ -104,7 +121,24 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   const logits = 4 * c.logitCopies * B * T * cfg.vocabSize;
   const base = c.baseBytes;
   const total = base + weights + substrate + gradients + optimizer + activations + logits;
-  const backendHeap = weights + substrate / 2 + gradients + moments + activations + logits;
+  const nativeOptimizer = input.backend === 'wasm' && (input.nativeOptimizer ?? nativeOptimAvailable());
+  const backendHeap = weights + substrateOnBackend + gradients + (nativeOptimizer ? 0 : moments) + activations + logits;
+  const placement: Placement = {
+    optimizer: nativeOptimizer ? 'native' : 'backend',
+    substrate: onHost ? 'host' : 'host+backend',
+    onHeap:
+      input.backend === 'wasm'
+        ? [
+            `weights (frozen blocks' included) and gradients: tfjs-wasm's ops and the native kernels read every operand from the one heap`,
+            'activations and logits: the gradient tape keeps them as tfjs tensors until the backward pass',
+            ...(nativeOptimizer
+              ? []
+              : [
+                  'AdamW moments: the native addon (which keeps them outside) is not available, so the wasm kernel holds them',
+                ]),
+          ]
+        : [],
+  };
   const largestTensor = 4 * Math.max(B * T * cfg.vocabSize, d * cfg.vocabSize, table, d * f, B * cfg.heads * T * T);
   const gpu = input.backend === 'webgpu' ? (input.gpu ?? null) : null;
   const limits = {
@@ -129,6 +163,7 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
     context: T,
     backend: input.backend,
     bytes: { weights, substrate, gradients, optimizer, activations, logits, base, total, backendHeap, largestTensor },
+    placement,
     limits,
     problems,
     fits: problems.length === 0,

@@ -7,6 +7,7 @@ import { wasmModule, type WasmRuntime } from '../model/wasm/runtime';
 import { buildOptimKernels, type OptimExports } from '../model/wasm/optim';
 import { gpuAdamWFlat, gpuAdamWStep } from '../model/webgpu/adamw';
 import { gpuRuntime } from '../model/webgpu/runtime';
+import { nativeOptim, type AdamWItem, type NativeOptim } from '../model/native/optim';
 
 function optimKernels(): WasmRuntime<OptimExports> | null {
   return wasmModule<OptimExports>('optim', buildOptimKernels);
@@ -14,6 +15,8 @@ function optimKernels(): WasmRuntime<OptimExports> | null {
 
 /** Σ‖g‖² over all gradients: one SIMD pass per tensor on wasm, tfjs ops elsewhere. */
 export function sumOfSquares(grads: readonly tf.Tensor[]): number {
+  const nat = nativeOptim();
+  if (nat && grads.every((g) => g.dtype === 'float32')) return nat.sumsq(grads);
   const k = optimKernels();
   if (k) return grads.reduce((acc, g) => acc + k.exports.sumsq(k.ptr(g), g.size), 0);
   return tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!);
@@ -21,7 +24,7 @@ export function sumOfSquares(grads: readonly tf.Tensor[]): number {
 
 /** sumOfSquares read asynchronously, as WebGPU needs (Node has no synchronous GPU read). */
 export async function sumOfSquaresAsync(grads: readonly tf.Tensor[]): Promise<number> {
-  if (optimKernels()) return sumOfSquares(grads);
+  if (optimKernels() || nativeOptim()) return sumOfSquares(grads);
   // A chain of adds rather than addN: WebGPU's addN binds every input at once and exceeds the storage-buffer limit.
   const t = tf.tidy(() => grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
   try {
@@ -52,6 +55,11 @@ export class AdamW {
   /** On WebGPU, the moments of the last step's parameters packed flat as [m | v], in `layout` order. */
   private flat: { key: string; layout: { name: string; shape: number[]; size: number }[]; mv: tf.Variable } | null =
     null;
+  /**
+   * With the native optimizer (wasm backend + addon), the moments live here, in Node memory outside the
+   * WebAssembly heap, instead of in `m`/`v`; each parameter's moments sit in one of the two places.
+   */
+  private readonly host = new Map<string, { shape: number[]; m: Float32Array; v: Float32Array }>();
 
   constructor(readonly opts: AdamWOptions) {}
 
@@ -79,6 +87,9 @@ export class AdamW {
     const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, this.t));
     if (gpuRuntime() && this.applyFlat(entries, grads, lr, gradScale, { b1, b2, stepSize, sqrtBc2, eps })) return;
     this.unpack();
+    const nat = nativeOptim();
+    if (nat && this.applyNative(nat, entries, grads, lr, { b1, b2, stepSize, sqrtBc2, eps, gradScale })) return;
+    this.toTensors();
     const k = optimKernels();
     for (const e of entries) {
       const g0 = grads.get(e.name);
@@ -175,6 +186,81 @@ export class AdamW {
     return true;
   }
 
+  /**
+   * The native step: moments in `host`, parameters written to fresh heap tensors (see OptimExports.adamw for
+   * why never in place), a group of parameters per call so the threads share big and small tensors alike while
+   * the fresh outputs stay a bounded extra on the heap. False when a tensor is not float32.
+   */
+  private applyNative(
+    nat: NativeOptim,
+    entries: readonly ParamEntry[],
+    grads: ReadonlyMap<string, tf.Tensor>,
+    lr: number,
+    h: { b1: number; b2: number; stepSize: number; sqrtBc2: number; eps: number; gradScale: number },
+  ): boolean {
+    const wd = this.opts.weightDecay;
+    const live = entries.filter((e) => grads.has(e.name));
+    if (live.some((e) => e.variable.dtype !== 'float32' || grads.get(e.name)!.dtype !== 'float32')) return false;
+    this.toHost();
+    const GROUP_FLOATS = 1 << 24;
+    for (let i = 0; i < live.length;) {
+      const group: ParamEntry[] = [];
+      let floats = 0;
+      while (i < live.length && (group.length === 0 || floats + live[i]!.variable.size <= GROUP_FLOATS)) {
+        floats += live[i]!.variable.size;
+        group.push(live[i++]!);
+      }
+      const items: AdamWItem[] = group.map((e) => {
+        const mv = this.hostMoments(e);
+        return {
+          p: e.variable,
+          out: nat.empty([...e.variable.shape]),
+          g: grads.get(e.name)!,
+          m: mv.m,
+          v: mv.v,
+          decay: e.decay && wd > 0 ? 1 - lr * wd : 1,
+        };
+      });
+      try {
+        nat.adamw(items, h);
+        items.forEach((it, k) => group[k]!.variable.assign(it.out));
+      } finally {
+        for (const it of items) it.out.dispose();
+      }
+    }
+    return true;
+  }
+
+  private hostMoments(e: ParamEntry): { m: Float32Array; v: Float32Array } {
+    let mv = this.host.get(e.name);
+    if (!mv) {
+      mv = { shape: [...e.variable.shape], m: new Float32Array(e.variable.size), v: new Float32Array(e.variable.size) };
+      this.host.set(e.name, mv);
+    }
+    return mv;
+  }
+
+  /** Moves moments held as tensors into host memory (the native step's place for them). */
+  private toHost(): void {
+    for (const [k, m] of this.m) {
+      const v = this.v.get(k)!;
+      const copy = (t: tf.Tensor) => new Float32Array(t.dataSync() as Float32Array);
+      this.host.set(k, { shape: [...m.shape], m: copy(m), v: copy(v) });
+      tf.dispose([m, v]);
+    }
+    this.m.clear();
+    this.v.clear();
+  }
+
+  /** Moves host moments back into tensors (the native optimizer went away: another backend, or switched off). */
+  private toTensors(): void {
+    for (const [k, h] of this.host) {
+      this.m.set(k, hold(tf.tensor(h.m, h.shape)));
+      this.v.set(k, hold(tf.tensor(h.v, h.shape)));
+    }
+    this.host.clear();
+  }
+
   /** Moves packed moments back to one tensor per parameter (before a per-parameter step, a load, or a new layout). */
   private unpack(): void {
     const flat = this.flat;
@@ -198,6 +284,7 @@ export class AdamW {
   /** The moments per parameter, packed ones in the order `layout` gives (for tests and checkpoints). */
   momentList(names: readonly string[]): tf.Tensor[] {
     this.unpack();
+    this.toTensors();
     return [...names.map((k) => this.m.get(k)!), ...names.map((k) => this.v.get(k)!)];
   }
 
@@ -207,6 +294,10 @@ export class AdamW {
         [...map].map(([k, t]) => [k, { shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) }]),
       );
     const st = { t: this.t, m: host(this.m), v: host(this.v) };
+    for (const [k, h] of this.host) {
+      st.m[k] = { shape: [...h.shape], data: h.m.slice() };
+      st.v[k] = { shape: [...h.shape], data: h.v.slice() };
+    }
     if (this.flat) {
       // Read on the host from the flat buffer (moments() let the caller download it ahead, as WebGPU needs).
       const data = this.flat.mv.dataSync() as Float32Array;
@@ -224,6 +315,15 @@ export class AdamW {
   load(state: AdamWState): void {
     this.dispose();
     this.t = state.t;
+    if (nativeOptim()) {
+      // Straight to host memory (copies: the caller's state stays its own), never through the wasm heap.
+      for (const [k, h] of Object.entries(state.m)) {
+        const v = state.v[k];
+        if (!v) throw new Error(`optimizer state: the moment v of ${k} is missing`);
+        this.host.set(k, { shape: [...h.shape], m: new Float32Array(h.data), v: new Float32Array(v.data) });
+      }
+      return;
+    }
     for (const [k, h] of Object.entries(state.m)) this.m.set(k, hold(tf.tensor(h.data, h.shape)));
     for (const [k, h] of Object.entries(state.v)) this.v.set(k, hold(tf.tensor(h.data, h.shape)));
   }
@@ -234,6 +334,7 @@ export class AdamW {
     for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
     this.m.clear();
     this.v.clear();
+    this.host.clear();
   }
 }
 

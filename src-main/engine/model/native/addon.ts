@@ -45,6 +45,14 @@ export interface GemmAddon {
   kernels(): string[];
   /** Switches to one of `kernels()` (tests and benchmarks run each path); throws for any other name. */
   setKernel(name: string): void;
+  /**
+   * AdamW over k parameters: spans holds [p, out, g, n, decay] per parameter (byte offsets into `memory`),
+   * moments [m0, v0, m1, v1, …] (Float32Arrays outside `memory`), hyper [b1, b2, step, bc2, eps, gradScale].
+   * Absent from builds older than the native optimizer (then the WebAssembly kernel runs).
+   */
+  adamw?(memory: ArrayBuffer | Uint8Array, spans: Float64Array, moments: Float32Array[], hyper: Float64Array): void;
+  /** Σ g² of each [offset, n] span into out[i], summed as the WebAssembly kernel sums (absent from older builds). */
+  sumsq?(memory: ArrayBuffer | Uint8Array, spans: Float64Array, out: Float32Array): void;
 }
 
 export const ADDON_FILE = join('native', 'build', 'Release', 'espalier_gemm.node');
