@@ -15,13 +15,14 @@ import {
 } from '../engine/eval/index';
 import { HEADS_FILE } from '../engine/compose/tuned-heads';
 import { folderParamReport } from '../engine/io/folder-params';
+import { CHECKPOINT_FILE } from '../engine/io/checkpoint-folder';
 import { loadTokenizer } from '../engine/tokenizer/index';
 import { ID_PATTERN, newId, type Workspace } from '../store/index';
 import type * as store from '../store/index';
 import { importDataset, type ImportStats } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
 import { importBenchmark, type BenchmarkStats } from '../lib/datasets/benchmark-import';
-import { referenceSubstrate } from '../lib/model-files';
+import { referenceSubstrate } from '../lib/workspace-model-folders';
 import { saveEvalItems } from '../lib/eval-items';
 import { READ_LIMITS, readJsonCapped } from '../engine/util/read-capped';
 
@@ -71,7 +72,7 @@ function recordedProtocol(task: string, protocol: string): string {
 function copyModelFolder(src: string, dest: string): void {
   mkdirSync(dest, { recursive: true });
   for (const f of readdirSync(src)) {
-    if (f === 'checkpoint.safetensors' || f.startsWith('.')) continue;
+    if (f === CHECKPOINT_FILE || f.startsWith('.')) continue;
     cpSync(join(src, f), join(dest, f), { recursive: true });
   }
 }

@@ -12,7 +12,7 @@ import { iso, runDto } from './dto';
 import type { EventBus } from './events';
 import type { JobRequest, JobSink, JobStatus, Supervisor } from './jobs/supervisor';
 import { NotFoundError } from '../common/errors';
-import { checkpointStep } from '../lib/model-files';
+import { checkpointStep } from '../engine/io';
 import { RunRecovery } from './run-recovery';
 import { Batcher } from './throttle';
 import { uploadFiles, userMessage, workspaceNames } from './user-names';
