@@ -1,9 +1,15 @@
-// A study's comparison and run as the Studies view receives them, and the transport answers that serve a study.
+// A study's comparison and run as the Studies view receives them, the transport answers that serve a study, and
+// the fresh app each Studies view test starts from.
 // Not imported by the app.
 import type { StudyComparison } from '../../src-shared/study';
 import type { StudyDetail } from '../../src-shared/study-records';
 import type { RunOf } from '../../src-shared/runs';
-import type { FakeTransport } from './fakes';
+import type { Pinia } from 'pinia';
+import { useAppStore } from '../stores/app';
+import { useProjectsStore } from '../stores/projects';
+import { recordedCharts } from './charts';
+import { makeProject, type FakeTransport } from './fakes';
+import { freshApp } from './setup';
 
 export const COMPARISON: StudyComparison = {
   study: 'tiny C1',
@@ -62,4 +68,14 @@ export function serve(transport: FakeTransport, detail: StudyDetail): void {
   transport.on('studies.get', () => detail);
   transport.on('runs.get', () => studyRun());
   transport.on('runs.metrics', () => []);
+}
+
+/** A fresh app on project p1 with its events bound and no chart drawn yet: each Studies view test starts here. */
+export function freshStudiesApp(): { pinia: Pinia; transport: FakeTransport } {
+  recordedCharts.options = [];
+  const app = freshApp();
+  useProjectsStore().list = [makeProject()];
+  useProjectsStore().currentId = 'p1';
+  useAppStore().bindEvents();
+  return app;
 }

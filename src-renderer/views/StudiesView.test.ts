@@ -6,26 +6,18 @@ import { flushPromises, mount } from '@vue/test-utils';
 import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StudyComparison } from '../../src-shared/study';
-import { useAppStore } from '../stores/app';
-import { useProjectsStore } from '../stores/projects';
 import { useStudiesStore } from '../stores/studies';
-import { FakeTransport, makeArmResult, makeDataset, makeProject, makeStudyDetail } from '../testing/fakes';
-import { freshApp } from '../testing/setup';
+import { FakeTransport, makeArmResult, makeDataset, makeStudyDetail } from '../testing/fakes';
 import { useDatasetsStore } from '../stores/datasets';
 import StudiesView from './StudiesView.vue';
-import { recordedCharts } from '../testing/charts';
-import { COMPARISON, serve } from '../testing/study-fixtures';
+import { COMPARISON, freshStudiesApp, serve } from '../testing/study-fixtures';
 
 vi.mock('../charts/echarts', async () => ({ createChart: (await import('../testing/charts')).recordingChart }));
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  recordedCharts.options = [];
-  ({ pinia, transport } = freshApp());
-  useProjectsStore().list = [makeProject()];
-  useProjectsStore().currentId = 'p1';
-  useAppStore().bindEvents();
+  ({ pinia, transport } = freshStudiesApp());
 });
 
 describe('StudiesView: define', () => {

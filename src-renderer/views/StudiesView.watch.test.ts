@@ -6,25 +6,18 @@ import { flushPromises, mount } from '@vue/test-utils';
 import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
-import { useAppStore } from '../stores/app';
-import { useProjectsStore } from '../stores/projects';
 import { useStudiesStore } from '../stores/studies';
-import { FakeTransport, makeArmResult, makeProject, makeStudyDetail } from '../testing/fakes';
-import { freshApp } from '../testing/setup';
+import { FakeTransport, makeArmResult, makeStudyDetail } from '../testing/fakes';
 import StudiesView from './StudiesView.vue';
-import { lastSeries, recordedCharts } from '../testing/charts';
-import { COMPARISON, serve, studyRun } from '../testing/study-fixtures';
+import { lastSeries } from '../testing/charts';
+import { COMPARISON, freshStudiesApp, serve, studyRun } from '../testing/study-fixtures';
 
 vi.mock('../charts/echarts', async () => ({ createChart: (await import('../testing/charts')).recordingChart }));
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  recordedCharts.options = [];
-  ({ pinia, transport } = freshApp());
-  useProjectsStore().list = [makeProject()];
-  useProjectsStore().currentId = 'p1';
-  useAppStore().bindEvents();
+  ({ pinia, transport } = freshStudiesApp());
 });
 
 describe('StudiesView: watch and compare', () => {
