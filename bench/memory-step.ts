@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src-main/engine/backend';
-import { saveCheckpoint } from '../src-main/engine/io/checkpoint';
+import { writeCheckpointFile } from '../src-main/engine/io/checkpoint';
 import { GPT } from '../src-main/engine/model/gpt';
 import { makeWindows, Trainer } from '../src-main/engine/train/index';
 import { Rng } from '../src-main/engine/util/rng';
@@ -52,7 +52,7 @@ const t0 = performance.now();
 for (let s = 0; s < a.steps; s++) t.trainStep();
 // What a job adds: a checkpoint (the optimizer state read to the host, then streamed to disk).
 const dir = mkdtempSync(join(tmpdir(), 'espalier-bench-memory-'));
-saveCheckpoint(join(dir, 'c.safetensors'), m, t.opts, t.state());
+writeCheckpointFile(join(dir, 'c.safetensors'), m, t.opts, t.state());
 rmSync(dir, { recursive: true, force: true });
 console.log(
   JSON.stringify({ peakRss: process.resourceUsage().maxRSS * 1024, seconds: (performance.now() - t0) / 1000 }),

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src-main/engine/backend';
-import { loadModel } from '../src-main/engine/io/model-folder';
+import { loadModel } from '../src-main/engine/io/model-folder-format';
 import { loadTokenizer } from '../src-main/engine/tokenizer/index';
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_reference.py', import.meta.url));

@@ -2,18 +2,15 @@
 // `scale/grow.py` under torchrun (before it trains its new tier) and, after import, `eval` again — equal to 1e-5;
 // stage folders record their hold-out as `train` does; parameter counts are one definition; grow.py rewrites the card.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateWorld } from '../src-main/lab/world';
-import { saveSubstrate } from '../src-main/engine/substrate/index';
-import { buildTokenizer, saveTokenizer } from '../src-main/engine/tokenizer/index';
 import { holdoutSplit } from '../src-main/engine/train/holdout';
 import { folderParamReport } from '../src-main/engine/io/folder-params';
-import { randomSubstrate } from './support/model';
 import { ROOT, runCli, type CliResult } from './helpers/cli';
 import { requirePython } from './helpers/python';
+import { CPU_ONE_THREAD, growTwoStages, inputArgs, shapeArgs, worldText, writeInputs } from './helpers/cli-inputs';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-cli-holdout-'));
 const p = (name: string): string => join(dir, name);
@@ -27,49 +24,9 @@ let records: Record<string, unknown>[] = [];
 let torchrun: { status: number | null; stderr: string };
 
 beforeAll(() => {
-  // Generated text (no system files): the demo world's English–Russian corpus, with documents.
-  text = generateWorld({
-    seed: 5,
-    scale: 'quick',
-    corpusBytes: 52_000,
-    people: 30,
-    qaParagraphs: 0,
-    mcItems: 0,
-    translationPairs: 0,
-  }).corpora['en-ru'].train;
-  writeFileSync(p('data.txt'), text);
-  const tok = buildTokenizer([text], { ngrams: 100 });
-  saveTokenizer(tok, p('vocab.json'));
-  saveSubstrate(p('sub.safetensors'), randomSubstrate(tok.size, 32, 3, tok.id));
-  grow = runCli(
-    [
-      'grow',
-      '--data',
-      p('data.txt'),
-      '--vocab',
-      p('vocab.json'),
-      '--substrate',
-      p('sub.safetensors'),
-      '--stages',
-      '2',
-      '--steps-per-stage',
-      '3',
-      '--heads',
-      '4',
-      '--context',
-      '16',
-      '--batch',
-      '8',
-      '--threads',
-      '1',
-      '--backend',
-      'cpu',
-      '--out',
-      p('run'),
-      '--json',
-    ],
-    { timeoutMs: 240_000 },
-  );
+  text = worldText();
+  writeInputs(dir, text, { ngrams: 100 });
+  grow = growTwoStages(p);
   if (grow.code !== 0) return;
   growJson = grow.json();
   const stage2 = growJson.stages[1]!.checkpoint;
@@ -174,26 +131,11 @@ describe('the held-out loss of one grown model', () => {
     // train on the same shape: the same total, the substrate counted.
     const tr = runCli([
       'train',
-      '--data',
-      p('data.txt'),
-      '--vocab',
-      p('vocab.json'),
-      '--substrate',
-      p('sub.safetensors'),
-      '--layers',
-      '2',
-      '--heads',
-      '4',
-      '--context',
-      '16',
-      '--batch',
-      '4',
+      ...inputArgs(p),
+      ...shapeArgs({ layers: 2, heads: 4, context: 16, batch: 4 }),
       '--steps',
       '1',
-      '--threads',
-      '1',
-      '--backend',
-      'cpu',
+      ...CPU_ONE_THREAD,
       '--out',
       p('train'),
       '--json',

@@ -14,6 +14,7 @@ import { buildTokenizer, saveTokenizer, tokenizerToJson } from '../src-main/engi
 import { holdoutSplit } from '../src-main/engine/train/holdout';
 import { randomSubstrate } from './support/model';
 import { runCli } from './helpers/cli';
+import { CPU_ONE_THREAD, inputArgs } from './helpers/cli-inputs';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-cli-reconciled-'));
 const p = (name: string): string => join(dir, name);
@@ -144,12 +145,7 @@ describe('errors that name the real fault', () => {
   it('--steps-per-stage -5 is refused before the data is read (item 8)', () => {
     const r = runCli([
       'grow',
-      '--data',
-      p('no-such-file.txt'),
-      '--vocab',
-      p('vocab.json'),
-      '--substrate',
-      p('sub.safetensors'),
+      ...inputArgs(p, 'no-such-file.txt'),
       '--stages',
       '2',
       '--steps-per-stage',
@@ -167,12 +163,7 @@ describe('errors that name the real fault', () => {
     const r = runCli(
       [
         'grow',
-        '--data',
-        p('text.txt'),
-        '--vocab',
-        p('vocab.json'),
-        '--substrate',
-        p('sub.safetensors'),
+        ...inputArgs(p, 'text.txt'),
         '--stages',
         '2',
         '--steps-per-stage',
@@ -181,10 +172,7 @@ describe('errors that name the real fault', () => {
         '16',
         '--batch',
         '4',
-        '--threads',
-        '1',
-        '--backend',
-        'cpu',
+        ...CPU_ONE_THREAD,
         '--out',
         p('run'),
       ],

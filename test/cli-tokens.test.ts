@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli';
 import { corpusText } from './helpers/fixtures';
+import { CPU_ONE_THREAD, fileArgs, shapeArgs } from './helpers/cli-inputs';
 
 let dir: string;
 
@@ -39,14 +40,7 @@ describe('espalier tokens / train from a token file', () => {
       vocab,
       '--substrate',
       sub,
-      '--layers',
-      '1',
-      '--heads',
-      '4',
-      '--context',
-      '16',
-      '--batch',
-      '8',
+      ...shapeArgs({ layers: 1, heads: 4, context: 16, batch: 8 }),
       '--steps',
       '6',
       '--eval-every',
@@ -84,12 +78,7 @@ describe('espalier tokens / train from a token file', () => {
     ).toBe(0);
     const wrong = runCli([
       'train',
-      '--data',
-      toks,
-      '--vocab',
-      vocab2,
-      '--substrate',
-      sub2,
+      ...fileArgs(toks, vocab2, sub2),
       '--steps',
       '2',
       '--out',
@@ -115,16 +104,8 @@ describe('espalier tokens / train from a token file', () => {
       '2',
       '--steps-per-stage',
       '2',
-      '--heads',
-      '4',
-      '--context',
-      '16',
-      '--batch',
-      '8',
-      '--threads',
-      '1',
-      '--backend',
-      'cpu',
+      ...shapeArgs({ heads: 4, context: 16, batch: 8 }),
+      ...CPU_ONE_THREAD,
       '--json',
     ];
     const a = runCli(['grow', '--data', text, ...common, '--out', join(dir, 'g1')], { timeoutMs: 240_000 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli';
 import { corpusText } from './helpers/fixtures';
+import { fileArgs, shapeArgs } from './helpers/cli-inputs';
 
 let dir: string;
 
@@ -79,22 +80,7 @@ describe('espalier train / generate', () => {
       runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '32', '--out', sub, '--json']).code,
     ).toBe(0);
     const out = join(dir, 'run');
-    const common = [
-      '--data',
-      text,
-      '--vocab',
-      vocab,
-      '--substrate',
-      sub,
-      '--layers',
-      '1',
-      '--heads',
-      '4',
-      '--context',
-      '16',
-      '--batch',
-      '8',
-    ];
+    const common = [...fileArgs(text, vocab, sub), ...shapeArgs({ layers: 1, heads: 4, context: 16, batch: 8 })];
     const r = runCli([
       'train',
       ...common,

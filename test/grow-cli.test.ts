@@ -9,6 +9,7 @@ import { saveSubstrate } from '../src-main/engine/substrate/index';
 import { buildTokenizer, saveTokenizer } from '../src-main/engine/tokenizer/index';
 import { runCli } from './helpers/cli';
 import { corpusText } from './helpers/fixtures';
+import { shapeArgs } from './helpers/cli-inputs';
 
 let dir: string;
 let args: string[];
@@ -34,12 +35,7 @@ beforeAll(() => {
     '2',
     '--steps-per-stage',
     '6',
-    '--heads',
-    '4',
-    '--context',
-    '16',
-    '--batch',
-    '8',
+    ...shapeArgs({ heads: 4, context: 16, batch: 8 }),
     '--eval-windows',
     '16',
     '--threads',

@@ -11,6 +11,7 @@ import { openSafetensors } from '../src-main/engine/util/safetensors';
 import { runCli } from './helpers/cli';
 import { corpusText } from './helpers/fixtures';
 import { randomSubstrate } from './support/model';
+import { CPU_ONE_THREAD, inputArgs, shapeArgs } from './helpers/cli-inputs';
 
 let dir: string;
 const p = (n: string): string => join(dir, n);
@@ -69,26 +70,11 @@ describe('espalier grow --from', () => {
   it('grows a trained folder by one frozen-prefix tier: lower blocks bit-identical, losses reported, lineage recorded, generates', () => {
     const tr = runCli([
       'train',
-      '--data',
-      p('data.txt'),
-      '--vocab',
-      p('vocab.json'),
-      '--substrate',
-      p('sub.safetensors'),
-      '--layers',
-      '2',
-      '--heads',
-      '4',
-      '--context',
-      '16',
-      '--batch',
-      '4',
+      ...inputArgs(p),
+      ...shapeArgs({ layers: 2, heads: 4, context: 16, batch: 4 }),
       '--steps',
       '4',
-      '--threads',
-      '1',
-      '--backend',
-      'cpu',
+      ...CPU_ONE_THREAD,
       '--out',
       p('train'),
       '--json',
@@ -109,10 +95,7 @@ describe('espalier grow --from', () => {
       '4',
       '--eval-windows',
       '8',
-      '--threads',
-      '1',
-      '--backend',
-      'cpu',
+      ...CPU_ONE_THREAD,
       '--out',
       p('grown'),
       '--json',
@@ -253,19 +236,7 @@ describe('grow --from in the scale sequence (medium model)', () => {
         '--json',
       ]).code,
     ).toBe(0);
-    const common = [
-      '--data',
-      p('faq.txt'),
-      '--batch',
-      '1',
-      '--checkpoint-every',
-      '1',
-      '--threads',
-      '1',
-      '--backend',
-      'cpu',
-      '--json',
-    ];
+    const common = ['--data', p('faq.txt'), '--batch', '1', '--checkpoint-every', '1', ...CPU_ONE_THREAD, '--json'];
     const tr = runCli(
       [
         'train',

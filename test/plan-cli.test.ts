@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../src-main/engine/io/checkpoint';
 import { runCli } from './helpers/cli';
 import { corpusText } from './helpers/fixtures';
+import { fileArgs, shapeArgs } from './helpers/cli-inputs';
 
 let dir: string;
 let vocab: string;
@@ -70,22 +71,12 @@ describe('refusal and logging', () => {
     const out = join(dir, 'huge');
     const r = runCli([
       'train',
-      '--data',
-      text,
-      '--vocab',
-      vocab,
-      '--substrate',
-      sub,
+      ...fileArgs(text, vocab, sub),
       '--layers',
       '8',
       '--d-model',
       '1024',
-      '--heads',
-      '16',
-      '--context',
-      '2048',
-      '--batch',
-      '16',
+      ...shapeArgs({ heads: 16, context: 2048, batch: 16 }),
       '--steps',
       '5',
       '--backend',
@@ -112,20 +103,8 @@ describe('refusal and logging', () => {
     const out = join(dir, 'small');
     const r = runCli([
       'train',
-      '--data',
-      text,
-      '--vocab',
-      vocab,
-      '--substrate',
-      sub,
-      '--layers',
-      '1',
-      '--heads',
-      '4',
-      '--context',
-      '16',
-      '--batch',
-      '2',
+      ...fileArgs(text, vocab, sub),
+      ...shapeArgs({ layers: 1, heads: 4, context: 16, batch: 2 }),
       '--grad-accum',
       '3',
       '--steps',

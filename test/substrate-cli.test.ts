@@ -108,39 +108,32 @@ describe('espalier substrate show', () => {
   });
 });
 
+/** `substrate build --kind glyph` of the test vocabulary with `font`, into x.safetensors. */
+const buildGlyph = (font: string) =>
+  runCli([
+    'substrate',
+    'build',
+    '--kind',
+    'glyph',
+    '--vocab',
+    vocab,
+    '--font',
+    font,
+    '--out',
+    join(dir, 'x.safetensors'),
+  ]);
+
 describe('bad inputs: non-zero exit and one line naming the file and the problem', () => {
   it('a missing font', () => {
     const font = join(dir, 'no-such-font.hex');
-    const r = runCli([
-      'substrate',
-      'build',
-      '--kind',
-      'glyph',
-      '--vocab',
-      vocab,
-      '--font',
-      font,
-      '--out',
-      join(dir, 'x.safetensors'),
-    ]);
+    const r = buildGlyph(font);
     expectOneLineError(r, font, /font file not found/, /apt install unifont/, /--font PATH/);
     expect(existsSync(join(dir, 'x.safetensors'))).toBe(false);
   });
 
   it('a font file that is not .hex', () => {
     const font = notAFontPath();
-    const r = runCli([
-      'substrate',
-      'build',
-      '--kind',
-      'glyph',
-      '--vocab',
-      vocab,
-      '--font',
-      font,
-      '--out',
-      join(dir, 'x.safetensors'),
-    ]);
+    const r = buildGlyph(font);
     expectOneLineError(r, `${font}:1: not a GNU Unifont .hex file`);
   });
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from './helpers/cli';
+import { inputArgs, shapeArgs } from './helpers/cli-inputs';
 
 let dir: string;
 let mnt: string;
@@ -75,20 +76,8 @@ afterAll(() => {
 const train = (out: string, ...extra: string[]) =>
   cli([
     'train',
-    '--data',
-    p('text.txt'),
-    '--vocab',
-    p('vocab.json'),
-    '--substrate',
-    p('sub.safetensors'),
-    '--layers',
-    '1',
-    '--heads',
-    '2',
-    '--context',
-    '16',
-    '--batch',
-    '4',
+    ...inputArgs(p, 'text.txt'),
+    ...shapeArgs({ layers: 1, heads: 2, context: 16, batch: 4 }),
     '--out',
     out,
     ...extra,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './helpers/cli';
+import { fileArgs, shapeArgs } from './helpers/cli-inputs';
 
 let dir: string;
 let text: string;
@@ -60,20 +61,7 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const shape = [
-  '--layers',
-  '1',
-  '--heads',
-  '2',
-  '--context',
-  '16',
-  '--batch',
-  '4',
-  '--threads',
-  '1',
-  '--backend',
-  'wasm',
-];
+const shape = [...shapeArgs({ layers: 1, heads: 2, context: 16, batch: 4 }), '--threads', '1', '--backend', 'wasm'];
 
 describe('train --resume after SIGKILL', () => {
   it('continues from the folder alone, and refuses a changed data file unless --data is given', async () => {
@@ -85,12 +73,7 @@ describe('train --resume after SIGKILL', () => {
         'tsx',
         join(ROOT, 'src-main/cli/main.ts'),
         'train',
-        '--data',
-        text,
-        '--vocab',
-        vocab,
-        '--substrate',
-        sub,
+        ...fileArgs(text, vocab, sub),
         ...shape,
         '--steps',
         '100000',
@@ -176,12 +159,7 @@ describe('train --out', () => {
   it('refuses a non-empty folder unless --resume or --force', () => {
     const out = join(dir, 'taken');
     const common = [
-      '--data',
-      text,
-      '--vocab',
-      vocab,
-      '--substrate',
-      sub,
+      ...fileArgs(text, vocab, sub),
       ...shape,
       '--steps',
       '4',

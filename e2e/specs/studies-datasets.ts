@@ -5,6 +5,7 @@
 import { assert, Suite, until } from '../lib/harness';
 import type { Watcher } from '../lib/browser';
 import { attr, tid, type Ui } from '../lib/ui';
+import { tinyStudySpec } from '../lib/study-spec';
 
 const MIN = 60_000;
 const PROJECT = 'E2E study on own data';
@@ -122,26 +123,7 @@ export function studiesDatasetsSuite(ui: Ui, watcher: Watcher): Suite {
           data.datasets[1]!.heldOut === ids.get('ka-stories-val'),
         `the spec's data should name the two datasets by id, it is ${JSON.stringify(data)}`,
       );
-      const arms = (preset['arms'] as { name: string }[]).filter((a) => ARMS.includes(a.name));
-      const tiny = {
-        ...preset,
-        name: STUDY,
-        seeds: [1, 2],
-        arms,
-        control: 'trainable embedding',
-        model: {
-          dim: 16,
-          heads: 2,
-          contextLength: 16,
-          depth: 1,
-          stepsPerStage: 12,
-          batchSize: 2,
-          lr: 0.01,
-          evalWindows: 2,
-          evalTokens: 64,
-          ngrams: 0,
-        },
-      };
+      const tiny = tinyStudySpec(preset, STUDY, ARMS);
       await ui.t('study-spec').fill(JSON.stringify(tiny, null, 2));
       const ok = await ui.text(ui.t('study-spec-ok'));
       assert(ok.includes('2 arms × 2 seeds = 4 runs'), `the spec should plan 4 runs, the form says: ${ok}`);

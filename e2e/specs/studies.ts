@@ -4,34 +4,14 @@
 import { assert, Suite, until } from '../lib/harness';
 import type { Watcher } from '../lib/browser';
 import { attr, tid, type Ui } from '../lib/ui';
+import { tinyStudySpec } from '../lib/study-spec';
 
 const MIN = 60_000;
 const STUDY = 'E2E tiny C1';
 const ARMS = ['frozen glyph', 'trainable embedding'];
 
-/** C1 cut to two arms × two seeds of a few steps each: seconds per run even on a loaded 2-core machine. */
-function tinySpec(preset: Record<string, unknown>): Record<string, unknown> {
-  const arms = (preset['arms'] as { name: string }[]).filter((a) => ARMS.includes(a.name));
-  return {
-    ...preset,
-    name: STUDY,
-    seeds: [1, 2],
-    arms,
-    control: 'trainable embedding',
-    model: {
-      dim: 16,
-      heads: 2,
-      contextLength: 16,
-      depth: 1,
-      stepsPerStage: 12,
-      batchSize: 2,
-      lr: 0.01,
-      evalWindows: 2,
-      evalTokens: 64,
-      ngrams: 0,
-    },
-  };
-}
+/** C1 cut to two arms × two seeds of a few steps each. */
+const tinySpec = (preset: Record<string, unknown>) => tinyStudySpec(preset, STUDY, ARMS);
 
 export function studiesSuite(ui: Ui, watcher: Watcher): Suite {
   const s = new Suite('Studies: define, watch, compare');

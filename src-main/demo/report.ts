@@ -1,5 +1,5 @@
 // Renders the demo's result as plain-text tables (for the terminal) and as the Markdown report.
-import { studiesMarkdown, studiesText } from './studies-report';
+import { studiesMarkdown, studiesText } from './studies-section';
 import type { DemoResult, DemoTable } from './types';
 
 function cell(v: string | number | null, col: string): string {

@@ -6,7 +6,7 @@ import { applyTunedHeadsFile } from '../engine/compose/tuned-heads';
 import type { CausalLM } from '../engine/model/lm';
 import { loadSubstrate, type Substrate } from '../engine/substrate';
 import { loadTokenizer, type Tokenizer } from '../engine/tokenizer';
-import { loadModelFolder } from './model-files';
+import { loadModelFolder } from './workspace-model-folders';
 
 export type ModelSpec =
   | { kind: 'gpt'; id: string; name: string; dir: string; substrateFile: string; tokenizerFile: string }

@@ -1,13 +1,13 @@
 // Registers what `espalier demo` made in the workspace, so the app shows it: a project with its datasets, the
 // tokenizer and substrate, one finished 'grow' run per expert (loss curves), the stages as chained models, the
 // merges, and every evaluation (labelled with the protocol as the app labels it).
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { RUN_METRICS } from '../../src-shared/contract';
 import { EvalProtocol, EvalTask, type EvalReport } from '../../src-shared/domain';
 import type { GrowOutcome, RunParams } from '../../src-shared/runs';
-import type { DemoEval, DemoPlacement, DemoResult, ExpertGrowth } from '../demo/index';
+import type { DemoEval, DemoResult, ExpertGrowth } from '../demo/index';
 import {
   prepareData,
   type EvalResult as EngineEvalResult,
@@ -15,15 +15,12 @@ import {
 } from '../engine/eval/index';
 import { HEADS_FILE } from '../engine/compose/tuned-heads';
 import { folderParamReport } from '../engine/io/folder-params';
-import { loadTokenizer } from '../engine/tokenizer/index';
-import { ID_PATTERN, newId, type Workspace } from '../store/index';
+import { newId, type Workspace } from '../store/index';
 import type * as store from '../store/index';
-import { importDataset, type ImportStats } from '../lib/datasets/import';
 import { benchmarkRecord, datasetRecord } from '../lib/datasets/record';
-import { importBenchmark, type BenchmarkStats } from '../lib/datasets/benchmark-import';
-import { referenceSubstrate } from '../lib/model-files';
 import { saveEvalItems } from '../lib/eval-items';
 import { READ_LIMITS, readJsonCapped } from '../engine/util/read-capped';
+import { copyDemoFiles, type CopiedFiles, type ImportedDataset } from './demo-files';
 
 export interface DemoRegistration {
   projectId: string;
@@ -37,25 +34,7 @@ export interface DemoRegistration {
   evalIds: string[];
 }
 
-type Split = store.DatasetSplit;
-
 const EngineProtocol = z.enum(['loglik', 'paper', 'squad']);
-
-/** The demo's files that become datasets, with their role (as the app's 'world' job imports them). */
-function datasetFiles(r: DemoResult): { file: string; name: string; split: Split }[] {
-  const out = r.corpora.flatMap((c) => [
-    { file: c.train, name: `${c.name} train`, split: 'train' as Split },
-    { file: c.val, name: `${c.name} held-out`, split: 'val' as Split },
-  ]);
-  const w = r.world;
-  if (w) {
-    for (const [lang, file] of Object.entries(w.qa)) out.push({ file, name: `qa ${lang}`, split: 'test' });
-    out.push({ file: w.mc, name: 'multiple choice', split: 'test' });
-    for (const [pair, file] of Object.entries(w.translate))
-      out.push({ file, name: `translate ${pair}`, split: 'test' });
-  }
-  return out;
-}
 
 function uniqueProjectName(ws: Workspace, base: string): string {
   if (!ws.projects.byName(base)) return base;
@@ -65,40 +44,6 @@ function uniqueProjectName(ws: Workspace, base: string): string {
 /** The app records SQuAD EM/F1 as QA's "loglik" (the field's standard) and everything else as it is (services/evals.ts). */
 function recordedProtocol(task: string, protocol: string): string {
   return task === 'qa' && protocol === 'squad' ? 'loglik' : protocol;
-}
-
-/** Copies a stage's model folder (weights, config, tokenizer, substrate, saved evals) into models/<id>/; not its checkpoint. */
-function copyModelFolder(src: string, dest: string): void {
-  mkdirSync(dest, { recursive: true });
-  for (const f of readdirSync(src)) {
-    if (f === 'checkpoint.safetensors' || f.startsWith('.')) continue;
-    cpSync(join(src, f), join(dest, f), { recursive: true });
-  }
-}
-
-/**
- * Where `espalier demo` writes into a workspace so that registering copies nothing: the substrate straight to
- * substrates/<id>.safetensors, each stage straight to models/<id>/ under an id reserved here.
- */
-export function demoPlacement(ws: Workspace): DemoPlacement {
-  const stages = new Map<string, string>();
-  return {
-    substrateFile: (id) => ws.paths.substrateFile(id),
-    stageDir: (expert, stage) => {
-      const key = `${expert}/${stage}`;
-      let id = stages.get(key);
-      if (!id) stages.set(key, (id = newId('mdl')));
-      return ws.paths.modelDir(id);
-    },
-  };
-}
-
-/** The catalog id of a stage folder the demo wrote straight into models/<id>/ (demoPlacement), else null. */
-function placedModelId(ws: Workspace, dir: string): string | null {
-  const id = basename(dir);
-  return resolve(dirname(dir)) === ws.paths.modelsDir && ID_PATTERN.test(id) && existsSync(join(dir, 'config.json'))
-    ? id
-    : null;
 }
 
 interface EvalGroup {
@@ -162,69 +107,10 @@ async function evalGroups(
   return [...groups.values()];
 }
 
-interface ImportedDataset {
-  file: string;
-  name: string;
-  split: Split;
-  id: string;
-  destination: string;
-  /** Corpora are imported as text; the QA, multiple-choice and translation files as benchmarks. */
-  stats: ImportStats | BenchmarkStats;
-}
-
-/** What the demo made, copied into the workspace: dataset texts, tokenizer, substrate, stage folders. */
-interface CopiedFiles {
-  imported: ImportedDataset[];
-  tokenizerFile: string;
-  substrateFile: string;
-  /** Catalog id per stage model folder of the demo run. */
-  stageIds: Map<string, string>;
-}
-
 /** The registered datasets: ids by file name (for the registration) and by content hash (for evaluations). */
 interface RegisteredDatasets {
   byFile: Record<string, string>;
   bySha: Map<string, string>;
-}
-
-function copyOnce(src: string, dest: string, dir: string): void {
-  if (existsSync(dest)) return;
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(src, dest);
-}
-
-/** The slow part, outside the transaction: imports the datasets and copies tokenizer, substrate and stage folders. */
-async function copyDemoFiles(ws: Workspace, r: DemoResult): Promise<CopiedFiles> {
-  const imported: ImportedDataset[] = [];
-  const tokenizer = loadTokenizer(r.tokenizer.file);
-  for (const d of datasetFiles(r)) {
-    const id = newId('ds');
-    const destination = ws.paths.datasetText(id);
-    // Token counts for the corpora (what the app shows beside a training set); eval sets are read as files.
-    const stats =
-      d.split === 'test'
-        ? await importBenchmark({ file: d.file })
-        : (await importDataset({ file: d.file, format: 'txt', destination, tokenizer })).stats;
-    imported.push({ ...d, id, destination, stats });
-  }
-  const tokenizerFile = ws.paths.tokenizerFile(r.tokenizer.id);
-  copyOnce(r.tokenizer.file, tokenizerFile, ws.paths.tokenizersDir);
-  const substrateFile = ws.paths.substrateFile(r.substrate.id);
-  copyOnce(r.substrate.file, substrateFile, ws.paths.substratesDir);
-  const stageIds = new Map<string, string>();
-  for (const g of r.growth) {
-    for (const s of g.stages) {
-      // Placed by demoPlacement: already where it belongs. Otherwise copied in, referencing the shared substrate.
-      let id = placedModelId(ws, s.model);
-      if (id === null) {
-        id = newId('mdl');
-        copyModelFolder(s.model, ws.paths.modelDir(id));
-        referenceSubstrate(ws.paths.modelDir(id), substrateFile);
-      }
-      stageIds.set(s.model, id);
-    }
-  }
-  return { imported, tokenizerFile, substrateFile, stageIds };
 }
 
 /** Every model's catalog id, reserved before the transaction: the per-item files are named after them. */

@@ -1,16 +1,13 @@
 // The app's 'holdout' perplexity protocol (issue 31 item 1): one model grown by `espalier grow`, exported and
 // imported into the app, scored by the app's Evaluate path (service → worker eval job) on its recorded hold-out,
 // equals the grow log's held-out loss and `eval --protocol holdout` to 1e-5; the result is labelled 'holdout'.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateWorld } from '../lab/world';
-import { saveSubstrate } from '../engine/substrate/index';
-import { buildTokenizer, saveTokenizer } from '../engine/tokenizer/index';
 import { runCli } from '../../test/helpers/cli';
-import { randomSubstrate } from '../../test/support/model';
 import { seedProject, startTestApp, waitForRun, type TestApp } from '../../test/support/app';
+import { growTwoStages, worldText, writeInputs } from '../../test/helpers/cli-inputs';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-app-holdout-'));
 const p = (name: string): string => join(dir, name);
@@ -20,48 +17,9 @@ let cliLoss: number;
 let stage2: string;
 
 beforeAll(() => {
-  const text = generateWorld({
-    seed: 5,
-    scale: 'quick',
-    corpusBytes: 52_000,
-    people: 30,
-    qaParagraphs: 0,
-    mcItems: 0,
-    translationPairs: 0,
-  }).corpora['en-ru'].train;
-  writeFileSync(p('data.txt'), text);
-  const tok = buildTokenizer([text], { ngrams: 100 });
-  saveTokenizer(tok, p('vocab.json'));
-  saveSubstrate(p('sub.safetensors'), randomSubstrate(tok.size, 32, 3, tok.id));
-  const grow = runCli(
-    [
-      'grow',
-      '--data',
-      p('data.txt'),
-      '--vocab',
-      p('vocab.json'),
-      '--substrate',
-      p('sub.safetensors'),
-      '--stages',
-      '2',
-      '--steps-per-stage',
-      '3',
-      '--heads',
-      '4',
-      '--context',
-      '16',
-      '--batch',
-      '8',
-      '--threads',
-      '1',
-      '--backend',
-      'cpu',
-      '--out',
-      p('run'),
-      '--json',
-    ],
-    { timeoutMs: 240_000 },
-  );
+  const text = worldText();
+  writeInputs(dir, text, { ngrams: 100 });
+  const grow = growTwoStages(p);
   if (grow.code !== 0) throw new Error(grow.stderr);
   const stage = grow.json<{ stages: { valLoss: number; checkpoint: string }[] }>().stages[1]!;
   growLoss = stage.valLoss;

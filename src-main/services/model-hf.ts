@@ -10,7 +10,7 @@ import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { requireProject } from './catalog';
 import type { ServiceContext } from './context';
-import { registerFolderTokenizerAndSubstrate } from './model-folder';
+import { registerFolderTokenizerAndSubstrate } from './model-registration';
 import { assertFolderInside } from '../engine/util/contain';
 
 function folderOf(c: ServiceContext, m: store.Model): string {

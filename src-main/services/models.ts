@@ -11,7 +11,7 @@ import type * as store from '../store/index';
 import { requireModel, requireProject, substrateFile } from './catalog';
 import type { ServiceContext } from './context';
 import { modelDto, substrateDto } from './dto';
-import { copySelfContained } from '../lib/model-files';
+import { copySelfContained } from '../lib/workspace-model-folders';
 import { exportModelHf, importModelHf } from './model-hf';
 import { assertFolderInside } from '../engine/util/contain';
 

@@ -2,7 +2,6 @@
 // metrics as they stream, and forwards them (throttled) as contract events. Each job kind plugs in hooks.
 import type { MetricPoint as MetricPointDto, MetricSeries, RunLogLine } from '../../src-shared/domain';
 import type { Run } from '../../src-shared/runs';
-import type { z } from 'zod';
 import { dbErrorIfDiskFull } from '../engine/util/disk-full';
 import { UserError } from '../common/errors';
 import { MetricBuffer, type NewRun, type Workspace } from '../store/index';
@@ -10,40 +9,14 @@ import type * as store from '../store/index';
 import type { WorkerMetric } from '../worker/protocol';
 import { iso, runDto } from './dto';
 import type { EventBus } from './events';
-import type { JobRequest, JobSink, JobStatus, Supervisor } from './jobs/supervisor';
+import type { JobSink, JobStatus, Supervisor } from './jobs/supervisor';
 import { NotFoundError } from '../common/errors';
-import { checkpointStep } from '../lib/model-files';
+import { checkpointStep } from '../engine/io';
 import { RunRecovery } from './run-recovery';
 import { Batcher } from './throttle';
 import { uploadFiles, userMessage, workspaceNames } from './user-names';
-
-/** Job params travel to the worker as a JSON object (the supervisor's JobRequest). */
-type JobParams = JobRequest['params'];
-
-/** How one job kind runs: `Job` is what the worker receives, `Result` what it hands back, `State` what it streams. */
-export interface KindHooks<Job extends JobParams, Result extends object, State extends object = Record<string, never>> {
-  /** The worker's params for a (re)start, resolved from the stored run: absolute paths live only here. */
-  prepare(run: store.Run): Job;
-  /** The job's result crosses a process boundary: it is parsed with this before `complete` sees it. */
-  result: z.ZodType<Result>;
-  /** Records what a finished job produced (rows, files); returns what the run keeps as its result (default: all). */
-  complete?(run: store.Run, result: Result): object;
-  /** Cleans up after a job that failed or was cancelled (its partial files); errors are only logged. */
-  ended?(run: store.Run): void;
-  /**
-   * Records structured state the job streamed (e.g. a study arm that finished), parsed with `schema`, and returns
-   * what the run's result keeps of it; without this hook the whole state is merged into the result.
-   */
-  state?: { schema: z.ZodType<State>; record(run: store.Run, state: State): Record<string, unknown> };
-}
-
-/** A kind's hooks with the worker's values still unparsed, as the runs service calls them. */
-interface Registered {
-  prepare(run: store.Run): JobParams;
-  complete(run: store.Run, raw: unknown): object;
-  ended?(run: store.Run): void;
-  state?(run: store.Run, raw: Record<string, unknown>): Record<string, unknown> | null;
-}
+import { pausedMessage, stepText } from './run-messages';
+import { registered, type JobParams, type KindHooks, type Registered } from './run-kinds';
 
 export interface RunsOptions {
   /** Per run, at most one 'run.metrics' event per interval (default 100 ms: ≤ 10 events/s). */
@@ -103,23 +76,7 @@ export class RunsService implements JobSink {
     kind: store.RunKind,
     hooks: KindHooks<Job, Result, State>,
   ): void {
-    const { prepare, result, complete, ended, state } = hooks;
-    this.hooks.set(kind, {
-      prepare,
-      complete: (run, raw) => {
-        const r = result.parse(raw);
-        return complete ? complete(run, r) : r;
-      },
-      ...(ended ? { ended } : {}),
-      ...(state
-        ? {
-            state: (run, raw) => {
-              const s = state.schema.safeParse(raw);
-              return s.success ? state.record(run, s.data) : null;
-            },
-          }
-        : {}),
-    });
+    this.hooks.set(kind, registered(hooks));
   }
 
   // ---- commands ---------------------------------------------------------------------------------
@@ -295,12 +252,7 @@ export class RunsService implements JobSink {
         this.cleanUp(runId);
       } else if (status === 'paused') {
         this.ws.runs.pause(runId);
-        const r = this.ws.runs.require(runId);
-        const message = r.checkpoint
-          ? r.checkpointStep !== null
-            ? `paused at step ${r.checkpointStep}`
-            : 'paused: it resumes from its last checkpoint'
-          : 'paused (it will start again when resumed)';
+        const message = pausedMessage(this.ws.runs.require(runId));
         this.ws.runs.setMessage(runId, message);
         this.log(runId, message);
       }
@@ -439,9 +391,4 @@ export class RunsService implements JobSink {
     const r = this.ws.runs.get(runId);
     if (r) this.bus.emit('run.updated', runDto(r));
   }
-}
-
-/** "step 120", or what a status line says when the checkpoint's step is not known. */
-function stepText(step: number | null): string {
-  return step !== null ? `step ${step}` : 'its last checkpoint';
 }

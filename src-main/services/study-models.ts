@@ -6,7 +6,7 @@ import { UserError } from '../common/errors';
 import type * as store from '../store/index';
 import { datasetTextFile, requireDataset, requireModel } from './catalog';
 import type { ServiceContext } from './context';
-import { registerModelFolder } from './model-folder';
+import { registerModelFolder } from './model-registration';
 
 const MERGE_MODES = new Set(['logits', 'probs']);
 

@@ -109,6 +109,7 @@ export class TrainingService {
     const sub = requireSubstrate(ws, p.substrateId);
     const files = (ids: readonly string[]) => ids.map((id) => datasetTextFile(ws, requireDataset(ws, id)));
     return {
+      runDir: ws.paths.runDir(run.id),
       checkpointDir: ws.paths.checkpointDir(run.id),
       substrateFile: substrateFile(ws, sub),
       tokenizerFile: tokenizerFile(ws, sub.tokenizerId),

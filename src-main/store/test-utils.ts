@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { Workspace } from './workspace';
 
 export function tempDir(prefix = 'espalier-store-'): { dir: string; cleanup(): void } {
@@ -13,6 +14,21 @@ export function tempDir(prefix = 'espalier-store-'): { dir: string; cleanup(): v
 export function fakeClock(start = 1_700_000_000_000): () => number {
   let t = start;
   return () => t++;
+}
+
+/** A fresh workspace (temp folder, fake clock) for each test, handed to `use`; closed and removed after it. */
+export function useTempWorkspace(use: (ws: Workspace) => void): void {
+  let tmp: ReturnType<typeof tempDir>;
+  let ws: Workspace;
+  beforeEach(() => {
+    tmp = tempDir();
+    ws = Workspace.open(tmp.dir, { now: fakeClock() });
+    use(ws);
+  });
+  afterEach(() => {
+    ws.close();
+    tmp.cleanup();
+  });
 }
 
 export const SHA_A = 'a'.repeat(64);

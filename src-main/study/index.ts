@@ -11,4 +11,4 @@ export { loadStudySpec, parseStudySpec } from './spec-file';
 export { armSchedule, perTokenFlops, type ArmSchedule } from './budget';
 export { pairedDifference, summarize, tQuantile975, type Summary } from './stats';
 export { studyPreset, isStudyPreset } from '../../src-shared/study-presets';
-export { runDemoStudies } from './demo-studies';
+export { runDemoStudies } from './run-demo-studies';

@@ -108,6 +108,9 @@ export const WorldResult = z.object({
  * (src-shared/runs.ts) plus these.
  */
 const ResolvedTraining = z.object({
+  /** runs/<id>/: a train job's checkpoint.safetensors goes here, in the CLI's run-folder layout. */
+  runDir: z.string(),
+  /** runs/<id>/checkpoints/: a growth job's stage folders. */
   checkpointDir: z.string(),
   substrateFile: z.string(),
   tokenizerFile: z.string(),

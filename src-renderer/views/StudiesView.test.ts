@@ -1,105 +1,24 @@
 // @vitest-environment happy-dom
 // Studies view: the define form turns a preset into a spec, lists an edited spec's problems by field and sends
-// a valid one (create, then start); a study's watch panel shows each planned run's state and the live loss of
-// each run as its own curve; the comparison shows mean ± CI per arm with protocol labels and one curve per arm;
-// 'studies.changed' reloads the list and the opened study.
+// a valid one (create, then start); a study on the project's datasets, the paper preset's verdicts and stage table
+// (watching and comparing: StudiesView.watch.test.ts).
 import { flushPromises, mount } from '@vue/test-utils';
 import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { nextTick } from 'vue';
 import type { StudyComparison } from '../../src-shared/study';
-import type { StudyDetail } from '../../src-shared/study-records';
-import type { RunOf } from '../../src-shared/runs';
-import { useAppStore } from '../stores/app';
-import { useProjectsStore } from '../stores/projects';
 import { useStudiesStore } from '../stores/studies';
-import { FakeTransport, makeArmResult, makeDataset, makeProject, makeStudyDetail } from '../testing/fakes';
-import { freshApp } from '../testing/setup';
+import { FakeTransport, makeArmResult, makeDataset, makeStudyDetail } from '../testing/fakes';
 import { useDatasetsStore } from '../stores/datasets';
 import StudiesView from './StudiesView.vue';
+import { COMPARISON, freshStudiesApp, serve } from '../testing/study-fixtures';
 
-const charts = vi.hoisted(() => ({ options: [] as { el: HTMLElement; option: Record<string, unknown> }[] }));
-vi.mock('../charts/echarts', () => ({
-  createChart: (el: HTMLElement) => ({
-    setOption: (o: Record<string, unknown>) => charts.options.push({ el, option: o }),
-    resize: () => undefined,
-    dispose: () => undefined,
-  }),
-}));
-
-type Line = { name: string; data: [number, number][] };
-function lastSeries(testid: string): Line[] {
-  const hit = [...charts.options].reverse().find((o) => o.el.dataset['testid'] === testid);
-  return (hit?.option['series'] ?? []) as Line[];
-}
+vi.mock('../charts/echarts', async () => ({ createChart: (await import('../testing/charts')).recordingChart }));
 
 let pinia: Pinia;
 let transport: FakeTransport;
 beforeEach(() => {
-  charts.options = [];
-  ({ pinia, transport } = freshApp());
-  useProjectsStore().list = [makeProject()];
-  useProjectsStore().currentId = 'p1';
-  useAppStore().bindEvents();
+  ({ pinia, transport } = freshStudiesApp());
 });
-
-const COMPARISON: StudyComparison = {
-  study: 'tiny C1',
-  control: 'trainable',
-  metrics: ['heldout nll', 'train tokens'],
-  groups: [
-    {
-      arm: 'frozen glyph',
-      description: '',
-      factors: {},
-      seeds: [1, 2],
-      metrics: {
-        'heldout nll': { mean: 2.5, ci95: 0.125, n: 2, sd: 0.01, protocol: 'held-out NLL, nats/token' },
-        'train tokens': { mean: 512, ci95: 0, n: 2, sd: 0, protocol: 'tokens trained on' },
-      },
-    },
-    {
-      arm: 'trainable',
-      description: '',
-      factors: {},
-      seeds: [1, 2],
-      metrics: {
-        'heldout nll': { mean: 2.75, ci95: 0.25, n: 2, sd: 0.02, protocol: 'held-out NLL, nats/token' },
-        'train tokens': { mean: 512, ci95: 0, n: 2, sd: 0, protocol: 'tokens trained on' },
-      },
-    },
-  ],
-  differences: [{ arm: 'frozen glyph', metric: 'heldout nll', diff: -0.25, ci95: 0.1, n: 2 }],
-  outcome: ['frozen glyph − trainable: −0.25 ± 0.10 (heldout nll, n = 2 seeds) — better than the control'],
-  verdicts: [],
-  stages: [],
-};
-
-function studyRun(p: Partial<RunOf<'study'>> = {}): RunOf<'study'> {
-  return {
-    id: 'run_s',
-    projectId: 'p1',
-    kind: 'study',
-    status: 'running',
-    params: { studyId: 'st1' },
-    result: { studyId: 'st1', arm: 'trainable · seed 2', armIndex: 3, arms: 4, armsDone: [] },
-    progress: { fraction: 0.8, message: 'trainable · seed 2 (4/4) · train · step 2/4' },
-    error: null,
-    checkpoint: null,
-    createdAt: '2026-11-27T12:00:00.000Z',
-    startedAt: '2026-11-27T12:00:00.000Z',
-    finishedAt: null,
-    ...p,
-  };
-}
-
-function serve(detail: StudyDetail): void {
-  const { arms: _a, comparison: _c, comparisonNote: _n, ...study } = detail;
-  transport.on('studies.list', () => [study]);
-  transport.on('studies.get', () => detail);
-  transport.on('runs.get', () => studyRun());
-  transport.on('runs.metrics', () => []);
-}
 
 describe('StudiesView: define', () => {
   it('builds the spec from a preset, lists problems by field, and creates then starts a valid study', async () => {
@@ -153,7 +72,7 @@ describe('StudiesView: define', () => {
       comparison: undefined,
       comparisonNote: undefined,
     }));
-    serve({ ...created, status: 'queued', runId: 'run_s' });
+    serve(transport, { ...created, status: 'queued', runId: 'run_s' });
     await w.get('[data-testid="study-define"]').trigger('submit');
     await flushPromises();
     const sent = transport.calls.find((c) => c.channel === 'studies.create')!.payload as {
@@ -228,7 +147,7 @@ describe('StudiesView: a study on the project datasets', () => {
       comparison: undefined,
       comparisonNote: undefined,
     }));
-    serve({ ...created, status: 'queued' });
+    serve(transport, { ...created, status: 'queued' });
     await w.get('[data-testid="study-define"]').trigger('submit');
     await flushPromises();
     const sent = transport.calls.find((c) => c.channel === 'studies.create')!.payload as { spec: { data: unknown } };
@@ -288,6 +207,7 @@ describe('StudiesView: a study on the project datasets', () => {
       ],
     };
     serve(
+      transport,
       makeStudyDetail({
         status: 'done',
         runsDone: 4,
@@ -312,113 +232,5 @@ describe('StudiesView: a study on the project datasets', () => {
     expect(stages.map((r) => r.attributes('data-control'))).toEqual(['false', 'false', 'true']);
     expect(stages[1]!.text()).toContain('4.63 ± 0.14');
     expect(stages[1]!.text()).toContain('Δ −0.71 ± 0.21');
-  });
-});
-
-describe('StudiesView: watch and compare', () => {
-  it('shows each planned run, the live loss per run, and the comparison with one curve per arm', async () => {
-    const arms = [
-      makeArmResult('frozen glyph', 1, [5, 4, 3], 2.4),
-      makeArmResult('trainable', 1, [5, 4.5, 4], 2.6),
-      makeArmResult('frozen glyph', 2, [6, 4, 2], 2.6),
-    ];
-    serve(makeStudyDetail({ status: 'running', runId: 'run_s', runsDone: 3, arms, comparison: COMPARISON }));
-    await useStudiesStore().load('p1');
-    const w = mount(StudiesView, { global: { plugins: [pinia] } });
-    await flushPromises();
-
-    const rows = w
-      .findAll('[data-testid="study-run-row"]')
-      .map((r) => [r.attributes('data-run'), r.attributes('data-state')]);
-    expect(rows).toEqual([
-      ['frozen glyph · seed 1', 'done'],
-      ['trainable · seed 1', 'done'],
-      ['frozen glyph · seed 2', 'done'],
-      ['trainable · seed 2', 'running'],
-    ]);
-    expect(w.get('[data-testid="run-progress"]').attributes('data-status')).toBe('running');
-
-    // Live: each run streams its own series; the chart draws one curve per run.
-    transport.emit('run.metrics', {
-      runId: 'run_s',
-      points: [1, 2].map((step) => ({ step, name: 'study/loss/trainable · seed 2', value: 5 - step, t: step })),
-    });
-    await nextTick();
-    expect(lastSeries('study-live-loss').map((s) => [s.name, s.data])).toEqual([
-      [
-        'trainable · seed 2',
-        [
-          [1, 4],
-          [2, 3],
-        ],
-      ],
-    ]);
-
-    // Compare: metrics as rows with their protocol, arms as columns, mean ± CI cells.
-    const table = w.get('[data-testid="study-compare-table"]');
-    expect(table.findAll('thead th').map((t) => t.attributes('data-arm') ?? '')).toEqual([
-      '',
-      'frozen glyph',
-      'trainable',
-    ]);
-    expect(table.get('tr[data-metric="heldout nll"] [data-testid="study-protocol"]').text()).toBe(
-      'held-out NLL, nats/token',
-    );
-    const cells = table.findAll('tr[data-metric="heldout nll"] [data-testid="study-cell"]');
-    // Mean and CI to the CI's two significant digits; the difference signed with a true minus (issue 28 item 8).
-    expect(cells.map((c) => c.text().split('Δ')[0]!.trim())).toEqual(['2.50 ± 0.13', '2.75 ± 0.25']);
-    expect(cells[0]!.get('[data-testid="study-diff"]').text()).toBe('Δ −0.25 ± 0.10');
-    // The verdict is in the app, not only in the exported report.
-    expect(w.get('[data-testid="study-verdict"]').text()).toContain(
-      'frozen glyph − trainable: −0.25 ± 0.10 (heldout nll, n = 2 seeds) — better than the control',
-    );
-    expect(table.get('thead').text()).toContain('control');
-    // One curve per arm, the mean over the seeds that finished.
-    const curves = lastSeries('study-curves');
-    expect(curves.map((s) => s.name)).toEqual(['frozen glyph', 'trainable']);
-    expect(curves[0]!.data).toEqual([
-      [1, 5.5],
-      [2, 4],
-      [3, 2.5],
-    ]);
-    expect(w.get('[data-testid="study-curves"]').attributes('data-series')).toBe('2');
-  });
-
-  it('exports to a named folder, and reloads when the study changes', async () => {
-    const detail = makeStudyDetail({
-      status: 'cancelled',
-      runId: 'run_s',
-      runsDone: 1,
-      arms: [makeArmResult('frozen glyph', 1, [5, 4], 2.4)],
-      comparison: COMPARISON,
-    });
-    serve(detail);
-    transport.on('runs.get', () => studyRun({ status: 'cancelled' }));
-    transport.on('studies.export', (p) => ({
-      path: `/w/exports/${(p as { dest: string }).dest}/tiny-C1.csv`,
-      files: [],
-    }));
-    await useStudiesStore().load('p1');
-    const w = mount(StudiesView, { global: { plugins: [pinia] } });
-    await flushPromises();
-    expect(w.get('[data-testid="study-start"]').text()).toBe('Resume from run 2');
-
-    await w.get('[data-testid="study-export-csv"]').trigger('click');
-    await flushPromises();
-    expect(w.get('[data-testid="study-export-error"]').text()).toContain('Give a folder name');
-    await w.get('[data-testid="study-export-dest"]').setValue('c1');
-    await w.get('[data-testid="study-export-csv"]').trigger('click');
-    await flushPromises();
-    expect(transport.calls.filter((c) => c.channel === 'studies.export').map((c) => c.payload)).toEqual([
-      { id: 'st1', dest: 'c1', format: 'csv' },
-    ]);
-
-    serve({ ...detail, status: 'done', runsDone: 4 });
-    const gets = transport.calls.filter((c) => c.channel === 'studies.get').length;
-    transport.emit('studies.changed', { projectId: 'p1', studyId: 'st1' });
-    await flushPromises();
-    expect(transport.calls.filter((c) => c.channel === 'studies.get').length).toBe(gets + 1);
-    expect(w.get('[data-testid="study-row"]').attributes('data-status')).toBe('done');
-    expect(w.get('[data-testid="study-runs-done"]').text()).toBe('4 / 4');
   });
 });

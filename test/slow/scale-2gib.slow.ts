@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIds } from '../../src-main/engine/generate/generate';
-import { loadModel } from '../../src-main/engine/io/model-folder';
+import { loadModel } from '../../src-main/engine/io/model-folder-format';
 import { openSafetensors, readSafetensorsMetadata } from '../../src-main/engine/util/safetensors';
 import { loadTokenizer } from '../../src-main/engine/tokenizer/index';
 import { ROOT, runCli } from '../helpers/cli';

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { BackendReport } from '../../engine/backend';
 import type { GrowthBase } from '../../engine/grow/index';
-import { loadFolderSubstrate, readModelMeta, type ModelFolderMeta } from '../../engine/io/model-folder';
+import { loadFolderSubstrate, readModelMeta, type ModelFolderMeta } from '../../engine/io/model-folder-format';
 import { resolveConfig } from '../../engine/model/config';
 import { memoryPlan, planAdvice, type PlanInput } from '../../engine/plan/index';
 import type { Substrate } from '../../engine/substrate/index';

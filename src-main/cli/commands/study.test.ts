@@ -8,6 +8,20 @@ import { runCli } from '../../../test/helpers/cli';
 const dir = mkdtempSync(join(tmpdir(), 'espalier-study-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A valid model section: each spec below is wrong in one other place. */
+const SMALL_MODEL = {
+  dim: 32,
+  heads: 4,
+  contextLength: 64,
+  depth: 2,
+  stepsPerStage: 4,
+  batchSize: 2,
+  lr: 0.01,
+  evalWindows: 2,
+  evalTokens: 100,
+  ngrams: 0,
+};
+
 describe('espalier study: bad input', () => {
   it('names the spec field, the JSON line, the preset and the missing choice in one error line', () => {
     const spec = join(dir, 'study.json');
@@ -17,18 +31,7 @@ describe('espalier study: bad input', () => {
         name: 'x',
         seeds: [1],
         control: 'a',
-        model: {
-          dim: 32,
-          heads: 4,
-          contextLength: 64,
-          depth: 2,
-          stepsPerStage: 4,
-          batchSize: 2,
-          lr: 0.01,
-          evalWindows: 2,
-          evalTokens: 100,
-          ngrams: 0,
-        },
+        model: SMALL_MODEL,
         arms: [{ name: 'a', embedding: 'learned' }],
       }),
     );
@@ -56,18 +59,7 @@ describe('espalier study: bad input', () => {
         seeds: [1],
         control: 'a',
         data: { kind: 'datasets', datasets: [{ train: 'ds_1' }] },
-        model: {
-          dim: 32,
-          heads: 4,
-          contextLength: 64,
-          depth: 2,
-          stepsPerStage: 4,
-          batchSize: 2,
-          lr: 0.01,
-          evalWindows: 2,
-          evalTokens: 100,
-          ngrams: 0,
-        },
+        model: SMALL_MODEL,
         arms: [{ name: 'a' }],
       }),
     );

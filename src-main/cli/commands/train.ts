@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { describeBackend, initBackend, parseBackendName } from '../../engine/backend';
 import { describeHoldout } from '../../engine/eval/holdout-protocol';
 import { describeParams, paramReport, type ParamReport } from '../../engine/model/param-report';
-import { exportModel } from '../../engine/io/model-folder';
+import { exportModel } from '../../engine/io/model-folder-format';
 import { tokenizerToJson } from '../../engine/tokenizer/index';
 import { Trainer, unigramEntropy } from '../../engine/train/index';
 import { UserError } from '../../common/errors';

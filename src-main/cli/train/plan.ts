@@ -1,7 +1,5 @@
 // The memory plan of a `train` or `grow` job from its options alone (a checkpoint's header when resuming): no
 // data read, no tensor built. `--plan` prints it; every job logs it and refuses up front when it does not fit.
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BackendReport } from '../../engine/backend';
 import { CHECKPOINT_FORMAT, type CheckpointMeta } from '../../engine/io/checkpoint';
 import { readSafetensorsMetadata } from '../../engine/util/safetensors';
@@ -20,7 +18,7 @@ import { UserError } from '../../common/errors';
 import { optStr, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from '../vocab';
 import { presetOf } from './preset';
-import { CHECKPOINT } from './run-folder';
+import { resumeCheckpointFile } from './run-folder';
 import { freshConfigInput, positiveInt } from './steps';
 
 export interface JobPlan {
@@ -51,12 +49,7 @@ function sizes(opts: ParsedOptions, preset: ModelPreset | null): { vocabSize: nu
 
 /** A resumed run's architecture and batch, from its checkpoint's header. */
 function resumedShape(dir: string): { config: ModelConfig; batch: number; accumulation: number; frozenBlocks: number } {
-  const file = statSync(dir, { throwIfNoEntry: false })?.isFile() ? dir : join(dir, CHECKPOINT);
-  if (!existsSync(file))
-    throw new UserError(
-      // The same advice as the resume step itself (steps.ts): never send the user back and forth between flags.
-      `--resume ${dir}: no ${CHECKPOINT} there (the run never reached its first checkpoint, so there is nothing to resume); start it over with --out ${dir} --force`,
-    );
+  const file = resumeCheckpointFile(dir);
   const md = readSafetensorsMetadata(file, 'checkpoint');
   if (md['format'] !== CHECKPOINT_FORMAT) throw new UserError(`${file}: not an Espalier checkpoint`);
   let meta: CheckpointMeta;

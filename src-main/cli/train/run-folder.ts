@@ -2,16 +2,18 @@
 // tokenizer.json and substrate.json (a reference: the substrate's id and absolute path), written at the first
 // checkpoint. Also the guard that keeps `--out` from silently replacing another run.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { CHECKPOINT_FILE, findCheckpoint } from '../../engine/io/checkpoint-folder';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../engine/util/atomic';
-import { SUBSTRATE_FILE } from '../../engine/io/model-folder';
+import { SUBSTRATE_FILE } from '../../engine/io/model-folder-format';
 import { tokenizerToJson, type Tokenizer } from '../../engine/tokenizer/index';
 import { UserError } from '../../common/errors';
 import { READ_LIMITS, readFileCapped } from '../../engine/util/read-capped';
 import { RUN_TOKEN_FILE } from './token-data';
 
-export const CHECKPOINT = 'checkpoint.safetensors';
+/** The run folder's checkpoint: the one layout the app's runs use too (engine/io/checkpoint-folder.ts). */
+export const CHECKPOINT = CHECKPOINT_FILE;
 export const RUN_TOKENIZER = 'tokenizer.json';
 export const RUN_SUBSTRATE_REF = 'substrate.json';
 
@@ -34,6 +36,20 @@ export function checkOutFolder(outDir: string, opts: { resuming: boolean; force:
   throw new UserError(
     `--out ${outDir}: the folder already holds ${entries.length} file(s) but no ${CHECKPOINT} to resume from; start the run over in it with --force, or choose an empty folder`,
   );
+}
+
+/**
+ * The checkpoint `--resume DIR` continues from: DIR itself when it is a file, else the folder's newest checkpoint
+ * (a folder in the app's older layout of step files too); refused in one line when there is none.
+ */
+export function resumeCheckpointFile(dir: string): string {
+  const file = statSync(dir, { throwIfNoEntry: false })?.isFile() ? dir : findCheckpoint(dir);
+  if (file === null)
+    throw new UserError(
+      // The same advice from every command that resumes: never send the user back and forth between flags.
+      `--resume ${dir}: no ${CHECKPOINT} there (the run never reached its first checkpoint, so there is nothing to resume); start it over with --out ${dir} --force`,
+    );
+  return file;
 }
 
 /** Written once, with the first checkpoint: enough for a resume that names nothing but the folder. */

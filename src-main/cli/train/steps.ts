@@ -1,8 +1,9 @@
 // The steps of `espalier train`, in order: resolve the inputs (fresh, or from a run folder and its checkpoint),
 // create or restore the model, cut the data into windows, and train with checkpoints.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { modelFromCheckpoint, readCheckpoint, saveCheckpoint, type Checkpoint } from '../../engine/io/checkpoint';
+import { modelFromCheckpoint, readCheckpoint, type Checkpoint } from '../../engine/io/checkpoint';
+import { CHECKPOINT_FILE, saveFolderCheckpoint } from '../../engine/io/checkpoint-folder';
 import { GPT, type ModelConfigInput, type NormKind } from '../../engine/model/index';
 import { loadSubstrate, type Substrate } from '../../engine/substrate/index';
 import { readCorpusFile, type Tokenizer } from '../../engine/tokenizer/index';
@@ -22,7 +23,7 @@ import { sha256Hex } from '../../engine/util/hash';
 import { optNum, optStr, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from '../vocab';
 import { holdoutWindows, type HoldoutRecord } from '../../engine/train/holdout';
-import { CHECKPOINT, runSubstratePath, runTokenizerPath, writeRunInputs } from './run-folder';
+import { resumeCheckpointFile, runSubstratePath, runTokenizerPath, writeRunInputs } from './run-folder';
 import { presetOf } from './preset';
 
 export interface TrainInputs {
@@ -86,17 +87,10 @@ interface RunData {
 /** Step 1: the tokenizer, substrate and data — from the options, or from the run folder being resumed. */
 export function resolveInputs(opts: ParsedOptions, ctx: CommandContext): TrainInputs {
   const resumeDir = optStr(opts, 'resume') ?? null;
-  const ckptFile = resumeDir
-    ? statSync(resumeDir, { throwIfNoEntry: false })?.isFile()
-      ? resumeDir
-      : join(resumeDir, CHECKPOINT)
-    : null;
-  if (ckptFile && !existsSync(ckptFile))
-    throw new UserError(
-      `--resume ${resumeDir}: no ${CHECKPOINT} there (the run never reached its first checkpoint, so there is nothing to resume); start it over with --out ${resumeDir} --force`,
-    );
+  const ckptFile = resumeDir ? resumeCheckpointFile(resumeDir) : null;
   const ckpt = ckptFile ? readCheckpoint(ckptFile) : null;
-  const runDir = ckptFile ? resolve(ckptFile, '..') : null;
+  // The folder named (its checkpoint may sit in its checkpoints/ history), or the folder of a checkpoint file named.
+  const runDir = ckptFile ? (ckptFile === resumeDir ? resolve(ckptFile, '..') : resolve(resumeDir!)) : null;
 
   const vocabPath = optStr(opts, 'vocab') ?? (runDir ? runTokenizerPath(runDir) : null);
   if (!vocabPath)
@@ -247,7 +241,7 @@ export async function trainWithCheckpoints(
   extra: Record<string, unknown>,
   ctx: CommandContext,
 ): Promise<Awaited<ReturnType<Trainer['run']>>> {
-  const ckptPath = join(outDir, CHECKPOINT);
+  const ckptPath = join(outDir, CHECKPOINT_FILE);
   let saved = inp.ckpt ? inp.ckpt.meta.step : 0;
   let inputsWritten = false;
   const save = async () => {
@@ -256,7 +250,7 @@ export async function trainWithCheckpoints(
     // The run's inputs first: a crash right after the first checkpoint must still leave a resumable folder.
     if (!inputsWritten) writeRunInputs(outDir, inp.tok, { id: inp.substrate.id, file: inp.substratePath });
     inputsWritten = true;
-    saveCheckpoint(ckptPath, model, trainer.opts, trainer.state(), extra);
+    saveFolderCheckpoint(outDir, model, trainer.opts, trainer.state(), { extra });
     saved = trainer.step;
   };
   let result;

@@ -1,7 +1,7 @@
 // A growth stage's resumable checkpoint in the engine's one convention (engine/io/checkpoint.ts): the
 // stage's notes ride in the JSON state, its LoRA adapters as tensors beside the weights.
 import { existsSync } from 'node:fs';
-import { modelFromCheckpoint, readCheckpoint, saveCheckpoint } from '../io/checkpoint';
+import { modelFromCheckpoint, readCheckpoint, writeCheckpointFile } from '../io/checkpoint';
 import type { GPT, SubstrateRef } from '../model/gpt';
 import type { ResolvedTrainOptions, TrainerState } from '../train/trainer-options';
 import { UserError } from '../../common/errors';
@@ -23,7 +23,7 @@ export function saveStageCheckpoint<Notes>(path: string, c: StageCheckpoint<Note
         tensors: new Map(Object.entries(c.lora.toHost())),
       }
     : null;
-  saveCheckpoint(path, c.model, train, c.trainer, { growth: { notes: c.notes } }, adapter);
+  writeCheckpointFile(path, c.model, train, c.trainer, { growth: { notes: c.notes } }, adapter);
 }
 
 export function hasCheckpoint(path: string): boolean {

@@ -1,6 +1,6 @@
 // Exports a stage as an ordinary model folder ("depth k", engine/io's format): LoRA adapters merged into the
 // weights, so generation, evaluation and merging load it with loadModel like any trained model.
-import { exportModel } from '../io/model-folder';
+import { exportModel } from '../io/model-folder-format';
 import { GPT } from '../model/gpt';
 import { tokenizerToJson } from '../tokenizer/hf-json';
 import type { LoraSet } from './lora';

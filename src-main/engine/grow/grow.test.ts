@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../io/checkpoint';
-import { loadModel } from '../io/model-folder';
+import { loadModel } from '../io/model-folder-format';
 import { testBackend } from '../../../test/support/model';
 import { batchOf } from '../train/data';
 import { firstStageModel, insertTier } from './insert';

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel } from '../io/model-folder';
+import { loadModel } from '../io/model-folder-format';
 import { flow } from '../model/flow';
 import type { GPT } from '../model/gpt';
 import { testBackend } from '../../../test/support/model';

@@ -2,7 +2,7 @@
 // stopped, reporting through hooks. The run folder holds growth.json plus one folder per stage and baseline.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel } from '../io/model-folder';
+import { loadModel } from '../io/model-folder-format';
 import type { GPT } from '../model/gpt';
 import { UserError } from '../../common/errors';
 import { loadStageCheckpoint } from './checkpoint';

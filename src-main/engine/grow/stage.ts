@@ -1,6 +1,7 @@
 // Runs one training unit of a growth run (a stage, or a baseline's training) from its start or its checkpoint:
 // insertion-spike measurement, the engine's Trainer with growth hooks, periodic and on-stop checkpoints, export, the record.
 import { join } from 'node:path';
+import { CHECKPOINT_FILE } from '../io/checkpoint-folder';
 import type { GPT } from '../model/gpt';
 import { paramReport, type ParamReport } from '../model/param-report';
 import type { Substrate } from '../substrate/index';
@@ -55,7 +56,8 @@ interface Notes {
   complete: boolean;
 }
 
-export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+/** A stage folder's checkpoint: the run-folder layout of engine/io/checkpoint-folder.ts. */
+export { CHECKPOINT_FILE };
 
 /**
  * Mean loss on the fixed, evenly spread windows that measure the insertion spike (same ones every stage); read

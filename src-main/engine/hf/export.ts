@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadResults } from '../eval/results';
 import { writeFileAtomic } from '../util/atomic';
-import { loadFolderSubstrate, readModelMeta, type ModelFolderMeta } from '../io/model-folder';
+import { loadFolderSubstrate, readModelMeta, type ModelFolderMeta } from '../io/model-folder-format';
 import { openSafetensors } from '../util/safetensors';
 import type { HostTensor } from '../model/init';
 import { loadTokenizer } from '../tokenizer/hf-json';

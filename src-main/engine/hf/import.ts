@@ -2,7 +2,7 @@
 // scale/grow.py; one model.safetensors or save_pretrained's shards) → an Espalier model folder whose substrate is the embedding table, its id recomputed.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeModelFolder, type ModelFolderMeta } from '../io/model-folder';
+import { writeModelFolder, type ModelFolderMeta } from '../io/model-folder-format';
 import { SUBSTRATE_BUILDER_VERSION, substrateId, type Substrate, type SubstrateMeta } from '../substrate/format';
 import { loadTokenizer, tokenizerToJson } from '../tokenizer/hf-json';
 import { UserError } from '../../common/errors';

@@ -10,8 +10,8 @@ import { makeWindows, type Windows } from '../train/data';
 import { Trainer } from '../train/trainer';
 import type { TrainOptions } from '../train/trainer-options';
 import { Rng } from '../util/rng';
-import { modelFromCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoint';
-import { exportModel, loadModel } from './model-folder';
+import { modelFromCheckpoint, readCheckpoint, writeCheckpointFile } from './checkpoint';
+import { exportModel, loadModel } from './model-folder-format';
 
 const V = 53;
 const substrate = randomSubstrate(V, 16, 4);
@@ -49,7 +49,7 @@ describe('checkpoints', () => {
     const b = new Trainer(first, data, OPTS);
     await b.run({ until: 6 });
     const path = join(dir, 'ckpt.safetensors');
-    saveCheckpoint(path, first, b.opts, b.state(), { note: 'half way' });
+    writeCheckpointFile(path, first, b.opts, b.state(), { note: 'half way' });
     b.dispose();
     first.dispose();
 
@@ -75,7 +75,7 @@ describe('checkpoints', () => {
     const t = new Trainer(m, data, OPTS);
     await t.run({ until: 2 });
     const path = join(dir, 'rt.safetensors');
-    saveCheckpoint(path, m, t.opts, t.state());
+    writeCheckpointFile(path, m, t.opts, t.state());
     const ckpt = readCheckpoint(path);
     const back = modelFromCheckpoint(ckpt, substrate, path);
     expect(back.isBlockFrozen(0)).toBe(true);

@@ -1,8 +1,7 @@
 // The one checkpoint convention: one safetensors file (written atomically, streamed tensor by tensor, any size)
 // holding every tensor (weights under their stable names, AdamW moments, adapters) and, as JSON metadata, all
 // other state a resume needs to continue bit-for-bit. One reader for every version written so far (see upgradeV1).
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { configFromJson, type ModelConfig } from '../model/config';
 import { GPT, type SubstrateRef } from '../model/gpt';
 import type { HostTensor } from '../model/init';
@@ -50,8 +49,11 @@ export interface Checkpoint {
   trainerState: TrainerState;
 }
 
-/** Writes model + trainer state (+ adapters) to `path` (temp file, fsync, rename). */
-export function saveCheckpoint(
+/**
+ * Writes model + trainer state (+ adapters) to the one file `path` (temp file, fsync, rename). Training runs call
+ * saveFolderCheckpoint (checkpoint-folder.ts), which puts the file where every resume looks for it.
+ */
+export function writeCheckpointFile(
   path: string,
   model: GPT,
   train: ResolvedTrainOptions,
@@ -168,32 +170,4 @@ export function modelFromCheckpoint(ckpt: Checkpoint, substrate: SubstrateRef, s
   const frozen = new Set(ckpt.meta.frozen);
   model.setFrozen((n) => frozen.has(n));
   return model;
-}
-
-const STEP_FILE = /^step-(\d+)\.safetensors$/;
-
-/** The step a `step-N.safetensors` checkpoint holds, from its name (null when it does not follow the naming). */
-export function checkpointStep(path: string): number | null {
-  const m = STEP_FILE.exec(basename(path));
-  return m ? Number(m[1]) : null;
-}
-
-/** Writes `<root>/step-NNNNNNNNN.safetensors`, keeps only the newest `keep`, and returns its path. */
-export function saveStepCheckpoint(
-  root: string,
-  model: GPT,
-  train: ResolvedTrainOptions,
-  state: TrainerState,
-  extra: Record<string, unknown> = {},
-  keep = 2,
-): string {
-  mkdirSync(root, { recursive: true });
-  const path = join(root, `step-${String(state.step).padStart(9, '0')}.safetensors`);
-  saveCheckpoint(path, model, train, state, extra);
-  const old = readdirSync(root)
-    .filter((n) => STEP_FILE.test(n))
-    .sort()
-    .slice(0, -keep);
-  for (const n of old) rmSync(join(root, n), { force: true });
-  return path;
 }

@@ -2,7 +2,7 @@
 // its weights' sizes, its frozen list and its substrate, counted by the one definition in model/param-report.ts.
 import { join } from 'node:path';
 import { paramReportOf, type ParamReport } from '../model/param-report';
-import { readModelMeta } from './model-folder';
+import { readModelMeta } from './model-folder-format';
 import { readSafetensors } from '../util/safetensors';
 
 export function folderParamReport(dir: string): ParamReport {

@@ -10,15 +10,21 @@ export {
 export type { Dtype, NamedTensor, SafetensorsFile } from '../util/safetensors';
 export {
   CHECKPOINT_FORMAT,
-  checkpointStep,
   modelFromCheckpoint,
   readCheckpoint,
-  saveCheckpoint,
-  saveStepCheckpoint,
+  writeCheckpointFile,
   type AdapterSnapshot,
   type Checkpoint,
   type CheckpointMeta,
 } from './checkpoint';
+export {
+  CHECKPOINT_FILE,
+  CHECKPOINT_HISTORY_DIR,
+  checkpointStep,
+  findCheckpoint,
+  saveFolderCheckpoint,
+  type FolderCheckpointOptions,
+} from './checkpoint-folder';
 export {
   exportModel,
   hasSubstrateCopy,
@@ -32,5 +38,5 @@ export {
   type ExportOptions,
   type LoadedModel,
   type ModelFolderMeta,
-} from './model-folder';
+} from './model-folder-format';
 export { CsvReader, parseCsv, type CsvRecord } from './csv';

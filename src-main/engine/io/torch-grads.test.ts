@@ -11,7 +11,7 @@ import { requirePython } from '../../../test/helpers/python';
 import { GPT } from '../model/gpt';
 import { setNativeMatmulEnabled } from '../model/native/matmul';
 import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../../../test/support/model';
-import { exportModel } from './model-folder';
+import { exportModel } from './model-folder-format';
 
 const SCRIPT = fileURLToPath(new URL('../../../bench/torch_reference.py', import.meta.url));
 

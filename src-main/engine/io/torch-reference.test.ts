@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { torchLogitsDiff } from '../../../bench/torch_check';
 import { GPT } from '../model/gpt';
 import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../../../test/support/model';
-import { exportModel } from './model-folder';
+import { exportModel } from './model-folder-format';
 import { requirePython } from '../../../test/helpers/python';
 
 let dir: string;

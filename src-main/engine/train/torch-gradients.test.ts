@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requirePython } from '../../../test/helpers/python';
 import { LoraSet } from '../grow/lora';
-import { exportModel } from '../io/model-folder';
+import { exportModel } from '../io/model-folder-format';
 import { writeSafetensors } from '../util/safetensors';
 import { GPT } from '../model/gpt';
 import { randomSubstrate, testBackend, TEST_TOKENIZER_ID } from '../../../test/support/model';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configFromJson } from '../model/config';
 import { writeSafetensors } from './safetensors';
-import { readModelMeta } from '../io/model-folder';
+import { readModelMeta } from '../io/model-folder-format';
 import { loadSubstrate, saveSubstrate, substrateId, type Substrate } from '../substrate/format';
 import { randomMatrix } from '../substrate/codes';
 

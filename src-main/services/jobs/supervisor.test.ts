@@ -1,5 +1,7 @@
 // The supervisor with real worker processes: a tiny training job streams metrics into SQLite; SIGKILLing its
 // worker fails the run (the app stays up) and it resumes from the last checkpoint; cancel; pause and resume.
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_METRICS } from '../../../src-shared/contract';
 import { seedProject, startTestApp, tinyTrain, waitForRun, type Seeded, type TestApp } from '../../../test/support/app';
@@ -53,7 +55,8 @@ describe('supervisor + worker processes', () => {
     const failed = await waitForRun(app, runId);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/killed \(SIGKILL\).*resumed from its last checkpoint/);
-    expect(failed.checkpoint).toMatch(/^runs\/.+\/checkpoints\/step-\d+\.safetensors$/);
+    // The CLI's run-folder layout (engine/io/checkpoint-folder.ts): one file, replaced at each save.
+    expect(failed.checkpoint).toMatch(/^runs\/[^/]+\/checkpoint\.safetensors$/);
     // The database is consistent and the app answers.
     expect((await app.call('projects.list', {})).length).toBeGreaterThan(0);
     const at = app.workspace.runs.require(runId).checkpointStep!;
@@ -94,6 +97,25 @@ describe('supervisor + worker processes', () => {
     const done = await waitForRun(app, runId);
     expect(done.status, done.error ?? '').toBe('done');
     expect(steps(runId)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+  });
+
+  it("resumes a run paused in the app's older layout (runs/<id>/checkpoints/step-N) and goes on in the shared one", async () => {
+    const { runId } = await app.call('runs.startTrain', tinyTrain(s, 100, 'old layout'));
+    await waitForRun(app, runId, (r) => r.status === 'running' && r.progress.fraction > 0.1);
+    await app.call('runs.pause', { id: runId });
+    const paused = await waitForRun(app, runId);
+    expect(paused.status).toBe('paused');
+    // Rewrite the run as an older Espalier left it: only a step file, and the database pointing at it.
+    const at = app.workspace.runs.require(runId).checkpointStep!;
+    const old = `runs/${runId}/checkpoints/step-${String(at).padStart(9, '0')}.safetensors`;
+    mkdirSync(app.workspace.paths.checkpointDir(runId), { recursive: true });
+    renameSync(app.workspace.paths.fromStored(paused.checkpoint!), app.workspace.paths.fromStored(old));
+    app.workspace.runs.setCheckpoint(runId, old, at);
+    await app.call('runs.resume', { id: runId });
+    const done = await waitForRun(app, runId);
+    expect(done.status, done.error ?? '').toBe('done');
+    expect(steps(runId)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(existsSync(join(app.workspace.paths.runDir(runId), 'checkpoint.safetensors'))).toBe(true);
   });
 });
 

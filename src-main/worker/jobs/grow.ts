@@ -23,7 +23,7 @@ import { enforcePlan } from '../../engine/plan/index';
 import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { UserError } from '../../common/errors';
-import { referenceSubstrate } from '../../lib/model-files';
+import { referenceSubstrate } from '../../lib/workspace-model-folders';
 import { GrowJobParams } from '../job-types';
 import { JobCancelled, JobPaused, type JobContext, type JobHandler } from '../runtime';
 import { startJobBackend } from './backend';

@@ -10,7 +10,8 @@ import { loadSubstrate } from '../../engine/substrate';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { Trainer, type TrainerState } from '../../engine/train';
 import { UserError } from '../../common/errors';
-import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../../lib/model-files';
+import { saveFolderCheckpoint } from '../../engine/io';
+import { loadCheckpoint, saveModelFolder } from '../../lib/workspace-model-folders';
 import { TrainJobParams } from '../job-types';
 import type { JobHandler } from '../runtime';
 import { startJobBackend } from './backend';
@@ -91,8 +92,9 @@ export const trainJob: JobHandler = async (raw, ctx) => {
   try {
     const save = async () => {
       await trainer.hostReady();
-      const path = saveCheckpoint(p.checkpointDir, model, trainer.opts, trainer.state());
-      ctx.checkpoint(path);
+      // The CLI's run-folder layout: runs/<id>/checkpoint.safetensors, replaced atomically at each save.
+      const path = saveFolderCheckpoint(p.runDir, model, trainer.opts, trainer.state());
+      ctx.checkpoint(path, trainer.step);
       return path;
     };
     let lastSave = performance.now();

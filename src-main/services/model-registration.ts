@@ -4,7 +4,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readModelMeta, readSafetensors, SUBSTRATE_FILE, type ModelFolderMeta } from '../engine/io';
-import { referenceSubstrate } from '../lib/model-files';
+import { referenceSubstrate } from '../lib/workspace-model-folders';
 import { newId } from '../store/index';
 import type * as store from '../store/index';
 import { requireProject } from './catalog';

@@ -1,7 +1,7 @@
 // The demo report's studies section from a constructed study summary: the table, the control marked, the outcome
 // lines and the link; nothing at all when no study ran.
 import { describe, expect, it } from 'vitest';
-import { studiesMarkdown, studiesText } from './studies-report';
+import { studiesMarkdown, studiesText } from './studies-section';
 import type { DemoStudySection } from './types';
 
 const c1: DemoStudySection = {

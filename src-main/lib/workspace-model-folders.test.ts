@@ -10,9 +10,9 @@ import { saveSubstrate } from '../engine/substrate';
 import { buildTokenizer, tokenizerToJson } from '../engine/tokenizer';
 import { randomTokens, testBackend, tinyModel } from '../../test/support/model';
 import { loadModelSpec } from './model-spec';
-import { copySelfContained, loadModelFolder, referenceSubstrate, saveModelFolder } from './model-files';
+import { copySelfContained, loadModelFolder, referenceSubstrate, saveModelFolder } from './workspace-model-folders';
 
-const root = mkdtempSync(join(tmpdir(), 'espalier-model-files-'));
+const root = mkdtempSync(join(tmpdir(), 'espalier-workspace-model-folders-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 beforeAll(testBackend);
 

@@ -2,8 +2,8 @@
 // a model folder is written beside its final place and renamed in, so a crash never leaves half a model;
 // inside a workspace a folder references the shared substrate file (substrates/<id>.safetensors) instead of
 // holding a copy, and an export turns it back into a self-contained folder;
-// checkpoints follow the engine's convention (engine/io/checkpoint.ts): one file per step, the newest few kept.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+// a run's checkpoints follow the engine's one layout (engine/io/checkpoint-folder.ts), the CLI's too.
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { copyFile, cp } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -14,7 +14,7 @@ import {
   readCheckpoint,
   readModelMeta,
   readSafetensorsMetadata,
-  saveStepCheckpoint,
+  findCheckpoint,
   SUBSTRATE_FILE,
   substratePathOf,
   substrateReference,
@@ -22,7 +22,7 @@ import {
 } from '../engine/io';
 import type { GPT, SubstrateRef } from '../engine/model';
 import { tokenizerToJson, type Tokenizer } from '../engine/tokenizer';
-import type { ResolvedTrainOptions, TrainerState } from '../engine/train';
+import type { TrainerState } from '../engine/train';
 import { UserError } from '../common/errors';
 import { readJsonCapped } from '../engine/util/read-capped';
 
@@ -104,21 +104,13 @@ export interface Checkpoint {
   job: Record<string, unknown>;
 }
 
-export { checkpointStep } from '../engine/io';
-
-/** Writes `<root>/step-NNNNNNNNN.safetensors` and keeps only the newest `keep`; returns the path a resume starts from. */
-export function saveCheckpoint(
-  root: string,
-  model: GPT,
-  train: ResolvedTrainOptions,
-  state: TrainerState,
-  job: Record<string, unknown> = {},
-  keep = 2,
-): string {
-  return saveStepCheckpoint(root, model, train, state, job, keep);
-}
-
+/**
+ * Restores a run from `path`: a checkpoint file, or a run folder (the app's or a CLI `train --out` folder, in the
+ * shared layout or the app's older one of step files).
+ */
 export function loadCheckpoint(path: string, substrate: SubstrateRef): Checkpoint {
-  const ck = readCheckpoint(path);
-  return { model: modelFromCheckpoint(ck, substrate, path), trainer: ck.trainerState, job: ck.meta.extra };
+  const file = existsSync(path) && statSync(path).isDirectory() ? findCheckpoint(path) : path;
+  if (file === null) throw new UserError(`${path}: no checkpoint in this run folder`);
+  const ck = readCheckpoint(file);
+  return { model: modelFromCheckpoint(ck, substrate, file), trainer: ck.trainerState, job: ck.meta.extra };
 }
