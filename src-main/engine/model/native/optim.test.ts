@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setComputeThreads } from '../../backend';
-import { modelFromCheckpoint, readCheckpoint, saveCheckpoint } from '../../io/checkpoint';
+import { modelFromCheckpoint, readCheckpoint, writeCheckpointFile } from '../../io/checkpoint';
 import { AdamW, sumOfSquares } from '../../train/adamw';
 import { makeWindows } from '../../train/data';
 import { Trainer } from '../../train/trainer';
@@ -168,7 +168,7 @@ describe('checkpoints across the native optimizer', () => {
     const t = new Trainer(m, data, opts);
     t.trainStep();
     t.trainStep();
-    saveCheckpoint(file, m, t.opts, t.state());
+    writeCheckpointFile(file, m, t.opts, t.state());
     t.dispose();
     m.dispose();
     setNativeOptimEnabled(native.resume);
