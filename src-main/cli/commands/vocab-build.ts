@@ -39,7 +39,8 @@ export default defineCommand({
       name: 'size',
       kind: 'number',
       metavar: 'N',
-      description: 'the total vocabulary size instead of --ngrams (e.g. 65536, 131072); refused if the corpus is too small',
+      description:
+        'the total vocabulary size instead of --ngrams (e.g. 65536, 131072); refused if the corpus is too small',
     },
     {
       name: 'sample-chars',

@@ -89,6 +89,7 @@ export function trainJobPlan(
       frozenBlocks: r.frozenBlocks,
       backend: backend.backend,
       gpu,
+      chunkedHead: backend.native?.ok === true,
     };
   } else {
     const { vocabSize, substrateDim } = sizes(opts, preset);
@@ -101,6 +102,7 @@ export function trainJobPlan(
       frozenBlocks: over.frozenBlocks ?? 0,
       backend: backend.backend,
       gpu,
+      chunkedHead: backend.native?.ok === true,
     };
   }
   const plan = memoryPlan(input);

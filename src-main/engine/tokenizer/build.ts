@@ -108,7 +108,6 @@ export function buildTokenizer(corpora: readonly string[], opts: BuildOptions): 
   return tokenizerFromSequence(seq.subarray(0, n), monograms, k, minCount);
 }
 
-
 /**
  * The shared second half of a build: `seq` holds code points and -1 barriers (it is rewritten in place into
  * symbol ids); `monograms` are the code points that become single-character tokens, in any order.

@@ -106,9 +106,7 @@ export function sampleCorpusFiles(paths: readonly string[], opts: SampleOptions 
           const at = firstInvalidUtf8(buf.subarray(0, got));
           const offset = pos + Math.max(0, at);
           const hex = at >= 0 ? ` (byte 0x${buf[at]!.toString(16).toUpperCase().padStart(2, '0')})` : '';
-          throw new UserError(
-            `${f.path}: not valid UTF-8 at byte offset ${offset}${hex}; convert the corpus to UTF-8`,
-          );
+          throw new UserError(`${f.path}: not valid UTF-8 at byte offset ${offset}${hex}; convert the corpus to UTF-8`);
         }
         const keep = Math.floor((blockIndex + 1) * fraction) > Math.floor(blockIndex * fraction);
         blockIndex++;
