@@ -48,6 +48,12 @@ describe('streamed corpus sampling', () => {
     expect(() => buildTokenizerFromFiles([en], { ngrams: 0, size: 10 })).toThrow(/cannot hold the 260 fixed tokens/);
   });
 
+  it('a budget below one block still counts some text', () => {
+    const s = sampleCorpusFiles([en, ru], { budget: 5000 });
+    expect(s.countedChars).toBeGreaterThan(0);
+    expect(s.countedChars).toBeLessThanOrEqual(5000);
+  });
+
   it('refuses a non-UTF-8 file naming the byte offset, even past the first block', () => {
     const bad = join(dir, 'bad.txt');
     writeFileSync(bad, Buffer.concat([Buffer.from('x'.repeat(5000)), Buffer.from([0xff]), Buffer.from('tail')]));

@@ -66,7 +66,8 @@ function openAll(paths: readonly string[]): OpenCorpus[] {
  */
 export function sampleCorpusFiles(paths: readonly string[], opts: SampleOptions = {}): CorpusSample {
   const budget = opts.budget ?? DEFAULT_SAMPLE_CHARS;
-  const block = opts.block ?? CORPUS_BLOCK;
+  // A block no larger than the budget, so that even a small budget keeps at least one block.
+  const block = Math.min(opts.block ?? CORPUS_BLOCK, Math.max(4096, budget));
   if (!Number.isInteger(budget) || budget < 1) throw new UserError(`the sample budget must be ≥ 1, got ${budget}`);
   const files = openAll(paths);
   try {
