@@ -20,7 +20,7 @@ function expectOneErrorLine(args: string[], file: string, problem: RegExp): void
 }
 
 describe('espalier vocab build', () => {
-  it('builds from several corpora and prints {id, size, monograms, ngrams, compression}', () => {
+  it('builds from several corpora and prints {id, size, monograms, ngrams, compression, …}', () => {
     const out = join(dir, 'out', 'vocab.json');
     const r = runCli([
       'vocab',
@@ -37,8 +37,29 @@ describe('espalier vocab build', () => {
     ]);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
-    const res = r.json<{ id: string; size: number; monograms: number; ngrams: number; compression: number }>();
-    expect(Object.keys(res).sort()).toEqual(['compression', 'id', 'monograms', 'ngrams', 'size']);
+    const res = r.json<{
+      id: string;
+      size: number;
+      monograms: number;
+      ngrams: number;
+      compression: number;
+      corpusChars: number;
+      countedChars: number;
+      sampled: boolean;
+    }>();
+    expect(Object.keys(res).sort()).toEqual([
+      'compression',
+      'corpusChars',
+      'countedChars',
+      'id',
+      'monograms',
+      'ngrams',
+      'sampled',
+      'size',
+    ]);
+    // Small corpora are counted whole.
+    const chars = [...corpusText('en.txt')].length + [...corpusText('zh.txt')].length;
+    expect([res.corpusChars, res.countedChars, res.sampled]).toEqual([chars, chars, false]);
     expect(res.id).toMatch(/^[0-9a-f]{64}$/);
     expect(res.ngrams).toBe(1000);
     // Every code point of the corpora is a monogram: hundreds of Han characters plus ASCII.

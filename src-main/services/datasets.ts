@@ -2,7 +2,7 @@
 // or a benchmark file —, preview, split role, languages, delete. The worker parses and measures; main records the row.
 import type { z } from 'zod';
 import { parseRunParams, type RunResult } from '../../src-shared/runs';
-import { closeSync, existsSync, mkdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { InvokeRequest } from '../../src-shared/contract';
 import type { Dataset } from '../../src-shared/domain';
@@ -37,6 +37,14 @@ type ImportReq = Omit<InvokeRequest<'datasets.import'>, 'split' | 'kind'> & {
 };
 
 const MAX_UPLOAD = READ_LIMITS.upload;
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
 
 /** Keeps an uploaded file's name recognisable (the eval loaders read language pairs from it) but harmless. */
 function safeFileName(name: string): string {
@@ -98,9 +106,13 @@ export class DatasetsService {
       source = ws.paths.toStored(join(dir, fileName));
     } else {
       const file = this.c.hostPaths.file('path', req.path!);
-      if (!existsSync(file)) throw new UserError(`${file}: no such file`);
+      if (!existsSync(file) && !isSymlink(file)) throw new UserError(`${file}: no such file`);
+      // A link could be re-pointed (at a device, a pipe, another file) between this check and the job's read.
+      if (isSymlink(file))
+        throw new UserError(`${file} is a symbolic link; choose the file it points to (datasets are read in place)`);
       if (!statSync(file).isFile())
         throw new UserError(`${file} is not a file; choose a .txt, .jsonl, .csv or .parquet file`);
+      closeSync(openRegularFile(file, 'dataset file').fd); // devices and pseudo-files: one line, before queuing
       fileName = basename(file);
       source = file;
     }

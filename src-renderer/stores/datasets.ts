@@ -53,6 +53,13 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return runId;
   }
 
+  /** Electron: a file the native dialog returned (main granted it), read by the import job in place, streamed. */
+  async function importPath(projectId: string, path: string, opts: ImportOptions): Promise<string> {
+    const { runId } = await api().invoke('datasets.import', { projectId, path, ...opts });
+    await useRunsStore().refresh(runId);
+    return runId;
+  }
+
   async function preview(id: string): Promise<void> {
     const r = await api().invoke('datasets.preview', { id, lines: 12, chars: 1500 });
     previews.value = { ...previews.value, [id]: r.lines };
@@ -83,6 +90,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     forTask,
     load,
     importFile,
+    importPath,
     preview,
     setSplit,
     setLanguages,

@@ -1,8 +1,9 @@
 // `espalier vocab build`: builds a tokenizer from corpus files and saves it as a Hugging Face tokenizer.json.
-import { basename } from 'node:path';
 import { UserError } from '../../common/errors';
-import { buildTokenizer, compression, readCorpusFile, saveTokenizer } from '../../engine/tokenizer/index';
-import { defineCommand, list, num, str } from '../command';
+import { buildTokenizerFromFiles } from '../../engine/tokenizer/build';
+import { DEFAULT_SAMPLE_CHARS } from '../../engine/tokenizer/corpus-stream';
+import { compression, saveTokenizer } from '../../engine/tokenizer/index';
+import { defineCommand, list, optNum, str } from '../command';
 
 interface VocabBuildResult {
   id: string;
@@ -10,6 +11,10 @@ interface VocabBuildResult {
   monograms: number;
   ngrams: number;
   compression: number;
+  /** Code points in the corpus, and how many the n-gram counts saw (fewer when it exceeded --sample-chars). */
+  corpusChars: number;
+  countedChars: number;
+  sampled: boolean;
 }
 
 export default defineCommand({
@@ -27,31 +32,55 @@ export default defineCommand({
       name: 'ngrams',
       kind: 'number',
       metavar: 'K',
-      required: true,
-      description: 'how many whitespace-free n-grams to add',
+      description: 'how many whitespace-free n-grams to add (or give --size)',
     },
     { name: 'out', kind: 'string', metavar: 'FILE', required: true, description: 'where to write the tokenizer.json' },
+    {
+      name: 'size',
+      kind: 'number',
+      metavar: 'N',
+      description:
+        'the total vocabulary size instead of --ngrams (e.g. 65536, 131072); refused if the corpus is too small',
+    },
+    {
+      name: 'sample-chars',
+      kind: 'number',
+      metavar: 'N',
+      description: `most characters counted for n-grams, spread evenly over a larger corpus (default ${DEFAULT_SAMPLE_CHARS}; ~30 bytes of memory each)`,
+    },
   ],
   async run(opts, _positionals, ctx): Promise<VocabBuildResult> {
-    const k = num(opts, 'ngrams');
+    const size = optNum(opts, 'size');
+    const given = optNum(opts, 'ngrams');
+    if ((size === undefined) === (given === undefined))
+      throw new UserError('give exactly one of --ngrams K or --size N');
+    if (size !== undefined && (!Number.isInteger(size) || size < 1))
+      throw new UserError(`option --size expects a positive integer, got ${size}`);
+    const k = given ?? 0;
     if (!Number.isInteger(k) || k < 0) throw new UserError(`option --ngrams expects a non-negative integer, got ${k}`);
+    const budget = optNum(opts, 'sample-chars') ?? DEFAULT_SAMPLE_CHARS;
+    if (!Number.isInteger(budget) || budget < 1)
+      throw new UserError(`option --sample-chars expects a positive integer, got ${budget}`);
     const files = list(opts, 'corpus');
-    // Read (and validated) first, so a bad file's error is the only line; then the two long steps.
-    const corpora = files.map((f) => readCorpusFile(f));
-    const steps = 2;
-    ctx.progress(
-      'vocab build',
-      0,
-      steps,
-      `counting n-grams in ${corpora.reduce((a, c) => a + c.length, 0).toLocaleString('en')} characters of ${files.map((f) => basename(f)).join(', ')}`,
-    );
+    // Streamed: every file is read once in 1 MiB blocks (progress by bytes), then the n-grams of the counted sample.
     const t0 = performance.now();
-    const tok = buildTokenizer(corpora, { ngrams: k });
-    const t1 = performance.now();
-    ctx.progress('vocab build', 1, steps, 'measuring compression');
-    const ratio = compression(tok, corpora);
-    ctx.progress('vocab build', steps, steps);
+    const { tokenizer: tok, sample } = buildTokenizerFromFiles(files, {
+      ngrams: k,
+      ...(size !== undefined ? { size } : {}),
+      budget,
+      onProgress: (done, total) => ctx.progress('vocab build: reading', done, total),
+      onStage: (stage) => {
+        if (stage === 'counting') ctx.progress('vocab build: counting n-grams', 0, 1);
+      },
+    });
+    ctx.progress('vocab build: counting n-grams', 1, 1);
     ctx.progressDone();
+    const t1 = performance.now();
+    const ratio = compression(tok, sample.compressionText);
+    if (sample.sampled)
+      ctx.log(
+        `the corpus has ${sample.totalChars.toLocaleString('en')} characters; n-grams were counted on ${sample.countedChars.toLocaleString('en')} of them, spread evenly (raise --sample-chars to count more)`,
+      );
     const out = str(opts, 'out');
     saveTokenizer(tok, out);
     ctx.log(
@@ -63,6 +92,9 @@ export default defineCommand({
       monograms: tok.monograms,
       ngrams: tok.ngrams,
       compression: Math.round(ratio * 1e4) / 1e4,
+      corpusChars: sample.totalChars,
+      countedChars: sample.countedChars,
+      sampled: sample.sampled,
     };
   },
   human(result) {
@@ -71,6 +103,7 @@ export default defineCommand({
       `id: ${r.id}`,
       `size: ${r.size} (4 special + 256 byte + ${r.monograms} characters + ${r.ngrams} n-grams)`,
       `compression: ${r.compression} characters per token`,
+      `counted: ${r.countedChars} of ${r.corpusChars} characters${r.sampled ? ' (an even sample)' : ''}`,
     ].join('\n');
   },
 });

@@ -82,6 +82,7 @@ export function trainJobPlan(
       frozenBlocks: r.frozenBlocks,
       backend: backend.backend,
       gpu,
+      chunkedHead: backend.native?.ok === true,
     };
   } else {
     const { vocabSize, substrateDim } = sizes(opts, preset);
@@ -94,6 +95,7 @@ export function trainJobPlan(
       frozenBlocks: over.frozenBlocks ?? 0,
       backend: backend.backend,
       gpu,
+      chunkedHead: backend.native?.ok === true,
     };
   }
   const plan = memoryPlan(input);

@@ -2,14 +2,14 @@
 // logits never need a transpose and each chunk of them is touched while it is still in cache.
 import * as tf from '@tensorflow/tfjs-core';
 import { gradOp } from './grad-op';
+import { HEAD_CHUNK_FLOATS, headChunkRows } from './head-chunk';
 import { heapGemm } from './native/matmul';
 import { gatherRows } from './wasm/layout';
 import { gpuHeadPass } from './webgpu/head';
 
 /** Probabilities below this are clamped before the log: a loss above ~69 nats means divergence anyway. */
 const MIN_PROB = 1e-30;
-/** Logit rows per chunk ≈ 8 MB: on wasm, 16 MB passes run at memory speed, cached ones do not. */
-const CHUNK_FLOATS = 1 << 21;
+const CHUNK_FLOATS = HEAD_CHUNK_FLOATS;
 
 interface HeadPass {
   loss: tf.Scalar;
@@ -39,7 +39,7 @@ function headPass(
       throw new RangeError(`target id ${host[i]} at position ${i} is outside the vocabulary [0, ${v})`);
   const onGpu = gpuHeadPass(x, w, targets, wantDh, wantDw, chunkFloats);
   if (onGpu) return onGpu;
-  const rows = Math.max(1, Math.min(n, Math.floor(chunkFloats / v)));
+  const rows = headChunkRows(n, v, chunkFloats);
   // Natively, chunks are read from x in place and the gradients are written into (or summed in) one output.
   const g = heapGemm();
   const wT = wantDh && !g ? tf.transpose(w) : null;

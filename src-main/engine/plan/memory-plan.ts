@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import { mlpWidth, type ModelConfig } from '../model/config';
+import { headChunkRows } from '../model/head-chunk';
 import { paramReportFromConfig, type ParamReport } from '../model/param-report';
 import { nativeOptimAvailable } from '../model/native/optim';
 import { substrateOnHost } from '../model/substrate-rows';
@@ -16,9 +17,18 @@ export const WASM_HEAP_BYTES = 4 * GiB;
  * Calibration against measured peak RSS (docs/scale-on-one-machine.md has the table): what Node, tfjs and the
  * wasm module hold before any model; how many d- and f-wide float rows each trained block keeps per token for
  * the backward pass; the B·H·T² attention scores, which only the block being computed holds (the fused attention
- * keeps none for the backward pass); copies of the logits (logits, softmax, gradient).
+ * keeps none for the backward pass); copies of the logits (logits, softmax, gradient); and what the loaded
+ * tokenizer holds per vocabulary entry (pieces, lookup trie, Hugging Face JSON: ≈ 2 KiB a token, measured at
+ * 65,536 and 131,072 tokens), part of the runtime.
  */
-export const CALIBRATION = { baseBytes: 200 * 2 ** 20, rowsD: 14, rowsF: 3, scoreBlocks: 1, logitCopies: 3 } as const;
+export const CALIBRATION = {
+  baseBytes: 200 * 2 ** 20,
+  rowsD: 14,
+  rowsF: 3,
+  scoreBlocks: 1,
+  logitCopies: 3,
+  vocabBytesPerToken: 2048,
+} as const;
 
 export interface PlanInput {
   config: ModelConfig;
@@ -32,6 +42,12 @@ export interface PlanInput {
   backend: string;
   /** WebGPU adapter limits where known. */
   gpu?: { maxBufferSize: number; maxStorageBufferBindingSize: number } | null;
+  /**
+   * True when the fused head runs natively in row chunks (the wasm backend with the native matrix addon): only
+   * one chunk of logits (≈ 8 MB) is live, whatever the vocabulary. Otherwise (tfjs ops, GPU) the plan counts
+   * three copies of the whole [batch × context, vocab] logits.
+   */
+  chunkedHead?: boolean;
   /** Bytes of RAM available to the job (default: MemAvailable now, plus what this process already holds). */
   availableRam?: number;
   /** Whether AdamW runs in the native addon (wasm only; default: whether this process loads an addon that has it). */
@@ -118,8 +134,11 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   const perBlock = 4 * B * T * (c.rowsD * d + c.rowsF * f);
   const activations =
     perBlock * (Math.max(trained, 0) + (frozenBlocks > 0 ? 1 : 0)) + 4 * c.scoreBlocks * B * cfg.heads * T * T;
-  const logits = 4 * c.logitCopies * B * T * cfg.vocabSize;
-  const base = c.baseBytes;
+  // Chunked: one [rows, V] buffer holds logits, softmax and gradient in turn, plus a probability per position.
+  const logits = input.chunkedHead
+    ? 4 * (headChunkRows(B * T, cfg.vocabSize) * cfg.vocabSize + B * T)
+    : 4 * c.logitCopies * B * T * cfg.vocabSize;
+  const base = c.baseBytes + c.vocabBytesPerToken * cfg.vocabSize;
   const total = base + weights + substrate + gradients + optimizer + activations + logits;
   const nativeOptimizer = input.backend === 'wasm' && (input.nativeOptimizer ?? nativeOptimAvailable());
   const backendHeap = weights + substrateOnBackend + gradients + (nativeOptimizer ? 0 : moments) + activations + logits;

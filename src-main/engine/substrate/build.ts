@@ -16,9 +16,9 @@ import {
   substrateId,
 } from './format';
 import { loadImportedMatrix } from './imported';
-import { pca } from './pca';
+import { PCA_BLOCK_ROWS, pcaFromSource } from './pca';
 import { type Grid, type Squeeze, renderPiece } from './render';
-import { type Collisions, findCollisions, findRowCollisions, nearestTokens, pieceLabel, probeTokens } from './report';
+import { CollisionIndex, type Collisions, findRowCollisions, nearestTokens, pieceLabel, probeTokens } from './report';
 import { type UnifontFont, loadUnifont } from './unifont';
 
 export const DEFAULT_DIM = 256;
@@ -41,6 +41,8 @@ export interface BuildOptions {
   matrix?: string;
   tensor?: string;
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** glyph: bitmaps rendered per block (default PCA_BLOCK_ROWS); any value gives the same bytes. */
+  blockRows?: number;
 }
 
 export interface QualityReport {
@@ -81,14 +83,27 @@ function glyph(vocab: Vocab, opts: BuildOptions, meta: Partial<SubstrateMeta>) {
   );
   const font = typeof opts.font === 'object' ? opts.font : loadUnifont(resolveFontPath(opts.font, opts.fontSearch));
   const n = vocab.pieces.length;
-  const bitmaps = new Uint8Array(n * pixels);
-  vocab.pieces.forEach((piece, i) => {
-    bitmaps.set(renderPiece(font, piece, { grid, squeeze }).bits, i * pixels);
-    if (i % 1024 === 0) opts.onProgress?.('render', i, n);
+  // Bitmaps are rendered a block at a time, twice (PCA counts, then projects): never the whole vocabulary's.
+  const block = new Uint8Array(Math.min(n, opts.blockRows ?? PCA_BLOCK_ROWS) * pixels);
+  let rendered = 0;
+  const source = (start: number, end: number): Uint8Array => {
+    const out = block.subarray(0, (end - start) * pixels);
+    out.fill(0);
+    for (let i = start; i < end; i++)
+      out.set(renderPiece(font, vocab.pieces[i]!, { grid, squeeze }).bits, (i - start) * pixels);
+    // Progress counts both passes' rendering: 2n rows in all.
+    rendered += end - start;
+    opts.onProgress?.('render', rendered, 2 * n);
+    return out;
+  };
+  const index = new CollisionIndex(pixels);
+  const result = pcaFromSource(source, n, pixels, {
+    dim,
+    onProgress: opts.onProgress,
+    ...(opts.blockRows !== undefined ? { blockRows: opts.blockRows } : {}),
+    onRows: (bits, start) => index.add(bits, start),
   });
-  opts.onProgress?.('render', n, n);
-  const collisions = findCollisions(bitmaps, n, pixels, REPORTED_COLLISION_GROUPS);
-  const result = pca(bitmaps, n, pixels, { dim, onProgress: opts.onProgress });
+  const collisions = index.result(REPORTED_COLLISION_GROUPS);
   Object.assign(meta, {
     grid,
     squeeze,

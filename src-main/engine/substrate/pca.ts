@@ -41,42 +41,73 @@ export function fixSigns(components: Float64Array, count: number, width: number)
   }
 }
 
+/** Rows [start, end) as one row-major block of (end − start) × pixels values; called for consecutive ranges. */
+export type RowSource = (start: number, end: number) => Uint8Array;
+
+/** Rows per block when PCA reads its rows from a source: memory holds one block of bitmaps, not all of them. */
+export const PCA_BLOCK_ROWS = 4096;
+
 /**
  * Runs PCA on `rows` bitmaps of `pixels` values each (non-negative integers, e.g. 0/1), stored row-major in `data`.
+ * The same as pcaFromSource over blocks of `data`: see there.
+ */
+export function pca(data: Uint8Array, rows: number, pixels: number, opts: PcaOptions): PcaResult {
+  if (data.length !== rows * pixels) throw new Error(`PCA: expected ${rows * pixels} values, got ${data.length}`);
+  return pcaFromSource((start, end) => data.subarray(start * pixels, end * pixels), rows, pixels, opts);
+}
+
+/**
+ * PCA over bitmaps produced block by block (e.g. rendered on demand): two passes over the rows — one to count,
+ * one to project — each holding one block, so memory is the [pixels × pixels] counts plus the output, whatever
+ * the vocabulary size. Rows are visited in order, so the result is the same bit for bit for any block size.
  * Covariance C = Xᵀ X / N − mean meanᵀ is computed as (N·S_ij − s_i s_j) / N², where S_ij counts co-occurring ink
  * and s_i counts ink per pixel: every term is an exact integer, so the matrix is exactly rounded and the same everywhere.
  */
-export function pca(data: Uint8Array, rows: number, pixels: number, opts: PcaOptions): PcaResult {
+export function pcaFromSource(
+  source: RowSource,
+  rows: number,
+  pixels: number,
+  opts: PcaOptions & { blockRows?: number; onRows?: (block: Uint8Array, start: number) => void },
+): PcaResult {
   const { dim } = opts;
+  const blockRows = opts.blockRows ?? PCA_BLOCK_ROWS;
   if (!Number.isInteger(dim) || dim < 1) throw new Error(`PCA dim must be a positive integer, got ${dim}`);
   if (dim > pixels) throw new Error(`PCA dim ${dim} exceeds the ${pixels} pixels of each bitmap`);
-  if (data.length !== rows * pixels) throw new Error(`PCA: expected ${rows * pixels} values, got ${data.length}`);
   if (rows < 1) throw new Error('PCA needs at least one bitmap');
   const progress = opts.onProgress ?? (() => {});
+  const blocks = (fn: (data: Uint8Array, start: number, end: number) => void) => {
+    for (let start = 0; start < rows; start += blockRows) {
+      const end = Math.min(rows, start + blockRows);
+      const data = source(start, end);
+      if (data.length !== (end - start) * pixels)
+        throw new Error(`PCA: rows ${start}…${end} gave ${data.length} values, expected ${(end - start) * pixels}`);
+      fn(data, start, end);
+    }
+  };
 
   // Sparse rows: bitmaps are mostly background, so pair counting costs (ink pixels)² per row, not pixels².
-  const nz: Uint16Array[] = [];
   const sums = new Float64Array(pixels);
   const pairs = new Float64Array(pixels * pixels); // lower triangle used; exact while counts stay below 2^53
   const idx = new Uint16Array(pixels);
-  for (let r = 0; r < rows; r++) {
-    let k = 0;
-    const base = r * pixels;
-    for (let i = 0; i < pixels; i++) if (data[base + i] !== 0) idx[k++] = i;
-    const ink = idx.slice(0, k);
-    nz.push(ink);
-    for (let a = 0; a < k; a++) {
-      const i = ink[a]!;
-      const xi = data[base + i]!;
-      sums[i] = sums[i]! + xi;
-      const row = i * pixels;
-      for (let b = 0; b <= a; b++) {
-        const j = ink[b]!;
-        pairs[row + j] = pairs[row + j]! + xi * data[base + j]!;
+  blocks((data, start, end) => {
+    opts.onRows?.(data, start);
+    for (let r = start; r < end; r++) {
+      let k = 0;
+      const base = (r - start) * pixels;
+      for (let i = 0; i < pixels; i++) if (data[base + i] !== 0) idx[k++] = i;
+      for (let a = 0; a < k; a++) {
+        const i = idx[a]!;
+        const xi = data[base + i]!;
+        sums[i] = sums[i]! + xi;
+        const row = i * pixels;
+        for (let b = 0; b <= a; b++) {
+          const j = idx[b]!;
+          pairs[row + j] = pairs[row + j]! + xi * data[base + j]!;
+        }
       }
+      if (r % 512 === 0) progress('covariance', r, rows);
     }
-    if (r % 512 === 0) progress('covariance', r, rows);
-  }
+  });
   progress('covariance', rows, rows);
 
   const n2 = rows * rows;
@@ -115,20 +146,23 @@ export function pca(data: Uint8Array, rows: number, pixels: number, opts: PcaOpt
   }
   const embeddings = new Float32Array(rows * dim);
   const y = new Float64Array(dim);
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < dim; k++) y[k] = 0 - meanProj[k]!; // 0 − 0 is +0, so zero columns hold +0 bytes, never −0
-    const base = r * pixels;
-    for (const i of nz[r]!) {
-      const x = data[base + i]!;
-      const lb = i * dim;
-      for (let k = 0; k < dim; k++) y[k] = y[k]! + x * load[lb + k]!;
+  blocks((data, start, end) => {
+    for (let r = start; r < end; r++) {
+      for (let k = 0; k < dim; k++) y[k] = 0 - meanProj[k]!; // 0 − 0 is +0, so zero columns hold +0 bytes, never −0
+      const base = (r - start) * pixels;
+      for (let i = 0; i < pixels; i++) {
+        const x = data[base + i]!;
+        if (x === 0) continue;
+        const lb = i * dim;
+        for (let k = 0; k < dim; k++) y[k] = y[k]! + x * load[lb + k]!;
+      }
+      let ss = 0;
+      for (let k = 0; k < dim; k++) ss += y[k]! * y[k]!;
+      const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+      for (let k = 0; k < dim; k++) embeddings[r * dim + k] = y[k]! * inv;
+      if (r % 512 === 0) progress('projection', r, rows);
     }
-    let ss = 0;
-    for (let k = 0; k < dim; k++) ss += y[k]! * y[k]!;
-    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-    for (let k = 0; k < dim; k++) embeddings[r * dim + k] = y[k]! * inv;
-    if (r % 512 === 0) progress('projection', r, rows);
-  }
+  });
   progress('projection', rows, rows);
   return { embeddings, components, variances, explained: total > 0 ? kept / total : 0, rank };
 }

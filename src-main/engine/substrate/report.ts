@@ -1,5 +1,6 @@
 // Quality report for a substrate: which tokens share one bitmap (so the frozen table cannot tell them apart),
 // and nearest neighbours by cosine (does visual similarity look sensible?).
+import { createHash } from 'node:crypto';
 import type { TokenPiece } from '../tokenizer/types';
 
 export interface Collisions {
@@ -16,22 +17,42 @@ export interface Neighbour {
   cosine: number;
 }
 
+/**
+ * Groups identical rows fed block by block. Rows are keyed by their SHA-256, so memory is ~100 bytes a row
+ * whatever the row width (a 32×32 bitmap is 1 KiB; keying by the bytes themselves held the whole vocabulary twice).
+ */
+export class CollisionIndex {
+  private readonly groups = new Map<string, number[]>();
+  constructor(private readonly width: number) {}
+
+  /** Rows `first`, `first + 1`, … packed in `bytes`. */
+  add(bytes: Uint8Array, first: number): void {
+    const rows = bytes.length / this.width;
+    for (let r = 0; r < rows; r++) {
+      const row = bytes.subarray(r * this.width, (r + 1) * this.width);
+      const key = createHash('sha256').update(row).digest('base64');
+      const g = this.groups.get(key);
+      if (g) g.push(first + r);
+      else this.groups.set(key, [first + r]);
+    }
+  }
+
+  result(maxExamples = 5): Collisions {
+    const shared = [...this.groups.values()].filter((g) => g.length > 1);
+    shared.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
+    return {
+      tokens: shared.reduce((n, g) => n + g.length, 0),
+      groups: shared.length,
+      examples: shared.slice(0, maxExamples),
+    };
+  }
+}
+
 /** Groups identical rows of `bytes` (`width` bytes each); deterministic order. */
 export function findCollisions(bytes: Uint8Array, rows: number, width: number, maxExamples = 5): Collisions {
-  const groups = new Map<string, number[]>();
-  for (let r = 0; r < rows; r++) {
-    const key = Buffer.from(bytes.buffer, bytes.byteOffset + r * width, width).toString('base64');
-    const g = groups.get(key);
-    if (g) g.push(r);
-    else groups.set(key, [r]);
-  }
-  const shared = [...groups.values()].filter((g) => g.length > 1);
-  shared.sort((a, b) => b.length - a.length || a[0]! - b[0]!);
-  return {
-    tokens: shared.reduce((n, g) => n + g.length, 0),
-    groups: shared.length,
-    examples: shared.slice(0, maxExamples),
-  };
+  const index = new CollisionIndex(width);
+  index.add(bytes.subarray(0, rows * width), 0);
+  return index.result(maxExamples);
 }
 
 /** Identical rows of a float matrix: used for the font-free kinds, where there is no bitmap. */

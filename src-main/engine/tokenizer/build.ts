@@ -1,7 +1,8 @@
 // Builds a vocabulary from corpora: specials, 256 bytes, every code point that occurs (by code point), then the
 // top-K whitespace-free n-grams of 2–5 code points (the paper's bvv241 recipe).
 import { UserError } from '../../common/errors';
-import { MAX_NGRAM, SPECIAL_TEXTS, fixedPieces } from './layout';
+import { FIRST_TEXT_ID, MAX_NGRAM, SPECIAL_TEXTS, fixedPieces } from './layout';
+import { type CorpusSample, type SampleOptions, sampleCorpusFiles } from './corpus-stream';
 import { topNgrams } from './ngrams';
 import { Tokenizer } from './tokenizer';
 import type { TokenPiece } from './types';
@@ -18,14 +19,61 @@ export interface BuildOptions {
 
 const WHITESPACE = /\s/u;
 
-/** Builds the tokenizer. Deterministic: the same corpora (in the same order) and options give the same id. */
-export function buildTokenizer(corpora: readonly string[], opts: BuildOptions): Tokenizer {
+function checkOptions(opts: BuildOptions): { k: number; minCount: number } {
   const k = opts.ngrams;
   if (!Number.isInteger(k) || k < 0)
     throw new UserError(`the number of n-grams must be a non-negative integer, got ${k}`);
   const minCount = opts.minCount ?? 2;
   if (!Number.isInteger(minCount) || minCount < 1)
     throw new UserError(`minCount must be a positive integer, got ${minCount}`);
+  return { k, minCount };
+}
+
+export interface FileBuild {
+  tokenizer: Tokenizer;
+  /** What was read and counted (the sample's code points are consumed by the build). */
+  sample: Omit<CorpusSample, 'seq' | 'seen'>;
+}
+
+/**
+ * Builds from corpus files, streamed: memory is bounded by `budget` (code points counted for n-grams), not by the
+ * corpus size. When the corpus fits the budget the result equals buildTokenizer on the files' texts, bit for bit.
+ */
+export function buildTokenizerFromFiles(
+  paths: readonly string[],
+  opts: BuildOptions &
+    SampleOptions & {
+      /** A total vocabulary size instead of a count of n-grams: K = size − 260 fixed − the corpus's characters. */
+      size?: number;
+      onStage?: (stage: 'reading' | 'counting') => void;
+    },
+): FileBuild {
+  const { minCount } = checkOptions(opts);
+  let k = opts.ngrams;
+  opts.onStage?.('reading');
+  const sample = sampleCorpusFiles(paths, opts);
+  const monograms: number[] = [];
+  for (let cp = 0; cp < sample.seen.length; cp++) if (sample.seen[cp]) monograms.push(cp);
+  if (opts.size !== undefined) {
+    k = opts.size - FIRST_TEXT_ID - monograms.length;
+    if (k < 0)
+      throw new UserError(
+        `a vocabulary of ${opts.size} tokens cannot hold the ${FIRST_TEXT_ID} fixed tokens and the corpus's ${monograms.length} characters`,
+      );
+  }
+  opts.onStage?.('counting');
+  const tokenizer = tokenizerFromSequence(sample.seq, monograms, k, minCount);
+  if (opts.size !== undefined && tokenizer.size < opts.size)
+    throw new UserError(
+      `only ${tokenizer.size - FIRST_TEXT_ID - monograms.length} n-grams occur at least ${minCount} times in the counted text, so the vocabulary has ${tokenizer.size} tokens, not ${opts.size}: give a larger corpus${sample.sampled ? ' or raise --sample-chars' : ''}`,
+    );
+  const { seq: _seq, seen: _seen, ...rest } = sample;
+  return { tokenizer, sample: rest };
+}
+
+/** Builds the tokenizer. Deterministic: the same corpora (in the same order) and options give the same id. */
+export function buildTokenizer(corpora: readonly string[], opts: BuildOptions): Tokenizer {
+  const { k, minCount } = checkOptions(opts);
 
   // Pass 1: code points per position (-1 = barrier: lone surrogates and the boundary after each corpus).
   let total = 0;
@@ -57,13 +105,21 @@ export function buildTokenizer(corpora: readonly string[], opts: BuildOptions): 
     seq[n++] = -1;
   }
 
+  return tokenizerFromSequence(seq.subarray(0, n), monograms, k, minCount);
+}
+
+/**
+ * The shared second half of a build: `seq` holds code points and -1 barriers (it is rewritten in place into
+ * symbol ids); `monograms` are the code points that become single-character tokens, in any order.
+ */
+export function tokenizerFromSequence(seq: Int32Array, monograms: number[], k: number, minCount: number): Tokenizer {
   // Monograms in code point order; dense symbol ids in the same order so symbol order = code point order.
   monograms.sort((a, b) => a - b);
   const symbolOf = new Int32Array(0x110000);
   monograms.forEach((cp, s) => (symbolOf[cp] = s));
   const barrier = monograms.map((cp) => WHITESPACE.test(String.fromCodePoint(cp)));
-  const symbols = seq.subarray(0, n);
-  for (let i = 0; i < n; i++) {
+  const symbols = seq;
+  for (let i = 0; i < symbols.length; i++) {
     const cp = symbols[i]!;
     if (cp < 0) continue;
     const s = symbolOf[cp]!;

@@ -3,7 +3,8 @@
 import { importBenchmark } from '../../lib/datasets/benchmark-import';
 import { detectBenchmark, readHead } from '../../lib/datasets/benchmark-detect';
 import { importDataset } from '../../lib/datasets/import';
-import { loadTokenizer, readCorpusFile } from '../../engine/tokenizer';
+import { loadTokenizer } from '../../engine/tokenizer';
+import { countTokensStreaming } from '../../engine/tokens/count-tokens';
 import { ImportParams } from '../job-types';
 import type { JobHandler } from '../runtime';
 
@@ -48,7 +49,13 @@ export const importJob: JobHandler = async (raw, ctx) => {
   // Imported after the project's tokenizer was built: counted now, so the Datasets view shows its tokens.
   if (p.tokenizer) {
     ctx.progress(1, 'counting tokens');
-    const tokens = loadTokenizer(p.tokenizer.file).encode(readCorpusFile(p.destination)).length;
+    // Streamed: a multi-GB import is counted block by block, never read whole.
+    const tokens = countTokensStreaming(p.destination, loadTokenizer(p.tokenizer.file), {
+      onProgress: (done, total) => {
+        ctx.progress(1, `counting tokens: ${(done / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB`);
+        ctx.stopIfAsked();
+      },
+    });
     ctx.progress(
       1,
       `${stats.characters.toLocaleString('en')} characters, ${tokens.toLocaleString('en')} tokens, ${stats.records.toLocaleString('en')} records`,
