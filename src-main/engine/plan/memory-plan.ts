@@ -28,6 +28,11 @@ export interface PlanInput {
   frozenBlocks?: number;
   /** 'wasm' and 'cpu' hold tensors in the process; 'webgpu' and 'node-gpu' on the GPU. */
   backend: string;
+  /**
+   * `--precision f16` (webgpu only): float16 copies of the weight matrices next to the float32 masters, and
+   * every linear map's saved input kept as float16.
+   */
+  precision?: 'f32' | 'f16';
   /** WebGPU adapter limits where known. */
   gpu?: { maxBufferSize: number; maxStorageBufferBindingSize: number } | null;
   /** Bytes of RAM available to the job (default: MemAvailable now, plus what this process already holds). */
@@ -41,8 +46,10 @@ export interface MemoryPlan {
   context: number;
   backend: string;
   bytes: {
-    /** Trainable and frozen parameters as backend tensors (float32). */
+    /** Trainable and frozen parameters as backend tensors (float32), plus their float16 copies under f16. */
     weights: number;
+    /** Of `weights` and `activations`: the float16 weight copies, less the activation bytes f16 saves. */
+    halfStorage: number;
     /** The substrate table: the host copy and the backend's. */
     substrate: number;
     gradients: number;
@@ -91,16 +98,26 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   const table = cfg.vocabSize * cfg.substrateDim;
   const frozenTable = cfg.embedding === 'frozen' ? table : 0;
   const c = CALIBRATION;
-  const weights = 4 * (params.total - frozenTable);
+  const half = input.precision === 'f16' && input.backend === 'webgpu';
+  // f16 keeps a packed float16 copy (2 bytes) of each matrix a linear map reads: the blocks', the head's and
+  // the input projection's (the substrate table is gathered, not multiplied).
+  const proj = cfg.inputProjection === 'frozen-random' ? cfg.substrateDim * d : 0;
+  const matrices = cfg.layers * (4 * d * d + 2 * d * f) + d * cfg.vocabSize + proj;
+  const halfCopies = half ? 2 * matrices : 0;
+  const weights = 4 * (params.total - frozenTable) + halfCopies;
   const substrate = 2 * 4 * table;
   const gradients = 4 * params.trainable * (input.accumulation > 1 ? 2 : 1);
   const moments = 2 * 4 * params.trainable;
   const optimizer = moments * 2;
   const trained = cfg.layers - frozenBlocks;
   // Blocks in the gradient tape keep their rows; a frozen prefix runs forward only (one block's rows at a time).
-  const perBlock = 4 * B * T * (c.rowsD * d + c.rowsF * f);
+  // Under f16 the inputs of a block's four linear maps (norm1 and attention outputs, norm2 output: d wide; the
+  // GELU output: f wide) are saved as float16, 2 bytes fewer each per token.
+  const halfSaved = half ? 2 * B * T * (3 * d + f) : 0;
+  const perBlock = 4 * B * T * (c.rowsD * d + c.rowsF * f) - halfSaved;
   const activations =
     perBlock * (Math.max(trained, 0) + (frozenBlocks > 0 ? 1 : 0)) + 4 * c.scoreBlocks * B * cfg.heads * T * T;
+  const halfStorage = halfCopies - halfSaved * Math.max(trained, 0);
   const logits = 4 * c.logitCopies * B * T * cfg.vocabSize;
   const base = c.baseBytes;
   const total = base + weights + substrate + gradients + optimizer + activations + logits;
@@ -128,7 +145,19 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
     accumulation: input.accumulation,
     context: T,
     backend: input.backend,
-    bytes: { weights, substrate, gradients, optimizer, activations, logits, base, total, backendHeap, largestTensor },
+    bytes: {
+      weights,
+      halfStorage,
+      substrate,
+      gradients,
+      optimizer,
+      activations,
+      logits,
+      base,
+      total,
+      backendHeap,
+      largestTensor,
+    },
     limits,
     problems,
     fits: problems.length === 0,
