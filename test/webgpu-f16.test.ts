@@ -68,6 +68,12 @@ describe('--precision f16 on WebGPU (SwiftShader)', () => {
     expect(last(out.f32)).toBeLessThan(out.f32[0]! * 0.8); // the run learned something
     expect(Math.abs(last(out.f16) - last(out.f32)) / last(out.f32)).toBeLessThan(0.02);
     expect(out.f16Scale).toBe(2 ** 15); // no overflow at the default scale in this run
+    expect(out.f16Leaked).toBe(0); // the float16 weight copies go with the trainer
+    // A growth stage (block 0 frozen: its copies written once, its forward outside the tape) trains in f16 as
+    // in float32: after 8 steps within 1 % (same bound as the full run, tighter because the run is short).
+    expect(out.frozen.f16).toHaveLength(8);
+    expect(Math.abs(out.frozen.f16.at(-1)! - out.frozen.f32.at(-1)!) / out.frozen.f32.at(-1)!).toBeLessThan(0.01);
+    expect(out.frozen.f32.at(-1)!).toBeLessThan(out.frozen.f32[0]!);
     // Started at 2^40 the scaled gradients overflow float16: the scale halves until they fit, and the steps
     // redone at the smaller scale give the losses of the run that never overflowed.
     expect(out.overflow.scale).toBeLessThan(2 ** 40);

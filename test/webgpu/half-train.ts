@@ -1,5 +1,6 @@
 // The tiny training run that the f16 tests repeat in float32 and with --precision f16 (webgpu backend): a
 // learnable stream, a fixed seed, the losses of every step and the loss scale at the end.
+import * as tf from '@tensorflow/tfjs-core';
 import { GPT } from '../../src-main/engine/model/gpt';
 import { makeWindows } from '../../src-main/engine/train/data';
 import type { LossScaler } from '../../src-main/engine/train/loss-scale';
@@ -9,7 +10,8 @@ import { randomSubstrate, TEST_TOKENIZER_ID } from '../support/model';
 
 /**
  * `steps` is the schedule's length; `run` how many of them to take (default all). `startScale` (tests only)
- * starts the loss scaler there; `layers` defaults to 2.
+ * starts the loss scaler there; `layers` defaults to 2; `frozen` freezes block 0 (a growth stage: its weights'
+ * float16 copies are written once and the frozen prefix runs outside the tape). `leaked`: tensors left over.
  */
 export async function train(
   precision: 'f32' | 'f16',
@@ -17,7 +19,9 @@ export async function train(
   startScale?: number,
   run = steps,
   layers = 2,
-): Promise<{ losses: number[]; scale: number }> {
+  frozen = false,
+): Promise<{ losses: number[]; scale: number; leaked: number }> {
+  const before = tf.memory().numTensors;
   const V = 48;
   const T = 16;
   const model = GPT.create({
@@ -26,6 +30,7 @@ export async function train(
     tokenizerId: TEST_TOKENIZER_ID,
     seed: 4,
   });
+  if (frozen) model.freezeBlock(0);
   // A learnable stream (a noisy cycle), so the loss falls well below its start over the run.
   const r = new Rng(9);
   const ids = Int32Array.from({ length: 64 * T + 1 }, (_, i) => (r.next() < 0.8 ? (i * 7) % V : r.int(V)));
@@ -41,5 +46,5 @@ export async function train(
   const scale = trainer.lossScale;
   trainer.dispose();
   model.dispose();
-  return { losses, scale };
+  return { losses, scale, leaked: tf.memory().numTensors - before };
 }

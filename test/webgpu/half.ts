@@ -21,6 +21,10 @@ export interface HalfChecks {
   f16Scale: number;
   overflow: { losses: number[]; scale: number };
   linear: LinearHalfChecks | null;
+  /** Tensors left after the f16 run's trainer and model are disposed (its float16 copies included). */
+  f16Leaked: number;
+  /** Block 0 frozen (a growth stage), 8 steps: float32 and f16 losses. */
+  frozen: { f32: number[]; f16: number[] };
 }
 
 const rng = new Rng(11);
@@ -110,6 +114,8 @@ async function main(): Promise<void> {
     f16Scale: 0,
     overflow: { losses: [], scale: 0 },
     linear: null,
+    f16Leaked: -1,
+    frozen: { f32: [], f16: [] },
   };
   await kernels(out);
   out.linear = await linearChecks(rand);
@@ -117,6 +123,11 @@ async function main(): Promise<void> {
   const f16 = await train('f16', steps);
   out.f16 = f16.losses;
   out.f16Scale = f16.scale;
+  out.f16Leaked = f16.leaked;
+  out.frozen = {
+    f32: (await train('f32', 8, undefined, 8, 2, true)).losses,
+    f16: (await train('f16', 8, undefined, 8, 2, true)).losses,
+  };
   // The same schedule (steps) as the f16 run, 3 of its steps.
   out.overflow = await train('f16', steps, 2 ** 40, 3);
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -67,8 +67,9 @@ function backwardOps(dOut: tf.Tensor, qkv: tf.Tensor, probs: tf.Tensor4D, s: Att
 }
 
 /**
- * Causal self-attention: qkv [B·T, 3D] (q, k already rotated, unless s.ropeBase is set) → [B·T, D], heads merged. Probabilities are
- * saved for the backward pass ([B, H, T, T]: small at Espalier's context lengths).
+ * Causal self-attention: qkv [B·T, 3D] (q, k already rotated, unless s.ropeBase is set) → [B·T, D], heads
+ * merged. Probabilities are saved for the backward pass ([B, H, T, T]: small at Espalier's context lengths;
+ * the webgpu kernels save per-row statistics instead).
  */
 export function causalAttention(qkv: tf.Tensor2D, s: AttnShape, needsGrad: boolean): tf.Tensor2D {
   const fused = s.ropeBase !== undefined ? gpuAttention(s.headDim, s.ropeBase) : null;

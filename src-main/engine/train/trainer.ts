@@ -116,10 +116,10 @@ export class Trainer {
     const from = this.firstTrainingBlock();
     const tokens = tf.tensor2d(batch.inputs, [B, T], 'int32');
     const targets = tf.tensor1d(batch.targets, 'int32');
-    // The frozen prefix runs outside the gradient tape: no backward pass, nothing saved for one.
-    const x0 = from >= 0 ? this.prefix.get(m, from, tokens, batch.windows, this.opts.cachePrefix) : null;
     // f16: copies of weights that have none yet (the first step, frozen blocks, a block grown since).
     if (this.scaler) writeHalfCopies(m.params.list().map((e) => e.variable));
+    // The frozen prefix runs outside the gradient tape: no backward pass, nothing saved for one.
+    const x0 = from >= 0 ? this.prefix.get(m, from, tokens, batch.windows, this.opts.cachePrefix) : null;
     const ctx = { grads: true, rng: m.config.dropout > 0 ? this.rng : undefined, adapter: this.adapter ?? undefined };
     const { value, grads } = tf.variableGrads(
       () => {
