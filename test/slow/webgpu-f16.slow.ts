@@ -1,7 +1,7 @@
 // `--precision f16` trains to within 2 % of float32 over 200 steps on the same data (issue 26): a 1-block model
 // (vocab 48, d 32, context 16, batch 4) on the webgpu backend (SwiftShader), trained from the same seed in float32
 // and in f16 (weights read from their float16 copies, linear inputs saved as float16, dynamic loss scaling). About
-// 75 s of CPU for both runs; 4 min 40 s of wall time on a 2-core machine at load 15. In the slow suite
+// 75 s of CPU for both runs; 2 min 20 s to 4 min 40 s of wall time on a 2-core machine at load 15. In the slow suite
 // (`npm run test:slow`); webgpu-f16.test.ts runs the same check over 60 steps of a 2-block model.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
