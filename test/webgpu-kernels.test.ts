@@ -29,6 +29,7 @@ describe('WebGPU kernels (SwiftShader)', () => {
     for (const want of [
       'matmul',
       'attention',
+      'attention+rope',
       'saved floats per row',
       'rope',
       'rmsNorm',
@@ -43,6 +44,8 @@ describe('WebGPU kernels (SwiftShader)', () => {
     }
     for (const [name, err] of Object.entries(out.errors)) {
       if (name.endsWith('saved floats per row')) expect(err, name).toBe(1);
+      // RoPE inside attention: forward 1, then forward + dQ + dK/dV for the gradient; no rope dispatch.
+      else if (name.endsWith('fused dispatches')) expect(err, name).toBe(4);
       // One AdamW dispatch for all parameters, whatever their number (the packing around it is tfjs copies).
       else if (name === 'adamw dispatches per step') expect(err, name).toBe(1);
       else if (name.startsWith('adamw')) expect(err, name).toBeLessThan(1e-6);

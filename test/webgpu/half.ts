@@ -5,12 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, parseBackendName } from '../../src-main/engine/backend';
 import { gpuMatmulHalf, gpuMatmulPacked, gpuPackHalf } from '../../src-main/engine/model/webgpu/matmul';
 import { gpuRuntime, setWebGPUKernelsEnabled } from '../../src-main/engine/model/webgpu/runtime';
-import { GPT } from '../../src-main/engine/model/gpt';
-import { makeWindows } from '../../src-main/engine/train/data';
-import { Trainer } from '../../src-main/engine/train/trainer';
-import type { LossScaler } from '../../src-main/engine/train/loss-scale';
 import { Rng } from '../../src-main/engine/util/rng';
-import { randomSubstrate, TEST_TOKENIZER_ID } from '../support/model';
+import { linearChecks, type LinearHalfChecks } from './half-linear';
+import { train } from './half-train';
 
 export interface HalfChecks {
   backend: string;
@@ -23,6 +20,11 @@ export interface HalfChecks {
   f16: number[];
   f16Scale: number;
   overflow: { losses: number[]; scale: number };
+  linear: LinearHalfChecks | null;
+  /** Tensors left after the f16 run's trainer and model are disposed (its float16 copies included). */
+  f16Leaked: number;
+  /** Block 0 frozen (a growth stage), 8 steps: float32 and f16 losses. */
+  frozen: { f32: number[]; f16: number[] };
 }
 
 const rng = new Rng(11);
@@ -98,38 +100,6 @@ async function kernels(out: HalfChecks): Promise<void> {
   }
 }
 
-async function train(
-  precision: 'f32' | 'f16',
-  steps: number,
-  startScale?: number,
-  run = steps,
-): Promise<{ losses: number[]; scale: number }> {
-  const V = 48;
-  const T = 16;
-  const model = GPT.create({
-    config: { vocabSize: V, layers: 2, dModel: 32, heads: 2, contextLength: T, mlpRatio: 2 },
-    substrate: randomSubstrate(V, 32, 2),
-    tokenizerId: TEST_TOKENIZER_ID,
-    seed: 4,
-  });
-  // A learnable stream (a noisy cycle), so the loss falls well below its start over the run.
-  const r = new Rng(9);
-  const ids = Int32Array.from({ length: 64 * T + 1 }, (_, i) => (r.next() < 0.8 ? (i * 7) % V : r.int(V)));
-  const trainer = new Trainer(
-    model,
-    { train: makeWindows(ids, T), val: null },
-    { steps, batchSize: 4, lr: 1e-2, seed: 3, precision },
-  );
-  // Tests only: start the scaler where float16 overflows, to see it halve and the steps redone.
-  if (startScale) (trainer as unknown as { scaler: LossScaler }).scaler.scale = startScale;
-  const losses: number[] = [];
-  for (let s = 0; s < run; s++) losses.push((await trainer.trainStepAsync()).loss);
-  const scale = trainer.lossScale;
-  trainer.dispose();
-  model.dispose();
-  return { losses, scale };
-}
-
 async function main(): Promise<void> {
   const report = await initBackend({ backend: parseBackendName('webgpu') });
   setWebGPUKernelsEnabled(true);
@@ -143,12 +113,21 @@ async function main(): Promise<void> {
     f16: [],
     f16Scale: 0,
     overflow: { losses: [], scale: 0 },
+    linear: null,
+    f16Leaked: -1,
+    frozen: { f32: [], f16: [] },
   };
   await kernels(out);
+  out.linear = await linearChecks(rand);
   out.f32 = (await train('f32', steps)).losses;
   const f16 = await train('f16', steps);
   out.f16 = f16.losses;
   out.f16Scale = f16.scale;
+  out.f16Leaked = f16.leaked;
+  out.frozen = {
+    f32: (await train('f32', 8, undefined, 8, 2, true)).losses,
+    f16: (await train('f16', 8, undefined, 8, 2, true)).losses,
+  };
   // The same schedule (steps) as the f16 run, 3 of its steps.
   out.overflow = await train('f16', steps, 2 ** 40, 3);
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -6,7 +6,7 @@ import { initBackend, parseBackendName } from '../../src-main/engine/backend';
 import { gpuRuntime, kernelDispatches, setWebGPUKernelsEnabled } from '../../src-main/engine/model/webgpu/runtime';
 import { gpuMatmulWith } from '../../src-main/engine/model/webgpu/matmul';
 import { Rng } from '../../src-main/engine/util/rng';
-import { portableAttention } from '../../src-main/engine/model/attention';
+import { causalAttention, portableAttention } from '../../src-main/engine/model/attention';
 import { attentionKernel } from '../../src-main/engine/model/attention-kernel';
 import { gelu, rmsNorm, rope } from '../../src-main/engine/model/ops';
 import { headCrossEntropy } from '../../src-main/engine/model/head';
@@ -102,6 +102,33 @@ async function attention(errors: Record<string, number>): Promise<void> {
     // Flash-style: what the forward keeps is linear in T, never [B, H, T, T].
     errors[`${tag} saved floats per row`] = ours.probs.size / (s.B * s.T) / (D + s.heads);
     tf.dispose([qkv, dOut, ours.out, ours.probs, ref.out, ref.probs, dOurs, dRef]);
+  }
+  // RoPE fused into the attention kernels against the rope dispatch followed by the unfused kernels (forward,
+  // and the gradient of the unrotated qkv). Head sizes 8 and 24 (the rotation pairs whole vec4s: dh % 8 = 0).
+  for (const s of [
+    { B: 2, T: 37, heads: 2, headDim: 8 },
+    { B: 1, T: 45, heads: 3, headDim: 24 },
+  ]) {
+    const D = s.heads * s.headDim;
+    const qkv = rand([s.B * s.T, 3 * D]) as tf.Tensor2D;
+    const dOut = rand([s.B * s.T, D]) as tf.Tensor2D;
+    const fusedShape = { ...s, ropeBase: 10000 };
+    const tag = `attention+rope B${s.B} T${s.T} H${s.heads} dh${s.headDim}`;
+    const before = kernelDispatches();
+    const [fused, dFused] = [
+      causalAttention(qkv, fusedShape, false),
+      tf.grad((a: tf.Tensor) => causalAttention(a as tf.Tensor2D, fusedShape, true))(qkv, dOut),
+    ];
+    // Forward 1 dispatch, backward forward-again + 2: no separate rope dispatch anywhere.
+    errors[`${tag} fused dispatches`] = kernelDispatches() - before;
+    const rotated = () => rope(qkv, s.B, s.T, s.heads, s.headDim, 0, 10000, false);
+    const unfused = causalAttention(rotated(), s, false);
+    const dUnfused = tf.grad((a: tf.Tensor) =>
+      causalAttention(rope(a as tf.Tensor2D, s.B, s.T, s.heads, s.headDim, 0, 10000, true), s, true),
+    )(qkv, dOut);
+    errors[`${tag} forward`] = await relErr(fused, unfused);
+    errors[`${tag} backward`] = await relErr(dFused, dUnfused);
+    tf.dispose([qkv, dOut, fused, dFused, unfused, dUnfused]);
   }
   for (const [offset, inverse] of [
     [0, false],

@@ -21,6 +21,10 @@ export function planHuman(j: JobPlan): string {
     `  gradients    ${gib(b.gradients)}`,
     `  AdamW        ${gib(b.optimizer)}${wasm ? (p.placement.optimizer === 'native' ? ' outside the wasm heap (native)' : ' on the wasm heap') : ''}`,
     `  activations  ${gib(b.activations)}`,
+    // --precision f16 on webgpu: what the float16 storage adds (weight copies) less what it saves (saved inputs).
+    ...(b.halfStorage !== 0
+      ? [`  f16 storage  ${b.halfStorage > 0 ? '+' : ''}${gib(b.halfStorage)} net, counted in weights and activations`]
+      : []),
     `  logits       ${gib(b.logits)}`,
     `  runtime      ${gib(b.base)}`,
     `  peak         ${gib(b.total)} of ${gib(p.limits.ram)} RAM available${p.limits.wasmHeap !== null ? `; wasm heap ${gib(b.backendHeap)} of ${gib(p.limits.wasmHeap)}` : ''}`,

@@ -19,7 +19,7 @@ import { optStr, type CommandContext, type ParsedOptions } from '../command';
 import { loadVocab } from '../vocab';
 import { presetOf } from './preset';
 import { resumeCheckpointFile } from './run-folder';
-import { freshConfigInput, positiveInt } from './steps';
+import { freshConfigInput, oneOf, positiveInt } from './steps';
 
 export interface JobPlan {
   preset: { name: string; paperParams: number; paperText: string; params: number; deviation: number } | null;
@@ -73,6 +73,8 @@ export function trainJobPlan(
   const resume = optStr(opts, 'resume');
   let input: PlanInput;
   const gpu = backend.adapter?.limits ?? null;
+  // f16 storage (webgpu) changes the plan: float16 weight copies, float16 saved matmul inputs.
+  const precision = oneOf(opts, 'precision', ['f32', 'f16'] as const);
   if (resume) {
     const r = resumedShape(resume);
     input = {
@@ -81,6 +83,7 @@ export function trainJobPlan(
       accumulation: r.accumulation,
       frozenBlocks: r.frozenBlocks,
       backend: backend.backend,
+      precision,
       gpu,
       chunkedHead: backend.native?.ok === true,
     };
@@ -94,6 +97,7 @@ export function trainJobPlan(
       accumulation: positiveInt(opts, 'accumulate') ?? positiveInt(opts, 'grad-accum') ?? 1,
       frozenBlocks: over.frozenBlocks ?? 0,
       backend: backend.backend,
+      precision,
       gpu,
       chunkedHead: backend.native?.ok === true,
     };

@@ -3,12 +3,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gradOp } from './grad-op';
 import { attentionKernel } from './attention-kernel';
+import { rope } from './ops';
+import { gpuAttention } from './webgpu/attention';
 
 export interface AttnShape {
   B: number;
   T: number;
   heads: number;
   headDim: number;
+  /**
+   * Set: qkv's q and k are not rotated yet; rotate them by RoPE at positions 0…T−1 with this base. On webgpu
+   * the attention kernels do it as they load q and k (and un-rotate the gradient); elsewhere the rope op runs
+   * first, as a separate step.
+   */
+  ropeBase?: number;
 }
 
 const maskCache = new Map<number, tf.Tensor2D>();
@@ -59,11 +67,17 @@ function backwardOps(dOut: tf.Tensor, qkv: tf.Tensor, probs: tf.Tensor4D, s: Att
 }
 
 /**
- * Causal self-attention: qkv [B·T, 3D] (q, k already rotated) → [B·T, D], heads merged. Probabilities are
- * saved for the backward pass ([B, H, T, T]: small at Espalier's context lengths).
+ * Causal self-attention: qkv [B·T, 3D] (q, k already rotated, unless s.ropeBase is set) → [B·T, D], heads
+ * merged. Probabilities are saved for the backward pass ([B, H, T, T]: small at Espalier's context lengths;
+ * the webgpu kernels save per-row statistics instead).
  */
 export function causalAttention(qkv: tf.Tensor2D, s: AttnShape, needsGrad: boolean): tf.Tensor2D {
-  const kernel = attentionKernel(s.heads, s.headDim);
+  const fused = s.ropeBase !== undefined ? gpuAttention(s.headDim, s.ropeBase) : null;
+  if (s.ropeBase !== undefined && !fused) {
+    const rotated = rope(qkv, s.B, s.T, s.heads, s.headDim, 0, s.ropeBase, needsGrad);
+    return causalAttention(rotated, { ...s, ropeBase: undefined }, needsGrad);
+  }
+  const kernel = fused ?? attentionKernel(s.heads, s.headDim);
   return gradOp<tf.Tensor2D>(
     [qkv],
     [needsGrad],

@@ -251,6 +251,11 @@ export class GPT implements CausalLM {
     return F.dropout(x, this.cfg.dropout, ctx.rng.seed());
   }
 
+  /** Incremental decoding's attention: the hook attends the rotated qkv over its cache. */
+  private attendCached(i: number, qkv: Flow, B: number, T: number, kv: KvHook): Flow {
+    return flow(kv.attend(i, qkv.value, B, T), qkv.grad);
+  }
+
   /**
    * Pre-norm block i on x [B·T, D]: attention and MLP, each added to the residual stream. With `kv`
    * (incremental decoding) the T rows are positions kv.offset… and attention goes through the hook.
@@ -259,16 +264,12 @@ export class GPT implements CausalLM {
     const c = this.cfg;
     const p = `blocks.${i}`;
     const shape = { B, T, heads: c.heads, headDim: headDim(c) };
-    const qkv = F.rope(
-      this.qkv(i, this.norm(`${p}.norm1`, x, ctx), ctx),
-      B,
-      T,
-      c.heads,
-      shape.headDim,
-      kv?.offset ?? 0,
-      c.ropeBase,
-    );
-    const o = kv ? flow(kv.attend(i, qkv.value, B, T), qkv.grad) : F.attention(qkv, shape);
+    const raw = this.qkv(i, this.norm(`${p}.norm1`, x, ctx), ctx);
+    // Training and scoring attend over positions 0…T−1 with RoPE inside the attention op (fused on webgpu);
+    // incremental decoding rotates at its own offset, because the cache keeps rotated keys.
+    const o = kv
+      ? this.attendCached(i, F.rope(raw, B, T, c.heads, shape.headDim, kv.offset, c.ropeBase), B, T, kv)
+      : F.attention(raw, { ...shape, ropeBase: c.ropeBase });
     const x2 = F.add(x, this.dropout(this.project(`${p}.attn.wo`, o, ctx), ctx));
     const h = F.gelu(this.project(`${p}.mlp.w1`, this.norm(`${p}.norm2`, x2, ctx), ctx));
     return F.add(x2, this.dropout(this.project(`${p}.mlp.w2`, h, ctx), ctx));

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ropeKernel } from './attention-kernel';
 import { gradOp } from './grad-op';
 import { matmul } from './native/matmul';
+import { gpuLinearHalf } from './webgpu/linear-half';
 import { gpuGelu, gpuRmsNorm } from './webgpu/norms';
 import { fusedKernels } from './wasm/fused';
 import { gatherRows, heapZeros, splitColumns } from './wasm/layout';
@@ -76,6 +77,9 @@ export function embedRows(table: tf.Tensor2D, ids: tf.Tensor1D, gTable: boolean)
 
 /** x [N, in] @ w [in, out]. `gx`/`gw`: whether x / w need gradients. */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, gx: boolean, gw: boolean): tf.Tensor2D {
+  // `--precision f16` on webgpu: float16 operands, and the backward pass keeps x packed (half the bytes).
+  const half = gpuLinearHalf(x, w, gx, gw);
+  if (half) return half;
   return gradOp<tf.Tensor2D>(
     [x, w],
     [gx, gw],

@@ -1,7 +1,7 @@
 // The memory plan: parameter counts from the config equal those of the built model, the paper's presets match its
 // published figures, limits are enforced, and a refusal is one line with the numbers and a way to fit.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig, type ModelConfigInput } from '../model/config';
+import { mlpWidth, resolveConfig, type ModelConfigInput } from '../model/config';
 import { GPT } from '../model/gpt';
 import { paramReport, paramReportFromConfig } from '../model/param-report';
 import { randomSubstrate, testBackend } from '../../../test/support/model';
@@ -77,6 +77,27 @@ describe('memoryPlan', () => {
     expect(grown.params.total).toBe(p.params.total);
     expect(grown.bytes.gradients).toBeLessThan(b.gradients / 2);
     expect(grown.bytes.activations).toBeLessThan(b.activations / 3);
+  });
+
+  it('counts --precision f16 storage on webgpu: float16 weight copies, float16 saved matmul inputs', () => {
+    const base = { config: cfg, batch: 4, accumulation: 1, backend: 'webgpu', availableRam: 1e15 } as const;
+    const f32 = memoryPlan(base);
+    const f16 = memoryPlan({ ...base, precision: 'f16' });
+    const d = cfg.dModel;
+    const f = mlpWidth(cfg);
+    const matrices =
+      cfg.layers * (4 * d * d + 2 * d * f) +
+      d * cfg.vocabSize +
+      (cfg.inputProjection === 'frozen-random' ? cfg.substrateDim * d : 0);
+    expect(f16.bytes.weights - f32.bytes.weights).toBe(2 * matrices);
+    const rows = 4 * cfg.contextLength;
+    expect(f32.bytes.activations - f16.bytes.activations).toBe(cfg.layers * 2 * rows * (3 * d + f));
+    expect(f16.bytes.halfStorage).toBe(2 * matrices - cfg.layers * 2 * rows * (3 * d + f));
+    expect(f32.bytes.halfStorage).toBe(0);
+    // f16 is a webgpu path: the same input on wasm plans float32.
+    expect(memoryPlan({ ...base, backend: 'wasm', precision: 'f16' }).bytes).toEqual(
+      memoryPlan({ ...base, backend: 'wasm' }).bytes,
+    );
   });
 
   it('refuses past the 4 GiB WebAssembly heap or the RAM, in one line with the numbers and what would fit', () => {

@@ -40,6 +40,11 @@ export interface PlanInput {
   frozenBlocks?: number;
   /** 'wasm' and 'cpu' hold tensors in the process; 'webgpu' and 'node-gpu' on the GPU. */
   backend: string;
+  /**
+   * `--precision f16` (webgpu only): float16 copies of the weight matrices next to the float32 masters, and
+   * every linear map's saved input kept as float16.
+   */
+  precision?: 'f32' | 'f16';
   /** WebGPU adapter limits where known. */
   gpu?: { maxBufferSize: number; maxStorageBufferBindingSize: number } | null;
   /**
@@ -71,8 +76,10 @@ export interface MemoryPlan {
   context: number;
   backend: string;
   bytes: {
-    /** Trainable and frozen parameters as backend tensors (float32). */
+    /** Trainable and frozen parameters as backend tensors (float32), plus their float16 copies under f16. */
     weights: number;
+    /** Of `weights` and `activations`: the float16 weight copies, less the activation bytes f16 saves. */
+    halfStorage: number;
     /** The substrate table: its host matrix, plus a backend copy on GPU backends. */
     substrate: number;
     gradients: number;
@@ -122,7 +129,13 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   const table = cfg.vocabSize * cfg.substrateDim;
   const frozenTable = cfg.embedding === 'frozen' ? table : 0;
   const c = CALIBRATION;
-  const weights = 4 * (params.total - frozenTable);
+  const half = input.precision === 'f16' && input.backend === 'webgpu';
+  // f16 keeps a packed float16 copy (2 bytes) of each matrix a linear map reads: the blocks', the head's and
+  // the input projection's (the substrate table is gathered, not multiplied).
+  const proj = cfg.inputProjection === 'frozen-random' ? cfg.substrateDim * d : 0;
+  const matrices = cfg.layers * (4 * d * d + 2 * d * f) + d * cfg.vocabSize + proj;
+  const halfCopies = half ? 2 * matrices : 0;
+  const weights = 4 * (params.total - frozenTable) + halfCopies;
   const onHost = substrateOnHost(input.backend);
   const substrateOnBackend = onHost ? 0 : 4 * table;
   const substrate = 4 * table + substrateOnBackend;
@@ -131,9 +144,13 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   const optimizer = moments * 2;
   const trained = cfg.layers - frozenBlocks;
   // Blocks in the gradient tape keep their rows; a frozen prefix runs forward only (one block's rows at a time).
-  const perBlock = 4 * B * T * (c.rowsD * d + c.rowsF * f);
+  // Under f16 the inputs of a block's four linear maps (norm1 and attention outputs, norm2 output: d wide; the
+  // GELU output: f wide) are saved as float16, 2 bytes fewer each per token.
+  const halfSaved = half ? 2 * B * T * (3 * d + f) : 0;
+  const perBlock = 4 * B * T * (c.rowsD * d + c.rowsF * f) - halfSaved;
   const activations =
     perBlock * (Math.max(trained, 0) + (frozenBlocks > 0 ? 1 : 0)) + 4 * c.scoreBlocks * B * cfg.heads * T * T;
+  const halfStorage = halfCopies - halfSaved * Math.max(trained, 0);
   // Chunked: one [rows, V] buffer holds logits, softmax and gradient in turn, plus a probability per position.
   const logits = input.chunkedHead
     ? 4 * (headChunkRows(B * T, cfg.vocabSize) * cfg.vocabSize + B * T)
@@ -181,7 +198,19 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
     accumulation: input.accumulation,
     context: T,
     backend: input.backend,
-    bytes: { weights, substrate, gradients, optimizer, activations, logits, base, total, backendHeap, largestTensor },
+    bytes: {
+      weights,
+      halfStorage,
+      substrate,
+      gradients,
+      optimizer,
+      activations,
+      logits,
+      base,
+      total,
+      backendHeap,
+      largestTensor,
+    },
     placement,
     limits,
     problems,

@@ -13,6 +13,7 @@ import { AdamW, learningRate, sumOfSquares, sumOfSquaresAsync } from './adamw';
 import { Sampler, type Batch, type TokenSeq, type Windows } from './data';
 import { PrefixCache } from './prefix-cache';
 import { LossScaler, scaleLoss } from './loss-scale';
+import { releaseHalfCopies, writeHalfCopies } from '../model/webgpu/half-store';
 import { setHalfPrecision } from '../model/webgpu/runtime';
 import { meanLoss, meanLossAsync } from './validate';
 import {
@@ -115,6 +116,8 @@ export class Trainer {
     const from = this.firstTrainingBlock();
     const tokens = tf.tensor2d(batch.inputs, [B, T], 'int32');
     const targets = tf.tensor1d(batch.targets, 'int32');
+    // f16: copies of weights that have none yet (the first step, frozen blocks, a block grown since).
+    if (this.scaler) writeHalfCopies(m.params.list().map((e) => e.variable));
     // The frozen prefix runs outside the gradient tape: no backward pass, nothing saved for one.
     const x0 = from >= 0 ? this.prefix.get(m, from, tokens, batch.windows, this.opts.cachePrefix) : null;
     const ctx = { grads: true, rng: m.config.dropout > 0 ? this.rng : undefined, adapter: this.adapter ?? undefined };
@@ -258,6 +261,8 @@ export class Trainer {
       const clip = o.clipNorm > 0 && gradNorm > o.clipNorm ? o.clipNorm / gradNorm : 1;
       // The loss scale comes off inside the AdamW kernel, with the clipping factor.
       this.optimizer.apply(p.entries, p.grads, lr, clip / lossScale);
+      // f16: the packed float16 copies the next forward reads, from the float32 masters AdamW just wrote.
+      if (this.scaler) writeHalfCopies(p.entries.map((e) => e.variable));
     } finally {
       tf.dispose([...p.grads.values()]);
     }
@@ -342,7 +347,10 @@ export class Trainer {
   }
 
   dispose(): void {
-    if (this.scaler) setHalfPrecision(false);
+    if (this.scaler) {
+      setHalfPrecision(false);
+      releaseHalfCopies();
+    }
     this.optimizer.dispose();
     this.prefix.clear();
   }

@@ -3,6 +3,7 @@
 // matMuls with explicit transposes (tfjs-wasm's transposed matMul is 10–20× slower than transpose + matMul).
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmHeap } from '../wasm/runtime';
+import { gpuMatmulF16 } from '../webgpu/half-store';
 import { gpuMatmul } from '../webgpu/matmul';
 import { loadGemmAddon, type GemmAddon } from './addon';
 
@@ -88,7 +89,7 @@ export function heapGemm(): HeapGemm | null {
 
 /** op(a)·op(b) for 2-D float32 tensors. */
 export function matmul(a: tf.Tensor2D, b: tf.Tensor2D, transA = false, transB = false): tf.Tensor2D {
-  const onGpu = gpuMatmul(a, b, transA, transB);
+  const onGpu = gpuMatmulF16(a, b, transA, transB) ?? gpuMatmul(a, b, transA, transB);
   if (onGpu) return onGpu;
   const g = a.dtype === 'float32' && b.dtype === 'float32' ? heapGemm() : null;
   if (g) {

@@ -2,7 +2,7 @@
 // BM×BN tile of C, staging BK-deep slices of A and B in workgroup memory; each thread keeps a 4×4 block of C in
 // registers and updates it with vec4 multiply-adds. The tile shape is picked per adapter and per problem size.
 import * as tf from '@tensorflow/tfjs-core';
-import { ceilDiv, flatGrid, gpuRuntime, halfPrecision, type GpuRuntime } from './runtime';
+import { ceilDiv, flatGrid, gpuRuntime, type GpuRuntime } from './runtime';
 
 const BK = 16;
 
@@ -125,12 +125,15 @@ export function gpuMatmulWith(
   }) as tf.Tensor2D;
 }
 
-/** op(a)·op(b) by Espalier's kernel when the webgpu backend runs (float32 operands), else null. */
+/**
+ * op(a)·op(b) by Espalier's float32 kernel when the webgpu backend runs (float32 operands), else null.
+ * `--precision f16` products go through half-store.ts's gpuMatmulF16 first (native/matmul.ts picks).
+ */
 export function gpuMatmul(a: tf.Tensor2D, b: tf.Tensor2D, transA: boolean, transB: boolean): tf.Tensor2D | null {
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   const rt = gpuRuntime();
   if (!rt) return null;
-  return halfPrecision() ? gpuMatmulHalf(rt, a, b, transA, transB) : gpuMatmulWith(rt, a, b, transA, transB);
+  return gpuMatmulWith(rt, a, b, transA, transB);
 }
 
 /** A float32 tensor's values as float16 packed two to an int32 word (pack2x16float), ⌈size/2⌉ words, row-major. */

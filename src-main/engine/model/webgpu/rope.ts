@@ -9,7 +9,7 @@ const tables = new Map<string, tf.Tensor2D>();
  * cos | sin of (offset + t) / base^(2i/dh), [T, dh] (cos in the first half): computed in float64 on the host.
  * Offset-0 tables (training) are kept for the process; the caller disposes others (generation's positions).
  */
-function angleTable(T: number, offset: number, headDim: number, base: number): tf.Tensor2D {
+export function angleTable(T: number, offset: number, headDim: number, base: number): tf.Tensor2D {
   const key = `${T}:${headDim}:${base}`;
   const hit = offset === 0 ? tables.get(key) : undefined;
   if (hit) return hit;
