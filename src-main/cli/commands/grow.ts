@@ -29,6 +29,7 @@ import { loadVocab } from '../vocab';
 import { logJobPlan, refuseUnfit, trainJobPlan, type JobPlan } from '../train/plan';
 import { precisionOption } from '../train/steps';
 import { planHuman } from '../train/plan-output';
+import { gib } from '../../engine/plan/index';
 import { growPresetOptions, PRESET_OPTION, requireOption } from '../train/preset';
 import { growFromJobPlan, growSource, lineage, sourceVocabulary, type GrowSource } from './grow-from';
 
@@ -55,6 +56,10 @@ interface GrowOut {
   baseline: { valLoss: number | null; trainableParams: number; seconds: number } | null;
   comparison: ComparisonRow[];
   out: string;
+  /** Peak resident memory of this process (bytes), to hold against the memory plan's estimate. */
+  peakRssBytes: number;
+  /** The memory plan's estimate of that peak (bytes): the final stage's, or the monolithic baseline's. */
+  planBytes: number;
 }
 
 function positiveInt(opts: ParsedOptions, name: string): number | undefined {
@@ -282,7 +287,13 @@ function growthLog(
   };
 }
 
-function growOutput(result: GrowthResult, init: BlockInit, out: string, validation: GrowOut['validation']): GrowOut {
+function growOutput(
+  result: GrowthResult,
+  init: BlockInit,
+  out: string,
+  validation: GrowOut['validation'],
+  planBytes: number,
+): GrowOut {
   const mono = result.baselines.monolithic;
   return {
     init,
@@ -304,6 +315,8 @@ function growOutput(result: GrowthResult, init: BlockInit, out: string, validati
     validation,
     comparison: result.comparison.map((r) => ({ ...r, valLoss: round(r.valLoss) })),
     out,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    planBytes,
   };
 }
 
@@ -562,7 +575,7 @@ export default defineCommand({
     );
     if (result.status === 'stopped')
       throw new UserError(`stopped; the checkpoint is ${result.resumeFrom}; run the same command again to resume`);
-    return growOutput(result, resolvePlan(plan).init, out, validation);
+    return growOutput(result, resolvePlan(plan).init, out, validation, job.plan.bytes.total);
   },
   human(result) {
     if ('plan' in (result as object)) return planHuman(result as JobPlan);
@@ -581,7 +594,13 @@ export default defineCommand({
         `${String(s.depth).padStart(5)}  ${String(s.steps).padStart(5)}  ${String(p.trainable).padStart(9)}  ${String(p.frozenBlocks).padStart(13)}  ${String(p.frozenSubstrate).padStart(9)}  ${String(p.total).padStart(9)}  ${ins.padStart(34)}  ${String(s.valLoss ?? '–').padStart(8)}  ${s.seconds.toFixed(1).padStart(7)}`,
       );
     }
-    lines.push('', formatComparison(r.comparison), '', `run folder: ${r.out} (stage-k/ are model folders)`);
+    lines.push(
+      '',
+      formatComparison(r.comparison),
+      '',
+      `peak memory: ${gib(r.peakRssBytes)} (the plan estimated ${gib(r.planBytes)})`,
+      `run folder: ${r.out} (stage-k/ are model folders)`,
+    );
     return lines.join('\n');
   },
 });

@@ -89,6 +89,7 @@ export function trainJobPlan(
       frozenBlocks: r.frozenBlocks,
       backend: backend.backend,
       gpu,
+      resumed: true,
     };
   } else {
     const { vocabSize, substrateDim } = sizes(opts, preset);

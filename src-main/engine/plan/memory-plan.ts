@@ -32,6 +32,8 @@ export interface PlanInput {
   gpu?: { maxBufferSize: number; maxStorageBufferBindingSize: number } | null;
   /** Bytes of RAM available to the job (default: MemAvailable now, plus what this process already holds). */
   availableRam?: number;
+  /** The job continues from a checkpoint (`train --resume`), which is read whole and held through the run. */
+  resumed?: boolean;
 }
 
 export interface MemoryPlan {
@@ -43,6 +45,12 @@ export interface MemoryPlan {
   bytes: {
     /** Trainable and frozen parameters as backend tensors (float32). */
     weights: number;
+    /**
+     * The parameters' host copy: a checkpoint or model folder reads every parameter to the host at once (the reads
+     * are awaited together, as WebGPU needs) before writing them tensor by tensor; so does a growth stage before
+     * it stacks new blocks.
+     */
+    hostWeights: number;
     /** The substrate table: the host copy and the backend's. */
     substrate: number;
     gradients: number;
@@ -54,6 +62,8 @@ export interface MemoryPlan {
     logits: number;
     /** Node, tfjs, the wasm module and the data. */
     base: number;
+    /** A resumed run's checkpoint (weights and AdamW moments), read whole and held while it trains; 0 otherwise. */
+    resumed: number;
     /** Peak resident memory of the process (what the RAM must hold). */
     total: number;
     /** What must sit in the backend's own memory (the wasm heap on the CPU path). */
@@ -92,6 +102,7 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   const frozenTable = cfg.embedding === 'frozen' ? table : 0;
   const c = CALIBRATION;
   const weights = 4 * (params.total - frozenTable);
+  const hostWeights = weights;
   const substrate = 2 * 4 * table;
   const gradients = 4 * params.trainable * (input.accumulation > 1 ? 2 : 1);
   const moments = 2 * 4 * params.trainable;
@@ -103,7 +114,8 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
     perBlock * (Math.max(trained, 0) + (frozenBlocks > 0 ? 1 : 0)) + 4 * c.scoreBlocks * B * cfg.heads * T * T;
   const logits = 4 * c.logitCopies * B * T * cfg.vocabSize;
   const base = c.baseBytes;
-  const total = base + weights + substrate + gradients + optimizer + activations + logits;
+  const resumed = input.resumed === true ? weights + moments : 0;
+  const total = base + weights + hostWeights + substrate + gradients + optimizer + activations + logits + resumed;
   const backendHeap = weights + substrate / 2 + gradients + moments + activations + logits;
   const largestTensor = 4 * Math.max(B * T * cfg.vocabSize, d * cfg.vocabSize, table, d * f, B * cfg.heads * T * T);
   const gpu = input.backend === 'webgpu' ? (input.gpu ?? null) : null;
@@ -128,7 +140,20 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
     accumulation: input.accumulation,
     context: T,
     backend: input.backend,
-    bytes: { weights, substrate, gradients, optimizer, activations, logits, base, total, backendHeap, largestTensor },
+    bytes: {
+      weights,
+      hostWeights,
+      substrate,
+      gradients,
+      optimizer,
+      activations,
+      logits,
+      base,
+      resumed,
+      total,
+      backendHeap,
+      largestTensor,
+    },
     limits,
     problems,
     fits: problems.length === 0,
