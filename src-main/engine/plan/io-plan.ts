@@ -5,7 +5,7 @@ import { mlpWidth, type ModelConfig } from '../model/config';
 import { paramReportFromConfig } from '../model/param-report';
 
 /** Node and the CLI's modules without a training backend's heap (measured: see docs/scale-on-one-machine.md). */
-export const IO_BASE_BYTES = 160 * 2 ** 20;
+export const IO_BASE_BYTES = 210 * 2 ** 20;
 
 function largestTensorBytes(cfg: ModelConfig): number {
   const d = cfg.dModel;
