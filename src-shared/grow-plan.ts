@@ -55,6 +55,8 @@ export const GrowPlan = z.object({
   params: z.object({ total: Count, trainable: Count, frozenBlocks: Count, frozenSubstrate: Count }),
   bytes: z.object({
     weights: Bytes,
+    /** The weights' host copy while a checkpoint or model folder is written. */
+    hostWeights: Bytes,
     substrate: Bytes,
     gradients: Bytes,
     optimizer: Bytes,

@@ -26,6 +26,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+interface Peak {
+  peakRssBytes: number;
+  planBytes: number;
+}
+
 interface GrowJson {
   stages: {
     depth: number;
@@ -281,6 +286,8 @@ describe('grow --from in the scale sequence (medium model)', () => {
     expect(g.code, g.stderr).toBe(0);
     const st = g.json<GrowJson>().stages[0]!;
     expect(st.depth).toBe(5);
+    // Every step reports its peak resident memory and the plan's estimate of it (the 2 GiB run holds them within 25 %).
+    const peaks = [tr, g].map((r) => r.json<Peak>());
     console.log(
       `grow --from (4 × d 128 → 5): insertion ${st.lossBeforeInsert} → ${st.lossAfterInsert}, val ${st.valLoss}; params ${st.params.total}, trainable ${st.params.trainable}`,
     );
@@ -298,6 +305,7 @@ describe('grow --from in the scale sequence (medium model)', () => {
       { timeoutMs: 300_000 },
     );
     expect(ex.code, ex.stderr).toBe(0);
+    expect(ex.stderr).toMatch(/peak memory .* GiB \(the plan estimated .* GiB\)/);
     expect(
       readdirSync(p('med-hf')).filter((f) => /^model-\d{5}-of-\d{5}\.safetensors$/.test(f)).length,
     ).toBeGreaterThanOrEqual(2);
@@ -305,6 +313,15 @@ describe('grow --from in the scale sequence (medium model)', () => {
       timeoutMs: 300_000,
     });
     expect(imp.code, imp.stderr).toBe(0);
+    peaks.push(ex.json<Peak>(), imp.json<Peak>());
+    for (const r of peaks) {
+      expect(r.peakRssBytes).toBeGreaterThan(50 * 2 ** 20);
+      expect(r.planBytes).toBeGreaterThan(50 * 2 ** 20);
+    }
+    // The grown model's plan: one more block than the source's, of which only the new one trains.
+    expect(peaks[1]!.planBytes).toBeLessThan(peaks[0]!.planBytes);
+    // import holds every converted tensor; export streams them one at a time.
+    expect(peaks[3]!.planBytes).toBeGreaterThan(peaks[2]!.planBytes);
     const greedy = (model: string) => {
       const r = runCli([
         'generate',

@@ -38,7 +38,9 @@ describe('runs.planGrow', () => {
     expect(p.backendNote).toContain(`'${choice}'`);
     expect(p.line).toMatch(/^memory plan: /);
     const b = p.bytes;
-    expect(b.total).toBe(b.base + b.weights + b.substrate + b.gradients + b.optimizer + b.activations + b.logits);
+    expect(b.total).toBe(
+      b.base + b.weights + b.hostWeights + b.substrate + b.gradients + b.optimizer + b.activations + b.logits,
+    );
     // A monolithic baseline is the largest unit: nothing frozen but the substrate.
     const mono = await app.call('runs.planGrow', {
       projectId: s.projectId,

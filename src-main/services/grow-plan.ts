@@ -91,6 +91,7 @@ export function planGrow(ws: Workspace, req: GrowPlanRequest, backendChoice: str
     },
     bytes: {
       weights: p.bytes.weights,
+      hostWeights: p.bytes.hostWeights,
       substrate: p.bytes.substrate,
       gradients: p.bytes.gradients,
       optimizer: p.bytes.optimizer,

@@ -53,13 +53,14 @@ function planFor(req: GrowPlanRequest, fits: boolean): GrowPlan {
     params: { total: 1_234_567, trainable: 234_567, frozenBlocks: 800_000, frozenSubstrate: 200_000 },
     bytes: {
       weights: GiB,
+      hostWeights: GiB,
       substrate: GiB / 2,
       gradients: GiB / 4,
       optimizer: GiB,
       activations: 3 * GiB,
       logits: GiB / 8,
       base: GiB / 5,
-      total: 6.075 * GiB,
+      total: 7.075 * GiB,
       backendHeap: 5 * GiB,
     },
     limits: { ram: 20 * GiB, wasmHeap: 4 * GiB },
@@ -102,7 +103,8 @@ describe('GrowForm memory plan', () => {
       '1.23 M parameters for the final stage (2 blocks, 1 frozen): 234.6 k trainable, 800.0 k in frozen blocks, 200.0 k frozen substrate',
     );
     const mem = w.get('[data-testid="grow-plan-memory"]').text();
-    expect(mem).toContain('peak ≈ 6.1 GB');
+    expect(mem).toContain('peak ≈ 7.1 GB');
+    expect(mem).toContain('their host copy at checkpoints 1.0 GB');
     expect(mem).toContain('AdamW moments 1.0 GB');
     expect(mem).toContain('activations 3.0 GB');
     expect(mem).toContain('wasm heap 5.0 GB of 4.0 GB');

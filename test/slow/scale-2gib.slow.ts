@@ -1,7 +1,8 @@
 // The paper's sizes on one machine, end to end (`npm run test:slow`): a 16 × d 1024 model whose checkpoint passes
 // 2 GiB trains on the CPU, is SIGKILLed after its first checkpoint, resumes with `--resume DIR` alone to the same
-// bits as an uninterrupted run, exports as sharded Hugging Face weights that transformers loads and continues
-// greedily as Espalier does, and imports back. Peak RSS is printed next to the memory plan (within 25 %).
+// bits as an uninterrupted run, grows a 17th block on its frozen 16, exports the grown model as sharded Hugging
+// Face weights that transformers loads and continues greedily as Espalier does, and imports back. Every step's
+// peak RSS is printed next to its memory plan; the training steps' plans are held within 25 %.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,45 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+interface Peak {
+  peakRssBytes: number;
+  planBytes: number;
+}
+const peaks: string[] = [];
+
+/** One line per CLI step, "step: peak X GiB, plan Y GiB, ratio r"; `strict` holds the plan within 25 %. */
+function peakOf(step: string, r: Peak, strict: boolean): void {
+  expect(r.peakRssBytes, step).toBeGreaterThan(0);
+  expect(r.planBytes, step).toBeGreaterThan(0);
+  const ratio = r.planBytes / r.peakRssBytes;
+  const line = `${step}: peak ${(r.peakRssBytes / GiB).toFixed(2)} GiB, plan ${(r.planBytes / GiB).toFixed(2)} GiB, ratio ${ratio.toFixed(2)}`;
+  peaks.push(line);
+  console.log(`scale-2gib ${line}`);
+  if (strict) expect(Math.abs(ratio - 1), line).toBeLessThan(0.25);
+}
+
+/** The number of tensors of `a` under `prefixes`, each byte-identical in `b` (one tensor of each file in memory). */
+function sameTensors(a: string, b: string, prefixes: string[]): number {
+  const ra = openSafetensors(a);
+  const rb = openSafetensors(b);
+  let n = 0;
+  try {
+    for (const name of ra.names().filter((x) => prefixes.some((pre) => x.startsWith(pre)))) {
+      const ta = ra.read(name)!;
+      const tb = rb.read(name);
+      expect(tb, name).toBeDefined();
+      expect(tb!.shape, name).toEqual(ta.shape);
+      const bytes = (t: typeof ta) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+      expect(Buffer.compare(bytes(ta), bytes(tb!)), name).toBe(0);
+      n++;
+    }
+  } finally {
+    ra.close();
+    rb.close();
+  }
+  return n;
+}
+
 function checkpointStep(file: string): number | null {
   try {
     return (JSON.parse(readSafetensorsMetadata(file)['meta'] ?? '{}') as { step?: number }).step ?? null;
@@ -103,7 +143,7 @@ function sameCheckpoint(a: string, b: string): void {
 }
 
 describe('a model past 2 GiB on one machine', () => {
-  it('trains, is SIGKILLed, resumes bit-identically, exports sharded to transformers and imports back', async () => {
+  it('trains, is SIGKILLed, resumes bit-identically, grows a tier, exports sharded to transformers and imports back', async () => {
     const plan = runCli(['train', ...common, '--plan', '--json']).json<{
       plan: { fits: boolean; bytes: { total: number } };
     }>().plan;
@@ -112,13 +152,12 @@ describe('a model past 2 GiB on one machine', () => {
     // The uninterrupted reference: 2 steps, a checkpoint after each.
     const ref = runCli(['train', ...common, '--out', p('ref'), '--json'], { timeoutMs: LONG });
     expect(ref.code, ref.stderr).toBe(0);
-    const res = ref.json<{ steps: number; peakRssBytes: number; planBytes: number }>();
+    const res = ref.json<Peak & { steps: number }>();
+    expect(res.planBytes).toBe(plan.bytes.total);
     const size = statSync(p('ref/checkpoint.safetensors')).size;
     expect(size).toBeGreaterThan(2 * GiB);
-    console.log(
-      `scale-2gib: checkpoint ${(size / GiB).toFixed(2)} GiB; peak RSS ${(res.peakRssBytes / GiB).toFixed(2)} GiB, plan ${(res.planBytes / GiB).toFixed(2)} GiB (ratio ${(res.planBytes / res.peakRssBytes).toFixed(2)})`,
-    );
-    expect(Math.abs(res.planBytes / res.peakRssBytes - 1)).toBeLessThan(0.25);
+    console.log(`scale-2gib: checkpoint ${(size / GiB).toFixed(2)} GiB (${size} bytes)`);
+    peakOf('train (2 steps)', res, true);
 
     // The same run, killed without warning once its step-1 checkpoint is on disk.
     const child = spawn(
@@ -138,20 +177,73 @@ describe('a model past 2 GiB on one machine', () => {
     expect(readdirSync(p('run')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const resumed = runCli(['train', '--resume', p('run'), '--json'], { timeoutMs: LONG });
     expect(resumed.code, resumed.stderr).toBe(0);
+    peakOf('train --resume (step 2)', resumed.json<Peak>(), true);
     sameCheckpoint(p('ref/checkpoint.safetensors'), p('run/checkpoint.safetensors'));
 
-    // Sharded Hugging Face export (400 MB shards), loaded by transformers with no custom code.
+    // One more tier: a 17th block on the resumed model's 16, which stay frozen to the bit; one step.
+    const growArgs = [
+      'grow',
+      '--from',
+      p('run'),
+      '--data',
+      p('text.txt'),
+      '--stages',
+      '1',
+      '--steps-per-stage',
+      '1',
+      '--batch',
+      '1',
+      '--eval-windows',
+      '2',
+      '--threads',
+      '2',
+      '--backend',
+      'wasm',
+      '--out',
+      p('grown'),
+      '--json',
+    ];
+    const g = runCli(growArgs, { timeoutMs: LONG });
+    expect(g.code, g.stderr).toBe(0);
+    const gj = g.json<
+      Peak & { stages: { depth: number; steps: number; valLoss: number | null; checkpoint: string }[] }
+    >();
+    const st = gj.stages[0]!;
+    expect(gj.stages.map((x) => x.depth)).toEqual([17]);
+    expect(st.steps).toBe(1);
+    peakOf('grow --from (16 frozen + 1 block, 1 step)', gj, true);
+    const blocks = Array.from({ length: 16 }, (_, i) => `blocks.${i}.`);
+    const grownWeights = join(st.checkpoint, 'model.safetensors');
+    const perBlock = sameTensors(p('run/model.safetensors'), grownWeights, ['blocks.0.']);
+    expect(perBlock).toBeGreaterThan(0);
+    expect(sameTensors(p('run/model.safetensors'), grownWeights, blocks)).toBe(16 * perBlock);
+    const grown = openSafetensors(grownWeights);
+    expect(grown.names().filter((n) => n.startsWith('blocks.16.')).length).toBe(perBlock);
+    grown.close();
+    const grownCkpt = join(st.checkpoint, 'checkpoint.safetensors');
+    console.log(
+      `scale-2gib: grown model ${(statSync(grownWeights).size / GiB).toFixed(2)} GiB, its checkpoint ${(statSync(grownCkpt).size / GiB).toFixed(2)} GiB (${statSync(grownCkpt).size} bytes)`,
+    );
+    expect(statSync(grownWeights).size).toBeGreaterThan(statSync(p('run/model.safetensors')).size);
+    // The same command again resumes the finished run: nothing retrains, the same result.
+    const again = runCli(growArgs, { timeoutMs: LONG });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/stage 1\/1 \(depth 17\):/);
+    expect(again.json<{ stages: { valLoss: number | null }[] }>().stages[0]!.valLoss).toBe(st.valLoss);
+
+    // The grown model as sharded Hugging Face weights (400 MB shards), loaded by transformers with no custom code.
     const ex = runCli(
-      ['export', '--format', 'hf', '--model', p('run'), '--out', p('hf'), '--max-shard-size', '400', '--json'],
+      ['export', '--format', 'hf', '--model', st.checkpoint, '--out', p('hf'), '--max-shard-size', '400', '--json'],
       { timeoutMs: LONG },
     );
     expect(ex.code, ex.stderr).toBe(0);
+    peakOf('export --format hf (17 blocks)', ex.json<Peak>(), false);
     const files = readdirSync(p('hf'));
     expect(files).toContain('model.safetensors.index.json');
     expect(files.filter((f) => /^model-\d{5}-of-\d{5}\.safetensors$/.test(f)).length).toBeGreaterThanOrEqual(2);
     const tok = loadTokenizer(p('vocab.json'));
     const prompt = [...tok.encode(corpusText('debian-faq.en.txt').slice(70_000, 70_200))].slice(0, 16);
-    const { model } = loadModel(p('run'));
+    const { model } = loadModel(st.checkpoint);
     const mine = [
       ...(await generateIds(model, [Int32Array.from(prompt)], { maxTokens: 8, temperature: 0, topK: 0, topP: 1 }))
         .ids[0]!,
@@ -173,6 +265,7 @@ describe('a model past 2 GiB on one machine', () => {
       timeoutMs: LONG,
     });
     expect(imp.code, imp.stderr).toBe(0);
+    peakOf('import --format hf (17 blocks)', imp.json<Peak>(), false);
     const back = loadModel(p('back')).model;
     expect([
       ...(await generateIds(back, [Int32Array.from(prompt)], { maxTokens: 8, temperature: 0, topK: 0, topP: 1 }))
@@ -180,5 +273,6 @@ describe('a model past 2 GiB on one machine', () => {
     ]).toEqual(mine);
     back.dispose();
     expect(existsSync(p('back/model.safetensors'))).toBe(true);
+    console.log(`scale-2gib peak RSS per step:\n${peaks.join('\n')}`);
   }, 3_600_000);
 });

@@ -1,6 +1,9 @@
 // `espalier export --format hf`: writes a model folder as a Hugging Face folder that transformers loads with no
 // custom code (ArceeForCausalLM); merges and LayerNorm models are refused with the reason.
 import { exportHf } from '../../engine/hf/index';
+import { readModelMeta } from '../../engine/io/model-folder-format';
+import { exportPlanBytes } from '../../engine/plan/io-plan';
+import { gib } from '../../engine/plan/index';
 import { UserError } from '../../common/errors';
 import { defineCommand, num, str } from '../command';
 
@@ -38,9 +41,12 @@ export default defineCommand({
     const mb = num(opts, 'max-shard-size');
     if (!(mb > 0)) throw new UserError(`option --max-shard-size must be a positive number of megabytes, got ${mb}`);
     const r = exportHf(str(opts, 'model'), str(opts, 'out'), { maxShardBytes: mb * 1e6 });
+    // Held against the plan's estimate, as train and grow report theirs.
+    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    const planBytes = exportPlanBytes(readModelMeta(str(opts, 'model')).config);
     ctx.log(
-      `exported ${r.layers} blocks as ArceeForCausalLM to ${r.out} (embedding: ${r.embedding === 'substrate' ? 'the substrate rows' : 'projection and scale folded in'})`,
+      `exported ${r.layers} blocks as ArceeForCausalLM to ${r.out} (embedding: ${r.embedding === 'substrate' ? 'the substrate rows' : 'projection and scale folded in'}); peak memory ${gib(peakRssBytes)} (the plan estimated ${gib(planBytes)})`,
     );
-    return r;
+    return { ...r, peakRssBytes, planBytes };
   },
 });

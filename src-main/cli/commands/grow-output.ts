@@ -29,6 +29,10 @@ export interface GrowOut {
   baseline: { valLoss: number | null; trainableParams: number; seconds: number } | null;
   comparison: ComparisonRow[];
   out: string;
+  /** Peak resident memory of this process (bytes), to hold against the memory plan's estimate. */
+  peakRssBytes: number;
+  /** The memory plan's estimate of that peak (bytes): the final stage's, or the monolithic baseline's. */
+  planBytes: number;
 }
 
 const round = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e4) / 1e4);
@@ -101,6 +105,7 @@ export function growOutput(
   init: BlockInit,
   out: string,
   validation: GrowOut['validation'],
+  planBytes: number,
 ): GrowOut {
   const mono = result.baselines.monolithic;
   return {
@@ -123,5 +128,7 @@ export function growOutput(
     validation,
     comparison: result.comparison.map((r) => ({ ...r, valLoss: round(r.valLoss) })),
     out,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    planBytes,
   };
 }

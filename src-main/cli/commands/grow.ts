@@ -9,6 +9,7 @@ import { defineCommand, optStr, str } from '../command';
 import { logJobPlan, refuseUnfit, type JobPlan } from '../train/plan';
 import { precisionOption } from '../train/steps';
 import { planHuman } from '../train/plan-output';
+import { gib } from '../../engine/plan/index';
 import { growPresetOptions, PRESET_OPTION, requireOption } from '../train/preset';
 import { growFromJobPlan, growSource } from './grow-from';
 import { growOutput, growthLog, insertionOf, runInterruptible, type GrowOut } from './grow-output';
@@ -269,7 +270,7 @@ export default defineCommand({
     );
     if (result.status === 'stopped')
       throw new UserError(`stopped; the checkpoint is ${result.resumeFrom}; run the same command again to resume`);
-    return growOutput(result, resolvePlan(plan).init, out, validation);
+    return growOutput(result, resolvePlan(plan).init, out, validation, job.plan.bytes.total);
   },
   human(result) {
     if ('plan' in (result as object)) return planHuman(result as JobPlan);
@@ -288,7 +289,13 @@ export default defineCommand({
         `${String(s.depth).padStart(5)}  ${String(s.steps).padStart(5)}  ${String(p.trainable).padStart(9)}  ${String(p.frozenBlocks).padStart(13)}  ${String(p.frozenSubstrate).padStart(9)}  ${String(p.total).padStart(9)}  ${ins.padStart(34)}  ${String(s.valLoss ?? '–').padStart(8)}  ${s.seconds.toFixed(1).padStart(7)}`,
       );
     }
-    lines.push('', formatComparison(r.comparison), '', `run folder: ${r.out} (stage-k/ are model folders)`);
+    lines.push(
+      '',
+      formatComparison(r.comparison),
+      '',
+      `peak memory: ${gib(r.peakRssBytes)} (the plan estimated ${gib(r.planBytes)})`,
+      `run folder: ${r.out} (stage-k/ are model folders)`,
+    );
     return lines.join('\n');
   },
 });

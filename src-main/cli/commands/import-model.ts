@@ -3,6 +3,8 @@
 import { importHf } from '../../engine/hf/index';
 import { folderParamReport } from '../../engine/io/folder-params';
 import { describeParams } from '../../engine/model/param-report';
+import { gib } from '../../engine/plan/index';
+import { importPlanBytes } from '../../engine/plan/io-plan';
 import { defineCommand, str } from '../command';
 import { checkFormat } from './export-model';
 
@@ -34,7 +36,10 @@ export default defineCommand({
     ctx.log(
       `imported ${r.layers} blocks into ${r.out}: ${describeParams(params)}; substrate ${r.substrateId.slice(0, 12)}…${r.substrateRestored ? ' (the exported substrate, restored)' : ' (a new imported table)'}, tokenizer ${r.tokenizerId.slice(0, 12)}…`,
     );
+    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    const planBytes = importPlanBytes(r.meta.config);
+    ctx.log(`peak memory ${gib(peakRssBytes)} (the plan estimated ${gib(planBytes)})`);
     const { meta: _meta, ...rest } = r;
-    return { ...rest, params };
+    return { ...rest, params, peakRssBytes, planBytes };
   },
 });

@@ -86,6 +86,7 @@ export function trainJobPlan(
       precision,
       gpu,
       chunkedHead: backend.native?.ok === true,
+      resumed: true,
     };
   } else {
     const { vocabSize, substrateDim } = sizes(opts, preset);

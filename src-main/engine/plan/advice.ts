@@ -49,7 +49,7 @@ export function planAdvice(input: PlanInput): PlanAdvice {
 /** "weights 1.2 GiB, substrate …": the plan's parts, largest first is not needed — the order is the reader's. */
 export function planParts(p: MemoryPlan): string {
   const b = p.bytes;
-  return `weights ${gib(b.weights)}, substrate ${gib(b.substrate)}, gradients ${gib(b.gradients)}, AdamW ${gib(b.optimizer)}, activations ${gib(b.activations)}, logits ${gib(b.logits)}, runtime ${gib(b.base)}`;
+  return `weights ${gib(b.weights)}, substrate ${gib(b.substrate)}, gradients ${gib(b.gradients)}, AdamW ${gib(b.optimizer)}, activations ${gib(b.activations)}, logits ${gib(b.logits)}, runtime ${gib(b.base)}, host copy of the weights ${gib(b.hostWeights)}${b.resumed > 0 ? `, checkpoint read to resume ${gib(b.resumed)}` : ''}`;
 }
 
 /** The log line every job starts with. */

@@ -63,7 +63,17 @@ describe('memoryPlan', () => {
   it('adds up its parts, and frozen blocks need no gradients or moments', () => {
     const p = memoryPlan({ config: cfg, batch: 1, accumulation: 1, backend: 'wasm', availableRam: 1e15 });
     const b = p.bytes;
-    expect(b.total).toBe(b.base + b.weights + b.substrate + b.gradients + b.optimizer + b.activations + b.logits);
+    expect(b.total).toBe(
+      b.base +
+        b.weights +
+        b.hostWeights +
+        b.substrate +
+        b.gradients +
+        b.optimizer +
+        b.activations +
+        b.logits +
+        b.resumed,
+    );
     expect(b.gradients).toBe(4 * p.params.trainable);
     expect(b.optimizer).toBe(4 * 4 * p.params.trainable);
     const grown = memoryPlan({
@@ -77,6 +87,20 @@ describe('memoryPlan', () => {
     expect(grown.params.total).toBe(p.params.total);
     expect(grown.bytes.gradients).toBeLessThan(b.gradients / 2);
     expect(grown.bytes.activations).toBeLessThan(b.activations / 3);
+    // A checkpoint's weights are read to the host at once; a resumed run also holds the checkpoint it read.
+    expect(b.hostWeights).toBe(b.weights);
+    expect(b.resumed).toBe(0);
+    const resumed = memoryPlan({
+      config: cfg,
+      batch: 1,
+      accumulation: 1,
+      backend: 'wasm',
+      availableRam: 1e15,
+      resumed: true,
+    });
+    expect(resumed.bytes.resumed).toBe(b.weights + 2 * 4 * p.params.trainable);
+    expect(resumed.bytes.total - b.total).toBe(resumed.bytes.resumed);
+    expect(resumed.bytes.backendHeap).toBe(b.backendHeap);
   });
 
   it('counts --precision f16 storage on webgpu: float16 weight copies, float16 saved matmul inputs', () => {
@@ -117,7 +141,7 @@ describe('memoryPlan', () => {
     const line = refusalLine(p, advice, { grow: false });
     expect(line.split('\n')).toHaveLength(1);
     expect(line).toMatch(
-      /^this job does not fit: it needs [\d.]+ GiB of WebAssembly heap, which holds at most 4\.00 GiB \(weights 0\.44 GiB, substrate 0\.25 GiB, gradients 0\.88 GiB, AdamW 1\.75 GiB, activations [\d.]+ GiB, logits [\d.]+ GiB, runtime [\d.]+ GiB\); it would fit with --batch \d --grad-accum \d+/,
+      /^this job does not fit: it needs [\d.]+ GiB of WebAssembly heap, which holds at most 4\.00 GiB \(weights 0\.44 GiB, substrate 0\.25 GiB, gradients 0\.88 GiB, AdamW 1\.75 GiB, activations [\d.]+ GiB, logits [\d.]+ GiB, runtime [\d.]+ GiB, host copy of the weights 0\.44 GiB\); it would fit with --batch \d --grad-accum \d+/,
     );
     // Every way offered does fit, and keeps the windows per optimizer step.
     const ga = advice.gradAccum!;

@@ -55,6 +55,8 @@ export interface PlanInput {
   chunkedHead?: boolean;
   /** Bytes of RAM available to the job (default: MemAvailable now, plus what this process already holds). */
   availableRam?: number;
+  /** The job continues from a checkpoint (`train --resume`), which is read whole and held through the run. */
+  resumed?: boolean;
   /** Whether AdamW runs in the native addon (wasm only; default: whether this process loads an addon that has it). */
   nativeOptimizer?: boolean;
 }
@@ -80,6 +82,12 @@ export interface MemoryPlan {
     weights: number;
     /** Of `weights` and `activations`: the float16 weight copies, less the activation bytes f16 saves. */
     halfStorage: number;
+    /**
+     * The parameters' host copy: a checkpoint or model folder reads every parameter to the host at once (the reads
+     * are awaited together, as WebGPU needs) before writing them tensor by tensor; so does a growth stage before
+     * it stacks new blocks.
+     */
+    hostWeights: number;
     /** The substrate table: its host matrix, plus a backend copy on GPU backends. */
     substrate: number;
     gradients: number;
@@ -91,6 +99,8 @@ export interface MemoryPlan {
     logits: number;
     /** Node, tfjs, the wasm module and the data. */
     base: number;
+    /** A resumed run's checkpoint (weights and AdamW moments), read whole and held while it trains; 0 otherwise. */
+    resumed: number;
     /** Peak resident memory of the process (what the RAM must hold). */
     total: number;
     /** What must sit in the backend's own memory (the wasm heap on the CPU path). */
@@ -135,7 +145,9 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
   const proj = cfg.inputProjection === 'frozen-random' ? cfg.substrateDim * d : 0;
   const matrices = cfg.layers * (4 * d * d + 2 * d * f) + d * cfg.vocabSize + proj;
   const halfCopies = half ? 2 * matrices : 0;
-  const weights = 4 * (params.total - frozenTable) + halfCopies;
+  // The parameters' host copy (float32) at checkpoints and before a growth stage stacks new blocks.
+  const hostWeights = 4 * (params.total - frozenTable);
+  const weights = hostWeights + halfCopies;
   const onHost = substrateOnHost(input.backend);
   const substrateOnBackend = onHost ? 0 : 4 * table;
   const substrate = 4 * table + substrateOnBackend;
@@ -156,7 +168,8 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
     ? 4 * (headChunkRows(B * T, cfg.vocabSize) * cfg.vocabSize + B * T)
     : 4 * c.logitCopies * B * T * cfg.vocabSize;
   const base = c.baseBytes + c.vocabBytesPerToken * cfg.vocabSize;
-  const total = base + weights + substrate + gradients + optimizer + activations + logits;
+  const resumed = input.resumed === true ? hostWeights + moments : 0;
+  const total = base + weights + hostWeights + substrate + gradients + optimizer + activations + logits + resumed;
   const nativeOptimizer = input.backend === 'wasm' && (input.nativeOptimizer ?? nativeOptimAvailable());
   const backendHeap = weights + substrateOnBackend + gradients + (nativeOptimizer ? 0 : moments) + activations + logits;
   const placement: Placement = {
@@ -201,12 +214,14 @@ export function memoryPlan(input: PlanInput): MemoryPlan {
     bytes: {
       weights,
       halfStorage,
+      hostWeights,
       substrate,
       gradients,
       optimizer,
       activations,
       logits,
       base,
+      resumed,
       total,
       backendHeap,
       largestTensor,
