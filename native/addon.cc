@@ -12,6 +12,9 @@
 #include "src/gemm.h"
 #include "src/pool.h"
 
+// ops-addon.cc: attention, RMSNorm and GELU.
+void defineNativeOps(napi_env env, napi_value exports);
+
 namespace {
 
 using espalier::Kernel;
@@ -200,9 +203,15 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setKernel", nullptr, SetKernel, nullptr, nullptr, nullptr, napi_default_method, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  defineNativeOps(env, exports);
   return exports;
 }
 
 }  // namespace
 
 NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
+
+// Shared with ops-addon.cc (the non-product kernels): the pool, the one-call lock, and whether vector code runs.
+espalier::Pool* espalierPool() { return pool; }
+std::mutex& espalierCallMutex() { return callMutex; }
+bool espalierVector() { return std::strcmp(kernel->name, "portable") != 0; }
