@@ -58,6 +58,22 @@ export function nativeOpsAvailable(): boolean {
   return !!addon && NAMES.every((n) => typeof addon[n] === 'function');
 }
 
+/**
+ * For doctor: which of the step's other kernels run natively and in which code, e.g. 'attention, RMSNorm,
+ * GELU (AVX2+FMA vector code)', or why they do not (the WebAssembly kernels run then).
+ */
+export function nativeOpsLine(): string {
+  const addon = loadGemmAddon();
+  if (!addon) return 'not in use (no native addon)';
+  if (!nativeOpsAvailable()) return 'not in use (the native addon predates them; run `npm run build:native`)';
+  if (!enabled) return 'switched off by ESPALIER_NATIVE_OPS=0 (WebAssembly kernels run)';
+  // native/src/vmath.h: the vector build needs AVX2+FMA on x86 (every AVX-512/AVX2 kernel's CPU has them);
+  // on arm64 the baseline build is NEON code; ESPALIER_KERNEL=portable selects the portable build.
+  const k = addon.kernel();
+  const code = k === 'portable' ? 'portable C++' : k === 'neon' ? 'NEON vector code' : 'AVX2+FMA vector code';
+  return `attention, RMSNorm, GELU (${code}) on the matrix kernel's threads`;
+}
+
 export function nativeOps(): NativeOps | null {
   if (!enabled || !nativeOpsAvailable()) return null;
   const addon = loadGemmAddon() as GemmAddon & Ops;
