@@ -3,6 +3,7 @@
 #include <node_api.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <mutex>
 #include <string>
 
@@ -67,12 +68,20 @@ struct Args {
     return (float)v;
   }
 
+  // The product of sizes, or −1 when it overflows (floats() then refuses it).
+  static int64_t count(std::initializer_list<int64_t> sizes) {
+    int64_t n = 1;
+    for (int64_t s : sizes)
+      if (__builtin_mul_overflow(n, s, &n)) return -1;
+    return n;
+  }
+
   // `count` floats at the byte offset in argument i, inside the memory.
   float* floats(size_t i, int64_t count) {
     int64_t off = -1;
     if (ok && napi_get_value_int64(env, argv[i], &off) != napi_ok) off = -1;
     if (!ok) return nullptr;
-    if (off < 0 || off % 4 != 0 || count < 0 || off + count * 4 > (int64_t)len) {
+    if (off < 0 || off % 4 != 0 || count < 0 || count > ((int64_t)len - off) / 4) {
       fail("argument " + std::to_string(i) + " (" + std::to_string(count) + " floats at byte " + std::to_string(off) + ") lies outside the memory");
       return nullptr;
     }
@@ -85,9 +94,9 @@ napi_value AttentionForward(napi_env env, napi_callback_info info) {
   Args a(env, info, "attentionForward", 9);
   int64_t B = a.size(4), T = a.size(5), H = a.size(6), dh = a.size(7);
   float scale = a.real(8);
-  float* qkv = a.floats(1, B * T * 3 * H * dh);
-  float* out = a.floats(2, B * T * H * dh);
-  float* probs = a.floats(3, B * H * T * T);
+  float* qkv = a.floats(1, Args::count({B, T, 3, H, dh}));
+  float* out = a.floats(2, Args::count({B, T, H, dh}));
+  float* probs = a.floats(3, Args::count({B, H, T, T}));
   if (!a.ok) return nullptr;
   std::lock_guard<std::mutex> lk(espalierCallMutex());
   espalier::attentionForward(qkv, out, probs, (int)B, (int)T, (int)H, (int)dh, scale, espalierVector(), espalierPool());
@@ -99,10 +108,10 @@ napi_value AttentionBackward(napi_env env, napi_callback_info info) {
   Args a(env, info, "attentionBackward", 10);
   int64_t B = a.size(5), T = a.size(6), H = a.size(7), dh = a.size(8);
   float scale = a.real(9);
-  float* qkv = a.floats(1, B * T * 3 * H * dh);
-  float* probs = a.floats(2, B * H * T * T);
-  float* dOut = a.floats(3, B * T * H * dh);
-  float* dqkv = a.floats(4, B * T * 3 * H * dh);
+  float* qkv = a.floats(1, Args::count({B, T, 3, H, dh}));
+  float* probs = a.floats(2, Args::count({B, H, T, T}));
+  float* dOut = a.floats(3, Args::count({B, T, H, dh}));
+  float* dqkv = a.floats(4, Args::count({B, T, 3, H, dh}));
   if (!a.ok) return nullptr;
   std::lock_guard<std::mutex> lk(espalierCallMutex());
   espalier::attentionBackward(qkv, probs, dOut, dqkv, (int)B, (int)T, (int)H, (int)dh, scale, espalierVector(), espalierPool());
@@ -133,25 +142,25 @@ napi_value RmsNormBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// geluForward(memory, x, y, n)
+// geluForward(memory, x, y, s, n): s receives the sigmoid factor for the backward pass.
 napi_value GeluForward(napi_env env, napi_callback_info info) {
-  Args a(env, info, "geluForward", 4);
-  int64_t n = a.size(3);
-  float *x = a.floats(1, n), *y = a.floats(2, n);
+  Args a(env, info, "geluForward", 5);
+  int64_t n = a.size(4);
+  float *x = a.floats(1, n), *y = a.floats(2, n), *s = a.floats(3, n);
   if (!a.ok) return nullptr;
   std::lock_guard<std::mutex> lk(espalierCallMutex());
-  espalier::geluForward(x, y, (long)n, espalierVector(), espalierPool());
+  espalier::geluForward(x, y, s, (long)n, espalierVector(), espalierPool());
   return nullptr;
 }
 
-// geluBackward(memory, dy, x, dx, n)
+// geluBackward(memory, dy, x, s, dx, n)
 napi_value GeluBackward(napi_env env, napi_callback_info info) {
-  Args a(env, info, "geluBackward", 5);
-  int64_t n = a.size(4);
-  float *dy = a.floats(1, n), *x = a.floats(2, n), *dx = a.floats(3, n);
+  Args a(env, info, "geluBackward", 6);
+  int64_t n = a.size(5);
+  float *dy = a.floats(1, n), *x = a.floats(2, n), *s = a.floats(3, n), *dx = a.floats(4, n);
   if (!a.ok) return nullptr;
   std::lock_guard<std::mutex> lk(espalierCallMutex());
-  espalier::geluBackward(dy, x, dx, (long)n, espalierVector(), espalierPool());
+  espalier::geluBackward(dy, x, s, dx, (long)n, espalierVector(), espalierPool());
   return nullptr;
 }
 

@@ -66,19 +66,20 @@ ESPALIER_INLINE void sumParts(const float* parts, long count, float* dg, int c0,
     for (int k = c0; k < c1; k++) dg[k] += parts[p * D + k];
 }
 
-ESPALIER_INLINE void geluFwdRange(const float* x, float* y, long a, long b) {
+ESPALIER_INLINE void geluFwdRange(const float* x, float* y, float* s, long a, long b) {
   for (long i = a; i < b; i++) {
     const float v = x[i], u = v * (C1 + C3 * v * v);
-    y[i] = v / (1.f + vm::exp(-u));
+    const float sg = 1.f / (1.f + vm::exp(-u));
+    s[i] = sg;
+    y[i] = v * sg;
   }
 }
 
-ESPALIER_INLINE void geluBwdRange(const float* dy, const float* x, float* dx, long a, long b) {
+ESPALIER_INLINE void geluBwdRange(const float* dy, const float* x, const float* s, float* dx, long a, long b) {
   for (long i = a; i < b; i++) {
     // d/dx [x·s(u)] = s + x·s·(1 − s)·u', u' = C1 + 3·C3·x²
-    const float v = x[i], u = v * (C1 + C3 * v * v);
-    const float s = 1.f / (1.f + vm::exp(-u));
-    dx[i] = dy[i] * (s + v * s * (1.f - s) * (C1 + 3.f * C3 * v * v));
+    const float v = x[i], sg = s[i];
+    dx[i] = dy[i] * (sg + v * sg * (1.f - sg) * (C1 + 3.f * C3 * v * v));
   }
 }
 
@@ -86,8 +87,8 @@ struct Impl {
   void (*rmsFwd)(const float*, const float*, float*, float*, long, long, int, float);
   void (*rmsBwd)(const float*, const float*, const float*, const float*, float*, float*, long, long, int);
   void (*sum)(const float*, long, float*, int, int, int);
-  void (*geluFwd)(const float*, float*, long, long);
-  void (*geluBwd)(const float*, const float*, float*, long, long);
+  void (*geluFwd)(const float*, float*, float*, long, long);
+  void (*geluBwd)(const float*, const float*, const float*, float*, long, long);
 };
 
 #define ESPALIER_IMPL(SUFFIX, ATTR)                                                                                                   \
@@ -99,8 +100,8 @@ struct Impl {
     rmsBwdRows(dy, x, r, g, dx, dp, r0, r1, D);                                                                                       \
   }                                                                                                                                   \
   ATTR void sum##SUFFIX(const float* parts, long count, float* dg, int c0, int c1, int D) { sumParts(parts, count, dg, c0, c1, D); } \
-  ATTR void geluFwd##SUFFIX(const float* x, float* y, long a, long b) { geluFwdRange(x, y, a, b); }                                  \
-  ATTR void geluBwd##SUFFIX(const float* dy, const float* x, float* dx, long a, long b) { geluBwdRange(dy, x, dx, a, b); }
+  ATTR void geluFwd##SUFFIX(const float* x, float* y, float* s, long a, long b) { geluFwdRange(x, y, s, a, b); }                     \
+  ATTR void geluBwd##SUFFIX(const float* dy, const float* x, const float* s, float* dx, long a, long b) { geluBwdRange(dy, x, s, dx, a, b); }
 
 ESPALIER_IMPL(Base, )
 #if ESPALIER_HAS_AVX2
@@ -137,15 +138,16 @@ void rmsBackward(const float* dy, const float* x, const float* r, const float* g
   runParts(pool, groups, [&](int c) { f.sum(partial.data(), parts, dg, c * 64, std::min(D, (c + 1) * 64), D); });
 }
 
-void geluForward(const float* x, float* y, long n, bool vector, Pool* pool) {
-  const Impl& f = impl(vector);
-  runParts(pool, (n + ELEMS_PER_PART - 1) / ELEMS_PER_PART, [&](int p) { f.geluFwd(x, y, p * ELEMS_PER_PART, std::min(n, (p + 1) * ELEMS_PER_PART)); });
-}
-
-void geluBackward(const float* dy, const float* x, float* dx, long n, bool vector, Pool* pool) {
+void geluForward(const float* x, float* y, float* s, long n, bool vector, Pool* pool) {
   const Impl& f = impl(vector);
   runParts(pool, (n + ELEMS_PER_PART - 1) / ELEMS_PER_PART,
-           [&](int p) { f.geluBwd(dy, x, dx, p * ELEMS_PER_PART, std::min(n, (p + 1) * ELEMS_PER_PART)); });
+           [&](int p) { f.geluFwd(x, y, s, p * ELEMS_PER_PART, std::min(n, (p + 1) * ELEMS_PER_PART)); });
+}
+
+void geluBackward(const float* dy, const float* x, const float* s, float* dx, long n, bool vector, Pool* pool) {
+  const Impl& f = impl(vector);
+  runParts(pool, (n + ELEMS_PER_PART - 1) / ELEMS_PER_PART,
+           [&](int p) { f.geluBwd(dy, x, s, dx, p * ELEMS_PER_PART, std::min(n, (p + 1) * ELEMS_PER_PART)); });
 }
 
 }  // namespace espalier

@@ -20,8 +20,9 @@ void rmsForward(const float* x, const float* g, float* y, float* r, long N, int 
 // dx [N, D] and dg [D] (written, not accumulated).
 void rmsBackward(const float* dy, const float* x, const float* r, const float* g, float* dx, float* dg, long N, int D, bool vector, Pool* pool);
 
-// GELU, tanh approximation, as x·sigmoid(2·√(2/π)·(x + 0.044715·x³)); backward recomputes from x.
-void geluForward(const float* x, float* y, long n, bool vector, Pool* pool);
-void geluBackward(const float* dy, const float* x, float* dx, long n, bool vector, Pool* pool);
+// GELU, tanh approximation, as x·s with s = sigmoid(2·√(2/π)·(x + 0.044715·x³)); s is kept for the backward
+// pass (which then needs no exp).
+void geluForward(const float* x, float* y, float* s, long n, bool vector, Pool* pool);
+void geluBackward(const float* dy, const float* x, const float* s, float* dx, long n, bool vector, Pool* pool);
 
 }  // namespace espalier

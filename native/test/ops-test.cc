@@ -159,9 +159,9 @@ void testGelu(bool vector) {
     std::vector<float> y1, dx1;
     for (int threads : {1, 2, 3, 7}) {
       Pool pool(threads);
-      std::vector<float> yo(n, NAN), dxo(n, NAN);
-      geluForward(x.data(), yo.data(), n, vector, &pool);
-      geluBackward(dy.data(), x.data(), dxo.data(), n, vector, &pool);
+      std::vector<float> yo(n, NAN), so(n, NAN), dxo(n, NAN);
+      geluForward(x.data(), yo.data(), so.data(), n, vector, &pool);
+      geluBackward(dy.data(), x.data(), so.data(), dxo.data(), n, vector, &pool);
       if (threads == 1) {
         double e1 = worstErr(yo.data(), y, 1e-6, 1e-5), e2 = worstErr(dxo.data(), dx, 1e-6, 1e-5);
         CHECK(e1 <= 1 && e2 <= 1, "gelu n%ld (vector=%d): errors y %.2f dx %.2f of tolerance", n, vector, e1, e2);
@@ -207,14 +207,14 @@ void benchOps() {
   const int B = 16, T = 64, H = 4, dh = 32, D = H * dh;
   const long N = (long)B * T;
   std::vector<float> qkv = randn(N * 3 * D, rng), dOut = randn(N * D, rng), out(N * D), probs((size_t)B * H * T * T), dqkv(N * 3 * D);
-  std::vector<float> x = randn(N * 4 * D, rng), y(N * 4 * D), g = randn(D, rng), r(N), dg(D);
+  std::vector<float> x = randn(N * 4 * D, rng), y(N * 4 * D), s(N * 4 * D), g = randn(D, rng), r(N), dg(D);
   for (bool v : {false, true}) {
     std::printf("  %-8s attention fwd %.3f ms, bwd %.3f ms; rmsNorm fwd %.3f ms, bwd %.3f ms; gelu [%ld] fwd %.3f ms, bwd %.3f ms\n", v ? "vector" : "portable",
                 msPerCall([&] { attentionForward(qkv.data(), out.data(), probs.data(), B, T, H, dh, 0.17f, v, nullptr); }),
                 msPerCall([&] { attentionBackward(qkv.data(), probs.data(), dOut.data(), dqkv.data(), B, T, H, dh, 0.17f, v, nullptr); }),
                 msPerCall([&] { rmsForward(x.data(), g.data(), y.data(), r.data(), N, D, 1e-5f, v, nullptr); }),
                 msPerCall([&] { rmsBackward(dOut.data(), x.data(), r.data(), g.data(), y.data(), dg.data(), N, D, v, nullptr); }), N * 4 * D,
-                msPerCall([&] { geluForward(x.data(), y.data(), N * 4 * D, v, nullptr); }),
-                msPerCall([&] { geluBackward(dOut.data(), x.data(), y.data(), N * 4 * D, v, nullptr); }));
+                msPerCall([&] { geluForward(x.data(), y.data(), s.data(), N * 4 * D, v, nullptr); }),
+                msPerCall([&] { geluBackward(x.data(), x.data(), s.data(), y.data(), N * 4 * D, v, nullptr); }));
   }
 }

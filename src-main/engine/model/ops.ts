@@ -201,8 +201,11 @@ export function gelu(x: tf.Tensor2D, gx: boolean): tf.Tensor2D {
     return gradOp<tf.Tensor2D>(
       [x],
       [gx],
-      ([a]) => ({ value: nat.geluForward(a as tf.Tensor2D), save: [a!] }),
-      (dy, [a]) => [nat.geluBackward(dy, a!)],
+      ([a]) => {
+        const { y, s } = nat.geluForward(a as tf.Tensor2D);
+        return { value: y, save: [a!, s] };
+      },
+      (dy, [a, s]) => [nat.geluBackward(dy, a!, s!)],
       'gelu',
     );
   }

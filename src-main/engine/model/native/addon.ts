@@ -94,9 +94,9 @@ export interface GemmAddon {
     N: number,
     D: number,
   ): void;
-  /** GELU (tanh approximation) of n floats. */
-  geluForward?(memory: ArrayBuffer | Uint8Array, x: number, y: number, n: number): void;
-  geluBackward?(memory: ArrayBuffer | Uint8Array, dy: number, x: number, dx: number, n: number): void;
+  /** GELU (tanh approximation) of n floats: y = x·s, s (kept for the backward pass) the sigmoid factor. */
+  geluForward?(memory: ArrayBuffer | Uint8Array, x: number, y: number, s: number, n: number): void;
+  geluBackward?(memory: ArrayBuffer | Uint8Array, dy: number, x: number, s: number, dx: number, n: number): void;
 }
 
 export const ADDON_FILE = join('native', 'build', 'Release', 'espalier_gemm.node');

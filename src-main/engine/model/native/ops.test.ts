@@ -106,7 +106,7 @@ describe('native attention, RMSNorm and GELU', () => {
   it('refuse memory regions outside the heap, naming the kernel', () => {
     const addon = loadGemmAddon()!;
     const mem = new ArrayBuffer(1024);
-    expect(() => addon.geluForward!(mem, 0, 512, 200)).toThrow(/geluForward: argument 2 .* outside the memory/);
+    expect(() => addon.geluForward!(mem, 0, 512, 0, 200)).toThrow(/geluForward: argument 2 .* outside the memory/);
     expect(() => addon.attentionForward!(mem, 0, 0, 0, 1, 8, 2, 8, 1)).toThrow(
       /attentionForward: .*outside the memory/,
     );

@@ -39,8 +39,8 @@ export interface NativeOps {
   ): tf.Tensor2D;
   rmsNormForward(x: tf.Tensor2D, g: tf.Tensor1D, eps: number): { y: tf.Tensor2D; r: tf.Tensor1D };
   rmsNormBackward(dy: tf.Tensor, x: tf.Tensor2D, r: tf.Tensor, g: tf.Tensor): { dx: tf.Tensor2D; dg: tf.Tensor1D };
-  geluForward(x: tf.Tensor2D): tf.Tensor2D;
-  geluBackward(dy: tf.Tensor, x: tf.Tensor): tf.Tensor2D;
+  geluForward(x: tf.Tensor2D): { y: tf.Tensor2D; s: tf.Tensor2D };
+  geluBackward(dy: tf.Tensor, x: tf.Tensor, s: tf.Tensor): tf.Tensor2D;
 }
 
 const NAMES = [
@@ -117,12 +117,13 @@ export function nativeOps(): NativeOps | null {
     },
     geluForward(x) {
       const y = heap.empty(x.shape) as tf.Tensor2D;
-      addon.geluForward(mem(), f32(x), p(y), x.size);
-      return y;
+      const s = heap.empty(x.shape) as tf.Tensor2D;
+      addon.geluForward(mem(), f32(x), p(y), p(s), x.size);
+      return { y, s };
     },
-    geluBackward(dy, x) {
+    geluBackward(dy, x, s) {
       const dx = heap.empty(x.shape) as tf.Tensor2D;
-      addon.geluBackward(mem(), f32(dy), f32(x), p(dx), x.size);
+      addon.geluBackward(mem(), f32(dy), f32(x), f32(s), p(dx), x.size);
       return dx;
     },
   };
