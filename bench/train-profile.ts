@@ -39,7 +39,7 @@ const threadsNote = report.native?.ok
   ? `native ${report.native.isa}, ${report.native.threads} thread(s)`
   : 'no native addon';
 console.log(
-  `d ${d}, vocab ${tok.size}, ${threadsNote}, ${natOps}; per step: wall ms (${((16 * 64) / total).toFixed(0)} tokens/s), process CPU ms (every thread):`,
+  `d ${d}, vocab ${tok.size}, ${threadsNote}, ${natOps}; per step: wall ms (${((1000 * 16 * 64) / total).toFixed(0)} tokens/s), process CPU ms (every thread):`,
 );
 const row = (name: string, ms: number, cpu: number, note = '') =>
   console.log(

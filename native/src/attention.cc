@@ -34,8 +34,11 @@ ESPALIER_INLINE void rowDots(const float* q, const float* kT, int T, int dh, int
   for (int k = 0; k < dh; k++) vm::axpy(s, q[k], kT + (size_t)k * T, n);
 }
 
+// DH: the head size fixed at compile time (loops over it unroll into registers), or 0 for any.
+template <int DH>
 ESPALIER_INLINE void forwardBody(const Attn& a, int part) {
-  const int b = part / a.H, h = part % a.H, T = a.T, dh = a.dh, D = a.H * dh, RS = 3 * D;
+  const int dh = DH ? DH : a.dh;
+  const int b = part / a.H, h = part % a.H, T = a.T, D = a.H * dh, RS = 3 * D;
   const float* base = a.qkv + (size_t)b * T * RS + (size_t)h * dh;
   for (int i = 0; i < T; i++) {
     const float* q = base + (size_t)i * RS;
@@ -57,8 +60,10 @@ ESPALIER_INLINE void forwardBody(const Attn& a, int part) {
   }
 }
 
+template <int DH>
 ESPALIER_INLINE void backwardBody(const Attn& a, int part, float* dP, float* vT) {
-  const int b = part / a.H, h = part % a.H, T = a.T, dh = a.dh, D = a.H * dh, RS = 3 * D;
+  const int dh = DH ? DH : a.dh;
+  const int b = part / a.H, h = part % a.H, T = a.T, D = a.H * dh, RS = 3 * D;
   const float* base = a.qkv + (size_t)b * T * RS + (size_t)h * dh;
   float* dbase = a.dqkv + (size_t)b * T * RS + (size_t)h * dh;
   transposeHead(base + 2 * D, RS, T, dh, vT);
@@ -85,12 +90,45 @@ ESPALIER_INLINE void backwardBody(const Attn& a, int part, float* dP, float* vT)
   }
 }
 
-void forwardBase(const Attn& a, int part) { forwardBody(a, part); }
-void backwardBase(const Attn& a, int part, float* dP, float* vT) { backwardBody(a, part, dP, vT); }
+using FwdFn = void (*)(const Attn&, int);
+using BwdFn = void (*)(const Attn&, int, float*, float*);
+
+template <int DH>
+void forwardBase(const Attn& a, int part) {
+  forwardBody<DH>(a, part);
+}
+template <int DH>
+void backwardBase(const Attn& a, int part, float* dP, float* vT) {
+  backwardBody<DH>(a, part, dP, vT);
+}
 #if ESPALIER_HAS_AVX2
-ESPALIER_AVX2 void forwardAvx2(const Attn& a, int part) { forwardBody(a, part); }
-ESPALIER_AVX2 void backwardAvx2(const Attn& a, int part, float* dP, float* vT) { backwardBody(a, part, dP, vT); }
+template <int DH>
+ESPALIER_AVX2 void forwardAvx2(const Attn& a, int part) {
+  forwardBody<DH>(a, part);
+}
+template <int DH>
+ESPALIER_AVX2 void backwardAvx2(const Attn& a, int part, float* dP, float* vT) {
+  backwardBody<DH>(a, part, dP, vT);
+}
 #endif
+
+// The build for this head size (32, 64 and 128 have their own) and instruction set.
+void pick(int dh, bool vector, FwdFn* f, BwdFn* b) {
+  const bool wide = useAvx2(vector);
+#if ESPALIER_HAS_AVX2
+#define ESPALIER_PICK(DH) \
+  (*f = wide ? forwardAvx2<DH> : forwardBase<DH>, *b = wide ? backwardAvx2<DH> : backwardBase<DH>)
+#else
+#define ESPALIER_PICK(DH) (*f = forwardBase<DH>, *b = backwardBase<DH>, (void)wide)
+#endif
+  switch (dh) {
+    case 32: ESPALIER_PICK(32); break;
+    case 64: ESPALIER_PICK(64); break;
+    case 128: ESPALIER_PICK(128); break;
+    default: ESPALIER_PICK(0);
+  }
+#undef ESPALIER_PICK
+}
 
 // Per-thread scratch, grown to the largest shape seen.
 float* scratch(size_t n) {
@@ -111,22 +149,18 @@ void runParts(Pool* pool, int parts, const std::function<void(int)>& fn) {
 
 void attentionForward(const float* qkv, float* out, float* probs, int B, int T, int H, int dh, float scale, bool vector, Pool* pool) {
   Attn a{qkv, out, probs, nullptr, nullptr, B, T, H, dh, scale};
-  auto fn = forwardBase;
-#if ESPALIER_HAS_AVX2
-  if (useAvx2(vector)) fn = forwardAvx2;
-#endif
-  (void)vector;
+  FwdFn fn;
+  BwdFn unused;
+  pick(dh, vector, &fn, &unused);
   runParts(pool, B * H, [&](int part) { fn(a, part); });
 }
 
 void attentionBackward(const float* qkv, const float* probs, const float* dOut, float* dqkv, int B, int T, int H, int dh, float scale, bool vector,
                        Pool* pool) {
   Attn a{qkv, nullptr, const_cast<float*>(probs), dOut, dqkv, B, T, H, dh, scale};
-  auto fn = backwardBase;
-#if ESPALIER_HAS_AVX2
-  if (useAvx2(vector)) fn = backwardAvx2;
-#endif
-  (void)vector;
+  FwdFn unused;
+  BwdFn fn;
+  pick(dh, vector, &unused, &fn);
   runParts(pool, B * H, [&](int part) {
     float* buf = scratch((size_t)T * (dh + 1));
     fn(a, part, buf, buf + T);
