@@ -13,6 +13,8 @@
 #include "src/pool.h"
 
 void registerOptimizer(napi_env env, napi_value exports, espalier::Pool* pool, std::mutex* callMutex);
+// ops-addon.cc: attention, RMSNorm and GELU.
+void defineNativeOps(napi_env env, napi_value exports);
 
 namespace {
 
@@ -203,9 +205,15 @@ napi_value Init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   registerOptimizer(env, exports, pool, &callMutex);  // adamw, sumsq (optim-napi.cc)
+  defineNativeOps(env, exports);
   return exports;
 }
 
 }  // namespace
 
 NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
+
+// Shared with ops-addon.cc (the non-product kernels): the pool, the one-call lock, and whether vector code runs.
+espalier::Pool* espalierPool() { return pool; }
+std::mutex& espalierCallMutex() { return callMutex; }
+bool espalierVector() { return std::strcmp(kernel->name, "portable") != 0; }

@@ -9,7 +9,16 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arm64 = process.argv.includes('--arm64');
 const benchAt = process.argv.indexOf('--bench');
-const sources = ['test/kernels-test.cc', 'src/gemm.cc', 'src/micro-x86.cc', 'src/micro-neon.cc', 'src/softmax.cc'];
+const sources = [
+  'test/kernels-test.cc',
+  'src/gemm.cc',
+  'src/micro-x86.cc',
+  'src/micro-neon.cc',
+  'src/softmax.cc',
+  'test/ops-test.cc',
+  'src/attention.cc',
+  'src/norms.cc',
+];
 const outDir = join(root, 'native', 'build', 'test');
 const exe = join(outDir, arm64 ? 'kernels-test-arm64' : 'kernels-test');
 const cxx = arm64 ? 'aarch64-linux-gnu-g++' : process.env.CXX || 'g++';

@@ -49,6 +49,9 @@ describe('espalier doctor', () => {
     expect(r.stdout).toMatch(
       /native kernel: (AVX-512|AVX2\+FMA|NEON|portable C\+\+) \(\d+×\d+ micro-kernel\), 2 thread\(s\) \(this CPU runs: [a-z0-9, ]*portable;/,
     );
+    expect(r.stdout).toMatch(
+      /native ops: attention, RMSNorm, GELU \((AVX2\+FMA vector code|NEON vector code)\) on the matrix kernel's threads/,
+    );
     expect(r.stdout).toContain('compute threads: 2');
   });
 
@@ -59,6 +62,9 @@ describe('espalier doctor', () => {
     });
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('native kernel: portable C++ (4×16 micro-kernel), 1 thread(s)');
+    expect(forced.stdout).toContain(
+      "native ops: attention, RMSNorm, GELU (portable C++) on the matrix kernel's threads",
+    );
     const bad = runCli(['doctor', '--backend', 'wasm', '--threads', '1'], {
       timeoutMs: 60_000,
       env: { ESPALIER_KERNEL: 'sse9' },

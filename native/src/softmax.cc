@@ -5,6 +5,7 @@
 
 #include "gemm.h"
 #include "pool.h"
+#include "vmath.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -13,11 +14,18 @@
 namespace espalier {
 namespace {
 
+// Plain C++ the compiler vectorises (NEON on arm64, SSE2 on x86): vm::exp has no library call, and the sum
+// runs in 8 lanes.
 float rowPortable(float* x, int n, int target, bool grad) {
   float mx = x[0];
   for (int i = 1; i < n; i++) mx = std::max(mx, x[i]);
-  float sum = 0.f;
-  for (int i = 0; i < n; i++) sum += (x[i] = std::exp(x[i] - mx));
+  for (int i = 0; i < n; i++) x[i] = vm::exp(x[i] - mx);
+  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int i8 = 0;
+  for (; i8 + 8 <= n; i8 += 8)
+    for (int l = 0; l < 8; l++) acc[l] += x[i8 + l];
+  float sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; i8 < n; i8++) sum += x[i8];
   float inv = 1.f / sum;
   for (int i = 0; i < n; i++) x[i] *= inv;
   float pt = x[target];
@@ -44,24 +52,32 @@ __attribute__((target("avx2,fma"))) inline __m256 expNeg(__m256 x) {
   return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
+// Any width: whole vectors first, then the last n % 8 columns through a buffer padded with −∞ (whose exps
+// are masked out of the sum), so a vocabulary such as 4,063 stays on the vector path.
 __attribute__((target("avx2,fma"))) float rowAvx2(float* x, int n, int target, bool grad) {
-  if (n % 8 != 0) return rowPortable(x, n, target, grad);
-  __m256 m = _mm256_set1_ps(-INFINITY);
-  for (int i = 0; i < n; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
-  alignas(32) float t[8];
+  const int full = n & ~7, tail = n - full;
+  alignas(32) float t[8], pad[8];
+  for (int i = 0; i < 8; i++) pad[i] = i < tail ? x[full + i] : -INFINITY;
+  const __m256 keep = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(tail), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+  __m256 m = _mm256_load_ps(pad);
+  for (int i = 0; i < full; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
   _mm256_store_ps(t, m);
   float mx = t[0];
   for (int i = 1; i < 8; i++) mx = std::max(mx, t[i]);
   __m256 vm = _mm256_set1_ps(mx), acc = _mm256_setzero_ps();
-  for (int i = 0; i < n; i += 8) {
+  for (int i = 0; i < full; i += 8) {
     __m256 e = expNeg(_mm256_sub_ps(_mm256_loadu_ps(x + i), vm));
     _mm256_storeu_ps(x + i, e);
     acc = _mm256_add_ps(acc, e);
   }
+  __m256 et = _mm256_and_ps(expNeg(_mm256_sub_ps(_mm256_load_ps(pad), vm)), keep);
+  acc = _mm256_add_ps(acc, et);
   _mm256_store_ps(t, acc);
   float sum = ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
   __m256 inv = _mm256_set1_ps(1.f / sum);
-  for (int i = 0; i < n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), inv));
+  for (int i = 0; i < full; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), inv));
+  _mm256_store_ps(t, _mm256_mul_ps(et, inv));
+  for (int i = 0; i < tail; i++) x[full + i] = t[i];
   float pt = x[target];
   if (grad) x[target] -= 1.f;
   return pt;

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { describeBackend, initBackend, parseBackendName, type BackendReport } from '../../engine/backend';
 import { adapterName, gpuPathLine } from '../../engine/backend-webgpu';
+import { nativeOpsLine } from '../../engine/model/native/ops';
 import { peekWebgpuProbe } from '../../engine/webgpu-probe';
 import { UserError } from '../../common/errors';
 import {
@@ -91,6 +92,7 @@ export default defineCommand({
           ? `native kernel: ${r.native.isa}, ${r.native.threads} thread(s) (this CPU runs: ${r.native.kernels.join(', ')}; ESPALIER_KERNEL picks one)`
           : `native kernel: not in use (${r.native.reason})`,
       );
+    if (r.native?.ok) lines.push(`native ops: ${nativeOpsLine()}`);
     const threads = r.native?.ok ? r.native.threads : (r.wasm?.threads ?? 1);
     lines.push(`compute threads: ${threads}`);
     // Dawn's own warnings, captured by the one quiet probe: said here, never on every command.

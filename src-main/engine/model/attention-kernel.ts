@@ -6,6 +6,7 @@ import { gpuAttention } from './webgpu/attention';
 import { gpuRope } from './webgpu/rope';
 import { heapZeros } from './wasm/layout';
 import { kernelRuntime } from './wasm/runtime';
+import { nativeOps } from './native/ops';
 
 export interface AttentionKernel {
   forward(qkv: tf.Tensor2D, s: AttnShape): { out: tf.Tensor2D; probs: tf.Tensor4D };
@@ -15,6 +16,14 @@ export interface AttentionKernel {
 export function attentionKernel(heads: number, headDim: number): AttentionKernel | null {
   const gpu = gpuAttention(headDim);
   if (gpu) return gpu;
+  // The native addon's kernel runs on every compute thread; the WebAssembly one on one.
+  const nat = nativeOps();
+  if (nat) {
+    return {
+      forward: (qkv, s) => nat.attentionForward(qkv, s.B, s.T, s.heads, s.headDim),
+      backward: (dOut, qkv, probs, s) => nat.attentionBackward(dOut, qkv, probs, s.B, s.T, s.heads, s.headDim),
+    };
+  }
   const rt = kernelRuntime(heads, headDim);
   if (!rt) return null;
   const k = rt.kernels;

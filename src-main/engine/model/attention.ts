@@ -90,6 +90,7 @@ export function causalAttention(qkv: tf.Tensor2D, s: AttnShape, needsGrad: boole
         ? kernel.backward(dy as tf.Tensor2D, x as tf.Tensor2D, probs as tf.Tensor4D, s)
         : backwardOps(dy, x!, probs as tf.Tensor4D, s),
     ],
+    'attention',
   );
 }
 

@@ -1,6 +1,7 @@
 // One helper for every hand-differentiated op: gradients flow only to the inputs that need them, and the
 // backward pass reads only what the forward saved (so nothing it needs is freed by an enclosing tidy).
 import * as tf from '@tensorflow/tfjs-core';
+import { timed } from './profile';
 
 export interface Forward<T extends tf.Tensor = tf.Tensor> {
   value: T;
@@ -33,12 +34,14 @@ export function gradOp<T extends tf.Tensor>(
   needs: readonly boolean[],
   forward: (xs: tf.Tensor[]) => Forward<T>,
   backward: Backward,
+  /** The op's name in the per-op profile (profile.ts); its backward is filed under name + '.bwd'. */
+  name = 'other op',
 ): T {
-  if (!needs.some(Boolean)) return tf.tidy(() => forward(inputs).value);
+  if (!needs.some(Boolean)) return timed(name, () => tf.tidy(() => forward(inputs).value));
   const diffIdx: number[] = [];
   needs.forEach((n, i) => n && diffIdx.push(i));
   const node = tf.customGrad(() => {
-    const out = forward(inputs);
+    const out = timed(name, () => forward(inputs));
     // tfjs's save() clones, and on tfjs-wasm a clone copies the data (the 16 MB softmax of the head, the
     // attention probabilities…). A same-shape reshape is a zero-copy alias with its own reference count.
     const kept = out.save.map((t) => tf.keep(tf.reshape(t, t.shape)));
@@ -46,7 +49,7 @@ export function gradOp<T extends tf.Tensor>(
     return {
       value: out.value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
-        const grads = backward(dy as tf.Tensor, kept, needs);
+        const grads = timed(`${name}.bwd`, () => backward(dy as tf.Tensor, kept, needs));
         pending.delete(kept);
         tf.dispose(kept);
         return diffIdx.map((i) => {

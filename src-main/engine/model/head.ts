@@ -117,5 +117,6 @@ export function headCrossEntropy(
       const scale = tf.div(dy, n);
       return [needs[0] ? tf.mul(dh!, scale) : null, needs[1] ? tf.mul(dw!, scale) : null, null];
     },
+    'head',
   );
 }

@@ -5,6 +5,7 @@ import { ropeKernel } from './attention-kernel';
 import { gradOp } from './grad-op';
 import { matmul } from './native/matmul';
 import { gpuLinearHalf } from './webgpu/linear-half';
+import { nativeOps } from './native/ops';
 import { gpuGelu, gpuRmsNorm } from './webgpu/norms';
 import { fusedKernels } from './wasm/fused';
 import { gatherRows, heapZeros, splitColumns } from './wasm/layout';
@@ -22,6 +23,7 @@ export function add(x: tf.Tensor2D, y: tf.Tensor2D, gx: boolean, gy: boolean): t
     [gx, gy],
     ([a, b]) => ({ value: tf.add(a!, b!) as tf.Tensor2D, save: [] }),
     (dy) => [dy, dy],
+    'add',
   );
 }
 
@@ -33,6 +35,7 @@ export function scale(x: tf.Tensor2D, s: number, gx: boolean): tf.Tensor2D {
     [gx],
     ([a]) => ({ value: tf.mul(a!, s) as tf.Tensor2D, save: [] }),
     (dy) => [tf.mul(dy, s)],
+    'scale',
   );
 }
 
@@ -44,6 +47,7 @@ export function concatColumns(ws: tf.Tensor2D[], needs: boolean[]): tf.Tensor2D 
     needs,
     (xs) => ({ value: tf.concat(xs as tf.Tensor2D[], 1), save: [] }),
     (dy) => splitColumns(dy as tf.Tensor2D, widths),
+    'concatColumns',
   );
 }
 
@@ -60,6 +64,7 @@ export function dropout(x: tf.Tensor2D, rate: number, seed: number, gx: boolean)
       return { value: tf.mul(a!, keep) as tf.Tensor2D, save: [keep] };
     },
     (dy, [keep]) => [tf.mul(dy, keep!)],
+    'dropout',
   );
 }
 
@@ -72,6 +77,7 @@ export function embedRows(table: tf.Tensor2D, ids: tf.Tensor1D, gTable: boolean)
     ([t, i]) => ({ value: gatherRows(t as tf.Tensor2D, i as tf.Tensor1D), save: [i!] }),
     // tfjs-wasm has no UnsortedSegmentSum (gather's stock gradient); scatterND sums duplicate ids.
     (dy, [i]) => [tf.scatterND(tf.reshape(i!, [-1, 1]), dy, [v, d]), null],
+    'embedRows',
   );
 }
 
@@ -88,6 +94,7 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, gx: boolean, gw: boolean)
       needs[0] ? matmul(dy as tf.Tensor2D, b as tf.Tensor2D, false, true) : null,
       needs[1] ? matmul(a as tf.Tensor2D, dy as tf.Tensor2D, true, false) : null,
     ],
+    'linear',
   );
 }
 
@@ -96,6 +103,22 @@ export function rmsNorm(x: tf.Tensor2D, g: tf.Tensor1D, eps: number, gx: boolean
   const onGpu = gpuRmsNorm(x, g, eps, gx, gg);
   if (onGpu) return onGpu;
   const [n, d] = x.shape;
+  const nat = nativeOps();
+  if (nat) {
+    return gradOp<tf.Tensor2D>(
+      [x, g],
+      [gx, gg],
+      ([a, gain]) => {
+        const { y, r } = nat.rmsNormForward(a as tf.Tensor2D, gain as tf.Tensor1D, eps);
+        return { value: y, save: [a!, r, gain!] };
+      },
+      (dy, [a, r, gain]) => {
+        const { dx, dg } = nat.rmsNormBackward(dy, a as tf.Tensor2D, r!, gain!);
+        return [dx, dg];
+      },
+      'rmsNorm',
+    );
+  }
   const fk = fusedKernels(d);
   if (fk) {
     const { k, ptr, empty } = fk;
@@ -114,6 +137,7 @@ export function rmsNorm(x: tf.Tensor2D, g: tf.Tensor1D, eps: number, gx: boolean
         k.rmsBwd(ptr(dy), ptr(a!), ptr(r!), ptr(gain!), ptr(dx), ptr(dg), n, d);
         return [dx, dg];
       },
+      'rmsNorm',
     );
   }
   return gradOp<tf.Tensor2D>(
@@ -130,6 +154,7 @@ export function rmsNorm(x: tf.Tensor2D, g: tf.Tensor1D, eps: number, gx: boolean
       const dg = needs[1] ? tf.sum(tf.mul(dy, xhat!), 0) : null;
       return [dx, dg];
     },
+    'rmsNorm',
   );
 }
 
@@ -161,6 +186,7 @@ export function layerNorm(
         : null;
       return [dx, needs[1] ? tf.sum(tf.mul(dy, xhat!), 0) : null, needs[2] ? tf.sum(dy, 0) : null];
     },
+    'layerNorm',
   );
 }
 
@@ -174,6 +200,19 @@ const GELU_A = 0.044715;
 export function gelu(x: tf.Tensor2D, gx: boolean): tf.Tensor2D {
   const onGpu = gpuGelu(x, gx);
   if (onGpu) return onGpu;
+  const nat = nativeOps();
+  if (nat) {
+    return gradOp<tf.Tensor2D>(
+      [x],
+      [gx],
+      ([a]) => {
+        const { y, s } = nat.geluForward(a as tf.Tensor2D);
+        return { value: y, save: [a!, s] };
+      },
+      (dy, [a, s]) => [nat.geluBackward(dy, a!, s!)],
+      'gelu',
+    );
+  }
   const size = x.size;
   const fk = fusedKernels(size);
   if (fk) {
@@ -196,6 +235,7 @@ export function gelu(x: tf.Tensor2D, gx: boolean): tf.Tensor2D {
         k.geluBwd(ptr(dy), ptr(a!), ptr(s!), ptr(dx), size, c1, c3);
         return [dx];
       },
+      'gelu',
     );
   }
   return gradOp<tf.Tensor2D>(
@@ -212,6 +252,7 @@ export function gelu(x: tf.Tensor2D, gx: boolean): tf.Tensor2D {
       const du = tf.add(tf.mul(x2!, 2 * GELU_C * 3 * GELU_A), 2 * GELU_C);
       return [tf.mul(dy, tf.add(s!, tf.mul(tf.mul(a!, sp), du)))];
     },
+    'gelu',
   );
 }
 
@@ -307,5 +348,6 @@ export function rope(
       const d5 = tf.reshape(dy, shape5);
       return [tf.reshape(tf.add(tf.mul(d5, t.cos), swap(tf.mul(d5, t.sinSigned))), [n, width])];
     },
+    'rope',
   );
 }

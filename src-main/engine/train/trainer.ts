@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BlockAdapter } from '../model/adapter';
 import { flow } from '../model/flow';
 import { releaseSavedTensors } from '../model/grad-op';
+import { timed } from '../model/profile';
 import { GPT } from '../model/gpt';
 import type { ParamEntry } from '../model/params';
 import { UserError } from '../../common/errors';
@@ -146,7 +147,10 @@ export class Trainer {
       const p = this.accumulate(batches);
       let read: { loss: number; sq: number };
       try {
-        read = { loss: p.lossSum.dataSync()[0]! / this.opts.accumulation, sq: sumOfSquares([...p.grads.values()]) };
+        read = {
+          loss: p.lossSum.dataSync()[0]! / this.opts.accumulation,
+          sq: timed('grad norm', () => sumOfSquares([...p.grads.values()])),
+        };
       } catch (err) {
         tf.dispose([p.lossSum, ...p.grads.values()]);
         throw err;
@@ -260,7 +264,7 @@ export class Trainer {
       if (!Number.isFinite(gradNorm)) throw new TrainingDivergedError(step, 'gradient norm');
       const clip = o.clipNorm > 0 && gradNorm > o.clipNorm ? o.clipNorm / gradNorm : 1;
       // The loss scale comes off inside the AdamW kernel, with the clipping factor.
-      this.optimizer.apply(p.entries, p.grads, lr, clip / lossScale);
+      timed('optimizer', () => this.optimizer.apply(p.entries, p.grads, lr, clip / lossScale));
       // f16: the packed float16 copies the next forward reads, from the float32 masters AdamW just wrote.
       if (this.scaler) writeHalfCopies(p.entries.map((e) => e.variable));
     } finally {

@@ -53,6 +53,58 @@ export interface GemmAddon {
   adamw?(memory: ArrayBuffer | Uint8Array, spans: Float64Array, moments: Float32Array[], hyper: Float64Array): void;
   /** Σ g² of each [offset, n] span into out[i], summed as the WebAssembly kernel sums (absent from older builds). */
   sumsq?(memory: ArrayBuffer | Uint8Array, spans: Float64Array, out: Float32Array): void;
+  // The step's other kernels (native/ops-addon.cc; absent from builds before them, see native/ops.ts).
+  /** probs [B, H, T, T] and out [B·T, H·dh] from a fused, rotated qkv [B·T, 3·H·dh]. */
+  attentionForward?(
+    memory: ArrayBuffer | Uint8Array,
+    qkv: number,
+    out: number,
+    probs: number,
+    B: number,
+    T: number,
+    H: number,
+    dh: number,
+    scale: number,
+  ): void;
+  /** dqkv [B·T, 3·H·dh] (written whole) from dOut [B·T, H·dh] and the forward's probs. */
+  attentionBackward?(
+    memory: ArrayBuffer | Uint8Array,
+    qkv: number,
+    probs: number,
+    dOut: number,
+    dqkv: number,
+    B: number,
+    T: number,
+    H: number,
+    dh: number,
+    scale: number,
+  ): void;
+  /** y = x·r·g per row of x [N, D]; r [N] = 1/sqrt(mean(x²) + eps). */
+  rmsNormForward?(
+    memory: ArrayBuffer | Uint8Array,
+    x: number,
+    g: number,
+    y: number,
+    r: number,
+    N: number,
+    D: number,
+    eps: number,
+  ): void;
+  /** dx [N, D] and dg [D] (both written whole). */
+  rmsNormBackward?(
+    memory: ArrayBuffer | Uint8Array,
+    dy: number,
+    x: number,
+    r: number,
+    g: number,
+    dx: number,
+    dg: number,
+    N: number,
+    D: number,
+  ): void;
+  /** GELU (tanh approximation) of n floats: y = x·s, s (kept for the backward pass) the sigmoid factor. */
+  geluForward?(memory: ArrayBuffer | Uint8Array, x: number, y: number, s: number, n: number): void;
+  geluBackward?(memory: ArrayBuffer | Uint8Array, dy: number, x: number, s: number, dx: number, n: number): void;
 }
 
 export const ADDON_FILE = join('native', 'build', 'Release', 'espalier_gemm.node');
