@@ -37,7 +37,8 @@ float rowPortable(float* x, int n, int target, bool grad) {
 // exp for x ≤ 0 (inputs are logits minus the row maximum): 2^n · p(r), |r| ≤ ln2/2, a degree-6 polynomial
 // (relative error ≈ 2e-7, as tfjs-wasm's own exp); below −87 the result flushes to zero.
 __attribute__((target("avx2,fma"))) inline __m256 expNeg(__m256 x) {
-  x = _mm256_max_ps(x, _mm256_set1_ps(-87.0f));
+  // MAXPS returns its second operand when either is NaN: x second, so a NaN logit stays NaN (divergence check).
+  x = _mm256_max_ps(_mm256_set1_ps(-87.0f), x);
   __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
   r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);

@@ -32,11 +32,12 @@ ESPALIER_INLINE void axpy(float* y, float w, const float* x, int n) {
   for (int k = 0; k < n; k++) y[k] += w * x[k];
 }
 
-// e^x for x in [−87, 88] (clamped outside): 2^n·p(r) with |r| ≤ ln2/2 and a degree-6 polynomial, relative
+// e^x for x in [−87, 88] (clamped outside; NaN stays NaN): 2^n·p(r) with |r| ≤ ln2/2 and a degree-6 polynomial, relative
 // error ≈ 2e-7. Rounding to nearest is the 1.5·2^23 trick so that the loop needs no library call.
 ESPALIER_INLINE float exp(float x) {
-  x = x > -87.f ? x : -87.f;
-  x = x < 88.f ? x : 88.f;
+  // Written so that a NaN fails both comparisons and passes through: a NaN loss must stay NaN (divergence check).
+  x = x < -87.f ? -87.f : x;
+  x = x > 88.f ? 88.f : x;
   float t = x * 1.44269504088896341f + 12582912.f;
   float n = t - 12582912.f;
   float r = x - n * 0.693359375f;
