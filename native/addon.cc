@@ -10,6 +10,7 @@
 #include <string>
 
 #include "src/gemm.h"
+#include "napi-memory.h"
 #include "src/pool.h"
 
 void registerOptimizer(napi_env env, napi_value exports, espalier::Pool* pool, std::mutex* callMutex);
@@ -37,25 +38,7 @@ std::string kernelNames() {
   return s;
 }
 
-bool bytesOf(napi_env env, napi_value v, uint8_t** data, size_t* len) {
-  bool is = false;
-  void* p = nullptr;
-  if (napi_is_arraybuffer(env, v, &is) == napi_ok && is) {
-    if (napi_get_arraybuffer_info(env, v, &p, len) != napi_ok) return false;
-    *data = (uint8_t*)p;
-    return true;
-  }
-  if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
-    napi_typedarray_type type;
-    size_t n, offset;
-    napi_value ab;
-    if (napi_get_typedarray_info(env, v, &type, &n, &p, &ab, &offset) != napi_ok || type != napi_uint8_array) return false;
-    *data = (uint8_t*)p;
-    *len = n;
-    return true;
-  }
-  return false;
-}
+using espalier_napi::memoryBytes;
 
 // gemm(memory, aOffset, bOffset, cOffset, m, n, k, lda, ldb, ldc, transA, transB, accumulate): offsets in bytes.
 napi_value Gemm(napi_env env, napi_callback_info info) {
@@ -65,7 +48,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   if (argc != 13) return throwError(env, "gemm expects 13 arguments");
   uint8_t* base;
   size_t len;
-  if (!bytesOf(env, argv[0], &base, &len)) return throwError(env, "gemm: memory must be an ArrayBuffer or Uint8Array");
+  if (!memoryBytes(env, argv[0], &base, &len)) return throwError(env, "gemm: memory must be an ArrayBuffer or Uint8Array");
   int64_t v[9];
   for (int i = 0; i < 9; i++)
     if (napi_get_value_int64(env, argv[1 + i], &v[i]) != napi_ok) return throwError(env, "gemm: offsets and sizes must be numbers");
@@ -100,7 +83,7 @@ napi_value SoftmaxXent(napi_env env, napi_callback_info info) {
   if (argc != 7) return throwError(env, "softmaxXent expects 7 arguments");
   uint8_t* base;
   size_t len;
-  if (!bytesOf(env, argv[0], &base, &len)) return throwError(env, "softmaxXent: memory must be an ArrayBuffer or Uint8Array");
+  if (!memoryBytes(env, argv[0], &base, &len)) return throwError(env, "softmaxXent: memory must be an ArrayBuffer or Uint8Array");
   int64_t off, rows, cols;
   if (napi_get_value_int64(env, argv[1], &off) != napi_ok || napi_get_value_int64(env, argv[2], &rows) != napi_ok ||
       napi_get_value_int64(env, argv[3], &cols) != napi_ok)

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "napi-memory.h"
 #include "src/ops.h"
 #include "src/pool.h"
 
@@ -32,21 +33,7 @@ struct Args {
       fail("expects " + std::to_string(want) + " arguments");
       return;
     }
-    bool is = false;
-    void* p = nullptr;
-    if (napi_is_arraybuffer(env, argv[0], &is) == napi_ok && is && napi_get_arraybuffer_info(env, argv[0], &p, &len) == napi_ok) {
-      base = (uint8_t*)p;
-      return;
-    }
-    napi_typedarray_type type;
-    size_t n, offset;
-    napi_value ab;
-    if (napi_is_typedarray(env, argv[0], &is) == napi_ok && is &&
-        napi_get_typedarray_info(env, argv[0], &type, &n, &p, &ab, &offset) == napi_ok && type == napi_uint8_array) {
-      base = (uint8_t*)p;
-      len = n;
-      return;
-    }
+    if (espalier_napi::memoryBytes(env, argv[0], &base, &len)) return;
     fail("memory must be an ArrayBuffer or Uint8Array");
   }
 

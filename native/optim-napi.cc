@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "src/adamw.h"
+#include "napi-memory.h"
 #include "src/pool.h"
 
 namespace {
@@ -20,23 +21,7 @@ napi_value fail(napi_env env, const char* msg) {
   return nullptr;
 }
 
-bool memoryOf(napi_env env, napi_value v, uint8_t** data, size_t* len) {
-  bool is = false;
-  void* p = nullptr;
-  if (napi_is_arraybuffer(env, v, &is) == napi_ok && is) {
-    if (napi_get_arraybuffer_info(env, v, &p, len) != napi_ok) return false;
-    *data = (uint8_t*)p;
-    return true;
-  }
-  napi_typedarray_type type;
-  size_t n, offset;
-  napi_value ab;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
-  if (napi_get_typedarray_info(env, v, &type, &n, &p, &ab, &offset) != napi_ok || type != napi_uint8_array) return false;
-  *data = (uint8_t*)p;
-  *len = n;
-  return true;
-}
+using espalier_napi::memoryBytes;
 
 template <typename T>
 bool typed(napi_env env, napi_value v, napi_typedarray_type want, T** data, size_t* n) {
@@ -67,7 +52,7 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
   uint8_t* base;
   size_t len, ns, nh;
   double *spans, *hyper;
-  if (!memoryOf(env, argv[0], &base, &len)) return fail(env, "adamw: memory must be an ArrayBuffer or Uint8Array");
+  if (!memoryBytes(env, argv[0], &base, &len)) return fail(env, "adamw: memory must be an ArrayBuffer or Uint8Array");
   if (!typed(env, argv[1], napi_float64_array, &spans, &ns) || ns % 5 != 0) return fail(env, "adamw: spans must be a Float64Array of [p, out, g, n, decay] per tensor");
   if (!typed(env, argv[3], napi_float64_array, &hyper, &nh) || nh != 6) return fail(env, "adamw: hyper must be a Float64Array [b1, b2, step, bc2, eps, gs]");
   const size_t k = ns / 5;
@@ -105,7 +90,7 @@ napi_value SumSq(napi_env env, napi_callback_info info) {
   size_t len, ns, no;
   double* spans;
   float* out;
-  if (!memoryOf(env, argv[0], &base, &len)) return fail(env, "sumsq: memory must be an ArrayBuffer or Uint8Array");
+  if (!memoryBytes(env, argv[0], &base, &len)) return fail(env, "sumsq: memory must be an ArrayBuffer or Uint8Array");
   if (!typed(env, argv[1], napi_float64_array, &spans, &ns) || ns % 2 != 0) return fail(env, "sumsq: spans must be a Float64Array of [offset, n] per tensor");
   if (!typed(env, argv[2], napi_float32_array, &out, &no) || no * 2 != ns) return fail(env, "sumsq: out must be a Float32Array with one slot per tensor");
   std::vector<const float*> gs(no);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli';
 import { corpusText } from './helpers/fixtures';
-import { CPU_ONE_THREAD, fileArgs, shapeArgs } from './helpers/cli-inputs';
+import { CPU_ONE_THREAD, fileArgs, shapeArgs, randomSubstrateCli } from './helpers/cli-inputs';
 
 let dir: string;
 
@@ -23,9 +23,7 @@ describe('espalier tokens / train from a token file', () => {
     const sub = join(dir, 'sub.safetensors');
     const toks = join(dir, 'text.tokens');
     expect(runCli(['vocab', 'build', '--corpus', text, '--ngrams', '60', '--out', vocab, '--json']).code).toBe(0);
-    expect(
-      runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '32', '--out', sub, '--json']).code,
-    ).toBe(0);
+    expect(randomSubstrateCli(vocab, 32, sub).code).toBe(0);
     const made = runCli(['tokens', '--vocab', vocab, '--data', text, '--out', toks, '--json']);
     expect(made.code, made.stderr).toBe(0);
     expect(made.json()).toMatchObject({
@@ -72,10 +70,7 @@ describe('espalier tokens / train from a token file', () => {
     const vocab2 = join(dir, 'vocab2.json');
     expect(runCli(['vocab', 'build', '--corpus', text, '--ngrams', '10', '--out', vocab2, '--json']).code).toBe(0);
     const sub2 = join(dir, 'sub2.safetensors');
-    expect(
-      runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab2, '--dim', '32', '--out', sub2, '--json'])
-        .code,
-    ).toBe(0);
+    expect(randomSubstrateCli(vocab2, 32, sub2).code).toBe(0);
     const wrong = runCli([
       'train',
       ...fileArgs(toks, vocab2, sub2),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli';
 import { corpusText } from './helpers/fixtures';
-import { fileArgs, shapeArgs } from './helpers/cli-inputs';
+import { fileArgs, shapeArgs, randomSubstrateCli } from './helpers/cli-inputs';
 
 let dir: string;
 
@@ -82,9 +82,7 @@ describe('espalier train / generate', () => {
     const vocab = join(dir, 'vocab.json');
     const sub = join(dir, 'sub.safetensors');
     expect(runCli(['vocab', 'build', '--corpus', text, '--ngrams', '60', '--out', vocab, '--json']).code).toBe(0);
-    expect(
-      runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '32', '--out', sub, '--json']).code,
-    ).toBe(0);
+    expect(randomSubstrateCli(vocab, 32, sub).code).toBe(0);
     const out = join(dir, 'run');
     const common = [...fileArgs(text, vocab, sub), ...shapeArgs({ layers: 1, heads: 4, context: 16, batch: 8 })];
     const r = runCli([

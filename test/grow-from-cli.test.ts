@@ -11,7 +11,7 @@ import { openSafetensors } from '../src-main/engine/util/safetensors';
 import { runCli } from './helpers/cli';
 import { corpusText } from './helpers/fixtures';
 import { randomSubstrate } from './support/model';
-import { CPU_ONE_THREAD, inputArgs, shapeArgs } from './helpers/cli-inputs';
+import { CPU_ONE_THREAD, inputArgs, shapeArgs, randomSubstrateCli } from './helpers/cli-inputs';
 
 let dir: string;
 const p = (n: string): string => join(dir, n);
@@ -226,21 +226,7 @@ describe('grow --from in the scale sequence (medium model)', () => {
       runCli(['vocab', 'build', '--corpus', p('faq.txt'), '--ngrams', '200', '--out', p('faq-vocab.json'), '--json'])
         .code,
     ).toBe(0);
-    expect(
-      runCli([
-        'substrate',
-        'build',
-        '--kind',
-        'random',
-        '--vocab',
-        p('faq-vocab.json'),
-        '--dim',
-        '128',
-        '--out',
-        p('faq-sub.safetensors'),
-        '--json',
-      ]).code,
-    ).toBe(0);
+    expect(randomSubstrateCli(p('faq-vocab.json'), 128, p('faq-sub.safetensors')).code).toBe(0);
     const common = ['--data', p('faq.txt'), '--batch', '1', '--checkpoint-every', '1', ...CPU_ONE_THREAD, '--json'];
     const tr = runCli(
       [

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../src-main/engine/io/checkpoint';
 import { runCli } from './helpers/cli';
 import { corpusText } from './helpers/fixtures';
-import { fileArgs, shapeArgs } from './helpers/cli-inputs';
+import { fileArgs, shapeArgs, randomSubstrateCli } from './helpers/cli-inputs';
 
 let dir: string;
 let vocab: string;
@@ -34,9 +34,7 @@ beforeAll(() => {
   sub = join(dir, 'sub.safetensors');
   writeFileSync(text, corpusText('debian-faq.en.txt').slice(0, 30_000));
   expect(runCli(['vocab', 'build', '--corpus', text, '--ngrams', '60', '--out', vocab, '--json']).code).toBe(0);
-  expect(
-    runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '32', '--out', sub, '--json']).code,
-  ).toBe(0);
+  expect(randomSubstrateCli(vocab, 32, sub).code).toBe(0);
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

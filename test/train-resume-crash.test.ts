@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './helpers/cli';
-import { fileArgs, shapeArgs } from './helpers/cli-inputs';
+import { fileArgs, shapeArgs, randomSubstrateCli } from './helpers/cli-inputs';
 
 let dir: string;
 let text: string;
@@ -55,9 +55,7 @@ beforeAll(() => {
   vocab = join(dir, 'vocab.json');
   sub = join(dir, 'sub.safetensors');
   expect(runCli(['vocab', 'build', '--corpus', text, '--ngrams', '40', '--out', vocab, '--json']).code).toBe(0);
-  expect(
-    runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '16', '--out', sub, '--json']).code,
-  ).toBe(0);
+  expect(randomSubstrateCli(vocab, 16, sub).code).toBe(0);
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SWIFTSHADER_ICD } from '../src-main/engine/backend-webgpu';
 import { runCli } from './helpers/cli';
 import { expectSameTraining, trainSteps } from './webgpu/compare';
+import { randomSubstrateCli } from './helpers/cli-inputs';
 
 const ENV = { VK_ICD_FILENAMES: SWIFTSHADER_ICD };
 let dir: string;
@@ -63,9 +64,7 @@ describe('WebGPU backend (SwiftShader)', () => {
     const sub = join(dir, 'sub.safetensors');
     const out = join(dir, 'run');
     expect(runCli(['vocab', 'build', '--corpus', text, '--ngrams', '20', '--out', vocab, '--json']).code).toBe(0);
-    expect(
-      runCli(['substrate', 'build', '--kind', 'random', '--vocab', vocab, '--dim', '16', '--out', sub, '--json']).code,
-    ).toBe(0);
+    expect(randomSubstrateCli(vocab, 16, sub).code).toBe(0);
     const tiny = [
       '--layers',
       '1',

@@ -70,3 +70,20 @@ export function growTwoStages(p: (name: string) => string): CliResult {
     { timeoutMs: 240_000 },
   );
 }
+
+/** `espalier substrate build --kind random` for a vocabulary file, `dim` wide, into `out`, with --json. */
+export function randomSubstrateCli(vocab: string, dim: number, out: string): CliResult {
+  return runCli([
+    'substrate',
+    'build',
+    '--kind',
+    'random',
+    '--vocab',
+    vocab,
+    '--dim',
+    String(dim),
+    '--out',
+    out,
+    '--json',
+  ]);
+}

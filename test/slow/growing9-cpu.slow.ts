@@ -10,6 +10,7 @@ import { loadGemmAddon, nativeReason } from '../../src-main/engine/model/native/
 import { Rng } from '../../src-main/engine/util/rng';
 import { runCli } from '../helpers/cli';
 import { corpusText } from '../helpers/fixtures';
+import { randomSubstrateCli } from '../helpers/cli-inputs';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-growing9-'));
 const p = (n: string): string => join(dir, n);
@@ -47,19 +48,7 @@ beforeAll(() => {
   ]);
   expect(v.code, v.stderr).toBe(0);
   expect(v.json<{ size: number }>().size).toBe(VOCAB);
-  const s = runCli([
-    'substrate',
-    'build',
-    '--kind',
-    'random',
-    '--vocab',
-    p('vocab.json'),
-    '--dim',
-    '1024',
-    '--out',
-    p('sub.safetensors'),
-    '--json',
-  ]);
+  const s = randomSubstrateCli(p('vocab.json'), 1024, p('sub.safetensors'));
   expect(s.code, s.stderr).toBe(0);
   common = [
     '--preset',

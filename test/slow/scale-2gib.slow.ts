@@ -16,6 +16,7 @@ import { ROOT, runCli } from '../helpers/cli';
 import { corpusText } from '../helpers/fixtures';
 import { requirePython } from '../helpers/python';
 import { testBackend } from '../support/model';
+import { randomSubstrateCli } from '../helpers/cli-inputs';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-scale-'));
 const p = (n: string): string => join(dir, n);
@@ -30,21 +31,7 @@ beforeAll(async () => {
   expect(
     runCli(['vocab', 'build', '--corpus', p('text.txt'), '--ngrams', '400', '--out', p('vocab.json'), '--json']).code,
   ).toBe(0);
-  expect(
-    runCli([
-      'substrate',
-      'build',
-      '--kind',
-      'random',
-      '--vocab',
-      p('vocab.json'),
-      '--dim',
-      '1024',
-      '--out',
-      p('sub.safetensors'),
-      '--json',
-    ]).code,
-  ).toBe(0);
+  expect(randomSubstrateCli(p('vocab.json'), 1024, p('sub.safetensors')).code).toBe(0);
   common = [
     '--data',
     p('text.txt'),

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readHeader } from '../../src-main/engine/tokens/token-file';
 import { runCli } from '../helpers/cli';
 import { corpusText } from '../helpers/fixtures';
+import { randomSubstrateCli } from '../helpers/cli-inputs';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-token-corpus-'));
 const p = (n: string): string => join(dir, n);
@@ -35,21 +36,7 @@ describe('a multi-GB corpus', () => {
     expect(
       runCli(['vocab', 'build', '--corpus', p('seed.txt'), '--ngrams', '400', '--out', p('vocab.json'), '--json']).code,
     ).toBe(0);
-    expect(
-      runCli([
-        'substrate',
-        'build',
-        '--kind',
-        'random',
-        '--vocab',
-        p('vocab.json'),
-        '--dim',
-        '32',
-        '--out',
-        p('sub.safetensors'),
-        '--json',
-      ]).code,
-    ).toBe(0);
+    expect(randomSubstrateCli(p('vocab.json'), 32, p('sub.safetensors')).code).toBe(0);
     const size = generate(p('big.txt'), BYTES);
     const t0 = performance.now();
     const r = runCli(
