@@ -6,6 +6,7 @@ import { assert, Suite, until } from '../lib/harness';
 import type { Watcher } from '../lib/browser';
 import { attr, tid, type Ui } from '../lib/ui';
 import { NAMES } from './flow';
+import { squadSample } from '../../test/support/squad-sample';
 
 const MIN = 60_000;
 
@@ -63,34 +64,7 @@ const ARC = [
   .map((o) => JSON.stringify(o))
   .join('\n');
 
-const SQUAD = JSON.stringify({
-  version: 'v2.0',
-  data: [
-    {
-      title: 'Debian',
-      paragraphs: [
-        {
-          context: 'Debian was first announced on 16 August 1993 by Ian Murdock.',
-          qas: [
-            {
-              id: 'q1',
-              question: 'Who announced Debian?',
-              answers: [{ text: 'Ian Murdock', answer_start: 47 }],
-              is_impossible: false,
-            },
-            {
-              id: 'q2',
-              question: 'When was Debian announced?',
-              answers: [{ text: '16 August 1993', answer_start: 29 }],
-              is_impossible: false,
-            },
-            { id: 'q3', question: 'Who wrote the Linux kernel?', answers: [], is_impossible: true },
-          ],
-        },
-      ],
-    },
-  ],
-});
+const SQUAD = JSON.stringify(squadSample());
 
 /** File, dataset name (the file name without extension), task as the list shows it, items. */
 const FILES = [

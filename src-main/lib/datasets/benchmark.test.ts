@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectBenchmark, readHead } from './benchmark-detect';
 import { importBenchmark } from './benchmark-import';
+import { squadSample } from '../../../test/support/squad-sample';
 
 const dir = mkdtempSync(join(tmpdir(), 'espalier-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,44 +65,7 @@ const ARC = [
   .map((o) => JSON.stringify(o))
   .join('\n');
 
-const SQUAD = JSON.stringify(
-  {
-    version: 'v2.0',
-    data: [
-      {
-        title: 'Debian',
-        paragraphs: [
-          {
-            context: 'Debian was first announced on 16 August 1993 by Ian Murdock.',
-            qas: [
-              {
-                id: 'q1',
-                question: 'Who announced Debian?',
-                answers: [{ text: 'Ian Murdock', answer_start: 47 }],
-                is_impossible: false,
-              },
-              {
-                id: 'q2',
-                question: 'When was Debian announced?',
-                answers: [{ text: '16 August 1993', answer_start: 29 }],
-                is_impossible: false,
-              },
-              {
-                id: 'q3',
-                question: 'Who wrote the Linux kernel?',
-                answers: [],
-                plausible_answers: [{ text: 'Ian Murdock', answer_start: 47 }],
-                is_impossible: true,
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  },
-  null,
-  2,
-);
+const SQUAD = JSON.stringify(squadSample({ plausible: true }), null, 2);
 
 describe('benchmark detection', () => {
   it('recognises each benchmark layout', () => {

@@ -4,10 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setComputeThreads } from '../../backend';
-import { Trainer } from '../../train/trainer';
-import { makeWindows } from '../../train/data';
 import type { GPT } from '../gpt';
 import { randomTokens, testBackend, tinyModel } from '../../../../test/support/model';
+import { sixStepLosses } from '../../../../test/support/six-step-losses';
 import { Rng } from '../../util/rng';
 import { loadGemmAddon, nativeReason } from './addon';
 import { heapGemm, matmul, setNativeMatmulEnabled } from './matmul';
@@ -221,19 +220,7 @@ describe('native path in the model', () => {
   });
 
   it('trains to the same losses as the wasm path, identically at 1 and 2 threads', async () => {
-    const rng = new Rng(12);
-    const ids = Int32Array.from({ length: 4000 }, () => rng.int(60));
-    const data = { train: makeWindows(ids.subarray(0, 3600), 32), val: makeWindows(ids.subarray(3600), 32) };
-    const run = async (): Promise<number[]> => {
-      // Products of 512 rows and more: big enough for the native code to split them across threads.
-      const m = tinyModel({ vocabSize: 60, dModel: 64, heads: 4, layers: 2, contextLength: 32 }, 5);
-      const t = new Trainer(m, data, { steps: 6, batchSize: 16, lr: 3e-3, evalEvery: 100, seed: 2 });
-      const out: number[] = [];
-      await t.run({ onProgress: (e) => out.push(e.loss) });
-      t.dispose();
-      m.dispose();
-      return out;
-    };
+    const run = sixStepLosses;
     setComputeThreads(1);
     const one = await run();
     setComputeThreads(2);

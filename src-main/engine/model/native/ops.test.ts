@@ -4,9 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setComputeThreads } from '../../backend';
-import { makeWindows } from '../../train/data';
-import { Trainer } from '../../train/trainer';
 import { randomTokens, testBackend, tinyModel } from '../../../../test/support/model';
+import { sixStepLosses } from '../../../../test/support/six-step-losses';
 import { Rng } from '../../util/rng';
 import { causalAttention } from '../attention';
 import type { GPT } from '../gpt';
@@ -148,18 +147,7 @@ describe('native ops in the model', () => {
   });
 
   it('train to the WebAssembly path’s losses', async () => {
-    const rng = new Rng(12);
-    const ids = Int32Array.from({ length: 4000 }, () => rng.int(60));
-    const data = { train: makeWindows(ids.subarray(0, 3600), 32), val: makeWindows(ids.subarray(3600), 32) };
-    const run = async (): Promise<number[]> => {
-      const m = tinyModel({ vocabSize: 60, dModel: 64, heads: 4, layers: 2, contextLength: 32 }, 5);
-      const t = new Trainer(m, data, { steps: 6, batchSize: 16, lr: 3e-3, evalEvery: 100, seed: 2 });
-      const out: number[] = [];
-      await t.run({ onProgress: (e) => out.push(e.loss) });
-      t.dispose();
-      m.dispose();
-      return out;
-    };
+    const run = sixStepLosses;
     const native = await run();
     setNativeOpsEnabled(false);
     const wasm = await run();

@@ -132,6 +132,41 @@ function loadVec(f: Fn, ptr: number, regs: number[]): void {
   );
 }
 
+/** Pushes base + (b·T + row)·stride + h·n·16: the address of head h's n vectors in row (b, row) of a [B·T, ·]
+ * matrix whose rows are `stride` bytes apart (locals b, T, row, h; base a local too). */
+function pushHeadRow(f: Fn, base: number, b: number, T: number, row: number, stride: number, h: number, n: number): Fn {
+  return f
+    .get(base)
+    .get(b)
+    .get(T)
+    .mul()
+    .get(row)
+    .add()
+    .i32(stride)
+    .mul()
+    .add()
+    .get(h)
+    .i32(n * 16)
+    .mul()
+    .add();
+}
+
+/** Adds head h's offset (n vectors of 16 bytes each) to the row address on the stack, keeps it in `dst`, and
+ * stores the registers `vecs` there one after another. */
+function storeHeadVectors(f: Fn, h: number, n: number, dst: number, vecs: readonly number[]): void {
+  f.get(h)
+    .i32(n * 16)
+    .mul()
+    .add()
+    .set(dst);
+  vecs.forEach((a, k) =>
+    f
+      .get(dst)
+      .get(a)
+      .vstore(16 * k),
+  );
+}
+
 function scores(heads: number, n: number, D4: number, RS: number): Fn {
   const f = new Fn('scores', [I32, I32, I32, I32, F32]);
   const [QKV, S, B, T, SCALE] = [0, 1, 2, 3, 4];
@@ -145,20 +180,7 @@ function scores(heads: number, n: number, D4: number, RS: number): Fn {
       () => f.i32(0),
       () => f.get(T),
       () => {
-        f.get(QKV)
-          .get(b)
-          .get(T)
-          .mul()
-          .get(i)
-          .add()
-          .i32(RS)
-          .mul()
-          .add()
-          .get(h)
-          .i32(n * 16)
-          .mul()
-          .add()
-          .set(qp);
+        pushHeadRow(f, QKV, b, T, i, RS, h, n).set(qp);
         loadVec(f, qp, q);
         // S row (b, h, i)
         f.get(S).get(b).i32(heads).mul().get(h).add().get(T).mul().get(i).add().get(T).mul().i32(2).shl().add().set(sp);
@@ -167,22 +189,7 @@ function scores(heads: number, n: number, D4: number, RS: number): Fn {
           () => f.i32(0),
           () => f.get(i).i32(1).add(),
           () => {
-            f.get(QKV)
-              .get(b)
-              .get(T)
-              .mul()
-              .get(j)
-              .add()
-              .i32(RS)
-              .mul()
-              .add()
-              .get(h)
-              .i32(n * 16)
-              .mul()
-              .add()
-              .i32(D4)
-              .add()
-              .set(kp);
+            pushHeadRow(f, QKV, b, T, j, RS, h, n).i32(D4).add().set(kp);
             f.get(q[0]!).get(kp).vload(0).vmul().set(acc);
             for (let k = 1; k < n; k++)
               f.get(acc)
@@ -230,19 +237,7 @@ function attend(heads: number, n: number, D4: number, RS: number): Fn {
           () => f.get(i).i32(1).add(),
           () => {
             f.get(pp).get(j).i32(2).shl().add().fload().vsplat().set(w);
-            f.get(QKV)
-              .get(b)
-              .get(T)
-              .mul()
-              .get(j)
-              .add()
-              .i32(RS)
-              .mul()
-              .add()
-              .get(h)
-              .i32(n * 16)
-              .mul()
-              .add()
+            pushHeadRow(f, QKV, b, T, j, RS, h, n)
               .i32(2 * D4)
               .add()
               .set(vp);
@@ -258,26 +253,8 @@ function attend(heads: number, n: number, D4: number, RS: number): Fn {
             );
           },
         );
-        f.get(O)
-          .get(b)
-          .get(T)
-          .mul()
-          .get(i)
-          .add()
-          .i32(D4)
-          .mul()
-          .add()
-          .get(h)
-          .i32(n * 16)
-          .mul()
-          .add()
-          .set(vp);
-        acc.forEach((a, k) =>
-          f
-            .get(vp)
-            .get(a)
-            .vstore(16 * k),
-        );
+        f.get(O).get(b).get(T).mul().get(i).add().i32(D4).mul().add();
+        storeHeadVectors(f, h, n, vp, acc);
       },
     );
   });
@@ -428,22 +405,8 @@ function backward(heads: number, n: number, D4: number, RS: number): Fn {
             );
           },
         );
-        head(b, i)
-          .i32(RS)
-          .mul()
-          .get(DQKV)
-          .add()
-          .get(h)
-          .i32(n * 16)
-          .mul()
-          .add()
-          .set(ptr);
-        dq.forEach((a, k) =>
-          f
-            .get(ptr)
-            .get(a)
-            .vstore(16 * k),
-        );
+        head(b, i).i32(RS).mul().get(DQKV).add();
+        storeHeadVectors(f, h, n, ptr, dq);
       },
     );
   });
