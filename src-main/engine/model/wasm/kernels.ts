@@ -2,6 +2,7 @@
 // and run directly on tfjs-wasm's heap. They read the fused [B·T, 3D] qkv layout in place, so the 5-D
 // transposes, the reverse and the batched matMuls of the portable path (all slow in tfjs-wasm 4.22) vanish.
 import { assemble, F32, Fn, I32, V128 } from './asm';
+import { loadVec, pushHeadRow, rowLoops, storeHeadVectors } from './emit-helpers';
 
 export interface KernelExports {
   /** y = rotate(x) for the q and k heads of each [3D] row (v copied); sign −1 applies the inverse. */
@@ -23,25 +24,6 @@ export function buildKernels(heads: number, dh: number, sharedMemory: boolean): 
   return assemble(
     [rope(heads, dh, D4, RS), scores(heads, n, D4, RS), attend(heads, n, D4, RS), backward(heads, n, D4, RS)],
     sharedMemory,
-  );
-}
-
-/** Shared prologue: locals b, h, i and the loops over batch rows and heads. */
-function rowLoops(f: Fn, B: number, heads: number, body: (b: number, h: number) => void): void {
-  const b = f.local(I32);
-  const h = f.local(I32);
-  f.forLoop(
-    b,
-    () => f.i32(0),
-    () => f.get(B),
-    () => {
-      f.forLoop(
-        h,
-        () => f.i32(0),
-        () => f.i32(heads),
-        () => body(b, h),
-      );
-    },
   );
 }
 
@@ -121,50 +103,6 @@ function rope(heads: number, dh: number, D4: number, RS: number): Fn {
     },
   );
   return f;
-}
-
-function loadVec(f: Fn, ptr: number, regs: number[]): void {
-  regs.forEach((reg, k) =>
-    f
-      .get(ptr)
-      .vload(16 * k)
-      .set(reg),
-  );
-}
-
-/** Pushes base + (b·T + row)·stride + h·n·16: the address of head h's n vectors in row (b, row) of a [B·T, ·]
- * matrix whose rows are `stride` bytes apart (locals b, T, row, h; base a local too). */
-function pushHeadRow(f: Fn, base: number, b: number, T: number, row: number, stride: number, h: number, n: number): Fn {
-  return f
-    .get(base)
-    .get(b)
-    .get(T)
-    .mul()
-    .get(row)
-    .add()
-    .i32(stride)
-    .mul()
-    .add()
-    .get(h)
-    .i32(n * 16)
-    .mul()
-    .add();
-}
-
-/** Adds head h's offset (n vectors of 16 bytes each) to the row address on the stack, keeps it in `dst`, and
- * stores the registers `vecs` there one after another. */
-function storeHeadVectors(f: Fn, h: number, n: number, dst: number, vecs: readonly number[]): void {
-  f.get(h)
-    .i32(n * 16)
-    .mul()
-    .add()
-    .set(dst);
-  vecs.forEach((a, k) =>
-    f
-      .get(dst)
-      .get(a)
-      .vstore(16 * k),
-  );
 }
 
 function scores(heads: number, n: number, D4: number, RS: number): Fn {
