@@ -90,6 +90,11 @@ export const StudyModel = z
     /** Optimizer steps per growth stage (a monolithic arm at equal tokens gets depth × this). */
     stepsPerStage: z.number().int().min(1).max(1_000_000),
     batchSize: z.number().int().min(1).max(4096),
+    /**
+     * Gradient accumulation: micro-batches of `batchSize` windows per optimizer step (absent: 1). A step then sees
+     * batchSize × gradAccum windows, with the memory of one micro-batch.
+     */
+    gradAccum: z.number().int().min(1).max(1024).optional(),
     lr: z.number().positive().max(1),
     evalWindows: z.number().int().min(1).max(100_000),
     /** Held-out tokens scored per corpus for the final loss. */
@@ -99,6 +104,11 @@ export const StudyModel = z
   })
   .strict();
 export type StudyModel = z.infer<typeof StudyModel>;
+
+/** Windows one optimizer step sees: the micro-batch times the accumulation. */
+export function windowsPerStep(m: Pick<StudyModel, 'batchSize' | 'gradAccum'>): number {
+  return m.batchSize * (m.gradAccum ?? 1);
+}
 
 export const StudySpec = z
   .object({

@@ -2,6 +2,7 @@
 // the arm's rule — trained, evaluated on the held-out suite and summarised as metrics with their protocols.
 import { join } from 'node:path';
 import {
+  windowsPerStep,
   STAGE_METRIC,
   type ArmResult,
   type RunSeed,
@@ -25,7 +26,7 @@ export function protocols(spec: StudySpec): Record<string, string> {
     nll: `${heldout}; the union is their token-weighted mean`,
     ppl: `exp of the union NLL (${heldout})`,
     val: `training-time: mean loss on ${m.evalWindows} fixed held-out windows of ${m.contextLength} tokens after the last step`,
-    tokens: `training tokens (steps × ${m.batchSize} windows × ${m.contextLength} tokens)`,
+    tokens: `training tokens (steps × ${windowsPerStep(m)} windows × ${m.contextLength} tokens)`,
     flops:
       'estimate: 3× forward for trained blocks and the head, 1× for frozen blocks (2× when a trainable embedding below needs their gradient); evaluation not counted',
     seconds: 'wall-clock training seconds on this machine',

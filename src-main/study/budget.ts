@@ -1,7 +1,7 @@
 // An arm's training schedule (stages, blocks per stage, steps) and its honest FLOPs: growth trains one new block
 // (3× forward) over frozen blocks that only run forward (1×, or 2× when a trainable embedding below needs their
 // gradient); a monolithic model trains every block (3×). At equal FLOPs growth therefore gets more tokens.
-import type { StudyArm, StudyModel } from '../../src-shared/study';
+import { windowsPerStep, type StudyArm, type StudyModel } from '../../src-shared/study';
 import { blockFlops, headFlops } from '../engine/grow/index';
 import { resolveConfig } from '../engine/model/index';
 
@@ -51,7 +51,7 @@ export function armSchedule(
   model: StudyModel,
   vocabSize: number,
 ): ArmSchedule {
-  const tps = model.batchSize * model.contextLength;
+  const tps = windowsPerStep(model) * model.contextLength;
   const L = model.depth;
   const f = perTokenFlops(model, vocabSize, arm.embedding);
   const monoSteps = L * model.stepsPerStage;

@@ -152,7 +152,7 @@ export function studyMarkdown(r: StudyResult, c: StudyComparison, svgNames: read
     '## Setup',
     '',
     `- Data: ${data}; one tokenizer (${m.ngrams} n-grams) over all training text.`,
-    `- Model: d_model ${m.dim}, ${m.heads} heads, context ${m.contextLength}, final depth ${m.depth}; ${m.batchSize} windows per step, peak lr ${m.lr}; ${m.stepsPerStage} steps per growth stage (a monolithic model: ${m.depth * m.stepsPerStage} steps).`,
+    `- Model: d_model ${m.dim}, ${m.heads} heads, context ${m.contextLength}, final depth ${m.depth}; ${m.gradAccum && m.gradAccum > 1 ? `${m.gradAccum} micro-batches of ${m.batchSize} windows` : `${m.batchSize} windows`} per step, peak lr ${m.lr}; ${m.stepsPerStage} steps per growth stage (a monolithic model: ${m.depth * m.stepsPerStage} steps).`,
     `- Control: **${s.control}**. Intervals are 95% confidence intervals of the mean over seeds (Student's t); differences are paired by seed.`,
     ...r.notes.map((n) => `- ${n}`),
     '',

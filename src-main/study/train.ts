@@ -46,6 +46,7 @@ export function studyPlan(
     steps: sched.steps,
     lr: model.lr,
     batchSize: model.batchSize,
+    accumulation: model.gradAccum ?? 1,
     seed,
     evalWindows: model.evalWindows,
     checkpointEvery: 1_000_000,

@@ -1,6 +1,12 @@
 // Reading a study against claims: the paper preset's four questions (each claim holds, fails or is inconclusive by
 // the sign and 95% CI of its differences), and the per-stage table of grown arms beside depth's controls.
-import { STAGE_METRIC, type StageRow, type StudyResult, type StudyVerdict } from '../../src-shared/study';
+import {
+  STAGE_METRIC,
+  windowsPerStep,
+  type StageRow,
+  type StudyResult,
+  type StudyVerdict,
+} from '../../src-shared/study';
 import { fmtMeanCi } from '../../src-shared/study-format';
 import { PAPER_QUESTIONS, type ClaimComparison } from '../../src-shared/study-presets';
 import { pairedDifference, summarize, type Summary } from './stats';
@@ -102,7 +108,7 @@ export function stageTable(r: StudyResult): StageRow[] {
           arm: arm.name,
           stage: arm.depth,
           blocks: arm.depth,
-          steps: Math.round(tokens / (r.spec.model.batchSize * r.spec.model.contextLength)),
+          steps: Math.round(tokens / (windowsPerStep(r.spec.model) * r.spec.model.contextLength)),
           nll: strip(nll),
           delta: null,
           control: true,

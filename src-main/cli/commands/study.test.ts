@@ -66,6 +66,9 @@ describe('espalier study: bad input', () => {
     expect(runCli(['study', '--spec', spec]).stderr).toMatch(
       /study\.json: data\.kind "datasets" names a project's datasets by id, which the app resolves; on the command line give the files as data\.kind "corpora"/,
     );
+    expect(runCli(['study', '--preset', 'c1', '--grad-accum', '0']).stderr).toMatch(
+      /option --grad-accum expects an integer from 1 to 1024, got 0/,
+    );
     expect(runCli(['study', '--preset', 'c1', '--size', 'huge']).stderr).toMatch(
       /option --size must be one of quick, laptop, gpu, got "huge"/,
     );

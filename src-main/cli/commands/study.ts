@@ -84,6 +84,13 @@ export default defineCommand({
     },
     { name: 'seeds', kind: 'number', metavar: 'N', description: "seeds 1…N per arm instead of the preset's or spec's" },
     {
+      name: 'grad-accum',
+      kind: 'number',
+      metavar: 'N',
+      description:
+        "micro-batches per optimizer step (gradient accumulation): each step sees N × the model's batch, with the memory of one (recorded in the spec as model.gradAccum)",
+    },
+    {
       name: 'out',
       kind: 'string',
       metavar: 'DIR',
@@ -109,7 +116,11 @@ export default defineCommand({
     if (!(STUDY_SIZES as readonly string[]).includes(sizeOpt))
       throw new UserError(`option --size must be one of ${STUDY_SIZES.join(', ')}, got "${sizeOpt}"`);
     const size: StudySize = bool(opts, 'quick') ? 'quick' : (sizeOpt as StudySize);
-    const spec = chooseSpec(optStr(opts, 'preset'), optStr(opts, 'spec'), size, optNum(opts, 'seeds'));
+    const chosen = chooseSpec(optStr(opts, 'preset'), optStr(opts, 'spec'), size, optNum(opts, 'seeds'));
+    const accum = optNum(opts, 'grad-accum');
+    if (accum !== undefined && !(Number.isInteger(accum) && accum >= 1 && accum <= 1024))
+      throw new UserError(`option --grad-accum expects an integer from 1 to 1024, got ${accum}`);
+    const spec = accum !== undefined ? { ...chosen, model: { ...chosen.model, gradAccum: accum } } : chosen;
     const threads = optNum(opts, 'threads');
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
       throw new UserError(`option --threads expects a positive integer, got ${threads}`);
