@@ -1,12 +1,13 @@
 // Chooses and starts the TensorFlow.js backend: CUDA (tfjs-node-gpu), WebGPU (Dawn), native CPU (tfjs-node),
 // WebAssembly, pure JS.
-// The only file that imports a backend package; every other engine file uses @tensorflow/tfjs-core alone.
+// Only the backend*.ts files import a backend package (the WebAssembly start lives in backend-wasm.ts, the package
+// helpers in backend-load.ts); every other engine file uses @tensorflow/tfjs-core alone.
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../common/errors';
-import { prepareWasmThreads } from './backend-wasm-threads';
+import { firstLine, importOptional, isInstalled } from './backend-load';
+import { tryWasm } from './backend-wasm';
 import {
   adapterName,
   chooseAdapter,
@@ -84,21 +85,6 @@ function listGpus(): string[] {
   } catch {
     return [];
   }
-}
-
-function isInstalled(pkg: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(`${pkg}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function firstLine(err: unknown): string {
-  return String((err as Error)?.message ?? err)
-    .split('\n')[0]!
-    .slice(0, 300);
 }
 
 async function tryNative(name: 'node-gpu' | 'node', gpus: string[]): Promise<BackendAttempt> {
@@ -183,78 +169,6 @@ function startNative(threads: number): NonNullable<BackendReport['native']> {
   if (!addon) return { ok: false, reason: nativeReason() ?? 'the native matrix addon did not load' };
   addon.setThreads(threads);
   return { ok: true, isa: addon.isa(), kernels: addon.kernels(), threads: addon.threads() };
-}
-
-async function tryWasm(threads: number): Promise<{ attempt: BackendAttempt; wasm: BackendReport['wasm'] }> {
-  let wasmPkg: typeof import('@tensorflow/tfjs-backend-wasm');
-  try {
-    wasmPkg = await import('@tensorflow/tfjs-backend-wasm');
-  } catch (err) {
-    return {
-      attempt: {
-        name: 'wasm',
-        ok: false,
-        reason: `@tensorflow/tfjs-backend-wasm could not be loaded (${firstLine(err)}); run \`npm ci\``,
-      },
-      wasm: null,
-    };
-  }
-  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  let threadsReason =
-    threads > 1
-      ? ''
-      : `one thread (${availableParallelism()} CPUs available; --threads N or ESPALIER_THREADS=N starts the threaded build)`;
-  if (threads > 1 && simd) {
-    const prep = prepareWasmThreads(threads, (on) => tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', on));
-    if (prep.ok) {
-      wasmPkg.setThreadsCount(threads);
-      try {
-        const started = await tf.setBackend('wasm');
-        prep.restore();
-        if (started) {
-          const actual = wasmPkg.getThreadsCount();
-          return {
-            attempt: { name: 'wasm', ok: true, reason: `WebAssembly SIMD with ${actual} threads` },
-            wasm: {
-              simd,
-              threads: actual,
-              ...(actual < threads ? { threadsReason: `asked for ${threads}, XNNPACK started ${actual}` } : {}),
-            },
-          };
-        }
-        threadsReason = 'the threaded build did not start';
-      } catch (err) {
-        prep.restore();
-        threadsReason = `the threaded build failed (${firstLine(err)})`;
-      }
-      // Fall back to the single-threaded SIMD build: tfjs calls the factory again on the next setBackend,
-      // and with the flag off the package builds a fresh single-threaded module.
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    } else {
-      threadsReason = `threads unavailable: ${prep.reason}`;
-    }
-  } else if (threads > 1) {
-    threadsReason = 'threads need WebAssembly SIMD, which this runtime lacks';
-  }
-  try {
-    if (!(await tf.setBackend('wasm'))) throw new Error('setBackend returned false');
-  } catch (err) {
-    return {
-      attempt: { name: 'wasm', ok: false, reason: `WebAssembly backend failed to start (${firstLine(err)})` },
-      wasm: null,
-    };
-  }
-  return {
-    attempt: { name: 'wasm', ok: true, reason: `WebAssembly${simd ? ' SIMD' : ''}, 1 thread` },
-    wasm: { simd, threads: 1, threadsReason },
-  };
-}
-
-/** Loads an optional package by a variable specifier (bundlers and the type checker leave it alone); null if absent. */
-async function importOptional<T>(pkg: string): Promise<T | null> {
-  if (!isInstalled(pkg)) return null;
-  const specifier: string = pkg;
-  return (await import(specifier)) as T;
 }
 
 interface TfWebgpuModule {
