@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSafetensorsMetadata } from '../src-main/engine/util/safetensors';
 import { ROOT, runCli } from './helpers/cli';
 import { fileArgs, shapeArgs, randomSubstrateCli } from './helpers/cli-inputs';
 
@@ -97,13 +98,20 @@ describe('train --resume after SIGKILL', () => {
     expect(existsSync(join(out, 'tokenizer.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'substrate.json'), 'utf8'))).toMatchObject({ file: sub });
     expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
+    // On an idle machine the run may get well past its first checkpoint before the kill lands: resume to 25 steps
+    // beyond wherever the last checkpoint stands.
+    const killedAt = (
+      JSON.parse(readSafetensorsMetadata(join(out, 'checkpoint.safetensors'))['meta']!) as { step: number }
+    ).step;
+    expect(killedAt % 5).toBe(0);
+    const target = killedAt + 25;
 
     const resumed = runCli([
       'train',
       '--resume',
       out,
       '--steps',
-      '30',
+      String(target),
       '--threads',
       '1',
       '--backend',
@@ -111,7 +119,7 @@ describe('train --resume after SIGKILL', () => {
       '--json',
     ]);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.json()).toMatchObject({ steps: 30, out });
+    expect(resumed.json()).toMatchObject({ steps: target, out });
     expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
 
     appendFileSync(text, '\nan extra line changes the data\n');
@@ -120,7 +128,7 @@ describe('train --resume after SIGKILL', () => {
       '--resume',
       out,
       '--steps',
-      '35',
+      String(target + 5),
       '--threads',
       '1',
       '--backend',
@@ -140,7 +148,7 @@ describe('train --resume after SIGKILL', () => {
       '--data',
       text,
       '--steps',
-      '35',
+      String(target + 5),
       '--threads',
       '1',
       '--backend',
@@ -149,7 +157,7 @@ describe('train --resume after SIGKILL', () => {
     ]);
     expect(explicit.code, explicit.stderr).toBe(0);
     expect(explicit.stderr).toMatch(/differs from the data the run started on; continuing on it as --data asks/);
-    expect(explicit.json()).toMatchObject({ steps: 35 });
+    expect(explicit.json()).toMatchObject({ steps: target + 5 });
   }, 300_000);
 });
 
